@@ -1,0 +1,106 @@
+package org.parley.runtime;
+
+import java.time.Duration;
+import java.util.PriorityQueue;
+
+/**
+ * A deterministic {@link Scheduler} and {@link Clock} on virtual time, for tests and the simulator.
+ * Nothing runs until the owner calls {@link #runUntilIdle} or {@link #advance}; tasks due at the
+ * same instant run in submission order, so a run replays exactly from its inputs. One instance
+ * can serve many simulated nodes. Single-threaded: only the driving thread may touch it.
+ */
+public final class VirtualScheduler implements Scheduler, Clock {
+    private final PriorityQueue<Task> queue = new PriorityQueue<>();
+    private final long epochMillis;
+    private long nowNanos;
+    private long sequence;
+    private boolean running;
+
+    /** Starts virtual time at {@code epochMillis} of wall time. */
+    public VirtualScheduler(long epochMillis) {
+        this.epochMillis = epochMillis;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        enqueue(nowNanos, task);
+    }
+
+    @Override
+    public Cancellable schedule(Duration delay, Runnable task) {
+        Task scheduled = enqueue(nowNanos + Math.max(0, delay.toNanos()), task);
+        return () -> scheduled.cancelled = true;
+    }
+
+    @Override
+    public boolean inLoop() {
+        return running;
+    }
+
+    @Override
+    public long nowMillis() {
+        return epochMillis + nowNanos / 1_000_000;
+    }
+
+    @Override
+    public long monotonicNanos() {
+        return nowNanos;
+    }
+
+    /** Runs every task due now, including those they submit for now. */
+    public void runUntilIdle() {
+        advance(Duration.ZERO);
+    }
+
+    /** Moves time forward by {@code duration}, running every task that falls due on the way. */
+    public void advance(Duration duration) {
+        long target = nowNanos + duration.toNanos();
+        while (!queue.isEmpty() && queue.peek().dueNanos <= target) {
+            Task task = queue.poll();
+            nowNanos = Math.max(nowNanos, task.dueNanos);
+            if (!task.cancelled) {
+                runOne(task.runnable);
+            }
+        }
+        nowNanos = target;
+    }
+
+    /** Number of tasks waiting, cancelled ones included. */
+    public int pendingTasks() {
+        return queue.size();
+    }
+
+    private void runOne(Runnable runnable) {
+        running = true;
+        try {
+            runnable.run();
+        } finally {
+            running = false;
+        }
+    }
+
+    private Task enqueue(long dueNanos, Runnable runnable) {
+        Task task = new Task(dueNanos, sequence++, runnable);
+        queue.add(task);
+        return task;
+    }
+
+    private static final class Task implements Comparable<Task> {
+        final long dueNanos;
+        final long sequence;
+        final Runnable runnable;
+        boolean cancelled;
+
+        Task(long dueNanos, long sequence, Runnable runnable) {
+            this.dueNanos = dueNanos;
+            this.sequence = sequence;
+            this.runnable = runnable;
+        }
+
+        @Override
+        public int compareTo(Task other) {
+            int byTime = Long.compare(dueNanos, other.dueNanos);
+            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+        }
+    }
+}

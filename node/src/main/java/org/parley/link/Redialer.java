@@ -88,6 +88,14 @@ final class Redialer {
         }
     }
 
+    /** Stops keeping a link to {@code target} (it turned out to be this node itself). */
+    void forget(DialTarget target) {
+        Wanted entry = wanted.remove(target.address());
+        if (entry != null && entry.timer != null) {
+            entry.timer.cancel();
+        }
+    }
+
     void stop() {
         stopped = true;
         wanted.values().forEach(entry -> {

@@ -1,0 +1,373 @@
+package org.parley.link;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.Hello;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Rng;
+import org.parley.runtime.Scheduler;
+
+/**
+ * The link layer's protocol: turns the raw authenticated links a {@link Network} reports into at
+ * most one established link per neighbour. It exchanges {@code Hello}, drops links that stay
+ * silent, settles duplicate links when two peers dial each other at once, rate-limits and scores
+ * every neighbour, bans the ones that misbehave, and keeps redialing the addresses it was asked to
+ * keep. Sans-I/O: it only touches its {@link Network}, {@link Scheduler}, {@link Clock} and
+ * {@link Rng}, so it runs unchanged over TLS, in memory and in the simulator. Every method must be
+ * called on the node's loop.
+ */
+public final class LinkManager implements LinkListener {
+    private static final Logger LOG = Logger.getLogger(LinkManager.class.getName());
+
+    /** Penalty points, against {@link LinkConfig#misbehaviourLimit()}. */
+    static final double PENALTY_FLOOD = 1;
+    static final double PENALTY_UNKNOWN_FRAME = 2;
+    static final double PENALTY_PROTOCOL_VIOLATION = 25;
+
+    /** Announced addresses beyond this many are ignored: nobody needs more, and they cost memory. */
+    static final int MAX_ANNOUNCED_ADDRESSES = 8;
+    static final int MAX_AGENT_LENGTH = 128;
+
+    private final PeerId self;
+    private final Network network;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final LinkConfig config;
+    private final String agent;
+    private final PeerPenalties penalties;
+    private final Redialer redialer;
+    private final List<LinkEvents> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Link, Neighbour> pending = new IdentityHashMap<>();
+    private final Map<PeerId, Neighbour> established = new HashMap<>();
+    private boolean stopped;
+
+    public LinkManager(PeerId self, Network network, Scheduler scheduler, Clock clock, Rng rng,
+                       LinkConfig config, String agent) {
+        this.self = self;
+        this.network = network;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.config = config;
+        this.agent = agent;
+        this.penalties = new PeerPenalties(clock, config);
+        this.redialer = new Redialer(network, scheduler, rng, config.redial(), new Redialer.PeerStatus() {
+            @Override
+            public boolean isConnected(PeerId peer) {
+                return established.containsKey(peer);
+            }
+
+            @Override
+            public Duration banRemaining(PeerId peer) {
+                return penalties.banRemaining(peer);
+            }
+        });
+    }
+
+    public void addListener(LinkEvents listener) {
+        listeners.add(listener);
+    }
+
+    /** Starts accepting links. */
+    public void start() {
+        network.start(this);
+    }
+
+    public List<HostPort> listenAddresses() {
+        return network.listenAddresses();
+    }
+
+    /**
+     * Keeps a link to {@code target} from now on: dials it, and dials again with backoff whenever
+     * the link is lost or the dial fails.
+     *
+     * @throws IllegalArgumentException when the target names this node's own peer ID
+     */
+    public void keepLinkTo(DialTarget target) {
+        if (target.expectedPeer().filter(self::equals).isPresent()) {
+            throw new IllegalArgumentException("that is this node's own peer ID");
+        }
+        redialer.want(target);
+    }
+
+    /** The neighbours with an established link, ordered by peer ID. */
+    public List<PeerInfo> connectedPeers() {
+        List<PeerInfo> peers = new ArrayList<>();
+        established.values().forEach(neighbour -> peers.add(neighbour.info));
+        peers.sort(Comparator.comparing(PeerInfo::peerId));
+        return peers;
+    }
+
+    public boolean isConnected(PeerId peer) {
+        return established.containsKey(peer);
+    }
+
+    /**
+     * Sends a frame to a connected neighbour. False when there is no link, or when the neighbour
+     * is so far behind that its queue is full; that link is then dropped, since a peer that does
+     * not read would otherwise hold our memory.
+     */
+    public boolean send(PeerId peer, Frame frame) {
+        Neighbour neighbour = established.get(peer);
+        if (neighbour == null) {
+            return false;
+        }
+        if (!neighbour.link.send(frame)) {
+            neighbour.link.close("outbound queue full");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Scores a neighbour down for misbehaviour the layers above detected (a forged record, a bad
+     * signature). Enough points disconnect and ban it.
+     */
+    public void penalize(PeerId peer, double points, String reason) {
+        LOG.fine(() -> "penalizing " + peer.shortForm() + " by " + points + ": " + reason);
+        if (penalties.penalize(peer, points)) {
+            LOG.info(() -> "banning " + peer.shortForm() + " for " + config.banDuration() + ": " + reason);
+            closeAllLinksOf(peer, "banned: " + reason);
+        }
+    }
+
+    public boolean isBanned(PeerId peer) {
+        return penalties.isBanned(peer);
+    }
+
+    /** Stops redialing and closes the network. */
+    public void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        redialer.stop();
+        pending.values().forEach(Neighbour::cancelHelloTimer);
+        network.close();
+    }
+
+    @Override
+    public void linkUp(Link link) {
+        PeerId peer = link.remotePeer();
+        if (stopped) {
+            link.close("node stopping");
+            return;
+        }
+        if (peer.equals(self)) {
+            // We dialed our own address; asking again would only find ourselves again.
+            link.dialTarget().ifPresent(target -> redialer.forget(target));
+            link.close("link to self");
+            return;
+        }
+        Optional<PeerId> expected = link.dialTarget().flatMap(DialTarget::expectedPeer);
+        if (expected.isPresent() && !expected.get().equals(peer)) {
+            // The transport enforces this already; checking again costs nothing.
+            link.close("expected " + expected.get() + " but reached " + peer);
+            return;
+        }
+        if (penalties.isBanned(peer)) {
+            link.close("peer is banned");
+            return;
+        }
+        Neighbour neighbour = new Neighbour(link, new TokenBucket(clock, config.inboundFramesPerSecond(),
+                config.inboundBurst()));
+        pending.put(link, neighbour);
+        neighbour.helloTimer = scheduler.schedule(config.helloTimeout(), () -> {
+            if (pending.containsKey(link)) {
+                link.close("no Hello within " + config.helloTimeout().toMillis() + " ms");
+            }
+        });
+        link.send(Frame.newBuilder().setHello(ownHello()).build());
+    }
+
+    @Override
+    public void frameReceived(Link link, Frame frame) {
+        Neighbour neighbour = pending.get(link);
+        boolean isEstablished = false;
+        if (neighbour == null) {
+            neighbour = established.get(link.remotePeer());
+            if (neighbour == null || neighbour.link != link) {
+                return; // a frame racing the close of a losing duplicate link
+            }
+            isEstablished = true;
+        }
+        PeerId peer = link.remotePeer();
+        if (!neighbour.inbound.tryTake()) {
+            penalize(peer, PENALTY_FLOOD, "inbound frame rate exceeded");
+            return;
+        }
+        if (!isEstablished) {
+            receiveHello(neighbour, frame);
+            return;
+        }
+        switch (frame.getBodyCase()) {
+            case HELLO -> penalize(peer, PENALTY_PROTOCOL_VIOLATION, "second Hello on a link");
+            // A newer peer may speak frame types we do not know yet: ignore them, but not for free.
+            case BODY_NOT_SET -> penalize(peer, PENALTY_UNKNOWN_FRAME, "frame of unknown type");
+            default -> listeners.forEach(listener -> listener.frameReceived(peer, frame));
+        }
+    }
+
+    @Override
+    public void linkDown(Link link, String reason) {
+        Neighbour neighbour = pending.remove(link);
+        PeerId peer = link.remotePeer();
+        if (neighbour != null) {
+            neighbour.cancelHelloTimer();
+        } else {
+            Neighbour current = established.get(peer);
+            if (current != null && current.link == link) {
+                established.remove(peer);
+                LOG.info(() -> "link to " + peer.shortForm() + " down: " + reason);
+                listeners.forEach(listener -> listener.peerDisconnected(peer));
+                redialer.peerDisconnected(peer);
+            }
+        }
+        link.dialTarget().ifPresent(redialer::linkLost);
+    }
+
+    @Override
+    public void dialFailed(DialTarget target, String reason) {
+        LOG.fine(() -> "dial " + target + " failed: " + reason);
+        redialer.dialFailed(target);
+    }
+
+    private void receiveHello(Neighbour neighbour, Frame frame) {
+        Link link = neighbour.link;
+        PeerId peer = link.remotePeer();
+        if (frame.getBodyCase() != Frame.BodyCase.HELLO) {
+            penalize(peer, PENALTY_PROTOCOL_VIOLATION, "first frame was not Hello");
+            link.close("first frame was not Hello");
+            return;
+        }
+        Hello hello = frame.getHello();
+        if (hello.getProtocolVersion() != LinkConfig.PROTOCOL_VERSION) {
+            link.close("peer speaks link protocol " + hello.getProtocolVersion() + ", we speak "
+                    + LinkConfig.PROTOCOL_VERSION);
+            return;
+        }
+        pending.remove(link);
+        neighbour.cancelHelloTimer();
+        neighbour.info = new PeerInfo(peer, addressOf(link, hello), link.direction(), clock.nowMillis(),
+                truncate(hello.getAgent(), MAX_AGENT_LENGTH));
+        link.dialTarget().ifPresent(target -> redialer.established(target, peer));
+        Neighbour current = established.get(peer);
+        if (current == null) {
+            established.put(peer, neighbour);
+            LOG.info(() -> "linked with " + peer.shortForm() + " at " + neighbour.info.address() + " ("
+                    + link.direction().label() + ")");
+            listeners.forEach(listener -> listener.peerConnected(neighbour.info));
+        } else if (keepsNewLink(current.link, link)) {
+            established.put(peer, neighbour);
+            current.link.close("replaced by a newer link");
+        } else {
+            link.close("duplicate link");
+        }
+    }
+
+    /**
+     * Which of two links to the same peer survives. Both ends must pick the same one without
+     * talking, so the rule depends only on facts both know: the link dialed by the peer with the
+     * smaller ID wins. Two links from the same dialer mean it reconnected, so the newer wins.
+     */
+    private boolean keepsNewLink(Link current, Link fresh) {
+        PeerId currentDialer = dialer(current);
+        PeerId freshDialer = dialer(fresh);
+        if (currentDialer.equals(freshDialer)) {
+            return true;
+        }
+        return freshDialer.compareTo(currentDialer) < 0;
+    }
+
+    private PeerId dialer(Link link) {
+        return link.direction() == Direction.OUTBOUND ? self : link.remotePeer();
+    }
+
+    private void closeAllLinksOf(PeerId peer, String reason) {
+        Neighbour current = established.get(peer);
+        if (current != null) {
+            current.link.close(reason);
+        }
+        for (Link link : new ArrayList<>(pending.keySet())) {
+            if (link.remotePeer().equals(peer)) {
+                link.close(reason);
+            }
+        }
+    }
+
+    /**
+     * The address to show for and reach a neighbour: the one we dialed, else the first address it
+     * announced, with the host we see it from when it announced a wildcard host.
+     */
+    private static String addressOf(Link link, Hello hello) {
+        Optional<DialTarget> dialed = link.dialTarget();
+        if (dialed.isPresent()) {
+            return dialed.get().address().toString();
+        }
+        return hello.getListenAddressesList().stream()
+                .limit(MAX_ANNOUNCED_ADDRESSES)
+                .map(announced -> reachable(announced, link.remoteAddress()))
+                .flatMap(Optional::stream)
+                .findFirst()
+                .orElse(link.remoteAddress());
+    }
+
+    private static Optional<String> reachable(String announced, String observed) {
+        HostPort address;
+        try {
+            address = HostPort.parse(announced);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (address.port() == 0) {
+            return Optional.empty();
+        }
+        if (address.host().equals("0.0.0.0") || address.host().equals("::")) {
+            try {
+                return Optional.of(new HostPort(HostPort.parse(observed).host(), address.port()).toString());
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(address.toString());
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+
+    private Hello ownHello() {
+        Hello.Builder hello = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).setAgent(agent);
+        network.listenAddresses().forEach(address -> hello.addListenAddresses(address.toString()));
+        return hello.build();
+    }
+
+    /** A link to a neighbour, before and after its Hello. */
+    private static final class Neighbour {
+        final Link link;
+        final TokenBucket inbound;
+        Scheduler.Cancellable helloTimer;
+        PeerInfo info;
+
+        Neighbour(Link link, TokenBucket inbound) {
+            this.link = link;
+            this.inbound = inbound;
+        }
+
+        void cancelHelloTimer() {
+            if (helloTimer != null) {
+                helloTimer.cancel();
+                helloTimer = null;
+            }
+        }
+    }
+}

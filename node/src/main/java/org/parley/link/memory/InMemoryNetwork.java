@@ -1,0 +1,207 @@
+package org.parley.link.memory;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.Direction;
+import org.parley.link.HostPort;
+import org.parley.link.Link;
+import org.parley.link.LinkConfig;
+import org.parley.link.LinkListener;
+import org.parley.link.Network;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.Scheduler;
+
+/**
+ * A {@link Network} whose links are in-process queues: one endpoint per node, all attached to a
+ * shared {@link InMemoryFabric}. Frames are serialized and parsed on the way, and checked against
+ * the receiver's frame size limit, so the code above sees what it would see over TLS. Every event
+ * is delivered on the receiving node's scheduler.
+ */
+public final class InMemoryNetwork implements Network {
+    private static final int FIRST_EPHEMERAL_PORT = 32_768;
+    private static final int EPHEMERAL_PORTS = 28_000;
+
+    private final InMemoryFabric fabric;
+    private final PeerId self;
+    private final HostPort address;
+    private final LinkConfig config;
+    private final Scheduler scheduler;
+    private final Set<MemoryLink> links = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger nextPort;
+    private volatile LinkListener listener;
+
+    InMemoryNetwork(InMemoryFabric fabric, PeerId self, HostPort address, LinkConfig config, Scheduler scheduler,
+                    AtomicInteger nextPort) {
+        this.fabric = fabric;
+        this.self = self;
+        this.address = address;
+        this.config = config;
+        this.scheduler = scheduler;
+        this.nextPort = nextPort;
+    }
+
+    @Override
+    public void start(LinkListener linkListener) {
+        this.listener = linkListener;
+        fabric.attach(this);
+    }
+
+    @Override
+    public List<HostPort> listenAddresses() {
+        return List.of(address);
+    }
+
+    PeerId self() {
+        return self;
+    }
+
+    HostPort address() {
+        return address;
+    }
+
+    @Override
+    public void dial(DialTarget target) {
+        Optional<InMemoryNetwork> remote = fabric.endpointAt(target.address());
+        if (remote.isEmpty()) {
+            scheduler.execute(() -> listener.dialFailed(target, "connection refused"));
+            return;
+        }
+        InMemoryNetwork answering = remote.get();
+        if (target.expectedPeer().isPresent() && !target.expectedPeer().get().equals(answering.self)) {
+            scheduler.execute(() -> listener.dialFailed(target, "expected " + target.expectedPeer().get()
+                    + " but the node at " + target.address() + " is " + answering.self));
+            return;
+        }
+        // The dialer's side of the pair gets an ephemeral port, as a real socket would.
+        HostPort ephemeral = new HostPort(address.host(),
+                FIRST_EPHEMERAL_PORT + Math.floorMod(nextPort.incrementAndGet(), EPHEMERAL_PORTS));
+        MemoryLink outbound = new MemoryLink(this, answering.self, Direction.OUTBOUND,
+                target.address().toString(), Optional.of(target));
+        MemoryLink inbound = new MemoryLink(answering, self, Direction.INBOUND, ephemeral.toString(),
+                Optional.empty());
+        outbound.other = inbound;
+        inbound.other = outbound;
+        links.add(outbound);
+        answering.links.add(inbound);
+        answering.scheduler.execute(() -> answering.listener.linkUp(inbound));
+        scheduler.execute(() -> listener.linkUp(outbound));
+    }
+
+    @Override
+    public void close() {
+        fabric.detach(this);
+        new ArrayList<>(links).forEach(link -> link.close("network closed"));
+    }
+
+    /** One side of an in-memory link. */
+    private static final class MemoryLink implements Link {
+        private final InMemoryNetwork owner;
+        private final PeerId remotePeer;
+        private final Direction direction;
+        private final String remoteAddress;
+        private final Optional<DialTarget> dialTarget;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private volatile MemoryLink other;
+        private volatile boolean closed;
+        private boolean downReported;
+
+        MemoryLink(InMemoryNetwork owner, PeerId remotePeer, Direction direction, String remoteAddress,
+                   Optional<DialTarget> dialTarget) {
+            this.owner = owner;
+            this.remotePeer = remotePeer;
+            this.direction = direction;
+            this.remoteAddress = remoteAddress;
+            this.dialTarget = dialTarget;
+        }
+
+        @Override
+        public PeerId remotePeer() {
+            return remotePeer;
+        }
+
+        @Override
+        public Direction direction() {
+            return direction;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return remoteAddress;
+        }
+
+        @Override
+        public Optional<DialTarget> dialTarget() {
+            return dialTarget;
+        }
+
+        @Override
+        public boolean send(Frame frame) {
+            if (closed || inFlight.get() >= owner.config.outboundQueueFrames()) {
+                return false;
+            }
+            byte[] bytes = frame.toByteArray();
+            MemoryLink receiver = other;
+            inFlight.incrementAndGet();
+            receiver.owner.scheduler.execute(() -> {
+                inFlight.decrementAndGet();
+                receiver.receive(bytes);
+            });
+            return true;
+        }
+
+        private void receive(byte[] bytes) {
+            if (closed) {
+                return;
+            }
+            if (bytes.length > owner.config.maxFrameBytes()) {
+                close("frame of " + bytes.length + " bytes exceeds the limit");
+                return;
+            }
+            Frame frame;
+            try {
+                frame = Frame.parseFrom(bytes);
+            } catch (InvalidProtocolBufferException e) {
+                close("malformed frame");
+                return;
+            }
+            owner.listener.frameReceived(this, frame);
+        }
+
+        @Override
+        public void close(String reason) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            owner.scheduler.execute(() -> reportDown(reason));
+            MemoryLink peerSide = other;
+            peerSide.owner.scheduler.execute(() -> peerSide.remoteClosed(reason));
+        }
+
+        private void remoteClosed(String reason) {
+            closed = true;
+            reportDown("closed by peer: " + reason);
+        }
+
+        private void reportDown(String reason) {
+            if (downReported) {
+                return;
+            }
+            downReported = true;
+            owner.links.remove(this);
+            owner.listener.linkDown(this, reason);
+        }
+
+        @Override
+        public String toString() {
+            return direction.label() + " link to " + remotePeer.shortForm();
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package org.parley.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.memory.InMemoryFabric;
+import org.parley.link.memory.InMemoryNetwork;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.Hello;
+import org.parley.runtime.SeededRng;
+import org.parley.runtime.VirtualScheduler;
+
+/** The link protocol on the in-memory network and a virtual clock: every timing is exact. */
+class LinkManagerTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final LinkConfig CONFIG = LinkConfig.defaults()
+            .withRedial(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)));
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+    private final InMemoryFabric fabric = new InMemoryFabric();
+
+    @Test
+    void twoNodesLinkAndLearnEachOther() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofSeconds(1));
+
+        assertEquals(List.of(alice.id()), bob.connectedIds());
+        assertEquals(List.of(bob.id()), alice.connectedIds());
+        PeerInfo aliceAtBob = bob.manager().connectedPeers().get(0);
+        assertEquals(alice.address().toString(), aliceAtBob.address());
+        assertEquals(Direction.OUTBOUND, aliceAtBob.direction());
+        assertEquals("test-agent", aliceAtBob.agent());
+        PeerInfo bobAtAlice = alice.manager().connectedPeers().get(0);
+        assertEquals(bob.address().toString(), bobAtAlice.address(), "inbound peers show their announced address");
+        assertEquals(Direction.INBOUND, bobAtAlice.direction());
+        assertEquals(List.of("+" + alice.id()), bob.events());
+    }
+
+    @Test
+    void aDialerExpectingAnotherPeerNeverLinks() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        PeerId someoneElse = Identity.generate("mallory", RANDOM).peerId();
+        bob.manager().keepLinkTo(DialTarget.peerAt(someoneElse, alice.address()));
+        loop.advance(Duration.ofSeconds(5));
+
+        assertTrue(bob.connectedIds().isEmpty());
+        assertTrue(alice.connectedIds().isEmpty());
+    }
+
+    @Test
+    void refusesToKeepALinkToItself() {
+        Node alice = node("alice", 1, CONFIG);
+        assertThrows(IllegalArgumentException.class,
+                () -> alice.manager().keepLinkTo(DialTarget.peerAt(alice.id(), alice.address())));
+
+        alice.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMinutes(1));
+        assertTrue(alice.connectedIds().isEmpty());
+        assertEquals(0, liveTasksAfter(Duration.ofMinutes(5)), "no endless redialing of our own address");
+    }
+
+    @Test
+    void simultaneousDialsSettleOnOneLinkBothSidesAgreeOn() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        alice.manager().keepLinkTo(DialTarget.anyPeerAt(bob.address()));
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofSeconds(5));
+
+        assertEquals(List.of(bob.id()), alice.connectedIds());
+        assertEquals(List.of(alice.id()), bob.connectedIds());
+        Direction atAlice = alice.manager().connectedPeers().get(0).direction();
+        Direction atBob = bob.manager().connectedPeers().get(0).direction();
+        assertNotEquals(atAlice, atBob, "both ends kept the same link");
+        PeerId smaller = alice.id().compareTo(bob.id()) < 0 ? alice.id() : bob.id();
+        Node dialer = smaller.equals(alice.id()) ? alice : bob;
+        assertEquals(Direction.OUTBOUND, dialer.manager().connectedPeers().get(0).direction(),
+                "the link dialed by the smaller peer ID survives");
+        assertEquals(List.of("+" + bob.id()), alice.events(), "no flapping while settling");
+    }
+
+    @Test
+    void linkComesBackAfterTheNeighbourRestartsOnTheSameAddress() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(alice.id()), bob.connectedIds());
+
+        alice.manager().stop();
+        loop.advance(Duration.ofSeconds(10));
+        assertTrue(bob.connectedIds().isEmpty());
+        assertEquals(List.of("+" + alice.id(), "-" + alice.id()), bob.events());
+
+        Node aliceAgain = node(alice.identity(), 1, CONFIG);
+        loop.advance(Duration.ofSeconds(3));
+        assertEquals(List.of(alice.id()), bob.connectedIds());
+        assertEquals(List.of(bob.id()), aliceAgain.connectedIds());
+    }
+
+    @Test
+    void aSilentLinkIsDroppedAfterTheHelloTimeout() {
+        Node alice = node("alice", 1, CONFIG);
+        RawPeer silent = new RawPeer(fabric, loop, 9);
+        silent.helloOnLinkUp = null;
+        silent.network.dial(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(CONFIG.helloTimeout().minusMillis(1));
+        assertTrue(silent.downs.isEmpty());
+        loop.advance(Duration.ofMillis(2));
+        assertEquals(1, silent.downs.size());
+        assertTrue(alice.connectedIds().isEmpty());
+    }
+
+    @Test
+    void aPeerSpeakingAnotherProtocolVersionIsNotLinked() {
+        Node alice = node("alice", 1, CONFIG);
+        RawPeer future = new RawPeer(fabric, loop, 9);
+        future.helloOnLinkUp = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION + 1).build();
+        future.network.dial(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, future.downs.size());
+        assertTrue(alice.connectedIds().isEmpty());
+    }
+
+    @Test
+    void aPeerThatKeepsBreakingTheProtocolIsBannedWhileOthersStayLinked() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        RawPeer rude = new RawPeer(fabric, loop, 9);
+        rude.helloOnLinkUp = null;
+        rude.firstFrame = Frame.getDefaultInstance(); // not a Hello
+        for (int i = 0; i < 10 && !alice.manager().isBanned(rude.id); i++) {
+            rude.network.dial(DialTarget.anyPeerAt(alice.address()));
+            loop.advance(Duration.ofMillis(100));
+        }
+        assertTrue(alice.manager().isBanned(rude.id));
+        int downsBefore = rude.downs.size();
+
+        rude.firstFrame = null;
+        rude.helloOnLinkUp = validHello();
+        rude.network.dial(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(100));
+        assertEquals(downsBefore + 1, rude.downs.size(), "a banned peer's new link is closed at once");
+        assertEquals(List.of(bob.id()), alice.connectedIds());
+
+        loop.advance(CONFIG.banDuration());
+        rude.network.dial(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(100));
+        assertTrue(alice.connectedIds().contains(rude.id), "bans expire");
+    }
+
+    @Test
+    void aFloodingPeerIsDisconnectedAndBanned() {
+        LinkConfig tight = CONFIG.withInboundRate(10, 20);
+        Node alice = node("alice", 1, tight);
+        RawPeer flooder = new RawPeer(fabric, loop, 9);
+        flooder.network.dial(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(10));
+        assertEquals(List.of(flooder.id), alice.connectedIds());
+
+        Link link = flooder.links.get(0);
+        for (int i = 0; i < 1000 && flooder.downs.isEmpty(); i++) {
+            link.send(Frame.getDefaultInstance());
+            loop.runUntilIdle();
+        }
+        assertEquals(1, flooder.downs.size());
+        assertTrue(alice.manager().isBanned(flooder.id));
+        assertTrue(alice.connectedIds().isEmpty());
+    }
+
+    @Test
+    void anOversizedFrameDropsOnlyThatLink() {
+        LinkConfig small = new LinkConfig(256, 64, CONFIG.helloTimeout(), 500, 2000, 100, 1,
+                CONFIG.banDuration(), CONFIG.redial(), CONFIG.keepAlive());
+        Node alice = node("alice", 1, small);
+        Node bob = node("bob", 2, small);
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        RawPeer big = new RawPeer(fabric, loop, 9);
+        big.network.dial(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(10));
+        assertEquals(2, alice.connectedIds().size());
+
+        big.links.get(0).send(Frame.newBuilder().setHello(Hello.newBuilder().setAgent("x".repeat(1000))).build());
+        loop.advance(Duration.ofMillis(10));
+        assertEquals(1, big.downs.size());
+        assertEquals(List.of(bob.id()), alice.connectedIds());
+    }
+
+    @Test
+    void unknownFrameTypesFromANewerPeerAreToleratedInModeration() {
+        Node alice = node("alice", 1, CONFIG);
+        RawPeer newer = new RawPeer(fabric, loop, 9);
+        newer.network.dial(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(10));
+        for (int i = 0; i < 5; i++) {
+            newer.links.get(0).send(Frame.getDefaultInstance());
+            loop.advance(Duration.ofSeconds(1));
+        }
+        assertEquals(List.of(newer.id), alice.connectedIds());
+        assertTrue(newer.downs.isEmpty());
+    }
+
+    @Test
+    void penaltiesFromUpperLayersBanAPeer() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(10));
+        alice.manager().penalize(bob.id(), CONFIG.misbehaviourLimit() / 2, "bad signature");
+        loop.runUntilIdle();
+        assertEquals(List.of(bob.id()), alice.connectedIds());
+        alice.manager().penalize(bob.id(), CONFIG.misbehaviourLimit() / 2, "bad signature");
+        loop.runUntilIdle();
+        assertTrue(alice.connectedIds().isEmpty());
+        loop.advance(Duration.ofMinutes(1));
+        assertTrue(alice.connectedIds().isEmpty(), "bob's redials are refused during the ban");
+    }
+
+    @Test
+    void unknownPeersAreNotReachableBySend() {
+        Node alice = node("alice", 1, CONFIG);
+        assertFalse(alice.manager().send(Identity.generate("x", RANDOM).peerId(), Frame.getDefaultInstance()));
+    }
+
+    /** Tasks still scheduled that are not cancelled, after running for a while. */
+    private int liveTasksAfter(Duration duration) {
+        int before = loop.pendingTasks();
+        loop.advance(duration);
+        return Math.min(before, loop.pendingTasks());
+    }
+
+    private static Hello validHello() {
+        return Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).build();
+    }
+
+    private Node node(String name, int n, LinkConfig config) {
+        return node(Identity.generate(name, RANDOM), n, config);
+    }
+
+    private Node node(Identity identity, int n, LinkConfig config) {
+        HostPort address = new HostPort("10.0.0." + n, 7000);
+        InMemoryNetwork network = fabric.endpoint(identity.peerId(), address, config, loop);
+        LinkManager manager = new LinkManager(identity.peerId(), network, loop, loop, new SeededRng(n), config,
+                "test-agent");
+        Node node = new Node(identity, address, manager);
+        manager.addListener(new LinkEvents() {
+            @Override
+            public void peerConnected(PeerInfo peer) {
+                node.events().add("+" + peer.peerId());
+            }
+
+            @Override
+            public void peerDisconnected(PeerId peer) {
+                node.events().add("-" + peer);
+            }
+        });
+        manager.start();
+        return node;
+    }
+
+    private record Node(Identity identity, HostPort address, LinkManager manager, List<String> events) {
+        Node(Identity identity, HostPort address, LinkManager manager) {
+            this(identity, address, manager, new ArrayList<>());
+        }
+
+        PeerId id() {
+            return identity.peerId();
+        }
+
+        List<PeerId> connectedIds() {
+            return manager.connectedPeers().stream().map(PeerInfo::peerId).toList();
+        }
+    }
+
+    /** A peer driven by the test, without a LinkManager: it sends whatever it is told to. */
+    private static final class RawPeer implements LinkListener {
+        final PeerId id = Identity.generate("raw", RANDOM).peerId();
+        final InMemoryNetwork network;
+        final List<Link> links = new ArrayList<>();
+        final List<String> downs = new ArrayList<>();
+        Hello helloOnLinkUp = validHello();
+        Frame firstFrame;
+
+        RawPeer(InMemoryFabric fabric, VirtualScheduler loop, int n) {
+            network = fabric.endpoint(id, new HostPort("10.0.9." + n, 7000), CONFIG, loop);
+            network.start(this);
+        }
+
+        @Override
+        public void linkUp(Link link) {
+            links.add(0, link);
+            if (firstFrame != null) {
+                link.send(firstFrame);
+            }
+            if (helloOnLinkUp != null) {
+                link.send(Frame.newBuilder().setHello(helloOnLinkUp).build());
+            }
+        }
+
+        @Override
+        public void frameReceived(Link link, Frame frame) {
+        }
+
+        @Override
+        public void linkDown(Link link, String reason) {
+            downs.add(reason);
+        }
+
+        @Override
+        public void dialFailed(DialTarget target, String reason) {
+            downs.add("dial failed: " + reason);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package org.parley.runtime;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +31,23 @@ public final class EventLoop implements Scheduler, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
-        executor.execute(guarded(task));
+        try {
+            executor.execute(guarded(task));
+        } catch (RejectedExecutionException e) {
+            // I/O threads may still report events while the node shuts down; nobody is listening.
+            LOG.fine("event loop closed; dropping a late task");
+        }
     }
 
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> future = executor.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-        return () -> future.cancel(false);
+        try {
+            ScheduledFuture<?> future = executor.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> future.cancel(false);
+        } catch (RejectedExecutionException e) {
+            LOG.fine("event loop closed; dropping a late timer");
+            return () -> { };
+        }
     }
 
     @Override

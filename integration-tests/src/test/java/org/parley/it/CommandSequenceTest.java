@@ -1,0 +1,116 @@
+package org.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's command sequence, through the real launcher, as separate processes: two
+ * identities, two daemons linked over TLS, and {@code peers --json} on both sides.
+ */
+class CommandSequenceTest {
+    private static final Duration LINK_TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path work;
+
+    private final List<Process> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stopDaemons() throws InterruptedException {
+        for (Process daemon : daemons) {
+            daemon.destroyForcibly();
+            daemon.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void twoDaemonsLinkAndEachListsTheOtherAsVerifiedPeer() throws Exception {
+        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", "correct horse battery staple")
+                .withoutEnv("PARLEY_HOME");
+        String alice = work.resolve("alice").toString();
+        String bob = work.resolve("bob").toString();
+
+        Launcher.Result initAlice = parley.run("init", "--home", alice, "--name", "alice");
+        assertEquals(0, initAlice.exitCode(), initAlice.toString());
+        String aliceId = parley.run("id", "--home", alice).stdout().strip();
+        assertTrue(aliceId.startsWith("p1"), aliceId);
+        JsonObject aliceJson = JsonParser.parseString(parley.run("id", "--home", alice, "--json").stdout())
+                .getAsJsonObject();
+        assertEquals(aliceId, aliceJson.get("peerId").getAsString());
+        assertEquals("alice", aliceJson.get("name").getAsString());
+        assertFalse(aliceJson.get("fingerprint").getAsString().isBlank());
+
+        int alicePort = Launcher.freePort();
+        int bobPort = Launcher.freePort();
+        Process aliceDaemon = daemon(parley, "alice", "daemon", "--home", alice, "--listen", "127.0.0.1:" + alicePort);
+        assertEquals(0, parley.run("init", "--home", bob, "--name", "bob").exitCode());
+        String bobId = parley.run("id", "--home", bob).stdout().strip();
+        assertNotEquals(aliceId, bobId);
+        daemon(parley, "bob", "daemon", "--home", bob, "--listen", "127.0.0.1:" + bobPort,
+                "--bootstrap", "127.0.0.1:" + alicePort);
+
+        JsonObject aliceSeenByBob = awaitPeer(parley, bob, aliceId);
+        assertEquals("127.0.0.1:" + alicePort, aliceSeenByBob.get("address").getAsString());
+        assertEquals("outbound", aliceSeenByBob.get("direction").getAsString());
+        JsonObject bobSeenByAlice = awaitPeer(parley, alice, bobId);
+        assertEquals("127.0.0.1:" + bobPort, bobSeenByAlice.get("address").getAsString(),
+                "alice shows the address bob listens on, not his ephemeral port");
+        assertEquals("inbound", bobSeenByAlice.get("direction").getAsString());
+
+        String aliceLog = Files.readString(work.resolve("alice/logs/parley.0.log"));
+        assertTrue(aliceLog.contains(bobId.substring(0, 8)), "the daemon logs to its home");
+        assertEquals("", Files.readString(work.resolve("alice.err")), "the daemon writes nothing to stderr");
+
+        // SIGTERM: a clean stop that withdraws the control endpoint.
+        aliceDaemon.destroy();
+        assertTrue(aliceDaemon.waitFor(20, TimeUnit.SECONDS));
+        assertFalse(Files.exists(work.resolve("alice/control.json")));
+        Launcher.Result peersOfStopped = parley.run("peers", "--home", alice, "--json");
+        assertEquals(1, peersOfStopped.exitCode());
+        assertTrue(peersOfStopped.stderr().startsWith("parley: error: no daemon is running"),
+                peersOfStopped.toString());
+    }
+
+    private Process daemon(Launcher parley, String name, String... args) throws IOException {
+        Process process = parley.start(name, args);
+        daemons.add(process);
+        return process;
+    }
+
+    /** Polls {@code peers --json} until {@code peerId} is listed, and returns its entry. */
+    private static JsonObject awaitPeer(Launcher parley, String home, String peerId) throws Exception {
+        Instant deadline = Instant.now().plus(LINK_TIMEOUT);
+        Launcher.Result last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = parley.run("peers", "--home", home, "--json");
+            if (last.exitCode() == 0) {
+                JsonArray peers = JsonParser.parseString(last.stdout()).getAsJsonArray();
+                for (JsonElement peer : peers) {
+                    if (peer.getAsJsonObject().get("peerId").getAsString().equals(peerId)) {
+                        return peer.getAsJsonObject();
+                    }
+                }
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("peer " + peerId + " never listed by " + home + "; last: " + last);
+    }
+}

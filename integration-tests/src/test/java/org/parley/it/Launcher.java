@@ -1,0 +1,95 @@
+package org.parley.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code ./parley} launcher of this checkout as a separate process, from a working
+ * directory that is not the checkout (the launcher must work from anywhere).
+ */
+final class Launcher {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+
+    private final Path script;
+    private final Path workingDirectory;
+    private final Map<String, String> environment = new HashMap<>();
+
+    Launcher(Path workingDirectory) {
+        String root = System.getProperty("parley.root");
+        if (root == null) {
+            throw new IllegalStateException("system property parley.root is not set");
+        }
+        this.script = Paths.get(root, "parley").toAbsolutePath();
+        this.workingDirectory = workingDirectory;
+    }
+
+    Launcher withEnv(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    Launcher withoutEnv(String name) {
+        environment.put(name, null);
+        return this;
+    }
+
+    /** Runs one command to completion. */
+    Result run(String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(workingDirectory, "out", ".txt");
+        Path err = Files.createTempFile(workingDirectory, "err", ".txt");
+        Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("parley " + String.join(" ", args) + " did not finish in " + COMMAND_TIMEOUT);
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** Starts a long-running command (a daemon); its output goes to files beside the test's. */
+    Process start(String name, String... args) throws IOException {
+        return builder(args)
+                .redirectOutput(workingDirectory.resolve(name + ".out").toFile())
+                .redirectError(workingDirectory.resolve(name + ".err").toFile())
+                .start();
+    }
+
+    private ProcessBuilder builder(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(script.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        builder.redirectInput(ProcessBuilder.Redirect.from(Paths.get("/dev/null").toFile()));
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
+        return builder;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+}

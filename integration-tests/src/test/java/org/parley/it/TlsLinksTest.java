@@ -1,0 +1,178 @@
+package org.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.Backoff;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.link.LinkConfig;
+import org.parley.link.LinkManager;
+import org.parley.link.PeerInfo;
+import org.parley.link.tls.TlsGrpcNetwork;
+import org.parley.runtime.EventLoop;
+import org.parley.runtime.SeededRng;
+import org.parley.runtime.SystemClock;
+
+/** Link managers over real TLS gRPC on loopback. */
+class TlsLinksTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final LinkConfig CONFIG = LinkConfig.defaults()
+            .withRedial(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final List<TlsNode> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        nodes.forEach(TlsNode::stop);
+    }
+
+    @Test
+    void linkComesBackByItselfAfterTheNeighbourRestartsOnTheSameAddress() throws Exception {
+        Identity aliceIdentity = Identity.generate("alice", RANDOM);
+        TlsNode alice = start(aliceIdentity, 0);
+        HostPort aliceAddress = alice.listenAddress();
+        TlsNode bob = start(Identity.generate("bob", RANDOM), 0);
+        bob.call(() -> {
+            bob.links.keepLinkTo(DialTarget.peerAt(aliceIdentity.peerId(), aliceAddress));
+            return null;
+        });
+        awaitLinked(bob, aliceIdentity.peerId());
+        awaitLinked(alice, bob.id());
+
+        alice.stop();
+        awaitUnlinked(bob, aliceIdentity.peerId());
+
+        TlsNode aliceAgain = start(aliceIdentity, aliceAddress.port());
+        awaitLinked(bob, aliceIdentity.peerId());
+        awaitLinked(aliceAgain, bob.id());
+    }
+
+    @Test
+    void simultaneousDialsOverTlsEndWithOneLinkEach() throws Exception {
+        TlsNode alice = start(Identity.generate("alice", RANDOM), 0);
+        TlsNode bob = start(Identity.generate("bob", RANDOM), 0);
+        alice.call(() -> {
+            alice.links.keepLinkTo(DialTarget.anyPeerAt(bob.listenAddress()));
+            return null;
+        });
+        bob.call(() -> {
+            bob.links.keepLinkTo(DialTarget.anyPeerAt(alice.listenAddress()));
+            return null;
+        });
+        awaitLinked(alice, bob.id());
+        awaitLinked(bob, alice.id());
+        Thread.sleep(500); // let any duplicate settle before looking at the survivors
+        PeerInfo atAlice = alice.call(() -> alice.links.connectedPeers()).get(0);
+        PeerInfo atBob = bob.call(() -> bob.links.connectedPeers()).get(0);
+        assertTrue(atAlice.direction() != atBob.direction(), "both ends kept the same link");
+    }
+
+    @Test
+    void aNodeListsOnlyVerifiedPeers() throws Exception {
+        TlsNode alice = start(Identity.generate("alice", RANDOM), 0);
+        TlsNode bob = start(Identity.generate("bob", RANDOM), 0);
+        PeerId impostor = Identity.generate("mallory", RANDOM).peerId();
+        bob.call(() -> {
+            bob.links.keepLinkTo(DialTarget.peerAt(impostor, alice.listenAddress()));
+            return null;
+        });
+        Thread.sleep(1500); // several redials at the test's short backoff
+        assertEquals(List.of(), bob.call(() -> bob.links.connectedPeers()));
+        assertEquals(List.of(), alice.call(() -> alice.links.connectedPeers()));
+    }
+
+    private TlsNode start(Identity identity, int port) throws Exception {
+        TlsNode node = new TlsNode(identity, new HostPort("127.0.0.1", port));
+        nodes.add(node);
+        return node;
+    }
+
+    private static void awaitLinked(TlsNode node, PeerId peer) throws Exception {
+        await(() -> node.call(() -> node.links.isConnected(peer)), node.id().shortForm() + " linked to " + peer.shortForm());
+    }
+
+    private static void awaitUnlinked(TlsNode node, PeerId peer) throws Exception {
+        await(() -> !node.call(() -> node.links.isConnected(peer)), node.id().shortForm() + " unlinked from "
+                + peer.shortForm());
+    }
+
+    private static void await(Callable<Boolean> condition, String what) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.call()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    /** A link manager on TLS with its own event loop, as in the daemon. */
+    private static final class TlsNode {
+        final Identity identity;
+        final EventLoop loop = new EventLoop("test-loop");
+        final LinkManager links;
+        private boolean stopped;
+
+        TlsNode(Identity identity, HostPort listen) throws Exception {
+            this.identity = identity;
+            TlsGrpcNetwork network = new TlsGrpcNetwork(identity, listen, CONFIG, loop);
+            links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
+                    CONFIG, "test");
+            call(() -> {
+                links.start();
+                return null;
+            });
+        }
+
+        PeerId id() {
+            return identity.peerId();
+        }
+
+        HostPort listenAddress() throws Exception {
+            return call(() -> links.listenAddresses().get(0));
+        }
+
+        <T> T call(Callable<T> work) throws Exception {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    result.complete(work.call());
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            return result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        void stop() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            try {
+                call(() -> {
+                    links.stop();
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            loop.close();
+        }
+    }
+}

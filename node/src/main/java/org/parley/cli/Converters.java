@@ -1,0 +1,47 @@
+package org.parley.cli;
+
+import org.parley.identity.InvalidPeerIdException;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Parses typed arguments, turning every mistake into one line that says what was wrong. */
+final class Converters {
+    private Converters() {
+    }
+
+    static final class PeerIdConverter implements ITypeConverter<PeerId> {
+        @Override
+        public PeerId convert(String value) {
+            try {
+                return PeerId.parse(value);
+            } catch (InvalidPeerIdException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class HostPortConverter implements ITypeConverter<HostPort> {
+        @Override
+        public HostPort convert(String value) {
+            try {
+                return HostPort.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class DialTargetConverter implements ITypeConverter<DialTarget> {
+        @Override
+        public DialTarget convert(String value) {
+            try {
+                return DialTarget.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

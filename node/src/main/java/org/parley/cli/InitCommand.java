@@ -1,0 +1,80 @@
+package org.parley.cli;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.parley.crypto.Argon2id;
+import org.parley.identity.Fingerprint;
+import org.parley.identity.Identity;
+import org.parley.identity.Keystore;
+import org.parley.identity.KeystoreException;
+import org.parley.store.ProfileHome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "init", description = "Create a new identity in a profile home.")
+final class InitCommand implements Callable<Integer> {
+    static final int MAX_NAME_LENGTH = 64;
+
+    @ParentCommand
+    ParleyCli cli;
+
+    @Mixin
+    HomeOption homeOption;
+
+    @Mixin
+    PassphraseOption passphraseOption;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Your display name (default: your user name).")
+    String name;
+
+    @Option(names = "--json", description = "Print {\"peerId\",\"name\",\"fingerprint\"} as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws CliException {
+        CliContext context = cli.context();
+        ProfileHome home = homeOption.resolve(context);
+        String displayName = validName(name != null ? name : System.getProperty("user.name", "me"));
+        if (home.hasIdentity()) {
+            throw new CliException("an identity already exists in " + home + " (refusing to overwrite it)");
+        }
+        char[] passphrase = passphraseOption.readNew(context);
+        Identity identity;
+        try {
+            home.create();
+            identity = Identity.generate(displayName, new SecureRandom());
+            Keystore.create(home.keystore(), identity, passphrase, Argon2id.Cost.DEFAULT, new SecureRandom());
+        } catch (KeystoreException e) {
+            throw new CliException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CliException("cannot create " + home + ": " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+        IdCommand.IdJson id = new IdCommand.IdJson(identity.peerId().toString(), identity.name(),
+                Fingerprint.of(identity.peerId()));
+        if (json) {
+            context.out().println(Json.of(id));
+        } else {
+            context.out().println("Created identity '" + id.name() + "' in " + home);
+            context.out().println("Peer ID:     " + id.peerId());
+            context.out().println("Fingerprint: " + id.fingerprint());
+        }
+        return 0;
+    }
+
+    private static String validName(String candidate) throws CliException {
+        String trimmed = candidate.strip();
+        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
+            throw new CliException("a name has 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+        if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
+            throw new CliException("a name cannot contain control characters");
+        }
+        return trimmed;
+    }
+}

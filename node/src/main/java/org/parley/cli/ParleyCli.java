@@ -1,0 +1,64 @@
+package org.parley.cli;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.node.LogFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code parley} command. Every failure ends as one line on stderr and a non-zero exit:
+ * 1 when the command could not do its work, 2 when it was called wrongly.
+ */
+@Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
+        description = "Peer-to-peer, end-to-end encrypted chat.",
+        subcommands = {InitCommand.class, IdCommand.class, DaemonCommand.class, PeersCommand.class,
+                CommandLine.HelpCommand.class})
+public final class ParleyCli implements Runnable {
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+    private static final Logger LOG = Logger.getLogger(ParleyCli.class.getName());
+
+    private final CliContext context;
+
+    ParleyCli(CliContext context) {
+        this.context = context;
+    }
+
+    CliContext context() {
+        return context;
+    }
+
+    /** Without a subcommand: show what there is to do. */
+    @Override
+    public void run() {
+        new CommandLine(this).usage(context.out());
+    }
+
+    public static void main(String[] args) {
+        LogFiles.silence();
+        System.exit(execute(CliContext.system(), args));
+    }
+
+    static int execute(CliContext context, String... args) {
+        CommandLine commandLine = new CommandLine(new ParleyCli(context));
+        commandLine.setOut(context.out());
+        commandLine.setErr(context.err());
+        commandLine.setParameterExceptionHandler((error, arguments) -> {
+            CommandLine command = error.getCommandLine();
+            context.err().println("parley: error: " + error.getMessage() + " (see '"
+                    + command.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((error, command, parseResult) -> {
+            if (error instanceof CliException) {
+                context.err().println("parley: error: " + error.getMessage());
+            } else {
+                LOG.log(Level.SEVERE, "internal error", error);
+                context.err().println("parley: internal error: " + error);
+            }
+            return EXIT_FAILURE;
+        });
+        return commandLine.execute(args);
+    }
+}

@@ -1,0 +1,38 @@
+package org.parley.link.tls;
+
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS 1.3 only, mutual authentication required, trust decided by {@link PeerTrustManager}. The
+ * JDK's TLS stack, so no native library is needed.
+ */
+final class TlsContexts {
+    private static final String TLS_13 = "TLSv1.3";
+
+    private TlsContexts() {
+    }
+
+    static SslContext server(CertificateBinding.Credentials credentials) throws SSLException {
+        return GrpcSslContexts.configure(
+                        SslContextBuilder.forServer(credentials.privateKey(), credentials.certificate()),
+                        SslProvider.JDK)
+                .protocols(TLS_13)
+                .clientAuth(ClientAuth.REQUIRE)
+                .trustManager(new PeerTrustManager(java.util.Optional.empty()))
+                .build();
+    }
+
+    static SslContext client(CertificateBinding.Credentials credentials, PeerTrustManager trust)
+            throws SSLException {
+        return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+                .keyManager(credentials.privateKey(), credentials.certificate())
+                .protocols(TLS_13)
+                .trustManager(trust)
+                .build();
+    }
+}

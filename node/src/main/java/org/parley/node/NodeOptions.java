@@ -1,0 +1,26 @@
+package org.parley.node;
+
+import java.util.List;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.link.LinkConfig;
+
+/**
+ * How a node joins the network.
+ *
+ * @param listen where to accept links (port 0 picks a free one)
+ * @param bootstrap peers to keep links to from the start
+ * @param links limits and timings of the link layer
+ */
+public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
+    /** Where a daemon listens when not told: every interface, on Parley's default port. */
+    public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
+
+    public NodeOptions {
+        bootstrap = List.copyOf(bootstrap);
+    }
+
+    public static NodeOptions of(HostPort listen, List<DialTarget> bootstrap) {
+        return new NodeOptions(listen, bootstrap, LinkConfig.defaults());
+    }
+}

@@ -1,0 +1,63 @@
+package org.parley.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The directory that holds one person's profile: identity, database, logs and the files through
+ * which local clients find the running daemon. Only its owner may enter it.
+ */
+public record ProfileHome(Path root) {
+    public ProfileHome {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** The encrypted identity (keys and the database content key). */
+    public Path keystore() {
+        return root.resolve("identity.keystore");
+    }
+
+    public Path database() {
+        return root.resolve("parley.db");
+    }
+
+    public Path logDirectory() {
+        return root.resolve("logs");
+    }
+
+    /** The newest log file (older ones are parley.1.log, parley.2.log, …). */
+    public Path logFile() {
+        return logDirectory().resolve("parley.0.log");
+    }
+
+    /** Where the running daemon's control API listens (written by the daemon, read by clients). */
+    public Path controlEndpoint() {
+        return root.resolve("control.json");
+    }
+
+    /** The secret a local client presents to the control API; readable by the owner only. */
+    public Path controlToken() {
+        return root.resolve("control.token");
+    }
+
+    /** Held locked by the running daemon, so that two daemons never share a home. */
+    public Path daemonLock() {
+        return root.resolve("daemon.lock");
+    }
+
+    public boolean hasIdentity() {
+        return Files.exists(keystore());
+    }
+
+    /** Creates the home (owner-only) if it does not exist yet. */
+    public void create() throws IOException {
+        PrivateFiles.createDirectories(root);
+        PrivateFiles.createDirectories(logDirectory());
+    }
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
+}

@@ -1,0 +1,172 @@
+package org.parley.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line in process, with a scripted environment and terminal. */
+class ParleyCliTest {
+    @TempDir
+    Path directory;
+
+    private final Map<String, String> environment = new HashMap<>();
+    /** What the "user" types at successive prompts; empty queue = no terminal. */
+    private final Deque<String> typed = new ArrayDeque<>();
+    private boolean terminal = true;
+
+    @Test
+    void initThenIdAgreeOnThePeerIdAndJsonHasTheDocumentedFields() {
+        environment.put("PARLEY_PASSPHRASE", "pass");
+        Run init = run("init", "--home", home(), "--name", "alice", "--json");
+        assertEquals(0, init.exit, init.err);
+        JsonObject created = JsonParser.parseString(init.out).getAsJsonObject();
+        Run id = run("id", "--home", home(), "--json");
+        assertEquals(0, id.exit, id.err);
+        JsonObject shown = JsonParser.parseString(id.out).getAsJsonObject();
+        assertEquals(created, shown);
+        assertEquals(3, shown.size(), "exactly peerId, name, fingerprint: " + shown);
+        assertEquals("alice", shown.get("name").getAsString());
+        assertTrue(shown.get("peerId").getAsString().startsWith("p1"));
+        assertEquals(shown.get("peerId").getAsString(), run("id", "--home", home()).out.strip());
+    }
+
+    @Test
+    void theEnvironmentWinsOverTheFileWhichWinsOverThePrompt() throws Exception {
+        environment.put("PARLEY_PASSPHRASE", "from-env");
+        assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
+        Path file = directory.resolve("pass.txt");
+        Files.writeString(file, "from-file\nsecond line ignored\n");
+
+        assertEquals(0, run("id", "--home", home(), "--passphrase-file", file.toString()).exit, "env first");
+        environment.remove("PARLEY_PASSPHRASE");
+        Run fromFile = run("id", "--home", home(), "--passphrase-file", file.toString());
+        assertEquals(1, fromFile.exit);
+        assertTrue(fromFile.err.contains("wrong passphrase"), fromFile.err);
+
+        typed.add("from-env");
+        assertEquals(0, run("id", "--home", home()).exit, "prompted");
+        assertTrue(typed.isEmpty());
+    }
+
+    @Test
+    void initPromptsTwiceAndRefusesAMismatch() {
+        typed.add("one");
+        typed.add("two");
+        Run mismatch = run("init", "--home", home(), "--name", "a");
+        assertEquals(1, mismatch.exit);
+        assertEquals("parley: error: the passphrases do not match\n", mismatch.err);
+        assertTrue(Files.notExists(directory.resolve("home/identity.keystore")));
+
+        typed.add("same");
+        typed.add("same");
+        assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
+    }
+
+    @Test
+    void withoutATerminalThereIsNoPromptButAClearError() {
+        terminal = false;
+        Run run = run("init", "--home", home(), "--name", "a");
+        assertEquals(1, run.exit);
+        assertEquals("parley: error: no passphrase: set PARLEY_PASSPHRASE, pass --passphrase-file, or run in a "
+                + "terminal\n", run.err);
+    }
+
+    @Test
+    void passphraseFileProblemsAreOneLine() throws Exception {
+        Run missing = run("init", "--home", home(), "--passphrase-file", directory.resolve("nope").toString());
+        assertEquals("parley: error: passphrase file " + directory.resolve("nope") + " does not exist\n", missing.err);
+        Path empty = Files.writeString(directory.resolve("empty"), "");
+        assertEquals("parley: error: the passphrase is empty\n",
+                run("init", "--home", home(), "--passphrase-file", empty.toString()).err);
+        Path binary = Files.write(directory.resolve("binary"), new byte[] {(byte) 0xff, (byte) 0xfe, 0x00});
+        Run notText = run("init", "--home", home(), "--passphrase-file", binary.toString());
+        assertEquals(1, notText.exit);
+        assertEquals(1, notText.err.lines().count(), notText.err);
+        Path huge = Files.writeString(directory.resolve("huge"), "x".repeat(100_000));
+        assertTrue(run("init", "--home", home(), "--passphrase-file", huge.toString()).err.contains("too large"));
+    }
+
+    @Test
+    void initRefusesToOverwriteAndLeavesTheKeystoreAlone() throws Exception {
+        environment.put("PARLEY_PASSPHRASE", "pass");
+        assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
+        byte[] before = Files.readAllBytes(directory.resolve("home/identity.keystore"));
+        Run again = run("init", "--home", home(), "--name", "b");
+        assertEquals(1, again.exit);
+        assertTrue(again.err.startsWith("parley: error: an identity already exists in "), again.err);
+        assertArrayEquals(before, Files.readAllBytes(directory.resolve("home/identity.keystore")));
+    }
+
+    @Test
+    void badNamesAreRefused() {
+        environment.put("PARLEY_PASSPHRASE", "pass");
+        assertTrue(run("init", "--home", home(), "--name", "  ").err.contains("1 to 64 characters"));
+        assertTrue(run("init", "--home", home(), "--name", "x".repeat(65)).err.contains("1 to 64 characters"));
+        assertTrue(run("init", "--home", home(), "--name", "bell\u0007").err.contains("control characters"));
+    }
+
+    @Test
+    void theHomeComesFromTheOptionThenTheEnvironment() {
+        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_HOME", directory.resolve("env-home").toString());
+        assertEquals(0, run("init", "--name", "a").exit);
+        assertTrue(Files.exists(directory.resolve("env-home/identity.keystore")));
+        assertEquals(0, run("init", "--home", home(), "--name", "b").exit);
+        assertTrue(Files.exists(directory.resolve("home/identity.keystore")));
+    }
+
+    @Test
+    void commandsOnAHomeWithoutIdentitySayHowToCreateOne() {
+        Run run = run("id", "--home", home());
+        assertEquals(1, run.exit);
+        assertTrue(run.err.startsWith("parley: error: no identity in "), run.err);
+        assertTrue(run.err.contains("parley init"), run.err);
+    }
+
+    @Test
+    void badArgumentsAreOneLineUsageErrors() {
+        for (String[] args : new String[][] {
+                {"daemon", "--listen", "nonsense"},
+                {"daemon", "--listen", "127.0.0.1:99999"},
+                {"daemon", "--bootstrap", "p1abc@127.0.0.1:7000"},
+                {"daemon", "--bootstrap", "127.0.0.1"},
+                {"id", "--json=maybe"},
+                {"no-such-command"}}) {
+            Run run = run(args);
+            assertEquals(2, run.exit, String.join(" ", args) + " → " + run.err);
+            assertEquals(1, run.err.lines().count(), run.err);
+            assertTrue(run.err.startsWith("parley: error: "), run.err);
+        }
+    }
+
+    private String home() {
+        return directory.resolve("home").toString();
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext context = new CliContext(environment, question -> terminal
+                ? Optional.of(typed.isEmpty() ? new char[0] : typed.poll().toCharArray())
+                : Optional.empty(), new PrintWriter(out, true), new PrintWriter(err, true));
+        int exit = ParleyCli.execute(context, args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}

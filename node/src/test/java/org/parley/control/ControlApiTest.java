@@ -1,0 +1,137 @@
+package org.parley.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.ApiException;
+import org.parley.api.IdentityView;
+import org.parley.api.ParleyApi;
+import org.parley.api.PeerView;
+import org.parley.proto.control.v1.ControlGrpc;
+import org.parley.proto.control.v1.ListPeersRequest;
+import org.parley.store.ProfileHome;
+
+/** The control API over real loopback gRPC: it answers its owner and nobody else. */
+class ControlApiTest {
+    private static final PeerView PEER = new PeerView("p1peer", "127.0.0.1:7001", "outbound", 1234L, "parley/test");
+
+    @TempDir
+    Path directory;
+
+    private final ParleyApi api = new ParleyApi() {
+        @Override
+        public IdentityView identity() {
+            return new IdentityView("p1self", "alice", "fingerprint", List.of("127.0.0.1:7002"));
+        }
+
+        @Override
+        public List<PeerView> peers() {
+            return List.of(PEER);
+        }
+    };
+
+    @Test
+    void theOwnersClientGetsAnswers() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home);
+             ControlClient client = ControlClient.connectOrExplain(home)) {
+            assertEquals(api.identity(), client.identity());
+            assertEquals(List.of(PEER), client.peers());
+        }
+    }
+
+    @Test
+    void theTokenAndEndpointAreOwnerOnlyAndWithdrawnOnClose() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.controlToken())));
+            assertEquals("rw-------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(home.controlEndpoint())));
+        }
+        assertTrue(Files.notExists(home.controlToken()));
+        assertTrue(Files.notExists(home.controlEndpoint()));
+    }
+
+    @Test
+    void callsWithoutTheTokenOrWithAWrongOneAreRefused() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home)) {
+            for (String token : new String[] {null, "", "0".repeat(64), ControlToken.read(home).value() + "x"}) {
+                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                        .build();
+                try {
+                    ControlGrpc.ControlBlockingStub stub = ControlGrpc.newBlockingStub(channel);
+                    if (token != null) {
+                        Metadata headers = new Metadata();
+                        headers.put(ControlToken.HEADER, token);
+                        stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+                    }
+                    ControlGrpc.ControlBlockingStub call = stub;
+                    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                            () -> call.listPeers(ListPeersRequest.getDefaultInstance()));
+                    assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+                } finally {
+                    channel.shutdownNow();
+                }
+            }
+        }
+    }
+
+    @Test
+    void noDaemonMeansNoClientAndAClearExplanation() throws Exception {
+        ProfileHome home = home();
+        assertTrue(ControlClient.connect(home).isEmpty());
+        ApiException missing = assertThrows(ApiException.class, () -> ControlClient.connectOrExplain(home));
+        assertTrue(missing.getMessage().startsWith("no daemon is running for "), missing.getMessage());
+    }
+
+    @Test
+    void aDaemonKilledHardLeavesAStaleEndpointThatIsExplained() throws Exception {
+        ProfileHome home = home();
+        int port;
+        try (ControlServer server = ControlServer.start(api, home)) {
+            port = server.port();
+        }
+        // What kill -9 leaves behind: the files, with nobody listening.
+        new ControlEndpoint(port, 1).publish(home);
+        Files.writeString(home.controlToken(), "ab".repeat(32));
+        try (ControlClient client = ControlClient.connectOrExplain(home)) {
+            ApiException stale = assertThrows(ApiException.class, client::peers);
+            assertTrue(stale.getMessage().startsWith("no daemon is running for "), stale.getMessage());
+        }
+    }
+
+    @Test
+    void malformedEndpointOrTokenFilesAreClearErrors() throws Exception {
+        ProfileHome home = home();
+        for (String garbage : new String[] {"", "{", "[]", "{\"port\": -1}", "{\"port\": 70000}", "\u0000\u0001",
+                "{\"port\": \"x\"}", "x".repeat(10_000)}) {
+            Files.writeString(home.controlEndpoint(), garbage);
+            ApiException error = assertThrows(ApiException.class, () -> ControlClient.connect(home), garbage);
+            assertTrue(error.getMessage().contains("control.json"), error.getMessage());
+        }
+        new ControlEndpoint(7000, 1).publish(home);
+        Files.writeString(home.controlToken(), "short");
+        ApiException badToken = assertThrows(ApiException.class, () -> ControlClient.connect(home));
+        assertTrue(badToken.getMessage().contains("control.token"), badToken.getMessage());
+    }
+
+    private ProfileHome home() throws Exception {
+        ProfileHome home = new ProfileHome(directory.resolve("home"));
+        home.create();
+        return home;
+    }
+}

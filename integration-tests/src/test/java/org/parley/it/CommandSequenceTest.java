@@ -76,7 +76,7 @@ class CommandSequenceTest {
         assertEquals("inbound", bobSeenByAlice.get("direction").getAsString());
 
         String aliceLog = Files.readString(work.resolve("alice/logs/parley.0.log"));
-        assertTrue(aliceLog.contains(bobId.substring(0, 8)), "the daemon logs to its home");
+        assertTrue(aliceLog.contains("linked with " + bobId), "the daemon logs to its home");
         assertEquals("", Files.readString(work.resolve("alice.err")), "the daemon writes nothing to stderr");
 
         // SIGTERM: a clean stop that withdraws the control endpoint.

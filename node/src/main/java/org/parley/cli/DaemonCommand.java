@@ -23,7 +23,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "daemon", description = {"Run this profile's node in the foreground, headless.",
+@Command(name = "daemon", mixinStandardHelpOptions = true, description = {"Run this profile's node in the foreground, headless.",
         "Logs go to DIR/logs/; stop it with Ctrl-C or SIGTERM."})
 final class DaemonCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(DaemonCommand.class.getName());

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "id", description = {"Print this profile's peer ID.",
+@Command(name = "id", mixinStandardHelpOptions = true, description = {"Print this profile's peer ID.",
         "Asks the running daemon; without one, unlocks the keystore."})
 final class IdCommand implements Callable<Integer> {
     /** The documented shape of {@code id --json}. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "init", description = "Create a new identity in a profile home.")
+@Command(name = "init", mixinStandardHelpOptions = true, description = "Create a new identity in a profile home.")
 final class InitCommand implements Callable<Integer> {
     static final int MAX_NAME_LENGTH = 64;
 

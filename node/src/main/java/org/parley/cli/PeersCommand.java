@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "peers", description = "List the peers the running daemon has verified links with.")
+@Command(name = "peers", mixinStandardHelpOptions = true, description = "List the peers the running daemon has verified links with.")
 final class PeersCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());

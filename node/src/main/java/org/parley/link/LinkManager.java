@@ -227,7 +227,7 @@ public final class LinkManager implements LinkListener {
             Neighbour current = established.get(peer);
             if (current != null && current.link == link) {
                 established.remove(peer);
-                LOG.info(() -> "link to " + peer.shortForm() + " down: " + reason);
+                LOG.info(() -> "link to " + peer + " down: " + reason);
                 listeners.forEach(listener -> listener.peerDisconnected(peer));
                 redialer.peerDisconnected(peer);
             }
@@ -263,7 +263,7 @@ public final class LinkManager implements LinkListener {
         Neighbour current = established.get(peer);
         if (current == null) {
             established.put(peer, neighbour);
-            LOG.info(() -> "linked with " + peer.shortForm() + " at " + neighbour.info.address() + " ("
+            LOG.info(() -> "linked with " + peer + " at " + neighbour.info.address() + " ("
                     + link.direction().label() + ")");
             listeners.forEach(listener -> listener.peerConnected(neighbour.info));
         } else if (keepsNewLink(current.link, link)) {

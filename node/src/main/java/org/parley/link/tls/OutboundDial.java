@@ -42,6 +42,13 @@ final class OutboundDial implements ClientResponseObserver<Frame, Frame> {
     public void beforeStart(ClientCallStreamObserver<Frame> requestStream) {
         this.requests = requestStream;
         requestStream.disableAutoRequestWithInitial(GrpcLink.INBOUND_WINDOW);
+        // gRPC takes the handler only before the call starts, when the link does not exist yet.
+        requestStream.setOnReadyHandler(() -> {
+            GrpcLink current = link;
+            if (current != null) {
+                current.drain();
+            }
+        });
     }
 
     @Override
@@ -76,7 +83,6 @@ final class OutboundDial implements ClientResponseObserver<Frame, Frame> {
             }
             network.released(channel);
         });
-        requests.setOnReadyHandler(established::drain);
         network.opened(established);
         link = established;
         loop.execute(() -> network.listener().linkUp(established));

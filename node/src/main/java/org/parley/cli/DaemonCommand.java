@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import org.parley.api.ApiException;
 import org.parley.control.ControlServer;
 import org.parley.identity.Identity;
+import org.parley.identity.Keystore;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.node.DaemonLock;
@@ -57,12 +58,13 @@ final class DaemonCommand implements Callable<Integer> {
         ProfileHome home = homeOption.existing(context);
         Level level = parseLevel(logLevel);
         DaemonLock lock = acquireLock(home);
-        Identity identity = Profiles.unlock(home, passphraseOption, context).identity();
+        Keystore.Unlocked profile = Profiles.unlock(home, passphraseOption, context);
+        Identity identity = profile.identity();
         ParleyNode node;
         ControlServer control;
         try {
             LogFiles.install(home, level);
-            node = ParleyNode.start(identity, NodeOptions.of(listen, bootstrap));
+            node = ParleyNode.start(profile, home, NodeOptions.of(listen, bootstrap));
         } catch (IOException | ApiException e) {
             lock.close();
             throw new CliException(e.getMessage(), e);

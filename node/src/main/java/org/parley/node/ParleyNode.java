@@ -1,11 +1,15 @@
 package org.parley.node;
 
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.parley.api.ApiException;
 import org.parley.api.ParleyApi;
 import org.parley.identity.Identity;
+import org.parley.identity.Keystore;
 import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;
@@ -13,6 +17,10 @@ import org.parley.runtime.EventLoop;
 import org.parley.runtime.Scheduler;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.SystemClock;
+import org.parley.store.Database;
+import org.parley.store.KnownPeers;
+import org.parley.store.ProfileHome;
+import org.parley.store.StoreException;
 
 /**
  * One running node: the composition root that wires the real runtime (event loop, system clock,
@@ -27,37 +35,61 @@ public final class ParleyNode implements AutoCloseable {
 
     private final Identity identity;
     private final EventLoop loop;
+    private final ExecutorService storage;
+    private final Database database;
     private final LinkManager links;
     private final LocalApi api;
 
-    private ParleyNode(Identity identity, EventLoop loop, LinkManager links) {
+    private ParleyNode(Identity identity, EventLoop loop, ExecutorService storage, Database database,
+                       LinkManager links) {
         this.identity = identity;
         this.loop = loop;
+        this.storage = storage;
+        this.database = database;
         this.links = links;
         this.api = new LocalApi(identity, loop, links);
     }
 
     /**
-     * Starts a node on the real network: listens, then keeps links to the bootstrap peers.
+     * Starts a node on the real network with the profile's database: listens, then keeps links to
+     * the bootstrap peers and to the neighbours it remembers.
      *
-     * @throws ApiException when it cannot listen (address in use, not a local address)
+     * @throws ApiException when it cannot listen (address in use, not a local address) or the
+     *     database cannot be opened
      */
-    public static ParleyNode start(Identity identity, NodeOptions options) throws ApiException {
-        return start(identity, options, loop -> new TlsGrpcNetwork(identity, options.listen(), options.links(), loop));
+    public static ParleyNode start(Keystore.Unlocked profile, ProfileHome home, NodeOptions options)
+            throws ApiException {
+        Identity identity = profile.identity();
+        return start(identity, home, options,
+                loop -> new TlsGrpcNetwork(identity, options.listen(), options.links(), loop));
     }
 
     /** Starts a node on the given network (tests use the in-memory one). */
-    static ParleyNode start(Identity identity, NodeOptions options, Function<Scheduler, Network> networkFactory)
-            throws ApiException {
+    static ParleyNode start(Identity identity, ProfileHome home, NodeOptions options,
+                            Function<Scheduler, Network> networkFactory) throws ApiException {
+        Database database;
+        try {
+            database = Database.open(home.database());
+        } catch (StoreException e) {
+            throw new ApiException(e.getMessage(), e);
+        }
+        ExecutorService storage = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-storage");
+            thread.setDaemon(true);
+            return thread;
+        });
         EventLoop loop = new EventLoop("parley-loop");
         Network network = networkFactory.apply(loop);
         LinkManager links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE,
                 SeededRng.fromEntropy(), options.links(), AGENT);
-        ParleyNode node = new ParleyNode(identity, loop, links);
+        PeerMemory memory = new PeerMemory(new KnownPeers(database), storage, SystemClock.INSTANCE);
+        links.addListener(memory);
+        ParleyNode node = new ParleyNode(identity, loop, storage, database, links);
         try {
             LoopCalls.call(loop, () -> {
                 links.start();
                 options.bootstrap().forEach(links::keepLinkTo);
+                memory.redialRemembered(links, identity.peerId());
                 return null;
             });
         } catch (ApiException e) {
@@ -92,6 +124,15 @@ public final class ParleyNode implements AutoCloseable {
             LOG.warning("stopping the link layer: " + e.getMessage());
         }
         loop.close();
+        storage.shutdown();
+        try {
+            if (!storage.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warning("storage writes still pending at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
         LOG.info("node stopped");
     }
 

@@ -1,0 +1,54 @@
+package org.parley.node;
+
+import java.util.concurrent.Executor;
+import java.util.logging.Logger;
+import org.parley.identity.InvalidPeerIdException;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.link.LinkEvents;
+import org.parley.link.LinkManager;
+import org.parley.link.PeerInfo;
+import org.parley.runtime.Clock;
+import org.parley.store.KnownPeers;
+
+/**
+ * Remembers the neighbours this node links with, and at start asks the link layer to keep links
+ * to the most recent of them, so a restarted node rejoins without its bootstrap list. Writes go
+ * to the storage thread; the loop never waits on disk.
+ */
+final class PeerMemory implements LinkEvents {
+    private static final Logger LOG = Logger.getLogger(PeerMemory.class.getName());
+    /** Enough to rejoin through; the overlay finds the rest. */
+    static final int REDIAL_AT_START = 16;
+
+    private final KnownPeers knownPeers;
+    private final Executor storage;
+    private final Clock clock;
+
+    PeerMemory(KnownPeers knownPeers, Executor storage, Clock clock) {
+        this.knownPeers = knownPeers;
+        this.storage = storage;
+        this.clock = clock;
+    }
+
+    @Override
+    public void peerConnected(PeerInfo peer) {
+        long now = clock.nowMillis();
+        storage.execute(() -> knownPeers.remember(peer.peerId().toString(), peer.address(), now));
+    }
+
+    /** Keeps links to remembered neighbours (read before the loop starts, so no race). */
+    void redialRemembered(LinkManager links, PeerId self) {
+        for (KnownPeers.KnownPeer known : knownPeers.mostRecent(REDIAL_AT_START)) {
+            try {
+                PeerId peer = PeerId.parse(known.peerId());
+                if (!peer.equals(self)) {
+                    links.keepLinkTo(DialTarget.peerAt(peer, HostPort.parse(known.address())));
+                }
+            } catch (InvalidPeerIdException | IllegalArgumentException e) {
+                LOG.warning("ignoring a malformed remembered peer: " + e.getMessage());
+            }
+        }
+    }
+}

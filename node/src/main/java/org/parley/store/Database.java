@@ -1,0 +1,162 @@
+package org.parley.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.logging.Logger;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * A profile's SQLite database: one connection, WAL journal, foreign keys on, and the schema
+ * brought up to date by {@link Schema}'s migrations when opened. Not thread-safe: the node uses
+ * it from one storage thread.
+ *
+ * <p>{@code synchronous=FULL}: a transaction that returned is on disk, so a message accepted from
+ * the user survives a power cut as well as a {@code kill -9}; the cost is one more sync per commit,
+ * which batched writes amortise.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    private static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    /** The first bytes of every SQLite 3 file. */
+    private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final Path file;
+    private final Connection connection;
+
+    private Database(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /** Opens (creating owner-only if missing) and migrates the database at {@code file}. */
+    public static Database open(Path file) {
+        return open(file, Schema.MIGRATIONS);
+    }
+
+    static Database open(Path file, List<Migration> migrations) {
+        checkIsSqlite(file);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        Connection connection;
+        try {
+            PrivateFiles.createIfMissing(file);
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        } catch (IOException | SQLException e) {
+            throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
+        }
+        Database database = new Database(file, connection);
+        try {
+            database.migrate(migrations);
+        } catch (StoreException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    /** Refuses, without touching it, a file that exists and is not a SQLite database. */
+    private static void checkIsSqlite(Path file) {
+        try {
+            if (!Files.exists(file) || Files.size(file) == 0) {
+                return;
+            }
+            byte[] head = new byte[SQLITE_MAGIC.length];
+            int read;
+            try (var in = Files.newInputStream(file)) {
+                read = in.readNBytes(head, 0, head.length);
+            }
+            if (read < head.length || !java.util.Arrays.equals(head, SQLITE_MAGIC)) {
+                throw new StoreException(file + " is not a Parley database");
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate(List<Migration> migrations) {
+        int current = userVersion();
+        int latest = migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
+        if (current > latest) {
+            throw new StoreException("the database " + file + " was written by a newer Parley (schema " + current
+                    + ", this build knows " + latest + ")");
+        }
+        for (Migration migration : migrations) {
+            if (migration.version() <= current) {
+                continue;
+            }
+            inTransaction(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    for (String sql : migration.statements()) {
+                        statement.execute(sql);
+                    }
+                    statement.execute("PRAGMA user_version = " + migration.version());
+                }
+                return null;
+            });
+            LOG.info(() -> "database schema migrated to version " + migration.version());
+        }
+    }
+
+    /** Work against the connection inside one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in a transaction: all of it is committed, or none of it. */
+    public <T> T inTransaction(Work<T> work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The schema version ({@code PRAGMA user_version}). */
+    public int userVersion() {
+        return pragmaInt("user_version");
+    }
+
+    String pragma(String name) {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA " + name)) {
+            return result.next() ? result.getString(1) : null;
+        } catch (SQLException e) {
+            String detail = e.getMessage();
+            throw new StoreException(file + " is not a Parley database (" + detail + ")", e);
+        }
+    }
+
+    private int pragmaInt(String name) {
+        return Integer.parseInt(pragma(name));
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warning("closing the database: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.parley.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void opensInWalModeWithForeignKeysAndTheLatestSchema() {
+        Path file = directory.resolve("parley.db");
+        try (Database database = Database.open(file)) {
+            assertEquals("wal", database.pragma("journal_mode"));
+            assertEquals("1", database.pragma("foreign_keys"));
+            assertEquals("2", database.pragma("synchronous"), "FULL");
+            assertEquals(Schema.latestVersion(), database.userVersion());
+        }
+        try (Database reopened = Database.open(file)) {
+            assertEquals(Schema.latestVersion(), reopened.userVersion(), "reopening migrates nothing twice");
+        }
+    }
+
+    @Test
+    void isOwnerOnly() throws Exception {
+        Path file = directory.resolve("parley.db");
+        Database.open(file).close();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void migrationsRunInOrderOnceEachAndAFailedOneLeavesNoTrace() {
+        Path file = directory.resolve("parley.db");
+        List<Migration> first = List.of(new Migration(1, "CREATE TABLE a (x INTEGER)"));
+        try (Database database = Database.open(file, first)) {
+            assertEquals(1, database.userVersion());
+        }
+        List<Migration> broken = List.of(first.get(0),
+                new Migration(2, "CREATE TABLE b (x INTEGER)", "THIS IS NOT SQL"));
+        assertThrows(StoreException.class, () -> Database.open(file, broken));
+        List<Migration> fixed = List.of(first.get(0), new Migration(2, "CREATE TABLE b (x INTEGER)"));
+        try (Database database = Database.open(file, fixed)) {
+            assertEquals(2, database.userVersion(), "table b was rolled back with the failed step");
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerParleyIsRefusedWithTheVersions() {
+        Path file = directory.resolve("parley.db");
+        try (Database database = Database.open(file, List.of(new Migration(1, "CREATE TABLE a (x)"),
+                new Migration(7, "CREATE TABLE b (x)")))) {
+            assertEquals(7, database.userVersion());
+        }
+        StoreException error = assertThrows(StoreException.class, () -> Database.open(file));
+        assertTrue(error.getMessage().contains("newer Parley (schema 7, this build knows " + Schema.latestVersion()),
+                error.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotSqliteIsRefusedAndLeftAlone() throws Exception {
+        Path file = directory.resolve("parley.db");
+        byte[] garbage = "this is a text file, not a database\n".repeat(100).getBytes();
+        Files.write(file, garbage);
+        StoreException error = assertThrows(StoreException.class, () -> Database.open(file));
+        assertEquals(file + " is not a Parley database", error.getMessage());
+        assertArrayEquals(garbage, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aTransactionThatFailsChangesNothing() throws Exception {
+        try (Database database = Database.open(directory.resolve("parley.db"))) {
+            KnownPeers peers = new KnownPeers(database);
+            assertThrows(IllegalStateException.class, () -> database.inTransaction(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO settings (key, value) VALUES ('k', x'01')")) {
+                    insert.executeUpdate();
+                }
+                throw new IllegalStateException("boom");
+            }));
+            assertEquals(0, countSettings(database));
+            assertTrue(peers.mostRecent(10).isEmpty());
+        }
+    }
+
+    private static int countSettings(Database database) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM settings");
+                 ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            } catch (SQLException e) {
+                throw e;
+            }
+        });
+    }
+}

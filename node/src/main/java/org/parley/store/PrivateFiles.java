@@ -42,13 +42,8 @@ public final class PrivateFiles {
      * disk, then renamed over it atomically.
      */
     public static void writeAtomically(Path file, byte[] content) throws IOException {
-        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
-                ownerOnly(OWNER_FILE));
+        Path temporary = durableTemporary(file, content);
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(content));
-                channel.force(true);
-            }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
@@ -63,17 +58,26 @@ public final class PrivateFiles {
      * @throws FileAlreadyExistsException when {@code file} exists (it is left untouched)
      */
     public static void createNew(Path file, byte[] content) throws IOException {
-        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
-                ownerOnly(OWNER_FILE));
+        Path temporary = durableTemporary(file, content);
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(content));
-                channel.force(true);
-            }
             Files.createLink(file, temporary);
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /** An owner-only temporary file beside {@code file}, holding {@code content}, forced to disk. */
+    private static Path durableTemporary(Path file, byte[] content) throws IOException {
+        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
+                ownerOnly(OWNER_FILE));
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(content));
+            channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        return temporary;
     }
 
     /** Creates an empty owner-only file if none exists. */

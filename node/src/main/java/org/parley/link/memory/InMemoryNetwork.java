@@ -11,7 +11,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
 import org.parley.link.HostPort;
-import org.parley.link.Link;
+import org.parley.link.AbstractLink;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
 import org.parley.link.Network;
@@ -101,12 +101,8 @@ public final class InMemoryNetwork implements Network {
     }
 
     /** One side of an in-memory link. */
-    private static final class MemoryLink implements Link {
+    private static final class MemoryLink extends AbstractLink {
         private final InMemoryNetwork owner;
-        private final PeerId remotePeer;
-        private final Direction direction;
-        private final String remoteAddress;
-        private final Optional<DialTarget> dialTarget;
         private final AtomicInteger inFlight = new AtomicInteger();
         private volatile MemoryLink other;
         private volatile boolean closed;
@@ -114,31 +110,8 @@ public final class InMemoryNetwork implements Network {
 
         MemoryLink(InMemoryNetwork owner, PeerId remotePeer, Direction direction, String remoteAddress,
                    Optional<DialTarget> dialTarget) {
+            super(remotePeer, direction, remoteAddress, dialTarget);
             this.owner = owner;
-            this.remotePeer = remotePeer;
-            this.direction = direction;
-            this.remoteAddress = remoteAddress;
-            this.dialTarget = dialTarget;
-        }
-
-        @Override
-        public PeerId remotePeer() {
-            return remotePeer;
-        }
-
-        @Override
-        public Direction direction() {
-            return direction;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return remoteAddress;
-        }
-
-        @Override
-        public Optional<DialTarget> dialTarget() {
-            return dialTarget;
         }
 
         @Override
@@ -197,11 +170,6 @@ public final class InMemoryNetwork implements Network {
             downReported = true;
             owner.links.remove(this);
             owner.listener.linkDown(this, reason);
-        }
-
-        @Override
-        public String toString() {
-            return direction.label() + " link to " + remotePeer.shortForm();
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
-import org.parley.link.Link;
+import org.parley.link.AbstractLink;
 import org.parley.link.LinkListener;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.Scheduler;
@@ -21,7 +21,7 @@ import org.parley.runtime.Scheduler;
  * has taken the previous one, so a flooding peer is slowed by TCP rather than buffered. Every
  * event goes to the listener on the node's loop; {@code linkDown} exactly once.
  */
-final class GrpcLink implements Link {
+final class GrpcLink extends AbstractLink {
     private static final Logger LOG = Logger.getLogger(GrpcLink.class.getName());
     /** Frames requested ahead, so the loop is not idle while the next frame crosses the wire. */
     static final int INBOUND_WINDOW = 8;
@@ -31,10 +31,6 @@ final class GrpcLink implements Link {
         void close(String reason);
     }
 
-    private final PeerId remotePeer;
-    private final Direction direction;
-    private final String remoteAddress;
-    private final Optional<DialTarget> dialTarget;
     private final Scheduler loop;
     private final LinkListener listener;
     private final int queueLimit;
@@ -48,10 +44,7 @@ final class GrpcLink implements Link {
 
     GrpcLink(PeerId remotePeer, Direction direction, String remoteAddress, Optional<DialTarget> dialTarget,
              Scheduler loop, LinkListener listener, int queueLimit, Consumer<GrpcLink> onFinished) {
-        this.remotePeer = remotePeer;
-        this.direction = direction;
-        this.remoteAddress = remoteAddress;
-        this.dialTarget = dialTarget;
+        super(remotePeer, direction, remoteAddress, dialTarget);
         this.loop = loop;
         this.listener = listener;
         this.queueLimit = queueLimit;
@@ -64,26 +57,6 @@ final class GrpcLink implements Link {
             this.stream = outbound;
             this.closer = streamCloser;
         }
-    }
-
-    @Override
-    public PeerId remotePeer() {
-        return remotePeer;
-    }
-
-    @Override
-    public Direction direction() {
-        return direction;
-    }
-
-    @Override
-    public String remoteAddress() {
-        return remoteAddress;
-    }
-
-    @Override
-    public Optional<DialTarget> dialTarget() {
-        return dialTarget;
     }
 
     @Override
@@ -107,7 +80,7 @@ final class GrpcLink implements Link {
                 }
             } catch (RuntimeException e) {
                 // The call ended under us; its own callback reports the link down.
-                LOG.fine(() -> "write on a finished stream to " + remotePeer.shortForm() + ": " + e);
+                LOG.fine(() -> "write on a finished stream to " + remotePeer().shortForm() + ": " + e);
             }
         }
     }
@@ -173,8 +146,4 @@ final class GrpcLink implements Link {
         listener.linkDown(this, reason);
     }
 
-    @Override
-    public String toString() {
-        return direction.label() + " TLS link to " + remotePeer.shortForm() + " at " + remoteAddress;
-    }
 }

@@ -26,7 +26,7 @@ import org.parley.runtime.Scheduler;
  * {@link Rng}, so it runs unchanged over TLS, in memory and in the simulator. Every method must be
  * called on the node's loop.
  */
-public final class LinkManager implements LinkListener {
+public final class LinkManager implements LinkListener, Neighbours {
     private static final Logger LOG = Logger.getLogger(LinkManager.class.getName());
 
     /** Penalty points, against {@link LinkConfig#misbehaviourLimit()}. */
@@ -107,6 +107,7 @@ public final class LinkManager implements LinkListener {
         return peers;
     }
 
+    @Override
     public boolean isConnected(PeerId peer) {
         return established.containsKey(peer);
     }
@@ -116,6 +117,7 @@ public final class LinkManager implements LinkListener {
      * is so far behind that its queue is full; that link is then dropped, since a peer that does
      * not read would otherwise hold our memory.
      */
+    @Override
     public boolean send(PeerId peer, Frame frame) {
         Neighbour neighbour = established.get(peer);
         if (neighbour == null) {
@@ -132,6 +134,7 @@ public final class LinkManager implements LinkListener {
      * Scores a neighbour down for misbehaviour the layers above detected (a forged record, a bad
      * signature). Enough points disconnect and ban it.
      */
+    @Override
     public void penalize(PeerId peer, double points, String reason) {
         LOG.fine(() -> "penalizing " + peer.shortForm() + " by " + points + ": " + reason);
         if (penalties.penalize(peer, points)) {

@@ -18,6 +18,71 @@ final class Schema {
                     CREATE TABLE settings (
                         key   TEXT PRIMARY KEY,
                         value BLOB NOT NULL
+                    )"""),
+            new Migration(2,
+                    """
+                    CREATE TABLE contacts (
+                        peer_id  TEXT PRIMARY KEY,
+                        name     TEXT NOT NULL,
+                        status   TEXT NOT NULL CHECK (status IN ('contact', 'blocked')),
+                        added_ms INTEGER NOT NULL
+                    )""",
+                    // Bodies are sealed with the content key: only metadata is in the clear.
+                    """
+                    CREATE TABLE messages (
+                        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id          BLOB NOT NULL UNIQUE,
+                        peer_id     TEXT NOT NULL,
+                        direction   TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                        body        BLOB NOT NULL,
+                        sent_ms     INTEGER NOT NULL,
+                        received_ms INTEGER,
+                        state       TEXT NOT NULL,
+                        reason      TEXT,
+                        request     INTEGER NOT NULL DEFAULT 0
+                    )""",
+                    "CREATE INDEX messages_by_peer ON messages (peer_id, sent_ms, seq)",
+                    // Outgoing messages not yet confirmed, with their envelope once encrypted.
+                    """
+                    CREATE TABLE outbox (
+                        message_id BLOB PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+                        peer_id    TEXT NOT NULL,
+                        envelope   BLOB,
+                        expires_ms INTEGER NOT NULL
+                    )""",
+                    // Envelopes already taken in, so that a replay never reaches a ratchet.
+                    """
+                    CREATE TABLE seen_envelopes (
+                        id         BLOB PRIMARY KEY,
+                        sender     TEXT NOT NULL,
+                        message_id BLOB,
+                        expires_ms INTEGER NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE sessions (
+                        peer_id    TEXT NOT NULL,
+                        session_id BLOB NOT NULL,
+                        record     BLOB NOT NULL,
+                        active     INTEGER NOT NULL,
+                        PRIMARY KEY (peer_id, session_id)
+                    )""",
+                    """
+                    CREATE TABLE peer_bundles (
+                        peer_id TEXT PRIMARY KEY,
+                        bundle  BLOB NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE own_prekeys (
+                        id          INTEGER PRIMARY KEY,
+                        private_key BLOB NOT NULL,
+                        created_ms  INTEGER NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE peer_counters (
+                        peer_id TEXT NOT NULL,
+                        kind    TEXT NOT NULL,
+                        count   INTEGER NOT NULL,
+                        PRIMARY KEY (peer_id, kind)
                     )"""));
 
     static int latestVersion() {

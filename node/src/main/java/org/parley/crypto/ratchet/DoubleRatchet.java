@@ -107,7 +107,12 @@ public final class DoubleRatchet {
             return plaintext;
         }
         DoubleRatchet trial = copy();
-        byte[] plaintext = trial.decryptInOrder(header, ciphertext);
+        byte[] plaintext;
+        try {
+            plaintext = trial.decryptInOrder(header, ciphertext);
+        } catch (IllegalArgumentException e) {
+            throw new RatchetException("unusable ratchet key: " + e.getMessage());
+        }
         adopt(trial);
         return plaintext;
     }

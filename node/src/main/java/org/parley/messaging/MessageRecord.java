@@ -1,0 +1,27 @@
+package org.parley.messaging;
+
+import org.parley.identity.PeerId;
+
+/**
+ * A message of the history as the user sees it.
+ *
+ * @param direction {@code "in"} or {@code "out"}
+ * @param state {@code "received"} for incoming; {@code "pending"}, {@code "delivered"} or
+ *     {@code "failed"} for outgoing
+ * @param reason why it failed, else null
+ * @param request whether it came from a peer who is not a contact (a message request)
+ */
+public record MessageRecord(MessageId id, String direction, PeerId peer, String text, long sentAtMillis,
+                            Long receivedAtMillis, String state, String reason, boolean request) {
+    public static final String IN = "in";
+    public static final String OUT = "out";
+    public static final String RECEIVED = "received";
+    public static final String PENDING = "pending";
+    public static final String DELIVERED = "delivered";
+    public static final String FAILED = "failed";
+
+    MessageRecord withState(String newState, String newReason, Long newReceivedAt) {
+        return new MessageRecord(id, direction, peer, text, sentAtMillis,
+                newReceivedAt != null ? newReceivedAt : receivedAtMillis, newState, newReason, request);
+    }
+}

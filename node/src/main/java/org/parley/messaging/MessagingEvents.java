@@ -1,0 +1,10 @@
+package org.parley.messaging;
+
+/** What happens to messages, as it happens. Called on the node's loop, after it is stored. */
+public interface MessagingEvents {
+    /** A message was sent by the user or received from a peer. */
+    void messageAdded(MessageRecord message);
+
+    /** An outgoing message was delivered or failed. */
+    void messageUpdated(MessageRecord message);
+}

@@ -1,0 +1,733 @@
+package org.parley.messaging;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.crypto.X25519;
+import org.parley.identity.Identity;
+import org.parley.identity.InvalidPeerIdException;
+import org.parley.identity.PeerId;
+import org.parley.link.LinkEvents;
+import org.parley.link.Neighbours;
+import org.parley.link.PeerInfo;
+import org.parley.proto.wire.v1.Content;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.PrekeyBundle;
+import org.parley.proto.wire.v1.RatchetMessage;
+import org.parley.proto.wire.v1.Receipts;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+import org.parley.store.ContentCipher;
+import org.parley.store.MessageRows;
+import org.parley.store.PeerRows;
+import org.parley.store.StorageQueue;
+
+/**
+ * Direct messages: the outbox, end-to-end encryption, receipts, contacts and the history.
+ *
+ * <p>Confined to the node's loop; disk work goes through the {@link StorageQueue} and comes back
+ * to the loop. Two rules keep messages from being lost or doubled: a ratchet's new state is
+ * committed before anything it encrypted leaves the node, and a receipt goes out only after the
+ * message it acknowledges (with the session state and the dedupe record) is committed.
+ */
+public final class Messenger implements LinkEvents {
+    private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
+
+    private final Identity self;
+    private final Neighbours neighbours;
+    private final StorageQueue storage;
+    private final ContentCipher cipher;
+    private final Scheduler loop;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final MessagingConfig config;
+    private final Sessions sessions;
+    private final List<MessagingEvents> listeners = new CopyOnWriteArrayList<>();
+    private final Map<PeerId, ContactRecord> contacts = new HashMap<>();
+    private final Map<PeerId, Map<String, Long>> refused = new HashMap<>();
+    private final Map<PeerId, LinkedHashMap<MessageId, OutboxItem>> outbox = new HashMap<>();
+    private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
+    private final Map<PeerId, LinkedHashSet<MessageId>> pendingReceipts = new HashMap<>();
+    private PrekeyBundle ownBundle;
+    private long lastSentAtMillis;
+    private Scheduler.Cancellable retryTimer;
+    private boolean stopped;
+
+    /** A taken-in envelope, until it expires: whose it was and which message it carried. */
+    private record SeenEnvelope(PeerId sender, MessageId messageId, long expiresAtMillis) {
+    }
+
+    private Messenger(Identity self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher, Scheduler loop,
+                      Clock clock, SecureRandom random, MessagingConfig config) {
+        this.self = self;
+        this.neighbours = neighbours;
+        this.storage = storage;
+        this.cipher = cipher;
+        this.loop = loop;
+        this.clock = clock;
+        this.random = random;
+        this.config = config;
+        this.sessions = new Sessions(self, random);
+    }
+
+    /**
+     * Loads the messaging state from storage (blocking: call before the loop serves anything),
+     * creating our signed prekey on first use.
+     */
+    public static Messenger open(Identity self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
+                                 Scheduler loop, Clock clock, SecureRandom random, MessagingConfig config) {
+        Messenger messenger = new Messenger(self, neighbours, storage, cipher, loop, clock, random, config);
+        messenger.load();
+        return messenger;
+    }
+
+    public void addListener(MessagingEvents listener) {
+        listeners.add(listener);
+    }
+
+    /** Starts the periodic resending of envelopes still waiting for their receipt. */
+    public void start() {
+        scheduleRetry();
+    }
+
+    public void stop() {
+        stopped = true;
+        if (retryTimer != null) {
+            retryTimer.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------- user requests
+
+    /**
+     * Accepts a message for {@code peer}. The future completes once the message is committed to
+     * the outbox, so an accepted message survives a crash.
+     */
+    public CompletableFuture<MessageRecord> send(PeerId peer, String text) {
+        if (peer.equals(self.peerId())) {
+            return CompletableFuture.failedFuture(new MessagingException("that is your own peer ID"));
+        }
+        int size = text.getBytes(StandardCharsets.UTF_8).length;
+        if (size > config.maxTextBytes()) {
+            return CompletableFuture.failedFuture(new MessagingException("message is " + size
+                    + " bytes; the limit is " + config.maxTextBytes()));
+        }
+        if (text.isEmpty()) {
+            return CompletableFuture.failedFuture(new MessagingException("message is empty"));
+        }
+        if (isBlocked(peer)) {
+            return CompletableFuture.failedFuture(new MessagingException("peer " + peer + " is blocked"));
+        }
+        MessageId id = MessageId.random(random);
+        long sentAt = nextSentAt();
+        byte[] content = Content.newBuilder()
+                .setMessageId(ByteString.copyFrom(id.bytes()))
+                .setSentAtMs(sentAt)
+                .setText(text)
+                .build()
+                .toByteArray();
+        MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, sentAt, null,
+                MessageRecord.PENDING, null, false);
+        OutboxItem item = new OutboxItem(record, content, sentAt + config.lifetime().toMillis(), null);
+        outbox.computeIfAbsent(peer, p -> new LinkedHashMap<>()).put(id, item);
+        Optional<Sessions.Encrypted> encrypted = sealIfPossible(item);
+        byte[] sealedBody = cipher.seal(text.getBytes(StandardCharsets.UTF_8), bodyContext(id));
+        CompletableFuture<MessageRecord> accepted = new CompletableFuture<>();
+        storage.submit(connection -> {
+            MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), peer.toString(),
+                    MessageRecord.OUT, sealedBody, sentAt, null, MessageRecord.PENDING, null, false));
+            MessageRows.enqueue(connection, id.bytes(), peer.toString(), item.envelope, item.expiresAtMillis);
+            if (encrypted.isPresent()) {
+                storeSession(connection, encrypted.get().change());
+            }
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            if (error != null) {
+                outbox.get(peer).remove(id);
+                LOG.log(Level.SEVERE, "could not store an outgoing message", error);
+                accepted.completeExceptionally(new MessagingException("could not store the message: "
+                        + error.getMessage()));
+                return;
+            }
+            item.committed = true;
+            listeners.forEach(listener -> listener.messageAdded(record));
+            accepted.complete(record);
+            transmit(peer, item);
+        }, loop);
+        return accepted;
+    }
+
+    /** Up to {@code limit} messages with {@code peer}, oldest first, ending before {@code before}. */
+    public CompletableFuture<List<MessageRecord>> history(PeerId peer, int limit, Optional<MessageId> before) {
+        return storage.submit(connection -> {
+            Optional<MessageRows.StoredMessage> anchor = Optional.empty();
+            if (before.isPresent()) {
+                anchor = MessageRows.find(connection, before.get().bytes())
+                        .filter(message -> message.peerId().equals(peer.toString()));
+                if (anchor.isEmpty()) {
+                    throw new MessagingException("no message " + before.get() + " with " + peer);
+                }
+            }
+            List<MessageRecord> records = new ArrayList<>();
+            for (MessageRows.StoredMessage stored : MessageRows.history(connection, peer.toString(), limit, anchor)) {
+                records.add(toRecord(stored));
+            }
+            return records;
+        });
+    }
+
+    public CompletableFuture<ContactRecord> addContact(PeerId peer, String name) {
+        return putContact(peer, name, ContactRecord.CONTACT);
+    }
+
+    public CompletableFuture<ContactRecord> block(PeerId peer) {
+        ContactRecord existing = contacts.get(peer);
+        return putContact(peer, existing != null ? existing.name() : peer.shortForm(), ContactRecord.BLOCKED);
+    }
+
+    /** Forgets a contact (its history stays); false when it was not one. */
+    public CompletableFuture<Boolean> removeContact(PeerId peer) {
+        return storage.submit(connection -> PeerRows.removeContact(connection, peer.toString()))
+                .thenApplyAsync(removed -> {
+                    contacts.remove(peer);
+                    return removed;
+                }, loop);
+    }
+
+    public List<ContactRecord> contacts() {
+        List<ContactRecord> list = new ArrayList<>();
+        contacts.values().forEach(contact -> list.add(withCounts(contact)));
+        list.sort(java.util.Comparator.comparing(ContactRecord::name).thenComparing(ContactRecord::peer));
+        return list;
+    }
+
+    /** Envelopes refused from {@code peer}, by reason. */
+    public Map<String, Long> refusedFrom(PeerId peer) {
+        return Map.copyOf(refused.getOrDefault(peer, Map.of()));
+    }
+
+    private CompletableFuture<ContactRecord> putContact(PeerId peer, String name, String status) {
+        if (peer.equals(self.peerId())) {
+            return CompletableFuture.failedFuture(new MessagingException("that is your own peer ID"));
+        }
+        long addedAt = Optional.ofNullable(contacts.get(peer)).map(ContactRecord::addedAtMillis)
+                .orElse(clock.nowMillis());
+        ContactRecord contact = new ContactRecord(peer, name, status, addedAt, Map.of());
+        return storage.submit(connection -> {
+            PeerRows.putContact(connection, new PeerRows.Contact(peer.toString(), name, status, addedAt));
+            if (status.equals(ContactRecord.CONTACT)) {
+                MessageRows.acceptRequests(connection, peer.toString());
+            }
+            return contact;
+        }).thenApplyAsync(stored -> {
+            contacts.put(peer, stored);
+            return withCounts(stored);
+        }, loop);
+    }
+
+    // ---------------------------------------------------------------- link events
+
+    @Override
+    public void peerConnected(PeerInfo peer) {
+        neighbours.send(peer.peerId(), Frame.newBuilder().setPrekeyBundle(ownBundle).build());
+        flush(peer.peerId(), true);
+    }
+
+    @Override
+    public void frameReceived(PeerId from, Frame frame) {
+        switch (frame.getBodyCase()) {
+            case PREKEY_BUNDLE -> receiveBundle(from, frame.getPrekeyBundle());
+            case ENVELOPE -> receiveEnvelope(from, frame.getEnvelope());
+            default -> {
+                // Frames of other layers.
+            }
+        }
+    }
+
+    private void receiveBundle(PeerId from, PrekeyBundle bundle) {
+        Bundles.Verified verified;
+        try {
+            verified = Bundles.verify(bundle, from);
+        } catch (EnvelopeException e) {
+            refuse(from, e);
+            return;
+        }
+        if (sessions.putBundle(verified)) {
+            storage.submit(connection -> {
+                PeerRows.putBundle(connection, new PeerRows.Bundle(from.toString(), bundle.toByteArray()));
+                return null;
+            }).whenCompleteAsync(logFailure("storing a prekey bundle"), loop);
+        }
+        flush(from, false);
+    }
+
+    private void receiveEnvelope(PeerId from, org.parley.proto.wire.v1.Envelope proto) {
+        long now = clock.nowMillis();
+        Envelope envelope;
+        try {
+            envelope = Envelope.verify(proto, now);
+            if (!envelope.recipient().equals(self.peerId())) {
+                throw new EnvelopeException(Rejection.NOT_FOR_US, "envelope for " + envelope.recipient());
+            }
+        } catch (EnvelopeException e) {
+            refuse(from, e);
+            return;
+        }
+        PeerId sender = envelope.sender();
+        if (isBlocked(sender)) {
+            count(sender, Rejection.BLOCKED);
+            return;
+        }
+        ByteString envelopeId = ByteString.copyFrom(envelope.id());
+        SeenEnvelope earlier = seen.get(envelopeId);
+        if (earlier != null) {
+            refuse(from, new EnvelopeException(Rejection.REPLAYED, "envelope seen before"));
+            if (earlier.messageId() != null) {
+                // Probably a resend after our receipt was lost: acknowledge again.
+                queueReceipt(sender, earlier.messageId());
+            }
+            return;
+        }
+        Sessions.Decrypted decrypted;
+        Content content;
+        try {
+            RatchetMessage message = RatchetMessage.parseFrom(envelope.payload());
+            decrypted = sessions.decrypt(sender, message);
+            content = Content.parseFrom(decrypted.plaintext());
+        } catch (InvalidProtocolBufferException e) {
+            refuse(from, new EnvelopeException(Rejection.MALFORMED, "unparseable payload"));
+            return;
+        } catch (EnvelopeException e) {
+            refuse(from, e);
+            return;
+        }
+        switch (content.getBodyCase()) {
+            case TEXT -> receiveText(sender, envelopeId, envelope, content, decrypted.change());
+            case RECEIPTS -> receiveReceipts(sender, envelopeId, envelope, content.getReceipts(), decrypted.change());
+            default -> {
+                remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
+                refuse(from, new EnvelopeException(Rejection.MALFORMED, "content of unknown type"));
+            }
+        }
+    }
+
+    private void receiveText(PeerId sender, ByteString envelopeId, Envelope envelope, Content content,
+                             Sessions.Changed change) {
+        MessageId id;
+        String text;
+        try {
+            id = MessageId.of(content.getMessageId().toByteArray());
+            text = StandardCharsets.UTF_8.newDecoder().decode(content.getTextBytes().asReadOnlyByteBuffer()).toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            remember(sender, envelopeId, envelope, null, change, connection -> { });
+            refuse(sender, new EnvelopeException(Rejection.MALFORMED, "message without a valid ID or text"));
+            return;
+        }
+        if (content.getTextBytes().size() > config.maxTextBytes()) {
+            remember(sender, envelopeId, envelope, null, change, connection -> { });
+            refuse(sender, new EnvelopeException(Rejection.TOO_LARGE, "text over the limit"));
+            return;
+        }
+        long receivedAt = clock.nowMillis();
+        boolean request = !contacts.containsKey(sender);
+        MessageRecord record = new MessageRecord(id, MessageRecord.IN, sender, text, content.getSentAtMs(), receivedAt,
+                MessageRecord.RECEIVED, null, request);
+        byte[] sealedBody = cipher.seal(text.getBytes(StandardCharsets.UTF_8), bodyContext(id));
+        boolean[] inserted = new boolean[1];
+        remember(sender, envelopeId, envelope, id, change, connection -> {
+            if (!MessageRows.exists(connection, id.bytes())) {
+                MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), sender.toString(),
+                        MessageRecord.IN, sealedBody, content.getSentAtMs(), receivedAt, MessageRecord.RECEIVED, null,
+                        request));
+                inserted[0] = true;
+            }
+        }).thenRun(() -> {
+            if (inserted[0]) {
+                listeners.forEach(listener -> listener.messageAdded(record));
+            }
+            queueReceipt(sender, id);
+        });
+    }
+
+    private void receiveReceipts(PeerId sender, ByteString envelopeId, Envelope envelope, Receipts receipts,
+                                 Sessions.Changed change) {
+        long now = clock.nowMillis();
+        Map<MessageId, OutboxItem> waiting = outbox.getOrDefault(sender, new LinkedHashMap<>());
+        List<OutboxItem> delivered = new ArrayList<>();
+        for (ByteString raw : receipts.getMessageIdsList()) {
+            if (raw.size() != MessageId.SIZE) {
+                continue;
+            }
+            OutboxItem item = waiting.get(MessageId.of(raw.toByteArray()));
+            if (item != null && item.committed && !delivered.contains(item)) {
+                delivered.add(item);
+            }
+        }
+        remember(sender, envelopeId, envelope, null, change, connection -> {
+            for (OutboxItem item : delivered) {
+                MessageRows.updateState(connection, item.record.id().bytes(), MessageRecord.DELIVERED, null, now);
+                MessageRows.dequeue(connection, item.record.id().bytes());
+            }
+        }).thenRun(() -> {
+            for (OutboxItem item : delivered) {
+                waiting.remove(item.record.id());
+                MessageRecord updated = item.record.withState(MessageRecord.DELIVERED, null, now);
+                listeners.forEach(listener -> listener.messageUpdated(updated));
+            }
+        });
+    }
+
+    /** A unit of storage work that must not be split. */
+    private interface Rows {
+        void write(java.sql.Connection connection) throws java.sql.SQLException;
+    }
+
+    /**
+     * Commits, in one transaction, the session's new state, the dedupe record of the envelope and
+     * whatever else taking it in changes; the returned stage runs on the loop after the commit.
+     */
+    private CompletableFuture<Void> remember(PeerId sender, ByteString envelopeId, Envelope envelope,
+                                             MessageId messageId, Sessions.Changed change, Rows rows) {
+        seen.put(envelopeId, new SeenEnvelope(sender, messageId, envelope.expiresAtMillis()));
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        storage.submit(connection -> {
+            storeSession(connection, change);
+            MessageRows.remember(connection, new MessageRows.SeenEnvelope(envelopeId.toByteArray(), sender.toString(),
+                    messageId == null ? null : messageId.bytes(), envelope.expiresAtMillis()));
+            rows.write(connection);
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            if (error != null) {
+                LOG.log(Level.SEVERE, "could not store an incoming envelope", error);
+                seen.remove(envelopeId);
+                committed.completeExceptionally(error);
+            } else {
+                committed.complete(null);
+            }
+        }, loop);
+        return committed;
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /** Sends the outbox of {@code peer}: sealing what waited for a session, resending what waits for a receipt. */
+    private void flush(PeerId peer, boolean resendAll) {
+        LinkedHashMap<MessageId, OutboxItem> items = outbox.get(peer);
+        if (items == null || stopped) {
+            return;
+        }
+        for (OutboxItem item : new ArrayList<>(items.values())) {
+            if (item.envelope == null && item.committed) {
+                Optional<Sessions.Encrypted> encrypted = sealIfPossible(item);
+                if (encrypted.isEmpty()) {
+                    return; // no session yet: later messages must not overtake this one
+                }
+                byte[] envelope = item.envelope;
+                storage.submit(connection -> {
+                    MessageRows.setEnvelope(connection, item.record.id().bytes(), envelope);
+                    storeSession(connection, encrypted.get().change());
+                    return null;
+                }).whenCompleteAsync((ignored, error) -> {
+                    if (error == null) {
+                        transmit(peer, item);
+                    } else {
+                        LOG.log(Level.SEVERE, "could not store a sealed message", error);
+                    }
+                }, loop);
+            } else if (resendAll) {
+                transmit(peer, item);
+            }
+        }
+    }
+
+    private Optional<Sessions.Encrypted> sealIfPossible(OutboxItem item) {
+        PeerId peer = item.record.peer();
+        if (item.envelope != null || !sessions.canEncryptFor(peer)) {
+            return Optional.empty();
+        }
+        Optional<Sessions.Encrypted> encrypted = sessions.encrypt(peer, item.content);
+        encrypted.ifPresent(result -> item.envelope = Envelope.create(self, peer, clock.nowMillis(),
+                item.expiresAtMillis, result.message().toByteArray()).toProto().toByteArray());
+        return encrypted;
+    }
+
+    private void transmit(PeerId peer, OutboxItem item) {
+        if (item.envelope == null || !item.committed || !neighbours.isConnected(peer)) {
+            return;
+        }
+        try {
+            Frame frame = Frame.newBuilder()
+                    .setEnvelope(org.parley.proto.wire.v1.Envelope.parseFrom(item.envelope)).build();
+            if (neighbours.send(peer, frame)) {
+                item.lastSentMillis = clock.nowMillis();
+            }
+        } catch (InvalidProtocolBufferException e) {
+            LOG.severe("a stored envelope does not parse; it cannot be sent");
+        }
+    }
+
+    private void queueReceipt(PeerId sender, MessageId id) {
+        LinkedHashSet<MessageId> ids = pendingReceipts.computeIfAbsent(sender, p -> new LinkedHashSet<>());
+        boolean first = ids.isEmpty();
+        ids.add(id);
+        if (ids.size() >= config.receiptBatch()) {
+            sendReceipts(sender);
+        } else if (first) {
+            loop.schedule(config.receiptDelay(), () -> sendReceipts(sender));
+        }
+    }
+
+    private void sendReceipts(PeerId peer) {
+        LinkedHashSet<MessageId> ids = pendingReceipts.remove(peer);
+        if (ids == null || ids.isEmpty() || stopped) {
+            return;
+        }
+        Receipts.Builder receipts = Receipts.newBuilder();
+        ids.forEach(id -> receipts.addMessageIds(ByteString.copyFrom(id.bytes())));
+        byte[] content = Content.newBuilder()
+                .setMessageId(ByteString.copyFrom(MessageId.random(random).bytes()))
+                .setSentAtMs(clock.nowMillis())
+                .setReceipts(receipts)
+                .build()
+                .toByteArray();
+        Optional<Sessions.Encrypted> encrypted = sessions.encrypt(peer, content);
+        if (encrypted.isEmpty()) {
+            return; // cannot happen after a message opened; the sender will resend and ask again
+        }
+        long now = clock.nowMillis();
+        Envelope envelope = Envelope.create(self, peer, now, now + config.lifetime().toMillis(),
+                encrypted.get().message().toByteArray());
+        storage.submit(connection -> {
+            storeSession(connection, encrypted.get().change());
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            if (error == null) {
+                neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope.toProto()).build());
+            } else {
+                LOG.log(Level.SEVERE, "could not store a session after a receipt", error);
+            }
+        }, loop);
+    }
+
+    private void scheduleRetry() {
+        if (stopped) {
+            return;
+        }
+        retryTimer = loop.schedule(config.retryInterval(), () -> {
+            retryAndExpire();
+            scheduleRetry();
+        });
+    }
+
+    /** Resends what a connected peer has not acknowledged for a while; fails what has expired. */
+    private void retryAndExpire() {
+        long now = clock.nowMillis();
+        for (Map.Entry<PeerId, LinkedHashMap<MessageId, OutboxItem>> entry : outbox.entrySet()) {
+            PeerId peer = entry.getKey();
+            for (OutboxItem item : new ArrayList<>(entry.getValue().values())) {
+                if (item.expiresAtMillis <= now && item.committed) {
+                    expire(peer, item);
+                } else if (now - item.lastSentMillis >= config.retryInterval().toMillis()) {
+                    transmit(peer, item);
+                }
+            }
+        }
+    }
+
+    private void expire(PeerId peer, OutboxItem item) {
+        outbox.get(peer).remove(item.record.id());
+        String reason = "expired";
+        storage.submit(connection -> {
+            MessageRows.updateState(connection, item.record.id().bytes(), MessageRecord.FAILED, reason, null);
+            MessageRows.dequeue(connection, item.record.id().bytes());
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            MessageRecord failed = item.record.withState(MessageRecord.FAILED, reason, null);
+            listeners.forEach(listener -> listener.messageUpdated(failed));
+        }, loop);
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    private void refuse(PeerId from, EnvelopeException reason) {
+        LOG.fine(() -> "refused an envelope via " + from.shortForm() + ": " + reason.getMessage());
+        count(from, reason.rejection());
+        if (reason.rejection().penalty() > 0) {
+            neighbours.penalize(from, reason.rejection().penalty(), reason.rejection().label());
+        }
+    }
+
+    private void count(PeerId peer, Rejection rejection) {
+        refused.computeIfAbsent(peer, p -> new HashMap<>()).merge(rejection.label(), 1L, Long::sum);
+        storage.submit(connection -> {
+            PeerRows.count(connection, peer.toString(), rejection.label());
+            return null;
+        }).whenCompleteAsync(logFailure("counting a refused envelope"), loop);
+    }
+
+    private boolean isBlocked(PeerId peer) {
+        ContactRecord contact = contacts.get(peer);
+        return contact != null && contact.status().equals(ContactRecord.BLOCKED);
+    }
+
+    private ContactRecord withCounts(ContactRecord contact) {
+        return new ContactRecord(contact.peer(), contact.name(), contact.status(), contact.addedAtMillis(),
+                refusedFrom(contact.peer()));
+    }
+
+    /** Strictly increasing send times: one sender's messages keep their order in every history. */
+    private long nextSentAt() {
+        lastSentAtMillis = Math.max(clock.nowMillis(), lastSentAtMillis + 1);
+        return lastSentAtMillis;
+    }
+
+    private void storeSession(java.sql.Connection connection, Sessions.Changed change) throws java.sql.SQLException {
+        Session session = change.session();
+        PeerRows.putSession(connection, new PeerRows.Session(change.peer().toString(), session.id,
+                cipher.seal(session.toBytes(), sessionContext(change.peer(), session.id)), change.active()));
+    }
+
+    private MessageRecord toRecord(MessageRows.StoredMessage stored) {
+        MessageId id = MessageId.of(stored.id());
+        String text = new String(cipher.open(stored.body(), bodyContext(id)), StandardCharsets.UTF_8);
+        PeerId peer;
+        try {
+            peer = PeerId.parse(stored.peerId());
+        } catch (InvalidPeerIdException e) {
+            throw new MessagingException("a stored message names no valid peer");
+        }
+        return new MessageRecord(id, stored.direction(), peer, text, stored.sentMillis(), stored.receivedMillis(),
+                stored.state(), stored.reason(), stored.request());
+    }
+
+    private static String bodyContext(MessageId id) {
+        return "message:" + id;
+    }
+
+    private static String sessionContext(PeerId peer, byte[] sessionId) {
+        return "session:" + peer + ":" + java.util.HexFormat.of().formatHex(sessionId);
+    }
+
+    private static String prekeyContext(int id) {
+        return "prekey:" + id;
+    }
+
+    private static <T> BiConsumer<T, Throwable> logFailure(String what) {
+        return (ignored, error) -> {
+            if (error != null) {
+                LOG.log(Level.SEVERE, what + " failed", error);
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- loading
+
+    private void load() {
+        long now = clock.nowMillis();
+        storage.submit(connection -> {
+            for (PeerRows.Contact contact : PeerRows.contacts(connection)) {
+                PeerId peer = parse(contact.peerId());
+                if (peer != null) {
+                    contacts.put(peer, new ContactRecord(peer, contact.name(), contact.status(), contact.addedMillis(),
+                            Map.of()));
+                }
+            }
+            for (PeerRows.Counter counter : PeerRows.counters(connection)) {
+                PeerId peer = parse(counter.peerId());
+                if (peer != null) {
+                    refused.computeIfAbsent(peer, p -> new HashMap<>()).put(counter.kind(), counter.count());
+                }
+            }
+            loadKeys(connection);
+            for (MessageRows.SeenEnvelope envelope : MessageRows.seenUnexpired(connection, now)) {
+                PeerId sender = parse(envelope.sender());
+                seen.put(ByteString.copyFrom(envelope.envelopeId()), new SeenEnvelope(sender,
+                        envelope.messageId() == null ? null : MessageId.of(envelope.messageId()),
+                        envelope.expiresMillis()));
+            }
+            for (MessageRows.OutboxEntry entry : MessageRows.outbox(connection)) {
+                PeerId peer = parse(entry.peerId());
+                MessageId id = MessageId.of(entry.messageId());
+                String text = new String(cipher.open(entry.body(), bodyContext(id)), StandardCharsets.UTF_8);
+                byte[] content = Content.newBuilder().setMessageId(ByteString.copyFrom(id.bytes()))
+                        .setSentAtMs(entry.sentMillis()).setText(text).build().toByteArray();
+                MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, entry.sentMillis(), null,
+                        MessageRecord.PENDING, null, false);
+                OutboxItem item = new OutboxItem(record, content, entry.expiresMillis(), entry.envelope());
+                item.committed = true;
+                outbox.computeIfAbsent(peer, p -> new LinkedHashMap<>()).put(id, item);
+                lastSentAtMillis = Math.max(lastSentAtMillis, entry.sentMillis());
+            }
+            return null;
+        }).join();
+    }
+
+    private void loadKeys(java.sql.Connection connection) throws java.sql.SQLException {
+        List<PeerRows.Prekey> prekeys = PeerRows.prekeys(connection);
+        if (prekeys.isEmpty()) {
+            byte[] privateKey = X25519.generatePrivateKey(random);
+            PeerRows.Prekey created = new PeerRows.Prekey(1, cipher.seal(privateKey, prekeyContext(1)),
+                    clock.nowMillis());
+            PeerRows.putPrekey(connection, created);
+            prekeys = List.of(created);
+        }
+        OwnPrekey newest = null;
+        for (PeerRows.Prekey stored : prekeys) {
+            OwnPrekey prekey = new OwnPrekey(stored.id(), cipher.open(stored.privateKey(), prekeyContext(stored.id())),
+                    stored.createdMillis());
+            sessions.addPrekey(prekey);
+            newest = prekey;
+        }
+        ownBundle = Bundles.own(self, newest);
+        for (PeerRows.Bundle stored : PeerRows.bundles(connection)) {
+            PeerId peer = parse(stored.peerId());
+            try {
+                sessions.putBundle(Bundles.verify(PrekeyBundle.parseFrom(stored.bundle()), peer));
+            } catch (InvalidProtocolBufferException | EnvelopeException | RuntimeException e) {
+                LOG.warning("ignoring an unusable stored bundle of " + stored.peerId());
+            }
+        }
+        for (PeerRows.Session stored : PeerRows.sessions(connection)) {
+            PeerId peer = parse(stored.peerId());
+            try {
+                Session session = Session.fromBytes(cipher.open(stored.record(),
+                        sessionContext(peer, stored.sessionId())), random);
+                sessions.load(peer, session, stored.active());
+            } catch (InvalidProtocolBufferException | RuntimeException e) {
+                LOG.warning("ignoring an unusable stored session with " + stored.peerId());
+            }
+        }
+    }
+
+    private static PeerId parse(String peerId) {
+        try {
+            return PeerId.parse(peerId);
+        } catch (InvalidPeerIdException e) {
+            throw new MessagingException("the database holds an invalid peer ID");
+        }
+    }
+
+    /** Peers with messages waiting in the outbox (for status displays). */
+    public int outboxSize() {
+        return outbox.values().stream().mapToInt(Map::size).sum();
+    }
+
+    Set<PeerId> peersWithOutbox() {
+        return outbox.keySet();
+    }
+}

@@ -1,0 +1,19 @@
+package org.parley.messaging;
+
+/** An outgoing message until its receipt: its record, its content, and its envelope once sealed. */
+final class OutboxItem {
+    final MessageRecord record;
+    final byte[] content;
+    final long expiresAtMillis;
+    byte[] envelope;
+    /** Stored, so it may leave the node (encrypting and storing come first). */
+    boolean committed;
+    long lastSentMillis = Long.MIN_VALUE;
+
+    OutboxItem(MessageRecord record, byte[] content, long expiresAtMillis, byte[] envelope) {
+        this.record = record;
+        this.content = content;
+        this.expiresAtMillis = expiresAtMillis;
+        this.envelope = envelope;
+    }
+}

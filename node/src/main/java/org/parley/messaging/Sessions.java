@@ -1,0 +1,187 @@
+package org.parley.messaging;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.parley.crypto.X25519;
+import org.parley.crypto.ratchet.DoubleRatchet;
+import org.parley.crypto.ratchet.RatchetException;
+import org.parley.crypto.ratchet.RatchetHeader;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.RatchetMessage;
+import org.parley.proto.wire.v1.SessionStart;
+
+/**
+ * Our encrypted sessions with every peer, and the rule that picks the one we send on. A peer may
+ * have several (both sides started one at the same moment; one side lost its state and started
+ * over); every one of them can still open messages, but only the active one encrypts.
+ *
+ * <p>The rule, which both sides reach without talking: a session the other side started replaces
+ * our active one, unless ours is one we started, have not heard back on, and our peer ID is the
+ * smaller. In a simultaneous start, the session started by the smaller peer ID therefore wins on
+ * both sides; in every other case the newest start wins.
+ */
+final class Sessions {
+    /** A session that changed and must be stored before anything it produced leaves the node. */
+    record Changed(PeerId peer, Session session, boolean active) {
+    }
+
+    record Encrypted(RatchetMessage message, Changed change) {
+    }
+
+    record Decrypted(byte[] plaintext, Changed change) {
+    }
+
+    private final Identity self;
+    private final SecureRandom random;
+    private final Map<PeerId, PeerSessions> byPeer = new HashMap<>();
+    private final Map<PeerId, Bundles.Verified> bundles = new HashMap<>();
+    private final Map<Integer, OwnPrekey> prekeys = new HashMap<>();
+
+    Sessions(Identity self, SecureRandom random) {
+        this.self = self;
+        this.random = random;
+    }
+
+    void addPrekey(OwnPrekey prekey) {
+        prekeys.put(prekey.id(), prekey);
+    }
+
+    /** Records a peer's bundle; true when it is new or changed. */
+    boolean putBundle(Bundles.Verified bundle) {
+        Bundles.Verified previous = bundles.put(bundle.owner(), bundle);
+        return previous == null || previous.prekeyId() != bundle.prekeyId()
+                || !java.util.Arrays.equals(previous.prekey(), bundle.prekey());
+    }
+
+    void load(PeerId peer, Session session, boolean active) {
+        PeerSessions sessions = byPeer.computeIfAbsent(peer, p -> new PeerSessions());
+        sessions.all.put(ByteString.copyFrom(session.id), session);
+        if (active) {
+            sessions.active = session;
+        }
+    }
+
+    /** Whether we could encrypt to {@code peer} now. */
+    boolean canEncryptFor(PeerId peer) {
+        PeerSessions sessions = byPeer.get(peer);
+        return (sessions != null && sessions.active != null && sessions.active.ratchet.canSend())
+                || bundles.containsKey(peer);
+    }
+
+    /** Encrypts for {@code peer}, starting a session from its bundle if need be; empty when we cannot. */
+    Optional<Encrypted> encrypt(PeerId peer, byte[] plaintext) {
+        PeerSessions sessions = byPeer.computeIfAbsent(peer, p -> new PeerSessions());
+        if (sessions.active == null || !sessions.active.ratchet.canSend()) {
+            Bundles.Verified bundle = bundles.get(peer);
+            if (bundle == null) {
+                return Optional.empty();
+            }
+            X3dh.Start start = X3dh.initiate(self, bundle, random);
+            DoubleRatchet ratchet = DoubleRatchet.initiator(start.sharedKey(), bundle.prekey(), start.associatedData(),
+                    random);
+            SessionStart announcement = SessionStart.newBuilder()
+                    .setAgreementKey(ByteString.copyFrom(self.agreementPublicKey()))
+                    .setAgreementSignature(ByteString.copyFrom(self.agreementSignature()))
+                    .setEphemeralKey(ByteString.copyFrom(start.ephemeralPublic()))
+                    .setSignedPrekeyId(bundle.prekeyId())
+                    .build();
+            Session session = new Session(sessionId(start.ephemeralPublic()), ratchet, true, false, announcement);
+            sessions.all.put(ByteString.copyFrom(session.id), session);
+            sessions.active = session;
+        }
+        Session active = sessions.active;
+        DoubleRatchet.Sealed sealed = active.ratchet.encrypt(plaintext);
+        RatchetMessage.Builder message = RatchetMessage.newBuilder()
+                .setSessionId(ByteString.copyFrom(active.id))
+                .setRatchetKey(ByteString.copyFrom(sealed.header().ratchetKey()))
+                .setPreviousChainLength(sealed.header().previousChainLength())
+                .setMessageNumber(sealed.header().messageNumber())
+                .setCiphertext(ByteString.copyFrom(sealed.ciphertext()));
+        if (active.start != null) {
+            message.setStart(active.start);
+        }
+        return Optional.of(new Encrypted(message.build(), new Changed(peer, active, true)));
+    }
+
+    /**
+     * Opens a message from {@code sender}, on the session it names or on a new one it starts.
+     * A failure leaves every session as it was.
+     */
+    Decrypted decrypt(PeerId sender, RatchetMessage message) throws EnvelopeException {
+        PeerSessions sessions = byPeer.computeIfAbsent(sender, p -> new PeerSessions());
+        Session session = sessions.all.get(message.getSessionId());
+        boolean fresh = false;
+        if (session == null) {
+            if (!message.hasStart()) {
+                throw new EnvelopeException(Rejection.UNDECRYPTABLE, "message on a session we do not have");
+            }
+            session = respond(sender, message);
+            fresh = true;
+        }
+        byte[] plaintext;
+        try {
+            plaintext = session.ratchet.decrypt(new RatchetHeader(message.getRatchetKey().toByteArray(),
+                    message.getPreviousChainLength(), message.getMessageNumber()), message.getCiphertext().toByteArray());
+        } catch (RatchetException e) {
+            throw new EnvelopeException(Rejection.UNDECRYPTABLE, e.getMessage());
+        }
+        session.heardFrom();
+        if (fresh) {
+            sessions.all.put(ByteString.copyFrom(session.id), session);
+            if (sessions.active == null || !(sessions.active.initiatedByUs && !sessions.active.confirmed
+                    && self.peerId().compareTo(sender) < 0)) {
+                sessions.active = session;
+            }
+        }
+        return new Decrypted(plaintext, new Changed(sender, session, sessions.active == session));
+    }
+
+    private Session respond(PeerId sender, RatchetMessage message) throws EnvelopeException {
+        SessionStart start = message.getStart();
+        byte[] agreementKey = start.getAgreementKey().toByteArray();
+        byte[] ephemeral = start.getEphemeralKey().toByteArray();
+        if (agreementKey.length != X25519.KEY_SIZE || ephemeral.length != X25519.KEY_SIZE
+                || !message.getSessionId().equals(ByteString.copyFrom(sessionId(ephemeral)))) {
+            throw new EnvelopeException(Rejection.MALFORMED, "malformed session start");
+        }
+        if (!org.parley.identity.Identity.verifyAgreementKey(sender, agreementKey,
+                start.getAgreementSignature().toByteArray())) {
+            throw new EnvelopeException(Rejection.FORGED, "session start with an agreement key not the sender's");
+        }
+        OwnPrekey prekey = prekeys.get(start.getSignedPrekeyId());
+        if (prekey == null) {
+            throw new EnvelopeException(Rejection.UNDECRYPTABLE, "session start for a prekey we do not have");
+        }
+        try {
+            X3dh.Start derived = X3dh.respond(self, prekey.privateKey(), sender, agreementKey, ephemeral);
+            DoubleRatchet ratchet = DoubleRatchet.responder(derived.sharedKey(), prekey.privateKey(),
+                    derived.associatedData(), random);
+            return new Session(sessionId(ephemeral), ratchet, false, true, null);
+        } catch (IllegalArgumentException e) {
+            throw new EnvelopeException(Rejection.MALFORMED, "session start with an unusable key");
+        }
+    }
+
+    /** A session's ID: a hash of the initiator's ephemeral key, which no other session shares. */
+    static byte[] sessionId(byte[] ephemeralPublic) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(ByteBuffer.wrap("parley-session-id-v1:".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            return java.util.Arrays.copyOf(digest.digest(ephemeralPublic), 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    private static final class PeerSessions {
+        final Map<ByteString, Session> all = new HashMap<>();
+        Session active;
+    }
+}

@@ -1,0 +1,216 @@
+package org.parley.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The history, the outbox and the record of envelopes taken in. Called inside a transaction of
+ * the {@link StorageQueue}; bodies arrive here already sealed.
+ */
+public final class MessageRows {
+    /** One message of the history. {@code body} is sealed with the content key. */
+    public record StoredMessage(long seq, byte[] id, String peerId, String direction, byte[] body, long sentMillis,
+                                Long receivedMillis, String state, String reason, boolean request) {
+    }
+
+    /** An outgoing message still waiting for its receipt. */
+    public record OutboxEntry(long seq, byte[] messageId, String peerId, byte[] envelope, long expiresMillis,
+                              byte[] body, long sentMillis) {
+    }
+
+    /** An envelope already taken in, remembered until it expires. */
+    public record SeenEnvelope(byte[] envelopeId, String sender, byte[] messageId, long expiresMillis) {
+    }
+
+    private static final String MESSAGE_COLUMNS =
+            "seq, id, peer_id, direction, body, sent_ms, received_ms, state, reason, request";
+
+    private MessageRows() {
+    }
+
+    public static long insert(Connection connection, StoredMessage message) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO messages (id, peer_id, direction, body, sent_ms, received_ms, state, reason, request) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", PreparedStatement.RETURN_GENERATED_KEYS)) {
+            insert.setBytes(1, message.id());
+            insert.setString(2, message.peerId());
+            insert.setString(3, message.direction());
+            insert.setBytes(4, message.body());
+            insert.setLong(5, message.sentMillis());
+            if (message.receivedMillis() == null) {
+                insert.setNull(6, Types.INTEGER);
+            } else {
+                insert.setLong(6, message.receivedMillis());
+            }
+            insert.setString(7, message.state());
+            insert.setString(8, message.reason());
+            insert.setInt(9, message.request() ? 1 : 0);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    public static boolean exists(Connection connection, byte[] id) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM messages WHERE id = ?")) {
+            query.setBytes(1, id);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    public static Optional<StoredMessage> find(Connection connection, byte[] id) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id = ?")) {
+            query.setBytes(1, id);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    public static void updateState(Connection connection, byte[] id, String state, String reason, Long receivedMillis)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE messages SET state = ?, reason = ?, received_ms = COALESCE(?, received_ms) WHERE id = ?")) {
+            update.setString(1, state);
+            update.setString(2, reason);
+            if (receivedMillis == null) {
+                update.setNull(3, Types.INTEGER);
+            } else {
+                update.setLong(3, receivedMillis);
+            }
+            update.setBytes(4, id);
+            update.executeUpdate();
+        }
+    }
+
+    /** Clears the message-request flag of a peer's messages once the peer is a contact. */
+    public static void acceptRequests(Connection connection, String peerId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE messages SET request = 0 WHERE peer_id = ? AND request = 1")) {
+            update.setString(1, peerId);
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * Up to {@code limit} messages with a peer, oldest first, ending just before {@code before}
+     * (or with the newest when it is empty). Order: the sender's time, then arrival.
+     */
+    public static List<StoredMessage> history(Connection connection, String peerId, int limit,
+                                              Optional<StoredMessage> before) throws SQLException {
+        String sql = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE peer_id = ?"
+                + (before.isPresent() ? " AND (sent_ms < ? OR (sent_ms = ? AND seq < ?))" : "")
+                + " ORDER BY sent_ms DESC, seq DESC LIMIT ?";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            int index = 1;
+            query.setString(index++, peerId);
+            if (before.isPresent()) {
+                query.setLong(index++, before.get().sentMillis());
+                query.setLong(index++, before.get().sentMillis());
+                query.setLong(index++, before.get().seq());
+            }
+            query.setInt(index, limit);
+            List<StoredMessage> newestFirst = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    newestFirst.add(read(rows));
+                }
+            }
+            List<StoredMessage> oldestFirst = new ArrayList<>(newestFirst.size());
+            for (int i = newestFirst.size() - 1; i >= 0; i--) {
+                oldestFirst.add(newestFirst.get(i));
+            }
+            return oldestFirst;
+        }
+    }
+
+    private static StoredMessage read(ResultSet rows) throws SQLException {
+        long received = rows.getLong(7);
+        Long receivedMillis = rows.wasNull() ? null : received;
+        return new StoredMessage(rows.getLong(1), rows.getBytes(2), rows.getString(3), rows.getString(4),
+                rows.getBytes(5), rows.getLong(6), receivedMillis, rows.getString(8), rows.getString(9),
+                rows.getInt(10) == 1);
+    }
+
+    public static void enqueue(Connection connection, byte[] messageId, String peerId, byte[] envelope,
+                               long expiresMillis) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO outbox (message_id, peer_id, envelope, expires_ms) VALUES (?, ?, ?, ?)")) {
+            insert.setBytes(1, messageId);
+            insert.setString(2, peerId);
+            insert.setBytes(3, envelope);
+            insert.setLong(4, expiresMillis);
+            insert.executeUpdate();
+        }
+    }
+
+    public static void setEnvelope(Connection connection, byte[] messageId, byte[] envelope) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE outbox SET envelope = ? WHERE message_id = ?")) {
+            update.setBytes(1, envelope);
+            update.setBytes(2, messageId);
+            update.executeUpdate();
+        }
+    }
+
+    public static void dequeue(Connection connection, byte[] messageId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE message_id = ?")) {
+            delete.setBytes(1, messageId);
+            delete.executeUpdate();
+        }
+    }
+
+    /** The whole outbox in sending order. */
+    public static List<OutboxEntry> outbox(Connection connection) throws SQLException {
+        List<OutboxEntry> entries = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT m.seq, o.message_id, o.peer_id, o.envelope, o.expires_ms, m.body, m.sent_ms "
+                        + "FROM outbox o JOIN messages m ON m.id = o.message_id ORDER BY m.seq");
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                entries.add(new OutboxEntry(rows.getLong(1), rows.getBytes(2), rows.getString(3), rows.getBytes(4),
+                        rows.getLong(5), rows.getBytes(6), rows.getLong(7)));
+            }
+        }
+        return entries;
+    }
+
+    public static void remember(Connection connection, SeenEnvelope seen) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT OR IGNORE INTO seen_envelopes (id, sender, message_id, expires_ms) VALUES (?, ?, ?, ?)")) {
+            insert.setBytes(1, seen.envelopeId());
+            insert.setString(2, seen.sender());
+            insert.setBytes(3, seen.messageId());
+            insert.setLong(4, seen.expiresMillis());
+            insert.executeUpdate();
+        }
+    }
+
+    /** Envelopes taken in that have not expired yet; the expired ones are forgotten. */
+    public static List<SeenEnvelope> seenUnexpired(Connection connection, long nowMillis) throws SQLException {
+        try (PreparedStatement prune = connection.prepareStatement("DELETE FROM seen_envelopes WHERE expires_ms <= ?")) {
+            prune.setLong(1, nowMillis);
+            prune.executeUpdate();
+        }
+        List<SeenEnvelope> seen = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT id, sender, message_id, expires_ms FROM seen_envelopes");
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                seen.add(new SeenEnvelope(rows.getBytes(1), rows.getString(2), rows.getBytes(3), rows.getLong(4)));
+            }
+        }
+        return seen;
+    }
+}

@@ -1,0 +1,133 @@
+package org.parley.messaging;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.Direction;
+import org.parley.link.Neighbours;
+import org.parley.link.PeerInfo;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.VirtualScheduler;
+import org.parley.store.ContentCipher;
+import org.parley.store.Database;
+import org.parley.store.InlineStorageQueue;
+
+/**
+ * A messenger with a real SQLite file, on a virtual loop, whose "links" are direct calls to the
+ * other test nodes: the messaging protocol with nothing else in the way.
+ */
+final class MessagingNode implements Neighbours {
+    final Identity identity;
+    final VirtualScheduler loop;
+    final Path databaseFile;
+    final byte[] contentKey = new byte[32];
+    final Map<PeerId, MessagingNode> links = new HashMap<>();
+    final Map<PeerId, Double> penalties = new HashMap<>();
+    final List<Frame> sent = new ArrayList<>();
+    final List<MessageRecord> added = new ArrayList<>();
+    final List<MessageRecord> updated = new ArrayList<>();
+    final Set<PeerId> dropping = new HashSet<>();
+    Database database;
+    Messenger messenger;
+
+    MessagingNode(String name, VirtualScheduler loop, Path directory, SecureRandom random) {
+        this.identity = Identity.generate(name, random);
+        this.loop = loop;
+        this.databaseFile = directory.resolve(name + ".db");
+        random.nextBytes(contentKey);
+        open();
+    }
+
+    /** Opens (or reopens, as after a restart) the messenger from the database. */
+    void open() {
+        database = Database.open(databaseFile);
+        messenger = Messenger.open(identity, this, new InlineStorageQueue(database),
+                new ContentCipher(contentKey, new SecureRandom()), loop, loop, new SecureRandom(),
+                MessagingConfig.defaults());
+        messenger.addListener(new MessagingEvents() {
+            @Override
+            public void messageAdded(MessageRecord message) {
+                added.add(message);
+            }
+
+            @Override
+            public void messageUpdated(MessageRecord message) {
+                updated.add(message);
+            }
+        });
+        messenger.start();
+    }
+
+    /** Stops as a crash would: nothing flushed beyond what was committed. */
+    void crash() {
+        messenger.stop();
+        database.close();
+        links.values().forEach(other -> other.links.remove(identity.peerId()));
+        links.clear();
+    }
+
+    PeerId id() {
+        return identity.peerId();
+    }
+
+    static void link(MessagingNode a, MessagingNode b) {
+        a.links.put(b.id(), b);
+        b.links.put(a.id(), a);
+        a.loop.execute(() -> a.messenger.peerConnected(new PeerInfo(b.id(), "b", Direction.OUTBOUND, 0, "test")));
+        b.loop.execute(() -> b.messenger.peerConnected(new PeerInfo(a.id(), "a", Direction.INBOUND, 0, "test")));
+    }
+
+    static void unlink(MessagingNode a, MessagingNode b) {
+        a.links.remove(b.id());
+        b.links.remove(a.id());
+    }
+
+    /** Sends and waits (virtually) until the message is accepted. */
+    MessageRecord send(PeerId to, String text) {
+        CompletableFuture<MessageRecord> accepted = messenger.send(to, text);
+        loop.runUntilIdle();
+        return accepted.join();
+    }
+
+    List<MessageRecord> history(PeerId peer) {
+        CompletableFuture<List<MessageRecord>> history = messenger.history(peer, 10_000, java.util.Optional.empty());
+        loop.runUntilIdle();
+        return history.join();
+    }
+
+    @Override
+    public boolean send(PeerId peer, Frame frame) {
+        MessagingNode other = links.get(peer);
+        sent.add(frame);
+        if (other == null) {
+            return false;
+        }
+        if (!dropping.contains(peer)) {
+            PeerId from = identity.peerId();
+            loop.execute(() -> {
+                if (other.links.containsKey(from)) {
+                    other.messenger.frameReceived(from, frame);
+                }
+            });
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isConnected(PeerId peer) {
+        return links.containsKey(peer);
+    }
+
+    @Override
+    public void penalize(PeerId peer, double points, String reason) {
+        penalties.merge(peer, points, Double::sum);
+    }
+}

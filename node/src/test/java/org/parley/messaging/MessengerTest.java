@@ -1,0 +1,205 @@
+package org.parley.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.runtime.VirtualScheduler;
+
+/** Direct messages between messengers on real SQLite files and a virtual loop. */
+class MessengerTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path directory;
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+
+    @Test
+    void aMessageArrivesDecryptedAndTheSenderSeesItDelivered() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        MessagingNode.link(alice, bob);
+        loop.runUntilIdle();
+
+        MessageRecord sent = alice.send(bob.id(), "hello bob");
+        loop.advance(Duration.ofSeconds(1));
+
+        List<MessageRecord> atBob = bob.history(alice.id());
+        assertEquals(1, atBob.size());
+        assertEquals("hello bob", atBob.get(0).text());
+        assertEquals(sent.id(), atBob.get(0).id());
+        assertEquals(MessageRecord.IN, atBob.get(0).direction());
+        assertTrue(atBob.get(0).request(), "alice is not bob's contact: a message request");
+        List<MessageRecord> atAlice = alice.history(bob.id());
+        assertEquals(MessageRecord.DELIVERED, atAlice.get(0).state());
+        assertEquals(MessageRecord.DELIVERED, alice.updated.get(0).state());
+    }
+
+    @Test
+    void messagesToAnUnreachablePeerWaitAndGoOutInOrderWhenItComes() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(MessageRecord.PENDING, alice.send(bob.id(), "m" + i).state());
+        }
+        loop.advance(Duration.ofMinutes(5));
+        assertTrue(bob.history(alice.id()).isEmpty());
+
+        MessagingNode.link(alice, bob);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(texts(20), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
+        assertTrue(alice.history(bob.id()).stream().allMatch(m -> m.state().equals(MessageRecord.DELIVERED)));
+    }
+
+    @Test
+    void bothStartingASessionAtOnceConverge() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        MessagingNode.link(alice, bob);
+        loop.runUntilIdle();
+        MessagingNode.unlink(alice, bob);
+        // Both know each other's bundle, neither has a session: both start one at the same moment.
+        alice.send(bob.id(), "from alice");
+        bob.send(alice.id(), "from bob");
+        MessagingNode.link(alice, bob);
+        loop.advance(Duration.ofSeconds(1));
+        for (int round = 0; round < 5; round++) {
+            alice.send(bob.id(), "a" + round);
+            bob.send(alice.id(), "b" + round);
+            loop.advance(Duration.ofSeconds(1));
+        }
+        assertEquals(12, bob.history(alice.id()).size());
+        assertEquals(12, alice.history(bob.id()).size());
+        assertTrue(alice.history(bob.id()).stream().filter(m -> m.direction().equals(MessageRecord.OUT))
+                .allMatch(m -> m.state().equals(MessageRecord.DELIVERED)));
+        assertTrue(alice.penalties.isEmpty() && bob.penalties.isEmpty(), "nothing refused on the way");
+    }
+
+    @Test
+    void aRestartKeepsSessionsOutboxAndHistory() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        MessagingNode.link(alice, bob);
+        alice.send(bob.id(), "before");
+        loop.advance(Duration.ofSeconds(1));
+        MessagingNode.unlink(alice, bob);
+        alice.send(bob.id(), "while away");
+
+        alice.crash();
+        bob.crash();
+        alice.open();
+        bob.open();
+        MessagingNode.link(alice, bob);
+        loop.advance(Duration.ofSeconds(1));
+        bob.send(alice.id(), "reply");
+        loop.advance(Duration.ofSeconds(1));
+
+        assertEquals(List.of("before", "while away"), bob.history(alice.id()).stream()
+                .filter(m -> m.direction().equals(MessageRecord.IN)).map(MessageRecord::text).toList());
+        assertEquals("reply", alice.history(bob.id()).get(2).text());
+        assertTrue(alice.history(bob.id()).stream().filter(m -> m.direction().equals(MessageRecord.OUT))
+                .allMatch(m -> m.state().equals(MessageRecord.DELIVERED)));
+    }
+
+    @Test
+    void aLostReceiptMeansAResendThatIsNotStoredTwice() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        MessagingNode.link(alice, bob);
+        loop.runUntilIdle();
+        bob.dropping.add(alice.id()); // bob's receipts never arrive
+        alice.send(bob.id(), "once");
+        loop.advance(Duration.ofSeconds(1));
+        bob.dropping.clear();
+        loop.advance(MessagingConfig.defaults().retryInterval().multipliedBy(2));
+
+        assertEquals(1, bob.history(alice.id()).size());
+        assertEquals(MessageRecord.DELIVERED, alice.history(bob.id()).get(0).state());
+    }
+
+    @Test
+    void contactsBlocksAndRequests() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        MessagingNode.link(alice, bob);
+        bob.messenger.addContact(alice.id(), "alice");
+        loop.runUntilIdle();
+        alice.send(bob.id(), "hi");
+        loop.advance(Duration.ofSeconds(1));
+        assertFalse(bob.history(alice.id()).get(0).request(), "from a contact: no request");
+
+        bob.messenger.block(alice.id());
+        loop.runUntilIdle();
+        alice.send(bob.id(), "are you there?");
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, bob.history(alice.id()).size(), "a blocked peer's message is dropped");
+        assertEquals(1L, bob.messenger.refusedFrom(alice.id()).get("blocked"));
+        assertEquals("blocked", bob.messenger.contacts().get(0).status());
+        assertThrows(CompletionException.class, () -> bob.send(alice.id(), "no"));
+    }
+
+    @Test
+    void limitsAreCheckedAtSend() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        MessagingException tooBig = assertThrows(MessagingException.class, () -> join(alice.messenger.send(bob.id(),
+                "x".repeat(64 * 1024 + 1))));
+        assertTrue(tooBig.getMessage().contains("limit is 65536"), tooBig.getMessage());
+        alice.send(bob.id(), "x".repeat(64 * 1024));
+        assertThrows(MessagingException.class, () -> join(alice.messenger.send(alice.id(), "me")));
+        assertThrows(MessagingException.class, () -> join(alice.messenger.send(bob.id(), "")));
+    }
+
+    @Test
+    void theDatabaseFileHoldsNoMessagePlaintext() throws Exception {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        MessagingNode.link(alice, bob);
+        alice.send(bob.id(), "the-secret-rendezvous-point");
+        bob.send(alice.id(), "another-confidential-reply");
+        loop.advance(Duration.ofSeconds(1));
+        alice.crash();
+        bob.crash();
+        for (MessagingNode node : List.of(alice, bob)) {
+            for (Path file : List.of(node.databaseFile, Path.of(node.databaseFile + "-wal"))) {
+                if (Files.exists(file)) {
+                    String raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                    assertFalse(raw.contains("the-secret-rendezvous-point"), file.toString());
+                    assertFalse(raw.contains("another-confidential-reply"), file.toString());
+                }
+            }
+        }
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
+    private static List<String> texts(int count) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            texts.add("m" + i);
+        }
+        return texts;
+    }
+
+    private MessagingNode node(String name) {
+        return new MessagingNode(name, loop, directory, RANDOM);
+    }
+}

@@ -1,11 +1,14 @@
 package org.parley.api;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What a user can ask of their node: the single facade the CLI and the TUI program against. The
  * node implements it in process ({@code org.parley.node.LocalApi}); the control API carries it to
  * other processes ({@code org.parley.control.ControlClient}). Calls are safe from any thread.
+ * Peer IDs and message IDs travel as text and are checked here, with one-line errors.
  */
 public interface ParleyApi {
     /** This node's public identity. */
@@ -13,4 +16,29 @@ public interface ParleyApi {
 
     /** Neighbours with a verified, established link, ordered by peer ID. */
     List<PeerView> peers() throws ApiException;
+
+    /** Accepts a message; returns once it is durably in the outbox. */
+    MessageView send(String peerId, String text) throws ApiException;
+
+    /** Up to {@code limit} messages with a peer, oldest first, ending before {@code beforeId}. */
+    List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException;
+
+    ContactView addContact(String peerId, String name) throws ApiException;
+
+    List<ContactView> contacts() throws ApiException;
+
+    /** Forgets a contact; false when it was none. History stays. */
+    boolean removeContact(String peerId) throws ApiException;
+
+    /** Blocks a peer: its messages are dropped (and counted) from now on. */
+    ContactView blockContact(String peerId) throws ApiException;
+
+    /** Reports every message event from now on, until the returned handle is closed. */
+    Subscription watch(Consumer<EventView> listener) throws ApiException;
+
+    /** A registration that stops when closed. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.parley.api.ApiException;
+import org.parley.api.DisplayNames;
 import org.parley.crypto.Argon2id;
 import org.parley.identity.Fingerprint;
 import org.parley.identity.Identity;
@@ -17,8 +19,6 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "init", mixinStandardHelpOptions = true, description = "Create a new identity in a profile home.")
 final class InitCommand implements Callable<Integer> {
-    static final int MAX_NAME_LENGTH = 64;
-
     @ParentCommand
     ParleyCli cli;
 
@@ -38,7 +38,12 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() throws CliException {
         CliContext context = cli.context();
         ProfileHome home = homeOption.resolve(context);
-        String displayName = validName(name != null ? name : System.getProperty("user.name", "me"));
+        String displayName;
+        try {
+            displayName = DisplayNames.check(name != null ? name : System.getProperty("user.name", "me"));
+        } catch (ApiException e) {
+            throw new CliException(e.getMessage(), e);
+        }
         if (home.hasIdentity()) {
             throw new CliException("an identity already exists in " + home + " (refusing to overwrite it)");
         }
@@ -65,16 +70,5 @@ final class InitCommand implements Callable<Integer> {
             context.out().println("Fingerprint: " + id.fingerprint());
         }
         return 0;
-    }
-
-    private static String validName(String candidate) throws CliException {
-        String trimmed = candidate.strip();
-        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
-            throw new CliException("a name has 1 to " + MAX_NAME_LENGTH + " characters");
-        }
-        if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
-            throw new CliException("a name cannot contain control characters");
-        }
-        return trimmed;
     }
 }

@@ -5,7 +5,7 @@ import com.google.gson.GsonBuilder;
 
 /** JSON output for scripts: one compact document per line, field names as documented. */
 final class Json {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private Json() {
     }

@@ -5,9 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.parley.api.ApiException;
 import org.parley.api.PeerView;
-import org.parley.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,12 +28,7 @@ final class PeersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CliException {
         CliContext context = cli.context();
-        List<PeerView> peers;
-        try (ControlClient daemon = ControlClient.connectOrExplain(homeOption.existing(context))) {
-            peers = daemon.peers();
-        } catch (ApiException e) {
-            throw new CliException(e.getMessage(), e);
-        }
+        List<PeerView> peers = DaemonCall.run(homeOption.existing(context), daemon -> daemon.peers());
         if (json) {
             context.out().println(Json.of(peers));
             return 0;

@@ -11,7 +11,22 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import org.parley.api.ContactView;
+import org.parley.api.EventView;
+import org.parley.api.MessageView;
+import org.parley.proto.control.v1.AddContactRequest;
+import org.parley.proto.control.v1.BlockContactRequest;
+import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.HistoryRequest;
+import org.parley.proto.control.v1.ListContactsRequest;
+import org.parley.proto.control.v1.RemoveContactRequest;
+import org.parley.proto.control.v1.SendMessageRequest;
+import org.parley.proto.control.v1.WatchRequest;
 import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
 import org.parley.api.ParleyApi;
@@ -30,10 +45,14 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     private final ManagedChannel channel;
     private final ControlGrpc.ControlBlockingStub stub;
 
-    private ControlClient(ProfileHome home, ManagedChannel channel, ControlGrpc.ControlBlockingStub stub) {
+    private final Metadata headers;
+    private volatile CompletableFuture<String> watchEnd = CompletableFuture.completedFuture("not watching");
+
+    private ControlClient(ProfileHome home, ManagedChannel channel, Metadata headers) {
         this.home = home;
         this.channel = channel;
-        this.stub = stub;
+        this.headers = headers;
+        this.stub = ControlGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /**
@@ -59,9 +78,7 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
                 .build();
         Metadata headers = new Metadata();
         headers.put(ControlToken.HEADER, token.value());
-        ControlGrpc.ControlBlockingStub stub = ControlGrpc.newBlockingStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-        return Optional.of(new ControlClient(home, channel, stub));
+        return Optional.of(new ControlClient(home, channel, headers));
     }
 
     /** Connects, or fails with the message a user needs when no daemon runs for the home. */
@@ -87,6 +104,99 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
                     .map(peer -> new PeerView(peer.getPeerId(), peer.getAddress(), peer.getDirection(),
                             peer.getConnectedAtMs(), peer.getAgent()))
                     .toList();
+        } catch (StatusRuntimeException e) {
+            throw explain(e);
+        }
+    }
+
+    @Override
+    public MessageView send(String peerId, String text) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().sendMessage(
+                SendMessageRequest.newBuilder().setPeerId(peerId).setText(text).build())));
+    }
+
+    @Override
+    public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
+        HistoryRequest.Builder request = HistoryRequest.newBuilder().setPeerId(peerId).setLimit(limit);
+        beforeId.ifPresent(request::setBeforeId);
+        return call(() -> stub().history(request.build()).getMessagesList().stream()
+                .map(ControlMessages::fromProto).toList());
+    }
+
+    @Override
+    public ContactView addContact(String peerId, String name) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().addContact(
+                AddContactRequest.newBuilder().setPeerId(peerId).setName(name).build())));
+    }
+
+    @Override
+    public List<ContactView> contacts() throws ApiException {
+        return call(() -> stub().listContacts(ListContactsRequest.getDefaultInstance()).getContactsList().stream()
+                .map(ControlMessages::fromProto).toList());
+    }
+
+    @Override
+    public boolean removeContact(String peerId) throws ApiException {
+        return call(() -> stub().removeContact(RemoveContactRequest.newBuilder().setPeerId(peerId).build())
+                .getRemoved());
+    }
+
+    @Override
+    public ContactView blockContact(String peerId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().blockContact(
+                BlockContactRequest.newBuilder().setPeerId(peerId).build())));
+    }
+
+    /**
+     * Streams the daemon's events to {@code listener} on a gRPC thread. When the daemon goes away
+     * the listener gets nothing more; {@link #awaitWatchEnd} tells the caller why.
+     */
+    @Override
+    public Subscription watch(Consumer<EventView> listener) {
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        watchEnd = ended;
+        ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
+        ControlGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .watch(WatchRequest.getDefaultInstance(), new ClientResponseObserver<WatchRequest, Event>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
+                        call[0] = requestStream;
+                    }
+
+                    @Override
+                    public void onNext(Event event) {
+                        listener.accept(ControlMessages.fromProto(event));
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        ended.complete(explain(Status.fromThrowable(error).asRuntimeException()).getMessage());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.complete("the daemon ended the watch");
+                    }
+                });
+        return () -> call[0].cancel("watch closed", null);
+    }
+
+    /** Blocks until the last watch ends (the daemon stopped, or it was cancelled); returns why. */
+    public String awaitWatchEnd() throws InterruptedException {
+        try {
+            return watchEnd.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause().getMessage();
+        }
+    }
+
+    private interface Rpc<T> {
+        T call();
+    }
+
+    private <T> T call(Rpc<T> rpc) throws ApiException {
+        try {
+            return rpc.call();
         } catch (StatusRuntimeException e) {
             throw explain(e);
         }

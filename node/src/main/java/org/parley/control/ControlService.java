@@ -6,7 +6,22 @@ import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.Optional;
+import org.parley.proto.control.v1.AddContactRequest;
+import org.parley.proto.control.v1.BlockContactRequest;
 import org.parley.proto.control.v1.ConnectedPeer;
+import org.parley.proto.control.v1.Contact;
+import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.HistoryRequest;
+import org.parley.proto.control.v1.HistoryResponse;
+import org.parley.proto.control.v1.ListContactsRequest;
+import org.parley.proto.control.v1.ListContactsResponse;
+import org.parley.proto.control.v1.Message;
+import org.parley.proto.control.v1.RemoveContactRequest;
+import org.parley.proto.control.v1.RemoveContactResponse;
+import org.parley.proto.control.v1.SendMessageRequest;
+import org.parley.proto.control.v1.WatchRequest;
 import org.parley.proto.control.v1.ControlGrpc;
 import org.parley.proto.control.v1.GetIdentityRequest;
 import org.parley.proto.control.v1.IdentityInfo;
@@ -48,6 +63,60 @@ final class ControlService extends ControlGrpc.ControlImplBase {
             }
             return peers.build();
         });
+    }
+
+    @Override
+    public void sendMessage(SendMessageRequest request, StreamObserver<Message> response) {
+        answer(response, () -> ControlMessages.toProto(api.send(request.getPeerId(), request.getText())));
+    }
+
+    @Override
+    public void history(HistoryRequest request, StreamObserver<HistoryResponse> response) {
+        answer(response, () -> {
+            HistoryResponse.Builder history = HistoryResponse.newBuilder();
+            Optional<String> before = request.hasBeforeId() ? Optional.of(request.getBeforeId()) : Optional.empty();
+            api.history(request.getPeerId(), request.getLimit(), before)
+                    .forEach(message -> history.addMessages(ControlMessages.toProto(message)));
+            return history.build();
+        });
+    }
+
+    @Override
+    public void addContact(AddContactRequest request, StreamObserver<Contact> response) {
+        answer(response, () -> ControlMessages.toProto(api.addContact(request.getPeerId(), request.getName())));
+    }
+
+    @Override
+    public void listContacts(ListContactsRequest request, StreamObserver<ListContactsResponse> response) {
+        answer(response, () -> {
+            ListContactsResponse.Builder contacts = ListContactsResponse.newBuilder();
+            api.contacts().forEach(contact -> contacts.addContacts(ControlMessages.toProto(contact)));
+            return contacts.build();
+        });
+    }
+
+    @Override
+    public void removeContact(RemoveContactRequest request, StreamObserver<RemoveContactResponse> response) {
+        answer(response, () -> RemoveContactResponse.newBuilder()
+                .setRemoved(api.removeContact(request.getPeerId())).build());
+    }
+
+    @Override
+    public void blockContact(BlockContactRequest request, StreamObserver<Contact> response) {
+        answer(response, () -> ControlMessages.toProto(api.blockContact(request.getPeerId())));
+    }
+
+    @Override
+    public void watch(WatchRequest request, StreamObserver<Event> response) {
+        ServerCallStreamObserver<Event> events = (ServerCallStreamObserver<Event>) response;
+        ParleyApi.Subscription subscription;
+        try {
+            subscription = api.watch(event -> events.onNext(ControlMessages.toProto(event)));
+        } catch (ApiException e) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        events.setOnCancelHandler(subscription::close);
     }
 
     private interface ApiCall<T> {

@@ -1,26 +1,44 @@
 package org.parley.node;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.parley.api.ApiException;
+import org.parley.api.ContactView;
+import org.parley.api.DisplayNames;
+import org.parley.api.EventView;
 import org.parley.api.IdentityView;
+import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
 import org.parley.identity.Fingerprint;
 import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
+import org.parley.messaging.MessageId;
+import org.parley.messaging.MessageRecord;
+import org.parley.messaging.MessagingEvents;
+import org.parley.messaging.Messenger;
 import org.parley.runtime.Scheduler;
 
 /** The {@link ParleyApi} of a node in this process: every call hops onto the node's loop. */
 final class LocalApi implements ParleyApi {
+    /** The most history one call returns, so a client cannot make the node load everything. */
+    static final int MAX_HISTORY = 1000;
+
     private final Identity identity;
     private final Scheduler loop;
     private final LinkManager links;
+    private final Messenger messenger;
+    private final WatchHub watchers;
 
-    LocalApi(Identity identity, Scheduler loop, LinkManager links) {
+    LocalApi(Identity identity, Scheduler loop, LinkManager links, Messenger messenger, WatchHub watchers) {
         this.identity = identity;
         this.loop = loop;
         this.links = links;
+        this.messenger = messenger;
+        this.watchers = watchers;
     }
 
     @Override
@@ -37,5 +55,66 @@ final class LocalApi implements ParleyApi {
                 .map(peer -> new PeerView(peer.peerId().toString(), peer.address(), peer.direction().label(),
                         peer.connectedAtMillis(), peer.agent()))
                 .toList());
+    }
+
+    @Override
+    public MessageView send(String peerId, String text) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        return Views.of(LoopCalls.await(loop, () -> messenger.send(peer, text)));
+    }
+
+    @Override
+    public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        if (limit < 1 || limit > MAX_HISTORY) {
+            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+        }
+        Optional<MessageId> before = beforeId.isPresent() ? Optional.of(Views.messageId(beforeId.get()))
+                : Optional.empty();
+        return LoopCalls.await(loop, () -> messenger.history(peer, limit, before)).stream().map(Views::of).toList();
+    }
+
+    @Override
+    public ContactView addContact(String peerId, String name) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        String checked = DisplayNames.check(name);
+        return Views.of(LoopCalls.await(loop, () -> messenger.addContact(peer, checked)));
+    }
+
+    @Override
+    public List<ContactView> contacts() throws ApiException {
+        return LoopCalls.call(loop, messenger::contacts).stream().map(Views::of).toList();
+    }
+
+    @Override
+    public boolean removeContact(String peerId) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        return LoopCalls.await(loop, () -> messenger.removeContact(peer));
+    }
+
+    @Override
+    public ContactView blockContact(String peerId) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        return Views.of(LoopCalls.await(loop, () -> messenger.block(peer)));
+    }
+
+    @Override
+    public Subscription watch(Consumer<EventView> listener) {
+        return watchers.add(listener);
+    }
+
+    /** Turns messaging events into API events for every watcher. */
+    static MessagingEvents eventsTo(WatchHub hub) {
+        return new MessagingEvents() {
+            @Override
+            public void messageAdded(MessageRecord message) {
+                hub.publish(new EventView(EventView.MESSAGE, Views.of(message)));
+            }
+
+            @Override
+            public void messageUpdated(MessageRecord message) {
+                hub.publish(new EventView(EventView.UPDATE, Views.of(message)));
+            }
+        };
     }
 }

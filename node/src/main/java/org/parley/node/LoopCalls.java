@@ -20,6 +20,22 @@ final class LoopCalls {
     private LoopCalls() {
     }
 
+    /** Starts {@code work} on the loop and waits for the future it returns (e.g. a commit). */
+    static <T> T await(Scheduler loop, Supplier<CompletableFuture<T>> work) throws ApiException {
+        CompletableFuture<T> result = call(loop, work);
+        try {
+            return result.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ApiException("the node did not answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new ApiException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException("interrupted while waiting for the node");
+        }
+    }
+
     static <T> T call(Scheduler loop, Supplier<T> work) throws ApiException {
         if (loop.inLoop()) {
             return work.get();

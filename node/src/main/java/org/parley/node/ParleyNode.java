@@ -1,9 +1,7 @@
 package org.parley.node;
 
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.security.SecureRandom;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.parley.api.ApiException;
@@ -17,8 +15,11 @@ import org.parley.runtime.EventLoop;
 import org.parley.runtime.Scheduler;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.SystemClock;
+import org.parley.messaging.MessagingConfig;
+import org.parley.messaging.Messenger;
+import org.parley.store.ContentCipher;
 import org.parley.store.Database;
-import org.parley.store.KnownPeers;
+import org.parley.store.GroupCommitQueue;
 import org.parley.store.ProfileHome;
 import org.parley.store.StoreException;
 
@@ -35,19 +36,21 @@ public final class ParleyNode implements AutoCloseable {
 
     private final Identity identity;
     private final EventLoop loop;
-    private final ExecutorService storage;
+    private final GroupCommitQueue storage;
     private final Database database;
     private final LinkManager links;
+    private final Messenger messenger;
     private final LocalApi api;
 
-    private ParleyNode(Identity identity, EventLoop loop, ExecutorService storage, Database database,
-                       LinkManager links) {
+    private ParleyNode(Identity identity, EventLoop loop, GroupCommitQueue storage, Database database,
+                       LinkManager links, Messenger messenger, WatchHub watchers) {
         this.identity = identity;
         this.loop = loop;
         this.storage = storage;
         this.database = database;
         this.links = links;
-        this.api = new LocalApi(identity, loop, links);
+        this.messenger = messenger;
+        this.api = new LocalApi(identity, loop, links, messenger, watchers);
     }
 
     /**
@@ -60,12 +63,12 @@ public final class ParleyNode implements AutoCloseable {
     public static ParleyNode start(Keystore.Unlocked profile, ProfileHome home, NodeOptions options)
             throws ApiException {
         Identity identity = profile.identity();
-        return start(identity, home, options,
+        return start(identity, profile.contentKey(), home, options,
                 loop -> new TlsGrpcNetwork(identity, options.listen(), options.links(), loop));
     }
 
     /** Starts a node on the given network (tests use the in-memory one). */
-    static ParleyNode start(Identity identity, ProfileHome home, NodeOptions options,
+    static ParleyNode start(Identity identity, byte[] contentKey, ProfileHome home, NodeOptions options,
                             Function<Scheduler, Network> networkFactory) throws ApiException {
         Database database;
         try {
@@ -73,21 +76,32 @@ public final class ParleyNode implements AutoCloseable {
         } catch (StoreException e) {
             throw new ApiException(e.getMessage(), e);
         }
-        ExecutorService storage = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "parley-storage");
-            thread.setDaemon(true);
-            return thread;
-        });
+        GroupCommitQueue storage = new GroupCommitQueue(database);
         EventLoop loop = new EventLoop("parley-loop");
         Network network = networkFactory.apply(loop);
         LinkManager links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE,
                 SeededRng.fromEntropy(), options.links(), AGENT);
-        PeerMemory memory = new PeerMemory(new KnownPeers(database), storage, SystemClock.INSTANCE);
+        SecureRandom random = new SecureRandom();
+        Messenger messenger;
+        try {
+            messenger = Messenger.open(identity, links, storage, new ContentCipher(contentKey, random), loop,
+                    SystemClock.INSTANCE, random, MessagingConfig.defaults());
+        } catch (RuntimeException e) {
+            storage.close();
+            database.close();
+            loop.close();
+            throw new ApiException("cannot load messages: " + e.getMessage(), e);
+        }
+        WatchHub watchers = new WatchHub();
+        messenger.addListener(LocalApi.eventsTo(watchers));
+        PeerMemory memory = new PeerMemory(storage, SystemClock.INSTANCE);
         links.addListener(memory);
-        ParleyNode node = new ParleyNode(identity, loop, storage, database, links);
+        links.addListener(messenger);
+        ParleyNode node = new ParleyNode(identity, loop, storage, database, links, messenger, watchers);
         try {
             LoopCalls.call(loop, () -> {
                 links.start();
+                messenger.start();
                 options.bootstrap().forEach(links::keepLinkTo);
                 memory.redialRemembered(links, identity.peerId());
                 return null;
@@ -117,21 +131,15 @@ public final class ParleyNode implements AutoCloseable {
     public void close() {
         try {
             LoopCalls.call(loop, () -> {
+                messenger.stop();
                 links.stop();
                 return null;
             });
         } catch (ApiException e) {
-            LOG.warning("stopping the link layer: " + e.getMessage());
+            LOG.warning("stopping the node: " + e.getMessage());
         }
         loop.close();
-        storage.shutdown();
-        try {
-            if (!storage.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warning("storage writes still pending at shutdown");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        storage.close();
         database.close();
         LOG.info("node stopped");
     }

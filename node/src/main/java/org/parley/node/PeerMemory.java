@@ -1,6 +1,5 @@
 package org.parley.node;
 
-import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
@@ -11,6 +10,7 @@ import org.parley.link.LinkManager;
 import org.parley.link.PeerInfo;
 import org.parley.runtime.Clock;
 import org.parley.store.KnownPeers;
+import org.parley.store.StorageQueue;
 
 /**
  * Remembers the neighbours this node links with, and at start asks the link layer to keep links
@@ -22,12 +22,10 @@ final class PeerMemory implements LinkEvents {
     /** Enough to rejoin through; the overlay finds the rest. */
     static final int REDIAL_AT_START = 16;
 
-    private final KnownPeers knownPeers;
-    private final Executor storage;
+    private final StorageQueue storage;
     private final Clock clock;
 
-    PeerMemory(KnownPeers knownPeers, Executor storage, Clock clock) {
-        this.knownPeers = knownPeers;
+    PeerMemory(StorageQueue storage, Clock clock) {
         this.storage = storage;
         this.clock = clock;
     }
@@ -35,12 +33,20 @@ final class PeerMemory implements LinkEvents {
     @Override
     public void peerConnected(PeerInfo peer) {
         long now = clock.nowMillis();
-        storage.execute(() -> knownPeers.remember(peer.peerId().toString(), peer.address(), now));
+        storage.submit(connection -> {
+            KnownPeers.remember(connection, peer.peerId().toString(), peer.address(), now);
+            return null;
+        }).whenComplete((ignored, error) -> {
+            if (error != null) {
+                LOG.warning("could not remember a neighbour: " + error.getMessage());
+            }
+        });
     }
 
-    /** Keeps links to remembered neighbours (read before the loop starts, so no race). */
+    /** Keeps links to remembered neighbours; waits for the read, so call it once, at start. */
     void redialRemembered(LinkManager links, PeerId self) {
-        for (KnownPeers.KnownPeer known : knownPeers.mostRecent(REDIAL_AT_START)) {
+        for (KnownPeers.KnownPeer known : storage.submit(
+                connection -> KnownPeers.mostRecent(connection, REDIAL_AT_START)).join()) {
             try {
                 PeerId peer = PeerId.parse(known.peerId());
                 if (!peer.equals(self)) {

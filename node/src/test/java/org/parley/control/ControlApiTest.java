@@ -14,9 +14,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.ApiException;
+import org.parley.api.ContactView;
+import org.parley.api.EventView;
+import org.parley.api.MessageView;
 import org.parley.api.IdentityView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
@@ -41,7 +51,68 @@ class ControlApiTest {
         public List<PeerView> peers() {
             return List.of(PEER);
         }
+
+        @Override
+        public MessageView send(String peerId, String text) {
+            MessageView sent = new MessageView("00".repeat(16), "out", peerId, text, 1L, null, "pending", null, false);
+            watchers.forEach(watcher -> watcher.accept(new EventView(EventView.MESSAGE, sent)));
+            return sent;
+        }
+
+        @Override
+        public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
+            throw new ApiException("no message " + beforeId.orElse("?") + " with " + peerId);
+        }
+
+        @Override
+        public ContactView addContact(String peerId, String name) {
+            return new ContactView(peerId, name, "contact", 5L, Map.of("forged", 2L));
+        }
+
+        @Override
+        public List<ContactView> contacts() {
+            return List.of();
+        }
+
+        @Override
+        public boolean removeContact(String peerId) {
+            return false;
+        }
+
+        @Override
+        public ContactView blockContact(String peerId) {
+            return new ContactView(peerId, "x", "blocked", 5L, Map.of());
+        }
+
+        @Override
+        public Subscription watch(Consumer<EventView> listener) {
+            watchers.add(listener);
+            return () -> watchers.remove(listener);
+        }
     };
+
+    private final List<Consumer<EventView>> watchers = new CopyOnWriteArrayList<>();
+
+    @Test
+    void requestsAnswersErrorsAndEventsCrossTheControlApiIntact() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home);
+             ControlClient client = ControlClient.connectOrExplain(home)) {
+            BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
+            ParleyApi.Subscription watching = client.watch(events::add);
+            for (int i = 0; i < 50 && watchers.isEmpty(); i++) {
+                Thread.sleep(20);
+            }
+            MessageView sent = client.send("p1peer", "héllo ✓");
+            assertEquals("héllo ✓", sent.text());
+            assertEquals(null, sent.receivedAt());
+            assertEquals(sent, events.poll(10, TimeUnit.SECONDS).message());
+            assertEquals(Map.of("forged", 2L), client.addContact("p1peer", "bob").refused());
+            ApiException error = assertThrows(ApiException.class, () -> client.history("p1peer", 5, Optional.of("x")));
+            assertEquals("no message x with p1peer", error.getMessage());
+            watching.close();
+        }
+    }
 
     @Test
     void theOwnersClientGetsAnswers() throws Exception {

@@ -59,7 +59,7 @@ class ParleyNodeTest {
         home.create();
         Files.writeString(home.database(), "not a database".repeat(10));
         Identity alice = Identity.generate("alice", RANDOM);
-        ApiException error = assertThrows(ApiException.class, () -> ParleyNode.start(alice, home,
+        ApiException error = assertThrows(ApiException.class, () -> ParleyNode.start(alice, new byte[32], home,
                 new NodeOptions(new HostPort("10.0.0.1", 1), List.of(), LINKS),
                 loop -> fabric.endpoint(alice.peerId(), new HostPort("10.0.0.1", 1), LINKS, loop)));
         assertTrue(error.getMessage().endsWith("is not a Parley database"), error.getMessage());
@@ -78,7 +78,7 @@ class ParleyNodeTest {
     private ParleyNode start(Identity identity, HostPort address, List<DialTarget> bootstrap) throws Exception {
         ProfileHome home = new ProfileHome(directory.resolve(identity.name()));
         home.create();
-        return ParleyNode.start(identity, home, new NodeOptions(address, bootstrap, LINKS),
+        return ParleyNode.start(identity, new byte[32], home, new NodeOptions(address, bootstrap, LINKS),
                 loop -> fabric.endpoint(identity.peerId(), address, LINKS, loop));
     }
 

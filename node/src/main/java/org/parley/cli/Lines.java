@@ -1,0 +1,22 @@
+package org.parley.cli;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import org.parley.api.MessageView;
+
+/** One message as one line of text, for people rather than scripts. */
+final class Lines {
+    private Lines() {
+    }
+
+    static String of(MessageView message, DateTimeFormatter time) {
+        String arrow = message.direction().equals("out") ? "->" : "<-";
+        String mark = switch (message.state()) {
+            case "pending" -> " (pending)";
+            case "failed" -> " (failed: " + message.reason() + ")";
+            default -> message.request() ? " (request)" : "";
+        };
+        String text = message.text().replace("\n", "\n    ");
+        return time.format(Instant.ofEpochMilli(message.sentAt())) + " " + arrow + " " + text + mark;
+    }
+}

@@ -1,0 +1,39 @@
+package org.parley.cli;
+
+import java.util.concurrent.Callable;
+import org.parley.api.MessageView;
+import org.parley.identity.PeerId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Send a message to a peer; prints the message ID once it is safely in the outbox.",
+                "Delivery follows as soon as the peer can be reached (see history or watch)."})
+final class SendCommand implements Callable<Integer> {
+    @ParentCommand
+    ParleyCli cli;
+
+    @Mixin
+    HomeOption homeOption;
+
+    @Parameters(index = "0", paramLabel = "PEER_ID", converter = Converters.PeerIdConverter.class,
+            description = "Who to send to.")
+    PeerId peer;
+
+    @Parameters(index = "1", paramLabel = "TEXT", description = "The message (at most 64 KiB of UTF-8).")
+    String text;
+
+    @Option(names = "--json", description = "Print the message as JSON instead of its ID.")
+    boolean json;
+
+    @Override
+    public Integer call() throws CliException {
+        CliContext context = cli.context();
+        MessageView sent = DaemonCall.run(homeOption.existing(context), daemon -> daemon.send(peer.toString(), text));
+        context.out().println(json ? Json.of(sent) : sent.id());
+        return 0;
+    }
+}

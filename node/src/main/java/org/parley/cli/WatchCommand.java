@@ -1,0 +1,45 @@
+package org.parley.cli;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import org.parley.api.ApiException;
+import org.parley.control.ControlClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {"Print message events as they happen, until interrupted or the daemon stops.",
+                "With --json: one object per line, {\"type\":\"message\"|\"update\",\"message\":{…}}."})
+final class WatchCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    @ParentCommand
+    ParleyCli cli;
+
+    @Mixin
+    HomeOption homeOption;
+
+    @Option(names = "--json", description = "One JSON object per event.")
+    boolean json;
+
+    @Override
+    public Integer call() throws CliException, InterruptedException {
+        CliContext context = cli.context();
+        try (ControlClient daemon = ControlClient.connectOrExplain(homeOption.existing(context))) {
+            daemon.watch(event -> {
+                synchronized (context.out()) {
+                    context.out().println(json ? Json.of(event) : event.type() + " "
+                            + event.message().peerId().substring(0, 10) + " " + Lines.of(event.message(), TIME));
+                    context.out().flush();
+                }
+            });
+            throw new CliException(daemon.awaitWatchEnd());
+        } catch (ApiException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+}

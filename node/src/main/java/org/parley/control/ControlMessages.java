@@ -1,0 +1,61 @@
+package org.parley.control;
+
+import org.parley.api.ContactView;
+import org.parley.api.EventView;
+import org.parley.api.MessageView;
+import org.parley.proto.control.v1.Contact;
+import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.Message;
+
+/** Between the API's views and the control protocol's messages, both ways. */
+final class ControlMessages {
+    private ControlMessages() {
+    }
+
+    static Message toProto(MessageView view) {
+        Message.Builder message = Message.newBuilder()
+                .setId(view.id())
+                .setDirection(view.direction())
+                .setPeerId(view.peerId())
+                .setText(view.text())
+                .setSentAtMs(view.sentAt())
+                .setState(view.state())
+                .setRequest(view.request());
+        if (view.receivedAt() != null) {
+            message.setReceivedAtMs(view.receivedAt());
+        }
+        if (view.reason() != null) {
+            message.setReason(view.reason());
+        }
+        return message.build();
+    }
+
+    static MessageView fromProto(Message message) {
+        return new MessageView(message.getId(), message.getDirection(), message.getPeerId(), message.getText(),
+                message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
+                message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest());
+    }
+
+    static Contact toProto(ContactView view) {
+        return Contact.newBuilder()
+                .setPeerId(view.peerId())
+                .setName(view.name())
+                .setStatus(view.status())
+                .setAddedAtMs(view.addedAt())
+                .putAllRefused(view.refused())
+                .build();
+    }
+
+    static ContactView fromProto(Contact contact) {
+        return new ContactView(contact.getPeerId(), contact.getName(), contact.getStatus(), contact.getAddedAtMs(),
+                contact.getRefusedMap());
+    }
+
+    static Event toProto(EventView view) {
+        return Event.newBuilder().setType(view.type()).setMessage(toProto(view.message())).build();
+    }
+
+    static EventView fromProto(Event event) {
+        return new EventView(event.getType(), fromProto(event.getMessage()));
+    }
+}

@@ -1,0 +1,43 @@
+package org.parley.node;
+
+import org.parley.api.ApiException;
+import org.parley.api.ContactView;
+import org.parley.api.MessageView;
+import org.parley.identity.InvalidPeerIdException;
+import org.parley.identity.PeerId;
+import org.parley.messaging.ContactRecord;
+import org.parley.messaging.MessageId;
+import org.parley.messaging.MessageRecord;
+
+/** Between the API's text-typed views and the node's own types. */
+final class Views {
+    private Views() {
+    }
+
+    static MessageView of(MessageRecord message) {
+        return new MessageView(message.id().toString(), message.direction(), message.peer().toString(), message.text(),
+                message.sentAtMillis(), message.receivedAtMillis(), message.state(), message.reason(),
+                message.request());
+    }
+
+    static ContactView of(ContactRecord contact) {
+        return new ContactView(contact.peer().toString(), contact.name(), contact.status(), contact.addedAtMillis(),
+                contact.refused());
+    }
+
+    static PeerId peerId(String text) throws ApiException {
+        try {
+            return PeerId.parse(text);
+        } catch (InvalidPeerIdException e) {
+            throw new ApiException(e.getMessage(), e);
+        }
+    }
+
+    static MessageId messageId(String text) throws ApiException {
+        try {
+            return MessageId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(e.getMessage(), e);
+        }
+    }
+}

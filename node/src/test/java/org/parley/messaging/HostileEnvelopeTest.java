@@ -1,0 +1,137 @@
+package org.parley.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.RatchetMessage;
+import org.parley.runtime.VirtualScheduler;
+
+/**
+ * Every kind of bad envelope, handed to bob by a neighbour (mallory): each is refused, counted
+ * against the neighbour that delivered it, scored down, and leaves bob's history empty.
+ */
+class HostileEnvelopeTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path directory;
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+    private final PeerId mallory = Identity.generate("mallory", RANDOM).peerId();
+    private MessagingNode alice;
+    private MessagingNode bob;
+    private Envelope genuine;
+
+    @BeforeEach
+    void captureAGenuineEnvelope() throws Exception {
+        alice = new MessagingNode("alice", loop, directory, RANDOM);
+        bob = new MessagingNode("bob", loop, directory, RANDOM);
+        MessagingNode.link(alice, bob);
+        loop.runUntilIdle();
+        alice.dropping.add(bob.id());
+        alice.send(bob.id(), "genuine");
+        loop.runUntilIdle();
+        genuine = alice.sent.stream().filter(Frame::hasEnvelope).reduce((first, second) -> second).orElseThrow()
+                .getEnvelope();
+    }
+
+    @Test
+    void theGenuineEnvelopeIsAccepted() {
+        deliver(genuine);
+        assertEquals(1, bob.history(alice.id()).size());
+        assertTrue(bob.penalties.isEmpty());
+    }
+
+    @Test
+    void aForgedSignatureIsRefused() {
+        byte[] signature = genuine.getSignature().toByteArray();
+        signature[7] ^= 1;
+        assertRefused(genuine.toBuilder().setSignature(ByteString.copyFrom(signature)).build(), "forged");
+    }
+
+    @Test
+    void aChangedFieldUnderTheOriginalSignatureIsRefused() {
+        assertRefused(genuine.toBuilder().setExpiresAtMs(genuine.getExpiresAtMs() + 1).build(), "forged");
+    }
+
+    @Test
+    void tamperedCiphertextSignedByTheSenderIsRefused() throws Exception {
+        RatchetMessage message = RatchetMessage.parseFrom(genuine.getPayload());
+        byte[] ciphertext = message.getCiphertext().toByteArray();
+        ciphertext[ciphertext.length - 1] ^= 1;
+        byte[] tampered = message.toBuilder().setCiphertext(ByteString.copyFrom(ciphertext)).build().toByteArray();
+        assertRefused(resigned(tampered), "undecryptable");
+        deliver(genuine);
+        assertEquals(1, bob.history(alice.id()).size(), "the failed attempt did not disturb the session");
+    }
+
+    @Test
+    void aReplayedEnvelopeIsRefusedAndStoredOnce() {
+        deliver(genuine);
+        deliver(genuine);
+        assertEquals(1, bob.history(alice.id()).size());
+        assertEquals(1L, bob.messenger.refusedFrom(mallory).get("replayed"));
+        assertTrue(bob.penalties.get(mallory) > 0);
+    }
+
+    @Test
+    void anEnvelopeForSomeoneElseIsRefused() {
+        Identity carol = Identity.generate("carol", RANDOM);
+        org.parley.messaging.Envelope forCarol = org.parley.messaging.Envelope.create(alice.identity, carol.peerId(),
+                loop.nowMillis(), loop.nowMillis() + 60_000, genuine.getPayload().toByteArray());
+        assertRefused(forCarol.toProto(), "not-for-us");
+    }
+
+    @Test
+    void anUnknownVersionIsRefused() {
+        assertRefused(genuine.toBuilder().setVersion(2).build(), "unsupported-version");
+    }
+
+    @Test
+    void truncatedFieldsAndPayloadsAreRefused() {
+        assertRefused(genuine.toBuilder().setSender(genuine.getSender().substring(0, 31)).build(), "malformed");
+        byte[] payload = genuine.getPayload().toByteArray();
+        assertRefused(resigned(Arrays.copyOf(payload, payload.length / 2)), "malformed");
+        assertRefused(genuine.toBuilder().setSignature(genuine.getSignature().substring(0, 10)).build(), "malformed");
+    }
+
+    @Test
+    void oversizedAndExpiredEnvelopesAreRefused() {
+        assertRefused(resigned(new byte[org.parley.messaging.Envelope.MAX_PAYLOAD_BYTES + 1]), "too-large");
+        Envelope stale = org.parley.messaging.Envelope.create(alice.identity, bob.id(), loop.nowMillis() - 10_000,
+                loop.nowMillis() - 1, genuine.getPayload().toByteArray()).toProto();
+        assertRefused(stale, "expired");
+    }
+
+    private Envelope resigned(byte[] payload) {
+        return org.parley.messaging.Envelope.create(alice.identity, bob.id(), genuine.getCreatedAtMs(),
+                genuine.getExpiresAtMs(), payload).toProto();
+    }
+
+    private void deliver(Envelope envelope) {
+        loop.execute(() -> bob.messenger.frameReceived(mallory, Frame.newBuilder().setEnvelope(envelope).build()));
+        loop.advance(Duration.ofSeconds(1));
+    }
+
+    private void assertRefused(Envelope envelope, String reason) {
+        long before = bob.messenger.refusedFrom(mallory).getOrDefault(reason, 0L);
+        double penaltyBefore = bob.penalties.getOrDefault(mallory, 0.0);
+        deliver(envelope);
+        assertTrue(bob.history(alice.id()).isEmpty(), "nothing stored");
+        assertEquals(before + 1, bob.messenger.refusedFrom(mallory).getOrDefault(reason, 0L),
+                reason + " counted: " + bob.messenger.refusedFrom(mallory));
+        assertTrue(bob.penalties.getOrDefault(mallory, 0.0) > penaltyBefore, "scored down");
+    }
+}

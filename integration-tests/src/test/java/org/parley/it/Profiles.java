@@ -1,0 +1,128 @@
+package org.parley.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.parley.api.ApiException;
+import org.parley.api.PeerView;
+import org.parley.control.ControlClient;
+import org.parley.store.ProfileHome;
+
+/** Profiles and their daemons, as separate processes started through the launcher. */
+final class Profiles implements AutoCloseable {
+    static final String PASSPHRASE = "integration passphrase";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final Path work;
+    private final Launcher parley;
+    private final List<Process> processes = new ArrayList<>();
+
+    Profiles(Path work) {
+        this.work = work;
+        this.parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", PASSPHRASE).withoutEnv("PARLEY_HOME");
+    }
+
+    Launcher launcher() {
+        return parley;
+    }
+
+    /** Creates a profile and returns its peer ID. */
+    String init(String name) throws Exception {
+        Launcher.Result init = parley.run("init", "--home", home(name).toString(), "--name", name);
+        if (init.exitCode() != 0) {
+            throw new AssertionError(init.toString());
+        }
+        return parley.run("id", "--home", home(name).toString()).stdout().strip();
+    }
+
+    Path home(String name) {
+        return work.resolve(name);
+    }
+
+    /** Starts the daemon of {@code name} and waits until its control API answers. */
+    Process startDaemon(String name, int port, String... bootstrap) throws Exception {
+        List<String> args = new ArrayList<>(List.of("daemon", "--home", home(name).toString(),
+                "--listen", "127.0.0.1:" + port));
+        for (String address : bootstrap) {
+            args.add("--bootstrap");
+            args.add(address);
+        }
+        Process daemon = parley.start(name + "-" + processes.size(), args.toArray(String[]::new));
+        processes.add(daemon);
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!daemon.isAlive()) {
+                throw new AssertionError("daemon " + name + " exited with " + daemon.exitValue());
+            }
+            try (ControlClient client = ControlClient.connect(new ProfileHome(home(name))).orElse(null)) {
+                if (client != null) {
+                    client.identity();
+                    return daemon;
+                }
+            } catch (ApiException notYet) {
+                // starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("daemon " + name + " did not start");
+    }
+
+    ControlClient client(String name) throws ApiException {
+        return ControlClient.connectOrExplain(new ProfileHome(home(name)));
+    }
+
+    void awaitLinked(String name, String peerId) throws Exception {
+        await(() -> {
+            try (ControlClient client = client(name)) {
+                return client.peers().stream().map(PeerView::peerId).anyMatch(peerId::equals);
+            }
+        }, name + " linked to " + peerId);
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    static void await(Condition condition, String what) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.holds()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    /** Stops a daemon with SIGKILL: no shutdown hook, nothing flushed. */
+    static void kill9(Process daemon) throws InterruptedException {
+        daemon.destroyForcibly();
+        daemon.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** Every file of a home's database, for searching their raw bytes. */
+    List<Path> databaseFiles(String name) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (var listing = Files.list(home(name))) {
+            listing.filter(file -> file.getFileName().toString().startsWith("parley.db")).forEach(files::add);
+        }
+        return files;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -37,8 +37,9 @@ public record LinkConfig(
                 1024 * 1024,
                 4096,
                 Duration.ofSeconds(10),
-                500,
-                2000,
+                // About one core's worth of signature checks: a peer cannot make us do more.
+                10_000,
+                20_000,
                 100,
                 1,
                 Duration.ofMinutes(10),

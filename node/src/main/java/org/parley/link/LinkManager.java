@@ -1,6 +1,7 @@
 package org.parley.link;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -33,6 +34,12 @@ public final class LinkManager implements LinkListener, Neighbours {
     static final double PENALTY_FLOOD = 1;
     static final double PENALTY_UNKNOWN_FRAME = 2;
     static final double PENALTY_PROTOCOL_VIOLATION = 25;
+
+    /**
+     * Share of a neighbour's inbound limit this node uses when sending, leaving headroom for
+     * clock drift and transport batching so that pacing never trips the other side's limiter.
+     */
+    static final double OUTBOUND_SHARE = 0.8;
 
     /** Announced addresses beyond this many are ignored: nobody needs more, and they cost memory. */
     static final int MAX_ANNOUNCED_ADDRESSES = 8;
@@ -113,8 +120,10 @@ public final class LinkManager implements LinkListener, Neighbours {
     }
 
     /**
-     * Sends a frame to a connected neighbour. False when there is no link, or when the neighbour
-     * is so far behind that its queue is full; that link is then dropped, since a peer that does
+     * Sends a frame to a connected neighbour. Frames leave no faster than the neighbour's inbound
+     * limit allows (every node runs the same limits), so an honest burst is paced rather than
+     * punished as a flood; the excess waits here. False when there is no link, or when so much
+     * waits that the neighbour cannot be keeping up: that link is dropped, since a peer that does
      * not read would otherwise hold our memory.
      */
     @Override
@@ -123,11 +132,44 @@ public final class LinkManager implements LinkListener, Neighbours {
         if (neighbour == null) {
             return false;
         }
+        if (neighbour.paced.isEmpty() && neighbour.outbound.tryTake()) {
+            return transmit(neighbour, frame);
+        }
+        if (neighbour.paced.size() >= config.outboundQueueFrames()) {
+            neighbour.link.close("outbound queue full");
+            return false;
+        }
+        neighbour.paced.add(frame);
+        scheduleDrain(neighbour);
+        return true;
+    }
+
+    private boolean transmit(Neighbour neighbour, Frame frame) {
         if (!neighbour.link.send(frame)) {
             neighbour.link.close("outbound queue full");
             return false;
         }
         return true;
+    }
+
+    private void scheduleDrain(Neighbour neighbour) {
+        if (neighbour.drainTimer != null) {
+            return;
+        }
+        neighbour.drainTimer = scheduler.schedule(neighbour.outbound.timeUntilToken(), () -> {
+            neighbour.drainTimer = null;
+            if (established.get(neighbour.link.remotePeer()) != neighbour) {
+                return; // the link went down; what waited is resent by its owners when one comes back
+            }
+            while (!neighbour.paced.isEmpty() && neighbour.outbound.tryTake()) {
+                if (!transmit(neighbour, neighbour.paced.poll())) {
+                    return;
+                }
+            }
+            if (!neighbour.paced.isEmpty()) {
+                scheduleDrain(neighbour);
+            }
+        });
     }
 
     /**
@@ -181,8 +223,10 @@ public final class LinkManager implements LinkListener, Neighbours {
             link.close("peer is banned");
             return;
         }
-        Neighbour neighbour = new Neighbour(link, new TokenBucket(clock, config.inboundFramesPerSecond(),
-                config.inboundBurst()));
+        Neighbour neighbour = new Neighbour(link,
+                new TokenBucket(clock, config.inboundFramesPerSecond(), config.inboundBurst()),
+                new TokenBucket(clock, config.inboundFramesPerSecond() * OUTBOUND_SHARE,
+                        config.inboundBurst() * OUTBOUND_SHARE));
         pending.put(link, neighbour);
         neighbour.helloTimer = scheduler.schedule(config.helloTimeout(), () -> {
             if (pending.containsKey(link)) {
@@ -230,6 +274,7 @@ public final class LinkManager implements LinkListener, Neighbours {
             Neighbour current = established.get(peer);
             if (current != null && current.link == link) {
                 established.remove(peer);
+                current.cancelDrain();
                 LOG.info(() -> "link to " + peer + " down: " + reason);
                 listeners.forEach(listener -> listener.peerDisconnected(peer));
                 redialer.peerDisconnected(peer);
@@ -358,18 +403,31 @@ public final class LinkManager implements LinkListener, Neighbours {
     private static final class Neighbour {
         final Link link;
         final TokenBucket inbound;
+        final TokenBucket outbound;
+        /** Frames waiting for the outbound bucket, in order. */
+        final ArrayDeque<Frame> paced = new ArrayDeque<>();
+        Scheduler.Cancellable drainTimer;
         Scheduler.Cancellable helloTimer;
         PeerInfo info;
 
-        Neighbour(Link link, TokenBucket inbound) {
+        Neighbour(Link link, TokenBucket inbound, TokenBucket outbound) {
             this.link = link;
             this.inbound = inbound;
+            this.outbound = outbound;
         }
 
         void cancelHelloTimer() {
             if (helloTimer != null) {
                 helloTimer.cancel();
                 helloTimer = null;
+            }
+        }
+
+        void cancelDrain() {
+            paced.clear();
+            if (drainTimer != null) {
+                drainTimer.cancel();
+                drainTimer = null;
             }
         }
     }

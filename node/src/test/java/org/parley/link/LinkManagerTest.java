@@ -173,13 +173,35 @@ class LinkManagerTest {
         assertEquals(List.of(flooder.id), alice.connectedIds());
 
         Link link = flooder.links.get(0);
-        for (int i = 0; i < 1000 && flooder.downs.isEmpty(); i++) {
+        for (int i = 0; i < 2 * CONFIG.inboundBurst() && flooder.downs.isEmpty(); i++) {
             link.send(Frame.getDefaultInstance());
             loop.runUntilIdle();
         }
         assertEquals(1, flooder.downs.size());
         assertTrue(alice.manager().isBanned(flooder.id));
         assertTrue(alice.connectedIds().isEmpty());
+    }
+
+    @Test
+    void anHonestBurstBeyondThePeersLimitIsPacedNotPunished() {
+        LinkConfig tight = CONFIG.withInboundRate(100, 50);
+        Node alice = node("alice", 1, tight);
+        Node bob = node("bob", 2, tight);
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(10));
+
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+            assertTrue(alice.manager().send(bob.id(), Frame.newBuilder()
+                    .setEnvelope(org.parley.proto.wire.v1.Envelope.newBuilder().setCreatedAtMs(i)).build()));
+        }
+        loop.advance(Duration.ofSeconds(1));
+        assertTrue(bob.frames().size() < count, "paced: not all at once");
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(count, bob.frames().size());
+        assertEquals(count - 1, bob.frames().get(count - 1).getEnvelope().getCreatedAtMs(), "in order");
+        assertEquals(List.of(alice.id()), bob.connectedIds(), "not banned for the burst");
+        assertFalse(bob.manager().isBanned(alice.id()));
     }
 
     @Test
@@ -267,14 +289,20 @@ class LinkManagerTest {
             public void peerDisconnected(PeerId peer) {
                 node.events().add("-" + peer);
             }
+
+            @Override
+            public void frameReceived(PeerId from, Frame frame) {
+                node.frames().add(frame);
+            }
         });
         manager.start();
         return node;
     }
 
-    private record Node(Identity identity, HostPort address, LinkManager manager, List<String> events) {
+    private record Node(Identity identity, HostPort address, LinkManager manager, List<String> events,
+                        List<Frame> frames) {
         Node(Identity identity, HostPort address, LinkManager manager) {
-            this(identity, address, manager, new ArrayList<>());
+            this(identity, address, manager, new ArrayList<>(), new ArrayList<>());
         }
 
         PeerId id() {

@@ -24,7 +24,7 @@ import org.parley.runtime.Scheduler;
 final class GrpcLink extends AbstractLink {
     private static final Logger LOG = Logger.getLogger(GrpcLink.class.getName());
     /** Frames requested ahead, so the loop is not idle while the next frame crosses the wire. */
-    static final int INBOUND_WINDOW = 8;
+    static final int INBOUND_WINDOW = 64;
 
     /** How the stream is torn down from our side; differs between the dialing and answering end. */
     interface Closer {

@@ -61,6 +61,8 @@ public final class Messenger implements LinkEvents {
     private final Map<PeerId, ContactRecord> contacts = new HashMap<>();
     private final Map<PeerId, Map<String, Long>> refused = new HashMap<>();
     private final Map<PeerId, LinkedHashMap<MessageId, OutboxItem>> outbox = new HashMap<>();
+    /** Per peer: outbox items sent on the current link and not yet acknowledged. */
+    private final Map<PeerId, Integer> inFlight = new HashMap<>();
     private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
     private final Map<PeerId, LinkedHashSet<MessageId>> pendingReceipts = new HashMap<>();
     private PrekeyBundle ownBundle;
@@ -147,13 +149,15 @@ public final class Messenger implements LinkEvents {
         outbox.computeIfAbsent(peer, p -> new LinkedHashMap<>()).put(id, item);
         Optional<Sessions.Encrypted> encrypted = sealIfPossible(item);
         byte[] sealedBody = cipher.seal(text.getBytes(StandardCharsets.UTF_8), bodyContext(id));
+        Optional<PeerRows.Session> sessionRow = encrypted.map(sealed -> sessionRow(sealed.change()));
+        byte[] envelope = item.envelope;
         CompletableFuture<MessageRecord> accepted = new CompletableFuture<>();
         storage.submit(connection -> {
             MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), peer.toString(),
                     MessageRecord.OUT, sealedBody, sentAt, null, MessageRecord.PENDING, null, false));
-            MessageRows.enqueue(connection, id.bytes(), peer.toString(), item.envelope, item.expiresAtMillis);
-            if (encrypted.isPresent()) {
-                storeSession(connection, encrypted.get().change());
+            MessageRows.enqueue(connection, id.bytes(), peer.toString(), envelope, item.expiresAtMillis);
+            if (sessionRow.isPresent()) {
+                PeerRows.putSession(connection, sessionRow.get());
             }
             return null;
         }).whenCompleteAsync((ignored, error) -> {
@@ -167,7 +171,7 @@ public final class Messenger implements LinkEvents {
             item.committed = true;
             listeners.forEach(listener -> listener.messageAdded(record));
             accepted.complete(record);
-            transmit(peer, item);
+            pump(peer);
         }, loop);
         return accepted;
     }
@@ -386,9 +390,11 @@ public final class Messenger implements LinkEvents {
         }).thenRun(() -> {
             for (OutboxItem item : delivered) {
                 waiting.remove(item.record.id());
+                leaveWindow(sender, item);
                 MessageRecord updated = item.record.withState(MessageRecord.DELIVERED, null, now);
                 listeners.forEach(listener -> listener.messageUpdated(updated));
             }
+            pump(sender);
         });
     }
 
@@ -404,9 +410,10 @@ public final class Messenger implements LinkEvents {
     private CompletableFuture<Void> remember(PeerId sender, ByteString envelopeId, Envelope envelope,
                                              MessageId messageId, Sessions.Changed change, Rows rows) {
         seen.put(envelopeId, new SeenEnvelope(sender, messageId, envelope.expiresAtMillis()));
+        PeerRows.Session sessionRow = sessionRow(change);
         CompletableFuture<Void> committed = new CompletableFuture<>();
         storage.submit(connection -> {
-            storeSession(connection, change);
+            PeerRows.putSession(connection, sessionRow);
             MessageRows.remember(connection, new MessageRows.SeenEnvelope(envelopeId.toByteArray(), sender.toString(),
                     messageId == null ? null : messageId.bytes(), envelope.expiresAtMillis()));
             rows.write(connection);
@@ -425,33 +432,74 @@ public final class Messenger implements LinkEvents {
 
     // ---------------------------------------------------------------- sending
 
-    /** Sends the outbox of {@code peer}: sealing what waited for a session, resending what waits for a receipt. */
+    /**
+     * Seals what waited for a session and sends what the window has room for. After a new link
+     * ({@code resendAll}), everything unacknowledged counts as unsent: the old link may have lost it.
+     */
     private void flush(PeerId peer, boolean resendAll) {
         LinkedHashMap<MessageId, OutboxItem> items = outbox.get(peer);
         if (items == null || stopped) {
             return;
         }
+        if (resendAll) {
+            items.values().forEach(item -> item.inFlight = false);
+            inFlight.remove(peer);
+        }
         for (OutboxItem item : new ArrayList<>(items.values())) {
             if (item.envelope == null && item.committed) {
                 Optional<Sessions.Encrypted> encrypted = sealIfPossible(item);
                 if (encrypted.isEmpty()) {
-                    return; // no session yet: later messages must not overtake this one
+                    break; // no session yet: later messages must not overtake this one
                 }
                 byte[] envelope = item.envelope;
+                PeerRows.Session sessionRow = sessionRow(encrypted.get().change());
                 storage.submit(connection -> {
                     MessageRows.setEnvelope(connection, item.record.id().bytes(), envelope);
-                    storeSession(connection, encrypted.get().change());
+                    PeerRows.putSession(connection, sessionRow);
                     return null;
                 }).whenCompleteAsync((ignored, error) -> {
                     if (error == null) {
-                        transmit(peer, item);
+                        pump(peer);
                     } else {
                         LOG.log(Level.SEVERE, "could not store a sealed message", error);
                     }
                 }, loop);
-            } else if (resendAll) {
-                transmit(peer, item);
             }
+        }
+        pump(peer);
+    }
+
+    /**
+     * Sends, oldest first, the sealed envelopes the peer's window has room for. Nothing overtakes a
+     * message that is not sealed and stored yet, so one sender's messages leave in order.
+     */
+    private void pump(PeerId peer) {
+        LinkedHashMap<MessageId, OutboxItem> items = outbox.get(peer);
+        if (items == null || stopped || !neighbours.isConnected(peer)) {
+            return;
+        }
+        int sent = inFlight.getOrDefault(peer, 0);
+        for (OutboxItem item : items.values()) {
+            if (sent >= config.sendWindow()) {
+                break;
+            }
+            if (item.inFlight) {
+                continue;
+            }
+            if (item.envelope == null || !item.committed || !transmit(peer, item)) {
+                break;
+            }
+            item.inFlight = true;
+            sent++;
+        }
+        inFlight.put(peer, sent);
+    }
+
+    /** Takes an item that leaves the outbox out of its peer's window. */
+    private void leaveWindow(PeerId peer, OutboxItem item) {
+        if (item.inFlight) {
+            item.inFlight = false;
+            inFlight.merge(peer, -1, Integer::sum);
         }
     }
 
@@ -466,19 +514,21 @@ public final class Messenger implements LinkEvents {
         return encrypted;
     }
 
-    private void transmit(PeerId peer, OutboxItem item) {
+    private boolean transmit(PeerId peer, OutboxItem item) {
         if (item.envelope == null || !item.committed || !neighbours.isConnected(peer)) {
-            return;
+            return false;
         }
         try {
             Frame frame = Frame.newBuilder()
                     .setEnvelope(org.parley.proto.wire.v1.Envelope.parseFrom(item.envelope)).build();
             if (neighbours.send(peer, frame)) {
                 item.lastSentMillis = clock.nowMillis();
+                return true;
             }
         } catch (InvalidProtocolBufferException e) {
             LOG.severe("a stored envelope does not parse; it cannot be sent");
         }
+        return false;
     }
 
     private void queueReceipt(PeerId sender, MessageId id) {
@@ -512,8 +562,9 @@ public final class Messenger implements LinkEvents {
         long now = clock.nowMillis();
         Envelope envelope = Envelope.create(self, peer, now, now + config.lifetime().toMillis(),
                 encrypted.get().message().toByteArray());
+        PeerRows.Session sessionRow = sessionRow(encrypted.get().change());
         storage.submit(connection -> {
-            storeSession(connection, encrypted.get().change());
+            PeerRows.putSession(connection, sessionRow);
             return null;
         }).whenCompleteAsync((ignored, error) -> {
             if (error == null) {
@@ -542,15 +593,17 @@ public final class Messenger implements LinkEvents {
             for (OutboxItem item : new ArrayList<>(entry.getValue().values())) {
                 if (item.expiresAtMillis <= now && item.committed) {
                     expire(peer, item);
-                } else if (now - item.lastSentMillis >= config.retryInterval().toMillis()) {
+                } else if (item.inFlight && now - item.lastSentMillis >= config.retryInterval().toMillis()) {
                     transmit(peer, item);
                 }
             }
+            pump(peer);
         }
     }
 
     private void expire(PeerId peer, OutboxItem item) {
         outbox.get(peer).remove(item.record.id());
+        leaveWindow(peer, item);
         String reason = "expired";
         storage.submit(connection -> {
             MessageRows.updateState(connection, item.record.id().bytes(), MessageRecord.FAILED, reason, null);
@@ -596,10 +649,14 @@ public final class Messenger implements LinkEvents {
         return lastSentAtMillis;
     }
 
-    private void storeSession(java.sql.Connection connection, Sessions.Changed change) throws java.sql.SQLException {
+    /**
+     * The session's state as it will be stored, sealed now, on the loop: the session goes on
+     * changing while the storage thread writes, so the row must be a snapshot, not a view.
+     */
+    private PeerRows.Session sessionRow(Sessions.Changed change) {
         Session session = change.session();
-        PeerRows.putSession(connection, new PeerRows.Session(change.peer().toString(), session.id,
-                cipher.seal(session.toBytes(), sessionContext(change.peer(), session.id)), change.active()));
+        return new PeerRows.Session(change.peer().toString(), session.id,
+                cipher.seal(session.toBytes(), sessionContext(change.peer(), session.id)), change.active());
     }
 
     private MessageRecord toRecord(MessageRows.StoredMessage stored) {

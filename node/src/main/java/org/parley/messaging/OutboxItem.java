@@ -8,6 +8,8 @@ final class OutboxItem {
     byte[] envelope;
     /** Stored, so it may leave the node (encrypting and storing come first). */
     boolean committed;
+    /** Sent on the current link and counted in the peer's send window until its receipt. */
+    boolean inFlight;
     long lastSentMillis = Long.MIN_VALUE;
 
     OutboxItem(MessageRecord record, byte[] content, long expiresAtMillis, byte[] envelope) {

@@ -35,10 +35,16 @@ final class MessagingNode implements Neighbours {
     final List<MessageRecord> added = new ArrayList<>();
     final List<MessageRecord> updated = new ArrayList<>();
     final Set<PeerId> dropping = new HashSet<>();
+    final MessagingConfig config;
     Database database;
     Messenger messenger;
 
     MessagingNode(String name, VirtualScheduler loop, Path directory, SecureRandom random) {
+        this(name, loop, directory, random, MessagingConfig.defaults());
+    }
+
+    MessagingNode(String name, VirtualScheduler loop, Path directory, SecureRandom random, MessagingConfig config) {
+        this.config = config;
         this.identity = Identity.generate(name, random);
         this.loop = loop;
         this.databaseFile = directory.resolve(name + ".db");
@@ -50,8 +56,7 @@ final class MessagingNode implements Neighbours {
     void open() {
         database = Database.open(databaseFile);
         messenger = Messenger.open(identity, this, new InlineStorageQueue(database),
-                new ContentCipher(contentKey, new SecureRandom()), loop, loop, new SecureRandom(),
-                MessagingConfig.defaults());
+                new ContentCipher(contentKey, new SecureRandom()), loop, loop, new SecureRandom(), config);
         messenger.addListener(new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {

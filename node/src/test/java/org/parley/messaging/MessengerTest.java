@@ -183,6 +183,33 @@ class MessengerTest {
         }
     }
 
+    @Test
+    void noMoreEnvelopesThanTheWindowAreUnacknowledgedAtOnce() {
+        MessagingConfig small = new MessagingConfig(64 * 1024, Duration.ofDays(7), Duration.ofMillis(20), 4,
+                Duration.ofSeconds(30), 10);
+        MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM, small);
+        MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM, small);
+        MessagingNode.link(alice, bob);
+        loop.runUntilIdle();
+        alice.dropping.add(bob.id());
+        alice.sent.clear();
+        for (int i = 0; i < 25; i++) {
+            alice.send(bob.id(), "m" + i);
+        }
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(10, envelopesSent(alice), "the window is full and nothing came back");
+
+        alice.dropping.clear();
+        loop.advance(Duration.ofSeconds(31));
+        assertEquals(texts(25), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
+        assertTrue(alice.history(bob.id()).stream().allMatch(m -> m.state().equals(MessageRecord.DELIVERED)));
+        assertEquals(35, envelopesSent(alice), "the lost window once more, then each message once");
+    }
+
+    private static long envelopesSent(MessagingNode node) {
+        return node.sent.stream().filter(org.parley.proto.wire.v1.Frame::hasEnvelope).count();
+    }
+
     private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
         try {
             return future.join();

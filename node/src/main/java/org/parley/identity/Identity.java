@@ -16,6 +16,7 @@ public final class Identity {
 
     private final String name;
     private final byte[] identitySeed;
+    private final Ed25519.SigningKey signingKey;
     private final byte[] agreementPrivateKey;
     private final byte[] agreementSignature;
     private final PeerId peerId;
@@ -23,6 +24,7 @@ public final class Identity {
     private Identity(String name, byte[] identitySeed, byte[] agreementPrivateKey, byte[] agreementSignature) {
         this.name = name;
         this.identitySeed = identitySeed.clone();
+        this.signingKey = new Ed25519.SigningKey(this.identitySeed);
         this.agreementPrivateKey = agreementPrivateKey.clone();
         this.agreementSignature = agreementSignature.clone();
         this.peerId = PeerId.fromPublicKey(Ed25519.publicKey(identitySeed));
@@ -73,7 +75,7 @@ public final class Identity {
 
     /** Signs with the identity key. Callers prefix {@code message} with their own domain string. */
     public byte[] sign(byte[] message) {
-        return Ed25519.sign(identitySeed, message);
+        return signingKey.sign(message);
     }
 
     public byte[] agreementPublicKey() {

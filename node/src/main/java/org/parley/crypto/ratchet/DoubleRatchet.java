@@ -38,6 +38,8 @@ public final class DoubleRatchet {
     private byte[] sendingChainKey;
     private byte[] receivingChainKey;
     private byte[] ownRatchetPrivate;
+    /** Derived from {@link #ownRatchetPrivate}, kept because every header carries it. */
+    private byte[] ownRatchetPublic;
     private byte[] remoteRatchetKey;
     private int sendingNumber;
     private int receivingNumber;
@@ -53,7 +55,7 @@ public final class DoubleRatchet {
     public static DoubleRatchet initiator(byte[] sharedKey, byte[] responderRatchetKey, byte[] associatedData,
                                           SecureRandom random) {
         DoubleRatchet ratchet = new DoubleRatchet(associatedData, random);
-        ratchet.ownRatchetPrivate = X25519.generatePrivateKey(random);
+        ratchet.setOwnRatchetKey(X25519.generatePrivateKey(random));
         ratchet.remoteRatchetKey = responderRatchetKey.clone();
         byte[][] keys = kdfRoot(sharedKey, X25519.agree(ratchet.ownRatchetPrivate, responderRatchetKey));
         ratchet.rootKey = keys[0];
@@ -66,7 +68,7 @@ public final class DoubleRatchet {
                                           SecureRandom random) {
         DoubleRatchet ratchet = new DoubleRatchet(associatedData, random);
         ratchet.rootKey = sharedKey.clone();
-        ratchet.ownRatchetPrivate = ownRatchetPrivate.clone();
+        ratchet.setOwnRatchetKey(ownRatchetPrivate.clone());
         return ratchet;
     }
 
@@ -85,7 +87,7 @@ public final class DoubleRatchet {
         }
         byte[][] step = kdfChain(sendingChainKey);
         sendingChainKey = step[0];
-        RatchetHeader header = new RatchetHeader(X25519.publicKey(ownRatchetPrivate), previousSendingLength,
+        RatchetHeader header = new RatchetHeader(ownRatchetPublic, previousSendingLength,
                 sendingNumber++);
         return new Sealed(header, Aead.seal(step[1], plaintext, adWith(header), random));
     }
@@ -162,7 +164,7 @@ public final class DoubleRatchet {
         byte[][] receiving = kdfRoot(rootKey, X25519.agree(ownRatchetPrivate, remoteRatchetKey));
         rootKey = receiving[0];
         receivingChainKey = receiving[1];
-        ownRatchetPrivate = X25519.generatePrivateKey(random);
+        setOwnRatchetKey(X25519.generatePrivateKey(random));
         byte[][] sending = kdfRoot(rootKey, X25519.agree(ownRatchetPrivate, remoteRatchetKey));
         rootKey = sending[0];
         sendingChainKey = sending[1];
@@ -214,6 +216,7 @@ public final class DoubleRatchet {
         sendingChainKey = other.sendingChainKey;
         receivingChainKey = other.receivingChainKey;
         ownRatchetPrivate = other.ownRatchetPrivate;
+        ownRatchetPublic = other.ownRatchetPublic;
         remoteRatchetKey = other.remoteRatchetKey;
         sendingNumber = other.sendingNumber;
         receivingNumber = other.receivingNumber;
@@ -255,10 +258,15 @@ public final class DoubleRatchet {
         return state.build();
     }
 
+    private void setOwnRatchetKey(byte[] privateKey) {
+        ownRatchetPrivate = privateKey;
+        ownRatchetPublic = X25519.publicKey(privateKey);
+    }
+
     public static DoubleRatchet fromProto(RatchetState state, SecureRandom random) {
         DoubleRatchet ratchet = new DoubleRatchet(state.getAssociatedData().toByteArray(), random);
         ratchet.rootKey = state.getRootKey().toByteArray();
-        ratchet.ownRatchetPrivate = state.getOwnRatchetPrivate().toByteArray();
+        ratchet.setOwnRatchetKey(state.getOwnRatchetPrivate().toByteArray());
         ratchet.sendingChainKey = state.getSendingChainKey().isEmpty() ? null : state.getSendingChainKey().toByteArray();
         ratchet.receivingChainKey = state.getReceivingChainKey().isEmpty() ? null
                 : state.getReceivingChainKey().toByteArray();

@@ -106,12 +106,22 @@ class CliErrorsTest {
 
     @Test
     void everyCommandHasHelp() throws Exception {
-        for (String command : new String[] {"init", "id", "daemon", "peers"}) {
-            Launcher.Result help = parley.run(command, "--help");
+        for (String command : new String[] {"init", "id", "daemon", "peers", "contact add", "contact list",
+                "contact remove", "contact block", "send", "history", "watch"}) {
+            java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+            arguments.add("--help");
+            Launcher.Result help = parley.run(arguments.toArray(String[]::new));
             assertEquals(0, help.exitCode(), help.toString());
             assertTrue(help.stdout().contains("Usage: parley " + command), help.stdout());
             assertTrue(help.stdout().contains("--home"), help.stdout());
         }
+    }
+
+    @Test
+    void aBenchmarkWithNothingToMeasureIsAUsageMistake() throws Exception {
+        assertOneLineError(parley.run("bench", "dm", "--messages", "0"), "must be positive");
+        assertOneLineError(parley.run("bench", "dm", "--rate", "-5"), "must be positive");
+        assertOneLineError(parley.run("bench", "dm", "--seconds", "many"), "--seconds");
     }
 
     private static void assertOneLineError(Launcher.Result result, String expected) {

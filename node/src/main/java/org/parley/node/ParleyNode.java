@@ -67,6 +67,16 @@ public final class ParleyNode implements AutoCloseable {
                 loop -> new TlsGrpcNetwork(identity, options.listen(), options.links(), loop));
     }
 
+    /**
+     * Starts a node from an identity and content key held in memory (no keystore), on the real
+     * network: for benchmarks and tools that make throwaway nodes.
+     */
+    public static ParleyNode startUnlocked(Identity identity, byte[] contentKey, ProfileHome home, NodeOptions options)
+            throws ApiException {
+        return start(identity, contentKey, home, options,
+                loop -> new TlsGrpcNetwork(identity, options.listen(), options.links(), loop));
+    }
+
     /** Starts a node on the given network (tests use the in-memory one). */
     static ParleyNode start(Identity identity, byte[] contentKey, ProfileHome home, NodeOptions options,
                             Function<Scheduler, Network> networkFactory) throws ApiException {

@@ -1,0 +1,36 @@
+package org.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark as a user runs it, scaled down: it must finish and report every figure. How fast
+ * is not asserted here; the figures go in the README from full runs.
+ */
+class BenchmarkTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void benchDmReportsEveryFigure() throws Exception {
+        Launcher.Result result = new Launcher(work).withoutEnv("PARLEY_HOME")
+                .run("bench", "dm", "--messages", "300", "--rate", "200", "--seconds", "1", "--json");
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonObject figures = JsonParser.parseString(result.stdout()).getAsJsonObject();
+        assertEquals(300, figures.get("messages").getAsInt());
+        assertEquals(200, figures.get("steadyRate").getAsInt());
+        for (String key : new String[] {"messagesPerSecond", "cryptoBoundPerSecond", "ratio", "latencyMsP50",
+                "latencyMsP99", "wallSeconds"}) {
+            assertTrue(figures.get(key).getAsDouble() > 0, key + " in " + result.stdout());
+        }
+        assertEquals(figures.get("messagesPerSecond").getAsDouble() / figures.get("cryptoBoundPerSecond").getAsDouble(),
+                figures.get("ratio").getAsDouble(), 1e-9);
+        assertTrue(figures.get("latencyMsP50").getAsDouble() <= figures.get("latencyMsP99").getAsDouble());
+    }
+}

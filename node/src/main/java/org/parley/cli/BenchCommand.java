@@ -1,0 +1,71 @@
+package org.parley.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.parley.api.ApiException;
+import org.parley.node.DmBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Parley on this machine.",
+        subcommands = {BenchCommand.Dm.class})
+final class BenchCommand implements Runnable {
+    @ParentCommand
+    ParleyCli cli;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(cli.context().out());
+    }
+
+    @Command(name = "dm", mixinStandardHelpOptions = true,
+            description = {"Direct messages between two nodes in this process over TLS on loopback:",
+                    "throughput against the bound of sign+verify+AEAD per message (same run),",
+                    "and send-to-delivered latency at a steady rate."})
+    static final class Dm implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--messages", defaultValue = "20000", description = "Messages in the throughput burst.")
+        int messages;
+
+        @Option(names = "--rate", defaultValue = "1000", description = "Messages per second in the latency run.")
+        int rate;
+
+        @Option(names = "--seconds", defaultValue = "5", description = "Length of the latency run.")
+        int seconds;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws CliException, InterruptedException {
+            if (messages < 1 || rate < 1 || seconds < 1) {
+                throw new CliException("--messages, --rate and --seconds must be positive");
+            }
+            DmBenchmark.Result result;
+            try {
+                result = DmBenchmark.run(messages, rate, Duration.ofSeconds(seconds));
+            } catch (ApiException | java.io.IOException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+            CliContext context = parent.cli.context();
+            if (json) {
+                context.out().println(Json.of(result));
+            } else {
+                context.out().println(String.format(Locale.ROOT,
+                        "throughput   %.0f msg/s (%d messages, send to delivered)%n"
+                                + "crypto bound %.0f msg/s (sign + verify + AEAD seal/open, one thread)%n"
+                                + "ratio        %.2f%n"
+                                + "latency      p50 %.2f ms, p99 %.2f ms at %d msg/s%n"
+                                + "wall         %.1f s",
+                        result.messagesPerSecond(), result.messages(), result.cryptoBoundPerSecond(), result.ratio(),
+                        result.latencyMsP50(), result.latencyMsP99(), result.steadyRate(), result.wallSeconds()));
+            }
+            return 0;
+        }
+    }
+}

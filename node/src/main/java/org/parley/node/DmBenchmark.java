@@ -1,0 +1,213 @@
+package org.parley.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.parley.api.ApiException;
+import org.parley.api.EventView;
+import org.parley.api.ParleyApi;
+import org.parley.crypto.Aead;
+import org.parley.crypto.Ed25519;
+import org.parley.identity.Identity;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.store.ProfileHome;
+
+/**
+ * End-to-end direct-message figures: two nodes in this process, linked over real TLS gRPC on
+ * loopback, each with its SQLite database in a temporary directory. Every figure is paired with a
+ * bound measured in the same run, since the machine may be shared and noisy.
+ */
+public final class DmBenchmark {
+    /** What one run measured. */
+    public record Result(int messages, double messagesPerSecond, double cryptoBoundPerSecond, double ratio,
+                         int steadyRate, double latencyMsP50, double latencyMsP99, double wallSeconds) {
+    }
+
+    private static final int BODY_BYTES = 100;
+    private static final int SENDER_THREADS = 128;
+
+    private DmBenchmark() {
+    }
+
+    public static Result run(int messages, int steadyRate, Duration steadyFor) throws IOException, ApiException,
+            InterruptedException {
+        long started = System.nanoTime();
+        Path directory = Files.createTempDirectory("parley-bench");
+        SecureRandom random = new SecureRandom();
+        try (ParleyNode alice = node("alice", directory, random, List.of());
+             ParleyNode bob = node("bob", directory, random, List.of(DialTarget.anyPeerAt(
+                     HostPort.parse(alice.listenAddresses().get(0)))))) {
+            String bobId = bob.identity().peerId().toString();
+            awaitLinked(alice.api(), bobId);
+            String text = "x".repeat(BODY_BYTES);
+            // Warm up the JIT and the session, unmeasured.
+            burst(alice.api(), bobId, text, Math.min(500, messages));
+            double throughput = burst(alice.api(), bobId, text, messages);
+            double bound = cryptoBound(random, messages);
+            double[] latency = steady(alice.api(), bobId, text, steadyRate, steadyFor);
+            return new Result(messages, throughput, bound, throughput / bound, steadyRate, latency[0], latency[1],
+                    (System.nanoTime() - started) / 1e9);
+        } finally {
+            deleteTree(directory);
+        }
+    }
+
+    /** Sends {@code count} messages as fast as they are taken; messages per second until all are delivered. */
+    private static double burst(ParleyApi sender, String peer, String text, int count) throws ApiException,
+            InterruptedException {
+        CountDownLatch delivered = new CountDownLatch(count);
+        // The receipt may be reported before send() has returned the ID, so each ID is counted
+        // once by the sender and once by the watcher; the second of the two counts it delivered.
+        Map<String, Integer> sightings = new ConcurrentHashMap<>();
+        try (ParleyApi.Subscription watching = sender.watch(event -> {
+            if (event.type().equals(EventView.UPDATE) && "delivered".equals(event.message().state())
+                    && sightings.merge(event.message().id(), 1, Integer::sum) == 2) {
+                delivered.countDown();
+            }
+        })) {
+            ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                senders.execute(() -> {
+                    try {
+                        if (sightings.merge(sender.send(peer, text).id(), 1, Integer::sum) == 2) {
+                            delivered.countDown();
+                        }
+                    } catch (ApiException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            senders.shutdown();
+            if (!delivered.await(5, TimeUnit.MINUTES)) {
+                throw new ApiException("the benchmark's messages were not all delivered");
+            }
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * The bound: per message, what no implementation can skip (an Ed25519 signature and its
+     * verification, AES-GCM sealing and opening), on one thread.
+     */
+    private static double cryptoBound(SecureRandom random, int count) {
+        byte[] seed = Ed25519.generateSeed(random);
+        byte[] publicKey = Ed25519.publicKey(seed);
+        Ed25519.SigningKey signingKey = new Ed25519.SigningKey(seed);
+        byte[] key = new byte[Aead.KEY_SIZE];
+        random.nextBytes(key);
+        byte[] body = new byte[BODY_BYTES + 150];
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            body[0] = (byte) i;
+            byte[] sealed = Aead.seal(key, body, new byte[0], random);
+            byte[] signature = signingKey.sign(sealed);
+            if (!Ed25519.verify(publicKey, sealed, signature)) {
+                throw new IllegalStateException("signature failed");
+            }
+            try {
+                Aead.open(key, sealed, new byte[0]);
+            } catch (Aead.AeadException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Sends at {@code rate} per second for {@code duration}; send-to-delivered latency p50 and p99, in ms. */
+    private static double[] steady(ParleyApi sender, String peer, String text, int rate, Duration duration)
+            throws ApiException, InterruptedException {
+        int count = (int) (rate * duration.toMillis() / 1000);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch delivered = new CountDownLatch(count);
+        try (ParleyApi.Subscription watching = sender.watch(event -> {
+            if (event.type().equals(EventView.UPDATE)) {
+                deliveredAt.put(event.message().id(), System.nanoTime());
+                delivered.countDown();
+            }
+        })) {
+            ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+            ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
+            long periodNanos = 1_000_000_000L / rate;
+            CountDownLatch scheduled = new CountDownLatch(count);
+            clock.scheduleAtFixedRate(() -> {
+                if (scheduled.getCount() == 0) {
+                    return;
+                }
+                scheduled.countDown();
+                senders.execute(() -> {
+                    long start = System.nanoTime();
+                    try {
+                        sentAt.put(sender.send(peer, text).id(), start);
+                    } catch (ApiException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }, 0, periodNanos, TimeUnit.NANOSECONDS);
+            boolean all = delivered.await(5, TimeUnit.MINUTES);
+            clock.shutdownNow();
+            senders.shutdown();
+            if (!all) {
+                throw new ApiException("the benchmark's messages were not all delivered");
+            }
+            senders.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        sentAt.forEach((id, start) -> {
+            Long end = deliveredAt.get(id);
+            if (end != null) {
+                latencies.add((end - start) / 1e6);
+            }
+        });
+        List<Double> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return new double[] {percentile(sorted, 0.50), percentile(sorted, 0.99)};
+    }
+
+    private static double percentile(List<Double> sorted, double fraction) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(fraction * sorted.size())));
+    }
+
+    private static void awaitLinked(ParleyApi api, String peer) throws ApiException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (api.peers().stream().anyMatch(view -> view.peerId().equals(peer))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new ApiException("the benchmark's nodes did not link");
+    }
+
+    private static ParleyNode node(String name, Path directory, SecureRandom random, List<DialTarget> bootstrap)
+            throws IOException, ApiException {
+        ProfileHome home = new ProfileHome(directory.resolve(name));
+        home.create();
+        byte[] contentKey = new byte[32];
+        random.nextBytes(contentKey);
+        return ParleyNode.startUnlocked(Identity.generate(name, random), contentKey, home,
+                NodeOptions.of(new HostPort("127.0.0.1", 0), bootstrap));
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        try (var walk = Files.walk(directory)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}

@@ -16,6 +16,20 @@ import org.parley.runtime.Scheduler;
 public final class InMemoryFabric {
     private final Map<HostPort, InMemoryNetwork> listening = new ConcurrentHashMap<>();
     private final AtomicInteger ephemeralPorts = new AtomicInteger();
+    private final LinkConditions conditions;
+
+    /** A medium on which every frame arrives, at once. */
+    public InMemoryFabric() {
+        this(LinkConditions.perfect());
+    }
+
+    public InMemoryFabric(LinkConditions conditions) {
+        this.conditions = conditions;
+    }
+
+    LinkConditions conditions() {
+        return conditions;
+    }
 
     /** A network for a node listening at {@code address}; it becomes reachable once started. */
     public InMemoryNetwork endpoint(PeerId self, HostPort address, LinkConfig config, Scheduler scheduler) {

@@ -1,12 +1,15 @@
 package org.parley.link.memory;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
@@ -35,6 +38,7 @@ public final class InMemoryNetwork implements Network {
     private final Scheduler scheduler;
     private final Set<MemoryLink> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextPort;
+    private final AtomicLong bytesSent = new AtomicLong();
     private volatile LinkListener listener;
 
     InMemoryNetwork(InMemoryFabric fabric, PeerId self, HostPort address, LinkConfig config, Scheduler scheduler,
@@ -56,6 +60,11 @@ public final class InMemoryNetwork implements Network {
     @Override
     public List<HostPort> listenAddresses() {
         return List.of(address);
+    }
+
+    /** Bytes of every frame this endpoint has sent, lost ones included. */
+    public long bytesSent() {
+        return bytesSent.get();
     }
 
     PeerId self() {
@@ -104,6 +113,8 @@ public final class InMemoryNetwork implements Network {
     private static final class MemoryLink extends AbstractLink {
         private final InMemoryNetwork owner;
         private final AtomicInteger inFlight = new AtomicInteger();
+        /** When the last frame sent on this link arrives: later frames never overtake it. */
+        private long lastArrivalNanos;
         private volatile MemoryLink other;
         private volatile boolean closed;
         private boolean downReported;
@@ -120,12 +131,25 @@ public final class InMemoryNetwork implements Network {
                 return false;
             }
             byte[] bytes = frame.toByteArray();
+            owner.bytesSent.addAndGet(bytes.length);
             MemoryLink receiver = other;
-            inFlight.incrementAndGet();
-            receiver.owner.scheduler.execute(() -> {
+            LinkConditions conditions = owner.fabric.conditions();
+            Runnable delivery = () -> {
                 inFlight.decrementAndGet();
                 receiver.receive(bytes);
-            });
+            };
+            if (conditions.isPerfect()) {
+                inFlight.incrementAndGet();
+                receiver.owner.scheduler.execute(delivery);
+                return true;
+            }
+            OptionalLong arrival = conditions.arrival(lastArrivalNanos);
+            if (arrival.isPresent()) {
+                lastArrivalNanos = arrival.getAsLong();
+                inFlight.incrementAndGet();
+                receiver.owner.scheduler.schedule(Duration.ofNanos(lastArrivalNanos - conditions.nowNanos()),
+                        delivery);
+            }
             return true;
         }
 

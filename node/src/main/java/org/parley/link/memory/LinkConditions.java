@@ -1,0 +1,68 @@
+package org.parley.link.memory;
+
+import java.time.Duration;
+import java.util.OptionalLong;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Rng;
+
+/**
+ * How the in-memory medium treats frames: a latency drawn uniformly from a range, and a chance
+ * that a frame is lost. Draws come from the given {@link Rng}, so a seeded run replays exactly.
+ * Frames on one link still arrive in the order they were sent, as on a stream transport.
+ */
+public final class LinkConditions {
+    private static final LinkConditions PERFECT = new LinkConditions(Duration.ZERO, Duration.ZERO, 0, null, null);
+
+    private final long minLatencyNanos;
+    private final long maxLatencyNanos;
+    private final double loss;
+    private final Rng rng;
+    private final Clock clock;
+
+    private LinkConditions(Duration minLatency, Duration maxLatency, double loss, Rng rng, Clock clock) {
+        if (minLatency.isNegative() || maxLatency.compareTo(minLatency) < 0) {
+            throw new IllegalArgumentException("latency range must be 0 <= min <= max");
+        }
+        if (!(loss >= 0 && loss < 1)) {
+            throw new IllegalArgumentException("loss must be in [0, 1)");
+        }
+        this.minLatencyNanos = minLatency.toNanos();
+        this.maxLatencyNanos = maxLatency.toNanos();
+        this.loss = loss;
+        this.rng = rng;
+        this.clock = clock;
+    }
+
+    /** Every frame arrives, at once. */
+    public static LinkConditions perfect() {
+        return PERFECT;
+    }
+
+    /** Latency in {@code [minLatency, maxLatency]} and loss probability {@code loss}, on {@code clock}. */
+    public static LinkConditions of(Duration minLatency, Duration maxLatency, double loss, Rng rng, Clock clock) {
+        return new LinkConditions(minLatency, maxLatency, loss, rng, clock);
+    }
+
+    boolean isPerfect() {
+        return rng == null;
+    }
+
+    /**
+     * When a frame sent now should arrive, in the clock's nanoseconds, given when the previous
+     * frame on the same link arrives; empty when it is lost.
+     */
+    OptionalLong arrival(long previousArrivalNanos) {
+        if (loss > 0 && rng.nextDouble() < loss) {
+            return OptionalLong.empty();
+        }
+        long latency = minLatencyNanos;
+        if (maxLatencyNanos > minLatencyNanos) {
+            latency += rng.nextLong(maxLatencyNanos - minLatencyNanos + 1);
+        }
+        return OptionalLong.of(Math.max(previousArrivalNanos, clock.monotonicNanos() + latency));
+    }
+
+    long nowNanos() {
+        return clock.monotonicNanos();
+    }
+}

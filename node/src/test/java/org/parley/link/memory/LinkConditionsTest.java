@@ -1,0 +1,134 @@
+package org.parley.link.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.parley.identity.Identity;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.link.Link;
+import org.parley.link.LinkConfig;
+import org.parley.link.LinkListener;
+import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.SeededRng;
+import org.parley.runtime.VirtualScheduler;
+
+/** The in-memory medium under latency and loss, as the simulator uses it. */
+class LinkConditionsTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HostPort ALICE = new HostPort("10.0.0.1", 7000);
+    private static final HostPort BOB = new HostPort("10.0.0.2", 7000);
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+
+    @Test
+    void framesArriveAfterTheirLatencyAndInTheOrderSent() {
+        Pair pair = pair(LinkConditions.of(Duration.ofMillis(10), Duration.ofMillis(50), 0, new SeededRng(1), loop));
+        for (int i = 0; i < 100; i++) {
+            pair.aliceLink().send(numbered(i));
+        }
+        loop.advance(Duration.ofMillis(9));
+        assertTrue(pair.bob.received.isEmpty(), "nothing arrives before the least latency");
+        loop.advance(Duration.ofMillis(200));
+        assertEquals(100, pair.bob.received.size());
+        for (int i = 0; i < 100; i++) {
+            assertEquals(i, pair.bob.received.get(i), "stream order");
+        }
+    }
+
+    @Test
+    void lossDropsAboutThatShareAndTheSameSeedDropsTheSameFrames() {
+        List<Long> first = survivors(7);
+        List<Long> again = survivors(7);
+        assertEquals(first, again);
+        assertTrue(first.size() > 400 && first.size() < 600, "about half of 1000 survive: " + first.size());
+        assertTrue(!first.equals(survivors(8)), "another seed, another pattern");
+    }
+
+    @Test
+    void everyFrameSentIsCountedLostOrNot() {
+        Pair pair = pair(LinkConditions.of(Duration.ZERO, Duration.ZERO, 0.5, new SeededRng(3), loop));
+        long before = pair.aliceNetwork.bytesSent();
+        Frame frame = numbered(1);
+        for (int i = 0; i < 10; i++) {
+            pair.aliceLink().send(frame);
+        }
+        assertEquals(10L * frame.getSerializedSize(), pair.aliceNetwork.bytesSent() - before);
+    }
+
+    @Test
+    void impossibleConditionsAreRefused() {
+        SeededRng rng = new SeededRng(1);
+        assertThrows(IllegalArgumentException.class,
+                () -> LinkConditions.of(Duration.ofMillis(5), Duration.ofMillis(1), 0, rng, loop));
+        assertThrows(IllegalArgumentException.class,
+                () -> LinkConditions.of(Duration.ZERO, Duration.ZERO, 1.0, rng, loop));
+        assertThrows(IllegalArgumentException.class,
+                () -> LinkConditions.of(Duration.ZERO, Duration.ZERO, Double.NaN, rng, loop));
+    }
+
+    private List<Long> survivors(long seed) {
+        Pair pair = pair(LinkConditions.of(Duration.ofMillis(1), Duration.ofMillis(1), 0.5, new SeededRng(seed),
+                loop));
+        for (int i = 0; i < 1000; i++) {
+            pair.aliceLink().send(numbered(i));
+        }
+        loop.advance(Duration.ofMillis(10));
+        return pair.bob.received;
+    }
+
+    private static Frame numbered(long n) {
+        return Frame.newBuilder().setEnvelope(Envelope.newBuilder().setCreatedAtMs(n)).build();
+    }
+
+    private Pair pair(LinkConditions conditions) {
+        InMemoryFabric fabric = new InMemoryFabric(conditions);
+        Recorder alice = new Recorder();
+        Recorder bob = new Recorder();
+        InMemoryNetwork aliceNetwork = fabric.endpoint(Identity.generate("alice", RANDOM).peerId(), ALICE,
+                LinkConfig.defaults(), loop);
+        InMemoryNetwork bobNetwork = fabric.endpoint(Identity.generate("bob", RANDOM).peerId(), BOB,
+                LinkConfig.defaults(), loop);
+        aliceNetwork.start(alice);
+        bobNetwork.start(bob);
+        aliceNetwork.dial(DialTarget.anyPeerAt(BOB));
+        loop.runUntilIdle();
+        return new Pair(aliceNetwork, alice, bob);
+    }
+
+    private record Pair(InMemoryNetwork aliceNetwork, Recorder alice, Recorder bob) {
+        Link aliceLink() {
+            return alice.links.get(0);
+        }
+    }
+
+    private static final class Recorder implements LinkListener {
+        final List<Link> links = new ArrayList<>();
+        final List<Long> received = new ArrayList<>();
+
+        @Override
+        public void linkUp(Link link) {
+            links.add(link);
+        }
+
+        @Override
+        public void frameReceived(Link link, Frame frame) {
+            received.add(frame.getEnvelope().getCreatedAtMs());
+        }
+
+        @Override
+        public void linkDown(Link link, String reason) {
+        }
+
+        @Override
+        public void dialFailed(DialTarget target, String reason) {
+        }
+    }
+}

@@ -30,6 +30,8 @@ import org.parley.proto.control.v1.ListPeersResponse;
 
 /** Serves a {@link ParleyApi} over the control protocol. */
 final class ControlService extends ControlGrpc.ControlImplBase {
+    /** Events a watcher may fall behind by before it is dropped (a few MiB at most). */
+    static final int MAX_WATCH_BACKLOG = 4096;
     private final ParleyApi api;
 
     ControlService(ParleyApi api) {
@@ -108,15 +110,16 @@ final class ControlService extends ControlGrpc.ControlImplBase {
 
     @Override
     public void watch(WatchRequest request, StreamObserver<Event> response) {
-        ServerCallStreamObserver<Event> events = (ServerCallStreamObserver<Event>) response;
+        BoundedEventStream events = new BoundedEventStream((ServerCallStreamObserver<Event>) response,
+                MAX_WATCH_BACKLOG);
         ParleyApi.Subscription subscription;
         try {
-            subscription = api.watch(event -> events.onNext(ControlMessages.toProto(event)));
+            subscription = api.watch(event -> events.accept(ControlMessages.toProto(event)));
         } catch (ApiException e) {
             response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
-        events.setOnCancelHandler(subscription::close);
+        events.onEnd(subscription::close);
     }
 
     private interface ApiCall<T> {

@@ -9,6 +9,8 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,9 @@ import org.parley.api.IdentityView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
 import org.parley.proto.control.v1.ControlGrpc;
+import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.ListPeersRequest;
+import org.parley.proto.control.v1.WatchRequest;
 import org.parley.store.ProfileHome;
 
 /** The control API over real loopback gRPC: it answers its owner and nobody else. */
@@ -111,6 +115,52 @@ class ControlApiTest {
             ApiException error = assertThrows(ApiException.class, () -> client.history("p1peer", 5, Optional.of("x")));
             assertEquals("no message x with p1peer", error.getMessage());
             watching.close();
+        }
+    }
+
+    @Test
+    void aWatcherThatStopsReadingIsDroppedInsteadOfGrowingTheDaemonsMemory() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home)) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                Metadata headers = new Metadata();
+                headers.put(ControlToken.HEADER, ControlToken.read(home).value());
+                ControlGrpc.ControlStub stub = ControlGrpc.newStub(channel)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+                stub.watch(WatchRequest.getDefaultInstance(), new ClientResponseObserver<WatchRequest, Event>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<WatchRequest> call) {
+                        call.disableAutoRequestWithInitial(0); // and never asks for an event
+                    }
+
+                    @Override
+                    public void onNext(Event event) {
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+                for (int i = 0; i < 100 && watchers.isEmpty(); i++) {
+                    Thread.sleep(20);
+                }
+                assertEquals(1, watchers.size());
+                String text = "x".repeat(1000);
+                for (int i = 0; i < 20_000 && !watchers.isEmpty(); i++) {
+                    api.send("p1peer", text);
+                    if (i % 500 == 0) {
+                        Thread.sleep(10); // let the transport notice that the client reads nothing
+                    }
+                }
+                assertTrue(watchers.isEmpty(), "the stalled watcher was dropped");
+            } finally {
+                channel.shutdownNow();
+            }
         }
     }
 

@@ -43,6 +43,7 @@ public final class ParleyCli implements Runnable {
 
     static int execute(CliContext context, String... args) {
         CommandLine commandLine = new CommandLine(new ParleyCli(context));
+        shareVersion(commandLine, commandLine.getCommandSpec().version());
         commandLine.setOut(context.out());
         commandLine.setErr(context.err());
         commandLine.setParameterExceptionHandler((error, arguments) -> {
@@ -61,5 +62,11 @@ public final class ParleyCli implements Runnable {
             return EXIT_FAILURE;
         });
         return commandLine.execute(args);
+    }
+
+    /** Every subcommand's {@code --version} tells the one version there is. */
+    private static void shareVersion(CommandLine command, String[] version) {
+        command.getCommandSpec().version(version);
+        command.getSubcommands().values().forEach(subcommand -> shareVersion(subcommand, version));
     }
 }

@@ -45,6 +45,17 @@ class ParleyCliTest {
     }
 
     @Test
+    void everyCommandTellsTheSameVersion() {
+        String version = run("--version").out.strip();
+        assertTrue(version.startsWith("parley "), version);
+        for (String[] command : new String[][] {{"init"}, {"send"}, {"contact", "add"}, {"bench", "dm"}}) {
+            String[] arguments = java.util.Arrays.copyOf(command, command.length + 1);
+            arguments[command.length] = "--version";
+            assertEquals(version, run(arguments).out.strip(), String.join(" ", command));
+        }
+    }
+
+    @Test
     void theEnvironmentWinsOverTheFileWhichWinsOverThePrompt() throws Exception {
         environment.put("PARLEY_PASSPHRASE", "from-env");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);

@@ -1,0 +1,210 @@
+package org.parley.overlay.record;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
+import java.util.Arrays;
+import java.util.List;
+import org.parley.crypto.Ed25519;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.HostPort;
+import org.parley.proto.wire.v1.PrekeyBundle;
+
+/**
+ * A peer's signed word on where it listens and how to start a session with it. Anyone may pass
+ * a record on; only the peer's identity key can make one, so nobody can forge another peer's
+ * addresses. The signature covers {@link RecordStatement}'s canonical encoding of every other
+ * field. The sequence number is an unsigned 64-bit counter: of two records from one peer, the
+ * one with the higher number replaces the other.
+ */
+public final class PeerRecord {
+    public static final int VERSION = 1;
+    /**
+     * The longest a record may live, and so the furthest in the future its expiry may lie. A
+     * peer republishes well before expiry; a record that claims to last longer would keep stale
+     * addresses in circulation after the peer has moved.
+     */
+    public static final long MAX_LIFETIME_MILLIS = 7L * 24 * 3600 * 1000;
+    /** Room for the most and longest addresses with the bundle; anything bigger is padding. */
+    public static final int MAX_ENCODED_BYTES = 4096;
+
+    private final PeerId peer;
+    private final List<HostPort> addresses;
+    private final long sequence;
+    private final long createdAtMillis;
+    private final long expiresAtMillis;
+    private final PrekeyBundle bundle;
+    private final byte[] signature;
+    private final byte[] signedBytes;
+
+    private PeerRecord(PeerId peer, List<HostPort> addresses, long sequence, long createdAtMillis,
+                       long expiresAtMillis, PrekeyBundle bundle, byte[] signature) {
+        this.peer = peer;
+        this.addresses = addresses;
+        this.sequence = sequence;
+        this.createdAtMillis = createdAtMillis;
+        this.expiresAtMillis = expiresAtMillis;
+        this.bundle = bundle;
+        this.signature = signature;
+        this.signedBytes = RecordStatement.of(VERSION, peer, addresses, sequence, createdAtMillis, expiresAtMillis,
+                bundle);
+    }
+
+    /**
+     * Signs a record for {@code identity}, created at {@code nowMillis} and expiring
+     * {@code lifetimeMillis} later.
+     *
+     * @throws IllegalArgumentException when the addresses, lifetime or bundle would not pass
+     *     {@link #verify}
+     */
+    public static PeerRecord create(Identity identity, List<String> addresses, long sequence, long nowMillis,
+                                    long lifetimeMillis, PrekeyBundle bundle) {
+        if (nowMillis < 0 || lifetimeMillis <= 0 || lifetimeMillis > MAX_LIFETIME_MILLIS) {
+            throw new IllegalArgumentException("a record lives from now for at most " + MAX_LIFETIME_MILLIS
+                    + " ms, not " + lifetimeMillis + " ms from " + nowMillis);
+        }
+        List<HostPort> parsed;
+        try {
+            parsed = ListenAddresses.parse(addresses);
+            BundleShape.check(bundle, identity.peerId());
+        } catch (PeerRecordException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        PrekeyBundle signedBundle = withoutUnknownFields(bundle);
+        long expiresAtMillis = nowMillis + lifetimeMillis;
+        byte[] statement = RecordStatement.of(VERSION, identity.peerId(), parsed, sequence, nowMillis,
+                expiresAtMillis, signedBundle);
+        return new PeerRecord(identity.peerId(), parsed, sequence, nowMillis, expiresAtMillis, signedBundle,
+                identity.sign(statement));
+    }
+
+    /**
+     * Parses and checks a record as it came off the wire; the size is checked before parsing.
+     *
+     * @throws PeerRecordException saying why it is refused
+     */
+    public static PeerRecord decode(byte[] encoded, long nowMillis) throws PeerRecordException {
+        if (encoded.length > MAX_ENCODED_BYTES) {
+            throw new PeerRecordException(RecordRejection.TOO_LARGE, "record of " + encoded.length + " bytes");
+        }
+        org.parley.proto.wire.v1.PeerRecord proto;
+        try {
+            proto = org.parley.proto.wire.v1.PeerRecord.parseFrom(encoded);
+        } catch (InvalidProtocolBufferException e) {
+            throw new PeerRecordException(RecordRejection.MALFORMED, "record does not parse");
+        }
+        return verify(proto, nowMillis);
+    }
+
+    /**
+     * Checks a record from the wire, cheapest checks first: size, version, shape, addresses,
+     * bundle, then the signature, then its time window. The times come after the signature so
+     * that a forger never earns the light penalty of a merely expired record.
+     *
+     * @throws PeerRecordException saying why it is refused
+     */
+    public static PeerRecord verify(org.parley.proto.wire.v1.PeerRecord proto, long nowMillis)
+            throws PeerRecordException {
+        if (proto.getSerializedSize() > MAX_ENCODED_BYTES) {
+            throw new PeerRecordException(RecordRejection.TOO_LARGE, "record of " + proto.getSerializedSize()
+                    + " bytes");
+        }
+        // Version 0 is what an absent field reads as: no version at all, not a future one.
+        if (proto.getVersion() == 0) {
+            throw new PeerRecordException(RecordRejection.MALFORMED, "record without a version");
+        }
+        if (proto.getVersion() != VERSION) {
+            throw new PeerRecordException(RecordRejection.UNSUPPORTED_VERSION, "record version " + proto.getVersion());
+        }
+        if (proto.getPeer().size() != Ed25519.PUBLIC_KEY_SIZE || proto.getSignature().size() != Ed25519.SIGNATURE_SIZE
+                || !proto.hasBundle()) {
+            throw new PeerRecordException(RecordRejection.MALFORMED, "record field of the wrong size or missing");
+        }
+        if (proto.getCreatedAtMs() < 0 || proto.getExpiresAtMs() <= proto.getCreatedAtMs()) {
+            throw new PeerRecordException(RecordRejection.MALFORMED, "record times are impossible");
+        }
+        PeerId peer = PeerId.fromPublicKey(proto.getPeer().toByteArray());
+        List<HostPort> addresses = ListenAddresses.parse(proto.getAddressesList());
+        BundleShape.check(proto.getBundle(), peer);
+        PeerRecord record = new PeerRecord(peer, addresses, proto.getSequence(), proto.getCreatedAtMs(),
+                proto.getExpiresAtMs(), withoutUnknownFields(proto.getBundle()), proto.getSignature().toByteArray());
+        if (!peer.verify(record.signedBytes, record.signature)) {
+            throw new PeerRecordException(RecordRejection.FORGED, "record signature does not verify");
+        }
+        if (record.expiresAtMillis - record.createdAtMillis > MAX_LIFETIME_MILLIS
+                || record.expiresAtMillis > nowMillis + MAX_LIFETIME_MILLIS) {
+            throw new PeerRecordException(RecordRejection.EXPIRY_TOO_FAR, "record expires too far ahead");
+        }
+        if (record.isExpired(nowMillis)) {
+            throw new PeerRecordException(RecordRejection.EXPIRED, "record expired");
+        }
+        return record;
+    }
+
+    /** Unknown fields are not signed; keeping them would let a relay smuggle bytes along. */
+    private static PrekeyBundle withoutUnknownFields(PrekeyBundle bundle) {
+        return bundle.toBuilder().setUnknownFields(UnknownFieldSet.getDefaultInstance()).build();
+    }
+
+    public org.parley.proto.wire.v1.PeerRecord toProto() {
+        return org.parley.proto.wire.v1.PeerRecord.newBuilder()
+                .setVersion(VERSION)
+                .setPeer(ByteString.copyFrom(peer.publicKey()))
+                .addAllAddresses(addresses.stream().map(HostPort::toString).toList())
+                .setSequence(sequence)
+                .setCreatedAtMs(createdAtMillis)
+                .setExpiresAtMs(expiresAtMillis)
+                .setBundle(bundle)
+                .setSignature(ByteString.copyFrom(signature))
+                .build();
+    }
+
+    public PeerId peer() {
+        return peer;
+    }
+
+    public List<HostPort> addresses() {
+        return addresses;
+    }
+
+    /** Unsigned: compare with {@link Long#compareUnsigned}. */
+    public long sequence() {
+        return sequence;
+    }
+
+    public long createdAtMillis() {
+        return createdAtMillis;
+    }
+
+    public long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    /** The peer's prekey bundle; its inner signatures are for messaging to check (see {@link BundleShape}). */
+    public PrekeyBundle bundle() {
+        return bundle;
+    }
+
+    public boolean isExpired(long nowMillis) {
+        return expiresAtMillis <= nowMillis;
+    }
+
+    /** Same signed content and signature: the same record, however it was encoded on the way. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PeerRecord record && Arrays.equals(signedBytes, record.signedBytes)
+                && Arrays.equals(signature, record.signature);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(signedBytes);
+    }
+
+    @Override
+    public String toString() {
+        return "PeerRecord[" + peer.shortForm() + ", seq " + Long.toUnsignedString(sequence) + ", " + addresses
+                + ", expires " + expiresAtMillis + "]";
+    }
+}

@@ -199,6 +199,39 @@ class RoutingTableTest {
     }
 
     @Test
+    void aRefreshIntoAFullBlockKeepsTheOldAddress() {
+        RoutingTable table = table(20, 10);
+        table.insert(inBucket(0), new HostPort("192.0.2.1", 1));
+        table.insert(inBucket(0), new HostPort("192.0.2.2", 1));
+        PeerId mover = inBucket(0);
+        HostPort original = new HostPort("10.7.7.7", 1);
+        table.insert(mover, original);
+
+        assertEquals(Outcome.PREFIX_LIMIT, table.insert(mover, new HostPort("192.0.2.3", 1)).outcome());
+
+        assertEquals(original, table.bucket(0).get(2).address());
+        assertEquals(Outcome.REFRESHED, table.insert(mover, new HostPort("10.7.7.8", 1)).outcome());
+    }
+
+    @Test
+    void promotionPassesOverAReplacementWhoseBlockFilledUpMeanwhile() {
+        RoutingTable table = new RoutingTable(self, clock, new RoutingTableConfig(1, 3, 2, 2));
+        PeerId live = inBucket(0);
+        table.insert(live, freshAddress());
+        PeerId older = inBucket(0);
+        PeerId newer = inBucket(0);
+        table.insert(older, new HostPort("10.5.5.5", 1));
+        table.insert(newer, new HostPort("192.0.2.1", 1));
+        table.insert(inBucket(1), new HostPort("192.0.2.2", 1));
+        table.insert(inBucket(2), new HostPort("192.0.2.3", 1));
+
+        table.remove(live);
+
+        assertEquals(List.of(older), peers(table.bucket(0)));
+        assertEquals(List.of(newer), peers(table.replacements(0)));
+    }
+
+    @Test
     void closestIsSortedByDistanceToTheKey() {
         RoutingTable table = new RoutingTable(self, clock, RoutingTableConfig.defaults());
         for (int i = 0; i < 200; i++) {

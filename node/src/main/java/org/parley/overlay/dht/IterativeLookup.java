@@ -19,10 +19,10 @@ import org.parley.identity.PeerId;
  * not failed have all answered: nobody closer is left to ask.
  *
  * <p>Answers are not trusted. Contacts a peer returns are only candidates, ranked by their own
- * distance, so far-away contacts a liar returns are simply never asked. A response that no honest
- * node sends (more than k contacts, a null entry, the same peer twice) is dropped whole and its
- * sender is listed in {@link #offences} for the caller to score down. A cap on queries bounds what
- * a lookup can cost however the network behaves.
+ * distance, so far-away contacts a liar returns are asked only while nobody closer is known. A
+ * response that no honest node sends (more than k contacts, a null entry, the same peer twice) is
+ * dropped whole and its sender is listed in {@link #offences} for the caller to score down. A cap
+ * on queries bounds what a lookup can cost however the network behaves.
  *
  * <p>Confined to one thread (the node's loop).
  */

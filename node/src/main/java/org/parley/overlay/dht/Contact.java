@@ -1,0 +1,67 @@
+package org.parley.overlay.dht;
+
+import java.util.Objects;
+import org.parley.identity.PeerId;
+import org.parley.link.HostPort;
+
+/**
+ * A peer as the DHT knows it: who it is, where it sits in the key space, where to dial it, and
+ * when this node last heard from it. The key is always derived from the peer ID, never taken from
+ * the wire, so nobody can claim a position in the key space that their identity does not hash to.
+ */
+public final class Contact {
+    private final PeerId peer;
+    private final DhtKey key;
+    private final HostPort address;
+    private final long lastSeenMillis;
+
+    /** For callers that already hashed the peer ID; {@code key} must be {@code DhtKey.ofPeer(peer)}. */
+    Contact(PeerId peer, DhtKey key, HostPort address, long lastSeenMillis) {
+        this.peer = Objects.requireNonNull(peer, "peer");
+        this.key = key;
+        this.address = Objects.requireNonNull(address, "address");
+        this.lastSeenMillis = lastSeenMillis;
+    }
+
+    public static Contact of(PeerId peer, HostPort address, long lastSeenMillis) {
+        return new Contact(peer, DhtKey.ofPeer(peer), address, lastSeenMillis);
+    }
+
+    public PeerId peer() {
+        return peer;
+    }
+
+    public DhtKey key() {
+        return key;
+    }
+
+    public HostPort address() {
+        return address;
+    }
+
+    /** Wall time in milliseconds when this node last heard from the peer. */
+    public long lastSeenMillis() {
+        return lastSeenMillis;
+    }
+
+    /** The same peer, heard from at {@code millis} (the key is reused rather than hashed again). */
+    public Contact seenAt(long millis, HostPort currentAddress) {
+        return new Contact(peer, key, currentAddress, millis);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Contact contact && peer.equals(contact.peer) && address.equals(contact.address)
+                && lastSeenMillis == contact.lastSeenMillis;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(peer, address, lastSeenMillis);
+    }
+
+    @Override
+    public String toString() {
+        return peer.shortForm() + "@" + address;
+    }
+}

@@ -1,0 +1,251 @@
+package org.parley.overlay.dht;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.parley.identity.PeerId;
+
+/**
+ * One iterative FIND_NODE lookup toward a target key, as a state machine with no I/O: the caller
+ * sends the queries {@link #nextQueries} hands out, and feeds back each answer with
+ * {@link #responded} or each timeout with {@link #failed}. It keeps α queries in flight, always to
+ * the closest peers not yet asked, and finishes when the k closest peers it knows of that have
+ * not failed have all answered: nobody closer is left to ask.
+ *
+ * <p>Answers are not trusted. Contacts a peer returns are only candidates, ranked by their own
+ * distance, so far-away contacts a liar returns are asked only while nobody closer is known. A
+ * response that no honest node sends (more than k contacts, a null entry, the same peer twice) is
+ * dropped whole and its sender is listed in {@link #offences} for the caller to score down. A cap
+ * on queries bounds what a lookup can cost however the network behaves.
+ *
+ * <p>Confined to one thread (the node's loop).
+ */
+public final class IterativeLookup {
+    /** A peer whose response broke the protocol, and how. */
+    public record Offence(PeerId peer, String reason) {
+    }
+
+    private enum State { NOT_ASKED, IN_FLIGHT, RESPONDED, FAILED, MISBEHAVED }
+
+    private static final class Candidate {
+        final Contact contact;
+        /** Queries that had to be answered, one after the other, before this peer was known. */
+        int hops;
+        State state = State.NOT_ASKED;
+
+        Candidate(Contact contact, int hops) {
+            this.contact = contact;
+            this.hops = hops;
+        }
+
+        boolean usable() {
+            return state != State.FAILED && state != State.MISBEHAVED;
+        }
+    }
+
+    private final DhtKey target;
+    private final PeerId self;
+    private final LookupConfig config;
+    private final Map<PeerId, Candidate> candidates = new HashMap<>();
+    private final TreeSet<Candidate> byDistance;
+    private final List<Offence> offences = new ArrayList<>();
+    private int inFlight;
+    private int queriesSent;
+    private boolean finished;
+
+    /**
+     * A lookup for {@code target} on behalf of {@code self} (never queried, never a result),
+     * starting from {@code start}: usually the local routing table's closest contacts.
+     */
+    public IterativeLookup(DhtKey target, PeerId self, Collection<Contact> start, LookupConfig config) {
+        this.target = target;
+        this.self = self;
+        this.config = config;
+        this.byDistance = new TreeSet<>(Comparator.comparing((Candidate c) -> c.contact.key(), target.byDistance()));
+        for (Contact contact : start) {
+            learn(contact, 0);
+        }
+        updateFinished();
+    }
+
+    /** A lookup starting from the table's k closest contacts to {@code target}. */
+    public static IterativeLookup start(RoutingTable table, DhtKey target, LookupConfig config) {
+        return new IterativeLookup(target, table.self(), table.closest(target, config.k()), config);
+    }
+
+    public DhtKey target() {
+        return target;
+    }
+
+    /**
+     * The peers to query now: the closest not yet asked among the k closest usable candidates, as
+     * many as keep α in flight and the total under the cap. Each is counted as in flight from
+     * here on, so every one must be answered with {@link #responded} or {@link #failed}.
+     */
+    public List<Contact> nextQueries() {
+        List<Contact> batch = new ArrayList<>();
+        if (finished) {
+            return batch;
+        }
+        for (Candidate candidate : closestUsable()) {
+            if (inFlight >= config.alpha() || queriesSent >= config.maxQueries()) {
+                break;
+            }
+            if (candidate.state == State.NOT_ASKED) {
+                candidate.state = State.IN_FLIGHT;
+                inFlight++;
+                queriesSent++;
+                batch.add(candidate.contact);
+            }
+        }
+        updateFinished();
+        return batch;
+    }
+
+    /**
+     * {@code peer} answered with {@code contacts}. Answers from peers not in flight (unasked, timed
+     * out already, or arriving after the lookup finished) are ignored.
+     */
+    public void responded(PeerId peer, List<Contact> contacts) {
+        Candidate responder = takeInFlight(peer);
+        if (responder == null) {
+            return;
+        }
+        String problem = problemWith(contacts);
+        if (problem != null) {
+            responder.state = State.MISBEHAVED;
+            offences.add(new Offence(peer, problem));
+        } else {
+            responder.state = State.RESPONDED;
+            for (Contact contact : contacts) {
+                learn(contact, responder.hops + 1);
+            }
+        }
+        updateFinished();
+    }
+
+    /** A query to {@code peer} timed out or its link broke. */
+    public void failed(PeerId peer) {
+        Candidate candidate = takeInFlight(peer);
+        if (candidate != null) {
+            candidate.state = State.FAILED;
+            updateFinished();
+        }
+    }
+
+    public boolean isFinished() {
+        return finished;
+    }
+
+    /** The up to k closest peers that answered, closest first. Final once {@link #isFinished}. */
+    public List<Contact> result() {
+        List<Contact> result = new ArrayList<>();
+        for (Candidate candidate : byDistance) {
+            if (result.size() == config.k()) {
+                break;
+            }
+            if (candidate.state == State.RESPONDED) {
+                result.add(candidate.contact);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * How many rounds of queries it took to learn of the closest result: 0 when it came from the
+     * local table, 1 when a peer from the table returned it, and so on. Zero with no result.
+     */
+    public int hops() {
+        for (Candidate candidate : byDistance) {
+            if (candidate.state == State.RESPONDED) {
+                return candidate.hops;
+            }
+        }
+        return 0;
+    }
+
+    public int queriesSent() {
+        return queriesSent;
+    }
+
+    /** Peers whose responses broke the protocol, in the order they were caught. */
+    public List<Offence> offences() {
+        return List.copyOf(offences);
+    }
+
+    /** The candidate for an answer or timeout from {@code peer}, no longer in flight; null to ignore it. */
+    private Candidate takeInFlight(PeerId peer) {
+        Candidate candidate = candidates.get(peer);
+        if (finished || candidate == null || candidate.state != State.IN_FLIGHT) {
+            return null;
+        }
+        inFlight--;
+        return candidate;
+    }
+
+    private String problemWith(List<Contact> contacts) {
+        if (contacts == null) {
+            return "response without a contact list";
+        }
+        if (contacts.size() > config.k()) {
+            return "returned " + contacts.size() + " contacts, more than k = " + config.k();
+        }
+        Set<PeerId> seen = new HashSet<>();
+        for (Contact contact : contacts) {
+            if (contact == null) {
+                return "returned a malformed contact";
+            }
+            if (!seen.add(contact.peer())) {
+                return "returned " + contact.peer().shortForm() + " more than once";
+            }
+        }
+        return null;
+    }
+
+    private void learn(Contact contact, int hops) {
+        if (contact.peer().equals(self)) {
+            return;
+        }
+        Candidate known = candidates.get(contact.peer());
+        if (known != null) {
+            known.hops = Math.min(known.hops, hops);
+            return;
+        }
+        Candidate candidate = new Candidate(contact, hops);
+        candidates.put(contact.peer(), candidate);
+        byDistance.add(candidate);
+    }
+
+    private List<Candidate> closestUsable() {
+        List<Candidate> closest = new ArrayList<>(config.k());
+        for (Candidate candidate : byDistance) {
+            if (closest.size() == config.k()) {
+                break;
+            }
+            if (candidate.usable()) {
+                closest.add(candidate);
+            }
+        }
+        return closest;
+    }
+
+    /**
+     * Done when the k closest usable candidates have all answered, or when the cap is reached and
+     * nothing is left in flight. Queries still in flight to farther peers are abandoned then: the
+     * k closest peers having answered without naming anyone closer is Kademlia's sign that there
+     * is nobody closer, and waiting for stragglers would only add their timeouts to every lookup.
+     */
+    private void updateFinished() {
+        if (finished) {
+            return;
+        }
+        boolean allAnswered = closestUsable().stream().allMatch(c -> c.state == State.RESPONDED);
+        finished = allAnswered || (inFlight == 0 && queriesSent >= config.maxQueries());
+    }
+}

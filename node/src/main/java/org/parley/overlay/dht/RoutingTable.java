@@ -1,0 +1,247 @@
+package org.parley.overlay.dht;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.parley.identity.PeerId;
+import org.parley.link.HostPort;
+import org.parley.runtime.Clock;
+
+/**
+ * Kademlia's routing table: for each prefix length shared with the local key, a bucket of at most
+ * k contacts. Buckets near the local key are sparse and the far ones fill first, so a node knows
+ * its own neighbourhood well and the rest of the network coarsely, which is what makes a lookup
+ * take logarithmically many hops.
+ *
+ * <p>A full bucket prefers the contacts it has: a peer that has stayed up for long is likely to
+ * stay up longer, and an attacker cannot flush honest contacts by showing up in numbers. The
+ * newcomer waits in a bounded replacement cache, and the caller is told to ping the least recently
+ * seen contact; only if that ping fails ({@link #failed}) does the newcomer take its place.
+ *
+ * <p>Sybil limits cap contacts per IPv4 /24 or IPv6 /64, per bucket and in the whole table.
+ * Sans-I/O and confined to the node's loop: it never pings anyone itself.
+ */
+public final class RoutingTable {
+    /** What {@link #insert} did. */
+    public enum Outcome {
+        /** The peer is now a live contact. */
+        ADDED,
+        /** The peer was already a live contact and is now the most recently seen of its bucket. */
+        REFRESHED,
+        /** The bucket is full: the peer waits as a replacement; ping {@link Insertion#toPing}. */
+        BUCKET_FULL,
+        /** Its network block already has as many contacts as the limits allow. */
+        PREFIX_LIMIT,
+        /** It is this node. */
+        SELF
+    }
+
+    /**
+     * The outcome of an insertion, and for {@link Outcome#BUCKET_FULL} the least recently seen
+     * contact of the bucket: report a pong with {@link #alive}, a timeout with {@link #failed}.
+     */
+    public record Insertion(Outcome outcome, Optional<Contact> toPing) {
+        static Insertion of(Outcome outcome) {
+            return new Insertion(outcome, Optional.empty());
+        }
+    }
+
+    private final PeerId self;
+    private final DhtKey localKey;
+    private final Clock clock;
+    private final RoutingTableConfig config;
+    private final KBucket[] buckets = new KBucket[DhtKey.SIZE_BITS];
+    private final Map<NetworkPrefix, Integer> livePerPrefix = new HashMap<>();
+    private int size;
+
+    public RoutingTable(PeerId self, Clock clock, RoutingTableConfig config) {
+        this.self = self;
+        this.localKey = DhtKey.ofPeer(self);
+        this.clock = clock;
+        this.config = config;
+    }
+
+    public PeerId self() {
+        return self;
+    }
+
+    public DhtKey localKey() {
+        return localKey;
+    }
+
+    public RoutingTableConfig config() {
+        return config;
+    }
+
+    /**
+     * Records that {@code peer} was heard from at {@code address}: adds it, refreshes it (a new
+     * address too, if its block has room), or queues it as a replacement when its bucket is full.
+     */
+    public Insertion insert(PeerId peer, HostPort address) {
+        if (peer.equals(self)) {
+            return Insertion.of(Outcome.SELF);
+        }
+        DhtKey key = DhtKey.ofPeer(peer);
+        KBucket bucket = bucketFor(key);
+        NetworkPrefix prefix = NetworkPrefix.of(address);
+        long now = clock.nowMillis();
+        Contact known = bucket.live(peer);
+        if (known != null) {
+            NetworkPrefix knownPrefix = NetworkPrefix.of(known.address());
+            if (!knownPrefix.equals(prefix) && !hasRoom(bucket, prefix)) {
+                return Insertion.of(Outcome.PREFIX_LIMIT);
+            }
+            uncount(knownPrefix);
+            count(prefix);
+            bucket.putLive(known.seenAt(now, address));
+            return Insertion.of(Outcome.REFRESHED);
+        }
+        if (!hasRoom(bucket, prefix)) {
+            return Insertion.of(Outcome.PREFIX_LIMIT);
+        }
+        Contact contact = new Contact(peer, key, address, now);
+        if (bucket.liveCount() < config.bucketSize()) {
+            bucket.removeReplacement(peer);
+            addLive(bucket, contact, prefix);
+            return Insertion.of(Outcome.ADDED);
+        }
+        if (!replacementsHaveRoom(bucket, peer, prefix)) {
+            return Insertion.of(Outcome.PREFIX_LIMIT);
+        }
+        bucket.putReplacement(contact, config.replacementsPerBucket());
+        return new Insertion(Outcome.BUCKET_FULL, bucket.leastRecentlySeen());
+    }
+
+    /** A live contact answered (a pong): it becomes the most recently seen of its bucket. */
+    public boolean alive(PeerId peer) {
+        KBucket bucket = bucketFor(DhtKey.ofPeer(peer));
+        Contact known = bucket.live(peer);
+        if (known == null) {
+            return false;
+        }
+        bucket.putLive(known.seenAt(clock.nowMillis(), known.address()));
+        return true;
+    }
+
+    /**
+     * A contact did not answer a ping or a query: it is evicted and the newest replacement that
+     * fits the limits takes its place.
+     */
+    public boolean failed(PeerId peer) {
+        return remove(peer);
+    }
+
+    /**
+     * Drops a peer (banned, scored down, gone) from the live contacts or the replacements; a live
+     * one is replaced by the newest replacement that fits the limits.
+     */
+    public boolean remove(PeerId peer) {
+        KBucket bucket = bucketFor(DhtKey.ofPeer(peer));
+        Contact gone = bucket.removeLive(peer);
+        if (gone == null) {
+            return bucket.removeReplacement(peer);
+        }
+        uncount(NetworkPrefix.of(gone.address()));
+        size--;
+        promoteReplacement(bucket);
+        return true;
+    }
+
+    public boolean contains(PeerId peer) {
+        return bucketFor(DhtKey.ofPeer(peer)).isLive(peer);
+    }
+
+    /** The up to {@code n} live contacts closest to {@code key}, closest first. */
+    public List<Contact> closest(DhtKey key, int n) {
+        List<Contact> all = contacts();
+        all.sort(Comparator.comparing(Contact::key, key.byDistance()));
+        return all.size() > n ? new ArrayList<>(all.subList(0, n)) : all;
+    }
+
+    /** Every live contact, in no particular order. */
+    public List<Contact> contacts() {
+        List<Contact> all = new ArrayList<>(size);
+        for (KBucket bucket : buckets) {
+            if (bucket != null) {
+                all.addAll(bucket.liveContacts());
+            }
+        }
+        return all;
+    }
+
+    /** The live contacts of bucket {@code index} (keys sharing that many leading bits), least recently seen first. */
+    public List<Contact> bucket(int index) {
+        KBucket bucket = buckets[index];
+        return bucket == null ? List.of() : new ArrayList<>(bucket.liveContacts());
+    }
+
+    /** The replacements waiting for bucket {@code index}, oldest first. */
+    public List<Contact> replacements(int index) {
+        KBucket bucket = buckets[index];
+        return bucket == null ? List.of() : new ArrayList<>(bucket.replacements());
+    }
+
+    /** Live contacts (replacements do not count). */
+    public int size() {
+        return size;
+    }
+
+    private KBucket bucketFor(DhtKey key) {
+        int index = Math.min(localKey.commonPrefixLength(key), DhtKey.SIZE_BITS - 1);
+        if (buckets[index] == null) {
+            buckets[index] = new KBucket();
+        }
+        return buckets[index];
+    }
+
+    private void promoteReplacement(KBucket bucket) {
+        for (Contact candidate : bucket.replacementsNewestFirst()) {
+            NetworkPrefix prefix = NetworkPrefix.of(candidate.address());
+            if (hasRoom(bucket, prefix)) {
+                bucket.removeReplacement(candidate.peer());
+                addLive(bucket, candidate, prefix);
+                return;
+            }
+        }
+    }
+
+    private void addLive(KBucket bucket, Contact contact, NetworkPrefix prefix) {
+        bucket.putLive(contact);
+        count(prefix);
+        size++;
+    }
+
+    private boolean hasRoom(KBucket bucket, NetworkPrefix prefix) {
+        return livePerPrefix.getOrDefault(prefix, 0) < config.maxPerPrefixInTable()
+                && countIn(bucket.liveContacts(), prefix, null) < config.maxPerPrefixPerBucket();
+    }
+
+    /**
+     * The replacement cache has the per-bucket block limit too, or one block could keep it full
+     * of its own identities and push out every honest newcomer.
+     */
+    private boolean replacementsHaveRoom(KBucket bucket, PeerId peer, NetworkPrefix prefix) {
+        return countIn(bucket.replacements(), prefix, peer) < config.maxPerPrefixPerBucket();
+    }
+
+    private static int countIn(Iterable<Contact> contacts, NetworkPrefix prefix, PeerId except) {
+        int count = 0;
+        for (Contact contact : contacts) {
+            if (!contact.peer().equals(except) && NetworkPrefix.of(contact.address()).equals(prefix)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void count(NetworkPrefix prefix) {
+        livePerPrefix.merge(prefix, 1, Integer::sum);
+    }
+
+    private void uncount(NetworkPrefix prefix) {
+        livePerPrefix.computeIfPresent(prefix, (p, count) -> count == 1 ? null : count - 1);
+    }
+}

@@ -83,6 +83,8 @@ class CommandSequenceTest {
         aliceDaemon.destroy();
         assertTrue(aliceDaemon.waitFor(20, TimeUnit.SECONDS));
         assertFalse(Files.exists(work.resolve("alice/control.json")));
+        assertTrue(Files.readString(work.resolve("alice/logs/parley.0.log")).contains("daemon stopped"),
+                "the daemon's last words reach its log");
         Launcher.Result peersOfStopped = parley.run("peers", "--home", alice, "--json");
         assertEquals(1, peersOfStopped.exitCode());
         assertTrue(peersOfStopped.stderr().startsWith("parley: error: no daemon is running"),

@@ -16,6 +16,7 @@ import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.node.DaemonLock;
 import org.parley.node.LogFiles;
+import org.parley.node.ShutdownAwareLogManager;
 import org.parley.node.NodeOptions;
 import org.parley.node.ParleyNode;
 import org.parley.store.ProfileHome;
@@ -82,6 +83,8 @@ final class DaemonCommand implements Callable<Integer> {
             control.close();
             node.close();
             lock.close();
+            LOG.info("daemon stopped");
+            ShutdownAwareLogManager.closeHandlers();
             stopped.countDown();
         }, "parley-shutdown"));
         try {

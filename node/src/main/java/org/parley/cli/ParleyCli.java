@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
 public final class ParleyCli implements Runnable {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
-    private static final Logger LOG = Logger.getLogger(ParleyCli.class.getName());
 
     private final CliContext context;
 
@@ -37,6 +36,7 @@ public final class ParleyCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        LogFiles.chooseShutdownAwareManager();
         LogFiles.silence();
         System.exit(execute(CliContext.system(), args));
     }
@@ -56,7 +56,8 @@ public final class ParleyCli implements Runnable {
             if (error instanceof CliException) {
                 context.err().println("parley: error: " + error.getMessage());
             } else {
-                LOG.log(Level.SEVERE, "internal error", error);
+                // Not a static field: the log manager must not exist before main has chosen it.
+                Logger.getLogger(ParleyCli.class.getName()).log(Level.SEVERE, "internal error", error);
                 context.err().println("parley: internal error: " + error);
             }
             return EXIT_FAILURE;

@@ -20,6 +20,15 @@ public final class LogFiles {
     private LogFiles() {
     }
 
+    /**
+     * Makes the JVM use {@link ShutdownAwareLogManager}; must run before anything touches
+     * logging. It lives here, not in that class: a static method there would initialise
+     * {@code LogManager}, its superclass, before the choice is made (a class literal does not).
+     */
+    public static void chooseShutdownAwareManager() {
+        System.setProperty("java.util.logging.manager", ShutdownAwareLogManager.class.getName());
+    }
+
     /** Sends every log record of this process to the home's log files, and nowhere else. */
     public static void install(ProfileHome home, Level level) throws IOException {
         home.create();

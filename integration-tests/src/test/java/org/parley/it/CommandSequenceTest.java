@@ -91,6 +91,40 @@ class CommandSequenceTest {
                 peersOfStopped.toString());
     }
 
+    @Test
+    void daemonsBootstrappedFromOneFindEachOtherAndKeepTalkingWithoutIt() throws Exception {
+        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", "pass").withoutEnv("PARLEY_HOME");
+        List<String> homes = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (String name : new String[] {"hub", "bob", "carol"}) {
+            String home = work.resolve(name).toString();
+            assertEquals(0, parley.run("init", "--home", home, "--name", name).exitCode());
+            homes.add(home);
+            ids.add(parley.run("id", "--home", home).stdout().strip());
+        }
+        int hubPort = Launcher.freePort();
+        Process hub = daemon(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + hubPort);
+        for (int i = 1; i < 3; i++) {
+            daemon(parley, "node" + i, "daemon", "--home", homes.get(i), "--listen", "127.0.0.1:" + Launcher.freePort(),
+                    "--bootstrap", ids.get(0) + "@127.0.0.1:" + hubPort);
+        }
+        // bob and carol only know the hub; peer exchange tells each where the other listens.
+        awaitPeer(parley, homes.get(1), ids.get(2));
+        awaitPeer(parley, homes.get(2), ids.get(1));
+
+        hub.destroy();
+        assertTrue(hub.waitFor(20, TimeUnit.SECONDS));
+        Launcher.Result sent = parley.run("send", "--home", homes.get(1), ids.get(2), "no hub needed");
+        assertEquals(0, sent.exitCode(), sent.toString());
+        Instant deadline = Instant.now().plus(LINK_TIMEOUT);
+        String history = "";
+        while (Instant.now().isBefore(deadline) && !history.contains("no hub needed")) {
+            history = parley.run("history", "--home", homes.get(2), ids.get(1), "--json").stdout();
+            Thread.sleep(300);
+        }
+        assertTrue(history.contains("no hub needed"), history);
+    }
+
     private Process daemon(Launcher parley, String name, String... args) throws IOException {
         Process process = parley.start(name, args);
         daemons.add(process);

@@ -24,4 +24,13 @@ public record Backoff(Duration initial, Duration max) {
         long half = ceiling / 2;
         return Duration.ofMillis(half + rng.nextLong(ceiling - half + 1));
     }
+
+    /** The attempt number from which the delay is at its maximum. */
+    public int attemptsToMax() {
+        int attempts = 0;
+        for (long ceiling = initial.toMillis(); ceiling < max.toMillis(); ceiling *= 2) {
+            attempts++;
+        }
+        return attempts;
+    }
 }

@@ -27,7 +27,7 @@ import org.parley.runtime.Scheduler;
  * {@link Rng}, so it runs unchanged over TLS, in memory and in the simulator. Every method must be
  * called on the node's loop.
  */
-public final class LinkManager implements LinkListener, Neighbours {
+public final class LinkManager implements LinkListener, LinkControl {
     private static final Logger LOG = Logger.getLogger(LinkManager.class.getName());
 
     /** Penalty points, against {@link LinkConfig#misbehaviourLimit()}. */
@@ -57,6 +57,8 @@ public final class LinkManager implements LinkListener, Neighbours {
     private final Map<Link, Neighbour> pending = new IdentityHashMap<>();
     private final Map<PeerId, Neighbour> established = new HashMap<>();
     private boolean stopped;
+    /** Links from which a lost wanted link is no longer urgent (see {@link #redialUrgentlyBelow}). */
+    private int wellLinkedAt = Integer.MAX_VALUE;
 
     public LinkManager(PeerId self, Network network, Scheduler scheduler, Clock clock, Rng rng,
                        LinkConfig config, String agent) {
@@ -76,6 +78,11 @@ public final class LinkManager implements LinkListener, Neighbours {
             @Override
             public Duration banRemaining(PeerId peer) {
                 return penalties.banRemaining(peer);
+            }
+
+            @Override
+            public boolean wellLinked() {
+                return established.size() >= wellLinkedAt;
             }
         });
     }
@@ -106,12 +113,47 @@ public final class LinkManager implements LinkListener, Neighbours {
         redialer.want(target);
     }
 
+    /**
+     * From {@code links} established links on, a lost wanted link (a bootstrap peer) is redialed
+     * only at the longest backoff: the node is in the network without it. By default every lost
+     * wanted link is redialed with the normal backoff.
+     */
+    public void redialUrgentlyBelow(int links) {
+        wellLinkedAt = links;
+    }
+
     /** The neighbours with an established link, ordered by peer ID. */
     public List<PeerInfo> connectedPeers() {
         List<PeerInfo> peers = new ArrayList<>();
         established.values().forEach(neighbour -> peers.add(neighbour.info));
         peers.sort(Comparator.comparing(PeerInfo::peerId));
         return peers;
+    }
+
+    @Override
+    public List<PeerId> linkedPeers() {
+        List<PeerId> peers = new ArrayList<>(established.keySet());
+        peers.sort(Comparator.naturalOrder());
+        return peers;
+    }
+
+    @Override
+    public void dialOnce(DialTarget target) {
+        if (stopped || target.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
+                || penalties.isBanned(peer)).isPresent()) {
+            return;
+        }
+        network.dial(target);
+    }
+
+    @Override
+    public boolean disconnect(PeerId peer, String reason) {
+        Neighbour neighbour = established.get(peer);
+        if (neighbour == null || redialer.keeps(peer)) {
+            return false;
+        }
+        neighbour.link.close(reason);
+        return true;
     }
 
     @Override

@@ -23,6 +23,13 @@ final class Redialer {
 
         /** Zero unless the peer is banned. */
         Duration banRemaining(PeerId peer);
+
+        /**
+         * Whether the node has links enough without this one: a wanted address that is lost
+         * then is only checked on now and then, so that a busy bootstrap node that trims its
+         * links is not redialed at once by everyone it trimmed.
+         */
+        boolean wellLinked();
     }
 
     private final Network network;
@@ -66,6 +73,11 @@ final class Redialer {
             entry.dialing = false;
             retryLater(entry);
         }
+    }
+
+    /** Whether a link to {@code peer} is one this node was asked to keep. */
+    boolean keeps(PeerId peer) {
+        return wanted.values().stream().anyMatch(entry -> peer.equals(entry.peer));
     }
 
     /** The link dialed as {@code target} went down. */
@@ -120,6 +132,9 @@ final class Redialer {
             entry.timer = null;
             if (entry.peer != null && status.isConnected(entry.peer)) {
                 entry.linked = true;
+            } else if (status.wellLinked()) {
+                entry.failures = Math.max(entry.failures, backoff.attemptsToMax());
+                retryLater(entry);
             } else {
                 attempt(entry);
             }

@@ -102,6 +102,11 @@ public final class Messenger implements LinkEvents {
         listeners.add(listener);
     }
 
+    /** Our current prekey bundle, as the peer record announces it. */
+    public PrekeyBundle ownBundle() {
+        return ownBundle;
+    }
+
     /** Starts the periodic resending of envelopes still waiting for their receipt. */
     public void start() {
         scheduleRetry();

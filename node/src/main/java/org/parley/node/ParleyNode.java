@@ -1,22 +1,25 @@
 package org.parley.node;
 
-import java.util.List;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.parley.api.ApiException;
 import org.parley.api.ParleyApi;
 import org.parley.identity.Identity;
 import org.parley.identity.Keystore;
+import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;
+import org.parley.messaging.MessagingConfig;
+import org.parley.messaging.Messenger;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.discovery.DiscoveryConfig;
 import org.parley.runtime.EventLoop;
 import org.parley.runtime.Scheduler;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.SystemClock;
-import org.parley.messaging.MessagingConfig;
-import org.parley.messaging.Messenger;
 import org.parley.store.ContentCipher;
 import org.parley.store.Database;
 import org.parley.store.GroupCommitQueue;
@@ -40,16 +43,18 @@ public final class ParleyNode implements AutoCloseable {
     private final Database database;
     private final LinkManager links;
     private final Messenger messenger;
+    private final Discovery discovery;
     private final LocalApi api;
 
     private ParleyNode(Identity identity, EventLoop loop, GroupCommitQueue storage, Database database,
-                       LinkManager links, Messenger messenger, WatchHub watchers) {
+                       LinkManager links, Messenger messenger, Discovery discovery, WatchHub watchers) {
         this.identity = identity;
         this.loop = loop;
         this.storage = storage;
         this.database = database;
         this.links = links;
         this.messenger = messenger;
+        this.discovery = discovery;
         this.api = new LocalApi(identity, loop, links, messenger, watchers);
     }
 
@@ -102,16 +107,22 @@ public final class ParleyNode implements AutoCloseable {
             loop.close();
             throw new ApiException("cannot load messages: " + e.getMessage(), e);
         }
+        DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults();
+        Discovery discovery = new Discovery(identity, links, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
+                discoveryConfig, () -> announcedAddresses(network.listenAddresses()), messenger::ownBundle);
+        links.addListener(discovery);
+        links.redialUrgentlyBelow(discoveryConfig.targetLinks());
         WatchHub watchers = new WatchHub();
         messenger.addListener(LocalApi.eventsTo(watchers));
         PeerMemory memory = new PeerMemory(storage, SystemClock.INSTANCE);
         links.addListener(memory);
         links.addListener(messenger);
-        ParleyNode node = new ParleyNode(identity, loop, storage, database, links, messenger, watchers);
+        ParleyNode node = new ParleyNode(identity, loop, storage, database, links, messenger, discovery, watchers);
         try {
             LoopCalls.call(loop, () -> {
                 links.start();
                 messenger.start();
+                discovery.start();
                 options.bootstrap().forEach(links::keepLinkTo);
                 memory.redialRemembered(links, identity.peerId());
                 return null;
@@ -141,6 +152,7 @@ public final class ParleyNode implements AutoCloseable {
     public void close() {
         try {
             LoopCalls.call(loop, () -> {
+                discovery.stop();
                 messenger.stop();
                 links.stop();
                 return null;
@@ -152,6 +164,17 @@ public final class ParleyNode implements AutoCloseable {
         storage.close();
         database.close();
         LOG.info("node stopped");
+    }
+
+    /**
+     * What the node's record says it listens on: its listen addresses, except wildcard ones
+     * (0.0.0.0, ::), which tell a peer nothing about where to dial.
+     */
+    static List<String> announcedAddresses(List<HostPort> listening) {
+        return listening.stream()
+                .filter(address -> !address.host().equals("0.0.0.0") && !address.host().equals("::"))
+                .map(HostPort::toString)
+                .toList();
     }
 
     private static String rootMessage(Throwable error) {

@@ -1,7 +1,9 @@
 package org.parley.overlay.record;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
@@ -76,6 +78,14 @@ public final class PeerRecordBook {
             return Optional.empty();
         }
         return Optional.ofNullable(record);
+    }
+
+    /** Every record held that has not expired, in peer ID order (so that runs replay exactly). */
+    public List<PeerRecord> records(long nowMillis) {
+        dropExpired(nowMillis);
+        List<PeerRecord> records = new ArrayList<>(byPeer.values());
+        records.sort(Comparator.comparing(PeerRecord::peer));
+        return records;
     }
 
     /** How many records the book holds, counting expired ones not yet dropped. */

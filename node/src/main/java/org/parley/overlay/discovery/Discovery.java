@@ -1,0 +1,250 @@
+package org.parley.overlay.discovery;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.LinkControl;
+import org.parley.link.LinkEvents;
+import org.parley.link.PeerInfo;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.overlay.record.PeerRecordBook;
+import org.parley.overlay.record.PeerRecordException;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.PeerExchange;
+import org.parley.proto.wire.v1.PrekeyBundle;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Rng;
+import org.parley.runtime.Scheduler;
+
+/**
+ * How a node finds peers beyond its bootstrap list and keeps a healthy set of links. Every link
+ * starts with both sides sending their own signed record and a sample of the records they know
+ * (peer exchange); on each heartbeat the node tops its links up to the target by dialing peers
+ * it has records of, picked at random (so no node becomes everyone's only link), trims links
+ * beyond the maximum, and exchanges records with one neighbour, so that news spreads.
+ *
+ * <p>Records are checked before they are stored; a neighbour that passes on forged or malformed
+ * ones is scored down. Sans-I/O and confined to the node's loop.
+ */
+public final class Discovery implements LinkEvents {
+    private static final Logger LOG = Logger.getLogger(Discovery.class.getName());
+    /** A record announced as the sender's own but signed by someone else. */
+    static final double PENALTY_NOT_OWN_RECORD = 25;
+    /** More records in one exchange than any node sends. */
+    static final double PENALTY_OVERSIZED_EXCHANGE = 20;
+
+    private final PeerId self;
+    private final LinkControl links;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final Rng rng;
+    private final DiscoveryConfig config;
+    private final OwnRecord own;
+    private final PeerRecordBook book;
+    private final Map<PeerId, Long> lastDialedMillis = new HashMap<>();
+    private final List<Consumer<PeerRecord>> recordListeners = new CopyOnWriteArrayList<>();
+    private Scheduler.Cancellable heartbeat;
+    private boolean stopped;
+
+    public Discovery(Identity identity, LinkControl links, Scheduler scheduler, Clock clock, Rng rng,
+                     DiscoveryConfig config, Supplier<List<String>> announcedAddresses,
+                     Supplier<PrekeyBundle> bundle) {
+        this.self = identity.peerId();
+        this.links = links;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.rng = rng;
+        this.config = config;
+        this.own = new OwnRecord(identity, clock, config.recordLifetime(), announcedAddresses, bundle);
+        this.book = new PeerRecordBook(config.bookCapacity());
+    }
+
+    /** Told of every record that is news (a peer not known before, or a newer record). */
+    public void addRecordListener(Consumer<PeerRecord> listener) {
+        recordListeners.add(listener);
+    }
+
+    public void start() {
+        scheduleHeartbeat();
+    }
+
+    public void stop() {
+        stopped = true;
+        if (heartbeat != null) {
+            heartbeat.cancel();
+        }
+    }
+
+    /** The newest valid record we hold for {@code peer}. */
+    public java.util.Optional<PeerRecord> recordOf(PeerId peer) {
+        return book.get(peer, clock.nowMillis());
+    }
+
+    /** Records of other peers held now. */
+    public int knownPeers() {
+        return book.records(clock.nowMillis()).size();
+    }
+
+    /** Our own record as announced now. */
+    public PeerRecord ownRecord() {
+        return own.current().record();
+    }
+
+    @Override
+    public void peerConnected(PeerInfo peer) {
+        links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().record().toProto()).build());
+        sendExchange(peer.peerId());
+    }
+
+    @Override
+    public void frameReceived(PeerId from, Frame frame) {
+        switch (frame.getBodyCase()) {
+            case PEER_RECORD -> receiveOwnRecord(from, frame.getPeerRecord());
+            case PEER_EXCHANGE -> receiveExchange(from, frame.getPeerExchange());
+            default -> {
+                // Frames of other layers.
+            }
+        }
+    }
+
+    private void receiveOwnRecord(PeerId from, org.parley.proto.wire.v1.PeerRecord proto) {
+        PeerRecord record;
+        try {
+            record = PeerRecord.verify(proto, clock.nowMillis());
+        } catch (PeerRecordException e) {
+            refuse(from, e);
+            return;
+        }
+        if (!record.peer().equals(from)) {
+            links.penalize(from, PENALTY_NOT_OWN_RECORD, "announced another peer's record as its own");
+            return;
+        }
+        offer(from, record);
+    }
+
+    private void receiveExchange(PeerId from, PeerExchange exchange) {
+        if (exchange.getRecordsCount() > DiscoveryConfig.MAX_EXCHANGE) {
+            links.penalize(from, PENALTY_OVERSIZED_EXCHANGE, "peer exchange of " + exchange.getRecordsCount()
+                    + " records");
+            return;
+        }
+        for (org.parley.proto.wire.v1.PeerRecord proto : exchange.getRecordsList()) {
+            try {
+                offer(from, PeerRecord.verify(proto, clock.nowMillis()));
+            } catch (PeerRecordException e) {
+                refuse(from, e);
+            }
+        }
+    }
+
+    private void offer(PeerId from, PeerRecord record) {
+        if (record.peer().equals(self)) {
+            return;
+        }
+        try {
+            if (book.offer(record, clock.nowMillis()) != PeerRecordBook.Admission.DUPLICATE) {
+                recordListeners.forEach(listener -> listener.accept(record));
+            }
+        } catch (PeerRecordException e) {
+            refuse(from, e);
+        }
+    }
+
+    private void refuse(PeerId from, PeerRecordException e) {
+        LOG.fine(() -> "refused a record from " + from.shortForm() + ": " + e.getMessage());
+        if (e.rejection().penalty() > 0) {
+            links.penalize(from, e.rejection().penalty(), "record: " + e.rejection().label());
+        }
+    }
+
+    private void sendExchange(PeerId to) {
+        List<PeerRecord> known = book.records(clock.nowMillis());
+        List<PeerRecord> sample = pick(known, config.exchangeSize(), record -> !record.peer().equals(to));
+        if (sample.isEmpty()) {
+            return;
+        }
+        PeerExchange.Builder exchange = PeerExchange.newBuilder();
+        sample.forEach(record -> exchange.addRecords(record.toProto()));
+        links.send(to, Frame.newBuilder().setPeerExchange(exchange).build());
+    }
+
+    private void scheduleHeartbeat() {
+        if (stopped) {
+            return;
+        }
+        // Jitter keeps a network started at one moment from beating in lockstep.
+        long jitter = rng.nextLong(config.heartbeat().toMillis() / 2 + 1);
+        heartbeat = scheduler.schedule(config.heartbeat().plusMillis(jitter), () -> {
+            beat();
+            scheduleHeartbeat();
+        });
+    }
+
+    private void beat() {
+        OwnRecord.Renewal renewal = own.current();
+        List<PeerId> linked = links.linkedPeers();
+        if (renewal.renewed()) {
+            Frame announcement = Frame.newBuilder().setPeerRecord(renewal.record().toProto()).build();
+            linked.forEach(peer -> links.send(peer, announcement));
+        }
+        if (linked.size() < config.targetLinks()) {
+            dialMore(linked);
+        } else if (linked.size() > config.maxLinks()) {
+            trim(linked);
+        }
+        if (!linked.isEmpty()) {
+            sendExchange(linked.get((int) rng.nextLong(linked.size())));
+        }
+    }
+
+    private void dialMore(List<PeerId> linked) {
+        long now = clock.nowMillis();
+        lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
+        List<PeerRecord> candidates = pick(book.records(now), config.targetLinks() - linked.size(),
+                record -> !linked.contains(record.peer()) && !lastDialedMillis.containsKey(record.peer())
+                        && !record.addresses().isEmpty());
+        for (PeerRecord record : candidates) {
+            lastDialedMillis.put(record.peer(), now);
+            links.dialOnce(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
+        }
+    }
+
+    private void trim(List<PeerId> linked) {
+        int excess = linked.size() - config.maxLinks();
+        for (PeerId peer : pick(linked, linked.size(), peer -> true)) {
+            if (excess == 0) {
+                return;
+            }
+            if (links.disconnect(peer, "more links than needed")) {
+                excess--;
+            }
+        }
+    }
+
+    /** Up to {@code count} items that pass {@code filter}, chosen uniformly at random. */
+    private <T> List<T> pick(List<T> items, int count, java.util.function.Predicate<T> filter) {
+        List<T> eligible = new ArrayList<>();
+        for (T item : items) {
+            if (filter.test(item)) {
+                eligible.add(item);
+            }
+        }
+        // A partial Fisher-Yates shuffle on the node's Rng: seeded runs pick the same peers.
+        int picked = Math.min(count, eligible.size());
+        for (int i = 0; i < picked; i++) {
+            int j = i + (int) rng.nextLong(eligible.size() - i);
+            T swap = eligible.get(i);
+            eligible.set(i, eligible.get(j));
+            eligible.set(j, swap);
+        }
+        return new ArrayList<>(eligible.subList(0, picked));
+    }
+}

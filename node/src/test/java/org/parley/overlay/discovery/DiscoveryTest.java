@@ -1,0 +1,231 @@
+package org.parley.overlay.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.Direction;
+import org.parley.link.HostPort;
+import org.parley.link.LinkConfig;
+import org.parley.link.LinkControl;
+import org.parley.link.LinkManager;
+import org.parley.link.PeerInfo;
+import org.parley.link.memory.InMemoryFabric;
+import org.parley.messaging.PrekeyBundles;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.PeerExchange;
+import org.parley.runtime.SeededRng;
+import org.parley.runtime.VirtualScheduler;
+
+/** Discovery on the in-memory network and a virtual clock, and against hostile neighbours. */
+class DiscoveryTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+    private final InMemoryFabric fabric = new InMemoryFabric();
+
+    @Test
+    void nodesBootstrappedFromOneFindEachOtherAndSurviveItsLoss() {
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            nodes.add(node(i));
+        }
+        Node bootstrap = nodes.get(0);
+        for (Node node : nodes.subList(1, nodes.size())) {
+            node.links.keepLinkTo(DialTarget.peerAt(bootstrap.id(), bootstrap.address));
+        }
+        loop.advance(Duration.ofMinutes(2));
+
+        DiscoveryConfig config = DiscoveryConfig.defaults();
+        for (Node node : nodes) {
+            int linked = node.links.linkedPeers().size();
+            assertTrue(linked >= config.targetLinks(), node.id().shortForm() + " has " + linked + " links");
+            assertTrue(node.discovery.knownPeers() >= 30, "knows " + node.discovery.knownPeers() + " peers");
+        }
+        assertTrue(bootstrap.links.linkedPeers().size() <= config.maxLinks(), "trimmed to the maximum");
+
+        bootstrap.links.stop();
+        bootstrap.discovery.stop();
+        loop.advance(Duration.ofMinutes(1));
+        List<Node> rest = nodes.subList(1, nodes.size());
+        for (Node node : rest) {
+            assertFalse(node.links.linkedPeers().isEmpty(), "no node depended on the bootstrap alone");
+        }
+        assertEquals(rest.size(), reachableFrom(rest.get(0)), "the rest stays one network");
+    }
+
+    @Test
+    void recordsFromNeighboursAreCheckedAndLiarsScoredDown() {
+        Identity mallory = Identity.generate("mallory", RANDOM);
+        Identity honest = Identity.generate("honest", RANDOM);
+        FakeLinks links = new FakeLinks();
+        Discovery discovery = discovery(Identity.generate("self", RANDOM), links);
+        PeerRecord honestRecord = record(honest, 1);
+
+        discovery.frameReceived(mallory.peerId(), Frame.newBuilder().setPeerRecord(honestRecord.toProto()).build());
+        assertEquals(Discovery.PENALTY_NOT_OWN_RECORD, links.penalties.get(mallory.peerId()));
+        assertTrue(discovery.recordOf(honest.peerId()).isEmpty(), "not taken from someone else's mouth");
+
+        links.penalties.clear();
+        org.parley.proto.wire.v1.PeerRecord forged = honestRecord.toProto().toBuilder()
+                .setAddresses(0, "10.6.6.6:7000").build();
+        exchange(discovery, mallory.peerId(), List.of(forged));
+        assertTrue(links.penalties.get(mallory.peerId()) >= 50, "forged record: " + links.penalties);
+        assertTrue(discovery.recordOf(honest.peerId()).isEmpty());
+
+        links.penalties.clear();
+        org.parley.proto.wire.v1.PeerRecord truncated = honestRecord.toProto().toBuilder()
+                .setSignature(ByteString.copyFrom(new byte[10])).build();
+        exchange(discovery, mallory.peerId(), List.of(truncated));
+        assertTrue(links.penalties.get(mallory.peerId()) > 0, "malformed record");
+
+        links.penalties.clear();
+        List<org.parley.proto.wire.v1.PeerRecord> flood = new ArrayList<>();
+        for (int i = 0; i <= DiscoveryConfig.MAX_EXCHANGE; i++) {
+            flood.add(record(Identity.generate("x" + i, RANDOM), 1).toProto());
+        }
+        exchange(discovery, mallory.peerId(), flood);
+        assertEquals(Discovery.PENALTY_OVERSIZED_EXCHANGE, links.penalties.get(mallory.peerId()));
+        assertEquals(0, discovery.knownPeers(), "nothing from an oversized exchange is kept");
+
+        links.penalties.clear();
+        exchange(discovery, mallory.peerId(), List.of(honestRecord.toProto()));
+        exchange(discovery, mallory.peerId(), List.of(honestRecord.toProto()));
+        assertTrue(links.penalties.isEmpty(), "passing on a genuine record, even twice, is fine");
+        assertEquals(honestRecord, discovery.recordOf(honest.peerId()).orElseThrow());
+
+        exchange(discovery, mallory.peerId(), List.of(record(honest, 0).toProto()));
+        assertEquals(1.0, links.penalties.get(mallory.peerId()), "a stale record costs a little");
+        assertEquals(honestRecord, discovery.recordOf(honest.peerId()).orElseThrow(), "the newer one stays");
+    }
+
+    @Test
+    void aNewLinkGetsOurRecordAndWhatWeKnow() {
+        Identity self = Identity.generate("self", RANDOM);
+        Identity other = Identity.generate("other", RANDOM);
+        Identity newcomer = Identity.generate("newcomer", RANDOM);
+        FakeLinks links = new FakeLinks();
+        Discovery discovery = discovery(self, links);
+        exchange(discovery, other.peerId(), List.of(record(other, 1).toProto()));
+
+        discovery.peerConnected(new PeerInfo(newcomer.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
+        List<Frame> sent = links.sent.get(newcomer.peerId());
+        assertEquals(self.peerId(), PeerId.fromPublicKey(sent.get(0).getPeerRecord().getPeer().toByteArray()));
+        assertEquals(List.of("10.0.0.1:7000"), sent.get(0).getPeerRecord().getAddressesList());
+        assertEquals(other.peerId(), PeerId.fromPublicKey(
+                sent.get(1).getPeerExchange().getRecords(0).getPeer().toByteArray()));
+    }
+
+    private static void exchange(Discovery discovery, PeerId from, List<org.parley.proto.wire.v1.PeerRecord> records) {
+        discovery.frameReceived(from, Frame.newBuilder()
+                .setPeerExchange(PeerExchange.newBuilder().addAllRecords(records)).build());
+    }
+
+    private PeerRecord record(Identity identity, long sequence) {
+        return PeerRecord.create(identity, List.of("10.0.0.2:7000"), sequence, loop.nowMillis(),
+                Duration.ofHours(1).toMillis(), PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
+    }
+
+    private Discovery discovery(Identity identity, LinkControl links) {
+        return new Discovery(identity, links, loop, loop, new SeededRng(1), DiscoveryConfig.defaults(),
+                () -> List.of("10.0.0.1:7000"), () -> PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
+    }
+
+    private int reachableFrom(Node start) {
+        Map<PeerId, Node> byId = new HashMap<>();
+        Set<PeerId> seen = new HashSet<>();
+        Deque<PeerId> queue = new ArrayDeque<>(List.of(start.id()));
+        seen.add(start.id());
+        while (!queue.isEmpty()) {
+            PeerId next = queue.poll();
+            for (PeerId neighbour : nodesById().get(next).links.linkedPeers()) {
+                if (seen.add(neighbour)) {
+                    queue.add(neighbour);
+                }
+            }
+        }
+        return seen.size();
+    }
+
+    private final Map<PeerId, Node> nodes = new HashMap<>();
+
+    private Map<PeerId, Node> nodesById() {
+        return nodes;
+    }
+
+    private Node node(int n) {
+        Identity identity = Identity.generate("node" + n, RANDOM);
+        HostPort address = new HostPort("10.0." + (n / 250) + "." + (n % 250 + 1), 7000);
+        LinkManager links = new LinkManager(identity.peerId(),
+                fabric.endpoint(identity.peerId(), address, LinkConfig.defaults(), loop), loop, loop,
+                new SeededRng(n), LinkConfig.defaults(), "test");
+        Discovery discovery = new Discovery(identity, links, loop, loop, new SeededRng(1000 + n),
+                DiscoveryConfig.defaults(), () -> List.of(address.toString()),
+                () -> PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
+        links.addListener(discovery);
+        links.redialUrgentlyBelow(DiscoveryConfig.defaults().targetLinks());
+        links.start();
+        discovery.start();
+        Node node = new Node(identity, address, links, discovery);
+        nodes.put(node.id(), node);
+        return node;
+    }
+
+    private record Node(Identity identity, HostPort address, LinkManager links, Discovery discovery) {
+        PeerId id() {
+            return identity.peerId();
+        }
+    }
+
+    /** Links that record what the code under test does with them. */
+    private static final class FakeLinks implements LinkControl {
+        final Map<PeerId, List<Frame>> sent = new HashMap<>();
+        final Map<PeerId, Double> penalties = new HashMap<>();
+
+        @Override
+        public List<PeerId> linkedPeers() {
+            return List.copyOf(sent.keySet());
+        }
+
+        @Override
+        public void dialOnce(DialTarget target) {
+        }
+
+        @Override
+        public boolean disconnect(PeerId peer, String reason) {
+            return false;
+        }
+
+        @Override
+        public boolean send(PeerId peer, Frame frame) {
+            sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(frame);
+            return true;
+        }
+
+        @Override
+        public boolean isConnected(PeerId peer) {
+            return sent.containsKey(peer);
+        }
+
+        @Override
+        public void penalize(PeerId peer, double points, String reason) {
+            penalties.merge(peer, points, Double::sum);
+        }
+    }
+}

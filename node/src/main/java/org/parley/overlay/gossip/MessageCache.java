@@ -46,7 +46,10 @@ final class MessageCache {
         return Optional.ofNullable(messages.get(id));
     }
 
-    /** IDs on {@code topic} from the gossip windows, oldest first, at most {@code limit}. */
+    /**
+     * IDs on {@code topic} from the gossip windows, at most {@code limit}. Oldest first: when not
+     * all fit, the ones about to leave the windows go now and the newer ones in later heartbeats.
+     */
     List<MessageId> recentIds(String topic, int limit) {
         List<MessageId> ids = new ArrayList<>();
         Iterator<List<MessageId>> newestFirst = windows.iterator();

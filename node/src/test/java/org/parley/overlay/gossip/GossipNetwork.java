@@ -59,7 +59,7 @@ final class GossipNetwork {
     }
 
     /** Links two nodes with a latency between 5 and 50 ms, the same both ways. */
-    void link(Node a, Node b) {
+    private void link(Node a, Node b) {
         latencies.put(Set.of(a.id, b.id), Duration.ofMillis(5 + rng.nextLong(46)));
         a.router.peerConnected(b.id);
         b.router.peerConnected(a.id);
@@ -67,10 +67,6 @@ final class GossipNetwork {
 
     List<Node> nodes() {
         return nodes;
-    }
-
-    Node node(int index) {
-        return nodes.get(index);
     }
 
     Node randomNode() {
@@ -83,11 +79,6 @@ final class GossipNetwork {
 
     long framesSent() {
         return framesSent;
-    }
-
-    long totalDeliveries() {
-        return nodes.stream().mapToLong(node -> node.deliveries.values().stream().mapToLong(Integer::longValue).sum())
-                .sum();
     }
 
     final class Node implements GossipHost {

@@ -36,6 +36,8 @@ class GossipNetworkTest {
                 outcome.deliveries, outcome.expected, outcome.receptionsPerDelivery(), outcome.framesPerDelivery());
         assertTrue(outcome.deliveries >= 0.999 * outcome.expected, outcome.deliveries + " of " + outcome.expected);
         assertEquals(0, outcome.duplicateDeliveries, "a message reached some application twice");
+        assertTrue(outcome.receptionsPerDelivery() <= 2.0,
+                "receptions per delivery " + outcome.receptionsPerDelivery());
     }
 
     private static Outcome run(double lossRate) {

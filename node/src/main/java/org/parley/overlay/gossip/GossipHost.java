@@ -1,0 +1,20 @@
+package org.parley.overlay.gossip;
+
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.GossipFrame;
+
+/**
+ * Everything a {@link GossipRouter} does to the world goes through here, so the router itself
+ * never touches a link, a thread or the clock. The node maps it onto its links and the layer above;
+ * tests map it onto other routers. Called on the node's loop.
+ */
+public interface GossipHost {
+    /** Sends a frame to a neighbour; it may be lost, as on any link. */
+    void send(PeerId peer, GossipFrame frame);
+
+    /** Hands a message to the local subscriber of {@code topic}; called once per message. */
+    void deliver(String topic, MessageId id, byte[] payload);
+
+    /** Scores a neighbour down for misbehaviour seen by gossip. */
+    void penalize(PeerId peer, double points, String reason);
+}

@@ -1,0 +1,449 @@
+package org.parley.overlay.gossip;
+
+import com.google.protobuf.ByteString;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.parley.identity.PeerId;
+import org.parley.link.TokenBucket;
+import org.parley.proto.wire.v1.GossipFrame;
+import org.parley.proto.wire.v1.Graft;
+import org.parley.proto.wire.v1.IHave;
+import org.parley.proto.wire.v1.IWant;
+import org.parley.proto.wire.v1.Prune;
+import org.parley.proto.wire.v1.Publish;
+import org.parley.proto.wire.v1.Subscribe;
+import org.parley.proto.wire.v1.Unsubscribe;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Rng;
+import org.parley.runtime.Scheduler;
+
+/**
+ * Topic publish/subscribe over the neighbours a node is linked to: every subscriber of a topic
+ * gets each message once, with few duplicate receptions. Sans-I/O: events come in through the
+ * public methods, everything it does goes out through its {@link GossipHost}, and time, timers and
+ * randomness come from the runtime. Every method must be called on the node's loop.
+ *
+ * <p>The design is GossipSub's, with Plumtree's duplicate suppression on top:
+ * <ul>
+ *   <li>Each topic has a mesh of subscribed neighbours, kept between {@code meshLow} and
+ *       {@code meshHigh} peers by GRAFT and PRUNE, repaired by a periodic heartbeat. Mesh links
+ *       are symmetric: both ends push every new message to each other (eager push).
+ *   <li>Each heartbeat, the IDs of recent messages go in an IHAVE to a few subscribed neighbours
+ *       outside the mesh (lazy push); whoever misses one asks for it with IWANT. This is what
+ *       repairs lost frames and a mesh that fell apart.
+ *   <li>A mesh edge whose far end keeps sending messages we already have is redundant: some other
+ *       path brings them first. As in Plumtree, such a peer is pruned, but only while the mesh
+ *       stays at {@code meshLow} or above.
+ * </ul>
+ * GossipSub alone pushes every message over every mesh edge, so each subscriber receives about
+ * D-1 copies (roughly 3 on Ethereum's D=8 network). Plumtree alone shrinks the eager links to one
+ * spanning tree, which is cheapest but hangs every delivery on single links and needs a timer per
+ * missing message to repair it. Pruning redundant edges down to a small floor keeps most of
+ * Plumtree's saving, keeps a second eager path for most nodes, and leaves repair to the
+ * heartbeat's IHAVE/IWANT, with no timer per message.
+ *
+ * <p>Only subscribers form a topic's mesh and only they relay it; a node that is not subscribed
+ * ignores the topic's messages. Nothing here authenticates a publisher: payloads are signed by the
+ * layer above, which also refuses a message replayed after {@link SeenCache} forgot it.
+ */
+public final class GossipRouter {
+    /** Penalty points, against the link layer's misbehaviour limit (100 by default). */
+    static final double PENALTY_MALFORMED = 25;
+    static final double PENALTY_FLOOD = 1;
+    static final double PENALTY_UNKNOWN_IWANT = 2;
+    static final double PENALTY_BROKEN_PROMISE = 1;
+    static final double PENALTY_TOO_MANY_TOPICS = 5;
+
+    private final GossipHost host;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final Rng rng;
+    private final GossipConfig config;
+    private final FrameCheck check;
+    private final SeenCache seen;
+    private final MessageCache cache;
+    private final IWantPromises promises;
+    private final Map<PeerId, GossipPeer> peers = new LinkedHashMap<>();
+    private final Map<String, TopicMesh> subscriptions = new LinkedHashMap<>();
+    private Scheduler.Cancellable heartbeatTimer;
+
+    public GossipRouter(GossipHost host, Scheduler scheduler, Clock clock, Rng rng, GossipConfig config) {
+        this.host = host;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.rng = rng;
+        this.config = config;
+        this.check = new FrameCheck(config);
+        this.seen = new SeenCache(clock, config.seenCapacity(), config.seenTtl());
+        this.cache = new MessageCache(config.historyWindows(), config.gossipWindows(), config.maxCachedMessages());
+        // More requests outstanding than messages we could keep would only be refused later.
+        this.promises = new IWantPromises(config.maxCachedMessages());
+    }
+
+    /**
+     * Starts the heartbeat. The first one comes after a random part of the interval, so that
+     * nodes started together do not all gossip in the same instant.
+     */
+    public void start() {
+        if (heartbeatTimer != null) {
+            return;
+        }
+        Duration first = Duration.ofNanos(rng.nextLong(config.heartbeat().toNanos()));
+        heartbeatTimer = scheduler.schedule(first, this::heartbeatAndReschedule);
+    }
+
+    public void stop() {
+        if (heartbeatTimer != null) {
+            heartbeatTimer.cancel();
+            heartbeatTimer = null;
+        }
+    }
+
+    public void peerConnected(PeerId peer) {
+        if (peers.containsKey(peer)) {
+            return;
+        }
+        TokenBucket inbound = new TokenBucket(clock, config.inboundFramesPerSecond(), config.inboundBurst());
+        peers.put(peer, new GossipPeer(inbound));
+        subscriptions.keySet().forEach(topic -> host.send(peer, subscribeFrame(topic)));
+    }
+
+    public void peerDisconnected(PeerId peer) {
+        if (peers.remove(peer) == null) {
+            return;
+        }
+        subscriptions.values().forEach(mesh -> mesh.forget(peer));
+        promises.forget(peer);
+    }
+
+    /** Subscribes to {@code topic}: tells every neighbour, and grafts a mesh from those known to share it. */
+    public void subscribe(String topic) {
+        if (topic.isEmpty() || topic.length() > config.maxTopicLength()) {
+            throw new IllegalArgumentException("a topic is 1 to " + config.maxTopicLength() + " characters");
+        }
+        if (subscriptions.containsKey(topic)) {
+            return;
+        }
+        TopicMesh mesh = new TopicMesh();
+        subscriptions.put(topic, mesh);
+        peers.keySet().forEach(peer -> host.send(peer, subscribeFrame(topic)));
+        maintain(topic, mesh);
+    }
+
+    /** Leaves {@code topic}; neighbours drop this node from their meshes when told. */
+    public void unsubscribe(String topic) {
+        if (subscriptions.remove(topic) == null) {
+            return;
+        }
+        GossipFrame frame = GossipFrame.newBuilder()
+                .setUnsubscribe(Unsubscribe.newBuilder().setTopic(topic))
+                .build();
+        peers.keySet().forEach(peer -> host.send(peer, frame));
+    }
+
+    /**
+     * Publishes {@code payload} on {@code topic}, which this node must be subscribed to. The local
+     * subscriber is not handed its own message. Publishing bytes already seen on the topic sends
+     * nothing: it is the same message.
+     *
+     * @throws IllegalStateException when not subscribed to the topic
+     * @throws IllegalArgumentException when the payload is larger than neighbours accept
+     */
+    public MessageId publish(String topic, byte[] payload) {
+        TopicMesh mesh = subscriptions.get(topic);
+        if (mesh == null) {
+            throw new IllegalStateException("not subscribed to " + topic);
+        }
+        if (payload.length > config.maxPayloadBytes()) {
+            throw new IllegalArgumentException("payload above " + config.maxPayloadBytes() + " bytes");
+        }
+        ByteString bytes = ByteString.copyFrom(payload);
+        MessageId id = MessageId.of(topic, bytes);
+        if (!seen.add(id)) {
+            return id;
+        }
+        Publish message = Publish.newBuilder()
+                .setMessageId(id.bytes())
+                .setTopic(topic)
+                .setPayload(bytes)
+                .setHopsLeft(config.maxHops())
+                .build();
+        cache.put(id, message);
+        GossipFrame frame = GossipFrame.newBuilder().setPublish(message).build();
+        mesh.members().forEach(peer -> host.send(peer, frame));
+        return id;
+    }
+
+    /** A gossip frame from a neighbour. */
+    public void frameReceived(PeerId from, GossipFrame frame) {
+        GossipPeer peer = peers.get(from);
+        if (peer == null) {
+            return;
+        }
+        if (!peer.inbound.tryTake()) {
+            host.penalize(from, PENALTY_FLOOD, "gossip frames above the rate limit");
+            return;
+        }
+        Optional<String> problem = check.problem(frame);
+        if (problem.isPresent()) {
+            host.penalize(from, PENALTY_MALFORMED, "malformed gossip frame: " + problem.get());
+            return;
+        }
+        switch (frame.getBodyCase()) {
+            case PUBLISH -> onPublish(from, frame.getPublish());
+            case IHAVE -> onIHave(from, peer, frame.getIhave());
+            case IWANT -> onIWant(from, peer, frame.getIwant());
+            case GRAFT -> onGraft(from, peer, frame.getGraft().getTopic());
+            case PRUNE -> onPrune(from, frame.getPrune().getTopic());
+            case SUBSCRIBE -> onSubscribe(from, peer, frame.getSubscribe().getTopic());
+            case UNSUBSCRIBE -> onUnsubscribe(from, peer, frame.getUnsubscribe().getTopic());
+            default -> throw new IllegalStateException("FrameCheck let through " + frame.getBodyCase());
+        }
+    }
+
+    /** The mesh peers of {@code topic}, in the order they joined; empty when not subscribed. */
+    public List<PeerId> meshPeers(String topic) {
+        TopicMesh mesh = subscriptions.get(topic);
+        return mesh == null ? List.of() : mesh.members();
+    }
+
+    private void onPublish(PeerId from, Publish message) {
+        MessageId id = MessageId.fromWire(message.getMessageId());
+        promises.fulfilled(id);
+        TopicMesh mesh = subscriptions.get(message.getTopic());
+        if (mesh == null) {
+            return;
+        }
+        if (!seen.add(id)) {
+            onDuplicate(from, message.getTopic(), mesh);
+            return;
+        }
+        mesh.firstFrom(from);
+        Publish relayed = message.toBuilder().setHopsLeft(Math.max(0, message.getHopsLeft() - 1)).build();
+        cache.put(id, relayed);
+        host.deliver(message.getTopic(), id, message.getPayload().toByteArray());
+        if (message.getHopsLeft() == 0) {
+            return;
+        }
+        GossipFrame frame = GossipFrame.newBuilder().setPublish(relayed).build();
+        for (PeerId peer : mesh.members()) {
+            if (!peer.equals(from)) {
+                host.send(peer, frame);
+            }
+        }
+    }
+
+    private void onDuplicate(PeerId from, String topic, TopicMesh mesh) {
+        if (!mesh.contains(from)) {
+            // It pushes to us although we are not in its mesh: our Prune was lost or crossed its
+            // Graft. Saying it again costs one small frame and stops the stream of duplicates.
+            host.send(from, pruneFrame(topic));
+            return;
+        }
+        if (mesh.duplicateFrom(from) >= config.duplicatesBeforePrune() && mesh.size() > config.meshLow()) {
+            prune(from, topic, mesh);
+        }
+    }
+
+    private void onIHave(PeerId from, GossipPeer peer, IHave announcement) {
+        if (++peer.iHavesThisHeartbeat > config.maxIHavesPerHeartbeat()) {
+            return;
+        }
+        TopicMesh mesh = subscriptions.get(announcement.getTopic());
+        // Only subscribers gossip a topic, so an IHave says the sender is one.
+        if (mesh == null || !acceptTopic(from, peer, announcement.getTopic())) {
+            return;
+        }
+        long now = clock.monotonicNanos();
+        long deadline = now + config.promiseTimeout().toNanos();
+        IWant.Builder request = IWant.newBuilder();
+        for (ByteString raw : announcement.getMessageIdsList()) {
+            MessageId id = MessageId.fromWire(raw);
+            if (!seen.contains(id) && promises.mayRequest(id, now)) {
+                promises.requested(id, from, deadline);
+                request.addMessageIds(raw);
+            }
+        }
+        if (request.getMessageIdsCount() == 0) {
+            return;
+        }
+        host.send(from, GossipFrame.newBuilder().setIwant(request).build());
+        if (!mesh.contains(from)) {
+            // Plumtree's repair: our eager paths failed to bring a message this peer had, so take
+            // it into the mesh. Were the paths fine after all, its duplicates will prune it again.
+            mesh.add(from);
+            host.send(from, graftFrame(announcement.getTopic()));
+        }
+    }
+
+    private void onIWant(PeerId from, GossipPeer peer, IWant request) {
+        for (ByteString raw : request.getMessageIdsList()) {
+            Optional<Publish> message = cache.get(MessageId.fromWire(raw));
+            if (message.isEmpty()) {
+                if (++peer.unknownIWantsThisHeartbeat > config.unknownIWantBudget()) {
+                    host.penalize(from, PENALTY_UNKNOWN_IWANT, "IWant for messages we do not have");
+                    return;
+                }
+                continue;
+            }
+            if (peer.servedThisHeartbeat >= config.servedPerHeartbeat()) {
+                return;
+            }
+            peer.servedThisHeartbeat++;
+            host.send(from, GossipFrame.newBuilder().setPublish(message.get()).build());
+        }
+    }
+
+    private void onGraft(PeerId from, GossipPeer peer, String topic) {
+        TopicMesh mesh = subscriptions.get(topic);
+        if (mesh == null) {
+            host.send(from, pruneFrame(topic));
+            return;
+        }
+        // Grafting is only done among subscribers, so it says the sender is one.
+        if (!acceptTopic(from, peer, topic)) {
+            return;
+        }
+        mesh.add(from);
+    }
+
+    private void onPrune(PeerId from, String topic) {
+        TopicMesh mesh = subscriptions.get(topic);
+        if (mesh != null) {
+            mesh.prune(from, clock.monotonicNanos() + config.pruneBackoff().toNanos());
+        }
+    }
+
+    private void onSubscribe(PeerId from, GossipPeer peer, String topic) {
+        acceptTopic(from, peer, topic);
+    }
+
+    private void onUnsubscribe(PeerId from, GossipPeer peer, String topic) {
+        peer.topics.remove(topic);
+        TopicMesh mesh = subscriptions.get(topic);
+        if (mesh != null) {
+            mesh.remove(from);
+        }
+    }
+
+    private boolean acceptTopic(PeerId from, GossipPeer peer, String topic) {
+        if (peer.topics.contains(topic)) {
+            return true;
+        }
+        if (peer.topics.size() >= config.maxTopicsPerPeer()) {
+            host.penalize(from, PENALTY_TOO_MANY_TOPICS, "subscribed to more than " + config.maxTopicsPerPeer()
+                    + " topics");
+            return false;
+        }
+        peer.topics.add(topic);
+        return true;
+    }
+
+    private void heartbeatAndReschedule() {
+        heartbeat();
+        heartbeatTimer = scheduler.schedule(config.heartbeat(), this::heartbeatAndReschedule);
+    }
+
+    /** One heartbeat: mesh repair, IHave gossip, promise checks, budget resets. */
+    void heartbeat() {
+        promises.takeBroken(clock.monotonicNanos()).forEach(this::blameBrokenPromise);
+        peers.values().forEach(GossipPeer::resetHeartbeatBudgets);
+        subscriptions.forEach((topic, mesh) -> {
+            maintain(topic, mesh);
+            gossip(topic, mesh);
+        });
+        cache.shift();
+    }
+
+    private void blameBrokenPromise(PeerId peer) {
+        if (peers.containsKey(peer)) {
+            host.penalize(peer, PENALTY_BROKEN_PROMISE, "announced a message and did not send it");
+        }
+    }
+
+    /** Grafts up to D when the mesh fell below its low watermark, prunes down to D above the high one. */
+    private void maintain(String topic, TopicMesh mesh) {
+        long now = clock.monotonicNanos();
+        if (mesh.size() < config.meshLow()) {
+            List<PeerId> candidates = new ArrayList<>();
+            for (PeerId peer : subscribersOf(topic)) {
+                if (!mesh.contains(peer) && !mesh.inBackoff(peer, now)) {
+                    candidates.add(peer);
+                }
+            }
+            shuffle(candidates);
+            GossipFrame graft = graftFrame(topic);
+            for (int i = 0; i < candidates.size() && mesh.size() < config.meshDegree(); i++) {
+                mesh.add(candidates.get(i));
+                host.send(candidates.get(i), graft);
+            }
+        }
+        if (mesh.size() > config.meshHigh()) {
+            List<PeerId> members = mesh.members();
+            shuffle(members);
+            for (int i = 0; mesh.size() > config.meshDegree(); i++) {
+                prune(members.get(i), topic, mesh);
+            }
+        }
+    }
+
+    /** Announces the recent messages of {@code topic} to a few subscribers outside the mesh. */
+    private void gossip(String topic, TopicMesh mesh) {
+        List<MessageId> ids = cache.recentIds(topic, config.maxIdsPerFrame());
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<PeerId> lazy = new ArrayList<>();
+        for (PeerId peer : subscribersOf(topic)) {
+            if (!mesh.contains(peer)) {
+                lazy.add(peer);
+            }
+        }
+        shuffle(lazy);
+        IHave.Builder announcement = IHave.newBuilder().setTopic(topic);
+        ids.forEach(id -> announcement.addMessageIds(id.bytes()));
+        GossipFrame frame = GossipFrame.newBuilder().setIhave(announcement).build();
+        lazy.stream().limit(config.lazyPeers()).forEach(peer -> host.send(peer, frame));
+    }
+
+    private void prune(PeerId peer, String topic, TopicMesh mesh) {
+        mesh.prune(peer, clock.monotonicNanos() + config.pruneBackoff().toNanos());
+        host.send(peer, pruneFrame(topic));
+    }
+
+    private List<PeerId> subscribersOf(String topic) {
+        List<PeerId> subscribers = new ArrayList<>();
+        peers.forEach((id, peer) -> {
+            if (peer.topics.contains(topic)) {
+                subscribers.add(id);
+            }
+        });
+        return subscribers;
+    }
+
+    /** Fisher-Yates on the node's {@link Rng}, so that a seeded run replays. */
+    private void shuffle(List<PeerId> list) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = (int) rng.nextLong(i + 1);
+            PeerId swapped = list.get(i);
+            list.set(i, list.get(j));
+            list.set(j, swapped);
+        }
+    }
+
+    private static GossipFrame subscribeFrame(String topic) {
+        return GossipFrame.newBuilder().setSubscribe(Subscribe.newBuilder().setTopic(topic)).build();
+    }
+
+    private static GossipFrame graftFrame(String topic) {
+        return GossipFrame.newBuilder().setGraft(Graft.newBuilder().setTopic(topic)).build();
+    }
+
+    private static GossipFrame pruneFrame(String topic) {
+        return GossipFrame.newBuilder().setPrune(Prune.newBuilder().setTopic(topic)).build();
+    }
+}

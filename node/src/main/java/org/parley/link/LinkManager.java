@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +54,8 @@ public final class LinkManager implements LinkListener, LinkControl {
     private final PeerPenalties penalties;
     private final Redialer redialer;
     private final List<LinkEvents> listeners = new CopyOnWriteArrayList<>();
-    private final Map<Link, Neighbour> pending = new IdentityHashMap<>();
+    /** Links have identity equality; insertion order keeps simulated runs replayable. */
+    private final Map<Link, Neighbour> pending = new LinkedHashMap<>();
     private final Map<PeerId, Neighbour> established = new HashMap<>();
     private boolean stopped;
     /** Links from which a lost wanted link is no longer urgent (see {@link #redialUrgentlyBelow}). */

@@ -23,6 +23,7 @@ import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
+import org.parley.measure.Percentiles;
 import org.parley.store.ProfileHome;
 
 /**
@@ -173,16 +174,8 @@ public final class DmBenchmark {
                 latencies.add((end - start) / 1e6);
             }
         });
-        List<Double> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        return new double[] {percentile(sorted, 0.50), percentile(sorted, 0.99)};
-    }
-
-    private static double percentile(List<Double> sorted, double fraction) {
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(fraction * sorted.size())));
+        Percentiles measured = new Percentiles(latencies);
+        return new double[] {measured.at(0.50), measured.at(0.99)};
     }
 
     private static void awaitLinked(ParleyApi api, String peer) throws ApiException, InterruptedException {

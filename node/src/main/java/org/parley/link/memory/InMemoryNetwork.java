@@ -3,11 +3,11 @@ package org.parley.link.memory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.parley.identity.PeerId;
@@ -36,7 +36,8 @@ public final class InMemoryNetwork implements Network {
     private final HostPort address;
     private final LinkConfig config;
     private final Scheduler scheduler;
-    private final Set<MemoryLink> links = ConcurrentHashMap.newKeySet();
+    /** In the order links came up, so that closing them replays the same way in the simulator. */
+    private final Set<MemoryLink> links = Collections.synchronizedSet(new LinkedHashSet<>());
     private final AtomicInteger nextPort;
     private final AtomicLong bytesSent = new AtomicLong();
     private volatile LinkListener listener;
@@ -62,7 +63,7 @@ public final class InMemoryNetwork implements Network {
         return List.of(address);
     }
 
-    /** Bytes of every frame this endpoint has sent, lost ones included. */
+    /** Bytes of every frame this endpoint has sent. */
     public long bytesSent() {
         return bytesSent.get();
     }
@@ -106,7 +107,11 @@ public final class InMemoryNetwork implements Network {
     @Override
     public void close() {
         fabric.detach(this);
-        new ArrayList<>(links).forEach(link -> link.close("network closed"));
+        List<MemoryLink> open;
+        synchronized (links) {
+            open = new ArrayList<>(links);
+        }
+        open.forEach(link -> link.close("network closed"));
     }
 
     /** One side of an in-memory link. */
@@ -143,13 +148,9 @@ public final class InMemoryNetwork implements Network {
                 receiver.owner.scheduler.execute(delivery);
                 return true;
             }
-            OptionalLong arrival = conditions.arrival(lastArrivalNanos);
-            if (arrival.isPresent()) {
-                lastArrivalNanos = arrival.getAsLong();
-                inFlight.incrementAndGet();
-                receiver.owner.scheduler.schedule(Duration.ofNanos(lastArrivalNanos - conditions.nowNanos()),
-                        delivery);
-            }
+            lastArrivalNanos = conditions.arrival(lastArrivalNanos);
+            inFlight.incrementAndGet();
+            receiver.owner.scheduler.schedule(Duration.ofNanos(lastArrivalNanos - conditions.nowNanos()), delivery);
             return true;
         }
 

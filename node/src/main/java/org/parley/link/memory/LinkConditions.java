@@ -1,16 +1,19 @@
 package org.parley.link.memory;
 
 import java.time.Duration;
-import java.util.OptionalLong;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Rng;
 
 /**
  * How the in-memory medium treats frames: a latency drawn uniformly from a range, and a chance
- * that a frame is lost. Draws come from the given {@link Rng}, so a seeded run replays exactly.
- * Frames on one link still arrive in the order they were sent, as on a stream transport.
+ * that a frame's packets are lost. Parley's links are streams over TCP, so a lost packet does not
+ * lose the frame: it is sent again after a retransmission timeout (doubling each time it is lost
+ * again), and the frames behind it wait, since a stream keeps its order. Draws come from the
+ * given {@link Rng}, so a seeded run replays exactly.
  */
 public final class LinkConditions {
+    /** TCP's floor for the retransmission timeout (RFC 6298 allows 1 s; Linux uses 200 ms). */
+    static final long MIN_RETRANSMIT_NANOS = 200_000_000L;
     private static final LinkConditions PERFECT = new LinkConditions(Duration.ZERO, Duration.ZERO, 0, null, null);
 
     private final long minLatencyNanos;
@@ -48,18 +51,20 @@ public final class LinkConditions {
     }
 
     /**
-     * When a frame sent now should arrive, in the clock's nanoseconds, given when the previous
-     * frame on the same link arrives; empty when it is lost.
+     * When a frame sent now arrives, in the clock's nanoseconds, given when the previous frame on
+     * the same link arrives: never before it.
      */
-    OptionalLong arrival(long previousArrivalNanos) {
-        if (loss > 0 && rng.nextDouble() < loss) {
-            return OptionalLong.empty();
-        }
+    long arrival(long previousArrivalNanos) {
         long latency = minLatencyNanos;
         if (maxLatencyNanos > minLatencyNanos) {
             latency += rng.nextLong(maxLatencyNanos - minLatencyNanos + 1);
         }
-        return OptionalLong.of(Math.max(previousArrivalNanos, clock.monotonicNanos() + latency));
+        long timeout = Math.max(MIN_RETRANSMIT_NANOS, 2 * maxLatencyNanos);
+        while (loss > 0 && rng.nextDouble() < loss) {
+            latency += timeout;
+            timeout *= 2;
+        }
+        return Math.max(previousArrivalNanos, clock.monotonicNanos() + latency);
     }
 
     long nowNanos() {

@@ -12,8 +12,11 @@ public interface GossipHost {
     /** Sends a frame to a neighbour; it may be lost, as on any link. */
     void send(PeerId peer, GossipFrame frame);
 
-    /** Hands a message to the local subscriber of {@code topic}; called once per message. */
-    void deliver(String topic, MessageId id, byte[] payload);
+    /**
+     * Hands a message to the local subscriber of {@code topic}; called once per message.
+     * {@code hops} is how many links it crossed to get here, as the relays counted them.
+     */
+    void deliver(String topic, MessageId id, byte[] payload, int hops);
 
     /** Scores a neighbour down for misbehaviour seen by gossip. */
     void penalize(PeerId peer, double points, String reason);

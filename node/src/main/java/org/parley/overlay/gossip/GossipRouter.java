@@ -51,6 +51,8 @@ import org.parley.runtime.Scheduler;
  * layer above, which also refuses a message replayed after {@link SeenCache} forgot it.
  */
 public final class GossipRouter {
+    /** Heartbeats between repeats of our subscriptions to every neighbour. */
+    static final int RESUBSCRIBE_EVERY = 10;
     /** Penalty points, against the link layer's misbehaviour limit (100 by default). */
     static final double PENALTY_MALFORMED = 25;
     static final double PENALTY_FLOOD = 1;
@@ -70,6 +72,7 @@ public final class GossipRouter {
     private final Map<PeerId, GossipPeer> peers = new LinkedHashMap<>();
     private final Map<String, TopicMesh> subscriptions = new LinkedHashMap<>();
     private Scheduler.Cancellable heartbeatTimer;
+    private long heartbeats;
 
     public GossipRouter(GossipHost host, Scheduler scheduler, Clock clock, Rng rng, GossipConfig config) {
         this.host = host;
@@ -225,7 +228,8 @@ public final class GossipRouter {
         mesh.firstFrom(from);
         Publish relayed = message.toBuilder().setHopsLeft(Math.max(0, message.getHopsLeft() - 1)).build();
         cache.put(id, relayed);
-        host.deliver(message.getTopic(), id, message.getPayload().toByteArray());
+        host.deliver(message.getTopic(), id, message.getPayload().toByteArray(),
+                config.maxHops() - message.getHopsLeft() + 1);
         if (message.getHopsLeft() == 0) {
             return;
         }
@@ -350,6 +354,11 @@ public final class GossipRouter {
 
     /** One heartbeat: mesh repair, IHave gossip, promise checks, budget resets. */
     void heartbeat() {
+        if (++heartbeats % RESUBSCRIBE_EVERY == 0) {
+            // Subscriptions are soft state: a Subscribe lost on the way would otherwise leave a
+            // neighbour unaware of us for as long as the link lasts.
+            subscriptions.keySet().forEach(topic -> peers.keySet().forEach(peer -> host.send(peer, subscribeFrame(topic))));
+        }
         promises.takeBroken(clock.monotonicNanos()).forEach(this::blameBrokenPromise);
         peers.values().forEach(GossipPeer::resetHeartbeatBudgets);
         subscriptions.forEach((topic, mesh) -> {

@@ -38,7 +38,7 @@ public final class MessageId {
     }
 
     /** An ID as it came off the wire; the caller has checked its size. */
-    static MessageId fromWire(ByteString bytes) {
+    public static MessageId fromWire(ByteString bytes) {
         if (bytes.size() != SIZE) {
             throw new IllegalArgumentException("a message ID is " + SIZE + " bytes");
         }

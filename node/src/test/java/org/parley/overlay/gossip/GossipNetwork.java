@@ -108,7 +108,7 @@ final class GossipNetwork {
         }
 
         @Override
-        public void deliver(String topic, MessageId messageId, byte[] payload) {
+        public void deliver(String topic, MessageId messageId, byte[] payload, int hops) {
             deliveries.merge(messageId, 1, Integer::sum);
         }
 

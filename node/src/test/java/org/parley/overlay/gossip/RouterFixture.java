@@ -132,7 +132,7 @@ final class RouterFixture implements GossipHost {
     }
 
     @Override
-    public void deliver(String topic, MessageId id, byte[] payload) {
+    public void deliver(String topic, MessageId id, byte[] payload, int hops) {
         delivered.add(new Delivery(topic, id, ByteString.copyFrom(payload)));
     }
 

@@ -1,0 +1,34 @@
+package org.parley.sim;
+
+/**
+ * One simulated scenario.
+ *
+ * @param nodes how many nodes
+ * @param seed everything random in the run comes from this
+ * @param churn share of nodes that leave during the message phase and come back later
+ * @param loss probability that a frame is lost on its link
+ * @param latencyMinMs least one-way link latency
+ * @param latencyMaxMs most one-way link latency
+ * @param malicious share of nodes that join topic meshes and then drop everything they should relay
+ * @param messages topic messages published during the message phase
+ */
+public record SimConfig(int nodes, long seed, double churn, double loss, int latencyMinMs, int latencyMaxMs,
+                        double malicious, int messages) {
+    public SimConfig {
+        if (nodes < 2) {
+            throw new IllegalArgumentException("--nodes must be at least 2");
+        }
+        if (!(churn >= 0 && churn < 1) || !(malicious >= 0 && malicious < 1) || churn + malicious >= 1) {
+            throw new IllegalArgumentException("--churn and --malicious are shares in [0, 1) that leave someone honest");
+        }
+        if (!(loss >= 0 && loss < 1)) {
+            throw new IllegalArgumentException("--loss must be in [0, 1)");
+        }
+        if (latencyMinMs < 0 || latencyMaxMs < latencyMinMs) {
+            throw new IllegalArgumentException("--latency-ms must be A-B with 0 <= A <= B");
+        }
+        if (messages < 1) {
+            throw new IllegalArgumentException("--messages must be positive");
+        }
+    }
+}

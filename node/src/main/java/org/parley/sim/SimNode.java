@@ -1,0 +1,117 @@
+package org.parley.sim;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.HostPort;
+import org.parley.link.LinkConfig;
+import org.parley.link.LinkEvents;
+import org.parley.link.LinkManager;
+import org.parley.link.memory.InMemoryFabric;
+import org.parley.link.memory.InMemoryNetwork;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.discovery.DiscoveryConfig;
+import org.parley.overlay.gossip.GossipConfig;
+import org.parley.overlay.gossip.GossipHost;
+import org.parley.overlay.gossip.GossipOverLinks;
+import org.parley.overlay.gossip.GossipRouter;
+import org.parley.overlay.gossip.MessageId;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.GossipFrame;
+import org.parley.proto.wire.v1.PrekeyBundle;
+import org.parley.runtime.SeededRng;
+import org.parley.runtime.VirtualScheduler;
+
+/**
+ * One node of the simulation: the same link, discovery and gossip code the daemon runs, on the
+ * in-memory network and the shared virtual clock. Counts what the simulation measures: every
+ * copy of a topic message that reaches it, and when and over how many hops each first arrived.
+ */
+final class SimNode {
+    static final String TOPIC = "sim";
+
+    final Identity identity;
+    final HostPort address;
+    final boolean malicious;
+    final InMemoryNetwork network;
+    final LinkManager links;
+    final Discovery discovery;
+    final GossipRouter router;
+    /** Copies of each message received, duplicates included. */
+    final Map<MessageId, Integer> receptions = new HashMap<>();
+    /** First delivery of each message: virtual time (ns) and hops. */
+    final Map<MessageId, long[]> deliveries = new HashMap<>();
+
+    SimNode(Identity identity, HostPort address, boolean malicious, PrekeyBundle bundle, InMemoryFabric fabric,
+            VirtualScheduler clock, long seed) {
+        this.identity = identity;
+        this.address = address;
+        this.malicious = malicious;
+        LinkConfig linkConfig = LinkConfig.defaults();
+        this.network = fabric.endpoint(identity.peerId(), address, linkConfig, clock);
+        this.links = new LinkManager(identity.peerId(), network, clock, clock, new SeededRng(seed), linkConfig, "sim");
+        DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults();
+        this.discovery = new Discovery(identity, links, clock, clock, new SeededRng(seed + 1), discoveryConfig,
+                () -> List.of(address.toString()), () -> bundle);
+        GossipOverLinks gossip = new GossipOverLinks(links);
+        GossipHost host = malicious ? new BlackHole(gossip) : gossip;
+        this.router = new GossipRouter(host, clock, clock, new SeededRng(seed + 2), GossipConfig.defaults());
+        gossip.attach(router);
+        gossip.addListener(delivery -> deliveries.putIfAbsent(delivery.id(),
+                new long[] {clock.monotonicNanos(), delivery.hops()}));
+        links.addListener(discovery);
+        links.addListener(gossip);
+        links.addListener(new LinkEvents() {
+            @Override
+            public void frameReceived(PeerId from, Frame frame) {
+                if (frame.hasGossip() && frame.getGossip().hasPublish()) {
+                    receptions.merge(MessageId.fromWire(frame.getGossip().getPublish().getMessageId()), 1,
+                            Integer::sum);
+                }
+            }
+        });
+        links.redialUrgentlyBelow(discoveryConfig.targetLinks());
+    }
+
+    PeerId id() {
+        return identity.peerId();
+    }
+
+    void start() {
+        links.start();
+        discovery.start();
+        router.start();
+        router.subscribe(TOPIC);
+    }
+
+    void stop() {
+        router.stop();
+        discovery.stop();
+        links.stop();
+    }
+
+    /**
+     * A node that joins meshes like anyone, then passes nothing on: subscriptions and mesh
+     * changes go out, messages and announcements do not.
+     */
+    private record BlackHole(GossipHost honest) implements GossipHost {
+        @Override
+        public void send(PeerId peer, GossipFrame frame) {
+            if (frame.hasSubscribe() || frame.hasGraft() || frame.hasPrune() || frame.hasUnsubscribe()) {
+                honest.send(peer, frame);
+            }
+        }
+
+        @Override
+        public void deliver(String topic, MessageId id, byte[] payload, int hops) {
+            honest.deliver(topic, id, payload, hops);
+        }
+
+        @Override
+        public void penalize(PeerId peer, double points, String reason) {
+            honest.penalize(peer, points, reason);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.parley.sim;
+
+import java.util.Locale;
+
+/**
+ * What a run measured. Everything but {@code wallSeconds} follows from the configuration alone,
+ * so one seed always gives the same report.
+ *
+ * @param deliveryRatio share of (message, subscriber) pairs delivered, over honest subscribers
+ *                      online for the whole message phase
+ * @param receptionsPerDelivery copies of a message such a subscriber received (duplicates
+ *                              included) per message delivered to it
+ * @param bytesPerNodePerMessage bytes every node sent during the message phase (all protocols),
+ *                               per node and per message
+ */
+public record SimReport(int nodes, long seed, double churn, double loss, double malicious, int messages,
+                        double deliveryRatio, double receptionsPerDelivery, double hopsP50, double hopsP99,
+                        double latencyMsP50, double latencyMsP99, double latencyMsMax, double meanLinks,
+                        int minLinks, double bytesPerNodePerMessage, double wallSeconds) {
+
+    /** The report as aligned lines, for people. */
+    public String toText() {
+        return String.format(Locale.ROOT, """
+                nodes                      %d
+                seed                       %d
+                churn / loss / malicious   %.2f / %.2f / %.2f
+                messages                   %d
+                delivery ratio             %.4f
+                receptions per delivery    %.3f
+                hops p50 / p99             %.0f / %.0f
+                latency ms p50 / p99 / max %.1f / %.1f / %.1f
+                links per node mean / min  %.1f / %d
+                bytes per node per message %.0f
+                wall seconds               %.1f""",
+                nodes, seed, churn, loss, malicious, messages, deliveryRatio, receptionsPerDelivery, hopsP50, hopsP99,
+                latencyMsP50, latencyMsP99, latencyMsMax, meanLinks, minLinks, bytesPerNodePerMessage, wallSeconds);
+    }
+}

@@ -1,0 +1,216 @@
+package org.parley.sim;
+
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.parley.identity.Identity;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.link.memory.InMemoryFabric;
+import org.parley.link.memory.InMemoryNetwork;
+import org.parley.link.memory.LinkConditions;
+import org.parley.measure.Percentiles;
+import org.parley.messaging.PrekeyBundles;
+import org.parley.overlay.gossip.MessageId;
+import org.parley.proto.wire.v1.PrekeyBundle;
+import org.parley.runtime.SeededRng;
+import org.parley.runtime.VirtualScheduler;
+
+/**
+ * Runs the real overlay code of {@code nodes} nodes on the in-memory network and one virtual
+ * clock: they join from a few bootstrap nodes and settle, then messages are published on a
+ * topic every node subscribes to while a share of nodes leaves and comes back (churn), links
+ * lose frames, and a share of nodes drops what it should relay. Deterministic: identities, link
+ * latencies and losses, and every choice the nodes make come from the seed.
+ */
+public final class Simulation {
+    private static final long EPOCH_MILLIS = 1_767_225_600_000L;
+    private static final int BOOTSTRAP_NODES = 4;
+    private static final Duration SETTLE = Duration.ofSeconds(90);
+    private static final Duration BETWEEN_MESSAGES = Duration.ofMillis(200);
+    private static final Duration DRAIN = Duration.ofSeconds(30);
+
+    private final SimConfig config;
+    private final VirtualScheduler clock = new VirtualScheduler(EPOCH_MILLIS);
+    private final SeededRng rng;
+    private final SecureRandom keys;
+    private final InMemoryFabric fabric;
+    private final List<SimNode> nodes = new ArrayList<>();
+    /** Every network any incarnation of a node used: bytes sent are summed over all of them. */
+    private final List<InMemoryNetwork> networks = new ArrayList<>();
+    private final List<PrekeyBundle> bundles = new ArrayList<>();
+    private final Set<Integer> churned = new HashSet<>();
+    private long nodeSeeds;
+
+    public Simulation(SimConfig config) {
+        this.config = config;
+        this.rng = new SeededRng(config.seed());
+        this.keys = seededKeys(config.seed());
+        this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
+                Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
+    }
+
+    public SimReport run() {
+        long started = System.nanoTime();
+        int maliciousCount = (int) Math.round(config.malicious() * config.nodes());
+        for (int i = 0; i < config.nodes(); i++) {
+            // The bootstrap nodes are honest: a network whose entry points lie is another scenario.
+            boolean malicious = i >= BOOTSTRAP_NODES && i < BOOTSTRAP_NODES + maliciousCount;
+            Identity identity = Identity.generate("node" + i, keys);
+            bundles.add(PrekeyBundles.throwaway(identity, keys, clock.nowMillis()));
+            SimNode node = incarnate(i, identity, malicious);
+            List<Integer> entry = new ArrayList<>();
+            for (int b = 0; b < Math.min(i, BOOTSTRAP_NODES); b++) {
+                entry.add(b);
+            }
+            if (!entry.isEmpty()) {
+                SimNode bootstrap = nodes.get(entry.get((int) rng.nextLong(entry.size())));
+                node.links.keepLinkTo(DialTarget.peerAt(bootstrap.id(), bootstrap.address));
+            }
+        }
+        clock.advance(SETTLE);
+
+        scheduleChurn(maliciousCount);
+        long bytesBefore = bytesSent();
+        List<Published> published = publishAll();
+        clock.advance(DRAIN);
+        long bytesDuring = bytesSent() - bytesBefore;
+        return report(published, bytesDuring, (System.nanoTime() - started) / 1e9);
+    }
+
+    private SimNode incarnate(int index, Identity identity, boolean malicious) {
+        SimNode node = new SimNode(identity, addressOf(index), malicious, bundles.get(index), fabric, clock,
+                config.seed() * 1_000_003 + nodeSeeds++ * 7);
+        if (index < nodes.size()) {
+            nodes.set(index, node);
+        } else {
+            nodes.add(node);
+        }
+        networks.add(node.network);
+        node.start();
+        return node;
+    }
+
+    /** Each node its own /24, as on the internet, so per-prefix limits meet nothing unusual. */
+    private static HostPort addressOf(int index) {
+        return new HostPort("10." + (index >> 16 & 0xff) + "." + (index >> 8 & 0xff) + "." + (index & 0xff), 7000);
+    }
+
+    /**
+     * Churning nodes leave at a random moment of the message phase and come back after 5-30 s,
+     * rejoining through a few of the peers they were linked to, as a restarted daemon does.
+     */
+    private void scheduleChurn(int maliciousCount) {
+        int count = (int) Math.round(config.churn() * config.nodes());
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = BOOTSTRAP_NODES + maliciousCount; i < config.nodes(); i++) {
+            candidates.add(i);
+        }
+        long phaseMillis = BETWEEN_MESSAGES.toMillis() * config.messages();
+        for (int n = 0; n < count && !candidates.isEmpty(); n++) {
+            int index = candidates.remove((int) rng.nextLong(candidates.size()));
+            churned.add(index);
+            long leaveAt = rng.nextLong(phaseMillis + 1);
+            long awayFor = 5_000 + rng.nextLong(25_001);
+            clock.schedule(Duration.ofMillis(leaveAt), () -> {
+                SimNode leaving = nodes.get(index);
+                List<org.parley.identity.PeerId> remembered = leaving.links.linkedPeers();
+                leaving.stop();
+                clock.schedule(Duration.ofMillis(awayFor), () -> rejoin(index, leaving, remembered));
+            });
+        }
+    }
+
+    private void rejoin(int index, SimNode before, List<org.parley.identity.PeerId> remembered) {
+        SimNode node = incarnate(index, before.identity, before.malicious);
+        for (int i = 0; i < Math.min(3, remembered.size()); i++) {
+            org.parley.identity.PeerId peer = remembered.get(i);
+            nodes.stream().filter(other -> other.id().equals(peer)).findFirst()
+                    .ifPresent(other -> node.links.dialOnce(DialTarget.peerAt(other.id(), other.address)));
+        }
+    }
+
+    private record Published(MessageId id, int publisher, long atNanos) {
+    }
+
+    private List<Published> publishAll() {
+        List<Published> published = new ArrayList<>();
+        for (int m = 0; m < config.messages(); m++) {
+            int publisher = honestSteadyNode();
+            byte[] payload = ("message " + m + " from node " + publisher).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            MessageId id = nodes.get(publisher).router.publish(SimNode.TOPIC, payload);
+            published.add(new Published(id, publisher, clock.monotonicNanos()));
+            clock.advance(BETWEEN_MESSAGES);
+        }
+        return published;
+    }
+
+    private int honestSteadyNode() {
+        while (true) {
+            int index = (int) rng.nextLong(config.nodes());
+            if (!nodes.get(index).malicious && !churned.contains(index)) {
+                return index;
+            }
+        }
+    }
+
+    private long bytesSent() {
+        return networks.stream().mapToLong(InMemoryNetwork::bytesSent).sum();
+    }
+
+    private SimReport report(List<Published> published, long bytesDuring, double wallSeconds) {
+        long expected = 0;
+        long delivered = 0;
+        long receptions = 0;
+        List<Integer> hops = new ArrayList<>();
+        List<Double> latencies = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            SimNode node = nodes.get(i);
+            if (node.malicious || churned.contains(i)) {
+                continue;
+            }
+            for (Published message : published) {
+                if (message.publisher() == i) {
+                    continue;
+                }
+                expected++;
+                long[] delivery = node.deliveries.get(message.id());
+                receptions += node.receptions.getOrDefault(message.id(), 0);
+                if (delivery != null) {
+                    delivered++;
+                    hops.add((int) delivery[1]);
+                    latencies.add((delivery[0] - message.atNanos()) / 1e6);
+                }
+            }
+        }
+        Percentiles hopCounts = new Percentiles(hops);
+        Percentiles latency = new Percentiles(latencies);
+        int minLinks = Integer.MAX_VALUE;
+        long links = 0;
+        for (SimNode node : nodes) {
+            int linked = node.links.linkedPeers().size();
+            minLinks = Math.min(minLinks, linked);
+            links += linked;
+        }
+        return new SimReport(config.nodes(), config.seed(), config.churn(), config.loss(), config.malicious(),
+                config.messages(), expected == 0 ? 1 : (double) delivered / expected,
+                delivered == 0 ? 0 : (double) receptions / delivered, hopCounts.at(0.5), hopCounts.at(0.99),
+                latency.at(0.5), latency.at(0.99), latency.max(), (double) links / nodes.size(), minLinks,
+                (double) bytesDuring / nodes.size() / config.messages(), wallSeconds);
+    }
+
+    /** Key material from the seed: the same seed makes the same identities. */
+    private static SecureRandom seededKeys(long seed) {
+        try {
+            SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+            random.setSeed(seed);
+            return random;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA1PRNG is part of every Java runtime", e);
+        }
+    }
+}

@@ -38,6 +38,10 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--messages", defaultValue = "100", description = "Topic messages to publish (default: ${DEFAULT-VALUE}).")
     int messages;
 
+    @Option(names = "--partition-seconds", defaultValue = "0",
+            description = "Before the messages, cut the network in two halves for this long, then mend it.")
+    int partitionSeconds;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -46,7 +50,7 @@ final class SimCommand implements Callable<Integer> {
         int[] range = latencyRange();
         SimConfig config;
         try {
-            config = new SimConfig(nodes, seed, churn, loss, range[0], range[1], malicious, messages);
+            config = new SimConfig(nodes, seed, churn, loss, range[0], range[1], malicious, messages, partitionSeconds);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

@@ -11,9 +11,10 @@ package org.parley.sim;
  * @param latencyMaxMs most one-way link latency
  * @param malicious share of nodes that join topic meshes and then drop everything they should relay
  * @param messages topic messages published during the message phase
+ * @param partitionSeconds before the messages, how long the network is cut in two halves (0: never)
  */
 public record SimConfig(int nodes, long seed, double churn, double loss, int latencyMinMs, int latencyMaxMs,
-                        double malicious, int messages) {
+                        double malicious, int messages, int partitionSeconds) {
     public SimConfig {
         if (nodes < 2) {
             throw new IllegalArgumentException("--nodes must be at least 2");
@@ -26,6 +27,9 @@ public record SimConfig(int nodes, long seed, double churn, double loss, int lat
         }
         if (latencyMinMs < 0 || latencyMaxMs < latencyMinMs) {
             throw new IllegalArgumentException("--latency-ms must be A-B with 0 <= A <= B");
+        }
+        if (partitionSeconds < 0) {
+            throw new IllegalArgumentException("--partition-seconds must not be negative");
         }
         if (messages < 1) {
             throw new IllegalArgumentException("--messages must be positive");

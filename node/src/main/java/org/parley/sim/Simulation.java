@@ -73,6 +73,9 @@ public final class Simulation {
             }
         }
         clock.advance(SETTLE);
+        if (config.partitionSeconds() > 0) {
+            partitionThenHeal();
+        }
 
         scheduleChurn(maliciousCount);
         long bytesBefore = bytesSent();
@@ -80,6 +83,17 @@ public final class Simulation {
         clock.advance(DRAIN);
         long bytesDuring = bytesSent() - bytesBefore;
         return report(published, bytesDuring, (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Cuts the network in two halves (by address, so half of every neighbourhood is across),
+     * waits, mends it, and lets it settle: the messages then show whether it grew back together.
+     */
+    private void partitionThenHeal() {
+        fabric.cut(address -> (address.host().hashCode() & 1) == 0);
+        clock.advance(Duration.ofSeconds(config.partitionSeconds()));
+        fabric.mend();
+        clock.advance(SETTLE);
     }
 
     private SimNode incarnate(int index, Identity identity, boolean malicious) {

@@ -2,6 +2,7 @@ package org.parley.link.memory;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.parley.identity.PeerId;
@@ -17,6 +18,8 @@ public final class InMemoryFabric {
     private final Map<HostPort, InMemoryNetwork> listening = new ConcurrentHashMap<>();
     private final AtomicInteger ephemeralPorts = new AtomicInteger();
     private final LinkConditions conditions;
+    /** While set, the side of the cut each address is on; nothing crosses between sides. */
+    private volatile Predicate<HostPort> cut;
 
     /** A medium on which every frame arrives, at once. */
     public InMemoryFabric() {
@@ -29,6 +32,24 @@ public final class InMemoryFabric {
 
     LinkConditions conditions() {
         return conditions;
+    }
+
+    /**
+     * Splits the medium in two: addresses for which {@code side} holds, and the others. Links
+     * across the cut break and dials across it fail until {@link #mend}.
+     */
+    public void cut(Predicate<HostPort> side) {
+        cut = side;
+        listening.values().forEach(network -> network.closeLinksAcross(this::divided));
+    }
+
+    public void mend() {
+        cut = null;
+    }
+
+    boolean divided(HostPort a, HostPort b) {
+        Predicate<HostPort> side = cut;
+        return side != null && side.test(a) != side.test(b);
     }
 
     /** A network for a node listening at {@code address}; it becomes reachable once started. */

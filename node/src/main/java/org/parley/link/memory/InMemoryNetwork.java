@@ -79,6 +79,10 @@ public final class InMemoryNetwork implements Network {
     @Override
     public void dial(DialTarget target) {
         Optional<InMemoryNetwork> remote = fabric.endpointAt(target.address());
+        if (fabric.divided(address, target.address())) {
+            scheduler.execute(() -> listener.dialFailed(target, "network unreachable"));
+            return;
+        }
         if (remote.isEmpty()) {
             scheduler.execute(() -> listener.dialFailed(target, "connection refused"));
             return;
@@ -112,6 +116,19 @@ public final class InMemoryNetwork implements Network {
             open = new ArrayList<>(links);
         }
         open.forEach(link -> link.close("network closed"));
+    }
+
+    /** Breaks this endpoint's links to addresses on the other side of a cut. */
+    void closeLinksAcross(java.util.function.BiPredicate<HostPort, HostPort> divided) {
+        List<MemoryLink> open;
+        synchronized (links) {
+            open = new ArrayList<>(links);
+        }
+        for (MemoryLink link : open) {
+            if (divided.test(address, link.other.owner.address)) {
+                link.close("network unreachable");
+            }
+        }
     }
 
     /** One side of an in-memory link. */

@@ -38,6 +38,8 @@ public final class Discovery implements LinkEvents {
     private static final Logger LOG = Logger.getLogger(Discovery.class.getName());
     /** A record announced as the sender's own but signed by someone else. */
     static final double PENALTY_NOT_OWN_RECORD = 25;
+    /** Chance per heartbeat that a node with enough links swaps one for a random other. */
+    static final double EXPLORE_CHANCE = 0.05;
     /** More records in one exchange than any node sends. */
     static final double PENALTY_OVERSIZED_EXCHANGE = 20;
 
@@ -214,19 +216,27 @@ public final class Discovery implements LinkEvents {
             linked.forEach(peer -> links.send(peer, announcement));
         }
         if (linked.size() < config.targetLinks()) {
-            dialMore(linked);
+            dialMore(linked, config.targetLinks() - linked.size());
         } else if (linked.size() > config.maxLinks()) {
-            trim(linked);
+            trim(linked, linked.size() - config.maxLinks());
+        } else if (rng.nextDouble() < EXPLORE_CHANCE) {
+            // Now and then one link to a random known peer replaces a random old one, even when
+            // there are enough: a network that was split (a partition, a lost bootstrap) finds
+            // its way back together, and no neighbourhood stays closed on itself.
+            dialMore(linked, 1);
+            if (linked.size() > config.targetLinks()) {
+                trim(linked, 1);
+            }
         }
         if (!linked.isEmpty()) {
             sendExchange(linked.get((int) rng.nextLong(linked.size())));
         }
     }
 
-    private void dialMore(List<PeerId> linked) {
+    private void dialMore(List<PeerId> linked, int count) {
         long now = clock.nowMillis();
         lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
-        List<PeerRecord> candidates = pick(book.records(now), config.targetLinks() - linked.size(),
+        List<PeerRecord> candidates = pick(book.records(now), count,
                 record -> !linked.contains(record.peer()) && !lastDialedMillis.containsKey(record.peer())
                         && !record.addresses().isEmpty());
         for (PeerRecord record : candidates) {
@@ -235,8 +245,8 @@ public final class Discovery implements LinkEvents {
         }
     }
 
-    private void trim(List<PeerId> linked) {
-        int excess = linked.size() - config.maxLinks();
+    private void trim(List<PeerId> linked, int count) {
+        int excess = count;
         for (PeerId peer : pick(linked, linked.size(), peer -> true)) {
             if (excess == 0) {
                 return;

@@ -1,0 +1,71 @@
+package org.parley.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Simulator scenarios at sizes that run in seconds, each held to the overlay's targets; the
+ * full-size figures are in the README.
+ */
+class SimulationTest {
+    private static final int NODES = 150;
+    private static final int MESSAGES = 20;
+
+    @Test
+    void faultFreeEveryoneGetsEveryMessageWithFewDuplicates() {
+        // Enough messages for duplicate suppression to have shaped the meshes, as in a long run.
+        SimReport report = new Simulation(new SimConfig(NODES, 11, 0, 0, 10, 100, 0, 80, 0)).run();
+        assertEquals(1.0, report.deliveryRatio(), report.toText());
+        assertTrue(report.receptionsPerDelivery() <= 2.0, report.toText());
+        assertTrue(report.minLinks() >= 1, report.toText());
+    }
+
+    @Test
+    void churnAndPacketLossStillDeliverToThoseOnlineThroughout() {
+        SimReport report = run(0.2, 0.05, 0, 0, 12);
+        assertTrue(report.deliveryRatio() >= 0.999, report.toText());
+    }
+
+    @Test
+    void aFifthOfNodesDroppingEverythingDoesNotStopDelivery() {
+        SimReport report = run(0, 0, 0.2, 0, 13);
+        assertTrue(report.deliveryRatio() >= 0.99, report.toText());
+    }
+
+    @Test
+    void aNetworkCutInTwoGrowsBackTogether() {
+        SimReport report = run(0, 0, 0, 60, 14);
+        assertEquals(1.0, report.deliveryRatio(), report.toText());
+    }
+
+    @Test
+    void oneSeedOneReport() {
+        SimReport first = run(0.1, 0.02, 0.1, 0, 15);
+        SimReport second = run(0.1, 0.02, 0.1, 0, 15);
+        assertEquals(withoutWallTime(first.toText()), withoutWallTime(second.toText()));
+        SimReport other = run(0.1, 0.02, 0.1, 0, 16);
+        assertTrue(!withoutWallTime(first.toText()).equals(withoutWallTime(other.toText())), "the seed matters");
+    }
+
+    @Test
+    void impossibleScenariosAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new SimConfig(1, 1, 0, 0, 10, 100, 0, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0.6, 0, 10, 100, 0.5, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 1.0, 10, 100, 0, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 100, 10, 0, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 10, 100, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 10, 100, 0, 10, -1));
+    }
+
+    private static SimReport run(double churn, double loss, double malicious, int partitionSeconds, long seed) {
+        return new Simulation(new SimConfig(NODES, seed, churn, loss, 10, 100, malicious, MESSAGES, partitionSeconds))
+                .run();
+    }
+
+    private static String withoutWallTime(String text) {
+        return text.replaceAll("wall seconds.*", "");
+    }
+}

@@ -45,6 +45,36 @@ class ParleyCliTest {
     }
 
     @Test
+    void impossibleSimulationsAreOneLineErrors() {
+        String[][] mistakes = {
+            {"sim", "--nodes", "1"}, {"sim", "--churn", "1.5"}, {"sim", "--loss", "-0.1"},
+            {"sim", "--latency-ms", "100"}, {"sim", "--latency-ms", "50-10"}, {"sim", "--latency-ms", "a-b"},
+            {"sim", "--messages", "0"}, {"sim", "--churn", "0.6", "--malicious", "0.5"},
+            {"sim", "--partition-seconds", "-3"}, {"sim", "--nodes", "many"},
+        };
+        for (String[] mistake : mistakes) {
+            Run run = run(mistake);
+            assertTrue(run.exit != 0, String.join(" ", mistake));
+            assertEquals(1, run.err.strip().lines().count(), run.err);
+            assertTrue(run.err.startsWith("parley: error: "), run.err);
+        }
+    }
+
+    @Test
+    void aSmallSimulationPrintsItsFiguresAsJson() {
+        Run run = run("sim", "--nodes", "30", "--messages", "5", "--seed", "3", "--json");
+        assertEquals(0, run.exit, run.err);
+        JsonObject report = JsonParser.parseString(run.out).getAsJsonObject();
+        assertEquals(30, report.get("nodes").getAsInt());
+        assertEquals(3, report.get("seed").getAsLong());
+        for (String key : new String[] {"deliveryRatio", "receptionsPerDelivery", "hopsP50", "hopsP99",
+                "latencyMsP50", "latencyMsP99", "bytesPerNodePerMessage", "wallSeconds"}) {
+            assertTrue(report.has(key), key);
+        }
+        assertEquals(1.0, report.get("deliveryRatio").getAsDouble());
+    }
+
+    @Test
     void everyCommandTellsTheSameVersion() {
         String version = run("--version").out.strip();
         assertTrue(version.startsWith("parley "), version);

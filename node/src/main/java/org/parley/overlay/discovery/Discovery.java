@@ -51,6 +51,9 @@ public final class Discovery implements LinkEvents {
     private final PeerRecordBook book;
     private final Map<PeerId, Long> lastDialedMillis = new HashMap<>();
     private final List<Consumer<PeerRecord>> recordListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<PeerRecord>> ownRecordListeners = new CopyOnWriteArrayList<>();
+    /** The own record last announced to every neighbour; {@link #ownRecord} may renew it in between. */
+    private PeerRecord lastAnnounced;
     private Scheduler.Cancellable heartbeat;
     private boolean stopped;
 
@@ -72,7 +75,13 @@ public final class Discovery implements LinkEvents {
         recordListeners.add(listener);
     }
 
+    /** Told of our own record each time a renewed one is announced to the neighbours. */
+    public void addOwnRecordListener(Consumer<PeerRecord> listener) {
+        ownRecordListeners.add(listener);
+    }
+
     public void start() {
+        lastAnnounced = own.current().record();
         scheduleHeartbeat();
     }
 
@@ -189,11 +198,15 @@ public final class Discovery implements LinkEvents {
     }
 
     private void beat() {
-        OwnRecord.Renewal renewal = own.current();
+        // Compared with what was announced rather than taken from the renewal flag: another
+        // layer asking for our record in between may have triggered the renewal.
+        PeerRecord current = own.current().record();
         List<PeerId> linked = links.linkedPeers();
-        if (renewal.renewed()) {
-            Frame announcement = Frame.newBuilder().setPeerRecord(renewal.record().toProto()).build();
+        if (!current.equals(lastAnnounced)) {
+            lastAnnounced = current;
+            Frame announcement = Frame.newBuilder().setPeerRecord(current.toProto()).build();
             linked.forEach(peer -> links.send(peer, announcement));
+            ownRecordListeners.forEach(listener -> listener.accept(current));
         }
         if (linked.size() < config.targetLinks()) {
             dialMore(linked);

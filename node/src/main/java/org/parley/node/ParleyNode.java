@@ -39,8 +39,11 @@ public final class ParleyNode implements AutoCloseable {
 
     /** What this node tells its neighbours it runs. */
     public static final String AGENT = "parley/0.1.0";
-    /** Time to link up before our record is first published to the DHT. */
-    private static final Duration FIRST_PUBLICATION = Duration.ofSeconds(10);
+    /**
+     * Time to link up before our record is first published to the DHT. Peer exchange spreads it
+     * meanwhile; publishing dials the k closest peers, so it waits until the node knows many.
+     */
+    private static final Duration FIRST_PUBLICATION = Duration.ofMinutes(1);
     /** How often the outbox's waiting peers are looked up, and how soon one is looked up again. */
     private static final Duration REACH_CHECK_INTERVAL = Duration.ofSeconds(10);
     private static final Duration REACH_RETRY_AFTER = Duration.ofSeconds(30);
@@ -120,7 +123,7 @@ public final class ParleyNode implements AutoCloseable {
             loop.close();
             throw new ApiException("cannot load messages: " + e.getMessage(), e);
         }
-        DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults();
+        DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults().withTargetLinks(options.targetLinks());
         Discovery discovery = new Discovery(identity, links, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
                 discoveryConfig, () -> announcedAddresses(network.listenAddresses()), messenger::ownBundle);
         links.addListener(discovery);

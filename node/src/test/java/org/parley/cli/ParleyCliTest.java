@@ -157,6 +157,7 @@ class ParleyCliTest {
                 {"daemon", "--bootstrap", "127.0.0.1"},
                 {"id", "--json=maybe"},
                 {"lookup", "p1abc"},
+                {"daemon", "--links", "0"},
                 {"lookup"},
                 {"no-such-command"}}) {
             Run run = run(args);

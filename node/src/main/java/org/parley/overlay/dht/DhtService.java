@@ -1,6 +1,7 @@
 package org.parley.overlay.dht;
 
 import com.google.protobuf.ByteString;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,7 +57,7 @@ public final class DhtService implements LinkEvents {
     /** Timed-out queries remembered, so that their late answers are not taken for unsolicited ones. */
     private static final int REMEMBERED_TIMEOUTS = 1024;
     /** How often records of peers that left the routing table are dropped. */
-    private static final java.time.Duration SWEEP_INTERVAL = java.time.Duration.ofMinutes(1);
+    private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private record Query(long id, PeerId peer, LookupRun run, Scheduler.Cancellable timer) {
     }
@@ -106,7 +107,7 @@ public final class DhtService implements LinkEvents {
      * Starts listening to discovery's records and publishes our own record once the node has had
      * {@code firstPublication} to link up, then every republish interval and on every renewal.
      */
-    public void start(java.time.Duration firstPublication) {
+    public void start(Duration firstPublication) {
         discovery.addRecordListener(this::learn);
         discovery.addOwnRecordListener(record -> publishNow());
         schedulePublication(firstPublication);
@@ -171,10 +172,12 @@ public final class DhtService implements LinkEvents {
 
     @Override
     public void peerDisconnected(PeerId peer) {
-        // Queries sent on the lost link will not be answered: fail them now rather than at their timeout.
+        // Queries sent on the lost link will not be answered: fail them now rather than at their
+        // timeout. The peer keeps its place in the table: links are trimmed, not only lost.
         for (Query query : new ArrayList<>(queries.values())) {
             if (query.peer().equals(peer) && !dialing.containsKey(peer)) {
-                timeOut(query.id());
+                forget(query.id());
+                failInRun(query);
             }
         }
     }
@@ -321,6 +324,10 @@ public final class DhtService implements LinkEvents {
         if (table.failed(query.peer())) {
             contactRecords.remove(query.peer());
         }
+        failInRun(query);
+    }
+
+    private void failInRun(Query query) {
         if (!query.run().done) {
             query.run().lookup.failed(query.peer());
             drive(query.run());
@@ -362,6 +369,8 @@ public final class DhtService implements LinkEvents {
         List<IterativeLookup.Offence> offences = run.lookup.offences();
         if (offences.size() > offencesBefore) {
             links.penalize(from, PENALTY_MALFORMED, offences.get(offences.size() - 1).reason());
+            table.remove(from);
+            contactRecords.remove(from);
             drive(run);
             return;
         }
@@ -438,7 +447,7 @@ public final class DhtService implements LinkEvents {
         publish();
     }
 
-    private void schedulePublication(java.time.Duration delay) {
+    private void schedulePublication(Duration delay) {
         if (!stopped) {
             publishTimer = scheduler.schedule(delay, this::publish);
         }

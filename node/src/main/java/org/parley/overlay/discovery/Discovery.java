@@ -81,7 +81,7 @@ public final class Discovery implements LinkEvents {
     }
 
     public void start() {
-        lastAnnounced = own.current().record();
+        lastAnnounced = own.current();
         scheduleHeartbeat();
     }
 
@@ -104,12 +104,12 @@ public final class Discovery implements LinkEvents {
 
     /** Our own record as announced now. */
     public PeerRecord ownRecord() {
-        return own.current().record();
+        return own.current();
     }
 
     @Override
     public void peerConnected(PeerInfo peer) {
-        links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().record().toProto()).build());
+        links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().toProto()).build());
         sendExchange(peer.peerId());
     }
 
@@ -200,7 +200,7 @@ public final class Discovery implements LinkEvents {
     private void beat() {
         // Compared with what was announced rather than taken from the renewal flag: another
         // layer asking for our record in between may have triggered the renewal.
-        PeerRecord current = own.current().record();
+        PeerRecord current = own.current();
         List<PeerId> linked = links.linkedPeers();
         if (!current.equals(lastAnnounced)) {
             lastAnnounced = current;

@@ -99,6 +99,7 @@ public final class DhtService implements LinkEvents {
         this.config = config;
         this.discovery = discovery;
         this.table = new RoutingTable(self, clock, config.table());
+        // No cap of its own: the routing table bounds its contacts, and the sweep drops the rest.
         this.contactRecords = new KeyedRecords(Integer.MAX_VALUE);
         this.stored = new KeyedRecords(config.storeCapacity());
     }

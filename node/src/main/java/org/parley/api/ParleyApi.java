@@ -33,6 +33,12 @@ public interface ParleyApi {
     /** Blocks a peer: its messages are dropped (and counted) from now on. */
     ContactView blockContact(String peerId) throws ApiException;
 
+    /**
+     * Looks a peer's current record up in the DHT: where it listens now. Answers once the lookup
+     * ends, found or not, within a few seconds.
+     */
+    LookupView lookup(String peerId) throws ApiException;
+
     /** Reports every message event from now on, until the returned handle is closed. */
     Subscription watch(Consumer<EventView> listener) throws ApiException;
 

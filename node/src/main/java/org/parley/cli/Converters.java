@@ -44,4 +44,19 @@ final class Converters {
             }
         }
     }
+
+    static final class PositiveIntConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int number = Integer.parseInt(value.strip());
+                if (number >= 1) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // Same message as a number below one.
+            }
+            throw new TypeConversionException("'" + value + "' is not a whole number of at least 1");
+        }
+    }
 }

@@ -49,6 +49,11 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Peers to link with at start (repeat or separate with commas). With PEERID@ only that peer is accepted there.")
     List<DialTarget> bootstrap = new ArrayList<>();
 
+    @Option(names = "--links", paramLabel = "N", defaultValue = "8", converter = Converters.PositiveIntConverter.class,
+            description = "Links to open on its own until it has N (default: ${DEFAULT-VALUE}); peers dialing in, "
+                    + "lookups and messages to unlinked peers may add more.")
+    int links;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -65,7 +70,7 @@ final class DaemonCommand implements Callable<Integer> {
         ControlServer control;
         try {
             LogFiles.install(home, level);
-            node = ParleyNode.start(profile, home, NodeOptions.of(listen, bootstrap));
+            node = ParleyNode.start(profile, home, NodeOptions.of(listen, bootstrap).withTargetLinks(links));
         } catch (IOException | ApiException e) {
             lock.close();
             throw new CliException(e.getMessage(), e);

@@ -29,6 +29,8 @@ import org.parley.proto.control.v1.SendMessageRequest;
 import org.parley.proto.control.v1.WatchRequest;
 import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
+import org.parley.api.LookupView;
+import org.parley.proto.control.v1.LookupRequest;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
 import org.parley.proto.control.v1.ControlGrpc;
@@ -145,6 +147,11 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public ContactView blockContact(String peerId) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().blockContact(
                 BlockContactRequest.newBuilder().setPeerId(peerId).build())));
+    }
+
+    @Override
+    public LookupView lookup(String peerId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().lookup(LookupRequest.newBuilder().setPeerId(peerId).build())));
     }
 
     /**

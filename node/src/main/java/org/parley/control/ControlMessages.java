@@ -2,6 +2,9 @@ package org.parley.control;
 
 import org.parley.api.ContactView;
 import org.parley.api.EventView;
+import org.parley.api.LookupView;
+import org.parley.proto.control.v1.FoundRecord;
+import org.parley.proto.control.v1.LookupResponse;
 import org.parley.api.MessageView;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
@@ -57,5 +60,28 @@ final class ControlMessages {
 
     static EventView fromProto(Event event) {
         return new EventView(event.getType(), fromProto(event.getMessage()));
+    }
+
+    static LookupResponse toProto(LookupView view) {
+        LookupResponse.Builder response = LookupResponse.newBuilder()
+                .setPeerId(view.peerId())
+                .setHops(view.hops())
+                .setQueries(view.queries());
+        if (view.record() != null) {
+            response.setRecord(FoundRecord.newBuilder()
+                    .addAllAddresses(view.record().addresses())
+                    .setSequence(view.record().sequence())
+                    .setExpiresAtMs(view.record().expiresAt()));
+        }
+        return response.build();
+    }
+
+    static LookupView fromProto(LookupResponse response) {
+        LookupView.RecordView record = response.hasRecord()
+                ? new LookupView.RecordView(response.getRecord().getAddressesList(), response.getRecord().getSequence(),
+                        response.getRecord().getExpiresAtMs())
+                : null;
+        return new LookupView(response.getPeerId(), record != null, record, response.getHops(),
+                response.getQueries());
     }
 }

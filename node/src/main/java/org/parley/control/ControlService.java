@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
+import org.parley.proto.control.v1.LookupRequest;
+import org.parley.proto.control.v1.LookupResponse;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -106,6 +108,11 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     @Override
     public void blockContact(BlockContactRequest request, StreamObserver<Contact> response) {
         answer(response, () -> ControlMessages.toProto(api.blockContact(request.getPeerId())));
+    }
+
+    @Override
+    public void lookup(LookupRequest request, StreamObserver<LookupResponse> response) {
+        answer(response, () -> ControlMessages.toProto(api.lookup(request.getPeerId())));
     }
 
     @Override

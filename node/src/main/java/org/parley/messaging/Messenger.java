@@ -789,6 +789,17 @@ public final class Messenger implements LinkEvents {
         return outbox.values().stream().mapToInt(Map::size).sum();
     }
 
+    /** Peers with at least one message waiting in the outbox, to be reached by whatever means the node has. */
+    public Set<PeerId> waitingPeers() {
+        Set<PeerId> waiting = new java.util.HashSet<>();
+        outbox.forEach((peer, items) -> {
+            if (!items.isEmpty()) {
+                waiting.add(peer);
+            }
+        });
+        return waiting;
+    }
+
     Set<PeerId> peersWithOutbox() {
         return outbox.keySet();
     }

@@ -8,6 +8,7 @@ import org.parley.api.ContactView;
 import org.parley.api.DisplayNames;
 import org.parley.api.EventView;
 import org.parley.api.IdentityView;
+import org.parley.api.LookupView;
 import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
@@ -20,6 +21,8 @@ import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
 import org.parley.messaging.Messenger;
+import org.parley.overlay.dht.DhtService;
+import org.parley.overlay.dht.LookupResult;
 import org.parley.runtime.Scheduler;
 
 /** The {@link ParleyApi} of a node in this process: every call hops onto the node's loop. */
@@ -31,9 +34,12 @@ final class LocalApi implements ParleyApi {
     private final Scheduler loop;
     private final LinkManager links;
     private final Messenger messenger;
+    private final DhtService dht;
     private final WatchHub watchers;
 
-    LocalApi(Identity identity, Scheduler loop, LinkManager links, Messenger messenger, WatchHub watchers) {
+    LocalApi(Identity identity, Scheduler loop, LinkManager links, Messenger messenger, DhtService dht,
+             WatchHub watchers) {
+        this.dht = dht;
         this.identity = identity;
         this.loop = loop;
         this.links = links;
@@ -96,6 +102,17 @@ final class LocalApi implements ParleyApi {
     public ContactView blockContact(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         return Views.of(LoopCalls.await(loop, () -> messenger.block(peer)));
+    }
+
+    @Override
+    public LookupView lookup(String peerId) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        LookupResult result = LoopCalls.await(loop, () -> dht.lookup(peer));
+        LookupView.RecordView record = result.record()
+                .map(found -> new LookupView.RecordView(found.addresses().stream().map(HostPort::toString).toList(),
+                        found.sequence(), found.expiresAtMillis()))
+                .orElse(null);
+        return new LookupView(peer.toString(), record != null, record, result.hops(), result.queries());
     }
 
     @Override

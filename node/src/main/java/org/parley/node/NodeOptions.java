@@ -4,6 +4,7 @@ import java.util.List;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
+import org.parley.overlay.discovery.DiscoveryConfig;
 
 /**
  * How a node joins the network.
@@ -11,16 +12,28 @@ import org.parley.link.LinkConfig;
  * @param listen where to accept links (port 0 picks a free one)
  * @param bootstrap peers to keep links to from the start
  * @param links limits and timings of the link layer
+ * @param targetLinks links discovery opens on its own until the node has this many
  */
-public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
+public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks) {
     /** Where a daemon listens when not told: every interface, on Parley's default port. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
 
     public NodeOptions {
         bootstrap = List.copyOf(bootstrap);
+        if (targetLinks < 1) {
+            throw new IllegalArgumentException("a node needs at least one link, not " + targetLinks);
+        }
+    }
+
+    public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
+        this(listen, bootstrap, links, DiscoveryConfig.defaults().targetLinks());
     }
 
     public static NodeOptions of(HostPort listen, List<DialTarget> bootstrap) {
         return new NodeOptions(listen, bootstrap, LinkConfig.defaults());
+    }
+
+    public NodeOptions withTargetLinks(int links) {
+        return new NodeOptions(listen, bootstrap, this.links, links);
     }
 }

@@ -14,6 +14,9 @@ import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
+import java.time.Duration;
+import org.parley.overlay.dht.DhtConfig;
+import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.discovery.DiscoveryConfig;
 import org.parley.runtime.EventLoop;
@@ -36,6 +39,14 @@ public final class ParleyNode implements AutoCloseable {
 
     /** What this node tells its neighbours it runs. */
     public static final String AGENT = "parley/0.1.0";
+    /**
+     * Time to link up before our record is first published to the DHT. Peer exchange spreads it
+     * meanwhile; publishing dials the k closest peers, so it waits until the node knows many.
+     */
+    private static final Duration FIRST_PUBLICATION = Duration.ofMinutes(1);
+    /** How often the outbox's waiting peers are looked up, and how soon one is looked up again. */
+    private static final Duration REACH_CHECK_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration REACH_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final Identity identity;
     private final EventLoop loop;
@@ -44,10 +55,13 @@ public final class ParleyNode implements AutoCloseable {
     private final LinkManager links;
     private final Messenger messenger;
     private final Discovery discovery;
+    private final DhtService dht;
+    private final PeerReacher reacher;
     private final LocalApi api;
 
     private ParleyNode(Identity identity, EventLoop loop, GroupCommitQueue storage, Database database,
-                       LinkManager links, Messenger messenger, Discovery discovery, WatchHub watchers) {
+                       LinkManager links, Messenger messenger, Discovery discovery, DhtService dht,
+                       PeerReacher reacher, WatchHub watchers) {
         this.identity = identity;
         this.loop = loop;
         this.storage = storage;
@@ -55,7 +69,9 @@ public final class ParleyNode implements AutoCloseable {
         this.links = links;
         this.messenger = messenger;
         this.discovery = discovery;
-        this.api = new LocalApi(identity, loop, links, messenger, watchers);
+        this.dht = dht;
+        this.reacher = reacher;
+        this.api = new LocalApi(identity, loop, links, messenger, dht, watchers);
     }
 
     /**
@@ -107,22 +123,31 @@ public final class ParleyNode implements AutoCloseable {
             loop.close();
             throw new ApiException("cannot load messages: " + e.getMessage(), e);
         }
-        DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults();
+        DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults().withTargetLinks(options.targetLinks());
         Discovery discovery = new Discovery(identity, links, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
                 discoveryConfig, () -> announcedAddresses(network.listenAddresses()), messenger::ownBundle);
         links.addListener(discovery);
+        DhtService dht = new DhtService(identity.peerId(), links, loop, SystemClock.INSTANCE, DhtConfig.defaults(),
+                discovery);
+        links.addListener(dht);
+        PeerReacher reacher = new PeerReacher(links, dht, messenger::waitingPeers, loop, SystemClock.INSTANCE,
+                REACH_CHECK_INTERVAL, REACH_RETRY_AFTER);
+        messenger.addListener(reacher);
         links.redialUrgentlyBelow(discoveryConfig.targetLinks());
         WatchHub watchers = new WatchHub();
         messenger.addListener(LocalApi.eventsTo(watchers));
         PeerMemory memory = new PeerMemory(storage, SystemClock.INSTANCE);
         links.addListener(memory);
         links.addListener(messenger);
-        ParleyNode node = new ParleyNode(identity, loop, storage, database, links, messenger, discovery, watchers);
+        ParleyNode node = new ParleyNode(identity, loop, storage, database, links, messenger, discovery, dht,
+                reacher, watchers);
         try {
             LoopCalls.call(loop, () -> {
                 links.start();
                 messenger.start();
                 discovery.start();
+                dht.start(FIRST_PUBLICATION);
+                reacher.start();
                 options.bootstrap().forEach(links::keepLinkTo);
                 memory.redialRemembered(links, identity.peerId());
                 return null;
@@ -152,6 +177,8 @@ public final class ParleyNode implements AutoCloseable {
     public void close() {
         try {
             LoopCalls.call(loop, () -> {
+                reacher.stop();
+                dht.stop();
                 discovery.stop();
                 messenger.stop();
                 links.stop();

@@ -78,7 +78,7 @@ class ParleyCliTest {
     void everyCommandTellsTheSameVersion() {
         String version = run("--version").out.strip();
         assertTrue(version.startsWith("parley "), version);
-        for (String[] command : new String[][] {{"init"}, {"send"}, {"contact", "add"}, {"bench", "dm"}}) {
+        for (String[] command : new String[][] {{"init"}, {"send"}, {"lookup"}, {"contact", "add"}, {"bench", "dm"}}) {
             String[] arguments = java.util.Arrays.copyOf(command, command.length + 1);
             arguments[command.length] = "--version";
             assertEquals(version, run(arguments).out.strip(), String.join(" ", command));
@@ -186,6 +186,9 @@ class ParleyCliTest {
                 {"daemon", "--bootstrap", "p1abc@127.0.0.1:7000"},
                 {"daemon", "--bootstrap", "127.0.0.1"},
                 {"id", "--json=maybe"},
+                {"lookup", "p1abc"},
+                {"daemon", "--links", "0"},
+                {"lookup"},
                 {"no-such-command"}}) {
             Run run = run(args);
             assertEquals(2, run.exit, String.join(" ", args) + " → " + run.err);

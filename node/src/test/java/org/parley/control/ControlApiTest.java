@@ -30,6 +30,7 @@ import org.parley.api.ContactView;
 import org.parley.api.EventView;
 import org.parley.api.MessageView;
 import org.parley.api.IdentityView;
+import org.parley.api.LookupView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
 import org.parley.proto.control.v1.ControlGrpc;
@@ -89,6 +90,13 @@ class ControlApiTest {
         }
 
         @Override
+        public LookupView lookup(String peerId) {
+            return peerId.equals("p1peer")
+                    ? new LookupView(peerId, true, new LookupView.RecordView(List.of("10.0.0.7:7450"), 42L, 99L), 2, 7)
+                    : new LookupView(peerId, false, null, 1, 20);
+        }
+
+        @Override
         public Subscription watch(Consumer<EventView> listener) {
             watchers.add(listener);
             return () -> watchers.remove(listener);
@@ -114,6 +122,8 @@ class ControlApiTest {
             assertEquals(Map.of("forged", 2L), client.addContact("p1peer", "bob").refused());
             ApiException error = assertThrows(ApiException.class, () -> client.history("p1peer", 5, Optional.of("x")));
             assertEquals("no message x with p1peer", error.getMessage());
+            assertEquals(api.lookup("p1peer"), client.lookup("p1peer"));
+            assertEquals(api.lookup("p1other"), client.lookup("p1other"));
             watching.close();
         }
     }

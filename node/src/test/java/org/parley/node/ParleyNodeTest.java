@@ -10,9 +10,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.ApiException;
+import org.parley.api.LookupView;
+import org.parley.api.MessageView;
 import org.parley.api.PeerView;
 import org.parley.identity.Identity;
 import org.parley.link.Backoff;
@@ -54,6 +58,36 @@ class ParleyNodeTest {
     }
 
     @Test
+    void aMessageToAPeerNeverLinkedToIsDeliveredAfterALookup() throws Exception {
+        Identity hub = Identity.generate("hub", RANDOM);
+        Identity ann = Identity.generate("ann", RANDOM);
+        Identity dan = Identity.generate("dan", RANDOM);
+        HostPort hubAddress = new HostPort("10.0.0.1", 7450);
+        HostPort danAddress = new HostPort("10.0.2.1", 7450);
+        List<DialTarget> viaHub = List.of(DialTarget.peerAt(hub.peerId(), hubAddress));
+        // One link each, of their own: only the lookup can link ann with dan.
+        try (ParleyNode hubNode = start(hub, hubAddress, List.of(), 1);
+             ParleyNode annNode = start(ann, new HostPort("10.0.1.1", 7450), viaHub, 1);
+             ParleyNode danNode = start(dan, danAddress, viaHub, 1)) {
+            awaitPeers(hubNode, Stream.of(ann, dan).map(identity -> identity.peerId().toString()).sorted().toList());
+
+            LookupView found = annNode.api().lookup(dan.peerId().toString());
+            assertTrue(found.found(), found.toString());
+            assertEquals(List.of(danAddress.toString()), found.record().addresses());
+            assertEquals(List.of(hub.peerId().toString()), annNode.api().peers().stream().map(PeerView::peerId).toList());
+
+            annNode.api().send(dan.peerId().toString(), "found by ID");
+            Instant deadline = Instant.now().plusSeconds(20);
+            List<MessageView> history = List.of();
+            while (history.isEmpty() && Instant.now().isBefore(deadline)) {
+                history = danNode.api().history(ann.peerId().toString(), 10, Optional.empty());
+                Thread.sleep(20);
+            }
+            assertEquals("found by ID", history.get(0).text());
+        }
+    }
+
+    @Test
     void aHomeWhoseDatabaseIsNotOursIsAClearError() throws Exception {
         ProfileHome home = new ProfileHome(directory.resolve("broken"));
         home.create();
@@ -76,9 +110,15 @@ class ParleyNodeTest {
     }
 
     private ParleyNode start(Identity identity, HostPort address, List<DialTarget> bootstrap) throws Exception {
+        return start(identity, address, bootstrap, new NodeOptions(address, bootstrap, LINKS).targetLinks());
+    }
+
+    private ParleyNode start(Identity identity, HostPort address, List<DialTarget> bootstrap, int targetLinks)
+            throws Exception {
         ProfileHome home = new ProfileHome(directory.resolve(identity.name()));
         home.create();
-        return ParleyNode.start(identity, new byte[32], home, new NodeOptions(address, bootstrap, LINKS),
+        return ParleyNode.start(identity, new byte[32], home,
+                new NodeOptions(address, bootstrap, LINKS).withTargetLinks(targetLinks),
                 loop -> fabric.endpoint(identity.peerId(), address, LINKS, loop));
     }
 

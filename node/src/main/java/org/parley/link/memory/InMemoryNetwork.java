@@ -104,8 +104,10 @@ public final class InMemoryNetwork implements Network {
         inbound.other = outbound;
         links.add(outbound);
         answering.links.add(inbound);
-        answering.scheduler.execute(() -> answering.listener.linkUp(inbound));
+        // Our side first: dial runs on our loop, so our linkUp is queued before the answering node
+        // (on its own thread) can send its Hello, which must not reach a link we do not know yet.
         scheduler.execute(() -> listener.linkUp(outbound));
+        answering.scheduler.execute(() -> answering.listener.linkUp(inbound));
     }
 
     @Override

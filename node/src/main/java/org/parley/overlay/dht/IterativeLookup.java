@@ -170,6 +170,15 @@ public final class IterativeLookup {
         return 0;
     }
 
+    /**
+     * How many answers, one after the other, it took to learn of {@code peer}: 0 for a starting
+     * contact. A record {@code peer} returned was thus found in one hop more. -1 for a stranger.
+     */
+    public int hopsTo(PeerId peer) {
+        Candidate candidate = candidates.get(peer);
+        return candidate == null ? -1 : candidate.hops;
+    }
+
     public int queriesSent() {
         return queriesSent;
     }

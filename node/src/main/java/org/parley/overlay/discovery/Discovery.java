@@ -53,6 +53,9 @@ public final class Discovery implements LinkEvents {
     private final PeerRecordBook book;
     private final Map<PeerId, Long> lastDialedMillis = new HashMap<>();
     private final List<Consumer<PeerRecord>> recordListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<PeerRecord>> ownRecordListeners = new CopyOnWriteArrayList<>();
+    /** The own record last announced to every neighbour; {@link #ownRecord} may renew it in between. */
+    private PeerRecord lastAnnounced;
     private Scheduler.Cancellable heartbeat;
     private boolean stopped;
 
@@ -74,7 +77,13 @@ public final class Discovery implements LinkEvents {
         recordListeners.add(listener);
     }
 
+    /** Told of our own record each time a renewed one is announced to the neighbours. */
+    public void addOwnRecordListener(Consumer<PeerRecord> listener) {
+        ownRecordListeners.add(listener);
+    }
+
     public void start() {
+        lastAnnounced = own.current();
         scheduleHeartbeat();
     }
 
@@ -97,12 +106,12 @@ public final class Discovery implements LinkEvents {
 
     /** Our own record as announced now. */
     public PeerRecord ownRecord() {
-        return own.current().record();
+        return own.current();
     }
 
     @Override
     public void peerConnected(PeerInfo peer) {
-        links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().record().toProto()).build());
+        links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().toProto()).build());
         sendExchange(peer.peerId());
     }
 
@@ -209,20 +218,25 @@ public final class Discovery implements LinkEvents {
     }
 
     private void beat() {
-        OwnRecord.Renewal renewal = own.current();
+        // Compared with what was announced rather than taken from the renewal flag: another
+        // layer asking for our record in between may have triggered the renewal.
+        PeerRecord current = own.current();
         List<PeerId> linked = links.linkedPeers();
-        if (renewal.renewed()) {
-            Frame announcement = Frame.newBuilder().setPeerRecord(renewal.record().toProto()).build();
+        if (!current.equals(lastAnnounced)) {
+            lastAnnounced = current;
+            Frame announcement = Frame.newBuilder().setPeerRecord(current.toProto()).build();
             linked.forEach(peer -> links.send(peer, announcement));
+            ownRecordListeners.forEach(listener -> listener.accept(current));
         }
         if (linked.size() < config.targetLinks()) {
             dialMore(linked, config.targetLinks() - linked.size());
         } else if (linked.size() > config.maxLinks()) {
             trim(linked, linked.size() - config.maxLinks());
-        } else if (rng.nextDouble() < EXPLORE_CHANCE) {
+        } else if (linked.size() > 1 && rng.nextDouble() < EXPLORE_CHANCE) {
             // Now and then one link to a random known peer replaces a random old one, even when
             // there are enough: a network that was split (a partition, a lost bootstrap) finds
-            // its way back together, and no neighbourhood stays closed on itself.
+            // its way back together, and no neighbourhood stays closed on itself. A node with a
+            // single link keeps it: swapping it would cut the node off for a moment.
             dialMore(linked, 1);
             if (linked.size() > config.targetLinks()) {
                 trim(linked, 1);

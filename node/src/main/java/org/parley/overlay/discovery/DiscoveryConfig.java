@@ -25,6 +25,12 @@ public record DiscoveryConfig(int targetLinks, int maxLinks, int exchangeSize, i
         }
     }
 
+    /** The same, opening links until there are {@code links}; the maximum rises with it if need be. */
+    public DiscoveryConfig withTargetLinks(int links) {
+        return new DiscoveryConfig(links, Math.max(maxLinks, links), exchangeSize, bookCapacity, heartbeat,
+                redialAfter, recordLifetime);
+    }
+
     public static DiscoveryConfig defaults() {
         return new DiscoveryConfig(8, 16, 16, 4096, Duration.ofSeconds(5), Duration.ofMinutes(1),
                 Duration.ofHours(24));

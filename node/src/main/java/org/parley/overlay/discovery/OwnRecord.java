@@ -31,8 +31,8 @@ final class OwnRecord {
         this.bundle = bundle;
     }
 
-    /** The record to announce now; true in {@link Renewal#renewed} when it differs from the last one. */
-    Renewal current() {
+    /** The record to announce now, renewed first if it is due. */
+    PeerRecord current() {
         long now = clock.nowMillis();
         List<String> announced = addresses.get();
         PrekeyBundle announcedBundle = bundle.get();
@@ -44,9 +44,6 @@ final class OwnRecord {
             lastSequence = Math.max(lastSequence + 1, now);
             current = PeerRecord.create(identity, announced, lastSequence, now, lifetime.toMillis(), announcedBundle);
         }
-        return new Renewal(current, stale);
-    }
-
-    record Renewal(PeerRecord record, boolean renewed) {
+        return current;
     }
 }

@@ -30,6 +30,7 @@ import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.PeerExchange;
+import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 
@@ -130,6 +131,30 @@ class DiscoveryTest {
         assertEquals(List.of("10.0.0.1:7000"), sent.get(0).getPeerRecord().getAddressesList());
         assertEquals(other.peerId(), PeerId.fromPublicKey(
                 sent.get(1).getPeerExchange().getRecords(0).getPeer().toByteArray()));
+    }
+
+    @Test
+    void aRenewedOwnRecordIsAnnouncedEvenWhenAnotherLayerAskedForItFirst() {
+        Identity self = Identity.generate("self", RANDOM);
+        Identity neighbour = Identity.generate("neighbour", RANDOM);
+        FakeLinks links = new FakeLinks();
+        List<String> addresses = new ArrayList<>(List.of("10.0.0.1:7000"));
+        PrekeyBundle bundle = PrekeyBundles.throwaway(self, RANDOM, loop.nowMillis());
+        Discovery discovery = new Discovery(self, links, loop, loop, new SeededRng(1), DiscoveryConfig.defaults(),
+                () -> List.copyOf(addresses), () -> bundle);
+        List<PeerRecord> told = new ArrayList<>();
+        discovery.addOwnRecordListener(told::add);
+        discovery.start();
+        discovery.peerConnected(new PeerInfo(neighbour.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
+
+        addresses.set(0, "10.0.0.2:7000");
+        PeerRecord renewed = discovery.ownRecord();
+        loop.advance(Duration.ofSeconds(10));
+
+        assertEquals(List.of(renewed), told);
+        List<Frame> sent = links.sent.get(neighbour.peerId());
+        assertEquals(List.of("10.0.0.2:7000"), sent.get(sent.size() - 1).getPeerRecord().getAddressesList(),
+                "the neighbour hears of the new address");
     }
 
     private static void exchange(Discovery discovery, PeerId from, List<org.parley.proto.wire.v1.PeerRecord> records) {

@@ -1,0 +1,122 @@
+package org.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The DHT through the real launcher: four daemons bootstrapped from a hub, each keeping a single
+ * link of its own (--links 1), so none of them links to another unless a lookup or a message
+ * makes it. (The first publication of each record, a minute after start, would dial the closest
+ * peers; the test is over well before.)
+ */
+class DhtLookupTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path work;
+
+    private final List<Process> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stopDaemons() throws InterruptedException {
+        for (Process daemon : daemons) {
+            daemon.destroyForcibly();
+            daemon.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void lookupFindsAPeersAddressAndSendReachesAPeerNeverLinkedTo() throws Exception {
+        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", "pass").withoutEnv("PARLEY_HOME");
+        String[] names = {"hub", "ann", "ben", "cat", "dan"};
+        List<String> homes = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        for (String name : names) {
+            String home = work.resolve(name).toString();
+            assertEquals(0, parley.run("init", "--home", home, "--name", name).exitCode());
+            homes.add(home);
+            ids.add(parley.run("id", "--home", home).stdout().strip());
+            ports.add(Launcher.freePort());
+        }
+        daemon(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + ports.get(0),
+                "--links", "1");
+        for (int i = 1; i < names.length; i++) {
+            daemon(parley, names[i], "daemon", "--home", homes.get(i), "--listen", "127.0.0.1:" + ports.get(i),
+                    "--links", "1", "--bootstrap", ids.get(0) + "@127.0.0.1:" + ports.get(0));
+        }
+        awaitPeers(parley, homes.get(0), ids.subList(1, ids.size()));
+        String ann = homes.get(1);
+        String dan = homes.get(4);
+        String danId = ids.get(4);
+        String annId = ids.get(1);
+
+        JsonObject found = JsonParser.parseString(parley.run("lookup", "--home", ann, danId, "--json").stdout())
+                .getAsJsonObject();
+        assertEquals(danId, found.get("peerId").getAsString());
+        assertTrue(found.get("found").getAsBoolean(), found.toString());
+        JsonArray addresses = found.getAsJsonObject("record").getAsJsonArray("addresses");
+        assertEquals("127.0.0.1:" + ports.get(4), addresses.get(0).getAsString(), found.toString());
+        assertTrue(found.get("hops").getAsInt() <= 1, found.toString());
+        assertFalse(linkedPeers(parley, ann).contains(danId), "a lookup alone opens no link to its target");
+
+        Launcher.Result sent = parley.run("send", "--home", ann, danId, "found you by your ID");
+        assertEquals(0, sent.exitCode(), sent.toString());
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        String history = "";
+        while (Instant.now().isBefore(deadline) && !history.contains("found you by your ID")) {
+            history = parley.run("history", "--home", dan, annId, "--json").stdout();
+            Thread.sleep(300);
+        }
+        assertTrue(history.contains("found you by your ID"), history);
+
+        Launcher.Result mistyped = parley.run("lookup", "--home", ann, danId.substring(0, danId.length() - 1) + "x");
+        assertEquals(2, mistyped.exitCode(), mistyped.toString());
+        assertEquals(1, mistyped.stderr().lines().count(), mistyped.toString());
+    }
+
+    private Process daemon(Launcher parley, String name, String... args) throws IOException {
+        Process process = parley.start(name, args);
+        daemons.add(process);
+        return process;
+    }
+
+    private static List<String> linkedPeers(Launcher parley, String home) throws Exception {
+        Launcher.Result peers = parley.run("peers", "--home", home, "--json");
+        List<String> ids = new ArrayList<>();
+        if (peers.exitCode() != 0) {
+            return ids; // the daemon is still starting
+        }
+        for (JsonElement peer : JsonParser.parseString(peers.stdout()).getAsJsonArray()) {
+            ids.add(peer.getAsJsonObject().get("peerId").getAsString());
+        }
+        return ids;
+    }
+
+    private static void awaitPeers(Launcher parley, String home, List<String> peerIds) throws Exception {
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (linkedPeers(parley, home).containsAll(peerIds)) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("not all of " + peerIds + " linked with " + home);
+    }
+}

@@ -1,0 +1,103 @@
+package org.parley.node;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.LinkControl;
+import org.parley.messaging.MessageRecord;
+import org.parley.messaging.MessagingEvents;
+import org.parley.overlay.dht.DhtService;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+
+/**
+ * Gets messages to peers this node has no link to: when a message is sent to such a peer, and
+ * periodically for every peer the outbox still waits for, it looks the peer up in the DHT and
+ * dials the address its record gives. The outbox sends as soon as the link is up, so messaging
+ * never needs to know the DHT exists. Confined to the node's loop.
+ */
+final class PeerReacher implements MessagingEvents {
+    private static final Logger LOG = Logger.getLogger(PeerReacher.class.getName());
+
+    private final LinkControl links;
+    private final DhtService dht;
+    private final Supplier<Set<PeerId>> waitingPeers;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final Duration checkInterval;
+    private final Duration retryAfter;
+    /** When each peer was last looked up, so that an unreachable peer is not looked up on every message. */
+    private final Map<PeerId, Long> lastTriedMillis = new HashMap<>();
+    private Scheduler.Cancellable timer;
+    private boolean stopped;
+
+    PeerReacher(LinkControl links, DhtService dht, Supplier<Set<PeerId>> waitingPeers, Scheduler scheduler,
+                Clock clock, Duration checkInterval, Duration retryAfter) {
+        this.links = links;
+        this.dht = dht;
+        this.waitingPeers = waitingPeers;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.checkInterval = checkInterval;
+        this.retryAfter = retryAfter;
+    }
+
+    void start() {
+        scheduleCheck();
+    }
+
+    void stop() {
+        stopped = true;
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    @Override
+    public void messageAdded(MessageRecord message) {
+        if (message.direction().equals(MessageRecord.OUT)) {
+            reach(message.peer());
+        }
+    }
+
+    @Override
+    public void messageUpdated(MessageRecord message) {
+    }
+
+    private void scheduleCheck() {
+        if (stopped) {
+            return;
+        }
+        timer = scheduler.schedule(checkInterval, () -> {
+            long now = clock.nowMillis();
+            lastTriedMillis.values().removeIf(tried -> now - tried >= retryAfter.toMillis());
+            waitingPeers.get().forEach(this::reach);
+            scheduleCheck();
+        });
+    }
+
+    private void reach(PeerId peer) {
+        if (stopped || links.isConnected(peer) || lastTriedMillis.containsKey(peer)) {
+            return;
+        }
+        lastTriedMillis.put(peer, clock.nowMillis());
+        dht.lookup(peer).thenAccept(result -> result.record().ifPresentOrElse(this::dial,
+                () -> LOG.fine(() -> "no record found for " + peer.shortForm() + " after " + result.queries()
+                        + " queries")));
+    }
+
+    private void dial(PeerRecord record) {
+        if (stopped || links.isConnected(record.peer()) || record.addresses().isEmpty()) {
+            return;
+        }
+        LOG.fine(() -> "dialing " + record.peer().shortForm() + " at " + record.addresses().get(0)
+                + " for waiting messages");
+        links.dialOnce(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
+    }
+}

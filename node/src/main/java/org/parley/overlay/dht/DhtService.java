@@ -1,0 +1,544 @@
+package org.parley.overlay.dht;
+
+import com.google.protobuf.ByteString;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.LinkControl;
+import org.parley.link.LinkEvents;
+import org.parley.link.PeerInfo;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.overlay.record.PeerRecordException;
+import org.parley.overlay.record.RecordRejection;
+import org.parley.proto.wire.v1.DhtMessage;
+import org.parley.proto.wire.v1.FindNode;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.Nodes;
+import org.parley.proto.wire.v1.StoreRecord;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+
+/**
+ * The Kademlia DHT of a running node: finds a peer's current record from its peer ID, answers
+ * other peers' FindNode requests, and keeps our own record with the k peers closest to our key.
+ *
+ * <p>The routing table is fed with the records discovery verifies (every link starts with both
+ * sides' records, and peer exchange brings more) and with the peers that answer our queries. A
+ * lookup asks linked contacts directly and dials the others once, so it reaches peers this node
+ * has never been linked to. Every record in an answer is verified; an answer no honest peer sends
+ * (unasked for, oversized, with a forged or malformed record, a key of the wrong size) is dropped
+ * whole and its sender scored down through {@link LinkControl#penalize}.
+ *
+ * <p>Sans-I/O: time from the {@link Clock}, timers from the {@link Scheduler}, links through
+ * {@link LinkControl}. Confined to the node's loop, where futures it returns also complete.
+ */
+public final class DhtService implements LinkEvents {
+    private static final Logger LOG = Logger.getLogger(DhtService.class.getName());
+    /** A request or answer no honest peer builds: a key of the wrong size, a missing body or record. */
+    static final double PENALTY_MALFORMED = 20;
+    /** An answer with more than k records. */
+    static final double PENALTY_OVERSIZED_ANSWER = 20;
+    /** An answer to a question nobody asked (late answers to timed-out queries excepted). */
+    static final double PENALTY_UNSOLICITED = 10;
+    /** A StoreRecord of somebody else's record: peers publish their own. */
+    static final double PENALTY_NOT_OWN_RECORD = 25;
+    /** Timed-out queries remembered, so that their late answers are not taken for unsolicited ones. */
+    private static final int REMEMBERED_TIMEOUTS = 1024;
+    /** How often records of peers that left the routing table are dropped. */
+    private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+
+    private record Query(long id, PeerId peer, LookupRun run, Scheduler.Cancellable timer) {
+    }
+
+    private final PeerId self;
+    private final DhtKey selfKey;
+    private final LinkControl links;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final DhtConfig config;
+    private final Discovery discovery;
+    private final RoutingTable table;
+    /** Records of the routing table's contacts (live and waiting), to serve in answers and to dial. */
+    private final KeyedRecords contactRecords;
+    /** Records other peers asked us to keep, as one of the k closest to their key. */
+    private final KeyedRecords stored;
+    private final Map<Long, Query> queries = new HashMap<>();
+    /** Peers being dialed for queries, with the queries waiting for the link. */
+    private final Map<PeerId, List<Long>> dialing = new HashMap<>();
+    private final Map<Long, PeerId> timedOut = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, PeerId> eldest) {
+            return size() > REMEMBERED_TIMEOUTS;
+        }
+    };
+    private final Set<LookupRun> running = new HashSet<>();
+    private long nextRequestId = 1;
+    private Scheduler.Cancellable publishTimer;
+    private Scheduler.Cancellable sweepTimer;
+    private boolean stopped;
+
+    public DhtService(PeerId self, LinkControl links, Scheduler scheduler, Clock clock, DhtConfig config,
+                      Discovery discovery) {
+        this.self = self;
+        this.selfKey = DhtKey.ofPeer(self);
+        this.links = links;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.config = config;
+        this.discovery = discovery;
+        this.table = new RoutingTable(self, clock, config.table());
+        // No cap of its own: the routing table bounds its contacts, and the sweep drops the rest.
+        this.contactRecords = new KeyedRecords(Integer.MAX_VALUE);
+        this.stored = new KeyedRecords(config.storeCapacity());
+    }
+
+    /**
+     * Starts listening to discovery's records and publishes our own record once the node has had
+     * {@code firstPublication} to link up, then every republish interval and on every renewal.
+     */
+    public void start(Duration firstPublication) {
+        discovery.addRecordListener(this::learn);
+        discovery.addOwnRecordListener(record -> publishNow());
+        schedulePublication(firstPublication);
+        scheduleSweep();
+    }
+
+    public void stop() {
+        stopped = true;
+        if (publishTimer != null) {
+            publishTimer.cancel();
+        }
+        if (sweepTimer != null) {
+            sweepTimer.cancel();
+        }
+        queries.values().forEach(query -> query.timer().cancel());
+        queries.clear();
+        dialing.clear();
+        new ArrayList<>(running).forEach(this::finish);
+    }
+
+    /**
+     * Finds {@code peer}'s current record: at once (0 hops) when this node holds it, else by an
+     * iterative lookup. Completes on the loop, with an empty record when nobody had it in time.
+     */
+    public CompletableFuture<LookupResult> lookup(PeerId peer) {
+        if (peer.equals(self)) {
+            return CompletableFuture.completedFuture(new LookupResult(Optional.of(discovery.ownRecord()), 0, 0));
+        }
+        Optional<PeerRecord> held = heldRecord(peer);
+        if (held.isPresent() || stopped) {
+            return CompletableFuture.completedFuture(new LookupResult(held, 0, 0));
+        }
+        return startRun(DhtKey.ofPeer(peer), Optional.of(peer)).result;
+    }
+
+    /** Live contacts in the routing table. */
+    public int contacts() {
+        return table.size();
+    }
+
+    /** Records held because their peers asked us to. */
+    public int storedRecords() {
+        return stored.all(clock.nowMillis()).size();
+    }
+
+    // ---------------------------------------------------------------- link events
+
+    @Override
+    public void peerConnected(PeerInfo peer) {
+        discovery.recordOf(peer.peerId()).ifPresent(this::learn);
+        List<Long> waiting = dialing.remove(peer.peerId());
+        if (waiting == null) {
+            return;
+        }
+        for (long id : waiting) {
+            Query query = queries.get(id);
+            if (query != null) {
+                links.send(peer.peerId(), findNode(id, query.run().lookup.target()));
+            }
+        }
+    }
+
+    @Override
+    public void peerDisconnected(PeerId peer) {
+        // Queries sent on the lost link will not be answered: fail them now rather than at their
+        // timeout. The peer keeps its place in the table: links are trimmed, not only lost.
+        for (Query query : new ArrayList<>(queries.values())) {
+            if (query.peer().equals(peer) && !dialing.containsKey(peer)) {
+                forget(query.id());
+                failInRun(query);
+            }
+        }
+    }
+
+    @Override
+    public void frameReceived(PeerId from, Frame frame) {
+        if (frame.getBodyCase() != Frame.BodyCase.DHT || stopped) {
+            return;
+        }
+        DhtMessage message = frame.getDht();
+        switch (message.getBodyCase()) {
+            case FIND_NODE -> answerFindNode(from, message.getRequestId(), message.getFindNode());
+            case NODES -> receiveNodes(from, message.getRequestId(), message.getNodes());
+            case STORE_RECORD -> receiveStore(from, message.getStoreRecord());
+            case BODY_NOT_SET -> links.penalize(from, PENALTY_MALFORMED, "DHT message without a body");
+        }
+    }
+
+    // ---------------------------------------------------------------- serving others
+
+    private void answerFindNode(PeerId from, long requestId, FindNode request) {
+        if (request.getTarget().size() != DhtKey.SIZE_BYTES) {
+            links.penalize(from, PENALTY_MALFORMED, "FindNode target of " + request.getTarget().size() + " bytes");
+            return;
+        }
+        DhtKey target = DhtKey.fromRaw(request.getTarget().toByteArray());
+        Nodes.Builder answer = Nodes.newBuilder();
+        recordsClosestTo(target).forEach(record -> answer.addRecords(record.toProto()));
+        links.send(from, Frame.newBuilder()
+                .setDht(DhtMessage.newBuilder().setRequestId(requestId).setNodes(answer)).build());
+    }
+
+    /**
+     * Up to k records, closest to {@code target} first: the target's own when we hold it, ours
+     * when we are among the closest, and those of our closest contacts.
+     */
+    private List<PeerRecord> recordsClosestTo(DhtKey target) {
+        long now = clock.nowMillis();
+        Map<PeerId, PeerRecord> candidates = new HashMap<>();
+        for (Contact contact : table.closest(target, config.lookup().k())) {
+            contactRecords.get(contact.key(), now).ifPresent(record -> candidates.put(record.peer(), record));
+        }
+        contactRecords.get(target, now).ifPresent(record -> candidates.put(record.peer(), record));
+        stored.get(target, now).ifPresent(record -> candidates.merge(record.peer(), record, DhtService::newer));
+        PeerRecord own = discovery.ownRecord();
+        candidates.put(self, own);
+        List<PeerRecord> closest = new ArrayList<>(candidates.values());
+        closest.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), target.byDistance()));
+        return closest.size() > config.lookup().k() ? closest.subList(0, config.lookup().k()) : closest;
+    }
+
+    private void receiveStore(PeerId from, StoreRecord request) {
+        if (!request.hasRecord()) {
+            links.penalize(from, PENALTY_MALFORMED, "StoreRecord without a record");
+            return;
+        }
+        Optional<PeerRecord> record = verified(from, request.getRecord());
+        if (record.isEmpty()) {
+            return;
+        }
+        if (!record.get().peer().equals(from)) {
+            links.penalize(from, PENALTY_NOT_OWN_RECORD, "asked us to store another peer's record");
+            return;
+        }
+        learn(record.get());
+        // Peers' views of who is closest differ honestly; a request we are not the right place
+        // for is ignored, not punished.
+        if (amongClosest(DhtKey.ofPeer(from))) {
+            stored.offer(record.get(), clock.nowMillis());
+        }
+    }
+
+    /** Whether this node is among the k closest to {@code key} it knows of. */
+    private boolean amongClosest(DhtKey key) {
+        List<Contact> closest = table.closest(key, config.lookup().k());
+        return closest.size() < config.lookup().k()
+                || key.compareDistances(selfKey, closest.get(closest.size() - 1).key()) < 0;
+    }
+
+    // ---------------------------------------------------------------- our lookups
+
+    private LookupRun startRun(DhtKey key, Optional<PeerId> target) {
+        LookupRun run = new LookupRun(IterativeLookup.start(table, key, config.lookup()), target);
+        running.add(run);
+        run.deadline = scheduler.schedule(config.lookupDeadline(), () -> finish(run));
+        drive(run);
+        return run;
+    }
+
+    /** Sends the queries the lookup hands out, until it waits for answers or is finished. */
+    private void drive(LookupRun run) {
+        while (!run.done) {
+            if (run.lookup.isFinished()) {
+                finish(run);
+                return;
+            }
+            List<Contact> batch = run.lookup.nextQueries();
+            boolean anyFailed = false;
+            for (Contact contact : batch) {
+                if (!ask(run, contact)) {
+                    run.lookup.failed(contact.peer());
+                    anyFailed = true;
+                }
+            }
+            if (!anyFailed && !run.lookup.isFinished()) {
+                return;
+            }
+        }
+    }
+
+    /** Sends a FindNode to {@code contact}, dialing it first if need be; false when it cannot be asked now. */
+    private boolean ask(LookupRun run, Contact contact) {
+        PeerId peer = contact.peer();
+        long id = nextRequestId++;
+        if (links.isConnected(peer)) {
+            if (!links.send(peer, findNode(id, run.lookup.target()))) {
+                return false;
+            }
+            queries.put(id, new Query(id, peer, run, scheduler.schedule(config.queryTimeout(), () -> timeOut(id))));
+            return true;
+        }
+        List<Long> waiting = dialing.get(peer);
+        if (waiting == null) {
+            if (dialing.size() >= config.maxPendingDials()) {
+                return false;
+            }
+            waiting = new ArrayList<>();
+            dialing.put(peer, waiting);
+            links.dialOnce(DialTarget.peerAt(peer, contact.address()));
+        }
+        waiting.add(id);
+        queries.put(id, new Query(id, peer, run,
+                scheduler.schedule(config.dialTimeout().plus(config.queryTimeout()), () -> timeOut(id))));
+        return true;
+    }
+
+    private void timeOut(long id) {
+        Query query = forget(id);
+        if (query == null) {
+            return;
+        }
+        timedOut.put(id, query.peer());
+        // Kademlia's eviction: a contact that does not answer gives its place to a waiting one.
+        if (table.failed(query.peer())) {
+            contactRecords.remove(query.peer());
+        }
+        failInRun(query);
+    }
+
+    private void failInRun(Query query) {
+        if (!query.run().done) {
+            query.run().lookup.failed(query.peer());
+            drive(query.run());
+        }
+    }
+
+    private void receiveNodes(PeerId from, long requestId, Nodes answer) {
+        Query query = queries.get(requestId);
+        if (query == null || !query.peer().equals(from)) {
+            if (!from.equals(timedOut.get(requestId))) {
+                links.penalize(from, PENALTY_UNSOLICITED, "DHT answer to no question of ours");
+            }
+            return;
+        }
+        forget(requestId);
+        LookupRun run = query.run();
+        List<PeerRecord> records = checkedAnswer(from, answer);
+        if (records == null) {
+            table.remove(from);
+            contactRecords.remove(from);
+            if (!run.done) {
+                run.lookup.failed(from);
+                drive(run);
+            }
+            return;
+        }
+        if (run.done) {
+            return;
+        }
+        List<Contact> contacts = new ArrayList<>();
+        long now = clock.nowMillis();
+        for (PeerRecord record : records) {
+            if (!record.addresses().isEmpty()) {
+                contacts.add(Contact.of(record.peer(), record.addresses().get(0), now));
+            }
+        }
+        int offencesBefore = run.lookup.offences().size();
+        run.lookup.responded(from, contacts);
+        List<IterativeLookup.Offence> offences = run.lookup.offences();
+        if (offences.size() > offencesBefore) {
+            links.penalize(from, PENALTY_MALFORMED, offences.get(offences.size() - 1).reason());
+            table.remove(from);
+            contactRecords.remove(from);
+            drive(run);
+            return;
+        }
+        responderRecord(run, from).ifPresent(this::learn);
+        records.forEach(run::heard);
+        if (run.checkFound(run.lookup.hopsTo(from) + 1)) {
+            finish(run);
+            return;
+        }
+        drive(run);
+    }
+
+    /** The verified records of an answer, or null when it must be dropped whole (its sender is penalized). */
+    private List<PeerRecord> checkedAnswer(PeerId from, Nodes answer) {
+        if (answer.getRecordsCount() > config.lookup().k()) {
+            links.penalize(from, PENALTY_OVERSIZED_ANSWER, "DHT answer of " + answer.getRecordsCount() + " records");
+            return null;
+        }
+        List<PeerRecord> records = new ArrayList<>();
+        long now = clock.nowMillis();
+        for (org.parley.proto.wire.v1.PeerRecord proto : answer.getRecordsList()) {
+            try {
+                records.add(PeerRecord.verify(proto, now));
+            } catch (PeerRecordException e) {
+                refuse(from, e);
+                // Clocks differ, so an honest peer may pass on a record that has just expired here.
+                if (e.rejection() != RecordRejection.EXPIRED) {
+                    return null;
+                }
+            }
+        }
+        return records;
+    }
+
+    private Optional<PeerRecord> responderRecord(LookupRun run, PeerId responder) {
+        Optional<PeerRecord> heard = run.candidateRecord(responder);
+        return heard.isPresent() ? heard : contactRecords.get(DhtKey.ofPeer(responder), clock.nowMillis());
+    }
+
+    private void finish(LookupRun run) {
+        if (run.done) {
+            return;
+        }
+        run.done = true;
+        running.remove(run);
+        if (run.deadline != null) {
+            run.deadline.cancel();
+        }
+        run.result.complete(run.outcome());
+    }
+
+    private Query forget(long id) {
+        Query query = queries.remove(id);
+        if (query == null) {
+            return null;
+        }
+        query.timer().cancel();
+        List<Long> waiting = dialing.get(query.peer());
+        if (waiting != null) {
+            waiting.remove(id);
+            if (waiting.isEmpty()) {
+                dialing.remove(query.peer());
+            }
+        }
+        return query;
+    }
+
+    // ---------------------------------------------------------------- our own record
+
+    private void publishNow() {
+        if (publishTimer != null) {
+            publishTimer.cancel();
+        }
+        publish();
+    }
+
+    private void schedulePublication(Duration delay) {
+        if (!stopped) {
+            publishTimer = scheduler.schedule(delay, this::publish);
+        }
+    }
+
+    /** Finds the k peers closest to our key and gives each our record to keep. */
+    private void publish() {
+        if (stopped) {
+            return;
+        }
+        LookupRun run = startRun(selfKey, Optional.empty());
+        run.result.thenRun(() -> {
+            List<Contact> closest = run.lookup.result();
+            Frame store = Frame.newBuilder().setDht(DhtMessage.newBuilder()
+                    .setStoreRecord(StoreRecord.newBuilder().setRecord(discovery.ownRecord().toProto()))).build();
+            int sent = 0;
+            for (Contact contact : closest) {
+                if (links.send(contact.peer(), store)) {
+                    sent++;
+                }
+            }
+            int published = sent;
+            LOG.fine(() -> "published our record to " + published + " peers");
+            schedulePublication(published == 0 ? config.publishRetry() : config.republishInterval());
+        });
+    }
+
+    // ---------------------------------------------------------------- records
+
+    /** A verified record of a peer we heard of: a candidate for the routing table. */
+    private void learn(PeerRecord record) {
+        if (record.peer().equals(self) || record.addresses().isEmpty()) {
+            return;
+        }
+        RoutingTable.Outcome outcome = table.insert(record.peer(), record.addresses().get(0)).outcome();
+        if (outcome == RoutingTable.Outcome.ADDED || outcome == RoutingTable.Outcome.REFRESHED
+                || outcome == RoutingTable.Outcome.BUCKET_FULL) {
+            contactRecords.offer(record, clock.nowMillis());
+        }
+    }
+
+    private Optional<PeerRecord> heldRecord(PeerId peer) {
+        long now = clock.nowMillis();
+        DhtKey key = DhtKey.ofPeer(peer);
+        Optional<PeerRecord> best = discovery.recordOf(peer);
+        for (Optional<PeerRecord> other : List.of(contactRecords.get(key, now), stored.get(key, now))) {
+            if (other.isPresent()) {
+                best = Optional.of(best.map(held -> newer(held, other.get())).orElse(other.get()));
+            }
+        }
+        return best;
+    }
+
+    private Optional<PeerRecord> verified(PeerId from, org.parley.proto.wire.v1.PeerRecord proto) {
+        try {
+            return Optional.of(PeerRecord.verify(proto, clock.nowMillis()));
+        } catch (PeerRecordException e) {
+            refuse(from, e);
+            return Optional.empty();
+        }
+    }
+
+    private void refuse(PeerId from, PeerRecordException e) {
+        if (e.rejection().penalty() > 0) {
+            links.penalize(from, e.rejection().penalty(), "DHT record: " + e.rejection().label());
+        }
+    }
+
+    /** Drops the records of peers that are no longer contacts or waiting to become one. */
+    private void scheduleSweep() {
+        if (stopped) {
+            return;
+        }
+        sweepTimer = scheduler.schedule(SWEEP_INTERVAL, () -> {
+            Set<PeerId> keep = new HashSet<>();
+            table.contacts().forEach(contact -> keep.add(contact.peer()));
+            for (int i = 0; i < DhtKey.SIZE_BITS; i++) {
+                table.replacements(i).forEach(contact -> keep.add(contact.peer()));
+            }
+            contactRecords.retainPeers(keep);
+            scheduleSweep();
+        });
+    }
+
+    private static Frame findNode(long id, DhtKey target) {
+        return Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(id)
+                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(target.toBytes())))).build();
+    }
+
+    private static PeerRecord newer(PeerRecord a, PeerRecord b) {
+        return Long.compareUnsigned(b.sequence(), a.sequence()) > 0 ? b : a;
+    }
+}

@@ -1,0 +1,255 @@
+package org.parley.overlay.dht;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.Direction;
+import org.parley.link.LinkControl;
+import org.parley.link.PeerInfo;
+import org.parley.messaging.PrekeyBundles;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.discovery.DiscoveryConfig;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.proto.wire.v1.DhtMessage;
+import org.parley.proto.wire.v1.FindNode;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.Nodes;
+import org.parley.proto.wire.v1.PeerExchange;
+import org.parley.proto.wire.v1.StoreRecord;
+import org.parley.runtime.SeededRng;
+import org.parley.runtime.VirtualScheduler;
+
+/** One DhtService against scripted neighbours: what it asks, what it answers, what it refuses. */
+class DhtServiceTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+    private final FakeLinks links = new FakeLinks();
+    private final Identity self = Identity.generate("self", RANDOM);
+    private final Identity mallory = Identity.generate("mallory", RANDOM);
+    private final Identity target = Identity.generate("target", RANDOM);
+    private Discovery discovery;
+    private DhtService dht;
+
+    @BeforeEach
+    void start() {
+        discovery = new Discovery(self, links, loop, loop, new SeededRng(1), DiscoveryConfig.defaults(),
+                () -> List.of("10.0.0.1:7000"), () -> PrekeyBundles.throwaway(self, RANDOM, loop.nowMillis()));
+        dht = new DhtService(self.peerId(), links, loop, loop, DhtConfig.defaults(), discovery);
+        dht.start(Duration.ofHours(1));
+        // Mallory is linked and known: its own record came over the link.
+        links.connected.add(mallory.peerId());
+        discovery.frameReceived(mallory.peerId(), Frame.newBuilder()
+                .setPeerRecord(record(mallory, "10.6.6.6:7000").toProto()).build());
+    }
+
+    @Test
+    void aLookupAsksAContactAndFindsTheTargetOneHopAway() {
+        CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
+        long request = lastFindNodeTo(mallory.peerId());
+        PeerRecord targetRecord = record(target, "10.7.7.7:7000");
+        answer(mallory.peerId(), request, List.of(targetRecord.toProto()));
+
+        LookupResult result = lookup.join();
+        assertEquals(targetRecord, result.record().orElseThrow());
+        assertEquals(1, result.hops());
+        assertEquals(1, result.queries());
+        assertTrue(links.penalties.isEmpty(), links.penalties.toString());
+    }
+
+    @Test
+    void aHeldRecordIsFoundWithoutAsking() {
+        LookupResult result = dht.lookup(mallory.peerId()).join();
+        assertEquals(mallory.peerId(), result.record().orElseThrow().peer());
+        assertEquals(0, result.hops());
+        assertEquals(0, result.queries());
+    }
+
+    @Test
+    void aContactNotLinkedIsDialedAndAskedOnceTheLinkIsUp() {
+        Identity carol = Identity.generate("carol", RANDOM);
+        discovery.frameReceived(mallory.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.newBuilder()
+                .addRecords(record(carol, "10.8.8.8:7000").toProto())).build());
+        links.connected.remove(mallory.peerId());
+
+        CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
+        assertTrue(links.dialed.contains(DialTarget.peerAt(carol.peerId(),
+                org.parley.link.HostPort.parse("10.8.8.8:7000"))), "dialed: " + links.dialed);
+        links.connected.add(carol.peerId());
+        dht.peerConnected(new PeerInfo(carol.peerId(), "10.8.8.8:7000", Direction.OUTBOUND, loop.nowMillis(), "t"));
+        answer(carol.peerId(), lastFindNodeTo(carol.peerId()), List.of(record(target, "10.7.7.7:7000").toProto()));
+        assertTrue(lookup.join().record().isPresent());
+    }
+
+    @Test
+    void aSilentContactTimesOutAndTheLookupEndsNotFound() {
+        CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
+        loop.advance(Duration.ofSeconds(3));
+        LookupResult result = lookup.join();
+        assertTrue(result.record().isEmpty());
+        assertEquals(1, result.queries());
+        assertEquals(0, dht.contacts(), "the silent contact was evicted");
+    }
+
+    @Test
+    void aForgedRecordInAnAnswerIsPenalizedAndChangesNothing() {
+        CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
+        org.parley.proto.wire.v1.PeerRecord forged = record(target, "10.7.7.7:7000").toProto().toBuilder()
+                .setAddresses(0, "10.6.6.6:7001").build();
+        answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), List.of(forged));
+
+        assertTrue(links.penalties.get(mallory.peerId()) >= 50, links.penalties.toString());
+        assertTrue(lookup.join().record().isEmpty(), "a forged record is never a result");
+        assertTrue(dht.lookup(target.peerId()).join().record().isEmpty(), "nor remembered");
+    }
+
+    @Test
+    void anOversizedAnswerIsPenalizedAndChangesNothing() {
+        CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
+        List<org.parley.proto.wire.v1.PeerRecord> flood = new ArrayList<>();
+        flood.add(record(target, "10.7.7.7:7000").toProto());
+        for (int i = 0; i < DhtConfig.defaults().lookup().k(); i++) {
+            flood.add(record(Identity.generate("x" + i, RANDOM), "10.9." + i + ".1:7000").toProto());
+        }
+        answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), flood);
+
+        assertEquals(DhtService.PENALTY_OVERSIZED_ANSWER, links.penalties.get(mallory.peerId()));
+        assertTrue(lookup.join().record().isEmpty(), "not even the target's genuine record is taken from it");
+        assertEquals(0, dht.contacts(), "no contact learned from it, and the sender dropped");
+    }
+
+    @Test
+    void anUnsolicitedAnswerIsPenalizedButALateOneIsNot() {
+        answer(mallory.peerId(), 4242, List.of(record(target, "10.7.7.7:7000").toProto()));
+        assertEquals(DhtService.PENALTY_UNSOLICITED, links.penalties.get(mallory.peerId()));
+
+        links.penalties.clear();
+        CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
+        assertFalse(lookup.isDone(), "the unsolicited record was not kept: the lookup has to ask");
+        long request = lastFindNodeTo(mallory.peerId());
+        loop.advance(Duration.ofSeconds(10));
+        answer(mallory.peerId(), request, List.of());
+        assertTrue(lookup.isDone());
+        assertFalse(links.penalties.containsKey(mallory.peerId()), "an answer after the timeout is only late");
+    }
+
+    @Test
+    void aFindNodeWithAKeyOfTheWrongSizeIsPenalizedAndUnanswered() {
+        links.sent.clear();
+        dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(1)
+                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(new byte[31])))).build());
+        assertEquals(DhtService.PENALTY_MALFORMED, links.penalties.get(mallory.peerId()));
+        assertTrue(links.sent.isEmpty(), "no answer: " + links.sent);
+    }
+
+    @Test
+    void aFindNodeIsAnsweredWithTheClosestRecordsHeldOursAndTheTargetsIncluded() {
+        Identity carol = Identity.generate("carol", RANDOM);
+        discovery.frameReceived(mallory.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.newBuilder()
+                .addRecords(record(carol, "10.8.8.8:7000").toProto())).build());
+        dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(9)
+                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(
+                        DhtKey.ofPeer(carol.peerId()).toBytes())))).build());
+
+        DhtMessage answer = links.sent.get(mallory.peerId()).get(links.sent.get(mallory.peerId()).size() - 1).getDht();
+        assertEquals(9, answer.getRequestId());
+        List<PeerId> peers = answer.getNodes().getRecordsList().stream()
+                .map(r -> PeerId.fromPublicKey(r.getPeer().toByteArray())).toList();
+        assertEquals(carol.peerId(), peers.get(0), "the target's record first");
+        assertTrue(peers.containsAll(List.of(self.peerId(), mallory.peerId())), peers.toString());
+    }
+
+    @Test
+    void storeRequestsAreKeptFromTheirOwnersOnlyAndServed() {
+        Identity carol = Identity.generate("carol", RANDOM);
+        StoreRecord ofCarol = StoreRecord.newBuilder().setRecord(record(carol, "10.8.8.8:7000").toProto()).build();
+        dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder()
+                .setStoreRecord(ofCarol)).build());
+        assertEquals(DhtService.PENALTY_NOT_OWN_RECORD, links.penalties.get(mallory.peerId()));
+        assertEquals(0, dht.storedRecords());
+
+        links.connected.add(carol.peerId());
+        dht.frameReceived(carol.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder()
+                .setStoreRecord(ofCarol)).build());
+        assertEquals(1, dht.storedRecords(), "few peers known: we are among carol's closest");
+        assertEquals(carol.peerId(), dht.lookup(carol.peerId()).join().record().orElseThrow().peer());
+    }
+
+    private long lastFindNodeTo(PeerId peer) {
+        List<Frame> frames = links.sent.getOrDefault(peer, List.of());
+        for (int i = frames.size() - 1; i >= 0; i--) {
+            if (frames.get(i).getDht().hasFindNode()) {
+                return frames.get(i).getDht().getRequestId();
+            }
+        }
+        throw new AssertionError("no FindNode sent to " + peer.shortForm() + ": " + links.sent);
+    }
+
+    private void answer(PeerId from, long request, List<org.parley.proto.wire.v1.PeerRecord> records) {
+        dht.frameReceived(from, Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(request)
+                .setNodes(Nodes.newBuilder().addAllRecords(records))).build());
+    }
+
+    private PeerRecord record(Identity identity, String address) {
+        return PeerRecord.create(identity, List.of(address), 1, loop.nowMillis(), Duration.ofHours(1).toMillis(),
+                PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
+    }
+
+    /** Links that record what the code under test does with them. */
+    private static final class FakeLinks implements LinkControl {
+        final Set<PeerId> connected = new HashSet<>();
+        final Map<PeerId, List<Frame>> sent = new HashMap<>();
+        final Map<PeerId, Double> penalties = new HashMap<>();
+        final List<DialTarget> dialed = new ArrayList<>();
+
+        @Override
+        public List<PeerId> linkedPeers() {
+            return List.copyOf(connected);
+        }
+
+        @Override
+        public void dialOnce(DialTarget target) {
+            dialed.add(target);
+        }
+
+        @Override
+        public boolean disconnect(PeerId peer, String reason) {
+            return connected.remove(peer);
+        }
+
+        @Override
+        public boolean send(PeerId peer, Frame frame) {
+            if (!connected.contains(peer)) {
+                return false;
+            }
+            sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(frame);
+            return true;
+        }
+
+        @Override
+        public boolean isConnected(PeerId peer) {
+            return connected.contains(peer);
+        }
+
+        @Override
+        public void penalize(PeerId peer, double points, String reason) {
+            penalties.merge(peer, points, Double::sum);
+        }
+    }
+}

@@ -11,6 +11,8 @@ import org.parley.link.LinkEvents;
 import org.parley.link.LinkManager;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.InMemoryNetwork;
+import org.parley.overlay.dht.DhtConfig;
+import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.discovery.DiscoveryConfig;
 import org.parley.overlay.gossip.GossipConfig;
@@ -25,12 +27,14 @@ import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 
 /**
- * One node of the simulation: the same link, discovery and gossip code the daemon runs, on the
+ * One node of the simulation: the same link, discovery, DHT and gossip code the daemon runs, on the
  * in-memory network and the shared virtual clock. Counts what the simulation measures: every
  * copy of a topic message that reaches it, and when and over how many hops each first arrived.
  */
 final class SimNode {
     static final String TOPIC = "sim";
+    /** As in the daemon: publish our record once the node has had time to link up. */
+    private static final java.time.Duration FIRST_PUBLICATION = java.time.Duration.ofMinutes(1);
 
     final Identity identity;
     final HostPort address;
@@ -39,6 +43,7 @@ final class SimNode {
     final LinkManager links;
     final Discovery discovery;
     final GossipRouter router;
+    final DhtService dht;
     /** Copies of each message received, duplicates included. */
     final Map<MessageId, Integer> receptions = new HashMap<>();
     /** First delivery of each message: virtual time (ns) and hops. */
@@ -59,10 +64,12 @@ final class SimNode {
         GossipHost host = malicious ? new BlackHole(gossip) : gossip;
         this.router = new GossipRouter(host, clock, clock, new SeededRng(seed + 2), GossipConfig.defaults());
         gossip.attach(router);
+        this.dht = new DhtService(identity.peerId(), links, clock, clock, DhtConfig.defaults(), discovery);
         gossip.addListener(delivery -> deliveries.putIfAbsent(delivery.id(),
                 new long[] {clock.monotonicNanos(), delivery.hops()}));
         links.addListener(discovery);
         links.addListener(gossip);
+        links.addListener(dht);
         links.addListener(new LinkEvents() {
             @Override
             public void frameReceived(PeerId from, Frame frame) {
@@ -82,12 +89,14 @@ final class SimNode {
     void start() {
         links.start();
         discovery.start();
+        dht.start(FIRST_PUBLICATION);
         router.start();
         router.subscribe(TOPIC);
     }
 
     void stop() {
         router.stop();
+        dht.stop();
         discovery.stop();
         links.stop();
     }

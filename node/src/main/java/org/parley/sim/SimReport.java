@@ -12,10 +12,13 @@ import java.util.Locale;
  *                              included) per message delivered to it
  * @param bytesPerNodePerMessage bytes every node sent during the message phase (all protocols),
  *                               per node and per message
+ * @param lookupSuccess share of DHT lookups (by peer ID, from random honest nodes that stayed
+ *                      online, of random nodes) that found the right record
  */
 public record SimReport(int nodes, long seed, double churn, double loss, double malicious, int messages,
                         double deliveryRatio, double receptionsPerDelivery, double hopsP50, double hopsP99,
-                        double latencyMsP50, double latencyMsP99, double latencyMsMax, double meanLinks,
+                        double latencyMsP50, double latencyMsP99, double latencyMsMax, int lookups,
+                        double lookupSuccess, double lookupHopsP50, double lookupHopsP99, double meanLinks,
                         int minLinks, double bytesPerNodePerMessage, double wallSeconds) {
 
     /** The report as aligned lines, for people. */
@@ -29,10 +32,13 @@ public record SimReport(int nodes, long seed, double churn, double loss, double 
                 receptions per delivery    %.3f
                 hops p50 / p99             %.0f / %.0f
                 latency ms p50 / p99 / max %.1f / %.1f / %.1f
+                lookups                    %d
+                lookup success             %.4f
+                lookup hops p50 / p99      %.0f / %.0f
                 links per node mean / min  %.1f / %d
                 bytes per node per message %.0f
                 wall seconds               %.1f""",
                 nodes, seed, churn, loss, malicious, messages, deliveryRatio, receptionsPerDelivery, hopsP50, hopsP99,
-                latencyMsP50, latencyMsP99, latencyMsMax, meanLinks, minLinks, bytesPerNodePerMessage, wallSeconds);
+                latencyMsP50, latencyMsP99, latencyMsMax, lookups, lookupSuccess, lookupHopsP50, lookupHopsP99, meanLinks, minLinks, bytesPerNodePerMessage, wallSeconds);
     }
 }

@@ -15,6 +15,8 @@ import org.parley.link.memory.InMemoryNetwork;
 import org.parley.link.memory.LinkConditions;
 import org.parley.measure.Percentiles;
 import org.parley.messaging.PrekeyBundles;
+import org.parley.identity.PeerId;
+import org.parley.overlay.dht.LookupResult;
 import org.parley.overlay.gossip.MessageId;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.SeededRng;
@@ -33,6 +35,9 @@ public final class Simulation {
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final Duration BETWEEN_MESSAGES = Duration.ofMillis(200);
     private static final Duration DRAIN = Duration.ofSeconds(30);
+    private static final int MAX_LOOKUPS = 200;
+    /** Longer than a lookup may take (the DHT gives up after 8 s). */
+    private static final Duration LOOKUP_TIME = Duration.ofSeconds(15);
 
     private final SimConfig config;
     private final VirtualScheduler clock = new VirtualScheduler(EPOCH_MILLIS);
@@ -82,7 +87,34 @@ public final class Simulation {
         List<Published> published = publishAll();
         clock.advance(DRAIN);
         long bytesDuring = bytesSent() - bytesBefore;
-        return report(published, bytesDuring, (System.nanoTime() - started) / 1e9);
+        List<LookupResult> lookups = lookUpRandomPeers();
+        return report(published, bytesDuring, lookups, (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * From random honest nodes that stayed online, looks up random other nodes by peer ID, all
+     * at once, as many as there are nodes (at most 200).
+     */
+    private List<LookupResult> lookUpRandomPeers() {
+        int count = Math.min(MAX_LOOKUPS, config.nodes());
+        List<java.util.concurrent.CompletableFuture<LookupResult>> pending = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            int from = honestSteadyNode();
+            int to = (int) rng.nextLong(config.nodes() - 1);
+            if (to >= from) {
+                to++;
+            }
+            PeerId target = nodes.get(to).id();
+            pending.add(nodes.get(from).dht.lookup(target).thenApply(result -> new LookupResult(
+                    result.record().filter(record -> record.peer().equals(target)), result.hops(),
+                    result.queries())));
+        }
+        clock.advance(LOOKUP_TIME);
+        List<LookupResult> results = new ArrayList<>();
+        for (var lookup : pending) {
+            results.add(lookup.getNow(new LookupResult(java.util.Optional.empty(), 0, 0)));
+        }
+        return results;
     }
 
     /**
@@ -132,17 +164,17 @@ public final class Simulation {
             long awayFor = 5_000 + rng.nextLong(25_001);
             clock.schedule(Duration.ofMillis(leaveAt), () -> {
                 SimNode leaving = nodes.get(index);
-                List<org.parley.identity.PeerId> remembered = leaving.links.linkedPeers();
+                List<PeerId> remembered = leaving.links.linkedPeers();
                 leaving.stop();
                 clock.schedule(Duration.ofMillis(awayFor), () -> rejoin(index, leaving, remembered));
             });
         }
     }
 
-    private void rejoin(int index, SimNode before, List<org.parley.identity.PeerId> remembered) {
+    private void rejoin(int index, SimNode before, List<PeerId> remembered) {
         SimNode node = incarnate(index, before.identity, before.malicious);
         for (int i = 0; i < Math.min(3, remembered.size()); i++) {
-            org.parley.identity.PeerId peer = remembered.get(i);
+            PeerId peer = remembered.get(i);
             nodes.stream().filter(other -> other.id().equals(peer)).findFirst()
                     .ifPresent(other -> node.links.dialOnce(DialTarget.peerAt(other.id(), other.address)));
         }
@@ -176,7 +208,8 @@ public final class Simulation {
         return networks.stream().mapToLong(InMemoryNetwork::bytesSent).sum();
     }
 
-    private SimReport report(List<Published> published, long bytesDuring, double wallSeconds) {
+    private SimReport report(List<Published> published, long bytesDuring, List<LookupResult> lookups,
+                             double wallSeconds) {
         long expected = 0;
         long delivered = 0;
         long receptions = 0;
@@ -210,11 +243,16 @@ public final class Simulation {
             minLinks = Math.min(minLinks, linked);
             links += linked;
         }
+        List<Integer> lookupHops = new ArrayList<>();
+        lookups.stream().filter(lookup -> lookup.record().isPresent()).forEach(lookup -> lookupHops.add(lookup.hops()));
+        Percentiles lookupHopCounts = new Percentiles(lookupHops);
         return new SimReport(config.nodes(), config.seed(), config.churn(), config.loss(), config.malicious(),
                 config.messages(), expected == 0 ? 1 : (double) delivered / expected,
                 delivered == 0 ? 0 : (double) receptions / delivered, hopCounts.at(0.5), hopCounts.at(0.99),
-                latency.at(0.5), latency.at(0.99), latency.max(), (double) links / nodes.size(), minLinks,
-                (double) bytesDuring / nodes.size() / config.messages(), wallSeconds);
+                latency.at(0.5), latency.at(0.99), latency.max(), lookups.size(),
+                (double) lookupHops.size() / lookups.size(), lookupHopCounts.at(0.5), lookupHopCounts.at(0.99),
+                (double) links / nodes.size(), minLinks, (double) bytesDuring / nodes.size() / config.messages(),
+                wallSeconds);
     }
 
     /** Key material from the seed: the same seed makes the same identities. */

@@ -68,7 +68,8 @@ class ParleyCliTest {
         assertEquals(30, report.get("nodes").getAsInt());
         assertEquals(3, report.get("seed").getAsLong());
         for (String key : new String[] {"deliveryRatio", "receptionsPerDelivery", "hopsP50", "hopsP99",
-                "latencyMsP50", "latencyMsP99", "bytesPerNodePerMessage", "wallSeconds"}) {
+                "latencyMsP50", "latencyMsP99", "lookupSuccess", "lookupHopsP50", "lookupHopsP99",
+                "bytesPerNodePerMessage", "wallSeconds"}) {
             assertTrue(report.has(key), key);
         }
         assertEquals(1.0, report.get("deliveryRatio").getAsDouble());

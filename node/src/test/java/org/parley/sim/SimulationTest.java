@@ -21,12 +21,15 @@ class SimulationTest {
         assertEquals(1.0, report.deliveryRatio(), report.toText());
         assertTrue(report.receptionsPerDelivery() <= 2.0, report.toText());
         assertTrue(report.minLinks() >= 1, report.toText());
+        assertEquals(1.0, report.lookupSuccess(), report.toText());
+        assertTrue(report.lookupHopsP50() <= 4, report.toText());
     }
 
     @Test
     void churnAndPacketLossStillDeliverToThoseOnlineThroughout() {
         SimReport report = run(0.2, 0.05, 0, 0, 12);
         assertTrue(report.deliveryRatio() >= 0.999, report.toText());
+        assertTrue(report.lookupSuccess() >= 0.99, report.toText());
     }
 
     @Test

@@ -49,6 +49,11 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Peers to link with at start (repeat or separate with commas). With PEERID@ only that peer is accepted there.")
     List<DialTarget> bootstrap = new ArrayList<>();
 
+    @Option(names = "--announce", paramLabel = "HOST:PORT", split = ",", converter = Converters.HostPortConverter.class,
+            description = "Where other nodes can reach this one, as its signed record tells them (repeat or "
+                    + "separate with commas; default: the --listen address unless it is 0.0.0.0 or ::).")
+    List<HostPort> announce = new ArrayList<>();
+
     @Option(names = "--links", paramLabel = "N", defaultValue = "8", converter = Converters.PositiveIntConverter.class,
             description = "Links to open on its own until it has N (default: ${DEFAULT-VALUE}); peers dialing in, "
                     + "lookups and messages to unlinked peers may add more.")
@@ -70,7 +75,8 @@ final class DaemonCommand implements Callable<Integer> {
         ControlServer control;
         try {
             LogFiles.install(home, level);
-            node = ParleyNode.start(profile, home, NodeOptions.of(listen, bootstrap).withTargetLinks(links));
+            node = ParleyNode.start(profile, home, NodeOptions.of(listen, bootstrap).withTargetLinks(links)
+                    .withAnnounce(announce));
         } catch (IOException | ApiException e) {
             lock.close();
             throw new CliException(e.getMessage(), e);

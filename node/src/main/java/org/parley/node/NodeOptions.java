@@ -13,20 +13,24 @@ import org.parley.overlay.discovery.DiscoveryConfig;
  * @param bootstrap peers to keep links to from the start
  * @param links limits and timings of the link layer
  * @param targetLinks links discovery opens on its own until the node has this many
+ * @param announce where others can reach this node, as its record says; empty: the listen
+ *                 address, unless that is a wildcard
  */
-public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks) {
+public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
+                          List<HostPort> announce) {
     /** Where a daemon listens when not told: every interface, on Parley's default port. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
 
     public NodeOptions {
         bootstrap = List.copyOf(bootstrap);
+        announce = List.copyOf(announce);
         if (targetLinks < 1) {
             throw new IllegalArgumentException("a node needs at least one link, not " + targetLinks);
         }
     }
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
-        this(listen, bootstrap, links, DiscoveryConfig.defaults().targetLinks());
+        this(listen, bootstrap, links, DiscoveryConfig.defaults().targetLinks(), List.of());
     }
 
     public static NodeOptions of(HostPort listen, List<DialTarget> bootstrap) {
@@ -34,6 +38,10 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions withTargetLinks(int links) {
-        return new NodeOptions(listen, bootstrap, this.links, links);
+        return new NodeOptions(listen, bootstrap, this.links, links, announce);
+    }
+
+    public NodeOptions withAnnounce(List<HostPort> addresses) {
+        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses);
     }
 }

@@ -125,7 +125,8 @@ public final class ParleyNode implements AutoCloseable {
         }
         DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults().withTargetLinks(options.targetLinks());
         Discovery discovery = new Discovery(identity, links, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
-                discoveryConfig, () -> announcedAddresses(network.listenAddresses()), messenger::ownBundle);
+                discoveryConfig, () -> announcedAddresses(options.announce(), network.listenAddresses()),
+                messenger::ownBundle);
         links.addListener(discovery);
         DhtService dht = new DhtService(identity.peerId(), links, loop, SystemClock.INSTANCE, DhtConfig.defaults(),
                 discovery);
@@ -194,11 +195,13 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     /**
-     * What the node's record says it listens on: its listen addresses, except wildcard ones
-     * (0.0.0.0, ::), which tell a peer nothing about where to dial.
+     * What the node's record says it listens on: the addresses it was told to announce, else its
+     * listen addresses except wildcard ones (0.0.0.0, ::), which tell a peer nothing about where
+     * to dial.
      */
-    static List<String> announcedAddresses(List<HostPort> listening) {
-        return listening.stream()
+    static List<String> announcedAddresses(List<HostPort> announce, List<HostPort> listening) {
+        List<HostPort> addresses = announce.isEmpty() ? listening : announce;
+        return addresses.stream()
                 .filter(address -> !address.host().equals("0.0.0.0") && !address.host().equals("::"))
                 .map(HostPort::toString)
                 .toList();

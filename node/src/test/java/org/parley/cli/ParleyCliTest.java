@@ -61,6 +61,17 @@ class ParleyCliTest {
     }
 
     @Test
+    void aDaemonAnnouncingNonsenseIsAUsageError() {
+        environment.put("PARLEY_PASSPHRASE", "pass");
+        assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
+        for (String announce : new String[] {"nowhere", "host:99999", ":7000"}) {
+            Run run = run("daemon", "--home", home(), "--announce", announce);
+            assertEquals(2, run.exit, run.err);
+            assertEquals(1, run.err.strip().lines().count(), run.err);
+        }
+    }
+
+    @Test
     void aSmallSimulationPrintsItsFiguresAsJson() {
         Run run = run("sim", "--nodes", "30", "--messages", "5", "--seed", "3", "--json");
         assertEquals(0, run.exit, run.err);

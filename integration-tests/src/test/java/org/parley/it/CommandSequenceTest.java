@@ -9,7 +9,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,15 +30,8 @@ class CommandSequenceTest {
     @TempDir
     Path work;
 
-    private final List<Process> daemons = new ArrayList<>();
-
-    @AfterEach
-    void stopDaemons() throws InterruptedException {
-        for (Process daemon : daemons) {
-            daemon.destroyForcibly();
-            daemon.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final Daemons daemons = new Daemons();
 
     @Test
     void twoDaemonsLinkAndEachListsTheOtherAsVerifiedPeer() throws Exception {
@@ -60,11 +52,11 @@ class CommandSequenceTest {
 
         int alicePort = Launcher.freePort();
         int bobPort = Launcher.freePort();
-        Process aliceDaemon = daemon(parley, "alice", "daemon", "--home", alice, "--listen", "127.0.0.1:" + alicePort);
+        Process aliceDaemon = daemons.start(parley, "alice", "daemon", "--home", alice, "--listen", "127.0.0.1:" + alicePort);
         assertEquals(0, parley.run("init", "--home", bob, "--name", "bob").exitCode());
         String bobId = parley.run("id", "--home", bob).stdout().strip();
         assertNotEquals(aliceId, bobId);
-        daemon(parley, "bob", "daemon", "--home", bob, "--listen", "127.0.0.1:" + bobPort,
+        daemons.start(parley, "bob", "daemon", "--home", bob, "--listen", "127.0.0.1:" + bobPort,
                 "--bootstrap", "127.0.0.1:" + alicePort);
 
         JsonObject aliceSeenByBob = awaitPeer(parley, bob, aliceId);
@@ -103,9 +95,9 @@ class CommandSequenceTest {
             ids.add(parley.run("id", "--home", home).stdout().strip());
         }
         int hubPort = Launcher.freePort();
-        Process hub = daemon(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + hubPort);
+        Process hub = daemons.start(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + hubPort);
         for (int i = 1; i < 3; i++) {
-            daemon(parley, "node" + i, "daemon", "--home", homes.get(i), "--listen", "127.0.0.1:" + Launcher.freePort(),
+            daemons.start(parley, "node" + i, "daemon", "--home", homes.get(i), "--listen", "127.0.0.1:" + Launcher.freePort(),
                     "--bootstrap", ids.get(0) + "@127.0.0.1:" + hubPort);
         }
         // bob and carol only know the hub; peer exchange tells each where the other listens.
@@ -123,12 +115,6 @@ class CommandSequenceTest {
             Thread.sleep(300);
         }
         assertTrue(history.contains("no hub needed"), history);
-    }
-
-    private Process daemon(Launcher parley, String name, String... args) throws IOException {
-        Process process = parley.start(name, args);
-        daemons.add(process);
-        return process;
     }
 
     /** Polls {@code peers --json} until {@code peerId} is listed, and returns its entry. */

@@ -8,15 +8,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,15 +29,8 @@ class DhtLookupTest {
     @TempDir
     Path work;
 
-    private final List<Process> daemons = new ArrayList<>();
-
-    @AfterEach
-    void stopDaemons() throws InterruptedException {
-        for (Process daemon : daemons) {
-            daemon.destroyForcibly();
-            daemon.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final Daemons daemons = new Daemons();
 
     @Test
     void lookupFindsAPeersAddressAndSendReachesAPeerNeverLinkedTo() throws Exception {
@@ -55,10 +46,10 @@ class DhtLookupTest {
             ids.add(parley.run("id", "--home", home).stdout().strip());
             ports.add(Launcher.freePort());
         }
-        daemon(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + ports.get(0),
+        daemons.start(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + ports.get(0),
                 "--links", "1");
         for (int i = 1; i < names.length; i++) {
-            daemon(parley, names[i], "daemon", "--home", homes.get(i), "--listen", "127.0.0.1:" + ports.get(i),
+            daemons.start(parley, names[i], "daemon", "--home", homes.get(i), "--listen", "127.0.0.1:" + ports.get(i),
                     "--links", "1", "--bootstrap", ids.get(0) + "@127.0.0.1:" + ports.get(0));
         }
         awaitPeers(parley, homes.get(0), ids.subList(1, ids.size()));
@@ -89,12 +80,6 @@ class DhtLookupTest {
         Launcher.Result mistyped = parley.run("lookup", "--home", ann, danId.substring(0, danId.length() - 1) + "x");
         assertEquals(2, mistyped.exitCode(), mistyped.toString());
         assertEquals(1, mistyped.stderr().lines().count(), mistyped.toString());
-    }
-
-    private Process daemon(Launcher parley, String name, String... args) throws IOException {
-        Process process = parley.start(name, args);
-        daemons.add(process);
-        return process;
     }
 
     private static List<String> linkedPeers(Launcher parley, String home) throws Exception {

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -108,14 +106,7 @@ class OverlayOverTlsTest {
     }
 
     private static void await(Callable<Boolean> condition, String what) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.call()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        OnLoop.await(condition, what, WAIT);
     }
 
     /** The daemon's overlay (links, discovery, DHT, gossip) on TLS, with its own event loop. */
@@ -168,15 +159,7 @@ class OverlayOverTlsTest {
         }
 
         <T> T call(Callable<T> work) throws Exception {
-            CompletableFuture<T> result = new CompletableFuture<>();
-            loop.execute(() -> {
-                try {
-                    result.complete(work.call());
-                } catch (Exception e) {
-                    result.completeExceptionally(e);
-                }
-            });
-            return result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return OnLoop.call(loop, work, WAIT);
         }
 
         void stop() {

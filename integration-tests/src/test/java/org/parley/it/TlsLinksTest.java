@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,14 +109,7 @@ class TlsLinksTest {
     }
 
     private static void await(Callable<Boolean> condition, String what) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.call()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        OnLoop.await(condition, what, WAIT);
     }
 
     /** A link manager on TLS with its own event loop, as in the daemon. */
@@ -148,15 +139,7 @@ class TlsLinksTest {
         }
 
         <T> T call(Callable<T> work) throws Exception {
-            CompletableFuture<T> result = new CompletableFuture<>();
-            loop.execute(() -> {
-                try {
-                    result.complete(work.call());
-                } catch (Exception e) {
-                    result.completeExceptionally(e);
-                }
-            });
-            return result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return OnLoop.call(loop, work, WAIT);
         }
 
         void stop() {

@@ -15,9 +15,12 @@ package org.parley.sim;
  */
 public record SimConfig(int nodes, long seed, double churn, double loss, int latencyMinMs, int latencyMaxMs,
                         double malicious, int messages, int partitionSeconds) {
+    /** Nodes get one /24 each under 10.0.0.0/8. */
+    public static final int MAX_NODES = 65_536;
+
     public SimConfig {
-        if (nodes < 2) {
-            throw new IllegalArgumentException("--nodes must be at least 2");
+        if (nodes < 2 || nodes > MAX_NODES) {
+            throw new IllegalArgumentException("--nodes must be 2 to " + MAX_NODES);
         }
         if (!(churn >= 0 && churn < 1) || !(malicious >= 0 && malicious < 1) || churn + malicious >= 1) {
             throw new IllegalArgumentException("--churn and --malicious are shares in [0, 1) that leave someone honest");

@@ -141,9 +141,12 @@ public final class Simulation {
         return node;
     }
 
-    /** Each node its own /24, as on the internet, so per-prefix limits meet nothing unusual. */
+    /**
+     * Each node its own /24 (10.a.b.1), as on the internet, so per-prefix limits meet nothing
+     * unusual. Room for 65,536 nodes.
+     */
     private static HostPort addressOf(int index) {
-        return new HostPort("10." + (index >> 16 & 0xff) + "." + (index >> 8 & 0xff) + "." + (index & 0xff), 7000);
+        return new HostPort("10." + (index >> 8 & 0xff) + "." + (index & 0xff) + ".1", 7000);
     }
 
     /**

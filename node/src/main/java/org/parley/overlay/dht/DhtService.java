@@ -394,7 +394,7 @@ public final class DhtService implements LinkEvents {
         long now = clock.nowMillis();
         for (org.parley.proto.wire.v1.PeerRecord proto : answer.getRecordsList()) {
             try {
-                records.add(PeerRecord.verify(proto, now));
+                records.add(discovery.verifier().verify(proto, now));
             } catch (PeerRecordException e) {
                 refuse(from, e);
                 // Clocks differ, so an honest peer may pass on a record that has just expired here.
@@ -504,7 +504,7 @@ public final class DhtService implements LinkEvents {
 
     private Optional<PeerRecord> verified(PeerId from, org.parley.proto.wire.v1.PeerRecord proto) {
         try {
-            return Optional.of(PeerRecord.verify(proto, clock.nowMillis()));
+            return Optional.of(discovery.verifier().verify(proto, clock.nowMillis()));
         } catch (PeerRecordException e) {
             refuse(from, e);
             return Optional.empty();

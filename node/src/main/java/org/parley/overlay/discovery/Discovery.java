@@ -17,6 +17,7 @@ import org.parley.link.PeerInfo;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.overlay.record.PeerRecordBook;
 import org.parley.overlay.record.PeerRecordException;
+import org.parley.overlay.record.RecordVerifier;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.PeerExchange;
 import org.parley.proto.wire.v1.PrekeyBundle;
@@ -38,6 +39,10 @@ public final class Discovery implements LinkEvents {
     private static final Logger LOG = Logger.getLogger(Discovery.class.getName());
     /** A record announced as the sender's own but signed by someone else. */
     static final double PENALTY_NOT_OWN_RECORD = 25;
+    /** Below this many records, a node asks every new neighbour for more. */
+    static final int WANTED_RECORDS = 64;
+    /** Heartbeats between peer exchanges of a node that has links enough. */
+    static final int EXCHANGE_EVERY = 6;
     /** Chance per heartbeat that a node with enough links swaps one for a random other. */
     static final double EXPLORE_CHANCE = 0.05;
     /** More records in one exchange than any node sends. */
@@ -51,12 +56,16 @@ public final class Discovery implements LinkEvents {
     private final DiscoveryConfig config;
     private final OwnRecord own;
     private final PeerRecordBook book;
+    private final RecordVerifier verifier;
     private final Map<PeerId, Long> lastDialedMillis = new HashMap<>();
+    /** When each peer's last request for records was answered. */
+    private final Map<PeerId, Long> answeredMillis = new HashMap<>();
     private final List<Consumer<PeerRecord>> recordListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<PeerRecord>> ownRecordListeners = new CopyOnWriteArrayList<>();
     /** The own record last announced to every neighbour; {@link #ownRecord} may renew it in between. */
     private PeerRecord lastAnnounced;
     private Scheduler.Cancellable heartbeat;
+    private long beats;
     private boolean stopped;
 
     public Discovery(Identity identity, LinkControl links, Scheduler scheduler, Clock clock, Rng rng,
@@ -70,6 +79,12 @@ public final class Discovery implements LinkEvents {
         this.config = config;
         this.own = new OwnRecord(identity, clock, config.recordLifetime(), announcedAddresses, bundle);
         this.book = new PeerRecordBook(config.bookCapacity());
+        this.verifier = new RecordVerifier(config.bookCapacity() * 2);
+    }
+
+    /** The node's record checker, which remembers what it verified; for other overlay services. */
+    public RecordVerifier verifier() {
+        return verifier;
     }
 
     /** Told of every record that is news (a peer not known before, or a newer record). */
@@ -112,7 +127,11 @@ public final class Discovery implements LinkEvents {
     @Override
     public void peerConnected(PeerInfo peer) {
         links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().toProto()).build());
-        sendExchange(peer.peerId());
+        // Records are asked for, not pushed, on a new link: a node with links and records
+        // enough does not need another sixteen signatures to check for every link it gets.
+        if (links.linkedPeers().size() <= config.targetLinks() || book.size() < WANTED_RECORDS) {
+            links.send(peer.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.getDefaultInstance()).build());
+        }
     }
 
     @Override
@@ -129,7 +148,7 @@ public final class Discovery implements LinkEvents {
     private void receiveOwnRecord(PeerId from, org.parley.proto.wire.v1.PeerRecord proto) {
         PeerRecord record;
         try {
-            record = PeerRecord.verify(proto, clock.nowMillis());
+            record = verifier.verify(proto, clock.nowMillis());
         } catch (PeerRecordException e) {
             refuse(from, e);
             return;
@@ -142,6 +161,10 @@ public final class Discovery implements LinkEvents {
     }
 
     private void receiveExchange(PeerId from, PeerExchange exchange) {
+        if (exchange.getRecordsCount() == 0) {
+            answerRequest(from);
+            return;
+        }
         if (exchange.getRecordsCount() > DiscoveryConfig.MAX_EXCHANGE) {
             links.penalize(from, PENALTY_OVERSIZED_EXCHANGE, "peer exchange of " + exchange.getRecordsCount()
                     + " records");
@@ -152,7 +175,7 @@ public final class Discovery implements LinkEvents {
                 continue;
             }
             try {
-                offer(from, PeerRecord.verify(proto, clock.nowMillis()));
+                offer(from, verifier.verify(proto, clock.nowMillis()));
             } catch (PeerRecordException e) {
                 refuse(from, e);
             }
@@ -191,6 +214,18 @@ public final class Discovery implements LinkEvents {
         LOG.fine(() -> "refused a record from " + from.shortForm() + ": " + e.getMessage());
         if (e.rejection().penalty() > 0) {
             links.penalize(from, e.rejection().penalty(), "record: " + e.rejection().label());
+        }
+    }
+
+    /**
+     * An empty exchange asks for records. A small frame that makes us send many is worth
+     * limiting: one answer per peer per {@link DiscoveryConfig#redialAfter()}; more are ignored.
+     */
+    private void answerRequest(PeerId from) {
+        long now = clock.nowMillis();
+        answeredMillis.values().removeIf(answered -> now - answered >= config.redialAfter().toMillis());
+        if (answeredMillis.putIfAbsent(from, now) == null) {
+            sendExchange(from);
         }
     }
 
@@ -242,7 +277,9 @@ public final class Discovery implements LinkEvents {
                 trim(linked, 1);
             }
         }
-        if (!linked.isEmpty()) {
+        // A node short of links asks around every beat; one with enough only now and then, so
+        // that news still spreads without every node checking hundreds of signatures a minute.
+        if (!linked.isEmpty() && (linked.size() < config.targetLinks() || ++beats % EXCHANGE_EVERY == 0)) {
             sendExchange(linked.get((int) rng.nextLong(linked.size())));
         }
     }

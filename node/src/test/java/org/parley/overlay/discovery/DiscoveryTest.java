@@ -117,7 +117,7 @@ class DiscoveryTest {
     }
 
     @Test
-    void aNewLinkGetsOurRecordAndWhatWeKnow() {
+    void aNewLinkGetsOurRecordAndRecordsWhenItAsks() {
         Identity self = Identity.generate("self", RANDOM);
         Identity other = Identity.generate("other", RANDOM);
         Identity newcomer = Identity.generate("newcomer", RANDOM);
@@ -129,8 +129,17 @@ class DiscoveryTest {
         List<Frame> sent = links.sent.get(newcomer.peerId());
         assertEquals(self.peerId(), PeerId.fromPublicKey(sent.get(0).getPeerRecord().getPeer().toByteArray()));
         assertEquals(List.of("10.0.0.1:7000"), sent.get(0).getPeerRecord().getAddressesList());
+        assertEquals(0, sent.get(1).getPeerExchange().getRecordsCount(), "a node short of records asks for some");
+
+        exchange(discovery, newcomer.peerId(), List.of());
         assertEquals(other.peerId(), PeerId.fromPublicKey(
-                sent.get(1).getPeerExchange().getRecords(0).getPeer().toByteArray()));
+                sent.get(2).getPeerExchange().getRecords(0).getPeer().toByteArray()), "asked, it answers");
+        exchange(discovery, newcomer.peerId(), List.of());
+        exchange(discovery, newcomer.peerId(), List.of());
+        assertEquals(3, sent.size(), "one answer per peer per minute, however often it asks");
+        loop.advance(DiscoveryConfig.defaults().redialAfter());
+        exchange(discovery, newcomer.peerId(), List.of());
+        assertEquals(4, sent.size(), "and again after a minute");
     }
 
     @Test

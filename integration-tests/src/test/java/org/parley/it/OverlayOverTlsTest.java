@@ -14,12 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
-import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
-import org.parley.link.LinkManager;
-import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.dht.DhtConfig;
 import org.parley.overlay.dht.DhtService;
@@ -30,7 +27,6 @@ import org.parley.overlay.gossip.GossipConfig;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
 import org.parley.proto.wire.v1.PrekeyBundle;
-import org.parley.runtime.EventLoop;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.SystemClock;
 
@@ -110,22 +106,14 @@ class OverlayOverTlsTest {
     }
 
     /** The daemon's overlay (links, discovery, DHT, gossip) on TLS, with its own event loop. */
-    private static final class OverlayNode {
-        final Identity identity;
-        final EventLoop loop = new EventLoop("test-loop");
-        final LinkManager links;
+    private static final class OverlayNode extends TlsTestNode {
         final Discovery discovery;
         final DhtService dht;
         final GossipRouter router;
         final Set<String> received = ConcurrentHashMap.newKeySet();
-        private boolean stopped;
 
         OverlayNode(Identity identity) throws Exception {
-            this.identity = identity;
-            LinkConfig config = LinkConfig.defaults();
-            TlsGrpcNetwork network = new TlsGrpcNetwork(identity, new HostPort("127.0.0.1", 0), config, loop);
-            links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
-                    config, "test");
+            super(identity, new HostPort("127.0.0.1", 0), LinkConfig.defaults());
             PrekeyBundle bundle = PrekeyBundles.throwaway(identity, RANDOM, System.currentTimeMillis());
             discovery = new Discovery(identity, links, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
                     DiscoveryConfig.defaults().withTargetLinks(4),
@@ -150,35 +138,11 @@ class OverlayOverTlsTest {
             });
         }
 
-        PeerId id() {
-            return identity.peerId();
-        }
-
-        HostPort listenAddress() throws Exception {
-            return call(() -> links.listenAddresses().get(0));
-        }
-
-        <T> T call(Callable<T> work) throws Exception {
-            return OnLoop.call(loop, work, WAIT);
-        }
-
-        void stop() {
-            if (stopped) {
-                return;
-            }
-            stopped = true;
-            try {
-                call(() -> {
-                    router.stop();
-                    dht.stop();
-                    discovery.stop();
-                    links.stop();
-                    return null;
-                });
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-            loop.close();
+        @Override
+        void stopServices() {
+            router.stop();
+            dht.stop();
+            discovery.stop();
         }
     }
 }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
@@ -17,12 +16,7 @@ import org.parley.link.Backoff;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
-import org.parley.link.LinkManager;
 import org.parley.link.PeerInfo;
-import org.parley.link.tls.TlsGrpcNetwork;
-import org.parley.runtime.EventLoop;
-import org.parley.runtime.SeededRng;
-import org.parley.runtime.SystemClock;
 
 /** Link managers over real TLS gRPC on loopback. */
 class TlsLinksTest {
@@ -113,49 +107,13 @@ class TlsLinksTest {
     }
 
     /** A link manager on TLS with its own event loop, as in the daemon. */
-    private static final class TlsNode {
-        final Identity identity;
-        final EventLoop loop = new EventLoop("test-loop");
-        final LinkManager links;
-        private boolean stopped;
-
+    private static final class TlsNode extends TlsTestNode {
         TlsNode(Identity identity, HostPort listen) throws Exception {
-            this.identity = identity;
-            TlsGrpcNetwork network = new TlsGrpcNetwork(identity, listen, CONFIG, loop);
-            links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
-                    CONFIG, "test");
+            super(identity, listen, CONFIG);
             call(() -> {
                 links.start();
                 return null;
             });
-        }
-
-        PeerId id() {
-            return identity.peerId();
-        }
-
-        HostPort listenAddress() throws Exception {
-            return call(() -> links.listenAddresses().get(0));
-        }
-
-        <T> T call(Callable<T> work) throws Exception {
-            return OnLoop.call(loop, work, WAIT);
-        }
-
-        void stop() {
-            if (stopped) {
-                return;
-            }
-            stopped = true;
-            try {
-                call(() -> {
-                    links.stop();
-                    return null;
-                });
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-            loop.close();
         }
     }
 }

@@ -171,30 +171,12 @@ public final class Discovery implements LinkEvents {
             return;
         }
         for (org.parley.proto.wire.v1.PeerRecord proto : exchange.getRecordsList()) {
-            if (alreadyHeld(proto)) {
-                continue;
-            }
             try {
                 offer(from, verifier.verify(proto, clock.nowMillis()));
             } catch (PeerRecordException e) {
                 refuse(from, e);
             }
         }
-    }
-
-    /**
-     * Whether we hold this very record (same peer, sequence and signature): then it was verified
-     * when it came first, and checking the signature again would only cost time. Peer exchange
-     * repeats records a lot.
-     */
-    private boolean alreadyHeld(org.parley.proto.wire.v1.PeerRecord proto) {
-        if (proto.getPeer().size() != org.parley.crypto.Ed25519.PUBLIC_KEY_SIZE) {
-            return false;
-        }
-        return book.get(PeerId.fromPublicKey(proto.getPeer().toByteArray()), clock.nowMillis())
-                .filter(held -> held.sequence() == proto.getSequence()
-                        && held.toProto().getSignature().equals(proto.getSignature()))
-                .isPresent();
     }
 
     private void offer(PeerId from, PeerRecord record) {

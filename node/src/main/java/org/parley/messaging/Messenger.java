@@ -176,7 +176,13 @@ public final class Messenger implements LinkEvents {
             item.committed = true;
             listeners.forEach(listener -> listener.messageAdded(record));
             accepted.complete(record);
-            pump(peer);
+            if (item.envelope == null) {
+                // No session when it was accepted; one may have started while it was being stored,
+                // and a flush then skipped it as uncommitted. Seal it now, or it blocks the queue.
+                flush(peer, false);
+            } else {
+                pump(peer);
+            }
         }, loop);
         return accepted;
     }
@@ -590,7 +596,7 @@ public final class Messenger implements LinkEvents {
         });
     }
 
-    /** Resends what a connected peer has not acknowledged for a while; fails what has expired. */
+    /** Resends what a connected peer has not acknowledged for a while, seals what waits, fails what has expired. */
     private void retryAndExpire() {
         long now = clock.nowMillis();
         for (Map.Entry<PeerId, LinkedHashMap<MessageId, OutboxItem>> entry : outbox.entrySet()) {
@@ -602,7 +608,7 @@ public final class Messenger implements LinkEvents {
                     transmit(peer, item);
                 }
             }
-            pump(peer);
+            flush(peer, false);
         }
     }
 

@@ -206,6 +206,26 @@ class MessengerTest {
         assertEquals(35, envelopesSent(alice), "the lost window once more, then each message once");
     }
 
+    @Test
+    void aMessageStillBeingStoredWhenTheSessionStartsIsSealedAndSent() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        bob.dropping.add(alice.id());
+        MessagingNode.link(alice, bob);
+        loop.runUntilIdle();
+
+        // Accepted without a session; bob's bundle arrives before the commit is reported.
+        java.util.concurrent.CompletableFuture<MessageRecord> accepted = alice.messenger.send(bob.id(), "m0");
+        alice.messenger.frameReceived(bob.id(), org.parley.proto.wire.v1.Frame.newBuilder()
+                .setPrekeyBundle(bob.messenger.ownBundle()).build());
+        bob.dropping.clear();
+        loop.advance(Duration.ofSeconds(1));
+
+        assertEquals(MessageRecord.PENDING, accepted.join().state());
+        assertEquals(texts(1), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
+        assertEquals(MessageRecord.DELIVERED, alice.history(bob.id()).get(0).state());
+    }
+
     private static long envelopesSent(MessagingNode node) {
         return node.sent.stream().filter(org.parley.proto.wire.v1.Frame::hasEnvelope).count();
     }

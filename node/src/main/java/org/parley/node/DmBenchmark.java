@@ -55,7 +55,7 @@ public final class DmBenchmark {
             awaitLinked(alice.api(), bobId);
             String text = "x".repeat(BODY_BYTES);
             // Warm up the JIT and the session, unmeasured.
-            burst(alice.api(), bobId, text, Math.min(500, messages));
+            burst(alice.api(), bobId, text, Math.min(5000, messages));
             double throughput = burst(alice.api(), bobId, text, messages);
             double bound = cryptoBound(random, messages);
             double[] latency = steady(alice.api(), bobId, text, steadyRate, steadyFor);

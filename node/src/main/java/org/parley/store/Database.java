@@ -17,9 +17,11 @@ import org.sqlite.SQLiteConfig;
  * brought up to date by {@link Schema}'s migrations when opened. Not thread-safe: the node uses
  * it from one storage thread.
  *
- * <p>{@code synchronous=FULL}: a transaction that returned is on disk, so a message accepted from
- * the user survives a power cut as well as a {@code kill -9}; the cost is one more sync per commit,
- * which batched writes amortise.
+ * <p>{@code synchronous=NORMAL} in WAL mode: a commit is in the write-ahead log, in the operating
+ * system's hands, before it returns, so a message accepted from the user survives the process
+ * being killed ({@code kill -9}) at any moment. A power cut or kernel crash may roll back the last
+ * commits, never corrupt the file. {@code FULL} would add a disk sync to every commit, three of
+ * them on each message's path from send to delivered, for a failure the requirements do not name.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Database.class.getName());
@@ -44,7 +46,7 @@ public final class Database implements AutoCloseable {
         checkIsSqlite(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         Connection connection;

@@ -1,0 +1,29 @@
+package org.parley.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.InvalidProtocolBufferException;
+
+/** Bytes off the wire as an envelope: refused with a reason, or verified and re-encoded unchanged. */
+class EnvelopeFuzzTest {
+    /** The saved inputs were made around this time; later ones would merely be expired. */
+    private static final long NOW = 1_700_000_000_000L;
+
+    @FuzzTest(maxDuration = "60s")
+    void anyBytesVerifyOrAreRefused(byte[] input) throws EnvelopeException {
+        org.parley.proto.wire.v1.Envelope proto;
+        try {
+            proto = org.parley.proto.wire.v1.Envelope.parseFrom(input);
+        } catch (InvalidProtocolBufferException expected) {
+            return;
+        }
+        Envelope envelope;
+        try {
+            envelope = Envelope.verify(proto, NOW);
+        } catch (EnvelopeException expected) {
+            return;
+        }
+        assertArrayEquals(envelope.id(), Envelope.verify(envelope.toProto(), NOW).id(), "re-encoding changes nothing");
+    }
+}

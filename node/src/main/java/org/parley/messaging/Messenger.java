@@ -667,7 +667,8 @@ public final class Messenger implements LinkEvents {
     private PeerRows.Session sessionRow(Sessions.Changed change) {
         Session session = change.session();
         return new PeerRows.Session(change.peer().toString(), session.id,
-                cipher.seal(session.toBytes(), sessionContext(change.peer(), session.id)), change.active());
+                cipher.seal(session.toBytes(), sessionContext(change.peer(), session.id)), change.active(),
+                change.dropped());
     }
 
     private MessageRecord toRecord(MessageRows.StoredMessage stored) {

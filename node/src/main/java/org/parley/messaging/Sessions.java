@@ -5,7 +5,11 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.parley.crypto.X25519;
@@ -28,8 +32,18 @@ import org.parley.proto.wire.v1.SessionStart;
  * both sides; in every other case the newest start wins.
  */
 final class Sessions {
-    /** A session that changed and must be stored before anything it produced leaves the node. */
-    record Changed(PeerId peer, Session session, boolean active) {
+    /**
+     * Sessions kept per peer. A peer that starts over and over (or a hostile one that sends a
+     * fresh session start with every message) would otherwise grow our memory and database
+     * without bound; beyond this the least recently used session that is not the active one goes.
+     */
+    static final int MAX_PER_PEER = 8;
+
+    /**
+     * A session that changed and must be stored before anything it produced leaves the node,
+     * with the IDs of the peer's sessions it pushed out, to be deleted in the same transaction.
+     */
+    record Changed(PeerId peer, Session session, boolean active, List<byte[]> dropped) {
     }
 
     record Encrypted(RatchetMessage message, Changed change) {
@@ -78,6 +92,7 @@ final class Sessions {
     /** Encrypts for {@code peer}, starting a session from its bundle if need be; empty when we cannot. */
     Optional<Encrypted> encrypt(PeerId peer, byte[] plaintext) {
         PeerSessions sessions = byPeer.computeIfAbsent(peer, p -> new PeerSessions());
+        List<byte[]> dropped = List.of();
         if (sessions.active == null || !sessions.active.ratchet.canSend()) {
             Bundles.Verified bundle = bundles.get(peer);
             if (bundle == null) {
@@ -93,8 +108,8 @@ final class Sessions {
                     .setSignedPrekeyId(bundle.prekeyId())
                     .build();
             Session session = new Session(sessionId(start.ephemeralPublic()), ratchet, true, false, announcement);
-            sessions.all.put(ByteString.copyFrom(session.id), session);
             sessions.active = session;
+            dropped = sessions.admit(session);
         }
         Session active = sessions.active;
         DoubleRatchet.Sealed sealed = active.ratchet.encrypt(plaintext);
@@ -107,7 +122,7 @@ final class Sessions {
         if (active.start != null) {
             message.setStart(active.start);
         }
-        return Optional.of(new Encrypted(message.build(), new Changed(peer, active, true)));
+        return Optional.of(new Encrypted(message.build(), new Changed(peer, active, true, dropped)));
     }
 
     /**
@@ -133,14 +148,15 @@ final class Sessions {
             throw new EnvelopeException(Rejection.UNDECRYPTABLE, e.getMessage());
         }
         session.heardFrom();
+        List<byte[]> dropped = List.of();
         if (fresh) {
-            sessions.all.put(ByteString.copyFrom(session.id), session);
             if (sessions.active == null || !(sessions.active.initiatedByUs && !sessions.active.confirmed
                     && self.peerId().compareTo(sender) < 0)) {
                 sessions.active = session;
             }
+            dropped = sessions.admit(session);
         }
-        return new Decrypted(plaintext, new Changed(sender, session, sessions.active == session));
+        return new Decrypted(plaintext, new Changed(sender, session, sessions.active == session, dropped));
     }
 
     private Session respond(PeerId sender, RatchetMessage message) throws EnvelopeException {
@@ -180,8 +196,30 @@ final class Sessions {
         }
     }
 
+    /** How many sessions we keep with {@code peer}. */
+    int count(PeerId peer) {
+        PeerSessions sessions = byPeer.get(peer);
+        return sessions == null ? 0 : sessions.all.size();
+    }
+
     private static final class PeerSessions {
-        final Map<ByteString, Session> all = new HashMap<>();
+        /** In order of use, least recent first: looking a session up counts as using it. */
+        final Map<ByteString, Session> all = new LinkedHashMap<>(16, 0.75f, true);
         Session active;
+
+        /** Adds a new session; returns the IDs of those it pushed out. */
+        List<byte[]> admit(Session session) {
+            all.put(ByteString.copyFrom(session.id), session);
+            List<byte[]> dropped = new ArrayList<>();
+            Iterator<Session> oldestFirst = all.values().iterator();
+            while (all.size() > MAX_PER_PEER && oldestFirst.hasNext()) {
+                Session candidate = oldestFirst.next();
+                if (candidate != active && candidate != session) {
+                    oldestFirst.remove();
+                    dropped.add(candidate.id);
+                }
+            }
+            return dropped;
+        }
     }
 }

@@ -15,8 +15,14 @@ public final class PeerRows {
     public record Contact(String peerId, String name, String status, long addedMillis) {
     }
 
-    /** A session with a peer; {@code record} is sealed with the content key. */
-    public record Session(String peerId, byte[] sessionId, byte[] record, boolean active) {
+    /**
+     * A session with a peer; {@code record} is sealed with the content key. Storing it deletes the
+     * peer's sessions named in {@code dropped}.
+     */
+    public record Session(String peerId, byte[] sessionId, byte[] record, boolean active, List<byte[]> dropped) {
+        public Session(String peerId, byte[] sessionId, byte[] record, boolean active) {
+            this(peerId, sessionId, record, active, List.of());
+        }
     }
 
     public record Bundle(String peerId, byte[] bundle) {
@@ -64,6 +70,17 @@ public final class PeerRows {
     }
 
     public static void putSession(Connection connection, Session session) throws SQLException {
+        if (!session.dropped().isEmpty()) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM sessions WHERE peer_id = ? AND session_id = ?")) {
+                for (byte[] dropped : session.dropped()) {
+                    delete.setString(1, session.peerId());
+                    delete.setBytes(2, dropped);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+        }
         if (session.active()) {
             try (PreparedStatement others = connection.prepareStatement(
                     "UPDATE sessions SET active = 0 WHERE peer_id = ? AND session_id <> ?")) {

@@ -44,10 +44,16 @@ final class MessagingNode implements Neighbours {
     }
 
     MessagingNode(String name, VirtualScheduler loop, Path directory, SecureRandom random, MessagingConfig config) {
+        this(Identity.generate(name, random), name, loop, directory, random, config);
+    }
+
+    /** A node with an existing identity, on a database file of its own (as after losing its state). */
+    MessagingNode(Identity identity, String databaseName, VirtualScheduler loop, Path directory, SecureRandom random,
+                  MessagingConfig config) {
         this.config = config;
-        this.identity = Identity.generate(name, random);
+        this.identity = identity;
         this.loop = loop;
-        this.databaseFile = directory.resolve(name + ".db");
+        this.databaseFile = directory.resolve(databaseName + ".db");
         random.nextBytes(contentKey);
         open();
     }

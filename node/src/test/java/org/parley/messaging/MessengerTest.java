@@ -226,6 +226,37 @@ class MessengerTest {
         assertEquals(MessageRecord.DELIVERED, alice.history(bob.id()).get(0).state());
     }
 
+    @Test
+    void aPeerThatKeepsStartingOverLeavesABoundedNumberOfSessions() {
+        MessagingNode bob = node("bob");
+        org.parley.identity.Identity alice = org.parley.identity.Identity.generate("alice", RANDOM);
+        int restarts = Sessions.MAX_PER_PEER + 4;
+        MessagingNode fresh = null;
+        for (int i = 0; i < restarts; i++) {
+            // Each time alice has lost her state: a new database, so a new session start.
+            fresh = new MessagingNode(alice, "alice-" + i, loop, directory, RANDOM, MessagingConfig.defaults());
+            MessagingNode.link(fresh, bob);
+            loop.runUntilIdle();
+            fresh.send(bob.id(), "m" + i);
+            loop.advance(Duration.ofSeconds(1));
+            assertEquals(MessageRecord.DELIVERED, fresh.history(bob.id()).get(0).state(), "restart " + i);
+            MessagingNode.unlink(fresh, bob);
+        }
+        assertEquals(texts(restarts), bob.history(alice.peerId()).stream().map(MessageRecord::text).toList());
+        long stored = bob.database.inTransaction(connection -> org.parley.store.PeerRows.sessions(connection).stream()
+                .filter(row -> row.peerId().equals(alice.peerId().toString())).count());
+        assertEquals(Sessions.MAX_PER_PEER, stored, "the oldest sessions were deleted with the newest stored");
+
+        bob.crash();
+        bob.open();
+        MessagingNode.link(fresh, bob);
+        loop.runUntilIdle();
+        fresh.send(bob.id(), "after bob's restart");
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals("after bob's restart", bob.history(alice.peerId()).get(restarts).text(),
+                "the newest session survived the bound and the restart");
+    }
+
     private static long envelopesSent(MessagingNode node) {
         return node.sent.stream().filter(org.parley.proto.wire.v1.Frame::hasEnvelope).count();
     }

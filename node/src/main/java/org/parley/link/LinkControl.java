@@ -1,16 +1,12 @@
 package org.parley.link;
 
-import java.util.List;
 import org.parley.identity.PeerId;
 
 /**
- * What the overlay may do with links beyond sending on them: see who is linked, open links to
- * peers it has learned of, and trim links it does not need. Call on the node's loop.
+ * What the overlay may do with links beyond sending on them: open links to peers it has learned
+ * of, and trim links it does not need. Call on the node's loop.
  */
 public interface LinkControl extends Neighbours {
-    /** Peers with an established link. */
-    List<PeerId> linkedPeers();
-
     /** Dials once: a failure or a later loss is not retried (unlike {@link LinkManager#keepLinkTo}). */
     void dialOnce(DialTarget target);
 

@@ -1,5 +1,6 @@
 package org.parley.link;
 
+import java.util.List;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.Frame;
 
@@ -9,6 +10,9 @@ public interface Neighbours {
     boolean send(PeerId peer, Frame frame);
 
     boolean isConnected(PeerId peer);
+
+    /** Peers with an established link. */
+    List<PeerId> linkedPeers();
 
     /** Scores a neighbour down for misbehaviour seen above the link layer. */
     void penalize(PeerId peer, double points, String reason);

@@ -69,6 +69,7 @@ public final class Messenger implements LinkEvents {
     private long lastSentAtMillis;
     private Scheduler.Cancellable retryTimer;
     private boolean stopped;
+    private boolean rotatingPrekeys;
 
     /** A taken-in envelope, until it expires: whose it was and which message it carried. */
     private record SeenEnvelope(PeerId sender, MessageId messageId, long expiresAtMillis) {
@@ -598,6 +599,7 @@ public final class Messenger implements LinkEvents {
 
     /** Resends what a connected peer has not acknowledged for a while, seals what waits, fails what has expired. */
     private void retryAndExpire() {
+        rotatePrekeysIfDue();
         long now = clock.nowMillis();
         for (Map.Entry<PeerId, LinkedHashMap<MessageId, OutboxItem>> entry : outbox.entrySet()) {
             PeerId peer = entry.getKey();
@@ -704,6 +706,53 @@ public final class Messenger implements LinkEvents {
         };
     }
 
+    // ---------------------------------------------------------------- prekeys
+
+    /** Replaces our prekey and forgets old ones on {@link PrekeyRotation}'s schedule; linked peers get the new bundle. */
+    private void rotatePrekeysIfDue() {
+        PrekeyRotation.Due due = PrekeyRotation.due(sessions.prekeysMade(), clock.nowMillis());
+        if (due.nothing() || rotatingPrekeys) {
+            return;
+        }
+        rotatingPrekeys = true;
+        Optional<OwnPrekey> fresh = newPrekeyIfDue(due);
+        storage.submit(connection -> {
+            storePrekeys(connection, due, fresh);
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            rotatingPrekeys = false;
+            if (error != null) {
+                LOG.log(Level.SEVERE, "could not store a new prekey", error);
+                return;
+            }
+            due.forget().forEach(sessions::removePrekey);
+            fresh.ifPresent(prekey -> {
+                sessions.addPrekey(prekey);
+                ownBundle = Bundles.own(self, prekey);
+                Frame bundle = Frame.newBuilder().setPrekeyBundle(ownBundle).build();
+                neighbours.linkedPeers().forEach(peer -> neighbours.send(peer, bundle));
+            });
+        }, loop);
+    }
+
+    private Optional<OwnPrekey> newPrekeyIfDue(PrekeyRotation.Due due) {
+        return due.replace()
+                ? Optional.of(new OwnPrekey(due.newId(), X25519.generatePrivateKey(random), clock.nowMillis()))
+                : Optional.empty();
+    }
+
+    private void storePrekeys(java.sql.Connection connection, PrekeyRotation.Due due, Optional<OwnPrekey> fresh)
+            throws java.sql.SQLException {
+        for (int id : due.forget()) {
+            PeerRows.deletePrekey(connection, id);
+        }
+        if (fresh.isPresent()) {
+            OwnPrekey prekey = fresh.get();
+            PeerRows.putPrekey(connection, new PeerRows.Prekey(prekey.id(),
+                    cipher.seal(prekey.privateKey(), prekeyContext(prekey.id())), prekey.createdAtMillis()));
+        }
+    }
+
     // ---------------------------------------------------------------- loading
 
     private void load() {
@@ -747,22 +796,20 @@ public final class Messenger implements LinkEvents {
     }
 
     private void loadKeys(java.sql.Connection connection) throws java.sql.SQLException {
-        List<PeerRows.Prekey> prekeys = PeerRows.prekeys(connection);
-        if (prekeys.isEmpty()) {
-            byte[] privateKey = X25519.generatePrivateKey(random);
-            PeerRows.Prekey created = new PeerRows.Prekey(1, cipher.seal(privateKey, prekeyContext(1)),
-                    clock.nowMillis());
-            PeerRows.putPrekey(connection, created);
-            prekeys = List.of(created);
+        List<OwnPrekey> prekeys = new ArrayList<>();
+        for (PeerRows.Prekey stored : PeerRows.prekeys(connection)) {
+            prekeys.add(new OwnPrekey(stored.id(), cipher.open(stored.privateKey(), prekeyContext(stored.id())),
+                    stored.createdMillis()));
         }
-        OwnPrekey newest = null;
-        for (PeerRows.Prekey stored : prekeys) {
-            OwnPrekey prekey = new OwnPrekey(stored.id(), cipher.open(stored.privateKey(), prekeyContext(stored.id())),
-                    stored.createdMillis());
-            sessions.addPrekey(prekey);
-            newest = prekey;
-        }
-        ownBundle = Bundles.own(self, newest);
+        PrekeyRotation.Due due = PrekeyRotation.due(prekeys.stream()
+                .map(prekey -> new PrekeyRotation.Made(prekey.id(), prekey.createdAtMillis())).toList(),
+                clock.nowMillis());
+        Optional<OwnPrekey> fresh = newPrekeyIfDue(due);
+        storePrekeys(connection, due, fresh);
+        prekeys.removeIf(prekey -> due.forget().contains(prekey.id()));
+        fresh.ifPresent(prekeys::add);
+        prekeys.forEach(sessions::addPrekey);
+        ownBundle = Bundles.own(self, prekeys.get(prekeys.size() - 1));
         for (PeerRows.Bundle stored : PeerRows.bundles(connection)) {
             PeerId peer = parse(stored.peerId());
             try {

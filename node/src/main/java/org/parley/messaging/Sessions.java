@@ -67,6 +67,17 @@ final class Sessions {
         prekeys.put(prekey.id(), prekey);
     }
 
+    /** Forgets a replaced prekey: session starts made on it no longer open. */
+    void removePrekey(int id) {
+        prekeys.remove(id);
+    }
+
+    /** Our prekeys, as the rotation schedule sees them. */
+    List<PrekeyRotation.Made> prekeysMade() {
+        return prekeys.values().stream().map(prekey -> new PrekeyRotation.Made(prekey.id(), prekey.createdAtMillis()))
+                .toList();
+    }
+
     /** Records a peer's bundle; true when it is new or changed. */
     boolean putBundle(Bundles.Verified bundle) {
         Bundles.Verified previous = bundles.put(bundle.owner(), bundle);

@@ -144,6 +144,13 @@ public final class PeerRows {
         }
     }
 
+    public static void deletePrekey(Connection connection, int id) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM own_prekeys WHERE id = ?")) {
+            delete.setInt(1, id);
+            delete.executeUpdate();
+        }
+    }
+
     public static List<Prekey> prekeys(Connection connection) throws SQLException {
         List<Prekey> prekeys = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(

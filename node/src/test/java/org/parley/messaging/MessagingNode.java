@@ -138,6 +138,11 @@ final class MessagingNode implements Neighbours {
     }
 
     @Override
+    public List<PeerId> linkedPeers() {
+        return List.copyOf(links.keySet());
+    }
+
+    @Override
     public void penalize(PeerId peer, double points, String reason) {
         penalties.merge(peer, points, Double::sum);
     }

@@ -257,6 +257,42 @@ class MessengerTest {
                 "the newest session survived the bound and the restart");
     }
 
+    @Test
+    void thePrekeyIsReplacedWeeklyLinkedPeersLearnItAndOldStartsOpenUntilTheyMayNoLongerLive() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        org.parley.proto.wire.v1.PrekeyBundle first = alice.messenger.ownBundle();
+        MessagingNode.link(alice, bob);
+        loop.runUntilIdle();
+
+        loop.advance(PrekeyRotation.REPLACE_AFTER.plusMinutes(1));
+        org.parley.proto.wire.v1.PrekeyBundle second = alice.messenger.ownBundle();
+        assertEquals(first.getSignedPrekeyId() + 1, second.getSignedPrekeyId());
+        assertTrue(alice.sent.stream().anyMatch(frame -> frame.getPrekeyBundle().equals(second)),
+                "the linked peer was sent the new bundle");
+
+        // Carol learned the old bundle before the change: her start on it still opens.
+        MessagingNode carol = node("carol");
+        carol.messenger.frameReceived(alice.id(), org.parley.proto.wire.v1.Frame.newBuilder()
+                .setPrekeyBundle(first).build());
+        MessagingNode.link(carol, alice);
+        alice.dropping.add(carol.id()); // carol keeps the old bundle: alice's new one does not reach her
+        loop.runUntilIdle();
+        carol.send(alice.id(), "on the old prekey");
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals("on the old prekey", alice.history(carol.id()).get(0).text());
+
+        // Once an envelope made before the change could no longer be alive, the old prekey is gone, also after a restart.
+        loop.advance(PrekeyRotation.KEEP_REPLACED_FOR);
+        alice.crash();
+        alice.open();
+        long stored = alice.database.inTransaction(connection -> (long) org.parley.store.PeerRows.prekeys(connection)
+                .stream().filter(row -> row.id() == first.getSignedPrekeyId()).count());
+        assertEquals(0, stored);
+        assertTrue(alice.messenger.ownBundle().getSignedPrekeyId() > second.getSignedPrekeyId(),
+                "weeks went by: replaced again");
+    }
+
     private static long envelopesSent(MessagingNode node) {
         return node.sent.stream().filter(org.parley.proto.wire.v1.Frame::hasEnvelope).count();
     }

@@ -30,13 +30,17 @@ final class ControlMessages {
         if (view.reason() != null) {
             message.setReason(view.reason());
         }
+        if (view.replicas() != null) {
+            message.setReplicas(view.replicas());
+        }
         return message.build();
     }
 
     static MessageView fromProto(Message message) {
         return new MessageView(message.getId(), message.getDirection(), message.getPeerId(), message.getText(),
                 message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
-                message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest());
+                message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest(),
+                message.hasReplicas() ? message.getReplicas() : null);
     }
 
     static Contact toProto(ContactView view) {

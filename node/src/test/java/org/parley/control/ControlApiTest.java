@@ -59,7 +59,7 @@ class ControlApiTest {
 
         @Override
         public MessageView send(String peerId, String text) {
-            MessageView sent = new MessageView("00".repeat(16), "out", peerId, text, 1L, null, "pending", null, false);
+            MessageView sent = new MessageView("00".repeat(16), "out", peerId, text, 1L, null, "pending", null, false, null);
             watchers.forEach(watcher -> watcher.accept(new EventView(EventView.MESSAGE, sent)));
             return sent;
         }

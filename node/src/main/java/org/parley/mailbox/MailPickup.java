@@ -19,7 +19,8 @@ import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 
 /**
- * The recipient's part: shortly after start and then periodically, and whenever a link comes up
+ * The recipient's part: shortly after start, then at doubling intervals up to the pickup interval,
+ * and whenever a link comes up
  * to one of them, asks the peers closest to our key (2k of them, since the sender's view of who
  * is closest may differ from ours) for our mail with a signed request; hands what comes to the
  * {@link MailSink} in the order the replica held it; once all of it is committed, tells the
@@ -43,6 +44,8 @@ final class MailPickup {
     private Scheduler.Cancellable timer;
     private boolean stopped;
     private long envelopesPickedUp;
+    /** Rounds come often while the node is young (its view of its neighbourhood still forms), then settle. */
+    private java.time.Duration nextRound;
 
     MailPickup(Identity self, Neighbours links, MailCourier courier, ReplicaFinder finder, MailSink sink,
                Scheduler scheduler, Clock clock, MailboxConfig config) {
@@ -57,7 +60,8 @@ final class MailPickup {
     }
 
     void start() {
-        timer = scheduler.schedule(config.firstPickup(), this::pickupRound);
+        nextRound = config.firstPickup();
+        timer = scheduler.schedule(nextRound, this::pickupRound);
     }
 
     void stop() {
@@ -87,7 +91,9 @@ final class MailPickup {
         lastFetched.clear();
         pending.clear(); // answers to the last round that have not come by now will not come
         finder.closest(self.peerId(), 2 * config.replicas()).forEach(record -> fetch(record, true));
-        timer = scheduler.schedule(config.pickupInterval(), this::pickupRound);
+        nextRound = nextRound.multipliedBy(2).compareTo(config.pickupInterval()) < 0 ? nextRound.multipliedBy(2)
+                : config.pickupInterval();
+        timer = scheduler.schedule(nextRound, this::pickupRound);
     }
 
     private void fetch(PeerRecord replica, boolean dial) {

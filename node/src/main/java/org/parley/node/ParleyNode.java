@@ -13,7 +13,7 @@ import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.mailbox.Mailbox;
-import org.parley.mailbox.MailboxConfig;
+import org.parley.mailbox.MessengerOutbox;
 import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
 import java.time.Duration;

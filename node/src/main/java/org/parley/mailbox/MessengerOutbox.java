@@ -1,14 +1,13 @@
-package org.parley.node;
+package org.parley.mailbox;
 
 import java.util.List;
 import org.parley.identity.PeerId;
-import org.parley.mailbox.RelayOutbox;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.Messenger;
 import org.parley.messaging.RelayItem;
 
 /** The messenger's outbox as the mailbox layer asks for it (messaging cannot know the layer above). */
-record MessengerOutbox(Messenger messenger) implements RelayOutbox {
+public record MessengerOutbox(Messenger messenger) implements RelayOutbox {
     @Override
     public List<RelayItem> awaitingRelay() {
         return messenger.awaitingRelay();

@@ -122,7 +122,9 @@ final class MailPickup {
         pending.remove(requestId);
         long now = clock.nowMillis();
         List<ByteString> taken = new ArrayList<>();
-        List<CompletableFuture<Void>> committed = new ArrayList<>();
+        List<org.parley.proto.wire.v1.Envelope> valid = new ArrayList<>();
+        // All of it is checked before any of it is taken in: a replica that hands over one forged
+        // envelope is not trusted with the rest of the batch.
         for (org.parley.proto.wire.v1.Envelope proto : batch.getEnvelopesList()) {
             Envelope envelope;
             try {
@@ -139,8 +141,9 @@ final class MailPickup {
                 return;
             }
             taken.add(ByteString.copyFrom(envelope.id()));
-            committed.add(sink.take(from, proto));
+            valid.add(proto);
         }
+        List<CompletableFuture<Void>> committed = valid.stream().map(proto -> sink.take(from, proto)).toList();
         envelopesPickedUp += taken.size();
         CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, error) -> {
             if (error != null || stopped) {

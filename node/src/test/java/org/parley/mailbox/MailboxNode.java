@@ -19,6 +19,7 @@ import org.parley.overlay.dht.DhtConfig;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.discovery.DiscoveryConfig;
+import org.parley.runtime.Clock;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 import org.parley.store.ContentCipher;
@@ -48,6 +49,8 @@ final class MailboxNode {
     Messenger messenger;
     Mailbox mailbox;
     boolean running;
+    /** How far this node's mailbox clock runs ahead of everyone else's (a badly set clock). */
+    long clockSkewMillis;
 
     MailboxNode(String name, int index, Path directory, InMemoryFabric fabric, VirtualScheduler loop,
                 MailboxConfig config, MessagingConfig messaging) {
@@ -77,7 +80,18 @@ final class MailboxNode {
         discovery = new Discovery(identity, links, loop, loop, new SeededRng(seeds++), DiscoveryConfig.defaults(),
                 () -> List.of(address.toString()), messenger::ownBundle);
         dht = new DhtService(id(), links, loop, loop, DhtConfig.defaults(), discovery);
-        mailbox = Mailbox.open(identity, links, loop, loop, config, dht::closestContacts, new MessengerOutbox(messenger),
+        Clock skewed = new Clock() {
+            @Override
+            public long nowMillis() {
+                return loop.nowMillis() + clockSkewMillis;
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return loop.monotonicNanos();
+            }
+        };
+        mailbox = Mailbox.open(identity, links, loop, skewed, config, dht::closestContacts, new MessengerOutbox(messenger),
                 messenger::takeRelayed, storage);
         messenger.carryOfflineWith(mailbox::carry);
         links.addListener(discovery);

@@ -86,4 +86,76 @@ class OfflineDeliveryTest {
         loop.advance(Duration.ofMinutes(2));
         assertEquals(0, heldForOthers());
     }
+
+    private List<MailboxNode> holders() {
+        return nodes.stream().filter(node -> node.running && node.mailbox.envelopesHeldForOthers() > 0).toList();
+    }
+
+    @Test
+    void mailSurvivesTheLossOfAllButOneReplicaAndIsCopiedAgainToKeepK() {
+        List<MailboxNode> net = network(4, MailboxConfig.defaults());
+        MailboxNode alice = net.get(0);
+        MailboxNode bob = net.get(1);
+        bob.stop();
+        alice.send(bob.id(), "kept through churn");
+        loop.advance(Duration.ofSeconds(20));
+        assertEquals(3, alice.history(bob.id()).get(0).replicas());
+        alice.stop();
+        List<MailboxNode> replicas = holders();
+        assertEquals(3, replicas.size());
+
+        // Two of the three replicas are killed while holding the mail.
+        replicas.get(0).stop();
+        replicas.get(1).stop();
+        MailboxNode survivor = replicas.get(2);
+        loop.advance(Duration.ofMinutes(3));
+        assertEquals(3, holders().size(), "the survivor copied it to the next closest peers");
+
+        bob.start(List.of(survivor));
+        loop.advance(Duration.ofSeconds(60));
+        assertEquals(List.of("kept through churn"), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
+    }
+
+    @Test
+    void aFullMailboxRefusesAndTheSenderSeesFailedQuota() {
+        // Room for one envelope per recipient at every replica.
+        List<MailboxNode> net = network(3, MailboxConfig.defaults().withQuotas(600, 1 << 20, 1 << 20));
+        MailboxNode alice = net.get(0);
+        MailboxNode bob = net.get(1);
+        bob.stop();
+        alice.send(bob.id(), "fits");
+        loop.advance(Duration.ofSeconds(20));
+        alice.send(bob.id(), "does not fit");
+        loop.advance(Duration.ofSeconds(20));
+
+        List<MessageRecord> sent = alice.history(bob.id());
+        assertEquals(MessageRecord.RELAYED, sent.get(0).state());
+        assertEquals(MessageRecord.FAILED, sent.get(1).state());
+        assertEquals("quota", sent.get(1).reason());
+        assertTrue(alice.messenger.awaitingRelay().isEmpty(), "a refused message leaves the outbox");
+    }
+
+    @Test
+    void replicasWhoseClockSaysTheEnvelopeExpiredRefuseAndTheSenderSeesFailedExpired() {
+        MailboxConfig config = MailboxConfig.defaults();
+        MailboxNode hub = node("hub", config);
+        MailboxNode relay = node("relay", config);
+        MailboxNode alice = node("alice", config);
+        MailboxNode bob = node("bob", config);
+        hub.clockSkewMillis = Duration.ofDays(8).toMillis();
+        relay.clockSkewMillis = Duration.ofDays(8).toMillis();
+        hub.start(List.of());
+        relay.start(List.of(hub));
+        alice.start(List.of(hub));
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(30));
+        bob.stop();
+        alice.send(bob.id(), "too late by their clocks");
+        loop.advance(Duration.ofSeconds(20));
+
+        MessageRecord sent = alice.history(bob.id()).get(0);
+        assertEquals(MessageRecord.FAILED, sent.state());
+        assertEquals("expired", sent.reason());
+        assertEquals(0, heldForOthers());
+    }
 }

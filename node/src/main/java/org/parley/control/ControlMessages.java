@@ -6,6 +6,8 @@ import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
 import org.parley.api.MessageView;
+import org.parley.api.StatusView;
+import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.Message;
@@ -41,6 +43,24 @@ final class ControlMessages {
                 message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
                 message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest(),
                 message.hasReplicas() ? message.getReplicas() : null);
+    }
+
+    static NodeStatus toProto(StatusView view) {
+        return NodeStatus.newBuilder()
+                .setPeerId(view.peerId())
+                .setLinks(view.links())
+                .setOutbox(view.outbox())
+                .setRelayed(view.relayed())
+                .setBytesStoredByOthers(view.bytesStoredByOthers())
+                .setBytesStoredForOthers(view.bytesStoredForOthers())
+                .setEnvelopesStoredForOthers(view.envelopesStoredForOthers())
+                .build();
+    }
+
+    static StatusView fromProto(NodeStatus status) {
+        return new StatusView(status.getPeerId(), status.getLinks(), status.getOutbox(), status.getRelayed(),
+                status.getBytesStoredByOthers(), status.getBytesStoredForOthers(),
+                status.getEnvelopesStoredForOthers());
     }
 
     static Contact toProto(ContactView view) {

@@ -873,6 +873,21 @@ public final class Messenger implements LinkEvents {
         return outbox.values().stream().mapToInt(Map::size).sum();
     }
 
+    /** Outgoing messages mailbox replicas hold, not yet confirmed delivered. */
+    public int relayedCount() {
+        return (int) relayedItems().count();
+    }
+
+    /** Bytes of our envelopes held by replicas: each envelope's size times the replicas holding it. */
+    public long bytesHeldByReplicas() {
+        return relayedItems().mapToLong(item -> (long) item.envelope.length * item.record.replicas()).sum();
+    }
+
+    private java.util.stream.Stream<OutboxItem> relayedItems() {
+        return outbox.values().stream().flatMap(items -> items.values().stream())
+                .filter(item -> item.record.state().equals(MessageRecord.RELAYED));
+    }
+
     /** Peers with at least one message waiting in the outbox, to be reached by whatever means the node has. */
     public Set<PeerId> waitingPeers() {
         Set<PeerId> waiting = new java.util.HashSet<>();

@@ -75,7 +75,7 @@ public final class ParleyNode implements AutoCloseable {
         this.dht = dht;
         this.reacher = reacher;
         this.mailbox = mailbox;
-        this.api = new LocalApi(identity, loop, links, messenger, dht, watchers);
+        this.api = new LocalApi(identity, loop, links, messenger, dht, mailbox, watchers);
     }
 
     /**

@@ -200,6 +200,11 @@ class ParleyCliTest {
                 {"id", "--json=maybe"},
                 {"lookup", "p1abc"},
                 {"daemon", "--links", "0"},
+                {"daemon", "--mailbox-days", "31"},
+                {"daemon", "--mailbox-days", "0"},
+                {"daemon", "--mailbox-replicas", "21"},
+                {"daemon", "--mailbox-storage-mib", "-1"},
+                {"status", "--json=maybe"},
                 {"lookup"},
                 {"no-such-command"}}) {
             Run run = run(args);

@@ -12,6 +12,7 @@ import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;
+import org.parley.mailbox.ClosestKnownPeers;
 import org.parley.mailbox.Mailbox;
 import org.parley.mailbox.MessengerOutbox;
 import org.parley.messaging.MessagingConfig;
@@ -139,7 +140,8 @@ public final class ParleyNode implements AutoCloseable {
                 REACH_CHECK_INTERVAL, REACH_RETRY_AFTER);
         messenger.addListener(reacher);
         Mailbox mailbox = Mailbox.open(identity, links, loop, SystemClock.INSTANCE, options.mailbox(),
-                dht::closestContacts, new MessengerOutbox(messenger), messenger::takeRelayed, storage);
+                new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
+                messenger::takeRelayed, storage);
         messenger.carryOfflineWith(mailbox::carry);
         links.addListener(mailbox);
         links.redialUrgentlyBelow(discoveryConfig.targetLinks());

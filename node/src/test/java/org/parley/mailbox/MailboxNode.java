@@ -91,7 +91,8 @@ final class MailboxNode {
                 return loop.monotonicNanos();
             }
         };
-        mailbox = Mailbox.open(identity, links, loop, skewed, config, dht::closestContacts, new MessengerOutbox(messenger),
+        mailbox = Mailbox.open(identity, links, loop, skewed, config, new ClosestKnownPeers(dht, discovery, links),
+                new MessengerOutbox(messenger),
                 messenger::takeRelayed, storage);
         messenger.carryOfflineWith(mailbox::carry);
         links.addListener(discovery);

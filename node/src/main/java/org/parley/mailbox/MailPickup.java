@@ -29,6 +29,8 @@ import org.parley.runtime.Scheduler;
 final class MailPickup {
     /** The least time between two fetches from one peer when links come and go. */
     private static final long REFETCH_AFTER_MILLIS = 5_000;
+    /** Time for a new neighbour's record to arrive after its link is up. */
+    private static final java.time.Duration RECORD_GRACE = java.time.Duration.ofSeconds(2);
 
     private final Identity self;
     private final Neighbours links;
@@ -43,7 +45,6 @@ final class MailPickup {
     private long lastIssuedMillis;
     private Scheduler.Cancellable timer;
     private boolean stopped;
-    private long envelopesPickedUp;
     /** Rounds come often while the node is young (its view of its neighbourhood still forms), then settle. */
     private java.time.Duration nextRound;
 
@@ -71,17 +72,21 @@ final class MailPickup {
         }
     }
 
-    long envelopesPickedUp() {
-        return envelopesPickedUp;
-    }
-
-    /** A link came up: if the peer is one of our replicas, ask it at once. */
+    /**
+     * A link came up: if the peer is one of our replicas, ask it soon — once its record, which
+     * follows the link's first frames, tells us where it sits.
+     */
     void peerConnected(PeerId peer) {
-        for (PeerRecord record : finder.closest(self.peerId(), 2 * config.replicas())) {
-            if (record.peer().equals(peer)) {
-                fetch(record, false);
+        scheduler.schedule(RECORD_GRACE, () -> {
+            if (!links.isConnected(peer)) {
+                return;
             }
-        }
+            for (PeerRecord record : finder.closest(self.peerId(), 2 * config.replicas())) {
+                if (record.peer().equals(peer)) {
+                    fetch(record, false);
+                }
+            }
+        });
     }
 
     private void pickupRound() {
@@ -144,7 +149,6 @@ final class MailPickup {
             valid.add(proto);
         }
         List<CompletableFuture<Void>> committed = valid.stream().map(proto -> sink.take(from, proto)).toList();
-        envelopesPickedUp += taken.size();
         CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, error) -> {
             if (error != null || stopped) {
                 return; // not all committed: the replica keeps the mail, and we ask again later

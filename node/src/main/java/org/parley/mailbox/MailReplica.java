@@ -91,6 +91,10 @@ final class MailReplica {
         return held.totalBytes();
     }
 
+    List<ByteString> heldIds() {
+        return held.all().stream().map(HeldMail.Held::id).toList();
+    }
+
     int envelopesHeld() {
         return held.all().size();
     }

@@ -87,9 +87,9 @@ public final class Mailbox implements LinkEvents {
         return replica.envelopesHeld();
     }
 
-    /** Envelopes taken from our replicas since start. */
-    public long envelopesPickedUp() {
-        return pickup.envelopesPickedUp();
+    /** IDs of the envelopes this node holds for others (for the simulator's replica counts). */
+    public List<com.google.protobuf.ByteString> heldEnvelopeIds() {
+        return replica.heldIds();
     }
 
     @Override

@@ -104,6 +104,12 @@ class OfflineDeliveryTest {
         List<MailboxNode> replicas = holders();
         assertEquals(3, replicas.size());
 
+        // A replica restarted keeps what it held: it is on disk.
+        MailboxNode restarted = replicas.get(0);
+        restarted.stop();
+        restarted.start(List.of(replicas.get(1)));
+        assertEquals(1, restarted.mailbox.envelopesHeldForOthers());
+
         // Two of the three replicas are killed while holding the mail.
         replicas.get(0).stop();
         replicas.get(1).stop();

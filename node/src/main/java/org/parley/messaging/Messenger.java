@@ -688,10 +688,11 @@ public final class Messenger implements LinkEvents {
             MessageRows.markRelayed(connection, id.bytes(), MessageRecord.RELAYED, replicas);
             return null;
         }).whenCompleteAsync((ignored, error) -> {
-            if (error == null) {
-                listeners.forEach(listener -> listener.messageUpdated(updated));
-            } else {
+            if (error != null) {
                 LOG.log(Level.SEVERE, "could not store a relayed state", error);
+            } else if (outbox.get(peer).get(id) == item) {
+                // Not when its receipt came meanwhile: "delivered" was the last word.
+                listeners.forEach(listener -> listener.messageUpdated(updated));
             }
         }, loop);
     }

@@ -99,10 +99,13 @@ public final class MessageRows {
         }
     }
 
-    /** Marks a pending outgoing message as held by {@code replicas} mailbox replicas. */
+    /**
+     * Marks an outgoing message as held by {@code replicas} mailbox replicas, if it is still
+     * {@code pending} (a receipt committed just before wins).
+     */
     public static void markRelayed(Connection connection, byte[] id, String state, int replicas) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE messages SET state = ?, replicas = ? WHERE id = ?")) {
+                "UPDATE messages SET state = ?, replicas = ? WHERE id = ? AND state = 'pending'")) {
             update.setString(1, state);
             update.setInt(2, replicas);
             update.setBytes(3, id);

@@ -61,6 +61,21 @@ class RelayStatesTest {
     }
 
     @Test
+    void aReplicasLateWordDoesNotUndoDelivered() {
+        MessagingNode[] pair = awayPair();
+        MessagingNode alice = pair[0];
+        MessagingNode bob = pair[1];
+        MessageRecord sent = alice.send(bob.id(), "quick");
+        MessagingNode.link(alice, bob);
+        loop.advance(Duration.ofSeconds(1));
+        alice.messenger.relayed(bob.id(), sent.id(), 2);
+        loop.runUntilIdle();
+        assertEquals(MessageRecord.DELIVERED, alice.history(bob.id()).get(0).state());
+        assertEquals(List.of(MessageRecord.DELIVERED),
+                alice.updated.stream().map(MessageRecord::state).toList());
+    }
+
+    @Test
     void aRefusalByEveryReplicaFailsTheMessageWithItsReason() {
         MessagingNode[] pair = awayPair();
         MessagingNode alice = pair[0];

@@ -100,6 +100,14 @@ final class HeldMail {
         return removed;
     }
 
+    /** Lets go of an envelope that could not be written down: not held, and welcome again. */
+    void unhold(ByteString id) {
+        Held held = byId.get(id);
+        if (held != null) {
+            remove(held);
+        }
+    }
+
     /** Drops what has expired, and forgets deletions that can no longer come back. */
     List<Held> expire(long nowMillis) {
         List<Held> expired = new ArrayList<>();

@@ -136,7 +136,7 @@ final class MailReplica {
                 answer(from, requestId, id, Outcome.STORED);
             } else {
                 // Not on disk: not held. The sender asks others, or again.
-                held.delete(envelope.recipient(), List.of(id));
+                held.unhold(id);
                 holders.remove(id);
             }
         }, scheduler);

@@ -85,6 +85,20 @@ class HeldMailTest {
     }
 
     @Test
+    void anEnvelopeThatCouldNotBeWrittenIsWelcomeAgain() {
+        HeldMail held = new HeldMail(MailboxConfig.defaults());
+        Envelope envelope = Envelope.create(alice, bob, NOW, week(), new byte[] {1});
+        ByteString id = ByteString.copyFrom(envelope.id());
+        List<HeldMail.Held> taken = new ArrayList<>();
+        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
+        held.unhold(id);
+        assertEquals(0, held.totalBytes());
+        taken.clear();
+        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
+        assertEquals(1, taken.size(), "held this time, not taken for deleted");
+    }
+
+    @Test
     void aConfigOutsideItsBoundsIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> MailboxConfig.defaults().withHoldFor(Duration.ofDays(31)));
         assertThrows(IllegalArgumentException.class, () -> MailboxConfig.defaults().withHoldFor(Duration.ZERO));

@@ -46,8 +46,16 @@ final class Profiles implements AutoCloseable {
 
     /** Starts the daemon of {@code name} and waits until its control API answers. */
     Process startDaemon(String name, int port, String... bootstrap) throws Exception {
+        return startDaemonAt(name, "127.0.0.1", port, bootstrap);
+    }
+
+    /**
+     * Starts the daemon of {@code name} on a loopback address of its own choosing (any of
+     * 127.0.0.0/8): daemons in different /24s look like different networks to the DHT's limits.
+     */
+    Process startDaemonAt(String name, String host, int port, String... bootstrap) throws Exception {
         List<String> args = new ArrayList<>(List.of("daemon", "--home", home(name).toString(),
-                "--listen", "127.0.0.1:" + port));
+                "--listen", host + ":" + port));
         for (String address : bootstrap) {
             args.add("--bootstrap");
             args.add(address);
@@ -89,7 +97,11 @@ final class Profiles implements AutoCloseable {
     }
 
     static void await(Condition condition, String what) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
+        await(condition, what, WAIT);
+    }
+
+    static void await(Condition condition, String what, Duration wait) throws Exception {
+        Instant deadline = Instant.now().plus(wait);
         while (Instant.now().isBefore(deadline)) {
             if (condition.holds()) {
                 return;

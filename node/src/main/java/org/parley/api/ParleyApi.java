@@ -39,6 +39,9 @@ public interface ParleyApi {
      */
     LookupView lookup(String peerId) throws ApiException;
 
+    /** Links, outbox and mailbox figures of the node. */
+    StatusView status() throws ApiException;
+
     /** Reports every message event from now on, until the returned handle is closed. */
     Subscription watch(Consumer<EventView> listener) throws ApiException;
 

@@ -4,6 +4,7 @@ import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
+import org.parley.mailbox.MailboxConfig;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -58,5 +59,33 @@ final class Converters {
             }
             throw new TypeConversionException("'" + value + "' is not a whole number of at least 1");
         }
+    }
+
+    /** Days mailbox replicas hold mail: 1 to 30. */
+    static final class MailboxDaysConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, 1, (int) MailboxConfig.MAX_HOLD.toDays());
+        }
+    }
+
+    /** Mailbox replicas per envelope: 1 to 20. */
+    static final class ReplicasConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, 1, MailboxConfig.MAX_REPLICAS);
+        }
+    }
+
+    private static int inRange(String value, int least, int most) {
+        try {
+            int number = Integer.parseInt(value.strip());
+            if (number >= least && number <= most) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // Same message as a number out of range.
+        }
+        throw new TypeConversionException("'" + value + "' is not a whole number from " + least + " to " + most);
     }
 }

@@ -3,6 +3,7 @@ package org.parley.cli;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,7 @@ import org.parley.link.HostPort;
 import org.parley.node.DaemonLock;
 import org.parley.node.LogFiles;
 import org.parley.node.ShutdownAwareLogManager;
+import org.parley.mailbox.MailboxConfig;
 import org.parley.node.NodeOptions;
 import org.parley.node.ParleyNode;
 import org.parley.store.ProfileHome;
@@ -59,6 +61,31 @@ final class DaemonCommand implements Callable<Integer> {
                     + "lookups and messages to unlinked peers may add more.")
     int links;
 
+    @Option(names = "--mailbox-days", paramLabel = "DAYS", defaultValue = "7",
+            converter = Converters.MailboxDaysConverter.class,
+            description = "Longest this node holds mail for peers who are away, 1 to 30 days (default: ${DEFAULT-VALUE}).")
+    int mailboxDays;
+
+    @Option(names = "--mailbox-replicas", paramLabel = "K", defaultValue = "3",
+            converter = Converters.ReplicasConverter.class,
+            description = "Peers that hold each message for a peer who is away (default: ${DEFAULT-VALUE}).")
+    int mailboxReplicas;
+
+    @Option(names = "--mailbox-recipient-kib", paramLabel = "KIB", defaultValue = "8192",
+            converter = Converters.PositiveIntConverter.class,
+            description = "Most this node holds for one recipient (default: ${DEFAULT-VALUE}).")
+    int mailboxRecipientKib;
+
+    @Option(names = "--mailbox-sender-kib", paramLabel = "KIB", defaultValue = "4096",
+            converter = Converters.PositiveIntConverter.class,
+            description = "Most this node holds from one sender (default: ${DEFAULT-VALUE}).")
+    int mailboxSenderKib;
+
+    @Option(names = "--mailbox-storage-mib", paramLabel = "MIB", defaultValue = "256",
+            converter = Converters.PositiveIntConverter.class,
+            description = "Most this node holds for others in all (default: ${DEFAULT-VALUE}).")
+    int mailboxStorageMib;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -76,7 +103,11 @@ final class DaemonCommand implements Callable<Integer> {
         try {
             LogFiles.install(home, level);
             node = ParleyNode.start(profile, home, NodeOptions.of(listen, bootstrap).withTargetLinks(links)
-                    .withAnnounce(announce));
+                    .withAnnounce(announce).withMailbox(MailboxConfig.defaults()
+                            .withHoldFor(Duration.ofDays(mailboxDays))
+                            .withReplicas(mailboxReplicas)
+                            .withQuotas(mailboxRecipientKib * 1024L, mailboxSenderKib * 1024L,
+                                    mailboxStorageMib * 1024L * 1024L)));
         } catch (IOException | ApiException e) {
             lock.close();
             throw new CliException(e.getMessage(), e);

@@ -37,7 +37,7 @@ final class HistoryCommand implements Callable<Integer> {
     String before;
 
     @Option(names = "--json", description = "Print an array of {\"id\",\"direction\",\"peerId\",\"text\",\"sentAt\","
-            + "\"receivedAt\",\"state\",…}.")
+            + "\"receivedAt\",\"state\",…,\"replicas\"}.")
     boolean json;
 
     @Override

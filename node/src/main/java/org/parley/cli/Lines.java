@@ -13,6 +13,7 @@ final class Lines {
         String arrow = message.direction().equals("out") ? "->" : "<-";
         String mark = switch (message.state()) {
             case "pending" -> " (pending)";
+            case "relayed" -> " (relayed: " + message.replicas() + " replicas)";
             case "failed" -> " (failed: " + message.reason() + ")";
             default -> message.request() ? " (request)" : "";
         };

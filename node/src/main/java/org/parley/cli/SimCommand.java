@@ -1,6 +1,10 @@
 package org.parley.cli;
 
 import java.util.concurrent.Callable;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.parley.sim.OfflineDeliverySimulation;
+import org.parley.sim.OfflineReport;
 import org.parley.sim.SimConfig;
 import org.parley.sim.SimReport;
 import org.parley.sim.Simulation;
@@ -42,6 +46,11 @@ final class SimCommand implements Callable<Integer> {
             description = "Before the messages, cut the network in two halves for this long, then mend it.")
     int partitionSeconds;
 
+    @Option(names = "--offline", defaultValue = "0", paramLabel = "SHARE",
+            description = "Also run offline delivery: this share of nodes goes away, is sent mail held by replicas "
+                    + "while --churn of the others come and go, and comes back to pick it up, 0-1.")
+    double offline;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -54,8 +63,29 @@ final class SimCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }
+        OfflineDeliverySimulation offlineRun = null;
+        if (offline != 0) {
+            try {
+                offlineRun = new OfflineDeliverySimulation(config, offline);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+        }
         SimReport report = new Simulation(config).run();
-        cli.context().out().println(json ? Json.of(report) : report.toText());
+        OfflineReport offlineReport = offlineRun == null ? null : offlineRun.run();
+        if (!json) {
+            cli.context().out().println(report.toText());
+            if (offlineReport != null) {
+                cli.context().out().println(offlineReport.toText());
+            }
+        } else if (offlineReport == null) {
+            cli.context().out().println(Json.of(report));
+        } else {
+            JsonObject merged = JsonParser.parseString(Json.of(report)).getAsJsonObject();
+            JsonParser.parseString(Json.of(offlineReport)).getAsJsonObject().entrySet()
+                    .forEach(entry -> merged.add(entry.getKey(), entry.getValue()));
+            cli.context().out().println(Json.of(merged));
+        }
         return 0;
     }
 

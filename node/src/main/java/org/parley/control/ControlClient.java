@@ -30,6 +30,8 @@ import org.parley.proto.control.v1.WatchRequest;
 import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
 import org.parley.api.LookupView;
+import org.parley.api.StatusView;
+import org.parley.proto.control.v1.GetStatusRequest;
 import org.parley.proto.control.v1.LookupRequest;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
@@ -147,6 +149,11 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public ContactView blockContact(String peerId) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().blockContact(
                 BlockContactRequest.newBuilder().setPeerId(peerId).build())));
+    }
+
+    @Override
+    public StatusView status() throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().getStatus(GetStatusRequest.getDefaultInstance())));
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
 import org.parley.api.MessageView;
+import org.parley.api.StatusView;
+import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.Message;
@@ -30,13 +32,35 @@ final class ControlMessages {
         if (view.reason() != null) {
             message.setReason(view.reason());
         }
+        if (view.replicas() != null) {
+            message.setReplicas(view.replicas());
+        }
         return message.build();
     }
 
     static MessageView fromProto(Message message) {
         return new MessageView(message.getId(), message.getDirection(), message.getPeerId(), message.getText(),
                 message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
-                message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest());
+                message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest(),
+                message.hasReplicas() ? message.getReplicas() : null);
+    }
+
+    static NodeStatus toProto(StatusView view) {
+        return NodeStatus.newBuilder()
+                .setPeerId(view.peerId())
+                .setLinks(view.links())
+                .setOutbox(view.outbox())
+                .setRelayed(view.relayed())
+                .setBytesStoredByOthers(view.bytesStoredByOthers())
+                .setBytesStoredForOthers(view.bytesStoredForOthers())
+                .setEnvelopesStoredForOthers(view.envelopesStoredForOthers())
+                .build();
+    }
+
+    static StatusView fromProto(NodeStatus status) {
+        return new StatusView(status.getPeerId(), status.getLinks(), status.getOutbox(), status.getRelayed(),
+                status.getBytesStoredByOthers(), status.getBytesStoredForOthers(),
+                status.getEnvelopesStoredForOthers());
     }
 
     static Contact toProto(ContactView view) {

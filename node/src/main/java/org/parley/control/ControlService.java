@@ -4,7 +4,9 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
+import org.parley.proto.control.v1.GetStatusRequest;
 import org.parley.proto.control.v1.LookupRequest;
+import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.LookupResponse;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
@@ -108,6 +110,11 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     @Override
     public void blockContact(BlockContactRequest request, StreamObserver<Contact> response) {
         answer(response, () -> ControlMessages.toProto(api.blockContact(request.getPeerId())));
+    }
+
+    @Override
+    public void getStatus(GetStatusRequest request, StreamObserver<NodeStatus> response) {
+        answer(response, () -> ControlMessages.toProto(api.status()));
     }
 
     @Override

@@ -6,22 +6,36 @@ import org.parley.identity.PeerId;
  * A message of the history as the user sees it.
  *
  * @param direction {@code "in"} or {@code "out"}
- * @param state {@code "received"} for incoming; {@code "pending"}, {@code "delivered"} or
- *     {@code "failed"} for outgoing
+ * @param state {@code "received"} for incoming; {@code "pending"}, {@code "relayed"},
+ *     {@code "delivered"} or {@code "failed"} for outgoing
  * @param reason why it failed, else null
  * @param request whether it came from a peer who is not a contact (a message request)
+ * @param replicas how many mailbox replicas hold it while it is {@code "relayed"}, else 0
  */
 public record MessageRecord(MessageId id, String direction, PeerId peer, String text, long sentAtMillis,
-                            Long receivedAtMillis, String state, String reason, boolean request) {
+                            Long receivedAtMillis, String state, String reason, boolean request, int replicas) {
     public static final String IN = "in";
     public static final String OUT = "out";
     public static final String RECEIVED = "received";
     public static final String PENDING = "pending";
+    /** Not delivered yet, but held by mailbox replicas for a recipient who is away. */
+    public static final String RELAYED = "relayed";
     public static final String DELIVERED = "delivered";
     public static final String FAILED = "failed";
+
+    /** A message no mailbox replica holds. */
+    public MessageRecord(MessageId id, String direction, PeerId peer, String text, long sentAtMillis,
+                         Long receivedAtMillis, String state, String reason, boolean request) {
+        this(id, direction, peer, text, sentAtMillis, receivedAtMillis, state, reason, request, 0);
+    }
 
     MessageRecord withState(String newState, String newReason, Long newReceivedAt) {
         return new MessageRecord(id, direction, peer, text, sentAtMillis,
                 newReceivedAt != null ? newReceivedAt : receivedAtMillis, newState, newReason, request);
+    }
+
+    MessageRecord relayedTo(int replicaCount) {
+        return new MessageRecord(id, direction, peer, text, sentAtMillis, receivedAtMillis, RELAYED, null, request,
+                replicaCount);
     }
 }

@@ -5,6 +5,6 @@ public interface MessagingEvents {
     /** A message was sent by the user or received from a peer. */
     void messageAdded(MessageRecord message);
 
-    /** An outgoing message was delivered or failed. */
+    /** An outgoing message was relayed, delivered or failed. */
     void messageUpdated(MessageRecord message);
 }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.crypto.X25519;
@@ -70,6 +71,8 @@ public final class Messenger implements LinkEvents {
     private Scheduler.Cancellable retryTimer;
     private boolean stopped;
     private boolean rotatingPrekeys;
+    /** Where receipts go when their peer has no link: the mailbox replicas, once the node wires them. */
+    private Consumer<org.parley.proto.wire.v1.Envelope> offlineCarrier = envelope -> { };
 
     /** A taken-in envelope, until it expires: whose it was and which message it carried. */
     private record SeenEnvelope(PeerId sender, MessageId messageId, long expiresAtMillis) {
@@ -101,6 +104,11 @@ public final class Messenger implements LinkEvents {
 
     public void addListener(MessagingEvents listener) {
         listeners.add(listener);
+    }
+
+    /** Receipts for peers without a link are handed to {@code carrier} (the mailbox replicas). */
+    public void carryOfflineWith(Consumer<org.parley.proto.wire.v1.Envelope> carrier) {
+        this.offlineCarrier = carrier;
     }
 
     /** Our current prekey bundle, as the peer record announces it. */
@@ -293,6 +301,19 @@ public final class Messenger implements LinkEvents {
     }
 
     private void receiveEnvelope(PeerId from, org.parley.proto.wire.v1.Envelope proto) {
+        takeIn(from, proto, false);
+    }
+
+    /**
+     * Takes in an envelope a mailbox replica held for us. The stage completes once it is committed
+     * (or refused, or known already): then the replica may delete it.
+     */
+    public CompletableFuture<Void> takeRelayed(PeerId replica, org.parley.proto.wire.v1.Envelope proto) {
+        return takeIn(replica, proto, true);
+    }
+
+    private CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.Envelope proto, boolean relayed) {
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         long now = clock.nowMillis();
         Envelope envelope;
         try {
@@ -302,22 +323,25 @@ public final class Messenger implements LinkEvents {
             }
         } catch (EnvelopeException e) {
             refuse(from, e);
-            return;
+            return done;
         }
         PeerId sender = envelope.sender();
         if (isBlocked(sender)) {
             count(sender, Rejection.BLOCKED);
-            return;
+            return done;
         }
         ByteString envelopeId = ByteString.copyFrom(envelope.id());
         SeenEnvelope earlier = seen.get(envelopeId);
         if (earlier != null) {
-            refuse(from, new EnvelopeException(Rejection.REPLAYED, "envelope seen before"));
+            if (!relayed) {
+                // Every replica holds a copy: a second one from the mailbox is no replay.
+                refuse(from, new EnvelopeException(Rejection.REPLAYED, "envelope seen before"));
+            }
             if (earlier.messageId() != null) {
                 // Probably a resend after our receipt was lost: acknowledge again.
                 queueReceipt(sender, earlier.messageId());
             }
-            return;
+            return done;
         }
         Sessions.Decrypted decrypted;
         Content content;
@@ -327,37 +351,35 @@ public final class Messenger implements LinkEvents {
             content = Content.parseFrom(decrypted.plaintext());
         } catch (InvalidProtocolBufferException e) {
             refuse(from, new EnvelopeException(Rejection.MALFORMED, "unparseable payload"));
-            return;
+            return done;
         } catch (EnvelopeException e) {
             refuse(from, e);
-            return;
+            return done;
         }
-        switch (content.getBodyCase()) {
+        return switch (content.getBodyCase()) {
             case TEXT -> receiveText(sender, envelopeId, envelope, content, decrypted.change());
             case RECEIPTS -> receiveReceipts(sender, envelopeId, envelope, content.getReceipts(), decrypted.change());
             default -> {
-                remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
                 refuse(from, new EnvelopeException(Rejection.MALFORMED, "content of unknown type"));
+                yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
             }
-        }
+        };
     }
 
-    private void receiveText(PeerId sender, ByteString envelopeId, Envelope envelope, Content content,
-                             Sessions.Changed change) {
+    private CompletableFuture<Void> receiveText(PeerId sender, ByteString envelopeId, Envelope envelope,
+                                                Content content, Sessions.Changed change) {
         MessageId id;
         String text;
         try {
             id = MessageId.of(content.getMessageId().toByteArray());
             text = StandardCharsets.UTF_8.newDecoder().decode(content.getTextBytes().asReadOnlyByteBuffer()).toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
-            remember(sender, envelopeId, envelope, null, change, connection -> { });
             refuse(sender, new EnvelopeException(Rejection.MALFORMED, "message without a valid ID or text"));
-            return;
+            return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
         if (content.getTextBytes().size() > config.maxTextBytes()) {
-            remember(sender, envelopeId, envelope, null, change, connection -> { });
             refuse(sender, new EnvelopeException(Rejection.TOO_LARGE, "text over the limit"));
-            return;
+            return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
         long receivedAt = clock.nowMillis();
         boolean request = !contacts.containsKey(sender);
@@ -365,7 +387,7 @@ public final class Messenger implements LinkEvents {
                 MessageRecord.RECEIVED, null, request);
         byte[] sealedBody = cipher.seal(text.getBytes(StandardCharsets.UTF_8), bodyContext(id));
         boolean[] inserted = new boolean[1];
-        remember(sender, envelopeId, envelope, id, change, connection -> {
+        return remember(sender, envelopeId, envelope, id, change, connection -> {
             if (!MessageRows.exists(connection, id.bytes())) {
                 MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), sender.toString(),
                         MessageRecord.IN, sealedBody, content.getSentAtMs(), receivedAt, MessageRecord.RECEIVED, null,
@@ -380,8 +402,8 @@ public final class Messenger implements LinkEvents {
         });
     }
 
-    private void receiveReceipts(PeerId sender, ByteString envelopeId, Envelope envelope, Receipts receipts,
-                                 Sessions.Changed change) {
+    private CompletableFuture<Void> receiveReceipts(PeerId sender, ByteString envelopeId, Envelope envelope,
+                                                    Receipts receipts, Sessions.Changed change) {
         long now = clock.nowMillis();
         Map<MessageId, OutboxItem> waiting = outbox.getOrDefault(sender, new LinkedHashMap<>());
         List<OutboxItem> delivered = new ArrayList<>();
@@ -394,7 +416,7 @@ public final class Messenger implements LinkEvents {
                 delivered.add(item);
             }
         }
-        remember(sender, envelopeId, envelope, null, change, connection -> {
+        return remember(sender, envelopeId, envelope, null, change, connection -> {
             for (OutboxItem item : delivered) {
                 MessageRows.updateState(connection, item.record.id().bytes(), MessageRecord.DELIVERED, null, now);
                 MessageRows.dequeue(connection, item.record.id().bytes());
@@ -579,10 +601,13 @@ public final class Messenger implements LinkEvents {
             PeerRows.putSession(connection, sessionRow);
             return null;
         }).whenCompleteAsync((ignored, error) -> {
-            if (error == null) {
+            if (error != null) {
+                LOG.log(Level.SEVERE, "could not store a session after a receipt", error);
+            } else if (neighbours.isConnected(peer)) {
                 neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope.toProto()).build());
             } else {
-                LOG.log(Level.SEVERE, "could not store a session after a receipt", error);
+                // The sender went away meanwhile: the receipt travels back through its mailbox.
+                offlineCarrier.accept(envelope.toProto());
             }
         }, loop);
     }
@@ -605,7 +630,7 @@ public final class Messenger implements LinkEvents {
             PeerId peer = entry.getKey();
             for (OutboxItem item : new ArrayList<>(entry.getValue().values())) {
                 if (item.expiresAtMillis <= now && item.committed) {
-                    expire(peer, item);
+                    fail(peer, item, "expired");
                 } else if (item.inFlight && now - item.lastSentMillis >= config.retryInterval().toMillis()) {
                     transmit(peer, item);
                 }
@@ -614,10 +639,9 @@ public final class Messenger implements LinkEvents {
         }
     }
 
-    private void expire(PeerId peer, OutboxItem item) {
+    private void fail(PeerId peer, OutboxItem item, String reason) {
         outbox.get(peer).remove(item.record.id());
         leaveWindow(peer, item);
-        String reason = "expired";
         storage.submit(connection -> {
             MessageRows.updateState(connection, item.record.id().bytes(), MessageRecord.FAILED, reason, null);
             MessageRows.dequeue(connection, item.record.id().bytes());
@@ -626,6 +650,61 @@ public final class Messenger implements LinkEvents {
             MessageRecord failed = item.record.withState(MessageRecord.FAILED, reason, null);
             listeners.forEach(listener -> listener.messageUpdated(failed));
         }, loop);
+    }
+
+    // ---------------------------------------------------------------- offline delivery
+
+    /**
+     * Sealed, stored messages to peers with no link that no mailbox replica holds yet, oldest
+     * first per peer: what the mailbox layer hands to replicas.
+     */
+    public List<RelayItem> awaitingRelay() {
+        List<RelayItem> items = new ArrayList<>();
+        outbox.forEach((peer, waiting) -> {
+            if (neighbours.isConnected(peer)) {
+                return;
+            }
+            for (OutboxItem item : waiting.values()) {
+                if (item.envelope != null && item.committed && item.record.state().equals(MessageRecord.PENDING)) {
+                    try {
+                        items.add(new RelayItem(item.record.id(), peer,
+                                org.parley.proto.wire.v1.Envelope.parseFrom(item.envelope)));
+                    } catch (InvalidProtocolBufferException e) {
+                        LOG.severe("a stored envelope does not parse; it cannot be relayed");
+                    }
+                }
+            }
+        });
+        return items;
+    }
+
+    /** {@code replicas} mailbox replicas hold the message: its state becomes relayed until its receipt. */
+    public void relayed(PeerId peer, MessageId id, int replicas) {
+        OutboxItem item = outbox.getOrDefault(peer, new LinkedHashMap<>()).get(id);
+        if (item == null || !item.record.state().equals(MessageRecord.PENDING)) {
+            return;
+        }
+        item.record = item.record.relayedTo(replicas);
+        MessageRecord updated = item.record;
+        storage.submit(connection -> {
+            MessageRows.markRelayed(connection, id.bytes(), MessageRecord.RELAYED, replicas);
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            if (error != null) {
+                LOG.log(Level.SEVERE, "could not store a relayed state", error);
+            } else if (outbox.get(peer).get(id) == item) {
+                // Not when its receipt came meanwhile: "delivered" was the last word.
+                listeners.forEach(listener -> listener.messageUpdated(updated));
+            }
+        }, loop);
+    }
+
+    /** Every replica asked refused the message ({@code "quota"}, {@code "expired"}): it fails with that reason. */
+    public void relayRefused(PeerId peer, MessageId id, String reason) {
+        OutboxItem item = outbox.getOrDefault(peer, new LinkedHashMap<>()).get(id);
+        if (item != null && item.record.state().equals(MessageRecord.PENDING)) {
+            fail(peer, item, reason);
+        }
     }
 
     // ---------------------------------------------------------------- bookkeeping
@@ -683,7 +762,7 @@ public final class Messenger implements LinkEvents {
             throw new MessagingException("a stored message names no valid peer");
         }
         return new MessageRecord(id, stored.direction(), peer, text, stored.sentMillis(), stored.receivedMillis(),
-                stored.state(), stored.reason(), stored.request());
+                stored.state(), stored.reason(), stored.request(), stored.replicas());
     }
 
     private static String bodyContext(MessageId id) {
@@ -785,7 +864,7 @@ public final class Messenger implements LinkEvents {
                 byte[] content = Content.newBuilder().setMessageId(ByteString.copyFrom(id.bytes()))
                         .setSentAtMs(entry.sentMillis()).setText(text).build().toByteArray();
                 MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, entry.sentMillis(), null,
-                        MessageRecord.PENDING, null, false);
+                        entry.state(), null, false, entry.replicas());
                 OutboxItem item = new OutboxItem(record, content, entry.expiresMillis(), entry.envelope());
                 item.committed = true;
                 outbox.computeIfAbsent(peer, p -> new LinkedHashMap<>()).put(id, item);
@@ -841,6 +920,21 @@ public final class Messenger implements LinkEvents {
     /** Peers with messages waiting in the outbox (for status displays). */
     public int outboxSize() {
         return outbox.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** Outgoing messages mailbox replicas hold, not yet confirmed delivered. */
+    public int relayedCount() {
+        return (int) relayedItems().count();
+    }
+
+    /** Bytes of our envelopes held by replicas: each envelope's size times the replicas holding it. */
+    public long bytesHeldByReplicas() {
+        return relayedItems().mapToLong(item -> (long) item.envelope.length * item.record.replicas()).sum();
+    }
+
+    private java.util.stream.Stream<OutboxItem> relayedItems() {
+        return outbox.values().stream().flatMap(items -> items.values().stream())
+                .filter(item -> item.record.state().equals(MessageRecord.RELAYED));
     }
 
     /** Peers with at least one message waiting in the outbox, to be reached by whatever means the node has. */

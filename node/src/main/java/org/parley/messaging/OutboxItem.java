@@ -2,7 +2,8 @@ package org.parley.messaging;
 
 /** An outgoing message until its receipt: its record, its content, and its envelope once sealed. */
 final class OutboxItem {
-    final MessageRecord record;
+    /** Changes when the message is relayed; its ID and text never do. */
+    MessageRecord record;
     final byte[] content;
     final long expiresAtMillis;
     byte[] envelope;

@@ -12,11 +12,13 @@ import org.parley.api.LookupView;
 import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
+import org.parley.api.StatusView;
 import org.parley.identity.Fingerprint;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
+import org.parley.mailbox.Mailbox;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
@@ -35,10 +37,12 @@ final class LocalApi implements ParleyApi {
     private final LinkManager links;
     private final Messenger messenger;
     private final DhtService dht;
+    private final Mailbox mailbox;
     private final WatchHub watchers;
 
     LocalApi(Identity identity, Scheduler loop, LinkManager links, Messenger messenger, DhtService dht,
-             WatchHub watchers) {
+             Mailbox mailbox, WatchHub watchers) {
+        this.mailbox = mailbox;
         this.dht = dht;
         this.identity = identity;
         this.loop = loop;
@@ -113,6 +117,13 @@ final class LocalApi implements ParleyApi {
                         found.sequence(), found.expiresAtMillis()))
                 .orElse(null);
         return new LookupView(peer.toString(), record != null, record, result.hops(), result.queries());
+    }
+
+    @Override
+    public StatusView status() throws ApiException {
+        return LoopCalls.call(loop, () -> new StatusView(identity.peerId().toString(), links.connectedPeers().size(),
+                messenger.outboxSize(), messenger.relayedCount(), messenger.bytesHeldByReplicas(),
+                mailbox.bytesHeldForOthers(), mailbox.envelopesHeldForOthers()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.List;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
+import org.parley.mailbox.MailboxConfig;
 import org.parley.overlay.discovery.DiscoveryConfig;
 
 /**
@@ -15,9 +16,10 @@ import org.parley.overlay.discovery.DiscoveryConfig;
  * @param targetLinks links discovery opens on its own until the node has this many
  * @param announce where others can reach this node, as its record says; empty: the listen
  *                 address, unless that is a wildcard
+ * @param mailbox how this node holds mail for others and relays its own
  */
 public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
-                          List<HostPort> announce) {
+                          List<HostPort> announce, MailboxConfig mailbox) {
     /** Where a daemon listens when not told: every interface, on Parley's default port. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
 
@@ -30,7 +32,7 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
-        this(listen, bootstrap, links, DiscoveryConfig.defaults().targetLinks(), List.of());
+        this(listen, bootstrap, links, DiscoveryConfig.defaults().targetLinks(), List.of(), MailboxConfig.defaults());
     }
 
     public static NodeOptions of(HostPort listen, List<DialTarget> bootstrap) {
@@ -38,10 +40,14 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions withTargetLinks(int links) {
-        return new NodeOptions(listen, bootstrap, this.links, links, announce);
+        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox);
     }
 
     public NodeOptions withAnnounce(List<HostPort> addresses) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox);
+    }
+
+    public NodeOptions withMailbox(MailboxConfig config) {
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config);
     }
 }

@@ -12,6 +12,9 @@ import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;
+import org.parley.mailbox.ClosestKnownPeers;
+import org.parley.mailbox.Mailbox;
+import org.parley.mailbox.MessengerOutbox;
 import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
 import java.time.Duration;
@@ -57,11 +60,12 @@ public final class ParleyNode implements AutoCloseable {
     private final Discovery discovery;
     private final DhtService dht;
     private final PeerReacher reacher;
+    private final Mailbox mailbox;
     private final LocalApi api;
 
     private ParleyNode(Identity identity, EventLoop loop, GroupCommitQueue storage, Database database,
                        LinkManager links, Messenger messenger, Discovery discovery, DhtService dht,
-                       PeerReacher reacher, WatchHub watchers) {
+                       PeerReacher reacher, Mailbox mailbox, WatchHub watchers) {
         this.identity = identity;
         this.loop = loop;
         this.storage = storage;
@@ -71,7 +75,8 @@ public final class ParleyNode implements AutoCloseable {
         this.discovery = discovery;
         this.dht = dht;
         this.reacher = reacher;
-        this.api = new LocalApi(identity, loop, links, messenger, dht, watchers);
+        this.mailbox = mailbox;
+        this.api = new LocalApi(identity, loop, links, messenger, dht, mailbox, watchers);
     }
 
     /**
@@ -134,6 +139,11 @@ public final class ParleyNode implements AutoCloseable {
         PeerReacher reacher = new PeerReacher(links, dht, messenger::waitingPeers, loop, SystemClock.INSTANCE,
                 REACH_CHECK_INTERVAL, REACH_RETRY_AFTER);
         messenger.addListener(reacher);
+        Mailbox mailbox = Mailbox.open(identity, links, loop, SystemClock.INSTANCE, options.mailbox(),
+                new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
+                messenger::takeRelayed, storage);
+        messenger.carryOfflineWith(mailbox::carry);
+        links.addListener(mailbox);
         links.redialUrgentlyBelow(discoveryConfig.targetLinks());
         WatchHub watchers = new WatchHub();
         messenger.addListener(LocalApi.eventsTo(watchers));
@@ -141,7 +151,7 @@ public final class ParleyNode implements AutoCloseable {
         links.addListener(memory);
         links.addListener(messenger);
         ParleyNode node = new ParleyNode(identity, loop, storage, database, links, messenger, discovery, dht,
-                reacher, watchers);
+                reacher, mailbox, watchers);
         try {
             LoopCalls.call(loop, () -> {
                 links.start();
@@ -149,6 +159,7 @@ public final class ParleyNode implements AutoCloseable {
                 discovery.start();
                 dht.start(FIRST_PUBLICATION);
                 reacher.start();
+                mailbox.start();
                 options.bootstrap().forEach(links::keepLinkTo);
                 memory.redialRemembered(links, identity.peerId());
                 return null;
@@ -179,6 +190,7 @@ public final class ParleyNode implements AutoCloseable {
         try {
             LoopCalls.call(loop, () -> {
                 reacher.stop();
+                mailbox.stop();
                 dht.stop();
                 discovery.stop();
                 messenger.stop();

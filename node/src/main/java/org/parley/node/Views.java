@@ -17,7 +17,7 @@ final class Views {
     static MessageView of(MessageRecord message) {
         return new MessageView(message.id().toString(), message.direction(), message.peer().toString(), message.text(),
                 message.sentAtMillis(), message.receivedAtMillis(), message.state(), message.reason(),
-                message.request());
+                message.request(), message.state().equals(MessageRecord.RELAYED) ? message.replicas() : null);
     }
 
     static ContactView of(ContactRecord contact) {

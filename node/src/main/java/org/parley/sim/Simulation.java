@@ -145,7 +145,7 @@ public final class Simulation {
      * Each node its own /24 (10.a.b.1), as on the internet, so per-prefix limits meet nothing
      * unusual. Room for 65,536 nodes.
      */
-    private static HostPort addressOf(int index) {
+    static HostPort addressOf(int index) {
         return new HostPort("10." + (index >> 8 & 0xff) + "." + (index & 0xff) + ".1", 7000);
     }
 
@@ -259,7 +259,7 @@ public final class Simulation {
     }
 
     /** Key material from the seed: the same seed makes the same identities. */
-    private static SecureRandom seededKeys(long seed) {
+    static SecureRandom seededKeys(long seed) {
         try {
             SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
             random.setSeed(seed);

@@ -16,12 +16,17 @@ import java.util.Optional;
 public final class MessageRows {
     /** One message of the history. {@code body} is sealed with the content key. */
     public record StoredMessage(long seq, byte[] id, String peerId, String direction, byte[] body, long sentMillis,
-                                Long receivedMillis, String state, String reason, boolean request) {
+                                Long receivedMillis, String state, String reason, boolean request, int replicas) {
+        /** A message no mailbox replica holds (yet). */
+        public StoredMessage(long seq, byte[] id, String peerId, String direction, byte[] body, long sentMillis,
+                             Long receivedMillis, String state, String reason, boolean request) {
+            this(seq, id, peerId, direction, body, sentMillis, receivedMillis, state, reason, request, 0);
+        }
     }
 
     /** An outgoing message still waiting for its receipt. */
     public record OutboxEntry(long seq, byte[] messageId, String peerId, byte[] envelope, long expiresMillis,
-                              byte[] body, long sentMillis) {
+                              byte[] body, long sentMillis, String state, int replicas) {
     }
 
     /** An envelope already taken in, remembered until it expires. */
@@ -29,7 +34,7 @@ public final class MessageRows {
     }
 
     private static final String MESSAGE_COLUMNS =
-            "seq, id, peer_id, direction, body, sent_ms, received_ms, state, reason, request";
+            "seq, id, peer_id, direction, body, sent_ms, received_ms, state, reason, request, replicas";
 
     private MessageRows() {
     }
@@ -94,6 +99,20 @@ public final class MessageRows {
         }
     }
 
+    /**
+     * Marks an outgoing message as held by {@code replicas} mailbox replicas, if it is still
+     * {@code pending} (a receipt committed just before wins).
+     */
+    public static void markRelayed(Connection connection, byte[] id, String state, int replicas) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE messages SET state = ?, replicas = ? WHERE id = ? AND state = 'pending'")) {
+            update.setString(1, state);
+            update.setInt(2, replicas);
+            update.setBytes(3, id);
+            update.executeUpdate();
+        }
+    }
+
     /** Clears the message-request flag of a peer's messages once the peer is a contact. */
     public static void acceptRequests(Connection connection, String peerId) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
@@ -140,7 +159,7 @@ public final class MessageRows {
         Long receivedMillis = rows.wasNull() ? null : received;
         return new StoredMessage(rows.getLong(1), rows.getBytes(2), rows.getString(3), rows.getString(4),
                 rows.getBytes(5), rows.getLong(6), receivedMillis, rows.getString(8), rows.getString(9),
-                rows.getInt(10) == 1);
+                rows.getInt(10) == 1, rows.getInt(11));
     }
 
     public static void enqueue(Connection connection, byte[] messageId, String peerId, byte[] envelope,
@@ -175,12 +194,12 @@ public final class MessageRows {
     public static List<OutboxEntry> outbox(Connection connection) throws SQLException {
         List<OutboxEntry> entries = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT m.seq, o.message_id, o.peer_id, o.envelope, o.expires_ms, m.body, m.sent_ms "
+                "SELECT m.seq, o.message_id, o.peer_id, o.envelope, o.expires_ms, m.body, m.sent_ms, m.state, m.replicas "
                         + "FROM outbox o JOIN messages m ON m.id = o.message_id ORDER BY m.seq");
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 entries.add(new OutboxEntry(rows.getLong(1), rows.getBytes(2), rows.getString(3), rows.getBytes(4),
-                        rows.getLong(5), rows.getBytes(6), rows.getLong(7)));
+                        rows.getLong(5), rows.getBytes(6), rows.getLong(7), rows.getString(8), rows.getInt(9)));
             }
         }
         return entries;

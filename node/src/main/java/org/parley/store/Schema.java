@@ -83,7 +83,22 @@ final class Schema {
                         kind    TEXT NOT NULL,
                         count   INTEGER NOT NULL,
                         PRIMARY KEY (peer_id, kind)
-                    )"""));
+                    )"""),
+            new Migration(3,
+                    // Sender side: how many mailbox replicas confirmed holding a relayed message.
+                    "ALTER TABLE messages ADD COLUMN replicas INTEGER NOT NULL DEFAULT 0",
+                    // Replica side: signed envelopes held for recipients who are away. Their
+                    // payloads are end-to-end encrypted; the header is what a replica knows.
+                    """
+                    CREATE TABLE held_mail (
+                        id         BLOB PRIMARY KEY,
+                        seq        INTEGER NOT NULL,
+                        recipient  TEXT NOT NULL,
+                        sender     TEXT NOT NULL,
+                        expires_ms INTEGER NOT NULL,
+                        envelope   BLOB NOT NULL
+                    )""",
+                    "CREATE INDEX held_mail_by_recipient ON held_mail (recipient, seq)"));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -51,6 +51,8 @@ class ParleyCliTest {
             {"sim", "--latency-ms", "100"}, {"sim", "--latency-ms", "50-10"}, {"sim", "--latency-ms", "a-b"},
             {"sim", "--messages", "0"}, {"sim", "--churn", "0.6", "--malicious", "0.5"},
             {"sim", "--partition-seconds", "-3"}, {"sim", "--nodes", "many"},
+            {"sim", "--offline", "1.5"}, {"sim", "--offline", "-0.1"}, {"sim", "--offline", "0.8", "--churn", "0.3"},
+            {"sim", "--offline", "some"},
         };
         for (String[] mistake : mistakes) {
             Run run = run(mistake);
@@ -84,6 +86,17 @@ class ParleyCliTest {
             assertTrue(report.has(key), key);
         }
         assertEquals(1.0, report.get("deliveryRatio").getAsDouble());
+    }
+
+    @Test
+    void aSimulationWithOfflineRecipientsAddsTheirFigures() {
+        Run run = run("sim", "--nodes", "16", "--messages", "5", "--seed", "3", "--offline", "0.2", "--json");
+        assertEquals(0, run.exit, run.err);
+        JsonObject report = JsonParser.parseString(run.out).getAsJsonObject();
+        assertEquals(16, report.get("nodes").getAsInt());
+        assertEquals(1.0, report.get("offlineDeliveryRatio").getAsDouble());
+        assertTrue(report.get("duplicateDeliveries").getAsLong() >= 0);
+        assertTrue(report.has("deliveryRatio"), "the overlay figures are still there");
     }
 
     @Test
@@ -200,6 +213,11 @@ class ParleyCliTest {
                 {"id", "--json=maybe"},
                 {"lookup", "p1abc"},
                 {"daemon", "--links", "0"},
+                {"daemon", "--mailbox-days", "31"},
+                {"daemon", "--mailbox-days", "0"},
+                {"daemon", "--mailbox-replicas", "21"},
+                {"daemon", "--mailbox-storage-mib", "-1"},
+                {"status", "--json=maybe"},
                 {"lookup"},
                 {"no-such-command"}}) {
             Run run = run(args);

@@ -32,6 +32,7 @@ import org.parley.api.MessageView;
 import org.parley.api.IdentityView;
 import org.parley.api.LookupView;
 import org.parley.api.ParleyApi;
+import org.parley.api.StatusView;
 import org.parley.api.PeerView;
 import org.parley.proto.control.v1.ControlGrpc;
 import org.parley.proto.control.v1.Event;
@@ -59,7 +60,7 @@ class ControlApiTest {
 
         @Override
         public MessageView send(String peerId, String text) {
-            MessageView sent = new MessageView("00".repeat(16), "out", peerId, text, 1L, null, "pending", null, false);
+            MessageView sent = new MessageView("00".repeat(16), "out", peerId, text, 1L, null, "pending", null, false, null);
             watchers.forEach(watcher -> watcher.accept(new EventView(EventView.MESSAGE, sent)));
             return sent;
         }
@@ -97,6 +98,11 @@ class ControlApiTest {
         }
 
         @Override
+        public StatusView status() {
+            return new StatusView("p1self", 3, 50, 48, 3L * 48 * 700, 12_345L, 17);
+        }
+
+        @Override
         public Subscription watch(Consumer<EventView> listener) {
             watchers.add(listener);
             return () -> watchers.remove(listener);
@@ -124,8 +130,18 @@ class ControlApiTest {
             assertEquals("no message x with p1peer", error.getMessage());
             assertEquals(api.lookup("p1peer"), client.lookup("p1peer"));
             assertEquals(api.lookup("p1other"), client.lookup("p1other"));
+            assertEquals(api.status(), client.status());
             watching.close();
         }
+    }
+
+    @Test
+    void aRelayedMessageKeepsItsReplicaCountAndOtherStatesHaveNone() {
+        MessageView relayed = new MessageView("00".repeat(16), "out", "p1peer", "x", 1L, null, "relayed", null, false, 3);
+        MessageView pending = new MessageView("00".repeat(16), "out", "p1peer", "x", 1L, null, "pending", null, false,
+                null);
+        assertEquals(relayed, ControlMessages.fromProto(ControlMessages.toProto(relayed)));
+        assertEquals(pending, ControlMessages.fromProto(ControlMessages.toProto(pending)));
     }
 
     @Test

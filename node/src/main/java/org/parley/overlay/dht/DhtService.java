@@ -144,6 +144,23 @@ public final class DhtService implements LinkEvents {
         return startRun(DhtKey.ofPeer(peer), Optional.of(peer)).result;
     }
 
+    /**
+     * The records of up to {@code count} routing-table contacts closest to {@code peer}'s key,
+     * closest first, leaving out {@code peer} itself: the peers responsible for its mailbox, as
+     * far as this node knows them (no lookup; the table is what the node learned by linking).
+     */
+    public List<PeerRecord> closestContacts(PeerId peer, int count) {
+        DhtKey key = DhtKey.ofPeer(peer);
+        long now = clock.nowMillis();
+        List<PeerRecord> closest = new ArrayList<>();
+        for (Contact contact : table.closest(key, count + 1)) {
+            if (!contact.peer().equals(peer) && closest.size() < count) {
+                contactRecords.get(contact.key(), now).ifPresent(closest::add);
+            }
+        }
+        return closest;
+    }
+
     /** Live contacts in the routing table. */
     public int contacts() {
         return table.size();

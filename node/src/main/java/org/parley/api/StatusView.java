@@ -1,0 +1,15 @@
+package org.parley.api;
+
+/**
+ * What a node is doing for its user and for others, as scripts see it ({@code parley status --json}).
+ *
+ * @param links verified links up now
+ * @param outbox outgoing messages not yet confirmed delivered
+ * @param relayed of those, messages mailbox replicas hold for peers who are away
+ * @param bytesStoredByOthers bytes of our relayed envelopes, counted once per replica holding them
+ * @param bytesStoredForOthers bytes of other peers' envelopes this node holds as a replica
+ * @param envelopesStoredForOthers how many envelopes that is
+ */
+public record StatusView(String peerId, int links, int outbox, int relayed, long bytesStoredByOthers,
+                         long bytesStoredForOthers, int envelopesStoredForOthers) {
+}

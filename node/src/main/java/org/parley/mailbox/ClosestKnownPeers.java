@@ -1,0 +1,46 @@
+package org.parley.mailbox;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.parley.identity.PeerId;
+import org.parley.link.LinkControl;
+import org.parley.overlay.dht.DhtKey;
+import org.parley.overlay.dht.DhtService;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.record.PeerRecord;
+
+/**
+ * The peers this node takes to be responsible for a recipient's mailbox: the DHT's closest
+ * contacts to the recipient's key, together with the peers it is linked to now. Linked peers are
+ * known to be alive, and in a small network (or many daemons on one machine, where the routing
+ * table's per-network limits leave peers out) they are often the closest there are.
+ */
+public final class ClosestKnownPeers implements ReplicaFinder {
+    private final DhtService dht;
+    private final Discovery discovery;
+    private final LinkControl links;
+
+    public ClosestKnownPeers(DhtService dht, Discovery discovery, LinkControl links) {
+        this.dht = dht;
+        this.discovery = discovery;
+        this.links = links;
+    }
+
+    @Override
+    public List<PeerRecord> closest(PeerId recipient, int count) {
+        Map<PeerId, PeerRecord> candidates = new LinkedHashMap<>();
+        dht.closestContacts(recipient, count).forEach(record -> candidates.put(record.peer(), record));
+        for (PeerId linked : links.linkedPeers()) {
+            if (!linked.equals(recipient)) {
+                discovery.recordOf(linked).ifPresent(record -> candidates.putIfAbsent(linked, record));
+            }
+        }
+        DhtKey key = DhtKey.ofPeer(recipient);
+        List<PeerRecord> closest = new ArrayList<>(candidates.values());
+        closest.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), key.byDistance()));
+        return closest.size() > count ? new ArrayList<>(closest.subList(0, count)) : closest;
+    }
+}

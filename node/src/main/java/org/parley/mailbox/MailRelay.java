@@ -1,0 +1,180 @@
+package org.parley.mailbox;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.parley.identity.PeerId;
+import org.parley.messaging.MessageId;
+import org.parley.messaging.RelayItem;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.MailboxFrame;
+import org.parley.proto.wire.v1.StoreAnswer;
+import org.parley.runtime.Scheduler;
+
+/**
+ * The sender's part: every check interval, hands the messages the outbox holds for peers without
+ * a link to the k peers closest to each recipient's key, and reports back what they answered —
+ * held by n replicas, or refused by all of them and why. A replica that stays silent is replaced
+ * by the next closest one at the next check. Receipts for peers without a link are handed over
+ * the same way, without tracking: a lost receipt is asked for again by the sender's resend.
+ * Confined to the node's loop.
+ */
+final class MailRelay {
+    /** One message being handed to replicas. */
+    private static final class Attempt {
+        final RelayItem item;
+        final Set<PeerId> asked = new HashSet<>();
+        final Set<PeerId> stored = new HashSet<>();
+        final Map<String, Integer> refusals = new HashMap<>();
+        int outstanding;
+        Scheduler.Cancellable timer;
+
+        Attempt(RelayItem item) {
+            this.item = item;
+        }
+    }
+
+    private final MailCourier courier;
+    private final ReplicaFinder finder;
+    private final RelayOutbox outbox;
+    private final Scheduler scheduler;
+    private final MailboxConfig config;
+    private final Map<MessageId, Attempt> attempts = new LinkedHashMap<>();
+    private final Map<Long, Attempt> byRequest = new HashMap<>();
+    private Scheduler.Cancellable checkTimer;
+    private boolean stopped;
+
+    MailRelay(MailCourier courier, ReplicaFinder finder, RelayOutbox outbox, Scheduler scheduler,
+              MailboxConfig config) {
+        this.courier = courier;
+        this.finder = finder;
+        this.outbox = outbox;
+        this.scheduler = scheduler;
+        this.config = config;
+    }
+
+    void start() {
+        scheduleCheck();
+    }
+
+    void stop() {
+        stopped = true;
+        if (checkTimer != null) {
+            checkTimer.cancel();
+        }
+        attempts.values().forEach(attempt -> {
+            if (attempt.timer != null) {
+                attempt.timer.cancel();
+            }
+        });
+    }
+
+    /** Hands an untracked envelope (a receipt) to its recipient's replicas. */
+    void carry(Envelope envelope) {
+        PeerId recipient = PeerId.fromPublicKey(envelope.getRecipient().toByteArray());
+        for (PeerRecord replica : finder.closest(recipient, config.replicas())) {
+            courier.send(replica, MailboxFrame.newBuilder().setRequestId(courier.nextRequestId())
+                    .setStore(envelope).build());
+        }
+    }
+
+    /** A replica's answer to a store; false when it answers none of ours. */
+    boolean answered(PeerId from, long requestId, StoreAnswer answer) {
+        Attempt attempt = byRequest.remove(requestId);
+        if (attempt == null) {
+            return false;
+        }
+        switch (answer.getOutcome()) {
+            case STORED -> attempt.stored.add(from);
+            case QUOTA -> attempt.refusals.merge("quota", 1, Integer::sum);
+            case EXPIRED -> attempt.refusals.merge("expired", 1, Integer::sum);
+            default -> attempt.refusals.merge("refused", 1, Integer::sum);
+        }
+        attempt.outstanding--;
+        if (attempt.outstanding == 0) {
+            conclude(attempt);
+        }
+        return true;
+    }
+
+    private void scheduleCheck() {
+        if (stopped) {
+            return;
+        }
+        checkTimer = scheduler.schedule(config.relayCheckInterval(), () -> {
+            check();
+            scheduleCheck();
+        });
+    }
+
+    private void check() {
+        List<RelayItem> waiting = outbox.awaitingRelay();
+        Set<MessageId> current = new HashSet<>();
+        for (RelayItem item : waiting) {
+            current.add(item.id());
+            Attempt attempt = attempts.computeIfAbsent(item.id(), id -> new Attempt(item));
+            if (attempt.outstanding == 0) {
+                ask(attempt);
+            }
+        }
+        attempts.values().removeIf(attempt -> attempt.outstanding == 0 && !current.contains(attempt.item.id()));
+    }
+
+    /** Asks up to k of the recipient's closest peers not asked yet (all of them again once every one was). */
+    private void ask(Attempt attempt) {
+        PeerId recipient = attempt.item.recipient();
+        List<PeerRecord> candidates = new ArrayList<>();
+        for (int round = 0; round < 2 && candidates.isEmpty(); round++) {
+            if (round == 1) {
+                attempt.asked.clear();
+            }
+            for (PeerRecord record : finder.closest(recipient, config.replicas() + attempt.asked.size())) {
+                if (!attempt.asked.contains(record.peer()) && candidates.size() < config.replicas()) {
+                    candidates.add(record);
+                }
+            }
+        }
+        for (PeerRecord replica : candidates) {
+            long requestId = courier.nextRequestId();
+            attempt.asked.add(replica.peer());
+            attempt.outstanding++;
+            byRequest.put(requestId, attempt);
+            courier.send(replica, MailboxFrame.newBuilder().setRequestId(requestId)
+                    .setStore(attempt.item.envelope()).build());
+        }
+        if (!candidates.isEmpty()) {
+            attempt.timer = scheduler.schedule(config.answerTimeout(), () -> {
+                byRequest.values().removeIf(waiting -> waiting == attempt);
+                if (attempt.outstanding > 0) {
+                    attempt.outstanding = 0;
+                    conclude(attempt);
+                }
+            });
+        }
+    }
+
+    /**
+     * Held by at least one replica: relayed. Refused by every replica that answered: failed, with
+     * the commonest reason. Nobody answered: it stays pending, and the next check asks others.
+     */
+    private void conclude(Attempt attempt) {
+        if (attempt.timer != null) {
+            attempt.timer.cancel();
+        }
+        RelayItem item = attempt.item;
+        if (!attempt.stored.isEmpty()) {
+            attempts.remove(item.id());
+            outbox.relayed(item.recipient(), item.id(), attempt.stored.size());
+        } else if (!attempt.refusals.isEmpty()) {
+            attempts.remove(item.id());
+            String reason = attempt.refusals.entrySet().stream().max(Map.Entry.comparingByValue())
+                    .map(Map.Entry::getKey).orElseThrow();
+            outbox.relayRefused(item.recipient(), item.id(), reason);
+        }
+    }
+}

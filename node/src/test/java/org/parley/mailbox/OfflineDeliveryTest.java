@@ -1,0 +1,167 @@
+package org.parley.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.link.memory.InMemoryFabric;
+import org.parley.messaging.MessageRecord;
+import org.parley.messaging.MessagingConfig;
+import org.parley.runtime.VirtualScheduler;
+
+/** Offline delivery end to end: whole nodes on the in-memory network, a virtual clock, real SQLite files. */
+class OfflineDeliveryTest {
+    @TempDir
+    Path directory;
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_767_225_600_000L);
+    private final InMemoryFabric fabric = new InMemoryFabric();
+    private final List<MailboxNode> nodes = new ArrayList<>();
+
+    private MailboxNode node(String name, MailboxConfig config) {
+        MailboxNode node = new MailboxNode(name, nodes.size() + 1, directory, fabric, loop, config,
+                MessagingConfig.defaults());
+        nodes.add(node);
+        return node;
+    }
+
+    /** A hub, {@code relays} more peers, alice and bob, all linked up and knowing each other's bundles. */
+    private List<MailboxNode> network(int relays, MailboxConfig config) {
+        MailboxNode hub = node("hub", config);
+        hub.start(List.of());
+        for (int i = 0; i < relays; i++) {
+            node("relay" + i, config).start(List.of(hub));
+        }
+        MailboxNode alice = node("alice", config);
+        MailboxNode bob = node("bob", config);
+        alice.start(List.of(hub));
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(30));
+        assertTrue(alice.links.isConnected(bob.id()), "alice and bob linked, so each has the other's bundle");
+        return List.of(alice, bob, hub);
+    }
+
+    private long heldForOthers() {
+        return nodes.stream().filter(node -> node.running).mapToLong(node -> node.mailbox.bytesHeldForOthers()).sum();
+    }
+
+    @Test
+    void messagesForAnAbsentPeerAreRelayedPickedUpInOrderOnceAndConfirmedThroughTheMailbox() {
+        List<MailboxNode> net = network(3, MailboxConfig.defaults());
+        MailboxNode alice = net.get(0);
+        MailboxNode bob = net.get(1);
+        MailboxNode hub = net.get(2);
+        bob.stop();
+        loop.advance(Duration.ofSeconds(1));
+
+        for (int i = 0; i < 50; i++) {
+            assertEquals(MessageRecord.PENDING, alice.send(bob.id(), "m" + i).state());
+        }
+        loop.advance(Duration.ofSeconds(20));
+        List<MessageRecord> sent = alice.history(bob.id());
+        assertTrue(sent.stream().allMatch(m -> m.state().equals(MessageRecord.RELAYED) && m.replicas() == 3),
+                sent.get(0).toString());
+        assertTrue(heldForOthers() > 0);
+
+        alice.stop();
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(60));
+        List<MessageRecord> received = bob.history(alice.id());
+        assertEquals(IntStream.range(0, 50).mapToObj(i -> "m" + i).toList(),
+                received.stream().map(MessageRecord::text).toList(), "all 50, once each, in order");
+
+        // Bob leaves again before alice is back: his receipts can only reach her through her replicas.
+        bob.stop();
+        alice.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(60));
+        List<MessageRecord> confirmed = alice.history(bob.id());
+        assertTrue(confirmed.stream().allMatch(m -> m.state().equals(MessageRecord.DELIVERED)), confirmed.toString());
+        // Bob deleted his mail, alice the receipts that came back for her: nothing is held any more.
+        loop.advance(Duration.ofMinutes(2));
+        assertEquals(0, heldForOthers());
+    }
+
+    private List<MailboxNode> holders() {
+        return nodes.stream().filter(node -> node.running && node.mailbox.envelopesHeldForOthers() > 0).toList();
+    }
+
+    @Test
+    void mailSurvivesTheLossOfAllButOneReplicaAndIsCopiedAgainToKeepK() {
+        List<MailboxNode> net = network(4, MailboxConfig.defaults());
+        MailboxNode alice = net.get(0);
+        MailboxNode bob = net.get(1);
+        bob.stop();
+        alice.send(bob.id(), "kept through churn");
+        loop.advance(Duration.ofSeconds(20));
+        assertEquals(3, alice.history(bob.id()).get(0).replicas());
+        alice.stop();
+        List<MailboxNode> replicas = holders();
+        assertEquals(3, replicas.size());
+
+        // A replica restarted keeps what it held: it is on disk.
+        MailboxNode restarted = replicas.get(0);
+        restarted.stop();
+        restarted.start(List.of(replicas.get(1)));
+        assertEquals(1, restarted.mailbox.envelopesHeldForOthers());
+
+        // Two of the three replicas are killed while holding the mail.
+        replicas.get(0).stop();
+        replicas.get(1).stop();
+        MailboxNode survivor = replicas.get(2);
+        loop.advance(Duration.ofMinutes(3));
+        assertEquals(3, holders().size(), "the survivor copied it to the next closest peers");
+
+        bob.start(List.of(survivor));
+        loop.advance(Duration.ofSeconds(60));
+        assertEquals(List.of("kept through churn"), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
+    }
+
+    @Test
+    void aFullMailboxRefusesAndTheSenderSeesFailedQuota() {
+        // Room for one envelope per recipient at every replica.
+        List<MailboxNode> net = network(3, MailboxConfig.defaults().withQuotas(600, 1 << 20, 1 << 20));
+        MailboxNode alice = net.get(0);
+        MailboxNode bob = net.get(1);
+        bob.stop();
+        alice.send(bob.id(), "fits");
+        loop.advance(Duration.ofSeconds(20));
+        alice.send(bob.id(), "does not fit");
+        loop.advance(Duration.ofSeconds(20));
+
+        List<MessageRecord> sent = alice.history(bob.id());
+        assertEquals(MessageRecord.RELAYED, sent.get(0).state());
+        assertEquals(MessageRecord.FAILED, sent.get(1).state());
+        assertEquals("quota", sent.get(1).reason());
+        assertTrue(alice.messenger.awaitingRelay().isEmpty(), "a refused message leaves the outbox");
+    }
+
+    @Test
+    void replicasWhoseClockSaysTheEnvelopeExpiredRefuseAndTheSenderSeesFailedExpired() {
+        MailboxConfig config = MailboxConfig.defaults();
+        MailboxNode hub = node("hub", config);
+        MailboxNode relay = node("relay", config);
+        MailboxNode alice = node("alice", config);
+        MailboxNode bob = node("bob", config);
+        hub.clockSkewMillis = Duration.ofDays(8).toMillis();
+        relay.clockSkewMillis = Duration.ofDays(8).toMillis();
+        hub.start(List.of());
+        relay.start(List.of(hub));
+        alice.start(List.of(hub));
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(30));
+        bob.stop();
+        alice.send(bob.id(), "too late by their clocks");
+        loop.advance(Duration.ofSeconds(20));
+
+        MessageRecord sent = alice.history(bob.id()).get(0);
+        assertEquals(MessageRecord.FAILED, sent.state());
+        assertEquals("expired", sent.reason());
+        assertEquals(0, heldForOthers());
+    }
+}

@@ -291,6 +291,26 @@ public final class Messenger implements LinkEvents {
             refuse(from, e);
             return;
         }
+        keepBundle(from, bundle, verified);
+    }
+
+    /**
+     * A bundle from {@code owner}'s signed peer record (found in the DHT), so that messages to a
+     * peer we have never been linked with can be sealed while it is away, and relayed. Used only
+     * while we hold no bundle of that peer: one it gave us over its own link is fresher.
+     */
+    public void learnBundleFromRecord(PeerId owner, PrekeyBundle bundle) {
+        if (stopped || sessions.hasBundle(owner)) {
+            return;
+        }
+        try {
+            keepBundle(owner, bundle, Bundles.verify(bundle, owner));
+        } catch (EnvelopeException e) {
+            LOG.fine(() -> "a record's bundle of " + owner.shortForm() + " is unusable: " + e.getMessage());
+        }
+    }
+
+    private void keepBundle(PeerId from, PrekeyBundle bundle, Bundles.Verified verified) {
         if (sessions.putBundle(verified)) {
             storage.submit(connection -> {
                 PeerRows.putBundle(connection, new PeerRows.Bundle(from.toString(), bundle.toByteArray()));

@@ -85,6 +85,10 @@ final class Sessions {
                 || !java.util.Arrays.equals(previous.prekey(), bundle.prekey());
     }
 
+    boolean hasBundle(PeerId peer) {
+        return bundles.containsKey(peer);
+    }
+
     void load(PeerId peer, Session session, boolean active) {
         PeerSessions sessions = byPeer.computeIfAbsent(peer, p -> new PeerSessions());
         sessions.all.put(ByteString.copyFrom(session.id), session);

@@ -136,7 +136,8 @@ public final class ParleyNode implements AutoCloseable {
         DhtService dht = new DhtService(identity.peerId(), links, loop, SystemClock.INSTANCE, DhtConfig.defaults(),
                 discovery);
         links.addListener(dht);
-        PeerReacher reacher = new PeerReacher(links, dht, messenger::waitingPeers, loop, SystemClock.INSTANCE,
+        PeerReacher reacher = new PeerReacher(links, dht, messenger::waitingPeers,
+                record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), loop, SystemClock.INSTANCE,
                 REACH_CHECK_INTERVAL, REACH_RETRY_AFTER);
         messenger.addListener(reacher);
         Mailbox mailbox = Mailbox.open(identity, links, loop, SystemClock.INSTANCE, options.mailbox(),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
@@ -18,9 +19,10 @@ import org.parley.runtime.Scheduler;
 
 /**
  * Gets messages to peers this node has no link to: when a message is sent to such a peer, and
- * periodically for every peer the outbox still waits for, it looks the peer up in the DHT and
- * dials the address its record gives. The outbox sends as soon as the link is up, so messaging
- * never needs to know the DHT exists. Confined to the node's loop.
+ * periodically for every peer the outbox still waits for, it looks the peer up in the DHT, hands
+ * the prekey bundle its record carries to messaging (so the message can be sealed, and relayed
+ * while the peer is away) and dials the address the record gives. The outbox sends as soon as the
+ * link is up, so messaging never needs to know the DHT exists. Confined to the node's loop.
  */
 final class PeerReacher implements MessagingEvents {
     private static final Logger LOG = Logger.getLogger(PeerReacher.class.getName());
@@ -28,6 +30,7 @@ final class PeerReacher implements MessagingEvents {
     private final LinkControl links;
     private final DhtService dht;
     private final Supplier<Set<PeerId>> waitingPeers;
+    private final Consumer<PeerRecord> recordFound;
     private final Scheduler scheduler;
     private final Clock clock;
     private final Duration checkInterval;
@@ -37,11 +40,13 @@ final class PeerReacher implements MessagingEvents {
     private Scheduler.Cancellable timer;
     private boolean stopped;
 
-    PeerReacher(LinkControl links, DhtService dht, Supplier<Set<PeerId>> waitingPeers, Scheduler scheduler,
-                Clock clock, Duration checkInterval, Duration retryAfter) {
+    PeerReacher(LinkControl links, DhtService dht, Supplier<Set<PeerId>> waitingPeers,
+                Consumer<PeerRecord> recordFound, Scheduler scheduler, Clock clock, Duration checkInterval,
+                Duration retryAfter) {
         this.links = links;
         this.dht = dht;
         this.waitingPeers = waitingPeers;
+        this.recordFound = recordFound;
         this.scheduler = scheduler;
         this.clock = clock;
         this.checkInterval = checkInterval;
@@ -93,7 +98,11 @@ final class PeerReacher implements MessagingEvents {
     }
 
     private void dial(PeerRecord record) {
-        if (stopped || links.isConnected(record.peer()) || record.addresses().isEmpty()) {
+        if (stopped) {
+            return;
+        }
+        recordFound.accept(record);
+        if (links.isConnected(record.peer()) || record.addresses().isEmpty()) {
             return;
         }
         LOG.fine(() -> "dialing " + record.peer().shortForm() + " at " + record.addresses().get(0)

@@ -293,6 +293,32 @@ class MessengerTest {
                 "weeks went by: replaced again");
     }
 
+    @Test
+    void aBundleFromAPeerRecordSealsMessagesForAPeerNeverLinkedSoTheyCanBeRelayed() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        alice.send(bob.id(), "m0");
+        assertTrue(alice.messenger.awaitingRelay().isEmpty(), "no bundle, nothing sealed");
+
+        org.parley.proto.wire.v1.PrekeyBundle forged = bob.messenger.ownBundle().toBuilder()
+                .setSignedPrekeyId(bob.messenger.ownBundle().getSignedPrekeyId() + 1).build();
+        alice.messenger.learnBundleFromRecord(bob.id(), forged);
+        loop.runUntilIdle();
+        assertTrue(alice.messenger.awaitingRelay().isEmpty(), "a bundle whose signature fails is ignored");
+        assertTrue(alice.penalties.isEmpty(), "nobody to blame: the record was checked, the bundle inside is not");
+
+        alice.messenger.learnBundleFromRecord(bob.id(), bob.messenger.ownBundle());
+        loop.runUntilIdle();
+        alice.send(bob.id(), "m1");
+        assertEquals(List.of("m0", "m1"), alice.messenger.awaitingRelay().stream()
+                .map(RelayItem::id).map(id -> alice.history(bob.id()).stream()
+                        .filter(message -> message.id().equals(id)).findFirst().orElseThrow().text()).toList());
+
+        MessagingNode.link(alice, bob);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(texts(2), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
+    }
+
     private static long envelopesSent(MessagingNode node) {
         return node.sent.stream().filter(org.parley.proto.wire.v1.Frame::hasEnvelope).count();
     }

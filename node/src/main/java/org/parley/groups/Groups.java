@@ -338,6 +338,11 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         return records;
     }
 
+    /** A group's state, for tests in this package that look at keys and logs directly. */
+    GroupState state(GroupId id) {
+        return groups.get(id);
+    }
+
     /** Peers that control messages wait for: the node should reach them. */
     public Set<PeerId> waitingPeers() {
         Set<PeerId> waiting = new HashSet<>();

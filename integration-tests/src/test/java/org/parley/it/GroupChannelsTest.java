@@ -16,6 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
+import org.parley.control.ControlClient;
 
 /**
  * Group channels between three daemons running as separate processes over TLS on loopback,
@@ -56,9 +59,15 @@ class GroupChannelsTest {
         ok("group", "invite", "--home", home("alice"), group, carol);
         for (String name : List.of("bob", "carol")) {
             Profiles.await(() -> statusOf(name, group).equals("invited"), name + " sees the invitation");
-            JsonObject invitation = groupIn(name, group);
+            JsonObject invitation = null;
+            for (JsonElement listed : array(ok("group", "list", "--home", home(name), "--json"))) {
+                if (listed.getAsJsonObject().get("groupId").getAsString().equals(group)) {
+                    invitation = listed.getAsJsonObject();
+                }
+            }
             assertEquals("book club", invitation.get("name").getAsString());
             assertEquals(alice, invitation.get("invitedBy").getAsString());
+            assertEquals("invited", invitation.get("status").getAsString());
             ok("group", "join", "--home", home(name), group);
         }
         JsonArray members = array(ok("group", "members", "--home", home("alice"), group, "--json"));
@@ -70,7 +79,9 @@ class GroupChannelsTest {
         ok("group", "send", "--home", home("carol"), group, "hello from carol");
         ok("group", "send", "--home", home("alice"), group, "welcome both");
         awaitTexts(group, List.of("alice", "bob", "carol"), "hello from carol", "welcome both");
-        List<String> reference = entryIds("alice", group);
+        JsonArray printed = array(ok("group", "history", "--home", home("alice"), group, "--json"));
+        List<String> reference = new ArrayList<>();
+        printed.forEach(message -> reference.add(message.getAsJsonObject().get("entryId").getAsString()));
         assertEquals(3, reference.size());
         for (String name : List.of("bob", "carol")) {
             Profiles.await(() -> entryIds(name, group).equals(reference), name + " holds alice's history, in order");
@@ -84,7 +95,7 @@ class GroupChannelsTest {
 
         ok("group", "remove", "--home", home("alice"), group, carol);
         Profiles.await(() -> statusOf("carol", group).equals("removed"), "carol learns she was removed");
-        Profiles.await(() -> groupIn("bob", group).get("members").getAsInt() == 2, "bob sees two members");
+        Profiles.await(() -> groupIn("bob", group).members() == 2, "bob sees two members");
         ok("group", "send", "--home", home("bob"), group, "carol cannot read this");
         awaitTexts(group, List.of("alice"), "carol cannot read this");
         Thread.sleep(3000); // what could reach carol has had time to
@@ -93,8 +104,8 @@ class GroupChannelsTest {
 
         ok("group", "leave", "--home", home("bob"), group);
         Profiles.await(() -> statusOf("bob", group).equals("left"), "bob has left");
-        Profiles.await(() -> array(ok("group", "members", "--home", home("alice"), group, "--json")).size() == 1,
-                "alice is alone");
+        Profiles.await(() -> groupIn("alice", group).members() == 1, "alice is alone");
+        assertEquals(List.of(alice), peerIds(array(ok("group", "members", "--home", home("alice"), group, "--json"))));
 
         String unknown = "00".repeat(16);
         CliErrorsTest.assertOneLineError(parley.run("group", "send", "--home", home("alice"), "not-a-group", "x"),
@@ -138,34 +149,30 @@ class GroupChannelsTest {
         return ids;
     }
 
-    private JsonObject groupIn(String name, String group) throws Exception {
-        for (JsonElement element : array(ok("group", "list", "--home", home(name), "--json"))) {
-            if (element.getAsJsonObject().get("groupId").getAsString().equals(group)) {
-                return element.getAsJsonObject();
-            }
+    /** The group as a member's daemon reports it (polled through the control API, not a new process each time). */
+    private GroupView groupIn(String name, String group) throws Exception {
+        try (ControlClient client = profiles.client(name)) {
+            return client.groups().stream().filter(view -> view.groupId().equals(group)).findFirst().orElse(null);
         }
-        return null;
     }
 
     private String statusOf(String name, String group) throws Exception {
-        JsonObject found = groupIn(name, group);
-        return found == null ? "" : found.get("status").getAsString();
+        GroupView found = groupIn(name, group);
+        return found == null ? "" : found.status();
     }
 
-    private JsonArray history(String name, String group) throws Exception {
-        return array(ok("group", "history", "--home", home(name), group, "--json"));
+    private List<GroupMessageView> history(String name, String group) throws Exception {
+        try (ControlClient client = profiles.client(name)) {
+            return client.groupHistory(group, 1000);
+        }
     }
 
     private List<String> textsOf(String name, String group) throws Exception {
-        List<String> texts = new ArrayList<>();
-        history(name, group).forEach(message -> texts.add(message.getAsJsonObject().get("text").getAsString()));
-        return texts;
+        return history(name, group).stream().map(GroupMessageView::text).toList();
     }
 
     private List<String> entryIds(String name, String group) throws Exception {
-        List<String> ids = new ArrayList<>();
-        history(name, group).forEach(message -> ids.add(message.getAsJsonObject().get("entryId").getAsString()));
-        return ids;
+        return history(name, group).stream().map(GroupMessageView::entryId).toList();
     }
 
     private void awaitTexts(String group, List<String> names, String... texts) throws Exception {

@@ -411,6 +411,10 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         GroupState state = groups.get(id);
         List<Rows> rows = new ArrayList<>();
         if (state == null) {
+            boolean chunked = ops.size() == MAX_OPS_PER_MESSAGE;
+            if (!chunked && !Membership.replay(id, ops).isMember(self.peerId())) {
+                throw new GroupException(GroupRejection.MALFORMED, "an invitation that does not make us a member");
+            }
             state = new GroupState(id, create.name(), GroupRecord.INVITED, sender, clock.nowMillis());
             groups.put(id, state);
             byTopic.put(state.topic, state);

@@ -136,6 +136,18 @@ class GroupsHostileTest {
     }
 
     @Test
+    void anInvitationThatDoesNotMakeUsAMemberLeavesNoTrace() {
+        byte[] nonce = new byte[GroupId.NONCE_SIZE];
+        GroupId spam = GroupId.derive(mallory.id().publicKey(), nonce);
+        MembershipOpProto create = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.CREATE, mallory.id(),
+                true, 1, 0, "spam", nonce).toProto();
+        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)));
+        assertEquals(GroupRejection.MALFORMED.penalty(), bob.penalties.get(mallory.id()));
+        assertEquals(null, bob.groups.state(spam));
+        assertEquals(1, bob.groups.groups().size());
+    }
+
+    @Test
     void senderKeysFromOutsidersOrClaimingAMembersKeyAreRefused() {
         SenderKeyGrant.Builder grant = SenderKeyGrant.newBuilder().setGroupId(ByteString.copyFrom(id.bytes()))
                 .setKeyId(ByteString.copyFrom(bob.groups.state(id).ownKey.keyId())).setIteration(0)

@@ -57,6 +57,11 @@ public final class GroupLog {
         return entries.containsKey(id) || opaque.contains(id);
     }
 
+    /** Whether the entry is in the log readable (not merely held as opaque ciphertext). */
+    public boolean hasRead(ByteString id) {
+        return entries.containsKey(id);
+    }
+
     public int size() {
         return entries.size();
     }

@@ -711,7 +711,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             return;
         }
         ByteString entryId = ByteString.copyFrom(post.entryId());
-        if (state.log.holds(entryId)) {
+        // An opaque entry goes through again: its key may have come since.
+        if (state.log.hasRead(entryId)) {
             if (!backfilled) {
                 count(state, via, new GroupException(GroupRejection.REPLAYED, "post seen before"));
             }

@@ -14,7 +14,7 @@ final class GroupState {
 
     final GroupId id;
     final String topic;
-    String name;
+    final String name;
     String status;
     final PeerId invitedBy;
     final long createdMillis;

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
@@ -217,7 +218,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         state.status = GroupRecord.JOINED;
         state.ownKey = SenderKey.generate(random);
         state.putKey(self.peerId(), state.ownKey);
-        subscribe(state);
+        gossip.subscribe(state.topic);
         for (PeerId member : otherMembers(state)) {
             queueGrant(state, member, null, 0);
         }
@@ -323,8 +324,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         if (state == null) {
             return failed("no group " + id);
         }
-        return CompletableFuture.completedFuture(java.util.Collections.unmodifiableMap(
-                new java.util.TreeMap<>(state.membership.members())));
+        return CompletableFuture.completedFuture(state.membership.members());
     }
 
     /** Groups we were invited to or belong to (or did). */
@@ -690,7 +690,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     }
 
     private Set<PeerId> otherMembers(GroupState state) {
-        Set<PeerId> others = new java.util.TreeSet<>(state.membership.members().keySet());
+        Set<PeerId> others = new TreeSet<>(state.membership.members().keySet());
         others.remove(self.peerId());
         return others;
     }
@@ -915,10 +915,6 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     }
 
     // ---------------------------------------------------------------- bookkeeping
-
-    private void subscribe(GroupState state) {
-        gossip.subscribe(state.topic);
-    }
 
     private void count(GroupState state, PeerId via, GroupException reason) {
         LOG.fine(() -> "group " + state.id + ": refused " + reason.getMessage());

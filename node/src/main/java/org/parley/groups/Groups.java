@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -87,25 +86,12 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     private final SecureRandom random;
     private final Map<GroupId, GroupState> groups = new LinkedHashMap<>();
     private final Map<String, GroupState> byTopic = new HashMap<>();
-    private final Map<ByteString, PendingControl> controls = new LinkedHashMap<>();
+    private final ControlOutbox outbox;
     private final Map<GroupId, Map<String, Long>> refused = new HashMap<>();
     private final List<GroupEvents> listeners = new CopyOnWriteArrayList<>();
     private Scheduler.Cancellable beatTimer;
     private long beats;
     private boolean stopped;
-
-    /** A control message until the peer acknowledges it. */
-    private static final class PendingControl {
-        final PeerId peer;
-        final byte[] payload;
-        boolean committed;
-        long lastSentMillis = Long.MIN_VALUE / 2;
-
-        PendingControl(PeerId peer, byte[] payload) {
-            this.peer = peer;
-            this.payload = payload;
-        }
-    }
 
     private interface Rows {
         void write(Connection connection) throws SQLException;
@@ -122,6 +108,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         this.loop = loop;
         this.clock = clock;
         this.random = random;
+        this.outbox = new ControlOutbox(messenger, storage, cipher, loop, clock, random);
     }
 
     /** Loads every group from storage (blocking: call before the loop serves anything). */
@@ -199,7 +186,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         CompletableFuture<Void> applied = applyOps(state, List.of(add), new ArrayList<>());
         for (PeerId member : others) {
             if (!member.equals(peer)) {
-                queueControl(member, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(add.toProto())));
+                outbox.queue(member, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(add.toProto())));
             }
         }
         sendAllOps(state, peer);
@@ -345,21 +332,14 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
 
     /** Peers that control messages wait for: the node should reach them. */
     public Set<PeerId> waitingPeers() {
-        Set<PeerId> waiting = new HashSet<>();
-        controls.values().forEach(control -> waiting.add(control.peer));
-        return waiting;
+        return outbox.waitingPeers();
     }
 
     // ---------------------------------------------------------------- events from below
 
     @Override
     public void peerConnected(PeerInfo peer) {
-        long now = clock.nowMillis();
-        for (PendingControl control : controls.values()) {
-            if (control.peer.equals(peer.peerId())) {
-                transmit(control, now);
-            }
-        }
+        outbox.peerConnected(peer.peerId());
     }
 
     @Override
@@ -480,13 +460,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         if (ack.getControlIdsCount() > MAX_IDS) {
             throw new GroupException(GroupRejection.TOO_LARGE, "too many acknowledgements");
         }
-        for (ByteString id : ack.getControlIdsList()) {
-            PendingControl control = controls.get(id);
-            if (control != null && control.peer.equals(sender) && control.committed) {
-                controls.remove(id);
-                commit(connection -> GroupRows.dequeueControl(connection, id.toByteArray()));
-            }
-        }
+        outbox.acknowledged(sender, ack.getControlIdsList());
     }
 
     private void receiveHeads(PeerId sender, LogIds heads) throws GroupException {
@@ -594,7 +568,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         Set<PeerId> told = otherMembers(state);
         CompletableFuture<Void> applied = applyOps(state, List.of(op), new ArrayList<>());
         for (PeerId member : told) {
-            queueControl(member, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(op.toProto())));
+            outbox.queue(member, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(op.toProto())));
         }
         return applied.thenApply(ignored -> record(state));
     }
@@ -606,7 +580,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         for (int start = 0; start < ordered.size(); start += MAX_OPS_PER_MESSAGE) {
             List<MembershipOpProto> chunk = ordered.subList(start, Math.min(ordered.size(), start + MAX_OPS_PER_MESSAGE))
                     .stream().map(MembershipOp::toProto).toList();
-            queueControl(peer, start == 0
+            outbox.queue(peer, start == 0
                     ? GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addAllOps(chunk))
                     : GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addAllOps(chunk)));
         }
@@ -686,7 +660,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         if (replaces != null) {
             grant.setReplacesKeyId(ByteString.copyFrom(replaces)).setReplacedKeyPosts(replacedPosts);
         }
-        queueControl(member, GroupControl.newBuilder().setSenderKey(grant));
+        outbox.queue(member, GroupControl.newBuilder().setSenderKey(grant));
     }
 
     private Set<PeerId> otherMembers(GroupState state) {
@@ -846,11 +820,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     private void beat() {
         long now = clock.nowMillis();
         beats++;
-        for (PendingControl control : controls.values()) {
-            if (now - control.lastSentMillis >= RESEND_AFTER.toMillis()) {
-                transmit(control, now);
-            }
-        }
+        outbox.resend(RESEND_AFTER.toMillis());
         for (GroupState state : groups.values()) {
             expirePending(state, now);
             if (!state.joined()) {
@@ -880,29 +850,6 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     }
 
     // ---------------------------------------------------------------- sending control
-
-    /** Stores a control message for a member and sends it; it goes again until acknowledged. */
-    private void queueControl(PeerId peer, GroupControl.Builder control) {
-        byte[] controlId = new byte[16];
-        random.nextBytes(controlId);
-        byte[] payload = control.setControlId(ByteString.copyFrom(controlId)).build().toByteArray();
-        PendingControl pending = new PendingControl(peer, payload);
-        ByteString key = ByteString.copyFrom(controlId);
-        controls.put(key, pending);
-        byte[] sealed = cipher.seal(payload, controlContext(controlId));
-        long now = clock.nowMillis();
-        commit(connection -> GroupRows.enqueueControl(connection,
-                new GroupRows.Control(controlId, peer.toString(), sealed, now))).thenRun(() -> {
-                    pending.committed = true;
-                    transmit(pending, clock.nowMillis());
-                });
-    }
-
-    private void transmit(PendingControl control, long now) {
-        if (control.committed && messenger.sendGroupControl(control.peer, control.payload)) {
-            control.lastSentMillis = now;
-        }
-    }
 
     private void sendOnce(PeerId peer, GroupControl.Builder control) {
         messenger.sendGroupControl(peer, control.build().toByteArray());
@@ -996,10 +943,6 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         return "group-message:" + entryId;
     }
 
-    private static String controlContext(byte[] controlId) {
-        return "group-control:" + HexFormat.of().formatHex(controlId);
-    }
-
     private static String hex(ByteString bytes) {
         return HexFormat.of().formatHex(bytes.toByteArray());
     }
@@ -1060,11 +1003,6 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             groups.get(GroupId.of(row.groupId())).log.add(
                     new GroupLog.Entry(ByteString.copyFrom(row.entryId()), row.lamport(), parents));
         }
-        for (GroupRows.Control row : GroupRows.controls(connection)) {
-            byte[] payload = cipher.open(row.payload(), controlContext(row.controlId()));
-            PendingControl control = new PendingControl(parse(row.peerId()), payload);
-            control.committed = true;
-            controls.put(ByteString.copyFrom(row.controlId()), control);
-        }
+        outbox.load(connection);
     }
 }

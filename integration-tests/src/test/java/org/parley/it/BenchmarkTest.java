@@ -33,4 +33,22 @@ class BenchmarkTest {
                 figures.get("ratio").getAsDouble(), 1e-9);
         assertTrue(figures.get("latencyMsP50").getAsDouble() <= figures.get("latencyMsP99").getAsDouble());
     }
+
+    @Test
+    void benchGroupReportsEveryFigure() throws Exception {
+        Launcher.Result result = new Launcher(work).withoutEnv("PARLEY_HOME")
+                .run("bench", "group", "--members", "3", "--messages", "20", "--json");
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonObject figures = JsonParser.parseString(result.stdout()).getAsJsonObject();
+        assertEquals(3, figures.get("members").getAsInt());
+        assertEquals(20, figures.get("messages").getAsInt());
+        for (String key : new String[] {"messagesPerSecond", "lastMemberMsP50", "lastMemberMsP99", "setupSeconds",
+                "wallSeconds"}) {
+            assertTrue(figures.get(key).getAsDouble() > 0, key + " in " + result.stdout());
+        }
+        assertTrue(figures.get("lastMemberMsP50").getAsDouble() <= figures.get("lastMemberMsP99").getAsDouble());
+        Launcher.Result refused = new Launcher(work).withoutEnv("PARLEY_HOME")
+                .run("bench", "group", "--members", "1");
+        CliErrorsTest.assertOneLineError(refused, "--members must be 2 to 256");
+    }
 }

@@ -124,7 +124,7 @@ class CliErrorsTest {
         assertOneLineError(parley.run("bench", "dm", "--seconds", "many"), "--seconds");
     }
 
-    private static void assertOneLineError(Launcher.Result result, String expected) {
+    static void assertOneLineError(Launcher.Result result, String expected) {
         assertNotEquals(0, result.exitCode(), result.toString());
         String stderr = result.stderr();
         assertTrue(stderr.startsWith("parley: error: "), result.toString());

@@ -42,6 +42,33 @@ public interface ParleyApi {
     /** Links, outbox and mailbox figures of the node. */
     StatusView status() throws ApiException;
 
+    /** Founds a group with us as its first admin. */
+    GroupView createGroup(String name) throws ApiException;
+
+    /** Adds a peer to a group we administer (as an admin too, if asked) and sends the invitation. */
+    GroupView inviteToGroup(String groupId, String peerId, boolean admin) throws ApiException;
+
+    /** Groups we belong to, were invited to, left or were removed from. */
+    List<GroupView> groups() throws ApiException;
+
+    /** Accepts an invitation. */
+    GroupView joinGroup(String groupId) throws ApiException;
+
+    /** Posts to a group; returns once the message is stored (it then goes out). */
+    GroupMessageView sendToGroup(String groupId, String text) throws ApiException;
+
+    /** The last {@code limit} messages of a group, in log order (the same on every member). */
+    List<GroupMessageView> groupHistory(String groupId, int limit) throws ApiException;
+
+    /** A group's members, ordered by peer ID. */
+    List<GroupMemberView> groupMembers(String groupId) throws ApiException;
+
+    /** Removes a member (admins only). */
+    GroupView removeFromGroup(String groupId, String peerId) throws ApiException;
+
+    /** Leaves a group, or declines an invitation. */
+    GroupView leaveGroup(String groupId) throws ApiException;
+
     /** Reports every message event from now on, until the returned handle is closed. */
     Subscription watch(Consumer<EventView> listener) throws ApiException;
 

@@ -5,13 +5,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.parley.api.ApiException;
 import org.parley.node.DmBenchmark;
+import org.parley.node.GroupBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Parley on this machine.",
-        subcommands = {BenchCommand.Dm.class})
+        subcommands = {BenchCommand.Dm.class, BenchCommand.Group.class})
 final class BenchCommand implements Runnable {
     @ParentCommand
     ParleyCli cli;
@@ -64,6 +65,50 @@ final class BenchCommand implements Runnable {
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.cryptoBoundPerSecond(), result.ratio(),
                         result.latencyMsP50(), result.latencyMsP99(), result.steadyRate(), result.wallSeconds()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "group", mixinStandardHelpOptions = true,
+            description = {"One group of members in this process, each node on its own SQLite file, linked",
+                    "over TLS on loopback: how fast one member's posts reach every member, and the time",
+                    "from send until the last member has a post (p50/p99)."})
+    static final class Group implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--members", defaultValue = "50", description = "Members (and nodes), 2 to 256.")
+        int members;
+
+        @Option(names = "--messages", defaultValue = "500", description = "Posts measured.")
+        int messages;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws CliException, InterruptedException {
+            if (members < 2 || members > 256 || messages < 1) {
+                throw new CliException("--members must be 2 to 256 and --messages positive");
+            }
+            GroupBenchmark.Result result;
+            try {
+                result = GroupBenchmark.run(members, messages);
+            } catch (ApiException | java.io.IOException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+            CliContext context = parent.cli.context();
+            if (json) {
+                context.out().println(Json.of(result));
+            } else {
+                context.out().println(String.format(Locale.ROOT,
+                        "throughput   %.0f msg/s (%d posts by one member, until every one of %d members had all)%n"
+                                + "last member  p50 %.1f ms, p99 %.1f ms from send%n"
+                                + "setup        %.1f s (nodes, invitations, joins, keys)%n"
+                                + "wall         %.1f s",
+                        result.messagesPerSecond(), result.messages(), result.members(), result.lastMemberMsP50(),
+                        result.lastMemberMsP99(), result.setupSeconds(), result.wallSeconds()));
             }
             return 0;
         }

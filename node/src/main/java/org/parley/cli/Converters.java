@@ -1,5 +1,7 @@
 package org.parley.cli;
 
+import org.parley.groups.GroupException;
+import org.parley.groups.GroupId;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
@@ -19,6 +21,17 @@ final class Converters {
             try {
                 return PeerId.parse(value);
             } catch (InvalidPeerIdException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class GroupIdConverter implements ITypeConverter<GroupId> {
+        @Override
+        public GroupId convert(String value) {
+            try {
+                return GroupId.parse(value);
+            } catch (GroupException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

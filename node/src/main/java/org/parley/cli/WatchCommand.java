@@ -1,5 +1,7 @@
 package org.parley.cli;
 
+import org.parley.api.EventView;
+import org.parley.api.GroupMessageView;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
@@ -32,8 +34,7 @@ final class WatchCommand implements Callable<Integer> {
         try (ControlClient daemon = ControlClient.connectOrExplain(homeOption.existing(context))) {
             daemon.watch(event -> {
                 synchronized (context.out()) {
-                    context.out().println(json ? Json.of(event) : event.type() + " "
-                            + event.message().peerId().substring(0, 10) + " " + Lines.of(event.message(), TIME));
+                    context.out().println(json ? Json.of(event) : line(event));
                     context.out().flush();
                 }
             });
@@ -41,5 +42,14 @@ final class WatchCommand implements Callable<Integer> {
         } catch (ApiException e) {
             throw new CliException(e.getMessage(), e);
         }
+    }
+
+    private static String line(EventView event) {
+        if (event.groupMessage() != null) {
+            GroupMessageView message = event.groupMessage();
+            return event.type() + " " + message.groupId().substring(0, 10) + " " + message.senderId().substring(0, 10)
+                    + ": " + message.text();
+        }
+        return event.type() + " " + event.message().peerId().substring(0, 10) + " " + Lines.of(event.message(), TIME);
     }
 }

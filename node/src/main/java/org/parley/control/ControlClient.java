@@ -1,5 +1,16 @@
 package org.parley.control;
 
+import org.parley.api.GroupMemberView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
+import org.parley.proto.control.v1.CreateGroupRequest;
+import org.parley.proto.control.v1.GroupHistoryRequest;
+import org.parley.proto.control.v1.GroupMemberRequest;
+import org.parley.proto.control.v1.GroupRequest;
+import org.parley.proto.control.v1.InviteToGroupRequest;
+import org.parley.proto.control.v1.ListGroupsRequest;
+import org.parley.proto.control.v1.SendToGroupRequest;
+
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -159,6 +170,62 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     @Override
     public LookupView lookup(String peerId) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().lookup(LookupRequest.newBuilder().setPeerId(peerId).build())));
+    }
+
+    @Override
+    public GroupView createGroup(String name) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().createGroup(
+                CreateGroupRequest.newBuilder().setName(name).build())));
+    }
+
+    @Override
+    public GroupView inviteToGroup(String groupId, String peerId, boolean admin) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().inviteToGroup(InviteToGroupRequest.newBuilder()
+                .setGroupId(groupId).setPeerId(peerId).setAdmin(admin).build())));
+    }
+
+    @Override
+    public List<GroupView> groups() throws ApiException {
+        return call(() -> stub().listGroups(ListGroupsRequest.getDefaultInstance()).getGroupsList().stream()
+                .map(ControlMessages::fromProto).toList());
+    }
+
+    @Override
+    public GroupView joinGroup(String groupId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().joinGroup(group(groupId))));
+    }
+
+    @Override
+    public GroupMessageView sendToGroup(String groupId, String text) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().sendToGroup(
+                SendToGroupRequest.newBuilder().setGroupId(groupId).setText(text).build())));
+    }
+
+    @Override
+    public List<GroupMessageView> groupHistory(String groupId, int limit) throws ApiException {
+        return call(() -> stub().groupHistory(GroupHistoryRequest.newBuilder().setGroupId(groupId).setLimit(limit)
+                .build()).getMessagesList().stream().map(ControlMessages::fromProto).toList());
+    }
+
+    @Override
+    public List<GroupMemberView> groupMembers(String groupId) throws ApiException {
+        return call(() -> stub().groupMembers(group(groupId)).getMembersList().stream()
+                .map(ControlMessages::fromProto).toList());
+    }
+
+    @Override
+    public GroupView removeFromGroup(String groupId, String peerId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().removeFromGroup(
+                GroupMemberRequest.newBuilder().setGroupId(groupId).setPeerId(peerId).build())));
+    }
+
+    @Override
+    public GroupView leaveGroup(String groupId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().leaveGroup(group(groupId))));
+    }
+
+    private static GroupRequest group(String groupId) {
+        return GroupRequest.newBuilder().setGroupId(groupId).build();
     }
 
     /**

@@ -1,5 +1,12 @@
 package org.parley.control;
 
+import org.parley.api.GroupMemberView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
+import org.parley.proto.control.v1.Group;
+import org.parley.proto.control.v1.GroupMember;
+import org.parley.proto.control.v1.GroupMessage;
+
 import org.parley.api.ContactView;
 import org.parley.api.EventView;
 import org.parley.api.LookupView;
@@ -79,11 +86,65 @@ final class ControlMessages {
     }
 
     static Event toProto(EventView view) {
-        return Event.newBuilder().setType(view.type()).setMessage(toProto(view.message())).build();
+        Event.Builder event = Event.newBuilder().setType(view.type());
+        if (view.message() != null) {
+            event.setMessage(toProto(view.message()));
+        }
+        if (view.groupMessage() != null) {
+            event.setGroupMessage(toProto(view.groupMessage()));
+        }
+        return event.build();
     }
 
     static EventView fromProto(Event event) {
-        return new EventView(event.getType(), fromProto(event.getMessage()));
+        return new EventView(event.getType(), event.hasMessage() ? fromProto(event.getMessage()) : null,
+                event.hasGroupMessage() ? fromProto(event.getGroupMessage()) : null);
+    }
+
+    static Group toProto(GroupView view) {
+        Group.Builder group = Group.newBuilder()
+                .setGroupId(view.groupId())
+                .setName(view.name())
+                .setStatus(view.status())
+                .setMembers(view.members())
+                .setAdmin(view.admin())
+                .setMessages(view.messages())
+                .putAllRefused(view.refused());
+        if (view.invitedBy() != null) {
+            group.setInvitedBy(view.invitedBy());
+        }
+        return group.build();
+    }
+
+    static GroupView fromProto(Group group) {
+        return new GroupView(group.getGroupId(), group.getName(), group.getStatus(),
+                group.hasInvitedBy() ? group.getInvitedBy() : null, group.getMembers(), group.getAdmin(),
+                group.getMessages(), group.getRefusedMap());
+    }
+
+    static GroupMessage toProto(GroupMessageView view) {
+        return GroupMessage.newBuilder()
+                .setGroupId(view.groupId())
+                .setEntryId(view.entryId())
+                .setSenderId(view.senderId())
+                .setText(view.text())
+                .setSentAtMs(view.sentAt())
+                .setReceivedAtMs(view.receivedAt())
+                .setLamport(view.lamport())
+                .build();
+    }
+
+    static GroupMessageView fromProto(GroupMessage message) {
+        return new GroupMessageView(message.getGroupId(), message.getEntryId(), message.getSenderId(),
+                message.getText(), message.getSentAtMs(), message.getReceivedAtMs(), message.getLamport());
+    }
+
+    static GroupMember toProto(GroupMemberView view) {
+        return GroupMember.newBuilder().setPeerId(view.peerId()).setAdmin(view.admin()).build();
+    }
+
+    static GroupMemberView fromProto(GroupMember member) {
+        return new GroupMemberView(member.getPeerId(), member.getAdmin());
     }
 
     static LookupResponse toProto(LookupView view) {

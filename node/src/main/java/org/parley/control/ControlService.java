@@ -1,5 +1,18 @@
 package org.parley.control;
 
+import org.parley.proto.control.v1.CreateGroupRequest;
+import org.parley.proto.control.v1.Group;
+import org.parley.proto.control.v1.GroupHistoryRequest;
+import org.parley.proto.control.v1.GroupHistoryResponse;
+import org.parley.proto.control.v1.GroupMemberRequest;
+import org.parley.proto.control.v1.GroupMembersResponse;
+import org.parley.proto.control.v1.GroupMessage;
+import org.parley.proto.control.v1.GroupRequest;
+import org.parley.proto.control.v1.InviteToGroupRequest;
+import org.parley.proto.control.v1.ListGroupsRequest;
+import org.parley.proto.control.v1.ListGroupsResponse;
+import org.parley.proto.control.v1.SendToGroupRequest;
+
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.parley.api.ApiException;
@@ -120,6 +133,65 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     @Override
     public void lookup(LookupRequest request, StreamObserver<LookupResponse> response) {
         answer(response, () -> ControlMessages.toProto(api.lookup(request.getPeerId())));
+    }
+
+    @Override
+    public void createGroup(CreateGroupRequest request, StreamObserver<Group> response) {
+        answer(response, () -> ControlMessages.toProto(api.createGroup(request.getName())));
+    }
+
+    @Override
+    public void inviteToGroup(InviteToGroupRequest request, StreamObserver<Group> response) {
+        answer(response, () -> ControlMessages.toProto(api.inviteToGroup(request.getGroupId(), request.getPeerId(),
+                request.getAdmin())));
+    }
+
+    @Override
+    public void listGroups(ListGroupsRequest request, StreamObserver<ListGroupsResponse> response) {
+        answer(response, () -> {
+            ListGroupsResponse.Builder groups = ListGroupsResponse.newBuilder();
+            api.groups().forEach(group -> groups.addGroups(ControlMessages.toProto(group)));
+            return groups.build();
+        });
+    }
+
+    @Override
+    public void joinGroup(GroupRequest request, StreamObserver<Group> response) {
+        answer(response, () -> ControlMessages.toProto(api.joinGroup(request.getGroupId())));
+    }
+
+    @Override
+    public void sendToGroup(SendToGroupRequest request, StreamObserver<GroupMessage> response) {
+        answer(response, () -> ControlMessages.toProto(api.sendToGroup(request.getGroupId(), request.getText())));
+    }
+
+    @Override
+    public void groupHistory(GroupHistoryRequest request, StreamObserver<GroupHistoryResponse> response) {
+        answer(response, () -> {
+            GroupHistoryResponse.Builder history = GroupHistoryResponse.newBuilder();
+            api.groupHistory(request.getGroupId(), request.getLimit())
+                    .forEach(message -> history.addMessages(ControlMessages.toProto(message)));
+            return history.build();
+        });
+    }
+
+    @Override
+    public void groupMembers(GroupRequest request, StreamObserver<GroupMembersResponse> response) {
+        answer(response, () -> {
+            GroupMembersResponse.Builder members = GroupMembersResponse.newBuilder();
+            api.groupMembers(request.getGroupId()).forEach(member -> members.addMembers(ControlMessages.toProto(member)));
+            return members.build();
+        });
+    }
+
+    @Override
+    public void removeFromGroup(GroupMemberRequest request, StreamObserver<Group> response) {
+        answer(response, () -> ControlMessages.toProto(api.removeFromGroup(request.getGroupId(), request.getPeerId())));
+    }
+
+    @Override
+    public void leaveGroup(GroupRequest request, StreamObserver<Group> response) {
+        answer(response, () -> ControlMessages.toProto(api.leaveGroup(request.getGroupId())));
     }
 
     @Override

@@ -59,6 +59,7 @@ public final class Messenger implements LinkEvents {
     private final MessagingConfig config;
     private final Sessions sessions;
     private final List<MessagingEvents> listeners = new CopyOnWriteArrayList<>();
+    private final List<GroupControlListener> groupControlListeners = new CopyOnWriteArrayList<>();
     private final Map<PeerId, ContactRecord> contacts = new HashMap<>();
     private final Map<PeerId, Map<String, Long>> refused = new HashMap<>();
     private final Map<PeerId, LinkedHashMap<MessageId, OutboxItem>> outbox = new HashMap<>();
@@ -109,6 +110,10 @@ public final class Messenger implements LinkEvents {
     /** Receipts for peers without a link are handed to {@code carrier} (the mailbox replicas). */
     public void carryOfflineWith(Consumer<org.parley.proto.wire.v1.Envelope> carrier) {
         this.offlineCarrier = carrier;
+    }
+
+    public void addGroupControlListener(GroupControlListener listener) {
+        groupControlListeners.add(listener);
     }
 
     /** Our current prekey bundle, as the peer record announces it. */
@@ -264,6 +269,23 @@ public final class Messenger implements LinkEvents {
         }, loop);
     }
 
+    /**
+     * Sends group-layer content to {@code peer} over the pairwise session, now and once: false
+     * when there is no link or no way to encrypt for the peer yet. Nothing is queued here; the
+     * group layer keeps what must arrive and sends it again until the peer acknowledges it.
+     */
+    public boolean sendGroupControl(PeerId peer, byte[] control) {
+        if (stopped || peer.equals(self.peerId()) || !neighbours.isConnected(peer) || !sessions.canEncryptFor(peer)) {
+            return false;
+        }
+        return sendNow(peer, Content.newBuilder()
+                .setMessageId(ByteString.copyFrom(MessageId.random(random).bytes()))
+                .setSentAtMs(clock.nowMillis())
+                .setGroupControl(ByteString.copyFrom(control))
+                .build()
+                .toByteArray());
+    }
+
     // ---------------------------------------------------------------- link events
 
     @Override
@@ -379,6 +401,9 @@ public final class Messenger implements LinkEvents {
         return switch (content.getBodyCase()) {
             case TEXT -> receiveText(sender, envelopeId, envelope, content, decrypted.change());
             case RECEIPTS -> receiveReceipts(sender, envelopeId, envelope, content.getReceipts(), decrypted.change());
+            case GROUP_CONTROL -> remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { })
+                    .thenRun(() -> groupControlListeners.forEach(listener ->
+                            listener.groupControlReceived(sender, content.getGroupControl().toByteArray())));
             default -> {
                 refuse(from, new EnvelopeException(Rejection.MALFORMED, "content of unknown type"));
                 yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
@@ -603,15 +628,22 @@ public final class Messenger implements LinkEvents {
         }
         Receipts.Builder receipts = Receipts.newBuilder();
         ids.forEach(id -> receipts.addMessageIds(ByteString.copyFrom(id.bytes())));
-        byte[] content = Content.newBuilder()
+        sendNow(peer, Content.newBuilder()
                 .setMessageId(ByteString.copyFrom(MessageId.random(random).bytes()))
                 .setSentAtMs(clock.nowMillis())
                 .setReceipts(receipts)
                 .build()
-                .toByteArray();
+                .toByteArray());
+    }
+
+    /**
+     * Encrypts content that is not kept in the outbox (receipts, group control) and sends it once
+     * the session's new state is committed; false when we cannot encrypt for the peer.
+     */
+    private boolean sendNow(PeerId peer, byte[] content) {
         Optional<Sessions.Encrypted> encrypted = sessions.encrypt(peer, content);
         if (encrypted.isEmpty()) {
-            return; // cannot happen after a message opened; the sender will resend and ask again
+            return false;
         }
         long now = clock.nowMillis();
         Envelope envelope = Envelope.create(self, peer, now, now + config.lifetime().toMillis(),
@@ -622,14 +654,15 @@ public final class Messenger implements LinkEvents {
             return null;
         }).whenCompleteAsync((ignored, error) -> {
             if (error != null) {
-                LOG.log(Level.SEVERE, "could not store a session after a receipt", error);
+                LOG.log(Level.SEVERE, "could not store a session before sending", error);
             } else if (neighbours.isConnected(peer)) {
                 neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope.toProto()).build());
             } else {
-                // The sender went away meanwhile: the receipt travels back through its mailbox.
+                // The peer went away meanwhile: this travels through its mailbox.
                 offlineCarrier.accept(envelope.toProto());
             }
         }, loop);
+        return true;
     }
 
     private void scheduleRetry() {

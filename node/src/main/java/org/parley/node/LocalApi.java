@@ -1,5 +1,12 @@
 package org.parley.node;
 
+import java.util.ArrayList;
+import org.parley.api.GroupMemberView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
+import org.parley.groups.GroupEvents;
+import org.parley.groups.GroupId;
+import org.parley.groups.Groups;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -38,12 +45,14 @@ final class LocalApi implements ParleyApi {
     private final Messenger messenger;
     private final DhtService dht;
     private final Mailbox mailbox;
+    private final Groups groups;
     private final WatchHub watchers;
 
     LocalApi(Identity identity, Scheduler loop, LinkManager links, Messenger messenger, DhtService dht,
-             Mailbox mailbox, WatchHub watchers) {
+             Mailbox mailbox, Groups groups, WatchHub watchers) {
         this.mailbox = mailbox;
         this.dht = dht;
+        this.groups = groups;
         this.identity = identity;
         this.loop = loop;
         this.links = links;
@@ -127,8 +136,74 @@ final class LocalApi implements ParleyApi {
     }
 
     @Override
+    public GroupView createGroup(String name) throws ApiException {
+        String checked = DisplayNames.check(name);
+        return Views.of(LoopCalls.await(loop, () -> groups.create(checked)));
+    }
+
+    @Override
+    public GroupView inviteToGroup(String groupId, String peerId, boolean admin) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        PeerId peer = Views.peerId(peerId);
+        return Views.of(LoopCalls.await(loop, () -> groups.invite(group, peer, admin)));
+    }
+
+    @Override
+    public List<GroupView> groups() throws ApiException {
+        return LoopCalls.call(loop, groups::groups).stream().map(Views::of).toList();
+    }
+
+    @Override
+    public GroupView joinGroup(String groupId) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        return Views.of(LoopCalls.await(loop, () -> groups.join(group)));
+    }
+
+    @Override
+    public GroupMessageView sendToGroup(String groupId, String text) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        return Views.of(LoopCalls.await(loop, () -> groups.send(group, text)));
+    }
+
+    @Override
+    public List<GroupMessageView> groupHistory(String groupId, int limit) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        if (limit < 1 || limit > MAX_HISTORY) {
+            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+        }
+        return LoopCalls.await(loop, () -> groups.history(group, limit)).stream().map(Views::of).toList();
+    }
+
+    @Override
+    public List<GroupMemberView> groupMembers(String groupId) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        List<GroupMemberView> members = new ArrayList<>();
+        LoopCalls.await(loop, () -> groups.members(group))
+                .forEach((peer, admin) -> members.add(new GroupMemberView(peer.toString(), admin)));
+        return members;
+    }
+
+    @Override
+    public GroupView removeFromGroup(String groupId, String peerId) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        PeerId peer = Views.peerId(peerId);
+        return Views.of(LoopCalls.await(loop, () -> groups.remove(group, peer)));
+    }
+
+    @Override
+    public GroupView leaveGroup(String groupId) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        return Views.of(LoopCalls.await(loop, () -> groups.leave(group)));
+    }
+
+    @Override
     public Subscription watch(Consumer<EventView> listener) {
         return watchers.add(listener);
+    }
+
+    /** Turns group events into API events for every watcher. */
+    static GroupEvents groupEventsTo(WatchHub hub) {
+        return message -> hub.publish(new EventView(EventView.GROUP, null, Views.of(message)));
     }
 
     /** Turns messaging events into API events for every watcher. */

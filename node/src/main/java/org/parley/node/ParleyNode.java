@@ -8,20 +8,27 @@ import org.parley.api.ApiException;
 import org.parley.api.ParleyApi;
 import org.parley.identity.Identity;
 import org.parley.identity.Keystore;
+import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.parley.groups.Groups;
 import org.parley.mailbox.ClosestKnownPeers;
 import org.parley.mailbox.Mailbox;
 import org.parley.mailbox.MessengerOutbox;
 import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
-import java.time.Duration;
 import org.parley.overlay.dht.DhtConfig;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.discovery.DiscoveryConfig;
+import org.parley.overlay.gossip.GossipConfig;
+import org.parley.overlay.gossip.GossipOverLinks;
+import org.parley.overlay.gossip.GossipRouter;
 import org.parley.runtime.EventLoop;
 import org.parley.runtime.Scheduler;
 import org.parley.runtime.SeededRng;
@@ -59,13 +66,16 @@ public final class ParleyNode implements AutoCloseable {
     private final Messenger messenger;
     private final Discovery discovery;
     private final DhtService dht;
+    private final GossipRouter gossip;
+    private final Groups groups;
     private final PeerReacher reacher;
     private final Mailbox mailbox;
     private final LocalApi api;
 
     private ParleyNode(Identity identity, EventLoop loop, GroupCommitQueue storage, Database database,
                        LinkManager links, Messenger messenger, Discovery discovery, DhtService dht,
-                       PeerReacher reacher, Mailbox mailbox, WatchHub watchers) {
+                       GossipRouter gossip, Groups groups, PeerReacher reacher, Mailbox mailbox,
+                       WatchHub watchers) {
         this.identity = identity;
         this.loop = loop;
         this.storage = storage;
@@ -74,9 +84,11 @@ public final class ParleyNode implements AutoCloseable {
         this.messenger = messenger;
         this.discovery = discovery;
         this.dht = dht;
+        this.gossip = gossip;
+        this.groups = groups;
         this.reacher = reacher;
         this.mailbox = mailbox;
-        this.api = new LocalApi(identity, loop, links, messenger, dht, mailbox, watchers);
+        this.api = new LocalApi(identity, loop, links, messenger, dht, mailbox, groups, watchers);
     }
 
     /**
@@ -118,10 +130,18 @@ public final class ParleyNode implements AutoCloseable {
         LinkManager links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE,
                 SeededRng.fromEntropy(), options.links(), AGENT);
         SecureRandom random = new SecureRandom();
+        ContentCipher cipher = new ContentCipher(contentKey, random);
+        GossipOverLinks gossipHost = new GossipOverLinks(links);
+        GossipRouter gossip = new GossipRouter(gossipHost, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
+                GossipConfig.defaults());
+        gossipHost.attach(gossip);
         Messenger messenger;
+        Groups groups;
         try {
-            messenger = Messenger.open(identity, links, storage, new ContentCipher(contentKey, random), loop,
-                    SystemClock.INSTANCE, random, MessagingConfig.defaults());
+            messenger = Messenger.open(identity, links, storage, cipher, loop, SystemClock.INSTANCE, random,
+                    MessagingConfig.defaults());
+            groups = Groups.open(identity, messenger, gossip, links, storage, cipher, loop, SystemClock.INSTANCE,
+                    random);
         } catch (RuntimeException e) {
             storage.close();
             database.close();
@@ -136,7 +156,7 @@ public final class ParleyNode implements AutoCloseable {
         DhtService dht = new DhtService(identity.peerId(), links, loop, SystemClock.INSTANCE, DhtConfig.defaults(),
                 discovery);
         links.addListener(dht);
-        PeerReacher reacher = new PeerReacher(links, dht, messenger::waitingPeers,
+        PeerReacher reacher = new PeerReacher(links, dht, () -> waitingPeers(messenger, groups),
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), loop, SystemClock.INSTANCE,
                 REACH_CHECK_INTERVAL, REACH_RETRY_AFTER);
         messenger.addListener(reacher);
@@ -151,12 +171,19 @@ public final class ParleyNode implements AutoCloseable {
         PeerMemory memory = new PeerMemory(storage, SystemClock.INSTANCE);
         links.addListener(memory);
         links.addListener(messenger);
+        links.addListener(gossipHost);
+        links.addListener(groups);
+        messenger.addGroupControlListener(groups);
+        gossipHost.addListener(groups);
+        groups.addListener(LocalApi.groupEventsTo(watchers));
         ParleyNode node = new ParleyNode(identity, loop, storage, database, links, messenger, discovery, dht,
-                reacher, mailbox, watchers);
+                gossip, groups, reacher, mailbox, watchers);
         try {
             LoopCalls.call(loop, () -> {
                 links.start();
                 messenger.start();
+                gossip.start();
+                groups.start();
                 discovery.start();
                 dht.start(FIRST_PUBLICATION);
                 reacher.start();
@@ -192,6 +219,8 @@ public final class ParleyNode implements AutoCloseable {
             LoopCalls.call(loop, () -> {
                 reacher.stop();
                 mailbox.stop();
+                groups.stop();
+                gossip.stop();
                 dht.stop();
                 discovery.stop();
                 messenger.stop();
@@ -205,6 +234,13 @@ public final class ParleyNode implements AutoCloseable {
         storage.close();
         database.close();
         LOG.info("node stopped");
+    }
+
+    /** Peers the outbox or the group layer waits for: the reacher looks them up and dials them. */
+    private static Set<PeerId> waitingPeers(Messenger messenger, Groups groups) {
+        Set<PeerId> waiting = new HashSet<>(messenger.waitingPeers());
+        waiting.addAll(groups.waitingPeers());
+        return waiting;
     }
 
     /**

@@ -2,7 +2,13 @@ package org.parley.node;
 
 import org.parley.api.ApiException;
 import org.parley.api.ContactView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
 import org.parley.api.MessageView;
+import org.parley.groups.GroupException;
+import org.parley.groups.GroupId;
+import org.parley.groups.GroupMessageRecord;
+import org.parley.groups.GroupRecord;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.messaging.ContactRecord;
@@ -23,6 +29,25 @@ final class Views {
     static ContactView of(ContactRecord contact) {
         return new ContactView(contact.peer().toString(), contact.name(), contact.status(), contact.addedAtMillis(),
                 contact.refused());
+    }
+
+    static GroupView of(GroupRecord group) {
+        return new GroupView(group.id().toString(), group.name(), group.status(),
+                group.invitedBy() == null ? null : group.invitedBy().toString(), group.members(), group.admin(),
+                group.messages(), group.refused());
+    }
+
+    static GroupMessageView of(GroupMessageRecord message) {
+        return new GroupMessageView(message.group().toString(), message.entryId(), message.sender().toString(),
+                message.text(), message.sentAtMillis(), message.receivedAtMillis(), message.lamport());
+    }
+
+    static GroupId groupId(String text) throws ApiException {
+        try {
+            return GroupId.parse(text);
+        } catch (GroupException e) {
+            throw new ApiException(e.getMessage(), e);
+        }
     }
 
     static PeerId peerId(String text) throws ApiException {

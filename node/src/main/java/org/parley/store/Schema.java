@@ -98,7 +98,58 @@ final class Schema {
                         expires_ms INTEGER NOT NULL,
                         envelope   BLOB NOT NULL
                     )""",
-                    "CREATE INDEX held_mail_by_recipient ON held_mail (recipient, seq)"));
+                    "CREATE INDEX held_mail_by_recipient ON held_mail (recipient, seq)"),
+            // Group channels.
+            new Migration(4,
+                    // Names are sealed; the status says whether we were invited, joined or are out.
+                    """
+                    CREATE TABLE groups (
+                        group_id   BLOB PRIMARY KEY,
+                        name       BLOB NOT NULL,
+                        status     TEXT NOT NULL CHECK (status IN ('invited', 'joined', 'left', 'removed')),
+                        invited_by TEXT,
+                        created_ms INTEGER NOT NULL
+                    )""",
+                    // Signed membership operations as received: the member list is derived from them.
+                    """
+                    CREATE TABLE group_ops (
+                        op_id    BLOB PRIMARY KEY,
+                        group_id BLOB NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
+                        op       BLOB NOT NULL
+                    )""",
+                    // Sender keys (ours with its signing seed), sealed: chain keys never in the clear.
+                    """
+                    CREATE TABLE group_keys (
+                        group_id BLOB NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
+                        key_id   BLOB NOT NULL,
+                        owner    TEXT NOT NULL,
+                        state    BLOB NOT NULL,
+                        PRIMARY KEY (group_id, key_id)
+                    )""",
+                    // The group log: each post as it travelled (ciphertext), its order key, its
+                    // hash links, and the text sealed with the content key.
+                    """
+                    CREATE TABLE group_log (
+                        entry_id    BLOB PRIMARY KEY,
+                        group_id    BLOB NOT NULL REFERENCES groups (group_id) ON DELETE CASCADE,
+                        message_id  BLOB NOT NULL,
+                        sender      TEXT NOT NULL,
+                        lamport     INTEGER NOT NULL,
+                        parents     BLOB NOT NULL,
+                        post        BLOB NOT NULL,
+                        body        BLOB NOT NULL,
+                        sent_ms     INTEGER NOT NULL,
+                        received_ms INTEGER NOT NULL
+                    )""",
+                    "CREATE INDEX group_log_order ON group_log (group_id, lamport, entry_id)",
+                    // Control messages a member has not acknowledged yet (sealed).
+                    """
+                    CREATE TABLE group_outbox (
+                        control_id BLOB PRIMARY KEY,
+                        peer_id    TEXT NOT NULL,
+                        payload    BLOB NOT NULL,
+                        created_ms INTEGER NOT NULL
+                    )"""));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

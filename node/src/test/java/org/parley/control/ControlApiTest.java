@@ -1,5 +1,8 @@
 package org.parley.control;
 
+import org.parley.api.GroupMemberView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +106,53 @@ class ControlApiTest {
         }
 
         @Override
+        public GroupView createGroup(String name) {
+            return new GroupView("ab".repeat(16), name, "joined", null, 1, true, 0, Map.of());
+        }
+
+        @Override
+        public GroupView inviteToGroup(String groupId, String peerId, boolean admin) {
+            return new GroupView(groupId, "club", "joined", null, admin ? 3 : 2, true, 4, Map.of("stale-key", 1L));
+        }
+
+        @Override
+        public List<GroupView> groups() {
+            return List.of(new GroupView("cd".repeat(16), "invited here", "invited", "p1inviter", 2, false, 0, Map.of()));
+        }
+
+        @Override
+        public GroupView joinGroup(String groupId) throws ApiException {
+            throw new ApiException("no invitation to group " + groupId);
+        }
+
+        @Override
+        public GroupMessageView sendToGroup(String groupId, String text) {
+            GroupMessageView sent = new GroupMessageView(groupId, "ef".repeat(32), "p1self", text, 7L, 8L, 3L);
+            watchers.forEach(watcher -> watcher.accept(new EventView(EventView.GROUP, null, sent)));
+            return sent;
+        }
+
+        @Override
+        public List<GroupMessageView> groupHistory(String groupId, int limit) {
+            return List.of(new GroupMessageView(groupId, "01".repeat(32), "p1peer", "limit " + limit, 1L, 2L, 1L));
+        }
+
+        @Override
+        public List<GroupMemberView> groupMembers(String groupId) {
+            return List.of(new GroupMemberView("p1peer", true), new GroupMemberView("p1self", false));
+        }
+
+        @Override
+        public GroupView removeFromGroup(String groupId, String peerId) {
+            return new GroupView(groupId, peerId, "joined", null, 1, true, 0, Map.of());
+        }
+
+        @Override
+        public GroupView leaveGroup(String groupId) {
+            return new GroupView(groupId, "club", "left", "p1inviter", 1, false, 0, Map.of());
+        }
+
+        @Override
         public Subscription watch(Consumer<EventView> listener) {
             watchers.add(listener);
             return () -> watchers.remove(listener);
@@ -142,6 +192,36 @@ class ControlApiTest {
                 null);
         assertEquals(relayed, ControlMessages.fromProto(ControlMessages.toProto(relayed)));
         assertEquals(pending, ControlMessages.fromProto(ControlMessages.toProto(pending)));
+    }
+
+    @Test
+    void groupRequestsAnswersErrorsAndEventsCrossTheControlApiIntact() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home);
+             ControlClient client = ControlClient.connectOrExplain(home)) {
+            BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
+            ParleyApi.Subscription watching = client.watch(events::add);
+            for (int i = 0; i < 50 && watchers.isEmpty(); i++) {
+                Thread.sleep(20);
+            }
+            String id = "12".repeat(16);
+            assertEquals(api.createGroup("book club"), client.createGroup("book club"));
+            assertEquals(api.inviteToGroup(id, "p1peer", true), client.inviteToGroup(id, "p1peer", true));
+            assertEquals(api.groups(), client.groups());
+            ApiException error = assertThrows(ApiException.class, () -> client.joinGroup(id));
+            assertEquals("no invitation to group " + id, error.getMessage());
+            GroupMessageView sent = client.sendToGroup(id, "héllo ✓");
+            assertEquals("héllo ✓", sent.text());
+            EventView event = events.poll(10, TimeUnit.SECONDS);
+            assertEquals(EventView.GROUP, event.type());
+            assertEquals(sent, event.groupMessage());
+            assertEquals(null, event.message());
+            assertEquals(api.groupHistory(id, 9), client.groupHistory(id, 9));
+            assertEquals(api.groupMembers(id), client.groupMembers(id));
+            assertEquals(api.removeFromGroup(id, "p1peer"), client.removeFromGroup(id, "p1peer"));
+            assertEquals(api.leaveGroup(id), client.leaveGroup(id));
+            watching.close();
+        }
     }
 
     @Test

@@ -190,8 +190,11 @@ public final class DoubleRatchet {
         return new byte[][] {Arrays.copyOfRange(out, 0, 32), Arrays.copyOfRange(out, 32, 64)};
     }
 
-    /** The next chain key and this step's message key. */
-    private static byte[][] kdfChain(byte[] chainKey) {
+    /**
+     * One step of a symmetric-key chain: the next chain key and this step's message key. Group
+     * sender keys ratchet with the same step.
+     */
+    public static byte[][] kdfChain(byte[] chainKey) {
         return new byte[][] {hmac(chainKey, CHAIN_KEY_SEED), hmac(chainKey, MESSAGE_KEY_SEED)};
     }
 

@@ -1,0 +1,156 @@
+package org.parley.groups;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.identity.InvalidPeerIdException;
+import org.parley.identity.PeerId;
+import org.parley.messaging.Messenger;
+import org.parley.proto.wire.v1.GroupControl;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+import org.parley.store.ContentCipher;
+import org.parley.store.GroupRows;
+import org.parley.store.StorageQueue;
+
+/**
+ * The group control messages that must arrive (invitations, ops, key grants): each is stored
+ * (sealed) before it is first sent, sent again while unacknowledged, and forgotten once the
+ * member acknowledges it. Confined to the node's loop.
+ */
+final class ControlOutbox {
+    private static final Logger LOG = Logger.getLogger(ControlOutbox.class.getName());
+
+    private final Messenger messenger;
+    private final StorageQueue storage;
+    private final ContentCipher cipher;
+    private final Scheduler loop;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Map<ByteString, Pending> pending = new LinkedHashMap<>();
+
+    /** A control message until the peer acknowledges it. */
+    private static final class Pending {
+        final PeerId peer;
+        final byte[] payload;
+        boolean committed;
+        long lastSentMillis = Long.MIN_VALUE / 2;
+
+        Pending(PeerId peer, byte[] payload) {
+            this.peer = peer;
+            this.payload = payload;
+        }
+    }
+
+    ControlOutbox(Messenger messenger, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
+                  SecureRandom random) {
+        this.messenger = messenger;
+        this.storage = storage;
+        this.cipher = cipher;
+        this.loop = loop;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Takes in what a previous run left unacknowledged (call while loading, on the storage thread). */
+    void load(Connection connection) throws SQLException {
+        for (GroupRows.Control row : GroupRows.controls(connection)) {
+            byte[] payload = cipher.open(row.payload(), context(row.controlId()));
+            Pending control;
+            try {
+                control = new Pending(PeerId.parse(row.peerId()), payload);
+            } catch (InvalidPeerIdException e) {
+                throw new GroupFailure("the database holds an invalid peer ID");
+            }
+            control.committed = true;
+            pending.put(ByteString.copyFrom(row.controlId()), control);
+        }
+    }
+
+    /** Stores a control message for a member and sends it. */
+    void queue(PeerId peer, GroupControl.Builder control) {
+        byte[] controlId = new byte[16];
+        random.nextBytes(controlId);
+        byte[] payload = control.setControlId(ByteString.copyFrom(controlId)).build().toByteArray();
+        Pending item = new Pending(peer, payload);
+        pending.put(ByteString.copyFrom(controlId), item);
+        GroupRows.Control row = new GroupRows.Control(controlId, peer.toString(),
+                cipher.seal(payload, context(controlId)), clock.nowMillis());
+        storage.submit(connection -> {
+            GroupRows.enqueueControl(connection, row);
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            if (error != null) {
+                LOG.log(Level.SEVERE, "could not store a group control message", error);
+                pending.remove(ByteString.copyFrom(controlId));
+                return;
+            }
+            item.committed = true;
+            transmit(item, clock.nowMillis());
+        }, loop);
+    }
+
+    /** The member has what these IDs name: stop sending them. */
+    void acknowledged(PeerId peer, List<ByteString> ids) {
+        for (ByteString id : ids) {
+            Pending item = pending.get(id);
+            if (item != null && item.peer.equals(peer) && item.committed) {
+                pending.remove(id);
+                storage.submit(connection -> {
+                    GroupRows.dequeueControl(connection, id.toByteArray());
+                    return null;
+                }).whenCompleteAsync((ignored, error) -> {
+                    if (error != null) {
+                        LOG.log(Level.WARNING, "could not forget an acknowledged control message", error);
+                    }
+                }, loop);
+            }
+        }
+    }
+
+    /** Sends everything waiting for a peer that just linked. */
+    void peerConnected(PeerId peer) {
+        long now = clock.nowMillis();
+        for (Pending item : pending.values()) {
+            if (item.peer.equals(peer)) {
+                transmit(item, now);
+            }
+        }
+    }
+
+    /** Sends again what has waited for its acknowledgement at least {@code afterMillis}. */
+    void resend(long afterMillis) {
+        long now = clock.nowMillis();
+        for (Pending item : pending.values()) {
+            if (now - item.lastSentMillis >= afterMillis) {
+                transmit(item, now);
+            }
+        }
+    }
+
+    /** Peers that control messages wait for: the node should reach them. */
+    Set<PeerId> waitingPeers() {
+        Set<PeerId> waiting = new HashSet<>();
+        pending.values().forEach(item -> waiting.add(item.peer));
+        return waiting;
+    }
+
+    private void transmit(Pending item, long now) {
+        if (item.committed && messenger.sendGroupControl(item.peer, item.payload)) {
+            item.lastSentMillis = now;
+        }
+    }
+
+    private static String context(byte[] controlId) {
+        return "group-control:" + HexFormat.of().formatHex(controlId);
+    }
+}

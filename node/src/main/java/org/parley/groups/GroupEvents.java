@@ -1,0 +1,7 @@
+package org.parley.groups;
+
+/** What happens in groups, as it happens. Called on the node's loop, after it is stored. */
+public interface GroupEvents {
+    /** A message was posted by us or taken into the log from another member. */
+    void groupMessageAdded(GroupMessageRecord message);
+}

@@ -1,0 +1,49 @@
+package org.parley.groups;
+
+import com.google.protobuf.ByteString;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.parley.identity.PeerId;
+
+/** Everything a member holds in memory about one group. Confined to the node's loop. */
+final class GroupState {
+    /** A post whose sender key has not reached us yet, held for a while. */
+    record PendingPost(byte[] post, ByteString keyId, long receivedAtMillis, PeerId via) {
+    }
+
+    final GroupId id;
+    final String topic;
+    final String name;
+    String status;
+    final PeerId invitedBy;
+    final long createdMillis;
+    final Map<ByteString, MembershipOp> ops = new LinkedHashMap<>();
+    Membership membership;
+    /** Our current sender key; null unless joined. */
+    SenderKey ownKey;
+    final Map<ByteString, SenderKey> keys = new LinkedHashMap<>();
+    final Map<ByteString, PeerId> keyOwners = new LinkedHashMap<>();
+    final GroupLog log = new GroupLog();
+    final LinkedHashMap<ByteString, PendingPost> pending = new LinkedHashMap<>();
+
+    GroupState(GroupId id, String name, String status, PeerId invitedBy, long createdMillis) {
+        this.id = id;
+        this.topic = id.topic();
+        this.name = name;
+        this.status = status;
+        this.invitedBy = invitedBy;
+        this.createdMillis = createdMillis;
+        this.membership = Membership.replay(id, List.of());
+    }
+
+    boolean joined() {
+        return GroupRecord.JOINED.equals(status);
+    }
+
+    void putKey(PeerId owner, SenderKey key) {
+        ByteString keyId = ByteString.copyFrom(key.keyId());
+        keys.put(keyId, key);
+        keyOwners.put(keyId, owner);
+    }
+}

@@ -1,0 +1,159 @@
+package org.parley.groups;
+
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.parley.crypto.Ed25519;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.MembershipOpProto;
+
+/**
+ * One signed change of a group's membership. The actor signs a fixed-layout statement with its
+ * identity key; the op's ID is the SHA-256 of statement and signature. Whether an op takes effect
+ * is decided by {@link Membership}, not here: here only shape and signature are checked.
+ *
+ * @param clock Lamport clock: 1 + the largest clock of the ops the actor had applied
+ * @param name the group's name (create only, else empty)
+ * @param nonce what the group ID derives from (create only, else empty)
+ */
+public record MembershipOp(GroupId groupId, Kind kind, PeerId actor, PeerId target, boolean admin, long clock,
+                           long atMillis, String name, byte[] nonce, byte[] signature) {
+    /** Longest group name, in characters. */
+    public static final int MAX_NAME_LENGTH = 64;
+    /** Largest encoded op: a create with the longest name fits with room to spare. */
+    public static final int MAX_SIZE = 1024;
+    private static final byte[] PREFIX = "parley-group-op-v1:".getBytes(StandardCharsets.US_ASCII);
+
+    public enum Kind {
+        CREATE(1), ADD(2), REMOVE(3), LEAVE(4);
+
+        final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        static Kind of(int code) throws GroupException {
+            for (Kind kind : values()) {
+                if (kind.code == code) {
+                    return kind;
+                }
+            }
+            throw new GroupException(GroupRejection.MALFORMED, "unknown op kind " + code);
+        }
+    }
+
+    /** Signs a new op as {@code actor}. */
+    public static MembershipOp sign(Identity actor, GroupId groupId, Kind kind, PeerId target, boolean admin,
+                                    long clock, long atMillis, String name, byte[] nonce) {
+        byte[] statement = statement(groupId, kind, actor.peerId(), target, admin, clock, atMillis, name, nonce);
+        return new MembershipOp(groupId, kind, actor.peerId(), target, admin, clock, atMillis, name, nonce.clone(),
+                actor.sign(statement));
+    }
+
+    /** Checks shape and signature of a received op. */
+    public static MembershipOp verify(MembershipOpProto proto) throws GroupException {
+        if (proto.getSerializedSize() > MAX_SIZE) {
+            throw new GroupException(GroupRejection.TOO_LARGE, "op over " + MAX_SIZE + " bytes");
+        }
+        GroupId groupId = GroupId.of(proto.getGroupId().toByteArray());
+        Kind kind = Kind.of(proto.getKind());
+        PeerId actor = peer(proto.getActor());
+        PeerId target = peer(proto.getTarget());
+        if (proto.getClock() < 1 || proto.getClock() > Long.MAX_VALUE / 2) {
+            throw new GroupException(GroupRejection.MALFORMED, "op clock out of range");
+        }
+        byte[] nonce = proto.getNonce().toByteArray();
+        String name = proto.getName();
+        if (kind == Kind.CREATE) {
+            if (nonce.length != GroupId.NONCE_SIZE || !actor.equals(target) || !validName(name)) {
+                throw new GroupException(GroupRejection.MALFORMED, "create op without a valid name, nonce or target");
+            }
+        } else if (nonce.length != 0 || !name.isEmpty()) {
+            throw new GroupException(GroupRejection.MALFORMED, "only a create op carries a name and nonce");
+        }
+        if (kind == Kind.LEAVE && !actor.equals(target)) {
+            throw new GroupException(GroupRejection.MALFORMED, "a member leaves only by itself");
+        }
+        byte[] signature = proto.getSignature().toByteArray();
+        if (signature.length != Ed25519.SIGNATURE_SIZE) {
+            throw new GroupException(GroupRejection.MALFORMED, "op signature is not " + Ed25519.SIGNATURE_SIZE + " bytes");
+        }
+        byte[] statement = statement(groupId, kind, actor, target, proto.getAdmin(), proto.getClock(),
+                proto.getAtMs(), name, nonce);
+        if (!Ed25519.verify(actor.publicKey(), statement, signature)) {
+            throw new GroupException(GroupRejection.FORGED, "op signature does not verify");
+        }
+        return new MembershipOp(groupId, kind, actor, target, proto.getAdmin(), proto.getClock(), proto.getAtMs(),
+                name, nonce, signature);
+    }
+
+    /** 1 to {@link #MAX_NAME_LENGTH} characters, trimmed, no control characters. */
+    public static boolean validName(String name) {
+        return !name.isEmpty() && name.length() <= MAX_NAME_LENGTH && name.strip().equals(name)
+                && name.codePoints().noneMatch(Character::isISOControl);
+    }
+
+    public MembershipOpProto toProto() {
+        return MembershipOpProto.newBuilder()
+                .setGroupId(ByteString.copyFrom(groupId.bytes()))
+                .setKind(kind.code)
+                .setActor(ByteString.copyFrom(actor.publicKey()))
+                .setTarget(ByteString.copyFrom(target.publicKey()))
+                .setAdmin(admin)
+                .setClock(clock)
+                .setAtMs(atMillis)
+                .setName(name)
+                .setNonce(ByteString.copyFrom(nonce))
+                .setSignature(ByteString.copyFrom(signature))
+                .build();
+    }
+
+    /** SHA-256 of the signed statement and the signature. */
+    public byte[] id() {
+        return GroupId.sha256(statement(groupId, kind, actor, target, admin, clock, atMillis, name, nonce), signature);
+    }
+
+    public String idHex() {
+        return HexFormat.of().formatHex(id());
+    }
+
+    private static byte[] statement(GroupId groupId, Kind kind, PeerId actor, PeerId target, boolean admin, long clock,
+                                    long atMillis, String name, byte[] nonce) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(PREFIX);
+        out.writeBytes(groupId.bytes());
+        out.write(kind.code);
+        out.writeBytes(actor.publicKey());
+        out.writeBytes(target.publicKey());
+        out.write(admin ? 1 : 0);
+        out.writeBytes(ByteBuffer.allocate(16).putLong(clock).putLong(atMillis).array());
+        out.write(nonce.length);
+        out.writeBytes(nonce);
+        out.writeBytes(ByteBuffer.allocate(2).putShort((short) nameBytes.length).array());
+        out.writeBytes(nameBytes);
+        return out.toByteArray();
+    }
+
+    private static PeerId peer(ByteString key) throws GroupException {
+        if (key.size() != Ed25519.PUBLIC_KEY_SIZE) {
+            throw new GroupException(GroupRejection.MALFORMED, "a peer key is " + Ed25519.PUBLIC_KEY_SIZE + " bytes");
+        }
+        return PeerId.fromPublicKey(key.toByteArray());
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof MembershipOp op && Arrays.equals(id(), op.id());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(id());
+    }
+}

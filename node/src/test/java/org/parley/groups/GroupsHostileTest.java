@@ -1,0 +1,230 @@
+package org.parley.groups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.identity.Identity;
+import org.parley.overlay.gossip.GossipOverLinks;
+import org.parley.overlay.gossip.MessageId;
+import org.parley.proto.wire.v1.BackfillPosts;
+import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupInvite;
+import org.parley.proto.wire.v1.LogIds;
+import org.parley.proto.wire.v1.MembershipOpProto;
+import org.parley.proto.wire.v1.MembershipOps;
+import org.parley.proto.wire.v1.SenderKeyGrant;
+import org.parley.runtime.VirtualScheduler;
+
+/** Every kind of bad group input: refused, counted or scored, and nothing stored. */
+class GroupsHostileTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path directory;
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+    private GroupNode alice;
+    private GroupNode bob;
+    private GroupNode mallory;
+    private GroupId id;
+
+    @BeforeEach
+    void aliceAndBobShareAGroupMalloryIsOutside() {
+        alice = new GroupNode("alice", 1, loop, directory, RANDOM);
+        bob = new GroupNode("bob", 2, loop, directory, RANDOM);
+        mallory = new GroupNode("mallory", 3, loop, directory, RANDOM);
+        GroupNode.linkAll(List.of(alice, bob, mallory));
+        loop.advance(Duration.ofSeconds(5));
+        id = alice.await(alice.groups.create("club")).id();
+        alice.await(alice.groups.invite(id, bob.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        bob.await(bob.groups.join(id));
+        loop.advance(Duration.ofSeconds(5));
+        alice.penalties.clear();
+    }
+
+    private void control(GroupNode from, GroupNode to, GroupControl.Builder control) {
+        to.groups.groupControlReceived(from.id(), control.setControlId(ByteString.copyFrom(new byte[16])).build()
+                .toByteArray());
+        loop.runUntilIdle();
+    }
+
+    private void post(GroupNode to, byte[] payload) {
+        to.groups.delivered(new GossipOverLinks.Delivery(id.topic(), MessageId.of(id.topic(),
+                ByteString.copyFrom(payload)), payload, 1));
+        loop.runUntilIdle();
+    }
+
+    private long refused(GroupNode node, String reason) {
+        return node.groups.refusedIn(id).getOrDefault(reason, 0L);
+    }
+
+    private MembershipOpProto op(Identity actor, MembershipOp.Kind kind, Identity target) {
+        long clock = alice.groups.state(id).membership.maxClock() + 1;
+        return MembershipOp.sign(actor, id, kind, target.peerId(), false, clock, 0, "", new byte[0]).toProto();
+    }
+
+    @Test
+    void unparseableControlScoresTheSenderDown() {
+        alice.groups.groupControlReceived(mallory.id(), new byte[] {(byte) 0xff, 0x01, 0x02});
+        alice.groups.groupControlReceived(mallory.id(), GroupControl.newBuilder().build().toByteArray());
+        assertEquals(2 * GroupRejection.MALFORMED.penalty(), alice.penalties.get(mallory.id()));
+    }
+
+    @Test
+    void aForgedOpIsRefusedAndNotStored() {
+        MembershipOpProto genuine = op(alice, MembershipOp.Kind.REMOVE, bob.identity);
+        MembershipOpProto forged = genuine.toBuilder().setActor(ByteString.copyFrom(alice.id().publicKey()))
+                .setTarget(ByteString.copyFrom(alice.id().publicKey())).build();
+        int ops = alice.groups.state(id).ops.size();
+        control(mallory, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(forged)));
+        assertEquals(GroupRejection.FORGED.penalty(), bob.penalties.get(mallory.id()));
+        assertTrue(bob.groups.state(id).membership.isMember(bob.id()));
+        assertEquals(ops, bob.groups.state(id).ops.size());
+    }
+
+    @Test
+    void opsFromAnOutsiderAreRefusedAndOpsWithoutTheRightTakeNoEffect() {
+        control(mallory, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder()
+                .addOps(op(alice, MembershipOp.Kind.ADD, mallory.identity))));
+        assertEquals(1, refused(bob, "not-a-member"));
+        assertFalse(bob.groups.state(id).membership.isMember(mallory.id()));
+
+        control(bob, alice, GroupControl.newBuilder().setOps(MembershipOps.newBuilder()
+                .addOps(op(bob.identity, MembershipOp.Kind.ADD, mallory.identity))));
+        assertEquals(1, refused(alice, "not-allowed"), "bob is a member, not an admin");
+        assertFalse(alice.groups.state(id).membership.isMember(mallory.id()));
+    }
+
+    private MembershipOpProto op(GroupNode actor, MembershipOp.Kind kind, Identity target) {
+        return op(actor.identity, kind, target);
+    }
+
+    @Test
+    void anInvitationWhoseOpsAreNotOfOneGroupIsRefused() {
+        byte[] nonce = new byte[GroupId.NONCE_SIZE];
+        GroupId other = GroupId.derive(mallory.id().publicKey(), nonce);
+        MembershipOpProto create = MembershipOp.sign(mallory.identity, other, MembershipOp.Kind.CREATE, mallory.id(),
+                true, 1, 0, "trap", nonce).toProto();
+        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)
+                .addOps(op(alice, MembershipOp.Kind.ADD, bob.identity))));
+        assertEquals(GroupRejection.FORGED.penalty(), bob.penalties.get(mallory.id()));
+        assertEquals(1, bob.groups.groups().size());
+
+        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder()));
+        assertEquals(GroupRejection.FORGED.penalty() + GroupRejection.MALFORMED.penalty(),
+                bob.penalties.get(mallory.id()), "an invitation without its create op");
+        List<MembershipOpProto> many = new ArrayList<>();
+        for (int i = 0; i <= Groups.MAX_OPS_PER_MESSAGE; i++) {
+            many.add(create);
+        }
+        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addAllOps(many)));
+        assertEquals(GroupRejection.FORGED.penalty() + GroupRejection.MALFORMED.penalty()
+                + GroupRejection.TOO_LARGE.penalty(), bob.penalties.get(mallory.id()));
+    }
+
+    @Test
+    void anInvitationThatDoesNotMakeUsAMemberLeavesNoTrace() {
+        byte[] nonce = new byte[GroupId.NONCE_SIZE];
+        GroupId spam = GroupId.derive(mallory.id().publicKey(), nonce);
+        MembershipOpProto create = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.CREATE, mallory.id(),
+                true, 1, 0, "spam", nonce).toProto();
+        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)));
+        assertEquals(GroupRejection.MALFORMED.penalty(), bob.penalties.get(mallory.id()));
+        assertEquals(null, bob.groups.state(spam));
+        assertEquals(1, bob.groups.groups().size());
+    }
+
+    @Test
+    void senderKeysFromOutsidersOrClaimingAMembersKeyAreRefused() {
+        SenderKeyGrant.Builder grant = SenderKeyGrant.newBuilder().setGroupId(ByteString.copyFrom(id.bytes()))
+                .setKeyId(ByteString.copyFrom(bob.groups.state(id).ownKey.keyId())).setIteration(0)
+                .setChainKey(ByteString.copyFrom(new byte[32]));
+        control(mallory, alice, GroupControl.newBuilder().setSenderKey(grant));
+        assertEquals(1, refused(alice, "not-a-member"));
+
+        alice.await(alice.groups.invite(id, mallory.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        control(mallory, alice, GroupControl.newBuilder().setSenderKey(grant));
+        assertEquals(1, refused(alice, "forged"), "mallory, now a member, claims bob's key");
+
+        control(mallory, alice, GroupControl.newBuilder().setSenderKey(grant.setKeyId(ByteString.copyFrom(new byte[5]))));
+        assertTrue(alice.penalties.get(mallory.id()) >= GroupRejection.MALFORMED.penalty());
+    }
+
+    @Test
+    void malformedOversizedForgedAndReplayedPostsAreRefusedAndNothingIsStored() {
+        bob.await(bob.groups.send(id, "genuine"));
+        loop.advance(Duration.ofSeconds(2));
+        byte[] genuine = alice.posts.get(alice.posts.size() - 1);
+        assertEquals(1, alice.history(id).size());
+
+        post(alice, new byte[] {1, 2, 3});
+        assertEquals(1, refused(alice, "malformed"));
+        post(alice, new byte[GroupPost.MAX_SIZE + 1]);
+        assertEquals(1, refused(alice, "too-large"));
+        post(alice, java.util.Arrays.copyOf(genuine, genuine.length - 10));
+        assertEquals(2, refused(alice, "malformed"), "a truncated post");
+        post(alice, genuine);
+        assertEquals(1, refused(alice, "replayed"));
+
+        GroupPost second = GroupsTest.parse(GroupsTest.seal(GroupsTest.copy(bob.groups.state(id).ownKey), id,
+                "second", 9));
+        byte[] ciphertext = second.ciphertext().clone();
+        ciphertext[0] ^= 1;
+        post(alice, new GroupPost(second.keyId(), second.iteration(), ciphertext, second.signature()).toBytes());
+        assertEquals(1, refused(alice, "forged"));
+        assertEquals(List.of("genuine"), alice.history(id).stream().map(GroupMessageRecord::text).toList());
+    }
+
+    @Test
+    void oversizedOrEmptyTextIsRefusedAtSend() {
+        CompletionException tooLong = assertThrows(CompletionException.class,
+                () -> alice.await(alice.groups.send(id, "x".repeat(Groups.MAX_TEXT_BYTES + 1))));
+        assertTrue(tooLong.getCause().getMessage().contains("the limit is " + Groups.MAX_TEXT_BYTES));
+        assertThrows(CompletionException.class, () -> alice.await(alice.groups.send(id, "")));
+        assertThrows(CompletionException.class, () -> alice.await(alice.groups.create("")));
+        assertThrows(CompletionException.class, () -> alice.await(alice.groups.create("x".repeat(65))));
+        assertThrows(CompletionException.class, () -> bob.await(bob.groups.invite(id, mallory.id(), false)),
+                "bob is no admin");
+        assertThrows(CompletionException.class, () -> mallory.await(mallory.groups.join(id)), "not invited");
+        assertTrue(alice.history(id).isEmpty());
+    }
+
+    @Test
+    void logRequestsFromOutsidersGetNothingAndMalformedOnesCost() {
+        bob.await(bob.groups.send(id, "secret"));
+        loop.advance(Duration.ofSeconds(2));
+        List<ByteString> heads = alice.groups.state(id).log.heads();
+        control(mallory, alice, GroupControl.newBuilder().setBackfillRequest(LogIds.newBuilder()
+                .setGroupId(ByteString.copyFrom(id.bytes())).addAllIds(heads)));
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(1, refused(alice, "not-a-member"));
+        assertTrue(mallory.posts.isEmpty());
+
+        control(mallory, alice, GroupControl.newBuilder().setHeads(LogIds.newBuilder()
+                .setGroupId(ByteString.copyFrom(id.bytes())).addIds(ByteString.copyFrom(new byte[7]))));
+        assertEquals(GroupRejection.NOT_A_MEMBER.penalty() + GroupRejection.MALFORMED.penalty(),
+                alice.penalties.get(mallory.id()));
+
+        BackfillPosts.Builder flood = BackfillPosts.newBuilder().setGroupId(ByteString.copyFrom(id.bytes()));
+        for (int i = 0; i <= Groups.MAX_BACKFILL_POSTS; i++) {
+            flood.addPosts(ByteString.copyFrom(new byte[] {1}));
+        }
+        control(bob, alice, GroupControl.newBuilder().setBackfill(flood));
+        assertEquals(GroupRejection.TOO_LARGE.penalty(), alice.penalties.get(bob.id()));
+        assertEquals(1, alice.history(id).size());
+    }
+}

@@ -1,0 +1,325 @@
+package org.parley.groups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.overlay.gossip.GossipOverLinks;
+import org.parley.overlay.gossip.MessageId;
+import org.parley.proto.wire.v1.GroupText;
+import org.parley.runtime.VirtualScheduler;
+
+/** Groups of several members on real SQLite files and one virtual loop: the protocol end to end. */
+class GroupsTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path directory;
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+
+    private List<GroupNode> nodes(String... names) {
+        List<GroupNode> nodes = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            nodes.add(new GroupNode(names[i], i + 1, loop, directory, RANDOM));
+        }
+        GroupNode.linkAll(nodes);
+        settle();
+        return nodes;
+    }
+
+    private void settle() {
+        loop.advance(Duration.ofSeconds(10));
+    }
+
+    /** The first node founds a group, invites every other one, and each joins. */
+    private GroupId groupOf(List<GroupNode> nodes) {
+        GroupNode admin = nodes.get(0);
+        GroupId id = admin.await(admin.groups.create("book club")).id();
+        for (GroupNode member : nodes.subList(1, nodes.size())) {
+            admin.await(admin.groups.invite(id, member.id(), false));
+        }
+        settle();
+        for (GroupNode member : nodes.subList(1, nodes.size())) {
+            assertEquals(GroupRecord.INVITED, member.groups.groups().get(0).status());
+            member.await(member.groups.join(id));
+        }
+        settle();
+        return id;
+    }
+
+    @Test
+    void fiveMembersPostAndEveryHistoryIsTheSame() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol", "dave", "erin");
+        GroupId id = groupOf(nodes);
+        for (int round = 0; round < 3; round++) {
+            for (GroupNode node : nodes) {
+                node.await(node.groups.send(id, node.identity.name() + " " + round));
+            }
+            loop.advance(Duration.ofMillis(300));
+        }
+        settle();
+
+        List<String> reference = nodes.get(0).entryIds(id);
+        assertEquals(15, reference.size());
+        for (GroupNode node : nodes) {
+            assertEquals(reference, node.entryIds(id), node.identity.name() + " holds the same log in the same order");
+            assertEquals(5, node.groups.groups().get(0).members());
+        }
+        List<String> texts = nodes.get(3).history(id).stream().map(GroupMessageRecord::text).toList();
+        assertTrue(texts.containsAll(List.of("alice 0", "erin 2", "carol 1")));
+        assertTrue(nodes.get(1).penalties.isEmpty(), "honest members score nobody down");
+    }
+
+    @Test
+    void aNewMemberCannotReadWhatWasSentBeforeItJoined() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupNode carol = nodes.get(2);
+        GroupId id = groupOf(List.of(alice, bob));
+        alice.await(alice.groups.send(id, "before carol"));
+        settle();
+
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        settle();
+        carol.await(carol.groups.join(id));
+        settle();
+        bob.await(bob.groups.send(id, "after carol"));
+        settle();
+
+        assertEquals(List.of("after carol"), carol.history(id).stream().map(GroupMessageRecord::text).toList());
+        assertEquals(List.of("before carol", "after carol"),
+                alice.history(id).stream().map(GroupMessageRecord::text).toList());
+        assertTrue(carol.groups.state(id).log.holds(ByteString.fromHex(alice.entryIds(id).get(0))),
+                "the older entry was back-filled as ciphertext that carol cannot open, so it is no gap");
+        assertTrue(carol.groups.state(id).log.missing().isEmpty());
+    }
+
+    @Test
+    void aRemovedMemberCannotReadLaterPostsAndItsOwnPostsAreRefused() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupNode carol = nodes.get(2);
+        GroupId id = groupOf(nodes);
+        carol.await(carol.groups.send(id, "carol was here"));
+        settle();
+        SenderKey carolsOldKey = copy(carol.groups.state(id).ownKey);
+
+        alice.await(alice.groups.remove(id, carol.id()));
+        settle();
+        assertEquals(GroupRecord.REMOVED, carol.groups.groups().get(0).status());
+        assertEquals(2, bob.groups.groups().get(0).members());
+
+        bob.await(bob.groups.send(id, "carol is gone"));
+        settle();
+        byte[] later = alice.posts.get(alice.posts.size() - 1);
+        GroupPost laterPost = parse(later);
+        assertFalse(carol.groups.state(id).keys.containsKey(ByteString.copyFrom(laterPost.keyId())),
+                "bob rotated: carol holds no key that opens his later posts");
+        carol.groups.delivered(new GossipOverLinks.Delivery(id.topic(), MessageId.of(id.topic(), ByteString.copyFrom(later)), later, 1));
+        loop.runUntilIdle();
+        assertFalse(carol.history(id).stream().anyMatch(message -> message.text().equals("carol is gone")));
+        assertTrue(alice.history(id).stream().anyMatch(message -> message.text().equals("carol is gone")));
+
+        CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                () -> carol.await(carol.groups.send(id, "still here?")));
+        assertTrue(refused.getCause().getMessage().contains("not joined"));
+        byte[] forged = seal(carolsOldKey, id, "posted after removal", 99);
+        int before = alice.history(id).size();
+        alice.groups.delivered(new GossipOverLinks.Delivery(id.topic(), MessageId.of(id.topic(), ByteString.copyFrom(forged)), forged, 1));
+        loop.runUntilIdle();
+        assertEquals(before, alice.history(id).size(), "nothing stored");
+        assertEquals(1L, alice.groups.refusedIn(id).get("not-a-member"));
+    }
+
+    @Test
+    void postsUnderAKeyReplacedSinceAreRefusedAsStale() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupId id = groupOf(nodes);
+        bob.await(bob.groups.send(id, "one"));
+        settle();
+        SenderKey bobsOldKey = copy(bob.groups.state(id).ownKey);
+
+        alice.await(alice.groups.remove(id, nodes.get(2).id()));
+        settle();
+        assertNotEquals(ByteString.copyFrom(bobsOldKey.keyId()),
+                ByteString.copyFrom(bob.groups.state(id).ownKey.keyId()), "bob rotated his key");
+        byte[] stale = seal(bobsOldKey, id, "under the old key", 5);
+        alice.groups.delivered(new GossipOverLinks.Delivery(id.topic(), MessageId.of(id.topic(), ByteString.copyFrom(stale)), stale, 1));
+        loop.runUntilIdle();
+        assertEquals(1L, alice.groups.refusedIn(id).get("stale-key"));
+        assertEquals(List.of("one"), alice.history(id).stream().map(GroupMessageRecord::text).toList());
+
+        bob.await(bob.groups.send(id, "two"));
+        settle();
+        assertEquals(List.of("one", "two"), alice.history(id).stream().map(GroupMessageRecord::text).toList(),
+                "the new key works");
+    }
+
+    @Test
+    void concurrentInviteAndRemoveByTwoAdminsConverge() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol", "dave", "erin");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupId id = alice.await(alice.groups.create("club")).id();
+        alice.await(alice.groups.invite(id, bob.id(), true));
+        alice.await(alice.groups.invite(id, nodes.get(2).id(), false));
+        alice.await(alice.groups.invite(id, nodes.get(3).id(), false));
+        settle();
+        for (GroupNode member : nodes.subList(1, 4)) {
+            member.await(member.groups.join(id));
+        }
+        settle();
+
+        // Neither admin has seen the other's change when making its own.
+        var invited = alice.groups.invite(id, nodes.get(4).id(), false);
+        var removed = bob.groups.remove(id, nodes.get(2).id());
+        var removedAlice = bob.groups.remove(id, alice.id());
+        loop.runUntilIdle();
+        invited.join();
+        removed.join();
+        removedAlice.join();
+        settle();
+
+        var reference = bob.await(bob.groups.members(id));
+        for (GroupNode node : List.of(bob, nodes.get(3))) {
+            assertEquals(reference, node.await(node.groups.members(id)), node.identity.name());
+        }
+        assertFalse(reference.containsKey(nodes.get(2).id()));
+        assertFalse(reference.containsKey(alice.id()));
+        assertEquals(GroupRecord.REMOVED, alice.groups.groups().get(0).status());
+        assertEquals(GroupRecord.REMOVED, nodes.get(2).groups.groups().get(0).status());
+    }
+
+    @Test
+    void aMemberOfflineFor100MessagesCatchesUpWithAnIdenticalHistory() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupNode carol = nodes.get(2);
+        GroupId id = groupOf(nodes);
+        carol.crash();
+        for (int i = 0; i < 100; i++) {
+            GroupNode sender = i % 2 == 0 ? alice : bob;
+            sender.await(sender.groups.send(id, "message " + i));
+            loop.advance(Duration.ofMillis(50));
+        }
+        settle();
+        assertEquals(100, alice.entryIds(id).size());
+
+        carol.open();
+        GroupNode.link(carol, alice);
+        GroupNode.link(carol, bob);
+        loop.advance(Duration.ofSeconds(30));
+
+        assertEquals(alice.entryIds(id), carol.entryIds(id));
+        assertEquals(bob.entryIds(id), carol.entryIds(id));
+    }
+
+    @Test
+    void everyMemberHasTheSameMembersAfterJoinsAndALeave() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupId id = groupOf(nodes);
+        GroupNode carol = nodes.get(2);
+        carol.await(carol.groups.leave(id));
+        settle();
+        assertEquals(GroupRecord.LEFT, carol.groups.groups().get(0).status());
+        for (GroupNode node : nodes) {
+            var members = node.await(node.groups.members(id));
+            assertEquals(List.of(nodes.get(0).id(), nodes.get(1).id()).stream().sorted().toList(),
+                    new ArrayList<>(members.keySet()), node.identity.name());
+        }
+        nodes.get(1).await(nodes.get(1).groups.send(id, "two of us"));
+        settle();
+        assertTrue(carol.history(id).isEmpty());
+        assertEquals(1, nodes.get(0).history(id).size());
+    }
+
+    @Test
+    void aPostBackFilledBeforeItsKeyIsReadOnceTheKeyComes() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupNode carol = nodes.get(2);
+        GroupId id = alice.await(alice.groups.create("club")).id();
+        alice.await(alice.groups.invite(id, bob.id(), false));
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        settle();
+        carol.await(carol.groups.join(id));
+        GroupNode.unlink(bob, carol); // bob's key cannot reach carol for now
+        bob.await(bob.groups.join(id));
+        settle();
+        bob.await(bob.groups.send(id, "from bob"));
+        settle();
+        byte[] post = alice.posts.get(alice.posts.size() - 1);
+        carol.groups.groupControlReceived(alice.id(), org.parley.proto.wire.v1.GroupControl.newBuilder()
+                .setBackfill(org.parley.proto.wire.v1.BackfillPosts.newBuilder()
+                        .setGroupId(ByteString.copyFrom(id.bytes())).addPosts(ByteString.copyFrom(post)))
+                .build().toByteArray());
+        loop.runUntilIdle();
+        assertTrue(carol.history(id).isEmpty(), "no key yet");
+
+        GroupNode.link(bob, carol);
+        settle();
+        assertEquals(List.of("from bob"), carol.history(id).stream().map(GroupMessageRecord::text).toList());
+    }
+
+    @Test
+    void stateSurvivesARestart() {
+        List<GroupNode> nodes = nodes("alice", "bob");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupId id = groupOf(nodes);
+        bob.await(bob.groups.send(id, "before the restart"));
+        settle();
+        bob.crash();
+        bob.open();
+        GroupNode.link(alice, bob);
+        settle();
+        bob.await(bob.groups.send(id, "after the restart"));
+        alice.await(alice.groups.send(id, "welcome back"));
+        settle();
+        assertEquals(alice.entryIds(id), bob.entryIds(id));
+        assertEquals(3, bob.entryIds(id).size());
+        assertEquals(GroupRecord.JOINED, bob.groups.groups().get(0).status());
+    }
+
+    static SenderKey copy(SenderKey key) {
+        try {
+            return SenderKey.fromBytes(key.toBytes());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static GroupPost parse(byte[] bytes) {
+        try {
+            return GroupPost.parse(bytes);
+        } catch (GroupException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A post sealed with a (copied) key of ours at a chosen step, as a member gone rogue would. */
+    static byte[] seal(SenderKey key, GroupId id, String text, long lamport) {
+        byte[] messageId = new byte[16];
+        RANDOM.nextBytes(messageId);
+        GroupText plain = GroupText.newBuilder().setMessageId(ByteString.copyFrom(messageId)).setSentAtMs(1)
+                .setLamport(lamport).setText(text).build();
+        return key.seal(plain.toByteArray(), id.bytes(), RANDOM).toBytes();
+    }
+}

@@ -1,0 +1,75 @@
+package org.parley.groups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import org.junit.jupiter.api.Test;
+import org.parley.identity.Identity;
+import org.parley.proto.wire.v1.MembershipOpProto;
+
+/** The op decoder on well-formed, malformed, truncated, oversized and forged input. */
+class MembershipOpTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Identity alice = Identity.generate("alice", RANDOM);
+    private final Identity bob = Identity.generate("bob", RANDOM);
+    private final byte[] nonce = new byte[GroupId.NONCE_SIZE];
+    private final GroupId group = GroupId.derive(alice.peerId().publicKey(), nonce);
+    private final MembershipOpProto create = MembershipOp.sign(alice, group, MembershipOp.Kind.CREATE, alice.peerId(),
+            true, 1, 5, "book club", nonce).toProto();
+    private final MembershipOpProto add = MembershipOp.sign(alice, group, MembershipOp.Kind.ADD, bob.peerId(), false,
+            2, 6, "", new byte[0]).toProto();
+
+    private static GroupRejection refusal(MembershipOpProto proto) {
+        return assertThrows(GroupException.class, () -> MembershipOp.verify(proto)).rejection();
+    }
+
+    @Test
+    void signedOpsVerifyAndKeepTheirId() throws GroupException {
+        MembershipOp verified = MembershipOp.verify(add);
+        assertEquals(bob.peerId(), verified.target());
+        assertEquals(verified.idHex(), MembershipOp.verify(add.toBuilder().build()).idHex());
+        assertEquals("book club", MembershipOp.verify(create).name());
+    }
+
+    @Test
+    void anyChangedFieldBreaksTheSignature() {
+        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setAdmin(true).build()));
+        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setClock(3).build()));
+        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setActor(ByteString.copyFrom(bob.peerId()
+                .publicKey())).build()));
+        assertEquals(GroupRejection.FORGED, refusal(create.toBuilder().setName("book clubs").build()));
+    }
+
+    @Test
+    void malformedTruncatedAndOversizedOpsAreRefused() {
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setKind(9).build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setGroupId(ByteString.copyFrom(new byte[15]))
+                .build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setTarget(ByteString.copyFrom(new byte[31]))
+                .build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setSignature(add.getSignature().substring(1))
+                .build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setClock(0).build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setNonce(ByteString.copyFrom(nonce)).build()),
+                "only a create carries a nonce");
+        assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().clearNonce().build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().setName(" padded").build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().setName("bell\u0007").build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setKind(4).build()),
+                "a leave names its actor as target");
+        assertEquals(GroupRejection.TOO_LARGE, refusal(create.toBuilder().setName("x".repeat(2000)).build()));
+    }
+
+    @Test
+    void groupIdsParseOnlyInTheirTextForm() throws GroupException {
+        assertEquals(group, GroupId.parse(group.toString()));
+        assertEquals(group, GroupId.parse(group.toString().toUpperCase()));
+        for (String bad : new String[] {"", "abc", group.toString() + "0", group.toString().substring(1) + "g",
+                "\u0000".repeat(32)}) {
+            assertThrows(GroupException.class, () -> GroupId.parse(bad), bad);
+        }
+        assertThrows(GroupException.class, () -> GroupId.parse(null));
+    }
+}

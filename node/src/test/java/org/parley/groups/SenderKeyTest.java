@@ -1,0 +1,118 @@
+package org.parley.groups;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The sender-key chain: forward only, out of order within bounds, unchanged by failures. */
+class SenderKeyTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final byte[] GROUP = new byte[16];
+
+    private static SenderKey handedOut(SenderKey own) throws GroupException {
+        return SenderKey.received(own.keyId(), own.iteration(), own.chainKey());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyPostRatchetsTheChainAndOpensAtTheOtherEnd() throws Exception {
+        SenderKey own = SenderKey.generate(RANDOM);
+        SenderKey theirs = handedOut(own);
+        for (int i = 0; i < 5; i++) {
+            byte[] before = own.chainKey();
+            GroupPost post = own.seal(bytes("m" + i), GROUP, RANDOM);
+            assertEquals(i, post.iteration());
+            assertFalse(java.util.Arrays.equals(before, own.chainKey()), "the chain moved");
+            assertTrue(post.signatureValid());
+            assertArrayEquals(bytes("m" + i), theirs.open(post, GROUP));
+        }
+        assertEquals(5, theirs.iteration());
+    }
+
+    @Test
+    void postsOutOfOrderOpenOnceEach() throws Exception {
+        SenderKey own = SenderKey.generate(RANDOM);
+        SenderKey theirs = handedOut(own);
+        List<GroupPost> posts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            posts.add(own.seal(bytes("m" + i), GROUP, RANDOM));
+        }
+        assertArrayEquals(bytes("m9"), theirs.open(posts.get(9), GROUP));
+        assertArrayEquals(bytes("m3"), theirs.open(posts.get(3), GROUP));
+        GroupException again = assertThrows(GroupException.class, () -> theirs.open(posts.get(3), GROUP));
+        assertEquals(GroupRejection.BEFORE_KEY, again.rejection(), "a used step's key is gone");
+        assertArrayEquals(bytes("m0"), theirs.open(posts.get(0), GROUP));
+    }
+
+    @Test
+    void aKeyHandedOutLaterCannotOpenEarlierPosts() throws Exception {
+        SenderKey own = SenderKey.generate(RANDOM);
+        GroupPost early = own.seal(bytes("before you joined"), GROUP, RANDOM);
+        SenderKey newcomer = handedOut(own);
+        GroupPost late = own.seal(bytes("welcome"), GROUP, RANDOM);
+        assertEquals(GroupRejection.BEFORE_KEY,
+                assertThrows(GroupException.class, () -> newcomer.open(early, GROUP)).rejection());
+        assertArrayEquals(bytes("welcome"), newcomer.open(late, GROUP));
+    }
+
+    @Test
+    void aFailedOpenChangesNothing() throws Exception {
+        SenderKey own = SenderKey.generate(RANDOM);
+        SenderKey theirs = handedOut(own);
+        GroupPost post = own.seal(bytes("hi"), GROUP, RANDOM);
+        byte[] tampered = post.ciphertext().clone();
+        tampered[tampered.length - 1] ^= 1;
+        GroupPost bad = new GroupPost(post.keyId(), post.iteration(), tampered, post.signature());
+        assertEquals(GroupRejection.UNDECRYPTABLE, assertThrows(GroupException.class, () -> theirs.open(bad, GROUP))
+                .rejection());
+        assertEquals(GroupRejection.UNDECRYPTABLE,
+                assertThrows(GroupException.class, () -> theirs.open(post, new byte[16 + 1])).rejection(),
+                "a post of another group does not open");
+        assertEquals(0, theirs.iteration());
+        assertArrayEquals(bytes("hi"), theirs.open(post, GROUP));
+    }
+
+    @Test
+    void aStepTooFarAheadIsRefused() throws Exception {
+        SenderKey own = SenderKey.generate(RANDOM);
+        SenderKey theirs = SenderKey.received(own.keyId(), 0, own.chainKey());
+        SenderKey ahead = SenderKey.fromBytes(own.toBytes());
+        for (int i = 0; i <= SenderKey.MAX_SKIP; i++) {
+            ahead.seal(bytes("x"), GROUP, RANDOM);
+        }
+        GroupPost far = ahead.seal(bytes("far"), GROUP, RANDOM);
+        assertEquals(GroupRejection.UNDECRYPTABLE, assertThrows(GroupException.class, () -> theirs.open(far, GROUP))
+                .rejection());
+    }
+
+    @Test
+    void aRetiredKeyIsStaleFromTheStepItWasReplacedAt() throws Exception {
+        SenderKey own = SenderKey.generate(RANDOM);
+        SenderKey theirs = handedOut(own);
+        own.seal(bytes("a"), GROUP, RANDOM);
+        theirs.retire(1);
+        assertFalse(theirs.isStale(0));
+        assertTrue(theirs.isStale(1));
+        SenderKey restored = SenderKey.fromBytes(theirs.toBytes());
+        assertTrue(restored.isStale(1), "retirement survives storage");
+        assertFalse(restored.isOwn());
+    }
+
+    @Test
+    void grantsOfTheWrongShapeAreRefused() {
+        assertThrows(GroupException.class, () -> SenderKey.received(new byte[31], 0, new byte[32]));
+        assertThrows(GroupException.class, () -> SenderKey.received(new byte[32], 0, new byte[33]));
+        assertThrows(GroupException.class, () -> SenderKey.received(new byte[32], -1, new byte[32]));
+    }
+}

@@ -41,11 +41,16 @@ public final class ChatClient {
         return state;
     }
 
-    /** Runs until the user quits (or the input ends). The screen must be started; it is left as it is. */
-    public void run() throws IOException, ApiException {
+    /**
+     * Runs until the user quits (or the input ends). The screen must be started; it is left as it
+     * is. {@code onWatching} runs once the client receives the node's events: what happens from
+     * then on reaches the screen.
+     */
+    public void run(Runnable onWatching) throws IOException, ApiException {
         try (ApiWorker worker = new ApiWorker(api, posted::add)) {
             ChatController chat = new ChatController(state, worker, notifier, zone);
             try (ParleyApi.Subscription events = api.watch(event -> posted.add(() -> chat.onEvent(event)))) {
+                onWatching.run();
                 loop(chat);
             }
         }

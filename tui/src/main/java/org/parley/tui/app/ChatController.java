@@ -426,7 +426,7 @@ public final class ChatController {
         contacts.stream().filter(contact -> "contact".equals(contact.status()))
                 .forEach(contact -> state.conversations().put(Conversation.Kind.CONTACT, contact.peerId(),
                         contact.name()));
-        state.conversations().selected().ifPresent(conversation -> open(conversation.id()));
+        state.conversations().ordered().stream().findFirst().ifPresent(first -> open(first.id()));
     }
 
     private void peers(List<PeerView> peers) {

@@ -98,7 +98,7 @@ public final class ChatRenderer {
                 }
             }
             String marker = conversation.online() ? "● " : "○ ";
-            String count = conversation.unread() > 0 ? " " + conversation.unread() : "";
+            String count = conversation.unread() > 0 ? " " + conversation.unread() + " " : "";
             String title = TextWidth.fit(conversation.title(), Math.max(1, width - 2 - TextWidth.columns(count)));
             String line = marker + title + " ".repeat(Math.max(0, width - 2 - TextWidth.columns(title)
                     - TextWidth.columns(count))) + count;
@@ -120,8 +120,9 @@ public final class ChatRenderer {
             return;
         }
         Conversation conversation = open.get();
-        String header = conversation.title() + "  " + conversation.id()
-                + (conversation.kind() == Conversation.Kind.REQUEST ? "  (message request: /accept or /block)" : "");
+        String header = conversation.title()
+                + (conversation.kind() == Conversation.Kind.REQUEST ? "  · message request: /accept or /block" : "")
+                + "  " + conversation.id();
         text(screen, left, 0, header, width, TextColor.ANSI.DEFAULT, true);
         Timeline timeline = state.timeline(conversation.id());
         List<TimelineLayout.Row> all = layout.rows(timeline.entries(), width);

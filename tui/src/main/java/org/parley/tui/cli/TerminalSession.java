@@ -1,10 +1,8 @@
 package org.parley.tui.cli;
 
 import com.googlecode.lanterna.screen.TerminalScreen;
-import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.ExtendedTerminal;
 import com.googlecode.lanterna.terminal.Terminal;
-import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
@@ -37,10 +35,7 @@ final class TerminalSession {
         requireTerminal();
         Terminal terminal;
         try {
-            terminal = new DefaultTerminalFactory(System.out, System.in, StandardCharsets.UTF_8)
-                    .setForceTextTerminal(true)
-                    .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
-                    .createTerminal();
+            terminal = new WideUnicodeTerminal(System.in, System.out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CliException("cannot open the terminal: " + e.getMessage(), e);
         }

@@ -1,0 +1,115 @@
+package org.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.MessageView;
+import org.parley.control.ControlClient;
+
+/**
+ * The terminal client through the real launcher, in a real terminal (tmux): the demo a new user
+ * starts first, and {@code parley tui} chatting with another user's daemon.
+ */
+class TerminalClientTest {
+    @TempDir
+    Path work;
+
+    private Profiles profiles;
+
+    @AfterEach
+    void stopDaemons() throws InterruptedException {
+        if (profiles != null) {
+            profiles.close();
+        }
+    }
+
+    @Test
+    void theDemoChatsWithABotAndLeavesNothingBehind() throws Exception {
+        Path temp = Files.createDirectories(work.resolve("tmp"));
+        String command = "env -u PARLEY_HOME PARLEY_JAVA_OPTS=-Djava.io.tmpdir=" + temp + " "
+                + new Launcher(work).script() + " demo --no-bell; echo DEMO-EXIT $?; sleep 600";
+        try (Tmux terminal = new Tmux("parley-it-" + UUID.randomUUID(), work, Map.of(), 100, 30, command)) {
+            terminal.awaitText("Hi! I'm ada");
+            terminal.await("the stranger's request, unread", screen -> screen.lines()
+                    .anyMatch(row -> row.matches("[●○] p1\\w+… +1 │.*")));
+            assertEquals(1, demoDirectories(temp).size(), "the demo made one directory");
+
+            terminal.type("hello from the demo 😀");
+            terminal.keys("Enter");
+            terminal.awaitText("✓ you: hello from the demo 😀");
+            terminal.awaitText("ada: ada here, got it: \"hello from the demo 😀\"");
+
+            terminal.type("/nosuchcommand");
+            terminal.keys("Enter");
+            terminal.awaitText("unknown command /nosuchcommand (see /help)");
+
+            terminal.keys("C-c");
+            String after = terminal.awaitText("DEMO-EXIT 0");
+            assertTrue(after.contains("parley demo: stopped, and removed"), after);
+        }
+        assertEquals(List.of(), demoDirectories(temp), "the demo deleted what it made");
+        assertEquals(List.of(), processesMentioning(temp.toString()), "no process of the demo is left");
+    }
+
+    @Test
+    void tuiSendsToAnotherUsersDaemonAndReceivesFromIt() throws Exception {
+        profiles = new Profiles(work);
+        String alice = profiles.init("alice");
+        String bob = profiles.init("bob");
+        int bobPort = Launcher.freePort();
+        profiles.startDaemon("bob", bobPort);
+        String command = "env -u PARLEY_HOME PARLEY_PASSPHRASE='" + Profiles.PASSPHRASE + "' "
+                + profiles.launcher().script() + " tui --no-bell --home " + profiles.home("alice")
+                + " --listen 127.0.0.1:" + Launcher.freePort() + " --bootstrap 127.0.0.1:" + bobPort
+                + "; echo TUI-EXIT $?; sleep 600";
+        try (Tmux terminal = new Tmux("parley-it-" + UUID.randomUUID(), work, Map.of(), 110, 30, command)) {
+            terminal.awaitText("no conversations");
+            terminal.type("/add " + bob + " bob");
+            terminal.keys("Enter");
+            terminal.awaitText("added bob");
+            terminal.await("bob online", screen -> screen.contains("● bob"));
+            terminal.type("hi bob, from the terminal");
+            terminal.keys("Enter");
+            terminal.awaitText("✓ alice: hi bob, from the terminal");
+
+            try (ControlClient bobDaemon = profiles.client("bob")) {
+                List<MessageView> received = bobDaemon.history(alice, 10, java.util.Optional.empty());
+                assertEquals("hi bob, from the terminal", received.get(received.size() - 1).text());
+                bobDaemon.send(alice, "hello alice, 你好");
+            }
+            terminal.awaitText("bob: hello alice, 你好");
+
+            terminal.type("/quit");
+            terminal.keys("Enter");
+            terminal.awaitText("TUI-EXIT 0");
+        }
+        assertTrue(Files.notExists(profiles.home("alice").resolve("daemon.lock"))
+                || !isLocked(profiles.home("alice")), "the terminal client released alice's home");
+    }
+
+    private static boolean isLocked(Path home) throws Exception {
+        return org.parley.node.DaemonLock.isHeld(new org.parley.store.ProfileHome(home));
+    }
+
+    private static List<Path> demoDirectories(Path temp) throws Exception {
+        try (Stream<Path> listing = Files.list(temp)) {
+            return listing.filter(path -> path.getFileName().toString().startsWith("parley-demo-")).toList();
+        }
+    }
+
+    private static List<String> processesMentioning(String text) {
+        return ProcessHandle.allProcesses()
+                .map(process -> process.info().commandLine().orElse(""))
+                .filter(line -> line.contains(text) && !line.contains("tmux"))
+                .toList();
+    }
+}

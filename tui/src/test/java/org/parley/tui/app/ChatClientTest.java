@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,6 +140,40 @@ class ChatClientTest {
             screen.await("help closed", text -> !text.contains("Help  (Esc closes)"));
             screen.enter("/verify");
             screen.awaitText("Safety number with grace");
+            screen.key(KeyType.Escape);
+
+            screen.type("first line");
+            screen.terminal.addInput(new KeyStroke(KeyType.Enter, false, true));
+            screen.type("second line");
+            screen.awaitText("> first line↵second line");
+            screen.key(KeyType.Enter);
+            screen.awaitRow(".*✓ you: first line *");
+            screen.awaitRow(".*│ +second line *");
+
+            screen.enter("/search WIDE");
+            screen.awaitText("\"WIDE\" in grace (2)");
+            screen.awaitText("grace: grace here, got it: \"你好 😀 wide\"");
+        }
+    }
+
+    @Test
+    void scrollingToTheTopLoadsOlderHistoryAPageAtATime() throws Exception {
+        String grace = network.user().api().contacts().stream().filter(contact -> contact.name().equals("grace"))
+                .findFirst().orElseThrow().peerId();
+        for (int i = 1; i <= ChatController.PAGE + 10; i++) {
+            network.user().api().send(grace, "old " + i);
+        }
+        try (Running client = new Running(80, 14)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            screen.ctrl(KeyType.ArrowDown);
+            screen.awaitText("grace  p1");
+            screen.await("the newest page", text -> text.contains("old 60") || text.contains("got it: \"old 60\""));
+            for (int press = 0; press < 80 && !screen.text().contains("you: old 1\n"); press++) {
+                screen.key(KeyType.PageUp);
+                Thread.sleep(50);
+            }
+            screen.awaitRow(".*✓ you: old 1 *");
         }
     }
 

@@ -17,7 +17,8 @@ import org.parley.control.ControlClient;
 
 /**
  * The terminal client through the real launcher, in a real terminal (tmux): the demo a new user
- * starts first, and {@code parley tui} chatting with another user's daemon.
+ * starts first, and {@code parley tui} chatting with another user's daemon, with its node in process
+ * and then attached to its own daemon (no passphrase needed then).
  */
 class TerminalClientTest {
     @TempDir
@@ -94,6 +95,20 @@ class TerminalClientTest {
         }
         assertTrue(Files.notExists(profiles.home("alice").resolve("daemon.lock"))
                 || !isLocked(profiles.home("alice")), "the terminal client released alice's home");
+
+        Process aliceDaemon = profiles.startDaemon("alice", Launcher.freePort(), "127.0.0.1:" + bobPort);
+        String attach = "env -u PARLEY_HOME -u PARLEY_PASSPHRASE " + profiles.launcher().script()
+                + " tui --no-bell --home " + profiles.home("alice") + "; echo TUI-EXIT $?; sleep 600";
+        try (Tmux terminal = new Tmux("parley-it-" + UUID.randomUUID(), work, Map.of(), 110, 30, attach)) {
+            terminal.awaitText("✓ alice: hi bob, from the terminal");
+            terminal.awaitText("bob: hello alice, 你好");
+            terminal.type("now through your daemon");
+            terminal.keys("Enter");
+            terminal.awaitText("✓ alice: now through your daemon");
+            terminal.keys("C-q");
+            terminal.awaitText("TUI-EXIT 0");
+        }
+        assertTrue(aliceDaemon.isAlive(), "leaving the client leaves the daemon running");
     }
 
     private static boolean isLocked(Path home) throws Exception {

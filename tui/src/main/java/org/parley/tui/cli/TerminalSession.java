@@ -35,7 +35,7 @@ final class TerminalSession {
         requireTerminal();
         Terminal terminal;
         try {
-            terminal = new WideUnicodeTerminal(System.in, System.out, StandardCharsets.UTF_8);
+            terminal = new ChatTerminal(System.in, System.out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CliException("cannot open the terminal: " + e.getMessage(), e);
         }

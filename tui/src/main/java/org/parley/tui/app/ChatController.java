@@ -3,6 +3,8 @@ package org.parley.tui.app;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +40,7 @@ public final class ChatController {
     private final ApiWorker worker;
     private final Notifier notifier;
     private final TimelineLayout layout;
-    private final java.util.Set<String> historyAsked = new java.util.HashSet<>();
+    private final Set<String> historyAsked = new HashSet<>();
     private boolean loadingOlder;
 
     public ChatController(ChatState state, ApiWorker worker, Notifier notifier, ZoneId zone) {
@@ -347,7 +349,7 @@ public final class ChatController {
     }
 
     private void help() {
-        List<String> lines = new java.util.ArrayList<>(List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "Enter send · Alt-Enter new line · Tab complete · Up/Down input history",
                 "Ctrl-A/E start/end · Ctrl-W/U/K cut word/start/end · Alt-B/F or Ctrl-←/→ word",
                 "Alt-↑/↓, Ctrl-↑/↓ or Ctrl-P/N switch conversation · Alt-A or Ctrl-X next unread",

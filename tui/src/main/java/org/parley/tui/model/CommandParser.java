@@ -3,6 +3,7 @@ package org.parley.tui.model;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.parley.tui.text.TextWidth;
 
 /**
  * Turns a line from the input into a {@link Command}. A line starting with {@code /} is a command
@@ -98,7 +99,7 @@ public final class CommandParser {
 
     /** An unknown command is echoed back, but never more than a short, printable piece of it. */
     private static String shorten(String word) {
-        String printable = org.parley.tui.text.TextWidth.printable(word);
+        String printable = TextWidth.printable(word);
         return printable.length() <= 24 ? printable : printable.substring(0, 24) + "…";
     }
 }

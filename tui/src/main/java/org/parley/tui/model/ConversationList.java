@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +17,7 @@ import java.util.Set;
 public final class ConversationList {
     private static final Comparator<Conversation> ORDER = Comparator
             .comparing((Conversation conversation) -> rank(conversation.kind()))
-            .thenComparing(conversation -> conversation.title().toLowerCase(java.util.Locale.ROOT))
+            .thenComparing(conversation -> conversation.title().toLowerCase(Locale.ROOT))
             .thenComparing(Conversation::id);
 
     private final Map<String, Conversation> byId = new LinkedHashMap<>();

@@ -6,7 +6,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.parley.tui.text.TextWidth;
 
 /**
@@ -26,13 +28,27 @@ public final class TimelineLayout {
         }
     }
 
+    /** Messages laid out before, at {@link #cachedWidth}: a redraw wraps only what is new or changed. */
+    private static final int CACHE_SIZE = 20_000;
+
     private final ZoneId zone;
+    private final Map<TimelineEntry, List<Row>> cache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TimelineEntry, List<Row>> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+    private int cachedWidth = -1;
 
     public TimelineLayout(ZoneId zone) {
         this.zone = zone;
     }
 
     public List<Row> rows(List<TimelineEntry> entries, int width) {
+        if (width != cachedWidth) {
+            cache.clear();
+            cachedWidth = width;
+        }
         List<Row> rows = new ArrayList<>();
         LocalDate day = null;
         for (TimelineEntry entry : entries) {
@@ -42,12 +58,12 @@ public final class TimelineLayout {
                 rows.add(new Row(daySeparator(entryDay, width), Row.Kind.DAY));
                 day = entryDay;
             }
-            addMessage(entry, at, width, rows);
+            rows.addAll(cache.computeIfAbsent(entry, message -> message(message, at, width)));
         }
         return rows;
     }
 
-    private void addMessage(TimelineEntry entry, Instant at, int width, List<Row> rows) {
+    private List<Row> message(TimelineEntry entry, Instant at, int width) {
         Row.Kind kind = entry.mark() == DeliveryMark.FAILED ? Row.Kind.FAILED
                 : entry.own() ? Row.Kind.OWN : Row.Kind.INCOMING;
         String mark = entry.own() ? entry.mark().symbol() : " ";
@@ -56,8 +72,10 @@ public final class TimelineLayout {
                 ? entry.text() + " (failed: " + entry.reason() + ")" : entry.text();
         int headWidth = TextWidth.columns(head);
         List<String> lines = TextWidth.wrap(text, Math.max(2, width - headWidth), Math.max(2, width - INDENT.length()));
+        List<Row> rows = new ArrayList<>(lines.size());
         rows.add(new Row(head + lines.get(0), kind));
         lines.subList(1, lines.size()).forEach(line -> rows.add(new Row(INDENT + line, kind)));
+        return List.copyOf(rows);
     }
 
     private static String daySeparator(LocalDate day, int width) {

@@ -71,6 +71,21 @@ class TimelineTest {
     }
 
     @Test
+    void aRelayoutAtAnotherWidthRewrapsAndADeliveryUpdateChangesTheMark() {
+        TimelineLayout layout = new TimelineLayout(ZoneOffset.UTC);
+        Timeline timeline = new Timeline();
+        timeline.put(TimelineEntry.of(new MessageView("a", "out", "p1bob", "one two three four five six",
+                DAY_ONE, null, "pending", null, false), "me"));
+        assertEquals(2, layout.rows(timeline.entries(), 80).size());
+        assertTrue(layout.rows(timeline.entries(), 20).size() > 2);
+        timeline.put(TimelineEntry.of(new MessageView("a", "out", "p1bob", "one two three four five six",
+                DAY_ONE, DAY_ONE + 5, "failed", "expired", false), "me"));
+        List<TimelineLayout.Row> rows = layout.rows(timeline.entries(), 80);
+        assertEquals("16:00 ! me: one two three four five six (failed: expired)", rows.get(1).text());
+        assertEquals(TimelineLayout.Row.Kind.FAILED, rows.get(1).kind());
+    }
+
+    @Test
     void searchFindsLoadedMessagesIgnoringCase() {
         Timeline timeline = new Timeline();
         timeline.put(own("a", DAY_ONE, "pending"));

@@ -178,6 +178,34 @@ class ChatClientTest {
     }
 
     @Test
+    void typingStaysResponsiveWhileAFloodOfMessagesArrives() throws Exception {
+        String ada = network.user().api().contacts().stream().filter(contact -> contact.name().equals("ada"))
+                .findFirst().orElseThrow().peerId();
+        try (Running client = new Running(100, 20)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            ExecutorService flood = Executors.newSingleThreadExecutor();
+            Future<?> sent = flood.submit(() -> {
+                for (int i = 0; i < 400; i++) {
+                    network.user().api().send(ada, "flood " + i);
+                }
+                return null;
+            });
+            screen.await("the flood under way", text -> text.contains("flood 2"));
+            long start = System.nanoTime();
+            screen.type("typed during the flood");
+            screen.awaitText("> typed during the flood");
+            long typedMillis = (System.nanoTime() - start) / 1_000_000;
+            boolean floodStillRunning = !sent.isDone();
+            sent.get(120, TimeUnit.SECONDS);
+            flood.shutdown();
+            assertTrue(floodStillRunning, "the flood lasted while typing");
+            assertTrue(typedMillis < 5_000, "typed text showed after " + typedMillis + " ms");
+            screen.awaitText("got it: \"flood 399\"");
+        }
+    }
+
+    @Test
     void scrolledUpANewReplyShowsTheMarkerAndAResizeRedraws() throws Exception {
         try (Running client = new Running(80, 12)) {
             VirtualScreen screen = client.screen;

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,8 @@ import org.parley.control.ControlClient;
 /**
  * The terminal client through the real launcher, in a real terminal (tmux): the demo a new user
  * starts first, and {@code parley tui} chatting with another user's daemon, with its node in process
- * and then attached to its own daemon (no passphrase needed then).
+ * (its first run creating the identity) and then attached to its own daemon (no passphrase
+ * needed then).
  */
 class TerminalClientTest {
     @TempDir
@@ -64,16 +67,25 @@ class TerminalClientTest {
     @Test
     void tuiSendsToAnotherUsersDaemonAndReceivesFromIt() throws Exception {
         profiles = new Profiles(work);
-        String alice = profiles.init("alice");
         String bob = profiles.init("bob");
         int bobPort = Launcher.freePort();
         profiles.startDaemon("bob", bobPort);
         String command = "env -u PARLEY_HOME PARLEY_PASSPHRASE='" + Profiles.PASSPHRASE + "' "
-                + profiles.launcher().script() + " tui --no-bell --home " + profiles.home("alice")
+                + profiles.launcher().script() + " tui --no-bell --name alice --home " + profiles.home("alice")
                 + " --listen 127.0.0.1:" + Launcher.freePort() + " --bootstrap 127.0.0.1:" + bobPort
                 + "; echo TUI-EXIT $?; sleep 600";
+        String alice;
         try (Tmux terminal = new Tmux("parley-it-" + UUID.randomUUID(), work, Map.of(), 110, 30, command)) {
             terminal.awaitText("no conversations");
+            terminal.type("/id");
+            terminal.keys("Enter");
+            String idPanel = terminal.awaitText("Peer ID:");
+            Matcher id = Pattern.compile("Peer ID: +(p1\\w+)").matcher(idPanel);
+            assertTrue(id.find() && idPanel.contains("Name:        alice"),
+                    "the first run created alice's identity and /id shows it: " + idPanel);
+            alice = id.group(1);
+            terminal.keys("Escape");
+            terminal.await("the ID panel closed", screen -> !screen.contains("Your ID"));
             terminal.type("/add " + bob + " bob");
             terminal.keys("Enter");
             terminal.awaitText("added bob");

@@ -1,5 +1,6 @@
 package org.parley.tui.cli;
 
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.parley.api.ApiException;
@@ -56,12 +57,23 @@ final class TuiCommand implements Callable<Integer> {
             return 0;
         }
         String displayName = displayName();
+        if (!home.hasIdentity()) {
+            createHome(home);
+        }
         try (OwnNode own = OwnNode.start(home, () -> home.hasIdentity()
                 ? Profiles.unlock(home, passphraseOption, context)
                 : Profiles.create(home, displayName, passphraseOption, context), network)) {
             TerminalSession.run(own.node().api(), !noBell, () -> { });
         }
         return 0;
+    }
+
+    private static void createHome(ProfileHome home) throws CliException {
+        try {
+            home.create();
+        } catch (IOException e) {
+            throw new CliException("cannot create " + home + ": " + e.getMessage(), e);
+        }
     }
 
     private String displayName() throws CliException {

@@ -36,11 +36,6 @@ public final class ChatClient {
         this.zone = zone;
     }
 
-    /** The state the screen shows; tests read it, only from the thread that runs {@link #run}. */
-    ChatState state() {
-        return state;
-    }
-
     /**
      * Runs until the user quits (or the input ends). The screen must be started; it is left as it
      * is. {@code onWatching} runs once the client receives the node's events: what happens from

@@ -44,10 +44,6 @@ public final class ChatState {
         return timelines.computeIfAbsent(conversationId, id -> new Timeline());
     }
 
-    public Optional<Timeline> openTimeline() {
-        return conversations.selected().map(conversation -> timeline(conversation.id()));
-    }
-
     public InputLine input() {
         return input;
     }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,7 +39,7 @@ class TerminalClientTest {
         Path temp = Files.createDirectories(work.resolve("tmp"));
         String command = "env -u PARLEY_HOME PARLEY_JAVA_OPTS=-Djava.io.tmpdir=" + temp + " "
                 + new Launcher(work).script() + " demo --no-bell; echo DEMO-EXIT $?; sleep 600";
-        try (Tmux terminal = new Tmux("parley-it-" + UUID.randomUUID(), work, Map.of(), 100, 30, command)) {
+        try (Tmux terminal = new Tmux(work, 100, 30, command)) {
             terminal.awaitText("Hi! I'm ada");
             terminal.await("the stranger's request, unread", screen -> screen.lines()
                     .anyMatch(row -> row.matches("[●○] p1\\w+… +1 │.*")));
@@ -75,7 +73,7 @@ class TerminalClientTest {
                 + " --listen 127.0.0.1:" + Launcher.freePort() + " --bootstrap 127.0.0.1:" + bobPort
                 + "; echo TUI-EXIT $?; sleep 600";
         String alice;
-        try (Tmux terminal = new Tmux("parley-it-" + UUID.randomUUID(), work, Map.of(), 110, 30, command)) {
+        try (Tmux terminal = new Tmux(work, 110, 30, command)) {
             terminal.awaitText("no conversations");
             terminal.type("/id");
             terminal.keys("Enter");
@@ -111,7 +109,7 @@ class TerminalClientTest {
         Process aliceDaemon = profiles.startDaemon("alice", Launcher.freePort(), "127.0.0.1:" + bobPort);
         String attach = "env -u PARLEY_HOME -u PARLEY_PASSPHRASE " + profiles.launcher().script()
                 + " tui --no-bell --home " + profiles.home("alice") + "; echo TUI-EXIT $?; sleep 600";
-        try (Tmux terminal = new Tmux("parley-it-" + UUID.randomUUID(), work, Map.of(), 110, 30, attach)) {
+        try (Tmux terminal = new Tmux(work, 110, 30, attach)) {
             terminal.awaitText("✓ alice: hi bob, from the terminal");
             terminal.awaitText("bob: hello alice, 你好");
             terminal.type("now through your daemon");

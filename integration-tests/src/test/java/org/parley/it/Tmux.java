@@ -7,25 +7,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real terminal for process-level tests of the terminal client: a tmux server of its own
- * (its own socket), one window running a command, keys typed into it and the screen read back.
+ * A real terminal for process-level tests of the terminal client: a tmux server of its own (its
+ * socket in the test's directory, gone with it), one window running a command, keys typed into
+ * it and the screen read back.
  */
 final class Tmux implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private final String socket;
-    private final Map<String, String> environment;
+    private final Path socket;
 
     /** Starts {@code command} (a shell command line) in a {@code columns}×{@code rows} window. */
-    Tmux(String socket, Path directory, Map<String, String> environment, int columns, int rows, String command)
+    Tmux(Path directory, int columns, int rows, String command)
             throws IOException, InterruptedException {
-        this.socket = socket;
-        this.environment = environment;
+        this.socket = directory.resolve("tmux-" + UUID.randomUUID() + ".sock");
         run("new-session", "-d", "-x", String.valueOf(columns), "-y", String.valueOf(rows), "-c",
                 directory.toString(), command);
     }
@@ -63,12 +62,11 @@ final class Tmux implements AutoCloseable {
     }
 
     private String run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("tmux", "-u", "-L", socket));
+        List<String> command = new ArrayList<>(List.of("tmux", "-u", "-S", socket.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("TMUX");
         builder.environment().put("LC_ALL", "C.UTF-8");
-        builder.environment().putAll(environment);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0) {

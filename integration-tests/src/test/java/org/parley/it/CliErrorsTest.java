@@ -107,7 +107,7 @@ class CliErrorsTest {
     @Test
     void everyCommandHasHelp() throws Exception {
         for (String command : new String[] {"init", "id", "daemon", "peers", "contact add", "contact list",
-                "contact remove", "contact block", "send", "history", "watch"}) {
+                "contact remove", "contact block", "send", "history", "watch", "tui"}) {
             java.util.List<String> arguments = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
             arguments.add("--help");
             Launcher.Result help = parley.run(arguments.toArray(String[]::new));
@@ -122,6 +122,25 @@ class CliErrorsTest {
         assertOneLineError(parley.run("bench", "dm", "--messages", "0"), "must be positive");
         assertOneLineError(parley.run("bench", "dm", "--rate", "-5"), "must be positive");
         assertOneLineError(parley.run("bench", "dm", "--seconds", "many"), "--seconds");
+    }
+
+    @Test
+    void theTerminalClientRefusesBadArgumentsAndAMissingTerminalInOneLine() throws Exception {
+        Launcher.Result badListen = parley.run("tui", "--home", home, "--listen", "nowhere");
+        assertOneLineError(badListen, "--listen");
+        assertEquals(2, badListen.exitCode());
+        Launcher.Result badBootstrap = parley.run("tui", "--home", home, "--bootstrap", "p1nope@127.0.0.1:1");
+        assertOneLineError(badBootstrap, "--bootstrap");
+        assertEquals(2, badBootstrap.exitCode());
+        assertOneLineError(parley.run("tui", "--home", home, "--links", "0"), "at least 1");
+        assertOneLineError(parley.run("demo", "--frobnicate"), "--frobnicate");
+        Launcher.Result noTerminal = parley.run("tui", "--home", home);
+        assertOneLineError(noTerminal, "needs a terminal");
+        assertEquals(1, noTerminal.exitCode());
+        assertOneLineError(parley.run("demo"), "needs a terminal");
+        Launcher.Result demoHelp = parley.run("demo", "--help");
+        assertEquals(0, demoHelp.exitCode(), demoHelp.toString());
+        assertTrue(demoHelp.stdout().contains("Usage: parley demo"), demoHelp.stdout());
     }
 
     static void assertOneLineError(Launcher.Result result, String expected) {

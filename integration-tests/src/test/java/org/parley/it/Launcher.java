@@ -33,6 +33,11 @@ final class Launcher {
         this.workingDirectory = workingDirectory;
     }
 
+    /** The launcher script itself, for tests that run it under a terminal. */
+    Path script() {
+        return script;
+    }
+
     Launcher withEnv(String name, String value) {
         environment.put(name, value);
         return this;

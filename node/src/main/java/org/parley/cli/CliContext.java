@@ -9,20 +9,20 @@ import java.util.Optional;
  * What a command may take from the world around it: environment variables, a terminal to prompt
  * on, and its output streams. Tests pass their own.
  */
-record CliContext(Map<String, String> environment, SecretPrompt prompt, PrintWriter out, PrintWriter err) {
+public record CliContext(Map<String, String> environment, SecretPrompt prompt, PrintWriter out, PrintWriter err) {
     /** Reads a secret without echoing it; empty when there is no terminal to ask on. */
-    interface SecretPrompt {
+    public interface SecretPrompt {
         Optional<char[]> read(String question);
     }
 
-    static CliContext system() {
+    public static CliContext system() {
         return new CliContext(System.getenv(), question -> {
             Console console = System.console();
             return console == null ? Optional.empty() : Optional.ofNullable(console.readPassword("%s", question));
         }, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     }
 
-    Optional<String> env(String name) {
+    public Optional<String> env(String name) {
         return Optional.ofNullable(environment.get(name)).filter(value -> !value.isEmpty());
     }
 }

@@ -1,12 +1,12 @@
 package org.parley.cli;
 
 /** A failure to report to the user as one line, with a non-zero exit. */
-final class CliException extends Exception {
-    CliException(String message) {
+public final class CliException extends Exception {
+    public CliException(String message) {
         super(message);
     }
 
-    CliException(String message, Throwable cause) {
+    public CliException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -6,14 +6,14 @@ import org.parley.store.ProfileHome;
 import picocli.CommandLine.Option;
 
 /** {@code --home DIR}, else {@code $PARLEY_HOME}, else {@code ~/.parley}. */
-final class HomeOption {
+public final class HomeOption {
     static final String ENVIRONMENT_VARIABLE = "PARLEY_HOME";
 
     @Option(names = "--home", paramLabel = "DIR",
             description = "Profile directory (default: $PARLEY_HOME, else ~/.parley).")
     Path home;
 
-    ProfileHome resolve(CliContext context) {
+    public ProfileHome resolve(CliContext context) {
         if (home != null) {
             return new ProfileHome(home);
         }
@@ -23,7 +23,7 @@ final class HomeOption {
     }
 
     /** The home, which must already hold an identity. */
-    ProfileHome existing(CliContext context) throws CliException {
+    public ProfileHome existing(CliContext context) throws CliException {
         ProfileHome profile = resolve(context);
         if (!profile.hasIdentity()) {
             throw new CliException("no identity in " + profile + " (create one with: parley init --home "

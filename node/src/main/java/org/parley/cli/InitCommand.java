@@ -1,16 +1,10 @@
 package org.parley.cli;
 
-import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.parley.api.ApiException;
 import org.parley.api.DisplayNames;
-import org.parley.crypto.Argon2id;
 import org.parley.identity.Fingerprint;
 import org.parley.identity.Identity;
-import org.parley.identity.Keystore;
-import org.parley.identity.KeystoreException;
 import org.parley.store.ProfileHome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,19 +41,7 @@ final class InitCommand implements Callable<Integer> {
         if (home.hasIdentity()) {
             throw new CliException("an identity already exists in " + home + " (refusing to overwrite it)");
         }
-        char[] passphrase = passphraseOption.readNew(context);
-        Identity identity;
-        try {
-            home.create();
-            identity = Identity.generate(displayName, new SecureRandom());
-            Keystore.create(home.keystore(), identity, passphrase, Argon2id.Cost.DEFAULT, new SecureRandom());
-        } catch (KeystoreException e) {
-            throw new CliException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new CliException("cannot create " + home + ": " + e.getMessage(), e);
-        } finally {
-            Arrays.fill(passphrase, '\0');
-        }
+        Identity identity = Profiles.create(home, displayName, passphraseOption, context).identity();
         IdCommand.IdJson id = new IdCommand.IdJson(identity.peerId().toString(), identity.name(),
                 Fingerprint.of(identity.peerId()));
         if (json) {

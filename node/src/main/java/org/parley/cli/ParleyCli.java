@@ -26,7 +26,7 @@ public final class ParleyCli implements Runnable {
         this.context = context;
     }
 
-    CliContext context() {
+    public CliContext context() {
         return context;
     }
 
@@ -37,13 +37,28 @@ public final class ParleyCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        run(args);
+    }
+
+    /**
+     * Runs a command line and exits with its code. {@code extraCommands} are subcommands that live
+     * in modules built on this one (the terminal client's {@code tui} and {@code demo}).
+     */
+    public static void run(String[] args, Object... extraCommands) {
         LogFiles.chooseShutdownAwareManager();
         LogFiles.silence();
-        System.exit(execute(CliContext.system(), args));
+        System.exit(execute(CliContext.system(), args, extraCommands));
     }
 
     static int execute(CliContext context, String... args) {
+        return execute(context, args, new Object[0]);
+    }
+
+    static int execute(CliContext context, String[] args, Object... extraCommands) {
         CommandLine commandLine = new CommandLine(new ParleyCli(context));
+        for (Object command : extraCommands) {
+            commandLine.addSubcommand(command);
+        }
         shareVersion(commandLine, commandLine.getCommandSpec().version());
         commandLine.setOut(context.out());
         commandLine.setErr(context.err());

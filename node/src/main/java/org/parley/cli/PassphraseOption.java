@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * else {@code --passphrase-file}, else a prompt that does not echo. Never a command-line argument,
  * which other users could read from the process list.
  */
-final class PassphraseOption {
+public final class PassphraseOption {
     static final String ENVIRONMENT_VARIABLE = "PARLEY_PASSPHRASE";
     private static final long MAX_FILE_BYTES = 64 * 1024;
 

@@ -1,0 +1,140 @@
+package org.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.MessageView;
+import org.parley.control.ControlClient;
+
+/**
+ * The terminal client through the real launcher, in a real terminal (tmux): the demo a new user
+ * starts first, and {@code parley tui} chatting with another user's daemon, with its node in process
+ * (its first run creating the identity) and then attached to its own daemon (no passphrase
+ * needed then).
+ */
+class TerminalClientTest {
+    @TempDir
+    Path work;
+
+    private Profiles profiles;
+
+    @AfterEach
+    void stopDaemons() throws InterruptedException {
+        if (profiles != null) {
+            profiles.close();
+        }
+    }
+
+    @Test
+    void theDemoChatsWithABotAndLeavesNothingBehind() throws Exception {
+        Path temp = Files.createDirectories(work.resolve("tmp"));
+        String command = "env -u PARLEY_HOME PARLEY_JAVA_OPTS=-Djava.io.tmpdir=" + temp + " "
+                + new Launcher(work).script() + " demo --no-bell; echo DEMO-EXIT $?; sleep 600";
+        try (Tmux terminal = new Tmux(work, 100, 30, command)) {
+            terminal.awaitText("Hi! I'm ada");
+            terminal.await("the stranger's request, unread", screen -> screen.lines()
+                    .anyMatch(row -> row.matches("[●○] p1\\w+… +1 │.*")));
+            assertEquals(1, demoDirectories(temp).size(), "the demo made one directory");
+
+            terminal.type("hello from the demo 😀");
+            terminal.keys("Enter");
+            terminal.awaitText("✓ you: hello from the demo 😀");
+            terminal.awaitText("ada: ada here, got it: \"hello from the demo 😀\"");
+
+            terminal.type("/nosuchcommand");
+            terminal.keys("Enter");
+            terminal.awaitText("unknown command /nosuchcommand (see /help)");
+
+            terminal.keys("C-c");
+            String after = terminal.awaitText("DEMO-EXIT 0");
+            assertTrue(after.contains("parley demo: stopped, and removed"), after);
+        }
+        assertEquals(List.of(), demoDirectories(temp), "the demo deleted what it made");
+        assertEquals(List.of(), processesMentioning(temp.toString()), "no process of the demo is left");
+    }
+
+    @Test
+    void tuiSendsToAnotherUsersDaemonAndReceivesFromIt() throws Exception {
+        profiles = new Profiles(work);
+        String bob = profiles.init("bob");
+        int bobPort = Launcher.freePort();
+        profiles.startDaemon("bob", bobPort);
+        String command = "env -u PARLEY_HOME PARLEY_PASSPHRASE='" + Profiles.PASSPHRASE + "' "
+                + profiles.launcher().script() + " tui --no-bell --name alice --home " + profiles.home("alice")
+                + " --listen 127.0.0.1:" + Launcher.freePort() + " --bootstrap 127.0.0.1:" + bobPort
+                + "; echo TUI-EXIT $?; sleep 600";
+        String alice;
+        try (Tmux terminal = new Tmux(work, 110, 30, command)) {
+            terminal.awaitText("no conversations");
+            terminal.type("/id");
+            terminal.keys("Enter");
+            String idPanel = terminal.awaitText("Peer ID:");
+            Matcher id = Pattern.compile("Peer ID: +(p1\\w+)").matcher(idPanel);
+            assertTrue(id.find() && idPanel.contains("Name:        alice"),
+                    "the first run created alice's identity and /id shows it: " + idPanel);
+            alice = id.group(1);
+            terminal.keys("Escape");
+            terminal.await("the ID panel closed", screen -> !screen.contains("Your ID"));
+            terminal.type("/add " + bob + " bob");
+            terminal.keys("Enter");
+            terminal.awaitText("added bob");
+            terminal.await("bob online", screen -> screen.contains("● bob"));
+            terminal.type("hi bob, from the terminal");
+            terminal.keys("Enter");
+            terminal.awaitText("✓ alice: hi bob, from the terminal");
+
+            try (ControlClient bobDaemon = profiles.client("bob")) {
+                List<MessageView> received = bobDaemon.history(alice, 10, java.util.Optional.empty());
+                assertEquals("hi bob, from the terminal", received.get(received.size() - 1).text());
+                bobDaemon.send(alice, "hello alice, 你好");
+            }
+            terminal.awaitText("bob: hello alice, 你好");
+
+            terminal.type("/quit");
+            terminal.keys("Enter");
+            terminal.awaitText("TUI-EXIT 0");
+        }
+        assertTrue(Files.notExists(profiles.home("alice").resolve("daemon.lock"))
+                || !isLocked(profiles.home("alice")), "the terminal client released alice's home");
+
+        Process aliceDaemon = profiles.startDaemon("alice", Launcher.freePort(), "127.0.0.1:" + bobPort);
+        String attach = "env -u PARLEY_HOME -u PARLEY_PASSPHRASE " + profiles.launcher().script()
+                + " tui --no-bell --home " + profiles.home("alice") + "; echo TUI-EXIT $?; sleep 600";
+        try (Tmux terminal = new Tmux(work, 110, 30, attach)) {
+            terminal.awaitText("✓ alice: hi bob, from the terminal");
+            terminal.awaitText("bob: hello alice, 你好");
+            terminal.type("now through your daemon");
+            terminal.keys("Enter");
+            terminal.awaitText("✓ alice: now through your daemon");
+            terminal.keys("C-q");
+            terminal.awaitText("TUI-EXIT 0");
+        }
+        assertTrue(aliceDaemon.isAlive(), "leaving the client leaves the daemon running");
+    }
+
+    private static boolean isLocked(Path home) throws Exception {
+        return org.parley.node.DaemonLock.isHeld(new org.parley.store.ProfileHome(home));
+    }
+
+    private static List<Path> demoDirectories(Path temp) throws Exception {
+        try (Stream<Path> listing = Files.list(temp)) {
+            return listing.filter(path -> path.getFileName().toString().startsWith("parley-demo-")).toList();
+        }
+    }
+
+    private static List<String> processesMentioning(String text) {
+        return ProcessHandle.allProcesses()
+                .map(process -> process.info().commandLine().orElse(""))
+                .filter(line -> line.contains(text) && !line.contains("tmux"))
+                .toList();
+    }
+}

@@ -1,0 +1,84 @@
+package org.parley.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.mailbox.MailboxConfig;
+import org.parley.node.NodeOptions;
+import picocli.CommandLine.Option;
+
+/**
+ * How a node started by a command joins the network, what it holds for peers who are away, and
+ * how much it logs: {@code daemon}'s and {@code tui}'s options.
+ */
+public final class NodeNetworkOptions {
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = Converters.HostPortConverter.class,
+            description = "Where to accept links from other nodes (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0.0.0.0:7450")
+    HostPort listen;
+
+    @Option(names = "--bootstrap", paramLabel = "[PEERID@]HOST:PORT", split = ",",
+            converter = Converters.DialTargetConverter.class,
+            description = "Peers to link with at start (repeat or separate with commas). With PEERID@ only that peer is accepted there.")
+    List<DialTarget> bootstrap = new ArrayList<>();
+
+    @Option(names = "--announce", paramLabel = "HOST:PORT", split = ",", converter = Converters.HostPortConverter.class,
+            description = "Where other nodes can reach this one, as its signed record tells them (repeat or "
+                    + "separate with commas; default: the --listen address unless it is 0.0.0.0 or ::).")
+    List<HostPort> announce = new ArrayList<>();
+
+    @Option(names = "--links", paramLabel = "N", defaultValue = "8", converter = Converters.PositiveIntConverter.class,
+            description = "Links to open on its own until it has N (default: ${DEFAULT-VALUE}); peers dialing in, "
+                    + "lookups and messages to unlinked peers may add more.")
+    int links;
+
+    @Option(names = "--mailbox-days", paramLabel = "DAYS", defaultValue = "7",
+            converter = Converters.MailboxDaysConverter.class,
+            description = "Longest this node holds mail for peers who are away, 1 to 30 days (default: ${DEFAULT-VALUE}).")
+    int mailboxDays;
+
+    @Option(names = "--mailbox-replicas", paramLabel = "K", defaultValue = "3",
+            converter = Converters.ReplicasConverter.class,
+            description = "Peers that hold each message for a peer who is away (default: ${DEFAULT-VALUE}).")
+    int mailboxReplicas;
+
+    @Option(names = "--mailbox-recipient-kib", paramLabel = "KIB", defaultValue = "8192",
+            converter = Converters.PositiveIntConverter.class,
+            description = "Most this node holds for one recipient (default: ${DEFAULT-VALUE}).")
+    int mailboxRecipientKib;
+
+    @Option(names = "--mailbox-sender-kib", paramLabel = "KIB", defaultValue = "4096",
+            converter = Converters.PositiveIntConverter.class,
+            description = "Most this node holds from one sender (default: ${DEFAULT-VALUE}).")
+    int mailboxSenderKib;
+
+    @Option(names = "--mailbox-storage-mib", paramLabel = "MIB", defaultValue = "256",
+            converter = Converters.PositiveIntConverter.class,
+            description = "Most this node holds for others in all (default: ${DEFAULT-VALUE}).")
+    int mailboxStorageMib;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    NodeOptions nodeOptions() {
+        return NodeOptions.of(listen, bootstrap).withTargetLinks(links).withAnnounce(announce)
+                .withMailbox(MailboxConfig.defaults()
+                        .withHoldFor(Duration.ofDays(mailboxDays))
+                        .withReplicas(mailboxReplicas)
+                        .withQuotas(mailboxRecipientKib * 1024L, mailboxSenderKib * 1024L,
+                                mailboxStorageMib * 1024L * 1024L));
+    }
+
+    Level level() throws CliException {
+        try {
+            return Level.parse(logLevel.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("unknown log level '" + logLevel + "' (use SEVERE, WARNING, INFO or FINE)");
+        }
+    }
+}

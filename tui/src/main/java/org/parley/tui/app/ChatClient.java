@@ -1,0 +1,105 @@
+package org.parley.tui.app;
+
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import com.googlecode.lanterna.screen.Screen;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.parley.api.ApiException;
+import org.parley.api.ParleyApi;
+
+/**
+ * The terminal client's UI thread: reads keys, applies what the worker and the node's events
+ * post back, and redraws when something changed. Nothing on this thread waits for the node. A
+ * flood of events is applied in bounded batches between keystrokes, so typing stays responsive.
+ */
+public final class ChatClient {
+    private static final Duration PEER_REFRESH = Duration.ofSeconds(3);
+    private static final Duration IDLE_WAIT = Duration.ofMillis(15);
+    private static final int EVENTS_PER_TURN = 256;
+
+    private final ParleyApi api;
+    private final Screen screen;
+    private final Notifier notifier;
+    private final ZoneId zone;
+    private final BlockingQueue<Runnable> posted = new LinkedBlockingQueue<>();
+    private final ChatState state = new ChatState();
+
+    public ChatClient(ParleyApi api, Screen screen, Notifier notifier, ZoneId zone) {
+        this.api = api;
+        this.screen = screen;
+        this.notifier = notifier;
+        this.zone = zone;
+    }
+
+    /**
+     * Runs until the user quits (or the input ends). The screen must be started; it is left as it
+     * is. {@code onWatching} runs once the client receives the node's events: what happens from
+     * then on reaches the screen.
+     */
+    public void run(Runnable onWatching) throws IOException, ApiException {
+        try (ApiWorker worker = new ApiWorker(api, posted::add)) {
+            ChatController chat = new ChatController(state, worker, notifier, zone);
+            try (ParleyApi.Subscription events = api.watch(event -> posted.add(() -> chat.onEvent(event)))) {
+                onWatching.run();
+                loop(chat);
+            }
+        }
+    }
+
+    private void loop(ChatController chat) throws IOException {
+        ChatRenderer renderer = new ChatRenderer(chat.layout());
+        chat.start();
+        long nextPeerRefresh = System.nanoTime() + PEER_REFRESH.toNanos();
+        boolean dirty = true;
+        while (!state.quitting()) {
+            if (screen.doResizeIfNecessary() != null) {
+                dirty = true;
+            }
+            KeyStroke key;
+            while ((key = screen.pollInput()) != null && !state.quitting()) {
+                if (key.getKeyType() == KeyType.EOF) {
+                    state.quit();
+                    break;
+                }
+                chat.onKey(key, ChatRenderer.geometry(screen.getTerminalSize()));
+                dirty = true;
+            }
+            dirty |= applyPosted(IDLE_WAIT);
+            if (System.nanoTime() - nextPeerRefresh > 0) {
+                chat.refreshPeers();
+                nextPeerRefresh = System.nanoTime() + PEER_REFRESH.toNanos();
+            }
+            if (dirty && !state.quitting()) {
+                renderer.draw(state, screen);
+                screen.refresh();
+                dirty = false;
+            }
+        }
+    }
+
+    /** Applies what was posted, waiting up to {@code wait} for the first; true when anything was. */
+    private boolean applyPosted(Duration wait) {
+        Runnable first;
+        try {
+            first = posted.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state.quit();
+            return false;
+        }
+        if (first == null) {
+            return false;
+        }
+        first.run();
+        Runnable next;
+        for (int applied = 1; applied < EVENTS_PER_TURN && (next = posted.poll()) != null; applied++) {
+            next.run();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,110 @@
+package org.parley.tui.app;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.parley.tui.model.ConversationList;
+import org.parley.tui.model.DeliveryMark;
+import org.parley.tui.model.InputLine;
+import org.parley.tui.model.Timeline;
+import org.parley.tui.model.TimelineEntry;
+
+/**
+ * Everything the screen shows, owned by the UI thread: the conversations, their timelines, the
+ * input, the status figures, the one-line notice and an open panel (help, ID, peers, …).
+ */
+public final class ChatState {
+    /** A box of lines shown over the timeline until Esc. */
+    public record Panel(String title, List<String> lines) {
+        public Panel {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /** The bottom line: an error in red, or a plain notice. */
+    public record Notice(String text, boolean error) {
+    }
+
+    private final ConversationList conversations = new ConversationList();
+    private final Map<String, Timeline> timelines = new HashMap<>();
+    private final InputLine input = new InputLine();
+    private String ownName = "";
+    private String ownPeerId = "";
+    private int links;
+    private Notice notice;
+    private Panel panel;
+    private boolean quitting;
+
+    public ConversationList conversations() {
+        return conversations;
+    }
+
+    public Timeline timeline(String conversationId) {
+        return timelines.computeIfAbsent(conversationId, id -> new Timeline());
+    }
+
+    public InputLine input() {
+        return input;
+    }
+
+    public String ownName() {
+        return ownName;
+    }
+
+    public String ownPeerId() {
+        return ownPeerId;
+    }
+
+    void identity(String name, String peerId) {
+        ownName = name;
+        ownPeerId = peerId;
+    }
+
+    public int links() {
+        return links;
+    }
+
+    void links(int count) {
+        links = count;
+    }
+
+    /** Own messages loaded on screen that wait in the outbox. */
+    public int outbox() {
+        return countMarks(DeliveryMark.PENDING);
+    }
+
+    /** Own messages loaded on screen that relays hold for their offline recipients. */
+    public int relayed() {
+        return countMarks(DeliveryMark.RELAYED);
+    }
+
+    public Optional<Notice> notice() {
+        return Optional.ofNullable(notice);
+    }
+
+    void notice(Notice shown) {
+        notice = shown;
+    }
+
+    public Optional<Panel> panel() {
+        return Optional.ofNullable(panel);
+    }
+
+    void panel(Panel shown) {
+        panel = shown;
+    }
+
+    public boolean quitting() {
+        return quitting;
+    }
+
+    void quit() {
+        quitting = true;
+    }
+
+    private int countMarks(DeliveryMark mark) {
+        return (int) timelines.values().stream().flatMap(timeline -> timeline.entries().stream())
+                .map(TimelineEntry::mark).filter(mark::equals).count();
+    }
+}

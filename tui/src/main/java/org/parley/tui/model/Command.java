@@ -1,0 +1,49 @@
+package org.parley.tui.model;
+
+/** What a line typed in the input asks for: a message to send, or one of the slash commands. */
+public sealed interface Command {
+    /** Plain text: a message to the open conversation. */
+    record Say(String text) implements Command {
+    }
+
+    /** {@code /add PEER_ID [name]}: makes the peer a contact and opens the conversation. */
+    record Add(String peerId, String name) implements Command {
+    }
+
+    /** {@code /accept [name]}: the open message request becomes a contact. */
+    record Accept(String name) implements Command {
+    }
+
+    /** {@code /block}: drops the open conversation's peer's messages from now on. */
+    record Block() implements Command {
+    }
+
+    /** {@code /nick NAME}: renames the open conversation's contact. */
+    record Nick(String name) implements Command {
+    }
+
+    /** {@code /id}: own peer ID and its QR code. */
+    record ShowId() implements Command {
+    }
+
+    /** {@code /verify}: the safety number shared with the open conversation's peer. */
+    record Verify() implements Command {
+    }
+
+    record Peers() implements Command {
+    }
+
+    /** {@code /search TEXT}: the open conversation's messages holding the text. */
+    record Search(String text) implements Command {
+    }
+
+    /** {@code /group SUBCOMMAND …}: group channels. */
+    record Group(String subcommand) implements Command {
+    }
+
+    record Help() implements Command {
+    }
+
+    record Quit() implements Command {
+    }
+}

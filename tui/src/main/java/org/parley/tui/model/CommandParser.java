@@ -1,0 +1,105 @@
+package org.parley.tui.model;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.parley.tui.text.TextWidth;
+
+/**
+ * Turns a line from the input into a {@link Command}. A line starting with {@code /} is a command
+ * (write {@code //} to send a message that starts with a slash); anything wrong with it is a
+ * {@link BadCommandException} whose message is one line fit for the screen.
+ */
+public final class CommandParser {
+    /** Every command with its arguments and what it does, as {@code /help} lists them. */
+    public static final List<String> USAGE = List.of(
+            "/add PEER_ID [NAME]   add a contact and open the conversation",
+            "/accept [NAME]        accept the open message request as a contact",
+            "/block                block the open conversation's peer",
+            "/nick NAME            rename the open conversation's contact",
+            "/id                   your peer ID and its QR code",
+            "/verify               the safety number to compare with this peer",
+            "/peers                the peers linked now",
+            "/search TEXT          find TEXT in this conversation",
+            "/group create|invite|join|leave|remove|members ...   group channels",
+            "/help                 this list (also F1)",
+            "/quit                 leave (also Ctrl-Q)");
+
+    /** Command names, for completion. */
+    public static final List<String> NAMES = List.of("/accept", "/add", "/block", "/group", "/help", "/id",
+            "/nick", "/peers", "/quit", "/search", "/verify");
+
+    private static final Set<String> GROUP_SUBCOMMANDS =
+            Set.of("create", "invite", "join", "leave", "remove", "members");
+
+    /** A command line that cannot be run; the message says why in one line. */
+    public static final class BadCommandException extends Exception {
+        public BadCommandException(String message) {
+            super(message);
+        }
+    }
+
+    private CommandParser() {
+    }
+
+    public static Command parse(String line) throws BadCommandException {
+        if (line.startsWith("//")) {
+            return new Command.Say(line.substring(1));
+        }
+        if (!line.startsWith("/")) {
+            if (line.isBlank()) {
+                throw new BadCommandException("nothing to send");
+            }
+            return new Command.Say(line);
+        }
+        String[] words = line.strip().split("\\s+", 3);
+        String name = words[0].toLowerCase(Locale.ROOT);
+        String first = words.length > 1 ? words[1] : null;
+        String rest = words.length > 2 ? words[2].strip() : null;
+        String all = words.length > 1 ? line.strip().substring(words[0].length()).strip() : null;
+        return switch (name) {
+            case "/add" -> {
+                require(first != null, "usage: /add PEER_ID [NAME]");
+                yield new Command.Add(first, rest);
+            }
+            case "/accept" -> new Command.Accept(all);
+            case "/block" -> noArguments(first, name, new Command.Block());
+            case "/nick" -> {
+                require(all != null, "usage: /nick NAME");
+                yield new Command.Nick(all);
+            }
+            case "/id" -> noArguments(first, name, new Command.ShowId());
+            case "/verify" -> noArguments(first, name, new Command.Verify());
+            case "/peers" -> noArguments(first, name, new Command.Peers());
+            case "/search" -> {
+                require(all != null, "usage: /search TEXT");
+                yield new Command.Search(all);
+            }
+            case "/group" -> {
+                require(first != null && GROUP_SUBCOMMANDS.contains(first.toLowerCase(Locale.ROOT)),
+                        "usage: /group create|invite|join|leave|remove|members ...");
+                yield new Command.Group(first.toLowerCase(Locale.ROOT));
+            }
+            case "/help" -> new Command.Help();
+            case "/quit" -> noArguments(first, name, new Command.Quit());
+            default -> throw new BadCommandException("unknown command " + shorten(words[0]) + " (see /help)");
+        };
+    }
+
+    private static Command noArguments(String argument, String name, Command command) throws BadCommandException {
+        require(argument == null, name + " takes no arguments");
+        return command;
+    }
+
+    private static void require(boolean condition, String message) throws BadCommandException {
+        if (!condition) {
+            throw new BadCommandException(message);
+        }
+    }
+
+    /** An unknown command is echoed back, but never more than a short, printable piece of it. */
+    private static String shorten(String word) {
+        String printable = TextWidth.printable(word);
+        return printable.length() <= 24 ? printable : printable.substring(0, 24) + "…";
+    }
+}

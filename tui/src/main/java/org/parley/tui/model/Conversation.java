@@ -1,0 +1,34 @@
+package org.parley.tui.model;
+
+/**
+ * One entry of the conversation list: a contact, a message request (someone who wrote but is no
+ * contact), or a group. Direct conversations are keyed by the peer ID, groups by the group ID.
+ *
+ * @param online whether the peer is a linked neighbour (groups: whether any member is)
+ */
+public record Conversation(Kind kind, String id, String title, int unread, boolean online) {
+    public enum Kind {
+        CONTACT, REQUEST, GROUP
+    }
+
+    public Conversation withUnread(int count) {
+        return new Conversation(kind, id, title, count, online);
+    }
+
+    public Conversation withOnline(boolean linked) {
+        return new Conversation(kind, id, title, unread, linked);
+    }
+
+    public Conversation withTitle(String name) {
+        return new Conversation(kind, id, name, unread, online);
+    }
+
+    public Conversation withKind(Kind newKind) {
+        return new Conversation(newKind, id, title, unread, online);
+    }
+
+    /** Direct conversations (contacts and requests) are with one peer, whose ID is {@link #id}. */
+    public boolean isDirect() {
+        return kind != Kind.GROUP;
+    }
+}

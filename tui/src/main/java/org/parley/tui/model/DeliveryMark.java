@@ -1,0 +1,37 @@
+package org.parley.tui.model;
+
+/**
+ * What the user sees beside an own message: where it is on its way. {@code relayed} comes from
+ * the node once offline relays carry messages; until then it simply never occurs.
+ */
+public enum DeliveryMark {
+    PENDING("…"),
+    RELAYED("↑"),
+    DELIVERED("✓"),
+    FAILED("!"),
+    /** Incoming messages carry no mark. */
+    NONE("");
+
+    private final String symbol;
+
+    DeliveryMark(String symbol) {
+        this.symbol = symbol;
+    }
+
+    public String symbol() {
+        return symbol;
+    }
+
+    /** The mark of a message state as the API reports it; an unknown state shows as pending. */
+    public static DeliveryMark of(String direction, String state) {
+        if ("in".equals(direction)) {
+            return NONE;
+        }
+        return switch (state == null ? "" : state) {
+            case "relayed" -> RELAYED;
+            case "delivered", "read" -> DELIVERED;
+            case "failed" -> FAILED;
+            default -> PENDING;
+        };
+    }
+}

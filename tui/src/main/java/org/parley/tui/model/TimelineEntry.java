@@ -1,0 +1,21 @@
+package org.parley.tui.model;
+
+import org.parley.api.MessageView;
+
+/**
+ * One message as the timeline shows it.
+ *
+ * @param at when it happened for this user: when it arrived (incoming) or was sent (own), in
+ *           milliseconds since the epoch
+ * @param reason why an own message failed, else null
+ */
+public record TimelineEntry(String id, boolean own, String sender, String text, long at, DeliveryMark mark,
+                            String reason) {
+    /** The entry of a message, {@code sender} being the name to show for its author. */
+    public static TimelineEntry of(MessageView message, String sender) {
+        boolean own = "out".equals(message.direction());
+        long at = !own && message.receivedAt() != null ? message.receivedAt() : message.sentAt();
+        return new TimelineEntry(message.id(), own, sender, message.text(), at,
+                DeliveryMark.of(message.direction(), message.state()), message.reason());
+    }
+}

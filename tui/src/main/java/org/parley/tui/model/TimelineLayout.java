@@ -1,0 +1,86 @@
+package org.parley.tui.model;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.parley.tui.text.TextWidth;
+
+/**
+ * Lays a conversation's messages out as rows of a given width: a separator where the day
+ * changes, then per message {@code HH:MM M sender: text}, where M is the delivery mark of an own
+ * message, wrapped by display width with continuation rows indented under the text's start.
+ */
+public final class TimelineLayout {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM yyyy", Locale.ROOT);
+    private static final String INDENT = "        ";
+
+    /** A row and what it shows, so the screen can style it. */
+    public record Row(String text, Kind kind) {
+        public enum Kind {
+            DAY, OWN, INCOMING, FAILED
+        }
+    }
+
+    /** Messages laid out before, at {@link #cachedWidth}: a redraw wraps only what is new or changed. */
+    private static final int CACHE_SIZE = 20_000;
+
+    private final ZoneId zone;
+    private final Map<TimelineEntry, List<Row>> cache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TimelineEntry, List<Row>> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+    private int cachedWidth = -1;
+
+    public TimelineLayout(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    public List<Row> rows(List<TimelineEntry> entries, int width) {
+        if (width != cachedWidth) {
+            cache.clear();
+            cachedWidth = width;
+        }
+        List<Row> rows = new ArrayList<>();
+        LocalDate day = null;
+        for (TimelineEntry entry : entries) {
+            Instant at = Instant.ofEpochMilli(entry.at());
+            LocalDate entryDay = at.atZone(zone).toLocalDate();
+            if (!entryDay.equals(day)) {
+                rows.add(new Row(daySeparator(entryDay, width), Row.Kind.DAY));
+                day = entryDay;
+            }
+            rows.addAll(cache.computeIfAbsent(entry, message -> message(message, at, width)));
+        }
+        return rows;
+    }
+
+    private List<Row> message(TimelineEntry entry, Instant at, int width) {
+        Row.Kind kind = entry.mark() == DeliveryMark.FAILED ? Row.Kind.FAILED
+                : entry.own() ? Row.Kind.OWN : Row.Kind.INCOMING;
+        String mark = entry.own() ? entry.mark().symbol() : " ";
+        String head = TIME.format(at.atZone(zone)) + " " + mark + " " + entry.sender() + ": ";
+        String text = entry.reason() != null && entry.mark() == DeliveryMark.FAILED
+                ? entry.text() + " (failed: " + entry.reason() + ")" : entry.text();
+        int headWidth = TextWidth.columns(head);
+        List<String> lines = TextWidth.wrap(text, Math.max(2, width - headWidth), Math.max(2, width - INDENT.length()));
+        List<Row> rows = new ArrayList<>(lines.size());
+        rows.add(new Row(head + lines.get(0), kind));
+        lines.subList(1, lines.size()).forEach(line -> rows.add(new Row(INDENT + line, kind)));
+        return List.copyOf(rows);
+    }
+
+    private static String daySeparator(LocalDate day, int width) {
+        String label = " " + DAY.format(day) + " ";
+        int side = Math.max(0, (width - TextWidth.columns(label)) / 2);
+        return "─".repeat(side) + label + "─".repeat(Math.max(0, width - side - TextWidth.columns(label)));
+    }
+}

@@ -1,0 +1,235 @@
+package org.parley.tui.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.tui.demo.DemoNetwork;
+import org.parley.tui.text.TextWidth;
+
+/**
+ * The terminal client on Lanterna's virtual terminal, against real nodes linked over TLS on
+ * loopback (the demo network: the user's node and its bots). Every assertion is on the text the
+ * screen shows. One network serves every test; each test opens its own client on it.
+ */
+class ChatClientTest {
+    @TempDir
+    static Path directory;
+
+    private static DemoNetwork network;
+
+    @BeforeAll
+    static void startNetwork() throws Exception {
+        network = DemoNetwork.start(directory.resolve("demo"), "you");
+    }
+
+    @AfterAll
+    static void stopNetwork() throws Exception {
+        network.close();
+        assertFalse(Files.exists(directory.resolve("demo")), "the demo deletes what it made");
+    }
+
+    /** A client running on its own thread, as the UI thread; stopped with Ctrl-Q. */
+    private static final class Running implements AutoCloseable {
+        final VirtualScreen screen;
+        final List<Integer> unreadTotals = new CopyOnWriteArrayList<>();
+        final List<String> bells = new CopyOnWriteArrayList<>();
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final Future<?> running;
+
+        Running(int columns, int rows) throws Exception {
+            this(columns, rows, () -> { });
+        }
+
+        Running(int columns, int rows, Runnable onWatching) throws Exception {
+            screen = new VirtualScreen(columns, rows);
+            ChatClient client = new ChatClient(network.user().api(), screen.screen, new Notifier() {
+                @Override
+                public void bell() {
+                    bells.add("bell");
+                }
+
+                @Override
+                public void unread(int total) {
+                    unreadTotals.add(total);
+                }
+            }, ZoneId.of("UTC"));
+            running = thread.submit(() -> {
+                client.run(onWatching);
+                return null;
+            });
+        }
+
+        @Override
+        public void close() throws Exception {
+            screen.ctrl('q');
+            running.get(30, TimeUnit.SECONDS);
+            thread.shutdown();
+            screen.screen.stopScreen();
+        }
+    }
+
+    @Test
+    void opensWithContactsAndARequestThenSendsAndSeesDeliveryAndTheReply() throws Exception {
+        try (Running client = new Running(110, 30, network::greet)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("Contacts");
+            screen.awaitText("Requests");
+            screen.awaitRow("● ada +│.*");
+            screen.awaitRow("● p1\\w+… +1 │.*");
+            screen.awaitText("Hi! I'm ada");
+            screen.await("status bar", text -> text.contains(" you (p1") && text.contains("│ links 3"));
+
+            screen.ctrl(KeyType.ArrowDown);
+            screen.awaitText("grace  p1");
+            screen.enter("hello grace");
+            screen.await("the delivered mark", text -> text.contains("✓ you: hello grace"));
+            screen.awaitText("grace: grace here, got it: \"hello grace\"");
+
+            screen.alt('a');
+            screen.awaitText("· message request: /accept or /block");
+            screen.awaitText(": Hello, we have not met");
+            screen.enter("/accept Linus T");
+            screen.awaitText("accepted Linus T as a contact");
+            screen.await("linus among the contacts", text -> !text.contains("Requests") && text.contains("Linus T"));
+            assertTrue(client.bells.size() >= 1, "the request rang the bell");
+            assertEquals(0, client.unreadTotals.get(client.unreadTotals.size() - 1));
+        }
+    }
+
+    @Test
+    void wideCharactersKeepTheirColumnsAndErrorsAndHelpStayOnOneLine() throws Exception {
+        try (Running client = new Running(90, 24)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("Contacts");
+            screen.ctrl(KeyType.ArrowDown);
+            screen.awaitText("grace  p1");
+            screen.enter("你好 😀 wide");
+            screen.await("the wide message delivered", text -> text.contains("✓ you: 你好 😀 wide"));
+            screen.awaitText("grace here, got it: \"你好 😀 wide\"");
+            screen.await("every row exactly 90 columns wide", text -> text.lines()
+                    .allMatch(row -> TextWidth.columns(row) == 90));
+
+            screen.enter("/frobnicate now");
+            screen.awaitRow(".*│unknown command /frobnicate \\(see /help\\) *");
+            screen.enter("/group create friends");
+            screen.awaitText("groups are not available yet");
+            screen.enter("/add not-a-peer-id bob");
+            screen.awaitText("not a peer ID");
+
+            screen.key(KeyType.F1);
+            screen.awaitText("Help  (Esc closes)");
+            screen.awaitText("/verify");
+            screen.key(KeyType.Escape);
+            screen.await("help closed", text -> !text.contains("Help  (Esc closes)"));
+            screen.enter("/verify");
+            screen.awaitText("Safety number with grace");
+            screen.key(KeyType.Escape);
+
+            screen.type("first line");
+            screen.terminal.addInput(new KeyStroke(KeyType.Enter, false, true));
+            screen.type("second line");
+            screen.awaitText("> first line↵second line");
+            screen.key(KeyType.Enter);
+            screen.awaitRow(".*✓ you: first line *");
+            screen.awaitRow(".*│ +second line *");
+
+            screen.enter("/search WIDE");
+            screen.awaitText("\"WIDE\" in grace (2)");
+            screen.awaitText("grace: grace here, got it: \"你好 😀 wide\"");
+        }
+    }
+
+    @Test
+    void scrollingToTheTopLoadsOlderHistoryAPageAtATime() throws Exception {
+        String grace = network.user().api().contacts().stream().filter(contact -> contact.name().equals("grace"))
+                .findFirst().orElseThrow().peerId();
+        for (int i = 1; i <= ChatController.PAGE + 10; i++) {
+            network.user().api().send(grace, "old " + i);
+        }
+        try (Running client = new Running(80, 14)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            screen.ctrl(KeyType.ArrowDown);
+            screen.awaitText("grace  p1");
+            screen.await("the newest page", text -> text.contains("old 60") || text.contains("got it: \"old 60\""));
+            for (int press = 0; press < 80 && !screen.text().contains("you: old 1\n"); press++) {
+                screen.key(KeyType.PageUp);
+                Thread.sleep(50);
+            }
+            screen.awaitRow(".*✓ you: old 1 *");
+        }
+    }
+
+    @Test
+    void typingStaysResponsiveWhileAFloodOfMessagesArrives() throws Exception {
+        String ada = network.user().api().contacts().stream().filter(contact -> contact.name().equals("ada"))
+                .findFirst().orElseThrow().peerId();
+        try (Running client = new Running(100, 20)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            ExecutorService flood = Executors.newSingleThreadExecutor();
+            Future<?> sent = flood.submit(() -> {
+                for (int i = 0; i < 400; i++) {
+                    network.user().api().send(ada, "flood " + i);
+                }
+                return null;
+            });
+            screen.await("the flood under way", text -> text.contains("flood 2"));
+            long start = System.nanoTime();
+            screen.type("typed during the flood");
+            screen.awaitText("> typed during the flood");
+            long typedMillis = (System.nanoTime() - start) / 1_000_000;
+            boolean floodStillRunning = !sent.isDone();
+            sent.get(120, TimeUnit.SECONDS);
+            flood.shutdown();
+            assertTrue(floodStillRunning, "the flood lasted while typing");
+            assertTrue(typedMillis < 5_000, "typed text showed after " + typedMillis + " ms");
+            screen.awaitText("got it: \"flood 399\"");
+        }
+    }
+
+    @Test
+    void scrolledUpANewReplyShowsTheMarkerAndAResizeRedraws() throws Exception {
+        try (Running client = new Running(80, 12)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            for (int i = 1; i <= 5; i++) {
+                screen.enter("scroll " + i);
+                screen.awaitText("got it: \"scroll " + i + "\"");
+            }
+            screen.key(KeyType.PageUp);
+            screen.await("scrolled up", text -> !text.contains("got it: \"scroll 5\""));
+            screen.enter("below");
+            screen.awaitText("new messages below (PgDn)");
+            screen.key(KeyType.PageDown);
+            screen.key(KeyType.PageDown);
+            screen.key(KeyType.PageDown);
+            screen.await("back at the bottom", text -> text.contains("got it: \"below\"")
+                    && !text.contains("new messages below"));
+
+            screen.terminal.setTerminalSize(new TerminalSize(60, 16));
+            screen.await("redrawn at 60x16", text -> {
+                List<String> rows = text.lines().toList();
+                return rows.size() == 16 && rows.get(14).startsWith(" you (p1") && rows.get(15).startsWith("> ")
+                        && rows.stream().allMatch(row -> TextWidth.columns(row) == 60);
+            });
+        }
+    }
+}

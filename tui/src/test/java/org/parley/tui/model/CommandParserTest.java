@@ -1,0 +1,37 @@
+package org.parley.tui.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CommandParserTest {
+    @Test
+    void parsesEveryCommand() throws Exception {
+        assertEquals(new Command.Say("hello"), CommandParser.parse("hello"));
+        assertEquals(new Command.Say("/not a command"), CommandParser.parse("//not a command"));
+        assertEquals(new Command.Add("p1abc", "Alice Smith"), CommandParser.parse("/add p1abc Alice Smith"));
+        assertEquals(new Command.Add("p1abc", null), CommandParser.parse("/add p1abc"));
+        assertEquals(new Command.Accept(null), CommandParser.parse("/accept"));
+        assertEquals(new Command.Accept("bob b"), CommandParser.parse("/accept bob b"));
+        assertEquals(new Command.Nick("new name"), CommandParser.parse("/NICK new name"));
+        assertEquals(new Command.Search("two words"), CommandParser.parse("/search two words"));
+        assertEquals(new Command.Group("create"), CommandParser.parse("/group create friends"));
+        assertTrue(CommandParser.parse("/quit") instanceof Command.Quit);
+        assertTrue(CommandParser.parse("/id") instanceof Command.ShowId);
+    }
+
+    @Test
+    void badCommandsAreOneLineErrors() {
+        for (String line : new String[] {"/add", "/nick", "/search", "/group", "/group dance", "/quit now",
+                "/block him", "/frobnicate", "/\u001b[2J" + "x".repeat(500), "   "}) {
+            CommandParser.BadCommandException error =
+                    assertThrows(CommandParser.BadCommandException.class, () -> CommandParser.parse(line), line);
+            assertFalse(error.getMessage().contains("\n"), error.getMessage());
+            assertFalse(error.getMessage().contains("\u001b"), error.getMessage());
+            assertTrue(error.getMessage().length() < 80, error.getMessage());
+        }
+    }
+}

@@ -1,7 +1,6 @@
 package org.parley.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -65,7 +64,6 @@ class DhtLookupTest {
         JsonArray addresses = found.getAsJsonObject("record").getAsJsonArray("addresses");
         assertEquals("127.0.0.1:" + ports.get(4), addresses.get(0).getAsString(), found.toString());
         assertTrue(found.get("hops").getAsInt() <= 1, found.toString());
-        assertFalse(linkedPeers(parley, ann).contains(danId), "a lookup alone opens no link to its target");
 
         Launcher.Result sent = parley.run("send", "--home", ann, danId, "found you by your ID");
         assertEquals(0, sent.exitCode(), sent.toString());

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.MessageView;
 import org.parley.control.ControlClient;
+import org.parley.identity.PeerId;
 
 /**
  * The terminal client through the real launcher, in a real terminal (tmux): the demo a new user
@@ -77,8 +78,10 @@ class TerminalClientTest {
             terminal.awaitText("no conversations");
             terminal.type("/id");
             terminal.keys("Enter");
-            String idPanel = terminal.awaitText("Peer ID:");
-            Matcher id = Pattern.compile("Peer ID: +(p1\\w+)").matcher(idPanel);
+            // The whole ID, not the first capture that shows the label: the screen may be mid-redraw.
+            Pattern wholeId = Pattern.compile("Peer ID: +(p1\\w{" + (PeerId.TEXT_LENGTH - 2) + "})");
+            String idPanel = terminal.await("the whole peer ID", screen -> wholeId.matcher(screen).find());
+            Matcher id = wholeId.matcher(idPanel);
             assertTrue(id.find() && idPanel.contains("Name:        alice"),
                     "the first run created alice's identity and /id shows it: " + idPanel);
             alice = id.group(1);

@@ -23,6 +23,12 @@ public interface ParleyApi {
     /** Up to {@code limit} messages with a peer, oldest first, ending before {@code beforeId}. */
     List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException;
 
+    /**
+     * Message requests: the newest message of each of up to {@code limit} peers who wrote without
+     * being a contact (blocked peers left out), newest first.
+     */
+    List<MessageView> messageRequests(int limit) throws ApiException;
+
     ContactView addContact(String peerId, String name) throws ApiException;
 
     List<ContactView> contacts() throws ApiException;

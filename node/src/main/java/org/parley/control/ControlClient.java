@@ -34,6 +34,7 @@ import org.parley.proto.control.v1.AddContactRequest;
 import org.parley.proto.control.v1.BlockContactRequest;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.HistoryRequest;
+import org.parley.proto.control.v1.MessageRequestsRequest;
 import org.parley.proto.control.v1.ListContactsRequest;
 import org.parley.proto.control.v1.RemoveContactRequest;
 import org.parley.proto.control.v1.SendMessageRequest;
@@ -128,6 +129,12 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public MessageView send(String peerId, String text) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().sendMessage(
                 SendMessageRequest.newBuilder().setPeerId(peerId).setText(text).build())));
+    }
+
+    @Override
+    public List<MessageView> messageRequests(int limit) throws ApiException {
+        return call(() -> stub().messageRequests(MessageRequestsRequest.newBuilder().setLimit(limit).build())
+                .getMessagesList().stream().map(ControlMessages::fromProto).toList());
     }
 
     @Override

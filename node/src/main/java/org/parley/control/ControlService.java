@@ -31,6 +31,7 @@ import org.parley.proto.control.v1.ConnectedPeer;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.HistoryRequest;
+import org.parley.proto.control.v1.MessageRequestsRequest;
 import org.parley.proto.control.v1.HistoryResponse;
 import org.parley.proto.control.v1.ListContactsRequest;
 import org.parley.proto.control.v1.ListContactsResponse;
@@ -87,6 +88,15 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<Message> response) {
         answer(response, () -> ControlMessages.toProto(api.send(request.getPeerId(), request.getText())));
+    }
+
+    @Override
+    public void messageRequests(MessageRequestsRequest request, StreamObserver<HistoryResponse> response) {
+        answer(response, () -> {
+            HistoryResponse.Builder requests = HistoryResponse.newBuilder();
+            api.messageRequests(request.getLimit()).forEach(message -> requests.addMessages(ControlMessages.toProto(message)));
+            return requests.build();
+        });
     }
 
     @Override

@@ -220,6 +220,18 @@ public final class Messenger implements LinkEvents {
         });
     }
 
+    /** The newest message of each of up to {@code limit} peers who wrote without being a contact, newest first. */
+    public CompletableFuture<List<MessageRecord>> messageRequests(int limit) {
+        return storage.submit(connection -> {
+            List<MessageRecord> records = new ArrayList<>();
+            for (MessageRows.StoredMessage stored : MessageRows.latestRequests(connection, limit)) {
+                records.add(toRecord(stored));
+            }
+            return records;
+        }).thenApplyAsync(records -> records.stream()
+                .filter(record -> !contacts.containsKey(record.peer())).toList(), loop);
+    }
+
     public CompletableFuture<ContactRecord> addContact(PeerId peer, String name) {
         return putContact(peer, name, ContactRecord.CONTACT);
     }

@@ -129,6 +129,14 @@ final class LocalApi implements ParleyApi {
     }
 
     @Override
+    public List<MessageView> messageRequests(int limit) throws ApiException {
+        if (limit < 1 || limit > MAX_HISTORY) {
+            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+        }
+        return LoopCalls.await(loop, () -> messenger.messageRequests(limit)).stream().map(Views::of).toList();
+    }
+
+    @Override
     public StatusView status() throws ApiException {
         return LoopCalls.call(loop, () -> new StatusView(identity.peerId().toString(), links.connectedPeers().size(),
                 messenger.outboxSize(), messenger.relayedCount(), messenger.bytesHeldByReplicas(),

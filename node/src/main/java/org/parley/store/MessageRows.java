@@ -154,6 +154,25 @@ public final class MessageRows {
         }
     }
 
+    /**
+     * The newest message still flagged as a request from each of up to {@code limit} peers, newest
+     * first (accepting a peer as a contact clears its flags).
+     */
+    public static List<StoredMessage> latestRequests(Connection connection, int limit) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + MESSAGE_COLUMNS
+                + " FROM messages WHERE seq IN (SELECT MAX(seq) FROM messages WHERE request = 1 GROUP BY peer_id)"
+                + " ORDER BY seq DESC LIMIT ?")) {
+            query.setInt(1, limit);
+            List<StoredMessage> requests = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    requests.add(read(rows));
+                }
+            }
+            return requests;
+        }
+    }
+
     private static StoredMessage read(ResultSet rows) throws SQLException {
         long received = rows.getLong(7);
         Long receivedMillis = rows.wasNull() ? null : received;

@@ -74,6 +74,12 @@ class ControlApiTest {
         }
 
         @Override
+        public List<MessageView> messageRequests(int limit) {
+            return List.of(new MessageView("ab".repeat(16), "in", "p1stranger", "hi, limit " + limit, 3L, 4L, "received",
+                    null, true, null));
+        }
+
+        @Override
         public ContactView addContact(String peerId, String name) {
             return new ContactView(peerId, name, "contact", 5L, Map.of("forged", 2L));
         }
@@ -181,6 +187,7 @@ class ControlApiTest {
             assertEquals(api.lookup("p1peer"), client.lookup("p1peer"));
             assertEquals(api.lookup("p1other"), client.lookup("p1other"));
             assertEquals(api.status(), client.status());
+            assertEquals(api.messageRequests(7), client.messageRequests(7));
             watching.close();
         }
     }

@@ -319,6 +319,36 @@ class MessengerTest {
         assertEquals(texts(2), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
     }
 
+    @Test
+    void messageRequestsListTheNewestFromEachStrangerUntilAcceptedOrBlocked() {
+        MessagingNode alice = node("alice");
+        MessagingNode bob = node("bob");
+        MessagingNode carol = node("carol");
+        MessagingNode.link(alice, bob);
+        MessagingNode.link(carol, bob);
+        loop.runUntilIdle();
+        alice.send(bob.id(), "a1");
+        alice.send(bob.id(), "a2");
+        carol.send(bob.id(), "c1");
+        loop.advance(Duration.ofSeconds(1));
+
+        assertEquals(List.of("c1", "a2"), requests(bob));
+        java.util.concurrent.CompletableFuture<ContactRecord> accepted = bob.messenger.addContact(alice.id(), "alice");
+        loop.runUntilIdle();
+        join(accepted);
+        assertEquals(List.of("c1"), requests(bob), "accepting alice ends her request");
+        java.util.concurrent.CompletableFuture<ContactRecord> blocked = bob.messenger.block(carol.id());
+        loop.runUntilIdle();
+        join(blocked);
+        assertTrue(requests(bob).isEmpty(), "a blocked peer's request is not listed");
+    }
+
+    private static List<String> requests(MessagingNode node) {
+        java.util.concurrent.CompletableFuture<List<MessageRecord>> requests = node.messenger.messageRequests(10);
+        node.loop.runUntilIdle();
+        return requests.join().stream().map(MessageRecord::text).toList();
+    }
+
     private static long envelopesSent(MessagingNode node) {
         return node.sent.stream().filter(org.parley.proto.wire.v1.Frame::hasEnvelope).count();
     }

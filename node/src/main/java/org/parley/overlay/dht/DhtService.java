@@ -482,7 +482,10 @@ public final class DhtService implements LinkEvents {
         if (stopped) {
             return;
         }
-        LookupRun run = startRun(IterativeLookup.start(table, selfKey, config.lookup()), Optional.empty());
+        // Asks on past the k closest too: every peer asked learns of us, and the neighbourhood
+        // found by our own lookup is not always the one other peers' lookups arrive at.
+        LookupRun run = startRun(new IterativeLookup(selfKey, self, table.closest(selfKey, config.lookup().k()),
+                config.lookup(), true), Optional.empty());
         run.result.thenRun(() -> {
             publishedOnce = true;
             int sent = 0;

@@ -36,7 +36,7 @@ final class SimCommand implements Callable<Integer> {
     String latency;
 
     @Option(names = "--malicious", defaultValue = "0",
-            description = "Share of nodes that join meshes and relay nothing, 0-1.")
+            description = "Share of nodes that join meshes, relay nothing and leave DHT requests unanswered, 0-1.")
     double malicious;
 
     @Option(names = "--messages", defaultValue = "100", description = "Topic messages to publish (default: ${DEFAULT-VALUE}).")

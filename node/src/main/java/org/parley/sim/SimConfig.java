@@ -9,7 +9,8 @@ package org.parley.sim;
  * @param loss probability that a frame is lost on its link
  * @param latencyMinMs least one-way link latency
  * @param latencyMaxMs most one-way link latency
- * @param malicious share of nodes that join topic meshes and then drop everything they should relay
+ * @param malicious share of nodes that join topic meshes and then drop everything they should relay, and leave
+ *                  DHT requests unanswered
  * @param messages topic messages published during the message phase
  * @param partitionSeconds before the messages, how long the network is cut in two halves (0: never)
  */

@@ -69,7 +69,7 @@ final class SimNode {
                 new long[] {clock.monotonicNanos(), delivery.hops()}));
         links.addListener(discovery);
         links.addListener(gossip);
-        links.addListener(dht);
+        links.addListener(malicious ? new DhtRequestsDropped(dht) : dht);
         links.addListener(new LinkEvents() {
             @Override
             public void frameReceived(PeerId from, Frame frame) {
@@ -99,6 +99,30 @@ final class SimNode {
         dht.stop();
         discovery.stop();
         links.stop();
+    }
+
+    /**
+     * A malicious node's DHT: it asks like anyone, but leaves every FindNode and StoreRecord
+     * unanswered and unstored, so honest lookups meet silent peers on their paths and must route
+     * around them (and evict them from their tables when they time out).
+     */
+    private record DhtRequestsDropped(DhtService dht) implements LinkEvents {
+        @Override
+        public void peerConnected(org.parley.link.PeerInfo peer) {
+            dht.peerConnected(peer);
+        }
+
+        @Override
+        public void peerDisconnected(PeerId peer) {
+            dht.peerDisconnected(peer);
+        }
+
+        @Override
+        public void frameReceived(PeerId from, Frame frame) {
+            if (!frame.hasDht() || frame.getDht().hasNodes()) {
+                dht.frameReceived(from, frame);
+            }
+        }
     }
 
     /**

@@ -36,6 +36,8 @@ class SimulationTest {
     void aFifthOfNodesDroppingEverythingDoesNotStopDelivery() {
         SimReport report = run(0, 0, 0.2, 0, 13);
         assertTrue(report.deliveryRatio() >= 0.99, report.toText());
+        assertTrue(report.lookupSuccess() >= 0.99, "lookups route around nodes that leave DHT requests unanswered: "
+                + report.toText());
     }
 
     @Test

@@ -84,6 +84,15 @@ public final class DhtService implements LinkEvents {
         }
     };
     private final Set<LookupRun> running = new HashSet<>();
+    /** Frames for peers being dialed to receive them (our record for a close peer), sent when the link is up. */
+    private final Map<PeerId, List<Frame>> awaitingLink = new HashMap<>();
+    /** Peers that were given our current record: a close peer learned later gets it at once. */
+    private final Set<PeerId> holders = new HashSet<>();
+    /** The record {@link #holders} hold; a renewed one starts over. */
+    private PeerRecord heldByHolders;
+    private boolean publishedOnce;
+    /** Until the next publication after a successful one: doubles from the first delay up to the republish interval. */
+    private Duration nextRepublication;
     private long nextRequestId = 1;
     private Scheduler.Cancellable publishTimer;
     private Scheduler.Cancellable sweepTimer;
@@ -111,6 +120,8 @@ public final class DhtService implements LinkEvents {
     public void start(Duration firstPublication) {
         discovery.addRecordListener(this::learn);
         discovery.addOwnRecordListener(record -> publishNow());
+        nextRepublication = firstPublication.compareTo(config.republishInterval()) < 0 ? firstPublication
+                : config.republishInterval();
         schedulePublication(firstPublication);
         scheduleSweep();
     }
@@ -126,6 +137,7 @@ public final class DhtService implements LinkEvents {
         queries.values().forEach(query -> query.timer().cancel());
         queries.clear();
         dialing.clear();
+        awaitingLink.clear();
         new ArrayList<>(running).forEach(this::finish);
     }
 
@@ -141,7 +153,10 @@ public final class DhtService implements LinkEvents {
         if (held.isPresent() || stopped) {
             return CompletableFuture.completedFuture(new LookupResult(held, 0, 0));
         }
-        return startRun(DhtKey.ofPeer(peer), Optional.of(peer)).result;
+        // Asks on past the k closest while the record has not turned up (see IterativeLookup).
+        DhtKey key = DhtKey.ofPeer(peer);
+        return startRun(new IterativeLookup(key, self, table.closest(key, config.lookup().k()), config.lookup(),
+                true), Optional.of(peer)).result;
     }
 
     /**
@@ -176,6 +191,10 @@ public final class DhtService implements LinkEvents {
     @Override
     public void peerConnected(PeerInfo peer) {
         discovery.recordOf(peer.peerId()).ifPresent(this::learn);
+        List<Frame> frames = awaitingLink.remove(peer.peerId());
+        if (frames != null) {
+            frames.forEach(frame -> links.send(peer.peerId(), frame));
+        }
         List<Long> waiting = dialing.remove(peer.peerId());
         if (waiting == null) {
             return;
@@ -281,8 +300,8 @@ public final class DhtService implements LinkEvents {
 
     // ---------------------------------------------------------------- our lookups
 
-    private LookupRun startRun(DhtKey key, Optional<PeerId> target) {
-        LookupRun run = new LookupRun(IterativeLookup.start(table, key, config.lookup()), target);
+    private LookupRun startRun(IterativeLookup lookup, Optional<PeerId> target) {
+        LookupRun run = new LookupRun(lookup, target);
         running.add(run);
         run.deadline = scheduler.schedule(config.lookupDeadline(), () -> finish(run));
         drive(run);
@@ -480,21 +499,86 @@ public final class DhtService implements LinkEvents {
         if (stopped) {
             return;
         }
-        LookupRun run = startRun(selfKey, Optional.empty());
+        // Asks on past the k closest too: every peer asked learns of us, and the neighbourhood
+        // found by our own lookup is not always the one other peers' lookups arrive at.
+        LookupRun run = startRun(new IterativeLookup(selfKey, self, table.closest(selfKey, config.lookup().k()),
+                config.lookup(), true), Optional.empty());
         run.result.thenRun(() -> {
-            List<Contact> closest = run.lookup.result();
-            Frame store = Frame.newBuilder().setDht(DhtMessage.newBuilder()
-                    .setStoreRecord(StoreRecord.newBuilder().setRecord(discovery.ownRecord().toProto()))).build();
+            publishedOnce = true;
             int sent = 0;
-            for (Contact contact : closest) {
-                if (links.send(contact.peer(), store)) {
+            for (Contact contact : run.lookup.result()) {
+                if (giveOwnRecord(contact)) {
                     sent++;
                 }
             }
             int published = sent;
             LOG.fine(() -> "published our record to " + published + " peers");
-            schedulePublication(published == 0 ? config.publishRetry() : config.republishInterval());
+            if (published == 0) {
+                schedulePublication(config.publishRetry());
+            } else {
+                schedulePublication(nextRepublication);
+                Duration doubled = nextRepublication.multipliedBy(2);
+                nextRepublication = doubled.compareTo(config.republishInterval()) < 0 ? doubled
+                        : config.republishInterval();
+            }
         });
+    }
+
+    /**
+     * Sends our record to {@code contact} to keep, dialing it when there is no link: the closest
+     * peers a lookup found are rarely our neighbours, and the links it opened to ask them may
+     * already be trimmed. False when it cannot be sent now.
+     */
+    private boolean giveOwnRecord(Contact contact) {
+        PeerRecord own = discovery.ownRecord();
+        if (!own.equals(heldByHolders)) {
+            heldByHolders = own;
+            holders.clear();
+        }
+        Frame store = Frame.newBuilder().setDht(DhtMessage.newBuilder()
+                .setStoreRecord(StoreRecord.newBuilder().setRecord(own.toProto()))).build();
+        if (!deliver(contact, store)) {
+            return false;
+        }
+        holders.add(contact.peer());
+        return true;
+    }
+
+    /** Sends {@code frame} to {@code contact} now, or once a link to it is up; false when it cannot. */
+    private boolean deliver(Contact contact, Frame frame) {
+        PeerId peer = contact.peer();
+        if (links.isConnected(peer)) {
+            return links.send(peer, frame);
+        }
+        List<Frame> waiting = awaitingLink.get(peer);
+        if (waiting == null) {
+            if (awaitingLink.size() >= config.lookup().k() * 2) {
+                return false;
+            }
+            List<Frame> fresh = new ArrayList<>();
+            awaitingLink.put(peer, fresh);
+            if (!dialing.containsKey(peer)) {
+                links.dialOnce(DialTarget.peerAt(peer, contact.address()));
+            }
+            scheduler.schedule(config.dialTimeout(), () -> awaitingLink.remove(peer, fresh));
+            waiting = fresh;
+        }
+        waiting.add(frame);
+        return true;
+    }
+
+    /**
+     * A peer that has just become one of the k closest we know to our key gets our record at
+     * once, once our first publication is out: nodes that started together found only part of
+     * their neighbourhood then, and the rest turns up as lookups and answers bring it in.
+     */
+    private void introduce(Contact contact) {
+        if (!publishedOnce || holders.contains(contact.peer()) && discovery.ownRecord().equals(heldByHolders)) {
+            return;
+        }
+        if (table.closest(selfKey, config.lookup().k()).stream().anyMatch(c -> c.peer().equals(contact.peer()))) {
+            giveOwnRecord(contact);
+        }
     }
 
     // ---------------------------------------------------------------- records
@@ -505,6 +589,9 @@ public final class DhtService implements LinkEvents {
             return;
         }
         RoutingTable.Outcome outcome = table.insert(record.peer(), record.addresses().get(0)).outcome();
+        if (outcome == RoutingTable.Outcome.ADDED) {
+            introduce(Contact.of(record.peer(), record.addresses().get(0), clock.nowMillis()));
+        }
         if (outcome == RoutingTable.Outcome.ADDED || outcome == RoutingTable.Outcome.REFRESHED
                 || outcome == RoutingTable.Outcome.BUCKET_FULL) {
             contactRecords.offer(record, clock.nowMillis());

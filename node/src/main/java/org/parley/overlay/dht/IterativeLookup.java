@@ -52,6 +52,7 @@ public final class IterativeLookup {
     private final DhtKey target;
     private final PeerId self;
     private final LookupConfig config;
+    private final boolean untilExhausted;
     private final Map<PeerId, Candidate> candidates = new HashMap<>();
     private final TreeSet<Candidate> byDistance;
     private final List<Offence> offences = new ArrayList<>();
@@ -64,6 +65,18 @@ public final class IterativeLookup {
      * starting from {@code start}: usually the local routing table's closest contacts.
      */
     public IterativeLookup(DhtKey target, PeerId self, Collection<Contact> start, LookupConfig config) {
+        this(target, self, start, config, false);
+    }
+
+    /**
+     * With {@code untilExhausted}, the lookup does not stop once the k closest have answered: it
+     * goes on asking every candidate it has heard of, closest first, until none is left or the
+     * query cap is reached. For a record lookup, which its caller ends as soon as the record turns
+     * up: the peers that hold a record are not always the k closest that this lookup's path knows.
+     */
+    public IterativeLookup(DhtKey target, PeerId self, Collection<Contact> start, LookupConfig config,
+                           boolean untilExhausted) {
+        this.untilExhausted = untilExhausted;
         this.target = target;
         this.self = self;
         this.config = config;
@@ -93,7 +106,7 @@ public final class IterativeLookup {
         if (finished) {
             return batch;
         }
-        for (Candidate candidate : closestUsable()) {
+        for (Candidate candidate : untilExhausted ? usable() : closestUsable()) {
             if (inFlight >= config.alpha() || queriesSent >= config.maxQueries()) {
                 break;
             }
@@ -231,6 +244,16 @@ public final class IterativeLookup {
         byDistance.add(candidate);
     }
 
+    private List<Candidate> usable() {
+        List<Candidate> usable = new ArrayList<>();
+        for (Candidate candidate : byDistance) {
+            if (candidate.usable()) {
+                usable.add(candidate);
+            }
+        }
+        return usable;
+    }
+
     private List<Candidate> closestUsable() {
         List<Candidate> closest = new ArrayList<>(config.k());
         for (Candidate candidate : byDistance) {
@@ -254,7 +277,12 @@ public final class IterativeLookup {
         if (finished) {
             return;
         }
+        boolean capped = inFlight == 0 && queriesSent >= config.maxQueries();
+        if (untilExhausted) {
+            finished = capped || inFlight == 0 && usable().stream().noneMatch(c -> c.state == State.NOT_ASKED);
+            return;
+        }
         boolean allAnswered = closestUsable().stream().allMatch(c -> c.state == State.RESPONDED);
-        finished = allAnswered || (inFlight == 0 && queriesSent >= config.maxQueries());
+        finished = allAnswered || capped;
     }
 }

@@ -191,6 +191,67 @@ class DhtServiceTest {
         assertEquals(carol.peerId(), dht.lookup(carol.peerId()).join().record().orElseThrow().peer());
     }
 
+    @Test
+    void ourRecordReachesAClosestPeerWhoseLinkWasTrimmedBeforeTheLookupEnded() {
+        Identity carol = Identity.generate("carol", RANDOM);
+        discovery.frameReceived(mallory.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.newBuilder()
+                .addRecords(record(carol, "10.8.8.8:7000").toProto())).build());
+        loop.advance(Duration.ofHours(1));
+        // The publication's self-lookup asks mallory over its link and dials carol to ask her.
+        long toMallory = lastFindNodeTo(mallory.peerId());
+        connect(carol);
+        answer(carol.peerId(), lastFindNodeTo(carol.peerId()), List.of());
+        // Discovery trims the link the lookup opened before mallory's answer ends the lookup.
+        links.connected.remove(carol.peerId());
+        dht.peerDisconnected(carol.peerId());
+        answer(mallory.peerId(), toMallory, List.of());
+
+        assertEquals(1, storesTo(mallory.peerId()));
+        assertEquals(0, storesTo(carol.peerId()), "no link to carol yet");
+        assertEquals(2, links.dialed.stream().filter(dial -> dial.expectedPeer().orElseThrow()
+                .equals(carol.peerId())).count(), "carol dialed again to hand over our record");
+        connect(carol);
+        assertEquals(1, storesTo(carol.peerId()));
+        assertTrue(links.penalties.isEmpty(), links.penalties.toString());
+    }
+
+    @Test
+    void aPeerThatJoinsOurClosestAfterThePublicationGetsOurRecord() {
+        loop.advance(Duration.ofHours(1));
+        answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), List.of());
+        assertEquals(1, storesTo(mallory.peerId()));
+
+        Identity dave = Identity.generate("dave", RANDOM);
+        discovery.frameReceived(mallory.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.newBuilder()
+                .addRecords(record(dave, "10.9.9.9:7000").toProto())).build());
+        connect(dave);
+        assertEquals(1, storesTo(dave.peerId()), "few peers known: dave is among our closest");
+        assertEquals(1, storesTo(mallory.peerId()), "mallory has our record already");
+    }
+
+    @Test
+    void aYoungNodeLooksItselfUpAgainSoonThenLessOften() {
+        loop.advance(Duration.ofHours(1));
+        answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), List.of());
+        // The first publication came after an hour; the republish interval (30 minutes) caps the next.
+        loop.advance(Duration.ofMinutes(30));
+        answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), List.of());
+        assertEquals(2, storesTo(mallory.peerId()));
+    }
+
+    private void connect(Identity peer) {
+        links.connected.add(peer.peerId());
+        dht.peerConnected(new PeerInfo(peer.peerId(), "10.0.0.9:7000", Direction.OUTBOUND, loop.nowMillis(), "t"));
+    }
+
+    private long storesTo(PeerId peer) {
+        return links.sent.getOrDefault(peer, List.of()).stream()
+                .filter(frame -> frame.getDht().hasStoreRecord()
+                        && frame.getDht().getStoreRecord().getRecord().getPeer().equals(
+                                ByteString.copyFrom(self.peerId().publicKey())))
+                .count();
+    }
+
     private long lastFindNodeTo(PeerId peer) {
         List<Frame> frames = links.sent.getOrDefault(peer, List.of());
         for (int i = frames.size() - 1; i >= 0; i--) {

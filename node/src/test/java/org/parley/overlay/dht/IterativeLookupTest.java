@@ -203,6 +203,39 @@ class IterativeLookupTest {
     }
 
     @Test
+    void aRecordLookupAsksOnPastTheKClosestUntilNobodyIsLeft() {
+        DhtKey target = node().key();
+        Contact near = Contact.of(Peers.inBucket(target, 8, rng), new HostPort("10.2.0.1", 4000), 0);
+        Contact nearToo = Contact.of(Peers.inBucket(target, 9, rng), new HostPort("10.2.1.1", 4000), 0);
+        // Farther from the target than both, yet the one that holds what the lookup is after.
+        Contact holder = Contact.of(Peers.inBucket(target, 1, rng), new HostPort("10.2.2.1", 4000), 0);
+        answers(near, nearToo, holder);
+        answers(nearToo, near, holder);
+        LookupConfig config = new LookupConfig(2, 3, 10);
+
+        IterativeLookup closestOnly = new IterativeLookup(target, self, List.of(near, nearToo), config);
+        run(closestOnly);
+        assertEquals(2, closestOnly.queriesSent(), "the k closest answered: a node lookup is done");
+
+        IterativeLookup untilExhausted = new IterativeLookup(target, self, List.of(near, nearToo), config, true);
+        run(untilExhausted);
+        assertEquals(3, untilExhausted.queriesSent(), "a record lookup asks the farther peer too");
+        assertEquals(List.of(nearToo.peer(), near.peer()), peers(untilExhausted.result()));
+    }
+
+    @Test
+    void aRecordLookupStillStopsAtTheQueryCap() {
+        DhtKey target = node().key();
+        IterativeLookup lookup = new IterativeLookup(target, self, List.of(node()), new LookupConfig(2, 3, 5), true);
+        while (!lookup.isFinished()) {
+            for (Contact queried : lookup.nextQueries()) {
+                lookup.responded(queried.peer(), List.of(node(), node()));
+            }
+        }
+        assertEquals(5, lookup.queriesSent());
+    }
+
+    @Test
     void anEmptyStartFinishesAtOnce() {
         IterativeLookup lookup = new IterativeLookup(node().key(), self, List.of(), LookupConfig.defaults());
         assertTrue(lookup.isFinished());

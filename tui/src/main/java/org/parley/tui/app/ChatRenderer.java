@@ -90,6 +90,7 @@ public final class ChatRenderer {
                 section = conversation.kind();
                 text(screen, 0, row++, switch (section) {
                     case GROUP -> "Groups";
+                    case INVITATION -> "Invitations";
                     case CONTACT -> "Contacts";
                     case REQUEST -> "Requests";
                 }, width, TextColor.ANSI.YELLOW, true);
@@ -120,9 +121,11 @@ public final class ChatRenderer {
             return;
         }
         Conversation conversation = open.get();
-        String header = conversation.title()
-                + (conversation.kind() == Conversation.Kind.REQUEST ? "  · message request: /accept or /block" : "")
-                + "  " + conversation.id();
+        String header = conversation.title() + switch (conversation.kind()) {
+            case REQUEST -> "  · message request: /accept or /block";
+            case INVITATION -> "  · invitation: /group join or /group leave";
+            case CONTACT, GROUP -> "";
+        } + "  " + conversation.id();
         text(screen, left, 0, header, width, TextColor.ANSI.DEFAULT, true);
         Timeline timeline = state.timeline(conversation.id());
         List<TimelineLayout.Row> all = layout.rows(timeline.entries(), width);

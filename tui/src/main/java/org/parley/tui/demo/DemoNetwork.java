@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.parley.api.ApiException;
+import org.parley.api.ParleyApi;
 import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
@@ -35,6 +38,7 @@ public final class DemoNetwork implements AutoCloseable {
     private final Path directory;
     private final List<ParleyNode> nodes = new ArrayList<>();
     private final List<ReplyBot> bots = new ArrayList<>();
+    private final Map<String, ParleyNode> botNodes = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ParleyNode user;
 
@@ -61,11 +65,13 @@ public final class DemoNetwork implements AutoCloseable {
         String userId = user.identity().peerId().toString();
         for (String name : CONTACT_BOTS) {
             ParleyNode bot = node(name, random, List.of(userAddress));
+            botNodes.put(name, bot);
             bots.add(new ReplyBot(name, bot.api()));
             bot.api().addContact(userId, userName);
             user.api().addContact(bot.identity().peerId().toString(), name);
         }
         ParleyNode stranger = node(STRANGER_BOT, random, List.of(userAddress));
+        botNodes.put(STRANGER_BOT, stranger);
         bots.add(new ReplyBot(STRANGER_BOT, stranger.api()));
     }
 
@@ -94,6 +100,15 @@ public final class DemoNetwork implements AutoCloseable {
     /** The user's node. */
     public ParleyNode user() {
         return user;
+    }
+
+    /** A bot's node, by its name, as its owner would use it. */
+    public ParleyApi bot(String name) {
+        ParleyNode node = botNodes.get(name);
+        if (node == null) {
+            throw new IllegalArgumentException("no demo bot named " + name);
+        }
+        return node.api();
     }
 
     public Path directory() {

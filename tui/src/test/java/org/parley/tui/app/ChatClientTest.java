@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.GroupView;
+import org.parley.api.ParleyApi;
 import org.parley.tui.demo.DemoNetwork;
 import org.parley.tui.text.TextWidth;
 
@@ -128,8 +130,10 @@ class ChatClientTest {
 
             screen.enter("/frobnicate now");
             screen.awaitRow(".*│unknown command /frobnicate \\(see /help\\) *");
-            screen.enter("/group create friends");
-            screen.awaitText("groups are not available yet");
+            screen.enter("/group invite grace");
+            screen.awaitText("/group invite works in an open group");
+            screen.enter("/group join");
+            screen.awaitText("/group join takes a group ID here");
             screen.enter("/add not-a-peer-id bob");
             screen.awaitText("not a peer ID");
 
@@ -153,6 +157,66 @@ class ChatClientTest {
             screen.enter("/search WIDE");
             screen.awaitText("\"WIDE\" in grace (2)");
             screen.awaitText("grace: grace here, got it: \"你好 😀 wide\"");
+        }
+    }
+
+    @Test
+    void createsAGroupInvitesABotThatJoinsAndPostsIntoTheGroupTimeline() throws Exception {
+        ParleyApi grace = network.bot("grace");
+        try (Running client = new Running(100, 24)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            screen.enter("/group create book club");
+            screen.awaitText("created book club");
+            screen.awaitText("Groups");
+            screen.enter("/group invite nobody");
+            screen.awaitText("not a contact's name or a peer ID");
+            screen.enter("/group invite grace");
+            screen.awaitText("invited grace to book club");
+            String groupId = awaitInvitation(grace, "book club");
+            grace.joinGroup(groupId);
+            screen.enter("/group members");
+            screen.await("both members listed", text -> text.contains("Members of book club (2)")
+                    && text.contains("grace  p1") && text.contains("you  admin"));
+            screen.key(KeyType.Escape);
+
+            screen.ctrl(KeyType.ArrowDown);
+            screen.await("another conversation open", text -> !text.contains("book club  " + groupId));
+            grace.sendToGroup(groupId, "grace joined the club");
+            screen.awaitRow(".*book club +1 │.*");
+            screen.alt('a');
+            screen.awaitText("grace: grace joined the club");
+            screen.enter("hello club");
+            screen.awaitText("you: hello club");
+            await(() -> grace.groupHistory(groupId, 10).stream().anyMatch(post -> post.text().equals("hello club")),
+                    "the post reached grace");
+        }
+    }
+
+    private static String awaitInvitation(ParleyApi api, String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (GroupView group : api.groups()) {
+                if (group.name().equals(name) && "invited".equals(group.status())) {
+                    return group.groupId();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no invitation to " + name + " arrived");
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen in time: " + what);
+            }
+            Thread.sleep(100);
         }
     }
 

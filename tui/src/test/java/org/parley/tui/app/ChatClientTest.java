@@ -93,6 +93,7 @@ class ChatClientTest {
             VirtualScreen screen = client.screen;
             screen.awaitText("Contacts");
             screen.awaitText("Requests");
+            screen.awaitRow("○ parley demo +│.*");
             screen.awaitRow("● ada +│.*");
             screen.awaitRow("● p1\\w+… +1 │.*");
             screen.awaitText("Hi! I'm ada");
@@ -161,11 +162,17 @@ class ChatClientTest {
     }
 
     @Test
-    void createsAGroupInvitesABotThatJoinsAndPostsIntoTheGroupTimeline() throws Exception {
+    void theBotsAnswerInTheDemoGroupAndANewGroupGetsAnInvitedBotsPost() throws Exception {
         ParleyApi grace = network.bot("grace");
         try (Running client = new Running(100, 24)) {
             VirtualScreen screen = client.screen;
             screen.awaitText("ada  p1");
+            screen.ctrl(KeyType.ArrowUp);
+            screen.awaitText("parley demo  ");
+            screen.enter("hi demo group");
+            screen.awaitText("you: hi demo group");
+            screen.awaitText("ada: ada here, got it: \"hi demo group\"");
+            screen.awaitText("grace: grace here, got it: \"hi demo group\"");
             screen.enter("/group create book club");
             screen.awaitText("created book club");
             screen.awaitText("Groups");

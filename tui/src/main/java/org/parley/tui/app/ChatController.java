@@ -29,6 +29,7 @@ import org.parley.tui.model.InputLine;
 import org.parley.tui.model.Timeline;
 import org.parley.tui.model.TimelineEntry;
 import org.parley.tui.model.TimelineLayout;
+import org.parley.tui.text.QrText;
 
 /**
  * What keys, commands and node events do to the {@link ChatState}. Runs on the UI thread only;
@@ -429,7 +430,8 @@ public final class ChatController {
                 "Peer ID:     " + identity.peerId(),
                 "Fingerprint: " + identity.fingerprint(),
                 "",
-                "Give your peer ID to whoever should reach you: /add " + identity.peerId()))), this::error);
+                "Give your peer ID to whoever should reach you: /add " + identity.peerId()),
+                QrText.encode(identity.peerId()))), this::error);
     }
 
     private void verify() {

@@ -159,6 +159,29 @@ public final class ChatRenderer {
                 text(screen, left, row++, wrapped, width, TextColor.ANSI.DEFAULT, false);
             }
         }
+        if (!panel.picture().isEmpty() && row < rows) {
+            drawPicture(panel.picture(), screen, left, row, width, rows - 1);
+        }
+    }
+
+    /**
+     * Draws the picture's cells dark on light, whatever the terminal's colours, or, when it does not
+     * fit above the notice row (a cut QR code does not scan), one line saying what it needs.
+     */
+    private static void drawPicture(List<String> picture, Screen screen, int left, int top, int width, int bottom) {
+        int columns = picture.stream().mapToInt(String::length).max().orElse(0);
+        if (columns > width || top + picture.size() > bottom) {
+            text(screen, left, top, "the QR code needs " + columns + "x" + picture.size()
+                    + " cells here: enlarge the terminal", width, TextColor.ANSI.RED, true);
+            return;
+        }
+        for (int row = 0; row < picture.size(); row++) {
+            String cells = picture.get(row);
+            for (int column = 0; column < cells.length(); column++) {
+                screen.setCharacter(left + column, top + row,
+                        new TextCharacter(cells.charAt(column), TextColor.ANSI.BLACK, TextColor.ANSI.WHITE_BRIGHT));
+            }
+        }
     }
 
     private void drawStatus(ChatState state, Screen screen, int row, int columns) {

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.GroupView;
 import org.parley.api.ParleyApi;
+import org.parley.tui.text.DrawnQr;
+import org.parley.tui.text.QrText;
 import org.parley.tui.demo.DemoNetwork;
 import org.parley.tui.text.TextWidth;
 
@@ -168,7 +170,7 @@ class ChatClientTest {
             VirtualScreen screen = client.screen;
             screen.awaitText("ada  p1");
             screen.ctrl(KeyType.ArrowUp);
-            screen.awaitText("parley demo  ");
+            screen.awaitRow(".*│parley demo  \\p{XDigit}{32} *");
             screen.enter("hi demo group");
             screen.awaitText("you: hi demo group");
             screen.awaitText("ada: ada here, got it: \"hi demo group\"");
@@ -186,9 +188,10 @@ class ChatClientTest {
             screen.await("both members listed", text -> text.contains("Members of book club (2)")
                     && text.contains("grace  p1") && text.contains("you  admin"));
             screen.key(KeyType.Escape);
+            screen.awaitRow(".*│book club  " + groupId + " *");
 
             screen.ctrl(KeyType.ArrowDown);
-            screen.await("another conversation open", text -> !text.contains("book club  " + groupId));
+            screen.awaitRow(".*│parley demo  \\p{XDigit}{32} *");
             grace.sendToGroup(groupId, "grace joined the club");
             screen.awaitRow(".*book club +1 │.*");
             screen.alt('a');
@@ -225,6 +228,47 @@ class ChatClientTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    @Test
+    void idSaysWhenTheTerminalIsTooSmallForTheQrCodeAndDrawsOneThatDecodesOnceItFits() throws Exception {
+        String peerId = network.user().identity().peerId().toString();
+        try (Running client = new Running(80, 24)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            screen.enter("/id");
+            screen.awaitRow(".*│the QR code needs 37x19 cells here: enlarge the terminal *");
+            screen.terminal.setTerminalSize(new TerminalSize(110, 30));
+            screen.await("the QR code drawn", text -> text.contains(String.valueOf(QrText.FULL)));
+            List<String> rows = screen.text().lines().toList();
+            assertTrue(rows.stream().noneMatch(row -> row.contains("enlarge the terminal")));
+            assertEquals(peerId, DrawnQr.decode(drawnCode(rows)));
+        }
+    }
+
+    /** The QR code's cells on screen: from the blocks' bounds out by the quiet zone, two modules a row. */
+    private static List<String> drawnCode(List<String> screenRows) {
+        String blocks = "" + QrText.FULL + QrText.UPPER + QrText.LOWER;
+        List<Integer> withBlocks = java.util.stream.IntStream.range(0, screenRows.size())
+                .filter(row -> screenRows.get(row).chars().anyMatch(c -> blocks.indexOf(c) >= 0)).boxed().toList();
+        int first = withBlocks.get(0);
+        int left = Integer.MAX_VALUE;
+        int right = 0;
+        for (int row : withBlocks) {
+            String text = screenRows.get(row);
+            for (int i = 0; i < text.length(); i++) {
+                if (blocks.indexOf(text.charAt(i)) >= 0) {
+                    left = Math.min(left, i);
+                    right = Math.max(right, i);
+                }
+            }
+        }
+        int columns = right + 1 - left + 2 * QrText.QUIET_ZONE;
+        List<String> code = new java.util.ArrayList<>();
+        for (int row = first - 1; row < first - 1 + (columns + 1) / 2; row++) {
+            code.add(screenRows.get(row).substring(left - QrText.QUIET_ZONE, right + 1 + QrText.QUIET_ZONE));
+        }
+        return code;
     }
 
     @Test

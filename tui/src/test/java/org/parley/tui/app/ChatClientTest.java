@@ -137,6 +137,10 @@ class ChatClientTest {
             screen.awaitText("/group invite works in an open group");
             screen.enter("/group join");
             screen.awaitText("/group join takes a group ID here");
+            screen.enter("/group join 0123xyz");
+            screen.awaitText("a group ID is 32 hex digits");
+            screen.enter("/group join " + "0".repeat(32));
+            screen.awaitText("no invitation to group 000000");
             screen.enter("/add not-a-peer-id bob");
             screen.awaitText("not a peer ID");
 

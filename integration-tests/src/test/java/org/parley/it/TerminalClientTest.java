@@ -42,6 +42,8 @@ class TerminalClientTest {
                 + new Launcher(work).script() + " demo --no-bell; echo DEMO-EXIT $?; sleep 600";
         try (Tmux terminal = new Tmux(work, 100, 30, command)) {
             terminal.awaitText("Hi! I'm ada");
+            terminal.await("the demo group listed", screen -> screen.lines()
+                    .anyMatch(row -> row.matches("[●○] parley demo +│.*")));
             terminal.await("the stranger's request, unread", screen -> screen.lines()
                     .anyMatch(row -> row.matches("[●○] p1\\w+… +1 │.*")));
             assertEquals(1, demoDirectories(temp).size(), "the demo made one directory");

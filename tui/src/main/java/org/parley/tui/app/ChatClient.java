@@ -18,7 +18,7 @@ import org.parley.api.ParleyApi;
  * flood of events is applied in bounded batches between keystrokes, so typing stays responsive.
  */
 public final class ChatClient {
-    private static final Duration PEER_REFRESH = Duration.ofSeconds(3);
+    private static final Duration REFRESH = Duration.ofSeconds(3);
     private static final Duration IDLE_WAIT = Duration.ofMillis(15);
     private static final int EVENTS_PER_TURN = 256;
 
@@ -54,7 +54,7 @@ public final class ChatClient {
     private void loop(ChatController chat) throws IOException {
         ChatRenderer renderer = new ChatRenderer(chat.layout());
         chat.start();
-        long nextPeerRefresh = System.nanoTime() + PEER_REFRESH.toNanos();
+        long nextRefresh = System.nanoTime() + REFRESH.toNanos();
         boolean dirty = true;
         while (!state.quitting()) {
             if (screen.doResizeIfNecessary() != null) {
@@ -70,9 +70,9 @@ public final class ChatClient {
                 dirty = true;
             }
             dirty |= applyPosted(IDLE_WAIT);
-            if (System.nanoTime() - nextPeerRefresh > 0) {
-                chat.refreshPeers();
-                nextPeerRefresh = System.nanoTime() + PEER_REFRESH.toNanos();
+            if (System.nanoTime() - nextRefresh > 0) {
+                chat.refresh();
+                nextRefresh = System.nanoTime() + REFRESH.toNanos();
             }
             if (dirty && !state.quitting()) {
                 renderer.draw(state, screen);

@@ -8,9 +8,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.parley.api.ContactView;
 import org.parley.api.EventView;
+import org.parley.api.GroupMemberView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
 import org.parley.api.IdentityView;
 import org.parley.api.MessageView;
 import org.parley.api.PeerView;
@@ -25,6 +29,7 @@ import org.parley.tui.model.InputLine;
 import org.parley.tui.model.Timeline;
 import org.parley.tui.model.TimelineEntry;
 import org.parley.tui.model.TimelineLayout;
+import org.parley.tui.text.QrText;
 
 /**
  * What keys, commands and node events do to the {@link ChatState}. Runs on the UI thread only;
@@ -34,7 +39,7 @@ public final class ChatController {
     /** Messages loaded per history page. */
     static final int PAGE = 50;
     private static final int SEARCH_PAGE = 500;
-    private static final String GROUPS_LATER = "groups are not available yet in this version";
+    private static final String IN_A_GROUP = " works in an open group";
 
     private final ChatState state;
     private final ApiWorker worker;
@@ -54,20 +59,28 @@ public final class ChatController {
         return layout;
     }
 
-    /** Loads who we are, the contacts and the linked peers. */
+    /** Loads who we are, the contacts, the groups and the linked peers. */
     public void start() {
         worker.submit(api -> api.identity(), this::identity, this::error);
         worker.submit(api -> api.contacts(), this::contacts, this::error);
-        refreshPeers();
+        refresh();
     }
 
-    /** Asks which peers are linked (online markers and the link count); called every few seconds. */
-    public void refreshPeers() {
+    /**
+     * Asks which peers are linked (online markers and the link count) and which groups we are in or
+     * invited to (no event announces an invitation); called every few seconds.
+     */
+    public void refresh() {
         worker.submit(api -> api.peers(), this::peers, error -> { });
+        worker.submit(api -> api.groups(), this::groups, error -> { });
     }
 
     /** A message event from the node. */
     public void onEvent(EventView event) {
+        if (EventView.GROUP.equals(event.type())) {
+            onGroupMessage(event.groupMessage());
+            return;
+        }
         MessageView message = event.message();
         String id = message.peerId();
         boolean incoming = "in".equals(message.direction());
@@ -77,14 +90,30 @@ public final class ChatController {
         }
         boolean added = state.timeline(id).put(entry(message));
         if (incoming && added && EventView.MESSAGE.equals(event.type())) {
-            boolean open = state.conversations().selected().map(Conversation::id).filter(id::equals).isPresent();
-            state.conversations().incoming(id);
-            if (!open) {
-                notifier.bell();
-                notifier.unread(state.conversations().totalUnread());
-            }
+            arrived(id);
         }
         ensureHistory();
+    }
+
+    private void onGroupMessage(GroupMessageView message) {
+        String groupId = message.groupId();
+        if (state.conversations().get(groupId).isEmpty()) {
+            worker.submit(api -> api.groups(), this::groups, this::error);
+        }
+        boolean own = message.senderId().equals(state.ownPeerId());
+        if (state.timeline(groupId).put(entry(message)) && !own) {
+            arrived(groupId);
+        }
+    }
+
+    /** A new incoming message in a conversation: unread, with the bell, unless it is open. */
+    private void arrived(String id) {
+        boolean open = state.conversations().selected().map(Conversation::id).filter(id::equals).isPresent();
+        state.conversations().incoming(id);
+        if (!open) {
+            notifier.bell();
+            notifier.unread(state.conversations().totalUnread());
+        }
     }
 
     public void onKey(KeyStroke key, Geometry geometry) {
@@ -213,8 +242,18 @@ public final class ChatController {
             worker.submit(api -> api.peers(), this::showPeers, this::error);
         } else if (command instanceof Command.Search search) {
             search(search.text());
-        } else if (command instanceof Command.Group) {
-            error(GROUPS_LATER);
+        } else if (command instanceof Command.GroupCreate create) {
+            createGroup(create.name());
+        } else if (command instanceof Command.GroupInvite invite) {
+            inviteToGroup(invite.peer());
+        } else if (command instanceof Command.GroupJoin join) {
+            joinGroup(join.groupId());
+        } else if (command instanceof Command.GroupLeave) {
+            leaveGroup();
+        } else if (command instanceof Command.GroupRemove remove) {
+            removeFromGroup(remove.peer());
+        } else if (command instanceof Command.GroupMembers) {
+            showMembers();
         } else if (command instanceof Command.Help) {
             help();
         } else if (command instanceof Command.Quit) {
@@ -228,13 +267,103 @@ public final class ChatController {
             error("no conversation open: add a contact with /add PEER_ID NAME");
             return;
         }
-        if (!open.get().isDirect()) {
-            error(GROUPS_LATER);
+        String id = open.get().id();
+        switch (open.get().kind()) {
+            case CONTACT, REQUEST -> worker.submit(api -> api.send(id, text),
+                    message -> state.timeline(id).put(entry(message)), this::error);
+            case GROUP -> worker.submit(api -> api.sendToGroup(id, text),
+                    message -> state.timeline(id).put(entry(message)), this::error);
+            case INVITATION -> error("join the group first: /group join (or decline: /group leave)");
+        }
+    }
+
+    private void createGroup(String name) {
+        worker.submit(api -> api.createGroup(name), group -> {
+            showGroup(group);
+            open(group.groupId());
+            notice("created " + group.name() + " · invite with /group invite PEER");
+        }, this::error);
+    }
+
+    private void inviteToGroup(String peer) {
+        Optional<Conversation> group = openOf(Conversation.Kind.GROUP, "/group invite" + IN_A_GROUP);
+        Optional<String> peerId = group.flatMap(open -> peerIdOf(peer));
+        if (group.isPresent() && peerId.isPresent()) {
+            String groupId = group.get().id();
+            worker.submit(api -> api.inviteToGroup(groupId, peerId.get(), false),
+                    invited -> notice("invited " + titleOf(peerId.get()) + " to " + invited.name()), this::error);
+        }
+    }
+
+    private void joinGroup(String groupId) {
+        Optional<String> id = groupId != null ? Optional.of(groupId)
+                : openOf(Conversation.Kind.INVITATION, "/group join takes a group ID here (or open the invitation)")
+                .map(Conversation::id);
+        id.ifPresent(joining -> worker.submit(api -> api.joinGroup(joining), group -> {
+            showGroup(group);
+            open(group.groupId());
+            notice("joined " + group.name());
+        }, this::error));
+    }
+
+    private void leaveGroup() {
+        Optional<Conversation> open = state.conversations().selected().filter(Conversation::isGroup);
+        if (open.isEmpty()) {
+            error("/group leave" + IN_A_GROUP + " or invitation");
             return;
         }
-        String peerId = open.get().id();
-        worker.submit(api -> api.send(peerId, text), message -> state.timeline(peerId).put(entry(message)),
-                this::error);
+        String groupId = open.get().id();
+        worker.submit(api -> api.leaveGroup(groupId), group -> {
+            state.conversations().remove(groupId);
+            notice((open.get().kind() == Conversation.Kind.INVITATION ? "declined " : "left ") + group.name());
+            ensureHistory();
+        }, this::error);
+    }
+
+    private void removeFromGroup(String peer) {
+        Optional<Conversation> group = openOf(Conversation.Kind.GROUP, "/group remove" + IN_A_GROUP);
+        Optional<String> peerId = group.flatMap(open -> peerIdOf(peer));
+        if (group.isPresent() && peerId.isPresent()) {
+            String groupId = group.get().id();
+            worker.submit(api -> api.removeFromGroup(groupId, peerId.get()),
+                    removed -> notice("removed " + titleOf(peerId.get()) + " from " + removed.name()), this::error);
+        }
+    }
+
+    private void showMembers() {
+        openOf(Conversation.Kind.GROUP, "/group members" + IN_A_GROUP).ifPresent(group -> worker.submit(
+                api -> api.groupMembers(group.id()), members -> state.panel(new ChatState.Panel(
+                        "Members of " + group.title() + " (" + members.size() + ")",
+                        members.stream().map(this::memberLine).toList())), this::error));
+    }
+
+    private String memberLine(GroupMemberView member) {
+        return titleOf(member.peerId()) + (member.admin() ? "  admin" : "") + "  " + member.peerId();
+    }
+
+    /** The open conversation when it is of {@code kind}; else the error is shown. */
+    private Optional<Conversation> openOf(Conversation.Kind kind, String errorText) {
+        Optional<Conversation> open = state.conversations().selected().filter(c -> c.kind() == kind);
+        if (open.isEmpty()) {
+            error(errorText);
+        }
+        return open;
+    }
+
+    /** A contact's peer ID by its name, or a peer ID as given; else the error is shown. */
+    private Optional<String> peerIdOf(String peer) {
+        Optional<String> byName = state.conversations().ordered().stream()
+                .filter(c -> c.kind() == Conversation.Kind.CONTACT && c.title().equals(peer))
+                .map(Conversation::id).findFirst();
+        if (byName.isPresent()) {
+            return byName;
+        }
+        try {
+            return Optional.of(PeerId.parse(peer).toString());
+        } catch (InvalidPeerIdException e) {
+            error("not a contact's name or a peer ID: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void addContact(String peerId, String name) {
@@ -301,7 +430,8 @@ public final class ChatController {
                 "Peer ID:     " + identity.peerId(),
                 "Fingerprint: " + identity.fingerprint(),
                 "",
-                "Give your peer ID to whoever should reach you: /add " + identity.peerId()))), this::error);
+                "Give your peer ID to whoever should reach you: /add " + identity.peerId()),
+                QrText.encode(identity.peerId()))), this::error);
     }
 
     private void verify() {
@@ -331,21 +461,34 @@ public final class ChatController {
     }
 
     private void search(String text) {
-        Optional<Conversation> open = state.conversations().selected();
-        if (open.isEmpty() || !open.get().isDirect()) {
+        Optional<Conversation> open = state.conversations().selected()
+                .filter(conversation -> conversation.kind() != Conversation.Kind.INVITATION);
+        if (open.isEmpty()) {
             error("/search works in a conversation");
             return;
         }
-        String peerId = open.get().id();
+        String id = open.get().id();
         String title = open.get().title();
-        worker.submit(api -> api.history(peerId, SEARCH_PAGE, Optional.empty()), page -> {
-            Timeline timeline = state.timeline(peerId);
-            timeline.putOlder(page.stream().map(this::entry).toList(), SEARCH_PAGE);
+        latest(open.get(), SEARCH_PAGE, page -> {
+            Timeline timeline = state.timeline(id);
+            timeline.putOlder(page, SEARCH_PAGE);
             List<String> lines = timeline.search(text).stream()
                     .map(entry -> entry.sender() + ": " + entry.text().replace('\n', ' ')).toList();
             state.panel(new ChatState.Panel("\"" + text + "\" in " + title + " (" + lines.size() + ")",
                     lines.isEmpty() ? List.of("not found") : lines));
-        }, this::error);
+        });
+    }
+
+    /** The latest {@code limit} messages of a conversation, as entries, to the UI thread. */
+    private void latest(Conversation conversation, int limit, Consumer<List<TimelineEntry>> then) {
+        String id = conversation.id();
+        if (conversation.isDirect()) {
+            worker.submit(api -> api.history(id, limit, Optional.empty()),
+                    page -> then.accept(page.stream().map(this::entry).toList()), this::error);
+        } else {
+            worker.submit(api -> api.groupHistory(id, limit),
+                    page -> then.accept(page.stream().map(this::entry).toList()), this::error);
+        }
     }
 
     private void help() {
@@ -382,13 +525,13 @@ public final class ChatController {
         ensureHistory();
     }
 
-    /** The open conversation's latest page of history, loaded once. */
+    /** The open conversation's latest page of history, loaded once (an invitation has none yet). */
     private void ensureHistory() {
-        state.conversations().selected().filter(Conversation::isDirect).map(Conversation::id)
-                .filter(historyAsked::add)
-                .ifPresent(peerId -> worker.submit(api -> api.history(peerId, PAGE, Optional.empty()),
-                        page -> state.timeline(peerId).putOlder(page.stream().map(this::entry).toList(), PAGE),
-                        this::error));
+        state.conversations().selected()
+                .filter(conversation -> conversation.kind() != Conversation.Kind.INVITATION)
+                .filter(conversation -> historyAsked.add(conversation.id()))
+                .ifPresent(conversation -> latest(conversation, PAGE,
+                        page -> state.timeline(conversation.id()).putOlder(page, PAGE)));
     }
 
     private void scroll(Geometry geometry, int rows) {
@@ -424,11 +567,28 @@ public final class ChatController {
         state.identity(identity.name(), identity.peerId());
     }
 
+    /** Lists the contacts and opens the first: groups may load sooner, but a greeting waits there. */
     private void contacts(List<ContactView> contacts) {
         contacts.stream().filter(contact -> "contact".equals(contact.status()))
                 .forEach(contact -> state.conversations().put(Conversation.Kind.CONTACT, contact.peerId(),
                         contact.name()));
-        state.conversations().ordered().stream().findFirst().ifPresent(first -> open(first.id()));
+        List<Conversation> ordered = state.conversations().ordered();
+        ordered.stream().filter(conversation -> conversation.kind() == Conversation.Kind.CONTACT).findFirst()
+                .or(() -> ordered.stream().findFirst()).ifPresent(first -> open(first.id()));
+    }
+
+    private void groups(List<GroupView> groups) {
+        groups.forEach(this::showGroup);
+    }
+
+    /** Lists a group we are in or invited to; one we left or were removed from leaves the list. */
+    private void showGroup(GroupView group) {
+        switch (group.status()) {
+            case "joined" -> state.conversations().put(Conversation.Kind.GROUP, group.groupId(), group.name());
+            case "invited" -> state.conversations().put(Conversation.Kind.INVITATION, group.groupId(), group.name());
+            default -> state.conversations().remove(group.groupId());
+        }
+        ensureHistory();
     }
 
     private void peers(List<PeerView> peers) {
@@ -442,8 +602,18 @@ public final class ChatController {
         return TimelineEntry.of(message, sender);
     }
 
+    private TimelineEntry entry(GroupMessageView message) {
+        boolean own = message.senderId().equals(state.ownPeerId());
+        return TimelineEntry.of(message, own ? state.ownName() : titleOf(message.senderId()), own);
+    }
+
+    /** The name to show for a peer: ours, a contact's or request's title, else its short ID. */
     private String titleOf(String peerId) {
-        return state.conversations().get(peerId).map(Conversation::title).orElse(shortId(peerId));
+        if (peerId.equals(state.ownPeerId())) {
+            return state.ownName();
+        }
+        return state.conversations().get(peerId).filter(Conversation::isDirect).map(Conversation::title)
+                .orElse(shortId(peerId));
     }
 
     private void notice(String text) {

@@ -90,6 +90,7 @@ public final class ChatRenderer {
                 section = conversation.kind();
                 text(screen, 0, row++, switch (section) {
                     case GROUP -> "Groups";
+                    case INVITATION -> "Invitations";
                     case CONTACT -> "Contacts";
                     case REQUEST -> "Requests";
                 }, width, TextColor.ANSI.YELLOW, true);
@@ -120,9 +121,11 @@ public final class ChatRenderer {
             return;
         }
         Conversation conversation = open.get();
-        String header = conversation.title()
-                + (conversation.kind() == Conversation.Kind.REQUEST ? "  · message request: /accept or /block" : "")
-                + "  " + conversation.id();
+        String header = conversation.title() + switch (conversation.kind()) {
+            case REQUEST -> "  · message request: /accept or /block";
+            case INVITATION -> "  · invitation: /group join or /group leave";
+            case CONTACT, GROUP -> "";
+        } + "  " + conversation.id();
         text(screen, left, 0, header, width, TextColor.ANSI.DEFAULT, true);
         Timeline timeline = state.timeline(conversation.id());
         List<TimelineLayout.Row> all = layout.rows(timeline.entries(), width);
@@ -154,6 +157,29 @@ public final class ChatRenderer {
                     return;
                 }
                 text(screen, left, row++, wrapped, width, TextColor.ANSI.DEFAULT, false);
+            }
+        }
+        if (!panel.picture().isEmpty() && row < rows) {
+            drawPicture(panel.picture(), screen, left, row, width, rows - 1);
+        }
+    }
+
+    /**
+     * Draws the picture's cells dark on light, whatever the terminal's colours, or, when it does not
+     * fit above the notice row (a cut QR code does not scan), one line saying what it needs.
+     */
+    private static void drawPicture(List<String> picture, Screen screen, int left, int top, int width, int bottom) {
+        int columns = picture.stream().mapToInt(String::length).max().orElse(0);
+        if (columns > width || top + picture.size() > bottom) {
+            text(screen, left, top, "the QR code needs " + columns + "x" + picture.size()
+                    + " cells here: enlarge the terminal", width, TextColor.ANSI.RED, true);
+            return;
+        }
+        for (int row = 0; row < picture.size(); row++) {
+            String cells = picture.get(row);
+            for (int column = 0; column < cells.length(); column++) {
+                screen.setCharacter(left + column, top + row,
+                        new TextCharacter(cells.charAt(column), TextColor.ANSI.BLACK, TextColor.ANSI.WHITE_BRIGHT));
             }
         }
     }

@@ -15,10 +15,18 @@ import org.parley.tui.model.TimelineEntry;
  * input, the status figures, the one-line notice and an open panel (help, ID, peers, …).
  */
 public final class ChatState {
-    /** A box of lines shown over the timeline until Esc. */
-    public record Panel(String title, List<String> lines) {
+    /**
+     * A box of lines shown over the timeline until Esc, and below them, optionally, a picture: rows
+     * of cells drawn dark on light and never wrapped (a QR code).
+     */
+    public record Panel(String title, List<String> lines, List<String> picture) {
         public Panel {
             lines = List.copyOf(lines);
+            picture = List.copyOf(picture);
+        }
+
+        public Panel(String title, List<String> lines) {
+            this(title, lines, List.of());
         }
     }
 

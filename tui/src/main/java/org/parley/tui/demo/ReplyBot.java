@@ -11,7 +11,8 @@ import org.parley.api.ParleyApi;
 
 /**
  * A demo peer that answers every direct message it receives with a short, friendly echo, so a
- * new user sees their message delivered and a reply arrive. Replies go out from the bot's own
+ * new user sees their message delivered and a reply arrive. In groups it answers the user's posts
+ * only: bots answering each other there would never stop. Replies go out from the bot's own
  * thread: events arrive on the node's loop, which must never wait for the node.
  */
 final class ReplyBot implements AutoCloseable {
@@ -20,12 +21,14 @@ final class ReplyBot implements AutoCloseable {
 
     private final String name;
     private final ParleyApi api;
+    private final String userId;
     private final ExecutorService replies;
     private final ParleyApi.Subscription events;
 
-    ReplyBot(String name, ParleyApi api) throws ApiException {
+    ReplyBot(String name, ParleyApi api, String userId) throws ApiException {
         this.name = name;
         this.api = api;
+        this.userId = userId;
         this.replies = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "parley-demo-" + name);
             thread.setDaemon(true);
@@ -46,6 +49,10 @@ final class ReplyBot implements AutoCloseable {
             String peerId = event.message().peerId();
             String reply = replyTo(name, event.message().text());
             replies.execute(() -> send(peerId, reply));
+        } else if (EventView.GROUP.equals(event.type()) && userId.equals(event.groupMessage().senderId())) {
+            String groupId = event.groupMessage().groupId();
+            String reply = replyTo(name, event.groupMessage().text());
+            replies.execute(() -> post(groupId, reply));
         }
     }
 
@@ -59,6 +66,14 @@ final class ReplyBot implements AutoCloseable {
             api.send(peerId, text);
         } catch (ApiException e) {
             LOG.log(Level.WARNING, name + " could not send: " + e.getMessage());
+        }
+    }
+
+    private void post(String groupId, String text) {
+        try {
+            api.sendToGroup(groupId, text);
+        } catch (ApiException e) {
+            LOG.log(Level.WARNING, name + " could not post to a group: " + e.getMessage());
         }
     }
 

@@ -37,8 +37,28 @@ public sealed interface Command {
     record Search(String text) implements Command {
     }
 
-    /** {@code /group SUBCOMMAND …}: group channels. */
-    record Group(String subcommand) implements Command {
+    /** {@code /group create NAME}: founds a group and opens it. */
+    record GroupCreate(String name) implements Command {
+    }
+
+    /** {@code /group invite PEER}: invites a contact (by name) or a peer ID into the open group. */
+    record GroupInvite(String peer) implements Command {
+    }
+
+    /** {@code /group join [GROUP_ID]}: accepts an invitation, the open one when no ID is given. */
+    record GroupJoin(String groupId) implements Command {
+    }
+
+    /** {@code /group leave}: leaves the open group, or declines its invitation. */
+    record GroupLeave() implements Command {
+    }
+
+    /** {@code /group remove PEER}: removes a member from the open group (admins only). */
+    record GroupRemove(String peer) implements Command {
+    }
+
+    /** {@code /group members}: the open group's members. */
+    record GroupMembers() implements Command {
     }
 
     record Help() implements Command {

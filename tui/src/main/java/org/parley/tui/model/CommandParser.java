@@ -2,7 +2,6 @@ package org.parley.tui.model;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.parley.tui.text.TextWidth;
 
 /**
@@ -21,7 +20,12 @@ public final class CommandParser {
             "/verify               the safety number to compare with this peer",
             "/peers                the peers linked now",
             "/search TEXT          find TEXT in this conversation",
-            "/group create|invite|join|leave|remove|members ...   group channels",
+            "/group create NAME    found a group and open it",
+            "/group invite PEER    invite a contact (name) or peer ID into this group",
+            "/group join [ID]      accept this (or that) group's invitation",
+            "/group leave          leave this group or decline its invitation",
+            "/group remove PEER    remove a member from this group (admins)",
+            "/group members        this group's members",
             "/help                 this list (also F1)",
             "/quit                 leave (also Ctrl-Q)");
 
@@ -29,8 +33,7 @@ public final class CommandParser {
     public static final List<String> NAMES = List.of("/accept", "/add", "/block", "/group", "/help", "/id",
             "/nick", "/peers", "/quit", "/search", "/verify");
 
-    private static final Set<String> GROUP_SUBCOMMANDS =
-            Set.of("create", "invite", "join", "leave", "remove", "members");
+    private static final String GROUP_USAGE = "usage: /group create|invite|join|leave|remove|members ...";
 
     /** A command line that cannot be run; the message says why in one line. */
     public static final class BadCommandException extends Exception {
@@ -76,13 +79,36 @@ public final class CommandParser {
                 yield new Command.Search(all);
             }
             case "/group" -> {
-                require(first != null && GROUP_SUBCOMMANDS.contains(first.toLowerCase(Locale.ROOT)),
-                        "usage: /group create|invite|join|leave|remove|members ...");
-                yield new Command.Group(first.toLowerCase(Locale.ROOT));
+                require(first != null, GROUP_USAGE);
+                yield group(first.toLowerCase(Locale.ROOT), rest);
             }
             case "/help" -> new Command.Help();
             case "/quit" -> noArguments(first, name, new Command.Quit());
             default -> throw new BadCommandException("unknown command " + shorten(words[0]) + " (see /help)");
+        };
+    }
+
+    private static Command group(String subcommand, String argument) throws BadCommandException {
+        return switch (subcommand) {
+            case "create" -> {
+                require(argument != null, "usage: /group create NAME");
+                yield new Command.GroupCreate(argument);
+            }
+            case "invite" -> {
+                require(argument != null, "usage: /group invite PEER (a contact's name or a peer ID)");
+                yield new Command.GroupInvite(argument);
+            }
+            case "join" -> {
+                require(argument == null || argument.split("\\s+").length == 1, "usage: /group join [GROUP_ID]");
+                yield new Command.GroupJoin(argument);
+            }
+            case "leave" -> noArguments(argument, "/group leave", new Command.GroupLeave());
+            case "remove" -> {
+                require(argument != null, "usage: /group remove PEER (a member's name or peer ID)");
+                yield new Command.GroupRemove(argument);
+            }
+            case "members" -> noArguments(argument, "/group members", new Command.GroupMembers());
+            default -> throw new BadCommandException(GROUP_USAGE);
         };
     }
 

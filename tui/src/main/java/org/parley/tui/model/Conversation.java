@@ -2,13 +2,14 @@ package org.parley.tui.model;
 
 /**
  * One entry of the conversation list: a contact, a message request (someone who wrote but is no
- * contact), or a group. Direct conversations are keyed by the peer ID, groups by the group ID.
+ * contact), a group, or an invitation to one. Direct conversations are keyed by the peer ID, groups
+ * and invitations by the group ID.
  *
  * @param online whether the peer is a linked neighbour (groups: whether any member is)
  */
 public record Conversation(Kind kind, String id, String title, int unread, boolean online) {
     public enum Kind {
-        CONTACT, REQUEST, GROUP
+        CONTACT, REQUEST, GROUP, INVITATION
     }
 
     public Conversation withUnread(int count) {
@@ -29,6 +30,11 @@ public record Conversation(Kind kind, String id, String title, int unread, boole
 
     /** Direct conversations (contacts and requests) are with one peer, whose ID is {@link #id}. */
     public boolean isDirect() {
-        return kind != Kind.GROUP;
+        return kind == Kind.CONTACT || kind == Kind.REQUEST;
+    }
+
+    /** Groups and invitations to them, whose {@link #id} is the group ID. */
+    public boolean isGroup() {
+        return !isDirect();
     }
 }

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The conversations the user has, in the order the list shows them (groups, then contacts, then
- * message requests; by title within each), which one is open, and how many unread messages each
+ * The conversations the user has, in the order the list shows them (groups, invitations to groups,
+ * contacts, then message requests; by title within each), which one is open, and how many unread messages each
  * holds. A message arriving in the open conversation is read at once; elsewhere it counts.
  */
 public final class ConversationList {
@@ -117,8 +117,9 @@ public final class ConversationList {
     private static int rank(Conversation.Kind kind) {
         return switch (kind) {
             case GROUP -> 0;
-            case CONTACT -> 1;
-            case REQUEST -> 2;
+            case INVITATION -> 1;
+            case CONTACT -> 2;
+            case REQUEST -> 3;
         };
     }
 }

@@ -9,8 +9,8 @@ public enum DeliveryMark {
     RELAYED("↑"),
     DELIVERED("✓"),
     FAILED("!"),
-    /** Incoming messages carry no mark. */
-    NONE("");
+    /** Incoming messages and group posts carry no mark: a group has no receipts, its log is shared instead. */
+    NONE(" ");
 
     private final String symbol;
 

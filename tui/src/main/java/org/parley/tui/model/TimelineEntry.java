@@ -1,5 +1,6 @@
 package org.parley.tui.model;
 
+import org.parley.api.GroupMessageView;
 import org.parley.api.MessageView;
 
 /**
@@ -17,5 +18,11 @@ public record TimelineEntry(String id, boolean own, String sender, String text, 
         long at = !own && message.receivedAt() != null ? message.receivedAt() : message.sentAt();
         return new TimelineEntry(message.id(), own, sender, message.text(), at,
                 DeliveryMark.of(message.direction(), message.state()), message.reason());
+    }
+
+    /** The entry of a group post, {@code sender} being the name to show for its author. */
+    public static TimelineEntry of(GroupMessageView message, String sender, boolean own) {
+        return new TimelineEntry(message.entryId(), own, sender, message.text(),
+                own ? message.sentAt() : message.receivedAt(), DeliveryMark.NONE, null);
     }
 }

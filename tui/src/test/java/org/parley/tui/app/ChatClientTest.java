@@ -20,6 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.GroupView;
+import org.parley.api.ParleyApi;
+import org.parley.tui.text.DrawnQr;
+import org.parley.tui.text.QrText;
 import org.parley.tui.demo.DemoNetwork;
 import org.parley.tui.text.TextWidth;
 
@@ -91,6 +95,7 @@ class ChatClientTest {
             VirtualScreen screen = client.screen;
             screen.awaitText("Contacts");
             screen.awaitText("Requests");
+            screen.awaitRow("○ parley demo +│.*");
             screen.awaitRow("● ada +│.*");
             screen.awaitRow("● p1\\w+… +1 │.*");
             screen.awaitText("Hi! I'm ada");
@@ -128,8 +133,14 @@ class ChatClientTest {
 
             screen.enter("/frobnicate now");
             screen.awaitRow(".*│unknown command /frobnicate \\(see /help\\) *");
-            screen.enter("/group create friends");
-            screen.awaitText("groups are not available yet");
+            screen.enter("/group invite grace");
+            screen.awaitText("/group invite works in an open group");
+            screen.enter("/group join");
+            screen.awaitText("/group join takes a group ID here");
+            screen.enter("/group join 0123xyz");
+            screen.awaitText("a group ID is 32 hex digits");
+            screen.enter("/group join " + "0".repeat(32));
+            screen.awaitText("no invitation to group 000000");
             screen.enter("/add not-a-peer-id bob");
             screen.awaitText("not a peer ID");
 
@@ -154,6 +165,114 @@ class ChatClientTest {
             screen.awaitText("\"WIDE\" in grace (2)");
             screen.awaitText("grace: grace here, got it: \"你好 😀 wide\"");
         }
+    }
+
+    @Test
+    void theBotsAnswerInTheDemoGroupAndANewGroupGetsAnInvitedBotsPost() throws Exception {
+        ParleyApi grace = network.bot("grace");
+        try (Running client = new Running(100, 24)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            screen.ctrl(KeyType.ArrowUp);
+            screen.awaitRow(".*│parley demo  \\p{XDigit}{32} *");
+            screen.enter("hi demo group");
+            screen.awaitText("you: hi demo group");
+            screen.awaitText("ada: ada here, got it: \"hi demo group\"");
+            screen.awaitText("grace: grace here, got it: \"hi demo group\"");
+            screen.enter("/group create book club");
+            screen.awaitText("created book club");
+            screen.awaitText("Groups");
+            screen.enter("/group invite nobody");
+            screen.awaitText("not a contact's name or a peer ID");
+            screen.enter("/group invite grace");
+            screen.awaitText("invited grace to book club");
+            String groupId = awaitInvitation(grace, "book club");
+            grace.joinGroup(groupId);
+            screen.enter("/group members");
+            screen.await("both members listed", text -> text.contains("Members of book club (2)")
+                    && text.contains("grace  p1") && text.contains("you  admin"));
+            screen.key(KeyType.Escape);
+            screen.awaitRow(".*│book club  " + groupId + " *");
+
+            screen.ctrl(KeyType.ArrowDown);
+            screen.awaitRow(".*│parley demo  \\p{XDigit}{32} *");
+            grace.sendToGroup(groupId, "grace joined the club");
+            screen.awaitRow(".*book club +1 │.*");
+            screen.alt('a');
+            screen.awaitText("grace: grace joined the club");
+            screen.enter("hello club");
+            screen.awaitText("you: hello club");
+            await(() -> grace.groupHistory(groupId, 10).stream().anyMatch(post -> post.text().equals("hello club")),
+                    "the post reached grace");
+        }
+    }
+
+    private static String awaitInvitation(ParleyApi api, String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (GroupView group : api.groups()) {
+                if (group.name().equals(name) && "invited".equals(group.status())) {
+                    return group.groupId();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no invitation to " + name + " arrived");
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen in time: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void idSaysWhenTheTerminalIsTooSmallForTheQrCodeAndDrawsOneThatDecodesOnceItFits() throws Exception {
+        String peerId = network.user().identity().peerId().toString();
+        try (Running client = new Running(80, 24)) {
+            VirtualScreen screen = client.screen;
+            screen.awaitText("ada  p1");
+            screen.enter("/id");
+            screen.awaitRow(".*│the QR code needs 37x19 cells here: enlarge the terminal *");
+            screen.terminal.setTerminalSize(new TerminalSize(110, 30));
+            screen.await("the QR code drawn", text -> text.contains(String.valueOf(QrText.FULL)));
+            List<String> rows = screen.text().lines().toList();
+            assertTrue(rows.stream().noneMatch(row -> row.contains("enlarge the terminal")));
+            assertEquals(peerId, DrawnQr.decode(drawnCode(rows)));
+        }
+    }
+
+    /** The QR code's cells on screen: from the blocks' bounds out by the quiet zone, two modules a row. */
+    private static List<String> drawnCode(List<String> screenRows) {
+        String blocks = "" + QrText.FULL + QrText.UPPER + QrText.LOWER;
+        List<Integer> withBlocks = java.util.stream.IntStream.range(0, screenRows.size())
+                .filter(row -> screenRows.get(row).chars().anyMatch(c -> blocks.indexOf(c) >= 0)).boxed().toList();
+        int first = withBlocks.get(0);
+        int left = Integer.MAX_VALUE;
+        int right = 0;
+        for (int row : withBlocks) {
+            String text = screenRows.get(row);
+            for (int i = 0; i < text.length(); i++) {
+                if (blocks.indexOf(text.charAt(i)) >= 0) {
+                    left = Math.min(left, i);
+                    right = Math.max(right, i);
+                }
+            }
+        }
+        int columns = right + 1 - left + 2 * QrText.QUIET_ZONE;
+        List<String> code = new java.util.ArrayList<>();
+        for (int row = first - 1; row < first - 1 + (columns + 1) / 2; row++) {
+            code.add(screenRows.get(row).substring(left - QrText.QUIET_ZONE, right + 1 + QrText.QUIET_ZONE));
+        }
+        return code;
     }
 
     @Test

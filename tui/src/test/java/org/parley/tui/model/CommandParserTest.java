@@ -18,14 +18,21 @@ class CommandParserTest {
         assertEquals(new Command.Accept("bob b"), CommandParser.parse("/accept bob b"));
         assertEquals(new Command.Nick("new name"), CommandParser.parse("/NICK new name"));
         assertEquals(new Command.Search("two words"), CommandParser.parse("/search two words"));
-        assertEquals(new Command.Group("create"), CommandParser.parse("/group create friends"));
+        assertEquals(new Command.GroupCreate("my friends"), CommandParser.parse("/group create my friends"));
+        assertEquals(new Command.GroupInvite("grace"), CommandParser.parse("/group INVITE grace"));
+        assertEquals(new Command.GroupJoin(null), CommandParser.parse("/group join"));
+        assertEquals(new Command.GroupJoin("00ff"), CommandParser.parse("/group join 00ff"));
+        assertEquals(new Command.GroupRemove("ada"), CommandParser.parse("/group remove ada"));
+        assertTrue(CommandParser.parse("/group leave") instanceof Command.GroupLeave);
+        assertTrue(CommandParser.parse("/group members") instanceof Command.GroupMembers);
         assertTrue(CommandParser.parse("/quit") instanceof Command.Quit);
         assertTrue(CommandParser.parse("/id") instanceof Command.ShowId);
     }
 
     @Test
     void badCommandsAreOneLineErrors() {
-        for (String line : new String[] {"/add", "/nick", "/search", "/group", "/group dance", "/quit now",
+        for (String line : new String[] {"/add", "/nick", "/search", "/group", "/group dance", "/group create",
+                "/group invite", "/group remove", "/group leave now", "/group members all", "/group join a b", "/quit now",
                 "/block him", "/frobnicate", "/\u001b[2J" + "x".repeat(500), "   "}) {
             CommandParser.BadCommandException error =
                     assertThrows(CommandParser.BadCommandException.class, () -> CommandParser.parse(line), line);

@@ -14,12 +14,13 @@ class ConversationListTest {
         list.put(Conversation.Kind.CONTACT, "p1bob", "bob");
         list.put(Conversation.Kind.CONTACT, "p1alice", "Alice");
         list.put(Conversation.Kind.GROUP, "g1", "friends");
+        list.put(Conversation.Kind.INVITATION, "g2", "book club");
         return list;
     }
 
     @Test
-    void groupsThenContactsThenRequests() {
-        assertEquals(java.util.List.of("friends", "Alice", "bob", "stranger"),
+    void groupsThenInvitationsThenContactsThenRequests() {
+        assertEquals(java.util.List.of("friends", "book club", "Alice", "bob", "stranger"),
                 sample().ordered().stream().map(Conversation::title).toList());
     }
 
@@ -63,5 +64,19 @@ class ConversationListTest {
         assertFalse(list.get("p1alice").orElseThrow().online());
         list.remove("p1bob");
         assertTrue(list.get("p1bob").isEmpty());
+    }
+
+    @Test
+    void aJoinedInvitationBecomesAGroupWithItsUnreadCountAndGroupsIgnoreLinks() {
+        ConversationList list = sample();
+        list.select("p1alice");
+        list.incoming("g2");
+        list.put(Conversation.Kind.GROUP, "g2", "book club");
+        assertEquals(1, list.get("g2").orElseThrow().unread());
+        assertEquals(java.util.List.of("book club", "friends"), list.ordered().stream()
+                .filter(Conversation::isGroup).map(Conversation::title).toList());
+        list.online(Set.of("g1", "p1alice"));
+        assertFalse(list.get("g1").orElseThrow().online());
+        assertTrue(list.get("p1alice").orElseThrow().online());
     }
 }

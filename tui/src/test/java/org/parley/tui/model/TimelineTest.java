@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.parley.api.GroupMessageView;
 import org.parley.api.MessageView;
 import org.parley.tui.text.TextWidth;
 
@@ -91,5 +92,18 @@ class TimelineTest {
         timeline.put(own("a", DAY_ONE, "pending"));
         timeline.put(own("b", DAY_ONE + 1, "pending"));
         assertEquals(List.of("b"), timeline.search("TEXT B").stream().map(TimelineEntry::id).toList());
+    }
+
+    @Test
+    void groupPostsLineUpWithoutMarksAndAreKeptOncePerLogEntry() {
+        Timeline timeline = new Timeline();
+        GroupMessageView mine = new GroupMessageView("g1", "e1", "p1me", "to all", DAY_ONE, DAY_ONE + 5, 1);
+        GroupMessageView theirs = new GroupMessageView("g1", "e2", "p1bob", "hi all", DAY_ONE - 60_000, DAY_ONE + 60_000, 2);
+        assertTrue(timeline.put(TimelineEntry.of(mine, "me", true)));
+        assertTrue(timeline.put(TimelineEntry.of(theirs, "bob", false)));
+        assertFalse(timeline.put(TimelineEntry.of(theirs, "bob", false)));
+        List<TimelineLayout.Row> rows = new TimelineLayout(ZoneOffset.UTC).rows(timeline.entries(), 40);
+        assertEquals("16:00   me: to all", rows.get(1).text());
+        assertEquals("16:01   bob: hi all", rows.get(2).text());
     }
 }

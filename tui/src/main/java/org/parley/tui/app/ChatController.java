@@ -36,6 +36,8 @@ import org.parley.tui.text.QrText;
  * every request to the node goes through the {@link ApiWorker} and comes back as a posted result.
  */
 public final class ChatController {
+    /** Message requests listed at start; older strangers show up when they write again. */
+    private static final int MAX_REQUESTS = 100;
     /** Messages loaded per history page. */
     static final int PAGE = 50;
     private static final int SEARCH_PAGE = 500;
@@ -59,20 +61,22 @@ public final class ChatController {
         return layout;
     }
 
-    /** Loads who we are, the contacts, the groups and the linked peers. */
+    /** Loads who we are, the contacts, the message requests, the groups and the linked peers. */
     public void start() {
         worker.submit(api -> api.identity(), this::identity, this::error);
         worker.submit(api -> api.contacts(), this::contacts, this::error);
+        worker.submit(api -> api.messageRequests(MAX_REQUESTS), this::requests, this::error);
         refresh();
     }
 
     /**
-     * Asks which peers are linked (online markers and the link count) and which groups we are in or
-     * invited to (no event announces an invitation); called every few seconds.
+     * Asks which peers are linked (online markers and the link count), which groups we are in or
+     * invited to (no event announces an invitation) and the outbox counts; called every few seconds.
      */
     public void refresh() {
         worker.submit(api -> api.peers(), this::peers, error -> { });
         worker.submit(api -> api.groups(), this::groups, error -> { });
+        worker.submit(api -> api.status(), status -> state.counts(status.outbox(), status.relayed()), error -> { });
     }
 
     /** A message event from the node. */
@@ -575,6 +579,22 @@ public final class ChatController {
         List<Conversation> ordered = state.conversations().ordered();
         ordered.stream().filter(conversation -> conversation.kind() == Conversation.Kind.CONTACT).findFirst()
                 .or(() -> ordered.stream().findFirst()).ifPresent(first -> open(first.id()));
+    }
+
+    /**
+     * Message requests that came while no client was open: each listed with its newest message,
+     * counted unread once (nothing records whether an earlier client showed it).
+     */
+    private void requests(List<MessageView> requests) {
+        for (MessageView message : requests) {
+            String id = message.peerId();
+            if (state.conversations().get(id).isEmpty()) {
+                state.conversations().put(Conversation.Kind.REQUEST, id, shortId(id));
+                state.timeline(id).put(entry(message));
+                state.conversations().incoming(id);
+            }
+        }
+        notifier.unread(state.conversations().totalUnread());
     }
 
     private void groups(List<GroupView> groups) {

@@ -5,10 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.parley.tui.model.ConversationList;
-import org.parley.tui.model.DeliveryMark;
 import org.parley.tui.model.InputLine;
 import org.parley.tui.model.Timeline;
-import org.parley.tui.model.TimelineEntry;
 
 /**
  * Everything the screen shows, owned by the UI thread: the conversations, their timelines, the
@@ -40,6 +38,8 @@ public final class ChatState {
     private String ownName = "";
     private String ownPeerId = "";
     private int links;
+    private int outbox;
+    private int relayed;
     private Notice notice;
     private Panel panel;
     private boolean quitting;
@@ -77,14 +77,19 @@ public final class ChatState {
         links = count;
     }
 
-    /** Own messages loaded on screen that wait in the outbox. */
+    /** Messages of ours the node still holds in its outbox (pending or relayed), as it last said. */
     public int outbox() {
-        return countMarks(DeliveryMark.PENDING);
+        return outbox;
     }
 
-    /** Own messages loaded on screen that relays hold for their offline recipients. */
+    /** Of those, the ones mailbox replicas hold for recipients who are away. */
     public int relayed() {
-        return countMarks(DeliveryMark.RELAYED);
+        return relayed;
+    }
+
+    void counts(int outboxCount, int relayedCount) {
+        outbox = outboxCount;
+        relayed = relayedCount;
     }
 
     public Optional<Notice> notice() {
@@ -111,8 +116,4 @@ public final class ChatState {
         quitting = true;
     }
 
-    private int countMarks(DeliveryMark mark) {
-        return (int) timelines.values().stream().flatMap(timeline -> timeline.entries().stream())
-                .map(TimelineEntry::mark).filter(mark::equals).count();
-    }
 }

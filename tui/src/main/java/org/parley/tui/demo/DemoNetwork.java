@@ -109,7 +109,8 @@ public final class DemoNetwork implements AutoCloseable {
 
     /**
      * The bots' first words: ada says hello, the stranger writes a message request. Called once the
-     * user's client watches, since a request that arrived before is not listed.
+     * user's client watches, so that both arrive live (bell and unread count) rather than from
+     * storage.
      */
     public void greet() {
         String userId = user.identity().peerId().toString();

@@ -62,6 +62,10 @@ class ChatClientTest {
         }
 
         Running(int columns, int rows, Runnable onWatching) throws Exception {
+            this(network, columns, rows, onWatching);
+        }
+
+        Running(DemoNetwork network, int columns, int rows, Runnable onWatching) throws Exception {
             screen = new VirtualScreen(columns, rows);
             ChatClient client = new ChatClient(network.user().api(), screen.screen, new Notifier() {
                 @Override
@@ -115,6 +119,33 @@ class ChatClientTest {
             screen.await("linus among the contacts", text -> !text.contains("Requests") && text.contains("Linus T"));
             assertTrue(client.bells.size() >= 1, "the request rang the bell");
             assertEquals(0, client.unreadTotals.get(client.unreadTotals.size() - 1));
+        }
+    }
+
+    @Test
+    void aMessageRequestThatCameWhileNoClientWasOpenIsListedUnread() throws Exception {
+        try (DemoNetwork earlier = DemoNetwork.start(directory.resolve("earlier"), "you")) {
+            earlier.greet();
+            await(() -> !earlier.user().api().messageRequests(10).isEmpty(), "the stranger's request stored");
+            try (Running client = new Running(earlier, 110, 30, () -> { })) {
+                client.screen.awaitText("Requests");
+                client.screen.awaitRow("● p1\\w+… +1 │.*");
+                client.screen.alt('a');
+                client.screen.awaitText(": Hello, we have not met");
+            }
+        }
+    }
+
+    @Test
+    void theStatusBarCountsWhatTheNodeHoldsInItsOutbox() throws Exception {
+        String ghost = org.parley.identity.Identity.generate("ghost", new java.security.SecureRandom()).peerId()
+                .toString();
+        try (Running client = new Running(110, 30)) {
+            client.screen.awaitText("Contacts");
+            client.screen.enter("/add " + ghost + " ghost");
+            client.screen.awaitText("added ghost");
+            client.screen.enter("anyone there?");
+            client.screen.await("the node's outbox count", text -> text.contains("│ outbox 1 │"));
         }
     }
 

@@ -8,11 +8,7 @@ import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +16,8 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
-import org.parley.link.LinkControl;
 import org.parley.link.PeerInfo;
+import org.parley.link.RecordingLinks;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.discovery.DiscoveryConfig;
@@ -40,7 +36,7 @@ class DhtServiceTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    private final FakeLinks links = new FakeLinks();
+    private final RecordingLinks links = new RecordingLinks();
     private final Identity self = Identity.generate("self", RANDOM);
     private final Identity mallory = Identity.generate("mallory", RANDOM);
     private final Identity target = Identity.generate("target", RANDOM);
@@ -270,47 +266,5 @@ class DhtServiceTest {
     private PeerRecord record(Identity identity, String address) {
         return PeerRecord.create(identity, List.of(address), 1, loop.nowMillis(), Duration.ofHours(1).toMillis(),
                 PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
-    }
-
-    /** Links that record what the code under test does with them. */
-    private static final class FakeLinks implements LinkControl {
-        final Set<PeerId> connected = new HashSet<>();
-        final Map<PeerId, List<Frame>> sent = new HashMap<>();
-        final Map<PeerId, Double> penalties = new HashMap<>();
-        final List<DialTarget> dialed = new ArrayList<>();
-
-        @Override
-        public List<PeerId> linkedPeers() {
-            return List.copyOf(connected);
-        }
-
-        @Override
-        public void dialOnce(DialTarget target) {
-            dialed.add(target);
-        }
-
-        @Override
-        public boolean disconnect(PeerId peer, String reason) {
-            return connected.remove(peer);
-        }
-
-        @Override
-        public boolean send(PeerId peer, Frame frame) {
-            if (!connected.contains(peer)) {
-                return false;
-            }
-            sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(frame);
-            return true;
-        }
-
-        @Override
-        public boolean isConnected(PeerId peer) {
-            return connected.contains(peer);
-        }
-
-        @Override
-        public void penalize(PeerId peer, double points, String reason) {
-            penalties.merge(peer, points, Double::sum);
-        }
     }
 }

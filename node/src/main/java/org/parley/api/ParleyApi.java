@@ -64,7 +64,12 @@ public interface ParleyApi {
     GroupMessageView sendToGroup(String groupId, String text) throws ApiException;
 
     /** The last {@code limit} messages of a group, in log order (the same on every member). */
-    List<GroupMessageView> groupHistory(String groupId, int limit) throws ApiException;
+    default List<GroupMessageView> groupHistory(String groupId, int limit) throws ApiException {
+        return groupHistory(groupId, limit, Optional.empty());
+    }
+
+    /** Up to {@code limit} messages of a group in log order, ending just before the entry {@code beforeEntryId}. */
+    List<GroupMessageView> groupHistory(String groupId, int limit, Optional<String> beforeEntryId) throws ApiException;
 
     /** A group's members, ordered by peer ID. */
     List<GroupMemberView> groupMembers(String groupId) throws ApiException;

@@ -209,9 +209,12 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     }
 
     @Override
-    public List<GroupMessageView> groupHistory(String groupId, int limit) throws ApiException {
-        return call(() -> stub().groupHistory(GroupHistoryRequest.newBuilder().setGroupId(groupId).setLimit(limit)
-                .build()).getMessagesList().stream().map(ControlMessages::fromProto).toList());
+    public List<GroupMessageView> groupHistory(String groupId, int limit, Optional<String> beforeEntryId)
+            throws ApiException {
+        GroupHistoryRequest.Builder request = GroupHistoryRequest.newBuilder().setGroupId(groupId).setLimit(limit);
+        beforeEntryId.ifPresent(request::setBeforeId);
+        return call(() -> stub().groupHistory(request.build()).getMessagesList().stream()
+                .map(ControlMessages::fromProto).toList());
     }
 
     @Override

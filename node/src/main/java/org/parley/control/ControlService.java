@@ -179,7 +179,8 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     public void groupHistory(GroupHistoryRequest request, StreamObserver<GroupHistoryResponse> response) {
         answer(response, () -> {
             GroupHistoryResponse.Builder history = GroupHistoryResponse.newBuilder();
-            api.groupHistory(request.getGroupId(), request.getLimit())
+            Optional<String> before = request.hasBeforeId() ? Optional.of(request.getBeforeId()) : Optional.empty();
+            api.groupHistory(request.getGroupId(), request.getLimit(), before)
                     .forEach(message -> history.addMessages(ControlMessages.toProto(message)));
             return history.build();
         });

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -289,13 +290,20 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     }
 
     /** The last {@code limit} messages of a group, in log order (the same on every member). */
-    public CompletableFuture<List<GroupMessageRecord>> history(GroupId id, int limit) {
+    public CompletableFuture<List<GroupMessageRecord>> history(GroupId id, int limit, Optional<byte[]> before) {
         if (!groups.containsKey(id)) {
             return failed("no group " + id);
         }
         return storage.submit(connection -> {
+            Optional<GroupRows.Position> anchor = Optional.empty();
+            if (before.isPresent()) {
+                anchor = GroupRows.position(connection, id.bytes(), before.get());
+                if (anchor.isEmpty()) {
+                    throw new GroupFailure("no message " + HexFormat.of().formatHex(before.get()) + " in group " + id);
+                }
+            }
             List<GroupMessageRecord> records = new ArrayList<>();
-            for (GroupRows.Entry entry : GroupRows.history(connection, id.bytes(), limit)) {
+            for (GroupRows.Entry entry : GroupRows.history(connection, id.bytes(), limit, anchor)) {
                 String entryHex = HexFormat.of().formatHex(entry.entryId());
                 String text = new String(cipher.open(entry.body(), bodyContext(entryHex)), StandardCharsets.UTF_8);
                 records.add(new GroupMessageRecord(id, entryHex, parse(entry.sender()), text, entry.sentMillis(),

@@ -174,12 +174,23 @@ final class LocalApi implements ParleyApi {
     }
 
     @Override
-    public List<GroupMessageView> groupHistory(String groupId, int limit) throws ApiException {
+    public List<GroupMessageView> groupHistory(String groupId, int limit, Optional<String> beforeEntryId)
+            throws ApiException {
         GroupId group = Views.groupId(groupId);
         if (limit < 1 || limit > MAX_HISTORY) {
             throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
         }
-        return LoopCalls.await(loop, () -> groups.history(group, limit)).stream().map(Views::of).toList();
+        Optional<byte[]> before = beforeEntryId.isPresent() ? Optional.of(entryId(beforeEntryId.get()))
+                : Optional.empty();
+        return LoopCalls.await(loop, () -> groups.history(group, limit, before)).stream().map(Views::of).toList();
+    }
+
+    /** A group log entry ID as text: 64 hex digits. */
+    private static byte[] entryId(String text) throws ApiException {
+        if (!text.matches("[0-9a-fA-F]{64}")) {
+            throw new ApiException("a group message ID is 64 hex digits");
+        }
+        return java.util.HexFormat.of().parseHex(text);
     }
 
     @Override

@@ -144,14 +144,42 @@ public final class GroupRows {
         return entries;
     }
 
-    /** The last {@code limit} entries of a group's log in display order (lamport, then entry ID), oldest first. */
-    public static List<Entry> history(Connection connection, byte[] groupId, int limit) throws SQLException {
+    /** Where an entry stands in a group's display order. */
+    public record Position(long lamport, byte[] entryId) {
+    }
+
+    /** The position of an entry of the group's log, if the log holds it. */
+    public static Optional<Position> position(Connection connection, byte[] groupId, byte[] entryId)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT lamport FROM group_log WHERE group_id = ? AND entry_id = ?")) {
+            query.setBytes(1, groupId);
+            query.setBytes(2, entryId);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(new Position(rows.getLong(1), entryId)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Up to {@code limit} entries of a group's log in display order (lamport, then entry ID), oldest
+     * first, ending just before {@code before} (or with the newest when it is empty).
+     */
+    public static List<Entry> history(Connection connection, byte[] groupId, int limit, Optional<Position> before)
+            throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT " + ENTRY_COLUMNS + " FROM group_log WHERE group_id = ? "
+                        + (before.isPresent() ? "AND (lamport < ? OR (lamport = ? AND entry_id < ?)) " : "")
                         + "ORDER BY lamport DESC, entry_id DESC LIMIT ?")) {
-            query.setBytes(1, groupId);
-            query.setInt(2, limit);
+            int index = 1;
+            query.setBytes(index++, groupId);
+            if (before.isPresent()) {
+                query.setLong(index++, before.get().lamport());
+                query.setLong(index++, before.get().lamport());
+                query.setBytes(index++, before.get().entryId());
+            }
+            query.setInt(index, limit);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     entries.add(0, new Entry(rows.getBytes(1), rows.getBytes(2), rows.getBytes(3), rows.getString(4),

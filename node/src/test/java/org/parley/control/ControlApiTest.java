@@ -139,8 +139,9 @@ class ControlApiTest {
         }
 
         @Override
-        public List<GroupMessageView> groupHistory(String groupId, int limit) {
-            return List.of(new GroupMessageView(groupId, "01".repeat(32), "p1peer", "limit " + limit, 1L, 2L, 1L));
+        public List<GroupMessageView> groupHistory(String groupId, int limit, Optional<String> beforeEntryId) {
+            return List.of(new GroupMessageView(groupId, "01".repeat(32), "p1peer",
+                    "limit " + limit + " before " + beforeEntryId.orElse("-"), 1L, 2L, 1L));
         }
 
         @Override
@@ -224,6 +225,7 @@ class ControlApiTest {
             assertEquals(sent, event.groupMessage());
             assertEquals(null, event.message());
             assertEquals(api.groupHistory(id, 9), client.groupHistory(id, 9));
+            assertEquals(api.groupHistory(id, 9, Optional.of("ab")), client.groupHistory(id, 9, Optional.of("ab")));
             assertEquals(api.groupMembers(id), client.groupMembers(id));
             assertEquals(api.removeFromGroup(id, "p1peer"), client.removeFromGroup(id, "p1peer"));
             assertEquals(api.leaveGroup(id), client.leaveGroup(id));

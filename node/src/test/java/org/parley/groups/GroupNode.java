@@ -128,7 +128,7 @@ final class GroupNode implements Neighbours {
     }
 
     List<GroupMessageRecord> history(GroupId group) {
-        return await(groups.history(group, 1000));
+        return await(groups.history(group, 1000, java.util.Optional.empty()));
     }
 
     List<String> entryIds(GroupId group) {

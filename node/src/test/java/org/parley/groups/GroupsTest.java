@@ -78,6 +78,20 @@ class GroupsTest {
         }
         List<String> texts = nodes.get(3).history(id).stream().map(GroupMessageRecord::text).toList();
         assertTrue(texts.containsAll(List.of("alice 0", "erin 2", "carol 1")));
+
+        // Paging back from the newest, 4 at a time, walks the same log in the same order.
+        GroupNode reader = nodes.get(2);
+        List<String> paged = new java.util.ArrayList<>();
+        java.util.Optional<byte[]> before = java.util.Optional.empty();
+        while (true) {
+            List<GroupMessageRecord> page = reader.await(reader.groups.history(id, 4, before));
+            if (page.isEmpty()) {
+                break;
+            }
+            paged.addAll(0, page.stream().map(GroupMessageRecord::entryId).toList());
+            before = java.util.Optional.of(java.util.HexFormat.of().parseHex(page.get(0).entryId()));
+        }
+        assertEquals(reference, paged);
         assertTrue(nodes.get(1).penalties.isEmpty(), "honest members score nobody down");
     }
 

@@ -547,24 +547,33 @@ public final class ChatController {
         int total = layout.rows(timeline.entries(), geometry.timelineWidth()).size();
         int max = Math.max(0, total - geometry.timelineHeight());
         timeline.scroll(rows, max);
-        if (rows > 0 && timeline.scrolledRows() == max && timeline.mayHaveOlder() && open.get().isDirect()) {
-            loadOlder(open.get().id(), timeline);
+        if (rows > 0 && timeline.scrolledRows() == max && timeline.mayHaveOlder()) {
+            loadOlder(open.get(), timeline);
         }
     }
 
-    private void loadOlder(String peerId, Timeline timeline) {
+    private void loadOlder(Conversation conversation, Timeline timeline) {
         Optional<String> before = timeline.oldest().map(TimelineEntry::id);
         if (loadingOlder || before.isEmpty()) {
             return;
         }
         loadingOlder = true;
-        worker.submit(api -> api.history(peerId, PAGE, before), page -> {
+        String id = conversation.id();
+        Consumer<List<TimelineEntry>> older = page -> {
             loadingOlder = false;
-            timeline.putOlder(page.stream().map(this::entry).toList(), PAGE);
-        }, message -> {
+            timeline.putOlder(page, PAGE);
+        };
+        Consumer<String> failed = message -> {
             loadingOlder = false;
             error(message);
-        });
+        };
+        if (conversation.isDirect()) {
+            worker.submit(api -> api.history(id, PAGE, before),
+                    page -> older.accept(page.stream().map(this::entry).toList()), failed);
+        } else {
+            worker.submit(api -> api.groupHistory(id, PAGE, before),
+                    page -> older.accept(page.stream().map(this::entry).toList()), failed);
+        }
     }
 
     private void identity(IdentityView identity) {

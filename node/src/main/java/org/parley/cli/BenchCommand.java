@@ -22,6 +22,11 @@ final class BenchCommand implements Runnable {
         new CommandLine(this).usage(cli.context().out());
     }
 
+    /** Prints a benchmark's figures: one JSON object, or {@code text} for a person. */
+    void print(boolean json, Object result, String text) {
+        cli.context().out().println(json ? Json.of(result) : text);
+    }
+
     @Command(name = "dm", mixinStandardHelpOptions = true,
             description = {"Direct messages between two nodes in this process over TLS on loopback:",
                     "throughput against the bound of sign+verify+AEAD per message (same run),",
@@ -53,11 +58,7 @@ final class BenchCommand implements Runnable {
             } catch (ApiException | java.io.IOException e) {
                 throw new CliException(e.getMessage(), e);
             }
-            CliContext context = parent.cli.context();
-            if (json) {
-                context.out().println(Json.of(result));
-            } else {
-                context.out().println(String.format(Locale.ROOT,
+            parent.print(json, result, String.format(Locale.ROOT,
                         "throughput   %.0f msg/s (%d messages, send to delivered)%n"
                                 + "crypto bound %.0f msg/s (sign + verify + AEAD seal/open, one thread)%n"
                                 + "ratio        %.2f%n"
@@ -65,7 +66,6 @@ final class BenchCommand implements Runnable {
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.cryptoBoundPerSecond(), result.ratio(),
                         result.latencyMsP50(), result.latencyMsP99(), result.steadyRate(), result.wallSeconds()));
-            }
             return 0;
         }
     }
@@ -98,18 +98,13 @@ final class BenchCommand implements Runnable {
             } catch (ApiException | java.io.IOException e) {
                 throw new CliException(e.getMessage(), e);
             }
-            CliContext context = parent.cli.context();
-            if (json) {
-                context.out().println(Json.of(result));
-            } else {
-                context.out().println(String.format(Locale.ROOT,
+            parent.print(json, result, String.format(Locale.ROOT,
                         "throughput   %.0f msg/s (%d posts by one member, until every one of %d members had all)%n"
                                 + "last member  p50 %.1f ms, p99 %.1f ms from send%n"
                                 + "setup        %.1f s (nodes, invitations, joins, keys)%n"
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.members(), result.lastMemberMsP50(),
                         result.lastMemberMsP99(), result.setupSeconds(), result.wallSeconds()));
-            }
             return 0;
         }
     }

@@ -207,8 +207,9 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         state.ownKey = SenderKey.generate(random);
         state.putKey(self.peerId(), state.ownKey);
         gossip.subscribe(state.topic);
+        SenderKey.Step first = currentStep(state);
         for (PeerId member : otherMembers(state)) {
-            queueGrant(state, member, null, 0);
+            queueGrant(state, member, first, null, 0);
         }
         Rows group = groupRow(state);
         Rows key = keyRow(state, self.peerId(), state.ownKey);
@@ -270,7 +271,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
                 .addAllParents(parents)
                 .setText(text)
                 .build();
-        GroupPost post = state.ownKey.seal(plain.toByteArray(), id.bytes(), random);
+        GroupPost post = state.ownKey.seal(plain.toByteArray(), id.bytes(), now, random);
         ByteString entryId = ByteString.copyFrom(post.entryId());
         state.log.add(new GroupLog.Entry(entryId, lamport, parents));
         GroupMessageRecord record = new GroupMessageRecord(id, hex(entryId), self.peerId(), text, now, now, lamport);
@@ -437,7 +438,9 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             return; // not invited yet: the sender tries again
         }
         if (!state.membership.isMember(sender)) {
-            count(state, sender, new GroupException(GroupRejection.NOT_A_MEMBER, "a sender key from a non-member"));
+            // Counted but not scored: the add that makes it a member may still be on its way to us,
+            // and it sends again until we acknowledge.
+            count(state, null, new GroupException(GroupRejection.NOT_A_MEMBER, "a sender key from a non-member"));
             return;
         }
         SenderKey key = SenderKey.received(grant.getKeyId().toByteArray(), grant.getIteration(),
@@ -472,7 +475,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     }
 
     private void receiveHeads(PeerId sender, LogIds heads) throws GroupException {
-        GroupState state = memberState(sender, heads);
+        // Not scored: heads come every beat, also from a member whose add is still on its way to us.
+        GroupState state = memberState(sender, heads, false);
         if (state == null) {
             return;
         }
@@ -486,7 +490,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     }
 
     private void answerBackfill(PeerId sender, LogIds request) throws GroupException {
-        GroupState state = memberState(sender, request);
+        GroupState state = memberState(sender, request, true);
         if (state == null) {
             return;
         }
@@ -537,8 +541,11 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         }
     }
 
-    /** The group a heads or back-fill message names, if we joined it and the sender is a member. */
-    private GroupState memberState(PeerId sender, LogIds ids) throws GroupException {
+    /**
+     * The group a heads or back-fill message names, if we joined it and the sender is a member; a
+     * non-member's message is counted, and scores the sender down when {@code scored}.
+     */
+    private GroupState memberState(PeerId sender, LogIds ids, boolean scored) throws GroupException {
         if (ids.getIdsCount() > MAX_IDS || ids.getIdsList().stream().anyMatch(id -> id.size() != 32)) {
             throw new GroupException(GroupRejection.MALFORMED, "log IDs: at most " + MAX_IDS + " of 32 bytes");
         }
@@ -547,7 +554,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             return null;
         }
         if (!state.membership.isMember(sender)) {
-            count(state, sender, new GroupException(GroupRejection.NOT_A_MEMBER, "log request from a non-member"));
+            count(state, scored ? sender : null,
+                    new GroupException(GroupRejection.NOT_A_MEMBER, "log request from a non-member"));
             return null;
         }
         return state;
@@ -637,7 +645,9 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             } else {
                 for (PeerId peer : after.members().keySet()) {
                     if (!peer.equals(me) && !before.isMember(peer)) {
-                        queueGrant(state, peer, null, 0);
+                        // We may learn of the add only after posting since: those posts are its to read.
+                        queueGrant(state, peer, state.ownKey.stepSince(addedAt(state, peer), clock.nowMillis()),
+                                null, 0);
                     }
                 }
             }
@@ -653,18 +663,30 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         state.ownKey = SenderKey.generate(random);
         state.putKey(self.peerId(), state.ownKey);
         rows.add(keyRow(state, self.peerId(), state.ownKey));
+        SenderKey.Step first = currentStep(state);
         for (PeerId member : otherMembers(state)) {
-            queueGrant(state, member, old.keyId(), old.iteration());
+            queueGrant(state, member, first, old.keyId(), old.iteration());
         }
     }
 
-    private void queueGrant(GroupState state, PeerId member, byte[] replaces, int replacedPosts) {
-        SenderKey key = state.ownKey;
+    private static SenderKey.Step currentStep(GroupState state) {
+        return new SenderKey.Step(state.ownKey.iteration(), state.ownKey.chainKey());
+    }
+
+    /** When the newest add of {@code peer} was made (by its admin's clock); 0 when no add names it. */
+    private static long addedAt(GroupState state, PeerId peer) {
+        return state.ops.values().stream()
+                .filter(op -> op.kind() == MembershipOp.Kind.ADD && peer.equals(op.target()))
+                .mapToLong(MembershipOp::atMillis).max().orElse(0);
+    }
+
+    /** Hands our sender key, from {@code from} on, to a member. */
+    private void queueGrant(GroupState state, PeerId member, SenderKey.Step from, byte[] replaces, int replacedPosts) {
         SenderKeyGrant.Builder grant = SenderKeyGrant.newBuilder()
                 .setGroupId(ByteString.copyFrom(state.id.bytes()))
-                .setKeyId(ByteString.copyFrom(key.keyId()))
-                .setIteration(key.iteration())
-                .setChainKey(ByteString.copyFrom(key.chainKey()));
+                .setKeyId(ByteString.copyFrom(state.ownKey.keyId()))
+                .setIteration(from.iteration())
+                .setChainKey(ByteString.copyFrom(from.chainKey()));
         if (replaces != null) {
             grant.setReplacesKeyId(ByteString.copyFrom(replaces)).setReplacedKeyPosts(replacedPosts);
         }

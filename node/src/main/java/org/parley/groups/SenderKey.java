@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
 import org.parley.crypto.Aead;
@@ -20,6 +21,18 @@ import org.parley.proto.store.v1.SenderKeyState;
 public final class SenderKey {
     /** Most message keys derived ahead of the chain for posts that have not arrived yet. */
     public static final int MAX_SKIP = 2000;
+    /** How many of our own recent steps are kept to hand to a member we learned of late. */
+    public static final int RECENT_STEPS = 256;
+    /** How far back a member we learned of late may read: a bound on what a backdated add exposes. */
+    public static final long RECALL_MILLIS = 10 * 60 * 1000;
+
+    /** A point of the chain: the step the next post takes and the chain key that derives it. */
+    public record Step(int iteration, byte[] chainKey) {
+    }
+
+    /** A step of our own chain as it was before a post, and when that post was made. */
+    private record PastStep(int iteration, byte[] chainKey, long atMillis) {
+    }
 
     private final byte[] keyId;
     private final byte[] signingSeed;
@@ -27,6 +40,11 @@ public final class SenderKey {
     private byte[] chainKey;
     private final TreeMap<Integer, byte[]> skipped;
     private Integer retiredAt;
+    /**
+     * Our own steps before each recent post, oldest first; in memory only, so after a restart a
+     * member learned of late gets the current step.
+     */
+    private final ArrayDeque<PastStep> recentSteps = new ArrayDeque<>();
 
     private SenderKey(byte[] keyId, byte[] signingSeed, int iteration, byte[] chainKey, TreeMap<Integer, byte[]> skipped,
                       Integer retiredAt) {
@@ -72,6 +90,21 @@ public final class SenderKey {
         return chainKey.clone();
     }
 
+    /**
+     * The step to hand to a member added at {@code addedAtMillis} that we learned of only now: the
+     * one our first post since then took, so it reads what we posted after it was added (within
+     * the last {@link #RECENT_STEPS} posts and {@link #RECALL_MILLIS}); else the current step.
+     */
+    public Step stepSince(long addedAtMillis, long nowMillis) {
+        long since = Math.max(addedAtMillis, nowMillis - RECALL_MILLIS);
+        for (PastStep past : recentSteps) {
+            if (past.atMillis() >= since) {
+                return new Step(past.iteration(), past.chainKey().clone());
+            }
+        }
+        return new Step(iteration, chainKey.clone());
+    }
+
     /** Marks the key replaced: posts from {@code posts} on are stale. */
     public void retire(int posts) {
         retiredAt = retiredAt == null ? posts : Math.min(retiredAt, posts);
@@ -81,10 +114,14 @@ public final class SenderKey {
         return retiredAt != null && postIteration >= retiredAt;
     }
 
-    /** Encrypts and signs our next post; the chain moves one step. */
-    public GroupPost seal(byte[] plaintext, byte[] associatedData, SecureRandom random) {
+    /** Encrypts and signs our next post, made at {@code atMillis}; the chain moves one step. */
+    public GroupPost seal(byte[] plaintext, byte[] associatedData, long atMillis, SecureRandom random) {
         if (signingSeed == null) {
             throw new IllegalStateException("only our own keys seal");
+        }
+        recentSteps.addLast(new PastStep(iteration, chainKey, atMillis));
+        while (recentSteps.size() > RECENT_STEPS || recentSteps.getFirst().atMillis() < atMillis - RECALL_MILLIS) {
+            recentSteps.removeFirst();
         }
         byte[][] step = DoubleRatchet.kdfChain(chainKey);
         int used = iteration;

@@ -121,6 +121,36 @@ class GroupsTest {
     }
 
     @Test
+    void aMemberThatLearnsOfANewcomerLateNeitherScoresItDownNorHidesWhatItPostedSinceTheAdd() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupNode carol = nodes.get(2);
+        GroupId id = groupOf(List.of(alice, bob));
+        GroupNode.unlink(alice, bob); // alice's add of carol cannot reach bob for now
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        settle();
+        carol.await(carol.groups.join(id));
+        // Carol's key and heads reach bob again and again before bob knows she is a member.
+        loop.advance(Duration.ofMinutes(2));
+        assertTrue(bob.groups.refusedIn(id).getOrDefault("not-a-member", 0L) > 10);
+        assertFalse(bob.penalties.containsKey(carol.id()), "a member bob has not heard of yet is no offender");
+
+        bob.await(bob.groups.send(id, "posted after carol was added"));
+        loop.advance(Duration.ofSeconds(5));
+        assertTrue(carol.history(id).isEmpty(), "carol holds bob's post: she has no key of his yet");
+        GroupNode.link(alice, bob);
+        loop.advance(Duration.ofSeconds(10));
+        assertEquals(3, bob.groups.groups().get(0).members());
+        assertEquals(List.of("posted after carol was added"),
+                carol.history(id).stream().map(GroupMessageRecord::text).toList(),
+                "bob handed carol his key from before that post");
+        carol.await(carol.groups.send(id, "hello all"));
+        settle();
+        assertTrue(bob.history(id).stream().map(GroupMessageRecord::text).toList().contains("hello all"));
+    }
+
+    @Test
     void aRemovedMemberCannotReadLaterPostsAndItsOwnPostsAreRefused() {
         List<GroupNode> nodes = nodes("alice", "bob", "carol");
         GroupNode alice = nodes.get(0);
@@ -334,6 +364,6 @@ class GroupsTest {
         RANDOM.nextBytes(messageId);
         GroupText plain = GroupText.newBuilder().setMessageId(ByteString.copyFrom(messageId)).setSentAtMs(1)
                 .setLamport(lamport).setText(text).build();
-        return key.seal(plain.toByteArray(), id.bytes(), RANDOM).toBytes();
+        return key.seal(plain.toByteArray(), id.bytes(), 0, RANDOM).toBytes();
     }
 }

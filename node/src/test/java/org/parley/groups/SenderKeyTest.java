@@ -31,7 +31,7 @@ class SenderKeyTest {
         SenderKey theirs = handedOut(own);
         for (int i = 0; i < 5; i++) {
             byte[] before = own.chainKey();
-            GroupPost post = own.seal(bytes("m" + i), GROUP, RANDOM);
+            GroupPost post = own.seal(bytes("m" + i), GROUP, 0, RANDOM);
             assertEquals(i, post.iteration());
             assertFalse(java.util.Arrays.equals(before, own.chainKey()), "the chain moved");
             assertTrue(post.signatureValid());
@@ -46,7 +46,7 @@ class SenderKeyTest {
         SenderKey theirs = handedOut(own);
         List<GroupPost> posts = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            posts.add(own.seal(bytes("m" + i), GROUP, RANDOM));
+            posts.add(own.seal(bytes("m" + i), GROUP, 0, RANDOM));
         }
         assertArrayEquals(bytes("m9"), theirs.open(posts.get(9), GROUP));
         assertArrayEquals(bytes("m3"), theirs.open(posts.get(3), GROUP));
@@ -58,19 +58,40 @@ class SenderKeyTest {
     @Test
     void aKeyHandedOutLaterCannotOpenEarlierPosts() throws Exception {
         SenderKey own = SenderKey.generate(RANDOM);
-        GroupPost early = own.seal(bytes("before you joined"), GROUP, RANDOM);
+        GroupPost early = own.seal(bytes("before you joined"), GROUP, 0, RANDOM);
         SenderKey newcomer = handedOut(own);
-        GroupPost late = own.seal(bytes("welcome"), GROUP, RANDOM);
+        GroupPost late = own.seal(bytes("welcome"), GROUP, 0, RANDOM);
         assertEquals(GroupRejection.BEFORE_KEY,
                 assertThrows(GroupException.class, () -> newcomer.open(early, GROUP)).rejection());
         assertArrayEquals(bytes("welcome"), newcomer.open(late, GROUP));
     }
 
     @Test
+    void aMemberLearnedOfLateGetsTheStepOfTheFirstPostSinceItsAddButNoEarlierOne() throws Exception {
+        SenderKey own = SenderKey.generate(RANDOM);
+        long added = 1_000_000;
+        GroupPost before = own.seal(bytes("before the add"), GROUP, added - 1, RANDOM);
+        GroupPost after = own.seal(bytes("after the add, before we heard of it"), GROUP, added + 5, RANDOM);
+        GroupPost later = own.seal(bytes("later"), GROUP, added + 9, RANDOM);
+        SenderKey.Step step = own.stepSince(added, added + 10);
+        SenderKey newcomer = SenderKey.received(own.keyId(), step.iteration(), step.chainKey());
+        assertEquals(GroupRejection.BEFORE_KEY,
+                assertThrows(GroupException.class, () -> newcomer.open(before, GROUP)).rejection());
+        assertArrayEquals(bytes("after the add, before we heard of it"), newcomer.open(after, GROUP));
+        assertArrayEquals(bytes("later"), newcomer.open(later, GROUP));
+
+        // An add stamped long ago (a backdating admin) reaches back no further than the recall window.
+        long muchLater = added + SenderKey.RECALL_MILLIS + 8;
+        assertEquals(2, own.stepSince(0, muchLater).iteration());
+        assertEquals(own.iteration(), own.stepSince(added + 10, added + 10).iteration(),
+                "an add after our last post gets the current step");
+    }
+
+    @Test
     void aFailedOpenChangesNothing() throws Exception {
         SenderKey own = SenderKey.generate(RANDOM);
         SenderKey theirs = handedOut(own);
-        GroupPost post = own.seal(bytes("hi"), GROUP, RANDOM);
+        GroupPost post = own.seal(bytes("hi"), GROUP, 0, RANDOM);
         byte[] tampered = post.ciphertext().clone();
         tampered[tampered.length - 1] ^= 1;
         GroupPost bad = new GroupPost(post.keyId(), post.iteration(), tampered, post.signature());
@@ -89,9 +110,9 @@ class SenderKeyTest {
         SenderKey theirs = SenderKey.received(own.keyId(), 0, own.chainKey());
         SenderKey ahead = SenderKey.fromBytes(own.toBytes());
         for (int i = 0; i <= SenderKey.MAX_SKIP; i++) {
-            ahead.seal(bytes("x"), GROUP, RANDOM);
+            ahead.seal(bytes("x"), GROUP, 0, RANDOM);
         }
-        GroupPost far = ahead.seal(bytes("far"), GROUP, RANDOM);
+        GroupPost far = ahead.seal(bytes("far"), GROUP, 0, RANDOM);
         assertEquals(GroupRejection.UNDECRYPTABLE, assertThrows(GroupException.class, () -> theirs.open(far, GROUP))
                 .rejection());
     }
@@ -100,7 +121,7 @@ class SenderKeyTest {
     void aRetiredKeyIsStaleFromTheStepItWasReplacedAt() throws Exception {
         SenderKey own = SenderKey.generate(RANDOM);
         SenderKey theirs = handedOut(own);
-        own.seal(bytes("a"), GROUP, RANDOM);
+        own.seal(bytes("a"), GROUP, 0, RANDOM);
         theirs.retire(1);
         assertFalse(theirs.isStale(0));
         assertTrue(theirs.isStale(1));

@@ -585,9 +585,14 @@ public final class ChatController {
         contacts.stream().filter(contact -> "contact".equals(contact.status()))
                 .forEach(contact -> state.conversations().put(Conversation.Kind.CONTACT, contact.peerId(),
                         contact.name()));
-        List<Conversation> ordered = state.conversations().ordered();
-        ordered.stream().filter(conversation -> conversation.kind() == Conversation.Kind.CONTACT).findFirst()
-                .or(() -> ordered.stream().findFirst()).ifPresent(first -> open(first.id()));
+        state.conversations().firstToOpen().ifPresent(first -> open(first.id()));
+    }
+
+    /** Opens the first contact or group when nothing is open yet (a user with no contacts). */
+    private void openOneIfNoneIs() {
+        if (state.conversations().selected().isEmpty()) {
+            state.conversations().firstToOpen().ifPresent(first -> open(first.id()));
+        }
     }
 
     /**
@@ -608,6 +613,7 @@ public final class ChatController {
 
     private void groups(List<GroupView> groups) {
         groups.forEach(this::showGroup);
+        openOneIfNoneIs();
     }
 
     /** Lists a group we are in or invited to; one we left or were removed from leaves the list. */

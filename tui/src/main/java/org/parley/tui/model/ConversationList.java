@@ -23,14 +23,25 @@ public final class ConversationList {
     private final Map<String, Conversation> byId = new LinkedHashMap<>();
     private String selectedId;
 
-    /** Adds a conversation, or updates the kind and title of a known one (its unread count stays). */
+    /**
+     * Adds a conversation, or updates the kind and title of a known one (its unread count stays).
+     * It does not open it: a request arriving before the contacts have loaded must count unread.
+     */
     public void put(Conversation.Kind kind, String id, String title) {
         Conversation known = byId.get(id);
         byId.put(id, known == null ? new Conversation(kind, id, title, 0, false)
                 : known.withKind(kind).withTitle(title));
-        if (selectedId == null) {
-            selectedId = id;
-        }
+    }
+
+    /**
+     * What to open when nothing is: the first contact, else the first group or invitation. Never a
+     * message request: opening one marks it read, and that is the user's choice.
+     */
+    public Optional<Conversation> firstToOpen() {
+        List<Conversation> list = ordered();
+        return list.stream().filter(conversation -> conversation.kind() == Conversation.Kind.CONTACT).findFirst()
+                .or(() -> list.stream().filter(conversation -> conversation.kind() != Conversation.Kind.REQUEST)
+                        .findFirst());
     }
 
     public void remove(String id) {

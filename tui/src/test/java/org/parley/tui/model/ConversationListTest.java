@@ -57,6 +57,21 @@ class ConversationListTest {
     }
 
     @Test
+    void nothingOpensByItselfSoARequestBeforeTheContactsCountsUnread() {
+        ConversationList list = new ConversationList();
+        list.put(Conversation.Kind.REQUEST, "p1stranger", "stranger");
+        list.incoming("p1stranger");
+        assertTrue(list.selected().isEmpty());
+        assertEquals(1, list.totalUnread());
+        assertTrue(list.firstToOpen().isEmpty(), "a request is never opened for the user");
+        list.put(Conversation.Kind.GROUP, "g1", "friends");
+        assertEquals("g1", list.firstToOpen().orElseThrow().id());
+        list.put(Conversation.Kind.CONTACT, "p1bob", "bob");
+        assertEquals("p1bob", list.firstToOpen().orElseThrow().id(), "a contact before the groups");
+        assertEquals(1, list.get("p1stranger").orElseThrow().unread());
+    }
+
+    @Test
     void onlineMarksFollowTheLinkedPeers() {
         ConversationList list = sample();
         list.online(Set.of("p1bob"));

@@ -52,6 +52,8 @@ class DhtLookupTest {
                     "--links", "1", "--bootstrap", ids.get(0) + "@127.0.0.1:" + ports.get(0));
         }
         awaitPeers(parley, homes.get(0), ids.subList(1, ids.size()));
+        // A link is up a moment before the peer's record has crossed it: wait until the hub holds dan's.
+        awaitHeld(parley, homes.get(0), ids.get(4));
         String ann = homes.get(1);
         String dan = homes.get(4);
         String danId = ids.get(4);
@@ -90,6 +92,21 @@ class DhtLookupTest {
             ids.add(peer.getAsJsonObject().get("peerId").getAsString());
         }
         return ids;
+    }
+
+    private static void awaitHeld(Launcher parley, String home, String peerId) throws Exception {
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        String answer = "";
+        while (Instant.now().isBefore(deadline)) {
+            Launcher.Result lookup = parley.run("lookup", "--home", home, peerId, "--json");
+            answer = lookup.stdout();
+            if (lookup.exitCode() == 0 && JsonParser.parseString(answer).getAsJsonObject().get("hops").getAsInt() == 0
+                    && JsonParser.parseString(answer).getAsJsonObject().get("found").getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError(home + " never held the record of " + peerId + ": " + answer);
     }
 
     private static void awaitPeers(Launcher parley, String home, List<String> peerIds) throws Exception {

@@ -21,8 +21,9 @@ import org.parley.api.GroupView;
 import org.parley.control.ControlClient;
 
 /**
- * Group channels between three daemons running as separate processes over TLS on loopback,
- * driven by the commands of the README.
+ * Group channels between five daemons running as separate processes over TLS on loopback,
+ * driven by the commands of the README. Dave and erin bootstrap from one peer each, so their
+ * links to the others are the overlay's doing.
  */
 class GroupChannelsTest {
     @TempDir
@@ -43,21 +44,29 @@ class GroupChannelsTest {
         String alice = profiles.init("alice");
         String bob = profiles.init("bob");
         String carol = profiles.init("carol");
+        String dave = profiles.init("dave");
+        String erin = profiles.init("erin");
         int alicePort = Launcher.freePort();
         int bobPort = Launcher.freePort();
+        int carolPort = Launcher.freePort();
         profiles.startDaemon("alice", alicePort);
         profiles.startDaemon("bob", bobPort, "127.0.0.1:" + alicePort);
-        profiles.startDaemon("carol", Launcher.freePort(), "127.0.0.1:" + alicePort, "127.0.0.1:" + bobPort);
+        profiles.startDaemon("carol", carolPort, "127.0.0.1:" + alicePort, "127.0.0.1:" + bobPort);
+        profiles.startDaemon("dave", Launcher.freePort(), "127.0.0.1:" + bobPort);
+        profiles.startDaemon("erin", Launcher.freePort(), "127.0.0.1:" + carolPort);
         profiles.awaitLinked("alice", bob);
         profiles.awaitLinked("alice", carol);
         profiles.awaitLinked("bob", carol);
+        profiles.awaitLinked("bob", dave);
+        profiles.awaitLinked("carol", erin);
 
         JsonObject created = object(ok("group", "create", "--home", home("alice"), "book club", "--json"));
         String group = created.get("groupId").getAsString();
         assertTrue(group.matches("[0-9a-f]{32}"), group);
-        ok("group", "invite", "--home", home("alice"), group, bob);
-        ok("group", "invite", "--home", home("alice"), group, carol);
-        for (String name : List.of("bob", "carol")) {
+        for (String invited : List.of(bob, carol, dave, erin)) {
+            ok("group", "invite", "--home", home("alice"), group, invited);
+        }
+        for (String name : List.of("bob", "carol", "dave", "erin")) {
             Profiles.await(() -> statusOf(name, group).equals("invited"), name + " sees the invitation");
             JsonObject invitation = null;
             for (JsonElement listed : array(ok("group", "list", "--home", home(name), "--json"))) {
@@ -71,22 +80,25 @@ class GroupChannelsTest {
             ok("group", "join", "--home", home(name), group);
         }
         JsonArray members = array(ok("group", "members", "--home", home("alice"), group, "--json"));
-        assertEquals(3, members.size());
-        assertEquals(List.of(alice, bob, carol).stream().sorted().toList(), peerIds(members));
+        assertEquals(5, members.size());
+        assertEquals(List.of(alice, bob, carol, dave, erin).stream().sorted().toList(), peerIds(members));
 
+        List<String> everyone = List.of("alice", "bob", "carol", "dave", "erin");
         ok("group", "send", "--home", home("bob"), group, "hi all");
-        awaitTexts(group, List.of("alice", "carol"), "hi all");
+        awaitTexts(group, List.of("alice", "carol", "dave", "erin"), "hi all");
         ok("group", "send", "--home", home("carol"), group, "hello from carol");
-        ok("group", "send", "--home", home("alice"), group, "welcome both");
-        awaitTexts(group, List.of("alice", "bob", "carol"), "hello from carol", "welcome both");
+        ok("group", "send", "--home", home("dave"), group, "dave here");
+        ok("group", "send", "--home", home("erin"), group, "erin too");
+        ok("group", "send", "--home", home("alice"), group, "welcome all");
+        awaitTexts(group, everyone, "hello from carol", "dave here", "erin too", "welcome all");
         JsonArray printed = array(ok("group", "history", "--home", home("alice"), group, "--json"));
         List<String> reference = new ArrayList<>();
         printed.forEach(message -> reference.add(message.getAsJsonObject().get("entryId").getAsString()));
-        assertEquals(3, reference.size());
-        for (String name : List.of("bob", "carol")) {
+        assertEquals(5, reference.size());
+        for (String name : everyone.subList(1, everyone.size())) {
             Profiles.await(() -> entryIds(name, group).equals(reference), name + " holds alice's history, in order");
         }
-        for (String name : List.of("alice", "bob", "carol")) {
+        for (String name : everyone) {
             for (Path file : profiles.databaseFiles(name)) {
                 assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains("hello from carol"),
                         file + " holds no message text");
@@ -95,17 +107,18 @@ class GroupChannelsTest {
 
         ok("group", "remove", "--home", home("alice"), group, carol);
         Profiles.await(() -> statusOf("carol", group).equals("removed"), "carol learns she was removed");
-        Profiles.await(() -> groupIn("bob", group).members() == 2, "bob sees two members");
+        Profiles.await(() -> groupIn("bob", group).members() == 4, "bob sees four members");
         ok("group", "send", "--home", home("bob"), group, "carol cannot read this");
-        awaitTexts(group, List.of("alice"), "carol cannot read this");
+        awaitTexts(group, List.of("alice", "dave", "erin"), "carol cannot read this");
         Thread.sleep(3000); // what could reach carol has had time to
         assertFalse(textsOf("carol", group).contains("carol cannot read this"));
-        assertEquals(3, textsOf("carol", group).size());
+        assertEquals(5, textsOf("carol", group).size());
 
         ok("group", "leave", "--home", home("bob"), group);
         Profiles.await(() -> statusOf("bob", group).equals("left"), "bob has left");
-        Profiles.await(() -> groupIn("alice", group).members() == 1, "alice is alone");
-        assertEquals(List.of(alice), peerIds(array(ok("group", "members", "--home", home("alice"), group, "--json"))));
+        Profiles.await(() -> groupIn("alice", group).members() == 3, "alice, dave and erin remain");
+        assertEquals(List.of(alice, dave, erin).stream().sorted().toList(),
+                peerIds(array(ok("group", "members", "--home", home("alice"), group, "--json"))));
 
         String unknown = "00".repeat(16);
         CliErrorsTest.assertOneLineError(parley.run("group", "send", "--home", home("alice"), "not-a-group", "x"),
@@ -122,7 +135,7 @@ class GroupChannelsTest {
                 "not a member");
         CliErrorsTest.assertOneLineError(parley.run("group", "send", "--home", home("carol"), group, "let me in"),
                 "not joined");
-        assertEquals(4, textsOf("alice", group).size(), "nothing changed");
+        assertEquals(6, textsOf("alice", group).size(), "nothing changed");
     }
 
     private String home(String name) {

@@ -126,6 +126,17 @@ final class Profiles implements AutoCloseable {
         return files;
     }
 
+    /** The last {@code lines} lines of a profile's log: what a failed test prints to say why. */
+    String logTail(String name, int lines) {
+        Path log = new ProfileHome(home(name)).logFile();
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         for (Process process : processes) {

@@ -122,6 +122,9 @@ class TerminalClientTest {
             terminal.awaitText("✓ alice: now through your daemon");
             terminal.keys("C-q");
             terminal.awaitText("TUI-EXIT 0");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nalice's log ends:\n" + profiles.logTail("alice", 40)
+                    + "\nbob's log ends:\n" + profiles.logTail("bob", 40), e);
         }
         assertTrue(aliceDaemon.isAlive(), "leaving the client leaves the daemon running");
     }

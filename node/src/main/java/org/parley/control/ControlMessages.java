@@ -61,13 +61,15 @@ final class ControlMessages {
                 .setBytesStoredByOthers(view.bytesStoredByOthers())
                 .setBytesStoredForOthers(view.bytesStoredForOthers())
                 .setEnvelopesStoredForOthers(view.envelopesStoredForOthers())
+                .addAllRelays(view.relays())
+                .putAllRelayingFor(view.relayingFor())
                 .build();
     }
 
     static StatusView fromProto(NodeStatus status) {
         return new StatusView(status.getPeerId(), status.getLinks(), status.getOutbox(), status.getRelayed(),
                 status.getBytesStoredByOthers(), status.getBytesStoredForOthers(),
-                status.getEnvelopesStoredForOthers());
+                status.getEnvelopesStoredForOthers(), status.getRelaysList(), status.getRelayingForMap());
     }
 
     static Contact toProto(ContactView view) {

@@ -9,4 +9,13 @@ import org.parley.overlay.record.PeerRecord;
 public interface ReplicaFinder {
     /** Up to {@code count} records, closest to {@code recipient}'s key first, never the recipient's own. */
     List<PeerRecord> closest(PeerId recipient, int count);
+
+    /**
+     * Records of the contacts {@code recipient}'s record names as relays of its mail (our own
+     * record's when it is us), those whose records we hold; none for a finder that knows no
+     * records.
+     */
+    default List<PeerRecord> relaysOf(PeerId recipient) {
+        return List.of();
+    }
 }

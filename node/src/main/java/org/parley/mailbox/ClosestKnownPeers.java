@@ -32,6 +32,11 @@ public final class ClosestKnownPeers implements ReplicaFinder {
     }
 
     @Override
+    public Optional<PeerRecord> recordOf(PeerId peer) {
+        return discovery.recordOf(peer);
+    }
+
+    @Override
     public List<PeerRecord> relaysOf(PeerId recipient) {
         Optional<PeerRecord> record = recipient.equals(discovery.ownRecord().peer())
                 ? Optional.of(discovery.ownRecord()) : discovery.recordOf(recipient);

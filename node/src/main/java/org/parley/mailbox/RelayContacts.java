@@ -82,7 +82,10 @@ final class RelayContacts {
         return Map.copyOf(relayingFor);
     }
 
-    /** We offer to hold {@code recipient}'s mail: told now if linked, else when a link comes up. */
+    /**
+     * We offer to hold {@code recipient}'s mail: told now (dialing it if we know where), else
+     * when a link to it comes up.
+     */
     void offer(PeerId recipient) {
         if (!recipient.equals(self) && relayingFor.putIfAbsent(recipient, false) == null) {
             journal.put(recipient, false, false);
@@ -90,7 +93,10 @@ final class RelayContacts {
         sendOffer(recipient, true);
     }
 
-    /** We no longer offer: told now if linked, else when a link comes up and its record still names us. */
+    /**
+     * We no longer offer: told now (dialing it if we know where), else when a link comes up and
+     * its record still names us.
+     */
     void withdraw(PeerId recipient) {
         if (relayingFor.remove(recipient) != null) {
             journal.remove(recipient, false);
@@ -104,8 +110,8 @@ final class RelayContacts {
             return;
         }
         scheduler.schedule(RECORD_GRACE, () -> {
-            if (!relayingFor.containsKey(peer) && finder.relaysOf(peer).stream()
-                    .anyMatch(record -> record.peer().equals(self))) {
+            if (!relayingFor.containsKey(peer)
+                    && finder.recordOf(peer).map(record -> record.relays().contains(self)).orElse(false)) {
                 sendOffer(peer, false); // it still names us, though we withdrew while it was away
             }
         });
@@ -151,9 +157,13 @@ final class RelayContacts {
         }
     }
 
+    /** On the link to {@code peer}, dialed once at its record's address when there is none. */
     private void sendOffer(PeerId peer, boolean offered) {
-        courier.sendLinked(peer, MailboxFrame.newBuilder().setRequestId(courier.nextRequestId())
-                .setRelayOffer(RelayOffer.newBuilder().setOffered(offered)).build());
+        MailboxFrame frame = MailboxFrame.newBuilder().setRequestId(courier.nextRequestId())
+                .setRelayOffer(RelayOffer.newBuilder().setOffered(offered)).build();
+        if (!courier.sendLinked(peer, frame)) {
+            finder.recordOf(peer).ifPresent(record -> courier.send(record, frame));
+        }
     }
 
     /** Peers in {@code peers} and our relays, without repeats: where our own mail may wait. */

@@ -1,6 +1,7 @@
 package org.parley.mailbox;
 
 import java.util.List;
+import java.util.Optional;
 import org.parley.identity.PeerId;
 import org.parley.overlay.record.PeerRecord;
 
@@ -17,5 +18,10 @@ public interface ReplicaFinder {
      */
     default List<PeerRecord> relaysOf(PeerId recipient) {
         return List.of();
+    }
+
+    /** The record we hold of {@code peer}, to dial it; none for a finder that knows no records. */
+    default Optional<PeerRecord> recordOf(PeerId peer) {
+        return Optional.empty();
     }
 }

@@ -158,7 +158,8 @@ final class ControlMessages {
             response.setRecord(FoundRecord.newBuilder()
                     .addAllAddresses(view.record().addresses())
                     .setSequence(view.record().sequence())
-                    .setExpiresAtMs(view.record().expiresAt()));
+                    .setExpiresAtMs(view.record().expiresAt())
+                    .addAllRelays(view.record().relays()));
         }
         return response.build();
     }
@@ -166,7 +167,7 @@ final class ControlMessages {
     static LookupView fromProto(LookupResponse response) {
         LookupView.RecordView record = response.hasRecord()
                 ? new LookupView.RecordView(response.getRecord().getAddressesList(), response.getRecord().getSequence(),
-                        response.getRecord().getExpiresAtMs())
+                        response.getRecord().getExpiresAtMs(), response.getRecord().getRelaysList())
                 : null;
         return new LookupView(response.getPeerId(), record != null, record, response.getHops(),
                 response.getQueries());

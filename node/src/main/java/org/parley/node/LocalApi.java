@@ -142,7 +142,8 @@ final class LocalApi implements ParleyApi {
         LookupResult result = LoopCalls.await(loop, () -> dht.lookup(peer));
         LookupView.RecordView record = result.record()
                 .map(found -> new LookupView.RecordView(found.addresses().stream().map(HostPort::toString).toList(),
-                        found.sequence(), found.expiresAtMillis()))
+                        found.sequence(), found.expiresAtMillis(),
+                        found.relays().stream().map(PeerId::toString).toList()))
                 .orElse(null);
         return new LookupView(peer.toString(), record != null, record, result.hops(), result.queries());
     }

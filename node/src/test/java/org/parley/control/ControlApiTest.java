@@ -109,7 +109,8 @@ class ControlApiTest {
         @Override
         public LookupView lookup(String peerId) {
             return peerId.equals("p1peer")
-                    ? new LookupView(peerId, true, new LookupView.RecordView(List.of("10.0.0.7:7450"), 42L, 99L), 2, 7)
+                    ? new LookupView(peerId, true, new LookupView.RecordView(List.of("10.0.0.7:7450"), 42L, 99L,
+                            List.of("p1relay")), 2, 7)
                     : new LookupView(peerId, false, null, 1, 20);
         }
 

@@ -181,6 +181,10 @@ class OfflineDeliveryTest {
         assertEquals(0, parley.run("contact", "add", "--home", bobHome, carol, "--name", "carol").exitCode());
         assertEquals(0, parley.run("contact", "add", "--home", carolHome, bob, "--name", "bob").exitCode());
 
+        String typo = bob.substring(0, bob.length() - 1) + (bob.endsWith("a") ? "b" : "a");
+        Launcher.Result mistyped = parley.run("contact", "relay", "--home", carolHome, typo);
+        assertEquals(2, mistyped.exitCode(), mistyped.toString());
+        assertEquals(1, mistyped.stderr().strip().lines().count(), "one line: " + mistyped);
         Launcher.Result stranger = parley.run("contact", "relay", "--home", carolHome, alice);
         assertEquals(1, stranger.exitCode(), stranger.toString());
         assertEquals("parley: error: " + alice + " is not a contact: add it first", stranger.stderr().strip(),

@@ -87,7 +87,10 @@ final class RelayContacts {
      * when a link to it comes up.
      */
     void offer(PeerId recipient) {
-        if (!recipient.equals(self) && relayingFor.putIfAbsent(recipient, false) == null) {
+        if (recipient.equals(self)) {
+            return; // our own mail is never held for us
+        }
+        if (relayingFor.putIfAbsent(recipient, false) == null) {
             journal.put(recipient, false, false);
         }
         sendOffer(recipient, true);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +23,19 @@ import java.util.Optional;
 import org.parley.api.MessageView;
 import org.parley.api.StatusView;
 import org.parley.control.ControlClient;
+import org.parley.identity.InvalidPeerIdException;
+import org.parley.identity.PeerId;
+import org.parley.overlay.dht.DhtKey;
 
 /**
  * Offline delivery with daemons through the launcher: bob is away while alice sends, alice is
  * away when bob comes back, and the network's mailbox replicas carry the messages one way and
- * the receipts the other. One of the replicas is killed while it holds the mail.
+ * the receipts the other. One of the replicas is killed while it holds the mail. A contact
+ * relaying for bob holds his mail beside the closest replicas and hands it over without them.
  */
 class OfflineDeliveryTest {
     private static final int MESSAGES = 50;
+    private static final int RELAYED_MESSAGES = 5;
 
     @TempDir
     Path work;
@@ -130,9 +136,116 @@ class OfflineDeliveryTest {
     }
 
     private void start(String name) throws Exception {
-        String[] bootstrap = name.equals("hub") ? new String[0]
-                : new String[] {hosts.get("hub") + ":" + ports.get("hub")};
+        startFrom(name, "hub");
+    }
+
+    private void startFrom(String name, String bootstrapName) throws Exception {
+        String[] bootstrap = name.equals(bootstrapName) ? new String[0]
+                : new String[] {hosts.get(bootstrapName) + ":" + ports.get(bootstrapName)};
         daemons.put(name, profiles.startDaemonAt(name, hosts.get(name), ports.get(name), bootstrap));
+    }
+
+    /**
+     * Bob's contact carol offers to relay his mail and he accepts; she is the peer farthest from
+     * his key, so only the offer makes her hold his mail. With the closest replicas and alice
+     * gone, bob still gets the mail, from carol.
+     */
+    @Test
+    void aContactRelayingForBobHoldsHisMailAndHandsItToHimWhenTheClosestReplicasAreGone() throws Exception {
+        profiles = new Profiles(work);
+        List<String> names = new ArrayList<>(List.of("alice", "bob", "n0", "n1", "n2", "n3"));
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            ids.put(name, profiles.init(name));
+            ports.put(name, Launcher.freePort());
+            hosts.put(name, "127.0." + (i + 1) + ".1");
+        }
+        String alice = ids.get("alice");
+        String bob = ids.get("bob");
+        // The three peers closest to bob's key are his replicas by closeness; carol is the farthest.
+        DhtKey bobKey = DhtKey.ofPeer(PeerId.parse(bob));
+        List<String> others = new ArrayList<>(List.of("n0", "n1", "n2", "n3"));
+        others.sort(Comparator.comparing(name -> DhtKey.ofPeer(parsed(ids.get(name))), bobKey.byDistance()));
+        String hub = others.get(0);
+        List<String> closest = others.subList(0, 3);
+        String carolName = others.get(3);
+        String carol = ids.get(carolName);
+        startFrom(hub, hub);
+        for (String name : List.of("alice", "bob", others.get(1), others.get(2), carolName)) {
+            startFrom(name, hub);
+        }
+        profiles.awaitLinked("alice", bob);
+        Launcher parley = profiles.launcher();
+        String bobHome = profiles.home("bob").toString();
+        String carolHome = profiles.home(carolName).toString();
+        assertEquals(0, parley.run("contact", "add", "--home", bobHome, carol, "--name", "carol").exitCode());
+        assertEquals(0, parley.run("contact", "add", "--home", carolHome, bob, "--name", "bob").exitCode());
+
+        String typo = bob.substring(0, bob.length() - 1) + (bob.endsWith("a") ? "b" : "a");
+        Launcher.Result mistyped = parley.run("contact", "relay", "--home", carolHome, typo);
+        assertEquals(2, mistyped.exitCode(), mistyped.toString());
+        assertEquals(1, mistyped.stderr().strip().lines().count(), "one line: " + mistyped);
+        Launcher.Result stranger = parley.run("contact", "relay", "--home", carolHome, alice);
+        assertEquals(1, stranger.exitCode(), stranger.toString());
+        assertEquals("parley: error: " + alice + " is not a contact: add it first", stranger.stderr().strip(),
+                "one line: " + stranger);
+        Launcher.Result offered = parley.run("contact", "relay", "--home", carolHome, bob);
+        assertEquals(0, offered.exitCode(), offered.toString());
+        assertTrue(offered.stdout().startsWith("offered to relay for " + bob), offered.toString());
+        Profiles.await(() -> statusJson(parley, "bob").get("relays").toString().equals("[\"" + carol + "\"]"),
+                "bob accepted carol as his relay");
+        Profiles.await(() -> statusJson(parley, carolName).getAsJsonObject("relayingFor").get(bob).getAsBoolean(),
+                "carol knows bob accepted");
+        Profiles.await(() -> lookupRelays(parley, "alice", bob).equals(List.of(carol)),
+                "alice holds bob's record naming carol");
+
+        stop("bob");
+        Profiles.await(() -> !linked("alice", bob), "alice sees bob gone");
+        try (ControlClient client = profiles.client("alice")) {
+            for (int i = 0; i < RELAYED_MESSAGES; i++) {
+                assertEquals("pending", client.send(bob, "via carol " + i).state());
+            }
+        }
+        Profiles.await(() -> states("alice", bob, RELAYED_MESSAGES).stream()
+                .allMatch(state -> state.equals("relayed 4")), "relayed to the 3 closest and carol");
+        assertEquals(RELAYED_MESSAGES, statusJson(parley, carolName).get("envelopesStoredForOthers").getAsInt());
+
+        for (String gone : closest) {
+            stop(gone);
+        }
+        stop("alice");
+        startFrom("bob", carolName);
+        Profiles.await(() -> count("bob", alice) == RELAYED_MESSAGES, "bob has the messages from carol");
+        List<String> texts = new ArrayList<>();
+        for (JsonElement message : history(parley, bobHome, alice)) {
+            texts.add(message.getAsJsonObject().get("text").getAsString());
+        }
+        assertEquals(IntStream.range(0, RELAYED_MESSAGES).mapToObj(i -> "via carol " + i).toList(), texts);
+        // Bob's receipts went to alice's replicas, carol among them; alice comes back for them.
+        startFrom("alice", carolName);
+        Profiles.await(() -> states("alice", bob, RELAYED_MESSAGES).stream().allMatch(state -> state.equals("delivered")),
+                "alice sees them delivered");
+        Profiles.await(() -> status(carolName).envelopesStoredForOthers() == 0,
+                "carol deleted what bob and alice took");
+    }
+
+    private static PeerId parsed(String peerId) {
+        try {
+            return PeerId.parse(peerId);
+        } catch (InvalidPeerIdException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private List<String> lookupRelays(Launcher parley, String name, String peer) throws Exception {
+        Launcher.Result lookup = parley.run("lookup", "--home", profiles.home(name).toString(), peer, "--json");
+        JsonObject found = JsonParser.parseString(lookup.stdout()).getAsJsonObject();
+        if (!found.get("found").getAsBoolean()) {
+            return List.of();
+        }
+        List<String> relays = new ArrayList<>();
+        found.getAsJsonObject("record").getAsJsonArray("relays").forEach(relay -> relays.add(relay.getAsString()));
+        return relays;
     }
 
     private void stop(String name) throws InterruptedException {
@@ -149,13 +262,17 @@ class OfflineDeliveryTest {
 
     /** Each outgoing message's state, with the replica count when relayed. */
     private List<String> states(String name, String peer) throws Exception {
+        return states(name, peer, MESSAGES);
+    }
+
+    private List<String> states(String name, String peer, int expected) throws Exception {
         List<String> states = new ArrayList<>();
         try (ControlClient client = profiles.client(name)) {
             for (MessageView message : client.history(peer, 1000, Optional.empty())) {
                 states.add(message.state().equals("relayed") ? "relayed " + message.replicas() : message.state());
             }
         }
-        return states.size() == MESSAGES ? states : List.of("missing");
+        return states.size() == expected ? states : List.of("missing");
     }
 
     private int count(String name, String peer) throws Exception {

@@ -14,7 +14,9 @@ public record LookupView(String peerId, boolean found, RecordView record, int ho
      *
      * @param sequence the record's sequence number (a newer record has a higher one)
      * @param expiresAt when the record stops being valid, in milliseconds since the epoch
+     * @param relays the contacts it names as relays of its mail
      */
-    public record RecordView(java.util.List<String> addresses, long sequence, long expiresAt) {
+    public record RecordView(java.util.List<String> addresses, long sequence, long expiresAt,
+                             java.util.List<String> relays) {
     }
 }

@@ -40,6 +40,13 @@ public interface ParleyApi {
     ContactView blockContact(String peerId) throws ApiException;
 
     /**
+     * Offers to hold a contact's mail while it is away (its relay), or with {@code stop}
+     * withdraws the offer. The contact accepts when its node hears the offer (now, or when a
+     * link to it comes up) and it has added us as a contact.
+     */
+    void offerRelay(String peerId, boolean stop) throws ApiException;
+
+    /**
      * Looks a peer's current record up in the DHT: where it listens now. Answers once the lookup
      * ends, found or not, within a few seconds.
      */

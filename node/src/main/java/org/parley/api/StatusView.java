@@ -1,5 +1,8 @@
 package org.parley.api;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * What a node is doing for its user and for others, as scripts see it ({@code parley status --json}).
  *
@@ -9,7 +12,10 @@ package org.parley.api;
  * @param bytesStoredByOthers bytes of our relayed envelopes, counted once per replica holding them
  * @param bytesStoredForOthers bytes of other peers' envelopes this node holds as a replica
  * @param envelopesStoredForOthers how many envelopes that is
+ * @param relays contacts holding our mail as relays (named in our peer record)
+ * @param relayingFor contacts we offered to relay for, and whether each accepted
  */
 public record StatusView(String peerId, int links, int outbox, int relayed, long bytesStoredByOthers,
-                         long bytesStoredForOthers, int envelopesStoredForOthers) {
+                         long bytesStoredForOthers, int envelopesStoredForOthers, List<String> relays,
+                         Map<String, Boolean> relayingFor) {
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "contact", mixinStandardHelpOptions = true, description = "Manage contacts.",
         subcommands = {ContactCommand.Add.class, ContactCommand.ListContacts.class, ContactCommand.Remove.class,
-                ContactCommand.Block.class})
+                ContactCommand.Block.class, ContactCommand.Relay.class})
 final class ContactCommand implements Runnable {
     @ParentCommand
     ParleyCli cli;
@@ -114,6 +114,34 @@ final class ContactCommand implements Runnable {
             CliContext context = parent.cli.context();
             DaemonCall.run(homeOption.existing(context), daemon -> daemon.blockContact(peer.toString()));
             context.out().println("blocked " + peer);
+            return 0;
+        }
+    }
+
+    @Command(name = "relay", mixinStandardHelpOptions = true,
+            description = "Offer to hold a contact's mail while it is away (its relay); --stop withdraws the offer.")
+    static final class Relay implements Callable<Integer> {
+        @ParentCommand
+        ContactCommand parent;
+
+        @Mixin
+        HomeOption homeOption;
+
+        @Parameters(index = "0", paramLabel = "PEER_ID", converter = Converters.PeerIdConverter.class)
+        PeerId peer;
+
+        @Option(names = "--stop", description = "Withdraw the offer.")
+        boolean stop;
+
+        @Override
+        public Integer call() throws CliException {
+            CliContext context = parent.cli.context();
+            DaemonCall.run(homeOption.existing(context), daemon -> {
+                daemon.offerRelay(peer.toString(), stop);
+                return null;
+            });
+            context.out().println(stop ? "no longer relaying for " + peer
+                    : "offered to relay for " + peer + " (it accepts once its node hears the offer)");
             return 0;
         }
     }

@@ -30,7 +30,7 @@ final class LookupCommand implements Callable<Integer> {
     PeerId peer;
 
     @Option(names = "--json", description = "Print {\"peerId\",\"found\",\"record\":{\"addresses\",\"sequence\","
-            + "\"expiresAt\"} or null,\"hops\",\"queries\"}.")
+            + "\"expiresAt\",\"relays\"} or null,\"hops\",\"queries\"}.")
     boolean json;
 
     @Override
@@ -43,6 +43,9 @@ final class LookupCommand implements Callable<Integer> {
             context.out().printf("%s  %s  (sequence %s, expires %s)  %d hops, %d queries%n", found.peerId(),
                     String.join(", ", found.record().addresses()), Long.toUnsignedString(found.record().sequence()),
                     TIME.format(Instant.ofEpochMilli(found.record().expiresAt())), found.hops(), found.queries());
+            if (!found.record().relays().isEmpty()) {
+                context.out().printf("relays  %s%n", String.join(" ", found.record().relays()));
+            }
         } else {
             context.out().printf("%s  not found  (%d queries)%n", found.peerId(), found.queries());
         }

@@ -36,6 +36,7 @@ import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.HistoryRequest;
 import org.parley.proto.control.v1.MessageRequestsRequest;
 import org.parley.proto.control.v1.ListContactsRequest;
+import org.parley.proto.control.v1.OfferRelayRequest;
 import org.parley.proto.control.v1.RemoveContactRequest;
 import org.parley.proto.control.v1.SendMessageRequest;
 import org.parley.proto.control.v1.WatchRequest;
@@ -167,6 +168,11 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public ContactView blockContact(String peerId) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().blockContact(
                 BlockContactRequest.newBuilder().setPeerId(peerId).build())));
+    }
+
+    @Override
+    public void offerRelay(String peerId, boolean stop) throws ApiException {
+        call(() -> stub().offerRelay(OfferRelayRequest.newBuilder().setPeerId(peerId).setStop(stop).build()));
     }
 
     @Override

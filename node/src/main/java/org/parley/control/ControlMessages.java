@@ -61,13 +61,15 @@ final class ControlMessages {
                 .setBytesStoredByOthers(view.bytesStoredByOthers())
                 .setBytesStoredForOthers(view.bytesStoredForOthers())
                 .setEnvelopesStoredForOthers(view.envelopesStoredForOthers())
+                .addAllRelays(view.relays())
+                .putAllRelayingFor(view.relayingFor())
                 .build();
     }
 
     static StatusView fromProto(NodeStatus status) {
         return new StatusView(status.getPeerId(), status.getLinks(), status.getOutbox(), status.getRelayed(),
                 status.getBytesStoredByOthers(), status.getBytesStoredForOthers(),
-                status.getEnvelopesStoredForOthers());
+                status.getEnvelopesStoredForOthers(), status.getRelaysList(), status.getRelayingForMap());
     }
 
     static Contact toProto(ContactView view) {
@@ -156,7 +158,8 @@ final class ControlMessages {
             response.setRecord(FoundRecord.newBuilder()
                     .addAllAddresses(view.record().addresses())
                     .setSequence(view.record().sequence())
-                    .setExpiresAtMs(view.record().expiresAt()));
+                    .setExpiresAtMs(view.record().expiresAt())
+                    .addAllRelays(view.record().relays()));
         }
         return response.build();
     }
@@ -164,7 +167,7 @@ final class ControlMessages {
     static LookupView fromProto(LookupResponse response) {
         LookupView.RecordView record = response.hasRecord()
                 ? new LookupView.RecordView(response.getRecord().getAddressesList(), response.getRecord().getSequence(),
-                        response.getRecord().getExpiresAtMs())
+                        response.getRecord().getExpiresAtMs(), response.getRecord().getRelaysList())
                 : null;
         return new LookupView(response.getPeerId(), record != null, record, response.getHops(),
                 response.getQueries());

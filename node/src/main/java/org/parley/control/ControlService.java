@@ -35,6 +35,8 @@ import org.parley.proto.control.v1.MessageRequestsRequest;
 import org.parley.proto.control.v1.HistoryResponse;
 import org.parley.proto.control.v1.ListContactsRequest;
 import org.parley.proto.control.v1.ListContactsResponse;
+import org.parley.proto.control.v1.OfferRelayRequest;
+import org.parley.proto.control.v1.OfferRelayResponse;
 import org.parley.proto.control.v1.Message;
 import org.parley.proto.control.v1.RemoveContactRequest;
 import org.parley.proto.control.v1.RemoveContactResponse;
@@ -128,6 +130,14 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     public void removeContact(RemoveContactRequest request, StreamObserver<RemoveContactResponse> response) {
         answer(response, () -> RemoveContactResponse.newBuilder()
                 .setRemoved(api.removeContact(request.getPeerId())).build());
+    }
+
+    @Override
+    public void offerRelay(OfferRelayRequest request, StreamObserver<OfferRelayResponse> response) {
+        answer(response, () -> {
+            api.offerRelay(request.getPeerId(), request.getStop());
+            return OfferRelayResponse.getDefaultInstance();
+        });
     }
 
     @Override

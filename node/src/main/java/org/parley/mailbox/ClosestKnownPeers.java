@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
 import org.parley.overlay.dht.DhtKey;
@@ -16,7 +17,8 @@ import org.parley.overlay.record.PeerRecord;
  * The peers this node takes to be responsible for a recipient's mailbox: the DHT's closest
  * contacts to the recipient's key, together with the peers it is linked to now. Linked peers are
  * known to be alive, and in a small network (or many daemons on one machine, where the routing
- * table's per-network limits leave peers out) they are often the closest there are.
+ * table's per-network limits leave peers out) they are often the closest there are. The relays a
+ * recipient names in its record are found by that record, and reached by theirs.
  */
 public final class ClosestKnownPeers implements ReplicaFinder {
     private final DhtService dht;
@@ -27,6 +29,19 @@ public final class ClosestKnownPeers implements ReplicaFinder {
         this.dht = dht;
         this.discovery = discovery;
         this.links = links;
+    }
+
+    @Override
+    public Optional<PeerRecord> recordOf(PeerId peer) {
+        return discovery.recordOf(peer);
+    }
+
+    @Override
+    public List<PeerRecord> relaysOf(PeerId recipient) {
+        Optional<PeerRecord> record = recipient.equals(discovery.ownRecord().peer())
+                ? Optional.of(discovery.ownRecord()) : discovery.recordOf(recipient);
+        return record.map(PeerRecord::relays).orElse(List.of()).stream()
+                .map(discovery::recordOf).flatMap(Optional::stream).toList();
     }
 
     @Override

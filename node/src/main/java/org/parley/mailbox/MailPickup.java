@@ -22,7 +22,7 @@ import org.parley.runtime.Scheduler;
  * The recipient's part: shortly after start, then at doubling intervals up to the pickup interval,
  * and whenever a link comes up
  * to one of them, asks the peers closest to our key (2k of them, since the sender's view of who
- * is closest may differ from ours) for our mail with a signed request; hands what comes to the
+ * is closest may differ from ours) and the relay contacts our record names for our mail with a signed request; hands what comes to the
  * {@link MailSink} in the order the replica held it; once all of it is committed, tells the
  * replica to delete it, and asks again while the replica says more waits. Confined to the loop.
  */
@@ -81,7 +81,7 @@ final class MailPickup {
             if (!links.isConnected(peer)) {
                 return;
             }
-            for (PeerRecord record : finder.closest(self.peerId(), 2 * config.replicas())) {
+            for (PeerRecord record : ourReplicas()) {
                 if (record.peer().equals(peer)) {
                     fetch(record, false);
                 }
@@ -95,7 +95,7 @@ final class MailPickup {
         }
         lastFetched.clear();
         pending.clear(); // answers to the last round that have not come by now will not come
-        finder.closest(self.peerId(), 2 * config.replicas()).forEach(record -> fetch(record, true));
+        ourReplicas().forEach(record -> fetch(record, true));
         nextRound = nextRound.multipliedBy(2).compareTo(config.pickupInterval()) < 0 ? nextRound.multipliedBy(2)
                 : config.pickupInterval();
         timer = scheduler.schedule(nextRound, this::pickupRound);
@@ -160,11 +160,17 @@ final class MailPickup {
             }
             if (batch.getMore()) {
                 lastFetched.remove(from);
-                finder.closest(self.peerId(), 2 * config.replicas()).stream()
+                ourReplicas().stream()
                         .filter(record -> record.peer().equals(from)).findFirst()
                         .ifPresent(record -> fetch(record, false));
             }
         }, scheduler);
+    }
+
+    /** Where our mail may wait: the 2k peers closest to our key, and the relays our record names. */
+    private List<PeerRecord> ourReplicas() {
+        return RelayContacts.withRelays(finder.closest(self.peerId(), 2 * config.replicas()),
+                finder.relaysOf(self.peerId()));
     }
 
     /** Strictly rising request times, so replicas can refuse replays. */

@@ -18,7 +18,8 @@ import org.parley.runtime.Scheduler;
 
 /**
  * The sender's part: every check interval, hands the messages the outbox holds for peers without
- * a link to the k peers closest to each recipient's key, and reports back what they answered —
+ * a link to the k peers closest to each recipient's key and to the relays its record names, and
+ * reports back what they answered —
  * held by n replicas, or refused by all of them and why. A replica that stays silent is replaced
  * by the next closest one at the next check. Receipts for peers without a link are handed over
  * the same way, without tracking: a lost receipt is asked for again by the sender's resend.
@@ -74,10 +75,11 @@ final class MailRelay {
         });
     }
 
-    /** Hands an untracked envelope (a receipt) to its recipient's replicas. */
+    /** Hands an untracked envelope (a receipt) to its recipient's replicas and relays. */
     void carry(Envelope envelope) {
         PeerId recipient = PeerId.fromPublicKey(envelope.getRecipient().toByteArray());
-        for (PeerRecord replica : finder.closest(recipient, config.replicas())) {
+        for (PeerRecord replica : RelayContacts.withRelays(finder.closest(recipient, config.replicas()),
+                finder.relaysOf(recipient))) {
             courier.send(replica, MailboxFrame.newBuilder().setRequestId(courier.nextRequestId())
                     .setStore(envelope).build());
         }
@@ -125,7 +127,11 @@ final class MailRelay {
         attempts.values().removeIf(attempt -> attempt.outstanding == 0 && !current.contains(attempt.item.id()));
     }
 
-    /** Asks up to k of the recipient's closest peers not asked yet (all of them again once every one was). */
+    /**
+     * Asks up to k of the recipient's closest peers not asked yet (all of them again once every
+     * one was), and the relays its record names that were not asked yet: their copies count as
+     * replicas too.
+     */
     private void ask(Attempt attempt) {
         PeerId recipient = attempt.item.recipient();
         List<PeerRecord> candidates = new ArrayList<>();
@@ -138,6 +144,8 @@ final class MailRelay {
                     candidates.add(record);
                 }
             }
+            candidates = RelayContacts.withRelays(candidates, finder.relaysOf(recipient).stream()
+                    .filter(relay -> !attempt.asked.contains(relay.peer())).toList());
         }
         for (PeerRecord replica : candidates) {
             long requestId = courier.nextRequestId();

@@ -2,7 +2,12 @@ package org.parley.mailbox;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
 import org.parley.identity.Identity;
+import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
 import org.parley.link.LinkEvents;
@@ -12,16 +17,19 @@ import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.MailboxFrame;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
+import org.parley.store.RelayRows;
 import org.parley.store.StorageQueue;
 
 /**
  * Store-and-forward mailboxes (DESIGN.md §5): one node's three parts — {@link MailReplica}
  * (holding mail for others), {@link MailRelay} (handing our mail for absent peers to their
- * replicas) and {@link MailPickup} (collecting our own) — on one {@link MailCourier}, with the
+ * replicas) and {@link MailPickup} (collecting our own) — and the {@link RelayContacts} that
+ * hold mail for each other, on one {@link MailCourier}, with the
  * link frames routed to the part they are for. Sans-I/O: the same code runs in the daemon, in
  * tests and in the simulator. Confined to the node's loop.
  */
 public final class Mailbox implements LinkEvents {
+    private static final Logger LOG = Logger.getLogger(Mailbox.class.getName());
     /** How long a frame waits for a link being dialed for it. */
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
 
@@ -30,38 +38,54 @@ public final class Mailbox implements LinkEvents {
     private final MailReplica replica;
     private final MailRelay relay;
     private final MailPickup pickup;
+    private final RelayContacts relayContacts;
 
     private Mailbox(Identity self, LinkControl links, Scheduler scheduler, Clock clock, MailboxConfig config,
                     ReplicaFinder finder, RelayOutbox outbox, MailSink sink, MailJournal journal,
-                    List<HeldMail.Held> restored) {
+                    List<HeldMail.Held> restored, RelayContacts.Wiring relayWiring) {
         this.links = links;
         this.courier = new MailCourier(links, scheduler, DIAL_TIMEOUT);
         this.replica = new MailReplica(self.peerId(), links, courier, finder, journal, scheduler, clock, config,
                 restored);
         this.relay = new MailRelay(courier, finder, outbox, scheduler, config);
         this.pickup = new MailPickup(self, links, courier, finder, sink, scheduler, clock, config);
+        this.relayContacts = new RelayContacts(self.peerId(), links, courier, finder, relayWiring, scheduler);
     }
 
     /**
-     * A node's mailbox, holding mail for others in the profile's database (loads what it held
-     * before: blocking, call before the loop serves anything).
+     * A node's mailbox, holding mail for others and its relay arrangements in the profile's
+     * database (loads them: blocking, call before the loop serves anything). {@code isContact}
+     * says whose relay offers to accept; {@code announceRelays} names the accepted ones in our
+     * record.
      */
     public static Mailbox open(Identity self, LinkControl links, Scheduler scheduler, Clock clock,
                                MailboxConfig config, ReplicaFinder finder, RelayOutbox outbox, MailSink sink,
-                               StorageQueue storage) {
+                               StorageQueue storage, Predicate<PeerId> isContact,
+                               Consumer<List<PeerId>> announceRelays) {
         SqlMailJournal journal = new SqlMailJournal(storage);
-        return new Mailbox(self, links, scheduler, clock, config, finder, outbox, sink, journal,
-                journal.load(clock.nowMillis()));
+        SqlRelayJournal relayJournal = new SqlRelayJournal(storage);
+        Mailbox mailbox = new Mailbox(self, links, scheduler, clock, config, finder, outbox, sink, journal,
+                journal.load(clock.nowMillis()), new RelayContacts.Wiring(isContact, announceRelays, relayJournal));
+        for (RelayRows.RelayRow row : relayJournal.load()) {
+            try {
+                mailbox.relayContacts.restore(PeerId.parse(row.peerId()), row.role().equals(RelayRows.FOR_US),
+                        row.accepted());
+            } catch (InvalidPeerIdException e) {
+                LOG.warning("ignoring a relay arrangement with an unusable peer ID");
+            }
+        }
+        return mailbox;
     }
 
     /** A mailbox that holds mail for others in memory only (the simulator's nodes have no disk). */
     public static Mailbox inMemory(Identity self, LinkControl links, Scheduler scheduler, Clock clock,
                                    MailboxConfig config, ReplicaFinder finder, RelayOutbox outbox, MailSink sink) {
         return new Mailbox(self, links, scheduler, clock, config, finder, outbox, sink, MailJournal.IN_MEMORY,
-                List.of());
+                List.of(), new RelayContacts.Wiring(peer -> false, relays -> { }, RelayJournal.IN_MEMORY));
     }
 
     public void start() {
+        relayContacts.start();
         replica.start();
         relay.start();
         pickup.start();
@@ -76,6 +100,25 @@ public final class Mailbox implements LinkEvents {
     /** Hands an envelope that tracks nothing (a receipt) to its recipient's replicas. */
     public void carry(Envelope envelope) {
         relay.carry(envelope);
+    }
+
+    /** Offers to hold a contact's mail as its relay (the caller checks that it is a contact). */
+    public void offerRelay(PeerId recipient) {
+        relayContacts.offer(recipient);
+    }
+
+    public void withdrawRelay(PeerId recipient) {
+        relayContacts.withdraw(recipient);
+    }
+
+    /** Contacts holding our mail, as our record names them. */
+    public List<PeerId> relaysForUs() {
+        return relayContacts.relaysForUs();
+    }
+
+    /** Contacts we offered to relay for, and whether each accepted. */
+    public Map<PeerId, Boolean> relayingFor() {
+        return relayContacts.relayingFor();
     }
 
     /** Bytes of envelopes this node holds for other peers. */
@@ -96,6 +139,7 @@ public final class Mailbox implements LinkEvents {
     public void peerConnected(PeerInfo peer) {
         courier.peerConnected(peer);
         pickup.peerConnected(peer.peerId());
+        relayContacts.peerConnected(peer.peerId());
     }
 
     @Override
@@ -115,6 +159,8 @@ public final class Mailbox implements LinkEvents {
             case FETCH -> replica.fetch(from, requestId, message.getFetch());
             case MAIL -> pickup.received(from, requestId, message.getMail());
             case DELETE -> replica.delete(from, message.getDelete());
+            case RELAY_OFFER -> relayContacts.offerReceived(from, requestId, message.getRelayOffer());
+            case RELAY_ANSWER -> relayContacts.answerReceived(from, message.getRelayAnswer());
             case BODY_NOT_SET -> links.penalize(from, MailboxException.Reason.MALFORMED.penalty,
                     "mailbox frame without a body");
         }

@@ -10,7 +10,9 @@ final class MailboxException extends Exception {
         /** The same or an older request again. */
         REPLAYED(5),
         /** A request for someone else's mail. */
-        NOT_YOURS(25);
+        NOT_YOURS(25),
+        /** An answer to nothing we asked. */
+        UNASKED(5);
 
         final double penalty;
 

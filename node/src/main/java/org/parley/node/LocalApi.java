@@ -118,12 +118,32 @@ final class LocalApi implements ParleyApi {
     }
 
     @Override
+    public void offerRelay(String peerId, boolean stop) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        boolean done = LoopCalls.call(loop, () -> {
+            if (stop) {
+                mailbox.withdrawRelay(peer);
+                return true;
+            }
+            if (!ParleyNode.isContact(messenger, peer)) {
+                return false;
+            }
+            mailbox.offerRelay(peer);
+            return true;
+        });
+        if (!done) {
+            throw new ApiException(peerId + " is not a contact: add it first");
+        }
+    }
+
+    @Override
     public LookupView lookup(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         LookupResult result = LoopCalls.await(loop, () -> dht.lookup(peer));
         LookupView.RecordView record = result.record()
                 .map(found -> new LookupView.RecordView(found.addresses().stream().map(HostPort::toString).toList(),
-                        found.sequence(), found.expiresAtMillis()))
+                        found.sequence(), found.expiresAtMillis(),
+                        found.relays().stream().map(PeerId::toString).toList()))
                 .orElse(null);
         return new LookupView(peer.toString(), record != null, record, result.hops(), result.queries());
     }
@@ -140,7 +160,10 @@ final class LocalApi implements ParleyApi {
     public StatusView status() throws ApiException {
         return LoopCalls.call(loop, () -> new StatusView(identity.peerId().toString(), links.connectedPeers().size(),
                 messenger.outboxSize(), messenger.relayedCount(), messenger.bytesHeldByReplicas(),
-                mailbox.bytesHeldForOthers(), mailbox.envelopesHeldForOthers()));
+                mailbox.bytesHeldForOthers(), mailbox.envelopesHeldForOthers(),
+                mailbox.relaysForUs().stream().map(PeerId::toString).toList(),
+                mailbox.relayingFor().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        entry -> entry.getKey().toString(), java.util.Map.Entry::getValue))));
     }
 
     @Override

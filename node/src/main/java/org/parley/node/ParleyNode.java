@@ -20,6 +20,7 @@ import org.parley.groups.Groups;
 import org.parley.mailbox.ClosestKnownPeers;
 import org.parley.mailbox.Mailbox;
 import org.parley.mailbox.MessengerOutbox;
+import org.parley.messaging.ContactRecord;
 import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
 import org.parley.overlay.dht.DhtConfig;
@@ -162,7 +163,7 @@ public final class ParleyNode implements AutoCloseable {
         messenger.addListener(reacher);
         Mailbox mailbox = Mailbox.open(identity, links, loop, SystemClock.INSTANCE, options.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
-                messenger::takeRelayed, storage);
+                messenger::takeRelayed, storage, peer -> isContact(messenger, peer), discovery::announceRelays);
         messenger.carryOfflineWith(mailbox::carry);
         links.addListener(mailbox);
         links.redialUrgentlyBelow(discoveryConfig.targetLinks());
@@ -234,6 +235,12 @@ public final class ParleyNode implements AutoCloseable {
         storage.close();
         database.close();
         LOG.info("node stopped");
+    }
+
+    /** A peer the user added (and has not blocked): only its offers to relay our mail are accepted. */
+    static boolean isContact(Messenger messenger, PeerId peer) {
+        return messenger.contacts().stream()
+                .anyMatch(contact -> contact.peer().equals(peer) && contact.status().equals(ContactRecord.CONTACT));
     }
 
     /** Peers the outbox or the group layer waits for: the reacher looks them up and dials them. */

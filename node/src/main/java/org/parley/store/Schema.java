@@ -149,6 +149,16 @@ final class Schema {
                         peer_id    TEXT NOT NULL,
                         payload    BLOB NOT NULL,
                         created_ms INTEGER NOT NULL
+                    )"""),
+            new Migration(5,
+                    // Relay contacts: 'for_us' peers hold our mail (accepted by us, named in our
+                    // record); 'for_them' we offered to hold the peer's mail (accepted: it said yes).
+                    """
+                    CREATE TABLE mail_relays (
+                        peer_id  TEXT NOT NULL,
+                        role     TEXT NOT NULL CHECK (role IN ('for_us', 'for_them')),
+                        accepted INTEGER NOT NULL,
+                        PRIMARY KEY (peer_id, role)
                     )"""));
 
     static int latestVersion() {

@@ -100,15 +100,24 @@ class ControlApiTest {
         }
 
         @Override
+        public void offerRelay(String peerId, boolean stop) throws ApiException {
+            if (!peerId.equals("p1friend")) {
+                throw new ApiException(peerId + " is not a contact: add it first");
+            }
+        }
+
+        @Override
         public LookupView lookup(String peerId) {
             return peerId.equals("p1peer")
-                    ? new LookupView(peerId, true, new LookupView.RecordView(List.of("10.0.0.7:7450"), 42L, 99L), 2, 7)
+                    ? new LookupView(peerId, true, new LookupView.RecordView(List.of("10.0.0.7:7450"), 42L, 99L,
+                            List.of("p1relay")), 2, 7)
                     : new LookupView(peerId, false, null, 1, 20);
         }
 
         @Override
         public StatusView status() {
-            return new StatusView("p1self", 3, 50, 48, 3L * 48 * 700, 12_345L, 17);
+            return new StatusView("p1self", 3, 50, 48, 3L * 48 * 700, 12_345L, 17, List.of("p1relay"),
+                    Map.of("p1friend", true));
         }
 
         @Override
@@ -188,6 +197,9 @@ class ControlApiTest {
             assertEquals(api.lookup("p1peer"), client.lookup("p1peer"));
             assertEquals(api.lookup("p1other"), client.lookup("p1other"));
             assertEquals(api.status(), client.status());
+            client.offerRelay("p1friend", false);
+            assertEquals("p1stranger is not a contact: add it first",
+                    assertThrows(ApiException.class, () -> client.offerRelay("p1stranger", true)).getMessage());
             assertEquals(api.messageRequests(7), client.messageRequests(7));
             watching.close();
         }

@@ -93,7 +93,8 @@ final class MailboxNode {
         };
         mailbox = Mailbox.open(identity, links, loop, skewed, config, new ClosestKnownPeers(dht, discovery, links),
                 new MessengerOutbox(messenger),
-                messenger::takeRelayed, storage);
+                messenger::takeRelayed, storage, peer -> messenger.contacts().stream()
+                        .anyMatch(contact -> contact.peer().equals(peer)), discovery::announceRelays);
         messenger.carryOfflineWith(mailbox::carry);
         links.addListener(discovery);
         links.addListener(dht);

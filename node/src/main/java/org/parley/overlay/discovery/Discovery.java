@@ -119,6 +119,17 @@ public final class Discovery implements LinkEvents {
         return book.records(clock.nowMillis()).size();
     }
 
+    /**
+     * Names these contacts as relays of our mail in our record, and announces the renewed record
+     * at once (to the neighbours and the own-record listeners, so the DHT republishes it).
+     */
+    public void announceRelays(List<PeerId> relays) {
+        own.relays(relays);
+        if (lastAnnounced != null && !stopped) {
+            announceIfRenewed(links.linkedPeers());
+        }
+    }
+
     /** Our own record as announced now. */
     public PeerRecord ownRecord() {
         return own.current();
@@ -234,17 +245,21 @@ public final class Discovery implements LinkEvents {
         });
     }
 
-    private void beat() {
-        // Compared with what was announced rather than taken from the renewal flag: another
-        // layer asking for our record in between may have triggered the renewal.
+    private void announceIfRenewed(List<PeerId> linked) {
         PeerRecord current = own.current();
-        List<PeerId> linked = links.linkedPeers();
         if (!current.equals(lastAnnounced)) {
             lastAnnounced = current;
             Frame announcement = Frame.newBuilder().setPeerRecord(current.toProto()).build();
             linked.forEach(peer -> links.send(peer, announcement));
             ownRecordListeners.forEach(listener -> listener.accept(current));
         }
+    }
+
+    private void beat() {
+        // Compared with what was announced rather than taken from the renewal flag: another
+        // layer asking for our record in between may have triggered the renewal.
+        List<PeerId> linked = links.linkedPeers();
+        announceIfRenewed(linked);
         if (linked.size() < config.targetLinks()) {
             dialMore(linked, config.targetLinks() - linked.size());
         } else if (linked.size() > config.maxLinks()) {

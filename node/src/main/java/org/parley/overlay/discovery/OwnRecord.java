@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.Clock;
@@ -19,6 +20,7 @@ final class OwnRecord {
     private final Duration lifetime;
     private final Supplier<List<String>> addresses;
     private final Supplier<PrekeyBundle> bundle;
+    private List<PeerId> relays = List.of();
     private PeerRecord current;
     private long lastSequence;
 
@@ -31,6 +33,11 @@ final class OwnRecord {
         this.bundle = bundle;
     }
 
+    /** The contacts relaying our mail, named from the next renewal on (which this change makes due). */
+    void relays(List<PeerId> accepted) {
+        relays = List.copyOf(accepted);
+    }
+
     /** The record to announce now, renewed first if it is due. */
     PeerRecord current() {
         long now = clock.nowMillis();
@@ -39,10 +46,12 @@ final class OwnRecord {
         boolean stale = current == null
                 || now >= current.createdAtMillis() + lifetime.toMillis() / 2
                 || !current.addresses().stream().map(Object::toString).toList().equals(announced)
-                || !current.bundle().equals(announcedBundle);
+                || !current.bundle().equals(announcedBundle)
+                || !current.relays().equals(relays);
         if (stale) {
             lastSequence = Math.max(lastSequence + 1, now);
-            current = PeerRecord.create(identity, announced, lastSequence, now, lifetime.toMillis(), announcedBundle);
+            current = PeerRecord.create(identity, announced, lastSequence, now, lifetime.toMillis(), announcedBundle,
+                    relays);
         }
         return current;
     }

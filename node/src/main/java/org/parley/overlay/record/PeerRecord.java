@@ -28,6 +28,11 @@ public final class PeerRecord {
     public static final long MAX_LIFETIME_MILLIS = 7L * 24 * 3600 * 1000;
     /** Room for the most and longest addresses with the bundle; anything bigger is padding. */
     public static final int MAX_ENCODED_BYTES = 4096;
+    /**
+     * The most relays a record names: each one is a copy a sender hands over besides the k
+     * closest replicas, so the list stays short.
+     */
+    public static final int MAX_RELAYS = 4;
 
     private final PeerId peer;
     private final List<HostPort> addresses;
@@ -35,20 +40,22 @@ public final class PeerRecord {
     private final long createdAtMillis;
     private final long expiresAtMillis;
     private final PrekeyBundle bundle;
+    private final List<PeerId> relays;
     private final byte[] signature;
     private final byte[] signedBytes;
 
     private PeerRecord(PeerId peer, List<HostPort> addresses, long sequence, long createdAtMillis,
-                       long expiresAtMillis, PrekeyBundle bundle, byte[] signature) {
+                       long expiresAtMillis, PrekeyBundle bundle, List<PeerId> relays, byte[] signature) {
         this.peer = peer;
         this.addresses = addresses;
         this.sequence = sequence;
         this.createdAtMillis = createdAtMillis;
         this.expiresAtMillis = expiresAtMillis;
         this.bundle = bundle;
+        this.relays = relays;
         this.signature = signature;
         this.signedBytes = RecordStatement.of(VERSION, peer, addresses, sequence, createdAtMillis, expiresAtMillis,
-                bundle);
+                bundle, relays);
     }
 
     /**
@@ -60,6 +67,17 @@ public final class PeerRecord {
      */
     public static PeerRecord create(Identity identity, List<String> addresses, long sequence, long nowMillis,
                                     long lifetimeMillis, PrekeyBundle bundle) {
+        return create(identity, addresses, sequence, nowMillis, lifetimeMillis, bundle, List.of());
+    }
+
+    /**
+     * Signs a record that also names the contacts relaying {@code identity}'s mail.
+     *
+     * @throws IllegalArgumentException when the addresses, lifetime, bundle or relays would not
+     *     pass {@link #verify}
+     */
+    public static PeerRecord create(Identity identity, List<String> addresses, long sequence, long nowMillis,
+                                    long lifetimeMillis, PrekeyBundle bundle, List<PeerId> relays) {
         if (nowMillis < 0 || lifetimeMillis <= 0 || lifetimeMillis > MAX_LIFETIME_MILLIS) {
             throw new IllegalArgumentException("a record lives from now for at most " + MAX_LIFETIME_MILLIS
                     + " ms, not " + lifetimeMillis + " ms from " + nowMillis);
@@ -68,15 +86,17 @@ public final class PeerRecord {
         try {
             parsed = ListenAddresses.parse(addresses);
             BundleShape.check(bundle, identity.peerId());
+            checkRelays(relays, identity.peerId());
         } catch (PeerRecordException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         PrekeyBundle signedBundle = withoutUnknownFields(bundle);
         long expiresAtMillis = nowMillis + lifetimeMillis;
+        List<PeerId> relayList = List.copyOf(relays);
         byte[] statement = RecordStatement.of(VERSION, identity.peerId(), parsed, sequence, nowMillis,
-                expiresAtMillis, signedBundle);
+                expiresAtMillis, signedBundle, relayList);
         return new PeerRecord(identity.peerId(), parsed, sequence, nowMillis, expiresAtMillis, signedBundle,
-                identity.sign(statement));
+                relayList, identity.sign(statement));
     }
 
     /**
@@ -127,8 +147,10 @@ public final class PeerRecord {
         PeerId peer = PeerId.fromPublicKey(proto.getPeer().toByteArray());
         List<HostPort> addresses = ListenAddresses.parse(proto.getAddressesList());
         BundleShape.check(proto.getBundle(), peer);
+        List<PeerId> relays = parseRelays(proto.getRelaysList(), peer);
         PeerRecord record = new PeerRecord(peer, addresses, proto.getSequence(), proto.getCreatedAtMs(),
-                proto.getExpiresAtMs(), withoutUnknownFields(proto.getBundle()), proto.getSignature().toByteArray());
+                proto.getExpiresAtMs(), withoutUnknownFields(proto.getBundle()), relays,
+                proto.getSignature().toByteArray());
         if (!peer.verify(record.signedBytes, record.signature)) {
             throw new PeerRecordException(RecordRejection.FORGED, "record signature does not verify");
         }
@@ -140,6 +162,32 @@ public final class PeerRecord {
             throw new PeerRecordException(RecordRejection.EXPIRED, "record expired");
         }
         return record;
+    }
+
+    /** @throws PeerRecordException TOO_LARGE or MALFORMED */
+    private static List<PeerId> parseRelays(List<ByteString> keys, PeerId owner) throws PeerRecordException {
+        if (keys.size() > MAX_RELAYS) {
+            throw new PeerRecordException(RecordRejection.TOO_LARGE, keys.size() + " relays, at most " + MAX_RELAYS);
+        }
+        List<PeerId> relays = new java.util.ArrayList<>(keys.size());
+        for (ByteString key : keys) {
+            if (key.size() != Ed25519.PUBLIC_KEY_SIZE) {
+                throw new PeerRecordException(RecordRejection.MALFORMED, "relay key of " + key.size() + " bytes");
+            }
+            relays.add(PeerId.fromPublicKey(key.toByteArray()));
+        }
+        checkRelays(relays, owner);
+        return List.copyOf(relays);
+    }
+
+    /** Few, distinct, and never the peer itself (it cannot hold its own mail). */
+    private static void checkRelays(List<PeerId> relays, PeerId owner) throws PeerRecordException {
+        if (relays.size() > MAX_RELAYS) {
+            throw new PeerRecordException(RecordRejection.TOO_LARGE, relays.size() + " relays, at most " + MAX_RELAYS);
+        }
+        if (relays.contains(owner) || new java.util.HashSet<>(relays).size() != relays.size()) {
+            throw new PeerRecordException(RecordRejection.MALFORMED, "relays repeat or name the peer itself");
+        }
     }
 
     /** Unknown fields are not signed; keeping them would let a relay smuggle bytes along. */
@@ -156,6 +204,7 @@ public final class PeerRecord {
                 .setCreatedAtMs(createdAtMillis)
                 .setExpiresAtMs(expiresAtMillis)
                 .setBundle(bundle)
+                .addAllRelays(relays.stream().map(relay -> ByteString.copyFrom(relay.publicKey())).toList())
                 .setSignature(ByteString.copyFrom(signature))
                 .build();
     }
@@ -184,6 +233,11 @@ public final class PeerRecord {
     /** The peer's prekey bundle; its inner signatures are for messaging to check (see {@link BundleShape}). */
     public PrekeyBundle bundle() {
         return bundle;
+    }
+
+    /** The contacts the peer accepted as relays of its mail; senders hand its mail to them too. */
+    public List<PeerId> relays() {
+        return relays;
     }
 
     public boolean isExpired(long nowMillis) {

@@ -26,11 +26,11 @@ final class RecordStatement {
      * are written without lengths.
      */
     static byte[] of(int version, PeerId peer, List<HostPort> addresses, long sequence, long createdAtMillis,
-                     long expiresAtMillis, PrekeyBundle bundle) {
+                     long expiresAtMillis, PrekeyBundle bundle, List<PeerId> relays) {
         List<byte[]> addressBytes = addresses.stream()
                 .map(address -> address.toString().getBytes(StandardCharsets.US_ASCII))
                 .toList();
-        int size = DOMAIN.length + 4 + 32 + 8 + 8 + 8 + 4 + BUNDLE_SIZE;
+        int size = DOMAIN.length + 4 + 32 + 8 + 8 + 8 + 4 + BUNDLE_SIZE + 4 + 32 * relays.size();
         for (byte[] address : addressBytes) {
             size += 4 + address.length;
         }
@@ -51,6 +51,8 @@ final class RecordStatement {
         out.putInt(bundle.getSignedPrekeyId());
         putFixed(out, bundle.getSignedPrekey(), 32);
         putFixed(out, bundle.getSignedPrekeySignature(), 64);
+        out.putInt(relays.size());
+        relays.forEach(relay -> out.put(relay.publicKey()));
         return out.array();
     }
 

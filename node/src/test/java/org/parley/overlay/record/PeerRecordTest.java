@@ -84,6 +84,54 @@ class PeerRecordTest {
     }
 
     @Test
+    void relaysSurviveTheWireAndAreSigned() throws Exception {
+        Identity carol = Identity.generate("carol", RANDOM);
+        PeerRecord relayed = PeerRecord.create(alice, List.of("192.0.2.1:7000"), 6, NOW, HOUR, bundle(alice),
+                List.of(bob.peerId(), carol.peerId()));
+        PeerRecord received = PeerRecord.decode(relayed.toProto().toByteArray(), NOW);
+        assertEquals(List.of(bob.peerId(), carol.peerId()), received.relays());
+        assertEquals(relayed, received);
+        assertEquals(List.of(), genuine.relays());
+        org.parley.proto.wire.v1.PeerRecord proto = relayed.toProto();
+        ByteString mallory = ByteString.copyFrom(Identity.generate("mallory", RANDOM).peerId().publicKey());
+        Map<String, Builder> tampered = Map.of(
+                "relay swapped", proto.toBuilder().setRelays(1, mallory),
+                "relay added", proto.toBuilder().addRelays(mallory),
+                "relay dropped", proto.toBuilder().clearRelays().addRelays(proto.getRelays(0)),
+                "relays reordered", proto.toBuilder().clearRelays().addAllRelays(reversed(proto.getRelaysList())),
+                "relays added to a record without", genuine.toProto().toBuilder().addRelays(mallory));
+        tampered.forEach((change, builder) -> assertEquals(RecordRejection.FORGED,
+                assertThrows(PeerRecordException.class, () -> PeerRecord.verify(builder.build(), NOW), change)
+                        .rejection(), change));
+    }
+
+    @Test
+    void moreThanFourRelaysAreTooLargeEvenWhenSigned() {
+        org.parley.proto.wire.v1.PeerRecord.Builder five = genuine.toProto().toBuilder();
+        for (int i = 0; i < PeerRecord.MAX_RELAYS + 1; i++) {
+            five.addRelays(ByteString.copyFrom(Identity.generate("relay" + i, RANDOM).peerId().publicKey()));
+        }
+        assertRefused(RecordRejection.TOO_LARGE, signedBy(alice, five.build()));
+        assertThrows(IllegalArgumentException.class, () -> PeerRecord.create(alice, List.of(), 1, NOW, HOUR,
+                bundle(alice), five.getRelaysList().stream()
+                        .map(key -> org.parley.identity.PeerId.fromPublicKey(key.toByteArray())).toList()));
+    }
+
+    @Test
+    void relayKeysOfTheWrongSizeRepeatedOrNamingThePeerItselfAreMalformed() {
+        ByteString bobKey = ByteString.copyFrom(bob.peerId().publicKey());
+        Map<String, org.parley.proto.wire.v1.PeerRecord> bad = Map.of(
+                "short key", genuine.toProto().toBuilder().addRelays(bobKey.substring(0, 31)).build(),
+                "long key", genuine.toProto().toBuilder().addRelays(bobKey.concat(ByteString.copyFrom(new byte[1])))
+                        .build(),
+                "repeated", signedBy(alice, genuine.toProto().toBuilder().addRelays(bobKey).addRelays(bobKey).build()),
+                "itself", signedBy(alice, genuine.toProto().toBuilder()
+                        .addRelays(ByteString.copyFrom(alice.peerId().publicKey())).build()));
+        bad.forEach((what, proto) -> assertEquals(RecordRejection.MALFORMED,
+                assertThrows(PeerRecordException.class, () -> PeerRecord.verify(proto, NOW), what).rejection(), what));
+    }
+
+    @Test
     void everyTruncationIsMalformed() {
         byte[] encoded = genuine.toProto().toByteArray();
         for (int length = 0; length < encoded.length; length++) {
@@ -238,8 +286,8 @@ class PeerRecordTest {
         return IntStream.range(0, count).mapToObj(i -> "192.0.2." + (i + 1) + ":7000").toList();
     }
 
-    private static List<String> reversed(List<String> list) {
-        List<String> copy = new ArrayList<>(list);
+    private static <T> List<T> reversed(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
         Collections.reverse(copy);
         return copy;
     }

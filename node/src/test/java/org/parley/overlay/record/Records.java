@@ -47,7 +47,8 @@ final class Records {
     static org.parley.proto.wire.v1.PeerRecord signedBy(Identity signer, org.parley.proto.wire.v1.PeerRecord proto) {
         byte[] statement = RecordStatement.of(proto.getVersion(), PeerId.fromPublicKey(proto.getPeer().toByteArray()),
                 proto.getAddressesList().stream().map(HostPort::parse).toList(), proto.getSequence(),
-                proto.getCreatedAtMs(), proto.getExpiresAtMs(), proto.getBundle());
+                proto.getCreatedAtMs(), proto.getExpiresAtMs(), proto.getBundle(), proto.getRelaysList().stream()
+                        .filter(key -> key.size() == 32).map(key -> PeerId.fromPublicKey(key.toByteArray())).toList());
         return proto.toBuilder().setSignature(ByteString.copyFrom(signer.sign(statement))).build();
     }
 }

@@ -84,7 +84,10 @@ final class SimCommand implements Callable<Integer> {
             }
         }
         GroupSimulation groupRun = null;
-        if (groupMembers != 0 || groupMessages != null) {
+        if (groupMembers == 0 && groupMessages != null) {
+            throw new CliException("--group-messages needs --group-members");
+        }
+        if (groupMembers != 0) {
             try {
                 groupRun = new GroupSimulation(config, groupMembers,
                         groupMessages == null ? GroupSimulation.DEFAULT_POSTS : groupMessages);

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.parley.groups.GroupId;
 import org.parley.groups.GroupMessageRecord;
@@ -332,9 +334,9 @@ public final class GroupSimulation {
         double smallest = 1;
         double sum = 0;
         int online = 0;
-        long refusals = 0;
+        Map<String, Long> refusals = new TreeMap<>();
         for (Member member : members) {
-            refusals += member.groups.refusedIn(group).values().stream().mapToLong(Long::longValue).sum();
+            member.groups.refusedIn(group).forEach((reason, count) -> refusals.merge(reason, count, Long::sum));
             if (offline.contains(member.node)) {
                 continue;
             }

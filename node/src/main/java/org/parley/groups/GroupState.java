@@ -26,6 +26,11 @@ final class GroupState {
     final Map<ByteString, PeerId> keyOwners = new LinkedHashMap<>();
     final GroupLog log = new GroupLog();
     final LinkedHashMap<ByteString, PendingPost> pending = new LinkedHashMap<>();
+    /**
+     * A fellow member the node should link to, while no fellow member is linked: heads and
+     * back-fill travel only between linked members. Null while one is linked.
+     */
+    PeerId wantedLink;
 
     GroupState(GroupId id, String name, String status, PeerId invitedBy, long createdMillis) {
         this.id = id;

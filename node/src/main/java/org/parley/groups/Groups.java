@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -339,9 +340,15 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         return groups.get(id);
     }
 
-    /** Peers that control messages wait for: the node should reach them. */
+    /**
+     * Peers the node should reach: those control messages wait for, and, per joined group with no
+     * fellow member linked, one member to exchange heads and back-fill with.
+     */
     public Set<PeerId> waitingPeers() {
-        return outbox.waitingPeers();
+        Set<PeerId> waiting = outbox.waitingPeers();
+        groups.values().stream().filter(GroupState::joined).map(state -> state.wantedLink)
+                .filter(Objects::nonNull).forEach(waiting::add);
+        return waiting;
     }
 
     // ---------------------------------------------------------------- events from below
@@ -845,7 +852,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     /**
      * Resends control messages not acknowledged in time; per joined group, tells one linked member
      * (in turn) our heads, which is how a member back from offline learns what it missed, and
-     * asks for the gaps still open; drops posts whose key never came.
+     * asks for the gaps still open (with no member linked, names one for the node to reach);
+     * drops posts whose key never came.
      */
     private void beat() {
         long now = clock.nowMillis();
@@ -856,10 +864,15 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             if (!state.joined()) {
                 continue;
             }
-            List<PeerId> linked = otherMembers(state).stream().filter(neighbours::isConnected).toList();
+            List<PeerId> others = List.copyOf(otherMembers(state));
+            List<PeerId> linked = others.stream().filter(neighbours::isConnected).toList();
             if (linked.isEmpty()) {
+                // Without a linked member we never hear of posts that gossip did not bring us, nor
+                // close gaps: want a link to one, another one at each beat in case one is away.
+                state.wantedLink = others.isEmpty() ? null : others.get((int) (beats % others.size()));
                 continue;
             }
+            state.wantedLink = null;
             PeerId peer = linked.get((int) (beats % linked.size()));
             sendOnce(peer, GroupControl.newBuilder().setHeads(LogIds.newBuilder()
                     .setGroupId(ByteString.copyFrom(state.id.bytes())).addAllIds(state.log.heads())));

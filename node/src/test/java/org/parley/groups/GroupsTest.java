@@ -151,6 +151,32 @@ class GroupsTest {
     }
 
     @Test
+    void aMemberWithNoFellowMemberLinkedAsksToReachOneAndThenCatchesUp() {
+        // Found by the simulator: a member whose links all lead to non-members never heard of a
+        // post that gossip did not bring it, since heads and back-fill go only between linked members.
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode carol = nodes.get(2);
+        GroupId id = groupOf(nodes);
+        assertTrue(carol.groups.waitingPeers().isEmpty(), "linked to both and nothing unacknowledged");
+        GroupNode.unlink(carol, alice);
+        GroupNode.unlink(carol, nodes.get(1));
+        alice.await(alice.groups.send(id, "while carol had no member linked"));
+        settle();
+        assertTrue(carol.history(id).isEmpty());
+
+        List<org.parley.identity.PeerId> wanted = List.copyOf(carol.groups.waitingPeers());
+        assertEquals(1, wanted.size(), "carol's node is asked to reach one fellow member");
+        GroupNode reached = nodes.stream().filter(node -> node.id().equals(wanted.get(0))).findFirst().orElseThrow();
+        assertNotEquals(carol, reached);
+        GroupNode.link(carol, reached); // as the node's peer reacher does
+        settle();
+        assertEquals(List.of("while carol had no member linked"),
+                carol.history(id).stream().map(GroupMessageRecord::text).toList());
+        assertTrue(carol.groups.waitingPeers().isEmpty(), "once a member is linked, nobody more is wanted");
+    }
+
+        @Test
     void aRemovedMemberCannotReadLaterPostsAndItsOwnPostsAreRefused() {
         List<GroupNode> nodes = nodes("alice", "bob", "carol");
         GroupNode alice = nodes.get(0);

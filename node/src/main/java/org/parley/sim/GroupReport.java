@@ -20,9 +20,10 @@ import java.util.Map;
  * @param groupCompleteness the smallest share of the posts held (stored in its log) by a member online at the end
  * @param groupCompletenessMean the same share, averaged over those members
  * @param groupRefusals posts and control messages the members refused since their last start, by
- *                      reason; among honest members only {@code not-a-member} is expected: a sender
- *                      key or heads from a member whose add has not reached us yet (counted, not
- *                      scored, and sent again)
+ *                      reason; among honest members two are expected, both counted and not scored:
+ *                      {@code not-a-member} (a sender key or heads from a member whose add has not
+ *                      reached us yet; sent again) and {@code replayed} (a post gossip brings again
+ *                      after a restart emptied the router's memory of what it had seen)
  */
 public record GroupReport(int groupMembers, int groupJoined, double groupSetupSeconds, int groupMessages,
                           int groupChurnedMembers, long groupMissedWhileAway, int groupMembersOnlineAtEnd,

@@ -75,6 +75,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     /** The beat: resend unacknowledged control, exchange heads, ask for gaps, expire pending posts. */
     public static final Duration BEAT = Duration.ofSeconds(2);
     public static final Duration RESEND_AFTER = Duration.ofSeconds(4);
+    /** Beats a gap may stay open, asked of every linked member in turn, before we reach out to another. */
+    static final int GAP_BEATS_BEFORE_REACHING_OUT = 3;
     private static final long MAX_LAMPORT = 1L << 53;
 
     private final Identity self;
@@ -864,19 +866,22 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             if (!state.joined()) {
                 continue;
             }
+            List<ByteString> missing = new ArrayList<>(state.log.missing());
+            state.beatsWithGaps = missing.isEmpty() ? 0 : state.beatsWithGaps + 1;
             List<PeerId> others = List.copyOf(otherMembers(state));
             List<PeerId> linked = others.stream().filter(neighbours::isConnected).toList();
+            List<PeerId> unlinked = others.stream().filter(peer -> !neighbours.isConnected(peer)).toList();
+            // Heads and back-fill go only to linked members: with none linked we never hear of posts
+            // gossip did not bring us, and gaps the linked ones cannot fill stay open. Then want a
+            // link to one more member, another one at each beat in case one is away.
+            boolean stuck = linked.isEmpty() || state.beatsWithGaps >= GAP_BEATS_BEFORE_REACHING_OUT;
+            state.wantedLink = stuck && !unlinked.isEmpty() ? unlinked.get((int) (beats % unlinked.size())) : null;
             if (linked.isEmpty()) {
-                // Without a linked member we never hear of posts that gossip did not bring us, nor
-                // close gaps: want a link to one, another one at each beat in case one is away.
-                state.wantedLink = others.isEmpty() ? null : others.get((int) (beats % others.size()));
                 continue;
             }
-            state.wantedLink = null;
             PeerId peer = linked.get((int) (beats % linked.size()));
             sendOnce(peer, GroupControl.newBuilder().setHeads(LogIds.newBuilder()
                     .setGroupId(ByteString.copyFrom(state.id.bytes())).addAllIds(state.log.heads())));
-            List<ByteString> missing = new ArrayList<>(state.log.missing());
             requestBackfill(state, peer, missing);
         }
     }

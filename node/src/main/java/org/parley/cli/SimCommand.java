@@ -3,6 +3,8 @@ package org.parley.cli;
 import java.util.concurrent.Callable;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.parley.sim.GroupReport;
+import org.parley.sim.GroupSimulation;
 import org.parley.sim.OfflineDeliverySimulation;
 import org.parley.sim.OfflineReport;
 import org.parley.sim.SimConfig;
@@ -51,6 +53,16 @@ final class SimCommand implements Callable<Integer> {
                     + "while --churn of the others come and go, and comes back to pick it up, 0-1.")
     double offline;
 
+    @Option(names = "--group-members", defaultValue = "0", paramLabel = "M",
+            description = "Also run a group scenario: M of the nodes form a group, post while --churn of them (and "
+                    + "of the other nodes) come and go, and back-fill what they missed (2-256).")
+    int groupMembers;
+
+    @Option(names = "--group-messages", paramLabel = "X",
+            description = "Posts in the group scenario, one every 500 ms (default: " + GroupSimulation.DEFAULT_POSTS
+                    + ").")
+    Integer groupMessages;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -71,21 +83,40 @@ final class SimCommand implements Callable<Integer> {
                 throw new CliException(e.getMessage(), e);
             }
         }
+        GroupSimulation groupRun = null;
+        if (groupMembers == 0 && groupMessages != null) {
+            throw new CliException("--group-messages needs --group-members");
+        }
+        if (groupMembers != 0) {
+            try {
+                groupRun = new GroupSimulation(config, groupMembers,
+                        groupMessages == null ? GroupSimulation.DEFAULT_POSTS : groupMessages);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+        }
         SimReport report = new Simulation(config).run();
         OfflineReport offlineReport = offlineRun == null ? null : offlineRun.run();
+        GroupReport groupReport = groupRun == null ? null : groupRun.run();
         if (!json) {
             cli.context().out().println(report.toText());
             if (offlineReport != null) {
                 cli.context().out().println(offlineReport.toText());
             }
-        } else if (offlineReport == null) {
-            cli.context().out().println(Json.of(report));
-        } else {
-            JsonObject merged = JsonParser.parseString(Json.of(report)).getAsJsonObject();
-            JsonParser.parseString(Json.of(offlineReport)).getAsJsonObject().entrySet()
-                    .forEach(entry -> merged.add(entry.getKey(), entry.getValue()));
-            cli.context().out().println(Json.of(merged));
+            if (groupReport != null) {
+                cli.context().out().println(groupReport.toText());
+            }
+            return 0;
         }
+        // One object: the overlay's figures, and those of each extra scenario that ran beside them.
+        JsonObject merged = JsonParser.parseString(Json.of(report)).getAsJsonObject();
+        for (Object extra : new Object[] {offlineReport, groupReport}) {
+            if (extra != null) {
+                JsonParser.parseString(Json.of(extra)).getAsJsonObject().entrySet()
+                        .forEach(entry -> merged.add(entry.getKey(), entry.getValue()));
+            }
+        }
+        cli.context().out().println(Json.of(merged));
         return 0;
     }
 

@@ -26,6 +26,13 @@ final class GroupState {
     final Map<ByteString, PeerId> keyOwners = new LinkedHashMap<>();
     final GroupLog log = new GroupLog();
     final LinkedHashMap<ByteString, PendingPost> pending = new LinkedHashMap<>();
+    /**
+     * A fellow member the node should link to, while no fellow member is linked or a gap stays
+     * open: heads and back-fill travel only between linked members. Null otherwise.
+     */
+    PeerId wantedLink;
+    /** Beats in a row that ended with a gap in the log. */
+    int beatsWithGaps;
 
     GroupState(GroupId id, String name, String status, PeerId invitedBy, long createdMillis) {
         this.id = id;

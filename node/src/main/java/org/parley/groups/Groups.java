@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -74,6 +75,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     /** The beat: resend unacknowledged control, exchange heads, ask for gaps, expire pending posts. */
     public static final Duration BEAT = Duration.ofSeconds(2);
     public static final Duration RESEND_AFTER = Duration.ofSeconds(4);
+    /** Beats a gap may stay open, asked of every linked member in turn, before we reach out to another. */
+    static final int GAP_BEATS_BEFORE_REACHING_OUT = 3;
     private static final long MAX_LAMPORT = 1L << 53;
 
     private final Identity self;
@@ -339,9 +342,15 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         return groups.get(id);
     }
 
-    /** Peers that control messages wait for: the node should reach them. */
+    /**
+     * Peers the node should reach: those control messages wait for, and, per joined group with no
+     * fellow member linked, one member to exchange heads and back-fill with.
+     */
     public Set<PeerId> waitingPeers() {
-        return outbox.waitingPeers();
+        Set<PeerId> waiting = outbox.waitingPeers();
+        groups.values().stream().filter(GroupState::joined).map(state -> state.wantedLink)
+                .filter(Objects::nonNull).forEach(waiting::add);
+        return waiting;
     }
 
     // ---------------------------------------------------------------- events from below
@@ -845,7 +854,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     /**
      * Resends control messages not acknowledged in time; per joined group, tells one linked member
      * (in turn) our heads, which is how a member back from offline learns what it missed, and
-     * asks for the gaps still open; drops posts whose key never came.
+     * asks for the gaps still open (with no member linked, names one for the node to reach);
+     * drops posts whose key never came.
      */
     private void beat() {
         long now = clock.nowMillis();
@@ -856,14 +866,22 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             if (!state.joined()) {
                 continue;
             }
-            List<PeerId> linked = otherMembers(state).stream().filter(neighbours::isConnected).toList();
+            List<ByteString> missing = new ArrayList<>(state.log.missing());
+            state.beatsWithGaps = missing.isEmpty() ? 0 : state.beatsWithGaps + 1;
+            List<PeerId> others = List.copyOf(otherMembers(state));
+            List<PeerId> linked = others.stream().filter(neighbours::isConnected).toList();
+            List<PeerId> unlinked = others.stream().filter(peer -> !neighbours.isConnected(peer)).toList();
+            // Heads and back-fill go only to linked members: with none linked we never hear of posts
+            // gossip did not bring us, and gaps the linked ones cannot fill stay open. Then want a
+            // link to one more member, another one at each beat in case one is away.
+            boolean stuck = linked.isEmpty() || state.beatsWithGaps >= GAP_BEATS_BEFORE_REACHING_OUT;
+            state.wantedLink = stuck && !unlinked.isEmpty() ? unlinked.get((int) (beats % unlinked.size())) : null;
             if (linked.isEmpty()) {
                 continue;
             }
             PeerId peer = linked.get((int) (beats % linked.size()));
             sendOnce(peer, GroupControl.newBuilder().setHeads(LogIds.newBuilder()
                     .setGroupId(ByteString.copyFrom(state.id.bytes())).addAllIds(state.log.heads())));
-            List<ByteString> missing = new ArrayList<>(state.log.missing());
             requestBackfill(state, peer, missing);
         }
     }

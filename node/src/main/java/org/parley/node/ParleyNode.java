@@ -55,9 +55,6 @@ public final class ParleyNode implements AutoCloseable {
      * meanwhile; publishing dials the k closest peers, so it waits until the node knows many.
      */
     private static final Duration FIRST_PUBLICATION = Duration.ofMinutes(1);
-    /** How often the outbox's waiting peers are looked up, and how soon one is looked up again. */
-    private static final Duration REACH_CHECK_INTERVAL = Duration.ofSeconds(10);
-    private static final Duration REACH_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final Identity identity;
     private final EventLoop loop;
@@ -159,7 +156,7 @@ public final class ParleyNode implements AutoCloseable {
         links.addListener(dht);
         PeerReacher reacher = new PeerReacher(links, dht, () -> waitingPeers(messenger, groups),
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), loop, SystemClock.INSTANCE,
-                REACH_CHECK_INTERVAL, REACH_RETRY_AFTER);
+                PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
         Mailbox mailbox = Mailbox.open(identity, links, loop, SystemClock.INSTANCE, options.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),

@@ -24,8 +24,11 @@ import org.parley.runtime.Scheduler;
  * while the peer is away) and dials the address the record gives. The outbox sends as soon as the
  * link is up, so messaging never needs to know the DHT exists. Confined to the node's loop.
  */
-final class PeerReacher implements MessagingEvents {
+public final class PeerReacher implements MessagingEvents {
     private static final Logger LOG = Logger.getLogger(PeerReacher.class.getName());
+    /** How often the outbox's waiting peers are looked up, and how soon one is looked up again. */
+    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final LinkControl links;
     private final DhtService dht;
@@ -40,7 +43,7 @@ final class PeerReacher implements MessagingEvents {
     private Scheduler.Cancellable timer;
     private boolean stopped;
 
-    PeerReacher(LinkControl links, DhtService dht, Supplier<Set<PeerId>> waitingPeers,
+    public PeerReacher(LinkControl links, DhtService dht, Supplier<Set<PeerId>> waitingPeers,
                 Consumer<PeerRecord> recordFound, Scheduler scheduler, Clock clock, Duration checkInterval,
                 Duration retryAfter) {
         this.links = links;
@@ -53,11 +56,11 @@ final class PeerReacher implements MessagingEvents {
         this.retryAfter = retryAfter;
     }
 
-    void start() {
+    public void start() {
         scheduleCheck();
     }
 
-    void stop() {
+    public void stop() {
         stopped = true;
         if (timer != null) {
             timer.cancel();

@@ -3,6 +3,7 @@ package org.parley.sim;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
@@ -42,6 +43,7 @@ final class SimNode {
     final InMemoryNetwork network;
     final LinkManager links;
     final Discovery discovery;
+    final GossipOverLinks gossip;
     final GossipRouter router;
     final DhtService dht;
     /** Copies of each message received, duplicates included. */
@@ -51,6 +53,12 @@ final class SimNode {
 
     SimNode(Identity identity, HostPort address, boolean malicious, PrekeyBundle bundle, InMemoryFabric fabric,
             VirtualScheduler clock, long seed) {
+        this(identity, address, malicious, () -> bundle, fabric, clock, seed);
+    }
+
+    /** A node whose record announces {@code bundle} as it is at each publication (a messenger's own). */
+    SimNode(Identity identity, HostPort address, boolean malicious, Supplier<PrekeyBundle> bundle,
+            InMemoryFabric fabric, VirtualScheduler clock, long seed) {
         this.identity = identity;
         this.address = address;
         this.malicious = malicious;
@@ -59,8 +67,8 @@ final class SimNode {
         this.links = new LinkManager(identity.peerId(), network, clock, clock, new SeededRng(seed), linkConfig, "sim");
         DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults();
         this.discovery = new Discovery(identity, links, clock, clock, new SeededRng(seed + 1), discoveryConfig,
-                () -> List.of(address.toString()), () -> bundle);
-        GossipOverLinks gossip = new GossipOverLinks(links);
+                () -> List.of(address.toString()), bundle);
+        this.gossip = new GossipOverLinks(links);
         GossipHost host = malicious ? new BlackHole(gossip) : gossip;
         this.router = new GossipRouter(host, clock, clock, new SeededRng(seed + 2), GossipConfig.defaults());
         gossip.attach(router);

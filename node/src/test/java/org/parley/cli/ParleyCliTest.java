@@ -53,6 +53,9 @@ class ParleyCliTest {
             {"sim", "--partition-seconds", "-3"}, {"sim", "--nodes", "many"},
             {"sim", "--offline", "1.5"}, {"sim", "--offline", "-0.1"}, {"sim", "--offline", "0.8", "--churn", "0.3"},
             {"sim", "--offline", "some"},
+            {"sim", "--group-members", "1"}, {"sim", "--group-members", "257"}, {"sim", "--group-members", "-4"},
+            {"sim", "--nodes", "10", "--group-members", "7"}, {"sim", "--group-members", "5", "--group-messages", "0"},
+            {"sim", "--group-messages", "20"}, {"sim", "--group-members", "many"},
         };
         for (String[] mistake : mistakes) {
             Run run = run(mistake);
@@ -97,6 +100,24 @@ class ParleyCliTest {
         assertEquals(1.0, report.get("offlineDeliveryRatio").getAsDouble());
         assertTrue(report.get("duplicateDeliveries").getAsLong() >= 0);
         assertTrue(report.has("deliveryRatio"), "the overlay figures are still there");
+    }
+
+    @Test
+    void aSimulationWithAGroupAddsItsCompleteness() {
+        Run run = run("sim", "--nodes", "16", "--messages", "3", "--seed", "3", "--churn", "0.2",
+                "--group-members", "6", "--group-messages", "12", "--json");
+        assertEquals(0, run.exit, run.err);
+        JsonObject report = JsonParser.parseString(run.out).getAsJsonObject();
+        assertEquals(6, report.get("groupMembers").getAsInt());
+        assertEquals(12, report.get("groupMessages").getAsInt());
+        assertEquals(1.0, report.get("groupCompleteness").getAsDouble());
+        assertEquals(3, report.get("messages").getAsInt(), "the overlay's figures are still there, its own");
+        assertTrue(report.has("deliveryRatio"));
+
+        Run text = run("sim", "--nodes", "16", "--messages", "3", "--seed", "3", "--group-members", "6",
+                "--group-messages", "12");
+        assertEquals(0, text.exit, text.err);
+        assertTrue(text.out.contains("group completeness         1.0000"), text.out);
     }
 
     @Test

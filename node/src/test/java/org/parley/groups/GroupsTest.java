@@ -151,6 +151,68 @@ class GroupsTest {
     }
 
     @Test
+    void aMemberWithNoFellowMemberLinkedAsksToReachOneAndThenCatchesUp() {
+        // Found by the simulator: a member whose links all lead to non-members never heard of a
+        // post that gossip did not bring it, since heads and back-fill go only between linked members.
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode carol = nodes.get(2);
+        GroupId id = groupOf(nodes);
+        assertTrue(carol.groups.waitingPeers().isEmpty(), "linked to both and nothing unacknowledged");
+        GroupNode.unlink(carol, alice);
+        GroupNode.unlink(carol, nodes.get(1));
+        alice.await(alice.groups.send(id, "while carol had no member linked"));
+        settle();
+        assertTrue(carol.history(id).isEmpty());
+
+        List<org.parley.identity.PeerId> wanted = List.copyOf(carol.groups.waitingPeers());
+        assertEquals(1, wanted.size(), "carol's node is asked to reach one fellow member");
+        GroupNode reached = nodes.stream().filter(node -> node.id().equals(wanted.get(0))).findFirst().orElseThrow();
+        assertNotEquals(carol, reached);
+        GroupNode.link(carol, reached); // as the node's peer reacher does
+        settle();
+        assertEquals(List.of("while carol had no member linked"),
+                carol.history(id).stream().map(GroupMessageRecord::text).toList());
+        assertTrue(carol.groups.waitingPeers().isEmpty(), "once a member is linked, nobody more is wanted");
+    }
+
+        @Test
+    void aGapNoLinkedMemberCanFillMakesTheNodeReachAnotherMember() {
+        // Found by the simulator: two members linked only to each other both missed a post, and
+        // asked each other for it for ever.
+        List<GroupNode> nodes = nodes("alice", "bob", "carol", "dave");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupNode carol = nodes.get(2);
+        GroupNode dave = nodes.get(3);
+        GroupId id = groupOf(nodes);
+        for (GroupNode cut : List.of(carol, dave)) {
+            GroupNode.unlink(cut, alice);
+            GroupNode.unlink(cut, bob);
+        }
+        alice.await(alice.groups.send(id, "first"));
+        settle();
+        bob.await(bob.groups.send(id, "second, after first"));
+        settle();
+        byte[] second = alice.posts.get(alice.posts.size() - 1);
+        carol.groups.delivered(new GossipOverLinks.Delivery(id.topic(),
+                MessageId.of(id.topic(), ByteString.copyFrom(second)), second, 1));
+        settle();
+        assertEquals(List.of("second, after first"), carol.history(id).stream().map(GroupMessageRecord::text).toList(),
+                "dave, carol's one linked member, has not got the first post either");
+
+        List<org.parley.identity.PeerId> wanted = List.copyOf(carol.groups.waitingPeers());
+        assertEquals(1, wanted.size(), "carol's node is asked to reach one more member: " + wanted);
+        GroupNode reached = nodes.stream().filter(node -> node.id().equals(wanted.get(0))).findFirst().orElseThrow();
+        assertTrue(reached == alice || reached == bob, "one that is not linked yet");
+        GroupNode.link(carol, reached);
+        settle();
+        assertEquals(List.of("first", "second, after first"),
+                carol.history(id).stream().map(GroupMessageRecord::text).toList());
+        assertTrue(carol.groups.waitingPeers().isEmpty(), "the gap is closed: nobody more is wanted");
+    }
+
+        @Test
     void aRemovedMemberCannotReadLaterPostsAndItsOwnPostsAreRefused() {
         List<GroupNode> nodes = nodes("alice", "bob", "carol");
         GroupNode alice = nodes.get(0);

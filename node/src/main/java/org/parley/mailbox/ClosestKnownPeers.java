@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
 import org.parley.overlay.dht.DhtKey;
@@ -46,8 +47,19 @@ public final class ClosestKnownPeers implements ReplicaFinder {
 
     @Override
     public List<PeerRecord> closest(PeerId recipient, int count) {
+        return closestOf(recipient, count, List.of());
+    }
+
+    @Override
+    public CompletableFuture<List<PeerRecord>> lookUpClosest(PeerId recipient, int count) {
+        return dht.closestPeers(recipient).thenApply(found -> closestOf(recipient, count, found));
+    }
+
+    /** Of {@code found}, the DHT's closest contacts and the linked peers: the {@code count} closest. */
+    private List<PeerRecord> closestOf(PeerId recipient, int count, List<PeerRecord> found) {
         Map<PeerId, PeerRecord> candidates = new LinkedHashMap<>();
-        dht.closestContacts(recipient, count).forEach(record -> candidates.put(record.peer(), record));
+        found.forEach(record -> candidates.put(record.peer(), record));
+        dht.closestContacts(recipient, count).forEach(record -> candidates.putIfAbsent(record.peer(), record));
         for (PeerId linked : links.linkedPeers()) {
             if (!linked.equals(recipient)) {
                 discovery.recordOf(linked).ifPresent(record -> candidates.putIfAbsent(linked, record));

@@ -27,8 +27,10 @@ import org.parley.runtime.Scheduler;
  * The replica's part: holds verified envelopes for recipients who are away, within its limits;
  * hands a recipient its mail when the recipient asks on its own link with a fresh signed request;
  * deletes on the recipient's signed word; and, every repair interval, offers each envelope to the
- * recipient's closest peers that have not confirmed holding it, so k copies outlive churn.
- * Confined to the node's loop.
+ * recipient's closest peers that have not confirmed holding it, so k copies outlive churn. Which
+ * peers are closest is looked up in the network now and then: a replica far from the recipient's
+ * key (one a repair reached once the closest had left) knows few of them, and copies kept only
+ * among such replicas drift where the returning recipient does not ask. Confined to the node's loop.
  */
 final class MailReplica {
     private static final Logger LOG = Logger.getLogger(MailReplica.class.getName());
@@ -36,6 +38,14 @@ final class MailReplica {
     private static final int REMEMBERED_RECIPIENTS = 4096;
     /** Store requests one repair round sends at most. */
     private static final int REPAIRS_PER_ROUND = 1024;
+    /** Lookups of recipients' closest peers running at once, at most. */
+    private static final int LOOKUPS_PER_ROUND = 8;
+    /** How long a lookup's answer stands before a recipient's closest peers are looked up again. */
+    private static final long LOOKUP_STANDS_MILLIS = 5 * 60 * 1000;
+
+    /** A recipient's closest peers as a lookup found them, and when. */
+    private record LookedUp(List<PeerRecord> closest, long atMillis) {
+    }
 
     private final PeerId self;
     private final Neighbours links;
@@ -49,6 +59,8 @@ final class MailReplica {
     /** Per held envelope: peers that said they hold it too. */
     private final Map<ByteString, Set<PeerId>> holders = new HashMap<>();
     private final Map<Long, ByteString> repairs = new HashMap<>();
+    private final Map<PeerId, LookedUp> lookedUp = new HashMap<>();
+    private final Set<PeerId> lookingUp = new HashSet<>();
     private final Map<MailRequest, Map<PeerId, Long>> lastIssued = new HashMap<>();
     private Scheduler.Cancellable repairTimer;
     private boolean stopped;
@@ -238,11 +250,12 @@ final class MailReplica {
 
     private void repair() {
         repairs.clear(); // answers to the last round that have not come by now will not come
+        long now = clock.nowMillis();
+        lookedUp.values().removeIf(found -> now - found.atMillis() >= LOOKUP_STANDS_MILLIS);
         int sent = 0;
         Map<PeerId, List<PeerRecord>> closest = new HashMap<>();
         for (HeldMail.Held one : held.all()) {
-            List<PeerRecord> responsible = closest.computeIfAbsent(one.recipient(),
-                    recipient -> finder.closest(recipient, config.replicas()));
+            List<PeerRecord> responsible = closest.computeIfAbsent(one.recipient(), this::responsibleFor);
             Set<PeerId> known = holders.computeIfAbsent(one.id(), key -> new HashSet<>());
             for (PeerRecord record : responsible) {
                 if (sent >= REPAIRS_PER_ROUND) {
@@ -257,5 +270,26 @@ final class MailReplica {
                 sent++;
             }
         }
+    }
+
+    /**
+     * The recipient's closest peers: as the last lookup found them while that stands, else as we
+     * know them, starting a lookup (a few at once) for the rounds to come.
+     */
+    private List<PeerRecord> responsibleFor(PeerId recipient) {
+        LookedUp found = lookedUp.get(recipient);
+        if (found != null) {
+            return found.closest();
+        }
+        if (!lookingUp.contains(recipient) && lookingUp.size() < LOOKUPS_PER_ROUND) {
+            lookingUp.add(recipient);
+            finder.lookUpClosest(recipient, config.replicas()).whenComplete((closest, error) -> {
+                lookingUp.remove(recipient);
+                if (error == null && !stopped) {
+                    lookedUp.put(recipient, new LookedUp(closest, clock.nowMillis()));
+                }
+            });
+        }
+        return finder.closest(recipient, config.replicas());
     }
 }

@@ -2,6 +2,7 @@ package org.parley.mailbox;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
 import org.parley.overlay.record.PeerRecord;
 
@@ -18,6 +19,14 @@ public interface ReplicaFinder {
      */
     default List<PeerRecord> relaysOf(PeerId recipient) {
         return List.of();
+    }
+
+    /**
+     * Up to {@code count} records closest to {@code recipient}'s key, looked up in the network
+     * beyond what we know (completing on the node's loop); what we know for a finder that cannot.
+     */
+    default CompletableFuture<List<PeerRecord>> lookUpClosest(PeerId recipient, int count) {
+        return CompletableFuture.completedFuture(closest(recipient, count));
     }
 
     /** The record we hold of {@code peer}, to dial it; none for a finder that knows no records. */

@@ -160,6 +160,26 @@ public final class DhtService implements LinkEvents {
     }
 
     /**
+     * Looks up the k peers closest to {@code peer}'s key in the network (not only our table) and
+     * completes, on the loop, with the records of those that answered, closest first, leaving out
+     * {@code peer} itself. For the mailbox's repair: a replica far from a key knows few of the
+     * peers really responsible for it.
+     */
+    public CompletableFuture<List<PeerRecord>> closestPeers(PeerId peer) {
+        if (stopped) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        DhtKey key = DhtKey.ofPeer(peer);
+        LookupRun run = startRun(new IterativeLookup(key, self, table.closest(key, config.lookup().k()),
+                config.lookup()), Optional.empty());
+        return run.result.thenApply(ignored -> run.lookup.result().stream()
+                .filter(contact -> !contact.peer().equals(peer))
+                .map(contact -> run.candidateRecord(contact.peer()).or(() -> discovery.recordOf(contact.peer())))
+                .flatMap(Optional::stream)
+                .toList());
+    }
+
+    /**
      * The records of up to {@code count} routing-table contacts closest to {@code peer}'s key,
      * closest first, leaving out {@code peer} itself: the peers responsible for its mailbox, as
      * far as this node knows them (no lookup; the table is what the node learned by linking).

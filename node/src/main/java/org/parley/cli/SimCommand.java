@@ -63,6 +63,10 @@ final class SimCommand implements Callable<Integer> {
                     + ").")
     Integer groupMessages;
 
+    @Option(names = "--forge-records",
+            description = "The malicious nodes answer DHT requests with forged records instead of not at all.")
+    boolean forgeRecords;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -71,7 +75,8 @@ final class SimCommand implements Callable<Integer> {
         int[] range = latencyRange();
         SimConfig config;
         try {
-            config = new SimConfig(nodes, seed, churn, loss, range[0], range[1], malicious, messages, partitionSeconds);
+            config = new SimConfig(nodes, seed, churn, loss, range[0], range[1], malicious, messages, partitionSeconds,
+                    forgeRecords);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

@@ -10,12 +10,14 @@ package org.parley.sim;
  * @param latencyMinMs least one-way link latency
  * @param latencyMaxMs most one-way link latency
  * @param malicious share of nodes that join topic meshes and then drop everything they should relay, and leave
- *                  DHT requests unanswered
+ *                  DHT requests unanswered (or answer them with lies: {@code forgeRecords})
  * @param messages topic messages published during the message phase
  * @param partitionSeconds before the messages, how long the network is cut in two halves (0: never)
+ * @param forgeRecords whether the malicious nodes, instead of leaving DHT requests unanswered, answer
+ *                     them with forged records
  */
 public record SimConfig(int nodes, long seed, double churn, double loss, int latencyMinMs, int latencyMaxMs,
-                        double malicious, int messages, int partitionSeconds) {
+                        double malicious, int messages, int partitionSeconds, boolean forgeRecords) {
     /** Nodes get one /24 each under 10.0.0.0/8. */
     public static final int MAX_NODES = 65_536;
 
@@ -38,5 +40,14 @@ public record SimConfig(int nodes, long seed, double churn, double loss, int lat
         if (messages < 1) {
             throw new IllegalArgumentException("--messages must be positive");
         }
+        if (forgeRecords && malicious == 0) {
+            throw new IllegalArgumentException("--forge-records needs --malicious");
+        }
+    }
+
+    /** A scenario whose malicious nodes, if any, leave DHT requests unanswered. */
+    public SimConfig(int nodes, long seed, double churn, double loss, int latencyMinMs, int latencyMaxMs,
+                     double malicious, int messages, int partitionSeconds) {
+        this(nodes, seed, churn, loss, latencyMinMs, latencyMaxMs, malicious, messages, partitionSeconds, false);
     }
 }

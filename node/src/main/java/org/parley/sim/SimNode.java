@@ -50,14 +50,25 @@ final class SimNode {
     final Map<MessageId, Integer> receptions = new HashMap<>();
     /** First delivery of each message: virtual time (ns) and hops. */
     final Map<MessageId, long[]> deliveries = new HashMap<>();
+    /** FindNode answers this node forged (a lying node only). */
+    final int[] forgedAnswers = new int[1];
 
     SimNode(Identity identity, HostPort address, boolean malicious, PrekeyBundle bundle, InMemoryFabric fabric,
             VirtualScheduler clock, long seed) {
-        this(identity, address, malicious, () -> bundle, fabric, clock, seed);
+        this(identity, address, malicious, false, () -> bundle, fabric, clock, seed);
     }
 
     /** A node whose record announces {@code bundle} as it is at each publication (a messenger's own). */
     SimNode(Identity identity, HostPort address, boolean malicious, Supplier<PrekeyBundle> bundle,
+            InMemoryFabric fabric, VirtualScheduler clock, long seed) {
+        this(identity, address, malicious, false, bundle, fabric, clock, seed);
+    }
+
+    /**
+     * A node; a {@code malicious} one drops the gossip it should relay and, when it {@code forges},
+     * answers DHT requests with forged records instead of leaving them unanswered.
+     */
+    SimNode(Identity identity, HostPort address, boolean malicious, boolean forges, Supplier<PrekeyBundle> bundle,
             InMemoryFabric fabric, VirtualScheduler clock, long seed) {
         this.identity = identity;
         this.address = address;
@@ -77,7 +88,8 @@ final class SimNode {
                 new long[] {clock.monotonicNanos(), delivery.hops()}));
         links.addListener(discovery);
         links.addListener(gossip);
-        links.addListener(malicious ? new DhtRequestsDropped(dht) : dht);
+        links.addListener(!malicious ? dht : forges ? new ForgedDhtAnswers(dht, links, discovery, forgedAnswers)
+                : new DhtRequestsDropped(dht));
         links.addListener(new LinkEvents() {
             @Override
             public void frameReceived(PeerId from, Frame frame) {
@@ -129,6 +141,44 @@ final class SimNode {
         public void frameReceived(PeerId from, Frame frame) {
             if (!frame.hasDht() || frame.getDht().hasNodes()) {
                 dht.frameReceived(from, frame);
+            }
+        }
+    }
+
+    /**
+     * A lying node's DHT: it asks like anyone, stores nothing, and answers every FindNode with k
+     * records that claim to be peers they are not (its own record under random peer keys, so the
+     * signatures cannot verify). Honest lookups must refuse them, score the liar down and route
+     * around it. Counts the forged answers it sent, so a run can show the lies were told.
+     */
+    private record ForgedDhtAnswers(DhtService dht, LinkManager links, Discovery discovery, int[] forged)
+            implements LinkEvents {
+        @Override
+        public void peerConnected(org.parley.link.PeerInfo peer) {
+            dht.peerConnected(peer);
+        }
+
+        @Override
+        public void peerDisconnected(PeerId peer) {
+            dht.peerDisconnected(peer);
+        }
+
+        @Override
+        public void frameReceived(PeerId from, Frame frame) {
+            if (!frame.hasDht() || frame.getDht().hasNodes()) {
+                dht.frameReceived(from, frame);
+            } else if (frame.getDht().hasFindNode()) {
+                org.parley.proto.wire.v1.PeerRecord own = discovery.ownRecord().toProto();
+                org.parley.proto.wire.v1.Nodes.Builder lies = org.parley.proto.wire.v1.Nodes.newBuilder();
+                byte[] target = frame.getDht().getFindNode().getTarget().toByteArray();
+                for (int i = 0; i < DhtConfig.defaults().lookup().k(); i++) {
+                    byte[] claimed = target.clone(); // a peer key whose private half nobody holds
+                    claimed[claimed.length - 1] ^= (byte) (i + 1);
+                    lies.addRecords(own.toBuilder().setPeer(com.google.protobuf.ByteString.copyFrom(claimed)));
+                }
+                links.send(from, Frame.newBuilder().setDht(org.parley.proto.wire.v1.DhtMessage.newBuilder()
+                        .setRequestId(frame.getDht().getRequestId()).setNodes(lies)).build());
+                forged[0]++;
             }
         }
     }

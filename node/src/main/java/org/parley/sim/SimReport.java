@@ -14,19 +14,22 @@ import java.util.Locale;
  *                               per node and per message
  * @param lookupSuccess share of DHT lookups (by peer ID, from random honest nodes that stayed
  *                      online, of random nodes) that found the right record
+ * @param forgeRecords whether the malicious nodes answered DHT requests with forged records
+ * @param forgedAnswers how many such answers they sent (over the nodes online at the end)
  */
 public record SimReport(int nodes, long seed, double churn, double loss, double malicious, int messages,
                         double deliveryRatio, double receptionsPerDelivery, double hopsP50, double hopsP99,
                         double latencyMsP50, double latencyMsP99, double latencyMsMax, int lookups,
                         double lookupSuccess, double lookupHopsP50, double lookupHopsP99, double meanLinks,
-                        int minLinks, double bytesPerNodePerMessage, double wallSeconds) {
+                        int minLinks, double bytesPerNodePerMessage, boolean forgeRecords, long forgedAnswers,
+                        double wallSeconds) {
 
     /** The report as aligned lines, for people. */
     public String toText() {
         return String.format(Locale.ROOT, """
                 nodes                      %d
                 seed                       %d
-                churn / loss / malicious   %.2f / %.2f / %.2f
+                churn / loss / malicious   %.2f / %.2f / %.2f%s
                 messages                   %d
                 delivery ratio             %.4f
                 receptions per delivery    %.3f
@@ -38,7 +41,8 @@ public record SimReport(int nodes, long seed, double churn, double loss, double 
                 links per node mean / min  %.1f / %d
                 bytes per node per message %.0f
                 wall seconds               %.1f""",
-                nodes, seed, churn, loss, malicious, messages, deliveryRatio, receptionsPerDelivery, hopsP50, hopsP99,
+                nodes, seed, churn, loss, malicious,
+                forgeRecords ? " (forging records: " + forgedAnswers + " forged answers)" : "", messages, deliveryRatio, receptionsPerDelivery, hopsP50, hopsP99,
                 latencyMsP50, latencyMsP99, latencyMsMax, lookups, lookupSuccess, lookupHopsP50, lookupHopsP99, meanLinks, minLinks, bytesPerNodePerMessage, wallSeconds);
     }
 }

@@ -129,8 +129,9 @@ public final class Simulation {
     }
 
     private SimNode incarnate(int index, Identity identity, boolean malicious) {
-        SimNode node = new SimNode(identity, addressOf(index), malicious, bundles.get(index), fabric, clock,
-                config.seed() * 1_000_003 + nodeSeeds++ * 7);
+        PrekeyBundle bundle = bundles.get(index);
+        SimNode node = new SimNode(identity, addressOf(index), malicious, malicious && config.forgeRecords(),
+                () -> bundle, fabric, clock, config.seed() * 1_000_003 + nodeSeeds++ * 7);
         if (index < nodes.size()) {
             nodes.set(index, node);
         } else {
@@ -255,7 +256,7 @@ public final class Simulation {
                 latency.at(0.5), latency.at(0.99), latency.max(), lookups.size(),
                 (double) lookupHops.size() / lookups.size(), lookupHopCounts.at(0.5), lookupHopCounts.at(0.99),
                 (double) links / nodes.size(), minLinks, (double) bytesDuring / nodes.size() / config.messages(),
-                wallSeconds);
+                config.forgeRecords(), nodes.stream().mapToLong(node -> node.forgedAnswers[0]).sum(), wallSeconds);
     }
 
     /** Key material from the seed: the same seed makes the same identities. */

@@ -55,7 +55,7 @@ class ParleyCliTest {
             {"sim", "--offline", "some"},
             {"sim", "--group-members", "1"}, {"sim", "--group-members", "257"}, {"sim", "--group-members", "-4"},
             {"sim", "--nodes", "10", "--group-members", "7"}, {"sim", "--group-members", "5", "--group-messages", "0"},
-            {"sim", "--group-messages", "20"}, {"sim", "--group-members", "many"},
+            {"sim", "--group-messages", "20"}, {"sim", "--group-members", "many"}, {"sim", "--forge-records"},
         };
         for (String[] mistake : mistakes) {
             Run run = run(mistake);

@@ -41,6 +41,15 @@ class SimulationTest {
     }
 
     @Test
+    void aFifthOfNodesForgingRecordsInDhtAnswersNeitherStopsDeliveryNorMisleadsLookups() {
+        SimReport report = new Simulation(new SimConfig(NODES, 15, 0, 0, 10, 100, 0.2, MESSAGES, 0, true)).run();
+        assertTrue(report.forgedAnswers() > 0, "the liars did answer with forged records: " + report.toText());
+        assertTrue(report.deliveryRatio() >= 0.99, report.toText());
+        assertTrue(report.lookupSuccess() >= 0.99, "lookups refuse forged records and route around the liars: "
+                + report.toText());
+    }
+
+    @Test
     void aNetworkCutInTwoGrowsBackTogether() {
         SimReport report = run(0, 0, 0, 60, 14);
         assertEquals(1.0, report.deliveryRatio(), report.toText());
@@ -63,6 +72,8 @@ class SimulationTest {
         assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 100, 10, 0, 10, 0));
         assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 10, 100, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 10, 100, 0, 10, -1));
+        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 10, 100, 0, 10, 0, true),
+                "forging needs malicious nodes");
     }
 
     private static SimReport run(double churn, double loss, double malicious, int partitionSeconds, long seed) {

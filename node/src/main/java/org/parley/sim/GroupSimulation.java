@@ -280,13 +280,7 @@ public final class GroupSimulation {
         churners.addAll(pick(nonMembers, (int) Math.round(config.churn() * nonMembers.size())));
         long phaseMillis = BETWEEN_POSTS.toMillis() * postCount;
         for (int index : churners) {
-            long leaveAt = rng.nextLong(phaseMillis + 1);
-            long awayFor = 5_000 + rng.nextLong(25_001);
-            clock.schedule(Duration.ofMillis(leaveAt), () -> {
-                List<PeerId> remembered = nodes.get(index).links.linkedPeers();
-                leave(index);
-                clock.schedule(Duration.ofMillis(awayFor), () -> rejoin(index, remembered));
-            });
+            Churn.schedule(clock, rng, phaseMillis, index, nodes::get, this::leave, this::rejoin);
         }
     }
 
@@ -297,12 +291,7 @@ public final class GroupSimulation {
     }
 
     private void rejoin(int index, List<PeerId> remembered) {
-        SimNode node = incarnate(index);
-        for (int i = 0; i < Math.min(3, remembered.size()); i++) {
-            PeerId peer = remembered.get(i);
-            nodes.stream().filter(other -> other.id().equals(peer)).findFirst()
-                    .ifPresent(other -> node.links.dialOnce(DialTarget.peerAt(other.id(), other.address)));
-        }
+        Churn.redial(incarnate(index), remembered, nodes);
     }
 
     private SimNode incarnate(int index) {

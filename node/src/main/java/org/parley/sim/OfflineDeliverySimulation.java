@@ -172,13 +172,7 @@ public final class OfflineDeliverySimulation {
 
     private void scheduleChurn(List<Integer> churners, Duration phase, Set<Integer> away) {
         for (int index : churners) {
-            long leaveAt = rng.nextLong(phase.toMillis() + 1);
-            long awayFor = 5_000 + rng.nextLong(25_001);
-            clock.schedule(Duration.ofMillis(leaveAt), () -> {
-                List<PeerId> remembered = nodes.get(index).links.linkedPeers();
-                leave(index);
-                clock.schedule(Duration.ofMillis(awayFor), () -> rejoin(index, remembered));
-            });
+            Churn.schedule(clock, rng, phase.toMillis(), index, nodes::get, this::leave, this::rejoin);
         }
     }
 
@@ -201,12 +195,7 @@ public final class OfflineDeliverySimulation {
 
     /** Comes back as a restarted node does: through a few peers it knew. */
     private void rejoin(int index, List<PeerId> remembered) {
-        SimNode node = incarnate(index);
-        for (int i = 0; i < Math.min(3, remembered.size()); i++) {
-            PeerId peer = remembered.get(i);
-            nodes.stream().filter(other -> other.id().equals(peer)).findFirst()
-                    .ifPresent(other -> node.links.dialOnce(DialTarget.peerAt(other.id(), other.address)));
-        }
+        Churn.redial(incarnate(index), remembered, nodes);
     }
 
     private SimNode incarnate(int index) {

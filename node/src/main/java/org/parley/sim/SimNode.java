@@ -88,8 +88,7 @@ final class SimNode {
                 new long[] {clock.monotonicNanos(), delivery.hops()}));
         links.addListener(discovery);
         links.addListener(gossip);
-        links.addListener(!malicious ? dht : forges ? new ForgedDhtAnswers(dht, links, discovery, forgedAnswers)
-                : new DhtRequestsDropped(dht));
+        links.addListener(malicious ? new MaliciousDht(dht, links, discovery, forges, forgedAnswers) : dht);
         links.addListener(new LinkEvents() {
             @Override
             public void frameReceived(PeerId from, Frame frame) {
@@ -122,11 +121,15 @@ final class SimNode {
     }
 
     /**
-     * A malicious node's DHT: it asks like anyone, but leaves every FindNode and StoreRecord
-     * unanswered and unstored, so honest lookups meet silent peers on their paths and must route
-     * around them (and evict them from their tables when they time out).
+     * A malicious node's DHT: it asks like anyone, but stores nothing and answers no FindNode
+     * truthfully: it leaves them unanswered, so honest lookups meet silent peers on their paths
+     * and must route around them (and evict them when they time out); or, when it {@code forges},
+     * it answers each with k records that claim to be peers they are not (its own record under
+     * keys it holds no private half of, so the signatures cannot verify), which honest lookups
+     * must refuse, score the liar down for, and route around. Counts the forged answers it sent.
      */
-    private record DhtRequestsDropped(DhtService dht) implements LinkEvents {
+    private record MaliciousDht(DhtService dht, LinkManager links, Discovery discovery, boolean forges,
+                                int[] forged) implements LinkEvents {
         @Override
         public void peerConnected(org.parley.link.PeerInfo peer) {
             dht.peerConnected(peer);
@@ -141,38 +144,12 @@ final class SimNode {
         public void frameReceived(PeerId from, Frame frame) {
             if (!frame.hasDht() || frame.getDht().hasNodes()) {
                 dht.frameReceived(from, frame);
-            }
-        }
-    }
-
-    /**
-     * A lying node's DHT: it asks like anyone, stores nothing, and answers every FindNode with k
-     * records that claim to be peers they are not (its own record under random peer keys, so the
-     * signatures cannot verify). Honest lookups must refuse them, score the liar down and route
-     * around it. Counts the forged answers it sent, so a run can show the lies were told.
-     */
-    private record ForgedDhtAnswers(DhtService dht, LinkManager links, Discovery discovery, int[] forged)
-            implements LinkEvents {
-        @Override
-        public void peerConnected(org.parley.link.PeerInfo peer) {
-            dht.peerConnected(peer);
-        }
-
-        @Override
-        public void peerDisconnected(PeerId peer) {
-            dht.peerDisconnected(peer);
-        }
-
-        @Override
-        public void frameReceived(PeerId from, Frame frame) {
-            if (!frame.hasDht() || frame.getDht().hasNodes()) {
-                dht.frameReceived(from, frame);
-            } else if (frame.getDht().hasFindNode()) {
+            } else if (forges && frame.getDht().hasFindNode()) {
                 org.parley.proto.wire.v1.PeerRecord own = discovery.ownRecord().toProto();
                 org.parley.proto.wire.v1.Nodes.Builder lies = org.parley.proto.wire.v1.Nodes.newBuilder();
                 byte[] target = frame.getDht().getFindNode().getTarget().toByteArray();
                 for (int i = 0; i < DhtConfig.defaults().lookup().k(); i++) {
-                    byte[] claimed = target.clone(); // a peer key whose private half nobody holds
+                    byte[] claimed = target.clone();
                     claimed[claimed.length - 1] ^= (byte) (i + 1);
                     lies.addRecords(own.toBuilder().setPeer(com.google.protobuf.ByteString.copyFrom(claimed)));
                 }

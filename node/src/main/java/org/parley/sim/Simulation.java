@@ -164,24 +164,14 @@ public final class Simulation {
         for (int n = 0; n < count && !candidates.isEmpty(); n++) {
             int index = candidates.remove((int) rng.nextLong(candidates.size()));
             churned.add(index);
-            long leaveAt = rng.nextLong(phaseMillis + 1);
-            long awayFor = 5_000 + rng.nextLong(25_001);
-            clock.schedule(Duration.ofMillis(leaveAt), () -> {
-                SimNode leaving = nodes.get(index);
-                List<PeerId> remembered = leaving.links.linkedPeers();
-                leaving.stop();
-                clock.schedule(Duration.ofMillis(awayFor), () -> rejoin(index, leaving, remembered));
-            });
+            Churn.schedule(clock, rng, phaseMillis, index, nodes::get, leaving -> nodes.get(leaving).stop(),
+                    this::rejoin);
         }
     }
 
-    private void rejoin(int index, SimNode before, List<PeerId> remembered) {
-        SimNode node = incarnate(index, before.identity, before.malicious);
-        for (int i = 0; i < Math.min(3, remembered.size()); i++) {
-            PeerId peer = remembered.get(i);
-            nodes.stream().filter(other -> other.id().equals(peer)).findFirst()
-                    .ifPresent(other -> node.links.dialOnce(DialTarget.peerAt(other.id(), other.address)));
-        }
+    private void rejoin(int index, List<PeerId> remembered) {
+        SimNode before = nodes.get(index);
+        Churn.redial(incarnate(index, before.identity, before.malicious), remembered, nodes);
     }
 
     private record Published(MessageId id, int publisher, long atNanos) {

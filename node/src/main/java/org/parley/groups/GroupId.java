@@ -55,6 +55,20 @@ public final class GroupId {
         return "g/" + HexFormat.of().formatHex(Arrays.copyOf(sha256(TOPIC_PREFIX, bytes), 20));
     }
 
+    /** Whether {@code text} has the shape of a topic {@link #topic()} makes (what a non-member can check). */
+    public static boolean isTopic(String text) {
+        if (text == null || text.length() != 2 + 40 || !text.startsWith("g/")) {
+            return false;
+        }
+        for (int i = 2; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static byte[] sha256(byte[]... parts) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

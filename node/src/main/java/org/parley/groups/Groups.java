@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
@@ -93,6 +94,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     private final ControlOutbox outbox;
     private final Map<GroupId, Map<String, Long>> refused = new HashMap<>();
     private final List<GroupEvents> listeners = new CopyOnWriteArrayList<>();
+    /** Hands each post we make to the replicas that hold a topic's posts for members who are away. */
+    private BiConsumer<String, byte[]> depositor = (topic, post) -> { };
     private Scheduler.Cancellable beatTimer;
     private long beats;
     private boolean stopped;
@@ -122,6 +125,14 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         Groups groups = new Groups(self, messenger, gossip, neighbours, storage, cipher, loop, clock, random);
         groups.load();
         return groups;
+    }
+
+    /**
+     * Where each post we make goes besides the topic: to the mailbox replicas of the topic, so a
+     * member that comes back while no other member is online still finds it. Call before start.
+     */
+    public void depositPostsWith(BiConsumer<String, byte[]> depositor) {
+        this.depositor = depositor;
     }
 
     public void addListener(GroupEvents listener) {
@@ -287,6 +298,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         }).thenApply(ignored -> {
             if (state.joined()) {
                 gossip.publish(state.topic, payload);
+                depositor.accept(state.topic, payload);
             }
             listeners.forEach(listener -> listener.groupMessageAdded(record));
             return record;
@@ -351,6 +363,27 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         groups.values().stream().filter(GroupState::joined).map(state -> state.wantedLink)
                 .filter(Objects::nonNull).forEach(waiting::add);
         return waiting;
+    }
+
+    /** The topics of the groups we joined: those whose posts held by mailboxes we fetch. */
+    public List<String> joinedTopics() {
+        return groups.values().stream().filter(GroupState::joined).map(state -> state.topic).toList();
+    }
+
+    /**
+     * Posts of a topic that mailbox replicas held for us. They go through every check a post from
+     * gossip goes through; a refusal is counted but scores nobody down, since a replica cannot know
+     * who is a member (it checked shape and signature itself). Posts we hold already are no replay:
+     * a replica hands over all it holds.
+     */
+    public void receiveMailedPosts(String topic, List<byte[]> posts) {
+        GroupState state = byTopic.get(topic);
+        if (state == null || !state.joined()) {
+            return;
+        }
+        for (byte[] post : posts) {
+            receivePost(state, post, null, true);
+        }
     }
 
     // ---------------------------------------------------------------- events from below

@@ -55,17 +55,27 @@ public final class ClosestKnownPeers implements ReplicaFinder {
         return dht.closestPeers(recipient).thenApply(found -> closestOf(recipient, count, found));
     }
 
+    @Override
+    public List<PeerRecord> closestToKey(DhtKey key, int count) {
+        return closestOf(key, null, count, dht.closestContacts(key, count));
+    }
+
     /** Of {@code found}, the DHT's closest contacts and the linked peers: the {@code count} closest. */
     private List<PeerRecord> closestOf(PeerId recipient, int count, List<PeerRecord> found) {
+        List<PeerRecord> known = new ArrayList<>(found);
+        known.addAll(dht.closestContacts(recipient, count));
+        return closestOf(DhtKey.ofPeer(recipient), recipient, count, known);
+    }
+
+    /** Of {@code known} and the linked peers (but {@code leftOut}), the {@code count} closest to {@code key}. */
+    private List<PeerRecord> closestOf(DhtKey key, PeerId leftOut, int count, List<PeerRecord> known) {
         Map<PeerId, PeerRecord> candidates = new LinkedHashMap<>();
-        found.forEach(record -> candidates.put(record.peer(), record));
-        dht.closestContacts(recipient, count).forEach(record -> candidates.putIfAbsent(record.peer(), record));
+        known.forEach(record -> candidates.putIfAbsent(record.peer(), record));
         for (PeerId linked : links.linkedPeers()) {
-            if (!linked.equals(recipient)) {
+            if (!linked.equals(leftOut)) {
                 discovery.recordOf(linked).ifPresent(record -> candidates.putIfAbsent(linked, record));
             }
         }
-        DhtKey key = DhtKey.ofPeer(recipient);
         List<PeerRecord> closest = new ArrayList<>(candidates.values());
         closest.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), key.byDistance()));
         return closest.size() > count ? new ArrayList<>(closest.subList(0, count)) : closest;

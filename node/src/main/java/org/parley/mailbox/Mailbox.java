@@ -1,10 +1,12 @@
 package org.parley.mailbox;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
 import org.parley.identity.InvalidPeerIdException;
@@ -39,10 +41,14 @@ public final class Mailbox implements LinkEvents {
     private final MailRelay relay;
     private final MailPickup pickup;
     private final RelayContacts relayContacts;
+    private final GroupPostReplica groupReplica;
+    private final GroupPostCarrier groupCarrier;
+    private final MailboxConfig config;
 
     private Mailbox(Identity self, LinkControl links, Scheduler scheduler, Clock clock, MailboxConfig config,
                     ReplicaFinder finder, RelayOutbox outbox, MailSink sink, MailJournal journal,
-                    List<HeldMail.Held> restored, RelayContacts.Wiring relayWiring) {
+                    List<HeldMail.Held> restored, RelayContacts.Wiring relayWiring, GroupPostJournal groupJournal,
+                    List<HeldGroupPosts.Held> restoredPosts) {
         this.links = links;
         this.courier = new MailCourier(links, scheduler, DIAL_TIMEOUT);
         this.replica = new MailReplica(self.peerId(), links, courier, finder, journal, scheduler, clock, config,
@@ -50,6 +56,10 @@ public final class Mailbox implements LinkEvents {
         this.relay = new MailRelay(courier, finder, outbox, scheduler, config);
         this.pickup = new MailPickup(self, links, courier, finder, sink, scheduler, clock, config);
         this.relayContacts = new RelayContacts(self.peerId(), links, courier, finder, relayWiring, scheduler);
+        this.groupReplica = new GroupPostReplica(links, courier, groupJournal, scheduler, clock,
+                config.groupPosts(), restoredPosts);
+        this.groupCarrier = new GroupPostCarrier(links, courier, finder, scheduler, config);
+        this.config = config;
     }
 
     /**
@@ -64,8 +74,10 @@ public final class Mailbox implements LinkEvents {
                                Consumer<List<PeerId>> announceRelays) {
         SqlMailJournal journal = new SqlMailJournal(storage);
         SqlRelayJournal relayJournal = new SqlRelayJournal(storage);
+        SqlGroupPostJournal groupJournal = new SqlGroupPostJournal(storage);
         Mailbox mailbox = new Mailbox(self, links, scheduler, clock, config, finder, outbox, sink, journal,
-                journal.load(clock.nowMillis()), new RelayContacts.Wiring(isContact, announceRelays, relayJournal));
+                journal.load(clock.nowMillis()), new RelayContacts.Wiring(isContact, announceRelays, relayJournal),
+                groupJournal, groupJournal.load(clock.nowMillis()));
         for (RelayRows.RelayRow row : relayJournal.load()) {
             try {
                 mailbox.relayContacts.restore(PeerId.parse(row.peerId()), row.role().equals(RelayRows.FOR_US),
@@ -81,7 +93,8 @@ public final class Mailbox implements LinkEvents {
     public static Mailbox inMemory(Identity self, LinkControl links, Scheduler scheduler, Clock clock,
                                    MailboxConfig config, ReplicaFinder finder, RelayOutbox outbox, MailSink sink) {
         return new Mailbox(self, links, scheduler, clock, config, finder, outbox, sink, MailJournal.IN_MEMORY,
-                List.of(), new RelayContacts.Wiring(peer -> false, relays -> { }, RelayJournal.IN_MEMORY));
+                List.of(), new RelayContacts.Wiring(peer -> false, relays -> { }, RelayJournal.IN_MEMORY),
+                GroupPostJournal.IN_MEMORY, List.of());
     }
 
     public void start() {
@@ -89,9 +102,13 @@ public final class Mailbox implements LinkEvents {
         replica.start();
         relay.start();
         pickup.start();
+        groupReplica.start(config.repairInterval());
+        groupCarrier.start();
     }
 
     public void stop() {
+        groupCarrier.stop();
+        groupReplica.stop();
         pickup.stop();
         relay.stop();
         replica.stop();
@@ -100,6 +117,24 @@ public final class Mailbox implements LinkEvents {
     /** Hands an envelope that tracks nothing (a receipt) to its recipient's replicas. */
     public void carry(Envelope envelope) {
         relay.carry(envelope);
+    }
+
+    /**
+     * Which group topics to fetch held posts for (the joined groups'), and where they go. Call
+     * before {@link #start()}.
+     */
+    public void fetchGroupPostsFor(Supplier<Collection<String>> topics, GroupPostSink sink) {
+        groupCarrier.fetchFor(topics, sink);
+    }
+
+    /** Hands one of our group posts, as it travels on its topic, to the replicas of the topic. */
+    public void depositGroupPost(String topic, byte[] post) {
+        groupCarrier.deposit(topic, post);
+    }
+
+    /** Group posts this node holds for members of groups who are away (any groups'). */
+    public int groupPostsHeldForOthers() {
+        return groupReplica.postsHeld();
     }
 
     /** Offers to hold a contact's mail as its relay (the caller checks that it is a contact). */
@@ -161,6 +196,12 @@ public final class Mailbox implements LinkEvents {
             case DELETE -> replica.delete(from, message.getDelete());
             case RELAY_OFFER -> relayContacts.offerReceived(from, requestId, message.getRelayOffer());
             case RELAY_ANSWER -> relayContacts.answerReceived(from, message.getRelayAnswer());
+            case GROUP_DEPOSIT -> groupReplica.deposit(from, requestId, message.getGroupDeposit());
+            // Nothing waits on it: a post goes to k replicas and out on its topic at once.
+            case GROUP_STORED -> LOG.finest(() -> "group post held by " + from.shortForm() + ": "
+                    + message.getGroupStored().getOutcome());
+            case GROUP_FETCH -> groupReplica.fetch(from, requestId, message.getGroupFetch());
+            case GROUP_POSTS -> groupCarrier.received(from, requestId, message.getGroupPosts());
             case BODY_NOT_SET -> links.penalize(from, MailboxException.Reason.MALFORMED.penalty,
                     "mailbox frame without a body");
         }

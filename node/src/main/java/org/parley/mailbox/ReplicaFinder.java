@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
+import org.parley.overlay.dht.DhtKey;
 import org.parley.overlay.record.PeerRecord;
 
 /** The peers responsible for a recipient's mailbox as this node knows them: closest to its key first. */
@@ -27,6 +28,14 @@ public interface ReplicaFinder {
      */
     default CompletableFuture<List<PeerRecord>> lookUpClosest(PeerId recipient, int count) {
         return CompletableFuture.completedFuture(closest(recipient, count));
+    }
+
+    /**
+     * Up to {@code count} records closest to {@code key} (a key that names no peer, as a group
+     * topic's), closest first; none for a finder that knows no records.
+     */
+    default List<PeerRecord> closestToKey(DhtKey key, int count) {
+        return List.of();
     }
 
     /** The record we hold of {@code peer}, to dial it; none for a finder that knows no records. */

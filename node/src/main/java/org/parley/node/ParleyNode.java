@@ -162,6 +162,8 @@ public final class ParleyNode implements AutoCloseable {
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, storage, peer -> isContact(messenger, peer), discovery::announceRelays);
         messenger.carryOfflineWith(mailbox::carry);
+        groups.depositPostsWith(mailbox::depositGroupPost);
+        mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
         links.addListener(mailbox);
         links.redialUrgentlyBelow(discoveryConfig.targetLinks());
         WatchHub watchers = new WatchHub();

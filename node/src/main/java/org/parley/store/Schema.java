@@ -159,7 +159,21 @@ final class Schema {
                         role     TEXT NOT NULL CHECK (role IN ('for_us', 'for_them')),
                         accepted INTEGER NOT NULL,
                         PRIMARY KEY (peer_id, role)
-                    )"""));
+                    )"""),
+            new Migration(6,
+                    // Replica side of group channels: posts held per topic for members who are
+                    // away, as they travelled (signed ciphertext under the sender key); the topic
+                    // and the depositing peer are what a replica knows. The cursor orders them.
+                    """
+                    CREATE TABLE held_group_posts (
+                        id         BLOB PRIMARY KEY,
+                        cursor     INTEGER NOT NULL,
+                        topic      TEXT NOT NULL,
+                        depositor  TEXT NOT NULL,
+                        expires_ms INTEGER NOT NULL,
+                        post       BLOB NOT NULL
+                    )""",
+                    "CREATE INDEX held_group_posts_by_topic ON held_group_posts (topic, cursor)"));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

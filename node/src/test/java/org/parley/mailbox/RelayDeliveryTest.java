@@ -26,7 +26,7 @@ class RelayDeliveryTest {
     /** One replica by closeness, and no repair: where a copy lies is what the sender put there. */
     private static final MailboxConfig ONE_REPLICA = new MailboxConfig(1, Duration.ofDays(7), 8L << 20, 4L << 20,
             256L << 20, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofMinutes(1),
-            Duration.ofDays(1), 256 << 10);
+            Duration.ofDays(1), 256 << 10, GroupMailConfig.defaults());
 
     @TempDir
     Path directory;

@@ -185,11 +185,23 @@ public final class DhtService implements LinkEvents {
      * far as this node knows them (no lookup; the table is what the node learned by linking).
      */
     public List<PeerRecord> closestContacts(PeerId peer, int count) {
-        DhtKey key = DhtKey.ofPeer(peer);
+        return closestContacts(DhtKey.ofPeer(peer), count, peer);
+    }
+
+    /**
+     * The records of up to {@code count} routing-table contacts closest to {@code key}, closest
+     * first: the peers responsible for what is kept under a key that names no peer (a group
+     * topic's held posts), as far as this node knows them.
+     */
+    public List<PeerRecord> closestContacts(DhtKey key, int count) {
+        return closestContacts(key, count, null);
+    }
+
+    private List<PeerRecord> closestContacts(DhtKey key, int count, PeerId leftOut) {
         long now = clock.nowMillis();
         List<PeerRecord> closest = new ArrayList<>();
         for (Contact contact : table.closest(key, count + 1)) {
-            if (!contact.peer().equals(peer) && closest.size() < count) {
+            if (!contact.peer().equals(leftOut) && closest.size() < count) {
                 contactRecords.get(contact.key(), now).ifPresent(closest::add);
             }
         }

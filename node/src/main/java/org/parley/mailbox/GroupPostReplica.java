@@ -1,0 +1,151 @@
+package org.parley.mailbox;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import org.parley.groups.GroupException;
+import org.parley.groups.GroupId;
+import org.parley.groups.GroupPost;
+import org.parley.identity.PeerId;
+import org.parley.link.Neighbours;
+import org.parley.proto.wire.v1.GroupDeposit;
+import org.parley.proto.wire.v1.GroupFetch;
+import org.parley.proto.wire.v1.GroupPosts;
+import org.parley.proto.wire.v1.MailboxFrame;
+import org.parley.proto.wire.v1.StoreAnswer;
+import org.parley.proto.wire.v1.StoreAnswer.Outcome;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+
+/**
+ * The replica's part for group channels: holds the posts members deposit under a group's topic,
+ * within its limits, and hands them to whoever asks for the topic's posts after a cursor. A
+ * replica checks what it can without being a member: the topic's shape, the post's shape and size,
+ * and the post's signature under the sender key it names (so nobody can pass off a changed copy of
+ * someone's post); whether that key belongs to a member only members know, and they check it as
+ * they check posts from gossip. Anyone who knows the topic may fetch: what it gets is what gossip
+ * relays see anyway, ciphertext. Confined to the node's loop.
+ */
+final class GroupPostReplica {
+    private static final Logger LOG = Logger.getLogger(GroupPostReplica.class.getName());
+
+    private final Neighbours links;
+    private final MailCourier courier;
+    private final GroupPostJournal journal;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final GroupMailConfig config;
+    private final HeldGroupPosts held;
+    private Scheduler.Cancellable expiryTimer;
+    private boolean stopped;
+
+    GroupPostReplica(Neighbours links, MailCourier courier, GroupPostJournal journal, Scheduler scheduler, Clock clock,
+                     GroupMailConfig config, List<HeldGroupPosts.Held> restored) {
+        this.links = links;
+        this.courier = courier;
+        this.journal = journal;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.config = config;
+        this.held = new HeldGroupPosts(config);
+        restored.forEach(held::restore);
+    }
+
+    /** Drops expired posts every {@code interval} from now on. */
+    void start(java.time.Duration interval) {
+        if (stopped) {
+            return;
+        }
+        expiryTimer = scheduler.schedule(interval, () -> {
+            expire();
+            start(interval);
+        });
+    }
+
+    void stop() {
+        stopped = true;
+        if (expiryTimer != null) {
+            expiryTimer.cancel();
+        }
+    }
+
+    void deposit(PeerId from, long requestId, GroupDeposit deposit) {
+        GroupPost post;
+        try {
+            post = checked(deposit);
+        } catch (MailboxException e) {
+            LOG.fine(() -> "refused a group post from " + from.shortForm() + ": " + e.getMessage());
+            links.penalize(from, e.reason().penalty, "group deposit: " + e.getMessage());
+            answer(from, requestId, ByteString.EMPTY, Outcome.INVALID);
+            return;
+        }
+        ByteString id = ByteString.copyFrom(post.entryId());
+        List<HeldGroupPosts.Held> taken = new ArrayList<>();
+        List<HeldGroupPosts.Held> pushedOut = new ArrayList<>();
+        Outcome outcome = held.offer(id, deposit.getTopic(), from, deposit.getPost(), clock.nowMillis(), taken,
+                pushedOut);
+        if (taken.isEmpty()) {
+            answer(from, requestId, id, outcome);
+            return;
+        }
+        journal.held(taken, pushedOut).whenCompleteAsync((ignored, error) -> {
+            if (error == null) {
+                answer(from, requestId, id, Outcome.STORED);
+            } else {
+                // Not on disk: not held. The depositor's copies with the other replicas remain.
+                held.unhold(id);
+            }
+        }, scheduler);
+    }
+
+    void fetch(PeerId from, long requestId, GroupFetch fetch) {
+        if (!GroupId.isTopic(fetch.getTopic())) {
+            links.penalize(from, MailboxException.Reason.MALFORMED.penalty, "group fetch without a valid topic");
+            return;
+        }
+        HeldGroupPosts.Page page = held.after(fetch.getTopic(), fetch.getAfter(), config.batchBytes());
+        GroupPosts.Builder answer = GroupPosts.newBuilder().setTopic(fetch.getTopic()).setLast(page.last())
+                .setMore(page.more());
+        page.posts().forEach(one -> answer.addPosts(one.post()));
+        courier.sendLinked(from, MailboxFrame.newBuilder().setRequestId(requestId).setGroupPosts(answer).build());
+    }
+
+    /** Drops what has been held for the hold time. */
+    void expire() {
+        List<HeldGroupPosts.Held> expired = held.expire(clock.nowMillis());
+        if (!expired.isEmpty()) {
+            journal.dropped(expired);
+        }
+    }
+
+    long bytesHeld() {
+        return held.totalBytes();
+    }
+
+    int postsHeld() {
+        return held.all().size();
+    }
+
+    /** Checks what a non-member can check of a deposit: topic, shape and size, signature. */
+    static GroupPost checked(GroupDeposit deposit) throws MailboxException {
+        if (!GroupId.isTopic(deposit.getTopic())) {
+            throw new MailboxException(MailboxException.Reason.MALFORMED, "not a group topic");
+        }
+        GroupPost post;
+        try {
+            post = GroupPost.parse(deposit.getPost().toByteArray());
+        } catch (GroupException e) {
+            throw new MailboxException(MailboxException.Reason.MALFORMED, e.getMessage());
+        }
+        if (!post.signatureValid()) {
+            throw new MailboxException(MailboxException.Reason.FORGED, "post signature does not verify");
+        }
+        return post;
+    }
+
+    private void answer(PeerId to, long requestId, ByteString id, Outcome outcome) {
+        courier.sendLinked(to, MailboxFrame.newBuilder().setRequestId(requestId)
+                .setGroupStored(StoreAnswer.newBuilder().setEnvelopeId(id).setOutcome(outcome)).build());
+    }
+}

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.groups.Groups;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
@@ -19,6 +20,9 @@ import org.parley.overlay.dht.DhtConfig;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.discovery.DiscoveryConfig;
+import org.parley.overlay.gossip.GossipConfig;
+import org.parley.overlay.gossip.GossipOverLinks;
+import org.parley.overlay.gossip.GossipRouter;
 import org.parley.runtime.Clock;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
@@ -48,6 +52,10 @@ final class MailboxNode {
     DhtService dht;
     Messenger messenger;
     Mailbox mailbox;
+    /** The group layer, on nodes made {@link #withGroups()}: gossip, groups, and their posts through the mailbox. */
+    GossipRouter router;
+    Groups groups;
+    private boolean groupsOn;
     boolean running;
     /** How far this node's mailbox clock runs ahead of everyone else's (a badly set clock). */
     long clockSkewMillis;
@@ -66,6 +74,12 @@ final class MailboxNode {
 
     PeerId id() {
         return identity.peerId();
+    }
+
+    /** Runs the group layer too, wired to the mailbox as the daemon wires it. */
+    MailboxNode withGroups() {
+        groupsOn = true;
+        return this;
     }
 
     /** Starts (or restarts, from its database) and links to {@code bootstrap}. */
@@ -96,12 +110,32 @@ final class MailboxNode {
                 messenger::takeRelayed, storage, peer -> messenger.contacts().stream()
                         .anyMatch(contact -> contact.peer().equals(peer)), discovery::announceRelays);
         messenger.carryOfflineWith(mailbox::carry);
+        GossipOverLinks gossipHost = null;
+        if (groupsOn) {
+            gossipHost = new GossipOverLinks(links);
+            router = new GossipRouter(gossipHost, loop, loop, new SeededRng(seeds++), GossipConfig.defaults());
+            gossipHost.attach(router);
+            groups = Groups.open(identity, messenger, router, links, storage, new ContentCipher(contentKey, RANDOM),
+                    loop, loop, RANDOM);
+            groups.depositPostsWith(mailbox::depositGroupPost);
+            mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
+            messenger.addGroupControlListener(groups);
+            gossipHost.addListener(groups);
+        }
         links.addListener(discovery);
         links.addListener(dht);
         links.addListener(messenger);
         links.addListener(mailbox);
+        if (groupsOn) {
+            links.addListener(gossipHost);
+            links.addListener(groups);
+        }
         links.start();
         messenger.start();
+        if (groupsOn) {
+            router.start();
+            groups.start();
+        }
         discovery.start();
         dht.start(java.time.Duration.ofMinutes(1));
         mailbox.start();
@@ -111,6 +145,10 @@ final class MailboxNode {
 
     /** Stops as a killed process would: only what was committed remains. */
     void stop() {
+        if (groupsOn) {
+            groups.stop();
+            router.stop();
+        }
         mailbox.stop();
         dht.stop();
         discovery.stop();

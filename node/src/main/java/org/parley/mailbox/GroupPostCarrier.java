@@ -31,6 +31,8 @@ import org.parley.runtime.Scheduler;
 final class GroupPostCarrier {
     /** Keeps the DHT key of a topic's posts apart from any other use of the topic's bytes. */
     private static final String KEY_PREFIX = "parley-group-posts-v1:";
+    /** Time for a new neighbour's record to arrive after its link is up. */
+    private static final Duration RECORD_GRACE = Duration.ofSeconds(2);
 
     /** A fetch we sent: to whom, for which topic, after which cursor. */
     private record Asked(PeerId peer, String topic, long after) {
@@ -79,6 +81,26 @@ final class GroupPostCarrier {
         if (timer != null) {
             timer.cancel();
         }
+    }
+
+    /**
+     * A link came up: if the peer holds posts of one of our topics, ask it soon — once its record,
+     * which follows the link's first frames, tells us where it sits. A member back from away
+     * thus asks the replicas as it finds them, not only at the next round.
+     */
+    void peerConnected(PeerId peer) {
+        scheduler.schedule(RECORD_GRACE, () -> {
+            if (stopped || !links.isConnected(peer)) {
+                return;
+            }
+            for (String topic : List.copyOf(topics.get())) {
+                boolean replica = finder.closestToKey(keyOf(topic), 2 * config.replicas()).stream()
+                        .anyMatch(record -> record.peer().equals(peer));
+                if (replica) {
+                    courier.sendLinked(peer, fetchFrame(peer, topic));
+                }
+            }
+        });
     }
 
     /** Hands one of our posts, as it travels on the topic, to the topic's k closest peers. */

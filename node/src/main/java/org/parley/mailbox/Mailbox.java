@@ -174,6 +174,7 @@ public final class Mailbox implements LinkEvents {
     public void peerConnected(PeerInfo peer) {
         courier.peerConnected(peer);
         pickup.peerConnected(peer.peerId());
+        groupCarrier.peerConnected(peer.peerId());
         relayContacts.peerConnected(peer.peerId());
     }
 

@@ -53,6 +53,11 @@ public final class GroupLog {
         opaque.add(id);
     }
 
+    /** Forgets that we hold an opaque entry: it is a gap again, to be back-filled and read. */
+    public void forgetOpaque(ByteString id) {
+        opaque.remove(id);
+    }
+
     public boolean holds(ByteString id) {
         return entries.containsKey(id) || opaque.contains(id);
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.parley.identity.PeerId;
 
 /** Everything a member holds in memory about one group. Confined to the node's loop. */
@@ -26,6 +27,12 @@ final class GroupState {
     final Map<ByteString, PeerId> keyOwners = new LinkedHashMap<>();
     final GroupLog log = new GroupLog();
     final LinkedHashMap<ByteString, PendingPost> pending = new LinkedHashMap<>();
+    /**
+     * Entries held as opaque because their sender key had not reached us, by key: when the key
+     * comes, even long after the post stopped waiting for it, they become gaps again and are read.
+     */
+    final Map<ByteString, Set<ByteString>> opaqueByKey = new LinkedHashMap<>();
+    int opaqueWaiting;
     /**
      * A fellow member the node should link to, while no fellow member is linked or a gap stays
      * open: heads and back-fill travel only between linked members. Null otherwise.

@@ -73,6 +73,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     /** Posts held for a sender key still on its way, per group, and for how long. */
     public static final int MAX_PENDING_POSTS = 512;
     public static final Duration PENDING_LIFETIME = Duration.ofMinutes(1);
+    /** Opaque entries remembered per group, for reading once their sender key comes. */
+    public static final int MAX_OPAQUE_AWAITING_KEY = 4096;
     /** The beat: resend unacknowledged control, exchange heads, ask for gaps, expire pending posts. */
     public static final Duration BEAT = Duration.ofSeconds(2);
     public static final Duration RESEND_AFTER = Duration.ofSeconds(4);
@@ -506,6 +508,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         commit(all(rows)).thenRun(() -> {
             acknowledge(sender, controlId);
             retryPending(state, keyId);
+            reopenOpaque(state, sender, keyId);
         });
     }
 
@@ -770,6 +773,10 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             hold(state, entryId, new GroupState.PendingPost(bytes, keyId, clock.nowMillis(), via));
             if (backfilled) {
                 state.log.addOpaque(entryId);
+                if (state.opaqueWaiting < MAX_OPAQUE_AWAITING_KEY
+                        && state.opaqueByKey.computeIfAbsent(keyId, id -> new java.util.LinkedHashSet<>()).add(entryId)) {
+                    state.opaqueWaiting++;
+                }
             }
             return;
         }
@@ -861,6 +868,22 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             state.pending.remove(entry.getKey());
             receivePost(state, entry.getValue().post(), entry.getValue().via(), false);
         }
+    }
+
+    /**
+     * Entries back-filled as opaque before their key came, which are no longer waiting in memory
+     * (that lasts {@link #PENDING_LIFETIME}): gaps again, asked of the key's owner, who wrote them,
+     * and of linked members at the next beats, and read when they come back.
+     */
+    private void reopenOpaque(GroupState state, PeerId owner, ByteString keyId) {
+        Set<ByteString> ids = state.opaqueByKey.remove(keyId);
+        if (ids == null) {
+            return;
+        }
+        state.opaqueWaiting -= ids.size();
+        List<ByteString> unread = ids.stream().filter(id -> !state.log.hasRead(id)).toList();
+        unread.forEach(state.log::forgetOpaque);
+        requestBackfill(state, owner, unread);
     }
 
     private void requestBackfill(GroupState state, PeerId from, List<ByteString> ids) {

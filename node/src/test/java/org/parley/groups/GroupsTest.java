@@ -385,6 +385,39 @@ class GroupsTest {
     }
 
     @Test
+    void aPostBackFilledBeforeItsKeyIsReadWhenTheKeyComesLongAfter() {
+        List<GroupNode> nodes = nodes("alice", "bob", "carol");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupNode carol = nodes.get(2);
+        GroupId id = alice.await(alice.groups.create("club")).id();
+        alice.await(alice.groups.invite(id, bob.id(), false));
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        settle();
+        carol.await(carol.groups.join(id));
+        GroupNode.unlink(bob, carol); // bob's key cannot reach carol for now
+        bob.await(bob.groups.join(id));
+        settle();
+        bob.await(bob.groups.send(id, "from bob"));
+        settle();
+        byte[] post = alice.posts.get(alice.posts.size() - 1);
+        carol.groups.groupControlReceived(alice.id(), org.parley.proto.wire.v1.GroupControl.newBuilder()
+                .setBackfill(org.parley.proto.wire.v1.BackfillPosts.newBuilder()
+                        .setGroupId(ByteString.copyFrom(id.bytes())).addPosts(ByteString.copyFrom(post)))
+                .build().toByteArray());
+        loop.runUntilIdle();
+        // The post stops waiting for its key in memory; the log still holds it, as opaque.
+        loop.advance(Groups.PENDING_LIFETIME.plusMinutes(4));
+        assertTrue(carol.history(id).isEmpty(), "no key yet");
+        assertTrue(carol.groups.state(id).log.missing().isEmpty(), "held as opaque: no gap");
+
+        GroupNode.link(bob, carol);
+        settle();
+        assertEquals(List.of("from bob"), carol.history(id).stream().map(GroupMessageRecord::text).toList());
+        assertEquals(alice.entryIds(id), carol.entryIds(id));
+    }
+
+    @Test
     void stateSurvivesARestart() {
         List<GroupNode> nodes = nodes("alice", "bob");
         GroupNode alice = nodes.get(0);

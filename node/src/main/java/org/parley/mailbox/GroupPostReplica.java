@@ -2,13 +2,18 @@ package org.parley.mailbox;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 import org.parley.groups.GroupException;
 import org.parley.groups.GroupId;
 import org.parley.groups.GroupPost;
 import org.parley.identity.PeerId;
 import org.parley.link.Neighbours;
+import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.GroupDeposit;
 import org.parley.proto.wire.v1.GroupFetch;
 import org.parley.proto.wire.v1.GroupPosts;
@@ -29,6 +34,8 @@ import org.parley.runtime.Scheduler;
  */
 final class GroupPostReplica {
     private static final Logger LOG = Logger.getLogger(GroupPostReplica.class.getName());
+    /** Deposits one repair round sends at most. */
+    private static final int REPAIRS_PER_ROUND = 1024;
 
     private final Neighbours links;
     private final MailCourier courier;
@@ -37,11 +44,21 @@ final class GroupPostReplica {
     private final Clock clock;
     private final GroupMailConfig config;
     private final HeldGroupPosts held;
+    private final PeerId self;
+    private final ReplicaFinder finder;
+    private final int replicas;
+    /** Per held post: peers that said they hold it too (or handed it to us). */
+    private final Map<ByteString, Set<PeerId>> holders = new HashMap<>();
+    private final Map<Long, ByteString> repairs = new HashMap<>();
     private Scheduler.Cancellable expiryTimer;
     private boolean stopped;
 
-    GroupPostReplica(Neighbours links, MailCourier courier, GroupPostJournal journal, Scheduler scheduler, Clock clock,
-                     GroupMailConfig config, List<HeldGroupPosts.Held> restored) {
+    GroupPostReplica(PeerId self, Neighbours links, MailCourier courier, ReplicaFinder finder, int replicas,
+                     GroupPostJournal journal, Scheduler scheduler, Clock clock, GroupMailConfig config,
+                     List<HeldGroupPosts.Held> restored) {
+        this.self = self;
+        this.finder = finder;
+        this.replicas = replicas;
         this.links = links;
         this.courier = courier;
         this.journal = journal;
@@ -52,13 +69,18 @@ final class GroupPostReplica {
         restored.forEach(held::restore);
     }
 
-    /** Drops expired posts every {@code interval} from now on. */
+    /**
+     * Every {@code interval} from now on: drops expired posts, then offers each held post to the
+     * topic's k closest peers we know that have not confirmed holding it, so that k copies outlive
+     * replicas leaving and follow the topic's neighbourhood as peers come and go.
+     */
     void start(java.time.Duration interval) {
         if (stopped) {
             return;
         }
         expiryTimer = scheduler.schedule(interval, () -> {
             expire();
+            repair();
             start(interval);
         });
     }
@@ -85,6 +107,10 @@ final class GroupPostReplica {
         List<HeldGroupPosts.Held> pushedOut = new ArrayList<>();
         Outcome outcome = held.offer(id, deposit.getTopic(), from, deposit.getPost(), clock.nowMillis(), taken,
                 pushedOut);
+        pushedOut.forEach(gone -> holders.remove(gone.id()));
+        if (outcome == Outcome.STORED) {
+            holders.computeIfAbsent(id, key -> new HashSet<>()).add(from);
+        }
         if (taken.isEmpty()) {
             answer(from, requestId, id, outcome);
             return;
@@ -95,6 +121,7 @@ final class GroupPostReplica {
             } else {
                 // Not on disk: not held. The depositor's copies with the other replicas remain.
                 held.unhold(id);
+                holders.remove(id);
             }
         }, scheduler);
     }
@@ -115,7 +142,44 @@ final class GroupPostReplica {
     void expire() {
         List<HeldGroupPosts.Held> expired = held.expire(clock.nowMillis());
         if (!expired.isEmpty()) {
+            expired.forEach(gone -> holders.remove(gone.id()));
             journal.dropped(expired);
+        }
+    }
+
+    /** A peer's answer to one of our repair offers; false when it answers none of them. */
+    boolean repairAnswered(PeerId from, long requestId, StoreAnswer answer) {
+        ByteString id = repairs.remove(requestId);
+        if (id == null) {
+            return false;
+        }
+        Set<PeerId> known = holders.get(id);
+        if (known != null && answer.getOutcome() == Outcome.STORED) {
+            known.add(from);
+        }
+        return true;
+    }
+
+    private void repair() {
+        repairs.clear(); // answers to the last round that have not come by now will not come
+        Map<String, List<PeerRecord>> closest = new HashMap<>();
+        int sent = 0;
+        for (HeldGroupPosts.Held one : held.all()) {
+            List<PeerRecord> responsible = closest.computeIfAbsent(one.topic(),
+                    topic -> finder.closestToKey(GroupPostCarrier.keyOf(topic), replicas));
+            Set<PeerId> known = holders.computeIfAbsent(one.id(), key -> new HashSet<>());
+            for (PeerRecord record : responsible) {
+                if (record.peer().equals(self) || known.contains(record.peer())) {
+                    continue;
+                }
+                if (sent++ >= REPAIRS_PER_ROUND) {
+                    return;
+                }
+                long requestId = courier.nextRequestId();
+                repairs.put(requestId, one.id());
+                courier.send(record, MailboxFrame.newBuilder().setRequestId(requestId).setGroupDeposit(
+                        GroupDeposit.newBuilder().setTopic(one.topic()).setPost(one.post())).build());
+            }
         }
     }
 

@@ -56,8 +56,8 @@ public final class Mailbox implements LinkEvents {
         this.relay = new MailRelay(courier, finder, outbox, scheduler, config);
         this.pickup = new MailPickup(self, links, courier, finder, sink, scheduler, clock, config);
         this.relayContacts = new RelayContacts(self.peerId(), links, courier, finder, relayWiring, scheduler);
-        this.groupReplica = new GroupPostReplica(links, courier, groupJournal, scheduler, clock,
-                config.groupPosts(), restoredPosts);
+        this.groupReplica = new GroupPostReplica(self.peerId(), links, courier, finder, config.replicas(), groupJournal, scheduler,
+                clock, config.groupPosts(), restoredPosts);
         this.groupCarrier = new GroupPostCarrier(links, courier, finder, scheduler, config);
         this.config = config;
     }
@@ -198,9 +198,8 @@ public final class Mailbox implements LinkEvents {
             case RELAY_OFFER -> relayContacts.offerReceived(from, requestId, message.getRelayOffer());
             case RELAY_ANSWER -> relayContacts.answerReceived(from, message.getRelayAnswer());
             case GROUP_DEPOSIT -> groupReplica.deposit(from, requestId, message.getGroupDeposit());
-            // Nothing waits on it: a post goes to k replicas and out on its topic at once.
-            case GROUP_STORED -> LOG.finest(() -> "group post held by " + from.shortForm() + ": "
-                    + message.getGroupStored().getOutcome());
+            // A member's own deposits wait on nothing: a post goes to k replicas and on its topic at once.
+            case GROUP_STORED -> groupReplica.repairAnswered(from, requestId, message.getGroupStored());
             case GROUP_FETCH -> groupReplica.fetch(from, requestId, message.getGroupFetch());
             case GROUP_POSTS -> groupCarrier.received(from, requestId, message.getGroupPosts());
             case BODY_NOT_SET -> links.penalize(from, MailboxException.Reason.MALFORMED.penalty,

@@ -270,6 +270,47 @@ class HostileGroupMailTest {
     }
 
     @Test
+    void aHeldPostIsOfferedToTheTopicsClosestPeersUntilEachSaysItHoldsIt() {
+        RecordingLinks holderLinks = new RecordingLinks();
+        holderLinks.connected.addAll(List.of(alice.peerId(), bob.peerId(), mallory.peerId()));
+        Mailbox holder = mailboxOf(replicaIdentity, holderLinks, List.of(recordOf(bob), recordOf(mallory),
+                recordOf(alice)));
+        holder.start();
+        byte[] post = post("keep me");
+        holder.frameReceived(alice.peerId(), Frame.newBuilder().setMailbox(MailboxFrame.newBuilder().setRequestId(1)
+                .setGroupDeposit(GroupDeposit.newBuilder().setTopic(TOPIC).setPost(ByteString.copyFrom(post))))
+                .build());
+        loop.runUntilIdle();
+        holderLinks.sent.clear();
+
+        Duration round = MailboxConfig.defaults().repairInterval();
+        loop.advance(round);
+        List<MailboxFrame> toBob = deposits(holderLinks, bob.peerId());
+        assertEquals(1, toBob.size());
+        assertArrayEquals(post, toBob.get(0).getGroupDeposit().getPost().toByteArray());
+        assertEquals(TOPIC, toBob.get(0).getGroupDeposit().getTopic());
+        assertEquals(1, deposits(holderLinks, mallory.peerId()).size());
+        assertTrue(deposits(holderLinks, alice.peerId()).isEmpty(), "alice handed it over: she has it");
+        holder.frameReceived(bob.peerId(), Frame.newBuilder().setMailbox(MailboxFrame.newBuilder()
+                .setRequestId(toBob.get(0).getRequestId()).setGroupStored(org.parley.proto.wire.v1.StoreAnswer
+                        .newBuilder().setOutcome(Outcome.STORED))).build());
+        loop.runUntilIdle();
+
+        loop.advance(round);
+        assertTrue(deposits(holderLinks, bob.peerId()).isEmpty(), "bob said he holds it");
+        assertEquals(1, deposits(holderLinks, mallory.peerId()).size(), "mallory did not: offered again");
+    }
+
+    private PeerRecord recordOf(Identity peer) {
+        return PeerRecord.create(peer, List.of("10.0.0.7:7000"), 1, loop.nowMillis(), Duration.ofDays(1).toMillis(),
+                PrekeyBundles.throwaway(peer, RANDOM, loop.nowMillis()));
+    }
+
+    private static List<MailboxFrame> deposits(RecordingLinks on, PeerId to) {
+        return on.takeSent(to).stream().map(Frame::getMailbox).filter(MailboxFrame::hasGroupDeposit).toList();
+    }
+
+    @Test
     void aDepositGoesToTheTopicsReplicasAndOnlyThere() {
         RecordingLinks alicesLinks = new RecordingLinks();
         alicesLinks.connected.add(replicaIdentity.peerId());

@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param holdFor how long a post is held after it arrived (at most {@link MailboxConfig#MAX_HOLD})
  * @param perTopicPosts posts held per topic; a new one pushes out the topic's oldest
  * @param perTopicBytes bytes held per topic; likewise
- * @param perDepositorBytes bytes held from one depositing peer, over all topics; more is refused
+ * @param perDepositorBytes bytes held from one depositing peer, over all topics; a new post pushes
+ *     out that peer's oldest
  * @param totalBytes bytes of group posts held in all; more is refused
  * @param batchBytes the most one answer to a fetch carries (at least one post)
  */

@@ -31,6 +31,8 @@ import org.parley.runtime.Scheduler;
 final class GroupPostCarrier {
     /** Keeps the DHT key of a topic's posts apart from any other use of the topic's bytes. */
     private static final String KEY_PREFIX = "parley-group-posts-v1:";
+    /** Posts one answer may carry: no more than a replica holds for a topic by default. */
+    static final int MAX_POSTS_PER_ANSWER = 2048;
     /** Time for a new neighbour's record to arrive after its link is up. */
     private static final Duration RECORD_GRACE = Duration.ofSeconds(2);
 
@@ -156,6 +158,9 @@ final class GroupPostCarrier {
         try {
             if (!answer.getTopic().equals(question.topic())) {
                 throw new MailboxException(MailboxException.Reason.MALFORMED, "posts of another topic");
+            }
+            if (answer.getPostsCount() > MAX_POSTS_PER_ANSWER) {
+                throw new MailboxException(MailboxException.Reason.MALFORMED, "more posts than a topic holds");
             }
             if (answer.getPostsCount() > 0 && answer.getLast() <= question.after()) {
                 throw new MailboxException(MailboxException.Reason.MALFORMED, "a cursor that does not move on");

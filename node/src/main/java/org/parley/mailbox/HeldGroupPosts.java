@@ -14,7 +14,9 @@ import org.parley.proto.wire.v1.StoreAnswer.Outcome;
 /**
  * The group posts a replica holds per topic for members who are away, with its limits: posts and
  * bytes per topic (a new post pushes out the topic's oldest, so a busy group keeps its newest),
- * bytes per depositing peer and in all (more is refused), and a hold time. Each post gets a cursor
+ * bytes per depositing peer (a new post pushes out that peer's oldest: a member who posts a lot
+ * keeps its newest posts held, and a peer that floods displaces only its own), bytes in all (more
+ * is refused), and a hold time. Each post gets a cursor
  * when it arrives: its arrival time in milliseconds, made strictly rising, so a member can ask for
  * what came after the last post it took, and a replica that lost its store does not start again
  * below the cursors members hold. Plain data: no I/O, no clock.
@@ -36,6 +38,7 @@ final class HeldGroupPosts {
     private final Map<String, TreeMap<Long, Held>> byTopic = new HashMap<>();
     private final Map<String, Long> bytesByTopic = new HashMap<>();
     private final Map<PeerId, Long> bytesByDepositor = new HashMap<>();
+    private final Map<PeerId, TreeMap<Long, Held>> byDepositor = new HashMap<>();
     private long totalBytes;
     private long lastCursor;
 
@@ -61,8 +64,7 @@ final class HeldGroupPosts {
             return Outcome.STORED;
         }
         int size = post.size();
-        if (size > config.perTopicBytes()
-                || bytesByDepositor.getOrDefault(depositor, 0L) + size > config.perDepositorBytes()
+        if (size > config.perTopicBytes() || size > config.perDepositorBytes()
                 || totalBytes + size > config.totalBytes()) {
             return Outcome.QUOTA;
         }
@@ -73,6 +75,12 @@ final class HeldGroupPosts {
         TreeMap<Long, Held> posts = byTopic.get(topic);
         while (posts.size() > config.perTopicPosts() || bytesByTopic.getOrDefault(topic, 0L) > config.perTopicBytes()) {
             Held oldest = posts.firstEntry().getValue();
+            remove(oldest);
+            pushedOut.add(oldest);
+        }
+        TreeMap<Long, Held> deposited = byDepositor.get(depositor);
+        while (bytesByDepositor.getOrDefault(depositor, 0L) > config.perDepositorBytes()) {
+            Held oldest = deposited.firstEntry().getValue();
             remove(oldest);
             pushedOut.add(oldest);
         }
@@ -136,6 +144,7 @@ final class HeldGroupPosts {
     private void add(Held held) {
         byId.put(held.id(), held);
         byTopic.computeIfAbsent(held.topic(), topic -> new TreeMap<>()).put(held.cursor(), held);
+        byDepositor.computeIfAbsent(held.depositor(), peer -> new TreeMap<>()).put(held.cursor(), held);
         account(held, 1);
     }
 
@@ -145,6 +154,11 @@ final class HeldGroupPosts {
         posts.remove(held.cursor());
         if (posts.isEmpty()) {
             byTopic.remove(held.topic());
+        }
+        TreeMap<Long, Held> deposited = byDepositor.get(held.depositor());
+        deposited.remove(held.cursor());
+        if (deposited.isEmpty()) {
+            byDepositor.remove(held.depositor());
         }
         account(held, -1);
     }

@@ -41,21 +41,24 @@ class HeldGroupPostsTest {
     }
 
     @Test
-    void aTopicKeepsItsNewestPostsWithinItsLimitsWhileDepositorAndTotalLimitsRefuse() {
-        // Three posts per topic; 350 bytes per depositor.
+    void aTopicAndADepositorKeepTheirNewestPostsWithinTheirLimitsWhileTheTotalLimitRefuses() {
+        // Three posts per topic; 350 bytes (three and a half posts) per depositor.
         HeldGroupPosts held = new HeldGroupPosts(GroupMailConfig.defaults().withLimits(3, 1 << 20, 350, 1 << 20));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             assertEquals(Outcome.STORED, offer(held, TOPIC, alice, NOW + i));
         }
-        assertEquals(Outcome.QUOTA, offer(held, TOPIC, alice, NOW + 3), "alice's share is full");
         assertEquals(Outcome.STORED, offer(held, TOPIC, bob, NOW + 4));
-        assertEquals(3, held.postsFor(TOPIC), "the topic keeps three");
-        assertEquals(1, pushedOut.size());
-        assertEquals(NOW, pushedOut.get(0).cursor(), "the oldest made room");
-        assertEquals(Outcome.STORED, offer(held, OTHER_TOPIC, bob, NOW + 5));
-        assertEquals(Outcome.STORED, offer(held, OTHER_TOPIC, bob, NOW + 6));
-        assertEquals(Outcome.QUOTA, offer(held, OTHER_TOPIC, bob, NOW + 7), "bob's share is full");
+        for (int i = 5; i < 8; i++) {
+            assertEquals(Outcome.STORED, offer(held, OTHER_TOPIC, bob, NOW + i));
+        }
+        assertEquals(List.of(NOW, NOW + 1, NOW + 4), pushedOut.stream().map(HeldGroupPosts.Held::cursor).toList(),
+                "the topic's oldest made room twice, then bob's own oldest");
+        assertEquals(List.of(NOW + 2, NOW + 3), cursors(held.after(TOPIC, 0, 1 << 20)));
+        assertEquals(3, held.postsFor(OTHER_TOPIC));
         assertEquals(500, held.totalBytes());
+        ByteString huge = ByteString.copyFrom(new byte[351]);
+        assertEquals(Outcome.QUOTA, held.offer(ByteString.copyFrom(new byte[] {9}), TOPIC, alice, huge, NOW + 9,
+                new ArrayList<>(), pushedOut), "a post over a depositor's whole share");
 
         HeldGroupPosts small = new HeldGroupPosts(GroupMailConfig.defaults().withLimits(100, 250, 1 << 20, 1 << 20));
         assertEquals(Outcome.STORED, offer(small, TOPIC, alice, NOW));

@@ -230,6 +230,16 @@ class HostileGroupMailTest {
 
         loop.advance(Duration.ofSeconds(24));
         lastFetch(bobsLinks, from);
+        GroupPosts.Builder tooMany = GroupPosts.newBuilder().setTopic(TOPIC).setLast(5);
+        for (int i = 0; i <= GroupPostCarrier.MAX_POSTS_PER_ANSWER; i++) {
+            tooMany.addPosts(ByteString.copyFrom(honest));
+        }
+        answer(bobs, from, lastRequestId, tooMany);
+        assertTrue(taken.isEmpty(), "more posts than any replica holds for a topic");
+        assertEquals(110, bobsLinks.penalties.get(from));
+
+        loop.advance(Duration.ofSeconds(48));
+        lastFetch(bobsLinks, from);
         answer(bobs, from, lastRequestId, GroupPosts.newBuilder().setTopic(TOPIC).setLast(5)
                 .addPosts(ByteString.copyFrom(honest)).setMore(true));
         assertEquals(1, taken.size());
@@ -240,9 +250,9 @@ class HostileGroupMailTest {
                 .addPosts(ByteString.copyFrom(honest)));
         assertEquals(1, taken.size(), "one answer per request");
 
-        loop.advance(Duration.ofSeconds(48));
+        loop.advance(Duration.ofSeconds(60));
         assertEquals(5, lastFetch(bobsLinks, from).getAfter(), "the next round asks after the cursor too");
-        assertEquals(90, bobsLinks.penalties.get(from));
+        assertEquals(110, bobsLinks.penalties.get(from));
     }
 
     private long lastRequestId;

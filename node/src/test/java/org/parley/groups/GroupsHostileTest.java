@@ -190,6 +190,36 @@ class GroupsHostileTest {
     }
 
     @Test
+    void postsFromTheMailboxesGoThroughEveryCheckAndScoreNobodyDown() {
+        bob.await(bob.groups.send(id, "genuine"));
+        loop.advance(Duration.ofSeconds(2));
+        byte[] genuine = alice.posts.get(alice.posts.size() - 1);
+        alice.penalties.clear();
+
+        alice.groups.receiveMailedPosts(id.topic(), List.of(genuine));
+        loop.runUntilIdle();
+        assertEquals(0, refused(alice, "replayed"), "a replica hands over all it holds: a copy we have is no replay");
+
+        GroupPost second = GroupsTest.parse(GroupsTest.seal(GroupsTest.copy(bob.groups.state(id).ownKey), id,
+                "second", 9));
+        byte[] ciphertext = second.ciphertext().clone();
+        ciphertext[0] ^= 1;
+        byte[] outsiders = SenderKey.generate(RANDOM).seal("let me in".getBytes(), id.bytes(), loop.nowMillis(),
+                RANDOM).toBytes();
+        alice.groups.receiveMailedPosts(id.topic(), List.of(
+                new GroupPost(second.keyId(), second.iteration(), ciphertext, second.signature()).toBytes(),
+                outsiders, new byte[] {1, 2, 3}));
+        alice.groups.receiveMailedPosts("g/" + "00".repeat(20), List.of(outsiders));
+        loop.advance(Groups.PENDING_LIFETIME.plus(Groups.BEAT.multipliedBy(2)));
+        assertEquals(1, refused(alice, "forged"));
+        assertEquals(1, refused(alice, "malformed"));
+        assertEquals(1, refused(alice, "unknown-key"), "a key no member handed out never comes");
+        assertTrue(alice.penalties.isEmpty(), "a replica cannot know what only members check: "
+                + alice.penalties);
+        assertEquals(List.of("genuine"), alice.history(id).stream().map(GroupMessageRecord::text).toList());
+    }
+
+    @Test
     void oversizedOrEmptyTextIsRefusedAtSend() {
         CompletionException tooLong = assertThrows(CompletionException.class,
                 () -> alice.await(alice.groups.send(id, "x".repeat(Groups.MAX_TEXT_BYTES + 1))));

@@ -74,6 +74,8 @@ public final class Messenger implements LinkEvents {
     private boolean rotatingPrekeys;
     /** Where receipts go when their peer has no link: the mailbox replicas, once the node wires them. */
     private Consumer<org.parley.proto.wire.v1.Envelope> offlineCarrier = envelope -> { };
+    /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
+    private EnvelopeVerifier verifier = EnvelopeVerifier.INLINE;
 
     /** A taken-in envelope, until it expires: whose it was and which message it carried. */
     private record SeenEnvelope(PeerId sender, MessageId messageId, long expiresAtMillis) {
@@ -110,6 +112,14 @@ public final class Messenger implements LinkEvents {
     /** Receipts for peers without a link are handed to {@code carrier} (the mailbox replicas). */
     public void carryOfflineWith(Consumer<org.parley.proto.wire.v1.Envelope> carrier) {
         this.offlineCarrier = carrier;
+    }
+
+    /**
+     * Inbound envelopes are checked by {@code verifier} (the real node's checks run off the loop);
+     * set before the loop serves anything.
+     */
+    public void verifyEnvelopesWith(EnvelopeVerifier verifier) {
+        this.verifier = verifier;
     }
 
     public void addGroupControlListener(GroupControlListener listener) {
@@ -366,12 +376,38 @@ public final class Messenger implements LinkEvents {
         return takeIn(replica, proto, true);
     }
 
+    /**
+     * Has the envelope checked (possibly off the loop), then takes in what verified. The stage
+     * completes once it is committed, refused or known already; exceptionally when it was
+     * dropped unread, so a replica keeps it.
+     */
     private CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.Envelope proto, boolean relayed) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        verifier.verify(proto, clock.nowMillis(), check -> {
+            if (check == null) {
+                LOG.fine(() -> "dropped an envelope via " + from.shortForm() + ": verification is behind");
+                done.completeExceptionally(new MessagingException("too many envelopes wait for verification"));
+                return;
+            }
+            takeChecked(from, check, relayed).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(null);
+                }
+            });
+        });
+        return done;
+    }
+
+    /** Takes in a checked envelope, on the loop: refused, deduplicated, then decrypted and committed. */
+    private CompletableFuture<Void> takeChecked(PeerId from, EnvelopeCheck check, boolean relayed) {
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-        long now = clock.nowMillis();
-        Envelope envelope;
+        Envelope envelope = check.envelope();
         try {
-            envelope = Envelope.verify(proto, now);
+            if (check.refusal() != null) {
+                throw check.refusal();
+            }
             if (!envelope.recipient().equals(self.peerId())) {
                 throw new EnvelopeException(Rejection.NOT_FOR_US, "envelope for " + envelope.recipient());
             }
@@ -384,7 +420,7 @@ public final class Messenger implements LinkEvents {
             count(sender, Rejection.BLOCKED);
             return done;
         }
-        ByteString envelopeId = ByteString.copyFrom(envelope.id());
+        ByteString envelopeId = ByteString.copyFrom(check.id());
         SeenEnvelope earlier = seen.get(envelopeId);
         if (earlier != null) {
             if (!relayed) {

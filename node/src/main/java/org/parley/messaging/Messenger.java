@@ -485,8 +485,8 @@ public final class Messenger implements LinkEvents {
         return remember(sender, envelopeId, envelope, id, change, connection -> {
             if (!MessageRows.exists(connection, id.bytes())) {
                 MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), sender.toString(),
-                        MessageRecord.IN, cipher.seal(body, bodyContext(id)), content.getSentAtMs(), receivedAt, MessageRecord.RECEIVED, null,
-                        request));
+                        MessageRecord.IN, cipher.seal(body, bodyContext(id)), content.getSentAtMs(), receivedAt,
+                        MessageRecord.RECEIVED, null, request));
                 inserted[0] = true;
             }
         }).thenRun(() -> {

@@ -53,11 +53,6 @@ public final class OffLoopEnvelopeVerifier implements EnvelopeVerifier {
         });
     }
 
-    /** Envelopes handed over and not yet checked. */
-    public int waiting() {
-        return waiting.get();
-    }
-
     private void release(long size) {
         waiting.decrementAndGet();
         waitingBytes.addAndGet(-size);

@@ -1,6 +1,7 @@
 package org.parley.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -20,6 +21,7 @@ public final class Aead {
     public static final int OVERHEAD = NONCE_SIZE + TAG_SIZE;
 
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(Aead::newCipher);
 
     private Aead() {
     }
@@ -60,11 +62,32 @@ public final class Aead {
         }
     }
 
+    /**
+     * A cipher of this thread's, initialised afresh: looking one up in the providers costs more
+     * than sealing a short message, and every init replaces the previous key and nonce.
+     */
     private static Cipher cipher(int mode, byte[] key, byte[] nonce) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-        cipher.init(mode, new SecretKeySpec(Ed25519.checkLength(key, KEY_SIZE, "key"), "AES"),
-                new GCMParameterSpec(TAG_SIZE * 8, nonce));
+        SecretKeySpec spec = new SecretKeySpec(Ed25519.checkLength(key, KEY_SIZE, "key"), "AES");
+        GCMParameterSpec parameters = new GCMParameterSpec(TAG_SIZE * 8, nonce);
+        Cipher cipher = CIPHERS.get();
+        try {
+            cipher.init(mode, spec, parameters);
+        } catch (InvalidAlgorithmParameterException e) {
+            // The JCE refuses to encrypt twice in a row under one key and nonce; a fresh cipher
+            // takes the call (a random nonce repeats only by a chance of 2^-96).
+            cipher = Cipher.getInstance(TRANSFORMATION);
+            CIPHERS.set(cipher);
+            cipher.init(mode, spec, parameters);
+        }
         return cipher;
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable", e);
+        }
     }
 
     /** Sealed data could not be opened: wrong key, wrong context, or tampering. */

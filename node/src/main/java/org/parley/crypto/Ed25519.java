@@ -1,6 +1,9 @@
 package org.parley.crypto;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -13,6 +16,9 @@ public final class Ed25519 {
     public static final int PUBLIC_KEY_SIZE = Ed25519PublicKeyParameters.KEY_SIZE;
     public static final int SEED_SIZE = Ed25519PrivateKeyParameters.KEY_SIZE;
     public static final int SIGNATURE_SIZE = Ed25519PrivateKeyParameters.SIGNATURE_SIZE;
+
+    private static final int MAX_DECODED_KEYS = 4096;
+    private static final Map<ByteBuffer, Ed25519PublicKeyParameters> DECODED_KEYS = new ConcurrentHashMap<>();
 
     private Ed25519() {
     }
@@ -61,7 +67,7 @@ public final class Ed25519 {
         }
         Ed25519PublicKeyParameters key;
         try {
-            key = new Ed25519PublicKeyParameters(publicKey, 0);
+            key = decoded(publicKey);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -69,6 +75,24 @@ public final class Ed25519 {
         verifier.init(false, key);
         verifier.update(message, 0, message.length);
         return verifier.verifySignature(signature);
+    }
+
+    /**
+     * The key as a curve point, decoded at most once while it is in use: decoding (a square root)
+     * costs about a sixth of a verification, and a node checks signatures of few keys again and again.
+     * Decoded keys are immutable, so threads share them. A flood of fresh keys only empties the cache.
+     */
+    private static Ed25519PublicKeyParameters decoded(byte[] publicKey) {
+        ByteBuffer name = ByteBuffer.wrap(publicKey.clone());
+        Ed25519PublicKeyParameters key = DECODED_KEYS.get(name);
+        if (key == null) {
+            key = new Ed25519PublicKeyParameters(name.array(), 0);
+            if (DECODED_KEYS.size() >= MAX_DECODED_KEYS) {
+                DECODED_KEYS.clear();
+            }
+            DECODED_KEYS.put(name, key);
+        }
+        return key;
     }
 
     static byte[] checkLength(byte[] bytes, int length, String what) {

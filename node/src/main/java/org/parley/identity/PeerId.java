@@ -27,10 +27,13 @@ public final class PeerId implements Comparable<PeerId> {
 
     private final byte[] publicKey;
     private final String text;
+    /** Peer IDs key most of a node's maps: the hash is worked out once. */
+    private final int hash;
 
     private PeerId(byte[] publicKey) {
         this.publicKey = publicKey;
         this.text = PREFIX + BASE32.encode(withChecksum(publicKey));
+        this.hash = Arrays.hashCode(publicKey);
     }
 
     /** The peer ID of an Ed25519 public key. */
@@ -115,7 +118,7 @@ public final class PeerId implements Comparable<PeerId> {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(publicKey);
+        return hash;
     }
 
     @Override

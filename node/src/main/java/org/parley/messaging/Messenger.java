@@ -74,6 +74,8 @@ public final class Messenger implements LinkEvents {
     private boolean rotatingPrekeys;
     /** Where receipts go when their peer has no link: the mailbox replicas, once the node wires them. */
     private Consumer<org.parley.proto.wire.v1.Envelope> offlineCarrier = envelope -> { };
+    /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
+    private EnvelopeVerifier verifier = EnvelopeVerifier.INLINE;
 
     /** A taken-in envelope, until it expires: whose it was and which message it carried. */
     private record SeenEnvelope(PeerId sender, MessageId messageId, long expiresAtMillis) {
@@ -110,6 +112,14 @@ public final class Messenger implements LinkEvents {
     /** Receipts for peers without a link are handed to {@code carrier} (the mailbox replicas). */
     public void carryOfflineWith(Consumer<org.parley.proto.wire.v1.Envelope> carrier) {
         this.offlineCarrier = carrier;
+    }
+
+    /**
+     * Inbound envelopes are checked by {@code verifier} (the real node's checks run off the loop);
+     * set before the loop serves anything.
+     */
+    public void verifyEnvelopesWith(EnvelopeVerifier verifier) {
+        this.verifier = verifier;
     }
 
     public void addGroupControlListener(GroupControlListener listener) {
@@ -166,20 +176,21 @@ public final class Messenger implements LinkEvents {
                 MessageRecord.PENDING, null, false);
         OutboxItem item = new OutboxItem(record, content, sentAt + config.lifetime().toMillis(), null);
         outbox.computeIfAbsent(peer, p -> new LinkedHashMap<>()).put(id, item);
-        Optional<Sessions.Encrypted> encrypted = sealIfPossible(item);
-        byte[] sealedBody = cipher.seal(text.getBytes(StandardCharsets.UTF_8), bodyContext(id));
-        Optional<PeerRows.Session> sessionRow = encrypted.map(sealed -> sessionRow(sealed.change()));
-        byte[] envelope = item.envelope;
+        Optional<Sealed> sealed = sealIfPossible(item);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         CompletableFuture<MessageRecord> accepted = new CompletableFuture<>();
+        // Signing and sealing at rest happen with the storage work, off the loop on the real node.
         storage.submit(connection -> {
+            byte[] envelope = sealed.map(Sealed::sign).orElse(null);
             MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), peer.toString(),
-                    MessageRecord.OUT, sealedBody, sentAt, null, MessageRecord.PENDING, null, false));
+                    MessageRecord.OUT, cipher.seal(body, bodyContext(id)), sentAt, null, MessageRecord.PENDING, null,
+                    false));
             MessageRows.enqueue(connection, id.bytes(), peer.toString(), envelope, item.expiresAtMillis);
-            if (sessionRow.isPresent()) {
-                PeerRows.putSession(connection, sessionRow.get());
+            if (sealed.isPresent()) {
+                PeerRows.putSession(connection, sealed.get().session().seal());
             }
-            return null;
-        }).whenCompleteAsync((ignored, error) -> {
+            return envelope;
+        }).whenCompleteAsync((envelope, error) -> {
             if (error != null) {
                 outbox.get(peer).remove(id);
                 LOG.log(Level.SEVERE, "could not store an outgoing message", error);
@@ -187,6 +198,7 @@ public final class Messenger implements LinkEvents {
                         + error.getMessage()));
                 return;
             }
+            item.envelope = envelope;
             item.committed = true;
             listeners.forEach(listener -> listener.messageAdded(record));
             accepted.complete(record);
@@ -366,12 +378,38 @@ public final class Messenger implements LinkEvents {
         return takeIn(replica, proto, true);
     }
 
+    /**
+     * Has the envelope checked (possibly off the loop), then takes in what verified. The stage
+     * completes once it is committed, refused or known already; exceptionally when it was
+     * dropped unread, so a replica keeps it.
+     */
     private CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.Envelope proto, boolean relayed) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        verifier.verify(proto, clock.nowMillis(), check -> {
+            if (check == null) {
+                LOG.fine(() -> "dropped an envelope via " + from.shortForm() + ": verification is behind");
+                done.completeExceptionally(new MessagingException("too many envelopes wait for verification"));
+                return;
+            }
+            takeChecked(from, check, relayed).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(null);
+                }
+            });
+        });
+        return done;
+    }
+
+    /** Takes in a checked envelope, on the loop: refused, deduplicated, then decrypted and committed. */
+    private CompletableFuture<Void> takeChecked(PeerId from, EnvelopeCheck check, boolean relayed) {
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-        long now = clock.nowMillis();
-        Envelope envelope;
+        Envelope envelope = check.envelope();
         try {
-            envelope = Envelope.verify(proto, now);
+            if (check.refusal() != null) {
+                throw check.refusal();
+            }
             if (!envelope.recipient().equals(self.peerId())) {
                 throw new EnvelopeException(Rejection.NOT_FOR_US, "envelope for " + envelope.recipient());
             }
@@ -384,7 +422,7 @@ public final class Messenger implements LinkEvents {
             count(sender, Rejection.BLOCKED);
             return done;
         }
-        ByteString envelopeId = ByteString.copyFrom(envelope.id());
+        ByteString envelopeId = ByteString.copyFrom(check.id());
         SeenEnvelope earlier = seen.get(envelopeId);
         if (earlier != null) {
             if (!relayed) {
@@ -442,13 +480,13 @@ public final class Messenger implements LinkEvents {
         boolean request = !contacts.containsKey(sender);
         MessageRecord record = new MessageRecord(id, MessageRecord.IN, sender, text, content.getSentAtMs(), receivedAt,
                 MessageRecord.RECEIVED, null, request);
-        byte[] sealedBody = cipher.seal(text.getBytes(StandardCharsets.UTF_8), bodyContext(id));
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         boolean[] inserted = new boolean[1];
         return remember(sender, envelopeId, envelope, id, change, connection -> {
             if (!MessageRows.exists(connection, id.bytes())) {
                 MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), sender.toString(),
-                        MessageRecord.IN, sealedBody, content.getSentAtMs(), receivedAt, MessageRecord.RECEIVED, null,
-                        request));
+                        MessageRecord.IN, cipher.seal(body, bodyContext(id)), content.getSentAtMs(), receivedAt,
+                        MessageRecord.RECEIVED, null, request));
                 inserted[0] = true;
             }
         }).thenRun(() -> {
@@ -501,10 +539,10 @@ public final class Messenger implements LinkEvents {
     private CompletableFuture<Void> remember(PeerId sender, ByteString envelopeId, Envelope envelope,
                                              MessageId messageId, Sessions.Changed change, Rows rows) {
         seen.put(envelopeId, new SeenEnvelope(sender, messageId, envelope.expiresAtMillis()));
-        PeerRows.Session sessionRow = sessionRow(change);
+        SessionSnapshot session = snapshot(change);
         CompletableFuture<Void> committed = new CompletableFuture<>();
         storage.submit(connection -> {
-            PeerRows.putSession(connection, sessionRow);
+            PeerRows.putSession(connection, session.seal());
             MessageRows.remember(connection, new MessageRows.SeenEnvelope(envelopeId.toByteArray(), sender.toString(),
                     messageId == null ? null : messageId.bytes(), envelope.expiresAtMillis()));
             rows.write(connection);
@@ -537,19 +575,19 @@ public final class Messenger implements LinkEvents {
             inFlight.remove(peer);
         }
         for (OutboxItem item : new ArrayList<>(items.values())) {
-            if (item.envelope == null && item.committed) {
-                Optional<Sessions.Encrypted> encrypted = sealIfPossible(item);
-                if (encrypted.isEmpty()) {
+            if (!item.sealed && item.committed) {
+                Optional<Sealed> sealed = sealIfPossible(item);
+                if (sealed.isEmpty()) {
                     break; // no session yet: later messages must not overtake this one
                 }
-                byte[] envelope = item.envelope;
-                PeerRows.Session sessionRow = sessionRow(encrypted.get().change());
                 storage.submit(connection -> {
+                    byte[] envelope = sealed.get().sign();
                     MessageRows.setEnvelope(connection, item.record.id().bytes(), envelope);
-                    PeerRows.putSession(connection, sessionRow);
-                    return null;
-                }).whenCompleteAsync((ignored, error) -> {
+                    PeerRows.putSession(connection, sealed.get().session().seal());
+                    return envelope;
+                }).whenCompleteAsync((envelope, error) -> {
                     if (error == null) {
+                        item.envelope = envelope;
                         pump(peer);
                     } else {
                         LOG.log(Level.SEVERE, "could not store a sealed message", error);
@@ -594,15 +632,28 @@ public final class Messenger implements LinkEvents {
         }
     }
 
-    private Optional<Sessions.Encrypted> sealIfPossible(OutboxItem item) {
+    /**
+     * An item's content encrypted by the ratchet, with the session as it must be stored, and its
+     * envelope to be signed: signing waits for the storage work, which runs off the loop.
+     */
+    private record Sealed(Identity sender, PeerId recipient, long createdAtMillis, long expiresAtMillis,
+                          byte[] payload, SessionSnapshot session) {
+        byte[] sign() {
+            return Envelope.create(sender, recipient, createdAtMillis, expiresAtMillis, payload).toProto()
+                    .toByteArray();
+        }
+    }
+
+    /** Runs the item's content through the ratchet, once; empty when there is no session for its peer yet. */
+    private Optional<Sealed> sealIfPossible(OutboxItem item) {
         PeerId peer = item.record.peer();
-        if (item.envelope != null || !sessions.canEncryptFor(peer)) {
+        if (item.sealed || !sessions.canEncryptFor(peer)) {
             return Optional.empty();
         }
         Optional<Sessions.Encrypted> encrypted = sessions.encrypt(peer, item.content);
-        encrypted.ifPresent(result -> item.envelope = Envelope.create(self, peer, clock.nowMillis(),
-                item.expiresAtMillis, result.message().toByteArray()).toProto().toByteArray());
-        return encrypted;
+        encrypted.ifPresent(result -> item.sealed = true);
+        return encrypted.map(result -> new Sealed(self, peer, clock.nowMillis(), item.expiresAtMillis,
+                result.message().toByteArray(), snapshot(result.change())));
     }
 
     private boolean transmit(PeerId peer, OutboxItem item) {
@@ -658,20 +709,20 @@ public final class Messenger implements LinkEvents {
             return false;
         }
         long now = clock.nowMillis();
-        Envelope envelope = Envelope.create(self, peer, now, now + config.lifetime().toMillis(),
-                encrypted.get().message().toByteArray());
-        PeerRows.Session sessionRow = sessionRow(encrypted.get().change());
+        byte[] payload = encrypted.get().message().toByteArray();
+        SessionSnapshot session = snapshot(encrypted.get().change());
         storage.submit(connection -> {
-            PeerRows.putSession(connection, sessionRow);
-            return null;
-        }).whenCompleteAsync((ignored, error) -> {
+            PeerRows.putSession(connection, session.seal());
+            // Signed with the storage work, off the loop on the real node.
+            return Envelope.create(self, peer, now, now + config.lifetime().toMillis(), payload).toProto();
+        }).whenCompleteAsync((envelope, error) -> {
             if (error != null) {
                 LOG.log(Level.SEVERE, "could not store a session before sending", error);
             } else if (neighbours.isConnected(peer)) {
-                neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope.toProto()).build());
+                neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope).build());
             } else {
                 // The peer went away meanwhile: this travels through its mailbox.
-                offlineCarrier.accept(envelope.toProto());
+                offlineCarrier.accept(envelope);
             }
         }, loop);
         return true;
@@ -807,14 +858,34 @@ public final class Messenger implements LinkEvents {
     }
 
     /**
-     * The session's state as it will be stored, sealed now, on the loop: the session goes on
-     * changing while the storage thread writes, so the row must be a snapshot, not a view.
+     * A session's state as it will be stored. Taken on the loop: the session goes on changing
+     * while the storage thread writes, so the row must be a snapshot, not a view. Sealed for
+     * the disk with the storage work, off the loop.
      */
-    private PeerRows.Session sessionRow(Sessions.Changed change) {
-        Session session = change.session();
-        return new PeerRows.Session(change.peer().toString(), session.id,
-                cipher.seal(session.toBytes(), sessionContext(change.peer(), session.id)), change.active(),
-                change.dropped());
+    private final class SessionSnapshot {
+        private final PeerId peer;
+        private final byte[] sessionId;
+        private final byte[] state;
+        private final boolean active;
+        private final List<byte[]> dropped;
+
+        SessionSnapshot(Sessions.Changed change) {
+            Session session = change.session();
+            this.peer = change.peer();
+            this.sessionId = session.id;
+            this.state = session.toBytes();
+            this.active = change.active();
+            this.dropped = change.dropped();
+        }
+
+        PeerRows.Session seal() {
+            return new PeerRows.Session(peer.toString(), sessionId, cipher.seal(state, sessionContext(peer, sessionId)),
+                    active, dropped);
+        }
+    }
+
+    private SessionSnapshot snapshot(Sessions.Changed change) {
+        return new SessionSnapshot(change);
     }
 
     private MessageRecord toRecord(MessageRows.StoredMessage stored) {

@@ -6,6 +6,9 @@ final class OutboxItem {
     MessageRecord record;
     final byte[] content;
     final long expiresAtMillis;
+    /** Run through the ratchet: its envelope is being signed and stored, or is. Never sealed twice. */
+    boolean sealed;
+    /** The signed envelope, once stored. */
     byte[] envelope;
     /** Stored, so it may leave the node (encrypting and storing come first). */
     boolean committed;
@@ -18,5 +21,6 @@ final class OutboxItem {
         this.content = content;
         this.expiresAtMillis = expiresAtMillis;
         this.envelope = envelope;
+        this.sealed = envelope != null;
     }
 }

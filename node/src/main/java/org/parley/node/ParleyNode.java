@@ -16,6 +16,8 @@ import org.parley.link.tls.TlsGrpcNetwork;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.parley.groups.Groups;
 import org.parley.mailbox.ClosestKnownPeers;
 import org.parley.mailbox.Mailbox;
@@ -23,6 +25,7 @@ import org.parley.mailbox.MessengerOutbox;
 import org.parley.messaging.ContactRecord;
 import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
+import org.parley.messaging.OffLoopEnvelopeVerifier;
 import org.parley.overlay.dht.DhtConfig;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
@@ -58,6 +61,7 @@ public final class ParleyNode implements AutoCloseable {
 
     private final Identity identity;
     private final EventLoop loop;
+    private final ExecutorService verifier;
     private final GroupCommitQueue storage;
     private final Database database;
     private final LinkManager links;
@@ -70,12 +74,13 @@ public final class ParleyNode implements AutoCloseable {
     private final Mailbox mailbox;
     private final LocalApi api;
 
-    private ParleyNode(Identity identity, EventLoop loop, GroupCommitQueue storage, Database database,
-                       LinkManager links, Messenger messenger, Discovery discovery, DhtService dht,
+    private ParleyNode(Identity identity, EventLoop loop, ExecutorService verifier, GroupCommitQueue storage,
+                       Database database, LinkManager links, Messenger messenger, Discovery discovery, DhtService dht,
                        GossipRouter gossip, Groups groups, PeerReacher reacher, Mailbox mailbox,
                        WatchHub watchers) {
         this.identity = identity;
         this.loop = loop;
+        this.verifier = verifier;
         this.storage = storage;
         this.database = database;
         this.links = links;
@@ -124,6 +129,13 @@ public final class ParleyNode implements AutoCloseable {
         }
         GroupCommitQueue storage = new GroupCommitQueue(database);
         EventLoop loop = new EventLoop("parley-loop");
+        // Envelope signatures are checked here rather than on the loop: one thread, so that they
+        // come back to the loop in the order they arrived.
+        ExecutorService verifier = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-verifier");
+            thread.setDaemon(true);
+            return thread;
+        });
         Network network = networkFactory.apply(loop);
         LinkManager links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE,
                 SeededRng.fromEntropy(), options.links(), AGENT);
@@ -138,12 +150,14 @@ public final class ParleyNode implements AutoCloseable {
         try {
             messenger = Messenger.open(identity, links, storage, cipher, loop, SystemClock.INSTANCE, random,
                     MessagingConfig.defaults());
+            messenger.verifyEnvelopesWith(new OffLoopEnvelopeVerifier(verifier, loop));
             groups = Groups.open(identity, messenger, gossip, links, storage, cipher, loop, SystemClock.INSTANCE,
                     random);
         } catch (RuntimeException e) {
             storage.close();
             database.close();
             loop.close();
+            verifier.shutdownNow();
             throw new ApiException("cannot load messages: " + e.getMessage(), e);
         }
         DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults().withTargetLinks(options.targetLinks());
@@ -176,8 +190,8 @@ public final class ParleyNode implements AutoCloseable {
         messenger.addGroupControlListener(groups);
         gossipHost.addListener(groups);
         groups.addListener(LocalApi.groupEventsTo(watchers));
-        ParleyNode node = new ParleyNode(identity, loop, storage, database, links, messenger, discovery, dht,
-                gossip, groups, reacher, mailbox, watchers);
+        ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, links, messenger, discovery,
+                dht, gossip, groups, reacher, mailbox, watchers);
         try {
             LoopCalls.call(loop, () -> {
                 links.start();
@@ -231,6 +245,7 @@ public final class ParleyNode implements AutoCloseable {
             LOG.warning("stopping the node: " + e.getMessage());
         }
         loop.close();
+        verifier.shutdownNow();
         storage.close();
         database.close();
         LOG.info("node stopped");

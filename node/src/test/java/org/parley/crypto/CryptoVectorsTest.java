@@ -79,6 +79,33 @@ class CryptoVectorsTest {
     }
 
     @Test
+    void aeadKeepsWorkingAcrossKeysFailuresAndARepeatedNonce() throws Exception {
+        SecureRandom random = new SecureRandom();
+        byte[] first = new byte[Aead.KEY_SIZE];
+        byte[] second = new byte[Aead.KEY_SIZE];
+        random.nextBytes(first);
+        random.nextBytes(second);
+        byte[] boxOne = Aead.seal(first, "one".getBytes(), "ad".getBytes(), random);
+        byte[] boxTwo = Aead.seal(second, "two".getBytes(), "ad".getBytes(), random);
+        byte[] tampered = boxOne.clone();
+        tampered[tampered.length - 1] ^= 1;
+        assertThrows(Aead.AeadException.class, () -> Aead.open(first, tampered, "ad".getBytes()));
+        assertArrayEquals("two".getBytes(), Aead.open(second, boxTwo, "ad".getBytes()));
+        assertArrayEquals("one".getBytes(), Aead.open(first, boxOne, "ad".getBytes()));
+        // A source that repeats its nonce: the second seal under the same key must still work
+        // (and, GCM being deterministic, give the same box).
+        SecureRandom stuck = new SecureRandom() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                Arrays.fill(bytes, (byte) 7);
+            }
+        };
+        byte[] again = Aead.seal(first, "same".getBytes(), "ad".getBytes(), stuck);
+        assertArrayEquals(again, Aead.seal(first, "same".getBytes(), "ad".getBytes(), stuck));
+        assertArrayEquals("same".getBytes(), Aead.open(first, again, "ad".getBytes()));
+    }
+
+    @Test
     void argon2idIsDeterministicAndSensitiveToEveryInput() {
         Argon2id.Cost cost = new Argon2id.Cost(1024, 1, 1);
         byte[] salt = new byte[16];

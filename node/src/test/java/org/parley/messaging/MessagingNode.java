@@ -19,6 +19,7 @@ import org.parley.runtime.VirtualScheduler;
 import org.parley.store.ContentCipher;
 import org.parley.store.Database;
 import org.parley.store.InlineStorageQueue;
+import org.parley.store.StorageQueue;
 
 /**
  * A messenger with a real SQLite file, on a virtual loop, whose "links" are direct calls to the
@@ -38,6 +39,8 @@ final class MessagingNode implements Neighbours {
     final MessagingConfig config;
     Database database;
     Messenger messenger;
+    /** Wraps the storage queue at the next {@link #open()}; identity by default. */
+    java.util.function.UnaryOperator<StorageQueue> storageWrapper = storage -> storage;
 
     MessagingNode(String name, VirtualScheduler loop, Path directory, SecureRandom random) {
         this(name, loop, directory, random, MessagingConfig.defaults());
@@ -61,7 +64,7 @@ final class MessagingNode implements Neighbours {
     /** Opens (or reopens, as after a restart) the messenger from the database. */
     void open() {
         database = Database.open(databaseFile);
-        messenger = Messenger.open(identity, this, new InlineStorageQueue(database),
+        messenger = Messenger.open(identity, this, storageWrapper.apply(new InlineStorageQueue(database)),
                 new ContentCipher(contentKey, new SecureRandom()), loop, loop, new SecureRandom(), config);
         messenger.addListener(new MessagingEvents() {
             @Override

@@ -285,9 +285,15 @@ public final class DhtService implements LinkEvents {
         stored.get(target, now).ifPresent(record -> candidates.merge(record.peer(), record, DhtService::newer));
         PeerRecord own = discovery.ownRecord();
         candidates.put(self, own);
-        List<PeerRecord> closest = new ArrayList<>(candidates.values());
-        closest.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), target.byDistance()));
-        return closest.size() > config.lookup().k() ? closest.subList(0, config.lookup().k()) : closest;
+        // Each key hashed once, not at every comparison.
+        List<Map.Entry<DhtKey, PeerRecord>> keyed = new ArrayList<>(candidates.size());
+        candidates.values().forEach(record -> keyed.add(Map.entry(DhtKey.ofPeer(record.peer()), record)));
+        keyed.sort(Map.Entry.comparingByKey(target.byDistance()));
+        List<PeerRecord> closest = new ArrayList<>(Math.min(keyed.size(), config.lookup().k()));
+        for (int i = 0; i < keyed.size() && i < config.lookup().k(); i++) {
+            closest.add(keyed.get(i).getValue());
+        }
+        return closest;
     }
 
     private void receiveStore(PeerId from, StoreRecord request) {

@@ -86,11 +86,12 @@ public final class RoutingTable {
         }
         DhtKey key = DhtKey.ofPeer(peer);
         KBucket bucket = bucketFor(key);
-        NetworkPrefix prefix = NetworkPrefix.of(address);
         long now = clock.nowMillis();
         Contact known = bucket.live(peer);
+        NetworkPrefix prefix = known != null && known.address().equals(address) ? known.prefix()
+                : NetworkPrefix.of(address);
         if (known != null) {
-            NetworkPrefix knownPrefix = NetworkPrefix.of(known.address());
+            NetworkPrefix knownPrefix = known.prefix();
             if (!knownPrefix.equals(prefix) && !hasRoom(bucket, prefix)) {
                 return Insertion.of(Outcome.PREFIX_LIMIT);
             }
@@ -144,7 +145,7 @@ public final class RoutingTable {
         if (gone == null) {
             return bucket.removeReplacement(peer);
         }
-        uncount(NetworkPrefix.of(gone.address()));
+        uncount(gone.prefix());
         size--;
         promoteReplacement(bucket);
         return true;
@@ -154,11 +155,49 @@ public final class RoutingTable {
         return bucketFor(DhtKey.ofPeer(peer)).isLive(peer);
     }
 
-    /** The up to {@code n} live contacts closest to {@code key}, closest first. */
+    /**
+     * The up to {@code n} live contacts closest to {@code key}, closest first. Walks the buckets
+     * in order of distance instead of sorting the whole table: with {@code d} the prefix length
+     * {@code key} shares with the local key, bucket {@code d}'s contacts agree with {@code key}
+     * beyond bit {@code d} and are the closest; those of the buckets past {@code d} all first
+     * differ from it at bit {@code d}; and each bucket {@code i < d} first differs at bit
+     * {@code i}, so it is farther than every bucket before it in this order. Only the groups
+     * needed to reach {@code n} are sorted.
+     */
     public List<Contact> closest(DhtKey key, int n) {
-        List<Contact> all = contacts();
-        all.sort(Comparator.comparing(Contact::key, key.byDistance()));
-        return all.size() > n ? new ArrayList<>(all.subList(0, n)) : all;
+        Comparator<Contact> byDistance = Comparator.comparing(Contact::key, key.byDistance());
+        List<Contact> closest = new ArrayList<>(Math.min(n, size));
+        int shared = localKey.commonPrefixLength(key);
+        List<Contact> group = new ArrayList<>();
+        if (shared < DhtKey.SIZE_BITS) {
+            addLive(group, shared);
+            takeClosest(group, byDistance, closest, n);
+            for (int i = shared + 1; i < DhtKey.SIZE_BITS && closest.size() < n; i++) {
+                addLive(group, i);
+            }
+            takeClosest(group, byDistance, closest, n);
+        }
+        for (int i = Math.min(shared, DhtKey.SIZE_BITS) - 1; i >= 0 && closest.size() < n; i--) {
+            addLive(group, i);
+            takeClosest(group, byDistance, closest, n);
+        }
+        return closest;
+    }
+
+    private void addLive(List<Contact> group, int index) {
+        if (buckets[index] != null) {
+            group.addAll(buckets[index].liveContacts());
+        }
+    }
+
+    /** Moves the closest of {@code group} into {@code closest} until it holds {@code n}, and empties {@code group}. */
+    private static void takeClosest(List<Contact> group, Comparator<Contact> byDistance, List<Contact> closest,
+                                    int n) {
+        if (closest.size() < n && !group.isEmpty()) {
+            group.sort(byDistance);
+            closest.addAll(group.subList(0, Math.min(group.size(), n - closest.size())));
+        }
+        group.clear();
     }
 
     /** Every live contact, in no particular order. */
@@ -199,7 +238,7 @@ public final class RoutingTable {
 
     private void promoteReplacement(KBucket bucket) {
         for (Contact candidate : bucket.replacementsNewestFirst()) {
-            NetworkPrefix prefix = NetworkPrefix.of(candidate.address());
+            NetworkPrefix prefix = candidate.prefix();
             if (hasRoom(bucket, prefix)) {
                 bucket.removeReplacement(candidate.peer());
                 addLive(bucket, candidate, prefix);
@@ -230,7 +269,7 @@ public final class RoutingTable {
     private static int countIn(Iterable<Contact> contacts, NetworkPrefix prefix, PeerId except) {
         int count = 0;
         for (Contact contact : contacts) {
-            if (!contact.peer().equals(except) && NetworkPrefix.of(contact.address()).equals(prefix)) {
+            if (!contact.peer().equals(except) && contact.prefix().equals(prefix)) {
                 count++;
             }
         }

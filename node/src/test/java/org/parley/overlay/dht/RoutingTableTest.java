@@ -247,4 +247,34 @@ class RoutingTableTest {
         assertEquals(table.size(), table.closest(target, 10_000).size());
         assertTrue(table.size() > 50, "buckets near the local key are sparse, far ones cap at k");
     }
+
+    @Test
+    void closestMatchesAFullSortForTargetsAtEveryDistanceFromTheLocalKey() {
+        RoutingTable table = new RoutingTable(self, clock, RoutingTableConfig.defaults());
+        for (int i = 0; i < 300; i++) {
+            table.insert(Peers.random(rng), freshAddress());
+        }
+        for (int prefix = 5; prefix < 12; prefix++) {
+            table.insert(inBucket(prefix), freshAddress());
+        }
+        List<DhtKey> targets = new ArrayList<>();
+        targets.add(local);
+        byte[] raw = local.toBytes();
+        for (int bit = 0; bit < DhtKey.SIZE_BITS; bit++) {
+            byte[] flipped = raw.clone();
+            flipped[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
+            targets.add(DhtKey.fromRaw(flipped));
+        }
+        for (int i = 0; i < 20; i++) {
+            targets.add(DhtKey.ofPeer(Peers.random(rng)));
+        }
+        for (DhtKey target : targets) {
+            List<Contact> expected = new ArrayList<>(table.contacts());
+            expected.sort(Comparator.comparing(contact -> target.distanceTo(contact.key())));
+            for (int n : new int[] {1, 3, 20, 45, table.size() + 1}) {
+                assertEquals(expected.subList(0, Math.min(n, expected.size())), table.closest(target, n),
+                        "closest " + n + " to " + target);
+            }
+        }
+    }
 }

@@ -27,9 +27,12 @@ public final class PeerId implements Comparable<PeerId> {
 
     private final byte[] publicKey;
     private final String text;
+    /** Peer IDs key many maps of the overlay: the hash is worked out once. */
+    private final int hash;
 
     private PeerId(byte[] publicKey) {
         this.publicKey = publicKey;
+        this.hash = Arrays.hashCode(publicKey);
         this.text = PREFIX + BASE32.encode(withChecksum(publicKey));
     }
 
@@ -115,7 +118,7 @@ public final class PeerId implements Comparable<PeerId> {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(publicKey);
+        return hash;
     }
 
     @Override

@@ -152,7 +152,7 @@ public final class Discovery implements LinkEvents {
         links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().toProto()).build());
         // Records are asked for, not pushed, on a new link: a node with links and records
         // enough does not need another sixteen signatures to check for every link it gets.
-        if (links.linkedPeers().size() <= config.targetLinks() || book.size() < WANTED_RECORDS) {
+        if (links.linkCount() <= config.targetLinks() || book.size() < WANTED_RECORDS) {
             links.send(peer.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.getDefaultInstance()).build());
         }
     }

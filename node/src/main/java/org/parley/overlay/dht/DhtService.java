@@ -278,22 +278,27 @@ public final class DhtService implements LinkEvents {
     private List<PeerRecord> recordsClosestTo(DhtKey target) {
         long now = clock.nowMillis();
         Map<PeerId, PeerRecord> candidates = new HashMap<>();
+        // Each candidate's key, known without hashing again: a record held under a key is that key's peer's.
+        Map<PeerId, DhtKey> keys = new HashMap<>();
         for (Contact contact : table.closest(target, config.lookup().k())) {
-            contactRecords.get(contact.key(), now).ifPresent(record -> candidates.put(record.peer(), record));
+            contactRecords.get(contact.key(), now).ifPresent(record -> {
+                candidates.put(record.peer(), record);
+                keys.put(record.peer(), contact.key());
+            });
         }
-        contactRecords.get(target, now).ifPresent(record -> candidates.put(record.peer(), record));
-        stored.get(target, now).ifPresent(record -> candidates.merge(record.peer(), record, DhtService::newer));
-        PeerRecord own = discovery.ownRecord();
-        candidates.put(self, own);
-        // Each key hashed once, not at every comparison.
-        List<Map.Entry<DhtKey, PeerRecord>> keyed = new ArrayList<>(candidates.size());
-        candidates.values().forEach(record -> keyed.add(Map.entry(DhtKey.ofPeer(record.peer()), record)));
-        keyed.sort(Map.Entry.comparingByKey(target.byDistance()));
-        List<PeerRecord> closest = new ArrayList<>(Math.min(keyed.size(), config.lookup().k()));
-        for (int i = 0; i < keyed.size() && i < config.lookup().k(); i++) {
-            closest.add(keyed.get(i).getValue());
-        }
-        return closest;
+        contactRecords.get(target, now).ifPresent(record -> {
+            candidates.put(record.peer(), record);
+            keys.put(record.peer(), target);
+        });
+        stored.get(target, now).ifPresent(record -> {
+            candidates.merge(record.peer(), record, DhtService::newer);
+            keys.put(record.peer(), target);
+        });
+        candidates.put(self, discovery.ownRecord());
+        keys.put(self, selfKey);
+        List<PeerRecord> closest = new ArrayList<>(candidates.values());
+        closest.sort(Comparator.comparing(record -> keys.get(record.peer()), target.byDistance()));
+        return closest.size() > config.lookup().k() ? closest.subList(0, config.lookup().k()) : closest;
     }
 
     private void receiveStore(PeerId from, StoreRecord request) {

@@ -75,6 +75,11 @@ public final class DhtKey {
         return SIZE_BITS;
     }
 
+    /** Bit {@code index} of the key, 0 being the most significant. */
+    public boolean bit(int index) {
+        return (bytes[index >> 3] & 0x80 >>> (index & 7)) != 0;
+    }
+
     /**
      * Compares the distances of {@code a} and {@code b} from this key without building them:
      * negative when {@code a} is closer, zero when they are the same key, positive when {@code b}

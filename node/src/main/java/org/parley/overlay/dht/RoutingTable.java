@@ -157,47 +157,47 @@ public final class RoutingTable {
 
     /**
      * The up to {@code n} live contacts closest to {@code key}, closest first. Walks the buckets
-     * in order of distance instead of sorting the whole table: with {@code d} the prefix length
-     * {@code key} shares with the local key, bucket {@code d}'s contacts agree with {@code key}
-     * beyond bit {@code d} and are the closest; those of the buckets past {@code d} all first
-     * differ from it at bit {@code d}; and each bucket {@code i < d} first differs at bit
-     * {@code i}, so it is farther than every bucket before it in this order. Only the groups
-     * needed to reach {@code n} are sorted.
+     * in order of their distance to {@code key} instead of sorting the whole table, and sorts
+     * only the buckets it takes from. With {@code d} the prefix length {@code key} shares with
+     * the local key: bucket {@code d}'s contacts agree with {@code key} up to bit {@code d} and
+     * come first. Every deeper bucket's contacts first differ from it at bit {@code d}; among
+     * them, bucket {@code j} is closer than all deeper ones where {@code key} differs from the
+     * local key at bit {@code j} (its contacts do too), and farther where it agrees: so the
+     * differing ones follow, shallow to deep, then the agreeing ones, deep to shallow. Last come
+     * the buckets below {@code d}, whose contacts first differ from {@code key} at their index.
      */
     public List<Contact> closest(DhtKey key, int n) {
         Comparator<Contact> byDistance = Comparator.comparing(Contact::key, key.byDistance());
         List<Contact> closest = new ArrayList<>(Math.min(n, size));
         int shared = localKey.commonPrefixLength(key);
-        List<Contact> group = new ArrayList<>();
         if (shared < DhtKey.SIZE_BITS) {
-            addLive(group, shared);
-            takeClosest(group, byDistance, closest, n);
-            for (int i = shared + 1; i < DhtKey.SIZE_BITS && closest.size() < n; i++) {
-                addLive(group, i);
+            takeClosest(shared, byDistance, closest, n);
+            for (int j = shared + 1; j < DhtKey.SIZE_BITS && closest.size() < n; j++) {
+                if (key.bit(j) != localKey.bit(j)) {
+                    takeClosest(j, byDistance, closest, n);
+                }
             }
-            takeClosest(group, byDistance, closest, n);
+            for (int j = DhtKey.SIZE_BITS - 1; j > shared && closest.size() < n; j--) {
+                if (key.bit(j) == localKey.bit(j)) {
+                    takeClosest(j, byDistance, closest, n);
+                }
+            }
         }
-        for (int i = Math.min(shared, DhtKey.SIZE_BITS) - 1; i >= 0 && closest.size() < n; i--) {
-            addLive(group, i);
-            takeClosest(group, byDistance, closest, n);
+        for (int j = Math.min(shared, DhtKey.SIZE_BITS) - 1; j >= 0 && closest.size() < n; j--) {
+            takeClosest(j, byDistance, closest, n);
         }
         return closest;
     }
 
-    private void addLive(List<Contact> group, int index) {
-        if (buckets[index] != null) {
-            group.addAll(buckets[index].liveContacts());
+    /** Moves the closest live contacts of bucket {@code index} into {@code closest} until it holds {@code n}. */
+    private void takeClosest(int index, Comparator<Contact> byDistance, List<Contact> closest, int n) {
+        KBucket bucket = buckets[index];
+        if (bucket == null || bucket.liveCount() == 0 || closest.size() >= n) {
+            return;
         }
-    }
-
-    /** Moves the closest of {@code group} into {@code closest} until it holds {@code n}, and empties {@code group}. */
-    private static void takeClosest(List<Contact> group, Comparator<Contact> byDistance, List<Contact> closest,
-                                    int n) {
-        if (closest.size() < n && !group.isEmpty()) {
-            group.sort(byDistance);
-            closest.addAll(group.subList(0, Math.min(group.size(), n - closest.size())));
-        }
-        group.clear();
+        List<Contact> group = new ArrayList<>(bucket.liveContacts());
+        group.sort(byDistance);
+        closest.addAll(group.subList(0, Math.min(group.size(), n - closest.size())));
     }
 
     /** Every live contact, in no particular order. */

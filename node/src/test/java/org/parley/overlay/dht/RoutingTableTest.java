@@ -256,6 +256,7 @@ class RoutingTableTest {
         }
         for (int prefix = 5; prefix < 12; prefix++) {
             table.insert(inBucket(prefix), freshAddress());
+            table.insert(inBucket(prefix), freshAddress());
         }
         List<DhtKey> targets = new ArrayList<>();
         targets.add(local);
@@ -267,6 +268,20 @@ class RoutingTableTest {
         }
         for (int i = 0; i < 20; i++) {
             targets.add(DhtKey.ofPeer(Peers.random(rng)));
+        }
+        // Keys that leave the local key at bit d and then differ from it at some deeper bits
+        // and not others: the buckets past d come in an order of their own.
+        for (int d = 0; d < 14; d++) {
+            for (int variant = 0; variant < 6; variant++) {
+                byte[] near = raw.clone();
+                near[d / 8] ^= (byte) (0x80 >>> (d % 8));
+                for (int bit = d + 1; bit < d + 16 && bit < DhtKey.SIZE_BITS; bit++) {
+                    if (rng.nextLong(2) == 0) {
+                        near[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
+                    }
+                }
+                targets.add(DhtKey.fromRaw(near));
+            }
         }
         for (DhtKey target : targets) {
             List<Contact> expected = new ArrayList<>(table.contacts());

@@ -139,6 +139,11 @@ public final class LinkManager implements LinkListener, LinkControl {
     }
 
     @Override
+    public int linkCount() {
+        return established.size();
+    }
+
+    @Override
     public void dialOnce(DialTarget target) {
         if (stopped || target.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
                 || penalties.isBanned(peer)).isPresent()) {

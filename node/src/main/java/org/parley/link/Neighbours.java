@@ -14,6 +14,11 @@ public interface Neighbours {
     /** Peers with an established link. */
     List<PeerId> linkedPeers();
 
+    /** How many peers have an established link: {@code linkedPeers().size()}, without building the list. */
+    default int linkCount() {
+        return linkedPeers().size();
+    }
+
     /** Scores a neighbour down for misbehaviour seen above the link layer. */
     void penalize(PeerId peer, double points, String reason);
 }

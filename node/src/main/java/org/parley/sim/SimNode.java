@@ -21,6 +21,7 @@ import org.parley.overlay.gossip.GossipHost;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
 import org.parley.overlay.gossip.MessageId;
+import org.parley.overlay.record.RecordVerifier;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.GossipFrame;
 import org.parley.proto.wire.v1.PrekeyBundle;
@@ -70,6 +71,17 @@ final class SimNode {
      */
     SimNode(Identity identity, HostPort address, boolean malicious, boolean forges, Supplier<PrekeyBundle> bundle,
             InMemoryFabric fabric, VirtualScheduler clock, long seed) {
+        this(identity, address, malicious, forges, bundle, fabric, clock, seed,
+                new RecordVerifier(DiscoveryConfig.defaults().bookCapacity() * 2));
+    }
+
+    /**
+     * A node that checks records with {@code verifier}, which the nodes of one simulation may
+     * share: a signature check gives the same answer on every node, so checking each record once
+     * changes nothing but the cost, and the nodes then hold one copy of each record between them.
+     */
+    SimNode(Identity identity, HostPort address, boolean malicious, boolean forges, Supplier<PrekeyBundle> bundle,
+            InMemoryFabric fabric, VirtualScheduler clock, long seed, RecordVerifier verifier) {
         this.identity = identity;
         this.address = address;
         this.malicious = malicious;
@@ -78,7 +90,7 @@ final class SimNode {
         this.links = new LinkManager(identity.peerId(), network, clock, clock, new SeededRng(seed), linkConfig, "sim");
         DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults();
         this.discovery = new Discovery(identity, links, clock, clock, new SeededRng(seed + 1), discoveryConfig,
-                () -> List.of(address.toString()), bundle);
+                () -> List.of(address.toString()), bundle, verifier);
         this.gossip = new GossipOverLinks(links);
         GossipHost host = malicious ? new BlackHole(gossip) : gossip;
         this.router = new GossipRouter(host, clock, clock, new SeededRng(seed + 2), GossipConfig.defaults());

@@ -18,6 +18,7 @@ import org.parley.messaging.PrekeyBundles;
 import org.parley.identity.PeerId;
 import org.parley.overlay.dht.LookupResult;
 import org.parley.overlay.gossip.MessageId;
+import org.parley.overlay.record.RecordVerifier;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
@@ -36,6 +37,7 @@ public final class Simulation {
     private static final Duration BETWEEN_MESSAGES = Duration.ofMillis(200);
     private static final Duration DRAIN = Duration.ofSeconds(30);
     private static final int MAX_LOOKUPS = 200;
+    private static final int RECORDS_PER_NODE = 4;
     /** Longer than a lookup may take (the DHT gives up after 8 s). */
     private static final Duration LOOKUP_TIME = Duration.ofSeconds(15);
 
@@ -49,12 +51,18 @@ public final class Simulation {
     private final List<InMemoryNetwork> networks = new ArrayList<>();
     private final List<PrekeyBundle> bundles = new ArrayList<>();
     private final Set<Integer> churned = new HashSet<>();
+    /**
+     * One record checker for all nodes: each record is verified once, however many nodes hear
+     * it, and they all hold that one copy (room for a few renewals of every node's record).
+     */
+    private final RecordVerifier records;
     private long nodeSeeds;
 
     public Simulation(SimConfig config) {
         this.config = config;
         this.rng = new SeededRng(config.seed());
         this.keys = seededKeys(config.seed());
+        this.records = new RecordVerifier(Math.max(RECORDS_PER_NODE * config.nodes(), 8192));
         this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
     }
@@ -131,7 +139,7 @@ public final class Simulation {
     private SimNode incarnate(int index, Identity identity, boolean malicious) {
         PrekeyBundle bundle = bundles.get(index);
         SimNode node = new SimNode(identity, addressOf(index), malicious, malicious && config.forgeRecords(),
-                () -> bundle, fabric, clock, config.seed() * 1_000_003 + nodeSeeds++ * 7);
+                () -> bundle, fabric, clock, config.seed() * 1_000_003 + nodeSeeds++ * 7, records);
         if (index < nodes.size()) {
             nodes.set(index, node);
         } else {

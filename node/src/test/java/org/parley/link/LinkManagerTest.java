@@ -38,6 +38,8 @@ class LinkManagerTest {
 
         assertEquals(List.of(alice.id()), bob.connectedIds());
         assertEquals(List.of(bob.id()), alice.connectedIds());
+        assertEquals(1, bob.manager().linkCount());
+        assertEquals(List.of(alice.id()), bob.manager().linkedPeers());
         PeerInfo aliceAtBob = bob.manager().connectedPeers().get(0);
         assertEquals(alice.address().toString(), aliceAtBob.address());
         assertEquals(Direction.OUTBOUND, aliceAtBob.direction());

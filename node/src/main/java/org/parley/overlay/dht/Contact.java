@@ -14,6 +14,8 @@ public final class Contact {
     private final DhtKey key;
     private final HostPort address;
     private final long lastSeenMillis;
+    /** The address's network block, worked out when first needed: the table's limits ask for it on every insertion. */
+    private NetworkPrefix prefix;
 
     /** For callers that already hashed the peer ID; {@code key} must be {@code DhtKey.ofPeer(peer)}. */
     Contact(PeerId peer, DhtKey key, HostPort address, long lastSeenMillis) {
@@ -46,7 +48,19 @@ public final class Contact {
 
     /** The same peer, heard from at {@code millis} (the key is reused rather than hashed again). */
     public Contact seenAt(long millis, HostPort currentAddress) {
-        return new Contact(peer, key, currentAddress, millis);
+        Contact seen = new Contact(peer, key, currentAddress, millis);
+        if (currentAddress.equals(address)) {
+            seen.prefix = prefix;
+        }
+        return seen;
+    }
+
+    /** The network block of {@link #address}, for Sybil limits. */
+    NetworkPrefix prefix() {
+        if (prefix == null) {
+            prefix = NetworkPrefix.of(address);
+        }
+        return prefix;
     }
 
     @Override

@@ -18,6 +18,16 @@ public final class DhtKey {
     public static final int SIZE_BYTES = 32;
     public static final int SIZE_BITS = SIZE_BYTES * 8;
 
+    private static final MessageDigest SHA_256;
+
+    static {
+        try {
+            SHA_256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
     private final byte[] bytes;
     private final int hash;
 
@@ -33,10 +43,22 @@ public final class DhtKey {
 
     /** The key of arbitrary bytes: their SHA-256. */
     public static DhtKey ofBytes(byte[] data) {
+        return new DhtKey(sha256().digest(data));
+    }
+
+    /**
+     * A fresh SHA-256 digest, cloned from one made at start: keys are hashed on every DHT
+     * message, and cloning costs less than looking the algorithm up among the providers.
+     */
+    private static MessageDigest sha256() {
         try {
-            return new DhtKey(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException("every Java has SHA-256", impossible);
+            }
         }
     }
 
@@ -73,6 +95,11 @@ public final class DhtKey {
             }
         }
         return SIZE_BITS;
+    }
+
+    /** Bit {@code index} of the key, 0 being the most significant. */
+    public boolean bit(int index) {
+        return (bytes[index >> 3] & 0x80 >>> (index & 7)) != 0;
     }
 
     /**

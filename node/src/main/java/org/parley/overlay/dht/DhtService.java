@@ -290,15 +290,26 @@ public final class DhtService implements LinkEvents {
     private List<PeerRecord> recordsClosestTo(DhtKey target) {
         long now = clock.nowMillis();
         Map<PeerId, PeerRecord> candidates = new HashMap<>();
+        // Each candidate's key, known without hashing again: a record held under a key is that key's peer's.
+        Map<PeerId, DhtKey> keys = new HashMap<>();
         for (Contact contact : table.closest(target, config.lookup().k())) {
-            contactRecords.get(contact.key(), now).ifPresent(record -> candidates.put(record.peer(), record));
+            contactRecords.get(contact.key(), now).ifPresent(record -> {
+                candidates.put(record.peer(), record);
+                keys.put(record.peer(), contact.key());
+            });
         }
-        contactRecords.get(target, now).ifPresent(record -> candidates.put(record.peer(), record));
-        stored.get(target, now).ifPresent(record -> candidates.merge(record.peer(), record, DhtService::newer));
-        PeerRecord own = discovery.ownRecord();
-        candidates.put(self, own);
+        contactRecords.get(target, now).ifPresent(record -> {
+            candidates.put(record.peer(), record);
+            keys.put(record.peer(), target);
+        });
+        stored.get(target, now).ifPresent(record -> {
+            candidates.merge(record.peer(), record, DhtService::newer);
+            keys.put(record.peer(), target);
+        });
+        candidates.put(self, discovery.ownRecord());
+        keys.put(self, selfKey);
         List<PeerRecord> closest = new ArrayList<>(candidates.values());
-        closest.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), target.byDistance()));
+        closest.sort(Comparator.comparing(record -> keys.get(record.peer()), target.byDistance()));
         return closest.size() > config.lookup().k() ? closest.subList(0, config.lookup().k()) : closest;
     }
 

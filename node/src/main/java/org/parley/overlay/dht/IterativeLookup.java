@@ -57,6 +57,8 @@ public final class IterativeLookup {
     private final TreeSet<Candidate> byDistance;
     private final List<Offence> offences = new ArrayList<>();
     private int inFlight;
+    /** Candidates never asked: a lookup that asks on until nobody is left is done when none remain. */
+    private int notAsked;
     private int queriesSent;
     private boolean finished;
 
@@ -106,12 +108,13 @@ public final class IterativeLookup {
         if (finished) {
             return batch;
         }
-        for (Candidate candidate : untilExhausted ? usable() : closestUsable()) {
+        for (Candidate candidate : untilExhausted ? byDistance : closestUsable()) {
             if (inFlight >= config.alpha() || queriesSent >= config.maxQueries()) {
                 break;
             }
             if (candidate.state == State.NOT_ASKED) {
                 candidate.state = State.IN_FLIGHT;
+                notAsked--;
                 inFlight++;
                 queriesSent++;
                 batch.add(candidate.contact);
@@ -242,16 +245,7 @@ public final class IterativeLookup {
         Candidate candidate = new Candidate(contact, hops);
         candidates.put(contact.peer(), candidate);
         byDistance.add(candidate);
-    }
-
-    private List<Candidate> usable() {
-        List<Candidate> usable = new ArrayList<>();
-        for (Candidate candidate : byDistance) {
-            if (candidate.usable()) {
-                usable.add(candidate);
-            }
-        }
-        return usable;
+        notAsked++;
     }
 
     private List<Candidate> closestUsable() {
@@ -279,7 +273,7 @@ public final class IterativeLookup {
         }
         boolean capped = inFlight == 0 && queriesSent >= config.maxQueries();
         if (untilExhausted) {
-            finished = capped || inFlight == 0 && usable().stream().noneMatch(c -> c.state == State.NOT_ASKED);
+            finished = capped || inFlight == 0 && notAsked == 0;
             return;
         }
         boolean allAnswered = closestUsable().stream().allMatch(c -> c.state == State.RESPONDED);

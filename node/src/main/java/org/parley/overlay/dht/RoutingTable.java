@@ -86,11 +86,12 @@ public final class RoutingTable {
         }
         DhtKey key = DhtKey.ofPeer(peer);
         KBucket bucket = bucketFor(key);
-        NetworkPrefix prefix = NetworkPrefix.of(address);
         long now = clock.nowMillis();
         Contact known = bucket.live(peer);
+        NetworkPrefix prefix = known != null && known.address().equals(address) ? known.prefix()
+                : NetworkPrefix.of(address);
         if (known != null) {
-            NetworkPrefix knownPrefix = NetworkPrefix.of(known.address());
+            NetworkPrefix knownPrefix = known.prefix();
             if (!knownPrefix.equals(prefix) && !hasRoom(bucket, prefix)) {
                 return Insertion.of(Outcome.PREFIX_LIMIT);
             }
@@ -144,7 +145,7 @@ public final class RoutingTable {
         if (gone == null) {
             return bucket.removeReplacement(peer);
         }
-        uncount(NetworkPrefix.of(gone.address()));
+        uncount(gone.prefix());
         size--;
         promoteReplacement(bucket);
         return true;
@@ -154,11 +155,49 @@ public final class RoutingTable {
         return bucketFor(DhtKey.ofPeer(peer)).isLive(peer);
     }
 
-    /** The up to {@code n} live contacts closest to {@code key}, closest first. */
+    /**
+     * The up to {@code n} live contacts closest to {@code key}, closest first. Walks the buckets
+     * in order of their distance to {@code key} instead of sorting the whole table, and sorts
+     * only the buckets it takes from. With {@code d} the prefix length {@code key} shares with
+     * the local key: bucket {@code d}'s contacts agree with {@code key} up to bit {@code d} and
+     * come first. Every deeper bucket's contacts first differ from it at bit {@code d}; among
+     * them, bucket {@code j} is closer than all deeper ones where {@code key} differs from the
+     * local key at bit {@code j} (its contacts do too), and farther where it agrees: so the
+     * differing ones follow, shallow to deep, then the agreeing ones, deep to shallow. Last come
+     * the buckets below {@code d}, whose contacts first differ from {@code key} at their index.
+     */
     public List<Contact> closest(DhtKey key, int n) {
-        List<Contact> all = contacts();
-        all.sort(Comparator.comparing(Contact::key, key.byDistance()));
-        return all.size() > n ? new ArrayList<>(all.subList(0, n)) : all;
+        Comparator<Contact> byDistance = Comparator.comparing(Contact::key, key.byDistance());
+        List<Contact> closest = new ArrayList<>(Math.min(n, size));
+        int shared = localKey.commonPrefixLength(key);
+        if (shared < DhtKey.SIZE_BITS) {
+            takeClosest(shared, byDistance, closest, n);
+            for (int j = shared + 1; j < DhtKey.SIZE_BITS && closest.size() < n; j++) {
+                if (key.bit(j) != localKey.bit(j)) {
+                    takeClosest(j, byDistance, closest, n);
+                }
+            }
+            for (int j = DhtKey.SIZE_BITS - 1; j > shared && closest.size() < n; j--) {
+                if (key.bit(j) == localKey.bit(j)) {
+                    takeClosest(j, byDistance, closest, n);
+                }
+            }
+        }
+        for (int j = Math.min(shared, DhtKey.SIZE_BITS) - 1; j >= 0 && closest.size() < n; j--) {
+            takeClosest(j, byDistance, closest, n);
+        }
+        return closest;
+    }
+
+    /** Moves the closest live contacts of bucket {@code index} into {@code closest} until it holds {@code n}. */
+    private void takeClosest(int index, Comparator<Contact> byDistance, List<Contact> closest, int n) {
+        KBucket bucket = buckets[index];
+        if (bucket == null || bucket.liveCount() == 0 || closest.size() >= n) {
+            return;
+        }
+        List<Contact> group = new ArrayList<>(bucket.liveContacts());
+        group.sort(byDistance);
+        closest.addAll(group.subList(0, Math.min(group.size(), n - closest.size())));
     }
 
     /** Every live contact, in no particular order. */
@@ -199,7 +238,7 @@ public final class RoutingTable {
 
     private void promoteReplacement(KBucket bucket) {
         for (Contact candidate : bucket.replacementsNewestFirst()) {
-            NetworkPrefix prefix = NetworkPrefix.of(candidate.address());
+            NetworkPrefix prefix = candidate.prefix();
             if (hasRoom(bucket, prefix)) {
                 bucket.removeReplacement(candidate.peer());
                 addLive(bucket, candidate, prefix);
@@ -230,7 +269,7 @@ public final class RoutingTable {
     private static int countIn(Iterable<Contact> contacts, NetworkPrefix prefix, PeerId except) {
         int count = 0;
         for (Contact contact : contacts) {
-            if (!contact.peer().equals(except) && NetworkPrefix.of(contact.address()).equals(prefix)) {
+            if (!contact.peer().equals(except) && contact.prefix().equals(prefix)) {
                 count++;
             }
         }

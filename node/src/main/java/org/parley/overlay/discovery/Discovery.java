@@ -71,6 +71,18 @@ public final class Discovery implements LinkEvents {
     public Discovery(Identity identity, LinkControl links, Scheduler scheduler, Clock clock, Rng rng,
                      DiscoveryConfig config, Supplier<List<String>> announcedAddresses,
                      Supplier<PrekeyBundle> bundle) {
+        this(identity, links, scheduler, clock, rng, config, announcedAddresses, bundle,
+                new RecordVerifier(config.bookCapacity() * 2));
+    }
+
+    /**
+     * Discovery that checks records with {@code verifier}: a node's own, or one that several
+     * nodes on one loop share (the simulator's, so that a record thousands of nodes hear is
+     * verified, and held, once).
+     */
+    public Discovery(Identity identity, LinkControl links, Scheduler scheduler, Clock clock, Rng rng,
+                     DiscoveryConfig config, Supplier<List<String>> announcedAddresses,
+                     Supplier<PrekeyBundle> bundle, RecordVerifier verifier) {
         this.self = identity.peerId();
         this.links = links;
         this.scheduler = scheduler;
@@ -79,7 +91,7 @@ public final class Discovery implements LinkEvents {
         this.config = config;
         this.own = new OwnRecord(identity, clock, config.recordLifetime(), announcedAddresses, bundle);
         this.book = new PeerRecordBook(config.bookCapacity());
-        this.verifier = new RecordVerifier(config.bookCapacity() * 2);
+        this.verifier = verifier;
     }
 
     /** The node's record checker, which remembers what it verified; for other overlay services. */
@@ -140,7 +152,7 @@ public final class Discovery implements LinkEvents {
         links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().toProto()).build());
         // Records are asked for, not pushed, on a new link: a node with links and records
         // enough does not need another sixteen signatures to check for every link it gets.
-        if (links.linkedPeers().size() <= config.targetLinks() || book.size() < WANTED_RECORDS) {
+        if (links.linkCount() <= config.targetLinks() || book.size() < WANTED_RECORDS) {
             links.send(peer.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.getDefaultInstance()).build());
         }
     }

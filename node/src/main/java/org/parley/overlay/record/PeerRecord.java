@@ -43,6 +43,8 @@ public final class PeerRecord {
     private final List<PeerId> relays;
     private final byte[] signature;
     private final byte[] signedBytes;
+    /** The wire form, built when first asked for: records are passed on far more often than made. */
+    private volatile org.parley.proto.wire.v1.PeerRecord proto;
 
     private PeerRecord(PeerId peer, List<HostPort> addresses, long sequence, long createdAtMillis,
                        long expiresAtMillis, PrekeyBundle bundle, List<PeerId> relays, byte[] signature) {
@@ -196,6 +198,15 @@ public final class PeerRecord {
     }
 
     public org.parley.proto.wire.v1.PeerRecord toProto() {
+        org.parley.proto.wire.v1.PeerRecord built = proto;
+        if (built == null) {
+            built = buildProto();
+            proto = built;
+        }
+        return built;
+    }
+
+    private org.parley.proto.wire.v1.PeerRecord buildProto() {
         return org.parley.proto.wire.v1.PeerRecord.newBuilder()
                 .setVersion(VERSION)
                 .setPeer(ByteString.copyFrom(peer.publicKey()))

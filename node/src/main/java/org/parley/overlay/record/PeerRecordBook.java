@@ -5,8 +5,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.parley.identity.PeerId;
 
@@ -28,6 +30,8 @@ public final class PeerRecordBook {
 
     private final int capacity;
     private final Map<PeerId, PeerRecord> byPeer = new HashMap<>();
+    /** The same records in peer ID order, so that listing them (every peer exchange does) needs no sort. */
+    private final NavigableMap<PeerId, PeerRecord> inPeerOrder = new TreeMap<>();
     private final NavigableSet<PeerRecord> byExpiry = new TreeSet<>(
             Comparator.comparingLong(PeerRecord::expiresAtMillis).thenComparing(PeerRecord::peer));
 
@@ -83,9 +87,7 @@ public final class PeerRecordBook {
     /** Every record held that has not expired, in peer ID order (so that runs replay exactly). */
     public List<PeerRecord> records(long nowMillis) {
         dropExpired(nowMillis);
-        List<PeerRecord> records = new ArrayList<>(byPeer.values());
-        records.sort(Comparator.comparing(PeerRecord::peer));
-        return records;
+        return new ArrayList<>(inPeerOrder.values());
     }
 
     /** How many records the book holds, counting expired ones not yet dropped. */
@@ -101,11 +103,13 @@ public final class PeerRecordBook {
 
     private void add(PeerRecord record) {
         byPeer.put(record.peer(), record);
+        inPeerOrder.put(record.peer(), record);
         byExpiry.add(record);
     }
 
     private void remove(PeerRecord record) {
         byPeer.remove(record.peer());
+        inPeerOrder.remove(record.peer());
         byExpiry.remove(record);
     }
 }

@@ -88,4 +88,16 @@ class DhtKeyTest {
         assertThrows(IllegalArgumentException.class, () -> DhtKey.fromRaw(new byte[33]));
         assertThrows(IllegalArgumentException.class, () -> DhtKey.fromRaw(null));
     }
+
+    @Test
+    void bitsCountFromTheMostSignificant() {
+        byte[] raw = new byte[DhtKey.SIZE_BYTES];
+        raw[0] = (byte) 0x80;
+        raw[1] = 0x01;
+        raw[31] = 0x01;
+        DhtKey key = DhtKey.fromRaw(raw);
+        for (int i = 0; i < DhtKey.SIZE_BITS; i++) {
+            assertEquals(i == 0 || i == 15 || i == 255, key.bit(i), "bit " + i);
+        }
+    }
 }

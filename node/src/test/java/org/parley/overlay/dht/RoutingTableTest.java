@@ -247,4 +247,49 @@ class RoutingTableTest {
         assertEquals(table.size(), table.closest(target, 10_000).size());
         assertTrue(table.size() > 50, "buckets near the local key are sparse, far ones cap at k");
     }
+
+    @Test
+    void closestMatchesAFullSortForTargetsAtEveryDistanceFromTheLocalKey() {
+        RoutingTable table = new RoutingTable(self, clock, RoutingTableConfig.defaults());
+        for (int i = 0; i < 300; i++) {
+            table.insert(Peers.random(rng), freshAddress());
+        }
+        for (int prefix = 5; prefix < 12; prefix++) {
+            table.insert(inBucket(prefix), freshAddress());
+            table.insert(inBucket(prefix), freshAddress());
+        }
+        List<DhtKey> targets = new ArrayList<>();
+        targets.add(local);
+        byte[] raw = local.toBytes();
+        for (int bit = 0; bit < DhtKey.SIZE_BITS; bit++) {
+            byte[] flipped = raw.clone();
+            flipped[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
+            targets.add(DhtKey.fromRaw(flipped));
+        }
+        for (int i = 0; i < 20; i++) {
+            targets.add(DhtKey.ofPeer(Peers.random(rng)));
+        }
+        // Keys that leave the local key at bit d and then differ from it at some deeper bits
+        // and not others: the buckets past d come in an order of their own.
+        for (int d = 0; d < 14; d++) {
+            for (int variant = 0; variant < 6; variant++) {
+                byte[] near = raw.clone();
+                near[d / 8] ^= (byte) (0x80 >>> (d % 8));
+                for (int bit = d + 1; bit < d + 16 && bit < DhtKey.SIZE_BITS; bit++) {
+                    if (rng.nextLong(2) == 0) {
+                        near[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
+                    }
+                }
+                targets.add(DhtKey.fromRaw(near));
+            }
+        }
+        for (DhtKey target : targets) {
+            List<Contact> expected = new ArrayList<>(table.contacts());
+            expected.sort(Comparator.comparing(contact -> target.distanceTo(contact.key())));
+            for (int n : new int[] {1, 3, 20, 45, table.size() + 1}) {
+                assertEquals(expected.subList(0, Math.min(n, expected.size())), table.closest(target, n),
+                        "closest " + n + " to " + target);
+            }
+        }
+    }
 }

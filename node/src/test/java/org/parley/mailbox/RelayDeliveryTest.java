@@ -3,6 +3,7 @@ package org.parley.mailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +91,7 @@ class RelayDeliveryTest {
         assertEquals(2, sent.replicas(), "the closest peer and carol");
         assertEquals(1, carol.mailbox.envelopesHeldForOthers());
         assertEquals(1, near.get(0).mailbox.envelopesHeldForOthers());
+        List<ByteString> forBob = carol.mailbox.heldEnvelopeIds();
 
         // The closest replica is gone and alice too: only carol holds the message.
         near.get(0).stop();
@@ -97,7 +99,8 @@ class RelayDeliveryTest {
         bob.start(List.of(hub));
         loop.advance(Duration.ofSeconds(30));
         assertEquals(List.of("via carol"), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
-        assertEquals(0, carol.mailbox.envelopesHeldForOthers(), "bob had carol delete it");
+        // Bob's receipt to the now absent alice may land with carol too: only bob's mail must be gone.
+        assertTrue(carol.mailbox.heldEnvelopeIds().stream().noneMatch(forBob::contains), "bob had carol delete it");
         assertEquals(List.of(carol.id()), bob.discovery.ownRecord().relays(), "the arrangement outlived the restart");
     }
 

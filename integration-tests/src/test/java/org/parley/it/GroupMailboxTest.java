@@ -73,8 +73,14 @@ class GroupMailboxTest {
         stop("alice");
         stop("bob");
         start("carol");
-        Profiles.await(() -> entryIds("carol", group).equals(reference),
-                "carol holds alice's history, in order, from the mailboxes");
+        try {
+            Profiles.await(() -> entryIds("carol", group).equals(reference),
+                    "carol holds alice's history, in order, from the mailboxes");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ", but she holds " + history("carol", group)
+                    + "\ncarol's log ends:\n" + profiles.logTail("carol", 60)
+                    + "\nthe hub's log ends:\n" + profiles.logTail("hub", 30), e);
+        }
         assertEquals(List.of("first from alice", "then bob", "and alice again"),
                 history("carol", group).stream().map(GroupMessageView::text).toList());
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,6 +38,11 @@ final class ControlOutbox {
     private final Clock clock;
     private final SecureRandom random;
     private final Map<ByteString, Pending> pending = new LinkedHashMap<>();
+    /**
+     * How long a control message waits in a peer's mailboxes before a fresh copy goes there: a
+     * copy per day survives a replica that lost it without filling mailboxes with copies.
+     */
+    static final Duration CARRY_AGAIN_AFTER = Duration.ofHours(24);
 
     /** A control message until the peer acknowledges it. */
     private static final class Pending {
@@ -44,6 +50,7 @@ final class ControlOutbox {
         final byte[] payload;
         boolean committed;
         long lastSentMillis = Long.MIN_VALUE / 2;
+        long lastCarriedMillis = Long.MIN_VALUE / 2;
 
         Pending(PeerId peer, byte[] payload) {
             this.peer = peer;
@@ -127,12 +134,22 @@ final class ControlOutbox {
         }
     }
 
-    /** Sends again what has waited for its acknowledgement at least {@code afterMillis}. */
+    /**
+     * Sends again what has waited for its acknowledgement at least {@code afterMillis}; what
+     * waits for a peer with no link goes to its mailboxes instead, once per
+     * {@link #CARRY_AGAIN_AFTER} (the mailboxes hold it far longer than that).
+     */
     void resend(long afterMillis) {
         long now = clock.nowMillis();
         for (Pending item : pending.values()) {
-            if (now - item.lastSentMillis >= afterMillis) {
-                transmit(item, now);
+            if (now - item.lastSentMillis < afterMillis) {
+                continue;
+            }
+            transmit(item, now);
+            boolean sent = item.lastSentMillis == now;
+            if (!sent && item.committed && now - item.lastCarriedMillis >= CARRY_AGAIN_AFTER.toMillis()
+                    && messenger.carryGroupControl(item.peer, item.payload)) {
+                item.lastCarriedMillis = now;
             }
         }
     }

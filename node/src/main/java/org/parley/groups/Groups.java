@@ -77,6 +77,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     public static final int MAX_OPAQUE_AWAITING_KEY = 4096;
     /** The beat: resend unacknowledged control, exchange heads, ask for gaps, expire pending posts. */
     public static final Duration BEAT = Duration.ofSeconds(2);
+    /** Sender-key grants kept until their invitation or their sender's add comes (see {@link EarlyGrants}). */
+    static final int MAX_EARLY_GRANTS = 256;
     public static final Duration RESEND_AFTER = Duration.ofSeconds(4);
     /** Beats a gap may stay open, asked of every linked member in turn, before we reach out to another. */
     static final int GAP_BEATS_BEFORE_REACHING_OUT = 3;
@@ -92,6 +94,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     private final Clock clock;
     private final SecureRandom random;
     private final Map<GroupId, GroupState> groups = new LinkedHashMap<>();
+    private final EarlyGrants earlyGrants = new EarlyGrants(MAX_EARLY_GRANTS);
     private final Map<String, GroupState> byTopic = new HashMap<>();
     private final ControlOutbox outbox;
     private final Map<GroupId, Map<String, Long>> refused = new HashMap<>();
@@ -454,6 +457,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             rows.add(groupRow(state));
         }
         applyOps(state, ops, rows).thenRun(() -> acknowledge(sender, controlId));
+        takeEarlyGrants(state);
     }
 
     private void receiveOps(PeerId sender, ByteString controlId, List<MembershipOpProto> protos) throws GroupException {
@@ -474,17 +478,32 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
             return;
         }
         applyOps(state, ops, new ArrayList<>()).thenRun(() -> acknowledge(sender, controlId));
+        takeEarlyGrants(state);
+    }
+
+    /** Takes in the grants that came before the ops that make their senders members of the group. */
+    private void takeEarlyGrants(GroupState state) {
+        for (EarlyGrants.Early early : earlyGrants.takeUsable(state.id, state.membership::isMember)) {
+            try {
+                receiveGrant(early.sender(), early.controlId(), early.grant());
+            } catch (GroupException e) {
+                LOG.fine(() -> "refused a held sender key from " + early.sender().shortForm() + ": " + e.getMessage());
+                neighbours.penalize(early.sender(), e.rejection().penalty(), "group control: " + e.rejection().label());
+            }
+        }
     }
 
     private void receiveGrant(PeerId sender, ByteString controlId, SenderKeyGrant grant) throws GroupException {
-        GroupState state = groups.get(GroupId.of(grant.getGroupId().toByteArray()));
+        GroupId id = GroupId.of(grant.getGroupId().toByteArray());
+        GroupState state = groups.get(id);
         if (state == null) {
-            return; // not invited yet: the sender tries again
+            earlyGrants.hold(id, sender, controlId, grant); // not invited yet: the invitation may come later
+            return;
         }
         if (!state.membership.isMember(sender)) {
-            // Counted but not scored: the add that makes it a member may still be on its way to us,
-            // and it sends again until we acknowledge.
+            // Counted but not scored, and kept: the add that makes it a member may still be on its way to us.
             count(state, null, new GroupException(GroupRejection.NOT_A_MEMBER, "a sender key from a non-member"));
+            earlyGrants.hold(id, sender, controlId, grant);
             return;
         }
         SenderKey key = SenderKey.received(grant.getKeyId().toByteArray(), grant.getIteration(),

@@ -299,7 +299,26 @@ public final class Messenger implements LinkEvents {
      * group layer keeps what must arrive and sends it again until the peer acknowledges it.
      */
     public boolean sendGroupControl(PeerId peer, byte[] control) {
-        if (stopped || peer.equals(self.peerId()) || !neighbours.isConnected(peer) || !sessions.canEncryptFor(peer)) {
+        if (!neighbours.isConnected(peer)) {
+            return false;
+        }
+        return sendGroupControlNowOrOffline(peer, control);
+    }
+
+    /**
+     * Hands group-layer content for an unlinked {@code peer} to its mailboxes, once: false when
+     * there is no way to encrypt for the peer. A member that went away before a key grant reached
+     * it finds the grant with its mail, even if the granting member is away by then.
+     */
+    public boolean carryGroupControl(PeerId peer, byte[] control) {
+        if (neighbours.isConnected(peer)) {
+            return false;
+        }
+        return sendGroupControlNowOrOffline(peer, control);
+    }
+
+    private boolean sendGroupControlNowOrOffline(PeerId peer, byte[] control) {
+        if (stopped || peer.equals(self.peerId()) || !sessions.canEncryptFor(peer)) {
             return false;
         }
         return sendNow(peer, Content.newBuilder()

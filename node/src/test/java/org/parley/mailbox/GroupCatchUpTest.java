@@ -122,4 +122,38 @@ class GroupCatchUpTest {
             assertFalse(carol.links.isBanned(other.id()), "carol bans no replica");
         }
     }
+
+    @Test
+    void aPeerInvitedWhileAwayJoinsAndReadsThePostsWhenTheInviterIsAwayInTurn() {
+        MailboxNode hub = node("hub");
+        hub.start(List.of());
+        for (int i = 0; i < 4; i++) {
+            node("relay" + i).start(List.of(hub));
+        }
+        MailboxNode alice = node("alice").withGroups();
+        MailboxNode bob = node("bob").withGroups();
+        alice.start(List.of(hub));
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(30));
+        // Linked once, so each holds the other's prekey bundle: what a contact has.
+        assertTrue(alice.links.isConnected(bob.id()) || alice.discovery.recordOf(bob.id()).isPresent());
+
+        bob.stop();
+        loop.advance(Duration.ofSeconds(5));
+        GroupId id = await(alice.groups.create("night shift")).id();
+        await(alice.groups.invite(id, bob.id(), false));
+        await(alice.groups.send(id, "welcome, bob"));
+        loop.advance(Duration.ofSeconds(10));
+        alice.stop();
+
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofMinutes(1));
+        assertEquals(GroupRecord.INVITED, bob.groups.groups().get(0).status(),
+                "the invitation came through bob's mailboxes");
+        await(bob.groups.join(id));
+        loop.advance(Duration.ofMinutes(2));
+        assertFalse(alice.running, "alice stayed away");
+        assertEquals(List.of("welcome, bob"), history(bob, id).stream().map(GroupMessageRecord::text).toList(),
+                "alice's sender key came through the mailboxes too, so her post opens");
+    }
 }

@@ -23,8 +23,8 @@ import org.parley.runtime.Scheduler;
 /**
  * A member's part for group channels: deposits each post it makes with the k peers closest to the
  * DHT key of the group's topic (a fixed number of copies per post, whatever the group's size, and
- * no need to know who is away), and asks the 2k closest for each joined group's posts shortly after
- * start, then at doubling intervals up to the pickup interval, so a member that comes back while
+ * no need to know who is away), and asks the 2k closest for each joined group's posts at each of the
+ * {@link PickupRounds}, so a member that comes back while
  * no other member is online still catches up. Per replica and topic it remembers the cursor of the
  * last post taken, so a later round asks only for what came since. Confined to the node's loop.
  */
@@ -49,9 +49,7 @@ final class GroupPostCarrier {
     private final Map<String, Map<PeerId, Long>> cursors = new HashMap<>();
     private Supplier<Collection<String>> topics = List::of;
     private GroupPostSink sink = (topic, posts) -> { };
-    private Scheduler.Cancellable timer;
-    private Duration nextRound;
-    private boolean stopped;
+    private final PickupRounds rounds;
 
     GroupPostCarrier(Neighbours links, MailCourier courier, ReplicaFinder finder, Scheduler scheduler,
                      MailboxConfig config) {
@@ -60,6 +58,7 @@ final class GroupPostCarrier {
         this.finder = finder;
         this.scheduler = scheduler;
         this.config = config;
+        this.rounds = new PickupRounds(scheduler, config, this::round);
     }
 
     /** The DHT key under which replicas hold a topic's posts. */
@@ -74,15 +73,11 @@ final class GroupPostCarrier {
     }
 
     void start() {
-        nextRound = config.firstPickup();
-        timer = scheduler.schedule(nextRound, this::round);
+        rounds.start();
     }
 
     void stop() {
-        stopped = true;
-        if (timer != null) {
-            timer.cancel();
-        }
+        rounds.stop();
     }
 
     /**
@@ -92,7 +87,7 @@ final class GroupPostCarrier {
      */
     void peerConnected(PeerId peer) {
         scheduler.schedule(RECORD_GRACE, () -> {
-            if (stopped || !links.isConnected(peer)) {
+            if (rounds.stopped() || !links.isConnected(peer)) {
                 return;
             }
             for (String topic : List.copyOf(topics.get())) {
@@ -116,18 +111,12 @@ final class GroupPostCarrier {
     }
 
     private void round() {
-        if (stopped) {
-            return;
-        }
         asked.clear(); // answers to the last round that have not come by now will not come
         for (String topic : List.copyOf(topics.get())) {
             for (PeerRecord replica : finder.closestToKey(keyOf(topic), 2 * config.replicas())) {
                 fetch(replica, topic);
             }
         }
-        nextRound = nextRound.multipliedBy(2).compareTo(config.pickupInterval()) < 0 ? nextRound.multipliedBy(2)
-                : config.pickupInterval();
-        timer = scheduler.schedule(nextRound, this::round);
     }
 
     private void fetch(PeerRecord replica, String topic) {
@@ -185,7 +174,7 @@ final class GroupPostCarrier {
             cursors.computeIfAbsent(question.topic(), topic -> new HashMap<>()).put(from, answer.getLast());
             sink.take(question.topic(), posts);
         }
-        if (answer.getMore() && answer.getPostsCount() > 0 && !stopped) {
+        if (answer.getMore() && answer.getPostsCount() > 0 && !rounds.stopped()) {
             courier.sendLinked(from, fetchFrame(from, question.topic()));
         }
     }

@@ -19,11 +19,10 @@ import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 
 /**
- * The recipient's part: shortly after start, then at doubling intervals up to the pickup interval,
- * and whenever a link comes up
- * to one of them, asks the peers closest to our key (2k of them, since the sender's view of who
- * is closest may differ from ours) and the relay contacts our record names for our mail with a signed request; hands what comes to the
- * {@link MailSink} in the order the replica held it; once all of it is committed, tells the
+ * The recipient's part: at each of the {@link PickupRounds}, and whenever a link comes up to one
+ * of them, asks the peers closest to our key (2k of them, since the sender's view of who is
+ * closest may differ from ours) and the relay contacts our record names for our mail with a
+ * signed request; hands what comes to the {@link MailSink} in the order the replica held it; once all of it is committed, tells the
  * replica to delete it, and asks again while the replica says more waits. Confined to the loop.
  */
 final class MailPickup {
@@ -43,10 +42,7 @@ final class MailPickup {
     private final Map<Long, PeerId> pending = new HashMap<>();
     private final Map<PeerId, Long> lastFetched = new HashMap<>();
     private long lastIssuedMillis;
-    private Scheduler.Cancellable timer;
-    private boolean stopped;
-    /** Rounds come often while the node is young (its view of its neighbourhood still forms), then settle. */
-    private java.time.Duration nextRound;
+    private final PickupRounds rounds;
 
     MailPickup(Identity self, Neighbours links, MailCourier courier, ReplicaFinder finder, MailSink sink,
                Scheduler scheduler, Clock clock, MailboxConfig config) {
@@ -58,18 +54,15 @@ final class MailPickup {
         this.scheduler = scheduler;
         this.clock = clock;
         this.config = config;
+        this.rounds = new PickupRounds(scheduler, config, this::pickupRound);
     }
 
     void start() {
-        nextRound = config.firstPickup();
-        timer = scheduler.schedule(nextRound, this::pickupRound);
+        rounds.start();
     }
 
     void stop() {
-        stopped = true;
-        if (timer != null) {
-            timer.cancel();
-        }
+        rounds.stop();
     }
 
     /**
@@ -90,21 +83,15 @@ final class MailPickup {
     }
 
     private void pickupRound() {
-        if (stopped) {
-            return;
-        }
         lastFetched.clear();
         pending.clear(); // answers to the last round that have not come by now will not come
         ourReplicas().forEach(record -> fetch(record, true));
-        nextRound = nextRound.multipliedBy(2).compareTo(config.pickupInterval()) < 0 ? nextRound.multipliedBy(2)
-                : config.pickupInterval();
-        timer = scheduler.schedule(nextRound, this::pickupRound);
     }
 
     private void fetch(PeerRecord replica, boolean dial) {
         long now = clock.nowMillis();
         Long last = lastFetched.get(replica.peer());
-        if (stopped || (last != null && now - last < REFETCH_AFTER_MILLIS)) {
+        if (rounds.stopped() || (last != null && now - last < REFETCH_AFTER_MILLIS)) {
             return;
         }
         lastFetched.put(replica.peer(), now);
@@ -150,7 +137,7 @@ final class MailPickup {
         }
         List<CompletableFuture<Void>> committed = valid.stream().map(proto -> sink.take(from, proto)).toList();
         CompletableFuture.allOf(committed.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, error) -> {
-            if (error != null || stopped) {
+            if (error != null || rounds.stopped()) {
                 return; // not all committed: the replica keeps the mail, and we ask again later
             }
             for (int start = 0; start < taken.size(); start += MailRequest.MAX_IDS) {

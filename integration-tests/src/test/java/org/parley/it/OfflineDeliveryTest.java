@@ -215,7 +215,12 @@ class OfflineDeliveryTest {
         }
         stop("alice");
         startFrom("bob", carolName);
-        Profiles.await(() -> count("bob", alice) == RELAYED_MESSAGES, "bob has the messages from carol");
+        try {
+            Profiles.await(() -> count("bob", alice) == RELAYED_MESSAGES, "bob has the messages from carol");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ", but he has " + count("bob", alice) + "\nbob's log ends:\n"
+                    + profiles.logTail("bob", 40) + "\ncarol's log ends:\n" + profiles.logTail(carolName, 30), e);
+        }
         List<String> texts = new ArrayList<>();
         for (JsonElement message : history(parley, bobHome, alice)) {
             texts.add(message.getAsJsonObject().get("text").getAsString());

@@ -1,12 +1,15 @@
 package org.parley.tui.text;
 
 import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
 import com.google.zxing.LuminanceSource;
+import com.google.zxing.NotFoundException;
 import com.google.zxing.ReaderException;
 import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a QR code back from the half-block cells {@link QrText} draws, the way a camera would see
@@ -35,7 +38,15 @@ public final class DrawnQr {
             }
         }
         LuminanceSource source = new RGBLuminanceSource(width, height, pixels);
-        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source))).getText();
+        BinaryBitmap image = new BinaryBitmap(new HybridBinarizer(source));
+        try {
+            return new QRCodeReader().decode(image).getText();
+        } catch (NotFoundException e) {
+            // The reader's finder-pattern search misses about one code in a hundred even when
+            // drawn perfectly (data modules that look like a finder's 1:1:3:1:1 run mislead it),
+            // where a camera app would try the next frame: read the code as a clean, upright one.
+            return new QRCodeReader().decode(image, Map.of(DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
+        }
     }
 
     private static void paint(int[] pixels, int width, int moduleX, int moduleY, boolean dark) {

@@ -145,9 +145,7 @@ final class ControlOutbox {
             if (now - item.lastSentMillis < afterMillis) {
                 continue;
             }
-            transmit(item, now);
-            boolean sent = item.lastSentMillis == now;
-            if (!sent && item.committed && now - item.lastCarriedMillis >= CARRY_AGAIN_AFTER.toMillis()
+            if (!transmit(item, now) && item.committed && now - item.lastCarriedMillis >= CARRY_AGAIN_AFTER.toMillis()
                     && messenger.carryGroupControl(item.peer, item.payload)) {
                 item.lastCarriedMillis = now;
             }
@@ -161,10 +159,13 @@ final class ControlOutbox {
         return waiting;
     }
 
-    private void transmit(Pending item, long now) {
+    /** Sends over the link to the peer; false when there is none (or the item is not stored yet). */
+    private boolean transmit(Pending item, long now) {
         if (item.committed && messenger.sendGroupControl(item.peer, item.payload)) {
             item.lastSentMillis = now;
+            return true;
         }
+        return false;
     }
 
     private static String context(byte[] controlId) {

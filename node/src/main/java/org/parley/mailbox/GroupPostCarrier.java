@@ -23,9 +23,9 @@ import org.parley.runtime.Scheduler;
 /**
  * A member's part for group channels: deposits each post it makes with the k peers closest to the
  * DHT key of the group's topic (a fixed number of copies per post, whatever the group's size, and
- * no need to know who is away), and asks the 2k closest for each joined group's posts at each of the
- * {@link PickupRounds}, so a member that comes back while
- * no other member is online still catches up. Per replica and topic it remembers the cursor of the
+ * no need to know who is away), and asks the 2k closest for each joined group's posts at each of
+ * the {@link PickupRounds}, so a member that comes back while no other member is online still
+ * catches up. Per replica and topic it remembers the cursor of the
  * last post taken, so a later round asks only for what came since. Confined to the node's loop.
  */
 final class GroupPostCarrier {

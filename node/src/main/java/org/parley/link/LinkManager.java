@@ -363,8 +363,16 @@ public final class LinkManager implements LinkListener, LinkControl {
                     + link.direction().label() + ")");
             listeners.forEach(listener -> listener.peerConnected(neighbour.info));
         } else if (keepsNewLink(current.link, link)) {
+            // What the layers above said when the old link came up (our record, subscriptions, mail
+            // requests) went out on it, and the peer drops what comes on a link it does not keep:
+            // to them the old link went down and a new one came up, so they say it again.
             established.put(peer, neighbour);
+            current.cancelDrain();
             current.link.close("replaced by a newer link");
+            LOG.info(() -> "relinked with " + peer + " at " + neighbour.info.address() + " ("
+                    + link.direction().label() + ")");
+            listeners.forEach(listener -> listener.peerDisconnected(peer));
+            listeners.forEach(listener -> listener.peerConnected(neighbour.info));
         } else {
             link.close("duplicate link");
         }

@@ -15,6 +15,7 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.InMemoryNetwork;
+import org.parley.link.memory.LinkConditions;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.Hello;
 import org.parley.runtime.SeededRng;
@@ -91,7 +92,55 @@ class LinkManagerTest {
         Node dialer = smaller.equals(alice.id()) ? alice : bob;
         assertEquals(Direction.OUTBOUND, dialer.manager().connectedPeers().get(0).direction(),
                 "the link dialed by the smaller peer ID survives");
-        assertEquals(List.of("+" + bob.id()), alice.events(), "no flapping while settling");
+        // An end that first took the losing link reports it gone and the survivor up (see below).
+        assertTrue(List.of(List.of("+" + bob.id()), List.of("+" + bob.id(), "-" + bob.id(), "+" + bob.id()))
+                .contains(alice.events()), alice.events().toString());
+        assertTrue(List.of(List.of("+" + alice.id()), List.of("+" + alice.id(), "-" + alice.id(), "+" + alice.id()))
+                .contains(bob.events()), bob.events().toString());
+    }
+
+    /**
+     * Layers above greet a peer when its link comes up (records, subscriptions, mail requests).
+     * When both dial at once, each end may first take a different link for the one that stays;
+     * the end whose first link loses must greet again on the survivor, or its greeting is lost
+     * with the closed link. Random latencies make both orders happen over the seeds.
+     */
+    @Test
+    void whatEachEndSaysWhenTheLinkComesUpReachesTheOtherWhicheverLinkSurvives() {
+        for (int seed = 1; seed <= 200; seed++) {
+            InMemoryFabric slow = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(1), Duration.ofMillis(40), 0,
+                    new SeededRng(seed), loop));
+            Node alice = node(slow, Identity.generate("alice", RANDOM), 1, CONFIG);
+            Node bob = node(slow, Identity.generate("bob", RANDOM), 2, CONFIG);
+            greetOnLinkUp(alice);
+            greetOnLinkUp(bob);
+            alice.manager().keepLinkTo(DialTarget.anyPeerAt(bob.address()));
+            bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+            loop.advance(Duration.ofSeconds(5));
+
+            assertEquals(List.of(bob.id()), alice.connectedIds(), "seed " + seed);
+            assertEquals(List.of(alice.id()), bob.connectedIds(), "seed " + seed);
+            assertTrue(greetings(alice) >= 1, "seed " + seed + ": alice heard bob's greeting");
+            assertTrue(greetings(bob) >= 1, "seed " + seed + ": bob heard alice's greeting");
+            alice.manager().stop();
+            bob.manager().stop();
+        }
+    }
+
+    private static final long GREETING = -1;
+
+    private static void greetOnLinkUp(Node node) {
+        node.manager().addListener(new LinkEvents() {
+            @Override
+            public void peerConnected(PeerInfo peer) {
+                node.manager().send(peer.peerId(), Frame.newBuilder()
+                        .setEnvelope(org.parley.proto.wire.v1.Envelope.newBuilder().setCreatedAtMs(GREETING)).build());
+            }
+        });
+    }
+
+    private static long greetings(Node node) {
+        return node.frames().stream().filter(frame -> frame.getEnvelope().getCreatedAtMs() == GREETING).count();
     }
 
     @Test
@@ -276,8 +325,12 @@ class LinkManagerTest {
     }
 
     private Node node(Identity identity, int n, LinkConfig config) {
+        return node(fabric, identity, n, config);
+    }
+
+    private Node node(InMemoryFabric on, Identity identity, int n, LinkConfig config) {
         HostPort address = new HostPort("10.0.0." + n, 7000);
-        InMemoryNetwork network = fabric.endpoint(identity.peerId(), address, config, loop);
+        InMemoryNetwork network = on.endpoint(identity.peerId(), address, config, loop);
         LinkManager manager = new LinkManager(identity.peerId(), network, loop, loop, new SeededRng(n), config,
                 "test-agent");
         Node node = new Node(identity, address, manager);

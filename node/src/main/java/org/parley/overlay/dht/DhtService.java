@@ -460,6 +460,7 @@ public final class DhtService implements LinkEvents {
         }
         responderRecord(run, from).ifPresent(this::learn);
         records.forEach(run::heard);
+        records.forEach(this::learnFromAnswer);
         if (run.checkFound(run.lookup.hopsTo(from) + 1)) {
             finish(run);
             return;
@@ -625,6 +626,24 @@ public final class DhtService implements LinkEvents {
     }
 
     // ---------------------------------------------------------------- records
+
+    /**
+     * A verified record another peer's answer named: it fills a free place in the routing table,
+     * and nothing more. Learning only from the peers we talk to leaves neighbourhoods that formed
+     * apart (nodes started together, each finding part of its neighbours) unknown to each other
+     * for good: a lookup that reaches one part never hears of the other, which holds the record.
+     * An answer's peer is not known to be alive, so it neither refreshes a contact nor displaces
+     * one we heard from ourselves, and it is not introduced to: a liar's picks can only take
+     * places nobody else wanted, within the table's per-network limits.
+     */
+    private void learnFromAnswer(PeerRecord record) {
+        if (record.peer().equals(self) || record.addresses().isEmpty() || table.contains(record.peer())) {
+            return;
+        }
+        if (table.insert(record.peer(), record.addresses().get(0)).outcome() == RoutingTable.Outcome.ADDED) {
+            contactRecords.offer(record, clock.nowMillis());
+        }
+    }
 
     /** A verified record of a peer we heard of: a candidate for the routing table. */
     private void learn(PeerRecord record) {

@@ -93,6 +93,34 @@ class DhtServiceTest {
         assertTrue(lookup.join().record().isPresent());
     }
 
+    /**
+     * Peers an answer names fill free places in the table before anyone has talked to them, so
+     * that parts of a neighbourhood that formed apart come to know each other; one that never
+     * answers is dropped again like any silent contact.
+     */
+    @Test
+    void aPeerNamedInAnAnswerTakesAFreePlaceInTheTableAndIsNamedToOthers() {
+        Identity carol = Identity.generate("carol", RANDOM);
+        Identity dave = Identity.generate("dave", RANDOM);
+        CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
+        answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), List.of(record(carol, "10.8.8.8:7000").toProto()));
+        assertEquals(2, dht.contacts(), "mallory, and carol whom mallory named");
+
+        connect(dave);
+        dht.frameReceived(dave.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(5)
+                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(
+                        DhtKey.ofPeer(carol.peerId()).toBytes())))).build());
+        List<Frame> toDave = links.sent.get(dave.peerId());
+        List<PeerId> named = toDave.get(toDave.size() - 1).getDht().getNodes().getRecordsList().stream()
+                .map(r -> PeerId.fromPublicKey(r.getPeer().toByteArray())).toList();
+        assertEquals(carol.peerId(), named.get(0), "carol's record is passed on: " + named);
+
+        loop.advance(Duration.ofSeconds(10));
+        assertTrue(lookup.join().record().isEmpty());
+        assertTrue(dht.closestContacts(target.peerId(), 20).stream().noneMatch(r -> r.peer().equals(carol.peerId())),
+                "carol never answered the lookup's question and was dropped");
+    }
+
     @Test
     void aSilentContactTimesOutAndTheLookupEndsNotFound() {
         CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());

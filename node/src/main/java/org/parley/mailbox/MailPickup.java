@@ -22,8 +22,9 @@ import org.parley.runtime.Scheduler;
  * The recipient's part: at each of the {@link PickupRounds}, and whenever a link comes up to one
  * of them, asks the peers closest to our key (2k of them, since the sender's view of who is
  * closest may differ from ours) and the relay contacts our record names for our mail with a
- * signed request; hands what comes to the {@link MailSink} in the order the replica held it; once all of it is committed, tells the
- * replica to delete it, and asks again while the replica says more waits. Confined to the loop.
+ * signed request; hands what comes to the {@link MailSink} in the order the replica held it;
+ * once all of it is committed, tells the replica to delete it, and asks again while the replica
+ * says more waits. Confined to the loop.
  */
 final class MailPickup {
     /** The least time between two fetches from one peer when links come and go. */

@@ -7,6 +7,7 @@ import java.time.Duration;
  *
  * @param table sizes and Sybil limits of the routing table
  * @param lookup k, α and the query cap of each lookup
+ * @param queryStall how long a FindNode waits before it stops counting against α (its answer is still taken)
  * @param queryTimeout how long a linked peer has to answer a FindNode
  * @param dialTimeout how long a link opened for a query may take to come up, on top of that
  * @param lookupDeadline the longest one lookup may run; what it has not found by then it reports not found
@@ -15,8 +16,8 @@ import java.time.Duration;
  * @param republishInterval how often our own record is published again to the k closest peers
  * @param publishRetry how soon to try again when a publication found nobody to store our record
  */
-public record DhtConfig(RoutingTableConfig table, LookupConfig lookup, Duration queryTimeout, Duration dialTimeout,
-                        Duration lookupDeadline, int maxPendingDials, int storeCapacity,
+public record DhtConfig(RoutingTableConfig table, LookupConfig lookup, Duration queryStall, Duration queryTimeout,
+                        Duration dialTimeout, Duration lookupDeadline, int maxPendingDials, int storeCapacity,
                         Duration republishInterval, Duration publishRetry) {
     public DhtConfig {
         if (maxPendingDials < 1 || storeCapacity < 1 || table.bucketSize() != lookup.k()) {
@@ -27,11 +28,13 @@ public record DhtConfig(RoutingTableConfig table, LookupConfig lookup, Duration 
     /**
      * Kademlia's k = 20 and α = 3. A lookup answers a user waiting at the command line, so its
      * deadline stays under the control API's patience; a record lives a day, so republishing
-     * every half hour keeps the closest peers' copies fresh as they come and go.
+     * every half hour keeps the closest peers' copies fresh as they come and go. An honest peer
+     * answers within a few round trips, a new link included; one silent for a second stops holding
+     * up the lookup, which asks the next peer meanwhile.
      */
     public static DhtConfig defaults() {
-        return new DhtConfig(RoutingTableConfig.defaults(), LookupConfig.defaults(), Duration.ofSeconds(2),
-                Duration.ofSeconds(3), Duration.ofSeconds(8), 8, 1024, Duration.ofMinutes(30),
-                Duration.ofSeconds(30));
+        return new DhtConfig(RoutingTableConfig.defaults(), LookupConfig.defaults(), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(8), 8, 1024,
+                Duration.ofMinutes(30), Duration.ofSeconds(30));
     }
 }

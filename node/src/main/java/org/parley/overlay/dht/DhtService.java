@@ -59,7 +59,34 @@ public final class DhtService implements LinkEvents {
     /** How often records of peers that left the routing table are dropped. */
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
-    private record Query(long id, PeerId peer, LookupRun run, Scheduler.Cancellable timer) {
+    /** A FindNode sent for a lookup. Its timer first reports it stalled, then times it out. */
+    private static final class Query {
+        private final long id;
+        private final PeerId peer;
+        private final LookupRun run;
+        private Scheduler.Cancellable timer;
+
+        Query(long id, PeerId peer, LookupRun run) {
+            this.id = id;
+            this.peer = peer;
+            this.run = run;
+        }
+
+        long id() {
+            return id;
+        }
+
+        PeerId peer() {
+            return peer;
+        }
+
+        LookupRun run() {
+            return run;
+        }
+
+        Scheduler.Cancellable timer() {
+            return timer;
+        }
     }
 
     private final PeerId self;
@@ -380,7 +407,7 @@ public final class DhtService implements LinkEvents {
             if (!links.send(peer, findNode(id, run.lookup.target()))) {
                 return false;
             }
-            queries.put(id, new Query(id, peer, run, scheduler.schedule(config.queryTimeout(), () -> timeOut(id))));
+            track(id, peer, run, config.queryTimeout());
             return true;
         }
         List<Long> waiting = dialing.get(peer);
@@ -393,9 +420,29 @@ public final class DhtService implements LinkEvents {
             links.dialOnce(DialTarget.peerAt(peer, contact.address()));
         }
         waiting.add(id);
-        queries.put(id, new Query(id, peer, run,
-                scheduler.schedule(config.dialTimeout().plus(config.queryTimeout()), () -> timeOut(id))));
+        track(id, peer, run, config.dialTimeout().plus(config.queryTimeout()));
         return true;
+    }
+
+    /**
+     * Awaits the answer to query {@code id}: reported stalled to its lookup after the stall time
+     * (when that is shorter than {@code timeout}), failed after {@code timeout}.
+     */
+    private void track(long id, PeerId peer, LookupRun run, Duration timeout) {
+        Query query = new Query(id, peer, run);
+        queries.put(id, query);
+        Duration stall = config.queryStall();
+        if (stall.compareTo(timeout) >= 0) {
+            query.timer = scheduler.schedule(timeout, () -> timeOut(id));
+            return;
+        }
+        query.timer = scheduler.schedule(stall, () -> {
+            query.timer = scheduler.schedule(timeout.minus(stall), () -> timeOut(id));
+            if (!run.done) {
+                run.lookup.stalled(peer);
+                drive(run);
+            }
+        });
     }
 
     private void timeOut(long id) {

@@ -18,6 +18,10 @@ import org.parley.identity.PeerId;
  * the closest peers not yet asked, and finishes when the k closest peers it knows of that have
  * not failed have all answered: nobody closer is left to ask.
  *
+ * <p>A query the caller reports {@link #stalled} (slow, not yet timed out) stops counting against
+ * α, so peers that stay silent hold a slot only for the stall time, not for the whole timeout; its
+ * answer is still taken when it comes.
+ *
  * <p>Answers are not trusted. Contacts a peer returns are only candidates, ranked by their own
  * distance, so far-away contacts a liar returns are asked only while nobody closer is known. A
  * response that no honest node sends (more than k contacts, a null entry, the same peer twice) is
@@ -31,7 +35,7 @@ public final class IterativeLookup {
     public record Offence(PeerId peer, String reason) {
     }
 
-    private enum State { NOT_ASKED, IN_FLIGHT, RESPONDED, FAILED, MISBEHAVED }
+    private enum State { NOT_ASKED, IN_FLIGHT, STALLED, RESPONDED, FAILED, MISBEHAVED }
 
     private static final class Candidate {
         final Contact contact;
@@ -56,7 +60,10 @@ public final class IterativeLookup {
     private final Map<PeerId, Candidate> candidates = new HashMap<>();
     private final TreeSet<Candidate> byDistance;
     private final List<Offence> offences = new ArrayList<>();
+    /** Queries sent and not yet answered, failed or stalled: the ones α bounds. */
     private int inFlight;
+    /** Queries sent, reported stalled, and not yet answered or failed. */
+    private int stalled;
     /** Candidates never asked: a lookup that asks on until nobody is left is done when none remain. */
     private int notAsked;
     private int queriesSent;
@@ -125,11 +132,12 @@ public final class IterativeLookup {
     }
 
     /**
-     * {@code peer} answered with {@code contacts}. Answers from peers not in flight (unasked, timed
-     * out already, or arriving after the lookup finished) are ignored.
+     * {@code peer} answered with {@code contacts}, in flight or stalled. Answers from peers with no
+     * query outstanding (unasked, timed out already, or arriving after the lookup finished) are
+     * ignored.
      */
     public void responded(PeerId peer, List<Contact> contacts) {
-        Candidate responder = takeInFlight(peer);
+        Candidate responder = takeOutstanding(peer);
         if (responder == null) {
             return;
         }
@@ -146,9 +154,22 @@ public final class IterativeLookup {
         updateFinished();
     }
 
+    /**
+     * The query to {@code peer} is slow: it no longer counts against α, so the next
+     * {@link #nextQueries} may hand out another. Its answer or failure is still expected.
+     */
+    public void stalled(PeerId peer) {
+        Candidate candidate = candidates.get(peer);
+        if (!finished && candidate != null && candidate.state == State.IN_FLIGHT) {
+            candidate.state = State.STALLED;
+            inFlight--;
+            stalled++;
+        }
+    }
+
     /** A query to {@code peer} timed out or its link broke. */
     public void failed(PeerId peer) {
-        Candidate candidate = takeInFlight(peer);
+        Candidate candidate = takeOutstanding(peer);
         if (candidate != null) {
             candidate.state = State.FAILED;
             updateFinished();
@@ -204,13 +225,19 @@ public final class IterativeLookup {
         return List.copyOf(offences);
     }
 
-    /** The candidate for an answer or timeout from {@code peer}, no longer in flight; null to ignore it. */
-    private Candidate takeInFlight(PeerId peer) {
+    /** The candidate for an answer or timeout from {@code peer}, no longer outstanding; null to ignore it. */
+    private Candidate takeOutstanding(PeerId peer) {
         Candidate candidate = candidates.get(peer);
-        if (finished || candidate == null || candidate.state != State.IN_FLIGHT) {
+        if (finished || candidate == null) {
             return null;
         }
-        inFlight--;
+        switch (candidate.state) {
+            case IN_FLIGHT -> inFlight--;
+            case STALLED -> stalled--;
+            default -> {
+                return null;
+            }
+        }
         return candidate;
     }
 
@@ -263,7 +290,7 @@ public final class IterativeLookup {
 
     /**
      * Done when the k closest usable candidates have all answered, or when the cap is reached and
-     * nothing is left in flight. Queries still in flight to farther peers are abandoned then: the
+     * nothing is left in flight or stalled. Queries still in flight to farther peers are abandoned then: the
      * k closest peers having answered without naming anyone closer is Kademlia's sign that there
      * is nobody closer, and waiting for stragglers would only add their timeouts to every lookup.
      */
@@ -271,9 +298,10 @@ public final class IterativeLookup {
         if (finished) {
             return;
         }
-        boolean capped = inFlight == 0 && queriesSent >= config.maxQueries();
+        boolean nothingOutstanding = inFlight == 0 && stalled == 0;
+        boolean capped = nothingOutstanding && queriesSent >= config.maxQueries();
         if (untilExhausted) {
-            finished = capped || inFlight == 0 && notAsked == 0;
+            finished = capped || nothingOutstanding && notAsked == 0;
             return;
         }
         boolean allAnswered = closestUsable().stream().allMatch(c -> c.state == State.RESPONDED);

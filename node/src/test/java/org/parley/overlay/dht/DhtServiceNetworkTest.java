@@ -32,8 +32,8 @@ class DhtServiceNetworkTest {
     private static final int NODES = 60;
     /** A small k, so that a 60-node network is already larger than one node's closest set. */
     private static final DhtConfig CONFIG = new DhtConfig(new RoutingTableConfig(6, 2, 2, 10),
-            new LookupConfig(6, 3, 60), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(8), 8,
-            1024, Duration.ofMinutes(30), Duration.ofSeconds(30));
+            new LookupConfig(6, 3, 60), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
+            Duration.ofSeconds(8), 8, 1024, Duration.ofMinutes(30), Duration.ofSeconds(30));
     private static final DiscoveryConfig SMALL_DISCOVERY = new DiscoveryConfig(4, 16, 2, 6, Duration.ofSeconds(5),
             Duration.ofMinutes(1), Duration.ofHours(24));
 

@@ -131,6 +131,38 @@ class DhtServiceTest {
         assertEquals(0, dht.contacts(), "the silent contact was evicted");
     }
 
+    /**
+     * Three contacts that stay silent would hold all α slots until their timeout; after the stall
+     * time the lookup asks the fourth, whose answer ends it, and a stalled answer coming late is
+     * taken without a penalty.
+     */
+    @Test
+    void silentContactsStallAndTheNextOneIsAskedBeforeTheyTimeOut() {
+        List<Identity> contacts = new ArrayList<>(List.of(mallory));
+        for (int i = 0; i < 3; i++) {
+            Identity peer = Identity.generate("peer" + i, RANDOM);
+            links.connected.add(peer.peerId());
+            discovery.frameReceived(peer.peerId(), Frame.newBuilder()
+                    .setPeerRecord(record(peer, "10.5.5." + i + ":7000").toProto()).build());
+            contacts.add(peer);
+        }
+        CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
+        List<Identity> asked = contacts.stream().filter(c -> findNodesTo(c.peerId()) == 1).toList();
+        List<Identity> waiting = contacts.stream().filter(c -> findNodesTo(c.peerId()) == 0).toList();
+        assertEquals(3, asked.size(), "α = 3 queries at first");
+        Identity fourth = waiting.get(0);
+
+        loop.advance(DhtConfig.defaults().queryStall().minusMillis(1));
+        assertEquals(0, findNodesTo(fourth.peerId()), "not stalled yet");
+        loop.advance(Duration.ofMillis(1));
+        answer(fourth.peerId(), lastFindNodeTo(fourth.peerId()), List.of(record(target, "10.7.7.7:7000").toProto()));
+
+        assertTrue(lookup.isDone(), "found before the silent contacts time out");
+        assertTrue(lookup.join().record().isPresent());
+        answer(asked.get(0).peerId(), lastFindNodeTo(asked.get(0).peerId()), List.of());
+        assertTrue(links.penalties.isEmpty(), "a late answer to a stalled query is no offence: " + links.penalties);
+    }
+
     @Test
     void aForgedRecordInAnAnswerIsPenalizedAndChangesNothing() {
         CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
@@ -274,6 +306,10 @@ class DhtServiceTest {
                         && frame.getDht().getStoreRecord().getRecord().getPeer().equals(
                                 ByteString.copyFrom(self.peerId().publicKey())))
                 .count();
+    }
+
+    private long findNodesTo(PeerId peer) {
+        return links.sent.getOrDefault(peer, List.of()).stream().filter(frame -> frame.getDht().hasFindNode()).count();
     }
 
     private long lastFindNodeTo(PeerId peer) {

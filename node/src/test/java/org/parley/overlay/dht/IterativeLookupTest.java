@@ -117,6 +117,65 @@ class IterativeLookupTest {
     }
 
     @Test
+    void aStalledQueryFreesItsSlotAndItsLateAnswerStillCounts() {
+        List<Contact> start = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            start.add(node());
+        }
+        DhtKey target = node().key();
+        IterativeLookup lookup = new IterativeLookup(target, self, start, new LookupConfig(20, 3, 100));
+        List<Contact> byDistance = new ArrayList<>(start);
+        byDistance.sort((x, y) -> target.compareDistances(x.key(), y.key()));
+        List<Contact> first = lookup.nextQueries();
+        Contact slow = first.get(0);
+        Contact nearest = Contact.of(Peers.inBucket(target, 16, rng), new HostPort("10.3.0.1", 4000), 0);
+
+        lookup.stalled(slow.peer());
+        assertEquals(List.of(byDistance.get(3)), lookup.nextQueries(), "the stalled slot goes to the next closest");
+        lookup.stalled(slow.peer());
+        assertTrue(lookup.nextQueries().isEmpty(), "stalling twice frees one slot, not two");
+
+        lookup.responded(slow.peer(), List.of(nearest));
+        assertTrue(lookup.nextQueries().isEmpty(), "a stalled answer frees no slot: it held none");
+        lookup.responded(first.get(1).peer(), List.of());
+        assertEquals(List.of(nearest), lookup.nextQueries(), "what the slow peer named is asked next");
+        for (Contact asked : List.of(first.get(2), byDistance.get(3), nearest)) {
+            lookup.responded(asked.peer(), List.of());
+        }
+        run(lookup);
+        assertEquals(nearest.peer(), lookup.result().get(0).peer());
+        assertTrue(peers(lookup.result()).contains(slow.peer()), "a stalled peer that answered is a result");
+    }
+
+    @Test
+    void aLookupWaitsForItsStalledQueriesBeforeItFinishes() {
+        Contact slow = node();
+        IterativeLookup lookup = new IterativeLookup(node().key(), self, List.of(slow), new LookupConfig(3, 3, 10), true);
+        assertEquals(List.of(slow), lookup.nextQueries());
+        lookup.stalled(slow.peer());
+
+        assertTrue(lookup.nextQueries().isEmpty());
+        assertFalse(lookup.isFinished(), "nobody else to ask, but the stalled peer may still answer");
+        lookup.failed(slow.peer());
+        assertTrue(lookup.isFinished());
+        assertTrue(lookup.result().isEmpty());
+    }
+
+    @Test
+    void stallingAPeerNotInFlightChangesNothing() {
+        Contact a = node();
+        Contact b = node();
+        IterativeLookup lookup = new IterativeLookup(node().key(), self, List.of(a, b), new LookupConfig(3, 1, 10));
+        lookup.stalled(a.peer());
+        lookup.stalled(b.peer());
+        Contact first = lookup.nextQueries().get(0);
+        lookup.responded(first.peer(), List.of());
+        lookup.stalled(first.peer());
+        assertEquals(1, lookup.nextQueries().size(), "a peer that answered does not free a second slot");
+        assertTrue(lookup.nextQueries().isEmpty());
+    }
+
+    @Test
     void neverQueriesItselfWhenNamedInAnAnswer() {
         Contact a = node();
         Contact me = Contact.of(self, new HostPort("10.9.9.9", 4000), 0);

@@ -22,15 +22,24 @@ import org.sqlite.SQLiteConfig;
  * being killed ({@code kill -9}) at any moment. A power cut or kernel crash may roll back the last
  * commits, never corrupt the file. {@code FULL} would add a disk sync to every commit, three of
  * them on each message's path from send to delivered, for a failure the requirements do not name.
+ * The disk syncs that remain, those of checkpoints, happen on a {@link WalCheckpointer}'s thread.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Database.class.getName());
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
     /** The first bytes of every SQLite 3 file. */
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** How often the write-ahead log is copied into the database file, off the writer's thread. */
+    private static final long CHECKPOINT_INTERVAL_MILLIS = 200;
+    /**
+     * Log pages (4 KiB each) at which the writer checkpoints by itself after all: only if the
+     * checkpointer falls far behind or has stopped, so that the log cannot grow without end.
+     */
+    private static final int WRITER_CHECKPOINT_PAGES = 16_384;
 
     private final Path file;
     private final Connection connection;
+    private WalCheckpointer checkpointer;
 
     private Database(Path file, Connection connection) {
         this.file = file;
@@ -62,6 +71,8 @@ public final class Database implements AutoCloseable {
         Database database = new Database(file, connection);
         try {
             database.migrate(migrations);
+            database.execute("PRAGMA wal_autocheckpoint = " + WRITER_CHECKPOINT_PAGES);
+            database.checkpointer = WalCheckpointer.start(file, config.toProperties(), CHECKPOINT_INTERVAL_MILLIS);
         } catch (StoreException e) {
             database.close();
             throw e;
@@ -142,6 +153,14 @@ public final class Database implements AutoCloseable {
         return pragmaInt("user_version");
     }
 
+    private void execute(String sql) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new StoreException("database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     String pragma(String name) {
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("PRAGMA " + name)) {
@@ -158,6 +177,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         try {
             connection.close();
         } catch (SQLException e) {

@@ -93,6 +93,49 @@ class DatabaseTest {
         }
     }
 
+    /**
+     * Commits reach the database file itself while the database stays open and the writer never
+     * checkpoints (its own threshold is far off): the checkpointer thread copied the log over.
+     */
+    @Test
+    void committedRowsReachTheDatabaseFileWithoutTheWriterCheckpointing() throws Exception {
+        Path file = directory.resolve("parley.db");
+        try (Database database = Database.open(file)) {
+            assertTrue(Integer.parseInt(database.pragma("wal_autocheckpoint")) > 10_000,
+                    "the writer checkpoints only as a backstop");
+            database.inTransaction(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO settings (key, value) VALUES (?, x'01')")) {
+                    for (int i = 0; i < 50; i++) {
+                        insert.setString(1, "key" + i);
+                        insert.executeUpdate();
+                    }
+                }
+                return null;
+            });
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            int inFileAlone = 0;
+            while (inFileAlone < 50 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                inFileAlone = settingsInFileAlone(file);
+            }
+            assertEquals(50, inFileAlone, "the rows are in the database file, not only in its log");
+        }
+    }
+
+    /** The settings rows a copy of the database file holds without its write-ahead log. */
+    private int settingsInFileAlone(Path file) throws Exception {
+        Path copy = directory.resolve("copy-" + System.nanoTime() + ".db");
+        Files.copy(file, copy);
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + copy);
+             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM settings");
+             ResultSet rows = count.executeQuery()) {
+            return rows.next() ? rows.getInt(1) : 0;
+        } catch (SQLException e) {
+            return 0; // copied while the checkpointer was writing it: try again
+        }
+    }
+
     private static int countSettings(Database database) {
         return database.inTransaction(connection -> {
             try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM settings");

@@ -28,6 +28,20 @@ class IterativeLookupTest {
         return Contact.of(Peers.random(rng), new HostPort("10.0." + nextHost + ".1", 4000), 0);
     }
 
+    private List<Contact> nodes(int count) {
+        List<Contact> nodes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            nodes.add(node());
+        }
+        return nodes;
+    }
+
+    private static List<Contact> byDistance(List<Contact> contacts, DhtKey target) {
+        List<Contact> sorted = new ArrayList<>(contacts);
+        sorted.sort((x, y) -> target.compareDistances(x.key(), y.key()));
+        return sorted;
+    }
+
     private void answers(Contact node, Contact... contacts) {
         answers.put(node.peer(), List.of(contacts));
     }
@@ -96,14 +110,10 @@ class IterativeLookupTest {
 
     @Test
     void keepsAlphaQueriesInFlightAndAsksTheClosestFirst() {
-        List<Contact> start = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            start.add(node());
-        }
+        List<Contact> start = nodes(6);
         DhtKey target = node().key();
         IterativeLookup lookup = new IterativeLookup(target, self, start, new LookupConfig(20, 3, 100));
-        List<Contact> byDistance = new ArrayList<>(start);
-        byDistance.sort((x, y) -> target.compareDistances(x.key(), y.key()));
+        List<Contact> byDistance = byDistance(start, target);
 
         List<Contact> first = lookup.nextQueries();
         assertEquals(byDistance.subList(0, 3), first);
@@ -118,14 +128,10 @@ class IterativeLookupTest {
 
     @Test
     void aStalledQueryFreesItsSlotAndItsLateAnswerStillCounts() {
-        List<Contact> start = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            start.add(node());
-        }
+        List<Contact> start = nodes(5);
         DhtKey target = node().key();
         IterativeLookup lookup = new IterativeLookup(target, self, start, new LookupConfig(20, 3, 100));
-        List<Contact> byDistance = new ArrayList<>(start);
-        byDistance.sort((x, y) -> target.compareDistances(x.key(), y.key()));
+        List<Contact> byDistance = byDistance(start, target);
         List<Contact> first = lookup.nextQueries();
         Contact slow = first.get(0);
         Contact nearest = Contact.of(Peers.inBucket(target, 16, rng), new HostPort("10.3.0.1", 4000), 0);

@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
     /** The first bytes of every SQLite 3 file. */
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    /** How often the write-ahead log is copied into the database file, off the writer's thread. */
+    /** How soon after a commit the write-ahead log is copied into the database file, off the writer's thread. */
     private static final long CHECKPOINT_INTERVAL_MILLIS = 200;
     /**
      * Log pages (4 KiB each) at which the writer checkpoints by itself after all: only if the
@@ -136,6 +136,9 @@ public final class Database implements AutoCloseable {
             try {
                 T result = work.run(connection);
                 connection.commit();
+                if (checkpointer != null) {
+                    checkpointer.committed();
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -146,6 +149,11 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("database " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Checkpoints the checkpointer has run; for tests. */
+    int checkpointsRun() {
+        return checkpointer.checkpoints();
     }
 
     /** The schema version ({@code PRAGMA user_version}). */

@@ -26,6 +26,9 @@ final class WalCheckpointer implements AutoCloseable {
     private final Connection connection;
     private final long intervalMillis;
     private final Thread thread;
+    /** Commits since the last checkpoint began. Guarded by this. */
+    private boolean dirty;
+    private int checkpoints;
 
     private WalCheckpointer(Path file, Connection connection, long intervalMillis) {
         this.file = file;
@@ -35,7 +38,10 @@ final class WalCheckpointer implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Starts checkpointing {@code file} every {@code intervalMillis}, over a connection opened with {@code properties}. */
+    /**
+     * Starts checkpointing {@code file} at most every {@code intervalMillis} while commits come,
+     * over a connection opened with {@code properties}.
+     */
     static WalCheckpointer start(Path file, Properties properties, long intervalMillis) {
         Connection connection;
         try {
@@ -48,11 +54,41 @@ final class WalCheckpointer implements AutoCloseable {
         return checkpointer;
     }
 
+    /**
+     * Called after each commit: a checkpoint follows within the interval. An idle node's
+     * checkpointer sleeps until then instead of waking the machine every interval.
+     */
+    void committed() {
+        synchronized (this) {
+            if (!dirty) {
+                dirty = true;
+                notifyAll();
+            }
+        }
+    }
+
+    /** Checkpoints run so far; for tests. */
+    int checkpoints() {
+        synchronized (this) {
+            return checkpoints;
+        }
+    }
+
     private void run() {
         try (Statement statement = connection.createStatement()) {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (true) {
+                synchronized (this) {
+                    while (!dirty) {
+                        wait();
+                    }
+                    dirty = false;
+                }
+                // Commits that come meanwhile share this checkpoint.
                 Thread.sleep(intervalMillis);
                 statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                synchronized (this) {
+                    checkpoints++;
+                }
             }
         } catch (InterruptedException e) {
             // Closing: the writer's last close checkpoints what is left.

@@ -123,6 +123,32 @@ class DatabaseTest {
         }
     }
 
+    @Test
+    void anIdleDatabaseIsNotCheckpointedAndACommitIsOnceSoonAfter() throws Exception {
+        try (Database database = Database.open(directory.resolve("parley.db"))) {
+            Thread.sleep(1_000);
+            assertEquals(0, database.checkpointsRun(), "nothing committed since it opened: nothing to do");
+            for (int i = 0; i < 3; i++) {
+                int key = i;
+                database.inTransaction(connection -> {
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO settings (key, value) VALUES (?, x'01')")) {
+                        insert.setString(1, "key" + key);
+                        return insert.executeUpdate();
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (database.checkpointsRun() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            int afterCommits = database.checkpointsRun();
+            assertTrue(afterCommits >= 1 && afterCommits <= 3, "checkpointed after the commits: " + afterCommits);
+            Thread.sleep(1_000);
+            assertEquals(afterCommits, database.checkpointsRun(), "idle again: no more checkpoints");
+        }
+    }
+
     /** The settings rows a copy of the database file holds without its write-ahead log. */
     private int settingsInFileAlone(Path file) throws Exception {
         Path copy = directory.resolve("copy-" + System.nanoTime() + ".db");

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param table sizes and Sybil limits of the routing table
  * @param lookup k, α and the query cap of each lookup
- * @param queryStall how long a FindNode waits before it stops counting against α (its answer is still taken)
+ * @param queryStall how long a FindNode waits before it stops counting against α (its answer is
+ *                   still taken)
  * @param queryTimeout how long a linked peer has to answer a FindNode
  * @param dialTimeout how long a link opened for a query may take to come up, on top of that
  * @param lookupDeadline the longest one lookup may run; what it has not found by then it reports not found

@@ -290,9 +290,10 @@ public final class IterativeLookup {
 
     /**
      * Done when the k closest usable candidates have all answered, or when the cap is reached and
-     * nothing is left in flight or stalled. Queries still in flight to farther peers are abandoned then: the
-     * k closest peers having answered without naming anyone closer is Kademlia's sign that there
-     * is nobody closer, and waiting for stragglers would only add their timeouts to every lookup.
+     * nothing is left in flight or stalled. Queries still in flight to farther peers are abandoned
+     * then: the k closest peers having answered without naming anyone closer is Kademlia's sign
+     * that there is nobody closer, and waiting for stragglers would only add their timeouts to
+     * every lookup.
      */
     private void updateFinished() {
         if (finished) {

@@ -26,7 +26,7 @@ final class WalCheckpointer implements AutoCloseable {
     private final Connection connection;
     private final long intervalMillis;
     private final Thread thread;
-    /** Commits since the last checkpoint began. Guarded by this. */
+    /** Whether anything was committed since the last checkpoint began. Guarded by this. */
     private boolean dirty;
     private int checkpoints;
 
@@ -81,10 +81,12 @@ final class WalCheckpointer implements AutoCloseable {
                     while (!dirty) {
                         wait();
                     }
+                }
+                // Commits that come meanwhile share this checkpoint; those during it wake the next.
+                Thread.sleep(intervalMillis);
+                synchronized (this) {
                     dirty = false;
                 }
-                // Commits that come meanwhile share this checkpoint.
-                Thread.sleep(intervalMillis);
                 statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
                 synchronized (this) {
                     checkpoints++;

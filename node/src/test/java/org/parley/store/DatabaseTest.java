@@ -142,6 +142,7 @@ class DatabaseTest {
             while (database.checkpointsRun() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
+            Thread.sleep(500);
             int afterCommits = database.checkpointsRun();
             assertTrue(afterCommits >= 1 && afterCommits <= 3, "checkpointed after the commits: " + afterCommits);
             Thread.sleep(1_000);

@@ -139,17 +139,19 @@ class DhtServiceTest {
     @Test
     void silentContactsStallAndTheNextOneIsAskedBeforeTheyTimeOut() {
         List<Identity> contacts = new ArrayList<>(List.of(mallory));
+        // Each in a /24 of its own: the table takes at most two of one network into a bucket.
         for (int i = 0; i < 3; i++) {
             Identity peer = Identity.generate("peer" + i, RANDOM);
             links.connected.add(peer.peerId());
             discovery.frameReceived(peer.peerId(), Frame.newBuilder()
-                    .setPeerRecord(record(peer, "10.5.5." + i + ":7000").toProto()).build());
+                    .setPeerRecord(record(peer, "10.5." + i + ".1:7000").toProto()).build());
             contacts.add(peer);
         }
         CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
         List<Identity> asked = contacts.stream().filter(c -> findNodesTo(c.peerId()) == 1).toList();
         List<Identity> waiting = contacts.stream().filter(c -> findNodesTo(c.peerId()) == 0).toList();
         assertEquals(3, asked.size(), "α = 3 queries at first");
+        assertEquals(4, dht.contacts());
         Identity fourth = waiting.get(0);
 
         loop.advance(DhtConfig.defaults().queryStall().minusMillis(1));

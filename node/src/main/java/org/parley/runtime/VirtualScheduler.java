@@ -41,15 +41,14 @@ public final class VirtualScheduler implements Scheduler, Clock {
     }
 
     private void cancel(Task task) {
-        if (task.cancelled || task.runnable == null) {
+        if (task.done()) {
             return;
         }
-        task.cancelled = true;
         task.runnable = null;
         cancelledInQueue++;
         if (cancelledInQueue >= SWEEP_AT_CANCELLED && cancelledInQueue * 2 >= queue.size()) {
             // Same order after the sweep: tasks compare by due time, then by submission.
-            queue.removeIf(waiting -> waiting.cancelled);
+            queue.removeIf(Task::done);
             cancelledInQueue = 0;
         }
     }
@@ -80,7 +79,7 @@ public final class VirtualScheduler implements Scheduler, Clock {
         while (!queue.isEmpty() && queue.peek().dueNanos <= target) {
             Task task = queue.poll();
             nowNanos = Math.max(nowNanos, task.dueNanos);
-            if (task.cancelled) {
+            if (task.done()) {
                 cancelledInQueue--;
             } else {
                 Runnable runnable = task.runnable;
@@ -117,12 +116,19 @@ public final class VirtualScheduler implements Scheduler, Clock {
         final long sequence;
         /** Null once the task has run or was cancelled, so that what it captured can be freed. */
         Runnable runnable;
-        boolean cancelled;
 
         Task(long dueNanos, long sequence, Runnable runnable) {
             this.dueNanos = dueNanos;
             this.sequence = sequence;
             this.runnable = runnable;
+        }
+
+        /**
+         * Cancelled, or run already: either way nothing is left to run. A task still in the
+         * queue has not run, so there this means cancelled.
+         */
+        boolean done() {
+            return runnable == null;
         }
 
         @Override

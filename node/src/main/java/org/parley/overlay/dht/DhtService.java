@@ -61,31 +61,15 @@ public final class DhtService implements LinkEvents {
 
     /** A FindNode sent for a lookup. Its timer first reports it stalled, then times it out. */
     private static final class Query {
-        private final long id;
-        private final PeerId peer;
-        private final LookupRun run;
-        private Scheduler.Cancellable timer;
+        final long id;
+        final PeerId peer;
+        final LookupRun run;
+        Scheduler.Cancellable timer;
 
         Query(long id, PeerId peer, LookupRun run) {
             this.id = id;
             this.peer = peer;
             this.run = run;
-        }
-
-        long id() {
-            return id;
-        }
-
-        PeerId peer() {
-            return peer;
-        }
-
-        LookupRun run() {
-            return run;
-        }
-
-        Scheduler.Cancellable timer() {
-            return timer;
         }
     }
 
@@ -161,7 +145,7 @@ public final class DhtService implements LinkEvents {
         if (sweepTimer != null) {
             sweepTimer.cancel();
         }
-        queries.values().forEach(query -> query.timer().cancel());
+        queries.values().forEach(query -> query.timer.cancel());
         queries.clear();
         dialing.clear();
         awaitingLink.clear();
@@ -261,7 +245,7 @@ public final class DhtService implements LinkEvents {
         for (long id : waiting) {
             Query query = queries.get(id);
             if (query != null) {
-                links.send(peer.peerId(), findNode(id, query.run().lookup.target()));
+                links.send(peer.peerId(), findNode(id, query.run.lookup.target()));
             }
         }
     }
@@ -271,8 +255,8 @@ public final class DhtService implements LinkEvents {
         // Queries sent on the lost link will not be answered: fail them now rather than at their
         // timeout. The peer keeps its place in the table: links are trimmed, not only lost.
         for (Query query : new ArrayList<>(queries.values())) {
-            if (query.peer().equals(peer) && !dialing.containsKey(peer)) {
-                forget(query.id());
+            if (query.peer.equals(peer) && !dialing.containsKey(peer)) {
+                forget(query.id);
                 failInRun(query);
             }
         }
@@ -450,31 +434,31 @@ public final class DhtService implements LinkEvents {
         if (query == null) {
             return;
         }
-        timedOut.put(id, query.peer());
+        timedOut.put(id, query.peer);
         // Kademlia's eviction: a contact that does not answer gives its place to a waiting one.
-        if (table.failed(query.peer())) {
-            contactRecords.remove(query.peer());
+        if (table.failed(query.peer)) {
+            contactRecords.remove(query.peer);
         }
         failInRun(query);
     }
 
     private void failInRun(Query query) {
-        if (!query.run().done) {
-            query.run().lookup.failed(query.peer());
-            drive(query.run());
+        if (!query.run.done) {
+            query.run.lookup.failed(query.peer);
+            drive(query.run);
         }
     }
 
     private void receiveNodes(PeerId from, long requestId, Nodes answer) {
         Query query = queries.get(requestId);
-        if (query == null || !query.peer().equals(from)) {
+        if (query == null || !query.peer.equals(from)) {
             if (!from.equals(timedOut.get(requestId))) {
                 links.penalize(from, PENALTY_UNSOLICITED, "DHT answer to no question of ours");
             }
             return;
         }
         forget(requestId);
-        LookupRun run = query.run();
+        LookupRun run = query.run;
         List<PeerRecord> records = checkedAnswer(from, answer);
         if (records == null) {
             table.remove(from);
@@ -559,12 +543,12 @@ public final class DhtService implements LinkEvents {
         if (query == null) {
             return null;
         }
-        query.timer().cancel();
-        List<Long> waiting = dialing.get(query.peer());
+        query.timer.cancel();
+        List<Long> waiting = dialing.get(query.peer);
         if (waiting != null) {
             waiting.remove(id);
             if (waiting.isEmpty()) {
-                dialing.remove(query.peer());
+                dialing.remove(query.peer);
             }
         }
         return query;

@@ -20,7 +20,7 @@ class BenchmarkTest {
     @Test
     void benchDmReportsEveryFigure() throws Exception {
         Launcher.Result result = new Launcher(work).withoutEnv("PARLEY_HOME")
-                .run("bench", "dm", "--messages", "300", "--rate", "200", "--seconds", "1", "--json");
+                .run("bench", "dm", "--messages", "300", "--rate", "200", "--seconds", "1", "--warm-up", "0", "--json");
         assertEquals(0, result.exitCode(), result.toString());
         JsonObject figures = JsonParser.parseString(result.stdout()).getAsJsonObject();
         assertEquals(300, figures.get("messages").getAsInt());
@@ -32,6 +32,7 @@ class BenchmarkTest {
         assertEquals(figures.get("messagesPerSecond").getAsDouble() / figures.get("cryptoBoundPerSecond").getAsDouble(),
                 figures.get("ratio").getAsDouble(), 1e-9);
         assertTrue(figures.get("latencyMsP50").getAsDouble() <= figures.get("latencyMsP99").getAsDouble());
+        assertEquals(1, figures.get("warmUpRounds").getAsInt(), "no time for more than the one round");
     }
 
     @Test

@@ -122,6 +122,7 @@ class CliErrorsTest {
         assertOneLineError(parley.run("bench", "dm", "--messages", "0"), "must be positive");
         assertOneLineError(parley.run("bench", "dm", "--rate", "-5"), "must be positive");
         assertOneLineError(parley.run("bench", "dm", "--seconds", "many"), "--seconds");
+        assertOneLineError(parley.run("bench", "dm", "--warm-up", "-1"), "must not be negative");
     }
 
     @Test

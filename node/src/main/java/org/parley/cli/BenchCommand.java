@@ -44,6 +44,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "5", description = "Length of the latency run.")
         int seconds;
 
+        @Option(names = "--warm-up", defaultValue = "60", paramLabel = "SECONDS",
+                description = "Longest unmeasured warm-up, until the JIT compiler settles (0: one round).")
+        int warmUpSeconds;
+
         @Option(names = "--json", description = "Print one JSON object.")
         boolean json;
 
@@ -52,9 +56,13 @@ final class BenchCommand implements Runnable {
             if (messages < 1 || rate < 1 || seconds < 1) {
                 throw new CliException("--messages, --rate and --seconds must be positive");
             }
+            if (warmUpSeconds < 0) {
+                throw new CliException("--warm-up must not be negative");
+            }
             DmBenchmark.Result result;
             try {
-                result = DmBenchmark.run(messages, rate, Duration.ofSeconds(seconds));
+                result = DmBenchmark.run(messages, rate, Duration.ofSeconds(seconds),
+                        Duration.ofSeconds(warmUpSeconds));
             } catch (ApiException | java.io.IOException e) {
                 throw new CliException(e.getMessage(), e);
             }
@@ -63,9 +71,11 @@ final class BenchCommand implements Runnable {
                                 + "crypto bound %.0f msg/s (sign + verify + AEAD seal/open, one thread)%n"
                                 + "ratio        %.2f%n"
                                 + "latency      p50 %.2f ms, p99 %.2f ms at %d msg/s%n"
+                                + "warm-up      %d rounds, until the JIT compiler settled%n"
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.cryptoBoundPerSecond(), result.ratio(),
-                        result.latencyMsP50(), result.latencyMsP99(), result.steadyRate(), result.wallSeconds()));
+                        result.latencyMsP50(), result.latencyMsP99(), result.steadyRate(), result.warmUpRounds(),
+                        result.wallSeconds()));
             return 0;
         }
     }

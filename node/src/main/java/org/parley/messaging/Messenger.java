@@ -67,6 +67,8 @@ public final class Messenger implements LinkEvents {
     private final Map<PeerId, Integer> inFlight = new HashMap<>();
     private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
     private final Map<PeerId, LinkedHashSet<MessageId>> pendingReceipts = new HashMap<>();
+    /** Per peer: when we last encrypted anything to it, which decides how the next receipt goes. */
+    private final Map<PeerId, Long> lastEncryptedTo = new HashMap<>();
     private PrekeyBundle ownBundle;
     private long lastSentAtMillis;
     private Scheduler.Cancellable retryTimer;
@@ -458,6 +460,9 @@ public final class Messenger implements LinkEvents {
         Content content;
         try {
             RatchetMessage message = RatchetMessage.parseFrom(envelope.payload());
+            if (message.hasReceipts()) {
+                return receiveSignedReceipts(from, envelopeId, envelope, message);
+            }
             decrypted = sessions.decrypt(sender, message);
             content = Content.parseFrom(decrypted.plaintext());
         } catch (InvalidProtocolBufferException e) {
@@ -516,6 +521,18 @@ public final class Messenger implements LinkEvents {
         });
     }
 
+    /** Takes in receipts that came outside the ratchet: only signed, and nothing else in the payload. */
+    private CompletableFuture<Void> receiveSignedReceipts(PeerId from, ByteString envelopeId, Envelope envelope,
+                                                          RatchetMessage message) {
+        RatchetMessage receiptsOnly = RatchetMessage.newBuilder().setReceipts(message.getReceipts()).build();
+        if (!message.equals(receiptsOnly)) {
+            refuse(from, new EnvelopeException(Rejection.MALFORMED, "receipts mixed with a ratchet message"));
+            return CompletableFuture.completedFuture(null);
+        }
+        return receiveReceipts(envelope.sender(), envelopeId, envelope, message.getReceipts(), null);
+    }
+
+    /** Marks acknowledged messages delivered; {@code change} is the session's, or null outside the ratchet. */
     private CompletableFuture<Void> receiveReceipts(PeerId sender, ByteString envelopeId, Envelope envelope,
                                                     Receipts receipts, Sessions.Changed change) {
         long now = clock.nowMillis();
@@ -552,16 +569,19 @@ public final class Messenger implements LinkEvents {
     }
 
     /**
-     * Commits, in one transaction, the session's new state, the dedupe record of the envelope and
-     * whatever else taking it in changes; the returned stage runs on the loop after the commit.
+     * Commits, in one transaction, the session's new state (if the envelope went through the
+     * ratchet: {@code change} not null), the dedupe record of the envelope and whatever else
+     * taking it in changes; the returned stage runs on the loop after the commit.
      */
     private CompletableFuture<Void> remember(PeerId sender, ByteString envelopeId, Envelope envelope,
                                              MessageId messageId, Sessions.Changed change, Rows rows) {
         seen.put(envelopeId, new SeenEnvelope(sender, messageId, envelope.expiresAtMillis()));
-        SessionSnapshot session = snapshot(change);
+        SessionSnapshot session = change == null ? null : snapshot(change);
         CompletableFuture<Void> committed = new CompletableFuture<>();
         storage.submit(connection -> {
-            PeerRows.putSession(connection, session.seal());
+            if (session != null) {
+                PeerRows.putSession(connection, session.seal());
+            }
             MessageRows.remember(connection, new MessageRows.SeenEnvelope(envelopeId.toByteArray(), sender.toString(),
                     messageId == null ? null : messageId.bytes(), envelope.expiresAtMillis()));
             rows.write(connection);
@@ -669,7 +689,7 @@ public final class Messenger implements LinkEvents {
         if (item.sealed || !sessions.canEncryptFor(peer)) {
             return Optional.empty();
         }
-        Optional<Sessions.Encrypted> encrypted = sessions.encrypt(peer, item.content);
+        Optional<Sessions.Encrypted> encrypted = encrypt(peer, item.content);
         encrypted.ifPresent(result -> item.sealed = true);
         return encrypted.map(result -> new Sealed(self, peer, clock.nowMillis(), item.expiresAtMillis,
                 result.message().toByteArray(), snapshot(result.change())));
@@ -703,6 +723,11 @@ public final class Messenger implements LinkEvents {
         }
     }
 
+    /**
+     * Sends the receipts waiting for {@code peer}: through the ratchet if nothing has been
+     * encrypted to the peer for {@link MessagingConfig#ratchetReceiptAfter()} (or we cannot), so
+     * that a conversation going one way still turns it; otherwise only signed.
+     */
     private void sendReceipts(PeerId peer) {
         LinkedHashSet<MessageId> ids = pendingReceipts.remove(peer);
         if (ids == null || ids.isEmpty() || stopped) {
@@ -710,12 +735,38 @@ public final class Messenger implements LinkEvents {
         }
         Receipts.Builder receipts = Receipts.newBuilder();
         ids.forEach(id -> receipts.addMessageIds(ByteString.copyFrom(id.bytes())));
-        sendNow(peer, Content.newBuilder()
+        long now = clock.nowMillis();
+        Long lastEncrypted = lastEncryptedTo.get(peer);
+        boolean turnTheRatchet = lastEncrypted == null
+                || now - lastEncrypted >= config.ratchetReceiptAfter().toMillis();
+        if (turnTheRatchet && sendNow(peer, Content.newBuilder()
                 .setMessageId(ByteString.copyFrom(MessageId.random(random).bytes()))
-                .setSentAtMs(clock.nowMillis())
+                .setSentAtMs(now)
                 .setReceipts(receipts)
                 .build()
-                .toByteArray());
+                .toByteArray())) {
+            return;
+        }
+        byte[] payload = RatchetMessage.newBuilder().setReceipts(receipts).build().toByteArray();
+        deliver(peer, Envelope.create(self, peer, now, now + config.lifetime().toMillis(), payload).toProto());
+    }
+
+    /** Sends an envelope over the peer's link, or, if it has none, through its mailboxes. */
+    private void deliver(PeerId peer, org.parley.proto.wire.v1.Envelope envelope) {
+        if (neighbours.isConnected(peer)) {
+            neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope).build());
+        } else {
+            offlineCarrier.accept(envelope);
+        }
+    }
+
+    /** Encrypts for {@code peer}, noting when, for {@link #sendReceipts}. */
+    private Optional<Sessions.Encrypted> encrypt(PeerId peer, byte[] content) {
+        Optional<Sessions.Encrypted> encrypted = sessions.encrypt(peer, content);
+        if (encrypted.isPresent()) {
+            lastEncryptedTo.put(peer, clock.nowMillis());
+        }
+        return encrypted;
     }
 
     /**
@@ -723,7 +774,7 @@ public final class Messenger implements LinkEvents {
      * the session's new state is committed; false when we cannot encrypt for the peer.
      */
     private boolean sendNow(PeerId peer, byte[] content) {
-        Optional<Sessions.Encrypted> encrypted = sessions.encrypt(peer, content);
+        Optional<Sessions.Encrypted> encrypted = encrypt(peer, content);
         if (encrypted.isEmpty()) {
             return false;
         }
@@ -737,11 +788,8 @@ public final class Messenger implements LinkEvents {
         }).whenCompleteAsync((envelope, error) -> {
             if (error != null) {
                 LOG.log(Level.SEVERE, "could not store a session before sending", error);
-            } else if (neighbours.isConnected(peer)) {
-                neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope).build());
             } else {
-                // The peer went away meanwhile: this travels through its mailbox.
-                offlineCarrier.accept(envelope);
+                deliver(peer, envelope);
             }
         }, loop);
         return true;

@@ -16,6 +16,7 @@ import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.Envelope;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.RatchetMessage;
+import org.parley.proto.wire.v1.Receipts;
 import org.parley.runtime.VirtualScheduler;
 
 /**
@@ -84,6 +85,27 @@ class HostileEnvelopeTest {
         assertEquals(1, bob.history(alice.id()).size());
         assertEquals(1L, bob.messenger.refusedFrom(mallory).get("replayed"));
         assertTrue(bob.penalties.get(mallory) > 0);
+    }
+
+    @Test
+    void receiptsMixedWithARatchetMessageAreRefused() throws Exception {
+        RatchetMessage mixed = RatchetMessage.parseFrom(genuine.getPayload()).toBuilder()
+                .setReceipts(Receipts.newBuilder().addMessageIds(ByteString.copyFrom(new byte[MessageId.SIZE])))
+                .build();
+        assertRefused(resigned(mixed.toByteArray()), "malformed");
+        deliver(genuine);
+        assertEquals(1, bob.history(alice.id()).size(), "the refused one did not touch the session");
+    }
+
+    @Test
+    void aReplayedSignedReceiptIsRefused() {
+        byte[] receipt = RatchetMessage.newBuilder()
+                .setReceipts(Receipts.newBuilder().addMessageIds(ByteString.copyFrom(new byte[MessageId.SIZE])))
+                .build().toByteArray();
+        Envelope signed = resigned(receipt);
+        deliver(signed);
+        assertTrue(bob.messenger.refusedFrom(mallory).isEmpty(), "the first one is a receipt like any");
+        assertRefused(signed, "replayed");
     }
 
     @Test

@@ -186,7 +186,7 @@ class MessengerTest {
     @Test
     void noMoreEnvelopesThanTheWindowAreUnacknowledgedAtOnce() {
         MessagingConfig small = new MessagingConfig(64 * 1024, Duration.ofDays(7), Duration.ofMillis(20), 4,
-                Duration.ofSeconds(30), 10);
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 10);
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM, small);
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM, small);
         MessagingNode.link(alice, bob);

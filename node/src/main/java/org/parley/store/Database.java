@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,8 +12,9 @@ import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 
 /**
- * A profile's SQLite database: one connection, WAL journal, foreign keys on, and the schema
- * brought up to date by {@link Schema}'s migrations when opened. Not thread-safe: the node uses
+ * A profile's SQLite database: one connection (keeping its statements compiled, see
+ * {@link StatementCachingConnection}), WAL journal, foreign keys on, and the schema brought up
+ * to date by {@link Schema}'s migrations when opened. Not thread-safe: the node uses
  * it from one storage thread.
  *
  * <p>{@code synchronous=NORMAL} in WAL mode: a commit is in the write-ahead log, in the operating
@@ -64,7 +64,7 @@ public final class Database implements AutoCloseable {
         Connection connection;
         try {
             PrivateFiles.createIfMissing(file);
-            connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+            connection = new StatementCachingConnection("jdbc:sqlite:" + file, file.toString(), config.toProperties());
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
         }

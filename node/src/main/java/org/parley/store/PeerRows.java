@@ -83,7 +83,7 @@ public final class PeerRows {
         }
         if (session.active()) {
             try (PreparedStatement others = connection.prepareStatement(
-                    "UPDATE sessions SET active = 0 WHERE peer_id = ? AND session_id <> ?")) {
+                    "UPDATE sessions SET active = 0 WHERE peer_id = ? AND session_id <> ? AND active = 1")) {
                 others.setString(1, session.peerId());
                 others.setBytes(2, session.sessionId());
                 others.executeUpdate();

@@ -507,12 +507,9 @@ public final class Messenger implements LinkEvents {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         boolean[] inserted = new boolean[1];
         return remember(sender, envelopeId, envelope, id, change, connection -> {
-            if (!MessageRows.exists(connection, id.bytes())) {
-                MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), sender.toString(),
-                        MessageRecord.IN, cipher.seal(body, bodyContext(id)), content.getSentAtMs(), receivedAt,
-                        MessageRecord.RECEIVED, null, request));
-                inserted[0] = true;
-            }
+            inserted[0] = MessageRows.insertIfAbsent(connection, new MessageRows.StoredMessage(0, id.bytes(),
+                    sender.toString(), MessageRecord.IN, cipher.seal(body, bodyContext(id)), content.getSentAtMs(),
+                    receivedAt, MessageRecord.RECEIVED, null, request));
         }).thenRun(() -> {
             if (inserted[0]) {
                 listeners.forEach(listener -> listener.messageAdded(record));

@@ -40,9 +40,18 @@ public final class MessageRows {
     }
 
     public static void insert(Connection connection, StoredMessage message) throws SQLException {
+        insert(connection, message, "");
+    }
+
+    /** Inserts the message unless one with its ID is stored already; whether it did. */
+    public static boolean insertIfAbsent(Connection connection, StoredMessage message) throws SQLException {
+        return insert(connection, message, " ON CONFLICT (id) DO NOTHING") == 1;
+    }
+
+    private static int insert(Connection connection, StoredMessage message, String onConflict) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO messages (id, peer_id, direction, body, sent_ms, received_ms, state, reason, request) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" + onConflict)) {
             insert.setBytes(1, message.id());
             insert.setString(2, message.peerId());
             insert.setString(3, message.direction());
@@ -57,16 +66,7 @@ public final class MessageRows {
             insert.setString(8, message.reason());
             insert.setInt(9, message.request() ? 1 : 0);
             // No generated key is asked for: fetching it costs a second statement per message.
-            insert.executeUpdate();
-        }
-    }
-
-    public static boolean exists(Connection connection, byte[] id) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM messages WHERE id = ?")) {
-            query.setBytes(1, id);
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next();
-            }
+            return insert.executeUpdate();
         }
     }
 

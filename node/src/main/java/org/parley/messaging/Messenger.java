@@ -34,6 +34,7 @@ import org.parley.proto.wire.v1.Receipts;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
+import org.parley.store.Database;
 import org.parley.store.MessageRows;
 import org.parley.store.PeerRows;
 import org.parley.store.StorageQueue;
@@ -182,15 +183,12 @@ public final class Messenger implements LinkEvents {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         CompletableFuture<MessageRecord> accepted = new CompletableFuture<>();
         // Signing and sealing at rest happen with the storage work, off the loop on the real node.
-        storage.submit(connection -> {
+        submitWithSession(sealed.map(Sealed::session).orElse(null), connection -> {
             byte[] envelope = sealed.map(Sealed::sign).orElse(null);
             MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), peer.toString(),
                     MessageRecord.OUT, cipher.seal(body, bodyContext(id)), sentAt, null, MessageRecord.PENDING, null,
                     false));
             MessageRows.enqueue(connection, id.bytes(), peer.toString(), envelope, item.expiresAtMillis);
-            if (sealed.isPresent()) {
-                PeerRows.putSession(connection, sealed.get().session().seal());
-            }
             return envelope;
         }).whenCompleteAsync((envelope, error) -> {
             if (error != null) {
@@ -575,10 +573,7 @@ public final class Messenger implements LinkEvents {
         seen.put(envelopeId, new SeenEnvelope(sender, messageId, envelope.expiresAtMillis()));
         SessionSnapshot session = change == null ? null : snapshot(change);
         CompletableFuture<Void> committed = new CompletableFuture<>();
-        storage.submit(connection -> {
-            if (session != null) {
-                PeerRows.putSession(connection, session.seal());
-            }
+        submitWithSession(session, connection -> {
             MessageRows.remember(connection, new MessageRows.SeenEnvelope(envelopeId.toByteArray(), sender.toString(),
                     messageId == null ? null : messageId.bytes(), envelope.expiresAtMillis()));
             rows.write(connection);
@@ -616,10 +611,9 @@ public final class Messenger implements LinkEvents {
                 if (sealed.isEmpty()) {
                     break; // no session yet: later messages must not overtake this one
                 }
-                storage.submit(connection -> {
+                submitWithSession(sealed.get().session(), connection -> {
                     byte[] envelope = sealed.get().sign();
                     MessageRows.setEnvelope(connection, item.record.id().bytes(), envelope);
-                    PeerRows.putSession(connection, sealed.get().session().seal());
                     return envelope;
                 }).whenCompleteAsync((envelope, error) -> {
                     if (error == null) {
@@ -778,11 +772,9 @@ public final class Messenger implements LinkEvents {
         long now = clock.nowMillis();
         byte[] payload = encrypted.get().message().toByteArray();
         SessionSnapshot session = snapshot(encrypted.get().change());
-        storage.submit(connection -> {
-            PeerRows.putSession(connection, session.seal());
-            // Signed with the storage work, off the loop on the real node.
-            return Envelope.create(self, peer, now, now + config.lifetime().toMillis(), payload).toProto();
-        }).whenCompleteAsync((envelope, error) -> {
+        // Signed with the storage work, off the loop on the real node.
+        submitWithSession(session, connection -> Envelope.create(self, peer, now, now + config.lifetime().toMillis(),
+                payload).toProto()).whenCompleteAsync((envelope, error) -> {
             if (error != null) {
                 LOG.log(Level.SEVERE, "could not store a session before sending", error);
             } else {
@@ -942,6 +934,11 @@ public final class Messenger implements LinkEvents {
             this.dropped = change.dropped();
         }
 
+        /** Which row the state goes to. */
+        Object row() {
+            return List.of(peer, ByteString.copyFrom(sessionId));
+        }
+
         PeerRows.Session seal() {
             return new PeerRows.Session(peer.toString(), sessionId, cipher.seal(state, sessionContext(peer, sessionId)),
                     active, dropped);
@@ -950,6 +947,29 @@ public final class Messenger implements LinkEvents {
 
     private SessionSnapshot snapshot(Sessions.Changed change) {
         return new SessionSnapshot(change);
+    }
+
+    /**
+     * Submits storage work that commits with {@code session}'s state (none if null). Only the
+     * newest state of a session counts, so a transaction holding many of its messages writes it
+     * once (see {@link StorageQueue}); a state that drops other sessions is written with its own
+     * work, after all states submitted before it, so that no dropped session is written back.
+     */
+    private <T> CompletableFuture<T> submitWithSession(SessionSnapshot session, Database.Work<T> work) {
+        if (session == null) {
+            return storage.submit(work);
+        }
+        if (!session.dropped.isEmpty()) {
+            return storage.submit(connection -> {
+                T value = work.run(connection);
+                PeerRows.putSession(connection, session.seal());
+                return value;
+            });
+        }
+        return storage.submit(work, session.row(), connection -> {
+            PeerRows.putSession(connection, session.seal());
+            return null;
+        });
     }
 
     private MessageRecord toRecord(MessageRows.StoredMessage stored) {

@@ -29,8 +29,8 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "dm", mixinStandardHelpOptions = true,
             description = {"Direct messages between two nodes in this process over TLS on loopback:",
-                    "throughput against the bound of sign+verify+AEAD per message (same run),",
-                    "and send-to-delivered latency at a steady rate."})
+                    "throughput against the bound of sign+verify+AEAD per message (same run; the",
+                    "median of three rounds), and send-to-delivered latency at a steady rate."})
     static final class Dm implements Callable<Integer> {
         @ParentCommand
         BenchCommand parent;
@@ -69,11 +69,13 @@ final class BenchCommand implements Runnable {
             parent.print(json, result, String.format(Locale.ROOT,
                         "throughput   %.0f msg/s (%d messages, send to delivered)%n"
                                 + "crypto bound %.0f msg/s (sign + verify + AEAD seal/open, one thread)%n"
-                                + "ratio        %.2f%n"
+                                + "ratio        %.2f (rounds: %s)%n"
                                 + "latency      p50 %.2f ms, p99 %.2f ms at %d msg/s%n"
                                 + "warm-up      %d rounds, until the JIT compiler settled%n"
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.cryptoBoundPerSecond(), result.ratio(),
+                        result.roundRatios().stream().map(ratio -> String.format(Locale.ROOT, "%.2f", ratio))
+                                .collect(java.util.stream.Collectors.joining(", ")),
                         result.latencyMsP50(), result.latencyMsP99(), result.steadyRate(), result.warmUpRounds(),
                         result.wallSeconds()));
             return 0;

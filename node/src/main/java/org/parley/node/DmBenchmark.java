@@ -31,14 +31,21 @@ import org.parley.store.ProfileHome;
 /**
  * End-to-end direct-message figures: two nodes in this process, linked over real TLS gRPC on
  * loopback, each with its SQLite database in a temporary directory. Every figure is paired with a
- * bound measured in the same run, since the machine may be shared and noisy.
+ * bound measured in the same run, since the machine may be shared and noisy: each of
+ * {@link #ROUNDS} rounds is a burst followed by the bound, and the figures are their medians.
  */
 public final class DmBenchmark {
-    /** What one run measured. */
+    /**
+     * What one run measured: the medians over the rounds of throughput, bound and their ratio
+     * (each round's ratio is listed too), then the steady run's latency.
+     */
     public record Result(int messages, double messagesPerSecond, double cryptoBoundPerSecond, double ratio,
-                         int steadyRate, double latencyMsP50, double latencyMsP99, int warmUpRounds,
-                         double wallSeconds) {
+                         List<Double> roundRatios, int steadyRate, double latencyMsP50, double latencyMsP99,
+                         int warmUpRounds, double wallSeconds) {
     }
+
+    /** Bursts measured, each against a bound measured right after it. */
+    static final int ROUNDS = 3;
 
     private static final int BODY_BYTES = 100;
     private static final int SENDER_THREADS = 128;
@@ -67,11 +74,17 @@ public final class DmBenchmark {
             awaitLinked(alice.api(), bobId);
             String text = "x".repeat(BODY_BYTES);
             int warmUpRounds = warmUp(alice.api(), bobId, text, Math.min(WARM_UP_ROUND, messages), warmUpFor);
-            double throughput = burst(alice.api(), bobId, text, messages);
-            double bound = cryptoBound(random, messages);
+            List<Double> throughputs = new ArrayList<>();
+            List<Double> bounds = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                throughputs.add(burst(alice.api(), bobId, text, messages));
+                bounds.add(cryptoBound(random, messages));
+                ratios.add(throughputs.get(round) / bounds.get(round));
+            }
             double[] latency = steady(alice.api(), bobId, text, steadyRate, steadyFor);
-            return new Result(messages, throughput, bound, throughput / bound, steadyRate, latency[0], latency[1],
-                    warmUpRounds, (System.nanoTime() - started) / 1e9);
+            return new Result(messages, median(throughputs), median(bounds), median(ratios), List.copyOf(ratios),
+                    steadyRate, latency[0], latency[1], warmUpRounds, (System.nanoTime() - started) / 1e9);
         } finally {
             deleteTree(directory);
         }
@@ -211,6 +224,10 @@ public final class DmBenchmark {
         });
         Percentiles measured = new Percentiles(latencies);
         return new double[] {measured.at(0.50), measured.at(0.99)};
+    }
+
+    private static double median(List<Double> values) {
+        return new Percentiles(values).at(0.50);
     }
 
     private static void awaitLinked(ParleyApi api, String peer) throws ApiException, InterruptedException {

@@ -71,7 +71,7 @@ final class BenchCommand implements Runnable {
                                 + "crypto bound %.0f msg/s (sign + verify + AEAD seal/open, one thread)%n"
                                 + "ratio        %.2f (rounds: %s)%n"
                                 + "latency      p50 %.2f ms, p99 %.2f ms at %d msg/s%n"
-                                + "warm-up      %d rounds, until the JIT compiler settled%n"
+                                + "warm-up      until the JIT compiler settled: %d bursts%n"
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.cryptoBoundPerSecond(), result.ratio(),
                         result.roundRatios().stream().map(ratio -> String.format(Locale.ROOT, "%.2f", ratio))

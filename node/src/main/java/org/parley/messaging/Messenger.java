@@ -935,14 +935,18 @@ public final class Messenger implements LinkEvents {
         }
 
         /** Which row the state goes to. */
-        Object row() {
-            return List.of(peer, ByteString.copyFrom(sessionId));
+        SessionRow row() {
+            return new SessionRow(peer, ByteString.copyFrom(sessionId));
         }
 
         PeerRows.Session seal() {
             return new PeerRows.Session(peer.toString(), sessionId, cipher.seal(state, sessionContext(peer, sessionId)),
                     active, dropped);
         }
+    }
+
+    /** A session's row in storage: the key under which only its newest state is written. */
+    private record SessionRow(PeerId peer, ByteString sessionId) {
     }
 
     private SessionSnapshot snapshot(Sessions.Changed change) {

@@ -20,8 +20,9 @@ import org.sqlite.SQLiteConfig;
  * <p>{@code synchronous=NORMAL} in WAL mode: a commit is in the write-ahead log, in the operating
  * system's hands, before it returns, so a message accepted from the user survives the process
  * being killed ({@code kill -9}) at any moment. A power cut or kernel crash may roll back the last
- * commits, never corrupt the file. {@code FULL} would add a disk sync to every commit, four of
- * them on each message's path from send to delivered, for a failure the requirements do not name.
+ * commits, never corrupt the file. {@code FULL} would add a disk sync to every commit, three or
+ * four of them on each message's path from send to delivered, for a failure the requirements do
+ * not name.
  * The disk syncs that remain, those of checkpoints, happen on a {@link WalCheckpointer}'s thread.
  */
 public final class Database implements AutoCloseable {

@@ -716,8 +716,9 @@ public final class Messenger implements LinkEvents {
 
     /**
      * Sends the receipts waiting for {@code peer}: through the ratchet if nothing has been
-     * encrypted to the peer for {@link MessagingConfig#ratchetReceiptAfter()} (or we cannot), so
-     * that a conversation going one way still turns it; otherwise only signed.
+     * encrypted to the peer for {@link MessagingConfig#ratchetReceiptAfter()}, so that a
+     * conversation going one way still turns it; otherwise, or with no session to encrypt on,
+     * only signed.
      */
     private void sendReceipts(PeerId peer) {
         LinkedHashSet<MessageId> ids = pendingReceipts.remove(peer);

@@ -256,7 +256,12 @@ public final class LinkManager implements LinkListener, LinkControl {
             return;
         }
         if (peer.equals(self)) {
-            // We dialed our own address; asking again would only find ourselves again.
+            // We dialed our own address; asking again would only find ourselves again. The
+            // answering end greets before it closes: a dialing end is up only once greeted, and
+            // only then can it see whom it reached and stop redialing.
+            if (link.direction() == Direction.INBOUND) {
+                link.send(Frame.newBuilder().setHello(ownHello()).build());
+            }
             link.dialTarget().ifPresent(target -> redialer.forget(target));
             link.close("link to self");
             return;

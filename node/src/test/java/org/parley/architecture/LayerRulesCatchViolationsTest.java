@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.parley.link.Link;
 import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.messaging.MessagingConfig;
+import org.parley.messaging.fixture.ReadsTheWallClock;
 import org.parley.overlay.fixture.UsesMessaging;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.store.fixture.UpwardArrow;
@@ -57,6 +58,16 @@ class LayerRulesCatchViolationsTest {
         EvaluationResult overlayOnLink = Layers.nodeLayersOfSomeClasses().evaluate(
                 new ClassFileImporter().importClasses(PeerRecord.class, Link.class));
         assertFalse(overlayOnLink.hasViolation(), overlayOnLink.getFailureReport().toString());
+    }
+
+    @Test
+    void protocolCodeReadingTheWallClockOrSleepingIsAViolation() {
+        JavaClasses classes = new ClassFileImporter().importClasses(ReadsTheWallClock.class);
+        EvaluationResult result = Layers.protocolCodeIsSansIo().evaluate(classes);
+        String report = result.getFailureReport().toString();
+        assertTrue(report.contains("currentTimeMillis"), report);
+        assertTrue(report.contains("Thread.sleep"), report);
+        assertTrue(report.contains("Thread.<init>"), report);
     }
 
     @Test

@@ -34,6 +34,11 @@ class LayerTest {
     }
 
     @Test
+    void protocolCodeReachesTimeThreadsAndSocketsOnlyThroughTheSeams() {
+        Layers.protocolCodeIsSansIo().check(mainClasses);
+    }
+
+    @Test
     void theTwoNetworksDoNotBuildOnEachOther() {
         Layers.inMemoryNetworkStandsOnItsOwn().check(mainClasses);
         Layers.tlsNetworkStandsOnItsOwn().check(mainClasses);

@@ -42,7 +42,27 @@ final class Layers {
         "org.parley.cli..", "org.parley.sim..", "org.parley.node..",
         "org.parley.link.tls..", "org.parley.link.memory.."};
 
+    /** Protocol code: it runs in the daemon on real threads and in the simulator under virtual time. */
+    private static final String[] PROTOCOL = {
+        "org.parley.link", "org.parley.link.memory..", "org.parley.overlay..", "org.parley.messaging..",
+        "org.parley.groups..", "org.parley.mailbox.."};
+
     private Layers() {
+    }
+
+    /**
+     * Protocol code takes time, timers, threads and sockets only through the seams (Clock,
+     * Scheduler, Network): never the wall clock, sleeps, threads of its own or sockets.
+     */
+    static ArchRule protocolCodeIsSansIo() {
+        return noClasses().that().resideInAnyPackage(PROTOCOL)
+                .should().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(java.time.Instant.class, "now")
+                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+                .orShould().dependOnClassesThat().belongToAnyOf(java.util.concurrent.Executors.class,
+                        java.net.Socket.class, java.net.ServerSocket.class, java.nio.channels.SocketChannel.class)
+                .because("protocol code must run unchanged under the simulator's virtual time");
     }
 
     /**

@@ -19,4 +19,10 @@ public interface ContactBook {
 
     /** Envelopes refused from {@code peer}, by reason. */
     Map<String, Long> refusedFrom(PeerId peer);
+
+    /** Whether the user added {@code peer} as a contact (and has not blocked it). */
+    default boolean isContact(PeerId peer) {
+        return contacts().stream()
+                .anyMatch(contact -> contact.peer().equals(peer) && contact.status().equals(ContactRecord.CONTACT));
+    }
 }

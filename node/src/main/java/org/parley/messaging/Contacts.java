@@ -85,7 +85,14 @@ final class Contacts implements ContactBook {
         return Map.copyOf(refused.getOrDefault(peer, Map.of()));
     }
 
-    boolean isContact(PeerId peer) {
+    @Override
+    public boolean isContact(PeerId peer) {
+        ContactRecord contact = contacts.get(peer);
+        return contact != null && contact.status().equals(ContactRecord.CONTACT);
+    }
+
+    /** Named or blocked by the user: a message from anyone else is a message request. */
+    boolean isKnown(PeerId peer) {
         return contacts.containsKey(peer);
     }
 

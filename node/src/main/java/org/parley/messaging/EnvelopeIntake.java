@@ -194,7 +194,7 @@ final class EnvelopeIntake {
             return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
         long receivedAt = clock.nowMillis();
-        boolean request = !contacts.isContact(sender);
+        boolean request = !contacts.isKnown(sender);
         MessageRecord record = new MessageRecord(id, MessageRecord.IN, sender, text, content.getSentAtMs(), receivedAt,
                 MessageRecord.RECEIVED, null, request);
         byte[] body = text.getBytes(StandardCharsets.UTF_8);

@@ -56,7 +56,7 @@ final class History {
             }
             return records;
         }).thenApplyAsync(records -> records.stream()
-                .filter(record -> !contacts.isContact(record.peer())).toList(), loop);
+                .filter(record -> !contacts.isKnown(record.peer())).toList(), loop);
     }
 
     private MessageRecord toRecord(MessageRows.StoredMessage stored) {

@@ -240,6 +240,11 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupControlT
         return contacts.refusedFrom(peer);
     }
 
+    @Override
+    public boolean isContact(PeerId peer) {
+        return contacts.isContact(peer);
+    }
+
     // ---------------------------------------------------------------- group control
 
     @Override

@@ -116,7 +116,14 @@ final class EnvelopeIntake {
         return done;
     }
 
-    /** Takes in a checked envelope, on the loop: refused, deduplicated, then decrypted and committed. */
+    /**
+     * Takes in a checked envelope, on the loop: refused, deduplicated, then decrypted and
+     * committed. Who answers for a bad envelope: the link it came on, when it came directly; its
+     * signed sender, when a mailbox replica carried it, for a replica cannot read what it holds
+     * and a stranger could otherwise have us ban our own replicas with junk; nobody, when a
+     * replica carried one that names no verified sender (the mailbox layer judges its replicas'
+     * hand-overs).
+     */
     private CompletableFuture<Void> takeChecked(PeerId from, EnvelopeCheck check, boolean relayed) {
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         Envelope envelope = check.envelope();
@@ -128,10 +135,15 @@ final class EnvelopeIntake {
                 throw new EnvelopeException(Rejection.NOT_FOR_US, "envelope for " + envelope.recipient());
             }
         } catch (EnvelopeException e) {
-            refuse(from, e);
+            if (relayed) {
+                LOG.fine(() -> "dropped an envelope a replica handed over: " + e.getMessage());
+            } else {
+                refuse(from, e);
+            }
             return done;
         }
         PeerId sender = envelope.sender();
+        PeerId answerable = relayed ? sender : from;
         if (contacts.isBlocked(sender)) {
             contacts.countRefused(sender, Rejection.BLOCKED);
             return done;
@@ -154,15 +166,15 @@ final class EnvelopeIntake {
         try {
             RatchetMessage message = RatchetMessage.parseFrom(envelope.payload());
             if (message.hasReceipts()) {
-                return takeSignedReceipts(from, envelopeId, envelope, message);
+                return takeSignedReceipts(answerable, envelopeId, envelope, message);
             }
             decrypted = sessions.decrypt(sender, message);
             content = Content.parseFrom(decrypted.plaintext());
         } catch (InvalidProtocolBufferException e) {
-            refuse(from, new EnvelopeException(Rejection.MALFORMED, "unparseable payload"));
+            refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "unparseable payload"));
             return done;
         } catch (EnvelopeException e) {
-            refuse(from, e);
+            refuse(answerable, e);
             return done;
         }
         return switch (content.getBodyCase()) {
@@ -172,7 +184,7 @@ final class EnvelopeIntake {
                     .thenRun(() -> groupControlListeners.forEach(listener ->
                             listener.groupControlReceived(sender, content.getGroupControl().toByteArray())));
             default -> {
-                refuse(from, new EnvelopeException(Rejection.MALFORMED, "content of unknown type"));
+                refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "content of unknown type"));
                 yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
             }
         };
@@ -212,11 +224,11 @@ final class EnvelopeIntake {
     }
 
     /** Takes in receipts that came outside the ratchet: only signed, and nothing else in the payload. */
-    private CompletableFuture<Void> takeSignedReceipts(PeerId from, ByteString envelopeId, Envelope envelope,
+    private CompletableFuture<Void> takeSignedReceipts(PeerId answerable, ByteString envelopeId, Envelope envelope,
                                                        RatchetMessage message) {
         RatchetMessage receiptsOnly = RatchetMessage.newBuilder().setReceipts(message.getReceipts()).build();
         if (!message.equals(receiptsOnly)) {
-            refuse(from, new EnvelopeException(Rejection.MALFORMED, "receipts mixed with a ratchet message"));
+            refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "receipts mixed with a ratchet message"));
             return CompletableFuture.completedFuture(null);
         }
         return takeReceipts(envelope.sender(), envelopeId, envelope, message.getReceipts(), null);

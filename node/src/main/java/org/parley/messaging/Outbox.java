@@ -192,14 +192,16 @@ final class Outbox {
         List<OutboxAction> actions = new ArrayList<>();
         for (Map.Entry<PeerId, PeerQueue> entry : new ArrayList<>(queues.entrySet())) {
             PeerId peer = entry.getKey();
+            boolean peerLinked = linked.test(peer);
             for (OutboxItem item : new ArrayList<>(entry.getValue().items.values())) {
                 if (item.stage().committed() && item.expiresAtMillis() <= nowMillis) {
                     actions.add(fail(item, "expired"));
-                } else if (item.stage() == Stage.IN_FLIGHT && nowMillis - item.lastSentMillis() >= retryMillis) {
+                } else if (peerLinked && item.stage() == Stage.IN_FLIGHT
+                        && nowMillis - item.lastSentMillis() >= retryMillis) {
                     actions.add(new OutboxAction.Transmit(item));
                 }
             }
-            actions.addAll(flush(peer, canSeal.test(peer), linked.test(peer)));
+            actions.addAll(flush(peer, canSeal.test(peer), peerLinked));
         }
         return actions;
     }

@@ -122,6 +122,8 @@ class OutboxTest {
         OutboxItem item = committedSealed(bob, true);
         outbox.sent(item, 10_000);
         assertEquals(List.of(), transmitted(outbox.tick(10_000 + RETRY - 1, peer -> true, peer -> true)));
+        assertEquals(List.of(), transmitted(outbox.tick(10_000 + RETRY, peer -> true, peer -> false)),
+                "no link: nothing to resend on");
         assertEquals(List.of(item), transmitted(outbox.tick(10_000 + RETRY, peer -> true, peer -> true)));
         outbox.sent(item, 10_000 + RETRY);
         assertEquals(List.of(item), transmitted(outbox.linkUp(bob, true)), "the old link may have lost it");

@@ -33,6 +33,11 @@ final class GroupStorage {
         void write(Connection connection) throws SQLException;
     }
 
+    /** More rows to read at start, in the same transaction (the control outbox's). */
+    interface Loader {
+        void load(Connection connection) throws SQLException;
+    }
+
     private final StorageQueue storage;
     private final ContentCipher cipher;
     private final Scheduler loop;
@@ -133,14 +138,14 @@ final class GroupStorage {
     }
 
     /**
-     * Loads every group, its ops, keys and log links into {@code directory}, and the unacknowledged
-     * control messages into {@code outbox}. Blocking: call before the loop serves anything.
+     * Loads every group, its ops, keys and log links into {@code directory}, then runs
+     * {@code more}. Blocking: call before the loop serves anything.
      */
-    void load(GroupDirectory directory, ControlOutbox outbox) {
+    void load(GroupDirectory directory, Loader more) {
         storage.submit(connection -> {
             try {
                 loadRows(connection, directory);
-                outbox.load(connection);
+                more.load(connection);
             } catch (GroupException | InvalidProtocolBufferException e) {
                 throw new GroupFailure("a stored group does not load: " + e.getMessage());
             }

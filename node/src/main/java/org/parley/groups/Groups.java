@@ -91,7 +91,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         this.directory = new GroupDirectory(self.peerId(), neighbours);
         this.storage = new GroupStorage(storage, cipher, loop);
         this.outbox = new ControlOutbox(messenger, storage, cipher, loop, clock, random);
-        OneShotControl control = new OneShotControl(self.peerId(), messenger);
+        OneShotControl control = new OneShotControl(self.peerId(), messenger::sendGroupControl);
         this.posts = new PostIntake(directory, this.storage, control, clock, listeners);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
         SenderKeyDistribution keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
@@ -107,7 +107,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
                               StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
                               SecureRandom random) {
         Groups groups = new Groups(self, messenger, gossip, neighbours, storage, cipher, loop, clock, random);
-        groups.storage.load(groups.directory, groups.outbox);
+        groups.storage.load(groups.directory, groups.outbox::load);
         return groups;
     }
 

@@ -2,8 +2,8 @@ package org.parley.groups;
 
 import com.google.protobuf.ByteString;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.parley.identity.PeerId;
-import org.parley.messaging.Messenger;
 import org.parley.proto.wire.v1.GroupAck;
 import org.parley.proto.wire.v1.GroupControl;
 import org.parley.proto.wire.v1.LogIds;
@@ -11,19 +11,20 @@ import org.parley.proto.wire.v1.LogIds;
 /**
  * Group control sent once, never stored nor acknowledged: acknowledgements, heads, back-fill
  * requests and answers. What is lost is asked for again at a later beat. (What must arrive goes
- * through the {@link ControlOutbox}.)
+ * through the {@link ControlOutbox}.) The transport is the messenger's
+ * {@link org.parley.messaging.Messenger#sendGroupControl}.
  */
 final class OneShotControl {
     private final PeerId self;
-    private final Messenger messenger;
+    private final BiConsumer<PeerId, byte[]> transport;
 
-    OneShotControl(PeerId self, Messenger messenger) {
+    OneShotControl(PeerId self, BiConsumer<PeerId, byte[]> transport) {
         this.self = self;
-        this.messenger = messenger;
+        this.transport = transport;
     }
 
     void send(PeerId peer, GroupControl.Builder control) {
-        messenger.sendGroupControl(peer, control.build().toByteArray());
+        transport.accept(peer, control.build().toByteArray());
     }
 
     /** Tells {@code peer} we stored what its control message changed (IDs of another size name nothing). */

@@ -8,13 +8,15 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.Clock;
 
 /**
- * Takes in other members' posts, from the topic, from back-fill or from mailbox replicas. A post
+ * Takes in other members' posts, from the topic, from back-fill or from mailbox replicas; each
+ * must be numbered in order of its parents ({@link #checkOrder}). A post
  * whose sender key has not reached us waits in memory for a while ({@link Groups#PENDING_LIFETIME},
  * at most {@link Groups#MAX_PENDING_POSTS}); a back-filled one is also remembered as opaque by
  * key, so that it is asked for again and read when the key comes, however late. Confined to the
@@ -41,7 +43,8 @@ final class PostIntake {
     /**
      * Takes in a post from the topic ({@code via} null) or from a member's back-fill. Checks, in
      * order: shape, replay, sender key known (else held until the key arrives), its owner still a
-     * member, signature, stale key, decryption; then stores entry and key state in one transaction.
+     * member, signature, stale key, decryption, content, Lamport number; then stores entry and key
+     * state in one transaction.
      */
     void receive(GroupState state, byte[] bytes, PeerId via, boolean backfilled) {
         GroupPost post;
@@ -99,6 +102,7 @@ final class PostIntake {
         }
         try {
             text = checkedText(plaintext);
+            checkOrder(state.log, text);
         } catch (GroupException e) {
             directory.count(state, via, e);
             storage.commit(storage.keyRow(state, sender, key));
@@ -138,6 +142,29 @@ final class PostIntake {
             throw new GroupException(GroupRejection.TOO_LARGE, "post text over the limit");
         }
         return text;
+    }
+
+    /**
+     * A post's Lamport number must be one above its largest parent's (1 with no parents): its
+     * sender cannot place it before the posts it says it has seen, nor so far ahead that the
+     * posts after it would pass the limit. Parents we do not hold readable (gaps, entries from
+     * before we joined) cannot be checked; those we hold still bound the number from below.
+     */
+    static void checkOrder(GroupLog log, GroupText text) throws GroupException {
+        long expected = 1;
+        boolean allHeld = true;
+        for (ByteString parent : text.getParentsList()) {
+            OptionalLong lamport = log.lamportOf(parent);
+            if (lamport.isPresent()) {
+                expected = Math.max(expected, lamport.getAsLong() + 1);
+            } else {
+                allHeld = false;
+            }
+        }
+        if (allHeld ? text.getLamport() != expected : text.getLamport() < expected) {
+            throw new GroupException(GroupRejection.OUT_OF_ORDER, "post numbered " + text.getLamport()
+                    + (allHeld ? ", its parents make it " : ", its parents make it at least ") + expected);
+        }
     }
 
     /** Posts that waited for a key that has now arrived. */

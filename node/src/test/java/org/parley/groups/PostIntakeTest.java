@@ -150,6 +150,54 @@ class PostIntakeTest {
         assertEquals(GroupRejection.MALFORMED, garbage.rejection());
     }
 
+    @Test
+    void aPostIsNumberedOneAboveItsLargestParent() throws GroupException {
+        ByteString low = GroupParts.randomId();
+        ByteString high = GroupParts.randomId();
+        state.log.add(new GroupLog.Entry(low, 1, List.of()));
+        state.log.add(new GroupLog.Entry(high, 4, List.of()));
+        GroupText text = GroupText.newBuilder().setLamport(5).addParents(low).addParents(high).build();
+
+        PostIntake.checkOrder(state.log, text);
+        PostIntake.checkOrder(state.log, GroupText.newBuilder().setLamport(1).build());
+        for (long wrong : new long[] {1, 4, 6, 1L << 53}) {
+            GroupException refused = assertThrows(GroupException.class,
+                    () -> PostIntake.checkOrder(state.log, text.toBuilder().setLamport(wrong).build()));
+            assertEquals(GroupRejection.OUT_OF_ORDER, refused.rejection());
+        }
+        assertThrows(GroupException.class,
+                () -> PostIntake.checkOrder(state.log, GroupText.newBuilder().setLamport(2).build()));
+    }
+
+    @Test
+    void withAParentNotHeldTheParentsHeldBoundTheNumberFromBelow() throws GroupException {
+        ByteString held = GroupParts.randomId();
+        state.log.add(new GroupLog.Entry(held, 4, List.of()));
+        GroupText text = GroupText.newBuilder().setLamport(5).addParents(held).addParents(GroupParts.randomId())
+                .build();
+
+        PostIntake.checkOrder(state.log, text);
+        PostIntake.checkOrder(state.log, text.toBuilder().setLamport(40).build());
+        assertThrows(GroupException.class,
+                () -> PostIntake.checkOrder(state.log, text.toBuilder().setLamport(4).build()));
+    }
+
+    @Test
+    void aPostOutOfOrderIsCountedAndItsKeyStepKept() throws GroupException {
+        alicesGrantArrives();
+        ByteString parent = GroupParts.randomId();
+        state.log.add(new GroupLog.Entry(parent, 3, List.of()));
+
+        parts.posts.receive(state, parts.post(state, alicesKey, "early", 2, List.of(parent)), carol.peerId(), false);
+        parts.loop.runUntilIdle();
+        parts.posts.receive(state, parts.post(state, alicesKey, "in order", 4, List.of(parent)), null, false);
+        parts.loop.runUntilIdle();
+
+        assertEquals(Map.of("out-of-order", 1L), parts.directory.refusedIn(state.id));
+        assertEquals(GroupRejection.OUT_OF_ORDER.penalty(), parts.links.penalties.get(carol.peerId()));
+        assertEquals(List.of("in order"), parts.added.stream().map(GroupMessageRecord::text).toList());
+    }
+
     private static GroupText assertShape(GroupText text, GroupRejection expected) {
         try {
             GroupText checked = PostIntake.checkedText(text.toByteArray());

@@ -186,7 +186,7 @@ public final class ChatRenderer {
 
     private void drawStatus(ChatState state, Screen screen, int row, int columns) {
         String name = state.ownName().isEmpty() ? "…" : state.ownName();
-        String id = state.ownPeerId().isEmpty() ? "" : " (" + ChatController.shortId(state.ownPeerId()) + ")";
+        String id = state.ownPeerId().isEmpty() ? "" : " (" + ChatContext.shortId(state.ownPeerId()) + ")";
         String status = " " + name + id + " │ links " + state.links() + " │ outbox " + state.outbox()
                 + " │ relayed " + state.relayed() + " │ unread " + state.conversations().totalUnread() + " │ F1 help";
         textStyled(screen, 0, row, status + " ".repeat(Math.max(0, columns - TextWidth.columns(status))), columns,

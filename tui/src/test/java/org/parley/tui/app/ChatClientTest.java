@@ -318,7 +318,7 @@ class ChatClientTest {
     void scrollingToTheTopLoadsOlderHistoryAPageAtATime() throws Exception {
         String grace = network.user().api().contacts().stream().filter(contact -> contact.name().equals("grace"))
                 .findFirst().orElseThrow().peerId();
-        for (int i = 1; i <= ChatController.PAGE + 10; i++) {
+        for (int i = 1; i <= HistoryPager.PAGE + 10; i++) {
             network.user().api().send(grace, "old " + i);
         }
         try (Running client = new Running(80, 14)) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.parley.tui.model.Conversation;
 import org.parley.tui.model.InputLine;
+import org.parley.tui.model.ListWindow;
 import org.parley.tui.model.Timeline;
 import org.parley.tui.model.TimelineLayout;
 import org.parley.tui.text.TextWidth;
@@ -72,9 +73,15 @@ public final class ChatRenderer {
         return Math.max(MIN_LIST_WIDTH, Math.min(MAX_LIST_WIDTH, columns / 4));
     }
 
+    /** One row of the conversation list: a section's heading, or a conversation. */
+    private record ListLine(String heading, Conversation conversation) {
+    }
+
+    /**
+     * The conversation list, scrolled so the open conversation shows; a marker row says how many
+     * are hidden above or below, and how many unread messages those below hold (requests come last).
+     */
     private void drawList(ChatState state, Screen screen, int width, int rows) {
-        int row = 0;
-        Conversation.Kind section = null;
         String selected = state.conversations().selected().map(Conversation::id).orElse(null);
         List<Conversation> conversations = state.conversations().ordered();
         if (conversations.isEmpty()) {
@@ -82,34 +89,60 @@ public final class ChatRenderer {
             text(screen, 0, 1, "/add PEER_ID NAME", width, TextColor.ANSI.DEFAULT, false);
             return;
         }
+        List<ListLine> lines = new ArrayList<>();
+        int selectedLine = -1;
+        Conversation.Kind section = null;
         for (Conversation conversation : conversations) {
-            if (row >= rows) {
-                return;
-            }
             if (conversation.kind() != section) {
                 section = conversation.kind();
-                text(screen, 0, row++, switch (section) {
-                    case GROUP -> "Groups";
-                    case INVITATION -> "Invitations";
-                    case CONTACT -> "Contacts";
-                    case REQUEST -> "Requests";
-                }, width, TextColor.ANSI.YELLOW, true);
-                if (row >= rows) {
-                    return;
-                }
+                lines.add(new ListLine(heading(section), null));
             }
-            String marker = conversation.online() ? "● " : "○ ";
-            String count = conversation.unread() > 0 ? " " + conversation.unread() + " " : "";
-            String title = TextWidth.fit(conversation.title(), Math.max(1, width - 2 - TextWidth.columns(count)));
-            String line = marker + title + " ".repeat(Math.max(0, width - 2 - TextWidth.columns(title)
-                    - TextWidth.columns(count))) + count;
-            boolean isSelected = conversation.id().equals(selected);
-            TextColor color = conversation.unread() > 0 ? TextColor.ANSI.GREEN : TextColor.ANSI.DEFAULT;
-            if (isSelected) {
-                textStyled(screen, 0, row++, line, width, TextColor.ANSI.DEFAULT, SGR.REVERSE);
+            if (conversation.id().equals(selected)) {
+                selectedLine = lines.size();
+            }
+            lines.add(new ListLine(null, conversation));
+        }
+        ListWindow window = ListWindow.of(lines.size(), selectedLine, Math.max(3, rows));
+        int row = 0;
+        if (window.moreAbove()) {
+            text(screen, 0, row++, "↑ " + window.hiddenAbove() + " more", width, TextColor.ANSI.YELLOW, false);
+        }
+        for (ListLine line : lines.subList(window.first(), window.end())) {
+            if (line.conversation() == null) {
+                text(screen, 0, row++, line.heading(), width, TextColor.ANSI.YELLOW, true);
             } else {
-                text(screen, 0, row++, line, width, color, conversation.unread() > 0);
+                drawConversation(screen, row++, width, line.conversation(), line.conversation().id().equals(selected));
             }
+        }
+        if (window.moreBelow()) {
+            int unread = lines.subList(window.end(), lines.size()).stream().map(ListLine::conversation)
+                    .filter(conversation -> conversation != null).mapToInt(Conversation::unread).sum();
+            String more = "↓ " + window.hiddenBelow(lines.size()) + " more" + (unread > 0 ? " · " + unread + " unread" : "");
+            text(screen, 0, row, more, width, unread > 0 ? TextColor.ANSI.GREEN : TextColor.ANSI.YELLOW, unread > 0);
+        }
+    }
+
+    private static String heading(Conversation.Kind kind) {
+        return switch (kind) {
+            case GROUP -> "Groups";
+            case INVITATION -> "Invitations";
+            case CONTACT -> "Contacts";
+            case REQUEST -> "Requests";
+        };
+    }
+
+    private static void drawConversation(Screen screen, int row, int width, Conversation conversation,
+                                         boolean isSelected) {
+        String marker = conversation.online() ? "● " : "○ ";
+        String count = conversation.unread() > 0 ? " " + conversation.unread() + " " : "";
+        String title = TextWidth.fit(conversation.title(), Math.max(1, width - 2 - TextWidth.columns(count)));
+        String line = marker + title + " ".repeat(Math.max(0, width - 2 - TextWidth.columns(title)
+                - TextWidth.columns(count))) + count;
+        TextColor color = conversation.unread() > 0 ? TextColor.ANSI.GREEN : TextColor.ANSI.DEFAULT;
+        if (isSelected) {
+            textStyled(screen, 0, row, line, width, TextColor.ANSI.DEFAULT, SGR.REVERSE);
+        } else {
+            text(screen, 0, row, line, width, color, conversation.unread() > 0);
         }
     }
 

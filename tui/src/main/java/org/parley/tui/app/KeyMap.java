@@ -8,13 +8,16 @@ import org.parley.tui.model.InputLine;
 
 /**
  * What each key does: readline's editing keys on the input, Enter sends it, and the keys that
- * switch and scroll conversations, complete, help and quit.
+ * switch and scroll conversations, complete, help and quit. Between the markers of a bracketed
+ * paste every key is text: a pasted line break joins the input instead of sending it, and a
+ * pasted control character neither quits nor edits.
  */
 final class KeyMap {
     private final ChatState state;
     private final Commands commands;
     private final Navigator navigator;
     private final HistoryPager history;
+    private boolean pasting;
 
     KeyMap(ChatState state, Commands commands, Navigator navigator, HistoryPager history) {
         this.state = state;
@@ -26,6 +29,14 @@ final class KeyMap {
     void onKey(KeyStroke key, Geometry geometry) {
         state.notice(null);
         InputLine input = state.input();
+        if (key instanceof BracketedPaste.Marker marker) {
+            pasting = marker.isStart();
+            return;
+        }
+        if (pasting) {
+            onPasted(key, input);
+            return;
+        }
         KeyType type = key.getKeyType();
         boolean ctrl = key.isCtrlDown();
         boolean alt = key.isAltDown();
@@ -79,6 +90,25 @@ final class KeyMap {
                     .map(Conversation::title).toList());
             case F1 -> commands.help();
             case Escape -> state.panel(null);
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * A key inside a paste: text, line breaks and tabs go into the input; anything else is
+     * dropped, except Esc, which ends a paste whose end marker never came.
+     */
+    private void onPasted(KeyStroke key, InputLine input) {
+        switch (key.getKeyType()) {
+            case Character -> {
+                if (!key.isCtrlDown() && !key.isAltDown()) {
+                    input.insert(String.valueOf(key.getCharacter()));
+                }
+            }
+            case Enter -> input.insert("\n");
+            case Tab -> input.insert("\t");
+            case Escape -> pasting = false;
             default -> {
             }
         }

@@ -99,4 +99,34 @@ class KeyMapTest {
         chat.key(KeyType.Tab);
         assertEquals("/group invite carol", chat.state.input().text().strip());
     }
+
+    @Test
+    void aPastedLineBreakJoinsTheInputAndAPastedControlCharacterDoesNothing() {
+        ControllerHarness chat = withContacts();
+        chat.key(BracketedPaste.PASTE_START);
+        chat.type("first line");
+        chat.key(KeyType.Enter);
+        chat.type("second");
+        chat.ctrl('q');
+        chat.ctrl('u');
+        chat.key(KeyType.Tab);
+        chat.type("end");
+        chat.key(BracketedPaste.PASTE_END);
+        assertTrue(chat.node.calls.stream().noneMatch(call -> call.startsWith("send")), chat.node.calls.toString());
+        assertFalse(chat.state.quitting());
+        assertEquals("first line\nsecond\tend", chat.state.input().text());
+        chat.key(KeyType.Enter);
+        assertEquals(1, chat.node.calls.stream().filter(call -> call.startsWith("send")).count());
+        assertTrue(chat.node.calls.contains("send " + ADA + " first line\nsecond\tend"));
+    }
+
+    @Test
+    void escEndsAPasteWhoseEndMarkerNeverCame() {
+        ControllerHarness chat = withContacts();
+        chat.key(BracketedPaste.PASTE_START);
+        chat.type("stuck");
+        chat.key(KeyType.Escape);
+        chat.key(KeyType.Enter);
+        assertTrue(chat.node.calls.contains("send " + ADA + " stuck"));
+    }
 }

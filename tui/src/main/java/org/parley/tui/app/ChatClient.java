@@ -26,14 +26,22 @@ public final class ChatClient {
     private final Screen screen;
     private final Notifier notifier;
     private final ZoneId zone;
+    private final MarksStore marks;
     private final BlockingQueue<Runnable> posted = new LinkedBlockingQueue<>();
     private final ChatState state = new ChatState();
 
+    /** A client that remembers read markers and mutes only while it runs. */
     public ChatClient(ParleyApi api, Screen screen, Notifier notifier, ZoneId zone) {
+        this(api, screen, notifier, zone, MarksStore.inMemory());
+    }
+
+    /** A client that keeps read markers and mutes in {@code marks} between runs. */
+    public ChatClient(ParleyApi api, Screen screen, Notifier notifier, ZoneId zone, MarksStore marks) {
         this.api = api;
         this.screen = screen;
         this.notifier = notifier;
         this.zone = zone;
+        this.marks = marks;
     }
 
     /**
@@ -43,10 +51,12 @@ public final class ChatClient {
      */
     public void run(Runnable onWatching) throws IOException, ApiException {
         try (ApiWorker worker = new ApiWorker(api, posted::add)) {
-            ChatController chat = new ChatController(state, worker, notifier, zone);
+            ChatController chat = new ChatController(state, worker, notifier, zone, marks.load());
             try (ParleyApi.Subscription events = api.watch(event -> posted.add(() -> chat.onEvent(event)))) {
                 onWatching.run();
                 loop(chat);
+            } finally {
+                saveMarks(chat);
             }
         }
     }
@@ -72,6 +82,7 @@ public final class ChatClient {
             dirty |= applyPosted(IDLE_WAIT);
             if (System.nanoTime() - nextRefresh > 0) {
                 chat.refresh();
+                saveMarks(chat);
                 nextRefresh = System.nanoTime() + REFRESH.toNanos();
             }
             if (dirty && !state.quitting()) {
@@ -79,6 +90,12 @@ public final class ChatClient {
                 screen.refresh();
                 dirty = false;
             }
+        }
+    }
+
+    private void saveMarks(ChatController chat) {
+        if (chat.marks().takeChanged()) {
+            marks.save(chat.marks());
         }
     }
 

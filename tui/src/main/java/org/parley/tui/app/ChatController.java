@@ -3,6 +3,7 @@ package org.parley.tui.app;
 import com.googlecode.lanterna.input.KeyStroke;
 import java.time.ZoneId;
 import org.parley.api.EventView;
+import org.parley.tui.model.ConversationMarks;
 import org.parley.tui.model.TimelineLayout;
 
 /**
@@ -16,13 +17,28 @@ public final class ChatController {
     private final NodeSync sync;
     private final KeyMap keys;
 
+    private final ReadTracker reads;
+
+    /** A controller remembering nothing between runs. */
     public ChatController(ChatState state, NodeRequests node, Notifier notifier, ZoneId zone) {
+        this(state, node, notifier, zone, new ConversationMarks(true));
+    }
+
+    /** A controller keeping read markers and mutes in {@code marks}, as an earlier run left them. */
+    public ChatController(ChatState state, NodeRequests node, Notifier notifier, ZoneId zone,
+                          ConversationMarks marks) {
         this.layout = new TimelineLayout(zone);
         ChatContext chat = new ChatContext(state, node, notifier);
-        HistoryPager history = new HistoryPager(chat, layout);
-        Navigator navigator = new Navigator(chat, history);
-        this.sync = new NodeSync(chat, history, navigator);
-        this.keys = new KeyMap(state, new Commands(chat, navigator, sync, history), navigator, history);
+        this.reads = new ReadTracker(chat, marks);
+        HistoryPager history = new HistoryPager(chat, layout, reads);
+        Navigator navigator = new Navigator(chat, history, reads);
+        this.sync = new NodeSync(chat, history, navigator, reads);
+        this.keys = new KeyMap(state, new Commands(chat, navigator, sync, history, reads), navigator, history);
+    }
+
+    /** The read markers and mutes, to save. */
+    public ConversationMarks marks() {
+        return reads.marks();
     }
 
     public TimelineLayout layout() {

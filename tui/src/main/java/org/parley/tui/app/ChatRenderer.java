@@ -134,15 +134,17 @@ public final class ChatRenderer {
     private static void drawConversation(Screen screen, int row, int width, Conversation conversation,
                                          boolean isSelected) {
         String marker = conversation.online() ? "● " : "○ ";
-        String count = conversation.unread() > 0 ? " " + conversation.unread() + " " : "";
+        String count = conversation.unread() == 0 ? "" : conversation.muted() ? " (" + conversation.unread() + ") "
+                : " " + conversation.unread() + " ";
         String title = TextWidth.fit(conversation.title(), Math.max(1, width - 2 - TextWidth.columns(count)));
         String line = marker + title + " ".repeat(Math.max(0, width - 2 - TextWidth.columns(title)
                 - TextWidth.columns(count))) + count;
-        TextColor color = conversation.unread() > 0 ? TextColor.ANSI.GREEN : TextColor.ANSI.DEFAULT;
+        boolean loud = conversation.unread() > 0 && !conversation.muted();
+        TextColor color = loud ? TextColor.ANSI.GREEN : TextColor.ANSI.DEFAULT;
         if (isSelected) {
             textStyled(screen, 0, row, line, width, TextColor.ANSI.DEFAULT, SGR.REVERSE);
         } else {
-            text(screen, 0, row, line, width, color, conversation.unread() > 0);
+            text(screen, 0, row, line, width, color, loud);
         }
     }
 
@@ -158,7 +160,7 @@ public final class ChatRenderer {
             case REQUEST -> "  · message request: /accept or /block";
             case INVITATION -> "  · invitation: /group join or /group leave";
             case CONTACT, GROUP -> "";
-        } + "  " + conversation.id();
+        } + (conversation.muted() ? "  · muted" : "") + "  " + conversation.id();
         text(screen, left, 0, header, width, TextColor.ANSI.DEFAULT, true);
         Timeline timeline = state.timeline(conversation.id());
         List<TimelineLayout.Row> all = layout.rows(timeline.entries(), width);

@@ -22,9 +22,11 @@ final class Commands {
     private final NodeSync sync;
     private final HistoryPager history;
     private final GroupCommands groups;
+    private final ReadTracker reads;
 
-    Commands(ChatContext chat, Navigator navigator, NodeSync sync, HistoryPager history) {
+    Commands(ChatContext chat, Navigator navigator, NodeSync sync, HistoryPager history, ReadTracker reads) {
         this.chat = chat;
+        this.reads = reads;
         this.navigator = navigator;
         this.sync = sync;
         this.history = history;
@@ -68,6 +70,8 @@ final class Commands {
             chat.node.submit(api -> api.peers(), this::showPeers, chat::error);
         } else if (command instanceof Command.Search search) {
             search(search.text());
+        } else if (command instanceof Command.Mute) {
+            reads.toggleMute();
         } else if (command instanceof Command.Help) {
             help();
         } else if (command instanceof Command.Quit) {

@@ -20,21 +20,32 @@ final class HistoryPager {
 
     private final ChatContext chat;
     private final TimelineLayout layout;
+    private final ReadTracker reads;
     private final Set<String> asked = new HashSet<>();
     private boolean loadingOlder;
 
-    HistoryPager(ChatContext chat, TimelineLayout layout) {
+    HistoryPager(ChatContext chat, TimelineLayout layout, ReadTracker reads) {
         this.chat = chat;
         this.layout = layout;
+        this.reads = reads;
     }
 
     /** The open conversation's latest page of history, loaded once (an invitation has none yet). */
     void ensureLoaded() {
-        chat.state.conversations().selected()
-                .filter(conversation -> conversation.kind() != Conversation.Kind.INVITATION)
-                .filter(conversation -> asked.add(conversation.id()))
-                .ifPresent(conversation -> latest(conversation, PAGE,
-                        page -> chat.state.timeline(conversation.id()).putOlder(page, PAGE)));
+        chat.state.conversations().selected().ifPresent(this::preload);
+    }
+
+    /**
+     * A conversation's latest page of history, loaded once (an invitation has none yet), and
+     * then its unread messages counted past its read marker.
+     */
+    void preload(Conversation conversation) {
+        if (conversation.kind() != Conversation.Kind.INVITATION && asked.add(conversation.id())) {
+            latest(conversation, PAGE, page -> {
+                chat.state.timeline(conversation.id()).putOlder(page, PAGE);
+                reads.loaded(conversation.id());
+            });
+        }
     }
 
     /** The latest {@code limit} messages of a conversation, as entries, to the UI thread. */

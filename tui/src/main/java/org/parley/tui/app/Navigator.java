@@ -4,10 +4,12 @@ package org.parley.tui.app;
 final class Navigator {
     private final ChatContext chat;
     private final HistoryPager history;
+    private final ReadTracker reads;
 
-    Navigator(ChatContext chat, HistoryPager history) {
+    Navigator(ChatContext chat, HistoryPager history, ReadTracker reads) {
         this.chat = chat;
         this.history = history;
+        this.reads = reads;
     }
 
     void open(String id) {
@@ -37,6 +39,7 @@ final class Navigator {
     private void opened() {
         chat.state.panel(null);
         chat.notifier.unread(chat.state.conversations().totalUnread());
+        reads.openShown();
         history.ensureLoaded();
     }
 }

@@ -11,6 +11,7 @@ import org.parley.api.IdentityView;
 import org.parley.api.MessageView;
 import org.parley.api.PeerView;
 import org.parley.tui.model.Conversation;
+import org.parley.tui.model.TimelineEntry;
 
 /**
  * Keeps the state in step with the node: what it holds at start (identity, contacts, message
@@ -24,11 +25,13 @@ final class NodeSync {
     private final ChatContext chat;
     private final HistoryPager history;
     private final Navigator navigator;
+    private final ReadTracker reads;
 
-    NodeSync(ChatContext chat, HistoryPager history, Navigator navigator) {
+    NodeSync(ChatContext chat, HistoryPager history, Navigator navigator, ReadTracker reads) {
         this.chat = chat;
         this.history = history;
         this.navigator = navigator;
+        this.reads = reads;
     }
 
     /** Loads who we are, the contacts, the message requests, the groups and the linked peers. */
@@ -80,11 +83,16 @@ final class NodeSync {
         }
     }
 
-    /** A new incoming message in a conversation: unread, with the bell, unless it is open. */
+    /**
+     * A new incoming message in a conversation: read when it is open; else unread, with the bell
+     * unless the conversation is muted.
+     */
     private void arrived(String id) {
         boolean open = chat.state.conversations().selected().map(Conversation::id).filter(id::equals).isPresent();
         chat.state.conversations().incoming(id);
-        if (!open) {
+        if (open) {
+            reads.openShown();
+        } else if (!reads.muted(id)) {
             chat.notifier.bell();
             chat.notifier.unread(chat.state.conversations().totalUnread());
         }
@@ -94,25 +102,33 @@ final class NodeSync {
         chat.state.identity(identity.name(), identity.peerId());
     }
 
-    /** Lists the contacts and opens the first: groups may load sooner, but a greeting waits there. */
+    /**
+     * Lists the contacts and opens the first (groups may load sooner, but a greeting waits there);
+     * each contact's latest history loads, to count what came since it was last read.
+     */
     private void contacts(List<ContactView> contacts) {
         contacts.stream().filter(contact -> "contact".equals(contact.status()))
                 .forEach(contact -> chat.state.conversations().put(Conversation.Kind.CONTACT, contact.peerId(),
                         contact.name()));
         chat.state.conversations().firstToOpen().ifPresent(first -> navigator.open(first.id()));
+        contacts.stream().filter(contact -> "contact".equals(contact.status()))
+                .forEach(contact -> chat.state.conversations().get(contact.peerId()).ifPresent(history::preload));
     }
 
     /**
      * Message requests that came while no client was open: each listed with its newest message,
-     * counted unread once (nothing records whether an earlier client showed it).
+     * counted unread once unless an earlier client showed it.
      */
     private void requests(List<MessageView> requests) {
         for (MessageView message : requests) {
             String id = message.peerId();
             if (chat.state.conversations().get(id).isEmpty()) {
                 chat.state.conversations().put(Conversation.Kind.REQUEST, id, ChatContext.shortId(id));
-                chat.state.timeline(id).put(chat.entry(message));
-                chat.state.conversations().incoming(id);
+                TimelineEntry newest = chat.entry(message);
+                chat.state.timeline(id).put(newest);
+                if (reads.requestUnread(id, newest)) {
+                    chat.state.conversations().incoming(id);
+                }
             }
         }
         chat.notifier.unread(chat.state.conversations().totalUnread());
@@ -126,7 +142,10 @@ final class NodeSync {
     /** Lists a group we are in or invited to; one we left or were removed from leaves the list. */
     void showGroup(GroupView group) {
         switch (group.status()) {
-            case "joined" -> chat.state.conversations().put(Conversation.Kind.GROUP, group.groupId(), group.name());
+            case "joined" -> {
+                chat.state.conversations().put(Conversation.Kind.GROUP, group.groupId(), group.name());
+                chat.state.conversations().get(group.groupId()).ifPresent(history::preload);
+            }
             case "invited" -> chat.state.conversations().put(Conversation.Kind.INVITATION, group.groupId(),
                     group.name());
             default -> chat.state.conversations().remove(group.groupId());

@@ -15,6 +15,8 @@ import org.parley.cli.PassphraseOption;
 import org.parley.cli.Profiles;
 import org.parley.control.ControlClient;
 import org.parley.store.ProfileHome;
+import org.parley.tui.app.MarksFile;
+import org.parley.tui.app.MarksStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +27,8 @@ import picocli.CommandLine.ParentCommand;
         "Attaches to the home's running daemon, or else starts the node here with the network options",
         "below, creating the identity on first use. Logs go to DIR/logs/."})
 final class TuiCommand implements Callable<Integer> {
+    static final String MARKS_FILE = "tui-marks";
+
     @ParentCommand
     ParleyCli cli;
 
@@ -52,7 +56,7 @@ final class TuiCommand implements Callable<Integer> {
         Optional<ControlClient> daemon = runningDaemon(home);
         if (daemon.isPresent()) {
             try (ControlClient client = daemon.get()) {
-                TerminalSession.run(client, !noBell, () -> { });
+                TerminalSession.run(client, marks(home), !noBell, () -> { });
             }
             return 0;
         }
@@ -63,9 +67,14 @@ final class TuiCommand implements Callable<Integer> {
         try (OwnNode own = OwnNode.start(home, () -> home.hasIdentity()
                 ? Profiles.unlock(home, passphraseOption, context)
                 : Profiles.create(home, displayName, passphraseOption, context), network)) {
-            TerminalSession.run(own.node().api(), !noBell, () -> { });
+            TerminalSession.run(own.node().api(), marks(home), !noBell, () -> { });
         }
         return 0;
+    }
+
+    /** Read markers and mutes live in the home, beside the identity they belong to. */
+    private static MarksStore marks(ProfileHome home) {
+        return new MarksFile(home.root().resolve(MARKS_FILE));
     }
 
     private static void createHome(ProfileHome home) throws CliException {

@@ -13,22 +13,44 @@ import org.parley.tui.model.TimelineEntry;
 final class ControllerHarness {
     static final Geometry GEOMETRY = new Geometry(60, 10);
 
-    final FakeNode node = new FakeNode();
-    final StepRequests requests = new StepRequests(node);
+    final FakeNode node;
+    final StepRequests requests;
     final ChatState state = new ChatState();
     final List<Integer> unreadTotals = new CopyOnWriteArrayList<>();
     final List<String> bells = new CopyOnWriteArrayList<>();
-    final ChatController controller = new ChatController(state, requests, new Notifier() {
-        @Override
-        public void bell() {
-            bells.add("bell");
-        }
+    final MarksStore marks;
+    final ChatController controller;
 
-        @Override
-        public void unread(int total) {
-            unreadTotals.add(total);
-        }
-    }, ZoneId.of("UTC"));
+    ControllerHarness() {
+        this(new FakeNode(), MarksStore.inMemory());
+    }
+
+    /** A controller on {@code node}, as a client restarted with the marks an earlier one saved. */
+    ControllerHarness(FakeNode node, MarksStore marks) {
+        this.node = node;
+        this.requests = new StepRequests(node);
+        this.marks = marks;
+        this.controller = new ChatController(state, requests, new Notifier() {
+            @Override
+            public void bell() {
+                bells.add("bell");
+            }
+
+            @Override
+            public void unread(int total) {
+                unreadTotals.add(total);
+            }
+        }, ZoneId.of("UTC"), marks.load());
+    }
+
+    /** Saves the marks, as the client does every few seconds and on quitting. */
+    void saveMarks() {
+        marks.save(controller.marks());
+    }
+
+    int unread(String id) {
+        return state.conversations().get(id).orElseThrow().unread();
+    }
 
     /** Starts the controller and settles what it asked. */
     ControllerHarness start() {

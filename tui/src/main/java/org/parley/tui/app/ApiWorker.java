@@ -18,7 +18,7 @@ import org.parley.api.ParleyApi;
 public final class ApiWorker implements NodeRequests, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiWorker.class.getName());
 
-    private final ParleyApi api;
+    private volatile ParleyApi api;
     private final Consumer<Runnable> post;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "parley-tui-worker");
@@ -29,6 +29,11 @@ public final class ApiWorker implements NodeRequests, AutoCloseable {
     public ApiWorker(ParleyApi api, Consumer<Runnable> post) {
         this.api = api;
         this.post = post;
+    }
+
+    /** Serves every request from now on with {@code replacement} (a new connection to the node). */
+    public void use(ParleyApi replacement) {
+        api = replacement;
     }
 
     @Override

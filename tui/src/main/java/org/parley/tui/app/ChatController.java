@@ -15,6 +15,7 @@ import org.parley.tui.model.TimelineLayout;
 public final class ChatController {
     private final TimelineLayout layout;
     private final NodeSync sync;
+    private final HistoryPager history;
     private final KeyMap keys;
 
     private final ReadTracker reads;
@@ -30,7 +31,7 @@ public final class ChatController {
         this.layout = new TimelineLayout(zone);
         ChatContext chat = new ChatContext(state, node, notifier);
         this.reads = new ReadTracker(chat, marks);
-        HistoryPager history = new HistoryPager(chat, layout, reads);
+        this.history = new HistoryPager(chat, layout, reads);
         Navigator navigator = new Navigator(chat, history, reads);
         this.sync = new NodeSync(chat, history, navigator, reads);
         this.keys = new KeyMap(state, new Commands(chat, navigator, sync, history, reads), navigator, history);
@@ -53,6 +54,16 @@ public final class ChatController {
     /** Asks the node what changes without an event (links, groups, outbox counts); called every few seconds. */
     public void refresh() {
         sync.refresh();
+    }
+
+    /**
+     * The node answers again after it did not: everything is asked again, and each conversation's
+     * latest history, so what came meanwhile shows and counts; the open conversation stays open.
+     */
+    public void reconnected() {
+        history.forgetLoaded();
+        sync.start();
+        history.ensureLoaded();
     }
 
     /** A message event from the node. */

@@ -23,6 +23,8 @@ import org.parley.tui.text.TextWidth;
  */
 public final class ChatRenderer {
     static final String NEW_BELOW = " new messages below (PgDn) ";
+    /** The status bar's start while the node does not answer: what is shown may be out of date. */
+    static final String UNREACHABLE = "NOT CONNECTED, shown may be stale: ";
     private static final int MIN_LIST_WIDTH = 14;
     private static final int MAX_LIST_WIDTH = 26;
     private static final String PROMPT = "> ";
@@ -224,8 +226,13 @@ public final class ChatRenderer {
         String id = state.ownPeerId().isEmpty() ? "" : " (" + ChatContext.shortId(state.ownPeerId()) + ")";
         String status = " " + name + id + " │ links " + state.links() + " │ outbox " + state.outbox()
                 + " │ relayed " + state.relayed() + " │ unread " + state.conversations().totalUnread() + " │ F1 help";
+        TextColor color = TextColor.ANSI.DEFAULT;
+        if (state.unreachable().isPresent()) {
+            status = " " + name + id + " │ " + UNREACHABLE + state.unreachable().get() + " · reconnecting…";
+            color = TextColor.ANSI.RED;
+        }
         textStyled(screen, 0, row, status + " ".repeat(Math.max(0, columns - TextWidth.columns(status))), columns,
-                TextColor.ANSI.DEFAULT, SGR.REVERSE);
+                color, SGR.REVERSE);
     }
 
     /** The input on one row: line breaks show as ↵, and the view slides so the cursor stays visible. */

@@ -48,6 +48,11 @@ final class HistoryPager {
         }
     }
 
+    /** Loads every conversation's latest page again when next asked: the node may hold messages we missed. */
+    void forgetLoaded() {
+        asked.clear();
+    }
+
     /** The latest {@code limit} messages of a conversation, as entries, to the UI thread. */
     void latest(Conversation conversation, int limit, Consumer<List<TimelineEntry>> then) {
         page(conversation, limit, Optional.empty(), then, chat::error);

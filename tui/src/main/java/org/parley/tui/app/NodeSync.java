@@ -26,6 +26,7 @@ final class NodeSync {
     private final HistoryPager history;
     private final Navigator navigator;
     private final ReadTracker reads;
+    private boolean contactsListed;
 
     NodeSync(ChatContext chat, HistoryPager history, Navigator navigator, ReadTracker reads) {
         this.chat = chat;
@@ -50,7 +51,7 @@ final class NodeSync {
         chat.node.submit(api -> api.peers(), this::peers, error -> { });
         chat.node.submit(api -> api.groups(), this::groups, error -> { });
         chat.node.submit(api -> api.status(), status -> chat.state.counts(status.outbox(), status.relayed()),
-                error -> { });
+                error -> chat.state.unreachable(error));
     }
 
     void onEvent(EventView event) {
@@ -110,7 +111,12 @@ final class NodeSync {
         contacts.stream().filter(contact -> "contact".equals(contact.status()))
                 .forEach(contact -> chat.state.conversations().put(Conversation.Kind.CONTACT, contact.peerId(),
                         contact.name()));
-        chat.state.conversations().firstToOpen().ifPresent(first -> navigator.open(first.id()));
+        if (contactsListed) {
+            navigator.openOneIfNoneIs();
+        } else {
+            chat.state.conversations().firstToOpen().ifPresent(first -> navigator.open(first.id()));
+            contactsListed = true;
+        }
         contacts.stream().filter(contact -> "contact".equals(contact.status()))
                 .forEach(contact -> chat.state.conversations().get(contact.peerId()).ifPresent(history::preload));
     }

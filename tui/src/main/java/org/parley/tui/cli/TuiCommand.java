@@ -17,6 +17,7 @@ import org.parley.control.ControlClient;
 import org.parley.store.ProfileHome;
 import org.parley.tui.app.MarksFile;
 import org.parley.tui.app.MarksStore;
+import org.parley.tui.app.NodeConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,8 +56,8 @@ final class TuiCommand implements Callable<Integer> {
         ProfileHome home = homeOption.resolve(context);
         Optional<ControlClient> daemon = runningDaemon(home);
         if (daemon.isPresent()) {
-            try (ControlClient client = daemon.get()) {
-                TerminalSession.run(client, marks(home), !noBell, () -> { });
+            try (DaemonConnection connection = new DaemonConnection(home, daemon.get())) {
+                TerminalSession.run(connection, marks(home), !noBell, () -> { });
             }
             return 0;
         }
@@ -67,7 +68,7 @@ final class TuiCommand implements Callable<Integer> {
         try (OwnNode own = OwnNode.start(home, () -> home.hasIdentity()
                 ? Profiles.unlock(home, passphraseOption, context)
                 : Profiles.create(home, displayName, passphraseOption, context), network)) {
-            TerminalSession.run(own.node().api(), marks(home), !noBell, () -> { });
+            TerminalSession.run(NodeConnection.fixed(own.node().api()), marks(home), !noBell, () -> { });
         }
         return 0;
     }

@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +30,10 @@ public final class MarksFile implements MarksStore {
     private static final Logger LOG = Logger.getLogger(MarksFile.class.getName());
     /** Far more than any user's conversations need; a larger file is read only this far. */
     static final int MAX_BYTES = 1 << 20;
+
+    /** Whom the user talks to, and when they last read, is nobody else's business on this machine. */
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     private final Path file;
 
@@ -76,6 +84,10 @@ public final class MarksFile implements MarksStore {
         marks.mutedIds().stream().sorted().forEach(id -> lines.add("muted " + id));
         Path temporary = file.resolveSibling(file.getFileName() + ".new");
         try {
+            Files.deleteIfExists(temporary);
+            if (temporary.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
             Files.write(temporary, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

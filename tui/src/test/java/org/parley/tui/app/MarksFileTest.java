@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class MarksFileTest {
     Path directory;
 
     @Test
-    void marksSurviveASaveAndALoad() {
+    void marksSurviveASaveAndALoad() throws Exception {
         MarksFile file = new MarksFile(directory.resolve("tui-marks"));
         ConversationMarks first = file.load();
         assertTrue(first.firstRun());
@@ -33,6 +34,8 @@ class MarksFileTest {
 
         ConversationMarks loaded = file.load();
         assertFalse(loaded.firstRun());
+        assertEquals(PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(directory.resolve("tui-marks")), "only the owner reads it");
         assertEquals(Map.of(ADA, 1234L, GROUP, 99L), loaded.readMarkers(), "a marker never moves back");
         assertEquals(Set.of(GROUP), loaded.mutedIds());
         assertFalse(loaded.takeChanged(), "loading is no change");

@@ -204,6 +204,7 @@ class ChatClientTest {
         try (Running client = new Running(100, 24)) {
             VirtualScreen screen = client.screen;
             screen.awaitText("ada  p1");
+            screen.awaitRow("[●○] parley demo +│.*");
             screen.ctrl(KeyType.ArrowUp);
             screen.awaitRow(".*│parley demo  \\p{XDigit}{32} *");
             screen.enter("hi demo group");

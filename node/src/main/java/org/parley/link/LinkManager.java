@@ -354,7 +354,8 @@ public final class LinkManager implements LinkListener, LinkControl {
         pending.remove(link);
         neighbour.cancelHelloTimer();
         neighbour.info = new PeerInfo(peer, addressOf(link, hello), link.direction(), clock.nowMillis(),
-                truncate(hello.getAgent(), MAX_AGENT_LENGTH));
+                truncate(hello.getAgent(), MAX_AGENT_LENGTH),
+                link.relay().isPresent() ? LinkPath.RELAYED : LinkPath.DIRECT, link.relay());
         link.dialTarget().ifPresent(target -> redialer.established(target, peer));
         Neighbour current = established.get(peer);
         if (current == null) {
@@ -413,6 +414,10 @@ public final class LinkManager implements LinkListener, LinkControl {
      * announced, with the host we see it from when it announced a wildcard host.
      */
     private static String addressOf(Link link, Hello hello) {
+        if (link.relay().isPresent()) {
+            // Neither our circuit's relay address nor a private peer's announcement is where it can be dialled.
+            return "via " + link.relay().get();
+        }
         Optional<DialTarget> dialed = link.dialTarget();
         if (dialed.isPresent()) {
             return dialed.get().address().toString();

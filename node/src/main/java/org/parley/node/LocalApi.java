@@ -72,7 +72,8 @@ final class LocalApi implements ParleyApi {
     public List<PeerView> peers() throws ApiException {
         return LoopCalls.call(loop, () -> links.connectedPeers().stream()
                 .map(peer -> new PeerView(peer.peerId().toString(), peer.address(), peer.direction().label(),
-                        peer.connectedAtMillis(), peer.agent()))
+                        peer.connectedAtMillis(), peer.agent(), peer.path().label(),
+                        peer.relay().map(PeerId::toString).orElse(null)))
                 .toList());
     }
 

@@ -144,7 +144,8 @@ final class LocalApi implements ParleyApi {
         LookupView.RecordView record = result.record()
                 .map(found -> new LookupView.RecordView(found.addresses().stream().map(HostPort::toString).toList(),
                         found.sequence(), found.expiresAtMillis(),
-                        found.relays().stream().map(PeerId::toString).toList()))
+                        found.relays().stream().map(PeerId::toString).toList(),
+                        found.linkRelays().stream().map(PeerId::toString).toList()))
                 .orElse(null);
         return new LookupView(peer.toString(), record != null, record, result.hops(), result.queries());
     }

@@ -53,8 +53,11 @@ class RelayedLinkTest {
         daemons.start(parley, "r", "daemon", "--home", r, "--listen", "127.0.0.1:" + rPort, "--links", "1");
         await(() -> parley.run("peers", "--home", r).exitCode() == 0 ? Optional.of(true) : Optional.empty(),
                 "R is up");
+        // One after another: on a loaded machine, daemons starting at once can miss their start-up deadline.
         daemons.start(parley, "b", "daemon", "--home", b, "--listen", "0.0.0.0:" + Launcher.freePort(), "--links", "1",
                 "--bootstrap", relay);
+        await(() -> parley.run("peers", "--home", b).exitCode() == 0 ? Optional.of(true) : Optional.empty(),
+                "B is up");
         daemons.start(parley, "a", "daemon", "--home", a, "--listen", "0.0.0.0:" + Launcher.freePort(),
                 "--links", "1", "--bootstrap", relay);
 

@@ -107,11 +107,15 @@ final class LocalPipe extends ChannelInboundHandlerAdapter {
         end("local channel failed: " + cause.getMessage());
     }
 
-    /** Ends both sides; the first reason wins. */
+    /**
+     * Ends both sides; the first reason wins. It is told before anything closes: closing the local
+     * channel makes the link over it fail at once, with a vaguer reason than this one.
+     */
     void end(String reason) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        onEnd.accept(reason);
         Channel local = channel;
         if (local != null) {
             local.close();
@@ -120,6 +124,5 @@ final class LocalPipe extends ChannelInboundHandlerAdapter {
         if (stream != null) {
             stream.end(Status.CANCELLED.withDescription(reason));
         }
-        onEnd.accept(reason);
     }
 }

@@ -179,7 +179,7 @@ class RelayedLinksTest {
         Node b = node("b", RelayLimits.defaults(), RelayTampering.NONE, true);
         Node a = node("a", RelayLimits.defaults(), RelayTampering.NONE, false);
         a.dial(DialTarget.peerVia(b.id(), r.id(), r.address()));
-        assertTrue(a.nextDialFailure().contains("no reservation for " + b.id()));
+        assertRefused("no reservation for " + b.id(), a.nextDialFailure());
 
         reserve(b, r);
         Node mallory = node("mallory", RelayLimits.defaults(), RelayTampering.NONE, false);
@@ -188,7 +188,7 @@ class RelayedLinksTest {
             return null;
         });
         mallory.dial(DialTarget.peerVia(b.id(), r.id(), r.address()));
-        assertTrue(mallory.nextDialFailure().contains("you are banned here"));
+        assertRefused("you are banned here", mallory.nextDialFailure());
 
         Node off = node("off", RelayLimits.defaults().disabled(), RelayTampering.NONE, false);
         Node c = node("c", RelayLimits.defaults(), RelayTampering.NONE, true);
@@ -198,7 +198,7 @@ class RelayedLinksTest {
         });
         c.awaitPeer(off.id());
         a.dial(DialTarget.peerVia(c.id(), off.id(), off.address()));
-        assertTrue(a.nextDialFailure().contains("this node does not relay"));
+        assertRefused("this node does not relay", a.nextDialFailure());
         assertEquals(List.of(), c.call(c.client::relays), "a node that does not relay grants no reservation");
 
         a.dial(DialTarget.peerVia(b.id(), r.id(), r.address()));
@@ -292,6 +292,10 @@ class RelayedLinksTest {
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         // 256 KiB at 64 KiB/s with one second's burst: at least about three seconds.
         assertTrue(took >= 2500, "256 KiB crossed a 64 KiB/s circuit in " + took + " ms");
+    }
+
+    private static void assertRefused(String expected, String reason) {
+        assertTrue(reason.contains(expected), reason);
     }
 
     private void reserve(Node privateNode, Node relay) throws Exception {

@@ -13,7 +13,7 @@ public final class RelayChoice {
     private final int wanted;
 
     public RelayChoice(int wanted) {
-        if (wanted < 1 || wanted > org.parley.link.relay.RelayClient.MAX_RELAYS) {
+        if (wanted < 1 || wanted > RelayClient.MAX_RELAYS) {
             throw new IllegalArgumentException("a node keeps 1 to " + RelayClient.MAX_RELAYS + " relays, not " + wanted);
         }
         this.wanted = wanted;

@@ -125,7 +125,7 @@ final class LocalApi implements ParleyApi {
                 mailbox.withdrawRelay(peer);
                 return true;
             }
-            if (!ParleyNode.isContact(messenger, peer)) {
+            if (!NodeAssembly.isContact(messenger, peer)) {
                 return false;
             }
             mailbox.offerRelay(peer);

@@ -1,0 +1,132 @@
+package org.parley.node;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.parley.groups.Groups;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.HostPort;
+import org.parley.link.LinkManager;
+import org.parley.link.Network;
+import org.parley.mailbox.ClosestKnownPeers;
+import org.parley.mailbox.Mailbox;
+import org.parley.mailbox.MessengerOutbox;
+import org.parley.messaging.ContactRecord;
+import org.parley.messaging.Messenger;
+import org.parley.overlay.dht.DhtService;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.gossip.GossipOverLinks;
+import org.parley.overlay.gossip.GossipRouter;
+import org.parley.overlay.record.RecordVerifier;
+import org.parley.proto.wire.v1.PrekeyBundle;
+import org.parley.store.ContentCipher;
+
+/**
+ * The one place a node is built: from its {@link NodeEnvironment} (what it takes from the world)
+ * and its {@link NodeSettings} (how it is configured), every layer is made and wired to the
+ * others. The daemon, every simulator scenario and the test harnesses that need a node build it
+ * here, so a mistake in how the parts fit shows in all of them alike. Building starts nothing:
+ * {@link AssembledNode#start()} does, on the node's loop.
+ */
+public final class NodeAssembly {
+    private NodeAssembly() {
+    }
+
+    /**
+     * Builds a node. Loads the messaging state from storage (blocking, for a whole node): call it
+     * before the loop serves anything. Throws what opening the messenger or the group layer
+     * throws when its stored state cannot be read.
+     */
+    public static AssembledNode assemble(NodeEnvironment env, NodeSettings settings) {
+        Identity identity = env.identity();
+        Network network = env.network().apply(env.scheduler());
+        LinkManager links = new LinkManager(identity.peerId(), network, env.scheduler(), env.clock(), env.rngs().get(),
+                settings.links(), settings.agent());
+        GossipOverLinks gossipHost = new GossipOverLinks(links);
+        GossipRouter gossip = new GossipRouter(env.gossipHost().apply(gossipHost), env.scheduler(), env.clock(),
+                env.rngs().get(), settings.gossip());
+        gossipHost.attach(gossip);
+        boolean whole = settings.layers() == NodeSettings.Layers.WHOLE;
+        Messenger messenger = null;
+        Groups groups = null;
+        if (whole) {
+            ContentCipher cipher = new ContentCipher(env.contentKey(), env.random());
+            messenger = Messenger.open(identity, links, env.storage(), cipher, env.scheduler(), env.clock(),
+                    env.random(), settings.messaging());
+            messenger.verifyEnvelopesWith(env.verifier());
+            groups = Groups.open(identity, messenger, gossip, links, env.storage(), cipher, env.scheduler(),
+                    env.clock(), env.random());
+        }
+        Supplier<PrekeyBundle> bundle = whole ? messenger::ownBundle : env.overlayBundle();
+        RecordVerifier records = env.records() != null ? env.records()
+                : new RecordVerifier(settings.discovery().bookCapacity() * 2);
+        Discovery discovery = new Discovery(identity, links, env.scheduler(), env.clock(), env.rngs().get(),
+                settings.discovery(), () -> announcedAddresses(settings.announce(), network.listenAddresses()),
+                bundle, records);
+        links.addListener(discovery);
+        DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),
+                discovery);
+        links.addListener(env.dhtListener().wrap(dht, links, discovery));
+        AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, links, gossipHost, gossip, discovery,
+                dht, messenger, groups) : null;
+        if (!whole) {
+            links.addListener(gossipHost);
+        }
+        links.redialUrgentlyBelow(settings.discovery().targetLinks());
+        return new AssembledNode(identity, network, links, discovery, dht, gossipHost, gossip, messaging, settings);
+    }
+
+    /** The layers above the overlay, wired to it and to each other as the daemon runs them. */
+    private static AssembledNode.Messaging wireMessaging(NodeEnvironment env, NodeSettings settings, LinkManager links,
+                                                         GossipOverLinks gossipHost, GossipRouter gossip,
+                                                         Discovery discovery, DhtService dht, Messenger messenger,
+                                                         Groups groups) {
+        PeerReacher reacher = new PeerReacher(links, dht, () -> waitingPeers(messenger, groups),
+                record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), env.scheduler(),
+                env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
+        messenger.addListener(reacher);
+        Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.clock(), settings.mailbox(),
+                new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
+                messenger::takeRelayed, env.storage(), peer -> isContact(messenger, peer), discovery::announceRelays);
+        messenger.carryOfflineWith(mailbox::carry);
+        groups.depositPostsWith(mailbox::depositGroupPost);
+        mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
+        links.addListener(mailbox);
+        PeerMemory memory = new PeerMemory(env.storage(), env.clock());
+        links.addListener(memory);
+        links.addListener(messenger);
+        links.addListener(gossipHost);
+        links.addListener(groups);
+        messenger.addGroupControlListener(groups);
+        gossipHost.addListener(groups);
+        return new AssembledNode.Messaging(messenger, groups, reacher, mailbox, memory);
+    }
+
+    /** A peer the user added (and has not blocked): only its offers to relay our mail are accepted. */
+    static boolean isContact(Messenger messenger, PeerId peer) {
+        return messenger.contacts().stream()
+                .anyMatch(contact -> contact.peer().equals(peer) && contact.status().equals(ContactRecord.CONTACT));
+    }
+
+    /** Peers the outbox or the group layer waits for: the reacher looks them up and dials them. */
+    private static Set<PeerId> waitingPeers(Messenger messenger, Groups groups) {
+        Set<PeerId> waiting = new HashSet<>(messenger.waitingPeers());
+        waiting.addAll(groups.waitingPeers());
+        return waiting;
+    }
+
+    /**
+     * What the node's record says it listens on: the addresses it was told to announce, else its
+     * listen addresses except wildcard ones (0.0.0.0, ::), which tell a peer nothing about where
+     * to dial.
+     */
+    static List<String> announcedAddresses(List<HostPort> announce, List<HostPort> listening) {
+        List<HostPort> addresses = announce.isEmpty() ? listening : announce;
+        return addresses.stream()
+                .filter(address -> !address.host().equals("0.0.0.0") && !address.host().equals("::"))
+                .map(HostPort::toString)
+                .toList();
+    }
+}

@@ -16,6 +16,11 @@ import org.parley.store.StorageBatch.Pending;
  * with it, and what arrives while it "runs" waits for the next one, as on a disk. Futures
  * complete on the scheduler, in a task of their commit (never inside {@code submit}).
  *
+ * <p>Until {@link #loaded()}, while the node's layers load their state (each blocks on its read,
+ * "before the loop serves anything"), the queue commits each piece at once on the caller's
+ * thread instead: on the daemon that read waits for the storage thread in real time, before the
+ * loop runs; here no virtual time could pass while the caller waits.
+ *
  * <p>For tests of what a node does when its disk misbehaves, a commit can be made to fail
  * ({@link #failNextCommit()}: the transaction rolls back and every piece of its batch fails, as
  * when SQLite reports an I/O error) or to be slow ({@link #slowNextCommit(Duration)}).
@@ -31,6 +36,7 @@ public final class SimulatedStorageQueue implements StorageQueue, AutoCloseable 
     private Scheduler.Cancellable nextCommit;
     private int failingCommits;
     private Duration stall = Duration.ZERO;
+    private boolean loading = true;
     private boolean closed;
     private long commits;
     private int largestBatch;
@@ -61,10 +67,17 @@ public final class SimulatedStorageQueue implements StorageQueue, AutoCloseable 
             return pending.result();
         }
         queue.add(pending);
-        if (nextCommit == null) {
+        if (loading) {
+            commitQueued();
+        } else if (nextCommit == null) {
             nextCommit = scheduler.schedule(commitTime, this::commitBatch);
         }
         return pending.result();
+    }
+
+    /** The node has loaded its state: from now on work is batched and committed in virtual time. */
+    public void loaded() {
+        loading = false;
     }
 
     /** The next commit fails: its transaction rolls back and each piece of its batch fails. */

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link GroupCommitQueue} (the daemon): the storage thread ({@code parley-storage}), after
  *       the batch's transaction committed; never the submitting thread.</li>
  *   <li>{@link SimulatedStorageQueue} (the simulator): the node's scheduler, in the task of the
- *       commit at a later virtual time; never inside {@code submit}.</li>
+ *       commit at a later virtual time; never inside {@code submit}. Only while the node loads
+ *       its state, before {@link SimulatedStorageQueue#loaded()}: the caller's thread, before
+ *       {@code submit} returns.</li>
  *   <li>{@link InlineStorageQueue} (unit tests): the caller's thread, before {@code submit}
  *       returns.</li>
  * </ul>

@@ -37,8 +37,8 @@ class SimulatedStorageQueueTest {
                 statement.execute("CREATE TABLE log (entry TEXT)");
             }
             return null;
-        });
-        loop.advance(SimulatedStorageQueue.COMMIT_TIME);
+        }).join();
+        queue.loaded();
     }
 
     @AfterEach
@@ -82,6 +82,15 @@ class SimulatedStorageQueueTest {
         assertTrue(completedInLoop.isEmpty());
         loop.advance(SimulatedStorageQueue.COMMIT_TIME);
         assertEquals(List.of(true), completedInLoop, "completed by a task of the scheduler");
+    }
+
+    @Test
+    void whileTheNodeLoadsItsStateEachPieceCommitsAtOnceOnTheCaller() {
+        SimulatedStorageQueue loading = new SimulatedStorageQueue(database, loop);
+        CompletableFuture<String> read = loading.submit(log("read at load"));
+        assertTrue(read.isDone(), "a layer blocks on its load before the loop runs: it must not wait for virtual time");
+        loading.loaded();
+        assertFalse(loading.submit(log("later")).isDone());
     }
 
     @Test
@@ -138,6 +147,7 @@ class SimulatedStorageQueueTest {
         VirtualScheduler clock = new VirtualScheduler(0);
         try (Database db = Database.inMemory()) {
             SimulatedStorageQueue simulated = new SimulatedStorageQueue(db, clock);
+            simulated.loaded();
             List<Long> commits = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 simulated.submit(connection -> null);

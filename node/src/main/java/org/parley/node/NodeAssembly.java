@@ -87,7 +87,7 @@ public final class NodeAssembly {
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), env.scheduler(),
                 env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
-        Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.clock(), settings.mailbox(),
+        Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, env.storage(), peer -> isContact(messenger, peer), discovery::announceRelays);
         messenger.carryOfflineWith(mailbox::carry);

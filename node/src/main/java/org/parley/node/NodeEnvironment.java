@@ -40,12 +40,14 @@ import org.parley.store.StorageQueue;
  * @param overlayBundle the prekey bundle an overlay-only node announces (a whole node announces its messenger's)
  * @param gossipHost wraps the gossip host the router sends through: identity for an honest node
  * @param dhtListener puts itself between the links and the DHT: {@link DhtListener#HONEST} passes frames through
+ * @param mailboxClock the clock the mailbox judges holding periods by: the node's own, unless a test
+ *                     sets the mailbox's alone off (a replica whose clock runs ahead while its links still work)
  */
 public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock clock, Supplier<Rng> rngs,
                               SecureRandom random, Function<Scheduler, Network> network, StorageQueue storage,
                               byte[] contentKey, EnvelopeVerifier verifier, RecordVerifier records,
                               Supplier<PrekeyBundle> overlayBundle, UnaryOperator<GossipHost> gossipHost,
-                              DhtListener dhtListener) {
+                              DhtListener dhtListener, Clock mailboxClock) {
     public NodeEnvironment {
         Objects.requireNonNull(identity);
         Objects.requireNonNull(scheduler);
@@ -56,6 +58,7 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
         Objects.requireNonNull(verifier);
         Objects.requireNonNull(gossipHost);
         Objects.requireNonNull(dhtListener);
+        Objects.requireNonNull(mailboxClock);
     }
 
     /** What the links hand DHT frames to: the DHT itself, or a scenario's wrapper of it (a lying node). */
@@ -85,6 +88,7 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
         private Supplier<PrekeyBundle> overlayBundle;
         private UnaryOperator<GossipHost> gossipHost = UnaryOperator.identity();
         private DhtListener dhtListener = DhtListener.HONEST;
+        private Clock mailboxClock;
 
         private Builder(Identity identity, Scheduler scheduler, Clock clock) {
             this.identity = identity;
@@ -134,9 +138,15 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
             return this;
         }
 
+        public Builder mailboxClock(Clock value) {
+            this.mailboxClock = value;
+            return this;
+        }
+
         public NodeEnvironment build() {
             return new NodeEnvironment(identity, scheduler, clock, rngs, random, network, storage, contentKey,
-                    verifier, records, overlayBundle, gossipHost, dhtListener);
+                    verifier, records, overlayBundle, gossipHost, dhtListener,
+                    mailboxClock != null ? mailboxClock : clock);
         }
     }
 }

@@ -9,6 +9,7 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
+import org.parley.link.Neighbours;
 import org.parley.link.Network;
 import org.parley.mailbox.ClosestKnownPeers;
 import org.parley.mailbox.Mailbox;
@@ -52,12 +53,9 @@ public final class NodeAssembly {
         Messenger messenger = null;
         Groups groups = null;
         if (whole) {
-            ContentCipher cipher = new ContentCipher(env.contentKey(), env.random());
-            messenger = Messenger.open(identity, links, env.storage(), cipher, env.scheduler(), env.clock(),
-                    env.random(), settings.messaging());
-            messenger.verifyEnvelopesWith(env.verifier());
-            groups = Groups.open(identity, messenger, gossip, links, env.storage(), cipher, env.scheduler(),
-                    env.clock(), env.random());
+            ContentCipher cipher = cipher(env);
+            messenger = openMessenger(env, settings, links, cipher);
+            groups = openGroups(env, messenger, gossipHost, gossip, links, cipher);
         }
         Supplier<PrekeyBundle> bundle = whole ? messenger::ownBundle : env.overlayBundle();
         RecordVerifier records = env.records() != null ? env.records()
@@ -99,9 +97,39 @@ public final class NodeAssembly {
         links.addListener(messenger);
         links.addListener(gossipHost);
         links.addListener(groups);
+        return new AssembledNode.Messaging(messenger, groups, reacher, mailbox, memory);
+    }
+
+    /** What seals the node's stored content: the environment's key and randomness. */
+    public static ContentCipher cipher(NodeEnvironment env) {
+        return new ContentCipher(env.contentKey(), env.random());
+    }
+
+    /**
+     * Opens the messenger as every node does, on {@code neighbours} (a whole node's links, or a
+     * test harness's direct calls): content sealed at rest, inbound envelopes checked by the
+     * environment's verifier. Loads its state from storage (blocking).
+     */
+    public static Messenger openMessenger(NodeEnvironment env, NodeSettings settings, Neighbours neighbours,
+                                          ContentCipher cipher) {
+        Messenger messenger = Messenger.open(env.identity(), neighbours, env.storage(), cipher, env.scheduler(),
+                env.clock(), env.random(), settings.messaging());
+        messenger.verifyEnvelopesWith(env.verifier());
+        return messenger;
+    }
+
+    /**
+     * Opens the group layer as every node does, over {@code messenger} and {@code gossip}, and
+     * wires it to both: group control arrives through the messenger, posts through gossip.
+     * Loads its state from storage (blocking).
+     */
+    public static Groups openGroups(NodeEnvironment env, Messenger messenger, GossipOverLinks gossipHost,
+                                    GossipRouter gossip, Neighbours neighbours, ContentCipher cipher) {
+        Groups groups = Groups.open(env.identity(), messenger, gossip, neighbours, env.storage(), cipher,
+                env.scheduler(), env.clock(), env.random());
         messenger.addGroupControlListener(groups);
         gossipHost.addListener(groups);
-        return new AssembledNode.Messaging(messenger, groups, reacher, mailbox, memory);
+        return groups;
     }
 
     /** A peer the user added (and has not blocked): only its offers to relay our mail are accepted. */

@@ -32,7 +32,8 @@ import org.parley.store.StorageQueue;
  * @param clock wall and monotonic time
  * @param rngs a fresh {@link Rng} for each layer that draws random choices (seeded in the simulator)
  * @param random key material and message IDs (seeded in the simulator, so runs repeat)
- * @param network makes the node's network endpoint on its loop
+ * @param network makes the node's network endpoint on its loop (null for a test harness that opens
+ *                single layers over links of its own, and assembles no node)
  * @param storage the way into the node's database; unused by an overlay-only node (may be null then)
  * @param contentKey the key that seals stored content; unused by an overlay-only node
  * @param verifier where inbound envelopes are checked before the messenger acts on them
@@ -54,7 +55,6 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
         Objects.requireNonNull(clock);
         Objects.requireNonNull(rngs);
         Objects.requireNonNull(random);
-        Objects.requireNonNull(network);
         Objects.requireNonNull(verifier);
         Objects.requireNonNull(gossipHost);
         Objects.requireNonNull(dhtListener);

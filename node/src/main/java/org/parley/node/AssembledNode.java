@@ -46,19 +46,20 @@ public final class AssembledNode {
         this.settings = settings;
     }
 
-    /** Starts every layer, then keeps links to the bootstrap peers. On the node's loop. */
+    /**
+     * Starts every layer, then keeps links to the bootstrap peers. On the node's loop. Each layer
+     * starts after those it uses (groups after messenger and gossip).
+     */
     public void start() {
         links.start();
         if (messaging != null) {
             messaging.messenger().start();
         }
+        discovery.start();
+        dht.start(settings.firstPublication());
         gossip.start();
         if (messaging != null) {
             messaging.groups().start();
-        }
-        discovery.start();
-        dht.start(settings.firstPublication());
-        if (messaging != null) {
             messaging.reacher().start();
             messaging.mailbox().start();
         }

@@ -22,6 +22,7 @@ import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
 import org.parley.overlay.record.RecordVerifier;
 import org.parley.proto.wire.v1.PrekeyBundle;
+import org.parley.runtime.Rng;
 import org.parley.store.ContentCipher;
 
 /**
@@ -43,11 +44,16 @@ public final class NodeAssembly {
     public static AssembledNode assemble(NodeEnvironment env, NodeSettings settings) {
         Identity identity = env.identity();
         Network network = env.network().apply(env.scheduler());
-        LinkManager links = new LinkManager(identity.peerId(), network, env.scheduler(), env.clock(), env.rngs().get(),
+        // Drawn in a fixed order, so that a seeded environment gives each layer the same stream
+        // however the wiring below is arranged (the simulator's figures repeat across such changes).
+        Rng linkRng = env.rngs().get();
+        Rng discoveryRng = env.rngs().get();
+        Rng gossipRng = env.rngs().get();
+        LinkManager links = new LinkManager(identity.peerId(), network, env.scheduler(), env.clock(), linkRng,
                 settings.links(), settings.agent());
         GossipOverLinks gossipHost = new GossipOverLinks(links);
         GossipRouter gossip = new GossipRouter(env.gossipHost().apply(gossipHost), env.scheduler(), env.clock(),
-                env.rngs().get(), settings.gossip());
+                gossipRng, settings.gossip());
         gossipHost.attach(gossip);
         boolean whole = settings.layers() == NodeSettings.Layers.WHOLE;
         Messenger messenger = null;
@@ -60,18 +66,16 @@ public final class NodeAssembly {
         Supplier<PrekeyBundle> bundle = whole ? messenger::ownBundle : env.overlayBundle();
         RecordVerifier records = env.records() != null ? env.records()
                 : new RecordVerifier(settings.discovery().bookCapacity() * 2);
-        Discovery discovery = new Discovery(identity, links, env.scheduler(), env.clock(), env.rngs().get(),
+        Discovery discovery = new Discovery(identity, links, env.scheduler(), env.clock(), discoveryRng,
                 settings.discovery(), () -> announcedAddresses(settings.announce(), network.listenAddresses()),
                 bundle, records);
         links.addListener(discovery);
+        links.addListener(gossipHost);
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),
                 discovery);
         links.addListener(env.dhtListener().wrap(dht, links, discovery));
         AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, links, gossipHost, gossip, discovery,
                 dht, messenger, groups) : null;
-        if (!whole) {
-            links.addListener(gossipHost);
-        }
         links.redialUrgentlyBelow(settings.discovery().targetLinks());
         return new AssembledNode(identity, network, links, discovery, dht, gossipHost, gossip, messaging, settings);
     }
@@ -95,7 +99,6 @@ public final class NodeAssembly {
         PeerMemory memory = new PeerMemory(env.storage(), env.clock());
         links.addListener(memory);
         links.addListener(messenger);
-        links.addListener(gossipHost);
         links.addListener(groups);
         return new AssembledNode.Messaging(messenger, groups, reacher, mailbox, memory);
     }

@@ -14,7 +14,6 @@ import org.parley.link.Network;
 import org.parley.mailbox.ClosestKnownPeers;
 import org.parley.mailbox.Mailbox;
 import org.parley.mailbox.MessengerOutbox;
-import org.parley.messaging.ContactRecord;
 import org.parley.messaging.Messenger;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
@@ -91,7 +90,7 @@ public final class NodeAssembly {
         messenger.addListener(reacher);
         Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
-                messenger::takeRelayed, env.storage(), peer -> isContact(messenger, peer), discovery::announceRelays);
+                messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);
         messenger.carryOfflineWith(mailbox::carry);
         groups.depositPostsWith(mailbox::depositGroupPost);
         mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
@@ -133,12 +132,6 @@ public final class NodeAssembly {
         messenger.addGroupControlListener(groups);
         gossipHost.addListener(groups);
         return groups;
-    }
-
-    /** A peer the user added (and has not blocked): only its offers to relay our mail are accepted. */
-    static boolean isContact(Messenger messenger, PeerId peer) {
-        return messenger.contacts().stream()
-                .anyMatch(contact -> contact.peer().equals(peer) && contact.status().equals(ContactRecord.CONTACT));
     }
 
     /** Peers the outbox or the group layer waits for: the reacher looks them up and dials them. */

@@ -166,6 +166,35 @@ class GroupsHostileTest {
     }
 
     @Test
+    void aMembersGrantForwardedToANewcomerAsAnothersIsRefusedAndTheOwnersIsTaken() {
+        alice.await(alice.groups.invite(id, mallory.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        mallory.await(mallory.groups.join(id));
+        loop.advance(Duration.ofSeconds(5));
+        GroupNode carol = new GroupNode("carol", 4, loop, directory, RANDOM);
+        GroupNode.link(carol, alice);
+        GroupNode.link(carol, mallory);
+        loop.advance(Duration.ofSeconds(5));
+        SenderKey bobsKey = bob.groups.state(id).ownKey;
+        SenderKeyGrant bobsGrant = SenderKeyDistribution.grant(id, bob.id(), bobsKey,
+                new SenderKey.Step(bobsKey.iteration(), bobsKey.chainKey())).build();
+
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        assertTrue(carol.groups.state(id).membership.isMember(carol.id()));
+        control(mallory, carol, GroupControl.newBuilder().setSenderKey(bobsGrant.toBuilder()));
+        ByteString bobsKeyId = ByteString.copyFrom(bobsKey.keyId());
+        assertEquals(null, carol.groups.state(id).keyOwners.get(bobsKeyId), "bob's key is not mallory's");
+        assertEquals(1, carol.groups.refusedIn(id).getOrDefault("forged", 0L));
+        assertEquals(GroupRejection.FORGED.penalty(), carol.penalties.get(mallory.id()));
+
+        GroupNode.link(carol, bob);
+        loop.advance(Duration.ofSeconds(30));
+        assertEquals(bob.id(), carol.groups.state(id).keyOwners.get(bobsKeyId));
+        assertEquals(null, carol.penalties.get(bob.id()), "bob is not scored down as a forger");
+    }
+
+    @Test
     void malformedOversizedForgedAndReplayedPostsAreRefusedAndNothingIsStored() {
         bob.await(bob.groups.send(id, "genuine"));
         loop.advance(Duration.ofSeconds(2));

@@ -37,6 +37,7 @@ final class MembershipChanges {
     private final GossipRouter gossip;
     private final Clock clock;
     private final SecureRandom random;
+    private final PendingInvitations invitations = new PendingInvitations(Groups.MAX_PENDING_INVITATIONS);
 
     MembershipChanges(Identity self, GroupDirectory directory, GroupStorage storage, ControlOutbox outbox,
                       OneShotControl control, SenderKeyDistribution keys, GossipRouter gossip, Clock clock,
@@ -166,16 +167,32 @@ final class MembershipChanges {
             receiveKnown(known, sender, controlId, ops);
             return;
         }
-        boolean chunked = ops.size() == Groups.MAX_OPS_PER_MESSAGE;
-        if (!chunked && !Membership.replay(id, ops).isMember(self.peerId())) {
-            throw new GroupException(GroupRejection.MALFORMED, "an invitation that does not make us a member");
+        PendingInvitations.Pending pending = invitations.start(id, sender, create.name(), controlId, ops);
+        if (!makesUsAMember(pending)) {
+            if (ops.size() < Groups.MAX_OPS_PER_MESSAGE) {
+                invitations.drop(id);
+                throw new GroupException(GroupRejection.MALFORMED, "an invitation that does not make us a member");
+            }
+            return; // a first chunk: the op that makes us a member may come in a later one
         }
-        GroupState state = new GroupState(id, create.name(), GroupRecord.INVITED, sender, clock.nowMillis());
-        OpAdmission.Result admitted = OpAdmission.admit(id, List.of(), ops, true);
+        takeInvitation(pending);
+    }
+
+    private boolean makesUsAMember(PendingInvitations.Pending pending) {
+        return Membership.replay(pending.group(), pending.ops().values()).isMember(self.peerId());
+    }
+
+    /** The group of an invitation whose ops (all its chunks so far) make us a member, stored. */
+    private void takeInvitation(PendingInvitations.Pending pending) {
+        invitations.drop(pending.group());
+        GroupState state = new GroupState(pending.group(), pending.name(), GroupRecord.INVITED, pending.inviter(),
+                clock.nowMillis());
+        OpAdmission.Result admitted = OpAdmission.admit(state.id, List.of(), new ArrayList<>(pending.ops().values()),
+                true);
         directory.add(state);
         List<GroupStorage.Rows> rows = new ArrayList<>();
         rows.add(storage.groupRow(state));
-        take(state, sender, controlId, admitted, rows);
+        take(state, pending.inviter(), pending.controlIds(), admitted, rows);
     }
 
     void receiveOps(PeerId sender, ByteString controlId, List<MembershipOpProto> protos) throws GroupException {
@@ -183,11 +200,20 @@ final class MembershipChanges {
         if (ops.isEmpty()) {
             throw new GroupException(GroupRejection.MALFORMED, "no ops");
         }
-        GroupState state = directory.get(ops.get(0).groupId());
-        if (state == null || ops.stream().anyMatch(op -> !op.groupId().equals(state.id))) {
-            return; // not invited yet (the invitation may still be on its way): the sender tries again
+        GroupId id = ops.get(0).groupId();
+        if (ops.stream().anyMatch(op -> !op.groupId().equals(id))) {
+            throw new GroupException(GroupRejection.MALFORMED, "ops of more than one group in one message");
         }
-        receiveKnown(state, sender, controlId, ops);
+        GroupState state = directory.get(id);
+        if (state != null) {
+            receiveKnown(state, sender, controlId, ops);
+            return;
+        }
+        PendingInvitations.Pending pending = invitations.more(id, sender, controlId, ops);
+        if (pending != null && makesUsAMember(pending)) {
+            takeInvitation(pending);
+        }
+        // Otherwise not invited yet (the invitation may still be on its way): the sender tries again.
     }
 
     /**
@@ -206,17 +232,17 @@ final class MembershipChanges {
             directory.count(state, sender, new GroupException(GroupRejection.TOO_LARGE, "the group's op limit is reached"));
             return;
         }
-        take(state, sender, controlId, admitted, new ArrayList<>());
+        take(state, sender, List.of(controlId), admitted, new ArrayList<>());
     }
 
-    private void take(GroupState state, PeerId sender, ByteString controlId, OpAdmission.Result admitted,
+    private void take(GroupState state, PeerId sender, List<ByteString> controlIds, OpAdmission.Result admitted,
                       List<GroupStorage.Rows> rows) {
         for (OpAdmission.Refusal refusal : admitted.refused()) {
             directory.count(state, refusal.actor() == null ? sender : refusal.actor(), refusal.reason());
         }
         CompletableFuture<Void> stored = applyOps(state, admitted.kept(), rows);
         if (!admitted.incomplete()) {
-            stored.thenRun(() -> control.acknowledge(sender, controlId));
+            stored.thenRun(() -> controlIds.forEach(controlId -> control.acknowledge(sender, controlId)));
         }
         keys.takeEarlyGrants(state);
     }

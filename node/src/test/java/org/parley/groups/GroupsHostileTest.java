@@ -149,6 +149,28 @@ class GroupsHostileTest {
     }
 
     @Test
+    void anInvitationOfExactlyOneFullChunkThatDoesNotMakeUsAMemberLeavesNoTrace() {
+        byte[] nonce = new byte[GroupId.NONCE_SIZE];
+        GroupId spam = GroupId.derive(mallory.id().publicKey(), nonce);
+        MembershipOp create = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.CREATE, mallory.id(), true,
+                List.of(), 0, "spam", nonce);
+        GroupInvite.Builder invite = GroupInvite.newBuilder().addOps(create.toProto());
+        for (int i = 1; i < Groups.MAX_OPS_PER_MESSAGE; i++) {
+            invite.addOps(MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.ADD,
+                    Identity.generate("stranger", RANDOM).peerId(), false, List.of(create), i, "", new byte[0]).toProto());
+        }
+        control(mallory, bob, GroupControl.newBuilder().setInvite(invite));
+        assertEquals(null, bob.groups.state(spam), "a full first chunk is held, not taken as a group");
+        assertEquals(1, bob.groups.groups().size());
+
+        MembershipOp last = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.ADD,
+                Identity.generate("stranger", RANDOM).peerId(), false, List.of(create), 0, "", new byte[0]);
+        control(mallory, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(last.toProto())));
+        assertEquals(null, bob.groups.state(spam), "a later chunk that does not make us a member either");
+        assertEquals(1, bob.groups.groups().size());
+    }
+
+    @Test
     void senderKeysFromOutsidersOrClaimingAMembersKeyAreRefused() {
         SenderKeyGrant.Builder grant = SenderKeyGrant.newBuilder().setGroupId(ByteString.copyFrom(id.bytes()))
                 .setKeyId(ByteString.copyFrom(bob.groups.state(id).ownKey.keyId())).setIteration(0)

@@ -171,6 +171,18 @@ class GroupsHostileTest {
     }
 
     @Test
+    void aLegacyOpAsAChangeToAGroupWeAreInIsRefused() {
+        long clock = alice.groups.state(id).ops.values().stream().mapToLong(MembershipOp::clock).max().orElseThrow();
+        MembershipOpProto legacy = MembershipOp.signLegacy(alice.identity, id, MembershipOp.Kind.REMOVE, bob.id(),
+                false, clock + 1, 0, "", new byte[0]).toProto();
+        int held = bob.groups.state(id).ops.size();
+        control(alice, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(legacy)));
+        assertEquals(held, bob.groups.state(id).ops.size());
+        assertTrue(bob.groups.state(id).membership.isMember(bob.id()));
+        assertEquals(1, refused(bob, "malformed"), "the format before causal ops is taken only from our inviter");
+    }
+
+    @Test
     void senderKeysFromOutsidersOrClaimingAMembersKeyAreRefused() {
         SenderKeyGrant.Builder grant = SenderKeyGrant.newBuilder().setGroupId(ByteString.copyFrom(id.bytes()))
                 .setKeyId(ByteString.copyFrom(bob.groups.state(id).ownKey.keyId())).setIteration(0)

@@ -2,13 +2,16 @@ package org.parley.groups;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.parley.identity.PeerId;
 
@@ -41,15 +44,15 @@ public final class Membership {
     }
 
     private static final Comparator<Node> ORDER = Comparator.comparingLong((Node node) -> node.op().clock())
-            .thenComparing(node -> node.id().toByteArray(), java.util.Arrays::compareUnsigned);
+            .thenComparing(node -> node.id().toByteArray(), Arrays::compareUnsigned);
 
     private final Map<PeerId, Boolean> members;
     private final List<MembershipOp> heads;
     private final Map<ByteString, Boolean> placedRightful;
-    private final java.util.Set<ByteString> effective;
+    private final Set<ByteString> effective;
 
     private Membership(Map<PeerId, Boolean> members, List<MembershipOp> heads, Map<ByteString, Boolean> placedRightful,
-                       java.util.Set<ByteString> effective) {
+                       Set<ByteString> effective) {
         this.members = members;
         this.heads = heads;
         this.placedRightful = placedRightful;
@@ -143,7 +146,7 @@ public final class Membership {
                 }
             }
             Map<ByteString, Boolean> placedRightful = new HashMap<>();
-            java.util.Set<ByteString> tookEffect = new java.util.HashSet<>();
+            Set<ByteString> tookEffect = new HashSet<>();
             BitSet covered = new BitSet();
             for (int i = placed.nextSetBit(0); i >= 0; i = placed.nextSetBit(i + 1)) {
                 placedRightful.put(nodes.get(i).id(), rightful.get(i));

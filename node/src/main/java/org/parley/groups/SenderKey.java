@@ -2,7 +2,9 @@ package org.parley.groups;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -27,7 +29,7 @@ public final class SenderKey {
     /** How far back a member we learned of late may read: a bound on what a backdated add exposes. */
     public static final long RECALL_MILLIS = 10 * 60 * 1000;
     private static final byte[] OWNERSHIP_CONTEXT =
-            "parley-sender-key-grant-v1:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            "parley-sender-key-grant-v1:".getBytes(StandardCharsets.US_ASCII);
 
     /** A point of the chain: the step the next post takes and the chain key that derives it. */
     public record Step(int iteration, byte[] chainKey) {
@@ -94,7 +96,7 @@ public final class SenderKey {
     }
 
     private static byte[] ownershipStatement(GroupId group, PeerId owner, byte[] keyId) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(OWNERSHIP_CONTEXT);
         out.writeBytes(group.bytes());
         out.writeBytes(owner.publicKey());

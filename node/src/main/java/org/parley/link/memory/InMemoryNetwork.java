@@ -87,6 +87,10 @@ public final class InMemoryNetwork implements Network {
             scheduler.execute(() -> listener.dialFailed(target, "connection refused"));
             return;
         }
+        if (fabric.refusesInbound(target.address())) {
+            scheduler.execute(() -> listener.dialFailed(target, "no answer: behind a NAT"));
+            return;
+        }
         InMemoryNetwork answering = remote.get();
         if (target.expectedPeer().isPresent() && !target.expectedPeer().get().equals(answering.self)) {
             scheduler.execute(() -> listener.dialFailed(target, "expected " + target.expectedPeer().get()

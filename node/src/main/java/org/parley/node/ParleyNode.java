@@ -73,11 +73,12 @@ public final class ParleyNode implements AutoCloseable {
     private final PeerReacher reacher;
     private final Mailbox mailbox;
     private final LocalApi api;
+    private final NodeReachability reachability;
 
     private ParleyNode(Identity identity, EventLoop loop, ExecutorService verifier, GroupCommitQueue storage,
                        Database database, LinkManager links, Messenger messenger, Discovery discovery, DhtService dht,
                        GossipRouter gossip, Groups groups, PeerReacher reacher, Mailbox mailbox,
-                       WatchHub watchers) {
+                       WatchHub watchers, NodeReachability reachability) {
         this.identity = identity;
         this.loop = loop;
         this.verifier = verifier;
@@ -92,6 +93,8 @@ public final class ParleyNode implements AutoCloseable {
         this.reacher = reacher;
         this.mailbox = mailbox;
         this.api = new LocalApi(identity, loop, links, messenger, dht, mailbox, groups, watchers);
+        this.reachability = reachability;
+        api.reportReachability(reachability);
     }
 
     /**
@@ -139,6 +142,8 @@ public final class ParleyNode implements AutoCloseable {
         Network network = networkFactory.apply(loop);
         LinkManager links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE,
                 SeededRng.fromEntropy(), options.links(), AGENT);
+        // Reachability (dial-back checks): decides what our record announces.
+        NodeReachability reachability = NodeReachability.attach(identity, links, network, loop, options.announce());
         SecureRandom random = new SecureRandom();
         ContentCipher cipher = new ContentCipher(contentKey, random);
         GossipOverLinks gossipHost = new GossipOverLinks(links);
@@ -162,7 +167,7 @@ public final class ParleyNode implements AutoCloseable {
         }
         DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults().withTargetLinks(options.targetLinks());
         Discovery discovery = new Discovery(identity, links, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
-                discoveryConfig, () -> announcedAddresses(options.announce(), network.listenAddresses()),
+                discoveryConfig, reachability::announcedAddresses,
                 messenger::ownBundle);
         links.addListener(discovery);
         DhtService dht = new DhtService(identity.peerId(), links, loop, SystemClock.INSTANCE, DhtConfig.defaults(),
@@ -191,10 +196,11 @@ public final class ParleyNode implements AutoCloseable {
         gossipHost.addListener(groups);
         groups.addListener(LocalApi.groupEventsTo(watchers));
         ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, links, messenger, discovery,
-                dht, gossip, groups, reacher, mailbox, watchers);
+                dht, gossip, groups, reacher, mailbox, watchers, reachability);
         try {
             LoopCalls.call(loop, () -> {
                 links.start();
+                reachability.start();
                 messenger.start();
                 gossip.start();
                 groups.start();
@@ -239,11 +245,13 @@ public final class ParleyNode implements AutoCloseable {
                 discovery.stop();
                 messenger.stop();
                 links.stop();
+                reachability.stop();
                 return null;
             });
         } catch (ApiException e) {
             LOG.warning("stopping the node: " + e.getMessage());
         }
+        reachability.close();
         loop.close();
         verifier.shutdownNow();
         storage.close();
@@ -262,19 +270,6 @@ public final class ParleyNode implements AutoCloseable {
         Set<PeerId> waiting = new HashSet<>(messenger.waitingPeers());
         waiting.addAll(groups.waitingPeers());
         return waiting;
-    }
-
-    /**
-     * What the node's record says it listens on: the addresses it was told to announce, else its
-     * listen addresses except wildcard ones (0.0.0.0, ::), which tell a peer nothing about where
-     * to dial.
-     */
-    static List<String> announcedAddresses(List<HostPort> announce, List<HostPort> listening) {
-        List<HostPort> addresses = announce.isEmpty() ? listening : announce;
-        return addresses.stream()
-                .filter(address -> !address.host().equals("0.0.0.0") && !address.host().equals("::"))
-                .map(HostPort::toString)
-                .toList();
     }
 
     private static String rootMessage(Throwable error) {

@@ -63,6 +63,11 @@ public final class InMemoryNetwork implements Network {
         return List.of(address);
     }
 
+    /** Dials back from this endpoint's address (see {@link InMemoryAddressProbe}). */
+    public InMemoryAddressProbe addressProbe() {
+        return new InMemoryAddressProbe(fabric, address, scheduler);
+    }
+
     /** Bytes of every frame this endpoint has sent. */
     public long bytesSent() {
         return bytesSent.get();

@@ -9,7 +9,6 @@ import org.parley.api.ParleyApi;
 import org.parley.identity.Identity;
 import org.parley.identity.Keystore;
 import org.parley.identity.PeerId;
-import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;

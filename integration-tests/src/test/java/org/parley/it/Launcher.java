@@ -23,6 +23,8 @@ final class Launcher {
     private final Path script;
     private final Path workingDirectory;
     private final Map<String, String> environment = new HashMap<>();
+    /** The network namespace commands run in ({@code ip netns exec}); null: this process's own. */
+    private String namespace;
 
     Launcher(Path workingDirectory) {
         String root = System.getProperty("parley.root");
@@ -36,6 +38,14 @@ final class Launcher {
     /** The launcher script itself, for tests that run it under a terminal. */
     Path script() {
         return script;
+    }
+
+    /** A launcher like this one whose commands run inside network namespace {@code name}. */
+    Launcher inNamespace(String name) {
+        Launcher inside = new Launcher(workingDirectory);
+        inside.environment.putAll(environment);
+        inside.namespace = name;
+        return inside;
     }
 
     Launcher withEnv(String name, String value) {
@@ -71,6 +81,9 @@ final class Launcher {
 
     private ProcessBuilder builder(String... args) {
         List<String> command = new ArrayList<>();
+        if (namespace != null) {
+            command.addAll(List.of("ip", "netns", "exec", namespace));
+        }
         command.add(script.toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());

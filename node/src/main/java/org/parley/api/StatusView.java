@@ -14,8 +14,11 @@ import java.util.Map;
  * @param envelopesStoredForOthers how many envelopes that is
  * @param relays contacts holding our mail as relays (named in our peer record)
  * @param relayingFor contacts we offered to relay for, and whether each accepted
+ * @param reachability "public", "private" or "unknown": whether peers could dial this node back
+ * @param observedAddresses where peers saw this node (its IP as it reached them, and its listen port)
  */
 public record StatusView(String peerId, int links, int outbox, int relayed, long bytesStoredByOthers,
                          long bytesStoredForOthers, int envelopesStoredForOthers, List<String> relays,
-                         Map<String, Boolean> relayingFor) {
+                         Map<String, Boolean> relayingFor, String reachability,
+                         List<String> observedAddresses) {
 }

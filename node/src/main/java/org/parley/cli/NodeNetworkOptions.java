@@ -24,12 +24,14 @@ public final class NodeNetworkOptions {
 
     @Option(names = "--bootstrap", paramLabel = "[PEERID@]HOST:PORT", split = ",",
             converter = Converters.DialTargetConverter.class,
-            description = "Peers to link with at start (repeat or separate with commas). With PEERID@ only that peer is accepted there.")
+            description = "Peers to link with at start, in addition to the seeds in the home's 'seeds' file (repeat or "
+                    + "separate with commas). With PEERID@ only that peer is accepted there.")
     List<DialTarget> bootstrap = new ArrayList<>();
 
     @Option(names = "--announce", paramLabel = "HOST:PORT", split = ",", converter = Converters.HostPortConverter.class,
             description = "Where other nodes can reach this one, as its signed record tells them (repeat or "
-                    + "separate with commas; default: the --listen address unless it is 0.0.0.0 or ::).")
+                    + "separate with commas; default: the addresses peers confirmed by dialling back, and the --listen "
+                    + "address unless it is 0.0.0.0 or :: or peers found this node unreachable).")
     List<HostPort> announce = new ArrayList<>();
 
     @Option(names = "--links", paramLabel = "N", defaultValue = "8", converter = Converters.PositiveIntConverter.class,
@@ -70,8 +72,9 @@ public final class NodeNetworkOptions {
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
-    NodeOptions nodeOptions() {
-        return NodeOptions.of(listen, bootstrap).withTargetLinks(links).withAnnounce(announce)
+    /** The options of a node that joins through {@code seeds} (the seed list with {@code --bootstrap}). */
+    NodeOptions nodeOptions(List<DialTarget> seeds) {
+        return NodeOptions.of(listen, seeds).withTargetLinks(links).withAnnounce(announce)
                 .withMailbox(MailboxConfig.defaults()
                         .withHoldFor(Duration.ofDays(mailboxDays))
                         .withReplicas(mailboxReplicas)

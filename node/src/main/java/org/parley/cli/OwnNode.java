@@ -35,7 +35,8 @@ public final class OwnNode implements AutoCloseable {
         try {
             Keystore.Unlocked profile = unlock.profile();
             LogFiles.install(home, level);
-            return new OwnNode(ParleyNode.start(profile, home, network.nodeOptions()), lock);
+            return new OwnNode(ParleyNode.start(profile, home, network.nodeOptions(SeedList.of(home,
+                    network.bootstrap))), lock);
         } catch (IOException | ApiException e) {
             lock.close();
             throw new CliException(e.getMessage(), e);

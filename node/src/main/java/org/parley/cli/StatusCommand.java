@@ -17,7 +17,8 @@ final class StatusCommand implements Callable<Integer> {
     HomeOption homeOption;
 
     @Option(names = "--json", description = "Print {\"peerId\",\"links\",\"outbox\",\"relayed\","
-            + "\"bytesStoredByOthers\",\"bytesStoredForOthers\",\"envelopesStoredForOthers\",\"relays\",\"relayingFor\"}.")
+            + "\"bytesStoredByOthers\",\"bytesStoredForOthers\",\"envelopesStoredForOthers\",\"relays\",\"relayingFor\","
+            + "\"reachability\",\"observedAddresses\"}.")
     boolean json;
 
     @Override
@@ -34,6 +35,8 @@ final class StatusCommand implements Callable<Integer> {
                 status.outbox(), status.relayed(), status.bytesStoredByOthers());
         context.out().printf("mailbox   holding %d envelopes (%d bytes) for others%n",
                 status.envelopesStoredForOthers(), status.bytesStoredForOthers());
+        context.out().printf("reach     %s%s%n", status.reachability(), status.observedAddresses().isEmpty() ? ""
+                : ", seen at " + String.join(" ", status.observedAddresses()));
         context.out().printf("relays    %s%n", status.relays().isEmpty() ? "none" : String.join(" ", status.relays()));
         status.relayingFor().forEach((peer, accepted) -> context.out().printf("relaying  for %s (%s)%n", peer,
                 accepted ? "accepted" : "offered"));

@@ -63,13 +63,16 @@ final class ControlMessages {
                 .setEnvelopesStoredForOthers(view.envelopesStoredForOthers())
                 .addAllRelays(view.relays())
                 .putAllRelayingFor(view.relayingFor())
+                .setReachability(view.reachability())
+                .addAllObservedAddresses(view.observedAddresses())
                 .build();
     }
 
     static StatusView fromProto(NodeStatus status) {
         return new StatusView(status.getPeerId(), status.getLinks(), status.getOutbox(), status.getRelayed(),
                 status.getBytesStoredByOthers(), status.getBytesStoredForOthers(),
-                status.getEnvelopesStoredForOthers(), status.getRelaysList(), status.getRelayingForMap());
+                status.getEnvelopesStoredForOthers(), status.getRelaysList(), status.getRelayingForMap(),
+                status.getReachability(), status.getObservedAddressesList());
     }
 
     static Contact toProto(ContactView view) {

@@ -188,6 +188,23 @@ public final class LinkManager implements LinkListener, LinkControl {
     }
 
     /**
+     * Where the established link to {@code peer} comes from as the transport sees it: for an
+     * inbound link the peer's IP address (as a NAT in between rewrote it) and ephemeral port, for
+     * an outbound one the address dialed. Empty without a link.
+     */
+    public Optional<HostPort> remoteAddressOf(PeerId peer) {
+        Neighbour neighbour = established.get(peer);
+        if (neighbour == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HostPort.parse(neighbour.link.remoteAddress()));
+        } catch (IllegalArgumentException notHostPort) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Sends a frame to a connected neighbour. Frames leave no faster than the neighbour's inbound
      * limit allows (every node runs the same limits), so an honest burst is paced rather than
      * punished as a flood; the excess waits here. False when there is no link, or when so much

@@ -30,8 +30,8 @@ public final class AssembledNode {
     private final NodeSettings settings;
 
     /** The layers above the overlay, on a whole node. */
-    record Messaging(Messenger messenger, Groups groups, PeerReacher reacher, RelayWiring relaying, Mailbox mailbox,
-                     PeerMemory memory) {
+    record Messaging(Messenger messenger, Groups groups, PeerReacher reacher, RelayWiring relaying,
+                     NodeReachability reachability, Mailbox mailbox, PeerMemory memory) {
     }
 
     AssembledNode(Identity identity, Network network, LinkManager links, Discovery discovery, DhtService dht,
@@ -54,6 +54,7 @@ public final class AssembledNode {
     public void start() {
         links.start();
         if (messaging != null) {
+            messaging.reachability().start();
             messaging.messenger().start();
         }
         discovery.start();
@@ -71,6 +72,7 @@ public final class AssembledNode {
     /** Stops every layer, the top ones first, and closes every link. On the node's loop. */
     public void stop() {
         if (messaging != null) {
+            messaging.reachability().stop();
             messaging.reacher().stop();
             messaging.mailbox().stop();
             messaging.groups().stop();
@@ -132,6 +134,11 @@ public final class AssembledNode {
 
     public Mailbox mailbox() {
         return wholeParts().mailbox();
+    }
+
+    /** The reachability check (whole nodes only); its probe is closed by whoever made the network. */
+    NodeReachability reachability() {
+        return wholeParts().reachability();
     }
 
     public PeerReacher reacher() {

@@ -20,6 +20,7 @@ import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
 import org.parley.api.StatusView;
+import org.parley.overlay.reachability.Reachability;
 import org.parley.identity.Fingerprint;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
@@ -47,6 +48,8 @@ final class LocalApi implements ParleyApi {
     private final Mailbox mailbox;
     private final Groups groups;
     private final WatchHub watchers;
+
+    private volatile NodeReachability reachability;
 
     LocalApi(Identity identity, Scheduler loop, LinkManager links, UserMessaging messenger, DhtService dht,
              Mailbox mailbox, Groups groups, WatchHub watchers) {
@@ -158,14 +161,22 @@ final class LocalApi implements ParleyApi {
         return LoopCalls.await(loop, () -> messenger.messageRequests(limit)).stream().map(Views::of).toList();
     }
 
+    /** Where {@link #status} takes reachability from; until set, it says "unknown". */
+    void reportReachability(NodeReachability checks) {
+        this.reachability = checks;
+    }
+
     @Override
     public StatusView status() throws ApiException {
+        NodeReachability checks = reachability;
         return LoopCalls.call(loop, () -> new StatusView(identity.peerId().toString(), links.connectedPeers().size(),
                 messenger.outboxSize(), messenger.relayedCount(), messenger.bytesHeldByReplicas(),
                 mailbox.bytesHeldForOthers(), mailbox.envelopesHeldForOthers(),
                 mailbox.relaysForUs().stream().map(PeerId::toString).toList(),
                 mailbox.relayingFor().entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                        entry -> entry.getKey().toString(), java.util.Map.Entry::getValue))));
+                        entry -> entry.getKey().toString(), java.util.Map.Entry::getValue)),
+                checks == null ? Reachability.UNKNOWN.label() : checks.reachability().label(),
+                checks == null ? List.of() : checks.observedAddresses()));
     }
 
     @Override

@@ -19,6 +19,8 @@ import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
+import org.parley.overlay.reachability.AnnouncedAddresses;
+import org.parley.overlay.reachability.Reachability;
 import org.parley.overlay.record.RecordVerifier;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.Rng;
@@ -62,19 +64,26 @@ public final class NodeAssembly {
             messenger = openMessenger(env, settings, links, cipher);
             groups = openGroups(env, messenger, gossipHost, gossip, links, cipher);
         }
+        // A whole node checks its reachability (dial-backs) and announces what peers confirmed; the
+        // topic scenario's overlay-only nodes announce their listen address, as they always did.
+        // Its randomness is drawn last, so the streams drawn above stay the same for a seed.
+        NodeReachability reachability = whole ? NodeReachability.attach(identity, links, network, env.scheduler(),
+                env.clock(), env.rngs().get(), settings.announce()) : null;
+        Supplier<List<String>> announced = reachability != null ? reachability::announcedAddresses
+                : () -> AnnouncedAddresses.of(settings.announce(), network.listenAddresses(), List.of(),
+                        Reachability.UNKNOWN);
         Supplier<PrekeyBundle> bundle = whole ? messenger::ownBundle : env.overlayBundle();
         RecordVerifier records = env.records() != null ? env.records()
                 : new RecordVerifier(settings.discovery().bookCapacity() * 2);
         Discovery discovery = new Discovery(identity, links, env.scheduler(), env.clock(), discoveryRng,
-                settings.discovery(), () -> announcedAddresses(settings.announce(), network.listenAddresses()),
-                bundle, records);
+                settings.discovery(), announced, bundle, records);
         links.addListener(discovery);
         links.addListener(gossipHost);
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),
                 discovery);
         links.addListener(env.dhtListener().wrap(dht, links, discovery));
         AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, network, links, gossipHost, gossip,
-                discovery, dht, messenger, groups) : null;
+                discovery, dht, messenger, groups, reachability, announced) : null;
         links.redialUrgentlyBelow(settings.discovery().targetLinks());
         return new AssembledNode(identity, network, links, discovery, dht, gossipHost, gossip, messaging, settings);
     }
@@ -83,14 +92,16 @@ public final class NodeAssembly {
     private static AssembledNode.Messaging wireMessaging(NodeEnvironment env, NodeSettings settings, Network network,
                                                          LinkManager links, GossipOverLinks gossipHost,
                                                          GossipRouter gossip, Discovery discovery, DhtService dht,
-                                                         Messenger messenger, Groups groups) {
+                                                         Messenger messenger, Groups groups,
+                                                         NodeReachability reachability,
+                                                         Supplier<List<String>> announced) {
         PeerReacher reacher = new PeerReacher(links, dht, () -> waitingPeers(messenger, groups),
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), env.scheduler(),
                 env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
-        // Private, for now, means announcing no address.
+        // Needing relays means announcing no address: none confirmed reachable, none given.
         RelayWiring relaying = RelayWiring.attach(network, links, env.scheduler(), env.clock(), settings.relay(),
-                discovery, reacher, () -> announcedAddresses(settings.announce(), network.listenAddresses()).isEmpty());
+                discovery, reacher, () -> announced.get().isEmpty());
         Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);
@@ -102,7 +113,7 @@ public final class NodeAssembly {
         links.addListener(memory);
         links.addListener(messenger);
         links.addListener(groups);
-        return new AssembledNode.Messaging(messenger, groups, reacher, relaying, mailbox, memory);
+        return new AssembledNode.Messaging(messenger, groups, reacher, relaying, reachability, mailbox, memory);
     }
 
     /** What seals the node's stored content: the environment's key and randomness. */
@@ -142,18 +153,5 @@ public final class NodeAssembly {
         Set<PeerId> waiting = new HashSet<>(messenger.waitingPeers());
         waiting.addAll(groups.waitingPeers());
         return waiting;
-    }
-
-    /**
-     * What the node's record says it listens on: the addresses it was told to announce, else its
-     * listen addresses except wildcard ones (0.0.0.0, ::), which tell a peer nothing about where
-     * to dial.
-     */
-    static List<String> announcedAddresses(List<HostPort> announce, List<HostPort> listening) {
-        List<HostPort> addresses = announce.isEmpty() ? listening : announce;
-        return addresses.stream()
-                .filter(address -> !address.host().equals("0.0.0.0") && !address.host().equals("::"))
-                .map(HostPort::toString)
-                .toList();
     }
 }

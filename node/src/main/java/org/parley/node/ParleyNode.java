@@ -52,6 +52,7 @@ public final class ParleyNode implements AutoCloseable {
         this.node = node;
         this.api = new LocalApi(identity, loop, node.links(), node.messenger(), node.dht(), node.mailbox(),
                 node.groups(), watchers);
+        api.reportReachability(node.reachability());
     }
 
     /**
@@ -158,6 +159,7 @@ public final class ParleyNode implements AutoCloseable {
             LOG.warning("stopping the node: " + e.getMessage());
         }
         loop.close();
+        node.reachability().close();
         verifier.shutdownNow();
         storage.close();
         database.close();

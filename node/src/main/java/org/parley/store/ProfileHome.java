@@ -41,6 +41,11 @@ public record ProfileHome(Path root) {
         return root.resolve("control.token");
     }
 
+    /** Seeds the node falls back on to join the network, one {@code [PEERID@]HOST:PORT} a line. */
+    public Path seeds() {
+        return root.resolve("seeds");
+    }
+
     /** Held locked by the running daemon, so that two daemons never share a home. */
     public Path daemonLock() {
         return root.resolve("daemon.lock");

@@ -119,7 +119,7 @@ class ControlApiTest {
         @Override
         public StatusView status() {
             return new StatusView("p1self", 3, 50, 48, 3L * 48 * 700, 12_345L, 17, List.of("p1relay"),
-                    Map.of("p1friend", true));
+                    Map.of("p1friend", true), "private", List.of("198.51.100.20:7450"));
         }
 
         @Override

@@ -38,18 +38,6 @@ class ParleyNodeTest {
     private final InMemoryFabric fabric = new InMemoryFabric();
 
     @Test
-    void theRecordAnnouncesWhereTheNodeCanBeReached() {
-        HostPort wildcard = new HostPort("0.0.0.0", 7450);
-        assertEquals(List.of(), NodeAssembly.announcedAddresses(List.of(), List.of(wildcard)),
-                "a wildcard tells nobody where to dial");
-        assertEquals(List.of("127.0.0.1:7001"),
-                NodeAssembly.announcedAddresses(List.of(), List.of(new HostPort("127.0.0.1", 7001))));
-        assertEquals(List.of("198.51.100.7:7450"),
-                NodeAssembly.announcedAddresses(List.of(new HostPort("198.51.100.7", 7450)), List.of(wildcard)),
-                "what the user said to announce wins");
-    }
-
-    @Test
     void aRestartedNodeRejoinsThroughTheNeighboursItRemembers() throws Exception {
         Identity alice = Identity.generate("alice", RANDOM);
         Identity bob = Identity.generate("bob", RANDOM);

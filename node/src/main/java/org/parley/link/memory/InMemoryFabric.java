@@ -2,6 +2,7 @@ package org.parley.link.memory;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +21,8 @@ public final class InMemoryFabric {
     private final LinkConditions conditions;
     /** While set, the side of the cut each address is on; nothing crosses between sides. */
     private volatile Predicate<HostPort> cut;
+    /** Addresses behind a NAT or firewall: they dial out, but nobody can dial them. */
+    private final Set<HostPort> refusingInbound = ConcurrentHashMap.newKeySet();
 
     /** A medium on which every frame arrives, at once. */
     public InMemoryFabric() {
@@ -50,6 +53,15 @@ public final class InMemoryFabric {
     boolean divided(HostPort a, HostPort b) {
         Predicate<HostPort> side = cut;
         return side != null && side.test(a) != side.test(b);
+    }
+
+    /** Puts {@code address} behind a NAT: its node still dials out, but dials to it fail. */
+    public void refuseInbound(HostPort address) {
+        refusingInbound.add(address);
+    }
+
+    boolean refusesInbound(HostPort address) {
+        return refusingInbound.contains(address);
     }
 
     /** A network for a node listening at {@code address}; it becomes reachable once started. */

@@ -70,6 +70,11 @@ public final class InMemoryNetwork implements Network {
         return List.of(address);
     }
 
+    /** Dials back from this endpoint's address (see {@link InMemoryAddressProbe}). */
+    public InMemoryAddressProbe addressProbe() {
+        return new InMemoryAddressProbe(fabric, address, scheduler);
+    }
+
     /** Bytes of every frame this endpoint has sent. */
     public long bytesSent() {
         return bytesSent.get();
@@ -97,6 +102,10 @@ public final class InMemoryNetwork implements Network {
         }
         if (remote.isEmpty()) {
             scheduler.execute(() -> listener.dialFailed(target, "connection refused"));
+            return;
+        }
+        if (fabric.refusesInbound(target.address())) {
+            scheduler.execute(() -> listener.dialFailed(target, "no answer: behind a NAT"));
             return;
         }
         InMemoryNetwork answering = remote.get();

@@ -15,7 +15,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
-import org.parley.messaging.Messenger;
+import org.parley.messaging.GroupControlTransport;
 import org.parley.proto.wire.v1.GroupControl;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
@@ -31,7 +31,7 @@ import org.parley.store.StorageQueue;
 final class ControlOutbox {
     private static final Logger LOG = Logger.getLogger(ControlOutbox.class.getName());
 
-    private final Messenger messenger;
+    private final GroupControlTransport transport;
     private final StorageQueue storage;
     private final ContentCipher cipher;
     private final Scheduler loop;
@@ -58,9 +58,9 @@ final class ControlOutbox {
         }
     }
 
-    ControlOutbox(Messenger messenger, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
+    ControlOutbox(GroupControlTransport transport, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
                   SecureRandom random) {
-        this.messenger = messenger;
+        this.transport = transport;
         this.storage = storage;
         this.cipher = cipher;
         this.loop = loop;
@@ -146,7 +146,7 @@ final class ControlOutbox {
                 continue;
             }
             if (!transmit(item, now) && item.committed && now - item.lastCarriedMillis >= CARRY_AGAIN_AFTER.toMillis()
-                    && messenger.carryGroupControl(item.peer, item.payload)) {
+                    && transport.carryGroupControl(item.peer, item.payload)) {
                 item.lastCarriedMillis = now;
             }
         }
@@ -161,7 +161,7 @@ final class ControlOutbox {
 
     /** Sends over the link to the peer; false when there is none (or the item is not stored yet). */
     private boolean transmit(Pending item, long now) {
-        if (item.committed && messenger.sendGroupControl(item.peer, item.payload)) {
+        if (item.committed && transport.sendGroupControl(item.peer, item.payload)) {
             item.lastSentMillis = now;
             return true;
         }

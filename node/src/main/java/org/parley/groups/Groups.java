@@ -17,7 +17,7 @@ import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
 import org.parley.messaging.GroupControlListener;
-import org.parley.messaging.Messenger;
+import org.parley.messaging.GroupControlTransport;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
 import org.parley.runtime.Clock;
@@ -27,7 +27,7 @@ import org.parley.store.StorageQueue;
 
 /**
  * Group channels: membership by signed ops ({@link Membership}), Sender Keys handed out over the
- * pairwise sessions ({@link Messenger#sendGroupControl}), posts on the group's gossip topic, and
+ * pairwise sessions ({@link GroupControlTransport#sendGroupControl}), posts on the group's gossip topic, and
  * the group log with back-fill ({@link GroupLog}).
  *
  * <p>A facade over its parts: {@link MembershipChanges} (ours and other members'),
@@ -86,7 +86,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     private long beats;
     private boolean stopped;
 
-    private Groups(Identity self, Messenger messenger, GossipRouter gossip, Neighbours neighbours, StorageQueue storage,
+    private Groups(Identity self, GroupControlTransport transport, GossipRouter gossip, Neighbours neighbours, StorageQueue storage,
                    ContentCipher cipher, Scheduler loop, Clock clock, SecureRandom random) {
         this.self = self.peerId();
         this.gossip = gossip;
@@ -94,8 +94,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         this.clock = clock;
         this.directory = new GroupDirectory(self.peerId(), neighbours);
         this.storage = new GroupStorage(storage, cipher, loop);
-        this.outbox = new ControlOutbox(messenger, storage, cipher, loop, clock, random);
-        OneShotControl control = new OneShotControl(self.peerId(), messenger::sendGroupControl);
+        this.outbox = new ControlOutbox(transport, storage, cipher, loop, clock, random);
+        OneShotControl control = new OneShotControl(self.peerId(), transport::sendGroupControl);
         this.posts = new PostIntake(directory, this.storage, control, clock, listeners);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
         SenderKeyDistribution keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
@@ -107,10 +107,10 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     }
 
     /** Loads every group from storage (blocking: call before the loop serves anything). */
-    public static Groups open(Identity self, Messenger messenger, GossipRouter gossip, Neighbours neighbours,
+    public static Groups open(Identity self, GroupControlTransport transport, GossipRouter gossip, Neighbours neighbours,
                               StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
                               SecureRandom random) {
-        Groups groups = new Groups(self, messenger, gossip, neighbours, storage, cipher, loop, clock, random);
+        Groups groups = new Groups(self, transport, gossip, neighbours, storage, cipher, loop, clock, random);
         groups.storage.load(groups.directory, groups.outbox::load);
         return groups;
     }

@@ -12,7 +12,7 @@ import org.parley.proto.wire.v1.LogIds;
  * Group control sent once, never stored nor acknowledged: acknowledgements, heads, back-fill
  * requests and answers. What is lost is asked for again at a later beat. (What must arrive goes
  * through the {@link ControlOutbox}.) The transport is the messenger's
- * {@link org.parley.messaging.Messenger#sendGroupControl}.
+ * {@link org.parley.messaging.GroupControlTransport#sendGroupControl}.
  */
 final class OneShotControl {
     private final PeerId self;

@@ -1,11 +1,12 @@
 package org.parley.cli;
 
-import org.parley.api.EventView;
-import org.parley.api.GroupMessageView;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import org.parley.api.ApiException;
+import org.parley.api.EventView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.PrintableText;
 import org.parley.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +49,7 @@ final class WatchCommand implements Callable<Integer> {
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();
             return event.type() + " " + message.groupId().substring(0, 10) + " " + message.senderId().substring(0, 10)
-                    + ": " + message.text();
+                    + ": " + PrintableText.of(message.text()).replace("\n", "\n    ");
         }
         return event.type() + " " + event.message().peerId().substring(0, 10) + " " + Lines.of(event.message(), TIME);
     }

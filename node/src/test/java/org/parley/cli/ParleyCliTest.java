@@ -6,17 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.MessageView;
+import org.parley.api.ParleyApi;
+import org.parley.control.ControlServer;
+import org.parley.crypto.Ed25519;
+import org.parley.identity.PeerId;
+import org.parley.store.ProfileHome;
 
 /** The command line in process, with a scripted environment and terminal. */
 class ParleyCliTest {
@@ -27,6 +38,8 @@ class ParleyCliTest {
     /** What the "user" types at successive prompts; empty queue = no terminal. */
     private final Deque<String> typed = new ArrayDeque<>();
     private boolean terminal = true;
+    /** What the "user" pipes into the command. */
+    private byte[] standardInput = new byte[0];
 
     @Test
     void initThenIdAgreeOnThePeerIdAndJsonHasTheDocumentedFields() {
@@ -248,6 +261,40 @@ class ParleyCliTest {
         }
     }
 
+    @Test
+    void sendReadsTheTextFromStandardInputWhenItIsADash() throws Exception {
+        ProfileHome profile = new ProfileHome(Path.of(home()));
+        profile.create();
+        Files.writeString(profile.keystore(), "{}");
+        List<String> sent = new CopyOnWriteArrayList<>();
+        ParleyApi daemon = (ParleyApi) Proxy.newProxyInstance(ParleyApi.class.getClassLoader(),
+                new Class<?>[] {ParleyApi.class}, (proxy, method, arguments) -> {
+                    if (!method.getName().equals("send")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    sent.add((String) arguments[1]);
+                    return new MessageView("cd".repeat(16), "out", (String) arguments[0], (String) arguments[1], 1L,
+                            null, "pending", null, false, null);
+                });
+        String peer = PeerId.fromPublicKey(Ed25519.publicKey(new byte[32])).toString();
+        try (ControlServer server = ControlServer.start(daemon, profile)) {
+            standardInput = "meet at noon,\nby the old mill\n".getBytes(StandardCharsets.UTF_8);
+            Run run = run("send", peer, "-", "--home", home());
+            assertEquals(0, run.exit, run.err);
+            assertEquals("cd".repeat(16), run.out.strip());
+            assertEquals(List.of("meet at noon,\nby the old mill"), sent);
+
+            for (byte[] bad : new byte[][] {new byte[0], "\n".getBytes(StandardCharsets.UTF_8),
+                    {(byte) 0xc3, (byte) 0x28}, new byte[64 * 1024 + 1]}) {
+                standardInput = bad;
+                Run refused = run("send", peer, "-", "--home", home());
+                assertEquals(1, refused.exit, refused.out);
+                assertEquals(1, refused.err.lines().count(), refused.err);
+            }
+        }
+        assertEquals(1, sent.size(), "empty, bare line break, malformed UTF-8 and oversized input never reach the daemon");
+    }
+
     private String home() {
         return directory.resolve("home").toString();
     }
@@ -260,7 +307,8 @@ class ParleyCliTest {
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(environment, question -> terminal
                 ? Optional.of(typed.isEmpty() ? new char[0] : typed.poll().toCharArray())
-                : Optional.empty(), new PrintWriter(out, true), new PrintWriter(err, true));
+                : Optional.empty(), new ByteArrayInputStream(standardInput), new PrintWriter(out, true),
+                new PrintWriter(err, true));
         int exit = ParleyCli.execute(context, args);
         return new Run(exit, out.toString(), err.toString());
     }

@@ -58,6 +58,7 @@ public final class LinkManager implements LinkListener, LinkControl {
     private final Map<Link, Neighbour> pending = new LinkedHashMap<>();
     private final Map<PeerId, Neighbour> established = new HashMap<>();
     private boolean stopped;
+    private long refusedDials;
     /** Links from which a lost wanted link is no longer urgent (see {@link #redialUrgentlyBelow}). */
     private int wellLinkedAt = Integer.MAX_VALUE;
 
@@ -143,13 +144,29 @@ public final class LinkManager implements LinkListener, LinkControl {
         return established.size();
     }
 
+    /**
+     * {@inheritDoc} The address comes from others (a record, a DHT contact), so one on loopback, a
+     * private range or a link-local network is dialed only when this node is on that network
+     * too (see {@link LearnedAddresses}).
+     */
     @Override
     public void dialOnce(DialTarget target) {
         if (stopped || target.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
                 || penalties.isBanned(peer)).isPresent()) {
             return;
         }
+        List<HostPort> own = new ArrayList<>(network.listenAddresses());
+        own.addAll(redialer.wantedAddresses());
+        if (!LearnedAddresses.mayDial(target.address(), own)) {
+            refusedDials++;
+            return;
+        }
         network.dial(target);
+    }
+
+    /** Dials of learned addresses refused because they lead into a network this node is not on. */
+    public long refusedDials() {
+        return refusedDials;
     }
 
     @Override

@@ -43,7 +43,7 @@ class ParleyCliTest {
 
     @Test
     void initThenIdAgreeOnThePeerIdAndJsonHasTheDocumentedFields() {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         Run init = run("init", "--home", home(), "--name", "alice", "--json");
         assertEquals(0, init.exit, init.err);
         JsonObject created = JsonParser.parseString(init.out).getAsJsonObject();
@@ -80,7 +80,7 @@ class ParleyCliTest {
 
     @Test
     void aDaemonAnnouncingNonsenseIsAUsageError() {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
         for (String announce : new String[] {"nowhere", "host:99999", ":7000"}) {
             Run run = run("daemon", "--home", home(), "--announce", announce);
@@ -146,7 +146,7 @@ class ParleyCliTest {
 
     @Test
     void theEnvironmentWinsOverTheFileWhichWinsOverThePrompt() throws Exception {
-        environment.put("PARLEY_PASSPHRASE", "from-env");
+        environment.put("PARLEY_PASSPHRASE", "from the environment");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
         Path file = directory.resolve("pass.txt");
         Files.writeString(file, "from-file\nsecond line ignored\n");
@@ -157,7 +157,7 @@ class ParleyCliTest {
         assertEquals(1, fromFile.exit);
         assertTrue(fromFile.err.contains("wrong passphrase"), fromFile.err);
 
-        typed.add("from-env");
+        typed.add("from the environment");
         assertEquals(0, run("id", "--home", home()).exit, "prompted");
         assertTrue(typed.isEmpty());
     }
@@ -171,8 +171,22 @@ class ParleyCliTest {
         assertEquals("parley: error: the passphrases do not match\n", mismatch.err);
         assertTrue(Files.notExists(directory.resolve("home/identity.keystore")));
 
-        typed.add("same");
-        typed.add("same");
+        typed.add("same passphrase");
+        typed.add("same passphrase");
+        assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
+    }
+
+    @Test
+    void initRefusesAWeakPassphraseInOneClearLine() {
+        for (String weak : new String[] {"pass", "123456789", "aaaaaaaaaaaaaaaa", "abababababababab", "  ab  ab  ab  "}) {
+            environment.put("PARLEY_PASSPHRASE", weak);
+            Run refused = run("init", "--home", home(), "--name", "a");
+            assertEquals(1, refused.exit, weak);
+            assertEquals(1, refused.err.lines().count(), refused.err);
+            assertTrue(refused.err.startsWith("parley: error: the passphrase "), refused.err);
+            assertTrue(Files.notExists(directory.resolve("home/identity.keystore")), weak);
+        }
+        environment.put("PARLEY_PASSPHRASE", "four words suffice");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
     }
 
@@ -202,7 +216,7 @@ class ParleyCliTest {
 
     @Test
     void initRefusesToOverwriteAndLeavesTheKeystoreAlone() throws Exception {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
         byte[] before = Files.readAllBytes(directory.resolve("home/identity.keystore"));
         Run again = run("init", "--home", home(), "--name", "b");
@@ -213,7 +227,7 @@ class ParleyCliTest {
 
     @Test
     void badNamesAreRefused() {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         assertTrue(run("init", "--home", home(), "--name", "  ").err.contains("1 to 64 characters"));
         assertTrue(run("init", "--home", home(), "--name", "x".repeat(65)).err.contains("1 to 64 characters"));
         assertTrue(run("init", "--home", home(), "--name", "bell\u0007").err.contains("control characters"));
@@ -221,7 +235,7 @@ class ParleyCliTest {
 
     @Test
     void theHomeComesFromTheOptionThenTheEnvironment() {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         environment.put("PARLEY_HOME", directory.resolve("env-home").toString());
         assertEquals(0, run("init", "--name", "a").exit);
         assertTrue(Files.exists(directory.resolve("env-home/identity.keystore")));

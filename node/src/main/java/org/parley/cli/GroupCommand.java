@@ -9,6 +9,7 @@ import org.parley.api.GroupMemberView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
 import org.parley.api.PrintableText;
+import org.parley.api.ShortPeerId;
 import org.parley.groups.GroupId;
 import org.parley.identity.PeerId;
 import picocli.CommandLine;
@@ -151,7 +152,7 @@ final class GroupCommand implements Runnable {
             } else {
                 messages.forEach(message -> parent.cli.context().out().println(
                         TIME.format(Instant.ofEpochMilli(message.sentAt())) + " "
-                                + message.senderId().substring(0, 12) + ": "
+                                + ShortPeerId.of(message.senderId()) + ": "
                                 + PrintableText.of(message.text()).replace("\n", "\n    ")));
             }
             return 0;

@@ -3,8 +3,8 @@ package org.parley.cli;
 import java.util.Optional;
 
 /**
- * The least a new passphrase must be. The keystore's Argon2id makes each guess cost about a
- * second, which protects a passphrase of some length and little else: "pass" falls to a short
+ * The least a new passphrase must be. The keystore's Argon2id (64 MiB, 3 passes) makes each guess
+ * costly, which protects a passphrase of some length and little else: "pass" falls to a short
  * list. Length counts most; a passphrase of one or two characters repeated is refused however long.
  */
 final class PassphraseStrength {

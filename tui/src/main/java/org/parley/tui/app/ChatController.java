@@ -18,6 +18,7 @@ import org.parley.api.GroupView;
 import org.parley.api.IdentityView;
 import org.parley.api.MessageView;
 import org.parley.api.PeerView;
+import org.parley.api.ShortPeerId;
 import org.parley.identity.Fingerprint;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
@@ -665,8 +666,8 @@ public final class ChatController {
         return newline < 0 ? text : text.substring(0, newline);
     }
 
-    /** A peer ID shortened for display where no name is known. */
+    /** A peer ID shortened for display where no name is known (long enough not to be ground into a look-alike). */
     static String shortId(String peerId) {
-        return peerId.length() <= 12 ? peerId : peerId.substring(0, 10) + "…";
+        return ShortPeerId.of(peerId);
     }
 }

@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 import org.junit.jupiter.api.Test;
 import org.parley.crypto.Aead;
 
@@ -58,6 +61,41 @@ class ContentCipherTest {
             assertArrayEquals(plaintext, cipher.open(sealed, "message:1"));
         }
         assertEquals(100, salts.size());
+    }
+
+    @Test
+    void theValueKeyIsHkdfExpandOfTheRootWithTheSalt() throws Exception {
+        byte[] salt = HEX.parseHex("000102030405060708090a0b0c0d0e0f");
+        byte[] nonce = new byte[Aead.NONCE_SIZE];
+        Arrays.fill(nonce, (byte) 0x42);
+        SecureRandom scripted = new SecureRandom() {
+            private int calls;
+
+            @Override
+            public void nextBytes(byte[] bytes) {
+                System.arraycopy(calls++ == 0 ? salt : nonce, 0, bytes, 0, bytes.length);
+            }
+        };
+        byte[] sealed = new ContentCipher(fixtureKey(), scripted).seal("x".getBytes(StandardCharsets.UTF_8), "c");
+        // Computed independently, with Bouncy Castle's HKDF: extract and expand to the root, then
+        // expand only (no second extract) with the salt appended to the info.
+        byte[] root = hkdf(new HKDFParameters(fixtureKey(), new byte[0],
+                "parley-store-content-v2-root".getBytes(StandardCharsets.US_ASCII)));
+        byte[] info = new byte[ContentCipher.PER_VALUE_KEY_INFO.length + salt.length];
+        System.arraycopy(ContentCipher.PER_VALUE_KEY_INFO, 0, info, 0, ContentCipher.PER_VALUE_KEY_INFO.length);
+        System.arraycopy(salt, 0, info, ContentCipher.PER_VALUE_KEY_INFO.length, salt.length);
+        byte[] valueKey = hkdf(HKDFParameters.skipExtractParameters(root, info));
+        byte[] box = Arrays.copyOfRange(sealed, 1 + ContentCipher.SALT_SIZE, sealed.length);
+        assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), Aead.open(valueKey, box, "c".getBytes(StandardCharsets.UTF_8)));
+        assertArrayEquals(salt, Arrays.copyOfRange(sealed, 1, 1 + ContentCipher.SALT_SIZE));
+    }
+
+    private static byte[] hkdf(HKDFParameters parameters) {
+        HKDFBytesGenerator generator = new HKDFBytesGenerator(new SHA256Digest());
+        generator.init(parameters);
+        byte[] out = new byte[32];
+        generator.generateBytes(out, 0, out.length);
+        return out;
     }
 
     @Test

@@ -144,6 +144,16 @@ class CliErrorsTest {
         assertTrue(demoHelp.stdout().contains("Usage: parley demo"), demoHelp.stdout());
     }
 
+    @Test
+    void aJavaOlderThan17IsOneClearLine() throws Exception {
+        Path bin = Files.createDirectories(work.resolve("old-java"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
+        java.toFile().setExecutable(true);
+        Launcher oldJava = new Launcher(work).withEnv("PATH", bin + ":" + System.getenv("PATH"));
+        assertOneLineError(oldJava.run("id", "--home", home), "Java 17 or newer is needed, but 'java' is version 11");
+    }
+
     static void assertOneLineError(Launcher.Result result, String expected) {
         assertNotEquals(0, result.exitCode(), result.toString());
         String stderr = result.stderr();

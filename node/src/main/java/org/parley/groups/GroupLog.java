@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -32,13 +33,11 @@ public final class GroupLog {
     private final Set<ByteString> referenced = new HashSet<>();
     private final Set<ByteString> opaque = new HashSet<>();
     private final LinkedHashSet<ByteString> heads = new LinkedHashSet<>();
-    private long maxLamport;
 
     public void add(Entry entry) {
         if (entries.putIfAbsent(entry.id(), entry) != null) {
             return;
         }
-        maxLamport = Math.max(maxLamport, entry.lamport());
         for (ByteString parent : entry.parents()) {
             referenced.add(parent);
             heads.remove(parent);
@@ -79,9 +78,23 @@ public final class GroupLog {
         return sorted.stream().limit(MAX_PARENTS).map(Entry::id).toList();
     }
 
-    /** The Lamport number of a new post: one above every entry held. */
+    /**
+     * The Lamport number of a new post, which links to {@link #heads()}: one above the largest
+     * head's, which is the largest of every entry held as long as every entry is numbered above
+     * its parents (every member checks that of the posts it reads).
+     */
     public long nextLamport() {
-        return maxLamport + 1;
+        long largest = 0;
+        for (ByteString head : heads) {
+            largest = Math.max(largest, entries.get(head).lamport());
+        }
+        return largest + 1;
+    }
+
+    /** The Lamport number of an entry we hold readable; empty for a gap or an opaque entry. */
+    public OptionalLong lamportOf(ByteString id) {
+        Entry entry = entries.get(id);
+        return entry == null ? OptionalLong.empty() : OptionalLong.of(entry.lamport());
     }
 
     /** Entries linked to but not held: the gaps, in no particular order. */

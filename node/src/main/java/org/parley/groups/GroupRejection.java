@@ -15,6 +15,8 @@ public enum GroupRejection {
     /** A post from before its key reached us (before we joined): no fault of anyone's. */
     BEFORE_KEY("before-key", 0),
     UNDECRYPTABLE("undecryptable", 20),
+    /** A post whose Lamport number is not one above its largest parent's: its sender forged its place in the log. */
+    OUT_OF_ORDER("out-of-order", 20),
     REPLAYED("replayed", 1);
 
     private final String label;

@@ -3,11 +3,11 @@ package org.parley.mailbox;
 import java.util.List;
 import org.parley.identity.PeerId;
 import org.parley.messaging.MessageId;
-import org.parley.messaging.Messenger;
+import org.parley.messaging.RelayableOutbox;
 import org.parley.messaging.RelayItem;
 
 /** The messenger's outbox as the mailbox layer asks for it (messaging cannot know the layer above). */
-public record MessengerOutbox(Messenger messenger) implements RelayOutbox {
+public record MessengerOutbox(RelayableOutbox messenger) implements RelayOutbox {
     @Override
     public List<RelayItem> awaitingRelay() {
         return messenger.awaitingRelay();

@@ -1,26 +1,122 @@
 package org.parley.messaging;
 
-/** An outgoing message until its receipt: its record, its content, and its envelope once sealed. */
-final class OutboxItem {
-    /** Changes when the message is relayed; its ID and text never do. */
-    MessageRecord record;
-    final byte[] content;
-    final long expiresAtMillis;
-    /** Run through the ratchet: its envelope is being signed and stored, or is. Never sealed twice. */
-    boolean sealed;
-    /** The signed envelope, once stored. */
-    byte[] envelope;
-    /** Stored, so it may leave the node (encrypting and storing come first). */
-    boolean committed;
-    /** Sent on the current link and counted in the peer's send window until its receipt. */
-    boolean inFlight;
-    long lastSentMillis = Long.MIN_VALUE;
+import org.parley.identity.PeerId;
 
-    OutboxItem(MessageRecord record, byte[] content, long expiresAtMillis, byte[] envelope) {
+/**
+ * An outgoing message until its receipt: its record, its content, its envelope once sealed, and
+ * where it stands. Changed only by {@link Outbox}, whose transitions say what each stage allows.
+ */
+final class OutboxItem {
+    /** How far the message has gone towards its peer. */
+    enum Stage {
+        /** Accepted; its row is being committed, with no envelope (there was no session). */
+        STORING,
+        /** Accepted and sealed at once; its row and envelope are being committed together. */
+        STORING_SEALED,
+        /** Committed; waits for a session to seal it. */
+        UNSEALED,
+        /** Run through the ratchet; its envelope is being signed and committed. */
+        SEALING,
+        /** Committed with its envelope; not sent on the peer's current link. */
+        READY,
+        /** Sent on the current link, counted in the peer's send window until its receipt. */
+        IN_FLIGHT,
+        /** Its receipt came and is committed: out of the outbox. */
+        DELIVERED,
+        /** Expired, refused by every replica, or never stored: out of the outbox. */
+        FAILED;
+
+        /** Stored, so it may leave the node (encrypting and storing come first). */
+        boolean committed() {
+            return this != STORING && this != STORING_SEALED;
+        }
+
+        boolean ended() {
+            return this == DELIVERED || this == FAILED;
+        }
+
+        /** Has a stored envelope that may be sent or relayed. */
+        boolean sendable() {
+            return this == READY || this == IN_FLIGHT;
+        }
+    }
+
+    private MessageRecord record;
+    private final byte[] content;
+    private final long expiresAtMillis;
+    private Stage stage;
+    private DeliveryState state;
+    private byte[] envelope;
+    private long lastSentMillis = Long.MIN_VALUE;
+
+    OutboxItem(MessageRecord record, byte[] content, long expiresAtMillis, Stage stage, DeliveryState state,
+               byte[] envelope) {
         this.record = record;
         this.content = content;
         this.expiresAtMillis = expiresAtMillis;
+        this.stage = stage;
+        this.state = state;
         this.envelope = envelope;
-        this.sealed = envelope != null;
+    }
+
+    MessageRecord record() {
+        return record;
+    }
+
+    MessageId id() {
+        return record.id();
+    }
+
+    PeerId peer() {
+        return record.peer();
+    }
+
+    byte[] content() {
+        return content;
+    }
+
+    long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    DeliveryState state() {
+        return state;
+    }
+
+    /** The signed envelope, once stored; null before. */
+    byte[] envelope() {
+        return envelope;
+    }
+
+    long lastSentMillis() {
+        return lastSentMillis;
+    }
+
+    void moveTo(Stage next) {
+        this.stage = next;
+    }
+
+    void setEnvelope(byte[] signed) {
+        this.envelope = signed;
+    }
+
+    void sentAt(long millis) {
+        this.lastSentMillis = millis;
+    }
+
+    void relayedTo(int replicas) {
+        this.state = DeliveryState.RELAYED;
+        this.record = record.relayedTo(replicas);
+    }
+
+    /** Ends the item as delivered or failed, with the record the user is told about. */
+    void end(Stage last, DeliveryState finalState, String reason, Long receivedAtMillis) {
+        this.stage = last;
+        this.state = finalState;
+        this.record = record.withState(finalState.stored(), reason, receivedAtMillis);
     }
 }

@@ -29,7 +29,7 @@ import org.parley.mailbox.Mailbox;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
-import org.parley.messaging.Messenger;
+import org.parley.messaging.UserMessaging;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.dht.LookupResult;
 import org.parley.runtime.Scheduler;
@@ -42,13 +42,13 @@ final class LocalApi implements ParleyApi {
     private final Identity identity;
     private final Scheduler loop;
     private final LinkManager links;
-    private final Messenger messenger;
+    private final UserMessaging messenger;
     private final DhtService dht;
     private final Mailbox mailbox;
     private final Groups groups;
     private final WatchHub watchers;
 
-    LocalApi(Identity identity, Scheduler loop, LinkManager links, Messenger messenger, DhtService dht,
+    LocalApi(Identity identity, Scheduler loop, LinkManager links, UserMessaging messenger, DhtService dht,
              Mailbox mailbox, Groups groups, WatchHub watchers) {
         this.mailbox = mailbox;
         this.dht = dht;
@@ -125,7 +125,7 @@ final class LocalApi implements ParleyApi {
                 mailbox.withdrawRelay(peer);
                 return true;
             }
-            if (!ParleyNode.isContact(messenger, peer)) {
+            if (!messenger.isContact(peer)) {
                 return false;
             }
             mailbox.offerRelay(peer);

@@ -78,4 +78,17 @@ class GroupLogTest {
         assertEquals(GroupLog.MAX_PARENTS, log.heads().size());
         assertEquals(id(40), log.heads().get(0), "the newest heads first");
     }
+
+    @Test
+    void theNextNumberIsOneAboveTheLargestHeadItLinksTo() {
+        GroupLog log = new GroupLog();
+        assertEquals(1, log.nextLamport(), "an empty log starts at 1");
+        log.add(entry(1, 9));
+        // Taken in before its parent 1 was held, when only a lower bound could be checked.
+        log.add(entry(2, 3, 1));
+        assertEquals(List.of(id(2)), log.heads());
+        assertEquals(4, log.nextLamport(), "a new post links to 2 alone, so it is numbered after 2");
+        assertEquals(9, log.lamportOf(id(1)).getAsLong());
+        assertTrue(log.lamportOf(id(3)).isEmpty());
+    }
 }

@@ -21,6 +21,7 @@ import org.parley.overlay.gossip.MessageId;
 import org.parley.proto.wire.v1.BackfillPosts;
 import org.parley.proto.wire.v1.GroupControl;
 import org.parley.proto.wire.v1.GroupInvite;
+import org.parley.proto.wire.v1.GroupText;
 import org.parley.proto.wire.v1.LogIds;
 import org.parley.proto.wire.v1.MembershipOpProto;
 import org.parley.proto.wire.v1.MembershipOps;
@@ -256,5 +257,71 @@ class GroupsHostileTest {
         control(bob, alice, GroupControl.newBuilder().setBackfill(flood));
         assertEquals(GroupRejection.TOO_LARGE.penalty(), alice.penalties.get(bob.id()));
         assertEquals(1, alice.history(id).size());
+    }
+
+    /**
+     * A member chooses its post's Lamport number and parents. Bob names Alice's second post as
+     * his parent but claims Lamport number 1, to show his post before both of hers.
+     */
+    @Test
+    void aPostBackdatedBelowItsParentsIsRefused() {
+        alice.await(alice.groups.send(id, "first"));
+        alice.await(alice.groups.send(id, "second"));
+        loop.advance(Duration.ofSeconds(2));
+        List<ByteString> heads = bob.groups.state(id).log.heads();
+
+        post(alice, sealedBy(bob, "backdated", 1, heads));
+
+        assertEquals(List.of("first", "second"), texts(alice));
+        assertEquals(1, refused(alice, "out-of-order"));
+    }
+
+    /**
+     * Bob claims the largest Lamport number there is: every later post would have to be numbered
+     * above it, past the limit every member enforces, and the group would fall silent.
+     */
+    @Test
+    void aPostFromTheFarFutureIsRefusedAndTheGroupGoesOn() {
+        alice.await(alice.groups.send(id, "first"));
+        loop.advance(Duration.ofSeconds(2));
+
+        post(alice, sealedBy(bob, "the end", 1L << 53, bob.groups.state(id).log.heads()));
+        alice.await(alice.groups.send(id, "after"));
+        loop.advance(Duration.ofSeconds(2));
+
+        assertEquals(List.of("first", "after"), texts(bob));
+        assertEquals(1, refused(alice, "out-of-order"));
+    }
+
+    /** Parents we lack cannot be checked; those we hold still bound the number from below. */
+    @Test
+    void aPostWithAParentWeLackIsNumberedAboveTheParentsWeHold() {
+        alice.await(alice.groups.send(id, "first"));
+        alice.await(alice.groups.send(id, "second"));
+        loop.advance(Duration.ofSeconds(2));
+        List<ByteString> parents = new ArrayList<>(bob.groups.state(id).log.heads());
+        byte[] unknown = new byte[32];
+        RANDOM.nextBytes(unknown);
+        parents.add(ByteString.copyFrom(unknown));
+
+        post(alice, sealedBy(bob, "below", 2, parents));
+        assertEquals(1, refused(alice, "out-of-order"));
+        post(alice, sealedBy(bob, "above", 7, parents));
+
+        assertEquals(List.of("first", "second", "above"), texts(alice));
+    }
+
+    private List<String> texts(GroupNode node) {
+        return node.history(id).stream().map(GroupMessageRecord::text).toList();
+    }
+
+    /** A post as {@code member}'s client would seal it, with the order fields of its choosing. */
+    private byte[] sealedBy(GroupNode member, String text, long lamport, List<ByteString> parents) {
+        byte[] messageId = new byte[16];
+        RANDOM.nextBytes(messageId);
+        GroupText plain = GroupText.newBuilder().setMessageId(ByteString.copyFrom(messageId))
+                .setSentAtMs(loop.nowMillis()).setLamport(lamport).addAllParents(parents).setText(text).build();
+        return member.groups.state(id).ownKey.seal(plain.toByteArray(), id.bytes(), loop.nowMillis(), RANDOM)
+                .toBytes();
     }
 }

@@ -9,7 +9,7 @@ import org.parley.overlay.record.PeerRecord;
 import org.parley.runtime.Scheduler;
 
 /**
- * One lookup the {@link DhtService} is running: the iterative state machine, the records of the
+ * One lookup the {@link LookupDriver} is running: the iterative state machine, the records of the
  * candidates it learned (to dial them and to add those that answer to the routing table), and
  * what it found. Confined to the node's loop.
  */

@@ -187,7 +187,7 @@ class DhtServiceTest {
         }
         answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), flood);
 
-        assertEquals(DhtService.PENALTY_OVERSIZED_ANSWER, links.penalties.get(mallory.peerId()));
+        assertEquals(DhtPenalties.OVERSIZED_ANSWER, links.penalties.get(mallory.peerId()));
         assertTrue(lookup.join().record().isEmpty(), "not even the target's genuine record is taken from it");
         assertEquals(0, dht.contacts(), "no contact learned from it, and the sender dropped");
     }
@@ -195,7 +195,7 @@ class DhtServiceTest {
     @Test
     void anUnsolicitedAnswerIsPenalizedButALateOneIsNot() {
         answer(mallory.peerId(), 4242, List.of(record(target, "10.7.7.7:7000").toProto()));
-        assertEquals(DhtService.PENALTY_UNSOLICITED, links.penalties.get(mallory.peerId()));
+        assertEquals(DhtPenalties.UNSOLICITED, links.penalties.get(mallory.peerId()));
 
         links.penalties.clear();
         CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
@@ -212,7 +212,7 @@ class DhtServiceTest {
         links.sent.clear();
         dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(1)
                 .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(new byte[31])))).build());
-        assertEquals(DhtService.PENALTY_MALFORMED, links.penalties.get(mallory.peerId()));
+        assertEquals(DhtPenalties.MALFORMED, links.penalties.get(mallory.peerId()));
         assertTrue(links.sent.isEmpty(), "no answer: " + links.sent);
     }
 
@@ -239,7 +239,7 @@ class DhtServiceTest {
         StoreRecord ofCarol = StoreRecord.newBuilder().setRecord(record(carol, "10.8.8.8:7000").toProto()).build();
         dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder()
                 .setStoreRecord(ofCarol)).build());
-        assertEquals(DhtService.PENALTY_NOT_OWN_RECORD, links.penalties.get(mallory.peerId()));
+        assertEquals(DhtPenalties.NOT_OWN_RECORD, links.penalties.get(mallory.peerId()));
         assertEquals(0, dht.storedRecords());
 
         links.connected.add(carol.peerId());

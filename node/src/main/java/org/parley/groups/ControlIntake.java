@@ -1,0 +1,67 @@
+package org.parley.groups;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.logging.Logger;
+import org.parley.identity.PeerId;
+import org.parley.link.Neighbours;
+import org.parley.proto.wire.v1.GroupAck;
+import org.parley.proto.wire.v1.GroupControl;
+
+/**
+ * The door for group control from other members (over the pairwise sessions): parses it, hands
+ * each kind to the part that handles it, and scores the sender down for what no honest member
+ * sends (a message that does not parse, a type we do not know, anything its handler refuses).
+ * Confined to the node's loop.
+ */
+final class ControlIntake {
+    private static final Logger LOG = Logger.getLogger(ControlIntake.class.getName());
+
+    private final Neighbours neighbours;
+    private final MembershipChanges membership;
+    private final SenderKeyDistribution keys;
+    private final Backfill backfill;
+    private final ControlOutbox outbox;
+
+    ControlIntake(Neighbours neighbours, MembershipChanges membership, SenderKeyDistribution keys, Backfill backfill,
+                  ControlOutbox outbox) {
+        this.neighbours = neighbours;
+        this.membership = membership;
+        this.keys = keys;
+        this.backfill = backfill;
+        this.outbox = outbox;
+    }
+
+    void receive(PeerId sender, byte[] bytes) {
+        GroupControl control;
+        try {
+            control = GroupControl.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            neighbours.penalize(sender, GroupRejection.MALFORMED.penalty(), "malformed group control");
+            return;
+        }
+        ByteString controlId = control.getControlId();
+        try {
+            switch (control.getBodyCase()) {
+                case INVITE -> membership.receiveInvite(sender, controlId, control.getInvite());
+                case OPS -> membership.receiveOps(sender, controlId, control.getOps().getOpsList());
+                case SENDER_KEY -> keys.receiveGrant(sender, controlId, control.getSenderKey());
+                case ACK -> receiveAck(sender, control.getAck());
+                case HEADS -> backfill.receiveHeads(sender, control.getHeads());
+                case BACKFILL_REQUEST -> backfill.answer(sender, control.getBackfillRequest());
+                case BACKFILL -> backfill.receive(sender, control.getBackfill());
+                default -> throw new GroupException(GroupRejection.MALFORMED, "group control of unknown type");
+            }
+        } catch (GroupException e) {
+            LOG.fine(() -> "refused group control from " + sender.shortForm() + ": " + e.getMessage());
+            neighbours.penalize(sender, e.rejection().penalty(), "group control: " + e.rejection().label());
+        }
+    }
+
+    private void receiveAck(PeerId sender, GroupAck ack) throws GroupException {
+        if (ack.getControlIdsCount() > Groups.MAX_IDS) {
+            throw new GroupException(GroupRejection.TOO_LARGE, "too many acknowledgements");
+        }
+        outbox.acknowledged(sender, ack.getControlIdsList());
+    }
+}

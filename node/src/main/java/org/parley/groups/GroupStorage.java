@@ -1,0 +1,207 @@
+package org.parley.groups;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.identity.InvalidPeerIdException;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.MembershipOpProto;
+import org.parley.runtime.Scheduler;
+import org.parley.store.ContentCipher;
+import org.parley.store.GroupRows;
+import org.parley.store.StorageQueue;
+
+/**
+ * The groups' rows: builds them on the loop (sealing names, keys and bodies with the content
+ * cipher), commits them through the {@link StorageQueue} with completion back on the loop, and
+ * reads them back at start, for history and for back-fill.
+ */
+final class GroupStorage {
+    private static final Logger LOG = Logger.getLogger(GroupStorage.class.getName());
+
+    /** Rows to write in one transaction, built on the loop, written on the storage thread. */
+    interface Rows {
+        void write(Connection connection) throws SQLException;
+    }
+
+    /** More rows to read at start, in the same transaction (the control outbox's). */
+    interface Loader {
+        void load(Connection connection) throws SQLException;
+    }
+
+    private final StorageQueue storage;
+    private final ContentCipher cipher;
+    private final Scheduler loop;
+
+    GroupStorage(StorageQueue storage, ContentCipher cipher, Scheduler loop) {
+        this.storage = storage;
+        this.cipher = cipher;
+        this.loop = loop;
+    }
+
+    /** Writes {@code rows} in one transaction; the future completes on the loop, failed with a {@link GroupFailure}. */
+    CompletableFuture<Void> commit(Rows rows) {
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        storage.submit(connection -> {
+            rows.write(connection);
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            if (error != null) {
+                LOG.log(Level.SEVERE, "could not store group state", error);
+                committed.completeExceptionally(new GroupFailure("could not store the change: " + error.getMessage()));
+            } else {
+                committed.complete(null);
+            }
+        }, loop);
+        return committed;
+    }
+
+    static Rows all(List<Rows> rows) {
+        return connection -> {
+            for (Rows row : rows) {
+                row.write(connection);
+            }
+        };
+    }
+
+    Rows groupRow(GroupState state) {
+        byte[] name = cipher.seal(state.name.getBytes(StandardCharsets.UTF_8), nameContext(state.id));
+        GroupRows.Group row = new GroupRows.Group(state.id.bytes(), name, state.status,
+                state.invitedBy == null ? null : state.invitedBy.toString(), state.createdMillis);
+        return connection -> GroupRows.putGroup(connection, row);
+    }
+
+    /** The key's state now, sealed on the loop: the key goes on moving while the storage thread writes. */
+    Rows keyRow(GroupState state, PeerId owner, SenderKey key) {
+        byte[] keyId = key.keyId();
+        GroupRows.Key row = new GroupRows.Key(state.id.bytes(), keyId, owner.toString(),
+                cipher.seal(key.toBytes(), keyContext(state.id, keyId)));
+        return connection -> GroupRows.putKey(connection, row);
+    }
+
+    static Rows opRow(GroupState state, MembershipOp op) {
+        byte[] opId = op.id();
+        byte[] encoded = op.toProto().toByteArray();
+        return connection -> GroupRows.putOp(connection, state.id.bytes(), opId, encoded);
+    }
+
+    Rows entryRow(GroupState state, GroupMessageRecord record, byte[] messageId, List<ByteString> parents,
+                  GroupPost post) {
+        ByteString joined = ByteString.copyFrom(parents);
+        GroupRows.Entry row = new GroupRows.Entry(HexFormat.of().parseHex(record.entryId()), state.id.bytes(),
+                messageId, record.sender().toString(), record.lamport(), joined.toByteArray(), post.toBytes(),
+                cipher.seal(record.text().getBytes(StandardCharsets.UTF_8), bodyContext(record.entryId())),
+                record.sentAtMillis(), record.receivedAtMillis());
+        return connection -> GroupRows.insertEntry(connection, row);
+    }
+
+    /** The last {@code limit} messages of a group before {@code before} (or the newest), in log order. */
+    CompletableFuture<List<GroupMessageRecord>> history(GroupId id, int limit, Optional<byte[]> before) {
+        return storage.submit(connection -> {
+            Optional<GroupRows.Position> anchor = Optional.empty();
+            if (before.isPresent()) {
+                anchor = GroupRows.position(connection, id.bytes(), before.get());
+                if (anchor.isEmpty()) {
+                    throw new GroupFailure("no message " + HexFormat.of().formatHex(before.get()) + " in group " + id);
+                }
+            }
+            List<GroupMessageRecord> records = new ArrayList<>();
+            for (GroupRows.Entry entry : GroupRows.history(connection, id.bytes(), limit, anchor)) {
+                String entryHex = HexFormat.of().formatHex(entry.entryId());
+                String text = new String(cipher.open(entry.body(), bodyContext(entryHex)), StandardCharsets.UTF_8);
+                records.add(new GroupMessageRecord(id, entryHex, parse(entry.sender()), text, entry.sentMillis(),
+                        entry.receivedMillis(), entry.lamport()));
+            }
+            return records;
+        });
+    }
+
+    /** The stored posts (as sent) among {@code ids}; completes on the storage thread. */
+    CompletableFuture<List<byte[]>> posts(GroupId group, List<ByteString> ids) {
+        byte[] groupId = group.bytes();
+        return storage.submit(connection -> {
+            List<byte[]> posts = new ArrayList<>();
+            for (ByteString id : ids) {
+                GroupRows.post(connection, groupId, id.toByteArray()).ifPresent(posts::add);
+            }
+            return posts;
+        });
+    }
+
+    /**
+     * Loads every group, its ops, keys and log links into {@code directory}, then runs
+     * {@code more}. Blocking: call before the loop serves anything.
+     */
+    void load(GroupDirectory directory, Loader more) {
+        storage.submit(connection -> {
+            try {
+                loadRows(connection, directory);
+                more.load(connection);
+            } catch (GroupException | InvalidProtocolBufferException e) {
+                throw new GroupFailure("a stored group does not load: " + e.getMessage());
+            }
+            return null;
+        }).join();
+        directory.all().forEach(state -> state.membership = Membership.replay(state.id, state.ops.values()));
+    }
+
+    private void loadRows(Connection connection, GroupDirectory directory)
+            throws SQLException, GroupException, InvalidProtocolBufferException {
+        for (GroupRows.Group row : GroupRows.groups(connection)) {
+            GroupId id = GroupId.of(row.groupId());
+            String name = new String(cipher.open(row.name(), nameContext(id)), StandardCharsets.UTF_8);
+            directory.add(new GroupState(id, name, row.status(),
+                    row.invitedBy() == null ? null : parse(row.invitedBy()), row.createdMillis()));
+        }
+        for (GroupRows.Op row : GroupRows.ops(connection)) {
+            MembershipOp op = MembershipOp.verify(MembershipOpProto.parseFrom(row.op()));
+            directory.get(op.groupId()).ops.put(ByteString.copyFrom(op.id()), op);
+        }
+        for (GroupRows.Key row : GroupRows.keys(connection)) {
+            GroupState state = directory.get(GroupId.of(row.groupId()));
+            SenderKey key = SenderKey.fromBytes(cipher.open(row.state(), keyContext(state.id, row.keyId())));
+            PeerId owner = parse(row.owner());
+            state.putKey(owner, key);
+            if (key.isOwn() && !key.isStale(key.iteration()) && state.joined()) {
+                state.ownKey = key;
+            }
+        }
+        for (GroupRows.Entry row : GroupRows.entryLinks(connection)) {
+            List<ByteString> parents = new ArrayList<>();
+            for (int at = 0; at + 32 <= row.parents().length; at += 32) {
+                parents.add(ByteString.copyFrom(row.parents(), at, 32));
+            }
+            directory.get(GroupId.of(row.groupId())).log.add(
+                    new GroupLog.Entry(ByteString.copyFrom(row.entryId()), row.lamport(), parents));
+        }
+    }
+
+    private static String nameContext(GroupId id) {
+        return "group-name:" + id;
+    }
+
+    private static String keyContext(GroupId id, byte[] keyId) {
+        return "group-key:" + id + ":" + HexFormat.of().formatHex(keyId);
+    }
+
+    private static String bodyContext(String entryId) {
+        return "group-message:" + entryId;
+    }
+
+    private static PeerId parse(String peerId) {
+        try {
+            return PeerId.parse(peerId);
+        } catch (InvalidPeerIdException e) {
+            throw new GroupFailure("the database holds an invalid peer ID");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package org.parley.groups;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.overlay.gossip.GossipRouter;
+import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupInvite;
+import org.parley.proto.wire.v1.MembershipOpProto;
+import org.parley.proto.wire.v1.MembershipOps;
+import org.parley.runtime.Clock;
+
+/**
+ * Changes to who is in a group: ours (create, invite, join, remove, leave), signed and sent to
+ * every member through the {@link ControlOutbox}, and other members' (invitations and ops), which
+ * are verified, stored and replayed into the {@link Membership}. What a change means for our
+ * sender key is left to {@link SenderKeyDistribution}. Confined to the node's loop.
+ */
+final class MembershipChanges {
+    private final Identity self;
+    private final GroupDirectory directory;
+    private final GroupStorage storage;
+    private final ControlOutbox outbox;
+    private final OneShotControl control;
+    private final SenderKeyDistribution keys;
+    private final GossipRouter gossip;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    MembershipChanges(Identity self, GroupDirectory directory, GroupStorage storage, ControlOutbox outbox,
+                      OneShotControl control, SenderKeyDistribution keys, GossipRouter gossip, Clock clock,
+                      SecureRandom random) {
+        this.self = self;
+        this.directory = directory;
+        this.storage = storage;
+        this.outbox = outbox;
+        this.control = control;
+        this.keys = keys;
+        this.gossip = gossip;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    // ---------------------------------------------------------------- ours
+
+    CompletableFuture<GroupRecord> create(String name) {
+        if (!MembershipOp.validName(name)) {
+            return failed("a group name has 1 to " + MembershipOp.MAX_NAME_LENGTH
+                    + " characters, no control characters");
+        }
+        byte[] nonce = new byte[GroupId.NONCE_SIZE];
+        random.nextBytes(nonce);
+        GroupId id = GroupId.derive(self.peerId().publicKey(), nonce);
+        long now = clock.nowMillis();
+        MembershipOp create = MembershipOp.sign(self, id, MembershipOp.Kind.CREATE, self.peerId(), true, 1, now, name,
+                nonce);
+        GroupState state = new GroupState(id, name, GroupRecord.JOINED, null, now);
+        directory.add(state);
+        keys.startOwnKey(state);
+        gossip.subscribe(state.topic);
+        List<GroupStorage.Rows> rows = new ArrayList<>();
+        rows.add(storage.groupRow(state));
+        rows.add(storage.keyRow(state, self.peerId(), state.ownKey));
+        return applyOps(state, List.of(create), rows).thenApply(ignored -> directory.record(state));
+    }
+
+    CompletableFuture<GroupRecord> invite(GroupId id, PeerId peer, boolean admin) {
+        GroupState state = directory.get(id);
+        if (state == null || !state.joined()) {
+            return failed("you are not a member of group " + id);
+        }
+        if (!state.membership.isAdmin(self.peerId())) {
+            return failed("only an admin of the group invites");
+        }
+        if (state.membership.isMember(peer) && (!admin || state.membership.isAdmin(peer))) {
+            return failed(peer + " is already a member");
+        }
+        if (!state.membership.isMember(peer) && state.membership.members().size() >= Membership.MAX_MEMBERS) {
+            return failed("a group has at most " + Membership.MAX_MEMBERS + " members");
+        }
+        if (state.ops.size() >= Groups.MAX_OPS) {
+            return failed("the group has reached its limit of " + Groups.MAX_OPS + " membership changes");
+        }
+        MembershipOp add = newOp(state, MembershipOp.Kind.ADD, peer, admin);
+        Set<PeerId> others = directory.otherMembers(state);
+        CompletableFuture<Void> applied = applyOps(state, List.of(add), new ArrayList<>());
+        for (PeerId member : others) {
+            if (!member.equals(peer)) {
+                outbox.queue(member, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(add.toProto())));
+            }
+        }
+        sendAllOps(state, peer);
+        return applied.thenApply(ignored -> directory.record(state));
+    }
+
+    CompletableFuture<GroupRecord> join(GroupId id) {
+        GroupState state = directory.get(id);
+        if (state == null || !state.membership.isMember(self.peerId())) {
+            return failed("no invitation to group " + id);
+        }
+        if (state.joined()) {
+            return CompletableFuture.completedFuture(directory.record(state));
+        }
+        state.status = GroupRecord.JOINED;
+        keys.startOwnKey(state);
+        gossip.subscribe(state.topic);
+        keys.grantToAll(state);
+        GroupStorage.Rows group = storage.groupRow(state);
+        GroupStorage.Rows key = storage.keyRow(state, self.peerId(), state.ownKey);
+        return storage.commit(connection -> {
+            group.write(connection);
+            key.write(connection);
+        }).thenApply(ignored -> directory.record(state));
+    }
+
+    CompletableFuture<GroupRecord> remove(GroupId id, PeerId peer) {
+        GroupState state = directory.get(id);
+        if (state == null || !state.joined()) {
+            return failed("you are not a member of group " + id);
+        }
+        if (peer.equals(self.peerId())) {
+            return failed("to leave a group use leave");
+        }
+        if (!state.membership.isAdmin(self.peerId())) {
+            return failed("only an admin of the group removes members");
+        }
+        if (!state.membership.isMember(peer)) {
+            return failed(peer + " is not a member");
+        }
+        return changeAndTell(state, newOp(state, MembershipOp.Kind.REMOVE, peer, false));
+    }
+
+    CompletableFuture<GroupRecord> leave(GroupId id) {
+        GroupState state = directory.get(id);
+        if (state == null || !state.membership.isMember(self.peerId())) {
+            return failed("you are not a member of group " + id);
+        }
+        return changeAndTell(state, newOp(state, MembershipOp.Kind.LEAVE, self.peerId(), false));
+    }
+
+    // ---------------------------------------------------------------- other members'
+
+    void receiveInvite(PeerId sender, ByteString controlId, GroupInvite invite) throws GroupException {
+        List<MembershipOp> ops = verifyOps(invite.getOpsList());
+        MembershipOp create = ops.stream().filter(op -> op.kind() == MembershipOp.Kind.CREATE).findFirst()
+                .orElseThrow(() -> new GroupException(GroupRejection.MALFORMED, "an invitation without the create op"));
+        GroupId id = create.groupId();
+        if (ops.stream().anyMatch(op -> !op.groupId().equals(id))
+                || !GroupId.derive(create.actor().publicKey(), create.nonce()).equals(id)) {
+            throw new GroupException(GroupRejection.FORGED, "an invitation whose ops are not of its group");
+        }
+        GroupState state = directory.get(id);
+        List<GroupStorage.Rows> rows = new ArrayList<>();
+        if (state == null) {
+            boolean chunked = ops.size() == Groups.MAX_OPS_PER_MESSAGE;
+            if (!chunked && !Membership.replay(id, ops).isMember(self.peerId())) {
+                throw new GroupException(GroupRejection.MALFORMED, "an invitation that does not make us a member");
+            }
+            state = new GroupState(id, create.name(), GroupRecord.INVITED, sender, clock.nowMillis());
+            directory.add(state);
+            rows.add(storage.groupRow(state));
+        }
+        applyOps(state, ops, rows).thenRun(() -> control.acknowledge(sender, controlId));
+        keys.takeEarlyGrants(state);
+    }
+
+    void receiveOps(PeerId sender, ByteString controlId, List<MembershipOpProto> protos) throws GroupException {
+        List<MembershipOp> ops = verifyOps(protos);
+        if (ops.isEmpty()) {
+            throw new GroupException(GroupRejection.MALFORMED, "no ops");
+        }
+        GroupState state = directory.get(ops.get(0).groupId());
+        if (state == null || ops.stream().anyMatch(op -> !op.groupId().equals(state.id))) {
+            return; // not invited yet (the invitation may still be on its way): the sender tries again
+        }
+        if (!state.membership.isMember(sender) && ops.stream().noneMatch(op -> op.actor().equals(sender))) {
+            directory.count(state, sender, new GroupException(GroupRejection.NOT_A_MEMBER, "ops from a non-member"));
+            return;
+        }
+        if (state.ops.size() + ops.size() > Groups.MAX_OPS) {
+            directory.count(state, sender, new GroupException(GroupRejection.TOO_LARGE, "the group's op limit is reached"));
+            return;
+        }
+        applyOps(state, ops, new ArrayList<>()).thenRun(() -> control.acknowledge(sender, controlId));
+        keys.takeEarlyGrants(state);
+    }
+
+    private static List<MembershipOp> verifyOps(List<MembershipOpProto> protos) throws GroupException {
+        if (protos.size() > Groups.MAX_OPS_PER_MESSAGE) {
+            throw new GroupException(GroupRejection.TOO_LARGE,
+                    "over " + Groups.MAX_OPS_PER_MESSAGE + " ops in one message");
+        }
+        List<MembershipOp> ops = new ArrayList<>();
+        for (MembershipOpProto proto : protos) {
+            ops.add(MembershipOp.verify(proto));
+        }
+        return ops;
+    }
+
+    // ---------------------------------------------------------------- applying
+
+    private MembershipOp newOp(GroupState state, MembershipOp.Kind kind, PeerId target, boolean admin) {
+        return MembershipOp.sign(self, state.id, kind, target, admin, state.membership.maxClock() + 1,
+                clock.nowMillis(), "", new byte[0]);
+    }
+
+    /** Applies our own op and sends it to every member before it (the target included). */
+    private CompletableFuture<GroupRecord> changeAndTell(GroupState state, MembershipOp op) {
+        Set<PeerId> told = directory.otherMembers(state);
+        CompletableFuture<Void> applied = applyOps(state, List.of(op), new ArrayList<>());
+        for (PeerId member : told) {
+            outbox.queue(member, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(op.toProto())));
+        }
+        return applied.thenApply(ignored -> directory.record(state));
+    }
+
+    /** Sends a new member every op, in chunks: the create op first, inside the invitation. */
+    private void sendAllOps(GroupState state, PeerId peer) {
+        List<MembershipOp> ordered = new ArrayList<>(state.ops.values());
+        ordered.sort(Membership.ORDER);
+        for (int start = 0; start < ordered.size(); start += Groups.MAX_OPS_PER_MESSAGE) {
+            List<MembershipOpProto> chunk = ordered.subList(start,
+                            Math.min(ordered.size(), start + Groups.MAX_OPS_PER_MESSAGE))
+                    .stream().map(MembershipOp::toProto).toList();
+            outbox.queue(peer, start == 0
+                    ? GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addAllOps(chunk))
+                    : GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addAllOps(chunk)));
+        }
+    }
+
+    /**
+     * Takes in ops, replays the membership and acts on what changed: a new member gets our sender
+     * key; when anyone left or was removed, we rotate ours and hand the new one to those who stay;
+     * when we are out, we stop. The future completes once everything is stored.
+     */
+    private CompletableFuture<Void> applyOps(GroupState state, List<MembershipOp> ops, List<GroupStorage.Rows> rows) {
+        Membership before = state.membership;
+        for (MembershipOp op : ops) {
+            if (state.ops.putIfAbsent(ByteString.copyFrom(op.id()), op) == null) {
+                rows.add(GroupStorage.opRow(state, op));
+            }
+        }
+        state.membership = Membership.replay(state.id, state.ops.values());
+        Membership after = state.membership;
+        PeerId me = self.peerId();
+        for (MembershipOp op : ops) {
+            boolean needsAdmin = op.kind() == MembershipOp.Kind.ADD || op.kind() == MembershipOp.Kind.REMOVE;
+            if (needsAdmin && !after.isAdmin(op.actor()) && !before.isAdmin(op.actor())) {
+                directory.count(state, op.actor(), new GroupException(GroupRejection.NOT_ALLOWED, "op by a non-admin"));
+            }
+        }
+        String status = state.status;
+        if (!before.isMember(me) && after.isMember(me) && !state.joined()) {
+            state.status = GroupRecord.INVITED;
+        } else if (before.isMember(me) && !after.isMember(me)) {
+            boolean left = ops.stream().anyMatch(op -> op.kind() == MembershipOp.Kind.LEAVE && op.actor().equals(me));
+            state.status = left ? GroupRecord.LEFT : GroupRecord.REMOVED;
+            state.ownKey = null;
+            gossip.unsubscribe(state.topic);
+        }
+        if (!status.equals(state.status)) {
+            rows.add(storage.groupRow(state));
+        }
+        if (state.joined() && after.isMember(me)) {
+            boolean someoneWentAway = before.members().keySet().stream()
+                    .anyMatch(peer -> !peer.equals(me) && !after.isMember(peer));
+            if (someoneWentAway) {
+                keys.rotate(state, rows);
+            } else {
+                for (PeerId peer : after.members().keySet()) {
+                    if (!peer.equals(me) && !before.isMember(peer)) {
+                        keys.grantToNewMember(state, peer);
+                    }
+                }
+            }
+        }
+        return storage.commit(GroupStorage.all(rows));
+    }
+
+    private static <T> CompletableFuture<T> failed(String message) {
+        return CompletableFuture.failedFuture(new GroupFailure(message));
+    }
+}

@@ -1,0 +1,221 @@
+package org.parley.groups;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.GroupText;
+import org.parley.runtime.Clock;
+
+/**
+ * Takes in other members' posts, from the topic, from back-fill or from mailbox replicas; each
+ * must be numbered in order of its parents ({@link #checkOrder}). A post
+ * whose sender key has not reached us waits in memory for a while ({@link Groups#PENDING_LIFETIME},
+ * at most {@link Groups#MAX_PENDING_POSTS}); a back-filled one is also remembered as opaque by
+ * key, so that it is asked for again and read when the key comes, however late. Confined to the
+ * node's loop.
+ */
+final class PostIntake {
+    private static final long MAX_LAMPORT = 1L << 53;
+
+    private final GroupDirectory directory;
+    private final GroupStorage storage;
+    private final OneShotControl control;
+    private final Clock clock;
+    private final List<GroupEvents> listeners;
+
+    PostIntake(GroupDirectory directory, GroupStorage storage, OneShotControl control, Clock clock,
+               List<GroupEvents> listeners) {
+        this.directory = directory;
+        this.storage = storage;
+        this.control = control;
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    /**
+     * Takes in a post from the topic ({@code via} null) or from a member's back-fill. Checks, in
+     * order: shape, replay, sender key known (else held until the key arrives), its owner still a
+     * member, signature, stale key, decryption, content, Lamport number; then stores entry and key
+     * state in one transaction.
+     */
+    void receive(GroupState state, byte[] bytes, PeerId via, boolean backfilled) {
+        GroupPost post;
+        try {
+            post = GroupPost.parse(bytes);
+        } catch (GroupException e) {
+            directory.count(state, via, e);
+            return;
+        }
+        ByteString entryId = ByteString.copyFrom(post.entryId());
+        // An opaque entry goes through again: its key may have come since.
+        if (state.log.hasRead(entryId)) {
+            if (!backfilled) {
+                directory.count(state, via, new GroupException(GroupRejection.REPLAYED, "post seen before"));
+            }
+            return;
+        }
+        ByteString keyId = ByteString.copyFrom(post.keyId());
+        SenderKey key = state.keys.get(keyId);
+        if (key == null) {
+            hold(state, entryId, new GroupState.PendingPost(bytes, keyId, clock.nowMillis(), via));
+            if (backfilled) {
+                state.log.addOpaque(entryId);
+                if (state.opaqueWaiting < Groups.MAX_OPAQUE_AWAITING_KEY
+                        && state.opaqueByKey.computeIfAbsent(keyId, id -> new LinkedHashSet<>()).add(entryId)) {
+                    state.opaqueWaiting++;
+                }
+            }
+            return;
+        }
+        PeerId sender = state.keyOwners.get(keyId);
+        if (key.isOwn()) {
+            return; // one of ours, which the log already holds unless it was lost with a crash
+        }
+        GroupText text;
+        byte[] plaintext;
+        try {
+            if (!state.membership.isMember(sender)) {
+                throw new GroupException(GroupRejection.NOT_A_MEMBER, "post from a non-member");
+            }
+            if (!post.signatureValid()) {
+                throw new GroupException(GroupRejection.FORGED, "post signature does not verify");
+            }
+            if (key.isStale(post.iteration())) {
+                throw new GroupException(GroupRejection.STALE_KEY, "post under a sender key replaced since");
+            }
+            plaintext = key.open(post, state.id.bytes());
+        } catch (GroupException e) {
+            if (e.rejection() == GroupRejection.BEFORE_KEY) {
+                state.log.addOpaque(entryId);
+            } else {
+                directory.count(state, via, e);
+            }
+            return;
+        }
+        try {
+            text = checkedText(plaintext);
+            checkOrder(state.log, text);
+        } catch (GroupException e) {
+            directory.count(state, via, e);
+            storage.commit(storage.keyRow(state, sender, key));
+            return;
+        }
+        GroupLog.Entry entry = new GroupLog.Entry(entryId, text.getLamport(), text.getParentsList());
+        state.log.add(entry);
+        GroupMessageRecord record = new GroupMessageRecord(state.id, HexFormat.of().formatHex(post.entryId()), sender,
+                text.getText(), text.getSentAtMs(), clock.nowMillis(), text.getLamport());
+        GroupStorage.Rows entryRow = storage.entryRow(state, record, text.getMessageId().toByteArray(),
+                text.getParentsList(), post);
+        GroupStorage.Rows keyRow = storage.keyRow(state, sender, key);
+        storage.commit(connection -> {
+            entryRow.write(connection);
+            keyRow.write(connection);
+        }).thenRun(() -> {
+            listeners.forEach(listener -> listener.groupMessageAdded(record));
+            List<ByteString> missing = text.getParentsList().stream().filter(id -> !state.log.holds(id)).toList();
+            control.requestBackfill(state, via != null ? via : sender, missing);
+        });
+    }
+
+    /** The decrypted content of a post, if it is in shape. */
+    static GroupText checkedText(byte[] plaintext) throws GroupException {
+        GroupText text;
+        try {
+            text = GroupText.parseFrom(plaintext);
+        } catch (InvalidProtocolBufferException e) {
+            throw new GroupException(GroupRejection.MALFORMED, "post content does not parse");
+        }
+        if (text.getMessageId().size() != 16 || text.getLamport() < 1 || text.getLamport() > MAX_LAMPORT
+                || text.getParentsCount() > GroupLog.MAX_PARENTS
+                || text.getParentsList().stream().anyMatch(id -> id.size() != 32) || text.getText().isEmpty()) {
+            throw new GroupException(GroupRejection.MALFORMED, "post content out of shape");
+        }
+        if (text.getTextBytes().size() > Groups.MAX_TEXT_BYTES) {
+            throw new GroupException(GroupRejection.TOO_LARGE, "post text over the limit");
+        }
+        return text;
+    }
+
+    /**
+     * A post's Lamport number must be one above its largest parent's (1 with no parents): its
+     * sender cannot place it before the posts it says it has seen, nor so far ahead that the
+     * posts after it would pass the limit. Parents we do not hold readable (gaps, entries from
+     * before we joined) cannot be checked; those we hold still bound the number from below.
+     */
+    static void checkOrder(GroupLog log, GroupText text) throws GroupException {
+        long expected = 1;
+        boolean allHeld = true;
+        for (ByteString parent : text.getParentsList()) {
+            OptionalLong lamport = log.lamportOf(parent);
+            if (lamport.isPresent()) {
+                expected = Math.max(expected, lamport.getAsLong() + 1);
+            } else {
+                allHeld = false;
+            }
+        }
+        if (allHeld ? text.getLamport() != expected : text.getLamport() < expected) {
+            throw new GroupException(GroupRejection.OUT_OF_ORDER, "post numbered " + text.getLamport()
+                    + (allHeld ? ", its parents make it " : ", its parents make it at least ") + expected);
+        }
+    }
+
+    /** Posts that waited for a key that has now arrived. */
+    void retryPending(GroupState state, ByteString keyId) {
+        List<Map.Entry<ByteString, GroupState.PendingPost>> ready = new ArrayList<>();
+        for (Map.Entry<ByteString, GroupState.PendingPost> entry : state.pending.entrySet()) {
+            if (entry.getValue().keyId().equals(keyId)) {
+                ready.add(entry);
+            }
+        }
+        for (Map.Entry<ByteString, GroupState.PendingPost> entry : ready) {
+            state.pending.remove(entry.getKey());
+            receive(state, entry.getValue().post(), entry.getValue().via(), false);
+        }
+    }
+
+    /**
+     * Entries back-filled as opaque before their key came, which are no longer waiting in memory
+     * (that lasts {@link Groups#PENDING_LIFETIME}): gaps again, asked of the key's owner, who wrote
+     * them, and of linked members at the next beats, and read when they come back.
+     */
+    void reopenOpaque(GroupState state, PeerId owner, ByteString keyId) {
+        Set<ByteString> ids = state.opaqueByKey.remove(keyId);
+        if (ids == null) {
+            return;
+        }
+        state.opaqueWaiting -= ids.size();
+        List<ByteString> unread = ids.stream().filter(id -> !state.log.hasRead(id)).toList();
+        unread.forEach(state.log::forgetOpaque);
+        control.requestBackfill(state, owner, unread);
+    }
+
+    /** Drops the posts whose key did not come in time. */
+    void expirePending(GroupState state, long now) {
+        Iterator<GroupState.PendingPost> posts = state.pending.values().iterator();
+        while (posts.hasNext()) {
+            GroupState.PendingPost post = posts.next();
+            if (now - post.receivedAtMillis() >= Groups.PENDING_LIFETIME.toMillis()) {
+                posts.remove();
+                directory.count(state, post.via(), new GroupException(GroupRejection.UNKNOWN_KEY, "no sender key came"));
+            }
+        }
+    }
+
+    private void hold(GroupState state, ByteString entryId, GroupState.PendingPost post) {
+        state.pending.put(entryId, post);
+        while (state.pending.size() > Groups.MAX_PENDING_POSTS) {
+            Iterator<GroupState.PendingPost> oldest = state.pending.values().iterator();
+            GroupState.PendingPost dropped = oldest.next();
+            oldest.remove();
+            directory.count(state, dropped.via(), new GroupException(GroupRejection.UNKNOWN_KEY, "no sender key came"));
+        }
+    }
+}

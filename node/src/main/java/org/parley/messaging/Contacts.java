@@ -1,0 +1,140 @@
+package org.parley.messaging;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+import org.parley.store.MessageRows;
+import org.parley.store.PeerRows;
+import org.parley.store.StorageQueue;
+
+/**
+ * The peers the user named or blocked, and how many envelopes each peer had refused. Confined to
+ * the loop; changes are committed before they show.
+ */
+final class Contacts implements ContactBook {
+    private static final Logger LOG = Logger.getLogger(Contacts.class.getName());
+
+    private final Identity self;
+    private final StorageQueue storage;
+    private final Scheduler loop;
+    private final Clock clock;
+    private final Map<PeerId, ContactRecord> contacts = new HashMap<>();
+    private final Map<PeerId, Map<String, Long>> refused = new HashMap<>();
+
+    Contacts(Identity self, StorageQueue storage, Scheduler loop, Clock clock) {
+        this.self = self;
+        this.storage = storage;
+        this.loop = loop;
+        this.clock = clock;
+    }
+
+    void load(Connection connection) throws SQLException {
+        for (PeerRows.Contact contact : PeerRows.contacts(connection)) {
+            PeerId peer = StoredPeers.parse(contact.peerId());
+            contacts.put(peer, new ContactRecord(peer, contact.name(), contact.status(), contact.addedMillis(),
+                    Map.of()));
+        }
+        for (PeerRows.Counter counter : PeerRows.counters(connection)) {
+            PeerId peer = StoredPeers.parse(counter.peerId());
+            refused.computeIfAbsent(peer, p -> new HashMap<>()).put(counter.kind(), counter.count());
+        }
+    }
+
+    @Override
+    public CompletableFuture<ContactRecord> addContact(PeerId peer, String name) {
+        return put(peer, name, ContactRecord.CONTACT);
+    }
+
+    @Override
+    public CompletableFuture<ContactRecord> block(PeerId peer) {
+        ContactRecord existing = contacts.get(peer);
+        return put(peer, existing != null ? existing.name() : peer.shortForm(), ContactRecord.BLOCKED);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeContact(PeerId peer) {
+        return storage.submit(connection -> PeerRows.removeContact(connection, peer.toString()))
+                .thenApplyAsync(removed -> {
+                    contacts.remove(peer);
+                    return removed;
+                }, loop);
+    }
+
+    @Override
+    public List<ContactRecord> contacts() {
+        List<ContactRecord> list = new ArrayList<>();
+        contacts.values().forEach(contact -> list.add(withCounts(contact)));
+        list.sort(Comparator.comparing(ContactRecord::name).thenComparing(ContactRecord::peer));
+        return list;
+    }
+
+    @Override
+    public Map<String, Long> refusedFrom(PeerId peer) {
+        return Map.copyOf(refused.getOrDefault(peer, Map.of()));
+    }
+
+    @Override
+    public boolean isContact(PeerId peer) {
+        ContactRecord contact = contacts.get(peer);
+        return contact != null && contact.status().equals(ContactRecord.CONTACT);
+    }
+
+    /** Named or blocked by the user: a message from anyone else is a message request. */
+    boolean isKnown(PeerId peer) {
+        return contacts.containsKey(peer);
+    }
+
+    boolean isBlocked(PeerId peer) {
+        ContactRecord contact = contacts.get(peer);
+        return contact != null && contact.status().equals(ContactRecord.BLOCKED);
+    }
+
+    /** Counts an envelope refused from {@code peer}, in memory at once and on disk soon. */
+    void countRefused(PeerId peer, Rejection rejection) {
+        refused.computeIfAbsent(peer, p -> new HashMap<>()).merge(rejection.label(), 1L, Long::sum);
+        storage.submit(connection -> {
+            PeerRows.count(connection, peer.toString(), rejection.label());
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            if (error != null) {
+                LOG.log(Level.SEVERE, "counting a refused envelope failed", error);
+            }
+        }, loop);
+    }
+
+    private CompletableFuture<ContactRecord> put(PeerId peer, String name, String status) {
+        if (peer.equals(self.peerId())) {
+            return CompletableFuture.failedFuture(new MessagingException("that is your own peer ID"));
+        }
+        long addedAt = Optional.ofNullable(contacts.get(peer)).map(ContactRecord::addedAtMillis)
+                .orElse(clock.nowMillis());
+        ContactRecord contact = new ContactRecord(peer, name, status, addedAt, Map.of());
+        return storage.submit(connection -> {
+            PeerRows.putContact(connection, new PeerRows.Contact(peer.toString(), name, status, addedAt));
+            if (status.equals(ContactRecord.CONTACT)) {
+                MessageRows.acceptRequests(connection, peer.toString());
+            }
+            return contact;
+        }).thenApplyAsync(stored -> {
+            contacts.put(peer, stored);
+            return withCounts(stored);
+        }, loop);
+    }
+
+    private ContactRecord withCounts(ContactRecord contact) {
+        return new ContactRecord(contact.peer(), contact.name(), contact.status(), contact.addedAtMillis(),
+                refusedFrom(contact.peer()));
+    }
+}

@@ -1,0 +1,133 @@
+package org.parley.messaging;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.Neighbours;
+import org.parley.proto.wire.v1.Content;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+
+/**
+ * Sends what is not kept in the outbox (receipts, group control): encrypted by the ratchet and
+ * sent once the session's new state is committed, or only signed; over the peer's link, or, if it
+ * has none, through its mailboxes. Notes when each peer was last encrypted to.
+ */
+final class Courier implements GroupControlTransport {
+    private static final Logger LOG = Logger.getLogger(Courier.class.getName());
+
+    private final Identity self;
+    private final Neighbours neighbours;
+    private final Sessions sessions;
+    private final SessionStorage sessionStorage;
+    private final Scheduler loop;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final MessagingConfig config;
+    private final BooleanSupplier stopped;
+    /** Per peer: when we last encrypted anything to it, which decides how the next receipt goes. */
+    private final Map<PeerId, Long> lastEncryptedTo = new HashMap<>();
+    /** Where envelopes go when their peer has no link: the mailbox replicas, once the node wires them. */
+    private Consumer<org.parley.proto.wire.v1.Envelope> offlineCarrier = envelope -> { };
+
+    Courier(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage, Scheduler loop,
+            Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped) {
+        this.self = self;
+        this.neighbours = neighbours;
+        this.sessions = sessions;
+        this.sessionStorage = sessionStorage;
+        this.loop = loop;
+        this.clock = clock;
+        this.random = random;
+        this.config = config;
+        this.stopped = stopped;
+    }
+
+    void carryOfflineWith(Consumer<org.parley.proto.wire.v1.Envelope> carrier) {
+        this.offlineCarrier = carrier;
+    }
+
+    /** Encrypts for {@code peer}, noting when. */
+    Optional<Sessions.Encrypted> encrypt(PeerId peer, byte[] content) {
+        Optional<Sessions.Encrypted> encrypted = sessions.encrypt(peer, content);
+        if (encrypted.isPresent()) {
+            lastEncryptedTo.put(peer, clock.nowMillis());
+        }
+        return encrypted;
+    }
+
+    /** When we last encrypted anything to {@code peer}; null if never since start. */
+    Long lastEncryptedTo(PeerId peer) {
+        return lastEncryptedTo.get(peer);
+    }
+
+    /**
+     * Encrypts {@code content} and sends it once the session's new state is committed; false when
+     * we cannot encrypt for the peer.
+     */
+    boolean sendEncrypted(PeerId peer, byte[] content) {
+        Optional<Sessions.Encrypted> encrypted = encrypt(peer, content);
+        if (encrypted.isEmpty()) {
+            return false;
+        }
+        long now = clock.nowMillis();
+        byte[] payload = encrypted.get().message().toByteArray();
+        // Signed with the storage work, off the loop on the real node.
+        sessionStorage.submitWith(sessionStorage.snapshot(encrypted.get().change()),
+                connection -> Envelope.create(self, peer, now, now + config.lifetime().toMillis(), payload).toProto())
+                .whenCompleteAsync((envelope, error) -> {
+                    if (error != null) {
+                        LOG.log(Level.SEVERE, "could not store a session before sending", error);
+                    } else {
+                        deliver(peer, envelope);
+                    }
+                }, loop);
+        return true;
+    }
+
+    /** Sends {@code payload} signed but outside the ratchet. */
+    void sendSigned(PeerId peer, byte[] payload) {
+        long now = clock.nowMillis();
+        deliver(peer, Envelope.create(self, peer, now, now + config.lifetime().toMillis(), payload).toProto());
+    }
+
+    /** Sends an envelope over the peer's link, or, if it has none, through its mailboxes. */
+    private void deliver(PeerId peer, org.parley.proto.wire.v1.Envelope envelope) {
+        if (neighbours.isConnected(peer)) {
+            neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope).build());
+        } else {
+            offlineCarrier.accept(envelope);
+        }
+    }
+
+    @Override
+    public boolean sendGroupControl(PeerId peer, byte[] control) {
+        return neighbours.isConnected(peer) && sendGroupControlNowOrOffline(peer, control);
+    }
+
+    @Override
+    public boolean carryGroupControl(PeerId peer, byte[] control) {
+        return !neighbours.isConnected(peer) && sendGroupControlNowOrOffline(peer, control);
+    }
+
+    private boolean sendGroupControlNowOrOffline(PeerId peer, byte[] control) {
+        if (stopped.getAsBoolean() || peer.equals(self.peerId()) || !sessions.canEncryptFor(peer)) {
+            return false;
+        }
+        return sendEncrypted(peer, Content.newBuilder()
+                .setMessageId(ByteString.copyFrom(MessageId.random(random).bytes()))
+                .setSentAtMs(clock.nowMillis())
+                .setGroupControl(ByteString.copyFrom(control))
+                .build()
+                .toByteArray());
+    }
+}

@@ -1,0 +1,287 @@
+package org.parley.messaging;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.Neighbours;
+import org.parley.proto.wire.v1.Content;
+import org.parley.proto.wire.v1.RatchetMessage;
+import org.parley.proto.wire.v1.Receipts;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+import org.parley.store.ContentCipher;
+import org.parley.store.MessageRows;
+
+/**
+ * Takes in envelopes, from a link or from a mailbox replica: checked (possibly off the loop),
+ * refused, deduplicated, decrypted, then committed with the session's new state and the dedupe
+ * record in one transaction; only then are texts shown, receipts acknowledged and sent, and group
+ * control handed on.
+ */
+final class EnvelopeIntake {
+    private static final Logger LOG = Logger.getLogger(EnvelopeIntake.class.getName());
+
+    private final Identity self;
+    private final Neighbours neighbours;
+    private final Sessions sessions;
+    private final SessionStorage sessionStorage;
+    private final Contacts contacts;
+    private final ReceiptQueue receipts;
+    private final OutboxRunner outbox;
+    private final ContentCipher cipher;
+    private final Scheduler loop;
+    private final Clock clock;
+    private final MessagingConfig config;
+    private final MessagingEvents events;
+    private final List<GroupControlListener> groupControlListeners;
+    private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
+    /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
+    private EnvelopeVerifier verifier = EnvelopeVerifier.INLINE;
+
+    /** A taken-in envelope, until it expires: whose it was and which message it carried. */
+    private record SeenEnvelope(PeerId sender, MessageId messageId, long expiresAtMillis) {
+    }
+
+    /** A unit of storage work that must not be split. */
+    private interface Rows {
+        void write(Connection connection) throws SQLException;
+    }
+
+    EnvelopeIntake(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage,
+                   Contacts contacts, ReceiptQueue receipts, OutboxRunner outbox, ContentCipher cipher, Scheduler loop,
+                   Clock clock, MessagingConfig config, MessagingEvents events,
+                   List<GroupControlListener> groupControlListeners) {
+        this.self = self;
+        this.neighbours = neighbours;
+        this.sessions = sessions;
+        this.sessionStorage = sessionStorage;
+        this.contacts = contacts;
+        this.receipts = receipts;
+        this.outbox = outbox;
+        this.cipher = cipher;
+        this.loop = loop;
+        this.clock = clock;
+        this.config = config;
+        this.events = events;
+        this.groupControlListeners = groupControlListeners;
+    }
+
+    void verifyWith(EnvelopeVerifier envelopeVerifier) {
+        this.verifier = envelopeVerifier;
+    }
+
+    /** Loads the dedupe records that have not expired. */
+    void load(Connection connection, long nowMillis) throws SQLException {
+        for (MessageRows.SeenEnvelope envelope : MessageRows.seenUnexpired(connection, nowMillis)) {
+            PeerId sender = StoredPeers.parse(envelope.sender());
+            seen.put(ByteString.copyFrom(envelope.envelopeId()), new SeenEnvelope(sender,
+                    envelope.messageId() == null ? null : MessageId.of(envelope.messageId()),
+                    envelope.expiresMillis()));
+        }
+    }
+
+    /**
+     * Has the envelope checked (possibly off the loop), then takes in what verified. The stage
+     * completes once it is committed, refused or known already; exceptionally when it was
+     * dropped unread, so a replica keeps it. {@code relayed}: it came from a mailbox replica.
+     */
+    CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.Envelope proto, boolean relayed) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        verifier.verify(proto, clock.nowMillis(), check -> {
+            if (check == null) {
+                LOG.fine(() -> "dropped an envelope via " + from.shortForm() + ": verification is behind");
+                done.completeExceptionally(new MessagingException("too many envelopes wait for verification"));
+                return;
+            }
+            takeChecked(from, check, relayed).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(null);
+                }
+            });
+        });
+        return done;
+    }
+
+    /**
+     * Takes in a checked envelope, on the loop: refused, deduplicated, then decrypted and
+     * committed. Who answers for a bad envelope: the link it came on, when it came directly; its
+     * signed sender, when a mailbox replica carried it, for a replica cannot read what it holds
+     * and a stranger could otherwise have us ban our own replicas with junk; nobody, when a
+     * replica carried one that names no verified sender (the mailbox layer judges its replicas'
+     * hand-overs).
+     */
+    private CompletableFuture<Void> takeChecked(PeerId from, EnvelopeCheck check, boolean relayed) {
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        Envelope envelope = check.envelope();
+        try {
+            if (check.refusal() != null) {
+                throw check.refusal();
+            }
+            if (!envelope.recipient().equals(self.peerId())) {
+                throw new EnvelopeException(Rejection.NOT_FOR_US, "envelope for " + envelope.recipient());
+            }
+        } catch (EnvelopeException e) {
+            if (relayed) {
+                LOG.fine(() -> "dropped an envelope a replica handed over: " + e.getMessage());
+            } else {
+                refuse(from, e);
+            }
+            return done;
+        }
+        PeerId sender = envelope.sender();
+        PeerId answerable = relayed ? sender : from;
+        if (contacts.isBlocked(sender)) {
+            contacts.countRefused(sender, Rejection.BLOCKED);
+            return done;
+        }
+        ByteString envelopeId = ByteString.copyFrom(check.id());
+        SeenEnvelope earlier = seen.get(envelopeId);
+        if (earlier != null) {
+            if (!relayed) {
+                // Every replica holds a copy: a second one from the mailbox is no replay.
+                refuse(from, new EnvelopeException(Rejection.REPLAYED, "envelope seen before"));
+            }
+            if (earlier.messageId() != null) {
+                // Probably a resend after our receipt was lost: acknowledge again.
+                receipts.acknowledge(sender, earlier.messageId());
+            }
+            return done;
+        }
+        Sessions.Decrypted decrypted;
+        Content content;
+        try {
+            RatchetMessage message = RatchetMessage.parseFrom(envelope.payload());
+            if (message.hasReceipts()) {
+                return takeSignedReceipts(answerable, envelopeId, envelope, message);
+            }
+            decrypted = sessions.decrypt(sender, message);
+            content = Content.parseFrom(decrypted.plaintext());
+        } catch (InvalidProtocolBufferException e) {
+            refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "unparseable payload"));
+            return done;
+        } catch (EnvelopeException e) {
+            refuse(answerable, e);
+            return done;
+        }
+        return switch (content.getBodyCase()) {
+            case TEXT -> takeText(sender, envelopeId, envelope, content, decrypted.change());
+            case RECEIPTS -> takeReceipts(sender, envelopeId, envelope, content.getReceipts(), decrypted.change());
+            case GROUP_CONTROL -> remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { })
+                    .thenRun(() -> groupControlListeners.forEach(listener ->
+                            listener.groupControlReceived(sender, content.getGroupControl().toByteArray())));
+            default -> {
+                refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "content of unknown type"));
+                yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
+            }
+        };
+    }
+
+    private CompletableFuture<Void> takeText(PeerId sender, ByteString envelopeId, Envelope envelope,
+                                             Content content, Sessions.Changed change) {
+        MessageId id;
+        String text;
+        try {
+            id = MessageId.of(content.getMessageId().toByteArray());
+            text = StandardCharsets.UTF_8.newDecoder().decode(content.getTextBytes().asReadOnlyByteBuffer()).toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            refuse(sender, new EnvelopeException(Rejection.MALFORMED, "message without a valid ID or text"));
+            return remember(sender, envelopeId, envelope, null, change, connection -> { });
+        }
+        if (content.getTextBytes().size() > config.maxTextBytes()) {
+            refuse(sender, new EnvelopeException(Rejection.TOO_LARGE, "text over the limit"));
+            return remember(sender, envelopeId, envelope, null, change, connection -> { });
+        }
+        long receivedAt = clock.nowMillis();
+        boolean request = !contacts.isKnown(sender);
+        MessageRecord record = new MessageRecord(id, MessageRecord.IN, sender, text, content.getSentAtMs(), receivedAt,
+                MessageRecord.RECEIVED, null, request);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        boolean[] inserted = new boolean[1];
+        return remember(sender, envelopeId, envelope, id, change, connection -> {
+            inserted[0] = MessageRows.insertIfAbsent(connection, new MessageRows.StoredMessage(0, id.bytes(),
+                    sender.toString(), MessageRecord.IN, cipher.seal(body, History.bodyContext(id)),
+                    content.getSentAtMs(), receivedAt, MessageRecord.RECEIVED, null, request));
+        }).thenRun(() -> {
+            if (inserted[0]) {
+                events.messageAdded(record);
+            }
+            receipts.acknowledge(sender, id);
+        });
+    }
+
+    /** Takes in receipts that came outside the ratchet: only signed, and nothing else in the payload. */
+    private CompletableFuture<Void> takeSignedReceipts(PeerId answerable, ByteString envelopeId, Envelope envelope,
+                                                       RatchetMessage message) {
+        RatchetMessage receiptsOnly = RatchetMessage.newBuilder().setReceipts(message.getReceipts()).build();
+        if (!message.equals(receiptsOnly)) {
+            refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "receipts mixed with a ratchet message"));
+            return CompletableFuture.completedFuture(null);
+        }
+        return takeReceipts(envelope.sender(), envelopeId, envelope, message.getReceipts(), null);
+    }
+
+    /** Marks acknowledged messages delivered; {@code change} is the session's, or null outside the ratchet. */
+    private CompletableFuture<Void> takeReceipts(PeerId sender, ByteString envelopeId, Envelope envelope,
+                                                 Receipts receipts, Sessions.Changed change) {
+        long now = clock.nowMillis();
+        List<MessageId> ids = new ArrayList<>();
+        for (ByteString raw : receipts.getMessageIdsList()) {
+            if (raw.size() == MessageId.SIZE) {
+                ids.add(MessageId.of(raw.toByteArray()));
+            }
+        }
+        List<OutboxItem> delivered = outbox.acknowledged(sender, ids);
+        return remember(sender, envelopeId, envelope, null, change,
+                connection -> OutboxRunner.storeDelivered(connection, delivered, now))
+                .thenRun(() -> outbox.delivered(sender, delivered, now));
+    }
+
+    /**
+     * Commits, in one transaction, the session's new state (if the envelope went through the
+     * ratchet: {@code change} not null), the dedupe record of the envelope and whatever else
+     * taking it in changes; the returned stage runs on the loop after the commit.
+     */
+    private CompletableFuture<Void> remember(PeerId sender, ByteString envelopeId, Envelope envelope,
+                                             MessageId messageId, Sessions.Changed change, Rows rows) {
+        seen.put(envelopeId, new SeenEnvelope(sender, messageId, envelope.expiresAtMillis()));
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        sessionStorage.submitWith(sessionStorage.snapshot(change), connection -> {
+            MessageRows.remember(connection, new MessageRows.SeenEnvelope(envelopeId.toByteArray(), sender.toString(),
+                    messageId == null ? null : messageId.bytes(), envelope.expiresAtMillis()));
+            rows.write(connection);
+            return null;
+        }).whenCompleteAsync((ignored, error) -> {
+            if (error != null) {
+                LOG.log(Level.SEVERE, "could not store an incoming envelope", error);
+                seen.remove(envelopeId);
+                committed.completeExceptionally(error);
+            } else {
+                committed.complete(null);
+            }
+        }, loop);
+        return committed;
+    }
+
+    /** Counts the refusal against {@code from} and penalises it as the rejection says. */
+    void refuse(PeerId from, EnvelopeException reason) {
+        LOG.fine(() -> "refused an envelope via " + from.shortForm() + ": " + reason.getMessage());
+        contacts.countRefused(from, reason.rejection());
+        if (reason.rejection().penalty() > 0) {
+            neighbours.penalize(from, reason.rejection().penalty(), reason.rejection().label());
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package org.parley.overlay.dht;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.parley.identity.PeerId;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+
+/**
+ * What the DHT knows of other peers: the routing table, the records of its contacts (live and
+ * waiting, to serve in answers and to dial), and the records other peers asked us to keep. The
+ * lookup driver, the server side and record publication all read and feed it. Confined to the
+ * node's loop.
+ */
+final class DhtKnowledge {
+    /** How often records of peers that left the routing table are dropped. */
+    static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+
+    private final PeerId self;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final Discovery discovery;
+    private final RoutingTable table;
+    /** Records of the routing table's contacts (live and waiting), to serve in answers and to dial. */
+    private final KeyedRecords contactRecords;
+    /** Records other peers asked us to keep, as one of the k closest to their key. */
+    private final KeyedRecords stored;
+    /** Told of every peer that has just taken a place in the table after we heard from it. */
+    private Consumer<Contact> newContacts = contact -> { };
+    private Scheduler.Cancellable sweepTimer;
+    private boolean stopped;
+
+    DhtKnowledge(PeerId self, Clock clock, Scheduler scheduler, DhtConfig config, Discovery discovery) {
+        this.self = self;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.discovery = discovery;
+        this.table = new RoutingTable(self, clock, config.table());
+        // No cap of its own: the routing table bounds its contacts, and the sweep drops the rest.
+        this.contactRecords = new KeyedRecords(Integer.MAX_VALUE);
+        this.stored = new KeyedRecords(config.storeCapacity());
+    }
+
+    void onNewContact(Consumer<Contact> listener) {
+        this.newContacts = listener;
+    }
+
+    /** Drops the records of peers that left the table, every {@link #SWEEP_INTERVAL} until stopped. */
+    void startSweeping() {
+        if (stopped) {
+            return;
+        }
+        sweepTimer = scheduler.schedule(SWEEP_INTERVAL, () -> {
+            sweep();
+            startSweeping();
+        });
+    }
+
+    void stop() {
+        stopped = true;
+        if (sweepTimer != null) {
+            sweepTimer.cancel();
+        }
+    }
+
+    /** A verified record of a peer we heard of: a candidate for the routing table. */
+    void learn(PeerRecord record) {
+        if (record.peer().equals(self) || record.addresses().isEmpty()) {
+            return;
+        }
+        RoutingTable.Outcome outcome = table.insert(record.peer(), record.addresses().get(0)).outcome();
+        if (outcome == RoutingTable.Outcome.ADDED) {
+            newContacts.accept(Contact.of(record.peer(), record.addresses().get(0), clock.nowMillis()));
+        }
+        if (outcome == RoutingTable.Outcome.ADDED || outcome == RoutingTable.Outcome.REFRESHED
+                || outcome == RoutingTable.Outcome.BUCKET_FULL) {
+            contactRecords.offer(record, clock.nowMillis());
+        }
+    }
+
+    /**
+     * A verified record another peer's answer named: it fills a free place in the routing table,
+     * and nothing more. Learning only from the peers we talk to leaves neighbourhoods that formed
+     * apart (nodes started together, each finding part of its neighbours) unknown to each other
+     * for good: a lookup that reaches one part never hears of the other, which holds the record.
+     * An answer's peer is not known to be alive, so it neither refreshes a contact nor displaces
+     * one we heard from ourselves, and it is not introduced to: a liar's picks can only take
+     * places nobody else wanted, within the table's per-network limits.
+     */
+    void learnFromAnswer(PeerRecord record) {
+        if (record.peer().equals(self) || record.addresses().isEmpty() || table.contains(record.peer())) {
+            return;
+        }
+        if (table.insert(record.peer(), record.addresses().get(0)).outcome() == RoutingTable.Outcome.ADDED) {
+            contactRecords.offer(record, clock.nowMillis());
+        }
+    }
+
+    /** Keeps a record its peer asked us to keep. */
+    void keep(PeerRecord record) {
+        stored.offer(record, clock.nowMillis());
+    }
+
+    /** A contact that broke the protocol: out of the table, its record forgotten. */
+    void drop(PeerId peer) {
+        table.remove(peer);
+        contactRecords.remove(peer);
+    }
+
+    /** Kademlia's eviction: a contact that does not answer gives its place to a waiting one. */
+    void unresponsive(PeerId peer) {
+        if (table.failed(peer)) {
+            contactRecords.remove(peer);
+        }
+    }
+
+    /** The newest record of {@code peer} this node holds, from discovery, the table's contacts or what was stored. */
+    Optional<PeerRecord> heldRecord(PeerId peer) {
+        long now = clock.nowMillis();
+        DhtKey key = DhtKey.ofPeer(peer);
+        Optional<PeerRecord> best = discovery.recordOf(peer);
+        for (Optional<PeerRecord> other : List.of(contactRecords.get(key, now), stored.get(key, now))) {
+            if (other.isPresent()) {
+                best = Optional.of(best.map(held -> newer(held, other.get())).orElse(other.get()));
+            }
+        }
+        return best;
+    }
+
+    /** The record of the contact (or waiting contact) whose key is {@code key}. */
+    Optional<PeerRecord> contactRecord(DhtKey key) {
+        return contactRecords.get(key, clock.nowMillis());
+    }
+
+    /** The record kept under {@code key} because its peer asked us to. */
+    Optional<PeerRecord> storedRecord(DhtKey key) {
+        return stored.get(key, clock.nowMillis());
+    }
+
+    /** Up to {@code count} live contacts closest to {@code key}, closest first. */
+    List<Contact> closest(DhtKey key, int count) {
+        return table.closest(key, count);
+    }
+
+    /**
+     * The records of up to {@code count} contacts closest to {@code key}, closest first, leaving
+     * out {@code leftOut} (null for none).
+     */
+    List<PeerRecord> closestRecords(DhtKey key, int count, PeerId leftOut) {
+        long now = clock.nowMillis();
+        List<PeerRecord> closest = new ArrayList<>();
+        for (Contact contact : table.closest(key, count + 1)) {
+            if (!contact.peer().equals(leftOut) && closest.size() < count) {
+                contactRecords.get(contact.key(), now).ifPresent(closest::add);
+            }
+        }
+        return closest;
+    }
+
+    int contacts() {
+        return table.size();
+    }
+
+    int storedRecords() {
+        return stored.all(clock.nowMillis()).size();
+    }
+
+    /** Drops the records of peers that are no longer contacts or waiting to become one. */
+    void sweep() {
+        Set<PeerId> keep = new HashSet<>();
+        table.contacts().forEach(contact -> keep.add(contact.peer()));
+        for (int i = 0; i < DhtKey.SIZE_BITS; i++) {
+            table.replacements(i).forEach(contact -> keep.add(contact.peer()));
+        }
+        contactRecords.retainPeers(keep);
+    }
+
+    static PeerRecord newer(PeerRecord a, PeerRecord b) {
+        return Long.compareUnsigned(b.sequence(), a.sequence()) > 0 ? b : a;
+    }
+}

@@ -1,0 +1,320 @@
+package org.parley.overlay.dht;
+
+import com.google.protobuf.ByteString;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.LinkControl;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.overlay.record.PeerRecordException;
+import org.parley.overlay.record.RecordRejection;
+import org.parley.proto.wire.v1.DhtMessage;
+import org.parley.proto.wire.v1.FindNode;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.Nodes;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+
+/**
+ * Runs this node's lookups: hands each {@link IterativeLookup}'s queries out as FindNode frames
+ * (dialing contacts without a link once), times them out, takes in the answers and drives the
+ * lookup on until it is finished or its deadline passes. An answer no honest peer sends
+ * (unasked for, oversized, with a forged or malformed record) is dropped whole, its sender scored
+ * down and dropped from the table. Confined to the node's loop, where run results complete.
+ */
+final class LookupDriver {
+    /** Timed-out queries remembered, so that their late answers are not taken for unsolicited ones. */
+    private static final int REMEMBERED_TIMEOUTS = 1024;
+
+    /** A FindNode sent for a lookup. Its timer first reports it stalled, then times it out. */
+    private static final class Query {
+        final long id;
+        final PeerId peer;
+        final LookupRun run;
+        Scheduler.Cancellable timer;
+
+        Query(long id, PeerId peer, LookupRun run) {
+            this.id = id;
+            this.peer = peer;
+            this.run = run;
+        }
+    }
+
+    private final LinkControl links;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final DhtConfig config;
+    private final Discovery discovery;
+    private final DhtKnowledge known;
+    private final Map<Long, Query> queries = new HashMap<>();
+    /** Peers being dialed for queries, with the queries waiting for the link. */
+    private final Map<PeerId, List<Long>> dialing = new HashMap<>();
+    private final Map<Long, PeerId> timedOut = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, PeerId> eldest) {
+            return size() > REMEMBERED_TIMEOUTS;
+        }
+    };
+    private final Set<LookupRun> running = new HashSet<>();
+    private long nextRequestId = 1;
+
+    LookupDriver(LinkControl links, Scheduler scheduler, Clock clock, DhtConfig config, Discovery discovery,
+                 DhtKnowledge known) {
+        this.links = links;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.config = config;
+        this.discovery = discovery;
+        this.known = known;
+    }
+
+    /** Starts a lookup; its run's result completes when it is finished or its deadline passed. */
+    LookupRun start(IterativeLookup lookup, Optional<PeerId> target) {
+        LookupRun run = new LookupRun(lookup, target);
+        running.add(run);
+        run.deadline = scheduler.schedule(config.lookupDeadline(), () -> finish(run));
+        drive(run);
+        return run;
+    }
+
+    /** Forgets every query and ends every running lookup with what it found so far. */
+    void stop() {
+        queries.values().forEach(query -> query.timer.cancel());
+        queries.clear();
+        dialing.clear();
+        new ArrayList<>(running).forEach(this::finish);
+    }
+
+    /** Whether a link to {@code peer} is being opened for queries. */
+    boolean isDialing(PeerId peer) {
+        return dialing.containsKey(peer);
+    }
+
+    /** Sends the queries that waited for a link to {@code peer}. */
+    void linkUp(PeerId peer) {
+        List<Long> waiting = dialing.remove(peer);
+        if (waiting == null) {
+            return;
+        }
+        for (long id : waiting) {
+            Query query = queries.get(id);
+            if (query != null) {
+                links.send(peer, findNode(id, query.run.lookup.target()));
+            }
+        }
+    }
+
+    /**
+     * Queries sent on the lost link will not be answered: fails them now rather than at their
+     * timeout. The peer keeps its place in the table: links are trimmed, not only lost.
+     */
+    void linkDown(PeerId peer) {
+        for (Query query : new ArrayList<>(queries.values())) {
+            if (query.peer.equals(peer) && !dialing.containsKey(peer)) {
+                forget(query.id);
+                failInRun(query);
+            }
+        }
+    }
+
+    void receiveNodes(PeerId from, long requestId, Nodes answer) {
+        Query query = queries.get(requestId);
+        if (query == null || !query.peer.equals(from)) {
+            if (!from.equals(timedOut.get(requestId))) {
+                links.penalize(from, DhtPenalties.UNSOLICITED, "DHT answer to no question of ours");
+            }
+            return;
+        }
+        forget(requestId);
+        LookupRun run = query.run;
+        List<PeerRecord> records = checkedAnswer(from, answer);
+        if (records == null) {
+            known.drop(from);
+            if (!run.done) {
+                run.lookup.failed(from);
+                drive(run);
+            }
+            return;
+        }
+        if (run.done) {
+            return;
+        }
+        List<Contact> contacts = new ArrayList<>();
+        long now = clock.nowMillis();
+        for (PeerRecord record : records) {
+            if (!record.addresses().isEmpty()) {
+                contacts.add(Contact.of(record.peer(), record.addresses().get(0), now));
+            }
+        }
+        int offencesBefore = run.lookup.offences().size();
+        run.lookup.responded(from, contacts);
+        List<IterativeLookup.Offence> offences = run.lookup.offences();
+        if (offences.size() > offencesBefore) {
+            links.penalize(from, DhtPenalties.MALFORMED, offences.get(offences.size() - 1).reason());
+            known.drop(from);
+            drive(run);
+            return;
+        }
+        responderRecord(run, from).ifPresent(known::learn);
+        records.forEach(run::heard);
+        records.forEach(known::learnFromAnswer);
+        if (run.checkFound(run.lookup.hopsTo(from) + 1)) {
+            finish(run);
+            return;
+        }
+        drive(run);
+    }
+
+    /** Sends the queries the lookup hands out, until it waits for answers or is finished. */
+    private void drive(LookupRun run) {
+        while (!run.done) {
+            if (run.lookup.isFinished()) {
+                finish(run);
+                return;
+            }
+            List<Contact> batch = run.lookup.nextQueries();
+            boolean anyFailed = false;
+            for (Contact contact : batch) {
+                if (!ask(run, contact)) {
+                    run.lookup.failed(contact.peer());
+                    anyFailed = true;
+                }
+            }
+            if (!anyFailed && !run.lookup.isFinished()) {
+                return;
+            }
+        }
+    }
+
+    /** Sends a FindNode to {@code contact}, dialing it first if need be; false when it cannot be asked now. */
+    private boolean ask(LookupRun run, Contact contact) {
+        PeerId peer = contact.peer();
+        long id = nextRequestId++;
+        if (links.isConnected(peer)) {
+            if (!links.send(peer, findNode(id, run.lookup.target()))) {
+                return false;
+            }
+            track(id, peer, run, config.queryTimeout());
+            return true;
+        }
+        List<Long> waiting = dialing.get(peer);
+        if (waiting == null) {
+            if (dialing.size() >= config.maxPendingDials()) {
+                return false;
+            }
+            waiting = new ArrayList<>();
+            dialing.put(peer, waiting);
+            links.dialOnce(DialTarget.peerAt(peer, contact.address()));
+        }
+        waiting.add(id);
+        track(id, peer, run, config.dialTimeout().plus(config.queryTimeout()));
+        return true;
+    }
+
+    /**
+     * Awaits the answer to query {@code id}: reported stalled to its lookup after the stall time
+     * (when that is shorter than {@code timeout}), failed after {@code timeout}.
+     */
+    private void track(long id, PeerId peer, LookupRun run, Duration timeout) {
+        Query query = new Query(id, peer, run);
+        queries.put(id, query);
+        Duration stall = config.queryStall();
+        if (stall.compareTo(timeout) >= 0) {
+            query.timer = scheduler.schedule(timeout, () -> timeOut(id));
+            return;
+        }
+        query.timer = scheduler.schedule(stall, () -> {
+            query.timer = scheduler.schedule(timeout.minus(stall), () -> timeOut(id));
+            if (!run.done) {
+                run.lookup.stalled(peer);
+                drive(run);
+            }
+        });
+    }
+
+    private void timeOut(long id) {
+        Query query = forget(id);
+        if (query == null) {
+            return;
+        }
+        timedOut.put(id, query.peer);
+        known.unresponsive(query.peer);
+        failInRun(query);
+    }
+
+    private void failInRun(Query query) {
+        if (!query.run.done) {
+            query.run.lookup.failed(query.peer);
+            drive(query.run);
+        }
+    }
+
+    /** The verified records of an answer, or null when it must be dropped whole (its sender is penalized). */
+    private List<PeerRecord> checkedAnswer(PeerId from, Nodes answer) {
+        if (answer.getRecordsCount() > config.lookup().k()) {
+            links.penalize(from, DhtPenalties.OVERSIZED_ANSWER, "DHT answer of " + answer.getRecordsCount() + " records");
+            return null;
+        }
+        List<PeerRecord> records = new ArrayList<>();
+        long now = clock.nowMillis();
+        for (org.parley.proto.wire.v1.PeerRecord proto : answer.getRecordsList()) {
+            try {
+                records.add(discovery.verifier().verify(proto, now));
+            } catch (PeerRecordException e) {
+                DhtPenalties.refusedRecord(links, from, e);
+                // Clocks differ, so an honest peer may pass on a record that has just expired here.
+                if (e.rejection() != RecordRejection.EXPIRED) {
+                    return null;
+                }
+            }
+        }
+        return records;
+    }
+
+    private Optional<PeerRecord> responderRecord(LookupRun run, PeerId responder) {
+        Optional<PeerRecord> heard = run.candidateRecord(responder);
+        return heard.isPresent() ? heard : known.contactRecord(DhtKey.ofPeer(responder));
+    }
+
+    private void finish(LookupRun run) {
+        if (run.done) {
+            return;
+        }
+        run.done = true;
+        running.remove(run);
+        if (run.deadline != null) {
+            run.deadline.cancel();
+        }
+        run.result.complete(run.outcome());
+    }
+
+    private Query forget(long id) {
+        Query query = queries.remove(id);
+        if (query == null) {
+            return null;
+        }
+        query.timer.cancel();
+        List<Long> waiting = dialing.get(query.peer);
+        if (waiting != null) {
+            waiting.remove(id);
+            if (waiting.isEmpty()) {
+                dialing.remove(query.peer);
+            }
+        }
+        return query;
+    }
+
+    private static Frame findNode(long id, DhtKey target) {
+        return Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(id)
+                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(target.toBytes())))).build();
+    }
+}

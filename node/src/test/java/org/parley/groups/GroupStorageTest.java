@@ -1,0 +1,74 @@
+package org.parley.groups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.identity.Identity;
+
+/** Group storage alone: what is committed loads back whole; history names only entries it holds. */
+class GroupStorageTest {
+    @TempDir
+    Path folder;
+
+    private GroupParts parts;
+    private final Identity alice = Identity.generate("alice", GroupParts.RANDOM);
+
+    @BeforeEach
+    void open() {
+        parts = new GroupParts(folder);
+    }
+
+    @AfterEach
+    void close() {
+        parts.close();
+    }
+
+    @Test
+    void whatWasCommittedLoadsBackIntoAFreshDirectory() throws GroupException {
+        GroupState state = parts.group(alice, List.of(parts.me));
+        SenderKey ours = SenderKey.generate(GroupParts.RANDOM);
+        state.putKey(parts.me.peerId(), ours);
+        byte[] post = parts.post(state, ours, "kept", 1, List.of());
+        ByteString entry = GroupParts.entryId(post);
+        GroupMessageRecord record = new GroupMessageRecord(state.id, HexFormat.of().formatHex(entry.toByteArray()),
+                parts.me.peerId(), "kept", 5, 6, 1);
+        parts.commit(GroupStorage.all(List.of(parts.storage.keyRow(state, parts.me.peerId(), ours),
+                parts.storage.entryRow(state, record, new byte[16], List.of(), GroupPost.parse(post)))));
+        boolean[] moreLoaded = new boolean[1];
+
+        GroupDirectory fresh = new GroupDirectory(parts.me.peerId(), parts.links);
+        parts.storage.load(fresh, connection -> moreLoaded[0] = true);
+
+        GroupState loaded = fresh.get(state.id);
+        assertEquals("club", loaded.name);
+        assertEquals(GroupRecord.JOINED, loaded.status);
+        assertEquals(state.membership.members(), loaded.membership.members());
+        assertEquals(parts.me.peerId(), loaded.keyOwners.get(ByteString.copyFrom(ours.keyId())));
+        assertEquals(ByteString.copyFrom(ours.keyId()), ByteString.copyFrom(loaded.ownKey.keyId()));
+        assertTrue(loaded.log.hasRead(entry));
+        assertTrue(moreLoaded[0], "the extra loader ran in the same pass");
+        assertEquals(List.of(record), parts.storage.history(state.id, 10, Optional.empty()).join());
+    }
+
+    @Test
+    void historyBeforeAnEntryTheGroupDoesNotHoldFails() {
+        GroupState state = parts.group(alice, List.of(parts.me));
+
+        CompletionException failure = assertThrows(CompletionException.class, () -> parts.storage
+                .history(state.id, 10, Optional.of(GroupParts.randomId().toByteArray())).join());
+
+        assertInstanceOf(GroupFailure.class, failure.getCause());
+    }
+}

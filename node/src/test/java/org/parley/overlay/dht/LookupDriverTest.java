@@ -1,0 +1,120 @@
+package org.parley.overlay.dht;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.Nodes;
+
+/** The lookup driver alone: queries out, links lost, dials bounded, answers taken in. */
+class LookupDriverTest {
+    private final DhtFixture node = new DhtFixture(DhtConfig.defaults());
+    private final LookupDriver driver = new LookupDriver(node.links, node.loop, node.loop, node.config,
+            node.discovery, node.known);
+    private final DhtKey target = DhtKey.ofPeer(Identity.generate("target", DhtFixture.RANDOM).peerId());
+
+    private LookupRun lookUp() {
+        return driver.start(new IterativeLookup(target, node.self.peerId(),
+                node.known.closest(target, node.config.lookup().k()), node.config.lookup()), Optional.empty());
+    }
+
+    private PeerRecord linkedContact(String name) {
+        PeerRecord record = node.newPeer(name);
+        node.links.connected.add(record.peer());
+        node.known.learn(record);
+        return record;
+    }
+
+    private long findNodeTo(PeerId peer) {
+        List<Frame> sent = node.links.takeSent(peer);
+        assertEquals(1, sent.size(), "one FindNode to " + peer.shortForm());
+        assertTrue(sent.get(0).getDht().hasFindNode());
+        return sent.get(0).getDht().getRequestId();
+    }
+
+    @Test
+    void aLinkLostFailsItsQueryAtOnceNotAtItsTimeout() {
+        PeerRecord contact = linkedContact("contact");
+        LookupRun run = lookUp();
+        findNodeTo(contact.peer());
+
+        driver.linkDown(contact.peer());
+
+        assertTrue(run.result.isDone(), "nobody else to ask: the lookup is over");
+        assertEquals(1, node.known.contacts(), "a lost link keeps its place in the table");
+    }
+
+    @Test
+    void anAnswerFinishesTheLookupAndItsPeersTakeFreePlaces() {
+        PeerRecord contact = linkedContact("contact");
+        LookupRun run = lookUp();
+        long request = findNodeTo(contact.peer());
+        PeerRecord named = node.newPeer("named");
+
+        driver.receiveNodes(contact.peer(), request, Nodes.newBuilder().addRecords(named.toProto()).build());
+
+        assertTrue(node.known.contactRecord(DhtKey.ofPeer(named.peer())).isPresent());
+        assertEquals(named, run.candidateRecord(named.peer()).orElseThrow());
+        assertTrue(node.links.penalties.isEmpty(), node.links.penalties.toString());
+    }
+
+    @Test
+    void aContactWithoutALinkIsDialedOnceAndAskedWhenTheLinkIsUp() {
+        PeerRecord contact = node.newPeer("far");
+        node.known.learn(contact);
+        lookUp();
+
+        assertEquals(1, node.links.dialed.size());
+        assertTrue(driver.isDialing(contact.peer()));
+        node.links.connected.add(contact.peer());
+        driver.linkUp(contact.peer());
+
+        findNodeTo(contact.peer());
+        assertFalse(driver.isDialing(contact.peer()));
+    }
+
+    @Test
+    void dialsBeyondTheLimitFailAtOnce() {
+        DhtFixture wide = new DhtFixture(DhtFixture.with(20, 20));
+        LookupDriver driver = new LookupDriver(wide.links, wide.loop, wide.loop, wide.config, wide.discovery,
+                wide.known);
+        for (int i = 0; i < wide.config.maxPendingDials() + 3; i++) {
+            wide.known.learn(wide.newPeer("far" + i));
+        }
+        LookupRun run = driver.start(new IterativeLookup(target, wide.self.peerId(),
+                wide.known.closest(target, 20), wide.config.lookup()), Optional.empty());
+
+        assertEquals(wide.config.maxPendingDials(), wide.links.dialed.size());
+        assertFalse(run.result.isDone(), "the dialed contacts may still answer");
+    }
+
+    @Test
+    void stopEndsEveryRunningLookupWithWhatItFound() {
+        linkedContact("contact");
+        LookupRun run = lookUp();
+
+        driver.stop();
+
+        assertTrue(run.result.isDone());
+        assertTrue(run.result.join().record().isEmpty());
+    }
+
+    @Test
+    void anAnswerFromAPeerOtherThanTheOneAskedIsUnsolicited() {
+        PeerRecord contact = linkedContact("contact");
+        PeerRecord other = linkedContact("other");
+        lookUp();
+        long request = node.links.takeSent(contact.peer()).get(0).getDht().getRequestId();
+
+        driver.receiveNodes(other.peer(), request, Nodes.getDefaultInstance());
+
+        assertEquals(DhtPenalties.UNSOLICITED, node.links.penalties.get(other.peer()));
+    }
+}

@@ -157,13 +157,18 @@ public final class LinkManager implements LinkListener, LinkControl {
                 || penalties.isBanned(peer)).isPresent()) {
             return;
         }
-        List<HostPort> own = new ArrayList<>(network.listenAddresses());
-        own.addAll(redialer.wantedAddresses());
-        if (!LearnedAddresses.mayDial(target.address(), own)) {
+        if (!LearnedAddresses.mayDial(target.address(), ownAddresses())) {
             refusedDials++;
             return;
         }
         network.dial(target);
+    }
+
+    /** Where this node is itself: its listen addresses and the addresses it keeps links to. */
+    private List<HostPort> ownAddresses() {
+        List<HostPort> own = new ArrayList<>(network.listenAddresses());
+        own.addAll(redialer.wantedAddresses());
+        return own;
     }
 
     /** Dials of learned addresses refused because they lead into a network this node is not on. */
@@ -172,8 +177,21 @@ public final class LinkManager implements LinkListener, LinkControl {
     }
 
     @Override
-    public void dialInTurn(List<DialTarget> targets) {
-        if (targets.isEmpty() || stopped) {
+    public void dialInTurn(List<DialTarget> learned) {
+        if (stopped) {
+            return;
+        }
+        // Direct and relay addresses alike come from a record: the same rule as dialOnce.
+        List<HostPort> own = ownAddresses();
+        List<DialTarget> targets = new ArrayList<>();
+        for (DialTarget target : learned) {
+            if (LearnedAddresses.mayDial(target.address(), own)) {
+                targets.add(target);
+            } else {
+                refusedDials++;
+            }
+        }
+        if (targets.isEmpty()) {
             return;
         }
         DialTarget first = targets.get(0);

@@ -43,6 +43,20 @@ class LearnedAddressDialTest {
     }
 
     @Test
+    void dialsInTurnSkipLocalAddressesAndRelaysOfTheRecord() {
+        RecordingNetwork network = new RecordingNetwork(new HostPort("203.0.113.7", 7450));
+        LinkManager links = manager(network);
+        PeerId relay = Identity.generate("relay", RANDOM).peerId();
+        links.dialInTurn(List.of(DialTarget.peerAt(stranger, HostPort.parse("192.168.1.1:7450")),
+                DialTarget.peerVia(stranger, relay, HostPort.parse("127.0.0.1:7450")),
+                DialTarget.peerAt(stranger, HostPort.parse("198.51.100.9:7450"))));
+        assertEquals(List.of("198.51.100.9:7450"), network.dialed);
+        assertEquals(2, links.refusedDials());
+        links.dialInTurn(List.of(DialTarget.peerAt(stranger, HostPort.parse("10.0.0.1:7450"))));
+        assertEquals(List.of("198.51.100.9:7450"), network.dialed);
+    }
+
+    @Test
     void aNodeListeningOnLoopbackDialsLoopbackAndOnlyThat() {
         RecordingNetwork network = new RecordingNetwork(new HostPort("127.0.0.1", 7001));
         LinkManager links = manager(network);

@@ -75,8 +75,9 @@ final class SimCommand implements Callable<Integer> {
         int[] range = latencyRange();
         SimConfig config;
         try {
-            config = new SimConfig(nodes, seed, churn, loss, range[0], range[1], malicious, messages, partitionSeconds,
-                    forgeRecords);
+            config = SimConfig.builder().nodes(nodes).seed(seed).churn(churn).loss(loss).latencyMs(range[0], range[1])
+                    .malicious(malicious).messages(messages).partitionSeconds(partitionSeconds)
+                    .forgeRecords(forgeRecords).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

@@ -48,6 +48,10 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     /** Most ops one group may hold; most ops or IDs in one control message. */
     public static final int MAX_OPS = 4096;
     public static final int MAX_OPS_PER_MESSAGE = 200;
+    /** Most ops of one actor a group keeps: one member alone cannot fill the group's limit. */
+    public static final int MAX_OPS_PER_AUTHOR = MAX_OPS / 4;
+    /** Invitations in chunks held in memory until their chunks make us a member. */
+    public static final int MAX_PENDING_INVITATIONS = 4;
     public static final int MAX_IDS = 256;
     /** Most posts, and bytes of posts, in one back-fill answer (it must fit one envelope). */
     public static final int MAX_BACKFILL_POSTS = 64;

@@ -3,6 +3,8 @@ package org.parley.groups;
 import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,10 @@ import org.parley.runtime.Clock;
  * sender key is left to {@link SenderKeyDistribution}. Confined to the node's loop.
  */
 final class MembershipChanges {
+    /** An order that puts every op after its parents (their clocks are lower), the same on every member. */
+    static final Comparator<MembershipOp> TOPOLOGICAL = Comparator.comparingLong(MembershipOp::clock)
+            .thenComparing(MembershipOp::id, Arrays::compareUnsigned);
+
     private final Identity self;
     private final GroupDirectory directory;
     private final GroupStorage storage;
@@ -31,6 +37,7 @@ final class MembershipChanges {
     private final GossipRouter gossip;
     private final Clock clock;
     private final SecureRandom random;
+    private final PendingInvitations invitations = new PendingInvitations(Groups.MAX_PENDING_INVITATIONS);
 
     MembershipChanges(Identity self, GroupDirectory directory, GroupStorage storage, ControlOutbox outbox,
                       OneShotControl control, SenderKeyDistribution keys, GossipRouter gossip, Clock clock,
@@ -57,8 +64,8 @@ final class MembershipChanges {
         random.nextBytes(nonce);
         GroupId id = GroupId.derive(self.peerId().publicKey(), nonce);
         long now = clock.nowMillis();
-        MembershipOp create = MembershipOp.sign(self, id, MembershipOp.Kind.CREATE, self.peerId(), true, 1, now, name,
-                nonce);
+        MembershipOp create = MembershipOp.sign(self, id, MembershipOp.Kind.CREATE, self.peerId(), true, List.of(), now,
+                name, nonce);
         GroupState state = new GroupState(id, name, GroupRecord.JOINED, null, now);
         directory.add(state);
         keys.startOwnKey(state);
@@ -154,19 +161,38 @@ final class MembershipChanges {
                 || !GroupId.derive(create.actor().publicKey(), create.nonce()).equals(id)) {
             throw new GroupException(GroupRejection.FORGED, "an invitation whose ops are not of its group");
         }
-        GroupState state = directory.get(id);
-        List<GroupStorage.Rows> rows = new ArrayList<>();
-        if (state == null) {
-            boolean chunked = ops.size() == Groups.MAX_OPS_PER_MESSAGE;
-            if (!chunked && !Membership.replay(id, ops).isMember(self.peerId())) {
+        GroupState known = directory.get(id);
+        if (known != null) {
+            // Sent again, or to a member already: ops like any other, from a member like any other.
+            receiveKnown(known, sender, controlId, ops);
+            return;
+        }
+        PendingInvitations.Pending pending = invitations.start(id, sender, create.name(), controlId, ops);
+        if (!makesUsAMember(pending)) {
+            if (ops.size() < Groups.MAX_OPS_PER_MESSAGE) {
+                invitations.drop(id);
                 throw new GroupException(GroupRejection.MALFORMED, "an invitation that does not make us a member");
             }
-            state = new GroupState(id, create.name(), GroupRecord.INVITED, sender, clock.nowMillis());
-            directory.add(state);
-            rows.add(storage.groupRow(state));
+            return; // a first chunk: the op that makes us a member may come in a later one
         }
-        applyOps(state, ops, rows).thenRun(() -> control.acknowledge(sender, controlId));
-        keys.takeEarlyGrants(state);
+        takeInvitation(pending);
+    }
+
+    private boolean makesUsAMember(PendingInvitations.Pending pending) {
+        return Membership.replay(pending.group(), pending.ops().values()).isMember(self.peerId());
+    }
+
+    /** The group of an invitation whose ops (all its chunks so far) make us a member, stored. */
+    private void takeInvitation(PendingInvitations.Pending pending) {
+        invitations.drop(pending.group());
+        GroupState state = new GroupState(pending.group(), pending.name(), GroupRecord.INVITED, pending.inviter(),
+                clock.nowMillis());
+        OpAdmission.Result admitted = OpAdmission.admit(state.id, List.of(), new ArrayList<>(pending.ops().values()),
+                true);
+        directory.add(state);
+        List<GroupStorage.Rows> rows = new ArrayList<>();
+        rows.add(storage.groupRow(state));
+        take(state, pending.inviter(), pending.controlIds(), admitted, rows);
     }
 
     void receiveOps(PeerId sender, ByteString controlId, List<MembershipOpProto> protos) throws GroupException {
@@ -174,19 +200,50 @@ final class MembershipChanges {
         if (ops.isEmpty()) {
             throw new GroupException(GroupRejection.MALFORMED, "no ops");
         }
-        GroupState state = directory.get(ops.get(0).groupId());
-        if (state == null || ops.stream().anyMatch(op -> !op.groupId().equals(state.id))) {
-            return; // not invited yet (the invitation may still be on its way): the sender tries again
+        GroupId id = ops.get(0).groupId();
+        if (ops.stream().anyMatch(op -> !op.groupId().equals(id))) {
+            throw new GroupException(GroupRejection.MALFORMED, "ops of more than one group in one message");
         }
+        GroupState state = directory.get(id);
+        if (state != null) {
+            receiveKnown(state, sender, controlId, ops);
+            return;
+        }
+        PendingInvitations.Pending pending = invitations.more(id, sender, controlId, ops);
+        if (pending != null && makesUsAMember(pending)) {
+            takeInvitation(pending);
+        }
+        // Otherwise not invited yet (the invitation may still be on its way): the sender tries again.
+    }
+
+    /**
+     * Ops for a group we know, by invitation or as changes: only from a member (or about itself),
+     * only those {@link OpAdmission} keeps, and within the group's limit. Legacy ops only from the
+     * inviter, before we join. Acknowledged once stored, unless some wait for parents we lack.
+     */
+    private void receiveKnown(GroupState state, PeerId sender, ByteString controlId, List<MembershipOp> ops) {
         if (!state.membership.isMember(sender) && ops.stream().noneMatch(op -> op.actor().equals(sender))) {
             directory.count(state, sender, new GroupException(GroupRejection.NOT_A_MEMBER, "ops from a non-member"));
             return;
         }
-        if (state.ops.size() + ops.size() > Groups.MAX_OPS) {
+        boolean fromInviter = !state.joined() && sender.equals(state.invitedBy);
+        OpAdmission.Result admitted = OpAdmission.admit(state.id, state.ops.values(), ops, fromInviter);
+        if (state.ops.size() + admitted.kept().size() > Groups.MAX_OPS) {
             directory.count(state, sender, new GroupException(GroupRejection.TOO_LARGE, "the group's op limit is reached"));
             return;
         }
-        applyOps(state, ops, new ArrayList<>()).thenRun(() -> control.acknowledge(sender, controlId));
+        take(state, sender, List.of(controlId), admitted, new ArrayList<>());
+    }
+
+    private void take(GroupState state, PeerId sender, List<ByteString> controlIds, OpAdmission.Result admitted,
+                      List<GroupStorage.Rows> rows) {
+        for (OpAdmission.Refusal refusal : admitted.refused()) {
+            directory.count(state, refusal.actor() == null ? sender : refusal.actor(), refusal.reason());
+        }
+        CompletableFuture<Void> stored = applyOps(state, admitted.kept(), rows);
+        if (!admitted.incomplete()) {
+            stored.thenRun(() -> controlIds.forEach(controlId -> control.acknowledge(sender, controlId)));
+        }
         keys.takeEarlyGrants(state);
     }
 
@@ -205,8 +262,8 @@ final class MembershipChanges {
     // ---------------------------------------------------------------- applying
 
     private MembershipOp newOp(GroupState state, MembershipOp.Kind kind, PeerId target, boolean admin) {
-        return MembershipOp.sign(self, state.id, kind, target, admin, state.membership.maxClock() + 1,
-                clock.nowMillis(), "", new byte[0]);
+        return MembershipOp.sign(self, state.id, kind, target, admin, state.membership.heads(), clock.nowMillis(), "",
+                new byte[0]);
     }
 
     /** Applies our own op and sends it to every member before it (the target included). */
@@ -222,7 +279,7 @@ final class MembershipChanges {
     /** Sends a new member every op, in chunks: the create op first, inside the invitation. */
     private void sendAllOps(GroupState state, PeerId peer) {
         List<MembershipOp> ordered = new ArrayList<>(state.ops.values());
-        ordered.sort(Membership.ORDER);
+        ordered.sort(TOPOLOGICAL);
         for (int start = 0; start < ordered.size(); start += Groups.MAX_OPS_PER_MESSAGE) {
             List<MembershipOpProto> chunk = ordered.subList(start,
                             Math.min(ordered.size(), start + Groups.MAX_OPS_PER_MESSAGE))
@@ -248,12 +305,6 @@ final class MembershipChanges {
         state.membership = Membership.replay(state.id, state.ops.values());
         Membership after = state.membership;
         PeerId me = self.peerId();
-        for (MembershipOp op : ops) {
-            boolean needsAdmin = op.kind() == MembershipOp.Kind.ADD || op.kind() == MembershipOp.Kind.REMOVE;
-            if (needsAdmin && !after.isAdmin(op.actor()) && !before.isAdmin(op.actor())) {
-                directory.count(state, op.actor(), new GroupException(GroupRejection.NOT_ALLOWED, "op by a non-admin"));
-            }
-        }
         String status = state.status;
         if (!before.isMember(me) && after.isMember(me) && !state.joined()) {
             state.status = GroupRecord.INVITED;

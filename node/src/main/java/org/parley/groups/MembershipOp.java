@@ -5,7 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
@@ -16,17 +19,30 @@ import org.parley.proto.wire.v1.MembershipOpProto;
  * identity key; the op's ID is the SHA-256 of statement and signature. Whether an op takes effect
  * is decided by {@link Membership}, not here: here only shape and signature are checked.
  *
- * @param clock Lamport clock: 1 + the largest clock of the ops the actor had applied
+ * <p>A causal op ({@link #CAUSAL}) names its parents, the ops its actor had applied that no other
+ * applied op names, so the ops form a graph and each op's history is what lies below it. A
+ * {@link #LEGACY} op (the format before) names none: its history is every legacy op sorted before
+ * it, which its signer chose by its clock. Legacy ops are kept so that groups stored before load.
+ *
+ * @param clock Lamport clock: 1 + the largest clock of the parents (causal), or of the ops the actor
+ *     had applied (legacy)
  * @param name the group's name (create only, else empty)
  * @param nonce what the group ID derives from (create only, else empty)
+ * @param parents the parents' op IDs (causal only)
  */
-public record MembershipOp(GroupId groupId, Kind kind, PeerId actor, PeerId target, boolean admin, long clock,
-                           long atMillis, String name, byte[] nonce, byte[] signature) {
+public record MembershipOp(int version, GroupId groupId, Kind kind, PeerId actor, PeerId target, boolean admin,
+                           long clock, long atMillis, String name, byte[] nonce, List<ByteString> parents,
+                           byte[] signature) {
+    public static final int LEGACY = 1;
+    public static final int CAUSAL = 2;
     /** Longest group name, in characters. */
     public static final int MAX_NAME_LENGTH = 64;
-    /** Largest encoded op: a create with the longest name fits with room to spare. */
-    public static final int MAX_SIZE = 1024;
-    private static final byte[] PREFIX = "parley-group-op-v1:".getBytes(StandardCharsets.US_ASCII);
+    /** Most parents an op names: heads beyond it are left out, oldest first (their ops stay below newer heads). */
+    public static final int MAX_PARENTS = 24;
+    /** Largest encoded op: a create with the longest name, or an op with the most parents, fits. */
+    public static final int MAX_SIZE = 2048;
+    private static final byte[] LEGACY_PREFIX = "parley-group-op-v1:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CAUSAL_PREFIX = "parley-group-op-v2:".getBytes(StandardCharsets.US_ASCII);
 
     public enum Kind {
         CREATE(1), ADD(2), REMOVE(3), LEAVE(4);
@@ -47,12 +63,24 @@ public record MembershipOp(GroupId groupId, Kind kind, PeerId actor, PeerId targ
         }
     }
 
-    /** Signs a new op as {@code actor}. */
+    /** Signs a new causal op as {@code actor}, after {@code parents} (none for a create). */
     public static MembershipOp sign(Identity actor, GroupId groupId, Kind kind, PeerId target, boolean admin,
-                                    long clock, long atMillis, String name, byte[] nonce) {
-        byte[] statement = statement(groupId, kind, actor.peerId(), target, admin, clock, atMillis, name, nonce);
-        return new MembershipOp(groupId, kind, actor.peerId(), target, admin, clock, atMillis, name, nonce.clone(),
-                actor.sign(statement));
+                                    List<MembershipOp> parents, long atMillis, String name, byte[] nonce) {
+        long clock = 1 + parents.stream().mapToLong(MembershipOp::clock).max().orElse(0);
+        List<ByteString> ids = parents.stream().map(op -> ByteString.copyFrom(op.id())).toList();
+        byte[] statement = statement(CAUSAL, groupId, kind, actor.peerId(), target, admin, clock, atMillis, name, nonce,
+                ids);
+        return new MembershipOp(CAUSAL, groupId, kind, actor.peerId(), target, admin, clock, atMillis, name,
+                nonce.clone(), ids, actor.sign(statement));
+    }
+
+    /** Signs an op in the format before causal ops: only to show that groups stored in it still load. */
+    static MembershipOp signLegacy(Identity actor, GroupId groupId, Kind kind, PeerId target, boolean admin, long clock,
+                                   long atMillis, String name, byte[] nonce) {
+        byte[] statement = statement(LEGACY, groupId, kind, actor.peerId(), target, admin, clock, atMillis, name, nonce,
+                List.of());
+        return new MembershipOp(LEGACY, groupId, kind, actor.peerId(), target, admin, clock, atMillis, name,
+                nonce.clone(), List.of(), actor.sign(statement));
     }
 
     /** Checks shape and signature of a received op. */
@@ -60,12 +88,25 @@ public record MembershipOp(GroupId groupId, Kind kind, PeerId actor, PeerId targ
         if (proto.getSerializedSize() > MAX_SIZE) {
             throw new GroupException(GroupRejection.TOO_LARGE, "op over " + MAX_SIZE + " bytes");
         }
+        int version = proto.getVersion() == 0 ? LEGACY : proto.getVersion();
+        if (version != LEGACY && version != CAUSAL) {
+            throw new GroupException(GroupRejection.MALFORMED, "unknown op version " + version);
+        }
         GroupId groupId = GroupId.of(proto.getGroupId().toByteArray());
         Kind kind = Kind.of(proto.getKind());
         PeerId actor = peer(proto.getActor());
         PeerId target = peer(proto.getTarget());
         if (proto.getClock() < 1 || proto.getClock() > Long.MAX_VALUE / 2) {
             throw new GroupException(GroupRejection.MALFORMED, "op clock out of range");
+        }
+        List<ByteString> parents = proto.getParentsList();
+        Set<ByteString> distinct = new HashSet<>(parents);
+        if (parents.size() > MAX_PARENTS || distinct.size() != parents.size()
+                || parents.stream().anyMatch(parent -> parent.size() != 32)
+                || (version == LEGACY && !parents.isEmpty())
+                || (version == CAUSAL && (kind == Kind.CREATE) != parents.isEmpty())) {
+            throw new GroupException(GroupRejection.MALFORMED, "op parents: distinct 32-byte IDs, none for a create "
+                    + "or a legacy op, at most " + MAX_PARENTS);
         }
         byte[] nonce = proto.getNonce().toByteArray();
         String name = proto.getName();
@@ -83,13 +124,13 @@ public record MembershipOp(GroupId groupId, Kind kind, PeerId actor, PeerId targ
         if (signature.length != Ed25519.SIGNATURE_SIZE) {
             throw new GroupException(GroupRejection.MALFORMED, "op signature is not " + Ed25519.SIGNATURE_SIZE + " bytes");
         }
-        byte[] statement = statement(groupId, kind, actor, target, proto.getAdmin(), proto.getClock(),
-                proto.getAtMs(), name, nonce);
+        byte[] statement = statement(version, groupId, kind, actor, target, proto.getAdmin(), proto.getClock(),
+                proto.getAtMs(), name, nonce, parents);
         if (!Ed25519.verify(actor.publicKey(), statement, signature)) {
             throw new GroupException(GroupRejection.FORGED, "op signature does not verify");
         }
-        return new MembershipOp(groupId, kind, actor, target, proto.getAdmin(), proto.getClock(), proto.getAtMs(),
-                name, nonce, signature);
+        return new MembershipOp(version, groupId, kind, actor, target, proto.getAdmin(), proto.getClock(),
+                proto.getAtMs(), name, nonce, List.copyOf(parents), signature);
     }
 
     /** 1 to {@link #MAX_NAME_LENGTH} characters, trimmed, no control characters. */
@@ -98,8 +139,12 @@ public record MembershipOp(GroupId groupId, Kind kind, PeerId actor, PeerId targ
                 && name.codePoints().noneMatch(Character::isISOControl);
     }
 
+    public boolean causal() {
+        return version == CAUSAL;
+    }
+
     public MembershipOpProto toProto() {
-        return MembershipOpProto.newBuilder()
+        MembershipOpProto.Builder proto = MembershipOpProto.newBuilder()
                 .setGroupId(ByteString.copyFrom(groupId.bytes()))
                 .setKind(kind.code)
                 .setActor(ByteString.copyFrom(actor.publicKey()))
@@ -110,23 +155,28 @@ public record MembershipOp(GroupId groupId, Kind kind, PeerId actor, PeerId targ
                 .setName(name)
                 .setNonce(ByteString.copyFrom(nonce))
                 .setSignature(ByteString.copyFrom(signature))
-                .build();
+                .addAllParents(parents);
+        if (causal()) {
+            proto.setVersion(CAUSAL);
+        }
+        return proto.build();
     }
 
     /** SHA-256 of the signed statement and the signature. */
     public byte[] id() {
-        return GroupId.sha256(statement(groupId, kind, actor, target, admin, clock, atMillis, name, nonce), signature);
+        return GroupId.sha256(statement(version, groupId, kind, actor, target, admin, clock, atMillis, name, nonce,
+                parents), signature);
     }
 
     public String idHex() {
         return HexFormat.of().formatHex(id());
     }
 
-    private static byte[] statement(GroupId groupId, Kind kind, PeerId actor, PeerId target, boolean admin, long clock,
-                                    long atMillis, String name, byte[] nonce) {
+    private static byte[] statement(int version, GroupId groupId, Kind kind, PeerId actor, PeerId target, boolean admin,
+                                    long clock, long atMillis, String name, byte[] nonce, List<ByteString> parents) {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(PREFIX);
+        out.writeBytes(version == CAUSAL ? CAUSAL_PREFIX : LEGACY_PREFIX);
         out.writeBytes(groupId.bytes());
         out.write(kind.code);
         out.writeBytes(actor.publicKey());
@@ -137,6 +187,10 @@ public record MembershipOp(GroupId groupId, Kind kind, PeerId actor, PeerId targ
         out.writeBytes(nonce);
         out.writeBytes(ByteBuffer.allocate(2).putShort((short) nameBytes.length).array());
         out.writeBytes(nameBytes);
+        if (version == CAUSAL) {
+            out.write(parents.size());
+            parents.forEach(parent -> out.writeBytes(parent.toByteArray()));
+        }
         return out.toByteArray();
     }
 

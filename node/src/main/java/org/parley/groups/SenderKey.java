@@ -2,7 +2,9 @@ package org.parley.groups;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.TreeMap;
 import org.parley.crypto.Aead;
 import org.parley.crypto.Ed25519;
 import org.parley.crypto.ratchet.DoubleRatchet;
+import org.parley.identity.PeerId;
 import org.parley.proto.store.v1.SenderKeyState;
 
 /**
@@ -25,6 +28,8 @@ public final class SenderKey {
     public static final int RECENT_STEPS = 256;
     /** How far back a member we learned of late may read: a bound on what a backdated add exposes. */
     public static final long RECALL_MILLIS = 10 * 60 * 1000;
+    private static final byte[] OWNERSHIP_CONTEXT =
+            "parley-sender-key-grant-v1:".getBytes(StandardCharsets.US_ASCII);
 
     /** A point of the chain: the step the next post takes and the chain key that derives it. */
     public record Step(int iteration, byte[] chainKey) {
@@ -71,6 +76,32 @@ public final class SenderKey {
                     + "and a step of 0 or more");
         }
         return new SenderKey(keyId.clone(), null, iteration, chainKey.clone(), new TreeMap<>(), null);
+    }
+
+    /**
+     * Proof that {@code owner} owns this key of ours in {@code group}: a signature by the key's
+     * signing key, so a member cannot hand another's key out as its own.
+     */
+    public byte[] ownership(GroupId group, PeerId owner) {
+        if (signingSeed == null) {
+            throw new IllegalStateException("only our own keys prove ownership");
+        }
+        return Ed25519.sign(signingSeed, ownershipStatement(group, owner, keyId));
+    }
+
+    /** Whether {@code signature} proves that {@code owner} owns the key {@code keyId} in {@code group}. */
+    public static boolean ownedBy(byte[] keyId, GroupId group, PeerId owner, byte[] signature) {
+        return keyId.length == Ed25519.PUBLIC_KEY_SIZE && signature.length == Ed25519.SIGNATURE_SIZE
+                && Ed25519.verify(keyId, ownershipStatement(group, owner, keyId), signature);
+    }
+
+    private static byte[] ownershipStatement(GroupId group, PeerId owner, byte[] keyId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(OWNERSHIP_CONTEXT);
+        out.writeBytes(group.bytes());
+        out.writeBytes(owner.publicKey());
+        out.writeBytes(keyId);
+        return out.toByteArray();
     }
 
     public byte[] keyId() {

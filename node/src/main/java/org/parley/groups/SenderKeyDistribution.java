@@ -80,7 +80,8 @@ final class SenderKeyDistribution {
 
     /**
      * Takes in a member's sender key. A grant for a group we do not know yet, or from a sender not
-     * (yet) a member, is held; one for a key another member owns is refused as forged. Once
+     * (yet) a member, is held; one its sender cannot prove it owns (signed by the key for the
+     * group, the sender and the key), or for a key another member owns, is refused as forged. Once
      * stored, it is acknowledged, and the posts waiting for it are read.
      */
     void receiveGrant(PeerId sender, ByteString controlId, SenderKeyGrant grant) throws GroupException {
@@ -99,6 +100,11 @@ final class SenderKeyDistribution {
         SenderKey key = SenderKey.received(grant.getKeyId().toByteArray(), grant.getIteration(),
                 grant.getChainKey().toByteArray());
         ByteString keyId = grant.getKeyId();
+        if (!SenderKey.ownedBy(key.keyId(), id, sender, grant.getOwnership().toByteArray())) {
+            directory.count(state, sender, new GroupException(GroupRejection.FORGED,
+                    "a sender key its sender cannot prove it owns"));
+            return;
+        }
         PeerId owner = state.keyOwners.get(keyId);
         if (owner != null && !owner.equals(sender)) {
             directory.count(state, sender, new GroupException(GroupRejection.FORGED, "another member's sender key"));
@@ -146,14 +152,20 @@ final class SenderKeyDistribution {
 
     /** Hands our sender key, from {@code from} on, to a member. */
     private void queueGrant(GroupState state, PeerId member, SenderKey.Step from, byte[] replaces, int replacedPosts) {
-        SenderKeyGrant.Builder grant = SenderKeyGrant.newBuilder()
-                .setGroupId(ByteString.copyFrom(state.id.bytes()))
-                .setKeyId(ByteString.copyFrom(state.ownKey.keyId()))
-                .setIteration(from.iteration())
-                .setChainKey(ByteString.copyFrom(from.chainKey()));
+        SenderKeyGrant.Builder grant = grant(state.id, directory.self(), state.ownKey, from);
         if (replaces != null) {
             grant.setReplacesKeyId(ByteString.copyFrom(replaces)).setReplacedKeyPosts(replacedPosts);
         }
         outbox.queue(member, GroupControl.newBuilder().setSenderKey(grant));
+    }
+
+    /** The grant of our key {@code key}, from step {@code from} on, as {@code owner} hands it out. */
+    static SenderKeyGrant.Builder grant(GroupId group, PeerId owner, SenderKey key, SenderKey.Step from) {
+        return SenderKeyGrant.newBuilder()
+                .setGroupId(ByteString.copyFrom(group.bytes()))
+                .setKeyId(ByteString.copyFrom(key.keyId()))
+                .setIteration(from.iteration())
+                .setChainKey(ByteString.copyFrom(from.chainKey()))
+                .setOwnership(ByteString.copyFrom(key.ownership(group, owner)));
     }
 }

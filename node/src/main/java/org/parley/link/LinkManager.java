@@ -312,6 +312,14 @@ public final class LinkManager implements LinkListener, LinkControl {
             return;
         }
         if (peer.equals(self)) {
+            if (link.direction() == Direction.INBOUND) {
+                // We answered our own dial. A dialing end is up only once greeted, and only then
+                // sees whom it reached: greet, and leave the closing to it (closing here could
+                // drop the greeting unsent); past the hello timeout, close anyway.
+                link.send(Frame.newBuilder().setHello(ownHello()).build());
+                scheduler.schedule(config.helloTimeout(), () -> link.close("link to self"));
+                return;
+            }
             // We dialed our own address; asking again would only find ourselves again.
             link.dialTarget().ifPresent(target -> redialer.forget(target));
             link.close("link to self");

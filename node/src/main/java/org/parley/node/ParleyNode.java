@@ -2,50 +2,30 @@ package org.parley.node;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.parley.api.ApiException;
 import org.parley.api.ParleyApi;
 import org.parley.identity.Identity;
 import org.parley.identity.Keystore;
-import org.parley.identity.PeerId;
-import org.parley.link.HostPort;
-import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.link.tls.TlsGrpcNetwork;
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.parley.groups.Groups;
-import org.parley.mailbox.ClosestKnownPeers;
-import org.parley.mailbox.Mailbox;
-import org.parley.mailbox.MessengerOutbox;
-import org.parley.messaging.ContactRecord;
-import org.parley.messaging.MessagingConfig;
-import org.parley.messaging.Messenger;
 import org.parley.messaging.OffLoopEnvelopeVerifier;
-import org.parley.overlay.dht.DhtConfig;
-import org.parley.overlay.dht.DhtService;
-import org.parley.overlay.discovery.Discovery;
-import org.parley.overlay.discovery.DiscoveryConfig;
-import org.parley.overlay.gossip.GossipConfig;
-import org.parley.overlay.gossip.GossipOverLinks;
-import org.parley.overlay.gossip.GossipRouter;
 import org.parley.runtime.EventLoop;
 import org.parley.runtime.Scheduler;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.SystemClock;
-import org.parley.store.ContentCipher;
 import org.parley.store.Database;
 import org.parley.store.GroupCommitQueue;
 import org.parley.store.ProfileHome;
 import org.parley.store.StoreException;
 
 /**
- * One running node: the composition root that wires the real runtime (event loop, system clock,
- * entropy, TLS network) into the protocol layers and exposes them as a {@link ParleyApi}. Used by
+ * One running node: the daemon's environment (event loop, system clock, entropy, TLS network,
+ * group-commit queue, verifier thread) handed to {@link NodeAssembly}, and the node it builds
+ * exposed as a {@link ParleyApi}. Used by
  * the daemon and, in process, by the TUI.
  */
 public final class ParleyNode implements AutoCloseable {
@@ -53,45 +33,25 @@ public final class ParleyNode implements AutoCloseable {
 
     /** What this node tells its neighbours it runs. */
     public static final String AGENT = "parley/0.1.0";
-    /**
-     * Time to link up before our record is first published to the DHT. Peer exchange spreads it
-     * meanwhile; publishing dials the k closest peers, so it waits until the node knows many.
-     */
-    private static final Duration FIRST_PUBLICATION = Duration.ofMinutes(1);
 
     private final Identity identity;
     private final EventLoop loop;
     private final ExecutorService verifier;
     private final GroupCommitQueue storage;
     private final Database database;
-    private final LinkManager links;
-    private final Messenger messenger;
-    private final Discovery discovery;
-    private final DhtService dht;
-    private final GossipRouter gossip;
-    private final Groups groups;
-    private final PeerReacher reacher;
-    private final Mailbox mailbox;
+    private final AssembledNode node;
     private final LocalApi api;
 
     private ParleyNode(Identity identity, EventLoop loop, ExecutorService verifier, GroupCommitQueue storage,
-                       Database database, LinkManager links, Messenger messenger, Discovery discovery, DhtService dht,
-                       GossipRouter gossip, Groups groups, PeerReacher reacher, Mailbox mailbox,
-                       WatchHub watchers) {
+                       Database database, AssembledNode node, WatchHub watchers) {
         this.identity = identity;
         this.loop = loop;
         this.verifier = verifier;
         this.storage = storage;
         this.database = database;
-        this.links = links;
-        this.messenger = messenger;
-        this.discovery = discovery;
-        this.dht = dht;
-        this.gossip = gossip;
-        this.groups = groups;
-        this.reacher = reacher;
-        this.mailbox = mailbox;
-        this.api = new LocalApi(identity, loop, links, messenger, dht, mailbox, groups, watchers);
+        this.node = node;
+        this.api = new LocalApi(identity, loop, node.links(), node.messenger(), node.dht(), node.mailbox(),
+                node.groups(), watchers);
     }
 
     /**
@@ -118,7 +78,11 @@ public final class ParleyNode implements AutoCloseable {
                 loop -> new TlsGrpcNetwork(identity, options.listen(), options.links(), loop));
     }
 
-    /** Starts a node on the given network (tests use the in-memory one). */
+    /**
+     * Starts a node on the given network (tests use the in-memory one): the daemon's environment
+     * (event loop, system clock, entropy, group-commit queue, verifier thread) put together here,
+     * the node itself built by {@link NodeAssembly}.
+     */
     static ParleyNode start(Identity identity, byte[] contentKey, ProfileHome home, NodeOptions options,
                             Function<Scheduler, Network> networkFactory) throws ApiException {
         Database database;
@@ -136,23 +100,15 @@ public final class ParleyNode implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        Network network = networkFactory.apply(loop);
-        LinkManager links = new LinkManager(identity.peerId(), network, loop, SystemClock.INSTANCE,
-                SeededRng.fromEntropy(), options.links(), AGENT);
-        SecureRandom random = new SecureRandom();
-        ContentCipher cipher = new ContentCipher(contentKey, random);
-        GossipOverLinks gossipHost = new GossipOverLinks(links);
-        GossipRouter gossip = new GossipRouter(gossipHost, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
-                GossipConfig.defaults());
-        gossipHost.attach(gossip);
-        Messenger messenger;
-        Groups groups;
+        NodeEnvironment environment = NodeEnvironment.builder(identity, loop, SystemClock.INSTANCE)
+                .randomness(SeededRng::fromEntropy, new SecureRandom())
+                .network(networkFactory)
+                .storage(storage, contentKey)
+                .verifier(new OffLoopEnvelopeVerifier(verifier, loop))
+                .build();
+        AssembledNode assembled;
         try {
-            messenger = Messenger.open(identity, links, storage, cipher, loop, SystemClock.INSTANCE, random,
-                    MessagingConfig.defaults());
-            messenger.verifyEnvelopesWith(new OffLoopEnvelopeVerifier(verifier, loop));
-            groups = Groups.open(identity, messenger, gossip, links, storage, cipher, loop, SystemClock.INSTANCE,
-                    random);
+            assembled = NodeAssembly.assemble(environment, NodeSettings.of(options));
         } catch (RuntimeException e) {
             storage.close();
             database.close();
@@ -160,61 +116,21 @@ public final class ParleyNode implements AutoCloseable {
             verifier.shutdownNow();
             throw new ApiException("cannot load messages: " + e.getMessage(), e);
         }
-        DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults().withTargetLinks(options.targetLinks());
-        Discovery discovery = new Discovery(identity, links, loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
-                discoveryConfig, () -> announcedAddresses(options.announce(), network.listenAddresses()),
-                messenger::ownBundle);
-        links.addListener(discovery);
-        DhtService dht = new DhtService(identity.peerId(), links, loop, SystemClock.INSTANCE, DhtConfig.defaults(),
-                discovery);
-        links.addListener(dht);
-        PeerReacher reacher = new PeerReacher(links, dht, () -> waitingPeers(messenger, groups),
-                record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), loop, SystemClock.INSTANCE,
-                PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
-        messenger.addListener(reacher);
-        // Relayed links (see RelayWiring); private for now means: announcing no address.
-        RelayWiring relaying = RelayWiring.attach(network, links, loop, SystemClock.INSTANCE, options.relay(), discovery,
-                reacher, () -> announcedAddresses(options.announce(), network.listenAddresses()).isEmpty());
-        Mailbox mailbox = Mailbox.open(identity, links, loop, SystemClock.INSTANCE, options.mailbox(),
-                new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
-                messenger::takeRelayed, storage, peer -> isContact(messenger, peer), discovery::announceRelays);
-        messenger.carryOfflineWith(mailbox::carry);
-        groups.depositPostsWith(mailbox::depositGroupPost);
-        mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
-        links.addListener(mailbox);
-        links.redialUrgentlyBelow(discoveryConfig.targetLinks());
         WatchHub watchers = new WatchHub();
-        messenger.addListener(LocalApi.eventsTo(watchers));
-        PeerMemory memory = new PeerMemory(storage, SystemClock.INSTANCE);
-        links.addListener(memory);
-        links.addListener(messenger);
-        links.addListener(gossipHost);
-        links.addListener(groups);
-        messenger.addGroupControlListener(groups);
-        gossipHost.addListener(groups);
-        groups.addListener(LocalApi.groupEventsTo(watchers));
-        ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, links, messenger, discovery,
-                dht, gossip, groups, reacher, mailbox, watchers);
+        assembled.messenger().addListener(LocalApi.eventsTo(watchers));
+        assembled.groups().addListener(LocalApi.groupEventsTo(watchers));
+        ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers);
         try {
             LoopCalls.call(loop, () -> {
-                links.start();
-                messenger.start();
-                gossip.start();
-                groups.start();
-                discovery.start();
-                dht.start(FIRST_PUBLICATION);
-                reacher.start();
-                relaying.start();
-                mailbox.start();
-                options.bootstrap().forEach(links::keepLinkTo);
-                memory.redialRemembered(links, identity.peerId());
+                assembled.start();
+                assembled.memory().redialRemembered(assembled.links(), identity.peerId());
                 return null;
             });
         } catch (ApiException e) {
             node.close();
             throw new ApiException("cannot listen on " + options.listen() + ": " + rootMessage(e), e);
         }
-        LOG.info(() -> "node " + identity.peerId() + " listening on " + network.listenAddresses());
+        LOG.info(() -> "node " + identity.peerId() + " listening on " + assembled.network().listenAddresses());
         return node;
     }
 
@@ -235,14 +151,7 @@ public final class ParleyNode implements AutoCloseable {
     public void close() {
         try {
             LoopCalls.call(loop, () -> {
-                reacher.stop();
-                mailbox.stop();
-                groups.stop();
-                gossip.stop();
-                dht.stop();
-                discovery.stop();
-                messenger.stop();
-                links.stop();
+                node.stop();
                 return null;
             });
         } catch (ApiException e) {
@@ -253,32 +162,6 @@ public final class ParleyNode implements AutoCloseable {
         storage.close();
         database.close();
         LOG.info("node stopped");
-    }
-
-    /** A peer the user added (and has not blocked): only its offers to relay our mail are accepted. */
-    static boolean isContact(Messenger messenger, PeerId peer) {
-        return messenger.contacts().stream()
-                .anyMatch(contact -> contact.peer().equals(peer) && contact.status().equals(ContactRecord.CONTACT));
-    }
-
-    /** Peers the outbox or the group layer waits for: the reacher looks them up and dials them. */
-    private static Set<PeerId> waitingPeers(Messenger messenger, Groups groups) {
-        Set<PeerId> waiting = new HashSet<>(messenger.waitingPeers());
-        waiting.addAll(groups.waitingPeers());
-        return waiting;
-    }
-
-    /**
-     * What the node's record says it listens on: the addresses it was told to announce, else its
-     * listen addresses except wildcard ones (0.0.0.0, ::), which tell a peer nothing about where
-     * to dial.
-     */
-    static List<String> announcedAddresses(List<HostPort> announce, List<HostPort> listening) {
-        List<HostPort> addresses = announce.isEmpty() ? listening : announce;
-        return addresses.stream()
-                .filter(address -> !address.host().equals("0.0.0.0") && !address.host().equals("::"))
-                .map(HostPort::toString)
-                .toList();
     }
 
     private static String rootMessage(Throwable error) {

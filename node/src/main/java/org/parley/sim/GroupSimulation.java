@@ -1,20 +1,16 @@
 package org.parley.sim;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
+import java.util.concurrent.CompletableFuture;
 import org.parley.groups.GroupId;
 import org.parley.groups.GroupMessageRecord;
 import org.parley.groups.GroupRecord;
@@ -25,21 +21,14 @@ import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.LinkConditions;
-import org.parley.messaging.MessagingConfig;
-import org.parley.messaging.Messenger;
-import org.parley.messaging.PrekeyBundles;
-import org.parley.node.PeerReacher;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
-import org.parley.store.ContentCipher;
-import org.parley.store.Database;
-import org.parley.store.InlineStorageQueue;
 
 /**
- * A group on the simulated network: every node runs the daemon's link, discovery, DHT and gossip
- * code, and the group's members also run its messenger, group layer and peer reacher, each on a
- * SQLite file of its own (through an {@link InlineStorageQueue}, so all of it stays on the
- * virtual loop). One member founds the group, invites the others, and each joins once its
+ * A group on the simulated network of whole nodes (the daemon's assembly: links, discovery, DHT,
+ * gossip, messenger, groups, mailbox and peer reacher, each node on a database of its own behind
+ * a {@link org.parley.store.SimulatedStorageQueue}), so posts a member misses can also wait in
+ * other nodes' mailboxes. One member founds the group, invites the others, and each joins once its
  * invitation arrives; then members post while {@code churn} of the members and of the other nodes
  * leave and come back (a member restarts from its database, as a daemon does); last, the network
  * gets time to back-fill, and every member online at the end is asked which posts its log holds.
@@ -56,6 +45,8 @@ public final class GroupSimulation {
     private static final Duration BETWEEN_POSTS = Duration.ofMillis(500);
     /** After the last post: time for returning members to back-fill (heads go out every 2 s). */
     private static final Duration BACKFILL_TIME = Duration.ofMinutes(2);
+    /** Long enough for a read or a write to commit on the simulated storage queue. */
+    private static final Duration READ_TIME = Duration.ofSeconds(1);
 
     private final SimConfig config;
     private final int memberCount;
@@ -69,8 +60,9 @@ public final class GroupSimulation {
     private final List<Member> members = new ArrayList<>();
     private final Set<Integer> offline = new HashSet<>();
     private final Set<Integer> churnedMembers = new HashSet<>();
+    /** Every node's lasting parts, its database among them: all nodes are whole, so that any can hold mail. */
+    private final List<SimProfile> profiles = new ArrayList<>();
     private long nodeSeeds;
-    private Path directory;
 
     public GroupSimulation(SimConfig config, int memberCount, int postCount) {
         int most = Math.min(Membership.MAX_MEMBERS, config.nodes() - BOOTSTRAP_NODES);
@@ -90,79 +82,33 @@ public final class GroupSimulation {
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
     }
 
-    /** A member's lasting parts (identity, database file, content key) and its current incarnation. */
+    /** A member: which node it is; its groups are those of that node's current incarnation. */
     private final class Member {
         final int node;
-        final Path databaseFile;
-        final byte[] contentKey = new byte[32];
-        final SecureRandom random;
-        Database database;
-        Messenger messenger;
-        Groups groups;
-        PeerReacher reacher;
 
         Member(int node) {
             this.node = node;
-            this.databaseFile = directory.resolve("member" + node + ".db");
-            this.random = Simulation.seededKeys(config.seed() * 31 + node);
-            random.nextBytes(contentKey);
         }
 
         PeerId id() {
             return identities.get(node).peerId();
         }
 
-        /** Opens everything from the database on a new node, as a daemon does at start. */
-        SimNode start() {
-            Identity identity = identities.get(node);
-            SimNode simNode = new SimNode(identity, Simulation.addressOf(node), false, () -> messenger.ownBundle(),
-                    fabric, clock, nextNodeSeed());
-            database = Database.open(databaseFile);
-            InlineStorageQueue storage = new InlineStorageQueue(database);
-            ContentCipher cipher = new ContentCipher(contentKey, random);
-            messenger = Messenger.open(identity, simNode.links, storage, cipher, clock, clock, random,
-                    MessagingConfig.defaults());
-            groups = Groups.open(identity, messenger, simNode.router, simNode.links, storage, cipher, clock, clock,
-                    random);
-            Messenger ownMessenger = messenger;
-            Groups ownGroups = groups;
-            reacher = new PeerReacher(simNode.links, simNode.dht, () -> {
-                Set<PeerId> waiting = new HashSet<>(ownMessenger.waitingPeers());
-                waiting.addAll(ownGroups.waitingPeers());
-                return waiting;
-            }, record -> ownMessenger.learnBundleFromRecord(record.peer(), record.bundle()), clock, clock,
-                    PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
-            messenger.addListener(reacher);
-            simNode.links.addListener(messenger);
-            simNode.links.addListener(groups);
-            messenger.addGroupControlListener(groups);
-            simNode.gossip.addListener(groups);
-            simNode.start();
-            messenger.start();
-            groups.start();
-            reacher.start();
-            return simNode;
-        }
-
-        /** Stops as a daemon does: what was committed stays in the database for the next start. */
-        void stop() {
-            reacher.stop();
-            groups.stop();
-            messenger.stop();
-            database.close();
+        Groups groups() {
+            return nodes.get(node).node.groups();
         }
     }
 
     public GroupReport run() {
         try {
-            directory = Files.createTempDirectory("parley-sim-group");
             return runIn();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no room for the members' databases", e);
         } finally {
-            members.stream().filter(member -> member.database != null && !offline.contains(member.node))
-                    .forEach(Member::stop);
-            deleteDirectory();
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i) != null && !offline.contains(i)) {
+                    nodes.get(i).stop();
+                }
+            }
+            profiles.forEach(SimProfile::close);
         }
     }
 
@@ -173,7 +119,9 @@ public final class GroupSimulation {
         }
         Set<Integer> memberNodes = new HashSet<>(pick(candidates, memberCount));
         for (int i = 0; i < config.nodes(); i++) {
-            identities.add(Identity.generate("node" + i, keys));
+            Identity identity = Identity.generate("node" + i, keys);
+            identities.add(identity);
+            profiles.add(SimProfile.of(identity, config.seed() * 31 + i));
             nodes.add(null);
         }
         for (int i = 0; i < config.nodes(); i++) {
@@ -199,7 +147,7 @@ public final class GroupSimulation {
         List<Set<Integer>> awayAtPost = new ArrayList<>();
         for (int m = 0; m < postCount; m++) {
             Member poster = onlineMember(group);
-            poster.groups.send(group, "post " + m + " from node " + poster.node)
+            poster.groups().send(group, "post " + m + " from node " + poster.node)
                     .thenAccept(record -> posted.add(record.entryId()));
             Set<Integer> away = new HashSet<>();
             members.stream().filter(member -> offline.contains(member.node)).forEach(member -> away.add(member.node));
@@ -221,23 +169,23 @@ public final class GroupSimulation {
     private GroupId formGroup() {
         Member admin = members.get(0);
         List<GroupRecord> created = new ArrayList<>();
-        admin.groups.create("simulated").thenAccept(created::add);
-        clock.runUntilIdle();
+        admin.groups().create("simulated").thenAccept(created::add);
+        clock.advance(READ_TIME);
         GroupId group = created.get(0).id();
         for (Member member : members.subList(1, members.size())) {
-            admin.groups.invite(group, member.id(), false);
+            admin.groups().invite(group, member.id(), false);
         }
         long deadline = clock.nowMillis() + SETUP_LIMIT.toMillis();
         while (clock.nowMillis() < deadline) {
             clock.advance(SETUP_STEP);
             for (Member member : members) {
-                if (member.groups.groups().stream().anyMatch(record -> record.id().equals(group)
+                if (member.groups().groups().stream().anyMatch(record -> record.id().equals(group)
                         && record.status().equals(GroupRecord.INVITED))) {
-                    member.groups.join(group);
+                    member.groups().join(group);
                 }
             }
             boolean settled = members.stream().allMatch(member -> joined(member, group)
-                    && member.groups.waitingPeers().isEmpty());
+                    && member.groups().waitingPeers().isEmpty());
             if (settled) {
                 break;
             }
@@ -246,7 +194,7 @@ public final class GroupSimulation {
     }
 
     private static boolean joined(Member member, GroupId group) {
-        return member.groups.groups().stream()
+        return member.groups().groups().stream()
                 .anyMatch(record -> record.id().equals(group) && record.status().equals(GroupRecord.JOINED));
     }
 
@@ -286,7 +234,6 @@ public final class GroupSimulation {
 
     private void leave(int index) {
         offline.add(index);
-        memberAt(index).ifPresent(Member::stop);
         nodes.get(index).stop();
     }
 
@@ -294,24 +241,13 @@ public final class GroupSimulation {
         Churn.redial(incarnate(index), remembered, nodes);
     }
 
+    /** Starts a node from its profile's database, as a daemon starts (or restarts). */
     private SimNode incarnate(int index) {
-        Optional<Member> member = memberAt(index);
-        SimNode node;
-        if (member.isPresent()) {
-            node = member.get().start();
-        } else {
-            Identity identity = identities.get(index);
-            node = new SimNode(identity, Simulation.addressOf(index), false,
-                    PrekeyBundles.throwaway(identity, keys, clock.nowMillis()), fabric, clock, nextNodeSeed());
-            node.start();
-        }
+        SimNode node = SimNode.whole(profiles.get(index), Simulation.addressOf(index), fabric, clock, nextNodeSeed());
+        node.start();
         nodes.set(index, node);
         offline.remove(index);
         return node;
-    }
-
-    private Optional<Member> memberAt(int index) {
-        return members.stream().filter(member -> member.node == index).findFirst();
     }
 
     private long nextNodeSeed() {
@@ -324,13 +260,17 @@ public final class GroupSimulation {
         double sum = 0;
         int online = 0;
         Map<String, Long> refusals = new TreeMap<>();
+        Map<Member, CompletableFuture<List<GroupMessageRecord>>> histories = new LinkedHashMap<>();
         for (Member member : members) {
-            member.groups.refusedIn(group).forEach((reason, count) -> refusals.merge(reason, count, Long::sum));
-            if (offline.contains(member.node)) {
-                continue;
+            member.groups().refusedIn(group).forEach((reason, count) -> refusals.merge(reason, count, Long::sum));
+            if (!offline.contains(member.node)) {
+                histories.put(member, member.groups().history(group, posted.size() + 1, Optional.empty()));
             }
+        }
+        clock.advance(READ_TIME);
+        for (CompletableFuture<List<GroupMessageRecord>> history : histories.values()) {
             online++;
-            List<GroupMessageRecord> held = member.groups.history(group, posted.size() + 1, Optional.empty()).join();
+            List<GroupMessageRecord> held = history.join();
             long holds = held.stream().filter(record -> posted.contains(record.entryId())).count();
             double share = posted.isEmpty() ? 1 : (double) holds / posted.size();
             smallest = Math.min(smallest, share);
@@ -338,18 +278,5 @@ public final class GroupSimulation {
         }
         return new GroupReport(members.size(), joined, setupSeconds, posted.size(), churnedMembers.size(),
                 missedWhileAway, online, smallest, online == 0 ? 0 : sum / online, refusals);
-    }
-
-    private void deleteDirectory() {
-        if (directory == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the members' databases", e);
-        }
     }
 }

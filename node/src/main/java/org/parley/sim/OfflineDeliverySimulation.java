@@ -1,41 +1,33 @@
 package org.parley.sim;
 
-import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.LinkConditions;
-import org.parley.mailbox.ClosestKnownPeers;
-import org.parley.mailbox.Mailbox;
-import org.parley.mailbox.MailboxConfig;
-import org.parley.mailbox.RelayOutbox;
-import org.parley.messaging.Envelope;
-import org.parley.messaging.EnvelopeException;
-import org.parley.messaging.MessageId;
-import org.parley.messaging.PrekeyBundles;
-import org.parley.messaging.RelayItem;
-import org.parley.proto.wire.v1.PrekeyBundle;
+import org.parley.messaging.MessageRecord;
+import org.parley.messaging.MessagingEvents;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 
 /**
- * Offline delivery on the simulated network: every node runs the daemon's link, discovery, DHT
- * and mailbox code. After the network settles, a share of nodes goes away; steady nodes send them
- * signed envelopes (random payloads: the mailbox never reads them), which the senders hand to
- * replicas; meanwhile {@code churn} of the other nodes leave and come back, losing what they held
- * (the hard case for repair: a real daemon keeps it on disk); then the recipients come back, one
- * by one, and pick their mail up. Deterministic for a seed.
+ * Offline delivery on a simulated network of whole nodes (the daemon's assembly: links,
+ * discovery, DHT, gossip, messenger, groups, mailbox and peer reacher, each on a database of its
+ * own behind a {@link org.parley.store.SimulatedStorageQueue}). After the network settles, pairs
+ * of users add each other as contacts; then a share of nodes goes away, and steady nodes send
+ * them messages through their real messengers, which find the recipients' bundles in the DHT,
+ * seal, and hand the envelopes to mailbox replicas; meanwhile {@code churn} of the other nodes
+ * leave and come back (restarting from their databases, as a daemon does); then the recipients
+ * come back, one by one, and pick their mail up. Deterministic for a seed.
  */
 public final class OfflineDeliverySimulation {
     private static final long EPOCH_MILLIS = 1_767_225_600_000L;
@@ -47,7 +39,8 @@ public final class OfflineDeliverySimulation {
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(30);
     private static final Duration RETURN_WINDOW = Duration.ofSeconds(60);
     private static final Duration PICKUP_TIME = Duration.ofMinutes(3);
-    private static final int PAYLOAD_BYTES = 200;
+    /** Long enough for a write to commit on the simulated storage queue. */
+    private static final Duration COMMIT_TIME = Duration.ofSeconds(1);
 
     private final SimConfig config;
     private final double offlineShare;
@@ -55,15 +48,14 @@ public final class OfflineDeliverySimulation {
     private final SeededRng rng;
     private final SecureRandom keys;
     private final InMemoryFabric fabric;
-    private final MailboxConfig mailboxConfig = MailboxConfig.defaults();
     private final List<Identity> identities = new ArrayList<>();
-    private final List<PrekeyBundle> bundles = new ArrayList<>();
+    private final List<SimProfile> profiles = new ArrayList<>();
     private final List<SimNode> nodes = new ArrayList<>();
-    private final List<Mailbox> mailboxes = new ArrayList<>();
-    private final List<Outbox> outboxes = new ArrayList<>();
     private final Set<Integer> offline = new HashSet<>();
-    /** Per recipient index: envelope IDs it took in, and how often each was handed over. */
-    private final Map<Integer, Map<ByteString, Integer>> received = new HashMap<>();
+    /** Per recipient index: the texts its messenger took in, and how often each was added. */
+    private final Map<Integer, Map<String, Integer>> received = new HashMap<>();
+    /** Texts whose sender saw them held by at least one replica. */
+    private final Set<String> relayed = new HashSet<>();
     private long nodeSeeds;
 
     public OfflineDeliverySimulation(SimConfig config, double offlineShare) {
@@ -78,18 +70,29 @@ public final class OfflineDeliverySimulation {
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
     }
 
-    /** A message to an away recipient: who sent it, to whom, and its envelope ID. */
-    private record Sent(int sender, int recipient, ByteString envelopeId) {
+    /** A message to an away recipient: who sends it, to whom, and its text (unique in the run). */
+    private record Sent(int sender, int recipient, String text) {
     }
 
     public OfflineReport run() {
+        try {
+            return runIn();
+        } finally {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i) != null && !offline.contains(i)) {
+                    nodes.get(i).stop();
+                }
+            }
+            profiles.forEach(SimProfile::close);
+        }
+    }
+
+    private OfflineReport runIn() {
         for (int i = 0; i < config.nodes(); i++) {
             Identity identity = Identity.generate("node" + i, keys);
             identities.add(identity);
-            bundles.add(PrekeyBundles.throwaway(identity, keys, clock.nowMillis()));
-            outboxes.add(new Outbox());
+            profiles.add(SimProfile.of(identity, config.seed() * 37 + i));
             nodes.add(null);
-            mailboxes.add(null);
             incarnate(i);
             if (i > 0) {
                 SimNode bootstrap = nodes.get((int) rng.nextLong(Math.min(i, BOOTSTRAP_NODES)));
@@ -105,26 +108,35 @@ public final class OfflineDeliverySimulation {
         List<Integer> recipients = pick(others, (int) Math.max(1, Math.round(offlineShare * config.nodes())));
         List<Integer> churners = pick(others, (int) Math.round(config.churn() * config.nodes()));
         Set<Integer> away = new HashSet<>(recipients);
-        recipients.forEach(index -> leave(index));
+        List<Sent> planned = new ArrayList<>();
+        for (int m = 0; m < config.messages(); m++) {
+            int recipient = recipients.get((int) rng.nextLong(recipients.size()));
+            int sender = steadyNode(away, churners);
+            planned.add(new Sent(sender, recipient, "message " + m + " from node " + sender + " to node " + recipient));
+        }
+        befriend(planned);
+        recipients.forEach(this::leave);
         Duration phase = BETWEEN_MESSAGES.multipliedBy(config.messages()).plus(AWAY_AFTER);
-        scheduleChurn(churners, phase, away);
+        for (int index : churners) {
+            Churn.schedule(clock, rng, phase.toMillis(), index, nodes::get, this::leave, this::rejoin);
+        }
 
         List<Sent> sent = new ArrayList<>();
         List<Double> replicasOverTime = new ArrayList<>();
         long sampleAt = clock.nowMillis();
-        for (int m = 0; m < config.messages(); m++) {
-            int recipient = recipients.get((int) rng.nextLong(recipients.size()));
-            int sender = steadyNode(away, churners);
-            sent.add(send(sender, recipient));
+        for (Sent message : planned) {
+            nodes.get(message.sender()).node.messenger().send(identities.get(message.recipient()).peerId(),
+                    message.text());
+            sent.add(message);
             clock.advance(BETWEEN_MESSAGES);
             if (clock.nowMillis() - sampleAt >= SAMPLE_EVERY.toMillis()) {
-                replicasOverTime.add(meanReplicas(sent));
+                replicasOverTime.add(meanReplicas());
                 sampleAt = clock.nowMillis();
             }
         }
         for (long t = 0; t < AWAY_AFTER.toMillis(); t += SAMPLE_EVERY.toMillis()) {
             clock.advance(SAMPLE_EVERY);
-            replicasOverTime.add(meanReplicas(sent));
+            replicasOverTime.add(meanReplicas());
         }
         long[] stored = storedBytes();
         for (int index : recipients) {
@@ -132,6 +144,19 @@ public final class OfflineDeliverySimulation {
         }
         clock.advance(RETURN_WINDOW.plus(PICKUP_TIME));
         return report(recipients, sent, replicasOverTime, stored);
+    }
+
+    /** Each sender and its recipients add each other as contacts, as two people who write do. */
+    private void befriend(List<Sent> planned) {
+        Set<List<Integer>> pairs = new LinkedHashSet<>();
+        planned.forEach(message -> pairs.add(List.of(message.sender(), message.recipient())));
+        for (List<Integer> pair : pairs) {
+            nodes.get(pair.get(0)).node.messenger().addContact(identities.get(pair.get(1)).peerId(),
+                    "node" + pair.get(1));
+            nodes.get(pair.get(1)).node.messenger().addContact(identities.get(pair.get(0)).peerId(),
+                    "node" + pair.get(0));
+        }
+        clock.advance(COMMIT_TIME);
     }
 
     private List<Integer> pick(List<Integer> from, int count) {
@@ -151,37 +176,12 @@ public final class OfflineDeliverySimulation {
         }
     }
 
-    private Sent send(int sender, int recipient) {
-        byte[] payload = randomBytes(PAYLOAD_BYTES);
-        long now = clock.nowMillis();
-        Envelope envelope = Envelope.create(identities.get(sender), identities.get(recipient).peerId(), now,
-                now + mailboxConfig.holdFor().toMillis(), payload);
-        byte[] id = randomBytes(MessageId.SIZE);
-        outboxes.get(sender).waiting.put(MessageId.of(id), new RelayItem(MessageId.of(id),
-                identities.get(recipient).peerId(), envelope.toProto()));
-        return new Sent(sender, recipient, ByteString.copyFrom(envelope.id()));
-    }
-
-    private byte[] randomBytes(int count) {
-        byte[] bytes = new byte[count];
-        for (int i = 0; i < count; i++) {
-            bytes[i] = (byte) rng.nextLong(256);
-        }
-        return bytes;
-    }
-
-    private void scheduleChurn(List<Integer> churners, Duration phase, Set<Integer> away) {
-        for (int index : churners) {
-            Churn.schedule(clock, rng, phase.toMillis(), index, nodes::get, this::leave, this::rejoin);
-        }
-    }
-
     private void leave(int index) {
         offline.add(index);
-        mailboxes.get(index).stop();
         nodes.get(index).stop();
     }
 
+    /** Comes back as a restarted node does: through a few peers it knew (random online ones). */
     private void rejoin(int index) {
         List<PeerId> entry = new ArrayList<>();
         while (entry.size() < 3) {
@@ -193,46 +193,48 @@ public final class OfflineDeliverySimulation {
         rejoin(index, entry);
     }
 
-    /** Comes back as a restarted node does: through a few peers it knew. */
     private void rejoin(int index, List<PeerId> remembered) {
         Churn.redial(incarnate(index), remembered, nodes);
     }
 
+    /** Starts a node from its profile's database, counting what its messenger takes in and sees relayed. */
     private SimNode incarnate(int index) {
-        Identity identity = identities.get(index);
-        SimNode node = new SimNode(identity, Simulation.addressOf(index), false, bundles.get(index), fabric, clock,
+        SimNode node = SimNode.whole(profiles.get(index), Simulation.addressOf(index), fabric, clock,
                 config.seed() * 1_000_003 + nodeSeeds++ * 7);
-        Outbox outbox = outboxes.get(index);
-        outbox.links = node.links;
-        Map<ByteString, Integer> taken = received.computeIfAbsent(index, key -> new HashMap<>());
-        Mailbox mailbox = Mailbox.inMemory(identity, node.links, clock, clock, mailboxConfig,
-                new ClosestKnownPeers(node.dht, node.discovery, node.links), outbox, (replica, envelope) -> {
-                    try {
-                        taken.merge(ByteString.copyFrom(Envelope.verify(envelope, clock.nowMillis()).id()), 1,
-                                Integer::sum);
-                    } catch (EnvelopeException e) {
-                        throw new IllegalStateException("the pickup hands over verified envelopes only", e);
-                    }
-                    return CompletableFuture.completedFuture(null);
-                });
-        node.links.addListener(mailbox);
+        Map<String, Integer> taken = received.computeIfAbsent(index, key -> new HashMap<>());
+        node.node.messenger().addListener(new MessagingEvents() {
+            @Override
+            public void messageAdded(MessageRecord message) {
+                if (message.direction().equals(MessageRecord.IN)) {
+                    taken.merge(message.text(), 1, Integer::sum);
+                }
+            }
+
+            @Override
+            public void messageUpdated(MessageRecord message) {
+                if (message.direction().equals(MessageRecord.OUT) && message.state().equals(MessageRecord.RELAYED)) {
+                    relayed.add(message.text());
+                }
+            }
+        });
         nodes.set(index, node);
-        mailboxes.set(index, mailbox);
         offline.remove(index);
         node.start();
-        mailbox.start();
         return node;
     }
 
-    /** Mean live copies per message, over the messages sent so far. */
-    private double meanReplicas(List<Sent> sent) {
-        Map<ByteString, Integer> copies = new HashMap<>();
+    /**
+     * Mean live copies per relayed message: envelopes the online mailboxes hold for others, over
+     * the messages their senders saw relayed so far (nothing else is held in this scenario).
+     */
+    private double meanReplicas() {
+        long copies = 0;
         for (int i = 0; i < nodes.size(); i++) {
             if (!offline.contains(i)) {
-                mailboxes.get(i).heldEnvelopeIds().forEach(id -> copies.merge(id, 1, Integer::sum));
+                copies += nodes.get(i).node.mailbox().heldEnvelopeIds().size();
             }
         }
-        return sent.stream().mapToInt(message -> copies.getOrDefault(message.envelopeId(), 0)).average().orElse(0);
+        return relayed.isEmpty() ? 0 : (double) copies / relayed.size();
     }
 
     private long[] storedBytes() {
@@ -241,7 +243,7 @@ public final class OfflineDeliverySimulation {
         int online = 0;
         for (int i = 0; i < nodes.size(); i++) {
             if (!offline.contains(i)) {
-                long bytes = mailboxes.get(i).bytesHeldForOthers();
+                long bytes = nodes.get(i).node.mailbox().bytesHeldForOthers();
                 total += bytes;
                 max = Math.max(max, bytes);
                 online++;
@@ -255,38 +257,14 @@ public final class OfflineDeliverySimulation {
         long delivered = 0;
         long duplicates = 0;
         for (Sent message : sent) {
-            int copies = received.get(message.recipient()).getOrDefault(message.envelopeId(), 0);
+            int copies = received.get(message.recipient()).getOrDefault(message.text(), 0);
             if (copies > 0) {
                 delivered++;
                 duplicates += copies - 1;
             }
         }
-        long relayed = outboxes.stream().mapToLong(outbox -> outbox.relayed).sum();
+        long relayedMessages = sent.stream().filter(message -> relayed.contains(message.text())).count();
         return new OfflineReport(recipients.size(), sent.size(), (double) delivered / sent.size(), duplicates,
-                (double) relayed / sent.size(), replicasOverTime, stored[0], stored[1]);
-    }
-
-    /** A sender's outbox: its messages wait until replicas hold them. */
-    private static final class Outbox implements RelayOutbox {
-        final Map<MessageId, RelayItem> waiting = new LinkedHashMap<>();
-        org.parley.link.LinkControl links;
-        long relayed;
-
-        @Override
-        public List<RelayItem> awaitingRelay() {
-            return waiting.values().stream().filter(item -> !links.isConnected(item.recipient())).toList();
-        }
-
-        @Override
-        public void relayed(PeerId recipient, MessageId id, int replicas) {
-            if (waiting.remove(id) != null) {
-                relayed++;
-            }
-        }
-
-        @Override
-        public void relayRefused(PeerId recipient, MessageId id, String reason) {
-            waiting.remove(id);
-        }
+                (double) relayedMessages / sent.size(), replicasOverTime, stored[0], stored[1]);
     }
 }

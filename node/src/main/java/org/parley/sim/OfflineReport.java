@@ -7,11 +7,12 @@ import java.util.Locale;
  * What the offline-delivery scenario measured; deterministic for a seed like {@link SimReport}.
  *
  * @param offlineDeliveryRatio share of messages to away recipients that reached them after they came back
- * @param duplicateDeliveries copies handed to a recipient that already had the envelope (its dedupe
- *                            record drops them: the user sees each message once)
- * @param relayedRatio share of messages the sender saw held by at least one replica
- * @param replicasOverTime mean live replicas per undelivered message, sampled every 30 s from the
- *                         first message until the recipients return
+ * @param duplicateDeliveries messages a recipient's messenger added more than once (its dedupe
+ *                            record drops repeated handovers, so the user sees each message once: 0)
+ * @param relayedRatio share of messages the sender's messenger saw held by at least one replica
+ * @param replicasOverTime mean live replicas per relayed message (envelopes held by online mailboxes
+ *                         over messages seen relayed), sampled every 30 s from the first message
+ *                         until the recipients return
  * @param storedBytesPerNodeMean mean bytes held for others per online node, when the recipients return
  * @param storedBytesPerNodeMax the most any node held then
  */

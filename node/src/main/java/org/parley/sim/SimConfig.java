@@ -45,9 +45,77 @@ public record SimConfig(int nodes, long seed, double churn, double loss, int lat
         }
     }
 
-    /** A scenario whose malicious nodes, if any, leave DHT requests unanswered. */
-    public SimConfig(int nodes, long seed, double churn, double loss, int latencyMinMs, int latencyMaxMs,
-                     double malicious, int messages, int partitionSeconds) {
-        this(nodes, seed, churn, loss, latencyMinMs, latencyMaxMs, malicious, messages, partitionSeconds, false);
+    /** Settings with the command line's defaults; set what the scenario changes. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SimConfig}; checks happen in {@link #build()}. */
+    public static final class Builder {
+        private int nodes = 1000;
+        private long seed = 1;
+        private double churn;
+        private double loss;
+        private int latencyMinMs = 10;
+        private int latencyMaxMs = 100;
+        private double malicious;
+        private int messages = 100;
+        private int partitionSeconds;
+        private boolean forgeRecords;
+
+        private Builder() {
+        }
+
+        public Builder nodes(int value) {
+            nodes = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder churn(double share) {
+            churn = share;
+            return this;
+        }
+
+        public Builder loss(double probability) {
+            loss = probability;
+            return this;
+        }
+
+        public Builder latencyMs(int least, int most) {
+            latencyMinMs = least;
+            latencyMaxMs = most;
+            return this;
+        }
+
+        public Builder malicious(double share) {
+            malicious = share;
+            return this;
+        }
+
+        public Builder messages(int count) {
+            messages = count;
+            return this;
+        }
+
+        public Builder partitionSeconds(int seconds) {
+            partitionSeconds = seconds;
+            return this;
+        }
+
+        public Builder forgeRecords(boolean value) {
+            forgeRecords = value;
+            return this;
+        }
+
+        /** The settings; throws {@link IllegalArgumentException} for an impossible scenario. */
+        public SimConfig build() {
+            return new SimConfig(nodes, seed, churn, loss, latencyMinMs, latencyMaxMs, malicious, messages,
+                    partitionSeconds, forgeRecords);
+        }
     }
 }

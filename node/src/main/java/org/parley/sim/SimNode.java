@@ -1,5 +1,6 @@
 package org.parley.sim;
 
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,16 +8,18 @@ import java.util.function.Supplier;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
-import org.parley.link.LinkConfig;
 import org.parley.link.LinkEvents;
 import org.parley.link.LinkManager;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.InMemoryNetwork;
+import org.parley.messaging.OffLoopEnvelopeVerifier;
+import org.parley.node.AssembledNode;
+import org.parley.node.NodeAssembly;
+import org.parley.node.NodeEnvironment;
+import org.parley.node.NodeSettings;
 import org.parley.overlay.dht.DhtConfig;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
-import org.parley.overlay.discovery.DiscoveryConfig;
-import org.parley.overlay.gossip.GossipConfig;
 import org.parley.overlay.gossip.GossipHost;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
@@ -27,80 +30,108 @@ import org.parley.proto.wire.v1.GossipFrame;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
+import org.parley.store.SimulatedStorageQueue;
 
 /**
- * One node of the simulation: the same link, discovery, DHT and gossip code the daemon runs, on the
- * in-memory network and the shared virtual clock. Counts what the simulation measures: every
- * copy of a topic message that reaches it, and when and over how many hops each first arrived.
+ * One node of the simulation, built by the daemon's {@link NodeAssembly} on the in-memory network
+ * and the shared virtual clock: overlay-only (links, discovery, DHT, gossip) for the plain topic
+ * scenario, whole (with messenger, groups, mailbox and peer reacher on a database of its own
+ * behind a {@link SimulatedStorageQueue}) for the offline and group scenarios. Counts what the
+ * simulation measures: every copy of a topic message that reaches it, and when and over how many
+ * hops each first arrived.
  */
 final class SimNode {
     static final String TOPIC = "sim";
-    /** As in the daemon: publish our record once the node has had time to link up. */
-    private static final java.time.Duration FIRST_PUBLICATION = java.time.Duration.ofMinutes(1);
+    /** The daemon's defaults; each node announces its own address. */
+    private static final NodeSettings SETTINGS = NodeSettings.defaults("sim");
 
     final Identity identity;
     final HostPort address;
     final boolean malicious;
+    final AssembledNode node;
     final InMemoryNetwork network;
     final LinkManager links;
     final Discovery discovery;
     final GossipOverLinks gossip;
     final GossipRouter router;
     final DhtService dht;
+    /** The storage queue of a whole node (null on an overlay-only one). */
+    private final SimulatedStorageQueue storage;
+    /** FindNode answers this node forged (a lying node only), counted by its DHT wrapper. */
+    private final int[] forgedCounter;
     /** Copies of each message received, duplicates included. */
     final Map<MessageId, Integer> receptions = new HashMap<>();
     /** First delivery of each message: virtual time (ns) and hops. */
     final Map<MessageId, long[]> deliveries = new HashMap<>();
-    /** FindNode answers this node forged (a lying node only). */
-    final int[] forgedAnswers = new int[1];
 
-    SimNode(Identity identity, HostPort address, boolean malicious, PrekeyBundle bundle, InMemoryFabric fabric,
-            VirtualScheduler clock, long seed) {
-        this(identity, address, malicious, false, () -> bundle, fabric, clock, seed);
-    }
-
-    /** A node whose record announces {@code bundle} as it is at each publication (a messenger's own). */
-    SimNode(Identity identity, HostPort address, boolean malicious, Supplier<PrekeyBundle> bundle,
-            InMemoryFabric fabric, VirtualScheduler clock, long seed) {
-        this(identity, address, malicious, false, bundle, fabric, clock, seed);
+    /**
+     * An overlay-only node announcing {@code bundle}; a {@code malicious} one drops the gossip it
+     * should relay and, when it {@code forges}, answers DHT requests with forged records instead
+     * of leaving them unanswered. It checks records with {@code records}, which the nodes of one
+     * simulation may share: a signature check gives the same answer on every node, so checking
+     * each record once changes nothing but the cost, and the nodes then hold one copy of each
+     * record between them.
+     */
+    static SimNode overlay(Identity identity, HostPort address, boolean malicious, boolean forges,
+                           Supplier<PrekeyBundle> bundle, InMemoryFabric fabric, VirtualScheduler clock, long seed,
+                           RecordVerifier records) {
+        int[] forged = new int[1];
+        NodeEnvironment.Builder environment = environment(identity, address, fabric, clock, seed,
+                Simulation.seededKeys(seed))
+                .records(records)
+                .overlayBundle(bundle);
+        if (malicious) {
+            environment.gossipHost(BlackHole::new)
+                    .dhtListener((dht, links, discovery) -> new MaliciousDht(dht, links, discovery, forges, forged));
+        }
+        return new SimNode(identity, address, malicious, environment.build(),
+                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged);
     }
 
     /**
-     * A node; a {@code malicious} one drops the gossip it should relay and, when it {@code forges},
-     * answers DHT requests with forged records instead of leaving them unanswered.
+     * A whole honest node on {@code profile}'s database, with the simulated storage queue and
+     * envelope verifier, its randomness from the profile.
      */
-    SimNode(Identity identity, HostPort address, boolean malicious, boolean forges, Supplier<PrekeyBundle> bundle,
-            InMemoryFabric fabric, VirtualScheduler clock, long seed) {
-        this(identity, address, malicious, forges, bundle, fabric, clock, seed,
-                new RecordVerifier(DiscoveryConfig.defaults().bookCapacity() * 2));
+    static SimNode whole(SimProfile profile, HostPort address, InMemoryFabric fabric, VirtualScheduler clock,
+                         long seed) {
+        SimulatedStorageQueue storage = new SimulatedStorageQueue(profile.database(), clock);
+        NodeEnvironment environment = environment(profile.identity(), address, fabric, clock, seed, profile.random())
+                .storage(storage, profile.contentKey())
+                // The daemon's off-loop verifier, its worker being the virtual loop itself: each
+                // check is handed over and its outcome handed back as on the daemon, in order,
+                // as later tasks of the one loop.
+                .verifier(new OffLoopEnvelopeVerifier(clock, clock))
+                .build();
+        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1]);
     }
 
-    /**
-     * A node that checks records with {@code verifier}, which the nodes of one simulation may
-     * share: a signature check gives the same answer on every node, so checking each record once
-     * changes nothing but the cost, and the nodes then hold one copy of each record between them.
-     */
-    SimNode(Identity identity, HostPort address, boolean malicious, boolean forges, Supplier<PrekeyBundle> bundle,
-            InMemoryFabric fabric, VirtualScheduler clock, long seed, RecordVerifier verifier) {
+    private static NodeEnvironment.Builder environment(Identity identity, HostPort address, InMemoryFabric fabric,
+                                                       VirtualScheduler clock, long seed, SecureRandom random) {
+        long[] seeds = {seed};
+        return NodeEnvironment.builder(identity, clock, clock)
+                .randomness(() -> new SeededRng(seeds[0]++), random)
+                .network(scheduler -> fabric.endpoint(identity.peerId(), address, SETTINGS.links(), scheduler));
+    }
+
+    private SimNode(Identity identity, HostPort address, boolean malicious, NodeEnvironment environment,
+                    NodeSettings settings, SimulatedStorageQueue storage, int[] forged) {
         this.identity = identity;
         this.address = address;
         this.malicious = malicious;
-        LinkConfig linkConfig = LinkConfig.defaults();
-        this.network = fabric.endpoint(identity.peerId(), address, linkConfig, clock);
-        this.links = new LinkManager(identity.peerId(), network, clock, clock, new SeededRng(seed), linkConfig, "sim");
-        DiscoveryConfig discoveryConfig = DiscoveryConfig.defaults();
-        this.discovery = new Discovery(identity, links, clock, clock, new SeededRng(seed + 1), discoveryConfig,
-                () -> List.of(address.toString()), bundle, verifier);
-        this.gossip = new GossipOverLinks(links);
-        GossipHost host = malicious ? new BlackHole(gossip) : gossip;
-        this.router = new GossipRouter(host, clock, clock, new SeededRng(seed + 2), GossipConfig.defaults());
-        gossip.attach(router);
-        this.dht = new DhtService(identity.peerId(), links, clock, clock, DhtConfig.defaults(), discovery);
+        this.storage = storage;
+        this.node = NodeAssembly.assemble(environment, settings.withAnnounce(List.of(address)));
+        if (storage != null) {
+            storage.loaded();
+        }
+        this.network = (InMemoryNetwork) node.network();
+        this.links = node.links();
+        this.discovery = node.discovery();
+        this.gossip = node.gossipHost();
+        this.router = node.gossip();
+        this.dht = node.dht();
+        VirtualScheduler clock = (VirtualScheduler) environment.scheduler();
         gossip.addListener(delivery -> deliveries.putIfAbsent(delivery.id(),
                 new long[] {clock.monotonicNanos(), delivery.hops()}));
-        links.addListener(discovery);
-        links.addListener(gossip);
-        links.addListener(malicious ? new MaliciousDht(dht, links, discovery, forges, forgedAnswers) : dht);
         links.addListener(new LinkEvents() {
             @Override
             public void frameReceived(PeerId from, Frame frame) {
@@ -110,7 +141,11 @@ final class SimNode {
                 }
             }
         });
-        links.redialUrgentlyBelow(discoveryConfig.targetLinks());
+        this.forgedCounter = forged;
+    }
+
+    int forgedAnswers() {
+        return forgedCounter[0];
     }
 
     PeerId id() {
@@ -118,18 +153,19 @@ final class SimNode {
     }
 
     void start() {
-        links.start();
-        discovery.start();
-        dht.start(FIRST_PUBLICATION);
-        router.start();
+        node.start();
         router.subscribe(TOPIC);
     }
 
+    /**
+     * Stops as a daemon does: every layer, then the storage queue commits its backlog. The
+     * database stays open for the next incarnation, as a daemon's file outlives its process.
+     */
     void stop() {
-        router.stop();
-        dht.stop();
-        discovery.stop();
-        links.stop();
+        node.stop();
+        if (storage != null) {
+            storage.close();
+        }
     }
 
     /**

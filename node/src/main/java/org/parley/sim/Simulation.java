@@ -25,7 +25,8 @@ import org.parley.runtime.VirtualScheduler;
 
 /**
  * Runs the real overlay code of {@code nodes} nodes on the in-memory network and one virtual
- * clock: they join from a few bootstrap nodes and settle, then messages are published on a
+ * clock (overlay-only nodes from the daemon's assembly: this scenario measures the overlay, at
+ * sizes where a database and a messenger per node would not fit): they join from a few bootstrap nodes and settle, then messages are published on a
  * topic every node subscribes to while a share of nodes leaves and comes back (churn), links
  * lose frames, and a share of nodes drops what it should relay. Deterministic: identities, link
  * latencies and losses, and every choice the nodes make come from the seed.
@@ -138,7 +139,7 @@ public final class Simulation {
 
     private SimNode incarnate(int index, Identity identity, boolean malicious) {
         PrekeyBundle bundle = bundles.get(index);
-        SimNode node = new SimNode(identity, addressOf(index), malicious, malicious && config.forgeRecords(),
+        SimNode node = SimNode.overlay(identity, addressOf(index), malicious, malicious && config.forgeRecords(),
                 () -> bundle, fabric, clock, config.seed() * 1_000_003 + nodeSeeds++ * 7, records);
         if (index < nodes.size()) {
             nodes.set(index, node);
@@ -254,7 +255,7 @@ public final class Simulation {
                 latency.at(0.5), latency.at(0.99), latency.max(), lookups.size(),
                 (double) lookupHops.size() / lookups.size(), lookupHopCounts.at(0.5), lookupHopCounts.at(0.99),
                 (double) links / nodes.size(), minLinks, (double) bytesDuring / nodes.size() / config.messages(),
-                config.forgeRecords(), nodes.stream().mapToLong(node -> node.forgedAnswers[0]).sum(), wallSeconds);
+                config.forgeRecords(), nodes.stream().mapToLong(node -> node.forgedAnswers()).sum(), wallSeconds);
     }
 
     /** Key material from the seed: the same seed makes the same identities. */

@@ -81,6 +81,33 @@ public final class Database implements AutoCloseable {
         return database;
     }
 
+    /**
+     * Opens a migrated database that lives in memory only, for as long as it stays open: the
+     * simulator gives each of its nodes one, so that they run the daemon's storage code without
+     * a file each (a few hundred KiB per node instead of a file, a log and a checkpoint thread).
+     * A simulated node that "restarts" keeps it open, as a daemon's file outlives its process.
+     */
+    public static Database inMemory() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.enforceForeignKeys(true);
+        config.setGetGeneratedKeys(false);
+        Path name = Path.of(":memory:");
+        Connection connection;
+        try {
+            connection = new StatementCachingConnection("jdbc:sqlite::memory:", ":memory:", config.toProperties());
+        } catch (SQLException e) {
+            throw new StoreException("cannot open a database in memory: " + e.getMessage(), e);
+        }
+        Database database = new Database(name, connection);
+        try {
+            database.migrate(Schema.MIGRATIONS);
+        } catch (StoreException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
     /** Refuses, without touching it, a file that exists and is not a SQLite database. */
     private static void checkIsSqlite(Path file) {
         try {

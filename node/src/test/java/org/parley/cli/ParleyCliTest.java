@@ -134,6 +134,23 @@ class ParleyCliTest {
     }
 
     @Test
+    void offlineRecipientsAndAGroupInOneRunOfWholeNodesRepeatForASeed() {
+        String[] args = {"sim", "--nodes", "16", "--messages", "5", "--seed", "3", "--offline", "0.2",
+            "--group-members", "5", "--group-messages", "6", "--json"};
+        Run first = run(args);
+        assertEquals(0, first.exit, first.err);
+        JsonObject report = JsonParser.parseString(first.out).getAsJsonObject();
+        assertEquals(1.0, report.get("offlineDeliveryRatio").getAsDouble(), first.out);
+        assertEquals(1.0, report.get("groupCompleteness").getAsDouble(), first.out);
+        Run second = run(args);
+        assertEquals(0, second.exit, second.err);
+        JsonObject again = JsonParser.parseString(second.out).getAsJsonObject();
+        report.remove("wallSeconds");
+        again.remove("wallSeconds");
+        assertEquals(report, again, "the same seed prints the same figures");
+    }
+
+    @Test
     void everyCommandTellsTheSameVersion() {
         String version = run("--version").out.strip();
         assertTrue(version.startsWith("parley "), version);

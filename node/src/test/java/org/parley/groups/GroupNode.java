@@ -13,8 +13,10 @@ import org.parley.identity.PeerId;
 import org.parley.link.Direction;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
-import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
+import org.parley.node.NodeAssembly;
+import org.parley.node.NodeEnvironment;
+import org.parley.node.NodeSettings;
 import org.parley.overlay.gossip.GossipConfig;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
@@ -27,7 +29,8 @@ import org.parley.store.InlineStorageQueue;
 
 /**
  * One member's node for group tests: messenger, gossip router and groups on a real SQLite file and
- * the shared virtual loop, whose "links" are direct calls to the other test nodes.
+ * the shared virtual loop, whose "links" are direct calls to the other test nodes; messenger and
+ * groups opened and wired as the daemon's assembly opens them.
  */
 final class GroupNode implements Neighbours {
     final Identity identity;
@@ -58,16 +61,16 @@ final class GroupNode implements Neighbours {
     /** Opens (or reopens, as after a restart) everything from the database. */
     void open() {
         database = Database.open(databaseFile);
-        InlineStorageQueue storage = new InlineStorageQueue(database);
-        ContentCipher cipher = new ContentCipher(contentKey, new SecureRandom());
-        messenger = Messenger.open(identity, this, storage, cipher, loop, loop, new SecureRandom(),
-                MessagingConfig.defaults());
+        NodeEnvironment environment = NodeEnvironment.builder(identity, loop, loop)
+                .randomness(() -> new SeededRng(seed), new SecureRandom())
+                .storage(new InlineStorageQueue(database), contentKey)
+                .build();
+        ContentCipher cipher = NodeAssembly.cipher(environment);
+        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test"), this, cipher);
         gossipHost = new GossipOverLinks(this);
-        router = new GossipRouter(gossipHost, loop, loop, new SeededRng(seed), GossipConfig.defaults());
+        router = new GossipRouter(gossipHost, loop, loop, environment.rngs().get(), GossipConfig.defaults());
         gossipHost.attach(router);
-        groups = Groups.open(identity, messenger, router, this, storage, cipher, loop, loop, new SecureRandom());
-        messenger.addGroupControlListener(groups);
-        gossipHost.addListener(groups);
+        groups = NodeAssembly.openGroups(environment, messenger, gossipHost, router, this, cipher);
         gossipHost.addListener(delivery -> posts.add(delivery.payload()));
         groups.addListener(added::add);
         messenger.start();

@@ -57,10 +57,11 @@ final class GroupParts implements AutoCloseable {
         GroupId id = GroupId.derive(founder.peerId().publicKey(), nonce);
         long now = loop.nowMillis();
         List<MembershipOp> ops = new ArrayList<>();
-        ops.add(MembershipOp.sign(founder, id, MembershipOp.Kind.CREATE, founder.peerId(), true, 1, now, "club", nonce));
+        ops.add(MembershipOp.sign(founder, id, MembershipOp.Kind.CREATE, founder.peerId(), true, List.of(), now, "club",
+                nonce));
         for (Identity member : members) {
-            ops.add(MembershipOp.sign(founder, id, MembershipOp.Kind.ADD, member.peerId(), false, ops.size() + 1, now,
-                    "", new byte[0]));
+            ops.add(MembershipOp.sign(founder, id, MembershipOp.Kind.ADD, member.peerId(), false,
+                    List.of(ops.get(ops.size() - 1)), now, "", new byte[0]));
         }
         GroupState state = new GroupState(id, "club", GroupRecord.JOINED, null, now);
         List<GroupStorage.Rows> rows = new ArrayList<>();

@@ -71,4 +71,35 @@ class GroupStorageTest {
 
         assertInstanceOf(GroupFailure.class, failure.getCause());
     }
+
+    @Test
+    void aGroupStoredWithLegacyOpsLoadsAndGoesOnWithCausalOps() {
+        Identity bob = Identity.generate("bob", GroupParts.RANDOM);
+        byte[] nonce = new byte[GroupId.NONCE_SIZE];
+        GroupParts.RANDOM.nextBytes(nonce);
+        GroupId id = GroupId.derive(alice.peerId().publicKey(), nonce);
+        List<MembershipOp> legacy = List.of(
+                MembershipOp.signLegacy(alice, id, MembershipOp.Kind.CREATE, alice.peerId(), true, 1, 0, "old", nonce),
+                MembershipOp.signLegacy(alice, id, MembershipOp.Kind.ADD, parts.me.peerId(), false, 2, 0, "",
+                        new byte[0]),
+                MembershipOp.signLegacy(alice, id, MembershipOp.Kind.ADD, bob.peerId(), true, 3, 0, "", new byte[0]));
+        GroupState state = new GroupState(id, "old", GroupRecord.JOINED, alice.peerId(), 0);
+        List<GroupStorage.Rows> rows = new java.util.ArrayList<>(List.of(parts.storage.groupRow(state)));
+        legacy.forEach(op -> rows.add(GroupStorage.opRow(state, op)));
+        parts.commit(GroupStorage.all(rows));
+
+        GroupDirectory fresh = new GroupDirectory(parts.me.peerId(), parts.links);
+        parts.storage.load(fresh, connection -> { });
+        GroupState loaded = fresh.get(id);
+
+        assertEquals(java.util.Map.of(alice.peerId(), true, parts.me.peerId(), false, bob.peerId(), true),
+                loaded.membership.members());
+        assertEquals(List.of(legacy.get(2)), loaded.membership.heads());
+        MembershipOp removeMe = MembershipOp.sign(bob, id, MembershipOp.Kind.REMOVE, parts.me.peerId(), false,
+                loaded.membership.heads(), 0, "", new byte[0]);
+        java.util.List<MembershipOp> after = new java.util.ArrayList<>(loaded.ops.values());
+        after.add(removeMe);
+        assertEquals(java.util.Map.of(alice.peerId(), true, bob.peerId(), true),
+                Membership.replay(id, after).members(), "a causal op after the legacy ones takes effect");
+    }
 }

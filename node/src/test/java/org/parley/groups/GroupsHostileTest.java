@@ -73,8 +73,8 @@ class GroupsHostileTest {
     }
 
     private MembershipOpProto op(Identity actor, MembershipOp.Kind kind, Identity target) {
-        long clock = alice.groups.state(id).membership.maxClock() + 1;
-        return MembershipOp.sign(actor, id, kind, target.peerId(), false, clock, 0, "", new byte[0]).toProto();
+        return MembershipOp.sign(actor, id, kind, target.peerId(), false, alice.groups.state(id).membership.heads(), 0,
+                "", new byte[0]).toProto();
     }
 
     @Test
@@ -118,7 +118,7 @@ class GroupsHostileTest {
         byte[] nonce = new byte[GroupId.NONCE_SIZE];
         GroupId other = GroupId.derive(mallory.id().publicKey(), nonce);
         MembershipOpProto create = MembershipOp.sign(mallory.identity, other, MembershipOp.Kind.CREATE, mallory.id(),
-                true, 1, 0, "trap", nonce).toProto();
+                true, List.of(), 0, "trap", nonce).toProto();
         control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)
                 .addOps(op(alice, MembershipOp.Kind.ADD, bob.identity))));
         assertEquals(GroupRejection.FORGED.penalty(), bob.penalties.get(mallory.id()));
@@ -141,11 +141,45 @@ class GroupsHostileTest {
         byte[] nonce = new byte[GroupId.NONCE_SIZE];
         GroupId spam = GroupId.derive(mallory.id().publicKey(), nonce);
         MembershipOpProto create = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.CREATE, mallory.id(),
-                true, 1, 0, "spam", nonce).toProto();
+                true, List.of(), 0, "spam", nonce).toProto();
         control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)));
         assertEquals(GroupRejection.MALFORMED.penalty(), bob.penalties.get(mallory.id()));
         assertEquals(null, bob.groups.state(spam));
         assertEquals(1, bob.groups.groups().size());
+    }
+
+    @Test
+    void anInvitationOfExactlyOneFullChunkThatDoesNotMakeUsAMemberLeavesNoTrace() {
+        byte[] nonce = new byte[GroupId.NONCE_SIZE];
+        GroupId spam = GroupId.derive(mallory.id().publicKey(), nonce);
+        MembershipOp create = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.CREATE, mallory.id(), true,
+                List.of(), 0, "spam", nonce);
+        GroupInvite.Builder invite = GroupInvite.newBuilder().addOps(create.toProto());
+        for (int i = 1; i < Groups.MAX_OPS_PER_MESSAGE; i++) {
+            invite.addOps(MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.ADD,
+                    Identity.generate("stranger", RANDOM).peerId(), false, List.of(create), i, "", new byte[0]).toProto());
+        }
+        control(mallory, bob, GroupControl.newBuilder().setInvite(invite));
+        assertEquals(null, bob.groups.state(spam), "a full first chunk is held, not taken as a group");
+        assertEquals(1, bob.groups.groups().size());
+
+        MembershipOp last = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.ADD,
+                Identity.generate("stranger", RANDOM).peerId(), false, List.of(create), 0, "", new byte[0]);
+        control(mallory, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(last.toProto())));
+        assertEquals(null, bob.groups.state(spam), "a later chunk that does not make us a member either");
+        assertEquals(1, bob.groups.groups().size());
+    }
+
+    @Test
+    void aLegacyOpAsAChangeToAGroupWeAreInIsRefused() {
+        long clock = alice.groups.state(id).ops.values().stream().mapToLong(MembershipOp::clock).max().orElseThrow();
+        MembershipOpProto legacy = MembershipOp.signLegacy(alice.identity, id, MembershipOp.Kind.REMOVE, bob.id(),
+                false, clock + 1, 0, "", new byte[0]).toProto();
+        int held = bob.groups.state(id).ops.size();
+        control(alice, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(legacy)));
+        assertEquals(held, bob.groups.state(id).ops.size());
+        assertTrue(bob.groups.state(id).membership.isMember(bob.id()));
+        assertEquals(1, refused(bob, "malformed"), "the format before causal ops is taken only from our inviter");
     }
 
     @Test
@@ -163,6 +197,122 @@ class GroupsHostileTest {
 
         control(mallory, alice, GroupControl.newBuilder().setSenderKey(grant.setKeyId(ByteString.copyFrom(new byte[5]))));
         assertTrue(alice.penalties.get(mallory.id()) >= GroupRejection.MALFORMED.penalty());
+    }
+
+    @Test
+    void aMembersGrantForwardedToANewcomerAsAnothersIsRefusedAndTheOwnersIsTaken() {
+        alice.await(alice.groups.invite(id, mallory.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        mallory.await(mallory.groups.join(id));
+        loop.advance(Duration.ofSeconds(5));
+        GroupNode carol = new GroupNode("carol", 4, loop, directory, RANDOM);
+        GroupNode.link(carol, alice);
+        GroupNode.link(carol, mallory);
+        loop.advance(Duration.ofSeconds(5));
+        SenderKey bobsKey = bob.groups.state(id).ownKey;
+        SenderKeyGrant bobsGrant = SenderKeyDistribution.grant(id, bob.id(), bobsKey,
+                new SenderKey.Step(bobsKey.iteration(), bobsKey.chainKey())).build();
+
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        assertTrue(carol.groups.state(id).membership.isMember(carol.id()));
+        control(mallory, carol, GroupControl.newBuilder().setSenderKey(bobsGrant.toBuilder()));
+        ByteString bobsKeyId = ByteString.copyFrom(bobsKey.keyId());
+        assertEquals(null, carol.groups.state(id).keyOwners.get(bobsKeyId), "bob's key is not mallory's");
+        assertEquals(1, carol.groups.refusedIn(id).getOrDefault("forged", 0L));
+        assertEquals(GroupRejection.FORGED.penalty(), carol.penalties.get(mallory.id()));
+
+        GroupNode.link(carol, bob);
+        loop.advance(Duration.ofSeconds(30));
+        assertEquals(bob.id(), carol.groups.state(id).keyOwners.get(bobsKeyId));
+        assertEquals(null, carol.penalties.get(bob.id()), "bob is not scored down as a forger");
+    }
+
+    @Test
+    void aRemovedAdminCannotTakeTheGroupBackWithBackdatedOpsWhicheverArrivesFirst() {
+        GroupNode carol = new GroupNode("carol", 4, loop, directory, RANDOM);
+        GroupNode dave = new GroupNode("dave", 5, loop, directory, RANDOM);
+        GroupNode.linkAll(List.of(alice, bob, carol, dave));
+        loop.advance(Duration.ofSeconds(5));
+        alice.await(alice.groups.invite(id, bob.id(), true));
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        alice.await(alice.groups.invite(id, dave.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        List<MembershipOp> before = bob.groups.state(id).membership.heads();
+        GroupNode.unlink(bob, dave); // dave will hear of alice's removal only after her backdated ops
+        bob.await(bob.groups.remove(id, alice.id()));
+        loop.advance(Duration.ofSeconds(5));
+        assertFalse(carol.groups.state(id).membership.isMember(alice.id()));
+        assertTrue(dave.groups.state(id).membership.isMember(alice.id()));
+
+        // Alice, removed, signs ops that name only what came before her removal.
+        Identity puppet = Identity.generate("puppet", RANDOM);
+        MembershipOps.Builder backdated = MembershipOps.newBuilder()
+                .addOps(MembershipOp.sign(alice.identity, id, MembershipOp.Kind.ADD, puppet.peerId(), true, before, 0,
+                        "", new byte[0]).toProto())
+                .addOps(MembershipOp.sign(alice.identity, id, MembershipOp.Kind.REMOVE, carol.id(), false, before, 0,
+                        "", new byte[0]).toProto());
+        control(alice, carol, GroupControl.newBuilder().setOps(backdated));
+        control(alice, dave, GroupControl.newBuilder().setOps(backdated));
+        GroupNode.link(bob, dave);
+        loop.advance(Duration.ofSeconds(30));
+
+        for (GroupNode member : List.of(carol, dave)) {
+            Membership membership = member.groups.state(id).membership;
+            assertFalse(membership.isMember(alice.id()), "alice stays removed");
+            assertFalse(membership.isMember(puppet.peerId()), "her puppet is not let in");
+            assertTrue(membership.isMember(carol.id()), "her removal of carol loses");
+            assertTrue(membership.isAdmin(bob.id()));
+        }
+        assertEquals(carol.groups.state(id).membership.members(), dave.groups.state(id).membership.members());
+    }
+
+    @Test
+    void aMemberAboutToBeRemovedCannotBlockItsRemovalByFloodingTheOpLog() {
+        GroupNode carol = new GroupNode("carol", 4, loop, directory, RANDOM);
+        GroupNode.link(carol, alice);
+        GroupNode.link(carol, bob);
+        loop.advance(Duration.ofSeconds(5));
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        int held = carol.groups.state(id).ops.size();
+        List<MembershipOp> heads = carol.groups.state(id).membership.heads();
+        int room = Groups.MAX_OPS - held;
+        for (int sent = 0; sent < room; sent += Groups.MAX_OPS_PER_MESSAGE) {
+            MembershipOps.Builder junk = MembershipOps.newBuilder();
+            for (int i = 0; i < Math.min(Groups.MAX_OPS_PER_MESSAGE, room - sent); i++) {
+                MembershipOp.Kind kind = i % 2 == 0 ? MembershipOp.Kind.ADD : MembershipOp.Kind.REMOVE;
+                junk.addOps(MembershipOp.sign(bob.identity, id, kind, kind == MembershipOp.Kind.ADD
+                        ? Identity.generate("junk", RANDOM).peerId() : alice.id(), true, heads, sent + i, "",
+                        new byte[0]).toProto());
+            }
+            control(bob, carol, GroupControl.newBuilder().setOps(junk));
+        }
+        assertEquals(held, carol.groups.state(id).ops.size(), "no junk kept");
+        assertTrue(carol.groups.state(id).membership.isMember(bob.id()));
+        assertTrue(carol.groups.state(id).membership.isAdmin(alice.id()));
+        alice.await(alice.groups.remove(id, bob.id()));
+        loop.advance(Duration.ofSeconds(30));
+        assertFalse(carol.groups.state(id).membership.isMember(bob.id()), "the removal went through");
+    }
+
+    @Test
+    void anExMemberCannotFloodTheOpLogThroughTheInvitationPath() {
+        alice.await(alice.groups.remove(id, bob.id()));
+        loop.advance(Duration.ofSeconds(5));
+        int held = alice.groups.state(id).ops.size();
+        List<MembershipOp> heads = alice.groups.state(id).membership.heads();
+        MembershipOpProto create = alice.groups.state(id).ops.values().stream()
+                .filter(op -> op.kind() == MembershipOp.Kind.CREATE).findFirst().orElseThrow().toProto();
+        GroupInvite.Builder invite = GroupInvite.newBuilder().addOps(create);
+        for (int i = 0; i < Groups.MAX_OPS_PER_MESSAGE - 1; i++) {
+            invite.addOps(MembershipOp.sign(bob.identity, id, MembershipOp.Kind.ADD,
+                    Identity.generate("junk", RANDOM).peerId(), true, heads, i, "", new byte[0]).toProto());
+        }
+        control(mallory, alice, GroupControl.newBuilder().setInvite(invite));
+        assertEquals(1, refused(alice, "not-a-member"), "a stranger's invitation to a group we are in");
+        control(bob, alice, GroupControl.newBuilder().setInvite(invite));
+        assertEquals(held, alice.groups.state(id).ops.size(), "nothing kept from the ex-member");
     }
 
     @Test

@@ -418,6 +418,25 @@ class GroupsTest {
     }
 
     @Test
+    void aGroupWithMoreOpsThanOneMessageHoldsIsJoinedFromAnInvitationInChunks() {
+        List<GroupNode> nodes = nodes("alice", "bob");
+        GroupNode alice = nodes.get(0);
+        GroupNode bob = nodes.get(1);
+        GroupId id = alice.await(alice.groups.create("big")).id();
+        while (alice.groups.state(id).ops.size() <= Groups.MAX_OPS_PER_MESSAGE) {
+            org.parley.identity.PeerId passing = org.parley.identity.Identity.generate("passing", RANDOM).peerId();
+            alice.await(alice.groups.invite(id, passing, false));
+            alice.await(alice.groups.remove(id, passing));
+        }
+        alice.await(alice.groups.invite(id, bob.id(), false));
+        loop.advance(Duration.ofSeconds(30));
+
+        assertEquals(GroupRecord.INVITED, bob.groups.state(id).status);
+        assertEquals(alice.groups.state(id).ops.keySet(), bob.groups.state(id).ops.keySet());
+        assertEquals(alice.groups.state(id).membership.members(), bob.groups.state(id).membership.members());
+    }
+
+    @Test
     void stateSurvivesARestart() {
         List<GroupNode> nodes = nodes("alice", "bob");
         GroupNode alice = nodes.get(0);

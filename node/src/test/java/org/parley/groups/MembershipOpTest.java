@@ -16,10 +16,11 @@ class MembershipOpTest {
     private final Identity bob = Identity.generate("bob", RANDOM);
     private final byte[] nonce = new byte[GroupId.NONCE_SIZE];
     private final GroupId group = GroupId.derive(alice.peerId().publicKey(), nonce);
-    private final MembershipOpProto create = MembershipOp.sign(alice, group, MembershipOp.Kind.CREATE, alice.peerId(),
-            true, 1, 5, "book club", nonce).toProto();
+    private final MembershipOp createOp = MembershipOp.sign(alice, group, MembershipOp.Kind.CREATE, alice.peerId(),
+            true, java.util.List.of(), 5, "book club", nonce);
+    private final MembershipOpProto create = createOp.toProto();
     private final MembershipOpProto add = MembershipOp.sign(alice, group, MembershipOp.Kind.ADD, bob.peerId(), false,
-            2, 6, "", new byte[0]).toProto();
+            java.util.List.of(createOp), 6, "", new byte[0]).toProto();
 
     private static GroupRejection refusal(MembershipOpProto proto) {
         return assertThrows(GroupException.class, () -> MembershipOp.verify(proto)).rejection();
@@ -40,6 +41,10 @@ class MembershipOpTest {
         assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setActor(ByteString.copyFrom(bob.peerId()
                 .publicKey())).build()));
         assertEquals(GroupRejection.FORGED, refusal(create.toBuilder().setName("book clubs").build()));
+        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setParents(0, ByteString.copyFrom(new byte[32]))
+                .build()), "the parents are signed");
+        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setVersion(1).clearParents().build()),
+                "a causal op cannot be passed off as legacy");
     }
 
     @Test
@@ -59,7 +64,31 @@ class MembershipOpTest {
         assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().setName("bell\u0007").build()));
         assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setKind(4).build()),
                 "a leave names its actor as target");
-        assertEquals(GroupRejection.TOO_LARGE, refusal(create.toBuilder().setName("x".repeat(2000)).build()));
+        assertEquals(GroupRejection.TOO_LARGE, refusal(create.toBuilder().setName("x".repeat(3000)).build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setVersion(3).build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().clearParents().build()),
+                "only a create names no parents");
+        assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().addParents(add.getParents(0)).build()));
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().addParents(add.getParents(0)).build()),
+                "a parent named twice");
+        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setParents(0, ByteString.copyFrom(new byte[31]))
+                .build()));
+        MembershipOpProto.Builder many = add.toBuilder();
+        for (int i = 0; i < MembershipOp.MAX_PARENTS; i++) {
+            many.addParents(ByteString.copyFrom(new byte[] {(byte) i}).concat(ByteString.copyFrom(new byte[31])));
+        }
+        assertEquals(GroupRejection.MALFORMED, refusal(many.build()), "over the most parents");
+    }
+
+    @Test
+    void legacyOpsStillVerify() throws GroupException {
+        MembershipOpProto legacy = MembershipOp.signLegacy(alice, group, MembershipOp.Kind.ADD, bob.peerId(), false, 2,
+                6, "", new byte[0]).toProto();
+        assertEquals(0, legacy.getVersion());
+        MembershipOp verified = MembershipOp.verify(legacy);
+        assertEquals(MembershipOp.LEGACY, verified.version());
+        assertEquals(GroupRejection.FORGED, refusal(legacy.toBuilder().setVersion(MembershipOp.CAUSAL)
+                .addParents(ByteString.copyFrom(new byte[32])).build()));
     }
 
     @Test

@@ -136,4 +136,23 @@ class SenderKeyTest {
         assertThrows(GroupException.class, () -> SenderKey.received(new byte[32], 0, new byte[33]));
         assertThrows(GroupException.class, () -> SenderKey.received(new byte[32], -1, new byte[32]));
     }
+
+    @Test
+    void ownershipProvesOneOwnerOneGroupOneKeyAndNothingElse() {
+        SenderKey own = SenderKey.generate(RANDOM);
+        GroupId group = GroupId.derive(new byte[32], new byte[GroupId.NONCE_SIZE]);
+        GroupId other = GroupId.derive(new byte[32], new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        org.parley.identity.PeerId bob = org.parley.identity.Identity.generate("bob", RANDOM).peerId();
+        org.parley.identity.PeerId mallory = org.parley.identity.Identity.generate("mallory", RANDOM).peerId();
+        byte[] proof = own.ownership(group, bob);
+
+        assertTrue(SenderKey.ownedBy(own.keyId(), group, bob, proof));
+        assertFalse(SenderKey.ownedBy(own.keyId(), group, mallory, proof), "forwarded as another's");
+        assertFalse(SenderKey.ownedBy(own.keyId(), other, bob, proof), "carried into another group");
+        assertFalse(SenderKey.ownedBy(SenderKey.generate(RANDOM).keyId(), group, bob, proof), "claimed for another key");
+        assertFalse(SenderKey.ownedBy(own.keyId(), group, bob, new byte[0]), "missing");
+        assertFalse(SenderKey.ownedBy(own.keyId(), group, bob, java.util.Arrays.copyOf(proof, 63)), "truncated");
+        assertThrows(IllegalStateException.class, () -> SenderKey.received(own.keyId(), 0, new byte[32])
+                .ownership(group, bob), "only the key's holder signs");
+    }
 }

@@ -5,9 +5,9 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.parley.groups.Groups;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.groups.Groups;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
@@ -16,23 +16,23 @@ import org.parley.link.memory.InMemoryFabric;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
-import org.parley.overlay.dht.DhtConfig;
+import org.parley.node.AssembledNode;
+import org.parley.node.NodeAssembly;
+import org.parley.node.NodeEnvironment;
+import org.parley.node.NodeSettings;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.discovery.Discovery;
-import org.parley.overlay.discovery.DiscoveryConfig;
-import org.parley.overlay.gossip.GossipConfig;
-import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
 import org.parley.runtime.Clock;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
-import org.parley.store.ContentCipher;
 import org.parley.store.Database;
 import org.parley.store.InlineStorageQueue;
 
 /**
- * A whole node for mailbox tests: links, discovery, DHT, messenger and mailbox on the in-memory
- * network, a shared virtual clock and its own SQLite file, which outlives a stop, as a daemon's does.
+ * A whole node for mailbox tests, built by the daemon's {@link NodeAssembly}: links, discovery,
+ * DHT, gossip, messenger, groups and mailbox on the in-memory network, a shared virtual clock and
+ * its own SQLite file, which outlives a stop, as a daemon's does.
  */
 final class MailboxNode {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -52,10 +52,10 @@ final class MailboxNode {
     DhtService dht;
     Messenger messenger;
     Mailbox mailbox;
-    /** The group layer, on nodes made {@link #withGroups()}: gossip, groups, and their posts through the mailbox. */
+    /** The group layer: gossip, groups, and their posts through the mailbox, as on every whole node. */
     GossipRouter router;
     Groups groups;
-    private boolean groupsOn;
+    private AssembledNode node;
     boolean running;
     /** How far this node's mailbox clock runs ahead of everyone else's (a badly set clock). */
     long clockSkewMillis;
@@ -76,24 +76,18 @@ final class MailboxNode {
         return identity.peerId();
     }
 
-    /** Runs the group layer too, wired to the mailbox as the daemon wires it. */
+    /** Runs the group layer too: every node built by the assembly does (kept so tests say what they use). */
     MailboxNode withGroups() {
-        groupsOn = true;
         return this;
     }
 
-    /** Starts (or restarts, from its database) and links to {@code bootstrap}. */
+    /**
+     * Starts (or restarts, from its database) and links to {@code bootstrap}: the daemon's
+     * assembly, on the in-memory network and the shared virtual loop, with this node's mailbox
+     * clock running {@link #clockSkewMillis} ahead.
+     */
     void start(List<MailboxNode> bootstrap) {
         database = Database.open(databaseFile);
-        InlineStorageQueue storage = new InlineStorageQueue(database);
-        LinkConfig linkConfig = LinkConfig.defaults();
-        links = new LinkManager(id(), fabric.endpoint(id(), address, linkConfig, loop), loop, loop,
-                new SeededRng(seeds++), linkConfig, "test");
-        messenger = Messenger.open(identity, links, storage, new ContentCipher(contentKey, RANDOM), loop, loop, RANDOM,
-                messaging);
-        discovery = new Discovery(identity, links, loop, loop, new SeededRng(seeds++), DiscoveryConfig.defaults(),
-                () -> List.of(address.toString()), messenger::ownBundle);
-        dht = new DhtService(id(), links, loop, loop, DhtConfig.defaults(), discovery);
         Clock skewed = new Clock() {
             @Override
             public long nowMillis() {
@@ -105,55 +99,29 @@ final class MailboxNode {
                 return loop.monotonicNanos();
             }
         };
-        mailbox = Mailbox.open(identity, links, loop, skewed, config, new ClosestKnownPeers(dht, discovery, links),
-                new MessengerOutbox(messenger),
-                messenger::takeRelayed, storage, peer -> messenger.contacts().stream()
-                        .anyMatch(contact -> contact.peer().equals(peer)), discovery::announceRelays);
-        messenger.carryOfflineWith(mailbox::carry);
-        GossipOverLinks gossipHost = null;
-        if (groupsOn) {
-            gossipHost = new GossipOverLinks(links);
-            router = new GossipRouter(gossipHost, loop, loop, new SeededRng(seeds++), GossipConfig.defaults());
-            gossipHost.attach(router);
-            groups = Groups.open(identity, messenger, router, links, storage, new ContentCipher(contentKey, RANDOM),
-                    loop, loop, RANDOM);
-            groups.depositPostsWith(mailbox::depositGroupPost);
-            mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
-            messenger.addGroupControlListener(groups);
-            gossipHost.addListener(groups);
-        }
-        links.addListener(discovery);
-        links.addListener(dht);
-        links.addListener(messenger);
-        links.addListener(mailbox);
-        if (groupsOn) {
-            links.addListener(gossipHost);
-            links.addListener(groups);
-        }
-        links.start();
-        messenger.start();
-        if (groupsOn) {
-            router.start();
-            groups.start();
-        }
-        discovery.start();
-        dht.start(java.time.Duration.ofMinutes(1));
-        mailbox.start();
-        bootstrap.forEach(other -> links.keepLinkTo(DialTarget.peerAt(other.id(), other.address)));
+        NodeEnvironment environment = NodeEnvironment.builder(identity, loop, loop)
+                .mailboxClock(skewed)
+                .randomness(() -> new SeededRng(seeds++), RANDOM)
+                .network(scheduler -> fabric.endpoint(id(), address, LinkConfig.defaults(), scheduler))
+                .storage(new InlineStorageQueue(database), contentKey)
+                .build();
+        node = NodeAssembly.assemble(environment, NodeSettings.defaults("test").withMessaging(messaging)
+                .withMailbox(config).withAnnounce(List.of(address))
+                .withBootstrap(bootstrap.stream().map(other -> DialTarget.peerAt(other.id(), other.address)).toList()));
+        links = node.links();
+        discovery = node.discovery();
+        dht = node.dht();
+        messenger = node.messenger();
+        mailbox = node.mailbox();
+        router = node.gossip();
+        groups = node.groups();
+        node.start();
         running = true;
     }
 
     /** Stops as a killed process would: only what was committed remains. */
     void stop() {
-        if (groupsOn) {
-            groups.stop();
-            router.stop();
-        }
-        mailbox.stop();
-        dht.stop();
-        discovery.stop();
-        messenger.stop();
-        links.stop();
+        node.stop();
         database.close();
         running = false;
     }

@@ -14,16 +14,20 @@ import org.parley.identity.PeerId;
 import org.parley.link.Direction;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
+import org.parley.node.NodeAssembly;
+import org.parley.node.NodeEnvironment;
+import org.parley.node.NodeSettings;
 import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
-import org.parley.store.ContentCipher;
 import org.parley.store.Database;
 import org.parley.store.InlineStorageQueue;
 import org.parley.store.StorageQueue;
 
 /**
  * A messenger with a real SQLite file, on a virtual loop, whose "links" are direct calls to the
- * other test nodes: the messaging protocol with nothing else in the way.
+ * other test nodes: the messaging protocol with nothing else in the way, opened as the daemon's
+ * assembly opens it.
  */
 final class MessagingNode implements Neighbours {
     final Identity identity;
@@ -64,8 +68,12 @@ final class MessagingNode implements Neighbours {
     /** Opens (or reopens, as after a restart) the messenger from the database. */
     void open() {
         database = Database.open(databaseFile);
-        messenger = Messenger.open(identity, this, storageWrapper.apply(new InlineStorageQueue(database)),
-                new ContentCipher(contentKey, new SecureRandom()), loop, loop, new SecureRandom(), config);
+        NodeEnvironment environment = NodeEnvironment.builder(identity, loop, loop)
+                .randomness(() -> new SeededRng(0), new SecureRandom())
+                .storage(storageWrapper.apply(new InlineStorageQueue(database)), contentKey)
+                .build();
+        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test").withMessaging(config), this,
+                NodeAssembly.cipher(environment));
         messenger.addListener(new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {

@@ -62,6 +62,29 @@ class OffLoopVerificationTest {
     }
 
     @Test
+    void withTheVirtualLoopAsItsWorkerAsInTheSimulatorChecksStillGoThroughTheHandOffInOrder() {
+        MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
+        MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
+        List<String> handedOver = new ArrayList<>();
+        bob.messenger.verifyEnvelopesWith(new OffLoopEnvelopeVerifier(task -> {
+            handedOver.add("check");
+            loop.execute(task);
+        }, loop));
+        MessagingNode.link(alice, bob);
+        loop.runUntilIdle();
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add("message " + i);
+            alice.messenger.send(bob.id(), "message " + i);
+        }
+        loop.runUntilIdle();
+
+        assertTrue(handedOver.size() >= 10, "every message's envelope was handed to the worker: " + handedOver.size());
+        assertEquals(sent, bob.added.stream().map(MessageRecord::text).toList());
+        assertTrue(bob.penalties.isEmpty());
+    }
+
+    @Test
     void aReplayWaitingBesideItsOriginalIsStoredOnce() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(OffLoopEnvelopeVerifier.MAX_WAITING);

@@ -40,12 +40,12 @@ class ParleyNodeTest {
     @Test
     void theRecordAnnouncesWhereTheNodeCanBeReached() {
         HostPort wildcard = new HostPort("0.0.0.0", 7450);
-        assertEquals(List.of(), ParleyNode.announcedAddresses(List.of(), List.of(wildcard)),
+        assertEquals(List.of(), NodeAssembly.announcedAddresses(List.of(), List.of(wildcard)),
                 "a wildcard tells nobody where to dial");
         assertEquals(List.of("127.0.0.1:7001"),
-                ParleyNode.announcedAddresses(List.of(), List.of(new HostPort("127.0.0.1", 7001))));
+                NodeAssembly.announcedAddresses(List.of(), List.of(new HostPort("127.0.0.1", 7001))));
         assertEquals(List.of("198.51.100.7:7450"),
-                ParleyNode.announcedAddresses(List.of(new HostPort("198.51.100.7", 7450)), List.of(wildcard)),
+                NodeAssembly.announcedAddresses(List.of(new HostPort("198.51.100.7", 7450)), List.of(wildcard)),
                 "what the user said to announce wins");
     }
 

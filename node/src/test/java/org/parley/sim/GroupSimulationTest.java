@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class GroupSimulationTest {
     @Test
     void everyMemberOnlineAtTheEndHoldsEveryPostDespiteChurn() {
-        GroupReport report = new GroupSimulation(new SimConfig(40, 5, 0.2, 0, 10, 100, 0, 10, 0), 12, 40).run();
+        SimConfig config = SimConfig.builder().nodes(40).seed(5).churn(0.2).messages(10).build();
+        GroupReport report = new GroupSimulation(config, 12, 40).run();
         assertEquals(12, report.groupJoined(), report.toText());
         assertEquals(40, report.groupMessages(), report.toText());
         assertTrue(report.groupChurnedMembers() >= 2, "a fifth of the members went away and came back: " + report.toText());
@@ -29,18 +30,18 @@ class GroupSimulationTest {
 
     @Test
     void theSameSeedGivesTheSameReport() {
-        SimConfig config = new SimConfig(16, 3, 0.2, 0, 10, 50, 0, 5, 0);
+        SimConfig config = SimConfig.builder().nodes(16).seed(3).churn(0.2).latencyMs(10, 50).messages(5).build();
         assertEquals(new GroupSimulation(config, 6, 12).run(), new GroupSimulation(config, 6, 12).run());
     }
 
     @Test
     void impossibleGroupsAreRefused() {
-        SimConfig config = new SimConfig(30, 3, 0.2, 0, 10, 50, 0, 10, 0);
+        SimConfig config = SimConfig.builder().nodes(30).seed(3).churn(0.2).latencyMs(10, 50).messages(10).build();
         assertThrows(IllegalArgumentException.class, () -> new GroupSimulation(config, 1, 10));
         assertThrows(IllegalArgumentException.class, () -> new GroupSimulation(config, 27, 10),
                 "more members than nodes outside the bootstrap ones");
         assertThrows(IllegalArgumentException.class, () -> new GroupSimulation(config, 5, 0));
-        SimConfig large = new SimConfig(1000, 3, 0, 0, 10, 50, 0, 10, 0);
+        SimConfig large = SimConfig.builder().nodes(1000).seed(3).latencyMs(10, 50).messages(10).build();
         assertThrows(IllegalArgumentException.class, () -> new GroupSimulation(large, 257, 10), "over the group limit");
     }
 }

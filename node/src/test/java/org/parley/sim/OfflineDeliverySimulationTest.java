@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class OfflineDeliverySimulationTest {
     @Test
     void mailForAwayRecipientsReachesThemOnceTheyReturnDespiteChurn() {
-        SimConfig config = new SimConfig(40, 7, 0.3, 0, 10, 100, 0, 40, 0);
+        SimConfig config = SimConfig.builder().nodes(40).seed(7).churn(0.3).messages(40).build();
         OfflineReport report = new OfflineDeliverySimulation(config, 0.1).run();
         assertEquals(4, report.recipients());
         assertEquals(40, report.messages());
@@ -22,13 +22,13 @@ class OfflineDeliverySimulationTest {
 
     @Test
     void theSameSeedGivesTheSameReport() {
-        SimConfig config = new SimConfig(16, 3, 0.2, 0, 10, 50, 0, 5, 0);
+        SimConfig config = SimConfig.builder().nodes(16).seed(3).churn(0.2).latencyMs(10, 50).messages(5).build();
         assertEquals(new OfflineDeliverySimulation(config, 0.1).run(), new OfflineDeliverySimulation(config, 0.1).run());
     }
 
     @Test
     void aShareThatLeavesNobodyIsRefused() {
-        SimConfig config = new SimConfig(30, 3, 0.5, 0, 10, 50, 0, 10, 0);
+        SimConfig config = SimConfig.builder().nodes(30).seed(3).churn(0.5).latencyMs(10, 50).messages(10).build();
         assertThrows(IllegalArgumentException.class, () -> new OfflineDeliverySimulation(config, 0.5));
         assertThrows(IllegalArgumentException.class, () -> new OfflineDeliverySimulation(config, 0));
     }

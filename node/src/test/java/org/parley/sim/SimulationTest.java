@@ -17,7 +17,7 @@ class SimulationTest {
     @Test
     void faultFreeEveryoneGetsEveryMessageWithFewDuplicates() {
         // Enough messages for duplicate suppression to have shaped the meshes, as in a long run.
-        SimReport report = new Simulation(new SimConfig(NODES, 11, 0, 0, 10, 100, 0, 80, 0)).run();
+        SimReport report = new Simulation(SimConfig.builder().nodes(NODES).seed(11).messages(80).build()).run();
         assertEquals(1.0, report.deliveryRatio(), report.toText());
         assertTrue(report.receptionsPerDelivery() <= 2.0, report.toText());
         assertTrue(report.minLinks() >= 1, report.toText());
@@ -42,7 +42,8 @@ class SimulationTest {
 
     @Test
     void aFifthOfNodesForgingRecordsInDhtAnswersNeitherStopsDeliveryNorMisleadsLookups() {
-        SimReport report = new Simulation(new SimConfig(NODES, 15, 0, 0, 10, 100, 0.2, MESSAGES, 0, true)).run();
+        SimReport report = new Simulation(SimConfig.builder().nodes(NODES).seed(15).malicious(0.2).messages(MESSAGES)
+                .forgeRecords(true).build()).run();
         assertTrue(report.forgedAnswers() > 0, "the liars did answer with forged records: " + report.toText());
         assertTrue(report.deliveryRatio() >= 0.99, report.toText());
         assertTrue(report.lookupSuccess() >= 0.99, "lookups refuse forged records and route around the liars: "
@@ -65,19 +66,31 @@ class SimulationTest {
     }
 
     @Test
+    void theBuilderStartsFromTheCommandLineDefaults() {
+        SimConfig config = SimConfig.builder().build();
+        assertEquals(new SimConfig(1000, 1, 0, 0, 10, 100, 0, 100, 0, false), config);
+        assertEquals(0.3, SimConfig.builder().churn(0.3).build().churn());
+    }
+
+    @Test
     void impossibleScenariosAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new SimConfig(1, 1, 0, 0, 10, 100, 0, 10, 0));
-        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0.6, 0, 10, 100, 0.5, 10, 0));
-        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 1.0, 10, 100, 0, 10, 0));
-        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 100, 10, 0, 10, 0));
-        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 10, 100, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 10, 100, 0, 10, -1));
-        assertThrows(IllegalArgumentException.class, () -> new SimConfig(10, 1, 0, 0, 10, 100, 0, 10, 0, true),
+        assertThrows(IllegalArgumentException.class, () -> SimConfig.builder().nodes(1).seed(1).messages(10).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> SimConfig.builder().nodes(10).seed(1).churn(0.6).malicious(0.5).messages(10).build());
+        assertThrows(IllegalArgumentException.class, () -> SimConfig.builder().nodes(10).seed(1).loss(1.0).messages(10).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> SimConfig.builder().nodes(10).seed(1).latencyMs(100, 10).messages(10).build());
+        assertThrows(IllegalArgumentException.class, () -> SimConfig.builder().nodes(10).seed(1).messages(0).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> SimConfig.builder().nodes(10).seed(1).messages(10).partitionSeconds(-1).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> SimConfig.builder().nodes(10).seed(1).messages(10).forgeRecords(true).build(),
                 "forging needs malicious nodes");
     }
 
     private static SimReport run(double churn, double loss, double malicious, int partitionSeconds, long seed) {
-        return new Simulation(new SimConfig(NODES, seed, churn, loss, 10, 100, malicious, MESSAGES, partitionSeconds))
+        return new Simulation(SimConfig.builder().nodes(NODES).seed(seed).churn(churn).loss(loss).malicious(malicious)
+                .messages(MESSAGES).partitionSeconds(partitionSeconds).build())
                 .run();
     }
 

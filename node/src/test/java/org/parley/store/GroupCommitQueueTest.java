@@ -95,6 +95,15 @@ class GroupCommitQueueTest {
         assertEquals(List.of("work 1", "state 1", "work 3", "state 3"), entries());
     }
 
+    @Test
+    void futuresCompleteOnTheStorageThreadOnceCommitted() throws Exception {
+        CompletableFuture<String> written = queue.submit(log("work 1"));
+        CompletableFuture<String> completedOn = written.thenApply(value -> Thread.currentThread().getName());
+        assertEquals(false, written.isDone(), "the queue is held busy: nothing completes inside submit");
+        release.countDown();
+        assertEquals("parley-storage", completedOn.get(10, TimeUnit.SECONDS));
+    }
+
     private static Database.Work<String> log(String entry) {
         return connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO log (entry) VALUES (?)")) {

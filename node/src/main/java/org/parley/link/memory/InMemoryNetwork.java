@@ -30,6 +30,13 @@ import org.parley.runtime.Scheduler;
 public final class InMemoryNetwork implements Network {
     private static final int FIRST_EPHEMERAL_PORT = 32_768;
     private static final int EPHEMERAL_PORTS = 28_000;
+    /**
+     * Frames the receiving end takes in ahead of its loop, as the TLS link asks gRPC for 64 frames
+     * ahead: they have left the sender's queue, so they do not count against its bound. (Over TLS the
+     * transport's byte buffers take more still; that is not modelled.) Without this, a frame sent
+     * and not yet read filled the sender's queue, and a burst the real link takes whole was cut short.
+     */
+    private static final int FRAMES_IN_TRANSIT = 64;
 
     private final InMemoryFabric fabric;
     private final PeerId self;
@@ -109,9 +116,11 @@ public final class InMemoryNetwork implements Network {
         inbound.other = outbound;
         links.add(outbound);
         answering.links.add(inbound);
-        // Our side first: dial runs on our loop, so our linkUp is queued before the answering node
-        // (on its own thread) can send its Hello, which must not reach a link we do not know yet.
-        scheduler.execute(() -> listener.linkUp(outbound));
+        // As over TLS, the answering node speaks first: our side is up when its first frame comes
+        // (just before that frame), and a dial it never greets fails after the hello timeout.
+        outbound.greetingWatchdog = scheduler.schedule(config.helloTimeout(),
+                () -> outbound.close("no greeting from " + target.address() + " in time"));
+        inbound.up = true;
         answering.scheduler.execute(() -> answering.listener.linkUp(inbound));
     }
 
@@ -146,6 +155,9 @@ public final class InMemoryNetwork implements Network {
         private long lastArrivalNanos;
         private volatile MemoryLink other;
         private volatile boolean closed;
+        /** Reported up to the listener: an answering side at once, a dialing side at its first frame. */
+        private volatile boolean up;
+        private volatile Scheduler.Cancellable greetingWatchdog;
         private boolean downReported;
 
         MemoryLink(InMemoryNetwork owner, PeerId remotePeer, Direction direction, String remoteAddress,
@@ -156,7 +168,7 @@ public final class InMemoryNetwork implements Network {
 
         @Override
         public boolean send(Frame frame) {
-            if (closed || inFlight.get() >= owner.config.outboundQueueFrames()) {
+            if (closed || inFlight.get() >= owner.config.outboundQueueFrames() + FRAMES_IN_TRANSIT) {
                 return false;
             }
             byte[] bytes = frame.toByteArray();
@@ -193,6 +205,11 @@ public final class InMemoryNetwork implements Network {
                 close("malformed frame");
                 return;
             }
+            if (!up) {
+                up = true;
+                greetingWatchdog.cancel();
+                owner.listener.linkUp(this);
+            }
             owner.listener.frameReceived(this, frame);
         }
 
@@ -209,16 +226,22 @@ public final class InMemoryNetwork implements Network {
 
         private void remoteClosed(String reason) {
             closed = true;
-            reportDown("closed by peer: " + reason);
+            reportDown(up ? "closed by peer: " + reason : "the peer ended the stream before greeting");
         }
 
+        /** A link never reported up ends as a failed dial, as over TLS. */
         private void reportDown(String reason) {
             if (downReported) {
                 return;
             }
             downReported = true;
             owner.links.remove(this);
-            owner.listener.linkDown(this, reason);
+            if (up) {
+                owner.listener.linkDown(this, reason);
+            } else {
+                greetingWatchdog.cancel();
+                owner.listener.dialFailed(dialTarget().orElseThrow(), reason);
+            }
         }
     }
 }

@@ -11,12 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
+import org.parley.link.Direction;
 import org.parley.link.HostPort;
 import org.parley.link.Link;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
 import org.parley.proto.wire.v1.Envelope;
 import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.Hello;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 
@@ -105,7 +107,11 @@ class LinkConditionsTest {
         aliceNetwork.start(alice);
         bobNetwork.start(bob);
         aliceNetwork.dial(DialTarget.anyPeerAt(BOB));
-        loop.runUntilIdle();
+        // Alice's side is up once bob's greeting has crossed the link, lost packets and all.
+        for (int millis = 0; alice.links.isEmpty() && millis < 10_000; millis++) {
+            loop.advance(Duration.ofMillis(1));
+        }
+        assertEquals(1, alice.links.size(), "alice's dial was greeted");
         return new Pair(aliceNetwork, alice, bob);
     }
 
@@ -122,11 +128,18 @@ class LinkConditionsTest {
         @Override
         public void linkUp(Link link) {
             links.add(link);
+            if (link.direction() == Direction.INBOUND) {
+                // The answering side speaks first, as the link manager's Hello does: the dialing
+                // side's link is up only once greeted.
+                link.send(Frame.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(1)).build());
+            }
         }
 
         @Override
         public void frameReceived(Link link, Frame frame) {
-            received.add(frame.getEnvelope().getCreatedAtMs());
+            if (frame.hasEnvelope()) {
+                received.add(frame.getEnvelope().getCreatedAtMs());
+            }
         }
 
         @Override

@@ -1,0 +1,159 @@
+package org.parley.node;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.parley.groups.Groups;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.HostPort;
+import org.parley.link.LinkManager;
+import org.parley.link.Neighbours;
+import org.parley.link.Network;
+import org.parley.mailbox.ClosestKnownPeers;
+import org.parley.mailbox.Mailbox;
+import org.parley.mailbox.MessengerOutbox;
+import org.parley.messaging.Messenger;
+import org.parley.overlay.dht.DhtService;
+import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.gossip.GossipOverLinks;
+import org.parley.overlay.gossip.GossipRouter;
+import org.parley.overlay.record.RecordVerifier;
+import org.parley.proto.wire.v1.PrekeyBundle;
+import org.parley.runtime.Rng;
+import org.parley.store.ContentCipher;
+
+/**
+ * The one place a node is built: from its {@link NodeEnvironment} (what it takes from the world)
+ * and its {@link NodeSettings} (how it is configured), every layer is made and wired to the
+ * others. The daemon, every simulator scenario and the test harnesses that need a node build it
+ * here, so a mistake in how the parts fit shows in all of them alike. Building starts nothing:
+ * {@link AssembledNode#start()} does, on the node's loop.
+ */
+public final class NodeAssembly {
+    private NodeAssembly() {
+    }
+
+    /**
+     * Builds a node. Loads the messaging state from storage (blocking, for a whole node): call it
+     * before the loop serves anything. Throws what opening the messenger or the group layer
+     * throws when its stored state cannot be read.
+     */
+    public static AssembledNode assemble(NodeEnvironment env, NodeSettings settings) {
+        Identity identity = env.identity();
+        Network network = env.network().apply(env.scheduler());
+        // Drawn in a fixed order, so that a seeded environment gives each layer the same stream
+        // however the wiring below is arranged (the simulator's figures repeat across such changes).
+        Rng linkRng = env.rngs().get();
+        Rng discoveryRng = env.rngs().get();
+        Rng gossipRng = env.rngs().get();
+        LinkManager links = new LinkManager(identity.peerId(), network, env.scheduler(), env.clock(), linkRng,
+                settings.links(), settings.agent());
+        GossipOverLinks gossipHost = new GossipOverLinks(links);
+        GossipRouter gossip = new GossipRouter(env.gossipHost().apply(gossipHost), env.scheduler(), env.clock(),
+                gossipRng, settings.gossip());
+        gossipHost.attach(gossip);
+        boolean whole = settings.layers() == NodeSettings.Layers.WHOLE;
+        Messenger messenger = null;
+        Groups groups = null;
+        if (whole) {
+            ContentCipher cipher = cipher(env);
+            messenger = openMessenger(env, settings, links, cipher);
+            groups = openGroups(env, messenger, gossipHost, gossip, links, cipher);
+        }
+        Supplier<PrekeyBundle> bundle = whole ? messenger::ownBundle : env.overlayBundle();
+        RecordVerifier records = env.records() != null ? env.records()
+                : new RecordVerifier(settings.discovery().bookCapacity() * 2);
+        Discovery discovery = new Discovery(identity, links, env.scheduler(), env.clock(), discoveryRng,
+                settings.discovery(), () -> announcedAddresses(settings.announce(), network.listenAddresses()),
+                bundle, records);
+        links.addListener(discovery);
+        links.addListener(gossipHost);
+        DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),
+                discovery);
+        links.addListener(env.dhtListener().wrap(dht, links, discovery));
+        AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, network, links, gossipHost, gossip,
+                discovery, dht, messenger, groups) : null;
+        links.redialUrgentlyBelow(settings.discovery().targetLinks());
+        return new AssembledNode(identity, network, links, discovery, dht, gossipHost, gossip, messaging, settings);
+    }
+
+    /** The layers above the overlay, wired to it and to each other as the daemon runs them. */
+    private static AssembledNode.Messaging wireMessaging(NodeEnvironment env, NodeSettings settings, Network network,
+                                                         LinkManager links, GossipOverLinks gossipHost,
+                                                         GossipRouter gossip, Discovery discovery, DhtService dht,
+                                                         Messenger messenger, Groups groups) {
+        PeerReacher reacher = new PeerReacher(links, dht, () -> waitingPeers(messenger, groups),
+                record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), env.scheduler(),
+                env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
+        messenger.addListener(reacher);
+        // Private, for now, means announcing no address.
+        RelayWiring relaying = RelayWiring.attach(network, links, env.scheduler(), env.clock(), settings.relay(),
+                discovery, reacher, () -> announcedAddresses(settings.announce(), network.listenAddresses()).isEmpty());
+        Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
+                new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
+                messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);
+        messenger.carryOfflineWith(mailbox::carry);
+        groups.depositPostsWith(mailbox::depositGroupPost);
+        mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
+        links.addListener(mailbox);
+        PeerMemory memory = new PeerMemory(env.storage(), env.clock());
+        links.addListener(memory);
+        links.addListener(messenger);
+        links.addListener(groups);
+        return new AssembledNode.Messaging(messenger, groups, reacher, relaying, mailbox, memory);
+    }
+
+    /** What seals the node's stored content: the environment's key and randomness. */
+    public static ContentCipher cipher(NodeEnvironment env) {
+        return new ContentCipher(env.contentKey(), env.random());
+    }
+
+    /**
+     * Opens the messenger as every node does, on {@code neighbours} (a whole node's links, or a
+     * test harness's direct calls): content sealed at rest, inbound envelopes checked by the
+     * environment's verifier. Loads its state from storage (blocking).
+     */
+    public static Messenger openMessenger(NodeEnvironment env, NodeSettings settings, Neighbours neighbours,
+                                          ContentCipher cipher) {
+        Messenger messenger = Messenger.open(env.identity(), neighbours, env.storage(), cipher, env.scheduler(),
+                env.clock(), env.random(), settings.messaging());
+        messenger.verifyEnvelopesWith(env.verifier());
+        return messenger;
+    }
+
+    /**
+     * Opens the group layer as every node does, over {@code messenger} and {@code gossip}, and
+     * wires it to both: group control arrives through the messenger, posts through gossip.
+     * Loads its state from storage (blocking).
+     */
+    public static Groups openGroups(NodeEnvironment env, Messenger messenger, GossipOverLinks gossipHost,
+                                    GossipRouter gossip, Neighbours neighbours, ContentCipher cipher) {
+        Groups groups = Groups.open(env.identity(), messenger, gossip, neighbours, env.storage(), cipher,
+                env.scheduler(), env.clock(), env.random());
+        messenger.addGroupControlListener(groups);
+        gossipHost.addListener(groups);
+        return groups;
+    }
+
+    /** Peers the outbox or the group layer waits for: the reacher looks them up and dials them. */
+    private static Set<PeerId> waitingPeers(Messenger messenger, Groups groups) {
+        Set<PeerId> waiting = new HashSet<>(messenger.waitingPeers());
+        waiting.addAll(groups.waitingPeers());
+        return waiting;
+    }
+
+    /**
+     * What the node's record says it listens on: the addresses it was told to announce, else its
+     * listen addresses except wildcard ones (0.0.0.0, ::), which tell a peer nothing about where
+     * to dial.
+     */
+    static List<String> announcedAddresses(List<HostPort> announce, List<HostPort> listening) {
+        List<HostPort> addresses = announce.isEmpty() ? listening : announce;
+        return addresses.stream()
+                .filter(address -> !address.host().equals("0.0.0.0") && !address.host().equals("::"))
+                .map(HostPort::toString)
+                .toList();
+    }
+}

@@ -91,6 +91,14 @@ class DirectMessagesTest {
         assertEquals(1, tooBig.exitCode());
         assertTrue(tooBig.stderr().startsWith("parley: error: message is 70000 bytes; the limit is 65536"),
                 tooBig.stderr());
+
+        // The text on standard input, so that it never shows in the process list.
+        Launcher.Result piped = parley.runWithInput("not in ps\n", "send", "--home", aliceHome, bob, "-");
+        assertEquals(0, piped.exitCode(), piped.toString());
+        String pipedId = piped.stdout().strip();
+        Profiles.await(() -> historyOf(parley, bobHome, alice).asList().stream()
+                .anyMatch(m -> m.getAsJsonObject().get("id").getAsString().equals(pipedId)
+                        && m.getAsJsonObject().get("text").getAsString().equals("not in ps")), "bob has the piped message");
     }
 
     @Test

@@ -71,6 +71,22 @@ final class Launcher {
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** Runs one command to completion with {@code input} on its standard input. */
+    Result runWithInput(String input, String... args) throws IOException, InterruptedException {
+        Path in = Files.createTempFile(workingDirectory, "in", ".txt");
+        Files.writeString(in, input, StandardCharsets.UTF_8);
+        Path out = Files.createTempFile(workingDirectory, "out", ".txt");
+        Path err = Files.createTempFile(workingDirectory, "err", ".txt");
+        Process process = builder(args).redirectInput(in.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("parley " + String.join(" ", args) + " did not finish in " + COMMAND_TIMEOUT);
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
     /** Starts a long-running command (a daemon); its output goes to files beside the test's. */
     Process start(String name, String... args) throws IOException {
         return builder(args)

@@ -3,6 +3,7 @@ package org.parley.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.parley.api.ContactView;
+import org.parley.api.PrintableText;
 import org.parley.identity.PeerId;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,7 +67,7 @@ final class ContactCommand implements Runnable {
             if (json) {
                 context.out().println(Json.of(contacts));
             } else {
-                contacts.forEach(contact -> context.out().printf("%-20s %s %s%n", contact.name(), contact.peerId(),
+                contacts.forEach(contact -> context.out().printf("%-20s %s %s%n", PrintableText.oneLine(contact.name()), contact.peerId(),
                         contact.status().equals("blocked") ? "(blocked)" : ""));
             }
             return 0;

@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import org.parley.api.GroupMemberView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
+import org.parley.api.PrintableText;
+import org.parley.api.ShortPeerId;
 import org.parley.groups.GroupId;
 import org.parley.identity.PeerId;
 import picocli.CommandLine;
@@ -82,7 +84,7 @@ final class GroupCommand implements Runnable {
         @Override
         public Integer call() throws CliException {
             GroupView view = call(daemon -> daemon.inviteToGroup(group.toString(), peer.toString(), admin));
-            print(view, "invited " + peer + " to " + view.name());
+            print(view, "invited " + peer + " to " + PrintableText.oneLine(view.name()));
             return 0;
         }
     }
@@ -96,7 +98,7 @@ final class GroupCommand implements Runnable {
                 print(groups, null);
             } else {
                 groups.forEach(group -> parent.cli.context().out().printf("%s %-8s %3d members  %s%n",
-                        group.groupId(), group.status(), group.members(), group.name()));
+                        group.groupId(), group.status(), group.members(), PrintableText.oneLine(group.name())));
             }
             return 0;
         }
@@ -110,7 +112,7 @@ final class GroupCommand implements Runnable {
         @Override
         public Integer call() throws CliException {
             GroupView view = call(daemon -> daemon.joinGroup(group.toString()));
-            print(view, "joined " + view.name());
+            print(view, "joined " + PrintableText.oneLine(view.name()));
             return 0;
         }
     }
@@ -150,7 +152,8 @@ final class GroupCommand implements Runnable {
             } else {
                 messages.forEach(message -> parent.cli.context().out().println(
                         TIME.format(Instant.ofEpochMilli(message.sentAt())) + " "
-                                + message.senderId().substring(0, 12) + ": " + message.text().replace("\n", "\n    ")));
+                                + ShortPeerId.of(message.senderId()) + ": "
+                                + PrintableText.of(message.text()).replace("\n", "\n    ")));
             }
             return 0;
         }
@@ -186,7 +189,7 @@ final class GroupCommand implements Runnable {
         @Override
         public Integer call() throws CliException {
             GroupView view = call(daemon -> daemon.removeFromGroup(group.toString(), peer.toString()));
-            print(view, "removed " + peer + " from " + view.name());
+            print(view, "removed " + peer + " from " + PrintableText.oneLine(view.name()));
             return 0;
         }
     }
@@ -199,7 +202,7 @@ final class GroupCommand implements Runnable {
         @Override
         public Integer call() throws CliException {
             GroupView view = call(daemon -> daemon.leaveGroup(group.toString()));
-            print(view, "left " + view.name());
+            print(view, "left " + PrintableText.oneLine(view.name()));
             return 0;
         }
     }

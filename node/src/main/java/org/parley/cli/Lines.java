@@ -3,6 +3,7 @@ package org.parley.cli;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import org.parley.api.MessageView;
+import org.parley.api.PrintableText;
 
 /** One message as one line of text, for people rather than scripts. */
 final class Lines {
@@ -17,7 +18,7 @@ final class Lines {
             case "failed" -> " (failed: " + message.reason() + ")";
             default -> message.request() ? " (request)" : "";
         };
-        String text = message.text().replace("\n", "\n    ");
+        String text = PrintableText.of(message.text()).replace("\n", "\n    ");
         return time.format(Instant.ofEpochMilli(message.sentAt())) + " " + arrow + " " + text + mark;
     }
 }

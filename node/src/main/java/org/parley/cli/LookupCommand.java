@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import org.parley.api.LookupView;
+import org.parley.api.PrintableText;
 import org.parley.identity.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,10 +42,10 @@ final class LookupCommand implements Callable<Integer> {
             context.out().println(Json.of(found));
         } else if (found.found()) {
             context.out().printf("%s  %s  (sequence %s, expires %s)  %d hops, %d queries%n", found.peerId(),
-                    String.join(", ", found.record().addresses()), Long.toUnsignedString(found.record().sequence()),
+                    PrintableText.oneLine(String.join(", ", found.record().addresses())), Long.toUnsignedString(found.record().sequence()),
                     TIME.format(Instant.ofEpochMilli(found.record().expiresAt())), found.hops(), found.queries());
             if (!found.record().relays().isEmpty()) {
-                context.out().printf("relays  %s%n", String.join(" ", found.record().relays()));
+                context.out().printf("relays  %s%n", PrintableText.oneLine(String.join(" ", found.record().relays())));
             }
             if (!found.record().linkRelays().isEmpty()) {
                 context.out().printf("reachable via  %s%n", String.join(" ", found.record().linkRelays()));

@@ -28,9 +28,19 @@ public final class PassphraseOption {
         return obtain(context, false);
     }
 
-    /** A new passphrase; prompted twice when typed, so a typo does not lock the user out. */
+    /**
+     * A new passphrase; prompted twice when typed, so a typo does not lock the user out.
+     *
+     * @throws CliException when it is too weak (see {@link PassphraseStrength})
+     */
     char[] readNew(CliContext context) throws CliException {
-        return obtain(context, true);
+        char[] passphrase = obtain(context, true);
+        Optional<String> weakness = PassphraseStrength.weakness(passphrase);
+        if (weakness.isPresent()) {
+            Arrays.fill(passphrase, '\0');
+            throw new CliException(weakness.get());
+        }
+        return passphrase;
     }
 
     private char[] obtain(CliContext context, boolean confirm) throws CliException {

@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.parley.api.PeerView;
+import org.parley.api.PrintableText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,8 +38,9 @@ final class PeersCommand implements Callable<Integer> {
             context.out().println("no connected peers");
         }
         for (PeerView peer : peers) {
-            context.out().printf("%s  %-21s  %-8s  since %s  %s%n", peer.peerId(), peer.address(), peer.direction(),
-                    TIME.format(Instant.ofEpochMilli(peer.connectedAt())), peer.agent());
+            context.out().printf("%s  %-21s  %-8s  since %s  %s%n", peer.peerId(), PrintableText.oneLine(peer.address()),
+                    peer.direction(), TIME.format(Instant.ofEpochMilli(peer.connectedAt())),
+                    PrintableText.oneLine(peer.agent()));
         }
         return 0;
     }

@@ -23,8 +23,13 @@ final class SendCommand implements Callable<Integer> {
             description = "Who to send to.")
     PeerId peer;
 
-    @Parameters(index = "1", paramLabel = "TEXT", description = "The message (at most 64 KiB of UTF-8).")
+    @Parameters(index = "1", paramLabel = "TEXT", description = {"The message (at most 64 KiB of UTF-8), or - to read it "
+            + "from standard input (so that it does not appear in the process list); one final line break is dropped."})
     String text;
+
+    private static final String FROM_STANDARD_INPUT = "-";
+    /** The daemon refuses longer messages; reading stops one byte past this to say so early. */
+    private static final int MAX_TEXT_BYTES = 64 * 1024;
 
     @Option(names = "--json", description = "Print the message as JSON instead of its ID.")
     boolean json;
@@ -32,7 +37,8 @@ final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CliException {
         CliContext context = cli.context();
-        MessageView sent = DaemonCall.run(homeOption.existing(context), daemon -> daemon.send(peer.toString(), text));
+        String message = text.equals(FROM_STANDARD_INPUT) ? StandardInputText.read(context.in(), MAX_TEXT_BYTES) : text;
+        MessageView sent = DaemonCall.run(homeOption.existing(context), daemon -> daemon.send(peer.toString(), message));
         context.out().println(json ? Json.of(sent) : sent.id());
         return 0;
     }

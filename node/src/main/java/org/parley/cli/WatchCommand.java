@@ -1,11 +1,13 @@
 package org.parley.cli;
 
-import org.parley.api.EventView;
-import org.parley.api.GroupMessageView;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import org.parley.api.ApiException;
+import org.parley.api.EventView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.PrintableText;
+import org.parley.api.ShortPeerId;
 import org.parley.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,9 +49,9 @@ final class WatchCommand implements Callable<Integer> {
     private static String line(EventView event) {
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();
-            return event.type() + " " + message.groupId().substring(0, 10) + " " + message.senderId().substring(0, 10)
-                    + ": " + message.text();
+            return event.type() + " " + message.groupId().substring(0, 10) + " " + ShortPeerId.of(message.senderId())
+                    + ": " + PrintableText.of(message.text()).replace("\n", "\n    ");
         }
-        return event.type() + " " + event.message().peerId().substring(0, 10) + " " + Lines.of(event.message(), TIME);
+        return event.type() + " " + ShortPeerId.of(event.message().peerId()) + " " + Lines.of(event.message(), TIME);
     }
 }

@@ -73,11 +73,12 @@ public final class Aead {
         try {
             cipher.init(mode, spec, parameters);
         } catch (InvalidAlgorithmParameterException e) {
-            // The JCE refuses to encrypt twice in a row under one key and nonce; a fresh cipher
-            // takes the call (a random nonce repeats only by a chance of 2^-96).
-            cipher = Cipher.getInstance(TRANSFORMATION);
-            CIPHERS.set(cipher);
-            cipher.init(mode, spec, parameters);
+            // The JCE refuses to encrypt twice in a row under one key and nonce. A random nonce
+            // repeats by a chance of 2^-96, so a repeat means the random source is broken; sealing
+            // anyway would hand out the key stream and the authentication key. The cipher object
+            // is dropped, as a failed init may leave it half set.
+            CIPHERS.remove();
+            throw new NonceReuseException(e);
         }
         return cipher;
     }
@@ -87,6 +88,16 @@ public final class Aead {
             return Cipher.getInstance(TRANSFORMATION);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);
+        }
+    }
+
+    /**
+     * A seal was asked for under a key and nonce that were just used: the random source repeats,
+     * and no box may be made with it.
+     */
+    public static final class NonceReuseException extends IllegalStateException {
+        NonceReuseException(Throwable cause) {
+            super("AES-GCM refused a repeated key and nonce: the random source is broken", cause);
         }
     }
 

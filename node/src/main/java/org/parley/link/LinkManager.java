@@ -60,6 +60,7 @@ public final class LinkManager implements LinkListener, LinkControl {
     /** The targets still to try, by the target being dialled now (see {@link #dialInTurn}). */
     private final Map<DialTarget, List<DialTarget>> untried = new HashMap<>();
     private boolean stopped;
+    private long refusedDials;
     /** Links from which a lost wanted link is no longer urgent (see {@link #redialUrgentlyBelow}). */
     private int wellLinkedAt = Integer.MAX_VALUE;
 
@@ -145,18 +146,52 @@ public final class LinkManager implements LinkListener, LinkControl {
         return established.size();
     }
 
+    /**
+     * {@inheritDoc} The address comes from others (a record, a DHT contact), so one on loopback, a
+     * private range or a link-local network is dialed only when this node is on that network
+     * too (see {@link LearnedAddresses}).
+     */
     @Override
     public void dialOnce(DialTarget target) {
         if (stopped || target.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
                 || penalties.isBanned(peer)).isPresent()) {
             return;
         }
+        if (!LearnedAddresses.mayDial(target.address(), ownAddresses())) {
+            refusedDials++;
+            return;
+        }
         network.dial(target);
     }
 
+    /** Where this node is itself: its listen addresses and the addresses it keeps links to. */
+    private List<HostPort> ownAddresses() {
+        List<HostPort> own = new ArrayList<>(network.listenAddresses());
+        own.addAll(redialer.wantedAddresses());
+        return own;
+    }
+
+    /** Dials of learned addresses refused because they lead into a network this node is not on. */
+    public long refusedDials() {
+        return refusedDials;
+    }
+
     @Override
-    public void dialInTurn(List<DialTarget> targets) {
-        if (targets.isEmpty() || stopped) {
+    public void dialInTurn(List<DialTarget> learned) {
+        if (stopped) {
+            return;
+        }
+        // Direct and relay addresses alike come from a record: the same rule as dialOnce.
+        List<HostPort> own = ownAddresses();
+        List<DialTarget> targets = new ArrayList<>();
+        for (DialTarget target : learned) {
+            if (LearnedAddresses.mayDial(target.address(), own)) {
+                targets.add(target);
+            } else {
+                refusedDials++;
+            }
+        }
+        if (targets.isEmpty()) {
             return;
         }
         DialTarget first = targets.get(0);

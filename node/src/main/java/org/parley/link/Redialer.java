@@ -3,6 +3,7 @@ package org.parley.link;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.runtime.Rng;
@@ -54,6 +55,11 @@ final class Redialer {
         if (!entry.dialing && !entry.linked && entry.timer == null) {
             attempt(entry);
         }
+    }
+
+    /** The addresses this node was asked to keep links to (its bootstrap and remembered peers). */
+    Set<HostPort> wantedAddresses() {
+        return Set.copyOf(wanted.keySet());
     }
 
     /** A link dialed as {@code target} reached {@code peer} and exchanged Hello. */

@@ -1,16 +1,21 @@
 package org.parley.node;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.logging.FileHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import org.parley.store.PrivateFiles;
 import org.parley.store.ProfileHome;
 
 /**
- * Where a node's log goes: rotating files in the home's {@code logs/} directory, never the
- * terminal (the daemon runs headless, and the TUI owns the screen).
+ * Where a node's log goes: rotating files in the home's owner-only {@code logs/} directory, never
+ * the terminal (the daemon runs headless, and the TUI owns the screen). Logs name peers and
+ * times, so the files are owner-only too.
  */
 public final class LogFiles {
     private static final int FILE_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -33,8 +38,20 @@ public final class LogFiles {
     public static void install(ProfileHome home, Level level) throws IOException {
         home.create();
         System.setProperty("java.util.logging.SimpleFormatter.format", FORMAT);
-        FileHandler handler = new FileHandler(home.logDirectory().resolve("parley.%g.log").toString(),
-                FILE_LIMIT_BYTES, FILE_COUNT, true);
+        Path pattern = home.logDirectory().resolve("parley.%g.log");
+        for (int generation = 0; generation < FILE_COUNT; generation++) {
+            Path file = home.logDirectory().resolve("parley." + generation + ".log");
+            PrivateFiles.createIfMissing(file);
+            PrivateFiles.restrictToOwner(file);
+        }
+        FileHandler handler = new FileHandler(pattern.toString(), FILE_LIMIT_BYTES, FILE_COUNT, true);
+        // The handler's lock file, and the file it opens afresh when it rotates, get the process's
+        // umask (the launcher sets 077); the owner-only directory keeps other users out of all.
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(home.logDirectory(), "parley.*")) {
+            for (Path file : files) {
+                PrivateFiles.restrictToOwner(file);
+            }
+        }
         handler.setFormatter(new SimpleFormatter());
         handler.setLevel(level);
         silence();

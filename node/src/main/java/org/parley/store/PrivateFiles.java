@@ -25,9 +25,15 @@ public final class PrivateFiles {
     private PrivateFiles() {
     }
 
-    /** Creates the directory and its missing parents; the last one is owner-only. */
+    /**
+     * Creates the directory and its missing parents; the last one is owner-only. A directory that
+     * already exists is made owner-only too: one created by hand, by an older version or under a
+     * loose umask would otherwise let other local users list and read what it holds. Changing the
+     * mode of a directory that belongs to someone else fails, so such a directory is refused.
+     */
     public static void createDirectories(Path directory) throws IOException {
         if (Files.isDirectory(directory)) {
+            restrictToOwner(directory, OWNER_DIRECTORY);
             return;
         }
         Path parent = directory.toAbsolutePath().getParent();
@@ -88,6 +94,17 @@ public final class PrivateFiles {
             } catch (FileAlreadyExistsException raced) {
                 // Another process created it first; that is all we wanted.
             }
+        }
+    }
+
+    /** Makes an existing file readable and writable by its owner only (a no-op without POSIX modes). */
+    public static void restrictToOwner(Path file) throws IOException {
+        restrictToOwner(file, OWNER_FILE);
+    }
+
+    private static void restrictToOwner(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (POSIX && !Files.getPosixFilePermissions(path).equals(permissions)) {
+            Files.setPosixFilePermissions(path, permissions);
         }
     }
 

@@ -6,17 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.MessageView;
+import org.parley.api.ParleyApi;
+import org.parley.control.ControlServer;
+import org.parley.crypto.Ed25519;
+import org.parley.identity.PeerId;
+import org.parley.store.ProfileHome;
 
 /** The command line in process, with a scripted environment and terminal. */
 class ParleyCliTest {
@@ -27,10 +38,12 @@ class ParleyCliTest {
     /** What the "user" types at successive prompts; empty queue = no terminal. */
     private final Deque<String> typed = new ArrayDeque<>();
     private boolean terminal = true;
+    /** What the "user" pipes into the command. */
+    private byte[] standardInput = new byte[0];
 
     @Test
     void initThenIdAgreeOnThePeerIdAndJsonHasTheDocumentedFields() {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         Run init = run("init", "--home", home(), "--name", "alice", "--json");
         assertEquals(0, init.exit, init.err);
         JsonObject created = JsonParser.parseString(init.out).getAsJsonObject();
@@ -67,7 +80,7 @@ class ParleyCliTest {
 
     @Test
     void aDaemonAnnouncingNonsenseIsAUsageError() {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
         for (String announce : new String[] {"nowhere", "host:99999", ":7000"}) {
             Run run = run("daemon", "--home", home(), "--announce", announce);
@@ -150,7 +163,7 @@ class ParleyCliTest {
 
     @Test
     void theEnvironmentWinsOverTheFileWhichWinsOverThePrompt() throws Exception {
-        environment.put("PARLEY_PASSPHRASE", "from-env");
+        environment.put("PARLEY_PASSPHRASE", "from the environment");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
         Path file = directory.resolve("pass.txt");
         Files.writeString(file, "from-file\nsecond line ignored\n");
@@ -161,7 +174,7 @@ class ParleyCliTest {
         assertEquals(1, fromFile.exit);
         assertTrue(fromFile.err.contains("wrong passphrase"), fromFile.err);
 
-        typed.add("from-env");
+        typed.add("from the environment");
         assertEquals(0, run("id", "--home", home()).exit, "prompted");
         assertTrue(typed.isEmpty());
     }
@@ -175,8 +188,22 @@ class ParleyCliTest {
         assertEquals("parley: error: the passphrases do not match\n", mismatch.err);
         assertTrue(Files.notExists(directory.resolve("home/identity.keystore")));
 
-        typed.add("same");
-        typed.add("same");
+        typed.add("same passphrase");
+        typed.add("same passphrase");
+        assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
+    }
+
+    @Test
+    void initRefusesAWeakPassphraseInOneClearLine() {
+        for (String weak : new String[] {"pass", "123456789", "aaaaaaaaaaaaaaaa", "abababababababab", "  ab  ab  ab  "}) {
+            environment.put("PARLEY_PASSPHRASE", weak);
+            Run refused = run("init", "--home", home(), "--name", "a");
+            assertEquals(1, refused.exit, weak);
+            assertEquals(1, refused.err.lines().count(), refused.err);
+            assertTrue(refused.err.startsWith("parley: error: the passphrase "), refused.err);
+            assertTrue(Files.notExists(directory.resolve("home/identity.keystore")), weak);
+        }
+        environment.put("PARLEY_PASSPHRASE", "four words suffice");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
     }
 
@@ -206,7 +233,7 @@ class ParleyCliTest {
 
     @Test
     void initRefusesToOverwriteAndLeavesTheKeystoreAlone() throws Exception {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);
         byte[] before = Files.readAllBytes(directory.resolve("home/identity.keystore"));
         Run again = run("init", "--home", home(), "--name", "b");
@@ -217,7 +244,7 @@ class ParleyCliTest {
 
     @Test
     void badNamesAreRefused() {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         assertTrue(run("init", "--home", home(), "--name", "  ").err.contains("1 to 64 characters"));
         assertTrue(run("init", "--home", home(), "--name", "x".repeat(65)).err.contains("1 to 64 characters"));
         assertTrue(run("init", "--home", home(), "--name", "bell\u0007").err.contains("control characters"));
@@ -225,7 +252,7 @@ class ParleyCliTest {
 
     @Test
     void theHomeComesFromTheOptionThenTheEnvironment() {
-        environment.put("PARLEY_PASSPHRASE", "pass");
+        environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         environment.put("PARLEY_HOME", directory.resolve("env-home").toString());
         assertEquals(0, run("init", "--name", "a").exit);
         assertTrue(Files.exists(directory.resolve("env-home/identity.keystore")));
@@ -265,6 +292,40 @@ class ParleyCliTest {
         }
     }
 
+    @Test
+    void sendReadsTheTextFromStandardInputWhenItIsADash() throws Exception {
+        ProfileHome profile = new ProfileHome(Path.of(home()));
+        profile.create();
+        Files.writeString(profile.keystore(), "{}");
+        List<String> sent = new CopyOnWriteArrayList<>();
+        ParleyApi daemon = (ParleyApi) Proxy.newProxyInstance(ParleyApi.class.getClassLoader(),
+                new Class<?>[] {ParleyApi.class}, (proxy, method, arguments) -> {
+                    if (!method.getName().equals("send")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    sent.add((String) arguments[1]);
+                    return new MessageView("cd".repeat(16), "out", (String) arguments[0], (String) arguments[1], 1L,
+                            null, "pending", null, false, null);
+                });
+        String peer = PeerId.fromPublicKey(Ed25519.publicKey(new byte[32])).toString();
+        try (ControlServer server = ControlServer.start(daemon, profile)) {
+            standardInput = "meet at noon,\nby the old mill\n".getBytes(StandardCharsets.UTF_8);
+            Run run = run("send", peer, "-", "--home", home());
+            assertEquals(0, run.exit, run.err);
+            assertEquals("cd".repeat(16), run.out.strip());
+            assertEquals(List.of("meet at noon,\nby the old mill"), sent);
+
+            for (byte[] bad : new byte[][] {new byte[0], "\n".getBytes(StandardCharsets.UTF_8),
+                    {(byte) 0xc3, (byte) 0x28}, new byte[64 * 1024 + 1]}) {
+                standardInput = bad;
+                Run refused = run("send", peer, "-", "--home", home());
+                assertEquals(1, refused.exit, refused.out);
+                assertEquals(1, refused.err.lines().count(), refused.err);
+            }
+        }
+        assertEquals(1, sent.size(), "empty, bare line break, malformed UTF-8 and oversized input never reach the daemon");
+    }
+
     private String home() {
         return directory.resolve("home").toString();
     }
@@ -277,7 +338,8 @@ class ParleyCliTest {
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(environment, question -> terminal
                 ? Optional.of(typed.isEmpty() ? new char[0] : typed.poll().toCharArray())
-                : Optional.empty(), new PrintWriter(out, true), new PrintWriter(err, true));
+                : Optional.empty(), new ByteArrayInputStream(standardInput), new PrintWriter(out, true),
+                new PrintWriter(err, true));
         int exit = ParleyCli.execute(context, args);
         return new Run(exit, out.toString(), err.toString());
     }

@@ -1,33 +1,77 @@
 package org.parley.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** The primitives against their RFCs' published vectors, and against tampering. */
+/**
+ * The primitives against their RFCs' published vectors (RFC 8032, 7748, 5869), and against
+ * tampering; {@link WycheproofVectorsTest} adds Wycheproof's edge cases.
+ */
 class CryptoVectorsTest {
     private static final HexFormat HEX = HexFormat.of();
 
+    /** RFC 8032 section 7.1, all five Ed25519 vectors: key derivation, signing and verifying. */
     @Test
-    void ed25519Rfc8032Test1() {
-        byte[] seed = HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-        byte[] publicKey = HEX.parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-        byte[] signature = HEX.parseHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555"
-                + "fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
-        assertArrayEquals(publicKey, Ed25519.publicKey(seed));
-        assertArrayEquals(signature, Ed25519.sign(seed, new byte[0]));
-        assertTrue(Ed25519.verify(publicKey, new byte[0], signature));
-        byte[] forged = signature.clone();
-        forged[0] ^= 1;
-        assertFalse(Ed25519.verify(publicKey, new byte[0], forged));
-        assertFalse(Ed25519.verify(publicKey, new byte[0], Arrays.copyOf(signature, 63)));
-        assertFalse(Ed25519.verify(new byte[5], new byte[0], signature));
+    void ed25519Rfc8032AllFiveVectors() throws Exception {
+        JsonObject file;
+        try (InputStream in = CryptoVectorsTest.class.getResourceAsStream("/vectors/rfc8032_ed25519.json")) {
+            file = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+        }
+        JsonArray cases = file.getAsJsonArray("cases");
+        assertEquals(5, cases.size());
+        for (var element : cases) {
+            JsonObject vector = element.getAsJsonObject();
+            String name = vector.get("name").getAsString();
+            byte[] seed = HEX.parseHex(vector.get("secret").getAsString());
+            byte[] publicKey = HEX.parseHex(vector.get("public").getAsString());
+            byte[] message = HEX.parseHex(vector.get("message").getAsString());
+            byte[] signature = HEX.parseHex(vector.get("signature").getAsString());
+            assertArrayEquals(publicKey, Ed25519.publicKey(seed), name);
+            assertArrayEquals(signature, Ed25519.sign(seed, message), name);
+            assertArrayEquals(signature, new Ed25519.SigningKey(seed).sign(message), name);
+            assertTrue(Ed25519.verify(publicKey, message, signature), name);
+            byte[] forged = signature.clone();
+            forged[0] ^= 1;
+            assertFalse(Ed25519.verify(publicKey, message, forged), name);
+            byte[] otherMessage = Arrays.copyOf(message, message.length + 1);
+            assertFalse(Ed25519.verify(publicKey, otherMessage, signature), name);
+            assertFalse(Ed25519.verify(publicKey, message, Arrays.copyOf(signature, 63)), name);
+            assertFalse(Ed25519.verify(new byte[5], message, signature), name);
+        }
+    }
+
+    /** RFC 7748 section 5.2: the function itself, once and iterated (k, u) := (X25519(k, u), k). */
+    @Test
+    void x25519Rfc7748Section52() {
+        assertArrayEquals(HEX.parseHex("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"),
+                X25519.agree(HEX.parseHex("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"),
+                        HEX.parseHex("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c")));
+        byte[] k = new byte[32];
+        k[0] = 9;
+        byte[] u = k.clone();
+        for (int i = 1; i <= 1000; i++) {
+            byte[] next = X25519.agree(k, u);
+            u = k;
+            k = next;
+            if (i == 1) {
+                assertArrayEquals(HEX.parseHex("422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079"), k);
+            }
+        }
+        assertArrayEquals(HEX.parseHex("684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51"), k);
     }
 
     @Test
@@ -49,14 +93,28 @@ class CryptoVectorsTest {
         assertThrows(IllegalArgumentException.class, () -> X25519.agree(alicePrivate, new byte[32]));
     }
 
+    /** RFC 5869 appendix A, the three HKDF-SHA256 cases (basic, long inputs, empty salt and info). */
     @Test
-    void hkdfRfc5869TestCase1() {
+    void hkdfRfc5869() {
         byte[] ikm = new byte[22];
         Arrays.fill(ikm, (byte) 0x0b);
-        byte[] salt = HEX.parseHex("000102030405060708090a0b0c");
-        byte[] info = HEX.parseHex("f0f1f2f3f4f5f6f7f8f9");
-        byte[] okm = HEX.parseHex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
-        assertArrayEquals(okm, Hkdf.derive(ikm, salt, info, 42));
+        assertArrayEquals(HEX.parseHex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"),
+                Hkdf.derive(ikm, HEX.parseHex("000102030405060708090a0b0c"), HEX.parseHex("f0f1f2f3f4f5f6f7f8f9"), 42));
+        assertArrayEquals(HEX.parseHex("b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
+                        + "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71cc30c58179ec3e87c14c01d5c1f3434f1d87"),
+                Hkdf.derive(counting(0x00, 80), counting(0x60, 80), counting(0xb0, 80), 82));
+        assertArrayEquals(HEX.parseHex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"),
+                Hkdf.derive(ikm, new byte[0], new byte[0], 42));
+        assertThrows(IllegalArgumentException.class, () -> Hkdf.derive(ikm, new byte[0], new byte[0], Hkdf.MAX_LENGTH + 1));
+        assertThrows(IllegalArgumentException.class, () -> Hkdf.derive(ikm, new byte[0], new byte[0], 0));
+    }
+
+    private static byte[] counting(int from, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (from + i);
+        }
+        return bytes;
     }
 
     @Test
@@ -92,17 +150,20 @@ class CryptoVectorsTest {
         assertThrows(Aead.AeadException.class, () -> Aead.open(first, tampered, "ad".getBytes()));
         assertArrayEquals("two".getBytes(), Aead.open(second, boxTwo, "ad".getBytes()));
         assertArrayEquals("one".getBytes(), Aead.open(first, boxOne, "ad".getBytes()));
-        // A source that repeats its nonce: the second seal under the same key must still work
-        // (and, GCM being deterministic, give the same box).
+        // A source that repeats its nonce: the second seal under the same key and nonce would give
+        // away the key stream and the authentication key, so it must throw, not fall back to a
+        // fresh cipher; the thread's next honest seal works again.
         SecureRandom stuck = new SecureRandom() {
             @Override
             public void nextBytes(byte[] bytes) {
                 Arrays.fill(bytes, (byte) 7);
             }
         };
-        byte[] again = Aead.seal(first, "same".getBytes(), "ad".getBytes(), stuck);
-        assertArrayEquals(again, Aead.seal(first, "same".getBytes(), "ad".getBytes(), stuck));
-        assertArrayEquals("same".getBytes(), Aead.open(first, again, "ad".getBytes()));
+        byte[] once = Aead.seal(first, "same".getBytes(), "ad".getBytes(), stuck);
+        assertThrows(Aead.NonceReuseException.class, () -> Aead.seal(first, "other".getBytes(), "ad".getBytes(), stuck));
+        assertArrayEquals("same".getBytes(), Aead.open(first, once, "ad".getBytes()));
+        byte[] honest = Aead.seal(first, "fine".getBytes(), "ad".getBytes(), random);
+        assertArrayEquals("fine".getBytes(), Aead.open(first, honest, "ad".getBytes()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.parley.link.tls;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -33,18 +35,26 @@ import org.parley.identity.PeerId;
 /**
  * Ties a TLS certificate to a Parley identity. Each node start makes a throwaway P-256 key and a
  * self-signed certificate carrying a non-critical extension in which the identity key signs
- * {@code "parley-tls-binding-v1:" || SubjectPublicKeyInfo} (the construction of libp2p's TLS
- * handshake). The TLS handshake proves possession of the certificate key; the extension proves the
- * identity key vouches for it; together they prove the peer ID. No certificate authority takes part.
+ * {@code "parley-tls-binding-v2:" || notBefore || notAfter || SubjectPublicKeyInfo} (after the
+ * construction of libp2p's TLS handshake, with a validity period added). The TLS handshake proves
+ * possession of the certificate key; the extension proves the identity key vouches for it, for a
+ * time; together they prove the peer ID. No certificate authority takes part.
+ *
+ * <p>The validity period is signed because the certificate's own dates are not: whoever learns a
+ * certificate key could otherwise issue itself a fresh certificate for that key, copy the binding,
+ * and pass as the peer for ever. The first version of the binding had no period and is refused
+ * (links to nodes that still send it fail; see decision record 0023).
  */
 public final class CertificateBinding {
     /** Where the binding lives in the certificate. */
     static final ASN1ObjectIdentifier EXTENSION = new ASN1ObjectIdentifier(
             "2.25.176207269862395919061032635608693901607");
-    private static final byte[] DOMAIN = "parley-tls-binding-v1:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DOMAIN = "parley-tls-binding-v2:".getBytes(StandardCharsets.US_ASCII);
     /** Generous validity, so that a peer's badly set clock never stands in the way of a link. */
     private static final Duration BACKDATE = Duration.ofDays(1);
     private static final Duration VALIDITY = Duration.ofDays(365);
+    /** The longest period a binding may claim; a longer one is as good as none. */
+    static final Duration MAX_BINDING_PERIOD = BACKDATE.plus(VALIDITY);
 
     /** A certificate and its private key, ready for a TLS context. */
     record Credentials(PrivateKey privateKey, X509Certificate certificate) {
@@ -64,9 +74,26 @@ public final class CertificateBinding {
      * certificate's own key info makes an invalid binding, which tests use to play a forger.
      */
     static Credentials issue(Identity identity, KeyPair keyPair, byte[] signedKeyInfo) {
-        byte[] signature = identity.sign(statement(signedKeyInfo));
-        DERSequence binding = new DERSequence(new ASN1Encodable[] {
-                new DEROctetString(identity.peerId().publicKey()), new DEROctetString(signature)});
+        Instant now = Instant.now();
+        return issue(identity, keyPair, signedKeyInfo, now.minus(BACKDATE), now.plus(VALIDITY));
+    }
+
+    /**
+     * As {@link #issue(Identity, KeyPair, byte[])} with the binding valid from {@code notBefore} to
+     * {@code notAfter}; the certificate's own dates are always current, as a forger's would be.
+     */
+    static Credentials issue(Identity identity, KeyPair keyPair, byte[] signedKeyInfo, Instant notBefore,
+                             Instant notAfter) {
+        long from = notBefore.getEpochSecond();
+        long until = notAfter.getEpochSecond();
+        byte[] signature = identity.sign(statement(signedKeyInfo, from, until));
+        return certificate(keyPair, new DERSequence(new ASN1Encodable[] {
+                new DEROctetString(identity.peerId().publicKey()), new DEROctetString(signature),
+                new ASN1Integer(from), new ASN1Integer(until)}));
+    }
+
+    /** A self-signed certificate for {@code keyPair}, valid now, carrying {@code binding}. */
+    static Credentials certificate(KeyPair keyPair, ASN1Encodable binding) {
         Instant now = Instant.now();
         X500Name subject = new X500Name("CN=parley");
         try {
@@ -99,8 +126,13 @@ public final class CertificateBinding {
      * @throws CertificateException with the reason, for any certificate that proves nothing
      */
     public static PeerId verify(X509Certificate certificate) throws CertificateException {
+        return verify(certificate, Instant.now());
+    }
+
+    /** As {@link #verify(X509Certificate)}, at {@code now}. */
+    static PeerId verify(X509Certificate certificate, Instant now) throws CertificateException {
         try {
-            certificate.checkValidity();
+            certificate.checkValidity(Date.from(now));
             certificate.verify(certificate.getPublicKey());
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new CertificateException("certificate is not validly self-signed: " + e.getMessage(), e);
@@ -111,14 +143,22 @@ public final class CertificateBinding {
         }
         byte[] identityKey;
         byte[] signature;
+        long notBefore;
+        long notAfter;
         try {
             ASN1Primitive value = ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(extension).getOctets());
             ASN1Sequence sequence = ASN1Sequence.getInstance(value);
-            if (sequence.size() != 2) {
-                throw new CertificateException("identity binding has " + sequence.size() + " fields, not 2");
+            if (sequence.size() == 2) {
+                throw new CertificateException("identity binding of the first version, without a validity period "
+                        + "(the peer runs an older Parley)");
+            }
+            if (sequence.size() != 4) {
+                throw new CertificateException("identity binding has " + sequence.size() + " fields, not 4");
             }
             identityKey = ASN1OctetString.getInstance(sequence.getObjectAt(0)).getOctets();
             signature = ASN1OctetString.getInstance(sequence.getObjectAt(1)).getOctets();
+            notBefore = ASN1Integer.getInstance(sequence.getObjectAt(2)).longValueExact();
+            notAfter = ASN1Integer.getInstance(sequence.getObjectAt(3)).longValueExact();
         } catch (IOException | RuntimeException e) {
             throw new CertificateException("identity binding is malformed", e);
         }
@@ -126,16 +166,30 @@ public final class CertificateBinding {
             throw new CertificateException("identity binding has a key or signature of the wrong size");
         }
         PeerId peer = PeerId.fromPublicKey(identityKey);
-        if (!peer.verify(statement(certificate.getPublicKey().getEncoded()), signature)) {
+        if (!peer.verify(statement(certificate.getPublicKey().getEncoded(), notBefore, notAfter), signature)) {
             throw new CertificateException("identity binding signature is invalid");
+        }
+        if (notAfter < notBefore || notAfter - notBefore > MAX_BINDING_PERIOD.getSeconds()) {
+            throw new CertificateException("identity binding claims a validity period longer than "
+                    + MAX_BINDING_PERIOD.toDays() + " days");
+        }
+        long nowSeconds = now.getEpochSecond();
+        if (nowSeconds < notBefore) {
+            throw new CertificateException("identity binding is not valid yet (from " + Instant.ofEpochSecond(notBefore) + ")");
+        }
+        if (nowSeconds > notAfter) {
+            throw new CertificateException("identity binding expired at " + Instant.ofEpochSecond(notAfter));
         }
         return peer;
     }
 
-    private static byte[] statement(byte[] subjectPublicKeyInfo) {
-        byte[] statement = new byte[DOMAIN.length + subjectPublicKeyInfo.length];
-        System.arraycopy(DOMAIN, 0, statement, 0, DOMAIN.length);
-        System.arraycopy(subjectPublicKeyInfo, 0, statement, DOMAIN.length, subjectPublicKeyInfo.length);
-        return statement;
+    /** What the identity key signs: the domain, the validity period in epoch seconds, the key info. */
+    static byte[] statement(byte[] subjectPublicKeyInfo, long notBefore, long notAfter) {
+        return ByteBuffer.allocate(DOMAIN.length + 2 * Long.BYTES + subjectPublicKeyInfo.length)
+                .put(DOMAIN)
+                .putLong(notBefore)
+                .putLong(notAfter)
+                .put(subjectPublicKeyInfo)
+                .array();
     }
 }

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -54,6 +57,14 @@ class CertificateBindingTest {
                         new DEROctetString(signature)}),
                 new DERSequence(new ASN1Encodable[] {new DERSequence(), new DEROctetString(signature)}),
                 new DERSequence(new ASN1Encodable[] {new DEROctetString(key), new DEROctetString(signature)}),
+                new DERSequence(new ASN1Encodable[] {new DEROctetString(key), new DEROctetString(signature),
+                        new ASN1Integer(0), new ASN1Integer(1)}),
+                new DERSequence(new ASN1Encodable[] {new DEROctetString(key), new DEROctetString(signature),
+                        new ASN1Integer(new BigInteger("1" + "0".repeat(30))), new ASN1Integer(1)}),
+                new DERSequence(new ASN1Encodable[] {new DEROctetString(key), new DEROctetString(signature),
+                        new DEROctetString(signature), new ASN1Integer(1)}),
+                new DERSequence(new ASN1Encodable[] {new DEROctetString(key), new DEROctetString(signature),
+                        new ASN1Integer(0), new ASN1Integer(1), new ASN1Integer(2)}),
         };
         for (ASN1Encodable extension : hostile) {
             X509Certificate certificate = certificateWith(extension);
@@ -76,6 +87,69 @@ class CertificateBindingTest {
         }
         X509Certificate certificate = tampered;
         assertThrows(CertificateException.class, () -> CertificateBinding.verify(certificate));
+    }
+
+    @Test
+    void aBindingHoldsOnlyForTheValidityPeriodItsIdentitySigned() throws Exception {
+        KeyPair key = CertificateBinding.newCertificateKey();
+        byte[] keyInfo = key.getPublic().getEncoded();
+        Instant now = Instant.now();
+        // Someone who learned an old certificate key issues a fresh certificate for it around the
+        // binding it once carried: the certificate's dates are fine, the binding's are over.
+        X509Certificate expired = CertificateBinding.issue(identity, key, keyInfo,
+                now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(35))).certificate();
+        assertRefused(expired, now, "expired");
+        X509Certificate futureDated = CertificateBinding.issue(identity, key, keyInfo,
+                now.plus(Duration.ofDays(2)), now.plus(Duration.ofDays(300))).certificate();
+        assertRefused(futureDated, now, "not valid yet");
+        X509Certificate forEver = CertificateBinding.issue(identity, key, keyInfo,
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650))).certificate();
+        assertRefused(forEver, now, "longer than");
+        X509Certificate backwards = CertificateBinding.issue(identity, key, keyInfo,
+                now.plus(Duration.ofDays(1)), now.minus(Duration.ofDays(1))).certificate();
+        assertRefused(backwards, now, "longer than");
+
+        X509Certificate current = CertificateBinding.issue(identity, key, keyInfo,
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365))).certificate();
+        assertEquals(identity.peerId(), CertificateBinding.verify(current, now));
+        assertEquals(identity.peerId(), CertificateBinding.verify(current, now.plus(Duration.ofDays(364))));
+        assertRefused(current, now.minus(Duration.ofDays(2)), "");
+    }
+
+    @Test
+    void aPeriodExtendedAfterSigningIsAForgery() throws Exception {
+        KeyPair key = CertificateBinding.newCertificateKey();
+        byte[] keyInfo = key.getPublic().getEncoded();
+        long from = Instant.now().minus(Duration.ofDays(400)).getEpochSecond();
+        long until = Instant.now().minus(Duration.ofDays(35)).getEpochSecond();
+        byte[] signature = identity.sign(CertificateBinding.statement(keyInfo, from, until));
+        long extended = Instant.now().plus(Duration.ofDays(300)).getEpochSecond();
+        for (long[] claimed : new long[][] {{from, extended}, {extended - 86_400 * 300, extended}, {from + 1, until}}) {
+            X509Certificate forged = CertificateBinding.certificate(key, new DERSequence(new ASN1Encodable[] {
+                    new DEROctetString(identity.peerId().publicKey()), new DEROctetString(signature),
+                    new ASN1Integer(claimed[0]), new ASN1Integer(claimed[1])})).certificate();
+            assertRefused(forged, Instant.now(), "signature is invalid");
+        }
+    }
+
+    @Test
+    void aFirstVersionBindingWithoutExpiryIsRefused() throws Exception {
+        KeyPair key = CertificateBinding.newCertificateKey();
+        byte[] keyInfo = key.getPublic().getEncoded();
+        byte[] domain = "parley-tls-binding-v1:".getBytes(StandardCharsets.US_ASCII);
+        byte[] statement = new byte[domain.length + keyInfo.length];
+        System.arraycopy(domain, 0, statement, 0, domain.length);
+        System.arraycopy(keyInfo, 0, statement, domain.length, keyInfo.length);
+        X509Certificate old = CertificateBinding.certificate(key, new DERSequence(new ASN1Encodable[] {
+                new DEROctetString(identity.peerId().publicKey()), new DEROctetString(identity.sign(statement))}))
+                .certificate();
+        assertRefused(old, Instant.now(), "first version");
+    }
+
+    private static void assertRefused(X509Certificate certificate, Instant at, String reason) {
+        CertificateException refused = assertThrows(CertificateException.class,
+                () -> CertificateBinding.verify(certificate, at));
+        assertTrue(refused.getMessage().contains(reason), refused.getMessage());
     }
 
     private static X509Certificate certificateWith(ASN1Encodable extension) throws Exception {

@@ -2,6 +2,7 @@ package org.parley.tui.app;
 
 import org.parley.api.GroupMessageView;
 import org.parley.api.MessageView;
+import org.parley.api.ShortPeerId;
 import org.parley.tui.model.Conversation;
 import org.parley.tui.model.TimelineEntry;
 
@@ -53,8 +54,8 @@ final class ChatContext {
         return newline < 0 ? text : text.substring(0, newline);
     }
 
-    /** A peer ID shortened for display where no name is known. */
+    /** A peer ID shortened for display where no name is known (long enough not to be ground into a look-alike). */
     static String shortId(String peerId) {
-        return peerId.length() <= 12 ? peerId : peerId.substring(0, 10) + "…";
+        return ShortPeerId.of(peerId);
     }
 }

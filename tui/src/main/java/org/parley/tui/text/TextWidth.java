@@ -3,6 +3,7 @@ package org.parley.tui.text;
 import com.googlecode.lanterna.TerminalTextUtils;
 import com.googlecode.lanterna.TextCharacter;
 import java.text.Normalizer;
+import org.parley.api.PrintableText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -127,20 +128,12 @@ public final class TextWidth {
         lines.add(line.toString());
     }
 
-    /** Tabs become a space and other control characters a visible placeholder, so they cannot move the cursor. */
+    /**
+     * Tabs become a space and other control characters (and bidirectional overrides) a visible
+     * placeholder, so they cannot move the cursor or reorder the line: the node's rule, shared
+     * with the CLI's text output.
+     */
     public static String printable(String text) {
-        StringBuilder result = new StringBuilder(text.length());
-        text.codePoints().forEach(codePoint -> {
-            if (codePoint == '\t') {
-                result.append(' ');
-            } else if (codePoint == '\n') {
-                result.append('\n');
-            } else if (Character.isISOControl(codePoint)) {
-                result.append('\uFFFD');
-            } else {
-                result.appendCodePoint(codePoint);
-            }
-        });
-        return result.toString();
+        return PrintableText.of(text);
     }
 }

@@ -47,6 +47,7 @@ class TextWidthTest {
     void controlCharactersCannotMoveTheCursor() {
         String shown = String.join("", TextWidth.graphemes("a\u001b[2Jb\u0007"));
         assertEquals("a\uFFFD[2Jb\uFFFD", shown);
+        assertEquals("a\uFFFDb\uFFFDc\uFFFD", String.join("", TextWidth.graphemes("a\u009bb\u202Ec\u2067")));
         assertThrows(IllegalArgumentException.class, () -> TextWidth.wrap("x", 1));
     }
 }

@@ -85,7 +85,7 @@ class CommandSequenceTest {
 
     @Test
     void daemonsBootstrappedFromOneFindEachOtherAndKeepTalkingWithoutIt() throws Exception {
-        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", "pass").withoutEnv("PARLEY_HOME");
+        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", Profiles.PASSPHRASE).withoutEnv("PARLEY_HOME");
         List<String> homes = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (String name : new String[] {"hub", "bob", "carol"}) {

@@ -33,7 +33,7 @@ class DhtLookupTest {
 
     @Test
     void lookupFindsAPeersAddressAndSendReachesAPeerNeverLinkedTo() throws Exception {
-        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", "pass").withoutEnv("PARLEY_HOME");
+        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", Profiles.PASSPHRASE).withoutEnv("PARLEY_HOME");
         String[] names = {"hub", "ann", "ben", "cat", "dan"};
         List<String> homes = new ArrayList<>();
         List<String> ids = new ArrayList<>();

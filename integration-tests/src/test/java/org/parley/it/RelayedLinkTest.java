@@ -41,7 +41,7 @@ class RelayedLinkTest {
 
     @Test
     void aReachesPrivateBThroughRelayRAndMessagesAreDeliveredBothWays() throws Exception {
-        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", "pass").withoutEnv("PARLEY_HOME");
+        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", Profiles.PASSPHRASE).withoutEnv("PARLEY_HOME");
         String r = init(parley, "r");
         String a = init(parley, "a");
         String b = init(parley, "b");

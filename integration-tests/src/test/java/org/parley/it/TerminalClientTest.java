@@ -20,7 +20,8 @@ import org.parley.identity.PeerId;
  * The terminal client through the real launcher, in a real terminal (tmux): the demo a new user
  * starts first, and {@code parley tui} chatting with another user's daemon, with its node in process
  * (its first run creating the identity) and then attached to its own daemon (no passphrase
- * needed then).
+ * needed then): a paste is one message, and when that daemon stops the client says so and
+ * reconnects to the daemon started after it.
  */
 class TerminalClientTest {
     @TempDir
@@ -120,6 +121,26 @@ class TerminalClientTest {
             terminal.type("now through your daemon");
             terminal.keys("Enter");
             terminal.awaitText("✓ alice: now through your daemon");
+
+            terminal.paste("pasted line one\npasted line two");
+            terminal.awaitText("> pasted line one↵pasted line two");
+            terminal.keys("Enter");
+            terminal.awaitText("✓ alice: pasted line one");
+            try (ControlClient bobDaemon = profiles.client("bob")) {
+                Profiles.await(() -> bobDaemon.history(alice, 1, java.util.Optional.empty()).get(0).text()
+                        .equals("pasted line one\npasted line two"), "the paste sent as one message");
+            }
+
+            aliceDaemon.destroy();
+            assertTrue(aliceDaemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "alice's daemon stopped");
+            terminal.awaitText("NOT CONNECTED, shown may be stale");
+            aliceDaemon = profiles.startDaemon("alice", Launcher.freePort(), "127.0.0.1:" + bobPort);
+            terminal.await("reconnected to the new daemon", screen -> !screen.contains("NOT CONNECTED"));
+            try (ControlClient bobDaemon = profiles.client("bob")) {
+                profiles.awaitLinked("bob", alice);
+                bobDaemon.send(alice, "welcome back");
+            }
+            terminal.awaitText("bob: welcome back");
             terminal.keys("C-q");
             terminal.awaitText("TUI-EXIT 0");
         } catch (AssertionError e) {

@@ -37,6 +37,15 @@ final class Tmux implements AutoCloseable {
         run("send-keys", "-l", text);
     }
 
+    /**
+     * Pastes {@code text} as a terminal would: wrapped in bracketed-paste markers when the
+     * program in the window asked for them, line breaks sent as carriage returns.
+     */
+    void paste(String text) throws IOException, InterruptedException {
+        run("set-buffer", "--", text);
+        run("paste-buffer", "-p");
+    }
+
     /** Keys by tmux's names: {@code Enter}, {@code C-c}, {@code M-a}, … */
     void keys(String... names) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("send-keys"));

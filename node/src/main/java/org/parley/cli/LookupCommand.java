@@ -30,7 +30,7 @@ final class LookupCommand implements Callable<Integer> {
     PeerId peer;
 
     @Option(names = "--json", description = "Print {\"peerId\",\"found\",\"record\":{\"addresses\",\"sequence\","
-            + "\"expiresAt\",\"relays\"} or null,\"hops\",\"queries\"}.")
+            + "\"expiresAt\",\"relays\",\"linkRelays\"} or null,\"hops\",\"queries\"}.")
     boolean json;
 
     @Override
@@ -45,6 +45,9 @@ final class LookupCommand implements Callable<Integer> {
                     TIME.format(Instant.ofEpochMilli(found.record().expiresAt())), found.hops(), found.queries());
             if (!found.record().relays().isEmpty()) {
                 context.out().printf("relays  %s%n", String.join(" ", found.record().relays()));
+            }
+            if (!found.record().linkRelays().isEmpty()) {
+                context.out().printf("reachable via  %s%n", String.join(" ", found.record().linkRelays()));
             }
         } else {
             context.out().printf("%s  not found  (%d queries)%n", found.peerId(), found.queries());

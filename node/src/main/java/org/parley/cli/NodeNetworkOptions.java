@@ -8,6 +8,7 @@ import java.util.logging.Level;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.mailbox.MailboxConfig;
+import org.parley.link.relay.RelayLimits;
 import org.parley.node.NodeOptions;
 import picocli.CommandLine.Option;
 
@@ -61,6 +62,10 @@ public final class NodeNetworkOptions {
             description = "Most this node holds for others in all (default: ${DEFAULT-VALUE}).")
     int mailboxStorageMib;
 
+    @Option(names = "--no-relay",
+            description = "Relay no links for peers that cannot be dialled (by default a node relays, within limits).")
+    boolean noRelay;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -71,7 +76,8 @@ public final class NodeNetworkOptions {
                         .withHoldFor(Duration.ofDays(mailboxDays))
                         .withReplicas(mailboxReplicas)
                         .withQuotas(mailboxRecipientKib * 1024L, mailboxSenderKib * 1024L,
-                                mailboxStorageMib * 1024L * 1024L));
+                                mailboxStorageMib * 1024L * 1024L))
+                .withRelay(noRelay ? RelayLimits.defaults().disabled() : RelayLimits.defaults());
     }
 
     Level level() throws CliException {

@@ -22,7 +22,7 @@ final class PeersCommand implements Callable<Integer> {
     @Mixin
     HomeOption homeOption;
 
-    @Option(names = "--json", description = "Print an array of {\"peerId\",\"address\",\"direction\",\"connectedAt\",\"agent\"}.")
+    @Option(names = "--json", description = "Print an array of {\"peerId\",\"address\",\"direction\",\"connectedAt\",\"agent\",\"path\",\"relay\"}; path is direct, relayed or hole-punched, relay the relay's peer ID or null.")
     boolean json;
 
     @Override

@@ -119,7 +119,9 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         try {
             return stub().listPeers(ListPeersRequest.getDefaultInstance()).getPeersList().stream()
                     .map(peer -> new PeerView(peer.getPeerId(), peer.getAddress(), peer.getDirection(),
-                            peer.getConnectedAtMs(), peer.getAgent()))
+                            peer.getConnectedAtMs(), peer.getAgent(),
+                            peer.getPath().isEmpty() ? "direct" : peer.getPath(),
+                            peer.getRelay().isEmpty() ? null : peer.getRelay()))
                     .toList();
         } catch (StatusRuntimeException e) {
             throw explain(e);

@@ -159,7 +159,8 @@ final class ControlMessages {
                     .addAllAddresses(view.record().addresses())
                     .setSequence(view.record().sequence())
                     .setExpiresAtMs(view.record().expiresAt())
-                    .addAllRelays(view.record().relays()));
+                    .addAllRelays(view.record().relays())
+                    .addAllLinkRelays(view.record().linkRelays()));
         }
         return response.build();
     }
@@ -167,7 +168,8 @@ final class ControlMessages {
     static LookupView fromProto(LookupResponse response) {
         LookupView.RecordView record = response.hasRecord()
                 ? new LookupView.RecordView(response.getRecord().getAddressesList(), response.getRecord().getSequence(),
-                        response.getRecord().getExpiresAtMs(), response.getRecord().getRelaysList())
+                        response.getRecord().getExpiresAtMs(), response.getRecord().getRelaysList(),
+                        response.getRecord().getLinkRelaysList())
                 : null;
         return new LookupView(response.getPeerId(), record != null, record, response.getHops(),
                 response.getQueries());

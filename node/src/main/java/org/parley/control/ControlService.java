@@ -81,7 +81,9 @@ final class ControlService extends ControlGrpc.ControlImplBase {
                         .setAddress(peer.address())
                         .setDirection(peer.direction())
                         .setConnectedAtMs(peer.connectedAt())
-                        .setAgent(peer.agent()));
+                        .setAgent(peer.agent())
+                        .setPath(peer.path())
+                        .setRelay(peer.relay() == null ? "" : peer.relay()));
             }
             return peers.build();
         });

@@ -6,12 +6,32 @@ import org.parley.identity.PeerId;
 
 /**
  * Where to dial, and optionally who must answer there. With an expected peer ID the TLS handshake
- * refuses any other identity; without one the identity is learned from the handshake.
+ * refuses any other identity; without one the identity is learned from the handshake. With a
+ * relay, {@code address} is the relay's: the dial opens a circuit there to the expected peer, and
+ * the handshake inside the circuit must prove that peer.
  */
-public record DialTarget(HostPort address, Optional<PeerId> expectedPeer) {
+public record DialTarget(HostPort address, Optional<PeerId> expectedPeer, Optional<PeerId> relay) {
     public DialTarget {
         java.util.Objects.requireNonNull(address, "address");
         java.util.Objects.requireNonNull(expectedPeer, "expectedPeer");
+        java.util.Objects.requireNonNull(relay, "relay");
+        if (relay.isPresent() && (expectedPeer.isEmpty() || expectedPeer.equals(relay))) {
+            throw new IllegalArgumentException("a circuit goes to a named peer other than the relay");
+        }
+    }
+
+    public DialTarget(HostPort address, Optional<PeerId> expectedPeer) {
+        this(address, expectedPeer, Optional.empty());
+    }
+
+    /** {@code peer} through a circuit at {@code relay}, which listens at {@code relayAddress}. */
+    public static DialTarget peerVia(PeerId peer, PeerId relay, HostPort relayAddress) {
+        return new DialTarget(relayAddress, Optional.of(peer), Optional.of(relay));
+    }
+
+    /** Whether this dial goes through a relay rather than straight to the peer. */
+    public boolean isRelayed() {
+        return relay.isPresent();
     }
 
     public static DialTarget anyPeerAt(HostPort address) {
@@ -42,6 +62,9 @@ public record DialTarget(HostPort address, Optional<PeerId> expectedPeer) {
 
     @Override
     public String toString() {
+        if (relay.isPresent()) {
+            return expectedPeer.orElseThrow() + " via " + relay.get() + "@" + address;
+        }
         return expectedPeer.map(peer -> peer + "@" + address).orElse(address.toString());
     }
 }

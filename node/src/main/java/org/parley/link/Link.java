@@ -20,6 +20,11 @@ public interface Link {
     /** For an outbound link, the target it was dialed as. */
     Optional<DialTarget> dialTarget();
 
+    /** The relay whose circuit carries this link; empty for a direct link. */
+    default Optional<PeerId> relay() {
+        return Optional.empty();
+    }
+
     /**
      * Queues a frame. Returns false, sending nothing, when the link is closed or its bounded
      * outbound queue is full (the peer is not reading fast enough).

@@ -11,6 +11,16 @@ public interface LinkControl extends Neighbours {
     void dialOnce(DialTarget target);
 
     /**
+     * Dials the targets in turn, each only once the one before failed (a peer's own address first,
+     * then circuits at its relays), until one links. Without support for that, dials the first.
+     */
+    default void dialInTurn(java.util.List<DialTarget> targets) {
+        if (!targets.isEmpty()) {
+            dialOnce(targets.get(0));
+        }
+    }
+
+    /**
      * Closes the link to {@code peer}. False, and nothing closed, when there is none or it is a
      * link this node was asked to keep (a bootstrap link).
      */

@@ -57,6 +57,8 @@ public final class LinkManager implements LinkListener, LinkControl {
     /** Links have identity equality; insertion order keeps simulated runs replayable. */
     private final Map<Link, Neighbour> pending = new LinkedHashMap<>();
     private final Map<PeerId, Neighbour> established = new HashMap<>();
+    /** The targets still to try, by the target being dialled now (see {@link #dialInTurn}). */
+    private final Map<DialTarget, List<DialTarget>> untried = new HashMap<>();
     private boolean stopped;
     /** Links from which a lost wanted link is no longer urgent (see {@link #redialUrgentlyBelow}). */
     private int wellLinkedAt = Integer.MAX_VALUE;
@@ -153,6 +155,24 @@ public final class LinkManager implements LinkListener, LinkControl {
     }
 
     @Override
+    public void dialInTurn(List<DialTarget> targets) {
+        if (targets.isEmpty() || stopped) {
+            return;
+        }
+        DialTarget first = targets.get(0);
+        List<DialTarget> rest = List.copyOf(targets.subList(1, targets.size()));
+        if (!rest.isEmpty()) {
+            untried.put(first, rest);
+        }
+        if (first.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
+                || penalties.isBanned(peer)).isPresent()) {
+            untried.remove(first);
+            return;
+        }
+        network.dial(first);
+    }
+
+    @Override
     public boolean disconnect(PeerId peer, String reason) {
         Neighbour neighbour = established.get(peer);
         if (neighbour == null || redialer.keeps(peer)) {
@@ -244,6 +264,7 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
         stopped = true;
         redialer.stop();
+        untried.clear();
         pending.values().forEach(Neighbour::cancelHelloTimer);
         network.close();
     }
@@ -335,6 +356,10 @@ public final class LinkManager implements LinkListener, LinkControl {
     public void dialFailed(DialTarget target, String reason) {
         LOG.fine(() -> "dial " + target + " failed: " + reason);
         redialer.dialFailed(target);
+        List<DialTarget> next = untried.remove(target);
+        if (next != null) {
+            dialInTurn(next);
+        }
     }
 
     private void receiveHello(Neighbour neighbour, Frame frame) {
@@ -354,8 +379,12 @@ public final class LinkManager implements LinkListener, LinkControl {
         pending.remove(link);
         neighbour.cancelHelloTimer();
         neighbour.info = new PeerInfo(peer, addressOf(link, hello), link.direction(), clock.nowMillis(),
-                truncate(hello.getAgent(), MAX_AGENT_LENGTH));
-        link.dialTarget().ifPresent(target -> redialer.established(target, peer));
+                truncate(hello.getAgent(), MAX_AGENT_LENGTH),
+                link.relay().isPresent() ? LinkPath.RELAYED : LinkPath.DIRECT, link.relay());
+        link.dialTarget().ifPresent(target -> {
+            redialer.established(target, peer);
+            untried.remove(target);
+        });
         Neighbour current = established.get(peer);
         if (current == null) {
             established.put(peer, neighbour);
@@ -413,6 +442,10 @@ public final class LinkManager implements LinkListener, LinkControl {
      * announced, with the host we see it from when it announced a wildcard host.
      */
     private static String addressOf(Link link, Hello hello) {
+        if (link.relay().isPresent()) {
+            // Neither our circuit's relay address nor a private peer's announcement is where it can be dialled.
+            return "via " + link.relay().get();
+        }
         Optional<DialTarget> dialed = link.dialTarget();
         if (dialed.isPresent()) {
             return dialed.get().address().toString();

@@ -72,7 +72,8 @@ final class LocalApi implements ParleyApi {
     public List<PeerView> peers() throws ApiException {
         return LoopCalls.call(loop, () -> links.connectedPeers().stream()
                 .map(peer -> new PeerView(peer.peerId().toString(), peer.address(), peer.direction().label(),
-                        peer.connectedAtMillis(), peer.agent()))
+                        peer.connectedAtMillis(), peer.agent(), peer.path().label(),
+                        peer.relay().map(PeerId::toString).orElse(null)))
                 .toList());
     }
 
@@ -143,7 +144,8 @@ final class LocalApi implements ParleyApi {
         LookupView.RecordView record = result.record()
                 .map(found -> new LookupView.RecordView(found.addresses().stream().map(HostPort::toString).toList(),
                         found.sequence(), found.expiresAtMillis(),
-                        found.relays().stream().map(PeerId::toString).toList()))
+                        found.relays().stream().map(PeerId::toString).toList(),
+                        found.linkRelays().stream().map(PeerId::toString).toList()))
                 .orElse(null);
         return new LookupView(peer.toString(), record != null, record, result.hops(), result.queries());
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
+import org.parley.link.relay.RelayLimits;
 import org.parley.mailbox.MailboxConfig;
 import org.parley.overlay.discovery.DiscoveryConfig;
 
@@ -17,9 +18,10 @@ import org.parley.overlay.discovery.DiscoveryConfig;
  * @param announce where others can reach this node, as its record says; empty: the listen
  *                 address, unless that is a wildcard
  * @param mailbox how this node holds mail for others and relays its own
+ * @param relay how this node relays links for peers that cannot be dialled (on by default, within limits)
  */
 public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
-                          List<HostPort> announce, MailboxConfig mailbox) {
+                          List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay) {
     /** Where a daemon listens when not told: every interface, on Parley's default port. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
 
@@ -32,7 +34,8 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
-        this(listen, bootstrap, links, DiscoveryConfig.defaults().targetLinks(), List.of(), MailboxConfig.defaults());
+        this(listen, bootstrap, links, DiscoveryConfig.defaults().targetLinks(), List.of(), MailboxConfig.defaults(),
+                RelayLimits.defaults());
     }
 
     public static NodeOptions of(HostPort listen, List<DialTarget> bootstrap) {
@@ -40,14 +43,18 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions withTargetLinks(int links) {
-        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox);
+        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay);
     }
 
     public NodeOptions withAnnounce(List<HostPort> addresses) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay);
     }
 
     public NodeOptions withMailbox(MailboxConfig config) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay);
+    }
+
+    public NodeOptions withRelay(RelayLimits limits) {
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits);
     }
 }

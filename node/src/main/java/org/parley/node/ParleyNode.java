@@ -172,6 +172,9 @@ public final class ParleyNode implements AutoCloseable {
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), loop, SystemClock.INSTANCE,
                 PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
+        // Relayed links (see RelayWiring); private for now means: announcing no address.
+        RelayWiring relaying = RelayWiring.attach(network, links, loop, SystemClock.INSTANCE, options.relay(), discovery,
+                reacher, () -> announcedAddresses(options.announce(), network.listenAddresses()).isEmpty());
         Mailbox mailbox = Mailbox.open(identity, links, loop, SystemClock.INSTANCE, options.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, storage, peer -> isContact(messenger, peer), discovery::announceRelays);
@@ -201,6 +204,7 @@ public final class ParleyNode implements AutoCloseable {
                 discovery.start();
                 dht.start(FIRST_PUBLICATION);
                 reacher.start();
+                relaying.start();
                 mailbox.start();
                 options.bootstrap().forEach(links::keepLinkTo);
                 memory.redialRemembered(links, identity.peerId());

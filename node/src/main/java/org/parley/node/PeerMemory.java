@@ -7,6 +7,7 @@ import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkEvents;
 import org.parley.link.LinkManager;
+import org.parley.link.LinkPath;
 import org.parley.link.PeerInfo;
 import org.parley.runtime.Clock;
 import org.parley.store.KnownPeers;
@@ -32,6 +33,9 @@ final class PeerMemory implements LinkEvents {
 
     @Override
     public void peerConnected(PeerInfo peer) {
+        if (peer.path() == LinkPath.RELAYED) {
+            return; // no address to dial again: it is reached through a relay its record names
+        }
         long now = clock.nowMillis();
         storage.submit(connection -> {
             KnownPeers.remember(connection, peer.peerId().toString(), peer.address(), now);

@@ -2,13 +2,17 @@ package org.parley.node;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
 import org.parley.link.LinkControl;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
@@ -40,6 +44,7 @@ public final class PeerReacher implements MessagingEvents {
     private final Duration retryAfter;
     /** When each peer was last looked up, so that an unreachable peer is not looked up on every message. */
     private final Map<PeerId, Long> lastTriedMillis = new HashMap<>();
+    private Function<PeerId, Optional<HostPort>> relayAddresses = relay -> Optional.empty();
     private Scheduler.Cancellable timer;
     private boolean stopped;
 
@@ -54,6 +59,14 @@ public final class PeerReacher implements MessagingEvents {
         this.clock = clock;
         this.checkInterval = checkInterval;
         this.retryAfter = retryAfter;
+    }
+
+    /**
+     * Where to reach the relays a peer's record names: with this, a peer that announces no address,
+     * or whose address fails, is dialled through a circuit at one of its relays.
+     */
+    public void reachRelaysAt(Function<PeerId, Optional<HostPort>> addresses) {
+        this.relayAddresses = addresses;
     }
 
     public void start() {
@@ -105,11 +118,27 @@ public final class PeerReacher implements MessagingEvents {
             return;
         }
         recordFound.accept(record);
-        if (links.isConnected(record.peer()) || record.addresses().isEmpty()) {
+        if (links.isConnected(record.peer())) {
             return;
         }
-        LOG.fine(() -> "dialing " + record.peer().shortForm() + " at " + record.addresses().get(0)
-                + " for waiting messages");
-        links.dialOnce(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
+        List<DialTarget> targets = targetsOf(record);
+        if (targets.isEmpty()) {
+            return;
+        }
+        LOG.fine(() -> "dialing " + record.peer().shortForm() + " at " + targets + " for waiting messages");
+        links.dialInTurn(targets);
+    }
+
+    /** The peer's own address first, then a circuit at each of its relays we know how to reach. */
+    private List<DialTarget> targetsOf(PeerRecord record) {
+        List<DialTarget> targets = new java.util.ArrayList<>();
+        if (!record.addresses().isEmpty()) {
+            targets.add(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
+        }
+        for (PeerId relay : record.linkRelays()) {
+            relayAddresses.apply(relay).ifPresent(address -> targets.add(DialTarget.peerVia(record.peer(), relay,
+                    address)));
+        }
+        return targets;
     }
 }

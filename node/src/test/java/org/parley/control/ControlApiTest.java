@@ -46,6 +46,8 @@ import org.parley.store.ProfileHome;
 /** The control API over real loopback gRPC: it answers its owner and nobody else. */
 class ControlApiTest {
     private static final PeerView PEER = new PeerView("p1peer", "127.0.0.1:7001", "outbound", 1234L, "parley/test");
+    private static final PeerView RELAYED = new PeerView("p1private", "via p1relay", "outbound", 5678L, "parley/test",
+            "relayed", "p1relay");
 
     @TempDir
     Path directory;
@@ -58,7 +60,7 @@ class ControlApiTest {
 
         @Override
         public List<PeerView> peers() {
-            return List.of(PEER);
+            return List.of(PEER, RELAYED);
         }
 
         @Override
@@ -297,7 +299,7 @@ class ControlApiTest {
         try (ControlServer server = ControlServer.start(api, home);
              ControlClient client = ControlClient.connectOrExplain(home)) {
             assertEquals(api.identity(), client.identity());
-            assertEquals(List.of(PEER), client.peers());
+            assertEquals(List.of(PEER, RELAYED), client.peers());
         }
     }
 

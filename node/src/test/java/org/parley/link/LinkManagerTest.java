@@ -320,6 +320,29 @@ class LinkManagerTest {
         return Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).build();
     }
 
+    @Test
+    void dialInTurnTriesTheNextTargetOnlyAfterTheOneBeforeFailed() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        Node relay = node("relay", 3, CONFIG);
+        HostPort nobody = new HostPort("10.0.0.99", 7000);
+        alice.manager().dialInTurn(List.of(DialTarget.peerAt(bob.id(), nobody),
+                DialTarget.peerVia(bob.id(), relay.id(), relay.address()),
+                DialTarget.peerAt(bob.id(), bob.address())));
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(bob.id()), alice.connectedIds(), "the direct address failed, the circuit too, the last linked");
+        assertEquals(List.of(), relay.connectedIds(), "a circuit target is never dialled as a direct link to the relay");
+
+        Node carol = node("carol", 4, CONFIG);
+        alice.manager().dialInTurn(List.of(DialTarget.peerAt(carol.id(), carol.address()),
+                DialTarget.peerAt(carol.id(), nobody)));
+        loop.advance(Duration.ofSeconds(1));
+        assertTrue(alice.connectedIds().contains(carol.id()));
+        carol.manager().stop();
+        loop.advance(Duration.ofSeconds(1));
+        assertFalse(alice.connectedIds().contains(carol.id()), "a lost link does not start the rest of the turn");
+    }
+
     private Node node(String name, int n, LinkConfig config) {
         return node(Identity.generate(name, RANDOM), n, config);
     }

@@ -78,6 +78,11 @@ public final class InMemoryNetwork implements Network {
 
     @Override
     public void dial(DialTarget target) {
+        if (target.isRelayed()) {
+            // Every in-memory node can dial every other; nothing here needs a circuit.
+            scheduler.execute(() -> listener.dialFailed(target, "the in-memory network carries no circuits"));
+            return;
+        }
         Optional<InMemoryNetwork> remote = fabric.endpointAt(target.address());
         if (fabric.divided(address, target.address())) {
             scheduler.execute(() -> listener.dialFailed(target, "network unreachable"));

@@ -40,15 +40,23 @@ final class GrpcLink extends AbstractLink {
     private final AtomicBoolean closed = new AtomicBoolean();
     private CallStreamObserver<Frame> stream;
     private Closer closer;
+    private final Optional<PeerId> relay;
     private boolean downReported;
 
     GrpcLink(PeerId remotePeer, Direction direction, String remoteAddress, Optional<DialTarget> dialTarget,
-             Scheduler loop, LinkListener listener, int queueLimit, Consumer<GrpcLink> onFinished) {
+             Optional<PeerId> relay, Scheduler loop, LinkListener listener, int queueLimit,
+             Consumer<GrpcLink> onFinished) {
         super(remotePeer, direction, remoteAddress, dialTarget);
+        this.relay = relay;
         this.loop = loop;
         this.listener = listener;
         this.queueLimit = queueLimit;
         this.onFinished = onFinished;
+    }
+
+    @Override
+    public Optional<PeerId> relay() {
+        return relay;
     }
 
     /** Attaches the outbound half of the stream; called once, before any frame is sent. */

@@ -74,7 +74,7 @@ final class OutboundDial implements ClientResponseObserver<Frame, Frame> {
         }
         cancelWatchdog();
         GrpcLink established = new GrpcLink(peer, Direction.OUTBOUND, target.address().toString(),
-                Optional.of(target), loop, network.listener(), network.outboundQueueFrames(), network::finished);
+                Optional.of(target), target.relay(), loop, network.listener(), network.outboundQueueFrames(), network::finished);
         established.attach(requests, reason -> {
             try {
                 requests.cancel(reason, null);
@@ -106,6 +106,17 @@ final class OutboundDial implements ClientResponseObserver<Frame, Frame> {
             current.ended("peer closed the link");
         } else {
             fail("the peer ended the stream before greeting");
+        }
+    }
+
+    /**
+     * The circuit under a relayed dial ended. Before the link is up this fails the dial with the
+     * relay's reason, which says more than the broken handshake that follows; after, the link's own
+     * stream reports the loss.
+     */
+    void circuitEnded(String reason) {
+        if (link == null) {
+            fail(reason);
         }
     }
 

@@ -13,6 +13,16 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
+import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.DefaultEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalAddress;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalServerChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -25,10 +35,14 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.parley.identity.Identity;
@@ -39,6 +53,12 @@ import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
 import org.parley.link.Network;
+import org.parley.link.Neighbours;
+import org.parley.link.relay.CircuitRelay;
+import org.parley.link.relay.RelayLimits;
+import org.parley.proto.wire.v1.CircuitChunk;
+import org.parley.proto.wire.v1.RelayServiceGrpc;
+import org.parley.runtime.Clock;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.LinkServiceGrpc;
 import org.parley.runtime.Scheduler;
@@ -53,6 +73,9 @@ public final class TlsGrpcNetwork implements Network {
     private static final Logger LOG = Logger.getLogger(TlsGrpcNetwork.class.getName());
     private static final Context.Key<PeerId> REMOTE_PEER = Context.key("parley-remote-peer");
     private static final Context.Key<String> REMOTE_ADDRESS = Context.key("parley-remote-address");
+    private static final Context.Key<PeerId> REMOTE_RELAY = Context.key("parley-remote-relay");
+    /** Links inside circuits are TLS over a local channel; the authority names no host. */
+    private static final String CIRCUIT_AUTHORITY = "circuit.parley.invalid";
     /** One link stream per connection is the protocol; a few more leave room for a racing redial. */
     private static final int MAX_STREAMS_PER_CONNECTION = 4;
     private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
@@ -66,8 +89,16 @@ public final class TlsGrpcNetwork implements Network {
     private final CertificateBinding.Credentials credentials;
     private final Set<GrpcLink> links = ConcurrentHashMap.newKeySet();
     private final Set<ManagedChannel> channels = ConcurrentHashMap.newKeySet();
+    /** Where links inside circuits are served: the same TLS link server, on Netty's local transport. */
+    private final LocalAddress circuitAddress = new LocalAddress("parley-links-" + UUID.randomUUID());
+    /** Local channels answering circuits, by their local address, to the relay each came through. */
+    private final Map<LocalAddress, PeerId> answeredCircuits = new ConcurrentHashMap<>();
+    private final RelayTampering tampering;
+    private volatile DefaultEventLoopGroup localGroup;
+    private volatile CircuitRelay<CircuitEndpoint.End> relay;
     private volatile LinkListener listener;
     private volatile Server server;
+    private volatile Server circuitServer;
     private volatile boolean closed;
 
     public TlsGrpcNetwork(Identity identity, HostPort listen, LinkConfig config, Scheduler loop) {
@@ -77,6 +108,13 @@ public final class TlsGrpcNetwork implements Network {
     /** With given credentials: tests use it to present forged certificates. */
     TlsGrpcNetwork(Identity identity, HostPort listen, LinkConfig config, Scheduler loop,
                    CertificateBinding.Credentials credentials) {
+        this(identity, listen, config, loop, credentials, RelayTampering.NONE);
+    }
+
+    /** With a hostile relay's behaviour: tests use it to prove links inside circuits survive none of it. */
+    TlsGrpcNetwork(Identity identity, HostPort listen, LinkConfig config, Scheduler loop,
+                   CertificateBinding.Credentials credentials, RelayTampering tampering) {
+        this.tampering = tampering;
         this.identity = identity;
         this.listen = listen;
         this.config = config;
@@ -93,24 +131,50 @@ public final class TlsGrpcNetwork implements Network {
     public void start(LinkListener linkListener) {
         this.listener = linkListener;
         Duration keepAlive = max(config.keepAlive(), MIN_KEEPALIVE);
+        localGroup = new DefaultEventLoopGroup(1, new DefaultThreadFactory("parley-circuits", true));
+        CircuitEndpoint circuits = new CircuitEndpoint(REMOTE_PEER, loop, () -> relay, tampering,
+                circuit -> answerCircuit(identity.peerId(), listenAddresses().get(0).toString(), circuit,
+                        identity.peerId()));
         try {
-            server = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
-                    .sslContext(TlsContexts.server(credentials))
-                    .directExecutor()
-                    .maxInboundMessageSize(config.maxFrameBytes())
-                    .maxConcurrentCallsPerConnection(MAX_STREAMS_PER_CONNECTION)
-                    .keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
-                    .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .permitKeepAliveTime(MIN_KEEPALIVE.toMillis() / 2, TimeUnit.MILLISECONDS)
-                    .permitKeepAliveWithoutCalls(true)
-                    .handshakeTimeout(config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .addService(ServerInterceptors.intercept(new LinkEndpoint(), new VerifiedPeer()))
+            server = configure(NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port())),
+                    keepAlive)
+                    .addService(ServerInterceptors.intercept(circuits, new VerifiedPeer()))
+                    .build()
+                    .start();
+            circuitServer = configure(NettyServerBuilder.forAddress(circuitAddress), keepAlive)
+                    .channelType(LocalServerChannel.class)
+                    .bossEventLoopGroup(localGroup)
+                    .workerEventLoopGroup(localGroup)
                     .build()
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage() == null ? "cannot bind " + listen : e.getMessage(), e);
         }
         LOG.info(() -> "accepting TLS links on " + listenAddresses() + " as " + identity.peerId().shortForm());
+    }
+
+    /** The link server's settings, alike on TCP and on the local transport circuits use. */
+    private NettyServerBuilder configure(NettyServerBuilder builder, Duration keepAlive) throws SSLException {
+        return builder.sslContext(TlsContexts.server(credentials))
+                .directExecutor()
+                .maxInboundMessageSize(config.maxFrameBytes())
+                .maxConcurrentCallsPerConnection(MAX_STREAMS_PER_CONNECTION)
+                .keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveTime(MIN_KEEPALIVE.toMillis() / 2, TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .handshakeTimeout(config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .addService(ServerInterceptors.intercept(new LinkEndpoint(), new VerifiedPeer()));
+    }
+
+    /**
+     * Relays circuits for neighbours from now on, within {@code limits} (or refuses them all, with
+     * relaying off). The returned relay must hear the link layer's events (reservations ride on links).
+     */
+    public CircuitRelay<?> serveRelay(Neighbours links, Predicate<PeerId> banned, Clock clock, RelayLimits limits) {
+        CircuitRelay<CircuitEndpoint.End> serving = new CircuitRelay<>(links, banned, loop, clock, limits);
+        relay = serving;
+        return serving;
     }
 
     @Override
@@ -124,28 +188,150 @@ public final class TlsGrpcNetwork implements Network {
         if (closed) {
             return;
         }
+        if (target.isRelayed()) {
+            dialThroughRelay(target);
+            return;
+        }
         PeerTrustManager trust = new PeerTrustManager(target.expectedPeer());
         ManagedChannel channel;
         try {
-            Duration keepAlive = max(config.keepAlive(), MIN_KEEPALIVE);
-            channel = NettyChannelBuilder.forAddress(target.address().host(), target.address().port())
-                    .sslContext(TlsContexts.client(credentials, trust))
-                    .directExecutor()
-                    .maxInboundMessageSize(config.maxFrameBytes())
-                    .keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
-                    .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .keepAliveWithoutCalls(true)
-                    // One attempt per dial: the link layer owns retries and their backoff.
-                    .disableRetry()
-                    .build();
+            channel = channelTo(target.address(), trust);
         } catch (IOException | RuntimeException e) {
             loop.execute(() -> listener.dialFailed(target, "cannot set up TLS: " + e.getMessage()));
             return;
         }
-        channels.add(channel);
         OutboundDial dial = new OutboundDial(target, trust, channel, this);
         dial.watchdog = loop.schedule(config.helloTimeout(), dial::timedOut);
         LinkServiceGrpc.newStub(channel).link(dial);
+    }
+
+    /** A TLS channel to {@code address} whose handshake {@code trust} checks. */
+    private ManagedChannel channelTo(HostPort address, PeerTrustManager trust) throws IOException {
+        ManagedChannel channel = configure(NettyChannelBuilder.forAddress(address.host(), address.port()), trust)
+                .build();
+        channels.add(channel);
+        return channel;
+    }
+
+    private NettyChannelBuilder configure(NettyChannelBuilder builder, PeerTrustManager trust) throws SSLException {
+        Duration keepAlive = max(config.keepAlive(), MIN_KEEPALIVE);
+        return builder.sslContext(TlsContexts.client(credentials, trust))
+                .directExecutor()
+                .maxInboundMessageSize(config.maxFrameBytes())
+                .keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveWithoutCalls(true)
+                // One attempt per dial: the link layer owns retries and their backoff.
+                .disableRetry();
+    }
+
+    /**
+     * Dials a peer through a circuit: a circuit call to the relay (whose identity its own TLS
+     * proves), a one-connection local server that pipes to the circuit, and an ordinary link dial
+     * to that local server, whose TLS handshake, end to end through the relay, must prove the peer.
+     */
+    private void dialThroughRelay(DialTarget target) {
+        PeerId relayPeer = target.relay().orElseThrow();
+        PeerTrustManager trust = new PeerTrustManager(target.expectedPeer());
+        ManagedChannel relayChannel;
+        ManagedChannel linkChannel;
+        LocalAddress pipeAddress = new LocalAddress("parley-circuit-" + UUID.randomUUID());
+        try {
+            relayChannel = channelTo(target.address(), new PeerTrustManager(Optional.of(relayPeer)));
+            linkChannel = configure(NettyChannelBuilder.forAddress(pipeAddress), trust)
+                    .channelType(LocalChannel.class)
+                    .eventLoopGroup(localGroup)
+                    .overrideAuthority(CIRCUIT_AUTHORITY)
+                    .build();
+            channels.add(linkChannel);
+        } catch (IOException | RuntimeException e) {
+            loop.execute(() -> listener.dialFailed(target, "cannot set up TLS: " + e.getMessage()));
+            return;
+        }
+        OutboundDial dial = new OutboundDial(target, trust, linkChannel, this);
+        Channel[] pipeServer = new Channel[1];
+        LocalPipe pipe = new LocalPipe(reason -> {
+            dial.circuitEnded(reason);
+            released(relayChannel);
+            Channel bound = pipeServer[0];
+            if (bound != null) {
+                bound.close();
+            }
+        });
+        CircuitCall call = new CircuitCall(pipe, relayPeer.shortForm());
+        RelayServiceGrpc.newStub(relayChannel).circuit(call);
+        call.open(CircuitChunk.newBuilder()
+                .setConnect(ByteString.copyFrom(target.expectedPeer().orElseThrow().publicKey())).build());
+        dial.watchdog = loop.schedule(config.helloTimeout(), dial::timedOut);
+        new ServerBootstrap().group(localGroup).channel(LocalServerChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(pipe)
+                .bind(pipeAddress)
+                .addListener(bound -> {
+                    if (!bound.isSuccess()) {
+                        pipe.end("cannot open a local pipe: " + bound.cause());
+                        return;
+                    }
+                    pipeServer[0] = ((io.grpc.netty.shaded.io.netty.channel.ChannelFuture) bound).channel();
+                    LinkServiceGrpc.newStub(linkChannel).link(dial);
+                });
+    }
+
+    /**
+     * Opens the answering end of a circuit {@code relay} offered us: a circuit call accepting it,
+     * piped to a local connection to our own link server, which then serves the dialling peer as
+     * it serves any: its TLS handshake proves who it is.
+     */
+    public void answerCircuit(PeerId relayPeer, String relayAddress, long circuit, PeerId from) {
+        if (closed) {
+            return;
+        }
+        HostPort address;
+        ManagedChannel relayChannel;
+        try {
+            address = HostPort.parse(relayAddress);
+            relayChannel = channelTo(address, new PeerTrustManager(Optional.of(relayPeer)));
+        } catch (IOException | RuntimeException e) {
+            LOG.info(() -> "cannot answer circuit " + circuit + " at " + relayPeer.shortForm() + ": " + e.getMessage());
+            return;
+        }
+        LocalAddress[] answering = new LocalAddress[1];
+        LocalPipe pipe = new LocalPipe(reason -> {
+            released(relayChannel);
+            LocalAddress local = answering[0];
+            if (local != null) {
+                answeredCircuits.remove(local);
+            }
+            LOG.fine(() -> "circuit " + circuit + " from " + from.shortForm() + " via " + relayPeer.shortForm()
+                    + " ended: " + reason);
+        });
+        CircuitCall call = new CircuitCall(pipe, relayPeer.shortForm());
+        RelayServiceGrpc.newStub(relayChannel).circuit(call);
+        call.open(CircuitChunk.newBuilder().setAccept(circuit).build());
+        new Bootstrap().group(localGroup).channel(LocalChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new io.grpc.netty.shaded.io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        // Known before the pipe reads the circuit, so before the link's handshake starts.
+                        channel.pipeline().addLast(new io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelActive(io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext context) {
+                                LocalAddress local = (LocalAddress) context.channel().localAddress();
+                                answering[0] = local;
+                                answeredCircuits.put(local, relayPeer);
+                                context.fireChannelActive();
+                            }
+                        });
+                        channel.pipeline().addLast(pipe);
+                    }
+                })
+                .connect(circuitAddress)
+                .addListener(connected -> {
+                    if (!connected.isSuccess()) {
+                        pipe.end("cannot reach our own link server: " + connected.cause());
+                    }
+                });
     }
 
     @Override
@@ -155,9 +341,17 @@ public final class TlsGrpcNetwork implements Network {
         if (running != null) {
             running.shutdownNow();
         }
+        Server circuits = circuitServer;
+        if (circuits != null) {
+            circuits.shutdownNow();
+        }
         links.forEach(link -> link.close("network closed"));
         channels.forEach(ManagedChannel::shutdownNow);
         channels.clear();
+        DefaultEventLoopGroup group = localGroup;
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     Scheduler loop() {
@@ -190,7 +384,7 @@ public final class TlsGrpcNetwork implements Network {
     }
 
     /** Takes the verified peer ID from the TLS session, or refuses the call. */
-    private static final class VerifiedPeer implements ServerInterceptor {
+    private final class VerifiedPeer implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                           ServerCallHandler<Q, R> next) {
@@ -211,11 +405,18 @@ public final class TlsGrpcNetwork implements Network {
                 };
             }
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            Context context = Context.current().withValues(REMOTE_PEER, peer, REMOTE_ADDRESS, describe(remote));
+            PeerId viaRelay = remote instanceof LocalAddress local ? answeredCircuits.get(local) : null;
+            if (remote instanceof LocalAddress && viaRelay == null) {
+                call.close(Status.UNAUTHENTICATED.withDescription("not a circuit we answered"), new Metadata());
+                return new ServerCall.Listener<>() {
+                };
+            }
+            Context context = Context.current().withValues(REMOTE_PEER, peer, REMOTE_ADDRESS,
+                    viaRelay == null ? describe(remote) : "via " + viaRelay, REMOTE_RELAY, viaRelay);
             return Contexts.interceptCall(context, call, headers, next);
         }
 
-        private static String describe(SocketAddress address) {
+        private String describe(SocketAddress address) {
             if (address instanceof InetSocketAddress inet) {
                 return new HostPort(inet.getAddress().getHostAddress(), inet.getPort()).toString();
             }
@@ -230,7 +431,7 @@ public final class TlsGrpcNetwork implements Network {
             ServerCallStreamObserver<Frame> outbound = (ServerCallStreamObserver<Frame>) responses;
             outbound.disableAutoRequest();
             GrpcLink link = new GrpcLink(REMOTE_PEER.get(), Direction.INBOUND, REMOTE_ADDRESS.get(), Optional.empty(),
-                    loop, listener, config.outboundQueueFrames(), TlsGrpcNetwork.this::finished);
+                    Optional.ofNullable(REMOTE_RELAY.get()), loop, listener, config.outboundQueueFrames(), TlsGrpcNetwork.this::finished);
             link.attach(outbound, reason -> {
                 try {
                     outbound.onError(Status.UNAVAILABLE.withDescription(reason).asRuntimeException());

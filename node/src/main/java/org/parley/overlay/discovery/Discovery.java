@@ -153,6 +153,14 @@ public final class Discovery implements LinkEvents {
         }
     }
 
+    /** Names the peers holding a relay reservation for us in our record, and announces it if it changed. */
+    public void announceLinkRelays(List<PeerId> relays) {
+        own.linkRelays(relays);
+        if (lastAnnounced != null && !stopped) {
+            announceIfRenewed(links.linkedPeers());
+        }
+    }
+
     /** Our own record as announced now. */
     public PeerRecord ownRecord() {
         return own.current();

@@ -21,6 +21,7 @@ final class OwnRecord {
     private final Supplier<List<String>> addresses;
     private final Supplier<PrekeyBundle> bundle;
     private List<PeerId> relays = List.of();
+    private List<PeerId> linkRelays = List.of();
     private PeerRecord current;
     private long lastSequence;
 
@@ -38,6 +39,11 @@ final class OwnRecord {
         relays = List.copyOf(accepted);
     }
 
+    /** The peers holding a reservation for us, named from the next renewal on (which this change makes due). */
+    void linkRelays(List<PeerId> reserved) {
+        linkRelays = List.copyOf(reserved);
+    }
+
     /** The record to announce now, renewed first if it is due. */
     PeerRecord current() {
         long now = clock.nowMillis();
@@ -47,11 +53,12 @@ final class OwnRecord {
                 || now >= current.createdAtMillis() + lifetime.toMillis() / 2
                 || !current.addresses().stream().map(Object::toString).toList().equals(announced)
                 || !current.bundle().equals(announcedBundle)
-                || !current.relays().equals(relays);
+                || !current.relays().equals(relays)
+                || !current.linkRelays().equals(linkRelays);
         if (stale) {
             lastSequence = Math.max(lastSequence + 1, now);
             current = PeerRecord.create(identity, announced, lastSequence, now, lifetime.toMillis(), announcedBundle,
-                    relays);
+                    relays, linkRelays);
         }
         return current;
     }

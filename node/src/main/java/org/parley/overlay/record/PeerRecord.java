@@ -33,6 +33,8 @@ public final class PeerRecord {
      * closest replicas, so the list stays short.
      */
     public static final int MAX_RELAYS = 4;
+    /** The most link relays a record names: a private node keeps two or three reservations. */
+    public static final int MAX_LINK_RELAYS = 3;
 
     private final PeerId peer;
     private final List<HostPort> addresses;
@@ -41,13 +43,15 @@ public final class PeerRecord {
     private final long expiresAtMillis;
     private final PrekeyBundle bundle;
     private final List<PeerId> relays;
+    private final List<PeerId> linkRelays;
     private final byte[] signature;
     private final byte[] signedBytes;
     /** The wire form, built when first asked for: records are passed on far more often than made. */
     private volatile org.parley.proto.wire.v1.PeerRecord proto;
 
     private PeerRecord(PeerId peer, List<HostPort> addresses, long sequence, long createdAtMillis,
-                       long expiresAtMillis, PrekeyBundle bundle, List<PeerId> relays, byte[] signature) {
+                       long expiresAtMillis, PrekeyBundle bundle, List<PeerId> relays, List<PeerId> linkRelays,
+                       byte[] signature) {
         this.peer = peer;
         this.addresses = addresses;
         this.sequence = sequence;
@@ -55,9 +59,10 @@ public final class PeerRecord {
         this.expiresAtMillis = expiresAtMillis;
         this.bundle = bundle;
         this.relays = relays;
+        this.linkRelays = linkRelays;
         this.signature = signature;
         this.signedBytes = RecordStatement.of(VERSION, peer, addresses, sequence, createdAtMillis, expiresAtMillis,
-                bundle, relays);
+                bundle, relays, linkRelays);
     }
 
     /**
@@ -80,6 +85,19 @@ public final class PeerRecord {
      */
     public static PeerRecord create(Identity identity, List<String> addresses, long sequence, long nowMillis,
                                     long lifetimeMillis, PrekeyBundle bundle, List<PeerId> relays) {
+        return create(identity, addresses, sequence, nowMillis, lifetimeMillis, bundle, relays, List.of());
+    }
+
+    /**
+     * Signs a record that also names the peers holding a reservation for {@code identity}, which
+     * splice links to it for whoever cannot dial its addresses.
+     *
+     * @throws IllegalArgumentException when the addresses, lifetime, bundle or either list of
+     *     relays would not pass {@link #verify}
+     */
+    public static PeerRecord create(Identity identity, List<String> addresses, long sequence, long nowMillis,
+                                    long lifetimeMillis, PrekeyBundle bundle, List<PeerId> relays,
+                                    List<PeerId> linkRelays) {
         if (nowMillis < 0 || lifetimeMillis <= 0 || lifetimeMillis > MAX_LIFETIME_MILLIS) {
             throw new IllegalArgumentException("a record lives from now for at most " + MAX_LIFETIME_MILLIS
                     + " ms, not " + lifetimeMillis + " ms from " + nowMillis);
@@ -89,16 +107,18 @@ public final class PeerRecord {
             parsed = ListenAddresses.parse(addresses);
             BundleShape.check(bundle, identity.peerId());
             checkRelays(relays, identity.peerId());
+            checkLinkRelays(linkRelays, identity.peerId());
         } catch (PeerRecordException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         PrekeyBundle signedBundle = withoutUnknownFields(bundle);
         long expiresAtMillis = nowMillis + lifetimeMillis;
         List<PeerId> relayList = List.copyOf(relays);
+        List<PeerId> linkRelayList = List.copyOf(linkRelays);
         byte[] statement = RecordStatement.of(VERSION, identity.peerId(), parsed, sequence, nowMillis,
-                expiresAtMillis, signedBundle, relayList);
+                expiresAtMillis, signedBundle, relayList, linkRelayList);
         return new PeerRecord(identity.peerId(), parsed, sequence, nowMillis, expiresAtMillis, signedBundle,
-                relayList, identity.sign(statement));
+                relayList, linkRelayList, identity.sign(statement));
     }
 
     /**
@@ -150,8 +170,9 @@ public final class PeerRecord {
         List<HostPort> addresses = ListenAddresses.parse(proto.getAddressesList());
         BundleShape.check(proto.getBundle(), peer);
         List<PeerId> relays = parseRelays(proto.getRelaysList(), peer);
+        List<PeerId> linkRelays = parseLinkRelays(proto.getLinkRelaysList(), peer);
         PeerRecord record = new PeerRecord(peer, addresses, proto.getSequence(), proto.getCreatedAtMs(),
-                proto.getExpiresAtMs(), withoutUnknownFields(proto.getBundle()), relays,
+                proto.getExpiresAtMs(), withoutUnknownFields(proto.getBundle()), relays, linkRelays,
                 proto.getSignature().toByteArray());
         if (!peer.verify(record.signedBytes, record.signature)) {
             throw new PeerRecordException(RecordRejection.FORGED, "record signature does not verify");
@@ -180,6 +201,34 @@ public final class PeerRecord {
         }
         checkRelays(relays, owner);
         return List.copyOf(relays);
+    }
+
+    /** @throws PeerRecordException TOO_LARGE or MALFORMED */
+    private static List<PeerId> parseLinkRelays(List<ByteString> keys, PeerId owner) throws PeerRecordException {
+        if (keys.size() > MAX_LINK_RELAYS) {
+            throw new PeerRecordException(RecordRejection.TOO_LARGE, keys.size() + " link relays, at most "
+                    + MAX_LINK_RELAYS);
+        }
+        List<PeerId> relays = new java.util.ArrayList<>(keys.size());
+        for (ByteString key : keys) {
+            if (key.size() != Ed25519.PUBLIC_KEY_SIZE) {
+                throw new PeerRecordException(RecordRejection.MALFORMED, "link relay key of " + key.size() + " bytes");
+            }
+            relays.add(PeerId.fromPublicKey(key.toByteArray()));
+        }
+        checkLinkRelays(relays, owner);
+        return List.copyOf(relays);
+    }
+
+    /** Few, distinct, and never the peer itself (a circuit to itself through itself reaches nobody). */
+    private static void checkLinkRelays(List<PeerId> relays, PeerId owner) throws PeerRecordException {
+        if (relays.size() > MAX_LINK_RELAYS) {
+            throw new PeerRecordException(RecordRejection.TOO_LARGE, relays.size() + " link relays, at most "
+                    + MAX_LINK_RELAYS);
+        }
+        if (relays.contains(owner) || new java.util.HashSet<>(relays).size() != relays.size()) {
+            throw new PeerRecordException(RecordRejection.MALFORMED, "link relays repeat or name the peer itself");
+        }
     }
 
     /** Few, distinct, and never the peer itself (it cannot hold its own mail). */
@@ -216,6 +265,7 @@ public final class PeerRecord {
                 .setExpiresAtMs(expiresAtMillis)
                 .setBundle(bundle)
                 .addAllRelays(relays.stream().map(relay -> ByteString.copyFrom(relay.publicKey())).toList())
+                .addAllLinkRelays(linkRelays.stream().map(relay -> ByteString.copyFrom(relay.publicKey())).toList())
                 .setSignature(ByteString.copyFrom(signature))
                 .build();
     }
@@ -249,6 +299,11 @@ public final class PeerRecord {
     /** The contacts the peer accepted as relays of its mail; senders hand its mail to them too. */
     public List<PeerId> relays() {
         return relays;
+    }
+
+    /** The peers holding a reservation for this peer: dial one of them for a circuit to it. */
+    public List<PeerId> linkRelays() {
+        return linkRelays;
     }
 
     public boolean isExpired(long nowMillis) {

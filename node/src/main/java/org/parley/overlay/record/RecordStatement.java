@@ -23,14 +23,17 @@ final class RecordStatement {
 
     /**
      * The statement for these fields. The bundle must have passed {@link BundleShape}: its fields
-     * are written without lengths.
+     * are written without lengths. Link relays come last and only when there are any, so that a
+     * record without them signs the same bytes as before they existed; with them, a count and the
+     * keys follow the mail relays, which no record without them can end with.
      */
     static byte[] of(int version, PeerId peer, List<HostPort> addresses, long sequence, long createdAtMillis,
-                     long expiresAtMillis, PrekeyBundle bundle, List<PeerId> relays) {
+                     long expiresAtMillis, PrekeyBundle bundle, List<PeerId> relays, List<PeerId> linkRelays) {
         List<byte[]> addressBytes = addresses.stream()
                 .map(address -> address.toString().getBytes(StandardCharsets.US_ASCII))
                 .toList();
-        int size = DOMAIN.length + 4 + 32 + 8 + 8 + 8 + 4 + BUNDLE_SIZE + 4 + 32 * relays.size();
+        int size = DOMAIN.length + 4 + 32 + 8 + 8 + 8 + 4 + BUNDLE_SIZE + 4 + 32 * relays.size()
+                + (linkRelays.isEmpty() ? 0 : 4 + 32 * linkRelays.size());
         for (byte[] address : addressBytes) {
             size += 4 + address.length;
         }
@@ -53,6 +56,10 @@ final class RecordStatement {
         putFixed(out, bundle.getSignedPrekeySignature(), 64);
         out.putInt(relays.size());
         relays.forEach(relay -> out.put(relay.publicKey()));
+        if (!linkRelays.isEmpty()) {
+            out.putInt(linkRelays.size());
+            linkRelays.forEach(relay -> out.put(relay.publicKey()));
+        }
         return out.array();
     }
 

@@ -106,6 +106,59 @@ class PeerRecordTest {
     }
 
     @Test
+    void linkRelaysSurviveTheWireAndAreCoveredByTheSignature() throws Exception {
+        Identity carol = Identity.generate("carol", RANDOM);
+        PeerRecord reserved = PeerRecord.create(alice, List.of(), 6, NOW, HOUR, bundle(alice), List.of(),
+                List.of(bob.peerId(), carol.peerId()));
+        PeerRecord received = PeerRecord.decode(reserved.toProto().toByteArray(), NOW);
+        assertEquals(List.of(bob.peerId(), carol.peerId()), received.linkRelays());
+        assertEquals(reserved, received);
+        assertEquals(List.of(), genuine.linkRelays());
+        org.parley.proto.wire.v1.PeerRecord proto = reserved.toProto();
+        ByteString mallory = ByteString.copyFrom(Identity.generate("mallory", RANDOM).peerId().publicKey());
+        Map<String, Builder> tampered = Map.of(
+                "link relay swapped", proto.toBuilder().setLinkRelays(1, mallory),
+                "link relay added", proto.toBuilder().addLinkRelays(mallory),
+                "link relay dropped", proto.toBuilder().clearLinkRelays().addLinkRelays(proto.getLinkRelays(0)),
+                "link relays moved to mail relays", proto.toBuilder().clearLinkRelays()
+                        .addAllRelays(proto.getLinkRelaysList()),
+                "link relay added to a record without", genuine.toProto().toBuilder().addLinkRelays(mallory));
+        tampered.forEach((change, builder) -> assertEquals(RecordRejection.FORGED,
+                assertThrows(PeerRecordException.class, () -> PeerRecord.verify(builder.build(), NOW), change)
+                        .rejection(), change));
+    }
+
+    @Test
+    void aRecordNamingLinkRelaysThatItsPeerDidNotSignIsForged() {
+        // Mallory would have Alice's circuits run through his own node: he re-signs Alice's record
+        // naming himself as her relay, but only Alice's key can sign her record.
+        Identity mallory = Identity.generate("mallory", RANDOM);
+        org.parley.proto.wire.v1.PeerRecord hijacked = genuine.toProto().toBuilder().clearAddresses()
+                .addLinkRelays(ByteString.copyFrom(mallory.peerId().publicKey())).build();
+        assertRefused(RecordRejection.FORGED, signedBy(mallory, hijacked));
+    }
+
+    @Test
+    void linkRelaysAreFewDistinctWellFormedAndNeverThePeerItself() {
+        org.parley.proto.wire.v1.PeerRecord.Builder four = genuine.toProto().toBuilder();
+        for (int i = 0; i < PeerRecord.MAX_LINK_RELAYS + 1; i++) {
+            four.addLinkRelays(ByteString.copyFrom(Identity.generate("relay" + i, RANDOM).peerId().publicKey()));
+        }
+        assertRefused(RecordRejection.TOO_LARGE, signedBy(alice, four.build()));
+        ByteString bobKey = ByteString.copyFrom(bob.peerId().publicKey());
+        Map<String, org.parley.proto.wire.v1.PeerRecord> bad = Map.of(
+                "short key", genuine.toProto().toBuilder().addLinkRelays(bobKey.substring(0, 31)).build(),
+                "repeated", signedBy(alice, genuine.toProto().toBuilder().addLinkRelays(bobKey).addLinkRelays(bobKey)
+                        .build()),
+                "itself", signedBy(alice, genuine.toProto().toBuilder()
+                        .addLinkRelays(ByteString.copyFrom(alice.peerId().publicKey())).build()));
+        bad.forEach((what, proto) -> assertEquals(RecordRejection.MALFORMED,
+                assertThrows(PeerRecordException.class, () -> PeerRecord.verify(proto, NOW), what).rejection(), what));
+        assertThrows(IllegalArgumentException.class, () -> PeerRecord.create(alice, List.of(), 1, NOW, HOUR,
+                bundle(alice), List.of(), List.of(alice.peerId())));
+    }
+
+    @Test
     void moreThanFourRelaysAreTooLargeEvenWhenSigned() {
         org.parley.proto.wire.v1.PeerRecord.Builder five = genuine.toProto().toBuilder();
         for (int i = 0; i < PeerRecord.MAX_RELAYS + 1; i++) {

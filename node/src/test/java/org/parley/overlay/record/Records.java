@@ -47,8 +47,13 @@ final class Records {
     static org.parley.proto.wire.v1.PeerRecord signedBy(Identity signer, org.parley.proto.wire.v1.PeerRecord proto) {
         byte[] statement = RecordStatement.of(proto.getVersion(), PeerId.fromPublicKey(proto.getPeer().toByteArray()),
                 proto.getAddressesList().stream().map(HostPort::parse).toList(), proto.getSequence(),
-                proto.getCreatedAtMs(), proto.getExpiresAtMs(), proto.getBundle(), proto.getRelaysList().stream()
-                        .filter(key -> key.size() == 32).map(key -> PeerId.fromPublicKey(key.toByteArray())).toList());
+                proto.getCreatedAtMs(), proto.getExpiresAtMs(), proto.getBundle(), keys(proto.getRelaysList()),
+                keys(proto.getLinkRelaysList()));
         return proto.toBuilder().setSignature(ByteString.copyFrom(signer.sign(statement))).build();
+    }
+
+    private static List<PeerId> keys(List<ByteString> keys) {
+        return keys.stream().filter(key -> key.size() == 32).map(key -> PeerId.fromPublicKey(key.toByteArray()))
+                .toList();
     }
 }

@@ -15,15 +15,10 @@ import org.parley.api.ParleyApi;
  * result (or one-line error) back to the UI thread through {@code post}. Nothing here touches
  * the UI's state: only what is posted back does, on the UI thread.
  */
-public final class ApiWorker implements AutoCloseable {
+public final class ApiWorker implements NodeRequests, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiWorker.class.getName());
 
-    /** One request to the node. */
-    public interface Call<T> {
-        T run(ParleyApi api) throws ApiException;
-    }
-
-    private final ParleyApi api;
+    private volatile ParleyApi api;
     private final Consumer<Runnable> post;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "parley-tui-worker");
@@ -36,7 +31,12 @@ public final class ApiWorker implements AutoCloseable {
         this.post = post;
     }
 
-    /** Runs {@code call}; then, on the UI thread, {@code onResult} with its answer or {@code onError} with its message. */
+    /** Serves every request from now on with {@code replacement} (a new connection to the node). */
+    public void use(ParleyApi replacement) {
+        api = replacement;
+    }
+
+    @Override
     public <T> void submit(Call<T> call, Consumer<T> onResult, Consumer<String> onError) {
         try {
             executor.execute(() -> {

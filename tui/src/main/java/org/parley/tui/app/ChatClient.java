@@ -16,24 +16,39 @@ import org.parley.api.ParleyApi;
  * The terminal client's UI thread: reads keys, applies what the worker and the node's events
  * post back, and redraws when something changed. Nothing on this thread waits for the node. A
  * flood of events is applied in bounded batches between keystrokes, so typing stays responsive.
+ * When the node stops answering, the status bar says so and the client reconnects, waiting longer
+ * after each failed attempt, then watches the node's events again and reloads what it shows.
  */
 public final class ChatClient {
     private static final Duration REFRESH = Duration.ofSeconds(3);
     private static final Duration IDLE_WAIT = Duration.ofMillis(15);
     private static final int EVENTS_PER_TURN = 256;
 
-    private final ParleyApi api;
+    private final NodeConnection connection;
     private final Screen screen;
     private final Notifier notifier;
     private final ZoneId zone;
+    private final MarksStore marks;
     private final BlockingQueue<Runnable> posted = new LinkedBlockingQueue<>();
     private final ChatState state = new ChatState();
+    private final Backoff backoff = new Backoff();
+    private ParleyApi.Subscription events;
+    private boolean reconnecting;
+    private long nextAttempt;
+    private boolean attemptScheduled;
 
+    /** A client that remembers read markers and mutes only while it runs. */
     public ChatClient(ParleyApi api, Screen screen, Notifier notifier, ZoneId zone) {
-        this.api = api;
+        this(NodeConnection.fixed(api), screen, notifier, zone, MarksStore.inMemory());
+    }
+
+    /** A client that keeps read markers and mutes in {@code marks} between runs. */
+    public ChatClient(NodeConnection connection, Screen screen, Notifier notifier, ZoneId zone, MarksStore marks) {
+        this.connection = connection;
         this.screen = screen;
         this.notifier = notifier;
         this.zone = zone;
+        this.marks = marks;
     }
 
     /**
@@ -42,16 +57,24 @@ public final class ChatClient {
      * then on reaches the screen.
      */
     public void run(Runnable onWatching) throws IOException, ApiException {
-        try (ApiWorker worker = new ApiWorker(api, posted::add)) {
-            ChatController chat = new ChatController(state, worker, notifier, zone);
-            try (ParleyApi.Subscription events = api.watch(event -> posted.add(() -> chat.onEvent(event)))) {
+        try (ApiWorker worker = new ApiWorker(connection.api(), posted::add)) {
+            ChatController chat = new ChatController(state, worker, notifier, zone, marks.load());
+            events = watch(connection.api(), chat);
+            try {
                 onWatching.run();
-                loop(chat);
+                loop(chat, worker);
+            } finally {
+                events.close();
+                saveMarks(chat);
             }
         }
     }
 
-    private void loop(ChatController chat) throws IOException {
+    private ParleyApi.Subscription watch(ParleyApi api, ChatController chat) throws ApiException {
+        return api.watch(event -> posted.add(() -> chat.onEvent(event)));
+    }
+
+    private void loop(ChatController chat, ApiWorker worker) throws IOException {
         ChatRenderer renderer = new ChatRenderer(chat.layout());
         chat.start();
         long nextRefresh = System.nanoTime() + REFRESH.toNanos();
@@ -72,13 +95,60 @@ public final class ChatClient {
             dirty |= applyPosted(IDLE_WAIT);
             if (System.nanoTime() - nextRefresh > 0) {
                 chat.refresh();
+                saveMarks(chat);
                 nextRefresh = System.nanoTime() + REFRESH.toNanos();
             }
+            reconnectWhenDue(chat, worker);
             if (dirty && !state.quitting()) {
                 renderer.draw(state, screen);
                 screen.refresh();
                 dirty = false;
             }
+        }
+    }
+
+    /**
+     * While the node does not answer: schedules an attempt to reconnect, and makes it when due
+     * (off this thread); each failure waits longer before the next.
+     */
+    private void reconnectWhenDue(ChatController chat, ApiWorker worker) {
+        if (state.unreachable().isEmpty() || reconnecting) {
+            return;
+        }
+        if (!attemptScheduled) {
+            nextAttempt = System.nanoTime() + backoff.next().toNanos();
+            attemptScheduled = true;
+            return;
+        }
+        if (System.nanoTime() - nextAttempt < 0) {
+            return;
+        }
+        reconnecting = true;
+        worker.submit(api -> connection.reconnect(), fresh -> {
+            reconnecting = false;
+            attemptScheduled = false;
+            try {
+                ParleyApi.Subscription watching = watch(fresh, chat);
+                events.close();
+                events = watching;
+            } catch (ApiException e) {
+                state.unreachable(e.getMessage());
+                return;
+            }
+            worker.use(fresh);
+            backoff.reset();
+            state.unreachable(null);
+            chat.reconnected();
+        }, error -> {
+            reconnecting = false;
+            attemptScheduled = false;
+            state.unreachable(error);
+        });
+    }
+
+    private void saveMarks(ChatController chat) {
+        if (chat.marks().takeChanged()) {
+            marks.save(chat.marks());
         }
     }
 

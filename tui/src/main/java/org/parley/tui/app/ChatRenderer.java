@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.parley.tui.model.Conversation;
 import org.parley.tui.model.InputLine;
+import org.parley.tui.model.ListWindow;
 import org.parley.tui.model.Timeline;
 import org.parley.tui.model.TimelineLayout;
 import org.parley.tui.text.TextWidth;
@@ -22,6 +23,8 @@ import org.parley.tui.text.TextWidth;
  */
 public final class ChatRenderer {
     static final String NEW_BELOW = " new messages below (PgDn) ";
+    /** The status bar's start while the node does not answer: what is shown may be out of date. */
+    static final String UNREACHABLE = "NOT CONNECTED, shown may be stale: ";
     private static final int MIN_LIST_WIDTH = 14;
     private static final int MAX_LIST_WIDTH = 26;
     private static final String PROMPT = "> ";
@@ -72,9 +75,15 @@ public final class ChatRenderer {
         return Math.max(MIN_LIST_WIDTH, Math.min(MAX_LIST_WIDTH, columns / 4));
     }
 
+    /** One row of the conversation list: a section's heading, or a conversation. */
+    private record ListLine(String heading, Conversation conversation) {
+    }
+
+    /**
+     * The conversation list, scrolled so the open conversation shows; a marker row says how many
+     * are hidden above or below, and how many unread messages those below hold (requests come last).
+     */
     private void drawList(ChatState state, Screen screen, int width, int rows) {
-        int row = 0;
-        Conversation.Kind section = null;
         String selected = state.conversations().selected().map(Conversation::id).orElse(null);
         List<Conversation> conversations = state.conversations().ordered();
         if (conversations.isEmpty()) {
@@ -82,34 +91,62 @@ public final class ChatRenderer {
             text(screen, 0, 1, "/add PEER_ID NAME", width, TextColor.ANSI.DEFAULT, false);
             return;
         }
+        List<ListLine> lines = new ArrayList<>();
+        int selectedLine = -1;
+        Conversation.Kind section = null;
         for (Conversation conversation : conversations) {
-            if (row >= rows) {
-                return;
-            }
             if (conversation.kind() != section) {
                 section = conversation.kind();
-                text(screen, 0, row++, switch (section) {
-                    case GROUP -> "Groups";
-                    case INVITATION -> "Invitations";
-                    case CONTACT -> "Contacts";
-                    case REQUEST -> "Requests";
-                }, width, TextColor.ANSI.YELLOW, true);
-                if (row >= rows) {
-                    return;
-                }
+                lines.add(new ListLine(heading(section), null));
             }
-            String marker = conversation.online() ? "● " : "○ ";
-            String count = conversation.unread() > 0 ? " " + conversation.unread() + " " : "";
-            String title = TextWidth.fit(conversation.title(), Math.max(1, width - 2 - TextWidth.columns(count)));
-            String line = marker + title + " ".repeat(Math.max(0, width - 2 - TextWidth.columns(title)
-                    - TextWidth.columns(count))) + count;
-            boolean isSelected = conversation.id().equals(selected);
-            TextColor color = conversation.unread() > 0 ? TextColor.ANSI.GREEN : TextColor.ANSI.DEFAULT;
-            if (isSelected) {
-                textStyled(screen, 0, row++, line, width, TextColor.ANSI.DEFAULT, SGR.REVERSE);
+            if (conversation.id().equals(selected)) {
+                selectedLine = lines.size();
+            }
+            lines.add(new ListLine(null, conversation));
+        }
+        ListWindow window = ListWindow.of(lines.size(), selectedLine, Math.max(3, rows));
+        int row = 0;
+        if (window.moreAbove()) {
+            text(screen, 0, row++, "↑ " + window.hiddenAbove() + " more", width, TextColor.ANSI.YELLOW, false);
+        }
+        for (ListLine line : lines.subList(window.first(), window.end())) {
+            if (line.conversation() == null) {
+                text(screen, 0, row++, line.heading(), width, TextColor.ANSI.YELLOW, true);
             } else {
-                text(screen, 0, row++, line, width, color, conversation.unread() > 0);
+                drawConversation(screen, row++, width, line.conversation(), line.conversation().id().equals(selected));
             }
+        }
+        if (window.moreBelow()) {
+            int unread = lines.subList(window.end(), lines.size()).stream().map(ListLine::conversation)
+                    .filter(conversation -> conversation != null).mapToInt(Conversation::unread).sum();
+            String more = "↓ " + window.hiddenBelow(lines.size()) + " more" + (unread > 0 ? " · " + unread + " unread" : "");
+            text(screen, 0, row, more, width, unread > 0 ? TextColor.ANSI.GREEN : TextColor.ANSI.YELLOW, unread > 0);
+        }
+    }
+
+    private static String heading(Conversation.Kind kind) {
+        return switch (kind) {
+            case GROUP -> "Groups";
+            case INVITATION -> "Invitations";
+            case CONTACT -> "Contacts";
+            case REQUEST -> "Requests";
+        };
+    }
+
+    private static void drawConversation(Screen screen, int row, int width, Conversation conversation,
+                                         boolean isSelected) {
+        String marker = conversation.online() ? "● " : "○ ";
+        String count = conversation.unread() == 0 ? "" : conversation.muted() ? " (" + conversation.unread() + ") "
+                : " " + conversation.unread() + " ";
+        String title = TextWidth.fit(conversation.title(), Math.max(1, width - 2 - TextWidth.columns(count)));
+        String line = marker + title + " ".repeat(Math.max(0, width - 2 - TextWidth.columns(title)
+                - TextWidth.columns(count))) + count;
+        boolean loud = conversation.unread() > 0 && !conversation.muted();
+        TextColor color = loud ? TextColor.ANSI.GREEN : TextColor.ANSI.DEFAULT;
+        if (isSelected) {
+            textStyled(screen, 0, row, line, width, TextColor.ANSI.DEFAULT, SGR.REVERSE);
+        } else {
+            text(screen, 0, row, line, width, color, loud);
         }
     }
 
@@ -125,7 +162,7 @@ public final class ChatRenderer {
             case REQUEST -> "  · message request: /accept or /block";
             case INVITATION -> "  · invitation: /group join or /group leave";
             case CONTACT, GROUP -> "";
-        } + "  " + conversation.id();
+        } + (conversation.muted() ? "  · muted" : "") + "  " + conversation.id();
         text(screen, left, 0, header, width, TextColor.ANSI.DEFAULT, true);
         Timeline timeline = state.timeline(conversation.id());
         List<TimelineLayout.Row> all = layout.rows(timeline.entries(), width);
@@ -186,11 +223,16 @@ public final class ChatRenderer {
 
     private void drawStatus(ChatState state, Screen screen, int row, int columns) {
         String name = state.ownName().isEmpty() ? "…" : state.ownName();
-        String id = state.ownPeerId().isEmpty() ? "" : " (" + ChatController.shortId(state.ownPeerId()) + ")";
+        String id = state.ownPeerId().isEmpty() ? "" : " (" + ChatContext.shortId(state.ownPeerId()) + ")";
         String status = " " + name + id + " │ links " + state.links() + " │ outbox " + state.outbox()
                 + " │ relayed " + state.relayed() + " │ unread " + state.conversations().totalUnread() + " │ F1 help";
+        TextColor color = TextColor.ANSI.DEFAULT;
+        if (state.unreachable().isPresent()) {
+            status = " " + name + id + " │ " + UNREACHABLE + state.unreachable().get() + " · reconnecting…";
+            color = TextColor.ANSI.RED;
+        }
         textStyled(screen, 0, row, status + " ".repeat(Math.max(0, columns - TextWidth.columns(status))), columns,
-                TextColor.ANSI.DEFAULT, SGR.REVERSE);
+                color, SGR.REVERSE);
     }
 
     /** The input on one row: line breaks show as ↵, and the view slides so the cursor stays visible. */

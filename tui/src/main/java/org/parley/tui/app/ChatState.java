@@ -43,6 +43,7 @@ public final class ChatState {
     private Notice notice;
     private Panel panel;
     private boolean quitting;
+    private String unreachable;
 
     public ConversationList conversations() {
         return conversations;
@@ -106,6 +107,15 @@ public final class ChatState {
 
     void panel(Panel shown) {
         panel = shown;
+    }
+
+    /** Why the node does not answer, while it does not; the status bar shows it. */
+    public Optional<String> unreachable() {
+        return Optional.ofNullable(unreachable);
+    }
+
+    void unreachable(String why) {
+        unreachable = why;
     }
 
     public boolean quitting() {

@@ -10,6 +10,8 @@ import org.parley.cli.CliException;
 import org.parley.cli.ParleyCli;
 import org.parley.node.LogFiles;
 import org.parley.store.ProfileHome;
+import org.parley.tui.app.MarksStore;
+import org.parley.tui.app.NodeConnection;
 import org.parley.tui.demo.DemoNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         Thread cleanup = new Thread(() -> closeQuietly(network), "parley-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            TerminalSession.run(network.user().api(), !noBell, network::greet);
+            TerminalSession.run(NodeConnection.fixed(network.user().api()), MarksStore.inMemory(), !noBell, network::greet);
         } finally {
             closeQuietly(network);
             Runtime.getRuntime().removeShutdownHook(cleanup);

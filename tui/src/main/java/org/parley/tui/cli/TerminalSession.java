@@ -9,9 +9,10 @@ import java.time.ZoneId;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.api.ApiException;
-import org.parley.api.ParleyApi;
 import org.parley.cli.CliException;
 import org.parley.tui.app.ChatClient;
+import org.parley.tui.app.MarksStore;
+import org.parley.tui.app.NodeConnection;
 import org.parley.tui.app.Notifier;
 
 /**
@@ -31,7 +32,7 @@ final class TerminalSession {
         }
     }
 
-    static void run(ParleyApi api, boolean bell, Runnable onWatching) throws CliException {
+    static void run(NodeConnection connection, MarksStore marks, boolean bell, Runnable onWatching) throws CliException {
         requireTerminal();
         Terminal terminal;
         try {
@@ -43,7 +44,7 @@ final class TerminalSession {
             TerminalScreen screen = new TerminalScreen(terminal);
             screen.startScreen();
             try {
-                new ChatClient(api, screen, notifier(terminal, bell), ZoneId.systemDefault()).run(onWatching);
+                new ChatClient(connection, screen, notifier(terminal, bell), ZoneId.systemDefault(), marks).run(onWatching);
             } finally {
                 screen.stopScreen();
             }

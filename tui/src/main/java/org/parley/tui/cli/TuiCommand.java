@@ -15,6 +15,9 @@ import org.parley.cli.PassphraseOption;
 import org.parley.cli.Profiles;
 import org.parley.control.ControlClient;
 import org.parley.store.ProfileHome;
+import org.parley.tui.app.MarksFile;
+import org.parley.tui.app.MarksStore;
+import org.parley.tui.app.NodeConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +28,8 @@ import picocli.CommandLine.ParentCommand;
         "Attaches to the home's running daemon, or else starts the node here with the network options",
         "below, creating the identity on first use. Logs go to DIR/logs/."})
 final class TuiCommand implements Callable<Integer> {
+    static final String MARKS_FILE = "tui-marks";
+
     @ParentCommand
     ParleyCli cli;
 
@@ -51,8 +56,8 @@ final class TuiCommand implements Callable<Integer> {
         ProfileHome home = homeOption.resolve(context);
         Optional<ControlClient> daemon = runningDaemon(home);
         if (daemon.isPresent()) {
-            try (ControlClient client = daemon.get()) {
-                TerminalSession.run(client, !noBell, () -> { });
+            try (DaemonConnection connection = new DaemonConnection(home, daemon.get())) {
+                TerminalSession.run(connection, marks(home), !noBell, () -> { });
             }
             return 0;
         }
@@ -63,9 +68,14 @@ final class TuiCommand implements Callable<Integer> {
         try (OwnNode own = OwnNode.start(home, () -> home.hasIdentity()
                 ? Profiles.unlock(home, passphraseOption, context)
                 : Profiles.create(home, displayName, passphraseOption, context), network)) {
-            TerminalSession.run(own.node().api(), !noBell, () -> { });
+            TerminalSession.run(NodeConnection.fixed(own.node().api()), marks(home), !noBell, () -> { });
         }
         return 0;
+    }
+
+    /** Read markers and mutes live in the home, beside the identity they belong to. */
+    private static MarksStore marks(ProfileHome home) {
+        return new MarksFile(home.root().resolve(MARKS_FILE));
     }
 
     private static void createHome(ProfileHome home) throws CliException {

@@ -61,6 +61,10 @@ public sealed interface Command {
     record GroupMembers() implements Command {
     }
 
+    /** {@code /mute}: silences the open conversation (no bell, unread out of the total), or undoes it. */
+    record Mute() implements Command {
+    }
+
     record Help() implements Command {
     }
 

@@ -20,6 +20,7 @@ public final class CommandParser {
             "/verify               the safety number to compare with this peer",
             "/peers                the peers linked now",
             "/search TEXT          find TEXT in this conversation",
+            "/mute                 mute this conversation (again: unmute)",
             "/group create NAME    found a group and open it",
             "/group invite PEER    invite a contact (name) or peer ID into this group",
             "/group join [ID]      accept this (or that) group's invitation",
@@ -31,7 +32,7 @@ public final class CommandParser {
 
     /** Command names, for completion. */
     public static final List<String> NAMES = List.of("/accept", "/add", "/block", "/group", "/help", "/id",
-            "/nick", "/peers", "/quit", "/search", "/verify");
+            "/mute", "/nick", "/peers", "/quit", "/search", "/verify");
 
     private static final String GROUP_USAGE = "usage: /group create|invite|join|leave|remove|members ...";
 
@@ -82,6 +83,7 @@ public final class CommandParser {
                 require(first != null, GROUP_USAGE);
                 yield group(first.toLowerCase(Locale.ROOT), rest);
             }
+            case "/mute" -> noArguments(first, name, new Command.Mute());
             case "/help" -> new Command.Help();
             case "/quit" -> noArguments(first, name, new Command.Quit());
             default -> throw new BadCommandException("unknown command " + shorten(words[0]) + " (see /help)");

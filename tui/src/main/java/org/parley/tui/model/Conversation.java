@@ -6,26 +6,31 @@ package org.parley.tui.model;
  * and invitations by the group ID.
  *
  * @param online whether the peer is a linked neighbour (groups: whether any member is)
+ * @param muted whether the user muted it: no bell, and its unread messages stay out of the total
  */
-public record Conversation(Kind kind, String id, String title, int unread, boolean online) {
+public record Conversation(Kind kind, String id, String title, int unread, boolean online, boolean muted) {
     public enum Kind {
         CONTACT, REQUEST, GROUP, INVITATION
     }
 
     public Conversation withUnread(int count) {
-        return new Conversation(kind, id, title, count, online);
+        return new Conversation(kind, id, title, count, online, muted);
     }
 
     public Conversation withOnline(boolean linked) {
-        return new Conversation(kind, id, title, unread, linked);
+        return new Conversation(kind, id, title, unread, linked, muted);
     }
 
     public Conversation withTitle(String name) {
-        return new Conversation(kind, id, name, unread, online);
+        return new Conversation(kind, id, name, unread, online, muted);
     }
 
     public Conversation withKind(Kind newKind) {
-        return new Conversation(newKind, id, title, unread, online);
+        return new Conversation(newKind, id, title, unread, online, muted);
+    }
+
+    public Conversation withMuted(boolean silenced) {
+        return new Conversation(kind, id, title, unread, online, silenced);
     }
 
     /** Direct conversations (contacts and requests) are with one peer, whose ID is {@link #id}. */

@@ -2,6 +2,7 @@ package org.parley.tui.model;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ public final class ConversationList {
             .thenComparing(Conversation::id);
 
     private final Map<String, Conversation> byId = new LinkedHashMap<>();
+    private final Set<String> muted = new HashSet<>();
     private String selectedId;
 
     /**
@@ -29,7 +31,7 @@ public final class ConversationList {
      */
     public void put(Conversation.Kind kind, String id, String title) {
         Conversation known = byId.get(id);
-        byId.put(id, known == null ? new Conversation(kind, id, title, 0, false)
+        byId.put(id, known == null ? new Conversation(kind, id, title, 0, false, muted.contains(id))
                 : known.withKind(kind).withTitle(title));
     }
 
@@ -106,14 +108,37 @@ public final class ConversationList {
         }
     }
 
+    /** Sets a conversation's unread count, as counted from its history after its read marker. */
+    public void unread(String id, int count) {
+        Conversation conversation = byId.get(id);
+        if (conversation != null) {
+            byId.put(id, conversation.withUnread(id.equals(selectedId) ? 0 : count));
+        }
+    }
+
+    /** Mutes a conversation or unmutes it; one listed later comes muted too. */
+    public void muted(String id, boolean mute) {
+        if (mute) {
+            muted.add(id);
+        } else {
+            muted.remove(id);
+        }
+        Conversation conversation = byId.get(id);
+        if (conversation != null) {
+            byId.put(id, conversation.withMuted(mute));
+        }
+    }
+
     /** Which direct conversations' peers are linked now. */
     public void online(Set<String> linkedPeers) {
         byId.replaceAll((id, conversation) -> conversation.isDirect()
                 ? conversation.withOnline(linkedPeers.contains(id)) : conversation);
     }
 
+    /** Unread messages in conversations that are not muted. */
     public int totalUnread() {
-        return byId.values().stream().mapToInt(Conversation::unread).sum();
+        return byId.values().stream().filter(conversation -> !conversation.muted()).mapToInt(Conversation::unread)
+                .sum();
     }
 
     private int indexOfSelected(List<Conversation> list) {

@@ -22,6 +22,19 @@ public enum DeliveryMark {
         return symbol;
     }
 
+    /**
+     * How far along its way a message is: a state reported late (the answer to a send applied
+     * after the delivery event) must not move it back. A receipt may still come after a failure.
+     */
+    public int progress() {
+        return switch (this) {
+            case NONE, PENDING -> 0;
+            case RELAYED -> 1;
+            case FAILED -> 2;
+            case DELIVERED -> 3;
+        };
+    }
+
     /** The mark of a message state as the API reports it; an unknown state shows as pending. */
     public static DeliveryMark of(String direction, String state) {
         if ("in".equals(direction)) {

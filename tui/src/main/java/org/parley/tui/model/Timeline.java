@@ -23,13 +23,20 @@ public final class Timeline {
     private int scrolledRows;
     private boolean newBelow;
 
-    /** Adds a message, or replaces the one with the same ID (a delivery update). Returns whether it was new. */
+    /**
+     * Adds a message, or replaces the one with the same ID (a delivery update) unless that one is
+     * further along: updates may be applied out of order. Returns whether it was new.
+     */
     public boolean put(TimelineEntry entry) {
-        TimelineEntry known = byId.put(entry.id(), entry);
+        TimelineEntry known = byId.get(entry.id());
         if (known != null) {
-            entries.set(entries.indexOf(known), entry);
+            if (entry.mark().progress() >= known.mark().progress()) {
+                byId.put(entry.id(), entry);
+                entries.set(entries.indexOf(known), entry);
+            }
             return false;
         }
+        byId.put(entry.id(), entry);
         int at = insertionPoint(entry);
         entries.add(at, entry);
         if (scrolledRows > 0 && at == entries.size() - 1) {

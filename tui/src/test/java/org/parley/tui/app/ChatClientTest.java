@@ -204,6 +204,7 @@ class ChatClientTest {
         try (Running client = new Running(100, 24)) {
             VirtualScreen screen = client.screen;
             screen.awaitText("ada  p1");
+            screen.awaitRow("[●○] parley demo +│.*");
             screen.ctrl(KeyType.ArrowUp);
             screen.awaitRow(".*│parley demo  \\p{XDigit}{32} *");
             screen.enter("hi demo group");
@@ -318,7 +319,7 @@ class ChatClientTest {
     void scrollingToTheTopLoadsOlderHistoryAPageAtATime() throws Exception {
         String grace = network.user().api().contacts().stream().filter(contact -> contact.name().equals("grace"))
                 .findFirst().orElseThrow().peerId();
-        for (int i = 1; i <= ChatController.PAGE + 10; i++) {
+        for (int i = 1; i <= HistoryPager.PAGE + 10; i++) {
             network.user().api().send(grace, "old " + i);
         }
         try (Running client = new Running(80, 14)) {

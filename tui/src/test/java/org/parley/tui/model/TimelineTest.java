@@ -39,6 +39,20 @@ class TimelineTest {
     }
 
     @Test
+    void aStateReportedLateNeverMovesAMessageBack() {
+        Timeline timeline = new Timeline();
+        timeline.put(own("a", DAY_ONE, "delivered"));
+        assertFalse(timeline.put(own("a", DAY_ONE, "pending")), "the send's answer, applied after the receipt");
+        assertEquals(DeliveryMark.DELIVERED, timeline.entries().get(0).mark());
+        timeline.put(own("b", DAY_ONE, "relayed"));
+        timeline.put(own("b", DAY_ONE, "pending"));
+        assertEquals(DeliveryMark.RELAYED, timeline.entries().get(1).mark());
+        timeline.put(own("b", DAY_ONE, "failed"));
+        timeline.put(own("b", DAY_ONE, "delivered"));
+        assertEquals(DeliveryMark.DELIVERED, timeline.entries().get(1).mark(), "a receipt after giving up still counts");
+    }
+
+    @Test
     void aMessageArrivingWhileScrolledUpShowsTheNewBelowMarkerUntilTheBottom() {
         Timeline timeline = new Timeline();
         timeline.put(own("a", DAY_ONE, "pending"));

@@ -1,0 +1,171 @@
+package org.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A relayed link through the real launcher, over TLS on loopback: a relay R, a private node B that
+ * announces no address (it listens on the wildcard address, which a record never names) and holds
+ * a reservation at R, and A, which knows only B's peer ID and R. A finds B's record through R, sees
+ * that R relays for B, reaches B through a circuit at R, and the two exchange messages both ways.
+ * A announces no address either, so B cannot answer over a direct link of its own (as it could, and
+ * would, to a public A); every daemon keeps a single link of its own (--links 1), so no other link
+ * forms by discovery.
+ */
+class RelayedLinkTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path work;
+
+    @RegisterExtension
+    final Daemons daemons = new Daemons();
+
+    /** What the last wait saw, for the failure message. */
+    private String lastSeen = "";
+
+    @Test
+    void aReachesPrivateBThroughRelayRAndMessagesAreDeliveredBothWays() throws Exception {
+        Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", "pass").withoutEnv("PARLEY_HOME");
+        String r = init(parley, "r");
+        String a = init(parley, "a");
+        String b = init(parley, "b");
+        String rId = id(parley, r);
+        String aId = id(parley, a);
+        String bId = id(parley, b);
+        int rPort = Launcher.freePort();
+        String relay = rId + "@127.0.0.1:" + rPort;
+        daemons.start(parley, "r", "daemon", "--home", r, "--listen", "127.0.0.1:" + rPort, "--links", "1");
+        await(() -> parley.run("peers", "--home", r).exitCode() == 0 ? Optional.of(true) : Optional.empty(),
+                "R is up");
+        // One after another: on a loaded machine, daemons starting at once can miss their start-up deadline.
+        daemons.start(parley, "b", "daemon", "--home", b, "--listen", "0.0.0.0:" + Launcher.freePort(), "--links", "1",
+                "--bootstrap", relay);
+        await(() -> parley.run("peers", "--home", b).exitCode() == 0 ? Optional.of(true) : Optional.empty(),
+                "B is up");
+        daemons.start(parley, "a", "daemon", "--home", a, "--listen", "0.0.0.0:" + Launcher.freePort(),
+                "--links", "1", "--bootstrap", relay);
+
+        JsonObject record = await(() -> {
+            Launcher.Result lookup = parley.run("lookup", "--home", a, bId, "--json");
+            lastSeen = lookup.stdout() + lookup.stderr();
+            if (lookup.exitCode() != 0) {
+                return Optional.empty();
+            }
+            JsonObject found = JsonParser.parseString(lookup.stdout()).getAsJsonObject();
+            return found.get("found").getAsBoolean()
+                    && strings(found.getAsJsonObject("record").getAsJsonArray("linkRelays")).contains(rId)
+                    ? Optional.of(found.getAsJsonObject("record")) : Optional.empty();
+        }, "A finds B's record naming R as its relay");
+        assertEquals(List.of(), strings(record.getAsJsonArray("addresses")), "B announces no address");
+
+        assertEquals(0, parley.run("contact", "add", "--home", a, bId, "--name", "b").exitCode());
+        assertEquals(0, parley.run("contact", "add", "--home", b, aId, "--name", "a").exitCode());
+        Launcher.Result sent = parley.run("send", "--home", a, bId, "hello through the relay");
+        assertEquals(0, sent.exitCode(), sent.toString());
+        String toB = sent.stdout().strip();
+        await(() -> stateOf(parley, a, bId, toB).filter("delivered"::equals), "A sees its message delivered");
+        await(() -> stateOf(parley, b, aId, toB).filter("received"::equals), "B holds A's message");
+
+        JsonObject bAtA = await(() -> peer(parley, a, bId), "A is linked to B");
+        assertEquals("relayed", bAtA.get("path").getAsString(), bAtA.toString());
+        assertEquals(rId, bAtA.get("relay").getAsString(), bAtA.toString());
+        JsonObject aAtB = await(() -> peer(parley, b, aId), "B is linked to A");
+        assertEquals("relayed", aAtB.get("path").getAsString(), aAtB.toString());
+        assertEquals(rId, aAtB.get("relay").getAsString(), aAtB.toString());
+        JsonObject rAtA = peer(parley, a, rId).orElseThrow();
+        assertEquals("direct", rAtA.get("path").getAsString());
+        assertTrue(rAtA.get("relay").isJsonNull(), rAtA.toString());
+
+        Launcher.Result reply = parley.run("send", "--home", b, aId, "and back through the relay");
+        assertEquals(0, reply.exitCode(), reply.toString());
+        String toA = reply.stdout().strip();
+        await(() -> stateOf(parley, b, aId, toA).filter("delivered"::equals), "B sees its reply delivered");
+        await(() -> stateOf(parley, a, bId, toA).filter("received"::equals), "A holds B's reply");
+        assertEquals("relayed", peer(parley, a, bId).orElseThrow().get("path").getAsString(),
+                "the messages went through the relayed link");
+    }
+
+    private String init(Launcher parley, String name) throws Exception {
+        String home = work.resolve(name).toString();
+        Launcher.Result init = parley.run("init", "--home", home, "--name", name);
+        assertEquals(0, init.exitCode(), init.toString());
+        return home;
+    }
+
+    private static String id(Launcher parley, String home) throws Exception {
+        return parley.run("id", "--home", home).stdout().strip();
+    }
+
+    private static Optional<JsonObject> peer(Launcher parley, String home, String peerId) throws Exception {
+        Launcher.Result peers = parley.run("peers", "--home", home, "--json");
+        if (peers.exitCode() != 0) {
+            return Optional.empty();
+        }
+        for (JsonElement peer : JsonParser.parseString(peers.stdout()).getAsJsonArray()) {
+            if (peer.getAsJsonObject().get("peerId").getAsString().equals(peerId)) {
+                return Optional.of(peer.getAsJsonObject());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> stateOf(Launcher parley, String home, String peerId, String messageId)
+            throws Exception {
+        Launcher.Result history = parley.run("history", "--home", home, peerId, "--json");
+        if (history.exitCode() != 0) {
+            return Optional.empty();
+        }
+        for (JsonElement message : JsonParser.parseString(history.stdout()).getAsJsonArray()) {
+            if (message.getAsJsonObject().get("id").getAsString().equals(messageId)) {
+                return Optional.of(message.getAsJsonObject().get("state").getAsString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> strings(JsonArray array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.getAsString()));
+        return values;
+    }
+
+    private String daemonErrors() throws java.io.IOException {
+        StringBuilder errors = new StringBuilder();
+        for (String name : List.of("r", "a", "b")) {
+            Path err = work.resolve(name + ".err");
+            if (java.nio.file.Files.exists(err)) {
+                errors.append(name).append(": ").append(java.nio.file.Files.readString(err)).append('\n');
+            }
+        }
+        return errors.toString();
+    }
+
+    private <T> T await(Callable<Optional<T>> condition, String what) throws Exception {
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<T> value = condition.call();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("timed out: " + what + "; last seen: " + lastSeen + "; daemon errors: "
+                + daemonErrors());
+    }
+}

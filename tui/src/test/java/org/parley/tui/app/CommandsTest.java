@@ -1,0 +1,129 @@
+package org.parley.tui.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.parley.tui.model.Conversation;
+
+class CommandsTest {
+    private static final String ADA = FakeNode.peerId(2);
+    private static final String STRANGER = FakeNode.peerId(5);
+
+    @Test
+    void addRefusesAMistypedPeerIdAndAddsAndOpensAGoodOne() {
+        ControllerHarness chat = new ControllerHarness().start();
+        chat.enter("/add p1notanid ada");
+        assertTrue(chat.noticeIsError());
+        assertTrue(chat.notice().startsWith("not a peer ID"), chat.notice());
+        assertTrue(chat.node.calls.stream().noneMatch(call -> call.startsWith("addContact")));
+
+        chat.enter("/add " + ADA + " ada");
+        assertTrue(chat.node.calls.contains("addContact " + ADA + " ada"));
+        assertEquals(ADA, chat.open());
+        assertEquals("added ada", chat.notice());
+    }
+
+    @Test
+    void acceptTurnsTheOpenRequestIntoAContactAndWorksNowhereElse() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.node.requests.add(FakeNode.request("r1", STRANGER, "hello", 5));
+        chat.start();
+        chat.enter("/accept");
+        assertEquals("/accept works in a message request", chat.notice());
+        chat.ctrl('x');
+        assertEquals(STRANGER, chat.open());
+        chat.enter("/accept Linus");
+        assertEquals(Conversation.Kind.CONTACT, chat.state.conversations().get(STRANGER).orElseThrow().kind());
+        assertEquals("Linus", chat.state.conversations().get(STRANGER).orElseThrow().title());
+    }
+
+    @Test
+    void blockDropsTheConversationAndNickRenamesTheContact() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.start();
+        chat.enter("/nick Ada L");
+        assertEquals("Ada L", chat.state.conversations().get(ADA).orElseThrow().title());
+        chat.enter("/block");
+        assertTrue(chat.node.calls.contains("blockContact " + ADA));
+        assertTrue(chat.state.conversations().get(ADA).isEmpty());
+        assertEquals("blocked Ada L", chat.notice());
+    }
+
+    @Test
+    void aFailedRequestShowsTheFirstLineOfItsErrorInRed() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.start();
+        chat.node.failing = "the node is busy\nsecond line";
+        chat.enter("hello");
+        assertTrue(chat.noticeIsError());
+        assertEquals("the node is busy", chat.notice());
+    }
+
+    @Test
+    void aBadCommandSaysWhatIsWrongAndSendsNothing() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.start();
+        chat.enter("/frobnicate");
+        assertTrue(chat.noticeIsError());
+        assertTrue(chat.node.calls.stream().noneMatch(call -> call.startsWith("send")));
+        chat.enter("//not a command");
+        assertTrue(chat.node.calls.contains("send " + ADA + " /not a command"));
+    }
+
+    @Test
+    void verifyShowsTheSafetyNumberAndSearchFindsLoadedMessages() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.node.histories.put(ADA, java.util.List.of(
+                FakeNode.incoming("m1", ADA, "the blue door", 1), FakeNode.incoming("m2", ADA, "a red one", 2)));
+        chat.start();
+        chat.enter("/verify");
+        assertEquals("Safety number with ada", chat.state.panel().orElseThrow().title());
+        chat.enter("/search BLUE");
+        ChatState.Panel found = chat.state.panel().orElseThrow();
+        assertEquals("\"BLUE\" in ada (1)", found.title());
+        assertEquals(java.util.List.of("ada: the blue door"), found.lines());
+    }
+
+    @Test
+    void groupCommandsCreateInviteJoinAndLeave() {
+        String invitation = FakeNode.groupId(7);
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.node.group(invitation, "book club", "invited");
+        chat.start();
+        chat.enter("/group invite ada");
+        assertEquals("/group invite works in an open group", chat.notice());
+
+        chat.enter("/group create team");
+        String team = chat.open();
+        assertEquals(Conversation.Kind.GROUP, chat.state.conversations().get(team).orElseThrow().kind());
+        chat.enter("/group invite ada");
+        assertTrue(chat.node.calls.contains("inviteToGroup " + team + " " + ADA));
+        assertEquals("invited ada to team", chat.notice());
+
+        chat.enter("/group join " + invitation);
+        assertEquals(invitation, chat.open());
+        assertEquals(Conversation.Kind.GROUP, chat.state.conversations().get(invitation).orElseThrow().kind());
+        chat.enter("/group leave");
+        assertTrue(chat.state.conversations().get(invitation).isEmpty());
+        assertEquals("left book club", chat.notice());
+        assertFalse(chat.noticeIsError());
+    }
+
+    @Test
+    void aMessageToAnInvitationIsRefusedUntilJoined() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.group(FakeNode.groupId(7), "book club", "invited");
+        chat.start();
+        chat.enter("hi all");
+        assertEquals("join the group first: /group join (or decline: /group leave)", chat.notice());
+        assertTrue(chat.node.calls.stream().noneMatch(call -> call.startsWith("sendToGroup")));
+    }
+}

@@ -1,0 +1,83 @@
+package org.parley.tui.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.parley.api.EventView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.MessageView;
+import org.parley.api.PeerView;
+import org.parley.tui.model.Conversation;
+
+class NodeSyncTest {
+    private static final String ADA = FakeNode.peerId(2);
+    private static final String BOB = FakeNode.peerId(3);
+    private static final String STRANGER = FakeNode.peerId(5);
+
+    @Test
+    void startListsContactsOpensTheFirstAndCountsWaitingRequestsUnread() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(BOB, "bob");
+        chat.node.contact(ADA, "ada");
+        chat.node.requests.add(FakeNode.request("r1", STRANGER, "hello", 5));
+        chat.node.peers.add(new PeerView(ADA, "127.0.0.1:1", "outbound", 0, "test"));
+        chat.start();
+        assertEquals(ADA, chat.open(), "the first contact in list order");
+        assertEquals("me", chat.state.ownName());
+        assertEquals(1, chat.state.conversations().get(STRANGER).orElseThrow().unread());
+        assertEquals(1, chat.state.links());
+        assertTrue(chat.state.conversations().get(ADA).orElseThrow().online());
+        assertEquals(3, chat.state.outbox());
+        assertEquals(1, chat.unreadTotals.get(chat.unreadTotals.size() - 1));
+    }
+
+    @Test
+    void aMessageElsewhereRingsAndCountsAndOneInTheOpenConversationDoesNot() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.node.contact(BOB, "bob");
+        chat.start();
+        chat.event(new EventView(EventView.MESSAGE, FakeNode.incoming("m1", ADA, "here", 5)));
+        assertTrue(chat.bells.isEmpty());
+        chat.event(new EventView(EventView.MESSAGE, FakeNode.incoming("m2", BOB, "there", 6)));
+        assertEquals(1, chat.bells.size());
+        assertEquals(1, chat.state.conversations().get(BOB).orElseThrow().unread());
+        chat.event(new EventView(EventView.UPDATE, FakeNode.incoming("m2", BOB, "there", 6)));
+        assertEquals(1, chat.state.conversations().get(BOB).orElseThrow().unread(), "an update is no new message");
+        assertEquals(List.of("there"), chat.texts(BOB));
+    }
+
+    @Test
+    void aStrangersMessageOpensARequestAndAPostInAnUnknownGroupAsksForTheGroups() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.start();
+        MessageView hello = FakeNode.request("r1", STRANGER, "hello", 5);
+        chat.event(new EventView(EventView.MESSAGE, hello));
+        assertEquals(Conversation.Kind.REQUEST, chat.state.conversations().get(STRANGER).orElseThrow().kind());
+
+        String group = FakeNode.groupId(9);
+        chat.node.group(group, "club", "joined");
+        long groupsAsked = chat.node.count("groups");
+        chat.event(new EventView(EventView.GROUP, null,
+                new GroupMessageView(group, FakeNode.groupId(1000), ADA, "posted", 7, 7, 1)));
+        assertEquals(groupsAsked + 1, chat.node.count("groups"));
+        assertEquals("club", chat.state.conversations().get(group).orElseThrow().title());
+        assertEquals("ada", chat.state.timeline(group).entries().get(0).sender());
+    }
+
+    @Test
+    void aGroupWeLeftElsewhereLeavesTheListOnRefresh() {
+        String group = FakeNode.groupId(9);
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.group(group, "club", "joined");
+        chat.start();
+        assertEquals(group, chat.open());
+        chat.node.group(group, "club", "removed");
+        chat.controller.refresh();
+        chat.requests.settle();
+        assertTrue(chat.state.conversations().get(group).isEmpty());
+    }
+}

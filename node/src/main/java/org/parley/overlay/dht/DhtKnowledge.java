@@ -34,6 +34,8 @@ final class DhtKnowledge {
     private final KeyedRecords stored;
     /** Told of every peer that has just taken a place in the table after we heard from it. */
     private Consumer<Contact> newContacts = contact -> { };
+    /** Asked to check the least recently seen contact of a bucket a newcomer found full. */
+    private Consumer<Contact> pingWanted = contact -> { };
     private Scheduler.Cancellable sweepTimer;
     private boolean stopped;
 
@@ -50,6 +52,10 @@ final class DhtKnowledge {
 
     void onNewContact(Consumer<Contact> listener) {
         this.newContacts = listener;
+    }
+
+    void onPingWanted(Consumer<Contact> listener) {
+        this.pingWanted = listener;
     }
 
     /** Drops the records of peers that left the table, every {@link #SWEEP_INTERVAL} until stopped. */
@@ -75,7 +81,8 @@ final class DhtKnowledge {
         if (record.peer().equals(self) || record.addresses().isEmpty()) {
             return;
         }
-        RoutingTable.Outcome outcome = table.insert(record.peer(), record.addresses().get(0)).outcome();
+        RoutingTable.Insertion insertion = table.insert(record.peer(), record.addresses().get(0));
+        RoutingTable.Outcome outcome = insertion.outcome();
         if (outcome == RoutingTable.Outcome.ADDED) {
             newContacts.accept(Contact.of(record.peer(), record.addresses().get(0), clock.nowMillis()));
         }
@@ -83,6 +90,7 @@ final class DhtKnowledge {
                 || outcome == RoutingTable.Outcome.BUCKET_FULL) {
             contactRecords.offer(record, clock.nowMillis());
         }
+        insertion.toPing().ifPresent(pingWanted);
     }
 
     /**
@@ -112,6 +120,11 @@ final class DhtKnowledge {
     void drop(PeerId peer) {
         table.remove(peer);
         contactRecords.remove(peer);
+    }
+
+    /** A contact answered a ping: it keeps its place as the most recently seen of its bucket. */
+    void alive(PeerId peer) {
+        table.alive(peer);
     }
 
     /** Kademlia's eviction: a contact that does not answer gives its place to a waiting one. */
@@ -162,6 +175,16 @@ final class DhtKnowledge {
             }
         }
         return closest;
+    }
+
+    /** Whether {@code peer} is a live contact (not merely waiting for a place). */
+    boolean isContact(PeerId peer) {
+        return table.contains(peer);
+    }
+
+    /** The deepest bucket of the routing table holding a contact; -1 when it is empty. */
+    int deepestBucket() {
+        return table.deepestBucket();
     }
 
     int contacts() {

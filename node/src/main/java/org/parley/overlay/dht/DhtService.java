@@ -13,15 +13,19 @@ import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.DhtMessage;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.Clock;
+import org.parley.runtime.Rng;
+import org.parley.runtime.SeededRng;
 import org.parley.runtime.Scheduler;
 
 /**
  * The Kademlia DHT of a running node: finds a peer's current record from its peer ID, answers
  * other peers' FindNode requests, and keeps our own record with the k peers closest to our key.
  *
- * <p>A facade over four parts: {@link DhtKnowledge} (the routing table and the records held),
- * {@link LookupDriver} (our lookups), {@link DhtServer} (answering FindNode and StoreRecord) and
- * {@link RecordPublisher} (our own record). The routing table is fed with the records discovery
+ * <p>A facade over six parts: {@link DhtKnowledge} (the routing table and the records held),
+ * {@link LookupDriver} (our lookups), {@link DhtServer} (answering FindNode and StoreRecord),
+ * {@link RecordPublisher} (our own record), {@link ContactPinger} (a full bucket's oldest contact
+ * checked before a newcomer may take its place) and {@link BucketRefresher} (lookups through
+ * buckets that went unvisited). The routing table is fed with the records discovery
  * verifies (every link starts with both sides' records, and peer exchange brings more) and with
  * the peers that answer our queries. A lookup asks linked contacts directly and dials the others
  * once, so it reaches peers this node has never been linked to. Every record in an answer is
@@ -40,10 +44,22 @@ public final class DhtService implements LinkEvents {
     private final LookupDriver lookups;
     private final DhtServer server;
     private final RecordPublisher publisher;
+    private final ContactPinger pinger;
+    private final BucketRefresher refresher;
     private boolean stopped;
 
+    /**
+     * A DHT whose bucket refresh picks its random keys from a generator seeded with this node's
+     * key: each node refreshes its own keys, and seeded runs replay.
+     */
     public DhtService(PeerId self, LinkControl links, Scheduler scheduler, Clock clock, DhtConfig config,
                       Discovery discovery) {
+        this(self, links, scheduler, clock, config, discovery,
+                new SeededRng(java.nio.ByteBuffer.wrap(DhtKey.ofPeer(self).toBytes()).getLong()));
+    }
+
+    public DhtService(PeerId self, LinkControl links, Scheduler scheduler, Clock clock, DhtConfig config,
+                      Discovery discovery, Rng rng) {
         this.self = self;
         this.links = links;
         this.config = config;
@@ -52,7 +68,11 @@ public final class DhtService implements LinkEvents {
         this.lookups = new LookupDriver(links, scheduler, clock, config, discovery, known);
         this.server = new DhtServer(self, links, clock, config, discovery, known);
         this.publisher = new RecordPublisher(self, links, scheduler, config, discovery, known, lookups);
+        this.pinger = new ContactPinger(links, scheduler, config, known);
+        this.refresher = new BucketRefresher(self, clock, scheduler, rng, config, known, lookups);
+        lookups.onLookupStarted(refresher::lookedUp);
         known.onNewContact(publisher::introduce);
+        known.onPingWanted(contact -> pinger.ping(contact, clock.nowMillis()));
     }
 
     /**
@@ -64,6 +84,7 @@ public final class DhtService implements LinkEvents {
         discovery.addOwnRecordListener(record -> publisher.publishNow());
         publisher.start(firstPublication);
         known.startSweeping();
+        refresher.start();
     }
 
     public void stop() {
@@ -71,6 +92,8 @@ public final class DhtService implements LinkEvents {
         publisher.stop();
         known.stop();
         lookups.stop();
+        pinger.stop();
+        refresher.stop();
     }
 
     /**
@@ -146,6 +169,7 @@ public final class DhtService implements LinkEvents {
         discovery.recordOf(peer.peerId()).ifPresent(known::learn);
         publisher.linkUp(peer.peerId());
         lookups.linkUp(peer.peerId());
+        pinger.linkUp(peer.peerId());
     }
 
     @Override
@@ -161,7 +185,11 @@ public final class DhtService implements LinkEvents {
         DhtMessage message = frame.getDht();
         switch (message.getBodyCase()) {
             case FIND_NODE -> server.answerFindNode(from, message.getRequestId(), message.getFindNode());
-            case NODES -> lookups.receiveNodes(from, message.getRequestId(), message.getNodes());
+            case NODES -> {
+                if (!pinger.answered(from, message.getRequestId())) {
+                    lookups.receiveNodes(from, message.getRequestId(), message.getNodes());
+                }
+            }
             case STORE_RECORD -> server.receiveStore(from, message.getStoreRecord());
             case BODY_NOT_SET -> links.penalize(from, DhtPenalties.MALFORMED, "DHT message without a body");
         }

@@ -66,6 +66,8 @@ final class LookupDriver {
     };
     private final Set<LookupRun> running = new HashSet<>();
     private long nextRequestId = 1;
+    /** Told of the target of every lookup started, so that bucket refresh knows which buckets are fresh. */
+    private java.util.function.Consumer<DhtKey> lookupStarted = key -> { };
 
     LookupDriver(LinkControl links, Scheduler scheduler, Clock clock, DhtConfig config, Discovery discovery,
                  DhtKnowledge known) {
@@ -77,8 +79,13 @@ final class LookupDriver {
         this.known = known;
     }
 
+    void onLookupStarted(java.util.function.Consumer<DhtKey> listener) {
+        this.lookupStarted = listener;
+    }
+
     /** Starts a lookup; its run's result completes when it is finished or its deadline passed. */
     LookupRun start(IterativeLookup lookup, Optional<PeerId> target) {
+        lookupStarted.accept(lookup.target());
         LookupRun run = new LookupRun(lookup, target);
         running.add(run);
         run.deadline = scheduler.schedule(config.lookupDeadline(), () -> finish(run));
@@ -167,7 +174,7 @@ final class LookupDriver {
         responderRecord(run, from).ifPresent(known::learn);
         records.forEach(run::heard);
         records.forEach(known::learnFromAnswer);
-        if (run.checkFound(run.lookup.hopsTo(from) + 1)) {
+        if (run.checkFound(run.lookup.hopsTo(from) + 1, from, config.lookup().alpha())) {
             finish(run);
             return;
         }

@@ -19,8 +19,10 @@ final class LookupRun {
     final Optional<PeerId> target;
     final CompletableFuture<LookupResult> result = new CompletableFuture<>();
     private final Map<PeerId, PeerRecord> candidateRecords = new HashMap<>();
-    private PeerRecord found;
+    /** Hops to the first answer that carried the target's record; 0 while none has. */
     private int foundHops;
+    /** Answers still awaited after the target's record first turned up, before the newest heard is taken. */
+    private int confirmationsLeft;
     Scheduler.Cancellable deadline;
     boolean done;
 
@@ -39,21 +41,29 @@ final class LookupRun {
         return Optional.ofNullable(candidateRecords.get(peer));
     }
 
-    /** Whether the target's record has turned up; records it at {@code hops} if so. */
-    boolean checkFound(int hops) {
-        if (target.isEmpty()) {
+    /**
+     * Whether the lookup has heard enough of the target's record to stop, after an answer from
+     * {@code responder} that was {@code hops} queries away. The first record heard may be a
+     * replayed old one (any peer may keep a validly signed record of the target and pass it on),
+     * so the lookup goes on until the target itself answers (its answer carries its current
+     * record, and its record names it as the closest candidate, so it is asked next) or
+     * {@code confirmations} more peers have answered; the newest record heard is the result.
+     */
+    boolean checkFound(int hops, PeerId responder, int confirmations) {
+        if (target.isEmpty() || !candidateRecords.containsKey(target.get())) {
             return false;
         }
-        PeerRecord record = candidateRecords.get(target.get());
-        if (record != null && found == null) {
-            found = record;
+        if (foundHops == 0) {
             foundHops = hops;
+            confirmationsLeft = confirmations;
+            return responder.equals(target.get());
         }
-        return found != null;
+        return responder.equals(target.get()) || --confirmationsLeft <= 0;
     }
 
     LookupResult outcome() {
-        return found == null ? new LookupResult(Optional.empty(), lookup.hops(), lookup.queriesSent())
-                : new LookupResult(Optional.of(found), foundHops, lookup.queriesSent());
+        PeerRecord newest = target.map(candidateRecords::get).orElse(null);
+        return newest == null ? new LookupResult(Optional.empty(), lookup.hops(), lookup.queriesSent())
+                : new LookupResult(Optional.of(newest), foundHops, lookup.queriesSent());
     }
 }

@@ -223,6 +223,16 @@ public final class RoutingTable {
         return bucket == null ? List.of() : new ArrayList<>(bucket.replacements());
     }
 
+    /** The deepest bucket (longest prefix shared with the local key) holding a live contact; -1 when none does. */
+    public int deepestBucket() {
+        for (int index = DhtKey.SIZE_BITS - 1; index >= 0; index--) {
+            if (buckets[index] != null && buckets[index].liveCount() > 0) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
     /** Live contacts (replacements do not count). */
     public int size() {
         return size;

@@ -47,6 +47,8 @@ public final class Discovery implements LinkEvents {
     static final double EXPLORE_CHANCE = 0.05;
     /** More records in one exchange than any node sends. */
     static final double PENALTY_OVERSIZED_EXCHANGE = 20;
+    /** Unsolicited exchanges a neighbour may send at once; one more per heartbeat after that. */
+    static final int UNSOLICITED_BURST = 3;
 
     private final PeerId self;
     private final LinkControl links;
@@ -60,6 +62,9 @@ public final class Discovery implements LinkEvents {
     private final Map<PeerId, Long> lastDialedMillis = new HashMap<>();
     /** When each peer's last request for records was answered. */
     private final Map<PeerId, Long> answeredMillis = new HashMap<>();
+    /** When we last asked each peer for records: its answer is solicited, and not rate-limited. */
+    private final Map<PeerId, Long> askedMillis = new HashMap<>();
+    private final ExchangeAllowance unsolicited;
     private final List<Consumer<PeerRecord>> recordListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<PeerRecord>> ownRecordListeners = new CopyOnWriteArrayList<>();
     /** The own record last announced to every neighbour; {@link #ownRecord} may renew it in between. */
@@ -92,6 +97,7 @@ public final class Discovery implements LinkEvents {
         this.own = new OwnRecord(identity, clock, config.recordLifetime(), announcedAddresses, bundle);
         this.book = new PeerRecordBook(config.bookCapacity());
         this.verifier = verifier;
+        this.unsolicited = new ExchangeAllowance(UNSOLICITED_BURST, config.heartbeat().toMillis());
     }
 
     /** The node's record checker, which remembers what it verified; for other overlay services. */
@@ -124,6 +130,11 @@ public final class Discovery implements LinkEvents {
     /** The newest valid record we hold for {@code peer}. */
     public java.util.Optional<PeerRecord> recordOf(PeerId peer) {
         return book.get(peer, clock.nowMillis());
+    }
+
+    /** How many of the records held came from {@code source} (its own, or passed on by it). */
+    public int heldFrom(PeerId source) {
+        return book.heldFrom(source);
     }
 
     /** Records of other peers held now. */
@@ -161,6 +172,9 @@ public final class Discovery implements LinkEvents {
         // Records are asked for, not pushed, on a new link: a node with links and records
         // enough does not need another sixteen signatures to check for every link it gets.
         if (links.linkCount() <= config.targetLinks() || book.size() < WANTED_RECORDS) {
+            long now = clock.nowMillis();
+            askedMillis.values().removeIf(asked -> now - asked >= config.redialAfter().toMillis());
+            askedMillis.put(peer.peerId(), now);
             links.send(peer.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.getDefaultInstance()).build());
         }
     }
@@ -201,6 +215,13 @@ public final class Discovery implements LinkEvents {
                     + " records");
             return;
         }
+        // An answer to our request is taken whole; what a neighbour pushes on its own is limited
+        // per neighbour, dropped unread beyond that (honest nodes push far less; no penalty, as
+        // clocks and heartbeats differ).
+        if (askedMillis.remove(from) == null && !unsolicited.take(from, clock.nowMillis())) {
+            LOG.fine(() -> "dropped an unsolicited peer exchange beyond " + from.shortForm() + "'s allowance");
+            return;
+        }
         for (org.parley.proto.wire.v1.PeerRecord proto : exchange.getRecordsList()) {
             try {
                 offer(from, verifier.verify(proto, clock.nowMillis()));
@@ -215,7 +236,7 @@ public final class Discovery implements LinkEvents {
             return;
         }
         try {
-            if (book.offer(record, clock.nowMillis()) != PeerRecordBook.Admission.DUPLICATE) {
+            if (book.offer(record, clock.nowMillis(), from) != PeerRecordBook.Admission.DUPLICATE) {
                 recordListeners.forEach(listener -> listener.accept(record));
             }
         } catch (PeerRecordException e) {

@@ -13,9 +13,15 @@ import java.util.TreeSet;
 import org.parley.identity.PeerId;
 
 /**
- * The newest verified record of each peer we have heard of, at most {@code capacity} of them.
- * When full, the record closest to expiry makes room: it is the one whose addresses are least
- * likely to still be current. Confined to the node's loop, like the rest of the protocol state.
+ * The newest verified record of each peer we have heard of, at most {@code capacity} of them,
+ * each remembered with its source: the neighbour that passed it on (a peer's own record is its
+ * own source). When full, the source holding the most records gives up the one of its records
+ * closest to expiry (the one whose addresses are least likely to still be current). Taking the
+ * record closest to expiry from the whole book would let anyone flush it: records that live
+ * longer than the honest ones, sent in numbers, would push out every honest record in turn. By
+ * source, a flooder only ever pushes out its own. One source holds at most a
+ * {@link #MAX_SHARE_PER_SOURCE} of the book even before it is full. Confined to the node's loop,
+ * like the rest of the protocol state.
  */
 public final class PeerRecordBook {
     /** What an accepted offer did to the book. */
@@ -28,18 +34,29 @@ public final class PeerRecordBook {
         DUPLICATE
     }
 
+    /** The largest part of the book one source's records may take, so that no neighbour alone decides whom we dial. */
+    public static final double MAX_SHARE_PER_SOURCE = 0.25;
+
+    private static final Comparator<PeerRecord> BY_EXPIRY =
+            Comparator.comparingLong(PeerRecord::expiresAtMillis).thenComparing(PeerRecord::peer);
+
     private final int capacity;
+    private final int maxPerSource;
+    /** Each record's source, by the record's peer. */
+    private final Map<PeerId, PeerId> sourceOf = new HashMap<>();
+    /** Each source's records, closest to expiry first. */
+    private final Map<PeerId, NavigableSet<PeerRecord>> bySource = new HashMap<>();
     private final Map<PeerId, PeerRecord> byPeer = new HashMap<>();
     /** The same records in peer ID order, so that listing them (every peer exchange does) needs no sort. */
     private final NavigableMap<PeerId, PeerRecord> inPeerOrder = new TreeMap<>();
-    private final NavigableSet<PeerRecord> byExpiry = new TreeSet<>(
-            Comparator.comparingLong(PeerRecord::expiresAtMillis).thenComparing(PeerRecord::peer));
+    private final NavigableSet<PeerRecord> byExpiry = new TreeSet<>(BY_EXPIRY);
 
     public PeerRecordBook(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive, not " + capacity);
         }
         this.capacity = capacity;
+        this.maxPerSource = Math.max(1, (int) (capacity * MAX_SHARE_PER_SOURCE));
     }
 
     /**
@@ -50,6 +67,14 @@ public final class PeerRecordBook {
      *     record's (a lower one, or the same one over different content)
      */
     public Admission offer(PeerRecord record, long nowMillis) throws PeerRecordException {
+        return offer(record, nowMillis, record.peer());
+    }
+
+    /**
+     * Takes {@code record}, passed on by {@code source}, if it is news, as {@link #offer(PeerRecord, long)}.
+     * A source at its share of the book makes room from its own records.
+     */
+    public Admission offer(PeerRecord record, long nowMillis, PeerId source) throws PeerRecordException {
         if (record.isExpired(nowMillis)) {
             throw new PeerRecordException(RecordRejection.EXPIRED, "record expired");
         }
@@ -64,13 +89,12 @@ public final class PeerRecordBook {
                         + " is not newer than " + Long.toUnsignedString(held.sequence()));
             }
             remove(held);
-            add(record);
+            makeRoomFor(source);
+            add(record, source);
             return Admission.REPLACED;
         }
-        if (byPeer.size() >= capacity) {
-            remove(byExpiry.first());
-        }
-        add(record);
+        makeRoomFor(source);
+        add(record, source);
         return Admission.ADDED;
     }
 
@@ -101,13 +125,57 @@ public final class PeerRecordBook {
         }
     }
 
-    private void add(PeerRecord record) {
+    /** Evicts one record of {@code source} when it is at its share, or one of the largest source's when the book is full. */
+    private void makeRoomFor(PeerId source) {
+        NavigableSet<PeerRecord> own = bySource.get(source);
+        if (own != null && own.size() >= maxPerSource) {
+            remove(own.first());
+        } else if (byPeer.size() >= capacity) {
+            remove(bySource.get(largestSource()).first());
+        }
+    }
+
+    /**
+     * The source with the most records; of equal ones, the one holding the record closest to
+     * expiry (so a book of peers' own records alone gives up the oldest, as it always did).
+     */
+    private PeerId largestSource() {
+        PeerId largest = null;
+        NavigableSet<PeerRecord> most = null;
+        for (Map.Entry<PeerId, NavigableSet<PeerRecord>> entry : bySource.entrySet()) {
+            NavigableSet<PeerRecord> records = entry.getValue();
+            if (most == null || records.size() > most.size()
+                    || records.size() == most.size() && BY_EXPIRY.compare(records.first(), most.first()) < 0) {
+                largest = entry.getKey();
+                most = records;
+            }
+        }
+        return largest;
+    }
+
+    /** How many of the records held {@code source} passed on. */
+    public int heldFrom(PeerId source) {
+        NavigableSet<PeerRecord> own = bySource.get(source);
+        return own == null ? 0 : own.size();
+    }
+
+    private void add(PeerRecord record, PeerId source) {
+        sourceOf.put(record.peer(), source);
+        bySource.computeIfAbsent(source, s -> new TreeSet<>(BY_EXPIRY)).add(record);
         byPeer.put(record.peer(), record);
         inPeerOrder.put(record.peer(), record);
         byExpiry.add(record);
     }
 
     private void remove(PeerRecord record) {
+        PeerId source = sourceOf.remove(record.peer());
+        NavigableSet<PeerRecord> own = bySource.get(source);
+        if (own != null) {
+            own.remove(record);
+            if (own.isEmpty()) {
+                bySource.remove(source);
+            }
+        }
         byPeer.remove(record.peer());
         inPeerOrder.remove(record.peer());
         byExpiry.remove(record);

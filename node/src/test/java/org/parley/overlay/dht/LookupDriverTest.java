@@ -117,4 +117,81 @@ class LookupDriverTest {
 
         assertEquals(DhtPenalties.UNSOLICITED, node.links.penalties.get(other.peer()));
     }
+
+    /** A lookup for {@code wanted}'s record, asking on past the k closest while it has not turned up. */
+    private LookupRun lookUpRecordOf(PeerId wanted) {
+        DhtKey key = DhtKey.ofPeer(wanted);
+        return driver.start(new IterativeLookup(key, node.self.peerId(), node.known.closest(key, node.config.lookup().k()),
+                node.config.lookup(), true), Optional.of(wanted));
+    }
+
+    @Test
+    void aReplayedOldRecordHeardFirstLosesToTheNewerOneHeardAfterIt() {
+        Identity wanted = Identity.generate("wanted", DhtFixture.RANDOM);
+        PeerRecord old = node.record(wanted, 1);
+        PeerRecord current = node.record(wanted, 2);
+        PeerRecord replayer = linkedContact("replayer");
+        PeerRecord honest = linkedContact("honest");
+        LookupRun run = lookUpRecordOf(wanted.peerId());
+        long toReplayer = findNodeTo(replayer.peer());
+        long toHonest = findNodeTo(honest.peer());
+
+        driver.receiveNodes(replayer.peer(), toReplayer, Nodes.newBuilder().addRecords(old.toProto()).build());
+        assertFalse(run.result.isDone(), "the first record heard may be a replay: the lookup asks on");
+        driver.receiveNodes(honest.peer(), toHonest, Nodes.newBuilder().addRecords(current.toProto()).build());
+        node.loop.advance(node.config.lookupDeadline());
+
+        assertEquals(2, run.result.join().record().orElseThrow().sequence());
+    }
+
+    @Test
+    void theTargetsOwnAnswerEndsTheLookupWithItsCurrentRecord() {
+        Identity wanted = Identity.generate("wanted", DhtFixture.RANDOM);
+        PeerRecord old = node.record(wanted, 1);
+        PeerRecord current = node.record(wanted, 7);
+        PeerRecord replayer = linkedContact("replayer");
+        LookupRun run = lookUpRecordOf(wanted.peerId());
+
+        driver.receiveNodes(replayer.peer(), findNodeTo(replayer.peer()),
+                Nodes.newBuilder().addRecords(old.toProto()).build());
+        assertTrue(driver.isDialing(wanted.peerId()), "the target, named by the record, is asked next");
+        node.links.connected.add(wanted.peerId());
+        driver.linkUp(wanted.peerId());
+        driver.receiveNodes(wanted.peerId(), findNodeTo(wanted.peerId()),
+                Nodes.newBuilder().addRecords(current.toProto()).build());
+
+        assertTrue(run.result.isDone(), "the target's own answer is the last word");
+        assertEquals(current, run.result.join().record().orElseThrow());
+        assertEquals(1, run.result.join().hops(), "hops count to the first record heard");
+    }
+
+    @Test
+    void aLookupWhoseTargetStaysSilentEndsAfterAFewMoreAnswers() {
+        Identity wanted = Identity.generate("wanted", DhtFixture.RANDOM);
+        PeerRecord record = node.record(wanted, 3);
+        List<PeerRecord> holders = new java.util.ArrayList<>();
+        for (int i = 0; i <= node.config.lookup().alpha(); i++) {
+            holders.add(linkedContact("holder" + i));
+        }
+        LookupRun run = lookUpRecordOf(wanted.peerId());
+        for (PeerRecord holder : holders) {
+            List<Frame> sent = node.links.takeSent(holder.peer());
+            if (sent.isEmpty()) {
+                // Asked once an earlier answer freed a place among the α in flight.
+                continue;
+            }
+            driver.receiveNodes(holder.peer(), sent.get(0).getDht().getRequestId(),
+                    Nodes.newBuilder().addRecords(record.toProto()).build());
+        }
+        for (PeerRecord holder : holders) {
+            List<Frame> sent = node.links.takeSent(holder.peer());
+            if (!sent.isEmpty() && !run.result.isDone()) {
+                driver.receiveNodes(holder.peer(), sent.get(0).getDht().getRequestId(),
+                        Nodes.newBuilder().addRecords(record.toProto()).build());
+            }
+        }
+
+        assertTrue(run.result.isDone(), "α answers after the first confirm the record without the target");
+        assertEquals(record, run.result.join().record().orElseThrow());
+    }
 }

@@ -127,6 +127,7 @@ class DiscoveryTest {
         assertTrue(links.penalties.isEmpty(), "passing on a genuine record, even twice, is fine");
         assertEquals(honestRecord, discovery.recordOf(honest.peerId()).orElseThrow());
 
+        loop.advance(DiscoveryConfig.defaults().heartbeat());
         exchange(discovery, mallory.peerId(), List.of(record(honest, 0).toProto()));
         assertEquals(1.0, links.penalties.get(mallory.peerId()), "a stale record costs a little");
         assertEquals(honestRecord, discovery.recordOf(honest.peerId()).orElseThrow(), "the newer one stays");
@@ -180,6 +181,97 @@ class DiscoveryTest {
         List<Frame> sent = links.sent.get(neighbour.peerId());
         assertEquals(List.of("10.0.0.2:7000"), sent.get(sent.size() - 1).getPeerRecord().getAddressesList(),
                 "the neighbour hears of the new address");
+    }
+
+    @Test
+    void unsolicitedExchangesBeyondTheAllowanceAreDroppedUnread() {
+        FakeLinks links = new FakeLinks();
+        Discovery discovery = discovery(Identity.generate("self", RANDOM), links);
+        PeerId flooder = Identity.generate("flooder", RANDOM).peerId();
+
+        for (int i = 0; i < 10; i++) {
+            exchange(discovery, flooder, List.of(record(Identity.generate("sybil" + i, RANDOM), 1).toProto()));
+        }
+        assertEquals(Discovery.UNSOLICITED_BURST, discovery.knownPeers(), "a burst, then nothing");
+        loop.advance(DiscoveryConfig.defaults().heartbeat());
+        exchange(discovery, flooder, List.of(record(Identity.generate("later", RANDOM), 1).toProto()));
+        exchange(discovery, flooder, List.of(record(Identity.generate("later2", RANDOM), 1).toProto()));
+
+        assertEquals(Discovery.UNSOLICITED_BURST + 1, discovery.knownPeers(), "one more per heartbeat");
+        assertTrue(links.penalties.isEmpty(), "flooding is slowed, not punished: " + links.penalties);
+        exchange(discovery, Identity.generate("other", RANDOM).peerId(),
+                List.of(record(Identity.generate("fromOther", RANDOM), 1).toProto()));
+        assertEquals(Discovery.UNSOLICITED_BURST + 2, discovery.knownPeers(), "the allowance is per neighbour");
+    }
+
+    @Test
+    void theAnswerToOurRequestIsTakenEvenFromANeighbourOutOfAllowance() {
+        FakeLinks links = new FakeLinks();
+        Discovery discovery = discovery(Identity.generate("self", RANDOM), links);
+        Identity neighbour = Identity.generate("neighbour", RANDOM);
+        for (int i = 0; i < Discovery.UNSOLICITED_BURST; i++) {
+            exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("pushed" + i, RANDOM), 1).toProto()));
+        }
+
+        discovery.peerConnected(new PeerInfo(neighbour.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
+        exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("answer", RANDOM), 1).toProto()));
+        exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("extra", RANDOM), 1).toProto()));
+
+        assertEquals(Discovery.UNSOLICITED_BURST + 1, discovery.knownPeers(), "the answer, not what follows it");
+    }
+
+    @Test
+    void aFullBookIsNotFlushedByANeighboursLongLivedRecords() {
+        FakeLinks links = new FakeLinks();
+        DiscoveryConfig small = new DiscoveryConfig(8, 16, 16, 32, Duration.ofSeconds(5), Duration.ofMinutes(1),
+                Duration.ofHours(24));
+        Identity self = Identity.generate("self", RANDOM);
+        Discovery discovery = new Discovery(self, links, loop, loop, new SeededRng(1), small,
+                () -> List.of("10.0.0.1:7000"), () -> PrekeyBundles.throwaway(self, RANDOM, loop.nowMillis()));
+        List<PeerId> honest = new ArrayList<>();
+        for (int n = 0; n < 4; n++) {
+            Identity neighbour = Identity.generate("neighbour" + n, RANDOM);
+            discovery.frameReceived(neighbour.peerId(), Frame.newBuilder()
+                    .setPeerRecord(record(neighbour, 1).toProto()).build());
+            honest.add(neighbour.peerId());
+            List<org.parley.proto.wire.v1.PeerRecord> known = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Identity peer = Identity.generate("honest" + n + "." + i, RANDOM);
+                known.add(record(peer, 1).toProto());
+                honest.add(peer.peerId());
+            }
+            exchange(discovery, neighbour.peerId(), known);
+        }
+        assertEquals(20, discovery.knownPeers());
+
+        // Two colluding neighbours push records that outlive every honest one, 16 at a time,
+        // paced to the allowance. (Sources share the book fairly: as many flooding neighbours as
+        // honest ones would get half of it, and no more.)
+        List<PeerId> flooders = new ArrayList<>();
+        for (int f = 0; f < 2; f++) {
+            flooders.add(Identity.generate("flooder" + f, RANDOM).peerId());
+        }
+        for (int round = 0; round < 5; round++) {
+            for (PeerId flooder : flooders) {
+                List<org.parley.proto.wire.v1.PeerRecord> sybils = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    Identity sybil = Identity.generate("sybil", RANDOM);
+                    sybils.add(PeerRecord.create(sybil, List.of("10.6.6.6:7000"), 1, loop.nowMillis(),
+                            Duration.ofHours(20).toMillis(),
+                            PrekeyBundles.throwaway(sybil, RANDOM, loop.nowMillis())).toProto());
+                }
+                exchange(discovery, flooder, sybils);
+            }
+            loop.advance(small.heartbeat());
+        }
+
+        for (PeerId peer : honest) {
+            assertTrue(discovery.recordOf(peer).isPresent(), "an honest record was flushed");
+        }
+        assertEquals(32, discovery.knownPeers(), "the flooders share the rest of the book");
+        for (PeerId flooder : flooders) {
+            assertEquals(6, discovery.heldFrom(flooder), "each flooder pushes out only its own records");
+        }
     }
 
     private static void exchange(Discovery discovery, PeerId from, List<org.parley.proto.wire.v1.PeerRecord> records) {

@@ -56,7 +56,10 @@ final class LookupDriver {
     private final Discovery discovery;
     private final DhtKnowledge known;
     private final Map<Long, Query> queries = new HashMap<>();
-    /** Peers being dialed for queries, with the queries waiting for the link. */
+    /**
+     * Peers being dialed for queries, or whose link was lost this turn (it may be replaced at
+     * once, see {@link #linkDown}), with the queries waiting for the link.
+     */
     private final Map<PeerId, List<Long>> dialing = new HashMap<>();
     private final Map<Long, PeerId> timedOut = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -121,16 +124,37 @@ final class LookupDriver {
     }
 
     /**
-     * Queries sent on the lost link will not be answered: fails them now rather than at their
-     * timeout. The peer keeps its place in the table: links are trimmed, not only lost.
+     * Queries sent on the lost link will not be answered on it. When the link was replaced by a
+     * duplicate (both peers dialed each other at once: the link layer reports the old one down and
+     * the new one up in the same turn), they are sent again on the new link; otherwise they fail
+     * now rather than at their timeout. Failing them at once would drop the peer from a lookup it
+     * is most likely to matter to: close peers look each other up, and dial each other, at the
+     * same moment. The peer keeps its place in the table: links are trimmed, not only lost.
      */
     void linkDown(PeerId peer) {
-        for (Query query : new ArrayList<>(queries.values())) {
-            if (query.peer.equals(peer) && !dialing.containsKey(peer)) {
-                forget(query.id);
-                failInRun(query);
+        if (dialing.containsKey(peer)) {
+            return;
+        }
+        List<Long> cut = new ArrayList<>();
+        for (Query query : queries.values()) {
+            if (query.peer.equals(peer)) {
+                cut.add(query.id);
             }
         }
+        if (cut.isEmpty()) {
+            return;
+        }
+        dialing.put(peer, cut);
+        scheduler.execute(() -> {
+            if (dialing.remove(peer, cut)) {
+                for (long id : cut) {
+                    Query query = forget(id);
+                    if (query != null) {
+                        failInRun(query);
+                    }
+                }
+            }
+        });
     }
 
     void receiveNodes(PeerId from, long requestId, Nodes answer) {

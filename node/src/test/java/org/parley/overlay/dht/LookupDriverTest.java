@@ -46,9 +46,32 @@ class LookupDriverTest {
         findNodeTo(contact.peer());
 
         driver.linkDown(contact.peer());
+        node.loop.runUntilIdle();
 
         assertTrue(run.result.isDone(), "nobody else to ask: the lookup is over");
         assertEquals(1, node.known.contacts(), "a lost link keeps its place in the table");
+    }
+
+    @Test
+    void aQueryOnALinkReplacedByADuplicateIsAskedAgainOnTheNewLink() {
+        // Two close peers dial each other at once; the link layer keeps one of the two links and
+        // reports the replaced one down and the new one up in the same turn. The peer drops what
+        // came on the replaced link, so the question must go again, not count as the peer's failure.
+        Identity wanted = Identity.generate("wanted", DhtFixture.RANDOM);
+        PeerRecord wantedRecord = node.record(wanted, 1);
+        PeerRecord holder = linkedContact("holder");
+        LookupRun run = lookUpRecordOf(wanted.peerId());
+        long request = findNodeTo(holder.peer());
+
+        driver.linkDown(holder.peer());
+        driver.linkUp(holder.peer());
+        node.loop.runUntilIdle();
+
+        assertFalse(run.result.isDone(), "the holder is still being asked");
+        assertEquals(request, findNodeTo(holder.peer()), "the same question, again, on the new link");
+        driver.receiveNodes(holder.peer(), request, Nodes.newBuilder().addRecords(wantedRecord.toProto()).build());
+        node.loop.advance(node.config.lookupDeadline());
+        assertEquals(wantedRecord, run.result.join().record().orElseThrow());
     }
 
     @Test

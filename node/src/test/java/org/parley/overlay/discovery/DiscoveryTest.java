@@ -37,6 +37,11 @@ import org.parley.runtime.VirtualScheduler;
 /** Discovery on the in-memory network and a virtual clock, and against hostile neighbours. */
 class DiscoveryTest {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The multi-node test's identities, from a fixed seed: which links a node keeps and trims
+     * depends on peer-ID order, so a seed makes a failure replay (as in the simulator).
+     */
+    private final SecureRandom nodeKeys = seeded(Long.getLong("parley.test.seed", 1));
 
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
     private final InMemoryFabric fabric = new InMemoryFabric();
@@ -269,8 +274,24 @@ class DiscoveryTest {
             assertTrue(discovery.recordOf(peer).isPresent(), "an honest record was flushed");
         }
         assertEquals(32, discovery.knownPeers(), "the flooders share the rest of the book");
+        int flooded = 0;
         for (PeerId flooder : flooders) {
-            assertEquals(6, discovery.heldFrom(flooder), "each flooder pushes out only its own records");
+            // Which flooder loses a record when both hold as many is a tie; neither holds more
+            // than a quarter of the book, and together they hold only what the honest left free.
+            assertTrue(discovery.heldFrom(flooder) <= small.bookCapacity() / 4,
+                    "a flooder holds " + discovery.heldFrom(flooder));
+            flooded += discovery.heldFrom(flooder);
+        }
+        assertEquals(32 - honest.size(), flooded, "the flooders hold only the room the honest records left");
+    }
+
+    private static SecureRandom seeded(long seed) {
+        try {
+            SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+            random.setSeed(seed);
+            return random;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA1PRNG is part of every Java runtime", e);
         }
     }
 
@@ -312,7 +333,7 @@ class DiscoveryTest {
     }
 
     private Node node(int n) {
-        Identity identity = Identity.generate("node" + n, RANDOM);
+        Identity identity = Identity.generate("node" + n, nodeKeys);
         HostPort address = new HostPort("10.0." + (n / 250) + "." + (n % 250 + 1), 7000);
         LinkManager links = new LinkManager(identity.peerId(),
                 fabric.endpoint(identity.peerId(), address, LinkConfig.defaults(), loop), loop, loop,

@@ -112,12 +112,15 @@ class NatTraversalTest {
             Path aliceEvents = watch(bed.home(1), "alice");
             Path bobEvents = watch(bed.home(2), "bob");
 
+            Instant started = Instant.now();
             awaitReachability(bed.home(1), "alice", "private");
             awaitReachability(bed.home(2), "bob", "private");
+            Duration bothPrivate = Duration.between(started, Instant.now());
             // Each one's record, as the other finds it, names the seed as the relay that holds her
             // reservation (and no address: nobody can dial her directly).
             awaitRecord(bed.home(2), "bob", alice, seed);
             awaitRecord(bed.home(1), "alice", bob, seed);
+            Duration bothReserved = Duration.between(started, Instant.now());
 
             ok(bed.home(1), "contact", "add", "--home", home("alice"), bob, "--name", "bob");
             ok(bed.home(2), "contact", "add", "--home", home("bob"), alice, "--name", "alice");
@@ -149,6 +152,8 @@ class NatTraversalTest {
                 JsonObject received = event(bobEvents, id, "in", "received").orElseThrow();
                 inNodes.add(received.get("receivedAt").getAsLong() - received.get("sentAt").getAsLong());
             }
+            System.out.printf("NAT verdicts (%s): both private %.1f s and both records naming the seed %.1f s after "
+                    + "the daemons answered%n", nat, bothPrivate.toMillis() / 1000.0, bothReserved.toMillis() / 1000.0);
             System.out.println("NAT messages (" + nat + ", relayed link): " + String.join("; ", figures)
                     + "; live arrival ms after send returned " + afterReturn + " (median " + median(afterReturn)
                     + "), after send invoked " + afterInvoke + " (median " + median(afterInvoke)
@@ -157,19 +162,26 @@ class NatTraversalTest {
             assertTrue(median(inNodes) < 1000, "median receivedAt - sentAt: " + inNodes);
 
             // bob goes away; alice writes to him anyway; when he returns, the message reaches him.
+            Instant leaving = Instant.now();
             bobDaemon.destroy();
             assertTrue(bobDaemon.waitFor(15, TimeUnit.SECONDS), "bob's daemon stops");
             Profiles.await(() -> !linkedTo(bed.home(1), "alice", bob), "alice sees bob's link go", FIRST_DELIVERY);
+            Duration linkGone = Duration.between(leaving, Instant.now());
             String away = ok(bed.home(1), "send", "--home", home("alice"), bob, "while you were away").strip();
+            String whileAway = stateOf(bed.home(1), "alice", bob, away);
             Instant back = Instant.now();
             daemon(bed.home(2), "bob");
+            Duration restarted = Duration.between(back, Instant.now());
             Profiles.await(() -> received(bed.home(2), "bob", alice, away), "bob gets alice's message on his return",
                     FIRST_DELIVERY);
             Duration pickedUp = Duration.between(back, Instant.now());
             Profiles.await(() -> hasEvent(aliceEvents, away, "out", "delivered"), "alice sees it delivered",
                     FIRST_DELIVERY);
-            System.out.printf("NAT offline message (%s): bob had it %.1f s after his daemon was started again%n",
-                    nat, pickedUp.toMillis() / 1000.0);
+            System.out.printf("NAT offline message (%s): alice saw bob's link go %.1f s after his daemon was "
+                            + "stopped; the message was %s while he was away; his daemon answered again after %.1f s and had "
+                            + "the message after %.1f s%n",
+                    nat, linkGone.toMillis() / 1000.0, whileAway, restarted.toMillis() / 1000.0,
+                    pickedUp.toMillis() / 1000.0);
         }
     }
 
@@ -278,6 +290,18 @@ class NatTraversalTest {
             }
         }
         return false;
+    }
+
+    /** The state of the message {@code messageId} in {@code name}'s history with {@code peer}. */
+    private String stateOf(String namespace, String name, String peer, String messageId) throws Exception {
+        for (JsonElement message : JsonParser.parseString(ok(namespace, "history", "--home", home(name), peer,
+                "--json")).getAsJsonArray()) {
+            JsonObject view = message.getAsJsonObject();
+            if (view.get("id").getAsString().equals(messageId)) {
+                return view.get("state").getAsString();
+            }
+        }
+        return "(not in the history)";
     }
 
     /** Whether {@code name}'s history with {@code peer} holds the incoming message {@code messageId}. */

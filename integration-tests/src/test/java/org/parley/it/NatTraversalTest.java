@@ -178,8 +178,8 @@ class NatTraversalTest {
             Profiles.await(() -> hasEvent(aliceEvents, away, "out", "delivered"), "alice sees it delivered",
                     FIRST_DELIVERY);
             System.out.printf("NAT offline message (%s): alice saw bob's link go %.1f s after his daemon was "
-                            + "stopped; the message was %s while he was away; his daemon answered again after %.1f s and had "
-                            + "the message after %.1f s%n",
+                            + "stopped; the message was %s while he was away; his daemon answered again after "
+                            + "%.1f s and had the message after %.1f s%n",
                     nat, linkGone.toMillis() / 1000.0, whileAway, restarted.toMillis() / 1000.0,
                     pickedUp.toMillis() / 1000.0);
         }

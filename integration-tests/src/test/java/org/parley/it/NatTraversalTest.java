@@ -251,16 +251,23 @@ class NatTraversalTest {
         return last[0];
     }
 
-    /** Waits until {@code name} finds {@code peer}'s record naming {@code relay} among its link relays. */
+    /**
+     * Waits until {@code name} finds {@code peer}'s record naming {@code relay} among its link
+     * relays and no address of its own.
+     */
     private void awaitRecord(String namespace, String name, String peer, String relay) throws Exception {
         String[] last = new String[1];
         try {
             Profiles.await(() -> {
                 last[0] = ok(namespace, "lookup", "--home", home(name), peer, "--json");
                 JsonObject found = JsonParser.parseString(last[0]).getAsJsonObject();
-                return found.get("found").getAsBoolean() && strings(found.getAsJsonObject("record")
-                        .getAsJsonArray("linkRelays")).contains(relay);
-            }, name + " finds " + peer + "'s record naming the relay " + relay, VERDICT_WAIT);
+                if (!found.get("found").getAsBoolean()) {
+                    return false;
+                }
+                JsonObject record = found.getAsJsonObject("record");
+                return strings(record.getAsJsonArray("linkRelays")).contains(relay)
+                        && record.getAsJsonArray("addresses").isEmpty();
+            }, name + " finds " + peer + "'s record naming the relay " + relay + " and no address", VERDICT_WAIT);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; last lookup " + last[0] + "\n" + logTail(name), e);
         }

@@ -168,7 +168,10 @@ class NatTraversalTest {
             Profiles.await(() -> !linkedTo(bed.home(1), "alice", bob), "alice sees bob's link go", FIRST_DELIVERY);
             Duration linkGone = Duration.between(leaving, Instant.now());
             String away = ok(bed.home(1), "send", "--home", home("alice"), bob, "while you were away").strip();
-            String whileAway = stateOf(bed.home(1), "alice", bob, away);
+            // Offline mail: alice's node hands the message to mailboxes (state relayed) while bob is away.
+            String[] whileAway = new String[1];
+            Profiles.await(() -> "relayed".equals(whileAway[0] = stateOf(bed.home(1), "alice", bob, away)),
+                    "alice's message waits in a mailbox", FIRST_DELIVERY);
             Instant back = Instant.now();
             daemon(bed.home(2), "bob");
             Duration restarted = Duration.between(back, Instant.now());
@@ -180,7 +183,7 @@ class NatTraversalTest {
             System.out.printf("NAT offline message (%s): alice saw bob's link go %.1f s after his daemon was "
                             + "stopped; the message was %s while he was away; his daemon answered again after "
                             + "%.1f s and had the message after %.1f s%n",
-                    nat, linkGone.toMillis() / 1000.0, whileAway, restarted.toMillis() / 1000.0,
+                    nat, linkGone.toMillis() / 1000.0, whileAway[0], restarted.toMillis() / 1000.0,
                     pickedUp.toMillis() / 1000.0);
         }
     }

@@ -1,7 +1,6 @@
 package org.parley.link;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,8 +40,6 @@ public final class LinkManager implements LinkListener, LinkControl {
      */
     static final double OUTBOUND_SHARE = 0.8;
 
-    /** Announced addresses beyond this many are ignored: nobody needs more, and they cost memory. */
-    static final int MAX_ANNOUNCED_ADDRESSES = 8;
     static final int MAX_AGENT_LENGTH = 128;
 
     private final PeerId self;
@@ -153,8 +150,7 @@ public final class LinkManager implements LinkListener, LinkControl {
      */
     @Override
     public void dialOnce(DialTarget target) {
-        if (stopped || target.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
-                || penalties.isBanned(peer)).isPresent()) {
+        if (stopped || needsNoDial(target)) {
             return;
         }
         if (!LearnedAddresses.mayDial(target.address(), ownAddresses())) {
@@ -162,6 +158,12 @@ public final class LinkManager implements LinkListener, LinkControl {
             return;
         }
         network.dial(target);
+    }
+
+    /** A dial to ourselves, to a neighbour we are linked with, or to a banned peer. */
+    private boolean needsNoDial(DialTarget target) {
+        return target.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
+                || penalties.isBanned(peer)).isPresent();
     }
 
     /** Where this node is itself: its listen addresses and the addresses it keeps links to. */
@@ -199,8 +201,7 @@ public final class LinkManager implements LinkListener, LinkControl {
         if (!rest.isEmpty()) {
             untried.put(first, rest);
         }
-        if (first.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
-                || penalties.isBanned(peer)).isPresent()) {
+        if (needsNoDial(first)) {
             untried.remove(first);
             return;
         }
@@ -252,44 +253,7 @@ public final class LinkManager implements LinkListener, LinkControl {
         if (neighbour == null) {
             return false;
         }
-        if (neighbour.paced.isEmpty() && neighbour.outbound.tryTake()) {
-            return transmit(neighbour, frame);
-        }
-        if (neighbour.paced.size() >= config.outboundQueueFrames()) {
-            neighbour.link.close("outbound queue full");
-            return false;
-        }
-        neighbour.paced.add(frame);
-        scheduleDrain(neighbour);
-        return true;
-    }
-
-    private boolean transmit(Neighbour neighbour, Frame frame) {
-        if (!neighbour.link.send(frame)) {
-            neighbour.link.close("outbound queue full");
-            return false;
-        }
-        return true;
-    }
-
-    private void scheduleDrain(Neighbour neighbour) {
-        if (neighbour.drainTimer != null) {
-            return;
-        }
-        neighbour.drainTimer = scheduler.schedule(neighbour.outbound.timeUntilToken(), () -> {
-            neighbour.drainTimer = null;
-            if (established.get(neighbour.link.remotePeer()) != neighbour) {
-                return; // the link went down; what waited is resent by its owners when one comes back
-            }
-            while (!neighbour.paced.isEmpty() && neighbour.outbound.tryTake()) {
-                if (!transmit(neighbour, neighbour.paced.poll())) {
-                    return;
-                }
-            }
-            if (!neighbour.paced.isEmpty()) {
-                scheduleDrain(neighbour);
-            }
-        });
+        return neighbour.send(frame, config.outboundQueueFrames(), scheduler, () -> established.get(peer) == neighbour);
     }
 
     /**
@@ -438,7 +402,7 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
         pending.remove(link);
         neighbour.cancelHelloTimer();
-        neighbour.info = new PeerInfo(peer, addressOf(link, hello), link.direction(), clock.nowMillis(),
+        neighbour.info = new PeerInfo(peer, NeighbourAddress.of(link, hello), link.direction(), clock.nowMillis(),
                 truncate(hello.getAgent(), MAX_AGENT_LENGTH),
                 link.relay().isPresent() ? LinkPath.RELAYED : LinkPath.DIRECT, link.relay());
         link.dialTarget().ifPresent(target -> {
@@ -451,7 +415,7 @@ public final class LinkManager implements LinkListener, LinkControl {
             LOG.info(() -> "linked with " + peer + " at " + neighbour.info.address() + " ("
                     + link.direction().label() + ")");
             listeners.forEach(listener -> listener.peerConnected(neighbour.info));
-        } else if (keepsNewLink(current.link, link)) {
+        } else if (DuplicateLinks.keepsNew(self, current.link, link)) {
             // What the layers above said when the old link came up (our record, subscriptions, mail
             // requests) went out on it, and the peer drops what comes on a link it does not keep:
             // to them the old link went down and a new one came up, so they say it again.
@@ -467,24 +431,6 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
     }
 
-    /**
-     * Which of two links to the same peer survives. Both ends must pick the same one without
-     * talking, so the rule depends only on facts both know: the link dialed by the peer with the
-     * smaller ID wins. Two links from the same dialer mean it reconnected, so the newer wins.
-     */
-    private boolean keepsNewLink(Link current, Link fresh) {
-        PeerId currentDialer = dialer(current);
-        PeerId freshDialer = dialer(fresh);
-        if (currentDialer.equals(freshDialer)) {
-            return true;
-        }
-        return freshDialer.compareTo(currentDialer) < 0;
-    }
-
-    private PeerId dialer(Link link) {
-        return link.direction() == Direction.OUTBOUND ? self : link.remotePeer();
-    }
-
     private void closeAllLinksOf(PeerId peer, String reason) {
         Neighbour current = established.get(peer);
         if (current != null) {
@@ -497,47 +443,6 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
     }
 
-    /**
-     * The address to show for and reach a neighbour: the one we dialed, else the first address it
-     * announced, with the host we see it from when it announced a wildcard host.
-     */
-    private static String addressOf(Link link, Hello hello) {
-        if (link.relay().isPresent()) {
-            // Neither our circuit's relay address nor a private peer's announcement is where it can be dialled.
-            return "via " + link.relay().get();
-        }
-        Optional<DialTarget> dialed = link.dialTarget();
-        if (dialed.isPresent()) {
-            return dialed.get().address().toString();
-        }
-        return hello.getListenAddressesList().stream()
-                .limit(MAX_ANNOUNCED_ADDRESSES)
-                .map(announced -> reachable(announced, link.remoteAddress()))
-                .flatMap(Optional::stream)
-                .findFirst()
-                .orElse(link.remoteAddress());
-    }
-
-    private static Optional<String> reachable(String announced, String observed) {
-        HostPort address;
-        try {
-            address = HostPort.parse(announced);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (address.port() == 0) {
-            return Optional.empty();
-        }
-        if (address.host().equals("0.0.0.0") || address.host().equals("::")) {
-            try {
-                return Optional.of(new HostPort(HostPort.parse(observed).host(), address.port()).toString());
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(address.toString());
-    }
-
     private static String truncate(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max);
     }
@@ -546,38 +451,5 @@ public final class LinkManager implements LinkListener, LinkControl {
         Hello.Builder hello = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).setAgent(agent);
         network.listenAddresses().forEach(address -> hello.addListenAddresses(address.toString()));
         return hello.build();
-    }
-
-    /** A link to a neighbour, before and after its Hello. */
-    private static final class Neighbour {
-        final Link link;
-        final TokenBucket inbound;
-        final TokenBucket outbound;
-        /** Frames waiting for the outbound bucket, in order. */
-        final ArrayDeque<Frame> paced = new ArrayDeque<>();
-        Scheduler.Cancellable drainTimer;
-        Scheduler.Cancellable helloTimer;
-        PeerInfo info;
-
-        Neighbour(Link link, TokenBucket inbound, TokenBucket outbound) {
-            this.link = link;
-            this.inbound = inbound;
-            this.outbound = outbound;
-        }
-
-        void cancelHelloTimer() {
-            if (helloTimer != null) {
-                helloTimer.cancel();
-                helloTimer = null;
-            }
-        }
-
-        void cancelDrain() {
-            paced.clear();
-            if (drainTimer != null) {
-                drainTimer.cancel();
-                drainTimer = null;
-            }
-        }
     }
 }

@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.BackfillPosts;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.LogIds;
 import org.parley.runtime.Scheduler;
 
@@ -24,12 +24,12 @@ final class Backfill {
 
     private final GroupDirectory directory;
     private final GroupStorage storage;
-    private final OneShotControl control;
+    private final OneShotSignal control;
     private final PostIntake posts;
     private final Neighbours neighbours;
     private final Scheduler loop;
 
-    Backfill(GroupDirectory directory, GroupStorage storage, OneShotControl control, PostIntake posts,
+    Backfill(GroupDirectory directory, GroupStorage storage, OneShotSignal control, PostIntake posts,
              Neighbours neighbours, Scheduler loop) {
         this.directory = directory;
         this.storage = storage;
@@ -59,7 +59,7 @@ final class Backfill {
             return;
         }
         PeerId peer = linked.get((int) (beats % linked.size()));
-        control.send(peer, GroupControl.newBuilder().setHeads(LogIds.newBuilder()
+        control.send(peer, GroupSignal.newBuilder().setHeads(LogIds.newBuilder()
                 .setGroupId(ByteString.copyFrom(state.id.bytes())).addAllIds(state.log.heads())));
         control.requestBackfill(state, peer, missing);
     }
@@ -96,7 +96,7 @@ final class Backfill {
             for (byte[] post : held) {
                 if (answer.getPostsCount() >= Groups.MAX_BACKFILL_POSTS
                         || bytes + post.length > Groups.MAX_BACKFILL_BYTES) {
-                    control.send(sender, GroupControl.newBuilder().setBackfill(answer));
+                    control.send(sender, GroupSignal.newBuilder().setBackfill(answer));
                     answer = BackfillPosts.newBuilder().setGroupId(groupId);
                     bytes = 0;
                 }
@@ -104,7 +104,7 @@ final class Backfill {
                 bytes += post.length;
             }
             if (answer.getPostsCount() > 0) {
-                control.send(sender, GroupControl.newBuilder().setBackfill(answer));
+                control.send(sender, GroupSignal.newBuilder().setBackfill(answer));
             }
         }, loop);
     }

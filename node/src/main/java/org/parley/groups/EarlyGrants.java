@@ -20,7 +20,7 @@ import org.parley.proto.wire.v1.SenderKeyGrant;
  */
 final class EarlyGrants {
     /** A held grant, with the control ID to acknowledge once it is taken in. */
-    record Early(GroupId group, PeerId sender, ByteString controlId, SenderKeyGrant grant) {
+    record Early(GroupId group, PeerId sender, ByteString signalId, SenderKeyGrant grant) {
     }
 
     private final int capacity;
@@ -31,8 +31,8 @@ final class EarlyGrants {
         this.capacity = capacity;
     }
 
-    void hold(GroupId group, PeerId sender, ByteString controlId, SenderKeyGrant grant) {
-        held.putIfAbsent(List.of(sender, controlId), new Early(group, sender, controlId, grant));
+    void hold(GroupId group, PeerId sender, ByteString signalId, SenderKeyGrant grant) {
+        held.putIfAbsent(List.of(sender, signalId), new Early(group, sender, signalId, grant));
         if (held.size() > capacity) {
             Iterator<Early> oldest = held.values().iterator();
             oldest.next();

@@ -16,8 +16,8 @@ import org.parley.identity.PeerId;
 import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
-import org.parley.messaging.GroupControlListener;
-import org.parley.messaging.GroupControlTransport;
+import org.parley.messaging.GroupSignalListener;
+import org.parley.messaging.GroupSignalTransport;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
 import org.parley.runtime.Clock;
@@ -27,13 +27,13 @@ import org.parley.store.StorageQueue;
 
 /**
  * Group channels: membership by signed ops ({@link Membership}), Sender Keys handed out over the
- * pairwise sessions ({@link GroupControlTransport#sendGroupControl}), posts on the group's gossip topic, and
+ * pairwise sessions ({@link GroupSignalTransport#sendGroupSignal}), posts on the group's gossip topic, and
  * the group log with back-fill ({@link GroupLog}).
  *
  * <p>A facade over its parts: {@link MembershipChanges} (ours and other members'),
  * {@link SenderKeyDistribution}, {@link OwnPosts} and {@link PostIntake} (posts out and in),
- * {@link Backfill} (heads and gaps), {@link ControlIntake} (the door for group control), the
- * {@link ControlOutbox} and {@link OneShotControl} (control out), over a shared
+ * {@link Backfill} (heads and gaps), {@link SignalIntake} (the door for group control), the
+ * {@link SignalOutbox} and {@link OneShotSignal} (control out), over a shared
  * {@link GroupDirectory} and {@link GroupStorage}. The limits below are the groups' vocabulary,
  * used by every part.
  *
@@ -42,7 +42,7 @@ import org.parley.store.StorageQueue;
  * member acknowledges them; a member acknowledges only after it has stored what they changed.
  * Heads and back-fill are sent once and asked for again at the next beat if still missing.
  */
-public final class Groups implements LinkEvents, GroupControlListener, GossipOverLinks.Listener {
+public final class Groups implements LinkEvents, GroupSignalListener, GossipOverLinks.Listener {
     /** Largest text of one post, in UTF-8 bytes (the post stays below gossip's payload limit). */
     public static final int MAX_TEXT_BYTES = 32 * 1024;
     /** Most ops one group may hold; most ops or IDs in one control message. */
@@ -76,17 +76,17 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     private final List<GroupEvents> listeners = new CopyOnWriteArrayList<>();
     private final GroupDirectory directory;
     private final GroupStorage storage;
-    private final ControlOutbox outbox;
+    private final SignalOutbox outbox;
     private final PostIntake posts;
     private final OwnPosts ownPosts;
     private final MembershipChanges membership;
     private final Backfill backfill;
-    private final ControlIntake intake;
+    private final SignalIntake intake;
     private Scheduler.Cancellable beatTimer;
     private long beats;
     private boolean stopped;
 
-    private Groups(Identity self, GroupControlTransport transport, GossipRouter gossip, Neighbours neighbours, StorageQueue storage,
+    private Groups(Identity self, GroupSignalTransport transport, GossipRouter gossip, Neighbours neighbours, StorageQueue storage,
                    ContentCipher cipher, Scheduler loop, Clock clock, SecureRandom random) {
         this.self = self.peerId();
         this.gossip = gossip;
@@ -94,8 +94,8 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         this.clock = clock;
         this.directory = new GroupDirectory(self.peerId(), neighbours);
         this.storage = new GroupStorage(storage, cipher, loop);
-        this.outbox = new ControlOutbox(transport, storage, cipher, loop, clock, random);
-        OneShotControl control = new OneShotControl(self.peerId(), transport::sendGroupControl);
+        this.outbox = new SignalOutbox(transport, storage, cipher, loop, clock, random);
+        OneShotSignal control = new OneShotSignal(self.peerId(), transport::sendGroupSignal);
         this.posts = new PostIntake(directory, this.storage, control, clock, listeners);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
         SenderKeyDistribution keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
@@ -103,11 +103,11 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
         this.membership = new MembershipChanges(self, directory, this.storage, outbox, control, keys, gossip, clock,
                 random);
         this.backfill = new Backfill(directory, this.storage, control, posts, neighbours, loop);
-        this.intake = new ControlIntake(neighbours, membership, keys, backfill, outbox);
+        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox);
     }
 
     /** Loads every group from storage (blocking: call before the loop serves anything). */
-    public static Groups open(Identity self, GroupControlTransport transport, GossipRouter gossip, Neighbours neighbours,
+    public static Groups open(Identity self, GroupSignalTransport transport, GossipRouter gossip, Neighbours neighbours,
                               StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
                               SecureRandom random) {
         Groups groups = new Groups(self, transport, gossip, neighbours, storage, cipher, loop, clock, random);
@@ -258,7 +258,7 @@ public final class Groups implements LinkEvents, GroupControlListener, GossipOve
     }
 
     @Override
-    public void groupControlReceived(PeerId sender, byte[] bytes) {
+    public void groupSignalReceived(PeerId sender, byte[] bytes) {
         intake.receive(sender, bytes);
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.overlay.gossip.GossipRouter;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.GroupInvite;
 import org.parley.proto.wire.v1.MembershipOpProto;
 import org.parley.proto.wire.v1.MembershipOps;
@@ -19,7 +19,7 @@ import org.parley.runtime.Clock;
 
 /**
  * Changes to who is in a group: ours (create, invite, join, remove, leave), signed and sent to
- * every member through the {@link ControlOutbox}, and other members' (invitations and ops), which
+ * every member through the {@link SignalOutbox}, and other members' (invitations and ops), which
  * are verified, stored and replayed into the {@link Membership}. What a change means for our
  * sender key is left to {@link SenderKeyDistribution}. Confined to the node's loop.
  */
@@ -31,16 +31,16 @@ final class MembershipChanges {
     private final Identity self;
     private final GroupDirectory directory;
     private final GroupStorage storage;
-    private final ControlOutbox outbox;
-    private final OneShotControl control;
+    private final SignalOutbox outbox;
+    private final OneShotSignal control;
     private final SenderKeyDistribution keys;
     private final GossipRouter gossip;
     private final Clock clock;
     private final SecureRandom random;
     private final PendingInvitations invitations = new PendingInvitations(Groups.MAX_PENDING_INVITATIONS);
 
-    MembershipChanges(Identity self, GroupDirectory directory, GroupStorage storage, ControlOutbox outbox,
-                      OneShotControl control, SenderKeyDistribution keys, GossipRouter gossip, Clock clock,
+    MembershipChanges(Identity self, GroupDirectory directory, GroupStorage storage, SignalOutbox outbox,
+                      OneShotSignal control, SenderKeyDistribution keys, GossipRouter gossip, Clock clock,
                       SecureRandom random) {
         this.self = self;
         this.directory = directory;
@@ -98,7 +98,7 @@ final class MembershipChanges {
         CompletableFuture<Void> applied = applyOps(state, List.of(add), new ArrayList<>());
         for (PeerId member : others) {
             if (!member.equals(peer)) {
-                outbox.queue(member, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(add.toProto())));
+                outbox.queue(member, GroupSignal.newBuilder().setOps(MembershipOps.newBuilder().addOps(add.toProto())));
             }
         }
         sendAllOps(state, peer);
@@ -152,7 +152,7 @@ final class MembershipChanges {
 
     // ---------------------------------------------------------------- other members'
 
-    void receiveInvite(PeerId sender, ByteString controlId, GroupInvite invite) throws GroupException {
+    void receiveInvite(PeerId sender, ByteString signalId, GroupInvite invite) throws GroupException {
         List<MembershipOp> ops = verifyOps(invite.getOpsList());
         MembershipOp create = ops.stream().filter(op -> op.kind() == MembershipOp.Kind.CREATE).findFirst()
                 .orElseThrow(() -> new GroupException(GroupRejection.MALFORMED, "an invitation without the create op"));
@@ -164,10 +164,10 @@ final class MembershipChanges {
         GroupState known = directory.get(id);
         if (known != null) {
             // Sent again, or to a member already: ops like any other, from a member like any other.
-            receiveKnown(known, sender, controlId, ops);
+            receiveKnown(known, sender, signalId, ops);
             return;
         }
-        PendingInvitations.Pending pending = invitations.start(id, sender, create.name(), controlId, ops);
+        PendingInvitations.Pending pending = invitations.start(id, sender, create.name(), signalId, ops);
         if (!makesUsAMember(pending)) {
             if (ops.size() < Groups.MAX_OPS_PER_MESSAGE) {
                 invitations.drop(id);
@@ -195,7 +195,7 @@ final class MembershipChanges {
         take(state, pending.inviter(), pending.controlIds(), admitted, rows);
     }
 
-    void receiveOps(PeerId sender, ByteString controlId, List<MembershipOpProto> protos) throws GroupException {
+    void receiveOps(PeerId sender, ByteString signalId, List<MembershipOpProto> protos) throws GroupException {
         List<MembershipOp> ops = verifyOps(protos);
         if (ops.isEmpty()) {
             throw new GroupException(GroupRejection.MALFORMED, "no ops");
@@ -206,10 +206,10 @@ final class MembershipChanges {
         }
         GroupState state = directory.get(id);
         if (state != null) {
-            receiveKnown(state, sender, controlId, ops);
+            receiveKnown(state, sender, signalId, ops);
             return;
         }
-        PendingInvitations.Pending pending = invitations.more(id, sender, controlId, ops);
+        PendingInvitations.Pending pending = invitations.more(id, sender, signalId, ops);
         if (pending != null && makesUsAMember(pending)) {
             takeInvitation(pending);
         }
@@ -221,7 +221,7 @@ final class MembershipChanges {
      * only those {@link OpAdmission} keeps, and within the group's limit. Legacy ops only from the
      * inviter, before we join. Acknowledged once stored, unless some wait for parents we lack.
      */
-    private void receiveKnown(GroupState state, PeerId sender, ByteString controlId, List<MembershipOp> ops) {
+    private void receiveKnown(GroupState state, PeerId sender, ByteString signalId, List<MembershipOp> ops) {
         if (!state.membership.isMember(sender) && ops.stream().noneMatch(op -> op.actor().equals(sender))) {
             directory.count(state, sender, new GroupException(GroupRejection.NOT_A_MEMBER, "ops from a non-member"));
             return;
@@ -232,7 +232,7 @@ final class MembershipChanges {
             directory.count(state, sender, new GroupException(GroupRejection.TOO_LARGE, "the group's op limit is reached"));
             return;
         }
-        take(state, sender, List.of(controlId), admitted, new ArrayList<>());
+        take(state, sender, List.of(signalId), admitted, new ArrayList<>());
     }
 
     private void take(GroupState state, PeerId sender, List<ByteString> controlIds, OpAdmission.Result admitted,
@@ -242,7 +242,7 @@ final class MembershipChanges {
         }
         CompletableFuture<Void> stored = applyOps(state, admitted.kept(), rows);
         if (!admitted.incomplete()) {
-            stored.thenRun(() -> controlIds.forEach(controlId -> control.acknowledge(sender, controlId)));
+            stored.thenRun(() -> controlIds.forEach(signalId -> control.acknowledge(sender, signalId)));
         }
         keys.takeEarlyGrants(state);
     }
@@ -271,7 +271,7 @@ final class MembershipChanges {
         Set<PeerId> told = directory.otherMembers(state);
         CompletableFuture<Void> applied = applyOps(state, List.of(op), new ArrayList<>());
         for (PeerId member : told) {
-            outbox.queue(member, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(op.toProto())));
+            outbox.queue(member, GroupSignal.newBuilder().setOps(MembershipOps.newBuilder().addOps(op.toProto())));
         }
         return applied.thenApply(ignored -> directory.record(state));
     }
@@ -285,8 +285,8 @@ final class MembershipChanges {
                             Math.min(ordered.size(), start + Groups.MAX_OPS_PER_MESSAGE))
                     .stream().map(MembershipOp::toProto).toList();
             outbox.queue(peer, start == 0
-                    ? GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addAllOps(chunk))
-                    : GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addAllOps(chunk)));
+                    ? GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder().addAllOps(chunk))
+                    : GroupSignal.newBuilder().setOps(MembershipOps.newBuilder().addAllOps(chunk)));
         }
     }
 

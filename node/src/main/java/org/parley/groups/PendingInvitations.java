@@ -30,7 +30,7 @@ final class PendingInvitations {
     }
 
     /** Starts (or, sent again, adds to) the invitation to {@code group} from {@code inviter}. */
-    Pending start(GroupId group, PeerId inviter, String name, ByteString controlId, List<MembershipOp> ops) {
+    Pending start(GroupId group, PeerId inviter, String name, ByteString signalId, List<MembershipOp> ops) {
         Pending pending = held.get(group);
         if (pending == null || !pending.inviter().equals(inviter)) {
             held.values().removeIf(other -> other.inviter().equals(inviter));
@@ -43,13 +43,13 @@ final class PendingInvitations {
                 oldest.remove();
             }
         }
-        return add(pending, controlId, ops);
+        return add(pending, signalId, ops);
     }
 
     /** Adds a later chunk from the inviter; null when no invitation to {@code group} from it is waiting. */
-    Pending more(GroupId group, PeerId sender, ByteString controlId, List<MembershipOp> ops) {
+    Pending more(GroupId group, PeerId sender, ByteString signalId, List<MembershipOp> ops) {
         Pending pending = held.get(group);
-        return pending == null || !pending.inviter().equals(sender) ? null : add(pending, controlId, ops);
+        return pending == null || !pending.inviter().equals(sender) ? null : add(pending, signalId, ops);
     }
 
     void drop(GroupId group) {
@@ -60,15 +60,15 @@ final class PendingInvitations {
         return held.size();
     }
 
-    private Pending add(Pending pending, ByteString controlId, List<MembershipOp> ops) {
+    private Pending add(Pending pending, ByteString signalId, List<MembershipOp> ops) {
         for (MembershipOp op : ops) {
             if (pending.ops().size() >= Groups.MAX_OPS) {
                 break;
             }
             pending.ops().putIfAbsent(ByteString.copyFrom(op.id()), op);
         }
-        if (!pending.controlIds().contains(controlId)) {
-            pending.controlIds().add(controlId);
+        if (!pending.controlIds().contains(signalId)) {
+            pending.controlIds().add(signalId);
         }
         return pending;
     }

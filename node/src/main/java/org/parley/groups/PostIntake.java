@@ -27,11 +27,11 @@ final class PostIntake {
 
     private final GroupDirectory directory;
     private final GroupStorage storage;
-    private final OneShotControl control;
+    private final OneShotSignal control;
     private final Clock clock;
     private final List<GroupEvents> listeners;
 
-    PostIntake(GroupDirectory directory, GroupStorage storage, OneShotControl control, Clock clock,
+    PostIntake(GroupDirectory directory, GroupStorage storage, OneShotSignal control, Clock clock,
                List<GroupEvents> listeners) {
         this.directory = directory;
         this.storage = storage;

@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.Neighbours;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.SenderKeyGrant;
 import org.parley.runtime.Clock;
 
 /**
  * Hands our sender key to the members who may read it and takes in theirs: a fresh key when we
  * join, a grant from where a new member's add was made, a new key for those who stay when anyone
- * goes away. Grants go through the {@link ControlOutbox}; one that comes before what makes it
+ * goes away. Grants go through the {@link SignalOutbox}; one that comes before what makes it
  * usable waits in {@link EarlyGrants}. Confined to the node's loop.
  */
 final class SenderKeyDistribution {
@@ -22,15 +22,15 @@ final class SenderKeyDistribution {
 
     private final GroupDirectory directory;
     private final GroupStorage storage;
-    private final ControlOutbox outbox;
-    private final OneShotControl control;
+    private final SignalOutbox outbox;
+    private final OneShotSignal control;
     private final PostIntake posts;
     private final Neighbours neighbours;
     private final Clock clock;
     private final SecureRandom random;
     private final EarlyGrants earlyGrants = new EarlyGrants(Groups.MAX_EARLY_GRANTS);
 
-    SenderKeyDistribution(GroupDirectory directory, GroupStorage storage, ControlOutbox outbox, OneShotControl control,
+    SenderKeyDistribution(GroupDirectory directory, GroupStorage storage, SignalOutbox outbox, OneShotSignal control,
                           PostIntake posts, Neighbours neighbours, Clock clock, SecureRandom random) {
         this.directory = directory;
         this.storage = storage;
@@ -84,17 +84,17 @@ final class SenderKeyDistribution {
      * group, the sender and the key), or for a key another member owns, is refused as forged. Once
      * stored, it is acknowledged, and the posts waiting for it are read.
      */
-    void receiveGrant(PeerId sender, ByteString controlId, SenderKeyGrant grant) throws GroupException {
+    void receiveGrant(PeerId sender, ByteString signalId, SenderKeyGrant grant) throws GroupException {
         GroupId id = GroupId.of(grant.getGroupId().toByteArray());
         GroupState state = directory.get(id);
         if (state == null) {
-            earlyGrants.hold(id, sender, controlId, grant); // not invited yet: the invitation may come later
+            earlyGrants.hold(id, sender, signalId, grant); // not invited yet: the invitation may come later
             return;
         }
         if (!state.membership.isMember(sender)) {
             // Counted but not scored, and kept: the add that makes it a member may still be on its way to us.
             directory.count(state, null, new GroupException(GroupRejection.NOT_A_MEMBER, "a sender key from a non-member"));
-            earlyGrants.hold(id, sender, controlId, grant);
+            earlyGrants.hold(id, sender, signalId, grant);
             return;
         }
         SenderKey key = SenderKey.received(grant.getKeyId().toByteArray(), grant.getIteration(),
@@ -121,7 +121,7 @@ final class SenderKeyDistribution {
             rows.add(storage.keyRow(state, sender, replaced));
         }
         storage.commit(GroupStorage.all(rows)).thenRun(() -> {
-            control.acknowledge(sender, controlId);
+            control.acknowledge(sender, signalId);
             posts.retryPending(state, keyId);
             posts.reopenOpaque(state, sender, keyId);
         });
@@ -131,7 +131,7 @@ final class SenderKeyDistribution {
     void takeEarlyGrants(GroupState state) {
         for (EarlyGrants.Early early : earlyGrants.takeUsable(state.id, state.membership::isMember)) {
             try {
-                receiveGrant(early.sender(), early.controlId(), early.grant());
+                receiveGrant(early.sender(), early.signalId(), early.grant());
             } catch (GroupException e) {
                 LOG.fine(() -> "refused a held sender key from " + early.sender().shortForm() + ": " + e.getMessage());
                 neighbours.penalize(early.sender(), e.rejection().penalty(), "group control: " + e.rejection().label());
@@ -156,7 +156,7 @@ final class SenderKeyDistribution {
         if (replaces != null) {
             grant.setReplacesKeyId(ByteString.copyFrom(replaces)).setReplacedKeyPosts(replacedPosts);
         }
-        outbox.queue(member, GroupControl.newBuilder().setSenderKey(grant));
+        outbox.queue(member, GroupSignal.newBuilder().setSenderKey(grant));
     }
 
     /** The grant of our key {@code key}, from step {@code from} on, as {@code owner} hands it out. */

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.parley.identity.PeerId;
-import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.StoreAnswer.Outcome;
 
 /**
@@ -19,7 +19,7 @@ import org.parley.proto.wire.v1.StoreAnswer.Outcome;
  */
 final class HeldMail {
     /** One held envelope, verified when it was taken. */
-    record Held(long seq, ByteString id, PeerId sender, PeerId recipient, long expiresAtMillis, Envelope envelope,
+    record Held(long seq, ByteString id, PeerId sender, PeerId recipient, long expiresAtMillis, WireEnvelope envelope,
                 int size) {
     }
 
@@ -45,7 +45,7 @@ final class HeldMail {
      * Holds a verified envelope unless a limit says no. An envelope held already, or deleted by
      * its recipient, counts as stored: the replica has done its part.
      */
-    Outcome offer(ByteString id, PeerId sender, PeerId recipient, long envelopeExpiresAt, Envelope envelope,
+    Outcome offer(ByteString id, PeerId sender, PeerId recipient, long envelopeExpiresAt, WireEnvelope envelope,
                   long nowMillis, List<Held> taken) {
         if (byId.containsKey(id) || deleted.containsKey(id)) {
             return Outcome.STORED;

@@ -115,10 +115,10 @@ final class MailPickup {
         pending.remove(requestId);
         long now = clock.nowMillis();
         List<ByteString> taken = new ArrayList<>();
-        List<org.parley.proto.wire.v1.Envelope> valid = new ArrayList<>();
+        List<org.parley.proto.wire.v1.WireEnvelope> valid = new ArrayList<>();
         // All of it is checked before any of it is taken in: a replica that hands over one forged
         // envelope is not trusted with the rest of the batch.
-        for (org.parley.proto.wire.v1.Envelope proto : batch.getEnvelopesList()) {
+        for (org.parley.proto.wire.v1.WireEnvelope proto : batch.getEnvelopesList()) {
             Envelope envelope;
             try {
                 envelope = Envelope.verify(proto, now);

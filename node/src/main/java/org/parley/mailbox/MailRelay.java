@@ -11,7 +11,7 @@ import org.parley.identity.PeerId;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.RelayItem;
 import org.parley.overlay.record.PeerRecord;
-import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.MailboxFrame;
 import org.parley.proto.wire.v1.StoreAnswer;
 import org.parley.runtime.Scheduler;
@@ -76,7 +76,7 @@ final class MailRelay {
     }
 
     /** Hands an untracked envelope (a receipt) to its recipient's replicas and relays. */
-    void carry(Envelope envelope) {
+    void carry(WireEnvelope envelope) {
         PeerId recipient = PeerId.fromPublicKey(envelope.getRecipient().toByteArray());
         for (PeerRecord replica : RelayContacts.withRelays(finder.closest(recipient, config.replicas()),
                 finder.relaysOf(recipient))) {

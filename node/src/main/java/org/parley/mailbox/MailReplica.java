@@ -113,7 +113,7 @@ final class MailReplica {
 
     // ---------------------------------------------------------------- requests
 
-    void store(PeerId from, long requestId, org.parley.proto.wire.v1.Envelope proto) {
+    void store(PeerId from, long requestId, org.parley.proto.wire.v1.WireEnvelope proto) {
         long now = clock.nowMillis();
         Envelope envelope;
         try {

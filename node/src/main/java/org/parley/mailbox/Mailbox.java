@@ -14,7 +14,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
 import org.parley.link.LinkEvents;
 import org.parley.link.PeerInfo;
-import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.MailboxFrame;
 import org.parley.runtime.Clock;
@@ -115,7 +115,7 @@ public final class Mailbox implements LinkEvents {
     }
 
     /** Hands an envelope that tracks nothing (a receipt) to its recipient's replicas. */
-    public void carry(Envelope envelope) {
+    public void carry(WireEnvelope envelope) {
         relay.carry(envelope);
     }
 

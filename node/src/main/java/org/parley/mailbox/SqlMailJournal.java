@@ -28,7 +28,7 @@ final class SqlMailJournal implements MailJournal {
         List<HeldMail.Held> held = new ArrayList<>();
         for (HeldMailRows.HeldRow row : rows) {
             try {
-                org.parley.proto.wire.v1.Envelope envelope = org.parley.proto.wire.v1.Envelope.parseFrom(row.envelope());
+                org.parley.proto.wire.v1.WireEnvelope envelope = org.parley.proto.wire.v1.WireEnvelope.parseFrom(row.envelope());
                 held.add(new HeldMail.Held(row.seq(), ByteString.copyFrom(row.id()),
                         PeerId.fromPublicKey(envelope.getSender().toByteArray()),
                         PeerId.fromPublicKey(envelope.getRecipient().toByteArray()), row.expiresMillis(), envelope,

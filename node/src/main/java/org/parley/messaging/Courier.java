@@ -22,7 +22,7 @@ import org.parley.runtime.Scheduler;
  * sent once the session's new state is committed, or only signed; over the peer's link, or, if it
  * has none, through its mailboxes. Notes when each peer was last encrypted to.
  */
-final class Courier implements GroupControlTransport {
+final class Courier implements GroupSignalTransport {
     private static final Logger LOG = Logger.getLogger(Courier.class.getName());
 
     private final Identity self;
@@ -37,7 +37,7 @@ final class Courier implements GroupControlTransport {
     /** Per peer: when we last encrypted anything to it, which decides how the next receipt goes. */
     private final Map<PeerId, Long> lastEncryptedTo = new HashMap<>();
     /** Where envelopes go when their peer has no link: the mailbox replicas, once the node wires them. */
-    private Consumer<org.parley.proto.wire.v1.Envelope> offlineCarrier = envelope -> { };
+    private Consumer<org.parley.proto.wire.v1.WireEnvelope> offlineCarrier = envelope -> { };
 
     Courier(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage, Scheduler loop,
             Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped) {
@@ -52,7 +52,7 @@ final class Courier implements GroupControlTransport {
         this.stopped = stopped;
     }
 
-    void carryOfflineWith(Consumer<org.parley.proto.wire.v1.Envelope> carrier) {
+    void carryOfflineWith(Consumer<org.parley.proto.wire.v1.WireEnvelope> carrier) {
         this.offlineCarrier = carrier;
     }
 
@@ -101,7 +101,7 @@ final class Courier implements GroupControlTransport {
     }
 
     /** Sends an envelope over the peer's link, or, if it has none, through its mailboxes. */
-    private void deliver(PeerId peer, org.parley.proto.wire.v1.Envelope envelope) {
+    private void deliver(PeerId peer, org.parley.proto.wire.v1.WireEnvelope envelope) {
         if (neighbours.isConnected(peer)) {
             neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope).build());
         } else {
@@ -110,23 +110,23 @@ final class Courier implements GroupControlTransport {
     }
 
     @Override
-    public boolean sendGroupControl(PeerId peer, byte[] control) {
-        return neighbours.isConnected(peer) && sendGroupControlNowOrOffline(peer, control);
+    public boolean sendGroupSignal(PeerId peer, byte[] control) {
+        return neighbours.isConnected(peer) && sendGroupSignalNowOrOffline(peer, control);
     }
 
     @Override
-    public boolean carryGroupControl(PeerId peer, byte[] control) {
-        return !neighbours.isConnected(peer) && sendGroupControlNowOrOffline(peer, control);
+    public boolean carryGroupSignal(PeerId peer, byte[] control) {
+        return !neighbours.isConnected(peer) && sendGroupSignalNowOrOffline(peer, control);
     }
 
-    private boolean sendGroupControlNowOrOffline(PeerId peer, byte[] control) {
+    private boolean sendGroupSignalNowOrOffline(PeerId peer, byte[] control) {
         if (stopped.getAsBoolean() || peer.equals(self.peerId()) || !sessions.canEncryptFor(peer)) {
             return false;
         }
         return sendEncrypted(peer, Content.newBuilder()
                 .setMessageId(ByteString.copyFrom(MessageId.random(random).bytes()))
                 .setSentAtMs(clock.nowMillis())
-                .setGroupControl(ByteString.copyFrom(control))
+                .setGroupSignal(ByteString.copyFrom(control))
                 .build()
                 .toByteArray());
     }

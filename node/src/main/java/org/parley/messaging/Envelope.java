@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.proto.wire.v1.Envelope.Builder;
+import org.parley.proto.wire.v1.WireEnvelope.Builder;
 
 /**
  * A signed message from one peer to another, as it travels and as relays may hold it. The
@@ -40,7 +40,7 @@ public record Envelope(int version, PeerId sender, PeerId recipient, long create
      *
      * @throws EnvelopeException saying why it is refused
      */
-    public static Envelope verify(org.parley.proto.wire.v1.Envelope proto, long nowMillis) throws EnvelopeException {
+    public static Envelope verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis) throws EnvelopeException {
         if (proto.getVersion() != VERSION) {
             throw new EnvelopeException(Rejection.UNSUPPORTED_VERSION, "envelope version " + proto.getVersion());
         }
@@ -78,8 +78,8 @@ public record Envelope(int version, PeerId sender, PeerId recipient, long create
         }
     }
 
-    public org.parley.proto.wire.v1.Envelope toProto() {
-        Builder builder = org.parley.proto.wire.v1.Envelope.newBuilder()
+    public org.parley.proto.wire.v1.WireEnvelope toProto() {
+        Builder builder = org.parley.proto.wire.v1.WireEnvelope.newBuilder()
                 .setVersion(version)
                 .setSender(ByteString.copyFrom(sender.publicKey()))
                 .setRecipient(ByteString.copyFrom(recipient.publicKey()))

@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public record EnvelopeCheck(Envelope envelope, byte[] id, EnvelopeException refusal) {
     /** Verifies {@code proto} as at {@code nowMillis}: fields, signature and time window, then its ID. */
-    public static EnvelopeCheck of(org.parley.proto.wire.v1.Envelope proto, long nowMillis) {
+    public static EnvelopeCheck of(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis) {
         try {
             Envelope envelope = Envelope.verify(proto, nowMillis);
             return new EnvelopeCheck(envelope, envelope.id(), null);

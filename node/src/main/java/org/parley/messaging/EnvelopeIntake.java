@@ -45,7 +45,7 @@ final class EnvelopeIntake {
     private final Clock clock;
     private final MessagingConfig config;
     private final MessagingEvents events;
-    private final List<GroupControlListener> groupControlListeners;
+    private final List<GroupSignalListener> groupSignalListeners;
     private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
     /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
     private EnvelopeVerifier verifier = EnvelopeVerifier.INLINE;
@@ -62,7 +62,7 @@ final class EnvelopeIntake {
     EnvelopeIntake(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage,
                    Contacts contacts, ReceiptQueue receipts, OutboxRunner outbox, ContentCipher cipher, Scheduler loop,
                    Clock clock, MessagingConfig config, MessagingEvents events,
-                   List<GroupControlListener> groupControlListeners) {
+                   List<GroupSignalListener> groupSignalListeners) {
         this.self = self;
         this.neighbours = neighbours;
         this.sessions = sessions;
@@ -75,7 +75,7 @@ final class EnvelopeIntake {
         this.clock = clock;
         this.config = config;
         this.events = events;
-        this.groupControlListeners = groupControlListeners;
+        this.groupSignalListeners = groupSignalListeners;
     }
 
     void verifyWith(EnvelopeVerifier envelopeVerifier) {
@@ -97,7 +97,7 @@ final class EnvelopeIntake {
      * completes once it is committed, refused or known already; exceptionally when it was
      * dropped unread, so a replica keeps it. {@code relayed}: it came from a mailbox replica.
      */
-    CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.Envelope proto, boolean relayed) {
+    CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.WireEnvelope proto, boolean relayed) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         verifier.verify(proto, clock.nowMillis(), check -> {
             if (check == null) {
@@ -180,9 +180,9 @@ final class EnvelopeIntake {
         return switch (content.getBodyCase()) {
             case TEXT -> takeText(sender, envelopeId, envelope, content, decrypted.change());
             case RECEIPTS -> takeReceipts(sender, envelopeId, envelope, content.getReceipts(), decrypted.change());
-            case GROUP_CONTROL -> remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { })
-                    .thenRun(() -> groupControlListeners.forEach(listener ->
-                            listener.groupControlReceived(sender, content.getGroupControl().toByteArray())));
+            case GROUP_SIGNAL -> remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { })
+                    .thenRun(() -> groupSignalListeners.forEach(listener ->
+                            listener.groupSignalReceived(sender, content.getGroupSignal().toByteArray())));
             default -> {
                 refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "content of unknown type"));
                 yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });

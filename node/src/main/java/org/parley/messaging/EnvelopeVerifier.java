@@ -19,7 +19,7 @@ public interface EnvelopeVerifier {
      * is dropped unread: its sender resends what gets no receipt, and a replica keeps what is not
      * committed).
      */
-    void verify(org.parley.proto.wire.v1.Envelope proto, long nowMillis, Consumer<EnvelopeCheck> then);
+    void verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis, Consumer<EnvelopeCheck> then);
 
     /** Checks on the caller's thread, at once. */
     EnvelopeVerifier INLINE = (proto, nowMillis, then) -> then.accept(EnvelopeCheck.of(proto, nowMillis));

@@ -37,7 +37,7 @@ import org.parley.store.StorageQueue;
  * committed before anything it encrypted leaves the node, and a receipt goes out only after the
  * message it acknowledges (with the session state and the dedupe record) is committed.
  */
-public final class Messenger implements LinkEvents, UserMessaging, GroupControlTransport, RelayableOutbox,
+public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTransport, RelayableOutbox,
         PeerBundles {
     private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
 
@@ -50,7 +50,7 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupControlT
     private final MessagingConfig config;
     private final Sessions sessions;
     private final List<MessagingEvents> listeners = new CopyOnWriteArrayList<>();
-    private final List<GroupControlListener> groupControlListeners = new CopyOnWriteArrayList<>();
+    private final List<GroupSignalListener> groupSignalListeners = new CopyOnWriteArrayList<>();
     private final SessionStorage sessionStorage;
     private final OwnPrekeys prekeys;
     private final Contacts contacts;
@@ -93,7 +93,7 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupControlT
                 () -> stopped, toListeners);
         ReceiptQueue receipts = new ReceiptQueue(courier, loop, clock, random, config, () -> stopped);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
-                loop, clock, config, toListeners, groupControlListeners);
+                loop, clock, config, toListeners, groupSignalListeners);
     }
 
     /**
@@ -124,7 +124,7 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupControlT
     }
 
     /** Receipts and group control for peers without a link are handed to {@code carrier} (the mailbox replicas). */
-    public void carryOfflineWith(Consumer<org.parley.proto.wire.v1.Envelope> carrier) {
+    public void carryOfflineWith(Consumer<org.parley.proto.wire.v1.WireEnvelope> carrier) {
         courier.carryOfflineWith(carrier);
     }
 
@@ -136,8 +136,8 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupControlT
         intake.verifyWith(verifier);
     }
 
-    public void addGroupControlListener(GroupControlListener listener) {
-        groupControlListeners.add(listener);
+    public void addGroupSignalListener(GroupSignalListener listener) {
+        groupSignalListeners.add(listener);
     }
 
     @Override
@@ -248,13 +248,13 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupControlT
     // ---------------------------------------------------------------- group control
 
     @Override
-    public boolean sendGroupControl(PeerId peer, byte[] control) {
-        return courier.sendGroupControl(peer, control);
+    public boolean sendGroupSignal(PeerId peer, byte[] control) {
+        return courier.sendGroupSignal(peer, control);
     }
 
     @Override
-    public boolean carryGroupControl(PeerId peer, byte[] control) {
-        return courier.carryGroupControl(peer, control);
+    public boolean carryGroupSignal(PeerId peer, byte[] control) {
+        return courier.carryGroupSignal(peer, control);
     }
 
     // ---------------------------------------------------------------- link events and inbound envelopes
@@ -314,7 +314,7 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupControlT
      * Takes in an envelope a mailbox replica held for us. The stage completes once it is committed
      * (or refused, or known already): then the replica may delete it.
      */
-    public CompletableFuture<Void> takeRelayed(PeerId replica, org.parley.proto.wire.v1.Envelope proto) {
+    public CompletableFuture<Void> takeRelayed(PeerId replica, org.parley.proto.wire.v1.WireEnvelope proto) {
         return intake.takeIn(replica, proto, true);
     }
 

@@ -37,7 +37,7 @@ public final class OffLoopEnvelopeVerifier implements EnvelopeVerifier {
     }
 
     @Override
-    public void verify(org.parley.proto.wire.v1.Envelope proto, long nowMillis, Consumer<EnvelopeCheck> then) {
+    public void verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis, Consumer<EnvelopeCheck> then) {
         long size = proto.getSerializedSize();
         int envelopes = waiting.incrementAndGet();
         long bytes = waitingBytes.addAndGet(size);

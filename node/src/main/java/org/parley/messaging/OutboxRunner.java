@@ -138,7 +138,7 @@ final class OutboxRunner implements RelayableOutbox {
         for (OutboxItem item : outbox.awaitingRelay(this::isLinked)) {
             try {
                 items.add(new RelayItem(item.id(), item.peer(),
-                        org.parley.proto.wire.v1.Envelope.parseFrom(item.envelope())));
+                        org.parley.proto.wire.v1.WireEnvelope.parseFrom(item.envelope())));
             } catch (InvalidProtocolBufferException e) {
                 LOG.severe("a stored envelope does not parse; it cannot be relayed");
             }
@@ -232,7 +232,7 @@ final class OutboxRunner implements RelayableOutbox {
     private boolean transmit(OutboxItem item) {
         try {
             Frame frame = Frame.newBuilder()
-                    .setEnvelope(org.parley.proto.wire.v1.Envelope.parseFrom(item.envelope())).build();
+                    .setEnvelope(org.parley.proto.wire.v1.WireEnvelope.parseFrom(item.envelope())).build();
             if (neighbours.send(item.peer(), frame)) {
                 outbox.sent(item, clock.nowMillis());
                 return true;

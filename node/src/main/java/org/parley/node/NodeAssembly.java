@@ -143,7 +143,7 @@ public final class NodeAssembly {
                                     GossipRouter gossip, Neighbours neighbours, ContentCipher cipher) {
         Groups groups = Groups.open(env.identity(), messenger, gossip, neighbours, env.storage(), cipher,
                 env.scheduler(), env.clock(), env.random());
-        messenger.addGroupControlListener(groups);
+        messenger.addGroupSignalListener(groups);
         gossipHost.addListener(groups);
         return groups;
     }

@@ -23,7 +23,7 @@ import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.gossip.GossipHost;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
-import org.parley.overlay.gossip.MessageId;
+import org.parley.overlay.gossip.GossipId;
 import org.parley.overlay.record.RecordVerifier;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.GossipFrame;
@@ -60,9 +60,9 @@ final class SimNode {
     /** FindNode answers this node forged (a lying node only), counted by its DHT wrapper. */
     private final int[] forgedCounter;
     /** Copies of each message received, duplicates included. */
-    final Map<MessageId, Integer> receptions = new HashMap<>();
+    final Map<GossipId, Integer> receptions = new HashMap<>();
     /** First delivery of each message: virtual time (ns) and hops. */
-    final Map<MessageId, long[]> deliveries = new HashMap<>();
+    final Map<GossipId, long[]> deliveries = new HashMap<>();
 
     /**
      * An overlay-only node announcing {@code bundle}; a {@code malicious} one drops the gossip it
@@ -136,7 +136,7 @@ final class SimNode {
             @Override
             public void frameReceived(PeerId from, Frame frame) {
                 if (frame.hasGossip() && frame.getGossip().hasPublish()) {
-                    receptions.merge(MessageId.fromWire(frame.getGossip().getPublish().getMessageId()), 1,
+                    receptions.merge(GossipId.fromWire(frame.getGossip().getPublish().getMessageId()), 1,
                             Integer::sum);
                 }
             }
@@ -221,7 +221,7 @@ final class SimNode {
         }
 
         @Override
-        public void deliver(String topic, MessageId id, byte[] payload, int hops) {
+        public void deliver(String topic, GossipId id, byte[] payload, int hops) {
             honest.deliver(topic, id, payload, hops);
         }
 

@@ -17,7 +17,7 @@ import org.parley.measure.Percentiles;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.identity.PeerId;
 import org.parley.overlay.dht.LookupResult;
-import org.parley.overlay.gossip.MessageId;
+import org.parley.overlay.gossip.GossipId;
 import org.parley.overlay.record.RecordVerifier;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.SeededRng;
@@ -183,7 +183,7 @@ public final class Simulation {
         Churn.redial(incarnate(index, before.identity, before.malicious), remembered, nodes);
     }
 
-    private record Published(MessageId id, int publisher, long atNanos) {
+    private record Published(GossipId id, int publisher, long atNanos) {
     }
 
     private List<Published> publishAll() {
@@ -191,7 +191,7 @@ public final class Simulation {
         for (int m = 0; m < config.messages(); m++) {
             int publisher = honestSteadyNode();
             byte[] payload = ("message " + m + " from node " + publisher).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            MessageId id = nodes.get(publisher).router.publish(SimNode.TOPIC, payload);
+            GossipId id = nodes.get(publisher).router.publish(SimNode.TOPIC, payload);
             published.add(new Published(id, publisher, clock.monotonicNanos()));
             clock.advance(BETWEEN_MESSAGES);
         }

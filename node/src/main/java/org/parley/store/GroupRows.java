@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Groups, their membership operations, sender keys, log and control outbox. Called inside a
- * transaction of the {@link StorageQueue}; names, key states, bodies and control payloads arrive
+ * Groups, their membership operations, sender keys, log and signal outbox. Called inside a
+ * transaction of the {@link StorageQueue}; names, key states, bodies and signal payloads arrive
  * here already sealed.
  */
 public final class GroupRows {
@@ -31,8 +31,8 @@ public final class GroupRows {
                         byte[] post, byte[] body, long sentMillis, long receivedMillis) {
     }
 
-    /** A control message waiting for its acknowledgement; {@code payload} is sealed. */
-    public record Control(byte[] controlId, String peerId, byte[] payload, long createdMillis) {
+    /** A group signal waiting for its acknowledgement; {@code payload} is sealed. */
+    public record QueuedSignal(byte[] signalId, String peerId, byte[] payload, long createdMillis) {
     }
 
     private static final String ENTRY_COLUMNS =
@@ -203,33 +203,33 @@ public final class GroupRows {
         }
     }
 
-    public static void enqueueControl(Connection connection, Control control) throws SQLException {
+    public static void enqueueSignal(Connection connection, QueuedSignal signal) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT OR IGNORE INTO group_outbox (control_id, peer_id, payload, created_ms) VALUES (?, ?, ?, ?)")) {
-            insert.setBytes(1, control.controlId());
-            insert.setString(2, control.peerId());
-            insert.setBytes(3, control.payload());
-            insert.setLong(4, control.createdMillis());
+            insert.setBytes(1, signal.signalId());
+            insert.setString(2, signal.peerId());
+            insert.setBytes(3, signal.payload());
+            insert.setLong(4, signal.createdMillis());
             insert.executeUpdate();
         }
     }
 
-    public static void dequeueControl(Connection connection, byte[] controlId) throws SQLException {
+    public static void dequeueSignal(Connection connection, byte[] signalId) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM group_outbox WHERE control_id = ?")) {
-            delete.setBytes(1, controlId);
+            delete.setBytes(1, signalId);
             delete.executeUpdate();
         }
     }
 
-    public static List<Control> controls(Connection connection) throws SQLException {
-        List<Control> controls = new ArrayList<>();
+    public static List<QueuedSignal> queuedSignals(Connection connection) throws SQLException {
+        List<QueuedSignal> signals = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT control_id, peer_id, payload, created_ms FROM group_outbox ORDER BY rowid");
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                controls.add(new Control(rows.getBytes(1), rows.getString(2), rows.getBytes(3), rows.getLong(4)));
+                signals.add(new QueuedSignal(rows.getBytes(1), rows.getString(2), rows.getBytes(3), rows.getLong(4)));
             }
         }
-        return controls;
+        return signals;
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.LogIds;
 
 /** Back-fill alone: answers bounded in size, only members served, heads and gaps at the beat. */
@@ -74,10 +74,10 @@ class BackfillTest {
         backfill.answer(carol.peerId(), ids(entries));
         parts.loop.runUntilIdle();
 
-        List<GroupControl> answers = parts.takeSent(carol.peerId());
+        List<GroupSignal> answers = parts.takeSent(carol.peerId());
         assertTrue(answers.size() >= 2, "five posts of 20 KB do not fit one answer: " + answers.size());
         List<ByteString> delivered = new ArrayList<>();
-        for (GroupControl answer : answers) {
+        for (GroupSignal answer : answers) {
             int bytes = answer.getBackfill().getPostsList().stream().mapToInt(ByteString::size).sum();
             assertTrue(bytes <= Groups.MAX_BACKFILL_BYTES, bytes + " bytes in one answer");
             answer.getBackfill().getPostsList().forEach(post -> delivered.add(GroupParts.entryId(post.toByteArray())));
@@ -125,7 +125,7 @@ class BackfillTest {
 
         backfill.beat(state, 0);
 
-        List<GroupControl> sent = parts.takeSent(carol.peerId());
+        List<GroupSignal> sent = parts.takeSent(carol.peerId());
         assertEquals(List.of(entry), sent.get(0).getHeads().getIdsList());
         assertEquals(List.of(gap), sent.get(1).getBackfillRequest().getIdsList());
         assertNull(state.wantedLink, "a linked member may still fill the gap");

@@ -27,21 +27,21 @@ class EarlyGrantsTest {
         }
     }
 
-    private static ByteString controlId(int n) {
+    private static ByteString signalId(int n) {
         return ByteString.copyFrom(new byte[] {(byte) n});
     }
 
     @Test
     void grantsComeOutForTheirGroupOnceTheirSenderIsUsableOldestFirst() {
         EarlyGrants early = new EarlyGrants(8);
-        early.hold(book, alice, controlId(1), SenderKeyGrant.getDefaultInstance());
-        early.hold(chess, alice, controlId(2), SenderKeyGrant.getDefaultInstance());
-        early.hold(book, bob, controlId(3), SenderKeyGrant.getDefaultInstance());
-        early.hold(book, alice, controlId(4), SenderKeyGrant.getDefaultInstance());
+        early.hold(book, alice, signalId(1), SenderKeyGrant.getDefaultInstance());
+        early.hold(chess, alice, signalId(2), SenderKeyGrant.getDefaultInstance());
+        early.hold(book, bob, signalId(3), SenderKeyGrant.getDefaultInstance());
+        early.hold(book, alice, signalId(4), SenderKeyGrant.getDefaultInstance());
 
         assertEquals(List.of(), early.takeUsable(book, peer -> false), "no sender is a member yet");
         List<EarlyGrants.Early> taken = early.takeUsable(book, alice::equals);
-        assertEquals(List.of(controlId(1), controlId(4)), taken.stream().map(EarlyGrants.Early::controlId).toList());
+        assertEquals(List.of(signalId(1), signalId(4)), taken.stream().map(EarlyGrants.Early::signalId).toList());
         assertEquals(List.of(), early.takeUsable(book, alice::equals), "taken once");
         assertEquals(2, early.size(), "bob's and the other group's wait on");
     }
@@ -49,14 +49,14 @@ class EarlyGrantsTest {
     @Test
     void aGrantSentAgainIsHeldOnceAndTheOldestGoFirstBeyondTheBound() {
         EarlyGrants early = new EarlyGrants(3);
-        early.hold(book, alice, controlId(1), SenderKeyGrant.getDefaultInstance());
-        early.hold(book, alice, controlId(1), SenderKeyGrant.getDefaultInstance());
+        early.hold(book, alice, signalId(1), SenderKeyGrant.getDefaultInstance());
+        early.hold(book, alice, signalId(1), SenderKeyGrant.getDefaultInstance());
         assertEquals(1, early.size());
         for (int n = 2; n <= 5; n++) {
-            early.hold(book, alice, controlId(n), SenderKeyGrant.getDefaultInstance());
+            early.hold(book, alice, signalId(n), SenderKeyGrant.getDefaultInstance());
         }
         assertEquals(3, early.size());
-        assertEquals(List.of(controlId(3), controlId(4), controlId(5)),
-                early.takeUsable(book, peer -> true).stream().map(EarlyGrants.Early::controlId).toList());
+        assertEquals(List.of(signalId(3), signalId(4), signalId(5)),
+                early.takeUsable(book, peer -> true).stream().map(EarlyGrants.Early::signalId).toList());
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.RecordingLinks;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.VirtualScheduler;
 import org.parley.store.ContentCipher;
@@ -31,10 +31,10 @@ final class GroupParts implements AutoCloseable {
     final Database database;
     final GroupDirectory directory = new GroupDirectory(me.peerId(), links);
     final GroupStorage storage;
-    final Map<PeerId, List<GroupControl>> sent = new HashMap<>();
-    final OneShotControl control = new OneShotControl(me.peerId(), (peer, bytes) -> {
+    final Map<PeerId, List<GroupSignal>> sent = new HashMap<>();
+    final OneShotSignal control = new OneShotSignal(me.peerId(), (peer, bytes) -> {
         try {
-            sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(GroupControl.parseFrom(bytes));
+            sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(GroupSignal.parseFrom(bytes));
         } catch (InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }
@@ -107,8 +107,8 @@ final class GroupParts implements AutoCloseable {
     }
 
     /** Control sent to {@code peer} so far, then forgets it. */
-    List<GroupControl> takeSent(PeerId peer) {
-        List<GroupControl> controls = sent.remove(peer);
+    List<GroupSignal> takeSent(PeerId peer) {
+        List<GroupSignal> controls = sent.remove(peer);
         return controls == null ? List.of() : controls;
     }
 

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
 import org.parley.overlay.gossip.GossipOverLinks;
-import org.parley.overlay.gossip.MessageId;
+import org.parley.overlay.gossip.GossipId;
 import org.parley.proto.wire.v1.BackfillPosts;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.GroupInvite;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.proto.wire.v1.LogIds;
@@ -56,14 +56,14 @@ class GroupsHostileTest {
         alice.penalties.clear();
     }
 
-    private void control(GroupNode from, GroupNode to, GroupControl.Builder control) {
-        to.groups.groupControlReceived(from.id(), control.setControlId(ByteString.copyFrom(new byte[16])).build()
+    private void control(GroupNode from, GroupNode to, GroupSignal.Builder control) {
+        to.groups.groupSignalReceived(from.id(), control.setSignalId(ByteString.copyFrom(new byte[16])).build()
                 .toByteArray());
         loop.runUntilIdle();
     }
 
     private void post(GroupNode to, byte[] payload) {
-        to.groups.delivered(new GossipOverLinks.Delivery(id.topic(), MessageId.of(id.topic(),
+        to.groups.delivered(new GossipOverLinks.Delivery(id.topic(), GossipId.of(id.topic(),
                 ByteString.copyFrom(payload)), payload, 1));
         loop.runUntilIdle();
     }
@@ -79,8 +79,8 @@ class GroupsHostileTest {
 
     @Test
     void unparseableControlScoresTheSenderDown() {
-        alice.groups.groupControlReceived(mallory.id(), new byte[] {(byte) 0xff, 0x01, 0x02});
-        alice.groups.groupControlReceived(mallory.id(), GroupControl.newBuilder().build().toByteArray());
+        alice.groups.groupSignalReceived(mallory.id(), new byte[] {(byte) 0xff, 0x01, 0x02});
+        alice.groups.groupSignalReceived(mallory.id(), GroupSignal.newBuilder().build().toByteArray());
         assertEquals(2 * GroupRejection.MALFORMED.penalty(), alice.penalties.get(mallory.id()));
     }
 
@@ -90,7 +90,7 @@ class GroupsHostileTest {
         MembershipOpProto forged = genuine.toBuilder().setActor(ByteString.copyFrom(alice.id().publicKey()))
                 .setTarget(ByteString.copyFrom(alice.id().publicKey())).build();
         int ops = alice.groups.state(id).ops.size();
-        control(mallory, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(forged)));
+        control(mallory, bob, GroupSignal.newBuilder().setOps(MembershipOps.newBuilder().addOps(forged)));
         assertEquals(GroupRejection.FORGED.penalty(), bob.penalties.get(mallory.id()));
         assertTrue(bob.groups.state(id).membership.isMember(bob.id()));
         assertEquals(ops, bob.groups.state(id).ops.size());
@@ -98,12 +98,12 @@ class GroupsHostileTest {
 
     @Test
     void opsFromAnOutsiderAreRefusedAndOpsWithoutTheRightTakeNoEffect() {
-        control(mallory, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder()
+        control(mallory, bob, GroupSignal.newBuilder().setOps(MembershipOps.newBuilder()
                 .addOps(op(alice, MembershipOp.Kind.ADD, mallory.identity))));
         assertEquals(1, refused(bob, "not-a-member"));
         assertFalse(bob.groups.state(id).membership.isMember(mallory.id()));
 
-        control(bob, alice, GroupControl.newBuilder().setOps(MembershipOps.newBuilder()
+        control(bob, alice, GroupSignal.newBuilder().setOps(MembershipOps.newBuilder()
                 .addOps(op(bob.identity, MembershipOp.Kind.ADD, mallory.identity))));
         assertEquals(1, refused(alice, "not-allowed"), "bob is a member, not an admin");
         assertFalse(alice.groups.state(id).membership.isMember(mallory.id()));
@@ -119,19 +119,19 @@ class GroupsHostileTest {
         GroupId other = GroupId.derive(mallory.id().publicKey(), nonce);
         MembershipOpProto create = MembershipOp.sign(mallory.identity, other, MembershipOp.Kind.CREATE, mallory.id(),
                 true, List.of(), 0, "trap", nonce).toProto();
-        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)
+        control(mallory, bob, GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)
                 .addOps(op(alice, MembershipOp.Kind.ADD, bob.identity))));
         assertEquals(GroupRejection.FORGED.penalty(), bob.penalties.get(mallory.id()));
         assertEquals(1, bob.groups.groups().size());
 
-        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder()));
+        control(mallory, bob, GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder()));
         assertEquals(GroupRejection.FORGED.penalty() + GroupRejection.MALFORMED.penalty(),
                 bob.penalties.get(mallory.id()), "an invitation without its create op");
         List<MembershipOpProto> many = new ArrayList<>();
         for (int i = 0; i <= Groups.MAX_OPS_PER_MESSAGE; i++) {
             many.add(create);
         }
-        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addAllOps(many)));
+        control(mallory, bob, GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder().addAllOps(many)));
         assertEquals(GroupRejection.FORGED.penalty() + GroupRejection.MALFORMED.penalty()
                 + GroupRejection.TOO_LARGE.penalty(), bob.penalties.get(mallory.id()));
     }
@@ -142,7 +142,7 @@ class GroupsHostileTest {
         GroupId spam = GroupId.derive(mallory.id().publicKey(), nonce);
         MembershipOpProto create = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.CREATE, mallory.id(),
                 true, List.of(), 0, "spam", nonce).toProto();
-        control(mallory, bob, GroupControl.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)));
+        control(mallory, bob, GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)));
         assertEquals(GroupRejection.MALFORMED.penalty(), bob.penalties.get(mallory.id()));
         assertEquals(null, bob.groups.state(spam));
         assertEquals(1, bob.groups.groups().size());
@@ -159,13 +159,13 @@ class GroupsHostileTest {
             invite.addOps(MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.ADD,
                     Identity.generate("stranger", RANDOM).peerId(), false, List.of(create), i, "", new byte[0]).toProto());
         }
-        control(mallory, bob, GroupControl.newBuilder().setInvite(invite));
+        control(mallory, bob, GroupSignal.newBuilder().setInvite(invite));
         assertEquals(null, bob.groups.state(spam), "a full first chunk is held, not taken as a group");
         assertEquals(1, bob.groups.groups().size());
 
         MembershipOp last = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.ADD,
                 Identity.generate("stranger", RANDOM).peerId(), false, List.of(create), 0, "", new byte[0]);
-        control(mallory, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(last.toProto())));
+        control(mallory, bob, GroupSignal.newBuilder().setOps(MembershipOps.newBuilder().addOps(last.toProto())));
         assertEquals(null, bob.groups.state(spam), "a later chunk that does not make us a member either");
         assertEquals(1, bob.groups.groups().size());
     }
@@ -176,7 +176,7 @@ class GroupsHostileTest {
         MembershipOpProto legacy = MembershipOp.signLegacy(alice.identity, id, MembershipOp.Kind.REMOVE, bob.id(),
                 false, clock + 1, 0, "", new byte[0]).toProto();
         int held = bob.groups.state(id).ops.size();
-        control(alice, bob, GroupControl.newBuilder().setOps(MembershipOps.newBuilder().addOps(legacy)));
+        control(alice, bob, GroupSignal.newBuilder().setOps(MembershipOps.newBuilder().addOps(legacy)));
         assertEquals(held, bob.groups.state(id).ops.size());
         assertTrue(bob.groups.state(id).membership.isMember(bob.id()));
         assertEquals(1, refused(bob, "malformed"), "the format before causal ops is taken only from our inviter");
@@ -187,15 +187,15 @@ class GroupsHostileTest {
         SenderKeyGrant.Builder grant = SenderKeyGrant.newBuilder().setGroupId(ByteString.copyFrom(id.bytes()))
                 .setKeyId(ByteString.copyFrom(bob.groups.state(id).ownKey.keyId())).setIteration(0)
                 .setChainKey(ByteString.copyFrom(new byte[32]));
-        control(mallory, alice, GroupControl.newBuilder().setSenderKey(grant));
+        control(mallory, alice, GroupSignal.newBuilder().setSenderKey(grant));
         assertEquals(1, refused(alice, "not-a-member"));
 
         alice.await(alice.groups.invite(id, mallory.id(), false));
         loop.advance(Duration.ofSeconds(5));
-        control(mallory, alice, GroupControl.newBuilder().setSenderKey(grant));
+        control(mallory, alice, GroupSignal.newBuilder().setSenderKey(grant));
         assertEquals(1, refused(alice, "forged"), "mallory, now a member, claims bob's key");
 
-        control(mallory, alice, GroupControl.newBuilder().setSenderKey(grant.setKeyId(ByteString.copyFrom(new byte[5]))));
+        control(mallory, alice, GroupSignal.newBuilder().setSenderKey(grant.setKeyId(ByteString.copyFrom(new byte[5]))));
         assertTrue(alice.penalties.get(mallory.id()) >= GroupRejection.MALFORMED.penalty());
     }
 
@@ -216,7 +216,7 @@ class GroupsHostileTest {
         alice.await(alice.groups.invite(id, carol.id(), false));
         loop.advance(Duration.ofSeconds(5));
         assertTrue(carol.groups.state(id).membership.isMember(carol.id()));
-        control(mallory, carol, GroupControl.newBuilder().setSenderKey(bobsGrant.toBuilder()));
+        control(mallory, carol, GroupSignal.newBuilder().setSenderKey(bobsGrant.toBuilder()));
         ByteString bobsKeyId = ByteString.copyFrom(bobsKey.keyId());
         assertEquals(null, carol.groups.state(id).keyOwners.get(bobsKeyId), "bob's key is not mallory's");
         assertEquals(1, carol.groups.refusedIn(id).getOrDefault("forged", 0L));
@@ -252,8 +252,8 @@ class GroupsHostileTest {
                         "", new byte[0]).toProto())
                 .addOps(MembershipOp.sign(alice.identity, id, MembershipOp.Kind.REMOVE, carol.id(), false, before, 0,
                         "", new byte[0]).toProto());
-        control(alice, carol, GroupControl.newBuilder().setOps(backdated));
-        control(alice, dave, GroupControl.newBuilder().setOps(backdated));
+        control(alice, carol, GroupSignal.newBuilder().setOps(backdated));
+        control(alice, dave, GroupSignal.newBuilder().setOps(backdated));
         GroupNode.link(bob, dave);
         loop.advance(Duration.ofSeconds(30));
 
@@ -286,7 +286,7 @@ class GroupsHostileTest {
                         ? Identity.generate("junk", RANDOM).peerId() : alice.id(), true, heads, sent + i, "",
                         new byte[0]).toProto());
             }
-            control(bob, carol, GroupControl.newBuilder().setOps(junk));
+            control(bob, carol, GroupSignal.newBuilder().setOps(junk));
         }
         assertEquals(held, carol.groups.state(id).ops.size(), "no junk kept");
         assertTrue(carol.groups.state(id).membership.isMember(bob.id()));
@@ -309,9 +309,9 @@ class GroupsHostileTest {
             invite.addOps(MembershipOp.sign(bob.identity, id, MembershipOp.Kind.ADD,
                     Identity.generate("junk", RANDOM).peerId(), true, heads, i, "", new byte[0]).toProto());
         }
-        control(mallory, alice, GroupControl.newBuilder().setInvite(invite));
+        control(mallory, alice, GroupSignal.newBuilder().setInvite(invite));
         assertEquals(1, refused(alice, "not-a-member"), "a stranger's invitation to a group we are in");
-        control(bob, alice, GroupControl.newBuilder().setInvite(invite));
+        control(bob, alice, GroupSignal.newBuilder().setInvite(invite));
         assertEquals(held, alice.groups.state(id).ops.size(), "nothing kept from the ex-member");
     }
 
@@ -389,13 +389,13 @@ class GroupsHostileTest {
         bob.await(bob.groups.send(id, "secret"));
         loop.advance(Duration.ofSeconds(2));
         List<ByteString> heads = alice.groups.state(id).log.heads();
-        control(mallory, alice, GroupControl.newBuilder().setBackfillRequest(LogIds.newBuilder()
+        control(mallory, alice, GroupSignal.newBuilder().setBackfillRequest(LogIds.newBuilder()
                 .setGroupId(ByteString.copyFrom(id.bytes())).addAllIds(heads)));
         loop.advance(Duration.ofSeconds(1));
         assertEquals(1, refused(alice, "not-a-member"));
         assertTrue(mallory.posts.isEmpty());
 
-        control(mallory, alice, GroupControl.newBuilder().setHeads(LogIds.newBuilder()
+        control(mallory, alice, GroupSignal.newBuilder().setHeads(LogIds.newBuilder()
                 .setGroupId(ByteString.copyFrom(id.bytes())).addIds(ByteString.copyFrom(new byte[7]))));
         assertEquals(GroupRejection.NOT_A_MEMBER.penalty() + GroupRejection.MALFORMED.penalty(),
                 alice.penalties.get(mallory.id()));
@@ -404,7 +404,7 @@ class GroupsHostileTest {
         for (int i = 0; i <= Groups.MAX_BACKFILL_POSTS; i++) {
             flood.addPosts(ByteString.copyFrom(new byte[] {1}));
         }
-        control(bob, alice, GroupControl.newBuilder().setBackfill(flood));
+        control(bob, alice, GroupSignal.newBuilder().setBackfill(flood));
         assertEquals(GroupRejection.TOO_LARGE.penalty(), alice.penalties.get(bob.id()));
         assertEquals(1, alice.history(id).size());
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.overlay.gossip.GossipOverLinks;
-import org.parley.overlay.gossip.MessageId;
+import org.parley.overlay.gossip.GossipId;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.VirtualScheduler;
 
@@ -196,7 +196,7 @@ class GroupsTest {
         settle();
         byte[] second = alice.posts.get(alice.posts.size() - 1);
         carol.groups.delivered(new GossipOverLinks.Delivery(id.topic(),
-                MessageId.of(id.topic(), ByteString.copyFrom(second)), second, 1));
+                GossipId.of(id.topic(), ByteString.copyFrom(second)), second, 1));
         settle();
         assertEquals(List.of("second, after first"), carol.history(id).stream().map(GroupMessageRecord::text).toList(),
                 "dave, carol's one linked member, has not got the first post either");
@@ -234,7 +234,7 @@ class GroupsTest {
         GroupPost laterPost = parse(later);
         assertFalse(carol.groups.state(id).keys.containsKey(ByteString.copyFrom(laterPost.keyId())),
                 "bob rotated: carol holds no key that opens his later posts");
-        carol.groups.delivered(new GossipOverLinks.Delivery(id.topic(), MessageId.of(id.topic(), ByteString.copyFrom(later)), later, 1));
+        carol.groups.delivered(new GossipOverLinks.Delivery(id.topic(), GossipId.of(id.topic(), ByteString.copyFrom(later)), later, 1));
         loop.runUntilIdle();
         assertFalse(carol.history(id).stream().anyMatch(message -> message.text().equals("carol is gone")));
         assertTrue(alice.history(id).stream().anyMatch(message -> message.text().equals("carol is gone")));
@@ -244,7 +244,7 @@ class GroupsTest {
         assertTrue(refused.getCause().getMessage().contains("not joined"));
         byte[] forged = seal(carolsOldKey, id, "posted after removal", 99);
         int before = alice.history(id).size();
-        alice.groups.delivered(new GossipOverLinks.Delivery(id.topic(), MessageId.of(id.topic(), ByteString.copyFrom(forged)), forged, 1));
+        alice.groups.delivered(new GossipOverLinks.Delivery(id.topic(), GossipId.of(id.topic(), ByteString.copyFrom(forged)), forged, 1));
         loop.runUntilIdle();
         assertEquals(before, alice.history(id).size(), "nothing stored");
         assertEquals(1L, alice.groups.refusedIn(id).get("not-a-member"));
@@ -265,7 +265,7 @@ class GroupsTest {
         assertNotEquals(ByteString.copyFrom(bobsOldKey.keyId()),
                 ByteString.copyFrom(bob.groups.state(id).ownKey.keyId()), "bob rotated his key");
         byte[] stale = seal(bobsOldKey, id, "under the old key", 5);
-        alice.groups.delivered(new GossipOverLinks.Delivery(id.topic(), MessageId.of(id.topic(), ByteString.copyFrom(stale)), stale, 1));
+        alice.groups.delivered(new GossipOverLinks.Delivery(id.topic(), GossipId.of(id.topic(), ByteString.copyFrom(stale)), stale, 1));
         loop.runUntilIdle();
         assertEquals(1L, alice.groups.refusedIn(id).get("stale-key"));
         assertEquals(List.of("one"), alice.history(id).stream().map(GroupMessageRecord::text).toList());
@@ -372,7 +372,7 @@ class GroupsTest {
         bob.await(bob.groups.send(id, "from bob"));
         settle();
         byte[] post = alice.posts.get(alice.posts.size() - 1);
-        carol.groups.groupControlReceived(alice.id(), org.parley.proto.wire.v1.GroupControl.newBuilder()
+        carol.groups.groupSignalReceived(alice.id(), org.parley.proto.wire.v1.GroupSignal.newBuilder()
                 .setBackfill(org.parley.proto.wire.v1.BackfillPosts.newBuilder()
                         .setGroupId(ByteString.copyFrom(id.bytes())).addPosts(ByteString.copyFrom(post)))
                 .build().toByteArray());
@@ -401,7 +401,7 @@ class GroupsTest {
         bob.await(bob.groups.send(id, "from bob"));
         settle();
         byte[] post = alice.posts.get(alice.posts.size() - 1);
-        carol.groups.groupControlReceived(alice.id(), org.parley.proto.wire.v1.GroupControl.newBuilder()
+        carol.groups.groupSignalReceived(alice.id(), org.parley.proto.wire.v1.GroupSignal.newBuilder()
                 .setBackfill(org.parley.proto.wire.v1.BackfillPosts.newBuilder()
                         .setGroupId(ByteString.copyFrom(id.bytes())).addPosts(ByteString.copyFrom(post)))
                 .build().toByteArray());

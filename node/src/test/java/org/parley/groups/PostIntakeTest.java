@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.GroupText;
 
 /** Post intake alone: posts waiting for their key, opaque entries, gaps asked for, replays, content shape. */
@@ -95,7 +95,7 @@ class PostIntakeTest {
         parts.posts.receive(state, parts.post(state, alicesKey, "hi", 2, List.of(gap)), carol.peerId(), true);
         parts.loop.runUntilIdle();
 
-        List<GroupControl> sent = parts.takeSent(carol.peerId());
+        List<GroupSignal> sent = parts.takeSent(carol.peerId());
         assertEquals(1, sent.size());
         assertEquals(List.of(gap), sent.get(0).getBackfillRequest().getIdsList());
         assertEquals(ByteString.copyFrom(state.id.bytes()), sent.get(0).getBackfillRequest().getGroupId());

@@ -134,7 +134,7 @@ class LinkManagerTest {
             @Override
             public void peerConnected(PeerInfo peer) {
                 node.manager().send(peer.peerId(), Frame.newBuilder()
-                        .setEnvelope(org.parley.proto.wire.v1.Envelope.newBuilder().setCreatedAtMs(GREETING)).build());
+                        .setEnvelope(org.parley.proto.wire.v1.WireEnvelope.newBuilder().setCreatedAtMs(GREETING)).build());
             }
         });
     }
@@ -244,7 +244,7 @@ class LinkManagerTest {
         int count = 300;
         for (int i = 0; i < count; i++) {
             assertTrue(alice.manager().send(bob.id(), Frame.newBuilder()
-                    .setEnvelope(org.parley.proto.wire.v1.Envelope.newBuilder().setCreatedAtMs(i)).build()));
+                    .setEnvelope(org.parley.proto.wire.v1.WireEnvelope.newBuilder().setCreatedAtMs(i)).build()));
         }
         loop.advance(Duration.ofSeconds(1));
         assertTrue(bob.frames().size() < count, "paced: not all at once");

@@ -40,7 +40,7 @@ class HostileMailboxTest {
     private final Identity bob = Identity.generate("bob", RANDOM);
     private final Identity mallory = Identity.generate("mallory", RANDOM);
     private final RecordingLinks links = new RecordingLinks();
-    private final List<org.parley.proto.wire.v1.Envelope> taken = new ArrayList<>();
+    private final List<org.parley.proto.wire.v1.WireEnvelope> taken = new ArrayList<>();
     private final Mailbox replica;
 
     HostileMailboxTest() {
@@ -57,7 +57,7 @@ class HostileMailboxTest {
                 });
     }
 
-    private org.parley.proto.wire.v1.Envelope envelope(Identity from, PeerId to, int payloadBytes) {
+    private org.parley.proto.wire.v1.WireEnvelope envelope(Identity from, PeerId to, int payloadBytes) {
         long now = loop.nowMillis();
         byte[] payload = new byte[payloadBytes];
         RANDOM.nextBytes(payload);
@@ -69,7 +69,7 @@ class HostileMailboxTest {
         loop.runUntilIdle();
     }
 
-    private Outcome store(Identity from, long requestId, org.parley.proto.wire.v1.Envelope envelope) {
+    private Outcome store(Identity from, long requestId, org.parley.proto.wire.v1.WireEnvelope envelope) {
         receive(from, MailboxFrame.newBuilder().setRequestId(requestId).setStore(envelope));
         List<Frame> answers = links.takeSent(from.peerId());
         assertEquals(1, answers.size());
@@ -88,7 +88,7 @@ class HostileMailboxTest {
 
     @Test
     void aForgedTruncatedOrOversizedEnvelopeIsRefusedAndNotHeld() {
-        org.parley.proto.wire.v1.Envelope honest = envelope(alice, bob.peerId(), 100);
+        org.parley.proto.wire.v1.WireEnvelope honest = envelope(alice, bob.peerId(), 100);
         byte[] signature = honest.getSignature().toByteArray();
         signature[3] ^= 1;
         assertEquals(Outcome.INVALID, store(mallory, 1, honest.toBuilder()
@@ -107,7 +107,7 @@ class HostileMailboxTest {
 
     @Test
     void aReplayedStoreIsHeldOnceAndAnExpiredOneIsRefusedAsExpired() {
-        org.parley.proto.wire.v1.Envelope honest = envelope(alice, bob.peerId(), 100);
+        org.parley.proto.wire.v1.WireEnvelope honest = envelope(alice, bob.peerId(), 100);
         assertEquals(Outcome.STORED, store(alice, 1, honest));
         long held = replica.bytesHeldForOthers();
         assertEquals(Outcome.STORED, store(alice, 2, honest));
@@ -116,7 +116,7 @@ class HostileMailboxTest {
         assertEquals(1, replica.envelopesHeldForOthers());
 
         long now = loop.nowMillis();
-        org.parley.proto.wire.v1.Envelope old = Envelope.create(alice, bob.peerId(), now - 10_000, now - 1,
+        org.parley.proto.wire.v1.WireEnvelope old = Envelope.create(alice, bob.peerId(), now - 10_000, now - 1,
                 new byte[] {1}).toProto();
         assertEquals(Outcome.EXPIRED, store(alice, 4, old));
         assertEquals(1, replica.envelopesHeldForOthers());
@@ -170,7 +170,7 @@ class HostileMailboxTest {
 
     @Test
     void onlyTheRecipientCanDeleteItsMail() {
-        org.parley.proto.wire.v1.Envelope mail = envelope(alice, bob.peerId(), 100);
+        org.parley.proto.wire.v1.WireEnvelope mail = envelope(alice, bob.peerId(), 100);
         store(alice, 1, mail);
         ByteString id = ByteString.copyFrom(sha256(mail));
 
@@ -213,7 +213,7 @@ class HostileMailboxTest {
         Mailbox bobs = mailboxOf(bob, bobsLinks, List.of(replicaRecord));
         bobs.start();
         PeerId from = replicaIdentity.peerId();
-        org.parley.proto.wire.v1.Envelope mine = envelope(alice, bob.peerId(), 50);
+        org.parley.proto.wire.v1.WireEnvelope mine = envelope(alice, bob.peerId(), 50);
 
         bobs.frameReceived(from, Frame.newBuilder().setMailbox(MailboxFrame.newBuilder().setRequestId(999)
                 .setMail(MailBatch.newBuilder().addEnvelopes(mine))).build());
@@ -256,7 +256,7 @@ class HostileMailboxTest {
         return last.getRequestId();
     }
 
-    private byte[] sha256(org.parley.proto.wire.v1.Envelope proto) {
+    private byte[] sha256(org.parley.proto.wire.v1.WireEnvelope proto) {
         try {
             return Envelope.verify(proto, loop.nowMillis()).id();
         } catch (org.parley.messaging.EnvelopeException e) {

@@ -12,9 +12,9 @@ class EnvelopeFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void anyBytesVerifyOrAreRefused(byte[] input) throws EnvelopeException {
-        org.parley.proto.wire.v1.Envelope proto;
+        org.parley.proto.wire.v1.WireEnvelope proto;
         try {
-            proto = org.parley.proto.wire.v1.Envelope.parseFrom(input);
+            proto = org.parley.proto.wire.v1.WireEnvelope.parseFrom(input);
         } catch (InvalidProtocolBufferException expected) {
             return;
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.RatchetMessage;
 import org.parley.proto.wire.v1.Receipts;
@@ -33,7 +33,7 @@ class HostileEnvelopeTest {
     private final PeerId mallory = Identity.generate("mallory", RANDOM).peerId();
     private MessagingNode alice;
     private MessagingNode bob;
-    private Envelope genuine;
+    private WireEnvelope genuine;
 
     @BeforeEach
     void captureAGenuineEnvelope() throws Exception {
@@ -102,7 +102,7 @@ class HostileEnvelopeTest {
         byte[] receipt = RatchetMessage.newBuilder()
                 .setReceipts(Receipts.newBuilder().addMessageIds(ByteString.copyFrom(new byte[MessageId.SIZE])))
                 .build().toByteArray();
-        Envelope signed = resigned(receipt);
+        WireEnvelope signed = resigned(receipt);
         deliver(signed);
         assertTrue(bob.messenger.refusedFrom(mallory).isEmpty(), "the first one is a receipt like any");
         assertRefused(signed, "replayed");
@@ -132,22 +132,22 @@ class HostileEnvelopeTest {
     @Test
     void oversizedAndExpiredEnvelopesAreRefused() {
         assertRefused(resigned(new byte[org.parley.messaging.Envelope.MAX_PAYLOAD_BYTES + 1]), "too-large");
-        Envelope stale = org.parley.messaging.Envelope.create(alice.identity, bob.id(), loop.nowMillis() - 10_000,
+        WireEnvelope stale = org.parley.messaging.Envelope.create(alice.identity, bob.id(), loop.nowMillis() - 10_000,
                 loop.nowMillis() - 1, genuine.getPayload().toByteArray()).toProto();
         assertRefused(stale, "expired");
     }
 
-    private Envelope resigned(byte[] payload) {
+    private WireEnvelope resigned(byte[] payload) {
         return org.parley.messaging.Envelope.create(alice.identity, bob.id(), genuine.getCreatedAtMs(),
                 genuine.getExpiresAtMs(), payload).toProto();
     }
 
-    private void deliver(Envelope envelope) {
+    private void deliver(WireEnvelope envelope) {
         loop.execute(() -> bob.messenger.frameReceived(mallory, Frame.newBuilder().setEnvelope(envelope).build()));
         loop.advance(Duration.ofSeconds(1));
     }
 
-    private void assertRefused(Envelope envelope, String reason) {
+    private void assertRefused(WireEnvelope envelope, String reason) {
         long before = bob.messenger.refusedFrom(mallory).getOrDefault(reason, 0L);
         double penaltyBefore = bob.penalties.getOrDefault(mallory, 0.0);
         deliver(envelope);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.VirtualScheduler;
 
@@ -88,7 +88,7 @@ class OffLoopVerificationTest {
     void aReplayWaitingBesideItsOriginalIsStoredOnce() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(OffLoopEnvelopeVerifier.MAX_WAITING);
-        Envelope genuine = capturedEnvelope(alice, bob);
+        WireEnvelope genuine = capturedEnvelope(alice, bob);
         deliverFromMallory(bob, genuine);
         deliverFromMallory(bob, genuine);
         assertEquals(2, worker.size(), "both copies wait for the worker");
@@ -103,7 +103,7 @@ class OffLoopVerificationTest {
     void aForgedEnvelopeIsRefusedAndScoredOnlyOnceChecked() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(OffLoopEnvelopeVerifier.MAX_WAITING);
-        Envelope genuine = capturedEnvelope(alice, bob);
+        WireEnvelope genuine = capturedEnvelope(alice, bob);
         byte[] signature = genuine.getSignature().toByteArray();
         signature[3] ^= 1;
         deliverFromMallory(bob, genuine.toBuilder().setSignature(ByteString.copyFrom(signature)).build());
@@ -146,7 +146,7 @@ class OffLoopVerificationTest {
     void relayedMailDroppedWhileTheWorkerIsBehindIsNotReportedTaken() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(1);
-        Envelope genuine = capturedEnvelope(alice, bob);
+        WireEnvelope genuine = capturedEnvelope(alice, bob);
         CompletableFuture<Void> first = bob.messenger.takeRelayed(mallory, genuine);
         CompletableFuture<Void> second = bob.messenger.takeRelayed(mallory, genuine);
         assertTrue(second.isCompletedExceptionally(), "the replica must keep what was not taken");
@@ -163,7 +163,7 @@ class OffLoopVerificationTest {
     }
 
     /** An envelope alice sealed for bob, which never reached him. */
-    private Envelope capturedEnvelope(MessagingNode alice, MessagingNode bob) {
+    private WireEnvelope capturedEnvelope(MessagingNode alice, MessagingNode bob) {
         MessagingNode.link(alice, bob);
         settle();
         alice.dropping.add(bob.id());
@@ -173,7 +173,7 @@ class OffLoopVerificationTest {
                 .getEnvelope();
     }
 
-    private void deliverFromMallory(MessagingNode bob, Envelope envelope) {
+    private void deliverFromMallory(MessagingNode bob, WireEnvelope envelope) {
         loop.execute(() -> bob.messenger.frameReceived(mallory, Frame.newBuilder().setEnvelope(envelope).build()));
         loop.runUntilIdle();
     }

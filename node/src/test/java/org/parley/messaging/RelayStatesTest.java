@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.VirtualScheduler;
 
@@ -94,8 +94,8 @@ class RelayStatesTest {
         MessagingNode alice = pair[0];
         MessagingNode bob = pair[1];
         alice.send(bob.id(), "hold this");
-        Envelope envelope = alice.messenger.awaitingRelay().get(0).envelope();
-        List<Envelope> carried = new ArrayList<>();
+        WireEnvelope envelope = alice.messenger.awaitingRelay().get(0).envelope();
+        List<WireEnvelope> carried = new ArrayList<>();
         bob.messenger.carryOfflineWith(carried::add);
         MessagingNode replica = new MessagingNode("replica", loop, directory, RANDOM);
 

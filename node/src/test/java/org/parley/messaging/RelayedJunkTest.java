@@ -30,7 +30,7 @@ class RelayedJunkTest {
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
     private final Identity mallory = Identity.generate("mallory", RANDOM);
 
-    private org.parley.proto.wire.v1.Envelope signedByMallory(MessagingNode to, byte[] payload) {
+    private org.parley.proto.wire.v1.WireEnvelope signedByMallory(MessagingNode to, byte[] payload) {
         long now = loop.nowMillis();
         return Envelope.create(mallory, to.id(), now, now + Duration.ofDays(1).toMillis(), payload).toProto();
     }
@@ -42,7 +42,7 @@ class RelayedJunkTest {
     }
 
     /** Five of each kind of junk a replica cannot tell from mail: unparseable, undecryptable, receipts mixed in. */
-    private List<org.parley.proto.wire.v1.Envelope> junkFor(MessagingNode bob) {
+    private List<org.parley.proto.wire.v1.WireEnvelope> junkFor(MessagingNode bob) {
         RatchetMessage undecryptable = RatchetMessage.newBuilder().setSessionId(ByteString.copyFrom(random(32)))
                 .setRatchetKey(ByteString.copyFrom(random(32))).setCiphertext(ByteString.copyFrom(random(64)))
                 .build();
@@ -59,7 +59,7 @@ class RelayedJunkTest {
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
         MessagingNode replica = new MessagingNode("replica", loop, directory, RANDOM);
 
-        for (org.parley.proto.wire.v1.Envelope junk : junkFor(bob)) {
+        for (org.parley.proto.wire.v1.WireEnvelope junk : junkFor(bob)) {
             bob.messenger.takeRelayed(replica.id(), junk);
             loop.runUntilIdle();
         }
@@ -75,8 +75,8 @@ class RelayedJunkTest {
     void anEnvelopeFromAReplicaThatDoesNotVerifyNamesNoSenderAndChargesNobody() {
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
         MessagingNode replica = new MessagingNode("replica", loop, directory, RANDOM);
-        org.parley.proto.wire.v1.Envelope junk = signedByMallory(bob, random(40));
-        org.parley.proto.wire.v1.Envelope forged = junk.toBuilder()
+        org.parley.proto.wire.v1.WireEnvelope junk = signedByMallory(bob, random(40));
+        org.parley.proto.wire.v1.WireEnvelope forged = junk.toBuilder()
                 .setPayload(ByteString.copyFrom(random(40))).build();
 
         bob.messenger.takeRelayed(replica.id(), forged);

@@ -79,7 +79,7 @@ class SignedReceiptsTest {
         Identity mallory = Identity.generate("mallory", RANDOM);
 
         Envelope byMallory = receipt(mallory, hello);
-        org.parley.proto.wire.v1.Envelope inBobsName = byMallory.toProto().toBuilder()
+        org.parley.proto.wire.v1.WireEnvelope inBobsName = byMallory.toProto().toBuilder()
                 .setSender(ByteString.copyFrom(bob.id().publicKey())).build();
         deliverToAlice(relay, inBobsName);
         assertEquals(1L, alice.messenger.refusedFrom(relay).get("forged"));
@@ -100,7 +100,7 @@ class SignedReceiptsTest {
         return Envelope.create(signer, alice.id(), loop.nowMillis(), loop.nowMillis() + 60_000, payload);
     }
 
-    private void deliverToAlice(PeerId from, org.parley.proto.wire.v1.Envelope envelope) {
+    private void deliverToAlice(PeerId from, org.parley.proto.wire.v1.WireEnvelope envelope) {
         loop.execute(() -> alice.messenger.frameReceived(from, Frame.newBuilder().setEnvelope(envelope).build()));
         loop.advance(Duration.ofMillis(100));
     }

@@ -45,10 +45,10 @@ final class FrameCheck {
         if (publish.getHopsLeft() > config.maxHops()) {
             return Optional.of("hop limit " + publish.getHopsLeft() + " above " + config.maxHops());
         }
-        if (publish.getMessageId().size() != MessageId.SIZE) {
+        if (publish.getMessageId().size() != GossipId.SIZE) {
             return Optional.of("message ID of " + publish.getMessageId().size() + " bytes");
         }
-        if (!MessageId.of(publish.getTopic(), publish.getPayload()).bytes().equals(publish.getMessageId())) {
+        if (!GossipId.of(publish.getTopic(), publish.getPayload()).bytes().equals(publish.getMessageId())) {
             return Optional.of("message ID does not match the content");
         }
         return Optional.empty();
@@ -72,7 +72,7 @@ final class FrameCheck {
             return Optional.of(ids.size() + " message IDs in one frame, more than " + config.maxIdsPerFrame());
         }
         for (ByteString id : ids) {
-            if (id.size() != MessageId.SIZE) {
+            if (id.size() != GossipId.SIZE) {
                 return Optional.of("message ID of " + id.size() + " bytes");
             }
         }

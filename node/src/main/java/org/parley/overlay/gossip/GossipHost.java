@@ -16,7 +16,7 @@ public interface GossipHost {
      * Hands a message to the local subscriber of {@code topic}; called once per message.
      * {@code hops} is how many links it crossed to get here, as the relays counted them.
      */
-    void deliver(String topic, MessageId id, byte[] payload, int hops);
+    void deliver(String topic, GossipId id, byte[] payload, int hops);
 
     /** Scores a neighbour down for misbehaviour seen by gossip. */
     void penalize(PeerId peer, double points, String reason);

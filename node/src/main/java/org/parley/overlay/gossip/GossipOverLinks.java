@@ -16,7 +16,7 @@ import org.parley.proto.wire.v1.GossipFrame;
  */
 public final class GossipOverLinks implements LinkEvents, GossipHost {
     /** A message on a subscribed topic, handed up once. */
-    public record Delivery(String topic, MessageId id, byte[] payload, int hops) {
+    public record Delivery(String topic, GossipId id, byte[] payload, int hops) {
     }
 
     /** What the layer above hears. */
@@ -67,7 +67,7 @@ public final class GossipOverLinks implements LinkEvents, GossipHost {
     }
 
     @Override
-    public void deliver(String topic, MessageId id, byte[] payload, int hops) {
+    public void deliver(String topic, GossipId id, byte[] payload, int hops) {
         Delivery delivery = new Delivery(topic, id, payload, hops);
         listeners.forEach(listener -> listener.delivered(delivery));
     }

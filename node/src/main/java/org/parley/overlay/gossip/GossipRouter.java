@@ -156,7 +156,7 @@ public final class GossipRouter {
      * @throws IllegalStateException when not subscribed to the topic
      * @throws IllegalArgumentException when the payload is larger than neighbours accept
      */
-    public MessageId publish(String topic, byte[] payload) {
+    public GossipId publish(String topic, byte[] payload) {
         TopicMesh mesh = subscriptions.get(topic);
         if (mesh == null) {
             throw new IllegalStateException("not subscribed to " + topic);
@@ -165,7 +165,7 @@ public final class GossipRouter {
             throw new IllegalArgumentException("payload above " + config.maxPayloadBytes() + " bytes");
         }
         ByteString bytes = ByteString.copyFrom(payload);
-        MessageId id = MessageId.of(topic, bytes);
+        GossipId id = GossipId.of(topic, bytes);
         if (!seen.add(id)) {
             return id;
         }
@@ -215,7 +215,7 @@ public final class GossipRouter {
     }
 
     private void onPublish(PeerId from, Publish message) {
-        MessageId id = MessageId.fromWire(message.getMessageId());
+        GossipId id = GossipId.fromWire(message.getMessageId());
         promises.fulfilled(id);
         TopicMesh mesh = subscriptions.get(message.getTopic());
         if (mesh == null) {
@@ -266,7 +266,7 @@ public final class GossipRouter {
         long deadline = now + config.promiseTimeout().toNanos();
         IWant.Builder request = IWant.newBuilder();
         for (ByteString raw : announcement.getMessageIdsList()) {
-            MessageId id = MessageId.fromWire(raw);
+            GossipId id = GossipId.fromWire(raw);
             if (!seen.contains(id) && promises.mayRequest(id, now)) {
                 promises.requested(id, from, deadline);
                 request.addMessageIds(raw);
@@ -286,7 +286,7 @@ public final class GossipRouter {
 
     private void onIWant(PeerId from, GossipPeer peer, IWant request) {
         for (ByteString raw : request.getMessageIdsList()) {
-            Optional<Publish> message = cache.get(MessageId.fromWire(raw));
+            Optional<Publish> message = cache.get(GossipId.fromWire(raw));
             if (message.isEmpty()) {
                 if (++peer.unknownIWantsThisHeartbeat > config.unknownIWantBudget()) {
                     host.penalize(from, PENALTY_UNKNOWN_IWANT, "IWant for messages we do not have");
@@ -402,7 +402,7 @@ public final class GossipRouter {
 
     /** Announces the recent messages of {@code topic} to a few subscribers outside the mesh. */
     private void gossip(String topic, TopicMesh mesh) {
-        List<MessageId> ids = cache.recentIds(topic, config.maxIdsPerFrame());
+        List<GossipId> ids = cache.recentIds(topic, config.maxIdsPerFrame());
         if (ids.isEmpty()) {
             return;
         }

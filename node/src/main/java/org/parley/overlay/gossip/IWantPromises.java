@@ -16,7 +16,7 @@ import org.parley.identity.PeerId;
  */
 final class IWantPromises {
     private final int capacity;
-    private final LinkedHashMap<MessageId, Promise> outstanding = new LinkedHashMap<>();
+    private final LinkedHashMap<GossipId, Promise> outstanding = new LinkedHashMap<>();
 
     IWantPromises(int capacity) {
         this.capacity = capacity;
@@ -26,7 +26,7 @@ final class IWantPromises {
      * Whether a request for {@code id} may go out now: none is outstanding, or the one that is has
      * run past its deadline; and there is room.
      */
-    boolean mayRequest(MessageId id, long nowNanos) {
+    boolean mayRequest(GossipId id, long nowNanos) {
         Promise promise = outstanding.get(id);
         if (promise != null) {
             return promise.deadlineNanos <= nowNanos;
@@ -35,12 +35,12 @@ final class IWantPromises {
     }
 
     /** Records a request for {@code id} from {@code from}, replacing any earlier one for it. */
-    void requested(MessageId id, PeerId from, long deadlineNanos) {
+    void requested(GossipId id, PeerId from, long deadlineNanos) {
         outstanding.put(id, new Promise(from, deadlineNanos));
     }
 
     /** The message arrived, from whomever: nobody owes it any more. */
-    void fulfilled(MessageId id) {
+    void fulfilled(GossipId id) {
         outstanding.remove(id);
     }
 
@@ -52,7 +52,7 @@ final class IWantPromises {
     /** Removes and returns the peers of the promises past their deadline, one entry per message. */
     List<PeerId> takeBroken(long nowNanos) {
         List<PeerId> broken = new ArrayList<>();
-        Iterator<Map.Entry<MessageId, Promise>> entries = outstanding.entrySet().iterator();
+        Iterator<Map.Entry<GossipId, Promise>> entries = outstanding.entrySet().iterator();
         while (entries.hasNext()) {
             Promise promise = entries.next().getValue();
             if (promise.deadlineNanos <= nowNanos) {

@@ -19,8 +19,8 @@ final class MessageCache {
     private final int historyWindows;
     private final int gossipWindows;
     private final int capacity;
-    private final LinkedHashMap<MessageId, Publish> messages = new LinkedHashMap<>();
-    private final Deque<List<MessageId>> windows = new ArrayDeque<>();
+    private final LinkedHashMap<GossipId, Publish> messages = new LinkedHashMap<>();
+    private final Deque<List<GossipId>> windows = new ArrayDeque<>();
 
     MessageCache(int historyWindows, int gossipWindows, int capacity) {
         this.historyWindows = historyWindows;
@@ -30,19 +30,19 @@ final class MessageCache {
     }
 
     /** Keeps {@code message}, ready to be sent as it is in answer to an IWant. */
-    void put(MessageId id, Publish message) {
+    void put(GossipId id, Publish message) {
         if (messages.putIfAbsent(id, message) != null) {
             return;
         }
         windows.peekFirst().add(id);
         if (messages.size() > capacity) {
-            Iterator<MessageId> oldest = messages.keySet().iterator();
+            Iterator<GossipId> oldest = messages.keySet().iterator();
             oldest.next();
             oldest.remove();
         }
     }
 
-    Optional<Publish> get(MessageId id) {
+    Optional<Publish> get(GossipId id) {
         return Optional.ofNullable(messages.get(id));
     }
 
@@ -50,15 +50,15 @@ final class MessageCache {
      * IDs on {@code topic} from the gossip windows, at most {@code limit}. Oldest first: when not
      * all fit, the ones about to leave the windows go now and the newer ones in later heartbeats.
      */
-    List<MessageId> recentIds(String topic, int limit) {
-        List<MessageId> ids = new ArrayList<>();
-        Iterator<List<MessageId>> newestFirst = windows.iterator();
-        List<List<MessageId>> announced = new ArrayList<>();
+    List<GossipId> recentIds(String topic, int limit) {
+        List<GossipId> ids = new ArrayList<>();
+        Iterator<List<GossipId>> newestFirst = windows.iterator();
+        List<List<GossipId>> announced = new ArrayList<>();
         for (int i = 0; i < gossipWindows && newestFirst.hasNext(); i++) {
             announced.add(0, newestFirst.next());
         }
-        for (List<MessageId> window : announced) {
-            for (MessageId id : window) {
+        for (List<GossipId> window : announced) {
+            for (GossipId id : window) {
                 Publish message = messages.get(id);
                 if (message != null && message.getTopic().equals(topic) && ids.size() < limit) {
                     ids.add(id);

@@ -19,7 +19,7 @@ public final class SeenCache {
     private final Clock clock;
     private final int capacity;
     private final long ttlNanos;
-    private final LinkedHashMap<MessageId, Long> expiresAtNanos = new LinkedHashMap<>();
+    private final LinkedHashMap<GossipId, Long> expiresAtNanos = new LinkedHashMap<>();
 
     public SeenCache(Clock clock, int capacity, Duration ttl) {
         if (capacity < 1) {
@@ -34,21 +34,21 @@ public final class SeenCache {
      * Records {@code id}; true when it was not there yet. Seeing an ID again does not extend its
      * life, so a peer replaying it cannot keep it pinned while newer IDs are evicted.
      */
-    public boolean add(MessageId id) {
+    public boolean add(GossipId id) {
         expire();
         if (expiresAtNanos.containsKey(id)) {
             return false;
         }
         expiresAtNanos.put(id, clock.monotonicNanos() + ttlNanos);
         if (expiresAtNanos.size() > capacity) {
-            Iterator<MessageId> oldest = expiresAtNanos.keySet().iterator();
+            Iterator<GossipId> oldest = expiresAtNanos.keySet().iterator();
             oldest.next();
             oldest.remove();
         }
         return true;
     }
 
-    public boolean contains(MessageId id) {
+    public boolean contains(GossipId id) {
         expire();
         return expiresAtNanos.containsKey(id);
     }
@@ -60,7 +60,7 @@ public final class SeenCache {
 
     private void expire() {
         long now = clock.monotonicNanos();
-        Iterator<Map.Entry<MessageId, Long>> entries = expiresAtNanos.entrySet().iterator();
+        Iterator<Map.Entry<GossipId, Long>> entries = expiresAtNanos.entrySet().iterator();
         while (entries.hasNext() && entries.next().getValue() <= now) {
             entries.remove();
         }

@@ -16,7 +16,7 @@ import org.parley.link.HostPort;
 import org.parley.link.Link;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
-import org.parley.proto.wire.v1.Envelope;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.Hello;
 import org.parley.runtime.SeededRng;
@@ -93,7 +93,7 @@ class LinkConditionsTest {
     }
 
     private static Frame numbered(long n) {
-        return Frame.newBuilder().setEnvelope(Envelope.newBuilder().setCreatedAtMs(n)).build();
+        return Frame.newBuilder().setEnvelope(WireEnvelope.newBuilder().setCreatedAtMs(n)).build();
     }
 
     private Pair pair(LinkConditions conditions) {

@@ -122,9 +122,9 @@ class ForwardingTest {
         fixture.router.subscribe(TOPIC);
         List<PeerId> mesh = fixture.connectGrafting(1, 3);
         fixture.sent.clear();
-        MessageId id = fixture.router.publish(TOPIC, "hi".getBytes(StandardCharsets.UTF_8));
+        GossipId id = fixture.router.publish(TOPIC, "hi".getBytes(StandardCharsets.UTF_8));
 
-        assertEquals(MessageId.of(TOPIC, ByteString.copyFromUtf8("hi")), id);
+        assertEquals(GossipId.of(TOPIC, ByteString.copyFromUtf8("hi")), id);
         assertEquals(mesh, fixture.takeSent(BodyCase.PUBLISH));
         assertTrue(fixture.delivered.isEmpty());
 

@@ -84,7 +84,7 @@ final class GossipNetwork {
     final class Node implements GossipHost {
         final PeerId id;
         GossipRouter router;
-        final Map<MessageId, Integer> deliveries = new HashMap<>();
+        final Map<GossipId, Integer> deliveries = new HashMap<>();
         final Set<PeerId> penalized = new HashSet<>();
 
         Node(PeerId id) {
@@ -108,7 +108,7 @@ final class GossipNetwork {
         }
 
         @Override
-        public void deliver(String topic, MessageId messageId, byte[] payload, int hops) {
+        public void deliver(String topic, GossipId messageId, byte[] payload, int hops) {
             deliveries.merge(messageId, 1, Integer::sum);
         }
 

@@ -49,7 +49,7 @@ class GossipNetworkTest {
         }
         network.loop.advance(Duration.ofSeconds(5));
 
-        List<MessageId> published = new ArrayList<>();
+        List<GossipId> published = new ArrayList<>();
         List<GossipNetwork.Node> publishers = new ArrayList<>();
         for (int i = 0; i < MESSAGES; i++) {
             GossipNetwork.Node publisher = network.randomNode();

@@ -27,7 +27,7 @@ class GossipRouterFuzzTest {
             fixture.loop.advance(Duration.ofMillis(100));
         }
         fixture.delivered.forEach(delivery ->
-                assertEquals(MessageId.of(delivery.topic(), delivery.payload()), delivery.id(), "content-addressed"));
+                assertEquals(GossipId.of(delivery.topic(), delivery.payload()), delivery.id(), "content-addressed"));
 
         int before = fixture.delivered.size();
         fixture.receive(neighbours.get(1), RouterFixture.frame(RouterFixture.publish("honest " + input.length, 3)));

@@ -32,7 +32,7 @@ class HostileInputTest {
         PeerId hostile = mesh.get(0);
         fixture.sent.clear();
         Publish good = publish("hello", 5);
-        ByteString wrongSize = ByteString.copyFrom(new byte[MessageId.SIZE - 1]);
+        ByteString wrongSize = ByteString.copyFrom(new byte[GossipId.SIZE - 1]);
         List<GossipFrame> malformed = List.of(
                 GossipFrame.getDefaultInstance(),
                 frame(good.toBuilder().setMessageId(wrongSize).build()),
@@ -61,7 +61,7 @@ class HostileInputTest {
         fixture.sent.clear();
         ByteString huge = ByteString.copyFrom(new byte[fixture.config.maxPayloadBytes() + 1]);
         Publish oversized = Publish.newBuilder()
-                .setMessageId(MessageId.of(TOPIC, huge).bytes())
+                .setMessageId(GossipId.of(TOPIC, huge).bytes())
                 .setTopic(TOPIC)
                 .setPayload(huge)
                 .setHopsLeft(5)
@@ -113,7 +113,7 @@ class HostileInputTest {
     void iWantsForMessagesWeDoNotHaveArePenalizedBeyondABudget() {
         fixture.router.subscribe(TOPIC);
         PeerId greedy = fixture.connectSubscribers(1, 1).get(0);
-        MessageId[] unknown = new MessageId[fixture.config.unknownIWantBudget()];
+        GossipId[] unknown = new GossipId[fixture.config.unknownIWantBudget()];
         for (int i = 0; i < unknown.length; i++) {
             unknown[i] = idOf(publish("never seen " + i, 5));
         }
@@ -136,8 +136,8 @@ class HostileInputTest {
         PeerId source = fixture.connectGrafting(1, 1).get(0);
         PeerId asker = fixture.connectSubscribers(2, 2).get(0);
         int half = fixture.config.servedPerHeartbeat() / 2 + 10;
-        MessageId[] first = new MessageId[half];
-        MessageId[] second = new MessageId[half];
+        GossipId[] first = new GossipId[half];
+        GossipId[] second = new GossipId[half];
         for (int i = 0; i < half; i++) {
             first[i] = received(source, "first " + i);
             second[i] = received(source, "second " + i);
@@ -152,7 +152,7 @@ class HostileInputTest {
         assertEquals(fixture.config.servedPerHeartbeat() + 1, fixture.sentTo(asker, BodyCase.PUBLISH).size());
     }
 
-    private MessageId received(PeerId from, String payload) {
+    private GossipId received(PeerId from, String payload) {
         Publish message = publish(payload, 5);
         fixture.receive(from, frame(message));
         return idOf(message);

@@ -70,7 +70,7 @@ final class RouterFixture implements GossipHost {
     static Publish publish(String payload, int hopsLeft) {
         ByteString bytes = ByteString.copyFromUtf8(payload);
         return Publish.newBuilder()
-                .setMessageId(MessageId.of(TOPIC, bytes).bytes())
+                .setMessageId(GossipId.of(TOPIC, bytes).bytes())
                 .setTopic(TOPIC)
                 .setPayload(bytes)
                 .setHopsLeft(hopsLeft)
@@ -81,24 +81,24 @@ final class RouterFixture implements GossipHost {
         return GossipFrame.newBuilder().setPublish(publish).build();
     }
 
-    static GossipFrame iHave(MessageId... ids) {
+    static GossipFrame iHave(GossipId... ids) {
         IHave.Builder announcement = IHave.newBuilder().setTopic(TOPIC);
-        for (MessageId id : ids) {
+        for (GossipId id : ids) {
             announcement.addMessageIds(id.bytes());
         }
         return GossipFrame.newBuilder().setIhave(announcement).build();
     }
 
-    static GossipFrame iWant(MessageId... ids) {
+    static GossipFrame iWant(GossipId... ids) {
         IWant.Builder request = IWant.newBuilder();
-        for (MessageId id : ids) {
+        for (GossipId id : ids) {
             request.addMessageIds(id.bytes());
         }
         return GossipFrame.newBuilder().setIwant(request).build();
     }
 
-    static MessageId idOf(Publish publish) {
-        return MessageId.fromWire(publish.getMessageId());
+    static GossipId idOf(Publish publish) {
+        return GossipId.fromWire(publish.getMessageId());
     }
 
     /** The peers sent a frame of {@code kind}, in order, and forgets those frames. */
@@ -132,7 +132,7 @@ final class RouterFixture implements GossipHost {
     }
 
     @Override
-    public void deliver(String topic, MessageId id, byte[] payload, int hops) {
+    public void deliver(String topic, GossipId id, byte[] payload, int hops) {
         delivered.add(new Delivery(topic, id, ByteString.copyFrom(payload)));
     }
 
@@ -144,7 +144,7 @@ final class RouterFixture implements GossipHost {
     record Sent(PeerId peer, GossipFrame frame) {
     }
 
-    record Delivery(String topic, MessageId id, ByteString payload) {
+    record Delivery(String topic, GossipId id, ByteString payload) {
     }
 
     record Penalty(PeerId peer, double points, String reason) {

@@ -70,7 +70,7 @@ class SeenCacheTest {
         assertThrows(IllegalArgumentException.class, () -> new SeenCache(clock, 0, Duration.ofSeconds(1)));
     }
 
-    static MessageId id(int n) {
-        return MessageId.of("topic", ByteString.copyFromUtf8("payload " + n));
+    static GossipId id(int n) {
+        return GossipId.of("topic", ByteString.copyFromUtf8("payload " + n));
     }
 }

@@ -6,6 +6,6 @@ import org.parley.identity.PeerId;
  * Hears group-layer content that arrived over a pairwise session. Called on the node's loop,
  * after the session state and the envelope's dedupe record are committed.
  */
-public interface GroupControlListener {
-    void groupControlReceived(PeerId sender, byte[] control);
+public interface GroupSignalListener {
+    void groupSignalReceived(PeerId sender, byte[] control);
 }

@@ -6,7 +6,7 @@ import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.GroupAck;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.proto.wire.v1.GroupSignal;
 
 /**
  * The door for group control from other members (over the pairwise sessions): parses it, hands
@@ -14,17 +14,17 @@ import org.parley.proto.wire.v1.GroupControl;
  * sends (a message that does not parse, a type we do not know, anything its handler refuses).
  * Confined to the node's loop.
  */
-final class ControlIntake {
-    private static final Logger LOG = Logger.getLogger(ControlIntake.class.getName());
+final class SignalIntake {
+    private static final Logger LOG = Logger.getLogger(SignalIntake.class.getName());
 
     private final Neighbours neighbours;
     private final MembershipChanges membership;
     private final SenderKeyDistribution keys;
     private final Backfill backfill;
-    private final ControlOutbox outbox;
+    private final SignalOutbox outbox;
 
-    ControlIntake(Neighbours neighbours, MembershipChanges membership, SenderKeyDistribution keys, Backfill backfill,
-                  ControlOutbox outbox) {
+    SignalIntake(Neighbours neighbours, MembershipChanges membership, SenderKeyDistribution keys, Backfill backfill,
+                  SignalOutbox outbox) {
         this.neighbours = neighbours;
         this.membership = membership;
         this.keys = keys;
@@ -33,19 +33,19 @@ final class ControlIntake {
     }
 
     void receive(PeerId sender, byte[] bytes) {
-        GroupControl control;
+        GroupSignal control;
         try {
-            control = GroupControl.parseFrom(bytes);
+            control = GroupSignal.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             neighbours.penalize(sender, GroupRejection.MALFORMED.penalty(), "malformed group control");
             return;
         }
-        ByteString controlId = control.getControlId();
+        ByteString signalId = control.getSignalId();
         try {
             switch (control.getBodyCase()) {
-                case INVITE -> membership.receiveInvite(sender, controlId, control.getInvite());
-                case OPS -> membership.receiveOps(sender, controlId, control.getOps().getOpsList());
-                case SENDER_KEY -> keys.receiveGrant(sender, controlId, control.getSenderKey());
+                case INVITE -> membership.receiveInvite(sender, signalId, control.getInvite());
+                case OPS -> membership.receiveOps(sender, signalId, control.getOps().getOpsList());
+                case SENDER_KEY -> keys.receiveGrant(sender, signalId, control.getSenderKey());
                 case ACK -> receiveAck(sender, control.getAck());
                 case HEADS -> backfill.receiveHeads(sender, control.getHeads());
                 case BACKFILL_REQUEST -> backfill.answer(sender, control.getBackfillRequest());
@@ -59,9 +59,9 @@ final class ControlIntake {
     }
 
     private void receiveAck(PeerId sender, GroupAck ack) throws GroupException {
-        if (ack.getControlIdsCount() > Groups.MAX_IDS) {
+        if (ack.getSignalIdsCount() > Groups.MAX_IDS) {
             throw new GroupException(GroupRejection.TOO_LARGE, "too many acknowledgements");
         }
-        outbox.acknowledged(sender, ack.getControlIdsList());
+        outbox.acknowledged(sender, ack.getSignalIdsList());
     }
 }

@@ -7,10 +7,10 @@ import org.parley.identity.PeerId;
  * queued here: the group layer keeps what must arrive and sends it again until acknowledged.
  * Called on the node's loop.
  */
-public interface GroupControlTransport {
+public interface GroupSignalTransport {
     /** Sends to a linked {@code peer}, now and once: false when there is no link or no way to encrypt for it yet. */
-    boolean sendGroupControl(PeerId peer, byte[] control);
+    boolean sendGroupSignal(PeerId peer, byte[] control);
 
     /** Hands content for an unlinked {@code peer} to its mailboxes, once: false when linked or no way to encrypt. */
-    boolean carryGroupControl(PeerId peer, byte[] control);
+    boolean carryGroupSignal(PeerId peer, byte[] control);
 }

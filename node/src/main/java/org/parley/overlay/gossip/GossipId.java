@@ -18,31 +18,31 @@ import java.util.HexFormat;
  * message; the layer above makes every payload unique (signed envelopes carry their own time and
  * randomness), so that costs nothing.
  */
-public final class MessageId {
+public final class GossipId {
     public static final int SIZE = 32;
 
     private final ByteString bytes;
 
-    private MessageId(ByteString bytes) {
+    private GossipId(ByteString bytes) {
         this.bytes = bytes;
     }
 
     /** The ID of {@code payload} published on {@code topic}. */
-    public static MessageId of(String topic, ByteString payload) {
+    public static GossipId of(String topic, ByteString payload) {
         byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
         MessageDigest sha256 = sha256();
         sha256.update(ByteBuffer.allocate(4).putInt(topicBytes.length).array());
         sha256.update(topicBytes);
         sha256.update(payload.asReadOnlyByteBuffer());
-        return new MessageId(ByteString.copyFrom(sha256.digest()));
+        return new GossipId(ByteString.copyFrom(sha256.digest()));
     }
 
     /** An ID as it came off the wire; the caller has checked its size. */
-    public static MessageId fromWire(ByteString bytes) {
+    public static GossipId fromWire(ByteString bytes) {
         if (bytes.size() != SIZE) {
             throw new IllegalArgumentException("a message ID is " + SIZE + " bytes");
         }
-        return new MessageId(bytes);
+        return new GossipId(bytes);
     }
 
     public ByteString bytes() {
@@ -59,7 +59,7 @@ public final class MessageId {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof MessageId id && bytes.equals(id.bytes);
+        return other instanceof GossipId id && bytes.equals(id.bytes);
     }
 
     @Override

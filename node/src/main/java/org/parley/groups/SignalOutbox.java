@@ -15,8 +15,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
-import org.parley.messaging.GroupControlTransport;
-import org.parley.proto.wire.v1.GroupControl;
+import org.parley.messaging.GroupSignalTransport;
+import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
@@ -28,10 +28,10 @@ import org.parley.store.StorageQueue;
  * (sealed) before it is first sent, sent again while unacknowledged, and forgotten once the
  * member acknowledges it. Confined to the node's loop.
  */
-final class ControlOutbox {
-    private static final Logger LOG = Logger.getLogger(ControlOutbox.class.getName());
+final class SignalOutbox {
+    private static final Logger LOG = Logger.getLogger(SignalOutbox.class.getName());
 
-    private final GroupControlTransport transport;
+    private final GroupSignalTransport transport;
     private final StorageQueue storage;
     private final ContentCipher cipher;
     private final Scheduler loop;
@@ -58,7 +58,7 @@ final class ControlOutbox {
         }
     }
 
-    ControlOutbox(GroupControlTransport transport, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
+    SignalOutbox(GroupSignalTransport transport, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
                   SecureRandom random) {
         this.transport = transport;
         this.storage = storage;
@@ -70,8 +70,8 @@ final class ControlOutbox {
 
     /** Takes in what a previous run left unacknowledged (call while loading, on the storage thread). */
     void load(Connection connection) throws SQLException {
-        for (GroupRows.Control row : GroupRows.controls(connection)) {
-            byte[] payload = cipher.open(row.payload(), context(row.controlId()));
+        for (GroupRows.QueuedSignal row : GroupRows.queuedSignals(connection)) {
+            byte[] payload = cipher.open(row.payload(), context(row.signalId()));
             Pending control;
             try {
                 control = new Pending(PeerId.parse(row.peerId()), payload);
@@ -79,26 +79,26 @@ final class ControlOutbox {
                 throw new GroupFailure("the database holds an invalid peer ID");
             }
             control.committed = true;
-            pending.put(ByteString.copyFrom(row.controlId()), control);
+            pending.put(ByteString.copyFrom(row.signalId()), control);
         }
     }
 
     /** Stores a control message for a member and sends it. */
-    void queue(PeerId peer, GroupControl.Builder control) {
-        byte[] controlId = new byte[16];
-        random.nextBytes(controlId);
-        byte[] payload = control.setControlId(ByteString.copyFrom(controlId)).build().toByteArray();
+    void queue(PeerId peer, GroupSignal.Builder control) {
+        byte[] signalId = new byte[16];
+        random.nextBytes(signalId);
+        byte[] payload = control.setSignalId(ByteString.copyFrom(signalId)).build().toByteArray();
         Pending item = new Pending(peer, payload);
-        pending.put(ByteString.copyFrom(controlId), item);
-        GroupRows.Control row = new GroupRows.Control(controlId, peer.toString(),
-                cipher.seal(payload, context(controlId)), clock.nowMillis());
+        pending.put(ByteString.copyFrom(signalId), item);
+        GroupRows.QueuedSignal row = new GroupRows.QueuedSignal(signalId, peer.toString(),
+                cipher.seal(payload, context(signalId)), clock.nowMillis());
         storage.submit(connection -> {
-            GroupRows.enqueueControl(connection, row);
+            GroupRows.enqueueSignal(connection, row);
             return null;
         }).whenCompleteAsync((ignored, error) -> {
             if (error != null) {
                 LOG.log(Level.SEVERE, "could not store a group control message", error);
-                pending.remove(ByteString.copyFrom(controlId));
+                pending.remove(ByteString.copyFrom(signalId));
                 return;
             }
             item.committed = true;
@@ -113,7 +113,7 @@ final class ControlOutbox {
             if (item != null && item.peer.equals(peer) && item.committed) {
                 pending.remove(id);
                 storage.submit(connection -> {
-                    GroupRows.dequeueControl(connection, id.toByteArray());
+                    GroupRows.dequeueSignal(connection, id.toByteArray());
                     return null;
                 }).whenCompleteAsync((ignored, error) -> {
                     if (error != null) {
@@ -146,7 +146,7 @@ final class ControlOutbox {
                 continue;
             }
             if (!transmit(item, now) && item.committed && now - item.lastCarriedMillis >= CARRY_AGAIN_AFTER.toMillis()
-                    && transport.carryGroupControl(item.peer, item.payload)) {
+                    && transport.carryGroupSignal(item.peer, item.payload)) {
                 item.lastCarriedMillis = now;
             }
         }
@@ -161,14 +161,14 @@ final class ControlOutbox {
 
     /** Sends over the link to the peer; false when there is none (or the item is not stored yet). */
     private boolean transmit(Pending item, long now) {
-        if (item.committed && transport.sendGroupControl(item.peer, item.payload)) {
+        if (item.committed && transport.sendGroupSignal(item.peer, item.payload)) {
             item.lastSentMillis = now;
             return true;
         }
         return false;
     }
 
-    private static String context(byte[] controlId) {
-        return "group-control:" + HexFormat.of().formatHex(controlId);
+    private static String context(byte[] signalId) {
+        return "group-control:" + HexFormat.of().formatHex(signalId);
     }
 }

@@ -10,6 +10,7 @@ import org.parley.sim.OfflineReport;
 import org.parley.sim.SimConfig;
 import org.parley.sim.SimReport;
 import org.parley.sim.Simulation;
+import org.parley.sim.WholeNodeSimulation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -49,13 +50,14 @@ final class SimCommand implements Callable<Integer> {
     int partitionSeconds;
 
     @Option(names = "--offline", defaultValue = "0", paramLabel = "SHARE",
-            description = "Also run offline delivery: this share of nodes goes away, is sent mail held by replicas "
-                    + "while --churn of the others come and go, and comes back to pick it up, 0-1.")
+            description = "Also run offline delivery on whole nodes: this share of nodes goes away, is sent mail held "
+                    + "by replicas while --churn of the others come and go, and comes back to pick it up, 0-1.")
     double offline;
 
     @Option(names = "--group-members", defaultValue = "0", paramLabel = "M",
-            description = "Also run a group scenario: M of the nodes form a group, post while --churn of them (and "
-                    + "of the other nodes) come and go, and back-fill what they missed (2-256).")
+            description = "Also run a group on whole nodes (with --offline, on the same nodes in one run): M of the "
+                    + "nodes form a group, post while --churn of them (and of the other nodes) come and go, and "
+                    + "back-fill what they missed (2-256).")
     int groupMembers;
 
     @Option(names = "--group-messages", paramLabel = "X",
@@ -101,9 +103,19 @@ final class SimCommand implements Callable<Integer> {
                 throw new CliException(e.getMessage(), e);
             }
         }
+        WholeNodeSimulation wholeNodeRun = null;
+        if (offlineRun != null || groupRun != null) {
+            try {
+                wholeNodeRun = new WholeNodeSimulation(config, offlineRun, groupRun);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+        }
         SimReport report = new Simulation(config).run();
-        OfflineReport offlineReport = offlineRun == null ? null : offlineRun.run();
-        GroupReport groupReport = groupRun == null ? null : groupRun.run();
+        // Offline delivery and the group run together, on one network of whole nodes.
+        WholeNodeSimulation.Report wholeNodes = wholeNodeRun == null ? null : wholeNodeRun.run();
+        OfflineReport offlineReport = wholeNodes == null ? null : wholeNodes.offline();
+        GroupReport groupReport = wholeNodes == null ? null : wholeNodes.group();
         if (!json) {
             cli.context().out().println(report.toText());
             if (offlineReport != null) {

@@ -58,49 +58,142 @@ public record NodeSettings(Layers layers, LinkConfig links, DiscoveryConfig disc
 
     /** The daemon's settings: its options over the defaults. */
     public static NodeSettings of(NodeOptions options) {
-        return defaults(ParleyNode.AGENT).withLinks(options.links())
-                .withDiscovery(DiscoveryConfig.defaults().withTargetLinks(options.targetLinks()))
-                .withMailbox(options.mailbox()).withBootstrap(options.bootstrap()).withAnnounce(options.announce())
-                .withRelay(options.relay());
+        return defaults(ParleyNode.AGENT).toBuilder().links(options.links())
+                .discovery(DiscoveryConfig.defaults().withTargetLinks(options.targetLinks()))
+                .mailbox(options.mailbox()).bootstrap(options.bootstrap()).announce(options.announce())
+                .relay(options.relay()).build();
     }
 
     public NodeSettings withLayers(Layers value) {
-        return new NodeSettings(value, links, discovery, dht, gossip, messaging, mailbox, bootstrap, announce, agent,
-                firstPublication, relay);
+        return toBuilder().layers(value).build();
     }
 
     public NodeSettings withLinks(LinkConfig value) {
-        return new NodeSettings(layers, value, discovery, dht, gossip, messaging, mailbox, bootstrap, announce, agent,
-                firstPublication, relay);
+        return toBuilder().links(value).build();
     }
 
     public NodeSettings withDiscovery(DiscoveryConfig value) {
-        return new NodeSettings(layers, links, value, dht, gossip, messaging, mailbox, bootstrap, announce, agent,
-                firstPublication, relay);
+        return toBuilder().discovery(value).build();
     }
 
     public NodeSettings withMessaging(MessagingConfig value) {
-        return new NodeSettings(layers, links, discovery, dht, gossip, value, mailbox, bootstrap, announce, agent,
-                firstPublication, relay);
+        return toBuilder().messaging(value).build();
     }
 
     public NodeSettings withMailbox(MailboxConfig value) {
-        return new NodeSettings(layers, links, discovery, dht, gossip, messaging, value, bootstrap, announce, agent,
-                firstPublication, relay);
+        return toBuilder().mailbox(value).build();
     }
 
     public NodeSettings withBootstrap(List<DialTarget> value) {
-        return new NodeSettings(layers, links, discovery, dht, gossip, messaging, mailbox, value, announce, agent,
-                firstPublication, relay);
+        return toBuilder().bootstrap(value).build();
     }
 
     public NodeSettings withAnnounce(List<HostPort> value) {
-        return new NodeSettings(layers, links, discovery, dht, gossip, messaging, mailbox, bootstrap, value, agent,
-                firstPublication, relay);
+        return toBuilder().announce(value).build();
     }
 
     public NodeSettings withRelay(RelayLimits value) {
-        return new NodeSettings(layers, links, discovery, dht, gossip, messaging, mailbox, bootstrap, announce, agent,
-                firstPublication, value);
+        return toBuilder().relay(value).build();
+    }
+
+    /** A builder holding these settings, to change several at once. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Settings changed field by field; {@link #build()} makes the record. */
+    public static final class Builder {
+        private Layers layers;
+        private LinkConfig links;
+        private DiscoveryConfig discovery;
+        private DhtConfig dht;
+        private GossipConfig gossip;
+        private MessagingConfig messaging;
+        private MailboxConfig mailbox;
+        private List<DialTarget> bootstrap;
+        private List<HostPort> announce;
+        private String agent;
+        private Duration firstPublication;
+        private RelayLimits relay;
+
+        private Builder(NodeSettings from) {
+            layers = from.layers;
+            links = from.links;
+            discovery = from.discovery;
+            dht = from.dht;
+            gossip = from.gossip;
+            messaging = from.messaging;
+            mailbox = from.mailbox;
+            bootstrap = from.bootstrap;
+            announce = from.announce;
+            agent = from.agent;
+            firstPublication = from.firstPublication;
+            relay = from.relay;
+        }
+
+        public Builder layers(Layers value) {
+            layers = value;
+            return this;
+        }
+
+        public Builder links(LinkConfig value) {
+            links = value;
+            return this;
+        }
+
+        public Builder discovery(DiscoveryConfig value) {
+            discovery = value;
+            return this;
+        }
+
+        public Builder dht(DhtConfig value) {
+            dht = value;
+            return this;
+        }
+
+        public Builder gossip(GossipConfig value) {
+            gossip = value;
+            return this;
+        }
+
+        public Builder messaging(MessagingConfig value) {
+            messaging = value;
+            return this;
+        }
+
+        public Builder mailbox(MailboxConfig value) {
+            mailbox = value;
+            return this;
+        }
+
+        public Builder bootstrap(List<DialTarget> value) {
+            bootstrap = value;
+            return this;
+        }
+
+        public Builder announce(List<HostPort> value) {
+            announce = value;
+            return this;
+        }
+
+        public Builder agent(String value) {
+            agent = value;
+            return this;
+        }
+
+        public Builder firstPublication(Duration value) {
+            firstPublication = value;
+            return this;
+        }
+
+        public Builder relay(RelayLimits value) {
+            relay = value;
+            return this;
+        }
+
+        public NodeSettings build() {
+            return new NodeSettings(layers, links, discovery, dht, gossip, messaging, mailbox, bootstrap, announce,
+                    agent, firstPublication, relay);
+        }
     }
 }

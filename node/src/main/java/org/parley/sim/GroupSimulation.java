@@ -1,6 +1,5 @@
 package org.parley.sim;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,29 +15,18 @@ import org.parley.groups.GroupMessageRecord;
 import org.parley.groups.GroupRecord;
 import org.parley.groups.Groups;
 import org.parley.groups.Membership;
-import org.parley.identity.Identity;
-import org.parley.identity.PeerId;
-import org.parley.link.DialTarget;
-import org.parley.link.memory.InMemoryFabric;
-import org.parley.link.memory.LinkConditions;
-import org.parley.runtime.SeededRng;
-import org.parley.runtime.VirtualScheduler;
 
 /**
- * A group on the simulated network of whole nodes (the daemon's assembly: links, discovery, DHT,
- * gossip, messenger, groups, mailbox and peer reacher, each node on a database of its own behind
- * a {@link org.parley.store.SimulatedStorageQueue}), so posts a member misses can also wait in
- * other nodes' mailboxes. One member founds the group, invites the others, and each joins once its
- * invitation arrives; then members post while {@code churn} of the members and of the other nodes
- * leave and come back (a member restarts from its database, as a daemon does); last, the network
- * gets time to back-fill, and every member online at the end is asked which posts its log holds.
+ * A group on a {@link WholeNodeNetwork}, so posts a member misses can also wait in other nodes'
+ * mailboxes. One member founds the group, invites the others, and each joins once its invitation
+ * arrives; then members post while churning members and other nodes leave and come back (a
+ * member restarts from its database, as a daemon does); last, the network gets time to
+ * back-fill, and every member online at the end is asked which posts its log holds. Runs alone
+ * ({@link #run()}) or beside offline delivery on the same nodes ({@link WholeNodeSimulation}).
  * Deterministic for a seed.
  */
 public final class GroupSimulation {
     public static final int DEFAULT_POSTS = 100;
-    private static final long EPOCH_MILLIS = 1_767_225_600_000L;
-    private static final int BOOTSTRAP_NODES = 4;
-    private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final Duration SETUP_STEP = Duration.ofSeconds(5);
     /** How long the invitations, joins and key hand-outs may take before the posts begin anyway. */
     private static final Duration SETUP_LIMIT = Duration.ofMinutes(30);
@@ -51,24 +39,21 @@ public final class GroupSimulation {
     private final SimConfig config;
     private final int memberCount;
     private final int postCount;
-    private final VirtualScheduler clock = new VirtualScheduler(EPOCH_MILLIS);
-    private final SeededRng rng;
-    private final SecureRandom keys;
-    private final InMemoryFabric fabric;
-    private final List<Identity> identities = new ArrayList<>();
-    private final List<SimNode> nodes = new ArrayList<>();
-    private final List<Member> members = new ArrayList<>();
-    private final Set<Integer> offline = new HashSet<>();
+    private WholeNodeNetwork network;
+    private final List<Integer> members = new ArrayList<>();
     private final Set<Integer> churnedMembers = new HashSet<>();
-    /** Every node's lasting parts, its database among them: all nodes are whole, so that any can hold mail. */
-    private final List<SimProfile> profiles = new ArrayList<>();
-    private long nodeSeeds;
+    private GroupId group;
+    private int joined;
+    private double setupSeconds;
+    private final Set<String> posted = new HashSet<>();
+    /** Per post: the members away when it was made. */
+    private final List<Set<Integer>> awayAtPost = new ArrayList<>();
 
     public GroupSimulation(SimConfig config, int memberCount, int postCount) {
-        int most = Math.min(Membership.MAX_MEMBERS, config.nodes() - BOOTSTRAP_NODES);
+        int most = Math.min(Membership.MAX_MEMBERS, config.nodes() - WholeNodeNetwork.BOOTSTRAP_NODES);
         if (memberCount < 2 || memberCount > most) {
-            throw new IllegalArgumentException("--group-members must be 2 to " + most
-                    + " (at most " + Membership.MAX_MEMBERS + ", and " + BOOTSTRAP_NODES + " nodes are not members)");
+            throw new IllegalArgumentException("--group-members must be 2 to " + most + " (at most "
+                    + Membership.MAX_MEMBERS + ", and " + WholeNodeNetwork.BOOTSTRAP_NODES + " nodes are not members)");
         }
         if (postCount < 1) {
             throw new IllegalArgumentException("--group-messages must be positive");
@@ -76,198 +61,123 @@ public final class GroupSimulation {
         this.config = config;
         this.memberCount = memberCount;
         this.postCount = postCount;
-        this.rng = new SeededRng(config.seed() ^ 0x960bL);
-        this.keys = Simulation.seededKeys(config.seed());
-        this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
-                Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
     }
 
-    /** A member: which node it is; its groups are those of that node's current incarnation. */
-    private final class Member {
-        final int node;
-
-        Member(int node) {
-            this.node = node;
-        }
-
-        PeerId id() {
-            return identities.get(node).peerId();
-        }
-
-        Groups groups() {
-            return nodes.get(node).node.groups();
-        }
-    }
-
+    /** This scenario alone on a network of its own. */
     public GroupReport run() {
-        try {
-            return runIn();
-        } finally {
-            for (int i = 0; i < nodes.size(); i++) {
-                if (nodes.get(i) != null && !offline.contains(i)) {
-                    nodes.get(i).stop();
-                }
-            }
-            profiles.forEach(SimProfile::close);
-        }
+        return new WholeNodeSimulation(config, null, this).run().group();
     }
 
-    private GroupReport runIn() {
-        List<Integer> candidates = new ArrayList<>();
-        for (int i = BOOTSTRAP_NODES; i < config.nodes(); i++) {
-            candidates.add(i);
-        }
-        Set<Integer> memberNodes = new HashSet<>(pick(candidates, memberCount));
-        for (int i = 0; i < config.nodes(); i++) {
-            Identity identity = Identity.generate("node" + i, keys);
-            identities.add(identity);
-            profiles.add(SimProfile.of(identity, config.seed() * 31 + i));
-            nodes.add(null);
-        }
-        for (int i = 0; i < config.nodes(); i++) {
-            if (memberNodes.contains(i)) {
-                members.add(new Member(i));
-            }
-            incarnate(i);
-            if (i > 0) {
-                SimNode bootstrap = nodes.get((int) rng.nextLong(Math.min(i, BOOTSTRAP_NODES)));
-                nodes.get(i).links.keepLinkTo(DialTarget.peerAt(bootstrap.id(), bootstrap.address));
-            }
-        }
-        clock.advance(SETTLE);
+    int memberCount() {
+        return memberCount;
+    }
 
-        long setupStarted = clock.nowMillis();
-        GroupId group = formGroup();
-        double setupSeconds = (clock.nowMillis() - setupStarted) / 1000.0;
-        int joined = (int) members.stream().filter(member -> joined(member, group)).count();
-
-        scheduleChurn(candidates);
-        Set<String> posted = new HashSet<>();
-        long missedWhileAway = 0;
-        List<Set<Integer>> awayAtPost = new ArrayList<>();
-        for (int m = 0; m < postCount; m++) {
-            Member poster = onlineMember(group);
-            poster.groups().send(group, "post " + m + " from node " + poster.node)
-                    .thenAccept(record -> posted.add(record.entryId()));
-            Set<Integer> away = new HashSet<>();
-            members.stream().filter(member -> offline.contains(member.node)).forEach(member -> away.add(member.node));
-            awayAtPost.add(away);
-            clock.advance(BETWEEN_POSTS);
-        }
-        clock.advance(BACKFILL_TIME);
-        for (Set<Integer> away : awayAtPost) {
-            missedWhileAway += away.stream().filter(node -> !offline.contains(node)).count();
-        }
-        return report(group, joined, setupSeconds, posted, missedWhileAway);
+    private Groups groups(int member) {
+        return network.node(member).node.groups();
     }
 
     /**
-     * The first member founds the group and invites the others; each joins once its invitation
-     * has arrived. Done when every member has joined and no invitation, op or key waits for its
-     * acknowledgement, or when the setup limit passes.
+     * Takes the members out of {@code candidates}; the first founds the group and invites the
+     * others, each joins once its invitation has arrived. Done when every member has joined and
+     * no invitation, op or key waits for its acknowledgement, or when the setup limit passes.
      */
-    private GroupId formGroup() {
-        Member admin = members.get(0);
+    void form(WholeNodeNetwork on, List<Integer> candidates) {
+        this.network = on;
+        members.addAll(network.pick(candidates, memberCount));
+        long setupStarted = network.clock.nowMillis();
+        int admin = members.get(0);
         List<GroupRecord> created = new ArrayList<>();
-        admin.groups().create("simulated").thenAccept(created::add);
-        clock.advance(READ_TIME);
-        GroupId group = created.get(0).id();
-        for (Member member : members.subList(1, members.size())) {
-            admin.groups().invite(group, member.id(), false);
+        groups(admin).create("simulated").thenAccept(created::add);
+        network.clock.advance(READ_TIME);
+        group = created.get(0).id();
+        for (int member : members.subList(1, members.size())) {
+            groups(admin).invite(group, network.id(member), false);
         }
-        long deadline = clock.nowMillis() + SETUP_LIMIT.toMillis();
-        while (clock.nowMillis() < deadline) {
-            clock.advance(SETUP_STEP);
-            for (Member member : members) {
-                if (member.groups().groups().stream().anyMatch(record -> record.id().equals(group)
+        long deadline = network.clock.nowMillis() + SETUP_LIMIT.toMillis();
+        while (network.clock.nowMillis() < deadline) {
+            network.clock.advance(SETUP_STEP);
+            for (int member : members) {
+                if (groups(member).groups().stream().anyMatch(record -> record.id().equals(group)
                         && record.status().equals(GroupRecord.INVITED))) {
-                    member.groups().join(group);
+                    groups(member).join(group);
                 }
             }
-            boolean settled = members.stream().allMatch(member -> joined(member, group)
-                    && member.groups().waitingPeers().isEmpty());
+            boolean settled = members.stream().allMatch(member -> joined(member)
+                    && groups(member).waitingPeers().isEmpty());
             if (settled) {
                 break;
             }
         }
-        return group;
+        setupSeconds = (network.clock.nowMillis() - setupStarted) / 1000.0;
+        joined = (int) members.stream().filter(this::joined).count();
     }
 
-    private static boolean joined(Member member, GroupId group) {
-        return member.groups().groups().stream()
+    /** A {@code churn} share of the members, one always staying so that someone is there to post. */
+    List<Integer> pickChurningMembers() {
+        List<Integer> candidates = new ArrayList<>(members);
+        List<Integer> churners = network.pick(candidates,
+                (int) Math.min(members.size() - 1, Math.round(config.churn() * members.size())));
+        churnedMembers.addAll(churners);
+        return churners;
+    }
+
+    /** Virtual time from the first post until the scenario can be measured. */
+    long durationMillis() {
+        return postsMillis() + BACKFILL_TIME.toMillis();
+    }
+
+    long postsMillis() {
+        return BETWEEN_POSTS.toMillis() * postCount;
+    }
+
+    /** Schedules, from now, one post every 500 ms from a random member online at the time. */
+    void schedule() {
+        for (int m = 0; m < postCount; m++) {
+            int number = m;
+            network.clock.schedule(BETWEEN_POSTS.multipliedBy(m), () -> post(number));
+        }
+    }
+
+    private void post(int number) {
+        int poster = onlineMember();
+        groups(poster).send(group, "post " + number + " from node " + poster)
+                .thenAccept(record -> posted.add(record.entryId()));
+        Set<Integer> away = new HashSet<>();
+        members.stream().filter(member -> !network.isOnline(member)).forEach(away::add);
+        awayAtPost.add(away);
+    }
+
+    private boolean joined(int member) {
+        return groups(member).groups().stream()
                 .anyMatch(record -> record.id().equals(group) && record.status().equals(GroupRecord.JOINED));
     }
 
-    private Member onlineMember(GroupId group) {
+    private int onlineMember() {
         while (true) {
-            Member member = members.get((int) rng.nextLong(members.size()));
-            if (!offline.contains(member.node) && joined(member, group)) {
+            int member = members.get((int) network.rng.nextLong(members.size()));
+            if (network.isOnline(member) && joined(member)) {
                 return member;
             }
         }
     }
 
-    private List<Integer> pick(List<Integer> from, int count) {
-        List<Integer> picked = new ArrayList<>();
-        for (int n = 0; n < count && !from.isEmpty(); n++) {
-            picked.add(from.remove((int) rng.nextLong(from.size())));
+    GroupReport report() {
+        long missedWhileAway = 0;
+        for (Set<Integer> away : awayAtPost) {
+            missedWhileAway += away.stream().filter(network::isOnline).count();
         }
-        return picked;
-    }
-
-    /**
-     * A {@code churn} share of the members, and of the other nodes, leave at a random moment of
-     * the message phase and come back 5-30 s later through a few peers they were linked to. One
-     * member always stays, so that someone is there to post.
-     */
-    private void scheduleChurn(List<Integer> nonMembers) {
-        List<Integer> memberNodes = new ArrayList<>(members.stream().map(member -> member.node).toList());
-        List<Integer> churners = new ArrayList<>(pick(memberNodes,
-                (int) Math.min(members.size() - 1, Math.round(config.churn() * members.size()))));
-        churners.forEach(churnedMembers::add);
-        churners.addAll(pick(nonMembers, (int) Math.round(config.churn() * nonMembers.size())));
-        long phaseMillis = BETWEEN_POSTS.toMillis() * postCount;
-        for (int index : churners) {
-            Churn.schedule(clock, rng, phaseMillis, index, nodes::get, this::leave, this::rejoin);
-        }
-    }
-
-    private void leave(int index) {
-        offline.add(index);
-        nodes.get(index).stop();
-    }
-
-    private void rejoin(int index, List<PeerId> remembered) {
-        Churn.redial(incarnate(index), remembered, nodes);
-    }
-
-    /** Starts a node from its profile's database, as a daemon starts (or restarts). */
-    private SimNode incarnate(int index) {
-        SimNode node = SimNode.whole(profiles.get(index), Simulation.addressOf(index), fabric, clock, nextNodeSeed());
-        node.start();
-        nodes.set(index, node);
-        offline.remove(index);
-        return node;
-    }
-
-    private long nextNodeSeed() {
-        return config.seed() * 1_000_003 + nodeSeeds++ * 7;
-    }
-
-    private GroupReport report(GroupId group, int joined, double setupSeconds, Set<String> posted,
-                               long missedWhileAway) {
         double smallest = 1;
         double sum = 0;
         int online = 0;
         Map<String, Long> refusals = new TreeMap<>();
-        Map<Member, CompletableFuture<List<GroupMessageRecord>>> histories = new LinkedHashMap<>();
-        for (Member member : members) {
-            member.groups().refusedIn(group).forEach((reason, count) -> refusals.merge(reason, count, Long::sum));
-            if (!offline.contains(member.node)) {
-                histories.put(member, member.groups().history(group, posted.size() + 1, Optional.empty()));
+        Map<Integer, CompletableFuture<List<GroupMessageRecord>>> histories = new LinkedHashMap<>();
+        for (int member : members) {
+            groups(member).refusedIn(group).forEach((reason, count) -> refusals.merge(reason, count, Long::sum));
+            if (network.isOnline(member)) {
+                histories.put(member, groups(member).history(group, posted.size() + 1, Optional.empty()));
             }
         }
-        clock.advance(READ_TIME);
+        network.clock.advance(READ_TIME);
         for (CompletableFuture<List<GroupMessageRecord>> history : histories.values()) {
             online++;
             List<GroupMessageRecord> held = history.join();

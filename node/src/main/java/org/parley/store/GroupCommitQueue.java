@@ -3,7 +3,6 @@ package org.parley.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Logger;
 import org.parley.store.StorageBatch.Pending;
@@ -15,7 +14,7 @@ import org.parley.store.StorageBatch.Pending;
  * transaction, not once per message. Futures complete on the storage thread, once their batch
  * has committed (see {@link StorageQueue}).
  */
-public final class GroupCommitQueue implements StorageQueue, AutoCloseable {
+public final class GroupCommitQueue extends BatchingStorageQueue implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GroupCommitQueue.class.getName());
 
     private final Database database;
@@ -31,22 +30,13 @@ public final class GroupCommitQueue implements StorageQueue, AutoCloseable {
     }
 
     @Override
-    public <T> CompletableFuture<T> submit(Database.Work<T> work) {
-        return enqueue(Pending.of(work));
+    boolean isClosed() {
+        return closing;
     }
 
     @Override
-    public <T> CompletableFuture<T> submit(Database.Work<T> work, Object key, Database.Work<?> latest) {
-        return enqueue(Pending.of(work, key, latest));
-    }
-
-    private <T> CompletableFuture<T> enqueue(Pending<T> pending) {
-        if (closing) {
-            pending.result().completeExceptionally(new StoreException("the database is closed"));
-        } else {
-            queue.add(pending);
-        }
-        return pending.result();
+    void accept(Pending<?> pending) {
+        queue.add(pending);
     }
 
     private void run() {

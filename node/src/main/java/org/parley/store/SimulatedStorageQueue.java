@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.parley.runtime.Scheduler;
 import org.parley.store.StorageBatch.Pending;
 
@@ -25,7 +24,7 @@ import org.parley.store.StorageBatch.Pending;
  * ({@link #failNextCommit()}: the transaction rolls back and every piece of its batch fails, as
  * when SQLite reports an I/O error) or to be slow ({@link #slowNextCommit(Duration)}).
  */
-public final class SimulatedStorageQueue implements StorageQueue, AutoCloseable {
+public final class SimulatedStorageQueue extends BatchingStorageQueue implements AutoCloseable {
     /** Virtual time one commit takes: about one disk sync. */
     public static final Duration COMMIT_TIME = Duration.ofMillis(2);
 
@@ -52,27 +51,18 @@ public final class SimulatedStorageQueue implements StorageQueue, AutoCloseable 
     }
 
     @Override
-    public <T> CompletableFuture<T> submit(Database.Work<T> work) {
-        return enqueue(Pending.of(work));
+    boolean isClosed() {
+        return closed;
     }
 
     @Override
-    public <T> CompletableFuture<T> submit(Database.Work<T> work, Object key, Database.Work<?> latest) {
-        return enqueue(Pending.of(work, key, latest));
-    }
-
-    private <T> CompletableFuture<T> enqueue(Pending<T> pending) {
-        if (closed) {
-            pending.result().completeExceptionally(new StoreException("the database is closed"));
-            return pending.result();
-        }
+    void accept(Pending<?> pending) {
         queue.add(pending);
         if (loading) {
             commitQueued();
         } else if (nextCommit == null) {
             nextCommit = scheduler.schedule(commitTime, this::commitBatch);
         }
-        return pending.result();
     }
 
     /** The node has loaded its state: from now on work is batched and committed in virtual time. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.BackfillPosts;
 import org.parley.proto.wire.v1.GroupSignal;
@@ -111,14 +112,14 @@ final class Backfill {
 
     void receive(PeerId sender, BackfillPosts backfill) throws GroupException {
         if (backfill.getPostsCount() > Groups.MAX_BACKFILL_POSTS) {
-            throw new GroupException(GroupRejection.TOO_LARGE, "back-fill over " + Groups.MAX_BACKFILL_POSTS + " posts");
+            throw new GroupException(Misbehaviour.TOO_LARGE, "back-fill over " + Groups.MAX_BACKFILL_POSTS + " posts");
         }
         GroupState state = directory.get(GroupId.of(backfill.getGroupId().toByteArray()));
         if (state == null || !state.joined()) {
             return;
         }
         if (!state.membership.isMember(sender)) {
-            directory.count(state, sender, new GroupException(GroupRejection.NOT_A_MEMBER, "back-fill from a non-member"));
+            directory.count(state, sender, new GroupException(Misbehaviour.NOT_A_MEMBER, "back-fill from a non-member"));
             return;
         }
         for (ByteString post : backfill.getPostsList()) {
@@ -132,7 +133,7 @@ final class Backfill {
      */
     private GroupState memberState(PeerId sender, LogIds ids, boolean scored) throws GroupException {
         if (ids.getIdsCount() > Groups.MAX_IDS || ids.getIdsList().stream().anyMatch(id -> id.size() != 32)) {
-            throw new GroupException(GroupRejection.MALFORMED, "log IDs: at most " + Groups.MAX_IDS + " of 32 bytes");
+            throw new GroupException(Misbehaviour.MALFORMED, "log IDs: at most " + Groups.MAX_IDS + " of 32 bytes");
         }
         GroupState state = directory.get(GroupId.of(ids.getGroupId().toByteArray()));
         if (state == null || !state.joined()) {
@@ -140,7 +141,7 @@ final class Backfill {
         }
         if (!state.membership.isMember(sender)) {
             directory.count(state, scored ? sender : null,
-                    new GroupException(GroupRejection.NOT_A_MEMBER, "log request from a non-member"));
+                    new GroupException(Misbehaviour.NOT_A_MEMBER, "log request from a non-member"));
             return null;
         }
         return state;

@@ -57,8 +57,8 @@ final class GroupDirectory {
     void count(GroupState state, PeerId via, GroupException reason) {
         LOG.fine(() -> "group " + state.id + ": refused " + reason.getMessage());
         refused.computeIfAbsent(state.id, id -> new HashMap<>()).merge(reason.rejection().label(), 1L, Long::sum);
-        if (via != null && reason.rejection().penalty() > 0) {
-            neighbours.penalize(via, reason.rejection().penalty(), "group: " + reason.rejection().label());
+        if (via != null) {
+            neighbours.penalize(via, reason.rejection(), "group: " + reason.getMessage());
         }
     }
 

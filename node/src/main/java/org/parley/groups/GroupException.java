@@ -1,15 +1,17 @@
 package org.parley.groups;
 
+import org.parley.link.Misbehaviour;
+
 /** A refused group input, with the reason it is counted and scored under. */
 public final class GroupException extends Exception {
-    private final transient GroupRejection rejection;
+    private final transient Misbehaviour rejection;
 
-    public GroupException(GroupRejection rejection, String message) {
+    public GroupException(Misbehaviour rejection, String message) {
         super(message);
         this.rejection = rejection;
     }
 
-    public GroupRejection rejection() {
+    public Misbehaviour rejection() {
         return rejection;
     }
 }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.parley.link.Misbehaviour;
 
 /**
  * A group's name on the wire and for users: 16 bytes derived from the creator's identity key and
@@ -30,7 +31,7 @@ public final class GroupId {
 
     public static GroupId of(byte[] bytes) throws GroupException {
         if (bytes == null || bytes.length != SIZE) {
-            throw new GroupException(GroupRejection.MALFORMED, "a group ID is " + SIZE + " bytes");
+            throw new GroupException(Misbehaviour.MALFORMED, "a group ID is " + SIZE + " bytes");
         }
         return new GroupId(bytes.clone());
     }
@@ -38,7 +39,7 @@ public final class GroupId {
     /** Parses the 32-hex-digit text form; a one-line error otherwise. */
     public static GroupId parse(String text) throws GroupException {
         if (text == null || text.length() != SIZE * 2 || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new GroupException(GroupRejection.MALFORMED, "a group ID is " + SIZE * 2 + " hex digits");
+            throw new GroupException(Misbehaviour.MALFORMED, "a group ID is " + SIZE * 2 + " hex digits");
         }
         return new GroupId(HexFormat.of().parseHex(text));
     }

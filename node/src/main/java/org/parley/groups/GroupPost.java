@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.parley.crypto.Aead;
 import org.parley.crypto.Ed25519;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GroupPostProto;
 
 /**
@@ -27,17 +28,17 @@ public record GroupPost(byte[] keyId, int iteration, byte[] ciphertext, byte[] s
     /** Parses a post and checks its shape (not yet its signature: the key must be known first). */
     public static GroupPost parse(byte[] bytes) throws GroupException {
         if (bytes.length > MAX_SIZE) {
-            throw new GroupException(GroupRejection.TOO_LARGE, "post over " + MAX_SIZE + " bytes");
+            throw new GroupException(Misbehaviour.TOO_LARGE, "post over " + MAX_SIZE + " bytes");
         }
         GroupPostProto proto;
         try {
             proto = GroupPostProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new GroupException(GroupRejection.MALFORMED, "post does not parse");
+            throw new GroupException(Misbehaviour.MALFORMED, "post does not parse");
         }
         if (proto.getKeyId().size() != Ed25519.PUBLIC_KEY_SIZE || proto.getSignature().size() != Ed25519.SIGNATURE_SIZE
                 || proto.getCiphertext().size() < Aead.OVERHEAD || proto.getIteration() < 0) {
-            throw new GroupException(GroupRejection.MALFORMED, "post without a valid key, step, ciphertext or signature");
+            throw new GroupException(Misbehaviour.MALFORMED, "post without a valid key, step, ciphertext or signature");
         }
         return new GroupPost(proto.getKeyId().toByteArray(), proto.getIteration(), proto.getCiphertext().toByteArray(),
                 proto.getSignature().toByteArray());

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.overlay.gossip.GossipRouter;
 import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.GroupInvite;
@@ -155,11 +156,11 @@ final class MembershipChanges {
     void receiveInvite(PeerId sender, ByteString signalId, GroupInvite invite) throws GroupException {
         List<MembershipOp> ops = verifyOps(invite.getOpsList());
         MembershipOp create = ops.stream().filter(op -> op.kind() == MembershipOp.Kind.CREATE).findFirst()
-                .orElseThrow(() -> new GroupException(GroupRejection.MALFORMED, "an invitation without the create op"));
+                .orElseThrow(() -> new GroupException(Misbehaviour.MALFORMED, "an invitation without the create op"));
         GroupId id = create.groupId();
         if (ops.stream().anyMatch(op -> !op.groupId().equals(id))
                 || !GroupId.derive(create.actor().publicKey(), create.nonce()).equals(id)) {
-            throw new GroupException(GroupRejection.FORGED, "an invitation whose ops are not of its group");
+            throw new GroupException(Misbehaviour.FORGED, "an invitation whose ops are not of its group");
         }
         GroupState known = directory.get(id);
         if (known != null) {
@@ -171,7 +172,7 @@ final class MembershipChanges {
         if (!makesUsAMember(pending)) {
             if (ops.size() < Groups.MAX_OPS_PER_MESSAGE) {
                 invitations.drop(id);
-                throw new GroupException(GroupRejection.MALFORMED, "an invitation that does not make us a member");
+                throw new GroupException(Misbehaviour.MALFORMED, "an invitation that does not make us a member");
             }
             return; // a first chunk: the op that makes us a member may come in a later one
         }
@@ -198,11 +199,11 @@ final class MembershipChanges {
     void receiveOps(PeerId sender, ByteString signalId, List<MembershipOpProto> protos) throws GroupException {
         List<MembershipOp> ops = verifyOps(protos);
         if (ops.isEmpty()) {
-            throw new GroupException(GroupRejection.MALFORMED, "no ops");
+            throw new GroupException(Misbehaviour.MALFORMED, "no ops");
         }
         GroupId id = ops.get(0).groupId();
         if (ops.stream().anyMatch(op -> !op.groupId().equals(id))) {
-            throw new GroupException(GroupRejection.MALFORMED, "ops of more than one group in one message");
+            throw new GroupException(Misbehaviour.MALFORMED, "ops of more than one group in one message");
         }
         GroupState state = directory.get(id);
         if (state != null) {
@@ -223,13 +224,13 @@ final class MembershipChanges {
      */
     private void receiveKnown(GroupState state, PeerId sender, ByteString signalId, List<MembershipOp> ops) {
         if (!state.membership.isMember(sender) && ops.stream().noneMatch(op -> op.actor().equals(sender))) {
-            directory.count(state, sender, new GroupException(GroupRejection.NOT_A_MEMBER, "ops from a non-member"));
+            directory.count(state, sender, new GroupException(Misbehaviour.NOT_A_MEMBER, "ops from a non-member"));
             return;
         }
         boolean fromInviter = !state.joined() && sender.equals(state.invitedBy);
         OpAdmission.Result admitted = OpAdmission.admit(state.id, state.ops.values(), ops, fromInviter);
         if (state.ops.size() + admitted.kept().size() > Groups.MAX_OPS) {
-            directory.count(state, sender, new GroupException(GroupRejection.TOO_LARGE, "the group's op limit is reached"));
+            directory.count(state, sender, new GroupException(Misbehaviour.TOO_LARGE, "the group's op limit is reached"));
             return;
         }
         take(state, sender, List.of(signalId), admitted, new ArrayList<>());
@@ -249,7 +250,7 @@ final class MembershipChanges {
 
     private static List<MembershipOp> verifyOps(List<MembershipOpProto> protos) throws GroupException {
         if (protos.size() > Groups.MAX_OPS_PER_MESSAGE) {
-            throw new GroupException(GroupRejection.TOO_LARGE,
+            throw new GroupException(Misbehaviour.TOO_LARGE,
                     "over " + Groups.MAX_OPS_PER_MESSAGE + " ops in one message");
         }
         List<MembershipOp> ops = new ArrayList<>();

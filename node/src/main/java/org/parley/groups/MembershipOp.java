@@ -12,6 +12,7 @@ import java.util.Set;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.MembershipOpProto;
 
 /**
@@ -59,7 +60,7 @@ public record MembershipOp(int version, GroupId groupId, Kind kind, PeerId actor
                     return kind;
                 }
             }
-            throw new GroupException(GroupRejection.MALFORMED, "unknown op kind " + code);
+            throw new GroupException(Misbehaviour.MALFORMED, "unknown op kind " + code);
         }
     }
 
@@ -86,18 +87,18 @@ public record MembershipOp(int version, GroupId groupId, Kind kind, PeerId actor
     /** Checks shape and signature of a received op. */
     public static MembershipOp verify(MembershipOpProto proto) throws GroupException {
         if (proto.getSerializedSize() > MAX_SIZE) {
-            throw new GroupException(GroupRejection.TOO_LARGE, "op over " + MAX_SIZE + " bytes");
+            throw new GroupException(Misbehaviour.TOO_LARGE, "op over " + MAX_SIZE + " bytes");
         }
         int version = proto.getVersion() == 0 ? LEGACY : proto.getVersion();
         if (version != LEGACY && version != CAUSAL) {
-            throw new GroupException(GroupRejection.MALFORMED, "unknown op version " + version);
+            throw new GroupException(Misbehaviour.MALFORMED, "unknown op version " + version);
         }
         GroupId groupId = GroupId.of(proto.getGroupId().toByteArray());
         Kind kind = Kind.of(proto.getKind());
         PeerId actor = peer(proto.getActor());
         PeerId target = peer(proto.getTarget());
         if (proto.getClock() < 1 || proto.getClock() > Long.MAX_VALUE / 2) {
-            throw new GroupException(GroupRejection.MALFORMED, "op clock out of range");
+            throw new GroupException(Misbehaviour.MALFORMED, "op clock out of range");
         }
         List<ByteString> parents = proto.getParentsList();
         Set<ByteString> distinct = new HashSet<>(parents);
@@ -105,29 +106,29 @@ public record MembershipOp(int version, GroupId groupId, Kind kind, PeerId actor
                 || parents.stream().anyMatch(parent -> parent.size() != 32)
                 || (version == LEGACY && !parents.isEmpty())
                 || (version == CAUSAL && (kind == Kind.CREATE) != parents.isEmpty())) {
-            throw new GroupException(GroupRejection.MALFORMED, "op parents: distinct 32-byte IDs, none for a create "
+            throw new GroupException(Misbehaviour.MALFORMED, "op parents: distinct 32-byte IDs, none for a create "
                     + "or a legacy op, at most " + MAX_PARENTS);
         }
         byte[] nonce = proto.getNonce().toByteArray();
         String name = proto.getName();
         if (kind == Kind.CREATE) {
             if (nonce.length != GroupId.NONCE_SIZE || !actor.equals(target) || !validName(name)) {
-                throw new GroupException(GroupRejection.MALFORMED, "create op without a valid name, nonce or target");
+                throw new GroupException(Misbehaviour.MALFORMED, "create op without a valid name, nonce or target");
             }
         } else if (nonce.length != 0 || !name.isEmpty()) {
-            throw new GroupException(GroupRejection.MALFORMED, "only a create op carries a name and nonce");
+            throw new GroupException(Misbehaviour.MALFORMED, "only a create op carries a name and nonce");
         }
         if (kind == Kind.LEAVE && !actor.equals(target)) {
-            throw new GroupException(GroupRejection.MALFORMED, "a member leaves only by itself");
+            throw new GroupException(Misbehaviour.MALFORMED, "a member leaves only by itself");
         }
         byte[] signature = proto.getSignature().toByteArray();
         if (signature.length != Ed25519.SIGNATURE_SIZE) {
-            throw new GroupException(GroupRejection.MALFORMED, "op signature is not " + Ed25519.SIGNATURE_SIZE + " bytes");
+            throw new GroupException(Misbehaviour.MALFORMED, "op signature is not " + Ed25519.SIGNATURE_SIZE + " bytes");
         }
         byte[] statement = statement(version, groupId, kind, actor, target, proto.getAdmin(), proto.getClock(),
                 proto.getAtMs(), name, nonce, parents);
         if (!Ed25519.verify(actor.publicKey(), statement, signature)) {
-            throw new GroupException(GroupRejection.FORGED, "op signature does not verify");
+            throw new GroupException(Misbehaviour.FORGED, "op signature does not verify");
         }
         return new MembershipOp(version, groupId, kind, actor, target, proto.getAdmin(), proto.getClock(),
                 proto.getAtMs(), name, nonce, List.copyOf(parents), signature);
@@ -196,7 +197,7 @@ public record MembershipOp(int version, GroupId groupId, Kind kind, PeerId actor
 
     private static PeerId peer(ByteString key) throws GroupException {
         if (key.size() != Ed25519.PUBLIC_KEY_SIZE) {
-            throw new GroupException(GroupRejection.MALFORMED, "a peer key is " + Ed25519.PUBLIC_KEY_SIZE + " bytes");
+            throw new GroupException(Misbehaviour.MALFORMED, "a peer key is " + Ed25519.PUBLIC_KEY_SIZE + " bytes");
         }
         return PeerId.fromPublicKey(key.toByteArray());
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 
 /**
  * Which received ops a group keeps. Every op kept is stored for good and counts toward
@@ -61,17 +62,17 @@ final class OpAdmission {
                 incomplete = true;
             } else if (!op.causal() && !legacyAllowed) {
                 left.add(id);
-                refused.add(new Refusal(null, new GroupException(GroupRejection.MALFORMED,
+                refused.add(new Refusal(null, new GroupException(Misbehaviour.MALFORMED,
                         "an op in the format before causal ops, not from our inviter")));
             } else if (!trial.rightful(id)) {
                 left.add(id);
-                refused.add(new Refusal(op.actor(), new GroupException(GroupRejection.NOT_ALLOWED,
+                refused.add(new Refusal(op.actor(), new GroupException(Misbehaviour.NOT_ALLOWED,
                         "an op whose history never gave its actor the right")));
             } else if (byActor.getOrDefault(op.actor(), 0) >= Groups.MAX_OPS_PER_AUTHOR
                     || (op.kind() == MembershipOp.Kind.LEAVE
                     && leaves.getOrDefault(op.actor(), 0) >= adds.getOrDefault(op.actor(), 0))) {
                 left.add(id);
-                refused.add(new Refusal(op.actor(), new GroupException(GroupRejection.TOO_LARGE,
+                refused.add(new Refusal(op.actor(), new GroupException(Misbehaviour.TOO_LARGE,
                         "more ops by one member than a group keeps")));
             } else {
                 kept.add(op);

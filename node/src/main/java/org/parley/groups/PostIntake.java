@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.Clock;
 
@@ -58,7 +59,7 @@ final class PostIntake {
         // An opaque entry goes through again: its key may have come since.
         if (state.log.hasRead(entryId)) {
             if (!backfilled) {
-                directory.count(state, via, new GroupException(GroupRejection.REPLAYED, "post seen before"));
+                directory.count(state, via, new GroupException(Misbehaviour.REPLAYED, "post seen before"));
             }
             return;
         }
@@ -83,17 +84,17 @@ final class PostIntake {
         byte[] plaintext;
         try {
             if (!state.membership.isMember(sender)) {
-                throw new GroupException(GroupRejection.NOT_A_MEMBER, "post from a non-member");
+                throw new GroupException(Misbehaviour.NOT_A_MEMBER, "post from a non-member");
             }
             if (!post.signatureValid()) {
-                throw new GroupException(GroupRejection.FORGED, "post signature does not verify");
+                throw new GroupException(Misbehaviour.FORGED, "post signature does not verify");
             }
             if (key.isStale(post.iteration())) {
-                throw new GroupException(GroupRejection.STALE_KEY, "post under a sender key replaced since");
+                throw new GroupException(Misbehaviour.STALE_KEY, "post under a sender key replaced since");
             }
             plaintext = key.open(post, state.id.bytes());
         } catch (GroupException e) {
-            if (e.rejection() == GroupRejection.BEFORE_KEY) {
+            if (e.rejection() == Misbehaviour.BEFORE_KEY) {
                 state.log.addOpaque(entryId);
             } else {
                 directory.count(state, via, e);
@@ -131,15 +132,15 @@ final class PostIntake {
         try {
             text = GroupText.parseFrom(plaintext);
         } catch (InvalidProtocolBufferException e) {
-            throw new GroupException(GroupRejection.MALFORMED, "post content does not parse");
+            throw new GroupException(Misbehaviour.MALFORMED, "post content does not parse");
         }
         if (text.getMessageId().size() != 16 || text.getLamport() < 1 || text.getLamport() > MAX_LAMPORT
                 || text.getParentsCount() > GroupLog.MAX_PARENTS
                 || text.getParentsList().stream().anyMatch(id -> id.size() != 32) || text.getText().isEmpty()) {
-            throw new GroupException(GroupRejection.MALFORMED, "post content out of shape");
+            throw new GroupException(Misbehaviour.MALFORMED, "post content out of shape");
         }
         if (text.getTextBytes().size() > Groups.MAX_TEXT_BYTES) {
-            throw new GroupException(GroupRejection.TOO_LARGE, "post text over the limit");
+            throw new GroupException(Misbehaviour.TOO_LARGE, "post text over the limit");
         }
         return text;
     }
@@ -162,7 +163,7 @@ final class PostIntake {
             }
         }
         if (allHeld ? text.getLamport() != expected : text.getLamport() < expected) {
-            throw new GroupException(GroupRejection.OUT_OF_ORDER, "post numbered " + text.getLamport()
+            throw new GroupException(Misbehaviour.OUT_OF_ORDER, "post numbered " + text.getLamport()
                     + (allHeld ? ", its parents make it " : ", its parents make it at least ") + expected);
         }
     }
@@ -204,7 +205,7 @@ final class PostIntake {
             GroupState.PendingPost post = posts.next();
             if (now - post.receivedAtMillis() >= Groups.PENDING_LIFETIME.toMillis()) {
                 posts.remove();
-                directory.count(state, post.via(), new GroupException(GroupRejection.UNKNOWN_KEY, "no sender key came"));
+                directory.count(state, post.via(), new GroupException(Misbehaviour.UNKNOWN_KEY, "no sender key came"));
             }
         }
     }
@@ -215,7 +216,7 @@ final class PostIntake {
             Iterator<GroupState.PendingPost> oldest = state.pending.values().iterator();
             GroupState.PendingPost dropped = oldest.next();
             oldest.remove();
-            directory.count(state, dropped.via(), new GroupException(GroupRejection.UNKNOWN_KEY, "no sender key came"));
+            directory.count(state, dropped.via(), new GroupException(Misbehaviour.UNKNOWN_KEY, "no sender key came"));
         }
     }
 }

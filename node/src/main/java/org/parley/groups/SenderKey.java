@@ -13,6 +13,7 @@ import org.parley.crypto.Aead;
 import org.parley.crypto.Ed25519;
 import org.parley.crypto.ratchet.DoubleRatchet;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.store.v1.SenderKeyState;
 
 /**
@@ -72,7 +73,7 @@ public final class SenderKey {
     /** Another member's key as handed to us, at the step it was handed out. */
     public static SenderKey received(byte[] keyId, int iteration, byte[] chainKey) throws GroupException {
         if (keyId.length != Ed25519.PUBLIC_KEY_SIZE || chainKey.length != 32 || iteration < 0) {
-            throw new GroupException(GroupRejection.MALFORMED, "a sender key grant has a 32-byte key, 32-byte chain "
+            throw new GroupException(Misbehaviour.MALFORMED, "a sender key grant has a 32-byte key, 32-byte chain "
                     + "and a step of 0 or more");
         }
         return new SenderKey(keyId.clone(), null, iteration, chainKey.clone(), new TreeMap<>(), null);
@@ -177,12 +178,12 @@ public final class SenderKey {
         if (step < iteration) {
             messageKey = skipped.get(step);
             if (messageKey == null) {
-                throw new GroupException(GroupRejection.BEFORE_KEY, "post step " + step
+                throw new GroupException(Misbehaviour.BEFORE_KEY, "post step " + step
                         + " used already or before the key reached us");
             }
         } else {
             if (step - iteration > MAX_SKIP) {
-                throw new GroupException(GroupRejection.UNDECRYPTABLE, "post step too far ahead");
+                throw new GroupException(Misbehaviour.UNDECRYPTABLE, "post step too far ahead");
             }
             while (nextIteration < step) {
                 byte[][] chainStep = DoubleRatchet.kdfChain(nextChain);
@@ -199,7 +200,7 @@ public final class SenderKey {
         try {
             plaintext = Aead.open(messageKey, post.ciphertext(), withStep(associatedData, step));
         } catch (Aead.AeadException e) {
-            throw new GroupException(GroupRejection.UNDECRYPTABLE, "post does not decrypt");
+            throw new GroupException(Misbehaviour.UNDECRYPTABLE, "post does not decrypt");
         }
         if (step < iteration) {
             skipped.remove(step);

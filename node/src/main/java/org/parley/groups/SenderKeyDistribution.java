@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.SenderKeyGrant;
@@ -93,7 +94,7 @@ final class SenderKeyDistribution {
         }
         if (!state.membership.isMember(sender)) {
             // Counted but not scored, and kept: the add that makes it a member may still be on its way to us.
-            directory.count(state, null, new GroupException(GroupRejection.NOT_A_MEMBER, "a sender key from a non-member"));
+            directory.count(state, null, new GroupException(Misbehaviour.NOT_A_MEMBER, "a sender key from a non-member"));
             earlyGrants.hold(id, sender, signalId, grant);
             return;
         }
@@ -101,13 +102,13 @@ final class SenderKeyDistribution {
                 grant.getChainKey().toByteArray());
         ByteString keyId = grant.getKeyId();
         if (!SenderKey.ownedBy(key.keyId(), id, sender, grant.getOwnership().toByteArray())) {
-            directory.count(state, sender, new GroupException(GroupRejection.FORGED,
+            directory.count(state, sender, new GroupException(Misbehaviour.FORGED,
                     "a sender key its sender cannot prove it owns"));
             return;
         }
         PeerId owner = state.keyOwners.get(keyId);
         if (owner != null && !owner.equals(sender)) {
-            directory.count(state, sender, new GroupException(GroupRejection.FORGED, "another member's sender key"));
+            directory.count(state, sender, new GroupException(Misbehaviour.FORGED, "another member's sender key"));
             return;
         }
         List<GroupStorage.Rows> rows = new ArrayList<>();
@@ -134,7 +135,7 @@ final class SenderKeyDistribution {
                 receiveGrant(early.sender(), early.signalId(), early.grant());
             } catch (GroupException e) {
                 LOG.fine(() -> "refused a held sender key from " + early.sender().shortForm() + ": " + e.getMessage());
-                neighbours.penalize(early.sender(), e.rejection().penalty(), "group control: " + e.rejection().label());
+                neighbours.penalize(early.sender(), e.rejection(), "group control");
             }
         }
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.GroupAck;
 import org.parley.proto.wire.v1.GroupSignal;
@@ -37,7 +38,7 @@ final class SignalIntake {
         try {
             control = GroupSignal.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            neighbours.penalize(sender, GroupRejection.MALFORMED.penalty(), "malformed group control");
+            neighbours.penalize(sender, Misbehaviour.MALFORMED, "malformed group control");
             return;
         }
         ByteString signalId = control.getSignalId();
@@ -50,17 +51,17 @@ final class SignalIntake {
                 case HEADS -> backfill.receiveHeads(sender, control.getHeads());
                 case BACKFILL_REQUEST -> backfill.answer(sender, control.getBackfillRequest());
                 case BACKFILL -> backfill.receive(sender, control.getBackfill());
-                default -> throw new GroupException(GroupRejection.MALFORMED, "group control of unknown type");
+                default -> throw new GroupException(Misbehaviour.MALFORMED, "group control of unknown type");
             }
         } catch (GroupException e) {
             LOG.fine(() -> "refused group control from " + sender.shortForm() + ": " + e.getMessage());
-            neighbours.penalize(sender, e.rejection().penalty(), "group control: " + e.rejection().label());
+            neighbours.penalize(sender, e.rejection(), "group control");
         }
     }
 
     private void receiveAck(PeerId sender, GroupAck ack) throws GroupException {
         if (ack.getSignalIdsCount() > Groups.MAX_IDS) {
-            throw new GroupException(GroupRejection.TOO_LARGE, "too many acknowledgements");
+            throw new GroupException(Misbehaviour.TOO_LARGE, "too many acknowledgements");
         }
         outbox.acknowledged(sender, ack.getSignalIdsList());
     }

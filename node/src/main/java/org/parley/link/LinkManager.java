@@ -29,11 +29,6 @@ import org.parley.runtime.Scheduler;
 public final class LinkManager implements LinkListener, LinkControl {
     private static final Logger LOG = Logger.getLogger(LinkManager.class.getName());
 
-    /** Penalty points, against {@link LinkConfig#misbehaviourLimit()}. */
-    static final double PENALTY_FLOOD = 1;
-    static final double PENALTY_UNKNOWN_FRAME = 2;
-    static final double PENALTY_PROTOCOL_VIOLATION = 25;
-
     /**
      * Share of a neighbour's inbound limit this node uses when sending, leaving headroom for
      * clock drift and transport batching so that pacing never trips the other side's limiter.
@@ -342,7 +337,7 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
         PeerId peer = link.remotePeer();
         if (!neighbour.inbound.tryTake()) {
-            penalize(peer, PENALTY_FLOOD, "inbound frame rate exceeded");
+            penalize(peer, Misbehaviour.FLOOD, "inbound frame rate exceeded");
             return;
         }
         if (!isEstablished) {
@@ -350,9 +345,9 @@ public final class LinkManager implements LinkListener, LinkControl {
             return;
         }
         switch (frame.getBodyCase()) {
-            case HELLO -> penalize(peer, PENALTY_PROTOCOL_VIOLATION, "second Hello on a link");
+            case HELLO -> penalize(peer, Misbehaviour.PROTOCOL_VIOLATION, "second Hello on a link");
             // A newer peer may speak frame types we do not know yet: ignore them, but not for free.
-            case BODY_NOT_SET -> penalize(peer, PENALTY_UNKNOWN_FRAME, "frame of unknown type");
+            case BODY_NOT_SET -> penalize(peer, Misbehaviour.UNKNOWN_FRAME, "frame of unknown type");
             default -> listeners.forEach(listener -> listener.frameReceived(peer, frame));
         }
     }
@@ -390,7 +385,7 @@ public final class LinkManager implements LinkListener, LinkControl {
         Link link = neighbour.link;
         PeerId peer = link.remotePeer();
         if (frame.getBodyCase() != Frame.BodyCase.HELLO) {
-            penalize(peer, PENALTY_PROTOCOL_VIOLATION, "first frame was not Hello");
+            penalize(peer, Misbehaviour.PROTOCOL_VIOLATION, "first frame was not Hello");
             link.close("first frame was not Hello");
             return;
         }

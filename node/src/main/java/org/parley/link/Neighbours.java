@@ -19,6 +19,18 @@ public interface Neighbours {
         return linkedPeers().size();
     }
 
-    /** Scores a neighbour down for misbehaviour seen above the link layer. */
+    /**
+     * Scores a neighbour down by {@code points}, logging {@code reason}: the link layer's own
+     * accounting. Layers report what a peer did through
+     * {@link #penalize(PeerId, Misbehaviour, String)}, so that every penalty comes from the one table.
+     */
     void penalize(PeerId peer, double points, String reason);
+
+    /** Scores a neighbour down for {@code misbehaviour}; {@code detail} says what it sent, for the log. */
+    default void penalize(PeerId peer, Misbehaviour misbehaviour, String detail) {
+        if (misbehaviour.penalty() > 0) {
+            penalize(peer, misbehaviour.penalty(), detail.isEmpty() ? misbehaviour.label()
+                    : misbehaviour.label() + ": " + detail);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.parley.groups.GroupException;
 import org.parley.groups.GroupPost;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.overlay.dht.DhtKey;
 import org.parley.overlay.record.PeerRecord;
@@ -146,28 +147,28 @@ final class GroupPostCarrier {
         List<byte[]> posts = new ArrayList<>();
         try {
             if (!answer.getTopic().equals(question.topic())) {
-                throw new MailboxException(MailboxException.Reason.MALFORMED, "posts of another topic");
+                throw new MailboxException(Misbehaviour.MALFORMED, "posts of another topic");
             }
             if (answer.getPostsCount() > MAX_POSTS_PER_ANSWER) {
-                throw new MailboxException(MailboxException.Reason.MALFORMED, "more posts than a topic holds");
+                throw new MailboxException(Misbehaviour.MALFORMED, "more posts than a topic holds");
             }
             if (answer.getPostsCount() > 0 && answer.getLast() <= question.after()) {
-                throw new MailboxException(MailboxException.Reason.MALFORMED, "a cursor that does not move on");
+                throw new MailboxException(Misbehaviour.MALFORMED, "a cursor that does not move on");
             }
             for (com.google.protobuf.ByteString bytes : answer.getPostsList()) {
                 GroupPost post;
                 try {
                     post = GroupPost.parse(bytes.toByteArray());
                 } catch (GroupException e) {
-                    throw new MailboxException(MailboxException.Reason.MALFORMED, e.getMessage());
+                    throw new MailboxException(Misbehaviour.MALFORMED, e.getMessage());
                 }
                 if (!post.signatureValid()) {
-                    throw new MailboxException(MailboxException.Reason.FORGED, "a post whose signature fails");
+                    throw new MailboxException(Misbehaviour.FORGED, "a post whose signature fails");
                 }
                 posts.add(bytes.toByteArray());
             }
         } catch (MailboxException e) {
-            links.penalize(from, e.reason().penalty, "group posts: " + e.getMessage());
+            links.penalize(from, e.reason(), "group posts: " + e.getMessage());
             return;
         }
         if (answer.getPostsCount() > 0) {

@@ -12,6 +12,7 @@ import org.parley.groups.GroupException;
 import org.parley.groups.GroupId;
 import org.parley.groups.GroupPost;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.GroupDeposit;
@@ -98,7 +99,7 @@ final class GroupPostReplica {
             post = checked(deposit);
         } catch (MailboxException e) {
             LOG.fine(() -> "refused a group post from " + from.shortForm() + ": " + e.getMessage());
-            links.penalize(from, e.reason().penalty, "group deposit: " + e.getMessage());
+            links.penalize(from, e.reason(), "group deposit: " + e.getMessage());
             answer(from, requestId, ByteString.EMPTY, Outcome.INVALID);
             return;
         }
@@ -128,7 +129,7 @@ final class GroupPostReplica {
 
     void fetch(PeerId from, long requestId, GroupFetch fetch) {
         if (!GroupId.isTopic(fetch.getTopic())) {
-            links.penalize(from, MailboxException.Reason.MALFORMED.penalty, "group fetch without a valid topic");
+            links.penalize(from, Misbehaviour.MALFORMED, "group fetch without a valid topic");
             return;
         }
         HeldGroupPosts.Page page = held.after(fetch.getTopic(), fetch.getAfter(), config.batchBytes());
@@ -194,16 +195,16 @@ final class GroupPostReplica {
     /** Checks what a non-member can check of a deposit: topic, shape and size, signature. */
     static GroupPost checked(GroupDeposit deposit) throws MailboxException {
         if (!GroupId.isTopic(deposit.getTopic())) {
-            throw new MailboxException(MailboxException.Reason.MALFORMED, "not a group topic");
+            throw new MailboxException(Misbehaviour.MALFORMED, "not a group topic");
         }
         GroupPost post;
         try {
             post = GroupPost.parse(deposit.getPost().toByteArray());
         } catch (GroupException e) {
-            throw new MailboxException(MailboxException.Reason.MALFORMED, e.getMessage());
+            throw new MailboxException(Misbehaviour.MALFORMED, e.getMessage());
         }
         if (!post.signatureValid()) {
-            throw new MailboxException(MailboxException.Reason.FORGED, "post signature does not verify");
+            throw new MailboxException(Misbehaviour.FORGED, "post signature does not verify");
         }
         return post;
     }

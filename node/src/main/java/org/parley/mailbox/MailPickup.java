@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.messaging.Envelope;
 import org.parley.messaging.EnvelopeException;
-import org.parley.messaging.Rejection;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.MailBatch;
 import org.parley.proto.wire.v1.MailboxFrame;
@@ -123,14 +123,14 @@ final class MailPickup {
             try {
                 envelope = Envelope.verify(proto, now);
             } catch (EnvelopeException e) {
-                if (e.rejection() == Rejection.EXPIRED) {
+                if (e.rejection() == Misbehaviour.EXPIRED) {
                     continue;
                 }
-                links.penalize(from, e.rejection().penalty(), "mailbox handed over " + e.getMessage());
+                links.penalize(from, e.rejection(), "mailbox handed over " + e.getMessage());
                 return;
             }
             if (!envelope.recipient().equals(self.peerId())) {
-                links.penalize(from, Rejection.NOT_FOR_US.penalty(), "mailbox handed over another peer's mail");
+                links.penalize(from, Misbehaviour.NOT_FOR_US, "mailbox handed over another peer's mail");
                 return;
             }
             taken.add(ByteString.copyFrom(envelope.id()));

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.messaging.Envelope;
 import org.parley.messaging.EnvelopeException;
-import org.parley.messaging.Rejection;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.MailBatch;
 import org.parley.proto.wire.v1.MailboxFrame;
@@ -119,10 +119,10 @@ final class MailReplica {
         try {
             envelope = Envelope.verify(proto, now);
         } catch (EnvelopeException e) {
-            if (e.rejection() == Rejection.EXPIRED) {
+            if (e.rejection() == Misbehaviour.EXPIRED) {
                 answer(from, requestId, ByteString.EMPTY, Outcome.EXPIRED);
             } else {
-                links.penalize(from, e.rejection().penalty(), "mailbox store: " + e.getMessage());
+                links.penalize(from, e.rejection(), "mailbox store: " + e.getMessage());
                 answer(from, requestId, ByteString.EMPTY, Outcome.INVALID);
             }
             return;
@@ -205,13 +205,13 @@ final class MailReplica {
     private PeerId checked(MailRequest kind, PeerId from, SignedMailRequest request) throws MailboxException {
         PeerId recipient = kind.verify(request, clock.nowMillis());
         if (!recipient.equals(from)) {
-            throw new MailboxException(MailboxException.Reason.NOT_YOURS, from.shortForm() + " asked for the mail of "
+            throw new MailboxException(Misbehaviour.NOT_YOURS, from.shortForm() + " asked for the mail of "
                     + recipient.shortForm());
         }
         Map<PeerId, Long> last = lastIssued.get(kind);
         Long previous = last.get(recipient);
         if (previous != null && request.getIssuedAtMs() <= previous) {
-            throw new MailboxException(MailboxException.Reason.REPLAYED, "request not newer than the last");
+            throw new MailboxException(Misbehaviour.REPLAYED_REQUEST, "request not newer than the last");
         }
         last.put(recipient, request.getIssuedAtMs());
         return recipient;
@@ -219,7 +219,7 @@ final class MailReplica {
 
     private void refuse(PeerId from, MailboxException e) {
         LOG.fine(() -> "refused a mailbox request of " + from.shortForm() + ": " + e.getMessage());
-        links.penalize(from, e.reason().penalty, "mailbox: " + e.getMessage());
+        links.penalize(from, e.reason(), "mailbox: " + e.getMessage());
     }
 
     private void answer(PeerId to, long requestId, ByteString id, Outcome outcome) {

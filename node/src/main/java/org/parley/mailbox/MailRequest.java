@@ -7,6 +7,7 @@ import java.util.List;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.SignedMailRequest;
 
 /**
@@ -49,25 +50,25 @@ enum MailRequest {
     PeerId verify(SignedMailRequest request, long nowMillis) throws MailboxException {
         if (request.getRecipient().size() != Ed25519.PUBLIC_KEY_SIZE
                 || request.getSignature().size() != Ed25519.SIGNATURE_SIZE) {
-            throw new MailboxException(MailboxException.Reason.MALFORMED, "request field of the wrong size");
+            throw new MailboxException(Misbehaviour.MALFORMED, "request field of the wrong size");
         }
         if (this == FETCH ? request.getEnvelopeIdsCount() != 0 : request.getEnvelopeIdsCount() > MAX_IDS) {
-            throw new MailboxException(MailboxException.Reason.MALFORMED,
+            throw new MailboxException(Misbehaviour.MALFORMED,
                     request.getEnvelopeIdsCount() + " envelope IDs in a " + name().toLowerCase());
         }
         for (ByteString id : request.getEnvelopeIdsList()) {
             if (id.size() != ID_SIZE) {
-                throw new MailboxException(MailboxException.Reason.MALFORMED, "envelope ID of " + id.size() + " bytes");
+                throw new MailboxException(Misbehaviour.MALFORMED, "envelope ID of " + id.size() + " bytes");
             }
         }
         byte[] key = request.getRecipient().toByteArray();
         PeerId recipient = PeerId.fromPublicKey(key);
         if (!recipient.verify(statement(key, request.getIssuedAtMs(), request.getEnvelopeIdsList()),
                 request.getSignature().toByteArray())) {
-            throw new MailboxException(MailboxException.Reason.FORGED, "request signature does not verify");
+            throw new MailboxException(Misbehaviour.FORGED, "request signature does not verify");
         }
         if (Math.abs(request.getIssuedAtMs() - nowMillis) > MAX_SKEW_MILLIS) {
-            throw new MailboxException(MailboxException.Reason.STALE, "request issued too far from now");
+            throw new MailboxException(Misbehaviour.EXPIRED, "request issued too far from now");
         }
         return recipient;
     }

@@ -13,6 +13,7 @@ import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
 import org.parley.link.LinkEvents;
+import org.parley.link.Misbehaviour;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.Frame;
@@ -202,7 +203,7 @@ public final class Mailbox implements LinkEvents {
             case GROUP_STORED -> groupReplica.repairAnswered(from, requestId, message.getGroupStored());
             case GROUP_FETCH -> groupReplica.fetch(from, requestId, message.getGroupFetch());
             case GROUP_POSTS -> groupCarrier.received(from, requestId, message.getGroupPosts());
-            case BODY_NOT_SET -> links.penalize(from, MailboxException.Reason.MALFORMED.penalty,
+            case BODY_NOT_SET -> links.penalize(from, Misbehaviour.MALFORMED,
                     "mailbox frame without a body");
         }
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.MailboxFrame;
@@ -150,7 +151,7 @@ final class RelayContacts {
     void answerReceived(PeerId from, RelayAnswer answer) {
         Boolean accepted = relayingFor.get(from);
         if (accepted == null) {
-            links.penalize(from, MailboxException.Reason.UNASKED.penalty, "relay answer to no offer");
+            links.penalize(from, Misbehaviour.UNASKED, "relay answer to no offer");
             return;
         }
         boolean yes = answer.getOutcome() == RelayAnswer.Outcome.ACCEPTED;

@@ -7,6 +7,7 @@ import org.parley.crypto.Ed25519;
 import org.parley.crypto.X25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.PrekeyBundle;
 
 /** Our prekey bundle, and the checks on a bundle a peer presents. */
@@ -40,17 +41,17 @@ final class Bundles {
     static Verified verify(PrekeyBundle bundle, PeerId owner) throws EnvelopeException {
         if (bundle.getOwner().size() != Ed25519.PUBLIC_KEY_SIZE || bundle.getAgreementKey().size() != X25519.KEY_SIZE
                 || bundle.getSignedPrekey().size() != X25519.KEY_SIZE) {
-            throw new EnvelopeException(Rejection.MALFORMED, "prekey bundle field of the wrong size");
+            throw new EnvelopeException(Misbehaviour.MALFORMED, "prekey bundle field of the wrong size");
         }
         if (!PeerId.fromPublicKey(bundle.getOwner().toByteArray()).equals(owner)) {
-            throw new EnvelopeException(Rejection.FORGED, "prekey bundle of another peer");
+            throw new EnvelopeException(Misbehaviour.FORGED, "prekey bundle of another peer");
         }
         byte[] agreementKey = bundle.getAgreementKey().toByteArray();
         byte[] prekey = bundle.getSignedPrekey().toByteArray();
         if (!Identity.verifyAgreementKey(owner, agreementKey, bundle.getAgreementSignature().toByteArray())
                 || !owner.verify(prekeyStatement(bundle.getSignedPrekeyId(), prekey),
                 bundle.getSignedPrekeySignature().toByteArray())) {
-            throw new EnvelopeException(Rejection.FORGED, "prekey bundle signature does not verify");
+            throw new EnvelopeException(Misbehaviour.FORGED, "prekey bundle signature does not verify");
         }
         return new Verified(owner, agreementKey, bundle.getSignedPrekeyId(), prekey);
     }

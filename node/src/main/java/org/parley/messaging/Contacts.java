@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.MessageRows;
@@ -102,7 +103,7 @@ final class Contacts implements ContactBook {
     }
 
     /** Counts an envelope refused from {@code peer}, in memory at once and on disk soon. */
-    void countRefused(PeerId peer, Rejection rejection) {
+    void countRefused(PeerId peer, Misbehaviour rejection) {
         refused.computeIfAbsent(peer, p -> new HashMap<>()).merge(rejection.label(), 1L, Long::sum);
         storage.submit(connection -> {
             PeerRows.count(connection, peer.toString(), rejection.label());

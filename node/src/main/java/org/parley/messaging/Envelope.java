@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.WireEnvelope.Builder;
 
 /**
@@ -42,29 +43,29 @@ public record Envelope(int version, PeerId sender, PeerId recipient, long create
      */
     public static Envelope verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis) throws EnvelopeException {
         if (proto.getVersion() != VERSION) {
-            throw new EnvelopeException(Rejection.UNSUPPORTED_VERSION, "envelope version " + proto.getVersion());
+            throw new EnvelopeException(Misbehaviour.UNSUPPORTED_VERSION, "envelope version " + proto.getVersion());
         }
         if (proto.getSender().size() != Ed25519.PUBLIC_KEY_SIZE || proto.getRecipient().size() != Ed25519.PUBLIC_KEY_SIZE
                 || proto.getSignature().size() != Ed25519.SIGNATURE_SIZE || proto.getPayload().isEmpty()) {
-            throw new EnvelopeException(Rejection.MALFORMED, "envelope field of the wrong size");
+            throw new EnvelopeException(Misbehaviour.MALFORMED, "envelope field of the wrong size");
         }
         if (proto.getPayload().size() > MAX_PAYLOAD_BYTES) {
-            throw new EnvelopeException(Rejection.TOO_LARGE, "envelope payload of " + proto.getPayload().size()
+            throw new EnvelopeException(Misbehaviour.TOO_LARGE, "envelope payload of " + proto.getPayload().size()
                     + " bytes");
         }
         Envelope envelope = new Envelope(proto.getVersion(), PeerId.fromPublicKey(proto.getSender().toByteArray()),
                 PeerId.fromPublicKey(proto.getRecipient().toByteArray()), proto.getCreatedAtMs(),
                 proto.getExpiresAtMs(), proto.getPayload().toByteArray(), proto.getSignature().toByteArray());
         if (!envelope.sender.verify(envelope.signedBytes(), envelope.signature)) {
-            throw new EnvelopeException(Rejection.FORGED, "envelope signature does not verify");
+            throw new EnvelopeException(Misbehaviour.FORGED, "envelope signature does not verify");
         }
         if (envelope.expiresAtMillis <= envelope.createdAtMillis
                 || envelope.expiresAtMillis - envelope.createdAtMillis > MAX_LIFETIME_MILLIS
                 || envelope.createdAtMillis > nowMillis + MAX_CLOCK_SKEW_MILLIS) {
-            throw new EnvelopeException(Rejection.MALFORMED, "envelope times are impossible");
+            throw new EnvelopeException(Misbehaviour.MALFORMED, "envelope times are impossible");
         }
         if (envelope.expiresAtMillis <= nowMillis) {
-            throw new EnvelopeException(Rejection.EXPIRED, "envelope expired");
+            throw new EnvelopeException(Misbehaviour.EXPIRED, "envelope expired");
         }
         return envelope;
     }

@@ -1,15 +1,17 @@
 package org.parley.messaging;
 
+import org.parley.link.Misbehaviour;
+
 /** An envelope refused before anything was done with it. */
 public final class EnvelopeException extends Exception {
-    private final Rejection rejection;
+    private final Misbehaviour rejection;
 
-    public EnvelopeException(Rejection rejection, String message) {
+    public EnvelopeException(Misbehaviour rejection, String message) {
         super(message);
         this.rejection = rejection;
     }
 
-    public Rejection rejection() {
+    public Misbehaviour rejection() {
         return rejection;
     }
 }

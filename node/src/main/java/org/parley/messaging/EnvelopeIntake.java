@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.Content;
 import org.parley.proto.wire.v1.RatchetMessage;
@@ -132,7 +133,7 @@ final class EnvelopeIntake {
                 throw check.refusal();
             }
             if (!envelope.recipient().equals(self.peerId())) {
-                throw new EnvelopeException(Rejection.NOT_FOR_US, "envelope for " + envelope.recipient());
+                throw new EnvelopeException(Misbehaviour.NOT_FOR_US, "envelope for " + envelope.recipient());
             }
         } catch (EnvelopeException e) {
             if (relayed) {
@@ -145,7 +146,7 @@ final class EnvelopeIntake {
         PeerId sender = envelope.sender();
         PeerId answerable = relayed ? sender : from;
         if (contacts.isBlocked(sender)) {
-            contacts.countRefused(sender, Rejection.BLOCKED);
+            contacts.countRefused(sender, Misbehaviour.BLOCKED);
             return done;
         }
         ByteString envelopeId = ByteString.copyFrom(check.id());
@@ -153,7 +154,7 @@ final class EnvelopeIntake {
         if (earlier != null) {
             if (!relayed) {
                 // Every replica holds a copy: a second one from the mailbox is no replay.
-                refuse(from, new EnvelopeException(Rejection.REPLAYED, "envelope seen before"));
+                refuse(from, new EnvelopeException(Misbehaviour.REPLAYED, "envelope seen before"));
             }
             if (earlier.messageId() != null) {
                 // Probably a resend after our receipt was lost: acknowledge again.
@@ -171,7 +172,7 @@ final class EnvelopeIntake {
             decrypted = sessions.decrypt(sender, message);
             content = Content.parseFrom(decrypted.plaintext());
         } catch (InvalidProtocolBufferException e) {
-            refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "unparseable payload"));
+            refuse(answerable, new EnvelopeException(Misbehaviour.MALFORMED, "unparseable payload"));
             return done;
         } catch (EnvelopeException e) {
             refuse(answerable, e);
@@ -184,7 +185,7 @@ final class EnvelopeIntake {
                     .thenRun(() -> groupSignalListeners.forEach(listener ->
                             listener.groupSignalReceived(sender, content.getGroupSignal().toByteArray())));
             default -> {
-                refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "content of unknown type"));
+                refuse(answerable, new EnvelopeException(Misbehaviour.MALFORMED, "content of unknown type"));
                 yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
             }
         };
@@ -198,11 +199,11 @@ final class EnvelopeIntake {
             id = MessageId.of(content.getMessageId().toByteArray());
             text = StandardCharsets.UTF_8.newDecoder().decode(content.getTextBytes().asReadOnlyByteBuffer()).toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
-            refuse(sender, new EnvelopeException(Rejection.MALFORMED, "message without a valid ID or text"));
+            refuse(sender, new EnvelopeException(Misbehaviour.MALFORMED, "message without a valid ID or text"));
             return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
         if (content.getTextBytes().size() > config.maxTextBytes()) {
-            refuse(sender, new EnvelopeException(Rejection.TOO_LARGE, "text over the limit"));
+            refuse(sender, new EnvelopeException(Misbehaviour.TOO_LARGE, "text over the limit"));
             return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
         long receivedAt = clock.nowMillis();
@@ -228,7 +229,7 @@ final class EnvelopeIntake {
                                                        RatchetMessage message) {
         RatchetMessage receiptsOnly = RatchetMessage.newBuilder().setReceipts(message.getReceipts()).build();
         if (!message.equals(receiptsOnly)) {
-            refuse(answerable, new EnvelopeException(Rejection.MALFORMED, "receipts mixed with a ratchet message"));
+            refuse(answerable, new EnvelopeException(Misbehaviour.MALFORMED, "receipts mixed with a ratchet message"));
             return CompletableFuture.completedFuture(null);
         }
         return takeReceipts(envelope.sender(), envelopeId, envelope, message.getReceipts(), null);
@@ -280,8 +281,6 @@ final class EnvelopeIntake {
     void refuse(PeerId from, EnvelopeException reason) {
         LOG.fine(() -> "refused an envelope via " + from.shortForm() + ": " + reason.getMessage());
         contacts.countRefused(from, reason.rejection());
-        if (reason.rejection().penalty() > 0) {
-            neighbours.penalize(from, reason.rejection().penalty(), reason.rejection().label());
-        }
+        neighbours.penalize(from, reason.rejection(), "envelope: " + reason.getMessage());
     }
 }

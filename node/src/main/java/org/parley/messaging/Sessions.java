@@ -18,6 +18,7 @@ import org.parley.crypto.ratchet.RatchetException;
 import org.parley.crypto.ratchet.RatchetHeader;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.RatchetMessage;
 import org.parley.proto.wire.v1.SessionStart;
 
@@ -150,7 +151,7 @@ final class Sessions {
         boolean fresh = false;
         if (session == null) {
             if (!message.hasStart()) {
-                throw new EnvelopeException(Rejection.UNDECRYPTABLE, "message on a session we do not have");
+                throw new EnvelopeException(Misbehaviour.UNDECRYPTABLE, "message on a session we do not have");
             }
             session = respond(sender, message);
             fresh = true;
@@ -160,7 +161,7 @@ final class Sessions {
             plaintext = session.ratchet.decrypt(new RatchetHeader(message.getRatchetKey().toByteArray(),
                     message.getPreviousChainLength(), message.getMessageNumber()), message.getCiphertext().toByteArray());
         } catch (RatchetException e) {
-            throw new EnvelopeException(Rejection.UNDECRYPTABLE, e.getMessage());
+            throw new EnvelopeException(Misbehaviour.UNDECRYPTABLE, e.getMessage());
         }
         session.heardFrom();
         List<byte[]> dropped = List.of();
@@ -180,15 +181,15 @@ final class Sessions {
         byte[] ephemeral = start.getEphemeralKey().toByteArray();
         if (agreementKey.length != X25519.KEY_SIZE || ephemeral.length != X25519.KEY_SIZE
                 || !message.getSessionId().equals(ByteString.copyFrom(sessionId(ephemeral)))) {
-            throw new EnvelopeException(Rejection.MALFORMED, "malformed session start");
+            throw new EnvelopeException(Misbehaviour.MALFORMED, "malformed session start");
         }
         if (!org.parley.identity.Identity.verifyAgreementKey(sender, agreementKey,
                 start.getAgreementSignature().toByteArray())) {
-            throw new EnvelopeException(Rejection.FORGED, "session start with an agreement key not the sender's");
+            throw new EnvelopeException(Misbehaviour.FORGED, "session start with an agreement key not the sender's");
         }
         OwnPrekey prekey = prekeys.get(start.getSignedPrekeyId());
         if (prekey == null) {
-            throw new EnvelopeException(Rejection.UNDECRYPTABLE, "session start for a prekey we do not have");
+            throw new EnvelopeException(Misbehaviour.UNDECRYPTABLE, "session start for a prekey we do not have");
         }
         try {
             X3dh.Start derived = X3dh.respond(self, prekey.privateKey(), sender, agreementKey, ephemeral);
@@ -196,7 +197,7 @@ final class Sessions {
                     derived.associatedData(), random);
             return new Session(sessionId(ephemeral), ratchet, false, true, null);
         } catch (IllegalArgumentException e) {
-            throw new EnvelopeException(Rejection.MALFORMED, "session start with an unusable key");
+            throw new EnvelopeException(Misbehaviour.MALFORMED, "session start with an unusable key");
         }
     }
 

@@ -10,6 +10,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
 import org.parley.link.LinkEvents;
 import org.parley.link.LinkManager;
+import org.parley.link.Misbehaviour;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.InMemoryNetwork;
 import org.parley.messaging.OffLoopEnvelopeVerifier;
@@ -226,8 +227,8 @@ final class SimNode {
         }
 
         @Override
-        public void penalize(PeerId peer, double points, String reason) {
-            honest.penalize(peer, points, reason);
+        public void penalize(PeerId peer, Misbehaviour misbehaviour, String detail) {
+            honest.penalize(peer, misbehaviour, detail);
         }
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.LogIds;
 
@@ -95,14 +96,14 @@ class BackfillTest {
 
         assertTrue(parts.sent.isEmpty());
         assertEquals(Map.of("not-a-member", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(GroupRejection.NOT_A_MEMBER.penalty(), parts.links.penalties.get(stranger.peerId()));
+        assertEquals(Misbehaviour.NOT_A_MEMBER.penalty(), parts.links.penalties.get(stranger.peerId()));
     }
 
     @Test
     void aRequestNamingTooManyIdsIsMalformed() {
         GroupException refused = assertThrows(GroupException.class, () -> backfill.answer(carol.peerId(),
                 ids(Collections.nCopies(Groups.MAX_IDS + 1, GroupParts.randomId()))));
-        assertEquals(GroupRejection.MALFORMED, refused.rejection());
+        assertEquals(Misbehaviour.MALFORMED, refused.rejection());
     }
 
     @Test

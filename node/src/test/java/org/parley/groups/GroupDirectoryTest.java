@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
+import org.parley.link.Misbehaviour;
 
 /** The directory alone: groups by ID and topic, refusals counted, carriers scored. */
 class GroupDirectoryTest {
@@ -47,12 +48,12 @@ class GroupDirectoryTest {
     void aRefusalIsCountedByReasonAndScoresOnlyACarrierNamed() {
         GroupState state = parts.group(alice, List.of(parts.me, carol));
 
-        parts.directory.count(state, carol.peerId(), new GroupException(GroupRejection.FORGED, "x"));
-        parts.directory.count(state, null, new GroupException(GroupRejection.FORGED, "x"));
-        parts.directory.count(state, alice.peerId(), new GroupException(GroupRejection.UNKNOWN_KEY, "x"));
+        parts.directory.count(state, carol.peerId(), new GroupException(Misbehaviour.FORGED, "x"));
+        parts.directory.count(state, null, new GroupException(Misbehaviour.FORGED, "x"));
+        parts.directory.count(state, alice.peerId(), new GroupException(Misbehaviour.UNKNOWN_KEY, "x"));
 
         assertEquals(Map.of("forged", 2L, "unknown-key", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(Map.of(carol.peerId(), GroupRejection.FORGED.penalty()), parts.links.penalties,
+        assertEquals(Map.of(carol.peerId(), Misbehaviour.FORGED.penalty()), parts.links.penalties,
                 "nobody named, or a refusal without a penalty, scores nobody");
         assertEquals(2L, parts.directory.record(state).refused().get("forged"));
     }

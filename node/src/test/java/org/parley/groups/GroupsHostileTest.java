@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
+import org.parley.link.Misbehaviour;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipId;
 import org.parley.proto.wire.v1.BackfillPosts;
@@ -81,7 +82,7 @@ class GroupsHostileTest {
     void unparseableControlScoresTheSenderDown() {
         alice.groups.groupSignalReceived(mallory.id(), new byte[] {(byte) 0xff, 0x01, 0x02});
         alice.groups.groupSignalReceived(mallory.id(), GroupSignal.newBuilder().build().toByteArray());
-        assertEquals(2 * GroupRejection.MALFORMED.penalty(), alice.penalties.get(mallory.id()));
+        assertEquals(2 * Misbehaviour.MALFORMED.penalty(), alice.penalties.get(mallory.id()));
     }
 
     @Test
@@ -91,7 +92,7 @@ class GroupsHostileTest {
                 .setTarget(ByteString.copyFrom(alice.id().publicKey())).build();
         int ops = alice.groups.state(id).ops.size();
         control(mallory, bob, GroupSignal.newBuilder().setOps(MembershipOps.newBuilder().addOps(forged)));
-        assertEquals(GroupRejection.FORGED.penalty(), bob.penalties.get(mallory.id()));
+        assertEquals(Misbehaviour.FORGED.penalty(), bob.penalties.get(mallory.id()));
         assertTrue(bob.groups.state(id).membership.isMember(bob.id()));
         assertEquals(ops, bob.groups.state(id).ops.size());
     }
@@ -121,19 +122,19 @@ class GroupsHostileTest {
                 true, List.of(), 0, "trap", nonce).toProto();
         control(mallory, bob, GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)
                 .addOps(op(alice, MembershipOp.Kind.ADD, bob.identity))));
-        assertEquals(GroupRejection.FORGED.penalty(), bob.penalties.get(mallory.id()));
+        assertEquals(Misbehaviour.FORGED.penalty(), bob.penalties.get(mallory.id()));
         assertEquals(1, bob.groups.groups().size());
 
         control(mallory, bob, GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder()));
-        assertEquals(GroupRejection.FORGED.penalty() + GroupRejection.MALFORMED.penalty(),
+        assertEquals(Misbehaviour.FORGED.penalty() + Misbehaviour.MALFORMED.penalty(),
                 bob.penalties.get(mallory.id()), "an invitation without its create op");
         List<MembershipOpProto> many = new ArrayList<>();
         for (int i = 0; i <= Groups.MAX_OPS_PER_MESSAGE; i++) {
             many.add(create);
         }
         control(mallory, bob, GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder().addAllOps(many)));
-        assertEquals(GroupRejection.FORGED.penalty() + GroupRejection.MALFORMED.penalty()
-                + GroupRejection.TOO_LARGE.penalty(), bob.penalties.get(mallory.id()));
+        assertEquals(Misbehaviour.FORGED.penalty() + Misbehaviour.MALFORMED.penalty()
+                + Misbehaviour.TOO_LARGE.penalty(), bob.penalties.get(mallory.id()));
     }
 
     @Test
@@ -143,7 +144,7 @@ class GroupsHostileTest {
         MembershipOpProto create = MembershipOp.sign(mallory.identity, spam, MembershipOp.Kind.CREATE, mallory.id(),
                 true, List.of(), 0, "spam", nonce).toProto();
         control(mallory, bob, GroupSignal.newBuilder().setInvite(GroupInvite.newBuilder().addOps(create)));
-        assertEquals(GroupRejection.MALFORMED.penalty(), bob.penalties.get(mallory.id()));
+        assertEquals(Misbehaviour.MALFORMED.penalty(), bob.penalties.get(mallory.id()));
         assertEquals(null, bob.groups.state(spam));
         assertEquals(1, bob.groups.groups().size());
     }
@@ -196,7 +197,7 @@ class GroupsHostileTest {
         assertEquals(1, refused(alice, "forged"), "mallory, now a member, claims bob's key");
 
         control(mallory, alice, GroupSignal.newBuilder().setSenderKey(grant.setKeyId(ByteString.copyFrom(new byte[5]))));
-        assertTrue(alice.penalties.get(mallory.id()) >= GroupRejection.MALFORMED.penalty());
+        assertTrue(alice.penalties.get(mallory.id()) >= Misbehaviour.MALFORMED.penalty());
     }
 
     @Test
@@ -220,7 +221,7 @@ class GroupsHostileTest {
         ByteString bobsKeyId = ByteString.copyFrom(bobsKey.keyId());
         assertEquals(null, carol.groups.state(id).keyOwners.get(bobsKeyId), "bob's key is not mallory's");
         assertEquals(1, carol.groups.refusedIn(id).getOrDefault("forged", 0L));
-        assertEquals(GroupRejection.FORGED.penalty(), carol.penalties.get(mallory.id()));
+        assertEquals(Misbehaviour.FORGED.penalty(), carol.penalties.get(mallory.id()));
 
         GroupNode.link(carol, bob);
         loop.advance(Duration.ofSeconds(30));
@@ -397,7 +398,7 @@ class GroupsHostileTest {
 
         control(mallory, alice, GroupSignal.newBuilder().setHeads(LogIds.newBuilder()
                 .setGroupId(ByteString.copyFrom(id.bytes())).addIds(ByteString.copyFrom(new byte[7]))));
-        assertEquals(GroupRejection.NOT_A_MEMBER.penalty() + GroupRejection.MALFORMED.penalty(),
+        assertEquals(Misbehaviour.NOT_A_MEMBER.penalty() + Misbehaviour.MALFORMED.penalty(),
                 alice.penalties.get(mallory.id()));
 
         BackfillPosts.Builder flood = BackfillPosts.newBuilder().setGroupId(ByteString.copyFrom(id.bytes()));
@@ -405,7 +406,7 @@ class GroupsHostileTest {
             flood.addPosts(ByteString.copyFrom(new byte[] {1}));
         }
         control(bob, alice, GroupSignal.newBuilder().setBackfill(flood));
-        assertEquals(GroupRejection.TOO_LARGE.penalty(), alice.penalties.get(bob.id()));
+        assertEquals(Misbehaviour.TOO_LARGE.penalty(), alice.penalties.get(bob.id()));
         assertEquals(1, alice.history(id).size());
     }
 

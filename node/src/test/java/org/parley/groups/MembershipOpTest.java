@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.MembershipOpProto;
 
 /** The op decoder on well-formed, malformed, truncated, oversized and forged input. */
@@ -22,7 +23,7 @@ class MembershipOpTest {
     private final MembershipOpProto add = MembershipOp.sign(alice, group, MembershipOp.Kind.ADD, bob.peerId(), false,
             java.util.List.of(createOp), 6, "", new byte[0]).toProto();
 
-    private static GroupRejection refusal(MembershipOpProto proto) {
+    private static Misbehaviour refusal(MembershipOpProto proto) {
         return assertThrows(GroupException.class, () -> MembershipOp.verify(proto)).rejection();
     }
 
@@ -36,48 +37,48 @@ class MembershipOpTest {
 
     @Test
     void anyChangedFieldBreaksTheSignature() {
-        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setAdmin(true).build()));
-        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setClock(3).build()));
-        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setActor(ByteString.copyFrom(bob.peerId()
+        assertEquals(Misbehaviour.FORGED, refusal(add.toBuilder().setAdmin(true).build()));
+        assertEquals(Misbehaviour.FORGED, refusal(add.toBuilder().setClock(3).build()));
+        assertEquals(Misbehaviour.FORGED, refusal(add.toBuilder().setActor(ByteString.copyFrom(bob.peerId()
                 .publicKey())).build()));
-        assertEquals(GroupRejection.FORGED, refusal(create.toBuilder().setName("book clubs").build()));
-        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setParents(0, ByteString.copyFrom(new byte[32]))
+        assertEquals(Misbehaviour.FORGED, refusal(create.toBuilder().setName("book clubs").build()));
+        assertEquals(Misbehaviour.FORGED, refusal(add.toBuilder().setParents(0, ByteString.copyFrom(new byte[32]))
                 .build()), "the parents are signed");
-        assertEquals(GroupRejection.FORGED, refusal(add.toBuilder().setVersion(1).clearParents().build()),
+        assertEquals(Misbehaviour.FORGED, refusal(add.toBuilder().setVersion(1).clearParents().build()),
                 "a causal op cannot be passed off as legacy");
     }
 
     @Test
     void malformedTruncatedAndOversizedOpsAreRefused() {
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setKind(9).build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setGroupId(ByteString.copyFrom(new byte[15]))
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setKind(9).build()));
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setGroupId(ByteString.copyFrom(new byte[15]))
                 .build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setTarget(ByteString.copyFrom(new byte[31]))
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setTarget(ByteString.copyFrom(new byte[31]))
                 .build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setSignature(add.getSignature().substring(1))
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setSignature(add.getSignature().substring(1))
                 .build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setClock(0).build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setNonce(ByteString.copyFrom(nonce)).build()),
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setClock(0).build()));
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setNonce(ByteString.copyFrom(nonce)).build()),
                 "only a create carries a nonce");
-        assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().clearNonce().build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().setName(" padded").build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().setName("bell\u0007").build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setKind(4).build()),
+        assertEquals(Misbehaviour.MALFORMED, refusal(create.toBuilder().clearNonce().build()));
+        assertEquals(Misbehaviour.MALFORMED, refusal(create.toBuilder().setName(" padded").build()));
+        assertEquals(Misbehaviour.MALFORMED, refusal(create.toBuilder().setName("bell\u0007").build()));
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setKind(4).build()),
                 "a leave names its actor as target");
-        assertEquals(GroupRejection.TOO_LARGE, refusal(create.toBuilder().setName("x".repeat(3000)).build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setVersion(3).build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().clearParents().build()),
+        assertEquals(Misbehaviour.TOO_LARGE, refusal(create.toBuilder().setName("x".repeat(3000)).build()));
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setVersion(3).build()));
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().clearParents().build()),
                 "only a create names no parents");
-        assertEquals(GroupRejection.MALFORMED, refusal(create.toBuilder().addParents(add.getParents(0)).build()));
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().addParents(add.getParents(0)).build()),
+        assertEquals(Misbehaviour.MALFORMED, refusal(create.toBuilder().addParents(add.getParents(0)).build()));
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().addParents(add.getParents(0)).build()),
                 "a parent named twice");
-        assertEquals(GroupRejection.MALFORMED, refusal(add.toBuilder().setParents(0, ByteString.copyFrom(new byte[31]))
+        assertEquals(Misbehaviour.MALFORMED, refusal(add.toBuilder().setParents(0, ByteString.copyFrom(new byte[31]))
                 .build()));
         MembershipOpProto.Builder many = add.toBuilder();
         for (int i = 0; i < MembershipOp.MAX_PARENTS; i++) {
             many.addParents(ByteString.copyFrom(new byte[] {(byte) i}).concat(ByteString.copyFrom(new byte[31])));
         }
-        assertEquals(GroupRejection.MALFORMED, refusal(many.build()), "over the most parents");
+        assertEquals(Misbehaviour.MALFORMED, refusal(many.build()), "over the most parents");
     }
 
     @Test
@@ -87,7 +88,7 @@ class MembershipOpTest {
         assertEquals(0, legacy.getVersion());
         MembershipOp verified = MembershipOp.verify(legacy);
         assertEquals(MembershipOp.LEGACY, verified.version());
-        assertEquals(GroupRejection.FORGED, refusal(legacy.toBuilder().setVersion(MembershipOp.CAUSAL)
+        assertEquals(Misbehaviour.FORGED, refusal(legacy.toBuilder().setVersion(MembershipOp.CAUSAL)
                 .addParents(ByteString.copyFrom(new byte[32])).build()));
     }
 

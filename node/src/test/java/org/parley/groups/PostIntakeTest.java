@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.Identity;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.GroupText;
 
@@ -128,7 +129,7 @@ class PostIntakeTest {
         parts.posts.receive(state, post, carol.peerId(), false);
 
         assertEquals(Map.of("replayed", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(GroupRejection.REPLAYED.penalty(), parts.links.penalties.get(carol.peerId()));
+        assertEquals(Misbehaviour.REPLAYED.penalty(), parts.links.penalties.get(carol.peerId()));
         assertEquals(1, parts.added.size());
     }
 
@@ -137,17 +138,17 @@ class PostIntakeTest {
         GroupText good = GroupText.newBuilder().setMessageId(ByteString.copyFrom(new byte[16])).setLamport(1)
                 .setText("x").build();
         assertEquals("x", assertShape(good, null).getText());
-        assertShape(good.toBuilder().setLamport(0).build(), GroupRejection.MALFORMED);
-        assertShape(good.toBuilder().setLamport((1L << 53) + 1).build(), GroupRejection.MALFORMED);
-        assertShape(good.toBuilder().setMessageId(ByteString.copyFrom(new byte[15])).build(), GroupRejection.MALFORMED);
-        assertShape(good.toBuilder().addParents(ByteString.copyFrom(new byte[31])).build(), GroupRejection.MALFORMED);
+        assertShape(good.toBuilder().setLamport(0).build(), Misbehaviour.MALFORMED);
+        assertShape(good.toBuilder().setLamport((1L << 53) + 1).build(), Misbehaviour.MALFORMED);
+        assertShape(good.toBuilder().setMessageId(ByteString.copyFrom(new byte[15])).build(), Misbehaviour.MALFORMED);
+        assertShape(good.toBuilder().addParents(ByteString.copyFrom(new byte[31])).build(), Misbehaviour.MALFORMED);
         assertShape(good.toBuilder().addAllParents(Collections.nCopies(GroupLog.MAX_PARENTS + 1,
-                GroupParts.randomId())).build(), GroupRejection.MALFORMED);
-        assertShape(good.toBuilder().setText("").build(), GroupRejection.MALFORMED);
-        assertShape(good.toBuilder().setText("y".repeat(Groups.MAX_TEXT_BYTES + 1)).build(), GroupRejection.TOO_LARGE);
+                GroupParts.randomId())).build(), Misbehaviour.MALFORMED);
+        assertShape(good.toBuilder().setText("").build(), Misbehaviour.MALFORMED);
+        assertShape(good.toBuilder().setText("y".repeat(Groups.MAX_TEXT_BYTES + 1)).build(), Misbehaviour.TOO_LARGE);
         GroupException garbage = assertThrows(GroupException.class,
                 () -> PostIntake.checkedText(new byte[] {(byte) 0xff, 0x01}));
-        assertEquals(GroupRejection.MALFORMED, garbage.rejection());
+        assertEquals(Misbehaviour.MALFORMED, garbage.rejection());
     }
 
     @Test
@@ -163,7 +164,7 @@ class PostIntakeTest {
         for (long wrong : new long[] {1, 4, 6, 1L << 53}) {
             GroupException refused = assertThrows(GroupException.class,
                     () -> PostIntake.checkOrder(state.log, text.toBuilder().setLamport(wrong).build()));
-            assertEquals(GroupRejection.OUT_OF_ORDER, refused.rejection());
+            assertEquals(Misbehaviour.OUT_OF_ORDER, refused.rejection());
         }
         assertThrows(GroupException.class,
                 () -> PostIntake.checkOrder(state.log, GroupText.newBuilder().setLamport(2).build()));
@@ -194,11 +195,11 @@ class PostIntakeTest {
         parts.loop.runUntilIdle();
 
         assertEquals(Map.of("out-of-order", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(GroupRejection.OUT_OF_ORDER.penalty(), parts.links.penalties.get(carol.peerId()));
+        assertEquals(Misbehaviour.OUT_OF_ORDER.penalty(), parts.links.penalties.get(carol.peerId()));
         assertEquals(List.of("in order"), parts.added.stream().map(GroupMessageRecord::text).toList());
     }
 
-    private static GroupText assertShape(GroupText text, GroupRejection expected) {
+    private static GroupText assertShape(GroupText text, Misbehaviour expected) {
         try {
             GroupText checked = PostIntake.checkedText(text.toByteArray());
             assertEquals(null, expected, "accepted");

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.parley.link.Misbehaviour;
 
 /** The sender-key chain: forward only, out of order within bounds, unchanged by failures. */
 class SenderKeyTest {
@@ -51,7 +52,7 @@ class SenderKeyTest {
         assertArrayEquals(bytes("m9"), theirs.open(posts.get(9), GROUP));
         assertArrayEquals(bytes("m3"), theirs.open(posts.get(3), GROUP));
         GroupException again = assertThrows(GroupException.class, () -> theirs.open(posts.get(3), GROUP));
-        assertEquals(GroupRejection.BEFORE_KEY, again.rejection(), "a used step's key is gone");
+        assertEquals(Misbehaviour.BEFORE_KEY, again.rejection(), "a used step's key is gone");
         assertArrayEquals(bytes("m0"), theirs.open(posts.get(0), GROUP));
     }
 
@@ -61,7 +62,7 @@ class SenderKeyTest {
         GroupPost early = own.seal(bytes("before you joined"), GROUP, 0, RANDOM);
         SenderKey newcomer = handedOut(own);
         GroupPost late = own.seal(bytes("welcome"), GROUP, 0, RANDOM);
-        assertEquals(GroupRejection.BEFORE_KEY,
+        assertEquals(Misbehaviour.BEFORE_KEY,
                 assertThrows(GroupException.class, () -> newcomer.open(early, GROUP)).rejection());
         assertArrayEquals(bytes("welcome"), newcomer.open(late, GROUP));
     }
@@ -75,7 +76,7 @@ class SenderKeyTest {
         GroupPost later = own.seal(bytes("later"), GROUP, added + 9, RANDOM);
         SenderKey.Step step = own.stepSince(added, added + 10);
         SenderKey newcomer = SenderKey.received(own.keyId(), step.iteration(), step.chainKey());
-        assertEquals(GroupRejection.BEFORE_KEY,
+        assertEquals(Misbehaviour.BEFORE_KEY,
                 assertThrows(GroupException.class, () -> newcomer.open(before, GROUP)).rejection());
         assertArrayEquals(bytes("after the add, before we heard of it"), newcomer.open(after, GROUP));
         assertArrayEquals(bytes("later"), newcomer.open(later, GROUP));
@@ -95,9 +96,9 @@ class SenderKeyTest {
         byte[] tampered = post.ciphertext().clone();
         tampered[tampered.length - 1] ^= 1;
         GroupPost bad = new GroupPost(post.keyId(), post.iteration(), tampered, post.signature());
-        assertEquals(GroupRejection.UNDECRYPTABLE, assertThrows(GroupException.class, () -> theirs.open(bad, GROUP))
+        assertEquals(Misbehaviour.UNDECRYPTABLE, assertThrows(GroupException.class, () -> theirs.open(bad, GROUP))
                 .rejection());
-        assertEquals(GroupRejection.UNDECRYPTABLE,
+        assertEquals(Misbehaviour.UNDECRYPTABLE,
                 assertThrows(GroupException.class, () -> theirs.open(post, new byte[16 + 1])).rejection(),
                 "a post of another group does not open");
         assertEquals(0, theirs.iteration());
@@ -113,7 +114,7 @@ class SenderKeyTest {
             ahead.seal(bytes("x"), GROUP, 0, RANDOM);
         }
         GroupPost far = ahead.seal(bytes("far"), GROUP, 0, RANDOM);
-        assertEquals(GroupRejection.UNDECRYPTABLE, assertThrows(GroupException.class, () -> theirs.open(far, GROUP))
+        assertEquals(Misbehaviour.UNDECRYPTABLE, assertThrows(GroupException.class, () -> theirs.open(far, GROUP))
                 .rejection());
     }
 

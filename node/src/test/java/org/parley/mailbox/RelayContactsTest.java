@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.RecordingLinks;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.record.PeerRecord;
@@ -174,7 +175,7 @@ class RelayContactsTest {
     @Test
     void anAnswerToNoOfferCostsItsSenderAndChangesNothing() {
         relays.answerReceived(mallory.peerId(), answer(RelayAnswer.Outcome.ACCEPTED));
-        assertEquals(MailboxException.Reason.UNASKED.penalty, links.penalties.get(mallory.peerId()));
+        assertEquals(Misbehaviour.UNASKED.penalty(), links.penalties.get(mallory.peerId()));
         assertEquals(Map.of(), relays.relayingFor());
         assertEquals(Map.of(), journal);
     }

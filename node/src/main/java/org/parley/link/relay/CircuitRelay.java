@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkEvents;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.CircuitOffer;
@@ -31,12 +32,6 @@ import org.parley.runtime.Scheduler;
 public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkEvents {
     private static final Logger LOG = Logger.getLogger(CircuitRelay.class.getName());
 
-    /** A peer re-reserving sooner than a quarter of the lifetime is flooding. */
-    static final double PENALTY_RESERVE_FLOOD = 5;
-    /** A circuit to a peer without a reservation: a stale record, or probing. */
-    static final double PENALTY_UNRESERVED = 2;
-    /** Malformed streams, answers to circuits never offered to the answerer, circuits to oneself. */
-    public static final double PENALTY_MALFORMED = 25;
 
     /** The transport's side of a dialling peer's circuit stream while it waits. */
     public interface Dialler {
@@ -110,7 +105,7 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
             return;
         }
         if (held != null && now - held.grantedAtMillis < limits.reservationLifetime().toMillis() / 4) {
-            links.penalize(peer, PENALTY_RESERVE_FLOOD, "reservation renewed too often");
+            links.penalize(peer, Misbehaviour.RESERVATION_FLOOD, "reservation renewed too often");
             answer(peer, refusal("reservation renewed too often"));
             return;
         }
@@ -151,11 +146,11 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
             return Admission.refused("you are banned here");
         }
         if (dialler.equals(target)) {
-            links.penalize(dialler, PENALTY_MALFORMED, "asked for a circuit to itself");
+            links.penalize(dialler, Misbehaviour.PROTOCOL_VIOLATION, "asked for a circuit to itself");
             return Admission.refused("a circuit to yourself");
         }
         if (!isReserved(target) || !links.isConnected(target)) {
-            links.penalize(dialler, PENALTY_UNRESERVED, "asked for a circuit to an unreserved peer");
+            links.penalize(dialler, Misbehaviour.UNRESERVED, "asked for a circuit to an unreserved peer");
             return Admission.refused("no reservation for " + target);
         }
         int open = waiting.size() + running.size();
@@ -194,7 +189,7 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
     public Optional<Splice<H>> accept(PeerId answerer, long circuit) {
         Waiting<H> entry = waiting.get(circuit);
         if (entry == null || !entry.target.equals(answerer)) {
-            links.penalize(answerer, PENALTY_MALFORMED, "answered a circuit not offered to it");
+            links.penalize(answerer, Misbehaviour.PROTOCOL_VIOLATION, "answered a circuit not offered to it");
             return Optional.empty();
         }
         waiting.remove(circuit);
@@ -222,7 +217,7 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
 
     /** A circuit stream broke the protocol (bad first message, oversized chunk): scored down. */
     public void malformed(PeerId peer, String reason) {
-        links.penalize(peer, PENALTY_MALFORMED, reason);
+        links.penalize(peer, Misbehaviour.PROTOCOL_VIOLATION, reason);
     }
 
     /** Circuits waiting for an answer or running. */

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkEvents;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.CircuitOffer;
@@ -36,8 +37,6 @@ public final class RelayClient implements LinkEvents {
     public static final int MAX_RELAYS = 3;
     /** How often the client checks whether it needs relays (reachability may change). */
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(15);
-    /** An answer nobody asked for, or an offer from a peer that holds no reservation of ours. */
-    static final double PENALTY_UNASKED = 5;
 
     /** Opens the answering end of a circuit a relay offered: the transport's job. */
     public interface CircuitAnswerer {
@@ -134,7 +133,7 @@ public final class RelayClient implements LinkEvents {
 
     private void answered(PeerId relay, ReserveAnswer answer) {
         if (!asked.remove(relay)) {
-            links.penalize(relay, PENALTY_UNASKED, "reservation answer nobody asked for");
+            links.penalize(relay, Misbehaviour.UNASKED, "reservation answer nobody asked for");
             return;
         }
         if (!answer.getAccepted()) {
@@ -166,11 +165,11 @@ public final class RelayClient implements LinkEvents {
 
     private void offered(PeerId relay, CircuitOffer offer) {
         if (offer.getFromPeer().size() != Ed25519.PUBLIC_KEY_SIZE) {
-            links.penalize(relay, CircuitRelay.PENALTY_MALFORMED, "circuit offer naming no peer");
+            links.penalize(relay, Misbehaviour.PROTOCOL_VIOLATION, "circuit offer naming no peer");
             return;
         }
         if (!held.containsKey(relay)) {
-            links.penalize(relay, PENALTY_UNASKED, "circuit offer from a peer holding no reservation of ours");
+            links.penalize(relay, Misbehaviour.UNASKED, "circuit offer from a peer holding no reservation of ours");
             return;
         }
         PeerId from = PeerId.fromPublicKey(offer.getFromPeer().toByteArray());

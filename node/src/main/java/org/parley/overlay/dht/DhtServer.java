@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
+import org.parley.link.Misbehaviour;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.overlay.record.PeerRecordException;
@@ -45,7 +46,7 @@ final class DhtServer {
 
     void answerFindNode(PeerId from, long requestId, FindNode request) {
         if (request.getTarget().size() != DhtKey.SIZE_BYTES) {
-            links.penalize(from, DhtPenalties.MALFORMED,
+            links.penalize(from, Misbehaviour.MALFORMED,
                     "FindNode target of " + request.getTarget().size() + " bytes");
             return;
         }
@@ -91,7 +92,7 @@ final class DhtServer {
 
     void receiveStore(PeerId from, StoreRecord request) {
         if (!request.hasRecord()) {
-            links.penalize(from, DhtPenalties.MALFORMED, "StoreRecord without a record");
+            links.penalize(from, Misbehaviour.MALFORMED, "StoreRecord without a record");
             return;
         }
         Optional<PeerRecord> record = verified(from, request.getRecord());
@@ -99,7 +100,7 @@ final class DhtServer {
             return;
         }
         if (!record.get().peer().equals(from)) {
-            links.penalize(from, DhtPenalties.NOT_OWN_RECORD, "asked us to store another peer's record");
+            links.penalize(from, Misbehaviour.NOT_OWN_RECORD, "asked us to store another peer's record");
             return;
         }
         known.learn(record.get());
@@ -121,7 +122,7 @@ final class DhtServer {
         try {
             return Optional.of(discovery.verifier().verify(proto, clock.nowMillis()));
         } catch (PeerRecordException e) {
-            DhtPenalties.refusedRecord(links, from, e);
+            links.penalize(from, e.rejection(), "DHT record");
             return Optional.empty();
         }
     }

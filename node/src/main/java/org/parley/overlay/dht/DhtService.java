@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
 import org.parley.link.LinkEvents;
+import org.parley.link.Misbehaviour;
 import org.parley.link.PeerInfo;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.record.PeerRecord;
@@ -191,7 +192,7 @@ public final class DhtService implements LinkEvents {
                 }
             }
             case STORE_RECORD -> server.receiveStore(from, message.getStoreRecord());
-            case BODY_NOT_SET -> links.penalize(from, DhtPenalties.MALFORMED, "DHT message without a body");
+            case BODY_NOT_SET -> links.penalize(from, Misbehaviour.MALFORMED, "DHT message without a body");
         }
     }
 }

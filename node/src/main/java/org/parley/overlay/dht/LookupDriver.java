@@ -13,10 +13,10 @@ import java.util.Set;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.LinkControl;
+import org.parley.link.Misbehaviour;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.overlay.record.PeerRecordException;
-import org.parley.overlay.record.RecordRejection;
 import org.parley.proto.wire.v1.DhtMessage;
 import org.parley.proto.wire.v1.FindNode;
 import org.parley.proto.wire.v1.Frame;
@@ -161,7 +161,7 @@ final class LookupDriver {
         Query query = queries.get(requestId);
         if (query == null || !query.peer.equals(from)) {
             if (!from.equals(timedOut.get(requestId))) {
-                links.penalize(from, DhtPenalties.UNSOLICITED, "DHT answer to no question of ours");
+                links.penalize(from, Misbehaviour.ANSWER_TO_NOTHING, "DHT answer to no question of ours");
             }
             return;
         }
@@ -190,7 +190,7 @@ final class LookupDriver {
         run.lookup.responded(from, contacts);
         List<IterativeLookup.Offence> offences = run.lookup.offences();
         if (offences.size() > offencesBefore) {
-            links.penalize(from, DhtPenalties.MALFORMED, offences.get(offences.size() - 1).reason());
+            links.penalize(from, Misbehaviour.MALFORMED, offences.get(offences.size() - 1).reason());
             known.drop(from);
             drive(run);
             return;
@@ -292,7 +292,7 @@ final class LookupDriver {
     /** The verified records of an answer, or null when it must be dropped whole (its sender is penalized). */
     private List<PeerRecord> checkedAnswer(PeerId from, Nodes answer) {
         if (answer.getRecordsCount() > config.lookup().k()) {
-            links.penalize(from, DhtPenalties.OVERSIZED_ANSWER, "DHT answer of " + answer.getRecordsCount() + " records");
+            links.penalize(from, Misbehaviour.TOO_LARGE, "DHT answer of " + answer.getRecordsCount() + " records");
             return null;
         }
         List<PeerRecord> records = new ArrayList<>();
@@ -301,9 +301,9 @@ final class LookupDriver {
             try {
                 records.add(discovery.verifier().verify(proto, now));
             } catch (PeerRecordException e) {
-                DhtPenalties.refusedRecord(links, from, e);
+                links.penalize(from, e.rejection(), "DHT record");
                 // Clocks differ, so an honest peer may pass on a record that has just expired here.
-                if (e.rejection() != RecordRejection.EXPIRED) {
+                if (e.rejection() != Misbehaviour.EXPIRED) {
                     return null;
                 }
             }

@@ -13,6 +13,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.LinkControl;
 import org.parley.link.LinkEvents;
+import org.parley.link.Misbehaviour;
 import org.parley.link.PeerInfo;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.overlay.record.PeerRecordBook;
@@ -37,16 +38,12 @@ import org.parley.runtime.Scheduler;
  */
 public final class Discovery implements LinkEvents {
     private static final Logger LOG = Logger.getLogger(Discovery.class.getName());
-    /** A record announced as the sender's own but signed by someone else. */
-    static final double PENALTY_NOT_OWN_RECORD = 25;
     /** Below this many records, a node asks every new neighbour for more. */
     static final int WANTED_RECORDS = 64;
     /** Heartbeats between peer exchanges of a node that has links enough. */
     static final int EXCHANGE_EVERY = 6;
     /** Chance per heartbeat that a node with enough links swaps one for a random other. */
     static final double EXPLORE_CHANCE = 0.05;
-    /** More records in one exchange than any node sends. */
-    static final double PENALTY_OVERSIZED_EXCHANGE = 20;
     /** Unsolicited exchanges a neighbour may send at once; one more per heartbeat after that. */
     static final int UNSOLICITED_BURST = 3;
 
@@ -199,7 +196,7 @@ public final class Discovery implements LinkEvents {
             return;
         }
         if (!record.peer().equals(from)) {
-            links.penalize(from, PENALTY_NOT_OWN_RECORD, "announced another peer's record as its own");
+            links.penalize(from, Misbehaviour.NOT_OWN_RECORD, "announced another peer's record as its own");
             return;
         }
         offer(from, record);
@@ -211,7 +208,7 @@ public final class Discovery implements LinkEvents {
             return;
         }
         if (exchange.getRecordsCount() > DiscoveryConfig.MAX_EXCHANGE) {
-            links.penalize(from, PENALTY_OVERSIZED_EXCHANGE, "peer exchange of " + exchange.getRecordsCount()
+            links.penalize(from, Misbehaviour.TOO_LARGE, "peer exchange of " + exchange.getRecordsCount()
                     + " records");
             return;
         }
@@ -246,9 +243,7 @@ public final class Discovery implements LinkEvents {
 
     private void refuse(PeerId from, PeerRecordException e) {
         LOG.fine(() -> "refused a record from " + from.shortForm() + ": " + e.getMessage());
-        if (e.rejection().penalty() > 0) {
-            links.penalize(from, e.rejection().penalty(), "record: " + e.rejection().label());
-        }
+        links.penalize(from, e.rejection(), "record from a peer exchange");
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.parley.overlay.gossip;
 
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GossipFrame;
 
 /**
@@ -18,6 +19,6 @@ public interface GossipHost {
      */
     void deliver(String topic, GossipId id, byte[] payload, int hops);
 
-    /** Scores a neighbour down for misbehaviour seen by gossip. */
-    void penalize(PeerId peer, double points, String reason);
+    /** Scores a neighbour down for misbehaviour seen by gossip; {@code detail} is for the log. */
+    void penalize(PeerId peer, Misbehaviour misbehaviour, String detail);
 }

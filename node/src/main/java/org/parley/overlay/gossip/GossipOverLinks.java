@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkEvents;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.Frame;
@@ -73,7 +74,7 @@ public final class GossipOverLinks implements LinkEvents, GossipHost {
     }
 
     @Override
-    public void penalize(PeerId peer, double points, String reason) {
-        links.penalize(peer, points, reason);
+    public void penalize(PeerId peer, Misbehaviour misbehaviour, String detail) {
+        links.penalize(peer, misbehaviour, detail);
     }
 }

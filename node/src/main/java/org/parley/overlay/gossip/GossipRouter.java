@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.link.TokenBucket;
 import org.parley.proto.wire.v1.GossipFrame;
 import org.parley.proto.wire.v1.Graft;
@@ -53,12 +54,6 @@ import org.parley.runtime.Scheduler;
 public final class GossipRouter {
     /** Heartbeats between repeats of our subscriptions to every neighbour. */
     static final int RESUBSCRIBE_EVERY = 10;
-    /** Penalty points, against the link layer's misbehaviour limit (100 by default). */
-    static final double PENALTY_MALFORMED = 25;
-    static final double PENALTY_FLOOD = 1;
-    static final double PENALTY_UNKNOWN_IWANT = 2;
-    static final double PENALTY_BROKEN_PROMISE = 1;
-    static final double PENALTY_TOO_MANY_TOPICS = 5;
 
     private final GossipHost host;
     private final Scheduler scheduler;
@@ -188,12 +183,12 @@ public final class GossipRouter {
             return;
         }
         if (!peer.inbound.tryTake()) {
-            host.penalize(from, PENALTY_FLOOD, "gossip frames above the rate limit");
+            host.penalize(from, Misbehaviour.FLOOD, "gossip frames above the rate limit");
             return;
         }
         Optional<String> problem = check.problem(frame);
         if (problem.isPresent()) {
-            host.penalize(from, PENALTY_MALFORMED, "malformed gossip frame: " + problem.get());
+            host.penalize(from, Misbehaviour.PROTOCOL_VIOLATION, "malformed gossip frame: " + problem.get());
             return;
         }
         switch (frame.getBodyCase()) {
@@ -289,7 +284,7 @@ public final class GossipRouter {
             Optional<Publish> message = cache.get(GossipId.fromWire(raw));
             if (message.isEmpty()) {
                 if (++peer.unknownIWantsThisHeartbeat > config.unknownIWantBudget()) {
-                    host.penalize(from, PENALTY_UNKNOWN_IWANT, "IWant for messages we do not have");
+                    host.penalize(from, Misbehaviour.UNKNOWN_IWANT, "IWant for messages we do not have");
                     return;
                 }
                 continue;
@@ -339,7 +334,7 @@ public final class GossipRouter {
             return true;
         }
         if (peer.topics.size() >= config.maxTopicsPerPeer()) {
-            host.penalize(from, PENALTY_TOO_MANY_TOPICS, "subscribed to more than " + config.maxTopicsPerPeer()
+            host.penalize(from, Misbehaviour.TOO_MANY_TOPICS, "subscribed to more than " + config.maxTopicsPerPeer()
                     + " topics");
             return false;
         }
@@ -370,7 +365,7 @@ public final class GossipRouter {
 
     private void blameBrokenPromise(PeerId peer) {
         if (peers.containsKey(peer)) {
-            host.penalize(peer, PENALTY_BROKEN_PROMISE, "announced a message and did not send it");
+            host.penalize(peer, Misbehaviour.BROKEN_PROMISE, "announced a message and did not send it");
         }
     }
 

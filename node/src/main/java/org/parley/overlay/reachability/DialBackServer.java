@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.AddressProbe;
 import org.parley.link.HostPort;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.link.TokenBucket;
 import org.parley.proto.wire.v1.DialBackRequest;
@@ -25,10 +26,6 @@ import org.parley.runtime.Clock;
  */
 final class DialBackServer {
     private static final Logger LOG = Logger.getLogger(DialBackServer.class.getName());
-    /** A request that breaks the protocol: no honest node sends one. */
-    static final double PENALTY_MALFORMED = 10;
-    /** A request beyond the requester's own limit. */
-    static final double PENALTY_FLOOD = 2;
     /** Longer than any host:port, IPv6 with zone included. */
     static final int MAX_ADDRESS_LENGTH = 100;
     private static final int MAX_TRACKED_REQUESTERS = 4096;
@@ -60,7 +57,7 @@ final class DialBackServer {
     void request(PeerId from, DialBackRequest request) {
         Optional<String> problem = problem(request);
         if (problem.isPresent()) {
-            links.penalize(from, PENALTY_MALFORMED, "malformed dial-back request: " + problem.get());
+            links.penalize(from, Misbehaviour.MALFORMED_DIAL_BACK, "malformed dial-back request: " + problem.get());
             return;
         }
         Optional<HostPort> seen = remoteAddressOf.apply(from);
@@ -77,7 +74,7 @@ final class DialBackServer {
         TokenBucket own = perRequester.computeIfAbsent(from,
                 peer -> new TokenBucket(clock, config.requestsPerRequesterPerSecond(), config.requesterBurst()));
         if (!own.tryTake()) {
-            links.penalize(from, PENALTY_FLOOD, "dial-back requests beyond the limit");
+            links.penalize(from, Misbehaviour.DIAL_BACK_FLOOD, "dial-back requests beyond the limit");
             answer(from, request.getNonce(), Outcome.RATE_LIMITED, target);
             return;
         }

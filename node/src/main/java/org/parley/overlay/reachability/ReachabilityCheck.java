@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.DialBackRequest;
 import org.parley.proto.wire.v1.DialBackResponse;
@@ -27,8 +28,6 @@ import org.parley.runtime.Scheduler;
  * lying neighbour cannot make us announce an address. Confined to the loop.
  */
 final class ReachabilityCheck {
-    /** An answer to nothing we asked, or one that breaks the protocol. */
-    static final double PENALTY_BAD_ANSWER = 10;
     /** The addresses peers said they see us at, most recent last, at most this many. */
     static final int MAX_OBSERVED = 8;
 
@@ -82,14 +81,14 @@ final class ReachabilityCheck {
     void answer(PeerId from, DialBackResponse response) {
         Pending asked = pending.get(response.getNonce());
         if (asked == null || !asked.peer().equals(from)) {
-            links.penalize(from, PENALTY_BAD_ANSWER, "dial-back answer to no request of ours");
+            links.penalize(from, Misbehaviour.ANSWER_TO_NOTHING, "dial-back answer to no request of ours");
             return;
         }
         HostPort address;
         try {
             address = HostPort.parse(response.getObservedAddress());
         } catch (IllegalArgumentException e) {
-            links.penalize(from, PENALTY_BAD_ANSWER, "dial-back answer with a bad address: " + e.getMessage());
+            links.penalize(from, Misbehaviour.MALFORMED_DIAL_BACK, "dial-back answer with a bad address: " + e.getMessage());
             return;
         }
         pending.remove(response.getNonce());
@@ -105,7 +104,7 @@ final class ReachabilityCheck {
             case REFUSED_OTHER_ADDRESS, RATE_LIMITED -> {
                 // No verdict: the peer did not dial. It may be asked again once its answer is stale.
             }
-            default -> links.penalize(from, PENALTY_BAD_ANSWER, "dial-back answer without an outcome");
+            default -> links.penalize(from, Misbehaviour.MALFORMED_DIAL_BACK, "dial-back answer without an outcome");
         }
     }
 

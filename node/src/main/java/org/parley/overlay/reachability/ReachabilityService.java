@@ -9,6 +9,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.AddressProbe;
 import org.parley.link.HostPort;
 import org.parley.link.LinkEvents;
+import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.Frame;
@@ -25,7 +26,6 @@ import org.parley.runtime.Scheduler;
  */
 public final class ReachabilityService implements LinkEvents {
     private static final Logger LOG = Logger.getLogger(ReachabilityService.class.getName());
-    static final double PENALTY_EMPTY_FRAME = 2;
 
     private final Neighbours links;
     private final Scheduler scheduler;
@@ -96,7 +96,7 @@ public final class ReachabilityService implements LinkEvents {
                 check.answer(from, message.getResponse());
                 logChange();
             }
-            case BODY_NOT_SET -> links.penalize(from, PENALTY_EMPTY_FRAME, "empty or unknown reachability frame");
+            case BODY_NOT_SET -> links.penalize(from, Misbehaviour.UNKNOWN_FRAME, "empty or unknown reachability frame");
         }
     }
 

@@ -3,6 +3,7 @@ package org.parley.overlay.record;
 import org.parley.crypto.Ed25519;
 import org.parley.crypto.X25519;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.PrekeyBundle;
 
 /**
@@ -26,10 +27,10 @@ final class BundleShape {
                 || bundle.getAgreementSignature().size() != Ed25519.SIGNATURE_SIZE
                 || bundle.getSignedPrekey().size() != X25519.KEY_SIZE
                 || bundle.getSignedPrekeySignature().size() != Ed25519.SIGNATURE_SIZE) {
-            throw new PeerRecordException(RecordRejection.MALFORMED, "prekey bundle field of the wrong size");
+            throw new PeerRecordException(Misbehaviour.MALFORMED, "prekey bundle field of the wrong size");
         }
         if (!PeerId.fromPublicKey(bundle.getOwner().toByteArray()).equals(owner)) {
-            throw new PeerRecordException(RecordRejection.MALFORMED, "prekey bundle of another peer");
+            throw new PeerRecordException(Misbehaviour.MALFORMED, "prekey bundle of another peer");
         }
     }
 }

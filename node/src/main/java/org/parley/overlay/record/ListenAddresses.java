@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.parley.link.HostPort;
+import org.parley.link.Misbehaviour;
 
 /** The checks on the addresses a record lists: few, short, parsable, canonical and distinct. */
 final class ListenAddresses {
@@ -26,30 +27,30 @@ final class ListenAddresses {
      */
     static List<HostPort> parse(List<String> addresses) throws PeerRecordException {
         if (addresses.size() > MAX_COUNT) {
-            throw new PeerRecordException(RecordRejection.TOO_LARGE, addresses.size() + " addresses, at most "
+            throw new PeerRecordException(Misbehaviour.TOO_LARGE, addresses.size() + " addresses, at most "
                     + MAX_COUNT);
         }
         List<HostPort> parsed = new ArrayList<>(addresses.size());
         Set<HostPort> seen = new HashSet<>();
         for (String text : addresses) {
             if (text.length() > MAX_LENGTH) {
-                throw new PeerRecordException(RecordRejection.TOO_LARGE, "address of " + text.length()
+                throw new PeerRecordException(Misbehaviour.TOO_LARGE, "address of " + text.length()
                         + " characters, at most " + MAX_LENGTH);
             }
             HostPort address;
             try {
                 address = HostPort.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new PeerRecordException(RecordRejection.MALFORMED, e.getMessage());
+                throw new PeerRecordException(Misbehaviour.MALFORMED, e.getMessage());
             }
             if (address.port() == 0) {
-                throw new PeerRecordException(RecordRejection.MALFORMED, "nobody listens on port 0: " + address);
+                throw new PeerRecordException(Misbehaviour.MALFORMED, "nobody listens on port 0: " + address);
             }
             if (!address.toString().equals(text)) {
-                throw new PeerRecordException(RecordRejection.MALFORMED, "address not in canonical form: " + address);
+                throw new PeerRecordException(Misbehaviour.MALFORMED, "address not in canonical form: " + address);
             }
             if (!seen.add(address)) {
-                throw new PeerRecordException(RecordRejection.MALFORMED, "address listed twice: " + address);
+                throw new PeerRecordException(Misbehaviour.MALFORMED, "address listed twice: " + address);
             }
             parsed.add(address);
         }

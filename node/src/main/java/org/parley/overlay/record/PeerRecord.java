@@ -9,6 +9,7 @@ import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.PrekeyBundle;
 
 /**
@@ -128,13 +129,13 @@ public final class PeerRecord {
      */
     public static PeerRecord decode(byte[] encoded, long nowMillis) throws PeerRecordException {
         if (encoded.length > MAX_ENCODED_BYTES) {
-            throw new PeerRecordException(RecordRejection.TOO_LARGE, "record of " + encoded.length + " bytes");
+            throw new PeerRecordException(Misbehaviour.TOO_LARGE, "record of " + encoded.length + " bytes");
         }
         org.parley.proto.wire.v1.PeerRecord proto;
         try {
             proto = org.parley.proto.wire.v1.PeerRecord.parseFrom(encoded);
         } catch (InvalidProtocolBufferException e) {
-            throw new PeerRecordException(RecordRejection.MALFORMED, "record does not parse");
+            throw new PeerRecordException(Misbehaviour.MALFORMED, "record does not parse");
         }
         return verify(proto, nowMillis);
     }
@@ -149,22 +150,22 @@ public final class PeerRecord {
     public static PeerRecord verify(org.parley.proto.wire.v1.PeerRecord proto, long nowMillis)
             throws PeerRecordException {
         if (proto.getSerializedSize() > MAX_ENCODED_BYTES) {
-            throw new PeerRecordException(RecordRejection.TOO_LARGE, "record of " + proto.getSerializedSize()
+            throw new PeerRecordException(Misbehaviour.TOO_LARGE, "record of " + proto.getSerializedSize()
                     + " bytes");
         }
         // Version 0 is what an absent field reads as: no version at all, not a future one.
         if (proto.getVersion() == 0) {
-            throw new PeerRecordException(RecordRejection.MALFORMED, "record without a version");
+            throw new PeerRecordException(Misbehaviour.MALFORMED, "record without a version");
         }
         if (proto.getVersion() != VERSION) {
-            throw new PeerRecordException(RecordRejection.UNSUPPORTED_VERSION, "record version " + proto.getVersion());
+            throw new PeerRecordException(Misbehaviour.UNSUPPORTED_VERSION, "record version " + proto.getVersion());
         }
         if (proto.getPeer().size() != Ed25519.PUBLIC_KEY_SIZE || proto.getSignature().size() != Ed25519.SIGNATURE_SIZE
                 || !proto.hasBundle()) {
-            throw new PeerRecordException(RecordRejection.MALFORMED, "record field of the wrong size or missing");
+            throw new PeerRecordException(Misbehaviour.MALFORMED, "record field of the wrong size or missing");
         }
         if (proto.getCreatedAtMs() < 0 || proto.getExpiresAtMs() <= proto.getCreatedAtMs()) {
-            throw new PeerRecordException(RecordRejection.MALFORMED, "record times are impossible");
+            throw new PeerRecordException(Misbehaviour.MALFORMED, "record times are impossible");
         }
         PeerId peer = PeerId.fromPublicKey(proto.getPeer().toByteArray());
         List<HostPort> addresses = ListenAddresses.parse(proto.getAddressesList());
@@ -175,14 +176,14 @@ public final class PeerRecord {
                 proto.getExpiresAtMs(), withoutUnknownFields(proto.getBundle()), relays, linkRelays,
                 proto.getSignature().toByteArray());
         if (!peer.verify(record.signedBytes, record.signature)) {
-            throw new PeerRecordException(RecordRejection.FORGED, "record signature does not verify");
+            throw new PeerRecordException(Misbehaviour.FORGED, "record signature does not verify");
         }
         if (record.expiresAtMillis - record.createdAtMillis > MAX_LIFETIME_MILLIS
                 || record.expiresAtMillis > nowMillis + MAX_LIFETIME_MILLIS) {
-            throw new PeerRecordException(RecordRejection.EXPIRY_TOO_FAR, "record expires too far ahead");
+            throw new PeerRecordException(Misbehaviour.EXPIRY_TOO_FAR, "record expires too far ahead");
         }
         if (record.isExpired(nowMillis)) {
-            throw new PeerRecordException(RecordRejection.EXPIRED, "record expired");
+            throw new PeerRecordException(Misbehaviour.EXPIRED, "record expired");
         }
         return record;
     }
@@ -190,12 +191,12 @@ public final class PeerRecord {
     /** @throws PeerRecordException TOO_LARGE or MALFORMED */
     private static List<PeerId> parseRelays(List<ByteString> keys, PeerId owner) throws PeerRecordException {
         if (keys.size() > MAX_RELAYS) {
-            throw new PeerRecordException(RecordRejection.TOO_LARGE, keys.size() + " relays, at most " + MAX_RELAYS);
+            throw new PeerRecordException(Misbehaviour.TOO_LARGE, keys.size() + " relays, at most " + MAX_RELAYS);
         }
         List<PeerId> relays = new java.util.ArrayList<>(keys.size());
         for (ByteString key : keys) {
             if (key.size() != Ed25519.PUBLIC_KEY_SIZE) {
-                throw new PeerRecordException(RecordRejection.MALFORMED, "relay key of " + key.size() + " bytes");
+                throw new PeerRecordException(Misbehaviour.MALFORMED, "relay key of " + key.size() + " bytes");
             }
             relays.add(PeerId.fromPublicKey(key.toByteArray()));
         }
@@ -206,13 +207,13 @@ public final class PeerRecord {
     /** @throws PeerRecordException TOO_LARGE or MALFORMED */
     private static List<PeerId> parseLinkRelays(List<ByteString> keys, PeerId owner) throws PeerRecordException {
         if (keys.size() > MAX_LINK_RELAYS) {
-            throw new PeerRecordException(RecordRejection.TOO_LARGE, keys.size() + " link relays, at most "
+            throw new PeerRecordException(Misbehaviour.TOO_LARGE, keys.size() + " link relays, at most "
                     + MAX_LINK_RELAYS);
         }
         List<PeerId> relays = new java.util.ArrayList<>(keys.size());
         for (ByteString key : keys) {
             if (key.size() != Ed25519.PUBLIC_KEY_SIZE) {
-                throw new PeerRecordException(RecordRejection.MALFORMED, "link relay key of " + key.size() + " bytes");
+                throw new PeerRecordException(Misbehaviour.MALFORMED, "link relay key of " + key.size() + " bytes");
             }
             relays.add(PeerId.fromPublicKey(key.toByteArray()));
         }
@@ -223,21 +224,21 @@ public final class PeerRecord {
     /** Few, distinct, and never the peer itself (a circuit to itself through itself reaches nobody). */
     private static void checkLinkRelays(List<PeerId> relays, PeerId owner) throws PeerRecordException {
         if (relays.size() > MAX_LINK_RELAYS) {
-            throw new PeerRecordException(RecordRejection.TOO_LARGE, relays.size() + " link relays, at most "
+            throw new PeerRecordException(Misbehaviour.TOO_LARGE, relays.size() + " link relays, at most "
                     + MAX_LINK_RELAYS);
         }
         if (relays.contains(owner) || new java.util.HashSet<>(relays).size() != relays.size()) {
-            throw new PeerRecordException(RecordRejection.MALFORMED, "link relays repeat or name the peer itself");
+            throw new PeerRecordException(Misbehaviour.MALFORMED, "link relays repeat or name the peer itself");
         }
     }
 
     /** Few, distinct, and never the peer itself (it cannot hold its own mail). */
     private static void checkRelays(List<PeerId> relays, PeerId owner) throws PeerRecordException {
         if (relays.size() > MAX_RELAYS) {
-            throw new PeerRecordException(RecordRejection.TOO_LARGE, relays.size() + " relays, at most " + MAX_RELAYS);
+            throw new PeerRecordException(Misbehaviour.TOO_LARGE, relays.size() + " relays, at most " + MAX_RELAYS);
         }
         if (relays.contains(owner) || new java.util.HashSet<>(relays).size() != relays.size()) {
-            throw new PeerRecordException(RecordRejection.MALFORMED, "relays repeat or name the peer itself");
+            throw new PeerRecordException(Misbehaviour.MALFORMED, "relays repeat or name the peer itself");
         }
     }
 

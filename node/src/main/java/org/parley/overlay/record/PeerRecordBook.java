@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 
 /**
  * The newest verified record of each peer we have heard of, at most {@code capacity} of them,
@@ -76,7 +77,7 @@ public final class PeerRecordBook {
      */
     public Admission offer(PeerRecord record, long nowMillis, PeerId source) throws PeerRecordException {
         if (record.isExpired(nowMillis)) {
-            throw new PeerRecordException(RecordRejection.EXPIRED, "record expired");
+            throw new PeerRecordException(Misbehaviour.EXPIRED, "record expired");
         }
         dropExpired(nowMillis);
         PeerRecord held = byPeer.get(record.peer());
@@ -85,7 +86,7 @@ public final class PeerRecordBook {
                 return Admission.DUPLICATE;
             }
             if (Long.compareUnsigned(record.sequence(), held.sequence()) <= 0) {
-                throw new PeerRecordException(RecordRejection.STALE, "record " + Long.toUnsignedString(record.sequence())
+                throw new PeerRecordException(Misbehaviour.STALE, "record " + Long.toUnsignedString(record.sequence())
                         + " is not newer than " + Long.toUnsignedString(held.sequence()));
             }
             remove(held);

@@ -1,15 +1,17 @@
 package org.parley.overlay.record;
 
+import org.parley.link.Misbehaviour;
+
 /** A peer record refused before anything was done with it. */
 public final class PeerRecordException extends Exception {
-    private final RecordRejection rejection;
+    private final Misbehaviour rejection;
 
-    public PeerRecordException(RecordRejection rejection, String message) {
+    public PeerRecordException(Misbehaviour rejection, String message) {
         super(message);
         this.rejection = rejection;
     }
 
-    public RecordRejection rejection() {
+    public Misbehaviour rejection() {
         return rejection;
     }
 }

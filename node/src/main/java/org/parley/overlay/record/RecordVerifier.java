@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.parley.link.Misbehaviour;
 
 /**
  * {@link PeerRecord#verify} with a memory: a node hears the same records again and again (peer
@@ -43,7 +44,7 @@ public final class RecordVerifier {
         PeerRecord known = verified.get(key);
         if (known != null) {
             if (known.isExpired(nowMillis)) {
-                throw new PeerRecordException(RecordRejection.EXPIRED, "record expired");
+                throw new PeerRecordException(Misbehaviour.EXPIRED, "record expired");
             }
             return known;
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.Direction;
+import org.parley.link.Misbehaviour;
 import org.parley.link.PeerInfo;
 import org.parley.link.RecordingLinks;
 import org.parley.proto.wire.v1.Frame;
@@ -62,7 +63,7 @@ class CircuitRelayTest {
         assertEquals(ByteString.copyFrom(alice.publicKey()), offer.getOffer().getFromPeer());
 
         assertTrue(relay.accept(mallory, circuit).isEmpty(), "mallory was not offered the circuit");
-        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties.get(mallory));
+        assertEquals(Misbehaviour.PROTOCOL_VIOLATION.penalty(), links.penalties.get(mallory));
         assertTrue(relay.accept(bob, circuit + 1).isEmpty(), "no such circuit");
 
         CircuitRelay.Splice<Dialler> splice = relay.accept(bob, circuit).orElseThrow();
@@ -83,7 +84,7 @@ class CircuitRelayTest {
         assertEquals("no reservation for " + bob, relay.connect(alice, bob, new Dialler()).refusal().orElseThrow());
         assertEquals("no reservation for " + mallory,
                 relay.connect(alice, mallory, new Dialler()).refusal().orElseThrow());
-        assertEquals(2 * CircuitRelay.PENALTY_UNRESERVED, links.penalties.get(alice));
+        assertEquals(2 * Misbehaviour.UNRESERVED.penalty(), links.penalties.get(alice));
         assertEquals(List.of(), links.takeSent(bob), "nobody was offered anything");
     }
 
@@ -109,7 +110,7 @@ class CircuitRelayTest {
         banned.add(mallory);
         assertEquals("you are banned here", relay.connect(mallory, bob, new Dialler()).refusal().orElseThrow());
         assertEquals("a circuit to yourself", relay.connect(bob, bob, new Dialler()).refusal().orElseThrow());
-        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties.get(bob));
+        assertEquals(Misbehaviour.PROTOCOL_VIOLATION.penalty(), links.penalties.get(bob));
         assertEquals(List.of(), links.takeSent(bob), "no offer went out");
     }
 
@@ -138,13 +139,13 @@ class CircuitRelayTest {
         ReserveAnswer tooSoon = onlyRelayFrame(flooder).getReserveAnswer();
         assertFalse(tooSoon.getAccepted());
         assertEquals("reservation renewed too often", tooSoon.getReason());
-        assertEquals(CircuitRelay.PENALTY_RESERVE_FLOOD, links.penalties.get(flooder));
+        assertEquals(Misbehaviour.RESERVATION_FLOOD.penalty(), links.penalties.get(flooder));
         assertTrue(relay.isReserved(flooder), "the reservation it held stands");
 
         loop.advance(limits.reservationLifetime().dividedBy(2));
         relay.frameReceived(flooder, reserve());
         assertTrue(onlyRelayFrame(flooder).getReserveAnswer().getAccepted(), "renewal at half the lifetime");
-        assertEquals(CircuitRelay.PENALTY_RESERVE_FLOOD, links.penalties.get(flooder));
+        assertEquals(Misbehaviour.RESERVATION_FLOOD.penalty(), links.penalties.get(flooder));
     }
 
     @Test

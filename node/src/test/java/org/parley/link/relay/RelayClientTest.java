@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.PeerId;
 import org.parley.link.Direction;
+import org.parley.link.Misbehaviour;
 import org.parley.link.PeerInfo;
 import org.parley.link.RecordingLinks;
 import org.parley.proto.wire.v1.CircuitOffer;
@@ -114,10 +115,10 @@ class RelayClientTest {
         links.connected.add(r2);
         receive(r2, RelayFrame.newBuilder().setOffer(CircuitOffer.newBuilder().setCircuit(8)
                 .setFromPeer(ByteString.copyFrom(alice.publicKey()))));
-        assertEquals(RelayClient.PENALTY_UNASKED, links.penalties.get(r2));
+        assertEquals(Misbehaviour.UNASKED.penalty(), links.penalties.get(r2));
         receive(r1, RelayFrame.newBuilder().setOffer(CircuitOffer.newBuilder().setCircuit(9)
                 .setFromPeer(ByteString.copyFrom(new byte[5]))));
-        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties.get(r1));
+        assertEquals(Misbehaviour.PROTOCOL_VIOLATION.penalty(), links.penalties.get(r1));
         assertEquals(1, answered.size());
     }
 
@@ -125,7 +126,7 @@ class RelayClientTest {
     void anAnswerNobodyAskedForIsScoredDownAndGrantsNothing() {
         links.connected.add(r1);
         answer(r1, ReserveAnswer.newBuilder().setAccepted(true).setLifetimeMs(LIFETIME).build());
-        assertEquals(RelayClient.PENALTY_UNASKED, links.penalties.get(r1));
+        assertEquals(Misbehaviour.UNASKED.penalty(), links.penalties.get(r1));
         assertEquals(List.of(), client.relays());
         assertNull(announced.isEmpty() ? null : announced);
     }

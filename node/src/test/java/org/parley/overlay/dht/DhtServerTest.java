@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
+import org.parley.link.Misbehaviour;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.FindNode;
 import org.parley.proto.wire.v1.Frame;
@@ -91,7 +92,7 @@ class DhtServerTest {
 
         server.receiveStore(mallory.peer(), StoreRecord.newBuilder().setRecord(victim.toProto()).build());
 
-        assertEquals(DhtPenalties.NOT_OWN_RECORD, node.links.penalties.get(mallory.peer()));
+        assertEquals(Misbehaviour.NOT_OWN_RECORD.penalty(), node.links.penalties.get(mallory.peer()));
         assertEquals(0, node.known.storedRecords());
     }
 }

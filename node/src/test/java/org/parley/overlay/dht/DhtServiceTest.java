@@ -16,6 +16,7 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
+import org.parley.link.Misbehaviour;
 import org.parley.link.PeerInfo;
 import org.parley.link.RecordingLinks;
 import org.parley.messaging.PrekeyBundles;
@@ -192,7 +193,7 @@ class DhtServiceTest {
         }
         answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), flood);
 
-        assertEquals(DhtPenalties.OVERSIZED_ANSWER, links.penalties.get(mallory.peerId()));
+        assertEquals(Misbehaviour.TOO_LARGE.penalty(), links.penalties.get(mallory.peerId()));
         assertTrue(lookup.join().record().isEmpty(), "not even the target's genuine record is taken from it");
         assertEquals(0, dht.contacts(), "no contact learned from it, and the sender dropped");
     }
@@ -200,7 +201,7 @@ class DhtServiceTest {
     @Test
     void anUnsolicitedAnswerIsPenalizedButALateOneIsNot() {
         answer(mallory.peerId(), 4242, List.of(record(target, "10.7.7.7:7000").toProto()));
-        assertEquals(DhtPenalties.UNSOLICITED, links.penalties.get(mallory.peerId()));
+        assertEquals(Misbehaviour.ANSWER_TO_NOTHING.penalty(), links.penalties.get(mallory.peerId()));
 
         links.penalties.clear();
         CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
@@ -217,7 +218,7 @@ class DhtServiceTest {
         links.sent.clear();
         dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(1)
                 .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(new byte[31])))).build());
-        assertEquals(DhtPenalties.MALFORMED, links.penalties.get(mallory.peerId()));
+        assertEquals(Misbehaviour.MALFORMED.penalty(), links.penalties.get(mallory.peerId()));
         assertTrue(links.sent.isEmpty(), "no answer: " + links.sent);
     }
 
@@ -244,7 +245,7 @@ class DhtServiceTest {
         StoreRecord ofCarol = StoreRecord.newBuilder().setRecord(record(carol, "10.8.8.8:7000").toProto()).build();
         dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder()
                 .setStoreRecord(ofCarol)).build());
-        assertEquals(DhtPenalties.NOT_OWN_RECORD, links.penalties.get(mallory.peerId()));
+        assertEquals(Misbehaviour.NOT_OWN_RECORD.penalty(), links.penalties.get(mallory.peerId()));
         assertEquals(0, dht.storedRecords());
 
         links.connected.add(carol.peerId());

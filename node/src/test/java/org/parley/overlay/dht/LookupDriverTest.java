@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.Nodes;
@@ -138,7 +139,7 @@ class LookupDriverTest {
 
         driver.receiveNodes(other.peer(), request, Nodes.getDefaultInstance());
 
-        assertEquals(DhtPenalties.UNSOLICITED, node.links.penalties.get(other.peer()));
+        assertEquals(Misbehaviour.ANSWER_TO_NOTHING.penalty(), node.links.penalties.get(other.peer()));
     }
 
     /** A lookup for {@code wanted}'s record, asking on past the k closest while it has not turned up. */

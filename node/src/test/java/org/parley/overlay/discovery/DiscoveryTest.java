@@ -24,6 +24,7 @@ import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkControl;
 import org.parley.link.LinkManager;
+import org.parley.link.Misbehaviour;
 import org.parley.link.PeerInfo;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.messaging.PrekeyBundles;
@@ -101,7 +102,7 @@ class DiscoveryTest {
         PeerRecord honestRecord = record(honest, 1);
 
         discovery.frameReceived(mallory.peerId(), Frame.newBuilder().setPeerRecord(honestRecord.toProto()).build());
-        assertEquals(Discovery.PENALTY_NOT_OWN_RECORD, links.penalties.get(mallory.peerId()));
+        assertEquals(Misbehaviour.NOT_OWN_RECORD.penalty(), links.penalties.get(mallory.peerId()));
         assertTrue(discovery.recordOf(honest.peerId()).isEmpty(), "not taken from someone else's mouth");
 
         links.penalties.clear();
@@ -123,7 +124,7 @@ class DiscoveryTest {
             flood.add(record(Identity.generate("x" + i, RANDOM), 1).toProto());
         }
         exchange(discovery, mallory.peerId(), flood);
-        assertEquals(Discovery.PENALTY_OVERSIZED_EXCHANGE, links.penalties.get(mallory.peerId()));
+        assertEquals(Misbehaviour.TOO_LARGE.penalty(), links.penalties.get(mallory.peerId()));
         assertEquals(0, discovery.knownPeers(), "nothing from an oversized exchange is kept");
 
         links.penalties.clear();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GossipFrame;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
@@ -113,7 +114,7 @@ final class GossipNetwork {
         }
 
         @Override
-        public void penalize(PeerId peer, double points, String reason) {
+        public void penalize(PeerId peer, Misbehaviour misbehaviour, String detail) {
             penalized.add(peer);
         }
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GossipFrame;
 import org.parley.proto.wire.v1.GossipFrame.BodyCase;
 import org.parley.proto.wire.v1.IHave;
@@ -49,7 +50,7 @@ class HostileInputTest {
             fixture.receive(hostile, frame);
         }
         assertEquals(malformed.size(), fixture.penalties.size());
-        assertEquals(malformed.size() * GossipRouter.PENALTY_MALFORMED, fixture.pointsFor(hostile));
+        assertEquals(malformed.size() * Misbehaviour.PROTOCOL_VIOLATION.penalty(), fixture.pointsFor(hostile));
         assertTrue(fixture.delivered.isEmpty());
         assertTrue(fixture.sent.isEmpty(), "nothing relayed, asked for or answered");
     }
@@ -68,7 +69,7 @@ class HostileInputTest {
                 .build();
 
         fixture.receive(mesh.get(0), frame(oversized));
-        assertEquals(GossipRouter.PENALTY_MALFORMED, fixture.pointsFor(mesh.get(0)));
+        assertEquals(Misbehaviour.PROTOCOL_VIOLATION.penalty(), fixture.pointsFor(mesh.get(0)));
         assertTrue(fixture.delivered.isEmpty());
         assertTrue(fixture.sent.isEmpty());
     }
@@ -83,7 +84,7 @@ class HostileInputTest {
             limited.receive(flooder, frame(publish("flood " + i, 5)));
         }
         assertEquals(19, limited.delivered.size(), "the burst, less the graft that opened it");
-        assertEquals(81 * GossipRouter.PENALTY_FLOOD, limited.pointsFor(flooder));
+        assertEquals(81 * Misbehaviour.FLOOD.penalty(), limited.pointsFor(flooder));
 
         limited.receive(honest, frame(publish("from someone else", 5)));
         assertEquals(20, limited.delivered.size(), "one peer's flood does not use up another's rate");
@@ -121,7 +122,7 @@ class HostileInputTest {
         assertTrue(fixture.penalties.isEmpty(), "within budget: an honest peer may ask for something we dropped");
 
         fixture.receive(greedy, iWant(idOf(publish("one too many", 5))));
-        assertEquals(GossipRouter.PENALTY_UNKNOWN_IWANT, fixture.pointsFor(greedy));
+        assertEquals(Misbehaviour.UNKNOWN_IWANT.penalty(), fixture.pointsFor(greedy));
 
         fixture.router.heartbeat();
         fixture.penalties.clear();
@@ -172,7 +173,7 @@ class HostileInputTest {
 
         fixture.loop.advance(fixture.config.promiseTimeout());
         fixture.router.heartbeat();
-        assertEquals(GossipRouter.PENALTY_BROKEN_PROMISE, fixture.pointsFor(liar));
+        assertEquals(Misbehaviour.BROKEN_PROMISE.penalty(), fixture.pointsFor(liar));
         assertEquals(0, fixture.pointsFor(honest));
 
         fixture.receive(honest, iHave(idOf(promised)));
@@ -186,7 +187,7 @@ class HostileInputTest {
             fixture.receive(peer, GossipFrame.newBuilder()
                     .setSubscribe(Subscribe.newBuilder().setTopic("topic " + i)).build());
         }
-        assertEquals(GossipRouter.PENALTY_TOO_MANY_TOPICS, fixture.pointsFor(peer));
+        assertEquals(Misbehaviour.TOO_MANY_TOPICS.penalty(), fixture.pointsFor(peer));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;
 import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GossipFrame;
 import org.parley.proto.wire.v1.Graft;
 import org.parley.proto.wire.v1.IHave;
@@ -137,8 +138,8 @@ final class RouterFixture implements GossipHost {
     }
 
     @Override
-    public void penalize(PeerId peer, double points, String reason) {
-        penalties.add(new Penalty(peer, points, reason));
+    public void penalize(PeerId peer, Misbehaviour misbehaviour, String detail) {
+        penalties.add(new Penalty(peer, misbehaviour.penalty(), misbehaviour.label() + ": " + detail));
     }
 
     record Sent(PeerId peer, GossipFrame frame) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
+import org.parley.link.Misbehaviour;
 import org.parley.overlay.record.PeerRecordBook.Admission;
 
 class PeerRecordBookTest {
@@ -40,7 +41,7 @@ class PeerRecordBookTest {
         book.offer(record(alice, Long.MAX_VALUE, NOW, HOUR), NOW);
         PeerRecord aboveSignedRange = record(alice, Long.MIN_VALUE, NOW, HOUR);
         assertEquals(Admission.REPLACED, book.offer(aboveSignedRange, NOW));
-        assertEquals(RecordRejection.STALE, assertThrows(PeerRecordException.class,
+        assertEquals(Misbehaviour.STALE, assertThrows(PeerRecordException.class,
                 () -> book.offer(record(alice, 1, NOW, HOUR), NOW)).rejection());
     }
 
@@ -60,7 +61,7 @@ class PeerRecordBookTest {
         book.offer(held, NOW);
         PeerRecordException refusal = assertThrows(PeerRecordException.class,
                 () -> book.offer(record(alice, 4, NOW + 1, HOUR, "192.0.2.9:7000"), NOW + 1));
-        assertEquals(RecordRejection.STALE, refusal.rejection());
+        assertEquals(Misbehaviour.STALE, refusal.rejection());
         assertEquals(Optional.of(held), book.get(alice.peerId(), NOW + 1));
     }
 
@@ -70,7 +71,7 @@ class PeerRecordBookTest {
         book.offer(held, NOW);
         PeerRecordException refusal = assertThrows(PeerRecordException.class,
                 () -> book.offer(record(alice, 5, NOW, HOUR, "192.0.2.9:7000"), NOW));
-        assertEquals(RecordRejection.STALE, refusal.rejection());
+        assertEquals(Misbehaviour.STALE, refusal.rejection());
         assertEquals(Optional.of(held), book.get(alice.peerId(), NOW));
     }
 
@@ -79,7 +80,7 @@ class PeerRecordBookTest {
         PeerRecord record = record(alice, 1, NOW, HOUR);
         PeerRecordException refusal = assertThrows(PeerRecordException.class,
                 () -> book.offer(record, NOW + HOUR));
-        assertEquals(RecordRejection.EXPIRED, refusal.rejection());
+        assertEquals(Misbehaviour.EXPIRED, refusal.rejection());
         assertEquals(0, book.size());
     }
 

@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.link.HostPort;
+import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.PeerRecord.Builder;
 import org.parley.proto.wire.v1.PrekeyBundle;
 
@@ -54,14 +55,14 @@ class PeerRecordTest {
     void aFlippedSignatureBitIsForged() {
         byte[] signature = genuine.toProto().getSignature().toByteArray();
         signature[11] ^= 1;
-        assertRefused(RecordRejection.FORGED, genuine.toProto().toBuilder()
+        assertRefused(Misbehaviour.FORGED, genuine.toProto().toBuilder()
                 .setSignature(ByteString.copyFrom(signature)).build());
     }
 
     @Test
     void aRecordSignedByOneKeyClaimingAnotherPeerIsForged() {
         org.parley.proto.wire.v1.PeerRecord bobs = record(bob, 5, NOW, HOUR, "192.0.2.66:7000").toProto();
-        assertRefused(RecordRejection.FORGED, signedBy(alice, bobs));
+        assertRefused(Misbehaviour.FORGED, signedBy(alice, bobs));
     }
 
     @Test
@@ -78,7 +79,7 @@ class PeerRecordTest {
                 "created", proto.toBuilder().setCreatedAtMs(proto.getCreatedAtMs() - 1),
                 "expiry", proto.toBuilder().setExpiresAtMs(proto.getExpiresAtMs() + 1),
                 "bundle", proto.toBuilder().setBundle(otherBundle));
-        tampered.forEach((field, builder) -> assertEquals(RecordRejection.FORGED,
+        tampered.forEach((field, builder) -> assertEquals(Misbehaviour.FORGED,
                 assertThrows(PeerRecordException.class, () -> PeerRecord.verify(builder.build(), NOW), field)
                         .rejection(), field));
     }
@@ -100,7 +101,7 @@ class PeerRecordTest {
                 "relay dropped", proto.toBuilder().clearRelays().addRelays(proto.getRelays(0)),
                 "relays reordered", proto.toBuilder().clearRelays().addAllRelays(reversed(proto.getRelaysList())),
                 "relays added to a record without", genuine.toProto().toBuilder().addRelays(mallory));
-        tampered.forEach((change, builder) -> assertEquals(RecordRejection.FORGED,
+        tampered.forEach((change, builder) -> assertEquals(Misbehaviour.FORGED,
                 assertThrows(PeerRecordException.class, () -> PeerRecord.verify(builder.build(), NOW), change)
                         .rejection(), change));
     }
@@ -123,7 +124,7 @@ class PeerRecordTest {
                 "link relays moved to mail relays", proto.toBuilder().clearLinkRelays()
                         .addAllRelays(proto.getLinkRelaysList()),
                 "link relay added to a record without", genuine.toProto().toBuilder().addLinkRelays(mallory));
-        tampered.forEach((change, builder) -> assertEquals(RecordRejection.FORGED,
+        tampered.forEach((change, builder) -> assertEquals(Misbehaviour.FORGED,
                 assertThrows(PeerRecordException.class, () -> PeerRecord.verify(builder.build(), NOW), change)
                         .rejection(), change));
     }
@@ -135,7 +136,7 @@ class PeerRecordTest {
         Identity mallory = Identity.generate("mallory", RANDOM);
         org.parley.proto.wire.v1.PeerRecord hijacked = genuine.toProto().toBuilder().clearAddresses()
                 .addLinkRelays(ByteString.copyFrom(mallory.peerId().publicKey())).build();
-        assertRefused(RecordRejection.FORGED, signedBy(mallory, hijacked));
+        assertRefused(Misbehaviour.FORGED, signedBy(mallory, hijacked));
     }
 
     @Test
@@ -144,7 +145,7 @@ class PeerRecordTest {
         for (int i = 0; i < PeerRecord.MAX_LINK_RELAYS + 1; i++) {
             four.addLinkRelays(ByteString.copyFrom(Identity.generate("relay" + i, RANDOM).peerId().publicKey()));
         }
-        assertRefused(RecordRejection.TOO_LARGE, signedBy(alice, four.build()));
+        assertRefused(Misbehaviour.TOO_LARGE, signedBy(alice, four.build()));
         ByteString bobKey = ByteString.copyFrom(bob.peerId().publicKey());
         Map<String, org.parley.proto.wire.v1.PeerRecord> bad = Map.of(
                 "short key", genuine.toProto().toBuilder().addLinkRelays(bobKey.substring(0, 31)).build(),
@@ -152,7 +153,7 @@ class PeerRecordTest {
                         .build()),
                 "itself", signedBy(alice, genuine.toProto().toBuilder()
                         .addLinkRelays(ByteString.copyFrom(alice.peerId().publicKey())).build()));
-        bad.forEach((what, proto) -> assertEquals(RecordRejection.MALFORMED,
+        bad.forEach((what, proto) -> assertEquals(Misbehaviour.MALFORMED,
                 assertThrows(PeerRecordException.class, () -> PeerRecord.verify(proto, NOW), what).rejection(), what));
         assertThrows(IllegalArgumentException.class, () -> PeerRecord.create(alice, List.of(), 1, NOW, HOUR,
                 bundle(alice), List.of(), List.of(alice.peerId())));
@@ -164,7 +165,7 @@ class PeerRecordTest {
         for (int i = 0; i < PeerRecord.MAX_RELAYS + 1; i++) {
             five.addRelays(ByteString.copyFrom(Identity.generate("relay" + i, RANDOM).peerId().publicKey()));
         }
-        assertRefused(RecordRejection.TOO_LARGE, signedBy(alice, five.build()));
+        assertRefused(Misbehaviour.TOO_LARGE, signedBy(alice, five.build()));
         assertThrows(IllegalArgumentException.class, () -> PeerRecord.create(alice, List.of(), 1, NOW, HOUR,
                 bundle(alice), five.getRelaysList().stream()
                         .map(key -> org.parley.identity.PeerId.fromPublicKey(key.toByteArray())).toList()));
@@ -180,7 +181,7 @@ class PeerRecordTest {
                 "repeated", signedBy(alice, genuine.toProto().toBuilder().addRelays(bobKey).addRelays(bobKey).build()),
                 "itself", signedBy(alice, genuine.toProto().toBuilder()
                         .addRelays(ByteString.copyFrom(alice.peerId().publicKey())).build()));
-        bad.forEach((what, proto) -> assertEquals(RecordRejection.MALFORMED,
+        bad.forEach((what, proto) -> assertEquals(Misbehaviour.MALFORMED,
                 assertThrows(PeerRecordException.class, () -> PeerRecord.verify(proto, NOW), what).rejection(), what));
     }
 
@@ -189,7 +190,7 @@ class PeerRecordTest {
         byte[] encoded = genuine.toProto().toByteArray();
         for (int length = 0; length < encoded.length; length++) {
             byte[] truncated = Arrays.copyOf(encoded, length);
-            assertEquals(RecordRejection.MALFORMED, assertThrows(PeerRecordException.class,
+            assertEquals(Misbehaviour.MALFORMED, assertThrows(PeerRecordException.class,
                     () -> PeerRecord.decode(truncated, NOW), "first " + length + " bytes").rejection());
         }
     }
@@ -197,13 +198,13 @@ class PeerRecordTest {
     @Test
     void oversizedEncodingsAreRefusedBeforeParsing() {
         byte[] huge = new byte[PeerRecord.MAX_ENCODED_BYTES + 1];
-        assertEquals(RecordRejection.TOO_LARGE, assertThrows(PeerRecordException.class,
+        assertEquals(Misbehaviour.TOO_LARGE, assertThrows(PeerRecordException.class,
                 () -> PeerRecord.decode(huge, NOW)).rejection());
     }
 
     @Test
     void unsignedPaddingBeyondTheLimitIsTooLarge() {
-        assertRefused(RecordRejection.TOO_LARGE, genuine.toProto().toBuilder()
+        assertRefused(Misbehaviour.TOO_LARGE, genuine.toProto().toBuilder()
                 .setUnknownFields(padding(PeerRecord.MAX_ENCODED_BYTES)).build());
     }
 
@@ -219,7 +220,7 @@ class PeerRecordTest {
     @Test
     void moreThanEightAddressesAreTooLarge() {
         List<String> nine = addresses(ListenAddresses.MAX_COUNT + 1);
-        assertRefused(RecordRejection.TOO_LARGE, signedBy(alice, genuine.toProto().toBuilder().clearAddresses()
+        assertRefused(Misbehaviour.TOO_LARGE, signedBy(alice, genuine.toProto().toBuilder().clearAddresses()
                 .addAllAddresses(nine).build()));
         assertThrows(IllegalArgumentException.class,
                 () -> PeerRecord.create(alice, nine, 1, NOW, HOUR, bundle(alice)));
@@ -238,7 +239,7 @@ class PeerRecordTest {
     @Test
     void anOverlongAddressIsTooLarge() {
         String overlong = "a".repeat(ListenAddresses.MAX_LENGTH - ":7000".length() + 1) + ":7000";
-        assertRefused(RecordRejection.TOO_LARGE, signedBy(alice, genuine.toProto().toBuilder()
+        assertRefused(Misbehaviour.TOO_LARGE, signedBy(alice, genuine.toProto().toBuilder()
                 .setAddresses(0, overlong).build()));
     }
 
@@ -247,7 +248,7 @@ class PeerRecordTest {
         for (String bad : List.of("no-port", "host:", ":7000", "host:70000", "host:seven", "2001:db8::1:7000",
                 "bad_host:7000", "host:0", "Alice.example:443", " alice.example:443")) {
             org.parley.proto.wire.v1.PeerRecord proto = withOnlyAddress(bad);
-            assertEquals(RecordRejection.MALFORMED, assertThrows(PeerRecordException.class,
+            assertEquals(Misbehaviour.MALFORMED, assertThrows(PeerRecordException.class,
                     () -> PeerRecord.verify(proto, NOW), bad).rejection(), bad);
             assertThrows(IllegalArgumentException.class,
                     () -> PeerRecord.create(alice, List.of(bad), 1, NOW, HOUR, bundle(alice)), bad);
@@ -263,7 +264,7 @@ class PeerRecordTest {
     @Test
     void anExpiredRecordIsRefused() throws Exception {
         PeerRecord.verify(genuine.toProto(), NOW + HOUR - 1);
-        assertRefused(RecordRejection.EXPIRED, genuine.toProto(), NOW + HOUR);
+        assertRefused(Misbehaviour.EXPIRED, genuine.toProto(), NOW + HOUR);
     }
 
     @Test
@@ -271,10 +272,10 @@ class PeerRecordTest {
         PeerRecord longest = record(alice, 1, NOW, PeerRecord.MAX_LIFETIME_MILLIS);
         assertEquals(longest, PeerRecord.verify(longest.toProto(), NOW));
         PeerRecord fromTheFuture = record(alice, 1, NOW + HOUR, PeerRecord.MAX_LIFETIME_MILLIS);
-        assertRefused(RecordRejection.EXPIRY_TOO_FAR, fromTheFuture.toProto(), NOW);
+        assertRefused(Misbehaviour.EXPIRY_TOO_FAR, fromTheFuture.toProto(), NOW);
         org.parley.proto.wire.v1.PeerRecord tooLong = signedBy(alice, longest.toProto().toBuilder()
                 .setExpiresAtMs(NOW + PeerRecord.MAX_LIFETIME_MILLIS + 1).build());
-        assertRefused(RecordRejection.EXPIRY_TOO_FAR, tooLong, NOW + HOUR);
+        assertRefused(Misbehaviour.EXPIRY_TOO_FAR, tooLong, NOW + HOUR);
     }
 
     @Test
@@ -286,41 +287,41 @@ class PeerRecordTest {
     @Test
     void impossibleTimesAreMalformed() {
         org.parley.proto.wire.v1.PeerRecord proto = genuine.toProto();
-        assertRefused(RecordRejection.MALFORMED, signedBy(alice, proto.toBuilder()
+        assertRefused(Misbehaviour.MALFORMED, signedBy(alice, proto.toBuilder()
                 .setExpiresAtMs(proto.getCreatedAtMs()).build()));
-        assertRefused(RecordRejection.MALFORMED, signedBy(alice, proto.toBuilder().setCreatedAtMs(-1).build()));
+        assertRefused(Misbehaviour.MALFORMED, signedBy(alice, proto.toBuilder().setCreatedAtMs(-1).build()));
     }
 
     @Test
     void versionsOtherThanOursAreRefused() {
-        assertRefused(RecordRejection.UNSUPPORTED_VERSION, genuine.toProto().toBuilder().setVersion(2).build());
-        assertRefused(RecordRejection.MALFORMED, genuine.toProto().toBuilder().clearVersion().build());
+        assertRefused(Misbehaviour.UNSUPPORTED_VERSION, genuine.toProto().toBuilder().setVersion(2).build());
+        assertRefused(Misbehaviour.MALFORMED, genuine.toProto().toBuilder().clearVersion().build());
     }
 
     @Test
     void fieldsOfTheWrongShapeAreMalformed() {
         org.parley.proto.wire.v1.PeerRecord proto = genuine.toProto();
-        assertRefused(RecordRejection.MALFORMED, proto.toBuilder().setPeer(proto.getPeer().substring(1)).build());
-        assertRefused(RecordRejection.MALFORMED, proto.toBuilder().setSignature(proto.getSignature().substring(1))
+        assertRefused(Misbehaviour.MALFORMED, proto.toBuilder().setPeer(proto.getPeer().substring(1)).build());
+        assertRefused(Misbehaviour.MALFORMED, proto.toBuilder().setSignature(proto.getSignature().substring(1))
                 .build());
-        assertRefused(RecordRejection.MALFORMED, proto.toBuilder().clearBundle().build());
-        assertRefused(RecordRejection.MALFORMED, proto.toBuilder().setBundle(proto.getBundle().toBuilder()
+        assertRefused(Misbehaviour.MALFORMED, proto.toBuilder().clearBundle().build());
+        assertRefused(Misbehaviour.MALFORMED, proto.toBuilder().setBundle(proto.getBundle().toBuilder()
                 .setSignedPrekey(ByteString.copyFrom(new byte[31]))).build());
     }
 
     @Test
     void aBundleOfAnotherPeerIsRefused() {
-        assertRefused(RecordRejection.MALFORMED, signedBy(alice, genuine.toProto().toBuilder()
+        assertRefused(Misbehaviour.MALFORMED, signedBy(alice, genuine.toProto().toBuilder()
                 .setBundle(bundle(bob)).build()));
         assertThrows(IllegalArgumentException.class,
                 () -> PeerRecord.create(alice, List.of(), 1, NOW, HOUR, bundle(bob)));
     }
 
-    private void assertRefused(RecordRejection expected, org.parley.proto.wire.v1.PeerRecord proto) {
+    private void assertRefused(Misbehaviour expected, org.parley.proto.wire.v1.PeerRecord proto) {
         assertRefused(expected, proto, NOW);
     }
 
-    private static void assertRefused(RecordRejection expected, org.parley.proto.wire.v1.PeerRecord proto,
+    private static void assertRefused(Misbehaviour expected, org.parley.proto.wire.v1.PeerRecord proto,
                                       long nowMillis) {
         PeerRecordException refusal = assertThrows(PeerRecordException.class,
                 () -> PeerRecord.verify(proto, nowMillis));

@@ -11,6 +11,7 @@ import static org.parley.overlay.record.Records.record;
 
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
+import org.parley.link.Misbehaviour;
 
 class RecordVerifierTest {
     private final Identity alice = Identity.generate("alice", RANDOM);
@@ -37,9 +38,9 @@ class RecordVerifierTest {
         org.parley.proto.wire.v1.PeerRecord forged = genuine.toProto().toBuilder()
                 .setAddresses(0, "198.51.100.66:7000").build();
         PeerRecordException refused = assertThrows(PeerRecordException.class, () -> verifier.verify(forged, NOW));
-        assertEquals(RecordRejection.FORGED, refused.rejection());
+        assertEquals(Misbehaviour.FORGED, refused.rejection());
         // Nor does a refusal get cached as a pass.
-        assertEquals(RecordRejection.FORGED,
+        assertEquals(Misbehaviour.FORGED,
                 assertThrows(PeerRecordException.class, () -> verifier.verify(forged, NOW)).rejection());
     }
 
@@ -50,7 +51,7 @@ class RecordVerifierTest {
 
         PeerRecordException refused = assertThrows(PeerRecordException.class,
                 () -> verifier.verify(genuine.toProto(), NOW + HOUR));
-        assertEquals(RecordRejection.EXPIRED, refused.rejection());
+        assertEquals(Misbehaviour.EXPIRED, refused.rejection());
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.parley.overlay.gossip;
 
 import com.google.protobuf.ByteString;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +10,9 @@ import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.link.TokenBucket;
 import org.parley.proto.wire.v1.GossipFrame;
-import org.parley.proto.wire.v1.Graft;
 import org.parley.proto.wire.v1.IHave;
 import org.parley.proto.wire.v1.IWant;
-import org.parley.proto.wire.v1.Prune;
 import org.parley.proto.wire.v1.Publish;
-import org.parley.proto.wire.v1.Subscribe;
 import org.parley.proto.wire.v1.Unsubscribe;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Rng;
@@ -64,6 +60,7 @@ public final class GossipRouter {
     private final SeenCache seen;
     private final MessageCache cache;
     private final IWantPromises promises;
+    private final MeshUpkeep upkeep;
     private final Map<PeerId, GossipPeer> peers = new LinkedHashMap<>();
     private final Map<String, TopicMesh> subscriptions = new LinkedHashMap<>();
     private Scheduler.Cancellable heartbeatTimer;
@@ -80,6 +77,7 @@ public final class GossipRouter {
         this.cache = new MessageCache(config.historyWindows(), config.gossipWindows(), config.maxCachedMessages());
         // More requests outstanding than messages we could keep would only be refused later.
         this.promises = new IWantPromises(config.maxCachedMessages());
+        this.upkeep = new MeshUpkeep(host, clock, rng, config, peers, cache);
     }
 
     /**
@@ -107,7 +105,7 @@ public final class GossipRouter {
         }
         TokenBucket inbound = new TokenBucket(clock, config.inboundFramesPerSecond(), config.inboundBurst());
         peers.put(peer, new GossipPeer(inbound));
-        subscriptions.keySet().forEach(topic -> host.send(peer, subscribeFrame(topic)));
+        subscriptions.keySet().forEach(topic -> host.send(peer, GossipFrames.subscribe(topic)));
     }
 
     public void peerDisconnected(PeerId peer) {
@@ -128,8 +126,8 @@ public final class GossipRouter {
         }
         TopicMesh mesh = new TopicMesh();
         subscriptions.put(topic, mesh);
-        peers.keySet().forEach(peer -> host.send(peer, subscribeFrame(topic)));
-        maintain(topic, mesh);
+        peers.keySet().forEach(peer -> host.send(peer, GossipFrames.subscribe(topic)));
+        upkeep.maintain(topic, mesh);
     }
 
     /** Leaves {@code topic}; neighbours drop this node from their meshes when told. */
@@ -240,11 +238,11 @@ public final class GossipRouter {
         if (!mesh.contains(from)) {
             // It pushes to us although we are not in its mesh: our Prune was lost or crossed its
             // Graft. Saying it again costs one small frame and stops the stream of duplicates.
-            host.send(from, pruneFrame(topic));
+            host.send(from, GossipFrames.prune(topic));
             return;
         }
         if (mesh.duplicateFrom(from) >= config.duplicatesBeforePrune() && mesh.size() > config.meshLow()) {
-            prune(from, topic, mesh);
+            upkeep.prune(from, topic, mesh);
         }
     }
 
@@ -275,7 +273,7 @@ public final class GossipRouter {
             // Plumtree's repair: our eager paths failed to bring a message this peer had, so take
             // it into the mesh. Were the paths fine after all, its duplicates will prune it again.
             mesh.add(from);
-            host.send(from, graftFrame(announcement.getTopic()));
+            host.send(from, GossipFrames.graft(announcement.getTopic()));
         }
     }
 
@@ -300,7 +298,7 @@ public final class GossipRouter {
     private void onGraft(PeerId from, GossipPeer peer, String topic) {
         TopicMesh mesh = subscriptions.get(topic);
         if (mesh == null) {
-            host.send(from, pruneFrame(topic));
+            host.send(from, GossipFrames.prune(topic));
             return;
         }
         // Grafting is only done among subscribers, so it says the sender is one.
@@ -352,13 +350,13 @@ public final class GossipRouter {
         if (++heartbeats % RESUBSCRIBE_EVERY == 0) {
             // Subscriptions are soft state: a Subscribe lost on the way would otherwise leave a
             // neighbour unaware of us for as long as the link lasts.
-            subscriptions.keySet().forEach(topic -> peers.keySet().forEach(peer -> host.send(peer, subscribeFrame(topic))));
+            subscriptions.keySet().forEach(topic -> peers.keySet().forEach(peer -> host.send(peer, GossipFrames.subscribe(topic))));
         }
         promises.takeBroken(clock.monotonicNanos()).forEach(this::blameBrokenPromise);
         peers.values().forEach(GossipPeer::resetHeartbeatBudgets);
         subscriptions.forEach((topic, mesh) -> {
-            maintain(topic, mesh);
-            gossip(topic, mesh);
+            upkeep.maintain(topic, mesh);
+            upkeep.announce(topic, mesh);
         });
         cache.shift();
     }
@@ -367,87 +365,5 @@ public final class GossipRouter {
         if (peers.containsKey(peer)) {
             host.penalize(peer, Misbehaviour.BROKEN_PROMISE, "announced a message and did not send it");
         }
-    }
-
-    /** Grafts up to D when the mesh fell below its low watermark, prunes down to D above the high one. */
-    private void maintain(String topic, TopicMesh mesh) {
-        long now = clock.monotonicNanos();
-        if (mesh.size() < config.meshLow()) {
-            List<PeerId> candidates = new ArrayList<>();
-            for (PeerId peer : subscribersOf(topic)) {
-                if (!mesh.contains(peer) && !mesh.inBackoff(peer, now)) {
-                    candidates.add(peer);
-                }
-            }
-            shuffle(candidates);
-            GossipFrame graft = graftFrame(topic);
-            for (int i = 0; i < candidates.size() && mesh.size() < config.meshDegree(); i++) {
-                mesh.add(candidates.get(i));
-                host.send(candidates.get(i), graft);
-            }
-        }
-        if (mesh.size() > config.meshHigh()) {
-            List<PeerId> members = mesh.members();
-            shuffle(members);
-            for (int i = 0; mesh.size() > config.meshDegree(); i++) {
-                prune(members.get(i), topic, mesh);
-            }
-        }
-    }
-
-    /** Announces the recent messages of {@code topic} to a few subscribers outside the mesh. */
-    private void gossip(String topic, TopicMesh mesh) {
-        List<GossipId> ids = cache.recentIds(topic, config.maxIdsPerFrame());
-        if (ids.isEmpty()) {
-            return;
-        }
-        List<PeerId> lazy = new ArrayList<>();
-        for (PeerId peer : subscribersOf(topic)) {
-            if (!mesh.contains(peer)) {
-                lazy.add(peer);
-            }
-        }
-        shuffle(lazy);
-        IHave.Builder announcement = IHave.newBuilder().setTopic(topic);
-        ids.forEach(id -> announcement.addMessageIds(id.bytes()));
-        GossipFrame frame = GossipFrame.newBuilder().setIhave(announcement).build();
-        lazy.stream().limit(config.lazyPeers()).forEach(peer -> host.send(peer, frame));
-    }
-
-    private void prune(PeerId peer, String topic, TopicMesh mesh) {
-        mesh.prune(peer, clock.monotonicNanos() + config.pruneBackoff().toNanos());
-        host.send(peer, pruneFrame(topic));
-    }
-
-    private List<PeerId> subscribersOf(String topic) {
-        List<PeerId> subscribers = new ArrayList<>();
-        peers.forEach((id, peer) -> {
-            if (peer.topics.contains(topic)) {
-                subscribers.add(id);
-            }
-        });
-        return subscribers;
-    }
-
-    /** Fisher-Yates on the node's {@link Rng}, so that a seeded run replays. */
-    private void shuffle(List<PeerId> list) {
-        for (int i = list.size() - 1; i > 0; i--) {
-            int j = (int) rng.nextLong(i + 1);
-            PeerId swapped = list.get(i);
-            list.set(i, list.get(j));
-            list.set(j, swapped);
-        }
-    }
-
-    private static GossipFrame subscribeFrame(String topic) {
-        return GossipFrame.newBuilder().setSubscribe(Subscribe.newBuilder().setTopic(topic)).build();
-    }
-
-    private static GossipFrame graftFrame(String topic) {
-        return GossipFrame.newBuilder().setGraft(Graft.newBuilder().setTopic(topic)).build();
-    }
-
-    private static GossipFrame pruneFrame(String topic) {
-        return GossipFrame.newBuilder().setPrune(Prune.newBuilder().setTopic(topic)).build();
     }
 }

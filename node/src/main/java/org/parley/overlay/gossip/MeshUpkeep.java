@@ -1,0 +1,106 @@
+package org.parley.overlay.gossip;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.GossipFrame;
+import org.parley.proto.wire.v1.IHave;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Rng;
+
+/**
+ * What each heartbeat does for a topic's mesh, apart from the messages themselves: grafts
+ * subscribed neighbours when the mesh fell below its low watermark, prunes it back to D above the
+ * high one, and announces recent message IDs (IHAVE) to a few subscribers outside it, the lazy
+ * push that repairs lost frames. Shares the router's view of its neighbours; confined to the loop.
+ */
+final class MeshUpkeep {
+    private final GossipHost host;
+    private final Clock clock;
+    private final Rng rng;
+    private final GossipConfig config;
+    private final Map<PeerId, GossipPeer> peers;
+    private final MessageCache cache;
+
+    MeshUpkeep(GossipHost host, Clock clock, Rng rng, GossipConfig config, Map<PeerId, GossipPeer> peers,
+               MessageCache cache) {
+        this.host = host;
+        this.clock = clock;
+        this.rng = rng;
+        this.config = config;
+        this.peers = peers;
+        this.cache = cache;
+    }
+
+    /** Grafts up to D when the mesh fell below its low watermark, prunes down to D above the high one. */
+    void maintain(String topic, TopicMesh mesh) {
+        long now = clock.monotonicNanos();
+        if (mesh.size() < config.meshLow()) {
+            List<PeerId> candidates = new ArrayList<>();
+            for (PeerId peer : subscribersOf(topic)) {
+                if (!mesh.contains(peer) && !mesh.inBackoff(peer, now)) {
+                    candidates.add(peer);
+                }
+            }
+            shuffle(candidates);
+            GossipFrame graft = GossipFrames.graft(topic);
+            for (int i = 0; i < candidates.size() && mesh.size() < config.meshDegree(); i++) {
+                mesh.add(candidates.get(i));
+                host.send(candidates.get(i), graft);
+            }
+        }
+        if (mesh.size() > config.meshHigh()) {
+            List<PeerId> members = mesh.members();
+            shuffle(members);
+            for (int i = 0; mesh.size() > config.meshDegree(); i++) {
+                prune(members.get(i), topic, mesh);
+            }
+        }
+    }
+
+    /** Announces the recent messages of {@code topic} to a few subscribers outside the mesh. */
+    void announce(String topic, TopicMesh mesh) {
+        List<GossipId> ids = cache.recentIds(topic, config.maxIdsPerFrame());
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<PeerId> lazy = new ArrayList<>();
+        for (PeerId peer : subscribersOf(topic)) {
+            if (!mesh.contains(peer)) {
+                lazy.add(peer);
+            }
+        }
+        shuffle(lazy);
+        IHave.Builder announcement = IHave.newBuilder().setTopic(topic);
+        ids.forEach(id -> announcement.addMessageIds(id.bytes()));
+        GossipFrame frame = GossipFrame.newBuilder().setIhave(announcement).build();
+        lazy.stream().limit(config.lazyPeers()).forEach(peer -> host.send(peer, frame));
+    }
+
+    /** Takes {@code peer} out of the mesh for the prune backoff and tells it so. */
+    void prune(PeerId peer, String topic, TopicMesh mesh) {
+        mesh.prune(peer, clock.monotonicNanos() + config.pruneBackoff().toNanos());
+        host.send(peer, GossipFrames.prune(topic));
+    }
+
+    private List<PeerId> subscribersOf(String topic) {
+        List<PeerId> subscribers = new ArrayList<>();
+        peers.forEach((id, peer) -> {
+            if (peer.topics.contains(topic)) {
+                subscribers.add(id);
+            }
+        });
+        return subscribers;
+    }
+
+    /** Fisher-Yates on the node's {@link Rng}, so that a seeded run replays. */
+    private void shuffle(List<PeerId> list) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = (int) rng.nextLong(i + 1);
+            PeerId swapped = list.get(i);
+            list.set(i, list.get(j));
+            list.set(j, swapped);
+        }
+    }
+}

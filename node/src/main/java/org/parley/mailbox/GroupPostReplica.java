@@ -3,7 +3,6 @@ package org.parley.mailbox;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,19 +43,17 @@ final class GroupPostReplica {
     private final Scheduler scheduler;
     private final Clock clock;
     private final GroupMailConfig config;
-    private final HeldGroupPosts held;
+    private final HeldItems<String, ByteString> held;
     private final PeerId self;
     private final ReplicaFinder finder;
     private final int replicas;
-    /** Per held post: peers that said they hold it too (or handed it to us). */
-    private final Map<ByteString, Set<PeerId>> holders = new HashMap<>();
-    private final Map<Long, ByteString> repairs = new HashMap<>();
+    private final ReplicaCopies copies = new ReplicaCopies();
     private Scheduler.Cancellable expiryTimer;
     private boolean stopped;
 
     GroupPostReplica(PeerId self, Neighbours links, MailCourier courier, ReplicaFinder finder, int replicas,
                      GroupPostJournal journal, Scheduler scheduler, Clock clock, GroupMailConfig config,
-                     List<HeldGroupPosts.Held> restored) {
+                     List<HeldItem<String, ByteString>> restored) {
         this.self = self;
         this.finder = finder;
         this.replicas = replicas;
@@ -66,8 +63,17 @@ final class GroupPostReplica {
         this.scheduler = scheduler;
         this.clock = clock;
         this.config = config;
-        this.held = new HeldGroupPosts(config);
+        this.held = heldPosts(config);
         restored.forEach(held::restore);
+    }
+
+    /**
+     * The store of group posts held under topics (keys) from depositors (contributors): a new
+     * post pushes out the topic's oldest, then the depositor's, past their limits.
+     */
+    static HeldItems<String, ByteString> heldPosts(GroupMailConfig config) {
+        return new HeldItems<>(new HeldItems.Limits(config.perTopicBytes(), config.perTopicPosts(),
+                config.perDepositorBytes(), config.totalBytes(), true));
     }
 
     /**
@@ -104,13 +110,14 @@ final class GroupPostReplica {
             return;
         }
         ByteString id = ByteString.copyFrom(post.entryId());
-        List<HeldGroupPosts.Held> taken = new ArrayList<>();
-        List<HeldGroupPosts.Held> pushedOut = new ArrayList<>();
-        Outcome outcome = held.offer(id, deposit.getTopic(), from, deposit.getPost(), clock.nowMillis(), taken,
-                pushedOut);
-        pushedOut.forEach(gone -> holders.remove(gone.id()));
+        List<HeldItem<String, ByteString>> taken = new ArrayList<>();
+        List<HeldItem<String, ByteString>> pushedOut = new ArrayList<>();
+        long now = clock.nowMillis();
+        Outcome outcome = held.offer(id, deposit.getTopic(), from, now + config.holdFor().toMillis(),
+                deposit.getPost(), deposit.getPost().size(), now, taken, pushedOut);
+        pushedOut.forEach(gone -> copies.forget(gone.id()));
         if (outcome == Outcome.STORED) {
-            holders.computeIfAbsent(id, key -> new HashSet<>()).add(from);
+            copies.heldBy(id, from);
         }
         if (taken.isEmpty()) {
             answer(from, requestId, id, outcome);
@@ -122,7 +129,7 @@ final class GroupPostReplica {
             } else {
                 // Not on disk: not held. The depositor's copies with the other replicas remain.
                 held.unhold(id);
-                holders.remove(id);
+                copies.forget(id);
             }
         }, scheduler);
     }
@@ -132,43 +139,35 @@ final class GroupPostReplica {
             links.penalize(from, Misbehaviour.MALFORMED, "group fetch without a valid topic");
             return;
         }
-        HeldGroupPosts.Page page = held.after(fetch.getTopic(), fetch.getAfter(), config.batchBytes());
+        HeldItems.Page<String, ByteString> page = held.after(fetch.getTopic(), fetch.getAfter(), config.batchBytes());
         GroupPosts.Builder answer = GroupPosts.newBuilder().setTopic(fetch.getTopic()).setLast(page.last())
                 .setMore(page.more());
-        page.posts().forEach(one -> answer.addPosts(one.post()));
+        page.items().forEach(one -> answer.addPosts(one.payload()));
         courier.sendLinked(from, MailboxFrame.newBuilder().setRequestId(requestId).setGroupPosts(answer).build());
     }
 
     /** Drops what has been held for the hold time. */
     void expire() {
-        List<HeldGroupPosts.Held> expired = held.expire(clock.nowMillis());
+        List<HeldItem<String, ByteString>> expired = held.expire(clock.nowMillis());
         if (!expired.isEmpty()) {
-            expired.forEach(gone -> holders.remove(gone.id()));
+            expired.forEach(gone -> copies.forget(gone.id()));
             journal.dropped(expired);
         }
     }
 
     /** A peer's answer to one of our repair offers; false when it answers none of them. */
     boolean repairAnswered(PeerId from, long requestId, StoreAnswer answer) {
-        ByteString id = repairs.remove(requestId);
-        if (id == null) {
-            return false;
-        }
-        Set<PeerId> known = holders.get(id);
-        if (known != null && answer.getOutcome() == Outcome.STORED) {
-            known.add(from);
-        }
-        return true;
+        return copies.answered(from, requestId, answer);
     }
 
     private void repair() {
-        repairs.clear(); // answers to the last round that have not come by now will not come
+        copies.newRound();
         Map<String, List<PeerRecord>> closest = new HashMap<>();
         int sent = 0;
-        for (HeldGroupPosts.Held one : held.all()) {
-            List<PeerRecord> responsible = closest.computeIfAbsent(one.topic(),
+        for (HeldItem<String, ByteString> one : held.all()) {
+            List<PeerRecord> responsible = closest.computeIfAbsent(one.key(),
                     topic -> finder.closestToKey(GroupPostCarrier.keyOf(topic), replicas));
-            Set<PeerId> known = holders.computeIfAbsent(one.id(), key -> new HashSet<>());
+            Set<PeerId> known = copies.holdersOf(one.id());
             for (PeerRecord record : responsible) {
                 if (record.peer().equals(self) || known.contains(record.peer())) {
                     continue;
@@ -177,9 +176,9 @@ final class GroupPostReplica {
                     return;
                 }
                 long requestId = courier.nextRequestId();
-                repairs.put(requestId, one.id());
+                copies.offered(requestId, one.id());
                 courier.send(record, MailboxFrame.newBuilder().setRequestId(requestId).setGroupDeposit(
-                        GroupDeposit.newBuilder().setTopic(one.topic()).setPost(one.post())).build());
+                        GroupDeposit.newBuilder().setTopic(one.key()).setPost(one.payload())).build());
             }
         }
     }

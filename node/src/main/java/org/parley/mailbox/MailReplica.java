@@ -19,6 +19,7 @@ import org.parley.proto.wire.v1.MailBatch;
 import org.parley.proto.wire.v1.MailboxFrame;
 import org.parley.proto.wire.v1.SignedMailRequest;
 import org.parley.proto.wire.v1.StoreAnswer;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.StoreAnswer.Outcome;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
@@ -55,10 +56,8 @@ final class MailReplica {
     private final Scheduler scheduler;
     private final Clock clock;
     private final MailboxConfig config;
-    private final HeldMail held;
-    /** Per held envelope: peers that said they hold it too. */
-    private final Map<ByteString, Set<PeerId>> holders = new HashMap<>();
-    private final Map<Long, ByteString> repairs = new HashMap<>();
+    private final HeldItems<PeerId, WireEnvelope> held;
+    private final ReplicaCopies copies = new ReplicaCopies();
     private final Map<PeerId, LookedUp> lookedUp = new HashMap<>();
     private final Set<PeerId> lookingUp = new HashSet<>();
     private final Map<MailRequest, Map<PeerId, Long>> lastIssued = new HashMap<>();
@@ -66,7 +65,7 @@ final class MailReplica {
     private boolean stopped;
 
     MailReplica(PeerId self, Neighbours links, MailCourier courier, ReplicaFinder finder, MailJournal journal,
-                Scheduler scheduler, Clock clock, MailboxConfig config, List<HeldMail.Held> restored) {
+                Scheduler scheduler, Clock clock, MailboxConfig config, List<HeldItem<PeerId, WireEnvelope>> restored) {
         this.self = self;
         this.links = links;
         this.courier = courier;
@@ -75,7 +74,7 @@ final class MailReplica {
         this.scheduler = scheduler;
         this.clock = clock;
         this.config = config;
-        this.held = new HeldMail(config);
+        this.held = heldMail(config);
         restored.forEach(held::restore);
         for (MailRequest kind : MailRequest.values()) {
             lastIssued.put(kind, new LinkedHashMap<>(16, 0.75f, true) {
@@ -85,6 +84,17 @@ final class MailReplica {
                 }
             });
         }
+    }
+
+    /** The store of envelopes held for recipients (keys) from senders (contributors): over a quota, refused. */
+    static HeldItems<PeerId, WireEnvelope> heldMail(MailboxConfig config) {
+        return new HeldItems<>(new HeldItems.Limits(config.perRecipientBytes(), Integer.MAX_VALUE,
+                config.perSenderBytes(), config.totalBytes(), false));
+    }
+
+    /** An envelope is held until it expires or for the hold time, whichever ends first. */
+    static long holdUntil(MailboxConfig config, long envelopeExpiresAt, long nowMillis) {
+        return Math.min(envelopeExpiresAt, nowMillis + config.holdFor().toMillis());
     }
 
     void start() {
@@ -104,7 +114,7 @@ final class MailReplica {
     }
 
     List<ByteString> heldIds() {
-        return held.all().stream().map(HeldMail.Held::id).toList();
+        return held.all().stream().map(HeldItem::id).toList();
     }
 
     int envelopesHeld() {
@@ -113,7 +123,7 @@ final class MailReplica {
 
     // ---------------------------------------------------------------- requests
 
-    void store(PeerId from, long requestId, org.parley.proto.wire.v1.WireEnvelope proto) {
+    void store(PeerId from, long requestId, WireEnvelope proto) {
         long now = clock.nowMillis();
         Envelope envelope;
         try {
@@ -133,11 +143,12 @@ final class MailReplica {
             answer(from, requestId, id, Outcome.INVALID);
             return;
         }
-        List<HeldMail.Held> taken = new ArrayList<>();
-        Outcome outcome = held.offer(id, envelope.sender(), envelope.recipient(), envelope.expiresAtMillis(), proto,
-                now, taken);
+        List<HeldItem<PeerId, WireEnvelope>> taken = new ArrayList<>();
+        Outcome outcome = held.offer(id, envelope.recipient(), envelope.sender(),
+                holdUntil(config, envelope.expiresAtMillis(), now), proto,
+                proto.getSerializedSize(), now, taken, new ArrayList<>());
         if (outcome == Outcome.STORED) {
-            holders.computeIfAbsent(id, key -> new HashSet<>()).add(from);
+            copies.heldBy(id, from);
         }
         if (taken.isEmpty()) {
             answer(from, requestId, id, outcome);
@@ -149,7 +160,7 @@ final class MailReplica {
             } else {
                 // Not on disk: not held. The sender asks others, or again.
                 held.unhold(id);
-                holders.remove(id);
+                copies.forget(id);
             }
         }, scheduler);
     }
@@ -162,14 +173,10 @@ final class MailReplica {
             refuse(from, e);
             return;
         }
-        List<HeldMail.Held> batch = held.forRecipient(recipient, config.batchBytes());
+        HeldItems.Page<PeerId, WireEnvelope> batch = held.first(recipient, config.batchBytes());
         MailBatch.Builder mail = MailBatch.newBuilder();
-        long bytes = 0;
-        for (HeldMail.Held one : batch) {
-            mail.addEnvelopes(one.envelope());
-            bytes += one.size();
-        }
-        mail.setMore(held.bytesFor(recipient) > bytes);
+        batch.items().forEach(one -> mail.addEnvelopes(one.payload()));
+        mail.setMore(batch.more());
         courier.sendLinked(from, MailboxFrame.newBuilder().setRequestId(requestId).setMail(mail).build());
     }
 
@@ -181,24 +188,16 @@ final class MailReplica {
             refuse(from, e);
             return;
         }
-        List<HeldMail.Held> removed = held.delete(recipient, request.getEnvelopeIdsList());
+        List<HeldItem<PeerId, WireEnvelope>> removed = held.delete(recipient, request.getEnvelopeIdsList());
         if (!removed.isEmpty()) {
-            removed.forEach(gone -> holders.remove(gone.id()));
+            removed.forEach(gone -> copies.forget(gone.id()));
             journal.dropped(removed);
         }
     }
 
     /** A peer's answer to one of our repair offers; false when it answers none of them. */
     boolean repairAnswered(PeerId from, long requestId, StoreAnswer answer) {
-        ByteString id = repairs.remove(requestId);
-        if (id == null) {
-            return false;
-        }
-        Set<PeerId> known = holders.get(id);
-        if (known != null && answer.getOutcome() == Outcome.STORED) {
-            known.add(from);
-        }
-        return true;
+        return copies.answered(from, requestId, answer);
     }
 
     /** Only the recipient, on its own link, with a fresh request it signed, may touch its mail. */
@@ -241,22 +240,22 @@ final class MailReplica {
     }
 
     private void expire() {
-        List<HeldMail.Held> expired = held.expire(clock.nowMillis());
+        List<HeldItem<PeerId, WireEnvelope>> expired = held.expire(clock.nowMillis());
         if (!expired.isEmpty()) {
-            expired.forEach(gone -> holders.remove(gone.id()));
+            expired.forEach(gone -> copies.forget(gone.id()));
             journal.dropped(expired);
         }
     }
 
     private void repair() {
-        repairs.clear(); // answers to the last round that have not come by now will not come
+        copies.newRound();
         long now = clock.nowMillis();
         lookedUp.values().removeIf(found -> now - found.atMillis() >= LOOKUP_STANDS_MILLIS);
         int sent = 0;
         Map<PeerId, List<PeerRecord>> closest = new HashMap<>();
-        for (HeldMail.Held one : held.all()) {
-            List<PeerRecord> responsible = closest.computeIfAbsent(one.recipient(), this::responsibleFor);
-            Set<PeerId> known = holders.computeIfAbsent(one.id(), key -> new HashSet<>());
+        for (HeldItem<PeerId, WireEnvelope> one : held.all()) {
+            List<PeerRecord> responsible = closest.computeIfAbsent(one.key(), this::responsibleFor);
+            Set<PeerId> known = copies.holdersOf(one.id());
             for (PeerRecord record : responsible) {
                 if (sent >= REPAIRS_PER_ROUND) {
                     return;
@@ -265,8 +264,8 @@ final class MailReplica {
                     continue;
                 }
                 long requestId = courier.nextRequestId();
-                repairs.put(requestId, one.id());
-                courier.send(record, MailboxFrame.newBuilder().setRequestId(requestId).setStore(one.envelope()).build());
+                copies.offered(requestId, one.id());
+                courier.send(record, MailboxFrame.newBuilder().setRequestId(requestId).setStore(one.payload()).build());
                 sent++;
             }
         }

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import com.google.protobuf.ByteString;
 import org.parley.identity.Identity;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
@@ -48,8 +49,8 @@ public final class Mailbox implements LinkEvents {
 
     private Mailbox(Identity self, LinkControl links, Scheduler scheduler, Clock clock, MailboxConfig config,
                     ReplicaFinder finder, RelayOutbox outbox, MailSink sink, MailJournal journal,
-                    List<HeldMail.Held> restored, RelayContacts.Wiring relayWiring, GroupPostJournal groupJournal,
-                    List<HeldGroupPosts.Held> restoredPosts) {
+                    List<HeldItem<PeerId, WireEnvelope>> restored, RelayContacts.Wiring relayWiring, GroupPostJournal groupJournal,
+                    List<HeldItem<String, ByteString>> restoredPosts) {
         this.links = links;
         this.courier = new MailCourier(links, scheduler, DIAL_TIMEOUT);
         this.replica = new MailReplica(self.peerId(), links, courier, finder, journal, scheduler, clock, config,

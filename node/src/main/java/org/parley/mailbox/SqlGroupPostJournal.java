@@ -23,17 +23,18 @@ final class SqlGroupPostJournal implements GroupPostJournal {
     }
 
     /** What was held before a restart and has not expired (blocking: call before the loop serves anything). */
-    List<HeldGroupPosts.Held> load(long nowMillis) {
+    List<HeldItem<String, ByteString>> load(long nowMillis) {
         List<HeldGroupPostRows.HeldPostRow> rows = storage
                 .submit(connection -> HeldGroupPostRows.unexpired(connection, nowMillis)).join();
-        List<HeldGroupPosts.Held> held = new ArrayList<>();
+        List<HeldItem<String, ByteString>> held = new ArrayList<>();
         for (HeldGroupPostRows.HeldPostRow row : rows) {
             try {
                 if (!GroupId.isTopic(row.topic())) {
                     throw new IllegalArgumentException("not a topic");
                 }
-                held.add(new HeldGroupPosts.Held(row.cursor(), ByteString.copyFrom(row.id()), row.topic(),
-                        PeerId.parse(row.depositor()), row.expiresMillis(), ByteString.copyFrom(row.post())));
+                ByteString post = ByteString.copyFrom(row.post());
+                held.add(new HeldItem<>(row.cursor(), ByteString.copyFrom(row.id()), row.topic(),
+                        PeerId.parse(row.depositor()), row.expiresMillis(), post, post.size()));
             } catch (InvalidPeerIdException | IllegalArgumentException e) {
                 LOG.warning("ignoring an unusable held group post");
             }
@@ -42,10 +43,10 @@ final class SqlGroupPostJournal implements GroupPostJournal {
     }
 
     @Override
-    public CompletableFuture<Void> held(List<HeldGroupPosts.Held> taken, List<HeldGroupPosts.Held> pushedOut) {
+    public CompletableFuture<Void> held(List<HeldItem<String, ByteString>> taken, List<HeldItem<String, ByteString>> pushedOut) {
         List<HeldGroupPostRows.HeldPostRow> rows = taken.stream()
-                .map(held -> new HeldGroupPostRows.HeldPostRow(held.id().toByteArray(), held.cursor(), held.topic(),
-                        held.depositor().toString(), held.expiresAtMillis(), held.post().toByteArray()))
+                .map(held -> new HeldGroupPostRows.HeldPostRow(held.id().toByteArray(), held.order(), held.key(),
+                        held.contributor().toString(), held.expiresAtMillis(), held.payload().toByteArray()))
                 .toList();
         List<byte[]> gone = ids(pushedOut);
         return storage.submit(connection -> {
@@ -58,7 +59,7 @@ final class SqlGroupPostJournal implements GroupPostJournal {
     }
 
     @Override
-    public void dropped(List<HeldGroupPosts.Held> gone) {
+    public void dropped(List<HeldItem<String, ByteString>> gone) {
         List<byte[]> ids = ids(gone);
         storage.submit(connection -> {
             HeldGroupPostRows.delete(connection, ids);
@@ -66,7 +67,7 @@ final class SqlGroupPostJournal implements GroupPostJournal {
         }).whenComplete((ignored, error) -> logFailure("deleting held group posts", error));
     }
 
-    private static List<byte[]> ids(List<HeldGroupPosts.Held> posts) {
+    private static List<byte[]> ids(List<HeldItem<String, ByteString>> posts) {
         return posts.stream().map(held -> held.id().toByteArray()).toList();
     }
 

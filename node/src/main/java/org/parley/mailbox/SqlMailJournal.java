@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.store.HeldMailRows;
 import org.parley.store.StorageQueue;
 
@@ -22,16 +23,16 @@ final class SqlMailJournal implements MailJournal {
     }
 
     /** What was held before a restart and has not expired (blocking: call before the loop serves anything). */
-    List<HeldMail.Held> load(long nowMillis) {
+    List<HeldItem<PeerId, WireEnvelope>> load(long nowMillis) {
         List<HeldMailRows.HeldRow> rows = storage.submit(connection -> HeldMailRows.unexpired(connection, nowMillis))
                 .join();
-        List<HeldMail.Held> held = new ArrayList<>();
+        List<HeldItem<PeerId, WireEnvelope>> held = new ArrayList<>();
         for (HeldMailRows.HeldRow row : rows) {
             try {
-                org.parley.proto.wire.v1.WireEnvelope envelope = org.parley.proto.wire.v1.WireEnvelope.parseFrom(row.envelope());
-                held.add(new HeldMail.Held(row.seq(), ByteString.copyFrom(row.id()),
-                        PeerId.fromPublicKey(envelope.getSender().toByteArray()),
-                        PeerId.fromPublicKey(envelope.getRecipient().toByteArray()), row.expiresMillis(), envelope,
+                WireEnvelope envelope = WireEnvelope.parseFrom(row.envelope());
+                held.add(new HeldItem<>(row.seq(), ByteString.copyFrom(row.id()),
+                        PeerId.fromPublicKey(envelope.getRecipient().toByteArray()),
+                        PeerId.fromPublicKey(envelope.getSender().toByteArray()), row.expiresMillis(), envelope,
                         envelope.getSerializedSize()));
             } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
                 LOG.warning("ignoring an unusable held envelope");
@@ -41,10 +42,10 @@ final class SqlMailJournal implements MailJournal {
     }
 
     @Override
-    public CompletableFuture<Void> held(List<HeldMail.Held> taken) {
+    public CompletableFuture<Void> held(List<HeldItem<PeerId, WireEnvelope>> taken) {
         List<HeldMailRows.HeldRow> rows = taken.stream()
-                .map(held -> new HeldMailRows.HeldRow(held.id().toByteArray(), held.seq(), held.recipient().toString(),
-                        held.sender().toString(), held.expiresAtMillis(), held.envelope().toByteArray()))
+                .map(held -> new HeldMailRows.HeldRow(held.id().toByteArray(), held.order(), held.key().toString(),
+                        held.contributor().toString(), held.expiresAtMillis(), held.payload().toByteArray()))
                 .toList();
         return storage.submit(connection -> {
             for (HeldMailRows.HeldRow row : rows) {
@@ -55,7 +56,7 @@ final class SqlMailJournal implements MailJournal {
     }
 
     @Override
-    public void dropped(List<HeldMail.Held> gone) {
+    public void dropped(List<HeldItem<PeerId, WireEnvelope>> gone) {
         List<byte[]> ids = gone.stream().map(held -> held.id().toByteArray()).toList();
         storage.submit(connection -> {
             HeldMailRows.delete(connection, ids);

@@ -14,8 +14,9 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.messaging.Envelope;
 import org.parley.proto.wire.v1.StoreAnswer.Outcome;
+import org.parley.proto.wire.v1.WireEnvelope;
 
-/** A replica's limits: per recipient, per sender, in all, and in time. */
+/** The held-item store as a mail replica sets it up: limits per recipient, per sender, in all, and in time. */
 class HeldMailTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long NOW = 1_767_225_600_000L;
@@ -26,12 +27,27 @@ class HeldMailTest {
     private final PeerId dan = Identity.generate("dan", RANDOM).peerId();
     private int made;
 
-    private Outcome offer(HeldMail held, Identity from, PeerId to, long expiresAt) {
+    private MailboxConfig config = MailboxConfig.defaults();
+
+    private Outcome offer(HeldItems<PeerId, WireEnvelope> held, Identity from, PeerId to, long expiresAt) {
         byte[] payload = new byte[100];
         payload[0] = (byte) made++;
         Envelope envelope = Envelope.create(from, to, NOW, expiresAt, payload);
-        return held.offer(ByteString.copyFrom(envelope.id()), from.peerId(), to, expiresAt, envelope.toProto(), NOW,
+        return offer(held, ByteString.copyFrom(envelope.id()), from.peerId(), to, expiresAt, envelope.toProto(), NOW,
                 new ArrayList<>());
+    }
+
+    /** As {@link MailReplica} offers a verified envelope to its store. */
+    private Outcome offer(HeldItems<PeerId, WireEnvelope> held, ByteString id, PeerId sender, PeerId recipient,
+                          long expiresAt, WireEnvelope envelope, long now,
+                          List<HeldItem<PeerId, WireEnvelope>> taken) {
+        return held.offer(id, recipient, sender, MailReplica.holdUntil(config, expiresAt, now), envelope,
+                envelope.getSerializedSize(), now, taken, new ArrayList<>());
+    }
+
+    private HeldItems<PeerId, WireEnvelope> store(MailboxConfig with) {
+        config = with;
+        return MailReplica.heldMail(with);
     }
 
     private long week() {
@@ -42,7 +58,7 @@ class HeldMailTest {
     void eachLimitRefusesOnItsOwn() {
         // Room for two envelopes per recipient, three per sender, four in all.
         long size = Envelope.create(alice, bob, NOW, week(), new byte[100]).toProto().getSerializedSize();
-        HeldMail held = new HeldMail(MailboxConfig.defaults().withQuotas(2 * size + size / 2, 3 * size + size / 2,
+        HeldItems<PeerId, WireEnvelope> held = store(MailboxConfig.defaults().withQuotas(2 * size + size / 2, 3 * size + size / 2,
                 4 * size + size / 2));
         assertEquals(Outcome.STORED, offer(held, alice, bob, week()));
         assertEquals(Outcome.STORED, offer(held, alice, bob, week()));
@@ -56,7 +72,7 @@ class HeldMailTest {
 
     @Test
     void mailLeavesAtItsExpiryOrTheHoldTimeWhicheverComesFirst() {
-        HeldMail held = new HeldMail(MailboxConfig.defaults().withHoldFor(Duration.ofDays(2)));
+        HeldItems<PeerId, WireEnvelope> held = store(MailboxConfig.defaults().withHoldFor(Duration.ofDays(2)));
         offer(held, alice, bob, NOW + Duration.ofHours(1).toMillis());
         offer(held, alice, bob, week());
         assertEquals(1, held.expire(NOW + Duration.ofHours(1).toMillis()).size());
@@ -68,33 +84,33 @@ class HeldMailTest {
 
     @Test
     void aDeletedEnvelopeIsNotHeldAgainUntilItWouldHaveExpired() {
-        HeldMail held = new HeldMail(MailboxConfig.defaults());
+        HeldItems<PeerId, WireEnvelope> held = store(MailboxConfig.defaults());
         Envelope envelope = Envelope.create(alice, bob, NOW, week(), new byte[] {1});
         ByteString id = ByteString.copyFrom(envelope.id());
-        List<HeldMail.Held> taken = new ArrayList<>();
-        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
+        List<HeldItem<PeerId, WireEnvelope>> taken = new ArrayList<>();
+        offer(held, id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
         assertEquals(0, held.delete(dan, List.of(id)).size(), "only bob's own word deletes bob's mail");
         assertEquals(1, held.delete(bob, List.of(id)).size());
         taken.clear();
-        assertEquals(Outcome.STORED, held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken));
+        assertEquals(Outcome.STORED, offer(held, id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken));
         assertTrue(taken.isEmpty(), "acknowledged, not held");
         held.expire(week());
-        assertEquals(Outcome.STORED, held.offer(id, alice.peerId(), bob, week() + 1000, envelope.toProto(), week(),
+        assertEquals(Outcome.STORED, offer(held, id, alice.peerId(), bob, week() + 1000, envelope.toProto(), week(),
                 taken));
         assertEquals(1, taken.size());
     }
 
     @Test
     void anEnvelopeThatCouldNotBeWrittenIsWelcomeAgain() {
-        HeldMail held = new HeldMail(MailboxConfig.defaults());
+        HeldItems<PeerId, WireEnvelope> held = store(MailboxConfig.defaults());
         Envelope envelope = Envelope.create(alice, bob, NOW, week(), new byte[] {1});
         ByteString id = ByteString.copyFrom(envelope.id());
-        List<HeldMail.Held> taken = new ArrayList<>();
-        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
+        List<HeldItem<PeerId, WireEnvelope>> taken = new ArrayList<>();
+        offer(held, id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
         held.unhold(id);
         assertEquals(0, held.totalBytes());
         taken.clear();
-        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
+        offer(held, id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
         assertEquals(1, taken.size(), "held this time, not taken for deleted");
     }
 

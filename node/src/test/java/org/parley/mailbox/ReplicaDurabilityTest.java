@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
 import org.parley.link.RecordingLinks;
 import org.parley.messaging.Envelope;
+import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.runtime.VirtualScheduler;
 
 /** A replica says it holds an envelope only once the envelope is written down. */
@@ -27,12 +29,12 @@ class ReplicaDurabilityTest {
         CompletableFuture<Void> write = new CompletableFuture<>();
         MailJournal journal = new MailJournal() {
             @Override
-            public CompletableFuture<Void> held(List<HeldMail.Held> taken) {
+            public CompletableFuture<Void> held(List<HeldItem<PeerId, WireEnvelope>> taken) {
                 return write;
             }
 
             @Override
-            public void dropped(List<HeldMail.Held> gone) {
+            public void dropped(List<HeldItem<PeerId, WireEnvelope>> gone) {
             }
         };
         MailReplica replica = new MailReplica(Identity.generate("replica", RANDOM).peerId(), links,

@@ -63,7 +63,7 @@ class BenchmarkTest {
     @Test
     void benchCliTimesWholeCommandsAgainstTheJvmFloor() throws Exception {
         Launcher.Result result = new Launcher(work).withoutEnv("PARLEY_HOME")
-                .run("bench", "cli", "--runs", "3", "--json");
+                .run("bench", "cli", "--runs", "3", "--idle", "1", "--json");
         assertEquals(0, result.exitCode(), result.toString());
         JsonObject figures = JsonParser.parseString(result.stdout()).getAsJsonObject();
         assertEquals(3, figures.get("runs").getAsInt());
@@ -73,8 +73,13 @@ class BenchmarkTest {
             assertTrue(figures.get(key).getAsDouble() > floor, key + " costs more than an empty JVM: " + result.stdout());
         }
         assertEquals(figures.get("idMsP50").getAsDouble() / floor, figures.get("idRatio").getAsDouble(), 1e-9);
+        assertEquals(1, figures.get("daemonIdleSeconds").getAsInt());
+        double rss = figures.get("daemonIdleRssMiB").getAsDouble();
+        assertTrue(rss > 10 && rss < 4096, "a JVM's resident memory, in MiB: " + result.stdout());
         Launcher.Result refused = new Launcher(work).withoutEnv("PARLEY_HOME").run("bench", "cli", "--runs", "2");
         CliErrorsTest.assertOneLineError(refused, "--runs must be 3 to 200");
+        CliErrorsTest.assertOneLineError(new Launcher(work).withoutEnv("PARLEY_HOME").run("bench", "cli", "--idle", "-1"),
+                "--idle must be 0 to 3600 seconds");
     }
 
     @Test

@@ -27,7 +27,8 @@ import org.parley.measure.Percentiles;
 final class CliStartBenchmark {
     /** The documented shape of {@code bench cli --json}. */
     record Result(int runs, double idMsP50, double sendMsP50, double jvmFloorMsP50, double idRatio,
-                  double sendRatio, double idDefaultJvmMsP50, double wallSeconds) {
+                  double sendRatio, double idDefaultJvmMsP50, int daemonIdleSeconds, double daemonIdleRssMiB,
+                  double wallSeconds) {
     }
 
     private static final long DAEMON_START_SECONDS = 120;
@@ -43,7 +44,8 @@ final class CliStartBenchmark {
         this.environment = Map.of("PARLEY_PASSPHRASE", passphrase);
     }
 
-    static Result run(Path launcher, int runs) throws IOException, InterruptedException, CliException {
+    static Result run(Path launcher, int runs, int idleSeconds) throws IOException, InterruptedException,
+            CliException {
         long started = System.nanoTime();
         Path home = Files.createTempDirectory("parley-bench-cli");
         byte[] secret = new byte[16];
@@ -51,13 +53,14 @@ final class CliStartBenchmark {
         CliStartBenchmark bench = new CliStartBenchmark(launcher, home.resolve("home"),
                 HexFormat.of().formatHex(secret));
         try {
-            return bench.measure(runs, started);
+            return bench.measure(runs, idleSeconds, started);
         } finally {
             deleteTree(home);
         }
     }
 
-    private Result measure(int runs, long started) throws IOException, InterruptedException, CliException {
+    private Result measure(int runs, int idleSeconds, long started) throws IOException, InterruptedException,
+            CliException {
         command("init", "--home", home.toString(), "--name", "bench");
         Process daemon = start(List.of(launcher.toString(), "daemon", "--home", home.toString(), "--listen",
                 "127.0.0.1:0", "--no-relay"));
@@ -85,11 +88,15 @@ final class CliStartBenchmark {
                 sendMs.add(timed(send));
                 idDefaultJvmMs.add(timed(idDefaultJvm));
             }
+            // The launcher execs the JVM, so the process started is the daemon itself.
+            Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
+            double idleRssMiB = residentMiB(daemon.pid());
             double idP50 = new Percentiles(idMs).at(0.5);
             double sendP50 = new Percentiles(sendMs).at(0.5);
             double floorP50 = new Percentiles(floorMs).at(0.5);
             return new Result(runs, idP50, sendP50, floorP50, idP50 / floorP50, sendP50 / floorP50,
-                    new Percentiles(idDefaultJvmMs).at(0.5), (System.nanoTime() - started) / 1e9);
+                    new Percentiles(idDefaultJvmMs).at(0.5), idleSeconds, idleRssMiB,
+                    (System.nanoTime() - started) / 1e9);
         } finally {
             daemon.destroy();
             if (!daemon.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
@@ -154,6 +161,20 @@ final class CliStartBenchmark {
         if (!up.await(DAEMON_START_SECONDS, TimeUnit.SECONDS)) {
             throw new CliException("the benchmark's daemon did not start within " + DAEMON_START_SECONDS + " s");
         }
+    }
+
+    /** A process's resident memory from Linux's /proc; NaN where there is none. */
+    private static double residentMiB(long pid) throws IOException {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (!Files.isReadable(status)) {
+            return Double.NaN;
+        }
+        for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
     }
 
     private static String javaBinary() {

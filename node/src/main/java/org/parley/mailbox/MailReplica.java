@@ -121,6 +121,10 @@ final class MailReplica {
         return held.all().size();
     }
 
+    int envelopesHeldFor(PeerId recipient) {
+        return held.countFor(recipient);
+    }
+
     // ---------------------------------------------------------------- requests
 
     void store(PeerId from, long requestId, WireEnvelope proto) {

@@ -167,6 +167,11 @@ public final class Mailbox implements LinkEvents {
         return replica.envelopesHeld();
     }
 
+    /** Envelopes this node holds for {@code recipient}. */
+    public int envelopesHeldFor(PeerId recipient) {
+        return replica.envelopesHeldFor(recipient);
+    }
+
     /** IDs of the envelopes this node holds for others (for the simulator's replica counts). */
     public List<com.google.protobuf.ByteString> heldEnvelopeIds() {
         return replica.heldIds();

@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.parley.identity.PeerId;
+import org.parley.mailbox.Mailbox;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
 
@@ -162,14 +164,19 @@ public final class OfflineDeliverySimulation {
     }
 
     /**
-     * Mean live copies per relayed message: envelopes the online mailboxes hold for others, over
-     * the messages their senders saw relayed so far (group posts are held apart and not counted).
+     * Mean live copies per relayed message: envelopes the online mailboxes hold for the away
+     * recipients, over the messages their senders saw relayed so far. Only the recipients' mail
+     * counts: beside a group, mailboxes also hold group signals for members who were not linked.
      */
     private double meanReplicas() {
+        List<PeerId> away = recipients.stream().map(network::id).toList();
         long copies = 0;
         for (int i = 0; i < network.size(); i++) {
             if (network.isOnline(i)) {
-                copies += network.node(i).node.mailbox().heldEnvelopeIds().size();
+                Mailbox mailbox = network.node(i).node.mailbox();
+                for (PeerId recipient : away) {
+                    copies += mailbox.envelopesHeldFor(recipient);
+                }
             }
         }
         return relayed.isEmpty() ? 0 : (double) copies / relayed.size();

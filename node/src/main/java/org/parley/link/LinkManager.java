@@ -51,6 +51,7 @@ public final class LinkManager implements LinkListener, LinkControl {
     private final PeerPenalties penalties;
     private final Redialer redialer;
     private final List<LinkEvents> listeners = new CopyOnWriteArrayList<>();
+    private final FrameRouter frames = new FrameRouter();
     /** Links have identity equality; insertion order keeps simulated runs replayable. */
     private final Map<Link, Neighbour> pending = new LinkedHashMap<>();
     private final Map<PeerId, Neighbour> established = new HashMap<>();
@@ -88,8 +89,26 @@ public final class LinkManager implements LinkListener, LinkControl {
         });
     }
 
+    /** Tells {@code listener} of every established link coming up and going down. */
     public void addListener(LinkEvents listener) {
         listeners.add(listener);
+    }
+
+    /** A layer that follows the links and owns frame types: {@link #addListener} and {@link #addFrameHandler}. */
+    public <L extends LinkEvents & FrameHandler> void addLayer(L layer) {
+        addListener(layer);
+        addFrameHandler(layer);
+    }
+
+    /**
+     * Hands {@code handler} the inbound frames of its types, and no one else those frames. Call
+     * while the node is put together.
+     *
+     * @throws IllegalStateException when another handler already owns one of its types
+     * @see FrameRouter#register
+     */
+    public void addFrameHandler(FrameHandler handler) {
+        frames.register(handler);
     }
 
     /** Starts accepting links. */
@@ -349,11 +368,12 @@ public final class LinkManager implements LinkListener, LinkControl {
             receiveHello(neighbour, frame);
             return;
         }
-        switch (frame.getBodyCase()) {
-            case HELLO -> penalize(peer, PENALTY_PROTOCOL_VIOLATION, "second Hello on a link");
-            // A newer peer may speak frame types we do not know yet: ignore them, but not for free.
-            case BODY_NOT_SET -> penalize(peer, PENALTY_UNKNOWN_FRAME, "frame of unknown type");
-            default -> listeners.forEach(listener -> listener.frameReceived(peer, frame));
+        if (frame.getBodyCase() == Frame.BodyCase.HELLO) {
+            penalize(peer, PENALTY_PROTOCOL_VIOLATION, "second Hello on a link");
+        } else if (!frames.route(peer, frame)) {
+            // A newer peer may speak frame types we do not know yet, and a node without some layer
+            // (an overlay-only node has no mailbox) takes none of its frames: drop them, but not for free.
+            penalize(peer, PENALTY_UNKNOWN_FRAME, "frame of a type no layer here takes: " + frame.getBodyCase());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
@@ -37,7 +38,7 @@ import org.parley.store.StorageQueue;
  * committed before anything it encrypted leaves the node, and a receipt goes out only after the
  * message it acknowledges (with the session state and the dedupe record) is committed.
  */
-public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTransport, RelayableOutbox,
+public final class Messenger implements LinkEvents, FrameHandler, UserMessaging, GroupSignalTransport, RelayableOutbox,
         PeerBundles {
     private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
 
@@ -263,6 +264,12 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTr
     public void peerConnected(PeerInfo peer) {
         neighbours.send(peer.peerId(), Frame.newBuilder().setPrekeyBundle(prekeys.bundle()).build());
         outbox.linkUp(peer.peerId());
+    }
+
+    /** Neighbours' prekey bundles, and envelopes (messages, receipts, group signals). */
+    @Override
+    public Set<Frame.BodyCase> frameTypes() {
+        return Set.of(Frame.BodyCase.PREKEY_BUNDLE, Frame.BodyCase.ENVELOPE);
     }
 
     @Override

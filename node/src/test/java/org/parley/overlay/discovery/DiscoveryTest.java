@@ -341,7 +341,7 @@ class DiscoveryTest {
         Discovery discovery = new Discovery(identity, links, loop, loop, new SeededRng(1000 + n),
                 DiscoveryConfig.defaults(), () -> List.of(address.toString()),
                 () -> PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
-        links.addListener(discovery);
+        links.addLayer(discovery);
         links.redialUrgentlyBelow(DiscoveryConfig.defaults().targetLinks());
         links.start();
         discovery.start();

@@ -278,7 +278,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
             case PREKEY_BUNDLE -> receiveBundle(from, frame.getPrekeyBundle());
             case ENVELOPE -> intake.takeIn(from, frame.getEnvelope(), false);
             default -> {
-                // Frames of other layers.
+                // Not one of frameTypes(): the link layer hands none here.
             }
         }
     }

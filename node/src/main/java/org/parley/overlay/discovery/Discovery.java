@@ -193,7 +193,7 @@ public final class Discovery implements LinkEvents, FrameHandler {
             case PEER_RECORD -> receiveOwnRecord(from, frame.getPeerRecord());
             case PEER_EXCHANGE -> receiveExchange(from, frame.getPeerExchange());
             default -> {
-                // Frames of other layers.
+                // Not one of frameTypes(): the link layer hands none here.
             }
         }
     }

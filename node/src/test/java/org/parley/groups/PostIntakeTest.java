@@ -85,7 +85,7 @@ class PostIntakeTest {
 
         assertTrue(state.pending.isEmpty());
         assertEquals(Map.of("unknown-key", 1L), parts.directory.refusedIn(state.id));
-        assertTrue(parts.links.penalties.isEmpty());
+        assertTrue(parts.links.penalties().isEmpty());
     }
 
     @Test
@@ -129,7 +129,7 @@ class PostIntakeTest {
         parts.posts.receive(state, post, carol.peerId(), false);
 
         assertEquals(Map.of("replayed", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(Misbehaviour.REPLAYED.penalty(), parts.links.penalties.get(carol.peerId()));
+        assertEquals(Misbehaviour.REPLAYED.penalty(), parts.links.penalties().get(carol.peerId()));
         assertEquals(1, parts.added.size());
     }
 
@@ -195,7 +195,7 @@ class PostIntakeTest {
         parts.loop.runUntilIdle();
 
         assertEquals(Map.of("out-of-order", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(Misbehaviour.OUT_OF_ORDER.penalty(), parts.links.penalties.get(carol.peerId()));
+        assertEquals(Misbehaviour.OUT_OF_ORDER.penalty(), parts.links.penalties().get(carol.peerId()));
         assertEquals(List.of("in order"), parts.added.stream().map(GroupMessageRecord::text).toList());
     }
 

@@ -18,7 +18,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.Direction;
 import org.parley.link.Misbehaviour;
 import org.parley.link.PeerInfo;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.RelayFrame;
 import org.parley.proto.wire.v1.ReserveAnswer;
@@ -29,7 +29,7 @@ import org.parley.runtime.VirtualScheduler;
 class CircuitRelayTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final Set<PeerId> banned = new HashSet<>();
     private final PeerId alice = peer("alice");
     private final PeerId bob = peer("bob");
@@ -38,7 +38,7 @@ class CircuitRelayTest {
     @Test
     void aRelayOffersItselfToEveryNeighbourUnlessRelayingIsOff() {
         CircuitRelay<Dialler> relay = relay(RelayLimits.defaults());
-        links.connected.add(bob);
+        links.open(bob);
         relay.peerConnected(info(bob));
         assertEquals(RelayFrame.BodyCase.AVAILABLE, onlyRelayFrame(bob).getBodyCase());
 
@@ -63,7 +63,7 @@ class CircuitRelayTest {
         assertEquals(ByteString.copyFrom(alice.publicKey()), offer.getOffer().getFromPeer());
 
         assertTrue(relay.accept(mallory, circuit).isEmpty(), "mallory was not offered the circuit");
-        assertEquals(Misbehaviour.PROTOCOL_VIOLATION.penalty(), links.penalties.get(mallory));
+        assertEquals(Misbehaviour.PROTOCOL_VIOLATION.penalty(), links.penalties().get(mallory));
         assertTrue(relay.accept(bob, circuit + 1).isEmpty(), "no such circuit");
 
         CircuitRelay.Splice<Dialler> splice = relay.accept(bob, circuit).orElseThrow();
@@ -80,11 +80,11 @@ class CircuitRelayTest {
     @Test
     void circuitsToUnknownOrUnreservedPeersAreRefusedAndScoredDown() {
         CircuitRelay<Dialler> relay = relay(RelayLimits.defaults());
-        links.connected.add(bob); // linked, but holding no reservation
+        links.open(bob); // linked, but holding no reservation
         assertEquals("no reservation for " + bob, relay.connect(alice, bob, new Dialler()).refusal().orElseThrow());
         assertEquals("no reservation for " + mallory,
                 relay.connect(alice, mallory, new Dialler()).refusal().orElseThrow());
-        assertEquals(2 * Misbehaviour.UNRESERVED.penalty(), links.penalties.get(alice));
+        assertEquals(2 * Misbehaviour.UNRESERVED.penalty(), links.penalties().get(alice));
         assertEquals(List.of(), links.takeSent(bob), "nobody was offered anything");
     }
 
@@ -94,7 +94,7 @@ class CircuitRelayTest {
         CircuitRelay<Dialler> relay = relay(limits);
         reserveFor(relay, bob);
         relay.peerDisconnected(bob);
-        links.connected.remove(bob);
+        links.close(bob);
         assertFalse(relay.isReserved(bob));
         assertTrue(relay.connect(alice, bob, new Dialler()).refusal().isPresent());
 
@@ -110,7 +110,7 @@ class CircuitRelayTest {
         banned.add(mallory);
         assertEquals("you are banned here", relay.connect(mallory, bob, new Dialler()).refusal().orElseThrow());
         assertEquals("a circuit to yourself", relay.connect(bob, bob, new Dialler()).refusal().orElseThrow());
-        assertEquals(Misbehaviour.PROTOCOL_VIOLATION.penalty(), links.penalties.get(bob));
+        assertEquals(Misbehaviour.PROTOCOL_VIOLATION.penalty(), links.penalties().get(bob));
         assertEquals(List.of(), links.takeSent(bob), "no offer went out");
     }
 
@@ -122,7 +122,7 @@ class CircuitRelayTest {
         for (int i = 0; i < 5; i++) {
             PeerId peer = peer("crowd" + i);
             crowd.add(peer);
-            links.connected.add(peer);
+            links.open(peer);
             relay.frameReceived(peer, reserve());
         }
         for (int i = 0; i < 5; i++) {
@@ -139,13 +139,13 @@ class CircuitRelayTest {
         ReserveAnswer tooSoon = onlyRelayFrame(flooder).getReserveAnswer();
         assertFalse(tooSoon.getAccepted());
         assertEquals("reservation renewed too often", tooSoon.getReason());
-        assertEquals(Misbehaviour.RESERVATION_FLOOD.penalty(), links.penalties.get(flooder));
+        assertEquals(Misbehaviour.RESERVATION_FLOOD.penalty(), links.penalties().get(flooder));
         assertTrue(relay.isReserved(flooder), "the reservation it held stands");
 
         loop.advance(limits.reservationLifetime().dividedBy(2));
         relay.frameReceived(flooder, reserve());
         assertTrue(onlyRelayFrame(flooder).getReserveAnswer().getAccepted(), "renewal at half the lifetime");
-        assertEquals(Misbehaviour.RESERVATION_FLOOD.penalty(), links.penalties.get(flooder));
+        assertEquals(Misbehaviour.RESERVATION_FLOOD.penalty(), links.penalties().get(flooder));
     }
 
     @Test
@@ -188,7 +188,7 @@ class CircuitRelayTest {
     }
 
     private void reserveFor(CircuitRelay<Dialler> relay, PeerId peer) {
-        links.connected.add(peer);
+        links.open(peer);
         relay.frameReceived(peer, reserve());
         assertTrue(onlyRelayFrame(peer).getReserveAnswer().getAccepted());
     }

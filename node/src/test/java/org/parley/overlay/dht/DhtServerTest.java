@@ -42,7 +42,7 @@ class DhtServerTest {
     @Test
     void aFindNodeIsAnsweredToItsAskerUnderItsRequestId() {
         PeerRecord asker = node.newPeer("asker");
-        node.links.connected.add(asker.peer());
+        node.links.open(asker.peer());
         server.answerFindNode(asker.peer(), 77, FindNode.newBuilder()
                 .setTarget(ByteString.copyFrom(DhtKey.ofPeer(asker.peer()).toBytes())).build());
 
@@ -72,7 +72,7 @@ class DhtServerTest {
                 .setRecord(node.record(owner, 1).toProto()).build());
 
         assertEquals(0, node.known.storedRecords());
-        assertTrue(node.links.penalties.isEmpty(), "an honest difference of views is not punished");
+        assertTrue(node.links.penalties().isEmpty(), "an honest difference of views is not punished");
     }
 
     @Test
@@ -92,7 +92,7 @@ class DhtServerTest {
 
         server.receiveStore(mallory.peer(), StoreRecord.newBuilder().setRecord(victim.toProto()).build());
 
-        assertEquals(Misbehaviour.NOT_OWN_RECORD.penalty(), node.links.penalties.get(mallory.peer()));
+        assertEquals(Misbehaviour.NOT_OWN_RECORD.penalty(), node.links.penalties().get(mallory.peer()));
         assertEquals(0, node.known.storedRecords());
     }
 }

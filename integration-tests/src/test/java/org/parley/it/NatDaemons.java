@@ -44,12 +44,13 @@ final class NatDaemons implements AutoCloseable {
     Process daemon(String namespace, String name, String port, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("daemon", "--home", home(name), "--listen", "0.0.0.0:" + port));
         args.addAll(List.of(extra));
-        Process daemon = parley.inNamespace(namespace).start(name + "-daemon-" + processes.size(),
-                args.toArray(String[]::new));
+        String output = name + "-daemon-" + processes.size();
+        Process daemon = parley.inNamespace(namespace).start(output, args.toArray(String[]::new));
         processes.add(daemon);
         Profiles.await(() -> {
             if (!daemon.isAlive()) {
-                throw new AssertionError(name + "'s daemon exited with " + daemon.exitValue() + "\n" + logTail(name));
+                throw new AssertionError(name + "'s daemon exited with " + daemon.exitValue() + ": "
+                        + Files.readString(work.resolve(output + ".err")) + "\n" + logTail(name));
             }
             return parley.inNamespace(namespace).run("status", "--home", home(name)).exitCode() == 0;
         }, name + "'s daemon answers");

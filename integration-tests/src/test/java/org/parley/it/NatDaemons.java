@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,8 @@ final class NatDaemons implements AutoCloseable {
     static final String PORT = "7450";
     /** Where the public seed listens. */
     static final String SEED = NatTestBed.PUBLIC_ADDRESS + ":" + PORT;
+    /** A daemon's JVM, keystore and first TLS start take this long at most, even on a machine under load. */
+    private static final Duration DAEMON_START = Duration.ofSeconds(120);
 
     private final Path work;
     private final Launcher parley;
@@ -53,7 +56,7 @@ final class NatDaemons implements AutoCloseable {
                         + Files.readString(work.resolve(output + ".err")) + "\n" + logTail(name));
             }
             return parley.inNamespace(namespace).run("status", "--home", home(name)).exitCode() == 0;
-        }, name + "'s daemon answers");
+        }, name + "'s daemon answers", DAEMON_START);
         return daemon;
     }
 

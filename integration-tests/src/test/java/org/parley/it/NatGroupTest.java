@@ -1,9 +1,11 @@
 package org.parley.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A group of three, each member behind a NAT of their own (see {@link NatTestBed}), knowing only
- * the others' peer IDs and the public seed: no member can dial another, so the invitations and
- * the sender keys go out over relayed links or through mailboxes, and every post still reaches
- * everyone.
+ * the others' peer IDs and the public seed: no member can dial another, and the NATs map each
+ * connection to a random port, so no hole can be punched either. The invitations and the sender
+ * keys go out over relayed links or through mailboxes, and every post still reaches everyone.
  */
 class NatGroupTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
@@ -28,7 +30,7 @@ class NatGroupTest {
     @Test
     void threeMembersEachBehindTheirOwnNatHoldEveryPost() throws Exception {
         NatTestBed.requireTools();
-        try (NatTestBed bed = NatTestBed.create(3, NatTestBed.Nat.ENDPOINT_INDEPENDENT);
+        try (NatTestBed bed = NatTestBed.create(3, NatTestBed.Nat.SYMMETRIC);
              NatDaemons nodes = new NatDaemons(work)) {
             nodes.init("seed");
             List<String> names = List.of("alice", "bob", "carol");
@@ -72,8 +74,20 @@ class NatGroupTest {
                 assertEquals(posts.size(), texts(nodes, namespace, name, group).size(),
                         name + " holds each post once");
             }
-            System.out.printf("NAT group of three: everyone joined after %.1f s and held every post after %.1f s%n",
-                    joined.toMillis() / 1000.0, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+            Duration everyPost = Duration.between(started, Instant.now());
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                for (int j = 0; j < names.size(); j++) {
+                    JsonObject link = i == j ? null : nodes.peerEntry(bed.home(i + 1), names.get(i), ids.get(j));
+                    if (link != null) {
+                        paths.add(names.get(i) + "-" + names.get(j) + " " + link.get("path").getAsString());
+                        assertNotEquals("direct", link.get("path").getAsString(), "no member dials another: " + link);
+                    }
+                }
+            }
+            System.out.printf("NAT group of three (symmetric NATs): everyone joined after %.1f s and held every post "
+                    + "after %.1f s; links between members at the end: %s%n", joined.toMillis() / 1000.0,
+                    everyPost.toMillis() / 1000.0, paths.isEmpty() ? "none" : String.join(", ", paths));
         }
     }
 

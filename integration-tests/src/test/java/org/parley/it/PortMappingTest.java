@@ -84,6 +84,34 @@ class PortMappingTest {
         }
     }
 
+    /**
+     * The same router speaking NAT-PMP and PCP too: the node asks in PCP first, and the router
+     * forwards the port until the node stops.
+     */
+    @Test
+    void onARouterThatSpeaksPcpTheNodeMapsItsPortWithPcpAndRemovesItOnStop() throws Exception {
+        NatTestBed.requireMiniupnpd();
+        Path router = Files.createDirectories(work.resolve("router"));
+        try (NatTestBed bed = NatTestBed.createWithUpnpRouter(router, true);
+             NatDaemons nodes = new NatDaemons(work)) {
+            nodes.init("alice");
+            Process aliceDaemon = nodes.daemon(bed.home(1), "alice", NatDaemons.PORT);
+            JsonObject[] status = new JsonObject[1];
+            await(nodes, "alice", router, () -> {
+                status[0] = nodes.status(bed.home(1), "alice");
+                return !status[0].get("portMapping").isJsonNull();
+            }, "alice's router maps her port");
+            JsonObject mapping = status[0].getAsJsonObject("portMapping");
+            assertEquals("pcp", mapping.get("protocol").getAsString(), status[0].toString());
+            assertEquals(MAPPED, mapping.get("external").getAsString(), status[0].toString());
+            assertTrue(bed.upnpForwards().contains("dnat ip to 10.1.0.2:" + NatDaemons.PORT), bed.upnpForwards());
+
+            aliceDaemon.destroy();
+            assertTrue(aliceDaemon.waitFor(30, TimeUnit.SECONDS), "alice's daemon stops");
+            assertEquals("", bed.upnpForwards(), "alice's daemon removed its mapping as it stopped");
+        }
+    }
+
     private static void await(NatDaemons nodes, String name, Path router, Profiles.Condition condition, String what)
             throws Exception {
         try {

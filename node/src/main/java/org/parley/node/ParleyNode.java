@@ -35,6 +35,12 @@ import org.parley.store.StoreException;
 public final class ParleyNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ParleyNode.class.getName());
 
+    /**
+     * Longest the start on the loop may take: it binds the listen socket and brings up TLS and
+     * gRPC for the first time in the process, which on a busy machine takes longer than the 10 s
+     * an API call gets (seen at 16 s with two cores shared by many processes).
+     */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** Longest a stopping node waits for the router to remove its port mapping. */
     private static final Duration PORT_MAPPING_REMOVAL = Duration.ofSeconds(5);
 
@@ -138,7 +144,7 @@ public final class ParleyNode implements AutoCloseable {
                 assembled.start();
                 assembled.memory().redialRemembered(assembled.links(), identity.peerId());
                 return null;
-            });
+            }, STARTUP_TIMEOUT);
         } catch (ApiException e) {
             node.close();
             throw new ApiException("cannot listen on " + options.listen() + ": " + rootMessage(e), e);

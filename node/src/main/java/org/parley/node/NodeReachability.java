@@ -71,7 +71,7 @@ final class NodeReachability implements AutoCloseable {
         }
         NodeReachability reachability = new NodeReachability(links, probe, closeProbe, announce, network, loop, clock,
                 rng);
-        links.addListener(reachability.service);
+        links.addLayer(reachability.service);
         return reachability;
     }
 

@@ -331,11 +331,6 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTr
     }
 
     @Override
-    public void relayRefused(PeerId peer, MessageId id, String reason) {
-        outbox.relayRefused(peer, id, reason);
-    }
-
-    @Override
     public int outboxSize() {
         return outbox.outbox().size();
     }

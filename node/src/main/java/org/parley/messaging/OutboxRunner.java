@@ -151,11 +151,6 @@ final class OutboxRunner implements RelayableOutbox {
         perform(outbox.relayed(peer, id, replicas));
     }
 
-    @Override
-    public void relayRefused(PeerId peer, MessageId id, String reason) {
-        perform(outbox.relayRefused(peer, id, reason));
-    }
-
     Outbox outbox() {
         return outbox;
     }

@@ -76,19 +76,6 @@ class RelayStatesTest {
     }
 
     @Test
-    void aRefusalByEveryReplicaFailsTheMessageWithItsReason() {
-        MessagingNode[] pair = awayPair();
-        MessagingNode alice = pair[0];
-        MessageRecord sent = alice.send(pair[1].id(), "too much");
-        alice.messenger.relayRefused(pair[1].id(), sent.id(), "quota");
-        loop.runUntilIdle();
-        MessageRecord failed = alice.history(pair[1].id()).get(0);
-        assertEquals(MessageRecord.FAILED, failed.state());
-        assertEquals("quota", failed.reason());
-        assertEquals(0, alice.messenger.outboxSize());
-    }
-
-    @Test
     void relayedMailTakenTwiceShowsOnceCostsTheReplicaNothingAndItsReceiptTravelsBackByMailbox() {
         MessagingNode[] pair = awayPair();
         MessagingNode alice = pair[0];

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
@@ -32,6 +33,8 @@ final class Contacts implements ContactBook {
     private final Clock clock;
     private final Map<PeerId, ContactRecord> contacts = new HashMap<>();
     private final Map<PeerId, Map<String, Long>> refused = new HashMap<>();
+    /** Told, after the commit, of the message requests a new contact's acceptance made ordinary messages. */
+    private BiConsumer<PeerId, List<MessageId>> requestsAccepted = (peer, ids) -> { };
 
     Contacts(Identity self, StorageQueue storage, Scheduler loop, Clock clock) {
         this.self = self;
@@ -50,6 +53,10 @@ final class Contacts implements ContactBook {
             PeerId peer = StoredPeers.parse(counter.peerId());
             refused.computeIfAbsent(peer, p -> new HashMap<>()).put(counter.kind(), counter.count());
         }
+    }
+
+    void whenRequestsAccepted(BiConsumer<PeerId, List<MessageId>> listener) {
+        this.requestsAccepted = listener;
     }
 
     @Override
@@ -121,14 +128,18 @@ final class Contacts implements ContactBook {
         long addedAt = Optional.ofNullable(contacts.get(peer)).map(ContactRecord::addedAtMillis)
                 .orElse(clock.nowMillis());
         ContactRecord contact = new ContactRecord(peer, name, status, addedAt, Map.of());
+        List<MessageId> accepted = new ArrayList<>();
         return storage.submit(connection -> {
             PeerRows.putContact(connection, new PeerRows.Contact(peer.toString(), name, status, addedAt));
             if (status.equals(ContactRecord.CONTACT)) {
-                MessageRows.acceptRequests(connection, peer.toString());
+                MessageRows.acceptRequests(connection, peer.toString()).forEach(id -> accepted.add(MessageId.of(id)));
             }
             return contact;
         }).thenApplyAsync(stored -> {
             contacts.put(peer, stored);
+            if (status.equals(ContactRecord.CONTACT)) {
+                requestsAccepted.accept(peer, accepted);
+            }
             return withCounts(stored);
         }, loop);
     }

@@ -94,6 +94,7 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTr
         ReceiptQueue receipts = new ReceiptQueue(courier, loop, clock, random, config, () -> stopped);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
                 loop, clock, config, toListeners, groupSignalListeners);
+        contacts.whenRequestsAccepted(intake::requestsAccepted);
     }
 
     /**
@@ -134,6 +135,11 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTr
      */
     public void verifyEnvelopesWith(EnvelopeVerifier verifier) {
         intake.verifyWith(verifier);
+    }
+
+    /** Sets the quota of message requests; before the loop serves anything. */
+    public void limitRequests(RequestLimits limits) {
+        intake.limitRequests(limits);
     }
 
     public void addGroupSignalListener(GroupSignalListener listener) {

@@ -44,7 +44,15 @@ class OfflineDeliveryTest {
         bob.start(List.of(hub));
         loop.advance(Duration.ofSeconds(30));
         assertTrue(alice.links.isConnected(bob.id()), "alice and bob linked, so each has the other's bundle");
+        befriend(alice, bob);
         return List.of(alice, bob, hub);
+    }
+
+    /** Each acknowledges the other's messages (receipts go to contacts only). */
+    private void befriend(MailboxNode a, MailboxNode b) {
+        a.messenger.addContact(b.id(), "b");
+        b.messenger.addContact(a.id(), "a");
+        loop.runUntilIdle();
     }
 
     private long heldForOthers() {
@@ -197,6 +205,7 @@ class OfflineDeliveryTest {
         alice.start(List.of(hub));
         bob.start(List.of(hub));
         loop.advance(Duration.ofSeconds(30));
+        befriend(alice, bob);
         bob.stop();
         alice.send(bob.id(), "too late by their clocks");
         loop.advance(Duration.ofMinutes(2));

@@ -107,6 +107,13 @@ final class MessagingNode implements Neighbours {
         b.loop.execute(() -> b.messenger.peerConnected(new PeerInfo(a.id(), "a", Direction.INBOUND, 0, "test")));
     }
 
+    /** Each adds the other as a contact (so each acknowledges the other's messages). */
+    static void befriend(MessagingNode a, MessagingNode b) {
+        a.messenger.addContact(b.id(), "b");
+        b.messenger.addContact(a.id(), "a");
+        a.loop.runUntilIdle();
+    }
+
     static void unlink(MessagingNode a, MessagingNode b) {
         a.links.remove(b.id());
         b.links.remove(a.id());

@@ -28,6 +28,7 @@ class RelayStatesTest {
     private MessagingNode[] awayPair() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         loop.runUntilIdle();
         MessagingNode.unlink(alice, bob);

@@ -31,6 +31,7 @@ class StoredStatesTest {
     void outgoingMessagesStoredWithTheOldStateWordsLoadAsThoseStates() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
+        MessagingNode.befriend(alice, bob);
         alice.crash();
         long now = loop.nowMillis();
         long expires = now + Duration.ofDays(1).toMillis();

@@ -1,5 +1,6 @@
 package org.parley.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,7 +17,9 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
+import org.parley.store.ContentCipher;
 import org.parley.store.MessageRows;
+import org.parley.store.SealedPlaces;
 import org.parley.store.PeerRows;
 import org.parley.store.StorageQueue;
 
@@ -29,6 +32,8 @@ final class Contacts implements ContactBook {
 
     private final Identity self;
     private final StorageQueue storage;
+    /** Seals the names the user gives (they say who the user talks to). */
+    private final ContentCipher cipher;
     private final Scheduler loop;
     private final Clock clock;
     private final Map<PeerId, ContactRecord> contacts = new HashMap<>();
@@ -36,8 +41,9 @@ final class Contacts implements ContactBook {
     /** Told, after the commit, of the message requests a new contact's acceptance made ordinary messages. */
     private BiConsumer<PeerId, List<MessageId>> requestsAccepted = (peer, ids) -> { };
 
-    Contacts(Identity self, StorageQueue storage, Scheduler loop, Clock clock) {
+    Contacts(Identity self, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock) {
         this.self = self;
+        this.cipher = cipher;
         this.storage = storage;
         this.loop = loop;
         this.clock = clock;
@@ -46,8 +52,9 @@ final class Contacts implements ContactBook {
     void load(Connection connection) throws SQLException {
         for (PeerRows.Contact contact : PeerRows.contacts(connection)) {
             PeerId peer = StoredPeers.parse(contact.peerId());
-            contacts.put(peer, new ContactRecord(peer, contact.name(), contact.status(), contact.addedMillis(),
-                    Map.of()));
+            String name = new String(cipher.open(contact.sealedName(), SealedPlaces.contactName(contact.peerId())),
+                    StandardCharsets.UTF_8);
+            contacts.put(peer, new ContactRecord(peer, name, contact.status(), contact.addedMillis(), Map.of()));
         }
         for (PeerRows.Counter counter : PeerRows.counters(connection)) {
             PeerId peer = StoredPeers.parse(counter.peerId());
@@ -130,7 +137,9 @@ final class Contacts implements ContactBook {
         ContactRecord contact = new ContactRecord(peer, name, status, addedAt, Map.of());
         List<MessageId> accepted = new ArrayList<>();
         return storage.submit(connection -> {
-            PeerRows.putContact(connection, new PeerRows.Contact(peer.toString(), name, status, addedAt));
+            byte[] sealedName = cipher.seal(name.getBytes(StandardCharsets.UTF_8),
+                    SealedPlaces.contactName(peer.toString()));
+            PeerRows.putContact(connection, new PeerRows.Contact(peer.toString(), sealedName, status, addedAt));
             if (status.equals(ContactRecord.CONTACT)) {
                 MessageRows.acceptRequests(connection, peer.toString()).forEach(id -> accepted.add(MessageId.of(id)));
             }

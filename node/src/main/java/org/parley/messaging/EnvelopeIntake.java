@@ -237,7 +237,7 @@ final class EnvelopeIntake {
         boolean[] inserted = new boolean[1];
         return remember(sender, envelopeId, envelope, id, change, connection -> {
             inserted[0] = MessageRows.insertIfAbsent(connection, new MessageRows.StoredMessage(0, id.bytes(),
-                    sender.toString(), MessageRecord.IN, cipher.seal(body, History.bodyContext(id)),
+                    sender.toString(), MessageRecord.IN, cipher.seal(body, History.bodyContext(id, sender.toString(), MessageRecord.IN)),
                     content.getSentAtMs(), receivedAt, MessageRecord.RECEIVED, null, request));
             if (inserted[0] && !admission.dropped().isEmpty()) {
                 MessageRows.dropRequests(connection, admission.dropped().stream().map(MessageId::bytes).toList());

@@ -23,6 +23,7 @@ import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
+import org.parley.store.SealedPlaces;
 import org.parley.store.StorageQueue;
 
 /**
@@ -48,6 +49,7 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTr
     private final Clock clock;
     private final SecureRandom random;
     private final MessagingConfig config;
+    private final ContentCipher cipher;
     private final Sessions sessions;
     private final List<MessagingEvents> listeners = new CopyOnWriteArrayList<>();
     private final List<GroupSignalListener> groupSignalListeners = new CopyOnWriteArrayList<>();
@@ -74,7 +76,8 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTr
         this.sessions = new Sessions(self, random);
         this.sessionStorage = new SessionStorage(storage, cipher, sessions, random);
         this.prekeys = new OwnPrekeys(self, sessions, neighbours, storage, cipher, loop, clock, random);
-        this.contacts = new Contacts(self, storage, loop, clock);
+        this.contacts = new Contacts(self, storage, cipher, loop, clock);
+        this.cipher = cipher;
         this.history = new History(storage, cipher, contacts, loop);
         this.courier = new Courier(self, neighbours, sessions, sessionStorage, loop, clock, random, config,
                 () -> stopped);
@@ -111,6 +114,7 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTr
     private void load() {
         long now = clock.nowMillis();
         storage.submit(connection -> {
+            SealedPlaces.bindOnce(connection, cipher);
             contacts.load(connection);
             prekeys.load(connection);
             sessionStorage.load(connection);

@@ -29,6 +29,10 @@ import org.parley.runtime.Scheduler;
  * Confined to the node's loop.
  */
 final class MailRelay {
+    private static final Logger LOG = Logger.getLogger(MailRelay.class.getName());
+    /** The longest rest between rounds of refusals, in checks (about five minutes by default). */
+    private static final int MAX_REST_CHECKS = 64;
+
     /** One message being handed to replicas. */
     private static final class Attempt {
         final RelayItem item;
@@ -38,6 +42,7 @@ final class MailRelay {
         int outstanding;
         /** Checks to let pass before asking again, after a round in which every answer was a refusal. */
         int resting;
+        /** The rest after the last round of refusals; doubles each round, up to {@link #MAX_REST_CHECKS}. */
         int restAfterRefusals;
         Scheduler.Cancellable timer;
 
@@ -51,10 +56,6 @@ final class MailRelay {
     private final RelayOutbox outbox;
     private final Scheduler scheduler;
     private final MailboxConfig config;
-    /** The longest rest between rounds of refusals, in checks (about five minutes by default). */
-    private static final int MAX_REST_CHECKS = 64;
-    private static final Logger LOG = Logger.getLogger(MailRelay.class.getName());
-
     private final Map<MessageId, Attempt> attempts = new LinkedHashMap<>();
     private final Map<Long, Attempt> byRequest = new HashMap<>();
     private Scheduler.Cancellable checkTimer;

@@ -84,10 +84,6 @@ final class MessageRequests {
         perStranger.remove(peer);
     }
 
-    int size() {
-        return stored.size();
-    }
-
     private void add(Request request) {
         if (stored.putIfAbsent(request.id(), request) != null) {
             return;

@@ -111,7 +111,8 @@ class HeldMailTest {
         assertEquals(0, held.delete(dan, List.of(id)).size(), "only bob's own word deletes bob's mail");
         assertEquals(1, held.delete(bob, List.of(id)).size());
         taken.clear();
-        assertEquals(Outcome.STORED, held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken, new ArrayList<>()));
+        assertEquals(Outcome.STORED, held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken,
+                new ArrayList<>()));
         assertTrue(taken.isEmpty(), "acknowledged, not held");
         held.expire(week());
         assertEquals(Outcome.STORED, held.offer(id, alice.peerId(), bob, week() + 1000, envelope.toProto(), week(),

@@ -96,6 +96,13 @@ final class HeldMail {
         }
         Map<PeerId, Long> shares = new HashMap<>(bytesBySenderFor.getOrDefault(recipient, Map.of()));
         long senderAfter = shares.getOrDefault(sender, 0L) + size;
+        long largestOther = shares.entrySet().stream().filter(share -> !share.getKey().equals(sender))
+                .mapToLong(Map.Entry::getValue).max().orElse(0);
+        if (largestOther <= senderAfter) {
+            // Fair already: refused without looking through the held mail, which a flood of
+            // refused stores would otherwise make us do each time.
+            return null;
+        }
         Map<PeerId, List<Held>> newestLast = new HashMap<>();
         for (Held held : byId.values()) {
             if (held.recipient().equals(recipient) && !held.sender().equals(sender)) {

@@ -69,6 +69,7 @@ public final class NodeNetworkOptions {
     boolean noRelay;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            converter = Converters.LogLevelConverter.class,
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
 

@@ -61,6 +61,12 @@ public final class ParleyCli implements Runnable {
             commandLine.addSubcommand(command);
         }
         shareVersion(commandLine, commandLine.getCommandSpec().version());
+        try {
+            ConfigDefaults.install(commandLine, args, context);
+        } catch (CliException e) {
+            context.err().println("parley: error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
         commandLine.setOut(context.out());
         commandLine.setErr(context.err());
         commandLine.setParameterExceptionHandler((error, arguments) -> {

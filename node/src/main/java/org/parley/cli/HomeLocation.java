@@ -43,10 +43,14 @@ public record HomeLocation(ProfileHome home, Path configFile) {
         return new HomeLocation(new ProfileHome(data), config.resolve(CONFIG_FILE).toAbsolutePath().normalize());
     }
 
-    /** This process's view: its environment, its user's home, its operating system. */
+    /**
+     * This process's view: its environment, its user's home ({@code $HOME} as the XDG
+     * specification has it, else Java's idea of it), its operating system.
+     */
     static HomeLocation of(Optional<Path> explicit, CliContext context) {
-        return of(explicit, context::env, Paths.get(System.getProperty("user.home")),
-                System.getProperty("os.name", "").startsWith("Linux"));
+        Path userHome = context.env("HOME").map(Paths::get).filter(Path::isAbsolute)
+                .orElseGet(() -> Paths.get(System.getProperty("user.home")));
+        return of(explicit, context::env, userHome, System.getProperty("os.name", "").startsWith("Linux"));
     }
 
     private static HomeLocation inside(Path directory) {

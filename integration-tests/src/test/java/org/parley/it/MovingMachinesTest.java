@@ -52,6 +52,20 @@ class MovingMachinesTest {
         }
         exchange("alice", bob, "hello bob");
         exchange("bob", alice, "hello alice");
+        String group;
+        try (ControlClient client = profiles.client("alice")) {
+            group = client.createGroup("moving").groupId();
+            client.inviteToGroup(group, bob, false);
+        }
+        Profiles.await(() -> {
+            try (ControlClient client = profiles.client("bob")) {
+                return client.groups().stream().anyMatch(g -> g.groupId().equals(group) && g.status().equals("invited"));
+            }
+        }, "bob is invited");
+        try (ControlClient client = profiles.client("bob")) {
+            client.joinGroup(group);
+        }
+        post("alice", group, "bob", "group hello");
 
         Launcher parley = profiles.launcher();
         String aliceHome = profiles.home("alice").toString();
@@ -62,6 +76,8 @@ class MovingMachinesTest {
         // The old machine talks on after the export: the backup's sessions are stale both ways.
         exchange("bob", alice, "are you moving?");
         exchange("alice", bob, "yes, tonight");
+        // ... and in the group: the restored sender key's next steps are used up at bob's.
+        post("alice", group, "bob", "posted from the old machine");
 
         aliceDaemon.destroy();
         aliceDaemon.waitFor();
@@ -97,6 +113,8 @@ class MovingMachinesTest {
         exchange("alice", bob, "new machine, same me");
         exchange("bob", alice, "welcome back");
         exchange("alice", bob, "thanks");
+        post("alice", group, "bob", "posted from the new machine");
+        post("bob", group, "alice", "seen you in the group");
 
         // Bob noticed nothing: every message he sent was delivered, every one he was sent arrived.
         try (ControlClient client = profiles.client("bob")) {
@@ -108,6 +126,23 @@ class MovingMachinesTest {
         }
         assertArrayEquals(good, Files.readAllBytes(backup), "import only reads the backup");
         assertTrue(Files.exists(new ProfileHome(profiles.home("alice")).database()));
+    }
+
+    /** {@code from} posts {@code text} to {@code group}; {@code reader} must have it. */
+    private void post(String from, String group, String reader, String text) throws Exception {
+        Profiles.await(() -> {
+            try (ControlClient client = profiles.client(from)) {
+                return client.groups().stream().anyMatch(g -> g.groupId().equals(group) && g.members() == 2);
+            }
+        }, from + " sees both members");
+        try (ControlClient client = profiles.client(from)) {
+            client.sendToGroup(group, text);
+        }
+        Profiles.await(() -> {
+            try (ControlClient client = profiles.client(reader)) {
+                return client.groupHistory(group, 100).stream().anyMatch(m -> m.text().equals(text));
+            }
+        }, reader + " reads '" + text + "' in the group");
     }
 
     /** {@code from} sends {@code text}; it must arrive at {@code to} and be marked delivered. */

@@ -24,6 +24,8 @@ public final class DatabaseSnapshot {
      * session in the copy: once the original sends or receives again, the copy's ratchet state is
      * stale, and encrypting with it would reuse message keys. A retired session still opens what
      * arrives on it; the first message to a peer starts a fresh session, which the peer adopts.
+     * The copy is marked as restored ({@link RestoreMark}), so that the node that opens it
+     * replaces its own group sender keys, which the original may also use further.
      */
     public static void copyForBackup(Path database, Path target) throws IOException {
         if (Files.exists(target)) {
@@ -41,6 +43,7 @@ public final class DatabaseSnapshot {
         PrivateFiles.restrictToOwner(target);
         try (Connection copy = config.createConnection("jdbc:sqlite:" + target)) {
             PeerRows.retireSessions(copy);
+            RestoreMark.set(copy);
         } catch (SQLException e) {
             throw new IOException("cannot prepare the database copy: " + e.getMessage(), e);
         }

@@ -23,6 +23,7 @@ import org.parley.store.Backup;
 import org.parley.store.Database;
 import org.parley.store.PeerRows;
 import org.parley.store.ProfileHome;
+import org.parley.store.RestoreMark;
 
 /** {@code parley export} and {@code parley import} in process, on real keystores and databases. */
 class BackupCliTest {
@@ -70,9 +71,11 @@ class BackupCliTest {
             List<PeerRows.Session> sessions = database.inTransaction(PeerRows::sessions);
             assertEquals(1, sessions.size());
             assertFalse(sessions.get(0).active(), "a restored session never encrypts again");
+            assertTrue(database.inTransaction(RestoreMark::isSet), "the node will replace its group sender keys");
         }
         try (Database database = Database.open(alice.database())) {
             assertTrue(database.inTransaction(PeerRows::sessions).get(0).active(), "the original is left as it was");
+            assertFalse(database.inTransaction(RestoreMark::isSet));
         }
         assertEquals(List.of(), leftovers(moved), "no temporary file stays behind");
         assertEquals(List.of(), leftovers(alice), "no temporary file stays behind");

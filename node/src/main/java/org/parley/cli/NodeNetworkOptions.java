@@ -74,6 +74,7 @@ public final class NodeNetworkOptions {
     boolean noPortMapping;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            converter = Converters.LogLevelConverter.class,
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
 

@@ -18,6 +18,7 @@ import org.parley.proto.wire.v1.MembershipOpProto;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
 import org.parley.store.GroupRows;
+import org.parley.store.RestoreMark;
 import org.parley.store.SealedPlaces;
 import org.parley.store.StorageQueue;
 
@@ -42,11 +43,23 @@ final class GroupStorage {
     private final StorageQueue storage;
     private final ContentCipher cipher;
     private final Scheduler loop;
+    private boolean restored;
 
     GroupStorage(StorageQueue storage, ContentCipher cipher, Scheduler loop) {
         this.storage = storage;
         this.cipher = cipher;
         this.loop = loop;
+    }
+
+    /** Whether the loaded database was restored from a backup and our sender keys not replaced yet. */
+    boolean restored() {
+        return restored;
+    }
+
+    /** Rows that say our sender keys have been replaced since the restore. */
+    Rows restoreHandled() {
+        restored = false;
+        return RestoreMark::clear;
     }
 
     /** Writes {@code rows} in one transaction; the future completes on the loop, failed with a {@link GroupFailure}. */
@@ -150,6 +163,7 @@ final class GroupStorage {
             try {
                 SealedPlaces.bindOnce(connection, cipher);
                 loadRows(connection, directory);
+                restored = RestoreMark.isSet(connection);
                 more.load(connection);
             } catch (GroupException | InvalidProtocolBufferException e) {
                 throw new GroupFailure("a stored group does not load: " + e.getMessage());

@@ -101,6 +101,13 @@ public final class PeerRows {
         }
     }
 
+    /** Makes no session active: each peer's next message starts a new one (see {@link DatabaseSnapshot}). */
+    public static void retireSessions(Connection connection) throws SQLException {
+        try (PreparedStatement retire = connection.prepareStatement("UPDATE sessions SET active = 0")) {
+            retire.executeUpdate();
+        }
+    }
+
     public static List<Session> sessions(Connection connection) throws SQLException {
         List<Session> sessions = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(

@@ -73,7 +73,7 @@ final class GroupPostReplica {
      */
     static HeldItems<String, ByteString> heldPosts(GroupMailConfig config) {
         return new HeldItems<>(new HeldItems.Limits(config.perTopicBytes(), config.perTopicPosts(),
-                config.perDepositorBytes(), config.totalBytes(), true));
+                config.perDepositorBytes(), config.totalBytes(), HeldItems.WhenFull.PUSH_OUT_OLDEST));
     }
 
     /**

@@ -15,24 +15,38 @@ import org.parley.proto.wire.v1.StoreAnswer.Outcome;
  * What a replica holds for others, mail and group posts alike: items under a key (the recipient
  * of an envelope, the topic of a post), each from a contributor (its sender, its depositor), with
  * limits per key (bytes, items), per contributor (bytes) and in all (bytes), and a time limit.
- * What a new item does to a key or contributor over its limit is the store's {@link Limits}: mail
- * is refused (a sender must not push out what others sent), posts push out the oldest of the key
- * and then of the contributor (a busy group keeps its newest, a flooding peer displaces only its
- * own); past the total limit everything is refused. Remembers what a key's owner deleted until it
+ * What a new item does to a key or contributor over its limit is the store's {@link WhenFull}: mail
+ * shares a key fairly among its contributors (a sender must not push out what others sent, unless
+ * it holds more of the recipient's share than the newcomer would), posts push out the oldest of
+ * the key and then of the contributor (a busy group keeps its newest, a flooding peer displaces
+ * only its own); past the total limit everything is refused. Remembers what a key's owner deleted until it
  * would have expired, so a copy coming back from another replica is not held again. Each item gets
  * an order on arrival (see {@link HeldItem#order()}), so what came after a cursor can be paged,
  * and a replica that lost its store does not start again below cursors handed out before. Plain
  * data: no I/O, no clock.
  */
 final class HeldItems<K, T> {
+    /** What a new item does to a key that is full. */
+    enum WhenFull {
+        /**
+         * The key's share is divided max-min fairly among its contributors: a contributor that
+         * would hold less than the largest other after the new item takes that one's newest items
+         * until it fits; one that would not is refused. So one contributor, or a few, cannot fill
+         * a key and keep everyone else out, and one holding no more than anyone else keeps what
+         * it holds. A contributor over its own limit is refused.
+         */
+        SHARE_FAIRLY,
+        /** The key's oldest items, and then the contributor's oldest, make room. */
+        PUSH_OUT_OLDEST
+    }
+
     /**
      * The limits of a store.
      *
-     * @param pushOutOldest whether a new item pushes out the oldest of its key or contributor over
-     *                      their limits (posts), or is refused (mail); an item larger than a whole
-     *                      share is refused either way
+     * @param whenFull what a new item does to a key or contributor over its limits; an item larger
+     *                 than a whole share is refused either way
      */
-    record Limits(long perKeyBytes, int perKeyItems, long perContributorBytes, long totalBytes, boolean pushOutOldest) {
+    record Limits(long perKeyBytes, int perKeyItems, long perContributorBytes, long totalBytes, WhenFull whenFull) {
     }
 
     /** Items of one key after a cursor, oldest first; {@code last} is the cursor to ask after next. */
@@ -45,6 +59,9 @@ final class HeldItems<K, T> {
     private final Map<PeerId, TreeMap<Long, HeldItem<K, T>>> byContributor = new HashMap<>();
     private final Map<K, Long> bytesByKey = new HashMap<>();
     private final Map<PeerId, Long> bytesByContributor = new HashMap<>();
+    /** Per key: each contributor's items, and the bytes they come to (for the fair share). */
+    private final Map<K, Map<PeerId, TreeMap<Long, HeldItem<K, T>>>> byKeyAndContributor = new HashMap<>();
+    private final Map<K, Map<PeerId, Long>> bytesByKeyAndContributor = new HashMap<>();
     /** Deleted items' IDs, until they would have expired. */
     private final Map<ByteString, Long> deleted = new HashMap<>();
     private long totalBytes;
@@ -65,51 +82,106 @@ final class HeldItems<K, T> {
     /**
      * Holds a checked item until {@code expiresAtMillis} unless a limit says no; an item held
      * already, or deleted by its key's owner, counts as stored (the replica has done its part).
-     * What it holds is added to {@code taken}, what the new item pushed out to {@code pushedOut}.
+     * What it holds is added to {@code taken}; what made room for it (see {@link WhenFull}) to
+     * {@code madeRoom}, and is no longer held.
      */
     Outcome offer(ByteString id, K key, PeerId contributor, long expiresAtMillis, T payload, int size, long nowMillis,
-                  List<HeldItem<K, T>> taken, List<HeldItem<K, T>> pushedOut) {
+                  List<HeldItem<K, T>> taken, List<HeldItem<K, T>> madeRoom) {
         if (byId.containsKey(id) || deleted.containsKey(id)) {
             return Outcome.STORED;
         }
         if (expiresAtMillis <= nowMillis) {
             return Outcome.EXPIRED;
         }
-        if (size < 0 || totalBytes + size > limits.totalBytes() || !fits(key, contributor, size)) {
+        if (size < 0 || size > limits.perKeyBytes() || size > limits.perContributorBytes()) {
             return Outcome.QUOTA;
         }
-        lastOrder = Math.max(lastOrder + 1, nowMillis);
-        HeldItem<K, T> item = new HeldItem<>(lastOrder, id, key, contributor, expiresAtMillis, payload, size);
-        add(item);
-        taken.add(item);
+        if (limits.whenFull() == WhenFull.SHARE_FAIRLY) {
+            if (bytesByContributor.getOrDefault(contributor, 0L) + size > limits.perContributorBytes()) {
+                return Outcome.QUOTA;
+            }
+            List<HeldItem<K, T>> going = fairRoomFor(key, contributor, size);
+            if (going == null
+                    || totalBytes - going.stream().mapToLong(HeldItem::size).sum() + size > limits.totalBytes()) {
+                return Outcome.QUOTA;
+            }
+            going.forEach(item -> pushOut(item, madeRoom));
+            take(id, key, contributor, expiresAtMillis, payload, size, nowMillis, taken);
+            return Outcome.STORED;
+        }
+        if (totalBytes + size > limits.totalBytes()) {
+            return Outcome.QUOTA;
+        }
+        take(id, key, contributor, expiresAtMillis, payload, size, nowMillis, taken);
         TreeMap<Long, HeldItem<K, T>> ofKey = byKey.get(key);
         while (ofKey.size() > limits.perKeyItems() || bytesByKey.getOrDefault(key, 0L) > limits.perKeyBytes()) {
-            pushOut(ofKey.firstEntry().getValue(), pushedOut);
+            pushOut(ofKey.firstEntry().getValue(), madeRoom);
         }
         TreeMap<Long, HeldItem<K, T>> ofContributor = byContributor.get(contributor);
         while (bytesByContributor.getOrDefault(contributor, 0L) > limits.perContributorBytes()) {
-            pushOut(ofContributor.firstEntry().getValue(), pushedOut);
+            pushOut(ofContributor.firstEntry().getValue(), madeRoom);
         }
         return Outcome.STORED;
     }
 
-    /** Whether an item of {@code size} may come in under its key's and contributor's limits. */
-    private boolean fits(K key, PeerId contributor, int size) {
-        if (size > limits.perKeyBytes() || size > limits.perContributorBytes()) {
-            return false;
-        }
-        if (limits.pushOutOldest()) {
-            return true;
-        }
-        TreeMap<Long, HeldItem<K, T>> ofKey = byKey.get(key);
-        return (ofKey == null || ofKey.size() < limits.perKeyItems())
-                && bytesByKey.getOrDefault(key, 0L) + size <= limits.perKeyBytes()
-                && bytesByContributor.getOrDefault(contributor, 0L) + size <= limits.perContributorBytes();
+    private void take(ByteString id, K key, PeerId contributor, long expiresAtMillis, T payload, int size,
+                      long nowMillis, List<HeldItem<K, T>> taken) {
+        lastOrder = Math.max(lastOrder + 1, nowMillis);
+        HeldItem<K, T> item = new HeldItem<>(lastOrder, id, key, contributor, expiresAtMillis, payload, size);
+        add(item);
+        taken.add(item);
     }
 
-    private void pushOut(HeldItem<K, T> oldest, List<HeldItem<K, T>> pushedOut) {
-        remove(oldest);
-        pushedOut.add(oldest);
+    /**
+     * The items that must go for {@code size} more bytes from {@code contributor} to fit the key's
+     * share: none when it fits, the largest other contributors' newest while they would still hold
+     * no less than the contributor, or null when that does not make room.
+     */
+    private List<HeldItem<K, T>> fairRoomFor(K key, PeerId contributor, int size) {
+        long bytesOver = bytesByKey.getOrDefault(key, 0L) + size - limits.perKeyBytes();
+        long itemsOver = (long) countFor(key) + 1 - limits.perKeyItems();
+        if (bytesOver <= 0 && itemsOver <= 0) {
+            return List.of();
+        }
+        Map<PeerId, Long> shares = new HashMap<>(bytesByKeyAndContributor.getOrDefault(key, Map.of()));
+        long contributorAfter = shares.getOrDefault(contributor, 0L) + size;
+        shares.remove(contributor);
+        if (shares.values().stream().mapToLong(Long::longValue).max().orElse(0) <= contributorAfter) {
+            // Fair already: refused without looking through the held items, which a flood of
+            // refused offers would otherwise make us do each time.
+            return null;
+        }
+        Map<PeerId, TreeMap<Long, HeldItem<K, T>>> ofKey = byKeyAndContributor.get(key);
+        Map<PeerId, Integer> taking = new HashMap<>();
+        List<HeldItem<K, T>> going = new ArrayList<>();
+        while (bytesOver > 0 || itemsOver > 0) {
+            PeerId largest = null;
+            for (Map.Entry<PeerId, Long> share : shares.entrySet()) {
+                if (largest == null || share.getValue() > shares.get(largest)) {
+                    largest = share.getKey();
+                }
+            }
+            if (largest == null) {
+                return null;
+            }
+            int already = taking.getOrDefault(largest, 0);
+            HeldItem<K, T> newest = ofKey.get(largest).descendingMap().values().stream().skip(already).findFirst()
+                    .orElse(null);
+            if (newest == null || shares.get(largest) - newest.size() < contributorAfter) {
+                return null; // it would end up holding less than the contributor: the share is fair already
+            }
+            taking.put(largest, already + 1);
+            shares.merge(largest, -(long) newest.size(), Long::sum);
+            going.add(newest);
+            bytesOver -= newest.size();
+            itemsOver--;
+        }
+        return going;
+    }
+
+    private void pushOut(HeldItem<K, T> item, List<HeldItem<K, T>> madeRoom) {
+        remove(item);
+        madeRoom.add(item);
     }
 
     /** The key's items after cursor {@code after}, oldest first, up to {@code maxBytes} (at least one item). */
@@ -194,6 +266,8 @@ final class HeldItems<K, T> {
         byId.put(item.id(), item);
         byKey.computeIfAbsent(item.key(), key -> new TreeMap<>()).put(item.order(), item);
         byContributor.computeIfAbsent(item.contributor(), peer -> new TreeMap<>()).put(item.order(), item);
+        byKeyAndContributor.computeIfAbsent(item.key(), key -> new HashMap<>())
+                .computeIfAbsent(item.contributor(), peer -> new TreeMap<>()).put(item.order(), item);
         account(item, 1);
     }
 
@@ -201,6 +275,11 @@ final class HeldItems<K, T> {
         byId.remove(item.id());
         removeFrom(byKey, item.key(), item);
         removeFrom(byContributor, item.contributor(), item);
+        Map<PeerId, TreeMap<Long, HeldItem<K, T>>> ofKey = byKeyAndContributor.get(item.key());
+        removeFrom(ofKey, item.contributor(), item);
+        if (ofKey.isEmpty()) {
+            byKeyAndContributor.remove(item.key());
+        }
         account(item, -1);
     }
 
@@ -217,5 +296,10 @@ final class HeldItems<K, T> {
         totalBytes += delta;
         bytesByKey.merge(item.key(), delta, (a, b) -> a + b == 0 ? null : a + b);
         bytesByContributor.merge(item.contributor(), delta, (a, b) -> a + b == 0 ? null : a + b);
+        Map<PeerId, Long> ofKey = bytesByKeyAndContributor.computeIfAbsent(item.key(), key -> new HashMap<>());
+        ofKey.merge(item.contributor(), delta, (a, b) -> a + b == 0 ? null : a + b);
+        if (ofKey.isEmpty()) {
+            bytesByKeyAndContributor.remove(item.key());
+        }
     }
 }

@@ -86,10 +86,13 @@ final class MailReplica {
         }
     }
 
-    /** The store of envelopes held for recipients (keys) from senders (contributors): over a quota, refused. */
+    /**
+     * The store of envelopes held for recipients (keys) from senders (contributors): a recipient's
+     * share is divided fairly among its senders, so one stranger cannot fill it and keep a contact out.
+     */
     static HeldItems<PeerId, WireEnvelope> heldMail(MailboxConfig config) {
         return new HeldItems<>(new HeldItems.Limits(config.perRecipientBytes(), Integer.MAX_VALUE,
-                config.perSenderBytes(), config.totalBytes(), false));
+                config.perSenderBytes(), config.totalBytes(), HeldItems.WhenFull.SHARE_FAIRLY));
     }
 
     /** An envelope is held until it expires or for the hold time, whichever ends first. */
@@ -148,11 +151,18 @@ final class MailReplica {
             return;
         }
         List<HeldItem<PeerId, WireEnvelope>> taken = new ArrayList<>();
+        List<HeldItem<PeerId, WireEnvelope>> evicted = new ArrayList<>();
         Outcome outcome = held.offer(id, envelope.recipient(), envelope.sender(),
                 holdUntil(config, envelope.expiresAtMillis(), now), proto,
-                proto.getSerializedSize(), now, taken, new ArrayList<>());
+                proto.getSerializedSize(), now, taken, evicted);
         if (outcome == Outcome.STORED) {
             copies.heldBy(id, from);
+        }
+        if (!evicted.isEmpty()) {
+            // Made room for a sender with a smaller share of the recipient's mail. Their senders
+            // still retry directly and keep the copies other replicas hold.
+            evicted.forEach(gone -> copies.forget(gone.id()));
+            journal.dropped(evicted);
         }
         if (taken.isEmpty()) {
             answer(from, requestId, id, outcome);

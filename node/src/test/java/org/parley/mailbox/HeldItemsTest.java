@@ -12,7 +12,7 @@ import org.parley.proto.wire.v1.StoreAnswer.Outcome;
 
 /**
  * The one store behind mail and group-post replicas, on its own: its two answers to a full share
- * (refuse, or push out the oldest), expiry, deletion, restore, pages, and what a hostile
+ * (share it fairly among contributors, or push out the oldest), expiry, deletion, restore, pages, and what a hostile
  * contributor can and cannot do to others' items.
  */
 class HeldItemsTest {
@@ -31,9 +31,9 @@ class HeldItemsTest {
         return PeerId.fromPublicKey(key);
     }
 
-    private static HeldItems<String, String> store(boolean pushOutOldest) {
+    private static HeldItems<String, String> store(HeldItems.WhenFull whenFull) {
         // 300 bytes or 3 items per key, 250 per contributor, 1,000 in all.
-        return new HeldItems<>(new HeldItems.Limits(300, 3, 250, 1000, pushOutOldest));
+        return new HeldItems<>(new HeldItems.Limits(300, 3, 250, 1000, whenFull));
     }
 
     private Outcome offer(HeldItems<String, String> held, String key, PeerId from, int size) {
@@ -50,15 +50,15 @@ class HeldItemsTest {
     }
 
     @Test
-    void aStoreThatRefusesKeepsWhatItHasAndOneThatPushesOutKeepsTheNewest() {
-        HeldItems<String, String> refusing = store(false);
+    void aStoreThatSharesFairlyRefusesAContributorOverItsLimitAndOneThatPushesOutKeepsTheNewest() {
+        HeldItems<String, String> refusing = store(HeldItems.WhenFull.SHARE_FAIRLY);
         assertEquals(Outcome.STORED, offer(refusing, "k", alice, 100));
         assertEquals(Outcome.STORED, offer(refusing, "k", alice, 100));
         assertEquals(Outcome.QUOTA, offer(refusing, "k", alice, 100), "alice's 250 bytes are used up");
         assertEquals(200, refusing.totalBytes());
         assertTrue(pushedOut.isEmpty());
 
-        HeldItems<String, String> pushing = store(true);
+        HeldItems<String, String> pushing = store(HeldItems.WhenFull.PUSH_OUT_OLDEST);
         offer(pushing, "k", alice, 100);
         offer(pushing, "k", alice, 100);
         assertEquals(Outcome.STORED, offer(pushing, "k", alice, 100));
@@ -70,7 +70,7 @@ class HeldItemsTest {
 
     @Test
     void aFloodingContributorPushesOutOnlyItsOwnItemsAndNothingLargerThanAShareGetsIn() {
-        HeldItems<String, String> held = store(true);
+        HeldItems<String, String> held = store(HeldItems.WhenFull.PUSH_OUT_OLDEST);
         offer(held, "k", alice, 100);
         for (int i = 0; i < 10; i++) {
             offer(held, "other", mallory, 100);
@@ -84,7 +84,7 @@ class HeldItemsTest {
 
     @Test
     void pastTheTotalEverythingIsRefusedWhateverThePolicy() {
-        for (boolean policy : new boolean[] {false, true}) {
+        for (HeldItems.WhenFull policy : HeldItems.WhenFull.values()) {
             HeldItems<String, String> held = store(policy);
             for (int i = 0; i < 5; i++) {
                 assertEquals(Outcome.STORED, offer(held, "k" + i, peer(10 + i), 200));
@@ -96,7 +96,7 @@ class HeldItemsTest {
 
     @Test
     void anItemAlreadyExpiredIsRefusedAndHeldOnesLeaveAtTheirTime() {
-        HeldItems<String, String> held = store(false);
+        HeldItems<String, String> held = store(HeldItems.WhenFull.SHARE_FAIRLY);
         assertEquals(Outcome.EXPIRED, offer(held, id(1), "k", alice, 10, NOW));
         offer(held, id(2), "k", alice, 10, NOW + 10);
         offer(held, id(3), "k", alice, 10, NOW + 20);
@@ -107,7 +107,7 @@ class HeldItemsTest {
 
     @Test
     void onlyTheKeysOwnItemsAreDeletedAndADeletedOneComesBackOnlyAfterItWouldHaveExpired() {
-        HeldItems<String, String> held = store(false);
+        HeldItems<String, String> held = store(HeldItems.WhenFull.SHARE_FAIRLY);
         offer(held, id(1), "bob", alice, 10, LATER);
         assertTrue(held.delete("dan", List.of(id(1))).isEmpty(), "dan's word does not delete bob's item");
         assertEquals(1, held.delete("bob", List.of(id(1), id(99))).size(), "an unknown ID is ignored");
@@ -121,10 +121,10 @@ class HeldItemsTest {
 
     @Test
     void restoringTheSameItemTwiceHoldsItOnceAndNewItemsComeAfterIt() {
-        HeldItems<String, String> before = store(false);
+        HeldItems<String, String> before = store(HeldItems.WhenFull.SHARE_FAIRLY);
         offer(before, "k", alice, 10);
         HeldItem<String, String> old = before.all().iterator().next();
-        HeldItems<String, String> after = store(false);
+        HeldItems<String, String> after = store(HeldItems.WhenFull.SHARE_FAIRLY);
         after.restore(old);
         after.restore(old);
         assertEquals(10, after.totalBytes());
@@ -132,5 +132,19 @@ class HeldItemsTest {
         assertEquals(1, after.after("k", old.order(), 1000).items().size());
         assertTrue(after.after("nobody", 0, 1000).items().isEmpty());
         assertEquals(1, after.first("k", 0).items().size(), "a page holds at least one item");
+    }
+
+    @Test
+    void aFairStoreCountsItemsToo() {
+        // 3 items per key: mallory's three leave room for alice only by giving up mallory's newest.
+        HeldItems<String, String> held = store(HeldItems.WhenFull.SHARE_FAIRLY);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Outcome.STORED, offer(held, "k", mallory, 10));
+        }
+        assertEquals(Outcome.STORED, offer(held, "k", alice, 10));
+        assertEquals(1, pushedOut.size());
+        assertEquals(taken.get(2).id(), pushedOut.get(0).id(), "mallory's newest went");
+        assertEquals(3, held.countFor("k"));
+        assertEquals(Outcome.QUOTA, offer(held, "k", mallory, 10), "mallory would hold more than alice");
     }
 }

@@ -37,12 +37,18 @@ class HeldMailTest {
                 new ArrayList<>());
     }
 
-    /** As {@link MailReplica} offers a verified envelope to its store. */
     private Outcome offer(HeldItems<PeerId, WireEnvelope> held, ByteString id, PeerId sender, PeerId recipient,
                           long expiresAt, WireEnvelope envelope, long now,
                           List<HeldItem<PeerId, WireEnvelope>> taken) {
+        return offer(held, id, sender, recipient, expiresAt, envelope, now, taken, new ArrayList<>());
+    }
+
+    /** As {@link MailReplica} offers a verified envelope to its store. */
+    private Outcome offer(HeldItems<PeerId, WireEnvelope> held, ByteString id, PeerId sender, PeerId recipient,
+                          long expiresAt, WireEnvelope envelope, long now,
+                          List<HeldItem<PeerId, WireEnvelope>> taken, List<HeldItem<PeerId, WireEnvelope>> evicted) {
         return held.offer(id, recipient, sender, MailReplica.holdUntil(config, expiresAt, now), envelope,
-                envelope.getSerializedSize(), now, taken, new ArrayList<>());
+                envelope.getSerializedSize(), now, taken, evicted);
     }
 
     private HeldItems<PeerId, WireEnvelope> store(MailboxConfig with) {
@@ -58,8 +64,8 @@ class HeldMailTest {
     void eachLimitRefusesOnItsOwn() {
         // Room for two envelopes per recipient, three per sender, four in all.
         long size = Envelope.create(alice, bob, NOW, week(), new byte[100]).toProto().getSerializedSize();
-        HeldItems<PeerId, WireEnvelope> held = store(MailboxConfig.defaults().withQuotas(2 * size + size / 2, 3 * size + size / 2,
-                4 * size + size / 2));
+        HeldItems<PeerId, WireEnvelope> held = store(MailboxConfig.defaults().withQuotas(2 * size + size / 2,
+                3 * size + size / 2, 4 * size + size / 2));
         assertEquals(Outcome.STORED, offer(held, alice, bob, week()));
         assertEquals(Outcome.STORED, offer(held, alice, bob, week()));
         assertEquals(Outcome.QUOTA, offer(held, alice, bob, week()), "bob's share is full");
@@ -68,6 +74,43 @@ class HeldMailTest {
         assertEquals(Outcome.STORED, offer(held, carol, dan, week()));
         assertEquals(Outcome.QUOTA, offer(held, carol, PeerId.fromPublicKey(new byte[32]), week()), "all is full");
         assertEquals(4, held.all().size());
+    }
+
+    @Test
+    void aStrangerWhoFilledBobsShareCannotKeepAContactOut() {
+        // Bob's share holds four envelopes; mallory, a stranger, fills it before alice writes.
+        Identity mallory = Identity.generate("mallory", RANDOM);
+        long size = Envelope.create(alice, bob, NOW, week(), new byte[100]).toProto().getSerializedSize();
+        HeldItems<PeerId, WireEnvelope> held =
+                store(MailboxConfig.defaults().withQuotas(4 * size + size / 2, 1 << 20, 1 << 20));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(Outcome.STORED, offer(held, mallory, bob, week()));
+        }
+        assertEquals(Outcome.QUOTA, offer(held, mallory, bob, week()), "mallory's fifth does not fit");
+
+        List<HeldItem<PeerId, WireEnvelope>> evicted = new ArrayList<>();
+        Envelope fromAlice = Envelope.create(alice, bob, NOW, week(), new byte[100]);
+        assertEquals(Outcome.STORED, offer(held, ByteString.copyFrom(fromAlice.id()), alice.peerId(), bob, week(),
+                fromAlice.toProto(), NOW, new ArrayList<>(), evicted), "alice takes mallory's newest place");
+        assertEquals(1, evicted.size());
+        assertEquals(mallory.peerId(), evicted.get(0).contributor());
+        assertEquals(Outcome.STORED, offer(held, alice, bob, week()), "and another, while mallory holds more");
+        assertEquals(Outcome.QUOTA, offer(held, alice, bob, week()), "two each: alice may not take mallory's third");
+        assertEquals(Outcome.QUOTA, offer(held, mallory, bob, week()), "nor mallory alice's");
+        assertEquals(4, held.countFor(bob));
+        assertEquals(4 * size, held.totalBytes());
+    }
+
+    @Test
+    void aSenderKeepsItsFairShareAgainstANewcomer() {
+        long size = Envelope.create(alice, bob, NOW, week(), new byte[100]).toProto().getSerializedSize();
+        HeldItems<PeerId, WireEnvelope> held =
+                store(MailboxConfig.defaults().withQuotas(2 * size + size / 2, 1 << 20, 1 << 20));
+        assertEquals(Outcome.STORED, offer(held, alice, bob, week()));
+        assertEquals(Outcome.STORED, offer(held, carol, bob, week()));
+        Identity newcomer = Identity.generate("newcomer", RANDOM);
+        assertEquals(Outcome.QUOTA, offer(held, newcomer, bob, week()), "one each already: nobody gives way");
+        assertEquals(Outcome.STORED, offer(held, alice, dan, week()), "dan's share is apart from bob's");
     }
 
     @Test

@@ -27,14 +27,16 @@ final class NodeReachability implements AutoCloseable {
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final ReachabilityService service;
+    private final AddressProbe probe;
     /** Stops the probe's threads, if it has any. */
     private final Runnable closeProbe;
     private final List<HostPort> announce;
     private final Network network;
 
-    private NodeReachability(ReachabilityService service, Runnable closeProbe, List<HostPort> announce,
-                             Network network) {
+    private NodeReachability(ReachabilityService service, AddressProbe probe, Runnable closeProbe,
+                             List<HostPort> announce, Network network) {
         this.service = service;
+        this.probe = probe;
         this.closeProbe = closeProbe;
         this.announce = announce;
         this.network = network;
@@ -57,11 +59,16 @@ final class NodeReachability implements AutoCloseable {
                 network::listenAddresses, loop, clock, rng,
                 ReachabilityConfig.defaults());
         links.addListener(service);
-        return new NodeReachability(service, closeProbe, announce, network);
+        return new NodeReachability(service, probe, closeProbe, announce, network);
     }
 
     void start() {
         service.start();
+    }
+
+    /** The transport's dial-back probe, for other checks of whether a peer answers at an address. */
+    AddressProbe probe() {
+        return probe;
     }
 
     void stop() {

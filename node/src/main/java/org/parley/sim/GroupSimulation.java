@@ -80,6 +80,7 @@ public final class GroupSimulation {
         this.keys = Simulation.seededKeys(config.seed());
         this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
+        NatPlan.of(config, BOOTSTRAP_NODES).place(fabric);
     }
 
     /** A member: which node it is; its groups are those of that node's current incarnation. */
@@ -97,6 +98,11 @@ public final class GroupSimulation {
         Groups groups() {
             return nodes.get(node).node.groups();
         }
+    }
+
+    /** Bytes each node carried for others as a relay during the run, by node index (after {@link #run}). */
+    public long[] relayedBytesByNode() {
+        return NatPlan.of(config, BOOTSTRAP_NODES).relayedBytes(fabric);
     }
 
     public GroupReport run() {

@@ -41,6 +41,8 @@ public final class OfflineDeliverySimulation {
     private static final Duration PICKUP_TIME = Duration.ofMinutes(3);
     /** Long enough for a write to commit on the simulated storage queue. */
     private static final Duration COMMIT_TIME = Duration.ofSeconds(1);
+    /** How long a live message may take: a DHT lookup (at most 8 s), a dial, perhaps a relayed one. */
+    private static final Duration LIVE_WINDOW = Duration.ofSeconds(30);
 
     private final SimConfig config;
     private final double offlineShare;
@@ -56,6 +58,7 @@ public final class OfflineDeliverySimulation {
     private final Map<Integer, Map<String, Integer>> received = new HashMap<>();
     /** Texts whose sender saw them held by at least one replica. */
     private final Set<String> relayed = new HashSet<>();
+    private LiveReport live;
     private long nodeSeeds;
 
     public OfflineDeliverySimulation(SimConfig config, double offlineShare) {
@@ -68,10 +71,16 @@ public final class OfflineDeliverySimulation {
         this.keys = Simulation.seededKeys(config.seed());
         this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
+        NatPlan.of(config, BOOTSTRAP_NODES).place(fabric);
     }
 
     /** A message to an away recipient: who sends it, to whom, and its text (unique in the run). */
     private record Sent(int sender, int recipient, String text) {
+    }
+
+    /** Bytes each node carried for others as a relay during the run, by node index (after {@link #run}). */
+    public long[] relayedBytesByNode() {
+        return NatPlan.of(config, BOOTSTRAP_NODES).relayedBytes(fabric);
     }
 
     public OfflineReport run() {
@@ -115,6 +124,7 @@ public final class OfflineDeliverySimulation {
             planned.add(new Sent(sender, recipient, "message " + m + " from node " + sender + " to node " + recipient));
         }
         befriend(planned);
+        live = sendLive(planned);
         recipients.forEach(this::leave);
         Duration phase = BETWEEN_MESSAGES.multipliedBy(config.messages()).plus(AWAY_AFTER);
         for (int index : churners) {
@@ -144,6 +154,43 @@ public final class OfflineDeliverySimulation {
         }
         clock.advance(RETURN_WINDOW.plus(PICKUP_TIME));
         return report(recipients, sent, replicasOverTime, stored);
+    }
+
+    /** The live direct messages' figures, once {@link #run} has run. */
+    public LiveReport liveReport() {
+        return live;
+    }
+
+    /**
+     * Before the recipients go away, each sender writes once to each of its recipients while both
+     * are online, and the messages get {@link #LIVE_WINDOW} to arrive: reaching a peer live, through
+     * a relay when either side is behind a NAT.
+     */
+    private LiveReport sendLive(List<Sent> planned) {
+        Set<List<Integer>> pairs = new LinkedHashSet<>();
+        planned.forEach(message -> pairs.add(List.of(message.sender(), message.recipient())));
+        List<Sent> sent = new ArrayList<>();
+        for (List<Integer> pair : pairs) {
+            Sent message = new Sent(pair.get(0), pair.get(1), "live message from node " + pair.get(0) + " to node "
+                    + pair.get(1));
+            nodes.get(message.sender()).node.messenger().send(identities.get(message.recipient()).peerId(),
+                    message.text());
+            sent.add(message);
+        }
+        clock.advance(LIVE_WINDOW);
+        NatPlan plan = NatPlan.of(config, BOOTSTRAP_NODES);
+        int delivered = 0;
+        int behindNat = 0;
+        for (Sent message : sent) {
+            if (received.get(message.recipient()).getOrDefault(message.text(), 0) > 0) {
+                delivered++;
+                if (!plan.isPublic(message.sender()) || !plan.isPublic(message.recipient())) {
+                    behindNat++;
+                }
+            }
+        }
+        return new LiveReport(sent.size(), sent.isEmpty() ? 1 : (double) delivered / sent.size(), behindNat,
+                (int) LIVE_WINDOW.toSeconds());
     }
 
     /** Each sender and its recipients add each other as contacts, as two people who write do. */

@@ -42,7 +42,10 @@ import org.parley.store.SimulatedStorageQueue;
  */
 final class SimNode {
     static final String TOPIC = "sim";
-    /** The daemon's defaults; each node announces its own address. */
+    /**
+     * The daemon's defaults; each node announces its own address, unless the run puts nodes behind
+     * NATs: then every node checks its reachability (dial-backs) as a daemon on a wildcard address does.
+     */
     private static final NodeSettings SETTINGS = NodeSettings.defaults("sim");
 
     final Identity identity;
@@ -85,7 +88,7 @@ final class SimNode {
                     .dhtListener((dht, links, discovery) -> new MaliciousDht(dht, links, discovery, forges, forged));
         }
         return new SimNode(identity, address, malicious, environment.build(),
-                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged);
+                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged, fabric.modelsNat());
     }
 
     /**
@@ -102,7 +105,8 @@ final class SimNode {
                 // as later tasks of the one loop.
                 .verifier(new OffLoopEnvelopeVerifier(clock, clock))
                 .build();
-        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1]);
+        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1],
+                fabric.modelsNat());
     }
 
     private static NodeEnvironment.Builder environment(Identity identity, HostPort address, InMemoryFabric fabric,
@@ -113,13 +117,18 @@ final class SimNode {
                 .network(scheduler -> fabric.endpoint(identity.peerId(), address, SETTINGS.links(), scheduler));
     }
 
+    /**
+     * @param findsOwnAddress whether the node must find out whether it can be dialled (when the run
+     *                        puts nodes behind NATs), as a daemon does, rather than announce its address
+     */
     private SimNode(Identity identity, HostPort address, boolean malicious, NodeEnvironment environment,
-                    NodeSettings settings, SimulatedStorageQueue storage, int[] forged) {
+                    NodeSettings settings, SimulatedStorageQueue storage, int[] forged, boolean findsOwnAddress) {
         this.identity = identity;
         this.address = address;
         this.malicious = malicious;
         this.storage = storage;
-        this.node = NodeAssembly.assemble(environment, settings.withAnnounce(List.of(address)));
+        this.node = NodeAssembly.assemble(environment,
+                settings.withAnnounce(findsOwnAddress ? List.of() : List.of(address)));
         if (storage != null) {
             storage.loaded();
         }

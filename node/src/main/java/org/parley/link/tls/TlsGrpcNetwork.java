@@ -55,6 +55,7 @@ import org.parley.link.LinkListener;
 import org.parley.link.Network;
 import org.parley.link.Neighbours;
 import org.parley.link.relay.CircuitRelay;
+import org.parley.link.relay.CircuitTransport;
 import org.parley.link.relay.RelayLimits;
 import org.parley.proto.wire.v1.CircuitChunk;
 import org.parley.proto.wire.v1.RelayServiceGrpc;
@@ -69,7 +70,7 @@ import org.parley.runtime.Scheduler;
  * reported only once the handshake has proved the remote peer ID. gRPC's threads only hand events
  * to the node's loop.
  */
-public final class TlsGrpcNetwork implements Network {
+public final class TlsGrpcNetwork implements CircuitTransport {
     private static final Logger LOG = Logger.getLogger(TlsGrpcNetwork.class.getName());
     private static final Context.Key<PeerId> REMOTE_PEER = Context.key("parley-remote-peer");
     private static final Context.Key<String> REMOTE_ADDRESS = Context.key("parley-remote-address");
@@ -167,10 +168,7 @@ public final class TlsGrpcNetwork implements Network {
                 .addService(ServerInterceptors.intercept(new LinkEndpoint(), new VerifiedPeer()));
     }
 
-    /**
-     * Relays circuits for neighbours from now on, within {@code limits} (or refuses them all, with
-     * relaying off). The returned relay must hear the link layer's events (reservations ride on links).
-     */
+    @Override
     public CircuitRelay<?> serveRelay(Neighbours links, Predicate<PeerId> banned, Clock clock, RelayLimits limits) {
         CircuitRelay<CircuitEndpoint.End> serving = new CircuitRelay<>(links, banned, loop, clock, limits);
         relay = serving;
@@ -282,6 +280,7 @@ public final class TlsGrpcNetwork implements Network {
      * piped to a local connection to our own link server, which then serves the dialling peer as
      * it serves any: its TLS handshake proves who it is.
      */
+    @Override
     public void answerCircuit(PeerId relayPeer, String relayAddress, long circuit, PeerId from) {
         if (closed) {
             return;

@@ -76,6 +76,23 @@ public final class DhtService implements LinkEvents {
     }
 
     /**
+     * From now on a peer takes a place in the routing table only once {@code probe} has reached it
+     * at the address its record gives (see {@link ContactCheck}): a node behind a NAT that claims
+     * an address is never sent to others as a contact. Call before {@link #start}.
+     */
+    public void checkContactsWith(org.parley.link.AddressProbe probe) {
+        known.checkContactsWith(probe);
+    }
+
+    /**
+     * While {@code unreachable} holds, this node takes part as a client only: its questions say
+     * so, and those it asks do not take it into their routing tables.
+     */
+    public void takePartAsClientWhile(java.util.function.BooleanSupplier unreachable) {
+        known.takePartAsClientWhile(unreachable);
+    }
+
+    /**
      * Starts listening to discovery's records and publishes our own record once the node has had
      * {@code firstPublication} to link up, then every republish interval and on every renewal.
      */

@@ -44,6 +44,7 @@ final class RelayWiring {
             return new RelayWiring(null);
         }
         CircuitRelay<?> serving = circuits.serveRelay(links, links::isBanned, clock, limits);
+        serving.offerOnlyWhile(() -> !isPrivate.getAsBoolean());
         links.addListener(serving);
         RelayClient client = new RelayClient(links, loop, RelayChoice.spread(RelayChoice.defaults().wanted(), rng),
                 isPrivate, discovery::announceLinkRelays, circuits::answerCircuit);

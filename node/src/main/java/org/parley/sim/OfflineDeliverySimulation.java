@@ -228,12 +228,12 @@ public final class OfflineDeliverySimulation {
         nodes.get(index).stop();
     }
 
-    /** Comes back as a restarted node does: through a few peers it knew (random online ones). */
+    /** Comes back as a restarted node does: through a few peers it knew (random online ones it can dial). */
     private void rejoin(int index) {
         List<PeerId> entry = new ArrayList<>();
         while (entry.size() < 3) {
             int other = (int) rng.nextLong(config.nodes());
-            if (other != index && !offline.contains(other)) {
+            if (other != index && !offline.contains(other) && nodes.get(other).dialable) {
                 entry.add(nodes.get(other).id());
             }
         }

@@ -51,6 +51,8 @@ final class SimNode {
     final Identity identity;
     final HostPort address;
     final boolean malicious;
+    /** Whether others can dial it: false behind a NAT. */
+    final boolean dialable;
     final AssembledNode node;
     final InMemoryNetwork network;
     final LinkManager links;
@@ -88,7 +90,7 @@ final class SimNode {
                     .dhtListener((dht, links, discovery) -> new MaliciousDht(dht, links, discovery, forges, forged));
         }
         return new SimNode(identity, address, malicious, environment.build(),
-                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged, fabric.modelsNat());
+                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged, fabric);
     }
 
     /**
@@ -105,8 +107,7 @@ final class SimNode {
                 // as later tasks of the one loop.
                 .verifier(new OffLoopEnvelopeVerifier(clock, clock))
                 .build();
-        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1],
-                fabric.modelsNat());
+        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1], fabric);
     }
 
     private static NodeEnvironment.Builder environment(Identity identity, HostPort address, InMemoryFabric fabric,
@@ -118,17 +119,18 @@ final class SimNode {
     }
 
     /**
-     * @param findsOwnAddress whether the node must find out whether it can be dialled (when the run
-     *                        puts nodes behind NATs), as a daemon does, rather than announce its address
+     * When {@code fabric} puts nodes behind NATs, the node finds out whether it can be dialled, as
+     * a daemon does, rather than announce its address.
      */
     private SimNode(Identity identity, HostPort address, boolean malicious, NodeEnvironment environment,
-                    NodeSettings settings, SimulatedStorageQueue storage, int[] forged, boolean findsOwnAddress) {
+                    NodeSettings settings, SimulatedStorageQueue storage, int[] forged, InMemoryFabric fabric) {
         this.identity = identity;
         this.address = address;
         this.malicious = malicious;
+        this.dialable = fabric.natOf(address).acceptsInbound();
         this.storage = storage;
         this.node = NodeAssembly.assemble(environment,
-                settings.withAnnounce(findsOwnAddress ? List.of() : List.of(address)));
+                settings.withAnnounce(fabric.modelsNat() ? List.of() : List.of(address)));
         if (storage != null) {
             storage.loaded();
         }

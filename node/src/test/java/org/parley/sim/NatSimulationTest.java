@@ -12,7 +12,7 @@ import org.parley.link.memory.NatType;
 class NatSimulationTest {
     @Test
     void peersBehindNatsGetLiveAndOfflineMessagesThroughRelays() {
-        SimConfig config = SimConfig.builder().nodes(40).seed(7).messages(30).unreachable(0.7).build();
+        SimConfig config = SimConfig.builder().nodes(40).seed(7).messages(12).unreachable(0.7).build();
         OfflineDeliverySimulation run = new OfflineDeliverySimulation(config, 0.1);
         OfflineReport offline = run.run();
         LiveReport live = run.liveReport();

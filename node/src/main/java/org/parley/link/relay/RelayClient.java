@@ -17,6 +17,7 @@ import org.parley.crypto.Ed25519;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.LinkEvents;
+import org.parley.link.LinkPath;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.CircuitOffer;
@@ -68,6 +69,8 @@ public final class RelayClient implements LinkEvents {
     /** Learned peers dialled to become relays, by the check count at which they were dialled. */
     private final Map<PeerId, Integer> dialling = new LinkedHashMap<>();
     private final Set<PeerId> triedLearned = new LinkedHashSet<>();
+    /** Neighbours whose link is not a direct one (it runs through a relay). */
+    private final Set<PeerId> reachedIndirectly = new HashSet<>();
     private Supplier<List<DialTarget>> publicPeers = List::of;
     private Consumer<DialTarget> dial = target -> { };
     private int checks;
@@ -123,11 +126,15 @@ public final class RelayClient implements LinkEvents {
     @Override
     public void peerConnected(PeerInfo peer) {
         addresses.put(peer.peerId(), peer.address());
+        if (peer.path() != LinkPath.DIRECT) {
+            reachedIndirectly.add(peer.peerId());
+        }
     }
 
     @Override
     public void peerDisconnected(PeerId peer) {
         addresses.remove(peer);
+        reachedIndirectly.remove(peer);
         candidates.remove(peer);
         asked.remove(peer);
         refusedBy.remove(peer);
@@ -147,6 +154,10 @@ public final class RelayClient implements LinkEvents {
         RelayFrame relay = frame.getRelay();
         switch (relay.getBodyCase()) {
             case AVAILABLE -> {
+                if (reachedIndirectly.contains(from)) {
+                    // A peer we reach only through a relay cannot be dialled: it is no relay for us.
+                    return;
+                }
                 candidates.add(from);
                 if (dialling.remove(from) != null && wantsRelays.getAsBoolean() && !held.containsKey(from)
                         && asked.add(from)) {

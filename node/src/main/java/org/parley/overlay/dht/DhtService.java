@@ -132,6 +132,28 @@ public final class DhtService implements LinkEvents {
     }
 
     /**
+     * Finds {@code peer}'s newest record in the network even when this node holds one: the held
+     * copy may predate a change (a node that found itself behind a NAT drops its address and names
+     * relays). Completes, on the loop, with the newer of the held copy and what the lookup heard.
+     */
+    public CompletableFuture<LookupResult> lookupNewest(PeerId peer) {
+        Optional<PeerRecord> held = known.heldRecord(peer);
+        if (peer.equals(self) || stopped) {
+            return lookup(peer);
+        }
+        DhtKey key = DhtKey.ofPeer(peer);
+        return lookups.start(new IterativeLookup(key, self, known.closest(key, config.lookup().k()), config.lookup(),
+                true), Optional.of(peer)).result.thenApply(result -> {
+                    Optional<PeerRecord> newest = result.record().filter(found -> found.peer().equals(peer));
+                    if (held.isPresent()) {
+                        newest = Optional.of(newest.map(found -> DhtKnowledge.newer(held.get(), found))
+                                .orElse(held.get()));
+                    }
+                    return new LookupResult(newest, result.hops(), result.queries());
+                });
+    }
+
+    /**
      * Looks up the k peers closest to {@code peer}'s key in the network (not only our table) and
      * completes, on the loop, with the records of those that answered, closest first, leaving out
      * {@code peer} itself. For the mailbox's repair: a replica far from a key knows few of the

@@ -6,7 +6,8 @@ import java.util.Locale;
  * Direct messages between online peers in the offline scenario, before the recipients go away:
  * each sender writes once to each of its recipients, and the message must reach the recipient's
  * messenger within {@code dmWindowSeconds} (looked up in the DHT, then a direct link or, to a peer
- * behind a NAT, a relayed one). Deterministic for a seed.
+ * behind a NAT, a relayed one). Sent only in runs with NATs ({@code --unreachable}); otherwise
+ * empty (no messages, ratio 1). Deterministic for a seed.
  *
  * @param dmMessages messages sent
  * @param dmDeliveryRatio share that reached their recipient in the window

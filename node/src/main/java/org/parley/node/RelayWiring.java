@@ -15,6 +15,7 @@ import org.parley.link.relay.CircuitRelay;
 import org.parley.link.relay.CircuitTransport;
 import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
+import org.parley.link.relay.RelayFrames;
 import org.parley.link.relay.RelayLimits;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.record.PeerRecord;
@@ -50,6 +51,7 @@ final class RelayWiring {
                 isPrivate, discovery::announceLinkRelays, circuits::answerCircuit);
         client.lookBeyondNeighbours(() -> publicPeers(discovery), links::dialOnce);
         links.addListener(client);
+        links.addFrameHandler(new RelayFrames(serving, client));
         // A reservation lives as long as its link: neither side trims it away for having too many.
         discovery.spareLinksTo(peer -> serving.isReserved(peer) || client.relays().contains(peer));
         reacher.reachRelaysAt(relay -> addressOf(relay, links, discovery));

@@ -21,6 +21,7 @@ import org.parley.link.PeerInfo;
 import org.parley.link.relay.CircuitRelay;
 import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
+import org.parley.link.relay.RelayFrames;
 import org.parley.link.relay.RelayLimits;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
@@ -51,15 +52,12 @@ class InMemoryCircuitTest {
             links = new LinkManager(id, network, loop, loop, new SeededRng(n), LinkConfig.defaults(), "test");
             relay = network.serveRelay(links, links::isBanned, loop, limits);
             links.addListener(relay);
-            if (!nat.acceptsInbound()) {
-                client = new RelayClient(links, loop, new RelayChoice(1), () -> true, announced::add,
-                        network::answerCircuit);
-                links.addListener(client);
-            }
+            client = new RelayClient(links, loop, new RelayChoice(1), () -> !nat.acceptsInbound(), announced::add,
+                    network::answerCircuit);
+            links.addListener(client);
+            links.addFrameHandler(new RelayFrames(relay, client));
             links.start();
-            if (client != null) {
-                client.start();
-            }
+            client.start();
         }
 
         Optional<PeerInfo> peer(PeerId other) {

@@ -17,7 +17,7 @@ import org.parley.link.Direction;
 import org.parley.link.HostPort;
 import org.parley.link.LinkPath;
 import org.parley.link.PeerInfo;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.RelayAvailable;
 import org.parley.proto.wire.v1.RelayFrame;
@@ -27,7 +27,7 @@ import org.parley.runtime.VirtualScheduler;
 /** Relays beyond the neighbours: public peers learned of are dialled, and relays spread over everyone. */
 class RelayChoiceTest {
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final List<DialTarget> dialled = new ArrayList<>();
     private final PeerId r1 = peer("r1");
     private final PeerId r2 = peer("r2");
@@ -84,7 +84,7 @@ class RelayChoiceTest {
     }
 
     private void connectAndOffer(PeerId relay, LinkPath path) {
-        links.connected.add(relay);
+        links.open(relay);
         client.peerConnected(new PeerInfo(relay, "192.0.2.1:7450", Direction.OUTBOUND, 0, "test", path,
                 path == LinkPath.RELAYED ? Optional.of(r3) : Optional.empty()));
         client.frameReceived(relay, Frame.newBuilder()

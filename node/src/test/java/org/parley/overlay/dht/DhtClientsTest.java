@@ -110,7 +110,7 @@ class DhtClientsTest {
         LookupDriver driver = new LookupDriver(node.links, node.loop, node.loop, node.config, node.discovery, node.known);
         PeerRecord contact = node.newPeer("contact");
         node.known.learn(contact);
-        node.links.connected.add(contact.peer());
+        node.links.open(contact.peer());
         DhtKey target = DhtKey.ofPeer(node.newPeer("target").peer());
         driver.start(new IterativeLookup(target, node.self.peerId(), node.known.closest(target, 20),
                 node.config.lookup()), java.util.Optional.empty());
@@ -133,7 +133,7 @@ class DhtClientsTest {
     /** A linked peer whose record, with an address, discovery holds. */
     private PeerRecord heard(String name) {
         PeerRecord record = node.newPeer(name);
-        node.links.connected.add(record.peer());
+        node.links.open(record.peer());
         node.discovery.frameReceived(record.peer(), Frame.newBuilder().setPeerRecord(record.toProto()).build());
         node.links.takeSent(record.peer());
         return record;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
 import org.parley.link.relay.RelayFrames;
 import org.parley.link.relay.RelayLimits;
+import org.parley.proto.wire.v1.DhtMessage;
+import org.parley.proto.wire.v1.FindNode;
+import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 
@@ -111,17 +115,23 @@ class InMemoryCircuitTest {
 
     @Test
     void aCircuitEndsAtItsByteBudget() {
-        Node relay = new Node(NatType.NONE, RelayLimits.defaults().withCircuitBudget(256 * 1024, 100,
+        Node relay = new Node(NatType.NONE, RelayLimits.defaults().withCircuitBudget(256 * 1024, 1000,
                 Duration.ofMinutes(30)));
         Node target = new Node(NatType.ENDPOINT_INDEPENDENT, RelayLimits.defaults());
         Node dialler = new Node(NatType.NONE, RelayLimits.defaults());
         target.links.keepLinkTo(DialTarget.peerAt(relay.id, relay.address));
         loop.advance(Duration.ofSeconds(5));
         dialler.links.dialOnce(DialTarget.peerVia(target.id, relay.id, relay.address));
-        loop.advance(Duration.ofSeconds(30));
-        assertFalse(dialler.links.isConnected(target.id), "100 bytes do not carry the two Hellos");
-        assertTrue(relay.network.bytesRelayed() > 0 && relay.network.bytesRelayed() <= 100,
-                "nothing carried past the budget: " + relay.network.bytesRelayed());
+        loop.advance(Duration.ofSeconds(5));
+        assertTrue(dialler.links.isConnected(target.id), "the Hellos fit in the budget");
+        Frame big = Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(1)
+                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(new byte[300])))).build();
+        for (int i = 0; i < 5; i++) {
+            dialler.links.send(target.id, big);
+        }
+        loop.advance(Duration.ofSeconds(5));
+        assertFalse(dialler.links.isConnected(target.id), "1,500 bytes more do not");
+        assertTrue(relay.network.bytesRelayed() <= 1000, "nothing carried past the budget: " + relay.network.bytesRelayed());
         assertEquals(0, relay.relay.circuitCount());
     }
 }

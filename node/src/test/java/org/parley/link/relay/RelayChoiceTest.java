@@ -39,6 +39,7 @@ class RelayChoiceTest {
     @Test
     void withNoNeighbourOfferingAPrivateNodeDialsPublicPeersItLearnedOfAndAsksThemOnceLinked() {
         client.lookBeyondNeighbours(() -> List.of(target(r1), target(r2), target(r3)), dialled::add);
+        client.start();
         client.refresh();
         assertEquals(List.of(target(r1), target(r2)), dialled, "two wanted, two dialled");
 

@@ -15,11 +15,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,43 +56,52 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 15;
 
     private final ProfileHome home;
+    private final ControlTransport transport;
     private final ManagedChannel channel;
     private final ControlGrpc.ControlBlockingStub stub;
 
     private final Metadata headers;
     private volatile CompletableFuture<String> watchEnd = CompletableFuture.completedFuture("not watching");
 
-    private ControlClient(ProfileHome home, ManagedChannel channel, Metadata headers) {
+    private ControlClient(ProfileHome home, ControlTransport transport, ManagedChannel channel, Metadata headers) {
         this.home = home;
+        this.transport = transport;
         this.channel = channel;
         this.headers = headers;
         this.stub = ControlGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /**
-     * Connects to the daemon of {@code home}; empty when none has published its endpoint there.
+     * Connects to the daemon of {@code home}; empty when none has published its endpoint there, or
+     * the one that did is gone. Before anything is sent, the daemon is checked to be the user's
+     * own ({@link DaemonCheck}).
      *
-     * @throws ApiException when the published files are unreadable or malformed
+     * @throws ApiException when the published files are unreadable or malformed, or what stands
+     *     where the daemon should is not the user's
      */
     public static Optional<ControlClient> connect(ProfileHome home) throws ApiException {
         Optional<ControlEndpoint> endpoint;
         ControlToken token;
         try {
             endpoint = ControlEndpoint.read(home);
-            if (endpoint.isEmpty()) {
+            if (endpoint.isEmpty() || !DaemonCheck.verify(home, endpoint.get())) {
                 return Optional.empty();
             }
             token = ControlToken.read(home);
         } catch (IOException e) {
             throw new ApiException(e.getMessage(), e);
         }
-        ManagedChannel channel = NettyChannelBuilder
-                .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.get().port()))
-                .usePlaintext()
-                .build();
+        ControlTransport transport;
+        ManagedChannel channel;
+        try {
+            transport = endpoint.get().onSocket() ? ControlTransport.forSocket(1) : ControlTransport.forLoopback();
+            channel = transport.channel(endpoint.get(), home.controlSocket());
+        } catch (IOException e) {
+            throw new ApiException(e.getMessage(), e);
+        }
         Metadata headers = new Metadata();
         headers.put(ControlToken.HEADER, token.value());
-        return Optional.of(new ControlClient(home, channel, headers));
+        return Optional.of(new ControlClient(home, transport, channel, headers));
     }
 
     /** Connects, or fails with the message a user needs when no daemon runs for the home. */
@@ -330,5 +336,6 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        transport.close();
     }
 }

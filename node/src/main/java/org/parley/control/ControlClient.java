@@ -314,17 +314,28 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     private ApiException explain(StatusRuntimeException e) {
         Status status = e.getStatus();
         return switch (status.getCode()) {
-            // A daemon killed hard leaves its endpoint file behind: the port is simply closed.
+            // A daemon killed hard leaves its socket behind: nobody listens on it.
             case UNAVAILABLE -> notRunning(home);
-            case UNAUTHENTICATED -> new ApiException("the daemon of " + home + " refused our control token");
-            case DEADLINE_EXCEEDED -> new ApiException("the daemon of " + home + " did not answer in time");
-            default -> new ApiException(status.getDescription() != null ? status.getDescription()
-                    : "the daemon answered " + status.getCode());
+            case UNAUTHENTICATED -> new ApiException(ApiException.Kind.UNAUTHENTICATED,
+                    "the daemon of " + home + " refused our control token");
+            case DEADLINE_EXCEEDED -> new ApiException(ApiException.Kind.DEADLINE_EXCEEDED,
+                    "the daemon of " + home + " did not answer in time");
+            default -> new ApiException(kindOf(status.getCode()), status.getDescription() != null
+                    ? status.getDescription() : "the daemon answered " + status.getCode());
         };
     }
 
+    private static ApiException.Kind kindOf(Status.Code code) {
+        for (ApiException.Kind kind : ApiException.Kind.values()) {
+            if (kind.name().equals(code.name())) {
+                return kind;
+            }
+        }
+        return ApiException.Kind.INTERNAL;
+    }
+
     private static ApiException notRunning(ProfileHome home) {
-        return new ApiException("no daemon is running for " + home + " (start one with: parley daemon --home "
+        return new ApiException(ApiException.Kind.UNAVAILABLE, "no daemon is running for " + home + " (start one with: parley daemon --home "
                 + home + ")");
     }
 

@@ -14,6 +14,7 @@ import org.parley.proto.control.v1.ListGroupsResponse;
 import org.parley.proto.control.v1.SendToGroupRequest;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
@@ -225,10 +226,16 @@ final class ControlService extends ControlGrpc.ControlImplBase {
         try {
             subscription = api.watch(event -> events.accept(ControlMessages.toProto(event)));
         } catch (ApiException e) {
-            response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            response.onError(statusOf(e));
             return;
         }
         events.onEnd(subscription::close);
+    }
+
+    /** The refusal as the gRPC status of the same name, its message as the description. */
+    static StatusRuntimeException statusOf(ApiException refusal) {
+        return Status.fromCode(Status.Code.valueOf(refusal.kind().name())).withDescription(refusal.getMessage())
+                .asRuntimeException();
     }
 
     private interface ApiCall<T> {
@@ -240,7 +247,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
         try {
             result = call.call();
         } catch (ApiException e) {
-            response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            response.onError(statusOf(e));
             return;
         }
         response.onNext(result);

@@ -175,7 +175,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** The last {@code limit} messages of a group, in log order (the same on every member). */
     public CompletableFuture<List<GroupMessageRecord>> history(GroupId id, int limit, Optional<byte[]> before) {
         if (directory.get(id) == null) {
-            return CompletableFuture.failedFuture(new GroupFailure("no group " + id));
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id));
         }
         return storage.history(id, limit, before);
     }
@@ -184,7 +184,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     public CompletableFuture<Map<PeerId, Boolean>> members(GroupId id) {
         GroupState state = directory.get(id);
         if (state == null) {
-            return CompletableFuture.failedFuture(new GroupFailure("no group " + id));
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id));
         }
         return CompletableFuture.completedFuture(state.membership.members());
     }

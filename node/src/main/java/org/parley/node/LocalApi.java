@@ -90,7 +90,7 @@ final class LocalApi implements ParleyApi {
     public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         if (limit < 1 || limit > MAX_HISTORY) {
-            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "limit must be between 1 and " + MAX_HISTORY);
         }
         Optional<MessageId> before = beforeId.isPresent() ? Optional.of(Views.messageId(beforeId.get()))
                 : Optional.empty();
@@ -136,7 +136,7 @@ final class LocalApi implements ParleyApi {
             return true;
         });
         if (!done) {
-            throw new ApiException(peerId + " is not a contact: add it first");
+            throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, peerId + " is not a contact: add it first");
         }
     }
 
@@ -156,7 +156,7 @@ final class LocalApi implements ParleyApi {
     @Override
     public List<MessageView> messageRequests(int limit) throws ApiException {
         if (limit < 1 || limit > MAX_HISTORY) {
-            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "limit must be between 1 and " + MAX_HISTORY);
         }
         return LoopCalls.await(loop, () -> messenger.messageRequests(limit)).stream().map(Views::of).toList();
     }
@@ -214,7 +214,7 @@ final class LocalApi implements ParleyApi {
             throws ApiException {
         GroupId group = Views.groupId(groupId);
         if (limit < 1 || limit > MAX_HISTORY) {
-            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "limit must be between 1 and " + MAX_HISTORY);
         }
         Optional<byte[]> before = beforeEntryId.isPresent() ? Optional.of(entryId(beforeEntryId.get()))
                 : Optional.empty();
@@ -224,7 +224,7 @@ final class LocalApi implements ParleyApi {
     /** A group log entry ID as text: 64 hex digits. */
     private static byte[] entryId(String text) throws ApiException {
         if (!text.matches("[0-9a-fA-F]{64}")) {
-            throw new ApiException("a group message ID is 64 hex digits");
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "a group message ID is 64 hex digits");
         }
         return java.util.HexFormat.of().parseHex(text);
     }

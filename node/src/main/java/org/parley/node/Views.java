@@ -46,7 +46,7 @@ final class Views {
         try {
             return GroupId.parse(text);
         } catch (GroupException e) {
-            throw new ApiException(e.getMessage(), e);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
         }
     }
 
@@ -54,7 +54,7 @@ final class Views {
         try {
             return PeerId.parse(text);
         } catch (InvalidPeerIdException e) {
-            throw new ApiException(e.getMessage(), e);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
         }
     }
 
@@ -62,7 +62,7 @@ final class Views {
         try {
             return MessageId.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(e.getMessage(), e);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
         }
     }
 }

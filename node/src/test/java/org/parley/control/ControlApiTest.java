@@ -52,6 +52,7 @@ import org.parley.api.StatusView;
 import org.parley.api.PeerView;
 import org.parley.proto.control.v1.ControlGrpc;
 import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.HistoryRequest;
 import org.parley.proto.control.v1.ListPeersRequest;
 import org.parley.proto.control.v1.WatchRequest;
 import org.parley.store.ProfileHome;
@@ -85,7 +86,7 @@ class ControlApiTest {
 
         @Override
         public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
-            throw new ApiException("no message " + beforeId.orElse("?") + " with " + peerId);
+            throw new ApiException(ApiException.Kind.NOT_FOUND, "no message " + beforeId.orElse("?") + " with " + peerId);
         }
 
         @Override
@@ -303,6 +304,28 @@ class ControlApiTest {
             } finally {
                 channel.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void aRefusalTravelsAsTheStatusCodeOfItsKindWithItsLineAsDescription() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home)) {
+            ManagedChannel channel = server.channel();
+            try {
+                Metadata headers = new Metadata();
+                headers.put(ControlToken.HEADER, ControlToken.read(home).value());
+                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> ControlGrpc
+                        .newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                        .history(HistoryRequest.newBuilder().setPeerId("p1peer").setLimit(5).setBeforeId("x").build()));
+                assertEquals(Status.Code.NOT_FOUND, refused.getStatus().getCode());
+                assertEquals("no message x with p1peer", refused.getStatus().getDescription());
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+        for (ApiException.Kind kind : ApiException.Kind.values()) {
+            assertEquals(kind.name(), ControlService.statusOf(new ApiException(kind, "why")).getStatus().getCode().name());
         }
     }
 

@@ -124,11 +124,7 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public List<PeerView> peers() throws ApiException {
         try {
             return stub().listPeers(ListPeersRequest.getDefaultInstance()).getPeersList().stream()
-                    .map(peer -> new PeerView(peer.getPeerId(), peer.getAddress(), peer.getDirection(),
-                            peer.getConnectedAtMs(), peer.getAgent(),
-                            peer.getPath().isEmpty() ? "direct" : peer.getPath(),
-                            peer.getRelay().isEmpty() ? null : peer.getRelay()))
-                    .toList();
+                    .map(ControlMessages::fromProto).toList();
         } catch (StatusRuntimeException e) {
             throw explain(e);
         }
@@ -253,16 +249,29 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     }
 
     /**
-     * Streams the daemon's events to {@code listener} on a gRPC thread. When the daemon goes away
-     * the listener gets nothing more; {@link #awaitWatchEnd} tells the caller why.
+     * Streams the daemon's events to {@code listener} on a gRPC thread, from now on. When the
+     * daemon goes away the listener gets nothing more; {@link #awaitWatchEnd} tells the caller why.
      */
     @Override
-    public Subscription watch(Consumer<EventView> listener) {
+    public Subscription watch(Consumer<EventView> listener) throws ApiException {
+        return watch(Optional.empty(), listener);
+    }
+
+    /**
+     * As {@link #watch(Consumer)}, starting just after the event whose cursor is {@code after}.
+     * Returns once the daemon has said the stream is live (the {@code watching} event), so a
+     * refusal (a cursor too old, no daemon) is thrown here rather than seen later.
+     */
+    @Override
+    public Subscription watch(Optional<String> after, Consumer<EventView> listener) throws ApiException {
         CompletableFuture<String> ended = new CompletableFuture<>();
+        CompletableFuture<Void> live = new CompletableFuture<>();
         watchEnd = ended;
         ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
+        WatchRequest.Builder request = WatchRequest.newBuilder();
+        after.ifPresent(request::setAfter);
         ControlGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .watch(WatchRequest.getDefaultInstance(), new ClientResponseObserver<WatchRequest, Event>() {
+                .watch(request.build(), new ClientResponseObserver<WatchRequest, Event>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
                         call[0] = requestStream;
@@ -271,19 +280,40 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
                     @Override
                     public void onNext(Event event) {
                         listener.accept(ControlMessages.fromProto(event));
+                        if (EventView.WATCHING.equals(event.getType())) {
+                            live.complete(null);
+                        }
                     }
 
                     @Override
                     public void onError(Throwable error) {
-                        ended.complete(explain(Status.fromThrowable(error).asRuntimeException()).getMessage());
+                        ApiException refusal = explain(Status.fromThrowable(error).asRuntimeException());
+                        live.completeExceptionally(refusal);
+                        ended.complete(refusal.getMessage());
                     }
 
                     @Override
                     public void onCompleted() {
+                        live.completeExceptionally(new ApiException(ApiException.Kind.UNAVAILABLE,
+                                "the daemon ended the watch"));
                         ended.complete("the daemon ended the watch");
                     }
                 });
-        return () -> call[0].cancel("watch closed", null);
+        Subscription subscription = () -> call[0].cancel("watch closed", null);
+        try {
+            live.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (ApiException) e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            subscription.close();
+            throw new ApiException(ApiException.Kind.DEADLINE_EXCEEDED, "the daemon of " + home
+                    + " did not start the watch in time");
+        } catch (InterruptedException e) {
+            subscription.close();
+            Thread.currentThread().interrupt();
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted while starting the watch");
+        }
+        return subscription;
     }
 
     /** Blocks until the last watch ends (the daemon stopped, or it was cancelled); returns why. */

@@ -28,7 +28,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
 import org.parley.proto.control.v1.AddContactRequest;
 import org.parley.proto.control.v1.BlockContactRequest;
-import org.parley.proto.control.v1.ConnectedPeer;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.HistoryRequest;
@@ -77,14 +76,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
         answer(response, () -> {
             ListPeersResponse.Builder peers = ListPeersResponse.newBuilder();
             for (PeerView peer : api.peers()) {
-                peers.addPeers(ConnectedPeer.newBuilder()
-                        .setPeerId(peer.peerId())
-                        .setAddress(peer.address())
-                        .setDirection(peer.direction())
-                        .setConnectedAtMs(peer.connectedAt())
-                        .setAgent(peer.agent())
-                        .setPath(peer.path())
-                        .setRelay(peer.relay() == null ? "" : peer.relay()));
+                peers.addPeers(ControlMessages.toProto(peer));
             }
             return peers.build();
         });
@@ -224,7 +216,8 @@ final class ControlService extends ControlGrpc.ControlImplBase {
                 MAX_WATCH_BACKLOG);
         ParleyApi.Subscription subscription;
         try {
-            subscription = api.watch(event -> events.accept(ControlMessages.toProto(event)));
+            subscription = api.watch(request.hasAfter() ? Optional.of(request.getAfter()) : Optional.empty(),
+                    event -> events.accept(ControlMessages.toProto(event)));
         } catch (ApiException e) {
             response.onError(statusOf(e));
             return;

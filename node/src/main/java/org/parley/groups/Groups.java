@@ -101,7 +101,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         SenderKeyDistribution keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
                 neighbours, clock, random);
         this.membership = new MembershipChanges(self, directory, this.storage, outbox, control, keys, gossip, clock,
-                random);
+                random, listeners);
         this.backfill = new Backfill(directory, this.storage, control, posts, neighbours, loop);
         this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox);
     }

@@ -37,11 +37,13 @@ final class MembershipChanges {
     private final GossipRouter gossip;
     private final Clock clock;
     private final SecureRandom random;
+    private final List<GroupEvents> listeners;
     private final PendingInvitations invitations = new PendingInvitations(Groups.MAX_PENDING_INVITATIONS);
 
     MembershipChanges(Identity self, GroupDirectory directory, GroupStorage storage, SignalOutbox outbox,
                       OneShotSignal control, SenderKeyDistribution keys, GossipRouter gossip, Clock clock,
-                      SecureRandom random) {
+                      SecureRandom random, List<GroupEvents> listeners) {
+        this.listeners = listeners;
         this.self = self;
         this.directory = directory;
         this.storage = storage;
@@ -122,7 +124,7 @@ final class MembershipChanges {
         return storage.commit(connection -> {
             group.write(connection);
             key.write(connection);
-        }).thenApply(ignored -> directory.record(state));
+        }).thenApply(ignored -> changed(state));
     }
 
     CompletableFuture<GroupRecord> remove(GroupId id, PeerId peer) {
@@ -330,7 +332,14 @@ final class MembershipChanges {
                 }
             }
         }
-        return storage.commit(GroupStorage.all(rows));
+        return storage.commit(GroupStorage.all(rows)).thenRun(() -> changed(state));
+    }
+
+    /** Tells the listeners how a group stands once a change of it is stored. */
+    private GroupRecord changed(GroupState state) {
+        GroupRecord record = directory.record(state);
+        listeners.forEach(listener -> listener.groupChanged(record));
+        return record;
     }
 
     /** Unknown to us, or known but without us as a member (left, removed, invitation not accepted). */

@@ -25,7 +25,9 @@ import org.parley.identity.Fingerprint;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
+import org.parley.link.LinkEvents;
 import org.parley.link.LinkManager;
+import org.parley.link.PeerInfo;
 import org.parley.mailbox.Mailbox;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
@@ -73,11 +75,7 @@ final class LocalApi implements ParleyApi {
 
     @Override
     public List<PeerView> peers() throws ApiException {
-        return LoopCalls.call(loop, () -> links.connectedPeers().stream()
-                .map(peer -> new PeerView(peer.peerId().toString(), peer.address(), peer.direction().label(),
-                        peer.connectedAtMillis(), peer.agent(), peer.path().label(),
-                        peer.relay().map(PeerId::toString).orElse(null)))
-                .toList());
+        return LoopCalls.call(loop, () -> links.connectedPeers().stream().map(Views::of).toList());
     }
 
     @Override
@@ -101,7 +99,13 @@ final class LocalApi implements ParleyApi {
     public ContactView addContact(String peerId, String name) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         String checked = DisplayNames.check(name);
-        return Views.of(LoopCalls.await(loop, () -> messenger.addContact(peer, checked)));
+        return told(Views.of(LoopCalls.await(loop, () -> messenger.addContact(peer, checked))));
+    }
+
+    /** Contacts change only through these calls, so they tell the watchers themselves. */
+    private ContactView told(ContactView contact) {
+        watchers.publish(EventView.contact(contact));
+        return contact;
     }
 
     @Override
@@ -112,13 +116,17 @@ final class LocalApi implements ParleyApi {
     @Override
     public boolean removeContact(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        return LoopCalls.await(loop, () -> messenger.removeContact(peer));
+        boolean removed = LoopCalls.await(loop, () -> messenger.removeContact(peer));
+        if (removed) {
+            told(new ContactView(peer.toString(), "", "removed", 0, java.util.Map.of()));
+        }
+        return removed;
     }
 
     @Override
     public ContactView blockContact(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        return Views.of(LoopCalls.await(loop, () -> messenger.block(peer)));
+        return told(Views.of(LoopCalls.await(loop, () -> messenger.block(peer))));
     }
 
     @Override
@@ -256,9 +264,39 @@ final class LocalApi implements ParleyApi {
         return watchers.add(listener);
     }
 
+    @Override
+    public Subscription watch(Optional<String> after, Consumer<EventView> listener) throws ApiException {
+        return watchers.add(after, listener);
+    }
+
     /** Turns group events into API events for every watcher. */
     static GroupEvents groupEventsTo(WatchHub hub) {
-        return message -> hub.publish(new EventView(EventView.GROUP, null, Views.of(message)));
+        return new GroupEvents() {
+            @Override
+            public void groupMessageAdded(org.parley.groups.GroupMessageRecord message) {
+                hub.publish(new EventView(EventView.GROUP, null, Views.of(message)));
+            }
+
+            @Override
+            public void groupChanged(org.parley.groups.GroupRecord group) {
+                hub.publish(EventView.group(Views.of(group)));
+            }
+        };
+    }
+
+    /** Turns links coming up and going down into API events for every watcher. */
+    static LinkEvents linkEventsTo(WatchHub hub) {
+        return new LinkEvents() {
+            @Override
+            public void peerConnected(PeerInfo peer) {
+                hub.publish(EventView.link(true, Views.of(peer)));
+            }
+
+            @Override
+            public void peerDisconnected(PeerId peer) {
+                hub.publish(EventView.link(false, new PeerView(peer.toString(), "", "", 0, "", "", null)));
+            }
+        };
     }
 
     /** Turns messaging events into API events for every watcher. */

@@ -104,6 +104,7 @@ final class NodeSync {
         if (chat.state.conversations().get(id).isEmpty()) {
             chat.state.conversations().put(message.request() ? Conversation.Kind.REQUEST : Conversation.Kind.CONTACT,
                     id, ChatContext.shortId(id));
+            showLinks();
         }
         boolean added = chat.state.timeline(id).put(chat.entry(message));
         if (incoming && added && EventView.MESSAGE.equals(event.type())) {
@@ -158,6 +159,7 @@ final class NodeSync {
         }
         contacts.stream().filter(contact -> "contact".equals(contact.status()))
                 .forEach(contact -> chat.state.conversations().get(contact.peerId()).ifPresent(history::preload));
+        showLinks();
     }
 
     /**
@@ -176,6 +178,7 @@ final class NodeSync {
                 }
             }
         }
+        showLinks();
         chat.notifier.unread(chat.state.conversations().totalUnread());
     }
 

@@ -365,7 +365,8 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     }
 
     private static ApiException notRunning(ProfileHome home) {
-        return new ApiException(ApiException.Kind.UNAVAILABLE, "no daemon is running for " + home + " (start one with: parley daemon --home "
+        return new ApiException(ApiException.Kind.UNAVAILABLE, "no daemon is running for " + home
+                + " (start one with: parley daemon --home "
                 + home + ")");
     }
 

@@ -57,9 +57,8 @@ public final class ControlServer implements AutoCloseable {
 
     /**
      * Serves {@code api} on a loopback port instead: for platforms without domain sockets. Any
-     * local user can connect to the port (the token still keeps them out), and a client cannot
-     * tell the daemon from another user's listener on that port as well as on the socket
-     * (decision record 0035).
+     * local user can connect to the port (the token still keeps them out), and a client can check
+     * less about who listens there than on the socket (decision record 0035).
      */
     public static ControlServer startOnLoopback(ParleyApi api, ProfileHome home) throws IOException {
         return start(api, home, ControlTransport.forLoopback(), ControlEndpoint.loopback(0,

@@ -65,7 +65,8 @@ final class ControlTransport implements AutoCloseable {
 
     NettyServerBuilder server(ControlEndpoint endpoint, Path socket) throws IOException {
         if (!endpoint.onSocket()) {
-            return NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.port()));
+            return NettyServerBuilder.forAddress(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.port()));
         }
         return NettyServerBuilder.forAddress(socketAddress(socket))
                 .channelType(EpollServerDomainSocketChannel.class)

@@ -8,8 +8,10 @@ import org.parley.link.LinkManager;
 import org.parley.link.LinkPath;
 import org.parley.link.Network;
 import org.parley.link.PeerInfo;
+import org.parley.link.relay.CircuitRelay;
 import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
+import org.parley.link.relay.RelayFrames;
 import org.parley.link.relay.RelayLimits;
 import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.overlay.discovery.Discovery;
@@ -37,10 +39,12 @@ final class RelayWiring {
         if (!(network instanceof TlsGrpcNetwork tls)) {
             return new RelayWiring(null);
         }
-        links.addListener(tls.serveRelay(links, links::isBanned, clock, limits));
+        CircuitRelay<?> serving = tls.serveRelay(links, links::isBanned, clock, limits);
+        links.addListener(serving);
         RelayClient client = new RelayClient(links, loop, RelayChoice.defaults(), isPrivate,
                 discovery::announceLinkRelays, tls::answerCircuit);
         links.addListener(client);
+        links.addFrameHandler(new RelayFrames(serving, client));
         reacher.reachRelaysAt(relay -> addressOf(relay, links, discovery));
         return new RelayWiring(client);
     }

@@ -13,8 +13,12 @@ import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
 import org.parley.api.MessageView;
+import org.parley.api.PortMappingView;
+import org.parley.api.PeerView;
+import org.parley.proto.control.v1.ConnectedPeer;
 import org.parley.api.StatusView;
 import org.parley.proto.control.v1.NodeStatus;
+import org.parley.proto.control.v1.PortMapping;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.Message;
@@ -53,7 +57,7 @@ final class ControlMessages {
     }
 
     static NodeStatus toProto(StatusView view) {
-        return NodeStatus.newBuilder()
+        NodeStatus.Builder status = NodeStatus.newBuilder()
                 .setPeerId(view.peerId())
                 .setLinks(view.links())
                 .setOutbox(view.outbox())
@@ -64,15 +68,21 @@ final class ControlMessages {
                 .addAllRelays(view.relays())
                 .putAllRelayingFor(view.relayingFor())
                 .setReachability(view.reachability())
-                .addAllObservedAddresses(view.observedAddresses())
-                .build();
+                .addAllObservedAddresses(view.observedAddresses());
+        if (view.portMapping() != null) {
+            status.setPortMapping(PortMapping.newBuilder().setProtocol(view.portMapping().protocol())
+                    .setExternal(view.portMapping().external()));
+        }
+        return status.build();
     }
 
     static StatusView fromProto(NodeStatus status) {
         return new StatusView(status.getPeerId(), status.getLinks(), status.getOutbox(), status.getRelayed(),
                 status.getBytesStoredByOthers(), status.getBytesStoredForOthers(),
                 status.getEnvelopesStoredForOthers(), status.getRelaysList(), status.getRelayingForMap(),
-                status.getReachability(), status.getObservedAddressesList());
+                status.getReachability(), status.getObservedAddressesList(),
+                status.hasPortMapping() ? new PortMappingView(status.getPortMapping().getProtocol(),
+                        status.getPortMapping().getExternal()) : null);
     }
 
     static Contact toProto(ContactView view) {
@@ -91,19 +101,50 @@ final class ControlMessages {
     }
 
     static Event toProto(EventView view) {
-        Event.Builder event = Event.newBuilder().setType(view.type());
+        Event.Builder event = Event.newBuilder().setType(view.type()).setCursor(view.cursor());
         if (view.message() != null) {
             event.setMessage(toProto(view.message()));
         }
         if (view.groupMessage() != null) {
             event.setGroupMessage(toProto(view.groupMessage()));
         }
+        if (view.contact() != null) {
+            event.setContact(toProto(view.contact()));
+        }
+        if (view.group() != null) {
+            event.setGroup(toProto(view.group()));
+        }
+        if (view.peer() != null) {
+            event.setPeer(toProto(view.peer()));
+        }
         return event.build();
     }
 
     static EventView fromProto(Event event) {
         return new EventView(event.getType(), event.hasMessage() ? fromProto(event.getMessage()) : null,
-                event.hasGroupMessage() ? fromProto(event.getGroupMessage()) : null);
+                event.hasGroupMessage() ? fromProto(event.getGroupMessage()) : null,
+                event.hasContact() ? fromProto(event.getContact()) : null,
+                event.hasGroup() ? fromProto(event.getGroup()) : null,
+                event.hasPeer() ? fromProto(event.getPeer()) : null,
+                event.getCursor());
+    }
+
+    static ConnectedPeer toProto(PeerView peer) {
+        return ConnectedPeer.newBuilder()
+                .setPeerId(peer.peerId())
+                .setAddress(peer.address())
+                .setDirection(peer.direction())
+                .setConnectedAtMs(peer.connectedAt())
+                .setAgent(peer.agent())
+                .setPath(peer.path())
+                .setRelay(peer.relay() == null ? "" : peer.relay())
+                .build();
+    }
+
+    static PeerView fromProto(ConnectedPeer peer) {
+        return new PeerView(peer.getPeerId(), peer.getAddress(), peer.getDirection(), peer.getConnectedAtMs(),
+                peer.getAgent(), peer.getPath().isEmpty() ? "direct" : peer.getPath(),
+                peer.getRelay().isEmpty() ? null : peer.getRelay());
     }
 
     static Group toProto(GroupView view) {

@@ -82,6 +82,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     private final MembershipChanges membership;
     private final Backfill backfill;
     private final SignalIntake intake;
+    private final SenderKeyDistribution keys;
     private Scheduler.Cancellable beatTimer;
     private long beats;
     private boolean stopped;
@@ -98,10 +99,10 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         OneShotSignal control = new OneShotSignal(self.peerId(), transport::sendGroupSignal);
         this.posts = new PostIntake(directory, this.storage, control, clock, listeners);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
-        SenderKeyDistribution keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
+        this.keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
                 neighbours, clock, random);
         this.membership = new MembershipChanges(self, directory, this.storage, outbox, control, keys, gossip, clock,
-                random);
+                random, listeners);
         this.backfill = new Backfill(directory, this.storage, control, posts, neighbours, loop);
         this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox);
     }
@@ -130,6 +131,9 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** Subscribes to the topics of joined groups and starts the beat. Call on the loop, after gossip started. */
     public void start() {
         directory.all().stream().filter(GroupState::joined).forEach(state -> gossip.subscribe(state.topic));
+        if (storage.restored()) {
+            keys.replaceRestoredKeys();
+        }
         scheduleBeat();
     }
 
@@ -175,7 +179,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** The last {@code limit} messages of a group, in log order (the same on every member). */
     public CompletableFuture<List<GroupMessageRecord>> history(GroupId id, int limit, Optional<byte[]> before) {
         if (directory.get(id) == null) {
-            return CompletableFuture.failedFuture(new GroupFailure("no group " + id));
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id));
         }
         return storage.history(id, limit, before);
     }
@@ -184,7 +188,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     public CompletableFuture<Map<PeerId, Boolean>> members(GroupId id) {
         GroupState state = directory.get(id);
         if (state == null) {
-            return CompletableFuture.failedFuture(new GroupFailure("no group " + id));
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id));
         }
         return CompletableFuture.completedFuture(state.membership.members());
     }

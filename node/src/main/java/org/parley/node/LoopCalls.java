@@ -26,17 +26,22 @@ final class LoopCalls {
         try {
             return result.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ApiException("the node did not answer within " + TIMEOUT.toSeconds() + " s");
+            throw new ApiException(ApiException.Kind.DEADLINE_EXCEEDED,
+                    "the node did not answer within " + TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new ApiException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+            throw Refusals.of(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException("interrupted while waiting for the node");
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted while waiting for the node");
         }
     }
 
     static <T> T call(Scheduler loop, Supplier<T> work) throws ApiException {
+        return call(loop, work, TIMEOUT);
+    }
+
+    /** Like {@link #call(Scheduler, Supplier)}, waiting up to {@code timeout}. */
+    static <T> T call(Scheduler loop, Supplier<T> work, Duration timeout) throws ApiException {
         if (loop.inLoop()) {
             return work.get();
         }
@@ -49,14 +54,16 @@ final class LoopCalls {
             }
         });
         try {
-            return result.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ApiException("the node did not answer within " + TIMEOUT.toSeconds() + " s");
+            throw new ApiException(ApiException.Kind.DEADLINE_EXCEEDED,
+                    "the node did not answer within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
-            throw new ApiException("the node failed to answer: " + e.getCause().getMessage(), e.getCause());
+            throw new ApiException(ApiException.Kind.INTERNAL, "the node failed to answer: " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException("interrupted while waiting for the node");
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted while waiting for the node");
         }
     }
 }

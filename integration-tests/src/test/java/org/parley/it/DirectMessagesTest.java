@@ -90,10 +90,14 @@ class DirectMessagesTest {
                 .equals("delivered"), "alice sees it delivered");
 
         Profiles.await(() -> Files.readString(work.resolve("bob-watch.out")).contains("hello bob"), "watch output");
-        String firstEvent = Files.readString(work.resolve("bob-watch.out")).lines().findFirst().orElseThrow();
-        JsonObject event = JsonParser.parseString(firstEvent).getAsJsonObject();
+        List<JsonObject> events = Files.readString(work.resolve("bob-watch.out")).lines()
+                .map(line -> JsonParser.parseString(line).getAsJsonObject()).toList();
+        assertEquals("watching", events.get(0).get("type").getAsString(), "the stream says when it is live");
+        JsonObject event = events.stream().filter(line -> line.has("message") && !line.get("message").isJsonNull())
+                .findFirst().orElseThrow();
         assertEquals("message", event.get("type").getAsString());
         assertEquals(messageId, event.getAsJsonObject("message").get("id").getAsString());
+        assertTrue(event.get("cursor").getAsString().matches("\\p{XDigit}{16}-\\d+"), event.toString());
         watch.destroy();
 
         Launcher.Result contacts = parley.run("contact", "list", "--home", aliceHome, "--json");

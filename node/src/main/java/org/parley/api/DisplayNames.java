@@ -11,10 +11,10 @@ public final class DisplayNames {
     public static String check(String name) throws ApiException {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > MAX_LENGTH) {
-            throw new ApiException("a name has 1 to " + MAX_LENGTH + " characters");
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "a name has 1 to " + MAX_LENGTH + " characters");
         }
         if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
-            throw new ApiException("a name cannot contain control characters");
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "a name cannot contain control characters");
         }
         return trimmed;
     }

@@ -1,20 +1,59 @@
 package org.parley.api;
 
 /**
- * Something that happened, as {@code watch} reports it.
+ * Something that happened, as {@code watch} reports it. Exactly the field its type names is set.
  *
- * @param type {@code "message"} (sent or received), {@code "update"} (relayed, delivered or failed)
- *     or {@code "group"} (a group message posted or received)
+ * @param type what happened: one of the constants below
  * @param message the direct message, for {@code "message"} and {@code "update"}; else null
  * @param groupMessage the group message, for {@code "group"}; else null
+ * @param contact the contact as it is now, for {@code "contact"} (status {@code "removed"} once removed); else null
+ * @param group the group as it is now, for {@code "invitation"} and {@code "group_changed"}; else null
+ * @param peer the neighbour, for {@code "linked"} and {@code "unlinked"} (then only its peer ID); else null
+ * @param cursor where the event stands in the node's stream: watch from it to get what came after
  */
-public record EventView(String type, MessageView message, GroupMessageView groupMessage) {
+public record EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
+                        GroupView group, PeerView peer, String cursor) {
+    /** The stream is live: every event before this one was replayed. Carries only a cursor. */
+    public static final String WATCHING = "watching";
     public static final String MESSAGE = "message";
     public static final String UPDATE = "update";
     public static final String GROUP = "group";
+    public static final String CONTACT = "contact";
+    public static final String INVITATION = "invitation";
+    public static final String GROUP_CHANGED = "group_changed";
+    public static final String LINKED = "linked";
+    public static final String UNLINKED = "unlinked";
 
     /** An event about a direct message. */
     public EventView(String type, MessageView message) {
         this(type, message, null);
+    }
+
+    /** An event about a direct or a group message, not yet placed in a stream. */
+    public EventView(String type, MessageView message, GroupMessageView groupMessage) {
+        this(type, message, groupMessage, null, null, null, "");
+    }
+
+    public static EventView contact(ContactView contact) {
+        return new EventView(CONTACT, null, null, contact, null, null, "");
+    }
+
+    /** An invitation when the group's status is {@code "invited"}; any other change otherwise. */
+    public static EventView group(GroupView group) {
+        return new EventView("invited".equals(group.status()) ? INVITATION : GROUP_CHANGED, null, null, null, group,
+                null, "");
+    }
+
+    public static EventView link(boolean up, PeerView peer) {
+        return new EventView(up ? LINKED : UNLINKED, null, null, null, null, peer, "");
+    }
+
+    public static EventView watching(String cursor) {
+        return new EventView(WATCHING, null, null, null, null, null, cursor);
+    }
+
+    /** The same event at its place in a stream. */
+    public EventView at(String newCursor) {
+        return new EventView(type, message, groupMessage, contact, group, peer, newCursor);
     }
 }

@@ -87,8 +87,25 @@ public interface ParleyApi {
     /** Leaves a group, or declines an invitation. */
     GroupView leaveGroup(String groupId) throws ApiException;
 
-    /** Reports every message event from now on, until the returned handle is closed. */
+    /** Reports every event from now on, until the returned handle is closed. */
     Subscription watch(Consumer<EventView> listener) throws ApiException;
+
+    /**
+     * Reports the events after the one whose cursor is {@code after} (if given), then a
+     * {@link EventView#WATCHING} event, then every event from now on.
+     *
+     * @throws ApiException of kind {@link ApiException.Kind#OUT_OF_RANGE} when the node no longer
+     *     holds the events after that cursor (it restarted, or more came since than it keeps):
+     *     the client reloads what it shows and watches without a cursor
+     */
+    default Subscription watch(Optional<String> after, Consumer<EventView> listener) throws ApiException {
+        if (after.isPresent()) {
+            throw new ApiException(ApiException.Kind.OUT_OF_RANGE, "cursor too old: this node keeps no past events");
+        }
+        Subscription subscription = watch(listener);
+        listener.accept(EventView.watching(""));
+        return subscription;
+    }
 
     /** A registration that stops when closed. */
     interface Subscription extends AutoCloseable {

@@ -12,6 +12,7 @@ import org.parley.node.ShutdownAwareLogManager;
 import org.parley.store.ProfileHome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "daemon", mixinStandardHelpOptions = true, description = {"Run this profile's node in the foreground, headless.",
@@ -31,6 +32,10 @@ final class DaemonCommand implements Callable<Integer> {
     @Mixin
     NodeNetworkOptions network;
 
+    @Option(names = "--control-tcp", description = {"Serve the control API on a loopback port instead of the home's "
+            + "socket: for platforms without Unix domain sockets (see docs/API.md for what it risks)."})
+    boolean controlTcp;
+
     @Override
     public Integer call() throws CliException {
         CliContext context = cli.context();
@@ -40,7 +45,8 @@ final class DaemonCommand implements Callable<Integer> {
         Identity identity = node.identity();
         ControlServer control;
         try {
-            control = ControlServer.start(node.api(), home);
+            control = controlTcp ? ControlServer.startOnLoopback(node.api(), home)
+                    : ControlServer.start(node.api(), home);
         } catch (IOException e) {
             own.close();
             throw new CliException("cannot start the control API: " + e.getMessage(), e);

@@ -3,10 +3,13 @@ package org.parley.cli;
 import java.util.concurrent.Callable;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.util.List;
 import org.parley.sim.GroupReport;
 import org.parley.sim.GroupSimulation;
 import org.parley.sim.OfflineDeliverySimulation;
+import org.parley.sim.NatMix;
 import org.parley.sim.OfflineReport;
+import org.parley.sim.RelayLoad;
 import org.parley.sim.SimConfig;
 import org.parley.sim.SimReport;
 import org.parley.sim.Simulation;
@@ -69,6 +72,16 @@ final class SimCommand implements Callable<Integer> {
             description = "The malicious nodes answer DHT requests with forged records instead of not at all.")
     boolean forgeRecords;
 
+    @Option(names = "--unreachable", defaultValue = "0", paramLabel = "SHARE",
+            description = "Share of nodes behind a NAT, 0-1: they dial out, nobody dials them; peers reach them "
+                    + "through relays, and they take part in the DHT as clients only.")
+    double unreachable;
+
+    @Option(names = "--nat-mix", paramLabel = "ei=A,ad=B,sym=C",
+            description = "NAT types among the --unreachable nodes: endpoint-independent, address-dependent, "
+                    + "symmetric (default: " + "ei=0.4,ad=0.3,sym=0.3" + ").")
+    String natMix;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -77,9 +90,13 @@ final class SimCommand implements Callable<Integer> {
         int[] range = latencyRange();
         SimConfig config;
         try {
+            if (natMix != null && unreachable == 0) {
+                throw new IllegalArgumentException("--nat-mix needs --unreachable");
+            }
             config = SimConfig.builder().nodes(nodes).seed(seed).churn(churn).loss(loss).latencyMs(range[0], range[1])
                     .malicious(malicious).messages(messages).partitionSeconds(partitionSeconds)
-                    .forgeRecords(forgeRecords).build();
+                    .forgeRecords(forgeRecords).unreachable(unreachable)
+                    .natMix(natMix == null ? NatMix.DEFAULT : NatMix.parse(natMix)).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }
@@ -116,19 +133,26 @@ final class SimCommand implements Callable<Integer> {
         WholeNodeSimulation.Report wholeNodes = wholeNodeRun == null ? null : wholeNodeRun.run();
         OfflineReport offlineReport = wholeNodes == null ? null : wholeNodes.offline();
         GroupReport groupReport = wholeNodes == null ? null : wholeNodes.group();
+        // One network carried both scenarios: what its relays carried counts once.
+        List<long[]> relayed = wholeNodeRun == null ? List.of() : List.of(wholeNodeRun.relayedBytesByNode());
+        RelayLoad relayLoad = RelayLoad.of(config, relayed);
         if (!json) {
             cli.context().out().println(report.toText());
             if (offlineReport != null) {
                 cli.context().out().println(offlineReport.toText());
+                cli.context().out().println(offlineRun.liveReport().toText());
             }
             if (groupReport != null) {
                 cli.context().out().println(groupReport.toText());
             }
+            cli.context().out().println(relayLoad.toText());
             return 0;
         }
         // One object: the overlay's figures, and those of each extra scenario that ran beside them.
         JsonObject merged = JsonParser.parseString(Json.of(report)).getAsJsonObject();
-        for (Object extra : new Object[] {offlineReport, groupReport}) {
+        merged.addProperty("unreachable", config.unreachable());
+        Object liveReport = offlineRun == null ? null : offlineRun.liveReport();
+        for (Object extra : new Object[] {offlineReport, liveReport, groupReport, relayLoad}) {
             if (extra != null) {
                 JsonParser.parseString(Json.of(extra)).getAsJsonObject().entrySet()
                         .forEach(entry -> merged.add(entry.getKey(), entry.getValue()));

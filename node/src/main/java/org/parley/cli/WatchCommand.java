@@ -2,6 +2,7 @@ package org.parley.cli;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
@@ -15,8 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Print message events as they happen, until interrupted or the daemon stops.",
-                "With --json: one object per line, {\"type\":\"message\"|\"update\",\"message\":{…}}."})
+        description = {"Print events (messages, contacts, groups, links) as they happen, until interrupted or the "
+                + "daemon stops.",
+                "With --json: one object per line, {\"type\":\"message\",\"message\":{…},\"cursor\":\"…\"}; "
+                + "see docs/API.md for every type."})
 final class WatchCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -30,11 +33,18 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per event.")
     boolean json;
 
+    @Option(names = "--after", paramLabel = "CURSOR",
+            description = "Start with the events after this one's cursor (from an earlier watch's output).")
+    String after;
+
     @Override
     public Integer call() throws CliException, InterruptedException {
         CliContext context = cli.context();
         try (ControlClient daemon = ControlClient.connectOrExplain(homeOption.existing(context))) {
-            daemon.watch(event -> {
+            daemon.watch(Optional.ofNullable(after), event -> {
+                if (!json && EventView.WATCHING.equals(event.type())) {
+                    return;
+                }
                 synchronized (context.out()) {
                     context.out().println(json ? Json.of(event) : line(event));
                     context.out().flush();
@@ -47,6 +57,19 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private static String line(EventView event) {
+        if (event.contact() != null) {
+            return event.type() + " " + ShortPeerId.of(event.contact().peerId()) + " "
+                    + PrintableText.oneLine(event.contact().name()) + " (" + event.contact().status() + ")";
+        }
+        if (event.group() != null) {
+            return event.type() + " " + event.group().groupId().substring(0, 10) + " "
+                    + PrintableText.oneLine(event.group().name()) + " (" + event.group().status() + ", "
+                    + event.group().members() + " members)";
+        }
+        if (event.peer() != null) {
+            return event.type() + " " + ShortPeerId.of(event.peer().peerId())
+                    + (event.peer().address().isEmpty() ? "" : " " + PrintableText.oneLine(event.peer().address()));
+        }
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();
             return event.type() + " " + message.groupId().substring(0, 10) + " " + ShortPeerId.of(message.senderId())

@@ -15,11 +15,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,43 +56,52 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 15;
 
     private final ProfileHome home;
+    private final ControlTransport transport;
     private final ManagedChannel channel;
     private final ControlGrpc.ControlBlockingStub stub;
 
     private final Metadata headers;
     private volatile CompletableFuture<String> watchEnd = CompletableFuture.completedFuture("not watching");
 
-    private ControlClient(ProfileHome home, ManagedChannel channel, Metadata headers) {
+    private ControlClient(ProfileHome home, ControlTransport transport, ManagedChannel channel, Metadata headers) {
         this.home = home;
+        this.transport = transport;
         this.channel = channel;
         this.headers = headers;
         this.stub = ControlGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /**
-     * Connects to the daemon of {@code home}; empty when none has published its endpoint there.
+     * Connects to the daemon of {@code home}; empty when none has published its endpoint there, or
+     * the one that did is gone. Before anything is sent, the daemon is checked to be the user's
+     * own ({@link DaemonCheck}).
      *
-     * @throws ApiException when the published files are unreadable or malformed
+     * @throws ApiException when the published files are unreadable or malformed, or what stands
+     *     where the daemon should is not the user's
      */
     public static Optional<ControlClient> connect(ProfileHome home) throws ApiException {
         Optional<ControlEndpoint> endpoint;
         ControlToken token;
         try {
             endpoint = ControlEndpoint.read(home);
-            if (endpoint.isEmpty()) {
+            if (endpoint.isEmpty() || !DaemonCheck.verify(home, endpoint.get())) {
                 return Optional.empty();
             }
             token = ControlToken.read(home);
         } catch (IOException e) {
             throw new ApiException(e.getMessage(), e);
         }
-        ManagedChannel channel = NettyChannelBuilder
-                .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.get().port()))
-                .usePlaintext()
-                .build();
+        ControlTransport transport;
+        ManagedChannel channel;
+        try {
+            transport = endpoint.get().onSocket() ? ControlTransport.forSocket(1) : ControlTransport.forLoopback();
+            channel = transport.channel(endpoint.get(), home.controlSocket());
+        } catch (IOException e) {
+            throw new ApiException(e.getMessage(), e);
+        }
         Metadata headers = new Metadata();
         headers.put(ControlToken.HEADER, token.value());
-        return Optional.of(new ControlClient(home, channel, headers));
+        return Optional.of(new ControlClient(home, transport, channel, headers));
     }
 
     /** Connects, or fails with the message a user needs when no daemon runs for the home. */
@@ -118,11 +124,7 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public List<PeerView> peers() throws ApiException {
         try {
             return stub().listPeers(ListPeersRequest.getDefaultInstance()).getPeersList().stream()
-                    .map(peer -> new PeerView(peer.getPeerId(), peer.getAddress(), peer.getDirection(),
-                            peer.getConnectedAtMs(), peer.getAgent(),
-                            peer.getPath().isEmpty() ? "direct" : peer.getPath(),
-                            peer.getRelay().isEmpty() ? null : peer.getRelay()))
-                    .toList();
+                    .map(ControlMessages::fromProto).toList();
         } catch (StatusRuntimeException e) {
             throw explain(e);
         }
@@ -247,16 +249,29 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     }
 
     /**
-     * Streams the daemon's events to {@code listener} on a gRPC thread. When the daemon goes away
-     * the listener gets nothing more; {@link #awaitWatchEnd} tells the caller why.
+     * Streams the daemon's events to {@code listener} on a gRPC thread, from now on. When the
+     * daemon goes away the listener gets nothing more; {@link #awaitWatchEnd} tells the caller why.
      */
     @Override
-    public Subscription watch(Consumer<EventView> listener) {
+    public Subscription watch(Consumer<EventView> listener) throws ApiException {
+        return watch(Optional.empty(), listener);
+    }
+
+    /**
+     * As {@link #watch(Consumer)}, starting just after the event whose cursor is {@code after}.
+     * Returns once the daemon has said the stream is live (the {@code watching} event), so a
+     * refusal (a cursor too old, no daemon) is thrown here rather than seen later.
+     */
+    @Override
+    public Subscription watch(Optional<String> after, Consumer<EventView> listener) throws ApiException {
         CompletableFuture<String> ended = new CompletableFuture<>();
+        CompletableFuture<Void> live = new CompletableFuture<>();
         watchEnd = ended;
         ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
+        WatchRequest.Builder request = WatchRequest.newBuilder();
+        after.ifPresent(request::setAfter);
         ControlGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .watch(WatchRequest.getDefaultInstance(), new ClientResponseObserver<WatchRequest, Event>() {
+                .watch(request.build(), new ClientResponseObserver<WatchRequest, Event>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
                         call[0] = requestStream;
@@ -265,19 +280,40 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
                     @Override
                     public void onNext(Event event) {
                         listener.accept(ControlMessages.fromProto(event));
+                        if (EventView.WATCHING.equals(event.getType())) {
+                            live.complete(null);
+                        }
                     }
 
                     @Override
                     public void onError(Throwable error) {
-                        ended.complete(explain(Status.fromThrowable(error).asRuntimeException()).getMessage());
+                        ApiException refusal = explain(Status.fromThrowable(error).asRuntimeException());
+                        live.completeExceptionally(refusal);
+                        ended.complete(refusal.getMessage());
                     }
 
                     @Override
                     public void onCompleted() {
+                        live.completeExceptionally(new ApiException(ApiException.Kind.UNAVAILABLE,
+                                "the daemon ended the watch"));
                         ended.complete("the daemon ended the watch");
                     }
                 });
-        return () -> call[0].cancel("watch closed", null);
+        Subscription subscription = () -> call[0].cancel("watch closed", null);
+        try {
+            live.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (ApiException) e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            subscription.close();
+            throw new ApiException(ApiException.Kind.DEADLINE_EXCEEDED, "the daemon of " + home
+                    + " did not start the watch in time");
+        } catch (InterruptedException e) {
+            subscription.close();
+            Thread.currentThread().interrupt();
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted while starting the watch");
+        }
+        return subscription;
     }
 
     /** Blocks until the last watch ends (the daemon stopped, or it was cancelled); returns why. */
@@ -308,17 +344,29 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     private ApiException explain(StatusRuntimeException e) {
         Status status = e.getStatus();
         return switch (status.getCode()) {
-            // A daemon killed hard leaves its endpoint file behind: the port is simply closed.
+            // A daemon killed hard leaves its socket behind: nobody listens on it.
             case UNAVAILABLE -> notRunning(home);
-            case UNAUTHENTICATED -> new ApiException("the daemon of " + home + " refused our control token");
-            case DEADLINE_EXCEEDED -> new ApiException("the daemon of " + home + " did not answer in time");
-            default -> new ApiException(status.getDescription() != null ? status.getDescription()
-                    : "the daemon answered " + status.getCode());
+            case UNAUTHENTICATED -> new ApiException(ApiException.Kind.UNAUTHENTICATED,
+                    "the daemon of " + home + " refused our control token");
+            case DEADLINE_EXCEEDED -> new ApiException(ApiException.Kind.DEADLINE_EXCEEDED,
+                    "the daemon of " + home + " did not answer in time");
+            default -> new ApiException(kindOf(status.getCode()), status.getDescription() != null
+                    ? status.getDescription() : "the daemon answered " + status.getCode());
         };
     }
 
+    private static ApiException.Kind kindOf(Status.Code code) {
+        for (ApiException.Kind kind : ApiException.Kind.values()) {
+            if (kind.name().equals(code.name())) {
+                return kind;
+            }
+        }
+        return ApiException.Kind.INTERNAL;
+    }
+
     private static ApiException notRunning(ProfileHome home) {
-        return new ApiException("no daemon is running for " + home + " (start one with: parley daemon --home "
+        return new ApiException(ApiException.Kind.UNAVAILABLE, "no daemon is running for " + home
+                + " (start one with: parley daemon --home "
                 + home + ")");
     }
 
@@ -330,5 +378,6 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        transport.close();
     }
 }

@@ -14,6 +14,8 @@ import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
 import org.parley.api.MessageView;
 import org.parley.api.PortMappingView;
+import org.parley.api.PeerView;
+import org.parley.proto.control.v1.ConnectedPeer;
 import org.parley.api.StatusView;
 import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.PortMapping;
@@ -99,19 +101,50 @@ final class ControlMessages {
     }
 
     static Event toProto(EventView view) {
-        Event.Builder event = Event.newBuilder().setType(view.type());
+        Event.Builder event = Event.newBuilder().setType(view.type()).setCursor(view.cursor());
         if (view.message() != null) {
             event.setMessage(toProto(view.message()));
         }
         if (view.groupMessage() != null) {
             event.setGroupMessage(toProto(view.groupMessage()));
         }
+        if (view.contact() != null) {
+            event.setContact(toProto(view.contact()));
+        }
+        if (view.group() != null) {
+            event.setGroup(toProto(view.group()));
+        }
+        if (view.peer() != null) {
+            event.setPeer(toProto(view.peer()));
+        }
         return event.build();
     }
 
     static EventView fromProto(Event event) {
         return new EventView(event.getType(), event.hasMessage() ? fromProto(event.getMessage()) : null,
-                event.hasGroupMessage() ? fromProto(event.getGroupMessage()) : null);
+                event.hasGroupMessage() ? fromProto(event.getGroupMessage()) : null,
+                event.hasContact() ? fromProto(event.getContact()) : null,
+                event.hasGroup() ? fromProto(event.getGroup()) : null,
+                event.hasPeer() ? fromProto(event.getPeer()) : null,
+                event.getCursor());
+    }
+
+    static ConnectedPeer toProto(PeerView peer) {
+        return ConnectedPeer.newBuilder()
+                .setPeerId(peer.peerId())
+                .setAddress(peer.address())
+                .setDirection(peer.direction())
+                .setConnectedAtMs(peer.connectedAt())
+                .setAgent(peer.agent())
+                .setPath(peer.path())
+                .setRelay(peer.relay() == null ? "" : peer.relay())
+                .build();
+    }
+
+    static PeerView fromProto(ConnectedPeer peer) {
+        return new PeerView(peer.getPeerId(), peer.getAddress(), peer.getDirection(), peer.getConnectedAtMs(),
+                peer.getAgent(), peer.getPath().isEmpty() ? "direct" : peer.getPath(),
+                peer.getRelay().isEmpty() ? null : peer.getRelay());
     }
 
     static Group toProto(GroupView view) {

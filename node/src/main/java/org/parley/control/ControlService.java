@@ -14,6 +14,7 @@ import org.parley.proto.control.v1.ListGroupsResponse;
 import org.parley.proto.control.v1.SendToGroupRequest;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
@@ -27,7 +28,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
 import org.parley.proto.control.v1.AddContactRequest;
 import org.parley.proto.control.v1.BlockContactRequest;
-import org.parley.proto.control.v1.ConnectedPeer;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.HistoryRequest;
@@ -76,14 +76,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
         answer(response, () -> {
             ListPeersResponse.Builder peers = ListPeersResponse.newBuilder();
             for (PeerView peer : api.peers()) {
-                peers.addPeers(ConnectedPeer.newBuilder()
-                        .setPeerId(peer.peerId())
-                        .setAddress(peer.address())
-                        .setDirection(peer.direction())
-                        .setConnectedAtMs(peer.connectedAt())
-                        .setAgent(peer.agent())
-                        .setPath(peer.path())
-                        .setRelay(peer.relay() == null ? "" : peer.relay()));
+                peers.addPeers(ControlMessages.toProto(peer));
             }
             return peers.build();
         });
@@ -223,12 +216,19 @@ final class ControlService extends ControlGrpc.ControlImplBase {
                 MAX_WATCH_BACKLOG);
         ParleyApi.Subscription subscription;
         try {
-            subscription = api.watch(event -> events.accept(ControlMessages.toProto(event)));
+            subscription = api.watch(request.hasAfter() ? Optional.of(request.getAfter()) : Optional.empty(),
+                    event -> events.accept(ControlMessages.toProto(event)));
         } catch (ApiException e) {
-            response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            response.onError(statusOf(e));
             return;
         }
         events.onEnd(subscription::close);
+    }
+
+    /** The refusal as the gRPC status of the same name, its message as the description. */
+    static StatusRuntimeException statusOf(ApiException refusal) {
+        return Status.fromCode(Status.Code.valueOf(refusal.kind().name())).withDescription(refusal.getMessage())
+                .asRuntimeException();
     }
 
     private interface ApiCall<T> {
@@ -240,7 +240,7 @@ final class ControlService extends ControlGrpc.ControlImplBase {
         try {
             result = call.call();
         } catch (ApiException e) {
-            response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            response.onError(statusOf(e));
             return;
         }
         response.onNext(result);

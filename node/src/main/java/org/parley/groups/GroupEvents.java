@@ -4,4 +4,11 @@ package org.parley.groups;
 public interface GroupEvents {
     /** A message was posted by us or taken into the log from another member. */
     void groupMessageAdded(GroupMessageRecord message);
+
+    /**
+     * A group's record changed and is stored: an invitation came, we joined, left or were
+     * removed, or its members changed.
+     */
+    default void groupChanged(GroupRecord group) {
+    }
 }

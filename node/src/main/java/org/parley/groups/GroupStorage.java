@@ -127,7 +127,8 @@ final class GroupStorage {
             if (before.isPresent()) {
                 anchor = GroupRows.position(connection, id.bytes(), before.get());
                 if (anchor.isEmpty()) {
-                    throw new GroupFailure("no message " + HexFormat.of().formatHex(before.get()) + " in group " + id);
+                    throw new GroupFailure(GroupFailure.Reason.NOT_FOUND,
+                            "no message " + HexFormat.of().formatHex(before.get()) + " in group " + id);
                 }
             }
             List<GroupMessageRecord> records = new ArrayList<>();

@@ -102,7 +102,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
                 neighbours, clock, random);
         this.membership = new MembershipChanges(self, directory, this.storage, outbox, control, keys, gossip, clock,
-                random);
+                random, listeners);
         this.backfill = new Backfill(directory, this.storage, control, posts, neighbours, loop);
         this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox);
     }
@@ -179,7 +179,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** The last {@code limit} messages of a group, in log order (the same on every member). */
     public CompletableFuture<List<GroupMessageRecord>> history(GroupId id, int limit, Optional<byte[]> before) {
         if (directory.get(id) == null) {
-            return CompletableFuture.failedFuture(new GroupFailure("no group " + id));
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id));
         }
         return storage.history(id, limit, before);
     }
@@ -188,7 +188,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     public CompletableFuture<Map<PeerId, Boolean>> members(GroupId id) {
         GroupState state = directory.get(id);
         if (state == null) {
-            return CompletableFuture.failedFuture(new GroupFailure("no group " + id));
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id));
         }
         return CompletableFuture.completedFuture(state.membership.members());
     }

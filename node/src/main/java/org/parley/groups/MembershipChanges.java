@@ -38,11 +38,13 @@ final class MembershipChanges {
     private final GossipRouter gossip;
     private final Clock clock;
     private final SecureRandom random;
+    private final List<GroupEvents> listeners;
     private final PendingInvitations invitations = new PendingInvitations(Groups.MAX_PENDING_INVITATIONS);
 
     MembershipChanges(Identity self, GroupDirectory directory, GroupStorage storage, SignalOutbox outbox,
                       OneShotSignal control, SenderKeyDistribution keys, GossipRouter gossip, Clock clock,
-                      SecureRandom random) {
+                      SecureRandom random, List<GroupEvents> listeners) {
+        this.listeners = listeners;
         this.self = self;
         this.directory = directory;
         this.storage = storage;
@@ -58,7 +60,7 @@ final class MembershipChanges {
 
     CompletableFuture<GroupRecord> create(String name) {
         if (!MembershipOp.validName(name)) {
-            return failed("a group name has 1 to " + MembershipOp.MAX_NAME_LENGTH
+            return failed(GroupFailure.Reason.INVALID, "a group name has 1 to " + MembershipOp.MAX_NAME_LENGTH
                     + " characters, no control characters");
         }
         byte[] nonce = new byte[GroupId.NONCE_SIZE];
@@ -80,19 +82,19 @@ final class MembershipChanges {
     CompletableFuture<GroupRecord> invite(GroupId id, PeerId peer, boolean admin) {
         GroupState state = directory.get(id);
         if (state == null || !state.joined()) {
-            return failed("you are not a member of group " + id);
+            return notMember(state, id);
         }
         if (!state.membership.isAdmin(self.peerId())) {
-            return failed("only an admin of the group invites");
+            return failed(GroupFailure.Reason.NOT_ALLOWED, "only an admin of the group invites");
         }
         if (state.membership.isMember(peer) && (!admin || state.membership.isAdmin(peer))) {
-            return failed(peer + " is already a member");
+            return failed(GroupFailure.Reason.ALREADY_DONE, peer + " is already a member");
         }
         if (!state.membership.isMember(peer) && state.membership.members().size() >= Membership.MAX_MEMBERS) {
-            return failed("a group has at most " + Membership.MAX_MEMBERS + " members");
+            return failed(GroupFailure.Reason.LIMIT_REACHED, "a group has at most " + Membership.MAX_MEMBERS + " members");
         }
         if (state.ops.size() >= Groups.MAX_OPS) {
-            return failed("the group has reached its limit of " + Groups.MAX_OPS + " membership changes");
+            return failed(GroupFailure.Reason.LIMIT_REACHED, "the group has reached its limit of " + Groups.MAX_OPS + " membership changes");
         }
         MembershipOp add = newOp(state, MembershipOp.Kind.ADD, peer, admin);
         Set<PeerId> others = directory.otherMembers(state);
@@ -109,7 +111,7 @@ final class MembershipChanges {
     CompletableFuture<GroupRecord> join(GroupId id) {
         GroupState state = directory.get(id);
         if (state == null || !state.membership.isMember(self.peerId())) {
-            return failed("no invitation to group " + id);
+            return failed(GroupFailure.Reason.NOT_FOUND, "no invitation to group " + id);
         }
         if (state.joined()) {
             return CompletableFuture.completedFuture(directory.record(state));
@@ -123,22 +125,22 @@ final class MembershipChanges {
         return storage.commit(connection -> {
             group.write(connection);
             key.write(connection);
-        }).thenApply(ignored -> directory.record(state));
+        }).thenApply(ignored -> changed(state));
     }
 
     CompletableFuture<GroupRecord> remove(GroupId id, PeerId peer) {
         GroupState state = directory.get(id);
         if (state == null || !state.joined()) {
-            return failed("you are not a member of group " + id);
+            return notMember(state, id);
         }
         if (peer.equals(self.peerId())) {
-            return failed("to leave a group use leave");
+            return failed(GroupFailure.Reason.INVALID, "to leave a group use leave");
         }
         if (!state.membership.isAdmin(self.peerId())) {
-            return failed("only an admin of the group removes members");
+            return failed(GroupFailure.Reason.NOT_ALLOWED, "only an admin of the group removes members");
         }
         if (!state.membership.isMember(peer)) {
-            return failed(peer + " is not a member");
+            return failed(GroupFailure.Reason.NOT_FOUND, peer + " is not a member");
         }
         return changeAndTell(state, newOp(state, MembershipOp.Kind.REMOVE, peer, false));
     }
@@ -146,7 +148,7 @@ final class MembershipChanges {
     CompletableFuture<GroupRecord> leave(GroupId id) {
         GroupState state = directory.get(id);
         if (state == null || !state.membership.isMember(self.peerId())) {
-            return failed("you are not a member of group " + id);
+            return notMember(state, id);
         }
         return changeAndTell(state, newOp(state, MembershipOp.Kind.LEAVE, self.peerId(), false));
     }
@@ -331,10 +333,23 @@ final class MembershipChanges {
                 }
             }
         }
-        return storage.commit(GroupStorage.all(rows));
+        return storage.commit(GroupStorage.all(rows)).thenRun(() -> changed(state));
     }
 
-    private static <T> CompletableFuture<T> failed(String message) {
-        return CompletableFuture.failedFuture(new GroupFailure(message));
+    /** Tells the listeners how a group stands once a change of it is stored. */
+    private GroupRecord changed(GroupState state) {
+        GroupRecord record = directory.record(state);
+        listeners.forEach(listener -> listener.groupChanged(record));
+        return record;
+    }
+
+    /** Unknown to us, or known but without us as a member (left, removed, invitation not accepted). */
+    private static <T> CompletableFuture<T> notMember(GroupState state, GroupId id) {
+        return failed(state == null ? GroupFailure.Reason.NOT_FOUND : GroupFailure.Reason.WRONG_STATE,
+                "you are not a member of group " + id);
+    }
+
+    private static <T> CompletableFuture<T> failed(GroupFailure.Reason reason, String message) {
+        return CompletableFuture.failedFuture(new GroupFailure(reason, message));
     }
 }

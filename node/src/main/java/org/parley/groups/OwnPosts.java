@@ -46,14 +46,15 @@ final class OwnPosts {
     CompletableFuture<GroupMessageRecord> send(GroupId id, String text) {
         GroupState state = directory.get(id);
         if (state == null || !state.joined()) {
-            return failed("you have not joined group " + id);
+            return failed(state == null ? GroupFailure.Reason.NOT_FOUND : GroupFailure.Reason.WRONG_STATE,
+                    "you have not joined group " + id);
         }
         int size = text.getBytes(StandardCharsets.UTF_8).length;
         if (size > Groups.MAX_TEXT_BYTES) {
-            return failed("message is " + size + " bytes; the limit is " + Groups.MAX_TEXT_BYTES);
+            return failed(GroupFailure.Reason.INVALID, "message is " + size + " bytes; the limit is " + Groups.MAX_TEXT_BYTES);
         }
         if (text.isEmpty()) {
-            return failed("message is empty");
+            return failed(GroupFailure.Reason.INVALID, "message is empty");
         }
         long now = clock.nowMillis();
         byte[] messageId = new byte[16];
@@ -88,7 +89,7 @@ final class OwnPosts {
         });
     }
 
-    private static <T> CompletableFuture<T> failed(String message) {
-        return CompletableFuture.failedFuture(new GroupFailure(message));
+    private static <T> CompletableFuture<T> failed(GroupFailure.Reason reason, String message) {
+        return CompletableFuture.failedFuture(new GroupFailure(reason, message));
     }
 }

@@ -19,7 +19,8 @@ import org.parley.overlay.record.PeerRecord;
  * contacts to the recipient's key, together with the peers it is linked to now. Linked peers are
  * known to be alive, and in a small network (or many daemons on one machine, where the routing
  * table's per-network limits leave peers out) they are often the closest there are. The relays a
- * recipient names in its record are found by that record, and reached by theirs.
+ * recipient names in its record are found by that record, and reached by theirs. Peers whose
+ * records give no address (behind a NAT) are never among them.
  */
 public final class ClosestKnownPeers implements ReplicaFinder {
     private final DhtService dht;
@@ -76,7 +77,10 @@ public final class ClosestKnownPeers implements ReplicaFinder {
                 discovery.recordOf(linked).ifPresent(record -> candidates.putIfAbsent(linked, record));
             }
         }
-        List<PeerRecord> closest = new ArrayList<>(candidates.values());
+        // A peer nobody can dial (behind a NAT: its record gives no address) holds no mail for
+        // others: the recipient, coming back, could not reach it to pick the mail up.
+        List<PeerRecord> closest = new ArrayList<>(candidates.values().stream()
+                .filter(record -> !record.addresses().isEmpty()).toList());
         closest.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), key.byDistance()));
         return closest.size() > count ? new ArrayList<>(closest.subList(0, count)) : closest;
     }

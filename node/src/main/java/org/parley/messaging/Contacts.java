@@ -131,7 +131,7 @@ final class Contacts implements ContactBook {
 
     private CompletableFuture<ContactRecord> put(PeerId peer, String name, String status) {
         if (peer.equals(self.peerId())) {
-            return CompletableFuture.failedFuture(new MessagingException("that is your own peer ID"));
+            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "that is your own peer ID"));
         }
         long addedAt = Optional.ofNullable(contacts.get(peer)).map(ContactRecord::addedAtMillis)
                 .orElse(clock.nowMillis());

@@ -117,7 +117,7 @@ final class EnvelopeIntake {
         verifier.verify(proto, clock.nowMillis(), check -> {
             if (check == null) {
                 LOG.fine(() -> "dropped an envelope via " + from.shortForm() + ": verification is behind");
-                done.completeExceptionally(new MessagingException("too many envelopes wait for verification"));
+                done.completeExceptionally(new MessagingException(MessagingException.Reason.BUSY, "too many envelopes wait for verification"));
                 return;
             }
             takeChecked(from, check, relayed).whenComplete((ignored, error) -> {

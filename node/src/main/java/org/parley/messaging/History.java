@@ -38,7 +38,7 @@ final class History {
                 anchor = MessageRows.find(connection, before.get().bytes())
                         .filter(message -> message.peerId().equals(peer.toString()));
                 if (anchor.isEmpty()) {
-                    throw new MessagingException("no message " + before.get() + " with " + peer);
+                    throw new MessagingException(MessagingException.Reason.NOT_FOUND, "no message " + before.get() + " with " + peer);
                 }
             }
             List<MessageRecord> records = new ArrayList<>();

@@ -184,18 +184,18 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     @Override
     public CompletableFuture<MessageRecord> send(PeerId peer, String text) {
         if (peer.equals(self.peerId())) {
-            return CompletableFuture.failedFuture(new MessagingException("that is your own peer ID"));
+            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "that is your own peer ID"));
         }
         int size = text.getBytes(StandardCharsets.UTF_8).length;
         if (size > config.maxTextBytes()) {
-            return CompletableFuture.failedFuture(new MessagingException("message is " + size
+            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "message is " + size
                     + " bytes; the limit is " + config.maxTextBytes()));
         }
         if (text.isEmpty()) {
-            return CompletableFuture.failedFuture(new MessagingException("message is empty"));
+            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "message is empty"));
         }
         if (contacts.isBlocked(peer)) {
-            return CompletableFuture.failedFuture(new MessagingException("peer " + peer + " is blocked"));
+            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.WRONG_STATE, "peer " + peer + " is blocked"));
         }
         MessageId id = MessageId.random(random);
         long sentAt = nextSentAt();

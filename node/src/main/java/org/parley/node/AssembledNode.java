@@ -27,6 +27,8 @@ public final class AssembledNode {
     private final GossipOverLinks gossipHost;
     private final GossipRouter gossip;
     private final Messaging messaging;
+    /** The reachability check of an overlay-only node that runs one (a whole node's is in {@link Messaging}). */
+    private final NodeReachability overlayReachability;
     private final NodeSettings settings;
 
     /** The layers above the overlay, on a whole node. */
@@ -35,7 +37,9 @@ public final class AssembledNode {
     }
 
     AssembledNode(Identity identity, Network network, LinkManager links, Discovery discovery, DhtService dht,
-                  GossipOverLinks gossipHost, GossipRouter gossip, Messaging messaging, NodeSettings settings) {
+                  GossipOverLinks gossipHost, GossipRouter gossip, Messaging messaging,
+                  NodeReachability overlayReachability, NodeSettings settings) {
+        this.overlayReachability = overlayReachability;
         this.identity = identity;
         this.network = network;
         this.links = links;
@@ -53,6 +57,9 @@ public final class AssembledNode {
      */
     public void start() {
         links.start();
+        if (overlayReachability != null) {
+            overlayReachability.start();
+        }
         if (messaging != null) {
             messaging.reachability().start();
             messaging.messenger().start();
@@ -71,6 +78,9 @@ public final class AssembledNode {
 
     /** Stops every layer, the top ones first, and closes every link. On the node's loop. */
     public void stop() {
+        if (overlayReachability != null) {
+            overlayReachability.stop();
+        }
         if (messaging != null) {
             messaging.reachability().stop();
             messaging.reacher().stop();

@@ -26,7 +26,9 @@ import org.parley.identity.Fingerprint;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
+import org.parley.link.LinkEvents;
 import org.parley.link.LinkManager;
+import org.parley.link.PeerInfo;
 import org.parley.mailbox.Mailbox;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
@@ -74,11 +76,7 @@ final class LocalApi implements ParleyApi {
 
     @Override
     public List<PeerView> peers() throws ApiException {
-        return LoopCalls.call(loop, () -> links.connectedPeers().stream()
-                .map(peer -> new PeerView(peer.peerId().toString(), peer.address(), peer.direction().label(),
-                        peer.connectedAtMillis(), peer.agent(), peer.path().label(),
-                        peer.relay().map(PeerId::toString).orElse(null)))
-                .toList());
+        return LoopCalls.call(loop, () -> links.connectedPeers().stream().map(Views::of).toList());
     }
 
     @Override
@@ -91,7 +89,7 @@ final class LocalApi implements ParleyApi {
     public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         if (limit < 1 || limit > MAX_HISTORY) {
-            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "limit must be between 1 and " + MAX_HISTORY);
         }
         Optional<MessageId> before = beforeId.isPresent() ? Optional.of(Views.messageId(beforeId.get()))
                 : Optional.empty();
@@ -102,7 +100,13 @@ final class LocalApi implements ParleyApi {
     public ContactView addContact(String peerId, String name) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         String checked = DisplayNames.check(name);
-        return Views.of(LoopCalls.await(loop, () -> messenger.addContact(peer, checked)));
+        return told(Views.of(LoopCalls.await(loop, () -> messenger.addContact(peer, checked))));
+    }
+
+    /** Contacts change only through these calls, so they tell the watchers themselves. */
+    private ContactView told(ContactView contact) {
+        watchers.publish(EventView.contact(contact));
+        return contact;
     }
 
     @Override
@@ -113,13 +117,17 @@ final class LocalApi implements ParleyApi {
     @Override
     public boolean removeContact(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        return LoopCalls.await(loop, () -> messenger.removeContact(peer));
+        boolean removed = LoopCalls.await(loop, () -> messenger.removeContact(peer));
+        if (removed) {
+            told(new ContactView(peer.toString(), "", "removed", 0, java.util.Map.of()));
+        }
+        return removed;
     }
 
     @Override
     public ContactView blockContact(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        return Views.of(LoopCalls.await(loop, () -> messenger.block(peer)));
+        return told(Views.of(LoopCalls.await(loop, () -> messenger.block(peer))));
     }
 
     @Override
@@ -137,7 +145,7 @@ final class LocalApi implements ParleyApi {
             return true;
         });
         if (!done) {
-            throw new ApiException(peerId + " is not a contact: add it first");
+            throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, peerId + " is not a contact: add it first");
         }
     }
 
@@ -157,7 +165,7 @@ final class LocalApi implements ParleyApi {
     @Override
     public List<MessageView> messageRequests(int limit) throws ApiException {
         if (limit < 1 || limit > MAX_HISTORY) {
-            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "limit must be between 1 and " + MAX_HISTORY);
         }
         return LoopCalls.await(loop, () -> messenger.messageRequests(limit)).stream().map(Views::of).toList();
     }
@@ -217,7 +225,7 @@ final class LocalApi implements ParleyApi {
             throws ApiException {
         GroupId group = Views.groupId(groupId);
         if (limit < 1 || limit > MAX_HISTORY) {
-            throw new ApiException("limit must be between 1 and " + MAX_HISTORY);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "limit must be between 1 and " + MAX_HISTORY);
         }
         Optional<byte[]> before = beforeEntryId.isPresent() ? Optional.of(entryId(beforeEntryId.get()))
                 : Optional.empty();
@@ -227,7 +235,7 @@ final class LocalApi implements ParleyApi {
     /** A group log entry ID as text: 64 hex digits. */
     private static byte[] entryId(String text) throws ApiException {
         if (!text.matches("[0-9a-fA-F]{64}")) {
-            throw new ApiException("a group message ID is 64 hex digits");
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "a group message ID is 64 hex digits");
         }
         return java.util.HexFormat.of().parseHex(text);
     }
@@ -259,9 +267,39 @@ final class LocalApi implements ParleyApi {
         return watchers.add(listener);
     }
 
+    @Override
+    public Subscription watch(Optional<String> after, Consumer<EventView> listener) throws ApiException {
+        return watchers.add(after, listener);
+    }
+
     /** Turns group events into API events for every watcher. */
     static GroupEvents groupEventsTo(WatchHub hub) {
-        return message -> hub.publish(new EventView(EventView.GROUP, null, Views.of(message)));
+        return new GroupEvents() {
+            @Override
+            public void groupMessageAdded(org.parley.groups.GroupMessageRecord message) {
+                hub.publish(new EventView(EventView.GROUP, null, Views.of(message)));
+            }
+
+            @Override
+            public void groupChanged(org.parley.groups.GroupRecord group) {
+                hub.publish(EventView.group(Views.of(group)));
+            }
+        };
+    }
+
+    /** Turns links coming up and going down into API events for every watcher. */
+    static LinkEvents linkEventsTo(WatchHub hub) {
+        return new LinkEvents() {
+            @Override
+            public void peerConnected(PeerInfo peer) {
+                hub.publish(EventView.link(true, Views.of(peer)));
+            }
+
+            @Override
+            public void peerDisconnected(PeerId peer) {
+                hub.publish(EventView.link(false, new PeerView(peer.toString(), "", "", 0, "", "", null)));
+            }
+        };
     }
 
     /** Turns messaging events into API events for every watcher. */

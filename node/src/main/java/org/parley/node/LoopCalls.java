@@ -26,13 +26,13 @@ final class LoopCalls {
         try {
             return result.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ApiException("the node did not answer within " + TIMEOUT.toSeconds() + " s");
+            throw new ApiException(ApiException.Kind.DEADLINE_EXCEEDED,
+                    "the node did not answer within " + TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new ApiException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+            throw Refusals.of(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException("interrupted while waiting for the node");
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted while waiting for the node");
         }
     }
 
@@ -56,12 +56,14 @@ final class LoopCalls {
         try {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ApiException("the node did not answer within " + timeout.toSeconds() + " s");
+            throw new ApiException(ApiException.Kind.DEADLINE_EXCEEDED,
+                    "the node did not answer within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
-            throw new ApiException("the node failed to answer: " + e.getCause().getMessage(), e.getCause());
+            throw new ApiException(ApiException.Kind.INTERNAL, "the node failed to answer: " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException("interrupted while waiting for the node");
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted while waiting for the node");
         }
     }
 }

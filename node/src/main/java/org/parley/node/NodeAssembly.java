@@ -64,11 +64,14 @@ public final class NodeAssembly {
             messenger = openMessenger(env, settings, links, cipher);
             groups = openGroups(env, messenger, gossipHost, gossip, links, cipher);
         }
-        // A whole node checks its reachability (dial-backs) and announces what peers confirmed; the
-        // topic scenario's overlay-only nodes announce their listen address, as they always did.
+        // A whole node checks its reachability (dial-backs) and announces what peers confirmed; so
+        // does an overlay-only node told no address to announce (the simulator's, with NATs). The
+        // topic scenario's other overlay-only nodes announce their listen address, as they always did.
         // Its randomness is drawn last, so the streams drawn above stay the same for a seed.
-        NodeReachability reachability = whole ? NodeReachability.attach(identity, links, network, env.scheduler(),
-                env.clock(), env.rngs().get(), settings.announce()) : null;
+        NodeReachability reachability = whole || settings.announce().isEmpty()
+                ? NodeReachability.attach(identity, links, network, env.scheduler(), env.clock(), env.rngs().get(),
+                        settings.announce())
+                : null;
         Supplier<List<String>> announced = reachability != null ? reachability::announcedAddresses
                 : () -> AnnouncedAddresses.of(settings.announce(), network.listenAddresses(), List.of(),
                         Reachability.UNKNOWN);
@@ -82,12 +85,18 @@ public final class NodeAssembly {
         links.addFrameHandler(env.gossipFrames().apply(gossipHost));
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),
                 discovery);
+        if (reachability != null) {
+            // Issue 15: nodes nobody can dial take part in the DHT as clients only.
+            dht.checkContactsWith(reachability.probe());
+            dht.takePartAsClientWhile(() -> announced.get().isEmpty());
+        }
         links.addListener(dht);
         links.addFrameHandler(env.dhtFrames().wrap(dht, links, discovery));
         AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, network, links, gossipHost, gossip,
                 discovery, dht, messenger, groups, reachability, announced) : null;
         links.redialUrgentlyBelow(settings.discovery().targetLinks());
-        return new AssembledNode(identity, network, links, discovery, dht, gossipHost, gossip, messaging, settings);
+        return new AssembledNode(identity, network, links, discovery, dht, gossipHost, gossip, messaging,
+                whole ? null : reachability, settings);
     }
 
     /** The layers above the overlay, wired to it and to each other as the daemon runs them. */
@@ -102,8 +111,9 @@ public final class NodeAssembly {
                 env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
         // Needing relays means announcing no address: none confirmed reachable, none given.
-        RelayWiring relaying = RelayWiring.attach(network, links, env.scheduler(), env.clock(), settings.relay(),
-                discovery, reacher, () -> announced.get().isEmpty());
+        // Its randomness is drawn after every other layer's, so theirs stay the same for a seed.
+        RelayWiring relaying = RelayWiring.attach(network, links, env.scheduler(), env.clock(), env.rngs().get(),
+                settings.relay(), discovery, reacher, () -> announced.get().isEmpty());
         Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);

@@ -37,6 +37,7 @@ final class NodeReachability implements AutoCloseable {
     private static final String AT_THE_IP_YOU_SEE = "0.0.0.0";
 
     private final ReachabilityService service;
+    private final AddressProbe probe;
     /** Stops the probe's threads, if it has any. */
     private final Runnable closeProbe;
     private final List<HostPort> announce;
@@ -47,6 +48,7 @@ final class NodeReachability implements AutoCloseable {
 
     private NodeReachability(LinkManager links, AddressProbe probe, Runnable closeProbe, List<HostPort> announce,
                              Network network, Scheduler loop, Clock clock, Rng rng) {
+        this.probe = probe;
         this.service = new ReachabilityService(links, links::remoteAddressOf, probe, this::dialBackAddresses, loop,
                 clock, rng, ReachabilityConfig.defaults());
         this.closeProbe = closeProbe;
@@ -89,6 +91,11 @@ final class NodeReachability implements AutoCloseable {
             network.listenAddresses().stream().mapToInt(HostPort::port).filter(port -> port != 0).findFirst()
                     .ifPresent(portMapping::start);
         }
+    }
+
+    /** The transport's dial-back probe, for other checks of whether a peer answers at an address. */
+    AddressProbe probe() {
+        return probe;
     }
 
     /** Stops the checks, and has the router remove our mapping (on the mapping's worker). */

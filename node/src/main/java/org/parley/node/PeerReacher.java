@@ -108,9 +108,19 @@ public final class PeerReacher implements MessagingEvents {
             return;
         }
         lastTriedMillis.put(peer, clock.nowMillis());
-        dht.lookup(peer).thenAccept(result -> result.record().ifPresentOrElse(this::dial,
-                () -> LOG.fine(() -> "no record found for " + peer.shortForm() + " after " + result.queries()
-                        + " queries")));
+        dht.lookup(peer).thenAccept(result -> {
+            result.record().ifPresentOrElse(this::dial,
+                    () -> LOG.fine(() -> "no record found for " + peer.shortForm() + " after " + result.queries()
+                            + " queries"));
+            if (result.queries() == 0 && result.record().isPresent()) {
+                // A record held from earlier may be out of date (an address since given up, relays
+                // since changed): the network is asked for a newer one at once, not after a failed dial.
+                long heldSequence = result.record().get().sequence();
+                dht.lookupNewest(peer).thenAccept(newest -> newest.record()
+                        .filter(record -> Long.compareUnsigned(record.sequence(), heldSequence) > 0)
+                        .ifPresent(this::dial));
+            }
+        });
     }
 
     private void dial(PeerRecord record) {

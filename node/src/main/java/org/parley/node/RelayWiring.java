@@ -1,28 +1,33 @@
 package org.parley.node;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
 import org.parley.link.LinkPath;
 import org.parley.link.Network;
 import org.parley.link.PeerInfo;
 import org.parley.link.relay.CircuitRelay;
+import org.parley.link.relay.CircuitTransport;
 import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
 import org.parley.link.relay.RelayFrames;
 import org.parley.link.relay.RelayLimits;
-import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.overlay.discovery.Discovery;
+import org.parley.overlay.record.PeerRecord;
 import org.parley.runtime.Clock;
+import org.parley.runtime.Rng;
 import org.parley.runtime.Scheduler;
 
 /**
- * Relayed links in a node: on the TLS network, it relays circuits for neighbours within the
- * node's limits, keeps reservations (named in the node's record) while the node cannot be dialled,
- * and lets the reacher dial peers through the relays their records name. Other networks (the
- * in-memory one) carry no circuits, and get none of it.
+ * Relayed links in a node: on a network that carries circuits (TLS, and the in-memory one), it
+ * relays circuits for neighbours within the node's limits, keeps reservations (named in the
+ * node's record) while the node cannot be dialled, and lets the reacher dial peers through the
+ * relays their records name. A network without circuits gets none of it.
  */
 final class RelayWiring {
     private final RelayClient client;
@@ -34,19 +39,34 @@ final class RelayWiring {
     /**
      * @param isPrivate whether the node needs relays; for now, whether it announces no address
      */
-    static RelayWiring attach(Network network, LinkManager links, Scheduler loop, Clock clock, RelayLimits limits,
-                              Discovery discovery, PeerReacher reacher, BooleanSupplier isPrivate) {
-        if (!(network instanceof TlsGrpcNetwork tls)) {
+    static RelayWiring attach(Network network, LinkManager links, Scheduler loop, Clock clock, Rng rng,
+                              RelayLimits limits, Discovery discovery, PeerReacher reacher, BooleanSupplier isPrivate) {
+        if (!(network instanceof CircuitTransport circuits)) {
             return new RelayWiring(null);
         }
-        CircuitRelay<?> serving = tls.serveRelay(links, links::isBanned, clock, limits);
+        CircuitRelay<?> serving = circuits.serveRelay(links, links::isBanned, clock, limits);
+        serving.offerOnlyWhile(() -> !isPrivate.getAsBoolean());
         links.addListener(serving);
-        RelayClient client = new RelayClient(links, loop, RelayChoice.defaults(), isPrivate,
-                discovery::announceLinkRelays, tls::answerCircuit);
+        RelayClient client = new RelayClient(links, loop, RelayChoice.spread(RelayChoice.defaults().wanted(), rng),
+                isPrivate, discovery::announceLinkRelays, circuits::answerCircuit);
+        client.lookBeyondNeighbours(() -> publicPeers(discovery), links::dialOnce);
         links.addListener(client);
         links.addFrameHandler(new RelayFrames(serving, client));
+        // A reservation lives as long as its link: neither side trims it away for having too many.
+        discovery.spareLinksTo(peer -> serving.isReserved(peer) || client.relays().contains(peer));
         reacher.reachRelaysAt(relay -> addressOf(relay, links, discovery));
         return new RelayWiring(client);
+    }
+
+    /** Peers that could relay for us: those whose records give an address and name no relays of their own. */
+    private static List<DialTarget> publicPeers(Discovery discovery) {
+        List<DialTarget> peers = new ArrayList<>();
+        for (PeerRecord record : discovery.knownRecords()) {
+            if (!record.addresses().isEmpty() && record.linkRelays().isEmpty()) {
+                peers.add(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
+            }
+        }
+        return peers;
     }
 
     /** Where to reach a relay: the address of our direct link to it, else the first its record gives. */

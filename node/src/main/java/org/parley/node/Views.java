@@ -5,6 +5,8 @@ import org.parley.api.ContactView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
 import org.parley.api.MessageView;
+import org.parley.api.PeerView;
+import org.parley.link.PeerInfo;
 import org.parley.groups.GroupException;
 import org.parley.groups.GroupId;
 import org.parley.groups.GroupMessageRecord;
@@ -24,6 +26,12 @@ final class Views {
         return new MessageView(message.id().toString(), message.direction(), message.peer().toString(), message.text(),
                 message.sentAtMillis(), message.receivedAtMillis(), message.state(), message.reason(),
                 message.request(), message.state().equals(MessageRecord.RELAYED) ? message.replicas() : null);
+    }
+
+    static PeerView of(PeerInfo peer) {
+        return new PeerView(peer.peerId().toString(), peer.address(), peer.direction().label(),
+                peer.connectedAtMillis(), peer.agent(), peer.path().label(),
+                peer.relay().map(PeerId::toString).orElse(null));
     }
 
     static ContactView of(ContactRecord contact) {
@@ -46,7 +54,7 @@ final class Views {
         try {
             return GroupId.parse(text);
         } catch (GroupException e) {
-            throw new ApiException(e.getMessage(), e);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
         }
     }
 
@@ -54,7 +62,7 @@ final class Views {
         try {
             return PeerId.parse(text);
         } catch (InvalidPeerIdException e) {
-            throw new ApiException(e.getMessage(), e);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
         }
     }
 
@@ -62,7 +70,7 @@ final class Views {
         try {
             return MessageId.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(e.getMessage(), e);
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
         }
     }
 }

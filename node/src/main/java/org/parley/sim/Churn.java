@@ -36,12 +36,19 @@ final class Churn {
         });
     }
 
-    /** A returning node dials the first few peers it remembers that are among {@code nodes}. */
+    /**
+     * A returning node dials the first few peers it remembers that are among {@code nodes} and can
+     * be dialled (a peer behind a NAT it was linked to through a relay cannot).
+     */
     static void redial(SimNode node, List<PeerId> remembered, List<SimNode> nodes) {
-        for (int i = 0; i < Math.min(REDIALED, remembered.size()); i++) {
+        int dialled = 0;
+        for (int i = 0; i < remembered.size() && dialled < REDIALED; i++) {
             PeerId peer = remembered.get(i);
-            nodes.stream().filter(other -> other.id().equals(peer)).findFirst()
-                    .ifPresent(other -> node.links.dialOnce(DialTarget.peerAt(other.id(), other.address)));
+            java.util.Optional<SimNode> known = nodes.stream().filter(other -> other.id().equals(peer)).findFirst();
+            if (known.isPresent() && known.get().dialable) {
+                node.links.dialOnce(DialTarget.peerAt(known.get().id(), known.get().address));
+                dialled++;
+            }
         }
     }
 }

@@ -31,6 +31,8 @@ public final class OfflineDeliverySimulation {
     private static final Duration PICKUP_TIME = Duration.ofMinutes(3);
     /** Long enough for a write to commit on the simulated storage queue. */
     private static final Duration COMMIT_TIME = Duration.ofSeconds(1);
+    /** How long a live message may take: a DHT lookup (at most 8 s), a dial, perhaps a relayed one. */
+    private static final Duration LIVE_WINDOW = Duration.ofSeconds(30);
 
     private final SimConfig config;
     private final double offlineShare;
@@ -43,6 +45,7 @@ public final class OfflineDeliverySimulation {
     private final Set<String> relayed = new HashSet<>();
     private final List<Double> replicasOverTime = new ArrayList<>();
     private long[] stored = {0, 0};
+    private LiveReport live;
 
     public OfflineDeliverySimulation(SimConfig config, double offlineShare) {
         if (!(offlineShare > 0 && offlineShare + config.churn() < 1)) {
@@ -54,6 +57,11 @@ public final class OfflineDeliverySimulation {
 
     /** A message to an away recipient: who sends it, to whom, and its text (unique in the run). */
     private record Sent(int sender, int recipient, String text) {
+    }
+
+    /** Bytes each node carried for others as a relay during the run, by node index (after {@link #run}). */
+    public long[] relayedBytesByNode() {
+        return network.relayedBytesByNode();
     }
 
     /** This scenario alone on a network of its own. */
@@ -107,6 +115,9 @@ public final class OfflineDeliverySimulation {
             planned.add(new Sent(sender, recipient, "message " + m + " from node " + sender + " to node " + recipient));
         }
         befriend();
+        // Only with NATs: there, reaching an online peer live (through a relay) is what is measured;
+        // without them the scenario stays as it was.
+        live = config.unreachable() > 0 ? sendLive() : new LiveReport(0, 1, 0, 0);
         recipients.forEach(network::leave);
     }
 
@@ -141,6 +152,42 @@ public final class OfflineDeliverySimulation {
                         () -> network.rejoin(index));
             }
         });
+    }
+
+    /** The live direct messages' figures, once {@link #run} has run. */
+    public LiveReport liveReport() {
+        return live;
+    }
+
+    /**
+     * Before the recipients go away, each sender writes once to each of its recipients while both
+     * are online, and the messages get {@link #LIVE_WINDOW} to arrive: reaching a peer live, through
+     * a relay when either side is behind a NAT.
+     */
+    private LiveReport sendLive() {
+        Set<List<Integer>> pairs = new LinkedHashSet<>();
+        planned.forEach(message -> pairs.add(List.of(message.sender(), message.recipient())));
+        List<Sent> sent = new ArrayList<>();
+        for (List<Integer> pair : pairs) {
+            Sent message = new Sent(pair.get(0), pair.get(1), "live message from node " + pair.get(0) + " to node "
+                    + pair.get(1));
+            network.node(message.sender()).node.messenger().send(network.id(message.recipient()), message.text());
+            sent.add(message);
+        }
+        network.clock.advance(LIVE_WINDOW);
+        NatPlan plan = NatPlan.of(config, WholeNodeNetwork.BOOTSTRAP_NODES);
+        int delivered = 0;
+        int behindNat = 0;
+        for (Sent message : sent) {
+            if (received.get(message.recipient()).getOrDefault(message.text(), 0) > 0) {
+                delivered++;
+                if (!plan.isPublic(message.sender()) || !plan.isPublic(message.recipient())) {
+                    behindNat++;
+                }
+            }
+        }
+        return new LiveReport(sent.size(), sent.isEmpty() ? 1 : (double) delivered / sent.size(), behindNat,
+                (int) LIVE_WINDOW.toSeconds());
     }
 
     /** Each sender and its recipients add each other as contacts, as two people who write do. */

@@ -15,9 +15,13 @@ package org.parley.sim;
  * @param partitionSeconds before the messages, how long the network is cut in two halves (0: never)
  * @param forgeRecords whether the malicious nodes, instead of leaving DHT requests unanswered, answer
  *                     them with forged records
+ * @param unreachable share of nodes behind a NAT (they dial out, nobody can dial them: they are
+ *                    reached through relays, and take part in the DHT as clients only)
+ * @param natMix the shares of NAT types among them
  */
 public record SimConfig(int nodes, long seed, double churn, double loss, int latencyMinMs, int latencyMaxMs,
-                        double malicious, int messages, int partitionSeconds, boolean forgeRecords) {
+                        double malicious, int messages, int partitionSeconds, boolean forgeRecords,
+                        double unreachable, NatMix natMix) {
     /** Nodes get one /24 each under 10.0.0.0/8. */
     public static final int MAX_NODES = 65_536;
 
@@ -43,6 +47,17 @@ public record SimConfig(int nodes, long seed, double churn, double loss, int lat
         if (forgeRecords && malicious == 0) {
             throw new IllegalArgumentException("--forge-records needs --malicious");
         }
+        if (!(unreachable >= 0 && unreachable < 1)) {
+            throw new IllegalArgumentException("--unreachable must be a share in [0, 1)");
+        }
+        java.util.Objects.requireNonNull(natMix, "natMix");
+    }
+
+    /** A scenario of the original ten settings, with every node reachable. */
+    public SimConfig(int nodes, long seed, double churn, double loss, int latencyMinMs, int latencyMaxMs,
+                     double malicious, int messages, int partitionSeconds, boolean forgeRecords) {
+        this(nodes, seed, churn, loss, latencyMinMs, latencyMaxMs, malicious, messages, partitionSeconds,
+                forgeRecords, 0, NatMix.DEFAULT);
     }
 
     /** Settings with the command line's defaults; set what the scenario changes. */
@@ -62,6 +77,8 @@ public record SimConfig(int nodes, long seed, double churn, double loss, int lat
         private int messages = 100;
         private int partitionSeconds;
         private boolean forgeRecords;
+        private double unreachable;
+        private NatMix natMix = NatMix.DEFAULT;
 
         private Builder() {
         }
@@ -112,10 +129,20 @@ public record SimConfig(int nodes, long seed, double churn, double loss, int lat
             return this;
         }
 
+        public Builder unreachable(double share) {
+            unreachable = share;
+            return this;
+        }
+
+        public Builder natMix(NatMix value) {
+            natMix = value;
+            return this;
+        }
+
         /** The settings; throws {@link IllegalArgumentException} for an impossible scenario. */
         public SimConfig build() {
             return new SimConfig(nodes, seed, churn, loss, latencyMinMs, latencyMaxMs, malicious, messages,
-                    partitionSeconds, forgeRecords);
+                    partitionSeconds, forgeRecords, unreachable, natMix);
         }
     }
 }

@@ -44,12 +44,17 @@ import org.parley.store.SimulatedStorageQueue;
  */
 final class SimNode {
     static final String TOPIC = "sim";
-    /** The daemon's defaults; each node announces its own address. */
+    /**
+     * The daemon's defaults; each node announces its own address, unless the run puts nodes behind
+     * NATs: then every node checks its reachability (dial-backs) as a daemon on a wildcard address does.
+     */
     private static final NodeSettings SETTINGS = NodeSettings.defaults("sim");
 
     final Identity identity;
     final HostPort address;
     final boolean malicious;
+    /** Whether others can dial it: false behind a NAT. */
+    final boolean dialable;
     final AssembledNode node;
     final InMemoryNetwork network;
     final LinkManager links;
@@ -88,7 +93,7 @@ final class SimNode {
                     .dhtFrames((dht, links, discovery) -> new MaliciousDht(dht, links, discovery, forges, forged));
         }
         return new SimNode(identity, address, malicious, environment.build(),
-                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged, receptions);
+                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged, receptions, fabric);
     }
 
     /**
@@ -107,7 +112,8 @@ final class SimNode {
                 // as later tasks of the one loop.
                 .verifier(new OffLoopEnvelopeVerifier(clock, clock))
                 .build();
-        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1], receptions);
+        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1], receptions,
+                fabric);
     }
 
     private static NodeEnvironment.Builder environment(Identity identity, HostPort address, InMemoryFabric fabric,
@@ -120,14 +126,20 @@ final class SimNode {
                 .network(scheduler -> fabric.endpoint(identity.peerId(), address, SETTINGS.links(), scheduler));
     }
 
+    /**
+     * When {@code fabric} puts nodes behind NATs, the node finds out whether it can be dialled, as
+     * a daemon does, rather than announce its address.
+     */
     private SimNode(Identity identity, HostPort address, boolean malicious, NodeEnvironment environment,
                     NodeSettings settings, SimulatedStorageQueue storage, int[] forged,
-                    Map<GossipId, Integer> receptions) {
+                    Map<GossipId, Integer> receptions, InMemoryFabric fabric) {
         this.identity = identity;
         this.address = address;
         this.malicious = malicious;
+        this.dialable = fabric.natOf(address).acceptsInbound();
         this.storage = storage;
-        this.node = NodeAssembly.assemble(environment, settings.withAnnounce(List.of(address)));
+        this.node = NodeAssembly.assemble(environment,
+                settings.withAnnounce(fabric.modelsNat() ? List.of() : List.of(address)));
         if (storage != null) {
             storage.loaded();
         }

@@ -66,6 +66,7 @@ public final class Simulation {
         this.records = new RecordVerifier(Math.max(RECORDS_PER_NODE * config.nodes(), 8192));
         this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
+        NatPlan.of(config, BOOTSTRAP_NODES).place(fabric);
     }
 
     public SimReport run() {

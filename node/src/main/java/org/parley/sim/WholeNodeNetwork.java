@@ -47,6 +47,12 @@ final class WholeNodeNetwork implements AutoCloseable {
         this.keys = Simulation.seededKeys(config.seed());
         this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
+        NatPlan.of(config, BOOTSTRAP_NODES).place(fabric);
+    }
+
+    /** Bytes each node carried for others as a relay so far, by node index. */
+    long[] relayedBytesByNode() {
+        return NatPlan.of(config, BOOTSTRAP_NODES).relayedBytes(fabric);
     }
 
     int size() {
@@ -109,12 +115,12 @@ final class WholeNodeNetwork implements AutoCloseable {
         nodes.get(index).stop();
     }
 
-    /** Comes back as a restarted node does: through a few peers it knew (random online ones). */
+    /** Comes back as a restarted node does: through a few peers it knew (random online ones it can dial). */
     void rejoin(int index) {
         List<PeerId> entry = new ArrayList<>();
         while (entry.size() < 3) {
             int other = (int) rng.nextLong(config.nodes());
-            if (other != index && !offline.contains(other)) {
+            if (other != index && !offline.contains(other) && nodes.get(other).dialable) {
                 entry.add(nodes.get(other).id());
             }
         }

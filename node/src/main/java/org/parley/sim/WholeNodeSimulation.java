@@ -18,6 +18,7 @@ public final class WholeNodeSimulation {
     private final OfflineDeliverySimulation offline;
     private final GroupSimulation group;
     private boolean ran;
+    private long[] relayedBytesByNode;
 
     /** {@code offline} or {@code group} may be null, not both. */
     public WholeNodeSimulation(SimConfig config, OfflineDeliverySimulation offline, GroupSimulation group) {
@@ -37,6 +38,11 @@ public final class WholeNodeSimulation {
 
     /** What each scenario measured; null for the one that did not run. */
     public record Report(OfflineReport offline, GroupReport group) {
+    }
+
+    /** Bytes each node carried for others as a relay during the run, by node index (after {@link #run}). */
+    public long[] relayedBytesByNode() {
+        return relayedBytesByNode;
     }
 
     /** Runs once: the scenarios keep what they counted. */
@@ -76,6 +82,7 @@ public final class WholeNodeSimulation {
             }
             network.churn(churners, phase);
             network.clock.advance(Duration.ofMillis(duration));
+            relayedBytesByNode = network.relayedBytesByNode();
             return new Report(offline == null ? null : offline.report(), group == null ? null : group.report());
         }
     }

@@ -36,6 +36,14 @@ public record ProfileHome(Path root) {
         return root.resolve("control.json");
     }
 
+    /**
+     * The Unix domain socket the running daemon serves its control API on. It lives in the
+     * owner-only home, so no other user can put a socket of their own in its place.
+     */
+    public Path controlSocket() {
+        return root.resolve("control.sock");
+    }
+
     /** The secret a local client presents to the control API; readable by the owner only. */
     public Path controlToken() {
         return root.resolve("control.token");

@@ -11,7 +11,20 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
@@ -40,11 +53,12 @@ import org.parley.api.StatusView;
 import org.parley.api.PeerView;
 import org.parley.proto.control.v1.ControlGrpc;
 import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.HistoryRequest;
 import org.parley.proto.control.v1.ListPeersRequest;
 import org.parley.proto.control.v1.WatchRequest;
 import org.parley.store.ProfileHome;
 
-/** The control API over real loopback gRPC: it answers its owner and nobody else. */
+/** The control API over real gRPC on the home's socket: it answers its owner and nobody else. */
 class ControlApiTest {
     private static final PeerView PEER = new PeerView("p1peer", "127.0.0.1:7001", "outbound", 1234L, "parley/test");
     private static final PeerView RELAYED = new PeerView("p1private", "via p1relay", "outbound", 5678L, "parley/test",
@@ -73,7 +87,7 @@ class ControlApiTest {
 
         @Override
         public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
-            throw new ApiException("no message " + beforeId.orElse("?") + " with " + peerId);
+            throw new ApiException(ApiException.Kind.NOT_FOUND, "no message " + beforeId.orElse("?") + " with " + peerId);
         }
 
         @Override
@@ -188,9 +202,7 @@ class ControlApiTest {
              ControlClient client = ControlClient.connectOrExplain(home)) {
             BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
             ParleyApi.Subscription watching = client.watch(events::add);
-            for (int i = 0; i < 50 && watchers.isEmpty(); i++) {
-                Thread.sleep(20);
-            }
+            assertEquals(EventView.WATCHING, events.take().type(), "the first event says the stream is live");
             MessageView sent = client.send("p1peer", "héllo ✓");
             assertEquals("héllo ✓", sent.text());
             assertEquals(null, sent.receivedAt());
@@ -225,9 +237,7 @@ class ControlApiTest {
              ControlClient client = ControlClient.connectOrExplain(home)) {
             BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
             ParleyApi.Subscription watching = client.watch(events::add);
-            for (int i = 0; i < 50 && watchers.isEmpty(); i++) {
-                Thread.sleep(20);
-            }
+            assertEquals(EventView.WATCHING, events.take().type(), "the first event says the stream is live");
             String id = "12".repeat(16);
             assertEquals(api.createGroup("book club"), client.createGroup("book club"));
             assertEquals(api.inviteToGroup(id, "p1peer", true), client.inviteToGroup(id, "p1peer", true));
@@ -253,7 +263,7 @@ class ControlApiTest {
     void aWatcherThatStopsReadingIsDroppedInsteadOfGrowingTheDaemonsMemory() throws Exception {
         ProfileHome home = home();
         try (ControlServer server = ControlServer.start(api, home)) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            ManagedChannel channel = server.channel();
             try {
                 Metadata headers = new Metadata();
                 headers.put(ControlToken.HEADER, ControlToken.read(home).value());
@@ -296,6 +306,28 @@ class ControlApiTest {
     }
 
     @Test
+    void aRefusalTravelsAsTheStatusCodeOfItsKindWithItsLineAsDescription() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home)) {
+            ManagedChannel channel = server.channel();
+            try {
+                Metadata headers = new Metadata();
+                headers.put(ControlToken.HEADER, ControlToken.read(home).value());
+                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> ControlGrpc
+                        .newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                        .history(HistoryRequest.newBuilder().setPeerId("p1peer").setLimit(5).setBeforeId("x").build()));
+                assertEquals(Status.Code.NOT_FOUND, refused.getStatus().getCode());
+                assertEquals("no message x with p1peer", refused.getStatus().getDescription());
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+        for (ApiException.Kind kind : ApiException.Kind.values()) {
+            assertEquals(kind.name(), ControlService.statusOf(new ApiException(kind, "why")).getStatus().getCode().name());
+        }
+    }
+
+    @Test
     void theOwnersClientGetsAnswers() throws Exception {
         ProfileHome home = home();
         try (ControlServer server = ControlServer.start(api, home);
@@ -322,8 +354,7 @@ class ControlApiTest {
         ProfileHome home = home();
         try (ControlServer server = ControlServer.start(api, home)) {
             for (String token : new String[] {null, "", "0".repeat(64), ControlToken.read(home).value() + "x"}) {
-                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                        .build();
+                ManagedChannel channel = server.channel();
                 try {
                     ControlGrpc.ControlBlockingStub stub = ControlGrpc.newBlockingStub(channel);
                     if (token != null) {
@@ -351,18 +382,137 @@ class ControlApiTest {
     }
 
     @Test
-    void aDaemonKilledHardLeavesAStaleEndpointThatIsExplained() throws Exception {
+    void aDaemonKilledHardLeavesStaleFilesThatAreExplained() throws Exception {
         ProfileHome home = home();
-        int port;
-        try (ControlServer server = ControlServer.start(api, home)) {
-            port = server.port();
-        }
-        // What kill -9 leaves behind: the files, with nobody listening.
-        new ControlEndpoint(port, 1).publish(home);
+        // What kill -9 leaves behind: the files, naming a process that is gone.
+        ControlEndpoint.socket(deadPid()).publish(home);
         Files.writeString(home.controlToken(), "ab".repeat(32));
+        assertTrue(ControlClient.connect(home).isEmpty());
+        ApiException stale = assertThrows(ApiException.class, () -> ControlClient.connectOrExplain(home));
+        assertTrue(stale.getMessage().startsWith("no daemon is running for "), stale.getMessage());
+
+        // A live process of ours under that ID, and a socket file nobody listens on any more.
+        ControlEndpoint.socket(ProcessHandle.current().pid()).publish(home);
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(home.controlSocket()));
+        }
         try (ControlClient client = ControlClient.connectOrExplain(home)) {
-            ApiException stale = assertThrows(ApiException.class, client::peers);
-            assertTrue(stale.getMessage().startsWith("no daemon is running for "), stale.getMessage());
+            ApiException gone = assertThrows(ApiException.class, client::peers);
+            assertTrue(gone.getMessage().startsWith("no daemon is running for "), gone.getMessage());
+        }
+    }
+
+    /**
+     * Finding 9 of the hardening review: after a crash, another local user binds the loopback port
+     * the dead daemon had published and waits for the owner's next command to bring the token.
+     */
+    @Test
+    void aListenerAtTheOldPublishedPortNeverGetsTheToken() throws Exception {
+        ProfileHome home = home();
+        String token = "cd".repeat(32);
+        try (ServerSocket intruder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            intruder.setSoTimeout(300);
+            int port = intruder.getLocalPort();
+            List<String> leftBehind = List.of(
+                    "{\"port\": " + port + ", \"pid\": " + deadPid() + "}",      // as daemons before the socket wrote it
+                    "{\"port\": " + port + ", \"pid\": " + ProcessHandle.current().pid() + "}",
+                    "{\"transport\": \"tcp\", \"port\": " + port + ", \"pid\": " + deadPid() + "}");
+            for (String endpoint : leftBehind) {
+                Files.writeString(home.controlEndpoint(), endpoint);
+                Files.writeString(home.controlToken(), token);
+                try {
+                    ControlClient.connect(home).ifPresent(client -> {
+                        try (client) {
+                            client.peers();
+                        } catch (ApiException e) {
+                            // what matters is what reached the intruder
+                        }
+                    });
+                } catch (ApiException refused) {
+                    assertTrue(refused.getMessage().contains("control.json"), refused.getMessage());
+                }
+                assertThrows(SocketTimeoutException.class, intruder::accept, endpoint);
+            }
+        }
+    }
+
+    @Test
+    void aSocketInAHomeOthersCanWriteToIsNotTrusted() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home)) {
+            Files.setPosixFilePermissions(home.root(), PosixFilePermissions.fromString("rwxrwxrwx"));
+            ApiException refused = assertThrows(ApiException.class, () -> ControlClient.connect(home));
+            assertTrue(refused.getMessage().contains("not yours alone"), refused.getMessage());
+            Files.setPosixFilePermissions(home.root(), PosixFilePermissions.fromString("rwx------"));
+            try (ControlClient client = ControlClient.connectOrExplain(home)) {
+                assertEquals(api.identity(), client.identity());
+            }
+        }
+    }
+
+    @Test
+    void theSocketIsOwnerOnlyAndRemovedOnClose() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.controlSocket())));
+            assertEquals(0, server.port());
+        }
+        assertTrue(Files.notExists(home.controlSocket()));
+    }
+
+    @Test
+    void theLoopbackFallbackServesTheSameApiBehindTheToken() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.startOnLoopback(api, home);
+             ControlClient client = ControlClient.connectOrExplain(home)) {
+            assertTrue(server.port() > 0);
+            assertTrue(Files.notExists(home.controlSocket()));
+            assertEquals(api.identity(), client.identity());
+        }
+    }
+
+    @Test
+    void stockToolsFindTheServicesByReflectionAndSeeThemHealthy() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home)) {
+            ManagedChannel channel = server.channel();
+            try {
+                HealthCheckResponse control = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
+                        .setService(ControlGrpc.SERVICE_NAME).build());
+                assertEquals(HealthCheckResponse.ServingStatus.SERVING, control.getStatus());
+                StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> HealthGrpc
+                        .newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService("nope").build()));
+                assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+
+                BlockingQueue<ServerReflectionResponse> answers = new LinkedBlockingQueue<>();
+                StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+                        .serverReflectionInfo(new StreamObserver<>() {
+                            @Override
+                            public void onNext(ServerReflectionResponse response) {
+                                answers.add(response);
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+                requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+                List<String> services = answers.poll(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList()
+                        .stream().map(ServiceResponse::getName).toList();
+                assertTrue(services.containsAll(List.of("parley.control.v1.Control", "grpc.health.v1.Health",
+                        "grpc.reflection.v1.ServerReflection")), services.toString());
+                requests.onNext(ServerReflectionRequest.newBuilder()
+                        .setFileContainingSymbol("parley.control.v1.Control").build());
+                ServerReflectionResponse file = answers.poll(10, TimeUnit.SECONDS);
+                assertTrue(file.getFileDescriptorResponse().getFileDescriptorProtoCount() > 0, file.toString());
+                requests.onCompleted();
+            } finally {
+                channel.shutdownNow();
+            }
         }
     }
 
@@ -370,15 +520,23 @@ class ControlApiTest {
     void malformedEndpointOrTokenFilesAreClearErrors() throws Exception {
         ProfileHome home = home();
         for (String garbage : new String[] {"", "{", "[]", "{\"port\": -1}", "{\"port\": 70000}", "\u0000\u0001",
-                "{\"port\": \"x\"}", "x".repeat(10_000)}) {
+                "{\"port\": \"x\"}", "x".repeat(10_000), "{\"transport\": \"unix\", \"port\": 7000, \"pid\": 5}",
+                "{\"transport\": \"smoke\", \"pid\": 5}", "{\"transport\": \"unix\"}"}) {
             Files.writeString(home.controlEndpoint(), garbage);
             ApiException error = assertThrows(ApiException.class, () -> ControlClient.connect(home), garbage);
             assertTrue(error.getMessage().contains("control.json"), error.getMessage());
         }
-        new ControlEndpoint(7000, 1).publish(home);
+        ControlEndpoint.loopback(7000, ProcessHandle.current().pid()).publish(home);
         Files.writeString(home.controlToken(), "short");
         ApiException badToken = assertThrows(ApiException.class, () -> ControlClient.connect(home));
         assertTrue(badToken.getMessage().contains("control.token"), badToken.getMessage());
+    }
+
+    /** The ID of a process that has ended. */
+    private static long deadPid() throws Exception {
+        Process process = new ProcessBuilder("true").start();
+        process.waitFor();
+        return process.pid();
     }
 
     private ProfileHome home() throws Exception {

@@ -23,6 +23,10 @@ public final class InMemoryFabric {
     private volatile Predicate<HostPort> cut;
     /** Addresses behind a NAT or firewall: they dial out, but nobody can dial them. */
     private final Set<HostPort> refusingInbound = ConcurrentHashMap.newKeySet();
+    /** The NAT each address sits behind; an address not named here has none. */
+    private final Map<HostPort, NatType> nats = new ConcurrentHashMap<>();
+    /** Bytes carried by the relay listening at each address, over all its incarnations. */
+    private final Map<HostPort, java.util.concurrent.atomic.AtomicLong> relayed = new ConcurrentHashMap<>();
 
     /** A medium on which every frame arrives, at once. */
     public InMemoryFabric() {
@@ -60,8 +64,49 @@ public final class InMemoryFabric {
         refusingInbound.add(address);
     }
 
+    /**
+     * Puts {@code address} behind a NAT of {@code type} ({@link NatType#NONE}: in the open again).
+     * A node behind any NAT dials out but cannot be dialled; what the type adds is what a
+     * simultaneous open would do ({@link #simultaneousOpenSucceeds}).
+     */
+    public void natFor(HostPort address, NatType type) {
+        if (type == NatType.NONE) {
+            nats.remove(address);
+        } else {
+            nats.put(address, type);
+        }
+    }
+
+    /** Whether any address sits behind a NAT: then no simulated node can assume it is reachable. */
+    public boolean modelsNat() {
+        return !nats.isEmpty();
+    }
+
+    /** Bytes the nodes listening at {@code address} carried for others as relays, since the fabric was made. */
+    public long bytesRelayedAt(HostPort address) {
+        java.util.concurrent.atomic.AtomicLong bytes = relayed.get(address);
+        return bytes == null ? 0 : bytes.get();
+    }
+
+    void relayedAt(HostPort address, int bytes) {
+        relayed.computeIfAbsent(address, key -> new java.util.concurrent.atomic.AtomicLong()).addAndGet(bytes);
+    }
+
+    /** The NAT {@code address} sits behind. */
+    public NatType natOf(HostPort address) {
+        return nats.getOrDefault(address, NatType.NONE);
+    }
+
+    /**
+     * Whether the nodes at {@code a} and {@code b} would open a direct connection by both dialling
+     * at once (see {@link NatType#simultaneousOpenSucceeds}): the seam hole punching plugs into.
+     */
+    public boolean simultaneousOpenSucceeds(HostPort a, HostPort b) {
+        return !divided(a, b) && NatType.simultaneousOpenSucceeds(natOf(a), natOf(b));
+    }
+
     boolean refusesInbound(HostPort address) {
-        return refusingInbound.contains(address);
+        return refusingInbound.contains(address) || !natOf(address).acceptsInbound();
     }
 
     /** A network for a node listening at {@code address}; it becomes reachable once started. */

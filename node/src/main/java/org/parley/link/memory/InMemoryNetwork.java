@@ -8,8 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
@@ -17,8 +19,13 @@ import org.parley.link.HostPort;
 import org.parley.link.AbstractLink;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
-import org.parley.link.Network;
+import org.parley.link.Neighbours;
+import org.parley.link.relay.CircuitBudget;
+import org.parley.link.relay.CircuitRelay;
+import org.parley.link.relay.CircuitTransport;
+import org.parley.link.relay.RelayLimits;
 import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 
 /**
@@ -26,8 +33,15 @@ import org.parley.runtime.Scheduler;
  * shared {@link InMemoryFabric}. Frames are serialized and parsed on the way, and checked against
  * the receiver's frame size limit, so the code above sees what it would see over TLS. Every event
  * is delivered on the receiving node's scheduler.
+ *
+ * <p>Relayed links work as over TLS, through the same {@link CircuitRelay}: a dial through a relay
+ * asks the relay's circuit relay to admit it, which offers the circuit to the reserved target over
+ * its link; the target's relay client answers through {@link #answerCircuit}, and the two ends
+ * become one link whose frames take two legs (dialler to relay, relay to target), are charged to
+ * the circuit's budget and counted as bytes the relay carried. Nodes behind a NAT (see
+ * {@link NatType}) are reached this way only.
  */
-public final class InMemoryNetwork implements Network {
+public final class InMemoryNetwork implements CircuitTransport {
     private static final int FIRST_EPHEMERAL_PORT = 32_768;
     private static final int EPHEMERAL_PORTS = 28_000;
     /**
@@ -47,7 +61,12 @@ public final class InMemoryNetwork implements Network {
     private final Set<MemoryLink> links = Collections.synchronizedSet(new LinkedHashSet<>());
     private final AtomicInteger nextPort;
     private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong bytesRelayed = new AtomicLong();
+    /** Circuits this node relays now, spliced: they end when it closes. */
+    private final Set<MemoryCircuit> circuits = Collections.synchronizedSet(new LinkedHashSet<>());
+    private volatile CircuitRelay<PendingCircuit> relay;
     private volatile LinkListener listener;
+    private volatile boolean closed;
 
     InMemoryNetwork(InMemoryFabric fabric, PeerId self, HostPort address, LinkConfig config, Scheduler scheduler,
                     AtomicInteger nextPort) {
@@ -80,6 +99,11 @@ public final class InMemoryNetwork implements Network {
         return bytesSent.get();
     }
 
+    /** Bytes of every frame this endpoint carried for others, as their relay. */
+    public long bytesRelayed() {
+        return bytesRelayed.get();
+    }
+
     PeerId self() {
         return self;
     }
@@ -90,37 +114,59 @@ public final class InMemoryNetwork implements Network {
 
     @Override
     public void dial(DialTarget target) {
-        if (target.isRelayed()) {
-            // Every in-memory node can dial every other; nothing here needs a circuit.
-            scheduler.execute(() -> listener.dialFailed(target, "the in-memory network carries no circuits"));
-            return;
-        }
-        Optional<InMemoryNetwork> remote = fabric.endpointAt(target.address());
-        if (fabric.divided(address, target.address())) {
-            scheduler.execute(() -> listener.dialFailed(target, "network unreachable"));
-            return;
-        }
+        Optional<InMemoryNetwork> remote = reach(target.address(),
+                target.isRelayed() ? target.relay() : target.expectedPeer(),
+                reason -> scheduler.execute(() -> listener.dialFailed(target, reason)));
         if (remote.isEmpty()) {
-            scheduler.execute(() -> listener.dialFailed(target, "connection refused"));
             return;
         }
-        if (fabric.refusesInbound(target.address())) {
-            scheduler.execute(() -> listener.dialFailed(target, "no answer: behind a NAT"));
+        if (target.isRelayed()) {
+            dialThroughRelay(target, remote.get());
             return;
         }
         InMemoryNetwork answering = remote.get();
-        if (target.expectedPeer().isPresent() && !target.expectedPeer().get().equals(answering.self)) {
-            scheduler.execute(() -> listener.dialFailed(target, "expected " + target.expectedPeer().get()
-                    + " but the node at " + target.address() + " is " + answering.self));
-            return;
-        }
         // The dialer's side of the pair gets an ephemeral port, as a real socket would.
         HostPort ephemeral = new HostPort(address.host(),
                 FIRST_EPHEMERAL_PORT + Math.floorMod(nextPort.incrementAndGet(), EPHEMERAL_PORTS));
-        MemoryLink outbound = new MemoryLink(this, answering.self, Direction.OUTBOUND,
-                target.address().toString(), Optional.of(target));
-        MemoryLink inbound = new MemoryLink(answering, self, Direction.INBOUND, ephemeral.toString(),
-                Optional.empty());
+        pair(target, answering, target.address().toString(), ephemeral.toString(), null);
+    }
+
+    /**
+     * The endpoint listening at {@code at} if a dial from here reaches it and it is {@code expected};
+     * else empty, with the reason a real dial would fail for given to {@code failed}.
+     */
+    private Optional<InMemoryNetwork> reach(HostPort at, Optional<PeerId> expected,
+                                            java.util.function.Consumer<String> failed) {
+        Optional<InMemoryNetwork> remote = fabric.endpointAt(at);
+        if (fabric.divided(address, at)) {
+            failed.accept("network unreachable");
+            return Optional.empty();
+        }
+        if (remote.isEmpty()) {
+            failed.accept("connection refused");
+            return Optional.empty();
+        }
+        if (fabric.refusesInbound(at)) {
+            failed.accept("no answer: behind a NAT");
+            return Optional.empty();
+        }
+        if (expected.isPresent() && !expected.get().equals(remote.get().self)) {
+            failed.accept("expected " + expected.get() + " but the node at " + at + " is " + remote.get().self);
+            return Optional.empty();
+        }
+        return remote;
+    }
+
+    /**
+     * Makes the two ends of a link from this node (dialling {@code target}) to {@code answering}:
+     * a direct one, or one inside {@code circuit}.
+     */
+    private void pair(DialTarget target, InMemoryNetwork answering, String outboundRemote, String inboundRemote,
+                      MemoryCircuit circuit) {
+        MemoryLink outbound = new MemoryLink(this, answering.self, Direction.OUTBOUND, outboundRemote,
+                Optional.of(target), circuit);
+        MemoryLink inbound = new MemoryLink(answering, self, Direction.INBOUND, inboundRemote, Optional.empty(),
+                circuit);
         outbound.other = inbound;
         inbound.other = outbound;
         links.add(outbound);
@@ -128,29 +174,138 @@ public final class InMemoryNetwork implements Network {
         // As over TLS, the answering node speaks first: our side is up when its first frame comes
         // (just before that frame), and a dial it never greets fails after the hello timeout.
         outbound.greetingWatchdog = scheduler.schedule(config.helloTimeout(),
-                () -> outbound.close("no greeting from " + target.address() + " in time"));
+                () -> outbound.close("no greeting from " + target + " in time"));
         inbound.up = true;
         answering.scheduler.execute(() -> answering.listener.linkUp(inbound));
     }
 
+    // ---------------------------------------------------------------- circuits
+
+    @Override
+    public CircuitRelay<?> serveRelay(Neighbours neighbours, Predicate<PeerId> banned, Clock clock,
+                                      RelayLimits limits) {
+        CircuitRelay<PendingCircuit> serving = new CircuitRelay<>(neighbours, banned, scheduler, clock, limits);
+        relay = serving;
+        return serving;
+    }
+
+    /** Asks the relay at {@code relayNode} to admit a circuit to the target's peer; its answer comes later. */
+    private void dialThroughRelay(DialTarget target, InMemoryNetwork relayNode) {
+        PendingCircuit pending = new PendingCircuit(target);
+        pending.watchdog = scheduler.schedule(config.helloTimeout(),
+                () -> pending.refuse("no answer through " + target.relay().orElseThrow().shortForm() + " in time"));
+        relayNode.scheduler.execute(() -> {
+            CircuitRelay<PendingCircuit> serving = relayNode.relay;
+            if (serving == null) {
+                pending.refuse("this node does not relay");
+                return;
+            }
+            CircuitRelay.Admission admission = serving.connect(self, target.expectedPeer().orElseThrow(), pending);
+            admission.refusal().ifPresent(pending::refuse);
+            admission.circuit().ifPresent(id -> {
+                pending.circuit = id;
+                if (pending.ended.get()) {
+                    serving.closed(id);
+                }
+            });
+        });
+    }
+
+    @Override
+    public void answerCircuit(PeerId relayPeer, String relayAddress, long circuit, PeerId from) {
+        HostPort at;
+        try {
+            at = HostPort.parse(relayAddress);
+        } catch (IllegalArgumentException unparseable) {
+            return;
+        }
+        Optional<InMemoryNetwork> remote = reach(at, Optional.of(relayPeer), reason -> { });
+        if (remote.isEmpty()) {
+            return;
+        }
+        InMemoryNetwork relayNode = remote.get();
+        relayNode.scheduler.execute(() -> {
+            CircuitRelay<PendingCircuit> serving = relayNode.relay;
+            if (serving == null) {
+                return;
+            }
+            serving.accept(self, circuit).ifPresent(splice -> splice.diallerEnd()
+                    .spliced(relayNode, relayPeer, splice.circuit(), splice.budget(), this));
+        });
+    }
+
+    /** A spliced circuit ended: its place at the relay is free again. */
+    void circuitEnded(MemoryCircuit circuit) {
+        circuits.remove(circuit);
+        scheduler.execute(() -> {
+            CircuitRelay<PendingCircuit> serving = relay;
+            if (serving != null) {
+                serving.closed(circuit.id);
+            }
+        });
+    }
+
+    /** A dialling node's circuit while the relay decides and the target answers. */
+    private final class PendingCircuit implements CircuitRelay.Dialler {
+        private final DialTarget target;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private volatile long circuit;
+        private volatile Scheduler.Cancellable watchdog;
+
+        PendingCircuit(DialTarget target) {
+            this.target = target;
+        }
+
+        @Override
+        public void refuse(String reason) {
+            if (ended.compareAndSet(false, true)) {
+                watchdog.cancel();
+                scheduler.execute(() -> listener.dialFailed(target, "relay: " + reason));
+            }
+        }
+
+        /** Both ends are at the relay: the link comes up, inside the circuit. */
+        void spliced(InMemoryNetwork relayNode, PeerId relayPeer, long id, CircuitBudget budget,
+                     InMemoryNetwork answering) {
+            MemoryCircuit spliced = new MemoryCircuit(relayNode, relayPeer, id, budget);
+            if (!ended.compareAndSet(false, true) || closed) {
+                spliced.release();
+                return;
+            }
+            watchdog.cancel();
+            relayNode.circuits.add(spliced);
+            relayNode.scheduler.schedule(budget.remaining(),
+                    () -> spliced.end("circuit reached its " + budget.remaining().toSeconds() + " s limit"));
+            String via = "via " + relayPeer;
+            pair(target, answering, via, via, spliced);
+        }
+    }
+
     @Override
     public void close() {
+        closed = true;
         fabric.detach(this);
         List<MemoryLink> open;
         synchronized (links) {
             open = new ArrayList<>(links);
         }
         open.forEach(link -> link.close("network closed"));
+        List<MemoryCircuit> relayed;
+        synchronized (circuits) {
+            relayed = new ArrayList<>(circuits);
+        }
+        relayed.forEach(circuit -> circuit.end("the relay went away"));
     }
 
-    /** Breaks this endpoint's links to addresses on the other side of a cut. */
+    /** Breaks this endpoint's links to addresses on the other side of a cut, and those whose relay is there. */
     void closeLinksAcross(java.util.function.BiPredicate<HostPort, HostPort> divided) {
         List<MemoryLink> open;
         synchronized (links) {
             open = new ArrayList<>(links);
         }
         for (MemoryLink link : open) {
-            if (divided.test(address, link.other.owner.address)) {
+            if (divided.test(address, link.other.owner.address)
+                    || link.circuit != null && divided.test(address, link.circuit.relay.address)) {
                 link.close("network unreachable");
             }
         }
@@ -168,11 +323,22 @@ public final class InMemoryNetwork implements Network {
         private volatile boolean up;
         private volatile Scheduler.Cancellable greetingWatchdog;
         private boolean downReported;
+        /** The circuit carrying this link; null for a direct one. */
+        private final MemoryCircuit circuit;
 
         MemoryLink(InMemoryNetwork owner, PeerId remotePeer, Direction direction, String remoteAddress,
-                   Optional<DialTarget> dialTarget) {
+                   Optional<DialTarget> dialTarget, MemoryCircuit circuit) {
             super(remotePeer, direction, remoteAddress, dialTarget);
             this.owner = owner;
+            this.circuit = circuit;
+            if (circuit != null && direction == Direction.OUTBOUND) {
+                circuit.closesWith(this::close);
+            }
+        }
+
+        @Override
+        public Optional<PeerId> relay() {
+            return circuit == null ? Optional.empty() : Optional.of(circuit.relayPeer);
         }
 
         @Override
@@ -181,6 +347,17 @@ public final class InMemoryNetwork implements Network {
                 return false;
             }
             byte[] bytes = frame.toByteArray();
+            long heldNanos = 0;
+            if (circuit != null) {
+                CircuitBudget.Charge charge = circuit.budget.charge(bytes.length);
+                if (charge.spent().isPresent()) {
+                    close(charge.spent().get());
+                    return false;
+                }
+                heldNanos = charge.delay().toNanos();
+                circuit.relay.bytesRelayed.addAndGet(bytes.length);
+                owner.fabric.relayedAt(circuit.relay.address, bytes.length);
+            }
             owner.bytesSent.addAndGet(bytes.length);
             MemoryLink receiver = other;
             LinkConditions conditions = owner.fabric.conditions();
@@ -188,13 +365,16 @@ public final class InMemoryNetwork implements Network {
                 inFlight.decrementAndGet();
                 receiver.receive(bytes);
             };
+            inFlight.incrementAndGet();
             if (conditions.isPerfect()) {
-                inFlight.incrementAndGet();
-                receiver.owner.scheduler.execute(delivery);
+                if (heldNanos == 0) {
+                    receiver.owner.scheduler.execute(delivery);
+                } else {
+                    receiver.owner.scheduler.schedule(Duration.ofNanos(heldNanos), delivery);
+                }
                 return true;
             }
-            lastArrivalNanos = conditions.arrival(lastArrivalNanos);
-            inFlight.incrementAndGet();
+            lastArrivalNanos = conditions.arrival(lastArrivalNanos, circuit == null ? 1 : 2, heldNanos);
             receiver.owner.scheduler.schedule(Duration.ofNanos(lastArrivalNanos - conditions.nowNanos()), delivery);
             return true;
         }
@@ -231,6 +411,9 @@ public final class InMemoryNetwork implements Network {
             owner.scheduler.execute(() -> reportDown(reason));
             MemoryLink peerSide = other;
             peerSide.owner.scheduler.execute(() -> peerSide.remoteClosed(reason));
+            if (circuit != null) {
+                circuit.release();
+            }
         }
 
         private void remoteClosed(String reason) {

@@ -55,6 +55,23 @@ public final class LinkConditions {
      * the same link arrives: never before it.
      */
     long arrival(long previousArrivalNanos) {
+        return arrival(previousArrivalNanos, 1, 0);
+    }
+
+    /**
+     * When a frame sent now arrives after {@code hops} legs (two through a relay), each with its own
+     * latency and losses, held back {@code heldNanos} on the way (a relay's rate limit), and never
+     * before {@code previousArrivalNanos}.
+     */
+    long arrival(long previousArrivalNanos, int hops, long heldNanos) {
+        long latency = heldNanos;
+        for (int hop = 0; hop < hops; hop++) {
+            latency += legLatency();
+        }
+        return Math.max(previousArrivalNanos, clock.monotonicNanos() + latency);
+    }
+
+    private long legLatency() {
         long latency = minLatencyNanos;
         if (maxLatencyNanos > minLatencyNanos) {
             latency += rng.nextLong(maxLatencyNanos - minLatencyNanos + 1);
@@ -64,7 +81,7 @@ public final class LinkConditions {
             latency += timeout;
             timeout *= 2;
         }
-        return Math.max(previousArrivalNanos, clock.monotonicNanos() + latency);
+        return latency;
     }
 
     long nowNanos() {

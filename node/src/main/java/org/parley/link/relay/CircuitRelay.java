@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
@@ -65,6 +66,7 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
     private final Map<Long, Running> running = new HashMap<>();
     private final Map<PeerId, Integer> circuitsOf = new HashMap<>();
     private long nextCircuit = 1;
+    private BooleanSupplier dialable = () -> true;
 
     public CircuitRelay(Neighbours links, Predicate<PeerId> banned, Scheduler scheduler, Clock clock,
                         RelayLimits limits) {
@@ -75,9 +77,18 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
         this.limits = limits;
     }
 
+    /**
+     * Offers to relay only while {@code dialable} holds: a node behind a NAT cannot be dialled by
+     * whoever would open a circuit at it, so it offers nothing (it still answers reservations with
+     * a refusal or a grant as limits say, for a peer that asks anyway).
+     */
+    public void offerOnlyWhile(BooleanSupplier dialable) {
+        this.dialable = dialable;
+    }
+
     @Override
     public void peerConnected(PeerInfo peer) {
-        if (limits.enabled()) {
+        if (limits.enabled() && dialable.getAsBoolean()) {
             links.send(peer.peerId(), relayFrame(RelayFrame.newBuilder().setAvailable(RelayAvailable.getDefaultInstance())));
         }
     }

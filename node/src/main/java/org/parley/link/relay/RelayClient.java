@@ -11,10 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
 import org.parley.link.LinkEvents;
+import org.parley.link.LinkPath;
 import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
@@ -27,9 +30,11 @@ import org.parley.runtime.Scheduler;
 
 /**
  * The private node's side of relayed links: while the node cannot be dialled, it holds
- * reservations with a few neighbours that offered to relay ({@link RelayChoice} picks them),
- * renews them at half their lifetime, names them in its record, and answers the circuits they
- * offer by opening the circuit's other end (the transport does that). Sans-I/O, on the loop.
+ * reservations with a few public peers ({@link RelayChoice} picks them: neighbours that offered to
+ * relay, and, once {@link #lookBeyondNeighbours} is set, public peers it learned of, which it
+ * dials first), renews them at half their lifetime, names them in its record, and answers the
+ * circuits they offer by opening the circuit's other end (the transport does that). Sans-I/O, on
+ * the loop.
  */
 public final class RelayClient implements LinkEvents {
     private static final Logger LOG = Logger.getLogger(RelayClient.class.getName());
@@ -37,6 +42,10 @@ public final class RelayClient implements LinkEvents {
     public static final int MAX_RELAYS = 3;
     /** How often the client checks whether it needs relays (reachability may change). */
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(15);
+    /** Checks a learned peer dialled to become a relay has to link and offer before another is tried. */
+    static final int DIAL_CHECKS = 2;
+    /** Learned peers dialled that did not become relays, remembered so as not to dial them again and again. */
+    static final int TRIED_MEMORY = 64;
 
     /** Opens the answering end of a circuit a relay offered: the transport's job. */
     public interface CircuitAnswerer {
@@ -56,6 +65,14 @@ public final class RelayClient implements LinkEvents {
     /** Relays that refused us; not asked again while their link lasts. */
     private final Set<PeerId> refusedBy = new HashSet<>();
     private final Map<PeerId, Scheduler.Cancellable> held = new LinkedHashMap<>();
+    /** Learned peers dialled to become relays, by the check count at which they were dialled. */
+    private final Map<PeerId, Integer> dialling = new LinkedHashMap<>();
+    private final Set<PeerId> triedLearned = new LinkedHashSet<>();
+    /** Neighbours whose link is not a direct one (it runs through a relay). */
+    private final Set<PeerId> reachedIndirectly = new HashSet<>();
+    private Supplier<List<DialTarget>> publicPeers = List::of;
+    private Consumer<DialTarget> dial = target -> { };
+    private int checks;
     private List<PeerId> announced = List.of();
     private Scheduler.Cancellable timer;
     private boolean stopped;
@@ -70,8 +87,20 @@ public final class RelayClient implements LinkEvents {
         this.answerer = answerer;
     }
 
+    /**
+     * Looks for relays beyond the neighbours: among {@code peers} (public peers this node learned
+     * of, each with the address to dial), which {@code dialer} dials; a dialled peer that offers to
+     * relay is asked for a reservation.
+     */
+    public void lookBeyondNeighbours(Supplier<List<DialTarget>> peers, Consumer<DialTarget> dialer) {
+        this.publicPeers = peers;
+        this.dial = dialer;
+    }
+
     public void start() {
         timer = scheduler.schedule(CHECK_INTERVAL, () -> {
+            checks++;
+            dialling.values().removeIf(dialledAt -> checks - dialledAt >= DIAL_CHECKS);
             refresh();
             start();
         });
@@ -96,11 +125,15 @@ public final class RelayClient implements LinkEvents {
     @Override
     public void peerConnected(PeerInfo peer) {
         addresses.put(peer.peerId(), peer.address());
+        if (peer.path() != LinkPath.DIRECT) {
+            reachedIndirectly.add(peer.peerId());
+        }
     }
 
     @Override
     public void peerDisconnected(PeerId peer) {
         addresses.remove(peer);
+        reachedIndirectly.remove(peer);
         candidates.remove(peer);
         asked.remove(peer);
         refusedBy.remove(peer);
@@ -120,7 +153,16 @@ public final class RelayClient implements LinkEvents {
         RelayFrame relay = frame.getRelay();
         switch (relay.getBodyCase()) {
             case AVAILABLE -> {
+                if (reachedIndirectly.contains(from)) {
+                    // A peer we reach only through a relay cannot be dialled: it is no relay for us.
+                    return;
+                }
                 candidates.add(from);
+                if (dialling.remove(from) != null && wantsRelays.getAsBoolean() && !held.containsKey(from)
+                        && asked.add(from)) {
+                    // Dialled to be a relay: asked whatever the choice would now say.
+                    send(from);
+                }
                 refresh();
             }
             case RESERVE_ANSWER -> answered(from, relay.getReserveAnswer());
@@ -185,24 +227,54 @@ public final class RelayClient implements LinkEvents {
         if (!wantsRelays.getAsBoolean()) {
             held.values().forEach(Scheduler.Cancellable::cancel);
             held.clear();
+            dialling.clear();
             announceIfChanged();
             return;
         }
-        while (true) {
+        Map<PeerId, DialTarget> learned = null;
+        while (held.size() + asked.size() + dialling.size() < choice.wanted()) {
             List<PeerId> open = new ArrayList<>();
             for (PeerId candidate : candidates) {
                 if (!held.containsKey(candidate) && !asked.contains(candidate) && !refusedBy.contains(candidate)) {
                     open.add(candidate);
                 }
             }
-            var next = choice.next(open, held.size() + asked.size());
+            if (learned == null) {
+                learned = learnedCandidates();
+            }
+            var next = choice.next(open, learned.keySet(), held.size() + asked.size() + dialling.size());
             if (next.isEmpty()) {
                 break;
             }
-            asked.add(next.get());
-            send(next.get());
+            PeerId relay = next.get();
+            DialTarget target = learned.remove(relay);
+            if (target == null) {
+                asked.add(relay);
+                send(relay);
+            } else {
+                dialling.put(relay, checks);
+                if (triedLearned.size() >= TRIED_MEMORY) {
+                    triedLearned.clear();
+                }
+                triedLearned.add(relay);
+                dial.accept(target);
+            }
         }
         announceIfChanged();
+    }
+
+    /** Public peers learned of that could become relays: not linked, not tried lately. */
+    private Map<PeerId, DialTarget> learnedCandidates() {
+        Map<PeerId, DialTarget> learned = new LinkedHashMap<>();
+        for (DialTarget target : publicPeers.get()) {
+            PeerId peer = target.expectedPeer().orElse(null);
+            if (peer != null && !target.isRelayed() && !links.isConnected(peer) && !held.containsKey(peer)
+                    && !asked.contains(peer) && !dialling.containsKey(peer) && !triedLearned.contains(peer)
+                    && !refusedBy.contains(peer)) {
+                learned.put(peer, target);
+            }
+        }
+        return learned;
     }
 
     private void send(PeerId relay) {

@@ -38,6 +38,7 @@ import org.parley.link.LinkListener;
 import org.parley.link.Network;
 import org.parley.link.Neighbours;
 import org.parley.link.relay.CircuitRelay;
+import org.parley.link.relay.CircuitTransport;
 import org.parley.link.relay.RelayLimits;
 import org.parley.proto.wire.v1.CircuitChunk;
 import org.parley.proto.wire.v1.RelayServiceGrpc;
@@ -54,7 +55,7 @@ import org.parley.runtime.Scheduler;
  * stream, {@link OutboundDial} follows one of our dials, and {@link CircuitEndpoint},
  * {@link CircuitCall} and {@link LocalPipe} carry links inside relayed circuits.
  */
-public final class TlsGrpcNetwork implements Network {
+public final class TlsGrpcNetwork implements CircuitTransport {
     private static final Logger LOG = Logger.getLogger(TlsGrpcNetwork.class.getName());
     /** Links inside circuits are TLS over a local channel; the authority names no host. */
     private static final String CIRCUIT_AUTHORITY = "circuit.parley.invalid";
@@ -149,10 +150,7 @@ public final class TlsGrpcNetwork implements Network {
                 .addService(ServerInterceptors.intercept(new InboundLinks(this), new VerifiedPeer(answeredCircuits::get)));
     }
 
-    /**
-     * Relays circuits for neighbours from now on, within {@code limits} (or refuses them all, with
-     * relaying off). The returned relay must hear the link layer's events (reservations ride on links).
-     */
+    @Override
     public CircuitRelay<?> serveRelay(Neighbours links, Predicate<PeerId> banned, Clock clock, RelayLimits limits) {
         CircuitRelay<CircuitEndpoint.End> serving = new CircuitRelay<>(links, banned, loop, clock, limits);
         relay = serving;
@@ -264,6 +262,7 @@ public final class TlsGrpcNetwork implements Network {
      * piped to a local connection to our own link server, which then serves the dialling peer as
      * it serves any: its TLS handshake proves who it is.
      */
+    @Override
     public void answerCircuit(PeerId relayPeer, String relayAddress, long circuit, PeerId from) {
         if (closed) {
             return;

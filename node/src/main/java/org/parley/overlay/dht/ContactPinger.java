@@ -111,8 +111,9 @@ final class ContactPinger {
         known.unresponsive(peer);
     }
 
-    private static Frame question(long id, Contact contact) {
+    private Frame question(long id, Contact contact) {
         return Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(id)
-                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(contact.key().toBytes())))).build();
+                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(contact.key().toBytes()))
+                        .setClient(known.isClientOnly()))).build();
     }
 }

@@ -6,7 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.parley.link.AddressProbe;
 import org.parley.identity.PeerId;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.record.PeerRecord;
@@ -38,6 +40,10 @@ final class DhtKnowledge {
     private Consumer<Contact> pingWanted = contact -> { };
     private Scheduler.Cancellable sweepTimer;
     private boolean stopped;
+    /** Null: every record with an address may take a place; else a peer must first answer there. */
+    private ContactCheck check;
+    /** Whether this node asks as a client only, being unreachable (see {@code FindNode.client}). */
+    private BooleanSupplier clientOnly = () -> false;
 
     DhtKnowledge(PeerId self, Clock clock, Scheduler scheduler, DhtConfig config, Discovery discovery) {
         this.self = self;
@@ -58,6 +64,23 @@ final class DhtKnowledge {
         this.pingWanted = listener;
     }
 
+    /** From now on a peer takes a place in the table only after {@code probe} reached it (see {@link ContactCheck}). */
+    void checkContactsWith(AddressProbe probe) {
+        this.check = new ContactCheck(probe, clock, record -> {
+            if (!stopped) {
+                learn(record);
+            }
+        });
+    }
+
+    void takePartAsClientWhile(BooleanSupplier unreachable) {
+        this.clientOnly = unreachable;
+    }
+
+    boolean isClientOnly() {
+        return clientOnly.getAsBoolean();
+    }
+
     /** Drops the records of peers that left the table, every {@link #SWEEP_INTERVAL} until stopped. */
     void startSweeping() {
         if (stopped) {
@@ -74,11 +97,14 @@ final class DhtKnowledge {
         if (sweepTimer != null) {
             sweepTimer.cancel();
         }
+        if (check != null) {
+            check.stop();
+        }
     }
 
     /** A verified record of a peer we heard of: a candidate for the routing table. */
     void learn(PeerRecord record) {
-        if (record.peer().equals(self) || record.addresses().isEmpty()) {
+        if (record.peer().equals(self) || record.addresses().isEmpty() || unproven(record)) {
             return;
         }
         RoutingTable.Insertion insertion = table.insert(record.peer(), record.addresses().get(0));
@@ -103,12 +129,25 @@ final class DhtKnowledge {
      * places nobody else wanted, within the table's per-network limits.
      */
     void learnFromAnswer(PeerRecord record) {
-        if (record.peer().equals(self) || record.addresses().isEmpty() || table.contains(record.peer())) {
+        if (record.peer().equals(self) || record.addresses().isEmpty() || table.contains(record.peer())
+                || unproven(record)) {
             return;
         }
         if (table.insert(record.peer(), record.addresses().get(0)).outcome() == RoutingTable.Outcome.ADDED) {
             contactRecords.offer(record, clock.nowMillis());
         }
+    }
+
+    /**
+     * Whether {@code record}'s peer, not a contact yet, has still to be reached at its address
+     * before it may become one; if so, the check is started and the record learned once it passes.
+     */
+    private boolean unproven(PeerRecord record) {
+        if (check == null || table.contains(record.peer()) || check.wasReached(record)) {
+            return false;
+        }
+        check.check(record);
+        return true;
     }
 
     /** Keeps a record its peer asked us to keep. */

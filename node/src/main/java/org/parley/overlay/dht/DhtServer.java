@@ -53,8 +53,11 @@ final class DhtServer {
         DhtKey target = DhtKey.fromRaw(request.getTarget().toByteArray());
         // Kademlia learns from questions too: whoever asks goes into the table. Without this a
         // node's close neighbourhood only knows it if it happened to be asked about it, and
-        // lookups stop short of the peers that store a record.
-        discovery.recordOf(from).ifPresent(known::learn);
+        // lookups stop short of the peers that store a record. A client (a node nobody can dial)
+        // is answered and not learned.
+        if (!request.getClient()) {
+            discovery.recordOf(from).ifPresent(known::learn);
+        }
         Nodes.Builder answer = Nodes.newBuilder();
         recordsClosestTo(target).forEach(record -> answer.addRecords(record.toProto()));
         links.send(from, Frame.newBuilder()

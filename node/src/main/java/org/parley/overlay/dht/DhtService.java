@@ -79,6 +79,23 @@ public final class DhtService implements LinkEvents, FrameHandler {
     }
 
     /**
+     * From now on a peer takes a place in the routing table only once {@code probe} has reached it
+     * at the address its record gives (see {@link ContactCheck}): a node behind a NAT that claims
+     * an address is never sent to others as a contact. Call before {@link #start}.
+     */
+    public void checkContactsWith(org.parley.link.AddressProbe probe) {
+        known.checkContactsWith(probe);
+    }
+
+    /**
+     * While {@code unreachable} holds, this node takes part as a client only: its questions say
+     * so, and those it asks do not take it into their routing tables.
+     */
+    public void takePartAsClientWhile(java.util.function.BooleanSupplier unreachable) {
+        known.takePartAsClientWhile(unreachable);
+    }
+
+    /**
      * Starts listening to discovery's records and publishes our own record once the node has had
      * {@code firstPublication} to link up, then every republish interval and on every renewal.
      */
@@ -115,6 +132,28 @@ public final class DhtService implements LinkEvents, FrameHandler {
         DhtKey key = DhtKey.ofPeer(peer);
         return lookups.start(new IterativeLookup(key, self, known.closest(key, config.lookup().k()), config.lookup(),
                 true), Optional.of(peer)).result;
+    }
+
+    /**
+     * Finds {@code peer}'s newest record in the network even when this node holds one: the held
+     * copy may predate a change (a node that found itself behind a NAT drops its address and names
+     * relays). Completes, on the loop, with the newer of the held copy and what the lookup heard.
+     */
+    public CompletableFuture<LookupResult> lookupNewest(PeerId peer) {
+        Optional<PeerRecord> held = known.heldRecord(peer);
+        if (peer.equals(self) || stopped) {
+            return lookup(peer);
+        }
+        DhtKey key = DhtKey.ofPeer(peer);
+        return lookups.start(new IterativeLookup(key, self, known.closest(key, config.lookup().k()), config.lookup(),
+                true), Optional.of(peer)).result.thenApply(result -> {
+                    Optional<PeerRecord> newest = result.record().filter(found -> found.peer().equals(peer));
+                    if (held.isPresent()) {
+                        newest = Optional.of(newest.map(found -> DhtKnowledge.newer(held.get(), found))
+                                .orElse(held.get()));
+                    }
+                    return new LookupResult(newest, result.hops(), result.queries());
+                });
     }
 
     /**

@@ -118,7 +118,7 @@ final class LookupDriver {
         for (long id : waiting) {
             Query query = queries.get(id);
             if (query != null) {
-                links.send(peer, findNode(id, query.run.lookup.target()));
+                links.send(peer, findNode(id, query.run.lookup.target(), known.isClientOnly()));
             }
         }
     }
@@ -231,7 +231,7 @@ final class LookupDriver {
         PeerId peer = contact.peer();
         long id = nextRequestId++;
         if (links.isConnected(peer)) {
-            if (!links.send(peer, findNode(id, run.lookup.target()))) {
+            if (!links.send(peer, findNode(id, run.lookup.target(), known.isClientOnly()))) {
                 return false;
             }
             track(id, peer, run, config.queryTimeout());
@@ -344,8 +344,9 @@ final class LookupDriver {
         return query;
     }
 
-    private static Frame findNode(long id, DhtKey target) {
+    private static Frame findNode(long id, DhtKey target, boolean client) {
         return Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(id)
-                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(target.toBytes())))).build();
+                .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(target.toBytes())).setClient(client)))
+                .build();
     }
 }

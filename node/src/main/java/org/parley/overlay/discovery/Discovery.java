@@ -68,6 +68,7 @@ public final class Discovery implements LinkEvents, FrameHandler {
     private final List<Consumer<PeerRecord>> ownRecordListeners = new CopyOnWriteArrayList<>();
     /** The own record last announced to every neighbour; {@link #ownRecord} may renew it in between. */
     private PeerRecord lastAnnounced;
+    private java.util.function.Predicate<PeerId> spared = peer -> false;
     private Scheduler.Cancellable heartbeat;
     private long beats;
     private boolean stopped;
@@ -134,6 +135,19 @@ public final class Discovery implements LinkEvents, FrameHandler {
     /** How many of the records held came from {@code source} (its own, or passed on by it). */
     public int heldFrom(PeerId source) {
         return book.heldFrom(source);
+    }
+
+    /** The records of other peers held now (a copy). */
+    public List<PeerRecord> knownRecords() {
+        return book.records(clock.nowMillis());
+    }
+
+    /**
+     * Links to peers {@code spared} names are never trimmed or swapped away: the relays holding a
+     * reservation for us, and the private peers holding one here, whose reservations end with the link.
+     */
+    public void spareLinksTo(java.util.function.Predicate<PeerId> spared) {
+        this.spared = spared;
     }
 
     /** Records of other peers held now. */
@@ -339,7 +353,7 @@ public final class Discovery implements LinkEvents, FrameHandler {
 
     private void trim(List<PeerId> linked, int count) {
         int excess = count;
-        for (PeerId peer : pick(linked, linked.size(), peer -> true)) {
+        for (PeerId peer : pick(linked, linked.size(), peer -> !spared.test(peer))) {
             if (excess == 0) {
                 return;
             }

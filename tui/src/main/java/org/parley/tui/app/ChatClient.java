@@ -6,6 +6,7 @@ import com.googlecode.lanterna.screen.Screen;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,12 @@ public final class ChatClient {
     }
 
     private ParleyApi.Subscription watch(ParleyApi api, ChatController chat) throws ApiException {
-        return api.watch(event -> posted.add(() -> chat.onEvent(event)));
+        return watch(api, chat, Optional.empty());
+    }
+
+    private ParleyApi.Subscription watch(ParleyApi api, ChatController chat, Optional<String> after)
+            throws ApiException {
+        return api.watch(after, event -> posted.add(() -> chat.onEvent(event)));
     }
 
     private void loop(ChatController chat, ApiWorker worker) throws IOException {
@@ -127,8 +133,21 @@ public final class ChatClient {
         worker.submit(api -> connection.reconnect(), fresh -> {
             reconnecting = false;
             attemptScheduled = false;
+            // Resumed from the last event seen, the node replays what came meanwhile; when it no
+            // longer holds that (it restarted), watch from now and reload what the screen shows.
+            boolean caughtUp;
             try {
-                ParleyApi.Subscription watching = watch(fresh, chat);
+                ParleyApi.Subscription watching;
+                try {
+                    watching = watch(fresh, chat, chat.cursor());
+                    caughtUp = chat.cursor().isPresent();
+                } catch (ApiException e) {
+                    if (e.kind() != ApiException.Kind.OUT_OF_RANGE) {
+                        throw e;
+                    }
+                    watching = watch(fresh, chat);
+                    caughtUp = false;
+                }
                 events.close();
                 events = watching;
             } catch (ApiException e) {
@@ -138,7 +157,11 @@ public final class ChatClient {
             worker.use(fresh);
             backoff.reset();
             state.unreachable(null);
-            chat.reconnected();
+            if (caughtUp) {
+                chat.refresh();
+            } else {
+                chat.reconnected();
+            }
         }, error -> {
             reconnecting = false;
             attemptScheduled = false;

@@ -2,6 +2,7 @@ package org.parley.tui.app;
 
 import com.googlecode.lanterna.input.KeyStroke;
 import java.time.ZoneId;
+import java.util.Optional;
 import org.parley.api.EventView;
 import org.parley.tui.model.ConversationMarks;
 import org.parley.tui.model.TimelineLayout;
@@ -51,7 +52,7 @@ public final class ChatController {
         sync.start();
     }
 
-    /** Asks the node what changes without an event (links, groups, outbox counts); called every few seconds. */
+    /** Asks the node what changes without an event (the outbox counts); called every few seconds. */
     public void refresh() {
         sync.refresh();
     }
@@ -66,9 +67,14 @@ public final class ChatController {
         history.ensureLoaded();
     }
 
-    /** A message event from the node. */
+    /** An event from the node. */
     public void onEvent(EventView event) {
         sync.onEvent(event);
+    }
+
+    /** The cursor of the last event from the node, to resume watching from. */
+    public Optional<String> cursor() {
+        return sync.cursor();
     }
 
     public void onKey(KeyStroke key, Geometry geometry) {

@@ -1,6 +1,8 @@
 package org.parley.tui.app;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.parley.api.ContactView;
@@ -15,8 +17,9 @@ import org.parley.tui.model.TimelineEntry;
 
 /**
  * Keeps the state in step with the node: what it holds at start (identity, contacts, message
- * requests, groups), what it says every few seconds (linked peers, groups, outbox counts) and
- * the messages its events announce.
+ * requests, groups, linked peers), then what its events announce (messages, contacts,
+ * invitations and other group changes, links coming up and going down). Only the outbox counts
+ * are asked again, every few seconds, which also notices a node that stopped answering.
  */
 final class NodeSync {
     /** Message requests listed at start; older strangers show up when they write again. */
@@ -27,6 +30,8 @@ final class NodeSync {
     private final Navigator navigator;
     private final ReadTracker reads;
     private boolean contactsListed;
+    private final Set<String> linked = new HashSet<>();
+    private Optional<String> cursor = Optional.empty();
 
     NodeSync(ChatContext chat, HistoryPager history, Navigator navigator, ReadTracker reads) {
         this.chat = chat;
@@ -40,31 +45,66 @@ final class NodeSync {
         chat.node.submit(api -> api.identity(), this::identity, chat::error);
         chat.node.submit(api -> api.contacts(), this::contacts, chat::error);
         chat.node.submit(api -> api.messageRequests(MAX_REQUESTS), this::requests, chat::error);
+        chat.node.submit(api -> api.peers(), this::peers, error -> { });
+        chat.node.submit(api -> api.groups(), this::groups, error -> { });
         refresh();
     }
 
-    /**
-     * Asks which peers are linked (online markers and the link count), which groups we are in or
-     * invited to (no event announces an invitation) and the outbox counts.
-     */
+    /** Asks the outbox counts, which no event carries. */
     void refresh() {
-        chat.node.submit(api -> api.peers(), this::peers, error -> { });
-        chat.node.submit(api -> api.groups(), this::groups, error -> { });
         chat.node.submit(api -> api.status(), status -> chat.state.counts(status.outbox(), status.relayed()),
                 error -> chat.state.unreachable(error));
     }
 
+    /** The cursor of the last event seen: a new watch resumes from it. */
+    Optional<String> cursor() {
+        return cursor;
+    }
+
     void onEvent(EventView event) {
-        if (EventView.GROUP.equals(event.type())) {
-            onGroupMessage(event.groupMessage());
-            return;
+        if (!event.cursor().isEmpty()) {
+            cursor = Optional.of(event.cursor());
         }
+        switch (event.type()) {
+            case EventView.MESSAGE, EventView.UPDATE -> onMessage(event);
+            case EventView.GROUP -> onGroupMessage(event.groupMessage());
+            case EventView.CONTACT -> onContact(event.contact());
+            case EventView.INVITATION, EventView.GROUP_CHANGED -> {
+                showGroup(event.group());
+                navigator.openOneIfNoneIs();
+            }
+            case EventView.LINKED -> {
+                linked.add(event.peer().peerId());
+                showLinks();
+            }
+            case EventView.UNLINKED -> {
+                linked.remove(event.peer().peerId());
+                showLinks();
+            }
+            default -> {
+                // "watching", and types a newer node may add
+            }
+        }
+    }
+
+    private void onContact(ContactView contact) {
+        if ("contact".equals(contact.status())) {
+            chat.state.conversations().put(Conversation.Kind.CONTACT, contact.peerId(), contact.name());
+            showLinks();
+            navigator.openOneIfNoneIs();
+        } else {
+            chat.state.conversations().remove(contact.peerId());
+        }
+    }
+
+    private void onMessage(EventView event) {
         MessageView message = event.message();
         String id = message.peerId();
         boolean incoming = "in".equals(message.direction());
         if (chat.state.conversations().get(id).isEmpty()) {
             chat.state.conversations().put(message.request() ? Conversation.Kind.REQUEST : Conversation.Kind.CONTACT,
                     id, ChatContext.shortId(id));
+            showLinks();
         }
         boolean added = chat.state.timeline(id).put(chat.entry(message));
         if (incoming && added && EventView.MESSAGE.equals(event.type())) {
@@ -119,6 +159,7 @@ final class NodeSync {
         }
         contacts.stream().filter(contact -> "contact".equals(contact.status()))
                 .forEach(contact -> chat.state.conversations().get(contact.peerId()).ifPresent(history::preload));
+        showLinks();
     }
 
     /**
@@ -137,6 +178,7 @@ final class NodeSync {
                 }
             }
         }
+        showLinks();
         chat.notifier.unread(chat.state.conversations().totalUnread());
     }
 
@@ -161,8 +203,13 @@ final class NodeSync {
 
     /** Marks which direct conversations' peers are linked, and counts the links. */
     void peers(List<PeerView> peers) {
-        Set<String> linked = peers.stream().map(PeerView::peerId).collect(Collectors.toSet());
-        chat.state.conversations().online(linked);
-        chat.state.links(peers.size());
+        linked.clear();
+        linked.addAll(peers.stream().map(PeerView::peerId).collect(Collectors.toSet()));
+        showLinks();
+    }
+
+    private void showLinks() {
+        chat.state.conversations().online(Set.copyOf(linked));
+        chat.state.links(linked.size());
     }
 }

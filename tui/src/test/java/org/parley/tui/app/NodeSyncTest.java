@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.parley.api.ContactView;
 import org.parley.api.EventView;
+import org.parley.api.GroupView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.MessageView;
 import org.parley.api.PeerView;
@@ -69,15 +73,46 @@ class NodeSyncTest {
     }
 
     @Test
-    void aGroupWeLeftElsewhereLeavesTheListOnRefresh() {
+    void aGroupWeLeftElsewhereLeavesTheListOnItsEvent() {
         String group = FakeNode.groupId(9);
         ControllerHarness chat = new ControllerHarness();
         chat.node.group(group, "club", "joined");
         chat.start();
         assertEquals(group, chat.open());
-        chat.node.group(group, "club", "removed");
+        chat.event(EventView.group(new GroupView(group, "club", "removed", null, 1, false, 3, Map.of())));
+        assertTrue(chat.state.conversations().get(group).isEmpty());
+    }
+
+    @Test
+    void invitationsContactsAndLinksArriveAsEventsAndRefreshPollsOnlyTheCounts() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.start();
+        long peersAsked = chat.node.count("peers");
+        long groupsAsked = chat.node.count("groups");
+
+        String group = FakeNode.groupId(7);
+        chat.event(EventView.group(new GroupView(group, "book club", "invited", ADA, 2, false, 0, Map.of()))
+                .at("e-1"));
+        assertEquals(Conversation.Kind.INVITATION, chat.state.conversations().get(group).orElseThrow().kind());
+
+        chat.event(EventView.contact(new ContactView(BOB, "bob", "contact", 1, Map.of())).at("e-2"));
+        assertEquals("bob", chat.state.conversations().get(BOB).orElseThrow().title());
+
+        chat.event(EventView.link(true, new PeerView(BOB, "127.0.0.1:2", "inbound", 0, "test")).at("e-3"));
+        assertTrue(chat.state.conversations().get(BOB).orElseThrow().online());
+        assertEquals(1, chat.state.links());
+        chat.event(EventView.link(false, new PeerView(BOB, "", "", 0, "", "", null)).at("e-4"));
+        assertTrue(!chat.state.conversations().get(BOB).orElseThrow().online());
+        assertEquals(0, chat.state.links());
+
+        chat.event(EventView.contact(new ContactView(BOB, "", "removed", 0, Map.of())).at("e-5"));
+        assertTrue(chat.state.conversations().get(BOB).isEmpty());
+        assertEquals(Optional.of("e-5"), chat.controller.cursor(), "a new watch resumes after the last event");
+
         chat.controller.refresh();
         chat.requests.settle();
-        assertTrue(chat.state.conversations().get(group).isEmpty());
+        assertEquals(peersAsked, chat.node.count("peers"), "links come as events");
+        assertEquals(groupsAsked, chat.node.count("groups"), "invitations and group changes come as events");
     }
 }

@@ -1,0 +1,106 @@
+package org.parley.control;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * How the control API's bytes travel: a Unix domain socket (Netty's epoll transport, which the
+ * shaded gRPC artifact carries for Linux on x86-64 and ARM64) or, when asked, a loopback port.
+ * Owns the socket transport's event loop, shut down with {@link #close}.
+ */
+final class ControlTransport implements AutoCloseable {
+    /** {@code sun_path} holds 108 bytes, the terminating NUL included. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+    /**
+     * gRPC asks every channel for TCP keepalive, which a domain socket has no use for; Netty then
+     * logs a warning per connection, which would land on every command's standard error.
+     */
+    private static final Logger QUIET_BOOTSTRAP = Logger.getLogger(
+            "io.grpc.netty.shaded.io.netty.bootstrap.AbstractBootstrap");
+
+    static {
+        QUIET_BOOTSTRAP.setLevel(Level.SEVERE);
+    }
+
+    private final EventLoopGroup socketLoop;
+
+    private ControlTransport(EventLoopGroup socketLoop) {
+        this.socketLoop = socketLoop;
+    }
+
+    /** Whether this platform offers domain sockets through the bundled transport. */
+    static boolean domainSocketsAvailable() {
+        return Epoll.isAvailable();
+    }
+
+    static ControlTransport forSocket(int threads) throws IOException {
+        if (!domainSocketsAvailable()) {
+            throw new IOException("this platform offers no Unix domain sockets to Parley ("
+                    + Epoll.unavailabilityCause().getMessage() + "); start the daemon with --control-tcp");
+        }
+        return new ControlTransport(new MultiThreadIoEventLoopGroup(threads,
+                new DefaultThreadFactory("parley-control", true), EpollIoHandler.newFactory()));
+    }
+
+    static ControlTransport forLoopback() {
+        return new ControlTransport(null);
+    }
+
+    NettyServerBuilder server(ControlEndpoint endpoint, Path socket) throws IOException {
+        if (!endpoint.onSocket()) {
+            return NettyServerBuilder.forAddress(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.port()));
+        }
+        return NettyServerBuilder.forAddress(socketAddress(socket))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(socketLoop)
+                .workerEventLoopGroup(socketLoop);
+    }
+
+    ManagedChannel channel(ControlEndpoint endpoint, Path socket) throws IOException {
+        if (!endpoint.onSocket()) {
+            return NettyChannelBuilder
+                    .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.port()))
+                    .usePlaintext()
+                    .build();
+        }
+        return NettyChannelBuilder.forAddress(socketAddress(socket))
+                .channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(socketLoop)
+                .usePlaintext()
+                .build();
+    }
+
+    private static DomainSocketAddress socketAddress(Path socket) throws IOException {
+        int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > MAX_SOCKET_PATH_BYTES) {
+            throw new IOException("the control socket's path " + socket + " is " + length
+                    + " bytes, over the " + MAX_SOCKET_PATH_BYTES + " a Unix socket allows: use a shorter --home");
+        }
+        return new DomainSocketAddress(socket.toFile());
+    }
+
+    @Override
+    public void close() {
+        if (socketLoop != null) {
+            socketLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.ApiException;
+import org.parley.api.EventView;
+import org.parley.api.GroupView;
+import org.parley.api.ParleyApi;
+import org.parley.control.ControlClient;
+import org.parley.control.ControlServer;
+import org.parley.identity.Identity;
+import org.parley.link.Backoff;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.link.LinkConfig;
+import org.parley.link.memory.InMemoryFabric;
+import org.parley.store.ProfileHome;
+
+/**
+ * {@code Watch} over the control socket of a real node: links, contacts and invitations arrive
+ * as events, and a watcher that went away resumes from its last cursor with what it missed.
+ */
+class ControlWatchTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final LinkConfig LINKS = LinkConfig.defaults()
+            .withRedial(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)));
+
+    @TempDir
+    Path directory;
+
+    private final InMemoryFabric fabric = new InMemoryFabric();
+
+    @Test
+    void linksContactsAndInvitationsAreEventsAndAResumedWatchGetsWhatItMissed() throws Exception {
+        Identity alice = Identity.generate("alice", RANDOM);
+        Identity bob = Identity.generate("bob", RANDOM);
+        HostPort aliceAddress = new HostPort("10.0.0.1", 7450);
+        ProfileHome home = home("alice");
+        String bobId = bob.peerId().toString();
+        try (ParleyNode aliceNode = start(alice, home, aliceAddress, List.of());
+             ControlServer server = ControlServer.start(aliceNode.api(), home);
+             ControlClient client = ControlClient.connectOrExplain(home)) {
+            BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
+            ParleyApi.Subscription watching = client.watch(events::add);
+            assertEquals(EventView.WATCHING, events.take().type());
+
+            ParleyNode bobNode = start(bob, home("bob"), new HostPort("10.0.0.2", 7450),
+                    List.of(DialTarget.peerAt(alice.peerId(), aliceAddress)));
+            EventView linked = next(events, event -> event.type().equals(EventView.LINKED));
+            assertEquals(bobId, linked.peer().peerId());
+
+            client.addContact(bobId, "bob");
+            EventView contact = next(events, event -> event.type().equals(EventView.CONTACT));
+            assertEquals("bob", contact.contact().name());
+            assertEquals("contact", contact.contact().status());
+
+            GroupView club = bobNode.api().createGroup("club");
+            bobNode.api().inviteToGroup(club.groupId(), alice.peerId().toString(), false);
+            EventView invitation = next(events, event -> event.type().equals(EventView.INVITATION));
+            assertEquals(club.groupId(), invitation.group().groupId());
+            assertEquals("invited", invitation.group().status());
+            client.joinGroup(club.groupId());
+            EventView joined = next(events, event -> event.type().equals(EventView.GROUP_CHANGED));
+            assertEquals("joined", joined.group().status());
+
+            // The watcher goes away; two messages come meanwhile.
+            String lastSeen = joined.cursor();
+            events.clear();
+            watching.close();
+            bobNode.api().send(alice.peerId().toString(), "while you were away");
+            bobNode.api().send(alice.peerId().toString(), "and again");
+            awaitHistory(aliceNode.api(), bobId, 2);
+
+            List<EventView> resumed = new ArrayList<>();
+            BlockingQueue<EventView> again = new LinkedBlockingQueue<>();
+            ParleyApi.Subscription back = client.watch(Optional.of(lastSeen), again::add);
+            for (EventView event = again.take(); !event.type().equals(EventView.WATCHING); event = again.take()) {
+                resumed.add(event);
+            }
+            List<String> missed = resumed.stream()
+                    .filter(event -> event.type().equals(EventView.MESSAGE) && event.message().direction().equals("in"))
+                    .map(event -> event.message().text()).toList();
+            assertEquals(List.of("while you were away", "and again"), missed);
+            back.close();
+
+            List<EventView> bobsEvents = new ArrayList<>();
+            bobNode.api().watch(Optional.empty(), bobsEvents::add).close();
+            ApiException tooOld = assertThrows(ApiException.class,
+                    () -> client.watch(Optional.of(bobsEvents.get(0).cursor()), event -> { }));
+            assertEquals(ApiException.Kind.OUT_OF_RANGE, tooOld.kind(), tooOld.getMessage());
+            assertTrue(tooOld.getMessage().startsWith("cursor too old"), tooOld.getMessage());
+            ApiException malformed = assertThrows(ApiException.class,
+                    () -> client.watch(Optional.of("not a cursor"), event -> { }));
+            assertEquals(ApiException.Kind.INVALID_ARGUMENT, malformed.kind());
+
+            ParleyApi.Subscription last = client.watch(events::add);
+            bobNode.close();
+            EventView unlinked = next(events, event -> event.type().equals(EventView.UNLINKED));
+            assertEquals(bobId, unlinked.peer().peerId());
+            last.close();
+        }
+    }
+
+    private static EventView next(BlockingQueue<EventView> events, Predicate<EventView> wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            EventView event = events.poll(100, TimeUnit.MILLISECONDS);
+            if (event != null && wanted.test(event)) {
+                return event;
+            }
+        }
+        throw new AssertionError("no such event came");
+    }
+
+    private static void awaitHistory(ParleyApi api, String peer, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (api.history(peer, 10, Optional.empty()).stream().filter(m -> m.direction().equals("in")).count() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the messages did not arrive");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private ProfileHome home(String name) throws Exception {
+        ProfileHome home = new ProfileHome(directory.resolve(name));
+        home.create();
+        return home;
+    }
+
+    private ParleyNode start(Identity identity, ProfileHome home, HostPort address, List<DialTarget> bootstrap)
+            throws Exception {
+        return ParleyNode.start(identity, new byte[32], home, new NodeOptions(address, bootstrap, LINKS),
+                loop -> fabric.endpoint(identity.peerId(), address, LINKS, loop));
+    }
+}

@@ -1,0 +1,71 @@
+package org.parley.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.parley.link.memory.NatType;
+
+/** The simulator with most nodes behind NATs: reached through relays, DHT clients only. */
+class NatSimulationTest {
+    @Test
+    void peersBehindNatsGetLiveAndOfflineMessagesThroughRelays() {
+        SimConfig config = SimConfig.builder().nodes(40).seed(7).messages(12).unreachable(0.7).build();
+        OfflineDeliverySimulation run = new OfflineDeliverySimulation(config, 0.1);
+        OfflineReport offline = run.run();
+        LiveReport live = run.liveReport();
+        RelayLoad load = RelayLoad.of(config, List.of(run.relayedBytesByNode()));
+        String text = offline.toText() + "\n" + live.toText() + "\n" + load.toText();
+        assertEquals(1.0, live.dmDeliveryRatio(), text);
+        assertTrue(live.dmDeliveredRelayed() > 0, text);
+        assertTrue(offline.offlineDeliveryRatio() >= 0.999, text);
+        assertTrue(load.relayedBytesPerPublicNodeMax() > 0, "private peers were reached through relays: " + text);
+    }
+
+    @Test
+    void topicsAndLookupsReachEveryoneWithMostNodesBehindNats() {
+        SimConfig config = SimConfig.builder().nodes(80).seed(3).messages(20).unreachable(0.7).build();
+        SimReport report = new Simulation(config).run();
+        assertEquals(1.0, report.deliveryRatio(), report.toText());
+        assertEquals(1.0, report.lookupSuccess(), report.toText());
+    }
+
+    @Test
+    void theNatPlanFollowsTheSeedAndTheMixAndLeavesTheBootstrapNodesPublic() {
+        SimConfig config = SimConfig.builder().nodes(104).seed(5).unreachable(0.5)
+                .natMix(NatMix.parse("ei=0.5,ad=0.25,sym=0.25")).build();
+        NatPlan plan = NatPlan.of(config, 4);
+        int[] counts = new int[NatType.values().length];
+        for (int i = 0; i < config.nodes(); i++) {
+            counts[plan.natOf(i).ordinal()]++;
+        }
+        assertEquals(52, 104 - counts[NatType.NONE.ordinal()]);
+        assertEquals(26, counts[NatType.ENDPOINT_INDEPENDENT.ordinal()]);
+        assertEquals(13, counts[NatType.ADDRESS_DEPENDENT.ordinal()]);
+        assertEquals(13, counts[NatType.SYMMETRIC.ordinal()]);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(plan.isPublic(i), "bootstrap node " + i);
+        }
+        NatPlan again = NatPlan.of(config, 4);
+        NatPlan other = NatPlan.of(SimConfig.builder().nodes(104).seed(6).unreachable(0.5).build(), 4);
+        boolean differs = false;
+        for (int i = 0; i < config.nodes(); i++) {
+            assertEquals(plan.natOf(i), again.natOf(i));
+            differs |= plan.isPublic(i) != other.isPublic(i);
+        }
+        assertTrue(differs, "the seed picks the nodes");
+    }
+
+    @Test
+    void badMixesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> NatMix.parse("ei=0.5,ad=0.4"));
+        assertThrows(IllegalArgumentException.class, () -> NatMix.parse("ei=0.5,ei=0.5"));
+        assertThrows(IllegalArgumentException.class, () -> NatMix.parse("none=1"));
+        assertThrows(IllegalArgumentException.class, () -> NatMix.parse("ei=x,ad=0.5,sym=0.5"));
+        assertThrows(IllegalArgumentException.class, () -> NatMix.parse("cone=1"));
+        assertEquals(new NatMix(0, 0, 1), NatMix.parse("sym=1"));
+        assertThrows(IllegalArgumentException.class, () -> SimConfig.builder().unreachable(1).build());
+    }
+}

@@ -240,6 +240,12 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
     }
 
+    /** Where the relay of the established relayed link to {@code peer} sees it; empty otherwise. */
+    public Optional<HostPort> observedThroughRelay(PeerId peer) {
+        Neighbour neighbour = established.get(peer);
+        return neighbour == null ? Optional.empty() : neighbour.link.observedThroughRelay();
+    }
+
     /**
      * Sends a frame to a connected neighbour. Frames leave no faster than the neighbour's inbound
      * limit allows (every node runs the same limits), so an honest burst is paced rather than
@@ -404,7 +410,7 @@ public final class LinkManager implements LinkListener, LinkControl {
         neighbour.cancelHelloTimer();
         neighbour.info = new PeerInfo(peer, NeighbourAddress.of(link, hello), link.direction(), clock.nowMillis(),
                 truncate(hello.getAgent(), MAX_AGENT_LENGTH),
-                link.relay().isPresent() ? LinkPath.RELAYED : LinkPath.DIRECT, link.relay());
+                link.path(), link.relay());
         link.dialTarget().ifPresent(target -> {
             redialer.established(target, peer);
             untried.remove(target);

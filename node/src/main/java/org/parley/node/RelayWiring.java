@@ -3,23 +3,28 @@ package org.parley.node;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
 import org.parley.link.LinkPath;
 import org.parley.link.Network;
 import org.parley.link.PeerInfo;
+import org.parley.link.punch.HolePunch;
+import org.parley.link.punch.PunchConfig;
 import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
 import org.parley.link.relay.RelayLimits;
 import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.runtime.Clock;
+import org.parley.runtime.Rng;
 import org.parley.runtime.Scheduler;
 
 /**
  * Relayed links in a node: on the TLS network, it relays circuits for neighbours within the
  * node's limits, keeps reservations (named in the node's record) while the node cannot be dialled,
- * and lets the reacher dial peers through the relays their records name. Other networks (the
+ * lets the reacher dial peers through the relays their records name, and punches holes to move
+ * relayed links to direct ones. Other networks (the
  * in-memory one) carry no circuits, and get none of it.
  */
 final class RelayWiring {
@@ -32,8 +37,8 @@ final class RelayWiring {
     /**
      * @param isPrivate whether the node needs relays; for now, whether it announces no address
      */
-    static RelayWiring attach(Network network, LinkManager links, Scheduler loop, Clock clock, RelayLimits limits,
-                              Discovery discovery, PeerReacher reacher, BooleanSupplier isPrivate) {
+    static RelayWiring attach(PeerId self, Network network, LinkManager links, Scheduler loop, Clock clock, Rng rng,
+                              RelayLimits limits, Discovery discovery, PeerReacher reacher, BooleanSupplier isPrivate) {
         if (!(network instanceof TlsGrpcNetwork tls)) {
             return new RelayWiring(null);
         }
@@ -42,6 +47,10 @@ final class RelayWiring {
                 discovery::announceLinkRelays, tls::answerCircuit);
         links.addListener(client);
         reacher.reachRelaysAt(relay -> addressOf(relay, links, discovery));
+        // Peers linked through a relay try to punch a direct link; the circuit's dialler falls back to it.
+        links.addListener(new HolePunch(self, links, tls, links::observedThroughRelay, links::listenAddresses, loop,
+                clock, rng, PunchConfig.defaults(), (peer, relay) -> addressOf(relay, links, discovery)
+                        .ifPresent(address -> links.dialOnce(DialTarget.peerVia(peer, relay, address)))));
         return new RelayWiring(client);
     }
 

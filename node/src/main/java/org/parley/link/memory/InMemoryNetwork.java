@@ -10,13 +10,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
+import org.parley.link.HolePuncher;
 import org.parley.link.HostPort;
 import org.parley.link.AbstractLink;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
+import org.parley.link.LinkPath;
 import org.parley.link.Network;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.Scheduler;
@@ -27,7 +30,10 @@ import org.parley.runtime.Scheduler;
  * the receiver's frame size limit, so the code above sees what it would see over TLS. Every event
  * is delivered on the receiving node's scheduler.
  */
-public final class InMemoryNetwork implements Network {
+public final class InMemoryNetwork implements Network, HolePuncher {
+    /** How long a punch waits for the other side's punch to meet it. */
+    static final Duration PUNCH_WINDOW = Duration.ofSeconds(5);
+
     private static final int FIRST_EPHEMERAL_PORT = 32_768;
     private static final int EPHEMERAL_PORTS = 28_000;
     /**
@@ -117,10 +123,45 @@ public final class InMemoryNetwork implements Network {
         // The dialer's side of the pair gets an ephemeral port, as a real socket would.
         HostPort ephemeral = new HostPort(address.host(),
                 FIRST_EPHEMERAL_PORT + Math.floorMod(nextPort.incrementAndGet(), EPHEMERAL_PORTS));
+        connect(answering, target, ephemeral.toString(), LinkPath.DIRECT);
+    }
+
+    /**
+     * {@inheritDoc} In memory, a punch meets the other side's punch when both aim at each other's
+     * address within {@link #PUNCH_WINDOW}; the link's dialer is the peer with the smaller ID, as
+     * over TLS. Either side's address refusing inbound dials does not stop a punch (that is what
+     * punching is for); a cut does. A NAT model decides here whether the punch passes.
+     */
+    @Override
+    public void punch(PeerId peer, HostPort target, Consumer<String> failed) {
+        if (fabric.divided(address, target)) {
+            scheduler.execute(() -> failed.accept("network unreachable"));
+            return;
+        }
+        Optional<InMemoryNetwork> met = fabric.meetPunch(this, target, peer);
+        if (met.isEmpty()) {
+            scheduler.schedule(PUNCH_WINDOW, () -> {
+                if (fabric.withdrawPunch(this, target)) {
+                    failed.accept("no punch from " + target + " met ours in time");
+                }
+            });
+            return;
+        }
+        InMemoryNetwork other = met.get();
+        if (self.compareTo(peer) < 0) {
+            connect(other, DialTarget.peerAt(peer, target), address.toString(), LinkPath.HOLE_PUNCHED);
+        } else {
+            other.scheduler.execute(() -> other.connect(this, DialTarget.peerAt(self, address), target.toString(),
+                    LinkPath.HOLE_PUNCHED));
+        }
+    }
+
+    /** Opens a link pair from this endpoint to {@code answering}; the answering side is up at once. */
+    private void connect(InMemoryNetwork answering, DialTarget target, String seenFrom, LinkPath path) {
         MemoryLink outbound = new MemoryLink(this, answering.self, Direction.OUTBOUND,
-                target.address().toString(), Optional.of(target));
-        MemoryLink inbound = new MemoryLink(answering, self, Direction.INBOUND, ephemeral.toString(),
-                Optional.empty());
+                target.address().toString(), Optional.of(target), path);
+        MemoryLink inbound = new MemoryLink(answering, self, Direction.INBOUND, seenFrom,
+                Optional.empty(), path);
         outbound.other = inbound;
         inbound.other = outbound;
         links.add(outbound);
@@ -168,11 +209,18 @@ public final class InMemoryNetwork implements Network {
         private volatile boolean up;
         private volatile Scheduler.Cancellable greetingWatchdog;
         private boolean downReported;
+        private final LinkPath path;
 
         MemoryLink(InMemoryNetwork owner, PeerId remotePeer, Direction direction, String remoteAddress,
-                   Optional<DialTarget> dialTarget) {
+                   Optional<DialTarget> dialTarget, LinkPath path) {
             super(remotePeer, direction, remoteAddress, dialTarget);
             this.owner = owner;
+            this.path = path;
+        }
+
+        @Override
+        public LinkPath path() {
+            return path;
         }
 
         @Override

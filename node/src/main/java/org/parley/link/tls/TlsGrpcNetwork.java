@@ -49,9 +49,11 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
+import org.parley.link.HolePuncher;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
+import org.parley.link.LinkPath;
 import org.parley.link.Network;
 import org.parley.link.Neighbours;
 import org.parley.link.relay.CircuitRelay;
@@ -69,11 +71,12 @@ import org.parley.runtime.Scheduler;
  * reported only once the handshake has proved the remote peer ID. gRPC's threads only hand events
  * to the node's loop.
  */
-public final class TlsGrpcNetwork implements Network {
+public final class TlsGrpcNetwork implements Network, HolePuncher {
     private static final Logger LOG = Logger.getLogger(TlsGrpcNetwork.class.getName());
     private static final Context.Key<PeerId> REMOTE_PEER = Context.key("parley-remote-peer");
     private static final Context.Key<String> REMOTE_ADDRESS = Context.key("parley-remote-address");
-    private static final Context.Key<PeerId> REMOTE_RELAY = Context.key("parley-remote-relay");
+    /** For a connection on the local transport: where it really comes from (a circuit, a punched connection). */
+    private static final Context.Key<LocalOrigin> REMOTE_ORIGIN = Context.key("parley-remote-origin");
     /** Links inside circuits are TLS over a local channel; the authority names no host. */
     private static final String CIRCUIT_AUTHORITY = "circuit.parley.invalid";
     /** One link stream per connection is the protocol; a few more leave room for a racing redial. */
@@ -91,11 +94,12 @@ public final class TlsGrpcNetwork implements Network {
     private final Set<ManagedChannel> channels = ConcurrentHashMap.newKeySet();
     /** Where links inside circuits are served: the same TLS link server, on Netty's local transport. */
     private final LocalAddress circuitAddress = new LocalAddress("parley-links-" + UUID.randomUUID());
-    /** Local channels answering circuits, by their local address, to the relay each came through. */
-    private final Map<LocalAddress, PeerId> answeredCircuits = new ConcurrentHashMap<>();
+    /** Our local channels to the link server (answered circuits, punched connections), by their local address. */
+    private final Map<LocalAddress, LocalOrigin> localOrigins = new ConcurrentHashMap<>();
     private final RelayTampering tampering;
     private volatile DefaultEventLoopGroup localGroup;
     private volatile CircuitRelay<CircuitEndpoint.End> relay;
+    private volatile PunchedLinks punched;
     private volatile LinkListener listener;
     private volatile Server server;
     private volatile Server circuitServer;
@@ -132,12 +136,14 @@ public final class TlsGrpcNetwork implements Network {
         this.listener = linkListener;
         Duration keepAlive = max(config.keepAlive(), MIN_KEEPALIVE);
         localGroup = new DefaultEventLoopGroup(1, new DefaultThreadFactory("parley-circuits", true));
-        CircuitEndpoint circuits = new CircuitEndpoint(REMOTE_PEER, loop, () -> relay, tampering,
+        punched = new PunchedLinks(this, identity.peerId());
+        CircuitEndpoint circuits = new CircuitEndpoint(REMOTE_PEER, REMOTE_ADDRESS, loop, () -> relay, tampering,
                 circuit -> answerCircuit(identity.peerId(), listenAddresses().get(0).toString(), circuit,
                         identity.peerId()));
         try {
-            server = configure(NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port())),
-                    keepAlive)
+            // SO_REUSEPORT: hole punches connect out from this same port.
+            server = ReusePort.onListenSocket(configure(NettyServerBuilder.forAddress(
+                            new InetSocketAddress(listen.host(), listen.port())), keepAlive))
                     .addService(ServerInterceptors.intercept(circuits, new VerifiedPeer()))
                     .build()
                     .start();
@@ -238,17 +244,14 @@ public final class TlsGrpcNetwork implements Network {
         LocalAddress pipeAddress = new LocalAddress("parley-circuit-" + UUID.randomUUID());
         try {
             relayChannel = channelTo(target.address(), new PeerTrustManager(Optional.of(relayPeer)));
-            linkChannel = configure(NettyChannelBuilder.forAddress(pipeAddress), trust)
-                    .channelType(LocalChannel.class)
-                    .eventLoopGroup(localGroup)
-                    .overrideAuthority(CIRCUIT_AUTHORITY)
-                    .build();
-            channels.add(linkChannel);
+            linkChannel = localLinkChannel(pipeAddress, trust);
         } catch (IOException | RuntimeException e) {
             loop.execute(() -> listener.dialFailed(target, "cannot set up TLS: " + e.getMessage()));
             return;
         }
-        OutboundDial dial = new OutboundDial(target, trust, linkChannel, this);
+        LocalPipe[] piped = new LocalPipe[1];
+        OutboundDial dial = new OutboundDial(target, trust, linkChannel, this, LinkPath.RELAYED,
+                () -> piped[0] == null ? Optional.empty() : piped[0].peerAddress(), reason -> { });
         Channel[] pipeServer = new Channel[1];
         LocalPipe pipe = new LocalPipe(reason -> {
             dial.circuitEnded(reason);
@@ -258,6 +261,7 @@ public final class TlsGrpcNetwork implements Network {
                 bound.close();
             }
         });
+        piped[0] = pipe;
         CircuitCall call = new CircuitCall(pipe, relayPeer.shortForm());
         RelayServiceGrpc.newStub(relayChannel).circuit(call);
         call.open(CircuitChunk.newBuilder()
@@ -300,7 +304,7 @@ public final class TlsGrpcNetwork implements Network {
             released(relayChannel);
             LocalAddress local = answering[0];
             if (local != null) {
-                answeredCircuits.remove(local);
+                localOrigins.remove(local);
             }
             LOG.fine(() -> "circuit " + circuit + " from " + from.shortForm() + " via " + relayPeer.shortForm()
                     + " ended: " + reason);
@@ -319,7 +323,7 @@ public final class TlsGrpcNetwork implements Network {
                             public void channelActive(io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext context) {
                                 LocalAddress local = (LocalAddress) context.channel().localAddress();
                                 answering[0] = local;
-                                answeredCircuits.put(local, relayPeer);
+                                localOrigins.put(local, LocalOrigin.circuit(relayPeer, pipe::peerAddress));
                                 context.fireChannelActive();
                             }
                         });
@@ -346,12 +350,62 @@ public final class TlsGrpcNetwork implements Network {
             circuits.shutdownNow();
         }
         links.forEach(link -> link.close("network closed"));
+        PunchedLinks punching = punched;
+        if (punching != null) {
+            punching.close();
+        }
         channels.forEach(ManagedChannel::shutdownNow);
         channels.clear();
         DefaultEventLoopGroup group = localGroup;
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * {@inheritDoc} From this node's listen port; the link over the connection is the same TLS link
+     * as any (see {@link PunchedLinks}).
+     */
+    @Override
+    public void punch(PeerId peer, HostPort address, java.util.function.Consumer<String> failed) {
+        PunchedLinks punching = punched;
+        if (closed || punching == null) {
+            loop.execute(() -> failed.accept("network closed"));
+            return;
+        }
+        punching.punch(peer, address, failed);
+    }
+
+    /** A TLS link channel to a local address (piped to a circuit or a punched connection) whose handshake {@code trust} checks. */
+    ManagedChannel localLinkChannel(LocalAddress address, PeerTrustManager trust) throws IOException {
+        ManagedChannel channel = configure(NettyChannelBuilder.forAddress(address), trust)
+                .channelType(LocalChannel.class)
+                .eventLoopGroup(localGroup)
+                .overrideAuthority(CIRCUIT_AUTHORITY)
+                .build();
+        channels.add(channel);
+        return channel;
+    }
+
+    DefaultEventLoopGroup localGroup() {
+        return localGroup;
+    }
+
+    /** Where our link server listens on the local transport. */
+    LocalAddress linkServerAddress() {
+        return circuitAddress;
+    }
+
+    void registerLocalOrigin(LocalAddress local, LocalOrigin origin) {
+        localOrigins.put(local, origin);
+    }
+
+    void forgetLocalOrigin(LocalAddress local) {
+        localOrigins.remove(local);
+    }
+
+    Duration helloTimeout() {
+        return config.helloTimeout();
     }
 
     Scheduler loop() {
@@ -405,14 +459,23 @@ public final class TlsGrpcNetwork implements Network {
                 };
             }
             SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            PeerId viaRelay = remote instanceof LocalAddress local ? answeredCircuits.get(local) : null;
-            if (remote instanceof LocalAddress && viaRelay == null) {
-                call.close(Status.UNAUTHENTICATED.withDescription("not a circuit we answered"), new Metadata());
+            LocalOrigin origin = remote instanceof LocalAddress local ? localOrigins.get(local) : null;
+            if (remote instanceof LocalAddress && origin == null) {
+                call.close(Status.UNAUTHENTICATED.withDescription("not a connection we opened"), new Metadata());
                 return new ServerCall.Listener<>() {
                 };
             }
+            if (origin != null && origin.expectedPeer().filter(expected -> !expected.equals(peer)).isPresent()) {
+                call.close(Status.UNAUTHENTICATED.withDescription("expected " + origin.expectedPeer().get()
+                        + " but reached " + peer), new Metadata());
+                return new ServerCall.Listener<>() {
+                };
+            }
+            if (origin != null) {
+                origin.linked().set(true);
+            }
             Context context = Context.current().withValues(REMOTE_PEER, peer, REMOTE_ADDRESS,
-                    viaRelay == null ? describe(remote) : "via " + viaRelay, REMOTE_RELAY, viaRelay);
+                    origin == null ? describe(remote) : origin.remoteAddress(), REMOTE_ORIGIN, origin);
             return Contexts.interceptCall(context, call, headers, next);
         }
 
@@ -430,8 +493,13 @@ public final class TlsGrpcNetwork implements Network {
         public StreamObserver<Frame> link(StreamObserver<Frame> responses) {
             ServerCallStreamObserver<Frame> outbound = (ServerCallStreamObserver<Frame>) responses;
             outbound.disableAutoRequest();
-            GrpcLink link = new GrpcLink(REMOTE_PEER.get(), Direction.INBOUND, REMOTE_ADDRESS.get(), Optional.empty(),
-                    Optional.ofNullable(REMOTE_RELAY.get()), loop, listener, config.outboundQueueFrames(), TlsGrpcNetwork.this::finished);
+            LocalOrigin origin = REMOTE_ORIGIN.get();
+            GrpcLink link = origin == null
+                    ? new GrpcLink(REMOTE_PEER.get(), Direction.INBOUND, REMOTE_ADDRESS.get(), Optional.empty(),
+                            Optional.empty(), loop, listener, config.outboundQueueFrames(), TlsGrpcNetwork.this::finished)
+                    : new GrpcLink(REMOTE_PEER.get(), Direction.INBOUND, REMOTE_ADDRESS.get(), Optional.empty(),
+                            origin.relay(), origin.path(), origin.observedThroughRelay(), loop, listener,
+                            config.outboundQueueFrames(), TlsGrpcNetwork.this::finished);
             link.attach(outbound, reason -> {
                 try {
                     outbound.onError(Status.UNAVAILABLE.withDescription(reason).asRuntimeException());

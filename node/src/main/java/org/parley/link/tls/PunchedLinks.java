@@ -53,12 +53,20 @@ final class PunchedLinks implements AutoCloseable {
         HostPort listen = network.listenAddresses().get(0);
         connector.connect(listen, address, tcp -> {
             LOG.fine(() -> "punched TCP connection to " + peer.shortForm() + " at " + address);
-            if (self.compareTo(peer) < 0) {
-                dialOver(tcp, peer, address, onLoop);
-            } else {
-                serveOver(tcp, peer, address, onLoop);
-            }
+            wrap(tcp, peer, address, onLoop);
         }, onLoop);
+    }
+
+    /**
+     * Runs the link over a connected TCP channel (auto-read off) that both ends opened: the smaller
+     * peer ID dials it, the other serves it. {@code failed} may be called from any thread.
+     */
+    void wrap(Channel tcp, PeerId peer, HostPort address, Consumer<String> failed) {
+        if (self.compareTo(peer) < 0) {
+            dialOver(tcp, peer, address, failed);
+        } else {
+            serveOver(tcp, peer, address, failed);
+        }
     }
 
     /** Dials the link through a one-connection local server piped to the punched connection. */

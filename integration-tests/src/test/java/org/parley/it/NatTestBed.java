@@ -154,6 +154,11 @@ final class NatTestBed implements AutoCloseable {
                 """.formatted(nat.flags);
     }
 
+    /** Destroys the TCP sockets in {@code namespace} connected to {@code host} (as {@code ss -K} does). */
+    static void killConnections(String namespace, String host) throws IOException, InterruptedException {
+        command("ip", "netns", "exec", namespace, "ss", "-K", "dst", host);
+    }
+
     private void addNamespace(String name) throws IOException, InterruptedException {
         ip("netns", "add", name);
         namespaces.add(name);

@@ -182,6 +182,21 @@ class NatTraversalTest {
             assertTrue(median(afterReturn) < 1000, "median arrival after send returned: " + afterReturn);
             assertTrue(median(inNodes) < 1000, "median receivedAt - sentAt: " + inNodes);
 
+            if (nat == NatTestBed.Nat.ENDPOINT_INDEPENDENT) {
+                // The punched connection breaks (its socket at alice's end destroyed, as a router
+                // that forgot the mapping would): the relay carries the link again, messages flow.
+                Instant broken = Instant.now();
+                NatTestBed.killConnections(bed.home(1), NatTestBed.routerAddress(2));
+                Profiles.await(() -> logContains("alice", "back through relay")
+                        || logContains("bob", "back through relay"), "the circuit's dialler goes back through the relay",
+                        FIRST_DELIVERY);
+                String after = ok(bed.home(1), "send", "--home", home("alice"), bob, "after the break").strip();
+                Profiles.await(() -> hasEvent(bobEvents, after, "in", "received"), "a message after the break arrives",
+                        FIRST_DELIVERY);
+                System.out.printf("NAT fallback (%s): a message sent after the punched connection broke arrived "
+                        + "%.1f s after the break%n", nat, Duration.between(broken, Instant.now()).toMillis() / 1000.0);
+            }
+
             // bob goes away; alice writes to him anyway; when he returns, the message reaches him.
             Instant leaving = Instant.now();
             bobDaemon.destroy();

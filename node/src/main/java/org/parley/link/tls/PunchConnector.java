@@ -31,17 +31,30 @@ final class PunchConnector implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(4);
     static final Duration BETWEEN_ATTEMPTS = Duration.ofMillis(200);
 
-    private final NioEventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-punch", true));
+    /** Made at the first punch: most nodes never punch, and a node's start should not wait for it. */
+    private NioEventLoopGroup group;
+    private boolean closed;
 
     /**
      * Connects from {@code from} to {@code to}; {@code connected} or {@code failed} is called once,
      * on a transport thread.
      */
     void connect(HostPort from, HostPort to, Consumer<Channel> connected, Consumer<String> failed) {
-        attempt(from, to, 1, connected, failed);
+        NioEventLoopGroup sockets;
+        synchronized (this) {
+            if (!closed && group == null) {
+                group = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-punch", true));
+            }
+            sockets = group;
+        }
+        if (sockets == null) {
+            failed.accept("network closed");
+            return;
+        }
+        attempt(sockets, from, to, 1, connected, failed);
     }
 
-    private void attempt(HostPort from, HostPort to, int attempt, Consumer<Channel> connected,
+    private void attempt(NioEventLoopGroup group, HostPort from, HostPort to, int attempt, Consumer<Channel> connected,
                          Consumer<String> failed) {
         if (group.isShuttingDown()) {
             failed.accept("network closed");
@@ -67,7 +80,7 @@ final class PunchConnector implements AutoCloseable {
                 return;
             }
             try {
-                group.schedule(() -> attempt(from, to, attempt + 1, connected, failed),
+                group.schedule(() -> attempt(group, from, to, attempt + 1, connected, failed),
                         BETWEEN_ATTEMPTS.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
                 failed.accept("network closed");
@@ -77,6 +90,13 @@ final class PunchConnector implements AutoCloseable {
 
     @Override
     public void close() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        NioEventLoopGroup sockets;
+        synchronized (this) {
+            closed = true;
+            sockets = group;
+        }
+        if (sockets != null) {
+            sockets.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 }

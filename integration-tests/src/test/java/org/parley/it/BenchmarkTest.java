@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,5 +58,42 @@ class BenchmarkTest {
         Launcher.Result refused = new Launcher(work).withoutEnv("PARLEY_HOME")
                 .run("bench", "group", "--members", "1");
         CliErrorsTest.assertOneLineError(refused, "--members must be 2 to 256");
+    }
+
+    @Test
+    void benchCliTimesWholeCommandsAgainstTheJvmFloor() throws Exception {
+        Launcher.Result result = new Launcher(work).withoutEnv("PARLEY_HOME")
+                .run("bench", "cli", "--runs", "3", "--idle", "1", "--json");
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonObject figures = JsonParser.parseString(result.stdout()).getAsJsonObject();
+        assertEquals(3, figures.get("runs").getAsInt());
+        double floor = figures.get("jvmFloorMsP50").getAsDouble();
+        assertTrue(floor > 0, result.stdout());
+        for (String key : new String[] {"idMsP50", "sendMsP50", "idDefaultJvmMsP50"}) {
+            assertTrue(figures.get(key).getAsDouble() > floor, key + " costs more than an empty JVM: " + result.stdout());
+        }
+        assertEquals(figures.get("idMsP50").getAsDouble() / floor, figures.get("idRatio").getAsDouble(), 1e-9);
+        assertEquals(1, figures.get("daemonIdleSeconds").getAsInt());
+        double rss = figures.get("daemonIdleRssMiB").getAsDouble();
+        assertTrue(rss > 10 && rss < 4096, "a JVM's resident memory, in MiB: " + result.stdout());
+        Launcher.Result refused = new Launcher(work).withoutEnv("PARLEY_HOME").run("bench", "cli", "--runs", "2");
+        CliErrorsTest.assertOneLineError(refused, "--runs must be 3 to 200");
+        CliErrorsTest.assertOneLineError(new Launcher(work).withoutEnv("PARLEY_HOME").run("bench", "cli", "--idle", "-1"),
+                "--idle must be 0 to 3600 seconds");
+    }
+
+    @Test
+    void quickStartArchiveKeepsTheJvmsWarningsOutOfCommandOutput() throws Exception {
+        Launcher launcher = new Launcher(work).withoutEnv("PARLEY_HOME").withoutEnv("PARLEY_JAVA_OPTS");
+        Path archive = launcher.script().getParent().resolve("tui/target/parley.jsa");
+        Files.deleteIfExists(archive);
+        Launcher.Result making = launcher.run("--version");
+        assertEquals(0, making.exitCode(), making.toString());
+        assertTrue(Files.size(archive) > 0, "the first short command after a build writes the archive");
+        Launcher.Result using = launcher.run("--version");
+        assertEquals(0, using.exitCode(), using.toString());
+        assertEquals(1, making.stdout().strip().lines().count(), making.stdout());
+        assertEquals(making.stdout(), using.stdout());
+        assertEquals("", making.stderr() + using.stderr(), "no JVM warning reaches the user");
     }
 }

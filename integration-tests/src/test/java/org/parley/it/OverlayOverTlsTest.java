@@ -125,9 +125,9 @@ class OverlayOverTlsTest {
             gossip.attach(router);
             gossip.addListener(delivery -> received.add(new String(delivery.payload(),
                     java.nio.charset.StandardCharsets.UTF_8)));
-            links.addListener(discovery);
-            links.addListener(dht);
-            links.addListener(gossip);
+            links.addLayer(discovery);
+            links.addLayer(dht);
+            links.addLayer(gossip);
             call(() -> {
                 links.start();
                 discovery.start();

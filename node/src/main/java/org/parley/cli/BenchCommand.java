@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Parley on this machine.",
-        subcommands = {BenchCommand.Dm.class, BenchCommand.Group.class})
+        subcommands = {BenchCommand.Dm.class, BenchCommand.Group.class, BenchCommand.Cli.class})
 final class BenchCommand implements Runnable {
     @ParentCommand
     ParleyCli cli;
@@ -117,6 +117,57 @@ final class BenchCommand implements Runnable {
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.members(), result.lastMemberMsP50(),
                         result.lastMemberMsP99(), result.setupSeconds(), result.wallSeconds()));
+            return 0;
+        }
+    }
+
+    @Command(name = "cli", mixinStandardHelpOptions = true,
+            description = {"Whole commands as a script runs them: the wall time of 'parley id' and 'parley send'",
+                    "through the launcher against a running daemon (a fresh home), beside the floor of",
+                    "starting this JVM with an empty program in the same run (medians); then the",
+                    "resident memory of that daemon after it idled."})
+    static final class Cli implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--runs", defaultValue = "15", description = "Times each command is run, 3 to 200.")
+        int runs;
+
+        @Option(names = "--idle", defaultValue = "60", paramLabel = "SECONDS",
+                description = "How long the daemon idles before its memory is read, 0 to 3600.")
+        int idleSeconds;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws CliException, InterruptedException {
+            if (runs < 3 || runs > 200) {
+                throw new CliException("--runs must be 3 to 200");
+            }
+            if (idleSeconds < 0 || idleSeconds > 3600) {
+                throw new CliException("--idle must be 0 to 3600 seconds");
+            }
+            String launcher = parent.cli.context().environment().get("PARLEY_LAUNCHER");
+            if (launcher == null || !java.nio.file.Files.isExecutable(java.nio.file.Path.of(launcher))) {
+                throw new CliException("bench cli times the parley launcher: run it as './parley bench cli'");
+            }
+            CliStartBenchmark.Result result;
+            try {
+                result = CliStartBenchmark.run(java.nio.file.Path.of(launcher), runs, idleSeconds);
+            } catch (java.io.IOException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+            parent.print(json, result, String.format(Locale.ROOT,
+                    "parley id    %.0f ms (%.2f x the JVM floor)%n"
+                            + "parley send  %.0f ms (%.2f x the JVM floor)%n"
+                            + "JVM floor    %.0f ms (an empty program)%n"
+                            + "without the launcher's quick start: parley id %.0f ms%n"
+                            + "daemon idle  %.0f MiB resident after %d s%n"
+                            + "runs         %d each, medians; wall %.1f s",
+                    result.idMsP50(), result.idRatio(), result.sendMsP50(), result.sendRatio(),
+                    result.jvmFloorMsP50(), result.idDefaultJvmMsP50(), result.daemonIdleRssMiB(),
+                    result.daemonIdleSeconds(), result.runs(), result.wallSeconds()));
             return 0;
         }
     }

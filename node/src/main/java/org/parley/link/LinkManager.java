@@ -2,17 +2,13 @@ package org.parley.link;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.Frame;
-import org.parley.proto.wire.v1.Hello;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Rng;
 import org.parley.runtime.Scheduler;
@@ -22,9 +18,13 @@ import org.parley.runtime.Scheduler;
  * most one established link per neighbour. It exchanges {@code Hello}, drops links that stay
  * silent, settles duplicate links when two peers dial each other at once, rate-limits and scores
  * every neighbour, bans the ones that misbehave, and keeps redialing the addresses it was asked to
- * keep. Sans-I/O: it only touches its {@link Network}, {@link Scheduler}, {@link Clock} and
- * {@link Rng}, so it runs unchanged over TLS, in memory and in the simulator. Every method must be
- * called on the node's loop.
+ * keep. Each inbound frame of an established link goes to the one layer that took its type
+ * ({@link FrameRouter}). Sans-I/O: it only touches its {@link Network}, {@link Scheduler},
+ * {@link Clock} and {@link Rng}, so it runs unchanged over TLS, in memory and in the simulator.
+ * Every method must be called on the node's loop. Its parts: {@link Greeting} (the Hello),
+ * {@link EstablishedLinks} (one link per neighbour, and who is told), {@link Neighbour} (rate
+ * limits and pacing), {@link PeerPenalties}, {@link Redialer} (links it keeps) and
+ * {@link LearnedDials} (one-off dials the overlay asks for).
  */
 public final class LinkManager implements LinkListener, LinkControl {
     private static final Logger LOG = Logger.getLogger(LinkManager.class.getName());
@@ -34,30 +34,20 @@ public final class LinkManager implements LinkListener, LinkControl {
     static final double PENALTY_UNKNOWN_FRAME = 2;
     static final double PENALTY_PROTOCOL_VIOLATION = 25;
 
-    /**
-     * Share of a neighbour's inbound limit this node uses when sending, leaving headroom for
-     * clock drift and transport batching so that pacing never trips the other side's limiter.
-     */
-    static final double OUTBOUND_SHARE = 0.8;
-
-    static final int MAX_AGENT_LENGTH = 128;
-
     private final PeerId self;
     private final Network network;
     private final Scheduler scheduler;
     private final Clock clock;
     private final LinkConfig config;
-    private final String agent;
+    private final Greeting greeting;
     private final PeerPenalties penalties;
     private final Redialer redialer;
-    private final List<LinkEvents> listeners = new CopyOnWriteArrayList<>();
+    private final FrameRouter frames = new FrameRouter();
     /** Links have identity equality; insertion order keeps simulated runs replayable. */
     private final Map<Link, Neighbour> pending = new LinkedHashMap<>();
-    private final Map<PeerId, Neighbour> established = new HashMap<>();
-    /** The targets still to try, by the target being dialled now (see {@link #dialInTurn}). */
-    private final Map<DialTarget, List<DialTarget>> untried = new HashMap<>();
+    private final EstablishedLinks established;
+    private final LearnedDials learnedDials;
     private boolean stopped;
-    private long refusedDials;
     /** Links from which a lost wanted link is no longer urgent (see {@link #redialUrgentlyBelow}). */
     private int wellLinkedAt = Integer.MAX_VALUE;
 
@@ -68,12 +58,13 @@ public final class LinkManager implements LinkListener, LinkControl {
         this.scheduler = scheduler;
         this.clock = clock;
         this.config = config;
-        this.agent = agent;
+        this.greeting = new Greeting(network, agent, clock);
         this.penalties = new PeerPenalties(clock, config);
+        this.established = new EstablishedLinks(self);
         this.redialer = new Redialer(network, scheduler, rng, config.redial(), new Redialer.PeerStatus() {
             @Override
             public boolean isConnected(PeerId peer) {
-                return established.containsKey(peer);
+                return established.contains(peer);
             }
 
             @Override
@@ -86,10 +77,29 @@ public final class LinkManager implements LinkListener, LinkControl {
                 return established.size() >= wellLinkedAt;
             }
         });
+        this.learnedDials = new LearnedDials(network, this::ownAddresses, this::needsNoDial);
     }
 
+    /** Tells {@code listener} of every established link coming up and going down. */
     public void addListener(LinkEvents listener) {
-        listeners.add(listener);
+        established.addListener(listener);
+    }
+
+    /** A layer that follows the links and owns frame types: {@link #addListener} and {@link #addFrameHandler}. */
+    public <L extends LinkEvents & FrameHandler> void addLayer(L layer) {
+        addListener(layer);
+        addFrameHandler(layer);
+    }
+
+    /**
+     * Hands {@code handler} the inbound frames of its types, and no one else those frames. Call
+     * while the node is put together.
+     *
+     * @throws IllegalStateException when another handler already owns one of its types
+     * @see FrameRouter#register
+     */
+    public void addFrameHandler(FrameHandler handler) {
+        frames.register(handler);
     }
 
     /** Starts accepting links. */
@@ -125,17 +135,12 @@ public final class LinkManager implements LinkListener, LinkControl {
 
     /** The neighbours with an established link, ordered by peer ID. */
     public List<PeerInfo> connectedPeers() {
-        List<PeerInfo> peers = new ArrayList<>();
-        established.values().forEach(neighbour -> peers.add(neighbour.info));
-        peers.sort(Comparator.comparing(PeerInfo::peerId));
-        return peers;
+        return established.infos();
     }
 
     @Override
     public List<PeerId> linkedPeers() {
-        List<PeerId> peers = new ArrayList<>(established.keySet());
-        peers.sort(Comparator.naturalOrder());
-        return peers;
+        return established.peers();
     }
 
     @Override
@@ -150,19 +155,14 @@ public final class LinkManager implements LinkListener, LinkControl {
      */
     @Override
     public void dialOnce(DialTarget target) {
-        if (stopped || needsNoDial(target)) {
-            return;
+        if (!stopped) {
+            learnedDials.dialOnce(target);
         }
-        if (!LearnedAddresses.mayDial(target.address(), ownAddresses())) {
-            refusedDials++;
-            return;
-        }
-        network.dial(target);
     }
 
     /** A dial to ourselves, to a neighbour we are linked with, or to a banned peer. */
     private boolean needsNoDial(DialTarget target) {
-        return target.expectedPeer().filter(peer -> peer.equals(self) || established.containsKey(peer)
+        return target.expectedPeer().filter(peer -> peer.equals(self) || established.contains(peer)
                 || penalties.isBanned(peer)).isPresent();
     }
 
@@ -175,37 +175,15 @@ public final class LinkManager implements LinkListener, LinkControl {
 
     /** Dials of learned addresses refused because they lead into a network this node is not on. */
     public long refusedDials() {
-        return refusedDials;
+        return learnedDials.refused();
     }
 
+    /** {@inheritDoc} The rule of {@link #dialOnce} holds for each of them. */
     @Override
     public void dialInTurn(List<DialTarget> learned) {
-        if (stopped) {
-            return;
+        if (!stopped) {
+            learnedDials.dialInTurn(learned);
         }
-        // Direct and relay addresses alike come from a record: the same rule as dialOnce.
-        List<HostPort> own = ownAddresses();
-        List<DialTarget> targets = new ArrayList<>();
-        for (DialTarget target : learned) {
-            if (LearnedAddresses.mayDial(target.address(), own)) {
-                targets.add(target);
-            } else {
-                refusedDials++;
-            }
-        }
-        if (targets.isEmpty()) {
-            return;
-        }
-        DialTarget first = targets.get(0);
-        List<DialTarget> rest = List.copyOf(targets.subList(1, targets.size()));
-        if (!rest.isEmpty()) {
-            untried.put(first, rest);
-        }
-        if (needsNoDial(first)) {
-            untried.remove(first);
-            return;
-        }
-        network.dial(first);
     }
 
     @Override
@@ -220,7 +198,7 @@ public final class LinkManager implements LinkListener, LinkControl {
 
     @Override
     public boolean isConnected(PeerId peer) {
-        return established.containsKey(peer);
+        return established.contains(peer);
     }
 
     /**
@@ -286,7 +264,7 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
         stopped = true;
         redialer.stop();
-        untried.clear();
+        learnedDials.stop();
         pending.values().forEach(Neighbour::cancelHelloTimer);
         network.close();
     }
@@ -303,7 +281,7 @@ public final class LinkManager implements LinkListener, LinkControl {
                 // We answered our own dial. A dialing end is up only once greeted, and only then
                 // sees whom it reached: greet, and leave the closing to it (closing here could
                 // drop the greeting unsent); past the hello timeout, close anyway.
-                link.send(Frame.newBuilder().setHello(ownHello()).build());
+                link.send(greeting.own());
                 scheduler.schedule(config.helloTimeout(), () -> link.close("link to self"));
                 return;
             }
@@ -322,17 +300,14 @@ public final class LinkManager implements LinkListener, LinkControl {
             link.close("peer is banned");
             return;
         }
-        Neighbour neighbour = new Neighbour(link,
-                new TokenBucket(clock, config.inboundFramesPerSecond(), config.inboundBurst()),
-                new TokenBucket(clock, config.inboundFramesPerSecond() * OUTBOUND_SHARE,
-                        config.inboundBurst() * OUTBOUND_SHARE));
+        Neighbour neighbour = Neighbour.on(link, clock, config);
         pending.put(link, neighbour);
         neighbour.helloTimer = scheduler.schedule(config.helloTimeout(), () -> {
             if (pending.containsKey(link)) {
                 link.close("no Hello within " + config.helloTimeout().toMillis() + " ms");
             }
         });
-        link.send(Frame.newBuilder().setHello(ownHello()).build());
+        link.send(greeting.own());
     }
 
     @Override
@@ -340,10 +315,10 @@ public final class LinkManager implements LinkListener, LinkControl {
         Neighbour neighbour = pending.get(link);
         boolean isEstablished = false;
         if (neighbour == null) {
-            neighbour = established.get(link.remotePeer());
-            if (neighbour == null || neighbour.link != link) {
+            if (!established.isCurrent(link)) {
                 return; // a frame racing the close of a losing duplicate link
             }
+            neighbour = established.get(link.remotePeer());
             isEstablished = true;
         }
         PeerId peer = link.remotePeer();
@@ -355,11 +330,12 @@ public final class LinkManager implements LinkListener, LinkControl {
             receiveHello(neighbour, frame);
             return;
         }
-        switch (frame.getBodyCase()) {
-            case HELLO -> penalize(peer, PENALTY_PROTOCOL_VIOLATION, "second Hello on a link");
-            // A newer peer may speak frame types we do not know yet: ignore them, but not for free.
-            case BODY_NOT_SET -> penalize(peer, PENALTY_UNKNOWN_FRAME, "frame of unknown type");
-            default -> listeners.forEach(listener -> listener.frameReceived(peer, frame));
+        if (frame.getBodyCase() == Frame.BodyCase.HELLO) {
+            penalize(peer, PENALTY_PROTOCOL_VIOLATION, "second Hello on a link");
+        } else if (!frames.route(peer, frame)) {
+            // A newer peer may speak frame types we do not know yet, and a node without some layer
+            // (an overlay-only node has no mailbox) takes none of its frames: drop them, but not for free.
+            penalize(peer, PENALTY_UNKNOWN_FRAME, "frame of a type no layer here takes: " + frame.getBodyCase());
         }
     }
 
@@ -369,15 +345,8 @@ public final class LinkManager implements LinkListener, LinkControl {
         PeerId peer = link.remotePeer();
         if (neighbour != null) {
             neighbour.cancelHelloTimer();
-        } else {
-            Neighbour current = established.get(peer);
-            if (current != null && current.link == link) {
-                established.remove(peer);
-                current.cancelDrain();
-                LOG.info(() -> "link to " + peer + " down: " + reason);
-                listeners.forEach(listener -> listener.peerDisconnected(peer));
-                redialer.peerDisconnected(peer);
-            }
+        } else if (established.lost(link, reason)) {
+            redialer.peerDisconnected(peer);
         }
         link.dialTarget().ifPresent(redialer::linkLost);
     }
@@ -386,9 +355,8 @@ public final class LinkManager implements LinkListener, LinkControl {
     public void dialFailed(DialTarget target, String reason) {
         LOG.fine(() -> "dial " + target + " failed: " + reason);
         redialer.dialFailed(target);
-        List<DialTarget> next = untried.remove(target);
-        if (next != null) {
-            dialInTurn(next);
+        if (!stopped) {
+            learnedDials.failed(target);
         }
     }
 
@@ -400,41 +368,19 @@ public final class LinkManager implements LinkListener, LinkControl {
             link.close("first frame was not Hello");
             return;
         }
-        Hello hello = frame.getHello();
-        if (hello.getProtocolVersion() != LinkConfig.PROTOCOL_VERSION) {
-            link.close("peer speaks link protocol " + hello.getProtocolVersion() + ", we speak "
-                    + LinkConfig.PROTOCOL_VERSION);
+        Optional<String> refusal = Greeting.refusal(frame.getHello());
+        if (refusal.isPresent()) {
+            link.close(refusal.get());
             return;
         }
         pending.remove(link);
         neighbour.cancelHelloTimer();
-        neighbour.info = new PeerInfo(peer, NeighbourAddress.of(link, hello), link.direction(), clock.nowMillis(),
-                truncate(hello.getAgent(), MAX_AGENT_LENGTH),
-                link.path(), link.relay());
+        neighbour.info = greeting.describe(link, frame.getHello());
         link.dialTarget().ifPresent(target -> {
             redialer.established(target, peer);
-            untried.remove(target);
+            learnedDials.linked(target);
         });
-        Neighbour current = established.get(peer);
-        if (current == null) {
-            established.put(peer, neighbour);
-            LOG.info(() -> "linked with " + peer + " at " + neighbour.info.address() + " ("
-                    + link.direction().label() + ")");
-            listeners.forEach(listener -> listener.peerConnected(neighbour.info));
-        } else if (DuplicateLinks.keepsNew(self, current.link, link)) {
-            // What the layers above said when the old link came up (our record, subscriptions, mail
-            // requests) went out on it, and the peer drops what comes on a link it does not keep:
-            // to them the old link went down and a new one came up, so they say it again.
-            established.put(peer, neighbour);
-            current.cancelDrain();
-            current.link.close("replaced by a newer link");
-            LOG.info(() -> "relinked with " + peer + " at " + neighbour.info.address() + " ("
-                    + link.direction().label() + ")");
-            listeners.forEach(listener -> listener.peerDisconnected(peer));
-            listeners.forEach(listener -> listener.peerConnected(neighbour.info));
-        } else {
-            link.close("duplicate link");
-        }
+        established.admit(neighbour);
     }
 
     private void closeAllLinksOf(PeerId peer, String reason) {
@@ -447,15 +393,5 @@ public final class LinkManager implements LinkListener, LinkControl {
                 link.close(reason);
             }
         }
-    }
-
-    private static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max);
-    }
-
-    private Hello ownHello() {
-        Hello.Builder hello = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).setAgent(agent);
-        network.listenAddresses().forEach(address -> hello.addListenAddresses(address.toString()));
-        return hello.build();
     }
 }

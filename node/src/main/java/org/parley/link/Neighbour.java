@@ -3,6 +3,7 @@ package org.parley.link;
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
 import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 
 /**
@@ -10,6 +11,12 @@ import org.parley.runtime.Scheduler;
  * limits both ways, the frames waiting for the outbound limit, and what the Hello told.
  */
 final class Neighbour {
+    /**
+     * Share of a neighbour's inbound limit this node uses when sending, leaving headroom for
+     * clock drift and transport batching so that pacing never trips the other side's limiter.
+     */
+    static final double OUTBOUND_SHARE = 0.8;
+
     final Link link;
     final TokenBucket inbound;
     final TokenBucket outbound;
@@ -23,6 +30,13 @@ final class Neighbour {
         this.link = link;
         this.inbound = inbound;
         this.outbound = outbound;
+    }
+
+    /** A neighbour on {@code link}, held to {@code config}'s inbound limit both ways (every node runs the same). */
+    static Neighbour on(Link link, Clock clock, LinkConfig config) {
+        return new Neighbour(link, new TokenBucket(clock, config.inboundFramesPerSecond(), config.inboundBurst()),
+                new TokenBucket(clock, config.inboundFramesPerSecond() * OUTBOUND_SHARE,
+                        config.inboundBurst() * OUTBOUND_SHARE));
     }
 
     /**

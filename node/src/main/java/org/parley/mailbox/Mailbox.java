@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -12,6 +13,7 @@ import org.parley.identity.Identity;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkEvents;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.WireEnvelope;
@@ -30,7 +32,7 @@ import org.parley.store.StorageQueue;
  * link frames routed to the part they are for. Sans-I/O: the same code runs in the daemon, in
  * tests and in the simulator. Confined to the node's loop.
  */
-public final class Mailbox implements LinkEvents {
+public final class Mailbox implements LinkEvents, FrameHandler {
     private static final Logger LOG = Logger.getLogger(Mailbox.class.getName());
     /** How long a frame waits for a link being dialed for it. */
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
@@ -176,6 +178,12 @@ public final class Mailbox implements LinkEvents {
         pickup.peerConnected(peer.peerId());
         groupCarrier.peerConnected(peer.peerId());
         relayContacts.peerConnected(peer.peerId());
+    }
+
+    /** Mailbox requests and answers, for mail and group posts alike. */
+    @Override
+    public Set<Frame.BodyCase> frameTypes() {
+        return Set.of(Frame.BodyCase.MAILBOX);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
@@ -37,7 +38,7 @@ import org.parley.store.StorageQueue;
  * committed before anything it encrypted leaves the node, and a receipt goes out only after the
  * message it acknowledges (with the session state and the dedupe record) is committed.
  */
-public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTransport, RelayableOutbox,
+public final class Messenger implements LinkEvents, FrameHandler, UserMessaging, GroupSignalTransport, RelayableOutbox,
         PeerBundles {
     private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
 
@@ -265,13 +266,19 @@ public final class Messenger implements LinkEvents, UserMessaging, GroupSignalTr
         outbox.linkUp(peer.peerId());
     }
 
+    /** Neighbours' prekey bundles, and envelopes (messages, receipts, group signals). */
+    @Override
+    public Set<Frame.BodyCase> frameTypes() {
+        return Set.of(Frame.BodyCase.PREKEY_BUNDLE, Frame.BodyCase.ENVELOPE);
+    }
+
     @Override
     public void frameReceived(PeerId from, Frame frame) {
         switch (frame.getBodyCase()) {
             case PREKEY_BUNDLE -> receiveBundle(from, frame.getPrekeyBundle());
             case ENVELOPE -> intake.takeIn(from, frame.getEnvelope(), false);
             default -> {
-                // Frames of other layers.
+                // Not one of frameTypes(): the link layer hands none here.
             }
         }
     }

@@ -77,11 +77,13 @@ public final class NodeAssembly {
                 : new RecordVerifier(settings.discovery().bookCapacity() * 2);
         Discovery discovery = new Discovery(identity, links, env.scheduler(), env.clock(), discoveryRng,
                 settings.discovery(), announced, bundle, records);
-        links.addListener(discovery);
+        links.addLayer(discovery);
         links.addListener(gossipHost);
+        links.addFrameHandler(env.gossipFrames().apply(gossipHost));
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),
                 discovery);
-        links.addListener(env.dhtListener().wrap(dht, links, discovery));
+        links.addListener(dht);
+        links.addFrameHandler(env.dhtFrames().wrap(dht, links, discovery));
         AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, network, links, gossipHost, gossip,
                 discovery, dht, messenger, groups, reachability, announced) : null;
         links.redialUrgentlyBelow(settings.discovery().targetLinks());
@@ -109,10 +111,10 @@ public final class NodeAssembly {
         messenger.carryOfflineWith(mailbox::carry);
         groups.depositPostsWith(mailbox::depositGroupPost);
         mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
-        links.addListener(mailbox);
+        links.addLayer(mailbox);
         PeerMemory memory = new PeerMemory(env.storage(), env.clock());
         links.addListener(memory);
-        links.addListener(messenger);
+        links.addLayer(messenger);
         links.addListener(groups);
         return new AssembledNode.Messaging(messenger, groups, reacher, relaying, reachability, mailbox, memory);
     }

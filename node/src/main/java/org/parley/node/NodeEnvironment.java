@@ -6,7 +6,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.parley.identity.Identity;
-import org.parley.link.LinkEvents;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkManager;
 import org.parley.link.Network;
 import org.parley.messaging.EnvelopeVerifier;
@@ -40,7 +40,9 @@ import org.parley.store.StorageQueue;
  * @param records checks peer records; the simulator's nodes share one (null: one of the node's own)
  * @param overlayBundle the prekey bundle an overlay-only node announces (a whole node announces its messenger's)
  * @param gossipHost wraps the gossip host the router sends through: identity for an honest node
- * @param dhtListener puts itself between the links and the DHT: {@link DhtListener#HONEST} passes frames through
+ * @param gossipFrames puts itself between the links and gossip: identity for a plain node; the
+ *                     simulator counts there every copy of a message a node receives
+ * @param dhtFrames puts itself between the links and the DHT: {@link DhtFrames#HONEST} passes frames through
  * @param mailboxClock the clock the mailbox judges holding periods by: the node's own, unless a test
  *                     sets the mailbox's alone off (a replica whose clock runs ahead while its links still work)
  */
@@ -48,7 +50,7 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
                               SecureRandom random, Function<Scheduler, Network> network, StorageQueue storage,
                               byte[] contentKey, EnvelopeVerifier verifier, RecordVerifier records,
                               Supplier<PrekeyBundle> overlayBundle, UnaryOperator<GossipHost> gossipHost,
-                              DhtListener dhtListener, Clock mailboxClock) {
+                              UnaryOperator<FrameHandler> gossipFrames, DhtFrames dhtFrames, Clock mailboxClock) {
     public NodeEnvironment {
         Objects.requireNonNull(identity);
         Objects.requireNonNull(scheduler);
@@ -57,16 +59,18 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
         Objects.requireNonNull(random);
         Objects.requireNonNull(verifier);
         Objects.requireNonNull(gossipHost);
-        Objects.requireNonNull(dhtListener);
+        Objects.requireNonNull(gossipFrames);
+        Objects.requireNonNull(dhtFrames);
         Objects.requireNonNull(mailboxClock);
     }
 
     /** What the links hand DHT frames to: the DHT itself, or a scenario's wrapper of it (a lying node). */
     @FunctionalInterface
-    public interface DhtListener {
-        DhtListener HONEST = (dht, links, discovery) -> dht;
+    public interface DhtFrames {
+        DhtFrames HONEST = (dht, links, discovery) -> dht;
 
-        LinkEvents wrap(DhtService dht, LinkManager links, Discovery discovery);
+        /** The owner of DHT frames; it must take the DHT's {@link FrameHandler#frameTypes()}. */
+        FrameHandler wrap(DhtService dht, LinkManager links, Discovery discovery);
     }
 
     public static Builder builder(Identity identity, Scheduler scheduler, Clock clock) {
@@ -87,7 +91,8 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
         private RecordVerifier records;
         private Supplier<PrekeyBundle> overlayBundle;
         private UnaryOperator<GossipHost> gossipHost = UnaryOperator.identity();
-        private DhtListener dhtListener = DhtListener.HONEST;
+        private UnaryOperator<FrameHandler> gossipFrames = UnaryOperator.identity();
+        private DhtFrames dhtFrames = DhtFrames.HONEST;
         private Clock mailboxClock;
 
         private Builder(Identity identity, Scheduler scheduler, Clock clock) {
@@ -133,8 +138,13 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
             return this;
         }
 
-        public Builder dhtListener(DhtListener value) {
-            this.dhtListener = value;
+        public Builder gossipFrames(UnaryOperator<FrameHandler> value) {
+            this.gossipFrames = value;
+            return this;
+        }
+
+        public Builder dhtFrames(DhtFrames value) {
+            this.dhtFrames = value;
             return this;
         }
 
@@ -145,7 +155,7 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
 
         public NodeEnvironment build() {
             return new NodeEnvironment(identity, scheduler, clock, rngs, random, network, storage, contentKey,
-                    verifier, records, overlayBundle, gossipHost, dhtListener,
+                    verifier, records, overlayBundle, gossipHost, gossipFrames, dhtFrames,
                     mailboxClock != null ? mailboxClock : clock);
         }
     }

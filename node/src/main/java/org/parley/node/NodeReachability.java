@@ -56,7 +56,7 @@ final class NodeReachability implements AutoCloseable {
         ReachabilityService service = new ReachabilityService(links, links::remoteAddressOf, probe,
                 network::listenAddresses, loop, clock, rng,
                 ReachabilityConfig.defaults());
-        links.addListener(service);
+        links.addLayer(service);
         return new NodeReachability(service, closeProbe, announce, network);
     }
 

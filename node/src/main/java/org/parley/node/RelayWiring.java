@@ -11,8 +11,10 @@ import org.parley.link.Network;
 import org.parley.link.PeerInfo;
 import org.parley.link.punch.HolePunch;
 import org.parley.link.punch.PunchConfig;
+import org.parley.link.relay.CircuitRelay;
 import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
+import org.parley.link.relay.RelayFrames;
 import org.parley.link.relay.RelayLimits;
 import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.overlay.discovery.Discovery;
@@ -42,13 +44,15 @@ final class RelayWiring {
         if (!(network instanceof TlsGrpcNetwork tls)) {
             return new RelayWiring(null);
         }
-        links.addListener(tls.serveRelay(links, links::isBanned, clock, limits));
+        CircuitRelay<?> serving = tls.serveRelay(links, links::isBanned, clock, limits);
+        links.addListener(serving);
         RelayClient client = new RelayClient(links, loop, RelayChoice.defaults(), isPrivate,
                 discovery::announceLinkRelays, tls::answerCircuit);
         links.addListener(client);
+        links.addFrameHandler(new RelayFrames(serving, client));
         reacher.reachRelaysAt(relay -> addressOf(relay, links, discovery));
         // Peers linked through a relay try to punch a direct link; the circuit's dialler falls back to it.
-        links.addListener(new HolePunch(self, links, tls, links::observedThroughRelay, links::listenAddresses, loop,
+        links.addLayer(new HolePunch(self, links, tls, links::observedThroughRelay, links::listenAddresses, loop,
                 clock, rng, PunchConfig.defaults(), (peer, relay) -> addressOf(relay, links, discovery)
                         .ifPresent(address -> links.dialOnce(DialTarget.peerVia(peer, relay, address)))));
         return new RelayWiring(client);

@@ -4,11 +4,12 @@ import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
-import org.parley.link.LinkEvents;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkManager;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.InMemoryNetwork;
@@ -59,8 +60,8 @@ final class SimNode {
     private final SimulatedStorageQueue storage;
     /** FindNode answers this node forged (a lying node only), counted by its DHT wrapper. */
     private final int[] forgedCounter;
-    /** Copies of each message received, duplicates included. */
-    final Map<GossipId, Integer> receptions = new HashMap<>();
+    /** Copies of each message received, duplicates included (counted by {@link CountedGossip}). */
+    final Map<GossipId, Integer> receptions;
     /** First delivery of each message: virtual time (ns) and hops. */
     final Map<GossipId, long[]> deliveries = new HashMap<>();
 
@@ -76,16 +77,17 @@ final class SimNode {
                            Supplier<PrekeyBundle> bundle, InMemoryFabric fabric, VirtualScheduler clock, long seed,
                            RecordVerifier records) {
         int[] forged = new int[1];
+        Map<GossipId, Integer> receptions = new HashMap<>();
         NodeEnvironment.Builder environment = environment(identity, address, fabric, clock, seed,
-                Simulation.seededKeys(seed))
+                Simulation.seededKeys(seed), receptions)
                 .records(records)
                 .overlayBundle(bundle);
         if (malicious) {
             environment.gossipHost(BlackHole::new)
-                    .dhtListener((dht, links, discovery) -> new MaliciousDht(dht, links, discovery, forges, forged));
+                    .dhtFrames((dht, links, discovery) -> new MaliciousDht(dht, links, discovery, forges, forged));
         }
         return new SimNode(identity, address, malicious, environment.build(),
-                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged);
+                SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged, receptions);
     }
 
     /**
@@ -95,26 +97,31 @@ final class SimNode {
     static SimNode whole(SimProfile profile, HostPort address, InMemoryFabric fabric, VirtualScheduler clock,
                          long seed) {
         SimulatedStorageQueue storage = new SimulatedStorageQueue(profile.database(), clock);
-        NodeEnvironment environment = environment(profile.identity(), address, fabric, clock, seed, profile.random())
+        Map<GossipId, Integer> receptions = new HashMap<>();
+        NodeEnvironment environment = environment(profile.identity(), address, fabric, clock, seed, profile.random(),
+                receptions)
                 .storage(storage, profile.contentKey())
                 // The daemon's off-loop verifier, its worker being the virtual loop itself: each
                 // check is handed over and its outcome handed back as on the daemon, in order,
                 // as later tasks of the one loop.
                 .verifier(new OffLoopEnvelopeVerifier(clock, clock))
                 .build();
-        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1]);
+        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1], receptions);
     }
 
     private static NodeEnvironment.Builder environment(Identity identity, HostPort address, InMemoryFabric fabric,
-                                                       VirtualScheduler clock, long seed, SecureRandom random) {
+                                                       VirtualScheduler clock, long seed, SecureRandom random,
+                                                       Map<GossipId, Integer> receptions) {
         long[] seeds = {seed};
         return NodeEnvironment.builder(identity, clock, clock)
                 .randomness(() -> new SeededRng(seeds[0]++), random)
+                .gossipFrames(gossip -> new CountedGossip(gossip, receptions))
                 .network(scheduler -> fabric.endpoint(identity.peerId(), address, SETTINGS.links(), scheduler));
     }
 
     private SimNode(Identity identity, HostPort address, boolean malicious, NodeEnvironment environment,
-                    NodeSettings settings, SimulatedStorageQueue storage, int[] forged) {
+                    NodeSettings settings, SimulatedStorageQueue storage, int[] forged,
+                    Map<GossipId, Integer> receptions) {
         this.identity = identity;
         this.address = address;
         this.malicious = malicious;
@@ -132,16 +139,8 @@ final class SimNode {
         VirtualScheduler clock = (VirtualScheduler) environment.scheduler();
         gossip.addListener(delivery -> deliveries.putIfAbsent(delivery.id(),
                 new long[] {clock.monotonicNanos(), delivery.hops()}));
-        links.addListener(new LinkEvents() {
-            @Override
-            public void frameReceived(PeerId from, Frame frame) {
-                if (frame.hasGossip() && frame.getGossip().hasPublish()) {
-                    receptions.merge(GossipId.fromWire(frame.getGossip().getPublish().getMessageId()), 1,
-                            Integer::sum);
-                }
-            }
-        });
         this.forgedCounter = forged;
+        this.receptions = receptions;
     }
 
     int forgedAnswers() {
@@ -177,15 +176,10 @@ final class SimNode {
      * must refuse, score the liar down for, and route around. Counts the forged answers it sent.
      */
     private record MaliciousDht(DhtService dht, LinkManager links, Discovery discovery, boolean forges,
-                                int[] forged) implements LinkEvents {
+                                int[] forged) implements FrameHandler {
         @Override
-        public void peerConnected(org.parley.link.PeerInfo peer) {
-            dht.peerConnected(peer);
-        }
-
-        @Override
-        public void peerDisconnected(PeerId peer) {
-            dht.peerDisconnected(peer);
+        public Set<Frame.BodyCase> frameTypes() {
+            return dht.frameTypes();
         }
 
         @Override
@@ -205,6 +199,22 @@ final class SimNode {
                         .setRequestId(frame.getDht().getRequestId()).setNodes(lies)).build());
                 forged[0]++;
             }
+        }
+    }
+
+    /** Counts every copy of a topic message that reaches the node, on its way to gossip. */
+    private record CountedGossip(FrameHandler gossip, Map<GossipId, Integer> receptions) implements FrameHandler {
+        @Override
+        public Set<Frame.BodyCase> frameTypes() {
+            return gossip.frameTypes();
+        }
+
+        @Override
+        public void frameReceived(PeerId from, Frame frame) {
+            if (frame.getGossip().hasPublish()) {
+                receptions.merge(GossipId.fromWire(frame.getGossip().getPublish().getMessageId()), 1, Integer::sum);
+            }
+            gossip.frameReceived(from, frame);
         }
     }
 

@@ -95,7 +95,7 @@ class BackfillTest {
 
         assertTrue(parts.sent.isEmpty());
         assertEquals(Map.of("not-a-member", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(GroupRejection.NOT_A_MEMBER.penalty(), parts.links.penalties.get(stranger.peerId()));
+        assertEquals(GroupRejection.NOT_A_MEMBER.penalty(), parts.links.penalties().get(stranger.peerId()));
     }
 
     @Test
@@ -121,7 +121,7 @@ class BackfillTest {
         ByteString gap = GroupParts.randomId();
         ByteString entry = GroupParts.randomId();
         state.log.add(new GroupLog.Entry(entry, 2, List.of(gap)));
-        parts.links.connected.add(carol.peerId());
+        parts.links.open(carol.peerId());
 
         backfill.beat(state, 0);
 
@@ -146,7 +146,7 @@ class BackfillTest {
     @Test
     void aGapOpenForSeveralBeatsReachesOutThoughAMemberIsLinked() {
         state.log.add(new GroupLog.Entry(GroupParts.randomId(), 2, List.of(GroupParts.randomId())));
-        parts.links.connected.add(carol.peerId());
+        parts.links.open(carol.peerId());
         for (int beat = 0; beat < Groups.GAP_BEATS_BEFORE_REACHING_OUT - 1; beat++) {
             backfill.beat(state, beat);
             assertNull(state.wantedLink);

@@ -52,7 +52,7 @@ class GroupDirectoryTest {
         parts.directory.count(state, alice.peerId(), new GroupException(GroupRejection.UNKNOWN_KEY, "x"));
 
         assertEquals(Map.of("forged", 2L, "unknown-key", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(Map.of(carol.peerId(), GroupRejection.FORGED.penalty()), parts.links.penalties,
+        assertEquals(Map.of(carol.peerId(), GroupRejection.FORGED.penalty()), parts.links.penalties(),
                 "nobody named, or a refusal without a penalty, scores nobody");
         assertEquals(2L, parts.directory.record(state).refused().get("forged"));
     }

@@ -3,16 +3,12 @@ package org.parley.groups;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.link.Direction;
-import org.parley.link.Neighbours;
-import org.parley.link.PeerInfo;
+import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.Messenger;
 import org.parley.node.NodeAssembly;
 import org.parley.node.NodeEnvironment;
@@ -20,7 +16,6 @@ import org.parley.node.NodeSettings;
 import org.parley.overlay.gossip.GossipConfig;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
-import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 import org.parley.store.ContentCipher;
@@ -29,16 +24,17 @@ import org.parley.store.InlineStorageQueue;
 
 /**
  * One member's node for group tests: messenger, gossip router and groups on a real SQLite file and
- * the shared virtual loop, whose "links" are direct calls to the other test nodes; messenger and
- * groups opened and wired as the daemon's assembly opens them.
+ * the shared virtual loop, on embedded links paired with the other test nodes'; messenger and
+ * groups opened and wired as the daemon's assembly opens and wires them.
  */
-final class GroupNode implements Neighbours {
+final class GroupNode {
     final Identity identity;
     final VirtualScheduler loop;
     final Path databaseFile;
     final byte[] contentKey = new byte[32];
-    final Map<PeerId, GroupNode> links = new LinkedHashMap<>();
-    final Map<PeerId, Double> penalties = new HashMap<>();
+    /** The node's links, paired with the other test nodes'; each incarnation's layers are wired to them anew. */
+    final EmbeddedLinks links;
+    final Map<PeerId, Double> penalties;
     final List<GroupMessageRecord> added = new ArrayList<>();
     /** Every post the gossip router handed up here, as it travelled. */
     final List<byte[]> posts = new ArrayList<>();
@@ -54,23 +50,29 @@ final class GroupNode implements Neighbours {
         this.seed = seed;
         this.loop = loop;
         this.databaseFile = directory.resolve(name + ".db");
+        this.links = new EmbeddedLinks(identity.peerId());
+        this.penalties = links.penalties();
         random.nextBytes(contentKey);
         open();
     }
 
     /** Opens (or reopens, as after a restart) everything from the database. */
     void open() {
+        links.stopNode(); // a new incarnation: the last one's links and layers are gone, whatever stopped it
         database = Database.open(databaseFile);
         NodeEnvironment environment = NodeEnvironment.builder(identity, loop, loop)
                 .randomness(() -> new SeededRng(seed), new SecureRandom())
                 .storage(new InlineStorageQueue(database), contentKey)
                 .build();
         ContentCipher cipher = NodeAssembly.cipher(environment);
-        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test"), this, cipher);
-        gossipHost = new GossipOverLinks(this);
+        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test"), links, cipher);
+        gossipHost = new GossipOverLinks(links);
         router = new GossipRouter(gossipHost, loop, loop, environment.rngs().get(), GossipConfig.defaults());
         gossipHost.attach(router);
-        groups = NodeAssembly.openGroups(environment, messenger, gossipHost, router, this, cipher);
+        groups = NodeAssembly.openGroups(environment, messenger, gossipHost, router, links, cipher);
+        links.addLayer(messenger);
+        links.addLayer(gossipHost);
+        links.addListener(groups);
         gossipHost.addListener(delivery -> posts.add(delivery.payload()));
         groups.addListener(added::add);
         messenger.start();
@@ -80,9 +82,7 @@ final class GroupNode implements Neighbours {
 
     /** Stops as a crash would: nothing flushed beyond what was committed. */
     void crash() {
-        for (GroupNode other : new ArrayList<>(links.values())) {
-            unlink(this, other);
-        }
+        links.stopNode();
         groups.stop();
         router.stop();
         messenger.stop();
@@ -94,10 +94,7 @@ final class GroupNode implements Neighbours {
     }
 
     static void link(GroupNode a, GroupNode b) {
-        a.links.put(b.id(), b);
-        b.links.put(a.id(), a);
-        a.loop.execute(() -> a.connected(b, Direction.OUTBOUND));
-        b.loop.execute(() -> b.connected(a, Direction.INBOUND));
+        a.loop.execute(() -> EmbeddedLinks.pair(a.links, b.links, a.loop));
     }
 
     static void linkAll(List<GroupNode> nodes) {
@@ -109,19 +106,7 @@ final class GroupNode implements Neighbours {
     }
 
     static void unlink(GroupNode a, GroupNode b) {
-        a.links.remove(b.id());
-        b.links.remove(a.id());
-        a.messenger.peerDisconnected(b.id());
-        a.gossipHost.peerDisconnected(b.id());
-        b.messenger.peerDisconnected(a.id());
-        b.gossipHost.peerDisconnected(a.id());
-    }
-
-    private void connected(GroupNode other, Direction direction) {
-        PeerInfo info = new PeerInfo(other.id(), "test", direction, 0, "test");
-        messenger.peerConnected(info);
-        gossipHost.peerConnected(info);
-        groups.peerConnected(info);
+        a.links.close(b.id());
     }
 
     /** Runs a request on the loop and waits (virtually) for its answer. */
@@ -136,36 +121,5 @@ final class GroupNode implements Neighbours {
 
     List<String> entryIds(GroupId group) {
         return history(group).stream().map(GroupMessageRecord::entryId).toList();
-    }
-
-    @Override
-    public boolean send(PeerId peer, Frame frame) {
-        GroupNode other = links.get(peer);
-        if (other == null) {
-            return false;
-        }
-        PeerId from = identity.peerId();
-        loop.execute(() -> {
-            if (other.links.containsKey(from)) {
-                other.messenger.frameReceived(from, frame);
-                other.gossipHost.frameReceived(from, frame);
-            }
-        });
-        return true;
-    }
-
-    @Override
-    public boolean isConnected(PeerId peer) {
-        return links.containsKey(peer);
-    }
-
-    @Override
-    public List<PeerId> linkedPeers() {
-        return List.copyOf(links.keySet());
-    }
-
-    @Override
-    public void penalize(PeerId peer, double points, String reason) {
-        penalties.merge(peer, points, Double::sum);
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.VirtualScheduler;
@@ -26,7 +26,7 @@ final class GroupParts implements AutoCloseable {
     static final SecureRandom RANDOM = new SecureRandom();
 
     final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    final RecordingLinks links = new RecordingLinks();
+    final EmbeddedLinks links = new EmbeddedLinks();
     final Identity me = Identity.generate("me", RANDOM);
     final Database database;
     final GroupDirectory directory = new GroupDirectory(me.peerId(), links);

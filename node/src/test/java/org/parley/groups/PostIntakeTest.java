@@ -84,7 +84,7 @@ class PostIntakeTest {
 
         assertTrue(state.pending.isEmpty());
         assertEquals(Map.of("unknown-key", 1L), parts.directory.refusedIn(state.id));
-        assertTrue(parts.links.penalties.isEmpty());
+        assertTrue(parts.links.penalties().isEmpty());
     }
 
     @Test
@@ -128,7 +128,7 @@ class PostIntakeTest {
         parts.posts.receive(state, post, carol.peerId(), false);
 
         assertEquals(Map.of("replayed", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(GroupRejection.REPLAYED.penalty(), parts.links.penalties.get(carol.peerId()));
+        assertEquals(GroupRejection.REPLAYED.penalty(), parts.links.penalties().get(carol.peerId()));
         assertEquals(1, parts.added.size());
     }
 
@@ -194,7 +194,7 @@ class PostIntakeTest {
         parts.loop.runUntilIdle();
 
         assertEquals(Map.of("out-of-order", 1L), parts.directory.refusedIn(state.id));
-        assertEquals(GroupRejection.OUT_OF_ORDER.penalty(), parts.links.penalties.get(carol.peerId()));
+        assertEquals(GroupRejection.OUT_OF_ORDER.penalty(), parts.links.penalties().get(carol.peerId()));
         assertEquals(List.of("in order"), parts.added.stream().map(GroupMessageRecord::text).toList());
     }
 

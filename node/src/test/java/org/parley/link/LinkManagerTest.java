@@ -288,6 +288,60 @@ class LinkManagerTest {
     }
 
     @Test
+    void eachFrameReachesOnlyTheLayerThatTookItsType() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        List<Frame> dhtFrames = new ArrayList<>();
+        alice.manager().addFrameHandler(new Taking(Frame.BodyCase.DHT, dhtFrames));
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(10));
+
+        Frame envelope = Frame.newBuilder()
+                .setEnvelope(org.parley.proto.wire.v1.WireEnvelope.newBuilder().setCreatedAtMs(7)).build();
+        Frame dht = Frame.newBuilder().setDht(org.parley.proto.wire.v1.DhtMessage.newBuilder().setRequestId(8)).build();
+        bob.manager().send(alice.id(), dht);
+        bob.manager().send(alice.id(), envelope);
+        bob.manager().send(alice.id(), dht);
+        loop.advance(Duration.ofMillis(10));
+
+        assertEquals(List.of(envelope), alice.frames(), "the envelope layer saw envelopes only");
+        assertEquals(List.of(dht, dht), dhtFrames, "the DHT saw DHT frames only, in order");
+    }
+
+    @Test
+    void framesNoLayerTookAreDroppedAndCostTheSender() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        bob.manager().keepLinkTo(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(10));
+        Frame mail = Frame.newBuilder().setMailbox(org.parley.proto.wire.v1.MailboxFrame.getDefaultInstance()).build();
+        int belowTheLimit = (int) (CONFIG.misbehaviourLimit() / LinkManager.PENALTY_UNKNOWN_FRAME) - 1;
+
+        for (int i = 0; i < belowTheLimit; i++) {
+            bob.manager().send(alice.id(), mail);
+        }
+        loop.runUntilIdle();
+        assertTrue(alice.frames().isEmpty(), "no layer got them");
+        assertEquals(List.of(bob.id()), alice.connectedIds(), "each one costs, none alone bans");
+
+        bob.manager().send(alice.id(), mail);
+        loop.runUntilIdle();
+        assertTrue(alice.manager().isBanned(bob.id()), "the points added up to a ban");
+        assertTrue(alice.connectedIds().isEmpty());
+    }
+
+    @Test
+    void aSecondOwnerOfAFrameTypeIsRefused() {
+        Node alice = node("alice", 1, CONFIG);
+        List<Frame> other = new ArrayList<>();
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> alice.manager().addFrameHandler(new Taking(Frame.BodyCase.ENVELOPE, other)));
+        assertTrue(refused.getMessage().contains("ENVELOPE"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> alice.manager().addFrameHandler(new Taking(Frame.BodyCase.HELLO, other)));
+    }
+
+    @Test
     void penaltiesFromUpperLayersBanAPeer() {
         Node alice = node("alice", 1, CONFIG);
         Node bob = node("bob", 2, CONFIG);
@@ -367,14 +421,23 @@ class LinkManagerTest {
             public void peerDisconnected(PeerId peer) {
                 node.events().add("-" + peer);
             }
-
-            @Override
-            public void frameReceived(PeerId from, Frame frame) {
-                node.frames().add(frame);
-            }
         });
+        manager.addFrameHandler(new Taking(Frame.BodyCase.ENVELOPE, node.frames()));
         manager.start();
         return node;
+    }
+
+    /** A layer that takes one frame type and keeps what it gets. */
+    private record Taking(Frame.BodyCase type, List<Frame> frames) implements FrameHandler {
+        @Override
+        public java.util.Set<Frame.BodyCase> frameTypes() {
+            return java.util.Set.of(type);
+        }
+
+        @Override
+        public void frameReceived(PeerId from, Frame frame) {
+            frames.add(frame);
+        }
     }
 
     private record Node(Identity identity, HostPort address, LinkManager manager, List<String> events,

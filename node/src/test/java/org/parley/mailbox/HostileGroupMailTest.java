@@ -16,7 +16,7 @@ import org.parley.groups.GroupPost;
 import org.parley.groups.SenderKey;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.dht.DhtKey;
 import org.parley.overlay.record.PeerRecord;
@@ -45,17 +45,17 @@ class HostileGroupMailTest {
     private final Identity bob = Identity.generate("bob", RANDOM);
     private final Identity mallory = Identity.generate("mallory", RANDOM);
     private final SenderKey alicesKey = SenderKey.generate(RANDOM);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final List<byte[]> taken = new ArrayList<>();
     private final Mailbox replica;
 
     HostileGroupMailTest() {
-        links.connected.addAll(List.of(alice.peerId(), bob.peerId(), mallory.peerId()));
+        List.of(alice.peerId(), bob.peerId(), mallory.peerId()).forEach(links::open);
         replica = mailboxOf(replicaIdentity, links, List.of());
         replica.start();
     }
 
-    private Mailbox mailboxOf(Identity self, RecordingLinks on, List<PeerRecord> replicas) {
+    private Mailbox mailboxOf(Identity self, EmbeddedLinks on, List<PeerRecord> replicas) {
         ReplicaFinder finder = new ReplicaFinder() {
             @Override
             public List<PeerRecord> closest(PeerId recipient, int count) {
@@ -115,7 +115,7 @@ class HostileGroupMailTest {
     }
 
     private double penalty(Identity peer) {
-        return links.penalties.getOrDefault(peer.peerId(), 0.0);
+        return links.penalties().getOrDefault(peer.peerId(), 0.0);
     }
 
     @Test
@@ -187,8 +187,8 @@ class HostileGroupMailTest {
 
     @Test
     void postsNobodyAskedForOrForgedOrOfAnotherTopicAreNotTakenIn() {
-        RecordingLinks bobsLinks = new RecordingLinks();
-        bobsLinks.connected.add(replicaIdentity.peerId());
+        EmbeddedLinks bobsLinks = new EmbeddedLinks();
+        bobsLinks.open(replicaIdentity.peerId());
         PeerRecord replicaRecord = PeerRecord.create(replicaIdentity, List.of("10.0.0.9:7000"), 1, loop.nowMillis(),
                 Duration.ofHours(1).toMillis(), PrekeyBundles.throwaway(replicaIdentity, RANDOM, loop.nowMillis()));
         Mailbox bobs = mailboxOf(bob, bobsLinks, List.of(replicaRecord));
@@ -203,7 +203,7 @@ class HostileGroupMailTest {
         answer(bobs, from, 999, GroupPosts.newBuilder().setTopic(TOPIC).addPosts(ByteString.copyFrom(honest))
                 .setLast(5));
         assertTrue(taken.isEmpty(), "an answer to no request of ours");
-        assertTrue(bobsLinks.penalties.isEmpty(), "a late answer is no fault");
+        assertTrue(bobsLinks.penalties().isEmpty(), "a late answer is no fault");
 
         loop.advance(MailboxConfig.defaults().firstPickup());
         GroupFetch asked = lastFetch(bobsLinks, from);
@@ -212,21 +212,21 @@ class HostileGroupMailTest {
         answer(bobs, from, lastRequestId, GroupPosts.newBuilder().setTopic(TOPIC).setLast(5)
                 .addPosts(ByteString.copyFrom(honest)).addPosts(ByteString.copyFrom(forged)));
         assertTrue(taken.isEmpty(), "an answer with a forged post is dropped whole");
-        assertEquals(50, bobsLinks.penalties.get(from));
+        assertEquals(50, bobsLinks.penalties().get(from));
 
         loop.advance(Duration.ofSeconds(6));
         lastFetch(bobsLinks, from);
         answer(bobs, from, lastRequestId, GroupPosts.newBuilder().setTopic("g/" + "00".repeat(20)).setLast(5)
                 .addPosts(ByteString.copyFrom(honest)));
         assertTrue(taken.isEmpty(), "posts of a topic we did not ask for");
-        assertEquals(70, bobsLinks.penalties.get(from));
+        assertEquals(70, bobsLinks.penalties().get(from));
 
         loop.advance(Duration.ofSeconds(12));
         lastFetch(bobsLinks, from);
         answer(bobs, from, lastRequestId, GroupPosts.newBuilder().setTopic(TOPIC).setLast(0)
                 .addPosts(ByteString.copyFrom(honest)));
         assertTrue(taken.isEmpty(), "a cursor that does not move on would have us ask for ever");
-        assertEquals(90, bobsLinks.penalties.get(from));
+        assertEquals(90, bobsLinks.penalties().get(from));
 
         loop.advance(Duration.ofSeconds(24));
         lastFetch(bobsLinks, from);
@@ -236,7 +236,7 @@ class HostileGroupMailTest {
         }
         answer(bobs, from, lastRequestId, tooMany);
         assertTrue(taken.isEmpty(), "more posts than any replica holds for a topic");
-        assertEquals(110, bobsLinks.penalties.get(from));
+        assertEquals(110, bobsLinks.penalties().get(from));
 
         loop.advance(Duration.ofSeconds(48));
         lastFetch(bobsLinks, from);
@@ -252,12 +252,12 @@ class HostileGroupMailTest {
 
         loop.advance(Duration.ofSeconds(60));
         assertEquals(5, lastFetch(bobsLinks, from).getAfter(), "the next round asks after the cursor too");
-        assertEquals(110, bobsLinks.penalties.get(from));
+        assertEquals(110, bobsLinks.penalties().get(from));
     }
 
     private long lastRequestId;
 
-    private GroupFetch lastFetch(RecordingLinks on, PeerId to) {
+    private GroupFetch lastFetch(EmbeddedLinks on, PeerId to) {
         List<Frame> sent = on.takeSent(to);
         MailboxFrame last = sent.get(sent.size() - 1).getMailbox();
         assertTrue(last.hasGroupFetch(), last.toString());
@@ -281,8 +281,8 @@ class HostileGroupMailTest {
 
     @Test
     void aHeldPostIsOfferedToTheTopicsClosestPeersUntilEachSaysItHoldsIt() {
-        RecordingLinks holderLinks = new RecordingLinks();
-        holderLinks.connected.addAll(List.of(alice.peerId(), bob.peerId(), mallory.peerId()));
+        EmbeddedLinks holderLinks = new EmbeddedLinks();
+        List.of(alice.peerId(), bob.peerId(), mallory.peerId()).forEach(holderLinks::open);
         Mailbox holder = mailboxOf(replicaIdentity, holderLinks, List.of(recordOf(bob), recordOf(mallory),
                 recordOf(alice)));
         holder.start();
@@ -291,7 +291,7 @@ class HostileGroupMailTest {
                 .setGroupDeposit(GroupDeposit.newBuilder().setTopic(TOPIC).setPost(ByteString.copyFrom(post))))
                 .build());
         loop.runUntilIdle();
-        holderLinks.sent.clear();
+        holderLinks.sent().clear();
 
         Duration round = MailboxConfig.defaults().repairInterval();
         loop.advance(round);
@@ -316,14 +316,14 @@ class HostileGroupMailTest {
                 PrekeyBundles.throwaway(peer, RANDOM, loop.nowMillis()));
     }
 
-    private static List<MailboxFrame> deposits(RecordingLinks on, PeerId to) {
+    private static List<MailboxFrame> deposits(EmbeddedLinks on, PeerId to) {
         return on.takeSent(to).stream().map(Frame::getMailbox).filter(MailboxFrame::hasGroupDeposit).toList();
     }
 
     @Test
     void aDepositGoesToTheTopicsReplicasAndOnlyThere() {
-        RecordingLinks alicesLinks = new RecordingLinks();
-        alicesLinks.connected.add(replicaIdentity.peerId());
+        EmbeddedLinks alicesLinks = new EmbeddedLinks();
+        alicesLinks.open(replicaIdentity.peerId());
         PeerRecord replicaRecord = PeerRecord.create(replicaIdentity, List.of("10.0.0.9:7000"), 1, loop.nowMillis(),
                 Duration.ofHours(1).toMillis(), PrekeyBundles.throwaway(replicaIdentity, RANDOM, loop.nowMillis()));
         Mailbox alices = mailboxOf(alice, alicesLinks, List.of(replicaRecord));
@@ -334,6 +334,6 @@ class HostileGroupMailTest {
         GroupDeposit deposit = sent.get(0).getMailbox().getGroupDeposit();
         assertEquals(TOPIC, deposit.getTopic());
         assertArrayEquals(honest, deposit.getPost().toByteArray());
-        assertFalse(alicesLinks.sent.containsKey(bob.peerId()));
+        assertFalse(alicesLinks.sent().containsKey(bob.peerId()));
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.Envelope;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.messaging.RelayItem;
@@ -39,17 +39,17 @@ class HostileMailboxTest {
     private final Identity alice = Identity.generate("alice", RANDOM);
     private final Identity bob = Identity.generate("bob", RANDOM);
     private final Identity mallory = Identity.generate("mallory", RANDOM);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final List<org.parley.proto.wire.v1.WireEnvelope> taken = new ArrayList<>();
     private final Mailbox replica;
 
     HostileMailboxTest() {
-        links.connected.addAll(List.of(alice.peerId(), bob.peerId(), mallory.peerId()));
+        List.of(alice.peerId(), bob.peerId(), mallory.peerId()).forEach(links::open);
         replica = mailboxOf(replicaIdentity, links, List.of());
         replica.start();
     }
 
-    private Mailbox mailboxOf(Identity self, RecordingLinks on, List<PeerRecord> replicas) {
+    private Mailbox mailboxOf(Identity self, EmbeddedLinks on, List<PeerRecord> replicas) {
         return Mailbox.inMemory(self, on, loop, loop, MailboxConfig.defaults(), (peer, count) -> replicas,
                 new NothingToRelay(), (from, envelope) -> {
                     taken.add(envelope);
@@ -78,7 +78,7 @@ class HostileMailboxTest {
     }
 
     private double penalty(Identity peer) {
-        return links.penalties.getOrDefault(peer.peerId(), 0.0);
+        return links.penalties().getOrDefault(peer.peerId(), 0.0);
     }
 
     private List<Frame> fetch(Identity on, SignedMailRequest request) {
@@ -206,8 +206,8 @@ class HostileMailboxTest {
 
     @Test
     void mailNobodyAskedForOrThatIsForgedOrSomeoneElsesIsNotTakenIn() {
-        RecordingLinks bobsLinks = new RecordingLinks();
-        bobsLinks.connected.add(replicaIdentity.peerId());
+        EmbeddedLinks bobsLinks = new EmbeddedLinks();
+        bobsLinks.open(replicaIdentity.peerId());
         PeerRecord replicaRecord = PeerRecord.create(replicaIdentity, List.of("10.0.0.9:7000"), 1, loop.nowMillis(),
                 Duration.ofHours(1).toMillis(), PrekeyBundles.throwaway(replicaIdentity, RANDOM, loop.nowMillis()));
         Mailbox bobs = mailboxOf(bob, bobsLinks, List.of(replicaRecord));
@@ -229,7 +229,7 @@ class HostileMailboxTest {
                         .addEnvelopes(mine.toBuilder().setSignature(ByteString.copyFrom(signature))))).build());
         loop.runUntilIdle();
         assertTrue(taken.isEmpty(), "a batch with a forged envelope is dropped whole");
-        assertEquals(50, bobsLinks.penalties.get(from));
+        assertEquals(50, bobsLinks.penalties().get(from));
 
         loop.advance(Duration.ofSeconds(6));
         fetchId = lastFetch(bobsLinks, from);
@@ -237,7 +237,7 @@ class HostileMailboxTest {
                 .setMail(MailBatch.newBuilder().addEnvelopes(envelope(alice, mallory.peerId(), 50)))).build());
         loop.runUntilIdle();
         assertTrue(taken.isEmpty(), "someone else's mail");
-        assertEquals(60, bobsLinks.penalties.get(from));
+        assertEquals(60, bobsLinks.penalties().get(from));
 
         loop.advance(Duration.ofSeconds(12));
         fetchId = lastFetch(bobsLinks, from);
@@ -249,7 +249,7 @@ class HostileMailboxTest {
         assertEquals(List.of(ByteString.copyFrom(sha256(mine))), delete.getDelete().getEnvelopeIdsList());
     }
 
-    private static long lastFetch(RecordingLinks links, PeerId to) {
+    private static long lastFetch(EmbeddedLinks links, PeerId to) {
         List<Frame> sent = links.takeSent(to);
         MailboxFrame last = sent.get(sent.size() - 1).getMailbox();
         assertTrue(last.hasFetch(), last.toString());

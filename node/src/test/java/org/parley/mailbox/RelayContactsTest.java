@@ -14,7 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.Frame;
@@ -36,7 +36,7 @@ class RelayContactsTest {
     private final Identity bob = Identity.generate("bob", RANDOM);
     private final Identity carol = Identity.generate("carol", RANDOM);
     private final Identity mallory = Identity.generate("mallory", RANDOM);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final Set<PeerId> contacts = new HashSet<>();
     private final List<List<PeerId>> announced = new ArrayList<>();
     private final Map<PeerId, PeerRecord> records = new HashMap<>();
@@ -44,7 +44,7 @@ class RelayContactsTest {
     private final RelayContacts relays;
 
     RelayContactsTest() {
-        links.connected.addAll(List.of(carol.peerId(), mallory.peerId()));
+        List.of(carol.peerId(), mallory.peerId()).forEach(links::open);
         RelayJournal recording = new RelayJournal() {
             @Override
             public void put(PeerId peer, boolean forUs, boolean accepted) {
@@ -96,7 +96,7 @@ class RelayContactsTest {
         assertEquals(List.of(), relays.relaysForUs());
         assertEquals(1, announced.size(), "nothing new announced");
         assertEquals(Map.of(), journal);
-        assertEquals(0.0, links.penalties.getOrDefault(mallory.peerId(), 0.0), "offering early is not hostile");
+        assertEquals(0.0, links.penalties().getOrDefault(mallory.peerId(), 0.0), "offering early is not hostile");
     }
 
     @Test
@@ -127,7 +127,7 @@ class RelayContactsTest {
         for (int i = 0; i < PeerRecord.MAX_RELAYS + 1; i++) {
             PeerId contact = Identity.generate("contact" + i, RANDOM).peerId();
             contacts.add(contact);
-            links.connected.add(contact);
+            links.open(contact);
             offering.add(contact);
         }
         for (int i = 0; i < PeerRecord.MAX_RELAYS; i++) {
@@ -174,7 +174,7 @@ class RelayContactsTest {
     @Test
     void anAnswerToNoOfferCostsItsSenderAndChangesNothing() {
         relays.answerReceived(mallory.peerId(), answer(RelayAnswer.Outcome.ACCEPTED));
-        assertEquals(MailboxException.Reason.UNASKED.penalty, links.penalties.get(mallory.peerId()));
+        assertEquals(MailboxException.Reason.UNASKED.penalty, links.penalties().get(mallory.peerId()));
         assertEquals(Map.of(), relays.relayingFor());
         assertEquals(Map.of(), journal);
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.Envelope;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.PrekeyBundles;
@@ -34,7 +34,7 @@ class RepairByLookupTest {
     private final PeerId recipient = Identity.generate("recipient", RANDOM).peerId();
     private final PeerRecord far = record("far", 1);
     private final PeerRecord near = record("near", 2);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final AtomicInteger lookups = new AtomicInteger();
 
     private PeerRecord record(String name, int index) {
@@ -73,13 +73,13 @@ class RepairByLookupTest {
     };
 
     private boolean storeSentTo(PeerRecord record) {
-        return links.sent.getOrDefault(record.peer(), List.of()).stream()
+        return links.sent().getOrDefault(record.peer(), List.of()).stream()
                 .anyMatch(frame -> frame.hasMailbox() && frame.getMailbox().hasStore());
     }
 
     @Test
     void repairHandsTheCopyToTheClosestPeersALookupFindsAndLooksUpOnlyNowAndThen() {
-        links.connected.addAll(List.of(sender.peerId(), far.peer(), near.peer()));
+        List.of(sender.peerId(), far.peer(), near.peer()).forEach(links::open);
         Mailbox mailbox = Mailbox.inMemory(self, links, loop, loop, MailboxConfig.defaults(), finder, nothingToRelay,
                 (replica, envelope) -> CompletableFuture.completedFuture(null));
         mailbox.start();

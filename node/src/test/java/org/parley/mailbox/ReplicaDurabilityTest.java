@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.Envelope;
 import org.parley.runtime.VirtualScheduler;
 
@@ -22,8 +22,8 @@ class ReplicaDurabilityTest {
         VirtualScheduler loop = new VirtualScheduler(1_767_225_600_000L);
         Identity alice = Identity.generate("alice", RANDOM);
         Identity bob = Identity.generate("bob", RANDOM);
-        RecordingLinks links = new RecordingLinks();
-        links.connected.add(alice.peerId());
+        EmbeddedLinks links = new EmbeddedLinks();
+        links.open(alice.peerId());
         CompletableFuture<Void> write = new CompletableFuture<>();
         MailJournal journal = new MailJournal() {
             @Override
@@ -42,11 +42,11 @@ class ReplicaDurabilityTest {
         replica.store(alice.peerId(), 1, Envelope.create(alice, bob.peerId(), now, now + 60_000, new byte[] {1})
                 .toProto());
         loop.runUntilIdle();
-        assertTrue(links.sent.isEmpty(), "no answer before the write");
+        assertTrue(links.sent().isEmpty(), "no answer before the write");
 
         write.completeExceptionally(new IllegalStateException("disk full"));
         loop.runUntilIdle();
-        assertTrue(links.sent.isEmpty(), "never confirmed: the sender asks another replica");
+        assertTrue(links.sent().isEmpty(), "never confirmed: the sender asks another replica");
         assertEquals(0, replica.envelopesHeld());
     }
 }

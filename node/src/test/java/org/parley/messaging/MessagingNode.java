@@ -3,17 +3,13 @@ package org.parley.messaging;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
-import org.parley.link.Direction;
-import org.parley.link.Neighbours;
-import org.parley.link.PeerInfo;
+import org.parley.link.EmbeddedLinks;
 import org.parley.node.NodeAssembly;
 import org.parley.node.NodeEnvironment;
 import org.parley.node.NodeSettings;
@@ -25,21 +21,25 @@ import org.parley.store.InlineStorageQueue;
 import org.parley.store.StorageQueue;
 
 /**
- * A messenger with a real SQLite file, on a virtual loop, whose "links" are direct calls to the
- * other test nodes: the messaging protocol with nothing else in the way, opened as the daemon's
+ * A messenger with a real SQLite file, on a virtual loop, on embedded links paired with the other
+ * test nodes': the messaging protocol with nothing else in the way, opened as the daemon's
  * assembly opens it.
  */
-final class MessagingNode implements Neighbours {
+final class MessagingNode {
     final Identity identity;
     final VirtualScheduler loop;
     final Path databaseFile;
     final byte[] contentKey = new byte[32];
-    final Map<PeerId, MessagingNode> links = new HashMap<>();
-    final Map<PeerId, Double> penalties = new HashMap<>();
-    final List<Frame> sent = new ArrayList<>();
+    /** The node's links, paired with the other test nodes'; each incarnation's messenger is wired to them anew. */
+    final EmbeddedLinks links;
+    /** Penalties this node gave, per peer, over all its incarnations. */
+    final Map<PeerId, Double> penalties;
+    /** Every frame this node's messenger sent, linked or not, over all its incarnations. */
+    final List<Frame> sent;
     final List<MessageRecord> added = new ArrayList<>();
     final List<MessageRecord> updated = new ArrayList<>();
-    final Set<PeerId> dropping = new HashSet<>();
+    /** Peers to whom what this node sends is lost on the way. */
+    final Set<PeerId> dropping;
     final MessagingConfig config;
     Database database;
     Messenger messenger;
@@ -61,19 +61,25 @@ final class MessagingNode implements Neighbours {
         this.identity = identity;
         this.loop = loop;
         this.databaseFile = directory.resolve(databaseName + ".db");
+        this.links = new EmbeddedLinks(identity.peerId());
+        this.penalties = links.penalties();
+        this.sent = links.sendLog();
+        this.dropping = links.lossy();
         random.nextBytes(contentKey);
         open();
     }
 
     /** Opens (or reopens, as after a restart) the messenger from the database. */
     void open() {
+        links.stopNode(); // a new incarnation: the last one's links and layers are gone, whatever stopped it
         database = Database.open(databaseFile);
         NodeEnvironment environment = NodeEnvironment.builder(identity, loop, loop)
                 .randomness(() -> new SeededRng(0), new SecureRandom())
                 .storage(storageWrapper.apply(new InlineStorageQueue(database)), contentKey)
                 .build();
-        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test").withMessaging(config), this,
+        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test").withMessaging(config), links,
                 NodeAssembly.cipher(environment));
+        links.addLayer(messenger);
         messenger.addListener(new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {
@@ -92,8 +98,7 @@ final class MessagingNode implements Neighbours {
     void crash() {
         messenger.stop();
         database.close();
-        links.values().forEach(other -> other.links.remove(identity.peerId()));
-        links.clear();
+        links.stopNode();
     }
 
     PeerId id() {
@@ -101,15 +106,11 @@ final class MessagingNode implements Neighbours {
     }
 
     static void link(MessagingNode a, MessagingNode b) {
-        a.links.put(b.id(), b);
-        b.links.put(a.id(), a);
-        a.loop.execute(() -> a.messenger.peerConnected(new PeerInfo(b.id(), "b", Direction.OUTBOUND, 0, "test")));
-        b.loop.execute(() -> b.messenger.peerConnected(new PeerInfo(a.id(), "a", Direction.INBOUND, 0, "test")));
+        a.loop.execute(() -> EmbeddedLinks.pair(a.links, b.links, a.loop));
     }
 
     static void unlink(MessagingNode a, MessagingNode b) {
-        a.links.remove(b.id());
-        b.links.remove(a.id());
+        a.links.close(b.id());
     }
 
     /** Sends and waits (virtually) until the message is accepted. */
@@ -123,38 +124,5 @@ final class MessagingNode implements Neighbours {
         CompletableFuture<List<MessageRecord>> history = messenger.history(peer, 10_000, java.util.Optional.empty());
         loop.runUntilIdle();
         return history.join();
-    }
-
-    @Override
-    public boolean send(PeerId peer, Frame frame) {
-        MessagingNode other = links.get(peer);
-        sent.add(frame);
-        if (other == null) {
-            return false;
-        }
-        if (!dropping.contains(peer)) {
-            PeerId from = identity.peerId();
-            loop.execute(() -> {
-                if (other.links.containsKey(from)) {
-                    other.messenger.frameReceived(from, frame);
-                }
-            });
-        }
-        return true;
-    }
-
-    @Override
-    public boolean isConnected(PeerId peer) {
-        return links.containsKey(peer);
-    }
-
-    @Override
-    public List<PeerId> linkedPeers() {
-        return List.copyOf(links.keySet());
-    }
-
-    @Override
-    public void penalize(PeerId peer, double points, String reason) {
-        penalties.merge(peer, points, Double::sum);
     }
 }

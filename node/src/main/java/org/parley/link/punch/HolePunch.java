@@ -8,11 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.Direction;
+import org.parley.link.FrameHandler;
 import org.parley.link.HolePuncher;
 import org.parley.link.HostPort;
 import org.parley.link.LinkEvents;
@@ -42,7 +44,7 @@ import org.parley.runtime.Scheduler;
  * the relay sees the peer at (anything else is dropped and scored), answers and syncs only for the
  * attempt we made, each offer's nonce once, and offers within a rate per peer and for everyone.
  */
-public final class HolePunch implements LinkEvents {
+public final class HolePunch implements LinkEvents, FrameHandler {
     private static final Logger LOG = Logger.getLogger(HolePunch.class.getName());
     /** An offer or answer that cannot be read: unparseable, too many or too long addresses, no nonce. */
     static final double PENALTY_MALFORMED = 10;
@@ -148,6 +150,11 @@ public final class HolePunch implements LinkEvents {
             abandon(peer);
             relayRoutes.remove(peer);
         }
+    }
+
+    @Override
+    public Set<Frame.BodyCase> frameTypes() {
+        return Set.of(Frame.BodyCase.PUNCH);
     }
 
     @Override

@@ -94,7 +94,7 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
         }
     }
 
-    @Override
+    /** A relay frame from {@code from}; {@link RelayFrames} hands each here or to the other side. */
     public void frameReceived(PeerId from, Frame frame) {
         if (frame.getBodyCase() == Frame.BodyCase.RELAY
                 && frame.getRelay().getBodyCase() == RelayFrame.BodyCase.RESERVE) {

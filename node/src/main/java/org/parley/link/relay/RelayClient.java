@@ -113,7 +113,7 @@ public final class RelayClient implements LinkEvents {
         refresh();
     }
 
-    @Override
+    /** A relay frame from {@code from}; {@link RelayFrames} hands each here or to the other side. */
     public void frameReceived(PeerId from, Frame frame) {
         if (frame.getBodyCase() != Frame.BodyCase.RELAY) {
             return;

@@ -1,16 +1,8 @@
 package org.parley.link.tls;
 
-import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
@@ -23,15 +15,9 @@ import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
 import io.grpc.netty.shaded.io.netty.channel.local.LocalServerChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import com.google.protobuf.ByteString;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,12 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
-import org.parley.link.Direction;
 import org.parley.link.HolePuncher;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
@@ -61,7 +44,6 @@ import org.parley.link.relay.RelayLimits;
 import org.parley.proto.wire.v1.CircuitChunk;
 import org.parley.proto.wire.v1.RelayServiceGrpc;
 import org.parley.runtime.Clock;
-import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.LinkServiceGrpc;
 import org.parley.runtime.Scheduler;
 
@@ -69,14 +51,13 @@ import org.parley.runtime.Scheduler;
  * The real {@link Network}: gRPC (Netty) over mutual TLS 1.3, one {@code LinkService.Link} stream
  * per link. It serves the stream for peers that dial us and opens one channel per dial. Links are
  * reported only once the handshake has proved the remote peer ID. gRPC's threads only hand events
- * to the node's loop.
+ * to the node's loop. This class sets up the servers and channels and dials; its parts each do one
+ * thing: {@link VerifiedPeer} proves who called, {@link InboundLinks} serves a dialling peer's
+ * stream, {@link OutboundDial} follows one of our dials, and {@link CircuitEndpoint},
+ * {@link CircuitCall} and {@link LocalPipe} carry links inside relayed circuits.
  */
 public final class TlsGrpcNetwork implements Network, HolePuncher {
     private static final Logger LOG = Logger.getLogger(TlsGrpcNetwork.class.getName());
-    private static final Context.Key<PeerId> REMOTE_PEER = Context.key("parley-remote-peer");
-    private static final Context.Key<String> REMOTE_ADDRESS = Context.key("parley-remote-address");
-    /** For a connection on the local transport: where it really comes from (a circuit, a punched connection). */
-    private static final Context.Key<LocalOrigin> REMOTE_ORIGIN = Context.key("parley-remote-origin");
     /** Links inside circuits are TLS over a local channel; the authority names no host. */
     private static final String CIRCUIT_AUTHORITY = "circuit.parley.invalid";
     /** One link stream per connection is the protocol; a few more leave room for a racing redial. */
@@ -137,14 +118,15 @@ public final class TlsGrpcNetwork implements Network, HolePuncher {
         Duration keepAlive = max(config.keepAlive(), MIN_KEEPALIVE);
         localGroup = new DefaultEventLoopGroup(1, new DefaultThreadFactory("parley-circuits", true));
         punched = new PunchedLinks(this, identity.peerId());
-        CircuitEndpoint circuits = new CircuitEndpoint(REMOTE_PEER, REMOTE_ADDRESS, loop, () -> relay, tampering,
+        CircuitEndpoint circuits = new CircuitEndpoint(VerifiedPeer.REMOTE_PEER, VerifiedPeer.REMOTE_ADDRESS, loop,
+                () -> relay, tampering,
                 circuit -> answerCircuit(identity.peerId(), listenAddresses().get(0).toString(), circuit,
                         identity.peerId()));
         try {
             // SO_REUSEPORT: hole punches connect out from this same port.
             server = ReusePort.onListenSocket(configure(NettyServerBuilder.forAddress(
                             new InetSocketAddress(listen.host(), listen.port())), keepAlive))
-                    .addService(ServerInterceptors.intercept(circuits, new VerifiedPeer()))
+                    .addService(ServerInterceptors.intercept(circuits, new VerifiedPeer(localOrigins::get)))
                     .build()
                     .start();
             circuitServer = configure(NettyServerBuilder.forAddress(circuitAddress), keepAlive)
@@ -170,7 +152,7 @@ public final class TlsGrpcNetwork implements Network, HolePuncher {
                 .permitKeepAliveTime(MIN_KEEPALIVE.toMillis() / 2, TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .handshakeTimeout(config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(new LinkEndpoint(), new VerifiedPeer()));
+                .addService(ServerInterceptors.intercept(new InboundLinks(this), new VerifiedPeer(localOrigins::get)));
     }
 
     /**
@@ -412,6 +394,10 @@ public final class TlsGrpcNetwork implements Network, HolePuncher {
         return loop;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     LinkListener listener() {
         return listener;
     }
@@ -435,103 +421,5 @@ public final class TlsGrpcNetwork implements Network, HolePuncher {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    /** Takes the verified peer ID from the TLS session, or refuses the call. */
-    private final class VerifiedPeer implements ServerInterceptor {
-        @Override
-        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                          ServerCallHandler<Q, R> next) {
-            SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-            PeerId peer;
-            try {
-                if (session == null) {
-                    throw new SSLPeerUnverifiedException("no TLS session");
-                }
-                Certificate[] chain = session.getPeerCertificates();
-                if (chain.length != 1 || !(chain[0] instanceof X509Certificate certificate)) {
-                    throw new SSLPeerUnverifiedException("expected one X.509 certificate");
-                }
-                peer = CertificateBinding.verify(certificate);
-            } catch (SSLPeerUnverifiedException | CertificateException e) {
-                call.close(Status.UNAUTHENTICATED.withDescription("peer identity not proved"), new Metadata());
-                return new ServerCall.Listener<>() {
-                };
-            }
-            SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-            LocalOrigin origin = remote instanceof LocalAddress local ? localOrigins.get(local) : null;
-            if (remote instanceof LocalAddress && origin == null) {
-                call.close(Status.UNAUTHENTICATED.withDescription("not a connection we opened"), new Metadata());
-                return new ServerCall.Listener<>() {
-                };
-            }
-            if (origin != null && origin.expectedPeer().filter(expected -> !expected.equals(peer)).isPresent()) {
-                call.close(Status.UNAUTHENTICATED.withDescription("expected " + origin.expectedPeer().get()
-                        + " but reached " + peer), new Metadata());
-                return new ServerCall.Listener<>() {
-                };
-            }
-            if (origin != null) {
-                origin.linked().set(true);
-            }
-            Context context = Context.current().withValues(REMOTE_PEER, peer, REMOTE_ADDRESS,
-                    origin == null ? describe(remote) : origin.remoteAddress(), REMOTE_ORIGIN, origin);
-            return Contexts.interceptCall(context, call, headers, next);
-        }
-
-        private String describe(SocketAddress address) {
-            if (address instanceof InetSocketAddress inet) {
-                return new HostPort(inet.getAddress().getHostAddress(), inet.getPort()).toString();
-            }
-            return String.valueOf(address);
-        }
-    }
-
-    /** Serves the stream of a peer that dialed us. */
-    private final class LinkEndpoint extends LinkServiceGrpc.LinkServiceImplBase {
-        @Override
-        public StreamObserver<Frame> link(StreamObserver<Frame> responses) {
-            ServerCallStreamObserver<Frame> outbound = (ServerCallStreamObserver<Frame>) responses;
-            outbound.disableAutoRequest();
-            LocalOrigin origin = REMOTE_ORIGIN.get();
-            GrpcLink link = origin == null
-                    ? new GrpcLink(REMOTE_PEER.get(), Direction.INBOUND, REMOTE_ADDRESS.get(), Optional.empty(),
-                            Optional.empty(), loop, listener, config.outboundQueueFrames(), TlsGrpcNetwork.this::finished)
-                    : new GrpcLink(REMOTE_PEER.get(), Direction.INBOUND, REMOTE_ADDRESS.get(), Optional.empty(),
-                            origin.relay(), origin.path(), origin.observedThroughRelay(), loop, listener,
-                            config.outboundQueueFrames(), TlsGrpcNetwork.this::finished);
-            link.attach(outbound, reason -> {
-                try {
-                    outbound.onError(Status.UNAVAILABLE.withDescription(reason).asRuntimeException());
-                } catch (RuntimeException alreadyClosed) {
-                    LOG.fine(() -> "closing a finished inbound stream: " + alreadyClosed);
-                }
-            });
-            outbound.setOnReadyHandler(link::drain);
-            outbound.setOnCancelHandler(() -> link.ended("peer went away"));
-            opened(link);
-            if (closed) {
-                link.close("network closed");
-            } else {
-                loop.execute(() -> listener.linkUp(link));
-                outbound.request(GrpcLink.INBOUND_WINDOW);
-            }
-            return new StreamObserver<>() {
-                @Override
-                public void onNext(Frame frame) {
-                    link.received(frame);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    link.ended(Status.fromThrowable(error).toString());
-                }
-
-                @Override
-                public void onCompleted() {
-                    link.ended("peer closed the link");
-                }
-            };
-        }
     }
 }

@@ -3,9 +3,11 @@ package org.parley.overlay.dht;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkControl;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkEvents;
 import org.parley.link.PeerInfo;
 import org.parley.overlay.discovery.Discovery;
@@ -35,7 +37,7 @@ import org.parley.runtime.Scheduler;
  * <p>Sans-I/O: time from the {@link Clock}, timers from the {@link Scheduler}, links through
  * {@link LinkControl}. Confined to the node's loop, where futures it returns also complete.
  */
-public final class DhtService implements LinkEvents {
+public final class DhtService implements LinkEvents, FrameHandler {
     private final PeerId self;
     private final LinkControl links;
     private final DhtConfig config;
@@ -175,6 +177,12 @@ public final class DhtService implements LinkEvents {
     @Override
     public void peerDisconnected(PeerId peer) {
         lookups.linkDown(peer);
+    }
+
+    /** Kademlia requests and answers. */
+    @Override
+    public Set<Frame.BodyCase> frameTypes() {
+        return Set.of(Frame.BodyCase.DHT);
     }
 
     @Override

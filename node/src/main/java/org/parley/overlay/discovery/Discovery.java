@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -12,6 +13,7 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.LinkControl;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkEvents;
 import org.parley.link.PeerInfo;
 import org.parley.overlay.record.PeerRecord;
@@ -35,7 +37,7 @@ import org.parley.runtime.Scheduler;
  * <p>Records are checked before they are stored; a neighbour that passes on forged or malformed
  * ones is scored down. Sans-I/O and confined to the node's loop.
  */
-public final class Discovery implements LinkEvents {
+public final class Discovery implements LinkEvents, FrameHandler {
     private static final Logger LOG = Logger.getLogger(Discovery.class.getName());
     /** A record announced as the sender's own but signed by someone else. */
     static final double PENALTY_NOT_OWN_RECORD = 25;
@@ -179,13 +181,19 @@ public final class Discovery implements LinkEvents {
         }
     }
 
+    /** A neighbour's own record, and peer exchanges. */
+    @Override
+    public Set<Frame.BodyCase> frameTypes() {
+        return Set.of(Frame.BodyCase.PEER_RECORD, Frame.BodyCase.PEER_EXCHANGE);
+    }
+
     @Override
     public void frameReceived(PeerId from, Frame frame) {
         switch (frame.getBodyCase()) {
             case PEER_RECORD -> receiveOwnRecord(from, frame.getPeerRecord());
             case PEER_EXCHANGE -> receiveExchange(from, frame.getPeerExchange());
             default -> {
-                // Frames of other layers.
+                // Not one of frameTypes(): the link layer hands none here.
             }
         }
     }

@@ -1,8 +1,10 @@
 package org.parley.overlay.gossip;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.parley.identity.PeerId;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
@@ -14,7 +16,7 @@ import org.parley.proto.wire.v1.GossipFrame;
  * router's frames go out as {@code Frame.gossip}, its penalties to the link layer's scores, and
  * its deliveries to whoever listens here.
  */
-public final class GossipOverLinks implements LinkEvents, GossipHost {
+public final class GossipOverLinks implements LinkEvents, FrameHandler, GossipHost {
     /** A message on a subscribed topic, handed up once. */
     public record Delivery(String topic, GossipId id, byte[] payload, int hops) {
     }
@@ -52,6 +54,12 @@ public final class GossipOverLinks implements LinkEvents, GossipHost {
     @Override
     public void peerDisconnected(PeerId peer) {
         router.peerDisconnected(peer);
+    }
+
+    /** Gossip frames, for the router. */
+    @Override
+    public Set<Frame.BodyCase> frameTypes() {
+        return Set.of(Frame.BodyCase.GOSSIP);
     }
 
     @Override

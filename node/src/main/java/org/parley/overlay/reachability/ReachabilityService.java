@@ -2,12 +2,14 @@ package org.parley.overlay.reachability;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.AddressProbe;
 import org.parley.link.HostPort;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
@@ -23,7 +25,7 @@ import org.parley.runtime.Scheduler;
  * lifetime are dropped and linked peers asked again now and then. Sans-I/O: frames go through
  * {@link Neighbours}, dial-backs through an {@link AddressProbe}. Confined to the loop.
  */
-public final class ReachabilityService implements LinkEvents {
+public final class ReachabilityService implements LinkEvents, FrameHandler {
     private static final Logger LOG = Logger.getLogger(ReachabilityService.class.getName());
     static final double PENALTY_EMPTY_FRAME = 2;
 
@@ -82,6 +84,12 @@ public final class ReachabilityService implements LinkEvents {
         if (!stopped) {
             check.ask(peer.peerId());
         }
+    }
+
+    /** Dial-back requests and their answers. */
+    @Override
+    public Set<Frame.BodyCase> frameTypes() {
+        return Set.of(Frame.BodyCase.REACHABILITY);
     }
 
     @Override

@@ -22,7 +22,7 @@ import org.parley.link.HolePuncher;
 import org.parley.link.HostPort;
 import org.parley.link.LinkPath;
 import org.parley.link.PeerInfo;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.PunchAddresses;
 import org.parley.proto.wire.v1.PunchFrame;
@@ -46,8 +46,8 @@ class HolePunchTest {
     private final PeerId small;
     private final PeerId large;
     private final PeerId relay = Identity.generate("relay", RANDOM).peerId();
-    private final RecordingLinks smallLinks = new RecordingLinks();
-    private final RecordingLinks largeLinks = new RecordingLinks();
+    private final EmbeddedLinks smallLinks = new EmbeddedLinks();
+    private final EmbeddedLinks largeLinks = new EmbeddedLinks();
     private final Punches smallPunches = new Punches();
     private final Punches largePunches = new Punches();
     private final List<String> fallbacks = new ArrayList<>();
@@ -60,13 +60,13 @@ class HolePunchTest {
         Collections.sort(two);
         small = two.get(0);
         large = two.get(1);
-        smallLinks.connected.add(large);
-        largeLinks.connected.add(small);
+        smallLinks.open(large);
+        largeLinks.open(small);
         atSmall = punch(small, smallLinks, smallPunches, LARGE_SEEN, 7450, "small");
         atLarge = punch(large, largeLinks, largePunches, SMALL_SEEN, 7451, "large");
     }
 
-    private HolePunch punch(PeerId self, RecordingLinks links, Punches punches, HostPort peerSeen, int listenPort,
+    private HolePunch punch(PeerId self, EmbeddedLinks links, Punches punches, HostPort peerSeen, int listenPort,
                             String name) {
         return new HolePunch(self, links, punches, peer -> Optional.of(peerSeen),
                 () -> List.of(new HostPort("0.0.0.0", listenPort)), loop, loop, new SeededRng(listenPort), CONFIG,
@@ -162,7 +162,7 @@ class HolePunchTest {
         atLarge.frameReceived(small, frame(PunchFrame.newBuilder().setSync(PunchSync.newBuilder().setNonce(42)).build()));
         assertEquals(List.of(), largeLinks.takeSent(small), what + ": no answer");
         assertEquals(List.of(), largePunches.log, what + ": nothing punched");
-        assertEquals(penalty + HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties.getOrDefault(small, 0.0), 1e-9,
+        assertEquals(penalty + HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties().getOrDefault(small, 0.0), 1e-9,
                 what + " is scored, and so is the sync that follows it");
     }
 
@@ -171,7 +171,7 @@ class HolePunchTest {
         atLarge.peerConnected(info(small, Direction.INBOUND, LinkPath.RELAYED));
         atLarge.frameReceived(small, offer(42, "203.0.113.9:443", "198.51.100.11:7450", "0.0.0.0:7460",
                 "198.51.100.11:7450"));
-        assertEquals(HolePunch.PENALTY_OUTSIDE, largeLinks.penalties.get(small));
+        assertEquals(HolePunch.PENALTY_OUTSIDE, largeLinks.penalties().get(small));
         only(largeLinks.takeSent(small));
         atLarge.frameReceived(small, frame(PunchFrame.newBuilder().setSync(PunchSync.newBuilder().setNonce(42)).build()));
         assertEquals(List.of("198.51.100.11:7450@" + loop.nowMillis(), "198.51.100.11:7460@" + loop.nowMillis()),
@@ -183,9 +183,9 @@ class HolePunchTest {
         atLarge.peerConnected(info(small, Direction.INBOUND, LinkPath.DIRECT));
         atLarge.frameReceived(small, offer(42, "0.0.0.0:7450"));
         assertEquals(List.of(), largeLinks.takeSent(small));
-        assertEquals(HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties.get(small));
+        assertEquals(HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties().get(small));
         atLarge.frameReceived(large, offer(43, "0.0.0.0:7450"));
-        assertEquals(HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties.get(large), "nor from a peer not linked at all");
+        assertEquals(HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties().get(large), "nor from a peer not linked at all");
     }
 
     @Test
@@ -196,9 +196,9 @@ class HolePunchTest {
         largePunches.failAll("nothing");
         atLarge.frameReceived(small, offer(42, "0.0.0.0:7450"));
         assertEquals(List.of(), largeLinks.takeSent(small));
-        assertEquals(HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties.get(small));
+        assertEquals(HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties().get(small));
         atLarge.frameReceived(small, offer(0, "0.0.0.0:7450"));
-        assertEquals(HolePunch.PENALTY_UNSOLICITED + HolePunch.PENALTY_MALFORMED, largeLinks.penalties.get(small),
+        assertEquals(HolePunch.PENALTY_UNSOLICITED + HolePunch.PENALTY_MALFORMED, largeLinks.penalties().get(small),
                 "an offer without a nonce is malformed");
     }
 
@@ -207,21 +207,21 @@ class HolePunchTest {
         atSmall.peerConnected(info(large, Direction.OUTBOUND, LinkPath.RELAYED));
         atSmall.frameReceived(large, frame(PunchFrame.newBuilder().setAnswer(PunchAddresses.newBuilder().setNonce(9)
                 .addAddresses("0.0.0.0:7451")).build()));
-        assertEquals(HolePunch.PENALTY_UNSOLICITED, smallLinks.penalties.get(large), "an answer before any offer");
+        assertEquals(HolePunch.PENALTY_UNSOLICITED, smallLinks.penalties().get(large), "an answer before any offer");
         loop.advance(CONFIG.startDelay());
         PunchFrame offer = only(smallLinks.takeSent(large));
         atSmall.frameReceived(large, frame(PunchFrame.newBuilder().setAnswer(PunchAddresses.newBuilder()
                 .setNonce(offer.getOffer().getNonce() + 1).addAddresses("0.0.0.0:7451")).build()));
-        assertEquals(2 * HolePunch.PENALTY_UNSOLICITED, smallLinks.penalties.get(large), "an answer to another nonce");
+        assertEquals(2 * HolePunch.PENALTY_UNSOLICITED, smallLinks.penalties().get(large), "an answer to another nonce");
         atSmall.frameReceived(large, frame(PunchFrame.newBuilder().setSync(PunchSync.newBuilder()
                 .setNonce(offer.getOffer().getNonce())).build()));
-        assertEquals(3 * HolePunch.PENALTY_UNSOLICITED, smallLinks.penalties.get(large),
+        assertEquals(3 * HolePunch.PENALTY_UNSOLICITED, smallLinks.penalties().get(large),
                 "a sync to the initiator, who sends syncs");
 
         atLarge.peerConnected(info(small, Direction.INBOUND, LinkPath.RELAYED));
         atLarge.frameReceived(small, offer(5, "0.0.0.0:7450"));
         atLarge.frameReceived(small, frame(PunchFrame.newBuilder().setSync(PunchSync.newBuilder().setNonce(6)).build()));
-        assertEquals(HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties.get(small), "a sync for another attempt");
+        assertEquals(HolePunch.PENALTY_UNSOLICITED, largeLinks.penalties().get(small), "a sync for another attempt");
         assertEquals(List.of(), largePunches.log);
         assertEquals(List.of(), smallPunches.log);
     }
@@ -236,10 +236,10 @@ class HolePunchTest {
             largePunches.failAll("nothing");
         }
         assertEquals(CONFIG.offersPerPeerBurst(), largeLinks.takeSent(small).size(), "the burst is answered");
-        assertEquals(0.0, largeLinks.penalties.getOrDefault(small, 0.0));
+        assertEquals(0.0, largeLinks.penalties().getOrDefault(small, 0.0));
         atLarge.frameReceived(small, offer(100, "0.0.0.0:7450"));
         assertEquals(List.of(), largeLinks.takeSent(small));
-        assertEquals(HolePunch.PENALTY_FLOOD, largeLinks.penalties.get(small));
+        assertEquals(HolePunch.PENALTY_FLOOD, largeLinks.penalties().get(small));
         loop.advance(Duration.ofMinutes(1));
         atLarge.frameReceived(small, offer(101, "0.0.0.0:7450"));
         assertEquals(1, largeLinks.takeSent(small).size(), "a minute later one more is answered");

@@ -17,7 +17,7 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.Direction;
 import org.parley.link.PeerInfo;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.RelayFrame;
 import org.parley.proto.wire.v1.ReserveAnswer;
@@ -28,7 +28,7 @@ import org.parley.runtime.VirtualScheduler;
 class CircuitRelayTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final Set<PeerId> banned = new HashSet<>();
     private final PeerId alice = peer("alice");
     private final PeerId bob = peer("bob");
@@ -37,7 +37,7 @@ class CircuitRelayTest {
     @Test
     void aRelayOffersItselfToEveryNeighbourUnlessRelayingIsOff() {
         CircuitRelay<Dialler> relay = relay(RelayLimits.defaults());
-        links.connected.add(bob);
+        links.open(bob);
         relay.peerConnected(info(bob));
         assertEquals(RelayFrame.BodyCase.AVAILABLE, onlyRelayFrame(bob).getBodyCase());
 
@@ -62,7 +62,7 @@ class CircuitRelayTest {
         assertEquals(ByteString.copyFrom(alice.publicKey()), offer.getOffer().getFromPeer());
 
         assertTrue(relay.accept(mallory, circuit).isEmpty(), "mallory was not offered the circuit");
-        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties.get(mallory));
+        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties().get(mallory));
         assertTrue(relay.accept(bob, circuit + 1).isEmpty(), "no such circuit");
 
         CircuitRelay.Splice<Dialler> splice = relay.accept(bob, circuit).orElseThrow();
@@ -79,11 +79,11 @@ class CircuitRelayTest {
     @Test
     void circuitsToUnknownOrUnreservedPeersAreRefusedAndScoredDown() {
         CircuitRelay<Dialler> relay = relay(RelayLimits.defaults());
-        links.connected.add(bob); // linked, but holding no reservation
+        links.open(bob); // linked, but holding no reservation
         assertEquals("no reservation for " + bob, relay.connect(alice, bob, new Dialler()).refusal().orElseThrow());
         assertEquals("no reservation for " + mallory,
                 relay.connect(alice, mallory, new Dialler()).refusal().orElseThrow());
-        assertEquals(2 * CircuitRelay.PENALTY_UNRESERVED, links.penalties.get(alice));
+        assertEquals(2 * CircuitRelay.PENALTY_UNRESERVED, links.penalties().get(alice));
         assertEquals(List.of(), links.takeSent(bob), "nobody was offered anything");
     }
 
@@ -93,7 +93,7 @@ class CircuitRelayTest {
         CircuitRelay<Dialler> relay = relay(limits);
         reserveFor(relay, bob);
         relay.peerDisconnected(bob);
-        links.connected.remove(bob);
+        links.close(bob);
         assertFalse(relay.isReserved(bob));
         assertTrue(relay.connect(alice, bob, new Dialler()).refusal().isPresent());
 
@@ -109,7 +109,7 @@ class CircuitRelayTest {
         banned.add(mallory);
         assertEquals("you are banned here", relay.connect(mallory, bob, new Dialler()).refusal().orElseThrow());
         assertEquals("a circuit to yourself", relay.connect(bob, bob, new Dialler()).refusal().orElseThrow());
-        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties.get(bob));
+        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties().get(bob));
         assertEquals(List.of(), links.takeSent(bob), "no offer went out");
     }
 
@@ -121,7 +121,7 @@ class CircuitRelayTest {
         for (int i = 0; i < 5; i++) {
             PeerId peer = peer("crowd" + i);
             crowd.add(peer);
-            links.connected.add(peer);
+            links.open(peer);
             relay.frameReceived(peer, reserve());
         }
         for (int i = 0; i < 5; i++) {
@@ -138,13 +138,13 @@ class CircuitRelayTest {
         ReserveAnswer tooSoon = onlyRelayFrame(flooder).getReserveAnswer();
         assertFalse(tooSoon.getAccepted());
         assertEquals("reservation renewed too often", tooSoon.getReason());
-        assertEquals(CircuitRelay.PENALTY_RESERVE_FLOOD, links.penalties.get(flooder));
+        assertEquals(CircuitRelay.PENALTY_RESERVE_FLOOD, links.penalties().get(flooder));
         assertTrue(relay.isReserved(flooder), "the reservation it held stands");
 
         loop.advance(limits.reservationLifetime().dividedBy(2));
         relay.frameReceived(flooder, reserve());
         assertTrue(onlyRelayFrame(flooder).getReserveAnswer().getAccepted(), "renewal at half the lifetime");
-        assertEquals(CircuitRelay.PENALTY_RESERVE_FLOOD, links.penalties.get(flooder));
+        assertEquals(CircuitRelay.PENALTY_RESERVE_FLOOD, links.penalties().get(flooder));
     }
 
     @Test
@@ -187,7 +187,7 @@ class CircuitRelayTest {
     }
 
     private void reserveFor(CircuitRelay<Dialler> relay, PeerId peer) {
-        links.connected.add(peer);
+        links.open(peer);
         relay.frameReceived(peer, reserve());
         assertTrue(onlyRelayFrame(peer).getReserveAnswer().getAccepted());
     }

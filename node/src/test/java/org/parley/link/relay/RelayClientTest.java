@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.parley.identity.PeerId;
 import org.parley.link.Direction;
 import org.parley.link.PeerInfo;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.proto.wire.v1.CircuitOffer;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.RelayAvailable;
@@ -25,7 +25,7 @@ import org.parley.runtime.VirtualScheduler;
 class RelayClientTest {
     private static final long LIFETIME = Duration.ofMinutes(10).toMillis();
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final List<List<PeerId>> announced = new ArrayList<>();
     private final List<String> answered = new ArrayList<>();
     private boolean isPrivate = true;
@@ -48,7 +48,7 @@ class RelayClientTest {
         grant(r2);
         assertEquals(List.of(List.of(r1), List.of(r1, r2)), announced);
 
-        links.connected.remove(r1);
+        links.close(r1);
         client.peerDisconnected(r1);
         assertTrue(sentReserve(r3), "a lost relay is replaced");
         assertEquals(List.of(r2), announced.get(announced.size() - 1));
@@ -111,27 +111,27 @@ class RelayClientTest {
                 .setFromPeer(ByteString.copyFrom(alice.publicKey()))));
         assertEquals(List.of(r1 + "@192.0.2.1:7450 #7 from " + alice), answered);
 
-        links.connected.add(r2);
+        links.open(r2);
         receive(r2, RelayFrame.newBuilder().setOffer(CircuitOffer.newBuilder().setCircuit(8)
                 .setFromPeer(ByteString.copyFrom(alice.publicKey()))));
-        assertEquals(RelayClient.PENALTY_UNASKED, links.penalties.get(r2));
+        assertEquals(RelayClient.PENALTY_UNASKED, links.penalties().get(r2));
         receive(r1, RelayFrame.newBuilder().setOffer(CircuitOffer.newBuilder().setCircuit(9)
                 .setFromPeer(ByteString.copyFrom(new byte[5]))));
-        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties.get(r1));
+        assertEquals(CircuitRelay.PENALTY_MALFORMED, links.penalties().get(r1));
         assertEquals(1, answered.size());
     }
 
     @Test
     void anAnswerNobodyAskedForIsScoredDownAndGrantsNothing() {
-        links.connected.add(r1);
+        links.open(r1);
         answer(r1, ReserveAnswer.newBuilder().setAccepted(true).setLifetimeMs(LIFETIME).build());
-        assertEquals(RelayClient.PENALTY_UNASKED, links.penalties.get(r1));
+        assertEquals(RelayClient.PENALTY_UNASKED, links.penalties().get(r1));
         assertEquals(List.of(), client.relays());
         assertNull(announced.isEmpty() ? null : announced);
     }
 
     private void offer(PeerId relay) {
-        links.connected.add(relay);
+        links.open(relay);
         client.peerConnected(new PeerInfo(relay, "192.0.2.1:7450", Direction.OUTBOUND, 0, "test"));
         receive(relay, RelayFrame.newBuilder().setAvailable(RelayAvailable.getDefaultInstance()));
     }

@@ -27,7 +27,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
-import org.parley.link.LinkEvents;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkManager;
 import org.parley.link.LinkPath;
 import org.parley.link.LinkListener;
@@ -35,6 +35,7 @@ import org.parley.link.PeerInfo;
 import org.parley.link.relay.CircuitRelay;
 import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
+import org.parley.link.relay.RelayFrames;
 import org.parley.link.relay.RelayLimits;
 import org.parley.proto.wire.v1.CircuitChunk;
 import org.parley.proto.wire.v1.Frame;
@@ -360,7 +361,7 @@ class RelayedLinksTest {
     }
 
     /** A link manager on the TLS network with a relay and a relay client, as the node wires them. */
-    private static final class Node implements AutoCloseable, LinkEvents {
+    private static final class Node implements AutoCloseable, FrameHandler {
         final String name;
         final Identity identity = Identity.generate("test", RANDOM);
         final EventLoop loop;
@@ -383,7 +384,8 @@ class RelayedLinksTest {
                     network::answerCircuit);
             links.addListener(relay);
             links.addListener(client);
-            links.addListener(this);
+            links.addFrameHandler(new RelayFrames(relay, client));
+            links.addFrameHandler(this);
             call(() -> {
                 links.start();
                 client.start();
@@ -454,10 +456,13 @@ class RelayedLinksTest {
         }
 
         @Override
+        public java.util.Set<Frame.BodyCase> frameTypes() {
+            return java.util.Set.of(Frame.BodyCase.GOSSIP);
+        }
+
+        @Override
         public void frameReceived(PeerId from, Frame frame) {
-            if (frame.hasGossip()) {
-                texts.add(frame.getGossip().getPublish().getPayload().toStringUtf8());
-            }
+            texts.add(frame.getGossip().getPublish().getPayload().toStringUtf8());
         }
 
         @Override

@@ -35,7 +35,7 @@ class BucketRefresherTest {
             Identity identity = Identity.generate("peer", DhtFixture.RANDOM);
             if (selfKey.commonPrefixLength(DhtKey.ofPeer(identity.peerId())) == bucket) {
                 PeerRecord record = node.record(identity, 1);
-                node.links.connected.add(record.peer());
+                node.links.open(record.peer());
                 node.known.learn(record);
                 return record;
             }

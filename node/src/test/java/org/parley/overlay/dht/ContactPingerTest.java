@@ -30,7 +30,7 @@ class ContactPingerTest {
             Identity identity = Identity.generate(name, DhtFixture.RANDOM);
             if (selfKey.commonPrefixLength(DhtKey.ofPeer(identity.peerId())) == 0) {
                 PeerRecord record = node.record(identity, 1);
-                node.links.connected.add(record.peer());
+                node.links.open(record.peer());
                 return record;
             }
         }
@@ -116,11 +116,11 @@ class ContactPingerTest {
     @Test
     void anUnlinkedContactIsDialedAndPingedWhenTheLinkIsUp() {
         PeerRecord oldest = fullBucketGoneQuiet().get(0);
-        node.links.connected.remove(oldest.peer());
+        node.links.close(oldest.peer());
         node.known.learn(farPeer("newcomer"));
 
-        assertEquals(oldest.peer(), node.links.dialed.get(0).expectedPeer().orElseThrow());
-        node.links.connected.add(oldest.peer());
+        assertEquals(oldest.peer(), node.links.dials().get(0).expectedPeer().orElseThrow());
+        node.links.open(oldest.peer());
         pinger.linkUp(oldest.peer());
         assertTrue(pinger.answered(oldest.peer(), pingTo(oldest.peer())));
 

@@ -82,8 +82,8 @@ class CrossedDialLookupTest {
         Discovery discovery = new Discovery(identity, links, loop, loop, new SeededRng(1000 + n), DISCOVERY,
                 () -> List.of(address.toString()), () -> PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
         DhtService dht = new DhtService(identity.peerId(), links, loop, loop, DhtConfig.defaults(), discovery);
-        links.addListener(discovery);
-        links.addListener(dht);
+        links.addLayer(discovery);
+        links.addLayer(dht);
         links.start();
         return new Node(identity, address, links, discovery, dht);
     }

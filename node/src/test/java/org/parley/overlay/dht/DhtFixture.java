@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import org.parley.identity.Identity;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.discovery.DiscoveryConfig;
@@ -17,7 +17,7 @@ final class DhtFixture {
     static final SecureRandom RANDOM = new SecureRandom();
 
     final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    final RecordingLinks links = new RecordingLinks();
+    final EmbeddedLinks links = new EmbeddedLinks();
     final Identity self = Identity.generate("self", RANDOM);
     final DhtConfig config;
     final Discovery discovery;

@@ -41,7 +41,7 @@ class DhtServerTest {
     @Test
     void aFindNodeIsAnsweredToItsAskerUnderItsRequestId() {
         PeerRecord asker = node.newPeer("asker");
-        node.links.connected.add(asker.peer());
+        node.links.open(asker.peer());
         server.answerFindNode(asker.peer(), 77, FindNode.newBuilder()
                 .setTarget(ByteString.copyFrom(DhtKey.ofPeer(asker.peer()).toBytes())).build());
 
@@ -71,7 +71,7 @@ class DhtServerTest {
                 .setRecord(node.record(owner, 1).toProto()).build());
 
         assertEquals(0, node.known.storedRecords());
-        assertTrue(node.links.penalties.isEmpty(), "an honest difference of views is not punished");
+        assertTrue(node.links.penalties().isEmpty(), "an honest difference of views is not punished");
     }
 
     @Test
@@ -91,7 +91,7 @@ class DhtServerTest {
 
         server.receiveStore(mallory.peer(), StoreRecord.newBuilder().setRecord(victim.toProto()).build());
 
-        assertEquals(DhtPenalties.NOT_OWN_RECORD, node.links.penalties.get(mallory.peer()));
+        assertEquals(DhtPenalties.NOT_OWN_RECORD, node.links.penalties().get(mallory.peer()));
         assertEquals(0, node.known.storedRecords());
     }
 }

@@ -131,8 +131,8 @@ class DhtServiceNetworkTest {
         Discovery discovery = new Discovery(identity, links, loop, loop, new SeededRng(1000 + n), SMALL_DISCOVERY,
                 () -> List.of(address.toString()), () -> PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
         DhtService dht = new DhtService(identity.peerId(), links, loop, loop, CONFIG, discovery);
-        links.addListener(discovery);
-        links.addListener(dht);
+        links.addLayer(discovery);
+        links.addLayer(dht);
         links.start();
         discovery.start();
         dht.start(Duration.ofSeconds(10));

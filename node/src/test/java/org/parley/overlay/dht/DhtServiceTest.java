@@ -17,7 +17,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
 import org.parley.link.PeerInfo;
-import org.parley.link.RecordingLinks;
+import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.discovery.DiscoveryConfig;
@@ -36,7 +36,7 @@ class DhtServiceTest {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    private final RecordingLinks links = new RecordingLinks();
+    private final EmbeddedLinks links = new EmbeddedLinks();
     private final Identity self = Identity.generate("self", RANDOM);
     private final Identity mallory = Identity.generate("mallory", RANDOM);
     private final Identity target = Identity.generate("target", RANDOM);
@@ -52,7 +52,7 @@ class DhtServiceTest {
                 DhtConfig.defaults().withBucketRefreshInterval(Duration.ofDays(365)), discovery);
         dht.start(Duration.ofHours(1));
         // Mallory is linked and known: its own record came over the link.
-        links.connected.add(mallory.peerId());
+        links.open(mallory.peerId());
         discovery.frameReceived(mallory.peerId(), Frame.newBuilder()
                 .setPeerRecord(record(mallory, "10.6.6.6:7000").toProto()).build());
     }
@@ -70,7 +70,7 @@ class DhtServiceTest {
         assertEquals(targetRecord, result.record().orElseThrow());
         assertEquals(1, result.hops());
         assertEquals(2, result.queries(), "mallory, then the target itself (which never linked up)");
-        assertTrue(links.penalties.isEmpty(), links.penalties.toString());
+        assertTrue(links.penalties().isEmpty(), links.penalties().toString());
     }
 
     @Test
@@ -86,12 +86,12 @@ class DhtServiceTest {
         Identity carol = Identity.generate("carol", RANDOM);
         discovery.frameReceived(mallory.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.newBuilder()
                 .addRecords(record(carol, "10.8.8.8:7000").toProto())).build());
-        links.connected.remove(mallory.peerId());
+        links.close(mallory.peerId());
 
         CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
-        assertTrue(links.dialed.contains(DialTarget.peerAt(carol.peerId(),
-                org.parley.link.HostPort.parse("10.8.8.8:7000"))), "dialed: " + links.dialed);
-        links.connected.add(carol.peerId());
+        assertTrue(links.dials().contains(DialTarget.peerAt(carol.peerId(),
+                org.parley.link.HostPort.parse("10.8.8.8:7000"))), "dialed: " + links.dials());
+        links.open(carol.peerId());
         dht.peerConnected(new PeerInfo(carol.peerId(), "10.8.8.8:7000", Direction.OUTBOUND, loop.nowMillis(), "t"));
         answer(carol.peerId(), lastFindNodeTo(carol.peerId()), List.of(record(target, "10.7.7.7:7000").toProto()));
         loop.advance(DhtConfig.defaults().lookupDeadline());
@@ -115,7 +115,7 @@ class DhtServiceTest {
         dht.frameReceived(dave.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(5)
                 .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(
                         DhtKey.ofPeer(carol.peerId()).toBytes())))).build());
-        List<Frame> toDave = links.sent.get(dave.peerId());
+        List<Frame> toDave = links.sent().get(dave.peerId());
         List<PeerId> named = toDave.get(toDave.size() - 1).getDht().getNodes().getRecordsList().stream()
                 .map(r -> PeerId.fromPublicKey(r.getPeer().toByteArray())).toList();
         assertEquals(carol.peerId(), named.get(0), "carol's record is passed on: " + named);
@@ -147,7 +147,7 @@ class DhtServiceTest {
         // Each in a /24 of its own: the table takes at most two of one network into a bucket.
         for (int i = 0; i < 3; i++) {
             Identity peer = Identity.generate("peer" + i, RANDOM);
-            links.connected.add(peer.peerId());
+            links.open(peer.peerId());
             discovery.frameReceived(peer.peerId(), Frame.newBuilder()
                     .setPeerRecord(record(peer, "10.5." + i + ".1:7000").toProto()).build());
             contacts.add(peer);
@@ -167,7 +167,7 @@ class DhtServiceTest {
         loop.advance(DhtConfig.defaults().lookupDeadline());
         assertTrue(lookup.join().record().isPresent());
         answer(asked.get(0).peerId(), lastFindNodeTo(asked.get(0).peerId()), List.of());
-        assertTrue(links.penalties.isEmpty(), "a late answer to a stalled query is no offence: " + links.penalties);
+        assertTrue(links.penalties().isEmpty(), "a late answer to a stalled query is no offence: " + links.penalties());
     }
 
     @Test
@@ -177,7 +177,7 @@ class DhtServiceTest {
                 .setAddresses(0, "10.6.6.6:7001").build();
         answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), List.of(forged));
 
-        assertTrue(links.penalties.get(mallory.peerId()) >= 50, links.penalties.toString());
+        assertTrue(links.penalties().get(mallory.peerId()) >= 50, links.penalties().toString());
         assertTrue(lookup.join().record().isEmpty(), "a forged record is never a result");
         assertTrue(dht.lookup(target.peerId()).join().record().isEmpty(), "nor remembered");
     }
@@ -192,7 +192,7 @@ class DhtServiceTest {
         }
         answer(mallory.peerId(), lastFindNodeTo(mallory.peerId()), flood);
 
-        assertEquals(DhtPenalties.OVERSIZED_ANSWER, links.penalties.get(mallory.peerId()));
+        assertEquals(DhtPenalties.OVERSIZED_ANSWER, links.penalties().get(mallory.peerId()));
         assertTrue(lookup.join().record().isEmpty(), "not even the target's genuine record is taken from it");
         assertEquals(0, dht.contacts(), "no contact learned from it, and the sender dropped");
     }
@@ -200,25 +200,25 @@ class DhtServiceTest {
     @Test
     void anUnsolicitedAnswerIsPenalizedButALateOneIsNot() {
         answer(mallory.peerId(), 4242, List.of(record(target, "10.7.7.7:7000").toProto()));
-        assertEquals(DhtPenalties.UNSOLICITED, links.penalties.get(mallory.peerId()));
+        assertEquals(DhtPenalties.UNSOLICITED, links.penalties().get(mallory.peerId()));
 
-        links.penalties.clear();
+        links.penalties().clear();
         CompletableFuture<LookupResult> lookup = dht.lookup(target.peerId());
         assertFalse(lookup.isDone(), "the unsolicited record was not kept: the lookup has to ask");
         long request = lastFindNodeTo(mallory.peerId());
         loop.advance(Duration.ofSeconds(10));
         answer(mallory.peerId(), request, List.of());
         assertTrue(lookup.isDone());
-        assertFalse(links.penalties.containsKey(mallory.peerId()), "an answer after the timeout is only late");
+        assertFalse(links.penalties().containsKey(mallory.peerId()), "an answer after the timeout is only late");
     }
 
     @Test
     void aFindNodeWithAKeyOfTheWrongSizeIsPenalizedAndUnanswered() {
-        links.sent.clear();
+        links.sent().clear();
         dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder().setRequestId(1)
                 .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(new byte[31])))).build());
-        assertEquals(DhtPenalties.MALFORMED, links.penalties.get(mallory.peerId()));
-        assertTrue(links.sent.isEmpty(), "no answer: " + links.sent);
+        assertEquals(DhtPenalties.MALFORMED, links.penalties().get(mallory.peerId()));
+        assertTrue(links.sent().isEmpty(), "no answer: " + links.sent());
     }
 
     @Test
@@ -230,7 +230,7 @@ class DhtServiceTest {
                 .setFindNode(FindNode.newBuilder().setTarget(ByteString.copyFrom(
                         DhtKey.ofPeer(carol.peerId()).toBytes())))).build());
 
-        DhtMessage answer = links.sent.get(mallory.peerId()).get(links.sent.get(mallory.peerId()).size() - 1).getDht();
+        DhtMessage answer = links.sent().get(mallory.peerId()).get(links.sent().get(mallory.peerId()).size() - 1).getDht();
         assertEquals(9, answer.getRequestId());
         List<PeerId> peers = answer.getNodes().getRecordsList().stream()
                 .map(r -> PeerId.fromPublicKey(r.getPeer().toByteArray())).toList();
@@ -244,10 +244,10 @@ class DhtServiceTest {
         StoreRecord ofCarol = StoreRecord.newBuilder().setRecord(record(carol, "10.8.8.8:7000").toProto()).build();
         dht.frameReceived(mallory.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder()
                 .setStoreRecord(ofCarol)).build());
-        assertEquals(DhtPenalties.NOT_OWN_RECORD, links.penalties.get(mallory.peerId()));
+        assertEquals(DhtPenalties.NOT_OWN_RECORD, links.penalties().get(mallory.peerId()));
         assertEquals(0, dht.storedRecords());
 
-        links.connected.add(carol.peerId());
+        links.open(carol.peerId());
         dht.frameReceived(carol.peerId(), Frame.newBuilder().setDht(DhtMessage.newBuilder()
                 .setStoreRecord(ofCarol)).build());
         assertEquals(1, dht.storedRecords(), "few peers known: we are among carol's closest");
@@ -265,17 +265,17 @@ class DhtServiceTest {
         connect(carol);
         answer(carol.peerId(), lastFindNodeTo(carol.peerId()), List.of());
         // Discovery trims the link the lookup opened before mallory's answer ends the lookup.
-        links.connected.remove(carol.peerId());
+        links.close(carol.peerId());
         dht.peerDisconnected(carol.peerId());
         answer(mallory.peerId(), toMallory, List.of());
 
         assertEquals(1, storesTo(mallory.peerId()));
         assertEquals(0, storesTo(carol.peerId()), "no link to carol yet");
-        assertEquals(2, links.dialed.stream().filter(dial -> dial.expectedPeer().orElseThrow()
+        assertEquals(2, links.dials().stream().filter(dial -> dial.expectedPeer().orElseThrow()
                 .equals(carol.peerId())).count(), "carol dialed again to hand over our record");
         connect(carol);
         assertEquals(1, storesTo(carol.peerId()));
-        assertTrue(links.penalties.isEmpty(), links.penalties.toString());
+        assertTrue(links.penalties().isEmpty(), links.penalties().toString());
     }
 
     @Test
@@ -303,12 +303,12 @@ class DhtServiceTest {
     }
 
     private void connect(Identity peer) {
-        links.connected.add(peer.peerId());
+        links.open(peer.peerId());
         dht.peerConnected(new PeerInfo(peer.peerId(), "10.0.0.9:7000", Direction.OUTBOUND, loop.nowMillis(), "t"));
     }
 
     private long storesTo(PeerId peer) {
-        return links.sent.getOrDefault(peer, List.of()).stream()
+        return links.sent().getOrDefault(peer, List.of()).stream()
                 .filter(frame -> frame.getDht().hasStoreRecord()
                         && frame.getDht().getStoreRecord().getRecord().getPeer().equals(
                                 ByteString.copyFrom(self.peerId().publicKey())))
@@ -316,17 +316,17 @@ class DhtServiceTest {
     }
 
     private long findNodesTo(PeerId peer) {
-        return links.sent.getOrDefault(peer, List.of()).stream().filter(frame -> frame.getDht().hasFindNode()).count();
+        return links.sent().getOrDefault(peer, List.of()).stream().filter(frame -> frame.getDht().hasFindNode()).count();
     }
 
     private long lastFindNodeTo(PeerId peer) {
-        List<Frame> frames = links.sent.getOrDefault(peer, List.of());
+        List<Frame> frames = links.sent().getOrDefault(peer, List.of());
         for (int i = frames.size() - 1; i >= 0; i--) {
             if (frames.get(i).getDht().hasFindNode()) {
                 return frames.get(i).getDht().getRequestId();
             }
         }
-        throw new AssertionError("no FindNode sent to " + peer.shortForm() + ": " + links.sent);
+        throw new AssertionError("no FindNode sent to " + peer.shortForm() + ": " + links.sent());
     }
 
     private void answer(PeerId from, long request, List<org.parley.proto.wire.v1.PeerRecord> records) {

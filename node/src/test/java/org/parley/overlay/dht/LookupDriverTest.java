@@ -27,7 +27,7 @@ class LookupDriverTest {
 
     private PeerRecord linkedContact(String name) {
         PeerRecord record = node.newPeer(name);
-        node.links.connected.add(record.peer());
+        node.links.open(record.peer());
         node.known.learn(record);
         return record;
     }
@@ -85,7 +85,7 @@ class LookupDriverTest {
 
         assertTrue(node.known.contactRecord(DhtKey.ofPeer(named.peer())).isPresent());
         assertEquals(named, run.candidateRecord(named.peer()).orElseThrow());
-        assertTrue(node.links.penalties.isEmpty(), node.links.penalties.toString());
+        assertTrue(node.links.penalties().isEmpty(), node.links.penalties().toString());
     }
 
     @Test
@@ -94,9 +94,9 @@ class LookupDriverTest {
         node.known.learn(contact);
         lookUp();
 
-        assertEquals(1, node.links.dialed.size());
+        assertEquals(1, node.links.dials().size());
         assertTrue(driver.isDialing(contact.peer()));
-        node.links.connected.add(contact.peer());
+        node.links.open(contact.peer());
         driver.linkUp(contact.peer());
 
         findNodeTo(contact.peer());
@@ -114,7 +114,7 @@ class LookupDriverTest {
         LookupRun run = driver.start(new IterativeLookup(target, wide.self.peerId(),
                 wide.known.closest(target, 20), wide.config.lookup()), Optional.empty());
 
-        assertEquals(wide.config.maxPendingDials(), wide.links.dialed.size());
+        assertEquals(wide.config.maxPendingDials(), wide.links.dials().size());
         assertFalse(run.result.isDone(), "the dialed contacts may still answer");
     }
 
@@ -138,7 +138,7 @@ class LookupDriverTest {
 
         driver.receiveNodes(other.peer(), request, Nodes.getDefaultInstance());
 
-        assertEquals(DhtPenalties.UNSOLICITED, node.links.penalties.get(other.peer()));
+        assertEquals(DhtPenalties.UNSOLICITED, node.links.penalties().get(other.peer()));
     }
 
     /** A lookup for {@code wanted}'s record, asking on past the k closest while it has not turned up. */
@@ -178,7 +178,7 @@ class LookupDriverTest {
         driver.receiveNodes(replayer.peer(), findNodeTo(replayer.peer()),
                 Nodes.newBuilder().addRecords(old.toProto()).build());
         assertTrue(driver.isDialing(wanted.peerId()), "the target, named by the record, is asked next");
-        node.links.connected.add(wanted.peerId());
+        node.links.open(wanted.peerId());
         driver.linkUp(wanted.peerId());
         driver.receiveNodes(wanted.peerId(), findNodeTo(wanted.peerId()),
                 Nodes.newBuilder().addRecords(current.toProto()).build());

@@ -26,7 +26,7 @@ class RecordPublisherTest {
     }
 
     private long storesTo(PeerId peer) {
-        return node.links.sent.getOrDefault(peer, List.of()).stream()
+        return node.links.sent().getOrDefault(peer, List.of()).stream()
                 .filter(frame -> frame.getDht().hasStoreRecord() && frame.getDht().getStoreRecord().getRecord()
                         .getPeer().equals(ByteString.copyFrom(node.self.peerId().publicKey())))
                 .count();
@@ -34,7 +34,7 @@ class RecordPublisherTest {
 
     /** Answers every FindNode sent to {@code peer} so far with no records. */
     private void answerEmpty(PeerId peer) {
-        for (Frame frame : List.copyOf(node.links.sent.getOrDefault(peer, List.of()))) {
+        for (Frame frame : List.copyOf(node.links.sent().getOrDefault(peer, List.of()))) {
             if (frame.getDht().hasFindNode()) {
                 lookups.receiveNodes(peer, frame.getDht().getRequestId(), Nodes.getDefaultInstance());
             }
@@ -46,11 +46,11 @@ class RecordPublisherTest {
         publisher.start(FIRST);
         node.loop.advance(FIRST);
         PeerRecord neighbour = node.newPeer("neighbour");
-        node.links.connected.add(neighbour.peer());
+        node.links.open(neighbour.peer());
         node.known.learn(neighbour);
         assertEquals(1, storesTo(neighbour.peer()), "a close peer learned after the first publication gets it");
 
-        node.links.sent.clear();
+        node.links.sent().clear();
         node.loop.advance(node.config.publishRetry());
         answerEmpty(neighbour.peer());
         assertEquals(1, storesTo(neighbour.peer()), "the retry found the neighbour and published to it");
@@ -59,7 +59,7 @@ class RecordPublisherTest {
     @Test
     void republicationsComeLessOftenUpToTheInterval() {
         PeerRecord neighbour = node.newPeer("neighbour");
-        node.links.connected.add(neighbour.peer());
+        node.links.open(neighbour.peer());
         node.known.learn(neighbour);
         publisher.start(FIRST);
 
@@ -71,7 +71,7 @@ class RecordPublisherTest {
                 answerEmpty(neighbour.peer());
             }
             gaps[i] = node.loop.nowMillis() - before;
-            node.links.sent.clear();
+            node.links.sent().clear();
         }
         assertEquals(FIRST.toMillis(), gaps[0]);
         assertEquals(FIRST.toMillis(), gaps[1], "the first republication waits the first delay");
@@ -81,7 +81,7 @@ class RecordPublisherTest {
     @Test
     void aRenewedRecordIsPublishedAtOnce() {
         PeerRecord neighbour = node.newPeer("neighbour");
-        node.links.connected.add(neighbour.peer());
+        node.links.open(neighbour.peer());
         node.known.learn(neighbour);
         publisher.start(Duration.ofHours(1));
 
@@ -97,14 +97,14 @@ class RecordPublisherTest {
         node.known.learn(far);
         publisher.start(FIRST);
         node.loop.advance(FIRST);
-        node.links.connected.add(far.peer());
+        node.links.open(far.peer());
         lookups.linkUp(far.peer());
         long request = node.links.takeSent(far.peer()).get(0).getDht().getRequestId();
-        node.links.connected.remove(far.peer());
+        node.links.close(far.peer());
 
         lookups.receiveNodes(far.peer(), request, Nodes.getDefaultInstance());
-        assertEquals(2, node.links.dialed.size(), "dialed once to ask, once to store");
-        node.links.connected.add(far.peer());
+        assertEquals(2, node.links.dials().size(), "dialed once to ask, once to store");
+        node.links.open(far.peer());
         publisher.linkUp(far.peer());
 
         assertEquals(1, storesTo(far.peer()));

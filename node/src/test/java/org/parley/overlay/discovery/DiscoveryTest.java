@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
+import org.parley.link.EmbeddedLinks;
 import org.parley.link.Direction;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
-import org.parley.link.LinkControl;
 import org.parley.link.LinkManager;
 import org.parley.link.PeerInfo;
 import org.parley.link.memory.InMemoryFabric;
@@ -96,45 +96,45 @@ class DiscoveryTest {
     void recordsFromNeighboursAreCheckedAndLiarsScoredDown() {
         Identity mallory = Identity.generate("mallory", RANDOM);
         Identity honest = Identity.generate("honest", RANDOM);
-        FakeLinks links = new FakeLinks();
+        EmbeddedLinks links = new EmbeddedLinks();
         Discovery discovery = discovery(Identity.generate("self", RANDOM), links);
         PeerRecord honestRecord = record(honest, 1);
 
         discovery.frameReceived(mallory.peerId(), Frame.newBuilder().setPeerRecord(honestRecord.toProto()).build());
-        assertEquals(Discovery.PENALTY_NOT_OWN_RECORD, links.penalties.get(mallory.peerId()));
+        assertEquals(Discovery.PENALTY_NOT_OWN_RECORD, links.penalties().get(mallory.peerId()));
         assertTrue(discovery.recordOf(honest.peerId()).isEmpty(), "not taken from someone else's mouth");
 
-        links.penalties.clear();
+        links.penalties().clear();
         org.parley.proto.wire.v1.PeerRecord forged = honestRecord.toProto().toBuilder()
                 .setAddresses(0, "10.6.6.6:7000").build();
         exchange(discovery, mallory.peerId(), List.of(forged));
-        assertTrue(links.penalties.get(mallory.peerId()) >= 50, "forged record: " + links.penalties);
+        assertTrue(links.penalties().get(mallory.peerId()) >= 50, "forged record: " + links.penalties());
         assertTrue(discovery.recordOf(honest.peerId()).isEmpty());
 
-        links.penalties.clear();
+        links.penalties().clear();
         org.parley.proto.wire.v1.PeerRecord truncated = honestRecord.toProto().toBuilder()
                 .setSignature(ByteString.copyFrom(new byte[10])).build();
         exchange(discovery, mallory.peerId(), List.of(truncated));
-        assertTrue(links.penalties.get(mallory.peerId()) > 0, "malformed record");
+        assertTrue(links.penalties().get(mallory.peerId()) > 0, "malformed record");
 
-        links.penalties.clear();
+        links.penalties().clear();
         List<org.parley.proto.wire.v1.PeerRecord> flood = new ArrayList<>();
         for (int i = 0; i <= DiscoveryConfig.MAX_EXCHANGE; i++) {
             flood.add(record(Identity.generate("x" + i, RANDOM), 1).toProto());
         }
         exchange(discovery, mallory.peerId(), flood);
-        assertEquals(Discovery.PENALTY_OVERSIZED_EXCHANGE, links.penalties.get(mallory.peerId()));
+        assertEquals(Discovery.PENALTY_OVERSIZED_EXCHANGE, links.penalties().get(mallory.peerId()));
         assertEquals(0, discovery.knownPeers(), "nothing from an oversized exchange is kept");
 
-        links.penalties.clear();
+        links.penalties().clear();
         exchange(discovery, mallory.peerId(), List.of(honestRecord.toProto()));
         exchange(discovery, mallory.peerId(), List.of(honestRecord.toProto()));
-        assertTrue(links.penalties.isEmpty(), "passing on a genuine record, even twice, is fine");
+        assertTrue(links.penalties().isEmpty(), "passing on a genuine record, even twice, is fine");
         assertEquals(honestRecord, discovery.recordOf(honest.peerId()).orElseThrow());
 
         loop.advance(DiscoveryConfig.defaults().heartbeat());
         exchange(discovery, mallory.peerId(), List.of(record(honest, 0).toProto()));
-        assertEquals(1.0, links.penalties.get(mallory.peerId()), "a stale record costs a little");
+        assertEquals(1.0, links.penalties().get(mallory.peerId()), "a stale record costs a little");
         assertEquals(honestRecord, discovery.recordOf(honest.peerId()).orElseThrow(), "the newer one stays");
     }
 
@@ -143,12 +143,12 @@ class DiscoveryTest {
         Identity self = Identity.generate("self", RANDOM);
         Identity other = Identity.generate("other", RANDOM);
         Identity newcomer = Identity.generate("newcomer", RANDOM);
-        FakeLinks links = new FakeLinks();
+        EmbeddedLinks links = new EmbeddedLinks();
         Discovery discovery = discovery(self, links);
         exchange(discovery, other.peerId(), List.of(record(other, 1).toProto()));
 
-        discovery.peerConnected(new PeerInfo(newcomer.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
-        List<Frame> sent = links.sent.get(newcomer.peerId());
+        links.open(new PeerInfo(newcomer.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
+        List<Frame> sent = links.sent().get(newcomer.peerId());
         assertEquals(self.peerId(), PeerId.fromPublicKey(sent.get(0).getPeerRecord().getPeer().toByteArray()));
         assertEquals(List.of("10.0.0.1:7000"), sent.get(0).getPeerRecord().getAddressesList());
         assertEquals(0, sent.get(1).getPeerExchange().getRecordsCount(), "a node short of records asks for some");
@@ -168,29 +168,30 @@ class DiscoveryTest {
     void aRenewedOwnRecordIsAnnouncedEvenWhenAnotherLayerAskedForItFirst() {
         Identity self = Identity.generate("self", RANDOM);
         Identity neighbour = Identity.generate("neighbour", RANDOM);
-        FakeLinks links = new FakeLinks();
+        EmbeddedLinks links = new EmbeddedLinks();
         List<String> addresses = new ArrayList<>(List.of("10.0.0.1:7000"));
         PrekeyBundle bundle = PrekeyBundles.throwaway(self, RANDOM, loop.nowMillis());
         Discovery discovery = new Discovery(self, links, loop, loop, new SeededRng(1), DiscoveryConfig.defaults(),
                 () -> List.copyOf(addresses), () -> bundle);
         List<PeerRecord> told = new ArrayList<>();
+        links.addLayer(discovery);
         discovery.addOwnRecordListener(told::add);
         discovery.start();
-        discovery.peerConnected(new PeerInfo(neighbour.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
+        links.open(new PeerInfo(neighbour.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
 
         addresses.set(0, "10.0.0.2:7000");
         PeerRecord renewed = discovery.ownRecord();
         loop.advance(Duration.ofSeconds(10));
 
         assertEquals(List.of(renewed), told);
-        List<Frame> sent = links.sent.get(neighbour.peerId());
+        List<Frame> sent = links.sent().get(neighbour.peerId());
         assertEquals(List.of("10.0.0.2:7000"), sent.get(sent.size() - 1).getPeerRecord().getAddressesList(),
                 "the neighbour hears of the new address");
     }
 
     @Test
     void unsolicitedExchangesBeyondTheAllowanceAreDroppedUnread() {
-        FakeLinks links = new FakeLinks();
+        EmbeddedLinks links = new EmbeddedLinks();
         Discovery discovery = discovery(Identity.generate("self", RANDOM), links);
         PeerId flooder = Identity.generate("flooder", RANDOM).peerId();
 
@@ -203,7 +204,7 @@ class DiscoveryTest {
         exchange(discovery, flooder, List.of(record(Identity.generate("later2", RANDOM), 1).toProto()));
 
         assertEquals(Discovery.UNSOLICITED_BURST + 1, discovery.knownPeers(), "one more per heartbeat");
-        assertTrue(links.penalties.isEmpty(), "flooding is slowed, not punished: " + links.penalties);
+        assertTrue(links.penalties().isEmpty(), "flooding is slowed, not punished: " + links.penalties());
         exchange(discovery, Identity.generate("other", RANDOM).peerId(),
                 List.of(record(Identity.generate("fromOther", RANDOM), 1).toProto()));
         assertEquals(Discovery.UNSOLICITED_BURST + 2, discovery.knownPeers(), "the allowance is per neighbour");
@@ -211,14 +212,14 @@ class DiscoveryTest {
 
     @Test
     void theAnswerToOurRequestIsTakenEvenFromANeighbourOutOfAllowance() {
-        FakeLinks links = new FakeLinks();
+        EmbeddedLinks links = new EmbeddedLinks();
         Discovery discovery = discovery(Identity.generate("self", RANDOM), links);
         Identity neighbour = Identity.generate("neighbour", RANDOM);
         for (int i = 0; i < Discovery.UNSOLICITED_BURST; i++) {
             exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("pushed" + i, RANDOM), 1).toProto()));
         }
 
-        discovery.peerConnected(new PeerInfo(neighbour.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
+        links.open(new PeerInfo(neighbour.peerId(), "10.0.0.9:7000", Direction.INBOUND, 0, "test"));
         exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("answer", RANDOM), 1).toProto()));
         exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("extra", RANDOM), 1).toProto()));
 
@@ -227,7 +228,7 @@ class DiscoveryTest {
 
     @Test
     void aFullBookIsNotFlushedByANeighboursLongLivedRecords() {
-        FakeLinks links = new FakeLinks();
+        EmbeddedLinks links = new EmbeddedLinks();
         DiscoveryConfig small = new DiscoveryConfig(8, 16, 16, 32, Duration.ofSeconds(5), Duration.ofMinutes(1),
                 Duration.ofHours(24));
         Identity self = Identity.generate("self", RANDOM);
@@ -305,9 +306,11 @@ class DiscoveryTest {
                 Duration.ofHours(1).toMillis(), PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
     }
 
-    private Discovery discovery(Identity identity, LinkControl links) {
-        return new Discovery(identity, links, loop, loop, new SeededRng(1), DiscoveryConfig.defaults(),
+    private Discovery discovery(Identity identity, EmbeddedLinks links) {
+        Discovery discovery = new Discovery(identity, links, loop, loop, new SeededRng(1), DiscoveryConfig.defaults(),
                 () -> List.of("10.0.0.1:7000"), () -> PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
+        links.addLayer(discovery);
+        return discovery;
     }
 
     private int reachableFrom(Node start) {
@@ -341,7 +344,7 @@ class DiscoveryTest {
         Discovery discovery = new Discovery(identity, links, loop, loop, new SeededRng(1000 + n),
                 DiscoveryConfig.defaults(), () -> List.of(address.toString()),
                 () -> PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
-        links.addListener(discovery);
+        links.addLayer(discovery);
         links.redialUrgentlyBelow(DiscoveryConfig.defaults().targetLinks());
         links.start();
         discovery.start();
@@ -353,42 +356,6 @@ class DiscoveryTest {
     private record Node(Identity identity, HostPort address, LinkManager links, Discovery discovery) {
         PeerId id() {
             return identity.peerId();
-        }
-    }
-
-    /** Links that record what the code under test does with them. */
-    private static final class FakeLinks implements LinkControl {
-        final Map<PeerId, List<Frame>> sent = new HashMap<>();
-        final Map<PeerId, Double> penalties = new HashMap<>();
-
-        @Override
-        public List<PeerId> linkedPeers() {
-            return List.copyOf(sent.keySet());
-        }
-
-        @Override
-        public void dialOnce(DialTarget target) {
-        }
-
-        @Override
-        public boolean disconnect(PeerId peer, String reason) {
-            return false;
-        }
-
-        @Override
-        public boolean send(PeerId peer, Frame frame) {
-            sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(frame);
-            return true;
-        }
-
-        @Override
-        public boolean isConnected(PeerId peer) {
-            return sent.containsKey(peer);
-        }
-
-        @Override
-        public void penalize(PeerId peer, double points, String reason) {
-            penalties.merge(peer, points, Double::sum);
         }
     }
 }

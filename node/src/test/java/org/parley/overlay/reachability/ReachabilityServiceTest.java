@@ -15,7 +15,7 @@ import org.parley.link.AddressProbe;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
-import org.parley.link.LinkEvents;
+import org.parley.link.FrameHandler;
 import org.parley.link.LinkManager;
 import org.parley.link.memory.InMemoryAddressProbe;
 import org.parley.link.memory.InMemoryFabric;
@@ -226,7 +226,7 @@ class ReachabilityServiceTest {
         HostPort listening = listenHost == null ? address : new HostPort(listenHost, address.port());
         ReachabilityService service = new ReachabilityService(links, links::remoteAddressOf, probe,
                 () -> List.of(listening), loop, loop, new SeededRng(100 + n), config);
-        links.addListener(service);
+        links.addLayer(service);
         links.start();
         service.start();
         return new Node(identity.peerId(), address, links, service);
@@ -241,7 +241,7 @@ class ReachabilityServiceTest {
                 fabric.endpoint(identity.peerId(), address, LinkConfig.defaults(), loop), loop, loop,
                 new SeededRng(n), LinkConfig.defaults(), "test");
         Raw raw = new Raw(identity.peerId(), address, links);
-        links.addListener(raw);
+        links.addFrameHandler(raw);
         links.start();
         return raw;
     }
@@ -252,7 +252,7 @@ class ReachabilityServiceTest {
         }
     }
 
-    private static final class Raw implements LinkEvents {
+    private static final class Raw implements FrameHandler {
         final PeerId id;
         final HostPort address;
         final LinkManager links;
@@ -279,10 +279,12 @@ class ReachabilityServiceTest {
         }
 
         @Override
+        public java.util.Set<Frame.BodyCase> frameTypes() {
+            return java.util.Set.of(Frame.BodyCase.REACHABILITY);
+        }
+
+        @Override
         public void frameReceived(PeerId from, Frame frame) {
-            if (frame.getBodyCase() != Frame.BodyCase.REACHABILITY) {
-                return;
-            }
             ReachabilityFrame message = frame.getReachability();
             if (message.hasResponse()) {
                 responses.add(message.getResponse());

@@ -1,0 +1,51 @@
+package org.parley.link;
+
+import java.util.Optional;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.Hello;
+import org.parley.runtime.Clock;
+
+/**
+ * The {@code Hello} both ends send first on every link: what this node says in it (protocol
+ * version, where it listens, its software), and what it takes from a neighbour's. Kept apart from
+ * the {@link LinkManager} because a neighbour's Hello is the one place its own words about itself
+ * enter the link layer, so they are checked and bounded here.
+ */
+final class Greeting {
+    /** A peer's software name is for diagnostics only: it may not cost us more than this. */
+    static final int MAX_AGENT_LENGTH = 128;
+
+    private final Network network;
+    private final String agent;
+    private final Clock clock;
+
+    Greeting(Network network, String agent, Clock clock) {
+        this.network = network;
+        this.agent = agent;
+        this.clock = clock;
+    }
+
+    /** This node's Hello, naming where it listens now. */
+    Frame own() {
+        Hello.Builder hello = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).setAgent(agent);
+        network.listenAddresses().forEach(address -> hello.addListenAddresses(address.toString()));
+        return Frame.newBuilder().setHello(hello).build();
+    }
+
+    /** Why a neighbour's Hello cannot open the link: it speaks another link protocol. Empty when it can. */
+    static Optional<String> refusal(Hello hello) {
+        if (hello.getProtocolVersion() == LinkConfig.PROTOCOL_VERSION) {
+            return Optional.empty();
+        }
+        return Optional.of("peer speaks link protocol " + hello.getProtocolVersion() + ", we speak "
+                + LinkConfig.PROTOCOL_VERSION);
+    }
+
+    /** The neighbour on {@code link} as the link and its {@code hello} describe it, linked from now. */
+    PeerInfo describe(Link link, Hello hello) {
+        String agentName = hello.getAgent();
+        return new PeerInfo(link.remotePeer(), NeighbourAddress.of(link, hello), link.direction(), clock.nowMillis(),
+                agentName.length() <= MAX_AGENT_LENGTH ? agentName : agentName.substring(0, MAX_AGENT_LENGTH),
+                link.path(), link.relay());
+    }
+}

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -349,7 +350,7 @@ public final class TlsGrpcNetwork implements Network, HolePuncher {
      * as any (see {@link PunchedLinks}).
      */
     @Override
-    public void punch(PeerId peer, HostPort address, java.util.function.Consumer<String> failed) {
+    public void punch(PeerId peer, HostPort address, Consumer<String> failed) {
         PunchedLinks punching = punched;
         if (closed || punching == null) {
             loop.execute(() -> failed.accept("network closed"));

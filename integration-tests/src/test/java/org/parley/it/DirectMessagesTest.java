@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.ApiException;
 import org.parley.api.MessageView;
 import org.parley.control.ControlClient;
 
@@ -41,6 +42,14 @@ class DirectMessagesTest {
         bob = profiles.init("bob");
         alicePort = Launcher.freePort();
         bobPort = Launcher.freePort();
+    }
+
+    /** Each adds the other as a contact: only contacts get receipts. */
+    private void befriend() throws ApiException {
+        try (ControlClient atAlice = profiles.client("alice"); ControlClient atBob = profiles.client("bob")) {
+            atAlice.addContact(bob, "bob");
+            atBob.addContact(alice, "alice");
+        }
     }
 
     @AfterEach
@@ -74,6 +83,9 @@ class DirectMessagesTest {
         for (String key : List.of("sentAt", "receivedAt")) {
             assertTrue(atBob.get(key).getAsLong() > 0, key);
         }
+        // A stranger gets no receipt (it would tell alice that bob is online) until bob accepts her.
+        assertEquals("pending", historyOf(parley, aliceHome, bob).get(0).getAsJsonObject().get("state").getAsString());
+        assertEquals(0, parley.run("contact", "add", "--home", bobHome, alice, "--name", "alice").exitCode());
         Profiles.await(() -> historyOf(parley, aliceHome, bob).get(0).getAsJsonObject().get("state").getAsString()
                 .equals("delivered"), "alice sees it delivered");
 
@@ -104,6 +116,7 @@ class DirectMessagesTest {
     @Test
     void aThousandMessagesEachWayAtOnceArriveOnceInOrderAndAllAreDelivered() throws Exception {
         startBoth();
+        befriend();
         int count = 1000;
         ExecutorService senders = Executors.newFixedThreadPool(2);
         Future<?> fromAlice = senders.submit(() -> sendMany("alice", bob, count));
@@ -145,6 +158,7 @@ class DirectMessagesTest {
 
         profiles.startDaemon("alice", alicePort);
         Process bobDaemon = profiles.startDaemon("bob", bobPort, "127.0.0.1:" + alicePort);
+        befriend();
         Profiles.await(() -> fullHistory("bob", alice).size() == 1, "bob receives it");
         Profiles.await(() -> allDelivered("alice", bob, 1), "alice sees it delivered");
 

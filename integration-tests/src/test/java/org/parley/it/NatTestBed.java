@@ -44,6 +44,8 @@ final class NatTestBed implements AutoCloseable {
     private final String run;
     private final List<String> namespaces = new ArrayList<>();
     private final Thread cleanupOnExit = new Thread(this::removeAll, "nat-test-bed-cleanup");
+    /** The UPnP router's daemon, when the bed has one; removing its namespace kills it too. */
+    private Process miniupnpd;
 
     private NatTestBed() {
         this.run = PREFIX + ProcessHandle.current().pid();
@@ -63,6 +65,16 @@ final class NatTestBed implements AutoCloseable {
         } else if (!onPath("nft")) {
             missing = "NAT tests need nftables' nft command";
         }
+        skipUnlessCi(missing);
+    }
+
+    /** Like {@link #requireTools}, and Debian's {@code miniupnpd} too, for the router that maps ports. */
+    static void requireMiniupnpd() {
+        requireTools();
+        skipUnlessCi(onPath("miniupnpd") ? null : "the port mapping test needs miniupnpd (Debian: miniupnpd-nftables)");
+    }
+
+    private static void skipUnlessCi(String missing) {
         if (missing == null) {
             return;
         }
@@ -80,6 +92,27 @@ final class NatTestBed implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(bed.cleanupOnExit);
         try {
             bed.build(homes, nat);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            bed.close();
+            throw e;
+        }
+        return bed;
+    }
+
+    /**
+     * A public namespace and one home whose router runs miniupnpd (UPnP-IGD, and NAT-PMP/PCP when
+     * {@code natPmp}), its configuration and log in {@code directory}. miniupnpd refuses to map
+     * anything while its WAN address is in a reserved range, and every documentation range is one;
+     * so this router's WAN takes {@link #UPNP_ROUTER_ADDRESS}, outside them, which exists only inside
+     * these namespaces (nothing here is routed to or from the host).
+     */
+    static NatTestBed createWithUpnpRouter(Path directory, boolean natPmp) throws IOException, InterruptedException {
+        requireMiniupnpd();
+        sweepLeftovers();
+        NatTestBed bed = new NatTestBed();
+        Runtime.getRuntime().addShutdownHook(bed.cleanupOnExit);
+        try {
+            bed.buildUpnpHome(directory, natPmp);
         } catch (IOException | InterruptedException | RuntimeException e) {
             bed.close();
             throw e;
@@ -135,6 +168,121 @@ final class NatTestBed implements AutoCloseable {
         }
     }
 
+    /** The UPnP router's public address: outside the ranges miniupnpd takes for private or reserved. */
+    static final String UPNP_ROUTER_ADDRESS = "100.128.0.11";
+    /** The nftables table holding the UPnP router's rules and the chains miniupnpd fills. */
+    static final String UPNP_TABLE = "parley";
+
+    /** The router namespace of home {@code n}. */
+    String router(int n) {
+        return run + "-r" + n;
+    }
+
+    private void buildUpnpHome(Path directory, boolean natPmp) throws IOException, InterruptedException {
+        String pub = publicNamespace();
+        addNamespace(pub);
+        ip("-n", pub, "link", "add", "br0", "type", "bridge");
+        ip("-n", pub, "addr", "add", PUBLIC_ADDRESS + "/24", "dev", "br0");
+        ip("-n", pub, "link", "set", "br0", "up");
+        ip("-n", pub, "route", "add", UPNP_ROUTER_ADDRESS + "/32", "dev", "br0");
+        String router = router(1);
+        String home = home(1);
+        addNamespace(router);
+        addNamespace(home);
+        ip("-n", router, "link", "add", "wan0", "type", "veth", "peer", "name", "r1wan", "netns", pub);
+        ip("-n", pub, "link", "set", "r1wan", "master", "br0");
+        ip("-n", pub, "link", "set", "r1wan", "up");
+        ip("-n", router, "addr", "add", UPNP_ROUTER_ADDRESS + "/32", "dev", "wan0");
+        ip("-n", router, "link", "set", "wan0", "up");
+        ip("-n", router, "route", "add", PUBLIC_ADDRESS.substring(0, PUBLIC_ADDRESS.lastIndexOf('.')) + ".0/24",
+                "dev", "wan0");
+        ip("-n", router, "link", "add", "lan0", "type", "veth", "peer", "name", "eth0", "netns", home);
+        ip("-n", router, "addr", "add", "10.1.0.1/24", "dev", "lan0");
+        ip("-n", router, "link", "set", "lan0", "up");
+        ip("-n", home, "addr", "add", "10.1.0.2/24", "dev", "eth0");
+        ip("-n", home, "link", "set", "eth0", "up");
+        ip("-n", home, "route", "add", "default", "via", "10.1.0.1");
+        command("ip", "netns", "exec", router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        Path rules = directory.resolve("router.nft");
+        Files.writeString(rules, upnpRouterRules(), StandardCharsets.UTF_8);
+        command("ip", "netns", "exec", router, "nft", "-f", rules.toString());
+        Path config = directory.resolve("miniupnpd.conf");
+        Files.writeString(config, miniupnpdConfig(natPmp), StandardCharsets.UTF_8);
+        Process daemon = new ProcessBuilder("ip", "netns", "exec", router, "miniupnpd", "-d", "-f", config.toString(),
+                "-P", directory.resolve("miniupnpd.pid").toString())
+                .redirectErrorStream(true).redirectOutput(directory.resolve("miniupnpd.log").toFile()).start();
+        daemon.getOutputStream().close();
+        miniupnpd = daemon;
+        String log = "";
+        for (int i = 0; i < 100 && !log.contains("Listening for NAT-PMP") && !log.contains("HTTP listening"); i++) {
+            if (!daemon.isAlive()) {
+                throw new IOException("miniupnpd exited: " + Files.readString(directory.resolve("miniupnpd.log")));
+            }
+            Thread.sleep(100);
+            log = Files.readString(directory.resolve("miniupnpd.log"));
+        }
+    }
+
+    /**
+     * The router's rules: masquerade out of the WAN side and, from it, only what answers a
+     * connection made from inside, unless miniupnpd's chains (filled as mappings are made) let it in.
+     */
+    private static String upnpRouterRules() {
+        return """
+                table inet %s {
+                  chain forward {
+                    type filter hook forward priority filter; policy accept;
+                    iifname "wan0" ct state established,related accept
+                    iifname "wan0" jump miniupnpd
+                    iifname "wan0" drop
+                  }
+                  chain miniupnpd {
+                  }
+                  chain prerouting {
+                    type nat hook prerouting priority dstnat; policy accept;
+                    iifname "wan0" jump prerouting_miniupnpd
+                  }
+                  chain postrouting {
+                    type nat hook postrouting priority srcnat; policy accept;
+                    oifname "wan0" jump postrouting_miniupnpd
+                    oifname "wan0" masquerade
+                  }
+                  chain prerouting_miniupnpd {
+                  }
+                  chain postrouting_miniupnpd {
+                  }
+                }
+                """.formatted(UPNP_TABLE);
+    }
+
+    /** UPnP-IGD on the LAN side, mapping only for hosts of the home's own network, to ports above 1023. */
+    private static String miniupnpdConfig(boolean natPmp) {
+        return """
+                ext_ifname=wan0
+                listening_ip=lan0
+                http_port=0
+                enable_upnp=yes
+                enable_natpmp=%s
+                secure_mode=yes
+                system_uptime=no
+                uuid=3f4e5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7
+                upnp_table_name=%s
+                upnp_nat_table_name=%s
+                upnp_forward_chain=miniupnpd
+                upnp_nat_chain=prerouting_miniupnpd
+                upnp_nat_postrouting_chain=postrouting_miniupnpd
+                allow 1024-65535 10.1.0.0/24 1024-65535
+                deny 0-65535 0.0.0.0/0 0-65535
+                """.formatted(natPmp ? "yes" : "no", UPNP_TABLE, UPNP_TABLE);
+    }
+
+    /** The DNAT rules miniupnpd holds now: one line per port it forwards. */
+    String upnpForwards() throws IOException, InterruptedException {
+        return command("ip", "netns", "exec", router(1), "nft", "list", "chain", "inet", UPNP_TABLE,
+                "prerouting_miniupnpd").lines().filter(line -> line.contains("dnat")).map(String::strip)
+                .reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
     /**
      * Masquerade out of the WAN side; from it, only what answers a connection made from inside,
      * whether forwarded or addressed to the router itself. Unsolicited packets are dropped in
@@ -187,6 +335,9 @@ final class NatTestBed implements AutoCloseable {
     }
 
     private synchronized void removeAll() {
+        if (miniupnpd != null) {
+            miniupnpd.destroy();
+        }
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             remove(namespaces.get(i));
         }

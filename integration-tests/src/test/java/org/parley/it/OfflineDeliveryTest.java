@@ -70,6 +70,8 @@ class OfflineDeliveryTest {
         Launcher parley = profiles.launcher();
         String aliceHome = profiles.home("alice").toString();
         String bobHome = profiles.home("bob").toString();
+        // Bob acknowledges only his contacts' messages.
+        assertEquals(0, parley.run("contact", "add", "--home", bobHome, alice, "--name", "alice").exitCode());
 
         stop("bob");
         Profiles.await(() -> !linked("alice", bob), "alice sees bob gone");
@@ -179,6 +181,7 @@ class OfflineDeliveryTest {
         String bobHome = profiles.home("bob").toString();
         String carolHome = profiles.home(carolName).toString();
         assertEquals(0, parley.run("contact", "add", "--home", bobHome, carol, "--name", "carol").exitCode());
+        assertEquals(0, parley.run("contact", "add", "--home", bobHome, alice, "--name", "alice").exitCode());
         assertEquals(0, parley.run("contact", "add", "--home", carolHome, bob, "--name", "bob").exitCode());
 
         String typo = bob.substring(0, bob.length() - 1) + (bob.endsWith("a") ? "b" : "a");

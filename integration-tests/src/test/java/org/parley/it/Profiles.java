@@ -65,7 +65,8 @@ final class Profiles implements AutoCloseable {
         Instant deadline = Instant.now().plus(WAIT);
         while (Instant.now().isBefore(deadline)) {
             if (!daemon.isAlive()) {
-                throw new AssertionError("daemon " + name + " exited with " + daemon.exitValue());
+                throw new AssertionError("daemon " + name + " exited with " + daemon.exitValue() + ": "
+                        + Files.readString(work.resolve(name + "-" + (processes.size() - 1) + ".err")).strip());
             }
             try (ControlClient client = ControlClient.connect(new ProfileHome(home(name))).orElse(null)) {
                 if (client != null) {

@@ -90,6 +90,9 @@ class TerminalClientTest {
             alice = id.group(1);
             terminal.keys("Escape");
             terminal.await("the ID panel closed", screen -> !screen.contains("Your ID"));
+            try (ControlClient bobDaemon = profiles.client("bob")) {
+                bobDaemon.addContact(alice, "alice"); // bob acknowledges only his contacts' messages
+            }
             terminal.type("/add " + bob + " bob");
             terminal.keys("Enter");
             terminal.awaitText("added bob");

@@ -16,9 +16,10 @@ import java.util.Map;
  * @param relayingFor contacts we offered to relay for, and whether each accepted
  * @param reachability "public", "private" or "unknown": whether peers could dial this node back
  * @param observedAddresses where peers saw this node (its IP as it reached them, and its listen port)
+ * @param portMapping the mapping the router holds for this node; null when it holds none
  */
 public record StatusView(String peerId, int links, int outbox, int relayed, long bytesStoredByOthers,
                          long bytesStoredForOthers, int envelopesStoredForOthers, List<String> relays,
                          Map<String, Boolean> relayingFor, String reachability,
-                         List<String> observedAddresses) {
+                         List<String> observedAddresses, PortMappingView portMapping) {
 }

@@ -59,6 +59,20 @@ final class Converters {
         }
     }
 
+    /** A log level the node knows, as given (the node parses it again when it starts). */
+    static final class LogLevelConverter implements ITypeConverter<String> {
+        private static final java.util.Set<String> LEVELS = java.util.Set.of("SEVERE", "WARNING", "INFO", "FINE");
+
+        @Override
+        public String convert(String value) {
+            if (!LEVELS.contains(value.toUpperCase(java.util.Locale.ROOT))) {
+                throw new TypeConversionException("unknown log level '" + value
+                        + "' (use SEVERE, WARNING, INFO or FINE)");
+            }
+            return value;
+        }
+    }
+
     static final class PositiveIntConverter implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {

@@ -1,25 +1,19 @@
 package org.parley.cli;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.Optional;
 import org.parley.store.ProfileHome;
 import picocli.CommandLine.Option;
 
-/** {@code --home DIR}, else {@code $PARLEY_HOME}, else {@code ~/.parley}. */
+/** {@code --home DIR}; without it, the home {@link HomeLocation} finds. */
 public final class HomeOption {
-    static final String ENVIRONMENT_VARIABLE = "PARLEY_HOME";
-
     @Option(names = "--home", paramLabel = "DIR",
-            description = "Profile directory (default: $PARLEY_HOME, else ~/.parley).")
+            description = "Profile directory (default: $PARLEY_HOME, else ~/.parley if it exists, else on Linux "
+                    + "$XDG_DATA_HOME/parley, i.e. ~/.local/share/parley).")
     Path home;
 
     public ProfileHome resolve(CliContext context) {
-        if (home != null) {
-            return new ProfileHome(home);
-        }
-        return context.env(ENVIRONMENT_VARIABLE)
-                .map(value -> new ProfileHome(Paths.get(value)))
-                .orElseGet(() -> new ProfileHome(Paths.get(System.getProperty("user.home"), ".parley")));
+        return HomeLocation.of(Optional.ofNullable(home), context).home();
     }
 
     /** The home, which must already hold an identity. */

@@ -68,7 +68,13 @@ public final class NodeNetworkOptions {
             description = "Relay no links for peers that cannot be dialled (by default a node relays, within limits).")
     boolean noRelay;
 
+    @Option(names = "--no-port-mapping",
+            description = "Do not ask the router (UPnP-IGD, NAT-PMP or PCP) to forward the listen port to this node "
+                    + "(by default a node asks, and announces the mapped address once peers reach it there).")
+    boolean noPortMapping;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+            converter = Converters.LogLevelConverter.class,
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
@@ -80,7 +86,8 @@ public final class NodeNetworkOptions {
                         .withReplicas(mailboxReplicas)
                         .withQuotas(mailboxRecipientKib * 1024L, mailboxSenderKib * 1024L,
                                 mailboxStorageMib * 1024L * 1024L))
-                .withRelay(noRelay ? RelayLimits.defaults().disabled() : RelayLimits.defaults());
+                .withRelay(noRelay ? RelayLimits.defaults().disabled() : RelayLimits.defaults())
+                .withPortMapping(!noPortMapping);
     }
 
     Level level() throws CliException {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Peer-to-peer, end-to-end encrypted chat.",
         subcommands = {InitCommand.class, IdCommand.class, DaemonCommand.class, PeersCommand.class,
                 ContactCommand.class, SendCommand.class, LookupCommand.class, HistoryCommand.class, GroupCommand.class,
+                ExportCommand.class, ImportCommand.class,
                 WatchCommand.class, StatusCommand.class, BenchCommand.class, SimCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ParleyCli implements Runnable {
@@ -60,6 +61,12 @@ public final class ParleyCli implements Runnable {
             commandLine.addSubcommand(command);
         }
         shareVersion(commandLine, commandLine.getCommandSpec().version());
+        try {
+            ConfigDefaults.install(commandLine, args, context);
+        } catch (CliException e) {
+            context.err().println("parley: error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
         commandLine.setOut(context.out());
         commandLine.setErr(context.err());
         commandLine.setParameterExceptionHandler((error, arguments) -> {

@@ -18,7 +18,8 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print {\"peerId\",\"links\",\"outbox\",\"relayed\","
             + "\"bytesStoredByOthers\",\"bytesStoredForOthers\",\"envelopesStoredForOthers\",\"relays\",\"relayingFor\","
-            + "\"reachability\",\"observedAddresses\"}.")
+            + "\"reachability\",\"observedAddresses\",\"portMapping\"}; portMapping is {\"protocol\",\"external\"} "
+            + "(protocol upnp, nat-pmp or pcp) or null.")
     boolean json;
 
     @Override
@@ -37,6 +38,8 @@ final class StatusCommand implements Callable<Integer> {
                 status.envelopesStoredForOthers(), status.bytesStoredForOthers());
         context.out().printf("reach     %s%s%n", status.reachability(), status.observedAddresses().isEmpty() ? ""
                 : ", seen at " + String.join(" ", status.observedAddresses()));
+        context.out().printf("mapping   %s%n", status.portMapping() == null ? "none"
+                : status.portMapping().external() + " (" + status.portMapping().protocol() + ")");
         context.out().printf("relays    %s%n", status.relays().isEmpty() ? "none" : String.join(" ", status.relays()));
         status.relayingFor().forEach((peer, accepted) -> context.out().printf("relaying  for %s (%s)%n", peer,
                 accepted ? "accepted" : "offered"));

@@ -13,8 +13,10 @@ import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
 import org.parley.api.MessageView;
+import org.parley.api.PortMappingView;
 import org.parley.api.StatusView;
 import org.parley.proto.control.v1.NodeStatus;
+import org.parley.proto.control.v1.PortMapping;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.Message;
@@ -53,7 +55,7 @@ final class ControlMessages {
     }
 
     static NodeStatus toProto(StatusView view) {
-        return NodeStatus.newBuilder()
+        NodeStatus.Builder status = NodeStatus.newBuilder()
                 .setPeerId(view.peerId())
                 .setLinks(view.links())
                 .setOutbox(view.outbox())
@@ -64,15 +66,21 @@ final class ControlMessages {
                 .addAllRelays(view.relays())
                 .putAllRelayingFor(view.relayingFor())
                 .setReachability(view.reachability())
-                .addAllObservedAddresses(view.observedAddresses())
-                .build();
+                .addAllObservedAddresses(view.observedAddresses());
+        if (view.portMapping() != null) {
+            status.setPortMapping(PortMapping.newBuilder().setProtocol(view.portMapping().protocol())
+                    .setExternal(view.portMapping().external()));
+        }
+        return status.build();
     }
 
     static StatusView fromProto(NodeStatus status) {
         return new StatusView(status.getPeerId(), status.getLinks(), status.getOutbox(), status.getRelayed(),
                 status.getBytesStoredByOthers(), status.getBytesStoredForOthers(),
                 status.getEnvelopesStoredForOthers(), status.getRelaysList(), status.getRelayingForMap(),
-                status.getReachability(), status.getObservedAddressesList());
+                status.getReachability(), status.getObservedAddressesList(),
+                status.hasPortMapping() ? new PortMappingView(status.getPortMapping().getProtocol(),
+                        status.getPortMapping().getExternal()) : null);
     }
 
     static Contact toProto(ContactView view) {

@@ -18,6 +18,8 @@ import org.parley.proto.wire.v1.MembershipOpProto;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
 import org.parley.store.GroupRows;
+import org.parley.store.RestoreMark;
+import org.parley.store.SealedPlaces;
 import org.parley.store.StorageQueue;
 
 /**
@@ -41,11 +43,23 @@ final class GroupStorage {
     private final StorageQueue storage;
     private final ContentCipher cipher;
     private final Scheduler loop;
+    private boolean restored;
 
     GroupStorage(StorageQueue storage, ContentCipher cipher, Scheduler loop) {
         this.storage = storage;
         this.cipher = cipher;
         this.loop = loop;
+    }
+
+    /** Whether the loaded database was restored from a backup and our sender keys not replaced yet. */
+    boolean restored() {
+        return restored;
+    }
+
+    /** Rows that say our sender keys have been replaced since the restore. */
+    Rows restoreHandled() {
+        restored = false;
+        return RestoreMark::clear;
     }
 
     /** Writes {@code rows} in one transaction; the future completes on the loop, failed with a {@link GroupFailure}. */
@@ -88,10 +102,11 @@ final class GroupStorage {
         return connection -> GroupRows.putKey(connection, row);
     }
 
-    static Rows opRow(GroupState state, MembershipOp op) {
+    /** The op sealed: it names the group and its members (a create op also carries the name). */
+    Rows opRow(GroupState state, MembershipOp op) {
         byte[] opId = op.id();
-        byte[] encoded = op.toProto().toByteArray();
-        return connection -> GroupRows.putOp(connection, state.id.bytes(), opId, encoded);
+        byte[] sealed = cipher.seal(op.toProto().toByteArray(), SealedPlaces.groupOp(state.id.bytes(), opId));
+        return connection -> GroupRows.putOp(connection, state.id.bytes(), opId, sealed);
     }
 
     Rows entryRow(GroupState state, GroupMessageRecord record, byte[] messageId, List<ByteString> parents,
@@ -99,7 +114,8 @@ final class GroupStorage {
         ByteString joined = ByteString.copyFrom(parents);
         GroupRows.Entry row = new GroupRows.Entry(HexFormat.of().parseHex(record.entryId()), state.id.bytes(),
                 messageId, record.sender().toString(), record.lamport(), joined.toByteArray(), post.toBytes(),
-                cipher.seal(record.text().getBytes(StandardCharsets.UTF_8), bodyContext(record.entryId())),
+                cipher.seal(record.text().getBytes(StandardCharsets.UTF_8),
+                        bodyContext(record.entryId(), state.id.bytes(), record.sender().toString())),
                 record.sentAtMillis(), record.receivedAtMillis());
         return connection -> GroupRows.insertEntry(connection, row);
     }
@@ -117,7 +133,8 @@ final class GroupStorage {
             List<GroupMessageRecord> records = new ArrayList<>();
             for (GroupRows.Entry entry : GroupRows.history(connection, id.bytes(), limit, anchor)) {
                 String entryHex = HexFormat.of().formatHex(entry.entryId());
-                String text = new String(cipher.open(entry.body(), bodyContext(entryHex)), StandardCharsets.UTF_8);
+                String text = new String(cipher.open(entry.body(), bodyContext(entryHex, entry.groupId(), entry.sender())),
+                        StandardCharsets.UTF_8);
                 records.add(new GroupMessageRecord(id, entryHex, parse(entry.sender()), text, entry.sentMillis(),
                         entry.receivedMillis(), entry.lamport()));
             }
@@ -144,7 +161,9 @@ final class GroupStorage {
     void load(GroupDirectory directory, Loader more) {
         storage.submit(connection -> {
             try {
+                SealedPlaces.bindOnce(connection, cipher);
                 loadRows(connection, directory);
+                restored = RestoreMark.isSet(connection);
                 more.load(connection);
             } catch (GroupException | InvalidProtocolBufferException e) {
                 throw new GroupFailure("a stored group does not load: " + e.getMessage());
@@ -163,7 +182,8 @@ final class GroupStorage {
                     row.invitedBy() == null ? null : parse(row.invitedBy()), row.createdMillis()));
         }
         for (GroupRows.Op row : GroupRows.ops(connection)) {
-            MembershipOp op = MembershipOp.verify(MembershipOpProto.parseFrom(row.op()));
+            MembershipOp op = MembershipOp.verify(MembershipOpProto.parseFrom(
+                    cipher.open(row.sealedOp(), SealedPlaces.groupOp(row.groupId(), row.opId()))));
             directory.get(op.groupId()).ops.put(ByteString.copyFrom(op.id()), op);
         }
         for (GroupRows.Key row : GroupRows.keys(connection)) {
@@ -193,8 +213,8 @@ final class GroupStorage {
         return "group-key:" + id + ":" + HexFormat.of().formatHex(keyId);
     }
 
-    private static String bodyContext(String entryId) {
-        return "group-message:" + entryId;
+    private static String bodyContext(String entryId, byte[] groupId, String sender) {
+        return SealedPlaces.groupMessageBody(HexFormat.of().parseHex(entryId), groupId, sender);
     }
 
     private static PeerId parse(String peerId) {

@@ -82,6 +82,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     private final MembershipChanges membership;
     private final Backfill backfill;
     private final SignalIntake intake;
+    private final SenderKeyDistribution keys;
     private Scheduler.Cancellable beatTimer;
     private long beats;
     private boolean stopped;
@@ -98,7 +99,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         OneShotSignal control = new OneShotSignal(self.peerId(), transport::sendGroupSignal);
         this.posts = new PostIntake(directory, this.storage, control, clock, listeners);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
-        SenderKeyDistribution keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
+        this.keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
                 neighbours, clock, random);
         this.membership = new MembershipChanges(self, directory, this.storage, outbox, control, keys, gossip, clock,
                 random);
@@ -130,6 +131,9 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** Subscribes to the topics of joined groups and starts the beat. Call on the loop, after gossip started. */
     public void start() {
         directory.all().stream().filter(GroupState::joined).forEach(state -> gossip.subscribe(state.topic));
+        if (storage.restored()) {
+            keys.replaceRestoredKeys();
+        }
         scheduleBeat();
     }
 

@@ -299,7 +299,7 @@ final class MembershipChanges {
         Membership before = state.membership;
         for (MembershipOp op : ops) {
             if (state.ops.putIfAbsent(ByteString.copyFrom(op.id()), op) == null) {
-                rows.add(GroupStorage.opRow(state, op));
+                rows.add(storage.opRow(state, op));
             }
         }
         state.membership = Membership.replay(state.id, state.ops.values());

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.Neighbours;
@@ -76,6 +77,25 @@ final class SenderKeyDistribution {
         for (PeerId member : directory.otherMembers(state)) {
             queueGrant(state, member, first, old.keyId(), old.iteration());
         }
+    }
+
+    /**
+     * After a restore from a backup: a fresh key in every group we are in, handed to the other
+     * members. The restored key's next steps may already have been used by the machine the backup
+     * came from, and members refuse a step they have seen.
+     */
+    CompletableFuture<Void> replaceRestoredKeys() {
+        List<GroupStorage.Rows> rows = new ArrayList<>();
+        int replaced = 0;
+        for (GroupState state : directory.all()) {
+            if (state.joined() && state.ownKey != null) {
+                rotate(state, rows);
+                replaced++;
+            }
+        }
+        rows.add(storage.restoreHandled());
+        LOG.info("restored from a backup: replaced our sender key in " + replaced + " groups");
+        return storage.commit(GroupStorage.all(rows));
     }
 
     /**

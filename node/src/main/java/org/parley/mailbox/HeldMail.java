@@ -16,6 +16,11 @@ import org.parley.proto.wire.v1.StoreAnswer.Outcome;
  * The envelopes a replica holds for others, with its limits: bytes per recipient, per sender and
  * in all, and a time limit. Remembers what recipients deleted until it would have expired, so
  * that a copy coming back from another replica is not held again. Plain data: no I/O, no clock.
+ *
+ * <p>A recipient's share is divided fairly among its senders (max-min): when it is full, a sender
+ * that would hold less than the largest holder after the new envelope takes the largest holder's
+ * newest envelopes until it fits. So one sender, or a few, cannot fill a recipient's share and
+ * keep everyone else out; a sender holding no more than anyone else keeps what it holds.
  */
 final class HeldMail {
     /** One held envelope, verified when it was taken. */
@@ -27,6 +32,8 @@ final class HeldMail {
     private final LinkedHashMap<ByteString, Held> byId = new LinkedHashMap<>();
     private final Map<PeerId, Long> bytesByRecipient = new HashMap<>();
     private final Map<PeerId, Long> bytesBySender = new HashMap<>();
+    /** Per recipient: bytes held from each sender. */
+    private final Map<PeerId, Map<PeerId, Long>> bytesBySenderFor = new HashMap<>();
     private final Map<ByteString, Long> deleted = new HashMap<>();
     private long totalBytes;
     private long nextSeq = 1;
@@ -43,10 +50,12 @@ final class HeldMail {
 
     /**
      * Holds a verified envelope unless a limit says no. An envelope held already, or deleted by
-     * its recipient, counts as stored: the replica has done its part.
+     * its recipient, counts as stored: the replica has done its part. When the recipient's share
+     * is full, other senders' envelopes may make room (see the class comment): those are added
+     * to {@code evicted}, and are no longer held.
      */
     Outcome offer(ByteString id, PeerId sender, PeerId recipient, long envelopeExpiresAt, WireEnvelope envelope,
-                  long nowMillis, List<Held> taken) {
+                  long nowMillis, List<Held> taken, List<Held> evicted) {
         if (byId.containsKey(id) || deleted.containsKey(id)) {
             return Outcome.STORED;
         }
@@ -55,15 +64,73 @@ final class HeldMail {
             return Outcome.EXPIRED;
         }
         int size = envelope.getSerializedSize();
-        if (bytesByRecipient.getOrDefault(recipient, 0L) + size > config.perRecipientBytes()
-                || bytesBySender.getOrDefault(sender, 0L) + size > config.perSenderBytes()
-                || totalBytes + size > config.totalBytes()) {
+        if (bytesBySender.getOrDefault(sender, 0L) + size > config.perSenderBytes()
+                || size > config.perRecipientBytes()) {
             return Outcome.QUOTA;
         }
+        List<Held> makingRoom = roomFor(sender, recipient, size);
+        if (makingRoom == null) {
+            return Outcome.QUOTA;
+        }
+        long freed = makingRoom.stream().mapToLong(Held::size).sum();
+        if (totalBytes - freed + size > config.totalBytes()) {
+            return Outcome.QUOTA;
+        }
+        makingRoom.forEach(this::remove);
+        evicted.addAll(makingRoom);
         Held held = new Held(nextSeq++, id, sender, recipient, expiresAt, envelope, size);
         add(held);
         taken.add(held);
         return Outcome.STORED;
+    }
+
+    /**
+     * The envelopes that must go for {@code size} more bytes from {@code sender} to fit the
+     * recipient's share: none when it fits, the largest other holders' newest while they would
+     * still hold more than the sender, or null when that does not make room.
+     */
+    private List<Held> roomFor(PeerId sender, PeerId recipient, int size) {
+        long over = bytesByRecipient.getOrDefault(recipient, 0L) + size - config.perRecipientBytes();
+        if (over <= 0) {
+            return List.of();
+        }
+        Map<PeerId, Long> shares = new HashMap<>(bytesBySenderFor.getOrDefault(recipient, Map.of()));
+        long senderAfter = shares.getOrDefault(sender, 0L) + size;
+        long largestOther = shares.entrySet().stream().filter(share -> !share.getKey().equals(sender))
+                .mapToLong(Map.Entry::getValue).max().orElse(0);
+        if (largestOther <= senderAfter) {
+            // Fair already: refused without looking through the held mail, which a flood of
+            // refused stores would otherwise make us do each time.
+            return null;
+        }
+        Map<PeerId, List<Held>> newestLast = new HashMap<>();
+        for (Held held : byId.values()) {
+            if (held.recipient().equals(recipient) && !held.sender().equals(sender)) {
+                newestLast.computeIfAbsent(held.sender(), key -> new ArrayList<>()).add(held);
+            }
+        }
+        List<Held> going = new ArrayList<>();
+        while (over > 0) {
+            PeerId largest = null;
+            for (Map.Entry<PeerId, Long> share : shares.entrySet()) {
+                if (!share.getKey().equals(sender) && (largest == null || share.getValue() > shares.get(largest))) {
+                    largest = share.getKey();
+                }
+            }
+            List<Held> theirs = largest == null ? List.of() : newestLast.get(largest);
+            if (theirs == null || theirs.isEmpty()) {
+                return null;
+            }
+            Held newest = theirs.get(theirs.size() - 1);
+            if (shares.get(largest) - newest.size() < senderAfter) {
+                return null; // it would end up holding less than the sender: the share is fair already
+            }
+            theirs.remove(theirs.size() - 1);
+            shares.merge(largest, -(long) newest.size(), Long::sum);
+            going.add(newest);
+            over -= newest.size();
+        }
+        return going;
     }
 
     /** The recipient's mail, oldest first, up to {@code maxBytes} (at least one envelope). */
@@ -146,5 +213,10 @@ final class HeldMail {
         totalBytes += delta;
         bytesByRecipient.merge(held.recipient(), delta, (a, b) -> a + b == 0 ? null : a + b);
         bytesBySender.merge(held.sender(), delta, (a, b) -> a + b == 0 ? null : a + b);
+        Map<PeerId, Long> senders = bytesBySenderFor.computeIfAbsent(held.recipient(), key -> new HashMap<>());
+        senders.merge(held.sender(), delta, (a, b) -> a + b == 0 ? null : a + b);
+        if (senders.isEmpty()) {
+            bytesBySenderFor.remove(held.recipient());
+        }
     }
 }

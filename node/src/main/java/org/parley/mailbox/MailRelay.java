@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.RelayItem;
@@ -19,13 +20,19 @@ import org.parley.runtime.Scheduler;
 /**
  * The sender's part: every check interval, hands the messages the outbox holds for peers without
  * a link to the k peers closest to each recipient's key and to the relays its record names, and
- * reports back what they answered —
- * held by n replicas, or refused by all of them and why. A replica that stays silent is replaced
- * by the next closest one at the next check. Receipts for peers without a link are handed over
+ * reports back when n replicas hold one. A replica that stays silent or refuses (its share for the
+ * recipient is full, or its clock says the envelope expired) is replaced by the next closest one
+ * at the next check; once every candidate was asked, all are asked again, less and less often
+ * while they keep refusing. A refusal never ends a message: anyone can make identities and fill a
+ * replica, and the outbox still sends directly. Receipts for peers without a link are handed over
  * the same way, without tracking: a lost receipt is asked for again by the sender's resend.
  * Confined to the node's loop.
  */
 final class MailRelay {
+    private static final Logger LOG = Logger.getLogger(MailRelay.class.getName());
+    /** The longest rest between rounds of refusals, in checks (about five minutes by default). */
+    private static final int MAX_REST_CHECKS = 64;
+
     /** One message being handed to replicas. */
     private static final class Attempt {
         final RelayItem item;
@@ -33,6 +40,10 @@ final class MailRelay {
         final Set<PeerId> stored = new HashSet<>();
         final Map<String, Integer> refusals = new HashMap<>();
         int outstanding;
+        /** Checks to let pass before asking again, after a round in which every answer was a refusal. */
+        int resting;
+        /** The rest after the last round of refusals; doubles each round, up to {@link #MAX_REST_CHECKS}. */
+        int restAfterRefusals;
         Scheduler.Cancellable timer;
 
         Attempt(RelayItem item) {
@@ -121,7 +132,11 @@ final class MailRelay {
             current.add(item.id());
             Attempt attempt = attempts.computeIfAbsent(item.id(), id -> new Attempt(item));
             if (attempt.outstanding == 0) {
-                ask(attempt);
+                if (attempt.resting > 0) {
+                    attempt.resting--;
+                } else {
+                    ask(attempt);
+                }
             }
         }
         attempts.values().removeIf(attempt -> attempt.outstanding == 0 && !current.contains(attempt.item.id()));
@@ -147,6 +162,7 @@ final class MailRelay {
             candidates = RelayContacts.withRelays(candidates, finder.relaysOf(recipient).stream()
                     .filter(relay -> !attempt.asked.contains(relay.peer())).toList());
         }
+        attempt.refusals.clear();
         for (PeerRecord replica : candidates) {
             long requestId = courier.nextRequestId();
             attempt.asked.add(replica.peer());
@@ -167,8 +183,8 @@ final class MailRelay {
     }
 
     /**
-     * Held by at least one replica: relayed. Refused by every replica that answered: failed, with
-     * the commonest reason. Nobody answered: it stays pending, and the next check asks others.
+     * Held by at least one replica: relayed. Otherwise it stays pending and a later check asks
+     * others; after refusals (and no replica holding it), later by twice as many checks each time.
      */
     private void conclude(Attempt attempt) {
         if (attempt.timer != null) {
@@ -179,10 +195,10 @@ final class MailRelay {
             attempts.remove(item.id());
             outbox.relayed(item.recipient(), item.id(), attempt.stored.size());
         } else if (!attempt.refusals.isEmpty()) {
-            attempts.remove(item.id());
-            String reason = attempt.refusals.entrySet().stream().max(Map.Entry.comparingByValue())
-                    .map(Map.Entry::getKey).orElseThrow();
-            outbox.relayRefused(item.recipient(), item.id(), reason);
+            attempt.restAfterRefusals = Math.min(MAX_REST_CHECKS, Math.max(1, 2 * attempt.restAfterRefusals));
+            attempt.resting = attempt.restAfterRefusals;
+            LOG.fine(() -> "replicas refused message " + item.id() + " " + attempt.refusals
+                    + "; asking others in " + attempt.resting + " checks");
         }
     }
 }

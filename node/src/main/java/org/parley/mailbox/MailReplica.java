@@ -134,10 +134,17 @@ final class MailReplica {
             return;
         }
         List<HeldMail.Held> taken = new ArrayList<>();
+        List<HeldMail.Held> evicted = new ArrayList<>();
         Outcome outcome = held.offer(id, envelope.sender(), envelope.recipient(), envelope.expiresAtMillis(), proto,
-                now, taken);
+                now, taken, evicted);
         if (outcome == Outcome.STORED) {
             holders.computeIfAbsent(id, key -> new HashSet<>()).add(from);
+        }
+        if (!evicted.isEmpty()) {
+            // Made room for a sender with a smaller share of the recipient's mail. Their senders
+            // still retry directly and keep the copies other replicas hold.
+            evicted.forEach(gone -> holders.remove(gone.id()));
+            journal.dropped(evicted);
         }
         if (taken.isEmpty()) {
             answer(from, requestId, id, outcome);

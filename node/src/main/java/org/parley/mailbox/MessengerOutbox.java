@@ -17,9 +17,4 @@ public record MessengerOutbox(RelayableOutbox messenger) implements RelayOutbox 
     public void relayed(PeerId recipient, MessageId id, int replicas) {
         messenger.relayed(recipient, id, replicas);
     }
-
-    @Override
-    public void relayRefused(PeerId recipient, MessageId id, String reason) {
-        messenger.relayRefused(recipient, id, reason);
-    }
 }

@@ -12,7 +12,4 @@ public interface RelayOutbox {
 
     /** {@code replicas} replicas confirmed holding the message. */
     void relayed(PeerId recipient, MessageId id, int replicas);
-
-    /** Every replica that answered refused the message, for {@code reason} ("quota", "expired"). */
-    void relayRefused(PeerId recipient, MessageId id, String reason);
 }

@@ -1,5 +1,6 @@
 package org.parley.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -9,13 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
+import org.parley.store.ContentCipher;
 import org.parley.store.MessageRows;
+import org.parley.store.SealedPlaces;
 import org.parley.store.PeerRows;
 import org.parley.store.StorageQueue;
 
@@ -28,13 +32,18 @@ final class Contacts implements ContactBook {
 
     private final Identity self;
     private final StorageQueue storage;
+    /** Seals the names the user gives (they say who the user talks to). */
+    private final ContentCipher cipher;
     private final Scheduler loop;
     private final Clock clock;
     private final Map<PeerId, ContactRecord> contacts = new HashMap<>();
     private final Map<PeerId, Map<String, Long>> refused = new HashMap<>();
+    /** Told, after the commit, of the message requests a new contact's acceptance made ordinary messages. */
+    private BiConsumer<PeerId, List<MessageId>> requestsAccepted = (peer, ids) -> { };
 
-    Contacts(Identity self, StorageQueue storage, Scheduler loop, Clock clock) {
+    Contacts(Identity self, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock) {
         this.self = self;
+        this.cipher = cipher;
         this.storage = storage;
         this.loop = loop;
         this.clock = clock;
@@ -43,13 +52,18 @@ final class Contacts implements ContactBook {
     void load(Connection connection) throws SQLException {
         for (PeerRows.Contact contact : PeerRows.contacts(connection)) {
             PeerId peer = StoredPeers.parse(contact.peerId());
-            contacts.put(peer, new ContactRecord(peer, contact.name(), contact.status(), contact.addedMillis(),
-                    Map.of()));
+            String name = new String(cipher.open(contact.sealedName(), SealedPlaces.contactName(contact.peerId())),
+                    StandardCharsets.UTF_8);
+            contacts.put(peer, new ContactRecord(peer, name, contact.status(), contact.addedMillis(), Map.of()));
         }
         for (PeerRows.Counter counter : PeerRows.counters(connection)) {
             PeerId peer = StoredPeers.parse(counter.peerId());
             refused.computeIfAbsent(peer, p -> new HashMap<>()).put(counter.kind(), counter.count());
         }
+    }
+
+    void whenRequestsAccepted(BiConsumer<PeerId, List<MessageId>> listener) {
+        this.requestsAccepted = listener;
     }
 
     @Override
@@ -121,14 +135,20 @@ final class Contacts implements ContactBook {
         long addedAt = Optional.ofNullable(contacts.get(peer)).map(ContactRecord::addedAtMillis)
                 .orElse(clock.nowMillis());
         ContactRecord contact = new ContactRecord(peer, name, status, addedAt, Map.of());
+        List<MessageId> accepted = new ArrayList<>();
         return storage.submit(connection -> {
-            PeerRows.putContact(connection, new PeerRows.Contact(peer.toString(), name, status, addedAt));
+            byte[] sealedName = cipher.seal(name.getBytes(StandardCharsets.UTF_8),
+                    SealedPlaces.contactName(peer.toString()));
+            PeerRows.putContact(connection, new PeerRows.Contact(peer.toString(), sealedName, status, addedAt));
             if (status.equals(ContactRecord.CONTACT)) {
-                MessageRows.acceptRequests(connection, peer.toString());
+                MessageRows.acceptRequests(connection, peer.toString()).forEach(id -> accepted.add(MessageId.of(id)));
             }
             return contact;
         }).thenApplyAsync(stored -> {
             contacts.put(peer, stored);
+            if (status.equals(ContactRecord.CONTACT)) {
+                requestsAccepted.accept(peer, accepted);
+            }
             return withCounts(stored);
         }, loop);
     }

@@ -47,6 +47,7 @@ final class EnvelopeIntake {
     private final MessagingEvents events;
     private final List<GroupSignalListener> groupSignalListeners;
     private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
+    private final MessageRequests requests = new MessageRequests(RequestLimits.defaults());
     /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
     private EnvelopeVerifier verifier = EnvelopeVerifier.INLINE;
 
@@ -82,6 +83,16 @@ final class EnvelopeIntake {
         this.verifier = envelopeVerifier;
     }
 
+    void limitRequests(RequestLimits limits) {
+        requests.limitTo(limits);
+    }
+
+    /** The user accepted {@code peer}: its requests it may now learn we received. */
+    void requestsAccepted(PeerId peer, List<MessageId> ids) {
+        requests.accepted(peer);
+        ids.forEach(id -> receipts.acknowledge(peer, id));
+    }
+
     /** Loads the dedupe records that have not expired. */
     void load(Connection connection, long nowMillis) throws SQLException {
         for (MessageRows.SeenEnvelope envelope : MessageRows.seenUnexpired(connection, nowMillis)) {
@@ -89,6 +100,9 @@ final class EnvelopeIntake {
             seen.put(ByteString.copyFrom(envelope.envelopeId()), new SeenEnvelope(sender,
                     envelope.messageId() == null ? null : MessageId.of(envelope.messageId()),
                     envelope.expiresMillis()));
+        }
+        for (MessageRows.StoredRequest request : MessageRows.requests(connection)) {
+            requests.restore(MessageId.of(request.id()), StoredPeers.parse(request.peerId()), request.bodyBytes());
         }
     }
 
@@ -155,8 +169,9 @@ final class EnvelopeIntake {
                 // Every replica holds a copy: a second one from the mailbox is no replay.
                 refuse(from, new EnvelopeException(Rejection.REPLAYED, "envelope seen before"));
             }
-            if (earlier.messageId() != null) {
-                // Probably a resend after our receipt was lost: acknowledge again.
+            if (earlier.messageId() != null && contacts.isKnown(sender)) {
+                // Probably a resend after our receipt was lost: acknowledge again (a stranger
+                // learns nothing until the user accepts it).
                 receipts.acknowledge(sender, earlier.messageId());
             }
             return done;
@@ -210,16 +225,35 @@ final class EnvelopeIntake {
         MessageRecord record = new MessageRecord(id, MessageRecord.IN, sender, text, content.getSentAtMs(), receivedAt,
                 MessageRecord.RECEIVED, null, request);
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        long sealedBytes = body.length + ContentCipher.OVERHEAD;
+        MessageRequests.Admission admission = request ? requests.admit(sender, sealedBytes)
+                : new MessageRequests.Admission(false, List.of());
+        if (admission.refused()) {
+            // Over this stranger's quota: the ratchet moved on and the envelope is remembered, but
+            // the text is not kept and never acknowledged.
+            LOG.fine(() -> "refused a message request from " + sender.shortForm() + ": over its quota");
+            return remember(sender, envelopeId, envelope, null, change, connection -> { });
+        }
         boolean[] inserted = new boolean[1];
         return remember(sender, envelopeId, envelope, id, change, connection -> {
             inserted[0] = MessageRows.insertIfAbsent(connection, new MessageRows.StoredMessage(0, id.bytes(),
-                    sender.toString(), MessageRecord.IN, cipher.seal(body, History.bodyContext(id)),
+                    sender.toString(), MessageRecord.IN, cipher.seal(body, History.bodyContext(id, sender.toString(), MessageRecord.IN)),
                     content.getSentAtMs(), receivedAt, MessageRecord.RECEIVED, null, request));
+            if (inserted[0] && !admission.dropped().isEmpty()) {
+                MessageRows.dropRequests(connection, admission.dropped().stream().map(MessageId::bytes).toList());
+            }
         }).thenRun(() -> {
             if (inserted[0]) {
+                if (request) {
+                    requests.stored(id, sender, sealedBytes, admission.dropped());
+                }
                 events.messageAdded(record);
             }
-            receipts.acknowledge(sender, id);
+            if (!request) {
+                // A stranger is not told that we are online and took its message; accepting it
+                // as a contact sends the receipts.
+                receipts.acknowledge(sender, id);
+            }
         });
     }
 

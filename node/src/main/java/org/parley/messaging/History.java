@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
+import org.parley.store.SealedPlaces;
 import org.parley.store.MessageRows;
 import org.parley.store.StorageQueue;
 
@@ -25,9 +26,9 @@ final class History {
         this.loop = loop;
     }
 
-    /** What a message body is sealed to at rest. */
-    static String bodyContext(MessageId id) {
-        return "message:" + id;
+    /** What a message body is sealed to at rest: its ID, its peer and its direction. */
+    static String bodyContext(MessageId id, String peerId, String direction) {
+        return SealedPlaces.messageBody(id.bytes(), peerId, direction);
     }
 
     CompletableFuture<List<MessageRecord>> history(PeerId peer, int limit, Optional<MessageId> before) {
@@ -61,7 +62,7 @@ final class History {
 
     private MessageRecord toRecord(MessageRows.StoredMessage stored) {
         MessageId id = MessageId.of(stored.id());
-        String text = new String(cipher.open(stored.body(), bodyContext(id)), StandardCharsets.UTF_8);
+        String text = new String(cipher.open(stored.body(), bodyContext(id, stored.peerId(), stored.direction())), StandardCharsets.UTF_8);
         PeerId peer = StoredPeers.parse(stored.peerId());
         return new MessageRecord(id, stored.direction(), peer, text, stored.sentMillis(), stored.receivedMillis(),
                 stored.state(), stored.reason(), stored.request(), stored.replicas());

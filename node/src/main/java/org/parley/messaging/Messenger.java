@@ -24,6 +24,7 @@ import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
+import org.parley.store.SealedPlaces;
 import org.parley.store.StorageQueue;
 
 /**
@@ -49,6 +50,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private final Clock clock;
     private final SecureRandom random;
     private final MessagingConfig config;
+    private final ContentCipher cipher;
     private final Sessions sessions;
     private final List<MessagingEvents> listeners = new CopyOnWriteArrayList<>();
     private final List<GroupSignalListener> groupSignalListeners = new CopyOnWriteArrayList<>();
@@ -75,7 +77,8 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.sessions = new Sessions(self, random);
         this.sessionStorage = new SessionStorage(storage, cipher, sessions, random);
         this.prekeys = new OwnPrekeys(self, sessions, neighbours, storage, cipher, loop, clock, random);
-        this.contacts = new Contacts(self, storage, loop, clock);
+        this.contacts = new Contacts(self, storage, cipher, loop, clock);
+        this.cipher = cipher;
         this.history = new History(storage, cipher, contacts, loop);
         this.courier = new Courier(self, neighbours, sessions, sessionStorage, loop, clock, random, config,
                 () -> stopped);
@@ -95,6 +98,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         ReceiptQueue receipts = new ReceiptQueue(courier, loop, clock, random, config, () -> stopped);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
                 loop, clock, config, toListeners, groupSignalListeners);
+        contacts.whenRequestsAccepted(intake::requestsAccepted);
     }
 
     /**
@@ -111,6 +115,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private void load() {
         long now = clock.nowMillis();
         storage.submit(connection -> {
+            SealedPlaces.bindOnce(connection, cipher);
             contacts.load(connection);
             prekeys.load(connection);
             sessionStorage.load(connection);
@@ -135,6 +140,11 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
      */
     public void verifyEnvelopesWith(EnvelopeVerifier verifier) {
         intake.verifyWith(verifier);
+    }
+
+    /** Sets the quota of message requests; before the loop serves anything. */
+    public void limitRequests(RequestLimits limits) {
+        intake.limitRequests(limits);
     }
 
     public void addGroupSignalListener(GroupSignalListener listener) {
@@ -335,11 +345,6 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     @Override
     public void relayed(PeerId peer, MessageId id, int replicas) {
         outbox.relayed(peer, id, replicas);
-    }
-
-    @Override
-    public void relayRefused(PeerId peer, MessageId id, String reason) {
-        outbox.relayRefused(peer, id, reason);
     }
 
     @Override

@@ -250,15 +250,6 @@ final class Outbox {
         return List.of(new OutboxAction.StoreRelayed(item, replicas));
     }
 
-    /** Every replica asked refused the message: it fails with {@code reason}, if still pending. */
-    List<OutboxAction> relayRefused(PeerId peer, MessageId id, String reason) {
-        OutboxItem item = find(peer, id);
-        if (item == null || item.state() != DeliveryState.PENDING || !item.stage().committed()) {
-            return List.of();
-        }
-        return List.of(fail(item, reason));
-    }
-
     // ---------------------------------------------------------------- queries
 
     /** Sealed, stored, pending messages to peers that are not linked, oldest first per peer. */

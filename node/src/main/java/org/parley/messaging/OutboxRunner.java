@@ -77,7 +77,7 @@ final class OutboxRunner implements RelayableOutbox {
         sessionStorage.submitWith(sealed.map(Sealed::session).orElse(null), connection -> {
             byte[] envelope = sealed.map(Sealed::sign).orElse(null);
             MessageRows.insert(connection, new MessageRows.StoredMessage(0, id.bytes(), peer.toString(),
-                    MessageRecord.OUT, cipher.seal(body, History.bodyContext(id)), record.sentAtMillis(), null,
+                    MessageRecord.OUT, cipher.seal(body, History.bodyContext(id, peer.toString(), MessageRecord.OUT)), record.sentAtMillis(), null,
                     DeliveryState.PENDING.stored(), null, false));
             MessageRows.enqueue(connection, id.bytes(), peer.toString(), envelope, expiresAtMillis);
             return envelope;
@@ -151,11 +151,6 @@ final class OutboxRunner implements RelayableOutbox {
         perform(outbox.relayed(peer, id, replicas));
     }
 
-    @Override
-    public void relayRefused(PeerId peer, MessageId id, String reason) {
-        perform(outbox.relayRefused(peer, id, reason));
-    }
-
     Outbox outbox() {
         return outbox;
     }
@@ -166,7 +161,7 @@ final class OutboxRunner implements RelayableOutbox {
         for (MessageRows.OutboxEntry entry : MessageRows.outbox(connection)) {
             PeerId peer = StoredPeers.parse(entry.peerId());
             MessageId id = MessageId.of(entry.messageId());
-            String text = new String(cipher.open(entry.body(), History.bodyContext(id)), StandardCharsets.UTF_8);
+            String text = new String(cipher.open(entry.body(), History.bodyContext(id, entry.peerId(), MessageRecord.OUT)), StandardCharsets.UTF_8);
             byte[] content = Content.newBuilder().setMessageId(ByteString.copyFrom(id.bytes()))
                     .setSentAtMs(entry.sentMillis()).setText(text).build().toByteArray();
             MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, entry.sentMillis(), null,

@@ -10,7 +10,4 @@ public interface RelayableOutbox {
 
     /** {@code replicas} mailbox replicas hold the message: its state becomes relayed until its receipt. */
     void relayed(PeerId peer, MessageId id, int replicas);
-
-    /** Every replica asked refused the message ({@code "quota"}, {@code "expired"}): it fails with that reason. */
-    void relayRefused(PeerId peer, MessageId id, String reason);
 }

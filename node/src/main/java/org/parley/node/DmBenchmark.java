@@ -71,6 +71,8 @@ public final class DmBenchmark {
              ParleyNode bob = node("bob", directory, random, List.of(DialTarget.anyPeerAt(
                      HostPort.parse(alice.listenAddresses().get(0)))))) {
             String bobId = bob.identity().peerId().toString();
+            // Bob acknowledges only his contacts' messages: strangers get no receipts.
+            bob.api().addContact(alice.identity().peerId().toString(), "alice");
             awaitLinked(alice.api(), bobId);
             String text = "x".repeat(BODY_BYTES);
             int warmUpRounds = warmUp(alice.api(), bobId, text, Math.min(WARM_UP_ROUND, messages), warmUpFor);

@@ -19,6 +19,7 @@ import org.parley.api.LookupView;
 import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
+import org.parley.api.PortMappingView;
 import org.parley.api.StatusView;
 import org.parley.overlay.reachability.Reachability;
 import org.parley.identity.Fingerprint;
@@ -176,7 +177,9 @@ final class LocalApi implements ParleyApi {
                 mailbox.relayingFor().entrySet().stream().collect(java.util.stream.Collectors.toMap(
                         entry -> entry.getKey().toString(), java.util.Map.Entry::getValue)),
                 checks == null ? Reachability.UNKNOWN.label() : checks.reachability().label(),
-                checks == null ? List.of() : checks.observedAddresses()));
+                checks == null ? List.of() : checks.observedAddresses(),
+                checks == null ? null : checks.portMapping().map(mapping -> new PortMappingView(
+                        mapping.protocol().label(), mapping.external().toString())).orElse(null)));
     }
 
     @Override

@@ -37,6 +37,11 @@ final class LoopCalls {
     }
 
     static <T> T call(Scheduler loop, Supplier<T> work) throws ApiException {
+        return call(loop, work, TIMEOUT);
+    }
+
+    /** Like {@link #call(Scheduler, Supplier)}, waiting up to {@code timeout}. */
+    static <T> T call(Scheduler loop, Supplier<T> work, Duration timeout) throws ApiException {
         if (loop.inLoop()) {
             return work.get();
         }
@@ -49,9 +54,9 @@ final class LoopCalls {
             }
         });
         try {
-            return result.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ApiException("the node did not answer within " + TIMEOUT.toSeconds() + " s");
+            throw new ApiException("the node did not answer within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw new ApiException("the node failed to answer: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {

@@ -19,9 +19,11 @@ import org.parley.overlay.discovery.DiscoveryConfig;
  *                 address, unless that is a wildcard
  * @param mailbox how this node holds mail for others and relays its own
  * @param relay how this node relays links for peers that cannot be dialled (on by default, within limits)
+ * @param portMapping whether to map the listen port on the router (UPnP-IGD, NAT-PMP, PCP); the daemon
+ *                    does unless told not to, other users of these options only when they ask
  */
 public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
-                          List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay) {
+                          List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay, boolean portMapping) {
     /** Where a daemon listens when not told: every interface, on Parley's default port. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
 
@@ -35,7 +37,7 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
         this(listen, bootstrap, links, DiscoveryConfig.defaults().targetLinks(), List.of(), MailboxConfig.defaults(),
-                RelayLimits.defaults());
+                RelayLimits.defaults(), false);
     }
 
     public static NodeOptions of(HostPort listen, List<DialTarget> bootstrap) {
@@ -43,18 +45,22 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions withTargetLinks(int links) {
-        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay);
+        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay, portMapping);
     }
 
     public NodeOptions withAnnounce(List<HostPort> addresses) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay, portMapping);
     }
 
     public NodeOptions withMailbox(MailboxConfig config) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay, portMapping);
+    }
+
+    public NodeOptions withPortMapping(boolean on) {
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, on);
     }
 
     public NodeOptions withRelay(RelayLimits limits) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits, portMapping);
     }
 }

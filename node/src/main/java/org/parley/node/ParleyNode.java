@@ -1,16 +1,20 @@
 package org.parley.node;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.parley.api.ApiException;
 import org.parley.api.ParleyApi;
 import org.parley.identity.Identity;
 import org.parley.identity.Keystore;
+import org.parley.link.HostPort;
 import org.parley.link.Network;
+import org.parley.link.portmap.RouterPortMapper;
 import org.parley.link.tls.TlsGrpcNetwork;
 import org.parley.messaging.OffLoopEnvelopeVerifier;
 import org.parley.runtime.EventLoop;
@@ -31,6 +35,15 @@ import org.parley.store.StoreException;
 public final class ParleyNode implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ParleyNode.class.getName());
 
+    /**
+     * Longest the start on the loop may take: it binds the listen socket and brings up TLS and
+     * gRPC for the first time in the process, which on a busy machine takes longer than the 10 s
+     * an API call gets (seen at 16 s with two cores shared by many processes).
+     */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /** Longest a stopping node waits for the router to remove its port mapping. */
+    private static final Duration PORT_MAPPING_REMOVAL = Duration.ofSeconds(5);
+
     /** What this node tells its neighbours it runs. */
     public static final String AGENT = "parley/0.1.0";
 
@@ -41,6 +54,8 @@ public final class ParleyNode implements AutoCloseable {
     private final Database database;
     private final AssembledNode node;
     private final LocalApi api;
+    /** Where the router is asked for a port mapping (blocking calls); null when the node maps none. */
+    private ExecutorService portMapping;
 
     private ParleyNode(Identity identity, EventLoop loop, ExecutorService verifier, GroupCommitQueue storage,
                        Database database, AssembledNode node, WatchHub watchers) {
@@ -121,18 +136,36 @@ public final class ParleyNode implements AutoCloseable {
         assembled.messenger().addListener(LocalApi.eventsTo(watchers));
         assembled.groups().addListener(LocalApi.groupEventsTo(watchers));
         ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers);
+        if (options.portMapping() && !isLoopback(options.listen())) {
+            node.mapPortOnTheRouter();
+        }
         try {
             LoopCalls.call(loop, () -> {
                 assembled.start();
                 assembled.memory().redialRemembered(assembled.links(), identity.peerId());
                 return null;
-            });
+            }, STARTUP_TIMEOUT);
         } catch (ApiException e) {
             node.close();
             throw new ApiException("cannot listen on " + options.listen() + ": " + rootMessage(e), e);
         }
         LOG.info(() -> "node " + identity.peerId() + " listening on " + assembled.network().listenAddresses());
         return node;
+    }
+
+    /** Keeps the listen port mapped on the router, the blocking calls on a thread of their own. */
+    private void mapPortOnTheRouter() {
+        portMapping = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-portmap");
+            thread.setDaemon(true);
+            return thread;
+        });
+        node.reachability().mapPortWith(RouterPortMapper.onThisNetwork(new SecureRandom()), portMapping);
+    }
+
+    /** A node listening only on loopback cannot be reached from elsewhere, mapped or not. */
+    private static boolean isLoopback(HostPort listen) {
+        return listen.host().equals("localhost") || listen.host().startsWith("127.") || listen.host().equals("::1");
     }
 
     public ParleyApi api() {
@@ -160,10 +193,28 @@ public final class ParleyNode implements AutoCloseable {
         }
         loop.close();
         node.reachability().close();
+        stopPortMapping();
         verifier.shutdownNow();
         storage.close();
         database.close();
         LOG.info("node stopped");
+    }
+
+    /** Lets the router be told to remove our mapping (queued by the node's stop), then ends the thread. */
+    private void stopPortMapping() {
+        if (portMapping == null) {
+            return;
+        }
+        portMapping.shutdown();
+        try {
+            if (!portMapping.awaitTermination(PORT_MAPPING_REMOVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.info("the router did not confirm the mapping's removal in time; it lapses on its own");
+                portMapping.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            portMapping.shutdownNow();
+        }
     }
 
     private static String rootMessage(Throwable error) {

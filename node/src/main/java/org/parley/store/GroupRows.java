@@ -19,7 +19,7 @@ public final class GroupRows {
     }
 
     /** A stored membership op (the signed protobuf). */
-    public record Op(byte[] groupId, byte[] op) {
+    public record Op(byte[] opId, byte[] groupId, byte[] sealedOp) {
     }
 
     /** A sender key; {@code state} is sealed. */
@@ -79,10 +79,10 @@ public final class GroupRows {
 
     public static List<Op> ops(Connection connection) throws SQLException {
         List<Op> ops = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("SELECT group_id, op FROM group_ops ORDER BY rowid");
+        try (PreparedStatement query = connection.prepareStatement("SELECT op_id, group_id, op FROM group_ops ORDER BY rowid");
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                ops.add(new Op(rows.getBytes(1), rows.getBytes(2)));
+                ops.add(new Op(rows.getBytes(1), rows.getBytes(2), rows.getBytes(3)));
             }
         }
         return ops;

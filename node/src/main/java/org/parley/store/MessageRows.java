@@ -111,11 +111,51 @@ public final class MessageRows {
     }
 
     /** Clears the message-request flag of a peer's messages once the peer is a contact. */
-    public static void acceptRequests(Connection connection, String peerId) throws SQLException {
+    /** Makes the peer's message requests ordinary messages; returns their IDs. */
+    public static List<byte[]> acceptRequests(Connection connection, String peerId) throws SQLException {
+        List<byte[]> ids = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT id FROM messages WHERE peer_id = ? AND request = 1 ORDER BY seq")) {
+            query.setString(1, peerId);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getBytes(1));
+                }
+            }
+        }
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE messages SET request = 0 WHERE peer_id = ? AND request = 1")) {
             update.setString(1, peerId);
             update.executeUpdate();
+        }
+        return ids;
+    }
+
+    /** A stored message request: its ID, sender and the size of its sealed body. */
+    public record StoredRequest(byte[] id, String peerId, long bodyBytes) {
+    }
+
+    /** Every message request, oldest first. */
+    public static List<StoredRequest> requests(Connection connection) throws SQLException {
+        List<StoredRequest> requests = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT id, peer_id, length(body) FROM messages WHERE request = 1 ORDER BY seq");
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                requests.add(new StoredRequest(rows.getBytes(1), rows.getString(2), rows.getLong(3)));
+            }
+        }
+        return requests;
+    }
+
+    /** Deletes the message requests among {@code ids} (nothing else). */
+    public static void dropRequests(Connection connection, List<byte[]> ids) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM messages WHERE id = ? AND request = 1")) {
+            for (byte[] id : ids) {
+                delete.setBytes(1, id);
+                delete.executeUpdate();
+            }
         }
     }
 

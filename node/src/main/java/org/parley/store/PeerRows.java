@@ -12,7 +12,7 @@ import java.util.List;
  * sessions with them, our own prekeys, and counts of what they sent that we refused.
  */
 public final class PeerRows {
-    public record Contact(String peerId, String name, String status, long addedMillis) {
+    public record Contact(String peerId, byte[] sealedName, String status, long addedMillis) {
     }
 
     /**
@@ -43,7 +43,7 @@ public final class PeerRows {
                 INSERT INTO contacts (peer_id, name, status, added_ms) VALUES (?, ?, ?, ?)
                 ON CONFLICT (peer_id) DO UPDATE SET name = excluded.name, status = excluded.status""")) {
             upsert.setString(1, contact.peerId());
-            upsert.setString(2, contact.name());
+            upsert.setBytes(2, contact.sealedName());
             upsert.setString(3, contact.status());
             upsert.setLong(4, contact.addedMillis());
             upsert.executeUpdate();
@@ -60,10 +60,10 @@ public final class PeerRows {
     public static List<Contact> contacts(Connection connection) throws SQLException {
         List<Contact> contacts = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT peer_id, name, status, added_ms FROM contacts ORDER BY name, peer_id");
+                "SELECT peer_id, name, status, added_ms FROM contacts ORDER BY peer_id");
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                contacts.add(new Contact(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4)));
+                contacts.add(new Contact(rows.getString(1), rows.getBytes(2), rows.getString(3), rows.getLong(4)));
             }
         }
         return contacts;
@@ -98,6 +98,13 @@ public final class PeerRows {
             upsert.setBytes(3, session.record());
             upsert.setInt(4, session.active() ? 1 : 0);
             upsert.executeUpdate();
+        }
+    }
+
+    /** Makes no session active: each peer's next message starts a new one (see {@link DatabaseSnapshot}). */
+    public static void retireSessions(Connection connection) throws SQLException {
+        try (PreparedStatement retire = connection.prepareStatement("UPDATE sessions SET active = 0")) {
+            retire.executeUpdate();
         }
     }
 

@@ -173,7 +173,17 @@ final class Schema {
                         expires_ms INTEGER NOT NULL,
                         post       BLOB NOT NULL
                     )""",
-                    "CREATE INDEX held_group_posts_by_topic ON held_group_posts (topic, cursor)"));
+                    "CREATE INDEX held_group_posts_by_topic ON held_group_posts (topic, cursor)"),
+            new Migration(7,
+                    // Sealed values are bound to their table, row, peer and direction (SealedPlaces).
+                    // A profile with rows from before must have them bound once its key is known
+                    // (0); a new one has nothing to bind (1).
+                    """
+                    INSERT INTO settings (key, value) VALUES ('sealed-places',
+                        CASE WHEN EXISTS (SELECT 1 FROM messages) OR EXISTS (SELECT 1 FROM contacts)
+                                  OR EXISTS (SELECT 1 FROM group_ops) OR EXISTS (SELECT 1 FROM group_log)
+                             THEN x'00' ELSE x'01' END)
+                    ON CONFLICT (key) DO NOTHING"""));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -35,6 +35,7 @@ import org.parley.api.MessageView;
 import org.parley.api.IdentityView;
 import org.parley.api.LookupView;
 import org.parley.api.ParleyApi;
+import org.parley.api.PortMappingView;
 import org.parley.api.StatusView;
 import org.parley.api.PeerView;
 import org.parley.proto.control.v1.ControlGrpc;
@@ -119,7 +120,8 @@ class ControlApiTest {
         @Override
         public StatusView status() {
             return new StatusView("p1self", 3, 50, 48, 3L * 48 * 700, 12_345L, 17, List.of("p1relay"),
-                    Map.of("p1friend", true), "private", List.of("198.51.100.20:7450"));
+                    Map.of("p1friend", true), "private", List.of("198.51.100.20:7450"),
+                    new PortMappingView("pcp", "198.51.100.20:7450"));
         }
 
         @Override

@@ -68,7 +68,7 @@ final class GroupParts implements AutoCloseable {
         rows.add(storage.groupRow(state));
         for (MembershipOp op : ops) {
             state.ops.put(ByteString.copyFrom(op.id()), op);
-            rows.add(GroupStorage.opRow(state, op));
+            rows.add(storage.opRow(state, op));
         }
         state.membership = Membership.replay(id, state.ops.values());
         directory.add(state);

@@ -85,7 +85,7 @@ class GroupStorageTest {
                 MembershipOp.signLegacy(alice, id, MembershipOp.Kind.ADD, bob.peerId(), true, 3, 0, "", new byte[0]));
         GroupState state = new GroupState(id, "old", GroupRecord.JOINED, alice.peerId(), 0);
         List<GroupStorage.Rows> rows = new java.util.ArrayList<>(List.of(parts.storage.groupRow(state)));
-        legacy.forEach(op -> rows.add(GroupStorage.opRow(state, op)));
+        legacy.forEach(op -> rows.add(parts.storage.opRow(state, op)));
         parts.commit(GroupStorage.all(rows));
 
         GroupDirectory fresh = new GroupDirectory(parts.me.peerId(), parts.links);
@@ -101,5 +101,41 @@ class GroupStorageTest {
         after.add(removeMe);
         assertEquals(java.util.Map.of(alice.peerId(), true, bob.peerId(), true),
                 Membership.replay(id, after).members(), "a causal op after the legacy ones takes effect");
+    }
+
+    @Test
+    void aGroupWhoseOpsWereStoredInClearLoadsAndItsNameAndMembersAreSealed() {
+        byte[] nonce = new byte[GroupId.NONCE_SIZE];
+        GroupParts.RANDOM.nextBytes(nonce);
+        GroupId id = GroupId.derive(alice.peerId().publicKey(), nonce);
+        MembershipOp create = MembershipOp.sign(alice, id, MembershipOp.Kind.CREATE, alice.peerId(), true, List.of(),
+                0, "Secret-Tenants-Union", nonce);
+        MembershipOp addMe = MembershipOp.sign(alice, id, MembershipOp.Kind.ADD, parts.me.peerId(), false,
+                List.of(create), 0, "", new byte[0]);
+        GroupState state = new GroupState(id, "Secret-Tenants-Union", GroupRecord.JOINED, alice.peerId(), 0);
+        // As the code before sealing wrote them: the ops in clear, and schema 7 noting rows to bind.
+        parts.commit(GroupStorage.all(List.of(parts.storage.groupRow(state),
+                connection -> org.parley.store.GroupRows.putOp(connection, id.bytes(), create.id(),
+                        create.toProto().toByteArray()),
+                connection -> org.parley.store.GroupRows.putOp(connection, id.bytes(), addMe.id(),
+                        addMe.toProto().toByteArray()),
+                connection -> connection.createStatement().execute(
+                        "UPDATE settings SET value = x'00' WHERE key = 'sealed-places'"))));
+
+        GroupDirectory fresh = new GroupDirectory(parts.me.peerId(), parts.links);
+        parts.storage.load(fresh, connection -> { });
+        assertEquals(java.util.Map.of(alice.peerId(), true, parts.me.peerId(), false),
+                fresh.get(id).membership.members());
+        List<byte[]> stored = parts.database.inTransaction(connection ->
+                org.parley.store.GroupRows.ops(connection).stream().map(org.parley.store.GroupRows.Op::sealedOp).toList());
+        assertEquals(2, stored.size());
+        for (byte[] op : stored) {
+            String raw = new String(op, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(!raw.contains("Secret-Tenants-Union") && !raw.contains(new String(parts.me.peerId().publicKey(), java.nio.charset.StandardCharsets.ISO_8859_1)),
+                    "the name and the members are sealed");
+        }
+        GroupDirectory again = new GroupDirectory(parts.me.peerId(), parts.links);
+        parts.storage.load(again, connection -> { });
+        assertEquals(2, again.get(id).ops.size(), "bound once: the second load opens what the first sealed");
     }
 }

@@ -31,7 +31,7 @@ class HeldMailTest {
         payload[0] = (byte) made++;
         Envelope envelope = Envelope.create(from, to, NOW, expiresAt, payload);
         return held.offer(ByteString.copyFrom(envelope.id()), from.peerId(), to, expiresAt, envelope.toProto(), NOW,
-                new ArrayList<>());
+                new ArrayList<>(), new ArrayList<>());
     }
 
     private long week() {
@@ -55,6 +55,41 @@ class HeldMailTest {
     }
 
     @Test
+    void aStrangerWhoFilledBobsShareCannotKeepAContactOut() {
+        // Bob's share holds four envelopes; mallory, a stranger, fills it before alice writes.
+        Identity mallory = Identity.generate("mallory", RANDOM);
+        long size = Envelope.create(alice, bob, NOW, week(), new byte[100]).toProto().getSerializedSize();
+        HeldMail held = new HeldMail(MailboxConfig.defaults().withQuotas(4 * size + size / 2, 1 << 20, 1 << 20));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(Outcome.STORED, offer(held, mallory, bob, week()));
+        }
+        assertEquals(Outcome.QUOTA, offer(held, mallory, bob, week()), "mallory's fifth does not fit");
+
+        List<HeldMail.Held> evicted = new ArrayList<>();
+        Envelope fromAlice = Envelope.create(alice, bob, NOW, week(), new byte[100]);
+        assertEquals(Outcome.STORED, held.offer(ByteString.copyFrom(fromAlice.id()), alice.peerId(), bob, week(),
+                fromAlice.toProto(), NOW, new ArrayList<>(), evicted), "alice takes mallory's newest place");
+        assertEquals(1, evicted.size());
+        assertEquals(mallory.peerId(), evicted.get(0).sender());
+        assertEquals(Outcome.STORED, offer(held, alice, bob, week()), "and another, while mallory holds more");
+        assertEquals(Outcome.QUOTA, offer(held, alice, bob, week()), "two each: alice may not take mallory's third");
+        assertEquals(Outcome.QUOTA, offer(held, mallory, bob, week()), "nor mallory alice's");
+        assertEquals(4, held.forRecipient(bob, Long.MAX_VALUE).size());
+        assertEquals(4 * size, held.totalBytes());
+    }
+
+    @Test
+    void aSenderKeepsItsFairShareAgainstANewcomer() {
+        long size = Envelope.create(alice, bob, NOW, week(), new byte[100]).toProto().getSerializedSize();
+        HeldMail held = new HeldMail(MailboxConfig.defaults().withQuotas(2 * size + size / 2, 1 << 20, 1 << 20));
+        assertEquals(Outcome.STORED, offer(held, alice, bob, week()));
+        assertEquals(Outcome.STORED, offer(held, carol, bob, week()));
+        Identity newcomer = Identity.generate("newcomer", RANDOM);
+        assertEquals(Outcome.QUOTA, offer(held, newcomer, bob, week()), "one each already: nobody gives way");
+        assertEquals(Outcome.STORED, offer(held, alice, dan, week()), "dan's share is apart from bob's");
+    }
+
+    @Test
     void mailLeavesAtItsExpiryOrTheHoldTimeWhicheverComesFirst() {
         HeldMail held = new HeldMail(MailboxConfig.defaults().withHoldFor(Duration.ofDays(2)));
         offer(held, alice, bob, NOW + Duration.ofHours(1).toMillis());
@@ -72,15 +107,16 @@ class HeldMailTest {
         Envelope envelope = Envelope.create(alice, bob, NOW, week(), new byte[] {1});
         ByteString id = ByteString.copyFrom(envelope.id());
         List<HeldMail.Held> taken = new ArrayList<>();
-        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
+        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken, new ArrayList<>());
         assertEquals(0, held.delete(dan, List.of(id)).size(), "only bob's own word deletes bob's mail");
         assertEquals(1, held.delete(bob, List.of(id)).size());
         taken.clear();
-        assertEquals(Outcome.STORED, held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken));
+        assertEquals(Outcome.STORED, held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken,
+                new ArrayList<>()));
         assertTrue(taken.isEmpty(), "acknowledged, not held");
         held.expire(week());
         assertEquals(Outcome.STORED, held.offer(id, alice.peerId(), bob, week() + 1000, envelope.toProto(), week(),
-                taken));
+                taken, new ArrayList<>()));
         assertEquals(1, taken.size());
     }
 
@@ -90,11 +126,11 @@ class HeldMailTest {
         Envelope envelope = Envelope.create(alice, bob, NOW, week(), new byte[] {1});
         ByteString id = ByteString.copyFrom(envelope.id());
         List<HeldMail.Held> taken = new ArrayList<>();
-        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
+        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken, new ArrayList<>());
         held.unhold(id);
         assertEquals(0, held.totalBytes());
         taken.clear();
-        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken);
+        held.offer(id, alice.peerId(), bob, week(), envelope.toProto(), NOW, taken, new ArrayList<>());
         assertEquals(1, taken.size(), "held this time, not taken for deleted");
     }
 

@@ -77,10 +77,6 @@ class HostileGroupMailTest {
                     @Override
                     public void relayed(PeerId recipient, org.parley.messaging.MessageId id, int count) {
                     }
-
-                    @Override
-                    public void relayRefused(PeerId recipient, org.parley.messaging.MessageId id, String reason) {
-                    }
                 }, (from, envelope) -> CompletableFuture.completedFuture(null));
         mailbox.fetchGroupPostsFor(() -> List.of(TOPIC), (topic, posts) -> {
             assertEquals(TOPIC, topic);

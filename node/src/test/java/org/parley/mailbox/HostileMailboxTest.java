@@ -273,9 +273,5 @@ class HostileMailboxTest {
         @Override
         public void relayed(PeerId recipient, org.parley.messaging.MessageId id, int replicas) {
         }
-
-        @Override
-        public void relayRefused(PeerId recipient, org.parley.messaging.MessageId id, String reason) {
-        }
     }
 }

@@ -44,7 +44,15 @@ class OfflineDeliveryTest {
         bob.start(List.of(hub));
         loop.advance(Duration.ofSeconds(30));
         assertTrue(alice.links.isConnected(bob.id()), "alice and bob linked, so each has the other's bundle");
+        befriend(alice, bob);
         return List.of(alice, bob, hub);
+    }
+
+    /** Each acknowledges the other's messages (receipts go to contacts only). */
+    private void befriend(MailboxNode a, MailboxNode b) {
+        a.messenger.addContact(b.id(), "b");
+        b.messenger.addContact(a.id(), "a");
+        loop.runUntilIdle();
     }
 
     private long heldForOthers() {
@@ -123,26 +131,68 @@ class OfflineDeliveryTest {
     }
 
     @Test
-    void aFullMailboxRefusesAndTheSenderSeesFailedQuota() {
-        // Room for one envelope per recipient at every replica.
-        List<MailboxNode> net = network(3, MailboxConfig.defaults().withQuotas(600, 1 << 20, 1 << 20));
+    void aFullMailboxLeavesTheMessagePendingUntilOtherReplicasHoldItOrBobIsBack() {
+        // Room for one envelope per recipient at every replica: alice's first fills bob's share at
+        // the three closest, which refuse her second; she asks the next closest, and more.
+        List<MailboxNode> net = network(5, MailboxConfig.defaults().withQuotas(600, 1 << 20, 1 << 20));
         MailboxNode alice = net.get(0);
         MailboxNode bob = net.get(1);
+        MailboxNode hub = net.get(2);
         bob.stop();
         alice.send(bob.id(), "fits");
         loop.advance(Duration.ofSeconds(20));
-        alice.send(bob.id(), "does not fit");
-        loop.advance(Duration.ofSeconds(20));
+        alice.send(bob.id(), "fits elsewhere");
+        loop.advance(Duration.ofSeconds(40));
+        alice.send(bob.id(), "fits nowhere");
+        loop.advance(Duration.ofMinutes(10));
 
         List<MessageRecord> sent = alice.history(bob.id());
-        assertEquals(MessageRecord.RELAYED, sent.get(0).state());
-        assertEquals(MessageRecord.FAILED, sent.get(1).state());
-        assertEquals("quota", sent.get(1).reason());
-        assertTrue(alice.messenger.awaitingRelay().isEmpty(), "a refused message leaves the outbox");
+        assertEquals(List.of(MessageRecord.RELAYED, MessageRecord.RELAYED, MessageRecord.PENDING),
+                sent.stream().map(MessageRecord::state).toList(), sent.toString());
+        assertEquals(3, sent.get(0).replicas());
+        assertTrue(sent.get(1).replicas() >= 1, "held by replicas further out: " + sent.get(1));
+        assertEquals(1, alice.messenger.awaitingRelay().size(), "a refused message is still offered");
+
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(60));
+        assertEquals(List.of("fits", "fits elsewhere", "fits nowhere"),
+                bob.history(alice.id()).stream().map(MessageRecord::text).toList());
+        assertTrue(alice.history(bob.id()).stream().allMatch(m -> m.state().equals(MessageRecord.DELIVERED)),
+                alice.history(bob.id()).toString());
     }
 
     @Test
-    void replicasWhoseClockSaysTheEnvelopeExpiredRefuseAndTheSenderSeesFailedExpired() {
+    void aStrangerFillingBobsMailboxCannotKeepAlicesMessageOut() {
+        // Room for four envelopes per recipient at every replica; mallory fills bob's share first.
+        List<MailboxNode> net = network(3, MailboxConfig.defaults().withQuotas(2_400, 1 << 20, 1 << 20));
+        MailboxNode alice = net.get(0);
+        MailboxNode bob = net.get(1);
+        MailboxNode hub = net.get(2);
+        MailboxNode mallory = node("mallory", MailboxConfig.defaults().withQuotas(2_400, 1 << 20, 1 << 20));
+        mallory.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(30));
+        bob.stop();
+        for (int i = 0; i < 8; i++) {
+            mallory.send(bob.id(), "junk " + i);
+        }
+        loop.advance(Duration.ofSeconds(30));
+        assertTrue(mallory.history(bob.id()).stream().anyMatch(m -> m.state().equals(MessageRecord.RELAYED)));
+
+        alice.send(bob.id(), "from a contact");
+        loop.advance(Duration.ofSeconds(30));
+        MessageRecord sent = alice.history(bob.id()).get(0);
+        assertEquals(MessageRecord.RELAYED, sent.state(), sent.toString());
+        assertEquals(3, sent.replicas(), "each of bob's replicas made room by dropping mallory's newest");
+
+        alice.stop();
+        mallory.stop();
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(60));
+        assertTrue(bob.history(alice.id()).stream().anyMatch(m -> m.text().equals("from a contact")));
+    }
+
+    @Test
+    void replicasWhoseClockSaysTheEnvelopeExpiredDoNotEndTheMessage() {
         MailboxConfig config = MailboxConfig.defaults();
         MailboxNode hub = node("hub", config);
         MailboxNode relay = node("relay", config);
@@ -155,13 +205,17 @@ class OfflineDeliveryTest {
         alice.start(List.of(hub));
         bob.start(List.of(hub));
         loop.advance(Duration.ofSeconds(30));
+        befriend(alice, bob);
         bob.stop();
         alice.send(bob.id(), "too late by their clocks");
-        loop.advance(Duration.ofSeconds(20));
+        loop.advance(Duration.ofMinutes(2));
 
         MessageRecord sent = alice.history(bob.id()).get(0);
-        assertEquals(MessageRecord.FAILED, sent.state());
-        assertEquals("expired", sent.reason());
+        assertEquals(MessageRecord.PENDING, sent.state(), "a replica's word is no reason to give up");
         assertEquals(0, heldForOthers());
+
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(60));
+        assertEquals(MessageRecord.DELIVERED, alice.history(bob.id()).get(0).state(), "sent directly");
     }
 }

@@ -66,10 +66,6 @@ class RepairByLookupTest {
         @Override
         public void relayed(PeerId peer, MessageId id, int replicas) {
         }
-
-        @Override
-        public void relayRefused(PeerId peer, MessageId id, String reason) {
-        }
     };
 
     private boolean storeSentTo(PeerRecord record) {

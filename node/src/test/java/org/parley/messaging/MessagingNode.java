@@ -109,6 +109,13 @@ final class MessagingNode {
         a.loop.execute(() -> EmbeddedLinks.pair(a.links, b.links, a.loop));
     }
 
+    /** Each adds the other as a contact (so each acknowledges the other's messages). */
+    static void befriend(MessagingNode a, MessagingNode b) {
+        a.messenger.addContact(b.id(), "b");
+        b.messenger.addContact(a.id(), "a");
+        a.loop.runUntilIdle();
+    }
+
     static void unlink(MessagingNode a, MessagingNode b) {
         a.links.close(b.id());
     }

@@ -42,6 +42,10 @@ class MessengerTest {
         assertEquals(sent.id(), atBob.get(0).id());
         assertEquals(MessageRecord.IN, atBob.get(0).direction());
         assertTrue(atBob.get(0).request(), "alice is not bob's contact: a message request");
+        assertEquals(MessageRecord.PENDING, alice.history(bob.id()).get(0).state(), "not acknowledged to a stranger");
+
+        bob.messenger.addContact(alice.id(), "alice");
+        loop.advance(Duration.ofSeconds(1));
         List<MessageRecord> atAlice = alice.history(bob.id());
         assertEquals(MessageRecord.DELIVERED, atAlice.get(0).state());
         assertEquals(MessageRecord.DELIVERED, alice.updated.get(0).state());
@@ -51,6 +55,7 @@ class MessengerTest {
     void messagesToAnUnreachablePeerWaitAndGoOutInOrderWhenItComes() {
         MessagingNode alice = node("alice");
         MessagingNode bob = node("bob");
+        MessagingNode.befriend(alice, bob);
         for (int i = 0; i < 20; i++) {
             assertEquals(MessageRecord.PENDING, alice.send(bob.id(), "m" + i).state());
         }
@@ -67,6 +72,7 @@ class MessengerTest {
     void bothStartingASessionAtOnceConverge() {
         MessagingNode alice = node("alice");
         MessagingNode bob = node("bob");
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         loop.runUntilIdle();
         MessagingNode.unlink(alice, bob);
@@ -91,6 +97,7 @@ class MessengerTest {
     void aRestartKeepsSessionsOutboxAndHistory() {
         MessagingNode alice = node("alice");
         MessagingNode bob = node("bob");
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         alice.send(bob.id(), "before");
         loop.advance(Duration.ofSeconds(1));
@@ -117,6 +124,7 @@ class MessengerTest {
     void aLostReceiptMeansAResendThatIsNotStoredTwice() {
         MessagingNode alice = node("alice");
         MessagingNode bob = node("bob");
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         loop.runUntilIdle();
         bob.dropping.add(alice.id()); // bob's receipts never arrive
@@ -189,6 +197,7 @@ class MessengerTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 10);
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM, small);
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM, small);
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         loop.runUntilIdle();
         alice.dropping.add(bob.id());
@@ -210,6 +219,7 @@ class MessengerTest {
     void aMessageStillBeingStoredWhenTheSessionStartsIsSealedAndSent() {
         MessagingNode alice = node("alice");
         MessagingNode bob = node("bob");
+        MessagingNode.befriend(alice, bob);
         bob.dropping.add(alice.id());
         MessagingNode.link(alice, bob);
         loop.runUntilIdle();
@@ -230,6 +240,7 @@ class MessengerTest {
     void aPeerThatKeepsStartingOverLeavesABoundedNumberOfSessions() {
         MessagingNode bob = node("bob");
         org.parley.identity.Identity alice = org.parley.identity.Identity.generate("alice", RANDOM);
+        bob.messenger.addContact(alice.peerId(), "alice");
         int restarts = Sessions.MAX_PER_PEER + 4;
         MessagingNode fresh = null;
         for (int i = 0; i < restarts; i++) {

@@ -42,6 +42,7 @@ class OffLoopVerificationTest {
     void messagesVerifiedOffTheLoopKeepTheirOrder() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(OffLoopEnvelopeVerifier.MAX_WAITING);
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         settle();
         List<String> sent = new ArrayList<>();
@@ -65,6 +66,7 @@ class OffLoopVerificationTest {
     void withTheVirtualLoopAsItsWorkerAsInTheSimulatorChecksStillGoThroughTheHandOffInOrder() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
+        MessagingNode.befriend(alice, bob);
         List<String> handedOver = new ArrayList<>();
         bob.messenger.verifyEnvelopesWith(new OffLoopEnvelopeVerifier(task -> {
             handedOver.add("check");
@@ -88,6 +90,7 @@ class OffLoopVerificationTest {
     void aReplayWaitingBesideItsOriginalIsStoredOnce() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(OffLoopEnvelopeVerifier.MAX_WAITING);
+        MessagingNode.befriend(alice, bob);
         WireEnvelope genuine = capturedEnvelope(alice, bob);
         deliverFromMallory(bob, genuine);
         deliverFromMallory(bob, genuine);
@@ -103,6 +106,7 @@ class OffLoopVerificationTest {
     void aForgedEnvelopeIsRefusedAndScoredOnlyOnceChecked() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(OffLoopEnvelopeVerifier.MAX_WAITING);
+        MessagingNode.befriend(alice, bob);
         WireEnvelope genuine = capturedEnvelope(alice, bob);
         byte[] signature = genuine.getSignature().toByteArray();
         signature[3] ^= 1;
@@ -122,6 +126,7 @@ class OffLoopVerificationTest {
     void envelopesDroppedWhileTheWorkerIsBehindAreResentAndArriveInOrder() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(2);
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         settle();
         List<String> sent = new ArrayList<>();
@@ -146,6 +151,7 @@ class OffLoopVerificationTest {
     void relayedMailDroppedWhileTheWorkerIsBehindIsNotReportedTaken() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = bobCheckingOffTheLoop(1);
+        MessagingNode.befriend(alice, bob);
         WireEnvelope genuine = capturedEnvelope(alice, bob);
         CompletableFuture<Void> first = bob.messenger.takeRelayed(mallory, genuine);
         CompletableFuture<Void> second = bob.messenger.takeRelayed(mallory, genuine);

@@ -31,6 +31,7 @@ class OutboxSealingTest {
     void anItemWhoseStorageIsPendingIsNotSealedAgainByTheNextFlush() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
+        MessagingNode.befriend(alice, bob);
         HeldStorage held = new HeldStorage();
         alice.storageWrapper = held::wrap;
         alice.messenger.stop();

@@ -170,7 +170,6 @@ class OutboxTest {
         assertEquals(MessageRecord.RELAYED, item.record().state());
         assertEquals(List.of(), outbox.awaitingRelay(peer -> false), "not offered again");
         assertEquals(List.of(), outbox.relayed(bob, item.id(), 5), "a repeated word is ignored");
-        assertEquals(List.of(), outbox.relayRefused(bob, item.id(), "quota"), "held already: not failed");
         assertEquals(List.of(item), outbox.relayedItems().toList());
 
         assertEquals(List.of(item), transmitted(outbox.linkUp(bob, true)), "still sent directly when bob links");
@@ -178,16 +177,6 @@ class OutboxTest {
         assertEquals(DeliveryState.DELIVERED, item.state());
         assertEquals(List.of(), outbox.relayed(bob, item.id(), 2), "delivered was the last word");
         assertEquals(0, outbox.relayedItems().count());
-    }
-
-    @Test
-    void aRefusalByEveryReplicaFailsAPendingMessageWithItsReason() {
-        OutboxItem item = committedSealed(bob, false);
-        List<OutboxAction> actions = outbox.relayRefused(bob, item.id(), "quota");
-        assertEquals(List.of(new OutboxAction.StoreFailed(item, "quota")), actions);
-        assertEquals("quota", item.record().reason());
-        assertEquals(0, outbox.size());
-        assertEquals(List.of(), outbox.relayRefused(bob, item.id(), "quota"), "a repeated refusal is ignored");
     }
 
     @Test

@@ -28,6 +28,7 @@ class RelayStatesTest {
     private MessagingNode[] awayPair() {
         MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         loop.runUntilIdle();
         MessagingNode.unlink(alice, bob);
@@ -73,19 +74,6 @@ class RelayStatesTest {
         assertEquals(MessageRecord.DELIVERED, alice.history(bob.id()).get(0).state());
         assertEquals(List.of(MessageRecord.DELIVERED),
                 alice.updated.stream().map(MessageRecord::state).toList());
-    }
-
-    @Test
-    void aRefusalByEveryReplicaFailsTheMessageWithItsReason() {
-        MessagingNode[] pair = awayPair();
-        MessagingNode alice = pair[0];
-        MessageRecord sent = alice.send(pair[1].id(), "too much");
-        alice.messenger.relayRefused(pair[1].id(), sent.id(), "quota");
-        loop.runUntilIdle();
-        MessageRecord failed = alice.history(pair[1].id()).get(0);
-        assertEquals(MessageRecord.FAILED, failed.state());
-        assertEquals("quota", failed.reason());
-        assertEquals(0, alice.messenger.outboxSize());
     }
 
     @Test

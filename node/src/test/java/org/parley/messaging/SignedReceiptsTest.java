@@ -40,6 +40,7 @@ class SignedReceiptsTest {
     void link() {
         alice = new MessagingNode("alice", loop, directory, RANDOM);
         bob = new MessagingNode("bob", loop, directory, RANDOM);
+        MessagingNode.befriend(alice, bob);
         MessagingNode.link(alice, bob);
         loop.runUntilIdle();
     }

@@ -60,11 +60,11 @@ class DatabaseTest {
     void aDatabaseFromANewerParleyIsRefusedWithTheVersions() {
         Path file = directory.resolve("parley.db");
         try (Database database = Database.open(file, List.of(new Migration(1, "CREATE TABLE a (x)"),
-                new Migration(7, "CREATE TABLE b (x)")))) {
-            assertEquals(7, database.userVersion());
+                new Migration(99, "CREATE TABLE b (x)")))) {
+            assertEquals(99, database.userVersion());
         }
         StoreException error = assertThrows(StoreException.class, () -> Database.open(file));
-        assertTrue(error.getMessage().contains("newer Parley (schema 7, this build knows " + Schema.latestVersion()),
+        assertTrue(error.getMessage().contains("newer Parley (schema 99, this build knows " + Schema.latestVersion()),
                 error.getMessage());
     }
 
@@ -155,7 +155,7 @@ class DatabaseTest {
         Path copy = directory.resolve("copy-" + System.nanoTime() + ".db");
         Files.copy(file, copy);
         try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + copy);
-             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM settings");
+             PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM settings WHERE key <> 'sealed-places'");
              ResultSet rows = count.executeQuery()) {
             return rows.next() ? rows.getInt(1) : 0;
         } catch (SQLException e) {
@@ -165,7 +165,7 @@ class DatabaseTest {
 
     private static int countSettings(Database database) {
         return database.inTransaction(connection -> {
-            try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM settings");
+            try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM settings WHERE key <> 'sealed-places'");
                  ResultSet rows = count.executeQuery()) {
                 rows.next();
                 return rows.getInt(1);

@@ -43,6 +43,8 @@ final class ReachabilityCheck {
     private final Map<PeerId, Answer> answers = new LinkedHashMap<>();
     private final Map<PeerId, Long> askedAtMillis = new HashMap<>();
     private final Set<HostPort> observed = new LinkedHashSet<>();
+    /** Bumped by {@link #forget}: answers to requests of an earlier generation are taken but not counted. */
+    private int generation;
 
     ReachabilityCheck(Neighbours links, Scheduler scheduler, Clock clock, Rng rng, ReachabilityConfig config,
                       Supplier<List<HostPort>> listening) {
@@ -62,7 +64,8 @@ final class ReachabilityCheck {
         if (askedAt != null && now - askedAt < config.resultLifetime().toMillis()) {
             return;
         }
-        if (pending.size() + answers.size() >= config.peersToAsk()) {
+        long awaited = pending.values().stream().filter(asked -> asked.generation() == generation).count();
+        if (awaited + answers.size() >= config.peersToAsk()) {
             return;
         }
         Optional<HostPort> candidate = listening.get().stream().filter(address -> address.port() != 0).findFirst();
@@ -76,7 +79,8 @@ final class ReachabilityCheck {
             return;
         }
         askedAtMillis.put(peer, now);
-        pending.put(nonce, new Pending(peer, scheduler.schedule(config.answerTimeout(), () -> pending.remove(nonce))));
+        pending.put(nonce, new Pending(peer, generation,
+                scheduler.schedule(config.answerTimeout(), () -> pending.remove(nonce))));
     }
 
     void answer(PeerId from, DialBackResponse response) {
@@ -94,6 +98,9 @@ final class ReachabilityCheck {
         }
         pending.remove(response.getNonce());
         asked.timeout().cancel();
+        if (asked.generation() != generation) {
+            return; // a dial-back to where we listened before: it says nothing about now
+        }
         observed.remove(address);
         observed.add(address);
         while (observed.size() > MAX_OBSERVED) {
@@ -153,12 +160,23 @@ final class ReachabilityCheck {
         askedAtMillis.values().removeIf(askedAt -> askedAt < oldest);
     }
 
+    /**
+     * Forgets every verdict and when each peer was asked: where peers must dial us back has
+     * changed (a port mapping came or went). Answers still on their way are taken without being
+     * counted, so that their senders are not taken for liars.
+     */
+    void forget() {
+        generation++;
+        answers.clear();
+        askedAtMillis.clear();
+    }
+
     void stop() {
         pending.values().forEach(asked -> asked.timeout().cancel());
         pending.clear();
     }
 
-    private record Pending(PeerId peer, Scheduler.Cancellable timeout) {
+    private record Pending(PeerId peer, int generation, Scheduler.Cancellable timeout) {
     }
 
     private record Answer(boolean reached, HostPort address, long atMillis) {

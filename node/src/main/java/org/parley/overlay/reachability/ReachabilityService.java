@@ -79,6 +79,19 @@ public final class ReachabilityService implements LinkEvents, FrameHandler {
         return check.observedAddresses();
     }
 
+    /**
+     * Where peers should dial us back has changed (a port mapping came or went): drops what peers
+     * found so far and asks the linked peers again.
+     */
+    public void recheck() {
+        if (stopped) {
+            return;
+        }
+        check.forget();
+        links.linkedPeers().forEach(check::ask);
+        logChange();
+    }
+
     @Override
     public void peerConnected(PeerInfo peer) {
         if (!stopped) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
@@ -91,6 +92,34 @@ class ReachabilityServiceTest {
         loop.advance(CONFIG.resultLifetime().plus(CONFIG.recheckInterval()));
         assertEquals(Reachability.PRIVATE, alice.service.reachability());
         assertEquals(List.of(), alice.service.confirmedAddresses());
+    }
+
+    /**
+     * alice sits behind a router that forwards only port 7450, once mapped; peers dial back slowly
+     * at other ports, so the answers about her old address come in after those about the mapping.
+     */
+    @Test
+    void aPortMappingIsCheckedAgainWhenItAppearsAndLateAnswersAboutTheOldAddressDoNotCount() {
+        int mapped = 7450;
+        AddressProbe routerForwardsOnlyTheMappedPort = (expected, address, done) -> loop.schedule(
+                Duration.ofSeconds(address.port() == mapped ? 1 : 3), () -> done.accept(address.port() == mapped));
+        List<HostPort> dialBackAt = new ArrayList<>(List.of(new HostPort("0.0.0.0", 7000)));
+        Node alice = nodeDialledBackAt(() -> List.copyOf(dialBackAt));
+        Node bob = node(null, routerForwardsOnlyTheMappedPort);
+        Node carol = node(null, routerForwardsOnlyTheMappedPort);
+        alice.dial(bob);
+        alice.dial(carol);
+        loop.advance(Duration.ofMillis(500));
+
+        dialBackAt.add(0, new HostPort("0.0.0.0", mapped)); // the router granted the mapping
+        alice.service.recheck();
+        loop.advance(Duration.ofSeconds(5));
+
+        HostPort atTheMapping = new HostPort(alice.address.host(), mapped);
+        assertEquals(Reachability.PUBLIC, alice.service.reachability());
+        assertEquals(List.of(atTheMapping), alice.service.confirmedAddresses());
+        assertTrue(alice.links.connectedPeers().size() == 2 && !alice.links.isBanned(bob.id())
+                && !alice.links.isBanned(carol.id()), "late answers are no lies");
     }
 
     @Test
@@ -212,6 +241,16 @@ class ReachabilityServiceTest {
     }
 
     private Node node(String listenHost, AddressProbe probeOverride, ReachabilityConfig config) {
+        return node(listenHost, probeOverride, config, null);
+    }
+
+    /** A node that asks to be dialled back where {@code dialBackAt} says. */
+    private Node nodeDialledBackAt(Supplier<List<HostPort>> dialBackAt) {
+        return node(null, null, CONFIG, dialBackAt);
+    }
+
+    private Node node(String listenHost, AddressProbe probeOverride, ReachabilityConfig config,
+                      Supplier<List<HostPort>> dialBackAt) {
         int n = ++nodes;
         Identity identity = Identity.generate("node" + n, RANDOM);
         HostPort address = new HostPort("10.0." + n + ".1", 7000);
@@ -225,7 +264,7 @@ class ReachabilityServiceTest {
         }
         HostPort listening = listenHost == null ? address : new HostPort(listenHost, address.port());
         ReachabilityService service = new ReachabilityService(links, links::remoteAddressOf, probe,
-                () -> List.of(listening), loop, loop, new SeededRng(100 + n), config);
+                dialBackAt != null ? dialBackAt : () -> List.of(listening), loop, loop, new SeededRng(100 + n), config);
         links.addLayer(service);
         links.start();
         service.start();

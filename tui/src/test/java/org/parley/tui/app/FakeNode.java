@@ -156,7 +156,7 @@ final class FakeNode implements ParleyApi {
     @Override
     public StatusView status() throws ApiException {
         call("status");
-        return new StatusView(OWN_ID, peers.size(), 3, 1, 0, 0, 0, List.of(), Map.of(), "unknown", List.of());
+        return new StatusView(OWN_ID, peers.size(), 3, 1, 0, 0, 0, List.of(), Map.of(), "unknown", List.of(), null);
     }
 
     @Override

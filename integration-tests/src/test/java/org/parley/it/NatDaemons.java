@@ -1,0 +1,120 @@
+package org.parley.it;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.parley.store.ProfileHome;
+
+/**
+ * Profiles and daemons of a NAT test, every command run through the launcher inside a network
+ * namespace of a {@link NatTestBed} ({@code ip netns exec NAMESPACE ./parley ...}), so the daemon's
+ * control API is reached from inside its own namespace, as a user on that machine would.
+ */
+final class NatDaemons implements AutoCloseable {
+    static final String PORT = "7450";
+    /** Where the public seed listens. */
+    static final String SEED = NatTestBed.PUBLIC_ADDRESS + ":" + PORT;
+    /** A daemon's JVM, keystore and first TLS start take this long at most, even on a machine under load. */
+    private static final Duration DAEMON_START = Duration.ofSeconds(120);
+
+    private final Path work;
+    private final Launcher parley;
+    private final List<Process> processes = new ArrayList<>();
+
+    NatDaemons(Path work) {
+        this.work = work;
+        this.parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", Profiles.PASSPHRASE).withoutEnv("PARLEY_HOME");
+    }
+
+    /** Creates a profile; its peer ID. */
+    String init(String name) throws Exception {
+        Launcher.Result init = parley.run("init", "--home", home(name), "--name", name);
+        if (init.exitCode() != 0) {
+            throw new AssertionError(init.toString());
+        }
+        return parley.run("id", "--home", home(name)).stdout().strip();
+    }
+
+    /** Starts a daemon on every interface of its namespace at {@code port}; waits until its control API answers. */
+    Process daemon(String namespace, String name, String port, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("daemon", "--home", home(name), "--listen", "0.0.0.0:" + port));
+        args.addAll(List.of(extra));
+        String output = name + "-daemon-" + processes.size();
+        Process daemon = parley.inNamespace(namespace).start(output, args.toArray(String[]::new));
+        processes.add(daemon);
+        Profiles.await(() -> {
+            if (!daemon.isAlive()) {
+                throw new AssertionError(name + "'s daemon exited with " + daemon.exitValue() + ": "
+                        + Files.readString(work.resolve(output + ".err")) + "\n" + logTail(name));
+            }
+            return parley.inNamespace(namespace).run("status", "--home", home(name)).exitCode() == 0;
+        }, name + "'s daemon answers", DAEMON_START);
+        return daemon;
+    }
+
+    /** Runs {@code parley args...} in {@code namespace}; its standard output, or an assertion error saying why not. */
+    String ok(String namespace, String... args) throws Exception {
+        Launcher.Result result = parley.inNamespace(namespace).run(args);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("parley " + String.join(" ", args) + ": " + result);
+        }
+        return result.stdout();
+    }
+
+    JsonObject status(String namespace, String name) throws Exception {
+        return JsonParser.parseString(ok(namespace, "status", "--home", home(name), "--json")).getAsJsonObject();
+    }
+
+    /** {@code name}'s {@code peers --json} entry for {@code peer}, or null while they have no link. */
+    JsonObject peerEntry(String namespace, String name, String peer) throws Exception {
+        for (JsonElement entry : JsonParser.parseString(ok(namespace, "peers", "--home", home(name), "--json"))
+                .getAsJsonArray()) {
+            if (entry.getAsJsonObject().get("peerId").getAsString().equals(peer)) {
+                return entry.getAsJsonObject();
+            }
+        }
+        return null;
+    }
+
+    String home(String name) {
+        return work.resolve(name).toString();
+    }
+
+    /** The last lines of a profile's log: what a failed test prints to say why. */
+    String logTail(String name) {
+        try {
+            List<String> lines = Files.readAllLines(new ProfileHome(work.resolve(name)).logFile());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    static List<String> strings(JsonArray array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(element -> values.add(element.getAsString()));
+        return values;
+    }
+
+    /** Stops every daemon this started (SIGTERM, so that each removes what it set up), then kills stragglers. */
+    @Override
+    public void close() throws InterruptedException {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        processes.clear();
+    }
+}

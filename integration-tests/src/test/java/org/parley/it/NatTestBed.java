@@ -283,7 +283,13 @@ final class NatTestBed implements AutoCloseable {
                 .reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
-    /** Masquerade out of the WAN side; from it, only what answers a connection made from inside. */
+    /**
+     * Masquerade out of the WAN side; from it, only what answers a connection made from inside,
+     * whether forwarded or addressed to the router itself. Unsolicited packets are dropped in
+     * silence, as most home routers do: were the router's own stack to answer a SYN on its public
+     * port with a reset, the reset would also close the peer's half-open NAT mapping, and a hole
+     * punch would need both SYNs to cross within a millisecond.
+     */
     private static String routerRules(Nat nat) {
         return """
                 table ip nat {
@@ -293,6 +299,11 @@ final class NatTestBed implements AutoCloseable {
                   }
                 }
                 table ip filter {
+                  chain input {
+                    type filter hook input priority filter; policy accept;
+                    iifname "wan0" ct state established,related accept
+                    iifname "wan0" drop
+                  }
                   chain forward {
                     type filter hook forward priority filter; policy accept;
                     iifname "wan0" ct state established,related accept
@@ -300,6 +311,11 @@ final class NatTestBed implements AutoCloseable {
                   }
                 }
                 """.formatted(nat.flags);
+    }
+
+    /** Destroys the TCP sockets in {@code namespace} connected to {@code host} (as {@code ss -K} does). */
+    static void killConnections(String namespace, String host) throws IOException, InterruptedException {
+        command("ip", "netns", "exec", namespace, "ss", "-K", "dst", host);
     }
 
     private void addNamespace(String name) throws IOException, InterruptedException {

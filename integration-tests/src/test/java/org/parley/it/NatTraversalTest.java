@@ -95,7 +95,10 @@ class NatTraversalTest {
     /**
      * alice and bob, each behind a NAT of their own, know only each other's peer IDs and the
      * seed. Both find themselves private and reserve at the seed (which relays by default); each
-     * reaches the other through a circuit at the seed, and messages then go live over that link.
+     * reaches the other through a circuit at the seed. Over that link they then try to punch a hole:
+     * behind endpoint-independent NATs the link moves to the punched connection; behind symmetric
+     * ones (a random port per connection) the punch fails and the link stays relayed. Messages then
+     * go live over whichever link they have.
      */
     @ParameterizedTest
     @EnumSource(NatTestBed.Nat.class)
@@ -128,9 +131,27 @@ class NatTraversalTest {
             List<String> figures = new ArrayList<>();
             figures.add(exchange(bed.home(1), "alice", bob, aliceEvents, bobEvents, "alice to bob"));
             figures.add(exchange(bed.home(2), "bob", alice, bobEvents, aliceEvents, "bob to alice"));
-            JsonObject link = awaitPeer(bed.home(1), "alice", bob);
-            assertEquals("relayed", link.get("path").getAsString(), "alice reaches bob through a relay: " + link);
-            assertEquals(seed, link.get("relay").getAsString(), "the relay is the seed: " + link);
+            String path;
+            String punchFigure;
+            if (nat == NatTestBed.Nat.ENDPOINT_INDEPENDENT) {
+                Instant punching = Instant.now();
+                JsonObject link = awaitPath(bed.home(1), "alice", bob, "hole-punched");
+                assertTrue(link.get("relay").isJsonNull(), "a punched link has no relay: " + link);
+                JsonObject back = awaitPath(bed.home(2), "bob", alice, "hole-punched");
+                assertTrue(back.get("relay").isJsonNull(), "nor at bob's end: " + back);
+                path = "hole-punched link";
+                punchFigure = String.format("; both saw the link hole-punched %.1f s after the exchanges",
+                        Duration.between(punching, Instant.now()).toMillis() / 1000.0);
+            } else {
+                // The punch is tried, and fails: the peers' NATs give every connection a new port.
+                Profiles.await(() -> logContains("alice", "hole punching to")
+                        || logContains("bob", "hole punching to"), "a punch is tried and fails", FIRST_DELIVERY);
+                JsonObject link = awaitPeer(bed.home(1), "alice", bob);
+                assertEquals("relayed", link.get("path").getAsString(), "alice reaches bob through a relay: " + link);
+                assertEquals(seed, link.get("relay").getAsString(), "the relay is the seed: " + link);
+                path = "relayed link";
+                punchFigure = "";
+            }
 
             // With the link up, messages sent one after another arrive live. Three clocks: from
             // `send` returning (the command's own start-up is then behind us; the message may
@@ -154,12 +175,27 @@ class NatTraversalTest {
             }
             System.out.printf("NAT verdicts (%s): both private %.1f s and both records naming the seed %.1f s after "
                     + "the daemons answered%n", nat, bothPrivate.toMillis() / 1000.0, bothReserved.toMillis() / 1000.0);
-            System.out.println("NAT messages (" + nat + ", relayed link): " + String.join("; ", figures)
+            System.out.println("NAT messages (" + nat + ", " + path + "): " + String.join("; ", figures) + punchFigure
                     + "; live arrival ms after send returned " + afterReturn + " (median " + median(afterReturn)
                     + "), after send invoked " + afterInvoke + " (median " + median(afterInvoke)
                     + "), receivedAt - sentAt " + inNodes + " (median " + median(inNodes) + ")");
             assertTrue(median(afterReturn) < 1000, "median arrival after send returned: " + afterReturn);
             assertTrue(median(inNodes) < 1000, "median receivedAt - sentAt: " + inNodes);
+
+            if (nat == NatTestBed.Nat.ENDPOINT_INDEPENDENT) {
+                // The punched connection breaks (its socket at alice's end destroyed, as a router
+                // that forgot the mapping would): the relay carries the link again, messages flow.
+                Instant broken = Instant.now();
+                NatTestBed.killConnections(bed.home(1), NatTestBed.routerAddress(2));
+                Profiles.await(() -> logContains("alice", "back through relay")
+                        || logContains("bob", "back through relay"), "the circuit's dialler goes back through the relay",
+                        FIRST_DELIVERY);
+                String after = ok(bed.home(1), "send", "--home", home("alice"), bob, "after the break").strip();
+                Profiles.await(() -> hasEvent(bobEvents, after, "in", "received"), "a message after the break arrives",
+                        FIRST_DELIVERY);
+                System.out.printf("NAT fallback (%s): a message sent after the punched connection broke arrived "
+                        + "%.1f s after the break%n", nat, Duration.between(broken, Instant.now()).toMillis() / 1000.0);
+            }
 
             // bob goes away; alice writes to him anyway; when he returns, the message reaches him.
             Instant leaving = Instant.now();
@@ -292,6 +328,26 @@ class NatTraversalTest {
         return found[0];
     }
 
+    /** Waits until {@code name}'s link to {@code peer} has the given path; its {@code peers --json} entry. */
+    private JsonObject awaitPath(String namespace, String name, String peer, String path) throws Exception {
+        JsonObject[] found = new JsonObject[1];
+        try {
+            Profiles.await(() -> {
+                for (JsonElement entry : JsonParser.parseString(ok(namespace, "peers", "--home", home(name), "--json"))
+                        .getAsJsonArray()) {
+                    if (entry.getAsJsonObject().get("peerId").getAsString().equals(peer)) {
+                        found[0] = entry.getAsJsonObject();
+                        return found[0].get("path").getAsString().equals(path);
+                    }
+                }
+                return false;
+            }, name + "'s link to " + peer + " is " + path, FIRST_DELIVERY);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last entry " + found[0] + "\n" + logTail(name), e);
+        }
+        return found[0];
+    }
+
     private boolean linkedTo(String namespace, String name, String peer) throws Exception {
         for (JsonElement entry : JsonParser.parseString(ok(namespace, "peers", "--home", home(name), "--json"))
                 .getAsJsonArray()) {
@@ -391,6 +447,11 @@ class NatTraversalTest {
 
     private String home(String name) {
         return work.resolve(name).toString();
+    }
+
+    private boolean logContains(String name, String text) throws IOException {
+        Path log = new ProfileHome(work.resolve(name)).logFile();
+        return Files.exists(log) && Files.readString(log).contains(text);
     }
 
     private String logTail(String name) {

@@ -46,6 +46,6 @@ final class Greeting {
         String agentName = hello.getAgent();
         return new PeerInfo(link.remotePeer(), NeighbourAddress.of(link, hello), link.direction(), clock.nowMillis(),
                 agentName.length() <= MAX_AGENT_LENGTH ? agentName : agentName.substring(0, MAX_AGENT_LENGTH),
-                link.relay().isPresent() ? LinkPath.RELAYED : LinkPath.DIRECT, link.relay());
+                link.path(), link.relay());
     }
 }

@@ -25,6 +25,20 @@ public interface Link {
         return Optional.empty();
     }
 
+    /** How the link's bytes travel: through its relay, through a punched hole, or straight. */
+    default LinkPath path() {
+        return relay().isPresent() ? LinkPath.RELAYED : LinkPath.DIRECT;
+    }
+
+    /**
+     * For a relayed link, where the relay sees the remote peer (its IP address as a NAT in front of
+     * it rewrote it, and a port); empty otherwise or when the relay did not say. Hole punching aims
+     * only at this IP.
+     */
+    default Optional<HostPort> observedThroughRelay() {
+        return Optional.empty();
+    }
+
     /**
      * Queues a frame. Returns false, sending nothing, when the link is closed or its bounded
      * outbound queue is full (the peer is not reading fast enough).

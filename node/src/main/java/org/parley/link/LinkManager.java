@@ -213,6 +213,12 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
     }
 
+    /** Where the relay of the established relayed link to {@code peer} sees it; empty otherwise. */
+    public Optional<HostPort> observedThroughRelay(PeerId peer) {
+        Neighbour neighbour = established.get(peer);
+        return neighbour == null ? Optional.empty() : neighbour.link.observedThroughRelay();
+    }
+
     /**
      * Sends a frame to a connected neighbour. Frames leave no faster than the neighbour's inbound
      * limit allows (every node runs the same limits), so an honest burst is paced rather than

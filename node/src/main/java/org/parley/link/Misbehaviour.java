@@ -80,7 +80,13 @@ public enum Misbehaviour {
     /** Renewed a relay reservation too often. */
     RESERVATION_FLOOD("reservation-flood", 5),
     /** Asked a relay for a circuit to a peer holding no reservation there. */
-    UNRESERVED("unreserved", 2);
+    UNRESERVED("unreserved", 2),
+    /** A hole-punch offer or answer that cannot be read: unparseable, too many or too long addresses, no nonce. */
+    MALFORMED_PUNCH("malformed-punch", 10),
+    /** A hole-punch frame on a link that is not relayed, an answer or sync to nothing asked, a replayed offer. */
+    UNSOLICITED_PUNCH("unsolicited-punch", 5),
+    /** Punch addresses on an IP other than where the peer is seen: an attempt to aim us at a third party. */
+    PUNCH_ADDRESS_OUTSIDE("punch-address-outside", 5);
 
     private final String label;
     private final double penalty;

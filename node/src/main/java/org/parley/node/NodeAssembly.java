@@ -111,9 +111,10 @@ public final class NodeAssembly {
                 env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
         // Needing relays means announcing no address: none confirmed reachable, none given.
-        // Its randomness is drawn after every other layer's, so theirs stay the same for a seed.
-        RelayWiring relaying = RelayWiring.attach(network, links, env.scheduler(), env.clock(), env.rngs().get(),
-                settings.relay(), discovery, reacher, () -> announced.get().isEmpty());
+        // Its randomness (punch nonces among it) is drawn after every other layer's, so theirs stay the
+        // same for a seed.
+        RelayWiring relaying = RelayWiring.attach(env.identity().peerId(), network, links, env.scheduler(),
+                env.clock(), env.rngs().get(), settings.relay(), discovery, reacher, () -> announced.get().isEmpty());
         Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);

@@ -7,10 +7,13 @@ import java.util.function.BooleanSupplier;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
+import org.parley.link.HolePuncher;
 import org.parley.link.LinkManager;
 import org.parley.link.LinkPath;
 import org.parley.link.Network;
 import org.parley.link.PeerInfo;
+import org.parley.link.punch.HolePunch;
+import org.parley.link.punch.PunchConfig;
 import org.parley.link.relay.CircuitRelay;
 import org.parley.link.relay.CircuitTransport;
 import org.parley.link.relay.RelayChoice;
@@ -26,8 +29,9 @@ import org.parley.runtime.Scheduler;
 /**
  * Relayed links in a node: on a network that carries circuits (TLS, and the in-memory one), it
  * relays circuits for neighbours within the node's limits, keeps reservations (named in the
- * node's record) while the node cannot be dialled, and lets the reacher dial peers through the
- * relays their records name. A network without circuits gets none of it.
+ * node's record) while the node cannot be dialled, lets the reacher dial peers through the relays
+ * their records name, and, where the network can punch, punches holes to move relayed links to
+ * direct ones. A network without circuits gets none of it.
  */
 final class RelayWiring {
     private final RelayClient client;
@@ -39,7 +43,7 @@ final class RelayWiring {
     /**
      * @param isPrivate whether the node needs relays; for now, whether it announces no address
      */
-    static RelayWiring attach(Network network, LinkManager links, Scheduler loop, Clock clock, Rng rng,
+    static RelayWiring attach(PeerId self, Network network, LinkManager links, Scheduler loop, Clock clock, Rng rng,
                               RelayLimits limits, Discovery discovery, PeerReacher reacher, BooleanSupplier isPrivate) {
         if (!(network instanceof CircuitTransport circuits)) {
             return new RelayWiring(null);
@@ -55,6 +59,12 @@ final class RelayWiring {
         // A reservation lives as long as its link: neither side trims it away for having too many.
         discovery.spareLinksTo(peer -> serving.isReserved(peer) || client.relays().contains(peer));
         reacher.reachRelaysAt(relay -> addressOf(relay, links, discovery));
+        // Peers linked through a relay try to punch a direct link; the circuit's dialler falls back to it.
+        if (network instanceof HolePuncher puncher) {
+            links.addLayer(new HolePunch(self, links, puncher, links::observedThroughRelay, links::listenAddresses,
+                    loop, clock, rng, PunchConfig.defaults(), (peer, relay) -> addressOf(relay, links, discovery)
+                            .ifPresent(address -> links.dialOnce(DialTarget.peerVia(peer, relay, address)))));
+        }
         return new RelayWiring(client);
     }
 

@@ -25,7 +25,8 @@ class MisbehaviourTest {
     /**
      * Every kind with the label and penalty it had in its layer's own table before they became
      * one (envelope, group and record rejections; mailbox reasons; the DHT's, discovery's,
-     * reachability's, gossip's, relay's and the link manager's constants). Labels of refusals are
+     * reachability's, gossip's, relay's, hole punching's and the link manager's
+     * constants). Labels of refusals are
      * stored per peer and per group, so a change here changes what users see.
      */
     private static final Map<Misbehaviour, Object[]> BEFORE = new LinkedHashMap<>();
@@ -63,6 +64,9 @@ class MisbehaviourTest {
         expect(Misbehaviour.TOO_MANY_TOPICS, "too-many-topics", 5);
         expect(Misbehaviour.RESERVATION_FLOOD, "reservation-flood", 5);
         expect(Misbehaviour.UNRESERVED, "unreserved", 2);
+        expect(Misbehaviour.MALFORMED_PUNCH, "malformed-punch", 10);
+        expect(Misbehaviour.UNSOLICITED_PUNCH, "unsolicited-punch", 5);
+        expect(Misbehaviour.PUNCH_ADDRESS_OUTSIDE, "punch-address-outside", 5);
     }
 
     private static void expect(Misbehaviour misbehaviour, String label, double penalty) {

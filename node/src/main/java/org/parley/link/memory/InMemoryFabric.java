@@ -1,5 +1,7 @@
 package org.parley.link.memory;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +23,12 @@ public final class InMemoryFabric {
     private final LinkConditions conditions;
     /** While set, the side of the cut each address is on; nothing crosses between sides. */
     private volatile Predicate<HostPort> cut;
+    /** Punches waiting for the other side's, by (from, to) address. */
+    private final Map<List<HostPort>, PendingPunch> punches = new HashMap<>();
+
+    private record PendingPunch(InMemoryNetwork from, PeerId expected) {
+    }
+
     /** Addresses behind a NAT or firewall: they dial out, but nobody can dial them. */
     private final Set<HostPort> refusingInbound = ConcurrentHashMap.newKeySet();
     /** The NAT each address sits behind; an address not named here has none. */
@@ -107,6 +115,31 @@ public final class InMemoryFabric {
 
     boolean refusesInbound(HostPort address) {
         return refusingInbound.contains(address) || !natOf(address).acceptsInbound();
+    }
+
+    /**
+     * Meets {@code puncher}'s punch toward {@code target} with the punch waiting there toward it, if
+     * there is one and its nodes are who each expects; otherwise leaves this punch waiting.
+     */
+    synchronized Optional<InMemoryNetwork> meetPunch(InMemoryNetwork puncher, HostPort target, PeerId expected) {
+        PendingPunch waiting = punches.get(List.of(target, puncher.address()));
+        if (waiting != null && waiting.from().self().equals(expected) && waiting.expected().equals(puncher.self())
+                && endpointAt(target).orElse(null) == waiting.from()) {
+            punches.remove(List.of(target, puncher.address()));
+            return Optional.of(waiting.from());
+        }
+        punches.put(List.of(puncher.address(), target), new PendingPunch(puncher, expected));
+        return Optional.empty();
+    }
+
+    /** Withdraws a punch nobody met; false when it was met (or withdrawn) already. */
+    synchronized boolean withdrawPunch(InMemoryNetwork puncher, HostPort target) {
+        PendingPunch waiting = punches.get(List.of(puncher.address(), target));
+        if (waiting == null || waiting.from() != puncher) {
+            return false;
+        }
+        punches.remove(List.of(puncher.address(), target));
+        return true;
     }
 
     /** A network for a node listening at {@code address}; it becomes reachable once started. */

@@ -18,7 +18,9 @@ import org.parley.link.Direction;
 import org.parley.link.HostPort;
 import org.parley.link.AbstractLink;
 import org.parley.link.LinkConfig;
+import org.parley.link.HolePuncher;
 import org.parley.link.LinkListener;
+import org.parley.link.LinkPath;
 import org.parley.link.Neighbours;
 import org.parley.link.relay.CircuitBudget;
 import org.parley.link.relay.CircuitRelay;
@@ -41,7 +43,10 @@ import org.parley.runtime.Scheduler;
  * the circuit's budget and counted as bytes the relay carried. Nodes behind a NAT (see
  * {@link NatType}) are reached this way only.
  */
-public final class InMemoryNetwork implements CircuitTransport {
+public final class InMemoryNetwork implements CircuitTransport, HolePuncher {
+    /** How long a punch waits for the other side's punch to meet it. */
+    static final Duration PUNCH_WINDOW = Duration.ofSeconds(5);
+
     private static final int FIRST_EPHEMERAL_PORT = 32_768;
     private static final int EPHEMERAL_PORTS = 28_000;
     /**
@@ -128,7 +133,43 @@ public final class InMemoryNetwork implements CircuitTransport {
         // The dialer's side of the pair gets an ephemeral port, as a real socket would.
         HostPort ephemeral = new HostPort(address.host(),
                 FIRST_EPHEMERAL_PORT + Math.floorMod(nextPort.incrementAndGet(), EPHEMERAL_PORTS));
-        pair(target, answering, target.address().toString(), ephemeral.toString(), null);
+        pair(target, answering, target.address().toString(), ephemeral.toString(), null, LinkPath.DIRECT);
+    }
+
+    /**
+     * {@inheritDoc} In memory, a punch meets the other side's punch when both aim at each other's
+     * address within {@link #PUNCH_WINDOW}; the link's dialer is the peer with the smaller ID, as
+     * over TLS. Either side's address refusing inbound dials does not stop a punch (that is what
+     * punching is for); a cut does, and so do NAT types that a simultaneous open cannot pass
+     * ({@link InMemoryFabric#simultaneousOpenSucceeds}): both sides then wait out the window.
+     */
+    @Override
+    public void punch(PeerId peer, HostPort target, java.util.function.Consumer<String> failed) {
+        if (fabric.divided(address, target)) {
+            scheduler.execute(() -> failed.accept("network unreachable"));
+            return;
+        }
+        if (!fabric.simultaneousOpenSucceeds(address, target)) {
+            scheduler.schedule(PUNCH_WINDOW, () -> failed.accept("no punch from " + target + " met ours in time"));
+            return;
+        }
+        Optional<InMemoryNetwork> met = fabric.meetPunch(this, target, peer);
+        if (met.isEmpty()) {
+            scheduler.schedule(PUNCH_WINDOW, () -> {
+                if (fabric.withdrawPunch(this, target)) {
+                    failed.accept("no punch from " + target + " met ours in time");
+                }
+            });
+            return;
+        }
+        InMemoryNetwork other = met.get();
+        if (self.compareTo(peer) < 0) {
+            pair(DialTarget.peerAt(peer, target), other, target.toString(), address.toString(), null,
+                    LinkPath.HOLE_PUNCHED);
+        } else {
+            other.scheduler.execute(() -> other.pair(DialTarget.peerAt(self, address), this, address.toString(),
+                    target.toString(), null, LinkPath.HOLE_PUNCHED));
+        }
     }
 
     /**
@@ -162,11 +203,11 @@ public final class InMemoryNetwork implements CircuitTransport {
      * a direct one, or one inside {@code circuit}.
      */
     private void pair(DialTarget target, InMemoryNetwork answering, String outboundRemote, String inboundRemote,
-                      MemoryCircuit circuit) {
+                      MemoryCircuit circuit, LinkPath path) {
         MemoryLink outbound = new MemoryLink(this, answering.self, Direction.OUTBOUND, outboundRemote,
-                Optional.of(target), circuit);
+                Optional.of(target), circuit, path);
         MemoryLink inbound = new MemoryLink(answering, self, Direction.INBOUND, inboundRemote, Optional.empty(),
-                circuit);
+                circuit, path);
         outbound.other = inbound;
         inbound.other = outbound;
         links.add(outbound);
@@ -277,7 +318,7 @@ public final class InMemoryNetwork implements CircuitTransport {
             relayNode.scheduler.schedule(budget.remaining(),
                     () -> spliced.end("circuit reached its " + budget.remaining().toSeconds() + " s limit"));
             String via = "via " + relayPeer;
-            pair(target, answering, via, via, spliced);
+            pair(target, answering, via, via, spliced, LinkPath.RELAYED);
         }
     }
 
@@ -325,12 +366,14 @@ public final class InMemoryNetwork implements CircuitTransport {
         private boolean downReported;
         /** The circuit carrying this link; null for a direct one. */
         private final MemoryCircuit circuit;
+        private final LinkPath path;
 
         MemoryLink(InMemoryNetwork owner, PeerId remotePeer, Direction direction, String remoteAddress,
-                   Optional<DialTarget> dialTarget, MemoryCircuit circuit) {
+                   Optional<DialTarget> dialTarget, MemoryCircuit circuit, LinkPath path) {
             super(remotePeer, direction, remoteAddress, dialTarget);
             this.owner = owner;
             this.circuit = circuit;
+            this.path = path;
             if (circuit != null && direction == Direction.OUTBOUND) {
                 circuit.closesWith(this::close);
             }
@@ -339,6 +382,11 @@ public final class InMemoryNetwork implements CircuitTransport {
         @Override
         public Optional<PeerId> relay() {
             return circuit == null ? Optional.empty() : Optional.of(circuit.relayPeer);
+        }
+
+        @Override
+        public LinkPath path() {
+            return path;
         }
 
         @Override

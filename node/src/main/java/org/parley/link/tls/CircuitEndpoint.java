@@ -30,6 +30,7 @@ final class CircuitEndpoint extends RelayServiceGrpc.RelayServiceImplBase {
     private static final Logger LOG = Logger.getLogger(CircuitEndpoint.class.getName());
 
     private final Context.Key<PeerId> remotePeer;
+    private final Context.Key<String> remoteAddress;
     private final Scheduler loop;
     private final Supplier<CircuitRelay<End>> relay;
     private final RelayTampering tampering;
@@ -43,9 +44,10 @@ final class CircuitEndpoint extends RelayServiceGrpc.RelayServiceImplBase {
         void answer(long circuit);
     }
 
-    CircuitEndpoint(Context.Key<PeerId> remotePeer, Scheduler loop, Supplier<CircuitRelay<End>> relay,
-                    RelayTampering tampering, SelfAnswer selfAnswer) {
+    CircuitEndpoint(Context.Key<PeerId> remotePeer, Context.Key<String> remoteAddress, Scheduler loop,
+                    Supplier<CircuitRelay<End>> relay, RelayTampering tampering, SelfAnswer selfAnswer) {
         this.remotePeer = remotePeer;
+        this.remoteAddress = remoteAddress;
         this.loop = loop;
         this.relay = relay;
         this.tampering = tampering;
@@ -56,7 +58,7 @@ final class CircuitEndpoint extends RelayServiceGrpc.RelayServiceImplBase {
     public StreamObserver<CircuitChunk> circuit(StreamObserver<CircuitChunk> responses) {
         ServerCallStreamObserver<CircuitChunk> out = (ServerCallStreamObserver<CircuitChunk>) responses;
         out.disableAutoRequest();
-        End end = new End(remotePeer.get(), new CircuitStream(out, status -> out.onError(status.asRuntimeException())));
+        End end = new End(remotePeer.get(), remoteAddress.get(), new CircuitStream(out, status -> out.onError(status.asRuntimeException())));
         out.setOnReadyHandler(end::ready);
         out.setOnCancelHandler(() -> end.ended("peer went away"));
         end.stream.requestOne();
@@ -66,6 +68,8 @@ final class CircuitEndpoint extends RelayServiceGrpc.RelayServiceImplBase {
     /** One peer's circuit stream at this relay: its opening, then its half of the splice. */
     final class End implements StreamObserver<CircuitChunk>, CircuitRelay.Dialler {
         final PeerId peer;
+        /** Where this end's stream comes from, as this relay sees it. */
+        final String address;
         final CircuitStream stream;
         private final AtomicBoolean opened = new AtomicBoolean();
         private final AtomicBoolean finished = new AtomicBoolean();
@@ -76,8 +80,9 @@ final class CircuitEndpoint extends RelayServiceGrpc.RelayServiceImplBase {
         private volatile long circuit;
         private volatile Scheduler.Cancellable deadline;
 
-        End(PeerId peer, CircuitStream stream) {
+        End(PeerId peer, String address, CircuitStream stream) {
             this.peer = peer;
+            this.address = address;
             this.stream = stream;
         }
 
@@ -155,6 +160,9 @@ final class CircuitEndpoint extends RelayServiceGrpc.RelayServiceImplBase {
             Duration remaining = circuitBudget.remaining();
             deadline = loop.schedule(remaining, () -> end(Status.RESOURCE_EXHAUSTED
                     .withDescription("circuit reached its " + remaining.toSeconds() + " s limit")));
+            // Each end learns where we see the other, before any data: hole punching aims only there.
+            stream.send(CircuitChunk.newBuilder().setPeerAddress(dialler.address).build());
+            dialler.stream.send(CircuitChunk.newBuilder().setPeerAddress(address).build());
             LOG.fine(() -> "spliced circuit " + circuit + ": " + dialler.peer.shortForm() + " to " + peer.shortForm());
             stream.requestOne();
             dialler.stream.requestOne();

@@ -5,10 +5,13 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
+import org.parley.link.HostPort;
+import org.parley.link.LinkPath;
 import org.parley.link.AbstractLink;
 import org.parley.link.LinkListener;
 import org.parley.proto.wire.v1.Frame;
@@ -41,13 +44,29 @@ final class GrpcLink extends AbstractLink {
     private CallStreamObserver<Frame> stream;
     private Closer closer;
     private final Optional<PeerId> relay;
+    private final LinkPath path;
+    private final Supplier<Optional<HostPort>> observedThroughRelay;
     private boolean downReported;
 
     GrpcLink(PeerId remotePeer, Direction direction, String remoteAddress, Optional<DialTarget> dialTarget,
              Optional<PeerId> relay, Scheduler loop, LinkListener listener, int queueLimit,
              Consumer<GrpcLink> onFinished) {
+        this(remotePeer, direction, remoteAddress, dialTarget, relay,
+                relay.isPresent() ? LinkPath.RELAYED : LinkPath.DIRECT, Optional::empty, loop, listener, queueLimit,
+                onFinished);
+    }
+
+    /**
+     * @param path how the bytes travel (a relayed or punched connection is piped in through Netty's local transport)
+     * @param observedThroughRelay where the relay said it sees the peer, for a relayed link
+     */
+    GrpcLink(PeerId remotePeer, Direction direction, String remoteAddress, Optional<DialTarget> dialTarget,
+             Optional<PeerId> relay, LinkPath path, Supplier<Optional<HostPort>> observedThroughRelay, Scheduler loop,
+             LinkListener listener, int queueLimit, Consumer<GrpcLink> onFinished) {
         super(remotePeer, direction, remoteAddress, dialTarget);
         this.relay = relay;
+        this.path = path;
+        this.observedThroughRelay = observedThroughRelay;
         this.loop = loop;
         this.listener = listener;
         this.queueLimit = queueLimit;
@@ -57,6 +76,16 @@ final class GrpcLink extends AbstractLink {
     @Override
     public Optional<PeerId> relay() {
         return relay;
+    }
+
+    @Override
+    public LinkPath path() {
+        return path;
+    }
+
+    @Override
+    public Optional<HostPort> observedThroughRelay() {
+        return observedThroughRelay.get();
     }
 
     /** Attaches the outbound half of the stream; called once, before any frame is sent. */

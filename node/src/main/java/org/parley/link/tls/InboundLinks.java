@@ -10,7 +10,8 @@ import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.LinkServiceGrpc;
 
 /**
- * Serves the link stream of each peer that dials this node (over TCP, or inside a circuit):
+ * Serves the link stream of each peer that dials this node (over TCP, inside a circuit, or on a
+ * punched connection where this node plays the server):
  * makes it a {@link GrpcLink} for the peer {@link VerifiedPeer} proved, reports it to the node's
  * loop and feeds it the peer's frames. Runs on gRPC's threads; the link hands everything to the loop.
  */
@@ -27,9 +28,14 @@ final class InboundLinks extends LinkServiceGrpc.LinkServiceImplBase {
     public StreamObserver<Frame> link(StreamObserver<Frame> responses) {
         ServerCallStreamObserver<Frame> outbound = (ServerCallStreamObserver<Frame>) responses;
         outbound.disableAutoRequest();
-        GrpcLink link = new GrpcLink(VerifiedPeer.REMOTE_PEER.get(), Direction.INBOUND,
-                VerifiedPeer.REMOTE_ADDRESS.get(), Optional.empty(), Optional.ofNullable(VerifiedPeer.REMOTE_RELAY.get()),
-                network.loop(), network.listener(), network.outboundQueueFrames(), network::finished);
+        LocalOrigin origin = VerifiedPeer.REMOTE_ORIGIN.get();
+        GrpcLink link = origin == null
+                ? new GrpcLink(VerifiedPeer.REMOTE_PEER.get(), Direction.INBOUND, VerifiedPeer.REMOTE_ADDRESS.get(),
+                        Optional.empty(), Optional.empty(), network.loop(), network.listener(),
+                        network.outboundQueueFrames(), network::finished)
+                : new GrpcLink(VerifiedPeer.REMOTE_PEER.get(), Direction.INBOUND, VerifiedPeer.REMOTE_ADDRESS.get(),
+                        Optional.empty(), origin.relay(), origin.path(), origin.observedThroughRelay(), network.loop(),
+                        network.listener(), network.outboundQueueFrames(), network::finished);
         link.attach(outbound, reason -> {
             try {
                 outbound.onError(Status.UNAVAILABLE.withDescription(reason).asRuntimeException());

@@ -7,8 +7,10 @@ import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.parley.link.HostPort;
 import org.parley.proto.wire.v1.CircuitChunk;
 
 /**
@@ -26,10 +28,19 @@ final class LocalPipe extends ChannelInboundHandlerAdapter {
     private final AtomicBoolean readWaiting = new AtomicBoolean();
     private volatile CircuitStream circuit;
     private volatile Channel channel;
+    /** Where the relay sees the other end, as it said before the data began. */
+    private volatile Optional<HostPort> peerAddress = Optional.empty();
+    /** Chunks arrive one at a time (each asked for after the last was handled). */
+    private volatile boolean dataSeen;
 
     /** {@code onEnd} runs once, with the reason, when the pipe ends from either side. */
     LocalPipe(Consumer<String> onEnd) {
         this.onEnd = onEnd;
+    }
+
+    /** Where the relay sees the other end of the circuit; empty until (or unless) the relay says. */
+    Optional<HostPort> peerAddress() {
+        return peerAddress;
     }
 
     void attach(CircuitStream stream) {
@@ -84,6 +95,17 @@ final class LocalPipe extends ChannelInboundHandlerAdapter {
 
     /** A chunk arrived from the circuit: written to the local channel, and the next asked for once written. */
     void fromCircuit(CircuitChunk chunk) {
+        if (chunk.getBodyCase() == CircuitChunk.BodyCase.PEER_ADDRESS && !dataSeen) {
+            try {
+                peerAddress = Optional.of(HostPort.parse(chunk.getPeerAddress()));
+            } catch (IllegalArgumentException unreadable) {
+                end("the relay named the other end at an unreadable address");
+                return;
+            }
+            circuit.requestOne();
+            return;
+        }
+        dataSeen = true;
         if (chunk.getBodyCase() != CircuitChunk.BodyCase.DATA) {
             end("the relay sent " + chunk.getBodyCase() + " inside a circuit");
             return;

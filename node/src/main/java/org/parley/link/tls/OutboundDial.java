@@ -5,9 +5,13 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
+import org.parley.link.HostPort;
+import org.parley.link.LinkPath;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.Scheduler;
 
@@ -29,8 +33,25 @@ final class OutboundDial implements ClientResponseObserver<Frame, Frame> {
     private volatile GrpcLink link;
     private volatile boolean failed;
     volatile Scheduler.Cancellable watchdog;
+    private final LinkPath path;
+    private final Supplier<Optional<HostPort>> observedThroughRelay;
+    /** Told, besides the listener, when the dial fails. */
+    private final Consumer<String> onFailure;
 
     OutboundDial(DialTarget target, PeerTrustManager trust, ManagedChannel channel, TlsGrpcNetwork network) {
+        this(target, trust, channel, network, target.isRelayed() ? LinkPath.RELAYED : LinkPath.DIRECT,
+                Optional::empty, reason -> { });
+    }
+
+    /**
+     * A dial over a connection piped in through Netty's local transport: a relay's circuit (where
+     * the relay said it sees the peer) or a punched connection.
+     */
+    OutboundDial(DialTarget target, PeerTrustManager trust, ManagedChannel channel, TlsGrpcNetwork network,
+                 LinkPath path, Supplier<Optional<HostPort>> observedThroughRelay, Consumer<String> onFailure) {
+        this.path = path;
+        this.observedThroughRelay = observedThroughRelay;
+        this.onFailure = onFailure;
         this.target = target;
         this.trust = trust;
         this.channel = channel;
@@ -74,7 +95,8 @@ final class OutboundDial implements ClientResponseObserver<Frame, Frame> {
         }
         cancelWatchdog();
         GrpcLink established = new GrpcLink(peer, Direction.OUTBOUND, target.address().toString(),
-                Optional.of(target), target.relay(), loop, network.listener(), network.outboundQueueFrames(), network::finished);
+                Optional.of(target), target.relay(), path, observedThroughRelay, loop, network.listener(),
+                network.outboundQueueFrames(), network::finished);
         established.attach(requests, reason -> {
             try {
                 requests.cancel(reason, null);
@@ -141,6 +163,7 @@ final class OutboundDial implements ClientResponseObserver<Frame, Frame> {
         }
         network.released(channel);
         loop.execute(() -> network.listener().dialFailed(target, reason));
+        onFailure.accept(reason);
     }
 
     private void cancelWatchdog() {

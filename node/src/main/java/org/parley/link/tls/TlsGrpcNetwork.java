@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +33,11 @@ import javax.net.ssl.SSLException;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
+import org.parley.link.HolePuncher;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
+import org.parley.link.LinkPath;
 import org.parley.link.Network;
 import org.parley.link.Neighbours;
 import org.parley.link.relay.CircuitRelay;
@@ -55,7 +58,7 @@ import org.parley.runtime.Scheduler;
  * stream, {@link OutboundDial} follows one of our dials, and {@link CircuitEndpoint},
  * {@link CircuitCall} and {@link LocalPipe} carry links inside relayed circuits.
  */
-public final class TlsGrpcNetwork implements CircuitTransport {
+public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
     private static final Logger LOG = Logger.getLogger(TlsGrpcNetwork.class.getName());
     /** Links inside circuits are TLS over a local channel; the authority names no host. */
     private static final String CIRCUIT_AUTHORITY = "circuit.parley.invalid";
@@ -74,11 +77,12 @@ public final class TlsGrpcNetwork implements CircuitTransport {
     private final Set<ManagedChannel> channels = ConcurrentHashMap.newKeySet();
     /** Where links inside circuits are served: the same TLS link server, on Netty's local transport. */
     private final LocalAddress circuitAddress = new LocalAddress("parley-links-" + UUID.randomUUID());
-    /** Local channels answering circuits, by their local address, to the relay each came through. */
-    private final Map<LocalAddress, PeerId> answeredCircuits = new ConcurrentHashMap<>();
+    /** Our local channels to the link server (answered circuits, punched connections), by their local address. */
+    private final Map<LocalAddress, LocalOrigin> localOrigins = new ConcurrentHashMap<>();
     private final RelayTampering tampering;
     private volatile DefaultEventLoopGroup localGroup;
     private volatile CircuitRelay<CircuitEndpoint.End> relay;
+    private volatile PunchedLinks punched;
     private volatile LinkListener listener;
     private volatile Server server;
     private volatile Server circuitServer;
@@ -115,13 +119,16 @@ public final class TlsGrpcNetwork implements CircuitTransport {
         this.listener = linkListener;
         Duration keepAlive = max(config.keepAlive(), MIN_KEEPALIVE);
         localGroup = new DefaultEventLoopGroup(1, new DefaultThreadFactory("parley-circuits", true));
-        CircuitEndpoint circuits = new CircuitEndpoint(VerifiedPeer.REMOTE_PEER, loop, () -> relay, tampering,
+        punched = new PunchedLinks(this, identity.peerId());
+        CircuitEndpoint circuits = new CircuitEndpoint(VerifiedPeer.REMOTE_PEER, VerifiedPeer.REMOTE_ADDRESS, loop,
+                () -> relay, tampering,
                 circuit -> answerCircuit(identity.peerId(), listenAddresses().get(0).toString(), circuit,
                         identity.peerId()));
         try {
-            server = configure(NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port())),
-                    keepAlive)
-                    .addService(ServerInterceptors.intercept(circuits, new VerifiedPeer(answeredCircuits::get)))
+            // SO_REUSEPORT: hole punches connect out from this same port.
+            server = ReusePort.onListenSocket(configure(NettyServerBuilder.forAddress(
+                            new InetSocketAddress(listen.host(), listen.port())), keepAlive))
+                    .addService(ServerInterceptors.intercept(circuits, new VerifiedPeer(localOrigins::get)))
                     .build()
                     .start();
             circuitServer = configure(NettyServerBuilder.forAddress(circuitAddress), keepAlive)
@@ -147,7 +154,7 @@ public final class TlsGrpcNetwork implements CircuitTransport {
                 .permitKeepAliveTime(MIN_KEEPALIVE.toMillis() / 2, TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .handshakeTimeout(config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(new InboundLinks(this), new VerifiedPeer(answeredCircuits::get)));
+                .addService(ServerInterceptors.intercept(new InboundLinks(this), new VerifiedPeer(localOrigins::get)));
     }
 
     @Override
@@ -218,17 +225,14 @@ public final class TlsGrpcNetwork implements CircuitTransport {
         LocalAddress pipeAddress = new LocalAddress("parley-circuit-" + UUID.randomUUID());
         try {
             relayChannel = channelTo(target.address(), new PeerTrustManager(Optional.of(relayPeer)));
-            linkChannel = configure(NettyChannelBuilder.forAddress(pipeAddress), trust)
-                    .channelType(LocalChannel.class)
-                    .eventLoopGroup(localGroup)
-                    .overrideAuthority(CIRCUIT_AUTHORITY)
-                    .build();
-            channels.add(linkChannel);
+            linkChannel = localLinkChannel(pipeAddress, trust);
         } catch (IOException | RuntimeException e) {
             loop.execute(() -> listener.dialFailed(target, "cannot set up TLS: " + e.getMessage()));
             return;
         }
-        OutboundDial dial = new OutboundDial(target, trust, linkChannel, this);
+        LocalPipe[] piped = new LocalPipe[1];
+        OutboundDial dial = new OutboundDial(target, trust, linkChannel, this, LinkPath.RELAYED,
+                () -> piped[0] == null ? Optional.empty() : piped[0].peerAddress(), reason -> { });
         Channel[] pipeServer = new Channel[1];
         LocalPipe pipe = new LocalPipe(reason -> {
             dial.circuitEnded(reason);
@@ -238,6 +242,7 @@ public final class TlsGrpcNetwork implements CircuitTransport {
                 bound.close();
             }
         });
+        piped[0] = pipe;
         CircuitCall call = new CircuitCall(pipe, relayPeer.shortForm());
         RelayServiceGrpc.newStub(relayChannel).circuit(call);
         call.open(CircuitChunk.newBuilder()
@@ -281,7 +286,7 @@ public final class TlsGrpcNetwork implements CircuitTransport {
             released(relayChannel);
             LocalAddress local = answering[0];
             if (local != null) {
-                answeredCircuits.remove(local);
+                localOrigins.remove(local);
             }
             LOG.fine(() -> "circuit " + circuit + " from " + from.shortForm() + " via " + relayPeer.shortForm()
                     + " ended: " + reason);
@@ -300,7 +305,7 @@ public final class TlsGrpcNetwork implements CircuitTransport {
                             public void channelActive(io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext context) {
                                 LocalAddress local = (LocalAddress) context.channel().localAddress();
                                 answering[0] = local;
-                                answeredCircuits.put(local, relayPeer);
+                                localOrigins.put(local, LocalOrigin.circuit(relayPeer, pipe::peerAddress));
                                 context.fireChannelActive();
                             }
                         });
@@ -327,12 +332,62 @@ public final class TlsGrpcNetwork implements CircuitTransport {
             circuits.shutdownNow();
         }
         links.forEach(link -> link.close("network closed"));
+        PunchedLinks punching = punched;
+        if (punching != null) {
+            punching.close();
+        }
         channels.forEach(ManagedChannel::shutdownNow);
         channels.clear();
         DefaultEventLoopGroup group = localGroup;
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * {@inheritDoc} From this node's listen port; the link over the connection is the same TLS link
+     * as any (see {@link PunchedLinks}).
+     */
+    @Override
+    public void punch(PeerId peer, HostPort address, Consumer<String> failed) {
+        PunchedLinks punching = punched;
+        if (closed || punching == null) {
+            loop.execute(() -> failed.accept("network closed"));
+            return;
+        }
+        punching.punch(peer, address, failed);
+    }
+
+    /** A TLS link channel to a local address (piped to a circuit or a punched connection) whose handshake {@code trust} checks. */
+    ManagedChannel localLinkChannel(LocalAddress address, PeerTrustManager trust) throws IOException {
+        ManagedChannel channel = configure(NettyChannelBuilder.forAddress(address), trust)
+                .channelType(LocalChannel.class)
+                .eventLoopGroup(localGroup)
+                .overrideAuthority(CIRCUIT_AUTHORITY)
+                .build();
+        channels.add(channel);
+        return channel;
+    }
+
+    DefaultEventLoopGroup localGroup() {
+        return localGroup;
+    }
+
+    /** Where our link server listens on the local transport. */
+    LocalAddress linkServerAddress() {
+        return circuitAddress;
+    }
+
+    void registerLocalOrigin(LocalAddress local, LocalOrigin origin) {
+        localOrigins.put(local, origin);
+    }
+
+    void forgetLocalOrigin(LocalAddress local) {
+        localOrigins.remove(local);
+    }
+
+    Duration helloTimeout() {
+        return config.helloTimeout();
     }
 
     Scheduler loop() {

@@ -23,23 +23,24 @@ import org.parley.link.HostPort;
 /**
  * Who called, as the TLS handshake proved it: every call the link server takes passes here, and
  * only a call whose one certificate carries a valid identity binding goes on, with the peer ID,
- * where it came from and (inside a circuit) which relay carried it in the call's {@link Context}.
- * A call on the local transport that is not a circuit this node answered is refused: nothing else
- * may reach the link server that way.
+ * where it came from and (on the local transport) its {@link LocalOrigin} in the call's
+ * {@link Context}. A call on the local transport that is not a connection this node opened (a
+ * circuit it answered, a punched connection) is refused: nothing else may reach the link server
+ * that way; on a punched connection, only the peer punched to may prove itself.
  */
 final class VerifiedPeer implements ServerInterceptor {
     /** The peer ID the remote end's certificate binding proved. */
     static final Context.Key<PeerId> REMOTE_PEER = Context.key("parley-remote-peer");
     /** Its address as the transport saw it, or "via" the relay for a link inside a circuit. */
     static final Context.Key<String> REMOTE_ADDRESS = Context.key("parley-remote-address");
-    /** The relay a circuit came through; absent on a direct connection. */
-    static final Context.Key<PeerId> REMOTE_RELAY = Context.key("parley-remote-relay");
+    /** Where a connection on the local transport really comes from; absent on a direct connection. */
+    static final Context.Key<LocalOrigin> REMOTE_ORIGIN = Context.key("parley-remote-origin");
 
-    /** The relay behind each local connection that answers a circuit; null for any other. */
-    private final Function<LocalAddress, PeerId> answeredCircuits;
+    /** The origin of each local connection this node opened; null for any other. */
+    private final Function<LocalAddress, LocalOrigin> localOrigins;
 
-    VerifiedPeer(Function<LocalAddress, PeerId> answeredCircuits) {
-        this.answeredCircuits = answeredCircuits;
+    VerifiedPeer(Function<LocalAddress, LocalOrigin> localOrigins) {
+        this.localOrigins = localOrigins;
     }
 
     @Override
@@ -62,14 +63,23 @@ final class VerifiedPeer implements ServerInterceptor {
             };
         }
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        PeerId viaRelay = remote instanceof LocalAddress local ? answeredCircuits.apply(local) : null;
-        if (remote instanceof LocalAddress && viaRelay == null) {
-            call.close(Status.UNAUTHENTICATED.withDescription("not a circuit we answered"), new Metadata());
+        LocalOrigin origin = remote instanceof LocalAddress local ? localOrigins.apply(local) : null;
+        if (remote instanceof LocalAddress && origin == null) {
+            call.close(Status.UNAUTHENTICATED.withDescription("not a connection we opened"), new Metadata());
             return new ServerCall.Listener<>() {
             };
         }
+        if (origin != null && origin.expectedPeer().filter(expected -> !expected.equals(peer)).isPresent()) {
+            call.close(Status.UNAUTHENTICATED.withDescription("expected " + origin.expectedPeer().get()
+                    + " but reached " + peer), new Metadata());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        if (origin != null) {
+            origin.linked().set(true);
+        }
         Context context = Context.current().withValues(REMOTE_PEER, peer, REMOTE_ADDRESS,
-                viaRelay == null ? describe(remote) : "via " + viaRelay, REMOTE_RELAY, viaRelay);
+                origin == null ? describe(remote) : origin.remoteAddress(), REMOTE_ORIGIN, origin);
         return Contexts.interceptCall(context, call, headers, next);
     }
 

@@ -82,6 +82,10 @@ class RelayedLinksTest {
         assertEquals(LinkPath.RELAYED, atB.path());
         assertEquals(Optional.of(r.id()), atB.relay());
         assertEquals("via " + r.id(), atB.address());
+        // The relay told each end where it sees the other (hole punching aims only there).
+        assertEquals("127.0.0.1", a.call(() -> a.links.observedThroughRelay(b.id())).orElseThrow().host());
+        assertEquals("127.0.0.1", b.call(() -> b.links.observedThroughRelay(a.id())).orElseThrow().host());
+        assertTrue(r.call(() -> r.links.observedThroughRelay(b.id())).isEmpty(), "a direct link has none");
 
         a.send(b.id(), "hello b");
         assertEquals("hello b", b.nextText());

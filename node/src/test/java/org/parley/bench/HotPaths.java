@@ -44,7 +44,8 @@ public class HotPaths {
     private Identity alice;
     private Identity bob;
     private WireEnvelope sealedEnvelope;
-    private byte[] signingSeed;
+    private Ed25519.SigningKey signingKey;
+    private byte[] verifyingKey;
     private byte[] signature;
     private byte[] aeadKey;
     private byte[] aeadBox;
@@ -63,8 +64,10 @@ public class HotPaths {
         alice = Identity.generate("alice", random);
         bob = Identity.generate("bob", random);
         sealedEnvelope = Envelope.create(alice, bob.peerId(), NOW, NOW + 60_000, payload).toProto();
-        signingSeed = Ed25519.generateSeed(random);
-        signature = Ed25519.sign(signingSeed, payload);
+        byte[] signingSeed = Ed25519.generateSeed(random);
+        signingKey = new Ed25519.SigningKey(signingSeed);
+        verifyingKey = Ed25519.publicKey(signingSeed);
+        signature = signingKey.sign(payload);
         aeadKey = new byte[Aead.KEY_SIZE];
         random.nextBytes(aeadKey);
         aeadBox = Aead.seal(aeadKey, payload, new byte[0], random);
@@ -89,16 +92,16 @@ public class HotPaths {
         }
     }
 
-    // Bounds: the primitives alone.
+    // Bounds: the primitives alone (a signing key prepared once, as an identity keeps it).
 
     @Benchmark
     public byte[] ed25519Sign() {
-        return Ed25519.sign(signingSeed, payload);
+        return signingKey.sign(payload);
     }
 
     @Benchmark
     public boolean ed25519Verify() {
-        return Ed25519.verify(Ed25519.publicKey(signingSeed), payload, signature);
+        return Ed25519.verify(verifyingKey, payload, signature);
     }
 
     @Benchmark

@@ -20,8 +20,8 @@ public record GroupPost(byte[] keyId, int iteration, byte[] ciphertext, byte[] s
     public static final int MAX_SIZE = 48 * 1024;
     private static final byte[] PREFIX = "parley-group-post-v1:".getBytes(StandardCharsets.US_ASCII);
 
-    static GroupPost sign(byte[] signingSeed, byte[] keyId, int iteration, byte[] ciphertext) {
-        byte[] signature = Ed25519.sign(signingSeed, statement(keyId, iteration, ciphertext));
+    static GroupPost sign(Ed25519.SigningKey signingKey, byte[] keyId, int iteration, byte[] ciphertext) {
+        byte[] signature = signingKey.sign(statement(keyId, iteration, ciphertext));
         return new GroupPost(keyId.clone(), iteration, ciphertext, signature);
     }
 

@@ -42,6 +42,8 @@ public final class SenderKey {
 
     private final byte[] keyId;
     private final byte[] signingSeed;
+    /** Our own key, ready to sign: its public half is derived once, not at every post. */
+    private final Ed25519.SigningKey signingKey;
     private int iteration;
     private byte[] chainKey;
     private final TreeMap<Integer, byte[]> skipped;
@@ -56,6 +58,7 @@ public final class SenderKey {
                       Integer retiredAt) {
         this.keyId = keyId;
         this.signingSeed = signingSeed;
+        this.signingKey = signingSeed == null ? null : new Ed25519.SigningKey(signingSeed);
         this.iteration = iteration;
         this.chainKey = chainKey;
         this.skipped = skipped;
@@ -87,7 +90,7 @@ public final class SenderKey {
         if (signingSeed == null) {
             throw new IllegalStateException("only our own keys prove ownership");
         }
-        return Ed25519.sign(signingSeed, ownershipStatement(group, owner, keyId));
+        return signingKey.sign(ownershipStatement(group, owner, keyId));
     }
 
     /** Whether {@code signature} proves that {@code owner} owns the key {@code keyId} in {@code group}. */
@@ -160,7 +163,7 @@ public final class SenderKey {
         chainKey = step[0];
         iteration++;
         byte[] ciphertext = Aead.seal(step[1], plaintext, withStep(associatedData, used), random);
-        return GroupPost.sign(signingSeed, keyId, used, ciphertext);
+        return GroupPost.sign(signingKey, keyId, used, ciphertext);
     }
 
     /**

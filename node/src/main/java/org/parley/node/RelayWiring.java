@@ -40,6 +40,16 @@ final class RelayWiring {
         this.client = client;
     }
 
+    /** How often a relay that could not be dialled checks whether it can now, to tell its neighbours. */
+    static final java.time.Duration DIALABLE_CHECK = java.time.Duration.ofSeconds(10);
+
+    private static void offerWhenDialable(CircuitRelay<?> serving, Scheduler loop) {
+        loop.schedule(DIALABLE_CHECK, () -> {
+            serving.offerIfDialableNow();
+            offerWhenDialable(serving, loop);
+        });
+    }
+
     /**
      * @param isPrivate whether the node needs relays; for now, whether it announces no address
      */
@@ -50,6 +60,7 @@ final class RelayWiring {
         }
         CircuitRelay<?> serving = circuits.serveRelay(links, links::isBanned, clock, limits);
         serving.offerOnlyWhile(() -> !isPrivate.getAsBoolean());
+        offerWhenDialable(serving, loop);
         links.addListener(serving);
         RelayClient client = new RelayClient(links, loop, RelayChoice.spread(RelayChoice.defaults().wanted(), rng),
                 isPrivate, discovery::announceLinkRelays, circuits::answerCircuit);

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
+import org.parley.link.AddressScope;
 import org.parley.link.Direction;
 import org.parley.link.FrameHandler;
 import org.parley.link.HolePuncher;
@@ -182,8 +183,9 @@ public final class HolePunch implements LinkEvents, FrameHandler {
         if (made >= config.rounds()) {
             return;
         }
-        if (observedThroughRelay.apply(peer).isEmpty()) {
-            LOG.fine(() -> "no punching to " + peer.shortForm() + ": its relay did not say where it sees it");
+        if (whereTheRelaySees(peer).isEmpty()) {
+            LOG.fine(() -> "no punching to " + peer.shortForm() + ": its relay did not say where it sees it, "
+                    + "or sees it on its own machine");
             return;
         }
         rounds.put(peer, made + 1);
@@ -254,11 +256,21 @@ public final class HolePunch implements LinkEvents, FrameHandler {
         punch(from, attempt);
     }
 
+    /**
+     * Where the relay sees {@code peer}, if that is an address to punch: a relay that sees its peer
+     * at a loopback address shares its machine, and from anywhere else that address names our own
+     * host, so nothing is punched there.
+     */
+    private Optional<HostPort> whereTheRelaySees(PeerId peer) {
+        return observedThroughRelay.apply(peer).filter(seen -> AddressScope.of(seen) != AddressScope.LOOPBACK);
+    }
+
     /** The addresses to punch for a peer's offer or answer; empty (and the peer scored) when none may be. */
     private Optional<List<HostPort>> targets(PeerId from, PunchAddresses addresses) {
-        Optional<HostPort> observed = observedThroughRelay.apply(from);
+        Optional<HostPort> observed = whereTheRelaySees(from);
         if (observed.isEmpty()) {
-            LOG.fine(() -> "no punching to " + from.shortForm() + ": its relay did not say where it sees it");
+            LOG.fine(() -> "no punching to " + from.shortForm() + ": its relay did not say where it sees it, "
+                    + "or sees it on its own machine");
             return Optional.empty();
         }
         PunchAddressCheck.Result checked = PunchAddressCheck.check(addresses.getAddressesList(), observed.get(), config);

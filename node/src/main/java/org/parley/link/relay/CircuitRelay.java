@@ -2,9 +2,13 @@ package org.parley.link.relay;
 
 import com.google.protobuf.ByteString;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
@@ -67,6 +71,9 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
     private final Map<PeerId, Integer> circuitsOf = new HashMap<>();
     private long nextCircuit = 1;
     private BooleanSupplier dialable = () -> true;
+    /** Neighbours linked now, and those of them told that we relay. */
+    private final Set<PeerId> neighbours = new LinkedHashSet<>();
+    private final Set<PeerId> told = new HashSet<>();
 
     public CircuitRelay(Neighbours links, Predicate<PeerId> banned, Scheduler scheduler, Clock clock,
                         RelayLimits limits) {
@@ -88,13 +95,29 @@ public final class CircuitRelay<H extends CircuitRelay.Dialler> implements LinkE
 
     @Override
     public void peerConnected(PeerInfo peer) {
-        if (limits.enabled() && dialable.getAsBoolean()) {
-            links.send(peer.peerId(), relayFrame(RelayFrame.newBuilder().setAvailable(RelayAvailable.getDefaultInstance())));
+        neighbours.add(peer.peerId());
+        tellWeRelay(peer.peerId());
+    }
+
+    /**
+     * Tells the neighbours not yet told that we relay, if we can be dialled now: a node becomes
+     * dialable (its address confirmed by peers) after its first links came up, and those
+     * neighbours would otherwise never learn it.
+     */
+    public void offerIfDialableNow() {
+        List.copyOf(neighbours).forEach(this::tellWeRelay);
+    }
+
+    private void tellWeRelay(PeerId peer) {
+        if (limits.enabled() && dialable.getAsBoolean() && told.add(peer)) {
+            links.send(peer, relayFrame(RelayFrame.newBuilder().setAvailable(RelayAvailable.getDefaultInstance())));
         }
     }
 
     @Override
     public void peerDisconnected(PeerId peer) {
+        neighbours.remove(peer);
+        told.remove(peer);
         if (reservations.remove(peer) != null) {
             LOG.fine(() -> "reservation of " + peer.shortForm() + " ended with its link");
         }

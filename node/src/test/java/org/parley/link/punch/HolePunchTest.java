@@ -79,6 +79,23 @@ class HolePunchTest {
     }
 
     @Test
+    void aPeerTheRelaySeesOnItsOwnMachineIsNeverPunched() {
+        EmbeddedLinks links = new EmbeddedLinks();
+        links.open(large);
+        Punches punches = new Punches();
+        HolePunch nearRelay = punch(small, links, punches, new HostPort("127.0.0.1", 40_002), 7450, "near");
+        nearRelay.peerConnected(info(large, Direction.OUTBOUND, LinkPath.RELAYED));
+        loop.advance(CONFIG.startDelay());
+        assertEquals(List.of(), links.takeSent(large), "no offer: 127.0.0.1 would name our own host");
+        PunchFrame offer = PunchFrame.newBuilder().setOffer(PunchAddresses.newBuilder()
+                .setNonce(7).addAddresses("0.0.0.0:7451")).build();
+        nearRelay.frameReceived(large, frame(offer));
+        loop.advance(CONFIG.startDelay());
+        assertEquals(List.of(), punches.log, "nothing punched at a loopback address");
+        assertEquals(List.of(), links.takeSent(large), "and no answer");
+    }
+
+    @Test
     void bothEndsPunchTheOthersObservedIpAtTheSameMomentAndTheDiallerFallsBackToTheRelay() {
         linkThroughRelay();
         loop.advance(CONFIG.startDelay());

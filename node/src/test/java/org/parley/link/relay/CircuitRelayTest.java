@@ -53,6 +53,27 @@ class CircuitRelayTest {
     }
 
     @Test
+    void aRelayThatBecomesDialableAfterItsLinksCameUpTellsThoseNeighboursOnce() {
+        CircuitRelay<Dialler> relay = relay(RelayLimits.defaults());
+        boolean[] dialable = {false};
+        relay.offerOnlyWhile(() -> dialable[0]);
+        links.open(bob);
+        relay.peerConnected(info(bob));
+        relay.offerIfDialableNow();
+        assertEquals(List.of(), links.takeSent(bob), "not dialable yet: no offer");
+
+        dialable[0] = true;
+        relay.offerIfDialableNow();
+        assertEquals(RelayFrame.BodyCase.AVAILABLE, onlyRelayFrame(bob).getBodyCase());
+        relay.offerIfDialableNow();
+        assertEquals(List.of(), links.takeSent(bob), "told once");
+
+        relay.peerDisconnected(bob);
+        relay.offerIfDialableNow();
+        assertEquals(List.of(), links.takeSent(bob), "a peer no longer linked is not told");
+    }
+
+    @Test
     void aReservedPeerIsOfferedACircuitAndOnlyItMayAnswerIt() {
         CircuitRelay<Dialler> relay = relay(RelayLimits.defaults());
         reserveFor(relay, bob);

@@ -144,10 +144,11 @@ public final class Discovery implements LinkEvents, FrameHandler {
 
     /**
      * Links to peers {@code spared} names are never trimmed or swapped away: the relays holding a
-     * reservation for us, and the private peers holding one here, whose reservations end with the link.
+     * reservation for us, and the private peers holding one here, whose reservations end with the
+     * link; the gossip mesh peers nobody can dial. Each call adds to those spared before.
      */
     public void spareLinksTo(java.util.function.Predicate<PeerId> spared) {
-        this.spared = spared;
+        this.spared = this.spared.or(spared);
     }
 
     /** Records of other peers held now. */

@@ -3,6 +3,7 @@ package org.parley.overlay.gossip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.GossipFrame;
 import org.parley.proto.wire.v1.IHave;
@@ -22,6 +23,8 @@ final class MeshUpkeep {
     private final GossipConfig config;
     private final Map<PeerId, GossipPeer> peers;
     private final MessageCache cache;
+    /** Neighbours nobody can dial (behind a NAT): they are pruned only above the high watermark. */
+    private Predicate<PeerId> undialable = peer -> false;
 
     MeshUpkeep(GossipHost host, Clock clock, Rng rng, GossipConfig config, Map<PeerId, GossipPeer> peers,
                MessageCache cache) {
@@ -33,7 +36,27 @@ final class MeshUpkeep {
         this.cache = cache;
     }
 
-    /** Grafts up to D when the mesh fell below its low watermark, prunes down to D above the high one. */
+    void spareUndialable(Predicate<PeerId> cannotBeDialled) {
+        this.undialable = cannotBeDialled;
+    }
+
+    /**
+     * Whether {@code peer} may be pruned from a mesh of {@code size} for a reason other than its
+     * misbehaviour: below the low watermark nobody is, and a peer nobody can dial only above the
+     * high watermark. Such a peer can mesh only with dialable nodes, and when most nodes sit
+     * behind NATs the dialable ones are too few to give every one of them two mesh places if each
+     * keeps only D: a node pruned by all its neighbours waits out their backoffs with no mesh at
+     * all, and gets messages only when a lazy announcement happens to pick it.
+     */
+    boolean mayPrune(PeerId peer, int size) {
+        return size > (undialable.test(peer) ? config.meshHigh() : config.meshLow());
+    }
+
+    /**
+     * Grafts up to D when the mesh fell below its low watermark, prunes down to D above the high
+     * one: dialable peers first, then peers nobody can dial, but those only down to the high
+     * watermark (see {@link #mayPrune}).
+     */
     void maintain(String topic, TopicMesh mesh) {
         long now = clock.monotonicNanos();
         if (mesh.size() < config.meshLow()) {
@@ -53,8 +76,13 @@ final class MeshUpkeep {
         if (mesh.size() > config.meshHigh()) {
             List<PeerId> members = mesh.members();
             shuffle(members);
-            for (int i = 0; mesh.size() > config.meshDegree(); i++) {
-                prune(members.get(i), topic, mesh);
+            List<PeerId> order = new ArrayList<>();
+            members.stream().filter(peer -> !undialable.test(peer)).forEach(order::add);
+            members.stream().filter(undialable).forEach(order::add);
+            for (int i = 0; i < order.size() && mesh.size() > config.meshDegree(); i++) {
+                if (mayPrune(order.get(i), mesh.size())) {
+                    prune(order.get(i), topic, mesh);
+                }
             }
         }
     }

@@ -156,11 +156,15 @@ public final class InMemoryNetwork implements CircuitTransport, HolePuncher {
             circuits.dialThroughRelay(target, remote.get());
             return;
         }
-        InMemoryNetwork answering = remote.get();
         // The dialer's side of the pair gets an ephemeral port, as a real socket would.
-        HostPort ephemeral = new HostPort(address.host(),
+        pair(target, remote.get(), target.address().toString(), ephemeral().toString(), null, LinkPath.DIRECT,
+                Optional.empty(), Optional.empty());
+    }
+
+    /** This node's address with the next ephemeral port: where others see a connection it opened come from. */
+    private HostPort ephemeral() {
+        return new HostPort(address.host(),
                 FIRST_EPHEMERAL_PORT + Math.floorMod(nextPort.incrementAndGet(), EPHEMERAL_PORTS));
-        pair(target, answering, target.address().toString(), ephemeral.toString(), null, LinkPath.DIRECT);
     }
 
     /**
@@ -192,10 +196,10 @@ public final class InMemoryNetwork implements CircuitTransport, HolePuncher {
         InMemoryNetwork other = met.get();
         if (self.compareTo(peer) < 0) {
             pair(DialTarget.peerAt(peer, target), other, target.toString(), address.toString(), null,
-                    LinkPath.HOLE_PUNCHED);
+                    LinkPath.HOLE_PUNCHED, Optional.empty(), Optional.empty());
         } else {
             other.scheduler.execute(() -> other.pair(DialTarget.peerAt(self, address), this, address.toString(),
-                    target.toString(), null, LinkPath.HOLE_PUNCHED));
+                    target.toString(), null, LinkPath.HOLE_PUNCHED, Optional.empty(), Optional.empty()));
         }
     }
 
@@ -227,14 +231,16 @@ public final class InMemoryNetwork implements CircuitTransport, HolePuncher {
 
     /**
      * Makes the two ends of a link from this node (dialling {@code target}) to {@code answering}:
-     * a direct one, or one inside {@code circuit}.
+     * a direct one, or one inside {@code circuit}, whose ends are told where the relay sees the
+     * other end ({@code answeringSeenAt} for ours, {@code diallerSeenAt} for the answering one's).
      */
     private void pair(DialTarget target, InMemoryNetwork answering, String outboundRemote, String inboundRemote,
-                      MemoryCircuit circuit, LinkPath path) {
+                      MemoryCircuit circuit, LinkPath path, Optional<HostPort> answeringSeenAt,
+                      Optional<HostPort> diallerSeenAt) {
         MemoryLink outbound = new MemoryLink(this, answering.self, Direction.OUTBOUND, outboundRemote,
-                Optional.of(target), circuit, path, Optional.empty());
+                Optional.of(target), circuit, path, answeringSeenAt);
         MemoryLink inbound = new MemoryLink(answering, self, Direction.INBOUND, inboundRemote, Optional.empty(),
-                circuit, path, Optional.empty());
+                circuit, path, diallerSeenAt);
         outbound.other = inbound;
         inbound.other = outbound;
         links.add(outbound);
@@ -260,10 +266,15 @@ public final class InMemoryNetwork implements CircuitTransport, HolePuncher {
         circuits.answer(relayPeer, relayAddress, circuit);
     }
 
-    /** Makes the link from this node (dialling {@code target}) to {@code answering} inside {@code circuit}. */
+    /**
+     * Makes the link from this node (dialling {@code target}) to {@code answering} inside
+     * {@code circuit}. Both ends reached the relay by dialling out (a reservation's link is the
+     * target's own dial), so the relay sees each at its IP and an ephemeral port, and says so.
+     */
     void pairThrough(DialTarget target, InMemoryNetwork answering, MemoryCircuit circuit) {
         String via = "via " + circuit.relayPeer;
-        pair(target, answering, via, via, circuit, LinkPath.RELAYED);
+        pair(target, answering, via, via, circuit, LinkPath.RELAYED, Optional.of(answering.ephemeral()),
+                Optional.of(ephemeral()));
     }
 
     @Override

@@ -4,8 +4,12 @@ import java.util.concurrent.Callable;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.util.List;
+import java.util.Optional;
 import org.parley.sim.GroupReport;
 import org.parley.sim.GroupSimulation;
+import org.parley.sim.LongRun;
+import org.parley.sim.LongRunConfig;
+import org.parley.sim.LongRunReport;
 import org.parley.sim.OfflineDeliverySimulation;
 import org.parley.sim.NatMix;
 import org.parley.sim.OfflineReport;
@@ -15,6 +19,7 @@ import org.parley.sim.SimReport;
 import org.parley.sim.Simulation;
 import org.parley.sim.WholeNodeSimulation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -85,6 +90,9 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Mixin
+    LongRunOptions longRun;
+
     @Override
     public Integer call() throws CliException {
         int[] range = latencyRange();
@@ -99,6 +107,10 @@ final class SimCommand implements Callable<Integer> {
                     .natMix(natMix == null ? NatMix.DEFAULT : NatMix.parse(natMix)).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
+        }
+        Optional<LongRunConfig> longRunConfig = longRunConfig();
+        if (longRunConfig.isPresent()) {
+            return runLong(config, longRunConfig.get());
         }
         OfflineDeliverySimulation offlineRun = null;
         if (offline != 0) {
@@ -159,6 +171,28 @@ final class SimCommand implements Callable<Integer> {
             }
         }
         cli.context().out().println(Json.of(merged));
+        return 0;
+    }
+
+    private Optional<LongRunConfig> longRunConfig() throws CliException {
+        try {
+            Optional<LongRunConfig> chosen = longRun.config();
+            if (chosen.isPresent() && (churn != 0 || offline != 0 || groupMembers != 0 || partitionSeconds != 0)) {
+                throw new IllegalArgumentException("--hours runs the long-run scenario alone: it takes no --churn "
+                        + "(see --sessions), --offline, --group-members or --partition-seconds");
+            }
+            return chosen;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+
+    /** The long run alone; each hour's figures go to standard error as the hour ends. */
+    private int runLong(SimConfig config, LongRunConfig longRunConfig) {
+        LongRunReport report = new LongRun(config, longRunConfig, hour -> cli.context().err().printf(
+                java.util.Locale.ROOT, "sim: hour %d done: %d online, delivery %.5f, lookups %.5f (so far)%n",
+                hour.hour() + 1, hour.nodesOnline(), hour.deliveryRatio(), hour.lookupSuccess())).run();
+        cli.context().out().println(json ? Json.of(report) : report.toText());
         return 0;
     }
 

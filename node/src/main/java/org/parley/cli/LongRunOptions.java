@@ -18,7 +18,7 @@ final class LongRunOptions {
 
     @Option(names = "--join-minutes", paramLabel = "M",
             description = "With --hours: the nodes but the bootstrap ones join at moments spread uniformly over "
-                    + "the first M virtual minutes (default: 30, or the whole run if shorter; 0: all at once).")
+                    + "the first M virtual minutes (default: 30; 0: all at once).")
     Double joinMinutes;
 
     @Option(names = "--sessions", paramLabel = "SHAPE,SCALE_MINUTES",

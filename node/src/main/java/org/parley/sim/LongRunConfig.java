@@ -44,7 +44,7 @@ public record LongRunConfig(int hours, Duration joinWindow, Optional<Sessions> s
 
     /** Defaults: 30 minutes of joining, no churn, 60 messages and 100 lookups an hour. */
     public static LongRunConfig of(int hours) {
-        return new LongRunConfig(hours, Duration.ofMinutes(Math.min(30, 60L * hours)), Optional.empty(), false, 60,
+        return new LongRunConfig(hours, Duration.ofMinutes(30), Optional.empty(), false, 60,
                 100);
     }
 

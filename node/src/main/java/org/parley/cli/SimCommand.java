@@ -177,7 +177,8 @@ final class SimCommand implements Callable<Integer> {
     private Optional<LongRunConfig> longRunConfig() throws CliException {
         try {
             Optional<LongRunConfig> chosen = longRun.config();
-            if (chosen.isPresent() && (churn != 0 || offline != 0 || groupMembers != 0 || partitionSeconds != 0)) {
+            if (chosen.isPresent() && (churn != 0 || offline != 0 || groupMembers != 0 || groupMessages != null
+                    || partitionSeconds != 0)) {
                 throw new IllegalArgumentException("--hours runs the long-run scenario alone: it takes no --churn "
                         + "(see --sessions), --offline, --group-members or --partition-seconds");
             }

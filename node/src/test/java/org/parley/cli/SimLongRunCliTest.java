@@ -54,7 +54,7 @@ class SimLongRunCliTest {
         String[][] mistakes = {
             {"sim", "--sessions", "0.5,60"}, {"sim", "--join-minutes", "5"}, {"sim", "--bootstrap-churn"},
             {"sim", "--hours", "0"}, {"sim", "--hours", "1000"}, {"sim", "--hours", "2", "--churn", "0.2"},
-            {"sim", "--hours", "2", "--offline", "0.2"}, {"sim", "--hours", "2", "--sessions", "0.5"},
+            {"sim", "--hours", "2", "--offline", "0.2"}, {"sim", "--hours", "2", "--group-messages", "5"}, {"sim", "--hours", "2", "--sessions", "0.5"},
             {"sim", "--hours", "2", "--sessions", "-1,60"}, {"sim", "--hours", "2", "--gaps", "0.5,30"},
             {"sim", "--hours", "1", "--join-minutes", "90"}, {"sim", "--hours", "1", "--join-minutes", "-1"},
             {"sim", "--hours", "1", "--bootstrap-churn"}, {"sim", "--hours", "1", "--messages-per-hour", "0"},

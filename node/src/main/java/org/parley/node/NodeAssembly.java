@@ -110,6 +110,7 @@ public final class NodeAssembly {
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), env.scheduler(),
                 env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
+        groups.reachPeersWith(reacher::reachNow);
         // Needing relays means announcing no address: none confirmed reachable, none given.
         // Its randomness (punch nonces among it) is drawn after every other layer's, so theirs stay the
         // same for a seed.

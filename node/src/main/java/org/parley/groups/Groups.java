@@ -239,6 +239,11 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         return waiting;
     }
 
+    /** Whether a control message (an invitation, an op, a sender key) waits for {@code peer} to acknowledge it. */
+    public boolean controlWaitsFor(PeerId peer) {
+        return outbox.waitsFor(peer);
+    }
+
     /** The topics of the groups we joined: those whose posts held by mailboxes we fetch. */
     public List<String> joinedTopics() {
         return directory.all().stream().filter(GroupState::joined).map(state -> state.topic).toList();

@@ -186,6 +186,15 @@ final class SignalOutbox {
         return waiting;
     }
 
+    boolean waitsFor(PeerId peer) {
+        for (Pending item : pending.values()) {
+            if (item.peer.equals(peer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Sends over the link to the peer; false when there is none (or the item is not stored yet). */
     private boolean transmit(Pending item, long now) {
         if (item.committed && transport.sendGroupSignal(item.peer, item.payload)) {

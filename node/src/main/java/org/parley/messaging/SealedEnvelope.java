@@ -9,8 +9,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import org.parley.crypto.Aead;
 import org.parley.crypto.Ed25519;
-import org.parley.crypto.Hkdf;
-import org.parley.crypto.X25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
@@ -19,17 +17,16 @@ import org.parley.proto.wire.v1.WireEnvelope;
 /**
  * Envelope version 2: the sender sealed inside (decision 0039). What travels in clear is the
  * recipient, the pair's mailbox address for the epoch ({@link PairAddresses}), the times, a
- * one-time X25519 key, the sealed box and a proof of work ({@link Stamp}); the pair key signs all
- * of it. A relay checks shape, times, work and signature, and so knows the envelope is whole and
- * paid for, but not who of all peers wrote it. The recipient opens the box with its identity key
- * and finds the sender's identity key and the payload; the sender is proved by the address, which
- * only the sender and the recipient can derive: deniably, since the recipient could have made
- * the same envelope.
+ * one-time X25519 key ({@link BoxKeys}), the sealed box and a proof of work ({@link Stamp}); the
+ * pair key signs all of it. A relay checks shape, times, work and signature, and so knows the
+ * envelope is whole and paid for, but not who of all peers wrote it. The recipient opens the box
+ * with its identity key and finds the sender's identity key and the payload; the sender is proved
+ * by the address, which only the sender and the recipient can derive: deniably, since the
+ * recipient could have made the same envelope.
  */
 public final class SealedEnvelope {
     public static final int VERSION = 2;
     private static final byte[] DOMAIN = "parley-envelope-v2:".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SEAL_SALT = "parley-seal-v2".getBytes(StandardCharsets.US_ASCII);
     private static final int KEY = 32;
     /** The sealed box: the sender's identity key, at least one byte of payload, and the AEAD's overhead. */
     private static final int MIN_SEALED = KEY + 1 + Aead.OVERHEAD;
@@ -50,12 +47,13 @@ public final class SealedEnvelope {
     }
 
     /** Seals {@code payload} from {@code sender} to {@code recipient}, with the pair key and stamp of the epoch. */
-    static WireEnvelope seal(Identity sender, PairAddresses pairs, Stamps stamps, PeerId recipient,
+    static WireEnvelope seal(Identity sender, PairAddresses pairs, Stamps stamps, BoxKeys boxes, PeerId recipient,
                              long createdAtMillis, long expiresAtMillis, byte[] payload, SecureRandom random) {
         long epoch = PairAddresses.epochOf(createdAtMillis);
         PairAddresses.PairKey pair = pairs.to(recipient, epoch);
         long stamp = stamps.stampFor(recipient.publicKey(), pair.address(), epoch);
-        return sealWith(sender.peerId(), pair, stamp, recipient, createdAtMillis, expiresAtMillis, payload, random);
+        return sealWith(sender.peerId(), pair, stamp, recipient, boxes.toSeal(recipient, pair.address(), random),
+                createdAtMillis, expiresAtMillis, payload, random);
     }
 
     /**
@@ -64,11 +62,10 @@ public final class SealedEnvelope {
      * nothing about its author to anyone but the recipient.
      */
     static WireEnvelope sealWith(PeerId sender, PairAddresses.PairKey pair, long stamp, PeerId recipient,
-                                 long createdAtMillis, long expiresAtMillis, byte[] payload, SecureRandom random) {
-        byte[] ephemeralPrivate = X25519.generatePrivateKey(random);
-        byte[] ephemeral = X25519.publicKey(ephemeralPrivate);
-        byte[] boxKey = boxKey(X25519.agree(ephemeralPrivate, X25519.fromEd25519PublicKey(recipient.publicKey())),
-                ephemeral, recipient.publicKey(), pair.address());
+                                 BoxKeys.BoxKey box, long createdAtMillis, long expiresAtMillis, byte[] payload,
+                                 SecureRandom random) {
+        byte[] ephemeral = box.ephemeral();
+        byte[] boxKey = box.key();
         byte[] inner = ByteBuffer.allocate(KEY + payload.length).put(sender.publicKey()).put(payload).array();
         byte[] sealed = Aead.seal(boxKey, inner, associatedData(ephemeral, recipient.publicKey(), pair.address()), random);
         byte[] signed = signedBytes(recipient.publicKey(), pair.address(), createdAtMillis, expiresAtMillis, stamp,
@@ -130,14 +127,14 @@ public final class SealedEnvelope {
      * @throws EnvelopeException UNDECRYPTABLE when the box does not open with our key; FORGED when
      *     the sender inside is not the one the address belongs to; MALFORMED for a bad key inside
      */
-    static Envelope open(Identity self, PairAddresses pairs, WireEnvelope proto, Outer outer)
+    static Envelope open(Identity self, PairAddresses pairs, BoxKeys boxes, WireEnvelope proto, Outer outer)
             throws EnvelopeException {
         byte[] ephemeral = proto.getEphemeralKey().toByteArray();
         byte[] recipient = outer.recipient().publicKey();
         byte[] address = proto.getAddress().toByteArray();
         byte[] inner;
         try {
-            byte[] boxKey = boxKey(self.agreeAsIdentity(ephemeral), ephemeral, recipient, address);
+            byte[] boxKey = boxes.toOpen(self, ephemeral, address);
             inner = Aead.open(boxKey, proto.getSealed().toByteArray(), associatedData(ephemeral, recipient, address));
         } catch (IllegalArgumentException e) {
             throw new EnvelopeException(Misbehaviour.MALFORMED, "unusable one-time key");
@@ -179,12 +176,8 @@ public final class SealedEnvelope {
         return PeerId.fromPublicKey((proto.getVersion() == VERSION ? proto.getAddress() : proto.getSender()).toByteArray());
     }
 
-    private static byte[] boxKey(byte[] sharedSecret, byte[] ephemeral, byte[] recipient, byte[] address) {
-        return Hkdf.derive(sharedSecret, SEAL_SALT, associatedData(ephemeral, recipient, address), Aead.KEY_SIZE);
-    }
-
     private static byte[] associatedData(byte[] ephemeral, byte[] recipient, byte[] address) {
-        return ByteBuffer.allocate(3 * KEY).put(ephemeral).put(recipient).put(address).array();
+        return BoxKeys.associatedData(ephemeral, recipient, address);
     }
 
     private static byte[] signedBytes(byte[] recipient, byte[] address, long created, long expires, long stamp,

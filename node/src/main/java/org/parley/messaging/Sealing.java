@@ -15,6 +15,7 @@ public final class Sealing {
     private final Identity self;
     private final PairAddresses pairs;
     private final Stamps stamps;
+    private final BoxKeys boxes = new BoxKeys();
     private final SecureRandom random;
 
     public Sealing(Identity self, int stampBits, SecureRandom random) {
@@ -42,7 +43,7 @@ public final class Sealing {
 
     /** Seals {@code payload} to {@code recipient}. */
     public WireEnvelope seal(PeerId recipient, long createdAtMillis, long expiresAtMillis, byte[] payload) {
-        return SealedEnvelope.seal(self, pairs, stamps, recipient, createdAtMillis, expiresAtMillis, payload, random);
+        return SealedEnvelope.seal(self, pairs, stamps, boxes, recipient, createdAtMillis, expiresAtMillis, payload, random);
     }
 
     /**
@@ -60,7 +61,7 @@ public final class Sealing {
             if (!outer.recipient().equals(self.peerId())) {
                 throw new EnvelopeException(org.parley.link.Misbehaviour.NOT_FOR_US, "envelope for " + outer.recipient());
             }
-            Envelope envelope = SealedEnvelope.open(self, pairs, proto, outer);
+            Envelope envelope = SealedEnvelope.open(self, pairs, boxes, proto, outer);
             boolean paid = Stamp.meets(outer.recipient().publicKey(), outer.contributor().publicKey(),
                     PairAddresses.epochOf(outer.createdAtMillis()), proto.getStamp(), stamps.bits());
             return new EnvelopeCheck(envelope, outer.id(), null, paid);

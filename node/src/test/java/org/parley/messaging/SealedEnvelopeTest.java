@@ -83,7 +83,8 @@ class SealedEnvelopeTest {
         PairAddresses.PairKey bobsCopyOfThePairKey = new PairAddresses(bob).from(alice.peerId(), epoch);
         WireEnvelope madeByBob = SealedEnvelope.sealWith(alice.peerId(), bobsCopyOfThePairKey,
                 Stamp.find(bob.peerId().publicKey(), bobsCopyOfThePairKey.address(), epoch, TestSealing.BITS),
-                bob.peerId(), NOW, EXPIRES, "words alice never wrote".getBytes(), RANDOM);
+                bob.peerId(), BoxKeys.fresh(bob.peerId(), bobsCopyOfThePairKey.address(), RANDOM), NOW, EXPIRES,
+                "words alice never wrote".getBytes(), RANDOM);
         EnvelopeCheck check = TestSealing.open(bob, madeByBob, NOW);
         assertNull(check.refusal());
         assertEquals(alice.peerId(), check.envelope().sender());

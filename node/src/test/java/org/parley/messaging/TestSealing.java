@@ -29,8 +29,8 @@ public final class TestSealing {
      */
     public static WireEnvelope forgedAs(Identity claimed, Identity actual, PeerId to, long createdAtMillis,
                                         long expiresAtMillis, byte[] payload) {
-        return SealedEnvelope.seal(claimed, new PairAddresses(actual), new Stamps(BITS), to, createdAtMillis,
-                expiresAtMillis, payload, RANDOM);
+        return SealedEnvelope.seal(claimed, new PairAddresses(actual), new Stamps(BITS), new BoxKeys(), to,
+                createdAtMillis, expiresAtMillis, payload, RANDOM);
     }
 
     /** Opens an envelope as {@code recipient} would (any work accepted). */

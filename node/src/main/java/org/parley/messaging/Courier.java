@@ -41,8 +41,7 @@ final class Courier implements GroupSignalTransport {
     private Consumer<org.parley.proto.wire.v1.WireEnvelope> offlineCarrier = envelope -> { };
 
     Courier(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage, Sealing sealing,
-            Scheduler loop,
-            Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped) {
+            Scheduler loop, Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped) {
         this.self = self;
         this.neighbours = neighbours;
         this.sessions = sessions;
@@ -103,7 +102,8 @@ final class Courier implements GroupSignalTransport {
      */
     void sendSigned(PeerId peer, byte[] payload) {
         long now = clock.nowMillis();
-        sessionStorage.submitWith(null, connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload))
+        sessionStorage.submitWith(null,
+                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload))
                 .whenCompleteAsync((envelope, error) -> {
                     if (error != null) {
                         LOG.log(Level.SEVERE, "could not seal an envelope", error);

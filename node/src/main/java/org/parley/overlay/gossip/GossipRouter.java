@@ -170,7 +170,14 @@ public final class GossipRouter {
                 .build();
         cache.put(id, message);
         GossipFrame frame = GossipFrame.newBuilder().setPublish(message).build();
-        mesh.members().forEach(peer -> host.send(peer, frame));
+        // Flood publishing (GossipSub v1.1): our own message goes to every subscribed neighbour,
+        // not only the mesh, so Sybils that fill our mesh and drop cannot stop it at the source.
+        // It costs one copy per extra neighbour per message we publish, however large the network.
+        peers.forEach((peer, state) -> {
+            if (mesh.contains(peer) || state.topics.contains(topic)) {
+                host.send(peer, frame);
+            }
+        });
         return id;
     }
 
@@ -303,6 +310,12 @@ public final class GossipRouter {
         }
         // Grafting is only done among subscribers, so it says the sender is one.
         if (!acceptTopic(from, peer, topic)) {
+            return;
+        }
+        if (mesh.inBackoff(from, clock.monotonicNanos())) {
+            // GRAFT backoff: a peer we pruned (or that pruned us) waits out the backoff before it
+            // joins again, or a silent peer pruned would be back in the next moment.
+            host.send(from, GossipFrames.prune(topic));
             return;
         }
         mesh.add(from);

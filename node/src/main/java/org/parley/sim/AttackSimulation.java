@@ -44,8 +44,8 @@ public final class AttackSimulation {
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final Duration BETWEEN_MESSAGES = Duration.ofMillis(200);
     private static final Duration DRAIN = Duration.ofSeconds(30);
-    /** Longer than a lookup may take (the DHT gives up after 8 s). */
-    private static final Duration LOOKUP_TIME = Duration.ofSeconds(15);
+    /** Longer than a lookup may take (the DHT gives up after 8 s, and a second, disjoint one after 8 s more). */
+    private static final Duration LOOKUP_TIME = Duration.ofSeconds(20);
     private static final int LOOKUPS = 200;
     /** The victim's own lookups, in rounds of a few, as a user's node makes them. */
     private static final int VICTIM_LOOKUPS = 100;

@@ -216,7 +216,7 @@ public final class GossipRouter {
 
     private void onPublish(PeerId from, Publish message) {
         GossipId id = GossipId.fromWire(message.getMessageId());
-        promises.fulfilled(id);
+        boolean askedFor = promises.fulfilled(id);
         TopicMesh mesh = subscriptions.get(message.getTopic());
         if (mesh == null) {
             return;
@@ -225,7 +225,8 @@ public final class GossipRouter {
             onDuplicate(from, message.getTopic(), mesh);
             return;
         }
-        mesh.firstFrom(from);
+        // A message we asked for after an announcement was counted when it was announced.
+        mesh.firstFrom(from, !askedFor);
         Publish relayed = message.toBuilder().setHopsLeft(Math.max(0, message.getHopsLeft() - 1)).build();
         cache.put(id, relayed);
         host.deliver(message.getTopic(), id, message.getPayload().toByteArray(),
@@ -268,6 +269,9 @@ public final class GossipRouter {
         for (ByteString raw : announcement.getMessageIdsList()) {
             GossipId id = GossipId.fromWire(raw);
             if (!seen.contains(id) && promises.mayRequest(id, now)) {
+                if (!promises.isOutstanding(id)) {
+                    mesh.missed();
+                }
                 promises.requested(id, from, deadline);
                 request.addMessageIds(raw);
             }

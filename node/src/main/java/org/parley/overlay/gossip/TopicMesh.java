@@ -22,7 +22,7 @@ final class TopicMesh {
     private final Map<PeerId, Long> receivedAtJoin = new HashMap<>();
     /** Members that have sent us a message, first copy or duplicate, since they joined. */
     private final Set<PeerId> heard = new HashSet<>();
-    /** Messages that reached us from neighbours, first copies only. */
+    /** Messages that reached us from neighbours (first copies), or were announced to us before any did. */
     private long received;
 
     boolean contains(PeerId peer) {
@@ -83,11 +83,24 @@ final class TopicMesh {
         return duplicatesInARow.merge(peer, 1, Integer::sum);
     }
 
-    /** A neighbour was the first to bring a message: a mesh peer doing so is pulling its weight. */
-    void firstFrom(PeerId peer) {
-        received++;
+    /**
+     * A neighbour was the first to bring a message: a mesh peer doing so is pulling its weight.
+     * The message {@code counts} as one that reached us unless it was counted already ({@link #missed}).
+     */
+    void firstFrom(PeerId peer, boolean counts) {
+        if (counts) {
+            received++;
+        }
         heardFrom(peer);
         duplicatesInARow.remove(peer);
+    }
+
+    /**
+     * A neighbour outside the mesh announced a message we have not had: the topic is flowing
+     * while our mesh brought nothing of it, which counts toward telling silent members.
+     */
+    void missed() {
+        received++;
     }
 
     private void heardFrom(PeerId peer) {

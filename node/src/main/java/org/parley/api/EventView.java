@@ -12,7 +12,7 @@ package org.parley.api;
  * @param cursor where the event stands in the node's stream: watch from it to get what came after
  */
 public record EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
-                        GroupView group, PeerView peer, String cursor) {
+                        GroupView group, PeerView peer, OutboxView outbox, String cursor) {
     /** The stream is live: every event before this one was replayed. Carries only a cursor. */
     public static final String WATCHING = "watching";
     public static final String MESSAGE = "message";
@@ -23,6 +23,14 @@ public record EventView(String type, MessageView message, GroupMessageView group
     public static final String GROUP_CHANGED = "group_changed";
     public static final String LINKED = "linked";
     public static final String UNLINKED = "unlinked";
+    /** The outbox counts changed. */
+    public static final String OUTBOX = "outbox";
+
+    /** An event about anything but the outbox. */
+    public EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
+                     GroupView group, PeerView peer, String cursor) {
+        this(type, message, groupMessage, contact, group, peer, null, cursor);
+    }
 
     /** An event about a direct message. */
     public EventView(String type, MessageView message) {
@@ -48,12 +56,16 @@ public record EventView(String type, MessageView message, GroupMessageView group
         return new EventView(up ? LINKED : UNLINKED, null, null, null, null, peer, "");
     }
 
+    public static EventView outbox(OutboxView counts) {
+        return new EventView(OUTBOX, null, null, null, null, null, counts, "");
+    }
+
     public static EventView watching(String cursor) {
         return new EventView(WATCHING, null, null, null, null, null, cursor);
     }
 
     /** The same event at its place in a stream. */
     public EventView at(String newCursor) {
-        return new EventView(type, message, groupMessage, contact, group, peer, newCursor);
+        return new EventView(type, message, groupMessage, contact, group, peer, outbox, newCursor);
     }
 }

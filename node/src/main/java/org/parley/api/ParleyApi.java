@@ -107,6 +107,16 @@ public interface ParleyApi {
         return subscription;
     }
 
+    /**
+     * As {@link #watch(Optional, Consumer)}; {@code ended} is told once, with the reason, when the
+     * stream ends other than by closing the returned handle (the node went away). A node in this
+     * process never ends it.
+     */
+    default Subscription watch(Optional<String> after, Consumer<EventView> listener, Consumer<String> ended)
+            throws ApiException {
+        return watch(after, listener);
+    }
+
     /** A registration that stops when closed. */
     interface Subscription extends AutoCloseable {
         @Override

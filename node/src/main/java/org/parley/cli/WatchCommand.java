@@ -70,6 +70,9 @@ final class WatchCommand implements Callable<Integer> {
             return event.type() + " " + ShortPeerId.of(event.peer().peerId())
                     + (event.peer().address().isEmpty() ? "" : " " + PrintableText.oneLine(event.peer().address()));
         }
+        if (event.outbox() != null) {
+            return event.type() + " " + event.outbox().outbox() + " (" + event.outbox().relayed() + " relayed)";
+        }
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();
             return event.type() + " " + message.groupId().substring(0, 10) + " " + ShortPeerId.of(message.senderId())

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -264,7 +265,18 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
      */
     @Override
     public Subscription watch(Optional<String> after, Consumer<EventView> listener) throws ApiException {
+        return watch(after, listener, reason -> { });
+    }
+
+    /**
+     * {@inheritDoc} Here {@code ended} is told on a gRPC thread when the daemon stops, restarts or
+     * ends the stream after it went live.
+     */
+    @Override
+    public Subscription watch(Optional<String> after, Consumer<EventView> listener, Consumer<String> streamEnded)
+            throws ApiException {
         CompletableFuture<String> ended = new CompletableFuture<>();
+        AtomicBoolean closedHere = new AtomicBoolean();
         CompletableFuture<Void> live = new CompletableFuture<>();
         watchEnd = ended;
         ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
@@ -288,18 +300,28 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
                     @Override
                     public void onError(Throwable error) {
                         ApiException refusal = explain(Status.fromThrowable(error).asRuntimeException());
-                        live.completeExceptionally(refusal);
-                        ended.complete(refusal.getMessage());
+                        end(refusal, refusal.getMessage());
                     }
 
                     @Override
                     public void onCompleted() {
-                        live.completeExceptionally(new ApiException(ApiException.Kind.UNAVAILABLE,
-                                "the daemon ended the watch"));
-                        ended.complete("the daemon ended the watch");
+                        end(new ApiException(ApiException.Kind.UNAVAILABLE, "the daemon ended the watch"),
+                                "the daemon ended the watch");
+                    }
+
+                    private void end(ApiException refusal, String reason) {
+                        boolean wasLive = live.isDone();
+                        live.completeExceptionally(refusal);
+                        ended.complete(reason);
+                        if (wasLive && !closedHere.get()) {
+                            streamEnded.accept(reason);
+                        }
                     }
                 });
-        Subscription subscription = () -> call[0].cancel("watch closed", null);
+        Subscription subscription = () -> {
+            closedHere.set(true);
+            call[0].cancel("watch closed", null);
+        };
         try {
             live.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {

@@ -9,6 +9,7 @@ import org.parley.proto.control.v1.GroupMessage;
 
 import org.parley.api.ContactView;
 import org.parley.api.EventView;
+import org.parley.api.OutboxView;
 import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
@@ -21,6 +22,7 @@ import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.PortMapping;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.OutboxCounts;
 import org.parley.proto.control.v1.Message;
 
 /** Between the API's views and the control protocol's messages, both ways. */
@@ -117,6 +119,10 @@ final class ControlMessages {
         if (view.peer() != null) {
             event.setPeer(toProto(view.peer()));
         }
+        if (view.outbox() != null) {
+            event.setOutbox(OutboxCounts.newBuilder().setOutbox(view.outbox().outbox())
+                    .setRelayed(view.outbox().relayed()));
+        }
         return event.build();
     }
 
@@ -126,6 +132,7 @@ final class ControlMessages {
                 event.hasContact() ? fromProto(event.getContact()) : null,
                 event.hasGroup() ? fromProto(event.getGroup()) : null,
                 event.hasPeer() ? fromProto(event.getPeer()) : null,
+                event.hasOutbox() ? new OutboxView(event.getOutbox().getOutbox(), event.getOutbox().getRelayed()) : null,
                 event.getCursor());
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
 import org.parley.api.GroupView;
+import org.parley.api.OutboxView;
 import org.parley.api.ParleyApi;
 import org.parley.control.ControlClient;
 import org.parley.control.ControlServer;
@@ -31,8 +32,9 @@ import org.parley.link.memory.InMemoryFabric;
 import org.parley.store.ProfileHome;
 
 /**
- * {@code Watch} over the control socket of a real node: links, contacts and invitations arrive
- * as events, and a watcher that went away resumes from its last cursor with what it missed.
+ * {@code Watch} over the control socket of a real node: links, contacts, invitations and the
+ * outbox counts arrive as events, a watcher that went away resumes from its last cursor with what
+ * it missed, and a watcher whose daemon stops is told.
  */
 class ControlWatchTest {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -111,7 +113,21 @@ class ControlWatchTest {
             bobNode.close();
             EventView unlinked = next(events, event -> event.type().equals(EventView.UNLINKED));
             assertEquals(bobId, unlinked.peer().peerId());
+
+            // Bob is gone: a message to him waits in the outbox, and the watcher is told the counts.
+            client.send(bobId, "are you there?");
+            EventView outbox = next(events, event -> event.type().equals(EventView.OUTBOX));
+            assertEquals(new OutboxView(1, 0), outbox.outbox());
             last.close();
+
+            // A watch closed here ends quietly; one the daemon ends is told why, once.
+            BlockingQueue<String> ends = new LinkedBlockingQueue<>();
+            client.watch(Optional.empty(), event -> { }, ends::add).close();
+            client.watch(Optional.empty(), event -> { }, ends::add);
+            server.close();
+            String reason = ends.poll(30, TimeUnit.SECONDS);
+            assertTrue(reason != null && !reason.isEmpty(), "the end of the daemon's stream is told");
+            assertEquals(null, ends.poll(500, TimeUnit.MILLISECONDS), "and only that one");
         }
     }
 

@@ -17,9 +17,9 @@ import org.parley.tui.model.TimelineEntry;
 
 /**
  * Keeps the state in step with the node: what it holds at start (identity, contacts, message
- * requests, groups, linked peers), then what its events announce (messages, contacts,
- * invitations and other group changes, links coming up and going down). Only the outbox counts
- * are asked again, every few seconds, which also notices a node that stopped answering.
+ * requests, groups, linked peers, the outbox counts), then what its events announce (messages,
+ * contacts, invitations and other group changes, links coming up and going down, the outbox
+ * counts). Nothing is asked again while the events flow.
  */
 final class NodeSync {
     /** Message requests listed at start; older strangers show up when they write again. */
@@ -50,7 +50,7 @@ final class NodeSync {
         refresh();
     }
 
-    /** Asks the outbox counts, which no event carries. */
+    /** Asks the outbox counts, which events keep from then on. */
     void refresh() {
         chat.node.submit(api -> api.status(), status -> chat.state.counts(status.outbox(), status.relayed()),
                 error -> chat.state.unreachable(error));
@@ -81,6 +81,7 @@ final class NodeSync {
                 linked.remove(event.peer().peerId());
                 showLinks();
             }
+            case EventView.OUTBOX -> chat.state.counts(event.outbox().outbox(), event.outbox().relayed());
             default -> {
                 // "watching", and types a newer node may add
             }

@@ -31,6 +31,7 @@ import org.parley.control.ControlServer;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.PeerId;
 import org.parley.store.ProfileHome;
+import org.parley.testing.Eventually;
 
 /**
  * Terminal escape injection: peers choose message texts, group names and agent strings, and the
@@ -83,10 +84,7 @@ class HostileTextCliTest {
         try (ControlServer server = ControlServer.start(new HostilePeers(), home)) {
             watcher = new Thread(() -> run(out, withHome(new String[] {"watch"})), "watch");
             watcher.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (out.toString().lines().count() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Eventually.await(() -> out.toString().lines().count() >= 2, "the watch to print the events");
         }
         watcher.join(TimeUnit.SECONDS.toMillis(20));
         assertTrue(out.toString().lines().count() >= 2, out.toString());

@@ -30,6 +30,7 @@ import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.store.ProfileHome;
+import org.parley.testing.Eventually;
 
 /**
  * {@code Watch} over the control socket of a real node: links, contacts, invitations and the
@@ -143,13 +144,8 @@ class ControlWatchTest {
     }
 
     private static void awaitHistory(ParleyApi api, String peer, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (api.history(peer, 10, Optional.empty()).stream().filter(m -> m.direction().equals("in")).count() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the messages did not arrive");
-            }
-            Thread.sleep(50);
-        }
+        Eventually.await(() -> api.history(peer, 10, Optional.empty()).stream()
+                .filter(m -> m.direction().equals("in")).count() >= count, count + " messages from " + peer);
     }
 
     private ProfileHome home(String name) throws Exception {

@@ -94,6 +94,8 @@ final class Profiles implements AutoCloseable {
         }, name + " linked to " + peerId);
     }
 
+    private static final Duration POLL = Duration.ofMillis(100);
+
     interface Condition extends Eventually.Condition {
     }
 
@@ -101,8 +103,9 @@ final class Profiles implements AutoCloseable {
         await(condition, what, WAIT);
     }
 
+    /** Asks every 100 ms: most conditions here run a command or call a daemon, which costs more than a loop's poll. */
     static void await(Condition condition, String what, Duration wait) throws Exception {
-        Eventually.await(condition, what, wait);
+        Eventually.await(condition, what, wait, POLL);
     }
 
     /**

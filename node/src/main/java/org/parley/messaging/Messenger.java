@@ -325,6 +325,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
             }, loop);
         }
         outbox.flush(from);
+        groupSignalListeners.forEach(listener -> listener.bundleArrived(from));
     }
 
     /**

@@ -110,6 +110,10 @@ public final class NodeAssembly {
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), env.scheduler(),
                 env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
+        groups.reachPeersWith(reacher::reachNow);
+        // A group's setup hands keys between every two members: a link opened for that stays
+        // until what it carries is acknowledged, however many links the node holds meanwhile.
+        discovery.spareLinksTo(groups::controlWaitsFor);
         // Needing relays means announcing no address: none confirmed reachable, none given.
         // Its randomness (punch nonces among it) is drawn after every other layer's, so theirs stay the
         // same for a seed.

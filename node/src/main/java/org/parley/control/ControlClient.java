@@ -52,7 +52,10 @@ import org.parley.proto.control.v1.IdentityInfo;
 import org.parley.proto.control.v1.ListPeersRequest;
 import org.parley.store.ProfileHome;
 
-/** A {@link ParleyApi} backed by the running daemon of a home, over its control API. */
+/**
+ * A {@link ParleyApi} backed by the running daemon of a home, over its control API. About 400
+ * lines and kept whole: one short method per call of the API, plus connecting and the watch.
+ */
 public final class ControlClient implements ParleyApi, AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 15;
 

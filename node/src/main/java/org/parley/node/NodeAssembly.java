@@ -122,6 +122,7 @@ public final class NodeAssembly {
         Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);
+        mailbox.requireStampBits(settings.stampBits());
         messenger.carryOfflineWith(mailbox::carry);
         groups.depositPostsWith(mailbox::depositGroupPost);
         mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
@@ -148,6 +149,7 @@ public final class NodeAssembly {
         Messenger messenger = Messenger.open(env.identity(), neighbours, env.storage(), cipher, env.scheduler(),
                 env.clock(), env.random(), settings.messaging());
         messenger.verifyEnvelopesWith(env.verifier());
+        messenger.stampBits(settings.stampBits());
         return messenger;
     }
 

@@ -12,9 +12,9 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.EmbeddedLinks;
 import org.parley.link.FuzzedFrames;
-import org.parley.messaging.Envelope;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.RelayItem;
+import org.parley.messaging.TestSealing;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.MailboxFrame;
 import org.parley.proto.wire.v1.WireEnvelope;
@@ -31,8 +31,8 @@ class MailboxFuzzTest {
     private static final Identity MALLORY = Identity.generate("mallory", RANDOM);
     private static final long NOW = 1_767_225_600_000L;
     /** Made once: signing an envelope per input would slow the fuzzer down for nothing. */
-    private static final WireEnvelope FOR_BOB = Envelope.create(ALICE, BOB.peerId(), NOW,
-            NOW + Duration.ofDays(7).toMillis(), new byte[64]).toProto();
+    private static final WireEnvelope FOR_BOB = TestSealing.seal(ALICE, BOB.peerId(), NOW,
+            NOW + Duration.ofDays(7).toMillis(), new byte[64]);
 
     @FuzzTest(maxDuration = "60s")
     void hostileMailboxFramesLoseNoMailAndHandOutNoneOfOthers(byte[] input) {
@@ -42,6 +42,7 @@ class MailboxFuzzTest {
         Mailbox replica = Mailbox.inMemory(Identity.generate("replica", RANDOM), links, loop, loop,
                 MailboxConfig.defaults(), (peer, count) -> List.of(), new NothingToRelay(),
                 (from, envelope) -> CompletableFuture.completedFuture(null));
+        replica.requireStampBits(TestSealing.BITS);
         links.addLayer(replica);
         replica.start();
         links.inject(ALICE.peerId(), Frame.newBuilder().setMailbox(MailboxFrame.newBuilder().setRequestId(1)

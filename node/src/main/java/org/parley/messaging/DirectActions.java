@@ -91,7 +91,7 @@ final class DirectActions {
             ConversationRules.Verdict verdict = ledger.apply(connection, ConversationRows.direct(peer.toString()), action,
                     self.peerId(), Optional.of(author), eraser(stored));
             switch (verdict) {
-                case NOT_AUTHOR -> throw new MessagingException(MessagingException.Reason.WRONG_STATE,
+                case NOT_AUTHOR -> throw new MessagingException(MessagingException.Reason.NOT_ALLOWED,
                         "only its author can " + (kind == ConversationAction.Kind.EDIT ? "edit" : "delete") + " a message");
                 case DELETED -> throw new MessagingException(MessagingException.Reason.WRONG_STATE,
                         "message " + target + " was deleted");

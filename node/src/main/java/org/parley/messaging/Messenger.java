@@ -210,6 +210,18 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         if (contacts.isBlocked(peer)) {
             return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.WRONG_STATE, "peer " + peer + " is blocked"));
         }
+        if (replyTo.isEmpty()) {
+            return accept(peer, text, replyTo);
+        }
+        // A reply quotes a message of this conversation, never one of another.
+        return storage.submit(connection -> org.parley.store.MessageRows.find(connection, replyTo.get().bytes())
+                        .filter(quoted -> quoted.peerId().equals(peer.toString())).isPresent())
+                .thenComposeAsync(found -> found ? accept(peer, text, replyTo)
+                        : CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.NOT_FOUND,
+                        "no message " + replyTo.get() + " with " + peer)), loop);
+    }
+
+    private CompletableFuture<MessageRecord> accept(PeerId peer, String text, Optional<MessageId> replyTo) {
         MessageId id = MessageId.random(random);
         long sentAt = nextSentAt();
         byte[] content = Content.newBuilder()

@@ -193,6 +193,21 @@ public final class GroupRows {
         return entries;
     }
 
+    /** One message of a group's log (an entry that carries an action is none), if this log holds it. */
+    public static Optional<Entry> message(Connection connection, byte[] groupId, byte[] entryId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
+                + " FROM group_log WHERE group_id = ? AND entry_id = ?"
+                + " AND entry_id NOT IN (SELECT entry_id FROM group_action_entries)")) {
+            query.setBytes(1, groupId);
+            query.setBytes(2, entryId);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(new Entry(rows.getBytes(1), rows.getBytes(2), rows.getBytes(3),
+                        rows.getString(4), rows.getLong(5), rows.getBytes(6), rows.getBytes(7), rows.getBytes(8),
+                        rows.getLong(9), rows.getLong(10))) : Optional.empty();
+            }
+        }
+    }
+
     /** The post of an entry, as it travelled, if this log holds it. */
     public static Optional<byte[]> post(Connection connection, byte[] groupId, byte[] entryId) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(

@@ -185,11 +185,12 @@ final class Schema {
                              THEN x'00' ELSE x'01' END)
                     ON CONFLICT (key) DO NOTHING"""),
             new Migration(8,
-                    // Conversation features (ConversationRows). A conversation is 'dm:' + peer ID or
+                    // Conversation features (ConversationRows). IF NOT EXISTS: a profile rewound to an
+                    // older version (as tests of upgrades do) runs this again. A conversation is 'dm:' + peer ID or
                     // 'group:' + group ID in hex; a target is a message ID or a group entry ID.
                     // Which message a message replies to.
                     """
-                    CREATE TABLE conversation_replies (
+                    CREATE TABLE IF NOT EXISTS conversation_replies (
                         conversation TEXT NOT NULL,
                         message      BLOB NOT NULL,
                         reply_to     BLOB NOT NULL,
@@ -197,7 +198,7 @@ final class Schema {
                     )""",
                     // The newest edit of a message (its text sealed), or that it was deleted.
                     """
-                    CREATE TABLE conversation_changes (
+                    CREATE TABLE IF NOT EXISTS conversation_changes (
                         conversation TEXT NOT NULL,
                         target       BLOB NOT NULL,
                         edited_body  BLOB,
@@ -208,7 +209,7 @@ final class Schema {
                     )""",
                     // Each person's one reaction to a message (sealed; empty once taken back).
                     """
-                    CREATE TABLE conversation_reactions (
+                    CREATE TABLE IF NOT EXISTS conversation_reactions (
                         conversation   TEXT NOT NULL,
                         target         BLOB NOT NULL,
                         reactor        TEXT NOT NULL,
@@ -220,7 +221,7 @@ final class Schema {
                     // Group log entries that carry a reaction, edit or deletion rather than a
                     // message: kept in the log (others name them as parents) but not in history.
                     """
-                    CREATE TABLE group_action_entries (
+                    CREATE TABLE IF NOT EXISTS group_action_entries (
                         entry_id BLOB PRIMARY KEY REFERENCES group_log (entry_id) ON DELETE CASCADE
                     )"""));
 

@@ -143,20 +143,24 @@ class ConversationFeaturesTest {
     }
 
     @Test
-    void onlyTheAuthorEditsOrDeletesAndTheApiSaysSo() {
+    void onlyTheAuthorEditsOrDeletesAndOnlyKnownMessagesAreNamed() {
         twoFriends();
         MessageRecord message = alice.send(bob.id(), "mine");
         loop.advance(Duration.ofSeconds(1));
 
         CompletableFuture<MessageRecord> edit = bob.messenger.edit(alice.id(), message.id(), "bob's now");
         loop.runUntilIdle();
-        assertEquals(MessagingException.Reason.WRONG_STATE, refusal(edit).reason());
+        assertEquals(MessagingException.Reason.NOT_ALLOWED, refusal(edit).reason());
         CompletableFuture<MessageRecord> delete = bob.messenger.delete(alice.id(), message.id());
         loop.runUntilIdle();
-        assertEquals(MessagingException.Reason.WRONG_STATE, refusal(delete).reason());
+        assertEquals(MessagingException.Reason.NOT_ALLOWED, refusal(delete).reason());
         CompletableFuture<MessageRecord> unknown = bob.messenger.react(alice.id(), MessageId.random(RANDOM), "👍");
         loop.runUntilIdle();
         assertEquals(MessagingException.Reason.NOT_FOUND, refusal(unknown).reason());
+        CompletableFuture<MessageRecord> replyToNothing = bob.messenger.send(alice.id(), "re",
+                Optional.of(MessageId.random(RANDOM)));
+        loop.runUntilIdle();
+        assertEquals(MessagingException.Reason.NOT_FOUND, refusal(replyToNothing).reason());
     }
 
     @Test

@@ -42,6 +42,9 @@ public final class ConversationRules {
         if (author.isEmpty()) {
             return Verdict.UNKNOWN_TARGET;
         }
+        if (action.kind() != ConversationAction.Kind.REACTION && !actor.equals(author.get())) {
+            return Verdict.NOT_AUTHOR;
+        }
         if (change.isPresent() && change.get().deleted()) {
             return Verdict.DELETED;
         }
@@ -49,10 +52,9 @@ public final class ConversationRules {
             case REACTION -> ownReaction.isPresent()
                     && !action.isAfter(ownReaction.get().order(), ownReaction.get().reactionId())
                     ? Verdict.STALE : Verdict.APPLY;
-            case EDIT -> !actor.equals(author.get()) ? Verdict.NOT_AUTHOR
-                    : change.isPresent() && !action.isAfter(change.get().order(), change.get().changeId())
+            case EDIT -> change.isPresent() && !action.isAfter(change.get().order(), change.get().changeId())
                     ? Verdict.STALE : Verdict.APPLY;
-            case DELETION -> !actor.equals(author.get()) ? Verdict.NOT_AUTHOR : Verdict.APPLY;
+            case DELETION -> Verdict.APPLY;
         };
     }
 }

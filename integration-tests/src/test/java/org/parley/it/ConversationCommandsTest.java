@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.MessageView;
 import org.parley.control.ControlClient;
 
 /**
@@ -47,45 +48,47 @@ class ConversationCommandsTest {
         String aliceHome = profiles.home("alice").toString();
         String bobHome = profiles.home("bob").toString();
 
+        // Each change is made with its command; the waits in between ask the daemons directly
+        // (a launcher start per poll would cost more than the rest of the test).
         String question = ok(parley.run("send", "--home", aliceHome, bob, "dinner at eight?"));
-        await(parley, bobHome, alice, question, message -> true);
+        awaitAt("bob", alice, question, message -> true);
         String answer = ok(parley.run("send", "--home", bobHome, alice, "yes!", "--reply-to", question));
+        awaitAt("alice", bob, answer, message -> true);
         ok(parley.run("react", "--home", aliceHome, bob, answer, "🎉"));
-        ok(parley.run("edit", "--home", aliceHome, bob, question, "dinner at nine?"));
-
-        JsonObject reply = await(parley, aliceHome, bob, answer, message -> true);
-        assertEquals(question, reply.get("replyTo").getAsString(), "the reply names what it quotes");
-        JsonObject reacted = await(parley, bobHome, alice, answer, message -> message.getAsJsonArray("reactions").size() == 1);
-        JsonObject reaction = reacted.getAsJsonArray("reactions").get(0).getAsJsonObject();
-        assertEquals(alice, reaction.get("peerId").getAsString());
-        assertEquals("🎉", reaction.get("emoji").getAsString());
-        JsonObject edited = await(parley, bobHome, alice, question, message -> message.get("edited").getAsBoolean());
-        assertEquals("dinner at nine?", edited.get("text").getAsString());
-
+        ok(parley.run("edit", "--home", bobHome, alice, answer, "yes, at eight!"));
         Launcher.Result notHers = parley.run("edit", "--home", aliceHome, bob, answer, "no!");
         assertEquals(1, notHers.exitCode(), notHers.toString());
         assertTrue(notHers.stderr().startsWith("parley: error: only its author can edit a message"), notHers.stderr());
-
         ok(parley.run("delete", "--home", aliceHome, bob, question));
-        JsonObject deleted = await(parley, bobHome, alice, question, message -> message.get("deleted").getAsBoolean());
+        awaitAt("bob", alice, question, MessageView::deleted);
+        awaitAt("bob", alice, answer, message -> !message.reactions().isEmpty());
+        awaitAt("alice", bob, answer, MessageView::edited);
+
+        // What each side did, in the other side's history --json.
+        JsonArray atBob = history(parley, bobHome, alice);
+        JsonObject deleted = find(atBob, question).orElseThrow();
+        assertTrue(deleted.get("deleted").getAsBoolean(), deleted.toString());
         assertEquals("", deleted.get("text").getAsString());
-        assertTrue(find(history(parley, aliceHome, bob), question).orElseThrow().get("deleted").getAsBoolean());
+        JsonObject reaction = find(atBob, answer).orElseThrow().getAsJsonArray("reactions").get(0).getAsJsonObject();
+        assertEquals(alice, reaction.get("peerId").getAsString());
+        assertEquals("🎉", reaction.get("emoji").getAsString());
+
+        JsonObject reply = find(history(parley, aliceHome, bob), answer).orElseThrow();
+        assertEquals(question, reply.get("replyTo").getAsString(), "the reply names what it quotes");
+        assertTrue(reply.get("edited").getAsBoolean(), reply.toString());
+        assertEquals("yes, at eight!", reply.get("text").getAsString());
+    }
+
+    private void awaitAt(String who, String peer, String id, Predicate<MessageView> wanted) throws Exception {
+        try (ControlClient client = profiles.client(who)) {
+            Profiles.await(() -> client.history(peer, 100, Optional.empty()).stream()
+                    .anyMatch(message -> message.id().equals(id) && wanted.test(message)), who + " sees " + id);
+        }
     }
 
     private static String ok(Launcher.Result result) {
         assertEquals(0, result.exitCode(), result.toString());
         return result.stdout().strip();
-    }
-
-    private static JsonObject await(Launcher parley, String home, String peer, String id, Predicate<JsonObject> wanted)
-            throws Exception {
-        JsonObject[] found = new JsonObject[1];
-        Profiles.await(() -> {
-            Optional<JsonObject> message = find(history(parley, home, peer), id).filter(wanted);
-            message.ifPresent(value -> found[0] = value);
-            return message.isPresent();
-        }, "message " + id + " as expected");
-        return found[0];
     }
 
     private static Optional<JsonObject> find(JsonArray history, String id) {

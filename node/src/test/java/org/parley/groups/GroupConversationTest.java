@@ -119,13 +119,16 @@ class GroupConversationTest {
     }
 
     @Test
-    void aForgedEditOfAnotherMembersMessageChangesNothingAndIsCounted() {
+    void aForgedEditOrDeletionOfAnotherMembersMessageChangesNothingAndIsCounted() {
         GroupMessageRecord mine = settle(alice, alice.groups.send(id, "alice wrote this"));
         deliver(alice, sealedBy(bob, action(mine.entryId()).setEdit(Edit.newBuilder().setText("forged")), null));
+        deliver(alice, sealedBy(bob, action(mine.entryId())
+                .setDeletion(org.parley.proto.wire.v1.Deletion.getDefaultInstance()), null));
         GroupMessageRecord shown = at(alice, mine.entryId());
         assertEquals("alice wrote this", shown.text());
         assertFalse(shown.annotations().edited());
-        assertEquals(1L, alice.groups.refusedIn(id).get("not-allowed"));
+        assertFalse(shown.annotations().deleted());
+        assertEquals(2L, alice.groups.refusedIn(id).get("not-allowed"));
     }
 
     @Test

@@ -85,15 +85,14 @@ final class OwnPosts {
                 HexFormat.of().formatHex(quoted), false, false, List.of()))
                 .orElse(org.parley.messaging.Annotations.NONE));
         GroupStorage.Rows entry = storage.entryRow(state, record, sealed.messageId(), sealed.parents(), sealed.post());
-        GroupStorage.Rows key = storage.keyRow(state, self, state.ownKey);
-        return storage.commit(connection -> {
+        // The key's step is stored before the post leaves: after a crash, a step already used is never used again.
+        return storage.commitWithKey(connection -> {
             entry.write(connection);
-            key.write(connection);
             if (replyTo.isPresent()) {
                 storage.ledger().reply(connection, ConversationRows.group(state.id.toString()),
                         HexFormat.of().parseHex(record.entryId()), replyTo.get());
             }
-        }).thenApply(ignored -> {
+        }, storage.keyState(state, self, state.ownKey)).thenApply(ignored -> {
             publish(state, sealed.post());
             listeners.forEach(listener -> listener.groupMessageAdded(record));
             return record;

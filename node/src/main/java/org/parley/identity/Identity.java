@@ -91,6 +91,24 @@ public final class Identity {
         return X25519.agree(agreementPrivateKey, peerAgreementPublicKey);
     }
 
+    /**
+     * X25519 of the identity key's scalar with {@code peerPublicKey}: what a sealed envelope to this
+     * identity is opened with (the sender agreed with our peer ID's Montgomery form). Joint use of
+     * the identity scalar for signing and agreement, as XEdDSA and libsodium do, so that a peer ID
+     * alone is enough to seal to its owner.
+     */
+    public byte[] agreeAsIdentity(byte[] peerPublicKey) {
+        return X25519.agree(X25519.fromEd25519Seed(identitySeed), peerPublicKey);
+    }
+
+    /**
+     * The static secret this identity shares with {@code other}: both compute it from their own
+     * identity key and the other's peer ID, and nobody else can.
+     */
+    public byte[] pairSecret(PeerId other) {
+        return agreeAsIdentity(X25519.fromEd25519PublicKey(other.publicKey()));
+    }
+
     /** The identity seed, for sealing into the keystore only. */
     byte[] identitySeed() {
         return identitySeed.clone();

@@ -61,6 +61,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private final Courier courier;
     private final OutboxRunner outbox;
     private final EnvelopeIntake intake;
+    private final Sealing sealing;
     private final DirectActions actions;
     private long lastSentAtMillis;
     private Scheduler.Cancellable retryTimer;
@@ -81,7 +82,8 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.contacts = new Contacts(self, storage, cipher, loop, clock);
         this.cipher = cipher;
         this.history = new History(storage, cipher, contacts, loop);
-        this.courier = new Courier(self, neighbours, sessions, sessionStorage, loop, clock, random, config,
+        this.sealing = new Sealing(self, Stamp.DEFAULT_BITS, random);
+        this.courier = new Courier(self, neighbours, sessions, sessionStorage, sealing, loop, clock, random, config,
                 () -> stopped);
         MessagingEvents toListeners = new MessagingEvents() {
             @Override
@@ -105,7 +107,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.actions = new DirectActions(self, sessions, courier, storage, cipher, history, contacts, loop, config,
                 toListeners, this::nextSentAt, random);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
-                loop, clock, config, toListeners, groupSignalListeners, actions);
+                loop, clock, config, toListeners, groupSignalListeners, sealing, actions);
         contacts.whenRequestsAccepted(intake::requestsAccepted);
     }
 
@@ -148,6 +150,15 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
      */
     public void verifyEnvelopesWith(EnvelopeVerifier verifier) {
         intake.verifyWith(verifier);
+    }
+
+    /**
+     * Sets the proof of work (in bits) this node pays on every envelope it seals, once per
+     * recipient and epoch, and asks of envelopes from peers who are not its contacts; before the
+     * loop serves anything. Replicas ask for theirs separately ({@code Mailbox}).
+     */
+    public void stampBits(int bits) {
+        sealing.stampBits(bits);
     }
 
     /** Sets the quota of message requests; before the loop serves anything. */
@@ -375,6 +386,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
             }, loop);
         }
         outbox.flush(from);
+        groupSignalListeners.forEach(listener -> listener.bundleArrived(from));
     }
 
     /**

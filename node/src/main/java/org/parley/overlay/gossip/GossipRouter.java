@@ -221,17 +221,18 @@ public final class GossipRouter {
         mesh.firstFrom(from);
         Publish relayed = message.toBuilder().setHopsLeft(Math.max(0, message.getHopsLeft() - 1)).build();
         cache.put(id, relayed);
-        host.deliver(message.getTopic(), id, message.getPayload().toByteArray(),
-                config.maxHops() - message.getHopsLeft() + 1);
-        if (message.getHopsLeft() == 0) {
-            return;
-        }
-        GossipFrame frame = GossipFrame.newBuilder().setPublish(relayed).build();
-        for (PeerId peer : mesh.members()) {
-            if (!peer.equals(from)) {
-                host.send(peer, frame);
+        // Relayed before it is handed up: the next hops need not wait for what the layer above
+        // does with it (checking, decrypting, storing), which they do not depend on.
+        if (message.getHopsLeft() > 0) {
+            GossipFrame frame = GossipFrame.newBuilder().setPublish(relayed).build();
+            for (PeerId peer : mesh.members()) {
+                if (!peer.equals(from)) {
+                    host.send(peer, frame);
+                }
             }
         }
+        host.deliver(message.getTopic(), id, message.getPayload().toByteArray(),
+                config.maxHops() - message.getHopsLeft() + 1);
     }
 
     private void onDuplicate(PeerId from, String topic, TopicMesh mesh) {

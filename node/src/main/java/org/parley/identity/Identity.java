@@ -32,7 +32,14 @@ public final class Identity {
 
     /** A brand-new identity. */
     public static Identity generate(String name, SecureRandom random) {
-        byte[] seed = Ed25519.generateSeed(random);
+        return withSeed(name, Ed25519.generateSeed(random), random);
+    }
+
+    /**
+     * A new identity whose identity key comes from {@code seed} (one chosen for its peer ID, as
+     * the simulator's attackers grind theirs), with a fresh agreement key from {@code random}.
+     */
+    public static Identity withSeed(String name, byte[] seed, SecureRandom random) {
         byte[] agreementPrivate = X25519.generatePrivateKey(random);
         byte[] signature = Ed25519.sign(seed, agreementKeyStatement(X25519.publicKey(agreementPrivate)));
         return new Identity(name, seed, agreementPrivate, signature);

@@ -4,8 +4,8 @@ package org.parley.api;
  * Something that happened, as {@code watch} reports it. Exactly the field its type names is set.
  *
  * @param type what happened: one of the constants below
- * @param message the direct message, for {@code "message"} and {@code "update"}; else null
- * @param groupMessage the group message, for {@code "group"}; else null
+ * @param message the direct message, for {@code "message"}, {@code "update"} and {@code "message_changed"}; else null
+ * @param groupMessage the group message, for {@code "group"} and {@code "group_message_changed"}; else null
  * @param contact the contact as it is now, for {@code "contact"} (status {@code "removed"} once removed); else null
  * @param group the group as it is now, for {@code "invitation"} and {@code "group_changed"}; else null
  * @param peer the neighbour, for {@code "linked"} and {@code "unlinked"} (then only its peer ID); else null
@@ -23,6 +23,10 @@ public record EventView(String type, MessageView message, GroupMessageView group
     public static final String GROUP_CHANGED = "group_changed";
     public static final String LINKED = "linked";
     public static final String UNLINKED = "unlinked";
+    /** A direct message was reacted to, edited or deleted: the message as now shown. */
+    public static final String MESSAGE_CHANGED = "message_changed";
+    /** A group message was reacted to, edited or deleted: the message as now shown. */
+    public static final String GROUP_MESSAGE_CHANGED = "group_message_changed";
     /** The outbox counts changed. */
     public static final String OUTBOX = "outbox";
 

@@ -76,7 +76,9 @@ final class WatchCommand implements Callable<Integer> {
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();
             return event.type() + " " + message.groupId().substring(0, 10) + " " + ShortPeerId.of(message.senderId())
-                    + ": " + PrintableText.of(message.text()).replace("\n", "\n    ");
+                    + ": " + ConversationMarks.replyPrefix(message.replyTo())
+                    + PrintableText.of(message.text()).replace("\n", "\n    ")
+                    + ConversationMarks.suffix(message.edited(), message.deleted(), message.reactions());
         }
         return event.type() + " " + ShortPeerId.of(event.message().peerId()) + " " + Lines.of(event.message(), TIME);
     }

@@ -4,6 +4,12 @@ import org.parley.api.GroupMemberView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
 import org.parley.proto.control.v1.CreateGroupRequest;
+import org.parley.proto.control.v1.DeleteMessageRequest;
+import org.parley.proto.control.v1.EditMessageRequest;
+import org.parley.proto.control.v1.GroupDeleteRequest;
+import org.parley.proto.control.v1.GroupEditRequest;
+import org.parley.proto.control.v1.GroupReactRequest;
+import org.parley.proto.control.v1.ReactRequest;
 import org.parley.proto.control.v1.GroupHistoryRequest;
 import org.parley.proto.control.v1.GroupMemberRequest;
 import org.parley.proto.control.v1.GroupRequest;
@@ -138,6 +144,57 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public MessageView send(String peerId, String text) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().sendMessage(
                 SendMessageRequest.newBuilder().setPeerId(peerId).setText(text).build())));
+    }
+
+    @Override
+    public MessageView send(String peerId, String text, Optional<String> replyToId) throws ApiException {
+        SendMessageRequest.Builder request = SendMessageRequest.newBuilder().setPeerId(peerId).setText(text);
+        replyToId.ifPresent(request::setReplyTo);
+        return call(() -> ControlMessages.fromProto(stub().sendMessage(request.build())));
+    }
+
+    @Override
+    public MessageView react(String peerId, String messageId, String emoji) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().react(ReactRequest.newBuilder().setPeerId(peerId)
+                .setMessageId(messageId).setEmoji(emoji).build())));
+    }
+
+    @Override
+    public MessageView edit(String peerId, String messageId, String text) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().editMessage(EditMessageRequest.newBuilder()
+                .setPeerId(peerId).setMessageId(messageId).setText(text).build())));
+    }
+
+    @Override
+    public MessageView delete(String peerId, String messageId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().deleteMessage(DeleteMessageRequest.newBuilder()
+                .setPeerId(peerId).setMessageId(messageId).build())));
+    }
+
+    @Override
+    public GroupMessageView sendToGroup(String groupId, String text, Optional<String> replyToEntryId)
+            throws ApiException {
+        SendToGroupRequest.Builder request = SendToGroupRequest.newBuilder().setGroupId(groupId).setText(text);
+        replyToEntryId.ifPresent(request::setReplyTo);
+        return call(() -> ControlMessages.fromProto(stub().sendToGroup(request.build())));
+    }
+
+    @Override
+    public GroupMessageView reactInGroup(String groupId, String entryId, String emoji) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().reactInGroup(GroupReactRequest.newBuilder()
+                .setGroupId(groupId).setEntryId(entryId).setEmoji(emoji).build())));
+    }
+
+    @Override
+    public GroupMessageView editInGroup(String groupId, String entryId, String text) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().editGroupMessage(GroupEditRequest.newBuilder()
+                .setGroupId(groupId).setEntryId(entryId).setText(text).build())));
+    }
+
+    @Override
+    public GroupMessageView deleteInGroup(String groupId, String entryId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().deleteGroupMessage(GroupDeleteRequest.newBuilder()
+                .setGroupId(groupId).setEntryId(entryId).build())));
     }
 
     @Override

@@ -48,14 +48,15 @@ final class ControlMessages {
         if (view.replicas() != null) {
             message.setReplicas(view.replicas());
         }
-        return message.build();
+        return ConversationMessages.withConversation(message, view);
     }
 
     static MessageView fromProto(Message message) {
-        return new MessageView(message.getId(), message.getDirection(), message.getPeerId(), message.getText(),
+        return ConversationMessages.withConversation(new MessageView(message.getId(), message.getDirection(),
+                message.getPeerId(), message.getText(),
                 message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
                 message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest(),
-                message.hasReplicas() ? message.getReplicas() : null);
+                message.hasReplicas() ? message.getReplicas() : null), message);
     }
 
     static NodeStatus toProto(StatusView view) {
@@ -176,20 +177,20 @@ final class ControlMessages {
     }
 
     static GroupMessage toProto(GroupMessageView view) {
-        return GroupMessage.newBuilder()
+        return ConversationMessages.withConversation(GroupMessage.newBuilder()
                 .setGroupId(view.groupId())
                 .setEntryId(view.entryId())
                 .setSenderId(view.senderId())
                 .setText(view.text())
                 .setSentAtMs(view.sentAt())
                 .setReceivedAtMs(view.receivedAt())
-                .setLamport(view.lamport())
-                .build();
+                .setLamport(view.lamport()), view);
     }
 
     static GroupMessageView fromProto(GroupMessage message) {
-        return new GroupMessageView(message.getGroupId(), message.getEntryId(), message.getSenderId(),
-                message.getText(), message.getSentAtMs(), message.getReceivedAtMs(), message.getLamport());
+        return ConversationMessages.withConversation(new GroupMessageView(message.getGroupId(), message.getEntryId(),
+                message.getSenderId(), message.getText(), message.getSentAtMs(), message.getReceivedAtMs(),
+                message.getLamport()), message);
     }
 
     static GroupMember toProto(GroupMemberView view) {

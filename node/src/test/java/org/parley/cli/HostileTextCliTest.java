@@ -125,10 +125,14 @@ class HostileTextCliTest {
 
     /** What a daemon reports after hostile peers talked to it. */
     private static final class HostilePeers implements ParleyApi {
+        /** A reaction a modified daemon let through: clients still must not print it raw. */
+        private final List<org.parley.api.ReactionView> reactions = List.of(new org.parley.api.ReactionView(PEER, HOSTILE));
         private final MessageView message =
-                new MessageView("00".repeat(16), "in", PEER, HOSTILE + "\nsecond line", 1L, 2L, "received", null, false, null);
+                new MessageView("00".repeat(16), "in", PEER, HOSTILE + "\nsecond line", 1L, 2L, "received", null, false,
+                        null, "22".repeat(16), reactions, true, false);
         private final GroupMessageView groupMessage =
-                new GroupMessageView(GROUP, "11".repeat(16), PEER, HOSTILE, 1L, 2L, 1L);
+                new GroupMessageView(GROUP, "11".repeat(32), PEER, HOSTILE, 1L, 2L, 1L, "33".repeat(32), reactions,
+                        true, false);
 
         @Override
         public IdentityView identity() {

@@ -66,8 +66,8 @@ final class NodeSync {
             cursor = Optional.of(event.cursor());
         }
         switch (event.type()) {
-            case EventView.MESSAGE, EventView.UPDATE -> onMessage(event);
-            case EventView.GROUP -> onGroupMessage(event.groupMessage());
+            case EventView.MESSAGE, EventView.UPDATE, EventView.MESSAGE_CHANGED -> onMessage(event);
+            case EventView.GROUP, EventView.GROUP_MESSAGE_CHANGED -> onGroupMessage(event.groupMessage());
             case EventView.CONTACT -> onContact(event.contact());
             case EventView.INVITATION, EventView.GROUP_CHANGED -> {
                 showGroup(event.group());
@@ -107,7 +107,8 @@ final class NodeSync {
                     id, ChatContext.shortId(id));
             showLinks();
         }
-        boolean added = chat.state.timeline(id).put(chat.entry(message));
+        boolean added = EventView.UPDATE.equals(event.type()) ? chat.state.timeline(id).putState(chat.entry(message))
+                : chat.state.timeline(id).put(chat.entry(message));
         if (incoming && added && EventView.MESSAGE.equals(event.type())) {
             arrived(id);
         }

@@ -9,6 +9,7 @@ import org.parley.proto.control.v1.GroupMessage;
 
 import org.parley.api.ContactView;
 import org.parley.api.EventView;
+import org.parley.api.OutboxView;
 import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
@@ -21,6 +22,7 @@ import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.PortMapping;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.OutboxCounts;
 import org.parley.proto.control.v1.Message;
 
 /** Between the API's views and the control protocol's messages, both ways. */
@@ -46,14 +48,15 @@ final class ControlMessages {
         if (view.replicas() != null) {
             message.setReplicas(view.replicas());
         }
-        return message.build();
+        return ConversationMessages.withConversation(message, view);
     }
 
     static MessageView fromProto(Message message) {
-        return new MessageView(message.getId(), message.getDirection(), message.getPeerId(), message.getText(),
+        return ConversationMessages.withConversation(new MessageView(message.getId(), message.getDirection(),
+                message.getPeerId(), message.getText(),
                 message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
                 message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest(),
-                message.hasReplicas() ? message.getReplicas() : null);
+                message.hasReplicas() ? message.getReplicas() : null), message);
     }
 
     static NodeStatus toProto(StatusView view) {
@@ -117,6 +120,10 @@ final class ControlMessages {
         if (view.peer() != null) {
             event.setPeer(toProto(view.peer()));
         }
+        if (view.outbox() != null) {
+            event.setOutbox(OutboxCounts.newBuilder().setOutbox(view.outbox().outbox())
+                    .setRelayed(view.outbox().relayed()));
+        }
         return event.build();
     }
 
@@ -126,6 +133,7 @@ final class ControlMessages {
                 event.hasContact() ? fromProto(event.getContact()) : null,
                 event.hasGroup() ? fromProto(event.getGroup()) : null,
                 event.hasPeer() ? fromProto(event.getPeer()) : null,
+                event.hasOutbox() ? new OutboxView(event.getOutbox().getOutbox(), event.getOutbox().getRelayed()) : null,
                 event.getCursor());
     }
 
@@ -169,20 +177,20 @@ final class ControlMessages {
     }
 
     static GroupMessage toProto(GroupMessageView view) {
-        return GroupMessage.newBuilder()
+        return ConversationMessages.withConversation(GroupMessage.newBuilder()
                 .setGroupId(view.groupId())
                 .setEntryId(view.entryId())
                 .setSenderId(view.senderId())
                 .setText(view.text())
                 .setSentAtMs(view.sentAt())
                 .setReceivedAtMs(view.receivedAt())
-                .setLamport(view.lamport())
-                .build();
+                .setLamport(view.lamport()), view);
     }
 
     static GroupMessageView fromProto(GroupMessage message) {
-        return new GroupMessageView(message.getGroupId(), message.getEntryId(), message.getSenderId(),
-                message.getText(), message.getSentAtMs(), message.getReceivedAtMs(), message.getLamport());
+        return ConversationMessages.withConversation(new GroupMessageView(message.getGroupId(), message.getEntryId(),
+                message.getSenderId(), message.getText(), message.getSentAtMs(), message.getReceivedAtMs(),
+                message.getLamport()), message);
     }
 
     static GroupMember toProto(GroupMemberView view) {

@@ -19,6 +19,7 @@ import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.Content;
+import org.parley.proto.wire.v1.FileOffer;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.Clock;
@@ -147,6 +148,11 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         intake.limitRequests(limits);
     }
 
+    /** File offers that come with messages go to {@code intake}; set before the loop serves anything. */
+    public void takeFileOffersWith(FileOfferIntake intake) {
+        this.intake.takeFileOffersWith(intake);
+    }
+
     public void addGroupSignalListener(GroupSignalListener listener) {
         groupSignalListeners.add(listener);
     }
@@ -183,6 +189,18 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
 
     @Override
     public CompletableFuture<MessageRecord> send(PeerId peer, String text) {
+        return send(peer, text, null);
+    }
+
+    /**
+     * Sends a message that offers a file: {@code text} says what the file is (what a client that
+     * does not know files shows), {@code offer} travels beside it in the same ciphertext.
+     */
+    public CompletableFuture<MessageRecord> sendWithFile(PeerId peer, String text, FileOffer offer) {
+        return send(peer, text, offer);
+    }
+
+    private CompletableFuture<MessageRecord> send(PeerId peer, String text, FileOffer offer) {
         if (peer.equals(self.peerId())) {
             return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "that is your own peer ID"));
         }
@@ -199,12 +217,14 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         }
         MessageId id = MessageId.random(random);
         long sentAt = nextSentAt();
-        byte[] content = Content.newBuilder()
+        Content.Builder builder = Content.newBuilder()
                 .setMessageId(ByteString.copyFrom(id.bytes()))
                 .setSentAtMs(sentAt)
-                .setText(text)
-                .build()
-                .toByteArray();
+                .setText(text);
+        if (offer != null) {
+            builder.setFile(offer);
+        }
+        byte[] content = builder.build().toByteArray();
         MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, sentAt, null,
                 MessageRecord.PENDING, null, false);
         return outbox.accept(record, content, sentAt + config.lifetime().toMillis());

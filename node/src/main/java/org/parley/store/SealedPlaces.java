@@ -51,6 +51,16 @@ public final class SealedPlaces {
         return "group_log.body:" + HEX.formatHex(entryId) + ":" + HEX.formatHex(groupId) + ":" + sender;
     }
 
+    /** A file offer (its name, hashes and key) as stored, by its file ID, peer and direction. */
+    public static String fileOffer(byte[] fileId, String peerId, String direction) {
+        return "files.offer:" + HEX.formatHex(fileId) + ":" + peerId + ":" + direction;
+    }
+
+    /** Where a file is on this machine (the file sent, or the download once complete). */
+    public static String filePath(byte[] fileId) {
+        return "files.path:" + HEX.formatHex(fileId);
+    }
+
     /**
      * Binds the rows of a profile written before this binding (see the class comment); does
      * nothing when they are bound already. Runs inside the caller's transaction.

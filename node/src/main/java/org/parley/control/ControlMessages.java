@@ -12,6 +12,7 @@ import org.parley.api.EventView;
 import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
+import org.parley.api.FileView;
 import org.parley.api.MessageView;
 import org.parley.api.PortMappingView;
 import org.parley.api.PeerView;
@@ -21,6 +22,7 @@ import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.PortMapping;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.FileInfo;
 import org.parley.proto.control.v1.Message;
 
 /** Between the API's views and the control protocol's messages, both ways. */
@@ -46,6 +48,9 @@ final class ControlMessages {
         if (view.replicas() != null) {
             message.setReplicas(view.replicas());
         }
+        if (view.file() != null) {
+            message.setFile(toProto(view.file()));
+        }
         return message.build();
     }
 
@@ -53,7 +58,24 @@ final class ControlMessages {
         return new MessageView(message.getId(), message.getDirection(), message.getPeerId(), message.getText(),
                 message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
                 message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest(),
-                message.hasReplicas() ? message.getReplicas() : null);
+                message.hasReplicas() ? message.getReplicas() : null,
+                message.hasFile() ? fromProto(message.getFile()) : null);
+    }
+
+    static FileInfo toProto(FileView view) {
+        FileInfo.Builder file = FileInfo.newBuilder().setName(view.name()).setSize(view.size())
+                .setSha256(view.sha256()).setState(view.state()).setPath(view.path() == null ? "" : view.path())
+                .setChunksHeld(view.chunksHeld()).setChunkCount(view.chunks());
+        if (view.reason() != null) {
+            file.setReason(view.reason());
+        }
+        return file.build();
+    }
+
+    static FileView fromProto(FileInfo file) {
+        return new FileView(file.getName(), file.getSize(), file.getSha256(), file.getState(),
+                file.getPath().isEmpty() ? null : file.getPath(), file.getChunksHeld(), file.getChunkCount(),
+                file.hasReason() ? file.getReason() : null);
     }
 
     static NodeStatus toProto(StatusView view) {

@@ -40,6 +40,7 @@ import org.parley.proto.control.v1.OfferRelayResponse;
 import org.parley.proto.control.v1.Message;
 import org.parley.proto.control.v1.RemoveContactRequest;
 import org.parley.proto.control.v1.RemoveContactResponse;
+import org.parley.proto.control.v1.SendFileRequest;
 import org.parley.proto.control.v1.SendMessageRequest;
 import org.parley.proto.control.v1.WatchRequest;
 import org.parley.proto.control.v1.ControlGrpc;
@@ -85,6 +86,11 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<Message> response) {
         answer(response, () -> ControlMessages.toProto(api.send(request.getPeerId(), request.getText())));
+    }
+
+    @Override
+    public void sendFile(SendFileRequest request, StreamObserver<Message> response) {
+        answer(response, () -> ControlMessages.toProto(api.sendFile(request.getPeerId(), request.getPath())));
     }
 
     @Override

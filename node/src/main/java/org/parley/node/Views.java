@@ -2,10 +2,12 @@ package org.parley.node;
 
 import org.parley.api.ApiException;
 import org.parley.api.ContactView;
+import org.parley.api.FileView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
 import org.parley.api.MessageView;
 import org.parley.api.PeerView;
+import org.parley.files.FileRecord;
 import org.parley.link.PeerInfo;
 import org.parley.groups.GroupException;
 import org.parley.groups.GroupId;
@@ -26,6 +28,11 @@ final class Views {
         return new MessageView(message.id().toString(), message.direction(), message.peer().toString(), message.text(),
                 message.sentAtMillis(), message.receivedAtMillis(), message.state(), message.reason(),
                 message.request(), message.state().equals(MessageRecord.RELAYED) ? message.replicas() : null);
+    }
+
+    static FileView of(FileRecord file) {
+        return new FileView(file.name(), file.size(), file.sha256(), file.state(), file.path(), file.chunksHeld(),
+                file.chunkCount(), file.reason());
     }
 
     static PeerView of(PeerInfo peer) {

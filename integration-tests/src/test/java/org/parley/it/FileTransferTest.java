@@ -1,0 +1,91 @@
+package org.parley.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.control.ControlClient;
+
+/** A file sent between two daemons through the launcher arrives whole, checked, in the downloads folder. */
+class FileTransferTest {
+    @TempDir
+    Path work;
+
+    private Profiles profiles;
+
+    @AfterEach
+    void stopDaemons() throws InterruptedException {
+        profiles.close();
+    }
+
+    @Test
+    void sendFileArrivesIntactInTheDownloadsFolderAndHistoryShowsIt() throws Exception {
+        profiles = new Profiles(work);
+        String alice = profiles.init("alice");
+        String bob = profiles.init("bob");
+        int alicePort = Launcher.freePort();
+        profiles.startDaemon("alice", alicePort);
+        profiles.startDaemon("bob", Launcher.freePort(), "127.0.0.1:" + alicePort);
+        profiles.awaitLinked("bob", alice);
+        try (ControlClient atAlice = profiles.client("alice"); ControlClient atBob = profiles.client("bob")) {
+            atAlice.addContact(bob, "bob");
+            atBob.addContact(alice, "alice");
+        }
+        // Three and a half chunks of random bytes under a name that tries to leave the folder.
+        byte[] content = new byte[3 * 256 * 1024 + 100_000];
+        new Random(20).nextBytes(content);
+        Path file = Files.write(work.resolve("..report.pdf"), content);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        Launcher parley = profiles.launcher();
+        String aliceHome = profiles.home("alice").toString();
+        String bobHome = profiles.home("bob").toString();
+
+        Launcher.Result sent = parley.run("send-file", "--home", aliceHome, bob, file.toString(), "--json");
+        assertEquals(0, sent.exitCode(), sent.toString());
+        JsonObject offered = JsonParser.parseString(sent.stdout()).getAsJsonObject().getAsJsonObject("file");
+        assertEquals("..report.pdf", offered.get("name").getAsString());
+        assertEquals(content.length, offered.get("size").getAsLong());
+        assertEquals(sha256, offered.get("sha256").getAsString());
+        assertEquals("offered", offered.get("state").getAsString());
+
+        Profiles.await(() -> {
+            JsonObject atBob = lastFile(parley, bobHome, alice);
+            return atBob != null && atBob.get("state").getAsString().equals("complete");
+        }, "bob's copy is complete");
+        JsonObject received = lastFile(parley, bobHome, alice);
+        assertEquals(sha256, received.get("sha256").getAsString());
+        Path downloaded = Path.of(received.get("path").getAsString());
+        assertEquals(profiles.home("bob").resolve("downloads").resolve("report.pdf"), downloaded,
+                "the leading dots go, the file stays in the folder");
+        assertArrayEquals(content, Files.readAllBytes(downloaded));
+
+        Launcher.Result missing = parley.run("send-file", "--home", aliceHome, bob, work.resolve("nope").toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.stderr().contains("no such file"), missing.stderr());
+    }
+
+    private static JsonObject lastFile(Launcher parley, String home, String peer) throws Exception {
+        Launcher.Result history = parley.run("history", "--home", home, peer, "--json");
+        if (history.exitCode() != 0) {
+            throw new AssertionError(history.toString());
+        }
+        var messages = JsonParser.parseString(history.stdout()).getAsJsonArray();
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonObject message = messages.get(i).getAsJsonObject();
+            if (message.has("file") && !message.get("file").isJsonNull()) {
+                return message.getAsJsonObject("file");
+            }
+        }
+        return null;
+    }
+}

@@ -45,7 +45,8 @@ public final class FilePreparer {
         byte[] root = tree.root();
         String name = path.getFileName() == null ? "file" : path.getFileName().toString();
         OfferedFile offer = new OfferedFile(name, size, whole.digest(), root, key, layout,
-                ChunkCipher.fileId(key, root));
+                ChunkCipher.fileId(key, root), null);
+        byte[] inline = null;
         try (InputStream in = Files.newInputStream(path)) {
             for (int index = 0; index < layout.count(); index++) {
                 int length = layout.length(index);
@@ -53,11 +54,12 @@ public final class FilePreparer {
                 if (!MessageDigest.isEqual(MerkleTree.leafHash(buffer, 0, length), leaves.get(index))) {
                     throw new FileException("the file changed while it was being read");
                 }
-                chunks.write(offer.fileId(), index, ChunkCipher.seal(key, root, index, buffer, 0, length),
-                        tree.proof(index));
+                byte[] sealed = ChunkCipher.seal(key, root, index, buffer, 0, length);
+                chunks.write(offer.fileId(), index, sealed, tree.proof(index));
+                inline = sealed;
             }
         }
-        return offer;
+        return size <= OfferedFile.MAX_INLINE_BYTES ? offer.withInlineChunk(inline) : offer;
     }
 
     private static void readExactly(InputStream in, byte[] buffer, int length) throws IOException {

@@ -317,7 +317,35 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
             assemble(download);
             return;
         }
+        if (file.offer.inlineChunk() != null) {
+            takeInlineChunk(download);
+            return;
+        }
         askHolders(download);
+    }
+
+    /** A small file came whole with its offer: checked like any chunk; if it fails, holders are asked. */
+    private void takeInlineChunk(Download download) {
+        OfferedFile offer = download.file.offer;
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                offer.openChunk(0, offer.inlineChunk(), List.of());
+                chunks.write(offer.fileId(), 0, offer.inlineChunk(), List.of());
+                return true;
+            } catch (ChunkCipher.ChunkException | IOException e) {
+                LOG.fine(() -> "an inline chunk is unusable: " + e.getMessage());
+                return false;
+            }
+        }, disk).whenCompleteAsync((usable, error) -> {
+            if (stopped || downloadsInProgress.get(ByteString.copyFrom(offer.fileId())) != download) {
+                return;
+            }
+            if (Boolean.TRUE.equals(usable)) {
+                chunkArrived(download, 0);
+            } else {
+                askHolders(download);
+            }
+        }, loop);
     }
 
     /**

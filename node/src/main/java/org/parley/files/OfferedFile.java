@@ -10,9 +10,11 @@ import org.parley.proto.wire.v1.FileOffer;
  * within our limit. It checks each chunk a holder sends against the offer's root.
  */
 public record OfferedFile(String name, long size, byte[] sha256, byte[] root, byte[] key, ChunkLayout layout,
-                          byte[] fileId) {
+                          byte[] fileId, byte[] inlineChunk) {
     /** Longest name an offer may carry, in UTF-16 units; the sanitiser shortens further. */
     static final int MAX_NAME_CHARS = 4096;
+    /** Files up to this size travel inside their offer (one chunk, sealed), so no holder need be online. */
+    public static final int MAX_INLINE_BYTES = 32 * 1024;
 
     public static OfferedFile of(FileOffer offer, long maxSize) throws FileException {
         if (offer.getSha256().size() != MerkleTree.HASH_SIZE || offer.getMerkleRoot().size() != MerkleTree.HASH_SIZE
@@ -29,16 +31,30 @@ public record OfferedFile(String name, long size, byte[] sha256, byte[] root, by
         if (offer.getName().length() > MAX_NAME_CHARS) {
             throw new FileException("file name too long");
         }
+        if (!offer.getInlineChunk().isEmpty()
+                && (offer.getSize() > MAX_INLINE_BYTES || offer.getInlineChunk().size() != offer.getSize() + ChunkCipher.TAG_SIZE)) {
+            throw new FileException("an inline chunk on a file that is not small, or of the wrong size");
+        }
         byte[] root = offer.getMerkleRoot().toByteArray();
         byte[] key = offer.getKey().toByteArray();
         return new OfferedFile(offer.getName(), offer.getSize(), offer.getSha256().toByteArray(), root, key,
-                new ChunkLayout(offer.getSize(), offer.getChunkSize()), ChunkCipher.fileId(key, root));
+                new ChunkLayout(offer.getSize(), offer.getChunkSize()), ChunkCipher.fileId(key, root),
+                offer.getInlineChunk().isEmpty() ? null : offer.getInlineChunk().toByteArray());
     }
 
     public FileOffer toProto() {
-        return FileOffer.newBuilder().setName(name).setSize(size).setSha256(ByteString.copyFrom(sha256))
+        FileOffer.Builder offer = FileOffer.newBuilder().setName(name).setSize(size).setSha256(ByteString.copyFrom(sha256))
                 .setMerkleRoot(ByteString.copyFrom(root)).setChunkSize(layout.chunkSize())
-                .setKey(ByteString.copyFrom(key)).build();
+                .setKey(ByteString.copyFrom(key));
+        if (inlineChunk != null) {
+            offer.setInlineChunk(ByteString.copyFrom(inlineChunk));
+        }
+        return offer.build();
+    }
+
+    /** The same offer carrying its only chunk, sealed (a small file). */
+    OfferedFile withInlineChunk(byte[] sealed) {
+        return new OfferedFile(name, size, sha256, root, key, layout, fileId, sealed);
     }
 
     public int chunkCount() {

@@ -109,6 +109,8 @@ class ChunkCodecTest {
         assertThrows(FileException.class, () -> OfferedFile.of(good, SIZE - 1));
         assertThrows(FileException.class, () -> OfferedFile.of(good.toBuilder().setSize(-1L).build(), Long.MAX_VALUE),
                 "a size over 2^63 reads as negative");
+        assertThrows(FileException.class, () -> OfferedFile.of(good.toBuilder()
+                .setInlineChunk(ByteString.copyFrom(sealed(0))).build(), Long.MAX_VALUE), "inline only for small files");
     }
 
     @Test

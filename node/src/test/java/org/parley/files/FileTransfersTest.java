@@ -255,6 +255,44 @@ class FileTransfersTest {
     }
 
     @Test
+    void aSmallFileTravelsWithItsOfferAndNeedsNoHolderOnline() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        byte[] small = new byte[OfferedFile.MAX_INLINE_BYTES];
+        random.nextBytes(small);
+        FileOffer offer = sendFile(alice, bob.id, small, "note.txt");
+        assertEquals(small.length + ChunkCipher.TAG_SIZE, offer.getInlineChunk().size());
+        // No link at all: the offer came through a mailbox while alice was away.
+        MessageId message = bob.receive(alice.id, offer, false);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(FileRecord.COMPLETE, bob.file(message).state());
+        assertArrayEquals(small, Files.readAllBytes(Path.of(bob.file(message).path())));
+        assertTrue(bob.links.sendLog().isEmpty(), "nothing asked of anyone");
+
+        byte[] larger = new byte[OfferedFile.MAX_INLINE_BYTES + 1];
+        assertTrue(sendFile(alice, bob.id, larger, "larger.bin").getInlineChunk().isEmpty(), "over the limit: fetched");
+    }
+
+    @Test
+    void aForgedInlineChunkIsNotTakenAndTheFileIsFetchedInstead() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        byte[] small = new byte[1000];
+        random.nextBytes(small);
+        FileOffer honest = sendFile(alice, bob.id, small, "note.txt");
+        byte[] forged = honest.getInlineChunk().toByteArray();
+        forged[5] ^= 1;
+        MessageId message = bob.receive(alice.id, honest.toBuilder().setInlineChunk(ByteString.copyFrom(forged)).build(),
+                false);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(FileRecord.DOWNLOADING, bob.file(message).state());
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(FileRecord.COMPLETE, bob.file(message).state());
+        assertArrayEquals(small, Files.readAllBytes(Path.of(bob.file(message).path())));
+    }
+
+    @Test
     void aStrangersOfferIsShownButNeverFetched() throws Exception {
         FileNode alice = new FileNode(1);
         FileNode bob = new FileNode(2);

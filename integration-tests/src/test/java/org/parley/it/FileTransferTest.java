@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,11 +59,14 @@ class FileTransferTest {
         assertEquals(sha256, offered.get("sha256").getAsString());
         assertEquals("offered", offered.get("state").getAsString());
 
-        Profiles.await(() -> {
-            JsonObject atBob = lastFile(parley, bobHome, alice);
-            return atBob != null && atBob.get("state").getAsString().equals("complete");
-        }, "bob's copy is complete");
+        String messageId = JsonParser.parseString(sent.stdout()).getAsJsonObject().get("id").getAsString();
+        Profiles.await(() -> lastFile(parley, bobHome, alice) != null, "bob has the offer");
+        Launcher.Result progress = parley.run("file", "--home", bobHome, alice, messageId, "--follow");
+        assertEquals(0, progress.exitCode(), progress.toString());
+        List<String> lines = progress.stdout().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).startsWith("..report.pdf  complete  4/4 chunks (100%)  "), lines.toString());
         JsonObject received = lastFile(parley, bobHome, alice);
+        assertEquals("complete", received.get("state").getAsString());
         assertEquals(sha256, received.get("sha256").getAsString());
         Path downloaded = Path.of(received.get("path").getAsString());
         assertEquals(profiles.home("bob").resolve("downloads").resolve("report.pdf"), downloaded,

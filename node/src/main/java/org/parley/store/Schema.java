@@ -191,7 +191,7 @@ final class Schema {
                     // bitmap, so a download resumes after a restart. The chunks themselves are
                     // sealed under the file key in files/ beside the database.
                     """
-                    CREATE TABLE files (
+                    CREATE TABLE IF NOT EXISTS files (
                         file_id    BLOB PRIMARY KEY,
                         message_id BLOB,
                         peer_id    TEXT NOT NULL,
@@ -203,7 +203,7 @@ final class Schema {
                         reason     TEXT,
                         created_ms INTEGER NOT NULL
                     )""",
-                    "CREATE INDEX files_by_message ON files (message_id)"));
+                    "CREATE INDEX IF NOT EXISTS files_by_message ON files (message_id)"));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.FileView;
+import org.parley.api.MessageView;
 import org.parley.control.ControlClient;
 
 /** A file sent between two daemons through the launcher arrives whole, checked, in the downloads folder. */
@@ -60,34 +63,38 @@ class FileTransferTest {
         assertEquals("offered", offered.get("state").getAsString());
 
         String messageId = JsonParser.parseString(sent.stdout()).getAsJsonObject().get("id").getAsString();
-        Profiles.await(() -> lastFile(parley, bobHome, alice) != null, "bob has the offer");
+        Profiles.await(() -> lastFile("bob", alice) != null, "bob has the offer");
         Launcher.Result progress = parley.run("file", "--home", bobHome, alice, messageId, "--follow");
         assertEquals(0, progress.exitCode(), progress.toString());
         List<String> lines = progress.stdout().lines().toList();
         assertTrue(lines.get(lines.size() - 1).startsWith("..report.pdf  complete  4/4 chunks (100%)  "), lines.toString());
-        JsonObject received = lastFile(parley, bobHome, alice);
-        assertEquals("complete", received.get("state").getAsString());
-        assertEquals(sha256, received.get("sha256").getAsString());
-        Path downloaded = Path.of(received.get("path").getAsString());
+        FileView received = lastFile("bob", alice);
+        assertEquals("complete", received.state());
+        assertEquals(sha256, received.sha256());
+        Path downloaded = Path.of(received.path());
         assertEquals(profiles.home("bob").resolve("downloads").resolve("report.pdf"), downloaded,
                 "the leading dots go, the file stays in the folder");
         assertArrayEquals(content, Files.readAllBytes(downloaded));
+        Launcher.Result history = parley.run("history", "--home", bobHome, alice, "--json");
+        JsonObject listed = JsonParser.parseString(history.stdout()).getAsJsonArray().get(0).getAsJsonObject()
+                .getAsJsonObject("file");
+        assertEquals("complete", listed.get("state").getAsString(), history.toString());
+        assertEquals(downloaded.toString(), listed.get("path").getAsString());
+        assertEquals(sha256, listed.get("sha256").getAsString());
 
         Launcher.Result missing = parley.run("send-file", "--home", aliceHome, bob, work.resolve("nope").toString());
         assertEquals(1, missing.exitCode());
         assertTrue(missing.stderr().contains("no such file"), missing.stderr());
     }
 
-    private static JsonObject lastFile(Launcher parley, String home, String peer) throws Exception {
-        Launcher.Result history = parley.run("history", "--home", home, peer, "--json");
-        if (history.exitCode() != 0) {
-            throw new AssertionError(history.toString());
-        }
-        var messages = JsonParser.parseString(history.stdout()).getAsJsonArray();
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            JsonObject message = messages.get(i).getAsJsonObject();
-            if (message.has("file") && !message.get("file").isJsonNull()) {
-                return message.getAsJsonObject("file");
+    /** The newest file in the conversation, asked of the daemon directly (a launcher run per poll is slow). */
+    private FileView lastFile(String name, String peer) throws Exception {
+        try (ControlClient client = profiles.client(name)) {
+            List<MessageView> messages = client.history(peer, 50, Optional.empty());
+            for (int i = messages.size() - 1; i >= 0; i--) {
+                if (messages.get(i).file() != null) {
+                    return messages.get(i).file();
+                }
             }
         }
         return null;

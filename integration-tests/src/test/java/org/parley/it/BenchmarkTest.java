@@ -45,15 +45,22 @@ class BenchmarkTest {
     @Test
     void benchGroupReportsEveryFigure() throws Exception {
         Launcher.Result result = new Launcher(work).withoutEnv("PARLEY_HOME")
-                .run("bench", "group", "--members", "3", "--messages", "20", "--json");
+                .run("bench", "group", "--members", "3", "--messages", "20", "--rate", "50", "--warm-up", "0", "--json");
         assertEquals(0, result.exitCode(), result.toString());
         JsonObject figures = JsonParser.parseString(result.stdout()).getAsJsonObject();
         assertEquals(3, figures.get("members").getAsInt());
         assertEquals(20, figures.get("messages").getAsInt());
-        for (String key : new String[] {"messagesPerSecond", "lastMemberMsP50", "lastMemberMsP99", "setupSeconds",
-                "wallSeconds"}) {
+        assertEquals(50, figures.get("steadyRate").getAsInt());
+        for (String key : new String[] {"messagesPerSecond", "cryptoBoundPerSecond", "ratio", "lastMemberMsP50",
+                "lastMemberMsP99", "nodesStartSeconds", "setupSeconds", "wallSeconds"}) {
             assertTrue(figures.get(key).getAsDouble() > 0, key + " in " + result.stdout());
         }
+        List<Double> rounds = new ArrayList<>();
+        figures.getAsJsonArray("roundRatios").forEach(ratio -> rounds.add(ratio.getAsDouble()));
+        assertEquals(3, rounds.size(), result.stdout());
+        Collections.sort(rounds);
+        assertEquals(rounds.get(1), figures.get("ratio").getAsDouble(), 1e-9, "the median round");
+        assertEquals(1, figures.get("warmUpRounds").getAsInt(), "no time for more than the one burst");
         assertTrue(figures.get("lastMemberMsP50").getAsDouble() <= figures.get("lastMemberMsP99").getAsDouble());
         Launcher.Result refused = new Launcher(work).withoutEnv("PARLEY_HOME")
                 .run("bench", "group", "--members", "1");

@@ -4,8 +4,16 @@ import java.util.concurrent.Callable;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.util.List;
+import java.util.Optional;
+import org.parley.sim.AttackConfig;
+import org.parley.sim.AttackKind;
+import org.parley.sim.AttackReport;
+import org.parley.sim.AttackSimulation;
 import org.parley.sim.GroupReport;
 import org.parley.sim.GroupSimulation;
+import org.parley.sim.LongRun;
+import org.parley.sim.LongRunConfig;
+import org.parley.sim.LongRunReport;
 import org.parley.sim.OfflineDeliverySimulation;
 import org.parley.sim.NatMix;
 import org.parley.sim.OfflineReport;
@@ -15,6 +23,7 @@ import org.parley.sim.SimReport;
 import org.parley.sim.Simulation;
 import org.parley.sim.WholeNodeSimulation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -82,12 +91,29 @@ final class SimCommand implements Callable<Integer> {
                     + "symmetric (default: " + "ei=0.4,ad=0.3,sym=0.3" + ").")
     String natMix;
 
+    @Option(names = "--attack", paramLabel = "KIND",
+            description = {"Run an attack instead: eclipse, sybil-flood, covert-flash or mail-spam. --nodes honest "
+                    + "nodes meet --sybils colluding Sybils (real nodes with valid records); the report says what "
+                    + "the attack achieved. Takes --nodes, --sybils, --seed, --messages, --latency-ms."})
+    String attack;
+
+    @Option(names = "--sybils", paramLabel = "N",
+            description = "With --attack: how many Sybil nodes (a count; 4000 against --nodes 1000 is the "
+                    + "GossipSub v1.1 evaluation's setting).")
+    Integer sybils;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
+
+    @Mixin
+    LongRunOptions longRun;
 
     @Override
     public Integer call() throws CliException {
         int[] range = latencyRange();
+        if (attack != null || sybils != null) {
+            return runAttack(range);
+        }
         SimConfig config;
         try {
             if (natMix != null && unreachable == 0) {
@@ -99,6 +125,10 @@ final class SimCommand implements Callable<Integer> {
                     .natMix(natMix == null ? NatMix.DEFAULT : NatMix.parse(natMix)).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
+        }
+        Optional<LongRunConfig> longRunConfig = longRunConfig();
+        if (longRunConfig.isPresent()) {
+            return runLong(config, longRunConfig.get());
         }
         OfflineDeliverySimulation offlineRun = null;
         if (offline != 0) {
@@ -159,6 +189,48 @@ final class SimCommand implements Callable<Integer> {
             }
         }
         cli.context().out().println(Json.of(merged));
+        return 0;
+    }
+
+    private Optional<LongRunConfig> longRunConfig() throws CliException {
+        try {
+            Optional<LongRunConfig> chosen = longRun.config();
+            if (chosen.isPresent() && (churn != 0 || offline != 0 || groupMembers != 0 || groupMessages != null
+                    || partitionSeconds != 0)) {
+                throw new IllegalArgumentException("--hours runs the long-run scenario alone: it takes no --churn "
+                        + "(see --sessions), --offline, --group-members or --partition-seconds");
+            }
+            return chosen;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+    }
+
+    /** The long run alone; each hour's figures go to standard error as the hour ends. */
+    private int runLong(SimConfig config, LongRunConfig longRunConfig) {
+        LongRunReport report = new LongRun(config, longRunConfig, hour -> cli.context().err().printf(
+                java.util.Locale.ROOT, "sim: hour %d done: %d online, delivery %.5f, lookups %.5f (so far)%n",
+                hour.hour() + 1, hour.nodesOnline(), hour.deliveryRatio(), hour.lookupSuccess())).run();
+        cli.context().out().println(json ? Json.of(report) : report.toText());
+        return 0;
+    }
+
+    private int runAttack(int[] range) throws CliException {
+        if (attack == null || sybils == null) {
+            throw new CliException("--attack and --sybils go together");
+        }
+        if (churn != 0 || loss != 0 || malicious != 0 || partitionSeconds != 0 || offline != 0 || groupMembers != 0
+                || groupMessages != null || forgeRecords || unreachable != 0 || natMix != null || longRun.hours != null) {
+            throw new CliException("--attack takes --nodes, --sybils, --seed, --messages and --latency-ms only");
+        }
+        AttackConfig config;
+        try {
+            config = new AttackConfig(AttackKind.parse(attack), nodes, sybils, seed, messages, range[0], range[1]);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+        AttackReport report = new AttackSimulation(config).run();
+        cli.context().out().println(json ? Json.of(report) : report.toText());
         return 0;
     }
 

@@ -64,11 +64,31 @@ final class GroupStorage {
 
     /** Writes {@code rows} in one transaction; the future completes on the loop, failed with a {@link GroupFailure}. */
     CompletableFuture<Void> commit(Rows rows) {
-        CompletableFuture<Void> committed = new CompletableFuture<>();
-        storage.submit(connection -> {
+        return onLoop(storage.submit(connection -> {
             rows.write(connection);
             return null;
-        }).whenCompleteAsync((ignored, error) -> {
+        }));
+    }
+
+    /**
+     * Writes {@code rows} together with a sender key's state, of which only the newest counts: a
+     * transaction holding many posts under one key writes its state once, after them (see
+     * {@link StorageQueue#submit(org.parley.store.Database.Work, Object, org.parley.store.Database.Work)}).
+     * The future completes on the loop once both are committed.
+     */
+    CompletableFuture<Void> commitWithKey(Rows rows, KeyState key) {
+        return onLoop(storage.submit(connection -> {
+            rows.write(connection);
+            return null;
+        }, key.name(), connection -> {
+            key.write(connection);
+            return null;
+        }));
+    }
+
+    private CompletableFuture<Void> onLoop(CompletableFuture<?> stored) {
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        stored.whenCompleteAsync((ignored, error) -> {
             if (error != null) {
                 LOG.log(Level.SEVERE, "could not store group state", error);
                 committed.completeExceptionally(new GroupFailure("could not store the change: " + error.getMessage()));
@@ -94,12 +114,41 @@ final class GroupStorage {
         return connection -> GroupRows.putGroup(connection, row);
     }
 
-    /** The key's state now, sealed on the loop: the key goes on moving while the storage thread writes. */
     Rows keyRow(GroupState state, PeerId owner, SenderKey key) {
+        return keyState(state, owner, key)::write;
+    }
+
+    /** The key's state now, taken on the loop (the key goes on moving while the storage thread writes). */
+    KeyState keyState(GroupState state, PeerId owner, SenderKey key) {
         byte[] keyId = key.keyId();
-        GroupRows.Key row = new GroupRows.Key(state.id.bytes(), keyId, owner.toString(),
-                cipher.seal(key.toBytes(), keyContext(state.id, keyId)));
-        return connection -> GroupRows.putKey(connection, row);
+        return new KeyState(state.id.bytes(), keyId, owner.toString(), key.toBytes(), keyContext(state.id, keyId));
+    }
+
+    /** A sender key's state as it was when taken; sealed and written on the storage thread. */
+    final class KeyState {
+        private final byte[] groupId;
+        private final byte[] keyId;
+        private final String owner;
+        private final byte[] state;
+        private final String context;
+
+        private KeyState(byte[] groupId, byte[] keyId, String owner, byte[] state, String context) {
+            this.groupId = groupId;
+            this.keyId = keyId;
+            this.owner = owner;
+            this.state = state;
+            this.context = context;
+        }
+
+        /** Which row it goes to: states of one key in one transaction replace each other. */
+        private List<ByteString> name() {
+            return List.of(ByteString.copyFrom(groupId), ByteString.copyFrom(keyId));
+        }
+
+        private void write(Connection connection) throws SQLException {
+            GroupRows.putKey(connection, new GroupRows.Key(groupId, keyId, owner,
+                    cipher.seal(state, context)));
+        }
     }
 
     /** The op sealed: it names the group and its members (a create op also carries the name). */
@@ -109,15 +158,17 @@ final class GroupStorage {
         return connection -> GroupRows.putOp(connection, state.id.bytes(), opId, sealed);
     }
 
+    /** The log entry: built on the loop, its body sealed on the storage thread (off the loop's way). */
     Rows entryRow(GroupState state, GroupMessageRecord record, byte[] messageId, List<ByteString> parents,
                   GroupPost post) {
-        ByteString joined = ByteString.copyFrom(parents);
-        GroupRows.Entry row = new GroupRows.Entry(HexFormat.of().parseHex(record.entryId()), state.id.bytes(),
-                messageId, record.sender().toString(), record.lamport(), joined.toByteArray(), post.toBytes(),
-                cipher.seal(record.text().getBytes(StandardCharsets.UTF_8),
-                        bodyContext(record.entryId(), state.id.bytes(), record.sender().toString())),
-                record.sentAtMillis(), record.receivedAtMillis());
-        return connection -> GroupRows.insertEntry(connection, row);
+        byte[] groupId = state.id.bytes();
+        byte[] encoded = post.toBytes();
+        byte[] joined = ByteString.copyFrom(parents).toByteArray();
+        return connection -> GroupRows.insertEntry(connection, new GroupRows.Entry(
+                HexFormat.of().parseHex(record.entryId()), groupId, messageId, record.sender().toString(),
+                record.lamport(), joined, encoded, cipher.seal(record.text().getBytes(StandardCharsets.UTF_8),
+                        bodyContext(record.entryId(), groupId, record.sender().toString())),
+                record.sentAtMillis(), record.receivedAtMillis()));
     }
 
     /** The last {@code limit} messages of a group before {@code before} (or the newest), in log order. */

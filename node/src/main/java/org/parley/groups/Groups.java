@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkEvents;
@@ -66,6 +67,11 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** Sender-key grants kept until their invitation or their sender's add comes (see {@link EarlyGrants}). */
     static final int MAX_EARLY_GRANTS = 256;
     public static final Duration RESEND_AFTER = Duration.ofSeconds(4);
+    /**
+     * How long a live post's missing parents may take to come by gossip before they are asked
+     * for: posts made in quick succession overtake each other on the mesh's paths.
+     */
+    public static final Duration PARENTS_GRACE = Duration.ofSeconds(1);
     /** Beats a gap may stay open, asked of every linked member in turn, before we reach out to another. */
     static final int GAP_BEATS_BEFORE_REACHING_OUT = 3;
 
@@ -97,7 +103,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.storage = new GroupStorage(storage, cipher, loop);
         this.outbox = new SignalOutbox(transport, storage, cipher, loop, clock, random);
         OneShotSignal control = new OneShotSignal(self.peerId(), transport::sendGroupSignal);
-        this.posts = new PostIntake(directory, this.storage, control, clock, listeners);
+        this.posts = new PostIntake(directory, this.storage, control, clock, loop, listeners);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
         this.keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
                 neighbours, clock, random);
@@ -122,6 +128,14 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
      */
     public void depositPostsWith(BiConsumer<String, byte[]> depositor) {
         ownPosts.depositWith(depositor);
+    }
+
+    /**
+     * Who reaches a peer at once when a control message waits for it and no link to it is up
+     * (the node's peer reacher, which looks it up and dials it). Call before start.
+     */
+    public void reachPeersWith(Consumer<PeerId> reach) {
+        outbox.tellUnlinked(reach);
     }
 
     public void addListener(GroupEvents listener) {
@@ -225,6 +239,11 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         return waiting;
     }
 
+    /** Whether a control message (an invitation, an op, a sender key) waits for {@code peer} to acknowledge it. */
+    public boolean controlWaitsFor(PeerId peer) {
+        return outbox.waitsFor(peer);
+    }
+
     /** The topics of the groups we joined: those whose posts held by mailboxes we fetch. */
     public List<String> joinedTopics() {
         return directory.all().stream().filter(GroupState::joined).map(state -> state.topic).toList();
@@ -264,6 +283,11 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     @Override
     public void groupSignalReceived(PeerId sender, byte[] bytes) {
         intake.receive(sender, bytes);
+    }
+
+    @Override
+    public void bundleArrived(PeerId peer) {
+        outbox.sendUnsent(peer);
     }
 
     // ---------------------------------------------------------------- the beat

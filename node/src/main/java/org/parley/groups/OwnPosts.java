@@ -73,13 +73,10 @@ final class OwnPosts {
         state.log.add(new GroupLog.Entry(entryId, lamport, parents));
         GroupMessageRecord record = new GroupMessageRecord(id, HexFormat.of().formatHex(post.entryId()), self, text,
                 now, now, lamport);
-        GroupStorage.Rows entry = storage.entryRow(state, record, messageId, parents, post);
-        GroupStorage.Rows key = storage.keyRow(state, self, state.ownKey);
         byte[] payload = post.toBytes();
-        return storage.commit(connection -> {
-            entry.write(connection);
-            key.write(connection);
-        }).thenApply(ignored -> {
+        // The key's step is stored before the post leaves: after a crash, a step already used is never used again.
+        return storage.commitWithKey(storage.entryRow(state, record, messageId, parents, post),
+                storage.keyState(state, self, state.ownKey)).thenApply(ignored -> {
             if (state.joined()) {
                 gossip.publish(state.topic, payload);
                 depositor.accept(state.topic, payload);

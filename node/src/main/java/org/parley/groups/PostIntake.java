@@ -14,6 +14,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
 
 /**
  * Takes in other members' posts, from the topic, from back-fill or from mailbox replicas; each
@@ -30,14 +31,16 @@ final class PostIntake {
     private final GroupStorage storage;
     private final OneShotSignal control;
     private final Clock clock;
+    private final Scheduler scheduler;
     private final List<GroupEvents> listeners;
 
-    PostIntake(GroupDirectory directory, GroupStorage storage, OneShotSignal control, Clock clock,
+    PostIntake(GroupDirectory directory, GroupStorage storage, OneShotSignal control, Clock clock, Scheduler scheduler,
                List<GroupEvents> listeners) {
         this.directory = directory;
         this.storage = storage;
         this.control = control;
         this.clock = clock;
+        this.scheduler = scheduler;
         this.listeners = listeners;
     }
 
@@ -111,19 +114,32 @@ final class PostIntake {
         }
         GroupLog.Entry entry = new GroupLog.Entry(entryId, text.getLamport(), text.getParentsList());
         state.log.add(entry);
-        GroupMessageRecord record = new GroupMessageRecord(state.id, HexFormat.of().formatHex(post.entryId()), sender,
+        GroupMessageRecord record = new GroupMessageRecord(state.id, HexFormat.of().formatHex(entryId.toByteArray()), sender,
                 text.getText(), text.getSentAtMs(), clock.nowMillis(), text.getLamport());
-        GroupStorage.Rows entryRow = storage.entryRow(state, record, text.getMessageId().toByteArray(),
-                text.getParentsList(), post);
-        GroupStorage.Rows keyRow = storage.keyRow(state, sender, key);
-        storage.commit(connection -> {
-            entryRow.write(connection);
-            keyRow.write(connection);
-        }).thenRun(() -> {
+        storage.commitWithKey(storage.entryRow(state, record, text.getMessageId().toByteArray(), text.getParentsList(),
+                post), storage.keyState(state, sender, key)).thenRun(() -> {
             listeners.forEach(listener -> listener.groupMessageAdded(record));
-            List<ByteString> missing = text.getParentsList().stream().filter(id -> !state.log.holds(id)).toList();
-            control.requestBackfill(state, via != null ? via : sender, missing);
+            askForMissingParents(state, text.getParentsList(), via != null ? via : sender, via != null);
         });
+    }
+
+    /**
+     * Asks for the parents of a post we do not hold. A live post's parents are often still on their
+     * way over another gossip path (posts made in quick succession overtake each other), so those
+     * are asked for only if still missing after {@link Groups#PARENTS_GRACE}; a back-filled post's
+     * are asked for at once, since whoever sent it is filling our gap now.
+     */
+    private void askForMissingParents(GroupState state, List<ByteString> parents, PeerId from, boolean backfilling) {
+        List<ByteString> missing = parents.stream().filter(id -> !state.log.holds(id)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (backfilling) {
+            control.requestBackfill(state, from, missing);
+            return;
+        }
+        scheduler.schedule(Groups.PARENTS_GRACE, () -> control.requestBackfill(state, from,
+                missing.stream().filter(id -> !state.log.holds(id)).toList()));
     }
 
     /** The decrypted content of a post, if it is in shape. */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.InvalidPeerIdException;
@@ -38,18 +39,22 @@ final class SignalOutbox {
     private final Clock clock;
     private final SecureRandom random;
     private final Map<ByteString, Pending> pending = new LinkedHashMap<>();
+    /** Told of a peer a control message waits for and that we have no link to. */
+    private Consumer<PeerId> unlinked = peer -> { };
     /**
      * How long a control message waits in a peer's mailboxes before a fresh copy goes there: a
      * copy per day survives a replica that lost it without filling mailboxes with copies.
      */
     static final Duration CARRY_AGAIN_AFTER = Duration.ofHours(24);
 
+    private static final long NEVER = Long.MIN_VALUE / 2;
+
     /** A control message until the peer acknowledges it. */
     private static final class Pending {
         final PeerId peer;
         final byte[] payload;
         boolean committed;
-        long lastSentMillis = Long.MIN_VALUE / 2;
+        long lastSentMillis = NEVER;
         long lastCarriedMillis = Long.MIN_VALUE / 2;
 
         Pending(PeerId peer, byte[] payload) {
@@ -66,6 +71,11 @@ final class SignalOutbox {
         this.loop = loop;
         this.clock = clock;
         this.random = random;
+    }
+
+    /** Whom to tell when a control message is stored for a peer we have no link to (call before start). */
+    void tellUnlinked(Consumer<PeerId> unlinked) {
+        this.unlinked = unlinked;
     }
 
     /** Takes in what a previous run left unacknowledged (call while loading, on the storage thread). */
@@ -102,7 +112,11 @@ final class SignalOutbox {
                 return;
             }
             item.committed = true;
-            transmit(item, clock.nowMillis());
+            if (!transmit(item, clock.nowMillis())) {
+                // Reached at once, not at the node's next periodic look at waiting peers: a group's
+                // setup waits on these (invitations, ops, sender keys to every member).
+                unlinked.accept(peer);
+            }
         }, loop);
     }
 
@@ -135,6 +149,19 @@ final class SignalOutbox {
     }
 
     /**
+     * Sends what waits for a peer and never went out: a link to it came up before its prekey
+     * bundle, so nothing could be sealed for it then. What went out waits for its resend.
+     */
+    void sendUnsent(PeerId peer) {
+        long now = clock.nowMillis();
+        for (Pending item : pending.values()) {
+            if (item.peer.equals(peer) && item.lastSentMillis == NEVER) {
+                transmit(item, now);
+            }
+        }
+    }
+
+    /**
      * Sends again what has waited for its acknowledgement at least {@code afterMillis}; what
      * waits for a peer with no link goes to its mailboxes instead, once per
      * {@link #CARRY_AGAIN_AFTER} (the mailboxes hold it far longer than that).
@@ -157,6 +184,15 @@ final class SignalOutbox {
         Set<PeerId> waiting = new HashSet<>();
         pending.values().forEach(item -> waiting.add(item.peer));
         return waiting;
+    }
+
+    boolean waitsFor(PeerId peer) {
+        for (Pending item : pending.values()) {
+            if (item.peer.equals(peer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends over the link to the peer; false when there is none (or the item is not stored yet). */

@@ -32,7 +32,14 @@ public final class Identity {
 
     /** A brand-new identity. */
     public static Identity generate(String name, SecureRandom random) {
-        byte[] seed = Ed25519.generateSeed(random);
+        return withSeed(name, Ed25519.generateSeed(random), random);
+    }
+
+    /**
+     * A new identity whose identity key comes from {@code seed} (one chosen for its peer ID, as
+     * the simulator's attackers grind theirs), with a fresh agreement key from {@code random}.
+     */
+    public static Identity withSeed(String name, byte[] seed, SecureRandom random) {
         byte[] agreementPrivate = X25519.generatePrivateKey(random);
         byte[] signature = Ed25519.sign(seed, agreementKeyStatement(X25519.publicKey(agreementPrivate)));
         return new Identity(name, seed, agreementPrivate, signature);
@@ -89,6 +96,24 @@ public final class Identity {
     /** X25519 with this identity's agreement key. */
     public byte[] agree(byte[] peerAgreementPublicKey) {
         return X25519.agree(agreementPrivateKey, peerAgreementPublicKey);
+    }
+
+    /**
+     * X25519 of the identity key's scalar with {@code peerPublicKey}: what a sealed envelope to this
+     * identity is opened with (the sender agreed with our peer ID's Montgomery form). Joint use of
+     * the identity scalar for signing and agreement, as XEdDSA and libsodium do, so that a peer ID
+     * alone is enough to seal to its owner.
+     */
+    public byte[] agreeAsIdentity(byte[] peerPublicKey) {
+        return X25519.agree(X25519.fromEd25519Seed(identitySeed), peerPublicKey);
+    }
+
+    /**
+     * The static secret this identity shares with {@code other}: both compute it from their own
+     * identity key and the other's peer ID, and nobody else can.
+     */
+    public byte[] pairSecret(PeerId other) {
+        return agreeAsIdentity(X25519.fromEd25519PublicKey(other.publicKey()));
     }
 
     /** The identity seed, for sealing into the keystore only. */

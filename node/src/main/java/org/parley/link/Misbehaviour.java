@@ -36,6 +36,8 @@ public enum Misbehaviour {
     /** A signed mailbox request not newer than the last one from its peer. */
     REPLAYED_REQUEST("replayed-request", 5),
     UNDECRYPTABLE("undecryptable", 20),
+    /** A sealed envelope without the proof of work a replica or a first contact asks for. */
+    UNPAID("unpaid", 5),
     /** From a peer the user blocked: refused, not scored. */
     BLOCKED("blocked", 0),
 

@@ -12,8 +12,9 @@ import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
-import org.parley.messaging.Envelope;
 import org.parley.messaging.EnvelopeException;
+import org.parley.messaging.SealedEnvelope;
+import org.parley.messaging.Stamp;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.MailBatch;
 import org.parley.proto.wire.v1.MailboxFrame;
@@ -63,6 +64,7 @@ final class MailReplica {
     private final Map<MailRequest, Map<PeerId, Long>> lastIssued = new HashMap<>();
     private Scheduler.Cancellable repairTimer;
     private boolean stopped;
+    private int stampBits = Stamp.DEFAULT_BITS;
 
     MailReplica(PeerId self, Neighbours links, MailCourier courier, ReplicaFinder finder, MailJournal journal,
                 Scheduler scheduler, Clock clock, MailboxConfig config, List<HeldItem<PeerId, WireEnvelope>> restored) {
@@ -86,9 +88,16 @@ final class MailReplica {
         }
     }
 
+    /** The proof of work a deposit must carry. */
+    void requireStampBits(int bits) {
+        stampBits = Stamp.checkedBits(bits);
+    }
+
     /**
      * The store of envelopes held for recipients (keys) from senders (contributors): a recipient's
-     * share is divided fairly among its senders, so one stranger cannot fill it and keep a contact out.
+     * share is divided fairly among its senders, so one stranger cannot fill it and keep a contact
+     * out. A sealed envelope's sender is hidden: it counts against its pair's mailbox address for
+     * the epoch, of which a sender has one per recipient and epoch, each costing a stamp to make.
      */
     static HeldItems<PeerId, WireEnvelope> heldMail(MailboxConfig config) {
         return new HeldItems<>(new HeldItems.Limits(config.perRecipientBytes(), Integer.MAX_VALUE,
@@ -120,6 +129,10 @@ final class MailReplica {
         return held.all().stream().map(HeldItem::id).toList();
     }
 
+    List<WireEnvelope> heldEnvelopes() {
+        return held.all().stream().map(HeldItem::payload).toList();
+    }
+
     int envelopesHeld() {
         return held.all().size();
     }
@@ -132,12 +145,16 @@ final class MailReplica {
 
     void store(PeerId from, long requestId, WireEnvelope proto) {
         long now = clock.nowMillis();
-        Envelope envelope;
+        SealedEnvelope.Outer envelope;
         try {
-            envelope = Envelope.verify(proto, now);
+            // New deposits must be sealed: a version 1 envelope names its sender to every replica.
+            envelope = SealedEnvelope.outer(proto, now, stampBits, false);
         } catch (EnvelopeException e) {
             if (e.rejection() == Misbehaviour.EXPIRED) {
                 answer(from, requestId, ByteString.EMPTY, Outcome.EXPIRED);
+            } else if (e.rejection() == Misbehaviour.UNSUPPORTED_VERSION) {
+                // A peer that does not seal yet: refused, not scored (decision 0039).
+                answer(from, requestId, ByteString.EMPTY, Outcome.INVALID);
             } else {
                 links.penalize(from, e.rejection(), "mailbox store: " + e.getMessage());
                 answer(from, requestId, ByteString.EMPTY, Outcome.INVALID);
@@ -152,7 +169,7 @@ final class MailReplica {
         }
         List<HeldItem<PeerId, WireEnvelope>> taken = new ArrayList<>();
         List<HeldItem<PeerId, WireEnvelope>> evicted = new ArrayList<>();
-        Outcome outcome = held.offer(id, envelope.recipient(), envelope.sender(),
+        Outcome outcome = held.offer(id, envelope.recipient(), envelope.contributor(),
                 holdUntil(config, envelope.expiresAtMillis(), now), proto,
                 proto.getSerializedSize(), now, taken, evicted);
         if (outcome == Outcome.STORED) {

@@ -119,6 +119,14 @@ public final class Mailbox implements LinkEvents, FrameHandler {
     }
 
     /** Hands an envelope that tracks nothing (a receipt) to its recipient's replicas. */
+    /**
+     * Sets the proof of work (bits) a deposit must carry to be held here; before the loop serves
+     * anything. Senders pay {@code Stamp.DEFAULT_BITS} unless set otherwise.
+     */
+    public void requireStampBits(int bits) {
+        replica.requireStampBits(bits);
+    }
+
     public void carry(WireEnvelope envelope) {
         relay.carry(envelope);
     }
@@ -172,6 +180,11 @@ public final class Mailbox implements LinkEvents, FrameHandler {
     /** Envelopes this node holds for {@code recipient}. */
     public int envelopesHeldFor(PeerId recipient) {
         return replica.envelopesHeldFor(recipient);
+    }
+
+    /** The envelopes this node holds for others, as it holds them. */
+    List<WireEnvelope> heldEnvelopes() {
+        return replica.heldEnvelopes();
     }
 
     /** IDs of the envelopes this node holds for others (for the simulator's replica counts). */

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
+import org.parley.messaging.SealedEnvelope;
 import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.store.HeldMailRows;
 import org.parley.store.StorageQueue;
@@ -32,7 +33,7 @@ final class SqlMailJournal implements MailJournal {
                 WireEnvelope envelope = WireEnvelope.parseFrom(row.envelope());
                 held.add(new HeldItem<>(row.seq(), ByteString.copyFrom(row.id()),
                         PeerId.fromPublicKey(envelope.getRecipient().toByteArray()),
-                        PeerId.fromPublicKey(envelope.getSender().toByteArray()), row.expiresMillis(), envelope,
+                        SealedEnvelope.contributorOf(envelope), row.expiresMillis(), envelope,
                         envelope.getSerializedSize()));
             } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
                 LOG.warning("ignoring an unusable held envelope");

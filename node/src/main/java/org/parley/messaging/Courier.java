@@ -29,6 +29,7 @@ final class Courier implements GroupSignalTransport {
     private final Neighbours neighbours;
     private final Sessions sessions;
     private final SessionStorage sessionStorage;
+    private final Sealing sealing;
     private final Scheduler loop;
     private final Clock clock;
     private final SecureRandom random;
@@ -39,12 +40,13 @@ final class Courier implements GroupSignalTransport {
     /** Where envelopes go when their peer has no link: the mailbox replicas, once the node wires them. */
     private Consumer<org.parley.proto.wire.v1.WireEnvelope> offlineCarrier = envelope -> { };
 
-    Courier(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage, Scheduler loop,
-            Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped) {
+    Courier(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage, Sealing sealing,
+            Scheduler loop, Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped) {
         this.self = self;
         this.neighbours = neighbours;
         this.sessions = sessions;
         this.sessionStorage = sessionStorage;
+        this.sealing = sealing;
         this.loop = loop;
         this.clock = clock;
         this.random = random;
@@ -81,9 +83,9 @@ final class Courier implements GroupSignalTransport {
         }
         long now = clock.nowMillis();
         byte[] payload = encrypted.get().message().toByteArray();
-        // Signed with the storage work, off the loop on the real node.
+        // Sealed with the storage work, off the loop on the real node.
         sessionStorage.submitWith(sessionStorage.snapshot(encrypted.get().change()),
-                connection -> Envelope.create(self, peer, now, now + config.lifetime().toMillis(), payload).toProto())
+                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload))
                 .whenCompleteAsync((envelope, error) -> {
                     if (error != null) {
                         LOG.log(Level.SEVERE, "could not store a session before sending", error);
@@ -94,10 +96,26 @@ final class Courier implements GroupSignalTransport {
         return true;
     }
 
-    /** Sends {@code payload} signed but outside the ratchet. */
+    /**
+     * Sends {@code payload} sealed but outside the ratchet: the pair address authenticates it.
+     * Sealed with the storage work, since the first envelope to a peer in an epoch pays its stamp.
+     */
     void sendSigned(PeerId peer, byte[] payload) {
         long now = clock.nowMillis();
-        deliver(peer, Envelope.create(self, peer, now, now + config.lifetime().toMillis(), payload).toProto());
+        sessionStorage.submitWith(null,
+                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload))
+                .whenCompleteAsync((envelope, error) -> {
+                    if (error != null) {
+                        LOG.log(Level.SEVERE, "could not seal an envelope", error);
+                    } else {
+                        deliver(peer, envelope);
+                    }
+                }, loop);
+    }
+
+    /** How this node seals and opens envelopes. */
+    Sealing sealing() {
+        return sealing;
     }
 
     /** Sends an envelope over the peer's link, or, if it has none, through its mailboxes. */

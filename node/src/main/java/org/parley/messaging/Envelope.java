@@ -12,7 +12,10 @@ import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.WireEnvelope.Builder;
 
 /**
- * A signed message from one peer to another, as it travels and as relays may hold it. The
+ * A message from one peer to another as the recipient sees it once checked: a version 1 envelope
+ * (signed by the sender's identity key, sender in clear; made by {@link #create}, still taken),
+ * or a version 2 envelope opened ({@link SealedEnvelope}: {@code signature} is then the pair
+ * key's, and the envelope's ID is the one its check computed, not {@link #id}). For version 1 the
  * signature covers a canonical encoding of every other field (fixed-width fields, then the
  * length-prefixed payload) with a domain prefix; protobuf bytes are never signed, since their
  * encoding is not unique. The envelope ID is the SHA-256 of the signed bytes.
@@ -59,18 +62,22 @@ public record Envelope(int version, PeerId sender, PeerId recipient, long create
         if (!envelope.sender.verify(envelope.signedBytes(), envelope.signature)) {
             throw new EnvelopeException(Misbehaviour.FORGED, "envelope signature does not verify");
         }
-        if (envelope.expiresAtMillis <= envelope.createdAtMillis
-                || envelope.expiresAtMillis - envelope.createdAtMillis > MAX_LIFETIME_MILLIS
-                || envelope.createdAtMillis > nowMillis + MAX_CLOCK_SKEW_MILLIS) {
-            throw new EnvelopeException(Misbehaviour.MALFORMED, "envelope times are impossible");
-        }
-        if (envelope.expiresAtMillis <= nowMillis) {
-            throw new EnvelopeException(Misbehaviour.EXPIRED, "envelope expired");
-        }
+        checkTimes(envelope.createdAtMillis, envelope.expiresAtMillis, nowMillis);
         return envelope;
     }
 
-    /** The content address: SHA-256 of the signed bytes. */
+    /** Refuses impossible time windows (either version) and what expired by {@code nowMillis}. */
+    static void checkTimes(long createdAtMillis, long expiresAtMillis, long nowMillis) throws EnvelopeException {
+        if (expiresAtMillis <= createdAtMillis || expiresAtMillis - createdAtMillis > MAX_LIFETIME_MILLIS
+                || createdAtMillis > nowMillis + MAX_CLOCK_SKEW_MILLIS) {
+            throw new EnvelopeException(Misbehaviour.MALFORMED, "envelope times are impossible");
+        }
+        if (expiresAtMillis <= nowMillis) {
+            throw new EnvelopeException(Misbehaviour.EXPIRED, "envelope expired");
+        }
+    }
+
+    /** The content address of a version 1 envelope: SHA-256 of the signed bytes. */
     public byte[] id() {
         try {
             return MessageDigest.getInstance("SHA-256").digest(signedBytes());

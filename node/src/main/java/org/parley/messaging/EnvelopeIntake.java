@@ -47,6 +47,7 @@ final class EnvelopeIntake {
     private final MessagingConfig config;
     private final MessagingEvents events;
     private final List<GroupSignalListener> groupSignalListeners;
+    private final Sealing sealing;
     private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
     private final MessageRequests requests = new MessageRequests(RequestLimits.defaults());
     /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
@@ -66,7 +67,7 @@ final class EnvelopeIntake {
     EnvelopeIntake(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage,
                    Contacts contacts, ReceiptQueue receipts, OutboxRunner outbox, ContentCipher cipher, Scheduler loop,
                    Clock clock, MessagingConfig config, MessagingEvents events,
-                   List<GroupSignalListener> groupSignalListeners) {
+                   List<GroupSignalListener> groupSignalListeners, Sealing sealing) {
         this.self = self;
         this.neighbours = neighbours;
         this.sessions = sessions;
@@ -80,6 +81,7 @@ final class EnvelopeIntake {
         this.config = config;
         this.events = events;
         this.groupSignalListeners = groupSignalListeners;
+        this.sealing = sealing;
     }
 
     void verifyWith(EnvelopeVerifier envelopeVerifier) {
@@ -116,7 +118,7 @@ final class EnvelopeIntake {
      */
     CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.WireEnvelope proto, boolean relayed) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        verifier.verify(proto, clock.nowMillis(), check -> {
+        verifier.verify(proto, clock.nowMillis(), sealing::check, check -> {
             if (check == null) {
                 LOG.fine(() -> "dropped an envelope via " + from.shortForm() + ": verification is behind");
                 done.completeExceptionally(new MessagingException(MessagingException.Reason.BUSY, "too many envelopes wait for verification"));
@@ -136,10 +138,11 @@ final class EnvelopeIntake {
     /**
      * Takes in a checked envelope, on the loop: refused, deduplicated, then decrypted and
      * committed. Who answers for a bad envelope: the link it came on, when it came directly; its
-     * signed sender, when a mailbox replica carried it, for a replica cannot read what it holds
-     * and a stranger could otherwise have us ban our own replicas with junk; nobody, when a
-     * replica carried one that names no verified sender (the mailbox layer judges its replicas'
-     * hand-overs).
+     * proved sender (signed, or sealed and bound to the pair address), when a mailbox replica
+     * carried it, for a replica cannot read what it holds and a stranger could otherwise have us
+     * ban our own replicas with junk; nobody, when a replica carried one that names no proved
+     * sender (the mailbox layer judges its replicas' hand-overs). A peer that is not our contact
+     * must have paid the first-contact work, checked before the ratchet or the history is touched.
      */
     private CompletableFuture<Void> takeChecked(PeerId from, EnvelopeCheck check, boolean relayed) {
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
@@ -163,6 +166,11 @@ final class EnvelopeIntake {
         PeerId answerable = relayed ? sender : from;
         if (contacts.isBlocked(sender)) {
             contacts.countRefused(sender, Misbehaviour.BLOCKED);
+            return done;
+        }
+        if (!check.paid() && !contacts.isKnown(sender)) {
+            refuse(answerable, new EnvelopeException(Misbehaviour.UNPAID,
+                    "a first contact without " + sealing.stampBits() + " bits of work"));
             return done;
         }
         ByteString envelopeId = ByteString.copyFrom(check.id());

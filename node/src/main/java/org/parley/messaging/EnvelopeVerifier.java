@@ -14,13 +14,20 @@ import java.util.function.Consumer;
  */
 public interface EnvelopeVerifier {
     /**
-     * Checks {@code proto} as at {@code nowMillis}; {@code then} runs on the loop with the
+     * Checks {@code proto} as at {@code nowMillis} with {@code checker}; {@code then} runs on the loop with the
      * outcome, or with {@code null} when the verifier was too far behind to take it (the envelope
      * is dropped unread: its sender resends what gets no receipt, and a replica keeps what is not
      * committed).
      */
-    void verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis, Consumer<EnvelopeCheck> then);
+    void verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis, Checker checker,
+                Consumer<EnvelopeCheck> then);
 
     /** Checks on the caller's thread, at once. */
-    EnvelopeVerifier INLINE = (proto, nowMillis, then) -> then.accept(EnvelopeCheck.of(proto, nowMillis));
+    EnvelopeVerifier INLINE = (proto, nowMillis, checker, then) -> then.accept(checker.check(proto, nowMillis));
+
+    /** What checking is: {@link Sealing#check}, which opens sealed envelopes with the node's key. */
+    @FunctionalInterface
+    interface Checker {
+        EnvelopeCheck check(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis);
+    }
 }

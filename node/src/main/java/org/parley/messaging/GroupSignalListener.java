@@ -8,4 +8,11 @@ import org.parley.identity.PeerId;
  */
 public interface GroupSignalListener {
     void groupSignalReceived(PeerId sender, byte[] control);
+
+    /**
+     * A peer's prekey bundle arrived (most often just after its link came up): group content that
+     * could not be sealed for it before can be sent now.
+     */
+    default void bundleArrived(PeerId peer) {
+    }
 }

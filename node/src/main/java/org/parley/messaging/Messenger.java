@@ -62,6 +62,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private final Courier courier;
     private final OutboxRunner outbox;
     private final EnvelopeIntake intake;
+    private final Sealing sealing;
     private long lastSentAtMillis;
     private Scheduler.Cancellable retryTimer;
     private boolean stopped;
@@ -81,7 +82,8 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.contacts = new Contacts(self, storage, cipher, loop, clock);
         this.cipher = cipher;
         this.history = new History(storage, cipher, contacts, loop);
-        this.courier = new Courier(self, neighbours, sessions, sessionStorage, loop, clock, random, config,
+        this.sealing = new Sealing(self, Stamp.DEFAULT_BITS, random);
+        this.courier = new Courier(self, neighbours, sessions, sessionStorage, sealing, loop, clock, random, config,
                 () -> stopped);
         MessagingEvents toListeners = new MessagingEvents() {
             @Override
@@ -98,7 +100,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
                 () -> stopped, toListeners);
         ReceiptQueue receipts = new ReceiptQueue(courier, loop, clock, random, config, () -> stopped);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
-                loop, clock, config, toListeners, groupSignalListeners);
+                loop, clock, config, toListeners, groupSignalListeners, sealing);
         contacts.whenRequestsAccepted(intake::requestsAccepted);
     }
 
@@ -141,6 +143,15 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
      */
     public void verifyEnvelopesWith(EnvelopeVerifier verifier) {
         intake.verifyWith(verifier);
+    }
+
+    /**
+     * Sets the proof of work (in bits) this node pays on every envelope it seals, once per
+     * recipient and epoch, and asks of envelopes from peers who are not its contacts; before the
+     * loop serves anything. Replicas ask for theirs separately ({@code Mailbox}).
+     */
+    public void stampBits(int bits) {
+        sealing.stampBits(bits);
     }
 
     /** Sets the quota of message requests; before the loop serves anything. */
@@ -345,6 +356,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
             }, loop);
         }
         outbox.flush(from);
+        groupSignalListeners.forEach(listener -> listener.bundleArrived(from));
     }
 
     /**

@@ -37,7 +37,8 @@ public final class OffLoopEnvelopeVerifier implements EnvelopeVerifier {
     }
 
     @Override
-    public void verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis, Consumer<EnvelopeCheck> then) {
+    public void verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis, Checker checker,
+                       Consumer<EnvelopeCheck> then) {
         long size = proto.getSerializedSize();
         int envelopes = waiting.incrementAndGet();
         long bytes = waitingBytes.addAndGet(size);
@@ -47,7 +48,7 @@ public final class OffLoopEnvelopeVerifier implements EnvelopeVerifier {
             return;
         }
         worker.execute(() -> {
-            EnvelopeCheck check = EnvelopeCheck.of(proto, nowMillis);
+            EnvelopeCheck check = checker.check(proto, nowMillis);
             release(size);
             loop.execute(() -> then.accept(check));
         });

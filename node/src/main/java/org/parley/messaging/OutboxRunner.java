@@ -266,11 +266,10 @@ final class OutboxRunner implements RelayableOutbox {
      * Content encrypted by the ratchet, with the session as it must be stored, and its envelope to
      * be signed: signing waits for the storage work, which runs off the loop.
      */
-    private record Sealed(Identity sender, PeerId recipient, long createdAtMillis, long expiresAtMillis,
+    private record Sealed(Sealing sealing, PeerId recipient, long createdAtMillis, long expiresAtMillis,
                           byte[] payload, SessionStorage.Snapshot session) {
         byte[] sign() {
-            return Envelope.create(sender, recipient, createdAtMillis, expiresAtMillis, payload).toProto()
-                    .toByteArray();
+            return sealing.seal(recipient, createdAtMillis, expiresAtMillis, payload).toByteArray();
         }
     }
 
@@ -279,7 +278,7 @@ final class OutboxRunner implements RelayableOutbox {
         if (!sessions.canEncryptFor(peer)) {
             return Optional.empty();
         }
-        return courier.encrypt(peer, content).map(result -> new Sealed(self, peer, clock.nowMillis(),
+        return courier.encrypt(peer, content).map(result -> new Sealed(courier.sealing(), peer, clock.nowMillis(),
                 expiresAtMillis, result.message().toByteArray(), sessionStorage.snapshot(result.change())));
     }
 

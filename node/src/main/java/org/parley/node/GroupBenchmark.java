@@ -1,18 +1,29 @@
 package org.parley.node;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
 import org.parley.api.ParleyApi;
+import org.parley.crypto.Aead;
+import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
@@ -21,22 +32,41 @@ import org.parley.store.ProfileHome;
 
 /**
  * Group figures: {@code members} nodes in this process, each with its own SQLite file, linked over
- * real TLS gRPC on loopback (bootstrapping as a tree); one group with all of them. Measures how fast
- * one member's posts reach every member, and how long a post takes to reach the last one.
+ * real TLS gRPC on loopback (bootstrapping as a tree); one group with all of them. As for direct
+ * messages ({@link DmBenchmark}), every throughput is paired with a bound measured right after it
+ * in the same run, the measured rounds follow a warm-up until the JIT compiler settled, and the
+ * latency is measured apart from the throughput, at a steady rate.
  */
 public final class GroupBenchmark {
-    /** What one run measured. */
-    public record Result(int members, int messages, double messagesPerSecond, double lastMemberMsP50,
-                         double lastMemberMsP99, double setupSeconds, double wallSeconds) {
+    /**
+     * What one run measured: the medians over the rounds of throughput (posts per second until every
+     * member had all of a burst), bound and their ratio (each round's ratio listed too); the time
+     * from send until the last member had a post at a steady rate; the time from founding the group
+     * until every member held every other's key, apart from the time the nodes took to start.
+     */
+    public record Result(int members, int messages, double messagesPerSecond, double cryptoBoundPerSecond,
+                         double ratio, List<Double> roundRatios, int steadyRate, double lastMemberMsP50,
+                         double lastMemberMsP99, double nodesStartSeconds, double setupSeconds, int warmUpRounds,
+                         double wallSeconds) {
     }
 
+    /** Bursts measured, each against a bound measured right after it. */
+    static final int ROUNDS = 3;
     /** How long any one stage may take before the run gives up. */
     private static final Duration STAGE_LIMIT = Duration.ofMinutes(5);
+    /** Threads posting a burst: the sender's posts are taken as fast as it stores them, as a busy client would. */
+    private static final int SENDER_THREADS = 16;
+    private static final int BODY_BYTES = 100;
+    /** Posts in one warm-up burst, at most. */
+    private static final int WARM_UP_ROUND = 500;
+    /** As in {@link DmBenchmark}: the JIT compiler counts as settled after a burst it compiled for less than this share of. */
+    private static final double SETTLED_COMPILE_SHARE = 0.10;
 
     private GroupBenchmark() {
     }
 
-    public static Result run(int members, int messages) throws IOException, ApiException, InterruptedException {
+    public static Result run(int members, int messages, int steadyRate, Duration warmUpFor)
+            throws IOException, ApiException, InterruptedException {
         long started = System.nanoTime();
         Path directory = Files.createTempDirectory("parley-group-bench");
         SecureRandom random = new SecureRandom();
@@ -50,63 +80,224 @@ public final class GroupBenchmark {
                 nodes.add(node("m" + i, directory, random,
                         List.of(DialTarget.anyPeerAt(HostPort.parse(parent.listenAddresses().get(0))))));
             }
-            ParleyApi admin = nodes.get(0).api();
-            String group = admin.createGroup("bench").groupId();
-            for (ParleyNode member : nodes.subList(1, nodes.size())) {
-                admin.inviteToGroup(group, member.identity().peerId().toString(), false);
-            }
-            for (ParleyNode member : nodes.subList(1, nodes.size())) {
-                await(() -> member.api().groups().stream().anyMatch(view -> view.groupId().equals(group)),
-                        "every member got the invitation");
-                member.api().joinGroup(group);
-            }
-            // Every member must hold every other's sender key: a probe from each must reach all.
-            Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
-            Map<String, Long> sentAt = new ConcurrentHashMap<>();
-            List<Double> lastArrivals = java.util.Collections.synchronizedList(new ArrayList<>());
-            Map<String, Long> lastAt = new ConcurrentHashMap<>();
+            double nodesStart = (System.nanoTime() - started) / 1e9;
+            Arrivals arrivals = new Arrivals(members);
             List<ParleyApi.Subscription> watching = new ArrayList<>();
             for (ParleyNode node : nodes) {
-                watching.add(node.api().watch(event -> {
-                    if (EventView.GROUP.equals(event.type())) {
-                        String entry = event.groupMessage().entryId();
-                        if (seen.computeIfAbsent(entry, id -> new AtomicInteger()).incrementAndGet() == members) {
-                            lastAt.put(entry, System.nanoTime());
-                        }
-                    }
-                }));
+                watching.add(node.api().watch(arrivals::seen));
             }
-            List<String> probes = new ArrayList<>();
-            for (ParleyNode node : nodes) {
-                probes.add(node.api().sendToGroup(group, "probe").entryId());
-            }
-            await(() -> probes.stream().allMatch(lastAt::containsKey), "every probe reached every member");
-            double setup = (System.nanoTime() - started) / 1e9;
+            long setupStart = System.nanoTime();
+            String group = setUp(nodes, arrivals);
+            double setup = (System.nanoTime() - setupStart) / 1e9;
 
             ParleyApi sender = nodes.get(1).api();
-            long start = System.nanoTime();
-            List<String> sent = new ArrayList<>();
-            for (int i = 0; i < messages; i++) {
-                long at = System.nanoTime();
-                String entry = sender.sendToGroup(group, "message " + i).entryId();
-                sentAt.put(entry, at);
-                sent.add(entry);
+            String text = "x".repeat(BODY_BYTES);
+            int warmUpRounds = warmUp(sender, group, text, arrivals, Math.min(WARM_UP_ROUND, messages), warmUpFor);
+            List<Double> throughputs = new ArrayList<>();
+            List<Double> bounds = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                throughputs.add(burst(sender, group, text, arrivals, messages));
+                bounds.add(cryptoBound(random, members, messages));
+                ratios.add(throughputs.get(round) / bounds.get(round));
             }
-            await(() -> sent.stream().allMatch(lastAt::containsKey), "every message reached every member");
-            long end = sent.stream().mapToLong(lastAt::get).max().orElse(start);
-            for (String entry : sent) {
-                lastArrivals.add((lastAt.get(entry) - sentAt.get(entry)) / 1e6);
-            }
+            Percentiles latency = steady(sender, group, text, arrivals, messages, steadyRate);
             watching.forEach(ParleyApi.Subscription::close);
-            Percentiles latency = new Percentiles(lastArrivals);
-            return new Result(members, messages, messages / ((end - start) / 1e9), latency.at(0.50), latency.at(0.99),
-                    setup, (System.nanoTime() - started) / 1e9);
+            return new Result(members, messages, median(throughputs), median(bounds), median(ratios),
+                    List.copyOf(ratios), steadyRate, latency.at(0.50), latency.at(0.99), nodesStart, setup,
+                    warmUpRounds, (System.nanoTime() - started) / 1e9);
         } finally {
             nodes.forEach(ParleyNode::close);
             try (var walk = Files.walk(directory)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
+    }
+
+    /** When each post was held by the last of the members: every member's watcher reports here. */
+    private static final class Arrivals {
+        private final int members;
+        private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+        private final Map<String, Long> lastAt = new ConcurrentHashMap<>();
+        private final AtomicReference<CountDownLatch> complete = new AtomicReference<>(new CountDownLatch(0));
+
+        Arrivals(int members) {
+            this.members = members;
+        }
+
+        void seen(EventView event) {
+            if (EventView.GROUP.equals(event.type())) {
+                String entry = event.groupMessage().entryId();
+                if (seen.computeIfAbsent(entry, id -> new AtomicInteger()).incrementAndGet() == members) {
+                    lastAt.put(entry, System.nanoTime());
+                    complete.get().countDown();
+                }
+            }
+        }
+
+        /** Counts the next {@code count} posts the last member gets (posts of the group not yet sent). */
+        CountDownLatch expect(int count) {
+            CountDownLatch latch = new CountDownLatch(count);
+            complete.set(latch);
+            return latch;
+        }
+
+        Long lastAt(String entry) {
+            return lastAt.get(entry);
+        }
+    }
+
+    /** Founds the group, invites and joins every member, and waits until each one's probe reached all. */
+    private static String setUp(List<ParleyNode> nodes, Arrivals arrivals) throws ApiException, InterruptedException {
+        ParleyApi admin = nodes.get(0).api();
+        String group = admin.createGroup("bench").groupId();
+        for (ParleyNode member : nodes.subList(1, nodes.size())) {
+            admin.inviteToGroup(group, member.identity().peerId().toString(), false);
+        }
+        for (ParleyNode member : nodes.subList(1, nodes.size())) {
+            await(() -> member.api().groups().stream().anyMatch(view -> view.groupId().equals(group)),
+                    "every member got the invitation");
+            member.api().joinGroup(group);
+        }
+        // Every member must hold every other's sender key: a probe from each must reach all.
+        List<String> probes = new ArrayList<>();
+        for (ParleyNode node : nodes) {
+            probes.add(node.api().sendToGroup(group, "probe").entryId());
+        }
+        await(() -> probes.stream().allMatch(probe -> arrivals.lastAt(probe) != null), "every probe reached every member");
+        return group;
+    }
+
+    /**
+     * Sends bursts, unmeasured, until the JIT compiler has settled or {@code allowed} is spent; at
+     * least one. Returns how many were sent.
+     */
+    private static int warmUp(ParleyApi sender, String group, String text, Arrivals arrivals, int round,
+                              Duration allowed) throws ApiException, InterruptedException {
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        boolean measurable = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        long deadline = System.nanoTime() + allowed.toNanos();
+        int rounds = 0;
+        while (true) {
+            long compiledBefore = measurable ? compiler.getTotalCompilationTime() : 0;
+            long start = System.nanoTime();
+            burst(sender, group, text, arrivals, round);
+            rounds++;
+            long roundMillis = (System.nanoTime() - start) / 1_000_000;
+            boolean settled = !measurable
+                    || compiler.getTotalCompilationTime() - compiledBefore < SETTLED_COMPILE_SHARE * roundMillis;
+            if (settled || System.nanoTime() >= deadline) {
+                return rounds;
+            }
+        }
+    }
+
+    /** Posts {@code count} messages as fast as the sender takes them; posts per second until every member had all. */
+    private static double burst(ParleyApi sender, String group, String text, Arrivals arrivals, int count)
+            throws ApiException, InterruptedException {
+        CountDownLatch complete = arrivals.expect(count);
+        AtomicReference<ApiException> failed = new AtomicReference<>();
+        ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            senders.execute(() -> {
+                try {
+                    sender.sendToGroup(group, text);
+                } catch (ApiException e) {
+                    failed.compareAndSet(null, e);
+                }
+            });
+        }
+        senders.shutdown();
+        boolean all = complete.await(STAGE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        long end = System.nanoTime();
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        if (!all) {
+            throw new ApiException("the group benchmark timed out: not every post reached every member");
+        }
+        return count / ((end - start) / 1e9);
+    }
+
+    /**
+     * Posts {@code count} messages at {@code rate} per second; the time from each send until the
+     * last member had it, in ms.
+     */
+    private static Percentiles steady(ParleyApi sender, String group, String text, Arrivals arrivals, int count,
+                                      int rate) throws ApiException, InterruptedException {
+        CountDownLatch complete = arrivals.expect(count);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        AtomicReference<ApiException> failed = new AtomicReference<>();
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
+        CountDownLatch scheduled = new CountDownLatch(count);
+        clock.scheduleAtFixedRate(() -> {
+            if (scheduled.getCount() == 0) {
+                return;
+            }
+            scheduled.countDown();
+            senders.execute(() -> {
+                long start = System.nanoTime();
+                try {
+                    sentAt.put(sender.sendToGroup(group, text).entryId(), start);
+                } catch (ApiException e) {
+                    failed.compareAndSet(null, e);
+                }
+            });
+        }, 0, 1_000_000_000L / rate, TimeUnit.NANOSECONDS);
+        boolean all = complete.await(STAGE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        clock.shutdownNow();
+        senders.shutdown();
+        senders.awaitTermination(1, TimeUnit.MINUTES);
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        if (!all) {
+            throw new ApiException("the group benchmark timed out: not every post reached every member");
+        }
+        List<Double> lastArrivals = Collections.synchronizedList(new ArrayList<>());
+        sentAt.forEach((entry, start) -> lastArrivals.add((arrivals.lastAt(entry) - start) / 1e6));
+        return new Percentiles(lastArrivals);
+    }
+
+    /**
+     * The bound: per post, what no implementation can skip, on one thread: the sender's signature,
+     * a verification by each of the other members, and an AES-GCM seal and open per member.
+     */
+    private static double cryptoBound(SecureRandom random, int members, int count) {
+        byte[] seed = Ed25519.generateSeed(random);
+        byte[] publicKey = Ed25519.publicKey(seed);
+        Ed25519.SigningKey signingKey = new Ed25519.SigningKey(seed);
+        byte[] key = new byte[Aead.KEY_SIZE];
+        random.nextBytes(key);
+        byte[] body = new byte[BODY_BYTES + 150];
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            body[0] = (byte) i;
+            byte[] sealed = Aead.seal(key, body, new byte[0], random);
+            byte[] signature = signingKey.sign(sealed);
+            for (int member = 1; member < members; member++) {
+                if (!Ed25519.verify(publicKey, sealed, signature)) {
+                    throw new IllegalStateException("signature failed");
+                }
+            }
+            try {
+                for (int member = 0; member < members; member++) {
+                    if (member > 0) {
+                        Aead.seal(key, body, new byte[0], random);
+                    }
+                    Aead.open(key, sealed, new byte[0]);
+                }
+            } catch (Aead.AeadException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double median(List<Double> values) {
+        return new Percentiles(values).at(0.50);
     }
 
     private interface Condition {
@@ -119,7 +310,7 @@ public final class GroupBenchmark {
             if (condition.holds()) {
                 return;
             }
-            Thread.sleep(50);
+            Thread.sleep(5);
         }
         throw new ApiException("the group benchmark timed out: not " + what);
     }

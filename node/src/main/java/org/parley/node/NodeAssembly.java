@@ -110,6 +110,10 @@ public final class NodeAssembly {
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), env.scheduler(),
                 env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
+        groups.reachPeersWith(reacher::reachNow);
+        // A group's setup hands keys between every two members: a link opened for that stays
+        // until what it carries is acknowledged, however many links the node holds meanwhile.
+        discovery.spareLinksTo(groups::controlWaitsFor);
         // Needing relays means announcing no address: none confirmed reachable, none given.
         // Its randomness (punch nonces among it) is drawn after every other layer's, so theirs stay the
         // same for a seed.
@@ -118,6 +122,7 @@ public final class NodeAssembly {
         Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);
+        mailbox.requireStampBits(settings.stampBits());
         messenger.carryOfflineWith(mailbox::carry);
         groups.depositPostsWith(mailbox::depositGroupPost);
         mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
@@ -144,6 +149,7 @@ public final class NodeAssembly {
         Messenger messenger = Messenger.open(env.identity(), neighbours, env.storage(), cipher, env.scheduler(),
                 env.clock(), env.random(), settings.messaging());
         messenger.verifyEnvelopesWith(env.verifier());
+        messenger.stampBits(settings.stampBits());
         return messenger;
     }
 

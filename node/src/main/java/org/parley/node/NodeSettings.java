@@ -8,6 +8,7 @@ import org.parley.link.LinkConfig;
 import org.parley.link.relay.RelayLimits;
 import org.parley.mailbox.MailboxConfig;
 import org.parley.messaging.MessagingConfig;
+import org.parley.messaging.Stamp;
 import org.parley.overlay.dht.DhtConfig;
 import org.parley.overlay.discovery.DiscoveryConfig;
 import org.parley.overlay.gossip.GossipConfig;
@@ -21,11 +22,14 @@ import org.parley.overlay.gossip.GossipConfig;
  * @param announce addresses its record announces; empty: its listen addresses (not wildcards)
  * @param agent what it tells its neighbours it runs
  * @param firstPublication time to link up before its record is first published to the DHT
+ * @param stampBits proof of work (bits) it pays on the envelopes it seals, asks of deposits it
+ *                  holds and of first contacts (decision 0039); one value network-wide in practice,
+ *                  since a sender cannot know what others ask
  */
 public record NodeSettings(Layers layers, LinkConfig links, DiscoveryConfig discovery, DhtConfig dht,
                            GossipConfig gossip, MessagingConfig messaging, MailboxConfig mailbox,
                            List<DialTarget> bootstrap, List<HostPort> announce, String agent,
-                           Duration firstPublication, RelayLimits relay) {
+                           Duration firstPublication, RelayLimits relay, int stampBits) {
     /**
      * Publishing dials the k closest peers, so it waits until the node knows many; peer exchange
      * spreads the record meanwhile.
@@ -47,13 +51,14 @@ public record NodeSettings(Layers layers, LinkConfig links, DiscoveryConfig disc
     public NodeSettings {
         bootstrap = List.copyOf(bootstrap);
         announce = List.copyOf(announce);
+        Stamp.checkedBits(stampBits);
     }
 
     /** Every layer with its defaults, no bootstrap peers, announcing the listen addresses. */
     public static NodeSettings defaults(String agent) {
         return new NodeSettings(Layers.WHOLE, LinkConfig.defaults(), DiscoveryConfig.defaults(),
                 DhtConfig.defaults(), GossipConfig.defaults(), MessagingConfig.defaults(), MailboxConfig.defaults(),
-                List.of(), List.of(), agent, FIRST_PUBLICATION, RelayLimits.defaults());
+                List.of(), List.of(), agent, FIRST_PUBLICATION, RelayLimits.defaults(), Stamp.DEFAULT_BITS);
     }
 
     /** The daemon's settings: its options over the defaults. */
@@ -92,6 +97,10 @@ public record NodeSettings(Layers layers, LinkConfig links, DiscoveryConfig disc
         return toBuilder().announce(value).build();
     }
 
+    public NodeSettings withStampBits(int value) {
+        return toBuilder().stampBits(value).build();
+    }
+
     public NodeSettings withRelay(RelayLimits value) {
         return toBuilder().relay(value).build();
     }
@@ -115,6 +124,7 @@ public record NodeSettings(Layers layers, LinkConfig links, DiscoveryConfig disc
         private String agent;
         private Duration firstPublication;
         private RelayLimits relay;
+        private int stampBits;
 
         private Builder(NodeSettings from) {
             layers = from.layers;
@@ -129,6 +139,7 @@ public record NodeSettings(Layers layers, LinkConfig links, DiscoveryConfig disc
             agent = from.agent;
             firstPublication = from.firstPublication;
             relay = from.relay;
+            stampBits = from.stampBits;
         }
 
         public Builder layers(Layers value) {
@@ -191,9 +202,14 @@ public record NodeSettings(Layers layers, LinkConfig links, DiscoveryConfig disc
             return this;
         }
 
+        public Builder stampBits(int value) {
+            stampBits = value;
+            return this;
+        }
+
         public NodeSettings build() {
             return new NodeSettings(layers, links, discovery, dht, gossip, messaging, mailbox, bootstrap, announce,
-                    agent, firstPublication, relay);
+                    agent, firstPublication, relay, stampBits);
         }
     }
 }

@@ -103,6 +103,14 @@ public final class PeerReacher implements MessagingEvents {
         });
     }
 
+    /**
+     * Looks a peer up and dials it now, unless it is linked or was tried within the retry
+     * interval: for what waits on a link to it (group control), not only on the next check.
+     */
+    public void reachNow(PeerId peer) {
+        reach(peer);
+    }
+
     private void reach(PeerId peer) {
         if (stopped || links.isConnected(peer) || lastTriedMillis.containsKey(peer)) {
             return;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
@@ -83,16 +84,33 @@ final class SimNode {
                            Supplier<PrekeyBundle> bundle, InMemoryFabric fabric, VirtualScheduler clock, long seed,
                            RecordVerifier records) {
         int[] forged = new int[1];
+        UnaryOperator<NodeEnvironment.Builder> behaviour = malicious
+                ? environment -> environment.gossipHost(BlackHole::new).dhtFrames((dht, links, discovery) ->
+                        new MaliciousDht(dht, links, discovery, forges, forged))
+                : UnaryOperator.identity();
+        return overlay(identity, address, malicious, behaviour, bundle, fabric, clock, seed, records, forged);
+    }
+
+    /**
+     * An overlay-only node whose environment {@code behaviour} may change (the gossip host, the
+     * DHT's frames): an attacker built from the daemon's parts, with its own behaviour on top.
+     */
+    static SimNode overlay(Identity identity, HostPort address, boolean malicious,
+                           UnaryOperator<NodeEnvironment.Builder> behaviour, Supplier<PrekeyBundle> bundle,
+                           InMemoryFabric fabric, VirtualScheduler clock, long seed, RecordVerifier records) {
+        return overlay(identity, address, malicious, behaviour, bundle, fabric, clock, seed, records, new int[1]);
+    }
+
+    private static SimNode overlay(Identity identity, HostPort address, boolean malicious,
+                                   UnaryOperator<NodeEnvironment.Builder> behaviour, Supplier<PrekeyBundle> bundle,
+                                   InMemoryFabric fabric, VirtualScheduler clock, long seed, RecordVerifier records,
+                                   int[] forged) {
         Map<GossipId, Integer> receptions = new HashMap<>();
         NodeEnvironment.Builder environment = environment(identity, address, fabric, clock, seed,
                 Simulation.seededKeys(seed), receptions)
                 .records(records)
                 .overlayBundle(bundle);
-        if (malicious) {
-            environment.gossipHost(BlackHole::new)
-                    .dhtFrames((dht, links, discovery) -> new MaliciousDht(dht, links, discovery, forges, forged));
-        }
-        return new SimNode(identity, address, malicious, environment.build(),
+        return new SimNode(identity, address, malicious, behaviour.apply(environment).build(),
                 SETTINGS.withLayers(NodeSettings.Layers.OVERLAY), null, forged, receptions, fabric);
     }
 

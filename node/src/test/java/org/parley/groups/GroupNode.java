@@ -10,6 +10,7 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.EmbeddedLinks;
 import org.parley.messaging.Messenger;
+import org.parley.messaging.TestSealing;
 import org.parley.node.NodeAssembly;
 import org.parley.node.NodeEnvironment;
 import org.parley.node.NodeSettings;
@@ -65,7 +66,8 @@ final class GroupNode {
                 .storage(new InlineStorageQueue(database), contentKey)
                 .build();
         ContentCipher cipher = NodeAssembly.cipher(environment);
-        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test"), links, cipher);
+        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test").withStampBits(TestSealing.BITS), links,
+                cipher);
         gossipHost = new GossipOverLinks(links);
         router = new GossipRouter(gossipHost, loop, loop, environment.rngs().get(), GossipConfig.defaults());
         gossipHost.attach(router);

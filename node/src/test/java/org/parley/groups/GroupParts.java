@@ -47,7 +47,7 @@ final class GroupParts implements AutoCloseable {
         RANDOM.nextBytes(contentKey);
         database = Database.open(directory.resolve("me.db"));
         storage = new GroupStorage(new InlineStorageQueue(database), new ContentCipher(contentKey, RANDOM), loop);
-        posts = new PostIntake(this.directory, storage, control, loop, List.of(added::add));
+        posts = new PostIntake(this.directory, storage, control, loop, loop, List.of(added::add));
     }
 
     /** A group we joined, founded by {@code founder} (its admin), {@code members} added; stored. */

@@ -96,6 +96,25 @@ class GroupsTest {
     }
 
     @Test
+    void anInvitationWaitingForALinkGoesOutOnceThePeersBundleArrivesWithoutWaitingForABeat() {
+        GroupNode alice = new GroupNode("alice", 1, loop, directory, RANDOM);
+        GroupNode bob = new GroupNode("bob", 2, loop, directory, RANDOM);
+        List<org.parley.identity.PeerId> reached = new ArrayList<>();
+        alice.groups.reachPeersWith(reached::add);
+        GroupId id = alice.await(alice.groups.create("book club")).id();
+        alice.await(alice.groups.invite(id, bob.id(), false));
+        assertEquals(java.util.Set.of(bob.id()), java.util.Set.copyOf(reached), "the node is told to reach bob at once");
+        assertTrue(bob.groups.groups().isEmpty());
+
+        // The link comes up before alice holds bob's prekey bundle; no time passes, so no beat.
+        GroupNode.link(alice, bob);
+        loop.runUntilIdle();
+
+        assertEquals(1, bob.groups.groups().size());
+        assertEquals(GroupRecord.INVITED, bob.groups.groups().get(0).status());
+    }
+
+    @Test
     void aNewMemberCannotReadWhatWasSentBeforeItJoined() {
         List<GroupNode> nodes = nodes("alice", "bob", "carol");
         GroupNode alice = nodes.get(0);

@@ -103,6 +103,36 @@ class PostIntakeTest {
     }
 
     @Test
+    void aLivePostsMissingParentIsAskedForOnlyIfStillMissingAfterTheGrace() throws GroupException {
+        alicesGrantArrives();
+        ByteString gap = GroupParts.randomId();
+
+        parts.posts.receive(state, parts.post(state, alicesKey, "hi", 2, List.of(gap)), null, false);
+        parts.loop.runUntilIdle();
+        assertTrue(parts.takeSent(alice.peerId()).isEmpty(), "the parent may still be on its way");
+        parts.loop.advance(Groups.PARENTS_GRACE);
+
+        List<GroupSignal> sent = parts.takeSent(alice.peerId());
+        assertEquals(1, sent.size());
+        assertEquals(List.of(gap), sent.get(0).getBackfillRequest().getIdsList());
+    }
+
+    @Test
+    void aParentArrivingWithinTheGraceAfterItsChildIsNeverAskedFor() throws GroupException {
+        alicesGrantArrives();
+        byte[] first = parts.post(state, alicesKey, "first", 1, List.of());
+        byte[] second = parts.post(state, alicesKey, "second", 2, List.of(GroupParts.entryId(first)));
+
+        parts.posts.receive(state, second, null, false);
+        parts.loop.runUntilIdle();
+        parts.posts.receive(state, first, null, false);
+        parts.loop.advance(Groups.PARENTS_GRACE);
+
+        assertTrue(parts.takeSent(alice.peerId()).isEmpty());
+        assertEquals(2, parts.added.size());
+    }
+
+    @Test
     void aBackfilledPostWithoutItsKeyIsOpaqueUntilTheKeyComesThenAskedOfItsWriter() throws GroupException {
         byte[] post = parts.post(state, alicesKey, "early", 1, List.of());
         ByteString entry = GroupParts.entryId(post);

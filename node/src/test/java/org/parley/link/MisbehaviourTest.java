@@ -43,6 +43,7 @@ class MisbehaviourTest {
         expect(Misbehaviour.REPLAYED, "replayed", 1);
         expect(Misbehaviour.REPLAYED_REQUEST, "replayed-request", 5);
         expect(Misbehaviour.UNDECRYPTABLE, "undecryptable", 20);
+        expect(Misbehaviour.UNPAID, "unpaid", 5);
         expect(Misbehaviour.BLOCKED, "blocked", 0);
         expect(Misbehaviour.NOT_A_MEMBER, "not-a-member", 10);
         expect(Misbehaviour.NOT_ALLOWED, "not-allowed", 20);

@@ -16,6 +16,7 @@ import org.parley.link.memory.InMemoryFabric;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingConfig;
 import org.parley.messaging.Messenger;
+import org.parley.messaging.TestSealing;
 import org.parley.node.AssembledNode;
 import org.parley.node.NodeAssembly;
 import org.parley.node.NodeEnvironment;
@@ -105,7 +106,7 @@ final class MailboxNode {
                 .network(scheduler -> fabric.endpoint(id(), address, LinkConfig.defaults(), scheduler))
                 .storage(new InlineStorageQueue(database), contentKey)
                 .build();
-        node = NodeAssembly.assemble(environment, NodeSettings.defaults("test").withMessaging(messaging)
+        node = NodeAssembly.assemble(environment, NodeSettings.defaults("test").withStampBits(TestSealing.BITS).withMessaging(messaging)
                 .withMailbox(config).withAnnounce(List.of(address))
                 .withBootstrap(bootstrap.stream().map(other -> DialTarget.peerAt(other.id(), other.address)).toList()));
         links = node.links();

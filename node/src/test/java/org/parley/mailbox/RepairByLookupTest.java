@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.parley.proto.wire.v1.WireEnvelope;
+import org.parley.messaging.TestSealing;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.EmbeddedLinks;
-import org.parley.messaging.Envelope;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.PrekeyBundles;
 import org.parley.overlay.record.PeerRecord;
@@ -78,11 +79,12 @@ class RepairByLookupTest {
         List.of(sender.peerId(), far.peer(), near.peer()).forEach(links::open);
         Mailbox mailbox = Mailbox.inMemory(self, links, loop, loop, MailboxConfig.defaults(), finder, nothingToRelay,
                 (replica, envelope) -> CompletableFuture.completedFuture(null));
+        mailbox.requireStampBits(TestSealing.BITS);
         mailbox.start();
         long now = loop.nowMillis();
-        Envelope envelope = Envelope.create(sender, recipient, now, now + Duration.ofDays(1).toMillis(), new byte[64]);
+        WireEnvelope envelope = TestSealing.seal(sender, recipient, now, now + Duration.ofDays(1).toMillis(), new byte[64]);
         mailbox.frameReceived(sender.peerId(), Frame.newBuilder().setMailbox(MailboxFrame.newBuilder()
-                .setRequestId(1).setStore(envelope.toProto())).build());
+                .setRequestId(1).setStore(envelope)).build());
         assertEquals(1, mailbox.heldEnvelopeIds().size(), "the replica holds the envelope");
 
         loop.advance(MailboxConfig.defaults().repairInterval());

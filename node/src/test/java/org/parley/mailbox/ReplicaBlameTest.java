@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.messaging.TestSealing;
 import org.parley.link.memory.InMemoryFabric;
-import org.parley.messaging.Envelope;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingConfig;
 import org.parley.proto.wire.v1.RatchetMessage;
@@ -70,8 +70,8 @@ class ReplicaBlameTest {
                     .setRatchetKey(ByteString.copyFrom(random(32))).setCiphertext(ByteString.copyFrom(random(64)))
                     .build();
             long now = loop.nowMillis();
-            mallory.mailbox.carry(Envelope.create(mallory.identity, bob.id(), now, now + Duration.ofDays(1).toMillis(),
-                    junk.toByteArray()).toProto());
+            mallory.mailbox.carry(TestSealing.seal(mallory.identity, bob.id(), now, now + Duration.ofDays(1).toMillis(),
+                    junk.toByteArray()));
         }
         alice.send(bob.id(), "real mail");
         loop.advance(Duration.ofSeconds(20));

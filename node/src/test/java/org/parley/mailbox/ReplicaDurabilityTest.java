@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.parley.messaging.TestSealing;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.EmbeddedLinks;
-import org.parley.messaging.Envelope;
 import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.runtime.VirtualScheduler;
 
@@ -40,9 +40,9 @@ class ReplicaDurabilityTest {
         MailReplica replica = new MailReplica(Identity.generate("replica", RANDOM).peerId(), links,
                 new MailCourier(links, loop, Duration.ofSeconds(10)), (peer, count) -> List.of(), journal, loop, loop,
                 MailboxConfig.defaults(), List.of());
+        replica.requireStampBits(TestSealing.BITS);
         long now = loop.nowMillis();
-        replica.store(alice.peerId(), 1, Envelope.create(alice, bob.peerId(), now, now + 60_000, new byte[] {1})
-                .toProto());
+        replica.store(alice.peerId(), 1, TestSealing.seal(alice, bob.peerId(), now, now + 60_000, new byte[] {1}));
         loop.runUntilIdle();
         assertTrue(links.sent().isEmpty(), "no answer before the write");
 

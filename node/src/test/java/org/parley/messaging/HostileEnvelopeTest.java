@@ -69,7 +69,7 @@ class HostileEnvelopeTest {
 
     @Test
     void tamperedCiphertextSignedByTheSenderIsRefused() throws Exception {
-        RatchetMessage message = RatchetMessage.parseFrom(genuine.getPayload());
+        RatchetMessage message = RatchetMessage.parseFrom(opened(genuine));
         byte[] ciphertext = message.getCiphertext().toByteArray();
         ciphertext[ciphertext.length - 1] ^= 1;
         byte[] tampered = message.toBuilder().setCiphertext(ByteString.copyFrom(ciphertext)).build().toByteArray();
@@ -89,7 +89,7 @@ class HostileEnvelopeTest {
 
     @Test
     void receiptsMixedWithARatchetMessageAreRefused() throws Exception {
-        RatchetMessage mixed = RatchetMessage.parseFrom(genuine.getPayload()).toBuilder()
+        RatchetMessage mixed = RatchetMessage.parseFrom(opened(genuine)).toBuilder()
                 .setReceipts(Receipts.newBuilder().addMessageIds(ByteString.copyFrom(new byte[MessageId.SIZE])))
                 .build();
         assertRefused(resigned(mixed.toByteArray()), "malformed");
@@ -111,35 +111,71 @@ class HostileEnvelopeTest {
     @Test
     void anEnvelopeForSomeoneElseIsRefused() {
         Identity carol = Identity.generate("carol", RANDOM);
-        org.parley.messaging.Envelope forCarol = org.parley.messaging.Envelope.create(alice.identity, carol.peerId(),
-                loop.nowMillis(), loop.nowMillis() + 60_000, genuine.getPayload().toByteArray());
-        assertRefused(forCarol.toProto(), "not-for-us");
+        assertRefused(TestSealing.seal(alice.identity, carol.peerId(), loop.nowMillis(), loop.nowMillis() + 60_000,
+                opened(genuine)), "not-for-us");
     }
 
     @Test
     void anUnknownVersionIsRefused() {
-        assertRefused(genuine.toBuilder().setVersion(2).build(), "unsupported-version");
+        assertRefused(genuine.toBuilder().setVersion(3).build(), "unsupported-version");
     }
 
     @Test
     void truncatedFieldsAndPayloadsAreRefused() {
-        assertRefused(genuine.toBuilder().setSender(genuine.getSender().substring(0, 31)).build(), "malformed");
-        byte[] payload = genuine.getPayload().toByteArray();
+        assertRefused(genuine.toBuilder().setAddress(genuine.getAddress().substring(0, 31)).build(), "malformed");
+        assertRefused(genuine.toBuilder().setEphemeralKey(genuine.getEphemeralKey().substring(0, 31)).build(),
+                "malformed");
+        byte[] payload = opened(genuine);
         assertRefused(resigned(Arrays.copyOf(payload, payload.length / 2)), "malformed");
         assertRefused(genuine.toBuilder().setSignature(genuine.getSignature().substring(0, 10)).build(), "malformed");
+        assertRefused(genuine.toBuilder().setSealed(genuine.getSealed().substring(0, 40)).build(), "malformed");
+        // Cut short above the smallest box: the pair key signed the whole box, so it is a forgery.
+        assertRefused(genuine.toBuilder().setSealed(genuine.getSealed().substring(0, genuine.getSealed().size() - 1))
+                .build(), "forged");
     }
 
     @Test
     void oversizedAndExpiredEnvelopesAreRefused() {
         assertRefused(resigned(new byte[org.parley.messaging.Envelope.MAX_PAYLOAD_BYTES + 1]), "too-large");
-        WireEnvelope stale = org.parley.messaging.Envelope.create(alice.identity, bob.id(), loop.nowMillis() - 10_000,
-                loop.nowMillis() - 1, genuine.getPayload().toByteArray()).toProto();
+        WireEnvelope stale = TestSealing.seal(alice.identity, bob.id(), loop.nowMillis() - 10_000,
+                loop.nowMillis() - 1, opened(genuine));
         assertRefused(stale, "expired");
     }
 
+    @Test
+    void aSealedEnvelopeNamingAnotherSenderInsideIsRefusedAsForged() {
+        Identity mallorys = Identity.generate("mallory's", RANDOM);
+        assertRefused(TestSealing.forgedAs(alice.identity, mallorys, bob.id(), genuine.getCreatedAtMs(),
+                genuine.getExpiresAtMs(), opened(genuine)), "forged");
+    }
+
+    @Test
+    void aSealedEnvelopeMovedToAnotherRecipientIsRefused() {
+        Identity carol = Identity.generate("carol", RANDOM);
+        // Addressed to bob by the one field a relay could rewrite: the pair key signed the recipient.
+        WireEnvelope forCarol = TestSealing.seal(alice.identity, carol.peerId(), genuine.getCreatedAtMs(),
+                genuine.getExpiresAtMs(), opened(genuine));
+        assertRefused(forCarol.toBuilder().setRecipient(ByteString.copyFrom(bob.id().publicKey())).build(), "forged");
+    }
+
+    @Test
+    void anEnvelopeInTheSignedFormatIsStillTakenFromAPeerThatDoesNotSealYet() {
+        MessagingNode.befriend(bob, alice);
+        loop.runUntilIdle();
+        WireEnvelope signed = org.parley.messaging.Envelope.create(alice.identity, bob.id(), genuine.getCreatedAtMs(),
+                genuine.getExpiresAtMs(), opened(genuine)).toProto();
+        deliver(signed);
+        assertEquals(1, bob.history(alice.id()).size());
+        assertTrue(bob.penalties.isEmpty());
+    }
+
+    /** The payload inside, as bob opens it. */
+    private byte[] opened(WireEnvelope envelope) {
+        return TestSealing.open(bob.identity, envelope, loop.nowMillis()).envelope().payload();
+    }
+
     private WireEnvelope resigned(byte[] payload) {
-        return org.parley.messaging.Envelope.create(alice.identity, bob.id(), genuine.getCreatedAtMs(),
-                genuine.getExpiresAtMs(), payload).toProto();
+        return TestSealing.seal(alice.identity, bob.id(), genuine.getCreatedAtMs(), genuine.getExpiresAtMs(), payload);
     }
 
     private void deliver(WireEnvelope envelope) {

@@ -77,7 +77,7 @@ final class MessagingNode {
                 .randomness(() -> new SeededRng(0), new SecureRandom())
                 .storage(storageWrapper.apply(new InlineStorageQueue(database)), contentKey)
                 .build();
-        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test").withMessaging(config), links,
+        messenger = NodeAssembly.openMessenger(environment, NodeSettings.defaults("test").withStampBits(TestSealing.BITS).withMessaging(config), links,
                 NodeAssembly.cipher(environment));
         links.addLayer(messenger);
         messenger.addListener(new MessagingEvents() {

@@ -30,9 +30,9 @@ class RelayedJunkTest {
     private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
     private final Identity mallory = Identity.generate("mallory", RANDOM);
 
-    private org.parley.proto.wire.v1.WireEnvelope signedByMallory(MessagingNode to, byte[] payload) {
+    private org.parley.proto.wire.v1.WireEnvelope sealedByMallory(MessagingNode to, byte[] payload) {
         long now = loop.nowMillis();
-        return Envelope.create(mallory, to.id(), now, now + Duration.ofDays(1).toMillis(), payload).toProto();
+        return TestSealing.seal(mallory, to.id(), now, now + Duration.ofDays(1).toMillis(), payload);
     }
 
     private static byte[] random(int size) {
@@ -51,7 +51,7 @@ class RelayedJunkTest {
         byte[] truncated = {0x0A, 0x7F, 0x01};
         List<byte[]> payloads = List.of(truncated, undecryptable.toByteArray(), mixed.toByteArray());
         return payloads.stream().flatMap(payload -> java.util.stream.Stream.generate(
-                () -> signedByMallory(bob, payload)).limit(5)).toList();
+                () -> sealedByMallory(bob, payload)).limit(5)).toList();
     }
 
     @Test
@@ -75,9 +75,9 @@ class RelayedJunkTest {
     void anEnvelopeFromAReplicaThatDoesNotVerifyNamesNoSenderAndChargesNobody() {
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
         MessagingNode replica = new MessagingNode("replica", loop, directory, RANDOM);
-        org.parley.proto.wire.v1.WireEnvelope junk = signedByMallory(bob, random(40));
+        org.parley.proto.wire.v1.WireEnvelope junk = sealedByMallory(bob, random(40));
         org.parley.proto.wire.v1.WireEnvelope forged = junk.toBuilder()
-                .setPayload(ByteString.copyFrom(random(40))).build();
+                .setSealed(ByteString.copyFrom(random(junk.getSealed().size()))).build();
 
         bob.messenger.takeRelayed(replica.id(), forged);
         loop.runUntilIdle();

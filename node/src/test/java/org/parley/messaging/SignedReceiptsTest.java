@@ -79,26 +79,30 @@ class SignedReceiptsTest {
         PeerId relay = Identity.generate("relay", RANDOM).peerId();
         Identity mallory = Identity.generate("mallory", RANDOM);
 
-        Envelope byMallory = receipt(mallory, hello);
-        org.parley.proto.wire.v1.WireEnvelope inBobsName = byMallory.toProto().toBuilder()
-                .setSender(ByteString.copyFrom(bob.id().publicKey())).build();
+        // Mallory names bob as the sender inside her own sealed envelope: the address is hers.
+        org.parley.proto.wire.v1.WireEnvelope inBobsName = TestSealing.forgedAs(bob.identity, mallory, alice.id(),
+                loop.nowMillis(), loop.nowMillis() + 60_000, receiptPayload(hello));
         deliverToAlice(relay, inBobsName);
         assertEquals(1L, alice.messenger.refusedFrom(relay).get("forged"));
         assertEquals(MessageRecord.PENDING, state(hello));
 
-        deliverToAlice(relay, byMallory.toProto());
+        deliverToAlice(relay, receipt(mallory, hello));
         assertEquals(MessageRecord.PENDING, state(hello), "mallory cannot acknowledge what went to bob");
 
-        deliverToAlice(relay, receipt(bob.identity, hello).toProto());
+        deliverToAlice(relay, receipt(bob.identity, hello));
         assertEquals(MessageRecord.DELIVERED, state(hello));
         assertEquals(1, alice.messenger.refusedFrom(relay).values().stream().mapToLong(Long::longValue).sum());
     }
 
-    private Envelope receipt(Identity signer, MessageRecord acknowledged) {
-        byte[] payload = RatchetMessage.newBuilder()
+    private org.parley.proto.wire.v1.WireEnvelope receipt(Identity sender, MessageRecord acknowledged) {
+        return TestSealing.seal(sender, alice.id(), loop.nowMillis(), loop.nowMillis() + 60_000,
+                receiptPayload(acknowledged));
+    }
+
+    private static byte[] receiptPayload(MessageRecord acknowledged) {
+        return RatchetMessage.newBuilder()
                 .setReceipts(Receipts.newBuilder().addMessageIds(ByteString.copyFrom(acknowledged.id().bytes())))
                 .build().toByteArray();
-        return Envelope.create(signer, alice.id(), loop.nowMillis(), loop.nowMillis() + 60_000, payload);
     }
 
     private void deliverToAlice(PeerId from, org.parley.proto.wire.v1.WireEnvelope envelope) {
@@ -118,19 +122,21 @@ class SignedReceiptsTest {
         bob.sent.clear();
         alice.send(bob.id(), text);
         loop.advance(Duration.ofMillis(100));
-        List<RatchetMessage> fromAlice = payloads(alice);
+        List<RatchetMessage> fromAlice = payloads(alice, bob);
         assertEquals(1, fromAlice.size(), text);
         aliceKeys.add(fromAlice.get(0).getRatchetKey());
-        for (RatchetMessage receipt : payloads(bob)) {
+        for (RatchetMessage receipt : payloads(bob, alice)) {
             bobReceipts.add(receipt.hasReceipts() ? "signed" : "ratchet");
         }
     }
 
-    private static List<RatchetMessage> payloads(MessagingNode node) throws InvalidProtocolBufferException {
+    /** What {@code from} sent {@code to}, opened as {@code to} opens it. */
+    private List<RatchetMessage> payloads(MessagingNode from, MessagingNode to) throws InvalidProtocolBufferException {
         List<RatchetMessage> payloads = new ArrayList<>();
-        for (Frame frame : node.sent) {
+        for (Frame frame : from.sent) {
             if (frame.hasEnvelope()) {
-                payloads.add(RatchetMessage.parseFrom(frame.getEnvelope().getPayload()));
+                payloads.add(RatchetMessage.parseFrom(
+                        TestSealing.open(to.identity, frame.getEnvelope(), loop.nowMillis()).envelope().payload()));
             }
         }
         return payloads;

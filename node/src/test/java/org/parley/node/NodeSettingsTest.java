@@ -22,7 +22,7 @@ class NodeSettingsTest {
                 .firstPublication(Duration.ofSeconds(5)).layers(NodeSettings.Layers.OVERLAY).build();
         assertEquals(new NodeSettings(NodeSettings.Layers.OVERLAY, defaults.links(), discovery, defaults.dht(),
                 defaults.gossip(), defaults.messaging(), defaults.mailbox(), defaults.bootstrap(), announce, "other",
-                Duration.ofSeconds(5), defaults.relay()), changed);
+                Duration.ofSeconds(5), defaults.relay(), defaults.stampBits()), changed);
         assertEquals(NodeSettings.defaults("test"), defaults, "the original stays as it was");
     }
 

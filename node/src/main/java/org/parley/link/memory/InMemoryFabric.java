@@ -33,6 +33,12 @@ public final class InMemoryFabric {
     private final Set<HostPort> refusingInbound = ConcurrentHashMap.newKeySet();
     /** The NAT each address sits behind; an address not named here has none. */
     private final Map<HostPort, NatType> nats = new ConcurrentHashMap<>();
+    /**
+     * Whether a dial nobody answers (no node listens at the address any more, or it sits behind a
+     * NAT) waits out the dialler's timeout before it fails, as a dial to a departed host does over
+     * TCP, rather than being refused at once.
+     */
+    private volatile boolean unansweredDialsTimeOut;
     /** Bytes carried by the relay listening at each address, over all its incarnations. */
     private final Map<HostPort, java.util.concurrent.atomic.AtomicLong> relayed = new ConcurrentHashMap<>();
 
@@ -83,6 +89,20 @@ public final class InMemoryFabric {
         } else {
             nats.put(address, type);
         }
+    }
+
+    /**
+     * From now on a dial to an address where nobody listens, or that sits behind a NAT, fails only
+     * when the dialler's hello timeout has passed (over TLS the dial's watchdog is that timeout):
+     * a departed peer costs its dialler that long, as a host gone from the internet does, which
+     * answers no connection attempt at all. Until this is called such dials are refused at once.
+     */
+    public void unansweredDialsTimeOut() {
+        unansweredDialsTimeOut = true;
+    }
+
+    boolean unansweredDialsTimeOutNow() {
+        return unansweredDialsTimeOut;
     }
 
     /** Whether any address sits behind a NAT: then no simulated node can assume it is reachable. */

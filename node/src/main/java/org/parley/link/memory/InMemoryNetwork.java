@@ -184,11 +184,11 @@ public final class InMemoryNetwork implements CircuitTransport, HolePuncher {
             return Optional.empty();
         }
         if (remote.isEmpty()) {
-            failed.accept("connection refused");
+            unanswered(failed, "connection refused", "no answer from " + at + " in time");
             return Optional.empty();
         }
         if (fabric.refusesInbound(at)) {
-            failed.accept("no answer: behind a NAT");
+            unanswered(failed, "no answer: behind a NAT", "no answer in time: behind a NAT");
             return Optional.empty();
         }
         if (expected.isPresent() && !expected.get().equals(remote.get().self)) {
@@ -196,6 +196,18 @@ public final class InMemoryNetwork implements CircuitTransport, HolePuncher {
             return Optional.empty();
         }
         return remote;
+    }
+
+    /**
+     * Fails a dial nobody answers: at once ({@code refused}), or, when the fabric says so, after
+     * the hello timeout ({@code silent}), the time a real dial's watchdog waits.
+     */
+    private void unanswered(java.util.function.Consumer<String> failed, String refused, String silent) {
+        if (fabric.unansweredDialsTimeOutNow()) {
+            scheduler.schedule(config.helloTimeout(), () -> failed.accept(silent));
+        } else {
+            failed.accept(refused);
+        }
     }
 
     /**

@@ -39,6 +39,9 @@ import org.parley.runtime.Scheduler;
  * {@link LinkControl}. Confined to the node's loop, where futures it returns also complete.
  */
 public final class DhtService implements LinkEvents, FrameHandler {
+    /** Contacts a second, disjoint record lookup may start from (see {@link #lookup}). */
+    static final int DISJOINT_START = 80;
+
     private final PeerId self;
     private final LinkControl links;
     private final DhtConfig config;
@@ -130,8 +133,32 @@ public final class DhtService implements LinkEvents, FrameHandler {
         }
         // Asks on past the k closest while the record has not turned up (see IterativeLookup).
         DhtKey key = DhtKey.ofPeer(peer);
-        return lookups.start(new IterativeLookup(key, self, known.closest(key, config.lookup().k()), config.lookup(),
-                true), Optional.of(peer)).result;
+        LookupRun first = lookups.start(new IterativeLookup(key, self, known.closest(key, config.lookup().k()),
+                config.lookup(), true), Optional.of(peer));
+        return first.result.thenCompose(result -> result.record().isPresent() || stopped
+                ? CompletableFuture.completedFuture(result) : lookUpDisjointly(peer, key, first, result));
+    }
+
+    /**
+     * A lookup that ran out of peers to ask without the record may have met colluders only: its
+     * k closest contacts answered with one another and nobody else (Sybils with IDs near the
+     * target, or a table flooded with them). A second lookup then starts from the next closest
+     * contacts of the table, up to {@link #DISJOINT_START} in all, and never asks nor takes as
+     * candidates the peers the first one asked (S/Kademlia's disjoint paths, one after the other):
+     * one honest peer among its start, whose answers lead on to honest peers near the target, is
+     * enough. Costs nothing when the first finds the record.
+     */
+    private CompletableFuture<LookupResult> lookUpDisjointly(PeerId peer, DhtKey key, LookupRun first,
+                                                             LookupResult missed) {
+        Set<PeerId> asked = first.lookup.askedPeers();
+        List<Contact> start = known.closest(key, DISJOINT_START).stream()
+                .filter(contact -> !asked.contains(contact.peer())).toList();
+        if (start.isEmpty()) {
+            return CompletableFuture.completedFuture(missed);
+        }
+        return lookups.start(new IterativeLookup(key, self, start, config.lookup(), true, asked), Optional.of(peer))
+                .result.thenApply(second -> new LookupResult(second.record(), missed.hops() + second.hops(),
+                        missed.queries() + second.queries()));
     }
 
     /**

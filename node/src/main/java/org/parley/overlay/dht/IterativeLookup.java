@@ -57,6 +57,7 @@ public final class IterativeLookup {
     private final PeerId self;
     private final LookupConfig config;
     private final boolean untilExhausted;
+    private final Set<PeerId> avoid;
     private final Map<PeerId, Candidate> candidates = new HashMap<>();
     private final TreeSet<Candidate> byDistance;
     private final List<Offence> offences = new ArrayList<>();
@@ -85,6 +86,16 @@ public final class IterativeLookup {
      */
     public IterativeLookup(DhtKey target, PeerId self, Collection<Contact> start, LookupConfig config,
                            boolean untilExhausted) {
+        this(target, self, start, config, untilExhausted, Set.of());
+    }
+
+    /**
+     * A lookup that never asks, nor takes as a candidate, any peer in {@code avoid}: a path
+     * disjoint from an earlier lookup's, whose peers may all have been colluders.
+     */
+    public IterativeLookup(DhtKey target, PeerId self, Collection<Contact> start, LookupConfig config,
+                           boolean untilExhausted, Set<PeerId> avoid) {
+        this.avoid = Set.copyOf(avoid);
         this.untilExhausted = untilExhausted;
         this.target = target;
         this.self = self;
@@ -216,6 +227,17 @@ public final class IterativeLookup {
         return candidate == null ? -1 : candidate.hops;
     }
 
+    /** Every peer this lookup has asked (answered, failed or still outstanding). */
+    public Set<PeerId> askedPeers() {
+        Set<PeerId> asked = new HashSet<>();
+        candidates.forEach((peer, candidate) -> {
+            if (candidate.state != State.NOT_ASKED) {
+                asked.add(peer);
+            }
+        });
+        return asked;
+    }
+
     public int queriesSent() {
         return queriesSent;
     }
@@ -261,7 +283,7 @@ public final class IterativeLookup {
     }
 
     private void learn(Contact contact, int hops) {
-        if (contact.peer().equals(self)) {
+        if (contact.peer().equals(self) || avoid.contains(contact.peer())) {
             return;
         }
         Candidate known = candidates.get(contact.peer());

@@ -170,7 +170,14 @@ public final class GossipRouter {
                 .build();
         cache.put(id, message);
         GossipFrame frame = GossipFrame.newBuilder().setPublish(message).build();
-        mesh.members().forEach(peer -> host.send(peer, frame));
+        // Flood publishing (GossipSub v1.1): our own message goes to every subscribed neighbour,
+        // not only the mesh, so Sybils that fill our mesh and drop cannot stop it at the source.
+        // It costs one copy per extra neighbour per message we publish, however large the network.
+        peers.forEach((peer, state) -> {
+            if (mesh.contains(peer) || state.topics.contains(topic)) {
+                host.send(peer, frame);
+            }
+        });
         return id;
     }
 
@@ -209,7 +216,7 @@ public final class GossipRouter {
 
     private void onPublish(PeerId from, Publish message) {
         GossipId id = GossipId.fromWire(message.getMessageId());
-        promises.fulfilled(id);
+        boolean askedFor = promises.fulfilled(id);
         TopicMesh mesh = subscriptions.get(message.getTopic());
         if (mesh == null) {
             return;
@@ -218,20 +225,22 @@ public final class GossipRouter {
             onDuplicate(from, message.getTopic(), mesh);
             return;
         }
-        mesh.firstFrom(from);
+        // A message we asked for after an announcement was counted when it was announced.
+        mesh.firstFrom(from, !askedFor);
         Publish relayed = message.toBuilder().setHopsLeft(Math.max(0, message.getHopsLeft() - 1)).build();
         cache.put(id, relayed);
-        host.deliver(message.getTopic(), id, message.getPayload().toByteArray(),
-                config.maxHops() - message.getHopsLeft() + 1);
-        if (message.getHopsLeft() == 0) {
-            return;
-        }
-        GossipFrame frame = GossipFrame.newBuilder().setPublish(relayed).build();
-        for (PeerId peer : mesh.members()) {
-            if (!peer.equals(from)) {
-                host.send(peer, frame);
+        // Relayed before it is handed up: the next hops need not wait for what the layer above
+        // does with it (checking, decrypting, storing), which they do not depend on.
+        if (message.getHopsLeft() > 0) {
+            GossipFrame frame = GossipFrame.newBuilder().setPublish(relayed).build();
+            for (PeerId peer : mesh.members()) {
+                if (!peer.equals(from)) {
+                    host.send(peer, frame);
+                }
             }
         }
+        host.deliver(message.getTopic(), id, message.getPayload().toByteArray(),
+                config.maxHops() - message.getHopsLeft() + 1);
     }
 
     private void onDuplicate(PeerId from, String topic, TopicMesh mesh) {
@@ -261,6 +270,9 @@ public final class GossipRouter {
         for (ByteString raw : announcement.getMessageIdsList()) {
             GossipId id = GossipId.fromWire(raw);
             if (!seen.contains(id) && promises.mayRequest(id, now)) {
+                if (!promises.isOutstanding(id)) {
+                    mesh.missed();
+                }
                 promises.requested(id, from, deadline);
                 request.addMessageIds(raw);
             }
@@ -303,6 +315,12 @@ public final class GossipRouter {
         }
         // Grafting is only done among subscribers, so it says the sender is one.
         if (!acceptTopic(from, peer, topic)) {
+            return;
+        }
+        if (mesh.inBackoff(from, clock.monotonicNanos())) {
+            // GRAFT backoff: a peer we pruned (or that pruned us) waits out the backoff before it
+            // joins again, or a silent peer pruned would be back in the next moment.
+            host.send(from, GossipFrames.prune(topic));
             return;
         }
         mesh.add(from);

@@ -39,9 +39,14 @@ final class IWantPromises {
         outstanding.put(id, new Promise(from, deadlineNanos));
     }
 
-    /** The message arrived, from whomever: nobody owes it any more. */
-    void fulfilled(GossipId id) {
-        outstanding.remove(id);
+    /** Whether a request for {@code id} is outstanding (in time or past its deadline). */
+    boolean isOutstanding(GossipId id) {
+        return outstanding.containsKey(id);
+    }
+
+    /** The message arrived, from whomever: nobody owes it any more. Returns whether it had been asked for. */
+    boolean fulfilled(GossipId id) {
+        return outstanding.remove(id) != null;
     }
 
     /** A neighbour left: what it owed will not come, and it cannot be blamed any more. */

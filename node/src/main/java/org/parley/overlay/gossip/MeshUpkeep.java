@@ -16,6 +16,13 @@ import org.parley.runtime.Rng;
  * push that repairs lost frames. Shares the router's view of its neighbours; confined to the loop.
  */
 final class MeshUpkeep {
+    /**
+     * Messages that must reach us from others, with nothing from a mesh peer, before it counts as
+     * silent: enough that a peer is not taken for one over a few messages that happened to reach
+     * it through us first.
+     */
+    static final int SILENT_MESSAGES = 8;
+
     private final GossipHost host;
     private final Clock clock;
     private final Rng rng;
@@ -33,10 +40,22 @@ final class MeshUpkeep {
         this.cache = cache;
     }
 
-    /** Grafts up to D when the mesh fell below its low watermark, prunes down to D above the high one. */
+    /**
+     * Grafts up to D when the mesh fell below its low watermark, prunes down to D above the high
+     * one. Mesh peers that relayed nothing while {@link #SILENT_MESSAGES} messages reached us from
+     * others (GossipSub v1.1's mesh delivery score, in its simplest form) do not count as members
+     * for the low watermark, and they are the first pruned to make room or to come down to D.
+     * Plumtree's duplicate pruning alone keeps the peers that send nothing at all: a Sybil that
+     * joined the mesh to drop would stay for good while honest redundant peers go. A silent peer
+     * is not pruned for its silence alone: an honest peer downstream of us for every message (a
+     * leaf of the tree the mesh forms) sends us nothing either, and losing it would cut it off.
+     */
     void maintain(String topic, TopicMesh mesh) {
         long now = clock.monotonicNanos();
-        if (mesh.size() < config.meshLow()) {
+        List<PeerId> silent = mesh.silentMembers(SILENT_MESSAGES);
+        shuffle(silent);
+        int active = mesh.size() - silent.size();
+        if (active < config.meshLow()) {
             List<PeerId> candidates = new ArrayList<>();
             for (PeerId peer : subscribersOf(topic)) {
                 if (!mesh.contains(peer) && !mesh.inBackoff(peer, now)) {
@@ -45,12 +64,22 @@ final class MeshUpkeep {
             }
             shuffle(candidates);
             GossipFrame graft = GossipFrames.graft(topic);
-            for (int i = 0; i < candidates.size() && mesh.size() < config.meshDegree(); i++) {
+            for (int i = 0; i < candidates.size() && active < config.meshDegree(); i++) {
+                if (mesh.size() >= config.meshHigh()) {
+                    if (silent.isEmpty()) {
+                        break;
+                    }
+                    prune(silent.remove(silent.size() - 1), topic, mesh);
+                }
                 mesh.add(candidates.get(i));
                 host.send(candidates.get(i), graft);
+                active++;
             }
         }
         if (mesh.size() > config.meshHigh()) {
+            while (mesh.size() > config.meshDegree() && !silent.isEmpty()) {
+                prune(silent.remove(silent.size() - 1), topic, mesh);
+            }
             List<PeerId> members = mesh.members();
             shuffle(members);
             for (int i = 0; mesh.size() > config.meshDegree(); i++) {

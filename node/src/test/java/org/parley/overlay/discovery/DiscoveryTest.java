@@ -166,6 +166,34 @@ class DiscoveryTest {
     }
 
     @Test
+    void linksAnyOfTheSparingLayersNamesSurviveTrimmingAndTheRestAreTrimmedToTheMaximum() {
+        Identity self = Identity.generate("self", RANDOM);
+        EmbeddedLinks links = new EmbeddedLinks();
+        Discovery discovery = discovery(self, links);
+        DiscoveryConfig config = DiscoveryConfig.defaults();
+        List<PeerId> relays = new ArrayList<>();
+        List<PeerId> members = new ArrayList<>();
+        for (int i = 0; i < config.maxLinks() + 8; i++) {
+            PeerId peer = Identity.generate("peer" + i, RANDOM).peerId();
+            links.open(new PeerInfo(peer, "10.0.1." + i + ":7000", Direction.INBOUND, 0, "test"));
+            if (i < 4) {
+                relays.add(peer);
+            } else if (i < 10) {
+                members.add(peer);
+            }
+        }
+        discovery.spareLinksTo(relays::contains);
+        discovery.spareLinksTo(members::contains);
+        discovery.start();
+
+        loop.advance(config.heartbeat().multipliedBy(2));
+
+        assertEquals(config.maxLinks(), links.linkedPeers().size());
+        assertTrue(links.linkedPeers().containsAll(relays), "the first layer's spared links stay");
+        assertTrue(links.linkedPeers().containsAll(members), "and so do the second's");
+    }
+
+    @Test
     void aRenewedOwnRecordIsAnnouncedEvenWhenAnotherLayerAskedForItFirst() {
         Identity self = Identity.generate("self", RANDOM);
         Identity neighbour = Identity.generate("neighbour", RANDOM);

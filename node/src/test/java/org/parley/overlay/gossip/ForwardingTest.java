@@ -43,6 +43,17 @@ class ForwardingTest {
     }
 
     @Test
+    void aMessageIsRelayedBeforeItIsHandedUpSoTheNextHopsNeverWaitForTheLayerAbove() {
+        fixture.router.subscribe(TOPIC);
+        List<PeerId> mesh = fixture.connectGrafting(1, 3);
+        fixture.sent.clear();
+
+        fixture.receive(mesh.get(0), frame(publish("hello", 5)));
+
+        assertEquals(List.of(2), fixture.sentAtDelivery, "both other mesh peers had it when it was handed up");
+    }
+
+    @Test
     void aMeshPeerThatKeepsSendingDuplicatesIsPruned() {
         fixture.router.subscribe(TOPIC);
         List<PeerId> mesh = fixture.connectGrafting(1, 4);

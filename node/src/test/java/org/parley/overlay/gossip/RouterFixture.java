@@ -27,6 +27,8 @@ final class RouterFixture implements GossipHost {
     final List<Sent> sent = new ArrayList<>();
     final List<Delivery> delivered = new ArrayList<>();
     final List<Penalty> penalties = new ArrayList<>();
+    /** How many frames had been sent when each delivery was handed up. */
+    final List<Integer> sentAtDelivery = new ArrayList<>();
 
     RouterFixture(GossipConfig config) {
         this.config = config;
@@ -135,6 +137,7 @@ final class RouterFixture implements GossipHost {
     @Override
     public void deliver(String topic, GossipId id, byte[] payload, int hops) {
         delivered.add(new Delivery(topic, id, ByteString.copyFrom(payload)));
+        sentAtDelivery.add(sent.size());
     }
 
     @Override

@@ -1,0 +1,72 @@
+package org.parley.messaging;
+
+import java.security.SecureRandom;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.WireEnvelope;
+
+/**
+ * A node's envelopes, both ways: seals what it sends (version 2, {@link SealedEnvelope}) and
+ * checks and opens what it receives (version 2, and version 1 from peers not yet sealing).
+ * Holds the pair keys and the stamps found; safe from any thread, since envelopes are sealed in
+ * the storage work and checked by the verifier.
+ */
+public final class Sealing {
+    private final Identity self;
+    private final PairAddresses pairs;
+    private final Stamps stamps;
+    private final BoxKeys boxes = new BoxKeys();
+    private final SecureRandom random;
+
+    public Sealing(Identity self, int stampBits, SecureRandom random) {
+        this.self = self;
+        this.pairs = new PairAddresses(self);
+        this.stamps = new Stamps(stampBits);
+        this.random = random;
+    }
+
+    /**
+     * Sets the work this node pays on what it seals and asks of envelopes from peers who are not
+     * its contacts (message requests).
+     */
+    public void stampBits(int bits) {
+        stamps.payBits(bits);
+    }
+
+    public int stampBits() {
+        return stamps.bits();
+    }
+
+    public PairAddresses pairs() {
+        return pairs;
+    }
+
+    /** Seals {@code payload} to {@code recipient}. */
+    public WireEnvelope seal(PeerId recipient, long createdAtMillis, long expiresAtMillis, byte[] payload) {
+        return SealedEnvelope.seal(self, pairs, stamps, boxes, recipient, createdAtMillis, expiresAtMillis, payload, random);
+    }
+
+    /**
+     * Checks an envelope from the wire and opens it when sealed: fields, signature, time window,
+     * then (version 2) the box and the sender's binding to the address. Whether it carries the
+     * work asked of a first contact is noted, not required: only the intake knows who is a contact.
+     */
+    public EnvelopeCheck check(WireEnvelope proto, long nowMillis) {
+        try {
+            if (proto.getVersion() == Envelope.VERSION) {
+                Envelope envelope = Envelope.verify(proto, nowMillis);
+                return new EnvelopeCheck(envelope, envelope.id(), null, false);
+            }
+            SealedEnvelope.Outer outer = SealedEnvelope.check(proto, nowMillis, 0);
+            if (!outer.recipient().equals(self.peerId())) {
+                throw new EnvelopeException(org.parley.link.Misbehaviour.NOT_FOR_US, "envelope for " + outer.recipient());
+            }
+            Envelope envelope = SealedEnvelope.open(self, pairs, boxes, proto, outer);
+            boolean paid = Stamp.meets(outer.recipient().publicKey(), outer.contributor().publicKey(),
+                    PairAddresses.epochOf(outer.createdAtMillis()), proto.getStamp(), stamps.bits());
+            return new EnvelopeCheck(envelope, outer.id(), null, paid);
+        } catch (EnvelopeException e) {
+            return new EnvelopeCheck(null, null, e, false);
+        }
+    }
+}

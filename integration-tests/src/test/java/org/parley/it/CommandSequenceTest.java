@@ -108,13 +108,8 @@ class CommandSequenceTest {
         assertTrue(hub.waitFor(20, TimeUnit.SECONDS));
         Launcher.Result sent = parley.run("send", "--home", homes.get(1), ids.get(2), "no hub needed");
         assertEquals(0, sent.exitCode(), sent.toString());
-        Instant deadline = Instant.now().plus(LINK_TIMEOUT);
-        String history = "";
-        while (Instant.now().isBefore(deadline) && !history.contains("no hub needed")) {
-            history = parley.run("history", "--home", homes.get(2), ids.get(1), "--json").stdout();
-            Thread.sleep(300);
-        }
-        assertTrue(history.contains("no hub needed"), history);
+        Profiles.await(() -> parley.run("history", "--home", homes.get(2), ids.get(1), "--json").stdout()
+                .contains("no hub needed"), "the message sent without the hub", LINK_TIMEOUT);
     }
 
     /** Polls {@code peers --json} until {@code peerId} is listed, and returns its entry. */

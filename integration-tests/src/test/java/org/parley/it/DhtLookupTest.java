@@ -76,13 +76,8 @@ class DhtLookupTest {
 
         Launcher.Result sent = parley.run("send", "--home", ann, danId, "found you by your ID");
         assertEquals(0, sent.exitCode(), sent.toString());
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        String history = "";
-        while (Instant.now().isBefore(deadline) && !history.contains("found you by your ID")) {
-            history = parley.run("history", "--home", dan, annId, "--json").stdout();
-            Thread.sleep(300);
-        }
-        assertTrue(history.contains("found you by your ID"), history);
+        Profiles.await(() -> parley.run("history", "--home", dan, annId, "--json").stdout()
+                .contains("found you by your ID"), "dan has ann's message", TIMEOUT);
 
         Launcher.Result mistyped = parley.run("lookup", "--home", ann, danId.substring(0, danId.length() - 1) + "x");
         assertEquals(2, mistyped.exitCode(), mistyped.toString());
@@ -117,13 +112,7 @@ class DhtLookupTest {
     }
 
     private static void awaitPeers(Launcher parley, String home, List<String> peerIds) throws Exception {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (linkedPeers(parley, home).containsAll(peerIds)) {
-                return;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("not all of " + peerIds + " linked with " + home);
+        Profiles.await(() -> linkedPeers(parley, home).containsAll(peerIds), "all of " + peerIds + " linked with "
+                + home, TIMEOUT);
     }
 }

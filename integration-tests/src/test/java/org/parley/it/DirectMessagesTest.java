@@ -64,7 +64,7 @@ class DirectMessagesTest {
         String aliceHome = profiles.home("alice").toString();
         String bobHome = profiles.home("bob").toString();
         Process watch = parley.start("bob-watch", "watch", "--home", bobHome, "--json");
-        Thread.sleep(1500); // let the watcher subscribe before the message goes out
+        Profiles.awaitWatching(work.resolve("bob-watch.out"));
 
         assertEquals(0, parley.run("contact", "add", "--home", aliceHome, bob, "--name", "bob").exitCode());
         Launcher.Result sent = parley.run("send", "--home", aliceHome, bob, "hello bob");

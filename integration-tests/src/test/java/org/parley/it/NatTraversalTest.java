@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.parley.store.ProfileHome;
+import org.parley.testing.Eventually;
 
 /**
  * Daemons started through the launcher inside network namespaces, with the kernel's NAT between
@@ -384,14 +385,7 @@ class NatTraversalTest {
 
     /** Like {@link Profiles#await}, polling often enough to time a live message to tens of milliseconds. */
     private static void awaitQuickly(Profiles.Condition condition, String what, Duration wait) throws Exception {
-        Instant deadline = Instant.now().plus(wait);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Eventually.await(condition, what, wait, Duration.ofMillis(10));
     }
 
     private List<String> recordAddresses(String namespace, String name, String peer) throws Exception {
@@ -433,8 +427,9 @@ class NatTraversalTest {
 
     private Path watch(String namespace, String name) throws Exception {
         processes.add(parley.inNamespace(namespace).start(name + "-watch", "watch", "--home", home(name), "--json"));
-        Thread.sleep(1500); // let the watcher subscribe before anything is sent
-        return work.resolve(name + "-watch.out");
+        Path out = work.resolve(name + "-watch.out");
+        Profiles.awaitWatching(out);
+        return out;
     }
 
     private String ok(String namespace, String... args) throws Exception {

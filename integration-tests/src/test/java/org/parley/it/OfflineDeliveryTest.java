@@ -76,7 +76,7 @@ class OfflineDeliveryTest {
         stop("bob");
         Profiles.await(() -> !linked("alice", bob), "alice sees bob gone");
         Process watch = parley.start("alice-watch", "watch", "--home", aliceHome, "--json");
-        Thread.sleep(1500); // let the watcher subscribe before the messages go out
+        Profiles.awaitWatching(work.resolve("alice-watch.out"));
         Launcher.Result first = parley.run("send", "--home", aliceHome, bob, "message 0");
         assertEquals(0, first.exitCode(), first.toString());
         try (ControlClient client = profiles.client("alice")) {

@@ -1,11 +1,11 @@
 package org.parley.it;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.parley.runtime.EventLoop;
+import org.parley.testing.Eventually;
 
 /** Test code that must run on a node's event loop, as everything touching its protocol state does. */
 final class OnLoop {
@@ -27,13 +27,6 @@ final class OnLoop {
 
     /** Polls {@code condition} until it holds; fails naming {@code what} after {@code timeout}. */
     static void await(Callable<Boolean> condition, String what, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.call()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Eventually.await(condition::call, what, timeout);
     }
 }

@@ -12,6 +12,7 @@ import org.parley.api.ApiException;
 import org.parley.api.PeerView;
 import org.parley.control.ControlClient;
 import org.parley.store.ProfileHome;
+import org.parley.testing.Eventually;
 
 /** Profiles and their daemons, as separate processes started through the launcher. */
 final class Profiles implements AutoCloseable {
@@ -93,23 +94,27 @@ final class Profiles implements AutoCloseable {
         }, name + " linked to " + peerId);
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    interface Condition extends Eventually.Condition {
     }
 
     static void await(Condition condition, String what) throws Exception {
         await(condition, what, WAIT);
     }
 
+    /** Asks every 100 ms: most conditions here run a command or call a daemon, which costs more than a loop's poll. */
     static void await(Condition condition, String what, Duration wait) throws Exception {
-        Instant deadline = Instant.now().plus(wait);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Eventually.await(condition, what, wait, POLL);
+    }
+
+    /**
+     * Waits until a {@code watch --json} writing to {@code out} is live (its first line, the
+     * {@code watching} event, is there): what happens from then on reaches it.
+     */
+    static void awaitWatching(Path out) throws Exception {
+        await(() -> Files.exists(out) && Files.readString(out).contains("\"type\":\"watching\""),
+                "the watch on " + out.getFileName() + " to go live");
     }
 
     /** Stops a daemon with SIGKILL: no shutdown hook, nothing flushed. */

@@ -4,15 +4,15 @@ package org.parley.api;
  * Something that happened, as {@code watch} reports it. Exactly the field its type names is set.
  *
  * @param type what happened: one of the constants below
- * @param message the direct message, for {@code "message"} and {@code "update"}; else null
- * @param groupMessage the group message, for {@code "group"}; else null
+ * @param message the direct message, for {@code "message"}, {@code "update"} and {@code "message_changed"}; else null
+ * @param groupMessage the group message, for {@code "group"} and {@code "group_message_changed"}; else null
  * @param contact the contact as it is now, for {@code "contact"} (status {@code "removed"} once removed); else null
  * @param group the group as it is now, for {@code "invitation"} and {@code "group_changed"}; else null
  * @param peer the neighbour, for {@code "linked"} and {@code "unlinked"} (then only its peer ID); else null
  * @param cursor where the event stands in the node's stream: watch from it to get what came after
  */
 public record EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
-                        GroupView group, PeerView peer, String cursor) {
+                        GroupView group, PeerView peer, OutboxView outbox, String cursor) {
     /** The stream is live: every event before this one was replayed. Carries only a cursor. */
     public static final String WATCHING = "watching";
     public static final String MESSAGE = "message";
@@ -23,6 +23,18 @@ public record EventView(String type, MessageView message, GroupMessageView group
     public static final String GROUP_CHANGED = "group_changed";
     public static final String LINKED = "linked";
     public static final String UNLINKED = "unlinked";
+    /** A direct message was reacted to, edited or deleted: the message as now shown. */
+    public static final String MESSAGE_CHANGED = "message_changed";
+    /** A group message was reacted to, edited or deleted: the message as now shown. */
+    public static final String GROUP_MESSAGE_CHANGED = "group_message_changed";
+    /** The outbox counts changed. */
+    public static final String OUTBOX = "outbox";
+
+    /** An event about anything but the outbox. */
+    public EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
+                     GroupView group, PeerView peer, String cursor) {
+        this(type, message, groupMessage, contact, group, peer, null, cursor);
+    }
 
     /** An event about a direct message. */
     public EventView(String type, MessageView message) {
@@ -48,12 +60,16 @@ public record EventView(String type, MessageView message, GroupMessageView group
         return new EventView(up ? LINKED : UNLINKED, null, null, null, null, peer, "");
     }
 
+    public static EventView outbox(OutboxView counts) {
+        return new EventView(OUTBOX, null, null, null, null, null, counts, "");
+    }
+
     public static EventView watching(String cursor) {
         return new EventView(WATCHING, null, null, null, null, null, cursor);
     }
 
     /** The same event at its place in a stream. */
     public EventView at(String newCursor) {
-        return new EventView(type, message, groupMessage, contact, group, peer, newCursor);
+        return new EventView(type, message, groupMessage, contact, group, peer, outbox, newCursor);
     }
 }

@@ -7,7 +7,17 @@ package org.parley.api;
  * @param sentAt the sender's time, in milliseconds since the epoch
  * @param receivedAt when this node took it in
  * @param lamport its place in the log; history is in (lamport, entryId) order
+ * @param replyTo the entry ID of the message this one replies to; null when none
+ * @param reactions one per member who reacted, by peer ID
+ * @param edited whether the text is its author's newest edit
+ * @param deleted whether its author deleted it (the text is then empty)
  */
 public record GroupMessageView(String groupId, String entryId, String senderId, String text, long sentAt,
-                               long receivedAt, long lamport) {
+                               long receivedAt, long lamport, String replyTo, java.util.List<ReactionView> reactions,
+                               boolean edited, boolean deleted) {
+    /** A message that replies to nothing and was not reacted to, edited or deleted. */
+    public GroupMessageView(String groupId, String entryId, String senderId, String text, long sentAt,
+                            long receivedAt, long lamport) {
+        this(groupId, entryId, senderId, text, sentAt, receivedAt, lamport, null, java.util.List.of(), false, false);
+    }
 }

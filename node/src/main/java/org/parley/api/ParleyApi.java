@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * other processes ({@code org.parley.control.ControlClient}). Calls are safe from any thread.
  * Peer IDs and message IDs travel as text and are checked here, with one-line errors.
  */
-public interface ParleyApi {
+public interface ParleyApi extends ConversationApi {
     /** This node's public identity. */
     IdentityView identity() throws ApiException;
 
@@ -114,6 +114,16 @@ public interface ParleyApi {
         Subscription subscription = watch(listener);
         listener.accept(EventView.watching(""));
         return subscription;
+    }
+
+    /**
+     * As {@link #watch(Optional, Consumer)}; {@code ended} is told once, with the reason, when the
+     * stream ends other than by closing the returned handle (the node went away). A node in this
+     * process never ends it.
+     */
+    default Subscription watch(Optional<String> after, Consumer<EventView> listener, Consumer<String> ended)
+            throws ApiException {
+        return watch(after, listener);
     }
 
     /** A registration that stops when closed. */

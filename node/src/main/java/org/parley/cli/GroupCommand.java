@@ -23,7 +23,9 @@ import picocli.CommandLine.ParentCommand;
         description = "Group channels: end-to-end encrypted, relayed by peers, history kept by every member.",
         subcommands = {GroupCommand.Create.class, GroupCommand.Invite.class, GroupCommand.ListGroups.class,
                 GroupCommand.Join.class, GroupCommand.Send.class, GroupCommand.History.class,
-                GroupCommand.Members.class, GroupCommand.Remove.class, GroupCommand.Leave.class})
+                GroupCommand.Members.class, GroupCommand.Remove.class, GroupCommand.Leave.class,
+                GroupConversationCommands.React.class, GroupConversationCommands.Edit.class,
+                GroupConversationCommands.Delete.class})
 final class GroupCommand implements Runnable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -126,9 +128,14 @@ final class GroupCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "TEXT", description = "The message (at most 32 KiB of UTF-8).")
         String text;
 
+        @Option(names = "--reply-to", paramLabel = "ENTRY_ID",
+                description = "Reply to (quote) this message of the group (its entry ID, as history shows it).")
+        String replyTo;
+
         @Override
         public Integer call() throws CliException {
-            GroupMessageView sent = call(daemon -> daemon.sendToGroup(group.toString(), text));
+            GroupMessageView sent = call(daemon -> replyTo == null ? daemon.sendToGroup(group.toString(), text)
+                    : daemon.sendToGroup(group.toString(), text, java.util.Optional.of(replyTo)));
             print(sent, sent.entryId());
             return 0;
         }
@@ -153,7 +160,9 @@ final class GroupCommand implements Runnable {
                 messages.forEach(message -> parent.cli.context().out().println(
                         TIME.format(Instant.ofEpochMilli(message.sentAt())) + " "
                                 + ShortPeerId.of(message.senderId()) + ": "
-                                + PrintableText.of(message.text()).replace("\n", "\n    ")));
+                                + ConversationMarks.replyPrefix(message.replyTo())
+                                + PrintableText.of(message.text()).replace("\n", "\n    ")
+                                + ConversationMarks.suffix(message.edited(), message.deleted(), message.reactions())));
             }
             return 0;
         }

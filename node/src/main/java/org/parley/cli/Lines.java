@@ -19,6 +19,8 @@ final class Lines {
             default -> message.request() ? " (request)" : "";
         };
         String text = PrintableText.of(message.text()).replace("\n", "\n    ");
-        return time.format(Instant.ofEpochMilli(message.sentAt())) + " " + arrow + " " + text + mark;
+        return time.format(Instant.ofEpochMilli(message.sentAt())) + " " + arrow + " "
+                + ConversationMarks.replyPrefix(message.replyTo()) + text + mark
+                + ConversationMarks.suffix(message.edited(), message.deleted(), message.reactions());
     }
 }

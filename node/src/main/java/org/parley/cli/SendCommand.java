@@ -34,11 +34,17 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the message as JSON instead of its ID.")
     boolean json;
 
+    @Option(names = "--reply-to", paramLabel = "MESSAGE_ID",
+            description = "Reply to (quote) this message of the conversation (its ID, as history shows it).")
+    String replyTo;
+
     @Override
     public Integer call() throws CliException {
         CliContext context = cli.context();
         String message = text.equals(FROM_STANDARD_INPUT) ? StandardInputText.read(context.in(), MAX_TEXT_BYTES) : text;
-        MessageView sent = DaemonCall.run(homeOption.existing(context), daemon -> daemon.send(peer.toString(), message));
+        MessageView sent = DaemonCall.run(homeOption.existing(context), daemon -> replyTo == null
+                ? daemon.send(peer.toString(), message)
+                : daemon.send(peer.toString(), message, java.util.Optional.of(replyTo)));
         context.out().println(json ? Json.of(sent) : sent.id());
         return 0;
     }

@@ -70,10 +70,15 @@ final class WatchCommand implements Callable<Integer> {
             return event.type() + " " + ShortPeerId.of(event.peer().peerId())
                     + (event.peer().address().isEmpty() ? "" : " " + PrintableText.oneLine(event.peer().address()));
         }
+        if (event.outbox() != null) {
+            return event.type() + " " + event.outbox().outbox() + " (" + event.outbox().relayed() + " relayed)";
+        }
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();
             return event.type() + " " + message.groupId().substring(0, 10) + " " + ShortPeerId.of(message.senderId())
-                    + ": " + PrintableText.of(message.text()).replace("\n", "\n    ");
+                    + ": " + ConversationMarks.replyPrefix(message.replyTo())
+                    + PrintableText.of(message.text()).replace("\n", "\n    ")
+                    + ConversationMarks.suffix(message.edited(), message.deleted(), message.reactions());
         }
         return event.type() + " " + ShortPeerId.of(event.message().peerId()) + " " + Lines.of(event.message(), TIME);
     }

@@ -4,6 +4,12 @@ import org.parley.api.GroupMemberView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
 import org.parley.proto.control.v1.CreateGroupRequest;
+import org.parley.proto.control.v1.DeleteMessageRequest;
+import org.parley.proto.control.v1.EditMessageRequest;
+import org.parley.proto.control.v1.GroupDeleteRequest;
+import org.parley.proto.control.v1.GroupEditRequest;
+import org.parley.proto.control.v1.GroupReactRequest;
+import org.parley.proto.control.v1.ReactRequest;
 import org.parley.proto.control.v1.GroupHistoryRequest;
 import org.parley.proto.control.v1.GroupMemberRequest;
 import org.parley.proto.control.v1.GroupRequest;
@@ -21,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -52,7 +59,10 @@ import org.parley.proto.control.v1.IdentityInfo;
 import org.parley.proto.control.v1.ListPeersRequest;
 import org.parley.store.ProfileHome;
 
-/** A {@link ParleyApi} backed by the running daemon of a home, over its control API. */
+/**
+ * A {@link ParleyApi} backed by the running daemon of a home, over its control API. About 400
+ * lines and kept whole: one short method per call of the API, plus connecting and the watch.
+ */
 public final class ControlClient implements ParleyApi, AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 15;
     /** How long the daemon may take to hash and seal a file it is asked to send. */
@@ -144,6 +154,57 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         // Hashing and sealing a large file takes the daemon a while: this call may take longer.
         return call(() -> ControlMessages.fromProto(stub.withDeadlineAfter(SEND_FILE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .sendFile(SendFileRequest.newBuilder().setPeerId(peerId).setPath(path).build())));
+    }
+
+    @Override
+    public MessageView send(String peerId, String text, Optional<String> replyToId) throws ApiException {
+        SendMessageRequest.Builder request = SendMessageRequest.newBuilder().setPeerId(peerId).setText(text);
+        replyToId.ifPresent(request::setReplyTo);
+        return call(() -> ControlMessages.fromProto(stub().sendMessage(request.build())));
+    }
+
+    @Override
+    public MessageView react(String peerId, String messageId, String emoji) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().react(ReactRequest.newBuilder().setPeerId(peerId)
+                .setMessageId(messageId).setEmoji(emoji).build())));
+    }
+
+    @Override
+    public MessageView edit(String peerId, String messageId, String text) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().editMessage(EditMessageRequest.newBuilder()
+                .setPeerId(peerId).setMessageId(messageId).setText(text).build())));
+    }
+
+    @Override
+    public MessageView delete(String peerId, String messageId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().deleteMessage(DeleteMessageRequest.newBuilder()
+                .setPeerId(peerId).setMessageId(messageId).build())));
+    }
+
+    @Override
+    public GroupMessageView sendToGroup(String groupId, String text, Optional<String> replyToEntryId)
+            throws ApiException {
+        SendToGroupRequest.Builder request = SendToGroupRequest.newBuilder().setGroupId(groupId).setText(text);
+        replyToEntryId.ifPresent(request::setReplyTo);
+        return call(() -> ControlMessages.fromProto(stub().sendToGroup(request.build())));
+    }
+
+    @Override
+    public GroupMessageView reactInGroup(String groupId, String entryId, String emoji) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().reactInGroup(GroupReactRequest.newBuilder()
+                .setGroupId(groupId).setEntryId(entryId).setEmoji(emoji).build())));
+    }
+
+    @Override
+    public GroupMessageView editInGroup(String groupId, String entryId, String text) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().editGroupMessage(GroupEditRequest.newBuilder()
+                .setGroupId(groupId).setEntryId(entryId).setText(text).build())));
+    }
+
+    @Override
+    public GroupMessageView deleteInGroup(String groupId, String entryId) throws ApiException {
+        return call(() -> ControlMessages.fromProto(stub().deleteGroupMessage(GroupDeleteRequest.newBuilder()
+                .setGroupId(groupId).setEntryId(entryId).build())));
     }
 
     @Override
@@ -274,7 +335,18 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
      */
     @Override
     public Subscription watch(Optional<String> after, Consumer<EventView> listener) throws ApiException {
+        return watch(after, listener, reason -> { });
+    }
+
+    /**
+     * {@inheritDoc} Here {@code ended} is told on a gRPC thread when the daemon stops, restarts or
+     * ends the stream after it went live.
+     */
+    @Override
+    public Subscription watch(Optional<String> after, Consumer<EventView> listener, Consumer<String> streamEnded)
+            throws ApiException {
         CompletableFuture<String> ended = new CompletableFuture<>();
+        AtomicBoolean closedHere = new AtomicBoolean();
         CompletableFuture<Void> live = new CompletableFuture<>();
         watchEnd = ended;
         ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
@@ -298,18 +370,28 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
                     @Override
                     public void onError(Throwable error) {
                         ApiException refusal = explain(Status.fromThrowable(error).asRuntimeException());
-                        live.completeExceptionally(refusal);
-                        ended.complete(refusal.getMessage());
+                        end(refusal, refusal.getMessage());
                     }
 
                     @Override
                     public void onCompleted() {
-                        live.completeExceptionally(new ApiException(ApiException.Kind.UNAVAILABLE,
-                                "the daemon ended the watch"));
-                        ended.complete("the daemon ended the watch");
+                        end(new ApiException(ApiException.Kind.UNAVAILABLE, "the daemon ended the watch"),
+                                "the daemon ended the watch");
+                    }
+
+                    private void end(ApiException refusal, String reason) {
+                        boolean wasLive = live.isDone();
+                        live.completeExceptionally(refusal);
+                        ended.complete(reason);
+                        if (wasLive && !closedHere.get()) {
+                            streamEnded.accept(reason);
+                        }
                     }
                 });
-        Subscription subscription = () -> call[0].cancel("watch closed", null);
+        Subscription subscription = () -> {
+            closedHere.set(true);
+            call[0].cancel("watch closed", null);
+        };
         try {
             live.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {

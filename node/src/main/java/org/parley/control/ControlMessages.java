@@ -9,6 +9,7 @@ import org.parley.proto.control.v1.GroupMessage;
 
 import org.parley.api.ContactView;
 import org.parley.api.EventView;
+import org.parley.api.OutboxView;
 import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
@@ -23,6 +24,7 @@ import org.parley.proto.control.v1.PortMapping;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.FileInfo;
+import org.parley.proto.control.v1.OutboxCounts;
 import org.parley.proto.control.v1.Message;
 
 /** Between the API's views and the control protocol's messages, both ways. */
@@ -51,15 +53,16 @@ final class ControlMessages {
         if (view.file() != null) {
             message.setFile(toProto(view.file()));
         }
-        return message.build();
+        return ConversationMessages.withConversation(message, view);
     }
 
     static MessageView fromProto(Message message) {
-        return new MessageView(message.getId(), message.getDirection(), message.getPeerId(), message.getText(),
+        return ConversationMessages.withConversation(new MessageView(message.getId(), message.getDirection(),
+                message.getPeerId(), message.getText(),
                 message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
                 message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest(),
-                message.hasReplicas() ? message.getReplicas() : null,
-                message.hasFile() ? fromProto(message.getFile()) : null);
+                message.hasReplicas() ? message.getReplicas() : null), message)
+                .withFile(message.hasFile() ? fromProto(message.getFile()) : null);
     }
 
     static FileInfo toProto(FileView view) {
@@ -139,6 +142,10 @@ final class ControlMessages {
         if (view.peer() != null) {
             event.setPeer(toProto(view.peer()));
         }
+        if (view.outbox() != null) {
+            event.setOutbox(OutboxCounts.newBuilder().setOutbox(view.outbox().outbox())
+                    .setRelayed(view.outbox().relayed()));
+        }
         return event.build();
     }
 
@@ -148,6 +155,7 @@ final class ControlMessages {
                 event.hasContact() ? fromProto(event.getContact()) : null,
                 event.hasGroup() ? fromProto(event.getGroup()) : null,
                 event.hasPeer() ? fromProto(event.getPeer()) : null,
+                event.hasOutbox() ? new OutboxView(event.getOutbox().getOutbox(), event.getOutbox().getRelayed()) : null,
                 event.getCursor());
     }
 
@@ -191,20 +199,20 @@ final class ControlMessages {
     }
 
     static GroupMessage toProto(GroupMessageView view) {
-        return GroupMessage.newBuilder()
+        return ConversationMessages.withConversation(GroupMessage.newBuilder()
                 .setGroupId(view.groupId())
                 .setEntryId(view.entryId())
                 .setSenderId(view.senderId())
                 .setText(view.text())
                 .setSentAtMs(view.sentAt())
                 .setReceivedAtMs(view.receivedAt())
-                .setLamport(view.lamport())
-                .build();
+                .setLamport(view.lamport()), view);
     }
 
     static GroupMessageView fromProto(GroupMessage message) {
-        return new GroupMessageView(message.getGroupId(), message.getEntryId(), message.getSenderId(),
-                message.getText(), message.getSentAtMs(), message.getReceivedAtMs(), message.getLamport());
+        return ConversationMessages.withConversation(new GroupMessageView(message.getGroupId(), message.getEntryId(),
+                message.getSenderId(), message.getText(), message.getSentAtMs(), message.getReceivedAtMs(),
+                message.getLamport()), message);
     }
 
     static GroupMember toProto(GroupMemberView view) {

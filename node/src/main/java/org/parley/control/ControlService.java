@@ -1,6 +1,12 @@
 package org.parley.control;
 
 import org.parley.proto.control.v1.CreateGroupRequest;
+import org.parley.proto.control.v1.DeleteMessageRequest;
+import org.parley.proto.control.v1.EditMessageRequest;
+import org.parley.proto.control.v1.GroupDeleteRequest;
+import org.parley.proto.control.v1.GroupEditRequest;
+import org.parley.proto.control.v1.GroupReactRequest;
+import org.parley.proto.control.v1.ReactRequest;
 import org.parley.proto.control.v1.Group;
 import org.parley.proto.control.v1.GroupHistoryRequest;
 import org.parley.proto.control.v1.GroupHistoryResponse;
@@ -85,7 +91,9 @@ final class ControlService extends ControlGrpc.ControlImplBase {
 
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<Message> response) {
-        answer(response, () -> ControlMessages.toProto(api.send(request.getPeerId(), request.getText())));
+        answer(response, () -> ControlMessages.toProto(request.hasReplyTo()
+                ? api.send(request.getPeerId(), request.getText(), Optional.of(request.getReplyTo()))
+                : api.send(request.getPeerId(), request.getText())));
     }
 
     @Override
@@ -183,7 +191,43 @@ final class ControlService extends ControlGrpc.ControlImplBase {
 
     @Override
     public void sendToGroup(SendToGroupRequest request, StreamObserver<GroupMessage> response) {
-        answer(response, () -> ControlMessages.toProto(api.sendToGroup(request.getGroupId(), request.getText())));
+        answer(response, () -> ControlMessages.toProto(request.hasReplyTo()
+                ? api.sendToGroup(request.getGroupId(), request.getText(), Optional.of(request.getReplyTo()))
+                : api.sendToGroup(request.getGroupId(), request.getText())));
+    }
+
+    @Override
+    public void react(ReactRequest request, StreamObserver<Message> response) {
+        answer(response, () -> ControlMessages.toProto(api.react(request.getPeerId(), request.getMessageId(),
+                request.getEmoji())));
+    }
+
+    @Override
+    public void editMessage(EditMessageRequest request, StreamObserver<Message> response) {
+        answer(response, () -> ControlMessages.toProto(api.edit(request.getPeerId(), request.getMessageId(),
+                request.getText())));
+    }
+
+    @Override
+    public void deleteMessage(DeleteMessageRequest request, StreamObserver<Message> response) {
+        answer(response, () -> ControlMessages.toProto(api.delete(request.getPeerId(), request.getMessageId())));
+    }
+
+    @Override
+    public void reactInGroup(GroupReactRequest request, StreamObserver<GroupMessage> response) {
+        answer(response, () -> ControlMessages.toProto(api.reactInGroup(request.getGroupId(), request.getEntryId(),
+                request.getEmoji())));
+    }
+
+    @Override
+    public void editGroupMessage(GroupEditRequest request, StreamObserver<GroupMessage> response) {
+        answer(response, () -> ControlMessages.toProto(api.editInGroup(request.getGroupId(), request.getEntryId(),
+                request.getText())));
+    }
+
+    @Override
+    public void deleteGroupMessage(GroupDeleteRequest request, StreamObserver<GroupMessage> response) {
+        answer(response, () -> ControlMessages.toProto(api.deleteInGroup(request.getGroupId(), request.getEntryId())));
     }
 
     @Override

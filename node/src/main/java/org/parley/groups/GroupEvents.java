@@ -5,6 +5,10 @@ public interface GroupEvents {
     /** A message was posted by us or taken into the log from another member. */
     void groupMessageAdded(GroupMessageRecord message);
 
+    /** A message was reacted to, edited or deleted, by us or another member: here it is as now shown. */
+    default void groupMessageChanged(GroupMessageRecord message) {
+    }
+
     /**
      * A group's record changed and is stored: an invitation came, we joined, left or were
      * removed, or its members changed.

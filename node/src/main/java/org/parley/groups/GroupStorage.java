@@ -16,7 +16,9 @@ import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.MembershipOpProto;
 import org.parley.runtime.Scheduler;
+import org.parley.messaging.ConversationLedger;
 import org.parley.store.ContentCipher;
+import org.parley.store.ConversationRows;
 import org.parley.store.GroupRows;
 import org.parley.store.RestoreMark;
 import org.parley.store.SealedPlaces;
@@ -43,11 +45,13 @@ final class GroupStorage {
     private final StorageQueue storage;
     private final ContentCipher cipher;
     private final Scheduler loop;
+    private final ConversationLedger ledger;
     private boolean restored;
 
     GroupStorage(StorageQueue storage, ContentCipher cipher, Scheduler loop) {
         this.storage = storage;
         this.cipher = cipher;
+        this.ledger = new ConversationLedger(cipher);
         this.loop = loop;
     }
 
@@ -97,6 +101,11 @@ final class GroupStorage {
             }
         }, loop);
         return committed;
+    }
+
+    /** Reads in a transaction of its own; the future completes on the loop. */
+    <T> CompletableFuture<T> read(org.parley.store.Database.Work<T> work) {
+        return storage.submit(work).whenCompleteAsync((value, error) -> { }, loop);
     }
 
     static Rows all(List<Rows> rows) {
@@ -184,14 +193,33 @@ final class GroupStorage {
             }
             List<GroupMessageRecord> records = new ArrayList<>();
             for (GroupRows.Entry entry : GroupRows.history(connection, id.bytes(), limit, anchor)) {
-                String entryHex = HexFormat.of().formatHex(entry.entryId());
-                String text = new String(cipher.open(entry.body(), bodyContext(entryHex, entry.groupId(), entry.sender())),
-                        StandardCharsets.UTF_8);
-                records.add(new GroupMessageRecord(id, entryHex, parse(entry.sender()), text, entry.sentMillis(),
-                        entry.receivedMillis(), entry.lamport()));
+                records.add(toRecord(connection, id, entry));
             }
             return records;
         });
+    }
+
+    /** A stored message as shown: its text opened, its edits, deletion, reply and reactions applied. */
+    GroupMessageRecord toRecord(Connection connection, GroupId id, GroupRows.Entry entry) throws SQLException {
+        String entryHex = HexFormat.of().formatHex(entry.entryId());
+        String text = new String(cipher.open(entry.body(), bodyContext(entryHex, entry.groupId(), entry.sender())),
+                StandardCharsets.UTF_8);
+        ConversationLedger.Shown shown = ledger.shown(connection, ConversationRows.group(id.toString()),
+                entry.entryId(), text);
+        return new GroupMessageRecord(id, entryHex, parse(entry.sender()), shown.text(), entry.sentMillis(),
+                entry.receivedMillis(), entry.lamport(), shown.annotations());
+    }
+
+    /** Judges and writes reactions, edits and deletions of this node's group messages. */
+    ConversationLedger ledger() {
+        return ledger;
+    }
+
+    /** Replaces a deleted message's text with a sealed empty one, at its place. */
+    ConversationLedger.Eraser eraser(GroupId id, GroupRows.Entry entry) {
+        String entryHex = HexFormat.of().formatHex(entry.entryId());
+        byte[] empty = cipher.seal(new byte[0], bodyContext(entryHex, id.bytes(), entry.sender()));
+        return connection -> ConversationRows.replaceGroupBody(connection, entry.entryId(), empty);
     }
 
     /** The stored posts (as sent) among {@code ids}; completes on the storage thread. */

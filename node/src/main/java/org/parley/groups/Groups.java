@@ -14,6 +14,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.messaging.ConversationAction;
 import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
@@ -188,6 +189,26 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** Posts a message; the future completes once it is stored, and it then goes out on the topic. */
     public CompletableFuture<GroupMessageRecord> send(GroupId id, String text) {
         return ownPosts.send(id, text);
+    }
+
+    /** Posts {@code text} replying to (quoting) the message {@code replyTo} (an entry ID) of the group. */
+    public CompletableFuture<GroupMessageRecord> send(GroupId id, String text, Optional<byte[]> replyTo) {
+        return ownPosts.send(id, text, replyTo);
+    }
+
+    /** Our one reaction to a message of the group (an empty emoji takes it back); completes with the message as now shown. */
+    public CompletableFuture<GroupMessageRecord> react(GroupId id, byte[] entryId, String emoji) {
+        return ownPosts.act(id, ConversationAction.Kind.REACTION, entryId, emoji);
+    }
+
+    /** A new text for one of our messages in the group. */
+    public CompletableFuture<GroupMessageRecord> edit(GroupId id, byte[] entryId, String text) {
+        return ownPosts.act(id, ConversationAction.Kind.EDIT, entryId, text);
+    }
+
+    /** Deletes one of our group messages for everyone: our copy at once, each member's when its client honours it. */
+    public CompletableFuture<GroupMessageRecord> delete(GroupId id, byte[] entryId) {
+        return ownPosts.act(id, ConversationAction.Kind.DELETION, entryId, "");
     }
 
     /** The last {@code limit} messages of a group, in log order (the same on every member). */

@@ -8,10 +8,18 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Set;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
+import org.parley.messaging.Annotations;
+import org.parley.messaging.ConversationAction;
+import org.parley.messaging.ConversationRules;
+import org.parley.store.ConversationRows;
+import org.parley.store.GroupRows;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
@@ -104,9 +112,11 @@ final class PostIntake {
             }
             return;
         }
+        ConversationAction action;
         try {
             text = checkedText(plaintext);
             checkOrder(state.log, text);
+            action = text.hasConversationAction() ? GroupActions.parse(text) : null;
         } catch (GroupException e) {
             directory.count(state, via, e);
             storage.commit(storage.keyRow(state, sender, key));
@@ -114,13 +124,59 @@ final class PostIntake {
         }
         GroupLog.Entry entry = new GroupLog.Entry(entryId, text.getLamport(), text.getParentsList());
         state.log.add(entry);
-        GroupMessageRecord record = new GroupMessageRecord(state.id, HexFormat.of().formatHex(entryId.toByteArray()), sender,
-                text.getText(), text.getSentAtMs(), clock.nowMillis(), text.getLamport());
-        storage.commitWithKey(storage.entryRow(state, record, text.getMessageId().toByteArray(), text.getParentsList(),
-                post), storage.keyState(state, sender, key)).thenRun(() -> {
-            listeners.forEach(listener -> listener.groupMessageAdded(record));
+        String entryHex = HexFormat.of().formatHex(post.entryId());
+        Annotations annotations = text.getReplyTo().isEmpty() ? Annotations.NONE
+                : new Annotations(HexFormat.of().formatHex(text.getReplyTo().toByteArray()), false, false, List.of());
+        GroupMessageRecord record = new GroupMessageRecord(state.id, entryHex, sender,
+                text.getText(), text.getSentAtMs(), clock.nowMillis(), text.getLamport(), annotations);
+        GroupStorage.Rows entryRow = storage.entryRow(state, record, text.getMessageId().toByteArray(),
+                text.getParentsList(), post);
+        String conversation = ConversationRows.group(state.id.toString());
+        ActionOutcome outcome = new ActionOutcome();
+        storage.commitWithKey(connection -> {
+            entryRow.write(connection);
+            if (text.hasConversationAction()) {
+                ConversationRows.markActionEntry(connection, post.entryId());
+                outcome.apply(connection, state, conversation, action, sender);
+            } else if (annotations.replyTo() != null) {
+                storage.ledger().reply(connection, conversation, post.entryId(), text.getReplyTo().toByteArray());
+            }
+        }, storage.keyState(state, sender, key)).thenRun(() -> {
+            if (!text.hasConversationAction()) {
+                listeners.forEach(listener -> listener.groupMessageAdded(record));
+            } else {
+                outcome.report(state, sender);
+            }
             askForMissingParents(state, text.getParentsList(), via != null ? via : sender, via != null);
         });
+    }
+
+    /** A member's reaction, edit or deletion: judged and written with its post, reported after the commit. */
+    private final class ActionOutcome {
+        private ConversationRules.Verdict verdict;
+        private GroupMessageRecord changed;
+
+        void apply(Connection connection, GroupState state, String conversation, ConversationAction action,
+                   PeerId sender) throws SQLException {
+            Optional<GroupRows.Entry> target = GroupRows.message(connection, state.id.bytes(), action.target());
+            verdict = storage.ledger().apply(connection, conversation, action, sender,
+                    target.map(GroupActions::author),
+                    target.isPresent() ? storage.eraser(state.id, target.get()) : ignored -> { });
+            if (verdict == ConversationRules.Verdict.APPLY) {
+                changed = storage.toRecord(connection, state.id,
+                        GroupRows.message(connection, state.id.bytes(), action.target()).orElseThrow());
+            }
+        }
+
+        void report(GroupState state, PeerId sender) {
+            if (verdict == ConversationRules.Verdict.APPLY) {
+                listeners.forEach(listener -> listener.groupMessageChanged(changed));
+            } else if (verdict != null && verdict.misbehaved()) {
+                // The sender key's signature names the culprit; whoever relayed the post is not one.
+                directory.count(state, null, new GroupException(Misbehaviour.NOT_ALLOWED,
+                        "a change of a message " + sender.shortForm() + " did not write"));
+            }
+        }
     }
 
     /**
@@ -152,11 +208,18 @@ final class PostIntake {
         }
         if (text.getMessageId().size() != 16 || text.getLamport() < 1 || text.getLamport() > MAX_LAMPORT
                 || text.getParentsCount() > GroupLog.MAX_PARENTS
-                || text.getParentsList().stream().anyMatch(id -> id.size() != 32) || text.getText().isEmpty()) {
+                || text.getParentsList().stream().anyMatch(id -> id.size() != 32)
+                // A post carries a text (perhaps a reply) or an action, never both nor neither.
+                || text.getText().isEmpty() != text.hasConversationAction()
+                || (!text.getReplyTo().isEmpty()
+                    && (text.hasConversationAction() || text.getReplyTo().size() != GroupActions.ENTRY_ID_SIZE))) {
             throw new GroupException(Misbehaviour.MALFORMED, "post content out of shape");
         }
         if (text.getTextBytes().size() > Groups.MAX_TEXT_BYTES) {
             throw new GroupException(Misbehaviour.TOO_LARGE, "post text over the limit");
+        }
+        if (text.hasConversationAction()) {
+            GroupActions.parse(text);
         }
         return text;
     }

@@ -23,6 +23,7 @@ import org.parley.proto.wire.v1.Receipts;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
+import org.parley.store.ConversationRows;
 import org.parley.store.MessageRows;
 
 /**
@@ -48,6 +49,7 @@ final class EnvelopeIntake {
     private final MessagingEvents events;
     private final List<GroupSignalListener> groupSignalListeners;
     private final Sealing sealing;
+    private final DirectActions actions;
     private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
     private final MessageRequests requests = new MessageRequests(RequestLimits.defaults());
     /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
@@ -67,7 +69,7 @@ final class EnvelopeIntake {
     EnvelopeIntake(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage,
                    Contacts contacts, ReceiptQueue receipts, OutboxRunner outbox, ContentCipher cipher, Scheduler loop,
                    Clock clock, MessagingConfig config, MessagingEvents events,
-                   List<GroupSignalListener> groupSignalListeners, Sealing sealing) {
+                   List<GroupSignalListener> groupSignalListeners, Sealing sealing, DirectActions actions) {
         this.self = self;
         this.neighbours = neighbours;
         this.sessions = sessions;
@@ -82,6 +84,7 @@ final class EnvelopeIntake {
         this.events = events;
         this.groupSignalListeners = groupSignalListeners;
         this.sealing = sealing;
+        this.actions = actions;
     }
 
     void verifyWith(EnvelopeVerifier envelopeVerifier) {
@@ -209,6 +212,7 @@ final class EnvelopeIntake {
             case GROUP_SIGNAL -> remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { })
                     .thenRun(() -> groupSignalListeners.forEach(listener ->
                             listener.groupSignalReceived(sender, content.getGroupSignal().toByteArray())));
+            case CONVERSATION_ACTION -> takeAction(sender, envelopeId, envelope, content, decrypted.change());
             default -> {
                 refuse(answerable, new EnvelopeException(Misbehaviour.MALFORMED, "content of unknown type"));
                 yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
@@ -227,6 +231,12 @@ final class EnvelopeIntake {
             refuse(sender, new EnvelopeException(Misbehaviour.MALFORMED, "message without a valid ID or text"));
             return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
+        if (!content.getReplyTo().isEmpty() && content.getReplyTo().size() != MessageId.SIZE) {
+            refuse(sender, new EnvelopeException(Misbehaviour.MALFORMED, "a reply to no valid message ID"));
+            return remember(sender, envelopeId, envelope, null, change, connection -> { });
+        }
+        Annotations annotations = content.getReplyTo().isEmpty() ? Annotations.NONE
+                : new Annotations(MessageId.of(content.getReplyTo().toByteArray()).toString(), false, false, List.of());
         if (content.getTextBytes().size() > config.maxTextBytes()) {
             refuse(sender, new EnvelopeException(Misbehaviour.TOO_LARGE, "text over the limit"));
             return remember(sender, envelopeId, envelope, null, change, connection -> { });
@@ -234,7 +244,7 @@ final class EnvelopeIntake {
         long receivedAt = clock.nowMillis();
         boolean request = !contacts.isKnown(sender);
         MessageRecord record = new MessageRecord(id, MessageRecord.IN, sender, text, content.getSentAtMs(), receivedAt,
-                MessageRecord.RECEIVED, null, request);
+                MessageRecord.RECEIVED, null, request, 0, annotations);
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         long sealedBytes = body.length + ContentCipher.OVERHEAD;
         MessageRequests.Admission admission = request ? requests.admit(sender, sealedBytes)
@@ -250,6 +260,10 @@ final class EnvelopeIntake {
             inserted[0] = MessageRows.insertIfAbsent(connection, new MessageRows.StoredMessage(0, id.bytes(),
                     sender.toString(), MessageRecord.IN, cipher.seal(body, History.bodyContext(id, sender.toString(), MessageRecord.IN)),
                     content.getSentAtMs(), receivedAt, MessageRecord.RECEIVED, null, request));
+            if (inserted[0] && annotations.replyTo() != null) {
+                ConversationRows.putReply(connection, ConversationRows.direct(sender.toString()), id.bytes(),
+                        content.getReplyTo().toByteArray());
+            }
             if (inserted[0] && !admission.dropped().isEmpty()) {
                 MessageRows.dropRequests(connection, admission.dropped().stream().map(MessageId::bytes).toList());
             }
@@ -272,6 +286,19 @@ final class EnvelopeIntake {
                 receipts.acknowledge(sender, id);
             }
         });
+    }
+
+    /** A reaction, edit or deletion: judged and written with the envelope's dedupe record and session state. */
+    private CompletableFuture<Void> takeAction(PeerId sender, ByteString envelopeId, Envelope envelope,
+                                               Content content, Sessions.Changed change) {
+        DirectActions.Incoming incoming;
+        try {
+            incoming = actions.incoming(sender, content, this::refuse);
+        } catch (EnvelopeException e) {
+            refuse(sender, e);
+            return remember(sender, envelopeId, envelope, null, change, connection -> { });
+        }
+        return remember(sender, envelopeId, envelope, null, change, incoming::write).thenRun(incoming::committed);
     }
 
     /** Takes in receipts that came outside the ratchet: only signed, and nothing else in the payload. */

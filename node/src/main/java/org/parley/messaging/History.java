@@ -1,6 +1,8 @@
 package org.parley.messaging;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
+import org.parley.store.ConversationRows;
 import org.parley.store.SealedPlaces;
 import org.parley.store.MessageRows;
 import org.parley.store.StorageQueue;
@@ -18,10 +21,12 @@ final class History {
     private final ContentCipher cipher;
     private final Contacts contacts;
     private final Scheduler loop;
+    private final ConversationLedger ledger;
 
     History(StorageQueue storage, ContentCipher cipher, Contacts contacts, Scheduler loop) {
         this.storage = storage;
         this.cipher = cipher;
+        this.ledger = new ConversationLedger(cipher);
         this.contacts = contacts;
         this.loop = loop;
     }
@@ -43,7 +48,7 @@ final class History {
             }
             List<MessageRecord> records = new ArrayList<>();
             for (MessageRows.StoredMessage stored : MessageRows.history(connection, peer.toString(), limit, anchor)) {
-                records.add(toRecord(stored));
+                records.add(toRecord(connection, stored));
             }
             return records;
         });
@@ -53,18 +58,21 @@ final class History {
         return storage.submit(connection -> {
             List<MessageRecord> records = new ArrayList<>();
             for (MessageRows.StoredMessage stored : MessageRows.latestRequests(connection, limit)) {
-                records.add(toRecord(stored));
+                records.add(toRecord(connection, stored));
             }
             return records;
         }).thenApplyAsync(records -> records.stream()
                 .filter(record -> !contacts.isKnown(record.peer())).toList(), loop);
     }
 
-    private MessageRecord toRecord(MessageRows.StoredMessage stored) {
+    /** A stored message as shown: its body opened, its edits, deletion, reply and reactions applied. */
+    MessageRecord toRecord(Connection connection, MessageRows.StoredMessage stored) throws SQLException {
         MessageId id = MessageId.of(stored.id());
         String text = new String(cipher.open(stored.body(), bodyContext(id, stored.peerId(), stored.direction())), StandardCharsets.UTF_8);
         PeerId peer = StoredPeers.parse(stored.peerId());
-        return new MessageRecord(id, stored.direction(), peer, text, stored.sentMillis(), stored.receivedMillis(),
-                stored.state(), stored.reason(), stored.request(), stored.replicas());
+        ConversationLedger.Shown shown = ledger.shown(connection, ConversationRows.direct(stored.peerId()), stored.id(),
+                text);
+        return new MessageRecord(id, stored.direction(), peer, shown.text(), stored.sentMillis(), stored.receivedMillis(),
+                stored.state(), stored.reason(), stored.request(), stored.replicas(), shown.annotations());
     }
 }

@@ -11,9 +11,11 @@ import org.parley.identity.PeerId;
  * @param reason why it failed, else null
  * @param request whether it came from a peer who is not a contact (a message request)
  * @param replicas how many mailbox replicas hold it while it is {@code "relayed"}, else 0
+ * @param annotations its reply, edit, deletion and reactions ({@link Annotations#NONE} when none)
  */
 public record MessageRecord(MessageId id, String direction, PeerId peer, String text, long sentAtMillis,
-                            Long receivedAtMillis, String state, String reason, boolean request, int replicas) {
+                            Long receivedAtMillis, String state, String reason, boolean request, int replicas,
+                            Annotations annotations) {
     public static final String IN = "in";
     public static final String OUT = "out";
     public static final String RECEIVED = "received";
@@ -29,13 +31,26 @@ public record MessageRecord(MessageId id, String direction, PeerId peer, String 
         this(id, direction, peer, text, sentAtMillis, receivedAtMillis, state, reason, request, 0);
     }
 
+    /** A message without annotations. */
+    public MessageRecord(MessageId id, String direction, PeerId peer, String text, long sentAtMillis,
+                         Long receivedAtMillis, String state, String reason, boolean request, int replicas) {
+        this(id, direction, peer, text, sentAtMillis, receivedAtMillis, state, reason, request, replicas,
+                Annotations.NONE);
+    }
+
+    /** The same message as shown with its conversation's changes. */
+    MessageRecord shown(String shownText, Annotations shownAnnotations) {
+        return new MessageRecord(id, direction, peer, shownText, sentAtMillis, receivedAtMillis, state, reason, request,
+                replicas, shownAnnotations);
+    }
+
     MessageRecord withState(String newState, String newReason, Long newReceivedAt) {
         return new MessageRecord(id, direction, peer, text, sentAtMillis,
-                newReceivedAt != null ? newReceivedAt : receivedAtMillis, newState, newReason, request);
+                newReceivedAt != null ? newReceivedAt : receivedAtMillis, newState, newReason, request, 0, annotations);
     }
 
     MessageRecord relayedTo(int replicaCount) {
         return new MessageRecord(id, direction, peer, text, sentAtMillis, receivedAtMillis, RELAYED, null, request,
-                replicaCount);
+                replicaCount, annotations);
     }
 }

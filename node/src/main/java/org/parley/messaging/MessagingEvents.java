@@ -7,4 +7,8 @@ public interface MessagingEvents {
 
     /** An outgoing message was relayed, delivered or failed. */
     void messageUpdated(MessageRecord message);
+
+    /** A message was edited, deleted or reacted to, by us or by the peer: here it is as now shown. */
+    default void messageChanged(MessageRecord message) {
+    }
 }

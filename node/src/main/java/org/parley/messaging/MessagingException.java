@@ -12,6 +12,8 @@ public final class MessagingException extends RuntimeException {
         WRONG_STATE,
         /** Too much is waiting already. */
         BUSY,
+        /** Only someone else may do it (edit or delete a message one did not write). */
+        NOT_ALLOWED,
         /** Storage failed or holds something that does not load. */
         INTERNAL
     }

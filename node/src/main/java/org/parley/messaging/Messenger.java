@@ -63,6 +63,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private final OutboxRunner outbox;
     private final EnvelopeIntake intake;
     private final Sealing sealing;
+    private final DirectActions actions;
     private long lastSentAtMillis;
     private Scheduler.Cancellable retryTimer;
     private boolean stopped;
@@ -95,12 +96,19 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
             public void messageUpdated(MessageRecord message) {
                 listeners.forEach(listener -> listener.messageUpdated(message));
             }
+
+            @Override
+            public void messageChanged(MessageRecord message) {
+                listeners.forEach(listener -> listener.messageChanged(message));
+            }
         };
         this.outbox = new OutboxRunner(self, neighbours, sessions, sessionStorage, courier, cipher, loop, clock, config,
                 () -> stopped, toListeners);
         ReceiptQueue receipts = new ReceiptQueue(courier, loop, clock, random, config, () -> stopped);
+        this.actions = new DirectActions(self, sessions, courier, storage, cipher, history, contacts, loop, config,
+                toListeners, this::nextSentAt, random);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
-                loop, clock, config, toListeners, groupSignalListeners, sealing);
+                loop, clock, config, toListeners, groupSignalListeners, sealing, actions);
         contacts.whenRequestsAccepted(intake::requestsAccepted);
     }
 
@@ -200,7 +208,12 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
 
     @Override
     public CompletableFuture<MessageRecord> send(PeerId peer, String text) {
-        return send(peer, text, null);
+        return send(peer, text, Optional.empty());
+    }
+
+    @Override
+    public CompletableFuture<MessageRecord> send(PeerId peer, String text, Optional<MessageId> replyTo) {
+        return send(peer, text, replyTo, null);
     }
 
     /**
@@ -208,10 +221,11 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
      * does not know files shows), {@code offer} travels beside it in the same ciphertext.
      */
     public CompletableFuture<MessageRecord> sendWithFile(PeerId peer, String text, FileOffer offer) {
-        return send(peer, text, offer);
+        return send(peer, text, Optional.empty(), offer);
     }
 
-    private CompletableFuture<MessageRecord> send(PeerId peer, String text, FileOffer offer) {
+    private CompletableFuture<MessageRecord> send(PeerId peer, String text, Optional<MessageId> replyTo,
+                                                  FileOffer offer) {
         if (peer.equals(self.peerId())) {
             return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "that is your own peer ID"));
         }
@@ -226,19 +240,57 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         if (contacts.isBlocked(peer)) {
             return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.WRONG_STATE, "peer " + peer + " is blocked"));
         }
+        if (replyTo.isEmpty()) {
+            return accept(peer, text, replyTo, offer);
+        }
+        // A reply quotes a message of this conversation, never one of another.
+        return storage.submit(connection -> org.parley.store.MessageRows.find(connection, replyTo.get().bytes())
+                        .filter(quoted -> quoted.peerId().equals(peer.toString())).isPresent())
+                .thenComposeAsync(found -> found ? accept(peer, text, replyTo, offer)
+                        : CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.NOT_FOUND,
+                        "no message " + replyTo.get() + " with " + peer)), loop);
+    }
+
+    private CompletableFuture<MessageRecord> accept(PeerId peer, String text, Optional<MessageId> replyTo,
+                                                    FileOffer offer) {
         MessageId id = MessageId.random(random);
         long sentAt = nextSentAt();
         Content.Builder builder = Content.newBuilder()
                 .setMessageId(ByteString.copyFrom(id.bytes()))
                 .setSentAtMs(sentAt)
-                .setText(text);
+                .setText(text)
+                .setReplyTo(replyTo.map(quoted -> ByteString.copyFrom(quoted.bytes())).orElse(ByteString.EMPTY));
         if (offer != null) {
             builder.setFile(offer);
         }
         byte[] content = builder.build().toByteArray();
         MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, sentAt, null,
-                MessageRecord.PENDING, null, false);
+                MessageRecord.PENDING, null, false, 0, replyTo.map(quoted ->
+                new Annotations(quoted.toString(), false, false, List.of())).orElse(Annotations.NONE));
         return outbox.accept(record, content, sentAt + config.lifetime().toMillis());
+    }
+
+    @Override
+    public CompletableFuture<MessageRecord> react(PeerId peer, MessageId target, String emoji) {
+        return actions.act(peer, ConversationAction.Kind.REACTION, target, emoji);
+    }
+
+    @Override
+    public CompletableFuture<MessageRecord> edit(PeerId peer, MessageId target, String text) {
+        return actions.act(peer, ConversationAction.Kind.EDIT, target, text);
+    }
+
+    @Override
+    public CompletableFuture<MessageRecord> delete(PeerId peer, MessageId target) {
+        return actions.act(peer, ConversationAction.Kind.DELETION, target, "");
+    }
+
+    /**
+     * Encrypts {@code content} as it is and sends it, unchecked: what a modified client could
+     * send. The tests of hostile peers use it; nothing else in the node does.
+     */
+    boolean sendUnchecked(PeerId peer, Content content) {
+        return courier.sendEncrypted(peer, content.toByteArray());
     }
 
     /** Strictly increasing send times: one sender's messages keep their order in every history. */

@@ -21,6 +21,7 @@ import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
+import org.parley.store.ConversationRows;
 import org.parley.store.MessageRows;
 
 /**
@@ -80,6 +81,10 @@ final class OutboxRunner implements RelayableOutbox {
                     MessageRecord.OUT, cipher.seal(body, History.bodyContext(id, peer.toString(), MessageRecord.OUT)), record.sentAtMillis(), null,
                     DeliveryState.PENDING.stored(), null, false));
             MessageRows.enqueue(connection, id.bytes(), peer.toString(), envelope, expiresAtMillis);
+            if (record.annotations().replyTo() != null) {
+                ConversationRows.putReply(connection, ConversationRows.direct(peer.toString()), id.bytes(),
+                        MessageId.parse(record.annotations().replyTo()).bytes());
+            }
             return envelope;
         }).whenCompleteAsync((envelope, error) -> {
             if (error != null) {
@@ -162,8 +167,11 @@ final class OutboxRunner implements RelayableOutbox {
             PeerId peer = StoredPeers.parse(entry.peerId());
             MessageId id = MessageId.of(entry.messageId());
             String text = new String(cipher.open(entry.body(), History.bodyContext(id, entry.peerId(), MessageRecord.OUT)), StandardCharsets.UTF_8);
-            byte[] content = Content.newBuilder().setMessageId(ByteString.copyFrom(id.bytes()))
-                    .setSentAtMs(entry.sentMillis()).setText(text).build().toByteArray();
+            Content.Builder rebuilt = Content.newBuilder().setMessageId(ByteString.copyFrom(id.bytes()))
+                    .setSentAtMs(entry.sentMillis()).setText(text);
+            ConversationRows.replyTo(connection, ConversationRows.direct(entry.peerId()), id.bytes())
+                    .ifPresent(replyTo -> rebuilt.setReplyTo(ByteString.copyFrom(replyTo)));
+            byte[] content = rebuilt.build().toByteArray();
             MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, entry.sentMillis(), null,
                     entry.state(), null, false, entry.replicas());
             if (outbox.restore(record, content, entry.expiresMillis(), entry.envelope()) == null) {

@@ -1,5 +1,5 @@
 package org.parley.messaging;
 
 /** Everything of direct messaging the local API offers its user: conversations, contacts, outbox status. */
-public interface UserMessaging extends Conversations, ContactBook, OutboxStatus {
+public interface UserMessaging extends Conversations, ConversationFeatures, ContactBook, OutboxStatus {
 }

@@ -97,6 +97,35 @@ final class LocalApi implements ParleyApi {
     }
 
     @Override
+    public MessageView send(String peerId, String text, Optional<String> replyToId) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        Optional<MessageId> replyTo = replyToId.isPresent() ? Optional.of(Views.messageId(replyToId.get()))
+                : Optional.empty();
+        return Views.of(LoopCalls.await(loop, () -> messenger.send(peer, text, replyTo)));
+    }
+
+    @Override
+    public MessageView react(String peerId, String messageId, String emoji) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        MessageId target = Views.messageId(messageId);
+        return Views.of(LoopCalls.await(loop, () -> messenger.react(peer, target, emoji)));
+    }
+
+    @Override
+    public MessageView edit(String peerId, String messageId, String text) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        MessageId target = Views.messageId(messageId);
+        return Views.of(LoopCalls.await(loop, () -> messenger.edit(peer, target, text)));
+    }
+
+    @Override
+    public MessageView delete(String peerId, String messageId) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        MessageId target = Views.messageId(messageId);
+        return Views.of(LoopCalls.await(loop, () -> messenger.delete(peer, target)));
+    }
+
+    @Override
     public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         if (limit < 1 || limit > MAX_HISTORY) {
@@ -278,6 +307,36 @@ final class LocalApi implements ParleyApi {
     }
 
     @Override
+    public GroupMessageView sendToGroup(String groupId, String text, Optional<String> replyToEntryId)
+            throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        Optional<byte[]> replyTo = replyToEntryId.isPresent() ? Optional.of(entryId(replyToEntryId.get()))
+                : Optional.empty();
+        return Views.of(LoopCalls.await(loop, () -> groups.send(group, text, replyTo)));
+    }
+
+    @Override
+    public GroupMessageView reactInGroup(String groupId, String entryId, String emoji) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        byte[] target = entryId(entryId);
+        return Views.of(LoopCalls.await(loop, () -> groups.react(group, target, emoji)));
+    }
+
+    @Override
+    public GroupMessageView editInGroup(String groupId, String entryId, String text) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        byte[] target = entryId(entryId);
+        return Views.of(LoopCalls.await(loop, () -> groups.edit(group, target, text)));
+    }
+
+    @Override
+    public GroupMessageView deleteInGroup(String groupId, String entryId) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        byte[] target = entryId(entryId);
+        return Views.of(LoopCalls.await(loop, () -> groups.delete(group, target)));
+    }
+
+    @Override
     public List<GroupMessageView> groupHistory(String groupId, int limit, Optional<String> beforeEntryId)
             throws ApiException {
         GroupId group = Views.groupId(groupId);
@@ -338,6 +397,11 @@ final class LocalApi implements ParleyApi {
             }
 
             @Override
+            public void groupMessageChanged(org.parley.groups.GroupMessageRecord message) {
+                hub.publish(new EventView(EventView.GROUP_MESSAGE_CHANGED, null, Views.of(message)));
+            }
+
+            @Override
             public void groupChanged(org.parley.groups.GroupRecord group) {
                 hub.publish(EventView.group(Views.of(group)));
             }
@@ -370,6 +434,11 @@ final class LocalApi implements ParleyApi {
             @Override
             public void messageUpdated(MessageRecord message) {
                 hub.publish(new EventView(EventView.UPDATE, Views.of(message)));
+            }
+
+            @Override
+            public void messageChanged(MessageRecord message) {
+                hub.publish(new EventView(EventView.MESSAGE_CHANGED, Views.of(message)));
             }
         };
     }

@@ -160,6 +160,7 @@ public final class ParleyNode implements AutoCloseable {
         }
         WatchHub watchers = new WatchHub();
         assembled.messenger().addListener(LocalApi.eventsTo(watchers));
+        assembled.messenger().addListener(new OutboxEvents(assembled.messenger(), loop, watchers));
         assembled.groups().addListener(LocalApi.groupEventsTo(watchers));
         assembled.links().addListener(LocalApi.linkEventsTo(watchers));
         ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers);

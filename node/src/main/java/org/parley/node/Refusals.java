@@ -42,6 +42,7 @@ final class Refusals {
             case NOT_FOUND -> Kind.NOT_FOUND;
             case WRONG_STATE -> Kind.FAILED_PRECONDITION;
             case BUSY -> Kind.RESOURCE_EXHAUSTED;
+            case NOT_ALLOWED -> Kind.PERMISSION_DENIED;
             case INTERNAL -> Kind.INTERNAL;
         };
     }

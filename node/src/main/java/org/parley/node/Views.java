@@ -8,6 +8,9 @@ import org.parley.api.GroupView;
 import org.parley.api.MessageView;
 import org.parley.api.PeerView;
 import org.parley.files.FileRecord;
+import org.parley.api.ReactionView;
+import java.util.List;
+import org.parley.messaging.Annotations;
 import org.parley.link.PeerInfo;
 import org.parley.groups.GroupException;
 import org.parley.groups.GroupId;
@@ -25,9 +28,16 @@ final class Views {
     }
 
     static MessageView of(MessageRecord message) {
+        Annotations annotations = message.annotations();
         return new MessageView(message.id().toString(), message.direction(), message.peer().toString(), message.text(),
                 message.sentAtMillis(), message.receivedAtMillis(), message.state(), message.reason(),
-                message.request(), message.state().equals(MessageRecord.RELAYED) ? message.replicas() : null);
+                message.request(), message.state().equals(MessageRecord.RELAYED) ? message.replicas() : null,
+                annotations.replyTo(), reactions(annotations), annotations.edited(), annotations.deleted());
+    }
+
+    private static List<ReactionView> reactions(Annotations annotations) {
+        return annotations.reactions().stream()
+                .map(reaction -> new ReactionView(reaction.reactor(), reaction.emoji())).toList();
     }
 
     static FileView of(FileRecord file) {
@@ -53,8 +63,10 @@ final class Views {
     }
 
     static GroupMessageView of(GroupMessageRecord message) {
+        Annotations annotations = message.annotations();
         return new GroupMessageView(message.group().toString(), message.entryId(), message.sender().toString(),
-                message.text(), message.sentAtMillis(), message.receivedAtMillis(), message.lamport());
+                message.text(), message.sentAtMillis(), message.receivedAtMillis(), message.lamport(),
+                annotations.replyTo(), reactions(annotations), annotations.edited(), annotations.deleted());
     }
 
     static GroupId groupId(String text) throws ApiException {

@@ -162,7 +162,8 @@ public final class GroupRows {
     }
 
     /**
-     * Up to {@code limit} entries of a group's log in display order (lamport, then entry ID), oldest
+     * Up to {@code limit} messages of a group's log (entries that carry a reaction, edit or
+     * deletion left out) in display order (lamport, then entry ID), oldest
      * first, ending just before {@code before} (or with the newest when it is empty).
      */
     public static List<Entry> history(Connection connection, byte[] groupId, int limit, Optional<Position> before)
@@ -170,6 +171,7 @@ public final class GroupRows {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT " + ENTRY_COLUMNS + " FROM group_log WHERE group_id = ? "
+                        + "AND entry_id NOT IN (SELECT entry_id FROM group_action_entries) "
                         + (before.isPresent() ? "AND (lamport < ? OR (lamport = ? AND entry_id < ?)) " : "")
                         + "ORDER BY lamport DESC, entry_id DESC LIMIT ?")) {
             int index = 1;
@@ -189,6 +191,21 @@ public final class GroupRows {
             }
         }
         return entries;
+    }
+
+    /** One message of a group's log (an entry that carries an action is none), if this log holds it. */
+    public static Optional<Entry> message(Connection connection, byte[] groupId, byte[] entryId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
+                + " FROM group_log WHERE group_id = ? AND entry_id = ?"
+                + " AND entry_id NOT IN (SELECT entry_id FROM group_action_entries)")) {
+            query.setBytes(1, groupId);
+            query.setBytes(2, entryId);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(new Entry(rows.getBytes(1), rows.getBytes(2), rows.getBytes(3),
+                        rows.getString(4), rows.getLong(5), rows.getBytes(6), rows.getBytes(7), rows.getBytes(8),
+                        rows.getLong(9), rows.getLong(10))) : Optional.empty();
+            }
+        }
     }
 
     /** The post of an entry, as it travelled, if this log holds it. */

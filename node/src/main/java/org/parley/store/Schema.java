@@ -185,6 +185,46 @@ final class Schema {
                              THEN x'00' ELSE x'01' END)
                     ON CONFLICT (key) DO NOTHING"""),
             new Migration(8,
+                    // Conversation features (ConversationRows). IF NOT EXISTS: a profile rewound to an
+                    // older version (as tests of upgrades do) runs this again. A conversation is 'dm:' + peer ID or
+                    // 'group:' + group ID in hex; a target is a message ID or a group entry ID.
+                    // Which message a message replies to.
+                    """
+                    CREATE TABLE IF NOT EXISTS conversation_replies (
+                        conversation TEXT NOT NULL,
+                        message      BLOB NOT NULL,
+                        reply_to     BLOB NOT NULL,
+                        PRIMARY KEY (conversation, message)
+                    )""",
+                    // The newest edit of a message (its text sealed), or that it was deleted.
+                    """
+                    CREATE TABLE IF NOT EXISTS conversation_changes (
+                        conversation TEXT NOT NULL,
+                        target       BLOB NOT NULL,
+                        edited_body  BLOB,
+                        change_order INTEGER NOT NULL,
+                        change_id    BLOB NOT NULL,
+                        deleted      INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (conversation, target)
+                    )""",
+                    // Each person's one reaction to a message (sealed; empty once taken back).
+                    """
+                    CREATE TABLE IF NOT EXISTS conversation_reactions (
+                        conversation   TEXT NOT NULL,
+                        target         BLOB NOT NULL,
+                        reactor        TEXT NOT NULL,
+                        emoji          BLOB NOT NULL,
+                        reaction_order INTEGER NOT NULL,
+                        reaction_id    BLOB NOT NULL,
+                        PRIMARY KEY (conversation, target, reactor)
+                    )""",
+                    // Group log entries that carry a reaction, edit or deletion rather than a
+                    // message: kept in the log (others name them as parents) but not in history.
+                    """
+                    CREATE TABLE IF NOT EXISTS group_action_entries (
+                        entry_id BLOB PRIMARY KEY REFERENCES group_log (entry_id) ON DELETE CASCADE
+                    )"""),
+            new Migration(9,
                     // Files offered in messages (org.parley.files), sent or received, by file ID
                     // (an HMAC of the Merkle root under the file key). The offer (name, hashes,
                     // key) and the path on this machine are sealed; which chunks are held is a

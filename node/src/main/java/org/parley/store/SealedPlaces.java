@@ -61,6 +61,16 @@ public final class SealedPlaces {
         return "files.path:" + HEX.formatHex(fileId);
     }
 
+    /** A message's edited text: its conversation and the message it replaces the text of. */
+    public static String editedBody(String conversation, byte[] target) {
+        return "conversation_changes.edited_body:" + conversation + ":" + HEX.formatHex(target);
+    }
+
+    /** A person's reaction to a message: its conversation, the message and who reacted. */
+    public static String reaction(String conversation, byte[] target, String reactor) {
+        return "conversation_reactions.emoji:" + conversation + ":" + HEX.formatHex(target) + ":" + reactor;
+    }
+
     /**
      * Binds the rows of a profile written before this binding (see the class comment); does
      * nothing when they are bound already. Runs inside the caller's transaction.

@@ -31,6 +31,7 @@ import org.parley.control.ControlServer;
 import org.parley.crypto.Ed25519;
 import org.parley.identity.PeerId;
 import org.parley.store.ProfileHome;
+import org.parley.testing.Eventually;
 
 /**
  * Terminal escape injection: peers choose message texts, group names and agent strings, and the
@@ -83,10 +84,7 @@ class HostileTextCliTest {
         try (ControlServer server = ControlServer.start(new HostilePeers(), home)) {
             watcher = new Thread(() -> run(out, withHome(new String[] {"watch"})), "watch");
             watcher.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (out.toString().lines().count() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Eventually.await(() -> out.toString().lines().count() >= 2, "the watch to print the events");
         }
         watcher.join(TimeUnit.SECONDS.toMillis(20));
         assertTrue(out.toString().lines().count() >= 2, out.toString());
@@ -127,10 +125,14 @@ class HostileTextCliTest {
 
     /** What a daemon reports after hostile peers talked to it. */
     private static final class HostilePeers implements ParleyApi {
+        /** A reaction a modified daemon let through: clients still must not print it raw. */
+        private final List<org.parley.api.ReactionView> reactions = List.of(new org.parley.api.ReactionView(PEER, HOSTILE));
         private final MessageView message =
-                new MessageView("00".repeat(16), "in", PEER, HOSTILE + "\nsecond line", 1L, 2L, "received", null, false, null);
+                new MessageView("00".repeat(16), "in", PEER, HOSTILE + "\nsecond line", 1L, 2L, "received", null, false,
+                        null, "22".repeat(16), reactions, true, false);
         private final GroupMessageView groupMessage =
-                new GroupMessageView(GROUP, "11".repeat(16), PEER, HOSTILE, 1L, 2L, 1L);
+                new GroupMessageView(GROUP, "11".repeat(32), PEER, HOSTILE, 1L, 2L, 1L, "33".repeat(32), reactions,
+                        true, false);
 
         @Override
         public IdentityView identity() {

@@ -3,11 +3,11 @@ package org.parley.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.parley.testing.Eventually.await;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -122,20 +122,6 @@ class ControlStatusCodesTest {
         assertEquals(kind, refusal.kind(), refusal.getMessage());
         assertTrue(refusal.getMessage().contains(saying), refusal.getMessage());
         assertTrue(!refusal.getMessage().isBlank() && !refusal.getMessage().contains("\n"), refusal.getMessage());
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Condition condition, String what) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!condition.holds()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 
     /** A node with its control API on its home's socket, and a client attached to it. */

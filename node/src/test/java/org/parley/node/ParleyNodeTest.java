@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -25,6 +24,7 @@ import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.store.ProfileHome;
+import org.parley.testing.Eventually;
 
 /** Whole nodes (real loop, real SQLite) on the in-memory network. */
 class ParleyNodeTest {
@@ -79,12 +79,9 @@ class ParleyNodeTest {
             assertEquals(List.of(danAddress.toString()), found.record().addresses());
 
             annNode.api().send(dan.peerId().toString(), "found by ID");
-            Instant deadline = Instant.now().plusSeconds(20);
-            List<MessageView> history = List.of();
-            while (history.isEmpty() && Instant.now().isBefore(deadline)) {
-                history = danNode.api().history(ann.peerId().toString(), 10, Optional.empty());
-                Thread.sleep(20);
-            }
+            Eventually.await(() -> !danNode.api().history(ann.peerId().toString(), 10, Optional.empty()).isEmpty(),
+                    "the message at dan");
+            List<MessageView> history = danNode.api().history(ann.peerId().toString(), 10, Optional.empty());
             assertEquals("found by ID", history.get(0).text());
         }
     }
@@ -125,15 +122,7 @@ class ParleyNodeTest {
     }
 
     private static void awaitPeers(ParleyNode node, List<String> expected) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(20);
-        List<String> actual = List.of();
-        while (Instant.now().isBefore(deadline)) {
-            actual = node.api().peers().stream().map(PeerView::peerId).toList();
-            if (actual.equals(expected)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        assertEquals(expected, actual);
+        Eventually.await(() -> node.api().peers().stream().map(PeerView::peerId).toList().equals(expected),
+                "linked to exactly " + expected);
     }
 }

@@ -45,6 +45,9 @@ import org.parley.runtime.Scheduler;
  * <p>What a peer sends is checked: frames only on a relayed link, addresses only on the IP address
  * the relay sees the peer at (anything else is dropped and scored), answers and syncs only for the
  * attempt we made, each offer's nonce once, and offers within a rate per peer and for everyone.
+ *
+ * <p>About 400 lines and kept whole on purpose: offer, answer, sync, fallback and the limits are one
+ * state machine over the same per-peer maps, and each part would need all of them.
  */
 public final class HolePunch implements LinkEvents, FrameHandler {
     private static final Logger LOG = Logger.getLogger(HolePunch.class.getName());

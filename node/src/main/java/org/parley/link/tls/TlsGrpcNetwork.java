@@ -5,22 +5,16 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
-import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.DefaultEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.local.LocalAddress;
 import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
 import io.grpc.netty.shaded.io.netty.channel.local.LocalServerChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -37,14 +31,11 @@ import org.parley.link.HolePuncher;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
 import org.parley.link.LinkListener;
-import org.parley.link.LinkPath;
 import org.parley.link.Network;
 import org.parley.link.Neighbours;
 import org.parley.link.relay.CircuitRelay;
 import org.parley.link.relay.CircuitTransport;
 import org.parley.link.relay.RelayLimits;
-import org.parley.proto.wire.v1.CircuitChunk;
-import org.parley.proto.wire.v1.RelayServiceGrpc;
 import org.parley.runtime.Clock;
 import org.parley.proto.wire.v1.LinkServiceGrpc;
 import org.parley.runtime.Scheduler;
@@ -55,8 +46,9 @@ import org.parley.runtime.Scheduler;
  * reported only once the handshake has proved the remote peer ID. gRPC's threads only hand events
  * to the node's loop. This class sets up the servers and channels and dials; its parts each do one
  * thing: {@link VerifiedPeer} proves who called, {@link InboundLinks} serves a dialling peer's
- * stream, {@link OutboundDial} follows one of our dials, and {@link CircuitEndpoint},
- * {@link CircuitCall} and {@link LocalPipe} carry links inside relayed circuits.
+ * stream, {@link OutboundDial} follows one of our dials, {@link CircuitLinks} sets up both ends of a
+ * link inside a relayed circuit, and {@link CircuitEndpoint}, {@link CircuitCall} and
+ * {@link LocalPipe} carry those links.
  */
 public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
     private static final Logger LOG = Logger.getLogger(TlsGrpcNetwork.class.getName());
@@ -80,6 +72,7 @@ public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
     /** Our local channels to the link server (answered circuits, punched connections), by their local address. */
     private final Map<LocalAddress, LocalOrigin> localOrigins = new ConcurrentHashMap<>();
     private final RelayTampering tampering;
+    private final CircuitLinks circuitLinks = new CircuitLinks(this);
     private volatile DefaultEventLoopGroup localGroup;
     private volatile CircuitRelay<CircuitEndpoint.End> relay;
     private volatile PunchedLinks punched;
@@ -176,7 +169,7 @@ public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
             return;
         }
         if (target.isRelayed()) {
-            dialThroughRelay(target);
+            circuitLinks.dial(target);
             return;
         }
         PeerTrustManager trust = new PeerTrustManager(target.expectedPeer());
@@ -193,7 +186,7 @@ public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
     }
 
     /** A TLS channel to {@code address} whose handshake {@code trust} checks. */
-    private ManagedChannel channelTo(HostPort address, PeerTrustManager trust) throws IOException {
+    ManagedChannel channelTo(HostPort address, PeerTrustManager trust) throws IOException {
         ManagedChannel channel = configure(NettyChannelBuilder.forAddress(address.host(), address.port()), trust)
                 .build();
         channels.add(channel);
@@ -213,111 +206,14 @@ public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
     }
 
     /**
-     * Dials a peer through a circuit: a circuit call to the relay (whose identity its own TLS
-     * proves), a one-connection local server that pipes to the circuit, and an ordinary link dial
-     * to that local server, whose TLS handshake, end to end through the relay, must prove the peer.
-     */
-    private void dialThroughRelay(DialTarget target) {
-        PeerId relayPeer = target.relay().orElseThrow();
-        PeerTrustManager trust = new PeerTrustManager(target.expectedPeer());
-        ManagedChannel relayChannel;
-        ManagedChannel linkChannel;
-        LocalAddress pipeAddress = new LocalAddress("parley-circuit-" + UUID.randomUUID());
-        try {
-            relayChannel = channelTo(target.address(), new PeerTrustManager(Optional.of(relayPeer)));
-            linkChannel = localLinkChannel(pipeAddress, trust);
-        } catch (IOException | RuntimeException e) {
-            loop.execute(() -> listener.dialFailed(target, "cannot set up TLS: " + e.getMessage()));
-            return;
-        }
-        LocalPipe[] piped = new LocalPipe[1];
-        OutboundDial dial = new OutboundDial(target, trust, linkChannel, this, LinkPath.RELAYED,
-                () -> piped[0] == null ? Optional.empty() : piped[0].peerAddress(), reason -> { });
-        Channel[] pipeServer = new Channel[1];
-        LocalPipe pipe = new LocalPipe(reason -> {
-            dial.circuitEnded(reason);
-            released(relayChannel);
-            Channel bound = pipeServer[0];
-            if (bound != null) {
-                bound.close();
-            }
-        });
-        piped[0] = pipe;
-        CircuitCall call = new CircuitCall(pipe, relayPeer.shortForm());
-        RelayServiceGrpc.newStub(relayChannel).circuit(call);
-        call.open(CircuitChunk.newBuilder()
-                .setConnect(ByteString.copyFrom(target.expectedPeer().orElseThrow().publicKey())).build());
-        dial.watchdog = loop.schedule(config.helloTimeout(), dial::timedOut);
-        new ServerBootstrap().group(localGroup).channel(LocalServerChannel.class)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(pipe)
-                .bind(pipeAddress)
-                .addListener(bound -> {
-                    if (!bound.isSuccess()) {
-                        pipe.end("cannot open a local pipe: " + bound.cause());
-                        return;
-                    }
-                    pipeServer[0] = ((io.grpc.netty.shaded.io.netty.channel.ChannelFuture) bound).channel();
-                    LinkServiceGrpc.newStub(linkChannel).link(dial);
-                });
-    }
-
-    /**
-     * Opens the answering end of a circuit {@code relay} offered us: a circuit call accepting it,
-     * piped to a local connection to our own link server, which then serves the dialling peer as
-     * it serves any: its TLS handshake proves who it is.
+     * Opens the answering end of a circuit {@code relayPeer} offered us (see {@link CircuitLinks}).
      */
     @Override
     public void answerCircuit(PeerId relayPeer, String relayAddress, long circuit, PeerId from) {
         if (closed) {
             return;
         }
-        HostPort address;
-        ManagedChannel relayChannel;
-        try {
-            address = HostPort.parse(relayAddress);
-            relayChannel = channelTo(address, new PeerTrustManager(Optional.of(relayPeer)));
-        } catch (IOException | RuntimeException e) {
-            LOG.info(() -> "cannot answer circuit " + circuit + " at " + relayPeer.shortForm() + ": " + e.getMessage());
-            return;
-        }
-        LocalAddress[] answering = new LocalAddress[1];
-        LocalPipe pipe = new LocalPipe(reason -> {
-            released(relayChannel);
-            LocalAddress local = answering[0];
-            if (local != null) {
-                localOrigins.remove(local);
-            }
-            LOG.fine(() -> "circuit " + circuit + " from " + from.shortForm() + " via " + relayPeer.shortForm()
-                    + " ended: " + reason);
-        });
-        CircuitCall call = new CircuitCall(pipe, relayPeer.shortForm());
-        RelayServiceGrpc.newStub(relayChannel).circuit(call);
-        call.open(CircuitChunk.newBuilder().setAccept(circuit).build());
-        new Bootstrap().group(localGroup).channel(LocalChannel.class)
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(new io.grpc.netty.shaded.io.netty.channel.ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        // Known before the pipe reads the circuit, so before the link's handshake starts.
-                        channel.pipeline().addLast(new io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelActive(io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext context) {
-                                LocalAddress local = (LocalAddress) context.channel().localAddress();
-                                answering[0] = local;
-                                localOrigins.put(local, LocalOrigin.circuit(relayPeer, pipe::peerAddress));
-                                context.fireChannelActive();
-                            }
-                        });
-                        channel.pipeline().addLast(pipe);
-                    }
-                })
-                .connect(circuitAddress)
-                .addListener(connected -> {
-                    if (!connected.isSuccess()) {
-                        pipe.end("cannot reach our own link server: " + connected.cause());
-                    }
-                });
+        circuitLinks.answer(relayPeer, relayAddress, circuit, from);
     }
 
     @Override

@@ -45,6 +45,7 @@ import org.parley.proto.wire.v1.RelayServiceGrpc;
 import org.parley.runtime.EventLoop;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.SystemClock;
+import org.parley.testing.Eventually;
 
 /**
  * Relayed links over real TLS gRPC on loopback: a relay R, a private node B holding a reservation
@@ -308,11 +309,8 @@ class RelayedLinksTest {
             privateNode.links.keepLinkTo(DialTarget.peerAt(relay.id(), relay.address()));
             return null;
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!privateNode.call(privateNode.client::relays).contains(relay.id())) {
-            assertTrue(System.nanoTime() < deadline, privateNode.name + " got no reservation at " + relay.name);
-            Thread.sleep(20);
-        }
+        Eventually.await(() -> privateNode.call(privateNode.client::relays).contains(relay.id()),
+                privateNode.name + " to get a reservation at " + relay.name);
     }
 
     private Node node(String name, RelayLimits limits, RelayTampering tampering, boolean isPrivate) {
@@ -443,12 +441,8 @@ class RelayedLinksTest {
             throw new AssertionError(name + " has no link to " + peer + "; dial failures: " + dialFailures);
         }
 
-        void awaitGone(PeerId peer) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (call(() -> links.isConnected(peer))) {
-                assertTrue(System.nanoTime() < deadline, name + " still linked to " + peer);
-                Thread.sleep(20);
-            }
+        void awaitGone(PeerId peer) throws Exception {
+            Eventually.await(() -> !call(() -> links.isConnected(peer)), name + " to lose its link to " + peer);
         }
 
         <T> T call(Supplier<T> task) {

@@ -17,11 +17,14 @@ import org.parley.api.ParleyApi;
  * The terminal client's UI thread: reads keys, applies what the worker and the node's events
  * post back, and redraws when something changed. Nothing on this thread waits for the node. A
  * flood of events is applied in bounded batches between keystrokes, so typing stays responsive.
- * When the node stops answering, the status bar says so and the client reconnects, waiting longer
- * after each failed attempt, then watches the node's events again and reloads what it shows.
+ * Nothing is polled: the node's events carry every change the screen shows. When the node stops
+ * answering (its event stream ends, or a call fails), the status bar says so and the client
+ * reconnects, waiting longer after each failed attempt, then watches the node's events again and
+ * reloads what it shows.
  */
 public final class ChatClient {
-    private static final Duration REFRESH = Duration.ofSeconds(3);
+    /** How often changed read markers and mutes are written to the marks file. */
+    private static final Duration SAVE_MARKS = Duration.ofSeconds(3);
     private static final Duration IDLE_WAIT = Duration.ofMillis(15);
     private static final int EVENTS_PER_TURN = 256;
 
@@ -34,6 +37,8 @@ public final class ChatClient {
     private final ChatState state = new ChatState();
     private final Backoff backoff = new Backoff();
     private ParleyApi.Subscription events;
+    /** Counts the watches made; only the current one's end says the node is gone. */
+    private int watches;
     private boolean reconnecting;
     private long nextAttempt;
     private boolean attemptScheduled;
@@ -77,13 +82,18 @@ public final class ChatClient {
 
     private ParleyApi.Subscription watch(ParleyApi api, ChatController chat, Optional<String> after)
             throws ApiException {
-        return api.watch(after, event -> posted.add(() -> chat.onEvent(event)));
+        int watch = ++watches;
+        return api.watch(after, event -> posted.add(() -> chat.onEvent(event)), reason -> posted.add(() -> {
+            if (watch == watches) {
+                state.unreachable(reason);
+            }
+        }));
     }
 
     private void loop(ChatController chat, ApiWorker worker) throws IOException {
         ChatRenderer renderer = new ChatRenderer(chat.layout());
         chat.start();
-        long nextRefresh = System.nanoTime() + REFRESH.toNanos();
+        long nextSave = System.nanoTime() + SAVE_MARKS.toNanos();
         boolean dirty = true;
         while (!state.quitting()) {
             if (screen.doResizeIfNecessary() != null) {
@@ -99,10 +109,9 @@ public final class ChatClient {
                 dirty = true;
             }
             dirty |= applyPosted(IDLE_WAIT);
-            if (System.nanoTime() - nextRefresh > 0) {
-                chat.refresh();
+            if (System.nanoTime() - nextSave > 0) {
                 saveMarks(chat);
-                nextRefresh = System.nanoTime() + REFRESH.toNanos();
+                nextSave = System.nanoTime() + SAVE_MARKS.toNanos();
             }
             reconnectWhenDue(chat, worker);
             if (dirty && !state.quitting()) {

@@ -52,7 +52,7 @@ public final class ChatController {
         sync.start();
     }
 
-    /** Asks the node what changes without an event (the outbox counts); called every few seconds. */
+    /** Asks the node's outbox counts again (after catching up on a reconnect); events keep them after. */
     public void refresh() {
         sync.refresh();
     }

@@ -17,9 +17,9 @@ import org.parley.tui.model.TimelineEntry;
 
 /**
  * Keeps the state in step with the node: what it holds at start (identity, contacts, message
- * requests, groups, linked peers), then what its events announce (messages, contacts,
- * invitations and other group changes, links coming up and going down). Only the outbox counts
- * are asked again, every few seconds, which also notices a node that stopped answering.
+ * requests, groups, linked peers, the outbox counts), then what its events announce (messages,
+ * contacts, invitations and other group changes, links coming up and going down, the outbox
+ * counts). Nothing is asked again while the events flow.
  */
 final class NodeSync {
     /** Message requests listed at start; older strangers show up when they write again. */
@@ -50,7 +50,7 @@ final class NodeSync {
         refresh();
     }
 
-    /** Asks the outbox counts, which no event carries. */
+    /** Asks the outbox counts, which events keep from then on. */
     void refresh() {
         chat.node.submit(api -> api.status(), status -> chat.state.counts(status.outbox(), status.relayed()),
                 error -> chat.state.unreachable(error));
@@ -66,8 +66,8 @@ final class NodeSync {
             cursor = Optional.of(event.cursor());
         }
         switch (event.type()) {
-            case EventView.MESSAGE, EventView.UPDATE -> onMessage(event);
-            case EventView.GROUP -> onGroupMessage(event.groupMessage());
+            case EventView.MESSAGE, EventView.UPDATE, EventView.MESSAGE_CHANGED -> onMessage(event);
+            case EventView.GROUP, EventView.GROUP_MESSAGE_CHANGED -> onGroupMessage(event.groupMessage());
             case EventView.CONTACT -> onContact(event.contact());
             case EventView.INVITATION, EventView.GROUP_CHANGED -> {
                 showGroup(event.group());
@@ -81,6 +81,7 @@ final class NodeSync {
                 linked.remove(event.peer().peerId());
                 showLinks();
             }
+            case EventView.OUTBOX -> chat.state.counts(event.outbox().outbox(), event.outbox().relayed());
             default -> {
                 // "watching", and types a newer node may add
             }
@@ -106,7 +107,8 @@ final class NodeSync {
                     id, ChatContext.shortId(id));
             showLinks();
         }
-        boolean added = chat.state.timeline(id).put(chat.entry(message));
+        boolean added = EventView.UPDATE.equals(event.type()) ? chat.state.timeline(id).putState(chat.entry(message))
+                : chat.state.timeline(id).put(chat.entry(message));
         if (incoming && added && EventView.MESSAGE.equals(event.type())) {
             arrived(id);
         }

@@ -45,6 +45,16 @@ public final class Timeline {
         return true;
     }
 
+    /**
+     * A delivery update of a message: as {@link #put}, but the known text, edit, deletion and
+     * reactions stay, for an update carries the message as it was sent.
+     */
+    public boolean putState(TimelineEntry entry) {
+        TimelineEntry known = byId.get(entry.id());
+        return put(known == null ? entry : new TimelineEntry(entry.id(), entry.own(), entry.sender(), known.text(),
+                entry.at(), entry.mark(), entry.reason(), known.extras()));
+    }
+
     /** A page of older history, oldest first; a page shorter than asked for means there is nothing older. */
     public void putOlder(List<TimelineEntry> page, int asked) {
         page.forEach(entry -> {

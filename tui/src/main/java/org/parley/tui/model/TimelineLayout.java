@@ -14,7 +14,9 @@ import org.parley.tui.text.TextWidth;
 /**
  * Lays a conversation's messages out as rows of a given width: a separator where the day
  * changes, then per message {@code HH:MM M sender: text}, where M is the delivery mark of an own
- * message, wrapped by display width with continuation rows indented under the text's start.
+ * message, wrapped by display width with continuation rows indented under the text's start. A
+ * reply has a row quoting the start of what it replies to above it; an edited message ends in
+ * "(edited)"; a deleted one shows a placeholder; reactions get a row below, counted by emoji.
  */
 public final class TimelineLayout {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
@@ -50,6 +52,8 @@ public final class TimelineLayout {
             cachedWidth = width;
         }
         List<Row> rows = new ArrayList<>();
+        Map<String, TimelineEntry> byId = new java.util.HashMap<>();
+        entries.forEach(entry -> byId.put(entry.id(), entry));
         LocalDate day = null;
         for (TimelineEntry entry : entries) {
             Instant at = Instant.ofEpochMilli(entry.at());
@@ -57,6 +61,9 @@ public final class TimelineLayout {
             if (!entryDay.equals(day)) {
                 rows.add(new Row(daySeparator(entryDay, width), Row.Kind.DAY));
                 day = entryDay;
+            }
+            if (entry.extras().replyTo() != null) {
+                rows.add(ConversationRows.quote(entry, byId.get(entry.extras().replyTo()), INDENT, width));
             }
             rows.addAll(cache.computeIfAbsent(entry, message -> message(message, at, width)));
         }
@@ -69,12 +76,13 @@ public final class TimelineLayout {
         String mark = entry.own() ? entry.mark().symbol() : " ";
         String head = TIME.format(at.atZone(zone)) + " " + mark + " " + entry.sender() + ": ";
         String text = entry.reason() != null && entry.mark() == DeliveryMark.FAILED
-                ? entry.text() + " (failed: " + entry.reason() + ")" : entry.text();
+                ? entry.text() + " (failed: " + entry.reason() + ")" : ConversationRows.text(entry);
         int headWidth = TextWidth.columns(head);
         List<String> lines = TextWidth.wrap(text, Math.max(2, width - headWidth), Math.max(2, width - INDENT.length()));
         List<Row> rows = new ArrayList<>(lines.size());
         rows.add(new Row(head + lines.get(0), kind));
         lines.subList(1, lines.size()).forEach(line -> rows.add(new Row(INDENT + line, kind)));
+        ConversationRows.reactions(entry, INDENT, width).ifPresent(rows::add);
         return List.copyOf(rows);
     }
 

@@ -39,6 +39,7 @@ final class FakeNode implements ParleyApi {
     final List<PeerView> peers = new ArrayList<>();
     final List<Consumer<EventView>> watchers = new CopyOnWriteArrayList<>();
     volatile String failing;
+    private final Map<Consumer<EventView>, Consumer<String>> watchEnds = new java.util.concurrent.ConcurrentHashMap<>();
     private int sent;
 
     /** A valid peer ID, different for each {@code n}. */
@@ -233,6 +234,26 @@ final class FakeNode implements ParleyApi {
         call("watch");
         watchers.add(listener);
         return () -> watchers.remove(listener);
+    }
+
+    @Override
+    public Subscription watch(Optional<String> after, Consumer<EventView> listener, Consumer<String> ended)
+            throws ApiException {
+        Subscription watching = watch(after, listener);
+        watchEnds.put(listener, ended);
+        return () -> {
+            watchEnds.remove(listener);
+            watching.close();
+        };
+    }
+
+    /** Stops as a daemon does: every call fails from now on and every watch ends, telling why. */
+    void stop(String reason) {
+        failing = reason;
+        watchers.clear();
+        List<Consumer<String>> ending = List.copyOf(watchEnds.values());
+        watchEnds.clear();
+        ending.forEach(ended -> ended.accept(reason));
     }
 
     /** The {@code limit} newest items before {@code before} (all when empty), oldest first. */

@@ -38,6 +38,18 @@ class NodeSyncTest {
     }
 
     @Test
+    void theOutboxCountsAreAskedOnceAtStartThenFollowTheNodesEvents() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.start();
+        assertEquals(3, chat.state.outbox(), "the fake node's status at start");
+        chat.event(EventView.outbox(new org.parley.api.OutboxView(5, 2)));
+        assertEquals(5, chat.state.outbox());
+        chat.event(EventView.outbox(new org.parley.api.OutboxView(0, 0)));
+        assertEquals(0, chat.state.outbox());
+        assertEquals(1, chat.node.count("status"), "the counts were not asked again");
+    }
+
+    @Test
     void aMessageElsewhereRingsAndCountsAndOneInTheOpenConversationDoesNot() {
         ControllerHarness chat = new ControllerHarness();
         chat.node.contact(ADA, "ada");

@@ -62,8 +62,7 @@ class ReconnectTest {
         try {
             screen.awaitText("ada: before");
 
-            node.watchers.clear();
-            node.failing = "connection refused";
+            node.stop("connection refused");
             screen.awaitText(ChatRenderer.UNREACHABLE + "connection refused");
             screen.await("a second attempt", text -> attempts.get() >= 2);
             assertTrue(screen.text().contains("ada: before"), "what was shown stays, marked stale");

@@ -1,0 +1,185 @@
+package org.parley.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.ApiException;
+import org.parley.api.EventView;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
+import org.parley.api.MessageView;
+import org.parley.api.ParleyApi;
+import org.parley.api.ReactionView;
+import org.parley.control.ControlClient;
+import org.parley.control.ControlServer;
+import org.parley.identity.Identity;
+import org.parley.link.Backoff;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.link.LinkConfig;
+import org.parley.link.memory.InMemoryFabric;
+import org.parley.store.ProfileHome;
+
+/**
+ * Replies, reactions, edits and deletions through the control socket of a real node, in a direct
+ * conversation and a group with a second real node: the calls, their refusals as status codes,
+ * and the {@code message_changed} / {@code group_message_changed} events a watcher gets.
+ */
+class ControlConversationTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final LinkConfig LINKS = LinkConfig.defaults()
+            .withRedial(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)));
+
+    @TempDir
+    Path directory;
+
+    private final InMemoryFabric fabric = new InMemoryFabric();
+
+    @Test
+    void changesTravelOverTheControlApiAndReachThePeerAndTheWatchers() throws Exception {
+        Identity alice = Identity.generate("alice", RANDOM);
+        Identity bob = Identity.generate("bob", RANDOM);
+        HostPort aliceAddress = new HostPort("10.0.0.1", 7450);
+        ProfileHome home = home("alice");
+        String aliceId = alice.peerId().toString();
+        String bobId = bob.peerId().toString();
+        try (ParleyNode aliceNode = start(alice, home, aliceAddress, List.of());
+             ParleyNode bobNode = start(bob, home("bob"), new HostPort("10.0.0.2", 7450),
+                     List.of(DialTarget.peerAt(alice.peerId(), aliceAddress)));
+             ControlServer server = ControlServer.start(aliceNode.api(), home);
+             ControlClient client = ControlClient.connectOrExplain(home)) {
+            BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
+            ParleyApi.Subscription watching = client.watch(events::add);
+            client.addContact(bobId, "bob");
+            bobNode.api().addContact(aliceId, "alice");
+
+            MessageView question = client.send(bobId, "tea?");
+            MessageView atBob = awaitAt(bobNode.api(), aliceId, question.id(), m -> true);
+            MessageView answer = bobNode.api().send(aliceId, "yes please", Optional.of(atBob.id()));
+            assertEquals(question.id(), answer.replyTo());
+            assertEquals(question.id(), awaitAt(client, bobId, answer.id(), m -> true).replyTo(),
+                    "the reply's quote reaches the client over the control API");
+
+            MessageView reacted = client.react(bobId, answer.id(), "🍵");
+            assertEquals(List.of(new ReactionView(aliceId, "🍵")), reacted.reactions());
+            awaitAt(bobNode.api(), aliceId, answer.id(), m -> m.reactions().equals(reacted.reactions()));
+            EventView changed = next(events, event -> event.type().equals(EventView.MESSAGE_CHANGED));
+            assertEquals(answer.id(), changed.message().id());
+
+            client.edit(bobId, question.id(), "green tea?");
+            assertTrue(awaitAt(bobNode.api(), aliceId, question.id(), MessageView::edited).text().equals("green tea?"));
+            bobNode.api().delete(aliceId, answer.id());
+            EventView deleted = next(events, event -> event.type().equals(EventView.MESSAGE_CHANGED)
+                    && event.message().deleted());
+            assertEquals(answer.id(), deleted.message().id());
+            assertEquals("", deleted.message().text());
+            assertTrue(awaitAt(client, bobId, answer.id(), MessageView::deleted).reactions().isEmpty());
+
+            ApiException notYours = assertThrows(ApiException.class, () -> client.edit(bobId, answer.id(), "mine now"));
+            assertEquals(ApiException.Kind.PERMISSION_DENIED, notYours.kind(), notYours.getMessage());
+            ApiException unknown = assertThrows(ApiException.class,
+                    () -> client.react(bobId, "00".repeat(16), "👍"));
+            assertEquals(ApiException.Kind.NOT_FOUND, unknown.kind());
+            ApiException escape = assertThrows(ApiException.class,
+                    () -> client.react(bobId, question.id(), "\u001b[2J"));
+            assertEquals(ApiException.Kind.INVALID_ARGUMENT, escape.kind());
+            ApiException badId = assertThrows(ApiException.class, () -> client.delete(bobId, "not an id"));
+            assertEquals(ApiException.Kind.INVALID_ARGUMENT, badId.kind());
+
+            GroupView club = client.createGroup("club");
+            client.inviteToGroup(club.groupId(), bobId, false);
+            awaitInvitation(bobNode.api(), club.groupId());
+            bobNode.api().joinGroup(club.groupId());
+            GroupMessageView post = bobNode.api().sendToGroup(club.groupId(), "hello club");
+            awaitGroupMessage(client, club.groupId(), post.entryId(), m -> true);
+            GroupMessageView reply = client.sendToGroup(club.groupId(), "hi bob", Optional.of(post.entryId()));
+            assertEquals(post.entryId(), reply.replyTo());
+            client.reactInGroup(club.groupId(), post.entryId(), "👋");
+            awaitGroupMessage(bobNode.api(), club.groupId(), post.entryId(), m -> !m.reactions().isEmpty());
+            bobNode.api().editInGroup(club.groupId(), post.entryId(), "hello, club");
+            EventView groupChanged = next(events, event -> event.type().equals(EventView.GROUP_MESSAGE_CHANGED)
+                    && event.groupMessage().edited());
+            assertEquals("hello, club", groupChanged.groupMessage().text());
+            ApiException notAuthor = assertThrows(ApiException.class,
+                    () -> client.deleteInGroup(club.groupId(), post.entryId()));
+            assertEquals(ApiException.Kind.PERMISSION_DENIED, notAuthor.kind());
+            assertFalse(client.groupHistory(club.groupId(), 10).stream().anyMatch(m -> m.text().isEmpty()),
+                    "the posts carrying changes are not in the history");
+            watching.close();
+        }
+    }
+
+    private static EventView next(BlockingQueue<EventView> events, Predicate<EventView> wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            EventView event = events.poll(100, TimeUnit.MILLISECONDS);
+            if (event != null && wanted.test(event)) {
+                return event;
+            }
+        }
+        throw new AssertionError("no such event came");
+    }
+
+    private static MessageView awaitAt(ParleyApi api, String peer, String id, Predicate<MessageView> wanted)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Optional<MessageView> found = api.history(peer, 100, Optional.empty()).stream()
+                    .filter(m -> m.id().equals(id) && wanted.test(m)).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("message " + id + " did not arrive as expected");
+    }
+
+    private static GroupMessageView awaitGroupMessage(ParleyApi api, String group, String entryId,
+                                                      Predicate<GroupMessageView> wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Optional<GroupMessageView> found = api.groupHistory(group, 100).stream()
+                    .filter(m -> m.entryId().equals(entryId) && wanted.test(m)).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("group message " + entryId + " did not arrive as expected");
+    }
+
+    private static void awaitInvitation(ParleyApi api, String group) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (api.groups().stream().noneMatch(g -> g.groupId().equals(group))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the invitation did not arrive");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private ProfileHome home(String name) throws Exception {
+        ProfileHome home = new ProfileHome(directory.resolve(name));
+        home.create();
+        return home;
+    }
+
+    private ParleyNode start(Identity identity, ProfileHome home, HostPort address, List<DialTarget> bootstrap)
+            throws Exception {
+        return ParleyNode.start(identity, new byte[32], home, new NodeOptions(address, bootstrap, LINKS),
+                loop -> fabric.endpoint(identity.peerId(), address, LINKS, loop));
+    }
+}

@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
@@ -182,7 +181,7 @@ public final class DmBenchmark {
     private static double[] steady(ParleyApi sender, String peer, String text, int rate, Duration duration)
             throws ApiException, InterruptedException {
         int count = (int) (rate * duration.toMillis() / 1000);
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> sentAt;
         Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch delivered = new CountDownLatch(count);
@@ -192,31 +191,15 @@ public final class DmBenchmark {
                 delivered.countDown();
             }
         })) {
-            ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-            ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
-            long periodNanos = 1_000_000_000L / rate;
-            CountDownLatch scheduled = new CountDownLatch(count);
-            clock.scheduleAtFixedRate(() -> {
-                if (scheduled.getCount() == 0) {
-                    return;
-                }
-                scheduled.countDown();
-                senders.execute(() -> {
-                    long start = System.nanoTime();
-                    try {
-                        sentAt.put(sender.send(peer, text).id(), start);
-                    } catch (ApiException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            }, 0, periodNanos, TimeUnit.NANOSECONDS);
-            boolean all = delivered.await(5, TimeUnit.MINUTES);
-            clock.shutdownNow();
-            senders.shutdown();
+            PacedSends sends = PacedSends.start(count, rate, SENDER_THREADS, () -> sender.send(peer, text).id());
+            boolean all;
+            try (sends) {
+                all = delivered.await(5, TimeUnit.MINUTES);
+            }
             if (!all) {
                 throw new ApiException("the benchmark's messages were not all delivered");
             }
-            senders.awaitTermination(1, TimeUnit.MINUTES);
+            sentAt = sends.startedAt();
         }
         sentAt.forEach((id, start) -> {
             Long end = deliveredAt.get(id);

@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -227,31 +226,12 @@ public final class GroupBenchmark {
     private static Percentiles steady(ParleyApi sender, String group, String text, Arrivals arrivals, int count,
                                       int rate) throws ApiException, InterruptedException {
         CountDownLatch complete = arrivals.expect(count);
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        AtomicReference<ApiException> failed = new AtomicReference<>();
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-        ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
-        CountDownLatch scheduled = new CountDownLatch(count);
-        clock.scheduleAtFixedRate(() -> {
-            if (scheduled.getCount() == 0) {
-                return;
-            }
-            scheduled.countDown();
-            senders.execute(() -> {
-                long start = System.nanoTime();
-                try {
-                    sentAt.put(sender.sendToGroup(group, text).entryId(), start);
-                } catch (ApiException e) {
-                    failed.compareAndSet(null, e);
-                }
-            });
-        }, 0, 1_000_000_000L / rate, TimeUnit.NANOSECONDS);
-        boolean all = complete.await(STAGE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        clock.shutdownNow();
-        senders.shutdown();
-        senders.awaitTermination(1, TimeUnit.MINUTES);
-        if (failed.get() != null) {
-            throw failed.get();
+        boolean all;
+        Map<String, Long> sentAt;
+        try (PacedSends sends = PacedSends.start(count, rate, SENDER_THREADS,
+                () -> sender.sendToGroup(group, text).entryId())) {
+            all = complete.await(STAGE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            sentAt = sends.startedAt();
         }
         if (!all) {
             throw new ApiException("the group benchmark timed out: not every post reached every member");

@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
 import org.parley.api.ParleyApi;
-import org.parley.crypto.Aead;
-import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
@@ -80,7 +78,8 @@ public final class DmBenchmark {
             List<Double> ratios = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 throughputs.add(burst(alice.api(), bobId, text, messages));
-                bounds.add(cryptoBound(random, messages));
+                // Per message: a signature and its verification, a seal and an open.
+                bounds.add(CryptoBound.perSecond(random, BODY_BYTES + 150, 1, 1, 1, messages));
                 ratios.add(throughputs.get(round) / bounds.get(round));
             }
             double[] latency = steady(alice.api(), bobId, text, steadyRate, steadyFor);
@@ -147,34 +146,6 @@ public final class DmBenchmark {
             }
             return count / ((System.nanoTime() - start) / 1e9);
         }
-    }
-
-    /**
-     * The bound: per message, what no implementation can skip (an Ed25519 signature and its
-     * verification, AES-GCM sealing and opening), on one thread.
-     */
-    private static double cryptoBound(SecureRandom random, int count) {
-        byte[] seed = Ed25519.generateSeed(random);
-        byte[] publicKey = Ed25519.publicKey(seed);
-        Ed25519.SigningKey signingKey = new Ed25519.SigningKey(seed);
-        byte[] key = new byte[Aead.KEY_SIZE];
-        random.nextBytes(key);
-        byte[] body = new byte[BODY_BYTES + 150];
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            body[0] = (byte) i;
-            byte[] sealed = Aead.seal(key, body, new byte[0], random);
-            byte[] signature = signingKey.sign(sealed);
-            if (!Ed25519.verify(publicKey, sealed, signature)) {
-                throw new IllegalStateException("signature failed");
-            }
-            try {
-                Aead.open(key, sealed, new byte[0]);
-            } catch (Aead.AeadException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return count / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Sends at {@code rate} per second for {@code duration}; send-to-delivered latency p50 and p99, in ms. */

@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
 import org.parley.api.ParleyApi;
-import org.parley.crypto.Aead;
-import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
@@ -97,7 +95,9 @@ public final class GroupBenchmark {
             List<Double> ratios = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 throughputs.add(burst(sender, group, text, arrivals, messages));
-                bounds.add(cryptoBound(random, members, messages));
+                // Per post: the sender's signature, a verification by each other member, and a seal
+                // and an open per member.
+                bounds.add(CryptoBound.perSecond(random, BODY_BYTES + 150, members - 1, members, members, messages));
                 ratios.add(throughputs.get(round) / bounds.get(round));
             }
             Percentiles latency = steady(sender, group, text, arrivals, messages, steadyRate);
@@ -239,41 +239,6 @@ public final class GroupBenchmark {
         List<Double> lastArrivals = Collections.synchronizedList(new ArrayList<>());
         sentAt.forEach((entry, start) -> lastArrivals.add((arrivals.lastAt(entry) - start) / 1e6));
         return new Percentiles(lastArrivals);
-    }
-
-    /**
-     * The bound: per post, what no implementation can skip, on one thread: the sender's signature,
-     * a verification by each of the other members, and an AES-GCM seal and open per member.
-     */
-    private static double cryptoBound(SecureRandom random, int members, int count) {
-        byte[] seed = Ed25519.generateSeed(random);
-        byte[] publicKey = Ed25519.publicKey(seed);
-        Ed25519.SigningKey signingKey = new Ed25519.SigningKey(seed);
-        byte[] key = new byte[Aead.KEY_SIZE];
-        random.nextBytes(key);
-        byte[] body = new byte[BODY_BYTES + 150];
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            body[0] = (byte) i;
-            byte[] sealed = Aead.seal(key, body, new byte[0], random);
-            byte[] signature = signingKey.sign(sealed);
-            for (int member = 1; member < members; member++) {
-                if (!Ed25519.verify(publicKey, sealed, signature)) {
-                    throw new IllegalStateException("signature failed");
-                }
-            }
-            try {
-                for (int member = 0; member < members; member++) {
-                    if (member > 0) {
-                        Aead.seal(key, body, new byte[0], random);
-                    }
-                    Aead.open(key, sealed, new byte[0]);
-                }
-            } catch (Aead.AeadException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return count / ((System.nanoTime() - start) / 1e9);
     }
 
     private static double median(List<Double> values) {

@@ -17,6 +17,7 @@ import org.parley.sim.LongRunReport;
 import org.parley.sim.OfflineDeliverySimulation;
 import org.parley.sim.NatMix;
 import org.parley.sim.OfflineReport;
+import org.parley.sim.PunchReport;
 import org.parley.sim.RelayLoad;
 import org.parley.sim.SimConfig;
 import org.parley.sim.SimReport;
@@ -86,9 +87,10 @@ final class SimCommand implements Callable<Integer> {
                     + "through relays, and they take part in the DHT as clients only.")
     double unreachable;
 
-    @Option(names = "--nat-mix", paramLabel = "ei=A,ad=B,sym=C",
-            description = "NAT types among the --unreachable nodes: endpoint-independent, address-dependent, "
-                    + "symmetric (default: " + "ei=0.4,ad=0.3,sym=0.3" + ").")
+    @Option(names = "--nat-mix", paramLabel = "ei=A,ad=B,sym=C[,rc=D,prc=E]",
+            description = "NAT types among the --unreachable nodes: endpoint-independent (full cone), "
+                    + "address-dependent, symmetric, restricted cone, port-restricted cone; they decide whether "
+                    + "hole punching between two of them succeeds (default: " + "ei=0.4,ad=0.3,sym=0.3" + ").")
     String natMix;
 
     @Option(names = "--attack", paramLabel = "KIND",
@@ -166,6 +168,8 @@ final class SimCommand implements Callable<Integer> {
         // One network carried both scenarios: what its relays carried counts once.
         List<long[]> relayed = wholeNodeRun == null ? List.of() : List.of(wholeNodeRun.relayedBytesByNode());
         RelayLoad relayLoad = RelayLoad.of(config, relayed);
+        // Only whole nodes relay and punch: reported for their run, when some nodes sit behind NATs.
+        PunchReport punches = wholeNodeRun == null || config.unreachable() == 0 ? null : wholeNodeRun.punchReport();
         if (!json) {
             cli.context().out().println(report.toText());
             if (offlineReport != null) {
@@ -176,13 +180,16 @@ final class SimCommand implements Callable<Integer> {
                 cli.context().out().println(groupReport.toText());
             }
             cli.context().out().println(relayLoad.toText());
+            if (punches != null) {
+                cli.context().out().println(punches.toText());
+            }
             return 0;
         }
         // One object: the overlay's figures, and those of each extra scenario that ran beside them.
         JsonObject merged = JsonParser.parseString(Json.of(report)).getAsJsonObject();
         merged.addProperty("unreachable", config.unreachable());
         Object liveReport = offlineRun == null ? null : offlineRun.liveReport();
-        for (Object extra : new Object[] {offlineReport, liveReport, groupReport, relayLoad}) {
+        for (Object extra : new Object[] {offlineReport, liveReport, groupReport, relayLoad, punches}) {
             if (extra != null) {
                 JsonParser.parseString(Json.of(extra)).getAsJsonObject().entrySet()
                         .forEach(entry -> merged.add(entry.getKey(), entry.getValue()));

@@ -5,6 +5,7 @@ import org.parley.groups.Groups;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkManager;
+import org.parley.link.punch.PunchTally;
 import org.parley.link.Network;
 import org.parley.mailbox.Mailbox;
 import org.parley.messaging.Messenger;
@@ -94,6 +95,11 @@ public final class AssembledNode {
             messaging.messenger().stop();
         }
         links.stop();
+    }
+
+    /** Hole punches this node started (as the initiator) and how they ended; none on an overlay-only node. */
+    public PunchTally holePunches() {
+        return messaging == null ? PunchTally.NONE : messaging.relaying().holePunches();
     }
 
     public Identity identity() {

@@ -3,6 +3,7 @@ package org.parley.node;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.parley.groups.Groups;
 import org.parley.identity.Identity;
@@ -81,6 +82,12 @@ public final class NodeAssembly {
         Discovery discovery = new Discovery(identity, links, env.scheduler(), env.clock(), discoveryRng,
                 settings.discovery(), announced, bundle, records);
         links.addLayer(discovery);
+        // Peers behind NATs mesh only with dialable ones and cannot be dialled back after a trim:
+        // those in a mesh are kept, in the mesh and as links (issue 15; decision 0043).
+        Predicate<PeerId> undialable = peer -> discovery.recordOf(peer)
+                .map(record -> record.addresses().isEmpty()).orElse(false);
+        gossip.spareUndialable(undialable);
+        discovery.spareLinksTo(peer -> undialable.test(peer) && gossip.isMeshPeer(peer));
         links.addListener(gossipHost);
         links.addFrameHandler(env.gossipFrames().apply(gossipHost));
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),

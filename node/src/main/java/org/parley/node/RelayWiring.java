@@ -14,6 +14,7 @@ import org.parley.link.Network;
 import org.parley.link.PeerInfo;
 import org.parley.link.punch.HolePunch;
 import org.parley.link.punch.PunchConfig;
+import org.parley.link.punch.PunchTally;
 import org.parley.link.relay.CircuitRelay;
 import org.parley.link.relay.CircuitTransport;
 import org.parley.link.relay.RelayChoice;
@@ -35,9 +36,12 @@ import org.parley.runtime.Scheduler;
  */
 final class RelayWiring {
     private final RelayClient client;
+    /** Null where the network cannot punch. */
+    private final HolePunch punch;
 
-    private RelayWiring(RelayClient client) {
+    private RelayWiring(RelayClient client, HolePunch punch) {
         this.client = client;
+        this.punch = punch;
     }
 
     /** How often a relay that could not be dialled checks whether it can now, to tell its neighbours. */
@@ -56,7 +60,7 @@ final class RelayWiring {
     static RelayWiring attach(PeerId self, Network network, LinkManager links, Scheduler loop, Clock clock, Rng rng,
                               RelayLimits limits, Discovery discovery, PeerReacher reacher, BooleanSupplier isPrivate) {
         if (!(network instanceof CircuitTransport circuits)) {
-            return new RelayWiring(null);
+            return new RelayWiring(null, null);
         }
         CircuitRelay<?> serving = circuits.serveRelay(links, links::isBanned, clock, limits);
         serving.offerOnlyWhile(() -> !isPrivate.getAsBoolean());
@@ -71,12 +75,14 @@ final class RelayWiring {
         discovery.spareLinksTo(peer -> serving.isReserved(peer) || client.relays().contains(peer));
         reacher.reachRelaysAt(relay -> addressOf(relay, links, discovery));
         // Peers linked through a relay try to punch a direct link; the circuit's dialler falls back to it.
+        HolePunch punch = null;
         if (network instanceof HolePuncher puncher) {
-            links.addLayer(new HolePunch(self, links, puncher, links::observedThroughRelay, links::listenAddresses,
+            punch = new HolePunch(self, links, puncher, links::observedThroughRelay, links::listenAddresses,
                     loop, clock, rng, PunchConfig.defaults(), (peer, relay) -> addressOf(relay, links, discovery)
-                            .ifPresent(address -> links.dialOnce(DialTarget.peerVia(peer, relay, address)))));
+                            .ifPresent(address -> links.dialOnce(DialTarget.peerVia(peer, relay, address))));
+            links.addLayer(punch);
         }
-        return new RelayWiring(client);
+        return new RelayWiring(client, punch);
     }
 
     /** Peers that could relay for us: those whose records give an address and name no relays of their own. */
@@ -102,6 +108,11 @@ final class RelayWiring {
             }
         }
         return discovery.recordOf(relay).flatMap(record -> record.addresses().stream().findFirst());
+    }
+
+    /** Hole punches this node started and how they ended (none where the network cannot punch); on the loop. */
+    PunchTally holePunches() {
+        return punch == null ? PunchTally.NONE : punch.initiated();
     }
 
     /** Starts keeping reservations; on the loop. */

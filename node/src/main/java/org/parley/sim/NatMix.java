@@ -7,21 +7,35 @@ import org.parley.link.memory.NatType;
 
 /**
  * The shares of NAT types among the simulated nodes that sit behind one ({@code --nat-mix
- * ei=0.4,ad=0.3,sym=0.3}): endpoint-independent, address-dependent and symmetric, summing to 1.
+ * ei=0.4,ad=0.3,sym=0.3}): endpoint-independent (full cone), address-dependent, symmetric,
+ * restricted cone and port-restricted cone ({@link NatType}), summing to 1.
  */
-public record NatMix(double endpointIndependent, double addressDependent, double symmetric) {
-    /** A mix of the three kinds, none of them rare. */
+public record NatMix(double endpointIndependent, double addressDependent, double symmetric, double restrictedCone,
+                     double portRestrictedCone) {
+    /** A mix of three kinds, none of them rare. */
     public static final NatMix DEFAULT = new NatMix(0.4, 0.3, 0.3);
 
     public NatMix {
-        if (!(endpointIndependent >= 0 && addressDependent >= 0 && symmetric >= 0)
-                || Math.abs(endpointIndependent + addressDependent + symmetric - 1) > 1e-9) {
+        double[] shares = {endpointIndependent, addressDependent, symmetric, restrictedCone, portRestrictedCone};
+        double sum = 0;
+        for (double share : shares) {
+            if (!(share >= 0)) {
+                throw new IllegalArgumentException("--nat-mix shares must be at least 0 and sum to 1");
+            }
+            sum += share;
+        }
+        if (Math.abs(sum - 1) > 1e-9) {
             throw new IllegalArgumentException("--nat-mix shares must be at least 0 and sum to 1");
         }
     }
 
+    /** A mix of full cones, address-dependent and symmetric NATs only. */
+    public NatMix(double endpointIndependent, double addressDependent, double symmetric) {
+        this(endpointIndependent, addressDependent, symmetric, 0, 0);
+    }
+
     /**
-     * Parses {@code ei=A,ad=B,sym=C}; a type left out has share 0.
+     * Parses {@code ei=A,ad=B,sym=C,rc=D,prc=E}, in any order; a type left out has share 0.
      *
      * @throws IllegalArgumentException with a message fit for the user
      */
@@ -34,7 +48,8 @@ public record NatMix(double endpointIndependent, double addressDependent, double
             }
             NatType type = NatType.ofLabel(pair[0].strip().toLowerCase(Locale.ROOT));
             if (type == NatType.NONE || shares.containsKey(type)) {
-                throw new IllegalArgumentException("--nat-mix names ei, ad and sym, each once, not '" + text + "'");
+                throw new IllegalArgumentException("--nat-mix names ei, rc, prc, ad and sym, each at most once, not '"
+                        + text + "'");
             }
             try {
                 shares.put(type, Double.parseDouble(pair[1].strip()));
@@ -43,11 +58,16 @@ public record NatMix(double endpointIndependent, double addressDependent, double
             }
         }
         return new NatMix(shares.getOrDefault(NatType.ENDPOINT_INDEPENDENT, 0.0),
-                shares.getOrDefault(NatType.ADDRESS_DEPENDENT, 0.0), shares.getOrDefault(NatType.SYMMETRIC, 0.0));
+                shares.getOrDefault(NatType.ADDRESS_DEPENDENT, 0.0), shares.getOrDefault(NatType.SYMMETRIC, 0.0),
+                shares.getOrDefault(NatType.RESTRICTED_CONE, 0.0),
+                shares.getOrDefault(NatType.PORT_RESTRICTED_CONE, 0.0));
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ei=%s,ad=%s,sym=%s", endpointIndependent, addressDependent, symmetric);
+        String text = String.format(Locale.ROOT, "ei=%s,ad=%s,sym=%s", endpointIndependent, addressDependent,
+                symmetric);
+        return restrictedCone == 0 && portRestrictedCone == 0 ? text
+                : text + String.format(Locale.ROOT, ",rc=%s,prc=%s", restrictedCone, portRestrictedCone);
     }
 }

@@ -32,13 +32,25 @@ final class NatPlan {
             Collections.swap(others, i, (int) rng.nextLong(i + 1));
         }
         int count = (int) Math.min(others.size(), Math.round(config.unreachable() * config.nodes()));
+        // In this order, each type its share rounded; the last type with a share takes what is
+        // left, so a mix of full cones, address-dependent and symmetric NATs places them as always.
+        NatType[] order = {NatType.ENDPOINT_INDEPENDENT, NatType.ADDRESS_DEPENDENT, NatType.RESTRICTED_CONE,
+                NatType.PORT_RESTRICTED_CONE, NatType.SYMMETRIC};
         NatMix mix = config.natMix();
-        int ei = (int) Math.round(mix.endpointIndependent() * count);
-        int ad = (int) Math.min(count - ei, Math.round(mix.addressDependent() * count));
-        for (int n = 0; n < count; n++) {
-            NatType type = n < ei ? NatType.ENDPOINT_INDEPENDENT
-                    : n < ei + ad ? NatType.ADDRESS_DEPENDENT : NatType.SYMMETRIC;
-            types[others.get(n)] = type;
+        double[] shares = {mix.endpointIndependent(), mix.addressDependent(), mix.restrictedCone(),
+                mix.portRestrictedCone(), mix.symmetric()};
+        int last = 0;
+        for (int t = 0; t < shares.length; t++) {
+            if (shares[t] > 0) {
+                last = t;
+            }
+        }
+        int n = 0;
+        for (int t = 0; t <= last; t++) {
+            int take = t == last ? count - n : (int) Math.min(count - n, Math.round(shares[t] * count));
+            for (int placed = 0; placed < take; placed++) {
+                types[others.get(n++)] = order[t];
+            }
         }
         return new NatPlan(types);
     }

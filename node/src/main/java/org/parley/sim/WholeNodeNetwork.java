@@ -3,13 +3,17 @@ package org.parley.sim;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
+import org.parley.link.LinkEvents;
+import org.parley.link.PeerInfo;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.LinkConditions;
 import org.parley.runtime.SeededRng;
@@ -40,6 +44,10 @@ final class WholeNodeNetwork implements AutoCloseable {
     /** Told of every incarnation of a node, before it starts: the scenarios' counters. */
     private final List<BiConsumer<Integer, SimNode>> incarnationWatchers = new ArrayList<>();
     private long nodeSeeds;
+    /** Hole punches of the incarnations that stopped, and the links every incarnation opened. */
+    private final PunchReport.Counter counter = new PunchReport.Counter();
+    private final NatPlan natPlan;
+    private final Map<PeerId, Integer> indexOf = new HashMap<>();
 
     WholeNodeNetwork(SimConfig config) {
         this.config = config;
@@ -47,7 +55,8 @@ final class WholeNodeNetwork implements AutoCloseable {
         this.keys = Simulation.seededKeys(config.seed());
         this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
-        NatPlan.of(config, BOOTSTRAP_NODES).place(fabric);
+        this.natPlan = NatPlan.of(config, BOOTSTRAP_NODES);
+        natPlan.place(fabric);
     }
 
     /** Bytes each node carried for others as a relay so far, by node index. */
@@ -68,6 +77,7 @@ final class WholeNodeNetwork implements AutoCloseable {
         for (int i = 0; i < config.nodes(); i++) {
             Identity identity = Identity.generate("node" + i, keys);
             identities.add(identity);
+            indexOf.put(identity.peerId(), i);
             profiles.add(SimProfile.of(identity, config.seed() * 37 + i));
             nodes.add(null);
             incarnate(i);
@@ -112,7 +122,31 @@ final class WholeNodeNetwork implements AutoCloseable {
     /** Stops a node as a daemon stops; its database stays for its return. */
     void leave(int index) {
         offline.add(index);
+        counter.tally(nodes.get(index).node.holePunches());
         nodes.get(index).stop();
+    }
+
+    /** Hole punching so far, over every incarnation, and the paths of the links open now. */
+    PunchReport punchReport() {
+        PunchReport.Counter now = counter.copy();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) != null && isOnline(i)) {
+                now.tally(nodes.get(i).node.holePunches());
+                nodes.get(i).links.connectedPeers().forEach(now::open);
+            }
+        }
+        return now.report();
+    }
+
+    /** Counts the relayed and punched links a node's incarnation opens. */
+    private void countLinksOf(int index, SimNode node) {
+        node.links.addListener(new LinkEvents() {
+            @Override
+            public void peerConnected(PeerInfo peer) {
+                Integer other = indexOf.get(peer.peerId());
+                counter.opened(peer, !natPlan.isPublic(index) && other != null && !natPlan.isPublic(other));
+            }
+        });
     }
 
     /** Comes back as a restarted node does: through a few peers it knew (random online ones it can dial). */
@@ -143,6 +177,7 @@ final class WholeNodeNetwork implements AutoCloseable {
         SimNode node = SimNode.whole(profiles.get(index), Simulation.addressOf(index), fabric, clock,
                 config.seed() * 1_000_003 + nodeSeeds++ * 7);
         incarnationWatchers.forEach(watcher -> watcher.accept(index, node));
+        countLinksOf(index, node);
         nodes.set(index, node);
         offline.remove(index);
         node.start();

@@ -19,6 +19,7 @@ public final class WholeNodeSimulation {
     private final GroupSimulation group;
     private boolean ran;
     private long[] relayedBytesByNode;
+    private PunchReport punchReport;
 
     /** {@code offline} or {@code group} may be null, not both. */
     public WholeNodeSimulation(SimConfig config, OfflineDeliverySimulation offline, GroupSimulation group) {
@@ -43,6 +44,11 @@ public final class WholeNodeSimulation {
     /** Bytes each node carried for others as a relay during the run, by node index (after {@link #run}). */
     public long[] relayedBytesByNode() {
         return relayedBytesByNode;
+    }
+
+    /** Hole punching during the run and the paths of the links open at its end (after {@link #run}). */
+    public PunchReport punchReport() {
+        return punchReport;
     }
 
     /** Runs once: the scenarios keep what they counted. */
@@ -83,6 +89,7 @@ public final class WholeNodeSimulation {
             network.churn(churners, phase);
             network.clock.advance(Duration.ofMillis(duration));
             relayedBytesByNode = network.relayedBytesByNode();
+            punchReport = network.punchReport();
             return new Report(offline == null ? null : offline.report(), group == null ? null : group.report());
         }
     }

@@ -24,9 +24,15 @@ class NatSimulationTest {
         assertTrue(load.relayedBytesPerPublicNodeMax() > 0, "private peers were reached through relays: " + text);
     }
 
+    /**
+     * Regression: before mesh peers nobody can dial were kept (pruned only above the high
+     * watermark, their links not trimmed), this run missed 1 of 2,970 deliveries: private nodes
+     * were pruned out of every mesh, or lost their mesh links to trimming, and heard of messages
+     * only when a lazy announcement happened to pick them.
+     */
     @Test
     void topicsAndLookupsReachEveryoneWithMostNodesBehindNats() {
-        SimConfig config = SimConfig.builder().nodes(80).seed(3).messages(20).unreachable(0.7).build();
+        SimConfig config = SimConfig.builder().nodes(100).seed(4).messages(30).unreachable(0.7).build();
         SimReport report = new Simulation(config).run();
         assertEquals(1.0, report.deliveryRatio(), report.toText());
         assertEquals(1.0, report.lookupSuccess(), report.toText());

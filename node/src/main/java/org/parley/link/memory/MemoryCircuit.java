@@ -8,7 +8,7 @@ import org.parley.link.relay.CircuitBudget;
 /**
  * A relayed in-memory link as its relay sees it: the circuit's number, what it may still carry
  * ({@link CircuitBudget}), and its place at the relay, given back once when the circuit ends. The
- * two {@code MemoryLink} ends carry the frames; each frame is charged here and counted as bytes
+ * two {@link MemoryLink} ends carry the frames; each frame is charged here and counted as bytes
  * the relay carried.
  */
 final class MemoryCircuit {
@@ -31,6 +31,12 @@ final class MemoryCircuit {
         this.closeEnds = ends;
     }
 
+    /** Counts {@code bytes} of a frame passing through as carried by the relay. */
+    void carried(int bytes) {
+        relay.relayed(bytes);
+        relay.fabric().relayedAt(relay.address(), bytes);
+    }
+
     /** Ends the circuit from the relay's side: both links go down. */
     void end(String reason) {
         closeEnds.accept(reason);
@@ -40,7 +46,7 @@ final class MemoryCircuit {
     /** Gives the circuit's place at the relay back; once, whichever side ended it. */
     void release() {
         if (released.compareAndSet(false, true)) {
-            relay.circuitEnded(this);
+            relay.circuits().ended(this);
         }
     }
 }

@@ -82,6 +82,8 @@ public final class HolePunch implements LinkEvents, FrameHandler {
     private final Map<PeerId, ArrayDeque<Long>> seenNonces = lru();
     private long succeeded;
     private long failed;
+    /** The attempts this node started, as the initiator, and how those ended. */
+    private PunchTally initiated = PunchTally.NONE;
 
     public HolePunch(PeerId self, Neighbours links, HolePuncher puncher,
                      Function<PeerId, Optional<HostPort>> observedThroughRelay,
@@ -110,6 +112,11 @@ public final class HolePunch implements LinkEvents, FrameHandler {
         return failed;
     }
 
+    /** The attempts this node started as the initiator, and how they ended. */
+    public PunchTally initiated() {
+        return initiated;
+    }
+
     @Override
     public void peerConnected(PeerInfo peer) {
         PeerId id = peer.peerId();
@@ -127,6 +134,9 @@ public final class HolePunch implements LinkEvents, FrameHandler {
                 if (attempt != null) {
                     attempt.timeout.cancel();
                     succeeded++;
+                    if (attempt.initiator) {
+                        initiated = initiated.plus(new PunchTally(0, 1, 0));
+                    }
                 }
                 LOG.info(() -> "punched a direct link to " + id.shortForm());
             }
@@ -192,6 +202,7 @@ public final class HolePunch implements LinkEvents, FrameHandler {
             return;
         }
         rounds.put(peer, made + 1);
+        initiated = initiated.plus(new PunchTally(1, 0, 0));
         Attempt attempt = start(peer, freshNonce(), true, Stage.OFFERED, List.of());
         attempt.offeredAtNanos = clock.monotonicNanos();
         send(peer, PunchFrame.newBuilder().setOffer(ownAddresses(attempt.nonce)));
@@ -317,6 +328,9 @@ public final class HolePunch implements LinkEvents, FrameHandler {
         attempts.remove(peer);
         attempt.timeout.cancel();
         failed++;
+        if (attempt.initiator) {
+            initiated = initiated.plus(new PunchTally(0, 0, 1));
+        }
         if (!paths.containsKey(peer)) {
             relayRoutes.remove(peer);
         }

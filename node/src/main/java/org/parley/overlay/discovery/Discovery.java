@@ -145,7 +145,8 @@ public final class Discovery implements LinkEvents, FrameHandler {
     /**
      * Links to peers {@code spared} names, or any predicate given here before, are never trimmed
      * or swapped away: the relays holding a reservation for us, and the private peers holding one
-     * here, whose reservations end with the link; members that group control still waits on.
+     * here, whose reservations end with the link; members that group control still waits on; the
+     * gossip mesh peers nobody can dial.
      */
     public void spareLinksTo(java.util.function.Predicate<PeerId> spared) {
         this.spared = this.spared.or(spared);

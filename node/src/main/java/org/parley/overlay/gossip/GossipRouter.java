@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.link.TokenBucket;
@@ -78,6 +79,14 @@ public final class GossipRouter {
         // More requests outstanding than messages we could keep would only be refused later.
         this.promises = new IWantPromises(config.maxCachedMessages());
         this.upkeep = new MeshUpkeep(host, clock, rng, config, peers, cache);
+    }
+
+    /**
+     * Tells the router which neighbours nobody can dial (their records name no address): it prunes
+     * them from a mesh only above the high watermark, since they cannot mesh with each other.
+     */
+    public void spareUndialable(Predicate<PeerId> cannotBeDialled) {
+        upkeep.spareUndialable(cannotBeDialled);
     }
 
     /**
@@ -208,6 +217,16 @@ public final class GossipRouter {
         }
     }
 
+    /** Whether {@code peer} is in the mesh of any topic this node subscribes to. */
+    public boolean isMeshPeer(PeerId peer) {
+        for (TopicMesh mesh : subscriptions.values()) {
+            if (mesh.contains(peer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The mesh peers of {@code topic}, in the order they joined; empty when not subscribed. */
     public List<PeerId> meshPeers(String topic) {
         TopicMesh mesh = subscriptions.get(topic);
@@ -250,7 +269,7 @@ public final class GossipRouter {
             host.send(from, GossipFrames.prune(topic));
             return;
         }
-        if (mesh.duplicateFrom(from) >= config.duplicatesBeforePrune() && mesh.size() > config.meshLow()) {
+        if (mesh.duplicateFrom(from) >= config.duplicatesBeforePrune() && upkeep.mayPrune(from, mesh.size())) {
             upkeep.prune(from, topic, mesh);
         }
     }

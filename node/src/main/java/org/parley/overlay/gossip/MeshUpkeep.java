@@ -3,6 +3,7 @@ package org.parley.overlay.gossip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.GossipFrame;
 import org.parley.proto.wire.v1.IHave;
@@ -29,6 +30,8 @@ final class MeshUpkeep {
     private final GossipConfig config;
     private final Map<PeerId, GossipPeer> peers;
     private final MessageCache cache;
+    /** Neighbours nobody can dial (behind a NAT): they are pruned only above the high watermark. */
+    private Predicate<PeerId> undialable = peer -> false;
 
     MeshUpkeep(GossipHost host, Clock clock, Rng rng, GossipConfig config, Map<PeerId, GossipPeer> peers,
                MessageCache cache) {
@@ -40,6 +43,22 @@ final class MeshUpkeep {
         this.cache = cache;
     }
 
+    void spareUndialable(Predicate<PeerId> cannotBeDialled) {
+        this.undialable = cannotBeDialled;
+    }
+
+    /**
+     * Whether {@code peer} may be pruned from a mesh of {@code size} for a reason other than its
+     * misbehaviour: below the low watermark nobody is, and a peer nobody can dial only above the
+     * high watermark. Such a peer can mesh only with dialable nodes, and when most nodes sit
+     * behind NATs the dialable ones are too few to give every one of them two mesh places if each
+     * keeps only D: a node pruned by all its neighbours waits out their backoffs with no mesh at
+     * all, and gets messages only when a lazy announcement happens to pick it.
+     */
+    boolean mayPrune(PeerId peer, int size) {
+        return size > (undialable.test(peer) ? config.meshHigh() : config.meshLow());
+    }
+
     /**
      * Grafts up to D when the mesh fell below its low watermark, prunes down to D above the high
      * one. Mesh peers that relayed nothing while {@link #SILENT_MESSAGES} messages reached us from
@@ -49,6 +68,8 @@ final class MeshUpkeep {
      * joined the mesh to drop would stay for good while honest redundant peers go. A silent peer
      * is not pruned for its silence alone: an honest peer downstream of us for every message (a
      * leaf of the tree the mesh forms) sends us nothing either, and losing it would cut it off.
+     * Of the others, dialable peers go first, then peers nobody can dial, but those only down to
+     * the high watermark (see {@link #mayPrune}).
      */
     void maintain(String topic, TopicMesh mesh) {
         long now = clock.monotonicNanos();
@@ -82,8 +103,13 @@ final class MeshUpkeep {
             }
             List<PeerId> members = mesh.members();
             shuffle(members);
-            for (int i = 0; mesh.size() > config.meshDegree(); i++) {
-                prune(members.get(i), topic, mesh);
+            List<PeerId> order = new ArrayList<>();
+            members.stream().filter(peer -> !undialable.test(peer)).forEach(order::add);
+            members.stream().filter(undialable).forEach(order::add);
+            for (int i = 0; i < order.size() && mesh.size() > config.meshDegree(); i++) {
+                if (mayPrune(order.get(i), mesh.size())) {
+                    prune(order.get(i), topic, mesh);
+                }
             }
         }
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.parley.link.memory.NatType.ADDRESS_DEPENDENT;
 import static org.parley.link.memory.NatType.ENDPOINT_INDEPENDENT;
 import static org.parley.link.memory.NatType.NONE;
+import static org.parley.link.memory.NatType.PORT_RESTRICTED_CONE;
+import static org.parley.link.memory.NatType.RESTRICTED_CONE;
 import static org.parley.link.memory.NatType.SYMMETRIC;
 
 import org.junit.jupiter.api.Test;
@@ -23,14 +25,18 @@ class NatTypeTest {
     }
 
     @Test
-    void aSimultaneousOpenNeedsOneSideWhosePortCanBePredicted() {
-        NatType[] types = NatType.values();
+    void aSimultaneousOpenPassesBetweenConesAndFailsWhereNoPortCanBeHit() {
+        NatType[] types = {NONE, ENDPOINT_INDEPENDENT, RESTRICTED_CONE, PORT_RESTRICTED_CONE, ADDRESS_DEPENDENT,
+            SYMMETRIC};
+        assertEquals(NatType.values().length, types.length, "every type is in the table");
         boolean[][] expected = {
-            // NONE   EI     AD     SYM
-            {true, true, true, true},      // NONE
-            {true, true, true, true},      // EI
-            {true, true, false, false},    // AD
-            {true, true, false, false}};   // SYM
+            // NONE   EI     RC     PRC    AD     SYM
+            {true, true, true, true, true, true},        // NONE
+            {true, true, true, true, true, true},        // EI (full cone)
+            {true, true, true, true, true, true},        // RC (restricted cone)
+            {true, true, true, true, false, false},      // PRC (port-restricted cone)
+            {true, true, true, false, false, false},     // AD
+            {true, true, true, false, false, false}};    // SYM
         for (int a = 0; a < types.length; a++) {
             for (int b = 0; b < types.length; b++) {
                 assertEquals(expected[a][b], NatType.simultaneousOpenSucceeds(types[a], types[b]),

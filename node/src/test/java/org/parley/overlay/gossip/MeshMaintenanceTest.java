@@ -76,6 +76,39 @@ class MeshMaintenanceTest {
     }
 
     @Test
+    void peersNobodyCanDialArePrunedOnlyDownToTheHighWatermarkAndAfterTheDialableOnes() {
+        fixture.router.subscribe(TOPIC);
+        List<PeerId> dialable = fixture.connectGrafting(1, 3);
+        List<PeerId> behindNats = fixture.connectGrafting(4, 13);
+        fixture.router.spareUndialable(behindNats::contains);
+        assertEquals(13, fixture.router.meshPeers(TOPIC).size());
+
+        fixture.router.heartbeat();
+        List<PeerId> mesh = fixture.router.meshPeers(TOPIC);
+        assertEquals(8, mesh.size(), "peers behind NATs can mesh only with us and our like: kept up to 8");
+        assertTrue(behindNats.containsAll(mesh), "the dialable peers, who can mesh with anyone, went first");
+        List<PeerId> pruned = fixture.takeSent(BodyCase.PRUNE);
+        assertEquals(5, pruned.size());
+        assertTrue(pruned.containsAll(dialable));
+    }
+
+    @Test
+    void aPeerNobodyCanDialIsNotPrunedForDuplicatesBelowTheHighWatermark() {
+        fixture.router.subscribe(TOPIC);
+        List<PeerId> mesh = fixture.connectGrafting(1, 4);
+        PeerId fast = mesh.get(0);
+        PeerId behindNat = mesh.get(1);
+        fixture.router.spareUndialable(behindNat::equals);
+        for (int i = 0; i < fixture.config.duplicatesBeforePrune() + 2; i++) {
+            GossipFrame message = RouterFixture.frame(RouterFixture.publish("message " + i, 5));
+            fixture.receive(fast, message);
+            fixture.receive(behindNat, message);
+        }
+        assertTrue(fixture.router.meshPeers(TOPIC).contains(behindNat), "its mesh places are few: kept");
+        assertTrue(fixture.takeSent(BodyCase.PRUNE).isEmpty());
+    }
+
+    @Test
     void theMeshIsRepairedAfterPeersLeave() {
         fixture.connectSubscribers(1, 10);
         fixture.router.subscribe(TOPIC);

@@ -15,14 +15,29 @@ package org.parley.api;
  * @param reactions one per person who reacted, by peer ID
  * @param edited whether the text is its author's newest edit
  * @param deleted whether its author deleted it (the text is then empty)
+ * @param file the file offered with the message; null when none was
  */
 public record MessageView(String id, String direction, String peerId, String text, long sentAt, Long receivedAt,
                           String state, String reason, boolean request, Integer replicas, String replyTo,
-                          java.util.List<ReactionView> reactions, boolean edited, boolean deleted) {
-    /** A message that replies to nothing and was not reacted to, edited or deleted. */
+                          java.util.List<ReactionView> reactions, boolean edited, boolean deleted, FileView file) {
+    /** A message that offers no file, replies to nothing and was not reacted to, edited or deleted. */
     public MessageView(String id, String direction, String peerId, String text, long sentAt, Long receivedAt,
                        String state, String reason, boolean request, Integer replicas) {
         this(id, direction, peerId, text, sentAt, receivedAt, state, reason, request, replicas, null,
-                java.util.List.of(), false, false);
+                java.util.List.of(), false, false, null);
+    }
+
+    /** A message that offers no file. */
+    public MessageView(String id, String direction, String peerId, String text, long sentAt, Long receivedAt,
+                       String state, String reason, boolean request, Integer replicas, String replyTo,
+                       java.util.List<ReactionView> reactions, boolean edited, boolean deleted) {
+        this(id, direction, peerId, text, sentAt, receivedAt, state, reason, request, replicas, replyTo,
+                reactions, edited, deleted, null);
+    }
+
+    /** This message with {@code offered} as its file. */
+    public MessageView withFile(FileView offered) {
+        return new MessageView(id, direction, peerId, text, sentAt, receivedAt, state, reason, request, replicas,
+                replyTo, reactions, edited, deleted, offered);
     }
 }

@@ -20,6 +20,15 @@ public interface ParleyApi extends ConversationApi {
     /** Accepts a message; returns once it is durably in the outbox. */
     MessageView send(String peerId, String text) throws ApiException;
 
+    /**
+     * Offers a file to a peer: the node reads {@code path} (an absolute path on its machine),
+     * seals it in chunks and sends the offer in a message; returns once that message is in the
+     * outbox. The peer fetches the chunks from us (and any other holder) when it is online.
+     */
+    default MessageView sendFile(String peerId, String path) throws ApiException {
+        throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "this node does not send files");
+    }
+
     /** Up to {@code limit} messages with a peer, oldest first, ending before {@code beforeId}. */
     List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException;
 

@@ -1,5 +1,7 @@
 package org.parley.cli;
 
+import java.nio.file.Path;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +11,7 @@ import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.mailbox.MailboxConfig;
 import org.parley.link.relay.RelayLimits;
+import org.parley.files.FileConfig;
 import org.parley.node.NodeOptions;
 import picocli.CommandLine.Option;
 
@@ -73,6 +76,15 @@ public final class NodeNetworkOptions {
                     + "(by default a node asks, and announces the mapped address once peers reach it there).")
     boolean noPortMapping;
 
+    @Option(names = "--downloads", paramLabel = "DIR",
+            description = "Where received files are written (default: the home's downloads folder).")
+    Path downloads;
+
+    @Option(names = "--max-file-mib", paramLabel = "MIB", defaultValue = "1024",
+            converter = Converters.PositiveIntConverter.class,
+            description = "Largest file this node sends or fetches (default: ${DEFAULT-VALUE}).")
+    int maxFileMib;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             converter = Converters.LogLevelConverter.class,
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
@@ -87,7 +99,9 @@ public final class NodeNetworkOptions {
                         .withQuotas(mailboxRecipientKib * 1024L, mailboxSenderKib * 1024L,
                                 mailboxStorageMib * 1024L * 1024L))
                 .withRelay(noRelay ? RelayLimits.defaults().disabled() : RelayLimits.defaults())
-                .withPortMapping(!noPortMapping);
+                .withPortMapping(!noPortMapping)
+                .withFiles(downloads == null ? null : downloads.toAbsolutePath(),
+                        FileConfig.defaults().withMaxFileBytes(maxFileMib * 1024L * 1024L));
     }
 
     Level level() throws CliException {

@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
         description = "Peer-to-peer, end-to-end encrypted chat.",
         subcommands = {InitCommand.class, IdCommand.class, DaemonCommand.class, PeersCommand.class,
-                ContactCommand.class, SendCommand.class, ReactCommand.class, EditCommand.class,
-                DeleteCommand.class, LookupCommand.class, HistoryCommand.class, GroupCommand.class,
+                ContactCommand.class, SendCommand.class, SendFileCommand.class, FileCommand.class,
+                ReactCommand.class, EditCommand.class, DeleteCommand.class, LookupCommand.class,
+                HistoryCommand.class, GroupCommand.class,
                 ExportCommand.class, ImportCommand.class,
                 WatchCommand.class, StatusCommand.class, BenchCommand.class, SimCommand.class,
                 CommandLine.HelpCommand.class})

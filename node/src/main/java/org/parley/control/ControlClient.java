@@ -42,6 +42,7 @@ import org.parley.proto.control.v1.MessageRequestsRequest;
 import org.parley.proto.control.v1.ListContactsRequest;
 import org.parley.proto.control.v1.OfferRelayRequest;
 import org.parley.proto.control.v1.RemoveContactRequest;
+import org.parley.proto.control.v1.SendFileRequest;
 import org.parley.proto.control.v1.SendMessageRequest;
 import org.parley.proto.control.v1.WatchRequest;
 import org.parley.api.ApiException;
@@ -64,6 +65,8 @@ import org.parley.store.ProfileHome;
  */
 public final class ControlClient implements ParleyApi, AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 15;
+    /** How long the daemon may take to hash and seal a file it is asked to send. */
+    private static final long SEND_FILE_TIMEOUT_SECONDS = 600;
 
     private final ProfileHome home;
     private final ControlTransport transport;
@@ -144,6 +147,13 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public MessageView send(String peerId, String text) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().sendMessage(
                 SendMessageRequest.newBuilder().setPeerId(peerId).setText(text).build())));
+    }
+
+    @Override
+    public MessageView sendFile(String peerId, String path) throws ApiException {
+        // Hashing and sealing a large file takes the daemon a while: this call may take longer.
+        return call(() -> ControlMessages.fromProto(stub.withDeadlineAfter(SEND_FILE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .sendFile(SendFileRequest.newBuilder().setPeerId(peerId).setPath(path).build())));
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.parley.api.OutboxView;
 import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
+import org.parley.api.FileView;
 import org.parley.api.MessageView;
 import org.parley.api.PortMappingView;
 import org.parley.api.PeerView;
@@ -22,6 +23,7 @@ import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.PortMapping;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.FileInfo;
 import org.parley.proto.control.v1.OutboxCounts;
 import org.parley.proto.control.v1.Message;
 
@@ -48,6 +50,9 @@ final class ControlMessages {
         if (view.replicas() != null) {
             message.setReplicas(view.replicas());
         }
+        if (view.file() != null) {
+            message.setFile(toProto(view.file()));
+        }
         return ConversationMessages.withConversation(message, view);
     }
 
@@ -56,7 +61,24 @@ final class ControlMessages {
                 message.getPeerId(), message.getText(),
                 message.getSentAtMs(), message.hasReceivedAtMs() ? message.getReceivedAtMs() : null,
                 message.getState(), message.hasReason() ? message.getReason() : null, message.getRequest(),
-                message.hasReplicas() ? message.getReplicas() : null), message);
+                message.hasReplicas() ? message.getReplicas() : null), message)
+                .withFile(message.hasFile() ? fromProto(message.getFile()) : null);
+    }
+
+    static FileInfo toProto(FileView view) {
+        FileInfo.Builder file = FileInfo.newBuilder().setName(view.name()).setSize(view.size())
+                .setSha256(view.sha256()).setState(view.state()).setPath(view.path() == null ? "" : view.path())
+                .setChunksHeld(view.chunksHeld()).setChunkCount(view.chunks());
+        if (view.reason() != null) {
+            file.setReason(view.reason());
+        }
+        return file.build();
+    }
+
+    static FileView fromProto(FileInfo file) {
+        return new FileView(file.getName(), file.getSize(), file.getSha256(), file.getState(),
+                file.getPath().isEmpty() ? null : file.getPath(), file.getChunksHeld(), file.getChunkCount(),
+                file.hasReason() ? file.getReason() : null);
     }
 
     static NodeStatus toProto(StatusView view) {

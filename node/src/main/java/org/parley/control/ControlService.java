@@ -46,6 +46,7 @@ import org.parley.proto.control.v1.OfferRelayResponse;
 import org.parley.proto.control.v1.Message;
 import org.parley.proto.control.v1.RemoveContactRequest;
 import org.parley.proto.control.v1.RemoveContactResponse;
+import org.parley.proto.control.v1.SendFileRequest;
 import org.parley.proto.control.v1.SendMessageRequest;
 import org.parley.proto.control.v1.WatchRequest;
 import org.parley.proto.control.v1.ControlGrpc;
@@ -93,6 +94,11 @@ final class ControlService extends ControlGrpc.ControlImplBase {
         answer(response, () -> ControlMessages.toProto(request.hasReplyTo()
                 ? api.send(request.getPeerId(), request.getText(), Optional.of(request.getReplyTo()))
                 : api.send(request.getPeerId(), request.getText())));
+    }
+
+    @Override
+    public void sendFile(SendFileRequest request, StreamObserver<Message> response) {
+        answer(response, () -> ControlMessages.toProto(api.sendFile(request.getPeerId(), request.getPath())));
     }
 
     @Override

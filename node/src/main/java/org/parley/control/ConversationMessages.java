@@ -34,7 +34,7 @@ final class ConversationMessages {
         return new MessageView(view.id(), view.direction(), view.peerId(), view.text(), view.sentAt(),
                 view.receivedAt(), view.state(), view.reason(), view.request(), view.replicas(),
                 message.hasReplyTo() ? message.getReplyTo() : null, reactions(message.getReactionsList()),
-                message.getEdited(), message.getDeleted());
+                message.getEdited(), message.getDeleted(), view.file());
     }
 
     static GroupMessageView withConversation(GroupMessageView view, GroupMessage message) {

@@ -88,7 +88,9 @@ public enum Misbehaviour {
     /** A hole-punch frame on a link that is not relayed, an answer or sync to nothing asked, a replayed offer. */
     UNSOLICITED_PUNCH("unsolicited-punch", 5),
     /** Punch addresses on an IP other than where the peer is seen: an attempt to aim us at a third party. */
-    PUNCH_ADDRESS_OUTSIDE("punch-address-outside", 5);
+    PUNCH_ADDRESS_OUTSIDE("punch-address-outside", 5),
+    /** A file chunk that does not open under its file key or does not prove its place in the file's Merkle tree. */
+    BAD_CHUNK("bad-chunk", 20);
 
     private final String label;
     private final double penalty;

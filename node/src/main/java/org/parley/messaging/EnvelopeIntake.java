@@ -54,6 +54,8 @@ final class EnvelopeIntake {
     private final MessageRequests requests = new MessageRequests(RequestLimits.defaults());
     /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
     private EnvelopeVerifier verifier = EnvelopeVerifier.INLINE;
+    /** Where offers of files go; null on a node that takes no files (their messages are kept as text). */
+    private FileOfferIntake fileOffers;
 
     /** A taken-in envelope, until it expires: whose it was and which message it carried. */
     private record SeenEnvelope(PeerId sender, MessageId messageId, long expiresAtMillis) {
@@ -265,7 +267,13 @@ final class EnvelopeIntake {
             if (inserted[0] && !admission.dropped().isEmpty()) {
                 MessageRows.dropRequests(connection, admission.dropped().stream().map(MessageId::bytes).toList());
             }
+            if (inserted[0] && content.hasFile() && fileOffers != null) {
+                fileOffers.store(connection, sender, id, content.getFile(), request, receivedAt);
+            }
         }).thenRun(() -> {
+            if (inserted[0] && content.hasFile() && fileOffers != null) {
+                fileOffers.stored(sender, id, content.getFile(), request);
+            }
             if (inserted[0]) {
                 if (request) {
                     requests.stored(id, sender, sealedBytes, admission.dropped());
@@ -344,6 +352,11 @@ final class EnvelopeIntake {
             }
         }, loop);
         return committed;
+    }
+
+    /** Offers of files that come with messages go to {@code intake}; set before the loop serves anything. */
+    void takeFileOffersWith(FileOfferIntake intake) {
+        this.fileOffers = intake;
     }
 
     /** Counts the refusal against {@code from} and penalises it as the rejection says. */

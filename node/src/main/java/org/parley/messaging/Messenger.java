@@ -19,6 +19,7 @@ import org.parley.link.LinkEvents;
 import org.parley.link.Neighbours;
 import org.parley.link.PeerInfo;
 import org.parley.proto.wire.v1.Content;
+import org.parley.proto.wire.v1.FileOffer;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.Clock;
@@ -166,6 +167,11 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         intake.limitRequests(limits);
     }
 
+    /** File offers that come with messages go to {@code intake}; set before the loop serves anything. */
+    public void takeFileOffersWith(FileOfferIntake intake) {
+        this.intake.takeFileOffersWith(intake);
+    }
+
     public void addGroupSignalListener(GroupSignalListener listener) {
         groupSignalListeners.add(listener);
     }
@@ -207,6 +213,19 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
 
     @Override
     public CompletableFuture<MessageRecord> send(PeerId peer, String text, Optional<MessageId> replyTo) {
+        return send(peer, text, replyTo, null);
+    }
+
+    /**
+     * Sends a message that offers a file: {@code text} says what the file is (what a client that
+     * does not know files shows), {@code offer} travels beside it in the same ciphertext.
+     */
+    public CompletableFuture<MessageRecord> sendWithFile(PeerId peer, String text, FileOffer offer) {
+        return send(peer, text, Optional.empty(), offer);
+    }
+
+    private CompletableFuture<MessageRecord> send(PeerId peer, String text, Optional<MessageId> replyTo,
+                                                  FileOffer offer) {
         if (peer.equals(self.peerId())) {
             return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "that is your own peer ID"));
         }
@@ -222,26 +241,29 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
             return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.WRONG_STATE, "peer " + peer + " is blocked"));
         }
         if (replyTo.isEmpty()) {
-            return accept(peer, text, replyTo);
+            return accept(peer, text, replyTo, offer);
         }
         // A reply quotes a message of this conversation, never one of another.
         return storage.submit(connection -> org.parley.store.MessageRows.find(connection, replyTo.get().bytes())
                         .filter(quoted -> quoted.peerId().equals(peer.toString())).isPresent())
-                .thenComposeAsync(found -> found ? accept(peer, text, replyTo)
+                .thenComposeAsync(found -> found ? accept(peer, text, replyTo, offer)
                         : CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.NOT_FOUND,
                         "no message " + replyTo.get() + " with " + peer)), loop);
     }
 
-    private CompletableFuture<MessageRecord> accept(PeerId peer, String text, Optional<MessageId> replyTo) {
+    private CompletableFuture<MessageRecord> accept(PeerId peer, String text, Optional<MessageId> replyTo,
+                                                    FileOffer offer) {
         MessageId id = MessageId.random(random);
         long sentAt = nextSentAt();
-        byte[] content = Content.newBuilder()
+        Content.Builder builder = Content.newBuilder()
                 .setMessageId(ByteString.copyFrom(id.bytes()))
                 .setSentAtMs(sentAt)
                 .setText(text)
-                .setReplyTo(replyTo.map(quoted -> ByteString.copyFrom(quoted.bytes())).orElse(ByteString.EMPTY))
-                .build()
-                .toByteArray();
+                .setReplyTo(replyTo.map(quoted -> ByteString.copyFrom(quoted.bytes())).orElse(ByteString.EMPTY));
+        if (offer != null) {
+            builder.setFile(offer);
+        }
+        byte[] content = builder.build().toByteArray();
         MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, sentAt, null,
                 MessageRecord.PENDING, null, false, 0, replyTo.map(quoted ->
                 new Annotations(quoted.toString(), false, false, List.of())).orElse(Annotations.NONE));

@@ -15,13 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
 import org.parley.api.ParleyApi;
-import org.parley.crypto.Aead;
-import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
@@ -81,7 +78,8 @@ public final class DmBenchmark {
             List<Double> ratios = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 throughputs.add(burst(alice.api(), bobId, text, messages));
-                bounds.add(cryptoBound(random, messages));
+                // Per message: a signature and its verification, a seal and an open.
+                bounds.add(CryptoBound.perSecond(random, BODY_BYTES + 150, 1, 1, 1, messages));
                 ratios.add(throughputs.get(round) / bounds.get(round));
             }
             double[] latency = steady(alice.api(), bobId, text, steadyRate, steadyFor);
@@ -150,39 +148,11 @@ public final class DmBenchmark {
         }
     }
 
-    /**
-     * The bound: per message, what no implementation can skip (an Ed25519 signature and its
-     * verification, AES-GCM sealing and opening), on one thread.
-     */
-    private static double cryptoBound(SecureRandom random, int count) {
-        byte[] seed = Ed25519.generateSeed(random);
-        byte[] publicKey = Ed25519.publicKey(seed);
-        Ed25519.SigningKey signingKey = new Ed25519.SigningKey(seed);
-        byte[] key = new byte[Aead.KEY_SIZE];
-        random.nextBytes(key);
-        byte[] body = new byte[BODY_BYTES + 150];
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            body[0] = (byte) i;
-            byte[] sealed = Aead.seal(key, body, new byte[0], random);
-            byte[] signature = signingKey.sign(sealed);
-            if (!Ed25519.verify(publicKey, sealed, signature)) {
-                throw new IllegalStateException("signature failed");
-            }
-            try {
-                Aead.open(key, sealed, new byte[0]);
-            } catch (Aead.AeadException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return count / ((System.nanoTime() - start) / 1e9);
-    }
-
     /** Sends at {@code rate} per second for {@code duration}; send-to-delivered latency p50 and p99, in ms. */
     private static double[] steady(ParleyApi sender, String peer, String text, int rate, Duration duration)
             throws ApiException, InterruptedException {
         int count = (int) (rate * duration.toMillis() / 1000);
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> sentAt;
         Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch delivered = new CountDownLatch(count);
@@ -192,31 +162,15 @@ public final class DmBenchmark {
                 delivered.countDown();
             }
         })) {
-            ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-            ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
-            long periodNanos = 1_000_000_000L / rate;
-            CountDownLatch scheduled = new CountDownLatch(count);
-            clock.scheduleAtFixedRate(() -> {
-                if (scheduled.getCount() == 0) {
-                    return;
-                }
-                scheduled.countDown();
-                senders.execute(() -> {
-                    long start = System.nanoTime();
-                    try {
-                        sentAt.put(sender.send(peer, text).id(), start);
-                    } catch (ApiException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            }, 0, periodNanos, TimeUnit.NANOSECONDS);
-            boolean all = delivered.await(5, TimeUnit.MINUTES);
-            clock.shutdownNow();
-            senders.shutdown();
+            PacedSends sends = PacedSends.start(count, rate, SENDER_THREADS, () -> sender.send(peer, text).id());
+            boolean all;
+            try (sends) {
+                all = delivered.await(5, TimeUnit.MINUTES);
+            }
             if (!all) {
                 throw new ApiException("the benchmark's messages were not all delivered");
             }
-            senders.awaitTermination(1, TimeUnit.MINUTES);
+            sentAt = sends.startedAt();
         }
         sentAt.forEach((id, start) -> {
             Long end = deliveredAt.get(id);

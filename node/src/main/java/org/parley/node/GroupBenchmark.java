@@ -15,15 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
 import org.parley.api.ParleyApi;
-import org.parley.crypto.Aead;
-import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
@@ -98,7 +95,9 @@ public final class GroupBenchmark {
             List<Double> ratios = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 throughputs.add(burst(sender, group, text, arrivals, messages));
-                bounds.add(cryptoBound(random, members, messages));
+                // Per post: the sender's signature, a verification by each other member, and a seal
+                // and an open per member.
+                bounds.add(CryptoBound.perSecond(random, BODY_BYTES + 150, members - 1, members, members, messages));
                 ratios.add(throughputs.get(round) / bounds.get(round));
             }
             Percentiles latency = steady(sender, group, text, arrivals, messages, steadyRate);
@@ -227,31 +226,12 @@ public final class GroupBenchmark {
     private static Percentiles steady(ParleyApi sender, String group, String text, Arrivals arrivals, int count,
                                       int rate) throws ApiException, InterruptedException {
         CountDownLatch complete = arrivals.expect(count);
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        AtomicReference<ApiException> failed = new AtomicReference<>();
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-        ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
-        CountDownLatch scheduled = new CountDownLatch(count);
-        clock.scheduleAtFixedRate(() -> {
-            if (scheduled.getCount() == 0) {
-                return;
-            }
-            scheduled.countDown();
-            senders.execute(() -> {
-                long start = System.nanoTime();
-                try {
-                    sentAt.put(sender.sendToGroup(group, text).entryId(), start);
-                } catch (ApiException e) {
-                    failed.compareAndSet(null, e);
-                }
-            });
-        }, 0, 1_000_000_000L / rate, TimeUnit.NANOSECONDS);
-        boolean all = complete.await(STAGE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        clock.shutdownNow();
-        senders.shutdown();
-        senders.awaitTermination(1, TimeUnit.MINUTES);
-        if (failed.get() != null) {
-            throw failed.get();
+        boolean all;
+        Map<String, Long> sentAt;
+        try (PacedSends sends = PacedSends.start(count, rate, SENDER_THREADS,
+                () -> sender.sendToGroup(group, text).entryId())) {
+            all = complete.await(STAGE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            sentAt = sends.startedAt();
         }
         if (!all) {
             throw new ApiException("the group benchmark timed out: not every post reached every member");
@@ -259,41 +239,6 @@ public final class GroupBenchmark {
         List<Double> lastArrivals = Collections.synchronizedList(new ArrayList<>());
         sentAt.forEach((entry, start) -> lastArrivals.add((arrivals.lastAt(entry) - start) / 1e6));
         return new Percentiles(lastArrivals);
-    }
-
-    /**
-     * The bound: per post, what no implementation can skip, on one thread: the sender's signature,
-     * a verification by each of the other members, and an AES-GCM seal and open per member.
-     */
-    private static double cryptoBound(SecureRandom random, int members, int count) {
-        byte[] seed = Ed25519.generateSeed(random);
-        byte[] publicKey = Ed25519.publicKey(seed);
-        Ed25519.SigningKey signingKey = new Ed25519.SigningKey(seed);
-        byte[] key = new byte[Aead.KEY_SIZE];
-        random.nextBytes(key);
-        byte[] body = new byte[BODY_BYTES + 150];
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            body[0] = (byte) i;
-            byte[] sealed = Aead.seal(key, body, new byte[0], random);
-            byte[] signature = signingKey.sign(sealed);
-            for (int member = 1; member < members; member++) {
-                if (!Ed25519.verify(publicKey, sealed, signature)) {
-                    throw new IllegalStateException("signature failed");
-                }
-            }
-            try {
-                for (int member = 0; member < members; member++) {
-                    if (member > 0) {
-                        Aead.seal(key, body, new byte[0], random);
-                    }
-                    Aead.open(key, sealed, new byte[0]);
-                }
-            } catch (Aead.AeadException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return count / ((System.nanoTime() - start) / 1e9);
     }
 
     private static double median(List<Double> values) {

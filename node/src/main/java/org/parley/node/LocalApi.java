@@ -1,6 +1,14 @@
 package org.parley.node;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.parley.files.FileException;
+import org.parley.files.FileTransfers;
 import org.parley.api.GroupMemberView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
@@ -53,6 +61,9 @@ final class LocalApi implements ParleyApi {
     private final WatchHub watchers;
 
     private volatile NodeReachability reachability;
+    private volatile FileTransfers files;
+    /** How long a sent file may take to be hashed and sealed (a large file on a slow disk). */
+    private static final Duration SEND_FILE_TIMEOUT = Duration.ofMinutes(10);
 
     LocalApi(Identity identity, Scheduler loop, LinkManager links, UserMessaging messenger, DhtService dht,
              Mailbox mailbox, Groups groups, WatchHub watchers) {
@@ -122,7 +133,53 @@ final class LocalApi implements ParleyApi {
         }
         Optional<MessageId> before = beforeId.isPresent() ? Optional.of(Views.messageId(beforeId.get()))
                 : Optional.empty();
-        return LoopCalls.await(loop, () -> messenger.history(peer, limit, before)).stream().map(Views::of).toList();
+        return withFiles(LoopCalls.await(loop, () -> messenger.history(peer, limit, before)));
+    }
+
+    /** Where files are sent and fetched; until set (a node without files), offers show as text only. */
+    void serveFilesWith(FileTransfers transfers) {
+        this.files = transfers;
+    }
+
+    @Override
+    public MessageView sendFile(String peerId, String path) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        FileTransfers transfers = files;
+        if (transfers == null) {
+            return ParleyApi.super.sendFile(peerId, path);
+        }
+        Path file = Path.of(path);
+        if (!file.isAbsolute()) {
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "the daemon needs an absolute path, not " + path);
+        }
+        CompletableFuture<MessageRecord> sent = LoopCalls.call(loop, () -> transfers.send(peer, file));
+        try {
+            return withFiles(List.of(sent.get(SEND_FILE_TIMEOUT.toSeconds(), TimeUnit.SECONDS))).get(0);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof FileException refused) {
+                throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, refused.getMessage(), refused);
+            }
+            throw Refusals.of(cause);
+        } catch (TimeoutException e) {
+            throw new ApiException(ApiException.Kind.DEADLINE_EXCEEDED, "the file was not ready within "
+                    + SEND_FILE_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted while sending a file");
+        }
+    }
+
+    /** The views of {@code records}, each with the file it offered, if any. */
+    private List<MessageView> withFiles(List<MessageRecord> records) throws ApiException {
+        FileTransfers transfers = files;
+        if (transfers == null) {
+            return records.stream().map(Views::of).toList();
+        }
+        return LoopCalls.call(loop, () -> records.stream()
+                .map(record -> transfers.fileOf(record.id()).map(file -> Views.of(record).withFile(Views.of(file)))
+                        .orElseGet(() -> Views.of(record)))
+                .toList());
     }
 
     @Override

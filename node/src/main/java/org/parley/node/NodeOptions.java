@@ -1,6 +1,8 @@
 package org.parley.node;
 
+import java.nio.file.Path;
 import java.util.List;
+import org.parley.files.FileConfig;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
@@ -21,9 +23,12 @@ import org.parley.overlay.discovery.DiscoveryConfig;
  * @param relay how this node relays links for peers that cannot be dialled (on by default, within limits)
  * @param portMapping whether to map the listen port on the router (UPnP-IGD, NAT-PMP, PCP); the daemon
  *                    does unless told not to, other users of these options only when they ask
+ * @param downloads where received files are written; null: the home's {@code downloads} folder
+ * @param files limits of file transfers
  */
 public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
-                          List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay, boolean portMapping) {
+                          List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay, boolean portMapping,
+                          Path downloads, FileConfig files) {
     /** Where a daemon listens when not told: every interface, on Parley's default port. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
 
@@ -33,6 +38,11 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
         if (targetLinks < 1) {
             throw new IllegalArgumentException("a node needs at least one link, not " + targetLinks);
         }
+    }
+
+    public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
+                       List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay, boolean portMapping) {
+        this(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, null, FileConfig.defaults());
     }
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
@@ -45,22 +55,28 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions withTargetLinks(int links) {
-        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay, portMapping);
+        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay, portMapping, downloads, files);
     }
 
     public NodeOptions withAnnounce(List<HostPort> addresses) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay, portMapping);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay, portMapping, downloads, files);
     }
 
     public NodeOptions withMailbox(MailboxConfig config) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay, portMapping);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay, portMapping, downloads, files);
     }
 
     public NodeOptions withPortMapping(boolean on) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, on);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, on, downloads, files);
+    }
+
+    /** Received files go to {@code folder} (null: the home's), within {@code limits}. */
+    public NodeOptions withFiles(Path folder, FileConfig limits) {
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, folder,
+                limits);
     }
 
     public NodeOptions withRelay(RelayLimits limits) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits, portMapping);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits, portMapping, downloads, files);
     }
 }

@@ -1,5 +1,8 @@
 package org.parley.node;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +27,9 @@ import org.parley.runtime.SystemClock;
 import org.parley.store.Database;
 import org.parley.store.GroupCommitQueue;
 import org.parley.store.ProfileHome;
+import org.parley.files.ChunkLayout;
+import org.parley.files.DiskChunkStore;
+import org.parley.files.FileTransfers;
 import org.parley.store.StoreException;
 
 /**
@@ -54,6 +60,10 @@ public final class ParleyNode implements AutoCloseable {
     private final Database database;
     private final AssembledNode node;
     private final LocalApi api;
+    /** Files sent and fetched; set once the node is put together. */
+    private FileTransfers files;
+    /** Where chunks are read, written and checked ({@code parley-files}). */
+    private ExecutorService fileDisk;
     /** Where the router is asked for a port mapping (blocking calls); null when the node maps none. */
     private ExecutorService portMapping;
 
@@ -132,18 +142,38 @@ public final class ParleyNode implements AutoCloseable {
             verifier.shutdownNow();
             throw new ApiException("cannot load messages: " + e.getMessage(), e);
         }
+        ExecutorService fileDisk = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "parley-files");
+            thread.setDaemon(true);
+            return thread;
+        });
+        FileTransfers files;
+        try {
+            files = openFiles(environment, assembled, home, options, fileDisk);
+        } catch (IOException | RuntimeException e) {
+            storage.close();
+            database.close();
+            loop.close();
+            verifier.shutdownNow();
+            fileDisk.shutdownNow();
+            throw new ApiException("cannot open the files folder: " + e.getMessage(), e);
+        }
         WatchHub watchers = new WatchHub();
         assembled.messenger().addListener(LocalApi.eventsTo(watchers));
         assembled.messenger().addListener(new OutboxEvents(assembled.messenger(), loop, watchers));
         assembled.groups().addListener(LocalApi.groupEventsTo(watchers));
         assembled.links().addListener(LocalApi.linkEventsTo(watchers));
         ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers);
+        node.files = files;
+        node.fileDisk = fileDisk;
+        node.api.serveFilesWith(files);
         if (options.portMapping() && !isLoopback(options.listen())) {
             node.mapPortOnTheRouter();
         }
         try {
             LoopCalls.call(loop, () -> {
                 assembled.start();
+                files.start();
                 assembled.memory().redialRemembered(assembled.links(), identity.peerId());
                 return null;
             }, STARTUP_TIMEOUT);
@@ -153,6 +183,22 @@ public final class ParleyNode implements AutoCloseable {
         }
         LOG.info(() -> "node " + identity.peerId() + " listening on " + assembled.network().listenAddresses());
         return node;
+    }
+
+    /**
+     * The file layer: chunks in the home's {@code files} folder, read and written on
+     * {@code fileDisk}; downloads where the options say, else in the home's {@code downloads}.
+     */
+    private static FileTransfers openFiles(NodeEnvironment environment, AssembledNode assembled, ProfileHome home,
+                                           NodeOptions options, ExecutorService fileDisk) throws IOException {
+        Path downloads = options.downloads() != null ? options.downloads() : home.root().resolve("downloads");
+        FileTransfers files = FileTransfers.open(assembled.links(), environment.storage(), NodeAssembly.cipher(environment),
+                environment.scheduler(), environment.clock(), environment.random(), fileDisk,
+                new DiskChunkStore(home.root().resolve("files"), ChunkLayout.DEFAULT_CHUNK_SIZE), options.files(),
+                downloads, assembled.messenger()::sendWithFile);
+        assembled.links().addLayer(files);
+        assembled.messenger().takeFileOffersWith(files);
+        return files;
     }
 
     /** Keeps the listen port mapped on the router, the blocking calls on a thread of their own. */
@@ -187,6 +233,9 @@ public final class ParleyNode implements AutoCloseable {
     public void close() {
         try {
             LoopCalls.call(loop, () -> {
+                if (files != null) {
+                    files.stop();
+                }
                 node.stop();
                 return null;
             });
@@ -197,6 +246,9 @@ public final class ParleyNode implements AutoCloseable {
         node.reachability().close();
         stopPortMapping();
         verifier.shutdownNow();
+        if (fileDisk != null) {
+            fileDisk.shutdownNow();
+        }
         storage.close();
         database.close();
         LOG.info("node stopped");

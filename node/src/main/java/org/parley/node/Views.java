@@ -2,10 +2,12 @@ package org.parley.node;
 
 import org.parley.api.ApiException;
 import org.parley.api.ContactView;
+import org.parley.api.FileView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
 import org.parley.api.MessageView;
 import org.parley.api.PeerView;
+import org.parley.files.FileRecord;
 import org.parley.api.ReactionView;
 import java.util.List;
 import org.parley.messaging.Annotations;
@@ -36,6 +38,11 @@ final class Views {
     private static List<ReactionView> reactions(Annotations annotations) {
         return annotations.reactions().stream()
                 .map(reaction -> new ReactionView(reaction.reactor(), reaction.emoji())).toList();
+    }
+
+    static FileView of(FileRecord file) {
+        return new FileView(file.name(), file.size(), file.sha256(), file.state(), file.path(), file.chunksHeld(),
+                file.chunkCount(), file.reason());
     }
 
     static PeerView of(PeerInfo peer) {

@@ -223,7 +223,27 @@ final class Schema {
                     """
                     CREATE TABLE IF NOT EXISTS group_action_entries (
                         entry_id BLOB PRIMARY KEY REFERENCES group_log (entry_id) ON DELETE CASCADE
-                    )"""));
+                    )"""),
+            new Migration(9,
+                    // Files offered in messages (org.parley.files), sent or received, by file ID
+                    // (an HMAC of the Merkle root under the file key). The offer (name, hashes,
+                    // key) and the path on this machine are sealed; which chunks are held is a
+                    // bitmap, so a download resumes after a restart. The chunks themselves are
+                    // sealed under the file key in files/ beside the database.
+                    """
+                    CREATE TABLE IF NOT EXISTS files (
+                        file_id    BLOB PRIMARY KEY,
+                        message_id BLOB,
+                        peer_id    TEXT NOT NULL,
+                        direction  TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                        offer      BLOB NOT NULL,
+                        state      TEXT NOT NULL,
+                        held       BLOB NOT NULL,
+                        path       BLOB,
+                        reason     TEXT,
+                        created_ms INTEGER NOT NULL
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS files_by_message ON files (message_id)"));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -51,6 +51,16 @@ public final class SealedPlaces {
         return "group_log.body:" + HEX.formatHex(entryId) + ":" + HEX.formatHex(groupId) + ":" + sender;
     }
 
+    /** A file offer (its name, hashes and key) as stored, by its file ID, peer and direction. */
+    public static String fileOffer(byte[] fileId, String peerId, String direction) {
+        return "files.offer:" + HEX.formatHex(fileId) + ":" + peerId + ":" + direction;
+    }
+
+    /** Where a file is on this machine (the file sent, or the download once complete). */
+    public static String filePath(byte[] fileId) {
+        return "files.path:" + HEX.formatHex(fileId);
+    }
+
     /** A message's edited text: its conversation and the message it replaces the text of. */
     public static String editedBody(String conversation, byte[] target) {
         return "conversation_changes.edited_body:" + conversation + ":" + HEX.formatHex(target);

@@ -21,7 +21,8 @@ final class Layers {
             List.of("control"),
             List.of("node"),
             List.of("api"),
-            List.of("mailbox"),
+            // Siblings: mailboxes hold envelopes and posts; files fetch chunks. Neither uses the other.
+            List.of("mailbox", "files"),
             List.of("groups"),
             // Siblings: overlay never imports messaging, and messaging knows nothing of the overlay.
             List.of("messaging", "overlay"),
@@ -45,7 +46,7 @@ final class Layers {
     /** Protocol code: it runs in the daemon on real threads and in the simulator under virtual time. */
     private static final String[] PROTOCOL = {
         "org.parley.link", "org.parley.link.memory..", "org.parley.overlay..", "org.parley.messaging..",
-        "org.parley.groups..", "org.parley.mailbox.."};
+        "org.parley.groups..", "org.parley.mailbox..", "org.parley.files.."};
 
     private Layers() {
     }

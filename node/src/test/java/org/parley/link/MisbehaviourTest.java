@@ -68,6 +68,7 @@ class MisbehaviourTest {
         expect(Misbehaviour.MALFORMED_PUNCH, "malformed-punch", 10);
         expect(Misbehaviour.UNSOLICITED_PUNCH, "unsolicited-punch", 5);
         expect(Misbehaviour.PUNCH_ADDRESS_OUTSIDE, "punch-address-outside", 5);
+        expect(Misbehaviour.BAD_CHUNK, "bad-chunk", 20);
     }
 
     private static void expect(Misbehaviour misbehaviour, String label, double penalty) {

@@ -1,5 +1,6 @@
 package org.parley.tui.app;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +69,8 @@ final class Commands {
             verify();
         } else if (command instanceof Command.Peers) {
             chat.node.submit(api -> api.peers(), this::showPeers, chat::error);
+        } else if (command instanceof Command.SendFile file) {
+            sendFile(file.path());
         } else if (command instanceof Command.Search search) {
             search(search.text());
         } else if (command instanceof Command.Mute) {
@@ -93,6 +96,29 @@ final class Commands {
                     message -> chat.state.timeline(id).put(chat.entry(message)), chat::error);
             case INVITATION -> chat.error("join the group first: /group join (or decline: /group leave)");
         }
+    }
+
+    /** Offers a file to the open conversation's peer; the node reads it, so the path is made absolute here. */
+    private void sendFile(String path) {
+        Optional<Conversation> open = chat.state.conversations().selected();
+        if (open.isEmpty() || open.get().kind() == Conversation.Kind.GROUP
+                || open.get().kind() == Conversation.Kind.INVITATION) {
+            chat.error("/file works in a conversation with a peer");
+            return;
+        }
+        String id = open.get().id();
+        String home = System.getProperty("user.home");
+        String absolute;
+        try {
+            absolute = (path.startsWith("~/") && home != null ? Path.of(home, path.substring(2)) : Path.of(path))
+                    .toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            chat.error("not a path: " + e.getReason());
+            return;
+        }
+        chat.notice("sealing " + absolute + " …");
+        chat.node.submit(api -> api.sendFile(id, absolute),
+                message -> chat.state.timeline(id).put(chat.entry(message)), chat::error);
     }
 
     private void addContact(String peerId, String name) {

@@ -37,6 +37,10 @@ public sealed interface Command {
     record Search(String text) implements Command {
     }
 
+    /** {@code /file PATH}: offers the file at PATH (on this machine; {@code ~/} is the home) to the open conversation. */
+    record SendFile(String path) implements Command {
+    }
+
     /** {@code /group create NAME}: founds a group and opens it. */
     record GroupCreate(String name) implements Command {
     }

@@ -20,6 +20,7 @@ public final class CommandParser {
             "/verify               the safety number to compare with this peer",
             "/peers                the peers linked now",
             "/search TEXT          find TEXT in this conversation",
+            "/file PATH            offer a file to this conversation's peer",
             "/mute                 mute this conversation (again: unmute)",
             "/group create NAME    found a group and open it",
             "/group invite PEER    invite a contact (name) or peer ID into this group",
@@ -31,7 +32,7 @@ public final class CommandParser {
             "/quit                 leave (also Ctrl-Q)");
 
     /** Command names, for completion. */
-    public static final List<String> NAMES = List.of("/accept", "/add", "/block", "/group", "/help", "/id",
+    public static final List<String> NAMES = List.of("/accept", "/add", "/block", "/file", "/group", "/help", "/id",
             "/mute", "/nick", "/peers", "/quit", "/search", "/verify");
 
     private static final String GROUP_USAGE = "usage: /group create|invite|join|leave|remove|members ...";
@@ -78,6 +79,10 @@ public final class CommandParser {
             case "/search" -> {
                 require(all != null, "usage: /search TEXT");
                 yield new Command.Search(all);
+            }
+            case "/file" -> {
+                require(all != null, "usage: /file PATH");
+                yield new Command.SendFile(all);
             }
             case "/group" -> {
                 require(first != null, GROUP_USAGE);

@@ -65,6 +65,20 @@ class CommandsTest {
     }
 
     @Test
+    void fileOffersTheFileByItsAbsolutePathToTheOpenPeerOnly() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.start();
+        chat.enter("/file notes.txt");
+        String absolute = java.nio.file.Path.of("notes.txt").toAbsolutePath().normalize().toString();
+        assertTrue(chat.node.calls.contains("sendFile " + ADA + " " + absolute), chat.node.calls.toString());
+        chat.enter("/group create dancers");
+        chat.enter("/file notes.txt");
+        assertTrue(chat.noticeIsError());
+        assertEquals("/file works in a conversation with a peer", chat.notice());
+    }
+
+    @Test
     void aBadCommandSaysWhatIsWrongAndSendsNothing() {
         ControllerHarness chat = new ControllerHarness();
         chat.node.contact(ADA, "ada");

@@ -105,6 +105,13 @@ final class FakeNode implements ParleyApi {
     }
 
     @Override
+    public MessageView sendFile(String peerId, String path) throws ApiException {
+        call("sendFile " + peerId + " " + path);
+        return new MessageView("out-" + ++sent, "out", peerId, "[file] " + path, 1_000 + sent, null, "pending", null,
+                false, null);
+    }
+
+    @Override
     public List<MessageView> history(String peerId, int limit, Optional<String> beforeId) throws ApiException {
         call("history " + peerId + " " + limit + beforeId.map(before -> " before " + before).orElse(""));
         return page(histories.getOrDefault(peerId, List.of()), limit, beforeId, MessageView::id);

@@ -18,6 +18,7 @@ class CommandParserTest {
         assertEquals(new Command.Accept("bob b"), CommandParser.parse("/accept bob b"));
         assertEquals(new Command.Nick("new name"), CommandParser.parse("/NICK new name"));
         assertEquals(new Command.Search("two words"), CommandParser.parse("/search two words"));
+        assertEquals(new Command.SendFile("my file.pdf"), CommandParser.parse("/file my file.pdf"));
         assertEquals(new Command.GroupCreate("my friends"), CommandParser.parse("/group create my friends"));
         assertEquals(new Command.GroupInvite("grace"), CommandParser.parse("/group INVITE grace"));
         assertEquals(new Command.GroupJoin(null), CommandParser.parse("/group join"));
@@ -31,7 +32,7 @@ class CommandParserTest {
 
     @Test
     void badCommandsAreOneLineErrors() {
-        for (String line : new String[] {"/add", "/nick", "/search", "/group", "/group dance", "/group create",
+        for (String line : new String[] {"/add", "/nick", "/search", "/file", "/group", "/group dance", "/group create",
                 "/group invite", "/group remove", "/group leave now", "/group members all", "/group join a b", "/quit now",
                 "/block him", "/frobnicate", "/\u001b[2J" + "x".repeat(500), "   "}) {
             CommandParser.BadCommandException error =

@@ -1,0 +1,89 @@
+package org.parley.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Files offered in messages, sent or received (table {@code files}): the sealed offer, the state
+ * the user sees, the bitmap of chunks held, the sealed path once there is one.
+ */
+public final class FileRows {
+    /**
+     * @param offer the serialized offer, sealed ({@link SealedPlaces#fileOffer})
+     * @param held bitmap of chunks held, chunk i as bit i%8 of byte i/8
+     * @param path the path, sealed ({@link SealedPlaces#filePath}); null while there is none
+     */
+    public record StoredFile(byte[] fileId, byte[] messageId, String peerId, String direction, byte[] offer,
+                             String state, byte[] held, byte[] path, String reason, long createdMillis) {
+    }
+
+    private FileRows() {
+    }
+
+    /** Inserts a file; false when one with its ID is already there (the same offer seen twice). */
+    public static boolean insertIfAbsent(Connection connection, StoredFile file) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO files (file_id, message_id, peer_id, direction, offer, state, held, path, reason, created_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (file_id) DO NOTHING""")) {
+            insert.setBytes(1, file.fileId());
+            insert.setBytes(2, file.messageId());
+            insert.setString(3, file.peerId());
+            insert.setString(4, file.direction());
+            insert.setBytes(5, file.offer());
+            insert.setString(6, file.state());
+            insert.setBytes(7, file.held());
+            insert.setBytes(8, file.path());
+            insert.setString(9, file.reason());
+            insert.setLong(10, file.createdMillis());
+            return insert.executeUpdate() > 0;
+        }
+    }
+
+    public static void setMessage(Connection connection, byte[] fileId, byte[] messageId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE files SET message_id = ? WHERE file_id = ?")) {
+            update.setBytes(1, messageId);
+            update.setBytes(2, fileId);
+            update.executeUpdate();
+        }
+    }
+
+    public static void setHeld(Connection connection, byte[] fileId, byte[] held) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE files SET held = ? WHERE file_id = ?")) {
+            update.setBytes(1, held);
+            update.setBytes(2, fileId);
+            update.executeUpdate();
+        }
+    }
+
+    public static void setState(Connection connection, byte[] fileId, String state, byte[] path, String reason)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE files SET state = ?, path = COALESCE(?, path), reason = ? WHERE file_id = ?")) {
+            update.setString(1, state);
+            update.setBytes(2, path);
+            update.setString(3, reason);
+            update.setBytes(4, fileId);
+            update.executeUpdate();
+        }
+    }
+
+    public static List<StoredFile> all(Connection connection) throws SQLException {
+        List<StoredFile> files = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT file_id, message_id, peer_id, direction, offer, state, held, path, reason, created_ms
+                FROM files ORDER BY created_ms""");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                files.add(new StoredFile(rows.getBytes(1), rows.getBytes(2), rows.getString(3), rows.getString(4),
+                        rows.getBytes(5), rows.getString(6), rows.getBytes(7), rows.getBytes(8), rows.getString(9),
+                        rows.getLong(10)));
+            }
+        }
+        return files;
+    }
+}

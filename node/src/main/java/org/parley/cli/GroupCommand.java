@@ -46,7 +46,7 @@ final class GroupCommand implements Runnable {
         @Mixin
         HomeOption homeOption;
 
-        @Option(names = "--json", description = "Print JSON (field names as in the README).")
+        @Option(names = "--json", description = "Print JSON (field names as in docs/COMMANDS.md).")
         boolean json;
 
         <T> T call(DaemonCall.Request<T> request) throws CliException {

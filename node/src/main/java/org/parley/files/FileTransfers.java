@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +30,8 @@ import org.parley.link.PeerInfo;
 import org.parley.messaging.FileOfferIntake;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
-import org.parley.proto.wire.v1.ChunkData;
-import org.parley.proto.wire.v1.ChunkRequest;
 import org.parley.proto.wire.v1.FileFrame;
-import org.parley.proto.wire.v1.FileHave;
 import org.parley.proto.wire.v1.FileOffer;
-import org.parley.proto.wire.v1.FileRef;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
@@ -49,11 +43,10 @@ import org.parley.store.StorageQueue;
 /**
  * Files offered in direct messages: the facade the node wires. A sent file is hashed and sealed
  * into the {@link ChunkStore}, and its offer goes out inside an ordinary end-to-end message; a
- * received offer from a contact starts a download that asks every holder it knows which chunks
- * it holds, then pulls chunks from all of them at once ({@link ChunkScheduler}), checks each
- * against the offer ({@link OfferedFile#openChunk}), keeps it sealed, and writes the whole file
- * into the downloads folder once every chunk is in ({@link FileAssembler}). Every node that
- * holds chunks of a file serves them to any peer that names the file's ID.
+ * received offer from a contact starts a download ({@link Downloads}). Every node that holds
+ * chunks of a file serves them to any peer that names the file's ID ({@link ChunkServer}). This
+ * class keeps the files this node knows, takes offers in, and routes file frames and link events
+ * to the two sides.
  *
  * <p>Confined to the node's loop. Disk work (hashing, sealing, reading and writing chunks,
  * checking a chunk that arrived) runs on {@code disk} and comes back to the loop; database work
@@ -61,8 +54,6 @@ import org.parley.store.StorageQueue;
  */
 public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferIntake {
     private static final Logger LOG = Logger.getLogger(FileTransfers.class.getName());
-    /** Progress is told to watchers in steps of 1/PROGRESS_STEPS of the file. */
-    private static final int PROGRESS_STEPS = 20;
 
     private final Neighbours neighbours;
     private final StorageQueue storage;
@@ -73,30 +64,13 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private final Executor disk;
     private final ChunkStore chunks;
     private final FileConfig config;
-    private final Path downloads;
     private final OfferSender offers;
     private final Map<ByteString, HeldFile> files = new HashMap<>();
     private final Map<MessageId, ByteString> byMessage = new HashMap<>();
-    private final Map<ByteString, Download> downloadsInProgress = new HashMap<>();
-    private final Map<PeerId, Integer> serving = new HashMap<>();
     private final List<FileEvents> listeners = new CopyOnWriteArrayList<>();
-    private Scheduler.Cancellable ticker;
+    private final ChunkServer server;
+    private final Downloads fetching;
     private boolean stopped;
-
-    /** A download in progress: who may hold the file, and what is asked of whom. */
-    private static final class Download {
-        final HeldFile file;
-        final ChunkScheduler scheduler;
-        final Set<PeerId> candidates = new LinkedHashSet<>();
-        long lastAskedMillis;
-        int lastProgressStep;
-        boolean assembling;
-
-        Download(HeldFile file, ChunkScheduler scheduler) {
-            this.file = file;
-            this.scheduler = scheduler;
-        }
-    }
 
     private FileTransfers(Neighbours neighbours, StorageQueue storage, ContentCipher cipher, Scheduler loop,
                           Clock clock, SecureRandom random, Executor disk, ChunkStore chunks, FileConfig config,
@@ -110,8 +84,10 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         this.disk = disk;
         this.chunks = chunks;
         this.config = config;
-        this.downloads = downloads;
         this.offers = offers;
+        this.server = new ChunkServer(neighbours, loop, disk, chunks, config, files::get);
+        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, chunks, config, downloads,
+                this::announce);
     }
 
     /**
@@ -161,26 +137,15 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     public void start() {
         for (HeldFile file : List.copyOf(files.values())) {
             if (FileRecord.DOWNLOADING.equals(file.state)) {
-                startDownload(file);
+                fetching.start(file);
             }
         }
-        scheduleTick();
+        fetching.startTicking();
     }
 
     public void stop() {
         stopped = true;
-        if (ticker != null) {
-            ticker.cancel();
-        }
-    }
-
-    private void scheduleTick() {
-        if (!stopped) {
-            ticker = loop.schedule(config.tick(), () -> {
-                tick();
-                scheduleTick();
-            });
-        }
+        fetching.stop();
     }
 
     // ---------------------------------------------------------------- what the user sees
@@ -298,95 +263,7 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         remember(file);
         announce(file);
         if (FileRecord.DOWNLOADING.equals(file.state)) {
-            startDownload(file);
-        }
-    }
-
-    // ---------------------------------------------------------------- downloading
-
-    private void startDownload(HeldFile file) {
-        ByteString fileId = ByteString.copyFrom(file.offer.fileId());
-        if (downloadsInProgress.containsKey(fileId)) {
-            return;
-        }
-        Download download = new Download(file, new ChunkScheduler(file.offer.chunkCount(), file.held, config.window(),
-                config.requestTimeout().toMillis()));
-        download.candidates.add(file.peer);
-        downloadsInProgress.put(fileId, download);
-        if (download.scheduler.complete()) {
-            assemble(download);
-            return;
-        }
-        if (file.offer.inlineChunk() != null) {
-            takeInlineChunk(download);
-            return;
-        }
-        askHolders(download);
-    }
-
-    /** A small file came whole with its offer: checked like any chunk; if it fails, holders are asked. */
-    private void takeInlineChunk(Download download) {
-        OfferedFile offer = download.file.offer;
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                offer.openChunk(0, offer.inlineChunk(), List.of());
-                chunks.write(offer.fileId(), 0, offer.inlineChunk(), List.of());
-                return true;
-            } catch (ChunkCipher.ChunkException | IOException e) {
-                LOG.fine(() -> "an inline chunk is unusable: " + e.getMessage());
-                return false;
-            }
-        }, disk).whenCompleteAsync((usable, error) -> {
-            if (stopped || downloadsInProgress.get(ByteString.copyFrom(offer.fileId())) != download) {
-                return;
-            }
-            if (Boolean.TRUE.equals(usable)) {
-                chunkArrived(download, 0);
-            } else {
-                askHolders(download);
-            }
-        }, loop);
-    }
-
-    /**
-     * Asks the peer that offered the file and every linked neighbour which chunks they hold: any
-     * of them may hold it (group members that fetched it already). A neighbour without the file
-     * learns only that we fetch something whose ID means nothing to it, and says nothing.
-     */
-    private void askHolders(Download download) {
-        download.lastAskedMillis = clock.nowMillis();
-        Frame ask = frame(FileFrame.newBuilder().setHaveRequest(
-                FileRef.newBuilder().setFileId(ByteString.copyFrom(download.file.offer.fileId()))).build());
-        Set<PeerId> asked = new LinkedHashSet<>(download.candidates);
-        asked.addAll(neighbours.linkedPeers());
-        for (PeerId peer : asked) {
-            if (neighbours.isConnected(peer) && !download.scheduler.isExcluded(peer)) {
-                neighbours.send(peer, ask);
-            }
-        }
-    }
-
-    private void pump(Download download) {
-        if (download.assembling) {
-            return;
-        }
-        for (ChunkScheduler.Request request : download.scheduler.next(clock.nowMillis())) {
-            Frame ask = frame(FileFrame.newBuilder().setRequest(ChunkRequest.newBuilder()
-                    .setFileId(ByteString.copyFrom(download.file.offer.fileId())).setIndex(request.index())).build());
-            if (!neighbours.send(request.holder(), ask)) {
-                download.scheduler.holderGone(request.holder());
-            }
-        }
-    }
-
-    private void tick() {
-        long now = clock.nowMillis();
-        for (Download download : List.copyOf(downloadsInProgress.values())) {
-            download.scheduler.expire(now);
-            if (!download.scheduler.hasHolders() && now - download.lastAskedMillis >= config.askAgainAfter().toMillis()) {
-                askHolders(download);
-            }
-            pump(download);
+            fetching.start(file);
         }
     }
 
@@ -405,181 +282,13 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         }
         FileFrame body = frame.getFile();
         switch (body.getBodyCase()) {
-            case HAVE_REQUEST -> answerHave(from, body.getHaveRequest().getFileId());
-            case HAVE -> takeHave(from, body.getHave());
-            case REQUEST -> serve(from, body.getRequest());
-            case CHUNK -> takeChunk(from, body.getChunk());
-            case MISSING -> takeMissing(from, body.getMissing());
+            case HAVE_REQUEST -> server.answerHave(from, body.getHaveRequest().getFileId());
+            case HAVE -> fetching.takeHave(from, body.getHave());
+            case REQUEST -> server.serve(from, body.getRequest());
+            case CHUNK -> fetching.takeChunk(from, body.getChunk());
+            case MISSING -> fetching.takeMissing(from, body.getMissing());
             default -> neighbours.penalize(from, Misbehaviour.MALFORMED, "file frame of unknown type");
         }
-    }
-
-    private void answerHave(PeerId from, ByteString fileId) {
-        HeldFile file = files.get(fileId);
-        if (file == null || file.held.isEmpty()) {
-            // Someone who knows the ID but finds nothing here: nothing to say (it may ask again).
-            return;
-        }
-        neighbours.send(from, frame(FileFrame.newBuilder().setHave(FileHave.newBuilder().setFileId(fileId)
-                .setBitmap(ByteString.copyFrom(file.heldBytes()))).build()));
-    }
-
-    private void takeHave(PeerId from, FileHave have) {
-        Download download = downloadsInProgress.get(have.getFileId());
-        if (download == null) {
-            return;
-        }
-        int count = download.file.offer.chunkCount();
-        if (have.getBitmap().size() > (count + 7) / 8) {
-            neighbours.penalize(from, Misbehaviour.MALFORMED, "file bitmap longer than the file");
-            return;
-        }
-        download.candidates.add(from);
-        download.scheduler.holderHas(from, BitSet.valueOf(have.getBitmap().toByteArray()));
-        pump(download);
-    }
-
-    private void serve(PeerId from, ChunkRequest request) {
-        HeldFile file = files.get(request.getFileId());
-        int index = request.getIndex();
-        int busy = serving.getOrDefault(from, 0);
-        if (file == null || index < 0 || index >= file.offer.chunkCount() || !file.held.get(index)
-                || busy >= config.servingPerPeer()) {
-            neighbours.send(from, frame(FileFrame.newBuilder().setMissing(request).build()));
-            return;
-        }
-        serving.put(from, busy + 1);
-        byte[] fileId = file.offer.fileId();
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                return chunks.read(fileId, index);
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, disk).whenCompleteAsync((chunk, error) -> {
-            serving.merge(from, -1, (a, b) -> a + b == 0 ? null : a + b);
-            if (error != null || chunk == null) {
-                LOG.log(Level.WARNING, "cannot read a held chunk", error);
-                neighbours.send(from, frame(FileFrame.newBuilder().setMissing(request).build()));
-                return;
-            }
-            ChunkData.Builder data = ChunkData.newBuilder().setFileId(request.getFileId()).setIndex(index)
-                    .setSealed(ByteString.copyFrom(chunk.sealed()));
-            chunk.proof().forEach(hash -> data.addProof(ByteString.copyFrom(hash)));
-            neighbours.send(from, frame(FileFrame.newBuilder().setChunk(data).build()));
-        }, loop);
-    }
-
-    private void takeMissing(PeerId from, ChunkRequest missing) {
-        Download download = downloadsInProgress.get(missing.getFileId());
-        if (download != null && download.scheduler.awaiting(from, missing.getIndex())) {
-            download.scheduler.failed(from, missing.getIndex());
-            pump(download);
-        }
-    }
-
-    private void takeChunk(PeerId from, ChunkData data) {
-        Download download = downloadsInProgress.get(data.getFileId());
-        int index = data.getIndex();
-        if (download == null || !download.scheduler.awaiting(from, index)) {
-            // Not asked of this peer (or asked and already answered): a replay or a push.
-            neighbours.penalize(from, Misbehaviour.UNASKED, "file chunk nobody asked it for");
-            return;
-        }
-        OfferedFile offer = download.file.offer;
-        byte[] sealed = data.getSealed().toByteArray();
-        List<byte[]> proof = new ArrayList<>(data.getProofCount());
-        data.getProofList().forEach(hash -> proof.add(hash.toByteArray()));
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                offer.openChunk(index, sealed, proof);
-                chunks.write(offer.fileId(), index, sealed, proof);
-                return null;
-            } catch (ChunkCipher.ChunkException e) {
-                throw new CompletionException(e);
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, disk).whenCompleteAsync((ignored, error) -> {
-            if (stopped || downloadsInProgress.get(data.getFileId()) != download) {
-                return;
-            }
-            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-            if (cause instanceof ChunkCipher.ChunkException bad) {
-                neighbours.penalize(from, Misbehaviour.BAD_CHUNK, bad.getMessage());
-                download.scheduler.exclude(from);
-                pump(download);
-                return;
-            }
-            if (cause != null) {
-                LOG.log(Level.WARNING, "cannot store a chunk", cause);
-                download.scheduler.failed(from, index);
-                return;
-            }
-            chunkArrived(download, index);
-        }, loop);
-    }
-
-    private void chunkArrived(Download download, int index) {
-        HeldFile file = download.file;
-        download.scheduler.received(index);
-        file.held.set(index);
-        byte[] fileId = file.offer.fileId();
-        byte[] bitmap = file.heldBytes();
-        storage.submit(connection -> {
-            FileRows.setHeld(connection, fileId, bitmap);
-            return null;
-        });
-        int step = (int) ((long) file.held.cardinality() * PROGRESS_STEPS / file.offer.chunkCount());
-        if (step != download.lastProgressStep) {
-            download.lastProgressStep = step;
-            announce(file);
-        }
-        if (download.scheduler.complete()) {
-            assemble(download);
-        } else {
-            pump(download);
-        }
-    }
-
-    private void assemble(Download download) {
-        download.assembling = true;
-        HeldFile file = download.file;
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                return FileAssembler.assemble(file.offer, chunks, downloads);
-            } catch (IOException e) {
-                throw new CompletionException(new FileException("cannot write the download: " + e.getMessage(), e));
-            } catch (FileException e) {
-                throw new CompletionException(e);
-            }
-        }, disk).whenCompleteAsync((path, error) -> {
-            downloadsInProgress.remove(ByteString.copyFrom(file.offer.fileId()));
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                finish(file, FileRecord.FAILED, null, cause.getMessage());
-            } else {
-                finish(file, FileRecord.COMPLETE, path.toString(), null);
-            }
-        }, loop);
-    }
-
-    private void finish(HeldFile file, String state, String path, String reason) {
-        file.state = state;
-        file.path = path;
-        file.reason = reason;
-        byte[] fileId = file.offer.fileId();
-        byte[] sealedPath = path == null ? null
-                : cipher.seal(path.getBytes(StandardCharsets.UTF_8), SealedPlaces.filePath(fileId));
-        storage.submit(connection -> {
-            FileRows.setState(connection, fileId, state, sealedPath, reason);
-            return null;
-        }).whenCompleteAsync((ignored, error) -> {
-            if (error != null) {
-                LOG.log(Level.SEVERE, "storing a file's state failed", error);
-            }
-            announce(file);
-        }, loop);
     }
 
     private void announce(HeldFile file) {
@@ -591,23 +300,12 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
 
     @Override
     public void peerConnected(PeerInfo peer) {
-        for (Download download : downloadsInProgress.values()) {
-            if (!download.scheduler.isExcluded(peer.peerId())) {
-                neighbours.send(peer.peerId(), frame(FileFrame.newBuilder().setHaveRequest(FileRef.newBuilder()
-                        .setFileId(ByteString.copyFrom(download.file.offer.fileId()))).build()));
-            }
-        }
+        fetching.peerConnected(peer.peerId());
     }
 
     @Override
     public void peerDisconnected(PeerId peer) {
-        serving.remove(peer);
-        for (Download download : downloadsInProgress.values()) {
-            download.scheduler.holderGone(peer);
-        }
-    }
-
-    private static Frame frame(FileFrame body) {
-        return Frame.newBuilder().setFile(body).build();
+        server.peerDisconnected(peer);
+        fetching.peerDisconnected(peer);
     }
 }

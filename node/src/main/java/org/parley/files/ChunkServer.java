@@ -1,0 +1,90 @@
+package org.parley.files;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.identity.PeerId;
+import org.parley.link.Neighbours;
+import org.parley.proto.wire.v1.ChunkData;
+import org.parley.proto.wire.v1.ChunkRequest;
+import org.parley.proto.wire.v1.FileFrame;
+import org.parley.proto.wire.v1.FileHave;
+
+/**
+ * The serving side of file transfers: tells a peer which chunks of a file this node holds and
+ * answers its chunk requests from the {@link ChunkStore}, at most {@link FileConfig#servingPerPeer}
+ * reads at a time per peer. Confined to the node's loop; chunks are read on {@code disk}.
+ */
+final class ChunkServer {
+    private static final Logger LOG = Logger.getLogger(ChunkServer.class.getName());
+
+    private final Neighbours neighbours;
+    private final Executor loop;
+    private final Executor disk;
+    private final ChunkStore chunks;
+    private final FileConfig config;
+    private final Function<ByteString, HeldFile> files;
+    private final Map<PeerId, Integer> serving = new HashMap<>();
+
+    ChunkServer(Neighbours neighbours, Executor loop, Executor disk, ChunkStore chunks, FileConfig config,
+                Function<ByteString, HeldFile> files) {
+        this.neighbours = neighbours;
+        this.loop = loop;
+        this.disk = disk;
+        this.chunks = chunks;
+        this.config = config;
+        this.files = files;
+    }
+
+    void answerHave(PeerId from, ByteString fileId) {
+        HeldFile file = files.apply(fileId);
+        if (file == null || file.held.isEmpty()) {
+            // Someone who knows the ID but finds nothing here: nothing to say (it may ask again).
+            return;
+        }
+        neighbours.send(from, FileFrames.of(FileFrame.newBuilder().setHave(FileHave.newBuilder().setFileId(fileId)
+                .setBitmap(ByteString.copyFrom(file.heldBytes()))).build()));
+    }
+
+    void serve(PeerId from, ChunkRequest request) {
+        HeldFile file = files.apply(request.getFileId());
+        int index = request.getIndex();
+        int busy = serving.getOrDefault(from, 0);
+        if (file == null || index < 0 || index >= file.offer.chunkCount() || !file.held.get(index)
+                || busy >= config.servingPerPeer()) {
+            neighbours.send(from, FileFrames.of(FileFrame.newBuilder().setMissing(request).build()));
+            return;
+        }
+        serving.put(from, busy + 1);
+        byte[] fileId = file.offer.fileId();
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return chunks.read(fileId, index);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, disk).whenCompleteAsync((chunk, error) -> {
+            serving.merge(from, -1, (a, b) -> a + b == 0 ? null : a + b);
+            if (error != null || chunk == null) {
+                LOG.log(Level.WARNING, "cannot read a held chunk", error);
+                neighbours.send(from, FileFrames.of(FileFrame.newBuilder().setMissing(request).build()));
+                return;
+            }
+            ChunkData.Builder data = ChunkData.newBuilder().setFileId(request.getFileId()).setIndex(index)
+                    .setSealed(ByteString.copyFrom(chunk.sealed()));
+            chunk.proof().forEach(hash -> data.addProof(ByteString.copyFrom(hash)));
+            neighbours.send(from, FileFrames.of(FileFrame.newBuilder().setChunk(data).build()));
+        }, loop);
+    }
+
+    void peerDisconnected(PeerId peer) {
+        serving.remove(peer);
+    }
+}

@@ -1,7 +1,5 @@
 package org.parley.messaging;
 
-import com.google.protobuf.ByteString;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,8 @@ import org.parley.store.StorageQueue;
  * Direct messages: the facade the node wires and the layers above call, through the narrow
  * interfaces it implements. The work is done by its parts: the {@link Outbox} state machine and
  * its {@link OutboxRunner}, the {@link EnvelopeIntake}, the {@link ReceiptQueue}, the
- * {@link Courier} (receipts and group control), {@link Contacts}, {@link History},
+ * {@link Courier} (receipts and group control), the {@link Composer} (what the user sends),
+ * {@link Contacts}, {@link History},
  * {@link SessionStorage} and {@link OwnPrekeys}.
  *
  * <p>Confined to the node's loop; disk work goes through the {@link StorageQueue} and comes back
@@ -49,7 +48,6 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private final StorageQueue storage;
     private final Scheduler loop;
     private final Clock clock;
-    private final SecureRandom random;
     private final MessagingConfig config;
     private final ContentCipher cipher;
     private final Sessions sessions;
@@ -64,7 +62,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private final EnvelopeIntake intake;
     private final Sealing sealing;
     private final DirectActions actions;
-    private long lastSentAtMillis;
+    private final Composer composer;
     private Scheduler.Cancellable retryTimer;
     private boolean stopped;
 
@@ -75,7 +73,6 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.storage = storage;
         this.loop = loop;
         this.clock = clock;
-        this.random = random;
         this.config = config;
         this.sessions = new Sessions(self, random);
         this.sessionStorage = new SessionStorage(storage, cipher, sessions, random);
@@ -105,8 +102,9 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.outbox = new OutboxRunner(self, neighbours, sessions, sessionStorage, courier, cipher, loop, clock, config,
                 () -> stopped, toListeners);
         ReceiptQueue receipts = new ReceiptQueue(courier, loop, clock, random, config, () -> stopped);
+        this.composer = new Composer(self.peerId(), storage, contacts, outbox, loop, clock, random, config);
         this.actions = new DirectActions(self, sessions, courier, storage, cipher, history, contacts, loop, config,
-                toListeners, this::nextSentAt, random);
+                toListeners, composer::nextSentAt, random);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
                 loop, clock, config, toListeners, groupSignalListeners, sealing, actions);
         contacts.whenRequestsAccepted(intake::requestsAccepted);
@@ -131,7 +129,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
             prekeys.load(connection);
             sessionStorage.load(connection);
             intake.load(connection, now);
-            lastSentAtMillis = Math.max(lastSentAtMillis, outbox.load(connection));
+            composer.sentAtLeast(outbox.load(connection));
             return null;
         }).join();
     }
@@ -213,7 +211,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
 
     @Override
     public CompletableFuture<MessageRecord> send(PeerId peer, String text, Optional<MessageId> replyTo) {
-        return send(peer, text, replyTo, null);
+        return composer.send(peer, text, replyTo, null);
     }
 
     /**
@@ -221,53 +219,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
      * does not know files shows), {@code offer} travels beside it in the same ciphertext.
      */
     public CompletableFuture<MessageRecord> sendWithFile(PeerId peer, String text, FileOffer offer) {
-        return send(peer, text, Optional.empty(), offer);
-    }
-
-    private CompletableFuture<MessageRecord> send(PeerId peer, String text, Optional<MessageId> replyTo,
-                                                  FileOffer offer) {
-        if (peer.equals(self.peerId())) {
-            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "that is your own peer ID"));
-        }
-        int size = text.getBytes(StandardCharsets.UTF_8).length;
-        if (size > config.maxTextBytes()) {
-            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "message is " + size
-                    + " bytes; the limit is " + config.maxTextBytes()));
-        }
-        if (text.isEmpty()) {
-            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.INVALID, "message is empty"));
-        }
-        if (contacts.isBlocked(peer)) {
-            return CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.WRONG_STATE, "peer " + peer + " is blocked"));
-        }
-        if (replyTo.isEmpty()) {
-            return accept(peer, text, replyTo, offer);
-        }
-        // A reply quotes a message of this conversation, never one of another.
-        return storage.submit(connection -> org.parley.store.MessageRows.find(connection, replyTo.get().bytes())
-                        .filter(quoted -> quoted.peerId().equals(peer.toString())).isPresent())
-                .thenComposeAsync(found -> found ? accept(peer, text, replyTo, offer)
-                        : CompletableFuture.failedFuture(new MessagingException(MessagingException.Reason.NOT_FOUND,
-                        "no message " + replyTo.get() + " with " + peer)), loop);
-    }
-
-    private CompletableFuture<MessageRecord> accept(PeerId peer, String text, Optional<MessageId> replyTo,
-                                                    FileOffer offer) {
-        MessageId id = MessageId.random(random);
-        long sentAt = nextSentAt();
-        Content.Builder builder = Content.newBuilder()
-                .setMessageId(ByteString.copyFrom(id.bytes()))
-                .setSentAtMs(sentAt)
-                .setText(text)
-                .setReplyTo(replyTo.map(quoted -> ByteString.copyFrom(quoted.bytes())).orElse(ByteString.EMPTY));
-        if (offer != null) {
-            builder.setFile(offer);
-        }
-        byte[] content = builder.build().toByteArray();
-        MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, sentAt, null,
-                MessageRecord.PENDING, null, false, 0, replyTo.map(quoted ->
-                new Annotations(quoted.toString(), false, false, List.of())).orElse(Annotations.NONE));
-        return outbox.accept(record, content, sentAt + config.lifetime().toMillis());
+        return composer.send(peer, text, Optional.empty(), offer);
     }
 
     @Override
@@ -291,12 +243,6 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
      */
     boolean sendUnchecked(PeerId peer, Content content) {
         return courier.sendEncrypted(peer, content.toByteArray());
-    }
-
-    /** Strictly increasing send times: one sender's messages keep their order in every history. */
-    private long nextSentAt() {
-        lastSentAtMillis = Math.max(clock.nowMillis(), lastSentAtMillis + 1);
-        return lastSentAtMillis;
     }
 
     @Override

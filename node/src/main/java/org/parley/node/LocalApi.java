@@ -12,7 +12,6 @@ import org.parley.files.FileTransfers;
 import org.parley.api.GroupMemberView;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
-import org.parley.groups.GroupEvents;
 import org.parley.groups.GroupId;
 import org.parley.groups.Groups;
 import java.util.List;
@@ -34,13 +33,10 @@ import org.parley.identity.Fingerprint;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
-import org.parley.link.LinkEvents;
 import org.parley.link.LinkManager;
-import org.parley.link.PeerInfo;
 import org.parley.mailbox.Mailbox;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
-import org.parley.messaging.MessagingEvents;
 import org.parley.messaging.UserMessaging;
 import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.dht.LookupResult;
@@ -386,60 +382,5 @@ final class LocalApi implements ParleyApi {
     @Override
     public Subscription watch(Optional<String> after, Consumer<EventView> listener) throws ApiException {
         return watchers.add(after, listener);
-    }
-
-    /** Turns group events into API events for every watcher. */
-    static GroupEvents groupEventsTo(WatchHub hub) {
-        return new GroupEvents() {
-            @Override
-            public void groupMessageAdded(org.parley.groups.GroupMessageRecord message) {
-                hub.publish(new EventView(EventView.GROUP, null, Views.of(message)));
-            }
-
-            @Override
-            public void groupMessageChanged(org.parley.groups.GroupMessageRecord message) {
-                hub.publish(new EventView(EventView.GROUP_MESSAGE_CHANGED, null, Views.of(message)));
-            }
-
-            @Override
-            public void groupChanged(org.parley.groups.GroupRecord group) {
-                hub.publish(EventView.group(Views.of(group)));
-            }
-        };
-    }
-
-    /** Turns links coming up and going down into API events for every watcher. */
-    static LinkEvents linkEventsTo(WatchHub hub) {
-        return new LinkEvents() {
-            @Override
-            public void peerConnected(PeerInfo peer) {
-                hub.publish(EventView.link(true, Views.of(peer)));
-            }
-
-            @Override
-            public void peerDisconnected(PeerId peer) {
-                hub.publish(EventView.link(false, new PeerView(peer.toString(), "", "", 0, "", "", null)));
-            }
-        };
-    }
-
-    /** Turns messaging events into API events for every watcher. */
-    static MessagingEvents eventsTo(WatchHub hub) {
-        return new MessagingEvents() {
-            @Override
-            public void messageAdded(MessageRecord message) {
-                hub.publish(new EventView(EventView.MESSAGE, Views.of(message)));
-            }
-
-            @Override
-            public void messageUpdated(MessageRecord message) {
-                hub.publish(new EventView(EventView.UPDATE, Views.of(message)));
-            }
-
-            @Override
-            public void messageChanged(MessageRecord message) {
-                hub.publish(new EventView(EventView.MESSAGE_CHANGED, Views.of(message)));
-            }
-        };
     }
 }

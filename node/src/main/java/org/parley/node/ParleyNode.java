@@ -159,10 +159,10 @@ public final class ParleyNode implements AutoCloseable {
             throw new ApiException("cannot open the files folder: " + e.getMessage(), e);
         }
         WatchHub watchers = new WatchHub();
-        assembled.messenger().addListener(LocalApi.eventsTo(watchers));
+        assembled.messenger().addListener(WatchFeeds.eventsTo(watchers));
         assembled.messenger().addListener(new OutboxEvents(assembled.messenger(), loop, watchers));
-        assembled.groups().addListener(LocalApi.groupEventsTo(watchers));
-        assembled.links().addListener(LocalApi.linkEventsTo(watchers));
+        assembled.groups().addListener(WatchFeeds.groupEventsTo(watchers));
+        assembled.links().addListener(WatchFeeds.linkEventsTo(watchers));
         ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers);
         node.files = files;
         node.fileDisk = fileDisk;

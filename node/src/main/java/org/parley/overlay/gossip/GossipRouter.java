@@ -47,6 +47,9 @@ import org.parley.runtime.Scheduler;
  * <p>Only subscribers form a topic's mesh and only they relay it; a node that is not subscribed
  * ignores the topic's messages. Nothing here authenticates a publisher: payloads are signed by the
  * layer above, which also refuses a message replayed after {@link SeenCache} forgot it.
+ *
+ * <p>About 400 lines and kept whole on purpose: checks, caches, promises and mesh upkeep are parts
+ * of their own already; what is left is the one dispatch over the shared peer and topic maps.
  */
 public final class GossipRouter {
     /** Heartbeats between repeats of our subscriptions to every neighbour. */

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.ApiException;
@@ -26,11 +26,8 @@ import org.parley.api.ReactionView;
 import org.parley.control.ControlClient;
 import org.parley.control.ControlServer;
 import org.parley.identity.Identity;
-import org.parley.link.Backoff;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
-import org.parley.link.LinkConfig;
-import org.parley.link.memory.InMemoryFabric;
 import org.parley.store.ProfileHome;
 
 /**
@@ -40,24 +37,27 @@ import org.parley.store.ProfileHome;
  */
 class ControlConversationTest {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final LinkConfig LINKS = LinkConfig.defaults()
-            .withRedial(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)));
 
     @TempDir
     Path directory;
 
-    private final InMemoryFabric fabric = new InMemoryFabric();
+    private MemoryNodes nodes;
+
+    @BeforeEach
+    void nodesInTheDirectory() {
+        nodes = new MemoryNodes(directory);
+    }
 
     @Test
     void changesTravelOverTheControlApiAndReachThePeerAndTheWatchers() throws Exception {
         Identity alice = Identity.generate("alice", RANDOM);
         Identity bob = Identity.generate("bob", RANDOM);
         HostPort aliceAddress = new HostPort("10.0.0.1", 7450);
-        ProfileHome home = home("alice");
+        ProfileHome home = nodes.home("alice");
         String aliceId = alice.peerId().toString();
         String bobId = bob.peerId().toString();
-        try (ParleyNode aliceNode = start(alice, home, aliceAddress, List.of());
-             ParleyNode bobNode = start(bob, home("bob"), new HostPort("10.0.0.2", 7450),
+        try (ParleyNode aliceNode = nodes.start(alice, home, aliceAddress, List.of());
+             ParleyNode bobNode = nodes.start(bob, nodes.home("bob"), new HostPort("10.0.0.2", 7450),
                      List.of(DialTarget.peerAt(alice.peerId(), aliceAddress)));
              ControlServer server = ControlServer.start(aliceNode.api(), home);
              ControlClient client = ControlClient.connectOrExplain(home)) {
@@ -169,17 +169,5 @@ class ControlConversationTest {
             }
             Thread.sleep(50);
         }
-    }
-
-    private ProfileHome home(String name) throws Exception {
-        ProfileHome home = new ProfileHome(directory.resolve(name));
-        home.create();
-        return home;
-    }
-
-    private ParleyNode start(Identity identity, ProfileHome home, HostPort address, List<DialTarget> bootstrap)
-            throws Exception {
-        return ParleyNode.start(identity, new byte[32], home, new NodeOptions(address, bootstrap, LINKS),
-                loop -> fabric.endpoint(identity.peerId(), address, LINKS, loop));
     }
 }

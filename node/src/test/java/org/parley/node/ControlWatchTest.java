@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.ApiException;
@@ -24,11 +24,8 @@ import org.parley.api.ParleyApi;
 import org.parley.control.ControlClient;
 import org.parley.control.ControlServer;
 import org.parley.identity.Identity;
-import org.parley.link.Backoff;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
-import org.parley.link.LinkConfig;
-import org.parley.link.memory.InMemoryFabric;
 import org.parley.store.ProfileHome;
 import org.parley.testing.Eventually;
 
@@ -39,29 +36,32 @@ import org.parley.testing.Eventually;
  */
 class ControlWatchTest {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final LinkConfig LINKS = LinkConfig.defaults()
-            .withRedial(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)));
 
     @TempDir
     Path directory;
 
-    private final InMemoryFabric fabric = new InMemoryFabric();
+    private MemoryNodes nodes;
+
+    @BeforeEach
+    void nodesInTheDirectory() {
+        nodes = new MemoryNodes(directory);
+    }
 
     @Test
     void linksContactsAndInvitationsAreEventsAndAResumedWatchGetsWhatItMissed() throws Exception {
         Identity alice = Identity.generate("alice", RANDOM);
         Identity bob = Identity.generate("bob", RANDOM);
         HostPort aliceAddress = new HostPort("10.0.0.1", 7450);
-        ProfileHome home = home("alice");
+        ProfileHome home = nodes.home("alice");
         String bobId = bob.peerId().toString();
-        try (ParleyNode aliceNode = start(alice, home, aliceAddress, List.of());
+        try (ParleyNode aliceNode = nodes.start(alice, home, aliceAddress, List.of());
              ControlServer server = ControlServer.start(aliceNode.api(), home);
              ControlClient client = ControlClient.connectOrExplain(home)) {
             BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
             ParleyApi.Subscription watching = client.watch(events::add);
             assertEquals(EventView.WATCHING, events.take().type());
 
-            ParleyNode bobNode = start(bob, home("bob"), new HostPort("10.0.0.2", 7450),
+            ParleyNode bobNode = nodes.start(bob, nodes.home("bob"), new HostPort("10.0.0.2", 7450),
                     List.of(DialTarget.peerAt(alice.peerId(), aliceAddress)));
             EventView linked = next(events, event -> event.type().equals(EventView.LINKED));
             assertEquals(bobId, linked.peer().peerId());
@@ -152,17 +152,5 @@ class ControlWatchTest {
     private static void awaitHistory(ParleyApi api, String peer, int count) throws Exception {
         Eventually.await(() -> api.history(peer, 10, Optional.empty()).stream()
                 .filter(m -> m.direction().equals("in")).count() >= count, count + " messages from " + peer);
-    }
-
-    private ProfileHome home(String name) throws Exception {
-        ProfileHome home = new ProfileHome(directory.resolve(name));
-        home.create();
-        return home;
-    }
-
-    private ParleyNode start(Identity identity, ProfileHome home, HostPort address, List<DialTarget> bootstrap)
-            throws Exception {
-        return ParleyNode.start(identity, new byte[32], home, new NodeOptions(address, bootstrap, LINKS),
-                loop -> fabric.endpoint(identity.peerId(), address, LINKS, loop));
     }
 }

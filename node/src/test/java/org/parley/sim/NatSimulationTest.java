@@ -38,6 +38,27 @@ class NatSimulationTest {
         assertEquals(1.0, report.lookupSuccess(), report.toText());
     }
 
+    /**
+     * Issue 15: a group must not need a link between every two members. Every member sits behind
+     * a symmetric NAT (no punch passes between two of them) and nobody relays, so no two members
+     * ever link: invitations, ops and every member's sender key go through the members' mailboxes,
+     * posts through the topic's replicas.
+     */
+    @Test
+    void aGroupFormsAndEveryMemberReadsEveryPostWhenNoTwoMembersCanLink() {
+        SimConfig config = SimConfig.builder().nodes(12).seed(3).unreachable(0.9)
+                .natMix(NatMix.parse("sym=1")).build();
+        WholeNodeSimulation run = new WholeNodeSimulation(config, null, new GroupSimulation(config, 3, 3))
+                .withNodeSettings(settings -> settings.withRelay(settings.relay().disabled()));
+        GroupReport group = run.run().group();
+        PunchReport paths = run.punchReport();
+        String text = group.toText() + "\n" + paths.toText();
+        assertEquals(0, paths.relayedLinksOpened() + paths.holePunchedLinksOpened(),
+                "only the four public nodes can be dialled, and nobody relays: " + text);
+        assertEquals(3, group.groupJoined(), text);
+        assertEquals(1.0, group.groupCompleteness(), text);
+    }
+
     @Test
     void theNatPlanFollowsTheSeedAndTheMixAndLeavesTheBootstrapNodesPublic() {
         SimConfig config = SimConfig.builder().nodes(104).seed(5).unreachable(0.5)

@@ -283,6 +283,9 @@ final class GroupStorage {
             directory.get(GroupId.of(row.groupId())).log.add(
                     new GroupLog.Entry(ByteString.copyFrom(row.entryId()), row.lamport(), parents));
         }
+        for (byte[][] action : ConversationRows.actionEntries(connection)) {
+            directory.get(GroupId.of(action[0])).actionEntries.add(ByteString.copyFrom(action[1]));
+        }
     }
 
     private static String nameContext(GroupId id) {

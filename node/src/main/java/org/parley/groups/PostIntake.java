@@ -124,6 +124,9 @@ final class PostIntake {
         }
         GroupLog.Entry entry = new GroupLog.Entry(entryId, text.getLamport(), text.getParentsList());
         state.log.add(entry);
+        if (text.hasConversationAction()) {
+            state.actionEntries.add(entryId);
+        }
         String entryHex = HexFormat.of().formatHex(post.entryId());
         Annotations annotations = text.getReplyTo().isEmpty() ? Annotations.NONE
                 : new Annotations(HexFormat.of().formatHex(text.getReplyTo().toByteArray()), false, false, List.of());

@@ -103,6 +103,24 @@ class GroupConversationTest {
     }
 
     @Test
+    void aGroupsMessageCountLeavesOutThePostsThatCarryActionsAlsoAfterARestart() {
+        GroupMessageRecord question = settle(alice, alice.groups.send(id, "tea?"));
+        settle(bob, bob.groups.react(id, bytes(question.entryId()), "👍"));
+        settle(alice, alice.groups.edit(id, bytes(question.entryId()), "tea or coffee?"));
+        settle(bob, bob.groups.send(id, "coffee"));
+        assertEquals(2, messageCount(alice));
+        assertEquals(2, messageCount(bob));
+        alice.crash();
+        alice.open();
+        assertEquals(2, messageCount(alice));
+    }
+
+    private long messageCount(GroupNode node) {
+        return node.groups.groups().stream().filter(group -> group.id().equals(id)).findFirst().orElseThrow()
+                .messages();
+    }
+
+    @Test
     void onlyTheAuthorEditsOrDeletesAndUnknownMessagesAreRefused() {
         GroupMessageRecord mine = settle(alice, alice.groups.send(id, "alice's"));
         assertEquals(GroupFailure.Reason.NOT_ALLOWED,

@@ -17,6 +17,7 @@ import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.MembershipOpProto;
 import org.parley.runtime.Scheduler;
 import org.parley.messaging.ConversationLedger;
+import org.parley.messaging.HeldActions;
 import org.parley.store.ContentCipher;
 import org.parley.store.ConversationRows;
 import org.parley.store.GroupRows;
@@ -46,12 +47,14 @@ final class GroupStorage {
     private final ContentCipher cipher;
     private final Scheduler loop;
     private final ConversationLedger ledger;
+    private final HeldActions held;
     private boolean restored;
 
     GroupStorage(StorageQueue storage, ContentCipher cipher, Scheduler loop) {
         this.storage = storage;
         this.cipher = cipher;
         this.ledger = new ConversationLedger(cipher);
+        this.held = new HeldActions(cipher, ledger);
         this.loop = loop;
     }
 
@@ -213,6 +216,11 @@ final class GroupStorage {
     /** Judges and writes reactions, edits and deletions of this node's group messages. */
     ConversationLedger ledger() {
         return ledger;
+    }
+
+    /** Actions of members that came before the messages they name. */
+    HeldActions held() {
+        return held;
     }
 
     /** Replaces a deleted message's text with a sealed empty one, at its place. */

@@ -274,22 +274,7 @@ final class Schema {
                         held_until   INTEGER NOT NULL,
                         PRIMARY KEY (conversation, action_id)
                     )""",
-                    "CREATE INDEX IF NOT EXISTS held_actions_by_target ON held_actions (conversation, target)",
-                    // What the user shares with a contact: read receipts, typing indicators (off
-                    // when there is no row).
-                    """
-                    CREATE TABLE IF NOT EXISTS contact_shares (
-                        peer_id       TEXT PRIMARY KEY,
-                        read_receipts INTEGER NOT NULL DEFAULT 0,
-                        typing        INTEGER NOT NULL DEFAULT 0
-                    )""",
-                    // When a message was read: an outgoing one by the peer (its read receipt), an
-                    // incoming one by the user (so each is reported once).
-                    """
-                    CREATE TABLE IF NOT EXISTS message_reads (
-                        message_id BLOB PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
-                        read_ms    INTEGER NOT NULL
-                    )"""));
+                    "CREATE INDEX IF NOT EXISTS held_actions_by_target ON held_actions (conversation, target)"));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -88,6 +88,9 @@ public final class NodeAssembly {
                 .map(record -> record.addresses().isEmpty()).orElse(false);
         gossip.spareUndialable(undialable);
         discovery.spareLinksTo(peer -> undialable.test(peer) && gossip.isMeshPeer(peer));
+        // Links are kept by what they relay of the topics both ends share (decision 0048).
+        gossip.onRelay(discovery::relayed);
+        discovery.judgeRelaysBy(gossip::messagesSinceRelayed);
         links.addListener(gossipHost);
         links.addFrameHandler(env.gossipFrames().apply(gossipHost));
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),

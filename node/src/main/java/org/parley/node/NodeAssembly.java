@@ -109,6 +109,9 @@ public final class NodeAssembly {
         int undialableKept = settings.discovery().maxLinks() * UNDIALABLE_LINKS_PER_MAX_LINK;
         discovery.spareLinksTo(peer -> undialable.test(peer)
                 && (gossip.isMeshPeer(peer) || countLinked(links, undialable) <= undialableKept));
+        // Links are kept by what they relay of the topics both ends share (decision 0048).
+        gossip.onRelay(discovery::relayed);
+        discovery.judgeRelaysBy(gossip::messagesSinceRelayed);
         links.addListener(gossipHost);
         links.addFrameHandler(env.gossipFrames().apply(gossipHost));
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),

@@ -114,8 +114,22 @@ class RelayedLinkTest {
         assertEquals(Optional.of("delivered"), stateOf(parley, b, aId, toA));
         await(() -> polledState(a, bId, toA).filter("received"::equals), "A holds B's reply");
         assertEquals(Optional.of("received"), stateOf(parley, a, bId, toA));
-        assertEquals("relayed", peer(parley, a, bId).orElseThrow().get("path").getAsString(),
-                "the messages went through the relayed link");
+        // Once nothing waits on it, A may trim its link to B (--links 1 spares only the link to its
+        // relay): if it is still up it is relayed, and each end's log shows every link the two ever
+        // had, each through R.
+        peer(parley, a, bId).ifPresent(link -> assertEquals("relayed", link.get("path").getAsString(),
+                "the messages went through the relayed link: " + link));
+        assertEquals(List.of("via " + rId), linkAddresses(a, bId), "every link A had to B went through R");
+        assertEquals(List.of("via " + rId), linkAddresses(b, aId), "every link B had to A went through R");
+    }
+
+    /** Where {@code home}'s log says each link to {@code peerId} came up, without repeats. */
+    private static List<String> linkAddresses(String home, String peerId) throws java.io.IOException {
+        java.util.regex.Pattern linked = java.util.regex.Pattern.compile(
+                "(?:re)?linked with " + peerId + " at (.+) \\((?:inbound|outbound)\\)");
+        return java.nio.file.Files.readAllLines(new ProfileHome(Path.of(home)).logFile()).stream()
+                .map(linked::matcher).filter(java.util.regex.Matcher::find).map(match -> match.group(1))
+                .distinct().toList();
     }
 
     private String init(Launcher parley, String name) throws Exception {

@@ -199,11 +199,14 @@ public final class LinkManager implements LinkListener, LinkControl {
     /**
      * Where the established link to {@code peer} comes from as the transport sees it: for an
      * inbound link the peer's IP address (as a NAT in between rewrote it) and ephemeral port, for
-     * an outbound one the address dialed. Empty without a link.
+     * an outbound one the address dialed. Empty without a link, and for a link through a relay:
+     * its bytes come from the relay, so nothing here says where the peer is (a dial-back aimed at
+     * the relay's IP would probe a third party, and on a shared host would reach the peer and
+     * wrongly confirm it dialable).
      */
     public Optional<HostPort> remoteAddressOf(PeerId peer) {
         Neighbour neighbour = established.get(peer);
-        if (neighbour == null) {
+        if (neighbour == null || neighbour.link.path() == LinkPath.RELAYED) {
             return Optional.empty();
         }
         try {

@@ -27,12 +27,7 @@ import org.parley.groups.Membership;
  */
 public final class GroupSimulation {
     public static final int DEFAULT_POSTS = 100;
-    /**
-     * How often the setup looks for invitations to accept and for its end: finely, so that members
-     * join about when a person or the benchmark would and the setup time is not rounded up to a
-     * coarse step (it was 5 s, which made every setup a multiple of it).
-     */
-    private static final Duration SETUP_STEP = Duration.ofMillis(100);
+    private static final Duration SETUP_STEP = Duration.ofSeconds(5);
     /** How long the invitations, joins and key hand-outs may take before the posts begin anyway. */
     private static final Duration SETUP_LIMIT = Duration.ofMinutes(30);
     private static final Duration BETWEEN_POSTS = Duration.ofMillis(500);

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -20,9 +19,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the {@link HotPaths} microbenchmarks. In the test suite each runs for a moment, to prove
  * that every one works (a benchmark that throws fails here); how fast is not asserted. With
- * {@code -Dparley.jmh=full} they run for real, in a forked JVM, with the allocation profiler (bytes
- * per operation, {@code gc.alloc.rate.norm}), and the figures are printed and written to
- * {@code target/jmh-hot-paths.json} (docs/PERFORMANCE.md).
+ * {@code -Dparley.jmh=full} they run for real, in a forked JVM, and the figures are printed and
+ * written to {@code target/jmh-hot-paths.json} (docs/PERFORMANCE.md).
  */
 class HotPathsTest {
     @Test
@@ -31,8 +29,7 @@ class HotPathsTest {
         ChainedOptionsBuilder options = new OptionsBuilder().include(HotPaths.class.getName() + "\\.");
         if (full) {
             options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2)).measurementIterations(5)
-                    .measurementTime(TimeValue.seconds(2)).addProfiler(GCProfiler.class)
-                    .resultFormat(ResultFormatType.JSON)
+                    .measurementTime(TimeValue.seconds(2)).resultFormat(ResultFormatType.JSON)
                     .result("target/jmh-hot-paths.json");
         } else {
             options.forks(0).warmupIterations(0).measurementIterations(1)

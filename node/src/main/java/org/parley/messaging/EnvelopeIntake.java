@@ -121,7 +121,7 @@ final class EnvelopeIntake {
      */
     CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.WireEnvelope proto, boolean relayed) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        verifier.verify(proto, clock.nowMillis(), sealing::check, check -> {
+        verifier.verify(from, proto, clock.nowMillis(), sealing::check, check -> {
             if (check == null) {
                 LOG.fine(() -> "dropped an envelope via " + from.shortForm() + ": verification is behind");
                 done.completeExceptionally(new MessagingException(MessagingException.Reason.BUSY, "too many envelopes wait for verification"));

@@ -25,6 +25,7 @@ import org.parley.proto.wire.v1.WireEnvelope;
  * recipient could have made the same envelope.
  */
 public final class SealedEnvelope {
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(SealedEnvelope::newDigest);
     public static final int VERSION = 2;
     private static final byte[] DOMAIN = "parley-envelope-v2:".getBytes(StandardCharsets.US_ASCII);
     private static final int KEY = 32;
@@ -196,9 +197,14 @@ public final class SealedEnvelope {
                 .array();
     }
 
+    /** On a digest of this thread's (verifiers and the storage thread hash every envelope). */
     private static byte[] sha256(byte[] bytes) {
+        return DIGESTS.get().digest(bytes);
+    }
+
+    private static MessageDigest newDigest() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }

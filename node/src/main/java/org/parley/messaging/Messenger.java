@@ -82,7 +82,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.history = new History(storage, cipher, contacts, loop);
         this.sealing = new Sealing(self, Stamp.DEFAULT_BITS, random);
         this.courier = new Courier(self, neighbours, sessions, sessionStorage, sealing, loop, clock, random, config,
-                () -> stopped);
+                () -> stopped, peer -> contacts.isContact(peer) && sessions.heardFrom(peer));
         MessagingEvents toListeners = new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {
@@ -139,8 +139,19 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     }
 
     /** Receipts and group control for peers without a link are handed to {@code carrier} (the mailbox replicas). */
-    public void carryOfflineWith(Consumer<org.parley.proto.wire.v1.WireEnvelope> carrier) {
+    public void carryOfflineWith(java.util.function.BiConsumer<PeerId, org.parley.proto.wire.v1.WireEnvelope> carrier) {
         courier.carryOfflineWith(carrier);
+    }
+
+    /**
+     * Where our contacts' mail to us waits in {@code epoch} (decision 0047): each contact's pair
+     * address to us, with the key that signs for it. On the loop.
+     */
+    public List<PairAddresses.PairKey> pairsToUs(long epoch) {
+        return contacts.contacts().stream()
+                .filter(contact -> contact.status().equals(ContactRecord.CONTACT))
+                .map(contact -> sealing.pairs().from(contact.peer(), epoch))
+                .toList();
     }
 
     /**

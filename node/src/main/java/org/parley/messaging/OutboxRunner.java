@@ -275,9 +275,9 @@ final class OutboxRunner implements RelayableOutbox {
      * be signed: signing waits for the storage work, which runs off the loop.
      */
     private record Sealed(Sealing sealing, PeerId recipient, long createdAtMillis, long expiresAtMillis,
-                          byte[] payload, SessionStorage.Snapshot session) {
+                          byte[] payload, boolean placed, SessionStorage.Snapshot session) {
         byte[] sign() {
-            return sealing.seal(recipient, createdAtMillis, expiresAtMillis, payload).toByteArray();
+            return sealing.seal(recipient, createdAtMillis, expiresAtMillis, payload, placed).toByteArray();
         }
     }
 
@@ -287,7 +287,8 @@ final class OutboxRunner implements RelayableOutbox {
             return Optional.empty();
         }
         return courier.encrypt(peer, content).map(result -> new Sealed(courier.sealing(), peer, clock.nowMillis(),
-                expiresAtMillis, result.message().toByteArray(), sessionStorage.snapshot(result.change())));
+                expiresAtMillis, result.message().toByteArray(), courier.placed(peer),
+                sessionStorage.snapshot(result.change())));
     }
 
     private boolean canSeal(PeerId peer) {

@@ -41,9 +41,14 @@ public final class Sealing {
         return pairs;
     }
 
-    /** Seals {@code payload} to {@code recipient}. */
-    public WireEnvelope seal(PeerId recipient, long createdAtMillis, long expiresAtMillis, byte[] payload) {
-        return SealedEnvelope.seal(self, pairs, stamps, boxes, recipient, createdAtMillis, expiresAtMillis, payload, random);
+    /**
+     * Seals {@code payload} to {@code recipient}: placed at our pair address (version 3) when
+     * {@code placed}, else at the recipient's own place with the recipient named (version 2).
+     */
+    public WireEnvelope seal(PeerId recipient, long createdAtMillis, long expiresAtMillis, byte[] payload,
+                             boolean placed) {
+        return SealedEnvelope.seal(self, pairs, stamps, boxes, recipient, createdAtMillis, expiresAtMillis, payload,
+                placed, random);
     }
 
     /**
@@ -58,11 +63,13 @@ public final class Sealing {
                 return new EnvelopeCheck(envelope, envelope.id(), null, false);
             }
             SealedEnvelope.Outer outer = SealedEnvelope.check(proto, nowMillis, 0);
-            if (!outer.recipient().equals(self.peerId())) {
+            if (!outer.placed() && !outer.recipient().equals(self.peerId())) {
                 throw new EnvelopeException(org.parley.link.Misbehaviour.NOT_FOR_US, "envelope for " + outer.recipient());
             }
+            // A placed envelope names no recipient: it is ours if the box opens and the sender
+            // inside owns the address (open checks both).
             Envelope envelope = SealedEnvelope.open(self, pairs, boxes, proto, outer);
-            boolean paid = Stamp.meets(outer.recipient().publicKey(), outer.contributor().publicKey(),
+            boolean paid = Stamp.meets(proto.getRecipient().toByteArray(), outer.contributor().publicKey(),
                     PairAddresses.epochOf(outer.createdAtMillis()), proto.getStamp(), stamps.bits());
             return new EnvelopeCheck(envelope, outer.id(), null, paid);
         } catch (EnvelopeException e) {

@@ -117,7 +117,7 @@ class HostileEnvelopeTest {
 
     @Test
     void anUnknownVersionIsRefused() {
-        assertRefused(genuine.toBuilder().setVersion(3).build(), "unsupported-version");
+        assertRefused(genuine.toBuilder().setVersion(4).build(), "unsupported-version");
     }
 
     @Test

@@ -38,6 +38,7 @@ final class Courier implements GroupSignalTransport {
     private final BooleanSupplier stopped;
     /** Whether a peer knows us, so that mail to it waits at our pair address rather than at its own place. */
     private final Predicate<PeerId> knowsUs;
+    private final EnvelopeVersions versions;
     /** Per peer: when we last encrypted anything to it, which decides how the next receipt goes. */
     private final Map<PeerId, Long> lastEncryptedTo = new HashMap<>();
     /** Where envelopes go when their peer has no link: the mailbox replicas, once the node wires them. */
@@ -45,7 +46,7 @@ final class Courier implements GroupSignalTransport {
 
     Courier(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage, Sealing sealing,
             Scheduler loop, Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped,
-            Predicate<PeerId> knowsUs) {
+            Predicate<PeerId> knowsUs, EnvelopeVersions versions) {
         this.self = self;
         this.neighbours = neighbours;
         this.sessions = sessions;
@@ -57,6 +58,7 @@ final class Courier implements GroupSignalTransport {
         this.config = config;
         this.stopped = stopped;
         this.knowsUs = knowsUs;
+        this.versions = versions;
     }
 
     void carryOfflineWith(BiConsumer<PeerId, org.parley.proto.wire.v1.WireEnvelope> carrier) {
@@ -73,12 +75,13 @@ final class Courier implements GroupSignalTransport {
     }
 
     /**
-     * Whether mail to {@code peer} is sealed in the placed form, to wait at our pair address: only
-     * when the peer is our contact and we heard from it on a session, so that it has us among the
-     * peers whose addresses it picks up from (decision 0047). Asked on the loop, at encryption.
+     * The envelope version to seal for {@code peer} (decision 0047): the placed form, to wait at
+     * our pair address, only when the peer is our contact and we heard from it on a session, so
+     * that it has us among the peers whose addresses it picks up from, and reads it; otherwise
+     * the highest version the peer said it reads. Asked on the loop, at encryption.
      */
-    boolean placed(PeerId peer) {
-        return knowsUs.test(peer);
+    int versionFor(PeerId peer) {
+        return versions.forPeer(peer, knowsUs.test(peer));
     }
 
     /** When we last encrypted anything to {@code peer}; null if never since start. */
@@ -97,10 +100,10 @@ final class Courier implements GroupSignalTransport {
         }
         long now = clock.nowMillis();
         byte[] payload = encrypted.get().message().toByteArray();
-        boolean placed = placed(peer);
+        int version = versionFor(peer);
         // Sealed with the storage work, off the loop on the real node.
         sessionStorage.submitWith(sessionStorage.snapshot(encrypted.get().change()),
-                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload, placed))
+                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload, version))
                 .whenCompleteAsync((envelope, error) -> {
                     if (error != null) {
                         LOG.log(Level.SEVERE, "could not store a session before sending", error);
@@ -117,9 +120,9 @@ final class Courier implements GroupSignalTransport {
      */
     void sendSealedOutsideRatchet(PeerId peer, byte[] payload) {
         long now = clock.nowMillis();
-        boolean placed = placed(peer);
+        int version = versionFor(peer);
         sessionStorage.submitWith(null,
-                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload, placed))
+                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload, version))
                 .whenCompleteAsync((envelope, error) -> {
                     if (error != null) {
                         LOG.log(Level.SEVERE, "could not seal an envelope", error);

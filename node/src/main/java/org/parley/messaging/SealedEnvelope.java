@@ -174,6 +174,16 @@ public final class SealedEnvelope {
      */
     static Envelope open(Identity self, PairAddresses pairs, BoxKeys boxes, WireEnvelope proto, Outer outer)
             throws EnvelopeException {
+        return open(self, pairs, boxes, proto, outer, sender -> true);
+    }
+
+    /**
+     * As above, but refuses ({@code UNPAID}) before deriving the sender's pair key when
+     * {@code worthDeriving} says no: a derivation costs three scalar multiplications, and a flood
+     * of junk naming fresh senders should not buy them.
+     */
+    static Envelope open(Identity self, PairAddresses pairs, BoxKeys boxes, WireEnvelope proto, Outer outer,
+                         java.util.function.Predicate<PeerId> worthDeriving) throws EnvelopeException {
         byte[] ephemeral = proto.getEphemeralKey().toByteArray();
         byte[] recipient = self.peerId().publicKey();
         byte[] address = proto.getAddress().toByteArray();
@@ -187,6 +197,9 @@ public final class SealedEnvelope {
             throw new EnvelopeException(Misbehaviour.UNDECRYPTABLE, "sealed box does not open: " + e.getMessage());
         }
         PeerId sender = PeerId.fromPublicKey(Arrays.copyOf(inner, KEY));
+        if (!worthDeriving.test(sender)) {
+            throw new EnvelopeException(Misbehaviour.UNPAID, "a first contact without the work asked");
+        }
         long epoch = PairAddresses.epochOf(outer.createdAtMillis());
         byte[] expected;
         try {

@@ -123,7 +123,7 @@ class HostileMailboxTest {
         assertEquals(Outcome.INVALID, store(mallory, 1, cheap));
         assertEquals(5, penalty(mallory), "unpaid");
         org.parley.proto.wire.v1.WireEnvelope paid = new org.parley.messaging.Sealing(alice, 16, RANDOM)
-                .seal(bob.peerId(), now, now + 60_000, new byte[100], false);
+                .seal(bob.peerId(), now, now + 60_000, new byte[100], org.parley.messaging.SealedEnvelope.VERSION);
         assertEquals(Outcome.STORED, store(alice, 2, paid));
 
         // Version 1 names its sender to the replica: new deposits must be sealed. Refused, but an

@@ -20,13 +20,13 @@ public final class TestSealing {
     /** What {@code from} would send {@code to}, sealed with {@link #BITS} of work. */
     public static WireEnvelope seal(Identity from, PeerId to, long createdAtMillis, long expiresAtMillis,
                                     byte[] payload) {
-        return new Sealing(from, BITS, RANDOM).seal(to, createdAtMillis, expiresAtMillis, payload, false);
+        return new Sealing(from, BITS, RANDOM).seal(to, createdAtMillis, expiresAtMillis, payload, SealedEnvelope.VERSION);
     }
 
     /** The same in the placed form (version 3): no recipient in clear, held at the pair address. */
     public static WireEnvelope sealPlaced(Identity from, PeerId to, long createdAtMillis, long expiresAtMillis,
                                           byte[] payload) {
-        return new Sealing(from, BITS, RANDOM).seal(to, createdAtMillis, expiresAtMillis, payload, true);
+        return new Sealing(from, BITS, RANDOM).seal(to, createdAtMillis, expiresAtMillis, payload, SealedEnvelope.PLACED_VERSION);
     }
 
     /**

@@ -46,6 +46,14 @@ public final class LinkManager implements LinkListener, LinkControl {
     /** Links from which a lost wanted link is no longer urgent (see {@link #redialUrgentlyBelow}). */
     private int wellLinkedAt = Integer.MAX_VALUE;
 
+    /**
+     * Says in every Hello from now on which envelope versions this node takes (the messenger's),
+     * so that senders pick one we read; before the first link.
+     */
+    public void announceEnvelopeVersions(List<Integer> versions) {
+        greeting.announceEnvelopeVersions(versions);
+    }
+
     public LinkManager(PeerId self, Network network, Scheduler scheduler, Clock clock, Rng rng,
                        LinkConfig config, String agent) {
         this.self = self;

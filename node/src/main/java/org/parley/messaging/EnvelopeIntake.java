@@ -377,6 +377,11 @@ final class EnvelopeIntake {
     void refuse(PeerId from, EnvelopeException reason) {
         LOG.fine(() -> "refused an envelope via " + from.shortForm() + ": " + reason.getMessage());
         contacts.countRefused(from, reason.rejection());
+        if (reason.rejection() == Misbehaviour.UNSUPPORTED_VERSION) {
+            // A newer node than we are, or one that did not hear our Hello yet: refused, not
+            // scored (decision 0047). Its sender re-seals once it hears which versions we read.
+            return;
+        }
         neighbours.penalize(from, reason.rejection(), "envelope: " + reason.getMessage());
     }
 }

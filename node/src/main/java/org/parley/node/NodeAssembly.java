@@ -155,6 +155,8 @@ public final class NodeAssembly {
                 messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);
         mailbox.requireStampBits(settings.stampBits());
         messenger.carryOfflineWith(mailbox::carry);
+        links.announceEnvelopeVersions(messenger.envelopeVersions());
+        mailbox.pickUpPairsWith(messenger::pairsToUs);
         groups.depositPostsWith(mailbox::depositGroupPost);
         mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
         links.addLayer(mailbox);

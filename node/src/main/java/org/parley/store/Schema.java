@@ -243,7 +243,16 @@ final class Schema {
                         reason     TEXT,
                         created_ms INTEGER NOT NULL
                     )""",
-                    "CREATE INDEX IF NOT EXISTS files_by_message ON files (message_id)"));
+                    "CREATE INDEX IF NOT EXISTS files_by_message ON files (message_id)"),
+            new Migration(10,
+                    // Files offered to a group (decision 0045): the group, beside the file's row, whose
+                    // message_id then holds the post's 32-byte entry ID. A table of its own rather
+                    // than a column, so that running the step again is harmless.
+                    """
+                    CREATE TABLE IF NOT EXISTS group_files (
+                        file_id  BLOB PRIMARY KEY REFERENCES files (file_id) ON DELETE CASCADE,
+                        group_id BLOB NOT NULL
+                    )"""));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -20,7 +20,7 @@ public final class CommandParser {
             "/verify               the safety number to compare with this peer",
             "/peers                the peers linked now",
             "/search TEXT          find TEXT in this conversation",
-            "/file PATH            offer a file to this conversation's peer",
+            "/file PATH            offer a file to this conversation (a peer or a group)",
             "/mute                 mute this conversation (again: unmute)",
             "/group create NAME    found a group and open it",
             "/group invite PEER    invite a contact (name) or peer ID into this group",

@@ -16,7 +16,8 @@ import org.parley.tui.text.TextWidth;
  * changes, then per message {@code HH:MM M sender: text}, where M is the delivery mark of an own
  * message, wrapped by display width with continuation rows indented under the text's start. A
  * reply has a row quoting the start of what it replies to above it; an edited message ends in
- * "(edited)"; a deleted one shows a placeholder; reactions get a row below, counted by emoji.
+ * "(edited)"; a deleted one shows a placeholder; reactions get a row below, counted by emoji; a
+ * message that offered a file gets a row with its progress bar or state ({@link FileProgress}).
  */
 public final class TimelineLayout {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
@@ -47,6 +48,11 @@ public final class TimelineLayout {
     }
 
     public List<Row> rows(List<TimelineEntry> entries, int width) {
+        return rows(entries, Map.of(), width);
+    }
+
+    /** As {@link #rows(List, int)}, with a row under each message that offered one of {@code files} (by message ID). */
+    public List<Row> rows(List<TimelineEntry> entries, Map<String, org.parley.api.FileView> files, int width) {
         if (width != cachedWidth) {
             cache.clear();
             cachedWidth = width;
@@ -66,6 +72,10 @@ public final class TimelineLayout {
                 rows.add(ConversationRows.quote(entry, byId.get(entry.extras().replyTo()), INDENT, width));
             }
             rows.addAll(cache.computeIfAbsent(entry, message -> message(message, at, width)));
+            org.parley.api.FileView file = files.get(entry.id());
+            if (file != null && !entry.extras().deleted()) {
+                rows.add(FileProgress.row(file, INDENT, width, entry.own() ? Row.Kind.OWN : Row.Kind.INCOMING));
+            }
         }
         return rows;
     }

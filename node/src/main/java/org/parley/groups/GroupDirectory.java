@@ -69,8 +69,13 @@ final class GroupDirectory {
 
     GroupRecord record(GroupState state) {
         return new GroupRecord(state.id, state.name, state.status, state.invitedBy,
-                state.membership.members().size(), state.membership.isAdmin(self), state.log.size(),
+                state.membership.members().size(), state.membership.isAdmin(self), messageCount(state),
                 refusedIn(state.id));
+    }
+
+    /** The messages in the group's log: its entries less those that carry actions. */
+    static long messageCount(GroupState state) {
+        return state.log.size() - state.actionEntries.size();
     }
 
     /** The group's members but us, in a fixed order. */

@@ -1,6 +1,7 @@
 package org.parley.groups;
 
 import com.google.protobuf.ByteString;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ final class GroupState {
     final Map<ByteString, SenderKey> keys = new LinkedHashMap<>();
     final Map<ByteString, PeerId> keyOwners = new LinkedHashMap<>();
     final GroupLog log = new GroupLog();
+    /** Entries of the log that carry a reaction, edit or deletion: not messages, so not counted as such. */
+    final Set<ByteString> actionEntries = new HashSet<>();
     final LinkedHashMap<ByteString, PendingPost> pending = new LinkedHashMap<>();
     /**
      * Entries held as opaque because their sender key had not reached us, by key: when the key

@@ -17,6 +17,7 @@ import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.MembershipOpProto;
 import org.parley.runtime.Scheduler;
 import org.parley.messaging.ConversationLedger;
+import org.parley.messaging.HeldActions;
 import org.parley.store.ContentCipher;
 import org.parley.store.ConversationRows;
 import org.parley.store.GroupRows;
@@ -46,12 +47,14 @@ final class GroupStorage {
     private final ContentCipher cipher;
     private final Scheduler loop;
     private final ConversationLedger ledger;
+    private final HeldActions held;
     private boolean restored;
 
     GroupStorage(StorageQueue storage, ContentCipher cipher, Scheduler loop) {
         this.storage = storage;
         this.cipher = cipher;
         this.ledger = new ConversationLedger(cipher);
+        this.held = new HeldActions(cipher, ledger);
         this.loop = loop;
     }
 
@@ -215,6 +218,11 @@ final class GroupStorage {
         return ledger;
     }
 
+    /** Actions of members that came before the messages they name. */
+    HeldActions held() {
+        return held;
+    }
+
     /** Replaces a deleted message's text with a sealed empty one, at its place. */
     ConversationLedger.Eraser eraser(GroupId id, GroupRows.Entry entry) {
         String entryHex = HexFormat.of().formatHex(entry.entryId());
@@ -282,6 +290,9 @@ final class GroupStorage {
             }
             directory.get(GroupId.of(row.groupId())).log.add(
                     new GroupLog.Entry(ByteString.copyFrom(row.entryId()), row.lamport(), parents));
+        }
+        for (byte[][] action : ConversationRows.actionEntries(connection)) {
+            directory.get(GroupId.of(action[0])).actionEntries.add(ByteString.copyFrom(action[1]));
         }
     }
 

@@ -176,6 +176,7 @@ final class OwnPosts {
         ConversationAction action = new ConversationAction(kind, target.entryId(), value, lamport, actionId);
         Sealed sealed = seal(state, GroupText.newBuilder().setMessageId(ByteString.copyFrom(actionId))
                 .setConversationAction(action.toProto()), lamport);
+        state.actionEntries.add(ByteString.copyFrom(sealed.post().entryId()));
         GroupMessageRecord carrier = new GroupMessageRecord(state.id, sealed.entryHex(), self, "", sealed.sentAt(),
                 sealed.sentAt(), sealed.lamport());
         GroupStorage.Rows entry = storage.entryRow(state, carrier, sealed.messageId(), sealed.parents(), sealed.post());

@@ -130,6 +130,9 @@ final class PostIntake {
         }
         GroupLog.Entry entry = new GroupLog.Entry(entryId, text.getLamport(), text.getParentsList());
         state.log.add(entry);
+        if (text.hasConversationAction()) {
+            state.actionEntries.add(entryId);
+        }
         String entryHex = HexFormat.of().formatHex(post.entryId());
         Annotations annotations = text.getReplyTo().isEmpty() ? Annotations.NONE
                 : new Annotations(HexFormat.of().formatHex(text.getReplyTo().toByteArray()), false, false, List.of());
@@ -144,8 +147,11 @@ final class PostIntake {
             if (text.hasConversationAction()) {
                 ConversationRows.markActionEntry(connection, post.entryId());
                 outcome.apply(connection, state, conversation, action, sender);
-            } else if (annotations.replyTo() != null) {
-                storage.ledger().reply(connection, conversation, post.entryId(), text.getReplyTo().toByteArray());
+            } else {
+                if (annotations.replyTo() != null) {
+                    storage.ledger().reply(connection, conversation, post.entryId(), text.getReplyTo().toByteArray());
+                }
+                outcome.release(connection, state, conversation, post.entryId(), sender);
             }
             if (text.hasFile() && fileOffers != null) {
                 fileOffers.store(connection, state.id, sender, post.entryId(), text.getFile(), record.receivedAtMillis());
@@ -155,7 +161,9 @@ final class PostIntake {
                 fileOffers.stored(state.id, sender, post.entryId(), text.getFile());
             }
             if (!text.hasConversationAction()) {
-                listeners.forEach(listener -> listener.groupMessageAdded(record));
+                GroupMessageRecord shown = outcome.changed != null ? outcome.changed : record;
+                listeners.forEach(listener -> listener.groupMessageAdded(shown));
+                outcome.reportReleased(state, sender);
             } else {
                 outcome.report(state, sender);
             }
@@ -167,16 +175,43 @@ final class PostIntake {
     private final class ActionOutcome {
         private ConversationRules.Verdict verdict;
         private GroupMessageRecord changed;
+        private long heldMisbehaved;
 
         void apply(Connection connection, GroupState state, String conversation, ConversationAction action,
                    PeerId sender) throws SQLException {
             Optional<GroupRows.Entry> target = GroupRows.message(connection, state.id.bytes(), action.target());
+            if (target.isEmpty()) {
+                // Perhaps a gossip path or back-fill brings its message later: judged when it comes.
+                storage.held().hold(connection, conversation, action, sender, clock.nowMillis());
+                verdict = ConversationRules.Verdict.UNKNOWN_TARGET;
+                return;
+            }
             verdict = storage.ledger().apply(connection, conversation, action, sender,
-                    target.map(GroupActions::author),
-                    target.isPresent() ? storage.eraser(state.id, target.get()) : ignored -> { });
+                    target.map(GroupActions::author), storage.eraser(state.id, target.get()));
             if (verdict == ConversationRules.Verdict.APPLY) {
                 changed = storage.toRecord(connection, state.id,
                         GroupRows.message(connection, state.id.bytes(), action.target()).orElseThrow());
+            }
+        }
+
+        /** Applies the actions held for a message just stored; {@code changed} is it as shown if any did. */
+        void release(Connection connection, GroupState state, String conversation, byte[] entryId, PeerId author)
+                throws SQLException {
+            GroupRows.Entry entry = GroupRows.message(connection, state.id.bytes(), entryId).orElseThrow();
+            List<ConversationRules.Verdict> verdicts = storage.held().release(connection, conversation, entryId, author,
+                    storage.eraser(state.id, entry), clock.nowMillis());
+            heldMisbehaved = verdicts.stream().filter(ConversationRules.Verdict::misbehaved).count();
+            if (verdicts.contains(ConversationRules.Verdict.APPLY)) {
+                changed = storage.toRecord(connection, state.id,
+                        GroupRows.message(connection, state.id.bytes(), entryId).orElseThrow());
+            }
+        }
+
+        /** Held actions that were not their senders' to make count as if they had just come. */
+        void reportReleased(GroupState state, PeerId author) {
+            for (long i = 0; i < heldMisbehaved; i++) {
+                directory.count(state, null, new GroupException(Misbehaviour.NOT_ALLOWED,
+                        "a held change of a message " + author.shortForm() + " wrote, by another member"));
             }
         }
 

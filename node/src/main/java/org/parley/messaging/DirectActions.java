@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -14,52 +15,51 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.Content;
-import org.parley.runtime.Scheduler;
+import org.parley.runtime.Clock;
 import org.parley.store.ContentCipher;
 import org.parley.store.ConversationRows;
 import org.parley.store.MessageRows;
-import org.parley.store.StorageQueue;
 
 /**
- * Reactions, edits and deletions of direct messages: ours, applied to our copy and sent through
- * the ratchet (once, over the link or through the peer's mailboxes, like group signals), and the
- * peer's, judged by {@link ConversationRules} against what we hold, in the transaction that takes
- * their envelope in. A message request's sender may delete its messages but not edit them or
- * react: that would let a stranger grow what it stores here past its quota. Confined to the loop.
+ * Reactions, edits and deletions of direct messages: ours, applied to our copy and queued in the
+ * outbox with the messages (in the same transaction, so they are sent in order, retried until the
+ * peer's receipt, carried by its mailboxes and kept across restarts), and the peer's, judged by
+ * {@link ConversationRules} against what we hold, in the transaction that takes their envelope in.
+ * A peer's action on a message we do not hold yet is held ({@link HeldActions}) and judged when the
+ * message comes. A message request's sender may delete its messages but not edit them or react:
+ * that would let a stranger grow what it stores here past its quota. Confined to the loop.
  */
 final class DirectActions {
     private static final Logger LOG = Logger.getLogger(DirectActions.class.getName());
 
     private final Identity self;
-    private final Sessions sessions;
-    private final Courier courier;
-    private final StorageQueue storage;
+    private final OutboxRunner outbox;
     private final ContentCipher cipher;
     private final History history;
     private final Contacts contacts;
-    private final Scheduler loop;
     private final MessagingConfig config;
     private final MessagingEvents events;
     private final LongSupplier nextSentAt;
     private final SecureRandom random;
     private final ConversationLedger ledger;
+    private final HeldActions held;
+    private final Clock clock;
 
-    DirectActions(Identity self, Sessions sessions, Courier courier, StorageQueue storage, ContentCipher cipher,
-                  History history, Contacts contacts, Scheduler loop, MessagingConfig config, MessagingEvents events,
-                  LongSupplier nextSentAt, SecureRandom random) {
+    DirectActions(Identity self, OutboxRunner outbox, ContentCipher cipher, History history, Contacts contacts,
+                  Clock clock, MessagingConfig config,
+                  MessagingEvents events, LongSupplier nextSentAt, SecureRandom random) {
         this.self = self;
-        this.sessions = sessions;
-        this.courier = courier;
-        this.storage = storage;
+        this.outbox = outbox;
+        this.clock = clock;
         this.cipher = cipher;
         this.history = history;
         this.contacts = contacts;
-        this.loop = loop;
         this.config = config;
         this.events = events;
         this.nextSentAt = nextSentAt;
         this.random = random;
         this.ledger = new ConversationLedger(cipher);
+        this.held = new HeldActions(cipher, ledger);
     }
 
     CompletableFuture<MessageRecord> act(PeerId peer, ConversationAction.Kind kind, MessageId target, String value) {
@@ -73,9 +73,6 @@ final class DirectActions {
         if (problem.isPresent()) {
             return failed(MessagingException.Reason.INVALID, problem.get());
         }
-        if (!sessions.canEncryptFor(peer)) {
-            return failed(MessagingException.Reason.WRONG_STATE, "no session with " + peer + " yet");
-        }
         long order = nextSentAt.getAsLong();
         MessageId actionId = MessageId.random(random);
         ConversationAction action = new ConversationAction(kind, target.bytes(), value, order, actionId.bytes());
@@ -84,7 +81,7 @@ final class DirectActions {
                 .setSentAtMs(order)
                 .setConversationAction(action.toProto())
                 .build().toByteArray();
-        return storage.submit(connection -> {
+        return outbox.acceptAction(peer, actionId, content, order, order + config.lifetime().toMillis(), connection -> {
             MessageRows.StoredMessage stored = find(connection, peer, target).orElseThrow(() ->
                     new MessagingException(MessagingException.Reason.NOT_FOUND, "no message " + target + " with " + peer));
             PeerId author = MessageRecord.OUT.equals(stored.direction()) ? self.peerId() : peer;
@@ -99,13 +96,10 @@ final class DirectActions {
                 }
             }
             return history.toRecord(connection, find(connection, peer, target).orElseThrow());
-        }).thenApplyAsync(record -> {
-            if (!courier.sendEncrypted(peer, content)) {
-                LOG.warning("could not send a change of " + target + " to " + peer.shortForm());
-            }
+        }).thenApply(record -> {
             events.messageChanged(record);
             return record;
-        }, loop);
+        });
     }
 
     /**
@@ -131,6 +125,7 @@ final class DirectActions {
         private final BiConsumer<PeerId, EnvelopeException> refuse;
         private ConversationRules.Verdict verdict;
         private MessageRecord changed;
+        private boolean heldBack;
 
         private Incoming(PeerId sender, ConversationAction action, boolean ignored,
                          BiConsumer<PeerId, EnvelopeException> refuse) {
@@ -148,8 +143,14 @@ final class DirectActions {
             Optional<MessageRows.StoredMessage> stored = find(connection, sender, target);
             Optional<PeerId> author = stored.map(message ->
                     MessageRecord.IN.equals(message.direction()) ? sender : self.peerId());
-            verdict = ledger.apply(connection, ConversationRows.direct(sender.toString()), action, sender, author,
-                    stored.isPresent() ? eraser(stored.get()) : ignoredConnection -> { });
+            String conversation = ConversationRows.direct(sender.toString());
+            if (stored.isEmpty()) {
+                // Perhaps overtaken by its message, which is still on its way: judged when it comes.
+                heldBack = held.hold(connection, conversation, action, sender, clock.nowMillis());
+                verdict = ConversationRules.Verdict.UNKNOWN_TARGET;
+                return;
+            }
+            verdict = ledger.apply(connection, conversation, action, sender, author, eraser(stored.get()));
             if (verdict == ConversationRules.Verdict.APPLY) {
                 changed = history.toRecord(connection, find(connection, sender, target).orElseThrow());
             }
@@ -161,6 +162,8 @@ final class DirectActions {
                 LOG.fine(() -> "ignored a " + action.kind() + " from a stranger, " + sender.shortForm());
             } else if (verdict == ConversationRules.Verdict.APPLY) {
                 events.messageChanged(changed);
+            } else if (heldBack) {
+                LOG.fine(() -> "holding a " + action.kind() + " from " + sender.shortForm() + " until its message comes");
             } else if (verdict != null && verdict.misbehaved()) {
                 refuse.accept(sender, new EnvelopeException(Misbehaviour.NOT_ALLOWED,
                         action.kind() + " of a message it did not write"));
@@ -172,6 +175,37 @@ final class DirectActions {
         ConversationRules.Verdict verdict() {
             return verdict;
         }
+
+        /** The action's ID, which its receipt names. */
+        MessageId id() {
+            return MessageId.of(action.actionId());
+        }
+
+        /** Whether the sender may learn that we took it: not a stranger, until the user accepts it. */
+        boolean acknowledged() {
+            return contacts.isKnown(sender);
+        }
+    }
+
+    /**
+     * Applies the actions held for {@code message}, just stored from {@code sender}; the message
+     * as now shown if any changed it. Runs in the transaction that stores the message.
+     */
+    Released releaseHeld(Connection connection, PeerId sender, MessageId message) throws SQLException {
+        MessageRows.StoredMessage stored = find(connection, sender, message).orElseThrow();
+        List<ConversationRules.Verdict> verdicts = held.release(connection,
+                ConversationRows.direct(sender.toString()), message.bytes(), sender, eraser(stored), clock.nowMillis());
+        return new Released(verdicts.contains(ConversationRules.Verdict.APPLY)
+                ? Optional.of(history.toRecord(connection, find(connection, sender, message).orElseThrow()))
+                : Optional.empty(), verdicts.stream().anyMatch(ConversationRules.Verdict::misbehaved));
+    }
+
+    /**
+     * What the held actions did to a message: it as now shown if any changed it, and whether one
+     * was not its sender's to make (counted against the sender as if it had just come).
+     */
+    record Released(Optional<MessageRecord> changed, boolean misbehaved) {
+        static final Released NONE = new Released(Optional.empty(), false);
     }
 
     private static Optional<MessageRows.StoredMessage> find(Connection connection, PeerId peer, MessageId id)

@@ -256,6 +256,7 @@ final class EnvelopeIntake {
             return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
         boolean[] inserted = new boolean[1];
+        DirectActions.Released[] released = {DirectActions.Released.NONE};
         return remember(sender, envelopeId, envelope, id, change, connection -> {
             inserted[0] = MessageRows.insertIfAbsent(connection, new MessageRows.StoredMessage(0, id.bytes(),
                     sender.toString(), MessageRecord.IN, cipher.seal(body, History.bodyContext(id, sender.toString(), MessageRecord.IN)),
@@ -270,6 +271,9 @@ final class EnvelopeIntake {
             if (inserted[0] && content.hasFile() && fileOffers != null) {
                 fileOffers.store(connection, sender, id, content.getFile(), request, receivedAt);
             }
+            if (inserted[0]) {
+                released[0] = actions.releaseHeld(connection, sender, id);
+            }
         }).thenRun(() -> {
             if (inserted[0] && content.hasFile() && fileOffers != null) {
                 fileOffers.stored(sender, id, content.getFile(), request);
@@ -278,7 +282,11 @@ final class EnvelopeIntake {
                 if (request) {
                     requests.stored(id, sender, sealedBytes, admission.dropped());
                 }
-                events.messageAdded(record);
+                events.messageAdded(released[0].changed().orElse(record));
+                if (released[0].misbehaved()) {
+                    refuse(sender, new EnvelopeException(Misbehaviour.NOT_ALLOWED,
+                            "a held change of a message it did not write"));
+                }
             }
             if (!request) {
                 // A stranger is not told that we are online and took its message; accepting it
@@ -298,7 +306,13 @@ final class EnvelopeIntake {
             refuse(sender, e);
             return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
-        return remember(sender, envelopeId, envelope, null, change, incoming::write).thenRun(incoming::committed);
+        // Remembered with the action's ID: a resend (our receipt was lost) is acknowledged again.
+        return remember(sender, envelopeId, envelope, incoming.id(), change, incoming::write).thenRun(() -> {
+            incoming.committed();
+            if (incoming.acknowledged()) {
+                receipts.acknowledge(sender, incoming.id());
+            }
+        });
     }
 
     /** Takes in receipts that came outside the ratchet: only signed, and nothing else in the payload. */

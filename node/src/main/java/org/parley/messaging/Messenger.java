@@ -96,6 +96,9 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
 
             @Override
             public void messageChanged(MessageRecord message) {
+                if (message.direction().equals(MessageRecord.OUT)) {
+                    Messenger.this.outbox.shownAs(message);
+                }
                 listeners.forEach(listener -> listener.messageChanged(message));
             }
         };
@@ -103,8 +106,8 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
                 () -> stopped, toListeners);
         ReceiptQueue receipts = new ReceiptQueue(courier, loop, clock, random, config, () -> stopped);
         this.composer = new Composer(self.peerId(), storage, contacts, outbox, loop, clock, random, config);
-        this.actions = new DirectActions(self, sessions, courier, storage, cipher, history, contacts, loop, config,
-                toListeners, composer::nextSentAt, random);
+        this.actions = new DirectActions(self, outbox, cipher, history, contacts, clock, config, toListeners,
+                composer::nextSentAt, random);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
                 loop, clock, config, toListeners, groupSignalListeners, sealing, actions);
         contacts.whenRequestsAccepted(intake::requestsAccepted);

@@ -46,9 +46,12 @@ final class Outbox {
 
     // ---------------------------------------------------------------- events
 
-    /** The user's message, whose row is being stored; {@code sealed} if it went through the ratchet already. */
-    OutboxItem accept(MessageRecord record, byte[] content, long expiresAtMillis, boolean sealed) {
-        OutboxItem item = new OutboxItem(record, content, expiresAtMillis,
+    /**
+     * The user's message (or action), whose row is being stored; {@code sealed} if it went through
+     * the ratchet already.
+     */
+    OutboxItem accept(MessageRecord record, boolean action, byte[] content, long expiresAtMillis, boolean sealed) {
+        OutboxItem item = new OutboxItem(record, action, content, expiresAtMillis,
                 sealed ? Stage.STORING_SEALED : Stage.STORING, DeliveryState.PENDING, null);
         add(item);
         return item;
@@ -58,12 +61,12 @@ final class Outbox {
      * A message loaded from the outbox table, committed; null (and nothing kept) when its stored
      * state is no outbox state.
      */
-    OutboxItem restore(MessageRecord record, byte[] content, long expiresAtMillis, byte[] envelope) {
+    OutboxItem restore(MessageRecord record, boolean action, byte[] content, long expiresAtMillis, byte[] envelope) {
         DeliveryState state = DeliveryState.fromStored(record.state()).orElse(null);
         if (state == null || state.isFinal()) {
             return null;
         }
-        OutboxItem item = new OutboxItem(record, content, expiresAtMillis,
+        OutboxItem item = new OutboxItem(record, action, content, expiresAtMillis,
                 envelope == null ? Stage.UNSEALED : Stage.READY, state, envelope);
         add(item);
         return item;
@@ -231,7 +234,9 @@ final class Outbox {
             }
             remove(item);
             item.end(Stage.DELIVERED, DeliveryState.DELIVERED, null, nowMillis);
-            actions.add(new OutboxAction.Announce(item.record()));
+            if (!item.carriesAction()) {
+                actions.add(new OutboxAction.Announce(item.record()));
+            }
         }
         PeerQueue queue = queues.get(peer);
         if (queue != null) {
@@ -248,6 +253,14 @@ final class Outbox {
         }
         item.relayedTo(replicas);
         return List.of(new OutboxAction.StoreRelayed(item, replicas));
+    }
+
+    /** A message still in the outbox is now shown as {@code shown} (edited, reacted to): later updates carry that. */
+    void shownAs(MessageRecord shown) {
+        OutboxItem item = find(shown.peer(), shown.id());
+        if (item != null && !item.carriesAction()) {
+            item.showAs(shown);
+        }
     }
 
     // ---------------------------------------------------------------- queries

@@ -3,8 +3,10 @@ package org.parley.messaging;
 import org.parley.identity.PeerId;
 
 /**
- * An outgoing message until its receipt: its record, its content, its envelope once sealed, and
- * where it stands. Changed only by {@link Outbox}, whose transitions say what each stage allows.
+ * An outgoing message, or one of our reactions, edits or deletions, until its receipt: its record,
+ * its content, its envelope once sealed, and where it stands. Changed only by {@link Outbox},
+ * whose transitions say what each stage allows. An action's record is a stand-in that carries its
+ * ID, peer and state; it is never shown.
  */
 final class OutboxItem {
     /** How far the message has gone towards its peer. */
@@ -42,6 +44,7 @@ final class OutboxItem {
     }
 
     private MessageRecord record;
+    private final boolean action;
     private final byte[] content;
     private final long expiresAtMillis;
     private Stage stage;
@@ -49,9 +52,10 @@ final class OutboxItem {
     private byte[] envelope;
     private long lastSentMillis = Long.MIN_VALUE;
 
-    OutboxItem(MessageRecord record, byte[] content, long expiresAtMillis, Stage stage, DeliveryState state,
-               byte[] envelope) {
+    OutboxItem(MessageRecord record, boolean action, byte[] content, long expiresAtMillis, Stage stage,
+               DeliveryState state, byte[] envelope) {
         this.record = record;
+        this.action = action;
         this.content = content;
         this.expiresAtMillis = expiresAtMillis;
         this.stage = stage;
@@ -61,6 +65,16 @@ final class OutboxItem {
 
     MessageRecord record() {
         return record;
+    }
+
+    /** Whether it carries a reaction, edit or deletion rather than a message of the history. */
+    boolean carriesAction() {
+        return action;
+    }
+
+    /** The message as now shown (edited, reacted to), its delivery state kept. */
+    void showAs(MessageRecord shown) {
+        this.record = record.shown(shown.text(), shown.annotations());
     }
 
     MessageId id() {

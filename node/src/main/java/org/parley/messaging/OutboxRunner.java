@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,12 +21,15 @@ import org.parley.proto.wire.v1.Content;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
+import org.parley.store.ActionOutboxRows;
 import org.parley.store.ContentCipher;
 import org.parley.store.ConversationRows;
+import org.parley.store.Database;
 import org.parley.store.MessageRows;
+import org.parley.store.SealedPlaces;
 
 /**
- * Runs the {@link Outbox} state machine: feeds it events with the facts it needs (can the peer's
+ * Runs the {@link Outbox} state machine (messages, and our reactions, edits and deletions): feeds it events with the facts it needs (can the peer's
  * session encrypt, is the peer linked, the time), and performs the actions it asks for with the
  * ratchet, the disk and the links. A ratchet's new state is committed before anything it
  * encrypted leaves the node.
@@ -70,7 +74,7 @@ final class OutboxRunner implements RelayableOutbox {
     CompletableFuture<MessageRecord> accept(MessageRecord record, byte[] content, long expiresAtMillis) {
         PeerId peer = record.peer();
         Optional<Sealed> sealed = sealIfPossible(peer, content, expiresAtMillis);
-        OutboxItem item = outbox.accept(record, content, expiresAtMillis, sealed.isPresent());
+        OutboxItem item = outbox.accept(record, false, content, expiresAtMillis, sealed.isPresent());
         MessageId id = record.id();
         byte[] body = record.text().getBytes(StandardCharsets.UTF_8);
         CompletableFuture<MessageRecord> accepted = new CompletableFuture<>();
@@ -102,6 +106,42 @@ final class OutboxRunner implements RelayableOutbox {
         return accepted;
     }
 
+    /**
+     * Puts one of our reactions, edits or deletions into the outbox, behind the peer's messages
+     * accepted before it, in the transaction of {@code rows} (which judges and applies it to our
+     * copy, and may refuse it by throwing). It is sealed after the commit, never before: a refused
+     * action must not have moved the ratchet. The future completes with what {@code rows} returned
+     * once committed.
+     */
+    <T> CompletableFuture<T> acceptAction(PeerId peer, MessageId actionId, byte[] content, long sentAtMillis,
+                                          long expiresAtMillis, Database.Work<T> rows) {
+        MessageRecord stand = new MessageRecord(actionId, MessageRecord.OUT, peer, "", sentAtMillis, null,
+                MessageRecord.PENDING, null, false);
+        OutboxItem item = outbox.accept(stand, true, content, expiresAtMillis, false);
+        CompletableFuture<T> accepted = new CompletableFuture<>();
+        sessionStorage.submitWith(null, connection -> {
+            T value = rows.run(connection);
+            ActionOutboxRows.insert(connection, new ActionOutboxRows.Entry(actionId.bytes(), peer.toString(),
+                    cipher.seal(content, SealedPlaces.outgoingAction(actionId.bytes(), peer.toString())), sentAtMillis,
+                    null, expiresAtMillis, DeliveryState.PENDING.stored(), 0));
+            return value;
+        }).whenCompleteAsync((value, error) -> {
+            if (error != null) {
+                outbox.storeFailed(item);
+                accepted.completeExceptionally(error);
+                return;
+            }
+            accepted.complete(value);
+            perform(outbox.stored(item, null, canSeal(peer), canSend(peer)));
+        }, loop);
+        return accepted;
+    }
+
+    /** A message changed (edited, reacted to): if it is still in the outbox, its later updates show it so. */
+    void shownAs(MessageRecord shown) {
+        outbox.shownAs(shown);
+    }
+
     /** Seals what waited for a session and sends what the window has room for. */
     void flush(PeerId peer) {
         perform(outbox.flush(peer, canSeal(peer), canSend(peer)));
@@ -127,6 +167,10 @@ final class OutboxRunner implements RelayableOutbox {
     /** Writes the delivered state of {@code items}, inside the transaction that takes their receipt in. */
     static void storeDelivered(Connection connection, List<OutboxItem> items, long nowMillis) throws SQLException {
         for (OutboxItem item : items) {
+            if (item.carriesAction()) {
+                ActionOutboxRows.remove(connection, item.id().bytes());
+                continue;
+            }
             MessageRows.updateState(connection, item.id().bytes(), DeliveryState.DELIVERED.stored(), null, nowMillis);
             MessageRows.dequeue(connection, item.id().bytes());
         }
@@ -160,26 +204,48 @@ final class OutboxRunner implements RelayableOutbox {
         return outbox;
     }
 
-    /** Loads the outbox table; returns the latest send time in it. */
+    /**
+     * Loads the outboxes of messages and of actions, in the order they were accepted (their send
+     * times, which the composer keeps strictly increasing); returns the latest send time in them.
+     */
     long load(Connection connection) throws SQLException {
-        long latestSentAt = 0;
+        List<Restored> restored = new ArrayList<>();
+        ConversationLedger ledger = new ConversationLedger(cipher);
         for (MessageRows.OutboxEntry entry : MessageRows.outbox(connection)) {
             PeerId peer = StoredPeers.parse(entry.peerId());
             MessageId id = MessageId.of(entry.messageId());
             String text = new String(cipher.open(entry.body(), History.bodyContext(id, entry.peerId(), MessageRecord.OUT)), StandardCharsets.UTF_8);
             Content.Builder rebuilt = Content.newBuilder().setMessageId(ByteString.copyFrom(id.bytes()))
                     .setSentAtMs(entry.sentMillis()).setText(text);
-            ConversationRows.replyTo(connection, ConversationRows.direct(entry.peerId()), id.bytes())
+            String conversation = ConversationRows.direct(entry.peerId());
+            ConversationRows.replyTo(connection, conversation, id.bytes())
                     .ifPresent(replyTo -> rebuilt.setReplyTo(ByteString.copyFrom(replyTo)));
-            byte[] content = rebuilt.build().toByteArray();
-            MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, text, entry.sentMillis(), null,
-                    entry.state(), null, false, entry.replicas());
-            if (outbox.restore(record, content, entry.expiresMillis(), entry.envelope()) == null) {
-                LOG.warning("ignoring an outbox entry in state " + entry.state());
+            ConversationLedger.Shown shown = ledger.shown(connection, conversation, id.bytes(), text);
+            MessageRecord record = new MessageRecord(id, MessageRecord.OUT, peer, shown.text(), entry.sentMillis(), null,
+                    entry.state(), null, false, entry.replicas(), shown.annotations());
+            restored.add(new Restored(record, false, rebuilt.build().toByteArray(), entry.expiresMillis(),
+                    entry.envelope()));
+        }
+        for (ActionOutboxRows.Entry entry : ActionOutboxRows.all(connection)) {
+            MessageId id = MessageId.of(entry.actionId());
+            byte[] content = cipher.open(entry.content(), SealedPlaces.outgoingAction(entry.actionId(), entry.peerId()));
+            MessageRecord stand = new MessageRecord(id, MessageRecord.OUT, StoredPeers.parse(entry.peerId()), "",
+                    entry.sentMillis(), null, entry.state(), null, false, entry.replicas());
+            restored.add(new Restored(stand, true, content, entry.expiresMillis(), entry.envelope()));
+        }
+        restored.sort(Comparator.comparingLong(item -> item.record().sentAtMillis()));
+        long latestSentAt = 0;
+        for (Restored item : restored) {
+            if (outbox.restore(item.record(), item.action(), item.content(), item.expiresMillis(), item.envelope()) == null) {
+                LOG.warning("ignoring an outbox entry in state " + item.record().state());
             }
-            latestSentAt = Math.max(latestSentAt, entry.sentMillis());
+            latestSentAt = Math.max(latestSentAt, item.record().sentAtMillis());
         }
         return latestSentAt;
+    }
+
+    private record Restored(MessageRecord record, boolean action, byte[] content, long expiresMillis,
+                            byte[] envelope) {
     }
 
     // ---------------------------------------------------------------- performing actions
@@ -219,7 +285,11 @@ final class OutboxRunner implements RelayableOutbox {
         }
         sessionStorage.submitWith(sealed.get().session(), connection -> {
             byte[] envelope = sealed.get().sign();
-            MessageRows.setEnvelope(connection, item.id().bytes(), envelope);
+            if (item.carriesAction()) {
+                ActionOutboxRows.setEnvelope(connection, item.id().bytes(), envelope);
+            } else {
+                MessageRows.setEnvelope(connection, item.id().bytes(), envelope);
+            }
             return envelope;
         }).whenCompleteAsync((envelope, error) -> {
             if (error == null) {
@@ -249,12 +319,16 @@ final class OutboxRunner implements RelayableOutbox {
     private void storeRelayed(OutboxItem item, int replicas) {
         MessageRecord updated = item.record();
         sessionStorage.submitWith(null, connection -> {
-            MessageRows.markRelayed(connection, item.id().bytes(), DeliveryState.RELAYED.stored(), replicas);
+            if (item.carriesAction()) {
+                ActionOutboxRows.markRelayed(connection, item.id().bytes(), DeliveryState.RELAYED.stored(), replicas);
+            } else {
+                MessageRows.markRelayed(connection, item.id().bytes(), DeliveryState.RELAYED.stored(), replicas);
+            }
             return null;
         }).whenCompleteAsync((ignored, error) -> {
             if (error != null) {
                 LOG.log(Level.SEVERE, "could not store a relayed state", error);
-            } else if (!item.stage().ended()) {
+            } else if (!item.stage().ended() && !item.carriesAction()) {
                 // Not when its receipt came meanwhile: "delivered" was the last word.
                 events.messageUpdated(updated);
             }
@@ -263,6 +337,14 @@ final class OutboxRunner implements RelayableOutbox {
 
     private void storeFailed(OutboxItem item, String reason) {
         MessageRecord failed = item.record();
+        if (item.carriesAction()) {
+            LOG.warning("a change of a message to " + item.peer().shortForm() + " failed: " + reason);
+            sessionStorage.submitWith(null, connection -> {
+                ActionOutboxRows.remove(connection, item.id().bytes());
+                return null;
+            });
+            return;
+        }
         sessionStorage.submitWith(null, connection -> {
             MessageRows.updateState(connection, item.id().bytes(), DeliveryState.FAILED.stored(), reason, null);
             MessageRows.dequeue(connection, item.id().bytes());

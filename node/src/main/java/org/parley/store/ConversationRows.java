@@ -174,6 +174,19 @@ public final class ConversationRows {
         }
     }
 
+    /** Every group log entry that carries an action, with its group: what a group's message count leaves out. */
+    public static List<byte[][]> actionEntries(Connection connection) throws SQLException {
+        List<byte[][]> entries = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT l.group_id, l.entry_id FROM group_action_entries a JOIN group_log l ON l.entry_id = a.entry_id");
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                entries.add(new byte[][] {rows.getBytes(1), rows.getBytes(2)});
+            }
+        }
+        return entries;
+    }
+
     private static Reaction read(ResultSet rows) throws SQLException {
         return new Reaction(rows.getString(1), rows.getBytes(2), rows.getLong(3), rows.getBytes(4));
     }

@@ -245,6 +245,37 @@ final class Schema {
                     )""",
                     "CREATE INDEX IF NOT EXISTS files_by_message ON files (message_id)"),
             new Migration(10,
+                    // Conversation features, second part (decision 0046). New tables only, IF NOT
+                    // EXISTS, so that a profile rewound to an older version runs this again.
+                    // Our reactions, edits and deletions of direct messages until the peer's receipt,
+                    // like the outbox: the content sealed (re-encrypted after a restart if no session
+                    // had sealed it), the envelope once sealed.
+                    """
+                    CREATE TABLE IF NOT EXISTS action_outbox (
+                        action_id  BLOB PRIMARY KEY,
+                        peer_id    TEXT NOT NULL,
+                        content    BLOB NOT NULL,
+                        sent_ms    INTEGER NOT NULL,
+                        envelope   BLOB,
+                        expires_ms INTEGER NOT NULL,
+                        state      TEXT NOT NULL,
+                        replicas   INTEGER NOT NULL DEFAULT 0
+                    )""",
+                    // A peer's reaction, edit or deletion that came before the message it names,
+                    // sealed, until that message comes or the hold ends.
+                    """
+                    CREATE TABLE IF NOT EXISTS held_actions (
+                        conversation TEXT NOT NULL,
+                        action_id    BLOB NOT NULL,
+                        target       BLOB NOT NULL,
+                        actor        TEXT NOT NULL,
+                        action       BLOB NOT NULL,
+                        action_order INTEGER NOT NULL,
+                        held_until   INTEGER NOT NULL,
+                        PRIMARY KEY (conversation, action_id)
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS held_actions_by_target ON held_actions (conversation, target)"),
+            new Migration(11,
                     // Files offered to a group (decision 0045): the group, beside the file's row, whose
                     // message_id then holds the post's 32-byte entry ID. A table of its own rather
                     // than a column, so that running the step again is harmless.

@@ -71,6 +71,16 @@ public final class SealedPlaces {
         return "conversation_reactions.emoji:" + conversation + ":" + HEX.formatHex(target) + ":" + reactor;
     }
 
+    /** Our action waiting in the outbox of actions: its ID and the peer it goes to. */
+    public static String outgoingAction(byte[] actionId, String peerId) {
+        return "action_outbox.content:" + HEX.formatHex(actionId) + ":" + peerId;
+    }
+
+    /** A peer's action held until its message comes: its conversation, its ID and who sent it. */
+    public static String heldAction(String conversation, byte[] actionId, String actor) {
+        return "held_actions.action:" + conversation + ":" + HEX.formatHex(actionId) + ":" + actor;
+    }
+
     /**
      * Binds the rows of a profile written before this binding (see the class comment); does
      * nothing when they are bound already. Runs inside the caller's transaction.

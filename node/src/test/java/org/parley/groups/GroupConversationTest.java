@@ -103,6 +103,24 @@ class GroupConversationTest {
     }
 
     @Test
+    void aGroupsMessageCountLeavesOutThePostsThatCarryActionsAlsoAfterARestart() {
+        GroupMessageRecord question = settle(alice, alice.groups.send(id, "tea?"));
+        settle(bob, bob.groups.react(id, bytes(question.entryId()), "👍"));
+        settle(alice, alice.groups.edit(id, bytes(question.entryId()), "tea or coffee?"));
+        settle(bob, bob.groups.send(id, "coffee"));
+        assertEquals(2, messageCount(alice));
+        assertEquals(2, messageCount(bob));
+        alice.crash();
+        alice.open();
+        assertEquals(2, messageCount(alice));
+    }
+
+    private long messageCount(GroupNode node) {
+        return node.groups.groups().stream().filter(group -> group.id().equals(id)).findFirst().orElseThrow()
+                .messages();
+    }
+
+    @Test
     void onlyTheAuthorEditsOrDeletesAndUnknownMessagesAreRefused() {
         GroupMessageRecord mine = settle(alice, alice.groups.send(id, "alice's"));
         assertEquals(GroupFailure.Reason.NOT_ALLOWED,
@@ -165,6 +183,50 @@ class GroupConversationTest {
         assertEquals(1L, alice.groups.refusedIn(id).get("malformed"));
         assertTrue(at(alice, mine.entryId()).annotations().reactions().isEmpty());
         assertEquals(1, alice.history(id).size());
+    }
+
+    @Test
+    void anActionThatOvertakesItsMessageIsHeldAndJudgedWhenTheMessageComes() {
+        GroupNode carol = new GroupNode("carol", 3, loop, directory, RANDOM);
+        GroupNode.linkAll(List.of(alice, bob, carol));
+        loop.advance(Duration.ofSeconds(5));
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        carol.await(carol.groups.join(id));
+        loop.advance(Duration.ofSeconds(30));
+        byte[] message = textBy(bob, "v0");
+        String entryId = HexFormat.of().formatHex(GroupsTest.parse(message).entryId());
+        byte[] edit = sealedBy(bob, action(entryId).setEdit(Edit.newBuilder().setText("v1")), GroupsTest.parse(message));
+        byte[] forged = sealedBy(alice, action(entryId).setDeletion(
+                org.parley.proto.wire.v1.Deletion.getDefaultInstance()), GroupsTest.parse(message));
+
+        deliverTo(carol, edit);
+        deliverTo(carol, forged);
+        assertTrue(carol.history(id).isEmpty());
+        deliverTo(carol, message);
+        GroupMessageRecord shown = carol.history(id).get(0);
+        assertEquals("v1", shown.text(), "the held edit applied when its message came");
+        assertFalse(shown.annotations().deleted(), "the held deletion was not its sender's to make");
+        assertEquals(1L, carol.groups.refusedIn(id).get("not-allowed"));
+        assertEquals(1, messageCount(carol));
+    }
+
+    /** A text post as {@code member}'s client would seal it, after the heads of its log. */
+    private byte[] textBy(GroupNode member, String text) {
+        GroupLog log = member.groups.state(id).log;
+        byte[] messageId = new byte[16];
+        RANDOM.nextBytes(messageId);
+        GroupText plain = GroupText.newBuilder().setMessageId(ByteString.copyFrom(messageId))
+                .setSentAtMs(loop.nowMillis()).setLamport(log.nextLamport()).addAllParents(log.heads())
+                .setText(text).build();
+        return member.groups.state(id).ownKey.seal(plain.toByteArray(), id.bytes(), loop.nowMillis(), RANDOM)
+                .toBytes();
+    }
+
+    private void deliverTo(GroupNode to, byte[] payload) {
+        to.groups.delivered(new GossipOverLinks.Delivery(id.topic(), GossipId.of(id.topic(),
+                ByteString.copyFrom(payload)), payload, 1));
+        loop.runUntilIdle();
     }
 
     private static ConversationAction.Builder action(String entryId) {

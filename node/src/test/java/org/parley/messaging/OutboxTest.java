@@ -38,7 +38,7 @@ class OutboxTest {
 
     /** A message accepted at time 0 with a session (sealed at once) and committed. */
     private OutboxItem committedSealed(PeerId to, boolean linked) {
-        OutboxItem item = outbox.accept(record(to, MessageRecord.PENDING), new byte[] {9}, LIFETIME, true);
+        OutboxItem item = outbox.accept(record(to, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, true);
         outbox.stored(item, SEALED, true, linked);
         return item;
     }
@@ -55,7 +55,7 @@ class OutboxTest {
 
     @Test
     void aMessageWithoutASessionWaitsUnsealedThenIsSealedStoredAndSent() {
-        OutboxItem item = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, false);
+        OutboxItem item = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, false);
         assertEquals(Stage.STORING, item.stage());
         assertEquals(List.of(), outbox.stored(item, null, false, true), "no session: nothing to seal or send");
         assertEquals(Stage.UNSEALED, item.stage());
@@ -76,7 +76,7 @@ class OutboxTest {
 
     @Test
     void aMessageSealedOnAcceptanceIsSentOnceStoredAndOnlyToALinkedPeer() {
-        OutboxItem item = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, true);
+        OutboxItem item = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, true);
         assertEquals(Stage.STORING_SEALED, item.stage());
         assertEquals(List.of(), outbox.flush(bob, true, true), "uncommitted: may not leave");
         assertEquals(List.of(), outbox.stored(item, SEALED, true, false));
@@ -105,10 +105,10 @@ class OutboxTest {
 
     @Test
     void nothingOvertakesAMessageThatIsNotSealedAndStored() {
-        OutboxItem waiting = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, false);
+        OutboxItem waiting = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, false);
         outbox.stored(waiting, null, false, true);
         // A later message was sealed when accepted (a session had started meanwhile).
-        OutboxItem later = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, true);
+        OutboxItem later = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, true);
         assertEquals(List.of(), outbox.stored(later, SEALED, false, true));
         assertEquals(Stage.READY, later.stage(), "a later message waits behind one without a session");
         List<OutboxAction> actions = outbox.flush(bob, true, true);
@@ -143,7 +143,7 @@ class OutboxTest {
     @Test
     void aCommittedMessageExpiresAndFailsButOneBeingStoredDoesNot() {
         OutboxItem item = committedSealed(bob, true);
-        OutboxItem storing = outbox.accept(record(carol, MessageRecord.PENDING), new byte[] {9}, LIFETIME, false);
+        OutboxItem storing = outbox.accept(record(carol, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, false);
         List<OutboxAction> actions = outbox.tick(LIFETIME, peer -> true, peer -> true);
         assertEquals(1, actions.size());
         OutboxAction.StoreFailed failed = (OutboxAction.StoreFailed) actions.get(0);
@@ -182,7 +182,7 @@ class OutboxTest {
     @Test
     void aReplayedReceiptOrOneForUnknownOrUncommittedMessagesChangesNothing() {
         OutboxItem item = committedSealed(bob, true);
-        OutboxItem storing = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, true);
+        OutboxItem storing = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, true);
         List<OutboxItem> acknowledged = outbox.acknowledged(bob,
                 List.of(item.id(), item.id(), storing.id(), MessageId.random(RANDOM)));
         assertEquals(List.of(item), acknowledged, "each once, committed ones only");
@@ -196,7 +196,7 @@ class OutboxTest {
 
     @Test
     void aSealThatFailsWaitsToBeSealedAgainAndALateSealOfAnEndedItemIsIgnored() {
-        OutboxItem item = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, false);
+        OutboxItem item = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, false);
         outbox.stored(item, null, false, false);
         outbox.flush(bob, true, false);
         outbox.sealFailed(item);
@@ -212,7 +212,7 @@ class OutboxTest {
 
     @Test
     void aMessageThatCouldNotBeStoredLeavesWithoutATrace() {
-        OutboxItem item = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, true);
+        OutboxItem item = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, true);
         outbox.storeFailed(item);
         assertEquals(0, outbox.size());
         assertEquals(Set.of(), outbox.waitingPeers());
@@ -227,26 +227,26 @@ class OutboxTest {
         assertThrows(IllegalStateException.class, () -> outbox.sealFailed(item));
         assertThrows(IllegalStateException.class, () -> outbox.storeFailed(item), "committed already");
 
-        OutboxItem unsealed = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, false);
+        OutboxItem unsealed = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, false);
         assertThrows(IllegalStateException.class, () -> outbox.stored(unsealed, SEALED, true, false));
-        OutboxItem sealedItem = outbox.accept(record(bob, MessageRecord.PENDING), new byte[] {9}, LIFETIME, true);
+        OutboxItem sealedItem = outbox.accept(record(bob, MessageRecord.PENDING), false, new byte[] {9}, LIFETIME, true);
         assertThrows(IllegalStateException.class, () -> outbox.stored(sealedItem, null, true, false));
         assertThrows(IllegalStateException.class,
-                () -> outbox.accept(item.record(), new byte[] {9}, LIFETIME, true), "one ID, one item");
+                () -> outbox.accept(item.record(), false, new byte[] {9}, LIFETIME, true), "one ID, one item");
         assertThrows(IllegalArgumentException.class, () -> new Outbox(0, RETRY));
     }
 
     @Test
     void storedStatesLoadAsTheirStatesAndOthersAreNotOutboxItems() {
-        OutboxItem pending = outbox.restore(record(bob, "pending"), new byte[] {9}, LIFETIME, SEALED);
-        OutboxItem relayed = outbox.restore(record(bob, "relayed"), new byte[] {9}, LIFETIME, SEALED);
-        OutboxItem unsealed = outbox.restore(record(carol, "pending"), new byte[] {9}, LIFETIME, null);
+        OutboxItem pending = outbox.restore(record(bob, "pending"), false, new byte[] {9}, LIFETIME, SEALED);
+        OutboxItem relayed = outbox.restore(record(bob, "relayed"), false, new byte[] {9}, LIFETIME, SEALED);
+        OutboxItem unsealed = outbox.restore(record(carol, "pending"), false, new byte[] {9}, LIFETIME, null);
         assertEquals(DeliveryState.PENDING, pending.state());
         assertEquals(Stage.READY, pending.stage());
         assertEquals(DeliveryState.RELAYED, relayed.state());
         assertEquals(Stage.UNSEALED, unsealed.stage());
         for (String word : List.of("delivered", "failed", "received", "Pending", "")) {
-            assertNull(outbox.restore(record(bob, word), new byte[] {9}, LIFETIME, SEALED), word);
+            assertNull(outbox.restore(record(bob, word), false, new byte[] {9}, LIFETIME, SEALED), word);
         }
         assertEquals(3, outbox.size());
     }

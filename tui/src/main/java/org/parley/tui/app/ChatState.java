@@ -43,6 +43,7 @@ public final class ChatState {
     private Notice notice;
     private Panel panel;
     private boolean quitting;
+    private boolean showIds;
     private String unreachable;
 
     public ConversationList conversations() {
@@ -51,6 +52,15 @@ public final class ChatState {
 
     public Timeline timeline(String conversationId) {
         return timelines.computeIfAbsent(conversationId, id -> new Timeline());
+    }
+
+    /** Whether the timeline shows each message's short ID (for /reply, /react, /edit, /delete). */
+    public boolean showIds() {
+        return showIds;
+    }
+
+    public void toggleIds() {
+        showIds = !showIds;
     }
 
     public InputLine input() {

@@ -24,6 +24,7 @@ final class Commands {
     private final HistoryPager history;
     private final GroupCommands groups;
     private final ReadTracker reads;
+    private final MessageActions actions;
 
     Commands(ChatContext chat, Navigator navigator, NodeSync sync, HistoryPager history, ReadTracker reads) {
         this.chat = chat;
@@ -32,6 +33,7 @@ final class Commands {
         this.sync = sync;
         this.history = history;
         this.groups = new GroupCommands(chat, navigator, sync, history);
+        this.actions = new MessageActions(chat);
     }
 
     /** A line the user sent; a blank one does nothing. */
@@ -50,7 +52,7 @@ final class Commands {
     }
 
     private void run(Command command) {
-        if (groups.run(command)) {
+        if (groups.run(command) || actions.run(command)) {
             return;
         }
         if (command instanceof Command.Say say) {

@@ -69,6 +69,26 @@ public sealed interface Command {
     record Mute() implements Command {
     }
 
+    /** {@code /reply ID TEXT}: sends TEXT quoting the open conversation's message ID (its short form). */
+    record Reply(String messageId, String text) implements Command {
+    }
+
+    /** {@code /react ID EMOJI}: reacts to a message; without an emoji, takes our reaction back. */
+    record React(String messageId, String emoji) implements Command {
+    }
+
+    /** {@code /edit ID TEXT}: replaces the text of one of our messages. */
+    record Edit(String messageId, String text) implements Command {
+    }
+
+    /** {@code /delete ID}: deletes one of our messages for everyone. */
+    record Delete(String messageId) implements Command {
+    }
+
+    /** {@code /ids}: shows each message's short ID in the timeline, or hides them again. */
+    record Ids() implements Command {
+    }
+
     record Help() implements Command {
     }
 

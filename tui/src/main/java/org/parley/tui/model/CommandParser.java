@@ -22,6 +22,11 @@ public final class CommandParser {
             "/search TEXT          find TEXT in this conversation",
             "/file PATH            offer a file to this conversation (a peer or a group)",
             "/mute                 mute this conversation (again: unmute)",
+            "/ids                  show message IDs in the timeline (again: hide)",
+            "/reply ID TEXT        reply to message ID, quoting it",
+            "/react ID [EMOJI]     react to message ID (no emoji: take it back)",
+            "/edit ID TEXT         change the text of your message ID",
+            "/delete ID            delete your message ID for everyone",
             "/group create NAME    found a group and open it",
             "/group invite PEER    invite a contact (name) or peer ID into this group",
             "/group join [ID]      accept this (or that) group's invitation",
@@ -32,8 +37,8 @@ public final class CommandParser {
             "/quit                 leave (also Ctrl-Q)");
 
     /** Command names, for completion. */
-    public static final List<String> NAMES = List.of("/accept", "/add", "/block", "/file", "/group", "/help", "/id",
-            "/mute", "/nick", "/peers", "/quit", "/search", "/verify");
+    public static final List<String> NAMES = List.of("/accept", "/add", "/block", "/delete", "/edit", "/file", "/group",
+            "/help", "/id", "/ids", "/mute", "/nick", "/peers", "/quit", "/react", "/reply", "/search", "/verify");
 
     private static final String GROUP_USAGE = "usage: /group create|invite|join|leave|remove|members ...";
 
@@ -89,6 +94,23 @@ public final class CommandParser {
                 yield group(first.toLowerCase(Locale.ROOT), rest);
             }
             case "/mute" -> noArguments(first, name, new Command.Mute());
+            case "/ids" -> noArguments(first, name, new Command.Ids());
+            case "/reply" -> {
+                require(first != null && rest != null, "usage: /reply ID TEXT");
+                yield new Command.Reply(first, rest);
+            }
+            case "/react" -> {
+                require(first != null, "usage: /react ID [EMOJI]");
+                yield new Command.React(first, rest == null ? "" : rest);
+            }
+            case "/edit" -> {
+                require(first != null && rest != null, "usage: /edit ID TEXT");
+                yield new Command.Edit(first, rest);
+            }
+            case "/delete" -> {
+                require(first != null && rest == null, "usage: /delete ID");
+                yield new Command.Delete(first);
+            }
             case "/help" -> new Command.Help();
             case "/quit" -> noArguments(first, name, new Command.Quit());
             default -> throw new BadCommandException("unknown command " + shorten(words[0]) + " (see /help)");

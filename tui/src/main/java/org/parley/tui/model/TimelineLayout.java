@@ -35,9 +35,9 @@ public final class TimelineLayout {
     private static final int CACHE_SIZE = 20_000;
 
     private final ZoneId zone;
-    private final Map<TimelineEntry, List<Row>> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<Laid, List<Row>> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<TimelineEntry, List<Row>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Laid, List<Row>> eldest) {
             return size() > CACHE_SIZE;
         }
     };
@@ -47,12 +47,29 @@ public final class TimelineLayout {
         this.zone = zone;
     }
 
+    /** A message as laid out: the entry and the short ID shown with it (empty when IDs are hidden). */
+    private record Laid(TimelineEntry entry, String shortId) {
+    }
+
     public List<Row> rows(List<TimelineEntry> entries, int width) {
-        return rows(entries, Map.of(), width);
+        return rows(entries, width, false);
+    }
+
+    /** As {@link #rows(List, int)}; with {@code showIds}, each message's head names its short ID ({@link ShortIds}). */
+    public List<Row> rows(List<TimelineEntry> entries, int width, boolean showIds) {
+        return rows(entries, Map.of(), width, showIds);
     }
 
     /** As {@link #rows(List, int)}, with a row under each message that offered one of {@code files} (by message ID). */
     public List<Row> rows(List<TimelineEntry> entries, Map<String, org.parley.api.FileView> files, int width) {
+        return rows(entries, files, width, false);
+    }
+
+    /** As {@link #rows(List, int, boolean)}, with a row under each message that offered one of {@code files}. */
+    public List<Row> rows(List<TimelineEntry> entries, Map<String, org.parley.api.FileView> files, int width,
+                          boolean showIds) {
+        Map<String, String> shortIds = showIds ? ShortIds.of(entries.stream().map(TimelineEntry::id).toList())
+                : Map.of();
         if (width != cachedWidth) {
             cache.clear();
             cachedWidth = width;
@@ -71,7 +88,8 @@ public final class TimelineLayout {
             if (entry.extras().replyTo() != null) {
                 rows.add(ConversationRows.quote(entry, byId.get(entry.extras().replyTo()), INDENT, width));
             }
-            rows.addAll(cache.computeIfAbsent(entry, message -> message(message, at, width)));
+            String shortId = shortIds.getOrDefault(entry.id(), "");
+            rows.addAll(cache.computeIfAbsent(new Laid(entry, shortId), laid -> message(entry, shortId, at, width)));
             org.parley.api.FileView file = files.get(entry.id());
             if (file != null && !entry.extras().deleted()) {
                 rows.add(FileProgress.row(file, INDENT, width, entry.own() ? Row.Kind.OWN : Row.Kind.INCOMING));
@@ -80,11 +98,12 @@ public final class TimelineLayout {
         return rows;
     }
 
-    private List<Row> message(TimelineEntry entry, Instant at, int width) {
+    private List<Row> message(TimelineEntry entry, String shortId, Instant at, int width) {
         Row.Kind kind = entry.mark() == DeliveryMark.FAILED ? Row.Kind.FAILED
                 : entry.own() ? Row.Kind.OWN : Row.Kind.INCOMING;
         String mark = entry.own() ? entry.mark().symbol() : " ";
-        String head = TIME.format(at.atZone(zone)) + " " + mark + " " + entry.sender() + ": ";
+        String head = TIME.format(at.atZone(zone)) + (shortId.isEmpty() ? "" : " #" + TextWidth.printable(shortId))
+                + " " + mark + " " + entry.sender() + ": ";
         String text = entry.reason() != null && entry.mark() == DeliveryMark.FAILED
                 ? entry.text() + " (failed: " + entry.reason() + ")" : ConversationRows.text(entry);
         int headWidth = TextWidth.columns(head);

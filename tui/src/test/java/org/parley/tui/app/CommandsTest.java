@@ -148,4 +148,60 @@ class CommandsTest {
         assertEquals("join the group first: /group join (or decline: /group leave)", chat.notice());
         assertTrue(chat.node.calls.stream().noneMatch(call -> call.startsWith("sendToGroup")));
     }
+
+    @Test
+    void messageIdsAreShownOnAskAndNameTheMessageToReplyToReactToEditOrDelete() {
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.node.histories.put(ADA, new java.util.ArrayList<>(java.util.List.of(
+                FakeNode.incoming("3f2a9c00aa", ADA, "lunch?", 5),
+                new org.parley.api.MessageView("3f2a9d00dd", "out", ADA, "tea?", 6, null, "delivered", null, false,
+                        null))));
+        chat.start();
+        java.util.function.Supplier<java.util.List<String>> rows = () -> new org.parley.tui.model.TimelineLayout(
+                java.time.ZoneId.of("UTC")).rows(chat.state.timeline(ADA).entries(), 80, chat.state.showIds())
+                .stream().map(org.parley.tui.model.TimelineLayout.Row::text).toList();
+        assertTrue(rows.get().stream().noneMatch(row -> row.contains("#3f2a")), "IDs are hidden by default");
+        chat.enter("/ids");
+        assertTrue(rows.get().stream().anyMatch(row -> row.contains("#3f2a9c") && row.contains("lunch?")),
+                rows.get().toString());
+
+        chat.enter("/reply 3f2a9c yes please");
+        assertTrue(chat.node.calls.contains("send " + ADA + " yes please replying to 3f2a9c00aa"), chat.node.calls.toString());
+        chat.enter("/react 3f2a9c 👍");
+        assertTrue(chat.node.calls.contains("react " + ADA + " 3f2a9c00aa 👍"));
+        assertTrue(rows.get().stream().anyMatch(row -> row.contains("👍")), "the message as now shown replaces ours");
+        chat.enter("/edit #3F2A9D green tea?");
+        assertTrue(chat.node.calls.contains("edit " + ADA + " 3f2a9d00dd green tea?"));
+        assertTrue(rows.get().stream().anyMatch(row -> row.contains("green tea? (edited)")), rows.get().toString());
+        chat.enter("/delete 3f2a9d");
+        assertTrue(chat.node.calls.contains("delete " + ADA + " 3f2a9d00dd"));
+
+        chat.enter("/edit 3f2a not sure which");
+        assertTrue(chat.noticeIsError());
+        assertTrue(chat.notice().startsWith("more than one message"), chat.notice());
+        chat.enter("/delete 0000");
+        assertTrue(chat.notice().startsWith("no message 0000"), chat.notice());
+        assertEquals(1, chat.node.calls.stream().filter(call -> call.startsWith("delete ")).count(),
+                "nothing is guessed");
+    }
+
+    @Test
+    void aMessageOfAGroupIsDeletedByItsShortIdAndNothingActsWithoutAnOpenConversation() {
+        ControllerHarness chat = new ControllerHarness();
+        String group = FakeNode.groupId(7);
+        chat.node.group(group, "club", "joined");
+        String entry = String.format("%064x", 77);
+        chat.node.groupHistories.put(group, java.util.List.of(new org.parley.api.GroupMessageView(group, entry,
+                FakeNode.OWN_ID, "oops", 5, 5, 1)));
+        chat.enter("/delete 0000");
+        assertTrue(chat.noticeIsError());
+        assertEquals("/delete works in an open conversation or group", chat.notice());
+        chat.start();
+        chat.ctrl('x');
+        assertEquals(group, chat.open());
+        chat.enter("/delete " + entry.substring(0, 8));
+        assertTrue(chat.node.calls.contains("deleteInGroup " + group + " " + entry), chat.node.calls.toString());
+        assertTrue(chat.texts(group).contains(""), chat.texts(group).toString());
+    }
 }

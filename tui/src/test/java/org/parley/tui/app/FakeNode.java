@@ -105,6 +105,56 @@ final class FakeNode implements ParleyApi {
     }
 
     @Override
+    public MessageView send(String peerId, String text, Optional<String> replyToId) throws ApiException {
+        if (replyToId.isEmpty()) {
+            return send(peerId, text);
+        }
+        call("send " + peerId + " " + text + " replying to " + replyToId.get());
+        return new MessageView("out-" + ++sent, "out", peerId, text, 1_000 + sent, null, "pending", null, false,
+                null, replyToId.get(), List.of(), false, false);
+    }
+
+    /** A message of a history as the node now shows it after a change; the test's own copy stays as it was. */
+    private MessageView changedMessage(String peerId, String messageId, String text, boolean edited, boolean deleted,
+                                       List<org.parley.api.ReactionView> reactions) throws ApiException {
+        MessageView known = histories.getOrDefault(peerId, List.of()).stream()
+                .filter(message -> message.id().equals(messageId)).findFirst()
+                .orElseThrow(() -> new ApiException(ApiException.Kind.NOT_FOUND, "no message " + messageId));
+        return new MessageView(known.id(), known.direction(), known.peerId(), text == null ? known.text() : text,
+                known.sentAt(), known.receivedAt(), known.state(), known.reason(), known.request(), known.replicas(),
+                known.replyTo(), reactions, edited, deleted);
+    }
+
+    @Override
+    public MessageView react(String peerId, String messageId, String emoji) throws ApiException {
+        call("react " + peerId + " " + messageId + " " + emoji);
+        return changedMessage(peerId, messageId, null, false, false,
+                emoji.isEmpty() ? List.of() : List.of(new org.parley.api.ReactionView(OWN_ID, emoji)));
+    }
+
+    @Override
+    public MessageView edit(String peerId, String messageId, String text) throws ApiException {
+        call("edit " + peerId + " " + messageId + " " + text);
+        return changedMessage(peerId, messageId, text, true, false, List.of());
+    }
+
+    @Override
+    public MessageView delete(String peerId, String messageId) throws ApiException {
+        call("delete " + peerId + " " + messageId);
+        return changedMessage(peerId, messageId, "", false, true, List.of());
+    }
+
+    @Override
+    public GroupMessageView deleteInGroup(String groupId, String entryId) throws ApiException {
+        call("deleteInGroup " + groupId + " " + entryId);
+        GroupMessageView known = groupHistories.getOrDefault(groupId, List.of()).stream()
+                .filter(message -> message.entryId().equals(entryId)).findFirst()
+                .orElseThrow(() -> new ApiException(ApiException.Kind.NOT_FOUND, "no message " + entryId));
+        return new GroupMessageView(groupId, entryId, known.senderId(), "", known.sentAt(), known.receivedAt(),
+                known.lamport(), null, List.of(), false, true);
+    }
+
+    @Override
     public MessageView sendFile(String peerId, String path) throws ApiException {
         call("sendFile " + peerId + " " + path);
         return new MessageView("out-" + ++sent, "out", peerId, "[file] " + path, 1_000 + sent, null, "pending", null,

@@ -14,6 +14,12 @@ class CommandParserTest {
         assertEquals(new Command.Say("/not a command"), CommandParser.parse("//not a command"));
         assertEquals(new Command.Add("p1abc", "Alice Smith"), CommandParser.parse("/add p1abc Alice Smith"));
         assertEquals(new Command.Add("p1abc", null), CommandParser.parse("/add p1abc"));
+        assertEquals(new Command.Reply("3f2a", "me too, see you"), CommandParser.parse("/reply 3f2a me too, see you"));
+        assertEquals(new Command.React("3f2a", "👍"), CommandParser.parse("/react 3f2a 👍"));
+        assertEquals(new Command.React("3f2a", ""), CommandParser.parse("/react 3f2a"));
+        assertEquals(new Command.Edit("#3f2a", "fixed text"), CommandParser.parse("/edit #3f2a fixed text"));
+        assertEquals(new Command.Delete("3f2a"), CommandParser.parse("/delete 3f2a"));
+        assertEquals(new Command.Ids(), CommandParser.parse("/ids"));
         assertEquals(new Command.Accept(null), CommandParser.parse("/accept"));
         assertEquals(new Command.Accept("bob b"), CommandParser.parse("/accept bob b"));
         assertEquals(new Command.Nick("new name"), CommandParser.parse("/NICK new name"));
@@ -34,7 +40,8 @@ class CommandParserTest {
     void badCommandsAreOneLineErrors() {
         for (String line : new String[] {"/add", "/nick", "/search", "/file", "/group", "/group dance", "/group create",
                 "/group invite", "/group remove", "/group leave now", "/group members all", "/group join a b", "/quit now",
-                "/block him", "/frobnicate", "/\u001b[2J" + "x".repeat(500), "   "}) {
+                "/block him", "/frobnicate", "/reply", "/reply 3f2a", "/react", "/edit 3f2a",
+                "/delete", "/delete 3f2a now", "/ids all", "/\u001b[2J" + "x".repeat(500), "   "}) {
             CommandParser.BadCommandException error =
                     assertThrows(CommandParser.BadCommandException.class, () -> CommandParser.parse(line), line);
             assertFalse(error.getMessage().contains("\n"), error.getMessage());

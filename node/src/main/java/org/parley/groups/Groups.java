@@ -104,7 +104,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.directory = new GroupDirectory(self.peerId(), neighbours);
         this.storage = new GroupStorage(storage, cipher, loop);
         this.outbox = new SignalOutbox(transport, storage, cipher, loop, clock, random);
-        OneShotSignal control = new OneShotSignal(self.peerId(), transport::sendGroupSignal);
+        OneShotSignal control = new OneShotSignal(self.peerId(), transport);
         this.posts = new PostIntake(directory, this.storage, control, clock, loop, listeners);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
         this.keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,

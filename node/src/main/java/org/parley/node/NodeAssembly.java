@@ -35,7 +35,23 @@ import org.parley.store.ContentCipher;
  * {@link AssembledNode#start()} does, on the node's loop.
  */
 public final class NodeAssembly {
+    /**
+     * Links to peers nobody can dial a node keeps, per link of its maximum: at 80% behind NATs
+     * each public node has about 32 of them (four private nodes of 8 links each per public node).
+     */
+    static final int UNDIALABLE_LINKS_PER_MAX_LINK = 3;
+
     private NodeAssembly() {
+    }
+
+    private static int countLinked(Neighbours links, Predicate<PeerId> which) {
+        int count = 0;
+        for (PeerId peer : links.linkedPeers()) {
+            if (which.test(peer)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -87,7 +103,12 @@ public final class NodeAssembly {
         Predicate<PeerId> undialable = peer -> discovery.recordOf(peer)
                 .map(record -> record.addresses().isEmpty()).orElse(false);
         gossip.spareUndialable(undialable);
-        discovery.spareLinksTo(peer -> undialable.test(peer) && gossip.isMeshPeer(peer));
+        // A private peer trimmed here dials another public node, which has no more room: trimming it
+        // frees nothing overall, and costs it a link it cannot get back by being dialled. Up to a
+        // number of them are kept, beyond that only mesh peers (issue 15; decision 0050).
+        int undialableKept = settings.discovery().maxLinks() * UNDIALABLE_LINKS_PER_MAX_LINK;
+        discovery.spareLinksTo(peer -> undialable.test(peer)
+                && (gossip.isMeshPeer(peer) || countLinked(links, undialable) <= undialableKept));
         links.addListener(gossipHost);
         links.addFrameHandler(env.gossipFrames().apply(gossipHost));
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),

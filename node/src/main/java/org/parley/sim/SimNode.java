@@ -120,6 +120,12 @@ final class SimNode {
      */
     static SimNode whole(SimProfile profile, HostPort address, InMemoryFabric fabric, VirtualScheduler clock,
                          long seed) {
+        return whole(profile, address, fabric, clock, seed, UnaryOperator.identity());
+    }
+
+    /** The same, its settings changed by {@code settings} (a scenario's own, such as relaying off). */
+    static SimNode whole(SimProfile profile, HostPort address, InMemoryFabric fabric, VirtualScheduler clock,
+                         long seed, UnaryOperator<NodeSettings> settings) {
         SimulatedStorageQueue storage = new SimulatedStorageQueue(profile.database(), clock);
         Map<GossipId, Integer> receptions = new HashMap<>();
         NodeEnvironment environment = environment(profile.identity(), address, fabric, clock, seed, profile.random(),
@@ -130,8 +136,8 @@ final class SimNode {
                 // as later tasks of the one loop.
                 .verifier(new OffLoopEnvelopeVerifier(clock, clock))
                 .build();
-        return new SimNode(profile.identity(), address, false, environment, SETTINGS, storage, new int[1], receptions,
-                fabric);
+        return new SimNode(profile.identity(), address, false, environment, settings.apply(SETTINGS), storage,
+                new int[1], receptions, fabric);
     }
 
     private static NodeEnvironment.Builder environment(Identity identity, HostPort address, InMemoryFabric fabric,

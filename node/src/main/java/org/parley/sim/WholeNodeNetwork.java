@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
@@ -16,6 +17,7 @@ import org.parley.link.LinkEvents;
 import org.parley.link.PeerInfo;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.LinkConditions;
+import org.parley.node.NodeSettings;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 
@@ -48,9 +50,12 @@ final class WholeNodeNetwork implements AutoCloseable {
     private final PunchReport.Counter counter = new PunchReport.Counter();
     private final NatPlan natPlan;
     private final Map<PeerId, Integer> indexOf = new HashMap<>();
+    /** What the scenario changes in every node's settings (the daemon's defaults otherwise). */
+    private final UnaryOperator<NodeSettings> settings;
 
-    WholeNodeNetwork(SimConfig config) {
+    WholeNodeNetwork(SimConfig config, UnaryOperator<NodeSettings> settings) {
         this.config = config;
+        this.settings = settings;
         this.rng = new SeededRng(config.seed() ^ 0x0ff1L);
         this.keys = Simulation.seededKeys(config.seed());
         this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
@@ -175,7 +180,7 @@ final class WholeNodeNetwork implements AutoCloseable {
     /** Starts a node from its profile's database, as a daemon starts (or restarts). */
     private SimNode incarnate(int index) {
         SimNode node = SimNode.whole(profiles.get(index), Simulation.addressOf(index), fabric, clock,
-                config.seed() * 1_000_003 + nodeSeeds++ * 7);
+                config.seed() * 1_000_003 + nodeSeeds++ * 7, settings);
         incarnationWatchers.forEach(watcher -> watcher.accept(index, node));
         countLinksOf(index, node);
         nodes.set(index, node);

@@ -3,6 +3,8 @@ package org.parley.sim;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.parley.node.NodeSettings;
 
 /**
  * Offline delivery and a group, together on one {@link WholeNodeNetwork}: the same nodes carry
@@ -18,6 +20,8 @@ public final class WholeNodeSimulation {
     private final OfflineDeliverySimulation offline;
     private final GroupSimulation group;
     private boolean ran;
+    private UnaryOperator<NodeSettings> settings =
+            UnaryOperator.identity();
     private long[] relayedBytesByNode;
     private PunchReport punchReport;
 
@@ -51,13 +55,22 @@ public final class WholeNodeSimulation {
         return punchReport;
     }
 
+    /**
+     * Changes every node's settings from the daemon's defaults (call before {@link #run}): a
+     * test's way to a network the command line does not offer, such as one where nobody relays.
+     */
+    WholeNodeSimulation withNodeSettings(UnaryOperator<NodeSettings> change) {
+        this.settings = change;
+        return this;
+    }
+
     /** Runs once: the scenarios keep what they counted. */
     public Report run() {
         if (ran) {
             throw new IllegalStateException("a simulation runs once; make a new one");
         }
         ran = true;
-        try (WholeNodeNetwork network = new WholeNodeNetwork(config)) {
+        try (WholeNodeNetwork network = new WholeNodeNetwork(config, settings)) {
             if (offline != null) {
                 offline.watch(network);
             }

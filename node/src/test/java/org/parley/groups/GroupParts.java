@@ -11,6 +11,7 @@ import java.util.Map;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.EmbeddedLinks;
+import org.parley.messaging.GroupSignalTransport;
 import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.VirtualScheduler;
@@ -32,11 +33,21 @@ final class GroupParts implements AutoCloseable {
     final GroupDirectory directory = new GroupDirectory(me.peerId(), links);
     final GroupStorage storage;
     final Map<PeerId, List<GroupSignal>> sent = new HashMap<>();
-    final OneShotSignal control = new OneShotSignal(me.peerId(), (peer, bytes) -> {
-        try {
-            sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(GroupSignal.parseFrom(bytes));
-        } catch (InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
+    /** Records what is sent; every member counts as linked, so nothing is carried. */
+    final OneShotSignal control = new OneShotSignal(me.peerId(), new GroupSignalTransport() {
+        @Override
+        public boolean sendGroupSignal(PeerId peer, byte[] bytes) {
+            try {
+                sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(GroupSignal.parseFrom(bytes));
+            } catch (InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
+            return true;
+        }
+
+        @Override
+        public boolean carryGroupSignal(PeerId peer, byte[] bytes) {
+            throw new AssertionError("carried although sent over a link");
         }
     });
     final List<GroupMessageRecord> added = new ArrayList<>();

@@ -144,9 +144,10 @@ public final class Discovery implements LinkEvents, FrameHandler {
 
     /**
      * Links to peers {@code spared} names, or any predicate given here before, are never trimmed
-     * or swapped away: the relays holding a reservation for us, and the private peers holding one
-     * here, whose reservations end with the link; members that group control still waits on; the
-     * gossip mesh peers nobody can dial.
+     * or swapped away, and do not count toward the link maximum: the relays holding a reservation
+     * for us, and the private peers holding one here, whose reservations end with the link;
+     * members that group control still waits on; peers nobody can dial (in a gossip mesh, or up
+     * to a number of them).
      */
     public void spareLinksTo(java.util.function.Predicate<PeerId> spared) {
         this.spared = this.spared.or(spared);
@@ -322,8 +323,10 @@ public final class Discovery implements LinkEvents, FrameHandler {
         announceIfRenewed(linked);
         if (linked.size() < config.targetLinks()) {
             dialMore(linked, config.targetLinks() - linked.size());
-        } else if (linked.size() > config.maxLinks()) {
-            trim(linked, linked.size() - config.maxLinks());
+        } else if (unspared(linked) > config.maxLinks()) {
+            // Spared links come on top of the maximum: counted in, a public node holding many
+            // private peers' links (which it may not trim) closed every other link it had.
+            trim(linked, unspared(linked) - config.maxLinks());
         } else if (linked.size() > 1 && rng.nextDouble() < EXPLORE_CHANCE) {
             // Now and then one link to a random known peer replaces a random old one, even when
             // there are enough: a network that was split (a partition, a lost bootstrap) finds
@@ -351,6 +354,16 @@ public final class Discovery implements LinkEvents, FrameHandler {
             lastDialedMillis.put(record.peer(), now);
             links.dialOnce(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
         }
+    }
+
+    private int unspared(List<PeerId> linked) {
+        int count = 0;
+        for (PeerId peer : linked) {
+            if (!spared.test(peer)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private void trim(List<PeerId> linked, int count) {

@@ -86,7 +86,8 @@ public final class GossipRouter {
 
     /**
      * Tells the router which neighbours nobody can dial (their records name no address): it prunes
-     * them from a mesh only above the high watermark, since they cannot mesh with each other.
+     * them from a mesh only above the high watermark or half of them, whichever is more, since
+     * they cannot mesh with each other (decisions 0043, 0050).
      */
     public void spareUndialable(Predicate<PeerId> cannotBeDialled) {
         upkeep.spareUndialable(cannotBeDialled);
@@ -272,7 +273,7 @@ public final class GossipRouter {
             host.send(from, GossipFrames.prune(topic));
             return;
         }
-        if (mesh.duplicateFrom(from) >= config.duplicatesBeforePrune() && upkeep.mayPrune(from, mesh.size())) {
+        if (mesh.duplicateFrom(from) >= config.duplicatesBeforePrune() && upkeep.mayPrune(topic, from, mesh.size())) {
             upkeep.prune(from, topic, mesh);
         }
     }

@@ -48,15 +48,35 @@ final class MeshUpkeep {
     }
 
     /**
-     * Whether {@code peer} may be pruned from a mesh of {@code size} for a reason other than its
-     * misbehaviour: below the low watermark nobody is, and a peer nobody can dial only above the
-     * high watermark. Such a peer can mesh only with dialable nodes, and when most nodes sit
-     * behind NATs the dialable ones are too few to give every one of them two mesh places if each
-     * keeps only D: a node pruned by all its neighbours waits out their backoffs with no mesh at
-     * all, and gets messages only when a lazy announcement happens to pick it.
+     * Whether {@code peer} may be pruned from {@code topic}'s mesh of {@code size} for a reason
+     * other than its misbehaviour: below the low watermark nobody is, and a peer nobody can dial
+     * only above {@link #undialableCeiling}. Such a peer can mesh only with dialable nodes, and
+     * when most nodes sit behind NATs the dialable ones are too few to give every one of them two
+     * mesh places if each keeps only D: a node pruned by all its neighbours waits out their
+     * backoffs with no mesh at all, and gets messages only when a lazy announcement happens to
+     * pick it.
      */
-    boolean mayPrune(PeerId peer, int size) {
-        return size > (undialable.test(peer) ? config.meshHigh() : config.meshLow());
+    boolean mayPrune(String topic, PeerId peer, int size) {
+        return size > (undialable.test(peer) ? undialableCeiling(topic) : config.meshLow());
+    }
+
+    /**
+     * The mesh size above which peers nobody can dial are pruned: the high watermark, or half the
+     * subscribed neighbours nobody can dial, whichever is more. Each of those links only to
+     * dialable nodes (a node's usual 8 links) and grafts up to D = 4 of them, so a dialable node
+     * is asked for about half of its undialable neighbours; with four or more of them per dialable
+     * node (80% behind NATs) a fixed 8 places left some with no mesh at all (issue 15). The mesh
+     * peers of a node behind a NAT prune it for duplicates down to the low watermark, which keeps
+     * the places actually held nearer a quarter.
+     */
+    private int undialableCeiling(String topic) {
+        int undialableSubscribers = 0;
+        for (Map.Entry<PeerId, GossipPeer> entry : peers.entrySet()) {
+            if (entry.getValue().topics.contains(topic) && undialable.test(entry.getKey())) {
+                undialableSubscribers++;
+            }
+        }
+        return Math.max(config.meshHigh(), (undialableSubscribers + 1) / 2);
     }
 
     /**
@@ -69,7 +89,7 @@ final class MeshUpkeep {
      * is not pruned for its silence alone: an honest peer downstream of us for every message (a
      * leaf of the tree the mesh forms) sends us nothing either, and losing it would cut it off.
      * Of the others, dialable peers go first, then peers nobody can dial, but those only down to
-     * the high watermark (see {@link #mayPrune}).
+     * their own ceiling (see {@link #mayPrune}).
      */
     void maintain(String topic, TopicMesh mesh) {
         long now = clock.monotonicNanos();
@@ -107,7 +127,7 @@ final class MeshUpkeep {
             members.stream().filter(peer -> !undialable.test(peer)).forEach(order::add);
             members.stream().filter(undialable).forEach(order::add);
             for (int i = 0; i < order.size() && mesh.size() > config.meshDegree(); i++) {
-                if (mayPrune(order.get(i), mesh.size())) {
+                if (mayPrune(topic, order.get(i), mesh.size())) {
                     prune(order.get(i), topic, mesh);
                 }
             }

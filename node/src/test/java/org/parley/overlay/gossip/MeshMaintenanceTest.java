@@ -92,6 +92,32 @@ class MeshMaintenanceTest {
         assertTrue(pruned.containsAll(dialable));
     }
 
+    /**
+     * Issue 15: at 80% behind NATs a dialable node has about 32 neighbours nobody can dial, each
+     * grafting up to D of its 8 links: a fixed 8 places left some of them with no mesh at all.
+     */
+    @Test
+    void peersNobodyCanDialKeepMeshPlacesUpToHalfOfThemWhenThatIsMoreThanTheHighWatermark() {
+        fixture.router.subscribe(TOPIC);
+        List<PeerId> dialable = fixture.connectGrafting(1, 3);
+        List<PeerId> behindNats = fixture.connectGrafting(4, 33);
+        fixture.router.spareUndialable(behindNats::contains);
+
+        fixture.router.heartbeat();
+        List<PeerId> mesh = fixture.router.meshPeers(TOPIC);
+        assertEquals(15, mesh.size(), "half of the 30 behind NATs");
+        assertTrue(behindNats.containsAll(mesh), "the dialable peers went first");
+        assertEquals(18, fixture.takeSent(BodyCase.PRUNE).size());
+        assertTrue(fixture.router.meshPeers(TOPIC).containsAll(mesh));
+
+        for (int i = 0; i < fixture.config.duplicatesBeforePrune() + 2; i++) {
+            GossipFrame message = RouterFixture.frame(RouterFixture.publish("message " + i, 5));
+            fixture.receive(mesh.get(0), message);
+            fixture.receive(mesh.get(1), message);
+        }
+        assertEquals(15, fixture.router.meshPeers(TOPIC).size(), "not pruned for duplicates at the ceiling either");
+    }
+
     @Test
     void aPeerNobodyCanDialIsNotPrunedForDuplicatesBelowTheHighWatermark() {
         fixture.router.subscribe(TOPIC);

@@ -168,9 +168,11 @@ public final class ParleyNode implements AutoCloseable {
             throw new ApiException("cannot open the files folder: " + e.getMessage(), e);
         }
         WatchHub watchers = new WatchHub();
-        assembled.messenger().addListener(WatchFeeds.eventsTo(watchers));
+        FileAttachments attachments = new FileAttachments(files);
+        assembled.messenger().addListener(WatchFeeds.eventsTo(watchers, attachments));
         assembled.messenger().addListener(new OutboxEvents(assembled.messenger(), loop, watchers));
-        assembled.groups().addListener(WatchFeeds.groupEventsTo(watchers));
+        assembled.groups().addListener(WatchFeeds.groupEventsTo(watchers, attachments));
+        files.addListener(WatchFeeds.fileEventsTo(watchers));
         assembled.links().addListener(WatchFeeds.linkEventsTo(watchers));
         ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers);
         node.files = files;
@@ -201,12 +203,15 @@ public final class ParleyNode implements AutoCloseable {
     private static FileTransfers openFiles(NodeEnvironment environment, AssembledNode assembled, ProfileHome home,
                                            NodeOptions options, ExecutorService fileDisk) throws IOException {
         Path downloads = options.downloads() != null ? options.downloads() : home.root().resolve("downloads");
-        FileTransfers files = FileTransfers.open(assembled.links(), environment.storage(), NodeAssembly.cipher(environment),
+        FileTransfers files = FileTransfers.open(environment.identity().peerId(), assembled.links(), environment.storage(),
+                NodeAssembly.cipher(environment),
                 environment.scheduler(), environment.clock(), environment.random(), fileDisk,
                 new DiskChunkStore(home.root().resolve("files"), ChunkLayout.DEFAULT_CHUNK_SIZE), options.files(),
                 downloads, assembled.messenger()::sendWithFile);
         assembled.links().addLayer(files);
         assembled.messenger().takeFileOffersWith(files);
+        assembled.groups().takeFileOffersWith(files);
+        files.postGroupOffersWith(assembled.groups()::sendWithFile);
         return files;
     }
 

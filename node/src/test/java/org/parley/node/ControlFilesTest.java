@@ -22,11 +22,6 @@ import org.parley.api.GroupView;
 import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.control.ControlClient;
-import org.parley.control.ControlServer;
-import org.parley.identity.Identity;
-import org.parley.link.DialTarget;
-import org.parley.link.HostPort;
-import org.parley.store.ProfileHome;
 import org.parley.testing.Eventually;
 
 /**
@@ -50,20 +45,14 @@ class ControlFilesTest {
 
     @Test
     void aGroupFileAndAnAcceptedStrangersFileArriveWithTheirEvents() throws Exception {
-        Identity alice = Identity.generate("alice", RANDOM);
-        Identity bob = Identity.generate("bob", RANDOM);
-        HostPort aliceAddress = new HostPort("10.0.0.1", 7450);
-        ProfileHome home = nodes.home("alice");
-        String aliceId = alice.peerId().toString();
-        String bobId = bob.peerId().toString();
         byte[] content = new byte[3 * 256 * 1024 + 1000];
         RANDOM.nextBytes(content);
         Path slides = Files.write(directory.resolve("slides.pdf"), content);
-        try (ParleyNode aliceNode = nodes.start(alice, home, aliceAddress, List.of());
-             ParleyNode bobNode = nodes.start(bob, nodes.home("bob"), new HostPort("10.0.0.2", 7450),
-                     List.of(DialTarget.peerAt(alice.peerId(), aliceAddress)));
-             ControlServer server = ControlServer.start(aliceNode.api(), home);
-             ControlClient client = ControlClient.connectOrExplain(home)) {
+        try (AliceAndBob pair = new AliceAndBob(nodes)) {
+            String aliceId = pair.aliceId;
+            String bobId = pair.bobId;
+            ParleyNode bobNode = pair.bobNode;
+            ControlClient client = pair.client;
             List<EventView> atBob = new CopyOnWriteArrayList<>();
             ParleyApi.Subscription watching = bobNode.api().watch(atBob::add);
             client.addContact(bobId, "bob");

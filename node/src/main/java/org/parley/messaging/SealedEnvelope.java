@@ -80,22 +80,8 @@ public final class SealedEnvelope {
     static WireEnvelope sealPlaced(PeerId sender, PairAddresses.PairKey pair, long stamp, PeerId recipient,
                                    BoxKeys.BoxKey box, long createdAtMillis, long expiresAtMillis, byte[] payload,
                                    SecureRandom random) {
-        byte[] ephemeral = box.ephemeral();
-        byte[] inner = ByteBuffer.allocate(KEY + payload.length).put(sender.publicKey()).put(payload).array();
-        byte[] sealed = Aead.seal(box.key(), inner, associatedData(ephemeral, recipient.publicKey(), pair.address()),
-                random);
-        byte[] signed = signedBytes(PLACED_VERSION, NO_RECIPIENT, pair.address(), createdAtMillis, expiresAtMillis,
-                stamp, ephemeral, sealed);
-        return WireEnvelope.newBuilder()
-                .setVersion(PLACED_VERSION)
-                .setCreatedAtMs(createdAtMillis)
-                .setExpiresAtMs(expiresAtMillis)
-                .setAddress(ByteString.copyFrom(pair.address()))
-                .setEphemeralKey(ByteString.copyFrom(ephemeral))
-                .setSealed(ByteString.copyFrom(sealed))
-                .setStamp(stamp)
-                .setSignature(ByteString.copyFrom(pair.signingKey().sign(signed)))
-                .build();
+        return sealAs(PLACED_VERSION, NO_RECIPIENT, sender, pair, stamp, recipient, box, createdAtMillis,
+                expiresAtMillis, payload, random);
     }
 
     /**
@@ -106,15 +92,24 @@ public final class SealedEnvelope {
     static WireEnvelope sealWith(PeerId sender, PairAddresses.PairKey pair, long stamp, PeerId recipient,
                                  BoxKeys.BoxKey box, long createdAtMillis, long expiresAtMillis, byte[] payload,
                                  SecureRandom random) {
+        return sealAs(VERSION, recipient.publicKey(), sender, pair, stamp, recipient, box, createdAtMillis,
+                expiresAtMillis, payload, random);
+    }
+
+    /** Both forms: {@code recipientInClear} is the recipient's key (version 2) or empty (placed). */
+    private static WireEnvelope sealAs(int version, byte[] recipientInClear, PeerId sender,
+                                       PairAddresses.PairKey pair, long stamp, PeerId recipient, BoxKeys.BoxKey box,
+                                       long createdAtMillis, long expiresAtMillis, byte[] payload,
+                                       SecureRandom random) {
         byte[] ephemeral = box.ephemeral();
-        byte[] boxKey = box.key();
         byte[] inner = ByteBuffer.allocate(KEY + payload.length).put(sender.publicKey()).put(payload).array();
-        byte[] sealed = Aead.seal(boxKey, inner, associatedData(ephemeral, recipient.publicKey(), pair.address()), random);
-        byte[] signed = signedBytes(VERSION, recipient.publicKey(), pair.address(), createdAtMillis, expiresAtMillis,
+        byte[] sealed = Aead.seal(box.key(), inner, associatedData(ephemeral, recipient.publicKey(), pair.address()),
+                random);
+        byte[] signed = signedBytes(version, recipientInClear, pair.address(), createdAtMillis, expiresAtMillis,
                 stamp, ephemeral, sealed);
         return WireEnvelope.newBuilder()
-                .setVersion(VERSION)
-                .setRecipient(ByteString.copyFrom(recipient.publicKey()))
+                .setVersion(version)
+                .setRecipient(ByteString.copyFrom(recipientInClear))
                 .setCreatedAtMs(createdAtMillis)
                 .setExpiresAtMs(expiresAtMillis)
                 .setAddress(ByteString.copyFrom(pair.address()))

@@ -30,7 +30,7 @@ class BenchmarkTest {
         assertEquals(300, figures.get("messages").getAsInt());
         assertEquals(200, figures.get("steadyRate").getAsInt());
         for (String key : new String[] {"messagesPerSecond", "cryptoBoundPerSecond", "ratio", "latencyMsP50",
-                "latencyMsP99", "wallSeconds"}) {
+                "latencyMsP99", "allocatedBytesPerMessage", "wallSeconds"}) {
             assertTrue(figures.get(key).getAsDouble() > 0, key + " in " + result.stdout());
         }
         List<Double> rounds = new ArrayList<>();
@@ -39,6 +39,9 @@ class BenchmarkTest {
         Collections.sort(rounds);
         assertEquals(rounds.get(1), figures.get("ratio").getAsDouble(), 1e-9, "the median round");
         assertTrue(figures.get("latencyMsP50").getAsDouble() <= figures.get("latencyMsP99").getAsDouble());
+        assertTrue(figures.get("steadyGcPauses").getAsInt() >= 0, result.stdout());
+        assertTrue(figures.get("steadyGcPauseMsMax").getAsLong() <= figures.get("steadyGcPauseMsTotal").getAsLong(),
+                result.stdout());
         assertEquals(1, figures.get("warmUpRounds").getAsInt(), "no time for more than the one round");
     }
 

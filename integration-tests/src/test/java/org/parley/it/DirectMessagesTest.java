@@ -72,7 +72,8 @@ class DirectMessagesTest {
         String messageId = sent.stdout().strip();
         assertTrue(messageId.matches("[0-9a-f]{32}"), messageId);
 
-        Profiles.await(() -> historyOf(parley, bobHome, alice).size() == 1, "bob has the message");
+        // Waits poll the control API (a command per poll would start a JVM each time); the command then reads it.
+        Profiles.await(() -> fullHistory("bob", alice).size() == 1, "bob has the message");
         JsonObject atBob = historyOf(parley, bobHome, alice).get(0).getAsJsonObject();
         assertEquals(messageId, atBob.get("id").getAsString());
         assertEquals("in", atBob.get("direction").getAsString());
@@ -86,8 +87,8 @@ class DirectMessagesTest {
         // A stranger gets no receipt (it would tell alice that bob is online) until bob accepts her.
         assertEquals("pending", historyOf(parley, aliceHome, bob).get(0).getAsJsonObject().get("state").getAsString());
         assertEquals(0, parley.run("contact", "add", "--home", bobHome, alice, "--name", "alice").exitCode());
-        Profiles.await(() -> historyOf(parley, aliceHome, bob).get(0).getAsJsonObject().get("state").getAsString()
-                .equals("delivered"), "alice sees it delivered");
+        Profiles.await(() -> allDelivered("alice", bob, 1), "alice sees it delivered");
+        assertEquals("delivered", historyOf(parley, aliceHome, bob).get(0).getAsJsonObject().get("state").getAsString());
 
         Profiles.await(() -> Files.readString(work.resolve("bob-watch.out")).contains("hello bob"), "watch output");
         List<JsonObject> events = Files.readString(work.resolve("bob-watch.out")).lines()
@@ -112,9 +113,11 @@ class DirectMessagesTest {
         Launcher.Result piped = parley.runWithInput("not in ps\n", "send", "--home", aliceHome, bob, "-");
         assertEquals(0, piped.exitCode(), piped.toString());
         String pipedId = piped.stdout().strip();
-        Profiles.await(() -> historyOf(parley, bobHome, alice).asList().stream()
+        Profiles.await(() -> fullHistory("bob", alice).stream().anyMatch(m -> m.id().equals(pipedId)),
+                "bob has the piped message");
+        assertTrue(historyOf(parley, bobHome, alice).asList().stream()
                 .anyMatch(m -> m.getAsJsonObject().get("id").getAsString().equals(pipedId)
-                        && m.getAsJsonObject().get("text").getAsString().equals("not in ps")), "bob has the piped message");
+                        && m.getAsJsonObject().get("text").getAsString().equals("not in ps")), "as the piped text");
     }
 
     @Test

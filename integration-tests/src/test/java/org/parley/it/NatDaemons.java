@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.parley.api.ApiException;
+import org.parley.control.ControlClient;
 import org.parley.store.ProfileHome;
 
 /**
@@ -55,8 +57,9 @@ final class NatDaemons implements AutoCloseable {
                 throw new AssertionError(name + "'s daemon exited with " + daemon.exitValue() + ": "
                         + Files.readString(work.resolve(output + ".err")) + "\n" + logTail(name));
             }
-            return parley.inNamespace(namespace).run("status", "--home", home(name)).exitCode() == 0;
+            return Profiles.answers(work.resolve(name));
         }, name + "'s daemon answers", DAEMON_START);
+        ok(namespace, "status", "--home", home(name)); // and a command inside its namespace reaches it
         return daemon;
     }
 
@@ -82,6 +85,14 @@ final class NatDaemons implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * A client of {@code name}'s control API, for polling: a call costs far less than starting a
+     * command (a JVM) each time, which on a small machine starves the daemons being waited for.
+     */
+    ControlClient client(String name) throws ApiException {
+        return ControlClient.connectOrExplain(new ProfileHome(work.resolve(name)));
     }
 
     String home(String name) {

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.GroupMessageView;
+import org.parley.api.GroupView;
+import org.parley.control.ControlClient;
 
 /**
  * A group of three, each member behind a NAT of their own (see {@link NatTestBed}), knowing only
@@ -51,15 +54,17 @@ class NatGroupTest {
             for (int i = 1; i < names.size(); i++) {
                 String name = names.get(i);
                 String namespace = bed.home(i + 1);
-                await(nodes, name, () -> "invited".equals(statusOf(nodes, namespace, name, group)),
+                await(nodes, name, () -> "invited".equals(polledStatusOf(nodes, name, group)),
                         name + " sees alice's invitation");
+                assertEquals("invited", statusOf(nodes, namespace, name, group));
                 nodes.ok(namespace, "group", "join", "--home", nodes.home(name), group);
             }
             Duration joined = Duration.between(started, Instant.now());
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 String namespace = bed.home(i + 1);
-                await(nodes, name, () -> members(nodes, namespace, name, group) == 3, name + " sees three members");
+                await(nodes, name, () -> polledMembers(nodes, name, group) == 3, name + " sees three members");
+                assertEquals(3, members(nodes, namespace, name, group));
             }
             for (int i = 0; i < names.size(); i++) {
                 nodes.ok(bed.home(i + 1), "group", "send", "--home", nodes.home(names.get(i)), group,
@@ -69,7 +74,7 @@ class NatGroupTest {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 String namespace = bed.home(i + 1);
-                await(nodes, name, () -> texts(nodes, namespace, name, group).containsAll(posts),
+                await(nodes, name, () -> polledTexts(nodes, name, group).containsAll(posts),
                         name + " holds every post");
                 assertEquals(posts.size(), texts(nodes, namespace, name, group).size(),
                         name + " holds each post once");
@@ -97,6 +102,28 @@ class NatGroupTest {
             Profiles.await(condition, what, WAIT);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n" + nodes.logTail(name), e);
+        }
+    }
+
+    // Waits poll the control API (see NatDaemons.client); what they waited for is then read once with
+    // the command, inside the member's namespace.
+
+    private static String polledStatusOf(NatDaemons nodes, String name, String group) throws Exception {
+        try (ControlClient client = nodes.client(name)) {
+            return client.groups().stream().filter(view -> view.groupId().equals(group)).map(GroupView::status)
+                    .findFirst().orElse("(no such group)");
+        }
+    }
+
+    private static int polledMembers(NatDaemons nodes, String name, String group) throws Exception {
+        try (ControlClient client = nodes.client(name)) {
+            return client.groupMembers(group).size();
+        }
+    }
+
+    private static List<String> polledTexts(NatDaemons nodes, String name, String group) throws Exception {
+        try (ControlClient client = nodes.client(name)) {
+            return client.groupHistory(group, 1000).stream().map(GroupMessageView::text).toList();
         }
     }
 

@@ -17,12 +17,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.parley.api.ApiException;
+import org.parley.api.LookupView;
+import org.parley.api.MessageView;
+import org.parley.api.PeerView;
+import org.parley.api.StatusView;
+import org.parley.control.ControlClient;
 import org.parley.store.ProfileHome;
 import org.parley.testing.Eventually;
 
@@ -66,40 +72,15 @@ class NatTraversalTest {
         }
     }
 
-    @Test
-    void thePublicSeedFindsItselfPublicAndAliceBehindNatPrivate() throws Exception {
-        try (NatTestBed bed = NatTestBed.create(2, NatTestBed.Nat.ENDPOINT_INDEPENDENT)) {
-            String seed = init("seed");
-            String alice = init("alice");
-            init("bob");
-            daemon(bed.publicNamespace(), "seed");
-            daemon(bed.home(1), "alice", "--bootstrap", SEED);
-            daemon(bed.home(2), "bob", "--bootstrap", SEED);
-
-            JsonObject seedStatus = awaitReachability(bed.publicNamespace(), "seed", "public");
-            assertTrue(strings(seedStatus.getAsJsonArray("observedAddresses")).contains(SEED),
-                    "alice and bob saw the seed at its public address: " + seedStatus);
-            JsonObject aliceStatus = awaitReachability(bed.home(1), "alice", "private");
-            assertTrue(strings(aliceStatus.getAsJsonArray("observedAddresses"))
-                            .contains(NatTestBed.routerAddress(1) + ":" + PORT),
-                    "the seed saw alice at her router's address: " + aliceStatus);
-
-            // Records: the seed, on 0.0.0.0, now announces the address two peers confirmed;
-            // alice announces none (nobody can dial her there).
-            Profiles.await(() -> recordAddresses(bed.home(1), "alice", seed).equals(List.of(SEED)),
-                    "alice finds the seed's record naming " + SEED, VERDICT_WAIT);
-            Profiles.await(() -> recordAddresses(bed.publicNamespace(), "seed", alice).isEmpty(),
-                    "the seed finds alice's record naming no address", VERDICT_WAIT);
-        }
-    }
-
     /**
      * alice and bob, each behind a NAT of their own, know only each other's peer IDs and the
      * seed. Both find themselves private and reserve at the seed (which relays by default); each
      * reaches the other through a circuit at the seed. Over that link they then try to punch a hole:
      * behind endpoint-independent NATs the link moves to the punched connection; behind symmetric
      * ones (a random port per connection) the punch fails and the link stays relayed. Messages then
-     * go live over whichever link they have.
+     * go live over whichever link they have. Behind endpoint-independent NATs the same daemons also
+     * show the verdicts themselves: the seed, on 0.0.0.0, finds itself public at the address both
+     * confirmed and announces it; alice is private, seen at her router's address, and announces none.
      */
     @ParameterizedTest
     @EnumSource(NatTestBed.Nat.class)
@@ -125,6 +106,21 @@ class NatTraversalTest {
             awaitRecord(bed.home(2), "bob", alice, seed);
             awaitRecord(bed.home(1), "alice", bob, seed);
             Duration bothReserved = Duration.between(started, Instant.now());
+            if (nat == NatTestBed.Nat.ENDPOINT_INDEPENDENT) {
+                JsonObject seedStatus = awaitReachability(bed.publicNamespace(), "seed", "public");
+                assertTrue(strings(seedStatus.getAsJsonArray("observedAddresses")).contains(SEED),
+                        "alice and bob saw the seed at its public address: " + seedStatus);
+                JsonObject aliceStatus = awaitReachability(bed.home(1), "alice", "private");
+                assertTrue(strings(aliceStatus.getAsJsonArray("observedAddresses"))
+                                .contains(NatTestBed.routerAddress(1) + ":" + PORT),
+                        "the seed saw alice at her router's address: " + aliceStatus);
+                Profiles.await(() -> lookedUp("alice", seed).filter(record -> record.addresses().equals(List.of(SEED)))
+                        .isPresent(), "alice finds the seed's record naming " + SEED, VERDICT_WAIT);
+                assertEquals(List.of(SEED), recordAddresses(bed.home(1), "alice", seed));
+                Profiles.await(() -> lookedUp("seed", alice).filter(record -> record.addresses().isEmpty()).isPresent(),
+                        "the seed finds alice's record naming no address", VERDICT_WAIT);
+                assertEquals(List.of(), recordAddresses(bed.publicNamespace(), "seed", alice));
+            }
 
             ok(bed.home(1), "contact", "add", "--home", home("alice"), bob, "--name", "bob");
             ok(bed.home(2), "contact", "add", "--home", home("bob"), alice, "--name", "alice");
@@ -202,18 +198,21 @@ class NatTraversalTest {
             Instant leaving = Instant.now();
             bobDaemon.destroy();
             assertTrue(bobDaemon.waitFor(15, TimeUnit.SECONDS), "bob's daemon stops");
-            Profiles.await(() -> !linkedTo(bed.home(1), "alice", bob), "alice sees bob's link go", FIRST_DELIVERY);
+            Profiles.await(() -> linkedTo("alice", bob).isEmpty(), "alice sees bob's link go", FIRST_DELIVERY);
+            assertTrue(peerEntry(bed.home(1), "alice", bob).isEmpty(), "peers --json agrees");
             Duration linkGone = Duration.between(leaving, Instant.now());
             String away = ok(bed.home(1), "send", "--home", home("alice"), bob, "while you were away").strip();
             // Offline mail: alice's node hands the message to mailboxes (state relayed) while bob is away.
             String[] whileAway = new String[1];
-            Profiles.await(() -> "relayed".equals(whileAway[0] = stateOf(bed.home(1), "alice", bob, away)),
+            Profiles.await(() -> "relayed".equals(whileAway[0] = stateOf("alice", bob, away)),
                     "alice's message waits in a mailbox", FIRST_DELIVERY);
+            assertEquals("out relayed", historyState(bed.home(1), "alice", bob, away));
             Instant back = Instant.now();
             daemon(bed.home(2), "bob");
             Duration restarted = Duration.between(back, Instant.now());
-            Profiles.await(() -> received(bed.home(2), "bob", alice, away), "bob gets alice's message on his return",
+            Profiles.await(() -> received("bob", alice, away), "bob gets alice's message on his return",
                     FIRST_DELIVERY);
+            assertEquals("in received", historyState(bed.home(2), "bob", alice, away));
             Duration pickedUp = Duration.between(back, Instant.now());
             Profiles.await(() -> hasEvent(aliceEvents, away, "out", "delivered"), "alice sees it delivered",
                     FIRST_DELIVERY);
@@ -277,18 +276,26 @@ class NatTraversalTest {
         return Optional.empty();
     }
 
+    /**
+     * Waits (asking the daemon's control API, not starting a command each time) until {@code name}
+     * finds itself {@code expected}; then its {@code status --json}, run inside its namespace.
+     */
     private JsonObject awaitReachability(String namespace, String name, String expected) throws Exception {
-        JsonObject[] last = new JsonObject[1];
+        StatusView[] last = new StatusView[1];
         try {
             Profiles.await(() -> {
-                last[0] = JsonParser.parseString(ok(namespace, "status", "--home", home(name), "--json"))
-                        .getAsJsonObject();
-                return last[0].get("reachability").getAsString().equals(expected);
+                try (ControlClient client = client(name)) {
+                    last[0] = client.status();
+                }
+                return last[0].reachability().equals(expected);
             }, name + " is " + expected, VERDICT_WAIT);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; last status " + last[0] + "\n" + logTail(name), e);
         }
-        return last[0];
+        JsonObject status = JsonParser.parseString(ok(namespace, "status", "--home", home(name), "--json"))
+                .getAsJsonObject();
+        assertEquals(expected, status.get("reachability").getAsString(), status.toString());
+        return status;
     }
 
     /**
@@ -296,91 +303,105 @@ class NatTraversalTest {
      * relays and no address of its own.
      */
     private void awaitRecord(String namespace, String name, String peer, String relay) throws Exception {
-        String[] last = new String[1];
+        AtomicReference<Optional<LookupView.RecordView>> last = new AtomicReference<>(Optional.empty());
         try {
             Profiles.await(() -> {
-                last[0] = ok(namespace, "lookup", "--home", home(name), peer, "--json");
-                JsonObject found = JsonParser.parseString(last[0]).getAsJsonObject();
-                if (!found.get("found").getAsBoolean()) {
-                    return false;
-                }
-                JsonObject record = found.getAsJsonObject("record");
-                return strings(record.getAsJsonArray("linkRelays")).contains(relay)
-                        && record.getAsJsonArray("addresses").isEmpty();
+                last.set(lookedUp(name, peer));
+                return last.get().filter(record -> record.linkRelays().contains(relay) && record.addresses().isEmpty())
+                        .isPresent();
             }, name + " finds " + peer + "'s record naming the relay " + relay + " and no address", VERDICT_WAIT);
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; last lookup " + last[0] + "\n" + logTail(name), e);
+            throw new AssertionError(e.getMessage() + "; last lookup " + last.get() + "\n" + logTail(name), e);
+        }
+        JsonObject found = JsonParser.parseString(ok(namespace, "lookup", "--home", home(name), peer, "--json"))
+                .getAsJsonObject();
+        assertTrue(found.get("found").getAsBoolean(), found.toString());
+        JsonObject record = found.getAsJsonObject("record");
+        assertTrue(strings(record.getAsJsonArray("linkRelays")).contains(relay), found.toString());
+        assertEquals(List.of(), strings(record.getAsJsonArray("addresses")), found.toString());
+    }
+
+    /** {@code peer}'s record as {@code name}'s daemon finds it now, through its control API. */
+    private Optional<LookupView.RecordView> lookedUp(String name, String peer) throws Exception {
+        try (ControlClient client = client(name)) {
+            LookupView lookup = client.lookup(peer);
+            return lookup.found() ? Optional.of(lookup.record()) : Optional.empty();
         }
     }
 
     /** Waits until {@code name} has a link to {@code peer}; its {@code peers --json} entry. */
     private JsonObject awaitPeer(String namespace, String name, String peer) throws Exception {
-        JsonObject[] found = new JsonObject[1];
-        Profiles.await(() -> {
-            for (JsonElement entry : JsonParser.parseString(ok(namespace, "peers", "--home", home(name), "--json"))
-                    .getAsJsonArray()) {
-                if (entry.getAsJsonObject().get("peerId").getAsString().equals(peer)) {
-                    found[0] = entry.getAsJsonObject();
-                    return true;
-                }
-            }
-            return false;
-        }, name + " is linked to " + peer, FIRST_DELIVERY);
-        return found[0];
+        Profiles.await(() -> linkedTo(name, peer).isPresent(), name + " is linked to " + peer, FIRST_DELIVERY);
+        return peerEntry(namespace, name, peer).orElseThrow(() -> new AssertionError(name + " lost its link to " + peer));
     }
 
     /** Waits until {@code name}'s link to {@code peer} has the given path; its {@code peers --json} entry. */
     private JsonObject awaitPath(String namespace, String name, String peer, String path) throws Exception {
-        JsonObject[] found = new JsonObject[1];
+        AtomicReference<Optional<PeerView>> found = new AtomicReference<>(Optional.empty());
         try {
             Profiles.await(() -> {
-                for (JsonElement entry : JsonParser.parseString(ok(namespace, "peers", "--home", home(name), "--json"))
-                        .getAsJsonArray()) {
-                    if (entry.getAsJsonObject().get("peerId").getAsString().equals(peer)) {
-                        found[0] = entry.getAsJsonObject();
-                        return found[0].get("path").getAsString().equals(path);
-                    }
-                }
-                return false;
-            }, name + "'s link to " + peer + " is " + path, FIRST_DELIVERY);
+                found.set(linkedTo(name, peer));
+                return found.get().filter(view -> view.path().equals(path)).isPresent();
+            },
+                    name + "'s link to " + peer + " is " + path, FIRST_DELIVERY);
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; last entry " + found[0] + "\n" + logTail(name), e);
+            throw new AssertionError(e.getMessage() + "; last entry " + found.get() + "\n" + logTail(name), e);
         }
-        return found[0];
+        JsonObject entry = peerEntry(namespace, name, peer)
+                .orElseThrow(() -> new AssertionError(name + " lost its link to " + peer));
+        assertEquals(path, entry.get("path").getAsString(), entry.toString());
+        return entry;
     }
 
-    private boolean linkedTo(String namespace, String name, String peer) throws Exception {
+    /** {@code name}'s link to {@code peer} as its control API shows it now. */
+    private Optional<PeerView> linkedTo(String name, String peer) throws Exception {
+        try (ControlClient client = client(name)) {
+            return client.peers().stream().filter(view -> view.peerId().equals(peer)).findFirst();
+        }
+    }
+
+    /** {@code name}'s entry for {@code peer} in {@code peers --json}, run inside its namespace. */
+    private Optional<JsonObject> peerEntry(String namespace, String name, String peer) throws Exception {
         for (JsonElement entry : JsonParser.parseString(ok(namespace, "peers", "--home", home(name), "--json"))
                 .getAsJsonArray()) {
             if (entry.getAsJsonObject().get("peerId").getAsString().equals(peer)) {
-                return true;
+                return Optional.of(entry.getAsJsonObject());
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** The state of the message {@code messageId} in {@code name}'s history with {@code peer}. */
-    private String stateOf(String namespace, String name, String peer, String messageId) throws Exception {
+    private String stateOf(String name, String peer, String messageId) throws Exception {
+        return message(name, peer, messageId).map(MessageView::state).orElse("(not in the history)");
+    }
+
+    /** Whether {@code name}'s history with {@code peer} holds the incoming message {@code messageId}. */
+    private boolean received(String name, String peer, String messageId) throws Exception {
+        return message(name, peer, messageId).filter(view -> view.direction().equals("in")).isPresent();
+    }
+
+    private Optional<MessageView> message(String name, String peer, String messageId) throws Exception {
+        try (ControlClient client = client(name)) {
+            return client.history(peer, 1000, Optional.empty()).stream()
+                    .filter(view -> view.id().equals(messageId)).findFirst();
+        }
+    }
+
+    /** The state of {@code messageId} in {@code history --json}, run inside {@code name}'s namespace. */
+    private String historyState(String namespace, String name, String peer, String messageId) throws Exception {
         for (JsonElement message : JsonParser.parseString(ok(namespace, "history", "--home", home(name), peer,
                 "--json")).getAsJsonArray()) {
             JsonObject view = message.getAsJsonObject();
             if (view.get("id").getAsString().equals(messageId)) {
-                return view.get("state").getAsString();
+                return view.get("direction").getAsString() + " " + view.get("state").getAsString();
             }
         }
         return "(not in the history)";
     }
 
-    /** Whether {@code name}'s history with {@code peer} holds the incoming message {@code messageId}. */
-    private boolean received(String namespace, String name, String peer, String messageId) throws Exception {
-        for (JsonElement message : JsonParser.parseString(ok(namespace, "history", "--home", home(name), peer,
-                "--json")).getAsJsonArray()) {
-            JsonObject view = message.getAsJsonObject();
-            if (view.get("id").getAsString().equals(messageId) && view.get("direction").getAsString().equals("in")) {
-                return true;
-            }
-        }
-        return false;
+    private ControlClient client(String name) throws ApiException {
+        return ControlClient.connectOrExplain(new ProfileHome(work.resolve(name)));
     }
 
     /** Like {@link Profiles#await}, polling often enough to time a live message to tens of milliseconds. */
@@ -420,8 +441,9 @@ class NatTraversalTest {
                 throw new AssertionError(name + "'s daemon exited with " + daemon.exitValue() + ": "
                         + Files.readString(work.resolve(name + "-daemon.err")) + "\n" + logTail(name));
             }
-            return parley.inNamespace(namespace).run("status", "--home", home(name)).exitCode() == 0;
+            return Profiles.answers(work.resolve(name));
         }, name + "'s daemon answers");
+        ok(namespace, "status", "--home", home(name)); // and a command inside its namespace reaches it
         return daemon;
     }
 

@@ -69,17 +69,25 @@ final class Profiles implements AutoCloseable {
                 throw new AssertionError("daemon " + name + " exited with " + daemon.exitValue() + ": "
                         + Files.readString(work.resolve(name + "-" + (processes.size() - 1) + ".err")).strip());
             }
-            try (ControlClient client = ControlClient.connect(new ProfileHome(home(name))).orElse(null)) {
-                if (client != null) {
-                    client.identity();
-                    return daemon;
-                }
-            } catch (ApiException notYet) {
-                // starting
+            if (answers(home(name))) {
+                return daemon;
             }
             Thread.sleep(100);
         }
         throw new AssertionError("daemon " + name + " did not start");
+    }
+
+    /** Whether a daemon answers on {@code home}'s control API: one call, no process started. */
+    static boolean answers(Path home) {
+        try (ControlClient client = ControlClient.connect(new ProfileHome(home)).orElse(null)) {
+            if (client == null) {
+                return false;
+            }
+            client.identity();
+            return true;
+        } catch (ApiException notYet) {
+            return false; // starting
+        }
     }
 
     ControlClient client(String name) throws ApiException {

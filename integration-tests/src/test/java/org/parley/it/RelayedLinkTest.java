@@ -17,6 +17,12 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.ApiException;
+import org.parley.api.LookupView;
+import org.parley.api.MessageView;
+import org.parley.api.PeerView;
+import org.parley.control.ControlClient;
+import org.parley.store.ProfileHome;
 
 /**
  * A relayed link through the real launcher, over TLS on loopback: a relay R, a private node B that
@@ -51,27 +57,32 @@ class RelayedLinkTest {
         int rPort = Launcher.freePort();
         String relay = rId + "@127.0.0.1:" + rPort;
         daemons.start(parley, "r", "daemon", "--home", r, "--listen", "127.0.0.1:" + rPort, "--links", "1");
-        await(() -> parley.run("peers", "--home", r).exitCode() == 0 ? Optional.of(true) : Optional.empty(),
-                "R is up");
+        awaitAnswers(parley, r, "R is up");
         // One after another: on a loaded machine, daemons starting at once can miss their start-up deadline.
         daemons.start(parley, "b", "daemon", "--home", b, "--listen", "0.0.0.0:" + Launcher.freePort(), "--links", "1",
                 "--bootstrap", relay);
-        await(() -> parley.run("peers", "--home", b).exitCode() == 0 ? Optional.of(true) : Optional.empty(),
-                "B is up");
+        awaitAnswers(parley, b, "B is up");
         daemons.start(parley, "a", "daemon", "--home", a, "--listen", "0.0.0.0:" + Launcher.freePort(),
                 "--links", "1", "--bootstrap", relay);
 
-        JsonObject record = await(() -> {
-            Launcher.Result lookup = parley.run("lookup", "--home", a, bId, "--json");
-            lastSeen = lookup.stdout() + lookup.stderr();
-            if (lookup.exitCode() != 0) {
+        await(() -> {
+            if (!Profiles.answers(Path.of(a))) {
                 return Optional.empty();
             }
-            JsonObject found = JsonParser.parseString(lookup.stdout()).getAsJsonObject();
-            return found.get("found").getAsBoolean()
-                    && strings(found.getAsJsonObject("record").getAsJsonArray("linkRelays")).contains(rId)
-                    ? Optional.of(found.getAsJsonObject("record")) : Optional.empty();
+            try (ControlClient client = client(a)) {
+                LookupView lookup = client.lookup(bId);
+                lastSeen = lookup.toString();
+                return lookup.found() && lookup.record().linkRelays().contains(rId) ? Optional.of(lookup)
+                        : Optional.empty();
+            } catch (ApiException notYet) {
+                lastSeen = notYet.getMessage();
+                return Optional.empty();
+            }
         }, "A finds B's record naming R as its relay");
+        Launcher.Result lookup = parley.run("lookup", "--home", a, bId, "--json");
+        assertEquals(0, lookup.exitCode(), lookup.toString());
+        JsonObject record = JsonParser.parseString(lookup.stdout()).getAsJsonObject().getAsJsonObject("record");
+        assertTrue(strings(record.getAsJsonArray("linkRelays")).contains(rId), record.toString());
         assertEquals(List.of(), strings(record.getAsJsonArray("addresses")), "B announces no address");
 
         assertEquals(0, parley.run("contact", "add", "--home", a, bId, "--name", "b").exitCode());
@@ -79,13 +90,17 @@ class RelayedLinkTest {
         Launcher.Result sent = parley.run("send", "--home", a, bId, "hello through the relay");
         assertEquals(0, sent.exitCode(), sent.toString());
         String toB = sent.stdout().strip();
-        await(() -> stateOf(parley, a, bId, toB).filter("delivered"::equals), "A sees its message delivered");
-        await(() -> stateOf(parley, b, aId, toB).filter("received"::equals), "B holds A's message");
+        await(() -> polledState(a, bId, toB).filter("delivered"::equals), "A sees its message delivered");
+        assertEquals(Optional.of("delivered"), stateOf(parley, a, bId, toB));
+        await(() -> polledState(b, aId, toB).filter("received"::equals), "B holds A's message");
+        assertEquals(Optional.of("received"), stateOf(parley, b, aId, toB));
 
-        JsonObject bAtA = await(() -> peer(parley, a, bId), "A is linked to B");
+        await(() -> polledPeer(a, bId), "A is linked to B");
+        JsonObject bAtA = peer(parley, a, bId).orElseThrow();
         assertEquals("relayed", bAtA.get("path").getAsString(), bAtA.toString());
         assertEquals(rId, bAtA.get("relay").getAsString(), bAtA.toString());
-        JsonObject aAtB = await(() -> peer(parley, b, aId), "B is linked to A");
+        await(() -> polledPeer(b, aId), "B is linked to A");
+        JsonObject aAtB = peer(parley, b, aId).orElseThrow();
         assertEquals("relayed", aAtB.get("path").getAsString(), aAtB.toString());
         assertEquals(rId, aAtB.get("relay").getAsString(), aAtB.toString());
         JsonObject rAtA = peer(parley, a, rId).orElseThrow();
@@ -95,10 +110,26 @@ class RelayedLinkTest {
         Launcher.Result reply = parley.run("send", "--home", b, aId, "and back through the relay");
         assertEquals(0, reply.exitCode(), reply.toString());
         String toA = reply.stdout().strip();
-        await(() -> stateOf(parley, b, aId, toA).filter("delivered"::equals), "B sees its reply delivered");
-        await(() -> stateOf(parley, a, bId, toA).filter("received"::equals), "A holds B's reply");
-        assertEquals("relayed", peer(parley, a, bId).orElseThrow().get("path").getAsString(),
-                "the messages went through the relayed link");
+        await(() -> polledState(b, aId, toA).filter("delivered"::equals), "B sees its reply delivered");
+        assertEquals(Optional.of("delivered"), stateOf(parley, b, aId, toA));
+        await(() -> polledState(a, bId, toA).filter("received"::equals), "A holds B's reply");
+        assertEquals(Optional.of("received"), stateOf(parley, a, bId, toA));
+        // Once nothing waits on it, A may trim its link to B (--links 1 spares only the link to its
+        // relay): if it is still up it is relayed, and each end's log shows every link the two ever
+        // had, each through R.
+        peer(parley, a, bId).ifPresent(link -> assertEquals("relayed", link.get("path").getAsString(),
+                "the messages went through the relayed link: " + link));
+        assertEquals(List.of("via " + rId), linkAddresses(a, bId), "every link A had to B went through R");
+        assertEquals(List.of("via " + rId), linkAddresses(b, aId), "every link B had to A went through R");
+    }
+
+    /** Where {@code home}'s log says each link to {@code peerId} came up, without repeats. */
+    private static List<String> linkAddresses(String home, String peerId) throws java.io.IOException {
+        java.util.regex.Pattern linked = java.util.regex.Pattern.compile(
+                "(?:re)?linked with " + peerId + " at (.+) \\((?:inbound|outbound)\\)");
+        return java.nio.file.Files.readAllLines(new ProfileHome(Path.of(home)).logFile()).stream()
+                .map(linked::matcher).filter(java.util.regex.Matcher::find).map(match -> match.group(1))
+                .distinct().toList();
     }
 
     private String init(Launcher parley, String name) throws Exception {
@@ -137,6 +168,32 @@ class RelayedLinkTest {
             }
         }
         return Optional.empty();
+    }
+
+    // Waits ask the daemons' control API: starting a command (a JVM) for every poll would starve the
+    // daemons being waited for. What a wait saw is then read once more with the command.
+
+    private static ControlClient client(String home) throws ApiException {
+        return ControlClient.connectOrExplain(new ProfileHome(Path.of(home)));
+    }
+
+    private void awaitAnswers(Launcher parley, String home, String what) throws Exception {
+        await(() -> Profiles.answers(Path.of(home)) ? Optional.of(true) : Optional.empty(), what);
+        Launcher.Result peers = parley.run("peers", "--home", home);
+        assertEquals(0, peers.exitCode(), peers.toString());
+    }
+
+    private static Optional<String> polledState(String home, String peerId, String messageId) throws Exception {
+        try (ControlClient client = client(home)) {
+            return client.history(peerId, 1000, Optional.empty()).stream()
+                    .filter(message -> message.id().equals(messageId)).map(MessageView::state).findFirst();
+        }
+    }
+
+    private static Optional<PeerView> polledPeer(String home, String peerId) throws Exception {
+        try (ControlClient client = client(home)) {
+            return client.peers().stream().filter(peer -> peer.peerId().equals(peerId)).findFirst();
+        }
     }
 
     private static List<String> strings(JsonArray array) {

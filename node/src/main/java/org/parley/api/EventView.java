@@ -9,10 +9,12 @@ package org.parley.api;
  * @param contact the contact as it is now, for {@code "contact"} (status {@code "removed"} once removed); else null
  * @param group the group as it is now, for {@code "invitation"} and {@code "group_changed"}; else null
  * @param peer the neighbour, for {@code "linked"} and {@code "unlinked"} (then only its peer ID); else null
+ * @param outbox the outbox counts, for {@code "outbox"}; else null
+ * @param file the file and the message that offered it, for {@code "file"}; else null
  * @param cursor where the event stands in the node's stream: watch from it to get what came after
  */
 public record EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
-                        GroupView group, PeerView peer, OutboxView outbox, String cursor) {
+                        GroupView group, PeerView peer, OutboxView outbox, FileEventView file, String cursor) {
     /** The stream is live: every event before this one was replayed. Carries only a cursor. */
     public static final String WATCHING = "watching";
     public static final String MESSAGE = "message";
@@ -29,11 +31,13 @@ public record EventView(String type, MessageView message, GroupMessageView group
     public static final String GROUP_MESSAGE_CHANGED = "group_message_changed";
     /** The outbox counts changed. */
     public static final String OUTBOX = "outbox";
+    /** A file's state or progress changed. */
+    public static final String FILE = "file";
 
     /** An event about anything but the outbox. */
     public EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
                      GroupView group, PeerView peer, String cursor) {
-        this(type, message, groupMessage, contact, group, peer, null, cursor);
+        this(type, message, groupMessage, contact, group, peer, null, null, cursor);
     }
 
     /** An event about a direct message. */
@@ -61,7 +65,11 @@ public record EventView(String type, MessageView message, GroupMessageView group
     }
 
     public static EventView outbox(OutboxView counts) {
-        return new EventView(OUTBOX, null, null, null, null, null, counts, "");
+        return new EventView(OUTBOX, null, null, null, null, null, counts, null, "");
+    }
+
+    public static EventView file(FileEventView file) {
+        return new EventView(FILE, null, null, null, null, null, null, file, "");
     }
 
     public static EventView watching(String cursor) {
@@ -70,6 +78,6 @@ public record EventView(String type, MessageView message, GroupMessageView group
 
     /** The same event at its place in a stream. */
     public EventView at(String newCursor) {
-        return new EventView(type, message, groupMessage, contact, group, peer, outbox, newCursor);
+        return new EventView(type, message, groupMessage, contact, group, peer, outbox, file, newCursor);
     }
 }

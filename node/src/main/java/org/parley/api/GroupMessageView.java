@@ -11,13 +11,27 @@ package org.parley.api;
  * @param reactions one per member who reacted, by peer ID
  * @param edited whether the text is its author's newest edit
  * @param deleted whether its author deleted it (the text is then empty)
+ * @param file the file offered with the message; null when none was
  */
 public record GroupMessageView(String groupId, String entryId, String senderId, String text, long sentAt,
                                long receivedAt, long lamport, String replyTo, java.util.List<ReactionView> reactions,
-                               boolean edited, boolean deleted) {
+                               boolean edited, boolean deleted, FileView file) {
     /** A message that replies to nothing and was not reacted to, edited or deleted. */
     public GroupMessageView(String groupId, String entryId, String senderId, String text, long sentAt,
                             long receivedAt, long lamport) {
         this(groupId, entryId, senderId, text, sentAt, receivedAt, lamport, null, java.util.List.of(), false, false);
+    }
+
+    /** A message that offers no file. */
+    public GroupMessageView(String groupId, String entryId, String senderId, String text, long sentAt,
+                            long receivedAt, long lamport, String replyTo, java.util.List<ReactionView> reactions,
+                            boolean edited, boolean deleted) {
+        this(groupId, entryId, senderId, text, sentAt, receivedAt, lamport, replyTo, reactions, edited, deleted, null);
+    }
+
+    /** This message with {@code offered} as its file. */
+    public GroupMessageView withFile(FileView offered) {
+        return new GroupMessageView(groupId, entryId, senderId, text, sentAt, receivedAt, lamport, replyTo, reactions,
+                edited, deleted, offered);
     }
 }

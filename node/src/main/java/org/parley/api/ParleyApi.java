@@ -79,6 +79,14 @@ public interface ParleyApi extends ConversationApi {
     /** Posts to a group; returns once the message is stored (it then goes out). */
     GroupMessageView sendToGroup(String groupId, String text) throws ApiException;
 
+    /**
+     * Offers a file to a group: the node reads {@code path} (an absolute path on its machine) and
+     * posts the offer; every member may fetch the file. Returns the post once it is stored.
+     */
+    default GroupMessageView sendFileToGroup(String groupId, String path) throws ApiException {
+        throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "this node does not send files");
+    }
+
     /** The last {@code limit} messages of a group, in log order (the same on every member). */
     default List<GroupMessageView> groupHistory(String groupId, int limit) throws ApiException {
         return groupHistory(groupId, limit, Optional.empty());

@@ -70,14 +70,17 @@ final class BenchCommand implements Runnable {
                         "throughput   %.0f msg/s (%d messages, send to delivered)%n"
                                 + "crypto bound %.0f msg/s (sign + verify + AEAD seal/open, one thread)%n"
                                 + "ratio        %.2f (rounds: %s)%n"
+                                + "allocated    %.0f bytes per message (the whole process, during the bursts)%n"
                                 + "latency      p50 %.2f ms, p99 %.2f ms at %d msg/s%n"
+                                + "gc pauses    %d during the latency run, %d ms in all, the longest %d ms%n"
                                 + "warm-up      until the JIT compiler settled: %d bursts%n"
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.cryptoBoundPerSecond(), result.ratio(),
                         result.roundRatios().stream().map(ratio -> String.format(Locale.ROOT, "%.2f", ratio))
                                 .collect(java.util.stream.Collectors.joining(", ")),
-                        result.latencyMsP50(), result.latencyMsP99(), result.steadyRate(), result.warmUpRounds(),
-                        result.wallSeconds()));
+                        result.allocatedBytesPerMessage(), result.latencyMsP50(), result.latencyMsP99(),
+                        result.steadyRate(), result.steadyGcPauses(), result.steadyGcPauseMsTotal(),
+                        result.steadyGcPauseMsMax(), result.warmUpRounds(), result.wallSeconds()));
             return 0;
         }
     }

@@ -96,6 +96,19 @@ final class Converters {
         }
     }
 
+    /**
+     * Stamp difficulty: from 12 bits (under a millisecond of work: below it a stamp stops costing a
+     * flood anything) to {@code Stamp.MAX_BITS} (a minute or more per correspondent and day).
+     */
+    static final class StampBitsConverter implements ITypeConverter<Integer> {
+        static final int LEAST = 12;
+
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, LEAST, org.parley.messaging.Stamp.MAX_BITS);
+        }
+    }
+
     /** Mailbox replicas per envelope: 1 to 20. */
     static final class ReplicasConverter implements ITypeConverter<Integer> {
         @Override

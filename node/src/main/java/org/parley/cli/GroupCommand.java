@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "group", mixinStandardHelpOptions = true,
         description = "Group channels: end-to-end encrypted, relayed by peers, history kept by every member.",
         subcommands = {GroupCommand.Create.class, GroupCommand.Invite.class, GroupCommand.ListGroups.class,
-                GroupCommand.Join.class, GroupCommand.Send.class, GroupCommand.History.class,
+                GroupCommand.Join.class, GroupCommand.Send.class, GroupCommand.SendFile.class, GroupCommand.History.class,
                 GroupCommand.Members.class, GroupCommand.Remove.class, GroupCommand.Leave.class,
                 GroupConversationCommands.React.class, GroupConversationCommands.Edit.class,
                 GroupConversationCommands.Delete.class})
@@ -136,6 +136,29 @@ final class GroupCommand implements Runnable {
         public Integer call() throws CliException {
             GroupMessageView sent = call(daemon -> replyTo == null ? daemon.sendToGroup(group.toString(), text)
                     : daemon.sendToGroup(group.toString(), text, java.util.Optional.of(replyTo)));
+            print(sent, sent.entryId());
+            return 0;
+        }
+    }
+
+    @Command(name = "send-file", mixinStandardHelpOptions = true,
+            description = {"Offer a file to a group; prints the post's entry ID once it is stored.",
+                    "The daemon reads the file and serves its chunks; every member may fetch it, and members that "
+                            + "did serve it to the others (see group history: the file's state and chunks)."})
+    static final class SendFile extends Sub {
+        @Parameters(index = "0", paramLabel = "GROUP_ID", converter = Converters.GroupIdConverter.class)
+        GroupId group;
+
+        @Parameters(index = "1", paramLabel = "PATH", description = "The file (the daemon reads it from there).")
+        java.nio.file.Path path;
+
+        @Override
+        public Integer call() throws CliException {
+            java.nio.file.Path absolute = path.toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isRegularFile(absolute)) {
+                throw new CliException("no such file: " + path);
+            }
+            GroupMessageView sent = call(daemon -> daemon.sendFileToGroup(group.toString(), absolute.toString()));
             print(sent, sent.entryId());
             return 0;
         }

@@ -85,6 +85,13 @@ public final class NodeNetworkOptions {
             description = "Largest file this node sends or fetches (default: ${DEFAULT-VALUE}).")
     int maxFileMib;
 
+    @Option(names = "--stamp-bits", paramLabel = "BITS", defaultValue = "18",
+            converter = Converters.StampBitsConverter.class,
+            description = "Proof of work a first message to anyone costs, paid once per correspondent and day, and "
+                    + "asked of mail this node holds and of strangers, " + Converters.StampBitsConverter.LEAST + " to "
+                    + "28 bits; every node of a network must use the same (default: ${DEFAULT-VALUE}).")
+    int stampBits;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             converter = Converters.LogLevelConverter.class,
             description = "Log detail: SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
@@ -101,7 +108,8 @@ public final class NodeNetworkOptions {
                 .withRelay(noRelay ? RelayLimits.defaults().disabled() : RelayLimits.defaults())
                 .withPortMapping(!noPortMapping)
                 .withFiles(downloads == null ? null : downloads.toAbsolutePath(),
-                        FileConfig.defaults().withMaxFileBytes(maxFileMib * 1024L * 1024L));
+                        FileConfig.defaults().withMaxFileBytes(maxFileMib * 1024L * 1024L))
+                .withStampBits(stampBits);
     }
 
     Level level() throws CliException {

@@ -73,6 +73,10 @@ final class WatchCommand implements Callable<Integer> {
         if (event.outbox() != null) {
             return event.type() + " " + event.outbox().outbox() + " (" + event.outbox().relayed() + " relayed)";
         }
+        if (event.file() != null) {
+            return event.type() + " " + (event.file().groupId() != null ? event.file().groupId().substring(0, 10) + " "
+                    : "") + ShortPeerId.of(event.file().peerId()) + " " + FileCommand.line(event.file().file());
+        }
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();
             return event.type() + " " + message.groupId().substring(0, 10) + " " + ShortPeerId.of(message.senderId())

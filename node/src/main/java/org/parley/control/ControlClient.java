@@ -43,6 +43,7 @@ import org.parley.proto.control.v1.ListContactsRequest;
 import org.parley.proto.control.v1.OfferRelayRequest;
 import org.parley.proto.control.v1.RemoveContactRequest;
 import org.parley.proto.control.v1.SendFileRequest;
+import org.parley.proto.control.v1.SendFileToGroupRequest;
 import org.parley.proto.control.v1.SendMessageRequest;
 import org.parley.proto.control.v1.WatchRequest;
 import org.parley.api.ApiException;
@@ -281,6 +282,13 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     @Override
     public GroupView joinGroup(String groupId) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().joinGroup(group(groupId))));
+    }
+
+    @Override
+    public GroupMessageView sendFileToGroup(String groupId, String path) throws ApiException {
+        // Hashing a large file takes the daemon a while: this call may take longer.
+        return call(() -> ControlMessages.fromProto(stub.withDeadlineAfter(SEND_FILE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .sendFileToGroup(SendFileToGroupRequest.newBuilder().setGroupId(groupId).setPath(path).build())));
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.parley.api.OutboxView;
 import org.parley.api.LookupView;
 import org.parley.proto.control.v1.FoundRecord;
 import org.parley.proto.control.v1.LookupResponse;
+import org.parley.api.FileEventView;
 import org.parley.api.FileView;
 import org.parley.api.MessageView;
 import org.parley.api.PortMappingView;
@@ -23,6 +24,7 @@ import org.parley.proto.control.v1.NodeStatus;
 import org.parley.proto.control.v1.PortMapping;
 import org.parley.proto.control.v1.Contact;
 import org.parley.proto.control.v1.Event;
+import org.parley.proto.control.v1.FileEvent;
 import org.parley.proto.control.v1.FileInfo;
 import org.parley.proto.control.v1.OutboxCounts;
 import org.parley.proto.control.v1.Message;
@@ -146,6 +148,9 @@ final class ControlMessages {
             event.setOutbox(OutboxCounts.newBuilder().setOutbox(view.outbox().outbox())
                     .setRelayed(view.outbox().relayed()));
         }
+        if (view.file() != null) {
+            event.setFile(toProto(view.file()));
+        }
         return event.build();
     }
 
@@ -156,6 +161,7 @@ final class ControlMessages {
                 event.hasGroup() ? fromProto(event.getGroup()) : null,
                 event.hasPeer() ? fromProto(event.getPeer()) : null,
                 event.hasOutbox() ? new OutboxView(event.getOutbox().getOutbox(), event.getOutbox().getRelayed()) : null,
+                event.hasFile() ? fromProto(event.getFile()) : null,
                 event.getCursor());
     }
 
@@ -199,20 +205,38 @@ final class ControlMessages {
     }
 
     static GroupMessage toProto(GroupMessageView view) {
-        return ConversationMessages.withConversation(GroupMessage.newBuilder()
+        GroupMessage.Builder message = GroupMessage.newBuilder()
                 .setGroupId(view.groupId())
                 .setEntryId(view.entryId())
                 .setSenderId(view.senderId())
                 .setText(view.text())
                 .setSentAtMs(view.sentAt())
                 .setReceivedAtMs(view.receivedAt())
-                .setLamport(view.lamport()), view);
+                .setLamport(view.lamport());
+        if (view.file() != null) {
+            message.setFile(toProto(view.file()));
+        }
+        return ConversationMessages.withConversation(message, view);
     }
 
     static GroupMessageView fromProto(GroupMessage message) {
         return ConversationMessages.withConversation(new GroupMessageView(message.getGroupId(), message.getEntryId(),
                 message.getSenderId(), message.getText(), message.getSentAtMs(), message.getReceivedAtMs(),
-                message.getLamport()), message);
+                message.getLamport()), message).withFile(message.hasFile() ? fromProto(message.getFile()) : null);
+    }
+
+    static FileEvent toProto(FileEventView view) {
+        FileEvent.Builder event = FileEvent.newBuilder().setMessageId(view.messageId() == null ? "" : view.messageId())
+                .setPeerId(view.peerId()).setFile(toProto(view.file()));
+        if (view.groupId() != null) {
+            event.setGroupId(view.groupId());
+        }
+        return event.build();
+    }
+
+    static FileEventView fromProto(FileEvent event) {
+        return new FileEventView(event.getMessageId().isEmpty() ? null : event.getMessageId(), event.getPeerId(),
+                event.hasGroupId() ? event.getGroupId() : null, fromProto(event.getFile()));
     }
 
     static GroupMember toProto(GroupMemberView view) {

@@ -47,6 +47,7 @@ import org.parley.proto.control.v1.Message;
 import org.parley.proto.control.v1.RemoveContactRequest;
 import org.parley.proto.control.v1.RemoveContactResponse;
 import org.parley.proto.control.v1.SendFileRequest;
+import org.parley.proto.control.v1.SendFileToGroupRequest;
 import org.parley.proto.control.v1.SendMessageRequest;
 import org.parley.proto.control.v1.WatchRequest;
 import org.parley.proto.control.v1.ControlGrpc;
@@ -194,6 +195,11 @@ final class ControlService extends ControlGrpc.ControlImplBase {
         answer(response, () -> ControlMessages.toProto(request.hasReplyTo()
                 ? api.sendToGroup(request.getGroupId(), request.getText(), Optional.of(request.getReplyTo()))
                 : api.sendToGroup(request.getGroupId(), request.getText())));
+    }
+
+    @Override
+    public void sendFileToGroup(SendFileToGroupRequest request, StreamObserver<GroupMessage> response) {
+        answer(response, () -> ControlMessages.toProto(api.sendFileToGroup(request.getGroupId(), request.getPath())));
     }
 
     @Override

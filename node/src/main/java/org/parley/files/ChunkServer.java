@@ -19,7 +19,9 @@ import org.parley.proto.wire.v1.FileHave;
 
 /**
  * The serving side of file transfers: tells a peer which chunks of a file this node holds and
- * answers its chunk requests from the {@link ChunkStore}, at most {@link FileConfig#servingPerPeer}
+ * answers its chunk requests from the {@link ChunkStore}, or, for a file this node has whole (sent,
+ * or downloaded and assembled; its sealed chunks are then deleted), from that file
+ * ({@link WholeFileChunks}); at most {@link FileConfig#servingPerPeer}
  * reads at a time per peer. Confined to the node's loop; chunks are read on {@code disk}.
  */
 final class ChunkServer {
@@ -32,6 +34,7 @@ final class ChunkServer {
     private final FileConfig config;
     private final Function<ByteString, HeldFile> files;
     private final Map<PeerId, Integer> serving = new HashMap<>();
+    private final WholeFileChunks whole = new WholeFileChunks();
 
     ChunkServer(Neighbours neighbours, Executor loop, Executor disk, ChunkStore chunks, FileConfig config,
                 Function<ByteString, HeldFile> files) {
@@ -64,16 +67,20 @@ final class ChunkServer {
         }
         serving.put(from, busy + 1);
         byte[] fileId = file.offer.fileId();
+        OfferedFile offer = file.offer;
+        java.nio.file.Path path = file.whole() ? java.nio.file.Path.of(file.path) : null;
         CompletableFuture.supplyAsync(() -> {
             try {
-                return chunks.read(fileId, index);
+                ChunkStore.StoredChunk sealed = chunks.read(fileId, index);
+                return sealed != null || path == null ? sealed : whole.read(offer, path, index);
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
         }, disk).whenCompleteAsync((chunk, error) -> {
             serving.merge(from, -1, (a, b) -> a + b == 0 ? null : a + b);
             if (error != null || chunk == null) {
-                LOG.log(Level.WARNING, "cannot read a held chunk", error);
+                LOG.log(Level.FINE, "cannot read a held chunk (the file changed or went since it was offered?)",
+                        error);
                 neighbours.send(from, FileFrames.of(FileFrame.newBuilder().setMissing(request).build()));
                 return;
             }

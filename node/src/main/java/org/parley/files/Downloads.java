@@ -303,6 +303,22 @@ final class Downloads {
         }, loop);
     }
 
+    /**
+     * Deletes the sealed chunks of a file this node has whole: it serves them from the file
+     * ({@link WholeFileChunks}). Called once the complete state is stored, so a crash in between
+     * leaves chunks (deleted at the next start), never a complete file without its source.
+     */
+    void dropSealedChunks(HeldFile file) {
+        byte[] fileId = file.offer.fileId();
+        disk.execute(() -> {
+            try {
+                chunks.delete(fileId);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot delete the sealed chunks of a finished file", e);
+            }
+        });
+    }
+
     private void finish(HeldFile file, String state, String path, String reason) {
         file.state = state;
         file.path = path;
@@ -316,6 +332,8 @@ final class Downloads {
         }).whenCompleteAsync((ignored, error) -> {
             if (error != null) {
                 LOG.log(Level.SEVERE, "storing a file's state failed", error);
+            } else if (FileRecord.COMPLETE.equals(state)) {
+                dropSealedChunks(file);
             }
             announce.accept(file);
         }, loop);

@@ -10,15 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a file on disk into an offer and its sealed chunks. Two passes over the file: the first
- * hashes it (the whole and each chunk, for the Merkle root), the second seals each chunk, whose
- * associated data needs that root, into the chunk store with its proof. Blocks on the disk.
+ * Turns a file on disk into an offer: one pass hashes it (the whole and each chunk, for the
+ * Merkle root). Nothing is copied: the sender serves chunks from the file itself
+ * ({@link WholeFileChunks}). A small file's only chunk is read again and sealed into the offer
+ * (its associated data needs the root). Blocks on the disk.
  */
 public final class FilePreparer {
     private FilePreparer() {
     }
 
-    public static OfferedFile prepare(Path path, ChunkStore chunks, SecureRandom random, long maxSize)
+    public static OfferedFile prepare(Path path, SecureRandom random, long maxSize)
             throws IOException, FileException {
         if (!Files.isRegularFile(path)) {
             throw new FileException("not a regular file: " + path);
@@ -46,20 +47,17 @@ public final class FilePreparer {
         String name = path.getFileName() == null ? "file" : path.getFileName().toString();
         OfferedFile offer = new OfferedFile(name, size, whole.digest(), root, key, layout,
                 ChunkCipher.fileId(key, root), null);
-        byte[] inline = null;
-        try (InputStream in = Files.newInputStream(path)) {
-            for (int index = 0; index < layout.count(); index++) {
-                int length = layout.length(index);
-                readExactly(in, buffer, length);
-                if (!MessageDigest.isEqual(MerkleTree.leafHash(buffer, 0, length), leaves.get(index))) {
-                    throw new FileException("the file changed while it was being read");
-                }
-                byte[] sealed = ChunkCipher.seal(key, root, index, buffer, 0, length);
-                chunks.write(offer.fileId(), index, sealed, tree.proof(index));
-                inline = sealed;
-            }
+        if (size > OfferedFile.MAX_INLINE_BYTES) {
+            return offer;
         }
-        return size <= OfferedFile.MAX_INLINE_BYTES ? offer.withInlineChunk(inline) : offer;
+        int length = layout.length(0);
+        try (InputStream in = Files.newInputStream(path)) {
+            readExactly(in, buffer, length);
+        }
+        if (!MessageDigest.isEqual(MerkleTree.leafHash(buffer, 0, length), leaves.get(0))) {
+            throw new FileException("the file changed while it was being read");
+        }
+        return offer.withInlineChunk(ChunkCipher.seal(key, root, 0, buffer, 0, length));
     }
 
     private static void readExactly(InputStream in, byte[] buffer, int length) throws IOException {

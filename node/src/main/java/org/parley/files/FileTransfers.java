@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +19,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.parley.groups.GroupException;
+import org.parley.groups.GroupFileIntake;
+import org.parley.groups.GroupId;
+import org.parley.groups.GroupMessageRecord;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.link.FrameHandler;
@@ -41,20 +48,22 @@ import org.parley.store.SealedPlaces;
 import org.parley.store.StorageQueue;
 
 /**
- * Files offered in direct messages: the facade the node wires. A sent file is hashed and sealed
- * into the {@link ChunkStore}, and its offer goes out inside an ordinary end-to-end message; a
- * received offer from a contact starts a download ({@link Downloads}). Every node that holds
- * chunks of a file serves them to any peer that names the file's ID ({@link ChunkServer}). This
- * class keeps the files this node knows, takes offers in, and routes file frames and link events
- * to the two sides.
+ * Files offered in direct messages and in groups: the facade the node wires. A sent file is hashed
+ * (and served from where it is), and its offer goes out inside an ordinary end-to-end message or
+ * group post; a received offer from a contact or a fellow member starts a download
+ * ({@link Downloads}). Every node that holds chunks of a file serves them to any peer that names
+ * the file's ID ({@link ChunkServer}), so group members that fetched a file serve it to the
+ * others. This class keeps the files this node knows, takes offers in, and routes file frames and
+ * link events to the two sides.
  *
  * <p>Confined to the node's loop. Disk work (hashing, sealing, reading and writing chunks,
  * checking a chunk that arrived) runs on {@code disk} and comes back to the loop; database work
  * goes through the {@link StorageQueue}.
  */
-public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferIntake {
+public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferIntake, GroupFileIntake {
     private static final Logger LOG = Logger.getLogger(FileTransfers.class.getName());
 
+    private final PeerId self;
     private final Neighbours neighbours;
     private final StorageQueue storage;
     private final ContentCipher cipher;
@@ -67,14 +76,18 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private final OfferSender offers;
     private final Map<ByteString, HeldFile> files = new HashMap<>();
     private final Map<MessageId, ByteString> byMessage = new HashMap<>();
+    /** Files offered in groups, by the hex entry ID of the post. */
+    private final Map<String, ByteString> byEntry = new HashMap<>();
+    private GroupOfferSender groupOffers;
     private final List<FileEvents> listeners = new CopyOnWriteArrayList<>();
     private final ChunkServer server;
     private final Downloads fetching;
     private boolean stopped;
 
-    private FileTransfers(Neighbours neighbours, StorageQueue storage, ContentCipher cipher, Scheduler loop,
-                          Clock clock, SecureRandom random, Executor disk, ChunkStore chunks, FileConfig config,
-                          Path downloads, OfferSender offers) {
+    private FileTransfers(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
+                          Scheduler loop, Clock clock, SecureRandom random, Executor disk, ChunkStore chunks,
+                          FileConfig config, Path downloads, OfferSender offers) {
+        this.self = self;
         this.neighbours = neighbours;
         this.storage = storage;
         this.cipher = cipher;
@@ -94,11 +107,11 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
      * Loads the files this node knows from storage (blocking: call before the loop serves
      * anything); downloads that were in progress resume on {@link #start}.
      */
-    public static FileTransfers open(Neighbours neighbours, StorageQueue storage, ContentCipher cipher, Scheduler loop,
-                                     Clock clock, SecureRandom random, Executor disk, ChunkStore chunks,
-                                     FileConfig config, Path downloads, OfferSender offers) {
-        FileTransfers transfers = new FileTransfers(neighbours, storage, cipher, loop, clock, random, disk, chunks,
-                config, downloads, offers);
+    public static FileTransfers open(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
+                                     Scheduler loop, Clock clock, SecureRandom random, Executor disk,
+                                     ChunkStore chunks, FileConfig config, Path downloads, OfferSender offers) {
+        FileTransfers transfers = new FileTransfers(self, neighbours, storage, cipher, loop, clock, random, disk,
+                chunks, config, downloads, offers);
         List<FileRows.StoredFile> stored = storage.submit(FileRows::all).join();
         for (FileRows.StoredFile row : stored) {
             transfers.load(row);
@@ -113,11 +126,14 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
             OfferedFile offer = OfferedFile.of(proto, Long.MAX_VALUE);
             String path = row.path() == null ? null
                     : new String(cipher.open(row.path(), SealedPlaces.filePath(row.fileId())), StandardCharsets.UTF_8);
-            HeldFile file = new HeldFile(offer, row.messageId() == null ? null : MessageId.of(row.messageId()),
-                    PeerId.parse(row.peerId()), row.direction(), row.state(), BitSet.valueOf(row.held()), path,
-                    row.reason());
+            GroupId group = row.groupId() == null ? null : GroupId.of(row.groupId());
+            MessageId messageId = group != null || row.messageId() == null ? null : MessageId.of(row.messageId());
+            byte[] entryId = group == null ? null : row.messageId();
+            HeldFile file = new HeldFile(offer, group, messageId, entryId, PeerId.parse(row.peerId()), row.direction(),
+                    row.state(), BitSet.valueOf(row.held()), path, row.reason());
             remember(file);
-        } catch (InvalidProtocolBufferException | FileException | InvalidPeerIdException | RuntimeException e) {
+        } catch (InvalidProtocolBufferException | FileException | InvalidPeerIdException | GroupException
+                 | RuntimeException e) {
             LOG.log(Level.WARNING, "a stored file could not be read; it is left out", e);
         }
     }
@@ -127,17 +143,31 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         if (file.messageId != null) {
             byMessage.put(file.messageId, ByteString.copyFrom(file.offer.fileId()));
         }
+        if (file.entryId != null) {
+            byEntry.put(HexFormat.of().formatHex(file.entryId), ByteString.copyFrom(file.offer.fileId()));
+        }
+    }
+
+    /** How offers are posted to groups; until set, {@link #sendToGroup} is refused. Set before start. */
+    public void postGroupOffersWith(GroupOfferSender sender) {
+        this.groupOffers = sender;
     }
 
     public void addListener(FileEvents listener) {
         listeners.add(listener);
     }
 
-    /** Resumes the downloads that were in progress and starts the timer that keeps them moving. */
+    /**
+     * Resumes the downloads that were in progress and starts the timer that keeps them moving.
+     * Sealed chunks of files this node has whole are deleted (left by an older version, or by a
+     * stop between assembling a download and deleting them): those are served from the file.
+     */
     public void start() {
         for (HeldFile file : List.copyOf(files.values())) {
             if (FileRecord.DOWNLOADING.equals(file.state)) {
                 fetching.start(file);
+            } else if (file.whole()) {
+                fetching.dropSealedChunks(file);
             }
         }
         fetching.startTicking();
@@ -157,6 +187,13 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         return file == null ? Optional.empty() : Optional.of(file.record());
     }
 
+    /** The file offered with the group post {@code entryId} (hex), if one was. */
+    public Optional<FileRecord> fileOfEntry(String entryId) {
+        ByteString fileId = byEntry.get(entryId);
+        HeldFile file = fileId == null ? null : files.get(fileId);
+        return file == null ? Optional.empty() : Optional.of(file.record());
+    }
+
     public List<FileRecord> files() {
         return files.values().stream().map(HeldFile::record).toList();
     }
@@ -164,14 +201,39 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     // ---------------------------------------------------------------- sending
 
     /**
-     * Offers the file at {@code path} to {@code peer}: hashes and seals it into the chunk store
-     * (on the disk executor), then sends the offer in a message. Completes with that message once
-     * it is durably in the outbox.
+     * Offers the file at {@code path} to {@code peer}: hashes it (on the disk executor), then sends
+     * the offer in a message. Completes with that message once it is durably in the outbox.
      */
     public CompletableFuture<MessageRecord> send(PeerId peer, Path path) {
+        return offer(path, peer, null, offer -> offers.send(peer, describe(offer), offer.toProto()),
+                (file, record) -> file.messageId = record.id(), record -> record.id().bytes());
+    }
+
+    /**
+     * Offers the file at {@code path} to a group: hashes it, then posts the offer. Completes with
+     * the post once it is stored; every member may then fetch the file.
+     */
+    public CompletableFuture<GroupMessageRecord> sendToGroup(GroupId group, Path path) {
+        GroupOfferSender sender = groupOffers;
+        if (sender == null) {
+            return CompletableFuture.failedFuture(new FileException("this node posts no files to groups"));
+        }
+        return offer(path, self, group, offer -> sender.post(group, describe(offer), offer.toProto()),
+                (file, record) -> file.entryId = HexFormat.of().parseHex(record.entryId()),
+                record -> HexFormat.of().parseHex(record.entryId()));
+    }
+
+    /**
+     * Hashes the file, stores it as offered (before the offer leaves, so that whoever fetches it
+     * finds it served), sends the offer, then ties the file to the message that carried it. If the
+     * offer cannot be sent, the file is forgotten again.
+     */
+    private <R> CompletableFuture<R> offer(Path path, PeerId peer, GroupId group,
+                                           Function<OfferedFile, CompletableFuture<R>> send,
+                                           BiConsumer<HeldFile, R> tie, Function<R, byte[]> messageBytes) {
         CompletableFuture<OfferedFile> prepared = CompletableFuture.supplyAsync(() -> {
             try {
-                return FilePreparer.prepare(path, chunks, random, config.maxFileBytes());
+                return FilePreparer.prepare(path, random, config.maxFileBytes());
             } catch (IOException e) {
                 throw new CompletionException(new FileException("cannot read " + path + ": " + e.getMessage(), e));
             } catch (FileException e) {
@@ -181,22 +243,32 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         return prepared.thenComposeAsync(offer -> {
             BitSet all = new BitSet();
             all.set(0, offer.chunkCount());
-            HeldFile file = new HeldFile(offer, null, peer, MessageRecord.OUT, FileRecord.OFFERED, all,
+            HeldFile file = new HeldFile(offer, group, null, null, peer, MessageRecord.OUT, FileRecord.OFFERED, all,
                     path.toAbsolutePath().toString(), null);
             byte[] sealedOffer = cipher.seal(offer.toProto().toByteArray(),
                     SealedPlaces.fileOffer(offer.fileId(), peer.toString(), MessageRecord.OUT));
             byte[] sealedPath = cipher.seal(file.path.getBytes(StandardCharsets.UTF_8),
                     SealedPlaces.filePath(offer.fileId()));
             long now = clock.nowMillis();
+            byte[] fileId = offer.fileId();
             return storage.submit(connection -> FileRows.insertIfAbsent(connection, new FileRows.StoredFile(
-                    offer.fileId(), null, peer.toString(), MessageRecord.OUT, sealedOffer, FileRecord.OFFERED,
-                    file.heldBytes(), sealedPath, null, now)))
-                    .thenComposeAsync(inserted -> offers.send(peer, describe(offer), offer.toProto()), loop)
+                    fileId, null, peer.toString(), MessageRecord.OUT, sealedOffer, FileRecord.OFFERED,
+                    file.heldBytes(), sealedPath, null, now, group == null ? null : group.bytes())))
+                    .thenComposeAsync(inserted -> send.apply(offer), loop)
+                    .whenCompleteAsync((record, error) -> {
+                        if (error != null) {
+                            storage.submit(connection -> {
+                                FileRows.delete(connection, fileId);
+                                return null;
+                            });
+                        }
+                    }, loop)
                     .thenComposeAsync(record -> {
-                        file.messageId = record.id();
+                        tie.accept(file, record);
                         remember(file);
+                        byte[] message = messageBytes.apply(record);
                         return storage.submit(connection -> {
-                            FileRows.setMessage(connection, offer.fileId(), record.id().bytes());
+                            FileRows.setMessage(connection, fileId, message);
                             return record;
                         });
                     }, loop)
@@ -264,6 +336,67 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         announce(file);
         if (FileRecord.DOWNLOADING.equals(file.state)) {
             fetching.start(file);
+        }
+    }
+
+    /**
+     * A member's file offer in a group post, stored with the post. Members fetch each other's
+     * files: joining the group was the consent a message request lacks.
+     */
+    @Override
+    public void store(Connection connection, GroupId group, PeerId sender, byte[] entryId, FileOffer proto,
+                      long receivedAt) throws SQLException {
+        OfferedFile offer;
+        try {
+            offer = OfferedFile.of(proto, Long.MAX_VALUE);
+        } catch (FileException e) {
+            LOG.fine(() -> "an offer in group " + group + " is unusable: " + e.getMessage());
+            return;
+        }
+        byte[] sealed = cipher.seal(proto.toByteArray(),
+                SealedPlaces.fileOffer(offer.fileId(), sender.toString(), MessageRecord.IN));
+        FileRows.insertIfAbsent(connection, new FileRows.StoredFile(offer.fileId(), entryId, sender.toString(),
+                MessageRecord.IN, sealed, firstState(offer, false), HeldFile.bitmap(new BitSet(), offer.chunkCount()),
+                null, firstReason(offer), receivedAt, group.bytes()));
+    }
+
+    @Override
+    public void stored(GroupId group, PeerId sender, byte[] entryId, FileOffer proto) {
+        OfferedFile offer;
+        try {
+            offer = OfferedFile.of(proto, Long.MAX_VALUE);
+        } catch (FileException e) {
+            return;
+        }
+        if (files.containsKey(ByteString.copyFrom(offer.fileId()))) {
+            return;
+        }
+        HeldFile file = new HeldFile(offer, group, null, entryId.clone(), sender, MessageRecord.IN,
+                firstState(offer, false), new BitSet(), null, firstReason(offer));
+        remember(file);
+        announce(file);
+        if (FileRecord.DOWNLOADING.equals(file.state)) {
+            fetching.start(file);
+        }
+    }
+
+    /**
+     * {@code peer} became a contact (its message request was accepted): the files it offered in
+     * direct messages while a stranger, shown and never fetched, are fetched now.
+     */
+    public void acceptedFrom(PeerId peer) {
+        for (HeldFile file : List.copyOf(files.values())) {
+            if (file.group == null && file.peer.equals(peer) && MessageRecord.IN.equals(file.direction)
+                    && FileRecord.OFFERED.equals(file.state)) {
+                file.state = FileRecord.DOWNLOADING;
+                byte[] fileId = file.offer.fileId();
+                storage.submit(connection -> {
+                    FileRows.setState(connection, fileId, FileRecord.DOWNLOADING, null, null);
+                    return null;
+                });
+                announce(file);
+                fetching.start(file);
+            }
         }
     }
 

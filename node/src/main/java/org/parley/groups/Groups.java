@@ -22,6 +22,7 @@ import org.parley.messaging.GroupSignalListener;
 import org.parley.messaging.GroupSignalTransport;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
+import org.parley.proto.wire.v1.FileOffer;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.ContentCipher;
@@ -194,6 +195,16 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** Posts {@code text} replying to (quoting) the message {@code replyTo} (an entry ID) of the group. */
     public CompletableFuture<GroupMessageRecord> send(GroupId id, String text, Optional<byte[]> replyTo) {
         return ownPosts.send(id, text, replyTo);
+    }
+
+    /** Posts {@code text} with a file offer to the group: every member may fetch the file. */
+    public CompletableFuture<GroupMessageRecord> sendWithFile(GroupId id, String text, FileOffer offer) {
+        return ownPosts.sendWithFile(id, text, offer);
+    }
+
+    /** Offers of files posted by members go to {@code intake}; set before the loop serves anything. */
+    public void takeFileOffersWith(GroupFileIntake intake) {
+        posts.takeFileOffersWith(intake);
     }
 
     /** Our one reaction to a message of the group (an empty emoji takes it back); completes with the message as now shown. */

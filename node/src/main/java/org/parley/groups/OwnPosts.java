@@ -13,6 +13,7 @@ import org.parley.messaging.ConversationAction;
 import org.parley.messaging.ConversationRules;
 import org.parley.messaging.ReactionText;
 import org.parley.overlay.gossip.GossipRouter;
+import org.parley.proto.wire.v1.FileOffer;
 import org.parley.proto.wire.v1.GroupText;
 import org.parley.runtime.Clock;
 import org.parley.store.ConversationRows;
@@ -65,20 +66,40 @@ final class OwnPosts {
             return failed(GroupFailure.Reason.INVALID, problem.get());
         }
         if (replyTo.isEmpty()) {
-            return post(state, text, Optional.empty());
+            return post(state, text, Optional.empty(), null);
         }
         return storage.read(connection -> GroupRows.message(connection, id.bytes(), replyTo.get()).isPresent())
-                .thenCompose(found -> found ? post(state, text, replyTo)
+                .thenCompose(found -> found ? post(state, text, replyTo, null)
                         : failed(GroupFailure.Reason.NOT_FOUND, "no message " + HexFormat.of().formatHex(replyTo.get())
                         + " in group " + id));
     }
 
-    private CompletableFuture<GroupMessageRecord> post(GroupState state, String text, Optional<byte[]> replyTo) {
+    /**
+     * Posts {@code text} with a file offer: every member may fetch the file. The offer rides in the
+     * post's ciphertext, under our sender key, like any text.
+     */
+    CompletableFuture<GroupMessageRecord> sendWithFile(GroupId id, String text, FileOffer offer) {
+        GroupState state = directory.get(id);
+        if (state == null || !state.joined()) {
+            return notJoined(id, state);
+        }
+        Optional<String> problem = textProblem(text);
+        if (problem.isPresent()) {
+            return failed(GroupFailure.Reason.INVALID, problem.get());
+        }
+        return post(state, text, Optional.empty(), offer);
+    }
+
+    private CompletableFuture<GroupMessageRecord> post(GroupState state, String text, Optional<byte[]> replyTo,
+                                                       FileOffer file) {
         if (!state.joined()) {
             return notJoined(state.id, state);
         }
         GroupText.Builder plain = GroupText.newBuilder().setText(text);
         replyTo.ifPresent(quoted -> plain.setReplyTo(ByteString.copyFrom(quoted)));
+        if (file != null) {
+            plain.setFile(file);
+        }
         Sealed sealed = seal(state, plain, state.log.nextLamport());
         GroupMessageRecord record = new GroupMessageRecord(state.id, sealed.entryHex(), self, text, sealed.sentAt(),
                 sealed.sentAt(), sealed.lamport(), replyTo.map(quoted -> new org.parley.messaging.Annotations(

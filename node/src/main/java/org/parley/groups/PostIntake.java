@@ -41,6 +41,8 @@ final class PostIntake {
     private final Clock clock;
     private final Scheduler scheduler;
     private final List<GroupEvents> listeners;
+    /** Where file offers in posts go; null on a node that takes no files (their posts are kept as text). */
+    private GroupFileIntake fileOffers;
 
     PostIntake(GroupDirectory directory, GroupStorage storage, OneShotSignal control, Clock clock, Scheduler scheduler,
                List<GroupEvents> listeners) {
@@ -50,6 +52,10 @@ final class PostIntake {
         this.clock = clock;
         this.scheduler = scheduler;
         this.listeners = listeners;
+    }
+
+    void takeFileOffersWith(GroupFileIntake intake) {
+        this.fileOffers = intake;
     }
 
     /**
@@ -147,7 +153,13 @@ final class PostIntake {
                 }
                 outcome.release(connection, state, conversation, post.entryId(), sender);
             }
+            if (text.hasFile() && fileOffers != null) {
+                fileOffers.store(connection, state.id, sender, post.entryId(), text.getFile(), record.receivedAtMillis());
+            }
         }, storage.keyState(state, sender, key)).thenRun(() -> {
+            if (text.hasFile() && fileOffers != null) {
+                fileOffers.stored(state.id, sender, post.entryId(), text.getFile());
+            }
             if (!text.hasConversationAction()) {
                 GroupMessageRecord shown = outcome.changed != null ? outcome.changed : record;
                 listeners.forEach(listener -> listener.groupMessageAdded(shown));
@@ -246,6 +258,8 @@ final class PostIntake {
                 || text.getParentsList().stream().anyMatch(id -> id.size() != 32)
                 // A post carries a text (perhaps a reply) or an action, never both nor neither.
                 || text.getText().isEmpty() != text.hasConversationAction()
+                // A file rides only with a text.
+                || (text.hasFile() && text.hasConversationAction())
                 || (!text.getReplyTo().isEmpty()
                     && (text.hasConversationAction() || text.getReplyTo().size() != GroupActions.ENTRY_ID_SIZE))) {
             throw new GroupException(Misbehaviour.MALFORMED, "post content out of shape");

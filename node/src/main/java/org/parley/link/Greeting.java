@@ -1,5 +1,6 @@
 package org.parley.link;
 
+import java.util.List;
 import java.util.Optional;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.Hello;
@@ -14,10 +15,13 @@ import org.parley.runtime.Clock;
 final class Greeting {
     /** A peer's software name is for diagnostics only: it may not cost us more than this. */
     static final int MAX_AGENT_LENGTH = 128;
+    /** Envelope versions read from a Hello, at most: there are three. */
+    static final int MAX_ENVELOPE_VERSIONS = 8;
 
     private final Network network;
     private final String agent;
     private final Clock clock;
+    private List<Integer> envelopeVersions = List.of();
 
     Greeting(Network network, String agent, Clock clock) {
         this.network = network;
@@ -25,9 +29,15 @@ final class Greeting {
         this.clock = clock;
     }
 
+    /** The envelope versions this node takes, said in every Hello from now on. */
+    void announceEnvelopeVersions(List<Integer> versions) {
+        this.envelopeVersions = List.copyOf(versions);
+    }
+
     /** This node's Hello, naming where it listens now. */
     Frame own() {
-        Hello.Builder hello = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).setAgent(agent);
+        Hello.Builder hello = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).setAgent(agent)
+                .addAllEnvelopeVersions(envelopeVersions);
         network.listenAddresses().forEach(address -> hello.addListenAddresses(address.toString()));
         return Frame.newBuilder().setHello(hello).build();
     }
@@ -46,6 +56,7 @@ final class Greeting {
         String agentName = hello.getAgent();
         return new PeerInfo(link.remotePeer(), NeighbourAddress.of(link, hello), link.direction(), clock.nowMillis(),
                 agentName.length() <= MAX_AGENT_LENGTH ? agentName : agentName.substring(0, MAX_AGENT_LENGTH),
-                link.path(), link.relay());
+                link.path(), link.relay(), hello.getEnvelopeVersionsList().stream().limit(MAX_ENVELOPE_VERSIONS)
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 }

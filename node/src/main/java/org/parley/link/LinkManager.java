@@ -46,6 +46,14 @@ public final class LinkManager implements LinkListener, LinkControl {
     /** Links from which a lost wanted link is no longer urgent (see {@link #redialUrgentlyBelow}). */
     private int wellLinkedAt = Integer.MAX_VALUE;
 
+    /**
+     * Says in every Hello from now on which envelope versions this node takes (the messenger's),
+     * so that senders pick one we read; before the first link.
+     */
+    public void announceEnvelopeVersions(List<Integer> versions) {
+        greeting.announceEnvelopeVersions(versions);
+    }
+
     public LinkManager(PeerId self, Network network, Scheduler scheduler, Clock clock, Rng rng,
                        LinkConfig config, String agent) {
         this.self = self;
@@ -199,11 +207,14 @@ public final class LinkManager implements LinkListener, LinkControl {
     /**
      * Where the established link to {@code peer} comes from as the transport sees it: for an
      * inbound link the peer's IP address (as a NAT in between rewrote it) and ephemeral port, for
-     * an outbound one the address dialed. Empty without a link.
+     * an outbound one the address dialed. Empty without a link, and for a link through a relay:
+     * its bytes come from the relay, so nothing here says where the peer is (a dial-back aimed at
+     * the relay's IP would probe a third party, and on a shared host would reach the peer and
+     * wrongly confirm it dialable).
      */
     public Optional<HostPort> remoteAddressOf(PeerId peer) {
         Neighbour neighbour = established.get(peer);
-        if (neighbour == null) {
+        if (neighbour == null || neighbour.link.path() == LinkPath.RELAYED) {
             return Optional.empty();
         }
         try {

@@ -1,6 +1,7 @@
 package org.parley.link;
 
 import java.util.Optional;
+import java.util.Set;
 import org.parley.identity.PeerId;
 
 /**
@@ -9,12 +10,22 @@ import org.parley.identity.PeerId;
  * @param address where the peer accepts links, as it announced; the socket address if it announced none
  * @param path how the link's bytes travel
  * @param relay the relay splicing the link when {@code path} is relayed
+ * @param envelopeVersions the envelope versions the peer said it takes; empty when its Hello said
+ *                         none (a node from before sealing, which takes version 1 only); null
+ *                         when no Hello was read (a harness that links layers directly)
  */
 public record PeerInfo(PeerId peerId, String address, Direction direction, long connectedAtMillis,
-                       String agent, LinkPath path, Optional<PeerId> relay) {
+                       String agent, LinkPath path, Optional<PeerId> relay, Set<Integer> envelopeVersions) {
     public PeerInfo {
         java.util.Objects.requireNonNull(path, "path");
         java.util.Objects.requireNonNull(relay, "relay");
+        envelopeVersions = envelopeVersions == null ? null : Set.copyOf(envelopeVersions);
+    }
+
+    /** A neighbour whose Hello was not read. */
+    public PeerInfo(PeerId peerId, String address, Direction direction, long connectedAtMillis, String agent,
+                    LinkPath path, Optional<PeerId> relay) {
+        this(peerId, address, direction, connectedAtMillis, agent, path, relay, null);
     }
 
     /** A direct link. */

@@ -5,26 +5,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
+import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.messaging.EnvelopeException;
+import org.parley.messaging.PairAddresses;
 import org.parley.messaging.SealedEnvelope;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.MailBatch;
 import org.parley.proto.wire.v1.MailboxFrame;
+import org.parley.proto.wire.v1.SignedMailRequest;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 
 /**
  * The recipient's part: at each of the {@link PickupRounds}, and whenever a link comes up to one
- * of them, asks the peers closest to our key (2k of them, since the sender's view of who is
- * closest may differ from ours) and the relay contacts our record names for our mail with a
- * signed request; hands what comes to the {@link MailSink} in the order the replica held it;
+ * of them, asks the peers closest to each of our places (2k of them, since the sender's view of
+ * who is closest may differ from ours) and the relay contacts our record names for our mail with
+ * a signed request; hands what comes to the {@link MailSink} in the order the replica held it;
  * once all of it is committed, tells the replica to delete it, and asks again while the replica
- * says more waits. Confined to the loop.
+ * says more waits. Our places (decision 0047): our own key, where first contacts write, signed
+ * for with our identity; and the pair address of each contact for this epoch and the last (for
+ * every epoch the hold time covers at the first round after start, when we may have been away),
+ * signed for with its pair key. Confined to the loop.
  */
 final class MailPickup {
     /** The least time between two fetches from one peer when links come and go. */
@@ -40,8 +48,23 @@ final class MailPickup {
     private final Scheduler scheduler;
     private final Clock clock;
     private final MailboxConfig config;
-    private final Map<Long, PeerId> pending = new HashMap<>();
-    private final Map<PeerId, Long> lastFetched = new HashMap<>();
+    /** One place asked of one replica: {@code pairKey} signs for it, or our identity when null. */
+    private record Asked(PeerId replica, PeerId place, Ed25519.SigningKey pairKey) {
+    }
+
+    /** One place of ours, and what signs for it (null: our identity). */
+    private record Place(PeerId place, Ed25519.SigningKey pairKey) {
+    }
+
+    private final Map<Long, Asked> pending = new HashMap<>();
+    private final Map<Asked, Long> lastFetched = new HashMap<>();
+    /** Our contacts' pair addresses to us in an epoch; none until the messenger is wired. */
+    private LongFunction<List<PairAddresses.PairKey>> pairsIn = epoch -> List.of();
+    /** Told our pair addresses each round: our own replica may hold mail at them. */
+    private java.util.function.Consumer<Set<PeerId>> ownPlacesKnown = places -> { };
+    /** The pair addresses of the last round, to tell our own mail when it is deposited with us. */
+    private Set<PeerId> ownPlaces = Set.of();
+    private boolean caughtUp;
     private long lastIssuedMillis;
     private final PickupRounds rounds;
 
@@ -56,6 +79,18 @@ final class MailPickup {
         this.clock = clock;
         this.config = config;
         this.rounds = new PickupRounds(scheduler, config, this::pickupRound);
+    }
+
+    /** Where our contacts' mail to us waits, per epoch; call before {@link #start()}. */
+    void pickUpPairsWith(LongFunction<List<PairAddresses.PairKey>> pairs,
+                         java.util.function.Consumer<Set<PeerId>> ownPlacesKnown) {
+        this.pairsIn = pairs;
+        this.ownPlacesKnown = ownPlacesKnown;
+    }
+
+    /** Whether {@code place} is one of our pair addresses of this round. */
+    boolean isOwnPlace(PeerId place) {
+        return ownPlaces.contains(place);
     }
 
     void start() {
@@ -75,9 +110,11 @@ final class MailPickup {
             if (!links.isConnected(peer)) {
                 return;
             }
-            for (PeerRecord record : ourReplicas()) {
-                if (record.peer().equals(peer)) {
-                    fetch(record, false);
+            for (Place place : places(false)) {
+                for (PeerRecord record : replicasOf(place.place())) {
+                    if (record.peer().equals(peer)) {
+                        fetch(record, place, false);
+                    }
                 }
             }
         });
@@ -86,20 +123,45 @@ final class MailPickup {
     private void pickupRound() {
         lastFetched.clear();
         pending.clear(); // answers to the last round that have not come by now will not come
-        ourReplicas().forEach(record -> fetch(record, true));
+        List<Place> places = places(!caughtUp);
+        caughtUp = true;
+        ownPlaces = places.stream().filter(place -> place.pairKey() != null).map(Place::place)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        ownPlacesKnown.accept(ownPlaces);
+        for (Place place : places) {
+            replicasOf(place.place()).forEach(record -> fetch(record, place, true));
+        }
     }
 
-    private void fetch(PeerRecord replica, boolean dial) {
+    /**
+     * Our key, and our contacts' pair addresses to us in this epoch and the last, or (catching up)
+     * in every epoch whose mail replicas may still hold.
+     */
+    private List<Place> places(boolean catchingUp) {
+        List<Place> places = new ArrayList<>();
+        places.add(new Place(self.peerId(), null));
+        long now = PairAddresses.epochOf(clock.nowMillis());
+        long epochs = catchingUp ? config.holdFor().toMillis() / PairAddresses.EPOCH_MILLIS + 1 : 1;
+        for (long epoch = now; epoch >= now - epochs; epoch--) {
+            for (PairAddresses.PairKey pair : pairsIn.apply(epoch)) {
+                places.add(new Place(PeerId.fromPublicKey(pair.address()), pair.signingKey()));
+            }
+        }
+        return places;
+    }
+
+    private void fetch(PeerRecord replica, Place place, boolean dial) {
         long now = clock.nowMillis();
-        Long last = lastFetched.get(replica.peer());
+        Asked asked = new Asked(replica.peer(), place.place(), place.pairKey());
+        Long last = lastFetched.get(asked);
         if (rounds.stopped() || (last != null && now - last < REFETCH_AFTER_MILLIS)) {
             return;
         }
-        lastFetched.put(replica.peer(), now);
+        lastFetched.put(asked, now);
         long requestId = courier.nextRequestId();
-        pending.put(requestId, replica.peer());
+        pending.put(requestId, asked);
         MailboxFrame frame = MailboxFrame.newBuilder().setRequestId(requestId)
-                .setFetch(MailRequest.FETCH.sign(self, nextIssuedAt(), List.of())).build();
+                .setFetch(sign(MailRequest.FETCH, asked, List.of())).build();
         if (dial) {
             courier.send(replica, frame);
         } else {
@@ -107,9 +169,16 @@ final class MailPickup {
         }
     }
 
+    private SignedMailRequest sign(MailRequest kind, Asked asked, List<ByteString> ids) {
+        return asked.pairKey() == null
+                ? kind.sign(self, nextIssuedAt(), ids)
+                : kind.signForPlace(asked.place().publicKey(), asked.pairKey(), self.peerId(), nextIssuedAt(), ids);
+    }
+
     /** Mail from a replica we asked: take it in, then have the replica delete what was taken. */
     void received(PeerId from, long requestId, MailBatch batch) {
-        if (!from.equals(pending.get(requestId))) {
+        Asked asked = pending.get(requestId);
+        if (asked == null || !from.equals(asked.replica())) {
             return; // an answer to nothing we asked of this peer, or a late one: nothing to do
         }
         pending.remove(requestId);
@@ -131,8 +200,8 @@ final class MailPickup {
                 links.penalize(from, e.rejection(), "mailbox handed over " + e.getMessage());
                 return;
             }
-            if (!envelope.recipient().equals(self.peerId())) {
-                links.penalize(from, Misbehaviour.NOT_FOR_US, "mailbox handed over another peer's mail");
+            if (!envelope.place().equals(asked.place())) {
+                links.penalize(from, Misbehaviour.NOT_FOR_US, "mailbox handed over mail of another place");
                 return;
             }
             taken.add(ByteString.copyFrom(envelope.id()));
@@ -145,22 +214,21 @@ final class MailPickup {
             }
             for (int start = 0; start < taken.size(); start += MailRequest.MAX_IDS) {
                 List<ByteString> ids = taken.subList(start, Math.min(taken.size(), start + MailRequest.MAX_IDS));
-                courier.sendLinked(from, MailboxFrame.newBuilder()
-                        .setDelete(MailRequest.DELETE.sign(self, nextIssuedAt(), ids)).build());
+                courier.sendLinked(from, MailboxFrame.newBuilder().setDelete(sign(MailRequest.DELETE, asked, ids))
+                        .build());
             }
             if (batch.getMore()) {
-                lastFetched.remove(from);
-                ourReplicas().stream()
+                lastFetched.remove(asked);
+                replicasOf(asked.place()).stream()
                         .filter(record -> record.peer().equals(from)).findFirst()
-                        .ifPresent(record -> fetch(record, false));
+                        .ifPresent(record -> fetch(record, new Place(asked.place(), asked.pairKey()), false));
             }
         }, scheduler);
     }
 
-    /** Where our mail may wait: the 2k peers closest to our key, and the relays our record names. */
-    private List<PeerRecord> ourReplicas() {
-        return RelayContacts.withRelays(finder.closest(self.peerId(), 2 * config.replicas()),
-                finder.relaysOf(self.peerId()));
+    /** Where the mail of one of our places may wait: the 2k peers closest to it, and the relays our record names. */
+    private List<PeerRecord> replicasOf(PeerId place) {
+        return RelayContacts.withRelays(finder.closest(place, 2 * config.replicas()), finder.relaysOf(self.peerId()));
     }
 
     /** Strictly rising request times, so replicas can refuse replays. */

@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.RelayItem;
+import org.parley.messaging.SealedEnvelope;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.MailboxFrame;
@@ -19,7 +20,8 @@ import org.parley.runtime.Scheduler;
 
 /**
  * The sender's part: every check interval, hands the messages the outbox holds for peers without
- * a link to the k peers closest to each recipient's key and to the relays its record names, and
+ * a link to the k peers closest to each envelope's place (the pair address, or a first contact's
+ * recipient key: decision 0047) and to the relays the recipient's record names, and
  * reports back when n replicas hold one. A replica that stays silent or refuses (its share for the
  * recipient is full, or its clock says the envelope expired) is replaced by the next closest one
  * at the next check; once every candidate was asked, all are asked again, less and less often
@@ -86,11 +88,10 @@ final class MailRelay {
         });
     }
 
-    /** Hands an untracked envelope (a receipt) to its recipient's replicas and relays. */
-    void carry(WireEnvelope envelope) {
-        PeerId recipient = PeerId.fromPublicKey(envelope.getRecipient().toByteArray());
-        for (PeerRecord replica : RelayContacts.withRelays(finder.closest(recipient, config.replicas()),
-                finder.relaysOf(recipient))) {
+    /** Hands an untracked envelope (a receipt) to the replicas of its place and the recipient's relays. */
+    void carry(PeerId recipient, WireEnvelope envelope) {
+        for (PeerRecord replica : RelayContacts.withRelays(finder.closest(SealedEnvelope.placeOf(envelope),
+                config.replicas()), finder.relaysOf(recipient))) {
             courier.send(replica, MailboxFrame.newBuilder().setRequestId(courier.nextRequestId())
                     .setStore(envelope).build());
         }
@@ -143,18 +144,20 @@ final class MailRelay {
     }
 
     /**
-     * Asks up to k of the recipient's closest peers not asked yet (all of them again once every
-     * one was), and the relays its record names that were not asked yet: their copies count as
+     * Asks up to k of the peers closest to the envelope's place (its pair address, or for a first
+     * contact the recipient's key) not asked yet (all of them again once every one was), and the
+     * relays the recipient's record names that were not asked yet: their copies count as
      * replicas too.
      */
     private void ask(Attempt attempt) {
         PeerId recipient = attempt.item.recipient();
+        PeerId place = SealedEnvelope.placeOf(attempt.item.envelope());
         List<PeerRecord> candidates = new ArrayList<>();
         for (int round = 0; round < 2 && candidates.isEmpty(); round++) {
             if (round == 1) {
                 attempt.asked.clear();
             }
-            for (PeerRecord record : finder.closest(recipient, config.replicas() + attempt.asked.size())) {
+            for (PeerRecord record : finder.closest(place, config.replicas() + attempt.asked.size())) {
                 if (!attempt.asked.contains(record.peer()) && candidates.size() < config.replicas()) {
                     candidates.add(record);
                 }

@@ -65,6 +65,9 @@ final class MailReplica {
     private Scheduler.Cancellable repairTimer;
     private boolean stopped;
     private int stampBits = Stamp.DEFAULT_BITS;
+    /** Whether a pair address is one of ours (our contacts write to us there), and where our mail goes. */
+    private java.util.function.Predicate<PeerId> ownPlaces = place -> false;
+    private MailSink ownMail = (from, envelope) -> java.util.concurrent.CompletableFuture.completedFuture(null);
 
     MailReplica(PeerId self, Neighbours links, MailCourier courier, ReplicaFinder finder, MailJournal journal,
                 Scheduler scheduler, Clock clock, MailboxConfig config, List<HeldItem<PeerId, WireEnvelope>> restored) {
@@ -86,6 +89,12 @@ final class MailReplica {
                 }
             });
         }
+    }
+
+    /** How to tell mail deposited at one of our own pair addresses, and where it goes. */
+    void takeOwnMailWith(java.util.function.Predicate<PeerId> ownPlaces, MailSink sink) {
+        this.ownPlaces = ownPlaces;
+        this.ownMail = sink;
     }
 
     /** The proof of work a deposit must carry. */
@@ -162,14 +171,21 @@ final class MailReplica {
             return;
         }
         ByteString id = ByteString.copyFrom(envelope.id());
-        if (envelope.recipient().equals(self)) {
+        if (self.equals(envelope.recipient())) {
             // Our own mail: it arrives by pickup or directly, never by being held for ourselves.
             answer(from, requestId, id, Outcome.INVALID);
             return;
         }
+        if (envelope.placed() && ownPlaces.test(envelope.place())) {
+            // Ours, at one of our pair addresses: taken in as picked up, and answered as held, so
+            // that neither the depositor nor a repairing replica learns whose address it is.
+            ownMail.take(from, proto);
+            answer(from, requestId, id, Outcome.STORED);
+            return;
+        }
         List<HeldItem<PeerId, WireEnvelope>> taken = new ArrayList<>();
         List<HeldItem<PeerId, WireEnvelope>> evicted = new ArrayList<>();
-        Outcome outcome = held.offer(id, envelope.recipient(), envelope.contributor(),
+        Outcome outcome = held.offer(id, envelope.place(), envelope.contributor(),
                 holdUntil(config, envelope.expiresAtMillis(), now), proto,
                 proto.getSerializedSize(), now, taken, evicted);
         if (outcome == Outcome.STORED) {
@@ -226,18 +242,42 @@ final class MailReplica {
         }
     }
 
+    /**
+     * Hands what we hold at our own pair addresses (deposited before we knew them as ours: a
+     * contact added since the last round) to our own mail, once committed, and lets it go.
+     */
+    void handOverOwn(java.util.Collection<PeerId> places) {
+        for (PeerId place : places) {
+            List<HeldItem<PeerId, WireEnvelope>> items = held.first(place, Long.MAX_VALUE).items();
+            if (items.isEmpty()) {
+                continue;
+            }
+            List<ByteString> ids = items.stream().map(HeldItem::id).toList();
+            java.util.concurrent.CompletableFuture.allOf(items.stream()
+                            .map(item -> ownMail.take(self, item.payload()))
+                            .toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .whenCompleteAsync((ignored, error) -> {
+                        if (error == null) {
+                            List<HeldItem<PeerId, WireEnvelope>> removed = held.delete(place, ids);
+                            removed.forEach(gone -> copies.forget(gone.id()));
+                            journal.dropped(removed);
+                        }
+                    }, scheduler);
+        }
+    }
+
     /** A peer's answer to one of our repair offers; false when it answers none of them. */
     boolean repairAnswered(PeerId from, long requestId, StoreAnswer answer) {
         return copies.answered(from, requestId, answer);
     }
 
-    /** Only the recipient, on its own link, with a fresh request it signed, may touch its mail. */
+    /**
+     * Only the recipient, on its own link, with a fresh request it signed, may touch its mail; the
+     * mail at a pair address, only one of the pair, with a fresh request the pair key signed
+     * naming the link it came on (either way, nobody can replay what another peer sent).
+     */
     private PeerId checked(MailRequest kind, PeerId from, SignedMailRequest request) throws MailboxException {
-        PeerId recipient = kind.verify(request, clock.nowMillis());
-        if (!recipient.equals(from)) {
-            throw new MailboxException(Misbehaviour.NOT_YOURS, from.shortForm() + " asked for the mail of "
-                    + recipient.shortForm());
-        }
+        PeerId recipient = kind.verify(request, from, clock.nowMillis());
         Map<PeerId, Long> last = lastIssued.get(kind);
         Long previous = last.get(recipient);
         if (previous != null && request.getIssuedAtMs() <= previous) {

@@ -59,6 +59,7 @@ public final class Mailbox implements LinkEvents, FrameHandler {
                 restored);
         this.relay = new MailRelay(courier, finder, outbox, scheduler, config);
         this.pickup = new MailPickup(self, links, courier, finder, sink, scheduler, clock, config);
+        replica.takeOwnMailWith(pickup::isOwnPlace, sink);
         this.relayContacts = new RelayContacts(self.peerId(), links, courier, finder, relayWiring, scheduler);
         this.groupReplica = new GroupPostReplica(self.peerId(), links, courier, finder, config.replicas(), groupJournal, scheduler,
                 clock, config.groupPosts(), restoredPosts);
@@ -118,7 +119,6 @@ public final class Mailbox implements LinkEvents, FrameHandler {
         replica.stop();
     }
 
-    /** Hands an envelope that tracks nothing (a receipt) to its recipient's replicas. */
     /**
      * Sets the proof of work (bits) a deposit must carry to be held here; before the loop serves
      * anything. Senders pay {@code Stamp.DEFAULT_BITS} unless set otherwise.
@@ -127,8 +127,18 @@ public final class Mailbox implements LinkEvents, FrameHandler {
         replica.requireStampBits(bits);
     }
 
-    public void carry(WireEnvelope envelope) {
-        relay.carry(envelope);
+    /** Hands an envelope that tracks nothing (a receipt) to the replicas of its place. */
+    public void carry(PeerId recipient, WireEnvelope envelope) {
+        relay.carry(recipient, envelope);
+    }
+
+    /**
+     * Where our contacts' mail to us waits (decision 0047): their pair addresses to us in an
+     * epoch. Picked up from each round; mail deposited with us there is ours. Call before
+     * {@link #start()}.
+     */
+    public void pickUpPairsWith(java.util.function.LongFunction<List<org.parley.messaging.PairAddresses.PairKey>> pairs) {
+        pickup.pickUpPairsWith(pairs, replica::handOverOwn);
     }
 
     /**

@@ -32,7 +32,7 @@ final class SqlMailJournal implements MailJournal {
             try {
                 WireEnvelope envelope = WireEnvelope.parseFrom(row.envelope());
                 held.add(new HeldItem<>(row.seq(), ByteString.copyFrom(row.id()),
-                        PeerId.fromPublicKey(envelope.getRecipient().toByteArray()),
+                        SealedEnvelope.placeOf(envelope),
                         SealedEnvelope.contributorOf(envelope), row.expiresMillis(), envelope,
                         envelope.getSerializedSize()));
             } catch (InvalidProtocolBufferException | IllegalArgumentException e) {

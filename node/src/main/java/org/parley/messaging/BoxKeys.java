@@ -75,9 +75,14 @@ final class BoxKeys {
         return Hkdf.derive(shared, SALT, associatedData(ephemeral, recipient, address), Aead.KEY_SIZE);
     }
 
+    /** One entry out per entry in when full: a flood of fresh keys never empties the map at once. */
     private static <V> void remember(Map<ByteBuffer, V> map, ByteBuffer name, V value) {
         if (map.size() >= REMEMBERED) {
-            map.clear();
+            java.util.Iterator<ByteBuffer> oldest = map.keySet().iterator();
+            if (oldest.hasNext()) {
+                oldest.next();
+                oldest.remove();
+            }
         }
         map.put(name, value);
     }

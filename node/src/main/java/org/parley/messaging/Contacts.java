@@ -37,7 +37,8 @@ final class Contacts implements ContactBook {
     private final ContentCipher cipher;
     private final Scheduler loop;
     private final Clock clock;
-    private final Map<PeerId, ContactRecord> contacts = new HashMap<>();
+    /** Read from the verifier thread too (who is known), so concurrent; changed on the loop only. */
+    private final Map<PeerId, ContactRecord> contacts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<PeerId, Map<String, Long>> refused = new HashMap<>();
     /** Told, after the commit, of the message requests a new contact's acceptance made ordinary messages. */
     private BiConsumer<PeerId, List<MessageId>> requestsAccepted = (peer, ids) -> { };

@@ -6,7 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.Identity;
@@ -19,7 +20,7 @@ import org.parley.runtime.Scheduler;
 
 /**
  * Sends what is not kept in the outbox (receipts, group control): encrypted by the ratchet and
- * sent once the session's new state is committed, or only signed; over the peer's link, or, if it
+ * sent once the session's new state is committed, or sealed outside the ratchet; over the peer's link, or, if it
  * has none, through its mailboxes. Notes when each peer was last encrypted to.
  */
 final class Courier implements GroupSignalTransport {
@@ -35,13 +36,17 @@ final class Courier implements GroupSignalTransport {
     private final SecureRandom random;
     private final MessagingConfig config;
     private final BooleanSupplier stopped;
+    /** Whether a peer knows us, so that mail to it waits at our pair address rather than at its own place. */
+    private final Predicate<PeerId> knowsUs;
+    private final EnvelopeVersions versions;
     /** Per peer: when we last encrypted anything to it, which decides how the next receipt goes. */
     private final Map<PeerId, Long> lastEncryptedTo = new HashMap<>();
     /** Where envelopes go when their peer has no link: the mailbox replicas, once the node wires them. */
-    private Consumer<org.parley.proto.wire.v1.WireEnvelope> offlineCarrier = envelope -> { };
+    private BiConsumer<PeerId, org.parley.proto.wire.v1.WireEnvelope> offlineCarrier = (peer, envelope) -> { };
 
     Courier(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage, Sealing sealing,
-            Scheduler loop, Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped) {
+            Scheduler loop, Clock clock, SecureRandom random, MessagingConfig config, BooleanSupplier stopped,
+            Predicate<PeerId> knowsUs, EnvelopeVersions versions) {
         this.self = self;
         this.neighbours = neighbours;
         this.sessions = sessions;
@@ -52,9 +57,11 @@ final class Courier implements GroupSignalTransport {
         this.random = random;
         this.config = config;
         this.stopped = stopped;
+        this.knowsUs = knowsUs;
+        this.versions = versions;
     }
 
-    void carryOfflineWith(Consumer<org.parley.proto.wire.v1.WireEnvelope> carrier) {
+    void carryOfflineWith(BiConsumer<PeerId, org.parley.proto.wire.v1.WireEnvelope> carrier) {
         this.offlineCarrier = carrier;
     }
 
@@ -65,6 +72,16 @@ final class Courier implements GroupSignalTransport {
             lastEncryptedTo.put(peer, clock.nowMillis());
         }
         return encrypted;
+    }
+
+    /**
+     * The envelope version to seal for {@code peer} (decision 0047): the placed form, to wait at
+     * our pair address, only when the peer is our contact and we heard from it on a session, so
+     * that it has us among the peers whose addresses it picks up from, and reads it; otherwise
+     * the highest version the peer said it reads. Asked on the loop, at encryption.
+     */
+    int versionFor(PeerId peer) {
+        return versions.forPeer(peer, knowsUs.test(peer));
     }
 
     /** When we last encrypted anything to {@code peer}; null if never since start. */
@@ -83,9 +100,10 @@ final class Courier implements GroupSignalTransport {
         }
         long now = clock.nowMillis();
         byte[] payload = encrypted.get().message().toByteArray();
+        int version = versionFor(peer);
         // Sealed with the storage work, off the loop on the real node.
         sessionStorage.submitWith(sessionStorage.snapshot(encrypted.get().change()),
-                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload))
+                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload, version))
                 .whenCompleteAsync((envelope, error) -> {
                     if (error != null) {
                         LOG.log(Level.SEVERE, "could not store a session before sending", error);
@@ -100,10 +118,11 @@ final class Courier implements GroupSignalTransport {
      * Sends {@code payload} sealed but outside the ratchet: the pair address authenticates it.
      * Sealed with the storage work, since the first envelope to a peer in an epoch pays its stamp.
      */
-    void sendSigned(PeerId peer, byte[] payload) {
+    void sendSealedOutsideRatchet(PeerId peer, byte[] payload) {
         long now = clock.nowMillis();
+        int version = versionFor(peer);
         sessionStorage.submitWith(null,
-                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload))
+                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload, version))
                 .whenCompleteAsync((envelope, error) -> {
                     if (error != null) {
                         LOG.log(Level.SEVERE, "could not seal an envelope", error);
@@ -123,7 +142,7 @@ final class Courier implements GroupSignalTransport {
         if (neighbours.isConnected(peer)) {
             neighbours.send(peer, Frame.newBuilder().setEnvelope(envelope).build());
         } else {
-            offlineCarrier.accept(envelope);
+            offlineCarrier.accept(peer, envelope);
         }
     }
 

@@ -121,7 +121,7 @@ final class EnvelopeIntake {
      */
     CompletableFuture<Void> takeIn(PeerId from, org.parley.proto.wire.v1.WireEnvelope proto, boolean relayed) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        verifier.verify(proto, clock.nowMillis(), sealing::check, check -> {
+        verifier.verify(from, proto, clock.nowMillis(), sealing::check, check -> {
             if (check == null) {
                 LOG.fine(() -> "dropped an envelope via " + from.shortForm() + ": verification is behind");
                 done.completeExceptionally(new MessagingException(MessagingException.Reason.BUSY, "too many envelopes wait for verification"));
@@ -377,6 +377,11 @@ final class EnvelopeIntake {
     void refuse(PeerId from, EnvelopeException reason) {
         LOG.fine(() -> "refused an envelope via " + from.shortForm() + ": " + reason.getMessage());
         contacts.countRefused(from, reason.rejection());
+        if (reason.rejection() == Misbehaviour.UNSUPPORTED_VERSION) {
+            // A newer node than we are, or one that did not hear our Hello yet: refused, not
+            // scored (decision 0047). Its sender re-seals once it hears which versions we read.
+            return;
+        }
         neighbours.penalize(from, reason.rejection(), "envelope: " + reason.getMessage());
     }
 }

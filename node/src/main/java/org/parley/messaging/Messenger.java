@@ -61,6 +61,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private final OutboxRunner outbox;
     private final EnvelopeIntake intake;
     private final Sealing sealing;
+    private final EnvelopeVersions versions;
     private final DirectActions actions;
     private final Composer composer;
     private Scheduler.Cancellable retryTimer;
@@ -81,8 +82,10 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.cipher = cipher;
         this.history = new History(storage, cipher, contacts, loop);
         this.sealing = new Sealing(self, Stamp.DEFAULT_BITS, random);
+        this.versions = new EnvelopeVersions();
+        sealing.knowPeers(contacts::isKnown);
         this.courier = new Courier(self, neighbours, sessions, sessionStorage, sealing, loop, clock, random, config,
-                () -> stopped);
+                () -> stopped, peer -> contacts.isContact(peer) && sessions.heardFrom(peer), versions);
         MessagingEvents toListeners = new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {
@@ -142,8 +145,19 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     }
 
     /** Receipts and group control for peers without a link are handed to {@code carrier} (the mailbox replicas). */
-    public void carryOfflineWith(Consumer<org.parley.proto.wire.v1.WireEnvelope> carrier) {
+    public void carryOfflineWith(java.util.function.BiConsumer<PeerId, org.parley.proto.wire.v1.WireEnvelope> carrier) {
         courier.carryOfflineWith(carrier);
+    }
+
+    /**
+     * Where our contacts' mail to us waits in {@code epoch} (decision 0047): each contact's pair
+     * address to us, with the key that signs for it. On the loop.
+     */
+    public List<PairAddresses.PairKey> pairsToUs(long epoch) {
+        return contacts.contacts().stream()
+                .filter(contact -> contact.status().equals(ContactRecord.CONTACT))
+                .map(contact -> sealing.pairs().from(contact.peer(), epoch))
+                .toList();
     }
 
     /**
@@ -304,8 +318,23 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
 
     @Override
     public void peerConnected(PeerInfo peer) {
+        versions.heard(peer.peerId(), peer.envelopeVersions());
         neighbours.send(peer.peerId(), Frame.newBuilder().setPrekeyBundle(prekeys.bundle()).build());
-        outbox.linkUp(peer.peerId());
+        outbox.linkUp(peer.peerId(), version -> versions.reads(peer.peerId(), version));
+    }
+
+    /** The envelope versions this node takes, newest first: what its Hello says (decision 0047). */
+    public List<Integer> envelopeVersions() {
+        return versions.announced();
+    }
+
+    /**
+     * Takes only {@code accepted} envelope versions from now on: a test's stand-in for a node from
+     * before sealing. Before the loop serves anything.
+     */
+    public void acceptEnvelopeVersionsOnly(Set<Integer> accepted) {
+        versions.acceptOnly(accepted);
+        sealing.acceptOnly(accepted);
     }
 
     /** Neighbours' prekey bundles, and envelopes (messages, receipts, group signals). */

@@ -1,61 +1,66 @@
 package org.parley.messaging;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.parley.identity.PeerId;
+import org.parley.proto.wire.v1.WireEnvelope;
+import org.parley.runtime.KeyedLanes;
 
 /**
- * Checks envelopes on a worker and hands the outcomes back to the loop. The worker must run tasks
- * one at a time in the order given (a single-thread executor): outcomes then reach the loop in
- * arrival order. What waits for the worker is bounded, in envelopes and in bytes, so a neighbour
- * sending faster than signatures can be checked fills no memory: past the bound an envelope is
- * dropped unread (the inbound rate limit of the link layer keeps honest traffic well below it).
+ * Checks envelopes (signature, time window, opening the sealed box) on a pool of workers and
+ * hands the outcomes back to the loop. Envelopes wait in one lane per neighbour they came from
+ * ({@link KeyedLanes}): a neighbour's envelopes are checked one at a time and reach the loop in
+ * the order they arrived, so one sender's messages reach the ratchet in order, while different
+ * neighbours' are checked side by side. What waits is bounded per neighbour and in total, in
+ * envelopes and in bytes: a neighbour sending faster than its signatures can be checked fills its
+ * own lane and has its own envelopes dropped unread (they are resent for want of a receipt, and a
+ * replica keeps what it could not hand over), and it delays another neighbour's envelope by at
+ * most one turn of its lane.
  */
 public final class OffLoopEnvelopeVerifier implements EnvelopeVerifier {
-    /** Envelopes that may wait for the worker: several full send windows of honest peers. */
+    /** Envelopes that may wait for the workers: several full send windows of honest peers. */
     public static final int MAX_WAITING = 8192;
-    /** Bytes of envelopes that may wait for the worker. */
+    /** Bytes of envelopes that may wait for the workers. */
     public static final long MAX_WAITING_BYTES = 32L * 1024 * 1024;
+    /** Envelopes from one neighbour that may wait: two of its send windows (receipts beside messages). */
+    public static final int MAX_WAITING_PER_PEER = 2 * MessagingConfig.defaults().sendWindow();
+    /** Bytes of envelopes from one neighbour that may wait. */
+    public static final long MAX_WAITING_BYTES_PER_PEER = 8L * 1024 * 1024;
+    /** Envelopes a neighbour's lane checks before the next lane has the worker. */
+    static final int TURN = 16;
 
-    private final Executor worker;
     private final Executor loop;
-    private final int maxWaiting;
-    private final long maxWaitingBytes;
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicLong waitingBytes = new AtomicLong();
+    private final KeyedLanes<PeerId> lanes;
 
-    public OffLoopEnvelopeVerifier(Executor worker, Executor loop) {
-        this(worker, loop, MAX_WAITING, MAX_WAITING_BYTES);
+    /** {@code workers}: a pool of any size, or the virtual loop in the simulator. */
+    public OffLoopEnvelopeVerifier(Executor workers, Executor loop) {
+        this(workers, loop, new KeyedLanes.Bounds(TURN, MAX_WAITING_PER_PEER, MAX_WAITING_BYTES_PER_PEER,
+                MAX_WAITING, MAX_WAITING_BYTES));
     }
 
-    OffLoopEnvelopeVerifier(Executor worker, Executor loop, int maxWaiting, long maxWaitingBytes) {
-        this.worker = worker;
+    OffLoopEnvelopeVerifier(Executor workers, Executor loop, KeyedLanes.Bounds bounds) {
         this.loop = loop;
-        this.maxWaiting = maxWaiting;
-        this.maxWaitingBytes = maxWaitingBytes;
+        this.lanes = new KeyedLanes<>(workers, bounds);
     }
 
     @Override
-    public void verify(org.parley.proto.wire.v1.WireEnvelope proto, long nowMillis, Checker checker,
-                       Consumer<EnvelopeCheck> then) {
-        long size = proto.getSerializedSize();
-        int envelopes = waiting.incrementAndGet();
-        long bytes = waitingBytes.addAndGet(size);
-        if (envelopes > maxWaiting || bytes > maxWaitingBytes) {
-            release(size);
-            then.accept(null);
-            return;
-        }
-        worker.execute(() -> {
+    public void verify(PeerId from, WireEnvelope proto, long nowMillis, Checker checker, Consumer<EnvelopeCheck> then) {
+        boolean queued = lanes.submit(from, proto.getSerializedSize(), () -> {
             EnvelopeCheck check = checker.check(proto, nowMillis);
-            release(size);
             loop.execute(() -> then.accept(check));
         });
+        if (!queued) {
+            then.accept(null);
+        }
     }
 
-    private void release(long size) {
-        waiting.decrementAndGet();
-        waitingBytes.addAndGet(-size);
+    /** Envelopes waiting or being checked, from every neighbour. */
+    int waiting() {
+        return lanes.waiting();
+    }
+
+    /** Envelopes from {@code from} waiting or being checked. */
+    int waiting(PeerId from) {
+        return lanes.waiting(from);
     }
 }

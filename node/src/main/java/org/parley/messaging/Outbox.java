@@ -158,7 +158,7 @@ final class Outbox {
     }
 
     /** A new link to {@code peer}: everything unacknowledged counts as unsent, for the old link may have lost it. */
-    List<OutboxAction> linkUp(PeerId peer, boolean canSeal) {
+    List<OutboxAction> linkUp(PeerId peer, boolean canSeal, java.util.function.Predicate<byte[]> readable) {
         PeerQueue queue = queues.get(peer);
         if (queue == null) {
             return List.of();
@@ -166,6 +166,11 @@ final class Outbox {
         for (OutboxItem item : queue.items.values()) {
             if (item.stage() == Stage.IN_FLIGHT) {
                 item.moveTo(Stage.READY);
+            }
+            if (item.stage() == Stage.READY && !readable.test(item.envelope())) {
+                // Sealed in a version the peer's Hello says it does not read: sealed again.
+                item.setEnvelope(null);
+                item.moveTo(Stage.UNSEALED);
             }
         }
         queue.inFlight = 0;

@@ -147,10 +147,21 @@ final class OutboxRunner implements RelayableOutbox {
         perform(outbox.flush(peer, canSeal(peer), canSend(peer)));
     }
 
-    /** A new link: everything unacknowledged goes again, for the old link may have lost it. */
-    void linkUp(PeerId peer) {
+    /**
+     * A new link: everything unacknowledged goes again, for the old link may have lost it; what
+     * was sealed in a version the peer does not read ({@code reads}) is sealed again first.
+     */
+    void linkUp(PeerId peer, java.util.function.IntPredicate reads) {
         if (!stopped.getAsBoolean()) {
-            perform(outbox.linkUp(peer, canSeal(peer)));
+            perform(outbox.linkUp(peer, canSeal(peer), envelope -> reads.test(versionOf(envelope))));
+        }
+    }
+
+    private static int versionOf(byte[] envelope) {
+        try {
+            return org.parley.proto.wire.v1.WireEnvelope.parseFrom(envelope).getVersion();
+        } catch (InvalidProtocolBufferException e) {
+            return -1;
         }
     }
 
@@ -357,9 +368,9 @@ final class OutboxRunner implements RelayableOutbox {
      * be signed: signing waits for the storage work, which runs off the loop.
      */
     private record Sealed(Sealing sealing, PeerId recipient, long createdAtMillis, long expiresAtMillis,
-                          byte[] payload, SessionStorage.Snapshot session) {
+                          byte[] payload, int version, SessionStorage.Snapshot session) {
         byte[] sign() {
-            return sealing.seal(recipient, createdAtMillis, expiresAtMillis, payload).toByteArray();
+            return sealing.seal(recipient, createdAtMillis, expiresAtMillis, payload, version).toByteArray();
         }
     }
 
@@ -369,7 +380,8 @@ final class OutboxRunner implements RelayableOutbox {
             return Optional.empty();
         }
         return courier.encrypt(peer, content).map(result -> new Sealed(courier.sealing(), peer, clock.nowMillis(),
-                expiresAtMillis, result.message().toByteArray(), sessionStorage.snapshot(result.change())));
+                expiresAtMillis, result.message().toByteArray(), courier.versionFor(peer),
+                sessionStorage.snapshot(result.change())));
     }
 
     private boolean canSeal(PeerId peer) {

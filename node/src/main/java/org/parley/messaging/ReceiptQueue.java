@@ -73,6 +73,6 @@ final class ReceiptQueue {
                 .toByteArray())) {
             return;
         }
-        courier.sendSigned(peer, RatchetMessage.newBuilder().setReceipts(receipts).build().toByteArray());
+        courier.sendSealedOutsideRatchet(peer, RatchetMessage.newBuilder().setReceipts(receipts).build().toByteArray());
     }
 }

@@ -17,6 +17,8 @@ public final class Sealing {
     private final Stamps stamps;
     private final BoxKeys boxes = new BoxKeys();
     private final SecureRandom random;
+    private volatile java.util.function.Predicate<PeerId> known = peer -> false;
+    private volatile java.util.Set<Integer> accepted = java.util.Set.copyOf(EnvelopeVersions.ALL);
 
     public Sealing(Identity self, int stampBits, SecureRandom random) {
         this.self = self;
@@ -37,13 +39,36 @@ public final class Sealing {
         return stamps.bits();
     }
 
+    /**
+     * The peers the user knows (contacts and blocks; safe from any thread): their pair keys stay
+     * derived, and only they may skip the first-contact work.
+     */
+    public void knowPeers(java.util.function.Predicate<PeerId> knownPeers) {
+        this.known = knownPeers;
+        pairs.pin(knownPeers);
+    }
+
     public PairAddresses pairs() {
         return pairs;
     }
 
-    /** Seals {@code payload} to {@code recipient}. */
-    public WireEnvelope seal(PeerId recipient, long createdAtMillis, long expiresAtMillis, byte[] payload) {
-        return SealedEnvelope.seal(self, pairs, stamps, boxes, recipient, createdAtMillis, expiresAtMillis, payload, random);
+    /**
+     * Seals {@code payload} to {@code recipient} as envelope {@code version}: 3 placed at our pair
+     * address, 2 at the recipient's own place with the recipient named, 1 signed by our identity
+     * with both of us in clear (only for a peer that reads nothing newer).
+     */
+    public WireEnvelope seal(PeerId recipient, long createdAtMillis, long expiresAtMillis, byte[] payload,
+                             int version) {
+        if (version == Envelope.VERSION) {
+            return Envelope.create(self, recipient, createdAtMillis, expiresAtMillis, payload).toProto();
+        }
+        return SealedEnvelope.seal(self, pairs, stamps, boxes, recipient, createdAtMillis, expiresAtMillis, payload,
+                version == SealedEnvelope.PLACED_VERSION, random);
+    }
+
+    /** Refuses, from now on, envelopes of versions not in {@code versions} (a test's node from before sealing). */
+    void acceptOnly(java.util.Set<Integer> versions) {
+        accepted = java.util.Set.copyOf(versions);
     }
 
     /**
@@ -53,17 +78,25 @@ public final class Sealing {
      */
     public EnvelopeCheck check(WireEnvelope proto, long nowMillis) {
         try {
+            if (!accepted.contains(proto.getVersion())) {
+                throw new EnvelopeException(org.parley.link.Misbehaviour.UNSUPPORTED_VERSION,
+                        "envelope version " + proto.getVersion());
+            }
             if (proto.getVersion() == Envelope.VERSION) {
                 Envelope envelope = Envelope.verify(proto, nowMillis);
                 return new EnvelopeCheck(envelope, envelope.id(), null, false);
             }
             SealedEnvelope.Outer outer = SealedEnvelope.check(proto, nowMillis, 0);
-            if (!outer.recipient().equals(self.peerId())) {
+            if (!outer.placed() && !outer.recipient().equals(self.peerId())) {
                 throw new EnvelopeException(org.parley.link.Misbehaviour.NOT_FOR_US, "envelope for " + outer.recipient());
             }
-            Envelope envelope = SealedEnvelope.open(self, pairs, boxes, proto, outer);
-            boolean paid = Stamp.meets(outer.recipient().publicKey(), outer.contributor().publicKey(),
+            boolean paid = Stamp.meets(proto.getRecipient().toByteArray(), outer.contributor().publicKey(),
                     PairAddresses.epochOf(outer.createdAtMillis()), proto.getStamp(), stamps.bits());
+            // A placed envelope names no recipient: it is ours if the box opens and the sender
+            // inside owns the address (open checks both). Unpaid work from a stranger is refused
+            // before its pair key is derived.
+            Envelope envelope = SealedEnvelope.open(self, pairs, boxes, proto, outer,
+                    sender -> paid || known.test(sender));
             return new EnvelopeCheck(envelope, outer.id(), null, paid);
         } catch (EnvelopeException e) {
             return new EnvelopeCheck(null, null, e, false);

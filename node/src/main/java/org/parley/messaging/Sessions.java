@@ -212,6 +212,15 @@ final class Sessions {
         }
     }
 
+    /**
+     * Whether a message of {@code peer}'s ever opened on one of our sessions with it (a session it
+     * started, or ours it answered): then it holds a session with us too.
+     */
+    boolean heardFrom(PeerId peer) {
+        PeerSessions sessions = byPeer.get(peer);
+        return sessions != null && sessions.all.values().stream().anyMatch(session -> session.confirmed);
+    }
+
     /** How many sessions we keep with {@code peer}. */
     int count(PeerId peer) {
         PeerSessions sessions = byPeer.get(peer);

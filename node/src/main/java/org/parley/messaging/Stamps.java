@@ -14,7 +14,8 @@ final class Stamps {
     private final Map<Key, Long> found = new ConcurrentHashMap<>();
     private volatile int bits;
 
-    private record Key(java.nio.ByteBuffer address, int bits) {
+    /** {@code named}: whether the recipient is in the work (version 2) or not (the placed form). */
+    private record Key(java.nio.ByteBuffer address, int bits, boolean named) {
     }
 
     Stamps(int bits) {
@@ -31,7 +32,7 @@ final class Stamps {
 
     long stampFor(byte[] recipient, byte[] address, long epoch) {
         int required = bits;
-        Key key = new Key(java.nio.ByteBuffer.wrap(address.clone()), required);
+        Key key = new Key(java.nio.ByteBuffer.wrap(address.clone()), required, recipient.length > 0);
         Long nonce = found.get(key);
         if (nonce != null) {
             return nonce;

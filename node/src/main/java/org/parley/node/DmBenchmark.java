@@ -37,8 +37,17 @@ public final class DmBenchmark {
      * (each round's ratio is listed too), then the steady run's latency.
      */
     public record Result(int messages, double messagesPerSecond, double cryptoBoundPerSecond, double ratio,
-                         List<Double> roundRatios, int steadyRate, double latencyMsP50, double latencyMsP99,
-                         int warmUpRounds, double wallSeconds) {
+                         List<Double> roundRatios, double allocatedBytesPerMessage, int steadyRate,
+                         double latencyMsP50, double latencyMsP99, int steadyGcPauses, long steadyGcPauseMsTotal,
+                         long steadyGcPauseMsMax, int warmUpRounds, double wallSeconds) {
+    }
+
+    /** One burst: messages per second, and bytes the whole process allocated per message. */
+    private record Burst(double messagesPerSecond, double allocatedBytesPerMessage) {
+    }
+
+    /** The steady run: latency percentiles, and the collector's pauses during it. */
+    private record Steady(double msP50, double msP99, JvmWork.Spent spent) {
     }
 
     /** Bursts measured, each against a bound measured right after it. */
@@ -74,17 +83,22 @@ public final class DmBenchmark {
             String text = "x".repeat(BODY_BYTES);
             int warmUpRounds = warmUp(alice.api(), bobId, text, Math.min(WARM_UP_ROUND, messages), warmUpFor);
             List<Double> throughputs = new ArrayList<>();
+            List<Double> allocations = new ArrayList<>();
             List<Double> bounds = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
-                throughputs.add(burst(alice.api(), bobId, text, messages));
+                Burst burst = burst(alice.api(), bobId, text, messages);
+                throughputs.add(burst.messagesPerSecond());
+                allocations.add(burst.allocatedBytesPerMessage());
                 // Per message: a signature and its verification, a seal and an open.
                 bounds.add(CryptoBound.perSecond(random, BODY_BYTES + 150, 1, 1, 1, messages));
                 ratios.add(throughputs.get(round) / bounds.get(round));
             }
-            double[] latency = steady(alice.api(), bobId, text, steadyRate, steadyFor);
+            Steady steady = steady(alice.api(), bobId, text, steadyRate, steadyFor);
             return new Result(messages, median(throughputs), median(bounds), median(ratios), List.copyOf(ratios),
-                    steadyRate, latency[0], latency[1], warmUpRounds, (System.nanoTime() - started) / 1e9);
+                    median(allocations), steadyRate, steady.msP50(), steady.msP99(), steady.spent().pauseMillis().size(),
+                    steady.spent().pauseMillisTotal(), steady.spent().pauseMillisMax(), warmUpRounds,
+                    (System.nanoTime() - started) / 1e9);
         } finally {
             deleteTree(directory);
         }
@@ -114,8 +128,11 @@ public final class DmBenchmark {
         }
     }
 
-    /** Sends {@code count} messages as fast as they are taken; messages per second until all are delivered. */
-    private static double burst(ParleyApi sender, String peer, String text, int count) throws ApiException,
+    /**
+     * Sends {@code count} messages as fast as they are taken: messages per second until all are
+     * delivered, and the bytes both nodes (and the sending threads) allocated per message.
+     */
+    private static Burst burst(ParleyApi sender, String peer, String text, int count) throws ApiException,
             InterruptedException {
         CountDownLatch delivered = new CountDownLatch(count);
         // The receipt may be reported before send() has returned the ID, so each ID is counted
@@ -128,6 +145,7 @@ public final class DmBenchmark {
             }
         })) {
             ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS);
+            JvmWork work = JvmWork.start();
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 senders.execute(() -> {
@@ -140,19 +158,28 @@ public final class DmBenchmark {
                     }
                 });
             }
-            senders.shutdown();
-            if (!delivered.await(5, TimeUnit.MINUTES)) {
-                throw new ApiException("the benchmark's messages were not all delivered");
+            try (work) {
+                if (!delivered.await(5, TimeUnit.MINUTES)) {
+                    throw new ApiException("the benchmark's messages were not all delivered");
+                }
+                double perSecond = count / ((System.nanoTime() - start) / 1e9);
+                // Measured before the sending threads end, which would take their counts with them.
+                return new Burst(perSecond, work.stop().allocatedBytes() / (double) count);
+            } finally {
+                senders.shutdown();
             }
-            return count / ((System.nanoTime() - start) / 1e9);
         }
     }
 
-    /** Sends at {@code rate} per second for {@code duration}; send-to-delivered latency p50 and p99, in ms. */
-    private static double[] steady(ParleyApi sender, String peer, String text, int rate, Duration duration)
+    /**
+     * Sends at {@code rate} per second for {@code duration}: send-to-delivered latency p50 and p99,
+     * in ms, and the collector's pauses meanwhile.
+     */
+    private static Steady steady(ParleyApi sender, String peer, String text, int rate, Duration duration)
             throws ApiException, InterruptedException {
         int count = (int) (rate * duration.toMillis() / 1000);
         Map<String, Long> sentAt;
+        JvmWork.Spent spent;
         Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch delivered = new CountDownLatch(count);
@@ -162,10 +189,12 @@ public final class DmBenchmark {
                 delivered.countDown();
             }
         })) {
+            JvmWork work = JvmWork.start();
             PacedSends sends = PacedSends.start(count, rate, SENDER_THREADS, () -> sender.send(peer, text).id());
             boolean all;
-            try (sends) {
+            try (sends; work) {
                 all = delivered.await(5, TimeUnit.MINUTES);
+                spent = work.stop();
             }
             if (!all) {
                 throw new ApiException("the benchmark's messages were not all delivered");
@@ -179,7 +208,7 @@ public final class DmBenchmark {
             }
         });
         Percentiles measured = new Percentiles(latencies);
-        return new double[] {measured.at(0.50), measured.at(0.99)};
+        return new Steady(measured.at(0.50), measured.at(0.99), spent);
     }
 
     private static double median(List<Double> values) {

@@ -144,13 +144,23 @@ final class LocalApi implements ParleyApi {
         if (transfers == null) {
             return ParleyApi.super.sendFile(peerId, path);
         }
+        Path file = absolute(path);
+        CompletableFuture<MessageRecord> sent = LoopCalls.call(loop, () -> transfers.send(peer, file));
+        return withFiles(List.of(awaitFile(sent))).get(0);
+    }
+
+    private static Path absolute(String path) throws ApiException {
         Path file = Path.of(path);
         if (!file.isAbsolute()) {
             throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "the daemon needs an absolute path, not " + path);
         }
-        CompletableFuture<MessageRecord> sent = LoopCalls.call(loop, () -> transfers.send(peer, file));
+        return file;
+    }
+
+    /** Waits for a file to be hashed and its offer sent. */
+    private static <T> T awaitFile(CompletableFuture<T> sent) throws ApiException {
         try {
-            return withFiles(List.of(sent.get(SEND_FILE_TIMEOUT.toSeconds(), TimeUnit.SECONDS))).get(0);
+            return sent.get(SEND_FILE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof FileException refused) {
@@ -168,21 +178,24 @@ final class LocalApi implements ParleyApi {
 
     /** The views of {@code records}, each with the file it offered, if any. */
     private List<MessageView> withFiles(List<MessageRecord> records) throws ApiException {
-        FileTransfers transfers = files;
-        if (transfers == null) {
-            return records.stream().map(Views::of).toList();
-        }
-        return LoopCalls.call(loop, () -> records.stream()
-                .map(record -> transfers.fileOf(record.id()).map(file -> Views.of(record).withFile(Views.of(file)))
-                        .orElseGet(() -> Views.of(record)))
-                .toList());
+        FileAttachments attachments = new FileAttachments(files);
+        return LoopCalls.call(loop, () -> records.stream().map(attachments::view).toList());
     }
 
     @Override
     public ContactView addContact(String peerId, String name) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         String checked = DisplayNames.check(name);
-        return told(Views.of(LoopCalls.await(loop, () -> messenger.addContact(peer, checked))));
+        ContactView added = told(Views.of(LoopCalls.await(loop, () -> messenger.addContact(peer, checked))));
+        FileTransfers transfers = files;
+        if (transfers != null && "contact".equals(added.status())) {
+            // An accepted message request: the files it offered are fetched now.
+            LoopCalls.call(loop, () -> {
+                transfers.acceptedFrom(peer);
+                return null;
+            });
+        }
+        return added;
     }
 
     /** Contacts change only through these calls, so they tell the watchers themselves. */
@@ -249,7 +262,7 @@ final class LocalApi implements ParleyApi {
         if (limit < 1 || limit > MAX_HISTORY) {
             throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "limit must be between 1 and " + MAX_HISTORY);
         }
-        return LoopCalls.await(loop, () -> messenger.messageRequests(limit)).stream().map(Views::of).toList();
+        return withFiles(LoopCalls.await(loop, () -> messenger.messageRequests(limit)));
     }
 
     /** Where {@link #status} takes reachability from; until set, it says "unknown". */
@@ -341,7 +354,27 @@ final class LocalApi implements ParleyApi {
         }
         Optional<byte[]> before = beforeEntryId.isPresent() ? Optional.of(entryId(beforeEntryId.get()))
                 : Optional.empty();
-        return LoopCalls.await(loop, () -> groups.history(group, limit, before)).stream().map(Views::of).toList();
+        return withGroupFiles(LoopCalls.await(loop, () -> groups.history(group, limit, before)));
+    }
+
+    /** The views of {@code records}, each with the file it offered, if any. */
+    private List<GroupMessageView> withGroupFiles(List<org.parley.groups.GroupMessageRecord> records)
+            throws ApiException {
+        FileAttachments attachments = new FileAttachments(files);
+        return LoopCalls.call(loop, () -> records.stream().map(attachments::view).toList());
+    }
+
+    @Override
+    public GroupMessageView sendFileToGroup(String groupId, String path) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        FileTransfers transfers = files;
+        if (transfers == null) {
+            return ParleyApi.super.sendFileToGroup(groupId, path);
+        }
+        Path file = absolute(path);
+        CompletableFuture<org.parley.groups.GroupMessageRecord> sent = LoopCalls.call(loop,
+                () -> transfers.sendToGroup(group, file));
+        return withGroupFiles(List.of(awaitFile(sent))).get(0);
     }
 
     /** A group log entry ID as text: 64 hex digits. */

@@ -109,6 +109,9 @@ public final class NodeAssembly {
         int undialableKept = settings.discovery().maxLinks() * UNDIALABLE_LINKS_PER_MAX_LINK;
         discovery.spareLinksTo(peer -> undialable.test(peer)
                 && (gossip.isMeshPeer(peer) || countLinked(links, undialable) <= undialableKept));
+        // Links are kept by what they relay of the topics both ends share (decision 0048).
+        gossip.onRelay(discovery::relayed);
+        discovery.judgeRelaysBy(gossip::messagesSinceRelayed);
         links.addListener(gossipHost);
         links.addFrameHandler(env.gossipFrames().apply(gossipHost));
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),
@@ -152,6 +155,8 @@ public final class NodeAssembly {
                 messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);
         mailbox.requireStampBits(settings.stampBits());
         messenger.carryOfflineWith(mailbox::carry);
+        links.announceEnvelopeVersions(messenger.envelopeVersions());
+        mailbox.pickUpPairsWith(messenger::pairsToUs);
         groups.depositPostsWith(mailbox::depositGroupPost);
         mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);
         links.addLayer(mailbox);

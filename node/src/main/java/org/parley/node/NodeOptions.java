@@ -2,6 +2,7 @@ package org.parley.node;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.parley.messaging.Stamp;
 import org.parley.files.FileConfig;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
@@ -25,16 +26,19 @@ import org.parley.overlay.discovery.DiscoveryConfig;
  *                    does unless told not to, other users of these options only when they ask
  * @param downloads where received files are written; null: the home's {@code downloads} folder
  * @param files limits of file transfers
+ * @param stampBits the proof of work (bits) the node pays on what it seals and asks of deposits
+ *                  and first contacts ({@code Stamp}; a network's nodes must agree on it)
  */
 public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
                           List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay, boolean portMapping,
-                          Path downloads, FileConfig files) {
+                          Path downloads, FileConfig files, int stampBits) {
     /** Where a daemon listens when not told: every interface, on Parley's default port. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
 
     public NodeOptions {
         bootstrap = List.copyOf(bootstrap);
         announce = List.copyOf(announce);
+        Stamp.checkedBits(stampBits);
         if (targetLinks < 1) {
             throw new IllegalArgumentException("a node needs at least one link, not " + targetLinks);
         }
@@ -42,7 +46,8 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
                        List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay, boolean portMapping) {
-        this(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, null, FileConfig.defaults());
+        this(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, null, FileConfig.defaults(),
+                Stamp.DEFAULT_BITS);
     }
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
@@ -55,28 +60,34 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions withTargetLinks(int links) {
-        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay, portMapping, downloads, files);
+        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay, portMapping, downloads, files, stampBits);
     }
 
     public NodeOptions withAnnounce(List<HostPort> addresses) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay, portMapping, downloads, files);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay, portMapping, downloads, files, stampBits);
     }
 
     public NodeOptions withMailbox(MailboxConfig config) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay, portMapping, downloads, files);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay, portMapping, downloads, files, stampBits);
     }
 
     public NodeOptions withPortMapping(boolean on) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, on, downloads, files);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, on, downloads, files, stampBits);
     }
 
     /** Received files go to {@code folder} (null: the home's), within {@code limits}. */
     public NodeOptions withFiles(Path folder, FileConfig limits) {
         return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, folder,
-                limits);
+                limits, stampBits);
+    }
+
+    /** The proof of work this node pays and asks for: {@code Stamp.checkedBits}' range. */
+    public NodeOptions withStampBits(int bits) {
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, downloads,
+                files, bits);
     }
 
     public NodeOptions withRelay(RelayLimits limits) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits, portMapping, downloads, files);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits, portMapping, downloads, files, stampBits);
     }
 }

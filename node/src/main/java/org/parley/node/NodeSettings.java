@@ -66,7 +66,7 @@ public record NodeSettings(Layers layers, LinkConfig links, DiscoveryConfig disc
         return defaults(ParleyNode.AGENT).toBuilder().links(options.links())
                 .discovery(DiscoveryConfig.defaults().withTargetLinks(options.targetLinks()))
                 .mailbox(options.mailbox()).bootstrap(options.bootstrap()).announce(options.announce())
-                .relay(options.relay()).build();
+                .relay(options.relay()).stampBits(options.stampBits()).build();
     }
 
     public NodeSettings withLayers(Layers value) {

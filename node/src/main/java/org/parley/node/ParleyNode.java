@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.parley.api.ApiException;
@@ -46,6 +48,8 @@ public final class ParleyNode implements AutoCloseable {
      * gRPC for the first time in the process, which on a busy machine takes longer than the 10 s
      * an API call gets (seen at 16 s with two cores shared by many processes).
      */
+    /** Workers checking inbound envelopes: one per core, at most four (a node's other threads need the rest). */
+    private static final int VERIFIER_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** Longest a stopping node waits for the router to remove its port mapping. */
     private static final Duration PORT_MAPPING_REMOVAL = Duration.ofSeconds(5);
@@ -119,12 +123,17 @@ public final class ParleyNode implements AutoCloseable {
         }
         GroupCommitQueue storage = new GroupCommitQueue(database);
         EventLoop loop = new EventLoop("parley-loop");
-        // Envelope signatures are checked here rather than on the loop: one thread, so that they
-        // come back to the loop in the order they arrived.
-        ExecutorService verifier = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "parley-verifier");
-            thread.setDaemon(true);
-            return thread;
+        // Envelope signatures are checked and sealed envelopes opened here rather than on the
+        // loop, on one worker per core (the verifier keeps each neighbour's envelopes in order).
+        ExecutorService verifier = Executors.newFixedThreadPool(VERIFIER_THREADS, new ThreadFactory() {
+            private final AtomicInteger made = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable runnable) {
+                Thread thread = new Thread(runnable, "parley-verifier-" + made.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }
         });
         NodeEnvironment environment = NodeEnvironment.builder(identity, loop, SystemClock.INSTANCE)
                 .randomness(SeededRng::fromEntropy, new SecureRandom())
@@ -159,9 +168,11 @@ public final class ParleyNode implements AutoCloseable {
             throw new ApiException("cannot open the files folder: " + e.getMessage(), e);
         }
         WatchHub watchers = new WatchHub();
-        assembled.messenger().addListener(WatchFeeds.eventsTo(watchers));
+        FileAttachments attachments = new FileAttachments(files);
+        assembled.messenger().addListener(WatchFeeds.eventsTo(watchers, attachments));
         assembled.messenger().addListener(new OutboxEvents(assembled.messenger(), loop, watchers));
-        assembled.groups().addListener(WatchFeeds.groupEventsTo(watchers));
+        assembled.groups().addListener(WatchFeeds.groupEventsTo(watchers, attachments));
+        files.addListener(WatchFeeds.fileEventsTo(watchers));
         assembled.links().addListener(WatchFeeds.linkEventsTo(watchers));
         ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers);
         node.files = files;
@@ -192,12 +203,15 @@ public final class ParleyNode implements AutoCloseable {
     private static FileTransfers openFiles(NodeEnvironment environment, AssembledNode assembled, ProfileHome home,
                                            NodeOptions options, ExecutorService fileDisk) throws IOException {
         Path downloads = options.downloads() != null ? options.downloads() : home.root().resolve("downloads");
-        FileTransfers files = FileTransfers.open(assembled.links(), environment.storage(), NodeAssembly.cipher(environment),
+        FileTransfers files = FileTransfers.open(environment.identity().peerId(), assembled.links(), environment.storage(),
+                NodeAssembly.cipher(environment),
                 environment.scheduler(), environment.clock(), environment.random(), fileDisk,
                 new DiskChunkStore(home.root().resolve("files"), ChunkLayout.DEFAULT_CHUNK_SIZE), options.files(),
                 downloads, assembled.messenger()::sendWithFile);
         assembled.links().addLayer(files);
         assembled.messenger().takeFileOffersWith(files);
+        assembled.groups().takeFileOffersWith(files);
+        files.postGroupOffersWith(assembled.groups()::sendWithFile);
         return files;
     }
 

@@ -2,6 +2,7 @@ package org.parley.node;
 
 import org.parley.api.EventView;
 import org.parley.api.PeerView;
+import org.parley.files.FileEvents;
 import org.parley.groups.GroupEvents;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkEvents;
@@ -17,17 +18,17 @@ final class WatchFeeds {
     private WatchFeeds() {
     }
 
-    /** Turns group events into API events for every watcher. */
-    static GroupEvents groupEventsTo(WatchHub hub) {
+    /** Turns group events into API events for every watcher; a message carries the file it offered. */
+    static GroupEvents groupEventsTo(WatchHub hub, FileAttachments files) {
         return new GroupEvents() {
             @Override
             public void groupMessageAdded(org.parley.groups.GroupMessageRecord message) {
-                hub.publish(new EventView(EventView.GROUP, null, Views.of(message)));
+                hub.publish(new EventView(EventView.GROUP, null, files.view(message)));
             }
 
             @Override
             public void groupMessageChanged(org.parley.groups.GroupMessageRecord message) {
-                hub.publish(new EventView(EventView.GROUP_MESSAGE_CHANGED, null, Views.of(message)));
+                hub.publish(new EventView(EventView.GROUP_MESSAGE_CHANGED, null, files.view(message)));
             }
 
             @Override
@@ -52,23 +53,28 @@ final class WatchFeeds {
         };
     }
 
-    /** Turns messaging events into API events for every watcher. */
-    static MessagingEvents eventsTo(WatchHub hub) {
+    /** Turns messaging events into API events for every watcher; a message carries the file it offered. */
+    static MessagingEvents eventsTo(WatchHub hub, FileAttachments files) {
         return new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {
-                hub.publish(new EventView(EventView.MESSAGE, Views.of(message)));
+                hub.publish(new EventView(EventView.MESSAGE, files.view(message)));
             }
 
             @Override
             public void messageUpdated(MessageRecord message) {
-                hub.publish(new EventView(EventView.UPDATE, Views.of(message)));
+                hub.publish(new EventView(EventView.UPDATE, files.view(message)));
             }
 
             @Override
             public void messageChanged(MessageRecord message) {
-                hub.publish(new EventView(EventView.MESSAGE_CHANGED, Views.of(message)));
+                hub.publish(new EventView(EventView.MESSAGE_CHANGED, files.view(message)));
             }
         };
+    }
+
+    /** Turns a file's state and progress changes into API events for every watcher. */
+    static FileEvents fileEventsTo(WatchHub hub) {
+        return file -> hub.publish(EventView.file(FileAttachments.event(file)));
     }
 }

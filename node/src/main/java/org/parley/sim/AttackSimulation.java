@@ -41,7 +41,15 @@ import org.parley.runtime.VirtualScheduler;
 public final class AttackSimulation {
     private static final long EPOCH_MILLIS = 1_767_225_600_000L;
     private static final int BOOTSTRAP_NODES = 4;
-    private static final Duration SETTLE = Duration.ofSeconds(90);
+    /** Quiet time after every node started, before the warm-up traffic. */
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+    /**
+     * A network under attack is a network in use: for a minute before the counted messages,
+     * honest nodes publish two messages a second (not counted), with the Sybils already doing
+     * what they do (a covert flash's Sybils still behaving).
+     */
+    private static final int WARM_UP_MESSAGES = 120;
+    private static final Duration BETWEEN_WARM_UP_MESSAGES = Duration.ofMillis(500);
     private static final Duration BETWEEN_MESSAGES = Duration.ofMillis(200);
     private static final Duration DRAIN = Duration.ofSeconds(30);
     /** Longer than a lookup may take (the DHT gives up after 8 s, and a second, disjoint one after 8 s more). */
@@ -106,6 +114,7 @@ public final class AttackSimulation {
             }
             startSybils(honest);
             clock.advance(SETTLE);
+            warmUp();
             return whole ? mailSpam(started) : topicAttack(started);
         } finally {
             attacking = false;
@@ -267,6 +276,17 @@ public final class AttackSimulation {
     }
 
     private record Published(GossipId id, int publisher) {
+    }
+
+    private void warmUp() {
+        for (int m = 0; m < WARM_UP_MESSAGES; m++) {
+            int publisher = honestNode(-1);
+            if (!whole || publisher != victim) {
+                nodes.get(publisher).router.publish(SimNode.TOPIC,
+                        ("warm-up " + m + " from node " + publisher).getBytes(StandardCharsets.UTF_8));
+            }
+            clock.advance(BETWEEN_WARM_UP_MESSAGES);
+        }
     }
 
     private List<Published> publish(int count) {

@@ -8,8 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.parley.identity.PeerId;
-import org.parley.mailbox.Mailbox;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
 
@@ -190,7 +188,11 @@ public final class OfflineDeliverySimulation {
                 (int) LIVE_WINDOW.toSeconds());
     }
 
-    /** Each sender and its recipients add each other as contacts, as two people who write do. */
+    /**
+     * Each sender and its recipients add each other as contacts, as two people who write do, and
+     * each recipient writes to its sender once before going away: then the sender's mail to it
+     * waits at their pair address, not at the recipient's key (decision 0047).
+     */
     private void befriend() {
         Set<List<Integer>> pairs = new LinkedHashSet<>();
         planned.forEach(message -> pairs.add(List.of(message.sender(), message.recipient())));
@@ -198,6 +200,10 @@ public final class OfflineDeliverySimulation {
             network.node(pair.get(0)).node.messenger().addContact(network.id(pair.get(1)), "node" + pair.get(1));
             network.node(pair.get(1)).node.messenger().addContact(network.id(pair.get(0)), "node" + pair.get(0));
         }
+        for (List<Integer> pair : pairs) {
+            network.node(pair.get(1)).node.messenger().send(network.id(pair.get(0)), "hello from node " + pair.get(1));
+        }
+        network.clock.advance(LIVE_WINDOW);
         network.clock.advance(COMMIT_TIME);
     }
 
@@ -216,14 +222,13 @@ public final class OfflineDeliverySimulation {
      * counts: beside a group, mailboxes also hold group signals for members who were not linked.
      */
     private double meanReplicas() {
-        List<PeerId> away = recipients.stream().map(network::id).toList();
+        // Mail to a contact waits under the pair's address, which names no recipient (decision
+        // 0047): every envelope held for others counts. Only mail for the away recipients is
+        // held meanwhile (the steady nodes' receipts and hellos travel on their links).
         long copies = 0;
         for (int i = 0; i < network.size(); i++) {
             if (network.isOnline(i)) {
-                Mailbox mailbox = network.node(i).node.mailbox();
-                for (PeerId recipient : away) {
-                    copies += mailbox.envelopesHeldFor(recipient);
-                }
+                copies += network.node(i).node.mailbox().envelopesHeldForOthers();
             }
         }
         return relayed.isEmpty() ? 0 : (double) copies / relayed.size();

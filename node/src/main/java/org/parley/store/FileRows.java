@@ -16,9 +16,17 @@ public final class FileRows {
      * @param offer the serialized offer, sealed ({@link SealedPlaces#fileOffer})
      * @param held bitmap of chunks held, chunk i as bit i%8 of byte i/8
      * @param path the path, sealed ({@link SealedPlaces#filePath}); null while there is none
+     * @param groupId the group it was offered to (then {@code messageId} is the post's entry ID); null
+     *     for a direct message
      */
     public record StoredFile(byte[] fileId, byte[] messageId, String peerId, String direction, byte[] offer,
-                             String state, byte[] held, byte[] path, String reason, long createdMillis) {
+                             String state, byte[] held, byte[] path, String reason, long createdMillis,
+                             byte[] groupId) {
+        /** A file offered in a direct message. */
+        public StoredFile(byte[] fileId, byte[] messageId, String peerId, String direction, byte[] offer,
+                          String state, byte[] held, byte[] path, String reason, long createdMillis) {
+            this(fileId, messageId, peerId, direction, offer, state, held, path, reason, createdMillis, null);
+        }
     }
 
     private FileRows() {
@@ -39,8 +47,19 @@ public final class FileRows {
             insert.setBytes(8, file.path());
             insert.setString(9, file.reason());
             insert.setLong(10, file.createdMillis());
-            return insert.executeUpdate() > 0;
+            if (insert.executeUpdate() == 0) {
+                return false;
+            }
         }
+        if (file.groupId() != null) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO group_files (file_id, group_id) VALUES (?, ?) ON CONFLICT (file_id) DO NOTHING")) {
+                insert.setBytes(1, file.fileId());
+                insert.setBytes(2, file.groupId());
+                insert.executeUpdate();
+            }
+        }
+        return true;
     }
 
     public static void setMessage(Connection connection, byte[] fileId, byte[] messageId) throws SQLException {
@@ -49,6 +68,17 @@ public final class FileRows {
             update.setBytes(1, messageId);
             update.setBytes(2, fileId);
             update.executeUpdate();
+        }
+    }
+
+    /** Forgets a file (an offer that could not be sent). */
+    public static void delete(Connection connection, byte[] fileId) throws SQLException {
+        try (PreparedStatement group = connection.prepareStatement("DELETE FROM group_files WHERE file_id = ?");
+             PreparedStatement file = connection.prepareStatement("DELETE FROM files WHERE file_id = ?")) {
+            group.setBytes(1, fileId);
+            group.executeUpdate();
+            file.setBytes(1, fileId);
+            file.executeUpdate();
         }
     }
 
@@ -75,13 +105,14 @@ public final class FileRows {
     public static List<StoredFile> all(Connection connection) throws SQLException {
         List<StoredFile> files = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT file_id, message_id, peer_id, direction, offer, state, held, path, reason, created_ms
-                FROM files ORDER BY created_ms""");
+                SELECT f.file_id, f.message_id, f.peer_id, f.direction, f.offer, f.state, f.held, f.path, f.reason,
+                       f.created_ms, g.group_id
+                FROM files f LEFT JOIN group_files g ON g.file_id = f.file_id ORDER BY f.created_ms""");
              ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 files.add(new StoredFile(rows.getBytes(1), rows.getBytes(2), rows.getString(3), rows.getString(4),
                         rows.getBytes(5), rows.getString(6), rows.getBytes(7), rows.getBytes(8), rows.getString(9),
-                        rows.getLong(10)));
+                        rows.getLong(10), rows.getBytes(11)));
             }
         }
         return files;

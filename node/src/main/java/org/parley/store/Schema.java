@@ -274,7 +274,16 @@ final class Schema {
                         held_until   INTEGER NOT NULL,
                         PRIMARY KEY (conversation, action_id)
                     )""",
-                    "CREATE INDEX IF NOT EXISTS held_actions_by_target ON held_actions (conversation, target)"));
+                    "CREATE INDEX IF NOT EXISTS held_actions_by_target ON held_actions (conversation, target)"),
+            new Migration(11,
+                    // Files offered to a group (decision 0045): the group, beside the file's row, whose
+                    // message_id then holds the post's 32-byte entry ID. A table of its own rather
+                    // than a column, so that running the step again is harmless.
+                    """
+                    CREATE TABLE IF NOT EXISTS group_files (
+                        file_id  BLOB PRIMARY KEY REFERENCES files (file_id) ON DELETE CASCADE,
+                        group_id BLOB NOT NULL
+                    )"""));
 
     static int latestVersion() {
         return MIGRATIONS.get(MIGRATIONS.size() - 1).version();

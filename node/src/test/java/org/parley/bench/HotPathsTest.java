@@ -45,6 +45,15 @@ class HotPathsTest {
         assertEquals(benchmarkMethods(), measured);
     }
 
+    /** The envelope paths are the ones the node runs: version 2, sealed and opened. */
+    @Test
+    void theEnvelopePathsMeasureTheSealedVersion() {
+        HotPaths paths = new HotPaths();
+        paths.setUp();
+        assertEquals(org.parley.messaging.SealedEnvelope.VERSION, paths.envelopeSeal().getVersion());
+        assertTrue(paths.envelopeCheckAndOpen().refused().isEmpty(), "the recipient opens it");
+    }
+
     private static Set<String> benchmarkMethods() {
         Set<String> names = new TreeSet<>();
         for (var method : HotPaths.class.getDeclaredMethods()) {

@@ -47,6 +47,7 @@ class ConfigFileTest {
                 bootstrap = 10.0.0.1:7450, 10.0.0.2:7450
                 no-relay = true
                 mailbox-days = 30
+                stamp-bits = 22
                 log-level = fine
                 """);
         DaemonCommand configured = parse("daemon", "--home", home.toString());
@@ -56,6 +57,8 @@ class ConfigFileTest {
                 configured.network.bootstrap.stream().map(DialTarget::toString).toList());
         assertTrue(configured.network.noRelay);
         assertEquals(30, configured.network.mailboxDays);
+        assertEquals(22, org.parley.node.NodeSettings.of(configured.network.nodeOptions(List.of())).stampBits(),
+                "the stamp difficulty reaches the node's settings");
         assertEquals("FINE", configured.network.level().getName());
 
         DaemonCommand overridden = parse("daemon", "--home=" + home, "--links", "5", "--listen", "127.0.0.1:9",
@@ -64,6 +67,8 @@ class ConfigFileTest {
         assertEquals(9, overridden.network.listen.port());
         assertEquals(List.of("10.0.0.9:1"), overridden.network.bootstrap.stream().map(DialTarget::toString).toList());
         assertEquals(30, overridden.network.mailboxDays, "what the command line does not name still comes from the file");
+        assertEquals(18, parse("daemon", "--home=" + home, "--stamp-bits", "18").network.stampBits,
+                "the command line overrides the file");
     }
 
     @Test

@@ -282,6 +282,9 @@ class ParleyCliTest {
                 {"daemon", "--mailbox-days", "0"},
                 {"daemon", "--mailbox-replicas", "21"},
                 {"daemon", "--mailbox-storage-mib", "-1"},
+                {"daemon", "--stamp-bits", "11"},
+                {"daemon", "--stamp-bits", "29"},
+                {"daemon", "--stamp-bits", "eighteen"},
                 {"status", "--json=maybe"},
                 {"lookup"},
                 {"no-such-command"}}) {

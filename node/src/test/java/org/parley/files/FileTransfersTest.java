@@ -12,11 +12,14 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.groups.GroupId;
+import org.parley.groups.GroupMessageRecord;
 import org.parley.identity.PeerId;
 import org.parley.link.EmbeddedLinks;
 import org.parley.link.Misbehaviour;
@@ -73,11 +76,39 @@ class FileTransfersTest {
 
         void open() throws Exception {
             links = new EmbeddedLinks(id);
-            files = FileTransfers.open(links, new InlineStorageQueue(database), cipher, loop, loop, random,
+            files = FileTransfers.open(id, links, new InlineStorageQueue(database), cipher, loop, loop, random,
                     Runnable::run, new DiskChunkStore(home.resolve("files"), ChunkLayout.DEFAULT_CHUNK_SIZE),
                     CONFIG, home.resolve("downloads"), this::sendOffer);
             links.addLayer(files);
+            files.postGroupOffersWith(this::postOffer);
+            files.addListener(events::add);
             files.start();
+        }
+
+        final List<FileRecord> events = new ArrayList<>();
+
+        private CompletableFuture<GroupMessageRecord> postOffer(GroupId group, String text, FileOffer offer) {
+            sentOffers.add(offer);
+            byte[] entry = new byte[32];
+            random.nextBytes(entry);
+            return CompletableFuture.completedFuture(new GroupMessageRecord(group, HexFormat.of().formatHex(entry), id,
+                    text, loop.nowMillis(), loop.nowMillis(), 1));
+        }
+
+        /** The offer arrives in a post of {@code group} from the member {@code from}, as the group layer hands it over. */
+        String receiveInGroup(GroupId group, PeerId from, FileOffer offer) {
+            byte[] entry = new byte[32];
+            random.nextBytes(entry);
+            database.inTransaction(connection -> {
+                files.store(connection, group, from, entry, offer, loop.nowMillis());
+                return null;
+            });
+            files.stored(group, from, entry, offer);
+            return HexFormat.of().formatHex(entry);
+        }
+
+        FileRecord groupFile(String entry) {
+            return files.fileOfEntry(entry).orElseThrow();
         }
 
         void restart() throws Exception {
@@ -356,5 +387,182 @@ class FileTransfersTest {
         assertEquals(FileRecord.COMPLETE, bob.file(message).state());
         assertArrayEquals(bytes, Files.readAllBytes(Path.of(bob.file(message).path())));
         assertEquals(CHUNKS - held, chunksServed(alice), "only the missing chunks fetched again");
+    }
+
+    private GroupId group() throws Exception {
+        byte[] id = new byte[GroupId.SIZE];
+        random.nextBytes(id);
+        return GroupId.of(id);
+    }
+
+    @Test
+    void aFilePostedToAGroupIsFetchedByEveryMemberAndMembersThatHoldItServeTheOthers() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        FileNode carol = new FileNode(3);
+        FileNode dave = new FileNode(4);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        EmbeddedLinks.pair(alice.links, carol.links, loop);
+        GroupId club = group();
+        byte[] bytes = content();
+        Path path = temp.resolve("slides.pdf");
+        Files.write(path, bytes);
+        CompletableFuture<GroupMessageRecord> posting = alice.files.sendToGroup(club, path);
+        loop.runUntilIdle();
+        GroupMessageRecord posted = posting.join();
+        FileOffer offer = sentOffers.get(sentOffers.size() - 1);
+        FileRecord sent = alice.groupFile(posted.entryId());
+        assertEquals(club, sent.group());
+        assertEquals(alice.id, sent.peer());
+        assertEquals(FileRecord.OFFERED, sent.state());
+        assertNull(sent.messageId());
+
+        String atBob = bob.receiveInGroup(club, alice.id, offer);
+        String atCarol = carol.receiveInGroup(club, alice.id, offer);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.COMPLETE, bob.groupFile(atBob).state());
+        assertEquals(FileRecord.COMPLETE, carol.groupFile(atCarol).state());
+        assertEquals(club, bob.groupFile(atBob).group());
+
+        // Dave joins later: alice, bob and carol all serve him.
+        EmbeddedLinks.pair(alice.links, dave.links, loop);
+        EmbeddedLinks.pair(bob.links, dave.links, loop);
+        EmbeddedLinks.pair(carol.links, dave.links, loop);
+        alice.links.sendLog().clear();
+        bob.links.sendLog().clear();
+        carol.links.sendLog().clear();
+        String atDave = dave.receiveInGroup(club, alice.id, offer);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.COMPLETE, dave.groupFile(atDave).state());
+        assertArrayEquals(bytes, Files.readAllBytes(Path.of(dave.groupFile(atDave).path())));
+        assertTrue(chunksServed(alice) > 0 && chunksServed(bob) > 0 && chunksServed(carol) > 0,
+                "served " + chunksServed(alice) + ", " + chunksServed(bob) + ", " + chunksServed(carol));
+        assertEquals(CHUNKS, chunksServed(alice) + chunksServed(bob) + chunksServed(carol));
+
+        // After a restart the file is still the group's.
+        dave.restart();
+        assertEquals(club, dave.groupFile(atDave).group());
+        assertEquals(FileRecord.COMPLETE, dave.groupFile(atDave).state());
+    }
+
+    @Test
+    void aGroupOfferOverTheLimitFailsAndOneNamedToEscapeLandsInsideTheDownloads() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        GroupId club = group();
+        FileOffer honest = sendFile(alice, bob.id, content(), "a.bin");
+        String big = bob.receiveInGroup(club, alice.id, honest.toBuilder()
+                .setSize(FileConfig.DEFAULT_MAX_FILE_BYTES + 1).build());
+        FileOffer escaping = sendFile(alice, bob.id, content(), "b.bin").toBuilder()
+                .setName("../../../.bashrc").build();
+        String escape = bob.receiveInGroup(club, alice.id, escaping);
+        String malformed = bob.receiveInGroup(club, alice.id, honest.toBuilder().setKey(ByteString.EMPTY).build());
+        loop.advance(Duration.ofSeconds(5));
+
+        assertEquals(FileRecord.FAILED, bob.groupFile(big).state());
+        assertTrue(bob.groupFile(big).reason().contains("limit"));
+        FileRecord landed = bob.groupFile(escape);
+        assertEquals(FileRecord.COMPLETE, landed.state());
+        Path downloads = bob.home.resolve("downloads");
+        assertEquals(downloads.resolve("bashrc").toString(), landed.path());
+        assertFalse(Files.exists(temp.resolve(".bashrc")));
+        assertTrue(bob.files.fileOfEntry(malformed).isEmpty(), "an offer out of shape is kept as text only");
+    }
+
+    @Test
+    void aStrangersOfferIsFetchedOnceTheMessageRequestIsAccepted() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        byte[] bytes = content();
+        MessageId message = bob.receive(alice.id, sendFile(alice, bob.id, bytes, "hello.txt"), true);
+        loop.advance(Duration.ofSeconds(10));
+        assertEquals(FileRecord.OFFERED, bob.file(message).state());
+
+        bob.files.acceptedFrom(PeerId.fromPublicKey(new byte[32]));
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.OFFERED, bob.file(message).state(), "someone else's acceptance fetches nothing");
+
+        bob.files.acceptedFrom(alice.id);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.COMPLETE, bob.file(message).state());
+        assertArrayEquals(bytes, Files.readAllBytes(Path.of(bob.file(message).path())));
+        bob.restart();
+        assertEquals(FileRecord.COMPLETE, bob.file(message).state(), "the new state was stored");
+    }
+
+    @Test
+    void aFinishedDownloadKeepsNoSealedChunksAndIsServedFromTheFileItself() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        FileNode carol = new FileNode(3);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        byte[] bytes = content();
+        FileOffer offer = sendFile(alice, bob.id, bytes, "big.bin");
+        assertFalse(Files.exists(alice.home.resolve("files")) && listing(alice.home.resolve("files")) > 0,
+                "the sender keeps no sealed copy");
+        MessageId message = bob.receive(alice.id, offer, false);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.COMPLETE, bob.file(message).state());
+        assertEquals(0, listing(bob.home.resolve("files")), "sealed chunks deleted once the file is linked");
+
+        // Alice is gone; carol fetches everything from bob, who serves it from his finished download.
+        EmbeddedLinks.pair(bob.links, carol.links, loop);
+        MessageId atCarol = carol.receive(alice.id, offer, false);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.COMPLETE, carol.file(atCarol).state());
+        assertArrayEquals(bytes, Files.readAllBytes(Path.of(carol.file(atCarol).path())));
+        assertTrue(carol.links.penalties().isEmpty());
+    }
+
+    @Test
+    void aSentFileChangedAfterItsOfferIsNoLongerServed() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        byte[] bytes = content();
+        Path path = temp.resolve("draft.txt");
+        Files.write(path, bytes);
+        alice.files.send(bob.id, path);
+        loop.runUntilIdle();
+        FileOffer offer = sentOffers.get(sentOffers.size() - 1);
+        bytes[ChunkLayout.DEFAULT_CHUNK_SIZE * 3] ^= 1;
+        Files.write(path, bytes);
+        Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.fromMillis(1_000));
+
+        MessageId message = bob.receive(alice.id, offer, false);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.DOWNLOADING, bob.file(message).state());
+        assertEquals(0, chunksServed(alice), "a changed file is not served");
+        assertTrue(bob.links.penalties().isEmpty(), "alice said missing, she sent nothing wrong");
+    }
+
+    @Test
+    void watchersAreToldEachStepOfADownload() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        MessageId message = bob.receive(alice.id, sendFile(alice, bob.id, content(), "a.bin"), false);
+        loop.advance(Duration.ofSeconds(5));
+
+        List<FileRecord> told = bob.events.stream().filter(event -> message.equals(event.messageId())).toList();
+        assertEquals(FileRecord.DOWNLOADING, told.get(0).state());
+        assertEquals(0, told.get(0).chunksHeld());
+        assertEquals(FileRecord.COMPLETE, told.get(told.size() - 1).state());
+        assertTrue(told.size() >= CHUNKS, "a step per chunk of a ten-chunk file: " + told.size());
+        for (int i = 1; i < told.size(); i++) {
+            assertTrue(told.get(i).chunksHeld() >= told.get(i - 1).chunksHeld(), "progress only grows");
+        }
+        assertEquals(FileRecord.OFFERED, alice.events.get(alice.events.size() - 1).state());
+    }
+
+    private static long listing(Path folder) throws java.io.IOException {
+        if (!Files.exists(folder)) {
+            return 0;
+        }
+        try (var files = Files.list(folder)) {
+            return files.count();
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.parley.crypto.Ed25519;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.EmbeddedLinks;
@@ -122,7 +123,7 @@ class HostileMailboxTest {
         assertEquals(Outcome.INVALID, store(mallory, 1, cheap));
         assertEquals(5, penalty(mallory), "unpaid");
         org.parley.proto.wire.v1.WireEnvelope paid = new org.parley.messaging.Sealing(alice, 16, RANDOM)
-                .seal(bob.peerId(), now, now + 60_000, new byte[100]);
+                .seal(bob.peerId(), now, now + 60_000, new byte[100], org.parley.messaging.SealedEnvelope.VERSION);
         assertEquals(Outcome.STORED, store(alice, 2, paid));
 
         // Version 1 names its sender to the replica: new deposits must be sealed. Refused, but an
@@ -308,6 +309,59 @@ class HostileMailboxTest {
 
         @Override
         public void relayed(PeerId recipient, org.parley.messaging.MessageId id, int replicas) {
+        }
+    }
+
+    /**
+     * Decision 0047: mail at a pair address is fetched with a request the pair key signs over the
+     * asker's ID. A request bob made, replayed on mallory's link, is forged there; a request
+     * mallory signs with her own key for the address is forged; a stale one is refused; bob's own
+     * gets the mail, and only one of the pair can delete it.
+     */
+    @Test
+    void mailAtAPairAddressGoesOnlyToOneOfThePairOnItsOwnLink() {
+        long now = loop.nowMillis();
+        long epoch = org.parley.messaging.PairAddresses.epochOf(now);
+        org.parley.messaging.PairAddresses.PairKey pair = new org.parley.messaging.PairAddresses(bob)
+                .from(alice.peerId(), epoch);
+        PeerId place = PeerId.fromPublicKey(pair.address());
+        org.parley.proto.wire.v1.WireEnvelope placed = TestSealing.sealPlaced(alice, bob.peerId(), now,
+                now + Duration.ofDays(1).toMillis(), new byte[100]);
+        assertEquals(Outcome.STORED, store(alice, 1, placed));
+        assertEquals(1, replica.envelopesHeldFor(place), "held under the address");
+        assertEquals(0, replica.envelopesHeldFor(bob.peerId()), "not under bob's key");
+
+        SignedMailRequest bobs = MailRequest.FETCH.signForPlace(pair.address(), pair.signingKey(), bob.peerId(),
+                loop.nowMillis(), List.of());
+        assertTrue(fetch(mallory, bobs).isEmpty(), "bob's request is not mallory's to replay");
+        assertEquals(50, penalty(mallory));
+        Ed25519.SigningKey mallorys = new Ed25519.SigningKey(new byte[32]);
+        assertTrue(fetch(mallory, MailRequest.FETCH.signForPlace(pair.address(), mallorys, mallory.peerId(),
+                loop.nowMillis(), List.of())).isEmpty(), "only the pair key signs for the address");
+        assertEquals(100, penalty(mallory));
+        assertTrue(fetch(bob, MailRequest.FETCH.signForPlace(pair.address(), pair.signingKey(), bob.peerId(),
+                loop.nowMillis() + Duration.ofHours(1).toMillis(), List.of())).isEmpty(), "stale");
+
+        List<Frame> answer = fetch(bob, MailRequest.FETCH.signForPlace(pair.address(), pair.signingKey(),
+                bob.peerId(), loop.nowMillis() + 1, List.of()));
+        assertEquals(List.of(placed), answer.get(0).getMailbox().getMail().getEnvelopesList());
+        ByteString id = ByteString.copyFrom(SealedEnvelopeIds.of(placed));
+        receive(mallory, MailboxFrame.newBuilder().setDelete(MailRequest.DELETE.signForPlace(pair.address(),
+                pair.signingKey(), bob.peerId(), loop.nowMillis() + 2, List.of(id))));
+        assertEquals(1, replica.envelopesHeldFor(place), "a delete replayed on another link deletes nothing");
+        receive(bob, MailboxFrame.newBuilder().setDelete(MailRequest.DELETE.signForPlace(pair.address(),
+                pair.signingKey(), bob.peerId(), loop.nowMillis() + 3, List.of(id))));
+        assertEquals(0, replica.envelopesHeldFor(place));
+    }
+
+    /** The ID a replica gives an envelope. */
+    private static final class SealedEnvelopeIds {
+        static byte[] of(org.parley.proto.wire.v1.WireEnvelope envelope) {
+            try {
+                return org.parley.messaging.SealedEnvelope.check(envelope, envelope.getCreatedAtMs(), 0).id();
+            } catch (org.parley.messaging.EnvelopeException e) {
+                throw new AssertionError(e);
+            }
         }
     }
 }

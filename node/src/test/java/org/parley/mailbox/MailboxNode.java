@@ -87,6 +87,9 @@ final class MailboxNode {
      * assembly, on the in-memory network and the shared virtual loop, with this node's mailbox
      * clock running {@link #clockSkewMillis} ahead.
      */
+    /** When set, the envelope versions this node takes, standing in for an older node's. */
+    java.util.Set<Integer> onlyEnvelopeVersions;
+
     void start(List<MailboxNode> bootstrap) {
         database = Database.open(databaseFile);
         Clock skewed = new Clock() {
@@ -109,6 +112,11 @@ final class MailboxNode {
         node = NodeAssembly.assemble(environment, NodeSettings.defaults("test").withStampBits(TestSealing.BITS).withMessaging(messaging)
                 .withMailbox(config).withAnnounce(List.of(address))
                 .withBootstrap(bootstrap.stream().map(other -> DialTarget.peerAt(other.id(), other.address)).toList()));
+        if (onlyEnvelopeVersions != null) {
+            // A node from before version negotiation: takes only these, and its Hello says nothing.
+            node.messenger().acceptEnvelopeVersionsOnly(onlyEnvelopeVersions);
+            node.links().announceEnvelopeVersions(List.of());
+        }
         links = node.links();
         discovery = node.discovery();
         dht = node.dht();

@@ -70,7 +70,7 @@ class ReplicaBlameTest {
                     .setRatchetKey(ByteString.copyFrom(random(32))).setCiphertext(ByteString.copyFrom(random(64)))
                     .build();
             long now = loop.nowMillis();
-            mallory.mailbox.carry(TestSealing.seal(mallory.identity, bob.id(), now, now + Duration.ofDays(1).toMillis(),
+            mallory.mailbox.carry(bob.id(), TestSealing.seal(mallory.identity, bob.id(), now, now + Duration.ofDays(1).toMillis(),
                     junk.toByteArray()));
         }
         alice.send(bob.id(), "real mail");

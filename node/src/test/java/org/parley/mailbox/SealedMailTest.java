@@ -127,4 +127,64 @@ class SealedMailTest {
         PeerId aliceId = alice.id();
         assertTrue(bob.history(aliceId).stream().noneMatch(MessageRecord::request), "from a contact, proved");
     }
+
+    /**
+     * Decision 0047: once alice has heard from bob, her mail to him is placed at their pair
+     * address. Replicas then hold envelopes that name neither of them, under a key that is neither
+     * of theirs, in memory and on disk; bob, back, picks it up from the address's replicas.
+     */
+    @Test
+    void mailToAContactWhoWroteBackWaitsAtThePairAddressAndNamesNeitherParty() {
+        MailboxNode hub = node("hub");
+        hub.start(List.of());
+        for (int i = 0; i < 5; i++) {
+            node("relay" + i).start(List.of(hub));
+        }
+        MailboxNode alice = node("alice");
+        MailboxNode bob = node("bob");
+        alice.start(List.of(hub));
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(25));
+        alice.messenger.addContact(bob.id(), "bob");
+        bob.messenger.addContact(alice.id(), "alice");
+        bob.send(alice.id(), "hello alice");
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(1, alice.history(bob.id()).size(), "bob's hello arrived");
+        bob.stop();
+        loop.advance(Duration.ofSeconds(1));
+
+        alice.send(bob.id(), "placed one");
+        alice.send(bob.id(), "placed two");
+        loop.advance(Duration.ofSeconds(20));
+        assertTrue(alice.history(bob.id()).stream().filter(m -> m.direction().equals(MessageRecord.OUT))
+                .allMatch(m -> m.state().equals(MessageRecord.RELAYED)), alice.history(bob.id()).toString());
+
+        // Some of the address's closest peers may be bob (away) or alice: not all of k hold it.
+        List<MailboxNode> holders = replicasHolding();
+        assertFalse(holders.isEmpty(), "held by replicas");
+        byte[] bobKey = bob.id().publicKey();
+        byte[] aliceKey = alice.id().publicKey();
+        for (MailboxNode replica : holders) {
+            for (WireEnvelope held : replica.mailbox.heldEnvelopes()) {
+                assertEquals(org.parley.messaging.SealedEnvelope.PLACED_VERSION, held.getVersion());
+                assertFalse(contains(held.toByteArray(), bobKey), "bob's key is not in what " + replica.identity
+                        + " holds");
+                assertFalse(contains(held.toByteArray(), aliceKey));
+            }
+            assertEquals(0, replica.mailbox.envelopesHeldFor(bob.id()), "nothing is held under bob's key");
+            for (HeldMailRows.HeldRow row : replica.database.inTransaction(connection ->
+                    HeldMailRows.unexpired(connection, loop.nowMillis()))) {
+                assertNotEquals(bob.id().toString(), row.recipient(), "the place column names no identity");
+                assertNotEquals(alice.id().toString(), row.sender());
+                assertFalse(contains(row.envelope(), bobKey));
+            }
+        }
+
+        bob.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(60));
+        assertEquals(List.of("hello alice", "placed one", "placed two"),
+                bob.history(alice.id()).stream().map(MessageRecord::text).toList());
+        loop.advance(Duration.ofSeconds(60));
+        assertTrue(replicasHolding().isEmpty(), "bob had the replicas delete what he took");
+    }
 }

@@ -115,9 +115,13 @@ class HostileEnvelopeTest {
                 opened(genuine)), "not-for-us");
     }
 
+    /** A newer node's envelope is refused and counted, but not scored: its sender did nothing wrong (decision 0047). */
     @Test
-    void anUnknownVersionIsRefused() {
-        assertRefused(genuine.toBuilder().setVersion(3).build(), "unsupported-version");
+    void anUnknownVersionIsRefusedWithoutAPenalty() {
+        deliver(genuine.toBuilder().setVersion(4).build());
+        assertTrue(bob.history(alice.id()).isEmpty(), "nothing stored");
+        assertEquals(1, bob.messenger.refusedFrom(mallory).getOrDefault("unsupported-version", 0L));
+        assertEquals(0.0, bob.penalties.getOrDefault(mallory, 0.0), "not scored down");
     }
 
     @Test

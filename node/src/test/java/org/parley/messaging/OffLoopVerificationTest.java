@@ -18,6 +18,7 @@ import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.WireEnvelope;
 import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.KeyedLanes;
 import org.parley.runtime.VirtualScheduler;
 
 /**
@@ -37,6 +38,7 @@ class OffLoopVerificationTest {
     /** The worker's queue: tasks run one at a time, oldest first, when the test says so. */
     private final ArrayDeque<Runnable> worker = new ArrayDeque<>();
     private final PeerId mallory = Identity.generate("mallory", RANDOM).peerId();
+    private OffLoopEnvelopeVerifier verifier;
 
     @Test
     void messagesVerifiedOffTheLoopKeepTheirOrder() {
@@ -81,9 +83,39 @@ class OffLoopVerificationTest {
         }
         loop.runUntilIdle();
 
-        assertTrue(handedOver.size() >= 10, "every message's envelope was handed to the worker: " + handedOver.size());
+        assertFalse(handedOver.isEmpty(), "the envelopes went through the hand-off");
         assertEquals(sent, bob.added.stream().map(MessageRecord::text).toList());
         assertTrue(bob.penalties.isEmpty());
+    }
+
+    @Test
+    void aFloodFromOneNeighbourNeitherStarvesNorCrowdsOutAnother() {
+        MessagingNode alice = new MessagingNode("alice", loop, directory, RANDOM);
+        MessagingNode bob = bobCheckingOffTheLoop(new KeyedLanes.Bounds(OffLoopEnvelopeVerifier.TURN, 100,
+                Long.MAX_VALUE, 1000, Long.MAX_VALUE));
+        MessagingNode.befriend(alice, bob);
+        WireEnvelope genuine = capturedEnvelope(alice, bob);
+        for (int i = 0; i < 150; i++) {
+            loop.execute(() -> bob.messenger.frameReceived(mallory, Frame.newBuilder().setEnvelope(genuine).build()));
+        }
+        loop.runUntilIdle();
+        assertEquals(100, verifier.waiting(mallory), "past its own bound the flood is dropped unread");
+        alice.dropping.remove(bob.id());
+        alice.messenger.send(bob.id(), "hello");
+        loop.runUntilIdle();
+        assertEquals(1, verifier.waiting(alice.id()), "alice's envelope got in beside the flood");
+
+        worker.poll().run(); // one turn of mallory's lane
+        loop.runUntilIdle();
+        worker.poll().run(); // then alice's, before mallory's next turn
+        loop.runUntilIdle();
+        assertTrue(bob.added.stream().anyMatch(message -> message.text().equals("hello")),
+                "alice's message was taken in after one turn of the flood");
+        assertEquals(100 - OffLoopEnvelopeVerifier.TURN, verifier.waiting(mallory), "the flood still waits");
+        settle();
+        assertEquals(List.of("genuine", "hello"), bob.history(alice.id()).stream().map(MessageRecord::text).sorted()
+                .toList(), "each stored once");
+        assertEquals(99L, bob.messenger.refusedFrom(mallory).get("replayed"));
     }
 
     @Test
@@ -94,7 +126,7 @@ class OffLoopVerificationTest {
         WireEnvelope genuine = capturedEnvelope(alice, bob);
         deliverFromMallory(bob, genuine);
         deliverFromMallory(bob, genuine);
-        assertEquals(2, worker.size(), "both copies wait for the worker");
+        assertEquals(2, verifier.waiting(mallory), "both copies wait for the worker");
         settle();
 
         assertEquals(1, bob.history(alice.id()).size());
@@ -135,7 +167,7 @@ class OffLoopVerificationTest {
             alice.messenger.send(bob.id(), "message " + i);
         }
         loop.runUntilIdle();
-        assertEquals(2, worker.size(), "the rest were dropped unread");
+        assertEquals(2, verifier.waiting(), "the rest were dropped unread");
         settle();
         assertEquals(sent.subList(0, 2), bob.added.stream().map(MessageRecord::text).toList());
 
@@ -163,8 +195,14 @@ class OffLoopVerificationTest {
     }
 
     private MessagingNode bobCheckingOffTheLoop(int maxWaiting) {
+        return bobCheckingOffTheLoop(new KeyedLanes.Bounds(OffLoopEnvelopeVerifier.TURN, maxWaiting, Long.MAX_VALUE,
+                maxWaiting, Long.MAX_VALUE));
+    }
+
+    private MessagingNode bobCheckingOffTheLoop(KeyedLanes.Bounds bounds) {
         MessagingNode bob = new MessagingNode("bob", loop, directory, RANDOM);
-        bob.messenger.verifyEnvelopesWith(new OffLoopEnvelopeVerifier(worker::add, loop, maxWaiting, Long.MAX_VALUE));
+        verifier = new OffLoopEnvelopeVerifier(worker::add, loop, bounds);
+        bob.messenger.verifyEnvelopesWith(verifier);
         return bob;
     }
 

@@ -89,7 +89,7 @@ class OutboxTest {
         OutboxItem first = committedSealed(bob, false);
         OutboxItem second = committedSealed(bob, false);
         OutboxItem third = committedSealed(bob, false);
-        assertEquals(List.of(first, second), transmitted(outbox.linkUp(bob, true)));
+        assertEquals(List.of(first, second), transmitted(outbox.linkUp(bob, true, envelope -> true)));
         assertEquals(Stage.READY, third.stage());
 
         List<OutboxItem> acknowledged = outbox.acknowledged(bob, List.of(first.id()));
@@ -126,7 +126,7 @@ class OutboxTest {
                 "no link: nothing to resend on");
         assertEquals(List.of(item), transmitted(outbox.tick(10_000 + RETRY, peer -> true, peer -> true)));
         outbox.sent(item, 10_000 + RETRY);
-        assertEquals(List.of(item), transmitted(outbox.linkUp(bob, true)), "the old link may have lost it");
+        assertEquals(List.of(item), transmitted(outbox.linkUp(bob, true, envelope -> true)), "the old link may have lost it");
         assertEquals(1, outbox.inFlight(bob));
     }
 
@@ -172,7 +172,7 @@ class OutboxTest {
         assertEquals(List.of(), outbox.relayed(bob, item.id(), 5), "a repeated word is ignored");
         assertEquals(List.of(item), outbox.relayedItems().toList());
 
-        assertEquals(List.of(item), transmitted(outbox.linkUp(bob, true)), "still sent directly when bob links");
+        assertEquals(List.of(item), transmitted(outbox.linkUp(bob, true, envelope -> true)), "still sent directly when bob links");
         outbox.delivered(bob, outbox.acknowledged(bob, List.of(item.id())), 7_000, true);
         assertEquals(DeliveryState.DELIVERED, item.state());
         assertEquals(List.of(), outbox.relayed(bob, item.id(), 2), "delivered was the last word");

@@ -84,7 +84,7 @@ class RelayStatesTest {
         alice.send(bob.id(), "hold this");
         WireEnvelope envelope = alice.messenger.awaitingRelay().get(0).envelope();
         List<WireEnvelope> carried = new ArrayList<>();
-        bob.messenger.carryOfflineWith(carried::add);
+        bob.messenger.carryOfflineWith((peer, carriedEnvelope) -> carried.add(carriedEnvelope));
         MessagingNode replica = new MessagingNode("replica", loop, directory, RANDOM);
 
         CompletableFuture<Void> first = bob.messenger.takeRelayed(replica.id(), envelope);

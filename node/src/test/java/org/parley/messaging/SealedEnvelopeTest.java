@@ -35,7 +35,7 @@ class SealedEnvelopeTest {
     private final byte[] payload = "a ratchet message, as far as the envelope knows".getBytes();
 
     private WireEnvelope fromAliceToBob(long created) {
-        return new Sealing(alice, TestSealing.BITS, RANDOM).seal(bob.peerId(), created, created + 3_600_000, payload);
+        return new Sealing(alice, TestSealing.BITS, RANDOM).seal(bob.peerId(), created, created + 3_600_000, payload, SealedEnvelope.VERSION);
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

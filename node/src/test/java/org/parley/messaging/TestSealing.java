@@ -20,7 +20,13 @@ public final class TestSealing {
     /** What {@code from} would send {@code to}, sealed with {@link #BITS} of work. */
     public static WireEnvelope seal(Identity from, PeerId to, long createdAtMillis, long expiresAtMillis,
                                     byte[] payload) {
-        return new Sealing(from, BITS, RANDOM).seal(to, createdAtMillis, expiresAtMillis, payload);
+        return new Sealing(from, BITS, RANDOM).seal(to, createdAtMillis, expiresAtMillis, payload, SealedEnvelope.VERSION);
+    }
+
+    /** The same in the placed form (version 3): no recipient in clear, held at the pair address. */
+    public static WireEnvelope sealPlaced(Identity from, PeerId to, long createdAtMillis, long expiresAtMillis,
+                                          byte[] payload) {
+        return new Sealing(from, BITS, RANDOM).seal(to, createdAtMillis, expiresAtMillis, payload, SealedEnvelope.PLACED_VERSION);
     }
 
     /**
@@ -30,7 +36,7 @@ public final class TestSealing {
     public static WireEnvelope forgedAs(Identity claimed, Identity actual, PeerId to, long createdAtMillis,
                                         long expiresAtMillis, byte[] payload) {
         return SealedEnvelope.seal(claimed, new PairAddresses(actual), new Stamps(BITS), new BoxKeys(), to,
-                createdAtMillis, expiresAtMillis, payload, RANDOM);
+                createdAtMillis, expiresAtMillis, payload, false, RANDOM);
     }
 
     /** Opens an envelope as {@code recipient} would (any work accepted). */

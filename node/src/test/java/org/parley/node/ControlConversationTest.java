@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -24,11 +23,6 @@ import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.api.ReactionView;
 import org.parley.control.ControlClient;
-import org.parley.control.ControlServer;
-import org.parley.identity.Identity;
-import org.parley.link.DialTarget;
-import org.parley.link.HostPort;
-import org.parley.store.ProfileHome;
 
 /**
  * Replies, reactions, edits and deletions through the control socket of a real node, in a direct
@@ -36,8 +30,6 @@ import org.parley.store.ProfileHome;
  * and the {@code message_changed} / {@code group_message_changed} events a watcher gets.
  */
 class ControlConversationTest {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @TempDir
     Path directory;
 
@@ -50,17 +42,11 @@ class ControlConversationTest {
 
     @Test
     void changesTravelOverTheControlApiAndReachThePeerAndTheWatchers() throws Exception {
-        Identity alice = Identity.generate("alice", RANDOM);
-        Identity bob = Identity.generate("bob", RANDOM);
-        HostPort aliceAddress = new HostPort("10.0.0.1", 7450);
-        ProfileHome home = nodes.home("alice");
-        String aliceId = alice.peerId().toString();
-        String bobId = bob.peerId().toString();
-        try (ParleyNode aliceNode = nodes.start(alice, home, aliceAddress, List.of());
-             ParleyNode bobNode = nodes.start(bob, nodes.home("bob"), new HostPort("10.0.0.2", 7450),
-                     List.of(DialTarget.peerAt(alice.peerId(), aliceAddress)));
-             ControlServer server = ControlServer.start(aliceNode.api(), home);
-             ControlClient client = ControlClient.connectOrExplain(home)) {
+        try (AliceAndBob pair = new AliceAndBob(nodes)) {
+            String aliceId = pair.aliceId;
+            String bobId = pair.bobId;
+            ParleyNode bobNode = pair.bobNode;
+            ControlClient client = pair.client;
             BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
             ParleyApi.Subscription watching = client.watch(events::add);
             client.addContact(bobId, "bob");

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each attack on a small network (24 honest nodes against 48 Sybils; mail-spam on 12 whole
- * honest nodes against 24): the attack is carried out and measured, and the defences hold. The
+ * Each attack on a small network (24 honest nodes against 48 Sybils, the flood 16 against 64;
+ * mail-spam on 12 whole honest nodes against 24): the attack is carried out and measured, and
+ * the defences hold. The
  * full-size figures (1,000 against 4,000) are in PERFORMANCE.md.
  */
 class AttackSimulationTest {
@@ -35,13 +36,15 @@ class AttackSimulationTest {
     }
 
     @Test
-    void aSybilFloodTakesMostHonestLinksAndIsMeasured() {
-        AttackReport report = run(AttackKind.SYBIL_FLOOD, 24, 48, 4, 20);
+    void aSybilFloodFourToOneHoldsMostHonestLinksYetTopicDeliveryHolds() {
+        // Four Sybils to every honest node, as in the full-size runs. Before links were kept by
+        // what they relay (decision 0048) this delivered 62%.
+        AttackReport report = run(AttackKind.SYBIL_FLOOD, 16, 64, 4, 20);
 
         assertNull(report.groundSybils(), "nobody grinds in a flood");
         assertTrue(report.honestSybilLinkShare() > 0.5, "honest links to Sybils " + report.honestSybilLinkShare());
         assertTrue(report.lookupSuccess() >= 0.8, "lookups " + report.lookupSuccess());
-        assertTrue(report.deliveryRatio() >= 0.8, "delivery " + report.deliveryRatio());
+        assertTrue(report.deliveryRatio() >= 0.95, "delivery " + report.deliveryRatio());
     }
 
     @Test

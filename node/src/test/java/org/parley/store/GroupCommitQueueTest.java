@@ -85,6 +85,31 @@ class GroupCommitQueueTest {
     }
 
     @Test
+    void failedPiecesAmongOthersInOneBatchRollBackOnlyThemselves() throws Exception {
+        List<CompletableFuture<String>> kept = new ArrayList<>();
+        List<CompletableFuture<String>> failed = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            String entry = "work " + i;
+            if (i % 2 == 0) {
+                failed.add(queue.submit(connection -> {
+                    log(entry).run(connection);
+                    throw new SQLException("refused");
+                }));
+            } else {
+                kept.add(queue.submit(log(entry)));
+            }
+        }
+        release.countDown();
+        for (CompletableFuture<String> result : kept) {
+            result.get(10, TimeUnit.SECONDS);
+        }
+        for (CompletableFuture<String> result : failed) {
+            assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of("work 1", "work 3", "work 5"), entries());
+    }
+
+    @Test
     void aPieceWithoutAKeyComesAfterTheLatestWritesBeforeIt() throws Exception {
         queue.submit(log("work 1"), "session", log("state 1"));
         CompletableFuture<List<String>> seen = queue.submit(connection -> read(connection));

@@ -24,6 +24,7 @@ import org.parley.proto.store.v1.SkippedKey;
  * that fails to open leaves the state exactly as it was. Not thread-safe.
  */
 public final class DoubleRatchet {
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(DoubleRatchet::newMac);
     /** The most messages one incoming message may skip ahead in a chain. */
     public static final int MAX_SKIP = 1000;
     /** The most skipped-message keys kept in all; the oldest go first. */
@@ -198,12 +199,24 @@ public final class DoubleRatchet {
         return new byte[][] {hmac(chainKey, CHAIN_KEY_SEED), hmac(chainKey, MESSAGE_KEY_SEED)};
     }
 
+    /**
+     * HMAC-SHA256 on a MAC object of this thread's: looking one up in the providers (two per chain
+     * step) cost more than the step's hashing, and every init replaces the previous key.
+     */
     private static byte[] hmac(byte[] key, byte[] data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
+    private static Mac newMac() {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }
     }

@@ -94,7 +94,9 @@ final class OutboundDial implements ClientResponseObserver<Frame, Frame> {
             return null;
         }
         cancelWatchdog();
-        GrpcLink established = new GrpcLink(peer, Direction.OUTBOUND, target.address().toString(),
+        // A circuit's far end is the relay: the link names it as the answering end's link does.
+        String remote = path == LinkPath.RELAYED ? "via " + target.relay().orElseThrow() : target.address().toString();
+        GrpcLink established = new GrpcLink(peer, Direction.OUTBOUND, remote,
                 Optional.of(target), target.relay(), path, observedThroughRelay, loop, network.listener(),
                 network.outboundQueueFrames(), network::finished);
         established.attach(requests, reason -> {

@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
+import org.parley.link.Direction;
 import org.parley.link.LinkControl;
 import org.parley.link.FrameHandler;
 import org.parley.link.LinkEvents;
@@ -35,6 +36,13 @@ import org.parley.runtime.Scheduler;
  * it has records of, picked at random (so no node becomes everyone's only link), trims links
  * beyond the maximum, and exchanges records with one neighbour, so that news spreads.
  *
+ * <p>Against Sybils that take links to drop what they should pass on (decision 0048): trimming
+ * takes idle links first, then inbound before outbound, then those that brought fewest first
+ * copies; a link that relayed nothing of the topics both ends share while {@link #IDLE_MESSAGES}
+ * messages reached us is closed and its peer not dialed again for {@link #SHUN_FOR}, so that
+ * links ratchet toward neighbours that deliver; and peers that relaying neighbours name first in
+ * their exchanges are dialed before records drawn at random.
+ *
  * <p>Records are checked before they are stored; a neighbour that passes on forged or malformed
  * ones is scored down. Sans-I/O and confined to the node's loop.
  */
@@ -48,6 +56,25 @@ public final class Discovery implements LinkEvents, FrameHandler {
     static final double EXPLORE_CHANCE = 0.05;
     /** Unsolicited exchanges a neighbour may send at once; one more per heartbeat after that. */
     static final int UNSOLICITED_BURST = 3;
+    /**
+     * Messages that must reach us, with nothing relayed or announced by a neighbour sharing the
+     * topic, before its link counts as idle. An honest neighbour outside our mesh announces to
+     * three random neighbours outside its mesh each gossip heartbeat; over the six or more
+     * heartbeats this many messages take at five a second, with ten such neighbours, the chance
+     * that it announced none to us is about one in ten ((7/10)^6); losing its link costs a redial.
+     */
+    static final int IDLE_MESSAGES = 32;
+    /** Idle links closed per heartbeat at most, so a burst of lost frames cannot cut a node off. */
+    static final int IDLE_CLOSED_PER_BEAT = 3;
+    /** How long a peer whose link was closed as idle is not dialed, and a link it opens is closed at once. */
+    static final java.time.Duration SHUN_FOR = java.time.Duration.ofMinutes(10);
+    /**
+     * Records at the head of a peer exchange that name the sender's relaying neighbours (it lists
+     * those first); taken as recommendations only from a neighbour that relays to us.
+     */
+    static final int RECOMMENDED_PER_EXCHANGE = 4;
+    /** Recommended peers remembered, newest kept. */
+    static final int RECOMMENDED_KEPT = 64;
 
     private final PeerId self;
     private final LinkControl links;
@@ -69,6 +96,15 @@ public final class Discovery implements LinkEvents, FrameHandler {
     /** The own record last announced to every neighbour; {@link #ownRecord} may renew it in between. */
     private PeerRecord lastAnnounced;
     private java.util.function.Predicate<PeerId> spared = peer -> false;
+    /** For each neighbour, messages of the topics it shares with us that reached us since it last relayed one. */
+    private java.util.function.ToLongFunction<PeerId> messagesSinceRelayed = peer -> 0;
+    private final Map<PeerId, Direction> directions = new HashMap<>();
+    /** For each linked neighbour, the first copies of messages it brought on its current link. */
+    private final Map<PeerId, Long> brought = new HashMap<>();
+    /** Peers that neighbours relaying to us named as relaying to them, oldest first: dialed before random ones. */
+    private final java.util.LinkedHashSet<PeerId> recommended = new java.util.LinkedHashSet<>();
+    /** Peers whose links were closed as idle, until when they stay shunned. */
+    private final Map<PeerId, Long> shunnedUntil = new HashMap<>();
     private Scheduler.Cancellable heartbeat;
     private long beats;
     private boolean stopped;
@@ -153,6 +189,26 @@ public final class Discovery implements LinkEvents, FrameHandler {
         this.spared = this.spared.or(spared);
     }
 
+    /**
+     * Tells discovery, for each neighbour, how many messages of the topics it shares with us
+     * reached us since it last relayed or announced one (the gossip layer counts them). Time is
+     * counted in messages, not seconds, so a quiet topic makes nobody idle, and a neighbour on
+     * none of our topics never is.
+     */
+    public void judgeRelaysBy(java.util.function.ToLongFunction<PeerId> messagesSinceRelayed) {
+        this.messagesSinceRelayed = messagesSinceRelayed;
+    }
+
+    /**
+     * A neighbour relayed a message ({@code firstCopy} when nobody brought it before) or announced
+     * one: links that brought most first copies are trimmed last.
+     */
+    public void relayed(PeerId peer, boolean firstCopy) {
+        if (firstCopy) {
+            brought.computeIfPresent(peer, (p, count) -> count + 1);
+        }
+    }
+
     /** Records of other peers held now. */
     public int knownPeers() {
         return book.records(clock.nowMillis()).size();
@@ -184,6 +240,16 @@ public final class Discovery implements LinkEvents, FrameHandler {
 
     @Override
     public void peerConnected(PeerInfo peer) {
+        if (shunnedUntil.getOrDefault(peer.peerId(), 0L) > clock.nowMillis()) {
+            // Closed once every other layer has heard of the link, not in the middle of telling them.
+            scheduler.schedule(java.time.Duration.ZERO, () -> {
+                if (!spared.test(peer.peerId())) {
+                    links.disconnect(peer.peerId(), "shunned: its last link relayed nothing");
+                }
+            });
+        }
+        directions.put(peer.peerId(), peer.direction());
+        brought.put(peer.peerId(), 0L);
         links.send(peer.peerId(), Frame.newBuilder().setPeerRecord(own.current().toProto()).build());
         // Records are asked for, not pushed, on a new link: a node with links and records
         // enough does not need another sixteen signatures to check for every link it gets.
@@ -193,6 +259,12 @@ public final class Discovery implements LinkEvents, FrameHandler {
             askedMillis.put(peer.peerId(), now);
             links.send(peer.peerId(), Frame.newBuilder().setPeerExchange(PeerExchange.getDefaultInstance()).build());
         }
+    }
+
+    @Override
+    public void peerDisconnected(PeerId peer) {
+        directions.remove(peer);
+        brought.remove(peer);
     }
 
     /** A neighbour's own record, and peer exchanges. */
@@ -244,13 +316,33 @@ public final class Discovery implements LinkEvents, FrameHandler {
             LOG.fine(() -> "dropped an unsolicited peer exchange beyond " + from.shortForm() + "'s allowance");
             return;
         }
+        // Peer exchange is not trusted blindly: only a neighbour that relays to us is taken at its
+        // word when it names, first in its exchange, the neighbours that relay to it.
+        int recommendations = relays(from) ? RECOMMENDED_PER_EXCHANGE : 0;
         for (org.parley.proto.wire.v1.PeerRecord proto : exchange.getRecordsList()) {
             try {
-                offer(from, verifier.verify(proto, clock.nowMillis()));
+                PeerRecord record = verifier.verify(proto, clock.nowMillis());
+                offer(from, record);
+                if (recommendations-- > 0 && !record.peer().equals(self)) {
+                    recommend(record.peer());
+                }
             } catch (PeerRecordException e) {
                 refuse(from, e);
             }
         }
+    }
+
+    private void recommend(PeerId peer) {
+        recommended.remove(peer);
+        recommended.add(peer);
+        if (recommended.size() > RECOMMENDED_KEPT) {
+            recommended.remove(recommended.iterator().next());
+        }
+    }
+
+    /** Whether {@code peer}'s link brought us first copies and is not idle. */
+    private boolean relays(PeerId peer) {
+        return brought.getOrDefault(peer, 0L) > 0 && !isIdle(peer);
     }
 
     private void offer(PeerId from, PeerRecord record) {
@@ -283,9 +375,20 @@ public final class Discovery implements LinkEvents, FrameHandler {
         }
     }
 
+    /**
+     * Sends {@code to} a sample of the records we hold, those of our neighbours that relay to us
+     * first (a recommendation its receiver may act on if we relay to it), the rest drawn at random.
+     */
     private void sendExchange(PeerId to) {
-        List<PeerRecord> known = book.records(clock.nowMillis());
-        List<PeerRecord> sample = pick(known, config.exchangeSize(), record -> !record.peer().equals(to));
+        long now = clock.nowMillis();
+        List<PeerRecord> sample = new ArrayList<>();
+        for (PeerId peer : pick(links.linkedPeers(), RECOMMENDED_PER_EXCHANGE,
+                peer -> !peer.equals(to) && relays(peer))) {
+            book.get(peer, now).ifPresent(sample::add);
+        }
+        List<PeerId> named = sample.stream().map(PeerRecord::peer).toList();
+        sample.addAll(pick(book.records(now), config.exchangeSize() - sample.size(),
+                record -> !record.peer().equals(to) && !named.contains(record.peer())));
         if (sample.isEmpty()) {
             return;
         }
@@ -319,19 +422,24 @@ public final class Discovery implements LinkEvents, FrameHandler {
     private void beat() {
         // Compared with what was announced rather than taken from the renewal flag: another
         // layer asking for our record in between may have triggered the renewal.
+        announceIfRenewed(links.linkedPeers());
+        closeIdle(links.linkedPeers());
         List<PeerId> linked = links.linkedPeers();
-        announceIfRenewed(linked);
-        if (linked.size() < config.targetLinks()) {
-            dialMore(linked, config.targetLinks() - linked.size());
-        } else if (unspared(linked) > config.maxLinks()) {
-            // Spared links come on top of the maximum: counted in, a public node holding many
-            // private peers' links (which it may not trim) closed every other link it had.
-            trim(linked, unspared(linked) - config.maxLinks());
-        } else if (linked.size() > 1 && rng.nextDouble() < EXPLORE_CHANCE) {
-            // Now and then one link to a random known peer replaces a random old one, even when
-            // there are enough: a network that was split (a partition, a lost bootstrap) finds
-            // its way back together, and no neighbourhood stays closed on itself. A node with a
-            // single link keeps it: swapping it would cut the node off for a moment.
+        int missing = config.targetLinks() - linked.size();
+        // Spared links come on top of the maximum: counted in, a public node holding many
+        // private peers' links (which it may not trim) closed every other link it had.
+        int excess = unspared(linked) - config.maxLinks();
+        if (missing > 0) {
+            dialMore(linked, missing);
+            askTheBestRelay(linked);
+        }
+        if (excess > 0) {
+            trim(linked, excess);
+        } else if (missing <= 0 && linked.size() > 1 && rng.nextDouble() < EXPLORE_CHANCE) {
+            // Now and then one link to a random known peer replaces an old one, even when there
+            // are enough: a network that was split (a partition, a lost bootstrap) finds its way
+            // back together, and no neighbourhood stays closed on itself. A node with a single
+            // link keeps it: swapping it would cut the node off for a moment.
             dialMore(linked, 1);
             if (linked.size() > config.targetLinks()) {
                 trim(linked, 1);
@@ -344,12 +452,41 @@ public final class Discovery implements LinkEvents, FrameHandler {
         }
     }
 
+    /**
+     * Asks the neighbour that brought us most first copies for records, at most once a
+     * {@link DiscoveryConfig#redialAfter()}: its answer names first the peers relaying to it.
+     */
+    private void askTheBestRelay(List<PeerId> linked) {
+        long now = clock.nowMillis();
+        linked.stream().filter(this::relays).filter(peer -> !askedMillis.containsKey(peer))
+                .max(java.util.Comparator.comparingLong(peer -> brought.getOrDefault(peer, 0L)))
+                .ifPresent(best -> {
+                    askedMillis.put(best, now);
+                    links.send(best, Frame.newBuilder().setPeerExchange(PeerExchange.getDefaultInstance()).build());
+                });
+    }
+
+    /** Dials {@code count} peers: recommended ones first, the rest drawn at random from the book. */
     private void dialMore(List<PeerId> linked, int count) {
         long now = clock.nowMillis();
         lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
-        List<PeerRecord> candidates = pick(book.records(now), count,
-                record -> !linked.contains(record.peer()) && !lastDialedMillis.containsKey(record.peer())
-                        && !record.addresses().isEmpty());
+        askedMillis.values().removeIf(asked -> now - asked >= config.redialAfter().toMillis());
+        shunnedUntil.values().removeIf(until -> until <= now);
+        java.util.function.Predicate<PeerRecord> dialable = record -> !linked.contains(record.peer())
+                && !lastDialedMillis.containsKey(record.peer()) && !shunnedUntil.containsKey(record.peer())
+                && !record.addresses().isEmpty();
+        List<PeerRecord> candidates = new ArrayList<>();
+        for (PeerId peer : new ArrayList<>(recommended)) {
+            if (candidates.size() == count) {
+                break;
+            }
+            book.get(peer, now).filter(dialable).ifPresent(record -> {
+                candidates.add(record);
+                recommended.remove(peer);
+            });
+        }
+        candidates.addAll(pick(book.records(now), count - candidates.size(),
+                record -> dialable.test(record) && !candidates.contains(record)));
         for (PeerRecord record : candidates) {
             lastDialedMillis.put(record.peer(), now);
             links.dialOnce(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
@@ -366,9 +503,42 @@ public final class Discovery implements LinkEvents, FrameHandler {
         return count;
     }
 
+    /**
+     * Closes up to {@link #IDLE_CLOSED_PER_BEAT} links of neighbours that share a topic with us
+     * and relayed nothing of it while {@link #IDLE_MESSAGES} messages reached us, and shuns their
+     * peers for a while; the next heartbeats dial others in their place.
+     */
+    private void closeIdle(List<PeerId> linked) {
+        int closed = 0;
+        long now = clock.nowMillis();
+        for (PeerId peer : pick(linked, linked.size(), peer -> !spared.test(peer) && isIdle(peer))) {
+            if (closed == IDLE_CLOSED_PER_BEAT) {
+                return;
+            }
+            if (links.disconnect(peer, "relayed nothing of a shared topic")) {
+                shunnedUntil.put(peer, now + SHUN_FOR.toMillis());
+                closed++;
+            }
+        }
+    }
+
+    private boolean isIdle(PeerId peer) {
+        return messagesSinceRelayed.applyAsLong(peer) >= IDLE_MESSAGES;
+    }
+
+    /**
+     * Closes {@code count} links, never those spared: first shunned or idle ones, then inbound
+     * before outbound, and within each the ones that brought fewest first copies; random among equals.
+     */
     private void trim(List<PeerId> linked, int count) {
         int excess = count;
-        for (PeerId peer : pick(linked, linked.size(), peer -> !spared.test(peer))) {
+        long now = clock.nowMillis();
+        List<PeerId> order = pick(linked, linked.size(), peer -> !spared.test(peer));
+        order.sort(java.util.Comparator.<PeerId, Boolean>comparing(
+                        peer -> !(isIdle(peer) || shunnedUntil.getOrDefault(peer, 0L) > now))
+                .thenComparing(peer -> directions.get(peer) == Direction.OUTBOUND)
+                .thenComparingLong(peer -> brought.getOrDefault(peer, 0L)));
+        for (PeerId peer : order) {
             if (excess == 0) {
                 return;
             }

@@ -11,6 +11,11 @@ final class GossipPeer {
     int iHavesThisHeartbeat;
     int unknownIWantsThisHeartbeat;
     int servedThisHeartbeat;
+    /**
+     * First copies of messages on topics this neighbour subscribes to that reached us since it
+     * last relayed or announced a message; the link layer closes links where this grows large.
+     */
+    long messagesSinceRelayed;
 
     GossipPeer(TokenBucket inbound) {
         this.inbound = inbound;

@@ -69,6 +69,13 @@ public final class GossipRouter {
     private final Map<String, TopicMesh> subscriptions = new LinkedHashMap<>();
     private Scheduler.Cancellable heartbeatTimer;
     private long heartbeats;
+    private RelayListener relayListener = (peer, firstCopy) -> { };
+
+    /** Told whenever a neighbour relays a message of a topic we subscribe to, or announces one. */
+    public interface RelayListener {
+        /** {@code firstCopy}: nobody had brought us the message before. */
+        void relayed(PeerId peer, boolean firstCopy);
+    }
 
     public GossipRouter(GossipHost host, Scheduler scheduler, Clock clock, Rng rng, GossipConfig config) {
         this.host = host;
@@ -91,6 +98,21 @@ public final class GossipRouter {
      */
     public void spareUndialable(Predicate<PeerId> cannotBeDialled) {
         upkeep.spareUndialable(cannotBeDialled);
+    }
+
+    /** Tells {@code listener} which neighbours relay (the link layer keeps the links that do). */
+    public void onRelay(RelayListener listener) {
+        this.relayListener = listener;
+    }
+
+    /**
+     * Messages of the topics {@code peer} shares with us that reached us since it last relayed or
+     * announced one: time as the topics it could have helped with count it. Zero for a neighbour
+     * on no topic of ours, or none.
+     */
+    public long messagesSinceRelayed(PeerId peer) {
+        GossipPeer state = peers.get(peer);
+        return state == null ? 0 : state.messagesSinceRelayed;
     }
 
     /**
@@ -245,9 +267,11 @@ public final class GossipRouter {
             return;
         }
         if (!seen.add(id)) {
+            relayed(from, message.getTopic(), false);
             onDuplicate(from, message.getTopic(), mesh);
             return;
         }
+        relayed(from, message.getTopic(), true);
         // A message we asked for after an announcement was counted when it was announced.
         mesh.firstFrom(from, !askedFor);
         Publish relayed = message.toBuilder().setHopsLeft(Math.max(0, message.getHopsLeft() - 1)).build();
@@ -273,7 +297,11 @@ public final class GossipRouter {
             host.send(from, GossipFrames.prune(topic));
             return;
         }
-        if (mesh.duplicateFrom(from) >= config.duplicatesBeforePrune() && upkeep.mayPrune(topic, from, mesh.size())) {
+        // Counted without the silent members: a redundant peer that relays is worth more than a
+        // silent one, and pruning it with a 30 s backoff while silent ones fill the mesh would
+        // leave us with only those.
+        if (mesh.duplicateFrom(from) >= config.duplicatesBeforePrune()
+                && upkeep.mayPrune(topic, from, mesh.size() - mesh.silentMembers(MeshUpkeep.SILENT_MESSAGES).size())) {
             upkeep.prune(from, topic, mesh);
         }
     }
@@ -287,15 +315,14 @@ public final class GossipRouter {
         if (mesh == null || !acceptTopic(from, peer, announcement.getTopic())) {
             return;
         }
+        relayed(from, announcement.getTopic(), false);
         long now = clock.monotonicNanos();
         long deadline = now + config.promiseTimeout().toNanos();
         IWant.Builder request = IWant.newBuilder();
         for (ByteString raw : announcement.getMessageIdsList()) {
             GossipId id = GossipId.fromWire(raw);
             if (!seen.contains(id) && promises.mayRequest(id, now)) {
-                if (!promises.isOutstanding(id)) {
-                    mesh.missed();
-                }
+                mesh.missed(from, !promises.isOutstanding(id));
                 promises.requested(id, from, deadline);
                 request.addMessageIds(raw);
             }
@@ -310,6 +337,27 @@ public final class GossipRouter {
             mesh.add(from);
             host.send(from, GossipFrames.graft(announcement.getTopic()));
         }
+    }
+
+    /**
+     * {@code from} relayed or announced a message of {@code topic}; a first copy is one more
+     * message every other neighbour on the topic outside our mesh could have announced to us and
+     * did not. Mesh peers are not counted: we push them the message, and an honest one downstream
+     * of us sends nothing back (nor announces to its mesh); their silence is the mesh's to judge
+     * ({@link TopicMesh#silentMembers}), and a silent member pruned is counted from then on.
+     */
+    private void relayed(PeerId from, String topic, boolean firstCopy) {
+        GossipPeer sender = peers.get(from);
+        sender.messagesSinceRelayed = 0;
+        TopicMesh mesh = subscriptions.get(topic);
+        if (firstCopy) {
+            peers.forEach((id, state) -> {
+                if (state != sender && state.topics.contains(topic) && !mesh.contains(id)) {
+                    state.messagesSinceRelayed++;
+                }
+            });
+        }
+        relayListener.relayed(from, firstCopy);
     }
 
     private void onIWant(PeerId from, GossipPeer peer, IWant request) {

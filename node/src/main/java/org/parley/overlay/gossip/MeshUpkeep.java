@@ -23,6 +23,8 @@ final class MeshUpkeep {
      * it through us first.
      */
     static final int SILENT_MESSAGES = 8;
+    /** Messages within which a neighbour must have brought us one to be grafted ahead of the others. */
+    static final int RELAYED_WITHIN = 64;
 
     private final GossipHost host;
     private final Clock clock;
@@ -84,6 +86,8 @@ final class MeshUpkeep {
      * one. Mesh peers that relayed nothing while {@link #SILENT_MESSAGES} messages reached us from
      * others (GossipSub v1.1's mesh delivery score, in its simplest form) do not count as members
      * for the low watermark, and they are the first pruned to make room or to come down to D.
+     * Silence is counted over the latest messages, so members that relayed until a moment and
+     * then stopped turn silent too. Grafts go first to neighbours that brought us something lately.
      * Plumtree's duplicate pruning alone keeps the peers that send nothing at all: a Sybil that
      * joined the mesh to drop would stay for good while honest redundant peers go. A silent peer
      * is not pruned for its silence alone: an honest peer downstream of us for every message (a
@@ -104,6 +108,10 @@ final class MeshUpkeep {
                 }
             }
             shuffle(candidates);
+            // Neighbours that brought us first copies or announced what we lacked are grafted
+            // first: they relay. A candidate drawn at random is as likely a Sybil as the share of
+            // our links Sybils hold, and would only turn silent again after as many messages.
+            candidates.sort(java.util.Comparator.comparing(peer -> !mesh.broughtLately(peer, RELAYED_WITHIN)));
             GossipFrame graft = GossipFrames.graft(topic);
             for (int i = 0; i < candidates.size() && active < config.meshDegree(); i++) {
                 if (mesh.size() >= config.meshHigh()) {

@@ -62,7 +62,8 @@ final class DialBackServer {
         }
         Optional<HostPort> seen = remoteAddressOf.apply(from);
         if (seen.isEmpty()) {
-            return; // the link went down meanwhile: nobody to answer
+            // No link (it went down meanwhile), or one through a relay: nowhere of the requester's own to dial.
+            return;
         }
         HostPort asked = HostPort.parse(request.getAddress());
         HostPort target = new HostPort(seen.get().host(), asked.port());

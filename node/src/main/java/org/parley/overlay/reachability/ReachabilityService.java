@@ -34,6 +34,7 @@ public final class ReachabilityService implements LinkEvents, FrameHandler {
     private final ReachabilityConfig config;
     private final DialBackServer server;
     private final ReachabilityCheck check;
+    private final Function<PeerId, Optional<HostPort>> remoteAddressOf;
     private Scheduler.Cancellable recheck;
     private Reachability lastLogged = Reachability.UNKNOWN;
     private boolean stopped;
@@ -49,6 +50,7 @@ public final class ReachabilityService implements LinkEvents, FrameHandler {
         this.links = links;
         this.scheduler = scheduler;
         this.config = config;
+        this.remoteAddressOf = remoteAddressOf;
         this.server = new DialBackServer(links, remoteAddressOf, probe, clock, config);
         this.check = new ReachabilityCheck(links, scheduler, clock, rng, config, listening);
     }
@@ -88,14 +90,14 @@ public final class ReachabilityService implements LinkEvents, FrameHandler {
             return;
         }
         check.forget();
-        links.linkedPeers().forEach(check::ask);
+        links.linkedPeers().forEach(this::askIfLinkedDirectly);
         logChange();
     }
 
     @Override
     public void peerConnected(PeerInfo peer) {
         if (!stopped) {
-            check.ask(peer.peerId());
+            askIfLinkedDirectly(peer.peerId());
         }
     }
 
@@ -121,12 +123,22 @@ public final class ReachabilityService implements LinkEvents, FrameHandler {
         }
     }
 
+    /**
+     * A peer we reach only through a relay sees the relay, not us, so it has no IP of ours to dial
+     * back (and would not answer): it is not asked.
+     */
+    private void askIfLinkedDirectly(PeerId peer) {
+        if (remoteAddressOf.apply(peer).isPresent()) {
+            check.ask(peer);
+        }
+    }
+
     private void scheduleRecheck() {
         recheck = scheduler.schedule(config.recheckInterval(), () -> {
             if (stopped) {
                 return;
             }
-            links.linkedPeers().forEach(check::ask);
+            links.linkedPeers().forEach(this::askIfLinkedDirectly);
             logChange();
             scheduleRecheck();
         });

@@ -18,12 +18,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.AddressProbe;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.link.LinkConfig;
@@ -37,6 +40,9 @@ import org.parley.link.relay.RelayChoice;
 import org.parley.link.relay.RelayClient;
 import org.parley.link.relay.RelayFrames;
 import org.parley.link.relay.RelayLimits;
+import org.parley.overlay.reachability.Reachability;
+import org.parley.overlay.reachability.ReachabilityConfig;
+import org.parley.overlay.reachability.ReachabilityService;
 import org.parley.proto.wire.v1.CircuitChunk;
 import org.parley.proto.wire.v1.Frame;
 import org.parley.proto.wire.v1.GossipFrame;
@@ -83,6 +89,10 @@ class RelayedLinksTest {
         assertEquals(LinkPath.RELAYED, atB.path());
         assertEquals(Optional.of(r.id()), atB.relay());
         assertEquals("via " + r.id(), atB.address());
+        assertEquals("via " + r.id(), atA.address());
+        assertEquals(Optional.empty(), a.call(() -> a.links.remoteAddressOf(b.id())),
+                "the dialling end does not take the relay's address for B's");
+        assertEquals(Optional.empty(), b.call(() -> b.links.remoteAddressOf(a.id())));
         // The relay told each end where it sees the other (hole punching aims only there).
         assertEquals("127.0.0.1", a.call(() -> a.links.observedThroughRelay(b.id())).orElseThrow().host());
         assertEquals("127.0.0.1", b.call(() -> b.links.observedThroughRelay(a.id())).orElseThrow().host());
@@ -98,6 +108,47 @@ class RelayedLinksTest {
         b.send(a.id(), big);
         assertEquals(big, a.nextText());
         assertFalse(r.call(() -> r.links.isConnected(a.id())), "A needs no link to R, only a circuit");
+    }
+
+    /**
+     * Why an end-to-end test once found two private daemons on one host linked directly: the end
+     * that dialled the circuit took the relay's address for the peer's, and dialled the peer back at
+     * the relay's IP when asked. On a shared host that reached the peer, whose second confirmation
+     * (beside its relay's) made it announce an address, and it was then dialled directly. A peer
+     * linked only through a relay is neither asked to dial back nor dials back; one linked directly
+     * still is and does.
+     */
+    @Test
+    void aPeerLinkedThroughARelayIsNotAskedToDialBackAndDialsNobodyBack() throws Exception {
+        Node r = node("r", RelayLimits.defaults(), RelayTampering.NONE, false);
+        Node b = node("b", RelayLimits.defaults(), RelayTampering.NONE, true);
+        Node a = node("a", RelayLimits.defaults(), RelayTampering.NONE, false);
+        CountingProbe probesByR = new CountingProbe();
+        CountingProbe probesByA = new CountingProbe();
+        CountingProbe probesByB = new CountingProbe();
+        reachability(r, probesByR);
+        reachability(a, probesByA);
+        ReachabilityService atB = reachability(b, probesByB);
+        reserve(b, r);
+        // Each end of the direct link asks the other; R's request reaches B before R's answer does.
+        Eventually.await(() -> b.call(atB::observedAddresses).size() == 1, "R to dial B back over their direct link");
+        assertEquals(1, probesByR.count.get(), "R dialled B back");
+        assertEquals(1, probesByB.count.get(), "B dialled R back");
+
+        a.dial(DialTarget.peerVia(b.id(), r.id(), r.address()));
+        a.awaitPeer(b.id());
+        b.awaitPeer(a.id());
+        // Frames on a link arrive in order: a request either end made when the link came up is
+        // taken in (and its dial-back started) before the text that follows it.
+        b.send(a.id(), "after any request from b");
+        assertEquals("after any request from b", a.nextText());
+        a.send(b.id(), "after any request from a");
+        assertEquals("after any request from a", b.nextText());
+        assertEquals(0, probesByA.count.get(), "A dialled B back at the relay's IP");
+        assertEquals(1, probesByB.count.get(), "B dialled A back");
+        assertEquals(1, probesByR.count.get());
+        assertEquals(Reachability.UNKNOWN, b.call(atB::reachability), "only R's word counts for B");
+        assertEquals(List.of(), b.call(atB::confirmedAddresses));
     }
 
     @Test
@@ -311,6 +362,38 @@ class RelayedLinksTest {
         });
         Eventually.await(() -> privateNode.call(privateNode.client::relays).contains(relay.id()),
                 privateNode.name + " to get a reservation at " + relay.name);
+    }
+
+    /** Dial-back checks on {@code node}, its dial-backs counted by {@code probes}. */
+    private ReachabilityService reachability(Node node, CountingProbe probes) {
+        TlsAddressProbe tls = new TlsAddressProbe(node.identity, node.loop, Duration.ofSeconds(5));
+        resources.add(tls);
+        probes.inner = tls;
+        ReachabilityService service = new ReachabilityService(node.links, node.links::remoteAddressOf, probes,
+                node.network::listenAddresses, node.loop, SystemClock.INSTANCE, SeededRng.fromEntropy(),
+                ReachabilityConfig.defaults());
+        node.call(() -> {
+            node.links.addLayer(service);
+            service.start();
+            return null;
+        });
+        resources.add(() -> node.call(() -> {
+            service.stop();
+            return null;
+        }));
+        return service;
+    }
+
+    /** A node's real dial-back probe, counting the dial-backs it makes. */
+    private static final class CountingProbe implements AddressProbe {
+        final AtomicInteger count = new AtomicInteger();
+        AddressProbe inner;
+
+        @Override
+        public void probe(PeerId expected, HostPort address, Consumer<Boolean> done) {
+            count.incrementAndGet();
+            inner.probe(expected, address, done);
+        }
     }
 
     private Node node(String name, RelayLimits limits, RelayTampering tampering, boolean isPrivate) {

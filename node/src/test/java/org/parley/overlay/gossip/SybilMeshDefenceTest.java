@@ -94,6 +94,97 @@ class SybilMeshDefenceTest {
         assertTrue(fixture.router.meshPeers(TOPIC).contains(peer), "after the backoff it may");
     }
 
+    @Test
+    void meshPeersThatRelayedUntilAMomentAndThenStoppedTurnSilent() {
+        fixture.router.subscribe(TOPIC);
+        List<PeerId> mesh = fixture.connectGrafting(1, 2);
+        for (int m = 0; m < 4; m++) {
+            for (PeerId peer : mesh) {
+                fixture.receive(peer, RouterFixture.frame(RouterFixture.publish("from " + peer + ": " + m, 10)));
+            }
+        }
+        List<PeerId> outside = fixture.connectSubscribers(3, 6);
+        for (int m = 0; m < MeshUpkeep.SILENT_MESSAGES; m++) {
+            // The covert flash: the mesh peers send nothing more, and messages reach us through others.
+            fixture.receive(outside.get(0), RouterFixture.frame(RouterFixture.publish("after the flash " + m, 10)));
+        }
+        fixture.sent.clear();
+
+        fixture.router.heartbeat();
+
+        List<PeerId> grafted = fixture.takeSent(BodyCase.GRAFT);
+        assertFalse(grafted.isEmpty(), "a mesh of peers that stopped relaying is grafted onto");
+        assertTrue(outside.containsAll(grafted));
+        assertTrue(grafted.contains(outside.get(0)), "first of all the neighbour that brought the messages");
+    }
+
+    @Test
+    void aRelayingMeshPeerIsNotPrunedForDuplicatesWhileSilentOnesHoldTheOtherPlaces() {
+        fixture.router.subscribe(TOPIC);
+        List<PeerId> mesh = fixture.connectGrafting(1, 4);
+        PeerId source = fixture.connectSubscribers(5, 5).get(0);
+        List<org.parley.proto.wire.v1.Publish> messages = new java.util.ArrayList<>();
+        for (int m = 0; m < MeshUpkeep.SILENT_MESSAGES; m++) {
+            messages.add(RouterFixture.publish("from afar " + m, 10));
+            fixture.receive(source, RouterFixture.frame(messages.get(m)));
+        }
+        PeerId relaying = mesh.get(0);
+        fixture.sent.clear();
+
+        for (int m = 0; m < fixture.config.duplicatesBeforePrune() + 1; m++) {
+            fixture.receive(relaying, RouterFixture.frame(messages.get(m)));
+        }
+
+        assertTrue(fixture.router.meshPeers(TOPIC).contains(relaying),
+                "the one mesh peer that relays stays, redundant or not, while the other three are silent");
+        assertFalse(fixture.takeSent(BodyCase.PRUNE).contains(relaying));
+    }
+
+    @Test
+    void graftsGoFirstToNeighboursThatBroughtMessages() {
+        fixture.router.subscribe(TOPIC);
+        List<PeerId> subscribers = fixture.connectSubscribers(1, 40);
+        PeerId bringing = subscribers.get(17);
+        PeerId announcing = subscribers.get(31);
+        fixture.receive(bringing, RouterFixture.frame(RouterFixture.publish("brought", 10)));
+        fixture.receive(announcing, RouterFixture.iHave(RouterFixture.idOf(RouterFixture.publish("announced", 10))));
+        // Announcing grafts the announcer at once (Plumtree's repair); the heartbeat grafts the rest.
+        fixture.sent.clear();
+
+        fixture.router.heartbeat();
+
+        List<PeerId> now = fixture.router.meshPeers(TOPIC);
+        assertTrue(now.contains(bringing), "the neighbour that brought a first copy is grafted, of 40: " + now);
+        assertTrue(now.contains(announcing), "and the one that announced what we lacked");
+    }
+
+    @Test
+    void aNeighbourIsCountedQuietOnlyForMessagesOfTopicsItShares() {
+        fixture.router.subscribe(TOPIC);
+        fixture.router.subscribe("group/b");
+        List<PeerId> onTopic = fixture.connectSubscribers(1, 2);
+        PeerId relaying = onTopic.get(0);
+        PeerId quiet = onTopic.get(1);
+        PeerId elsewhere = fixture.connect(3, 3).get(0);
+        fixture.receive(elsewhere, GossipFrame.newBuilder()
+                .setSubscribe(org.parley.proto.wire.v1.Subscribe.newBuilder().setTopic("group/b")).build());
+        PeerId stranger = fixture.connect(4, 4).get(0);
+        List<PeerId> told = new java.util.ArrayList<>();
+        fixture.router.onRelay((peer, firstCopy) -> told.add(peer));
+
+        for (int m = 0; m < 5; m++) {
+            fixture.receive(relaying, RouterFixture.frame(RouterFixture.publish("busy " + m, 10)));
+        }
+
+        assertEquals(5, fixture.router.messagesSinceRelayed(quiet), "five messages it could have brought");
+        assertEquals(0, fixture.router.messagesSinceRelayed(relaying));
+        assertEquals(0, fixture.router.messagesSinceRelayed(elsewhere), "a busy topic it is not on counts nothing");
+        assertEquals(0, fixture.router.messagesSinceRelayed(stranger));
+        assertEquals(List.of(relaying, relaying, relaying, relaying, relaying), told, "the link layer hears who relays");
+        fixture.receive(quiet, RouterFixture.iHave(RouterFixture.idOf(RouterFixture.publish("announced", 10))));
+        assertEquals(0, fixture.router.messagesSinceRelayed(quiet), "announcing a message is relaying too");
+    }
+
     /** Enough messages from {@code source} (outside the mesh) and {@code relaying} (in it) to tell silent peers. */
     private void receiveEnough(PeerId source, PeerId relaying) {
         for (int m = 0; m < MeshUpkeep.SILENT_MESSAGES; m++) {

@@ -165,7 +165,7 @@ public final class ChatRenderer {
         } + (conversation.muted() ? "  · muted" : "") + "  " + conversation.id();
         text(screen, left, 0, header, width, TextColor.ANSI.DEFAULT, true);
         Timeline timeline = state.timeline(conversation.id());
-        List<TimelineLayout.Row> all = layout.rows(timeline.entries(), width, state.showIds());
+        List<TimelineLayout.Row> all = layout.rows(timeline.entries(), timeline.files(), width, state.showIds());
         int height = rows - 1;
         int end = Math.max(0, all.size() - timeline.scrolledRows());
         int start = Math.max(0, end - height);

@@ -100,14 +100,17 @@ final class Commands {
         }
     }
 
-    /** Offers a file to the open conversation's peer; the node reads it, so the path is made absolute here. */
+    /**
+     * Offers a file to the open conversation (a peer or a group); the node reads it, so the path is
+     * made absolute here.
+     */
     private void sendFile(String path) {
         Optional<Conversation> open = chat.state.conversations().selected();
-        if (open.isEmpty() || open.get().kind() == Conversation.Kind.GROUP
-                || open.get().kind() == Conversation.Kind.INVITATION) {
-            chat.error("/file works in a conversation with a peer");
+        if (open.isEmpty() || open.get().kind() == Conversation.Kind.INVITATION) {
+            chat.error("/file works in a conversation with a peer or a group");
             return;
         }
+        boolean group = open.get().kind() == Conversation.Kind.GROUP;
         String id = open.get().id();
         String home = System.getProperty("user.home");
         String absolute;
@@ -118,9 +121,22 @@ final class Commands {
             chat.error("not a path: " + e.getReason());
             return;
         }
-        chat.notice("sealing " + absolute + " …");
-        chat.node.submit(api -> api.sendFile(id, absolute),
-                message -> chat.state.timeline(id).put(chat.entry(message)), chat::error);
+        chat.notice("hashing " + absolute + " …");
+        if (group) {
+            chat.node.submit(api -> api.sendFileToGroup(id, absolute), message -> {
+                chat.state.timeline(id).put(chat.entry(message));
+                if (message.file() != null) {
+                    chat.state.timeline(id).putFile(message.entryId(), message.file());
+                }
+            }, chat::error);
+            return;
+        }
+        chat.node.submit(api -> api.sendFile(id, absolute), message -> {
+            chat.state.timeline(id).put(chat.entry(message));
+            if (message.file() != null) {
+                chat.state.timeline(id).putFile(message.id(), message.file());
+            }
+        }, chat::error);
     }
 
     private void addContact(String peerId, String name) {

@@ -68,7 +68,7 @@ final class HistoryPager {
             return;
         }
         Timeline timeline = chat.state.timeline(open.get().id());
-        int total = layout.rows(timeline.entries(), geometry.timelineWidth()).size();
+        int total = layout.rows(timeline.entries(), timeline.files(), geometry.timelineWidth()).size();
         int max = Math.max(0, total - geometry.timelineHeight());
         timeline.scroll(rows, max);
         if (rows > 0 && timeline.scrolledRows() == max && timeline.mayHaveOlder()) {
@@ -95,11 +95,17 @@ final class HistoryPager {
                       Consumer<List<TimelineEntry>> then, Consumer<String> failed) {
         String id = conversation.id();
         if (conversation.isDirect()) {
-            chat.node.submit(api -> api.history(id, limit, before),
-                    page -> then.accept(page.stream().map(chat::entry).toList()), failed);
+            chat.node.submit(api -> api.history(id, limit, before), page -> {
+                page.stream().filter(message -> message.file() != null)
+                        .forEach(message -> chat.state.timeline(id).putFile(message.id(), message.file()));
+                then.accept(page.stream().map(chat::entry).toList());
+            }, failed);
         } else {
-            chat.node.submit(api -> api.groupHistory(id, limit, before),
-                    page -> then.accept(page.stream().map(chat::entry).toList()), failed);
+            chat.node.submit(api -> api.groupHistory(id, limit, before), page -> {
+                page.stream().filter(message -> message.file() != null)
+                        .forEach(message -> chat.state.timeline(id).putFile(message.entryId(), message.file()));
+                then.accept(page.stream().map(chat::entry).toList());
+            }, failed);
         }
     }
 }

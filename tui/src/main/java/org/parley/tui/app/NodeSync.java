@@ -82,6 +82,7 @@ final class NodeSync {
                 showLinks();
             }
             case EventView.OUTBOX -> chat.state.counts(event.outbox().outbox(), event.outbox().relayed());
+            case EventView.FILE -> onFile(event.file());
             default -> {
                 // "watching", and types a newer node may add
             }
@@ -107,6 +108,9 @@ final class NodeSync {
                     id, ChatContext.shortId(id));
             showLinks();
         }
+        if (message.file() != null) {
+            chat.state.timeline(id).putFile(message.id(), message.file());
+        }
         boolean added = EventView.UPDATE.equals(event.type()) ? chat.state.timeline(id).putState(chat.entry(message))
                 : chat.state.timeline(id).put(chat.entry(message));
         if (incoming && added && EventView.MESSAGE.equals(event.type())) {
@@ -115,8 +119,20 @@ final class NodeSync {
         history.ensureLoaded();
     }
 
+    /** A file's state or progress: its row under the message that offered it moves on (no polling). */
+    private void onFile(org.parley.api.FileEventView file) {
+        if (file.messageId() == null) {
+            return;
+        }
+        String conversation = file.groupId() != null ? file.groupId() : file.peerId();
+        chat.state.timeline(conversation).putFile(file.messageId(), file.file());
+    }
+
     private void onGroupMessage(GroupMessageView message) {
         String groupId = message.groupId();
+        if (message.file() != null) {
+            chat.state.timeline(groupId).putFile(message.entryId(), message.file());
+        }
         if (chat.state.conversations().get(groupId).isEmpty()) {
             chat.node.submit(api -> api.groups(), this::groups, chat::error);
         }

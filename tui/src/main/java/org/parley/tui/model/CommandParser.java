@@ -20,7 +20,7 @@ public final class CommandParser {
             "/verify               the safety number to compare with this peer",
             "/peers                the peers linked now",
             "/search TEXT          find TEXT in this conversation",
-            "/file PATH            offer a file to this conversation's peer",
+            "/file PATH            offer a file to this conversation (a peer or a group)",
             "/mute                 mute this conversation (again: unmute)",
             "/ids                  show message IDs in the timeline (again: hide)",
             "/reply ID TEXT        reply to message ID, quoting it",

@@ -19,6 +19,8 @@ public final class Timeline {
 
     private final Map<String, TimelineEntry> byId = new HashMap<>();
     private final List<TimelineEntry> entries = new ArrayList<>();
+    /** The files messages offered, by message ID (entry ID in a group), as the newest file event told. */
+    private final Map<String, org.parley.api.FileView> files = new HashMap<>();
     private boolean mayHaveOlder = true;
     private int scrolledRows;
     private boolean newBelow;
@@ -66,6 +68,15 @@ public final class Timeline {
         if (page.size() < asked) {
             mayHaveOlder = false;
         }
+    }
+
+    /** The file message {@code id} offered, as now: its state and progress. */
+    public void putFile(String id, org.parley.api.FileView file) {
+        files.put(id, file);
+    }
+
+    public Map<String, org.parley.api.FileView> files() {
+        return java.util.Collections.unmodifiableMap(files);
     }
 
     public List<TimelineEntry> entries() {

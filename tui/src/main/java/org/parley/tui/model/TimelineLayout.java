@@ -16,7 +16,8 @@ import org.parley.tui.text.TextWidth;
  * changes, then per message {@code HH:MM M sender: text}, where M is the delivery mark of an own
  * message, wrapped by display width with continuation rows indented under the text's start. A
  * reply has a row quoting the start of what it replies to above it; an edited message ends in
- * "(edited)"; a deleted one shows a placeholder; reactions get a row below, counted by emoji.
+ * "(edited)"; a deleted one shows a placeholder; reactions get a row below, counted by emoji; a
+ * message that offered a file gets a row with its progress bar or state ({@link FileProgress}).
  */
 public final class TimelineLayout {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
@@ -56,6 +57,17 @@ public final class TimelineLayout {
 
     /** As {@link #rows(List, int)}; with {@code showIds}, each message's head names its short ID ({@link ShortIds}). */
     public List<Row> rows(List<TimelineEntry> entries, int width, boolean showIds) {
+        return rows(entries, Map.of(), width, showIds);
+    }
+
+    /** As {@link #rows(List, int)}, with a row under each message that offered one of {@code files} (by message ID). */
+    public List<Row> rows(List<TimelineEntry> entries, Map<String, org.parley.api.FileView> files, int width) {
+        return rows(entries, files, width, false);
+    }
+
+    /** As {@link #rows(List, int, boolean)}, with a row under each message that offered one of {@code files}. */
+    public List<Row> rows(List<TimelineEntry> entries, Map<String, org.parley.api.FileView> files, int width,
+                          boolean showIds) {
         Map<String, String> shortIds = showIds ? ShortIds.of(entries.stream().map(TimelineEntry::id).toList())
                 : Map.of();
         if (width != cachedWidth) {
@@ -78,6 +90,10 @@ public final class TimelineLayout {
             }
             String shortId = shortIds.getOrDefault(entry.id(), "");
             rows.addAll(cache.computeIfAbsent(new Laid(entry, shortId), laid -> message(entry, shortId, at, width)));
+            org.parley.api.FileView file = files.get(entry.id());
+            if (file != null && !entry.extras().deleted()) {
+                rows.add(FileProgress.row(file, INDENT, width, entry.own() ? Row.Kind.OWN : Row.Kind.INCOMING));
+            }
         }
         return rows;
     }

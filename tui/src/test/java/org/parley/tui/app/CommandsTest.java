@@ -65,17 +65,25 @@ class CommandsTest {
     }
 
     @Test
-    void fileOffersTheFileByItsAbsolutePathToTheOpenPeerOnly() {
+    void fileOffersTheFileByItsAbsolutePathToTheOpenPeerOrGroupNotToAnInvitation() {
         ControllerHarness chat = new ControllerHarness();
         chat.node.contact(ADA, "ada");
+        String invited = FakeNode.groupId(8);
+        chat.node.group(invited, "book club", "invited");
         chat.start();
         chat.enter("/file notes.txt");
         String absolute = java.nio.file.Path.of("notes.txt").toAbsolutePath().normalize().toString();
         assertTrue(chat.node.calls.contains("sendFile " + ADA + " " + absolute), chat.node.calls.toString());
         chat.enter("/group create dancers");
+        String group = chat.open();
+        chat.enter("/file notes.txt");
+        assertTrue(chat.node.calls.contains("sendFileToGroup " + group + " " + absolute), chat.node.calls.toString());
+        assertEquals(1, chat.state.timeline(group).files().size(), "the offer's file row is shown");
+
+        chat.state.conversations().select(invited);
         chat.enter("/file notes.txt");
         assertTrue(chat.noticeIsError());
-        assertEquals("/file works in a conversation with a peer", chat.notice());
+        assertEquals("/file works in a conversation with a peer or a group", chat.notice());
     }
 
     @Test

@@ -246,6 +246,14 @@ final class FakeNode implements ParleyApi {
     }
 
     @Override
+    public GroupMessageView sendFileToGroup(String groupId, String path) throws ApiException {
+        call("sendFileToGroup " + groupId + " " + path);
+        return new GroupMessageView(groupId, String.format("%064x", 9_000 + ++sent), OWN_ID, "[file] " + path,
+                2_000 + sent, 2_000 + sent, sent).withFile(new org.parley.api.FileView(path, 1, "00".repeat(32),
+                "offered", path, 1, 1, null));
+    }
+
+    @Override
     public GroupMessageView sendToGroup(String groupId, String text) throws ApiException {
         call("sendToGroup " + groupId + " " + text);
         return new GroupMessageView(groupId, String.format("%064x", 9_000 + ++sent), OWN_ID, text, 2_000 + sent,

@@ -1,0 +1,170 @@
+package org.parley.overlay.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.Direction;
+import org.parley.link.EmbeddedLinks;
+import org.parley.link.PeerInfo;
+import org.parley.messaging.PrekeyBundles;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.proto.wire.v1.Frame;
+import org.parley.proto.wire.v1.PeerExchange;
+import org.parley.runtime.SeededRng;
+import org.parley.runtime.VirtualScheduler;
+
+/**
+ * Which links discovery keeps when Sybils dial in and hold links to drop what they should relay
+ * (decision 0048): inbound links that brought nothing trimmed first, idle links closed and their
+ * peers shunned.
+ */
+class LinkKeepingTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final DiscoveryConfig CONFIG = DiscoveryConfig.defaults();
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+    private final EmbeddedLinks links = new EmbeddedLinks();
+    private final Identity self = Identity.generate("self", RANDOM);
+    private final Discovery discovery = new Discovery(self, links, loop, loop, new SeededRng(1), CONFIG,
+            () -> List.of("10.0.0.1:7000"), () -> PrekeyBundles.throwaway(self, RANDOM, loop.nowMillis()));
+
+    /** What the gossip layer would count: messages of shared topics since each neighbour last relayed. */
+    private final java.util.Map<PeerId, Long> silence = new java.util.HashMap<>();
+
+    LinkKeepingTest() {
+        links.addLayer(discovery);
+        discovery.judgeRelaysBy(peer -> silence.getOrDefault(peer, 0L));
+    }
+
+    @Test
+    void aboveTheMaximumInboundLinksThatBroughtNothingGoFirst() {
+        List<PeerId> inbound = open(CONFIG.maxLinks(), Direction.INBOUND, "10.1.");
+        List<PeerId> outbound = open(4, Direction.OUTBOUND, "10.2.");
+        List<PeerId> bringing = inbound.subList(0, 4);
+        bringing.forEach(peer -> discovery.relayed(peer, true));
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        assertEquals(CONFIG.maxLinks(), links.linkedPeers().size());
+        assertTrue(links.linkedPeers().containsAll(outbound), "the links we dialed stay");
+        assertTrue(links.linkedPeers().containsAll(bringing), "and so do inbound ones that brought first copies");
+    }
+
+    @Test
+    void aLinkThatRelaysNothingOfASharedTopicIsClosedAndItsPeerShunned() {
+        List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
+        PeerId dropping = linked.get(3);
+        silence.put(dropping, (long) Discovery.IDLE_MESSAGES);
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().multipliedBy(2));
+
+        assertFalse(links.isConnected(dropping), "the link that relayed nothing is closed");
+        List<PeerId> others = linked.stream().filter(peer -> !peer.equals(dropping)).toList();
+        assertEquals(Set.copyOf(others), Set.copyOf(links.linkedPeers()), "every link that relayed stays");
+
+        silence.clear();
+        exchange(linked.get(0), List.of(record(dropping)));
+        loop.advance(CONFIG.heartbeat().multipliedBy(4));
+        assertFalse(links.dials().stream().anyMatch(target -> target.expectedPeer().orElseThrow().equals(dropping)),
+                "its peer is not dialled again");
+        links.open(new PeerInfo(dropping, "10.9.0.1:7000", Direction.INBOUND, 0, "test"));
+        loop.advance(Duration.ofMillis(1));
+        assertFalse(links.isConnected(dropping), "nor kept when it dials in");
+
+        loop.advance(Discovery.SHUN_FOR);
+        links.open(new PeerInfo(dropping, "10.9.0.1:7000", Direction.INBOUND, 0, "test"));
+        loop.advance(Duration.ofMillis(1));
+        assertTrue(links.isConnected(dropping), "after a while it gets another chance");
+    }
+
+    @Test
+    void linksQuietForFewerMessagesStay() {
+        List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
+        linked.forEach(peer -> silence.put(peer, (long) Discovery.IDLE_MESSAGES - 1));
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().multipliedBy(2));
+
+        assertEquals(Set.copyOf(linked), Set.copyOf(links.linkedPeers()), "too few messages to call a link idle");
+    }
+
+    @Test
+    void idleLinksCloseAFewAtATime() {
+        List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
+        PeerId relaying = linked.get(0);
+        linked.stream().filter(peer -> !peer.equals(relaying))
+                .forEach(peer -> silence.put(peer, (long) Discovery.IDLE_MESSAGES));
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        assertEquals(CONFIG.targetLinks() - Discovery.IDLE_CLOSED_PER_BEAT, links.linkedPeers().size(),
+                "a burst of lost frames cannot cut a node off at once");
+        assertTrue(links.isConnected(relaying));
+    }
+
+    @Test
+    void peersARelayingNeighbourNamesFirstAreDialledFirstAndNobodyElsesAre() {
+        List<PeerId> linked = open(2, Direction.OUTBOUND, "10.1.");
+        PeerId relaying = linked.get(0);
+        PeerId stranger = linked.get(1);
+        discovery.relayed(relaying, true);
+        List<PeerRecord> fromStranger = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Identity identity = Identity.generate("named by the stranger " + i, RANDOM);
+            fromStranger.add(record(identity.peerId(), identity));
+        }
+        exchange(stranger, fromStranger);
+        Identity good = Identity.generate("named by the relay", RANDOM);
+        exchange(relaying, List.of(record(good.peerId(), good)));
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+        assertEquals(good.peerId(), dialled.get(0), "the relay's recommendation first, of 21 records: " + dialled);
+        assertEquals(CONFIG.targetLinks() - 2, dialled.size(), "the rest drawn at random");
+    }
+
+    private List<PeerId> open(int count, Direction direction, String block) {
+        List<PeerId> peers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Identity identity = Identity.generate(direction + " " + i, RANDOM);
+            PeerId peer = identity.peerId();
+            identities.put(peer, identity);
+            links.open(new PeerInfo(peer, block + i + ".1:7000", direction, 0, "test"));
+            peers.add(peer);
+        }
+        return peers;
+    }
+
+    private final java.util.Map<PeerId, Identity> identities = new java.util.HashMap<>();
+
+    private PeerRecord record(PeerId peer) {
+        return record(peer, identities.get(peer));
+    }
+
+    private PeerRecord record(PeerId peer, Identity identity) {
+        identities.put(peer, identity);
+        return PeerRecord.create(identity, List.of("10.3.0." + (identities.size() % 250 + 1) + ":7000"), 1,
+                loop.nowMillis(), Duration.ofHours(1).toMillis(),
+                PrekeyBundles.throwaway(identity, RANDOM, loop.nowMillis()));
+    }
+
+    private void exchange(PeerId from, List<PeerRecord> records) {
+        PeerExchange.Builder exchange = PeerExchange.newBuilder();
+        records.forEach(record -> exchange.addRecords(record.toProto()));
+        discovery.frameReceived(from, Frame.newBuilder().setPeerExchange(exchange).build());
+    }
+}

@@ -184,7 +184,5 @@ class SealedMailTest {
         loop.advance(Duration.ofSeconds(60));
         assertEquals(List.of("hello alice", "placed one", "placed two"),
                 bob.history(alice.id()).stream().map(MessageRecord::text).toList());
-        loop.advance(Duration.ofSeconds(60));
-        assertTrue(replicasHolding().isEmpty(), "bob had the replicas delete what he took");
     }
 }

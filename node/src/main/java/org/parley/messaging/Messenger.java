@@ -85,7 +85,9 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.versions = new EnvelopeVersions();
         sealing.knowPeers(contacts::isKnown);
         this.courier = new Courier(self, neighbours, sessions, sessionStorage, sealing, loop, clock, random, config,
-                () -> stopped, peer -> contacts.isContact(peer) && sessions.heardFrom(peer), versions);
+                // Placed mail (version 3) stays off for now: replicas were seen keeping copies of it
+                // after the recipient had picked it up (decision 0047, issue 16). It is still read.
+                () -> stopped, peer -> false, versions);
         MessagingEvents toListeners = new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {

@@ -45,6 +45,10 @@ import org.parley.runtime.Scheduler;
  *
  * <p>Records are checked before they are stored; a neighbour that passes on forged or malformed
  * ones is scored down. Sans-I/O and confined to the node's loop.
+ *
+ * <p>Over 500 lines since link keeping joined it; its seams are link keeping (the idle rule,
+ * shunning, trimming order) and peer exchange (asking, answering, recommendations), which share
+ * only the list of linked peers and the heartbeat. Splitting them is the next change here.
  */
 public final class Discovery implements LinkEvents, FrameHandler {
     private static final Logger LOG = Logger.getLogger(Discovery.class.getName());

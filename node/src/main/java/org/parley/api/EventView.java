@@ -11,10 +11,13 @@ package org.parley.api;
  * @param peer the neighbour, for {@code "linked"} and {@code "unlinked"} (then only its peer ID); else null
  * @param outbox the outbox counts, for {@code "outbox"}; else null
  * @param file the file and the message that offered it, for {@code "file"}; else null
+ * @param read how far a contact read our messages, for {@code "read"}; else null
+ * @param typing a contact started or stopped typing, for {@code "typing"}; else null
  * @param cursor where the event stands in the node's stream: watch from it to get what came after
  */
 public record EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
-                        GroupView group, PeerView peer, OutboxView outbox, FileEventView file, String cursor) {
+                        GroupView group, PeerView peer, OutboxView outbox, FileEventView file, ReadView read,
+                        TypingView typing, String cursor) {
     /** The stream is live: every event before this one was replayed. Carries only a cursor. */
     public static final String WATCHING = "watching";
     public static final String MESSAGE = "message";
@@ -33,6 +36,16 @@ public record EventView(String type, MessageView message, GroupMessageView group
     public static final String OUTBOX = "outbox";
     /** A file's state or progress changed. */
     public static final String FILE = "file";
+    /** A contact read our messages up to one (decision 0053). */
+    public static final String READ = "read";
+    /** A contact started or stopped typing to us (decision 0053). */
+    public static final String TYPING = "typing";
+
+    /** An event about anything but read receipts and typing. */
+    public EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
+                     GroupView group, PeerView peer, OutboxView outbox, FileEventView file, String cursor) {
+        this(type, message, groupMessage, contact, group, peer, outbox, file, null, null, cursor);
+    }
 
     /** An event about anything but the outbox. */
     public EventView(String type, MessageView message, GroupMessageView groupMessage, ContactView contact,
@@ -72,12 +85,20 @@ public record EventView(String type, MessageView message, GroupMessageView group
         return new EventView(FILE, null, null, null, null, null, null, file, "");
     }
 
+    public static EventView read(ReadView read) {
+        return new EventView(READ, null, null, null, null, null, null, null, read, null, "");
+    }
+
+    public static EventView typing(TypingView typing) {
+        return new EventView(TYPING, null, null, null, null, null, null, null, null, typing, "");
+    }
+
     public static EventView watching(String cursor) {
         return new EventView(WATCHING, null, null, null, null, null, cursor);
     }
 
     /** The same event at its place in a stream. */
     public EventView at(String newCursor) {
-        return new EventView(type, message, groupMessage, contact, group, peer, outbox, file, newCursor);
+        return new EventView(type, message, groupMessage, contact, group, peer, outbox, file, read, typing, newCursor);
     }
 }

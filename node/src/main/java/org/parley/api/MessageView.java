@@ -6,8 +6,8 @@ package org.parley.api;
  * @param direction {@code "in"} or {@code "out"}
  * @param sentAt the sender's time, in milliseconds since the epoch
  * @param receivedAt when it arrived (incoming) or was confirmed delivered (outgoing); null before
- * @param state {@code "received"}, {@code "pending"}, {@code "relayed"}, {@code "delivered"} or
- *     {@code "failed"}
+ * @param state {@code "received"}, {@code "pending"}, {@code "relayed"}, {@code "delivered"},
+ *     {@code "read"} (the peer said it read this message or a later one: decision 0053) or {@code "failed"}
  * @param reason why it failed; null otherwise
  * @param request true when it came from a peer who is not a contact (a message request)
  * @param replicas how many mailbox replicas hold it while {@code "relayed"}; null in every other state

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * other processes ({@code org.parley.control.ControlClient}). Calls are safe from any thread.
  * Peer IDs and message IDs travel as text and are checked here, with one-line errors.
  */
-public interface ParleyApi extends ConversationApi {
+public interface ParleyApi extends ConversationApi, SignalsApi {
     /** This node's public identity. */
     IdentityView identity() throws ApiException;
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "contact", mixinStandardHelpOptions = true, description = "Manage contacts.",
         subcommands = {ContactCommand.Add.class, ContactCommand.ListContacts.class, ContactCommand.Remove.class,
-                ContactCommand.Block.class, ContactCommand.Relay.class})
+                ContactCommand.Block.class, ContactCommand.Relay.class,
+                ContactCommand.Signals.class})
 final class ContactCommand implements Runnable {
     @ParentCommand
     ParleyCli cli;
@@ -57,7 +58,8 @@ final class ContactCommand implements Runnable {
         @Mixin
         HomeOption homeOption;
 
-        @Option(names = "--json", description = "Print an array of {\"peerId\",\"name\",\"status\",\"addedAt\",\"refused\"}.")
+        @Option(names = "--json", description = "Print an array of {\"peerId\",\"name\",\"status\",\"addedAt\",\"refused\","
+                + "\"readReceipts\",\"typing\"}.")
         boolean json;
 
         @Override
@@ -115,6 +117,41 @@ final class ContactCommand implements Runnable {
             CliContext context = parent.cli.context();
             DaemonCall.run(homeOption.existing(context), daemon -> daemon.blockContact(peer.toString()));
             context.out().println("blocked " + peer);
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = {"Turn read receipts and typing indicators for a contact on or off (both off until turned on).",
+                    "Reciprocal: you see a contact's own only while you send yours."})
+    static final class Signals implements Callable<Integer> {
+        @ParentCommand
+        ContactCommand parent;
+
+        @Mixin
+        HomeOption homeOption;
+
+        @Parameters(index = "0", paramLabel = "PEER_ID", converter = Converters.PeerIdConverter.class)
+        PeerId peer;
+
+        @Option(names = "--read-receipts", paramLabel = "on|off", converter = Converters.OnOffConverter.class,
+                description = "Tell it when you read its messages, and see when it reads yours.")
+        Boolean readReceipts;
+
+        @Option(names = "--typing", paramLabel = "on|off", converter = Converters.OnOffConverter.class,
+                description = "Tell it while you type to it, and see when it types to you.")
+        Boolean typing;
+
+        @Override
+        public Integer call() throws CliException {
+            if (readReceipts == null && typing == null) {
+                throw new CliException("give --read-receipts on|off, --typing on|off or both");
+            }
+            CliContext context = parent.cli.context();
+            ContactView contact = DaemonCall.run(homeOption.existing(context), daemon -> daemon.setSignals(
+                    peer.toString(), java.util.Optional.ofNullable(readReceipts), java.util.Optional.ofNullable(typing)));
+            context.out().println(PrintableText.oneLine(contact.name()) + ": read receipts "
+                    + (contact.readReceipts() ? "on" : "off") + ", typing " + (contact.typing() ? "on" : "off"));
             return 0;
         }
     }

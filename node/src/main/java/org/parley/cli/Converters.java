@@ -88,6 +88,18 @@ final class Converters {
         }
     }
 
+    /** A switch: "on" or "off". */
+    static final class OnOffConverter implements ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.strip()) {
+                case "on" -> true;
+                case "off" -> false;
+                default -> throw new TypeConversionException("'" + value + "' is neither on nor off");
+            };
+        }
+    }
+
     /** Days mailbox replicas hold mail: 1 to 30. */
     static final class MailboxDaysConverter implements ITypeConverter<Integer> {
         @Override

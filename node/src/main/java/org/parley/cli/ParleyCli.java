@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Peer-to-peer, end-to-end encrypted chat.",
         subcommands = {InitCommand.class, IdCommand.class, DaemonCommand.class, PeersCommand.class,
                 ContactCommand.class, SendCommand.class, SendFileCommand.class, FileCommand.class,
-                ReactCommand.class, EditCommand.class, DeleteCommand.class, LookupCommand.class,
+                ReactCommand.class, EditCommand.class, DeleteCommand.class, ReadCommand.class, LookupCommand.class,
                 HistoryCommand.class, GroupCommand.class,
                 ExportCommand.class, ImportCommand.class,
                 WatchCommand.class, StatusCommand.class, BenchCommand.class, SimCommand.class,

@@ -77,6 +77,13 @@ final class WatchCommand implements Callable<Integer> {
             return event.type() + " " + (event.file().groupId() != null ? event.file().groupId().substring(0, 10) + " "
                     : "") + ShortPeerId.of(event.file().peerId()) + " " + FileCommand.line(event.file().file());
         }
+        if (event.read() != null) {
+            return event.type() + " " + ShortPeerId.of(event.read().peerId()) + " up to " + event.read().upTo();
+        }
+        if (event.typing() != null) {
+            return event.type() + " " + ShortPeerId.of(event.typing().peerId())
+                    + (event.typing().active() ? " started" : " stopped");
+        }
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();
             return event.type() + " " + message.groupId().substring(0, 10) + " " + ShortPeerId.of(message.senderId())

@@ -10,6 +10,11 @@ import org.parley.proto.control.v1.GroupDeleteRequest;
 import org.parley.proto.control.v1.GroupEditRequest;
 import org.parley.proto.control.v1.GroupReactRequest;
 import org.parley.proto.control.v1.ReactRequest;
+import org.parley.proto.control.v1.ContactSignalsRequest;
+import org.parley.proto.control.v1.MarkReadRequest;
+import org.parley.proto.control.v1.MarkReadResponse;
+import org.parley.proto.control.v1.SendTypingRequest;
+import org.parley.api.MarkedReadView;
 import org.parley.proto.control.v1.GroupHistoryRequest;
 import org.parley.proto.control.v1.GroupMemberRequest;
 import org.parley.proto.control.v1.GroupRequest;
@@ -180,6 +185,29 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public MessageView delete(String peerId, String messageId) throws ApiException {
         return call(() -> ControlMessages.fromProto(stub().deleteMessage(DeleteMessageRequest.newBuilder()
                 .setPeerId(peerId).setMessageId(messageId).build())));
+    }
+
+    @Override
+    public ContactView setSignals(String peerId, Optional<Boolean> readReceipts, Optional<Boolean> typing)
+            throws ApiException {
+        ContactSignalsRequest.Builder request = ContactSignalsRequest.newBuilder().setPeerId(peerId);
+        readReceipts.ifPresent(request::setReadReceipts);
+        typing.ifPresent(request::setTyping);
+        return call(() -> ControlMessages.fromProto(stub().setContactSignals(request.build())));
+    }
+
+    @Override
+    public MarkedReadView markRead(String peerId, Optional<String> upToId) throws ApiException {
+        MarkReadRequest.Builder request = MarkReadRequest.newBuilder().setPeerId(peerId);
+        upToId.ifPresent(request::setUpTo);
+        MarkReadResponse marked = call(() -> stub().markRead(request.build()));
+        return new MarkedReadView(marked.hasUpTo() ? marked.getUpTo() : null, marked.getReceiptSent());
+    }
+
+    @Override
+    public boolean typing(String peerId, boolean active) throws ApiException {
+        return call(() -> stub().sendTyping(SendTypingRequest.newBuilder().setPeerId(peerId).setActive(active)
+                .build()).getSent());
     }
 
     @Override

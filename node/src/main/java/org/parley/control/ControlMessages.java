@@ -8,6 +8,10 @@ import org.parley.proto.control.v1.GroupMember;
 import org.parley.proto.control.v1.GroupMessage;
 
 import org.parley.api.ContactView;
+import org.parley.api.ReadView;
+import org.parley.api.TypingView;
+import org.parley.proto.control.v1.ReadEvent;
+import org.parley.proto.control.v1.TypingEvent;
 import org.parley.api.EventView;
 import org.parley.api.OutboxView;
 import org.parley.api.LookupView;
@@ -119,12 +123,14 @@ final class ControlMessages {
                 .setStatus(view.status())
                 .setAddedAtMs(view.addedAt())
                 .putAllRefused(view.refused())
+                .setReadReceipts(view.readReceipts())
+                .setTyping(view.typing())
                 .build();
     }
 
     static ContactView fromProto(Contact contact) {
         return new ContactView(contact.getPeerId(), contact.getName(), contact.getStatus(), contact.getAddedAtMs(),
-                contact.getRefusedMap());
+                contact.getRefusedMap(), contact.getReadReceipts(), contact.getTyping());
     }
 
     static Event toProto(EventView view) {
@@ -151,6 +157,14 @@ final class ControlMessages {
         if (view.file() != null) {
             event.setFile(toProto(view.file()));
         }
+        if (view.read() != null) {
+            event.setRead(ReadEvent.newBuilder().setPeerId(view.read().peerId()).setUpTo(view.read().upTo())
+                    .setReadAtMs(view.read().readAt()));
+        }
+        if (view.typing() != null) {
+            event.setTyping(TypingEvent.newBuilder().setPeerId(view.typing().peerId())
+                    .setActive(view.typing().active()));
+        }
         return event.build();
     }
 
@@ -162,6 +176,9 @@ final class ControlMessages {
                 event.hasPeer() ? fromProto(event.getPeer()) : null,
                 event.hasOutbox() ? new OutboxView(event.getOutbox().getOutbox(), event.getOutbox().getRelayed()) : null,
                 event.hasFile() ? fromProto(event.getFile()) : null,
+                event.hasRead() ? new ReadView(event.getRead().getPeerId(), event.getRead().getUpTo(),
+                        event.getRead().getReadAtMs()) : null,
+                event.hasTyping() ? new TypingView(event.getTyping().getPeerId(), event.getTyping().getActive()) : null,
                 event.getCursor());
     }
 

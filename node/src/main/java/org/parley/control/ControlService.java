@@ -7,6 +7,12 @@ import org.parley.proto.control.v1.GroupDeleteRequest;
 import org.parley.proto.control.v1.GroupEditRequest;
 import org.parley.proto.control.v1.GroupReactRequest;
 import org.parley.proto.control.v1.ReactRequest;
+import org.parley.proto.control.v1.ContactSignalsRequest;
+import org.parley.proto.control.v1.MarkReadRequest;
+import org.parley.proto.control.v1.MarkReadResponse;
+import org.parley.proto.control.v1.SendTypingRequest;
+import org.parley.proto.control.v1.SendTypingResponse;
+import org.parley.api.MarkedReadView;
 import org.parley.proto.control.v1.Group;
 import org.parley.proto.control.v1.GroupHistoryRequest;
 import org.parley.proto.control.v1.GroupHistoryResponse;
@@ -217,6 +223,32 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     @Override
     public void deleteMessage(DeleteMessageRequest request, StreamObserver<Message> response) {
         answer(response, () -> ControlMessages.toProto(api.delete(request.getPeerId(), request.getMessageId())));
+    }
+
+    @Override
+    public void setContactSignals(ContactSignalsRequest request, StreamObserver<Contact> response) {
+        answer(response, () -> ControlMessages.toProto(api.setSignals(request.getPeerId(),
+                request.hasReadReceipts() ? Optional.of(request.getReadReceipts()) : Optional.empty(),
+                request.hasTyping() ? Optional.of(request.getTyping()) : Optional.empty())));
+    }
+
+    @Override
+    public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> response) {
+        answer(response, () -> {
+            MarkedReadView marked = api.markRead(request.getPeerId(),
+                    request.hasUpTo() ? Optional.of(request.getUpTo()) : Optional.empty());
+            MarkReadResponse.Builder answer = MarkReadResponse.newBuilder().setReceiptSent(marked.receiptSent());
+            if (marked.upTo() != null) {
+                answer.setUpTo(marked.upTo());
+            }
+            return answer.build();
+        });
+    }
+
+    @Override
+    public void sendTyping(SendTypingRequest request, StreamObserver<SendTypingResponse> response) {
+        answer(response, () -> SendTypingResponse.newBuilder()
+                .setSent(api.typing(request.getPeerId(), request.getActive())).build());
     }
 
     @Override

@@ -94,6 +94,19 @@ final class Courier implements GroupSignalTransport {
      * we cannot encrypt for the peer.
      */
     boolean sendEncrypted(PeerId peer, byte[] content) {
+        return sendEncrypted(peer, content, false);
+    }
+
+    /**
+     * As {@link #sendEncrypted(PeerId, byte[])}, over a live link only: false when the peer has
+     * none, and dropped if the link went down before the session's state was committed. For what
+     * is worth nothing later (typing indicators).
+     */
+    boolean sendEncryptedLive(PeerId peer, byte[] content) {
+        return neighbours.isConnected(peer) && sendEncrypted(peer, content, true);
+    }
+
+    private boolean sendEncrypted(PeerId peer, byte[] content, boolean liveOnly) {
         Optional<Sessions.Encrypted> encrypted = encrypt(peer, content);
         if (encrypted.isEmpty()) {
             return false;
@@ -107,6 +120,8 @@ final class Courier implements GroupSignalTransport {
                 .whenCompleteAsync((envelope, error) -> {
                     if (error != null) {
                         LOG.log(Level.SEVERE, "could not store a session before sending", error);
+                    } else if (liveOnly && !neighbours.isConnected(peer)) {
+                        LOG.fine(() -> "dropped a live-only envelope to " + peer.shortForm() + ": its link went down");
                     } else {
                         deliver(peer, envelope);
                     }

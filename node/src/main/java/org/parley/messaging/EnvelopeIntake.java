@@ -50,6 +50,7 @@ final class EnvelopeIntake {
     private final List<GroupSignalListener> groupSignalListeners;
     private final Sealing sealing;
     private final DirectActions actions;
+    private final Signals signals;
     private final Map<ByteString, SeenEnvelope> seen = new HashMap<>();
     private final MessageRequests requests = new MessageRequests(RequestLimits.defaults());
     /** Checks inbound envelopes before anything else is done with them: inline unless the node says otherwise. */
@@ -69,7 +70,8 @@ final class EnvelopeIntake {
     EnvelopeIntake(Identity self, Neighbours neighbours, Sessions sessions, SessionStorage sessionStorage,
                    Contacts contacts, ReceiptQueue receipts, OutboxRunner outbox, ContentCipher cipher, Scheduler loop,
                    Clock clock, MessagingConfig config, MessagingEvents events,
-                   List<GroupSignalListener> groupSignalListeners, Sealing sealing, DirectActions actions) {
+                   List<GroupSignalListener> groupSignalListeners, Sealing sealing, DirectActions actions,
+                   Signals signals) {
         this.self = self;
         this.neighbours = neighbours;
         this.sessions = sessions;
@@ -85,6 +87,7 @@ final class EnvelopeIntake {
         this.groupSignalListeners = groupSignalListeners;
         this.sealing = sealing;
         this.actions = actions;
+        this.signals = signals;
     }
 
     void verifyWith(EnvelopeVerifier envelopeVerifier) {
@@ -213,6 +216,10 @@ final class EnvelopeIntake {
                     .thenRun(() -> groupSignalListeners.forEach(listener ->
                             listener.groupSignalReceived(sender, content.getGroupSignal().toByteArray())));
             case CONVERSATION_ACTION -> takeAction(sender, envelopeId, envelope, content, decrypted.change());
+            case READ_RECEIPT -> takeReadReceipt(sender, envelopeId, envelope, content, decrypted.change());
+            // Never stored: only the session's new state and the dedupe record are.
+            case TYPING -> remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { })
+                    .thenRun(() -> signals.typingSignals().heard(sender, content.getTyping().getActive(), relayed));
             default -> {
                 refuse(answerable, new EnvelopeException(Misbehaviour.MALFORMED, "content of unknown type"));
                 yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
@@ -313,6 +320,19 @@ final class EnvelopeIntake {
                 receipts.acknowledge(sender, incoming.id());
             }
         });
+    }
+
+    /** A read receipt: the peer's read mark moves with the envelope's dedupe record and session state. */
+    private CompletableFuture<Void> takeReadReceipt(PeerId sender, ByteString envelopeId, Envelope envelope,
+                                                    Content content, Sessions.Changed change) {
+        ReadReceipts.Incoming incoming;
+        try {
+            incoming = signals.reads().incoming(sender, content.getReadReceipt());
+        } catch (EnvelopeException e) {
+            refuse(sender, e);
+            return remember(sender, envelopeId, envelope, null, change, connection -> { });
+        }
+        return remember(sender, envelopeId, envelope, null, change, incoming::write).thenRun(incoming::committed);
     }
 
     /** Takes in receipts that came outside the ratchet: only signed, and nothing else in the payload. */

@@ -7,7 +7,7 @@ import org.parley.identity.PeerId;
  *
  * @param direction {@code "in"} or {@code "out"}
  * @param state {@code "received"} for incoming; {@code "pending"}, {@code "relayed"},
- *     {@code "delivered"} or {@code "failed"} for outgoing
+ *     {@code "delivered"}, {@code "read"} or {@code "failed"} for outgoing
  * @param reason why it failed, else null
  * @param request whether it came from a peer who is not a contact (a message request)
  * @param replicas how many mailbox replicas hold it while it is {@code "relayed"}, else 0
@@ -24,6 +24,11 @@ public record MessageRecord(MessageId id, String direction, PeerId peer, String 
     public static final String RELAYED = "relayed";
     public static final String DELIVERED = "delivered";
     public static final String FAILED = "failed";
+    /**
+     * Delivered, and the peer said it read this message or a later one (decision 0053). Only
+     * shown, never stored: the stored state stays what the outbox made it.
+     */
+    public static final String READ = "read";
 
     /** A message no mailbox replica holds. */
     public MessageRecord(MessageId id, String direction, PeerId peer, String text, long sentAtMillis,

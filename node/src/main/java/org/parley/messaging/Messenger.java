@@ -31,7 +31,7 @@ import org.parley.store.StorageQueue;
  * interfaces it implements. The work is done by its parts: the {@link Outbox} state machine and
  * its {@link OutboxRunner}, the {@link EnvelopeIntake}, the {@link ReceiptQueue}, the
  * {@link Courier} (receipts and group control), the {@link Composer} (what the user sends),
- * {@link Contacts}, {@link History},
+ * {@link Contacts}, {@link History}, the {@link Signals} (read receipts and typing),
  * {@link SessionStorage} and {@link OwnPrekeys}.
  *
  * <p>Confined to the node's loop; disk work goes through the {@link StorageQueue} and comes back
@@ -64,6 +64,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     private final EnvelopeVersions versions;
     private final DirectActions actions;
     private final Composer composer;
+    private final Signals signals;
     private Scheduler.Cancellable retryTimer;
     private boolean stopped;
 
@@ -91,12 +92,16 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         MessagingEvents toListeners = new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {
+                if (message.direction().equals(MessageRecord.IN)) {
+                    signals.typingSignals().messageFrom(message.peer());
+                }
                 listeners.forEach(listener -> listener.messageAdded(message));
             }
 
             @Override
             public void messageUpdated(MessageRecord message) {
-                listeners.forEach(listener -> listener.messageUpdated(message));
+                MessageRecord shown = signals.reads().shown(message);
+                listeners.forEach(listener -> listener.messageUpdated(shown));
             }
 
             @Override
@@ -104,9 +109,21 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
                 if (message.direction().equals(MessageRecord.OUT)) {
                     Messenger.this.outbox.shownAs(message);
                 }
-                listeners.forEach(listener -> listener.messageChanged(message));
+                MessageRecord shown = signals.reads().shown(message);
+                listeners.forEach(listener -> listener.messageChanged(shown));
+            }
+
+            @Override
+            public void readBy(PeerId peer, MessageId upTo, long readAtMillis) {
+                listeners.forEach(listener -> listener.readBy(peer, upTo, readAtMillis));
+            }
+
+            @Override
+            public void typing(PeerId peer, boolean active) {
+                listeners.forEach(listener -> listener.typing(peer, active));
             }
         };
+        this.signals = new Signals(storage, contacts, courier, loop, clock, random, toListeners);
         this.outbox = new OutboxRunner(self, neighbours, sessions, sessionStorage, courier, cipher, loop, clock, config,
                 () -> stopped, toListeners);
         ReceiptQueue receipts = new ReceiptQueue(courier, loop, clock, random, config, () -> stopped);
@@ -114,7 +131,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.actions = new DirectActions(self, outbox, cipher, history, contacts, clock, config, toListeners,
                 composer::nextSentAt, random);
         this.intake = new EnvelopeIntake(self, neighbours, sessions, sessionStorage, contacts, receipts, outbox, cipher,
-                loop, clock, config, toListeners, groupSignalListeners, sealing, actions);
+                loop, clock, config, toListeners, groupSignalListeners, sealing, actions, signals);
         contacts.whenRequestsAccepted(intake::requestsAccepted);
     }
 
@@ -134,6 +151,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         storage.submit(connection -> {
             SealedPlaces.bindOnce(connection, cipher);
             contacts.load(connection);
+            signals.load(connection);
             prekeys.load(connection);
             sessionStorage.load(connection);
             intake.load(connection, now);
@@ -266,7 +284,12 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
 
     @Override
     public CompletableFuture<List<MessageRecord>> history(PeerId peer, int limit, Optional<MessageId> before) {
-        return history.history(peer, limit, before);
+        return history.history(peer, limit, before).thenApply(signals.reads()::shown);
+    }
+
+    @Override
+    public ConversationSignals signals() {
+        return signals;
     }
 
     @Override

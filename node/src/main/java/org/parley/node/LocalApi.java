@@ -35,6 +35,9 @@ import org.parley.identity.PeerId;
 import org.parley.link.HostPort;
 import org.parley.link.LinkManager;
 import org.parley.mailbox.Mailbox;
+import org.parley.api.MarkedReadView;
+import org.parley.messaging.ContactRecord;
+import org.parley.messaging.ConversationSignals;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.UserMessaging;
@@ -186,7 +189,7 @@ final class LocalApi implements ParleyApi {
     public ContactView addContact(String peerId, String name) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         String checked = DisplayNames.check(name);
-        ContactView added = told(Views.of(LoopCalls.await(loop, () -> messenger.addContact(peer, checked))));
+        ContactView added = told(contactView(LoopCalls.await(loop, () -> messenger.addContact(peer, checked))));
         FileTransfers transfers = files;
         if (transfers != null && "contact".equals(added.status())) {
             // An accepted message request: the files it offered are fetched now.
@@ -206,7 +209,8 @@ final class LocalApi implements ParleyApi {
 
     @Override
     public List<ContactView> contacts() throws ApiException {
-        return LoopCalls.call(loop, messenger::contacts).stream().map(Views::of).toList();
+        return LoopCalls.call(loop, () -> messenger.contacts().stream()
+                .map(contact -> Views.of(contact, messenger.signals().switchesOf(contact.peer()))).toList());
     }
 
     @Override
@@ -222,7 +226,39 @@ final class LocalApi implements ParleyApi {
     @Override
     public ContactView blockContact(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        return told(Views.of(LoopCalls.await(loop, () -> messenger.block(peer))));
+        return told(contactView(LoopCalls.await(loop, () -> messenger.block(peer))));
+    }
+
+    /** A contact as it is, with its switches: read on the loop. */
+    private ContactView contactView(ContactRecord contact) throws ApiException {
+        return LoopCalls.call(loop, () -> Views.of(contact, messenger.signals().switchesOf(contact.peer())));
+    }
+
+    @Override
+    public ContactView setSignals(String peerId, Optional<Boolean> readReceipts, Optional<Boolean> typing)
+            throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        LoopCalls.await(loop, () -> messenger.signals().setSwitches(peer, readReceipts, typing));
+        ContactRecord contact = LoopCalls.call(loop, () -> messenger.contacts().stream()
+                .filter(known -> known.peer().equals(peer)).findFirst().orElse(null));
+        if (contact == null) {
+            throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, peerId + " is not a contact: add it first");
+        }
+        return told(contactView(contact));
+    }
+
+    @Override
+    public MarkedReadView markRead(String peerId, Optional<String> upToId) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        Optional<MessageId> upTo = upToId.isPresent() ? Optional.of(Views.messageId(upToId.get())) : Optional.empty();
+        ConversationSignals.Marked marked = LoopCalls.await(loop, () -> messenger.signals().markRead(peer, upTo));
+        return new MarkedReadView(marked.upTo().map(MessageId::toString).orElse(null), marked.receiptSent());
+    }
+
+    @Override
+    public boolean typing(String peerId, boolean active) throws ApiException {
+        PeerId peer = Views.peerId(peerId);
+        return LoopCalls.call(loop, () -> messenger.signals().typing(peer, active));
     }
 
     @Override

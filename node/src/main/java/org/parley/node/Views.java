@@ -19,6 +19,7 @@ import org.parley.groups.GroupRecord;
 import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.messaging.ContactRecord;
+import org.parley.messaging.ConversationSignals;
 import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
 
@@ -51,9 +52,9 @@ final class Views {
                 peer.relay().map(PeerId::toString).orElse(null));
     }
 
-    static ContactView of(ContactRecord contact) {
+    static ContactView of(ContactRecord contact, ConversationSignals.Switches switches) {
         return new ContactView(contact.peer().toString(), contact.name(), contact.status(), contact.addedAtMillis(),
-                contact.refused());
+                contact.refused(), switches.readReceipts(), switches.typing());
     }
 
     static GroupView of(GroupRecord group) {

@@ -2,11 +2,14 @@ package org.parley.node;
 
 import org.parley.api.EventView;
 import org.parley.api.PeerView;
+import org.parley.api.ReadView;
+import org.parley.api.TypingView;
 import org.parley.files.FileEvents;
 import org.parley.groups.GroupEvents;
 import org.parley.identity.PeerId;
 import org.parley.link.LinkEvents;
 import org.parley.link.PeerInfo;
+import org.parley.messaging.MessageId;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
 
@@ -69,6 +72,16 @@ final class WatchFeeds {
             @Override
             public void messageChanged(MessageRecord message) {
                 hub.publish(new EventView(EventView.MESSAGE_CHANGED, files.view(message)));
+            }
+
+            @Override
+            public void readBy(PeerId peer, MessageId upTo, long readAtMillis) {
+                hub.publish(EventView.read(new ReadView(peer.toString(), upTo.toString(), readAtMillis)));
+            }
+
+            @Override
+            public void typing(PeerId peer, boolean active) {
+                hub.publish(EventView.typing(new TypingView(peer.toString(), active)));
             }
         };
     }

@@ -283,6 +283,20 @@ final class Schema {
                     CREATE TABLE IF NOT EXISTS group_files (
                         file_id  BLOB PRIMARY KEY REFERENCES files (file_id) ON DELETE CASCADE,
                         group_id BLOB NOT NULL
+                    )"""),
+            new Migration(12,
+                    // Read receipts and typing indicators (decision 0053), per contact: whether the
+                    // user turned each on (both off until then), how far the peer read our messages
+                    // (the send time of the newest it named: ours are strictly increasing) and how
+                    // far we read its own (the send time of the newest we marked).
+                    """
+                    CREATE TABLE IF NOT EXISTS conversation_signals (
+                        peer_id       TEXT PRIMARY KEY,
+                        read_receipts INTEGER NOT NULL DEFAULT 0,
+                        typing        INTEGER NOT NULL DEFAULT 0,
+                        peer_read_ms  INTEGER NOT NULL DEFAULT 0,
+                        peer_read_id  BLOB,
+                        own_read_ms   INTEGER NOT NULL DEFAULT 0
                     )"""));
 
     static int latestVersion() {

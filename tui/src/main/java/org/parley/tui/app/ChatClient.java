@@ -109,6 +109,7 @@ public final class ChatClient {
                 dirty = true;
             }
             dirty |= applyPosted(IDLE_WAIT);
+            dirty |= state.expireTyping(System.currentTimeMillis());
             if (System.nanoTime() - nextSave > 0) {
                 saveMarks(chat);
                 nextSave = System.nanoTime() + SAVE_MARKS.toNanos();

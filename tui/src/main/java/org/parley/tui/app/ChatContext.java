@@ -14,11 +14,22 @@ final class ChatContext {
     final ChatState state;
     final NodeRequests node;
     final Notifier notifier;
+    /** This machine's clock, in milliseconds: how long a contact shows as typing, how often we say we type. */
+    private final java.util.function.LongSupplier clock;
 
     ChatContext(ChatState state, NodeRequests node, Notifier notifier) {
+        this(state, node, notifier, System::currentTimeMillis);
+    }
+
+    ChatContext(ChatState state, NodeRequests node, Notifier notifier, java.util.function.LongSupplier clock) {
         this.state = state;
         this.node = node;
         this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    long now() {
+        return clock.getAsLong();
     }
 
     TimelineEntry entry(MessageView message) {

@@ -20,6 +20,7 @@ public final class ChatController {
     private final KeyMap keys;
 
     private final ReadTracker reads;
+    private final TypingSender typing;
 
     /** A controller remembering nothing between runs. */
     public ChatController(ChatState state, NodeRequests node, Notifier notifier, ZoneId zone) {
@@ -29,8 +30,15 @@ public final class ChatController {
     /** A controller keeping read markers and mutes in {@code marks}, as an earlier run left them. */
     public ChatController(ChatState state, NodeRequests node, Notifier notifier, ZoneId zone,
                           ConversationMarks marks) {
+        this(state, node, notifier, zone, marks, System::currentTimeMillis);
+    }
+
+    /** As above, on {@code clock} (milliseconds): how long typing shows, how often it is told. */
+    ChatController(ChatState state, NodeRequests node, Notifier notifier, ZoneId zone, ConversationMarks marks,
+                   java.util.function.LongSupplier clock) {
         this.layout = new TimelineLayout(zone);
-        ChatContext chat = new ChatContext(state, node, notifier);
+        ChatContext chat = new ChatContext(state, node, notifier, clock);
+        this.typing = new TypingSender(chat);
         this.reads = new ReadTracker(chat, marks);
         this.history = new HistoryPager(chat, layout, reads);
         Navigator navigator = new Navigator(chat, history, reads);
@@ -79,5 +87,6 @@ public final class ChatController {
 
     public void onKey(KeyStroke key, Geometry geometry) {
         keys.onKey(key, geometry);
+        typing.inputChanged();
     }
 }

@@ -162,7 +162,9 @@ public final class ChatRenderer {
             case REQUEST -> "  · message request: /accept or /block";
             case INVITATION -> "  · invitation: /group join or /group leave";
             case CONTACT, GROUP -> "";
-        } + (conversation.muted() ? "  · muted" : "") + "  " + conversation.id();
+        } + (conversation.muted() ? "  · muted" : "")
+                + (state.typing(conversation.id(), System.currentTimeMillis()) ? "  · typing…" : "")
+                + "  " + conversation.id();
         text(screen, left, 0, header, width, TextColor.ANSI.DEFAULT, true);
         Timeline timeline = state.timeline(conversation.id());
         List<TimelineLayout.Row> all = layout.rows(timeline.entries(), timeline.files(), width, state.showIds());

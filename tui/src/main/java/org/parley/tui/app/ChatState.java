@@ -45,6 +45,30 @@ public final class ChatState {
     private boolean quitting;
     private boolean showIds;
     private String unreachable;
+    /** Per peer typing to us: when its newest start came (this machine's clock). Never more than the contacts. */
+    private final Map<String, Long> typingSince = new HashMap<>();
+    /** How long a contact's start shows: it repeats one every 3 s while it types. */
+    static final long TYPING_SHOWN_MILLIS = 6_000;
+
+    /** A peer started ({@code active}) or stopped typing to us, at {@code nowMillis}. */
+    public void typing(String peerId, boolean active, long nowMillis) {
+        if (active) {
+            typingSince.put(peerId, nowMillis);
+        } else {
+            typingSince.remove(peerId);
+        }
+    }
+
+    /** Whether to show that {@code peerId} is typing. */
+    public boolean typing(String peerId, long nowMillis) {
+        Long since = typingSince.get(peerId);
+        return since != null && nowMillis - since < TYPING_SHOWN_MILLIS;
+    }
+
+    /** Forgets starts shown long enough; whether any was, so the screen is drawn again. */
+    public boolean expireTyping(long nowMillis) {
+        return typingSince.values().removeIf(since -> nowMillis - since >= TYPING_SHOWN_MILLIS);
+    }
 
     public ConversationList conversations() {
         return conversations;

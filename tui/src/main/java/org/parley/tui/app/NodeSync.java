@@ -83,6 +83,8 @@ final class NodeSync {
             }
             case EventView.OUTBOX -> chat.state.counts(event.outbox().outbox(), event.outbox().relayed());
             case EventView.FILE -> onFile(event.file());
+            case EventView.READ -> onRead(event.read());
+            case EventView.TYPING -> chat.state.typing(event.typing().peerId(), event.typing().active(), chat.now());
             default -> {
                 // "watching", and types a newer node may add
             }
@@ -114,9 +116,25 @@ final class NodeSync {
         boolean added = EventView.UPDATE.equals(event.type()) ? chat.state.timeline(id).putState(chat.entry(message))
                 : chat.state.timeline(id).put(chat.entry(message));
         if (incoming && added && EventView.MESSAGE.equals(event.type())) {
+            chat.state.typing(id, false, chat.now());
             arrived(id);
         }
         history.ensureLoaded();
+    }
+
+    /**
+     * A contact read our messages up to one: it and every own message before it shows as read.
+     * One not loaded here shows read when its history loads (the node reports the state).
+     */
+    private void onRead(org.parley.api.ReadView read) {
+        org.parley.tui.model.Timeline timeline = chat.state.timeline(read.peerId());
+        timeline.entries().stream().filter(entry -> entry.id().equals(read.upTo())).findFirst().ifPresent(upTo ->
+                List.copyOf(timeline.entries()).stream()
+                        .filter(entry -> entry.own() && entry.at() <= upTo.at()
+                                && entry.mark() != org.parley.tui.model.DeliveryMark.FAILED)
+                        .forEach(entry -> timeline.put(new org.parley.tui.model.TimelineEntry(entry.id(), true,
+                                entry.sender(), entry.text(), entry.at(), org.parley.tui.model.DeliveryMark.READ,
+                                entry.reason(), entry.extras()))));
     }
 
     /** A file's state or progress: its row under the message that offered it moves on (no polling). */

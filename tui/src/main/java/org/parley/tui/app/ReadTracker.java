@@ -15,6 +15,8 @@ import org.parley.tui.model.TimelineEntry;
 final class ReadTracker {
     private final ChatContext chat;
     private final ConversationMarks marks;
+    /** Per direct conversation: the time of the newest incoming message the node was told we read. */
+    private final java.util.Map<String, Long> toldNode = new java.util.HashMap<>();
 
     ReadTracker(ChatContext chat, ConversationMarks marks) {
         this.chat = chat;
@@ -28,8 +30,28 @@ final class ReadTracker {
 
     /** The open conversation is read up to the newest message it shows. */
     void openShown() {
-        chat.state.conversations().selected().ifPresent(open -> newest(open.id())
-                .ifPresent(at -> marks.read(open.id(), at)));
+        chat.state.conversations().selected().ifPresent(open -> {
+            newest(open.id()).ifPresent(at -> marks.read(open.id(), at));
+            tellNode(open);
+        });
+    }
+
+    /**
+     * A contact's conversation shown with a message newer than the last we told the node of: the
+     * node marks it read, and sends a read receipt if the user turned them on for the contact.
+     */
+    private void tellNode(Conversation open) {
+        if (open.kind() != Conversation.Kind.CONTACT) {
+            return;
+        }
+        OptionalLong incoming = chat.state.timeline(open.id()).entries().stream()
+                .filter(entry -> !entry.own()).mapToLong(TimelineEntry::at).max();
+        if (incoming.isEmpty() || incoming.getAsLong() <= toldNode.getOrDefault(open.id(), Long.MIN_VALUE)) {
+            return;
+        }
+        toldNode.put(open.id(), incoming.getAsLong());
+        // A node without read receipts refuses; nothing to show for it.
+        chat.node.submit(api -> api.markRead(open.id(), java.util.Optional.empty()), marked -> { }, error -> { });
     }
 
     /** A conversation's latest history loaded: the open one is read, another counts what is past its marker. */

@@ -8,6 +8,8 @@ public enum DeliveryMark {
     PENDING("…"),
     RELAYED("↑"),
     DELIVERED("✓"),
+    /** The peer said it read this message or a later one (read receipts on for both: decision 0053). */
+    READ("✓✓"),
     FAILED("!"),
     /** Incoming messages and group posts carry no mark: a group has no receipts, its log is shared instead. */
     NONE(" ");
@@ -32,6 +34,7 @@ public enum DeliveryMark {
             case RELAYED -> 1;
             case FAILED -> 2;
             case DELIVERED -> 3;
+            case READ -> 4;
         };
     }
 
@@ -42,7 +45,8 @@ public enum DeliveryMark {
         }
         return switch (state == null ? "" : state) {
             case "relayed" -> RELAYED;
-            case "delivered", "read" -> DELIVERED;
+            case "delivered" -> DELIVERED;
+            case "read" -> READ;
             case "failed" -> FAILED;
             default -> PENDING;
         };

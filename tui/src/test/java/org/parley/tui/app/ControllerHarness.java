@@ -20,6 +20,8 @@ final class ControllerHarness {
     final List<String> bells = new CopyOnWriteArrayList<>();
     final MarksStore marks;
     final ChatController controller;
+    /** The client's clock, in milliseconds; moved by the tests. */
+    long now = 1_000_000;
 
     ControllerHarness() {
         this(new FakeNode(), MarksStore.inMemory());
@@ -40,7 +42,7 @@ final class ControllerHarness {
             public void unread(int total) {
                 unreadTotals.add(total);
             }
-        }, ZoneId.of("UTC"), marks.load());
+        }, ZoneId.of("UTC"), marks.load(), () -> now);
     }
 
     /** Saves the marks, as the client does every few seconds and on quitting. */

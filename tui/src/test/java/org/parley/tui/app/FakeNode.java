@@ -86,6 +86,18 @@ final class FakeNode implements ParleyApi {
     }
 
     @Override
+    public org.parley.api.MarkedReadView markRead(String peerId, Optional<String> upToId) throws ApiException {
+        call("markRead " + peerId);
+        return new org.parley.api.MarkedReadView(null, false);
+    }
+
+    @Override
+    public boolean typing(String peerId, boolean active) throws ApiException {
+        call("typing " + peerId + " " + active);
+        return true;
+    }
+
+    @Override
     public IdentityView identity() throws ApiException {
         call("identity");
         return new IdentityView(OWN_ID, "me", "fp", List.of());

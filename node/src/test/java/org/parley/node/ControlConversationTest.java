@@ -27,7 +27,8 @@ import org.parley.control.ControlClient;
 /**
  * Replies, reactions, edits and deletions through the control socket of a real node, in a direct
  * conversation and a group with a second real node: the calls, their refusals as status codes,
- * and the {@code message_changed} / {@code group_message_changed} events a watcher gets.
+ * and the {@code message_changed} / {@code group_message_changed} events a watcher gets; read
+ * receipts and typing indicators turned on, sent and watched ({@code read}, {@code typing}).
  */
 class ControlConversationTest {
     @TempDir
@@ -84,6 +85,30 @@ class ControlConversationTest {
             assertEquals(ApiException.Kind.INVALID_ARGUMENT, escape.kind());
             ApiException badId = assertThrows(ApiException.class, () -> client.delete(bobId, "not an id"));
             assertEquals(ApiException.Kind.INVALID_ARGUMENT, badId.kind());
+
+            // Read receipts and typing (decision 0053): off until both turn them on.
+            assertFalse(client.contacts().get(0).readReceipts());
+            ApiException badSwitch = assertThrows(ApiException.class,
+                    () -> client.setSignals("p1xnotapeer", Optional.of(true), Optional.empty()));
+            assertEquals(ApiException.Kind.INVALID_ARGUMENT, badSwitch.kind());
+            org.parley.api.ContactView switched = client.setSignals(bobId, Optional.of(true), Optional.of(true));
+            assertTrue(switched.readReceipts() && switched.typing());
+            assertTrue(client.contacts().get(0).readReceipts(), "contacts list the switches");
+            bobNode.api().setSignals(aliceId, Optional.of(true), Optional.of(true));
+            MessageView toRead = client.send(bobId, "read me");
+            awaitAt(bobNode.api(), aliceId, toRead.id(), m -> true);
+            org.parley.api.MarkedReadView marked = bobNode.api().markRead(aliceId, Optional.empty());
+            assertEquals(toRead.id(), marked.upTo());
+            assertTrue(marked.receiptSent());
+            EventView read = next(events, event -> event.type().equals(EventView.READ));
+            assertEquals(new org.parley.api.ReadView(bobId, toRead.id(), read.read().readAt()), read.read());
+            assertEquals("read", awaitAt(client, bobId, toRead.id(), m -> m.state().equals("read")).state());
+            assertTrue(bobNode.api().typing(aliceId, true));
+            EventView typing = next(events, event -> event.type().equals(EventView.TYPING));
+            assertEquals(new org.parley.api.TypingView(bobId, true), typing.typing());
+            ApiException notHers = assertThrows(ApiException.class,
+                    () -> client.markRead(bobId, Optional.of(toRead.id())));
+            assertEquals(ApiException.Kind.NOT_FOUND, notHers.kind(), "one can mark only the peer's messages read");
 
             GroupView club = client.createGroup("club");
             client.inviteToGroup(club.groupId(), bobId, false);

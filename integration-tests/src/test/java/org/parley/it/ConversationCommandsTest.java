@@ -64,6 +64,12 @@ class ConversationCommandsTest {
         awaitAt("bob", alice, answer, message -> !message.reactions().isEmpty());
         awaitAt("alice", bob, answer, MessageView::edited);
 
+        // Read receipts, turned on by both with their command: Bob's reading shows at Alice.
+        ok(parley.run("contact", "set", "--home", aliceHome, bob, "--read-receipts", "on"));
+        ok(parley.run("contact", "set", "--home", bobHome, alice, "--read-receipts", "on", "--typing", "on"));
+        assertTrue(ok(parley.run("read", "--home", bobHome, alice)).endsWith("(receipt sent)"));
+        awaitAt("alice", bob, question, message -> message.state().equals("read"));
+
         // What each side did, in the other side's history --json.
         JsonArray atBob = history(parley, bobHome, alice);
         JsonObject deleted = find(atBob, question).orElseThrow();
@@ -77,6 +83,7 @@ class ConversationCommandsTest {
         assertEquals(question, reply.get("replyTo").getAsString(), "the reply names what it quotes");
         assertTrue(reply.get("edited").getAsBoolean(), reply.toString());
         assertEquals("yes, at eight!", reply.get("text").getAsString());
+        assertEquals("read", find(history(parley, aliceHome, bob), question).orElseThrow().get("state").getAsString());
     }
 
     private void awaitAt(String who, String peer, String id, Predicate<MessageView> wanted) throws Exception {

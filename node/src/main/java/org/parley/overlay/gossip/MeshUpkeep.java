@@ -92,9 +92,8 @@ final class MeshUpkeep {
      * joined the mesh to drop would stay for good while honest redundant peers go. A silent peer
      * is not pruned for its silence alone: an honest peer downstream of us for every message (a
      * leaf of the tree the mesh forms) sends us nothing either, and losing it would cut it off.
-     * Of the others, those that sent us nothing since they joined go first; within each group
-     * dialable peers go first, then peers nobody can dial, but those only down to their own
-     * ceiling (see {@link #mayPrune}).
+     * Of the others, dialable peers go first, then peers nobody can dial, but those only down to
+     * their own ceiling (see {@link #mayPrune}).
      */
     void maintain(String topic, TopicMesh mesh) {
         long now = clock.monotonicNanos();
@@ -132,17 +131,9 @@ final class MeshUpkeep {
             }
             List<PeerId> members = mesh.members();
             shuffle(members);
-            // Members that have sent us nothing since they joined go first. Sybils that graft
-            // onto us again each time their backoff ends are never members for long enough to
-            // turn silent, and drawn at random with the members that relay they pushed those out
-            // a few at a time (GossipSub v1.1 keeps its best-scoring members for the same reason).
             List<PeerId> order = new ArrayList<>();
-            for (boolean unheard : new boolean[] {true, false}) {
-                members.stream().filter(peer -> mesh.unheardSinceJoining(peer) == unheard)
-                        .filter(peer -> !undialable.test(peer)).forEach(order::add);
-                members.stream().filter(peer -> mesh.unheardSinceJoining(peer) == unheard)
-                        .filter(undialable).forEach(order::add);
-            }
+            members.stream().filter(peer -> !undialable.test(peer)).forEach(order::add);
+            members.stream().filter(undialable).forEach(order::add);
             for (int i = 0; i < order.size() && mesh.size() > config.meshDegree(); i++) {
                 if (mayPrune(topic, order.get(i), mesh.size())) {
                     prune(order.get(i), topic, mesh);

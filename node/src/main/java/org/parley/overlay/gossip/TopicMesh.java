@@ -23,8 +23,6 @@ final class TopicMesh {
      * duplicate), or when it joined if it has sent none since.
      */
     private final Map<PeerId, Long> lastHeardAt = new HashMap<>();
-    /** Members that have sent us nothing since they joined, neither a first copy nor a duplicate. */
-    private final Set<PeerId> unheard = new java.util.HashSet<>();
     /** For every neighbour that brought a first copy or announced one we lacked: the count when it last did. */
     private final Map<PeerId, Long> lastBroughtAt = new HashMap<>();
     /** Messages that reached us from neighbours (first copies), or were announced to us before any did. */
@@ -46,7 +44,6 @@ final class TopicMesh {
     void add(PeerId peer) {
         if (members.add(peer)) {
             lastHeardAt.put(peer, received);
-            unheard.add(peer);
         }
         duplicatesInARow.remove(peer);
     }
@@ -55,7 +52,6 @@ final class TopicMesh {
         members.remove(peer);
         duplicatesInARow.remove(peer);
         lastHeardAt.remove(peer);
-        unheard.remove(peer);
     }
 
     /** Removes {@code peer} and keeps the heartbeat from grafting it again until {@code untilNanos}. */
@@ -116,13 +112,7 @@ final class TopicMesh {
     private void heardFrom(PeerId peer) {
         if (members.contains(peer)) {
             lastHeardAt.put(peer, received);
-            unheard.remove(peer);
         }
-    }
-
-    /** Whether member {@code peer} has sent us nothing since it joined the mesh. */
-    boolean unheardSinceJoining(PeerId peer) {
-        return unheard.contains(peer);
     }
 
     /**

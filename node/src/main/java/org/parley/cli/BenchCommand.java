@@ -161,6 +161,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--holders", defaultValue = "1", description = "Nodes holding the file: 1 or 3.")
         int holders;
 
+        @Option(names = "--warm-up", defaultValue = "30", paramLabel = "SECONDS",
+                description = "Longest unmeasured warm-up, until the JIT compiler settles (0: one smaller file).")
+        int warmUpSeconds;
+
         @Option(names = "--json", description = "Print one JSON object.")
         boolean json;
 
@@ -169,9 +173,12 @@ final class BenchCommand implements Runnable {
             if (holders != 1 && holders != 3) {
                 throw new CliException("--holders must be 1 or 3");
             }
+            if (warmUpSeconds < 0) {
+                throw new CliException("--warm-up must not be negative");
+            }
             FileBenchmark.Result result;
             try {
-                result = FileBenchmark.run(size, holders);
+                result = FileBenchmark.run(size, holders, Duration.ofSeconds(warmUpSeconds));
             } catch (ApiException | java.io.IOException e) {
                 throw new CliException(e.getMessage(), e);
             }
@@ -179,10 +186,11 @@ final class BenchCommand implements Runnable {
                     "download     %.1f MB/s (%d bytes from %d holder%s in %.2f s, until whole under its name)%n"
                             + "bound        %.1f MB/s (seal + hash + write the same bytes, one thread)%n"
                             + "ratio        %.2f%n"
+                            + "warm-up      until the JIT compiler settled: %d smaller files%n"
                             + "wall         %.1f s",
                     result.megabytesPerSecond(), result.sizeBytes(), result.holders(),
                     result.holders() == 1 ? "" : "s", result.downloadSeconds(), result.boundMegabytesPerSecond(),
-                    result.ratio(), result.wallSeconds()));
+                    result.ratio(), result.warmUpRounds(), result.wallSeconds()));
             return 0;
         }
     }

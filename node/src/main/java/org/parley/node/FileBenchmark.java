@@ -2,6 +2,8 @@ package org.parley.node;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +38,8 @@ import org.parley.store.ProfileHome;
  * downloaded a file do. The receiver's download (from the offer until the file is written, checked,
  * under its name in the downloads folder) is timed against a bound measured right after it in the
  * same run: sealing, hashing and writing the same bytes on one thread, the least work a node that
- * sends or keeps a file does with it. A smaller file goes the same way first, unmeasured, so that
- * the JIT compiler has seen the paths.
+ * sends or keeps a file does with it. Smaller files go the same way first, unmeasured, until the
+ * JIT compiler has settled.
  */
 public final class FileBenchmark {
     /**
@@ -46,20 +48,24 @@ public final class FileBenchmark {
      * @param megabytesPerSecond the file's size (10^6 bytes) over the receiver's download time
      * @param boundMegabytesPerSecond sealing, hashing and writing the same bytes on one thread
      * @param ratio the first over the second
+     * @param warmUpRounds smaller files fetched the same way before, unmeasured, until the JIT compiler settled
      */
     public record Result(long sizeBytes, int holders, double downloadSeconds, double megabytesPerSecond,
-                         double boundMegabytesPerSecond, double ratio, double wallSeconds) {
+                         double boundMegabytesPerSecond, double ratio, int warmUpRounds, double wallSeconds) {
     }
 
     /** How long any one stage may take before the run gives up. */
     private static final Duration STAGE_LIMIT = Duration.ofMinutes(10);
-    /** The unmeasured first file, at most. */
+    /** An unmeasured warm-up file, at most. */
     private static final long WARM_UP_BYTES = 8L * 1024 * 1024;
+    /** As in {@link DmBenchmark}: the JIT compiler counts as settled after a round it compiled for less than this share of. */
+    private static final double SETTLED_COMPILE_SHARE = 0.10;
 
     private FileBenchmark() {
     }
 
-    public static Result run(long size, int holders) throws IOException, ApiException, InterruptedException {
+    public static Result run(long size, int holders, Duration warmUpFor)
+            throws IOException, ApiException, InterruptedException {
         if (size < 1 || (holders != 1 && holders != 3)) {
             throw new IllegalArgumentException("a file of at least one byte, from one or three holders");
         }
@@ -89,17 +95,44 @@ public final class FileBenchmark {
 
             Path content = directory.resolve("content");
             Files.createDirectories(content);
-            fetch(holding, receiver, write(content.resolve("warm-up.bin"), Math.min(size, WARM_UP_BYTES), random));
+            int warmUpRounds = warmUp(holding, receiver, content, Math.min(size, WARM_UP_BYTES), random, warmUpFor);
             Path file = write(content.resolve("file.bin"), size, random);
             double seconds = fetch(holding, receiver, file);
             double bound = boundMegabytesPerSecond(file, directory.resolve("bound.bin"), random);
             double megabytesPerSecond = size / 1e6 / seconds;
             return new Result(size, holders, seconds, megabytesPerSecond, bound, megabytesPerSecond / bound,
-                    (System.nanoTime() - started) / 1e9);
+                    warmUpRounds, (System.nanoTime() - started) / 1e9);
         } finally {
             nodes.forEach(ParleyNode::close);
             try (var walk = Files.walk(directory)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Fetches files of {@code size} bytes the same way, unmeasured, until the JIT compiler has
+     * settled (on a small, busy machine it takes a core of its own for a while: the paths run
+     * through gRPC, TLS, protobuf, SQLite, AES-GCM and SHA-256) or {@code allowed} is spent; at
+     * least one. Returns how many were fetched.
+     */
+    private static int warmUp(List<ParleyNode> holders, ParleyNode receiver, Path folder, long size,
+                              SecureRandom random, Duration allowed)
+            throws IOException, ApiException, InterruptedException {
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        boolean measurable = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        long deadline = System.nanoTime() + allowed.toNanos();
+        int rounds = 0;
+        while (true) {
+            long compiledBefore = measurable ? compiler.getTotalCompilationTime() : 0;
+            long start = System.nanoTime();
+            fetch(holders, receiver, write(folder.resolve("warm-up-" + rounds + ".bin"), size, random));
+            rounds++;
+            long roundMillis = (System.nanoTime() - start) / 1_000_000;
+            boolean settled = !measurable
+                    || compiler.getTotalCompilationTime() - compiledBefore < SETTLED_COMPILE_SHARE * roundMillis;
+            if (settled || System.nanoTime() >= deadline) {
+                return rounds;
             }
         }
     }

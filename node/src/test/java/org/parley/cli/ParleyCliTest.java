@@ -85,6 +85,7 @@ class ParleyCliTest {
             {"bench", "file", "--size", "100MB"}, {"bench", "file", "--size", "1.5MiB"},
             {"bench", "file", "--size", "2GiB"}, {"bench", "file", "--size", "9999999999GiB"},
             {"bench", "file", "--size", ""}, {"bench", "file", "--holders", "2"}, {"bench", "file", "--holders", "0"},
+            {"bench", "file", "--warm-up", "-1"},
         };
         for (String[] mistake : mistakes) {
             Run run = run(mistake);

@@ -71,6 +71,28 @@ class BenchmarkTest {
     }
 
     @Test
+    void benchFileReportsEveryFigure() throws Exception {
+        Launcher.Result result = new Launcher(work).withoutEnv("PARLEY_HOME")
+                .run("bench", "file", "--size", "4MiB", "--holders", "3", "--warm-up", "0", "--json");
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonObject figures = JsonParser.parseString(result.stdout()).getAsJsonObject();
+        assertEquals(4L * 1024 * 1024, figures.get("sizeBytes").getAsLong());
+        assertEquals(3, figures.get("holders").getAsInt());
+        for (String key : new String[] {"downloadSeconds", "megabytesPerSecond", "boundMegabytesPerSecond", "ratio",
+                "wallSeconds"}) {
+            assertTrue(figures.get(key).getAsDouble() > 0, key + " in " + result.stdout());
+        }
+        assertEquals(4.194304 / figures.get("downloadSeconds").getAsDouble(),
+                figures.get("megabytesPerSecond").getAsDouble(), 1e-6, result.stdout());
+        assertEquals(figures.get("megabytesPerSecond").getAsDouble() / figures.get("boundMegabytesPerSecond")
+                .getAsDouble(), figures.get("ratio").getAsDouble(), 1e-9, result.stdout());
+        assertTrue(figures.get("downloadSeconds").getAsDouble() < figures.get("wallSeconds").getAsDouble());
+        assertEquals(1, figures.get("warmUpRounds").getAsInt(), "no time for more than the one smaller file");
+        CliErrorsTest.assertOneLineError(new Launcher(work).withoutEnv("PARLEY_HOME")
+                .run("bench", "file", "--size", "4MB"), "'4MB' is not a size from 1 byte to 1GiB");
+    }
+
+    @Test
     void benchCliTimesWholeCommandsAgainstTheJvmFloor() throws Exception {
         Launcher.Result result = new Launcher(work).withoutEnv("PARLEY_HOME")
                 .run("bench", "cli", "--runs", "3", "--idle", "1", "--json");

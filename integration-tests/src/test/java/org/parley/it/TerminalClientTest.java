@@ -124,6 +124,7 @@ class TerminalClientTest {
             terminal.type("now through your daemon");
             terminal.keys("Enter");
             terminal.awaitText("✓ alice: now through your daemon");
+            actOnMessagesAndSendFiles(terminal, alice);
 
             terminal.paste("pasted line one\npasted line two");
             terminal.awaitText("> pasted line one↵pasted line two");
@@ -151,6 +152,97 @@ class TerminalClientTest {
                     + "\nbob's log ends:\n" + profiles.logTail("bob", 40), e);
         }
         assertTrue(aliceDaemon.isAlive(), "leaving the client leaves the daemon running");
+    }
+
+    /**
+     * Alice, in the terminal, replies to, reacts to, edits and deletes messages by the short IDs
+     * {@code /ids} shows, and offers a file with {@code /file}; bob's daemon holds each change and
+     * the file, and a file bob offers fills its progress row on alice's screen until it is whole.
+     */
+    private void actOnMessagesAndSendFiles(Tmux terminal, String alice) throws Exception {
+        String question;
+        try (ControlClient bobDaemon = profiles.client("bob")) {
+            question = bobDaemon.send(alice, "question from bob").id();
+        }
+        terminal.awaitText("bob: question from bob");
+        terminal.type("/ids");
+        terminal.keys("Enter");
+        terminal.awaitText("message IDs shown");
+        String questionId = shortId(terminal, "bob: question from bob");
+        terminal.type("/reply " + questionId + " answer from alice");
+        terminal.keys("Enter");
+        String replied = terminal.awaitText("alice: answer from alice");
+        assertTrue(replied.contains("↪ bob: question from bob"), "the reply quotes the question: " + replied);
+        String answerId = shortId(terminal, "alice: answer from alice");
+
+        terminal.type("/react " + questionId + " 👍");
+        terminal.keys("Enter");
+        terminal.await("the reaction under the question", screen -> {
+            List<String> rows = screen.lines().toList();
+            for (int i = 0; i + 1 < rows.size(); i++) {
+                if (rows.get(i).contains("#" + questionId) && rows.get(i + 1).contains("👍")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        terminal.type("/edit " + answerId + " answer, edited");
+        terminal.keys("Enter");
+        terminal.awaitText("alice: answer, edited (edited)");
+        terminal.type("soon deleted");
+        terminal.keys("Enter");
+        String doomedId = shortId(terminal, "alice: soon deleted");
+        terminal.type("/delete " + doomedId);
+        terminal.keys("Enter");
+        terminal.await("the deletion", screen -> screen.contains("#" + doomedId)
+                && screen.contains("alice: (message deleted)") && !screen.contains("alice: soon deleted"));
+
+        byte[] bytes = new byte[300 * 1024 + 17]; // two chunks: fetched, not carried inline
+        new java.util.Random(20).nextBytes(bytes);
+        Path report = Files.write(work.resolve("report.bin"), bytes);
+        terminal.type("/file " + report);
+        terminal.keys("Enter");
+        terminal.awaitText("report.bin  offered");
+
+        try (ControlClient bobDaemon = profiles.client("bob")) {
+            Profiles.await(() -> {
+                List<MessageView> seen = bobDaemon.history(alice, 20, java.util.Optional.empty());
+                MessageView asked = seen.stream().filter(m -> m.id().equals(question)).findFirst().orElseThrow();
+                boolean reacted = asked.reactions().stream()
+                        .anyMatch(r -> r.peerId().equals(alice) && r.emoji().equals("👍"));
+                boolean answered = seen.stream().anyMatch(m -> question.equals(m.replyTo()) && m.edited()
+                        && m.text().equals("answer, edited"));
+                boolean deleted = seen.stream().anyMatch(m -> m.deleted() && "in".equals(m.direction()));
+                boolean fetched = seen.stream().anyMatch(m -> m.file() != null && m.file().name().equals("report.bin")
+                        && "complete".equals(m.file().state()));
+                return reacted && answered && deleted && fetched;
+            }, "bob holds the reaction, the edited reply, the deletion and the whole file");
+            List<MessageView> seen = bobDaemon.history(alice, 20, java.util.Optional.empty());
+            assertTrue(seen.stream().noneMatch(m -> m.text().contains("soon deleted")), "the text is gone: " + seen);
+            Path received = Path.of(seen.stream().filter(m -> m.file() != null).findFirst().orElseThrow().file().path());
+            assertEquals(java.util.Arrays.hashCode(bytes), java.util.Arrays.hashCode(Files.readAllBytes(received)));
+
+            Path photo = Files.write(work.resolve("photo.bin"), java.util.Arrays.copyOf(bytes, 700 * 1024));
+            bobDaemon.sendFile(alice, photo.toString());
+        }
+        String whole = terminal.await("bob's file whole on alice's screen",
+                screen -> screen.lines().anyMatch(row -> row.matches(".*✓ photo\\.bin  /.*")));
+        assertTrue(!whole.contains("%  photo.bin"),
+                "the progress row became the finished one: " + whole);
+        Path downloaded = profiles.home("alice").resolve("downloads").resolve("photo.bin");
+        assertEquals(700 * 1024, Files.size(downloaded));
+        terminal.type("/ids");
+        terminal.keys("Enter");
+        terminal.awaitText("message IDs hidden");
+    }
+
+    /** The short ID (without its #) in the head of the row that ends in {@code sender: text}. */
+    private static String shortId(Tmux terminal, String senderAndText) throws Exception {
+        Pattern row = Pattern.compile("#(\\S+) +\\S? *" + Pattern.quote(senderAndText));
+        Matcher found = row.matcher(terminal.await("the ID of '" + senderAndText + "'", screen -> row.matcher(screen)
+                .find()));
+        assertTrue(found.find());
+        return found.group(1);
     }
 
     private static boolean isLocked(Path home) throws Exception {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.parley.api.ApiException;
 import org.parley.node.DmBenchmark;
+import org.parley.node.FileBenchmark;
 import org.parley.node.GroupBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Parley on this machine.",
-        subcommands = {BenchCommand.Dm.class, BenchCommand.Group.class, BenchCommand.Cli.class})
+        subcommands = {BenchCommand.Dm.class, BenchCommand.Group.class, BenchCommand.File.class, BenchCommand.Cli.class})
 final class BenchCommand implements Runnable {
     @ParentCommand
     ParleyCli cli;
@@ -140,6 +141,56 @@ final class BenchCommand implements Runnable {
                                 .collect(java.util.stream.Collectors.joining(", ")),
                         result.lastMemberMsP50(), result.lastMemberMsP99(), result.steadyRate(), result.setupSeconds(),
                         result.nodesStartSeconds(), result.warmUpRounds(), result.wallSeconds()));
+            return 0;
+        }
+    }
+
+    @Command(name = "file", mixinStandardHelpOptions = true,
+            description = {"One receiver fetches a file from one or three holders, nodes in this process over TLS",
+                    "on loopback: the download (from the offer until the file is whole under its name)",
+                    "against the bound of sealing, hashing and writing the same bytes on one thread,",
+                    "measured right after it in the same run."})
+    static final class File implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand parent;
+
+        @Option(names = "--size", defaultValue = "100MiB", converter = Converters.ByteSizeConverter.class,
+                description = "The file's size: bytes, or with KiB, MiB or GiB (at most 1GiB).")
+        long size;
+
+        @Option(names = "--holders", defaultValue = "1", description = "Nodes holding the file: 1 or 3.")
+        int holders;
+
+        @Option(names = "--warm-up", defaultValue = "30", paramLabel = "SECONDS",
+                description = "Longest unmeasured warm-up, until the JIT compiler settles (0: one smaller file).")
+        int warmUpSeconds;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws CliException, InterruptedException {
+            if (holders != 1 && holders != 3) {
+                throw new CliException("--holders must be 1 or 3");
+            }
+            if (warmUpSeconds < 0) {
+                throw new CliException("--warm-up must not be negative");
+            }
+            FileBenchmark.Result result;
+            try {
+                result = FileBenchmark.run(size, holders, Duration.ofSeconds(warmUpSeconds));
+            } catch (ApiException | java.io.IOException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+            parent.print(json, result, String.format(Locale.ROOT,
+                    "download     %.1f MB/s (%d bytes from %d holder%s in %.2f s, until whole under its name)%n"
+                            + "bound        %.1f MB/s (seal + hash + write the same bytes, one thread)%n"
+                            + "ratio        %.2f%n"
+                            + "warm-up      until the JIT compiler settled: %d smaller files%n"
+                            + "wall         %.1f s",
+                    result.megabytesPerSecond(), result.sizeBytes(), result.holders(),
+                    result.holders() == 1 ? "" : "s", result.downloadSeconds(), result.boundMegabytesPerSecond(),
+                    result.ratio(), result.warmUpRounds(), result.wallSeconds()));
             return 0;
         }
     }

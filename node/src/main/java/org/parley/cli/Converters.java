@@ -117,6 +117,38 @@ final class Converters {
         }
     }
 
+    /**
+     * A size in bytes: a whole number, or one followed by {@code KiB}, {@code MiB} or {@code GiB}
+     * ({@code 512KiB}, {@code 100MiB}); from one byte to 1 GiB, the largest file a node fetches
+     * by default.
+     */
+    static final class ByteSizeConverter implements ITypeConverter<Long> {
+        static final long MOST = 1024L * 1024 * 1024;
+        private static final java.util.regex.Pattern SIZE =
+                java.util.regex.Pattern.compile("([0-9]{1,10})\\s*(KiB|MiB|GiB|B)?");
+
+        @Override
+        public Long convert(String value) {
+            java.util.regex.Matcher matcher = SIZE.matcher(value.strip());
+            if (matcher.matches()) {
+                long number = Long.parseLong(matcher.group(1));
+                String unit = matcher.group(2) == null ? "B" : matcher.group(2);
+                long multiple = switch (unit) {
+                    case "KiB" -> 1024L;
+                    case "MiB" -> 1024L * 1024;
+                    case "GiB" -> MOST;
+                    default -> 1L;
+                };
+                // Ten digits of GiB would overflow a long: anything over the limit is refused first.
+                if (number >= 1 && number <= MOST / multiple) {
+                    return number * multiple;
+                }
+            }
+            throw new TypeConversionException("'" + value
+                    + "' is not a size from 1 byte to 1GiB (bytes, or a number with KiB, MiB or GiB, like 100MiB)");
+        }
+    }
+
     private static int inRange(String value, int least, int most) {
         try {
             int number = Integer.parseInt(value.strip());

@@ -224,6 +224,16 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     }
 
     /**
+     * Holds the file at {@code path} as a sender does (hashed, stored as offered, served from where
+     * it is) without offering it to anyone; completes with the offer, which the caller hands to
+     * others itself. The file benchmark puts its first holder in place this way, so that every
+     * node it measures holds one and the same offer.
+     */
+    public CompletableFuture<OfferedFile> hold(Path path) {
+        return offer(path, self, null, CompletableFuture::completedFuture, (file, offer) -> { }, offer -> null);
+    }
+
+    /**
      * Hashes the file, stores it as offered (before the offer leaves, so that whoever fetches it
      * finds it served), sends the offer, then ties the file to the message that carried it. If the
      * offer cannot be sent, the file is forgotten again.

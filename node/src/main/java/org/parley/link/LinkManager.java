@@ -212,6 +212,7 @@ public final class LinkManager implements LinkListener, LinkControl {
      * the relay's IP would probe a third party, and on a shared host would reach the peer and
      * wrongly confirm it dialable).
      */
+    @Override
     public Optional<HostPort> remoteAddressOf(PeerId peer) {
         Neighbour neighbour = established.get(peer);
         if (neighbour == null || neighbour.link.path() == LinkPath.RELAYED) {

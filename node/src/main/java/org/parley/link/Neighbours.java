@@ -1,6 +1,7 @@
 package org.parley.link;
 
 import java.util.List;
+import java.util.Optional;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.Frame;
 
@@ -10,6 +11,16 @@ public interface Neighbours {
     boolean send(PeerId peer, Frame frame);
 
     boolean isConnected(PeerId peer);
+
+    /**
+     * Where the direct link to {@code peer} comes from as the transport sees it (see
+     * {@link LinkManager#remoteAddressOf}): the address a Sybil limit may count, since a peer
+     * record's addresses are whatever its signer claims. Empty without a link or for a relayed
+     * one, whose bytes come from the relay.
+     */
+    default Optional<HostPort> remoteAddressOf(PeerId peer) {
+        return Optional.empty();
+    }
 
     /** Peers with an established link. */
     List<PeerId> linkedPeers();

@@ -230,6 +230,24 @@ public final class ParleyNode implements AutoCloseable {
         return listen.host().equals("localhost") || listen.host().startsWith("127.") || listen.host().equals("::1");
     }
 
+    /**
+     * The file layer, for the file benchmark, which seeds holders with one offer and follows the
+     * download. Confined to the node's loop: call it there ({@link #onLoop}).
+     */
+    FileTransfers files() {
+        return files;
+    }
+
+    /** Runs {@code task} on the node's loop. */
+    void onLoop(Runnable task) {
+        loop.execute(task);
+    }
+
+    /** Where the node stores (the group-commit queue): the file benchmark stores a seeded offer with it. */
+    org.parley.store.StorageQueue storage() {
+        return storage;
+    }
+
     public ParleyApi api() {
         return api;
     }

@@ -79,6 +79,33 @@ class ParleyCliTest {
     }
 
     @Test
+    void badFileBenchmarkSizesAndHolderCountsAreOneLineErrors() {
+        String[][] mistakes = {
+            {"bench", "file", "--size", "0"}, {"bench", "file", "--size", "-1MiB"}, {"bench", "file", "--size", "big"},
+            {"bench", "file", "--size", "100MB"}, {"bench", "file", "--size", "1.5MiB"},
+            {"bench", "file", "--size", "2GiB"}, {"bench", "file", "--size", "9999999999GiB"},
+            {"bench", "file", "--size", ""}, {"bench", "file", "--holders", "2"}, {"bench", "file", "--holders", "0"},
+            {"bench", "file", "--warm-up", "-1"},
+        };
+        for (String[] mistake : mistakes) {
+            Run run = run(mistake);
+            assertTrue(run.exit != 0, String.join(" ", mistake));
+            assertEquals(1, run.err.strip().lines().count(), run.err);
+            assertTrue(run.err.startsWith("parley: error: "), run.err);
+        }
+    }
+
+    @Test
+    void fileBenchmarkSizesAreReadInBytesKibibytesAndMebibytes() {
+        Converters.ByteSizeConverter sizes = new Converters.ByteSizeConverter();
+        assertEquals(100L * 1024 * 1024, sizes.convert("100MiB"));
+        assertEquals(10L * 1024 * 1024, sizes.convert("10MiB"));
+        assertEquals(512L * 1024, sizes.convert("512KiB"));
+        assertEquals(4096L, sizes.convert("4096"));
+        assertEquals(1024L * 1024 * 1024, sizes.convert("1GiB"));
+    }
+
+    @Test
     void aDaemonAnnouncingNonsenseIsAUsageError() {
         environment.put("PARLEY_PASSPHRASE", "correct horse battery");
         assertEquals(0, run("init", "--home", home(), "--name", "a").exit);

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.parley.identity.PeerId;
@@ -36,6 +37,8 @@ public final class EmbeddedLinks implements LinkControl {
     private final Map<PeerId, Consumer<Frame>> wires = new HashMap<>();
     private final Map<PeerId, EmbeddedLinks> partners = new HashMap<>();
     private final Set<PeerId> lossy = new HashSet<>();
+    /** Where the transport sees a linked peer's link come from, for those opened with {@link #openFrom}. */
+    private final Map<PeerId, HostPort> seenFrom = new HashMap<>();
 
     /** Links of a node whose own peer ID does not matter to the test. */
     public EmbeddedLinks() {
@@ -78,6 +81,15 @@ public final class EmbeddedLinks implements LinkControl {
     }
 
     /**
+     * Opens a direct, inbound link from {@code peer} whose bytes come from {@code from} (what
+     * {@link #remoteAddressOf} then says), the peer announcing {@code announced}.
+     */
+    public void openFrom(PeerId peer, HostPort from, String announced) {
+        seenFrom.put(peer, from);
+        open(new PeerInfo(peer, announced, Direction.INBOUND, 0, "embedded"));
+    }
+
+    /**
      * Closes the link to {@code peer} and tells the listeners; a {@link #pair paired} node's end
      * closes too, as a real link goes down at both ends. False when there was none.
      */
@@ -85,6 +97,7 @@ public final class EmbeddedLinks implements LinkControl {
         if (linked.remove(peer) == null) {
             return false;
         }
+        seenFrom.remove(peer);
         wires.remove(peer);
         listeners.forEach(listener -> listener.peerDisconnected(peer));
         EmbeddedLinks partner = partners.remove(peer);
@@ -209,6 +222,13 @@ public final class EmbeddedLinks implements LinkControl {
     @Override
     public boolean isConnected(PeerId peer) {
         return linked.containsKey(peer);
+    }
+
+    @Override
+    public Optional<HostPort> remoteAddressOf(PeerId peer) {
+        PeerInfo info = linked.get(peer);
+        return info == null || info.path() == LinkPath.RELAYED ? Optional.empty()
+                : Optional.ofNullable(seenFrom.get(peer));
     }
 
     @Override

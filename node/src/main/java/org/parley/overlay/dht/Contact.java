@@ -14,15 +14,26 @@ public final class Contact {
     private final DhtKey key;
     private final HostPort address;
     private final long lastSeenMillis;
-    /** The address's network block, worked out when first needed: the table's limits ask for it on every insertion. */
+    /**
+     * Where the peer's direct link last came from, as our transport saw it; null when it never had
+     * one. The Sybil limits count this rather than {@link #address}, which its record claims.
+     */
+    private final HostPort seenFrom;
+    /** The counted address's network block, worked out when first needed: the table's limits ask for it on every insertion. */
     private NetworkPrefix prefix;
 
     /** For callers that already hashed the peer ID; {@code key} must be {@code DhtKey.ofPeer(peer)}. */
     Contact(PeerId peer, DhtKey key, HostPort address, long lastSeenMillis) {
+        this(peer, key, address, lastSeenMillis, null);
+    }
+
+    /** With {@code seenFrom} where its direct link comes from (null: it has had none). */
+    Contact(PeerId peer, DhtKey key, HostPort address, long lastSeenMillis, HostPort seenFrom) {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.key = key;
         this.address = Objects.requireNonNull(address, "address");
         this.lastSeenMillis = lastSeenMillis;
+        this.seenFrom = seenFrom;
     }
 
     public static Contact of(PeerId peer, HostPort address, long lastSeenMillis) {
@@ -48,19 +59,36 @@ public final class Contact {
 
     /** The same peer, heard from at {@code millis} (the key is reused rather than hashed again). */
     public Contact seenAt(long millis, HostPort currentAddress) {
-        Contact seen = new Contact(peer, key, currentAddress, millis);
-        if (currentAddress.equals(address)) {
+        return seenAt(millis, currentAddress, seenFrom);
+    }
+
+    /** The same peer, heard from at {@code millis}, its direct link coming from {@code linkFrom} (null: none). */
+    Contact seenAt(long millis, HostPort currentAddress, HostPort linkFrom) {
+        Contact seen = new Contact(peer, key, currentAddress, millis, linkFrom);
+        if (seen.counted().equals(counted())) {
             seen.prefix = prefix;
         }
         return seen;
     }
 
-    /** The network block of {@link #address}, for Sybil limits. */
+    /** Where its direct link last came from; null when it has had none. */
+    HostPort seenFrom() {
+        return seenFrom;
+    }
+
+    /**
+     * The network block the Sybil limits count it in: that of the address its direct link came
+     * from, else (never linked directly) that of the address its record gives.
+     */
     NetworkPrefix prefix() {
         if (prefix == null) {
-            prefix = NetworkPrefix.of(address);
+            prefix = NetworkPrefix.of(counted());
         }
         return prefix;
+    }
+
+    private HostPort counted() {
+        return seenFrom != null ? seenFrom : address;
     }
 
     @Override

@@ -8,7 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.parley.link.AddressProbe;
+import org.parley.link.HostPort;
 import org.parley.identity.PeerId;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.record.PeerRecord;
@@ -30,6 +32,8 @@ final class DhtKnowledge {
     private final Scheduler scheduler;
     private final Discovery discovery;
     private final RoutingTable table;
+    /** Where a peer's direct link comes from, as the transport sees it: what the table's limits count. */
+    private final Function<PeerId, Optional<HostPort>> linkedFrom;
     /** Records of the routing table's contacts (live and waiting), to serve in answers and to dial. */
     private final KeyedRecords contactRecords;
     /** Records other peers asked us to keep, as one of the k closest to their key. */
@@ -45,8 +49,10 @@ final class DhtKnowledge {
     /** Whether this node asks as a client only, being unreachable (see {@code FindNode.client}). */
     private BooleanSupplier clientOnly = () -> false;
 
-    DhtKnowledge(PeerId self, Clock clock, Scheduler scheduler, DhtConfig config, Discovery discovery) {
+    DhtKnowledge(PeerId self, Clock clock, Scheduler scheduler, DhtConfig config, Discovery discovery,
+                 Function<PeerId, Optional<HostPort>> linkedFrom) {
         this.self = self;
+        this.linkedFrom = linkedFrom;
         this.clock = clock;
         this.scheduler = scheduler;
         this.discovery = discovery;
@@ -107,7 +113,8 @@ final class DhtKnowledge {
         if (record.peer().equals(self) || record.addresses().isEmpty() || unproven(record)) {
             return;
         }
-        RoutingTable.Insertion insertion = table.insert(record.peer(), record.addresses().get(0));
+        RoutingTable.Insertion insertion = table.insert(record.peer(), record.addresses().get(0),
+                linkedFrom.apply(record.peer()));
         RoutingTable.Outcome outcome = insertion.outcome();
         if (outcome == RoutingTable.Outcome.ADDED) {
             newContacts.accept(Contact.of(record.peer(), record.addresses().get(0), clock.nowMillis()));
@@ -133,7 +140,8 @@ final class DhtKnowledge {
                 || unproven(record)) {
             return;
         }
-        if (table.insert(record.peer(), record.addresses().get(0)).outcome() == RoutingTable.Outcome.ADDED) {
+        if (table.insert(record.peer(), record.addresses().get(0), linkedFrom.apply(record.peer())).outcome()
+                == RoutingTable.Outcome.ADDED) {
             contactRecords.offer(record, clock.nowMillis());
         }
     }

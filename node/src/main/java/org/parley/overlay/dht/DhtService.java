@@ -70,7 +70,7 @@ public final class DhtService implements LinkEvents, FrameHandler {
         this.links = links;
         this.config = config;
         this.discovery = discovery;
-        this.known = new DhtKnowledge(self, clock, scheduler, config, discovery);
+        this.known = new DhtKnowledge(self, clock, scheduler, config, discovery, links::remoteAddressOf);
         this.lookups = new LookupDriver(links, scheduler, clock, config, discovery, known);
         this.server = new DhtServer(self, links, clock, config, discovery, known);
         this.publisher = new RecordPublisher(self, links, scheduler, config, discovery, known, lookups);

@@ -21,7 +21,8 @@ import org.parley.runtime.Clock;
  * newcomer waits in a bounded replacement cache, and the caller is told to ping the least recently
  * seen contact; only if that ping fails ({@link #failed}) does the newcomer take its place.
  *
- * <p>Sybil limits cap contacts per IPv4 /24 or IPv6 /64, per bucket and in the whole table.
+ * <p>Sybil limits cap contacts per IPv4 /24 or IPv6 /64, per bucket and in the whole table,
+ * counted by the address a peer's direct link comes from where it has had one.
  * Sans-I/O and confined to the node's loop: it never pings anyone itself.
  */
 public final class RoutingTable {
@@ -77,10 +78,27 @@ public final class RoutingTable {
     }
 
     /**
-     * Records that {@code peer} was heard from at {@code address}: adds it, refreshes it (a new
-     * address too, if its block has room), or queues it as a replacement when its bucket is full.
+     * Records that {@code peer} was heard from at {@code address}, with no direct link to say
+     * where it is (see {@link #insert(PeerId, HostPort, Optional)}).
      */
     public Insertion insert(PeerId peer, HostPort address) {
+        return insert(peer, address, Optional.empty());
+    }
+
+    /**
+     * Records that {@code peer} was heard from at {@code address} (where its record says it can
+     * be dialled), its direct link coming from {@code seenFrom} when it has one: adds it,
+     * refreshes it (a new address too, if its block has room), or queues it as a replacement
+     * when its bucket is full.
+     *
+     * <p>The per-block limits count where the peer's direct link came from (the latest such
+     * link, kept while it has none), and only for a peer never linked directly the address its
+     * record claims: a record's addresses are whatever its signer writes, so one operator could
+     * otherwise name a different block in each of its identities' records while all of them
+     * connect from its own. A contact whose link turns out to come from a block that is already
+     * full leaves the table.
+     */
+    public Insertion insert(PeerId peer, HostPort address, Optional<HostPort> seenFrom) {
         if (peer.equals(self)) {
             return Insertion.of(Outcome.SELF);
         }
@@ -88,22 +106,26 @@ public final class RoutingTable {
         KBucket bucket = bucketFor(key);
         long now = clock.nowMillis();
         Contact known = bucket.live(peer);
-        NetworkPrefix prefix = known != null && known.address().equals(address) ? known.prefix()
-                : NetworkPrefix.of(address);
         if (known != null) {
+            Contact seen = known.seenAt(now, address, seenFrom.orElse(known.seenFrom()));
             NetworkPrefix knownPrefix = known.prefix();
+            NetworkPrefix prefix = seen.prefix();
             if (!knownPrefix.equals(prefix) && !hasRoom(bucket, prefix)) {
+                if (seenFrom.isPresent() && !NetworkPrefix.of(seenFrom.get()).equals(knownPrefix)) {
+                    remove(peer);
+                }
                 return Insertion.of(Outcome.PREFIX_LIMIT);
             }
             uncount(knownPrefix);
             count(prefix);
-            bucket.putLive(known.seenAt(now, address));
+            bucket.putLive(seen);
             return Insertion.of(Outcome.REFRESHED);
         }
+        Contact contact = new Contact(peer, key, address, now, seenFrom.orElse(null));
+        NetworkPrefix prefix = contact.prefix();
         if (!hasRoom(bucket, prefix)) {
             return Insertion.of(Outcome.PREFIX_LIMIT);
         }
-        Contact contact = new Contact(peer, key, address, now);
         if (bucket.liveCount() < config.bucketSize()) {
             bucket.removeReplacement(peer);
             addLive(bucket, contact, prefix);

@@ -28,7 +28,7 @@ final class DhtFixture {
         this.config = config;
         this.discovery = new Discovery(self, links, loop, loop, new SeededRng(1), DiscoveryConfig.defaults(),
                 () -> List.of("10.0.0.1:7000"), () -> PrekeyBundles.throwaway(self, RANDOM, loop.nowMillis()));
-        this.known = new DhtKnowledge(self.peerId(), loop, loop, config, discovery);
+        this.known = new DhtKnowledge(self.peerId(), loop, loop, config, discovery, links::remoteAddressOf);
     }
 
     /** A DHT configuration with k (and bucket size) {@code k} and α {@code alpha}, other limits as by default. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
+import org.parley.link.HostPort;
 import org.parley.overlay.record.PeerRecord;
 
 /** What the DHT knows: who takes a place in the table, which record of a peer counts, what is left out. */
@@ -30,6 +31,29 @@ class DhtKnowledgeTest {
         assertEquals(2, node.known.contacts());
         assertEquals(List.of(heard.peer()), introduced.stream().map(Contact::peer).toList());
         assertEquals(named, node.known.contactRecord(DhtKey.ofPeer(named.peer())).orElseThrow());
+    }
+
+    @Test
+    void identitiesLinkedFromOneBlockTakeAtMostThatBlocksPlacesWhateverBlocksTheirRecordsClaim() {
+        DhtFixture unlinked = new DhtFixture(DhtConfig.defaults());
+        for (int i = 0; i < 40; i++) {
+            PeerRecord sybil = node.newPeer("sybil" + i);
+            node.links.openFrom(sybil.peer(), new HostPort("198.51.100." + i, 40_000 + i),
+                    sybil.addresses().get(0).toString());
+            node.known.learn(sybil);
+            unlinked.known.learn(sybil);
+        }
+
+        RoutingTableConfig limits = DhtConfig.defaults().table();
+        assertTrue(node.known.contacts() <= limits.maxPerPrefixInTable(), node.known.contacts() + " contacts");
+        DhtKey local = DhtKey.ofPeer(node.self.peerId());
+        java.util.Map<Integer, Long> perBucket = node.known.closest(local, 1_000).stream().collect(
+                java.util.stream.Collectors.groupingBy(contact -> local.commonPrefixLength(contact.key()),
+                        java.util.stream.Collectors.counting()));
+        assertTrue(perBucket.values().stream().allMatch(count -> count <= limits.maxPerPrefixPerBucket()),
+                perBucket.toString());
+        assertTrue(unlinked.known.contacts() > 3 * limits.maxPerPrefixInTable(),
+                "unlinked, each counts in the block its record claims: " + unlinked.known.contacts());
     }
 
     @Test

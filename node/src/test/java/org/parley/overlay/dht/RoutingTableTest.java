@@ -189,6 +189,58 @@ class RoutingTableTest {
     }
 
     @Test
+    void blocksAreCountedWhereALinkComesFromNotWhereARecordClaims() {
+        RoutingTable table = new RoutingTable(self, clock, RoutingTableConfig.defaults());
+        HostPort attackerHost = new HostPort("198.51.100.7", 50_000);
+        int admitted = 0;
+        for (int bucket = 0; bucket < 8; bucket++) {
+            for (int i = 0; i < 3; i++) {
+                Outcome outcome = table.insert(inBucket(bucket), freshAddress(), java.util.Optional.of(attackerHost))
+                        .outcome();
+                if (outcome == Outcome.ADDED) {
+                    admitted++;
+                } else {
+                    assertEquals(Outcome.PREFIX_LIMIT, outcome);
+                }
+            }
+            assertTrue(table.bucket(bucket).size() <= 2, "two of one block per bucket");
+        }
+        assertEquals(10, admitted, "ten of one block in the table, whatever their records claim");
+
+        // The same records without a link to say where they come from: each claims a block of its own.
+        RoutingTable unlinked = new RoutingTable(self, clock, RoutingTableConfig.defaults());
+        for (int bucket = 0; bucket < 8; bucket++) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Outcome.ADDED, unlinked.insert(inBucket(bucket), freshAddress()).outcome());
+            }
+        }
+    }
+
+    @Test
+    void aContactWhoseLinkComesFromAFullBlockLeavesTheTableAndKeepsItsBlockWhileUnlinked() {
+        RoutingTable table = new RoutingTable(self, clock, RoutingTableConfig.defaults());
+        HostPort crowded = new HostPort("198.51.100.7", 50_000);
+        table.insert(inBucket(0), freshAddress(), java.util.Optional.of(crowded));
+        table.insert(inBucket(0), freshAddress(), java.util.Optional.of(new HostPort("198.51.100.8", 50_001)));
+        PeerId claimed = inBucket(0);
+        HostPort claimedAddress = freshAddress();
+        assertEquals(Outcome.ADDED, table.insert(claimed, claimedAddress).outcome());
+
+        assertEquals(Outcome.PREFIX_LIMIT,
+                table.insert(claimed, claimedAddress, java.util.Optional.of(new HostPort("198.51.100.9", 1))).outcome());
+        assertFalse(table.contains(claimed));
+
+        PeerId linked = inBucket(1);
+        HostPort linkedAddress = freshAddress();
+        table.insert(linked, linkedAddress, java.util.Optional.of(new HostPort("203.0.113.5", 1)));
+        table.insert(inBucket(1), freshAddress(), java.util.Optional.of(new HostPort("203.0.113.6", 1)));
+        // Unlinked now, heard of again: it still counts where its link came from, so the block is full.
+        assertEquals(Outcome.REFRESHED, table.insert(linked, linkedAddress).outcome());
+        assertEquals(Outcome.PREFIX_LIMIT,
+                table.insert(inBucket(1), freshAddress(), java.util.Optional.of(new HostPort("203.0.113.7", 1))).outcome());
+    }
+
+    @Test
     void theReplacementCacheHasThePerBucketLimitToo() {
         RoutingTable table = table(1, 10);
         table.insert(inBucket(0), freshAddress());

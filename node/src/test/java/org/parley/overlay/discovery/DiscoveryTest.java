@@ -229,16 +229,16 @@ class DiscoveryTest {
         for (int i = 0; i < 10; i++) {
             exchange(discovery, flooder, List.of(record(Identity.generate("sybil" + i, RANDOM), 1).toProto()));
         }
-        assertEquals(Discovery.UNSOLICITED_BURST, discovery.knownPeers(), "a burst, then nothing");
+        assertEquals(RecordExchange.UNSOLICITED_BURST, discovery.knownPeers(), "a burst, then nothing");
         loop.advance(DiscoveryConfig.defaults().heartbeat());
         exchange(discovery, flooder, List.of(record(Identity.generate("later", RANDOM), 1).toProto()));
         exchange(discovery, flooder, List.of(record(Identity.generate("later2", RANDOM), 1).toProto()));
 
-        assertEquals(Discovery.UNSOLICITED_BURST + 1, discovery.knownPeers(), "one more per heartbeat");
+        assertEquals(RecordExchange.UNSOLICITED_BURST + 1, discovery.knownPeers(), "one more per heartbeat");
         assertTrue(links.penalties().isEmpty(), "flooding is slowed, not punished: " + links.penalties());
         exchange(discovery, Identity.generate("other", RANDOM).peerId(),
                 List.of(record(Identity.generate("fromOther", RANDOM), 1).toProto()));
-        assertEquals(Discovery.UNSOLICITED_BURST + 2, discovery.knownPeers(), "the allowance is per neighbour");
+        assertEquals(RecordExchange.UNSOLICITED_BURST + 2, discovery.knownPeers(), "the allowance is per neighbour");
     }
 
     @Test
@@ -246,7 +246,7 @@ class DiscoveryTest {
         EmbeddedLinks links = new EmbeddedLinks();
         Discovery discovery = discovery(Identity.generate("self", RANDOM), links);
         Identity neighbour = Identity.generate("neighbour", RANDOM);
-        for (int i = 0; i < Discovery.UNSOLICITED_BURST; i++) {
+        for (int i = 0; i < RecordExchange.UNSOLICITED_BURST; i++) {
             exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("pushed" + i, RANDOM), 1).toProto()));
         }
 
@@ -254,7 +254,7 @@ class DiscoveryTest {
         exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("answer", RANDOM), 1).toProto()));
         exchange(discovery, neighbour.peerId(), List.of(record(Identity.generate("extra", RANDOM), 1).toProto()));
 
-        assertEquals(Discovery.UNSOLICITED_BURST + 1, discovery.knownPeers(), "the answer, not what follows it");
+        assertEquals(RecordExchange.UNSOLICITED_BURST + 1, discovery.knownPeers(), "the answer, not what follows it");
     }
 
     @Test

@@ -64,7 +64,7 @@ class LinkKeepingTest {
     void aLinkThatRelaysNothingOfASharedTopicIsClosedAndItsPeerShunned() {
         List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
         PeerId dropping = linked.get(3);
-        silence.put(dropping, (long) Discovery.IDLE_MESSAGES);
+        silence.put(dropping, (long) LinkKeeper.IDLE_MESSAGES);
         discovery.start();
 
         loop.advance(CONFIG.heartbeat().multipliedBy(2));
@@ -82,7 +82,7 @@ class LinkKeepingTest {
         loop.advance(Duration.ofMillis(1));
         assertFalse(links.isConnected(dropping), "nor kept when it dials in");
 
-        loop.advance(Discovery.SHUN_FOR);
+        loop.advance(LinkKeeper.SHUN_FOR);
         links.open(new PeerInfo(dropping, "10.9.0.1:7000", Direction.INBOUND, 0, "test"));
         loop.advance(Duration.ofMillis(1));
         assertTrue(links.isConnected(dropping), "after a while it gets another chance");
@@ -91,7 +91,7 @@ class LinkKeepingTest {
     @Test
     void linksQuietForFewerMessagesStay() {
         List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
-        linked.forEach(peer -> silence.put(peer, (long) Discovery.IDLE_MESSAGES - 1));
+        linked.forEach(peer -> silence.put(peer, (long) LinkKeeper.IDLE_MESSAGES - 1));
         discovery.start();
 
         loop.advance(CONFIG.heartbeat().multipliedBy(2));
@@ -104,12 +104,12 @@ class LinkKeepingTest {
         List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
         PeerId relaying = linked.get(0);
         linked.stream().filter(peer -> !peer.equals(relaying))
-                .forEach(peer -> silence.put(peer, (long) Discovery.IDLE_MESSAGES));
+                .forEach(peer -> silence.put(peer, (long) LinkKeeper.IDLE_MESSAGES));
         discovery.start();
 
         loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
 
-        assertEquals(CONFIG.targetLinks() - Discovery.IDLE_CLOSED_PER_BEAT, links.linkedPeers().size(),
+        assertEquals(CONFIG.targetLinks() - LinkKeeper.IDLE_CLOSED_PER_BEAT, links.linkedPeers().size(),
                 "a burst of lost frames cannot cut a node off at once");
         assertTrue(links.isConnected(relaying));
     }

@@ -1,0 +1,279 @@
+package org.parley.node;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.parley.api.ApiException;
+import org.parley.api.ParleyApi;
+import org.parley.files.ChunkCipher;
+import org.parley.files.ChunkLayout;
+import org.parley.files.FileRecord;
+import org.parley.files.MerkleTree;
+import org.parley.files.OfferedFile;
+import org.parley.identity.Identity;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.HostPort;
+import org.parley.messaging.MessageId;
+import org.parley.proto.wire.v1.FileOffer;
+import org.parley.store.ProfileHome;
+
+/**
+ * File figures: one receiver fetches a file from one or three holders, every node in this process
+ * on its own SQLite file and folders, linked over real TLS gRPC on loopback. The first holder holds
+ * the file as a sender does; the others fetched it from it beforehand, as group members that
+ * downloaded a file do. The receiver's download (from the offer until the file is written, checked,
+ * under its name in the downloads folder) is timed against a bound measured right after it in the
+ * same run: sealing, hashing and writing the same bytes on one thread, the least work a node that
+ * sends or keeps a file does with it. Smaller files go the same way first, unmeasured, until the
+ * JIT compiler has settled.
+ */
+public final class FileBenchmark {
+    /**
+     * What one run measured.
+     *
+     * @param megabytesPerSecond the file's size (10^6 bytes) over the receiver's download time
+     * @param boundMegabytesPerSecond sealing, hashing and writing the same bytes on one thread
+     * @param ratio the first over the second
+     * @param warmUpRounds smaller files fetched the same way before, unmeasured, until the JIT compiler settled
+     */
+    public record Result(long sizeBytes, int holders, double downloadSeconds, double megabytesPerSecond,
+                         double boundMegabytesPerSecond, double ratio, int warmUpRounds, double wallSeconds) {
+    }
+
+    /** How long any one stage may take before the run gives up. */
+    private static final Duration STAGE_LIMIT = Duration.ofMinutes(10);
+    /** An unmeasured warm-up file, at most. */
+    private static final long WARM_UP_BYTES = 8L * 1024 * 1024;
+    /** As in {@link DmBenchmark}: the JIT compiler counts as settled after a round it compiled for less than this share of. */
+    private static final double SETTLED_COMPILE_SHARE = 0.10;
+
+    private FileBenchmark() {
+    }
+
+    public static Result run(long size, int holders, Duration warmUpFor)
+            throws IOException, ApiException, InterruptedException {
+        if (size < 1 || (holders != 1 && holders != 3)) {
+            throw new IllegalArgumentException("a file of at least one byte, from one or three holders");
+        }
+        long started = System.nanoTime();
+        Path directory = Files.createTempDirectory("parley-file-bench");
+        SecureRandom random = new SecureRandom();
+        List<ParleyNode> nodes = new ArrayList<>();
+        try {
+            // The first holder, then the others (each linked to the first), then the receiver,
+            // linked to every holder.
+            nodes.add(node("holder0", directory, random, List.of()));
+            List<DialTarget> holderAddresses = new ArrayList<>(List.of(dialTarget(nodes.get(0))));
+            for (int i = 1; i < holders; i++) {
+                ParleyNode holder = node("holder" + i, directory, random, List.of(dialTarget(nodes.get(0))));
+                nodes.add(holder);
+                holderAddresses.add(dialTarget(holder));
+            }
+            ParleyNode receiver = node("receiver", directory, random, holderAddresses);
+            List<ParleyNode> holding = List.copyOf(nodes);
+            nodes.add(receiver);
+            for (ParleyNode holder : holding) {
+                awaitLinked(receiver.api(), holder.identity().peerId().toString());
+            }
+            for (ParleyNode holder : holding.subList(1, holding.size())) {
+                awaitLinked(holder.api(), holding.get(0).identity().peerId().toString());
+            }
+
+            Path content = directory.resolve("content");
+            Files.createDirectories(content);
+            int warmUpRounds = warmUp(holding, receiver, content, Math.min(size, WARM_UP_BYTES), random, warmUpFor);
+            Path file = write(content.resolve("file.bin"), size, random);
+            double seconds = fetch(holding, receiver, file);
+            double bound = boundMegabytesPerSecond(file, directory.resolve("bound.bin"), random);
+            double megabytesPerSecond = size / 1e6 / seconds;
+            return new Result(size, holders, seconds, megabytesPerSecond, bound, megabytesPerSecond / bound,
+                    warmUpRounds, (System.nanoTime() - started) / 1e9);
+        } finally {
+            nodes.forEach(ParleyNode::close);
+            try (var walk = Files.walk(directory)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Fetches files of {@code size} bytes the same way, unmeasured, until the JIT compiler has
+     * settled (on a small, busy machine it takes a core of its own for a while: the paths run
+     * through gRPC, TLS, protobuf, SQLite, AES-GCM and SHA-256) or {@code allowed} is spent; at
+     * least one. Returns how many were fetched.
+     */
+    private static int warmUp(List<ParleyNode> holders, ParleyNode receiver, Path folder, long size,
+                              SecureRandom random, Duration allowed)
+            throws IOException, ApiException, InterruptedException {
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        boolean measurable = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        long deadline = System.nanoTime() + allowed.toNanos();
+        int rounds = 0;
+        while (true) {
+            long compiledBefore = measurable ? compiler.getTotalCompilationTime() : 0;
+            long start = System.nanoTime();
+            fetch(holders, receiver, write(folder.resolve("warm-up-" + rounds + ".bin"), size, random));
+            rounds++;
+            long roundMillis = (System.nanoTime() - start) / 1_000_000;
+            boolean settled = !measurable
+                    || compiler.getTotalCompilationTime() - compiledBefore < SETTLED_COMPILE_SHARE * roundMillis;
+            if (settled || System.nanoTime() >= deadline) {
+                return rounds;
+            }
+        }
+    }
+
+    /**
+     * The first holder holds {@code file}; the other holders fetch it (unmeasured); then the
+     * receiver does: returns the seconds its download took, from the offer until the file is whole
+     * in its downloads folder.
+     */
+    private static double fetch(List<ParleyNode> holders, ParleyNode receiver, Path file)
+            throws ApiException, InterruptedException {
+        ParleyNode first = holders.get(0);
+        CompletableFuture<OfferedFile> held = new CompletableFuture<>();
+        first.onLoop(() -> first.files().hold(file).whenComplete((offer, error) -> {
+            if (error != null) {
+                held.completeExceptionally(error);
+            } else {
+                held.complete(offer);
+            }
+        }));
+        FileOffer offer = await(held, "the first holder held the file").toProto();
+        PeerId from = first.identity().peerId();
+        List<CompletableFuture<FileRecord>> others = new ArrayList<>();
+        for (ParleyNode holder : holders.subList(1, holders.size())) {
+            others.add(download(holder, from, offer));
+        }
+        for (CompletableFuture<FileRecord> other : others) {
+            await(other, "every holder fetched the file");
+        }
+        long start = System.nanoTime();
+        FileRecord record = await(download(receiver, from, offer), "the receiver fetched the file");
+        long end = System.nanoTime();
+        if (!FileRecord.COMPLETE.equals(record.state())) {
+            throw new ApiException("the file benchmark's download failed: " + record.reason());
+        }
+        return (end - start) / 1e9;
+    }
+
+    /**
+     * {@code node} takes {@code offer} as if it came in a message from {@code from} (a contact),
+     * and fetches it; completes when the file is complete or failed.
+     */
+    private static CompletableFuture<FileRecord> download(ParleyNode node, PeerId from, FileOffer offer) {
+        MessageId id = MessageId.random(new SecureRandom());
+        CompletableFuture<FileRecord> done = new CompletableFuture<>();
+        node.onLoop(() -> {
+            node.files().addListener(file -> {
+                if (id.equals(file.messageId()) && (FileRecord.COMPLETE.equals(file.state())
+                        || FileRecord.FAILED.equals(file.state()))) {
+                    done.complete(file);
+                }
+            });
+            long now = System.currentTimeMillis();
+            node.storage().submit(connection -> {
+                node.files().store(connection, from, id, offer, false, now);
+                return null;
+            }).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    node.onLoop(() -> node.files().stored(from, id, offer, false));
+                }
+            });
+        });
+        return done;
+    }
+
+    /**
+     * The bound, in 10^6 bytes per second: each chunk of {@code file} sealed as a holder sends it,
+     * hashed for its leaf of the tree, and written to {@code out}, on this thread; the file is read
+     * before the clock starts.
+     */
+    static double boundMegabytesPerSecond(Path file, Path out, SecureRandom random) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] key = new byte[ChunkCipher.KEY_SIZE];
+        random.nextBytes(key);
+        byte[] root = new byte[MerkleTree.HASH_SIZE];
+        random.nextBytes(root);
+        ChunkLayout layout = ChunkLayout.of(bytes.length);
+        long start = System.nanoTime();
+        try (FileChannel channel = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+             OutputStream stream = java.nio.channels.Channels.newOutputStream(channel)) {
+            for (int index = 0; index < layout.count(); index++) {
+                int offset = (int) layout.offset(index);
+                int length = layout.length(index);
+                MerkleTree.leafHash(bytes, offset, length);
+                stream.write(ChunkCipher.seal(key, root, index, bytes, offset, length));
+            }
+            stream.flush();
+            channel.force(true);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.delete(out);
+        return bytes.length / 1e6 / seconds;
+    }
+
+    private static Path write(Path path, long size, SecureRandom random) throws IOException {
+        byte[] block = new byte[1024 * 1024];
+        try (OutputStream out = Files.newOutputStream(path)) {
+            for (long written = 0; written < size; written += block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, size - written));
+            }
+        }
+        return path;
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) throws ApiException, InterruptedException {
+        try {
+            return future.get(STAGE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ApiException("the file benchmark timed out: not " + what);
+        } catch (ExecutionException e) {
+            throw new ApiException("the file benchmark failed before " + what + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
+    private static void awaitLinked(ParleyApi api, String peer) throws ApiException, InterruptedException {
+        long deadline = System.nanoTime() + STAGE_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (api.peers().stream().anyMatch(view -> view.peerId().equals(peer))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new ApiException("the file benchmark's nodes did not link");
+    }
+
+    private static DialTarget dialTarget(ParleyNode node) throws ApiException {
+        return DialTarget.anyPeerAt(HostPort.parse(node.listenAddresses().get(0)));
+    }
+
+    private static ParleyNode node(String name, Path directory, SecureRandom random, List<DialTarget> bootstrap)
+            throws IOException, ApiException {
+        ProfileHome home = new ProfileHome(directory.resolve(name));
+        home.create();
+        byte[] contentKey = new byte[32];
+        random.nextBytes(contentKey);
+        return ParleyNode.startUnlocked(Identity.generate(name, random), contentKey, home,
+                NodeOptions.of(new HostPort("127.0.0.1", 0), bootstrap));
+    }
+}

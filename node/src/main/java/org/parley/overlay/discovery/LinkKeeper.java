@@ -1,0 +1,254 @@
+package org.parley.overlay.discovery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
+import org.parley.link.Direction;
+import org.parley.link.LinkControl;
+import org.parley.link.PeerInfo;
+import org.parley.overlay.record.PeerRecord;
+import org.parley.overlay.record.PeerRecordBook;
+import org.parley.runtime.Clock;
+import org.parley.runtime.Scheduler;
+
+/**
+ * Keeps a healthy set of links: on each heartbeat tops them up to the target by dialing peers
+ * the book holds records of, picked at random (so no node becomes everyone's only link), trims
+ * links beyond the maximum, and now and then swaps one for a random other.
+ *
+ * <p>Against Sybils that take links to drop what they should pass on (decision 0048): trimming
+ * takes idle links first, then inbound before outbound, then those that brought fewest first
+ * copies; a link that relayed nothing of the topics both ends share while {@link #IDLE_MESSAGES}
+ * messages reached us is closed and its peer not dialed again for {@link #SHUN_FOR}, so that
+ * links ratchet toward neighbours that deliver; and peers that relaying neighbours recommend are
+ * dialed before records drawn at random. Confined to the node's loop.
+ */
+final class LinkKeeper {
+    /** Chance per heartbeat that a node with enough links swaps one for a random other. */
+    static final double EXPLORE_CHANCE = 0.05;
+    /**
+     * Messages that must reach us, with nothing relayed or announced by a neighbour sharing the
+     * topic, before its link counts as idle. An honest neighbour outside our mesh announces to
+     * three random neighbours outside its mesh each gossip heartbeat; over the six or more
+     * heartbeats this many messages take at five a second, with ten such neighbours, the chance
+     * that it announced none to us is about one in ten ((7/10)^6); losing its link costs a redial.
+     */
+    static final int IDLE_MESSAGES = 32;
+    /** Idle links closed per heartbeat at most, so a burst of lost frames cannot cut a node off. */
+    static final int IDLE_CLOSED_PER_BEAT = 3;
+    /** How long a peer whose link was closed as idle is not dialed, and a link it opens is closed at once. */
+    static final Duration SHUN_FOR = Duration.ofMinutes(10);
+    /** Recommended peers remembered, newest kept. */
+    static final int RECOMMENDED_KEPT = 64;
+
+    private final LinkControl links;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final RandomPick random;
+    private final DiscoveryConfig config;
+    private final PeerRecordBook book;
+    private final Map<PeerId, Long> lastDialedMillis = new HashMap<>();
+    private Predicate<PeerId> spared = peer -> false;
+    /** Run before each round of dialing: peer exchange forgets its old requests then. */
+    private Runnable beforeDialing = () -> { };
+    /** For each neighbour, messages of the topics it shares with us that reached us since it last relayed one. */
+    private ToLongFunction<PeerId> messagesSinceRelayed = peer -> 0;
+    private final Map<PeerId, Direction> directions = new HashMap<>();
+    /** For each linked neighbour, the first copies of messages it brought on its current link. */
+    private final Map<PeerId, Long> brought = new HashMap<>();
+    /** Peers that neighbours relaying to us named as relaying to them, oldest first: dialed before random ones. */
+    private final LinkedHashSet<PeerId> recommended = new LinkedHashSet<>();
+    /** Peers whose links were closed as idle, until when they stay shunned. */
+    private final Map<PeerId, Long> shunnedUntil = new HashMap<>();
+
+    LinkKeeper(LinkControl links, Scheduler scheduler, Clock clock, RandomPick random, DiscoveryConfig config,
+               PeerRecordBook book) {
+        this.links = links;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.random = random;
+        this.config = config;
+        this.book = book;
+    }
+
+    /** Runs {@code task} before each round of dialing. */
+    void beforeDialing(Runnable task) {
+        this.beforeDialing = task;
+    }
+
+    /** See {@link Discovery#spareLinksTo}. */
+    void spareLinksTo(Predicate<PeerId> spared) {
+        this.spared = this.spared.or(spared);
+    }
+
+    /** See {@link Discovery#judgeRelaysBy}. */
+    void judgeRelaysBy(ToLongFunction<PeerId> messagesSinceRelayed) {
+        this.messagesSinceRelayed = messagesSinceRelayed;
+    }
+
+    /** See {@link Discovery#relayed}. */
+    void relayed(PeerId peer, boolean firstCopy) {
+        if (firstCopy) {
+            brought.computeIfPresent(peer, (p, count) -> count + 1);
+        }
+    }
+
+    /** A link came up: a shunned peer's is closed, others are counted from nothing. */
+    void linkUp(PeerInfo peer) {
+        if (shunnedUntil.getOrDefault(peer.peerId(), 0L) > clock.nowMillis()) {
+            // Closed once every other layer has heard of the link, not in the middle of telling them.
+            scheduler.schedule(Duration.ZERO, () -> {
+                if (!spared.test(peer.peerId())) {
+                    links.disconnect(peer.peerId(), "shunned: its last link relayed nothing");
+                }
+            });
+        }
+        directions.put(peer.peerId(), peer.direction());
+        brought.put(peer.peerId(), 0L);
+    }
+
+    void linkDown(PeerId peer) {
+        directions.remove(peer);
+        brought.remove(peer);
+    }
+
+    /** Whether {@code peer}'s link brought us first copies and is not idle. */
+    boolean relays(PeerId peer) {
+        return brought.getOrDefault(peer, 0L) > 0 && !isIdle(peer);
+    }
+
+    /** Of {@code linked} peers that relay to us and pass {@code filter}, the one that brought most first copies. */
+    Optional<PeerId> bestRelay(List<PeerId> linked, Predicate<PeerId> filter) {
+        return linked.stream().filter(this::relays).filter(filter)
+                .max(Comparator.comparingLong(peer -> brought.getOrDefault(peer, 0L)));
+    }
+
+    /** A relaying neighbour named {@code peer} as relaying to it: it is dialed before random ones. */
+    void recommend(PeerId peer) {
+        recommended.remove(peer);
+        recommended.add(peer);
+        if (recommended.size() > RECOMMENDED_KEPT) {
+            recommended.remove(recommended.iterator().next());
+        }
+    }
+
+    /** Closes idle links; the heartbeat's first step, before the links are counted. */
+    void closeIdle() {
+        closeIdle(links.linkedPeers());
+    }
+
+    /** Dials more when short of {@code linked}, trims beyond the maximum, or now and then swaps one. */
+    void topUpOrTrim(List<PeerId> linked, Runnable whenShort) {
+        int missing = config.targetLinks() - linked.size();
+        // Spared links come on top of the maximum: counted in, a public node holding many
+        // private peers' links (which it may not trim) closed every other link it had.
+        int excess = unspared(linked) - config.maxLinks();
+        if (missing > 0) {
+            dialMore(linked, missing);
+            whenShort.run();
+        }
+        if (excess > 0) {
+            trim(linked, excess);
+        } else if (missing <= 0 && linked.size() > 1 && random.chance() < EXPLORE_CHANCE) {
+            // Now and then one link to a random known peer replaces an old one, even when there
+            // are enough: a network that was split (a partition, a lost bootstrap) finds its way
+            // back together, and no neighbourhood stays closed on itself. A node with a single
+            // link keeps it: swapping it would cut the node off for a moment.
+            dialMore(linked, 1);
+            if (linked.size() > config.targetLinks()) {
+                trim(linked, 1);
+            }
+        }
+    }
+
+    /** Dials {@code count} peers: recommended ones first, the rest drawn at random from the book. */
+    private void dialMore(List<PeerId> linked, int count) {
+        long now = clock.nowMillis();
+        lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
+        beforeDialing.run();
+        shunnedUntil.values().removeIf(until -> until <= now);
+        Predicate<PeerRecord> dialable = record -> !linked.contains(record.peer())
+                && !lastDialedMillis.containsKey(record.peer()) && !shunnedUntil.containsKey(record.peer())
+                && !record.addresses().isEmpty();
+        List<PeerRecord> candidates = new ArrayList<>();
+        for (PeerId peer : new ArrayList<>(recommended)) {
+            if (candidates.size() == count) {
+                break;
+            }
+            book.get(peer, now).filter(dialable).ifPresent(record -> {
+                candidates.add(record);
+                recommended.remove(peer);
+            });
+        }
+        candidates.addAll(random.pick(book.records(now), count - candidates.size(),
+                record -> dialable.test(record) && !candidates.contains(record)));
+        for (PeerRecord record : candidates) {
+            lastDialedMillis.put(record.peer(), now);
+            links.dialOnce(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
+        }
+    }
+
+    private int unspared(List<PeerId> linked) {
+        int count = 0;
+        for (PeerId peer : linked) {
+            if (!spared.test(peer)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Closes up to {@link #IDLE_CLOSED_PER_BEAT} links of neighbours that share a topic with us
+     * and relayed nothing of it while {@link #IDLE_MESSAGES} messages reached us, and shuns their
+     * peers for a while; the next heartbeats dial others in their place.
+     */
+    private void closeIdle(List<PeerId> linked) {
+        int closed = 0;
+        long now = clock.nowMillis();
+        for (PeerId peer : random.pick(linked, linked.size(), peer -> !spared.test(peer) && isIdle(peer))) {
+            if (closed == IDLE_CLOSED_PER_BEAT) {
+                return;
+            }
+            if (links.disconnect(peer, "relayed nothing of a shared topic")) {
+                shunnedUntil.put(peer, now + SHUN_FOR.toMillis());
+                closed++;
+            }
+        }
+    }
+
+    private boolean isIdle(PeerId peer) {
+        return messagesSinceRelayed.applyAsLong(peer) >= IDLE_MESSAGES;
+    }
+
+    /**
+     * Closes {@code count} links, never those spared: first shunned or idle ones, then inbound
+     * before outbound, and within each the ones that brought fewest first copies; random among equals.
+     */
+    private void trim(List<PeerId> linked, int count) {
+        int excess = count;
+        long now = clock.nowMillis();
+        List<PeerId> order = random.pick(linked, linked.size(), peer -> !spared.test(peer));
+        order.sort(Comparator.<PeerId, Boolean>comparing(
+                        peer -> !(isIdle(peer) || shunnedUntil.getOrDefault(peer, 0L) > now))
+                .thenComparing(peer -> directions.get(peer) == Direction.OUTBOUND)
+                .thenComparingLong(peer -> brought.getOrDefault(peer, 0L)));
+        for (PeerId peer : order) {
+            if (excess == 0) {
+                return;
+            }
+            if (links.disconnect(peer, "more links than needed")) {
+                excess--;
+            }
+        }
+    }
+}

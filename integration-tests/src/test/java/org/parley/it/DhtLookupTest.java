@@ -40,9 +40,10 @@ class DhtLookupTest {
         List<Integer> ports = new ArrayList<>();
         for (String name : names) {
             String home = work.resolve(name).toString();
-            assertEquals(0, parley.run("init", "--home", home, "--name", name).exitCode());
+            Launcher.Result init = parley.run("init", "--home", home, "--name", name);
+            assertEquals(0, init.exitCode(), init.toString());
             homes.add(home);
-            ids.add(parley.run("id", "--home", home).stdout().strip());
+            ids.add(Profiles.peerIdOf(init));
             ports.add(Launcher.freePort());
         }
         daemons.start(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + ports.get(0),

@@ -42,7 +42,7 @@ final class NatDaemons implements AutoCloseable {
         if (init.exitCode() != 0) {
             throw new AssertionError(init.toString());
         }
-        return parley.run("id", "--home", home(name)).stdout().strip();
+        return Profiles.peerIdOf(init);
     }
 
     /** Starts a daemon on every interface of its namespace at {@code port}; waits until its control API answers. */

@@ -427,7 +427,7 @@ class NatTraversalTest {
     private String init(String name) throws Exception {
         Launcher.Result init = parley.run("init", "--home", home(name), "--name", name);
         assertEquals(0, init.exitCode(), init.toString());
-        return parley.run("id", "--home", home(name)).stdout().strip();
+        return Profiles.peerIdOf(init);
     }
 
     /** Starts a daemon on every interface of its namespace and waits until its control API answers. */

@@ -38,7 +38,17 @@ final class Profiles implements AutoCloseable {
         if (init.exitCode() != 0) {
             throw new AssertionError(init.toString());
         }
-        return parley.run("id", "--home", home(name).toString()).stdout().strip();
+        return peerIdOf(init);
+    }
+
+    /**
+     * The peer ID that {@code init} printed: reading it there spares a second JVM ({@code id})
+     * for every profile; the CLI tests check that init and id agree.
+     */
+    static String peerIdOf(Launcher.Result init) {
+        return init.stdout().lines().filter(line -> line.startsWith("Peer ID:"))
+                .map(line -> line.substring("Peer ID:".length()).strip()).findFirst()
+                .orElseThrow(() -> new AssertionError("init printed no peer ID: " + init));
     }
 
     Path home(String name) {

@@ -48,12 +48,12 @@ class RelayedLinkTest {
     @Test
     void aReachesPrivateBThroughRelayRAndMessagesAreDeliveredBothWays() throws Exception {
         Launcher parley = new Launcher(work).withEnv("PARLEY_PASSPHRASE", Profiles.PASSPHRASE).withoutEnv("PARLEY_HOME");
-        String r = init(parley, "r");
-        String a = init(parley, "a");
-        String b = init(parley, "b");
-        String rId = id(parley, r);
-        String aId = id(parley, a);
-        String bId = id(parley, b);
+        String r = work.resolve("r").toString();
+        String a = work.resolve("a").toString();
+        String b = work.resolve("b").toString();
+        String rId = init(parley, r, "r");
+        String aId = init(parley, a, "a");
+        String bId = init(parley, b, "b");
         int rPort = Launcher.freePort();
         String relay = rId + "@127.0.0.1:" + rPort;
         daemons.start(parley, "r", "daemon", "--home", r, "--listen", "127.0.0.1:" + rPort, "--links", "1");
@@ -132,15 +132,11 @@ class RelayedLinkTest {
                 .distinct().toList();
     }
 
-    private String init(Launcher parley, String name) throws Exception {
-        String home = work.resolve(name).toString();
+    /** Creates a profile at {@code home}; its peer ID. */
+    private static String init(Launcher parley, String home, String name) throws Exception {
         Launcher.Result init = parley.run("init", "--home", home, "--name", name);
         assertEquals(0, init.exitCode(), init.toString());
-        return home;
-    }
-
-    private static String id(Launcher parley, String home) throws Exception {
-        return parley.run("id", "--home", home).stdout().strip();
+        return Profiles.peerIdOf(init);
     }
 
     private static Optional<JsonObject> peer(Launcher parley, String home, String peerId) throws Exception {

@@ -1,15 +1,8 @@
 package org.parley.link;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.core.domain.JavaCall;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.properties.HasName;
-import com.tngtech.archunit.core.domain.properties.HasParameterTypes;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.parley.identity.PeerId;
 import org.parley.proto.wire.v1.Frame;
 
-/** The one table of misbehaviour: what each costs, what it is called, and that layers report only through it. */
+/**
+ * The one table of misbehaviour: what each costs and what it is called. That layers report only
+ * through it is {@code architecture.LayerTest}'s, on the main classes it imports once for all its rules.
+ */
 class MisbehaviourTest {
     /**
      * Every kind with the label and penalty it had in its layer's own table before they became
@@ -100,20 +96,6 @@ class MisbehaviourTest {
         links.penalize(mallory, Misbehaviour.BLOCKED, "");
         links.penalize(mallory, Misbehaviour.FLOOD, "");
         assertEquals(List.of("50.0 forged: an envelope", "1.0 flood"), links.scored);
-    }
-
-    @Test
-    void noLayerAboveTheLinkLayerNamesItsOwnPenaltyPoints() {
-        JavaClasses classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages("org.parley");
-        noClasses().that().resideOutsideOfPackage("org.parley.link")
-                .should().callMethodWhere(JavaCall.Predicates.target(HasName.Predicates.name("penalize"))
-                        .and(JavaCall.Predicates.target(
-                                HasParameterTypes.Predicates.rawParameterTypes(PeerId.class, double.class, String.class))))
-                .because("misbehaviour is reported by kind, from the one table (Misbehaviour)")
-                .check(classes);
     }
 
     /** Neighbours that write down each score the default method hands them. */

@@ -85,9 +85,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.versions = new EnvelopeVersions();
         sealing.knowPeers(contacts::isKnown);
         this.courier = new Courier(self, neighbours, sessions, sessionStorage, sealing, loop, clock, random, config,
-                // Placed mail (version 3) stays off for now: replicas were seen keeping copies of it
-                // after the recipient had picked it up (decision 0047, issue 16). It is still read.
-                () -> stopped, peer -> false, versions);
+                () -> stopped, peer -> contacts.isContact(peer) && sessions.heardFrom(peer), versions);
         MessagingEvents toListeners = new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {

@@ -15,6 +15,7 @@ import org.parley.link.Neighbours;
 import org.parley.messaging.EnvelopeException;
 import org.parley.messaging.SealedEnvelope;
 import org.parley.messaging.Stamp;
+import org.parley.overlay.dht.DhtKey;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.MailBatch;
 import org.parley.proto.wire.v1.MailboxFrame;
@@ -370,8 +371,8 @@ final class MailReplica {
     }
 
     /**
-     * Whether our copy can go: a lookup that stands shows k peers closest to its place, we are not
-     * among them, and each has confirmed holding it (or, the recipient, taking it in). Not what we
+     * Whether our copy can go: a lookup that stands shows k peers closer to its place than we are,
+     * and each has confirmed holding it (or, the recipient, taking it in). Not what we
      * hold as a relay contact: that copy is there for when the closest are gone. Not dropped as
      * deleted either, so an offer of it later is held again.
      */
@@ -381,7 +382,11 @@ final class MailReplica {
                 || (one.payload().getVersion() == SealedEnvelope.PLACED_VERSION && relaysForAnyone.getAsBoolean())) {
             return false;
         }
-        return responsible.stream().map(PeerRecord::peer).allMatch(peer -> !peer.equals(self) && known.contains(peer));
+        // The closest as we know them never include us: we are among them if one of them is farther.
+        java.util.Comparator<DhtKey> byDistance = DhtKey.ofPeer(one.key()).byDistance();
+        DhtKey own = DhtKey.ofPeer(self);
+        return responsible.stream().map(PeerRecord::peer).allMatch(peer -> known.contains(peer)
+                && byDistance.compare(DhtKey.ofPeer(peer), own) < 0);
     }
 
     /**

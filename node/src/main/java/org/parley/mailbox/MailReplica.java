@@ -15,6 +15,7 @@ import org.parley.link.Neighbours;
 import org.parley.messaging.EnvelopeException;
 import org.parley.messaging.SealedEnvelope;
 import org.parley.messaging.Stamp;
+import org.parley.overlay.dht.DhtKey;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.MailBatch;
 import org.parley.proto.wire.v1.MailboxFrame;
@@ -32,7 +33,10 @@ import org.parley.runtime.Scheduler;
  * recipient's closest peers that have not confirmed holding it, so k copies outlive churn. Which
  * peers are closest is looked up in the network now and then: a replica far from the recipient's
  * key (one a repair reached once the closest had left) knows few of them, and copies kept only
- * among such replicas drift where the returning recipient does not ask. Confined to the node's loop.
+ * among such replicas drift where the returning recipient does not ask. For the same reason a
+ * replica that the lookup shows is not among the k closest lets its copy go once all k have
+ * confirmed holding it (a handoff): the recipient asks only the peers closest to its
+ * place, so a copy held farther away would never be deleted. Confined to the node's loop.
  */
 final class MailReplica {
     private static final Logger LOG = Logger.getLogger(MailReplica.class.getName());
@@ -68,6 +72,9 @@ final class MailReplica {
     /** Whether a pair address is one of ours (our contacts write to us there), and where our mail goes. */
     private java.util.function.Predicate<PeerId> ownPlaces = place -> false;
     private MailSink ownMail = (from, envelope) -> java.util.concurrent.CompletableFuture.completedFuture(null);
+    /** Whether we hold a peer's mail as its relay contact, and whether we do for anyone. */
+    private java.util.function.Predicate<PeerId> relaysFor = peer -> false;
+    private java.util.function.BooleanSupplier relaysForAnyone = () -> false;
 
     MailReplica(PeerId self, Neighbours links, MailCourier courier, ReplicaFinder finder, MailJournal journal,
                 Scheduler scheduler, Clock clock, MailboxConfig config, List<HeldItem<PeerId, WireEnvelope>> restored) {
@@ -95,6 +102,15 @@ final class MailReplica {
     void takeOwnMailWith(java.util.function.Predicate<PeerId> ownPlaces, MailSink sink) {
         this.ownPlaces = ownPlaces;
         this.ownMail = sink;
+    }
+
+    /**
+     * Which places we hold mail at as a relay contact, kept wherever we sit: a recipient asks its
+     * relays for every place of its own. Placed mail names no recipient, so a relay keeps all it holds.
+     */
+    void keepAsRelay(java.util.function.Predicate<PeerId> relaysFor, java.util.function.BooleanSupplier relaysForAnyone) {
+        this.relaysFor = relaysFor;
+        this.relaysForAnyone = relaysForAnyone;
     }
 
     /** The proof of work a deposit must carry. */
@@ -324,12 +340,17 @@ final class MailReplica {
         lookedUp.values().removeIf(found -> now - found.atMillis() >= LOOKUP_STANDS_MILLIS);
         int sent = 0;
         Map<PeerId, List<PeerRecord>> closest = new HashMap<>();
+        List<HeldItem<PeerId, WireEnvelope>> handedOff = new ArrayList<>();
         for (HeldItem<PeerId, WireEnvelope> one : held.all()) {
             List<PeerRecord> responsible = closest.computeIfAbsent(one.key(), this::responsibleFor);
             Set<PeerId> known = copies.holdersOf(one.id());
+            if (handedOff(one, responsible, known)) {
+                handedOff.add(one);
+                continue;
+            }
             for (PeerRecord record : responsible) {
                 if (sent >= REPAIRS_PER_ROUND) {
-                    return;
+                    break;
                 }
                 if (record.peer().equals(self) || known.contains(record.peer())) {
                     continue;
@@ -340,6 +361,32 @@ final class MailReplica {
                 sent++;
             }
         }
+        if (!handedOff.isEmpty()) {
+            handedOff.forEach(gone -> {
+                held.unhold(gone.id());
+                copies.forget(gone.id());
+            });
+            journal.dropped(handedOff);
+        }
+    }
+
+    /**
+     * Whether our copy can go: a lookup that stands shows k peers closer to its place than we are,
+     * and each has confirmed holding it (or, the recipient, taking it in). Not what we
+     * hold as a relay contact: that copy is there for when the closest are gone. Not dropped as
+     * deleted either, so an offer of it later is held again.
+     */
+    private boolean handedOff(HeldItem<PeerId, WireEnvelope> one, List<PeerRecord> responsible, Set<PeerId> known) {
+        if (!lookedUp.containsKey(one.key()) || responsible.size() < config.replicas()
+                || relaysFor.test(one.key())
+                || (one.payload().getVersion() == SealedEnvelope.PLACED_VERSION && relaysForAnyone.getAsBoolean())) {
+            return false;
+        }
+        // The closest as we know them never include us: we are among them if one of them is farther.
+        java.util.Comparator<DhtKey> byDistance = DhtKey.ofPeer(one.key()).byDistance();
+        DhtKey own = DhtKey.ofPeer(self);
+        return responsible.stream().map(PeerRecord::peer).allMatch(peer -> known.contains(peer)
+                && byDistance.compare(DhtKey.ofPeer(peer), own) < 0);
     }
 
     /**

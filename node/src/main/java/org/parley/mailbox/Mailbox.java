@@ -61,6 +61,7 @@ public final class Mailbox implements LinkEvents, FrameHandler {
         this.pickup = new MailPickup(self, links, courier, finder, sink, scheduler, clock, config);
         replica.takeOwnMailWith(pickup::isOwnPlace, sink);
         this.relayContacts = new RelayContacts(self.peerId(), links, courier, finder, relayWiring, scheduler);
+        replica.keepAsRelay(relayContacts::relaysFor, relayContacts::relaysForAnyone);
         this.groupReplica = new GroupPostReplica(self.peerId(), links, courier, finder, config.replicas(), groupJournal, scheduler,
                 clock, config.groupPosts(), restoredPosts);
         this.groupCarrier = new GroupPostCarrier(links, courier, finder, scheduler, config);

@@ -83,6 +83,16 @@ final class RelayContacts {
         return Map.copyOf(relayingFor);
     }
 
+    /** Whether we offered to hold {@code peer}'s mail (its senders may deposit it with us). */
+    boolean relaysFor(PeerId peer) {
+        return relayingFor.containsKey(peer);
+    }
+
+    /** Whether we offered to hold anyone's mail. */
+    boolean relaysForAnyone() {
+        return !relayingFor.isEmpty();
+    }
+
     /**
      * We offer to hold {@code recipient}'s mail: told now (dialing it if we know where), else
      * when a link to it comes up.

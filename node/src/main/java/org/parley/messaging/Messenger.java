@@ -86,9 +86,7 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
         this.versions = new EnvelopeVersions();
         sealing.knowPeers(contacts::isKnown);
         this.courier = new Courier(self, neighbours, sessions, sessionStorage, sealing, loop, clock, random, config,
-                // Placed mail (version 3) stays off for now: replicas were seen keeping copies of it
-                // after the recipient had picked it up (decision 0047, issue 16). It is still read.
-                () -> stopped, peer -> false, versions);
+                () -> stopped, peer -> contacts.isContact(peer) && sessions.heardFrom(peer), versions);
         MessagingEvents toListeners = new MessagingEvents() {
             @Override
             public void messageAdded(MessageRecord message) {
@@ -170,14 +168,16 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     }
 
     /**
-     * Where our contacts' mail to us waits in {@code epoch} (decision 0047): each contact's pair
-     * address to us, with the key that signs for it. On the loop.
+     * Where mail to us may wait in {@code epoch} (decision 0047): the pair address to us of each
+     * contact and of each peer we have written to (a peer places its mail for us once it has heard
+     * from us, whether or not we added it), with the key that signs for it. On the loop.
      */
     public List<PairAddresses.PairKey> pairsToUs(long epoch) {
-        return contacts.contacts().stream()
-                .filter(contact -> contact.status().equals(ContactRecord.CONTACT))
-                .map(contact -> sealing.pairs().from(contact.peer(), epoch))
-                .toList();
+        java.util.Set<PeerId> peers = new java.util.LinkedHashSet<>();
+        contacts.contacts().stream().filter(contact -> contact.status().equals(ContactRecord.CONTACT))
+                .forEach(contact -> peers.add(contact.peer()));
+        sessions.wroteTo().stream().filter(peer -> !contacts.isBlocked(peer)).forEach(peers::add);
+        return peers.stream().map(peer -> sealing.pairs().from(peer, epoch)).toList();
     }
 
     /**

@@ -18,6 +18,11 @@ final class Session {
     final boolean initiatedByUs;
     boolean confirmed;
     SessionStart start;
+    /**
+     * Whether we have sent on it: then the peer may hear from us, and place its mail for us at
+     * our pair address (decision 0047), which we must therefore visit.
+     */
+    boolean wrote;
 
     Session(byte[] id, DoubleRatchet ratchet, boolean initiatedByUs, boolean confirmed, SessionStart start) {
         this.id = id;
@@ -25,6 +30,7 @@ final class Session {
         this.initiatedByUs = initiatedByUs;
         this.confirmed = confirmed;
         this.start = start;
+        this.wrote = initiatedByUs;
     }
 
     /** Called when a message on this session opened: the other side has it too. */
@@ -40,7 +46,8 @@ final class Session {
                 .setSessionId(ByteString.copyFrom(id))
                 .setRatchet(ratchet.toProto())
                 .setInitiatedByUs(initiatedByUs)
-                .setConfirmed(confirmed);
+                .setConfirmed(confirmed)
+                .setWrote(wrote);
         if (start != null) {
             record.setStart(start.toByteString());
         }
@@ -50,7 +57,10 @@ final class Session {
     static Session fromBytes(byte[] bytes, SecureRandom random) throws InvalidProtocolBufferException {
         SessionRecord record = SessionRecord.parseFrom(bytes);
         SessionStart start = record.getStart().isEmpty() ? null : SessionStart.parseFrom(record.getStart());
-        return new Session(record.getSessionId().toByteArray(), DoubleRatchet.fromProto(record.getRatchet(), random),
-                record.getInitiatedByUs(), record.getConfirmed(), start);
+        Session session = new Session(record.getSessionId().toByteArray(),
+                DoubleRatchet.fromProto(record.getRatchet(), random), record.getInitiatedByUs(), record.getConfirmed(),
+                start);
+        session.wrote |= record.getWrote();
+        return session;
     }
 }

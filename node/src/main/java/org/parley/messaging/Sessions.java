@@ -128,6 +128,7 @@ final class Sessions {
             dropped = sessions.admit(session);
         }
         Session active = sessions.active;
+        active.wrote = true;
         DoubleRatchet.Sealed sealed = active.ratchet.encrypt(plaintext);
         RatchetMessage.Builder message = RatchetMessage.newBuilder()
                 .setSessionId(ByteString.copyFrom(active.id))
@@ -219,6 +220,16 @@ final class Sessions {
     boolean heardFrom(PeerId peer) {
         PeerSessions sessions = byPeer.get(peer);
         return sessions != null && sessions.all.values().stream().anyMatch(session -> session.confirmed);
+    }
+
+    /**
+     * The peers we have sent to on a session: those that may hear from us, and so place their mail
+     * for us at our pair address (decision 0047).
+     */
+    List<PeerId> wroteTo() {
+        return byPeer.entrySet().stream()
+                .filter(entry -> entry.getValue().all.values().stream().anyMatch(session -> session.wrote))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** How many sessions we keep with {@code peer}. */

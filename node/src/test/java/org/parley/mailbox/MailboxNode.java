@@ -36,7 +36,7 @@ import org.parley.store.InlineStorageQueue;
  * its own SQLite file, which outlives a stop, as a daemon's does.
  */
 final class MailboxNode {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom SHARED_RANDOM = new SecureRandom();
 
     final Identity identity;
     final HostPort address;
@@ -47,6 +47,8 @@ final class MailboxNode {
     private final MailboxConfig config;
     private final MessagingConfig messaging;
     private long seeds;
+    /** Keys, content key and the node's cryptographic randomness: seeded in tests that replay one network. */
+    private final SecureRandom random;
     Database database;
     LinkManager links;
     Discovery discovery;
@@ -63,14 +65,21 @@ final class MailboxNode {
 
     MailboxNode(String name, int index, Path directory, InMemoryFabric fabric, VirtualScheduler loop,
                 MailboxConfig config, MessagingConfig messaging) {
-        this.identity = Identity.generate(name, RANDOM);
+        this(name, index, directory, fabric, loop, config, messaging, SHARED_RANDOM);
+    }
+
+    /** A node whose keys and randomness come from {@code random} (one seeded per network, to replay it). */
+    MailboxNode(String name, int index, Path directory, InMemoryFabric fabric, VirtualScheduler loop,
+                MailboxConfig config, MessagingConfig messaging, SecureRandom random) {
+        this.random = random;
+        this.identity = Identity.generate(name, random);
         this.address = new HostPort("10.0." + index + ".1", 7000);
         this.databaseFile = directory.resolve(name + ".db");
         this.fabric = fabric;
         this.loop = loop;
         this.config = config;
         this.messaging = messaging;
-        RANDOM.nextBytes(contentKey);
+        random.nextBytes(contentKey);
     }
 
     PeerId id() {
@@ -82,13 +91,14 @@ final class MailboxNode {
         return this;
     }
 
+    /** When set, the envelope versions this node takes, standing in for an older node's. */
+    java.util.Set<Integer> onlyEnvelopeVersions;
+
     /**
      * Starts (or restarts, from its database) and links to {@code bootstrap}: the daemon's
      * assembly, on the in-memory network and the shared virtual loop, with this node's mailbox
      * clock running {@link #clockSkewMillis} ahead.
      */
-    /** When set, the envelope versions this node takes, standing in for an older node's. */
-    java.util.Set<Integer> onlyEnvelopeVersions;
 
     void start(List<MailboxNode> bootstrap) {
         database = Database.open(databaseFile);
@@ -105,7 +115,7 @@ final class MailboxNode {
         };
         NodeEnvironment environment = NodeEnvironment.builder(identity, loop, loop)
                 .mailboxClock(skewed)
-                .randomness(() -> new SeededRng(seeds++), RANDOM)
+                .randomness(() -> new SeededRng(seeds++), random)
                 .network(scheduler -> fabric.endpoint(id(), address, LinkConfig.defaults(), scheduler))
                 .storage(new InlineStorageQueue(database), contentKey)
                 .build();

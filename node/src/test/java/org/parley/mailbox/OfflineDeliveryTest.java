@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.messaging.MessageRecord;
@@ -23,10 +26,12 @@ class OfflineDeliveryTest {
     private final VirtualScheduler loop = new VirtualScheduler(1_767_225_600_000L);
     private final InMemoryFabric fabric = new InMemoryFabric();
     private final List<MailboxNode> nodes = new ArrayList<>();
+    /** Every node's keys and randomness; seeded where a test needs one network replayed exactly. */
+    private SecureRandom random = new SecureRandom();
 
     private MailboxNode node(String name, MailboxConfig config) {
         MailboxNode node = new MailboxNode(name, nodes.size() + 1, directory, fabric, loop, config,
-                MessagingConfig.defaults());
+                MessagingConfig.defaults(), random);
         nodes.add(node);
         return node;
     }
@@ -130,10 +135,18 @@ class OfflineDeliveryTest {
         assertEquals(List.of("kept through churn"), bob.history(alice.id()).stream().map(MessageRecord::text).toList());
     }
 
-    @Test
-    void aFullMailboxLeavesTheMessagePendingUntilOtherReplicasHoldItOrBobIsBack() {
+    /**
+     * Replayed on seeded networks where every replica's share for bob is full when the third is
+     * sent. In others (seeds 3, 4, 7, 8), copies beyond the closest are still being handed off
+     * and free room that takes the third in, which says nothing about refusals.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2})
+    void aFullMailboxLeavesTheMessagePendingUntilOtherReplicasHoldItOrBobIsBack(long seed) throws Exception {
         // Room for one envelope per recipient at every replica: alice's first fills bob's share at
         // the three closest, which refuse her second; she asks the next closest, and more.
+        random = SecureRandom.getInstance("SHA1PRNG");
+        random.setSeed(seed);
         List<MailboxNode> net = network(5, MailboxConfig.defaults().withQuotas(600, 1 << 20, 1 << 20));
         MailboxNode alice = net.get(0);
         MailboxNode bob = net.get(1);
@@ -150,17 +163,11 @@ class OfflineDeliveryTest {
         loop.advance(Duration.ofMinutes(10));
 
         List<MessageRecord> sent = alice.history(bob.id());
-        assertEquals(List.of(MessageRecord.RELAYED, MessageRecord.RELAYED),
-                sent.subList(0, 2).stream().map(MessageRecord::state).toList(), sent.toString());
+        assertEquals(List.of(MessageRecord.RELAYED, MessageRecord.RELAYED, MessageRecord.PENDING),
+                sent.stream().map(MessageRecord::state).toList(), sent.toString());
         assertEquals(3, sent.get(0).replicas());
         assertTrue(sent.get(1).replicas() >= 1, "held by replicas further out: " + sent.get(1));
-        // In some networks handoffs still free room after six minutes, and the third is then held
-        // there; otherwise it stays pending and offered.
-        if (sent.get(2).state().equals(MessageRecord.PENDING)) {
-            assertEquals(1, alice.messenger.awaitingRelay().size(), "a refused message is still offered");
-        } else {
-            assertEquals(MessageRecord.RELAYED, sent.get(2).state(), sent.toString());
-        }
+        assertEquals(1, alice.messenger.awaitingRelay().size(), "a refused message is still offered");
 
         bob.start(List.of(hub));
         loop.advance(Duration.ofSeconds(60));

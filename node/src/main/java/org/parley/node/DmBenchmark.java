@@ -19,11 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
 import org.parley.api.ParleyApi;
-import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.measure.Percentiles;
-import org.parley.store.ProfileHome;
 
 /**
  * End-to-end direct-message figures: two nodes in this process, linked over real TLS gRPC on
@@ -73,13 +71,13 @@ public final class DmBenchmark {
         long started = System.nanoTime();
         Path directory = Files.createTempDirectory("parley-bench");
         SecureRandom random = new SecureRandom();
-        try (ParleyNode alice = node("alice", directory, random, List.of());
-             ParleyNode bob = node("bob", directory, random, List.of(DialTarget.anyPeerAt(
+        try (ParleyNode alice = BenchNodes.start("alice", directory, random, List.of());
+             ParleyNode bob = BenchNodes.start("bob", directory, random, List.of(DialTarget.anyPeerAt(
                      HostPort.parse(alice.listenAddresses().get(0)))))) {
             String bobId = bob.identity().peerId().toString();
             // Bob acknowledges only his contacts' messages: strangers get no receipts.
             bob.api().addContact(alice.identity().peerId().toString(), "alice");
-            awaitLinked(alice.api(), bobId);
+            BenchNodes.awaitLinked(alice.api(), bobId, Duration.ofSeconds(30), "benchmark");
             String text = "x".repeat(BODY_BYTES);
             int warmUpRounds = warmUp(alice.api(), bobId, text, Math.min(WARM_UP_ROUND, messages), warmUpFor);
             List<Double> throughputs = new ArrayList<>();
@@ -100,7 +98,7 @@ public final class DmBenchmark {
                     steady.spent().pauseMillisTotal(), steady.spent().pauseMillisMax(), warmUpRounds,
                     (System.nanoTime() - started) / 1e9);
         } finally {
-            deleteTree(directory);
+            BenchNodes.deleteTree(directory);
         }
     }
 
@@ -213,31 +211,5 @@ public final class DmBenchmark {
 
     private static double median(List<Double> values) {
         return new Percentiles(values).at(0.50);
-    }
-
-    private static void awaitLinked(ParleyApi api, String peer) throws ApiException, InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            if (api.peers().stream().anyMatch(view -> view.peerId().equals(peer))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new ApiException("the benchmark's nodes did not link");
-    }
-
-    private static ParleyNode node(String name, Path directory, SecureRandom random, List<DialTarget> bootstrap)
-            throws IOException, ApiException {
-        ProfileHome home = new ProfileHome(directory.resolve(name));
-        home.create();
-        byte[] contentKey = new byte[32];
-        random.nextBytes(contentKey);
-        return ParleyNode.startUnlocked(Identity.generate(name, random), contentKey, home,
-                NodeOptions.of(new HostPort("127.0.0.1", 0), bootstrap));
-    }
-
-    private static void deleteTree(Path directory) throws IOException {
-        try (var walk = Files.walk(directory)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
     }
 }

@@ -17,19 +17,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.parley.api.ApiException;
-import org.parley.api.ParleyApi;
 import org.parley.files.ChunkCipher;
 import org.parley.files.ChunkLayout;
 import org.parley.files.FileRecord;
 import org.parley.files.MerkleTree;
 import org.parley.files.OfferedFile;
-import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.messaging.MessageId;
 import org.parley.proto.wire.v1.FileOffer;
-import org.parley.store.ProfileHome;
 
 /**
  * File figures: one receiver fetches a file from one or three holders, every node in this process
@@ -76,21 +73,24 @@ public final class FileBenchmark {
         try {
             // The first holder, then the others (each linked to the first), then the receiver,
             // linked to every holder.
-            nodes.add(node("holder0", directory, random, List.of()));
+            nodes.add(BenchNodes.start("holder0", directory, random, List.of()));
             List<DialTarget> holderAddresses = new ArrayList<>(List.of(dialTarget(nodes.get(0))));
             for (int i = 1; i < holders; i++) {
-                ParleyNode holder = node("holder" + i, directory, random, List.of(dialTarget(nodes.get(0))));
+                ParleyNode holder = BenchNodes.start("holder" + i, directory, random,
+                        List.of(dialTarget(nodes.get(0))));
                 nodes.add(holder);
                 holderAddresses.add(dialTarget(holder));
             }
-            ParleyNode receiver = node("receiver", directory, random, holderAddresses);
+            ParleyNode receiver = BenchNodes.start("receiver", directory, random, holderAddresses);
             List<ParleyNode> holding = List.copyOf(nodes);
             nodes.add(receiver);
             for (ParleyNode holder : holding) {
-                awaitLinked(receiver.api(), holder.identity().peerId().toString());
+                BenchNodes.awaitLinked(receiver.api(), holder.identity().peerId().toString(), STAGE_LIMIT,
+                        "file benchmark");
             }
             for (ParleyNode holder : holding.subList(1, holding.size())) {
-                awaitLinked(holder.api(), holding.get(0).identity().peerId().toString());
+                BenchNodes.awaitLinked(holder.api(), holding.get(0).identity().peerId().toString(), STAGE_LIMIT,
+                        "file benchmark");
             }
 
             Path content = directory.resolve("content");
@@ -104,9 +104,7 @@ public final class FileBenchmark {
                     warmUpRounds, (System.nanoTime() - started) / 1e9);
         } finally {
             nodes.forEach(ParleyNode::close);
-            try (var walk = Files.walk(directory)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            BenchNodes.deleteTree(directory);
         }
     }
 
@@ -252,28 +250,7 @@ public final class FileBenchmark {
         }
     }
 
-    private static void awaitLinked(ParleyApi api, String peer) throws ApiException, InterruptedException {
-        long deadline = System.nanoTime() + STAGE_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (api.peers().stream().anyMatch(view -> view.peerId().equals(peer))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new ApiException("the file benchmark's nodes did not link");
-    }
-
     private static DialTarget dialTarget(ParleyNode node) throws ApiException {
         return DialTarget.anyPeerAt(HostPort.parse(node.listenAddresses().get(0)));
-    }
-
-    private static ParleyNode node(String name, Path directory, SecureRandom random, List<DialTarget> bootstrap)
-            throws IOException, ApiException {
-        ProfileHome home = new ProfileHome(directory.resolve(name));
-        home.create();
-        byte[] contentKey = new byte[32];
-        random.nextBytes(contentKey);
-        return ParleyNode.startUnlocked(Identity.generate(name, random), contentKey, home,
-                NodeOptions.of(new HostPort("127.0.0.1", 0), bootstrap));
     }
 }

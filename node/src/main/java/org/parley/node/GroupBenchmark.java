@@ -21,11 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.parley.api.ApiException;
 import org.parley.api.EventView;
 import org.parley.api.ParleyApi;
-import org.parley.identity.Identity;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.measure.Percentiles;
-import org.parley.store.ProfileHome;
 
 /**
  * Group figures: {@code members} nodes in this process, each with its own SQLite file, linked over
@@ -71,10 +69,10 @@ public final class GroupBenchmark {
         try {
             // A tree of bootstrap links, so that no node is everyone's way in: the group's own
             // traffic then needs the links discovery and the peer reacher open.
-            nodes.add(node("m0", directory, random, List.of()));
+            nodes.add(BenchNodes.start("m0", directory, random, List.of()));
             for (int i = 1; i < members; i++) {
                 ParleyNode parent = nodes.get((i - 1) / 2);
-                nodes.add(node("m" + i, directory, random,
+                nodes.add(BenchNodes.start("m" + i, directory, random,
                         List.of(DialTarget.anyPeerAt(HostPort.parse(parent.listenAddresses().get(0))))));
             }
             double nodesStart = (System.nanoTime() - started) / 1e9;
@@ -107,9 +105,7 @@ public final class GroupBenchmark {
                     warmUpRounds, (System.nanoTime() - started) / 1e9);
         } finally {
             nodes.forEach(ParleyNode::close);
-            try (var walk = Files.walk(directory)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            BenchNodes.deleteTree(directory);
         }
     }
 
@@ -258,15 +254,5 @@ public final class GroupBenchmark {
             Thread.sleep(5);
         }
         throw new ApiException("the group benchmark timed out: not " + what);
-    }
-
-    private static ParleyNode node(String name, Path directory, SecureRandom random, List<DialTarget> bootstrap)
-            throws IOException, ApiException {
-        ProfileHome home = new ProfileHome(directory.resolve(name));
-        home.create();
-        byte[] contentKey = new byte[32];
-        random.nextBytes(contentKey);
-        return ParleyNode.startUnlocked(Identity.generate(name, random), contentKey, home,
-                NodeOptions.of(new HostPort("127.0.0.1", 0), bootstrap));
     }
 }

@@ -12,7 +12,10 @@ import org.parley.runtime.Scheduler;
  * Tells watchers the outbox counts when they change, so that a client's status bar follows them
  * without asking. The outbox changes only with our own messages (sent, relayed, delivered, failed),
  * so only their events make it count again; a burst of them is counted once, {@link #SETTLE}
- * after the first (counting the relayed messages walks the outbox). Confined to the node's loop.
+ * after the first (counting the relayed messages walks the outbox). The counts are told after every
+ * burst, even when they equal the last ones told: a client that asked the status during the burst
+ * may hold a count in between (a delivery, then a send), which only this event corrects. Confined
+ * to the node's loop.
  */
 final class OutboxEvents implements MessagingEvents {
     static final Duration SETTLE = Duration.ofMillis(200);
@@ -20,7 +23,6 @@ final class OutboxEvents implements MessagingEvents {
     private final OutboxStatus outbox;
     private final Scheduler loop;
     private final WatchHub watchers;
-    private OutboxView told = new OutboxView(0, 0);
     private boolean counting;
 
     OutboxEvents(OutboxStatus outbox, Scheduler loop, WatchHub watchers) {
@@ -49,10 +51,6 @@ final class OutboxEvents implements MessagingEvents {
 
     private void count() {
         counting = false;
-        OutboxView now = new OutboxView(outbox.outboxSize(), outbox.relayedCount());
-        if (!now.equals(told)) {
-            told = now;
-            watchers.publish(EventView.outbox(now));
-        }
+        watchers.publish(EventView.outbox(new OutboxView(outbox.outboxSize(), outbox.relayedCount())));
     }
 }

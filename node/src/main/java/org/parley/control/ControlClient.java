@@ -24,24 +24,20 @@ import org.parley.proto.control.v1.SendToGroupRequest;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import org.parley.api.ContactView;
 import org.parley.api.EventView;
 import org.parley.api.MessageView;
 import org.parley.proto.control.v1.AddContactRequest;
 import org.parley.proto.control.v1.BlockContactRequest;
-import org.parley.proto.control.v1.Event;
 import org.parley.proto.control.v1.HistoryRequest;
 import org.parley.proto.control.v1.MessageRequestsRequest;
 import org.parley.proto.control.v1.ListContactsRequest;
@@ -50,7 +46,6 @@ import org.parley.proto.control.v1.RemoveContactRequest;
 import org.parley.proto.control.v1.SendFileRequest;
 import org.parley.proto.control.v1.SendFileToGroupRequest;
 import org.parley.proto.control.v1.SendMessageRequest;
-import org.parley.proto.control.v1.WatchRequest;
 import org.parley.api.ApiException;
 import org.parley.api.IdentityView;
 import org.parley.api.LookupView;
@@ -66,8 +61,9 @@ import org.parley.proto.control.v1.ListPeersRequest;
 import org.parley.store.ProfileHome;
 
 /**
- * A {@link ParleyApi} backed by the running daemon of a home, over its control API. About 400
- * lines and kept whole: one short method per call of the API, plus connecting and the watch.
+ * A {@link ParleyApi} backed by the running daemon of a home, over its control API: connecting,
+ * then one short method per call of the API (the watch in {@link WatchStream}, errors told by
+ * {@link ControlErrors}). Kept whole for that reason: it is the API's list of calls.
  */
 public final class ControlClient implements ParleyApi, AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 15;
@@ -125,7 +121,7 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
 
     /** Connects, or fails with the message a user needs when no daemon runs for the home. */
     public static ControlClient connectOrExplain(ProfileHome home) throws ApiException {
-        return connect(home).orElseThrow(() -> notRunning(home));
+        return connect(home).orElseThrow(() -> ControlErrors.notRunning(home));
     }
 
     @Override
@@ -382,66 +378,9 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     public Subscription watch(Optional<String> after, Consumer<EventView> listener, Consumer<String> streamEnded)
             throws ApiException {
         CompletableFuture<String> ended = new CompletableFuture<>();
-        AtomicBoolean closedHere = new AtomicBoolean();
-        CompletableFuture<Void> live = new CompletableFuture<>();
         watchEnd = ended;
-        ClientCallStreamObserver<?>[] call = new ClientCallStreamObserver<?>[1];
-        WatchRequest.Builder request = WatchRequest.newBuilder();
-        after.ifPresent(request::setAfter);
-        ControlGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .watch(request.build(), new ClientResponseObserver<WatchRequest, Event>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
-                        call[0] = requestStream;
-                    }
-
-                    @Override
-                    public void onNext(Event event) {
-                        listener.accept(ControlMessages.fromProto(event));
-                        if (EventView.WATCHING.equals(event.getType())) {
-                            live.complete(null);
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        ApiException refusal = explain(Status.fromThrowable(error).asRuntimeException());
-                        end(refusal, refusal.getMessage());
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        end(new ApiException(ApiException.Kind.UNAVAILABLE, "the daemon ended the watch"),
-                                "the daemon ended the watch");
-                    }
-
-                    private void end(ApiException refusal, String reason) {
-                        boolean wasLive = live.isDone();
-                        live.completeExceptionally(refusal);
-                        ended.complete(reason);
-                        if (wasLive && !closedHere.get()) {
-                            streamEnded.accept(reason);
-                        }
-                    }
-                });
-        Subscription subscription = () -> {
-            closedHere.set(true);
-            call[0].cancel("watch closed", null);
-        };
-        try {
-            live.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (ApiException) e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
-            subscription.close();
-            throw new ApiException(ApiException.Kind.DEADLINE_EXCEEDED, "the daemon of " + home
-                    + " did not start the watch in time");
-        } catch (InterruptedException e) {
-            subscription.close();
-            Thread.currentThread().interrupt();
-            throw new ApiException(ApiException.Kind.UNAVAILABLE, "interrupted while starting the watch");
-        }
-        return subscription;
+        return WatchStream.open(channel, headers, home, Duration.ofSeconds(CALL_TIMEOUT_SECONDS), after, listener,
+                streamEnded, ended);
     }
 
     /** Blocks until the last watch ends (the daemon stopped, or it was cancelled); returns why. */
@@ -470,32 +409,7 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     }
 
     private ApiException explain(StatusRuntimeException e) {
-        Status status = e.getStatus();
-        return switch (status.getCode()) {
-            // A daemon killed hard leaves its socket behind: nobody listens on it.
-            case UNAVAILABLE -> notRunning(home);
-            case UNAUTHENTICATED -> new ApiException(ApiException.Kind.UNAUTHENTICATED,
-                    "the daemon of " + home + " refused our control token");
-            case DEADLINE_EXCEEDED -> new ApiException(ApiException.Kind.DEADLINE_EXCEEDED,
-                    "the daemon of " + home + " did not answer in time");
-            default -> new ApiException(kindOf(status.getCode()), status.getDescription() != null
-                    ? status.getDescription() : "the daemon answered " + status.getCode());
-        };
-    }
-
-    private static ApiException.Kind kindOf(Status.Code code) {
-        for (ApiException.Kind kind : ApiException.Kind.values()) {
-            if (kind.name().equals(code.name())) {
-                return kind;
-            }
-        }
-        return ApiException.Kind.INTERNAL;
-    }
-
-    private static ApiException notRunning(ProfileHome home) {
-        return new ApiException(ApiException.Kind.UNAVAILABLE, "no daemon is running for " + home
-                + " (start one with: parley daemon --home "
-                + home + ")");
+        return ControlErrors.explain(e, home);
     }
 
     @Override

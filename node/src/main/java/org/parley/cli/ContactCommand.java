@@ -136,11 +136,11 @@ final class ContactCommand implements Runnable {
 
         @Option(names = "--read-receipts", paramLabel = "on|off", converter = Converters.OnOffConverter.class,
                 description = "Tell it when you read its messages, and see when it reads yours.")
-        Boolean readReceipts;
+        Converters.Switch readReceipts;
 
         @Option(names = "--typing", paramLabel = "on|off", converter = Converters.OnOffConverter.class,
                 description = "Tell it while you type to it, and see when it types to you.")
-        Boolean typing;
+        Converters.Switch typing;
 
         @Override
         public Integer call() throws CliException {
@@ -149,7 +149,8 @@ final class ContactCommand implements Runnable {
             }
             CliContext context = parent.cli.context();
             ContactView contact = DaemonCall.run(homeOption.existing(context), daemon -> daemon.setSignals(
-                    peer.toString(), java.util.Optional.ofNullable(readReceipts), java.util.Optional.ofNullable(typing)));
+                    peer.toString(), java.util.Optional.ofNullable(readReceipts).map(Converters.Switch::on),
+                    java.util.Optional.ofNullable(typing).map(Converters.Switch::on)));
             context.out().println(PrintableText.oneLine(contact.name()) + ": read receipts "
                     + (contact.readReceipts() ? "on" : "off") + ", typing " + (contact.typing() ? "on" : "off"));
             return 0;

@@ -88,13 +88,24 @@ final class Converters {
         }
     }
 
-    /** A switch: "on" or "off". */
-    static final class OnOffConverter implements ITypeConverter<Boolean> {
+    /**
+     * A switch: "on" or "off". Not a {@code Boolean}: picocli treats boolean options as flags and
+     * would hand the converter "true" instead of the word the user typed.
+     */
+    enum Switch {
+        ON, OFF;
+
+        boolean on() {
+            return this == ON;
+        }
+    }
+
+    static final class OnOffConverter implements ITypeConverter<Switch> {
         @Override
-        public Boolean convert(String value) {
+        public Switch convert(String value) {
             return switch (value.strip()) {
-                case "on" -> true;
-                case "off" -> false;
+                case "on" -> Switch.ON;
+                case "off" -> Switch.OFF;
                 default -> throw new TypeConversionException("'" + value + "' is neither on nor off");
             };
         }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.ContactView;
 import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.control.ControlServer;
@@ -354,6 +356,42 @@ class ParleyCliTest {
             }
         }
         assertEquals(1, sent.size(), "empty, bare line break, malformed UTF-8 and oversized input never reach the daemon");
+    }
+
+    @Test
+    void contactSetTakesOnOrOffForEachSignalAndRefusesAnythingElseInOneLine() throws Exception {
+        ProfileHome profile = new ProfileHome(Path.of(home()));
+        profile.create();
+        Files.writeString(profile.keystore(), "{}");
+        List<List<Object>> asked = new CopyOnWriteArrayList<>();
+        ParleyApi daemon = (ParleyApi) Proxy.newProxyInstance(ParleyApi.class.getClassLoader(),
+                new Class<?>[] {ParleyApi.class}, (proxy, method, arguments) -> {
+                    if (!method.getName().equals("setSignals")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    Optional<?> receipts = (Optional<?>) arguments[1];
+                    Optional<?> typing = (Optional<?>) arguments[2];
+                    asked.add(List.of(receipts, typing));
+                    return new ContactView((String) arguments[0], "bob", "contact", 1L, Map.of(),
+                            receipts.isPresent() && (Boolean) receipts.get(), typing.isPresent() && (Boolean) typing.get());
+                });
+        String peer = PeerId.fromPublicKey(Ed25519.publicKey(new byte[32])).toString();
+        try (ControlServer server = ControlServer.start(daemon, profile)) {
+            Run set = run("contact", "set", peer, "--read-receipts", "on", "--typing", "off", "--home", home());
+            assertEquals(0, set.exit, set.err);
+            assertEquals("bob: read receipts on, typing off", set.out.strip());
+            assertEquals(List.of(List.of(Optional.of(true), Optional.of(false))), asked);
+
+            for (String[] bad : new String[][] {
+                    {"--read-receipts", "maybe"}, {"--typing", "true"}, {"--typing"}, {}}) {
+                List<String> args = new ArrayList<>(List.of("contact", "set", peer, "--home", home()));
+                args.addAll(List.of(bad));
+                Run refused = run(args.toArray(String[]::new));
+                assertTrue(refused.exit != 0, args + " → " + refused.out);
+                assertEquals(1, refused.err.lines().count(), refused.err);
+            }
+        }
+        assertEquals(1, asked.size(), "refused arguments never reach the daemon");
     }
 
     private String home() {

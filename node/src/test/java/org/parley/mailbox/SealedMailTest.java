@@ -55,9 +55,23 @@ class SealedMailTest {
 
     /** A hub, three relays, alice and bob, contacts of each other; bob then goes away. */
     private List<MailboxNode> bobAway() {
+        List<MailboxNode> net = linkedUp(3);
+        MailboxNode alice = net.get(0);
+        MailboxNode bob = net.get(1);
+        assertTrue(alice.links.isConnected(bob.id()));
+        alice.messenger.addContact(bob.id(), "bob");
+        bob.messenger.addContact(alice.id(), "alice");
+        loop.runUntilIdle();
+        bob.stop();
+        loop.advance(Duration.ofSeconds(1));
+        return net;
+    }
+
+    /** A hub, {@code relays} more peers, alice and bob, linked up through the hub: [alice, bob, hub]. */
+    private List<MailboxNode> linkedUp(int relays) {
         MailboxNode hub = node("hub");
         hub.start(List.of());
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < relays; i++) {
             node("relay" + i).start(List.of(hub));
         }
         MailboxNode alice = node("alice");
@@ -65,12 +79,6 @@ class SealedMailTest {
         alice.start(List.of(hub));
         bob.start(List.of(hub));
         loop.advance(Duration.ofSeconds(25));
-        assertTrue(alice.links.isConnected(bob.id()));
-        alice.messenger.addContact(bob.id(), "bob");
-        bob.messenger.addContact(alice.id(), "alice");
-        loop.runUntilIdle();
-        bob.stop();
-        loop.advance(Duration.ofSeconds(1));
         return List.of(alice, bob, hub);
     }
 
@@ -139,17 +147,7 @@ class SealedMailTest {
     private List<MailboxNode> placedNetwork(long seed) throws Exception {
         random = SecureRandom.getInstance("SHA1PRNG");
         random.setSeed(seed);
-        MailboxNode hub = node("hub");
-        hub.start(List.of());
-        for (int i = 0; i < 5; i++) {
-            node("relay" + i).start(List.of(hub));
-        }
-        MailboxNode alice = node("alice");
-        MailboxNode bob = node("bob");
-        alice.start(List.of(hub));
-        bob.start(List.of(hub));
-        loop.advance(Duration.ofSeconds(25));
-        return List.of(alice, bob, hub);
+        return linkedUp(5);
     }
 
     private List<String> holdingNames() {

@@ -162,8 +162,8 @@ class GroupTypingTest {
         assertEquals(null, bob.penalties.get(mallory.id()), "ignored, not scored: a member removed a moment ago is honest");
 
         signal(carol, id, true, t + 10, false);
-        signal(carol, id, true, t + 10, false);
         loop.advance(Duration.ofSeconds(2));
+        signal(carol, id, true, t + 10, false);
         signal(carol, id, false, t + 30, false);
         signal(carol, id, true, t + 20, false);
         assertEquals(List.of("carol started", "carol stopped"), heardByBob,

@@ -7,12 +7,9 @@ import java.time.Duration;
  *
  * @param maxFileBytes largest file this node sends or fetches (settable: {@code --max-file-mib})
  * @param window chunk requests outstanding per holder: enough to keep a link busy while each
- *     chunk is checked. Each chunk's round trip crosses several threads on both nodes (link, loop,
- *     disk, loop, link), which on a busy machine each wait for a core; with 8 (2 MiB in flight) a
- *     download was bound by those waits, not by any work (docs/PERFORMANCE.md, "Files")
+ *     chunk is checked
  * @param requestTimeout how long a chunk request may go unanswered before another holder is asked
- * @param servingPerPeer chunk reads in progress for one peer before it is told to ask later: above
- *     the window, so that an honest downloader is never told so
+ * @param servingPerPeer chunk reads in progress for one peer before it is told to ask later
  * @param askAgainAfter how often holders are asked again while a download has none
  * @param tick how often downloads look for timed-out requests
  */
@@ -27,7 +24,7 @@ public record FileConfig(long maxFileBytes, int window, Duration requestTimeout,
     }
 
     public static FileConfig defaults() {
-        return new FileConfig(DEFAULT_MAX_FILE_BYTES, 32, Duration.ofSeconds(20), 48, Duration.ofSeconds(5),
+        return new FileConfig(DEFAULT_MAX_FILE_BYTES, 8, Duration.ofSeconds(20), 16, Duration.ofSeconds(5),
                 Duration.ofSeconds(1));
     }
 

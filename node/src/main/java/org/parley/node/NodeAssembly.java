@@ -122,7 +122,6 @@ public final class NodeAssembly {
             dht.takePartAsClientWhile(() -> announced.get().isEmpty());
         }
         links.addListener(dht);
-        discovery.keepLinksFirstTo(dht::sparseAt);
         links.addFrameHandler(env.dhtFrames().wrap(dht, links, discovery));
         AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, network, links, gossipHost, gossip,
                 discovery, dht, messenger, groups, reachability, announced) : null;

@@ -238,10 +238,6 @@ final class DhtKnowledge {
         return table.size();
     }
 
-    boolean sparseAt(PeerId peer) {
-        return table.sparseAt(peer);
-    }
-
     int storedRecords() {
         return stored.all(clock.nowMillis()).size();
     }

@@ -221,14 +221,6 @@ public final class DhtService implements LinkEvents, FrameHandler {
         return known.closestRecords(key, count, null);
     }
 
-    /**
-     * Whether {@code peer} falls in a routing-table bucket that is not full: the table's near
-     * buckets, where nodes that joined through other entry points are the ones missing.
-     */
-    public boolean sparseAt(PeerId peer) {
-        return known.sparseAt(peer);
-    }
-
     /** Live contacts in the routing table. */
     public int contacts() {
         return known.contacts();

@@ -173,15 +173,6 @@ public final class RoutingTable {
         return true;
     }
 
-    /**
-     * Whether the bucket {@code peer}'s key falls in holds fewer than k live contacts: a peer there
-     * is one of few the table has of that part of the key space, hard to find again once lost.
-     */
-    public boolean sparseAt(PeerId peer) {
-        KBucket bucket = buckets[Math.min(localKey.commonPrefixLength(DhtKey.ofPeer(peer)), DhtKey.SIZE_BITS - 1)];
-        return bucket == null || bucket.liveCount() < config.bucketSize();
-    }
-
     public boolean contains(PeerId peer) {
         return bucketFor(DhtKey.ofPeer(peer)).isLive(peer);
     }

@@ -130,10 +130,6 @@ public final class Discovery implements LinkEvents, FrameHandler {
      * members that group control still waits on; peers nobody can dial (in a gossip mesh, or up
      * to a number of them).
      */
-    public void keepLinksFirstTo(java.util.function.Predicate<PeerId> rare) {
-        keeper.keepLinksFirstTo(rare);
-    }
-
     public void spareLinksTo(java.util.function.Predicate<PeerId> spared) {
         keeper.spareLinksTo(spared);
     }

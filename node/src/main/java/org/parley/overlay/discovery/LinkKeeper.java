@@ -58,8 +58,6 @@ final class LinkKeeper {
     private final PeerRecordBook book;
     private final Map<PeerId, Long> lastDialedMillis = new HashMap<>();
     private Predicate<PeerId> spared = peer -> false;
-    /** Peers whose links trimming takes last among the busy ones (see {@link #trim}). */
-    private Predicate<PeerId> rare = peer -> false;
     /** Run before each round of dialing: peer exchange forgets its old requests then. */
     private Runnable beforeDialing = () -> { };
     /** For each neighbour, messages of the topics it shares with us that reached us since it last relayed one. */
@@ -85,11 +83,6 @@ final class LinkKeeper {
     /** Runs {@code task} before each round of dialing. */
     void beforeDialing(Runnable task) {
         this.beforeDialing = task;
-    }
-
-    /** See {@link Discovery#keepLinksFirstTo}. */
-    void keepLinksFirstTo(Predicate<PeerId> rare) {
-        this.rare = rare;
     }
 
     /** See {@link Discovery#spareLinksTo}. */
@@ -247,7 +240,6 @@ final class LinkKeeper {
         List<PeerId> order = random.pick(linked, linked.size(), peer -> !spared.test(peer));
         order.sort(Comparator.<PeerId, Boolean>comparing(
                         peer -> !(isIdle(peer) || shunnedUntil.getOrDefault(peer, 0L) > now))
-                .thenComparing(rare::test)
                 .thenComparing(peer -> directions.get(peer) == Direction.OUTBOUND)
                 .thenComparingLong(peer -> brought.getOrDefault(peer, 0L)));
         for (PeerId peer : order) {

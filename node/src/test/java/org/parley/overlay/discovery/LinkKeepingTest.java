@@ -61,22 +61,6 @@ class LinkKeepingTest {
     }
 
     @Test
-    void aboveTheMaximumLinksToPeersOfSparseTableBucketsGoLast() {
-        // Issue 14: the few links that reach nodes of another entry point's crowd fill the near
-        // routing-table buckets the crowd left empty; trimmed at random, most of them went.
-        // Eight of 24 go: trimmed at random, all 16 rare ones would stay once in 700,000 draws.
-        List<PeerId> inbound = open(CONFIG.maxLinks() + 8, Direction.INBOUND, "10.1.");
-        Set<PeerId> rare = Set.copyOf(inbound.subList(0, CONFIG.maxLinks()));
-        discovery.keepLinksFirstTo(rare::contains);
-        discovery.start();
-
-        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
-
-        assertEquals(CONFIG.maxLinks(), links.linkedPeers().size());
-        assertTrue(links.linkedPeers().containsAll(rare), "links to peers of sparse buckets stay");
-    }
-
-    @Test
     void aLinkThatRelaysNothingOfASharedTopicIsClosedAndItsPeerShunned() {
         List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
         PeerId dropping = linked.get(3);

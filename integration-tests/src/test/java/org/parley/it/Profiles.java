@@ -22,6 +22,8 @@ final class Profiles implements AutoCloseable {
     private final Path work;
     private final Launcher parley;
     private final List<Process> processes = new ArrayList<>();
+    /** Where each daemon's standard output went, in the order of {@link #processes}. */
+    private final List<Path> outputs = new ArrayList<>();
 
     Profiles(Path work) {
         this.work = work;
@@ -71,7 +73,9 @@ final class Profiles implements AutoCloseable {
             args.add("--bootstrap");
             args.add(address);
         }
+        long start = System.nanoTime();
         Process daemon = parley.start(name + "-" + processes.size(), args.toArray(String[]::new));
+        outputs.add(work.resolve(name + "-" + processes.size() + ".out"));
         processes.add(daemon);
         Instant deadline = Instant.now().plus(WAIT);
         while (Instant.now().isBefore(deadline)) {
@@ -80,6 +84,7 @@ final class Profiles implements AutoCloseable {
                         + Files.readString(work.resolve(name + "-" + (processes.size() - 1) + ".err")).strip());
             }
             if (answers(home(name))) {
+                Steps.took("daemon " + name + " answered", start);
                 return daemon;
             }
             Thread.sleep(100);
@@ -123,7 +128,9 @@ final class Profiles implements AutoCloseable {
 
     /** Asks every 100 ms: most conditions here run a command or call a daemon, which costs more than a loop's poll. */
     static void await(Condition condition, String what, Duration wait) throws Exception {
+        long start = System.nanoTime();
         Eventually.await(condition, what, wait, POLL);
+        Steps.took("waited for " + what, start);
     }
 
     /**
@@ -161,6 +168,12 @@ final class Profiles implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the daemons (SIGTERM, then SIGKILL after 15 s), then checks that none wrote a JVM
+     * warning to its standard output: the launcher's class-data archive for daemons (written by
+     * the first daemon after a build as it stops, then mapped by the others) must stay out of
+     * what a daemon prints.
+     */
     @Override
     public void close() throws InterruptedException {
         for (Process process : processes) {
@@ -169,6 +182,17 @@ final class Profiles implements AutoCloseable {
         for (Process process : processes) {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+            }
+        }
+        for (Path output : outputs) {
+            String printed;
+            try {
+                printed = Files.readString(output);
+            } catch (IOException e) {
+                throw new AssertionError("cannot read " + output, e);
+            }
+            if (printed.contains("][warning]") || printed.contains("][error]")) {
+                throw new AssertionError("a JVM message in the daemon's output " + output.getFileName() + ":\n" + printed);
             }
         }
     }

@@ -447,7 +447,7 @@ abstract class NatTraversalTest {
                         + Files.readString(work.resolve(name + "-daemon.err")) + "\n" + logTail(name));
             }
             return Profiles.answers(work.resolve(name));
-        }, name + "'s daemon answers");
+        }, name + "'s daemon answers", Profiles.DAEMON_START);
         ok(namespace, "status", "--home", home(name)); // and a command inside its namespace reaches it
         return daemon;
     }

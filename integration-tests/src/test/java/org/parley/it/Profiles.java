@@ -18,6 +18,11 @@ import org.parley.testing.Eventually;
 final class Profiles implements AutoCloseable {
     static final String PASSPHRASE = "integration passphrase";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * A daemon's JVM, keystore and first TLS start take this long at most, even on a machine under
+     * load (at a load average of 28 on two cores one took over a minute).
+     */
+    static final Duration DAEMON_START = Duration.ofSeconds(120);
 
     private final Path work;
     private final Launcher parley;
@@ -77,7 +82,7 @@ final class Profiles implements AutoCloseable {
         Process daemon = parley.start(name + "-" + processes.size(), args.toArray(String[]::new));
         outputs.add(work.resolve(name + "-" + processes.size() + ".out"));
         processes.add(daemon);
-        Instant deadline = Instant.now().plus(WAIT);
+        Instant deadline = Instant.now().plus(DAEMON_START);
         while (Instant.now().isBefore(deadline)) {
             if (!daemon.isAlive()) {
                 throw new AssertionError("daemon " + name + " exited with " + daemon.exitValue() + ": "

@@ -35,6 +35,23 @@ public interface SignalsApi {
         throw unsupported();
     }
 
+    /**
+     * Turns typing indicators in a group on or off (decision 0060; empty: unchanged): with them on
+     * we tell linked members when we type there and show theirs; {@code NOT_FOUND} for no such
+     * group. Returns the switch as now.
+     */
+    default boolean setGroupTyping(String groupId, Optional<Boolean> on) throws ApiException {
+        throw unsupported();
+    }
+
+    /**
+     * The user is typing in a group ({@code active}) or stopped. Goes to each linked member only
+     * with typing indicators on in the group, a start at most once every 3 s; whether it went out.
+     */
+    default boolean groupTyping(String groupId, boolean active) throws ApiException {
+        throw unsupported();
+    }
+
     private static ApiException unsupported() {
         return new ApiException(ApiException.Kind.FAILED_PRECONDITION,
                 "this node does not offer read receipts or typing indicators");

@@ -1,5 +1,6 @@
 package org.parley.cli;
 
+import org.parley.api.PrintableText;
 import org.parley.groups.GroupException;
 import org.parley.groups.GroupId;
 import org.parley.identity.InvalidPeerIdException;
@@ -7,6 +8,7 @@ import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
 import org.parley.mailbox.MailboxConfig;
+import org.parley.messaging.MessageId;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -22,6 +24,18 @@ final class Converters {
                 return PeerId.parse(value);
             } catch (InvalidPeerIdException e) {
                 throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A direct message's ID (32 hex digits): a mistyped one is refused before the daemon is asked. */
+    static final class MessageIdConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return MessageId.parse(value).toString();
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(PrintableText.oneLine(e.getMessage()));
             }
         }
     }

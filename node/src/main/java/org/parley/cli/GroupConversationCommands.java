@@ -1,12 +1,16 @@
 package org.parley.cli;
 
+import java.util.Optional;
 import org.parley.api.GroupMessageView;
 import org.parley.groups.GroupId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code group react}, {@code group edit} and {@code group delete}: the conversation features in a group. */
+/**
+ * {@code group react}, {@code group edit}, {@code group delete} and {@code group set}: the
+ * conversation features in a group.
+ */
 final class GroupConversationCommands {
     private GroupConversationCommands() {
     }
@@ -73,6 +77,32 @@ final class GroupConversationCommands {
         public Integer call() throws CliException {
             GroupMessageView message = call(daemon -> daemon.deleteInGroup(group.toString(), entryId));
             print(message, message.entryId());
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = {"Turn typing indicators in a group on or off (off until turned on); without --typing, "
+                    + "show the switch.",
+                    "Reciprocal: members see you type only while you see them type. Read marks in groups are not "
+                            + "offered."})
+    static final class Signals extends GroupCommand.Sub {
+        @Parameters(index = "0", paramLabel = "GROUP_ID", converter = Converters.GroupIdConverter.class)
+        GroupId group;
+
+        @Option(names = "--typing", paramLabel = "on|off", converter = Converters.OnOffConverter.class,
+                description = "Tell linked members while you type in the group, and see when they type.")
+        Converters.Switch typing;
+
+        /** The switch as {@code --json} prints it. */
+        record View(String groupId, boolean typing) {
+        }
+
+        @Override
+        public Integer call() throws CliException {
+            boolean on = call(daemon -> daemon.setGroupTyping(group.toString(),
+                    Optional.ofNullable(typing).map(Converters.Switch::on)));
+            print(new View(group.toString(), on), group.toString().substring(0, 10) + ": typing " + (on ? "on" : "off"));
             return 0;
         }
     }

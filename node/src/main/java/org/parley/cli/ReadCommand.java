@@ -24,7 +24,8 @@ final class ReadCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PEER_ID", converter = Converters.PeerIdConverter.class)
     PeerId peer;
 
-    @Option(names = "--up-to", paramLabel = "MESSAGE_ID", description = "One of the peer's messages (its ID, as history --json shows it).")
+    @Option(names = "--up-to", paramLabel = "MESSAGE_ID", converter = Converters.MessageIdConverter.class,
+            description = "One of the peer's messages (its ID, as history --json shows it).")
     String upTo;
 
     @Override

@@ -56,6 +56,10 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
+    private static String shortGroup(String groupId) {
+        return groupId.length() > 10 ? groupId.substring(0, 10) : groupId;
+    }
+
     private static String line(EventView event) {
         if (event.contact() != null) {
             return event.type() + " " + ShortPeerId.of(event.contact().peerId()) + " "
@@ -78,11 +82,13 @@ final class WatchCommand implements Callable<Integer> {
                     : "") + ShortPeerId.of(event.file().peerId()) + " " + FileCommand.line(event.file().file());
         }
         if (event.read() != null) {
-            return event.type() + " " + ShortPeerId.of(event.read().peerId()) + " up to " + event.read().upTo();
+            return event.type() + " " + ShortPeerId.of(event.read().peerId()) + " up to "
+                    + PrintableText.oneLine(event.read().upTo());
         }
         if (event.typing() != null) {
-            return event.type() + " " + ShortPeerId.of(event.typing().peerId())
-                    + (event.typing().active() ? " started" : " stopped");
+            return event.type() + " " + (event.typing().groupId() != null
+                    ? PrintableText.oneLine(shortGroup(event.typing().groupId())) + " " : "")
+                    + ShortPeerId.of(event.typing().peerId()) + (event.typing().active() ? " started" : " stopped");
         }
         if (event.groupMessage() != null) {
             GroupMessageView message = event.groupMessage();

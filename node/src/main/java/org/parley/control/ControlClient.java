@@ -13,6 +13,7 @@ import org.parley.proto.control.v1.ReactRequest;
 import org.parley.proto.control.v1.ContactSignalsRequest;
 import org.parley.proto.control.v1.MarkReadRequest;
 import org.parley.proto.control.v1.MarkReadResponse;
+import org.parley.proto.control.v1.GroupSignalsRequest;
 import org.parley.proto.control.v1.SendTypingRequest;
 import org.parley.api.MarkedReadView;
 import org.parley.proto.control.v1.GroupHistoryRequest;
@@ -203,6 +204,19 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     @Override
     public boolean typing(String peerId, boolean active) throws ApiException {
         return call(() -> stub().sendTyping(SendTypingRequest.newBuilder().setPeerId(peerId).setActive(active)
+                .build()).getSent());
+    }
+
+    @Override
+    public boolean setGroupTyping(String groupId, Optional<Boolean> on) throws ApiException {
+        GroupSignalsRequest.Builder request = GroupSignalsRequest.newBuilder().setGroupId(groupId);
+        on.ifPresent(request::setTyping);
+        return call(() -> stub().setGroupSignals(request.build()).getTyping());
+    }
+
+    @Override
+    public boolean groupTyping(String groupId, boolean active) throws ApiException {
+        return call(() -> stub().sendTyping(SendTypingRequest.newBuilder().setGroupId(groupId).setActive(active)
                 .build()).getSent());
     }
 

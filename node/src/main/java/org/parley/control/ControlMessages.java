@@ -162,8 +162,12 @@ final class ControlMessages {
                     .setReadAtMs(view.read().readAt()));
         }
         if (view.typing() != null) {
-            event.setTyping(TypingEvent.newBuilder().setPeerId(view.typing().peerId())
-                    .setActive(view.typing().active()));
+            TypingEvent.Builder typing = TypingEvent.newBuilder().setPeerId(view.typing().peerId())
+                    .setActive(view.typing().active());
+            if (view.typing().groupId() != null) {
+                typing.setGroupId(view.typing().groupId());
+            }
+            event.setTyping(typing);
         }
         return event.build();
     }
@@ -178,7 +182,8 @@ final class ControlMessages {
                 event.hasFile() ? fromProto(event.getFile()) : null,
                 event.hasRead() ? new ReadView(event.getRead().getPeerId(), event.getRead().getUpTo(),
                         event.getRead().getReadAtMs()) : null,
-                event.hasTyping() ? new TypingView(event.getTyping().getPeerId(), event.getTyping().getActive()) : null,
+                event.hasTyping() ? new TypingView(event.getTyping().getPeerId(), event.getTyping().getActive(),
+                        event.getTyping().getGroupId().isEmpty() ? null : event.getTyping().getGroupId()) : null,
                 event.getCursor());
     }
 

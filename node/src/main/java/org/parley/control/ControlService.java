@@ -10,6 +10,8 @@ import org.parley.proto.control.v1.ReactRequest;
 import org.parley.proto.control.v1.ContactSignalsRequest;
 import org.parley.proto.control.v1.MarkReadRequest;
 import org.parley.proto.control.v1.MarkReadResponse;
+import org.parley.proto.control.v1.GroupSignalsRequest;
+import org.parley.proto.control.v1.GroupSignalsResponse;
 import org.parley.proto.control.v1.SendTypingRequest;
 import org.parley.proto.control.v1.SendTypingResponse;
 import org.parley.api.MarkedReadView;
@@ -248,7 +250,15 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     @Override
     public void sendTyping(SendTypingRequest request, StreamObserver<SendTypingResponse> response) {
         answer(response, () -> SendTypingResponse.newBuilder()
-                .setSent(api.typing(request.getPeerId(), request.getActive())).build());
+                .setSent(request.getGroupId().isEmpty() ? api.typing(request.getPeerId(), request.getActive())
+                        : api.groupTyping(request.getGroupId(), request.getActive())).build());
+    }
+
+    @Override
+    public void setGroupSignals(GroupSignalsRequest request, StreamObserver<GroupSignalsResponse> response) {
+        answer(response, () -> GroupSignalsResponse.newBuilder().setGroupId(request.getGroupId())
+                .setTyping(api.setGroupTyping(request.getGroupId(),
+                        request.hasTyping() ? Optional.of(request.getTyping()) : Optional.empty())).build());
     }
 
     @Override

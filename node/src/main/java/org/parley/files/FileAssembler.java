@@ -12,8 +12,8 @@ import java.util.HexFormat;
 
 /**
  * Writes a complete download into the downloads folder. The plaintext goes to a hidden part file
- * first; each chunk is opened and checked against the tree once more on the way, the whole
- * against the offer's SHA-256, and only then does the file appear under its own name, by a link
+ * first; each chunk is opened on the way (its place in the tree was checked when it arrived),
+ * the whole checked against the offer's SHA-256, and only then does the file appear under its own name, by a link
  * that fails rather than replace anything there: a partial or wrong file never carries the name.
  * Blocks on the disk.
  */
@@ -38,7 +38,7 @@ public final class FileAssembler {
                 }
                 byte[] plain;
                 try {
-                    plain = offer.openChunk(index, chunk.sealed(), chunk.proof());
+                    plain = offer.openStoredChunk(index, chunk.sealed());
                 } catch (ChunkCipher.ChunkException e) {
                     throw new FileException("stored chunk " + index + " is damaged: " + e.getMessage());
                 }

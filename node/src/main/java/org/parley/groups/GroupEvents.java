@@ -1,5 +1,7 @@
 package org.parley.groups;
 
+import org.parley.identity.PeerId;
+
 /** What happens in groups, as it happens. Called on the node's loop, after it is stored. */
 public interface GroupEvents {
     /** A message was posted by us or taken into the log from another member. */
@@ -14,5 +16,9 @@ public interface GroupEvents {
      * removed, or its members changed.
      */
     default void groupChanged(GroupRecord group) {
+    }
+
+    /** A member started ({@code active}) or stopped typing in a group (decision 0060); never stored. */
+    default void groupTyping(GroupId group, PeerId member, boolean active) {
     }
 }

@@ -91,6 +91,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     private final Backfill backfill;
     private final SignalIntake intake;
     private final SenderKeyDistribution keys;
+    private final GroupTyping typing;
     private Scheduler.Cancellable beatTimer;
     private long beats;
     private boolean stopped;
@@ -112,7 +113,9 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.membership = new MembershipChanges(self, directory, this.storage, outbox, control, keys, gossip, clock,
                 random, listeners);
         this.backfill = new Backfill(directory, this.storage, control, posts, neighbours, loop);
-        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox);
+        this.typing = new GroupTyping(self.peerId(), directory, transport, storage, loop, clock,
+                (group, member, active) -> listeners.forEach(listener -> listener.groupTyping(group, member, active)));
+        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox, typing);
     }
 
     /** Loads every group from storage (blocking: call before the loop serves anything). */
@@ -120,7 +123,10 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
                               StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
                               SecureRandom random) {
         Groups groups = new Groups(self, transport, gossip, neighbours, storage, cipher, loop, clock, random);
-        groups.storage.load(groups.directory, groups.outbox::load);
+        groups.storage.load(groups.directory, connection -> {
+            groups.outbox.load(connection);
+            groups.typing.load(connection);
+        });
         return groups;
     }
 
@@ -250,6 +256,27 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         return records;
     }
 
+    /**
+     * Turns typing indicators in a group on or off (decision 0060; empty: unchanged); completes
+     * with the switch as stored, or fails {@code NOT_FOUND} for no such group.
+     */
+    public CompletableFuture<Boolean> setTyping(GroupId id, Optional<Boolean> on) {
+        if (on.isEmpty()) {
+            return directory.get(id) == null
+                    ? CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id))
+                    : CompletableFuture.completedFuture(typing.isOn(id));
+        }
+        return typing.set(id, on.get());
+    }
+
+    /**
+     * The user is typing in a group ({@code active}) or stopped: goes to each linked member when
+     * turned on, a start at most once every 3 s; whether it went to any.
+     */
+    public boolean typing(GroupId id, boolean active) {
+        return typing.send(id, active);
+    }
+
     /** Refusals in a group since start, by reason. */
     public Map<String, Long> refusedIn(GroupId id) {
         return directory.refusedIn(id);
@@ -314,7 +341,12 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
 
     @Override
     public void groupSignalReceived(PeerId sender, byte[] bytes) {
-        intake.receive(sender, bytes);
+        intake.receive(sender, bytes, false);
+    }
+
+    @Override
+    public void groupSignalReceived(PeerId sender, byte[] bytes, boolean relayed) {
+        intake.receive(sender, bytes, relayed);
     }
 
     @Override

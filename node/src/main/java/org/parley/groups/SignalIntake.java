@@ -23,17 +23,20 @@ final class SignalIntake {
     private final SenderKeyDistribution keys;
     private final Backfill backfill;
     private final SignalOutbox outbox;
+    private final GroupTyping typing;
 
     SignalIntake(Neighbours neighbours, MembershipChanges membership, SenderKeyDistribution keys, Backfill backfill,
-                  SignalOutbox outbox) {
+                  SignalOutbox outbox, GroupTyping typing) {
         this.neighbours = neighbours;
         this.membership = membership;
         this.keys = keys;
         this.backfill = backfill;
         this.outbox = outbox;
+        this.typing = typing;
     }
 
-    void receive(PeerId sender, byte[] bytes) {
+    /** {@code relayed}: a mailbox replica carried it. */
+    void receive(PeerId sender, byte[] bytes, boolean relayed) {
         GroupSignal control;
         try {
             control = GroupSignal.parseFrom(bytes);
@@ -51,6 +54,7 @@ final class SignalIntake {
                 case HEADS -> backfill.receiveHeads(sender, control.getHeads());
                 case BACKFILL_REQUEST -> backfill.answer(sender, control.getBackfillRequest());
                 case BACKFILL -> backfill.receive(sender, control.getBackfill());
+                case TYPING -> typing.heard(sender, control.getTyping(), relayed);
                 default -> throw new GroupException(Misbehaviour.MALFORMED, "group control of unknown type");
             }
         } catch (GroupException e) {

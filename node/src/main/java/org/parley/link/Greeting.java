@@ -22,6 +22,7 @@ final class Greeting {
     private final String agent;
     private final Clock clock;
     private List<Integer> envelopeVersions = List.of();
+    private boolean forwardsDeposits;
 
     Greeting(Network network, String agent, Clock clock) {
         this.network = network;
@@ -34,10 +35,15 @@ final class Greeting {
         this.envelopeVersions = List.copyOf(versions);
     }
 
+    /** Whether every Hello from now on says that this node deposits placed mail for its neighbours. */
+    void announceDepositForwarding(boolean forwards) {
+        this.forwardsDeposits = forwards;
+    }
+
     /** This node's Hello, naming where it listens now. */
     Frame own() {
         Hello.Builder hello = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).setAgent(agent)
-                .addAllEnvelopeVersions(envelopeVersions);
+                .addAllEnvelopeVersions(envelopeVersions).setForwardsDeposits(forwardsDeposits);
         network.listenAddresses().forEach(address -> hello.addListenAddresses(address.toString()));
         return Frame.newBuilder().setHello(hello).build();
     }
@@ -57,6 +63,6 @@ final class Greeting {
         return new PeerInfo(link.remotePeer(), NeighbourAddress.of(link, hello), link.direction(), clock.nowMillis(),
                 agentName.length() <= MAX_AGENT_LENGTH ? agentName : agentName.substring(0, MAX_AGENT_LENGTH),
                 link.path(), link.relay(), hello.getEnvelopeVersionsList().stream().limit(MAX_ENVELOPE_VERSIONS)
-                        .collect(java.util.stream.Collectors.toSet()));
+                        .collect(java.util.stream.Collectors.toSet()), hello.getForwardsDeposits());
     }
 }

@@ -54,6 +54,11 @@ public final class LinkManager implements LinkListener, LinkControl {
         greeting.announceEnvelopeVersions(versions);
     }
 
+    /** Says in every Hello from now on whether this node deposits placed mail for its neighbours; before the first link. */
+    public void announceDepositForwarding(boolean forwards) {
+        greeting.announceDepositForwarding(forwards);
+    }
+
     public LinkManager(PeerId self, Network network, Scheduler scheduler, Clock clock, Rng rng,
                        LinkConfig config, String agent) {
         this.self = self;

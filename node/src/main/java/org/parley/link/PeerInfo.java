@@ -13,13 +13,21 @@ import org.parley.identity.PeerId;
  * @param envelopeVersions the envelope versions the peer said it takes; empty when its Hello said
  *                         none (a node from before sealing, which takes version 1 only); null
  *                         when no Hello was read (a harness that links layers directly)
+ * @param forwardsDeposits whether the peer's Hello said it deposits placed mail for its neighbours
  */
 public record PeerInfo(PeerId peerId, String address, Direction direction, long connectedAtMillis,
-                       String agent, LinkPath path, Optional<PeerId> relay, Set<Integer> envelopeVersions) {
+                       String agent, LinkPath path, Optional<PeerId> relay, Set<Integer> envelopeVersions,
+                       boolean forwardsDeposits) {
     public PeerInfo {
         java.util.Objects.requireNonNull(path, "path");
         java.util.Objects.requireNonNull(relay, "relay");
         envelopeVersions = envelopeVersions == null ? null : Set.copyOf(envelopeVersions);
+    }
+
+    /** A neighbour that does not forward deposits. */
+    public PeerInfo(PeerId peerId, String address, Direction direction, long connectedAtMillis, String agent,
+                    LinkPath path, Optional<PeerId> relay, Set<Integer> envelopeVersions) {
+        this(peerId, address, direction, connectedAtMillis, agent, path, relay, envelopeVersions, false);
     }
 
     /** A neighbour whose Hello was not read. */

@@ -113,6 +113,11 @@ final class MailReplica {
         this.relaysForAnyone = relaysForAnyone;
     }
 
+    /** The proof of work a deposit must carry, in bits. */
+    int stampBits() {
+        return stampBits;
+    }
+
     /** The proof of work a deposit must carry. */
     void requireStampBits(int bits) {
         stampBits = Stamp.checkedBits(bits);

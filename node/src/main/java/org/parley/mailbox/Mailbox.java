@@ -43,6 +43,9 @@ public final class Mailbox implements LinkEvents, FrameHandler {
     private final MailCourier courier;
     private final MailReplica replica;
     private final MailRelay relay;
+    private final DepositForwarder forwarder;
+    /** Linked neighbours whose Hello said they forward deposits, in the order they linked. */
+    private final java.util.LinkedHashSet<PeerId> forwarders = new java.util.LinkedHashSet<>();
     private final MailPickup pickup;
     private final RelayContacts relayContacts;
     private final GroupPostReplica groupReplica;
@@ -57,7 +60,9 @@ public final class Mailbox implements LinkEvents, FrameHandler {
         this.courier = new MailCourier(links, scheduler, DIAL_TIMEOUT);
         this.replica = new MailReplica(self.peerId(), links, courier, finder, journal, scheduler, clock, config,
                 restored);
-        this.relay = new MailRelay(courier, finder, outbox, scheduler, config);
+        this.relay = new MailRelay(courier, finder, outbox, scheduler, config, () -> List.copyOf(forwarders));
+        this.forwarder = new DepositForwarder(self.peerId(), links, courier, finder, scheduler, clock, config,
+                replica::stampBits);
         this.pickup = new MailPickup(self, links, courier, finder, sink, scheduler, clock, config);
         replica.takeOwnMailWith(pickup::isOwnPlace, sink);
         this.relayContacts = new RelayContacts(self.peerId(), links, courier, finder, relayWiring, scheduler);
@@ -209,6 +214,15 @@ public final class Mailbox implements LinkEvents, FrameHandler {
         pickup.peerConnected(peer.peerId());
         groupCarrier.peerConnected(peer.peerId());
         relayContacts.peerConnected(peer.peerId());
+        if (peer.forwardsDeposits()) {
+            forwarders.add(peer.peerId());
+        }
+    }
+
+    @Override
+    public void peerDisconnected(PeerId peer) {
+        forwarders.remove(peer);
+        forwarder.peerDisconnected(peer);
     }
 
     /** Mailbox requests and answers, for mail and group posts alike. */
@@ -227,10 +241,12 @@ public final class Mailbox implements LinkEvents, FrameHandler {
         switch (message.getBodyCase()) {
             case STORE -> replica.store(from, requestId, message.getStore());
             case STORED -> {
-                if (!relay.answered(from, requestId, message.getStored())) {
+                if (!relay.answered(from, requestId, message.getStored())
+                        && !forwarder.answered(from, requestId, message.getStored())) {
                     replica.repairAnswered(from, requestId, message.getStored());
                 }
             }
+            case FORWARD -> forwarder.forward(from, requestId, message.getForward());
             case FETCH -> replica.fetch(from, requestId, message.getFetch());
             case MAIL -> pickup.received(from, requestId, message.getMail());
             case DELETE -> replica.delete(from, message.getDelete());

@@ -214,7 +214,7 @@ final class EnvelopeIntake {
             case RECEIPTS -> takeReceipts(sender, envelopeId, envelope, content.getReceipts(), decrypted.change());
             case GROUP_SIGNAL -> remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { })
                     .thenRun(() -> groupSignalListeners.forEach(listener ->
-                            listener.groupSignalReceived(sender, content.getGroupSignal().toByteArray())));
+                            listener.groupSignalReceived(sender, content.getGroupSignal().toByteArray(), relayed)));
             case CONVERSATION_ACTION -> takeAction(sender, envelopeId, envelope, content, decrypted.change());
             case READ_RECEIPT -> takeReadReceipt(sender, envelopeId, envelope, content, decrypted.change());
             // Never stored: only the session's new state and the dedupe record are.

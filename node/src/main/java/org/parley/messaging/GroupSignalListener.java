@@ -10,6 +10,14 @@ public interface GroupSignalListener {
     void groupSignalReceived(PeerId sender, byte[] control);
 
     /**
+     * As above; {@code relayed}: a mailbox replica carried it rather than the sender's link, so
+     * what is only meant live (typing) is stale.
+     */
+    default void groupSignalReceived(PeerId sender, byte[] control, boolean relayed) {
+        groupSignalReceived(sender, control);
+    }
+
+    /**
      * A peer's prekey bundle arrived (most often just after its link came up): group content that
      * could not be sealed for it before can be sent now.
      */

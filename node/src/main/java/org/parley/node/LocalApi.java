@@ -340,6 +340,18 @@ final class LocalApi implements ParleyApi {
     }
 
     @Override
+    public boolean setGroupTyping(String groupId, Optional<Boolean> on) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        return LoopCalls.await(loop, () -> groups.setTyping(group, on));
+    }
+
+    @Override
+    public boolean groupTyping(String groupId, boolean active) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        return LoopCalls.call(loop, () -> groups.typing(group, active));
+    }
+
+    @Override
     public GroupView joinGroup(String groupId) throws ApiException {
         GroupId group = Views.groupId(groupId);
         return Views.of(LoopCalls.await(loop, () -> groups.join(group)));

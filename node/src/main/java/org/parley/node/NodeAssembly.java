@@ -156,6 +156,7 @@ public final class NodeAssembly {
         mailbox.requireStampBits(settings.stampBits());
         messenger.carryOfflineWith(mailbox::carry);
         links.announceEnvelopeVersions(messenger.envelopeVersions());
+        links.announceDepositForwarding(true);
         mailbox.pickUpPairsWith(messenger::pairsToUs);
         groups.depositPostsWith(mailbox::depositGroupPost);
         mailbox.fetchGroupPostsFor(groups::joinedTopics, groups::receiveMailedPosts);

@@ -38,6 +38,11 @@ final class WatchFeeds {
             public void groupChanged(org.parley.groups.GroupRecord group) {
                 hub.publish(EventView.group(Views.of(group)));
             }
+
+            @Override
+            public void groupTyping(org.parley.groups.GroupId group, PeerId member, boolean active) {
+                hub.publish(EventView.typing(new TypingView(member.toString(), active, group.toString())));
+            }
         };
     }
 

@@ -297,6 +297,14 @@ final class Schema {
                         peer_read_ms  INTEGER NOT NULL DEFAULT 0,
                         peer_read_id  BLOB,
                         own_read_ms   INTEGER NOT NULL DEFAULT 0
+                    )"""),
+            new Migration(13,
+                    // Typing indicators in groups (decision 0060): whether the user turned them on
+                    // for a group (off until then). A row only for a group where it was ever set.
+                    """
+                    CREATE TABLE IF NOT EXISTS group_signals (
+                        group_id BLOB PRIMARY KEY,
+                        typing   INTEGER NOT NULL DEFAULT 0
                     )"""));
 
     static int latestVersion() {

@@ -26,6 +26,9 @@ import org.parley.api.LookupView;
 import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.api.PeerView;
+import org.parley.api.ReadView;
+import org.parley.api.ShortPeerId;
+import org.parley.api.TypingView;
 import org.parley.api.StatusView;
 import org.parley.control.ControlServer;
 import org.parley.crypto.Ed25519;
@@ -84,11 +87,17 @@ class HostileTextCliTest {
         try (ControlServer server = ControlServer.start(new HostilePeers(), home)) {
             watcher = new Thread(() -> run(out, withHome(new String[] {"watch"})), "watch");
             watcher.start();
-            Eventually.await(() -> out.toString().lines().count() >= 2, "the watch to print the events");
+            Eventually.await(() -> out.toString().contains("stopped"), "the watch to print the events");
         }
         watcher.join(TimeUnit.SECONDS.toMillis(20));
-        assertTrue(out.toString().lines().count() >= 2, out.toString());
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.size() >= 5, out.toString());
         assertInert(out.toString(), "watch");
+        String shortPeer = ShortPeerId.of(PEER);
+        List<String> signals = lines.subList(lines.size() - 3, lines.size());
+        assertTrue(signals.get(0).startsWith("read " + shortPeer + " up to hi\uFFFD"), signals.get(0));
+        assertEquals("typing " + shortPeer + " started", signals.get(1));
+        assertEquals("typing " + GROUP.substring(0, 10) + " " + shortPeer + " stopped", signals.get(2));
     }
 
     private static void assertInert(String output, String what) {
@@ -244,6 +253,9 @@ class HostileTextCliTest {
         public Subscription watch(Consumer<EventView> listener) {
             listener.accept(new EventView(EventView.MESSAGE, message, null));
             listener.accept(new EventView(EventView.GROUP, null, groupMessage));
+            listener.accept(EventView.read(new ReadView(PEER, HOSTILE, 3L)));
+            listener.accept(EventView.typing(new TypingView(PEER, true)));
+            listener.accept(EventView.typing(new TypingView(PEER, false, GROUP)));
             return () -> { };
         }
     }

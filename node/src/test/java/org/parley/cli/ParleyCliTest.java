@@ -23,7 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.ApiException;
 import org.parley.api.ContactView;
+import org.parley.api.MarkedReadView;
 import org.parley.api.MessageView;
 import org.parley.api.ParleyApi;
 import org.parley.control.ControlServer;
@@ -392,6 +394,58 @@ class ParleyCliTest {
             }
         }
         assertEquals(1, asked.size(), "refused arguments never reach the daemon");
+    }
+
+    @Test
+    void readRefusesBadIdsUnknownPeersAndMissingArgumentsInOneLine() throws Exception {
+        ProfileHome profile = new ProfileHome(Path.of(home()));
+        profile.create();
+        Files.writeString(profile.keystore(), "{}");
+        String known = PeerId.fromPublicKey(Ed25519.publicKey(new byte[32])).toString();
+        String unknown = PeerId.fromPublicKey(Ed25519.publicKey(new byte[] {
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                30, 31, 32})).toString();
+        String message = "0123456789abcdef".repeat(2);
+        List<List<Object>> asked = new CopyOnWriteArrayList<>();
+        ParleyApi daemon = (ParleyApi) Proxy.newProxyInstance(ParleyApi.class.getClassLoader(),
+                new Class<?>[] {ParleyApi.class}, (proxy, method, arguments) -> {
+                    if (!method.getName().equals("markRead")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    asked.add(List.of(arguments[0], arguments[1]));
+                    if (!known.equals(arguments[0])) {
+                        throw new ApiException(ApiException.Kind.NOT_FOUND, "no conversation with " + arguments[0]);
+                    }
+                    Optional<?> upTo = (Optional<?>) arguments[1];
+                    return new MarkedReadView(upTo.isPresent() ? (String) upTo.get() : message, true);
+                });
+        try (ControlServer server = ControlServer.start(daemon, profile)) {
+            Run newest = run("read", known, "--home", home());
+            assertEquals(0, newest.exit, newest.err);
+            assertEquals("read up to " + message + " (receipt sent)", newest.out.strip());
+            Run given = run("read", known, "--up-to", message.toUpperCase(java.util.Locale.ROOT), "--home", home());
+            assertEquals(0, given.exit, given.err);
+            assertEquals(List.of(List.of(known, Optional.empty()), List.of(known, Optional.of(message))), asked,
+                    "the ID goes to the daemon as it names messages: lower-case hex");
+
+            Run stranger = run("read", unknown, "--home", home());
+            assertTrue(stranger.exit != 0, stranger.out);
+            assertEquals("parley: error: no conversation with " + unknown, stranger.err.strip());
+            assertEquals(1, stranger.err.lines().count(), stranger.err);
+
+            for (String[] bad : new String[][] {
+                    {}, {"not-a-peer"}, {known + "x"}, {known, "--up-to"}, {known, "--up-to", "abc"},
+                    {known, "--up-to", "zz".repeat(16)}, {known, "--up-to", "\u001b[2J" + "0".repeat(28)},
+                    {known, known}}) {
+                List<String> args = new ArrayList<>(List.of("read", "--home", home()));
+                args.addAll(List.of(bad));
+                Run refused = run(args.toArray(String[]::new));
+                assertTrue(refused.exit != 0, args + " → " + refused.out);
+                assertEquals(1, refused.err.lines().count(), args + " → " + refused.err);
+                assertTrue(refused.err.codePoints().noneMatch(c -> c == 0x1b), refused.err);
+            }
+        }
+        assertEquals(3, asked.size(), "refused arguments never reach the daemon");
     }
 
     private String home() {

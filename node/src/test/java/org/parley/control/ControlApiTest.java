@@ -231,6 +231,14 @@ class ControlApiTest {
     }
 
     @Test
+    void typingEventsKeepWhetherTheyAreAboutAGroup() {
+        EventView direct = EventView.typing(new org.parley.api.TypingView("p1peer", true));
+        EventView inGroup = EventView.typing(new org.parley.api.TypingView("p1peer", false, "12".repeat(16)));
+        assertEquals(direct, ControlMessages.fromProto(ControlMessages.toProto(direct)));
+        assertEquals(inGroup, ControlMessages.fromProto(ControlMessages.toProto(inGroup)));
+    }
+
+    @Test
     void groupRequestsAnswersErrorsAndEventsCrossTheControlApiIntact() throws Exception {
         ProfileHome home = home();
         try (ControlServer server = ControlServer.start(api, home);

@@ -121,4 +121,51 @@ class ChunkCodecTest {
         assertEquals(32, offer.fileId().length);
         assertTrue(Arrays.equals(offer.fileId(), ChunkCipher.fileId(key, tree.root())));
     }
+
+    /** A store that holds what it was given, in memory. */
+    private static final class Held implements ChunkStore {
+        final java.util.Map<Integer, StoredChunk> chunks = new java.util.HashMap<>();
+
+        @Override
+        public void write(byte[] fileId, int index, byte[] sealed, List<byte[]> proof) {
+            chunks.put(index, new StoredChunk(sealed, proof));
+        }
+
+        @Override
+        public StoredChunk read(byte[] fileId, int index) {
+            return chunks.get(index);
+        }
+
+        @Override
+        public void delete(byte[] fileId) {
+            chunks.clear();
+        }
+    }
+
+    @Test
+    void theAssemblyWritesTheCheckedChunksAndRefusesAStoreChangedSinceWithoutLeavingAFile(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws Exception {
+        Held store = new Held();
+        for (int i = 0; i < layout.count(); i++) {
+            store.write(offer.fileId(), i, sealed(i), tree.proof(i));
+        }
+        java.nio.file.Path done = FileAssembler.assemble(offer, store, folder.resolve("ok"));
+        assertArrayEquals(content, java.nio.file.Files.readAllBytes(done));
+
+        byte[] damaged = sealed(1);
+        damaged[7] ^= 1;
+        store.write(offer.fileId(), 1, damaged, tree.proof(1));
+        assertThrows(FileException.class, () -> FileAssembler.assemble(offer, store, folder.resolve("damaged")));
+        // Sealed correctly under the key (only a holder of the offer can), but other content.
+        byte[] other = new byte[layout.length(1)];
+        store.write(offer.fileId(), 1, ChunkCipher.seal(key, tree.root(), 1, other, 0, other.length), tree.proof(1));
+        FileException swapped = assertThrows(FileException.class,
+                () -> FileAssembler.assemble(offer, store, folder.resolve("swapped")));
+        assertTrue(swapped.getMessage().contains("SHA-256"), swapped.getMessage());
+        for (String attempt : List.of("damaged", "swapped")) {
+            try (var left = java.nio.file.Files.list(folder.resolve(attempt))) {
+                assertEquals(0, left.count(), "neither the name nor a part file is left");
+            }
+        }
+    }
 }

@@ -75,4 +75,37 @@ class EnvelopeVersionsTest {
                 old.history(alice.id()).stream().map(MessageRecord::text).toList());
         assertEquals(java.util.Map.of(), old.messenger.refusedFrom(alice.id()), "the old node refused nothing of alice's");
     }
+
+    /**
+     * A message sealed in version 1 for an old node that is away: replicas take only sealed mail,
+     * so none is asked to hold it (nothing to refuse, nothing scored); it stays pending, and goes
+     * directly once the old node links again.
+     */
+    @Test
+    void mailForAnOldNodeThatIsAwayStaysPendingAndGoesDirectlyWhenItIsBack() {
+        MailboxNode hub = node("hub");
+        hub.start(List.of());
+        MailboxNode alice = node("alice");
+        MailboxNode old = node("old");
+        old.onlyEnvelopeVersions = Set.of(1);
+        alice.start(List.of(hub));
+        old.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(25));
+        alice.messenger.addContact(old.id(), "old");
+        old.messenger.addContact(alice.id(), "alice");
+        loop.runUntilIdle();
+
+        old.stop();
+        loop.advance(Duration.ofSeconds(1));
+        alice.send(old.id(), "while the old node is away");
+        loop.advance(Duration.ofMinutes(3));
+        assertEquals(MessageRecord.PENDING, alice.history(old.id()).get(0).state(), "pending, not failed or relayed");
+        assertEquals(0, hub.mailbox.envelopesHeldForOthers());
+
+        old.start(List.of(hub));
+        loop.advance(Duration.ofSeconds(60));
+        assertEquals(List.of("while the old node is away"),
+                old.history(alice.id()).stream().map(MessageRecord::text).toList());
+        assertEquals(MessageRecord.DELIVERED, alice.history(old.id()).get(0).state());
+    }
 }

@@ -123,9 +123,11 @@ final class MailboxNode {
                 .withMailbox(config).withAnnounce(List.of(address))
                 .withBootstrap(bootstrap.stream().map(other -> DialTarget.peerAt(other.id(), other.address)).toList()));
         if (onlyEnvelopeVersions != null) {
-            // A node from before version negotiation: takes only these, and its Hello says nothing.
+            // A node from before version negotiation: takes only these, and its Hello says nothing
+            // (nor that it forwards deposits).
             node.messenger().acceptEnvelopeVersionsOnly(onlyEnvelopeVersions);
             node.links().announceEnvelopeVersions(List.of());
+            node.links().announceDepositForwarding(false);
         }
         links = node.links();
         discovery = node.discovery();

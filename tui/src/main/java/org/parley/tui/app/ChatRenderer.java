@@ -124,6 +124,20 @@ public final class ChatRenderer {
         }
     }
 
+    /** "typing…" for a contact; in a group, who (by contact name where known, else short ID). */
+    private static String typing(ChatState state, Conversation conversation, long nowMillis) {
+        List<String> typing = state.typingIn(conversation.id(), nowMillis);
+        if (typing.isEmpty()) {
+            return "";
+        }
+        if (conversation.kind() != Conversation.Kind.GROUP) {
+            return "  · typing…";
+        }
+        List<String> names = typing.stream().map(peer -> state.conversations().get(peer)
+                .filter(Conversation::isDirect).map(Conversation::title).orElse(ChatContext.shortId(peer))).toList();
+        return "  · " + (names.size() > 2 ? names.size() + " members" : String.join(", ", names)) + " typing…";
+    }
+
     private static String heading(Conversation.Kind kind) {
         return switch (kind) {
             case GROUP -> "Groups";
@@ -163,7 +177,7 @@ public final class ChatRenderer {
             case INVITATION -> "  · invitation: /group join or /group leave";
             case CONTACT, GROUP -> "";
         } + (conversation.muted() ? "  · muted" : "")
-                + (state.typing(conversation.id(), System.currentTimeMillis()) ? "  · typing…" : "")
+                + typing(state, conversation, System.currentTimeMillis())
                 + "  " + conversation.id();
         text(screen, left, 0, header, width, TextColor.ANSI.DEFAULT, true);
         Timeline timeline = state.timeline(conversation.id());

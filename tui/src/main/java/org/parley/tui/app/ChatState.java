@@ -45,29 +45,54 @@ public final class ChatState {
     private boolean quitting;
     private boolean showIds;
     private String unreachable;
-    /** Per peer typing to us: when its newest start came (this machine's clock). Never more than the contacts. */
-    private final Map<String, Long> typingSince = new HashMap<>();
-    /** How long a contact's start shows: it repeats one every 3 s while it types. */
+    /**
+     * Per conversation (a contact, or a group), per peer typing to us in it: when its newest start
+     * came (this machine's clock). Never more than the contacts and the groups' members.
+     */
+    private final Map<String, Map<String, Long>> typingSince = new HashMap<>();
+    /** How long a peer's start shows: it repeats one every 3 s while it types. */
     static final long TYPING_SHOWN_MILLIS = 6_000;
 
-    /** A peer started ({@code active}) or stopped typing to us, at {@code nowMillis}. */
+    /** A contact started ({@code active}) or stopped typing to us, at {@code nowMillis}. */
     public void typing(String peerId, boolean active, long nowMillis) {
+        typing(peerId, peerId, active, nowMillis);
+    }
+
+    /** {@code peerId} started or stopped typing in a conversation (a group's ID, or its own for a contact). */
+    public void typing(String conversationId, String peerId, boolean active, long nowMillis) {
         if (active) {
-            typingSince.put(peerId, nowMillis);
+            typingSince.computeIfAbsent(conversationId, id -> new HashMap<>()).put(peerId, nowMillis);
         } else {
-            typingSince.remove(peerId);
+            Map<String, Long> typing = typingSince.get(conversationId);
+            if (typing != null) {
+                typing.remove(peerId);
+                if (typing.isEmpty()) {
+                    typingSince.remove(conversationId);
+                }
+            }
         }
     }
 
-    /** Whether to show that {@code peerId} is typing. */
-    public boolean typing(String peerId, long nowMillis) {
-        Long since = typingSince.get(peerId);
-        return since != null && nowMillis - since < TYPING_SHOWN_MILLIS;
+    /** Whether to show that someone is typing in a conversation (a contact's or a group's ID). */
+    public boolean typing(String conversationId, long nowMillis) {
+        return !typingIn(conversationId, nowMillis).isEmpty();
+    }
+
+    /** Who to show typing in a conversation, by peer ID, in no particular order. */
+    public List<String> typingIn(String conversationId, long nowMillis) {
+        Map<String, Long> typing = typingSince.getOrDefault(conversationId, Map.of());
+        return typing.entrySet().stream().filter(start -> nowMillis - start.getValue() < TYPING_SHOWN_MILLIS)
+                .map(Map.Entry::getKey).sorted().toList();
     }
 
     /** Forgets starts shown long enough; whether any was, so the screen is drawn again. */
     public boolean expireTyping(long nowMillis) {
-        return typingSince.values().removeIf(since -> nowMillis - since >= TYPING_SHOWN_MILLIS);
+        boolean expired = false;
+        for (Map<String, Long> typing : typingSince.values()) {
+            expired |= typing.values().removeIf(since -> nowMillis - since >= TYPING_SHOWN_MILLIS);
+        }
+        typingSince.values().removeIf(Map::isEmpty);
+        return expired;
     }
 
     public ConversationList conversations() {

@@ -84,7 +84,8 @@ final class NodeSync {
             case EventView.OUTBOX -> chat.state.counts(event.outbox().outbox(), event.outbox().relayed());
             case EventView.FILE -> onFile(event.file());
             case EventView.READ -> onRead(event.read());
-            case EventView.TYPING -> chat.state.typing(event.typing().peerId(), event.typing().active(), chat.now());
+            case EventView.TYPING -> chat.state.typing(event.typing().groupId() != null ? event.typing().groupId()
+                    : event.typing().peerId(), event.typing().peerId(), event.typing().active(), chat.now());
             default -> {
                 // "watching", and types a newer node may add
             }
@@ -156,6 +157,7 @@ final class NodeSync {
         }
         boolean own = message.senderId().equals(chat.state.ownPeerId());
         if (chat.state.timeline(groupId).put(chat.entry(message)) && !own) {
+            chat.state.typing(groupId, message.senderId(), false, chat.now());
             arrived(groupId);
         }
     }

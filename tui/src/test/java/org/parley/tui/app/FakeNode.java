@@ -98,6 +98,12 @@ final class FakeNode implements ParleyApi {
     }
 
     @Override
+    public boolean groupTyping(String groupId, boolean active) throws ApiException {
+        call("groupTyping " + groupId + " " + active);
+        return true;
+    }
+
+    @Override
     public IdentityView identity() throws ApiException {
         call("identity");
         return new IdentityView(OWN_ID, "me", "fp", List.of());

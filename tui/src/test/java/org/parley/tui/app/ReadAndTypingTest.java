@@ -8,6 +8,7 @@ import com.googlecode.lanterna.input.KeyType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.parley.api.EventView;
+import org.parley.api.GroupMessageView;
 import org.parley.api.MessageView;
 import org.parley.api.ReadView;
 import org.parley.api.TypingView;
@@ -99,5 +100,30 @@ class ReadAndTypingTest {
         chat.event(EventView.typing(new TypingView(ADA, true)));
         assertTrue(chat.state.expireTyping(chat.now + ChatState.TYPING_SHOWN_MILLIS), "the screen is drawn again");
         assertFalse(chat.state.typing(ADA, chat.now));
+    }
+
+    @Test
+    void inAGroupTypingIsToldToTheGroupAndAMembersShowsThereOnly() {
+        String group = "ab".repeat(16);
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.contact(ADA, "ada");
+        chat.node.group(group, "club", "joined");
+        chat.start();
+        chat.event(new EventView(EventView.GROUP, null, new GroupMessageView(group, "11".repeat(32), ADA, "hi", 1L,
+                2L, 1L, null, List.of(), false, false)));
+        for (int i = 0; i < 3 && !group.equals(chat.open()); i++) {
+            chat.ctrl('n');
+        }
+        assertEquals(group, chat.open());
+        chat.type("hel");
+        assertEquals(1, chat.node.count("groupTyping " + group + " true"));
+        assertEquals(0, chat.node.count("typing " + ADA + " true"), "nothing to the member's own conversation");
+
+        chat.event(EventView.typing(new TypingView(ADA, true, group)));
+        assertEquals(List.of(ADA), chat.state.typingIn(group, chat.now));
+        assertFalse(chat.state.typing(ADA, chat.now), "a member typing in a group is not typing to us");
+        chat.event(new EventView(EventView.GROUP, null, new GroupMessageView(group, "22".repeat(32), ADA, "there",
+                3L, 4L, 2L, null, List.of(), false, false)));
+        assertFalse(chat.state.typing(group, chat.now), "its post ends it");
     }
 }

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -118,12 +119,26 @@ class BenchmarkTest {
     void quickStartArchiveKeepsTheJvmsWarningsOutOfCommandOutput() throws Exception {
         Launcher launcher = new Launcher(work).withoutEnv("PARLEY_HOME").withoutEnv("PARLEY_JAVA_OPTS");
         Path archive = launcher.script().getParent().resolve("tui/target/parley.jsa");
-        Files.deleteIfExists(archive);
-        Launcher.Result making = launcher.run("--version");
-        assertEquals(0, making.exitCode(), making.toString());
-        assertTrue(Files.size(archive) > 0, "the first short command after a build writes the archive");
-        Launcher.Result using = launcher.run("--version");
-        assertEquals(0, using.exitCode(), using.toString());
+        // The archive this replaces holds what an earlier command loaded, which the rest of the
+        // suite's commands start faster with than with the few classes of --version: it goes back.
+        Path kept = work.resolve("kept.jsa");
+        boolean hadOne = Files.exists(archive);
+        if (hadOne) {
+            Files.move(archive, kept);
+        }
+        Launcher.Result making;
+        Launcher.Result using;
+        try {
+            making = launcher.run("--version");
+            assertEquals(0, making.exitCode(), making.toString());
+            assertTrue(Files.size(archive) > 0, "the first short command after a build writes the archive");
+            using = launcher.run("--version");
+            assertEquals(0, using.exitCode(), using.toString());
+        } finally {
+            if (hadOne) {
+                Files.move(kept, archive, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         assertEquals(1, making.stdout().strip().lines().count(), making.stdout());
         assertEquals(making.stdout(), using.stdout());
         assertEquals("", making.stderr() + using.stderr(), "no JVM warning reaches the user");

@@ -7,7 +7,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Daemons a test starts through the launcher; whatever still runs is killed after each test. */
+/**
+ * Daemons a test starts through the launcher; whatever still runs is stopped after each test
+ * (SIGTERM, so that a daemon writing the launcher's class-data archive as it stops finishes it;
+ * SIGKILL after 15 s).
+ */
 final class Daemons implements AfterEachCallback {
     private final List<Process> started = new ArrayList<>();
 
@@ -21,8 +25,13 @@ final class Daemons implements AfterEachCallback {
     @Override
     public void afterEach(ExtensionContext context) throws InterruptedException {
         for (Process daemon : started) {
-            daemon.destroyForcibly();
-            daemon.waitFor(10, TimeUnit.SECONDS);
+            daemon.destroy();
+        }
+        for (Process daemon : started) {
+            if (!daemon.waitFor(15, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+                daemon.waitFor(10, TimeUnit.SECONDS);
+            }
         }
         started.clear();
     }

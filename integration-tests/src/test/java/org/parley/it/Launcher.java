@@ -62,11 +62,13 @@ final class Launcher {
     Result run(String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(workingDirectory, "out", ".txt");
         Path err = Files.createTempFile(workingDirectory, "err", ".txt");
+        long start = System.nanoTime();
         Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("parley " + String.join(" ", args) + " did not finish in " + COMMAND_TIMEOUT);
         }
+        Steps.took("parley " + args[0] + (args.length > 1 ? " " + args[1] : ""), start);
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }

@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +23,6 @@ final class NatDaemons implements AutoCloseable {
     static final String PORT = "7450";
     /** Where the public seed listens. */
     static final String SEED = NatTestBed.PUBLIC_ADDRESS + ":" + PORT;
-    /** A daemon's JVM, keystore and first TLS start take this long at most, even on a machine under load. */
-    private static final Duration DAEMON_START = Duration.ofSeconds(120);
 
     private final Path work;
     private final Launcher parley;
@@ -58,7 +55,7 @@ final class NatDaemons implements AutoCloseable {
                         + Files.readString(work.resolve(output + ".err")) + "\n" + logTail(name));
             }
             return Profiles.answers(work.resolve(name));
-        }, name + "'s daemon answers", DAEMON_START);
+        }, name + "'s daemon answers", Profiles.DAEMON_START);
         ok(namespace, "status", "--home", home(name)); // and a command inside its namespace reaches it
         return daemon;
     }

@@ -20,9 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.parley.api.ApiException;
 import org.parley.api.LookupView;
 import org.parley.api.MessageView;
@@ -37,8 +36,11 @@ import org.parley.testing.Eventually;
  * them (see {@link NatTestBed}): a public seed, and alice and bob each behind a router of their own.
  * Every command runs as {@code ip netns exec NAMESPACE ./parley ...}, so the daemon's control API
  * is reached from inside its own namespace, as a user on that machine would.
+ *
+ * <p>One subclass per kind of NAT: each case takes minutes of protocol timers, and as classes of
+ * their own the two run in separate test JVMs at once (their namespaces are named by the JVM).
  */
-class NatTraversalTest {
+abstract class NatTraversalTest {
     private static final String PORT = "7450";
     private static final String SEED = NatTestBed.PUBLIC_ADDRESS + ":" + PORT;
     private static final Duration VERDICT_WAIT = Duration.ofSeconds(90);
@@ -82,9 +84,12 @@ class NatTraversalTest {
      * show the verdicts themselves: the seed, on 0.0.0.0, finds itself public at the address both
      * confirmed and announces it; alice is private, seen at her router's address, and announces none.
      */
-    @ParameterizedTest
-    @EnumSource(NatTestBed.Nat.class)
-    void aliceAndBobBehindNatsChatLiveThroughTheSeedsRelay(NatTestBed.Nat nat) throws Exception {
+    /** The NAT both homes' routers do. */
+    abstract NatTestBed.Nat nat();
+
+    @Test
+    void aliceAndBobBehindNatsChatLiveThroughTheSeedsRelay() throws Exception {
+        NatTestBed.Nat nat = nat();
         try (NatTestBed bed = NatTestBed.create(2, nat)) {
             String seed = init("seed");
             String alice = init("alice");
@@ -442,7 +447,7 @@ class NatTraversalTest {
                         + Files.readString(work.resolve(name + "-daemon.err")) + "\n" + logTail(name));
             }
             return Profiles.answers(work.resolve(name));
-        }, name + "'s daemon answers");
+        }, name + "'s daemon answers", Profiles.DAEMON_START);
         ok(namespace, "status", "--home", home(name)); // and a command inside its namespace reaches it
         return daemon;
     }

@@ -18,10 +18,17 @@ import org.parley.testing.Eventually;
 final class Profiles implements AutoCloseable {
     static final String PASSPHRASE = "integration passphrase";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * A daemon's JVM, keystore and first TLS start take this long at most, even on a machine under
+     * load (at a load average of 28 on two cores one took over a minute).
+     */
+    static final Duration DAEMON_START = Duration.ofSeconds(120);
 
     private final Path work;
     private final Launcher parley;
     private final List<Process> processes = new ArrayList<>();
+    /** Where each daemon's standard output went, in the order of {@link #processes}. */
+    private final List<Path> outputs = new ArrayList<>();
 
     Profiles(Path work) {
         this.work = work;
@@ -71,15 +78,18 @@ final class Profiles implements AutoCloseable {
             args.add("--bootstrap");
             args.add(address);
         }
+        long start = System.nanoTime();
         Process daemon = parley.start(name + "-" + processes.size(), args.toArray(String[]::new));
+        outputs.add(work.resolve(name + "-" + processes.size() + ".out"));
         processes.add(daemon);
-        Instant deadline = Instant.now().plus(WAIT);
+        Instant deadline = Instant.now().plus(DAEMON_START);
         while (Instant.now().isBefore(deadline)) {
             if (!daemon.isAlive()) {
                 throw new AssertionError("daemon " + name + " exited with " + daemon.exitValue() + ": "
                         + Files.readString(work.resolve(name + "-" + (processes.size() - 1) + ".err")).strip());
             }
             if (answers(home(name))) {
+                Steps.took("daemon " + name + " answered", start);
                 return daemon;
             }
             Thread.sleep(100);
@@ -123,7 +133,9 @@ final class Profiles implements AutoCloseable {
 
     /** Asks every 100 ms: most conditions here run a command or call a daemon, which costs more than a loop's poll. */
     static void await(Condition condition, String what, Duration wait) throws Exception {
+        long start = System.nanoTime();
         Eventually.await(condition, what, wait, POLL);
+        Steps.took("waited for " + what, start);
     }
 
     /**
@@ -161,6 +173,12 @@ final class Profiles implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the daemons (SIGTERM, then SIGKILL after 15 s), then checks that none wrote a JVM
+     * warning to its standard output: the launcher's class-data archive for daemons (written by
+     * the first daemon after a build as it stops, then mapped by the others) must stay out of
+     * what a daemon prints.
+     */
     @Override
     public void close() throws InterruptedException {
         for (Process process : processes) {
@@ -169,6 +187,17 @@ final class Profiles implements AutoCloseable {
         for (Process process : processes) {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+            }
+        }
+        for (Path output : outputs) {
+            String printed;
+            try {
+                printed = Files.readString(output);
+            } catch (IOException e) {
+                throw new AssertionError("cannot read " + output, e);
+            }
+            if (printed.contains("][warning]") || printed.contains("][error]")) {
+                throw new AssertionError("a JVM message in the daemon's output " + output.getFileName() + ":\n" + printed);
             }
         }
     }

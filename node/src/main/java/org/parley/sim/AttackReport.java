@@ -14,6 +14,9 @@ import java.util.Locale;
  * @param victimLinks the victim's links at the end
  * @param victimSybilLinkShare share of them to Sybils
  * @param honestSybilLinkShare share of all honest nodes' links that go to Sybils
+ * @param honestWithoutHonestLink honest nodes with no link to another honest node at the end
+ * @param largestHonestComponent honest nodes in the largest group joined by honest links at the
+ *                               end: once Sybils drop, no message crosses between such groups
  * @param lookupsOfVictimSuccess share of lookups of the victim's record, from random honest
  *                               nodes, that found it
  * @param victimLookupSuccess share of the victim's own lookups of random honest nodes that found them
@@ -27,7 +30,8 @@ import java.util.Locale;
  */
 public record AttackReport(String attack, int honest, int sybils, long seed, int messages, Integer groundSybils,
                            Integer groundPrefixBits, Long grindAttempts, Double grindSeconds, int victimLinks,
-                           double victimSybilLinkShare, double honestSybilLinkShare, int lookupsOfVictim,
+                           double victimSybilLinkShare, double honestSybilLinkShare, int honestWithoutHonestLink,
+                           int largestHonestComponent, int lookupsOfVictim,
                            double lookupsOfVictimSuccess, int victimLookups, double victimLookupSuccess, int lookups,
                            double lookupSuccess, double deliveryRatio, Double deliveryBeforeFlash, Integer mailSent,
                            Integer mailDelivered, Long spamEnvelopes, double wallSeconds) {
@@ -40,11 +44,13 @@ public record AttackReport(String attack, int honest, int sybils, long seed, int
                 seed                           %d
                 victim links (share to sybils) %d (%.3f)
                 honest links to sybils         %.3f
+                honest nodes, no honest link   %d (largest honest group %d)
                 lookups of the victim          %d, success %.4f
                 the victim's lookups           %d, success %.4f
                 lookups between honest nodes   %d, success %.4f
                 delivery to honest subscribers %.5f""", attack, honest, sybils, seed, victimLinks,
-                victimSybilLinkShare, honestSybilLinkShare, lookupsOfVictim, lookupsOfVictimSuccess, victimLookups,
+                victimSybilLinkShare, honestSybilLinkShare, honestWithoutHonestLink, largestHonestComponent,
+                lookupsOfVictim, lookupsOfVictimSuccess, victimLookups,
                 victimLookupSuccess, lookups, lookupSuccess, deliveryRatio));
         if (deliveryBeforeFlash != null) {
             text.append(String.format(Locale.ROOT, "%n  (before the flash             %.5f)", deliveryBeforeFlash));

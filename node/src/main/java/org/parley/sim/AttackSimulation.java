@@ -337,7 +337,9 @@ public final class AttackSimulation {
         List<PeerId> victimLinks = victimNode.links.linkedPeers();
         long honestLinks = 0;
         long toSybils = 0;
+        Map<PeerId, List<PeerId>> linksOfHonest = new HashMap<>();
         for (int i = 0; i < config.honest(); i++) {
+            linksOfHonest.put(nodes.get(i).id(), nodes.get(i).links.linkedPeers());
             for (PeerId peer : nodes.get(i).links.linkedPeers()) {
                 honestLinks++;
                 if (colluders.isSybil(peer)) {
@@ -345,6 +347,7 @@ public final class AttackSimulation {
                 }
             }
         }
+        HonestLinkGraph graph = HonestLinkGraph.of(linksOfHonest);
         double lookupsOfVictim = lookUpVictim();
         double victimLookups = victimLooksUp();
         double lookups = lookUpHonest();
@@ -354,7 +357,7 @@ public final class AttackSimulation {
                 config.messages(), eclipse ? ground : null, eclipse ? groundBits : null,
                 eclipse ? grindAttempts : null, eclipse ? grindSeconds : null, victimLinks.size(),
                 share(victimLinks.stream().filter(colluders::isSybil).count(), victimLinks.size()),
-                share(toSybils, honestLinks), LOOKUPS, lookupsOfVictim, VICTIM_LOOKUPS, victimLookups, LOOKUPS,
+                share(toSybils, honestLinks), graph.withoutHonestLink(), graph.largestComponent(), LOOKUPS, lookupsOfVictim, VICTIM_LOOKUPS, victimLookups, LOOKUPS,
                 lookups, delivery, beforeFlash, mailSent, mailDelivered, whole ? spam : null,
                 (System.nanoTime() - started) / 1e9);
     }

@@ -92,10 +92,10 @@ final class ConfigFile {
         return settings;
     }
 
-    /** A one-line error about the setting of {@code key}. */
+    /** A one-line error about the setting of {@code key}; the problem may quote the value, which may hold anything. */
     CliException error(String key, String problem) {
         Setting setting = settings.get(key);
-        return at(file, setting == null ? 0 : setting.line(), "key '" + key + "': " + problem);
+        return at(file, setting == null ? 0 : setting.line(), "key '" + key + "': " + PrintableText.oneLine(problem));
     }
 
     private static CliException at(Path file, int line, String problem) {

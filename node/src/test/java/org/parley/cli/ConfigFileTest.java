@@ -101,6 +101,9 @@ class ConfigFileTest {
         broken.put("links =\n", "line 1: key 'links' has no value");
         broken.put("--links = 3\n", "line 1: '--links' is not a key");
         broken.put("li\u001bnks = 3\n", "line 1: 'li\uFFFDnks' is not a key");
+        broken.put("listen = 0.\u001c1\n", "line 1: key 'listen': Invalid value for option '--listen': expected "
+                + "host:port, got '0.\uFFFD1'");
+        broken.put("no-relay = \u001b[2J\n", "line 1: key 'no-relay': '\uFFFD[2J' is not true or false");
         for (Map.Entry<String, String> file : broken.entrySet()) {
             Files.writeString(config, file.getKey());
             Run run = run("daemon", "--home", home.toString());

@@ -107,7 +107,8 @@ class FileFramesFuzzTest {
             alice.links.inject(HONEST, Frame.newBuilder().setFile(FileFrame.newBuilder().setRequest(ChunkRequest
                     .newBuilder().setFileId(ByteString.copyFrom(own.fileId())).setIndex(0))).build());
             loop.advance(Duration.ofSeconds(1));
-            List<Frame> answers = alice.links.takeSent(HONEST);
+            List<Frame> answers = alice.links.takeSent(HONEST).stream().filter(frame -> frame.getFile().hasChunk())
+                    .toList();
             assertEquals(1, answers.size(), answers.toString());
             opens(own, answers.get(0).getFile().getChunk());
         } finally {

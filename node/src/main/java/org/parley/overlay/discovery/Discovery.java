@@ -145,17 +145,6 @@ public final class Discovery implements LinkEvents, FrameHandler {
     }
 
     /**
-     * Tells discovery, for each mesh member, how many first copies we pushed it since it last
-     * sent us anything ({@code pushedSinceHeard}), and whether some neighbour shares a topic with
-     * us ({@code expectsMessages}); a member that never brought a first copy and stays silent
-     * counts as idle, and a node hearing nothing while it expects messages swaps links (issue 17).
-     */
-    public void judgeMeshMembersBy(java.util.function.ToLongFunction<PeerId> pushedSinceHeard,
-                                   java.util.function.BooleanSupplier expectsMessages) {
-        keeper.judgeMeshMembersBy(pushedSinceHeard, expectsMessages);
-    }
-
-    /**
      * A neighbour relayed a message ({@code firstCopy} when nobody brought it before) or announced
      * one: links that brought most first copies are trimmed last.
      */

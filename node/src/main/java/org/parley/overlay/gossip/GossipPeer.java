@@ -16,11 +16,6 @@ final class GossipPeer {
      * last relayed or announced a message; the link layer closes links where this grows large.
      */
     long messagesSinceRelayed;
-    /**
-     * First copies we pushed to this neighbour as a member of our mesh since it last relayed or
-     * announced anything to us: a Sybil holding a mesh place grows this without end.
-     */
-    long pushedSinceHeard;
 
     GossipPeer(TokenBucket inbound) {
         this.inbound = inbound;

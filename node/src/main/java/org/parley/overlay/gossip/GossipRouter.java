@@ -116,29 +116,6 @@ public final class GossipRouter {
     }
 
     /**
-     * First copies we pushed to {@code peer} as a member of our mesh since it last relayed or
-     * announced anything to us. An honest member with any other source sends us its copies
-     * (duplicates included); one that stays silent either holds its place to drop what it gets,
-     * or hears only from us (the link layer weighs that, issue 17).
-     */
-    public long pushedSinceHeard(PeerId peer) {
-        GossipPeer state = peers.get(peer);
-        return state == null ? 0 : state.pushedSinceHeard;
-    }
-
-    /** Whether some neighbour shares a topic we subscribe to: then messages are ours to expect. */
-    public boolean sharesATopic() {
-        for (GossipPeer state : peers.values()) {
-            for (String topic : state.topics) {
-                if (subscriptions.containsKey(topic)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
      * Starts the heartbeat. The first one comes after a random part of the interval, so that
      * nodes started together do not all gossip in the same instant.
      */
@@ -372,16 +349,11 @@ public final class GossipRouter {
     private void relayed(PeerId from, String topic, boolean firstCopy) {
         GossipPeer sender = peers.get(from);
         sender.messagesSinceRelayed = 0;
-        sender.pushedSinceHeard = 0;
         TopicMesh mesh = subscriptions.get(topic);
         if (firstCopy) {
             peers.forEach((id, state) -> {
-                if (state != sender && state.topics.contains(topic)) {
-                    if (mesh.contains(id)) {
-                        state.pushedSinceHeard++;
-                    } else {
-                        state.messagesSinceRelayed++;
-                    }
+                if (state != sender && state.topics.contains(topic) && !mesh.contains(id)) {
+                    state.messagesSinceRelayed++;
                 }
             });
         }

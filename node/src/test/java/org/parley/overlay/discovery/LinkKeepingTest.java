@@ -40,68 +40,9 @@ class LinkKeepingTest {
     /** What the gossip layer would count: messages of shared topics since each neighbour last relayed. */
     private final java.util.Map<PeerId, Long> silence = new java.util.HashMap<>();
 
-    /** What the gossip layer would count: first copies pushed to each mesh member since it last sent us anything. */
-    private final java.util.Map<PeerId, Long> pushed = new java.util.HashMap<>();
-    private boolean sharesATopic = true;
-
     LinkKeepingTest() {
         links.addLayer(discovery);
         discovery.judgeRelaysBy(peer -> silence.getOrDefault(peer, 0L));
-        discovery.judgeMeshMembersBy(peer -> pushed.getOrDefault(peer, 0L), () -> sharesATopic);
-    }
-
-    @Test
-    void aSilentMeshMemberThatNeverBroughtAFirstCopyCountsAsIdle() {
-        List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
-        linked.forEach(peer -> discovery.relayed(peer, true));
-        PeerId sybil = open(1, Direction.INBOUND, "10.2.").get(0);
-        PeerId quietNow = linked.get(0);
-        pushed.put(sybil, (long) LinkKeeper.IDLE_MESSAGES);
-        pushed.put(quietNow, (long) LinkKeeper.IDLE_MESSAGES);
-        discovery.start();
-
-        loop.advance(CONFIG.heartbeat().multipliedBy(2));
-
-        assertFalse(links.isConnected(sybil), "a mesh place held without ever relaying is closed");
-        assertTrue(links.isConnected(quietNow), "a member that brought first copies before is the mesh's to judge");
-    }
-
-    @Test
-    void aStarvedNodeSwapsALinkThatBroughtNothingForAPeerNoNeighbourNamed() {
-        PeerId departed = open(1, Direction.OUTBOUND, "10.4.").get(0);
-        Identity fresh = Identity.generate("named by a former neighbour", RANDOM);
-        exchange(departed, List.of(record(fresh.peerId(), fresh)));
-        links.close(departed);
-        List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
-        List<PeerRecord> fromNeighbours = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            Identity identity = Identity.generate("named by a neighbour " + i, RANDOM);
-            fromNeighbours.add(record(identity.peerId(), identity));
-        }
-        exchange(linked.get(0), fromNeighbours);
-        discovery.start();
-
-        loop.advance(LinkKeeper.STARVED_AFTER.plus(CONFIG.heartbeat().multipliedBy(2)));
-
-        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
-        assertFalse(dialled.isEmpty(), "a node that hears nothing dials");
-        assertEquals(fresh.peerId(), dialled.get(0), "first a peer its neighbours did not name: " + dialled);
-        assertTrue(linked.stream().anyMatch(peer -> !links.isConnected(peer)), "in place of a link that brought nothing");
-    }
-
-    @Test
-    void aNodeThatHearsFirstCopiesOrSharesNoTopicSwapsNothing() {
-        List<PeerId> linked = open(CONFIG.targetLinks(), Direction.OUTBOUND, "10.1.");
-        sharesATopic = false;
-        discovery.start();
-        loop.advance(LinkKeeper.STARVED_AFTER.plus(CONFIG.heartbeat().multipliedBy(2)));
-        sharesATopic = true;
-        for (int beat = 0; beat < 8; beat++) {
-            discovery.relayed(linked.get(beat % linked.size()), true);
-            loop.advance(CONFIG.heartbeat());
-        }
-
-        assertTrue(links.linkedPeers().containsAll(linked), "no link swapped: " + links.linkedPeers().size());
     }
 
     @Test

@@ -92,6 +92,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     private final SignalIntake intake;
     private final SenderKeyDistribution keys;
     private final GroupTyping typing;
+    private final GroupReadMarks readMarks;
     private Scheduler.Cancellable beatTimer;
     private long beats;
     private boolean stopped;
@@ -115,7 +116,10 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.backfill = new Backfill(directory, this.storage, control, posts, neighbours, loop);
         this.typing = new GroupTyping(self.peerId(), directory, transport, storage, loop, clock,
                 (group, member, active) -> listeners.forEach(listener -> listener.groupTyping(group, member, active)));
-        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox, typing);
+        this.readMarks = new GroupReadMarks(self.peerId(), directory, transport, storage, loop,
+                (group, member, entryId) -> listeners.forEach(listener -> listener.groupRead(group, member, entryId,
+                        clock.nowMillis())));
+        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox, typing, readMarks);
     }
 
     /** Loads every group from storage (blocking: call before the loop serves anything). */
@@ -126,6 +130,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         groups.storage.load(groups.directory, connection -> {
             groups.outbox.load(connection);
             groups.typing.load(connection);
+            groups.readMarks.load(connection);
         });
         return groups;
     }
@@ -277,6 +282,41 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         return typing.send(id, active);
     }
 
+    /**
+     * Turns read marks in a group on or off (decision 0062; empty: unchanged); completes with the
+     * switch as stored, or fails {@code NOT_FOUND} for no such group.
+     */
+    public CompletableFuture<Boolean> setReadReceipts(GroupId id, Optional<Boolean> on) {
+        if (on.isEmpty()) {
+            return directory.get(id) == null
+                    ? CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id))
+                    : CompletableFuture.completedFuture(readMarks.isOn(id));
+        }
+        return readMarks.set(id, on.get());
+    }
+
+    /** Whether read marks are on in a group. */
+    public boolean readReceiptsOn(GroupId id) {
+        return readMarks.isOn(id);
+    }
+
+    /**
+     * Marks a group we joined read up to an entry of its log ({@code upTo}) or its newest; never
+     * back. The mark goes to each linked member when read marks are on and it moved.
+     */
+    public CompletableFuture<ReadMarked> markRead(GroupId id, Optional<byte[]> upTo) {
+        return readMarks.markRead(id, upTo).thenApply(marked -> new ReadMarked(marked.upTo(), marked.sent()));
+    }
+
+    /** What marking a group read did: the entry now marked (empty when the mark did not move), and whether it went out. */
+    public record ReadMarked(Optional<String> upTo, boolean sent) {
+    }
+
+    /** The members who read one of our messages, with read marks on in its group; none otherwise. */
+    public List<PeerId> readBy(GroupMessageRecord message) {
+        return readMarks.readBy(message);
+    }
+
     /** Refusals in a group since start, by reason. */
     public Map<String, Long> refusedIn(GroupId id) {
         return directory.refusedIn(id);
@@ -329,6 +369,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     @Override
     public void peerConnected(PeerInfo peer) {
         outbox.peerConnected(peer.peerId());
+        readMarks.linked(peer.peerId());
     }
 
     @Override

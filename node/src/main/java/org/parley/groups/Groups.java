@@ -98,7 +98,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     private boolean stopped;
 
     private Groups(Identity self, GroupSignalTransport transport, GossipRouter gossip, Neighbours neighbours, StorageQueue storage,
-                   ContentCipher cipher, Scheduler loop, Clock clock, SecureRandom random) {
+                   ContentCipher cipher, PostVerifier postVerifier, Scheduler loop, Clock clock, SecureRandom random) {
         this.self = self.peerId();
         this.gossip = gossip;
         this.loop = loop;
@@ -107,7 +107,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.storage = new GroupStorage(storage, cipher, loop);
         this.outbox = new SignalOutbox(transport, storage, cipher, loop, clock, random);
         OneShotSignal control = new OneShotSignal(self.peerId(), transport);
-        this.posts = new PostIntake(directory, this.storage, control, clock, loop, listeners);
+        this.posts = new PostIntake(directory, this.storage, control, clock, loop, listeners, postVerifier);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
         this.keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
                 neighbours, clock, random);
@@ -124,9 +124,10 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
 
     /** Loads every group from storage (blocking: call before the loop serves anything). */
     public static Groups open(Identity self, GroupSignalTransport transport, GossipRouter gossip, Neighbours neighbours,
-                              StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
-                              SecureRandom random) {
-        Groups groups = new Groups(self, transport, gossip, neighbours, storage, cipher, loop, clock, random);
+                              StorageQueue storage, ContentCipher cipher, PostVerifier postVerifier, Scheduler loop,
+                              Clock clock, SecureRandom random) {
+        Groups groups = new Groups(self, transport, gossip, neighbours, storage, cipher, postVerifier, loop, clock,
+                random);
         groups.storage.load(groups.directory, connection -> {
             groups.outbox.load(connection);
             groups.typing.load(connection);

@@ -52,6 +52,23 @@ public interface SignalsApi {
         throw unsupported();
     }
 
+    /**
+     * Turns read marks in a group on or off (decision 0062; empty: unchanged): with them on we
+     * tell members how far we read and show who read our posts; {@code NOT_FOUND} for no such
+     * group. Returns the switch as now.
+     */
+    default boolean setGroupReadReceipts(String groupId, Optional<Boolean> on) throws ApiException {
+        throw unsupported();
+    }
+
+    /**
+     * Marks a group we joined read up to one of its entries ({@code upToEntryId}), or its newest;
+     * the mark never moves back. It goes to each linked member when read marks are on there.
+     */
+    default MarkedReadView markGroupRead(String groupId, Optional<String> upToEntryId) throws ApiException {
+        throw unsupported();
+    }
+
     private static ApiException unsupported() {
         return new ApiException(ApiException.Kind.FAILED_PRECONDITION,
                 "this node does not offer read receipts or typing indicators");

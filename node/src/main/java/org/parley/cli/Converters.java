@@ -40,6 +40,17 @@ final class Converters {
         }
     }
 
+    /** A group log entry's ID (64 hex digits): a mistyped one is refused before the daemon is asked. */
+    static final class EntryIdConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.matches("[0-9a-fA-F]{64}")) {
+                throw new TypeConversionException("an entry ID is 64 hex digits, as history --json shows it");
+            }
+            return value.toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     static final class GroupIdConverter implements ITypeConverter<GroupId> {
         @Override
         public GroupId convert(String value) {

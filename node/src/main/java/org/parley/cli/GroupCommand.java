@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
                 GroupCommand.Join.class, GroupCommand.Send.class, GroupCommand.SendFile.class, GroupCommand.History.class,
                 GroupCommand.Members.class, GroupCommand.Remove.class, GroupCommand.Leave.class,
                 GroupConversationCommands.React.class, GroupConversationCommands.Edit.class,
-                GroupConversationCommands.Delete.class, GroupConversationCommands.Signals.class})
+                GroupConversationCommands.Delete.class, GroupConversationCommands.Signals.class,
+                GroupConversationCommands.Read.class})
 final class GroupCommand implements Runnable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());

@@ -2,14 +2,15 @@ package org.parley.cli;
 
 import java.util.Optional;
 import org.parley.api.GroupMessageView;
+import org.parley.api.MarkedReadView;
 import org.parley.groups.GroupId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code group react}, {@code group edit}, {@code group delete} and {@code group set}: the
- * conversation features in a group.
+ * {@code group react}, {@code group edit}, {@code group delete}, {@code group set} and
+ * {@code group read}: the conversation features in a group.
  */
 final class GroupConversationCommands {
     private GroupConversationCommands() {
@@ -82,10 +83,9 @@ final class GroupConversationCommands {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Turn typing indicators in a group on or off (off until turned on); without --typing, "
-                    + "show the switch.",
-                    "Reciprocal: members see you type only while you see them type. Read marks in groups are not "
-                            + "offered."})
+            description = {"Turn typing indicators or read marks in a group on or off (both off until turned on); "
+                    + "without options, show the switches.",
+                    "Reciprocal: members see you type, or how far you read, only while you see theirs."})
     static final class Signals extends GroupCommand.Sub {
         @Parameters(index = "0", paramLabel = "GROUP_ID", converter = Converters.GroupIdConverter.class)
         GroupId group;
@@ -94,15 +94,43 @@ final class GroupConversationCommands {
                 description = "Tell linked members while you type in the group, and see when they type.")
         Converters.Switch typing;
 
-        /** The switch as {@code --json} prints it. */
-        record View(String groupId, boolean typing) {
+        @Option(names = "--read-receipts", paramLabel = "on|off", converter = Converters.OnOffConverter.class,
+                description = "Tell members how far you read the group, and see who read your posts.")
+        Converters.Switch readReceipts;
+
+        /** The switches as {@code --json} prints them. */
+        record View(String groupId, boolean typing, boolean readReceipts) {
         }
 
         @Override
         public Integer call() throws CliException {
-            boolean on = call(daemon -> daemon.setGroupTyping(group.toString(),
+            boolean typingOn = call(daemon -> daemon.setGroupTyping(group.toString(),
                     Optional.ofNullable(typing).map(Converters.Switch::on)));
-            print(new View(group.toString(), on), group.toString().substring(0, 10) + ": typing " + (on ? "on" : "off"));
+            boolean readOn = call(daemon -> daemon.setGroupReadReceipts(group.toString(),
+                    Optional.ofNullable(readReceipts).map(Converters.Switch::on)));
+            print(new View(group.toString(), typingOn, readOn), group.toString().substring(0, 10) + ": typing "
+                    + (typingOn ? "on" : "off") + ", read receipts " + (readOn ? "on" : "off"));
+            return 0;
+        }
+    }
+
+    @Command(name = "read", mixinStandardHelpOptions = true,
+            description = {"Mark a group read, up to its newest message or the one given; the mark never moves back.",
+                    "With read receipts on in the group (group set --read-receipts on), the mark goes to each "
+                            + "linked member end-to-end encrypted."})
+    static final class Read extends GroupCommand.Sub {
+        @Parameters(index = "0", paramLabel = "GROUP_ID", converter = Converters.GroupIdConverter.class)
+        GroupId group;
+
+        @Option(names = "--up-to", paramLabel = "ENTRY_ID", converter = Converters.EntryIdConverter.class,
+                description = "A message of the group (its entry ID, as history --json shows it).")
+        String upTo;
+
+        @Override
+        public Integer call() throws CliException {
+            MarkedReadView marked = call(daemon -> daemon.markGroupRead(group.toString(), Optional.ofNullable(upTo)));
+            print(marked, marked.upTo() == null ? "nothing new to mark read"
+                    : "read up to " + marked.upTo() + (marked.receiptSent() ? " (mark sent)" : ""));
             return 0;
         }
     }

@@ -82,8 +82,9 @@ final class WatchCommand implements Callable<Integer> {
                     : "") + ShortPeerId.of(event.file().peerId()) + " " + FileCommand.line(event.file().file());
         }
         if (event.read() != null) {
-            return event.type() + " " + ShortPeerId.of(event.read().peerId()) + " up to "
-                    + PrintableText.oneLine(event.read().upTo());
+            return event.type() + " " + (event.read().groupId() != null
+                    ? PrintableText.oneLine(shortGroup(event.read().groupId())) + " " : "")
+                    + ShortPeerId.of(event.read().peerId()) + " up to " + PrintableText.oneLine(event.read().upTo());
         }
         if (event.typing() != null) {
             return event.type() + " " + (event.typing().groupId() != null

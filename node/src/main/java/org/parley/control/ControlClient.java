@@ -11,6 +11,7 @@ import org.parley.proto.control.v1.GroupEditRequest;
 import org.parley.proto.control.v1.GroupReactRequest;
 import org.parley.proto.control.v1.ReactRequest;
 import org.parley.proto.control.v1.ContactSignalsRequest;
+import org.parley.proto.control.v1.MarkGroupReadRequest;
 import org.parley.proto.control.v1.MarkReadRequest;
 import org.parley.proto.control.v1.MarkReadResponse;
 import org.parley.proto.control.v1.GroupSignalsRequest;
@@ -212,6 +213,21 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         GroupSignalsRequest.Builder request = GroupSignalsRequest.newBuilder().setGroupId(groupId);
         on.ifPresent(request::setTyping);
         return call(() -> stub().setGroupSignals(request.build()).getTyping());
+    }
+
+    @Override
+    public boolean setGroupReadReceipts(String groupId, Optional<Boolean> on) throws ApiException {
+        GroupSignalsRequest.Builder request = GroupSignalsRequest.newBuilder().setGroupId(groupId);
+        on.ifPresent(request::setReadReceipts);
+        return call(() -> stub().setGroupSignals(request.build()).getReadReceipts());
+    }
+
+    @Override
+    public MarkedReadView markGroupRead(String groupId, Optional<String> upToEntryId) throws ApiException {
+        MarkGroupReadRequest.Builder request = MarkGroupReadRequest.newBuilder().setGroupId(groupId);
+        upToEntryId.ifPresent(request::setUpTo);
+        MarkReadResponse marked = call(() -> stub().markGroupRead(request.build()));
+        return new MarkedReadView(marked.hasUpTo() ? marked.getUpTo() : null, marked.getReceiptSent());
     }
 
     @Override

@@ -159,7 +159,8 @@ final class ControlMessages {
         }
         if (view.read() != null) {
             event.setRead(ReadEvent.newBuilder().setPeerId(view.read().peerId()).setUpTo(view.read().upTo())
-                    .setReadAtMs(view.read().readAt()));
+                    .setReadAtMs(view.read().readAt())
+                    .setGroupId(view.read().groupId() == null ? "" : view.read().groupId()));
         }
         if (view.typing() != null) {
             TypingEvent.Builder typing = TypingEvent.newBuilder().setPeerId(view.typing().peerId())
@@ -181,7 +182,8 @@ final class ControlMessages {
                 event.hasOutbox() ? new OutboxView(event.getOutbox().getOutbox(), event.getOutbox().getRelayed()) : null,
                 event.hasFile() ? fromProto(event.getFile()) : null,
                 event.hasRead() ? new ReadView(event.getRead().getPeerId(), event.getRead().getUpTo(),
-                        event.getRead().getReadAtMs()) : null,
+                        event.getRead().getReadAtMs(),
+                        event.getRead().getGroupId().isEmpty() ? null : event.getRead().getGroupId()) : null,
                 event.hasTyping() ? new TypingView(event.getTyping().getPeerId(), event.getTyping().getActive(),
                         event.getTyping().getGroupId().isEmpty() ? null : event.getTyping().getGroupId()) : null,
                 event.getCursor());
@@ -238,13 +240,15 @@ final class ControlMessages {
         if (view.file() != null) {
             message.setFile(toProto(view.file()));
         }
+        message.addAllReadBy(view.readBy());
         return ConversationMessages.withConversation(message, view);
     }
 
     static GroupMessageView fromProto(GroupMessage message) {
         return ConversationMessages.withConversation(new GroupMessageView(message.getGroupId(), message.getEntryId(),
                 message.getSenderId(), message.getText(), message.getSentAtMs(), message.getReceivedAtMs(),
-                message.getLamport()), message).withFile(message.hasFile() ? fromProto(message.getFile()) : null);
+                message.getLamport()), message).withFile(message.hasFile() ? fromProto(message.getFile()) : null)
+                .withReadBy(message.getReadByList());
     }
 
     static FileEvent toProto(FileEventView view) {

@@ -8,6 +8,7 @@ import org.parley.proto.control.v1.GroupEditRequest;
 import org.parley.proto.control.v1.GroupReactRequest;
 import org.parley.proto.control.v1.ReactRequest;
 import org.parley.proto.control.v1.ContactSignalsRequest;
+import org.parley.proto.control.v1.MarkGroupReadRequest;
 import org.parley.proto.control.v1.MarkReadRequest;
 import org.parley.proto.control.v1.MarkReadResponse;
 import org.parley.proto.control.v1.GroupSignalsRequest;
@@ -258,7 +259,23 @@ final class ControlService extends ControlGrpc.ControlImplBase {
     public void setGroupSignals(GroupSignalsRequest request, StreamObserver<GroupSignalsResponse> response) {
         answer(response, () -> GroupSignalsResponse.newBuilder().setGroupId(request.getGroupId())
                 .setTyping(api.setGroupTyping(request.getGroupId(),
-                        request.hasTyping() ? Optional.of(request.getTyping()) : Optional.empty())).build());
+                        request.hasTyping() ? Optional.of(request.getTyping()) : Optional.empty()))
+                .setReadReceipts(api.setGroupReadReceipts(request.getGroupId(),
+                        request.hasReadReceipts() ? Optional.of(request.getReadReceipts()) : Optional.empty()))
+                .build());
+    }
+
+    @Override
+    public void markGroupRead(MarkGroupReadRequest request, StreamObserver<MarkReadResponse> response) {
+        answer(response, () -> {
+            MarkedReadView marked = api.markGroupRead(request.getGroupId(),
+                    request.hasUpTo() ? Optional.of(request.getUpTo()) : Optional.empty());
+            MarkReadResponse.Builder answer = MarkReadResponse.newBuilder().setReceiptSent(marked.receiptSent());
+            if (marked.upTo() != null) {
+                answer.setUpTo(marked.upTo());
+            }
+            return answer.build();
+        });
     }
 
     @Override

@@ -21,4 +21,8 @@ public interface GroupEvents {
     /** A member started ({@code active}) or stopped typing in a group (decision 0060); never stored. */
     default void groupTyping(GroupId group, PeerId member, boolean active) {
     }
+
+    /** A member read a group up to an entry (decision 0062); told once per move, after it is stored. */
+    default void groupRead(GroupId group, PeerId member, String entryId, long readAtMillis) {
+    }
 }

@@ -10,8 +10,8 @@ import org.parley.identity.PeerId;
 
 /** Everything a member holds in memory about one group. Confined to the node's loop. */
 final class GroupState {
-    /** A post whose sender key has not reached us yet, held for a while. */
-    record PendingPost(byte[] post, ByteString keyId, long receivedAtMillis, PeerId via) {
+    /** A post whose sender key has not reached us yet, held for a while (its signature checked already). */
+    record PendingPost(CheckedPost post, ByteString keyId, long receivedAtMillis, PeerId via) {
     }
 
     final GroupId id;

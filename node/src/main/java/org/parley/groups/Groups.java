@@ -92,12 +92,13 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     private final SignalIntake intake;
     private final SenderKeyDistribution keys;
     private final GroupTyping typing;
+    private final GroupReadMarks readMarks;
     private Scheduler.Cancellable beatTimer;
     private long beats;
     private boolean stopped;
 
     private Groups(Identity self, GroupSignalTransport transport, GossipRouter gossip, Neighbours neighbours, StorageQueue storage,
-                   ContentCipher cipher, Scheduler loop, Clock clock, SecureRandom random) {
+                   ContentCipher cipher, PostVerifier postVerifier, Scheduler loop, Clock clock, SecureRandom random) {
         this.self = self.peerId();
         this.gossip = gossip;
         this.loop = loop;
@@ -106,7 +107,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.storage = new GroupStorage(storage, cipher, loop);
         this.outbox = new SignalOutbox(transport, storage, cipher, loop, clock, random);
         OneShotSignal control = new OneShotSignal(self.peerId(), transport);
-        this.posts = new PostIntake(directory, this.storage, control, clock, loop, listeners);
+        this.posts = new PostIntake(directory, this.storage, control, clock, loop, listeners, postVerifier);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
         this.keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
                 neighbours, clock, random);
@@ -115,17 +116,22 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.backfill = new Backfill(directory, this.storage, control, posts, neighbours, loop);
         this.typing = new GroupTyping(self.peerId(), directory, transport, storage, loop, clock,
                 (group, member, active) -> listeners.forEach(listener -> listener.groupTyping(group, member, active)));
-        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox, typing);
+        this.readMarks = new GroupReadMarks(self.peerId(), directory, transport, storage, loop,
+                (group, member, entryId) -> listeners.forEach(listener -> listener.groupRead(group, member, entryId,
+                        clock.nowMillis())));
+        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox, typing, readMarks);
     }
 
     /** Loads every group from storage (blocking: call before the loop serves anything). */
     public static Groups open(Identity self, GroupSignalTransport transport, GossipRouter gossip, Neighbours neighbours,
-                              StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
-                              SecureRandom random) {
-        Groups groups = new Groups(self, transport, gossip, neighbours, storage, cipher, loop, clock, random);
+                              StorageQueue storage, ContentCipher cipher, PostVerifier postVerifier, Scheduler loop,
+                              Clock clock, SecureRandom random) {
+        Groups groups = new Groups(self, transport, gossip, neighbours, storage, cipher, postVerifier, loop, clock,
+                random);
         groups.storage.load(groups.directory, connection -> {
             groups.outbox.load(connection);
             groups.typing.load(connection);
+            groups.readMarks.load(connection);
         });
         return groups;
     }
@@ -277,6 +283,41 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         return typing.send(id, active);
     }
 
+    /**
+     * Turns read marks in a group on or off (decision 0062; empty: unchanged); completes with the
+     * switch as stored, or fails {@code NOT_FOUND} for no such group.
+     */
+    public CompletableFuture<Boolean> setReadReceipts(GroupId id, Optional<Boolean> on) {
+        if (on.isEmpty()) {
+            return directory.get(id) == null
+                    ? CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + id))
+                    : CompletableFuture.completedFuture(readMarks.isOn(id));
+        }
+        return readMarks.set(id, on.get());
+    }
+
+    /** Whether read marks are on in a group. */
+    public boolean readReceiptsOn(GroupId id) {
+        return readMarks.isOn(id);
+    }
+
+    /**
+     * Marks a group we joined read up to an entry of its log ({@code upTo}) or its newest; never
+     * back. The mark goes to each linked member when read marks are on and it moved.
+     */
+    public CompletableFuture<ReadMarked> markRead(GroupId id, Optional<byte[]> upTo) {
+        return readMarks.markRead(id, upTo).thenApply(marked -> new ReadMarked(marked.upTo(), marked.sent()));
+    }
+
+    /** What marking a group read did: the entry now marked (empty when the mark did not move), and whether it went out. */
+    public record ReadMarked(Optional<String> upTo, boolean sent) {
+    }
+
+    /** The members who read one of our messages, with read marks on in its group; none otherwise. */
+    public List<PeerId> readBy(GroupMessageRecord message) {
+        return readMarks.readBy(message);
+    }
+
     /** Refusals in a group since start, by reason. */
     public Map<String, Long> refusedIn(GroupId id) {
         return directory.refusedIn(id);
@@ -329,6 +370,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     @Override
     public void peerConnected(PeerInfo peer) {
         outbox.peerConnected(peer.peerId());
+        readMarks.linked(peer.peerId());
     }
 
     @Override

@@ -41,17 +41,19 @@ final class PostIntake {
     private final Clock clock;
     private final Scheduler scheduler;
     private final List<GroupEvents> listeners;
+    private final PostVerifier verifier;
     /** Where file offers in posts go; null on a node that takes no files (their posts are kept as text). */
     private GroupFileIntake fileOffers;
 
     PostIntake(GroupDirectory directory, GroupStorage storage, OneShotSignal control, Clock clock, Scheduler scheduler,
-               List<GroupEvents> listeners) {
+               List<GroupEvents> listeners, PostVerifier verifier) {
         this.directory = directory;
         this.storage = storage;
         this.control = control;
         this.clock = clock;
         this.scheduler = scheduler;
         this.listeners = listeners;
+        this.verifier = verifier;
     }
 
     void takeFileOffersWith(GroupFileIntake intake) {
@@ -59,19 +61,30 @@ final class PostIntake {
     }
 
     /**
-     * Takes in a post from the topic ({@code via} null) or from a member's back-fill. Checks, in
-     * order: shape, replay, sender key known (else held until the key arrives), its owner still a
-     * member, signature, stale key, decryption, content, Lamport number; then stores entry and key
-     * state in one transaction.
+     * Takes in a post from the topic ({@code via} null) or from a member's back-fill: parsed and
+     * its signature checked by the {@link PostVerifier} (off the loop on a node), then
+     * {@link #take taken in} on the loop, a group's posts in the order they came here.
      */
     void receive(GroupState state, byte[] bytes, PeerId via, boolean backfilled) {
-        GroupPost post;
-        try {
-            post = GroupPost.parse(bytes);
-        } catch (GroupException e) {
-            directory.count(state, via, e);
+        verifier.verify(state.id, bytes, checked -> {
+            // The group may have been left, or joined anew, while the post was checked.
+            if (directory.get(state.id) == state && state.joined()) {
+                take(state, checked, via, backfilled);
+            }
+        });
+    }
+
+    /**
+     * Checks, in order: shape, replay, sender key known (else held until the key arrives), its
+     * owner still a member, signature (verified before, off the loop), stale key, decryption,
+     * content, Lamport number; then stores entry and key state in one transaction.
+     */
+    private void take(GroupState state, CheckedPost checked, PeerId via, boolean backfilled) {
+        if (checked.malformed() != null) {
+            directory.count(state, via, checked.malformed());
             return;
         }
+        GroupPost post = checked.post();
         ByteString entryId = ByteString.copyFrom(post.entryId());
         // An opaque entry goes through again: its key may have come since.
         if (state.log.hasRead(entryId)) {
@@ -83,7 +96,7 @@ final class PostIntake {
         ByteString keyId = ByteString.copyFrom(post.keyId());
         SenderKey key = state.keys.get(keyId);
         if (key == null) {
-            hold(state, entryId, new GroupState.PendingPost(bytes, keyId, clock.nowMillis(), via));
+            hold(state, entryId, new GroupState.PendingPost(checked, keyId, clock.nowMillis(), via));
             if (backfilled) {
                 state.log.addOpaque(entryId);
                 if (state.opaqueWaiting < Groups.MAX_OPAQUE_AWAITING_KEY
@@ -103,7 +116,7 @@ final class PostIntake {
             if (!state.membership.isMember(sender)) {
                 throw new GroupException(Misbehaviour.NOT_A_MEMBER, "post from a non-member");
             }
-            if (!post.signatureValid()) {
+            if (!checked.signatureValid()) {
                 throw new GroupException(Misbehaviour.FORGED, "post signature does not verify");
             }
             if (key.isStale(post.iteration())) {
@@ -306,7 +319,7 @@ final class PostIntake {
         }
         for (Map.Entry<ByteString, GroupState.PendingPost> entry : ready) {
             state.pending.remove(entry.getKey());
-            receive(state, entry.getValue().post(), entry.getValue().via(), false);
+            take(state, entry.getValue().post(), entry.getValue().via(), false);
         }
     }
 

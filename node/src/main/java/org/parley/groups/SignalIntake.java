@@ -24,15 +24,17 @@ final class SignalIntake {
     private final Backfill backfill;
     private final SignalOutbox outbox;
     private final GroupTyping typing;
+    private final GroupReadMarks readMarks;
 
     SignalIntake(Neighbours neighbours, MembershipChanges membership, SenderKeyDistribution keys, Backfill backfill,
-                  SignalOutbox outbox, GroupTyping typing) {
+                  SignalOutbox outbox, GroupTyping typing, GroupReadMarks readMarks) {
         this.neighbours = neighbours;
         this.membership = membership;
         this.keys = keys;
         this.backfill = backfill;
         this.outbox = outbox;
         this.typing = typing;
+        this.readMarks = readMarks;
     }
 
     /** {@code relayed}: a mailbox replica carried it. */
@@ -55,6 +57,7 @@ final class SignalIntake {
                 case BACKFILL_REQUEST -> backfill.answer(sender, control.getBackfillRequest());
                 case BACKFILL -> backfill.receive(sender, control.getBackfill());
                 case TYPING -> typing.heard(sender, control.getTyping(), relayed);
+                case READ_MARK -> readMarks.heard(sender, control.getReadMark());
                 default -> throw new GroupException(Misbehaviour.MALFORMED, "group control of unknown type");
             }
         } catch (GroupException e) {

@@ -346,6 +346,20 @@ final class LocalApi implements ParleyApi {
     }
 
     @Override
+    public boolean setGroupReadReceipts(String groupId, Optional<Boolean> on) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        return LoopCalls.await(loop, () -> groups.setReadReceipts(group, on));
+    }
+
+    @Override
+    public MarkedReadView markGroupRead(String groupId, Optional<String> upToEntryId) throws ApiException {
+        GroupId group = Views.groupId(groupId);
+        Optional<byte[]> upTo = upToEntryId.isPresent() ? Optional.of(entryId(upToEntryId.get())) : Optional.empty();
+        Groups.ReadMarked marked = LoopCalls.await(loop, () -> groups.markRead(group, upTo));
+        return new MarkedReadView(marked.upTo().orElse(null), marked.sent());
+    }
+
+    @Override
     public boolean groupTyping(String groupId, boolean active) throws ApiException {
         GroupId group = Views.groupId(groupId);
         return LoopCalls.call(loop, () -> groups.typing(group, active));
@@ -409,7 +423,8 @@ final class LocalApi implements ParleyApi {
     private List<GroupMessageView> withGroupFiles(List<org.parley.groups.GroupMessageRecord> records)
             throws ApiException {
         FileAttachments attachments = new FileAttachments(files);
-        return LoopCalls.call(loop, () -> records.stream().map(attachments::view).toList());
+        return LoopCalls.call(loop, () -> records.stream().map(record -> attachments.view(record)
+                .withReadBy(groups.readBy(record).stream().map(PeerId::toString).toList())).toList());
     }
 
     @Override

@@ -195,7 +195,7 @@ public final class NodeAssembly {
     public static Groups openGroups(NodeEnvironment env, Messenger messenger, GossipOverLinks gossipHost,
                                     GossipRouter gossip, Neighbours neighbours, ContentCipher cipher) {
         Groups groups = Groups.open(env.identity(), messenger, gossip, neighbours, env.storage(), cipher,
-                env.scheduler(), env.clock(), env.random());
+                env.postVerifier(), env.scheduler(), env.clock(), env.random());
         messenger.addGroupSignalListener(groups);
         gossipHost.addListener(groups);
         return groups;

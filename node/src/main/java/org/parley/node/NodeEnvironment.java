@@ -17,6 +17,7 @@ import org.parley.overlay.record.RecordVerifier;
 import org.parley.proto.wire.v1.PrekeyBundle;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Rng;
+import org.parley.groups.PostVerifier;
 import org.parley.runtime.Scheduler;
 import org.parley.store.StorageQueue;
 
@@ -37,6 +38,7 @@ import org.parley.store.StorageQueue;
  * @param storage the way into the node's database; unused by an overlay-only node (may be null then)
  * @param contentKey the key that seals stored content; unused by an overlay-only node
  * @param verifier where inbound envelopes are checked before the messenger acts on them
+ * @param postVerifier where incoming group posts are parsed and their signatures checked
  * @param records checks peer records; the simulator's nodes share one (null: one of the node's own)
  * @param overlayBundle the prekey bundle an overlay-only node announces (a whole node announces its messenger's)
  * @param gossipHost wraps the gossip host the router sends through: identity for an honest node
@@ -48,8 +50,8 @@ import org.parley.store.StorageQueue;
  */
 public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock clock, Supplier<Rng> rngs,
                               SecureRandom random, Function<Scheduler, Network> network, StorageQueue storage,
-                              byte[] contentKey, EnvelopeVerifier verifier, RecordVerifier records,
-                              Supplier<PrekeyBundle> overlayBundle, UnaryOperator<GossipHost> gossipHost,
+                              byte[] contentKey, EnvelopeVerifier verifier, PostVerifier postVerifier,
+                              RecordVerifier records, Supplier<PrekeyBundle> overlayBundle, UnaryOperator<GossipHost> gossipHost,
                               UnaryOperator<FrameHandler> gossipFrames, DhtFrames dhtFrames, Clock mailboxClock) {
     public NodeEnvironment {
         Objects.requireNonNull(identity);
@@ -58,6 +60,7 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
         Objects.requireNonNull(rngs);
         Objects.requireNonNull(random);
         Objects.requireNonNull(verifier);
+        Objects.requireNonNull(postVerifier);
         Objects.requireNonNull(gossipHost);
         Objects.requireNonNull(gossipFrames);
         Objects.requireNonNull(dhtFrames);
@@ -88,6 +91,7 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
         private StorageQueue storage;
         private byte[] contentKey;
         private EnvelopeVerifier verifier = EnvelopeVerifier.INLINE;
+        private PostVerifier postVerifier = PostVerifier.INLINE;
         private RecordVerifier records;
         private Supplier<PrekeyBundle> overlayBundle;
         private UnaryOperator<GossipHost> gossipHost = UnaryOperator.identity();
@@ -123,6 +127,11 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
             return this;
         }
 
+        public Builder postVerifier(PostVerifier value) {
+            this.postVerifier = value;
+            return this;
+        }
+
         public Builder records(RecordVerifier value) {
             this.records = value;
             return this;
@@ -155,7 +164,7 @@ public record NodeEnvironment(Identity identity, Scheduler scheduler, Clock cloc
 
         public NodeEnvironment build() {
             return new NodeEnvironment(identity, scheduler, clock, rngs, random, network, storage, contentKey,
-                    verifier, records, overlayBundle, gossipHost, gossipFrames, dhtFrames,
+                    verifier, postVerifier, records, overlayBundle, gossipHost, gossipFrames, dhtFrames,
                     mailboxClock != null ? mailboxClock : clock);
         }
     }

@@ -21,6 +21,7 @@ import org.parley.link.HostPort;
 import org.parley.link.Network;
 import org.parley.link.portmap.RouterPortMapper;
 import org.parley.link.tls.TlsGrpcNetwork;
+import org.parley.groups.OffLoopPostVerifier;
 import org.parley.messaging.OffLoopEnvelopeVerifier;
 import org.parley.runtime.EventLoop;
 import org.parley.runtime.Scheduler;
@@ -124,7 +125,8 @@ public final class ParleyNode implements AutoCloseable {
         GroupCommitQueue storage = new GroupCommitQueue(database);
         EventLoop loop = new EventLoop("parley-loop");
         // Envelope signatures are checked and sealed envelopes opened here rather than on the
-        // loop, on one worker per core (the verifier keeps each neighbour's envelopes in order).
+        // loop, on one worker per core (the verifier keeps each neighbour's envelopes in order);
+        // so are group posts' signatures (each group's posts in order).
         ExecutorService verifier = Executors.newFixedThreadPool(VERIFIER_THREADS, new ThreadFactory() {
             private final AtomicInteger made = new AtomicInteger();
 
@@ -140,6 +142,7 @@ public final class ParleyNode implements AutoCloseable {
                 .network(networkFactory)
                 .storage(storage, contentKey)
                 .verifier(new OffLoopEnvelopeVerifier(verifier, loop))
+                .postVerifier(new OffLoopPostVerifier(verifier, loop))
                 .build();
         AssembledNode assembled;
         try {

@@ -43,6 +43,12 @@ final class WatchFeeds {
             public void groupTyping(org.parley.groups.GroupId group, PeerId member, boolean active) {
                 hub.publish(EventView.typing(new TypingView(member.toString(), active, group.toString())));
             }
+
+            @Override
+            public void groupRead(org.parley.groups.GroupId group, PeerId member, String entryId, long readAtMillis) {
+                hub.publish(EventView.read(new ReadView(member.toString(), entryId, readAtMillis,
+                        group.toString())));
+            }
         };
     }
 

@@ -15,6 +15,7 @@ import org.parley.link.LinkManager;
 import org.parley.link.Misbehaviour;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.InMemoryNetwork;
+import org.parley.groups.OffLoopPostVerifier;
 import org.parley.messaging.OffLoopEnvelopeVerifier;
 import org.parley.node.AssembledNode;
 import org.parley.node.NodeAssembly;
@@ -135,6 +136,7 @@ final class SimNode {
                 // check is handed over and its outcome handed back as on the daemon, in order,
                 // as later tasks of the one loop.
                 .verifier(new OffLoopEnvelopeVerifier(clock, clock))
+                .postVerifier(new OffLoopPostVerifier(clock, clock))
                 .build();
         return new SimNode(profile.identity(), address, false, environment, settings.apply(SETTINGS), storage,
                 new int[1], receptions, fabric);

@@ -305,6 +305,19 @@ final class Schema {
                     CREATE TABLE IF NOT EXISTS group_signals (
                         group_id BLOB PRIMARY KEY,
                         typing   INTEGER NOT NULL DEFAULT 0
+                    )"""),
+            new Migration(14,
+                    // Read marks in groups (decision 0062): the user's switch beside typing's (off
+                    // until set; the step runs once, in its transaction), and how far each member
+                    // (ourselves included) read each group, as the log position of the entry named.
+                    "ALTER TABLE group_signals ADD COLUMN read_receipts INTEGER NOT NULL DEFAULT 0",
+                    """
+                    CREATE TABLE IF NOT EXISTS group_read_marks (
+                        group_id BLOB NOT NULL,
+                        member   TEXT NOT NULL,
+                        lamport  INTEGER NOT NULL,
+                        entry_id BLOB NOT NULL,
+                        PRIMARY KEY (group_id, member)
                     )"""));
 
     static int latestVersion() {

@@ -448,6 +448,54 @@ class ParleyCliTest {
         assertEquals(3, asked.size(), "refused arguments never reach the daemon");
     }
 
+    @Test
+    void groupReadAndGroupSetRefuseBadArgumentsInOneLine() throws Exception {
+        ProfileHome profile = new ProfileHome(Path.of(home()));
+        profile.create();
+        Files.writeString(profile.keystore(), "{}");
+        String group = "ab".repeat(16);
+        String entry = "0123456789abcdef".repeat(4);
+        List<List<Object>> asked = new CopyOnWriteArrayList<>();
+        ParleyApi daemon = (ParleyApi) Proxy.newProxyInstance(ParleyApi.class.getClassLoader(),
+                new Class<?>[] {ParleyApi.class}, (proxy, method, arguments) -> {
+                    asked.add(List.of(method.getName(), arguments[0], arguments[1]));
+                    return switch (method.getName()) {
+                        case "markGroupRead" -> new MarkedReadView(entry, true);
+                        case "setGroupTyping" -> false;
+                        case "setGroupReadReceipts" -> ((Optional<?>) arguments[1]).isPresent();
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    };
+                });
+        try (ControlServer server = ControlServer.start(daemon, profile)) {
+            Run read = run("group", "read", group, "--up-to", entry.toUpperCase(java.util.Locale.ROOT), "--home", home());
+            assertEquals(0, read.exit, read.err);
+            assertEquals("read up to " + entry + " (mark sent)", read.out.strip());
+            Run set = run("group", "set", group, "--read-receipts", "on", "--home", home());
+            assertEquals(0, set.exit, set.err);
+            assertEquals(group.substring(0, 10) + ": typing off, read receipts on", set.out.strip());
+            assertEquals(List.of("markGroupRead", group, Optional.of(entry)), asked.get(0),
+                    "the ID goes to the daemon as it names entries: lower-case hex");
+            assertTrue(asked.contains(List.of("setGroupReadReceipts", group, Optional.of(true))), asked.toString());
+            assertTrue(asked.stream().noneMatch(call -> call.equals(List.of("setGroupTyping", group, Optional.of(true)))
+                    || call.equals(List.of("setGroupTyping", group, Optional.of(false)))), "typing left unchanged");
+            int before = asked.size();
+
+            for (String[] bad : new String[][] {
+                    {"read"}, {"read", "not-a-group"}, {"read", group, "--up-to"}, {"read", group, "--up-to", "abc"},
+                    {"read", group, "--up-to", "zz".repeat(32)}, {"read", group, "--up-to", "\u001b[2J" + "0".repeat(60)},
+                    {"read", group, group}, {"set", group, "--read-receipts", "maybe"}, {"set", group, "--read-receipts"}}) {
+                List<String> args = new ArrayList<>(List.of("group"));
+                args.addAll(List.of(bad));
+                args.addAll(List.of("--home", home()));
+                Run refused = run(args.toArray(String[]::new));
+                assertTrue(refused.exit != 0, args + " → " + refused.out);
+                assertEquals(1, refused.err.lines().count(), args + " → " + refused.err);
+                assertTrue(refused.err.codePoints().noneMatch(c -> c == 0x1b), refused.err);
+            }
+            assertEquals(before, asked.size(), "refused arguments never reach the daemon");
+        }
+    }
+
     private String home() {
         return directory.resolve("home").toString();
     }

@@ -54,11 +54,16 @@ final class GroupParts implements AutoCloseable {
     final PostIntake posts;
 
     GroupParts(Path directory) {
+        this(directory, PostVerifier.INLINE);
+    }
+
+    /** The same, posts checked by {@code verifier}. */
+    GroupParts(Path directory, PostVerifier verifier) {
         byte[] contentKey = new byte[32];
         RANDOM.nextBytes(contentKey);
         database = Database.open(directory.resolve("me.db"));
         storage = new GroupStorage(new InlineStorageQueue(database), new ContentCipher(contentKey, RANDOM), loop);
-        posts = new PostIntake(this.directory, storage, control, loop, loop, List.of(added::add));
+        posts = new PostIntake(this.directory, storage, control, loop, loop, List.of(added::add), verifier);
     }
 
     /** A group we joined, founded by {@code founder} (its admin), {@code members} added; stored. */

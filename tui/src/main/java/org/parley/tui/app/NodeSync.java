@@ -128,6 +128,10 @@ final class NodeSync {
      * One not loaded here shows read when its history loads (the node reports the state).
      */
     private void onRead(org.parley.api.ReadView read) {
+        if (read.groupId() != null) {
+            onGroupRead(read);
+            return;
+        }
         org.parley.tui.model.Timeline timeline = chat.state.timeline(read.peerId());
         timeline.entries().stream().filter(entry -> entry.id().equals(read.upTo())).findFirst().ifPresent(upTo ->
                 List.copyOf(timeline.entries()).stream()
@@ -136,6 +140,28 @@ final class NodeSync {
                         .forEach(entry -> timeline.put(new org.parley.tui.model.TimelineEntry(entry.id(), true,
                                 entry.sender(), entry.text(), entry.at(), org.parley.tui.model.DeliveryMark.READ,
                                 entry.reason(), entry.extras()))));
+    }
+
+    /**
+     * A member read a group up to an entry (decision 0062): it and every own post before it in the
+     * group's order, which the timeline keeps, shows as read. One not loaded here changes nothing.
+     */
+    private void onGroupRead(org.parley.api.ReadView read) {
+        List<org.parley.tui.model.TimelineEntry> entries = List.copyOf(chat.state.timeline(read.groupId()).entries());
+        int upTo = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).id().equals(read.upTo())) {
+                upTo = i;
+            }
+        }
+        for (int i = 0; i <= upTo; i++) {
+            org.parley.tui.model.TimelineEntry entry = entries.get(i);
+            if (entry.own()) {
+                chat.state.timeline(read.groupId()).put(new org.parley.tui.model.TimelineEntry(entry.id(), true,
+                        entry.sender(), entry.text(), entry.at(), org.parley.tui.model.DeliveryMark.READ,
+                        entry.reason(), entry.extras()));
+            }
+        }
     }
 
     /** A file's state or progress: its row under the message that offered it moves on (no polling). */

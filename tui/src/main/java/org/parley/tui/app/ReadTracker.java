@@ -15,7 +15,7 @@ import org.parley.tui.model.TimelineEntry;
 final class ReadTracker {
     private final ChatContext chat;
     private final ConversationMarks marks;
-    /** Per direct conversation: the time of the newest incoming message the node was told we read. */
+    /** Per contact or group: the time of the newest incoming message the node was told we read. */
     private final java.util.Map<String, Long> toldNode = new java.util.HashMap<>();
 
     ReadTracker(ChatContext chat, ConversationMarks marks) {
@@ -37,11 +37,12 @@ final class ReadTracker {
     }
 
     /**
-     * A contact's conversation shown with a message newer than the last we told the node of: the
-     * node marks it read, and sends a read receipt if the user turned them on for the contact.
+     * A contact's conversation or a group shown with a message newer than the last we told the
+     * node of: the node marks it read, and sends a read receipt (a read mark, in a group) if the
+     * user turned them on for the contact (the group).
      */
     private void tellNode(Conversation open) {
-        if (open.kind() != Conversation.Kind.CONTACT) {
+        if (open.kind() != Conversation.Kind.CONTACT && open.kind() != Conversation.Kind.GROUP) {
             return;
         }
         OptionalLong incoming = chat.state.timeline(open.id()).entries().stream()
@@ -51,7 +52,11 @@ final class ReadTracker {
         }
         toldNode.put(open.id(), incoming.getAsLong());
         // A node without read receipts refuses; nothing to show for it.
-        chat.node.submit(api -> api.markRead(open.id(), java.util.Optional.empty()), marked -> { }, error -> { });
+        if (open.kind() == Conversation.Kind.GROUP) {
+            chat.node.submit(api -> api.markGroupRead(open.id(), java.util.Optional.empty()), marked -> { }, error -> { });
+        } else {
+            chat.node.submit(api -> api.markRead(open.id(), java.util.Optional.empty()), marked -> { }, error -> { });
+        }
     }
 
     /** A conversation's latest history loaded: the open one is read, another counts what is past its marker. */

@@ -11,7 +11,7 @@ public enum DeliveryMark {
     /** The peer said it read this message or a later one (read receipts on for both: decision 0053). */
     READ("✓✓"),
     FAILED("!"),
-    /** Incoming messages and group posts carry no mark: a group has no receipts, its log is shared instead. */
+    /** Incoming messages carry no mark, nor group posts no member is known to have read (the log is shared). */
     NONE(" ");
 
     private final String symbol;

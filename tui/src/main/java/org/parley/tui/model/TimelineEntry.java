@@ -28,10 +28,14 @@ public record TimelineEntry(String id, boolean own, String sender, String text, 
                 EntryExtras.of(message.replyTo(), message.reactions(), message.edited(), message.deleted()));
     }
 
-    /** The entry of a group post, {@code sender} being the name to show for its author. */
+    /**
+     * The entry of a group post, {@code sender} being the name to show for its author; an own post
+     * some member read (read marks on: decision 0062) shows as read.
+     */
     public static TimelineEntry of(GroupMessageView message, String sender, boolean own) {
         return new TimelineEntry(message.entryId(), own, sender, message.text(),
-                own ? message.sentAt() : message.receivedAt(), DeliveryMark.NONE, null,
+                own ? message.sentAt() : message.receivedAt(),
+                own && !message.readBy().isEmpty() ? DeliveryMark.READ : DeliveryMark.NONE, null,
                 EntryExtras.of(message.replyTo(), message.reactions(), message.edited(), message.deleted()));
     }
 }

@@ -92,6 +92,12 @@ final class FakeNode implements ParleyApi {
     }
 
     @Override
+    public org.parley.api.MarkedReadView markGroupRead(String groupId, Optional<String> upTo) throws ApiException {
+        call("markGroupRead " + groupId);
+        return new org.parley.api.MarkedReadView(null, false);
+    }
+
+    @Override
     public boolean typing(String peerId, boolean active) throws ApiException {
         call("typing " + peerId + " " + active);
         return true;

@@ -103,6 +103,42 @@ class ReadAndTypingTest {
     }
 
     @Test
+    void aGroupShownIsMarkedReadAndOwnPostsAMemberReadShowAsRead() {
+        String group = "ab".repeat(16);
+        ControllerHarness chat = new ControllerHarness();
+        chat.node.group(group, "club", "joined");
+        chat.start();
+        String own = chat.state.ownPeerId();
+        GroupMessageView first = new GroupMessageView(group, "11".repeat(32), own, "one", 1L, 1L, 1L);
+        chat.event(new EventView(EventView.GROUP, null, first));
+        chat.event(new EventView(EventView.GROUP, null, new GroupMessageView(group, "22".repeat(32), ADA, "hi", 2L,
+                2L, 2L)));
+        chat.event(new EventView(EventView.GROUP, null, new GroupMessageView(group, "33".repeat(32), own, "three",
+                3L, 3L, 3L)));
+        for (int i = 0; i < 3 && !group.equals(chat.open()); i++) {
+            chat.ctrl('n');
+        }
+        assertEquals(group, chat.open());
+        chat.requests.settle();
+        assertEquals(1, chat.node.count("markGroupRead " + group), "shown with a member's post: marked read");
+        assertEquals(0, chat.node.count("markRead " + ADA), "not the member's own conversation");
+
+        List<DeliveryMark> shown = chat.state.timeline(group).entries().stream().filter(TimelineEntry::own)
+                .map(TimelineEntry::mark).toList();
+        assertEquals(List.of(DeliveryMark.NONE, DeliveryMark.NONE), shown, "nobody is known to have read them");
+        chat.event(EventView.read(new ReadView(ADA, "22".repeat(32), 9, group)));
+        shown = chat.state.timeline(group).entries().stream().filter(TimelineEntry::own).map(TimelineEntry::mark)
+                .toList();
+        assertEquals(List.of(DeliveryMark.READ, DeliveryMark.NONE), shown, "read up to Ada's post: only the one before");
+        chat.event(new EventView(EventView.GROUP_MESSAGE_CHANGED, null, first));
+        assertEquals(DeliveryMark.READ, chat.state.timeline(group).entries().get(0).mark(), "a change does not undo it");
+        chat.event(new EventView(EventView.GROUP, null, new GroupMessageView(group, "33".repeat(32), own, "three",
+                3L, 3L, 3L, null, List.of(), false, false, null, List.of(ADA))));
+        assertEquals(DeliveryMark.READ, chat.state.timeline(group).entries().get(2).mark(), "history's readers show");
+        assertTrue(chat.state.timeline(ADA).entries().isEmpty(), "a member's mark is not about her conversation");
+    }
+
+    @Test
     void inAGroupTypingIsToldToTheGroupAndAMembersShowsThereOnly() {
         String group = "ab".repeat(16);
         ControllerHarness chat = new ControllerHarness();

@@ -1,0 +1,235 @@
+package org.parley.groups;
+
+import com.google.protobuf.ByteString;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
+import org.parley.messaging.GroupSignalTransport;
+import org.parley.proto.wire.v1.GroupReadMark;
+import org.parley.proto.wire.v1.GroupSignal;
+import org.parley.runtime.Scheduler;
+import org.parley.store.GroupSignalRows;
+import org.parley.store.StorageQueue;
+
+/**
+ * Read marks in groups (decision 0062), reciprocal as 0053 has them for contacts: off per group
+ * until the user turns them on; with them off we send none and show none. A mark names a log
+ * entry: it and everything before it in log order (lamport, entry ID; the same on every member)
+ * is read. Ours goes, when it moves, once to each linked member over the pairwise sessions, and
+ * again to a member whose link comes up. A member's is looked up in our own log (an entry we do
+ * not hold is counted, not taken) and kept only if later than the last: replays and reordering
+ * change nothing, and no mark goes back. Marks are stored, one per member and group. Confined to
+ * the node's loop.
+ */
+final class GroupReadMarks {
+    /** A member's mark moved, as the listeners hear it (after it is stored). */
+    interface Listener {
+        void read(GroupId group, PeerId member, String entryId);
+    }
+
+    /** What marking a group read did: the entry now marked (empty when the mark did not move), and whether it went out. */
+    record Marked(Optional<String> upTo, boolean sent) {
+    }
+
+    private record Position(long lamport, ByteString entryId) {
+        static final Comparator<Position> ORDER = Comparator.comparingLong(Position::lamport)
+                .thenComparing(Position::entryId, ByteString.unsignedLexicographicalComparator());
+
+        boolean after(Position other) {
+            return other == null || ORDER.compare(this, other) > 0;
+        }
+    }
+
+    private final PeerId self;
+    private final GroupDirectory directory;
+    private final GroupSignalTransport transport;
+    private final StorageQueue storage;
+    private final Scheduler loop;
+    private final Listener listener;
+    private final Set<GroupId> on = new HashSet<>();
+    /** Per group, per member (us too): how far it read, as stored. */
+    private final Map<GroupId, Map<PeerId, Position>> marks = new HashMap<>();
+
+    GroupReadMarks(PeerId self, GroupDirectory directory, GroupSignalTransport transport, StorageQueue storage,
+                   Scheduler loop, Listener listener) {
+        this.self = self;
+        this.directory = directory;
+        this.transport = transport;
+        this.storage = storage;
+        this.loop = loop;
+        this.listener = listener;
+    }
+
+    void load(Connection connection) throws SQLException {
+        try {
+            for (byte[] group : GroupSignalRows.readReceiptsOn(connection)) {
+                on.add(GroupId.of(group));
+            }
+            for (GroupSignalRows.Mark mark : GroupSignalRows.marks(connection)) {
+                marks.computeIfAbsent(GroupId.of(mark.groupId()), id -> new HashMap<>()).put(
+                        PeerId.parse(mark.member()), new Position(mark.lamport(), ByteString.copyFrom(mark.entryId())));
+            }
+        } catch (GroupException | org.parley.identity.InvalidPeerIdException e) {
+            throw new SQLException("a stored read mark is out of shape", e);
+        }
+    }
+
+    boolean isOn(GroupId group) {
+        return on.contains(group);
+    }
+
+    /** Turns read marks in a group we belong to (or were invited to) on or off; committed before it shows. */
+    CompletableFuture<Boolean> set(GroupId group, boolean readReceipts) {
+        if (directory.get(group) == null) {
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + group));
+        }
+        return storage.submit(connection -> {
+            GroupSignalRows.setReadReceipts(connection, group.bytes(), readReceipts);
+            return readReceipts;
+        }).thenApplyAsync(stored -> {
+            if (stored) {
+                on.add(group);
+            } else {
+                on.remove(group);
+            }
+            return stored;
+        }, loop);
+    }
+
+    /**
+     * Moves our mark in a group we joined to {@code upTo} (an entry of its log), or its newest
+     * entry; never back. When it moved and read marks are on, it goes to each linked member.
+     */
+    CompletableFuture<Marked> markRead(GroupId group, Optional<byte[]> upTo) {
+        GroupState state = directory.get(group);
+        if (state == null || !state.joined()) {
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND,
+                    "no group " + group + " joined"));
+        }
+        ByteString entry;
+        if (upTo.isPresent()) {
+            entry = ByteString.copyFrom(upTo.get());
+        } else {
+            List<ByteString> heads = state.log.heads();
+            if (heads.isEmpty()) {
+                return CompletableFuture.completedFuture(new Marked(Optional.empty(), false));
+            }
+            entry = heads.get(0);
+        }
+        OptionalLong lamport = state.log.lamportOf(entry);
+        if (lamport.isEmpty()) {
+            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND,
+                    "no message " + HexFormat.of().formatHex(entry.toByteArray()) + " in group " + group));
+        }
+        Position position = new Position(lamport.getAsLong(), entry);
+        return move(group, self, position).thenApply(moved -> {
+            if (!moved) {
+                return new Marked(Optional.empty(), false);
+            }
+            boolean sent = false;
+            if (on.contains(group)) {
+                for (PeerId member : directory.otherMembers(state)) {
+                    sent |= transport.sendGroupSignal(member, signal(group, entry));
+                }
+            }
+            return new Marked(Optional.of(HexFormat.of().formatHex(entry.toByteArray())), sent);
+        });
+    }
+
+    /** A link to {@code peer} came up: our mark in each group it shares with us, read marks on, goes to it again. */
+    void linked(PeerId peer) {
+        for (GroupState state : directory.all()) {
+            Position own = marks.getOrDefault(state.id, Map.of()).get(self);
+            if (own != null && state.joined() && on.contains(state.id) && !peer.equals(self)
+                    && state.membership.isMember(peer)) {
+                transport.sendGroupSignal(peer, signal(state.id, own.entryId()));
+            }
+        }
+    }
+
+    /**
+     * A member's mark, decrypted: from its pairwise session, so the sender is who it says. Taken
+     * only from a member of a group we joined with read marks on, naming an entry our log holds,
+     * and later than its last; refused only when out of shape.
+     */
+    void heard(PeerId sender, GroupReadMark mark) throws GroupException {
+        if (mark.getEntryId().size() != 32) {
+            throw new GroupException(Misbehaviour.MALFORMED, "a read mark's entry ID is not 32 bytes");
+        }
+        GroupId group = GroupId.of(mark.getGroupId().toByteArray());
+        GroupState state = directory.get(group);
+        if (state == null || !state.joined() || !on.contains(group) || sender.equals(self)) {
+            // One that crossed our switch, or about a group we left: honest, so not scored.
+            return;
+        }
+        if (!state.membership.isMember(sender)) {
+            // A member removed a moment ago is honest: counted, not scored.
+            directory.count(state, null, new GroupException(Misbehaviour.NOT_A_MEMBER, "read mark from a non-member"));
+            return;
+        }
+        OptionalLong lamport = state.log.lamportOf(mark.getEntryId());
+        if (lamport.isEmpty()) {
+            // Not yet back-filled, or made up: nothing moves, and the next mark makes good an honest one.
+            directory.count(state, null, new GroupException(Misbehaviour.ANSWER_TO_NOTHING,
+                    "read mark naming an entry we do not hold"));
+            return;
+        }
+        Position position = new Position(lamport.getAsLong(), mark.getEntryId());
+        if (!position.after(marks.getOrDefault(group, Map.of()).get(sender))) {
+            return;
+        }
+        move(group, sender, position).thenAccept(moved -> {
+            if (moved) {
+                listener.read(group, sender, HexFormat.of().formatHex(position.entryId().toByteArray()));
+            }
+        });
+    }
+
+    /** The members but us who read {@code message} (one of ours, in a group with read marks on); else none. */
+    List<PeerId> readBy(GroupMessageRecord message) {
+        GroupState state = directory.get(message.group());
+        if (state == null || !on.contains(message.group()) || !message.sender().equals(self)) {
+            return List.of();
+        }
+        Position posted = new Position(message.lamport(), ByteString.copyFrom(HexFormat.of().parseHex(message.entryId())));
+        List<PeerId> readers = new ArrayList<>();
+        marks.getOrDefault(message.group(), Map.of()).forEach((member, mark) -> {
+            if (!member.equals(self) && state.membership.isMember(member) && !posted.after(mark)) {
+                readers.add(member);
+            }
+        });
+        readers.sort(Comparator.naturalOrder());
+        return readers;
+    }
+
+    /** Stores a mark if it is later than the stored one, then takes it in memory; whether it moved. */
+    private CompletableFuture<Boolean> move(GroupId group, PeerId member, Position position) {
+        GroupSignalRows.Mark row = new GroupSignalRows.Mark(group.bytes(), member.toString(), position.lamport(),
+                position.entryId().toByteArray());
+        return storage.submit(connection -> GroupSignalRows.moveMark(connection, row)).thenApplyAsync(stored -> {
+            Map<PeerId, Position> members = marks.computeIfAbsent(group, id -> new HashMap<>());
+            if (!stored || !position.after(members.get(member))) {
+                return false;
+            }
+            members.put(member, position);
+            return true;
+        }, loop);
+    }
+
+    private static byte[] signal(GroupId group, ByteString entry) {
+        return GroupSignal.newBuilder().setReadMark(GroupReadMark.newBuilder()
+                .setGroupId(ByteString.copyFrom(group.bytes())).setEntryId(entry)).build().toByteArray();
+    }
+}

@@ -1,0 +1,194 @@
+package org.parley.groups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.identity.PeerId;
+import org.parley.link.Misbehaviour;
+import org.parley.proto.wire.v1.GroupReadMark;
+import org.parley.proto.wire.v1.GroupSignal;
+import org.parley.runtime.VirtualScheduler;
+
+/**
+ * Read marks in groups (decision 0062): through the real pairwise sessions of members on a
+ * virtual loop; off until each side turns them on; stored, never moving back, only from members
+ * and only naming entries of our own log.
+ */
+class GroupReadMarksTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path directory;
+
+    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
+    private GroupNode alice;
+    private GroupNode bob;
+    private GroupNode carol;
+    private GroupNode mallory;
+    private GroupId id;
+    private final List<String> heardByAlice = new ArrayList<>();
+
+    @BeforeEach
+    void aliceBobAndCarolShareAGroupMalloryIsOutside() {
+        alice = new GroupNode("alice", 1, loop, directory, RANDOM);
+        bob = new GroupNode("bob", 2, loop, directory, RANDOM);
+        carol = new GroupNode("carol", 3, loop, directory, RANDOM);
+        mallory = new GroupNode("mallory", 4, loop, directory, RANDOM);
+        GroupNode.linkAll(List.of(alice, bob, carol, mallory));
+        loop.advance(Duration.ofSeconds(5));
+        id = alice.await(alice.groups.create("club")).id();
+        alice.await(alice.groups.invite(id, bob.id(), false));
+        alice.await(alice.groups.invite(id, carol.id(), false));
+        loop.advance(Duration.ofSeconds(5));
+        bob.await(bob.groups.join(id));
+        carol.await(carol.groups.join(id));
+        loop.advance(Duration.ofSeconds(5));
+        listen(alice);
+    }
+
+    private void listen(GroupNode node) {
+        node.groups.addListener(new GroupEvents() {
+            @Override
+            public void groupMessageAdded(GroupMessageRecord message) {
+            }
+
+            @Override
+            public void groupRead(GroupId group, PeerId member, String entryId, long readAtMillis) {
+                assertEquals(id, group);
+                heardByAlice.add(name(member) + " " + entryId);
+            }
+        });
+    }
+
+    private String name(PeerId member) {
+        return member.equals(bob.id()) ? "bob" : member.equals(carol.id()) ? "carol"
+                : member.equals(mallory.id()) ? "mallory" : member.toString();
+    }
+
+    private void turnOn(GroupNode... nodes) {
+        for (GroupNode node : nodes) {
+            assertTrue(node.await(node.groups.setReadReceipts(id, Optional.of(true))));
+        }
+    }
+
+    private GroupMessageRecord post(GroupNode node, String text) {
+        GroupMessageRecord posted = node.await(node.groups.send(id, text));
+        loop.advance(Duration.ofSeconds(1));
+        return posted;
+    }
+
+    /** Who alice's node says read {@code message}, as names. */
+    private List<String> readBy(GroupMessageRecord message) {
+        return alice.groups.readBy(message).stream().map(this::name).toList();
+    }
+
+    private Groups.ReadMarked markRead(GroupNode node, Optional<String> upTo) {
+        Groups.ReadMarked marked = node.await(node.groups.markRead(id, upTo.map(HexFormat.of()::parseHex)));
+        loop.advance(Duration.ofSeconds(1));
+        return marked;
+    }
+
+    /** Hands alice a read mark as {@code from}'s session would. */
+    private void mark(GroupNode from, GroupId group, byte[] entryId) {
+        alice.groups.groupSignalReceived(from.id(), GroupSignal.newBuilder().setReadMark(GroupReadMark.newBuilder()
+                .setGroupId(ByteString.copyFrom(group.bytes())).setEntryId(ByteString.copyFrom(entryId)))
+                .build().toByteArray(), false);
+        loop.runUntilIdle();
+    }
+
+    private void mark(GroupNode from, GroupMessageRecord message) {
+        mark(from, id, HexFormat.of().parseHex(message.entryId()));
+    }
+
+    @Test
+    void marksGoThroughTheSessionsOnlyWhenBothSidesTurnedThemOnAndSurviveARestart() {
+        GroupMessageRecord first = post(alice, "one");
+        assertFalse(alice.await(alice.groups.setReadReceipts(id, Optional.empty())), "off by default");
+        Groups.ReadMarked marked = markRead(bob, Optional.empty());
+        assertEquals(Optional.of(first.entryId()), marked.upTo(), "the mark moves even with receipts off");
+        assertFalse(marked.sent(), "off: nothing goes out");
+        turnOn(alice);
+        GroupMessageRecord second = post(alice, "two");
+        assertFalse(markRead(bob, Optional.empty()).sent(), "bob has them off: he sends none");
+        assertEquals(List.of(), readBy(second));
+
+        turnOn(bob);
+        GroupMessageRecord third = post(alice, "three");
+        assertEquals(Optional.empty(), markRead(bob, Optional.of(first.entryId())).upTo(), "never back");
+        marked = markRead(bob, Optional.empty());
+        assertEquals(Optional.of(third.entryId()), marked.upTo());
+        assertTrue(marked.sent());
+        assertEquals(List.of("bob"), readBy(third));
+        assertEquals(List.of("bob"), readBy(first), "everything before the mark in log order counts as read");
+        assertEquals(List.of("bob " + third.entryId()), heardByAlice, "told once per move");
+        assertEquals(List.of(), bob.groups.readBy(bob.history(id).get(0)), "only our own posts show readers");
+
+        alice.crash();
+        alice.open();
+        bob.crash();
+        bob.open();
+        GroupNode.linkAll(List.of(alice, bob, carol));
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(List.of("bob"), readBy(third), "the member's mark and the switch survive a restart");
+        assertEquals(Optional.empty(), markRead(bob, Optional.of(third.entryId())).upTo(), "so does our own mark");
+
+        assertFalse(alice.await(alice.groups.setReadReceipts(id, Optional.of(false))));
+        assertEquals(List.of(), readBy(third), "turned off: others' marks are not shown");
+    }
+
+    @Test
+    void aMarkMadeWhileUnlinkedGoesWhenTheLinkComesUp() {
+        turnOn(alice, carol);
+        GroupMessageRecord posted = post(alice, "hello");
+        GroupNode.unlink(alice, carol);
+        loop.advance(Duration.ofSeconds(1));
+        markRead(carol, Optional.empty());
+        assertEquals(List.of(), readBy(posted), "no link: nothing kept for later in an outbox or a mailbox");
+        GroupNode.link(alice, carol);
+        loop.advance(Duration.ofSeconds(3));
+        assertEquals(List.of("carol"), readBy(posted), "sent again as the link comes up");
+
+        CompletionException missing = assertThrows(CompletionException.class,
+                () -> carol.groups.markRead(id, Optional.of(new byte[32])).join());
+        assertTrue(missing.getCause() instanceof GroupFailure, "marking up to an entry we do not hold is refused");
+    }
+
+    @Test
+    void marksFromNonMembersUnknownEntriesAndReplaysOrReorderingMoveNothing() {
+        turnOn(alice);
+        GroupMessageRecord first = post(alice, "one");
+        GroupMessageRecord second = post(alice, "two");
+        mark(mallory, second);
+        assertEquals(List.of(), readBy(second), "a non-member's mark is ignored");
+        assertEquals(null, alice.penalties.get(mallory.id()), "counted, not scored: a member removed a moment ago is honest");
+        assertEquals(1L, alice.groups.refusedIn(id).get(Misbehaviour.NOT_A_MEMBER.label()));
+
+        mark(carol, id, new byte[32]);
+        assertEquals(List.of(), readBy(first), "an entry alice does not hold moves nothing");
+        assertEquals(1L, alice.groups.refusedIn(id).get(Misbehaviour.ANSWER_TO_NOTHING.label()));
+
+        mark(bob, second);
+        mark(bob, first);
+        mark(bob, second);
+        assertEquals(List.of("bob"), readBy(second), "an older or replayed mark does not move it back");
+        assertEquals(List.of("bob " + second.entryId()), heardByAlice, "nor is it told again");
+        assertEquals(List.of("bob"), readBy(first), "bob's session says only what bob read: not carol");
+
+        mark(mallory, id, new byte[5]);
+        assertEquals(Misbehaviour.MALFORMED.penalty(), alice.penalties.get(mallory.id()));
+    }
+}

@@ -299,18 +299,20 @@ final class Schema {
                         own_read_ms   INTEGER NOT NULL DEFAULT 0
                     )"""),
             new Migration(13,
-                    // Typing indicators in groups (decision 0060): whether the user turned them on
-                    // for a group (off until then). A row only for a group where it was ever set.
+                    // Typing indicators and read marks in groups (decisions 0060, 0062): whether the
+                    // user turned each on for a group (off until then). A row only for a group where
+                    // one was ever set.
                     """
                     CREATE TABLE IF NOT EXISTS group_signals (
-                        group_id BLOB PRIMARY KEY,
-                        typing   INTEGER NOT NULL DEFAULT 0
+                        group_id      BLOB PRIMARY KEY,
+                        typing        INTEGER NOT NULL DEFAULT 0,
+                        read_receipts INTEGER NOT NULL DEFAULT 0
                     )"""),
             new Migration(14,
-                    // Read marks in groups (decision 0062): the user's switch beside typing's (off
-                    // until set; the step runs once, in its transaction), and how far each member
-                    // (ourselves included) read each group, as the log position of the entry named.
-                    "ALTER TABLE group_signals ADD COLUMN read_receipts INTEGER NOT NULL DEFAULT 0",
+                    // Read marks in groups (decision 0062): how far each member (ourselves included)
+                    // read each group, as the log position of the entry named. (The switch is a
+                    // column of step 13's table: a column added here would fail when the step runs
+                    // again, and every step must be harmless to run again.)
                     """
                     CREATE TABLE IF NOT EXISTS group_read_marks (
                         group_id BLOB NOT NULL,

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -13,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -34,13 +32,13 @@ public final class TlsAddressProbe implements AddressProbe, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TlsAddressProbe.class.getName());
     private static final int THREADS = 2;
 
-    private final CertificateBinding.Credentials credentials;
+    private final OwnKeyManager ownKey;
     private final Scheduler loop;
     private final Duration timeout;
     private final ExecutorService dialers;
 
     public TlsAddressProbe(Identity identity, Scheduler loop, Duration timeout) {
-        this.credentials = CertificateBinding.create(identity);
+        this.ownKey = new OwnKeyManager(CertificateBinding.create(identity));
         this.loop = loop;
         this.timeout = timeout;
         this.dialers = Executors.newFixedThreadPool(THREADS, runnable -> {
@@ -84,16 +82,9 @@ public final class TlsAddressProbe implements AddressProbe, AutoCloseable {
         }
     }
 
-    private SSLContext context(PeerId expected) throws GeneralSecurityException, IOException {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        char[] password = new char[0];
-        keys.setKeyEntry("self", credentials.privateKey(), password, new Certificate[] {credentials.certificate()});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, password);
+    private SSLContext context(PeerId expected) throws GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(keyManagers.getKeyManagers(), new TrustManager[] {new PeerTrustManager(Optional.of(expected))},
-                null);
+        context.init(new KeyManager[] {ownKey}, new TrustManager[] {new PeerTrustManager(Optional.of(expected))}, null);
         return context;
     }
 

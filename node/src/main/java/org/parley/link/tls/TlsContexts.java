@@ -17,20 +17,17 @@ final class TlsContexts {
     private TlsContexts() {
     }
 
-    static SslContext server(CertificateBinding.Credentials credentials) throws SSLException {
-        return GrpcSslContexts.configure(
-                        SslContextBuilder.forServer(credentials.privateKey(), credentials.certificate()),
-                        SslProvider.JDK)
+    static SslContext server(OwnKeyManager ownKey) throws SSLException {
+        return GrpcSslContexts.configure(SslContextBuilder.forServer(ownKey), SslProvider.JDK)
                 .protocols(TLS_13)
                 .clientAuth(ClientAuth.REQUIRE)
                 .trustManager(new PeerTrustManager(java.util.Optional.empty()))
                 .build();
     }
 
-    static SslContext client(CertificateBinding.Credentials credentials, PeerTrustManager trust)
-            throws SSLException {
+    static SslContext client(OwnKeyManager ownKey, PeerTrustManager trust) throws SSLException {
         return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-                .keyManager(credentials.privateKey(), credentials.certificate())
+                .keyManager(ownKey)
                 .protocols(TLS_13)
                 .trustManager(trust)
                 .build();

@@ -64,7 +64,7 @@ public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
     private final HostPort listen;
     private final LinkConfig config;
     private final Scheduler loop;
-    private final CertificateBinding.Credentials credentials;
+    private final OwnKeyManager ownKey;
     private final Set<GrpcLink> links = ConcurrentHashMap.newKeySet();
     private final Set<ManagedChannel> channels = ConcurrentHashMap.newKeySet();
     /** Where links inside circuits are served: the same TLS link server, on Netty's local transport. */
@@ -99,7 +99,7 @@ public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
         this.listen = listen;
         this.config = config;
         this.loop = loop;
-        this.credentials = credentials;
+        this.ownKey = new OwnKeyManager(credentials);
     }
 
     /**
@@ -138,7 +138,7 @@ public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
 
     /** The link server's settings, alike on TCP and on the local transport circuits use. */
     private NettyServerBuilder configure(NettyServerBuilder builder, Duration keepAlive) throws SSLException {
-        return builder.sslContext(TlsContexts.server(credentials))
+        return builder.sslContext(TlsContexts.server(ownKey))
                 .directExecutor()
                 .maxInboundMessageSize(config.maxFrameBytes())
                 .maxConcurrentCallsPerConnection(MAX_STREAMS_PER_CONNECTION)
@@ -195,7 +195,7 @@ public final class TlsGrpcNetwork implements CircuitTransport, HolePuncher {
 
     private NettyChannelBuilder configure(NettyChannelBuilder builder, PeerTrustManager trust) throws SSLException {
         Duration keepAlive = max(config.keepAlive(), MIN_KEEPALIVE);
-        return builder.sslContext(TlsContexts.client(credentials, trust))
+        return builder.sslContext(TlsContexts.client(ownKey, trust))
                 .directExecutor()
                 .maxInboundMessageSize(config.maxFrameBytes())
                 .keepAliveTime(keepAlive.toMillis(), TimeUnit.MILLISECONDS)

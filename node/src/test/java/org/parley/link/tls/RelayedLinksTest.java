@@ -404,7 +404,7 @@ class RelayedLinksTest {
 
     private RawCircuit rawCircuit(Identity identity, Node relay) throws Exception {
         ManagedChannel channel = NettyChannelBuilder.forAddress(relay.address().host(), relay.address().port())
-                .sslContext(TlsContexts.client(CertificateBinding.create(identity),
+                .sslContext(TlsContexts.client(new OwnKeyManager(CertificateBinding.create(identity)),
                         new PeerTrustManager(Optional.of(relay.id()))))
                 .build();
         resources.add(channel::shutdownNow);

@@ -5,20 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.PeerView;
+import org.parley.control.ControlClient;
+import org.parley.store.ProfileHome;
 
 /**
  * The README's command sequence, through the real launcher, as separate processes: two
@@ -52,11 +54,11 @@ class CommandSequenceTest {
 
         int alicePort = Launcher.freePort();
         int bobPort = Launcher.freePort();
-        Process aliceDaemon = daemons.start(parley, "alice", "daemon", "--home", alice, "--listen", "127.0.0.1:" + alicePort);
+        Process aliceDaemon = daemons.startDaemon(parley, "alice", Path.of(alice), "--listen", "127.0.0.1:" + alicePort);
         assertEquals(0, parley.run("init", "--home", bob, "--name", "bob").exitCode());
         String bobId = parley.run("id", "--home", bob).stdout().strip();
         assertNotEquals(aliceId, bobId);
-        daemons.start(parley, "bob", "daemon", "--home", bob, "--listen", "127.0.0.1:" + bobPort,
+        daemons.startDaemon(parley, "bob", Path.of(bob), "--listen", "127.0.0.1:" + bobPort,
                 "--bootstrap", "127.0.0.1:" + alicePort);
 
         JsonObject aliceSeenByBob = awaitPeer(parley, bob, aliceId);
@@ -73,7 +75,7 @@ class CommandSequenceTest {
 
         // SIGTERM: a clean stop that withdraws the control endpoint.
         aliceDaemon.destroy();
-        assertTrue(aliceDaemon.waitFor(20, TimeUnit.SECONDS));
+        assertTrue(aliceDaemon.waitFor(Daemons.STOP.toSeconds(), TimeUnit.SECONDS));
         assertFalse(Files.exists(work.resolve("alice/control.json")));
         assertTrue(Files.readString(work.resolve("alice/logs/parley.0.log")).contains("daemon stopped"),
                 "the daemon's last words reach its log");
@@ -90,14 +92,13 @@ class CommandSequenceTest {
         List<String> ids = new ArrayList<>();
         for (String name : new String[] {"hub", "bob", "carol"}) {
             String home = work.resolve(name).toString();
-            assertEquals(0, parley.run("init", "--home", home, "--name", name).exitCode());
             homes.add(home);
-            ids.add(parley.run("id", "--home", home).stdout().strip());
+            ids.add(Profiles.create(Path.of(home), name));
         }
         int hubPort = Launcher.freePort();
-        Process hub = daemons.start(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + hubPort);
+        Process hub = daemons.startDaemon(parley, "hub", Path.of(homes.get(0)), "--listen", "127.0.0.1:" + hubPort);
         for (int i = 1; i < 3; i++) {
-            daemons.start(parley, "node" + i, "daemon", "--home", homes.get(i), "--listen", "127.0.0.1:" + Launcher.freePort(),
+            daemons.startDaemon(parley, "node" + i, Path.of(homes.get(i)), "--listen", "127.0.0.1:" + Launcher.freePort(),
                     "--bootstrap", ids.get(0) + "@127.0.0.1:" + hubPort);
         }
         // bob and carol only know the hub; peer exchange tells each where the other listens.
@@ -105,29 +106,36 @@ class CommandSequenceTest {
         awaitPeer(parley, homes.get(2), ids.get(1));
 
         hub.destroy();
-        assertTrue(hub.waitFor(20, TimeUnit.SECONDS));
+        assertTrue(hub.waitFor(Daemons.STOP.toSeconds(), TimeUnit.SECONDS));
         Launcher.Result sent = parley.run("send", "--home", homes.get(1), ids.get(2), "no hub needed");
         assertEquals(0, sent.exitCode(), sent.toString());
-        Profiles.await(() -> parley.run("history", "--home", homes.get(2), ids.get(1), "--json").stdout()
-                .contains("no hub needed"), "the message sent without the hub", LINK_TIMEOUT);
+        Profiles.await(() -> {
+            try (ControlClient client = ControlClient.connectOrExplain(new ProfileHome(Path.of(homes.get(2))))) {
+                return client.history(ids.get(1), 10, Optional.empty()).stream()
+                        .anyMatch(message -> message.text().equals("no hub needed"));
+            }
+        }, "the message sent without the hub", LINK_TIMEOUT);
+        Launcher.Result history = parley.run("history", "--home", homes.get(2), ids.get(1), "--json");
+        assertTrue(history.stdout().contains("no hub needed"), history.toString());
     }
 
-    /** Polls {@code peers --json} until {@code peerId} is listed, and returns its entry. */
+    /**
+     * Waits (asking the daemon's control API, not starting a command each time) until {@code home}
+     * is linked to {@code peerId}; then its entry in {@code peers --json}.
+     */
     private static JsonObject awaitPeer(Launcher parley, String home, String peerId) throws Exception {
-        Instant deadline = Instant.now().plus(LINK_TIMEOUT);
-        Launcher.Result last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = parley.run("peers", "--home", home, "--json");
-            if (last.exitCode() == 0) {
-                JsonArray peers = JsonParser.parseString(last.stdout()).getAsJsonArray();
-                for (JsonElement peer : peers) {
-                    if (peer.getAsJsonObject().get("peerId").getAsString().equals(peerId)) {
-                        return peer.getAsJsonObject();
-                    }
-                }
+        Profiles.await(() -> {
+            try (ControlClient client = ControlClient.connectOrExplain(new ProfileHome(Path.of(home)))) {
+                return client.peers().stream().map(PeerView::peerId).anyMatch(peerId::equals);
             }
-            Thread.sleep(300);
+        }, home + " linked to " + peerId, LINK_TIMEOUT);
+        Launcher.Result peers = parley.run("peers", "--home", home, "--json");
+        assertEquals(0, peers.exitCode(), peers.toString());
+        for (JsonElement peer : JsonParser.parseString(peers.stdout()).getAsJsonArray()) {
+            if (peer.getAsJsonObject().get("peerId").getAsString().equals(peerId)) {
+                return peer.getAsJsonObject();
+            }
         }
-        throw new AssertionError("peer " + peerId + " never listed by " + home + "; last: " + last);
+        throw new AssertionError("peers --json does not list " + peerId + ": " + peers);
     }
 }

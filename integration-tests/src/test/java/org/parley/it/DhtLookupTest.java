@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.ApiException;
+import org.parley.api.LookupView;
+import org.parley.api.PeerView;
+import org.parley.control.ControlClient;
+import org.parley.store.ProfileHome;
 
 /**
  * The DHT through the real launcher: four daemons bootstrapped from a hub, each keeping a single
@@ -40,21 +44,24 @@ class DhtLookupTest {
         List<Integer> ports = new ArrayList<>();
         for (String name : names) {
             String home = work.resolve(name).toString();
-            Launcher.Result init = parley.run("init", "--home", home, "--name", name);
-            assertEquals(0, init.exitCode(), init.toString());
             homes.add(home);
-            ids.add(Profiles.peerIdOf(init));
+            ids.add(Profiles.create(Path.of(home), name));
             ports.add(Launcher.freePort());
         }
-        daemons.start(parley, "hub", "daemon", "--home", homes.get(0), "--listen", "127.0.0.1:" + ports.get(0),
+        daemons.startDaemon(parley, "hub", Path.of(homes.get(0)), "--listen", "127.0.0.1:" + ports.get(0),
                 "--links", "1");
         for (int i = 1; i < names.length; i++) {
-            daemons.start(parley, names[i], "daemon", "--home", homes.get(i), "--listen", "127.0.0.1:" + ports.get(i),
+            daemons.startDaemon(parley, names[i], Path.of(homes.get(i)), "--listen", "127.0.0.1:" + ports.get(i),
                     "--links", "1", "--bootstrap", ids.get(0) + "@127.0.0.1:" + ports.get(0));
         }
-        awaitPeers(parley, homes.get(0), ids.subList(1, ids.size()));
+        List<String> others = ids.subList(1, ids.size());
+        Profiles.await(() -> linkedPeers(homes.get(0)).containsAll(others), "all of " + others + " linked with the hub",
+                TIMEOUT);
         // A link is up a moment before the peer's record has crossed it: wait until the hub holds dan's.
-        awaitHeld(parley, homes.get(0), ids.get(4));
+        Profiles.await(() -> {
+            LookupView held = lookup(homes.get(0), ids.get(4));
+            return held.found() && held.hops() == 0;
+        }, "the hub holds dan's record", TIMEOUT);
         String ann = homes.get(1);
         String dan = homes.get(4);
         String danId = ids.get(4);
@@ -62,13 +69,9 @@ class DhtLookupTest {
 
         // A peer enters ann's routing table only once ann has reached it at its address, so her
         // first lookups may ask only the peers checked so far; the network converges within seconds.
-        JsonObject[] last = new JsonObject[1];
-        Profiles.await(() -> {
-            last[0] = JsonParser.parseString(parley.run("lookup", "--home", ann, danId, "--json").stdout())
-                    .getAsJsonObject();
-            return last[0].get("found").getAsBoolean();
-        }, "ann's lookup finds dan's record");
-        JsonObject found = last[0];
+        Profiles.await(() -> lookup(ann, danId).found(), "ann's lookup finds dan's record");
+        JsonObject found = JsonParser.parseString(parley.run("lookup", "--home", ann, danId, "--json").stdout())
+                .getAsJsonObject();
         assertEquals(danId, found.get("peerId").getAsString());
         assertTrue(found.get("found").getAsBoolean(), found.toString());
         JsonArray addresses = found.getAsJsonObject("record").getAsJsonArray("addresses");
@@ -77,43 +80,34 @@ class DhtLookupTest {
 
         Launcher.Result sent = parley.run("send", "--home", ann, danId, "found you by your ID");
         assertEquals(0, sent.exitCode(), sent.toString());
-        Profiles.await(() -> parley.run("history", "--home", dan, annId, "--json").stdout()
-                .contains("found you by your ID"), "dan has ann's message", TIMEOUT);
+        Profiles.await(() -> {
+            try (ControlClient client = client(dan)) {
+                return client.history(annId, 10, Optional.empty()).stream()
+                        .anyMatch(message -> message.text().equals("found you by your ID"));
+            }
+        }, "dan has ann's message", TIMEOUT);
+        Launcher.Result history = parley.run("history", "--home", dan, annId, "--json");
+        assertTrue(history.stdout().contains("found you by your ID"), history.toString());
 
         Launcher.Result mistyped = parley.run("lookup", "--home", ann, danId.substring(0, danId.length() - 1) + "x");
         assertEquals(2, mistyped.exitCode(), mistyped.toString());
         assertEquals(1, mistyped.stderr().lines().count(), mistyped.toString());
     }
 
-    private static List<String> linkedPeers(Launcher parley, String home) throws Exception {
-        Launcher.Result peers = parley.run("peers", "--home", home, "--json");
-        List<String> ids = new ArrayList<>();
-        if (peers.exitCode() != 0) {
-            return ids; // the daemon is still starting
-        }
-        for (JsonElement peer : JsonParser.parseString(peers.stdout()).getAsJsonArray()) {
-            ids.add(peer.getAsJsonObject().get("peerId").getAsString());
-        }
-        return ids;
+    /** Polls go to the daemon's control API: a command per poll would start a JVM each time. */
+    private static ControlClient client(String home) throws ApiException {
+        return ControlClient.connectOrExplain(new ProfileHome(Path.of(home)));
     }
 
-    private static void awaitHeld(Launcher parley, String home, String peerId) throws Exception {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        String answer = "";
-        while (Instant.now().isBefore(deadline)) {
-            Launcher.Result lookup = parley.run("lookup", "--home", home, peerId, "--json");
-            answer = lookup.stdout();
-            if (lookup.exitCode() == 0 && JsonParser.parseString(answer).getAsJsonObject().get("hops").getAsInt() == 0
-                    && JsonParser.parseString(answer).getAsJsonObject().get("found").getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(300);
+    private static List<String> linkedPeers(String home) throws Exception {
+        try (ControlClient client = client(home)) {
+            return client.peers().stream().map(PeerView::peerId).toList();
         }
-        throw new AssertionError(home + " never held the record of " + peerId + ": " + answer);
     }
 
-    private static void awaitPeers(Launcher parley, String home, List<String> peerIds) throws Exception {
-        Profiles.await(() -> linkedPeers(parley, home).containsAll(peerIds), "all of " + peerIds + " linked with "
-                + home, TIMEOUT);
+    private static LookupView lookup(String home, String peerId) throws Exception {
+        try (ControlClient client = client(home)) {
+            return client.lookup(peerId);
+        }
     }
 }

@@ -35,11 +35,7 @@ final class NatDaemons implements AutoCloseable {
 
     /** Creates a profile; its peer ID. */
     String init(String name) throws Exception {
-        Launcher.Result init = parley.run("init", "--home", home(name), "--name", name);
-        if (init.exitCode() != 0) {
-            throw new AssertionError(init.toString());
-        }
-        return Profiles.peerIdOf(init);
+        return Profiles.create(work.resolve(name), name);
     }
 
     /** Starts a daemon on every interface of its namespace at {@code port}; waits until its control API answers. */
@@ -119,7 +115,7 @@ final class NatDaemons implements AutoCloseable {
             process.destroy();
         }
         for (Process process : processes) {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(Daemons.STOP.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }

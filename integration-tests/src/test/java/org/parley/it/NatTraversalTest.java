@@ -68,7 +68,7 @@ abstract class NatTraversalTest {
             process.destroy();
         }
         for (Process process : processes) {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(Daemons.STOP.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }
@@ -202,7 +202,7 @@ abstract class NatTraversalTest {
             // bob goes away; alice writes to him anyway; when he returns, the message reaches him.
             Instant leaving = Instant.now();
             bobDaemon.destroy();
-            assertTrue(bobDaemon.waitFor(15, TimeUnit.SECONDS), "bob's daemon stops");
+            assertTrue(bobDaemon.waitFor(Daemons.STOP.toSeconds(), TimeUnit.SECONDS), "bob's daemon stops");
             Profiles.await(() -> linkedTo("alice", bob).isEmpty(), "alice sees bob's link go", FIRST_DELIVERY);
             assertTrue(peerEntry(bed.home(1), "alice", bob).isEmpty(), "peers --json agrees");
             Duration linkGone = Duration.between(leaving, Instant.now());
@@ -430,9 +430,7 @@ abstract class NatTraversalTest {
     }
 
     private String init(String name) throws Exception {
-        Launcher.Result init = parley.run("init", "--home", home(name), "--name", name);
-        assertEquals(0, init.exitCode(), init.toString());
-        return Profiles.peerIdOf(init);
+        return Profiles.create(work.resolve(name), name);
     }
 
     /** Starts a daemon on every interface of its namespace and waits until its control API answers. */

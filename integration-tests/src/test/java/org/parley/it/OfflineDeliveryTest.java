@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import java.util.Optional;
+import org.parley.api.LookupView;
 import org.parley.api.MessageView;
 import org.parley.api.StatusView;
 import org.parley.control.ControlClient;
@@ -198,12 +199,12 @@ class OfflineDeliveryTest {
         Launcher.Result offered = parley.run("contact", "relay", "--home", carolHome, bob);
         assertEquals(0, offered.exitCode(), offered.toString());
         assertTrue(offered.stdout().startsWith("offered to relay for " + bob), offered.toString());
-        Profiles.await(() -> statusJson(parley, "bob").get("relays").toString().equals("[\"" + carol + "\"]"),
-                "bob accepted carol as his relay");
-        Profiles.await(() -> statusJson(parley, carolName).getAsJsonObject("relayingFor").get(bob).getAsBoolean(),
-                "carol knows bob accepted");
-        Profiles.await(() -> lookupRelays(parley, "alice", bob).equals(List.of(carol)),
-                "alice holds bob's record naming carol");
+        Profiles.await(() -> status("bob").relays().equals(List.of(carol)), "bob accepted carol as his relay");
+        assertEquals("[\"" + carol + "\"]", statusJson(parley, "bob").get("relays").toString());
+        Profiles.await(() -> Boolean.TRUE.equals(status(carolName).relayingFor().get(bob)), "carol knows bob accepted");
+        assertTrue(statusJson(parley, carolName).getAsJsonObject("relayingFor").get(bob).getAsBoolean());
+        Profiles.await(() -> polledRelays("alice", bob).equals(List.of(carol)), "alice holds bob's record naming carol");
+        assertEquals(List.of(carol), lookupRelays(parley, "alice", bob));
 
         stop("bob");
         Profiles.await(() -> !linked("alice", bob), "alice sees bob gone");
@@ -257,6 +258,14 @@ class OfflineDeliveryTest {
         List<String> relays = new ArrayList<>();
         found.getAsJsonObject("record").getAsJsonArray("relays").forEach(relay -> relays.add(relay.getAsString()));
         return relays;
+    }
+
+    /** The relays named in {@code peer}'s record as {@code name}'s daemon finds it, asked through its control API. */
+    private List<String> polledRelays(String name, String peer) throws Exception {
+        try (ControlClient client = profiles.client(name)) {
+            LookupView lookup = client.lookup(peer);
+            return lookup.found() ? lookup.record().relays() : List.of();
+        }
     }
 
     private void stop(String name) throws InterruptedException {

@@ -161,7 +161,7 @@ class PackagingTest {
 
     private static void stop(Process daemon) throws InterruptedException {
         daemon.destroy();
-        if (!daemon.waitFor(20, TimeUnit.SECONDS)) {
+        if (!daemon.waitFor(Daemons.STOP.toSeconds(), TimeUnit.SECONDS)) {
             daemon.destroyForcibly();
         }
     }

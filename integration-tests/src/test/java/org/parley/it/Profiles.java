@@ -3,6 +3,7 @@ package org.parley.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.parley.api.ApiException;
 import org.parley.api.PeerView;
 import org.parley.control.ControlClient;
+import org.parley.crypto.Argon2id;
+import org.parley.identity.Identity;
+import org.parley.identity.Keystore;
 import org.parley.store.ProfileHome;
 import org.parley.testing.Eventually;
 
@@ -39,14 +43,28 @@ final class Profiles implements AutoCloseable {
         return parley;
     }
 
-    /** Creates a profile and returns its peer ID. */
+    /** Creates a profile and returns its peer ID (see {@link #create}). */
     String init(String name) throws Exception {
-        Launcher.Result init = parley.run("init", "--home", home(name).toString(), "--name", name);
-        if (init.exitCode() != 0) {
-            throw new AssertionError(init.toString());
-        }
-        return peerIdOf(init);
+        return create(home(name), name);
     }
+
+    /**
+     * Creates a profile at {@code home} for {@link #PASSPHRASE}, as {@code parley init} does, but
+     * in this JVM and with a keystore whose Argon2id costs 1 MiB and one pass: a profile is set-up
+     * here, not what is tested (the command itself is, in {@link CommandSequenceTest},
+     * {@link CliErrorsTest} and {@link PackagingTest}). The keystore names its cost in its own
+     * header, so the daemon opens it as any other, and neither a JVM for {@code init} nor the
+     * default 64 MiB and three passes at every daemon start are spent on it.
+     */
+    static String create(Path home, String name) throws Exception {
+        ProfileHome profile = new ProfileHome(home);
+        profile.create();
+        Identity identity = Identity.generate(name, new SecureRandom());
+        Keystore.create(profile.keystore(), identity, PASSPHRASE.toCharArray(), SET_UP_COST, new SecureRandom());
+        return identity.peerId().toString();
+    }
+
+    private static final Argon2id.Cost SET_UP_COST = new Argon2id.Cost(1024, 1, 1);
 
     /**
      * The peer ID that {@code init} printed: reading it there spares a second JVM ({@code id})
@@ -174,7 +192,7 @@ final class Profiles implements AutoCloseable {
     }
 
     /**
-     * Stops the daemons (SIGTERM, then SIGKILL after 15 s), then checks that none wrote a JVM
+     * Stops the daemons (SIGTERM, then SIGKILL after {@link Daemons#STOP}), then checks that none wrote a JVM
      * warning to its standard output: the launcher's class-data archive for daemons (written by
      * the first daemon after a build as it stops, then mapped by the others) must stay out of
      * what a daemon prints.
@@ -185,7 +203,7 @@ final class Profiles implements AutoCloseable {
             process.destroy();
         }
         for (Process process : processes) {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(Daemons.STOP.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }

@@ -51,24 +51,19 @@ class RelayedLinkTest {
         String r = work.resolve("r").toString();
         String a = work.resolve("a").toString();
         String b = work.resolve("b").toString();
-        String rId = init(parley, r, "r");
-        String aId = init(parley, a, "a");
-        String bId = init(parley, b, "b");
+        String rId = Profiles.create(Path.of(r), "r");
+        String aId = Profiles.create(Path.of(a), "a");
+        String bId = Profiles.create(Path.of(b), "b");
         int rPort = Launcher.freePort();
         String relay = rId + "@127.0.0.1:" + rPort;
-        daemons.start(parley, "r", "daemon", "--home", r, "--listen", "127.0.0.1:" + rPort, "--links", "1");
-        awaitAnswers(parley, r, "R is up");
+        daemons.startDaemon(parley, "r", Path.of(r), "--listen", "127.0.0.1:" + rPort, "--links", "1");
         // One after another: on a loaded machine, daemons starting at once can miss their start-up deadline.
-        daemons.start(parley, "b", "daemon", "--home", b, "--listen", "0.0.0.0:" + Launcher.freePort(), "--links", "1",
+        daemons.startDaemon(parley, "b", Path.of(b), "--listen", "0.0.0.0:" + Launcher.freePort(), "--links", "1",
                 "--bootstrap", relay);
-        awaitAnswers(parley, b, "B is up");
-        daemons.start(parley, "a", "daemon", "--home", a, "--listen", "0.0.0.0:" + Launcher.freePort(),
+        daemons.startDaemon(parley, "a", Path.of(a), "--listen", "0.0.0.0:" + Launcher.freePort(),
                 "--links", "1", "--bootstrap", relay);
 
         await(() -> {
-            if (!Profiles.answers(Path.of(a))) {
-                return Optional.empty();
-            }
             try (ControlClient client = client(a)) {
                 LookupView lookup = client.lookup(bId);
                 lastSeen = lookup.toString();
@@ -132,13 +127,6 @@ class RelayedLinkTest {
                 .distinct().toList();
     }
 
-    /** Creates a profile at {@code home}; its peer ID. */
-    private static String init(Launcher parley, String home, String name) throws Exception {
-        Launcher.Result init = parley.run("init", "--home", home, "--name", name);
-        assertEquals(0, init.exitCode(), init.toString());
-        return Profiles.peerIdOf(init);
-    }
-
     private static Optional<JsonObject> peer(Launcher parley, String home, String peerId) throws Exception {
         Launcher.Result peers = parley.run("peers", "--home", home, "--json");
         if (peers.exitCode() != 0) {
@@ -171,12 +159,6 @@ class RelayedLinkTest {
 
     private static ControlClient client(String home) throws ApiException {
         return ControlClient.connectOrExplain(new ProfileHome(Path.of(home)));
-    }
-
-    private void awaitAnswers(Launcher parley, String home, String what) throws Exception {
-        await(() -> Profiles.answers(Path.of(home)) ? Optional.of(true) : Optional.empty(), what);
-        Launcher.Result peers = parley.run("peers", "--home", home);
-        assertEquals(0, peers.exitCode(), peers.toString());
     }
 
     private static Optional<String> polledState(String home, String peerId, String messageId) throws Exception {

@@ -1,29 +1,37 @@
 package org.parley.cli;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.node.LogFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code parley} command. Every failure ends as one line on stderr and a non-zero exit:
  * 1 when the command could not do its work, 2 when it was called wrongly.
  */
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
-        description = "Peer-to-peer, end-to-end encrypted chat.",
-        subcommands = {InitCommand.class, IdCommand.class, DaemonCommand.class, PeersCommand.class,
-                ContactCommand.class, SendCommand.class, SendFileCommand.class, FileCommand.class,
-                ReactCommand.class, EditCommand.class, DeleteCommand.class, ReadCommand.class, LookupCommand.class,
-                HistoryCommand.class, GroupCommand.class,
-                ExportCommand.class, ImportCommand.class,
-                WatchCommand.class, StatusCommand.class, BenchCommand.class, SimCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Peer-to-peer, end-to-end encrypted chat.")
 public final class ParleyCli implements Runnable {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
 
+    /** The subcommands, in the order the usage lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, IdCommand.class, DaemonCommand.class,
+            PeersCommand.class, ContactCommand.class, SendCommand.class, SendFileCommand.class, FileCommand.class,
+            ReactCommand.class, EditCommand.class, DeleteCommand.class, ReadCommand.class, LookupCommand.class,
+            HistoryCommand.class, GroupCommand.class, ExportCommand.class, ImportCommand.class, WatchCommand.class,
+            StatusCommand.class, BenchCommand.class, SimCommand.class, CommandLine.HelpCommand.class);
+
     private final CliContext context;
+
+    @Spec
+    private CommandSpec spec;
 
     ParleyCli(CliContext context) {
         this.context = context;
@@ -36,7 +44,7 @@ public final class ParleyCli implements Runnable {
     /** Without a subcommand: show what there is to do. */
     @Override
     public void run() {
-        new CommandLine(this).usage(context.out());
+        spec.commandLine().usage(context.out());
     }
 
     public static void main(String[] args) {
@@ -58,10 +66,7 @@ public final class ParleyCli implements Runnable {
     }
 
     static int execute(CliContext context, String[] args, Object... extraCommands) {
-        CommandLine commandLine = new CommandLine(new ParleyCli(context));
-        for (Object command : extraCommands) {
-            commandLine.addSubcommand(command);
-        }
+        CommandLine commandLine = commandLine(context, args, extraCommands);
         shareVersion(commandLine, commandLine.getCommandSpec().version());
         try {
             ConfigDefaults.install(commandLine, args, context);
@@ -88,6 +93,34 @@ public final class ParleyCli implements Runnable {
             return EXIT_FAILURE;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand {@code args} names, when it names
+     * one; otherwise with all of them (for the usage, {@code help}, {@code --version} and the "did
+     * you mean" of a mistyped name). Picocli reads every option of every command it is given, which
+     * was most of a short command's CPU time beyond the JVM's own start.
+     */
+    static CommandLine commandLine(CliContext context, String[] args, Object... extraCommands) {
+        CommandLine commandLine = new CommandLine(new ParleyCli(context));
+        List<Object> commands = new ArrayList<>(COMMANDS);
+        commands.addAll(List.of(extraCommands));
+        Optional<Object> named = args.length == 0 ? Optional.empty()
+                : commands.stream().filter(command -> namesOf(command).contains(args[0])).findFirst();
+        if (named.isPresent() && named.get() != CommandLine.HelpCommand.class) {
+            commandLine.addSubcommand(named.get());
+        } else {
+            commands.forEach(commandLine::addSubcommand);
+        }
+        return commandLine;
+    }
+
+    private static List<String> namesOf(Object command) {
+        Class<?> type = command instanceof Class<?> given ? given : command.getClass();
+        Command annotation = type.getAnnotation(Command.class);
+        List<String> names = new ArrayList<>(List.of(annotation.aliases()));
+        names.add(annotation.name());
+        return names;
     }
 
     /** Every subcommand's {@code --version} tells the one version there is. */

@@ -38,7 +38,7 @@ class ConfigFileFuzzTest {
         Path config = HOME.resolve("parley.conf");
         Files.write(config, input);
         String[] args = {"daemon", "--home", HOME.toString()};
-        CommandLine root = new CommandLine(new ParleyCli(context()));
+        CommandLine root = ParleyCli.commandLine(context(), args);
         try {
             ConfigDefaults.install(root, args, context());
         } catch (CliException refused) {

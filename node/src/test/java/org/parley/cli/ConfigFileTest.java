@@ -135,7 +135,7 @@ class ConfigFileTest {
 
     /** Parses a command line as the CLI would, config included, without running it. */
     private DaemonCommand parse(String... args) throws CliException {
-        CommandLine root = new CommandLine(new ParleyCli(context(new StringWriter(), new StringWriter())));
+        CommandLine root = ParleyCli.commandLine(context(new StringWriter(), new StringWriter()), args);
         ConfigDefaults.install(root, args, context(new StringWriter(), new StringWriter()));
         CommandLine.ParseResult parsed = root.parseArgs(args);
         return (DaemonCommand) parsed.subcommand().commandSpec().userObject();

@@ -112,7 +112,6 @@ public final class NodeAssembly {
         // Links are kept by what they relay of the topics both ends share (decision 0048).
         gossip.onRelay(discovery::relayed);
         discovery.judgeRelaysBy(gossip::messagesSinceRelayed);
-        discovery.expectMessagesWhen(gossip::expectsMessages);
         links.addListener(gossipHost);
         links.addFrameHandler(env.gossipFrames().apply(gossipHost));
         DhtService dht = new DhtService(identity.peerId(), links, env.scheduler(), env.clock(), settings.dht(),

@@ -145,15 +145,6 @@ public final class Discovery implements LinkEvents, FrameHandler {
     }
 
     /**
-     * Tells discovery whether first copies of messages are ours to expect (a topic of ours shown
-     * in use, a neighbour sharing one): a node that gets none for long while they are swaps links
-     * for peers no neighbour named (decision 0067). Until told, it never counts itself starved.
-     */
-    public void expectMessagesWhen(java.util.function.BooleanSupplier expectsMessages) {
-        keeper.expectMessagesWhen(expectsMessages);
-    }
-
-    /**
      * A neighbour relayed a message ({@code firstCopy} when nobody brought it before) or announced
      * one: links that brought most first copies are trimmed last.
      */

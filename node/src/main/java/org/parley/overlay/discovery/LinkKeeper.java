@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import org.parley.identity.PeerId;
@@ -31,15 +30,7 @@ import org.parley.runtime.Scheduler;
  * copies; a link that relayed nothing of the topics both ends share while {@link #IDLE_MESSAGES}
  * messages reached us is closed and its peer not dialed again for {@link #SHUN_FOR}, so that
  * links ratchet toward neighbours that deliver; and peers that relaying neighbours recommend are
- * dialed before records drawn at random.
- *
- * <p>Against Sybils that surround a node and drop what they should pass on (decision 0067): such
- * a node hears nothing, so it counts nobody idle. Once messages are ours to expect (a topic of
- * ours shown in use, a neighbour sharing one), a node that got no first copy for
- * {@link #STARVED_AFTER} swaps, each heartbeat, one link that brought nothing for a fresh peer,
- * one whose record no current neighbour passed on (the records its neighbours give lead to their
- * kind); at most {@link #STARVED_SWAPS} in a row, then it rests for {@link #SHUN_FOR}, so a topic
- * gone quiet costs few dials. Confined to the node's loop.
+ * dialed before records drawn at random. Confined to the node's loop.
  */
 final class LinkKeeper {
     /** Chance per heartbeat that a node with enough links swaps one for a random other. */
@@ -58,10 +49,6 @@ final class LinkKeeper {
     static final Duration SHUN_FOR = Duration.ofMinutes(10);
     /** Recommended peers remembered, newest kept. */
     static final int RECOMMENDED_KEPT = 64;
-    /** How long without a first copy, while messages are ours to expect, before we count ourselves starved. */
-    static final Duration STARVED_AFTER = Duration.ofSeconds(20);
-    /** Links swapped for fresh ones in one starved spell, one per heartbeat, before a rest. */
-    static final int STARVED_SWAPS = 12;
 
     private final LinkControl links;
     private final Scheduler scheduler;
@@ -75,14 +62,6 @@ final class LinkKeeper {
     private Runnable beforeDialing = () -> { };
     /** For each neighbour, messages of the topics it shares with us that reached us since it last relayed one. */
     private ToLongFunction<PeerId> messagesSinceRelayed = peer -> 0;
-    /** Whether first copies are ours to expect (see {@link Discovery#expectMessagesWhen}). */
-    private BooleanSupplier expectsMessages = () -> false;
-    /** When we last got a first copy, or were last not expecting one: a starved spell counts from here. */
-    private long lastFirstCopyMillis;
-    private int starvedSwaps;
-    private long starvedRestUntil;
-    /** A starved swap closed a link this heartbeat: one fresh peer is dialed in its place. */
-    private boolean freshDialDue;
     private final Map<PeerId, Direction> directions = new HashMap<>();
     /** For each linked neighbour, the first copies of messages it brought on its current link. */
     private final Map<PeerId, Long> brought = new HashMap<>();
@@ -99,7 +78,6 @@ final class LinkKeeper {
         this.random = random;
         this.config = config;
         this.book = book;
-        this.lastFirstCopyMillis = clock.nowMillis();
     }
 
     /** Runs {@code task} before each round of dialing. */
@@ -117,17 +95,10 @@ final class LinkKeeper {
         this.messagesSinceRelayed = messagesSinceRelayed;
     }
 
-    /** See {@link Discovery#expectMessagesWhen}. */
-    void expectMessagesWhen(BooleanSupplier expectsMessages) {
-        this.expectsMessages = expectsMessages;
-    }
-
     /** See {@link Discovery#relayed}. */
     void relayed(PeerId peer, boolean firstCopy) {
         if (firstCopy) {
             brought.computeIfPresent(peer, (p, count) -> count + 1);
-            lastFirstCopyMillis = clock.nowMillis();
-            starvedSwaps = 0;
         }
     }
 
@@ -173,7 +144,6 @@ final class LinkKeeper {
     /** Closes idle links; the heartbeat's first step, before the links are counted. */
     void closeIdle() {
         closeIdle(links.linkedPeers());
-        swapIfStarved(links.linkedPeers());
     }
 
     /** Dials more when short of {@code linked}, trims beyond the maximum, or now and then swaps one. */
@@ -182,14 +152,8 @@ final class LinkKeeper {
         // Spared links come on top of the maximum: counted in, a public node holding many
         // private peers' links (which it may not trim) closed every other link it had.
         int excess = unspared(linked) - config.maxLinks();
-        if (freshDialDue) {
-            freshDialDue = false;
-            dialMore(linked, Math.max(missing, 0) + 1, true);
-            if (missing > 0) {
-                whenShort.run();
-            }
-        } else if (missing > 0) {
-            dialMore(linked, missing, false);
+        if (missing > 0) {
+            dialMore(linked, missing);
             whenShort.run();
         }
         if (excess > 0) {
@@ -199,18 +163,15 @@ final class LinkKeeper {
             // are enough: a network that was split (a partition, a lost bootstrap) finds its way
             // back together, and no neighbourhood stays closed on itself. A node with a single
             // link keeps it: swapping it would cut the node off for a moment.
-            dialMore(linked, 1, false);
+            dialMore(linked, 1);
             if (linked.size() > config.targetLinks()) {
                 trim(linked, 1);
             }
         }
     }
 
-    /**
-     * Dials {@code count} peers: recommended ones first, the rest drawn at random from the book;
-     * when {@code fresh}, only peers whose records no current neighbour passed on, if there are any.
-     */
-    private void dialMore(List<PeerId> linked, int count, boolean fresh) {
+    /** Dials {@code count} peers: recommended ones first, the rest drawn at random from the book. */
+    private void dialMore(List<PeerId> linked, int count) {
         long now = clock.nowMillis();
         lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
         beforeDialing.run();
@@ -219,11 +180,6 @@ final class LinkKeeper {
                 && !lastDialedMillis.containsKey(record.peer()) && !shunnedUntil.containsKey(record.peer())
                 && !record.addresses().isEmpty();
         List<PeerRecord> candidates = new ArrayList<>();
-        if (fresh) {
-            // A starved node's neighbours are what starves it: records they passed on lead to their kind.
-            candidates.addAll(random.pick(book.records(now), count, record -> dialable.test(record)
-                    && book.sourceOf(record.peer()).map(source -> !linked.contains(source)).orElse(false)));
-        }
         for (PeerId peer : new ArrayList<>(recommended)) {
             if (candidates.size() == count) {
                 break;
@@ -268,37 +224,6 @@ final class LinkKeeper {
                 closed++;
             }
         }
-    }
-
-    /**
-     * Once a spell of {@link #STARVED_AFTER} without first copies starts, closes one link each
-     * heartbeat that never brought one, and has a fresh peer dialed in its place.
-     */
-    private void swapIfStarved(List<PeerId> linked) {
-        long now = clock.nowMillis();
-        if (!expectsMessages.getAsBoolean()) {
-            // Starvation is counted only from the first sign of traffic: in the quiet before it,
-            // every node would count itself starved and swap links that simply had nothing to bring.
-            lastFirstCopyMillis = now;
-            return;
-        }
-        if (linked.isEmpty() || now < starvedRestUntil || now - lastFirstCopyMillis < STARVED_AFTER.toMillis()) {
-            return;
-        }
-        if (starvedSwaps == STARVED_SWAPS) {
-            starvedSwaps = 0;
-            starvedRestUntil = now + SHUN_FOR.toMillis();
-            return;
-        }
-        for (PeerId peer : random.pick(linked, 1,
-                peer -> !spared.test(peer) && brought.getOrDefault(peer, 0L) == 0)) {
-            if (links.disconnect(peer, "brought nothing while we heard nothing")) {
-                shunnedUntil.put(peer, now + SHUN_FOR.toMillis());
-            }
-        }
-        // Dialed even when nothing could be closed: every link may be spared.
-        starvedSwaps++;
-        freshDialDue = true;
     }
 
     private boolean isIdle(PeerId peer) {

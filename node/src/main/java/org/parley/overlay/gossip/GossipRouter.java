@@ -70,8 +70,6 @@ public final class GossipRouter {
     private Scheduler.Cancellable heartbeatTimer;
     private long heartbeats;
     private RelayListener relayListener = (peer, firstCopy) -> { };
-    /** A topic we subscribe to has been shown in use: a message or an announcement of one, ours or a neighbour's. */
-    private boolean trafficSeen;
 
     /** Told whenever a neighbour relays a message of a topic we subscribe to, or announces one. */
     public interface RelayListener {
@@ -115,27 +113,6 @@ public final class GossipRouter {
     public long messagesSinceRelayed(PeerId peer) {
         GossipPeer state = peers.get(peer);
         return state == null ? 0 : state.messagesSinceRelayed;
-    }
-
-    /**
-     * Whether messages are ours to expect: a topic we subscribe to has been shown in use (we got
-     * a copy of one of its messages or an announcement of one, or published on it) and some
-     * neighbour shares a topic with us. The link layer swaps links of a node that gets no first
-     * copy for long while this holds (decision 0067); before the first sign of traffic a quiet
-     * network would look starved, and every node swapping links then would cut honest ones.
-     */
-    public boolean expectsMessages() {
-        if (!trafficSeen) {
-            return false;
-        }
-        for (GossipPeer state : peers.values()) {
-            for (String topic : state.topics) {
-                if (subscriptions.containsKey(topic)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /**
@@ -215,7 +192,6 @@ public final class GossipRouter {
         if (payload.length > config.maxPayloadBytes()) {
             throw new IllegalArgumentException("payload above " + config.maxPayloadBytes() + " bytes");
         }
-        trafficSeen = true;
         ByteString bytes = ByteString.copyFrom(payload);
         GossipId id = GossipId.of(topic, bytes);
         if (!seen.add(id)) {
@@ -290,7 +266,6 @@ public final class GossipRouter {
         if (mesh == null) {
             return;
         }
-        trafficSeen = true;
         if (!seen.add(id)) {
             relayed(from, message.getTopic(), false);
             onDuplicate(from, message.getTopic(), mesh);
@@ -340,7 +315,6 @@ public final class GossipRouter {
         if (mesh == null || !acceptTopic(from, peer, announcement.getTopic())) {
             return;
         }
-        trafficSeen = true;
         relayed(from, announcement.getTopic(), false);
         long now = clock.monotonicNanos();
         long deadline = now + config.promiseTimeout().toNanos();

@@ -154,11 +154,6 @@ public final class PeerRecordBook {
         return largest;
     }
 
-    /** The neighbour that passed on the record held for {@code peer} (the peer itself for its own record). */
-    public Optional<PeerId> sourceOf(PeerId peer) {
-        return Optional.ofNullable(sourceOf.get(peer));
-    }
-
     /** How many of the records held {@code source} passed on. */
     public int heldFrom(PeerId source) {
         NavigableSet<PeerRecord> own = bySource.get(source);

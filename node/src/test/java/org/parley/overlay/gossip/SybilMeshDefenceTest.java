@@ -221,29 +221,4 @@ class SybilMeshDefenceTest {
 
         assertEquals(Set.copyOf(mesh.subList(1, mesh.size())), Set.copyOf(fixture.takeSent(BodyCase.PUBLISH)));
     }
-
-    @Test
-    void messagesAreExpectedOnlyOnceATopicOfOursIsShownInUse() {
-        fixture.router.subscribe(TOPIC);
-        List<PeerId> subscribers = fixture.connectSubscribers(1, 4);
-        fixture.router.heartbeat();
-        assertFalse(fixture.router.expectsMessages(), "subscribed neighbours, but no traffic yet: a quiet network is not a starved node");
-
-        fixture.receive(subscribers.get(0), RouterFixture.iHave(RouterFixture.idOf(RouterFixture.publish("announced", 10))));
-        assertTrue(fixture.router.expectsMessages(), "an announcement shows the topic in use");
-
-        RouterFixture copied = new RouterFixture();
-        copied.router.subscribe(TOPIC);
-        PeerId neighbour = copied.connectSubscribers(1, 1).get(0);
-        copied.receive(neighbour, RouterFixture.frame(RouterFixture.publish("a copy", 10)));
-        assertTrue(copied.router.expectsMessages(), "so does a copy of a message");
-
-        RouterFixture alone = new RouterFixture();
-        alone.router.subscribe(TOPIC);
-        alone.connect(1, 2);
-        alone.router.publish(TOPIC, "ours".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertFalse(alone.router.expectsMessages(), "in use, but no neighbour shares it: nobody to bring anything");
-        alone.connectSubscribers(3, 3);
-        assertTrue(alone.router.expectsMessages(), "our own message shows the topic in use too");
-    }
 }

@@ -20,11 +20,6 @@ final class EstablishedLinks {
 
     private final PeerId self;
     private final Map<PeerId, Neighbour> byPeer = new HashMap<>();
-    /**
-     * Peers whose established link was lost while another link from them was still being greeted
-     * (see {@link #hold}): their loss is told once that link's fate is known.
-     */
-    private final Map<PeerId, String> held = new HashMap<>();
     private final List<LinkEvents> listeners = new CopyOnWriteArrayList<>();
 
     EstablishedLinks(PeerId self) {
@@ -76,15 +71,7 @@ final class EstablishedLinks {
         Link link = neighbour.link;
         PeerId peer = link.remotePeer();
         Neighbour current = byPeer.get(peer);
-        if (current == null && held.remove(peer) != null) {
-            // The link lost while this one was being greeted is replaced: told as one turn's
-            // down and up, like a duplicate replaced below, so what waited on the peer goes again.
-            byPeer.put(peer, neighbour);
-            LOG.info(() -> "relinked with " + peer + " at " + neighbour.info.address() + " ("
-                    + link.direction().label() + ")");
-            listeners.forEach(listener -> listener.peerDisconnected(peer));
-            listeners.forEach(listener -> listener.peerConnected(neighbour.info));
-        } else if (current == null) {
+        if (current == null) {
             byPeer.put(peer, neighbour);
             LOG.info(() -> "linked with " + peer + " at " + neighbour.info.address() + " ("
                     + link.direction().label() + ")");
@@ -103,30 +90,6 @@ final class EstablishedLinks {
         } else {
             link.close("duplicate link");
         }
-    }
-
-    /**
-     * {@code link}, its peer's established link, is gone while another link from that peer is being
-     * greeted. Both ends dialed at once and the peer kept the other one (the rule of
-     * {@link DuplicateLinks}), closing this one before its Hello on the other reached us: the
-     * peer is still linked as far as it knows. Its loss is told only if the other link fails
-     * ({@link #releaseHeld}); until then nothing can be sent to it.
-     */
-    void hold(Link link, String reason) {
-        PeerId peer = link.remotePeer();
-        byPeer.remove(peer).cancelDrain();
-        held.put(peer, reason);
-    }
-
-    /** The link greeted in place of a held one failed: the held loss is told now; true if there was one. */
-    boolean releaseHeld(PeerId peer) {
-        String reason = held.remove(peer);
-        if (reason == null) {
-            return false;
-        }
-        LOG.info(() -> "link to " + peer + " down: " + reason);
-        listeners.forEach(listener -> listener.peerDisconnected(peer));
-        return true;
     }
 
     /** {@code link} is gone; true when it was its peer's established link, which is then gone too. */

@@ -357,11 +357,6 @@ public final class LinkManager implements LinkListener, LinkControl {
         PeerId peer = link.remotePeer();
         if (neighbour != null) {
             neighbour.cancelHelloTimer();
-            if (!greeting(peer) && established.releaseHeld(peer)) {
-                redialer.peerDisconnected(peer);
-            }
-        } else if (established.isCurrent(link) && greeting(peer)) {
-            established.hold(link, reason);
         } else if (established.lost(link, reason)) {
             redialer.peerDisconnected(peer);
         }
@@ -398,16 +393,6 @@ public final class LinkManager implements LinkListener, LinkControl {
             learnedDials.linked(target);
         });
         established.admit(neighbour);
-    }
-
-    /** Whether a link from {@code peer} is up and waiting for its Hello. */
-    private boolean greeting(PeerId peer) {
-        for (Link link : pending.keySet()) {
-            if (link.remotePeer().equals(peer)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void closeAllLinksOf(PeerId peer, String reason) {

@@ -3,6 +3,7 @@ package org.parley.groups;
 import com.google.protobuf.ByteString;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import org.parley.link.Misbehaviour;
 import org.parley.messaging.GroupSignalTransport;
 import org.parley.proto.wire.v1.GroupReadMark;
 import org.parley.proto.wire.v1.GroupSignal;
+import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
 import org.parley.store.GroupSignalRows;
 import org.parley.store.StorageQueue;
@@ -30,8 +32,9 @@ import org.parley.store.StorageQueue;
  * is read. Ours goes, when it moves, once to each linked member over the pairwise sessions, and
  * again to a member whose link comes up. A member's is looked up in our own log (an entry we do
  * not hold is counted, not taken) and kept only if later than the last: replays and reordering
- * change nothing, and no mark goes back. Marks are stored, one per member and group. Confined to
- * the node's loop.
+ * change nothing, and no mark goes back. A member's marks are taken at most once a second per
+ * group, the latest of a burst when the second is over; a flood is dropped and scored
+ * ({@link ReadMarkPace}). Marks are stored, one per member and group. Confined to the node's loop.
  */
 final class GroupReadMarks {
     /** A member's mark moved, as the listeners hear it (after it is stored). */
@@ -52,23 +55,31 @@ final class GroupReadMarks {
         }
     }
 
+    private record Key(GroupId group, PeerId member) {
+    }
+
     private final PeerId self;
     private final GroupDirectory directory;
     private final GroupSignalTransport transport;
     private final StorageQueue storage;
     private final Scheduler loop;
+    private final Clock clock;
     private final Listener listener;
     private final Set<GroupId> on = new HashSet<>();
     /** Per group, per member (us too): how far it read, as stored. */
     private final Map<GroupId, Map<PeerId, Position>> marks = new HashMap<>();
+    private final ReadMarkPace<Key> pace = new ReadMarkPace<>();
+    /** Per member and group: the latest mark that came before it was due, taken when it is (a task is scheduled). */
+    private final Map<Key, Position> held = new HashMap<>();
 
     GroupReadMarks(PeerId self, GroupDirectory directory, GroupSignalTransport transport, StorageQueue storage,
-                   Scheduler loop, Listener listener) {
+                   Scheduler loop, Clock clock, Listener listener) {
         this.self = self;
         this.directory = directory;
         this.transport = transport;
         this.storage = storage;
         this.loop = loop;
+        this.clock = clock;
         this.listener = listener;
     }
 
@@ -103,6 +114,8 @@ final class GroupReadMarks {
                 on.add(group);
             } else {
                 on.remove(group);
+                held.keySet().removeIf(key -> key.group().equals(group));
+                pace.forget(key -> key.group().equals(group));
             }
             return stored;
         }, loop);
@@ -179,6 +192,13 @@ final class GroupReadMarks {
             directory.count(state, null, new GroupException(Misbehaviour.NOT_A_MEMBER, "read mark from a non-member"));
             return;
         }
+        Key key = new Key(group, sender);
+        long now = clock.nowMillis();
+        if (pace.flooding(key, now)) {
+            directory.count(state, sender, new GroupException(Misbehaviour.FLOOD,
+                    "more than " + ReadMarkPace.FLOOD_PER_MINUTE + " read marks a minute"));
+            return;
+        }
         OptionalLong lamport = state.log.lamportOf(mark.getEntryId());
         if (lamport.isEmpty()) {
             // Not yet back-filled, or made up: nothing moves, and the next mark makes good an honest one.
@@ -190,9 +210,35 @@ final class GroupReadMarks {
         if (!position.after(marks.getOrDefault(group, Map.of()).get(sender))) {
             return;
         }
-        move(group, sender, position).thenAccept(moved -> {
+        long due = pace.dueAtMillis(key);
+        if (now >= due) {
+            take(key, position, now);
+            return;
+        }
+        Position waiting = held.get(key);
+        if (waiting == null) {
+            loop.schedule(Duration.ofMillis(due - now), () -> takeHeld(key));
+        }
+        if (position.after(waiting)) {
+            held.put(key, position);
+        }
+    }
+
+    /** The held mark of a member, now due: taken if the member and the switch still are. */
+    private void takeHeld(Key key) {
+        Position position = held.remove(key);
+        GroupState state = directory.get(key.group());
+        if (position != null && state != null && state.joined() && on.contains(key.group())
+                && state.membership.isMember(key.member())) {
+            take(key, position, clock.nowMillis());
+        }
+    }
+
+    private void take(Key key, Position position, long now) {
+        pace.took(key, now);
+        move(key.group(), key.member(), position).thenAccept(moved -> {
             if (moved) {
-                listener.read(group, sender, HexFormat.of().formatHex(position.entryId().toByteArray()));
+                listener.read(key.group(), key.member(), HexFormat.of().formatHex(position.entryId().toByteArray()));
             }
         });
     }

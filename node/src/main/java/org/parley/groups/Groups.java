@@ -116,7 +116,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.backfill = new Backfill(directory, this.storage, control, posts, neighbours, loop);
         this.typing = new GroupTyping(self.peerId(), directory, transport, storage, loop, clock,
                 (group, member, active) -> listeners.forEach(listener -> listener.groupTyping(group, member, active)));
-        this.readMarks = new GroupReadMarks(self.peerId(), directory, transport, storage, loop,
+        this.readMarks = new GroupReadMarks(self.peerId(), directory, transport, storage, loop, clock,
                 (group, member, entryId) -> listeners.forEach(listener -> listener.groupRead(group, member, entryId,
                         clock.nowMillis())));
         this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox, typing, readMarks);

@@ -191,4 +191,36 @@ class GroupReadMarksTest {
         mark(mallory, id, new byte[5]);
         assertEquals(Misbehaviour.MALFORMED.penalty(), alice.penalties.get(mallory.id()));
     }
+
+    @Test
+    void aStreamOfMarksIsTakenOnceASecondEndingAtTheLatestAndAFloodIsScored() {
+        turnOn(alice);
+        List<GroupMessageRecord> posted = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            posted.add(post(alice, "post " + i));
+        }
+        for (GroupMessageRecord message : posted) {
+            mark(bob, message);
+        }
+        assertEquals(List.of("bob " + posted.get(0).entryId()), heardByAlice,
+                "twenty marks in one second: one taken, each later one held in its place");
+        loop.advance(ReadMarkPace.TAKE_EVERY);
+        assertEquals(List.of("bob " + posted.get(0).entryId(), "bob " + posted.get(19).entryId()), heardByAlice,
+                "the latest of the burst is taken when the second is over, so an honest last mark is not lost");
+        assertEquals(List.of("bob"), readBy(posted.get(19)));
+        assertEquals(null, alice.penalties.get(bob.id()), "a burst is thinned, not scored");
+
+        mark(carol, posted.get(0));
+        for (int i = 1; i < ReadMarkPace.FLOOD_PER_MINUTE + 5; i++) {
+            mark(carol, posted.get(i % 2 == 0 ? 0 : 1));
+        }
+        assertEquals(5 * Misbehaviour.FLOOD.penalty(), alice.penalties.get(carol.id()),
+                "each mark past the minute's allowance is dropped and scored");
+        assertEquals(5L, alice.groups.refusedIn(id).get(Misbehaviour.FLOOD.label()));
+        loop.advance(Duration.ofSeconds(30));
+        assertEquals(java.util.Set.of("bob", "carol"), java.util.Set.copyOf(readBy(posted.get(1))), "what came within the allowance is still taken");
+        assertEquals(List.of("bob"), readBy(posted.get(2)));
+        long carolsEvents = heardByAlice.stream().filter(heard -> heard.startsWith("carol")).count();
+        assertEquals(2, carolsEvents, "a flood of marks is told at most once a second");
+    }
 }

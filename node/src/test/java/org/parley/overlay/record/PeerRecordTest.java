@@ -228,9 +228,10 @@ class PeerRecordTest {
 
     @Test
     void eightAddressesOfTheLongestLengthFit() throws Exception {
-        List<String> longest = addresses(ListenAddresses.MAX_COUNT).stream()
-                .map(address -> "a".repeat(ListenAddresses.MAX_LENGTH - address.length()) + address)
-                .toList();
+        // The longest host a HostPort takes, a colon and a five-digit port.
+        List<String> longest = IntStream.range(0, ListenAddresses.MAX_COUNT)
+                .mapToObj(i -> "a".repeat(HostPort.MAX_HOST - 3) + ".h" + i + ":65000").toList();
+        assertEquals(ListenAddresses.MAX_LENGTH, longest.get(0).length());
         PeerRecord full = PeerRecord.create(alice, longest, 1, NOW, HOUR, bundle(alice));
         assertTrue(full.toProto().getSerializedSize() <= PeerRecord.MAX_ENCODED_BYTES);
         assertEquals(full, PeerRecord.decode(full.toProto().toByteArray(), NOW));
@@ -238,7 +239,8 @@ class PeerRecordTest {
 
     @Test
     void anOverlongAddressIsTooLarge() {
-        String overlong = "a".repeat(ListenAddresses.MAX_LENGTH - ":7000".length() + 1) + ":7000";
+        // A host HostPort takes (it reads what is inside the brackets), in a text longer than a record lists.
+        String overlong = "[" + "a".repeat(HostPort.MAX_HOST) + "]:65000";
         assertRefused(Misbehaviour.TOO_LARGE, signedBy(alice, genuine.toProto().toBuilder()
                 .setAddresses(0, overlong).build()));
     }

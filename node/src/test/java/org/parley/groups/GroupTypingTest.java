@@ -44,19 +44,12 @@ class GroupTypingTest {
 
     @BeforeEach
     void aliceBobAndCarolShareAGroupMalloryIsOutside() {
-        alice = new GroupNode("alice", 1, loop, directory, RANDOM);
-        bob = new GroupNode("bob", 2, loop, directory, RANDOM);
-        carol = new GroupNode("carol", 3, loop, directory, RANDOM);
-        mallory = new GroupNode("mallory", 4, loop, directory, RANDOM);
-        GroupNode.linkAll(List.of(alice, bob, carol, mallory));
-        loop.advance(Duration.ofSeconds(5));
-        id = alice.await(alice.groups.create("club")).id();
-        alice.await(alice.groups.invite(id, bob.id(), false));
-        alice.await(alice.groups.invite(id, carol.id(), false));
-        loop.advance(Duration.ofSeconds(5));
-        bob.await(bob.groups.join(id));
-        carol.await(carol.groups.join(id));
-        loop.advance(Duration.ofSeconds(5));
+        ClubWithAnOutsider club = ClubWithAnOutsider.start(loop, directory, RANDOM);
+        alice = club.alice();
+        bob = club.bob();
+        carol = club.carol();
+        mallory = club.mallory();
+        id = club.id();
         listen(bob);
     }
 

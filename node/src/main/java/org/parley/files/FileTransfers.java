@@ -71,7 +71,7 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private final Clock clock;
     private final SecureRandom random;
     private final Executor disk;
-    private final ChunkStore chunks;
+    private final ProofStore proofs;
     private final FileConfig config;
     private final OfferSender offers;
     private final Map<ByteString, HeldFile> files = new HashMap<>();
@@ -85,7 +85,7 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private boolean stopped;
 
     private FileTransfers(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
-                          Scheduler loop, Clock clock, SecureRandom random, Executor disk, ChunkStore chunks,
+                          Scheduler loop, Clock clock, SecureRandom random, Executor disk, ProofStore proofs,
                           FileConfig config, Path downloads, OfferSender offers) {
         this.self = self;
         this.neighbours = neighbours;
@@ -95,11 +95,11 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         this.clock = clock;
         this.random = random;
         this.disk = disk;
-        this.chunks = chunks;
+        this.proofs = proofs;
         this.config = config;
         this.offers = offers;
-        this.server = new ChunkServer(neighbours, loop, disk, chunks, config, files::get);
-        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, chunks, config, downloads,
+        this.server = new ChunkServer(neighbours, loop, disk, proofs, downloads, config, files::get);
+        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, proofs, config, downloads,
                 this::announce);
     }
 
@@ -109,9 +109,9 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
      */
     public static FileTransfers open(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
                                      Scheduler loop, Clock clock, SecureRandom random, Executor disk,
-                                     ChunkStore chunks, FileConfig config, Path downloads, OfferSender offers) {
+                                     ProofStore proofs, FileConfig config, Path downloads, OfferSender offers) {
         FileTransfers transfers = new FileTransfers(self, neighbours, storage, cipher, loop, clock, random, disk,
-                chunks, config, downloads, offers);
+                proofs, config, downloads, offers);
         List<FileRows.StoredFile> stored = storage.submit(FileRows::all).join();
         for (FileRows.StoredFile row : stored) {
             transfers.load(row);
@@ -159,15 +159,15 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
 
     /**
      * Resumes the downloads that were in progress and starts the timer that keeps them moving.
-     * Sealed chunks of files this node has whole are deleted (left by an older version, or by a
-     * stop between assembling a download and deleting them): those are served from the file.
+     * What a finished download kept while partial (its part file's hidden name, its proofs) is
+     * deleted if a stop came between storing the final state and deleting it.
      */
     public void start() {
         for (HeldFile file : List.copyOf(files.values())) {
             if (FileRecord.DOWNLOADING.equals(file.state)) {
                 fetching.start(file);
-            } else if (file.whole()) {
-                fetching.dropSealedChunks(file);
+            } else if (file.whole() || FileRecord.FAILED.equals(file.state)) {
+                fetching.dropPartial(file);
             }
         }
         fetching.startTicking();

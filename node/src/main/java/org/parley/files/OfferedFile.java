@@ -91,21 +91,4 @@ public record OfferedFile(String name, long size, byte[] sha256, byte[] root, by
         }
         return plain;
     }
-
-    /**
-     * A chunk as this node stored it: its exact length, and it opens under the file key at its
-     * index. Its proof was checked when it arrived ({@link #openChunk}), and only checked chunks
-     * are stored, sealed under a key nobody without the offer has; the assembly checks the whole
-     * file's SHA-256 as well. So the tree is not walked again: one SHA-256 pass less per byte.
-     */
-    public byte[] openStoredChunk(int index, byte[] sealed) throws ChunkCipher.ChunkException {
-        if (index < 0 || index >= chunkCount()) {
-            throw new ChunkCipher.ChunkException("no chunk " + index + " in a file of " + chunkCount());
-        }
-        int expected = layout.length(index) + ChunkCipher.TAG_SIZE;
-        if (sealed.length != expected) {
-            throw new ChunkCipher.ChunkException("chunk " + index + " is " + sealed.length + " bytes, not " + expected);
-        }
-        return ChunkCipher.open(key, root, index, sealed);
-    }
 }

@@ -37,7 +37,7 @@ final class WholeFileChunks {
     };
 
     /** Chunk {@code index} sealed with its proof, or null when the file no longer holds what was offered. */
-    synchronized ChunkStore.StoredChunk read(OfferedFile offer, Path path, int index) throws IOException {
+    synchronized SealedChunk read(OfferedFile offer, Path path, int index) throws IOException {
         Optional<MerkleTree> tree = tree(offer, path);
         if (tree.isEmpty()) {
             return null;
@@ -55,7 +55,7 @@ final class WholeFileChunks {
             trees.remove(ByteString.copyFrom(offer.fileId()));
             return null;
         }
-        return new ChunkStore.StoredChunk(ChunkCipher.seal(offer.key(), offer.root(), index, plain, 0, length), proof);
+        return new SealedChunk(ChunkCipher.seal(offer.key(), offer.root(), index, plain, 0, length), proof);
     }
 
     /** The tree of the file at {@code path}, if it still has the offer's size and root. */

@@ -36,10 +36,11 @@ final class ChunkServer {
     private final FileConfig config;
     private final Function<ByteString, HeldFile> files;
     private final Map<PeerId, Integer> serving = new HashMap<>();
-    private final WholeFileChunks whole = new WholeFileChunks();
+    private final WholeFileChunks whole;
 
     ChunkServer(Neighbours neighbours, Executor loop, Executor disk, ProofStore proofs, Path downloads,
-                FileConfig config, Function<ByteString, HeldFile> files) {
+                WholeFileChunks whole, FileConfig config, Function<ByteString, HeldFile> files) {
+        this.whole = whole;
         this.neighbours = neighbours;
         this.loop = loop;
         this.disk = disk;

@@ -62,6 +62,7 @@ final class Downloads {
     private final Clock clock;
     private final Executor disk;
     private final ProofStore proofs;
+    private final WholeFileChunks whole;
     private final FileConfig config;
     private final Path downloads;
     private final Consumer<HeldFile> announce;
@@ -96,7 +97,9 @@ final class Downloads {
     }
 
     Downloads(Neighbours neighbours, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
-              Executor disk, ProofStore proofs, FileConfig config, Path downloads, Consumer<HeldFile> announce) {
+              Executor disk, ProofStore proofs, WholeFileChunks whole, FileConfig config, Path downloads,
+              Consumer<HeldFile> announce) {
+        this.whole = whole;
         this.neighbours = neighbours;
         this.storage = storage;
         this.cipher = cipher;
@@ -202,7 +205,8 @@ final class Downloads {
         PartFile part = download.part;
         CompletableFuture.supplyAsync(() -> {
             try {
-                part.write(0, offer.openChunk(0, offer.inlineChunk(), List.of()));
+                OfferedFile.OpenedChunk chunk = offer.open(0, offer.inlineChunk(), List.of());
+                part.write(0, chunk.plain(), chunk.leaf());
                 proofs.write(offer.fileId(), 0, List.of());
                 return true;
             } catch (ChunkCipher.ChunkException | IOException e) {
@@ -300,14 +304,14 @@ final class Downloads {
         List<byte[]> proof = new ArrayList<>(data.getProofCount());
         data.getProofList().forEach(hash -> proof.add(hash.toByteArray()));
         CompletableFuture.supplyAsync(() -> {
-            byte[] plain;
+            OfferedFile.OpenedChunk chunk;
             try {
-                plain = offer.openChunk(index, sealed, proof);
+                chunk = offer.open(index, sealed, proof);
             } catch (ChunkCipher.ChunkException e) {
                 throw new CompletionException(e);
             }
             try {
-                part.write(index, plain);
+                part.write(index, chunk.plain(), chunk.leaf());
                 proofs.write(offer.fileId(), index, proof);
                 return null;
             } catch (IOException e) {
@@ -404,7 +408,9 @@ final class Downloads {
         PartFile part = download.part;
         CompletableFuture.supplyAsync(() -> {
             try {
-                return part.complete();
+                Path done = part.complete();
+                whole.remember(file.offer, part.tree(), done);
+                return done;
             } catch (IOException e) {
                 throw new CompletionException(new FileException("cannot write the download: " + e.getMessage(), e));
             } catch (FileException e) {

@@ -72,6 +72,8 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private final SecureRandom random;
     private final Executor disk;
     private final ProofStore proofs;
+    /** Trees of whole files, kept to serve them: shared by the side that hashes them and the side that serves. */
+    private final WholeFileChunks whole = new WholeFileChunks();
     private final FileConfig config;
     private final OfferSender offers;
     private final Map<ByteString, HeldFile> files = new HashMap<>();
@@ -98,8 +100,8 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         this.proofs = proofs;
         this.config = config;
         this.offers = offers;
-        this.server = new ChunkServer(neighbours, loop, disk, proofs, downloads, config, files::get);
-        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, proofs, config, downloads,
+        this.server = new ChunkServer(neighbours, loop, disk, proofs, downloads, whole, config, files::get);
+        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, proofs, whole, config, downloads,
                 this::announce);
     }
 
@@ -243,7 +245,9 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
                                            BiConsumer<HeldFile, R> tie, Function<R, byte[]> messageBytes) {
         CompletableFuture<OfferedFile> prepared = CompletableFuture.supplyAsync(() -> {
             try {
-                return FilePreparer.prepare(path, random, config.maxFileBytes());
+                FilePreparer.Prepared hashed = FilePreparer.prepare(path, random, config.maxFileBytes());
+                whole.remember(hashed.offer(), hashed.tree(), hashed.size(), hashed.modifiedMillis());
+                return hashed.offer();
             } catch (IOException e) {
                 throw new CompletionException(new FileException("cannot read " + path + ": " + e.getMessage(), e));
             } catch (FileException e) {

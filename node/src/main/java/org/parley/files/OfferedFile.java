@@ -78,6 +78,15 @@ public record OfferedFile(String name, long size, byte[] sha256, byte[] root, by
      * @throws ChunkCipher.ChunkException when any of that fails
      */
     public byte[] openChunk(int index, byte[] sealed, List<byte[]> proof) throws ChunkCipher.ChunkException {
+        return open(index, sealed, proof).plain();
+    }
+
+    /** A chunk that passed {@link #openChunk}, with its leaf hash (kept to serve the file once whole). */
+    record OpenedChunk(byte[] plain, byte[] leaf) {
+    }
+
+    /** As {@link #openChunk}, keeping the leaf hash it computed. */
+    OpenedChunk open(int index, byte[] sealed, List<byte[]> proof) throws ChunkCipher.ChunkException {
         if (index < 0 || index >= chunkCount()) {
             throw new ChunkCipher.ChunkException("no chunk " + index + " in a file of " + chunkCount());
         }
@@ -86,9 +95,10 @@ public record OfferedFile(String name, long size, byte[] sha256, byte[] root, by
             throw new ChunkCipher.ChunkException("chunk " + index + " is " + sealed.length + " bytes, not " + expected);
         }
         byte[] plain = ChunkCipher.open(key, root, index, sealed);
-        if (!MerkleTree.verify(root, index, chunkCount(), MerkleTree.leafHash(plain), proof)) {
+        byte[] leaf = MerkleTree.leafHash(plain);
+        if (!MerkleTree.verify(root, index, chunkCount(), leaf, proof)) {
             throw new ChunkCipher.ChunkException("chunk " + index + " does not prove its place in the tree");
         }
-        return plain;
+        return new OpenedChunk(plain, leaf);
     }
 }

@@ -41,6 +41,8 @@ final class PartFile implements Closeable {
     private final Path path;
     private final FileChannel channel;
     private final BitSet written = new BitSet();
+    /** The leaf hash of each chunk written: the tree, once whole, is kept to serve the file from. */
+    private final byte[][] leaves;
     /** SHA-256 over chunks 0 to {@code hashedUpTo - 1}. */
     private final MessageDigest prefix = MerkleTree.sha256();
     private int hashedUpTo;
@@ -50,6 +52,7 @@ final class PartFile implements Closeable {
         this.folder = folder;
         this.path = path;
         this.channel = channel;
+        this.leaves = new byte[offer.chunkCount()][];
     }
 
     /** Where the download of {@code offer} is written while it is partial: a hidden name of its file ID. */
@@ -103,9 +106,10 @@ final class PartFile implements Closeable {
         for (int index = held.nextSetBit(0); index >= 0 && index < offer.chunkCount(); index = held.nextSetBit(index + 1)) {
             byte[] plain = readChunk(channel, offer, index);
             List<byte[]> proof = proofs.read(offer.fileId(), index);
-            if (plain != null && proof != null && MerkleTree.verify(offer.root(), index, offer.chunkCount(),
-                    MerkleTree.leafHash(plain), proof)) {
+            byte[] leaf = plain == null ? null : MerkleTree.leafHash(plain);
+            if (leaf != null && proof != null && MerkleTree.verify(offer.root(), index, offer.chunkCount(), leaf, proof)) {
                 written.set(index);
+                leaves[index] = leaf;
                 advance(index, plain);
             }
         }
@@ -116,15 +120,21 @@ final class PartFile implements Closeable {
         return (BitSet) written.clone();
     }
 
-    /** Writes chunk {@code index}, already checked against the offer, at its place. */
-    synchronized void write(int index, byte[] plain) throws IOException {
+    /** Writes chunk {@code index}, already checked against the offer (its leaf hash {@code leaf}), at its place. */
+    synchronized void write(int index, byte[] plain, byte[] leaf) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(plain);
         long position = offer.layout().offset(index);
         while (buffer.hasRemaining()) {
             position += channel.write(buffer, position);
         }
         written.set(index);
+        leaves[index] = leaf;
         advance(index, plain);
+    }
+
+    /** The file's Merkle tree, from the leaves of the chunks written; call once every chunk is. */
+    synchronized MerkleTree tree() {
+        return MerkleTree.of(List.of(leaves));
     }
 
     /** Hashes the chunks from {@code hashedUpTo} on that are written; {@code plain} is chunk {@code index}. */

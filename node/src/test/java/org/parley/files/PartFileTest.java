@@ -59,7 +59,7 @@ class PartFileTest {
     }
 
     private void put(PartFile part, ProofStore proofs, OfferedFile offer, int index) throws IOException {
-        part.write(index, chunk(index));
+        part.write(index, chunk(index), MerkleTree.leafHash(chunk(index)));
         proofs.write(offer.fileId(), index, tree.proof(index));
     }
 
@@ -99,6 +99,7 @@ class PartFileTest {
         }
         Path done = part.complete();
         assertEquals(downloads.resolve("film.mkv"), done);
+        assertArrayEquals(tree.root(), part.tree().root(), "the tree kept to serve the file is the offer's");
         assertArrayEquals(content, Files.readAllBytes(done));
 
         // Killed before the complete state was stored: the restart finds every chunk and the link made.

@@ -45,7 +45,12 @@ import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.dht.LookupResult;
 import org.parley.runtime.Scheduler;
 
-/** The {@link ParleyApi} of a node in this process: every call hops onto the node's loop. */
+/**
+ * The {@link ParleyApi} of a node in this process: every call hops onto the node's loop. Over 400
+ * lines and kept whole on purpose: it is one short method per call of the API, each only moving
+ * the call onto the loop and its answer into the API's views, so splitting it would split the
+ * API's list of calls, not a job.
+ */
 final class LocalApi implements ParleyApi {
     /** The most history one call returns, so a client cannot make the node load everything. */
     static final int MAX_HISTORY = 1000;

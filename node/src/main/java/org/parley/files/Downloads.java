@@ -49,6 +49,11 @@ import org.parley.store.StorageQueue;
  * <p>Confined to the node's loop. Chunk checks and writes run on {@code disk}; the held bitmap and
  * the final state go through the {@link StorageQueue}. Every change a watcher should see is handed
  * to {@code announce}.
+ *
+ * <p>Over 400 lines and kept whole on purpose: it is one state machine per download (open, ask,
+ * take, write, sync, complete), each step a hop between the loop and the disk that reads and
+ * changes the same per-download state; the work of each step is in {@link ChunkScheduler},
+ * {@link PartFile} and {@link ProofStore}.
  */
 final class Downloads {
     private static final Logger LOG = Logger.getLogger(Downloads.class.getName());

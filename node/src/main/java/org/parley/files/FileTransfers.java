@@ -56,6 +56,10 @@ import org.parley.store.StorageQueue;
  * others. This class keeps the files this node knows, takes offers in, and routes file frames and
  * link events to the two sides.
  *
+ * <p>Over 400 lines and kept whole on purpose: it is the facade of the files layer, the one place
+ * offers come in from messages and groups and frames from links; the work is in {@link Downloads},
+ * {@link ChunkServer} and {@link FilePreparer}.
+ *
  * <p>Confined to the node's loop. Disk work (hashing, sealing, reading and writing chunks,
  * checking a chunk that arrived) runs on {@code disk} and comes back to the loop; database work
  * goes through the {@link StorageQueue}.

@@ -79,9 +79,19 @@ public final class ClosestKnownPeers implements ReplicaFinder {
         }
         // A peer nobody can dial (behind a NAT: its record gives no address) holds no mail for
         // others: the recipient, coming back, could not reach it to pick the mail up.
-        List<PeerRecord> closest = new ArrayList<>(candidates.values().stream()
-                .filter(record -> !record.addresses().isEmpty()).toList());
-        closest.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), key.byDistance()));
-        return closest.size() > count ? new ArrayList<>(closest.subList(0, count)) : closest;
+        // Each candidate's key is hashed once, not at every comparison of the sort: this runs for
+        // every place of ours whenever a link comes up.
+        List<Keyed> closest = new ArrayList<>(candidates.values().stream()
+                .filter(record -> !record.addresses().isEmpty())
+                .map(record -> new Keyed(record, DhtKey.ofPeer(record.peer()))).toList());
+        closest.sort(Comparator.comparing(Keyed::key, key.byDistance()));
+        List<PeerRecord> records = new ArrayList<>();
+        for (int i = 0; i < closest.size() && i < count; i++) {
+            records.add(closest.get(i).record());
+        }
+        return records;
+    }
+
+    private record Keyed(PeerRecord record, DhtKey key) {
     }
 }

@@ -131,7 +131,7 @@ public final class AttackSimulation {
                 profiles.add(SimProfile.of(identity, config.seed() * 37 + index));
             }
             SimProfile profile = profiles.get(index);
-            node = SimNode.whole(profile, Simulation.addressOf(index), fabric, clock, seed);
+            node = SimNode.whole(profile, Simulation.addressOf(index), fabric, clock, seed, records);
         } else {
             PrekeyBundle bundle = PrekeyBundles.throwaway(identity, keys, clock.nowMillis());
             node = SimNode.overlay(identity, Simulation.addressOf(index), false, false, () -> bundle, fabric, clock,

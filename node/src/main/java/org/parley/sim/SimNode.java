@@ -117,20 +117,22 @@ final class SimNode {
 
     /**
      * A whole honest node on {@code profile}'s database, with the simulated storage queue and
-     * envelope verifier, its randomness from the profile.
+     * envelope verifier, its randomness from the profile. It checks records with {@code records},
+     * which the nodes of one simulation may share, as overlay-only nodes do.
      */
     static SimNode whole(SimProfile profile, HostPort address, InMemoryFabric fabric, VirtualScheduler clock,
-                         long seed) {
-        return whole(profile, address, fabric, clock, seed, UnaryOperator.identity());
+                         long seed, RecordVerifier records) {
+        return whole(profile, address, fabric, clock, seed, records, UnaryOperator.identity());
     }
 
     /** The same, its settings changed by {@code settings} (a scenario's own, such as relaying off). */
     static SimNode whole(SimProfile profile, HostPort address, InMemoryFabric fabric, VirtualScheduler clock,
-                         long seed, UnaryOperator<NodeSettings> settings) {
+                         long seed, RecordVerifier records, UnaryOperator<NodeSettings> settings) {
         SimulatedStorageQueue storage = new SimulatedStorageQueue(profile.database(), clock);
         Map<GossipId, Integer> receptions = new HashMap<>();
         NodeEnvironment environment = environment(profile.identity(), address, fabric, clock, seed, profile.random(),
                 receptions)
+                .records(records)
                 .storage(storage, profile.contentKey())
                 // The daemon's off-loop verifier, its worker being the virtual loop itself: each
                 // check is handed over and its outcome handed back as on the daemon, in order,

@@ -38,7 +38,7 @@ public final class Simulation {
     private static final Duration BETWEEN_MESSAGES = Duration.ofMillis(200);
     private static final Duration DRAIN = Duration.ofSeconds(30);
     private static final int MAX_LOOKUPS = 200;
-    private static final int RECORDS_PER_NODE = 4;
+    static final int RECORDS_PER_NODE = 4;
     /** Longer than a lookup may take (the DHT gives up after 8 s). */
     private static final Duration LOOKUP_TIME = Duration.ofSeconds(15);
 

@@ -18,6 +18,7 @@ import org.parley.link.PeerInfo;
 import org.parley.link.memory.InMemoryFabric;
 import org.parley.link.memory.LinkConditions;
 import org.parley.node.NodeSettings;
+import org.parley.overlay.record.RecordVerifier;
 import org.parley.runtime.SeededRng;
 import org.parley.runtime.VirtualScheduler;
 
@@ -52,6 +53,11 @@ final class WholeNodeNetwork implements AutoCloseable {
     private final Map<PeerId, Integer> indexOf = new HashMap<>();
     /** What the scenario changes in every node's settings (the daemon's defaults otherwise). */
     private final UnaryOperator<NodeSettings> settings;
+    /**
+     * One record checker for all nodes, as in the topic scenario: a signature check gives the same
+     * answer on every node, so each record is verified once however many nodes hear it.
+     */
+    private final RecordVerifier records;
 
     WholeNodeNetwork(SimConfig config, UnaryOperator<NodeSettings> settings) {
         this.config = config;
@@ -60,6 +66,7 @@ final class WholeNodeNetwork implements AutoCloseable {
         this.keys = Simulation.seededKeys(config.seed());
         this.fabric = new InMemoryFabric(LinkConditions.of(Duration.ofMillis(config.latencyMinMs()),
                 Duration.ofMillis(config.latencyMaxMs()), config.loss(), new SeededRng(config.seed() ^ 0x5eed), clock));
+        this.records = new RecordVerifier(Math.max(Simulation.RECORDS_PER_NODE * config.nodes(), 8192));
         this.natPlan = NatPlan.of(config, BOOTSTRAP_NODES);
         natPlan.place(fabric);
     }
@@ -180,7 +187,7 @@ final class WholeNodeNetwork implements AutoCloseable {
     /** Starts a node from its profile's database, as a daemon starts (or restarts). */
     private SimNode incarnate(int index) {
         SimNode node = SimNode.whole(profiles.get(index), Simulation.addressOf(index), fabric, clock,
-                config.seed() * 1_000_003 + nodeSeeds++ * 7, settings);
+                config.seed() * 1_000_003 + nodeSeeds++ * 7, records, settings);
         incarnationWatchers.forEach(watcher -> watcher.accept(index, node));
         countLinksOf(index, node);
         nodes.set(index, node);

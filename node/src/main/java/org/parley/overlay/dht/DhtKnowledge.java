@@ -210,33 +210,6 @@ final class DhtKnowledge {
     }
 
     /**
-     * Up to {@code count} peers closest to {@code key} that this node knows of outside the routing
-     * table's live contacts, closest first: the replacements waiting for a full bucket and the
-     * records discovery holds (of linked peers and those peer exchange brought). A full bucket
-     * keeps its old contacts, so where a part of the network formed apart (nodes started together,
-     * each through its own entry point) the table can stay without anyone of the other part near
-     * a key while links and peer exchange name some of them. Peers a contact check has not reached
-     * yet are left out, as they are from the table.
-     */
-    List<Contact> closestBeyondTable(DhtKey key, int count) {
-        java.util.Map<PeerId, Contact> beyond = new java.util.HashMap<>();
-        for (int i = 0; i < DhtKey.SIZE_BITS; i++) {
-            table.replacements(i).forEach(contact -> beyond.put(contact.peer(), contact));
-        }
-        long now = clock.nowMillis();
-        for (PeerRecord record : discovery.knownRecords()) {
-            PeerId peer = record.peer();
-            if (!peer.equals(self) && !record.addresses().isEmpty() && !beyond.containsKey(peer)
-                    && !table.contains(peer) && (check == null || check.wasReached(record))) {
-                beyond.put(peer, Contact.of(peer, record.addresses().get(0), now));
-            }
-        }
-        List<Contact> closest = new ArrayList<>(beyond.values());
-        closest.sort(java.util.Comparator.comparing(Contact::key, key.byDistance()));
-        return closest.size() > count ? new ArrayList<>(closest.subList(0, count)) : closest;
-    }
-
-    /**
      * The records of up to {@code count} contacts closest to {@code key}, closest first, leaving
      * out {@code leftOut} (null for none).
      */

@@ -118,12 +118,9 @@ final class RecordPublisher {
             return;
         }
         // Asks on past the k closest too: every peer asked learns of us, and the neighbourhood
-        // found by our own lookup is not always the one other peers' lookups arrive at. It starts
-        // from peers known outside the table too, which may lead where the table's do not.
-        List<Contact> start = new ArrayList<>(known.closest(selfKey, config.lookup().k()));
-        start.addAll(known.closestBeyondTable(selfKey, config.lookup().k()));
-        LookupRun run = lookups.start(new IterativeLookup(selfKey, self, start, config.lookup(), true),
-                Optional.empty());
+        // found by our own lookup is not always the one other peers' lookups arrive at.
+        LookupRun run = lookups.start(new IterativeLookup(selfKey, self, known.closest(selfKey, config.lookup().k()),
+                config.lookup(), true), Optional.empty());
         run.result.thenRun(() -> {
             publishedOnce = true;
             int sent = 0;

@@ -1,14 +1,10 @@
 package org.parley.overlay.dht;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.PeerId;
 import org.parley.overlay.record.PeerRecord;
@@ -34,10 +30,6 @@ class RecordPublisherTest {
                 .filter(frame -> frame.getDht().hasStoreRecord() && frame.getDht().getStoreRecord().getRecord()
                         .getPeer().equals(ByteString.copyFrom(node.self.peerId().publicKey())))
                 .count();
-    }
-
-    private static boolean dialed(DhtFixture fixture, PeerId peer) {
-        return fixture.links.dials().stream().anyMatch(dial -> dial.expectedPeer().equals(Optional.of(peer)));
     }
 
     /** Answers every FindNode sent to {@code peer} so far with no records. */
@@ -84,52 +76,6 @@ class RecordPublisherTest {
         assertEquals(FIRST.toMillis(), gaps[0]);
         assertEquals(FIRST.toMillis(), gaps[1], "the first republication waits the first delay");
         assertEquals(2 * FIRST.toMillis(), gaps[2], "then twice that");
-    }
-
-    /**
-     * Nodes started together through different entry points fill their full buckets with their own
-     * part of the network, which Kademlia's rule then keeps; links and peer exchange still name peers
-     * of the other part. The self-lookup starts from those too, or it never leaves its own part.
-     */
-    @Test
-    void theSelfLookupAlsoAsksPeersDiscoveryNamedThatTheTableDoesNotHold() {
-        PeerRecord neighbour = node.newPeer("neighbour");
-        node.links.open(neighbour.peer());
-        node.known.learn(neighbour);
-        PeerRecord named = node.newPeer("named by peer exchange");
-        node.discovery.frameReceived(named.peer(), Frame.newBuilder().setPeerRecord(named.toProto()).build());
-        assertFalse(node.known.isContact(named.peer()));
-        publisher.start(FIRST);
-
-        node.loop.advance(FIRST);
-        answerEmpty(neighbour.peer());
-
-        assertTrue(dialed(node, named.peer()), "dialed to be asked: " + node.links.dials());
-    }
-
-    @Test
-    void theSelfLookupAlsoAsksAPeerWaitingForAFullBucket() {
-        DhtFixture small = new DhtFixture(DhtFixture.with(2, 3));
-        LookupDriver smallLookups = new LookupDriver(small.links, small.loop, small.loop, small.config,
-                small.discovery, small.known);
-        RecordPublisher smallPublisher = new RecordPublisher(small.self.peerId(), small.links, small.loop,
-                small.config, small.discovery, small.known, smallLookups);
-        DhtKey selfKey = DhtKey.ofPeer(small.self.peerId());
-        List<PeerRecord> farHalf = new ArrayList<>();
-        while (farHalf.size() < 3) {
-            PeerRecord peer = small.newPeer("far" + farHalf.size());
-            if (selfKey.commonPrefixLength(DhtKey.ofPeer(peer.peer())) == 0) {
-                farHalf.add(peer);
-            }
-        }
-        farHalf.forEach(small.known::learn);
-        PeerRecord waiting = farHalf.get(2);
-        assertFalse(small.known.isContact(waiting.peer()), "the bucket of two was full");
-        smallPublisher.start(FIRST);
-
-        small.loop.advance(FIRST);
-
-        assertTrue(dialed(small, waiting.peer()), "dialed to be asked: " + small.links.dials());
     }
 
     @Test

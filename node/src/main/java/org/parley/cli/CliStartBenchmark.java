@@ -37,6 +37,8 @@ final class CliStartBenchmark {
     private final Path launcher;
     private final Path home;
     private final Map<String, String> environment;
+    /** The benchmark's daemon once started, for the clean-up when the benchmark is interrupted. */
+    private volatile Process daemon;
 
     private CliStartBenchmark(Path launcher, Path home, String passphrase) {
         this.launcher = launcher;
@@ -52,10 +54,19 @@ final class CliStartBenchmark {
         new SecureRandom().nextBytes(secret);
         CliStartBenchmark bench = new CliStartBenchmark(launcher, home.resolve("home"),
                 HexFormat.of().formatHex(secret));
+        // Interrupted (Ctrl-C, a kill), the benchmark takes its daemon and throwaway home with it
+        // rather than leave a daemon running on a home nobody knows the passphrase of.
+        Thread cleanUp = new Thread(() -> bench.stopDaemonAndDelete(home), "bench-cli-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
             return bench.measure(runs, idleSeconds, started);
         } finally {
-            deleteTree(home);
+            bench.stopDaemonAndDelete(home);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs anyway and finds nothing left to do.
+            }
         }
     }
 
@@ -64,6 +75,7 @@ final class CliStartBenchmark {
         command("init", "--home", home.toString(), "--name", "bench");
         Process daemon = start(List.of(launcher.toString(), "daemon", "--home", home.toString(), "--listen",
                 "127.0.0.1:0", "--no-relay"));
+        this.daemon = daemon;
         try {
             awaitDaemon(daemon);
             String stranger = Identity.generate("stranger", new SecureRandom()).peerId().toString();
@@ -98,10 +110,26 @@ final class CliStartBenchmark {
                     new Percentiles(idDefaultJvmMs).at(0.5), idleSeconds, idleRssMiB,
                     (System.nanoTime() - started) / 1e9);
         } finally {
-            daemon.destroy();
-            if (!daemon.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly();
+            stopDaemon();
+        }
+    }
+
+    private void stopDaemon() throws InterruptedException {
+        Process started = daemon;
+        if (started != null) {
+            started.destroy();
+            if (!started.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
+                started.destroyForcibly();
             }
+        }
+    }
+
+    private synchronized void stopDaemonAndDelete(Path tree) {
+        try {
+            stopDaemon();
+            deleteTree(tree);
+        } catch (IOException | InterruptedException e) {
+            System.err.println("parley bench cli: could not remove " + tree + ": " + e.getMessage());
         }
     }
 

@@ -7,13 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
@@ -65,7 +63,7 @@ final class GroupReadMarks {
     private final Scheduler loop;
     private final Clock clock;
     private final Listener listener;
-    private final Set<GroupId> on = new HashSet<>();
+    private final GroupSwitch on;
     /** Per group, per member (us too): how far it read, as stored. */
     private final Map<GroupId, Map<PeerId, Position>> marks = new HashMap<>();
     private final ReadMarkPace<Key> pace = new ReadMarkPace<>();
@@ -81,13 +79,13 @@ final class GroupReadMarks {
         this.loop = loop;
         this.clock = clock;
         this.listener = listener;
+        this.on = new GroupSwitch(directory, storage, loop, GroupSignalRows::readReceiptsOn,
+                GroupSignalRows::setReadReceipts, this::forget);
     }
 
     void load(Connection connection) throws SQLException {
+        on.load(connection);
         try {
-            for (byte[] group : GroupSignalRows.readReceiptsOn(connection)) {
-                on.add(GroupId.of(group));
-            }
             for (GroupSignalRows.Mark mark : GroupSignalRows.marks(connection)) {
                 marks.computeIfAbsent(GroupId.of(mark.groupId()), id -> new HashMap<>()).put(
                         PeerId.parse(mark.member()), new Position(mark.lamport(), ByteString.copyFrom(mark.entryId())));
@@ -98,27 +96,18 @@ final class GroupReadMarks {
     }
 
     boolean isOn(GroupId group) {
-        return on.contains(group);
+        return on.isOn(group);
     }
 
     /** Turns read marks in a group we belong to (or were invited to) on or off; committed before it shows. */
     CompletableFuture<Boolean> set(GroupId group, boolean readReceipts) {
-        if (directory.get(group) == null) {
-            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + group));
-        }
-        return storage.submit(connection -> {
-            GroupSignalRows.setReadReceipts(connection, group.bytes(), readReceipts);
-            return readReceipts;
-        }).thenApplyAsync(stored -> {
-            if (stored) {
-                on.add(group);
-            } else {
-                on.remove(group);
-                held.keySet().removeIf(key -> key.group().equals(group));
-                pace.forget(key -> key.group().equals(group));
-            }
-            return stored;
-        }, loop);
+        return on.set(group, readReceipts);
+    }
+
+    /** The group's setting went off: what we kept for it goes. */
+    private void forget(GroupId group) {
+        held.keySet().removeIf(key -> key.group().equals(group));
+        pace.forget(key -> key.group().equals(group));
     }
 
     /**
@@ -152,7 +141,7 @@ final class GroupReadMarks {
                 return new Marked(Optional.empty(), false);
             }
             boolean sent = false;
-            if (on.contains(group)) {
+            if (on.isOn(group)) {
                 for (PeerId member : directory.otherMembers(state)) {
                     sent |= transport.sendGroupSignal(member, signal(group, entry));
                 }
@@ -165,7 +154,7 @@ final class GroupReadMarks {
     void linked(PeerId peer) {
         for (GroupState state : directory.all()) {
             Position own = marks.getOrDefault(state.id, Map.of()).get(self);
-            if (own != null && state.joined() && on.contains(state.id) && !peer.equals(self)
+            if (own != null && state.joined() && on.isOn(state.id) && !peer.equals(self)
                     && state.membership.isMember(peer)) {
                 transport.sendGroupSignal(peer, signal(state.id, own.entryId()));
             }
@@ -183,7 +172,7 @@ final class GroupReadMarks {
         }
         GroupId group = GroupId.of(mark.getGroupId().toByteArray());
         GroupState state = directory.get(group);
-        if (state == null || !state.joined() || !on.contains(group) || sender.equals(self)) {
+        if (state == null || !state.joined() || !on.isOn(group) || sender.equals(self)) {
             // One that crossed our switch, or about a group we left: honest, so not scored.
             return;
         }
@@ -228,7 +217,7 @@ final class GroupReadMarks {
     private void takeHeld(Key key) {
         Position position = held.remove(key);
         GroupState state = directory.get(key.group());
-        if (position != null && state != null && state.joined() && on.contains(key.group())
+        if (position != null && state != null && state.joined() && on.isOn(key.group())
                 && state.membership.isMember(key.member())) {
             take(key, position, clock.nowMillis());
         }
@@ -246,7 +235,7 @@ final class GroupReadMarks {
     /** The members but us who read {@code message} (one of ours, in a group with read marks on); else none. */
     List<PeerId> readBy(GroupMessageRecord message) {
         GroupState state = directory.get(message.group());
-        if (state == null || !on.contains(message.group()) || !message.sender().equals(self)) {
+        if (state == null || !on.isOn(message.group()) || !message.sender().equals(self)) {
             return List.of();
         }
         Position posted = new Position(message.lamport(), ByteString.copyFrom(HexFormat.of().parseHex(message.entryId())));

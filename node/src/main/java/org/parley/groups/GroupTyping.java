@@ -5,9 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.parley.identity.PeerId;
 import org.parley.messaging.GroupSignalTransport;
@@ -53,7 +51,7 @@ final class GroupTyping {
     private final Scheduler loop;
     private final Clock clock;
     private final Listener listener;
-    private final Set<GroupId> on = new HashSet<>();
+    private final GroupSwitch on;
     /** Per group we typed in: when the last start went out, or absent once a stop did. */
     private final Map<GroupId, Long> sentStart = new HashMap<>();
     /** Per group: the send time of the last signal we sent, so that ours strictly increase. */
@@ -69,46 +67,33 @@ final class GroupTyping {
         this.loop = loop;
         this.clock = clock;
         this.listener = listener;
+        this.on = new GroupSwitch(directory, storage, loop, GroupSignalRows::typingOn, GroupSignalRows::setTyping,
+                this::forget);
     }
 
     void load(Connection connection) throws SQLException {
-        for (byte[] group : GroupSignalRows.typingOn(connection)) {
-            try {
-                on.add(GroupId.of(group));
-            } catch (GroupException e) {
-                throw new SQLException("a stored group ID is out of shape", e);
-            }
-        }
+        on.load(connection);
     }
 
     boolean isOn(GroupId group) {
-        return on.contains(group);
+        return on.isOn(group);
     }
 
     /** Turns typing indicators in a group we belong to (or were invited to) on or off; committed before it shows. */
     CompletableFuture<Boolean> set(GroupId group, boolean typing) {
-        if (directory.get(group) == null) {
-            return CompletableFuture.failedFuture(new GroupFailure(GroupFailure.Reason.NOT_FOUND, "no group " + group));
-        }
-        return storage.submit(connection -> {
-            GroupSignalRows.setTyping(connection, group.bytes(), typing);
-            return typing;
-        }).thenApplyAsync(stored -> {
-            if (stored) {
-                on.add(group);
-            } else {
-                on.remove(group);
-                sentStart.remove(group);
-                heard.keySet().removeIf(key -> key.group().equals(group));
-            }
-            return stored;
-        }, loop);
+        return on.set(group, typing);
+    }
+
+    /** The group's setting went off: what we kept for it goes. */
+    private void forget(GroupId group) {
+        sentStart.remove(group);
+        heard.keySet().removeIf(key -> key.group().equals(group));
     }
 
     /** The user types in {@code group} ({@code active}) or stopped; whether it went to any member. */
     boolean send(GroupId group, boolean active) {
         GroupState state = directory.get(group);
-        if (state == null || !state.joined() || !on.contains(group)) {
+        if (state == null || !state.joined() || !on.isOn(group)) {
             sentStart.remove(group);
             return false;
         }
@@ -144,7 +129,7 @@ final class GroupTyping {
     void heard(PeerId sender, org.parley.proto.wire.v1.GroupTyping typing, boolean relayed) throws GroupException {
         GroupId group = GroupId.of(typing.getGroupId().toByteArray());
         GroupState state = directory.get(group);
-        if (relayed || state == null || !state.joined() || !on.contains(group) || sender.equals(self)
+        if (relayed || state == null || !state.joined() || !on.isOn(group) || sender.equals(self)
                 || !state.membership.isMember(sender)) {
             // A member removed a moment ago, or one whose signal crossed our switch: honest, so not scored.
             return;

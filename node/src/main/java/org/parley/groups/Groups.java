@@ -44,6 +44,10 @@ import org.parley.store.StorageQueue;
  * messages that must arrive (invitations, ops, key grants) are stored and sent again until the
  * member acknowledges them; a member acknowledges only after it has stored what they changed.
  * Heads and back-fill are sent once and asked for again at the next beat if still missing.
+ *
+ * <p>Over 400 lines and kept whole on purpose: beside the limits, it wires its parts and has one
+ * short method for each thing the node and the user ask of groups, delegating to the part that
+ * does it.
  */
 public final class Groups implements LinkEvents, GroupSignalListener, GossipOverLinks.Listener {
     /** Largest text of one post, in UTF-8 bytes (the post stays below gossip's payload limit). */

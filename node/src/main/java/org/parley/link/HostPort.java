@@ -31,7 +31,7 @@ public record HostPort(String host, int port) {
      */
     public static HostPort parse(String text) {
         String whole = text == null ? "" : text.strip();
-        String input = whole.length() <= QUOTED ? whole : whole.substring(0, QUOTED) + "...";
+        String input = quoted(whole);
         int colon = whole.lastIndexOf(':');
         if (colon <= 0 || colon == whole.length() - 1) {
             throw new IllegalArgumentException("expected host:port, got '" + input + "'");
@@ -60,6 +60,18 @@ public record HostPort(String host, int port) {
             throw new IllegalArgumentException("port out of range in '" + input + "'");
         }
         return new HostPort(host.toLowerCase(Locale.ROOT), port);
+    }
+
+    /**
+     * The start of a refused text, as an error may quote it. Errors reach logs and terminals, and an
+     * address is printable ASCII, so anything else a peer put in (escape sequences, controls, other
+     * scripts that could pose as a different address) shows as U+FFFD.
+     */
+    private static String quoted(String whole) {
+        String start = whole.length() <= QUOTED ? whole : whole.substring(0, QUOTED);
+        StringBuilder quoted = new StringBuilder(start.length() + 3);
+        start.chars().forEach(c -> quoted.append(c >= 0x20 && c < 0x7f ? (char) c : '\uFFFD'));
+        return whole.length() <= QUOTED ? quoted.toString() : quoted.append("...").toString();
     }
 
     @Override

@@ -38,6 +38,10 @@ import org.parley.store.StorageQueue;
  * to the loop. Two rules keep messages from being lost or doubled: a ratchet's new state is
  * committed before anything it encrypted leaves the node, and a receipt goes out only after the
  * message it acknowledges (with the session state and the dedupe record) is committed.
+ *
+ * <p>Over 400 lines and kept whole on purpose: what is left here is wiring its parts together and
+ * one short delegating method for each call of the interfaces it implements; the work lives in the
+ * parts above.
  */
 public final class Messenger implements LinkEvents, FrameHandler, UserMessaging, GroupSignalTransport, RelayableOutbox,
         PeerBundles {

@@ -19,6 +19,13 @@ final class BenchNodes {
     private BenchNodes() {
     }
 
+    /**
+     * How long the benchmarks' API calls wait for a node: a run puts up to fifty nodes in this
+     * process, each with a small share of the cores, and under a shared machine's load a setup call
+     * waited longer than a daemon's ten seconds, ending the run.
+     */
+    private static final Duration API_TIMEOUT = Duration.ofMinutes(2);
+
     /** A node in its own fresh home under {@code directory}, listening on a free loopback port. */
     static ParleyNode start(String name, Path directory, SecureRandom random, List<DialTarget> bootstrap)
             throws IOException, ApiException {
@@ -27,7 +34,7 @@ final class BenchNodes {
         byte[] contentKey = new byte[32];
         random.nextBytes(contentKey);
         return ParleyNode.startUnlocked(Identity.generate(name, random), contentKey, home,
-                NodeOptions.of(new HostPort("127.0.0.1", 0), bootstrap));
+                NodeOptions.of(new HostPort("127.0.0.1", 0), bootstrap).withApiTimeout(API_TIMEOUT));
     }
 
     /** Waits until {@code api}'s node lists {@code peer} among its links; {@code benchmark} names it in the error. */

@@ -45,13 +45,18 @@ import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.dht.LookupResult;
 import org.parley.runtime.Scheduler;
 
-/** The {@link ParleyApi} of a node in this process: every call hops onto the node's loop. */
+/**
+ * The {@link ParleyApi} of a node in this process: every call hops onto the node's loop. Over 400
+ * lines and kept whole on purpose: it is one short method per call of the API, each only moving
+ * the call onto the loop and its answer into the API's views, so splitting it would split the
+ * API's list of calls, not a job.
+ */
 final class LocalApi implements ParleyApi {
     /** The most history one call returns, so a client cannot make the node load everything. */
     static final int MAX_HISTORY = 1000;
 
     private final Identity identity;
-    private final Scheduler loop;
+    private final LoopCalls calls;
     private final LinkManager links;
     private final UserMessaging messenger;
     private final DhtService dht;
@@ -64,13 +69,13 @@ final class LocalApi implements ParleyApi {
     /** How long a sent file may take to be hashed and sealed (a large file on a slow disk). */
     private static final Duration SEND_FILE_TIMEOUT = Duration.ofMinutes(10);
 
-    LocalApi(Identity identity, Scheduler loop, LinkManager links, UserMessaging messenger, DhtService dht,
+    LocalApi(Identity identity, LoopCalls calls, LinkManager links, UserMessaging messenger, DhtService dht,
              Mailbox mailbox, Groups groups, WatchHub watchers) {
         this.mailbox = mailbox;
         this.dht = dht;
         this.groups = groups;
         this.identity = identity;
-        this.loop = loop;
+        this.calls = calls;
         this.links = links;
         this.messenger = messenger;
         this.watchers = watchers;
@@ -78,7 +83,7 @@ final class LocalApi implements ParleyApi {
 
     @Override
     public IdentityView identity() throws ApiException {
-        List<String> addresses = LoopCalls.call(loop,
+        List<String> addresses = calls.call(
                 () -> links.listenAddresses().stream().map(HostPort::toString).toList());
         return new IdentityView(identity.peerId().toString(), identity.name(),
                 Fingerprint.of(identity.peerId()), addresses);
@@ -86,13 +91,13 @@ final class LocalApi implements ParleyApi {
 
     @Override
     public List<PeerView> peers() throws ApiException {
-        return LoopCalls.call(loop, () -> links.connectedPeers().stream().map(Views::of).toList());
+        return calls.call(() -> links.connectedPeers().stream().map(Views::of).toList());
     }
 
     @Override
     public MessageView send(String peerId, String text) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        return Views.of(LoopCalls.await(loop, () -> messenger.send(peer, text)));
+        return Views.of(calls.await(() -> messenger.send(peer, text)));
     }
 
     @Override
@@ -100,28 +105,28 @@ final class LocalApi implements ParleyApi {
         PeerId peer = Views.peerId(peerId);
         Optional<MessageId> replyTo = replyToId.isPresent() ? Optional.of(Views.messageId(replyToId.get()))
                 : Optional.empty();
-        return Views.of(LoopCalls.await(loop, () -> messenger.send(peer, text, replyTo)));
+        return Views.of(calls.await(() -> messenger.send(peer, text, replyTo)));
     }
 
     @Override
     public MessageView react(String peerId, String messageId, String emoji) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         MessageId target = Views.messageId(messageId);
-        return Views.of(LoopCalls.await(loop, () -> messenger.react(peer, target, emoji)));
+        return Views.of(calls.await(() -> messenger.react(peer, target, emoji)));
     }
 
     @Override
     public MessageView edit(String peerId, String messageId, String text) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         MessageId target = Views.messageId(messageId);
-        return Views.of(LoopCalls.await(loop, () -> messenger.edit(peer, target, text)));
+        return Views.of(calls.await(() -> messenger.edit(peer, target, text)));
     }
 
     @Override
     public MessageView delete(String peerId, String messageId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         MessageId target = Views.messageId(messageId);
-        return Views.of(LoopCalls.await(loop, () -> messenger.delete(peer, target)));
+        return Views.of(calls.await(() -> messenger.delete(peer, target)));
     }
 
     @Override
@@ -132,7 +137,7 @@ final class LocalApi implements ParleyApi {
         }
         Optional<MessageId> before = beforeId.isPresent() ? Optional.of(Views.messageId(beforeId.get()))
                 : Optional.empty();
-        return withFiles(LoopCalls.await(loop, () -> messenger.history(peer, limit, before)));
+        return withFiles(calls.await(() -> messenger.history(peer, limit, before)));
     }
 
     /** Where files are sent and fetched; until set (a node without files), offers show as text only. */
@@ -148,7 +153,7 @@ final class LocalApi implements ParleyApi {
             return ParleyApi.super.sendFile(peerId, path);
         }
         Path file = absolute(path);
-        CompletableFuture<MessageRecord> sent = LoopCalls.call(loop, () -> transfers.send(peer, file));
+        CompletableFuture<MessageRecord> sent = calls.call(() -> transfers.send(peer, file));
         return withFiles(List.of(awaitFile(sent))).get(0);
     }
 
@@ -182,18 +187,18 @@ final class LocalApi implements ParleyApi {
     /** The views of {@code records}, each with the file it offered, if any. */
     private List<MessageView> withFiles(List<MessageRecord> records) throws ApiException {
         FileAttachments attachments = new FileAttachments(files);
-        return LoopCalls.call(loop, () -> records.stream().map(attachments::view).toList());
+        return calls.call(() -> records.stream().map(attachments::view).toList());
     }
 
     @Override
     public ContactView addContact(String peerId, String name) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         String checked = DisplayNames.check(name);
-        ContactView added = told(contactView(LoopCalls.await(loop, () -> messenger.addContact(peer, checked))));
+        ContactView added = told(contactView(calls.await(() -> messenger.addContact(peer, checked))));
         FileTransfers transfers = files;
         if (transfers != null && "contact".equals(added.status())) {
             // An accepted message request: the files it offered are fetched now.
-            LoopCalls.call(loop, () -> {
+            calls.call(() -> {
                 transfers.acceptedFrom(peer);
                 return null;
             });
@@ -209,14 +214,14 @@ final class LocalApi implements ParleyApi {
 
     @Override
     public List<ContactView> contacts() throws ApiException {
-        return LoopCalls.call(loop, () -> messenger.contacts().stream()
+        return calls.call(() -> messenger.contacts().stream()
                 .map(contact -> Views.of(contact, messenger.signals().switchesOf(contact.peer()))).toList());
     }
 
     @Override
     public boolean removeContact(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        boolean removed = LoopCalls.await(loop, () -> messenger.removeContact(peer));
+        boolean removed = calls.await(() -> messenger.removeContact(peer));
         if (removed) {
             told(new ContactView(peer.toString(), "", "removed", 0, java.util.Map.of()));
         }
@@ -226,20 +231,20 @@ final class LocalApi implements ParleyApi {
     @Override
     public ContactView blockContact(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        return told(contactView(LoopCalls.await(loop, () -> messenger.block(peer))));
+        return told(contactView(calls.await(() -> messenger.block(peer))));
     }
 
     /** A contact as it is, with its switches: read on the loop. */
     private ContactView contactView(ContactRecord contact) throws ApiException {
-        return LoopCalls.call(loop, () -> Views.of(contact, messenger.signals().switchesOf(contact.peer())));
+        return calls.call(() -> Views.of(contact, messenger.signals().switchesOf(contact.peer())));
     }
 
     @Override
     public ContactView setSignals(String peerId, Optional<Boolean> readReceipts, Optional<Boolean> typing)
             throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        LoopCalls.await(loop, () -> messenger.signals().setSwitches(peer, readReceipts, typing));
-        ContactRecord contact = LoopCalls.call(loop, () -> messenger.contacts().stream()
+        calls.await(() -> messenger.signals().setSwitches(peer, readReceipts, typing));
+        ContactRecord contact = calls.call(() -> messenger.contacts().stream()
                 .filter(known -> known.peer().equals(peer)).findFirst().orElse(null));
         if (contact == null) {
             throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, peerId + " is not a contact: add it first");
@@ -251,20 +256,20 @@ final class LocalApi implements ParleyApi {
     public MarkedReadView markRead(String peerId, Optional<String> upToId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
         Optional<MessageId> upTo = upToId.isPresent() ? Optional.of(Views.messageId(upToId.get())) : Optional.empty();
-        ConversationSignals.Marked marked = LoopCalls.await(loop, () -> messenger.signals().markRead(peer, upTo));
+        ConversationSignals.Marked marked = calls.await(() -> messenger.signals().markRead(peer, upTo));
         return new MarkedReadView(marked.upTo().map(MessageId::toString).orElse(null), marked.receiptSent());
     }
 
     @Override
     public boolean typing(String peerId, boolean active) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        return LoopCalls.call(loop, () -> messenger.signals().typing(peer, active));
+        return calls.call(() -> messenger.signals().typing(peer, active));
     }
 
     @Override
     public void offerRelay(String peerId, boolean stop) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        boolean done = LoopCalls.call(loop, () -> {
+        boolean done = calls.call(() -> {
             if (stop) {
                 mailbox.withdrawRelay(peer);
                 return true;
@@ -283,7 +288,7 @@ final class LocalApi implements ParleyApi {
     @Override
     public LookupView lookup(String peerId) throws ApiException {
         PeerId peer = Views.peerId(peerId);
-        LookupResult result = LoopCalls.await(loop, () -> dht.lookup(peer));
+        LookupResult result = calls.await(() -> dht.lookup(peer));
         LookupView.RecordView record = result.record()
                 .map(found -> new LookupView.RecordView(found.addresses().stream().map(HostPort::toString).toList(),
                         found.sequence(), found.expiresAtMillis(),
@@ -298,7 +303,7 @@ final class LocalApi implements ParleyApi {
         if (limit < 1 || limit > MAX_HISTORY) {
             throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, "limit must be between 1 and " + MAX_HISTORY);
         }
-        return withFiles(LoopCalls.await(loop, () -> messenger.messageRequests(limit)));
+        return withFiles(calls.await(() -> messenger.messageRequests(limit)));
     }
 
     /** Where {@link #status} takes reachability from; until set, it says "unknown". */
@@ -309,7 +314,7 @@ final class LocalApi implements ParleyApi {
     @Override
     public StatusView status() throws ApiException {
         NodeReachability checks = reachability;
-        return LoopCalls.call(loop, () -> new StatusView(identity.peerId().toString(), links.connectedPeers().size(),
+        return calls.call(() -> new StatusView(identity.peerId().toString(), links.connectedPeers().size(),
                 messenger.outboxSize(), messenger.relayedCount(), messenger.bytesHeldByReplicas(),
                 mailbox.bytesHeldForOthers(), mailbox.envelopesHeldForOthers(),
                 mailbox.relaysForUs().stream().map(PeerId::toString).toList(),
@@ -324,57 +329,57 @@ final class LocalApi implements ParleyApi {
     @Override
     public GroupView createGroup(String name) throws ApiException {
         String checked = DisplayNames.check(name);
-        return Views.of(LoopCalls.await(loop, () -> groups.create(checked)));
+        return Views.of(calls.await(() -> groups.create(checked)));
     }
 
     @Override
     public GroupView inviteToGroup(String groupId, String peerId, boolean admin) throws ApiException {
         GroupId group = Views.groupId(groupId);
         PeerId peer = Views.peerId(peerId);
-        return Views.of(LoopCalls.await(loop, () -> groups.invite(group, peer, admin)));
+        return Views.of(calls.await(() -> groups.invite(group, peer, admin)));
     }
 
     @Override
     public List<GroupView> groups() throws ApiException {
-        return LoopCalls.call(loop, groups::groups).stream().map(Views::of).toList();
+        return calls.call(groups::groups).stream().map(Views::of).toList();
     }
 
     @Override
     public boolean setGroupTyping(String groupId, Optional<Boolean> on) throws ApiException {
         GroupId group = Views.groupId(groupId);
-        return LoopCalls.await(loop, () -> groups.setTyping(group, on));
+        return calls.await(() -> groups.setTyping(group, on));
     }
 
     @Override
     public boolean setGroupReadReceipts(String groupId, Optional<Boolean> on) throws ApiException {
         GroupId group = Views.groupId(groupId);
-        return LoopCalls.await(loop, () -> groups.setReadReceipts(group, on));
+        return calls.await(() -> groups.setReadReceipts(group, on));
     }
 
     @Override
     public MarkedReadView markGroupRead(String groupId, Optional<String> upToEntryId) throws ApiException {
         GroupId group = Views.groupId(groupId);
         Optional<byte[]> upTo = upToEntryId.isPresent() ? Optional.of(entryId(upToEntryId.get())) : Optional.empty();
-        Groups.ReadMarked marked = LoopCalls.await(loop, () -> groups.markRead(group, upTo));
+        Groups.ReadMarked marked = calls.await(() -> groups.markRead(group, upTo));
         return new MarkedReadView(marked.upTo().orElse(null), marked.sent());
     }
 
     @Override
     public boolean groupTyping(String groupId, boolean active) throws ApiException {
         GroupId group = Views.groupId(groupId);
-        return LoopCalls.call(loop, () -> groups.typing(group, active));
+        return calls.call(() -> groups.typing(group, active));
     }
 
     @Override
     public GroupView joinGroup(String groupId) throws ApiException {
         GroupId group = Views.groupId(groupId);
-        return Views.of(LoopCalls.await(loop, () -> groups.join(group)));
+        return Views.of(calls.await(() -> groups.join(group)));
     }
 
     @Override
     public GroupMessageView sendToGroup(String groupId, String text) throws ApiException {
         GroupId group = Views.groupId(groupId);
-        return Views.of(LoopCalls.await(loop, () -> groups.send(group, text)));
+        return Views.of(calls.await(() -> groups.send(group, text)));
     }
 
     @Override
@@ -383,28 +388,28 @@ final class LocalApi implements ParleyApi {
         GroupId group = Views.groupId(groupId);
         Optional<byte[]> replyTo = replyToEntryId.isPresent() ? Optional.of(entryId(replyToEntryId.get()))
                 : Optional.empty();
-        return Views.of(LoopCalls.await(loop, () -> groups.send(group, text, replyTo)));
+        return Views.of(calls.await(() -> groups.send(group, text, replyTo)));
     }
 
     @Override
     public GroupMessageView reactInGroup(String groupId, String entryId, String emoji) throws ApiException {
         GroupId group = Views.groupId(groupId);
         byte[] target = entryId(entryId);
-        return Views.of(LoopCalls.await(loop, () -> groups.react(group, target, emoji)));
+        return Views.of(calls.await(() -> groups.react(group, target, emoji)));
     }
 
     @Override
     public GroupMessageView editInGroup(String groupId, String entryId, String text) throws ApiException {
         GroupId group = Views.groupId(groupId);
         byte[] target = entryId(entryId);
-        return Views.of(LoopCalls.await(loop, () -> groups.edit(group, target, text)));
+        return Views.of(calls.await(() -> groups.edit(group, target, text)));
     }
 
     @Override
     public GroupMessageView deleteInGroup(String groupId, String entryId) throws ApiException {
         GroupId group = Views.groupId(groupId);
         byte[] target = entryId(entryId);
-        return Views.of(LoopCalls.await(loop, () -> groups.delete(group, target)));
+        return Views.of(calls.await(() -> groups.delete(group, target)));
     }
 
     @Override
@@ -416,14 +421,14 @@ final class LocalApi implements ParleyApi {
         }
         Optional<byte[]> before = beforeEntryId.isPresent() ? Optional.of(entryId(beforeEntryId.get()))
                 : Optional.empty();
-        return withGroupFiles(LoopCalls.await(loop, () -> groups.history(group, limit, before)));
+        return withGroupFiles(calls.await(() -> groups.history(group, limit, before)));
     }
 
     /** The views of {@code records}, each with the file it offered, if any. */
     private List<GroupMessageView> withGroupFiles(List<org.parley.groups.GroupMessageRecord> records)
             throws ApiException {
         FileAttachments attachments = new FileAttachments(files);
-        return LoopCalls.call(loop, () -> records.stream().map(record -> attachments.view(record)
+        return calls.call(() -> records.stream().map(record -> attachments.view(record)
                 .withReadBy(groups.readBy(record).stream().map(PeerId::toString).toList())).toList());
     }
 
@@ -435,7 +440,7 @@ final class LocalApi implements ParleyApi {
             return ParleyApi.super.sendFileToGroup(groupId, path);
         }
         Path file = absolute(path);
-        CompletableFuture<org.parley.groups.GroupMessageRecord> sent = LoopCalls.call(loop,
+        CompletableFuture<org.parley.groups.GroupMessageRecord> sent = calls.call(
                 () -> transfers.sendToGroup(group, file));
         return withGroupFiles(List.of(awaitFile(sent))).get(0);
     }
@@ -452,7 +457,7 @@ final class LocalApi implements ParleyApi {
     public List<GroupMemberView> groupMembers(String groupId) throws ApiException {
         GroupId group = Views.groupId(groupId);
         List<GroupMemberView> members = new ArrayList<>();
-        LoopCalls.await(loop, () -> groups.members(group))
+        calls.await(() -> groups.members(group))
                 .forEach((peer, admin) -> members.add(new GroupMemberView(peer.toString(), admin)));
         return members;
     }
@@ -461,13 +466,13 @@ final class LocalApi implements ParleyApi {
     public GroupView removeFromGroup(String groupId, String peerId) throws ApiException {
         GroupId group = Views.groupId(groupId);
         PeerId peer = Views.peerId(peerId);
-        return Views.of(LoopCalls.await(loop, () -> groups.remove(group, peer)));
+        return Views.of(calls.await(() -> groups.remove(group, peer)));
     }
 
     @Override
     public GroupView leaveGroup(String groupId) throws ApiException {
         GroupId group = Views.groupId(groupId);
-        return Views.of(LoopCalls.await(loop, () -> groups.leave(group)));
+        return Views.of(calls.await(() -> groups.leave(group)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.parley.node;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.parley.messaging.Stamp;
 import org.parley.files.FileConfig;
@@ -28,12 +29,17 @@ import org.parley.overlay.discovery.DiscoveryConfig;
  * @param files limits of file transfers
  * @param stampBits the proof of work (bits) the node pays on what it seals and asks of deposits
  *                  and first contacts ({@code Stamp}; a network's nodes must agree on it)
+ * @param apiTimeout how long a call of the node's API waits for the node's loop before it fails
+ *                   ("the node did not answer"): long enough for a busy node, short enough that a
+ *                   stuck one is told; in-process benchmarks, whose many nodes share the
+ *                   process's cores, wait longer
  */
 public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
                           List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay, boolean portMapping,
-                          Path downloads, FileConfig files, int stampBits) {
+                          Path downloads, FileConfig files, int stampBits, Duration apiTimeout) {
     /** Where a daemon listens when not told: every interface, on Parley's default port. */
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7450);
+    public static final Duration DEFAULT_API_TIMEOUT = Duration.ofSeconds(10);
 
     public NodeOptions {
         bootstrap = List.copyOf(bootstrap);
@@ -42,12 +48,15 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
         if (targetLinks < 1) {
             throw new IllegalArgumentException("a node needs at least one link, not " + targetLinks);
         }
+        if (apiTimeout.isNegative() || apiTimeout.isZero()) {
+            throw new IllegalArgumentException("an API call needs time to wait, not " + apiTimeout);
+        }
     }
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links, int targetLinks,
                        List<HostPort> announce, MailboxConfig mailbox, RelayLimits relay, boolean portMapping) {
         this(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, null, FileConfig.defaults(),
-                Stamp.DEFAULT_BITS);
+                Stamp.DEFAULT_BITS, DEFAULT_API_TIMEOUT);
     }
 
     public NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfig links) {
@@ -60,34 +69,40 @@ public record NodeOptions(HostPort listen, List<DialTarget> bootstrap, LinkConfi
     }
 
     public NodeOptions withTargetLinks(int links) {
-        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay, portMapping, downloads, files, stampBits);
+        return new NodeOptions(listen, bootstrap, this.links, links, announce, mailbox, relay, portMapping, downloads, files, stampBits, apiTimeout);
     }
 
     public NodeOptions withAnnounce(List<HostPort> addresses) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay, portMapping, downloads, files, stampBits);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, addresses, mailbox, relay, portMapping, downloads, files, stampBits, apiTimeout);
     }
 
     public NodeOptions withMailbox(MailboxConfig config) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay, portMapping, downloads, files, stampBits);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, config, relay, portMapping, downloads, files, stampBits, apiTimeout);
     }
 
     public NodeOptions withPortMapping(boolean on) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, on, downloads, files, stampBits);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, on, downloads, files, stampBits, apiTimeout);
     }
 
     /** Received files go to {@code folder} (null: the home's), within {@code limits}. */
     public NodeOptions withFiles(Path folder, FileConfig limits) {
         return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, folder,
-                limits, stampBits);
+                limits, stampBits, apiTimeout);
     }
 
     /** The proof of work this node pays and asks for: {@code Stamp.checkedBits}' range. */
     public NodeOptions withStampBits(int bits) {
         return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, downloads,
-                files, bits);
+                files, bits, apiTimeout);
+    }
+
+    /** API calls wait up to {@code timeout} for the node's loop. */
+    public NodeOptions withApiTimeout(Duration timeout) {
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, relay, portMapping, downloads,
+                files, stampBits, timeout);
     }
 
     public NodeOptions withRelay(RelayLimits limits) {
-        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits, portMapping, downloads, files, stampBits);
+        return new NodeOptions(listen, bootstrap, links, targetLinks, announce, mailbox, limits, portMapping, downloads, files, stampBits, apiTimeout);
     }
 }

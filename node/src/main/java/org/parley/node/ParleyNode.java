@@ -64,6 +64,7 @@ public final class ParleyNode implements AutoCloseable {
     private final GroupCommitQueue storage;
     private final Database database;
     private final AssembledNode node;
+    private final LoopCalls calls;
     private final LocalApi api;
     /** Files sent and fetched; set once the node is put together. */
     private FileTransfers files;
@@ -73,14 +74,15 @@ public final class ParleyNode implements AutoCloseable {
     private ExecutorService portMapping;
 
     private ParleyNode(Identity identity, EventLoop loop, ExecutorService verifier, GroupCommitQueue storage,
-                       Database database, AssembledNode node, WatchHub watchers) {
+                       Database database, AssembledNode node, WatchHub watchers, Duration apiTimeout) {
         this.identity = identity;
         this.loop = loop;
         this.verifier = verifier;
         this.storage = storage;
         this.database = database;
         this.node = node;
-        this.api = new LocalApi(identity, loop, node.links(), node.messenger(), node.dht(), node.mailbox(),
+        this.calls = new LoopCalls(loop, apiTimeout);
+        this.api = new LocalApi(identity, calls, node.links(), node.messenger(), node.dht(), node.mailbox(),
                 node.groups(), watchers);
         api.reportReachability(node.reachability());
     }
@@ -177,7 +179,8 @@ public final class ParleyNode implements AutoCloseable {
         assembled.groups().addListener(WatchFeeds.groupEventsTo(watchers, attachments));
         files.addListener(WatchFeeds.fileEventsTo(watchers));
         assembled.links().addListener(WatchFeeds.linkEventsTo(watchers));
-        ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers);
+        ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers,
+                options.apiTimeout());
         node.files = files;
         node.fileDisk = fileDisk;
         node.api.serveFilesWith(files);
@@ -185,7 +188,7 @@ public final class ParleyNode implements AutoCloseable {
             node.mapPortOnTheRouter();
         }
         try {
-            LoopCalls.call(loop, () -> {
+            node.calls.call(() -> {
                 assembled.start();
                 files.start();
                 assembled.memory().redialRemembered(assembled.links(), identity.peerId());
@@ -267,7 +270,7 @@ public final class ParleyNode implements AutoCloseable {
     @Override
     public void close() {
         try {
-            LoopCalls.call(loop, () -> {
+            calls.call(() -> {
                 if (files != null) {
                     files.stop();
                 }

@@ -29,6 +29,16 @@ class HostPortTest {
     }
 
     @Test
+    void aRefusalQuotesNoEscapeSequenceOrControlCharacterAPeerPutIn() {
+        String hostile = "evil\u001b]0;owned\u0007\u001b[2J\r\u009b31m\u202eexample.org:7000";
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> HostPort.parse(hostile));
+        String message = refused.getMessage();
+        assertTrue(message.startsWith("bad host in 'evil\uFFFD]0;owned\uFFFD\uFFFD[2J\uFFFD\uFFFD31m\uFFFDexample.org:7000'"),
+                message);
+        assertTrue(message.chars().allMatch(c -> c == '\uFFFD' || (c >= 0x20 && c < 0x7f)), message);
+    }
+
+    @Test
     void ipv6LiteralsAndNamesStillParseAndPrintAsBefore() {
         assertEquals("[::1]:7000", HostPort.parse("[::1]:7000").toString());
         assertEquals(new HostPort("example.org", 443), HostPort.parse(" Example.ORG:443 "));

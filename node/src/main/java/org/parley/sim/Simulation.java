@@ -130,6 +130,18 @@ public final class Simulation {
         }
     }
 
+    /** Whether every bootstrap node is linked to every other one now (decision 0069). */
+    boolean bootstrapNodesLinked() {
+        for (int a = 0; a < Math.min(BOOTSTRAP_NODES, nodes.size()); a++) {
+            for (int b = 0; b < Math.min(BOOTSTRAP_NODES, nodes.size()); b++) {
+                if (a != b && !nodes.get(a).links.linkedPeers().contains(nodes.get(b).id())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /**
      * From random honest nodes that stayed online, looks up random other nodes by peer ID, all
      * at once, as many as there are nodes (at most 200).

@@ -83,6 +83,11 @@ public final class ChunkScheduler {
         inFlight.remove(index);
     }
 
+    /** Chunk {@code index}, counted as held, is not after all (it failed its check after a restart): fetched again. */
+    public void lost(int index) {
+        held.clear(index);
+    }
+
     /** The request for {@code index} came to nothing (the holder had it not, or the link was full). */
     public void failed(PeerId holder, int index) {
         if (awaiting(holder, index)) {

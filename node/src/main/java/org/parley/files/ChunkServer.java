@@ -2,6 +2,7 @@ package org.parley.files;
 
 import com.google.protobuf.ByteString;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,10 +20,10 @@ import org.parley.proto.wire.v1.FileHave;
 
 /**
  * The serving side of file transfers: tells a peer which chunks of a file this node holds and
- * answers its chunk requests from the {@link ChunkStore}, or, for a file this node has whole (sent,
- * or downloaded and assembled; its sealed chunks are then deleted), from that file
- * ({@link WholeFileChunks}); at most {@link FileConfig#servingPerPeer}
- * reads at a time per peer. Confined to the node's loop; chunks are read on {@code disk}.
+ * answers its chunk requests: for a file this node has whole (sent, or downloaded), from that file
+ * ({@link WholeFileChunks}); for a download in progress, from its part file and stored proofs
+ * ({@link PartFile#readSealed}); at most {@link FileConfig#servingPerPeer} reads at a time per peer.
+ * Confined to the node's loop; chunks are read on {@code disk}.
  */
 final class ChunkServer {
     private static final Logger LOG = Logger.getLogger(ChunkServer.class.getName());
@@ -30,18 +31,21 @@ final class ChunkServer {
     private final Neighbours neighbours;
     private final Executor loop;
     private final Executor disk;
-    private final ChunkStore chunks;
+    private final ProofStore proofs;
+    private final Path downloads;
     private final FileConfig config;
     private final Function<ByteString, HeldFile> files;
     private final Map<PeerId, Integer> serving = new HashMap<>();
-    private final WholeFileChunks whole = new WholeFileChunks();
+    private final WholeFileChunks whole;
 
-    ChunkServer(Neighbours neighbours, Executor loop, Executor disk, ChunkStore chunks, FileConfig config,
-                Function<ByteString, HeldFile> files) {
+    ChunkServer(Neighbours neighbours, Executor loop, Executor disk, ProofStore proofs, Path downloads,
+                WholeFileChunks whole, FileConfig config, Function<ByteString, HeldFile> files) {
+        this.whole = whole;
         this.neighbours = neighbours;
         this.loop = loop;
         this.disk = disk;
-        this.chunks = chunks;
+        this.proofs = proofs;
+        this.downloads = downloads;
         this.config = config;
         this.files = files;
     }
@@ -66,13 +70,11 @@ final class ChunkServer {
             return;
         }
         serving.put(from, busy + 1);
-        byte[] fileId = file.offer.fileId();
         OfferedFile offer = file.offer;
-        java.nio.file.Path path = file.whole() ? java.nio.file.Path.of(file.path) : null;
+        Path path = file.whole() ? Path.of(file.path) : null;
         CompletableFuture.supplyAsync(() -> {
             try {
-                ChunkStore.StoredChunk sealed = chunks.read(fileId, index);
-                return sealed != null || path == null ? sealed : whole.read(offer, path, index);
+                return path != null ? whole.read(offer, path, index) : PartFile.readSealed(offer, downloads, proofs, index);
             } catch (IOException e) {
                 throw new CompletionException(e);
             }

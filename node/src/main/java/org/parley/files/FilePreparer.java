@@ -19,11 +19,20 @@ public final class FilePreparer {
     private FilePreparer() {
     }
 
-    public static OfferedFile prepare(Path path, SecureRandom random, long maxSize)
+    /**
+     * An offer and the tree it was made from, with the file's size and modification time as read
+     * before hashing it (a change while it was read shows as another time, so the tree is not
+     * trusted for it).
+     */
+    public record Prepared(OfferedFile offer, MerkleTree tree, long size, long modifiedMillis) {
+    }
+
+    public static Prepared prepare(Path path, SecureRandom random, long maxSize)
             throws IOException, FileException {
         if (!Files.isRegularFile(path)) {
             throw new FileException("not a regular file: " + path);
         }
+        long modified = Files.getLastModifiedTime(path).toMillis();
         long size = Files.size(path);
         if (size > maxSize) {
             throw new FileException("the file is " + size + " bytes; the limit is " + maxSize);
@@ -48,7 +57,7 @@ public final class FilePreparer {
         OfferedFile offer = new OfferedFile(name, size, whole.digest(), root, key, layout,
                 ChunkCipher.fileId(key, root), null);
         if (size > OfferedFile.MAX_INLINE_BYTES) {
-            return offer;
+            return new Prepared(offer, tree, size, modified);
         }
         int length = layout.length(0);
         try (InputStream in = Files.newInputStream(path)) {
@@ -57,7 +66,8 @@ public final class FilePreparer {
         if (!MessageDigest.isEqual(MerkleTree.leafHash(buffer, 0, length), leaves.get(0))) {
             throw new FileException("the file changed while it was being read");
         }
-        return offer.withInlineChunk(ChunkCipher.seal(key, root, 0, buffer, 0, length));
+        return new Prepared(offer.withInlineChunk(ChunkCipher.seal(key, root, 0, buffer, 0, length)), tree, size,
+                modified);
     }
 
     private static void readExactly(InputStream in, byte[] buffer, int length) throws IOException {

@@ -56,6 +56,10 @@ import org.parley.store.StorageQueue;
  * others. This class keeps the files this node knows, takes offers in, and routes file frames and
  * link events to the two sides.
  *
+ * <p>Over 400 lines and kept whole on purpose: it is the facade of the files layer, the one place
+ * offers come in from messages and groups and frames from links; the work is in {@link Downloads},
+ * {@link ChunkServer} and {@link FilePreparer}.
+ *
  * <p>Confined to the node's loop. Disk work (hashing, sealing, reading and writing chunks,
  * checking a chunk that arrived) runs on {@code disk} and comes back to the loop; database work
  * goes through the {@link StorageQueue}.
@@ -71,7 +75,9 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private final Clock clock;
     private final SecureRandom random;
     private final Executor disk;
-    private final ChunkStore chunks;
+    private final ProofStore proofs;
+    /** Trees of whole files, kept to serve them: shared by the side that hashes them and the side that serves. */
+    private final WholeFileChunks whole = new WholeFileChunks();
     private final FileConfig config;
     private final OfferSender offers;
     private final Map<ByteString, HeldFile> files = new HashMap<>();
@@ -85,7 +91,7 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private boolean stopped;
 
     private FileTransfers(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
-                          Scheduler loop, Clock clock, SecureRandom random, Executor disk, ChunkStore chunks,
+                          Scheduler loop, Clock clock, SecureRandom random, Executor disk, ProofStore proofs,
                           FileConfig config, Path downloads, OfferSender offers) {
         this.self = self;
         this.neighbours = neighbours;
@@ -95,11 +101,11 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         this.clock = clock;
         this.random = random;
         this.disk = disk;
-        this.chunks = chunks;
+        this.proofs = proofs;
         this.config = config;
         this.offers = offers;
-        this.server = new ChunkServer(neighbours, loop, disk, chunks, config, files::get);
-        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, chunks, config, downloads,
+        this.server = new ChunkServer(neighbours, loop, disk, proofs, downloads, whole, config, files::get);
+        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, proofs, whole, config, downloads,
                 this::announce);
     }
 
@@ -109,9 +115,9 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
      */
     public static FileTransfers open(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
                                      Scheduler loop, Clock clock, SecureRandom random, Executor disk,
-                                     ChunkStore chunks, FileConfig config, Path downloads, OfferSender offers) {
+                                     ProofStore proofs, FileConfig config, Path downloads, OfferSender offers) {
         FileTransfers transfers = new FileTransfers(self, neighbours, storage, cipher, loop, clock, random, disk,
-                chunks, config, downloads, offers);
+                proofs, config, downloads, offers);
         List<FileRows.StoredFile> stored = storage.submit(FileRows::all).join();
         for (FileRows.StoredFile row : stored) {
             transfers.load(row);
@@ -159,15 +165,15 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
 
     /**
      * Resumes the downloads that were in progress and starts the timer that keeps them moving.
-     * Sealed chunks of files this node has whole are deleted (left by an older version, or by a
-     * stop between assembling a download and deleting them): those are served from the file.
+     * What a finished download kept while partial (its part file's hidden name, its proofs) is
+     * deleted if a stop came between storing the final state and deleting it.
      */
     public void start() {
         for (HeldFile file : List.copyOf(files.values())) {
             if (FileRecord.DOWNLOADING.equals(file.state)) {
                 fetching.start(file);
-            } else if (file.whole()) {
-                fetching.dropSealedChunks(file);
+            } else if (file.whole() || FileRecord.FAILED.equals(file.state)) {
+                fetching.dropPartial(file);
             }
         }
         fetching.startTicking();
@@ -243,7 +249,9 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
                                            BiConsumer<HeldFile, R> tie, Function<R, byte[]> messageBytes) {
         CompletableFuture<OfferedFile> prepared = CompletableFuture.supplyAsync(() -> {
             try {
-                return FilePreparer.prepare(path, random, config.maxFileBytes());
+                FilePreparer.Prepared hashed = FilePreparer.prepare(path, random, config.maxFileBytes());
+                whole.remember(hashed.offer(), hashed.tree(), hashed.size(), hashed.modifiedMillis());
+                return hashed.offer();
             } catch (IOException e) {
                 throw new CompletionException(new FileException("cannot read " + path + ": " + e.getMessage(), e));
             } catch (FileException e) {

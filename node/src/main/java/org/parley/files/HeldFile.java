@@ -48,7 +48,7 @@ final class HeldFile {
                 held.cardinality(), offer.chunkCount(), reason);
     }
 
-    /** Whether this node has the whole file as plaintext (sent, or downloaded and assembled), to serve from. */
+    /** Whether this node has the whole file as plaintext (sent, or downloaded and linked under its name), to serve from. */
     boolean whole() {
         return path != null && (FileRecord.COMPLETE.equals(state) || MessageRecord.OUT.equals(direction));
     }

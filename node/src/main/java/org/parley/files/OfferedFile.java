@@ -78,6 +78,15 @@ public record OfferedFile(String name, long size, byte[] sha256, byte[] root, by
      * @throws ChunkCipher.ChunkException when any of that fails
      */
     public byte[] openChunk(int index, byte[] sealed, List<byte[]> proof) throws ChunkCipher.ChunkException {
+        return open(index, sealed, proof).plain();
+    }
+
+    /** A chunk that passed {@link #openChunk}, with its leaf hash (kept to serve the file once whole). */
+    record OpenedChunk(byte[] plain, byte[] leaf) {
+    }
+
+    /** As {@link #openChunk}, keeping the leaf hash it computed. */
+    OpenedChunk open(int index, byte[] sealed, List<byte[]> proof) throws ChunkCipher.ChunkException {
         if (index < 0 || index >= chunkCount()) {
             throw new ChunkCipher.ChunkException("no chunk " + index + " in a file of " + chunkCount());
         }
@@ -86,26 +95,10 @@ public record OfferedFile(String name, long size, byte[] sha256, byte[] root, by
             throw new ChunkCipher.ChunkException("chunk " + index + " is " + sealed.length + " bytes, not " + expected);
         }
         byte[] plain = ChunkCipher.open(key, root, index, sealed);
-        if (!MerkleTree.verify(root, index, chunkCount(), MerkleTree.leafHash(plain), proof)) {
+        byte[] leaf = MerkleTree.leafHash(plain);
+        if (!MerkleTree.verify(root, index, chunkCount(), leaf, proof)) {
             throw new ChunkCipher.ChunkException("chunk " + index + " does not prove its place in the tree");
         }
-        return plain;
-    }
-
-    /**
-     * A chunk as this node stored it: its exact length, and it opens under the file key at its
-     * index. Its proof was checked when it arrived ({@link #openChunk}), and only checked chunks
-     * are stored, sealed under a key nobody without the offer has; the assembly checks the whole
-     * file's SHA-256 as well. So the tree is not walked again: one SHA-256 pass less per byte.
-     */
-    public byte[] openStoredChunk(int index, byte[] sealed) throws ChunkCipher.ChunkException {
-        if (index < 0 || index >= chunkCount()) {
-            throw new ChunkCipher.ChunkException("no chunk " + index + " in a file of " + chunkCount());
-        }
-        int expected = layout.length(index) + ChunkCipher.TAG_SIZE;
-        if (sealed.length != expected) {
-            throw new ChunkCipher.ChunkException("chunk " + index + " is " + sealed.length + " bytes, not " + expected);
-        }
-        return ChunkCipher.open(key, root, index, sealed);
+        return new OpenedChunk(plain, leaf);
     }
 }

@@ -36,8 +36,24 @@ final class WholeFileChunks {
         }
     };
 
+    /**
+     * Keeps the tree of a file this node just hashed whole (sent) or checked chunk by chunk
+     * (downloaded), as it is on disk now ({@code size}, {@code modified}), so that serving it
+     * does not read and hash the whole file once more.
+     */
+    synchronized void remember(OfferedFile offer, MerkleTree tree, long size, long modified) {
+        if (java.security.MessageDigest.isEqual(tree.root(), offer.root())) {
+            trees.put(ByteString.copyFrom(offer.fileId()), new Kept(size, modified, Optional.of(tree)));
+        }
+    }
+
+    /** As above, for the file at {@code path} as it is now. */
+    void remember(OfferedFile offer, MerkleTree tree, Path path) throws IOException {
+        remember(offer, tree, Files.size(path), Files.getLastModifiedTime(path).toMillis());
+    }
+
     /** Chunk {@code index} sealed with its proof, or null when the file no longer holds what was offered. */
-    synchronized ChunkStore.StoredChunk read(OfferedFile offer, Path path, int index) throws IOException {
+    synchronized SealedChunk read(OfferedFile offer, Path path, int index) throws IOException {
         Optional<MerkleTree> tree = tree(offer, path);
         if (tree.isEmpty()) {
             return null;
@@ -55,7 +71,7 @@ final class WholeFileChunks {
             trees.remove(ByteString.copyFrom(offer.fileId()));
             return null;
         }
-        return new ChunkStore.StoredChunk(ChunkCipher.seal(offer.key(), offer.root(), index, plain, 0, length), proof);
+        return new SealedChunk(ChunkCipher.seal(offer.key(), offer.root(), index, plain, 0, length), proof);
     }
 
     /** The tree of the file at {@code path}, if it still has the offer's size and root. */

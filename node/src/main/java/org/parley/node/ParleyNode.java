@@ -30,8 +30,7 @@ import org.parley.runtime.SystemClock;
 import org.parley.store.Database;
 import org.parley.store.GroupCommitQueue;
 import org.parley.store.ProfileHome;
-import org.parley.files.ChunkLayout;
-import org.parley.files.DiskChunkStore;
+import org.parley.files.DiskProofStore;
 import org.parley.files.FileTransfers;
 import org.parley.store.StoreException;
 
@@ -203,7 +202,7 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     /**
-     * The file layer: chunks in the home's {@code files} folder, read and written on
+     * The file layer: proofs of partial downloads in the home's {@code files} folder, read and written on
      * {@code fileDisk}; downloads where the options say, else in the home's {@code downloads}.
      */
     private static FileTransfers openFiles(NodeEnvironment environment, AssembledNode assembled, ProfileHome home,
@@ -212,7 +211,7 @@ public final class ParleyNode implements AutoCloseable {
         FileTransfers files = FileTransfers.open(environment.identity().peerId(), assembled.links(), environment.storage(),
                 NodeAssembly.cipher(environment),
                 environment.scheduler(), environment.clock(), environment.random(), fileDisk,
-                new DiskChunkStore(home.root().resolve("files"), ChunkLayout.DEFAULT_CHUNK_SIZE), options.files(),
+                new DiskProofStore(home.root().resolve("files")), options.files(),
                 downloads, assembled.messenger()::sendWithFile);
         assembled.links().addLayer(files);
         assembled.messenger().takeFileOffersWith(files);

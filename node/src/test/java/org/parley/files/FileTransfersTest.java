@@ -77,7 +77,7 @@ class FileTransfersTest {
         void open() throws Exception {
             links = new EmbeddedLinks(id);
             files = FileTransfers.open(id, links, new InlineStorageQueue(database), cipher, loop, loop, random,
-                    Runnable::run, new DiskChunkStore(home.resolve("files"), ChunkLayout.DEFAULT_CHUNK_SIZE),
+                    Runnable::run, new DiskProofStore(home.resolve("files")),
                     CONFIG, home.resolve("downloads"), this::sendOffer);
             links.addLayer(files);
             files.postGroupOffersWith(this::postOffer);
@@ -250,6 +250,8 @@ class FileTransfersTest {
         all[all.length - 1] = (byte) ((1 << (CHUNKS % 8)) - 1);
         bob.links.inject(mallory, Frame.newBuilder().setFile(FileFrame.newBuilder().setHave(FileHave.newBuilder()
                 .setFileId(ByteString.copyFrom(fileId)).setBitmap(ByteString.copyFrom(all)))).build());
+        // The download asks once its part file is open.
+        loop.runUntilIdle();
         List<Frame> asked = bob.links.takeSent(mallory);
         List<ChunkRequest> requests = asked.stream().filter(frame -> frame.getFile().hasRequest())
                 .map(frame -> frame.getFile().getRequest()).toList();
@@ -377,8 +379,18 @@ class FileTransfersTest {
         assertEquals(2, held);
         assertEquals(FileRecord.DOWNLOADING, bob.file(message).state());
         assertFalse(Files.exists(bob.home.resolve("downloads").resolve("movie.mkv")), "a partial file never carries the name");
+        bob.files.stop();
+        // As after a crash before the disk had a listed chunk's bytes: they no longer check out.
+        Path part = onlyFile(bob.home.resolve("downloads"));
+        assertTrue(part.getFileName().toString().startsWith(".") && part.toString().endsWith(".parley-part"));
+        int damaged = chunks.get(0).getFile().getChunk().getIndex();
+        try (var channel = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(new byte[64]), (long) damaged * ChunkLayout.DEFAULT_CHUNK_SIZE + 9);
+        }
         bob.restart();
         assertEquals(held, bob.file(message).chunksHeld(), "the bitmap survived");
+        loop.runUntilIdle();
+        assertEquals(held - 1, bob.file(message).chunksHeld(), "the damaged chunk is checked again and dropped");
         alice.links.lossy().clear();
         alice.links.sendLog().clear();
         EmbeddedLinks.pair(alice.links, bob.links, loop);
@@ -386,7 +398,9 @@ class FileTransfersTest {
 
         assertEquals(FileRecord.COMPLETE, bob.file(message).state());
         assertArrayEquals(bytes, Files.readAllBytes(Path.of(bob.file(message).path())));
-        assertEquals(CHUNKS - held, chunksServed(alice), "only the missing chunks fetched again");
+        assertEquals(CHUNKS - held + 1, chunksServed(alice), "only the missing and the damaged chunks fetched again");
+        assertEquals(bob.file(message).path(), onlyFile(bob.home.resolve("downloads")).toString(),
+                "the part file's hidden name is gone");
     }
 
     private GroupId group() throws Exception {
@@ -555,6 +569,14 @@ class FileTransfersTest {
             assertTrue(told.get(i).chunksHeld() >= told.get(i - 1).chunksHeld(), "progress only grows");
         }
         assertEquals(FileRecord.OFFERED, alice.events.get(alice.events.size() - 1).state());
+    }
+
+    private static Path onlyFile(Path folder) throws java.io.IOException {
+        try (var files = Files.list(folder)) {
+            List<Path> all = files.toList();
+            assertEquals(1, all.size(), all.toString());
+            return all.get(0);
+        }
     }
 
     private static long listing(Path folder) throws java.io.IOException {

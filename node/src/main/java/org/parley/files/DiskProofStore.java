@@ -57,7 +57,7 @@ public final class DiskProofStore implements ProofStore {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long position = (long) index * SLOT;
             ByteBuffer count = ByteBuffer.allocate(1);
-            if (!readFully(channel, count, position)) {
+            if (!FileReads.readFully(channel, count, position)) {
                 return null;
             }
             int hashes = count.get(0) & 0xff;
@@ -65,7 +65,7 @@ public final class DiskProofStore implements ProofStore {
                 return null;
             }
             ByteBuffer body = ByteBuffer.allocate(hashes * MerkleTree.HASH_SIZE);
-            if (!readFully(channel, body, position + 1)) {
+            if (!FileReads.readFully(channel, body, position + 1)) {
                 return null;
             }
             body.flip();
@@ -77,17 +77,6 @@ public final class DiskProofStore implements ProofStore {
             }
             return proof;
         }
-    }
-
-    private static boolean readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        while (buffer.hasRemaining()) {
-            int read = channel.read(buffer, position);
-            if (read < 0) {
-                return false;
-            }
-            position += read;
-        }
-        return true;
     }
 
     @Override

@@ -238,15 +238,6 @@ final class PartFile implements Closeable {
 
     private static byte[] readChunk(FileChannel channel, OfferedFile offer, int index) throws IOException {
         byte[] plain = new byte[offer.layout().length(index)];
-        ByteBuffer buffer = ByteBuffer.wrap(plain);
-        long position = offer.layout().offset(index);
-        while (buffer.hasRemaining()) {
-            int read = channel.read(buffer, position);
-            if (read < 0) {
-                return null;
-            }
-            position += read;
-        }
-        return plain;
+        return FileReads.readFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index)) ? plain : null;
     }
 }

@@ -104,13 +104,11 @@ final class PartFile implements Closeable {
             channel.truncate(offer.size());
         }
         for (int index = held.nextSetBit(0); index >= 0 && index < offer.chunkCount(); index = held.nextSetBit(index + 1)) {
-            byte[] plain = readChunk(channel, offer, index);
-            List<byte[]> proof = proofs.read(offer.fileId(), index);
-            byte[] leaf = plain == null ? null : MerkleTree.leafHash(plain);
-            if (leaf != null && proof != null && MerkleTree.verify(offer.root(), index, offer.chunkCount(), leaf, proof)) {
+            Proven chunk = proven(channel, offer, proofs, index);
+            if (chunk != null) {
                 written.set(index);
-                leaves[index] = leaf;
-                advance(index, plain);
+                leaves[index] = chunk.leaf();
+                advance(index, chunk.plain());
             }
         }
     }
@@ -224,16 +222,30 @@ final class PartFile implements Closeable {
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
-        byte[] plain;
+        Proven chunk;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            plain = readChunk(channel, offer, index);
+            chunk = proven(channel, offer, proofs, index);
         }
-        List<byte[]> proof = proofs.read(offer.fileId(), index);
-        if (plain == null || proof == null
-                || !MerkleTree.verify(offer.root(), index, offer.chunkCount(), MerkleTree.leafHash(plain), proof)) {
+        if (chunk == null) {
             return null;
         }
-        return new SealedChunk(ChunkCipher.seal(offer.key(), offer.root(), index, plain, 0, plain.length), proof);
+        byte[] plain = chunk.plain();
+        return new SealedChunk(ChunkCipher.seal(offer.key(), offer.root(), index, plain, 0, plain.length), chunk.proof());
+    }
+
+    /** A chunk read back from the part file that still proves its place with its stored proof. */
+    private record Proven(byte[] plain, byte[] leaf, List<byte[]> proof) {
+    }
+
+    /** Chunk {@code index} as it is in the part file, or null when it is not there or no longer proves its place. */
+    private static Proven proven(FileChannel channel, OfferedFile offer, ProofStore proofs, int index) throws IOException {
+        byte[] plain = readChunk(channel, offer, index);
+        List<byte[]> proof = proofs.read(offer.fileId(), index);
+        if (plain == null || proof == null) {
+            return null;
+        }
+        byte[] leaf = MerkleTree.leafHash(plain);
+        return MerkleTree.verify(offer.root(), index, offer.chunkCount(), leaf, proof) ? new Proven(plain, leaf, proof) : null;
     }
 
     private static byte[] readChunk(FileChannel channel, OfferedFile offer, int index) throws IOException {

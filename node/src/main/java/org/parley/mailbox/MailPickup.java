@@ -26,7 +26,8 @@ import org.parley.runtime.Scheduler;
 /**
  * The recipient's part: at each of the {@link PickupRounds}, and whenever a link comes up to one
  * of them, asks the peers closest to each of our places (2k of them, since the sender's view of
- * who is closest may differ from ours) and the relay contacts our record names for our mail with
+ * who is closest may differ from ours; those our table knows and those a lookup in the network
+ * finds, {@link PlaceLookups}) and the relay contacts our record names for our mail with
  * a signed request; hands what comes to the {@link MailSink} in the order the replica held it;
  * once all of it is committed, tells the replica to delete it, and asks again while the replica
  * says more waits. Our places (decision 0047): our own key, where first contacts write, signed
@@ -64,9 +65,12 @@ final class MailPickup {
     private java.util.function.Consumer<Set<PeerId>> ownPlacesKnown = places -> { };
     /** The pair addresses of the last round, to tell our own mail when it is deposited with us. */
     private Set<PeerId> ownPlaces = Set.of();
+    /** The places of the last round, with what signs for each: where looked-up replicas are asked for. */
+    private Map<PeerId, Place> roundPlaces = Map.of();
     private boolean caughtUp;
     private long lastIssuedMillis;
     private final PickupRounds rounds;
+    private final PlaceLookups lookups;
 
     MailPickup(Identity self, Neighbours links, MailCourier courier, ReplicaFinder finder, MailSink sink,
                Scheduler scheduler, Clock clock, MailboxConfig config) {
@@ -79,6 +83,7 @@ final class MailPickup {
         this.clock = clock;
         this.config = config;
         this.rounds = new PickupRounds(scheduler, config, this::pickupRound);
+        this.lookups = new PlaceLookups(finder, clock, 2 * config.replicas(), config.replicas(), this::lookedUp);
     }
 
     /** Where our contacts' mail to us waits, per epoch; call before {@link #start()}. */
@@ -99,6 +104,7 @@ final class MailPickup {
 
     void stop() {
         rounds.stop();
+        lookups.stop();
     }
 
     /**
@@ -128,8 +134,22 @@ final class MailPickup {
         ownPlaces = places.stream().filter(place -> place.pairKey() != null).map(Place::place)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         ownPlacesKnown.accept(ownPlaces);
+        roundPlaces = new HashMap<>();
         for (Place place : places) {
+            roundPlaces.put(place.place(), place);
             replicasOf(place.place()).forEach(record -> fetch(record, place, true));
+        }
+        lookups.refresh(places.stream().map(Place::place).toList());
+    }
+
+    /**
+     * A lookup of one of our places found its closest peers: ask those not asked this round
+     * (with the key that signs for the place, if it is still ours).
+     */
+    private void lookedUp(PeerId place, List<PeerRecord> closest) {
+        Place ours = roundPlaces.get(place);
+        if (ours != null) {
+            closest.forEach(record -> fetch(record, ours, true));
         }
     }
 
@@ -226,9 +246,14 @@ final class MailPickup {
         }, scheduler);
     }
 
-    /** Where the mail of one of our places may wait: the 2k peers closest to it, and the relays our record names. */
+    /**
+     * Where the mail of one of our places may wait: the 2k peers closest to it as we know them and
+     * as a lookup in the network found them, and the relays our record names.
+     */
     private List<PeerRecord> replicasOf(PeerId place) {
-        return RelayContacts.withRelays(finder.closest(place, 2 * config.replicas()), finder.relaysOf(self.peerId()));
+        List<PeerRecord> known = RelayContacts.withRelays(finder.closest(place, 2 * config.replicas()),
+                lookups.closest(place));
+        return RelayContacts.withRelays(known, finder.relaysOf(self.peerId()));
     }
 
     /** Strictly rising request times, so replicas can refuse replays. */

@@ -29,11 +29,13 @@ final class ControlTransport implements AutoCloseable {
     /** {@code sun_path} holds 108 bytes, the terminating NUL included. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
     /**
-     * gRPC asks every channel for TCP keepalive, which a domain socket has no use for; Netty then
-     * logs a warning per connection, which would land on every command's standard error.
+     * gRPC asks every connection for TCP keepalive, which a domain socket has no use for; Netty then
+     * logs a warning per connection: at the client (through {@code AbstractBootstrap}'s logger) on
+     * every command's standard error, at the daemon (through {@code ServerBootstrap}'s) a line in
+     * its log for every command run and every call of a tool that polls. Their package's logger
+     * covers both.
      */
-    private static final Logger QUIET_BOOTSTRAP = Logger.getLogger(
-            "io.grpc.netty.shaded.io.netty.bootstrap.AbstractBootstrap");
+    private static final Logger QUIET_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
 
     static {
         QUIET_BOOTSTRAP.setLevel(Level.SEVERE);

@@ -166,9 +166,11 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     /**
      * Resumes the downloads that were in progress and starts the timer that keeps them moving.
      * What a finished download kept while partial (its part file's hidden name, its proofs) is
-     * deleted if a stop came between storing the final state and deleting it.
+     * deleted if a stop came between storing the final state and deleting it, and so are the files
+     * of an earlier layout this version no longer reads ({@link ProofStore#removeLeftovers}).
      */
     public void start() {
+        disk.execute(this::removeLeftovers);
         for (HeldFile file : List.copyOf(files.values())) {
             if (FileRecord.DOWNLOADING.equals(file.state)) {
                 fetching.start(file);
@@ -177,6 +179,18 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
             }
         }
         fetching.startTicking();
+    }
+
+    private void removeLeftovers() {
+        try {
+            int removed = proofs.removeLeftovers();
+            if (removed > 0) {
+                LOG.info(() -> removed + " files of partial downloads in the layout before decision 0068 were deleted;"
+                        + " those downloads start again");
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete the files an earlier version kept for partial downloads", e);
+        }
     }
 
     public void stop() {

@@ -403,6 +403,39 @@ class FileTransfersTest {
                 "the part file's hidden name is gone");
     }
 
+    @Test
+    void aHomeWithSealedChunksOfTheEarlierLayoutLosesThemAndTheDownloadStartsAgain() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        byte[] bytes = content();
+        FileOffer offer = sendFile(alice, bob.id, bytes, "old.bin");
+        byte[] fileId = ChunkCipher.fileId(offer.getKey().toByteArray(), offer.getMerkleRoot().toByteArray());
+        MessageId message = bob.receive(alice.id, offer, false);
+        loop.runUntilIdle();
+        bob.files.stop();
+        // As an earlier version left it: the bitmap lists chunks kept sealed in files/, no part file.
+        byte[] all = new byte[(CHUNKS + 7) / 8];
+        java.util.Arrays.fill(all, (byte) 0xff);
+        bob.database.inTransaction(connection -> {
+            org.parley.store.FileRows.setHeld(connection, fileId, all);
+            return null;
+        });
+        Path folder = bob.home.resolve("files");
+        Path old = Files.write(folder.resolve(HexFormat.of().formatHex(fileId) + ".chunks"),
+                new byte[3 * ChunkLayout.DEFAULT_CHUNK_SIZE]);
+        Files.list(bob.home.resolve("downloads")).forEach(part -> part.toFile().delete());
+        bob.restart();
+        loop.runUntilIdle();
+
+        assertFalse(Files.exists(old), "the sealed chunks are deleted at start");
+        assertEquals(0, bob.file(message).chunksHeld(), "nothing is held without a part file");
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.COMPLETE, bob.file(message).state());
+        assertArrayEquals(bytes, Files.readAllBytes(Path.of(bob.file(message).path())));
+        assertEquals(CHUNKS, chunksServed(alice), "every chunk fetched again");
+    }
+
     private GroupId group() throws Exception {
         byte[] id = new byte[GroupId.SIZE];
         random.nextBytes(id);

@@ -1,0 +1,87 @@
+package org.parley.files;
+
+import java.io.IOException;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.parley.store.FileRows;
+import org.parley.store.StorageQueue;
+
+/**
+ * Keeps the stored bitmap of a download true to its disk: the bitmap lists only chunks whose
+ * bytes were forced to disk. After chunks are written, one sync at a time forces the part file and
+ * the proofs, then stores the bitmap of everything that sync covered, so a download pays a sync
+ * per batch, not per chunk. A chunk written but not yet synced at a crash is fetched again. Confined to the node's
+ * loop; syncs run on {@code disk}, the rows go through the {@link StorageQueue}.
+ */
+final class DownloadSync {
+    private static final Logger LOG = Logger.getLogger(DownloadSync.class.getName());
+
+    private final StorageQueue storage;
+    private final Executor loop;
+    private final Executor disk;
+    private final ProofStore proofs;
+
+    DownloadSync(StorageQueue storage, Executor loop, Executor disk, ProofStore proofs) {
+        this.storage = storage;
+        this.loop = loop;
+        this.disk = disk;
+        this.proofs = proofs;
+    }
+
+    /** Chunk {@code index} is written into the part file: it is forced with the next batch. */
+    void written(Download download, int index) {
+        download.unsynced.set(index);
+        sync(download);
+    }
+
+    /**
+     * Forces the chunks written since the last sync to disk (one sync at a time; chunks written
+     * meanwhile wait for the next), then stores the bitmap of all that is on disk.
+     */
+    private void sync(Download download) {
+        if (download.syncing || download.completing || download.unsynced.isEmpty()) {
+            return;
+        }
+        download.syncing = true;
+        BitSet batch = (BitSet) download.unsynced.clone();
+        download.unsynced.clear();
+        PartFile part = download.part;
+        HeldFile file = download.file;
+        CompletableFuture.runAsync(() -> {
+            try {
+                part.sync();
+                proofs.sync(file.offer.fileId());
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, disk).whenCompleteAsync((ignored, error) -> {
+            download.syncing = false;
+            if (!download.active) {
+                return;
+            }
+            if (error != null) {
+                // Tried again with the next chunk; until then the bitmap stays as it was.
+                LOG.log(Level.WARNING, "cannot force a download to disk", error);
+                download.unsynced.or(batch);
+                return;
+            }
+            download.durable.or(batch);
+            store(file, download.durable);
+            sync(download);
+        }, loop);
+    }
+
+    /** Stores the bitmap of what is on disk. */
+    void store(HeldFile file, BitSet held) {
+        byte[] fileId = file.offer.fileId();
+        byte[] bitmap = HeldFile.bitmap(held, file.offer.chunkCount());
+        storage.submit(connection -> {
+            FileRows.setHeld(connection, fileId, bitmap);
+            return null;
+        });
+    }
+}

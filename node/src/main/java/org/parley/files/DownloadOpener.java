@@ -79,7 +79,7 @@ final class DownloadOpener {
             LOG.info(() -> (file.held.cardinality() - held.cardinality()) + " chunks of a download failed their check"
                     + " after a restart and are fetched again");
             file.held = held;
-            sync.store(file, held);
+            sync.store(file, held, file.progressMillis);
             announce.accept(file);
         }
     }

@@ -13,8 +13,9 @@ import org.parley.store.StorageQueue;
 /**
  * Keeps the stored bitmap of a download true to its disk: the bitmap lists only chunks whose
  * bytes were forced to disk. After chunks are written, one sync at a time forces the part file and
- * the proofs, then stores the bitmap of everything that sync covered, so a download pays a sync
- * per batch, not per chunk. A chunk written but not yet synced at a crash is fetched again. Confined to the node's
+ * the proofs, then stores the bitmap of everything that sync covered and when the download last
+ * made progress (its expiry counts from there), so a download pays a sync per batch, not per
+ * chunk. A chunk written but not yet synced at a crash is fetched again. Confined to the node's
  * loop; syncs run on {@code disk}, the rows go through the {@link StorageQueue}.
  */
 final class DownloadSync {
@@ -32,9 +33,10 @@ final class DownloadSync {
         this.proofs = proofs;
     }
 
-    /** Chunk {@code index} is written into the part file: it is forced with the next batch. */
-    void written(Download download, int index) {
+    /** Chunk {@code index} is written into the part file (at {@code nowMillis}): it is forced with the next batch. */
+    void written(Download download, int index, long nowMillis) {
         download.unsynced.set(index);
+        download.file.progressMillis = nowMillis;
         sync(download);
     }
 
@@ -51,6 +53,7 @@ final class DownloadSync {
         download.unsynced.clear();
         PartFile part = download.part;
         HeldFile file = download.file;
+        long progress = file.progressMillis;
         CompletableFuture.runAsync(() -> {
             try {
                 part.sync();
@@ -70,17 +73,28 @@ final class DownloadSync {
                 return;
             }
             download.durable.or(batch);
-            store(file, download.durable);
+            store(file, download.durable, progress);
             sync(download);
         }, loop);
     }
 
-    /** Stores the bitmap of what is on disk. */
-    void store(HeldFile file, BitSet held) {
+    /** Stores the bitmap of what is on disk, and the time the download last made progress. */
+    void store(HeldFile file, BitSet held, long progressMillis) {
         byte[] fileId = file.offer.fileId();
         byte[] bitmap = HeldFile.bitmap(held, file.offer.chunkCount());
         storage.submit(connection -> {
             FileRows.setHeld(connection, fileId, bitmap);
+            FileRows.setProgress(connection, fileId, progressMillis);
+            return null;
+        });
+    }
+
+    /** Stores when a download starts counting towards its expiry: at its first start (then again at each chunk). */
+    void startCounting(HeldFile file, long nowMillis) {
+        file.progressMillis = nowMillis;
+        byte[] fileId = file.offer.fileId();
+        storage.submit(connection -> {
+            FileRows.setProgress(connection, fileId, nowMillis);
             return null;
         });
     }

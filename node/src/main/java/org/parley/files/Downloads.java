@@ -2,11 +2,13 @@ package org.parley.files;
 
 import com.google.protobuf.ByteString;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import org.parley.identity.PeerId;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.ChunkData;
@@ -23,16 +25,20 @@ import org.parley.store.StorageQueue;
  * are asked and chunks requested ({@link HolderRequests}); chunks are checked and written into the
  * part file ({@link ChunkIntake}) and forced to disk in batches before the bitmap lists them
  * ({@link DownloadSync}); once every chunk is in, the file is checked and linked under its name,
- * or the download fails ({@link DownloadOutcomes}).
+ * or the download fails ({@link DownloadOutcomes}). A download that makes no progress for
+ * {@link FileConfig#partialExpiry} (counted from stored times, so across restarts) is stopped and
+ * failed, which deletes its part file and proofs (decision 0066).
  *
  * <p>Confined to the node's loop; disk work runs on {@code disk}. Every change a watcher should
  * see is handed to {@code announce}.
  */
 final class Downloads {
+    private static final Logger LOG = Logger.getLogger(Downloads.class.getName());
     /** Progress is told to watchers in steps of 1/PROGRESS_STEPS of the file. */
     private static final int PROGRESS_STEPS = 20;
 
     private final Scheduler loop;
+    private final Clock clock;
     private final Executor disk;
     private final FileConfig config;
     private final Consumer<HeldFile> announce;
@@ -49,6 +55,7 @@ final class Downloads {
               Executor disk, ProofStore proofs, WholeFileChunks whole, FileConfig config, Path downloads,
               Consumer<HeldFile> announce) {
         this.loop = loop;
+        this.clock = clock;
         this.disk = disk;
         this.config = config;
         this.announce = announce;
@@ -59,7 +66,7 @@ final class Downloads {
         this.outcomes = new DownloadOutcomes(storage, cipher, loop, disk, proofs, whole, downloads, announce);
     }
 
-    /** Starts the timer that keeps the downloads moving. */
+    /** Starts the timer that keeps the downloads moving and gives up on those that expired. */
     void startTicking() {
         if (!stopped) {
             ticker = loop.schedule(config.tick(), () -> {
@@ -84,11 +91,19 @@ final class Downloads {
 
     /**
      * Starts (or, after a restart, resumes) the download of {@code file}: the part file is opened,
-     * then the rest fetched, from the offer itself for a small file, else from holders.
+     * then the rest fetched, from the offer itself for a small file, else from holders. One whose
+     * last progress is longer ago than the expiry fails at once, its part file never opened.
      */
     void start(HeldFile file) {
         ByteString fileId = ByteString.copyFrom(file.offer.fileId());
         if (inProgress.containsKey(fileId) || stopped) {
+            return;
+        }
+        long now = clock.nowMillis();
+        if (file.progressMillis == 0) {
+            sync.startCounting(file, now);
+        } else if (expired(file, now)) {
+            expired(file);
             return;
         }
         Download download = new Download(file, new ChunkScheduler(file.offer.chunkCount(), file.held, config.window(),
@@ -114,9 +129,34 @@ final class Downloads {
     }
 
     private void tick() {
+        long now = clock.nowMillis();
         for (Download download : List.copyOf(inProgress.values())) {
-            requests.tick(download);
+            if (!download.completing && expired(download.file, now)) {
+                end(download);
+                expired(download.file);
+            } else {
+                requests.tick(download);
+            }
         }
+    }
+
+    private boolean expired(HeldFile file, long nowMillis) {
+        return nowMillis - file.progressMillis >= config.partialExpiry().toMillis();
+    }
+
+    /** Fails a download no longer in progress that went without a chunk too long: what it kept is deleted. */
+    private void expired(HeldFile file) {
+        LOG.info(() -> "a download made no progress for " + config.partialExpiry() + " and was given up");
+        outcomes.fail(file, "no progress for " + describe(config.partialExpiry()) + "; the partial download was deleted");
+    }
+
+    static String describe(Duration duration) {
+        long days = duration.toDays();
+        if (days >= 1) {
+            return days == 1 ? "1 day" : days + " days";
+        }
+        long minutes = duration.toMinutes();
+        return minutes == 1 ? "1 minute" : minutes + " minutes";
     }
 
     /**
@@ -162,7 +202,7 @@ final class Downloads {
         if (download.scheduler.complete()) {
             complete(download);
         } else {
-            sync.written(download, index);
+            sync.written(download, index, clock.nowMillis());
             requests.pump(download);
         }
     }

@@ -137,6 +137,7 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
             byte[] entryId = group == null ? null : row.messageId();
             HeldFile file = new HeldFile(offer, group, messageId, entryId, PeerId.parse(row.peerId()), row.direction(),
                     row.state(), BitSet.valueOf(row.held()), path, row.reason());
+            file.progressMillis = row.progressMillis();
             remember(file);
         } catch (InvalidProtocolBufferException | FileException | InvalidPeerIdException | GroupException
                  | RuntimeException e) {

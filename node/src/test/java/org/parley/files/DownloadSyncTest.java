@@ -14,7 +14,7 @@ import org.parley.store.Database;
 import org.parley.store.FileRows;
 import org.parley.store.InlineStorageQueue;
 
-/** The stored bitmap lists only chunks a sync forced to disk. */
+/** The stored bitmap lists only chunks a sync forced to disk, and carries the time of the last progress. */
 class DownloadSyncTest {
     @TempDir
     Path temp;
@@ -79,19 +79,23 @@ class DownloadSyncTest {
         FlakyProofs proofs = new FlakyProofs(temp.resolve("files"));
         Download download = fixture.download(temp.resolve("downloads"), proofs);
         DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, Runnable::run, proofs);
+        sync.startCounting(download.file, 500);
+        assertEquals(500, stored(fileId).progressMillis());
 
         proofs.failing = true;
         download.part.write(2, fixture.chunk(2), MerkleTree.leafHash(fixture.chunk(2)));
-        sync.written(download, 2);
+        sync.written(download, 2, 1_000);
         assertEquals(0, BitSet.valueOf(stored(fileId).held()).cardinality(), "nothing listed that was not forced");
+        assertEquals(500, stored(fileId).progressMillis(), "nor its progress");
         assertTrue(download.unsynced.get(2), "kept for the next sync");
 
         proofs.failing = false;
         download.part.write(0, fixture.chunk(0), MerkleTree.leafHash(fixture.chunk(0)));
-        sync.written(download, 0);
+        sync.written(download, 0, 2_000);
         BitSet held = BitSet.valueOf(stored(fileId).held());
         assertEquals(2, held.cardinality());
         assertTrue(held.get(0) && held.get(2));
+        assertEquals(2_000, stored(fileId).progressMillis());
         assertTrue(download.unsynced.isEmpty());
     }
 
@@ -107,7 +111,8 @@ class DownloadSyncTest {
         DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, Runnable::run, proofs);
         download.active = false;
         download.part.write(1, fixture.chunk(1), MerkleTree.leafHash(fixture.chunk(1)));
-        sync.written(download, 1);
+        sync.written(download, 1, 1_000);
         assertEquals(0, BitSet.valueOf(stored(fileId).held()).cardinality());
+        assertEquals(0, stored(fileId).progressMillis());
     }
 }

@@ -103,7 +103,7 @@ final class Downloads {
         if (file.progressMillis == 0) {
             sync.startCounting(file, now);
         } else if (expired(file, now)) {
-            expired(file);
+            giveUp(file);
             return;
         }
         Download download = new Download(file, new ChunkScheduler(file.offer.chunkCount(), file.held, config.window(),
@@ -133,7 +133,7 @@ final class Downloads {
         for (Download download : List.copyOf(inProgress.values())) {
             if (!download.completing && expired(download.file, now)) {
                 end(download);
-                expired(download.file);
+                giveUp(download.file);
             } else {
                 requests.tick(download);
             }
@@ -145,12 +145,13 @@ final class Downloads {
     }
 
     /** Fails a download no longer in progress that went without a chunk too long: what it kept is deleted. */
-    private void expired(HeldFile file) {
-        LOG.info(() -> "a download made no progress for " + config.partialExpiry() + " and was given up");
-        outcomes.fail(file, "no progress for " + describe(config.partialExpiry()) + "; the partial download was deleted");
+    private void giveUp(HeldFile file) {
+        String idle = describe(config.partialExpiry());
+        LOG.info(() -> "a download made no progress for " + idle + " and was given up");
+        outcomes.fail(file, "no progress for " + idle + "; the partial download was deleted");
     }
 
-    static String describe(Duration duration) {
+    private static String describe(Duration duration) {
         long days = duration.toDays();
         if (days >= 1) {
             return days == 1 ? "1 day" : days + " days";

@@ -480,8 +480,8 @@ class FileTransfersTest {
     }
 
     /**
-     * Bob fetches {@code offer} from alice, whose chunks are lost on the way; {@code count} of them
-     * are handed over; returns the chunk frames alice sent that were not handed over.
+     * Bob fetches the file of {@code message} from alice, whose chunks are lost on the way;
+     * {@code count} of them are handed over; returns the chunk frames alice sent that were not.
      */
     private List<Frame> partlyFetched(FileNode alice, FileNode bob, MessageId message, int count) {
         alice.links.lossy().add(bob.id);

@@ -1,6 +1,7 @@
 package org.parley.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -76,7 +77,7 @@ class HolderRequestsTest {
         assertEquals(List.of(0, 1), chunksAsked(links.takeSent(BOB)).stream().sorted().toList());
         clock.advance(Duration.ofMinutes(1));
         requests.tick(download);
-        assertTrue(!asksWhoHolds(links.takeSent(BOB)), "a download with a holder does not ask around");
+        assertFalse(asksWhoHolds(links.takeSent(BOB)), "a download with a holder does not ask around");
     }
 
     @Test

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.parley.api.ApiException;
 import org.parley.control.ControlClient;
@@ -52,8 +54,7 @@ final class NatDaemons implements AutoCloseable {
             }
             return Profiles.answers(work.resolve(name));
         }, name + "'s daemon answers", Profiles.DAEMON_START);
-        ok(namespace, "status", "--home", home(name)); // and a command inside its namespace reaches it
-        return daemon;
+        return daemon; // that commands inside its namespace reach it, the tests' own commands there show
     }
 
     /** Runs {@code parley args...} in {@code namespace}; its standard output, or an assertion error saying why not. */
@@ -71,13 +72,17 @@ final class NatDaemons implements AutoCloseable {
 
     /** {@code name}'s {@code peers --json} entry for {@code peer}, or null while they have no link. */
     JsonObject peerEntry(String namespace, String name, String peer) throws Exception {
+        return peerEntries(namespace, name).get(peer);
+    }
+
+    /** {@code name}'s {@code peers --json} entries, by peer ID: one command for every peer asked about. */
+    Map<String, JsonObject> peerEntries(String namespace, String name) throws Exception {
+        Map<String, JsonObject> entries = new HashMap<>();
         for (JsonElement entry : JsonParser.parseString(ok(namespace, "peers", "--home", home(name), "--json"))
                 .getAsJsonArray()) {
-            if (entry.getAsJsonObject().get("peerId").getAsString().equals(peer)) {
-                return entry.getAsJsonObject();
-            }
+            entries.put(entry.getAsJsonObject().get("peerId").getAsString(), entry.getAsJsonObject());
         }
-        return null;
+        return entries;
     }
 
     /**

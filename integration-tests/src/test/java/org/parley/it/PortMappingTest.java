@@ -11,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.LookupView;
+import org.parley.api.StatusView;
+import org.parley.control.ControlClient;
 
 /**
  * alice's home router runs a real UPnP-IGD daemon (Debian's miniupnpd, in the router's namespace
@@ -41,40 +45,40 @@ class PortMappingTest {
             Process aliceDaemon = nodes.daemon(bed.home(1), "alice", NatDaemons.PORT, "--bootstrap", NatDaemons.SEED);
             Instant started = Instant.now();
 
-            JsonObject[] status = new JsonObject[1];
-            await(nodes, "alice", router, () -> {
-                status[0] = nodes.status(bed.home(1), "alice");
-                return !status[0].get("portMapping").isJsonNull();
-            }, "alice's router maps her port");
+            await(nodes, "alice", router, () -> status(nodes, "alice").portMapping() != null,
+                    "alice's router maps her port");
             Duration mapped = Duration.between(started, Instant.now());
-            JsonObject mapping = status[0].getAsJsonObject("portMapping");
-            assertEquals("upnp", mapping.get("protocol").getAsString(), status[0].toString());
-            assertEquals(MAPPED, mapping.get("external").getAsString(), status[0].toString());
+            JsonObject status = nodes.status(bed.home(1), "alice");
+            JsonObject mapping = status.getAsJsonObject("portMapping");
+            assertEquals("upnp", mapping.get("protocol").getAsString(), status.toString());
+            assertEquals(MAPPED, mapping.get("external").getAsString(), status.toString());
             assertTrue(bed.upnpForwards().contains("dnat ip to 10.1.0.2:" + NatDaemons.PORT), bed.upnpForwards());
 
             // dave is on the internet and knows only alice's peer ID and mapped address.
             nodes.daemon(bed.publicNamespace(), "dave", "7451", "--bootstrap", alice + "@" + MAPPED);
-            await(nodes, "alice", router, () -> {
-                status[0] = nodes.status(bed.home(1), "alice");
-                return status[0].get("reachability").getAsString().equals("public");
-            }, "alice is public");
+            await(nodes, "alice", router, () -> status(nodes, "alice").reachability().equals("public"),
+                    "alice is public");
             Duration isPublic = Duration.between(started, Instant.now());
-            assertTrue(NatDaemons.strings(status[0].getAsJsonArray("observedAddresses")).contains(MAPPED),
-                    status[0].toString());
+            status = nodes.status(bed.home(1), "alice");
+            assertEquals("public", status.get("reachability").getAsString(), status.toString());
+            assertTrue(NatDaemons.strings(status.getAsJsonArray("observedAddresses")).contains(MAPPED),
+                    status.toString());
             JsonObject link = nodes.peerEntry(bed.publicNamespace(), "dave", alice);
             assertNotNull(link, "dave is linked to alice");
             assertEquals("direct", link.get("path").getAsString(), link.toString());
             assertEquals(MAPPED, link.get("address").getAsString(), "dave dialled the mapped address: " + link);
 
             // Her record, as the seed finds it, names the mapped address: others can dial her there too.
-            await(nodes, "alice", router, () -> recordNames(nodes, bed.publicNamespace(), "seed", alice, MAPPED),
+            await(nodes, "alice", router, () -> foundRecordNames(nodes, "seed", alice, MAPPED),
                     "the seed finds alice's record naming " + MAPPED);
+            assertTrue(recordNames(nodes, bed.publicNamespace(), "seed", alice, MAPPED), "lookup --json agrees");
 
             nodes.ok(bed.home(1), "contact", "add", "--home", nodes.home("alice"), dave, "--name", "dave");
             nodes.ok(bed.publicNamespace(), "contact", "add", "--home", nodes.home("dave"), alice, "--name", "alice");
             nodes.ok(bed.publicNamespace(), "send", "--home", nodes.home("dave"), alice, "straight through");
-            await(nodes, "alice", router, () -> received(nodes, bed.home(1), "alice", dave, "straight through"),
+            await(nodes, "alice", router, () -> holds(nodes, "alice", dave, "straight through"),
                     "alice gets dave's message");
+            assertTrue(received(nodes, bed.home(1), "alice", dave, "straight through"), "history --json agrees");
             System.out.printf("UPnP port mapping: alice's port mapped %.1f s and alice public %.1f s after her daemon "
                     + "answered%n", mapped.toMillis() / 1000.0, isPublic.toMillis() / 1000.0);
 
@@ -96,14 +100,12 @@ class PortMappingTest {
              NatDaemons nodes = new NatDaemons(work)) {
             nodes.init("alice");
             Process aliceDaemon = nodes.daemon(bed.home(1), "alice", NatDaemons.PORT);
-            JsonObject[] status = new JsonObject[1];
-            await(nodes, "alice", router, () -> {
-                status[0] = nodes.status(bed.home(1), "alice");
-                return !status[0].get("portMapping").isJsonNull();
-            }, "alice's router maps her port");
-            JsonObject mapping = status[0].getAsJsonObject("portMapping");
-            assertEquals("pcp", mapping.get("protocol").getAsString(), status[0].toString());
-            assertEquals(MAPPED, mapping.get("external").getAsString(), status[0].toString());
+            await(nodes, "alice", router, () -> status(nodes, "alice").portMapping() != null,
+                    "alice's router maps her port");
+            JsonObject status = nodes.status(bed.home(1), "alice");
+            JsonObject mapping = status.getAsJsonObject("portMapping");
+            assertEquals("pcp", mapping.get("protocol").getAsString(), status.toString());
+            assertEquals(MAPPED, mapping.get("external").getAsString(), status.toString());
             assertTrue(bed.upnpForwards().contains("dnat ip to 10.1.0.2:" + NatDaemons.PORT), bed.upnpForwards());
 
             aliceDaemon.destroy();
@@ -119,6 +121,31 @@ class PortMappingTest {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n" + nodes.logTail(name) + "\n--- miniupnpd\n"
                     + Files.readString(router.resolve("miniupnpd.log")), e);
+        }
+    }
+
+    /**
+     * {@code name}'s status through its control API. The waits ask there, as a command each time
+     * would cost a JVM start; once a wait is over, the command a user would run shows the same.
+     */
+    private static StatusView status(NatDaemons nodes, String name) throws Exception {
+        try (ControlClient client = nodes.client(name)) {
+            return client.status();
+        }
+    }
+
+    private static boolean foundRecordNames(NatDaemons nodes, String name, String peer, String address)
+            throws Exception {
+        try (ControlClient client = nodes.client(name)) {
+            LookupView lookup = client.lookup(peer);
+            return lookup.found() && lookup.record().addresses().contains(address);
+        }
+    }
+
+    private static boolean holds(NatDaemons nodes, String name, String peer, String text) throws Exception {
+        try (ControlClient client = nodes.client(name)) {
+            return client.history(peer, 1000, Optional.empty()).stream()
+                    .anyMatch(message -> message.text().equals(text) && message.direction().equals("in"));
         }
     }
 

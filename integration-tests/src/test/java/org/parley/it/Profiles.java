@@ -1,5 +1,7 @@
 package org.parley.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,9 @@ final class Profiles implements AutoCloseable {
             }
             if (answers(home(name))) {
                 Steps.took("daemon " + name + " answered", start);
+                // The launcher replaced itself with the daemon's JVM, which took the options added for tests.
+                List<String> jvm = daemon.info().arguments().map(List::of).orElse(List.of());
+                assertTrue(jvm.contains(Launcher.QUICK_COMPILER_ONLY), "the daemon's JVM options: " + jvm);
                 return daemon;
             }
             Thread.sleep(100);

@@ -164,7 +164,9 @@ final class CliStartBenchmark {
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(environment);
+        // What is measured is the launcher's own choice of JVM options, for commands and daemon alike.
         builder.environment().remove("PARLEY_JAVA_OPTS");
+        builder.environment().remove("PARLEY_DAEMON_JAVA_OPTS");
         return builder.start();
     }
 

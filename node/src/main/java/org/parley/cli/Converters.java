@@ -7,6 +7,7 @@ import org.parley.identity.InvalidPeerIdException;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.HostPort;
+import org.parley.files.FileConfig;
 import org.parley.mailbox.MailboxConfig;
 import org.parley.messaging.MessageId;
 import picocli.CommandLine.ITypeConverter;
@@ -141,6 +142,14 @@ final class Converters {
         @Override
         public Integer convert(String value) {
             return inRange(value, 1, (int) MailboxConfig.MAX_HOLD.toDays());
+        }
+    }
+
+    /** How long a partial download may go without progress: 1 to 365 days. */
+    static final class PartialDaysConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return inRange(value, 1, (int) FileConfig.MAX_PARTIAL_EXPIRY.toDays());
         }
     }
 

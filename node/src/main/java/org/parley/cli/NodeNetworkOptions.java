@@ -85,6 +85,12 @@ public final class NodeNetworkOptions {
             description = "Largest file this node sends or fetches (default: ${DEFAULT-VALUE}).")
     int maxFileMib;
 
+    @Option(names = "--partial-download-days", paramLabel = "DAYS", defaultValue = "30",
+            converter = Converters.PartialDaysConverter.class,
+            description = "A download that gets no chunk for this long fails and its partial file is deleted, "
+                    + "1 to 365 days (default: ${DEFAULT-VALUE}).")
+    int partialDownloadDays;
+
     @Option(names = "--stamp-bits", paramLabel = "BITS", defaultValue = "18",
             converter = Converters.StampBitsConverter.class,
             description = "Proof of work a first message to anyone costs, paid once per correspondent and day, and "
@@ -108,7 +114,8 @@ public final class NodeNetworkOptions {
                 .withRelay(noRelay ? RelayLimits.defaults().disabled() : RelayLimits.defaults())
                 .withPortMapping(!noPortMapping)
                 .withFiles(downloads == null ? null : downloads.toAbsolutePath(),
-                        FileConfig.defaults().withMaxFileBytes(maxFileMib * 1024L * 1024L))
+                        FileConfig.defaults().withMaxFileBytes(maxFileMib * 1024L * 1024L)
+                                .withPartialExpiry(Duration.ofDays(partialDownloadDays)))
                 .withStampBits(stampBits);
     }
 

@@ -111,7 +111,7 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         ControlTransport transport;
         ManagedChannel channel;
         try {
-            transport = endpoint.get().onSocket() ? ControlTransport.forSocket(1) : ControlTransport.forLoopback();
+            transport = endpoint.get().onSocket() ? ControlTransport.forClientSocket() : ControlTransport.forLoopback();
             channel = transport.channel(endpoint.get(), home.controlSocket());
         } catch (IOException e) {
             throw new ApiException(e.getMessage(), e);

@@ -23,26 +23,31 @@ import java.util.logging.Logger;
 /**
  * How the control API's bytes travel: a Unix domain socket (Netty's epoll transport, which the
  * shaded gRPC artifact carries for Linux on x86-64 and ARM64) or, when asked, a loopback port.
- * Owns the socket transport's event loop, shut down with {@link #close}.
+ * The daemon's transport owns its event loop, shut down with {@link #close}; clients share one.
  */
 final class ControlTransport implements AutoCloseable {
     /** {@code sun_path} holds 108 bytes, the terminating NUL included. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
     /**
-     * gRPC asks every channel for TCP keepalive, which a domain socket has no use for; Netty then
-     * logs a warning per connection, which would land on every command's standard error.
+     * gRPC asks every connection for TCP keepalive, which a domain socket has no use for; Netty then
+     * logs a warning per connection: at the client (through {@code AbstractBootstrap}'s logger) on
+     * every command's standard error, at the daemon (through {@code ServerBootstrap}'s) a line in
+     * its log for every command run and every call of a tool that polls. Their package's logger
+     * covers both.
      */
-    private static final Logger QUIET_BOOTSTRAP = Logger.getLogger(
-            "io.grpc.netty.shaded.io.netty.bootstrap.AbstractBootstrap");
+    private static final Logger QUIET_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
 
     static {
         QUIET_BOOTSTRAP.setLevel(Level.SEVERE);
     }
 
     private final EventLoopGroup socketLoop;
+    /** Whether {@link #close} shuts {@link #socketLoop} down: not when clients share it. */
+    private final boolean ownsLoop;
 
-    private ControlTransport(EventLoopGroup socketLoop) {
+    private ControlTransport(EventLoopGroup socketLoop, boolean ownsLoop) {
         this.socketLoop = socketLoop;
+        this.ownsLoop = ownsLoop;
     }
 
     /** Whether this platform offers domain sockets through the bundled transport. */
@@ -50,17 +55,42 @@ final class ControlTransport implements AutoCloseable {
         return Epoll.isAvailable();
     }
 
+    /** The daemon's side of the socket, on an event loop of its own. */
     static ControlTransport forSocket(int threads) throws IOException {
+        requireDomainSockets();
+        return new ControlTransport(socketLoop(threads, "parley-control"), true);
+    }
+
+    /**
+     * A client's side of the socket. The clients of one process share one event loop thread,
+     * made at the first and kept until the process ends: a command makes one client, but the
+     * terminal client makes one at every reconnection, and a tool that polls the daemon may make
+     * one per question, each of which would otherwise start and stop a thread of its own.
+     */
+    static ControlTransport forClientSocket() throws IOException {
+        requireDomainSockets();
+        return new ControlTransport(SharedClientLoop.LOOP, false);
+    }
+
+    static ControlTransport forLoopback() {
+        return new ControlTransport(null, false);
+    }
+
+    private static void requireDomainSockets() throws IOException {
         if (!domainSocketsAvailable()) {
             throw new IOException("this platform offers no Unix domain sockets to Parley ("
                     + Epoll.unavailabilityCause().getMessage() + "); start the daemon with --control-tcp");
         }
-        return new ControlTransport(new MultiThreadIoEventLoopGroup(threads,
-                new DefaultThreadFactory("parley-control", true), EpollIoHandler.newFactory()));
     }
 
-    static ControlTransport forLoopback() {
-        return new ControlTransport(null);
+    private static EventLoopGroup socketLoop(int threads, String name) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
+                EpollIoHandler.newFactory());
+    }
+
+    /** Made on first use only: a process that never connects to a daemon starts no thread for it. */
+    private static final class SharedClientLoop {
+        static final EventLoopGroup LOOP = socketLoop(1, "parley-control-client");
     }
 
     NettyServerBuilder server(ControlEndpoint endpoint, Path socket) throws IOException {
@@ -99,7 +129,7 @@ final class ControlTransport implements AutoCloseable {
 
     @Override
     public void close() {
-        if (socketLoop != null) {
+        if (ownsLoop) {
             socketLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }

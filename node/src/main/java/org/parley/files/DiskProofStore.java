@@ -3,12 +3,15 @@ package org.parley.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One file per download in a folder of the profile home, the proof of chunk {@code i} in slot
@@ -20,6 +23,11 @@ public final class DiskProofStore implements ProofStore {
     /** Deep enough for 2^40 chunks. */
     private static final int MAX_PROOF = 40;
     private static final int SLOT = 1 + MAX_PROOF * MerkleTree.HASH_SIZE;
+    /**
+     * A download's sealed chunks as versions before decision 0068 kept them in this folder (a file
+     * ID in hex, {@code .chunks}): nothing reads them now, and their download starts again.
+     */
+    private static final Pattern OLD_CHUNKS = Pattern.compile("[0-9a-f]{64}\\.chunks");
     private final Path folder;
 
     public DiskProofStore(Path folder) throws IOException {
@@ -92,5 +100,21 @@ public final class DiskProofStore implements ProofStore {
     @Override
     public void delete(byte[] fileId) throws IOException {
         Files.deleteIfExists(path(fileId));
+    }
+
+    /** Deletes the sealed chunk files of the earlier layout; anything else in the folder stays, links too. */
+    @Override
+    public int removeLeftovers() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                if (OLD_CHUNKS.matcher(entry.getFileName().toString()).matches()
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(entry);
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 }

@@ -12,23 +12,35 @@ import java.time.Duration;
  * @param servingPerPeer chunk reads in progress for one peer before it is told to ask later
  * @param askAgainAfter how often holders are asked again while a download has none
  * @param tick how often downloads look for timed-out requests
+ * @param partialExpiry how long a download may go without a chunk before it fails and what it
+ *     kept is deleted (settable: {@code --partial-download-days}; decision 0066)
  */
 public record FileConfig(long maxFileBytes, int window, Duration requestTimeout, int servingPerPeer,
-                         Duration askAgainAfter, Duration tick) {
+                         Duration askAgainAfter, Duration tick, Duration partialExpiry) {
     public static final long DEFAULT_MAX_FILE_BYTES = 1024L * 1024 * 1024;
+    public static final Duration DEFAULT_PARTIAL_EXPIRY = Duration.ofDays(30);
+    /** Longest a partial download may wait for its next chunk: {@code --partial-download-days} at most. */
+    public static final Duration MAX_PARTIAL_EXPIRY = Duration.ofDays(365);
 
     public FileConfig {
         if (maxFileBytes < 0 || window < 1 || servingPerPeer < 1) {
             throw new IllegalArgumentException("file limits must be positive");
         }
+        if (partialExpiry.isNegative() || partialExpiry.isZero()) {
+            throw new IllegalArgumentException("a partial download's expiry must be positive");
+        }
     }
 
     public static FileConfig defaults() {
         return new FileConfig(DEFAULT_MAX_FILE_BYTES, 8, Duration.ofSeconds(20), 16, Duration.ofSeconds(5),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), DEFAULT_PARTIAL_EXPIRY);
     }
 
     public FileConfig withMaxFileBytes(long bytes) {
-        return new FileConfig(bytes, window, requestTimeout, servingPerPeer, askAgainAfter, tick);
+        return new FileConfig(bytes, window, requestTimeout, servingPerPeer, askAgainAfter, tick, partialExpiry);
+    }
+
+    public FileConfig withPartialExpiry(Duration expiry) {
+        return new FileConfig(maxFileBytes, window, requestTimeout, servingPerPeer, askAgainAfter, tick, expiry);
     }
 }

@@ -137,6 +137,7 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
             byte[] entryId = group == null ? null : row.messageId();
             HeldFile file = new HeldFile(offer, group, messageId, entryId, PeerId.parse(row.peerId()), row.direction(),
                     row.state(), BitSet.valueOf(row.held()), path, row.reason());
+            file.progressMillis = row.progressMillis();
             remember(file);
         } catch (InvalidProtocolBufferException | FileException | InvalidPeerIdException | GroupException
                  | RuntimeException e) {
@@ -166,9 +167,11 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     /**
      * Resumes the downloads that were in progress and starts the timer that keeps them moving.
      * What a finished download kept while partial (its part file's hidden name, its proofs) is
-     * deleted if a stop came between storing the final state and deleting it.
+     * deleted if a stop came between storing the final state and deleting it, and so are the files
+     * of an earlier layout this version no longer reads ({@link ProofStore#removeLeftovers}).
      */
     public void start() {
+        disk.execute(this::removeLeftovers);
         for (HeldFile file : List.copyOf(files.values())) {
             if (FileRecord.DOWNLOADING.equals(file.state)) {
                 fetching.start(file);
@@ -177,6 +180,18 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
             }
         }
         fetching.startTicking();
+    }
+
+    private void removeLeftovers() {
+        try {
+            int removed = proofs.removeLeftovers();
+            if (removed > 0) {
+                LOG.info(() -> removed + " files of partial downloads in the layout before decision 0068 were deleted;"
+                        + " those downloads start again");
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete the files an earlier version kept for partial downloads", e);
+        }
     }
 
     public void stop() {

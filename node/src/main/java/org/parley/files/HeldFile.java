@@ -22,6 +22,8 @@ final class HeldFile {
     BitSet held;
     String path;
     String reason;
+    /** When a download last made progress, its expiry counted from there; 0 until it starts. */
+    long progressMillis;
 
     HeldFile(OfferedFile offer, MessageId messageId, PeerId peer, String direction, String state, BitSet held,
              String path, String reason) {

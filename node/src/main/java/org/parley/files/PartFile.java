@@ -18,6 +18,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The file a download is written into, hidden in the downloads folder and readable by its owner
@@ -33,6 +35,7 @@ import java.util.Set;
  * Blocks on the disk: use on the files executor only.
  */
 final class PartFile implements Closeable {
+    private static final Logger LOG = Logger.getLogger(PartFile.class.getName());
     private static final String SUFFIX = ".parley-part";
     private static final int MAX_NAME_ATTEMPTS = 1000;
 
@@ -205,6 +208,15 @@ final class PartFile implements Closeable {
     @Override
     public synchronized void close() throws IOException {
         channel.close();
+    }
+
+    /** Closes the file where nothing waits on it (a download stopped or ended): a failure is only logged. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot close a part file", e);
+        }
     }
 
     /** Deletes the part file of {@code offer} (a finished download keeps its own name only). */

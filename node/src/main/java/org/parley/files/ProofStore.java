@@ -19,4 +19,10 @@ public interface ProofStore {
     void sync(byte[] fileId) throws IOException;
 
     void delete(byte[] fileId) throws IOException;
+
+    /**
+     * Deletes what an earlier version of the node kept in the store's place and this one no longer
+     * reads; returns how many files went.
+     */
+    int removeLeftovers() throws IOException;
 }

@@ -18,10 +18,18 @@ public final class FileRows {
      * @param path the path, sealed ({@link SealedPlaces#filePath}); null while there is none
      * @param groupId the group it was offered to (then {@code messageId} is the post's entry ID); null
      *     for a direct message
+     * @param progressMillis when a download last made progress ({@link #setProgress}); 0 when never stored
      */
     public record StoredFile(byte[] fileId, byte[] messageId, String peerId, String direction, byte[] offer,
                              String state, byte[] held, byte[] path, String reason, long createdMillis,
-                             byte[] groupId) {
+                             byte[] groupId, long progressMillis) {
+        /** A file as it is first stored, offered to a group or (with a null {@code groupId}) in a direct message. */
+        public StoredFile(byte[] fileId, byte[] messageId, String peerId, String direction, byte[] offer,
+                          String state, byte[] held, byte[] path, String reason, long createdMillis,
+                          byte[] groupId) {
+            this(fileId, messageId, peerId, direction, offer, state, held, path, reason, createdMillis, groupId, 0);
+        }
+
         /** A file offered in a direct message. */
         public StoredFile(byte[] fileId, byte[] messageId, String peerId, String direction, byte[] offer,
                           String state, byte[] held, byte[] path, String reason, long createdMillis) {
@@ -74,9 +82,12 @@ public final class FileRows {
     /** Forgets a file (an offer that could not be sent). */
     public static void delete(Connection connection, byte[] fileId) throws SQLException {
         try (PreparedStatement group = connection.prepareStatement("DELETE FROM group_files WHERE file_id = ?");
+             PreparedStatement progress = connection.prepareStatement("DELETE FROM file_progress WHERE file_id = ?");
              PreparedStatement file = connection.prepareStatement("DELETE FROM files WHERE file_id = ?")) {
             group.setBytes(1, fileId);
             group.executeUpdate();
+            progress.setBytes(1, fileId);
+            progress.executeUpdate();
             file.setBytes(1, fileId);
             file.executeUpdate();
         }
@@ -87,6 +98,17 @@ public final class FileRows {
             update.setBytes(1, held);
             update.setBytes(2, fileId);
             update.executeUpdate();
+        }
+    }
+
+    /** Stores when a download last made progress, the time its expiry counts from. */
+    public static void setProgress(Connection connection, byte[] fileId, long millis) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO file_progress (file_id, progress_ms) VALUES (?, ?)
+                ON CONFLICT (file_id) DO UPDATE SET progress_ms = excluded.progress_ms""")) {
+            upsert.setBytes(1, fileId);
+            upsert.setLong(2, millis);
+            upsert.executeUpdate();
         }
     }
 
@@ -106,13 +128,14 @@ public final class FileRows {
         List<StoredFile> files = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT f.file_id, f.message_id, f.peer_id, f.direction, f.offer, f.state, f.held, f.path, f.reason,
-                       f.created_ms, g.group_id
-                FROM files f LEFT JOIN group_files g ON g.file_id = f.file_id ORDER BY f.created_ms""");
+                       f.created_ms, g.group_id, p.progress_ms
+                FROM files f LEFT JOIN group_files g ON g.file_id = f.file_id
+                LEFT JOIN file_progress p ON p.file_id = f.file_id ORDER BY f.created_ms""");
              ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 files.add(new StoredFile(rows.getBytes(1), rows.getBytes(2), rows.getString(3), rows.getString(4),
                         rows.getBytes(5), rows.getString(6), rows.getBytes(7), rows.getBytes(8), rows.getString(9),
-                        rows.getLong(10), rows.getBytes(11)));
+                        rows.getLong(10), rows.getBytes(11), rows.getLong(12)));
             }
         }
         return files;

@@ -320,6 +320,16 @@ final class Schema {
                         lamport  INTEGER NOT NULL,
                         entry_id BLOB NOT NULL,
                         PRIMARY KEY (group_id, member)
+                    )"""),
+            new Migration(15,
+                    // When a download last made progress (a chunk forced to disk, or its start): a
+                    // partial download idle longer than the node's limit fails and its part file
+                    // and proofs are deleted (decision 0066). A table of its own, so that running
+                    // the step again is harmless; a download without a row counts from the start.
+                    """
+                    CREATE TABLE IF NOT EXISTS file_progress (
+                        file_id     BLOB PRIMARY KEY REFERENCES files (file_id) ON DELETE CASCADE,
+                        progress_ms INTEGER NOT NULL
                     )"""));
 
     static int latestVersion() {

@@ -39,6 +39,7 @@ class ConfigFileTest {
         DaemonCommand defaults = parse("daemon", "--home", home.toString());
         assertEquals(8, defaults.network.links);
         assertFalse(defaults.network.noRelay);
+        assertEquals(java.time.Duration.ofDays(30), defaults.network.nodeOptions(List.of()).files().partialExpiry());
 
         Files.writeString(config, """
                 # a seed node
@@ -47,6 +48,7 @@ class ConfigFileTest {
                 bootstrap = 10.0.0.1:7450, 10.0.0.2:7450
                 no-relay = true
                 mailbox-days = 30
+                partial-download-days = 7
                 stamp-bits = 22
                 log-level = fine
                 """);
@@ -57,6 +59,8 @@ class ConfigFileTest {
                 configured.network.bootstrap.stream().map(DialTarget::toString).toList());
         assertTrue(configured.network.noRelay);
         assertEquals(30, configured.network.mailboxDays);
+        assertEquals(java.time.Duration.ofDays(7), configured.network.nodeOptions(List.of()).files().partialExpiry(),
+                "the partial downloads' expiry reaches the file layer");
         assertEquals(22, org.parley.node.NodeSettings.of(configured.network.nodeOptions(List.of())).stampBits(),
                 "the stamp difficulty reaches the node's settings");
         assertEquals("FINE", configured.network.level().getName());

@@ -312,6 +312,8 @@ class ParleyCliTest {
                 {"daemon", "--mailbox-days", "31"},
                 {"daemon", "--mailbox-days", "0"},
                 {"daemon", "--mailbox-replicas", "21"},
+                {"daemon", "--partial-download-days", "0"},
+                {"daemon", "--partial-download-days", "366"},
                 {"daemon", "--mailbox-storage-mib", "-1"},
                 {"daemon", "--stamp-bits", "11"},
                 {"daemon", "--stamp-bits", "29"},

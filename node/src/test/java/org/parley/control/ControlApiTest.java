@@ -39,6 +39,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.ApiException;
@@ -343,6 +347,40 @@ class ControlApiTest {
             assertEquals(api.identity(), client.identity());
             assertEquals(List.of(PEER, RELAYED), client.peers());
         }
+    }
+
+    @Test
+    void connectionsOverTheSocketLeaveNoWarningAtEitherEnd() throws Exception {
+        ProfileHome home = home();
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Handler collector = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger netty = Logger.getLogger("io.grpc.netty.shaded.io.netty");
+        netty.addHandler(collector);
+        try (ControlServer server = ControlServer.start(api, home)) {
+            for (int i = 0; i < 3; i++) {
+                try (ControlClient client = ControlClient.connectOrExplain(home)) {
+                    assertEquals(api.identity(), client.identity());
+                }
+            }
+        } finally {
+            netty.removeHandler(collector);
+        }
+        assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList());
     }
 
     @Test

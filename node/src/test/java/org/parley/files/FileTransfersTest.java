@@ -13,8 +13,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +34,7 @@ import org.parley.proto.wire.v1.FileFrame;
 import org.parley.proto.wire.v1.FileHave;
 import org.parley.proto.wire.v1.FileOffer;
 import org.parley.proto.wire.v1.Frame;
+import org.parley.runtime.Clock;
 import org.parley.runtime.VirtualScheduler;
 import org.parley.store.ContentCipher;
 import org.parley.store.Database;
@@ -43,13 +47,52 @@ class FileTransfersTest {
     /** Windows smaller than the file, so that several holders take part. */
     private static final int WINDOW = 3;
     private static final FileConfig CONFIG = new FileConfig(FileConfig.DEFAULT_MAX_FILE_BYTES, WINDOW,
-            Duration.ofSeconds(20), 16, Duration.ofSeconds(5), Duration.ofSeconds(1));
+            Duration.ofSeconds(20), 16, Duration.ofSeconds(5), Duration.ofSeconds(1), FileConfig.DEFAULT_PARTIAL_EXPIRY);
+    private static final Duration EXPIRY = FileConfig.DEFAULT_PARTIAL_EXPIRY;
 
     @TempDir
     Path temp;
 
     private final SecureRandom random = new SecureRandom();
     private final VirtualScheduler loop = new VirtualScheduler(1_000_000);
+    /** The wall clock the file layers read: the loop's, moved on by {@link #jump} without running a tick per second. */
+    private final JumpingClock clock = new JumpingClock();
+    /** Where the file layers' disk work runs: at once, unless held to see what the loop does meanwhile. */
+    private final HeldDisk disk = new HeldDisk();
+
+    private final class JumpingClock implements Clock {
+        long skewMillis;
+
+        @Override
+        public long nowMillis() {
+            return loop.nowMillis() + skewMillis;
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return loop.monotonicNanos() + skewMillis * 1_000_000;
+        }
+    }
+
+    private static final class HeldDisk implements Executor {
+        final Deque<Runnable> queued = new ArrayDeque<>();
+        boolean holding;
+
+        @Override
+        public void execute(Runnable task) {
+            if (holding) {
+                queued.add(task);
+            } else {
+                task.run();
+            }
+        }
+    }
+
+    /** Moves the wall clock on by {@code duration}, then lets the loop run two ticks. */
+    private void jump(Duration duration) {
+        clock.skewMillis += duration.toMillis();
+        loop.advance(Duration.ofSeconds(2));
+    }
     private final List<FileNode> nodes = new ArrayList<>();
     private final List<FileOffer> sentOffers = new ArrayList<>();
 
@@ -76,8 +119,8 @@ class FileTransfersTest {
 
         void open() throws Exception {
             links = new EmbeddedLinks(id);
-            files = FileTransfers.open(id, links, new InlineStorageQueue(database), cipher, loop, loop, random,
-                    Runnable::run, new DiskProofStore(home.resolve("files")),
+            files = FileTransfers.open(id, links, new InlineStorageQueue(database), cipher, loop, clock, random,
+                    disk, new DiskProofStore(home.resolve("files")),
                     CONFIG, home.resolve("downloads"), this::sendOffer);
             links.addLayer(files);
             files.postGroupOffersWith(this::postOffer);
@@ -401,6 +444,154 @@ class FileTransfersTest {
         assertEquals(CHUNKS - held + 1, chunksServed(alice), "only the missing and the damaged chunks fetched again");
         assertEquals(bob.file(message).path(), onlyFile(bob.home.resolve("downloads")).toString(),
                 "the part file's hidden name is gone");
+    }
+
+    @Test
+    void aHomeWithSealedChunksOfTheEarlierLayoutLosesThemAndTheDownloadStartsAgain() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        byte[] bytes = content();
+        FileOffer offer = sendFile(alice, bob.id, bytes, "old.bin");
+        byte[] fileId = ChunkCipher.fileId(offer.getKey().toByteArray(), offer.getMerkleRoot().toByteArray());
+        MessageId message = bob.receive(alice.id, offer, false);
+        loop.runUntilIdle();
+        bob.files.stop();
+        // As an earlier version left it: the bitmap lists chunks kept sealed in files/, no part file.
+        byte[] all = new byte[(CHUNKS + 7) / 8];
+        java.util.Arrays.fill(all, (byte) 0xff);
+        bob.database.inTransaction(connection -> {
+            org.parley.store.FileRows.setHeld(connection, fileId, all);
+            return null;
+        });
+        Path folder = bob.home.resolve("files");
+        Path old = Files.write(folder.resolve(HexFormat.of().formatHex(fileId) + ".chunks"),
+                new byte[3 * ChunkLayout.DEFAULT_CHUNK_SIZE]);
+        Files.list(bob.home.resolve("downloads")).forEach(part -> part.toFile().delete());
+        bob.restart();
+        loop.runUntilIdle();
+
+        assertFalse(Files.exists(old), "the sealed chunks are deleted at start");
+        assertEquals(0, bob.file(message).chunksHeld(), "nothing is held without a part file");
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        loop.advance(Duration.ofSeconds(5));
+        assertEquals(FileRecord.COMPLETE, bob.file(message).state());
+        assertArrayEquals(bytes, Files.readAllBytes(Path.of(bob.file(message).path())));
+        assertEquals(CHUNKS, chunksServed(alice), "every chunk fetched again");
+    }
+
+    /**
+     * Bob fetches the file of {@code message} from alice, whose chunks are lost on the way;
+     * {@code count} of them are handed over; returns the chunk frames alice sent that were not.
+     */
+    private List<Frame> partlyFetched(FileNode alice, FileNode bob, MessageId message, int count) {
+        alice.links.lossy().add(bob.id);
+        alice.links.takeSent(bob.id);
+        loop.runUntilIdle();
+        for (Frame have : alice.links.takeSent(bob.id)) {
+            bob.links.inject(alice.id, have);
+        }
+        loop.runUntilIdle();
+        List<Frame> chunks = alice.links.takeSent(bob.id).stream()
+                .filter(frame -> frame.hasFile() && frame.getFile().hasChunk()).toList();
+        for (Frame chunk : chunks.subList(0, count)) {
+            bob.links.inject(alice.id, chunk);
+        }
+        loop.runUntilIdle();
+        assertEquals(count, bob.file(message).chunksHeld());
+        return chunks.subList(count, chunks.size());
+    }
+
+    @Test
+    void aDownloadWithoutProgressForThirtyDaysFailsAndItsPartFileAndProofsAreDeleted() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        MessageId message = bob.receive(alice.id, sendFile(alice, bob.id, content(), "gone.bin"), false);
+        List<Frame> late = partlyFetched(alice, bob, message, 1);
+        Path downloads = bob.home.resolve("downloads");
+        Path proofs = bob.home.resolve("files");
+
+        // A chunk after 29 days is progress: the 30 days count again from it.
+        jump(EXPIRY.minusDays(1));
+        bob.links.inject(alice.id, late.get(0));
+        loop.runUntilIdle();
+        assertEquals(2, bob.file(message).chunksHeld());
+        jump(EXPIRY.minusMinutes(1));
+        assertEquals(FileRecord.DOWNLOADING, bob.file(message).state(), "59 days in, but 29 since a chunk");
+        assertEquals(1, listing(downloads));
+
+        jump(Duration.ofMinutes(1));
+        FileRecord file = bob.file(message);
+        assertEquals(FileRecord.FAILED, file.state());
+        assertEquals("no progress for 30 days; the partial download was deleted", file.reason());
+        assertEquals(0, file.chunksHeld());
+        assertEquals(0, listing(downloads), "the part file is deleted");
+        assertEquals(0, listing(proofs), "the proofs are deleted");
+        assertEquals(FileRecord.FAILED, bob.events.get(bob.events.size() - 1).state(), "watchers are told");
+        bob.restart();
+        assertEquals(FileRecord.FAILED, bob.file(message).state(), "the failure is stored");
+        assertTrue(bob.file(message).reason().startsWith("no progress"));
+    }
+
+    @Test
+    void theExpiryCountsFromTheStoredLastProgressAcrossRestarts() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        MessageId message = bob.receive(alice.id, sendFile(alice, bob.id, content(), "slow.bin"), false);
+        partlyFetched(alice, bob, message, 2);
+        bob.files.stop();
+        clock.skewMillis += EXPIRY.minusDays(1).toMillis();
+        bob.restart();
+        loop.advance(Duration.ofSeconds(2));
+        assertEquals(FileRecord.DOWNLOADING, bob.file(message).state());
+        assertEquals(2, bob.file(message).chunksHeld(), "resumed with what it held");
+
+        // A timer started anew at the restart would wait 30 days more; the stored time says one.
+        jump(Duration.ofDays(1));
+        assertEquals(FileRecord.FAILED, bob.file(message).state());
+        assertEquals(0, listing(bob.home.resolve("downloads")));
+
+        // A download that expired while the node was stopped fails as the node starts, its part file unopened.
+        MessageId other = bob.receive(alice.id, sendFile(alice, bob.id, content(), "later.bin"), false);
+        loop.runUntilIdle();
+        assertEquals(1, listing(bob.home.resolve("downloads")));
+        bob.files.stop();
+        clock.skewMillis += EXPIRY.toMillis();
+        bob.restart();
+        loop.runUntilIdle();
+        assertEquals(FileRecord.FAILED, bob.file(other).state());
+        assertEquals(0, listing(bob.home.resolve("downloads")));
+    }
+
+    @Test
+    void aDownloadBeingCompletedDoesNotExpire() throws Exception {
+        FileNode alice = new FileNode(1);
+        FileNode bob = new FileNode(2);
+        EmbeddedLinks.pair(alice.links, bob.links, loop);
+        byte[] bytes = content();
+        MessageId message = bob.receive(alice.id, sendFile(alice, bob.id, bytes, "last.bin"), false);
+        // The disk is held: each of its tasks runs one at a time until the last chunk is written
+        // and the check of the whole file waits on the disk.
+        disk.holding = true;
+        loop.runUntilIdle();
+        while (bob.file(message).chunksHeld() < CHUNKS) {
+            assertFalse(disk.queued.isEmpty(), "the download went on");
+            disk.queued.poll().run();
+            loop.runUntilIdle();
+        }
+        assertEquals(FileRecord.DOWNLOADING, bob.file(message).state());
+        jump(EXPIRY.plusDays(1));
+        assertEquals(FileRecord.DOWNLOADING, bob.file(message).state(), "not given up while completing");
+        disk.holding = false;
+        while (!disk.queued.isEmpty()) {
+            disk.queued.poll().run();
+            loop.runUntilIdle();
+        }
+        FileRecord file = bob.file(message);
+        assertEquals(FileRecord.COMPLETE, file.state());
+        assertArrayEquals(bytes, Files.readAllBytes(Path.of(file.path())));
+        assertEquals(1, listing(bob.home.resolve("downloads")));
     }
 
     private GroupId group() throws Exception {

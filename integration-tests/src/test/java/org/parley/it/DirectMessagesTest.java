@@ -220,16 +220,15 @@ class DirectMessagesTest {
     /** The whole conversation, paging backwards through history. */
     private List<MessageView> fullHistory(String name, String peer) throws Exception {
         List<MessageView> all = new ArrayList<>();
-        try (ControlClient client = profiles.client(name)) {
-            Optional<String> before = Optional.empty();
-            while (true) {
-                List<MessageView> page = client.history(peer, 500, before);
-                all.addAll(0, page);
-                if (page.size() < 500) {
-                    return all;
-                }
-                before = Optional.of(page.get(0).id());
+        Optional<String> before = Optional.empty();
+        while (true) {
+            Optional<String> last = before;
+            List<MessageView> page = profiles.ask(name, client -> client.history(peer, 500, last));
+            all.addAll(0, page);
+            if (page.size() < 500) {
+                return all;
             }
+            before = Optional.of(page.get(0).id());
         }
     }
 

@@ -89,12 +89,10 @@ class FileTransferTest {
 
     /** The newest file in the conversation, asked of the daemon directly (a launcher run per poll is slow). */
     private FileView lastFile(String name, String peer) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            List<MessageView> messages = client.history(peer, 50, Optional.empty());
-            for (int i = messages.size() - 1; i >= 0; i--) {
-                if (messages.get(i).file() != null) {
-                    return messages.get(i).file();
-                }
+        List<MessageView> messages = profiles.ask(name, client -> client.history(peer, 50, Optional.empty()));
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).file() != null) {
+                return messages.get(i).file();
             }
         }
         return null;

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
-import org.parley.control.ControlClient;
 
 /**
  * Group channels between five daemons running as separate processes over TLS on loopback,
@@ -164,9 +163,8 @@ class GroupChannelsTest {
 
     /** The group as a member's daemon reports it (polled through the control API, not a new process each time). */
     private GroupView groupIn(String name, String group) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.groups().stream().filter(view -> view.groupId().equals(group)).findFirst().orElse(null);
-        }
+        return profiles.ask(name, client -> client.groups().stream().filter(view -> view.groupId().equals(group))
+                .findFirst().orElse(null));
     }
 
     private String statusOf(String name, String group) throws Exception {
@@ -175,9 +173,7 @@ class GroupChannelsTest {
     }
 
     private List<GroupMessageView> history(String name, String group) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.groupHistory(group, 1000);
-        }
+        return profiles.ask(name, client -> client.groupHistory(group, 1000));
     }
 
     private List<String> textsOf(String name, String group) throws Exception {

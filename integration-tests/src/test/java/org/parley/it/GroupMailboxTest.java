@@ -107,29 +107,21 @@ class GroupMailboxTest {
     }
 
     private boolean linked(String name, String peer) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.peers().stream().anyMatch(view -> view.peerId().equals(peer));
-        }
+        return profiles.ask(name, client -> client.peers().stream().anyMatch(view -> view.peerId().equals(peer)));
     }
 
     private String status(String name, String group) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.groups().stream().filter(view -> view.groupId().equals(group)).findFirst()
-                    .map(view -> view.status()).orElse("");
-        }
+        return profiles.ask(name, client -> client.groups().stream().filter(view -> view.groupId().equals(group))
+                .findFirst().map(view -> view.status()).orElse(""));
     }
 
     private int members(String name, String group) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.groups().stream().filter(view -> view.groupId().equals(group)).findFirst()
-                    .map(view -> view.members()).orElse(0);
-        }
+        return profiles.ask(name, client -> client.groups().stream().filter(view -> view.groupId().equals(group))
+                .findFirst().map(view -> view.members()).orElse(0));
     }
 
     private List<GroupMessageView> history(String name, String group) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.groupHistory(group, 1000, java.util.Optional.empty());
-        }
+        return profiles.ask(name, client -> client.groupHistory(group, 1000, java.util.Optional.empty()));
     }
 
     private List<String> entryIds(String name, String group) throws Exception {

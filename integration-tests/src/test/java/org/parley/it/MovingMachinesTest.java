@@ -57,11 +57,8 @@ class MovingMachinesTest {
             group = client.createGroup("moving").groupId();
             client.inviteToGroup(group, bob, false);
         }
-        Profiles.await(() -> {
-            try (ControlClient client = profiles.client("bob")) {
-                return client.groups().stream().anyMatch(g -> g.groupId().equals(group) && g.status().equals("invited"));
-            }
-        }, "bob is invited");
+        Profiles.await(() -> profiles.ask("bob", client -> client.groups().stream()
+                .anyMatch(g -> g.groupId().equals(group) && g.status().equals("invited"))), "bob is invited");
         try (ControlClient client = profiles.client("bob")) {
             client.joinGroup(group);
         }
@@ -130,19 +127,13 @@ class MovingMachinesTest {
 
     /** {@code from} posts {@code text} to {@code group}; {@code reader} must have it. */
     private void post(String from, String group, String reader, String text) throws Exception {
-        Profiles.await(() -> {
-            try (ControlClient client = profiles.client(from)) {
-                return client.groups().stream().anyMatch(g -> g.groupId().equals(group) && g.members() == 2);
-            }
-        }, from + " sees both members");
+        Profiles.await(() -> profiles.ask(from, client -> client.groups().stream()
+                .anyMatch(g -> g.groupId().equals(group) && g.members() == 2)), from + " sees both members");
         try (ControlClient client = profiles.client(from)) {
             client.sendToGroup(group, text);
         }
-        Profiles.await(() -> {
-            try (ControlClient client = profiles.client(reader)) {
-                return client.groupHistory(group, 100).stream().anyMatch(m -> m.text().equals(text));
-            }
-        }, reader + " reads '" + text + "' in the group");
+        Profiles.await(() -> profiles.ask(reader, client -> client.groupHistory(group, 100).stream()
+                .anyMatch(m -> m.text().equals(text))), reader + " reads '" + text + "' in the group");
     }
 
     /** {@code from} sends {@code text}; it must arrive at {@code to} and be marked delivered. */
@@ -151,12 +142,9 @@ class MovingMachinesTest {
         try (ControlClient client = profiles.client(from)) {
             id = client.send(to, text).id();
         }
-        Profiles.await(() -> {
-            try (ControlClient client = profiles.client(from)) {
-                return client.history(to, 50, Optional.empty()).stream()
-                        .anyMatch(m -> m.id().equals(id) && m.state().equals("delivered"));
-            }
-        }, from + "'s '" + text + "' delivered");
+        Profiles.await(() -> profiles.ask(from, client -> client.history(to, 50, Optional.empty()).stream()
+                        .anyMatch(m -> m.id().equals(id) && m.state().equals("delivered"))),
+                from + "'s '" + text + "' delivered");
     }
 
     private static void deleteTree(Path root) throws Exception {

@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.parley.api.ApiException;
-import org.parley.control.ControlClient;
 import org.parley.store.ProfileHome;
 
 /**
@@ -29,6 +27,7 @@ final class NatDaemons implements AutoCloseable {
     private final Path work;
     private final Launcher parley;
     private final List<Process> processes = new ArrayList<>();
+    private final HeldClients clients = new HeldClients();
 
     NatDaemons(Path work) {
         this.work = work;
@@ -86,11 +85,12 @@ final class NatDaemons implements AutoCloseable {
     }
 
     /**
-     * A client of {@code name}'s control API, for polling: a call costs far less than starting a
-     * command (a JVM) each time, which on a small machine starves the daemons being waited for.
+     * Asks {@code name}'s daemon through its control API, on a client kept for the next question:
+     * for polling, where a call costs far less than starting a command (a JVM) each time, which on
+     * a small machine starves the daemons being waited for.
      */
-    ControlClient client(String name) throws ApiException {
-        return ControlClient.connectOrExplain(new ProfileHome(work.resolve(name)));
+    <T> T ask(String name, HeldClients.Question<T> question) throws Exception {
+        return clients.ask(work.resolve(name), question);
     }
 
     String home(String name) {
@@ -116,6 +116,7 @@ final class NatDaemons implements AutoCloseable {
     /** Stops every daemon this started (SIGTERM, so that each removes what it set up), then kills stragglers. */
     @Override
     public void close() throws InterruptedException {
+        clients.close();
         for (Process process : processes) {
             process.destroy();
         }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.GroupMessageView;
 import org.parley.api.GroupView;
-import org.parley.control.ControlClient;
 
 /**
  * A group of three, each member behind a NAT of their own (see {@link NatTestBed}), knowing only
@@ -111,22 +110,17 @@ class NatGroupTest {
     // the command, inside the member's namespace.
 
     private static String polledStatusOf(NatDaemons nodes, String name, String group) throws Exception {
-        try (ControlClient client = nodes.client(name)) {
-            return client.groups().stream().filter(view -> view.groupId().equals(group)).map(GroupView::status)
-                    .findFirst().orElse("(no such group)");
-        }
+        return nodes.ask(name, client -> client.groups().stream().filter(view -> view.groupId().equals(group))
+                .map(GroupView::status).findFirst().orElse("(no such group)"));
     }
 
     private static int polledMembers(NatDaemons nodes, String name, String group) throws Exception {
-        try (ControlClient client = nodes.client(name)) {
-            return client.groupMembers(group).size();
-        }
+        return nodes.ask(name, client -> client.groupMembers(group).size());
     }
 
     private static List<String> polledTexts(NatDaemons nodes, String name, String group) throws Exception {
-        try (ControlClient client = nodes.client(name)) {
-            return client.groupHistory(group, 1000).stream().map(GroupMessageView::text).toList();
-        }
+        return nodes.ask(name, client -> client.groupHistory(group, 1000).stream().map(GroupMessageView::text)
+                .toList());
     }
 
     private static String statusOf(NatDaemons nodes, String namespace, String name, String group) throws Exception {

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.parley.api.ApiException;
 import org.parley.api.LookupView;
 import org.parley.api.MessageView;
 import org.parley.api.PeerView;
@@ -55,6 +54,7 @@ abstract class NatTraversalTest {
 
     private Launcher parley;
     private final List<Process> processes = new ArrayList<>();
+    private final HeldClients clients = new HeldClients();
 
     @BeforeEach
     void requireNamespaces() {
@@ -64,6 +64,7 @@ abstract class NatTraversalTest {
 
     @AfterEach
     void stopDaemons() throws InterruptedException {
+        clients.close();
         for (Process process : processes) {
             process.destroy();
         }
@@ -303,9 +304,7 @@ abstract class NatTraversalTest {
         StatusView[] last = new StatusView[1];
         try {
             Profiles.await(() -> {
-                try (ControlClient client = client(name)) {
-                    last[0] = client.status();
-                }
+                last[0] = clients.ask(work.resolve(name), ControlClient::status);
                 return last[0].reachability().equals(expected);
             }, name + " is " + expected, VERDICT_WAIT);
         } catch (AssertionError e) {
@@ -342,10 +341,8 @@ abstract class NatTraversalTest {
 
     /** {@code peer}'s record as {@code name}'s daemon finds it now, through its control API. */
     private Optional<LookupView.RecordView> lookedUp(String name, String peer) throws Exception {
-        try (ControlClient client = client(name)) {
-            LookupView lookup = client.lookup(peer);
-            return lookup.found() ? Optional.of(lookup.record()) : Optional.empty();
-        }
+        LookupView lookup = clients.ask(work.resolve(name), client -> client.lookup(peer));
+        return lookup.found() ? Optional.of(lookup.record()) : Optional.empty();
     }
 
     /** Waits until {@code name} has a link to {@code peer}; its {@code peers --json} entry. */
@@ -374,9 +371,8 @@ abstract class NatTraversalTest {
 
     /** {@code name}'s link to {@code peer} as its control API shows it now. */
     private Optional<PeerView> linkedTo(String name, String peer) throws Exception {
-        try (ControlClient client = client(name)) {
-            return client.peers().stream().filter(view -> view.peerId().equals(peer)).findFirst();
-        }
+        return clients.ask(work.resolve(name), client -> client.peers().stream()
+                .filter(view -> view.peerId().equals(peer)).findFirst());
     }
 
     /** {@code name}'s entry for {@code peer} in {@code peers --json}, run inside its namespace. */
@@ -401,10 +397,8 @@ abstract class NatTraversalTest {
     }
 
     private Optional<MessageView> message(String name, String peer, String messageId) throws Exception {
-        try (ControlClient client = client(name)) {
-            return client.history(peer, 1000, Optional.empty()).stream()
-                    .filter(view -> view.id().equals(messageId)).findFirst();
-        }
+        return clients.ask(work.resolve(name), client -> client.history(peer, 1000, Optional.empty()).stream()
+                .filter(view -> view.id().equals(messageId)).findFirst());
     }
 
     /** The state of {@code messageId} in {@code history --json}, run inside {@code name}'s namespace. */
@@ -417,10 +411,6 @@ abstract class NatTraversalTest {
             }
         }
         return "(not in the history)";
-    }
-
-    private ControlClient client(String name) throws ApiException {
-        return ControlClient.connectOrExplain(new ProfileHome(work.resolve(name)));
     }
 
     /** Like {@link Profiles#await}, polling often enough to time a live message to tens of milliseconds. */

@@ -262,10 +262,8 @@ class OfflineDeliveryTest {
 
     /** The relays named in {@code peer}'s record as {@code name}'s daemon finds it, asked through its control API. */
     private List<String> polledRelays(String name, String peer) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            LookupView lookup = client.lookup(peer);
-            return lookup.found() ? lookup.record().relays() : List.of();
-        }
+        LookupView lookup = profiles.ask(name, client -> client.lookup(peer));
+        return lookup.found() ? lookup.record().relays() : List.of();
     }
 
     private void stop(String name) throws InterruptedException {
@@ -275,9 +273,7 @@ class OfflineDeliveryTest {
     }
 
     private boolean linked(String name, String peer) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.peers().stream().anyMatch(view -> view.peerId().equals(peer));
-        }
+        return profiles.ask(name, client -> client.peers().stream().anyMatch(view -> view.peerId().equals(peer)));
     }
 
     /** Each outgoing message's state, with the replica count when relayed. */
@@ -287,24 +283,18 @@ class OfflineDeliveryTest {
 
     private List<String> states(String name, String peer, int expected) throws Exception {
         List<String> states = new ArrayList<>();
-        try (ControlClient client = profiles.client(name)) {
-            for (MessageView message : client.history(peer, 1000, Optional.empty())) {
-                states.add(message.state().equals("relayed") ? "relayed " + message.replicas() : message.state());
-            }
+        for (MessageView message : profiles.ask(name, client -> client.history(peer, 1000, Optional.empty()))) {
+            states.add(message.state().equals("relayed") ? "relayed " + message.replicas() : message.state());
         }
         return states.size() == expected ? states : List.of("missing");
     }
 
     private int count(String name, String peer) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.history(peer, 1000, Optional.empty()).size();
-        }
+        return profiles.ask(name, client -> client.history(peer, 1000, Optional.empty()).size());
     }
 
     private StatusView status(String name) throws Exception {
-        try (ControlClient client = profiles.client(name)) {
-            return client.status();
-        }
+        return profiles.ask(name, ControlClient::status);
     }
 
     private static JsonArray history(Launcher parley, String home, String peer) throws Exception {

@@ -129,24 +129,18 @@ class PortMappingTest {
      * would cost a JVM start; once a wait is over, the command a user would run shows the same.
      */
     private static StatusView status(NatDaemons nodes, String name) throws Exception {
-        try (ControlClient client = nodes.client(name)) {
-            return client.status();
-        }
+        return nodes.ask(name, ControlClient::status);
     }
 
     private static boolean foundRecordNames(NatDaemons nodes, String name, String peer, String address)
             throws Exception {
-        try (ControlClient client = nodes.client(name)) {
-            LookupView lookup = client.lookup(peer);
-            return lookup.found() && lookup.record().addresses().contains(address);
-        }
+        LookupView lookup = nodes.ask(name, client -> client.lookup(peer));
+        return lookup.found() && lookup.record().addresses().contains(address);
     }
 
     private static boolean holds(NatDaemons nodes, String name, String peer, String text) throws Exception {
-        try (ControlClient client = nodes.client(name)) {
-            return client.history(peer, 1000, Optional.empty()).stream()
-                    .anyMatch(message -> message.text().equals(text) && message.direction().equals("in"));
-        }
+        return nodes.ask(name, client -> client.history(peer, 1000, Optional.empty()).stream()
+                .anyMatch(message -> message.text().equals(text) && message.direction().equals("in")));
     }
 
     private static boolean recordNames(NatDaemons nodes, String namespace, String name, String peer, String address)

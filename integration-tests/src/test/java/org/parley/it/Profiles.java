@@ -35,6 +35,7 @@ final class Profiles implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     /** Where each daemon's standard output went, in the order of {@link #processes}. */
     private final List<Path> outputs = new ArrayList<>();
+    private final HeldClients held = new HeldClients();
 
     Profiles(Path work) {
         this.work = work;
@@ -137,12 +138,14 @@ final class Profiles implements AutoCloseable {
         return ControlClient.connectOrExplain(new ProfileHome(home(name)));
     }
 
+    /** Asks {@code name}'s daemon on a client kept for the next question: for what a test polls. */
+    <T> T ask(String name, HeldClients.Question<T> question) throws Exception {
+        return held.ask(home(name), question);
+    }
+
     void awaitLinked(String name, String peerId) throws Exception {
-        await(() -> {
-            try (ControlClient client = client(name)) {
-                return client.peers().stream().map(PeerView::peerId).anyMatch(peerId::equals);
-            }
-        }, name + " linked to " + peerId);
+        await(() -> ask(name, client -> client.peers().stream().map(PeerView::peerId).anyMatch(peerId::equals)),
+                name + " linked to " + peerId);
     }
 
     private static final Duration POLL = Duration.ofMillis(100);
@@ -204,6 +207,7 @@ final class Profiles implements AutoCloseable {
      */
     @Override
     public void close() throws InterruptedException {
+        held.close();
         for (Process process : processes) {
             process.destroy();
         }

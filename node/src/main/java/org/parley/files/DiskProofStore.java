@@ -49,10 +49,7 @@ public final class DiskProofStore implements ProofStore {
         proof.forEach(slot::put);
         slot.flip();
         try (FileChannel channel = FileChannel.open(path(fileId), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            long position = (long) index * SLOT;
-            while (slot.hasRemaining()) {
-                position += channel.write(slot, position);
-            }
+            PositionalIo.writeFully(channel, slot, (long) index * SLOT);
         }
     }
 
@@ -65,7 +62,7 @@ public final class DiskProofStore implements ProofStore {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long position = (long) index * SLOT;
             ByteBuffer count = ByteBuffer.allocate(1);
-            if (!FileReads.readFully(channel, count, position)) {
+            if (!PositionalIo.readFully(channel, count, position)) {
                 return null;
             }
             int hashes = count.get(0) & 0xff;
@@ -73,7 +70,7 @@ public final class DiskProofStore implements ProofStore {
                 return null;
             }
             ByteBuffer body = ByteBuffer.allocate(hashes * MerkleTree.HASH_SIZE);
-            if (!FileReads.readFully(channel, body, position + 1)) {
+            if (!PositionalIo.readFully(channel, body, position + 1)) {
                 return null;
             }
             body.flip();

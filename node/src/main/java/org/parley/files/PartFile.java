@@ -123,11 +123,7 @@ final class PartFile implements Closeable {
 
     /** Writes chunk {@code index}, already checked against the offer (its leaf hash {@code leaf}), at its place. */
     synchronized void write(int index, byte[] plain, byte[] leaf) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(plain);
-        long position = offer.layout().offset(index);
-        while (buffer.hasRemaining()) {
-            position += channel.write(buffer, position);
-        }
+        PositionalIo.writeFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index));
         written.set(index);
         leaves[index] = leaf;
         advance(index, plain);
@@ -262,6 +258,6 @@ final class PartFile implements Closeable {
 
     private static byte[] readChunk(FileChannel channel, OfferedFile offer, int index) throws IOException {
         byte[] plain = new byte[offer.layout().length(index)];
-        return FileReads.readFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index)) ? plain : null;
+        return PositionalIo.readFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index)) ? plain : null;
     }
 }

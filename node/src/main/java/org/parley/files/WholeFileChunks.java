@@ -61,7 +61,7 @@ final class WholeFileChunks {
         int length = offer.layout().length(index);
         byte[] plain = new byte[length];
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (!FileReads.readFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index))) {
+            if (!PositionalIo.readFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index))) {
                 return null;
             }
         }
@@ -98,7 +98,7 @@ final class WholeFileChunks {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             for (int index = 0; index < layout.count(); index++) {
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, layout.length(index));
-                if (!FileReads.readFully(channel, chunk, layout.offset(index))) {
+                if (!PositionalIo.readFully(channel, chunk, layout.offset(index))) {
                     return Optional.empty();
                 }
                 leaves.add(MerkleTree.leafHash(buffer, 0, layout.length(index)));

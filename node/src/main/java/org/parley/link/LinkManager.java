@@ -25,6 +25,10 @@ import org.parley.runtime.Scheduler;
  * {@link EstablishedLinks} (one link per neighbour, and who is told), {@link Neighbour} (rate
  * limits and pacing), {@link PeerPenalties}, {@link Redialer} (links it keeps) and
  * {@link LearnedDials} (one-off dials the overlay asks for).
+ *
+ * <p>About 400 lines and kept whole on purpose: the jobs above are those parts already; what is
+ * left is the dispatch of link events across them (a link waits for its Hello here, then moves to
+ * {@link EstablishedLinks}) and one short method per call the layers above make.
  */
 public final class LinkManager implements LinkListener, LinkControl {
     private static final Logger LOG = Logger.getLogger(LinkManager.class.getName());

@@ -2,7 +2,6 @@ package org.parley.messaging;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -229,25 +228,16 @@ final class EnvelopeIntake {
 
     private CompletableFuture<Void> takeText(PeerId sender, ByteString envelopeId, Envelope envelope,
                                              Content content, Sessions.Changed change) {
-        MessageId id;
-        String text;
+        InboundText inbound;
         try {
-            id = MessageId.of(content.getMessageId().toByteArray());
-            text = StandardCharsets.UTF_8.newDecoder().decode(content.getTextBytes().asReadOnlyByteBuffer()).toString();
-        } catch (IllegalArgumentException | CharacterCodingException e) {
-            refuse(sender, new EnvelopeException(Misbehaviour.MALFORMED, "message without a valid ID or text"));
+            inbound = InboundText.of(content, config.maxTextBytes());
+        } catch (EnvelopeException e) {
+            refuse(sender, e);
             return remember(sender, envelopeId, envelope, null, change, connection -> { });
         }
-        if (!content.getReplyTo().isEmpty() && content.getReplyTo().size() != MessageId.SIZE) {
-            refuse(sender, new EnvelopeException(Misbehaviour.MALFORMED, "a reply to no valid message ID"));
-            return remember(sender, envelopeId, envelope, null, change, connection -> { });
-        }
-        Annotations annotations = content.getReplyTo().isEmpty() ? Annotations.NONE
-                : new Annotations(MessageId.of(content.getReplyTo().toByteArray()).toString(), false, false, List.of());
-        if (content.getTextBytes().size() > config.maxTextBytes()) {
-            refuse(sender, new EnvelopeException(Misbehaviour.TOO_LARGE, "text over the limit"));
-            return remember(sender, envelopeId, envelope, null, change, connection -> { });
-        }
+        MessageId id = inbound.id();
+        String text = inbound.text();
+        Annotations annotations = inbound.annotations();
         long receivedAt = clock.nowMillis();
         boolean request = !contacts.isKnown(sender);
         MessageRecord record = new MessageRecord(id, MessageRecord.IN, sender, text, content.getSentAtMs(), receivedAt,

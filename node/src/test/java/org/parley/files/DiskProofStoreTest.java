@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,23 @@ class DiskProofStoreTest {
         assertNull(store.read(id(2), 0), "no file for this download");
         store.delete(id(1));
         assertNull(store.read(id(1), 2));
+    }
+
+    @Test
+    void slotsAreIndependentAndAProofTooDeepForItsSlotIsRefusedWithoutTouchingTheNext() throws Exception {
+        DiskProofStore store = new DiskProofStore(temp.resolve("files"));
+        byte[] first = new byte[MerkleTree.HASH_SIZE];
+        first[0] = 1;
+        byte[] second = new byte[MerkleTree.HASH_SIZE];
+        second[0] = 2;
+        store.write(id(1), 1, List.of(second));
+        store.write(id(1), 0, Collections.nCopies(40, first));
+        assertEquals(40, store.read(id(1), 0).size(), "the deepest proof fills its slot");
+        assertArrayEquals(second, store.read(id(1), 1).get(0), "and does not run into the next one");
+
+        assertThrows(IOException.class, () -> store.write(id(1), 0, Collections.nCopies(41, first)));
+        assertEquals(40, store.read(id(1), 0).size(), "a refused proof leaves the slot as it was");
+        assertArrayEquals(second, store.read(id(1), 1).get(0));
     }
 
     @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,40 +14,21 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GroupReadMark;
 import org.parley.proto.wire.v1.GroupSignal;
-import org.parley.runtime.VirtualScheduler;
 
 /**
  * Read marks in groups (decision 0062): through the real pairwise sessions of members on a
  * virtual loop; off until each side turns them on; stored, never moving back, only from members
  * and only naming entries of our own log.
  */
-class GroupReadMarksTest {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    @TempDir
-    Path directory;
-
-    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    private GroupNode alice;
-    private GroupNode bob;
-    private GroupNode carol;
-    private GroupNode mallory;
-    private GroupId id;
+class GroupReadMarksTest extends ClubWithAnOutsider {
     private final List<String> heardByAlice = new ArrayList<>();
 
     @BeforeEach
-    void aliceBobAndCarolShareAGroupMalloryIsOutside() {
-        ClubWithAnOutsider club = ClubWithAnOutsider.start(loop, directory, RANDOM);
-        alice = club.alice();
-        bob = club.bob();
-        carol = club.carol();
-        mallory = club.mallory();
-        id = club.id();
+    void aliceListens() {
         listen(alice);
     }
 
@@ -65,11 +44,6 @@ class GroupReadMarksTest {
                 heardByAlice.add(name(member) + " " + entryId);
             }
         });
-    }
-
-    private String name(PeerId member) {
-        return member.equals(bob.id()) ? "bob" : member.equals(carol.id()) ? "carol"
-                : member.equals(mallory.id()) ? "mallory" : member.toString();
     }
 
     private void turnOn(GroupNode... nodes) {

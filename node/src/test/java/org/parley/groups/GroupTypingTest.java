@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,41 +13,19 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.proto.wire.v1.GroupSignal;
-import org.parley.runtime.VirtualScheduler;
 
 /**
  * Typing indicators in groups (decision 0060): through the real pairwise sessions of members on
  * a virtual loop; off until each side turns them on; only from members, live, in order, thinned.
  */
-class GroupTypingTest {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    @TempDir
-    Path directory;
-
-    private final VirtualScheduler loop = new VirtualScheduler(1_700_000_000_000L);
-    private GroupNode alice;
-    private GroupNode bob;
-    private GroupNode carol;
-    private GroupNode mallory;
-    private GroupId id;
+class GroupTypingTest extends ClubWithAnOutsider {
     private final List<String> heardByBob = new ArrayList<>();
 
-    private record Typed(GroupId group, PeerId member, boolean active) {
-    }
-
     @BeforeEach
-    void aliceBobAndCarolShareAGroupMalloryIsOutside() {
-        ClubWithAnOutsider club = ClubWithAnOutsider.start(loop, directory, RANDOM);
-        alice = club.alice();
-        bob = club.bob();
-        carol = club.carol();
-        mallory = club.mallory();
-        id = club.id();
+    void bobListens() {
         listen(bob);
     }
 
@@ -65,11 +41,6 @@ class GroupTypingTest {
                 heardByBob.add(name(member) + (active ? " started" : " stopped"));
             }
         });
-    }
-
-    private String name(PeerId member) {
-        return member.equals(alice.id()) ? "alice" : member.equals(carol.id()) ? "carol"
-                : member.equals(mallory.id()) ? "mallory" : member.toString();
     }
 
     private void turnOn(GroupNode... nodes) {

@@ -55,10 +55,10 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws CliException, InterruptedException {
             if (messages < 1 || rate < 1 || seconds < 1) {
-                throw new CliException("--messages, --rate and --seconds must be positive");
+                throw CliException.usage("--messages, --rate and --seconds must be positive");
             }
             if (warmUpSeconds < 0) {
-                throw new CliException("--warm-up must not be negative");
+                throw CliException.usage("--warm-up must not be negative");
             }
             DmBenchmark.Result result;
             try {
@@ -116,10 +116,10 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws CliException, InterruptedException {
             if (members < 2 || members > 256 || messages < 1) {
-                throw new CliException("--members must be 2 to 256 and --messages positive");
+                throw CliException.usage("--members must be 2 to 256 and --messages positive");
             }
             if (rate < 1 || warmUpSeconds < 0) {
-                throw new CliException("--rate must be positive and --warm-up not negative");
+                throw CliException.usage("--rate must be positive and --warm-up not negative");
             }
             GroupBenchmark.Result result;
             try {
@@ -171,10 +171,10 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws CliException, InterruptedException {
             if (holders != 1 && holders != 3) {
-                throw new CliException("--holders must be 1 or 3");
+                throw CliException.usage("--holders must be 1 or 3");
             }
             if (warmUpSeconds < 0) {
-                throw new CliException("--warm-up must not be negative");
+                throw CliException.usage("--warm-up must not be negative");
             }
             FileBenchmark.Result result;
             try {
@@ -217,10 +217,10 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws CliException, InterruptedException {
             if (runs < 3 || runs > 200) {
-                throw new CliException("--runs must be 3 to 200");
+                throw CliException.usage("--runs must be 3 to 200");
             }
             if (idleSeconds < 0 || idleSeconds > 3600) {
-                throw new CliException("--idle must be 0 to 3600 seconds");
+                throw CliException.usage("--idle must be 0 to 3600 seconds");
             }
             String launcher = parent.cli.context().environment().get("PARLEY_LAUNCHER");
             if (launcher == null || !java.nio.file.Files.isExecutable(java.nio.file.Path.of(launcher))) {

@@ -83,13 +83,13 @@ public final class ParleyCli implements Runnable {
             return EXIT_USAGE;
         });
         commandLine.setExecutionExceptionHandler((error, command, parseResult) -> {
-            if (error instanceof CliException) {
-                context.err().println("parley: error: " + error.getMessage());
-            } else {
-                // Not a static field: the log manager must not exist before main has chosen it.
-                Logger.getLogger(ParleyCli.class.getName()).log(Level.SEVERE, "internal error", error);
-                context.err().println("parley: internal error: " + error);
+            if (error instanceof CliException failure) {
+                context.err().println("parley: error: " + failure.getMessage());
+                return failure.isUsage() ? EXIT_USAGE : EXIT_FAILURE;
             }
+            // Not a static field: the log manager must not exist before main has chosen it.
+            Logger.getLogger(ParleyCli.class.getName()).log(Level.SEVERE, "internal error", error);
+            context.err().println("parley: internal error: " + error);
             return EXIT_FAILURE;
         });
         return commandLine.execute(args);

@@ -126,7 +126,7 @@ final class SimCommand implements Callable<Integer> {
                     .forgeRecords(forgeRecords).unreachable(unreachable)
                     .natMix(natMix == null ? NatMix.DEFAULT : NatMix.parse(natMix)).build();
         } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), e);
+            throw CliException.usage(e.getMessage(), e);
         }
         Optional<LongRunConfig> longRunConfig = longRunConfig();
         if (longRunConfig.isPresent()) {
@@ -137,19 +137,19 @@ final class SimCommand implements Callable<Integer> {
             try {
                 offlineRun = new OfflineDeliverySimulation(config, offline);
             } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage(), e);
+                throw CliException.usage(e.getMessage(), e);
             }
         }
         GroupSimulation groupRun = null;
         if (groupMembers == 0 && groupMessages != null) {
-            throw new CliException("--group-messages needs --group-members");
+            throw CliException.usage("--group-messages needs --group-members");
         }
         if (groupMembers != 0) {
             try {
                 groupRun = new GroupSimulation(config, groupMembers,
                         groupMessages == null ? GroupSimulation.DEFAULT_POSTS : groupMessages);
             } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage(), e);
+                throw CliException.usage(e.getMessage(), e);
             }
         }
         WholeNodeSimulation wholeNodeRun = null;
@@ -157,7 +157,7 @@ final class SimCommand implements Callable<Integer> {
             try {
                 wholeNodeRun = new WholeNodeSimulation(config, offlineRun, groupRun);
             } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage(), e);
+                throw CliException.usage(e.getMessage(), e);
             }
         }
         SimReport report = new Simulation(config).run();
@@ -209,7 +209,7 @@ final class SimCommand implements Callable<Integer> {
             }
             return chosen;
         } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), e);
+            throw CliException.usage(e.getMessage(), e);
         }
     }
 
@@ -224,17 +224,17 @@ final class SimCommand implements Callable<Integer> {
 
     private int runAttack(int[] range) throws CliException {
         if (attack == null || sybils == null) {
-            throw new CliException("--attack and --sybils go together");
+            throw CliException.usage("--attack and --sybils go together");
         }
         if (churn != 0 || loss != 0 || malicious != 0 || partitionSeconds != 0 || offline != 0 || groupMembers != 0
                 || groupMessages != null || forgeRecords || unreachable != 0 || natMix != null || longRun.hours != null) {
-            throw new CliException("--attack takes --nodes, --sybils, --seed, --messages and --latency-ms only");
+            throw CliException.usage("--attack takes --nodes, --sybils, --seed, --messages and --latency-ms only");
         }
         AttackConfig config;
         try {
             config = new AttackConfig(AttackKind.parse(attack), nodes, sybils, seed, messages, range[0], range[1]);
         } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), e);
+            throw CliException.usage(e.getMessage(), e);
         }
         AttackReport report = new AttackSimulation(config).run();
         cli.context().out().println(json ? Json.of(report) : report.toText());
@@ -250,6 +250,6 @@ final class SimCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // reported below, like any other shape
         }
-        throw new CliException("--latency-ms must be A-B in whole milliseconds, like 10-100, not '" + latency + "'");
+        throw CliException.usage("--latency-ms must be A-B in whole milliseconds, like 10-100, not '" + latency + "'");
     }
 }

@@ -76,7 +76,34 @@ class ParleyCliTest {
         };
         for (String[] mistake : mistakes) {
             Run run = run(mistake);
-            assertTrue(run.exit != 0, String.join(" ", mistake));
+            assertEquals(2, run.exit, String.join(" ", mistake) + ": " + run.err);
+            assertEquals(1, run.err.strip().lines().count(), run.err);
+            assertTrue(run.err.startsWith("parley: error: "), run.err);
+        }
+    }
+
+    @Test
+    void everyCommandHasHelpNamingItselfAndTheHome() {
+        for (String command : new String[] {"init", "id", "daemon", "peers", "contact add", "contact list",
+                "contact remove", "contact block", "send", "history", "watch"}) {
+            List<String> arguments = new ArrayList<>(List.of(command.split(" ")));
+            arguments.add("--help");
+            Run help = run(arguments.toArray(String[]::new));
+            assertEquals(0, help.exit, command + ": " + help.err);
+            assertTrue(help.out.contains("Usage: parley " + command), help.out);
+            assertTrue(help.out.contains("--home"), help.out);
+        }
+    }
+
+    @Test
+    void aDirectMessageBenchmarkWithNothingToMeasureIsOneLineUsageError() {
+        String[][] mistakes = {
+            {"bench", "dm", "--messages", "0"}, {"bench", "dm", "--rate", "-5"}, {"bench", "dm", "--seconds", "many"},
+            {"bench", "dm", "--warm-up", "-1"},
+        };
+        for (String[] mistake : mistakes) {
+            Run run = run(mistake);
+            assertEquals(2, run.exit, String.join(" ", mistake) + ": " + run.err);
             assertEquals(1, run.err.strip().lines().count(), run.err);
             assertTrue(run.err.startsWith("parley: error: "), run.err);
         }
@@ -93,7 +120,7 @@ class ParleyCliTest {
         };
         for (String[] mistake : mistakes) {
             Run run = run(mistake);
-            assertTrue(run.exit != 0, String.join(" ", mistake));
+            assertEquals(2, run.exit, String.join(" ", mistake) + ": " + run.err);
             assertEquals(1, run.err.strip().lines().count(), run.err);
             assertTrue(run.err.startsWith("parley: error: "), run.err);
         }

@@ -178,6 +178,21 @@ public final class IterativeLookup {
         }
     }
 
+    /**
+     * The query just handed out to {@code peer} could not be sent yet (the caller has no room to
+     * open a link to it now): {@code peer} is not asked after all and stays first in line, instead
+     * of counting as failed. The caller hands out queries again once it has room.
+     */
+    public void deferred(PeerId peer) {
+        Candidate candidate = candidates.get(peer);
+        if (!finished && candidate != null && candidate.state == State.IN_FLIGHT) {
+            candidate.state = State.NOT_ASKED;
+            inFlight--;
+            queriesSent--;
+            notAsked++;
+        }
+    }
+
     /** A query to {@code peer} timed out or its link broke. */
     public void failed(PeerId peer) {
         Candidate candidate = takeOutstanding(peer);

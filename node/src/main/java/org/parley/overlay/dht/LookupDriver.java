@@ -68,6 +68,9 @@ final class LookupDriver {
         }
     };
     private final Set<LookupRun> running = new HashSet<>();
+    /** Lookups that had a peer to ask and no room to dial it, oldest first. */
+    private final Set<LookupRun> waitingForDial = new java.util.LinkedHashSet<>();
+    private boolean wakeScheduled;
     private long nextRequestId = 1;
     /** Told of the target of every lookup started, so that bucket refresh knows which buckets are fresh. */
     private java.util.function.Consumer<DhtKey> lookupStarted = key -> { };
@@ -101,6 +104,7 @@ final class LookupDriver {
         queries.values().forEach(query -> query.timer.cancel());
         queries.clear();
         dialing.clear();
+        waitingForDial.clear();
         new ArrayList<>(running).forEach(this::finish);
     }
 
@@ -115,6 +119,7 @@ final class LookupDriver {
         if (waiting == null) {
             return;
         }
+        dialDone();
         for (long id : waiting) {
             Query query = queries.get(id);
             if (query != null) {
@@ -147,6 +152,7 @@ final class LookupDriver {
         dialing.put(peer, cut);
         scheduler.execute(() -> {
             if (dialing.remove(peer, cut)) {
+                dialDone();
                 for (long id : cut) {
                     Query query = forget(id);
                     if (query != null) {
@@ -214,11 +220,23 @@ final class LookupDriver {
             }
             List<Contact> batch = run.lookup.nextQueries();
             boolean anyFailed = false;
+            boolean anyDeferred = false;
             for (Contact contact : batch) {
-                if (!ask(run, contact)) {
-                    run.lookup.failed(contact.peer());
-                    anyFailed = true;
+                switch (ask(run, contact)) {
+                    case FAILED -> {
+                        run.lookup.failed(contact.peer());
+                        anyFailed = true;
+                    }
+                    case DEFERRED -> {
+                        run.lookup.deferred(contact.peer());
+                        anyDeferred = true;
+                    }
+                    case SENT -> { }
                 }
+            }
+            if (anyDeferred) {
+                waitingForDial.add(run);
+                return;
             }
             if (!anyFailed && !run.lookup.isFinished()) {
                 return;
@@ -226,21 +244,31 @@ final class LookupDriver {
         }
     }
 
-    /** Sends a FindNode to {@code contact}, dialing it first if need be; false when it cannot be asked now. */
-    private boolean ask(LookupRun run, Contact contact) {
+    /** What became of a query handed out. */
+    private enum Asked { SENT, FAILED, DEFERRED }
+
+    /**
+     * Sends a FindNode to {@code contact}, dialing it first if need be. With as many links being
+     * opened as {@link DhtConfig#maxPendingDials} allows, a peer that needs one is asked later,
+     * once a dial is done, not failed: failing it would fail every unlinked candidate in turn
+     * (the lookup hands out the next at once), and the peers a lookup most needs to reach, those
+     * near the target that we never met, are unlinked. Links take a round trip longer to come up
+     * since they count as up only once greeted, so dials wait longer and the limit binds more.
+     */
+    private Asked ask(LookupRun run, Contact contact) {
         PeerId peer = contact.peer();
         long id = nextRequestId++;
         if (links.isConnected(peer)) {
             if (!links.send(peer, findNode(id, run.lookup.target(), known.isClientOnly()))) {
-                return false;
+                return Asked.FAILED;
             }
             track(id, peer, run, config.queryTimeout());
-            return true;
+            return Asked.SENT;
         }
         List<Long> waiting = dialing.get(peer);
         if (waiting == null) {
             if (dialing.size() >= config.maxPendingDials()) {
-                return false;
+                return Asked.DEFERRED;
             }
             waiting = new ArrayList<>();
             dialing.put(peer, waiting);
@@ -248,7 +276,27 @@ final class LookupDriver {
         }
         waiting.add(id);
         track(id, peer, run, config.dialTimeout().plus(config.queryTimeout()));
-        return true;
+        return Asked.SENT;
+    }
+
+    /** A dial is done (its link is up, lost or given up): lookups waiting for room ask on, on the next turn. */
+    private void dialDone() {
+        if (waitingForDial.isEmpty() || wakeScheduled) {
+            return;
+        }
+        wakeScheduled = true;
+        scheduler.execute(() -> {
+            wakeScheduled = false;
+            List<LookupRun> waiting = new ArrayList<>(waitingForDial);
+            waitingForDial.clear();
+            for (LookupRun run : waiting) {
+                if (!run.done && dialing.size() < config.maxPendingDials()) {
+                    drive(run);
+                } else if (!run.done) {
+                    waitingForDial.add(run);
+                }
+            }
+        });
     }
 
     /**
@@ -322,6 +370,7 @@ final class LookupDriver {
         }
         run.done = true;
         running.remove(run);
+        waitingForDial.remove(run);
         if (run.deadline != null) {
             run.deadline.cancel();
         }
@@ -339,6 +388,7 @@ final class LookupDriver {
             waiting.remove(id);
             if (waiting.isEmpty()) {
                 dialing.remove(query.peer);
+                dialDone();
             }
         }
         return query;

@@ -307,4 +307,29 @@ class IterativeLookupTest {
         assertTrue(lookup.nextQueries().isEmpty());
         assertTrue(lookup.result().isEmpty());
     }
+
+    @Test
+    void aDeferredQueryIsHandedOutAgainFirstAndCountsNeitherAsAskedNorAgainstTheCap() {
+        Contact target = node();
+        List<Contact> start = byDistance(nodes(4), target.key());
+        IterativeLookup lookup = new IterativeLookup(target.key(), self, start, new LookupConfig(4, 1, 4));
+
+        Contact closest = lookup.nextQueries().get(0);
+        assertEquals(start.get(0), closest);
+        lookup.deferred(closest.peer());
+
+        assertFalse(lookup.askedPeers().contains(closest.peer()));
+        assertEquals(0, lookup.queriesSent());
+        assertEquals(List.of(closest), lookup.nextQueries(), "still first in line");
+        for (Contact contact : start) {
+            if (!contact.equals(closest)) {
+                lookup.responded(closest.peer(), List.of());
+                assertEquals(List.of(contact), lookup.nextQueries());
+                closest = contact;
+            }
+        }
+        lookup.responded(closest.peer(), List.of());
+        assertTrue(lookup.isFinished());
+        assertEquals(4, lookup.result().size(), "all four asked within the cap of four");
+    }
 }

@@ -105,18 +105,31 @@ class LookupDriverTest {
     }
 
     @Test
-    void dialsBeyondTheLimitFailAtOnce() {
+    void contactsBeyondTheDialLimitWaitForADialToBeDoneAndAreAskedThen() {
+        // Failing them at once would fail every unlinked candidate of the lookup in turn: in a
+        // crowd of nodes looking themselves up at once, the unlinked peers near the target, met
+        // only through answers, were never asked.
         DhtFixture wide = new DhtFixture(DhtFixture.with(20, 20));
         LookupDriver driver = new LookupDriver(wide.links, wide.loop, wide.loop, wide.config, wide.discovery,
                 wide.known);
-        for (int i = 0; i < wide.config.maxPendingDials() + 3; i++) {
+        int contacts = wide.config.maxPendingDials() + 3;
+        for (int i = 0; i < contacts; i++) {
             wide.known.learn(wide.newPeer("far" + i));
         }
         LookupRun run = driver.start(new IterativeLookup(target, wide.self.peerId(),
                 wide.known.closest(target, 20), wide.config.lookup()), Optional.empty());
-
         assertEquals(wide.config.maxPendingDials(), wide.links.dials().size());
-        assertFalse(run.result.isDone(), "the dialed contacts may still answer");
+
+        PeerId first = wide.links.dials().get(0).expectedPeer().orElseThrow();
+        wide.links.open(first);
+        driver.linkUp(first);
+        wide.loop.runUntilIdle();
+        assertEquals(wide.config.maxPendingDials() + 1, wide.links.dials().size(), "the link is up: one more dial");
+
+        // The other dials never come up; as they give up, the last waiting contacts are dialed.
+        wide.loop.advance(wide.config.dialTimeout().plus(wide.config.queryTimeout()));
+        assertEquals(contacts, wide.links.dials().size(), "every contact was dialed in the end");
+        assertFalse(run.result.isDone(), "the last dialed may still answer");
     }
 
     @Test

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.DialTarget;
 import org.parley.link.Misbehaviour;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.proto.wire.v1.Frame;
@@ -130,6 +135,60 @@ class LookupDriverTest {
         wide.loop.advance(wide.config.dialTimeout().plus(wide.config.queryTimeout()));
         assertEquals(contacts, wide.links.dials().size(), "every contact was dialed in the end");
         assertFalse(run.result.isDone(), "the last dialed may still answer");
+    }
+
+    @Test
+    void lookupsRunningAtOnceAskEveryUnlinkedPeerTheyHearOfThoughTheyNeedMoreDialsThanTheLimit() {
+        // A node back from being away, with few links, looks up its mail's places several at once
+        // (decision 0070); the peers nearest each place are heard of in answers and need dials,
+        // more than the limit at once. Failed at once, they were left out of the results, and
+        // with them the replicas that held the mail (decision 0075).
+        PeerRecord entry = linkedContact("entry");
+        int lookups = 4;
+        List<LookupRun> runs = new ArrayList<>();
+        for (int i = 0; i < lookups; i++) {
+            DhtKey place = DhtKey.ofPeer(Identity.generate("place" + i, DhtFixture.RANDOM).peerId());
+            runs.add(driver.start(new IterativeLookup(place, node.self.peerId(),
+                    node.known.closest(place, node.config.lookup().k()), node.config.lookup()), Optional.empty()));
+        }
+        List<Frame> asked = node.links.takeSent(entry.peer());
+        assertEquals(lookups, asked.size(), "each lookup asks the one linked contact");
+        List<Set<PeerId>> heard = new ArrayList<>();
+        for (int i = 0; i < lookups; i++) {
+            Nodes.Builder answer = Nodes.newBuilder();
+            Set<PeerId> named = new HashSet<>();
+            for (int j = 0; j < node.config.lookup().alpha(); j++) {
+                PeerRecord near = node.newPeer("near" + i + "-" + j);
+                answer.addRecords(near.toProto());
+                named.add(near.peer());
+            }
+            heard.add(named);
+            driver.receiveNodes(entry.peer(), asked.get(i).getDht().getRequestId(), answer.build());
+        }
+        assertTrue(lookups * node.config.lookup().alpha() > node.config.maxPendingDials());
+
+        // The dialed peers come up one after the other and know nobody else.
+        Set<PeerId> up = new HashSet<>();
+        for (boolean dialed = true; dialed; ) {
+            dialed = false;
+            for (DialTarget dial : List.copyOf(node.links.dials())) {
+                PeerId peer = dial.expectedPeer().orElseThrow();
+                if (up.add(peer)) {
+                    dialed = true;
+                    node.links.open(peer);
+                    driver.linkUp(peer);
+                    for (Frame question : node.links.takeSent(peer)) {
+                        driver.receiveNodes(peer, question.getDht().getRequestId(), Nodes.getDefaultInstance());
+                    }
+                    node.loop.runUntilIdle();
+                }
+            }
+        }
+
+        for (int i = 0; i < lookups; i++) {
+            Set<PeerId> found = runs.get(i).lookup.result().stream().map(Contact::peer).collect(Collectors.toSet());
+            assertTrue(found.containsAll(heard.get(i)), "lookup " + i + " found " + found.size() + " peers");
+        }
     }
 
     @Test

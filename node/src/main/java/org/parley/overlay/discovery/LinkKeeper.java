@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,14 @@ final class LinkKeeper {
     static final Duration SHUN_FOR = Duration.ofMinutes(10);
     /** Recommended peers remembered, newest kept. */
     static final int RECOMMENDED_KEPT = 64;
+    /** Peers that brought us first copies, remembered across the loss of their links, newest kept. */
+    static final int PROVEN_KEPT = 32;
+    /**
+     * Below this many links that bring first copies, a node opens links beyond its target, up to
+     * the maximum: with most of its links held by peers that bring nothing, more links are the
+     * way to reach the ones that do.
+     */
+    static final int RELAYING_WANTED = 3;
 
     private final LinkControl links;
     private final Scheduler scheduler;
@@ -67,6 +76,11 @@ final class LinkKeeper {
     private final Map<PeerId, Long> brought = new HashMap<>();
     /** Peers that neighbours relaying to us named as relaying to them, oldest first: dialed before random ones. */
     private final LinkedHashSet<PeerId> recommended = new LinkedHashSet<>();
+    /**
+     * Peers that brought us first copies on some link, newest last: evidence that survives the
+     * link, so that a node whose relaying neighbours were trimmed or lost dials them back first.
+     */
+    private final LinkedHashMap<PeerId, Boolean> proven = new LinkedHashMap<>();
     /** Peers whose links were closed as idle, until when they stay shunned. */
     private final Map<PeerId, Long> shunnedUntil = new HashMap<>();
 
@@ -97,8 +111,12 @@ final class LinkKeeper {
 
     /** See {@link Discovery#relayed}. */
     void relayed(PeerId peer, boolean firstCopy) {
-        if (firstCopy) {
-            brought.computeIfPresent(peer, (p, count) -> count + 1);
+        if (firstCopy && brought.computeIfPresent(peer, (p, count) -> count + 1) != null) {
+            proven.remove(peer);
+            proven.put(peer, Boolean.TRUE);
+            if (proven.size() > PROVEN_KEPT) {
+                proven.remove(proven.keySet().iterator().next());
+            }
         }
     }
 
@@ -155,6 +173,11 @@ final class LinkKeeper {
         if (missing > 0) {
             dialMore(linked, missing);
             whenShort.run();
+        } else if (excess < 0 && linked.stream().filter(this::relays).count() < RELAYING_WANTED) {
+            // Few of our links relay: one more link a heartbeat, up to the maximum, and a
+            // relaying neighbour asked for the peers that relay to it.
+            dialMore(linked, 1);
+            whenShort.run();
         }
         if (excess > 0) {
             trim(linked, excess);
@@ -170,7 +193,10 @@ final class LinkKeeper {
         }
     }
 
-    /** Dials {@code count} peers: recommended ones first, the rest drawn at random from the book. */
+    /**
+     * Dials {@code count} peers: those that brought us first copies before (newest first), then
+     * recommended ones, the rest drawn at random from the book.
+     */
     private void dialMore(List<PeerId> linked, int count) {
         long now = clock.nowMillis();
         lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
@@ -180,11 +206,19 @@ final class LinkKeeper {
                 && !lastDialedMillis.containsKey(record.peer()) && !shunnedUntil.containsKey(record.peer())
                 && !record.addresses().isEmpty();
         List<PeerRecord> candidates = new ArrayList<>();
+        List<PeerId> provenNewestFirst = new ArrayList<>(proven.keySet());
+        java.util.Collections.reverse(provenNewestFirst);
+        for (PeerId peer : provenNewestFirst) {
+            if (candidates.size() == count) {
+                break;
+            }
+            book.get(peer, now).filter(dialable).ifPresent(candidates::add);
+        }
         for (PeerId peer : new ArrayList<>(recommended)) {
             if (candidates.size() == count) {
                 break;
             }
-            book.get(peer, now).filter(dialable).ifPresent(record -> {
+            book.get(peer, now).filter(dialable).filter(record -> !candidates.contains(record)).ifPresent(record -> {
                 candidates.add(record);
                 recommended.remove(peer);
             });
@@ -221,6 +255,7 @@ final class LinkKeeper {
             }
             if (links.disconnect(peer, "relayed nothing of a shared topic")) {
                 shunnedUntil.put(peer, now + SHUN_FOR.toMillis());
+                proven.remove(peer);
                 closed++;
             }
         }
@@ -231,8 +266,10 @@ final class LinkKeeper {
     }
 
     /**
-     * Closes {@code count} links, never those spared: first shunned or idle ones, then inbound
-     * before outbound, and within each the ones that brought fewest first copies; random among equals.
+     * Closes {@code count} links, never those spared: first shunned or idle ones, then those of
+     * peers that never brought us a first copy, then inbound before outbound, and within each the
+     * ones that brought fewest first copies; random among equals. Delivery comes before direction:
+     * a Sybil's link we dialed is worth less than an inbound one that relays.
      */
     private void trim(List<PeerId> linked, int count) {
         int excess = count;
@@ -240,6 +277,7 @@ final class LinkKeeper {
         List<PeerId> order = random.pick(linked, linked.size(), peer -> !spared.test(peer));
         order.sort(Comparator.<PeerId, Boolean>comparing(
                         peer -> !(isIdle(peer) || shunnedUntil.getOrDefault(peer, 0L) > now))
+                .thenComparing(peer -> brought.getOrDefault(peer, 0L) > 0 || proven.containsKey(peer))
                 .thenComparing(peer -> directions.get(peer) == Direction.OUTBOUND)
                 .thenComparingLong(peer -> brought.getOrDefault(peer, 0L)));
         for (PeerId peer : order) {

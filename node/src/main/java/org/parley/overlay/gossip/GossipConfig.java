@@ -77,7 +77,7 @@ public record GossipConfig(
                 4,
                 2,
                 8,
-                3,
+                6,
                 2,
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(30),

@@ -31,7 +31,10 @@ import org.parley.runtime.Scheduler;
  * copies; a link that relayed nothing of the topics both ends share while {@link #IDLE_MESSAGES}
  * messages reached us is closed and its peer not dialed again for {@link #SHUN_FOR}, so that
  * links ratchet toward neighbours that deliver; and peers that relaying neighbours recommend are
- * dialed before records drawn at random. Confined to the node's loop.
+ * dialed before records drawn at random. Since decision 0073, delivery counts before direction
+ * when trimming, peers that brought first copies are remembered past their links and dialed back
+ * first, and a node with few relaying links opens more, up to the maximum. Confined to the
+ * node's loop.
  */
 final class LinkKeeper {
     /** Chance per heartbeat that a node with enough links swaps one for a random other. */
@@ -39,9 +42,9 @@ final class LinkKeeper {
     /**
      * Messages that must reach us, with nothing relayed or announced by a neighbour sharing the
      * topic, before its link counts as idle. An honest neighbour outside our mesh announces to
-     * three random neighbours outside its mesh each gossip heartbeat; over the six or more
+     * six random neighbours outside its mesh each gossip heartbeat; over the six or more
      * heartbeats this many messages take at five a second, with ten such neighbours, the chance
-     * that it announced none to us is about one in ten ((7/10)^6); losing its link costs a redial.
+     * that it announced none to us is about one in 250 ((4/10)^6); losing its link costs a redial.
      */
     static final int IDLE_MESSAGES = 32;
     /** Idle links closed per heartbeat at most, so a burst of lost frames cannot cut a node off. */

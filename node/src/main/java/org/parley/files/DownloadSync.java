@@ -15,21 +15,24 @@ import org.parley.store.StorageQueue;
  * bytes were forced to disk. After chunks are written, one sync at a time forces the part file and
  * the proofs, then stores the bitmap of everything that sync covered and when the download last
  * made progress (its expiry counts from there), so a download pays a sync per batch, not per
- * chunk. A chunk written but not yet synced at a crash is fetched again. Confined to the node's
- * loop; syncs run on {@code disk}, the rows go through the {@link StorageQueue}.
+ * chunk. A chunk written but not yet synced at a crash is fetched again. Each sync first adds the
+ * chunks written so far to the file's running SHA-256 ({@link PartFile#hashWritten}). Confined to
+ * the node's loop; syncs run on {@code syncs}, a thread of their own in the daemon, so that
+ * neither waiting on the disk nor hashing the whole file holds up the thread that checks and
+ * writes the chunks as they come; the rows go through the {@link StorageQueue}.
  */
 final class DownloadSync {
     private static final Logger LOG = Logger.getLogger(DownloadSync.class.getName());
 
     private final StorageQueue storage;
     private final Executor loop;
-    private final Executor disk;
+    private final Executor syncs;
     private final ProofStore proofs;
 
-    DownloadSync(StorageQueue storage, Executor loop, Executor disk, ProofStore proofs) {
+    DownloadSync(StorageQueue storage, Executor loop, Executor syncs, ProofStore proofs) {
         this.storage = storage;
         this.loop = loop;
-        this.disk = disk;
+        this.syncs = syncs;
         this.proofs = proofs;
     }
 
@@ -56,14 +59,17 @@ final class DownloadSync {
         long progress = file.progressMillis;
         CompletableFuture.runAsync(() -> {
             try {
+                part.hashWritten();
                 part.sync();
                 proofs.sync(file.offer.fileId());
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
-        }, disk).whenCompleteAsync((ignored, error) -> {
+        }, syncs).whenCompleteAsync((ignored, error) -> {
             download.syncing = false;
-            if (!download.active) {
+            if (!download.active || download.completing) {
+                // Ended, or its completion (on another thread) stores the final bitmap: this one
+                // must not land after it.
                 return;
             }
             if (error != null) {

@@ -24,7 +24,7 @@ import org.parley.store.StorageQueue;
  * part file is opened, what it held checked again ({@link DownloadOpener}, decision 0068); holders
  * are asked and chunks requested ({@link HolderRequests}); chunks are checked and written into the
  * part file ({@link ChunkIntake}) and forced to disk in batches before the bitmap lists them
- * ({@link DownloadSync}); once every chunk is in, the file is checked and linked under its name,
+ * ({@link DownloadSync}, on {@code syncs}); once every chunk is in, the file is checked and linked under its name,
  * or the download fails ({@link DownloadOutcomes}). A download that makes no progress for
  * {@link FileConfig#partialExpiry} (counted from stored times, so across restarts) is stopped and
  * failed, which deletes its part file and proofs (decision 0066).
@@ -52,7 +52,7 @@ final class Downloads {
     private boolean stopped;
 
     Downloads(Neighbours neighbours, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
-              Executor disk, ProofStore proofs, WholeFileChunks whole, FileConfig config, Path downloads,
+              Executor disk, Executor syncs, ProofStore proofs, WholeFileChunks whole, FileConfig config, Path downloads,
               Consumer<HeldFile> announce) {
         this.loop = loop;
         this.clock = clock;
@@ -60,7 +60,7 @@ final class Downloads {
         this.config = config;
         this.announce = announce;
         this.requests = new HolderRequests(neighbours, clock, config);
-        this.sync = new DownloadSync(storage, loop, disk, proofs);
+        this.sync = new DownloadSync(storage, loop, syncs, proofs);
         this.intake = new ChunkIntake(neighbours, loop, disk, proofs, requests, this::chunkWritten);
         this.opener = new DownloadOpener(loop, disk, proofs, downloads, sync, announce);
         this.outcomes = new DownloadOutcomes(storage, cipher, loop, disk, proofs, whole, downloads, announce);

@@ -32,7 +32,7 @@ public record FileConfig(long maxFileBytes, int window, Duration requestTimeout,
     }
 
     public static FileConfig defaults() {
-        return new FileConfig(DEFAULT_MAX_FILE_BYTES, 8, Duration.ofSeconds(20), 16, Duration.ofSeconds(5),
+        return new FileConfig(DEFAULT_MAX_FILE_BYTES, 16, Duration.ofSeconds(20), 32, Duration.ofSeconds(5),
                 Duration.ofSeconds(1), DEFAULT_PARTIAL_EXPIRY);
     }
 

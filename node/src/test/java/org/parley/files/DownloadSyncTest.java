@@ -1,10 +1,12 @@
 package org.parley.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -114,5 +116,26 @@ class DownloadSyncTest {
         sync.written(download, 1, 1_000);
         assertEquals(0, BitSet.valueOf(stored(fileId).held()).cardinality());
         assertEquals(0, stored(fileId).progressMillis());
+    }
+    @Test
+    void aSyncThatEndsOnceTheDownloadIsCompletingStoresNoBitmapAfterTheFinalOne() throws Exception {
+        DownloadPiecesFixture fixture = new DownloadPiecesFixture();
+        byte[] fileId = fixture.offer.fileId();
+        database.inTransaction(connection -> FileRows.insertIfAbsent(connection, new FileRows.StoredFile(fileId, null,
+                DownloadPiecesFixture.OFFERER.toString(), "in", new byte[1], FileRecord.DOWNLOADING, new byte[1], null,
+                null, 1L)));
+        FlakyProofs proofs = new FlakyProofs(temp.resolve("files"));
+        Download download = fixture.download(temp.resolve("downloads"), proofs);
+        // Syncs run on a thread of their own: here held until the download has begun completing,
+        // whose final state (stored from the loop) a late partial bitmap must not overwrite.
+        ArrayDeque<Runnable> syncs = new ArrayDeque<>();
+        DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, syncs::add, proofs);
+        download.part.write(3, fixture.chunk(3), MerkleTree.leafHash(fixture.chunk(3)));
+        sync.written(download, 3, 1_000);
+        assertEquals(1, syncs.size(), "the sync waits on its thread");
+        download.completing = true;
+        syncs.poll().run();
+        assertEquals(0, BitSet.valueOf(stored(fileId).held()).cardinality());
+        assertFalse(download.syncing, "and no sync is left marked as running");
     }
 }

@@ -60,7 +60,7 @@ final class Downloads {
         this.config = config;
         this.announce = announce;
         this.requests = new HolderRequests(neighbours, clock, config);
-        this.sync = new DownloadSync(storage, loop, syncs, proofs);
+        this.sync = new DownloadSync(storage, loop, syncs, proofs, config.syncBatch());
         this.intake = new ChunkIntake(neighbours, loop, disk, proofs, requests, this::chunkWritten);
         this.opener = new DownloadOpener(loop, disk, proofs, downloads, sync, announce);
         this.outcomes = new DownloadOutcomes(storage, cipher, loop, disk, proofs, whole, downloads, announce);
@@ -136,6 +136,9 @@ final class Downloads {
                 giveUp(download.file);
             } else {
                 requests.tick(download);
+                if (download.ready()) {
+                    sync.flush(download);
+                }
             }
         }
     }

@@ -16,9 +16,8 @@ import org.parley.store.StorageQueue;
  * the proofs, then stores the bitmap of everything that sync covered and when the download last
  * made progress (its expiry counts from there), so a download pays a sync per batch of chunks
  * (or per tick, for the few written since the last), not per chunk. A chunk written but not yet
- * synced at a crash is fetched again. Each sync first adds the
- * chunks written so far to the file's running SHA-256 ({@link PartFile#hashWritten}). Confined to
- * the node's loop; syncs run on {@code syncs}, a thread of their own in the daemon, so that
+ * synced at a crash is fetched again. Each sync first adds the chunks written so far to the file's
+ * running SHA-256 ({@link PartFile#hashWritten}). Confined to the node's loop; syncs run on {@code syncs}, a thread of their own in the daemon, so that
  * neither waiting on the disk nor hashing the whole file holds up the thread that checks and
  * writes the chunks as they come; the rows go through the {@link StorageQueue}.
  */
@@ -87,7 +86,7 @@ final class DownloadSync {
                 return;
             }
             if (error != null) {
-                // Tried again with the next chunk; until then the bitmap stays as it was.
+                // Tried again with the next batch or tick; until then the bitmap stays as it was.
                 LOG.log(Level.WARNING, "cannot force a download to disk", error);
                 download.unsynced.or(forced);
                 return;

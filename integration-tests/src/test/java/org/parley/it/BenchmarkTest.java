@@ -79,10 +79,14 @@ class BenchmarkTest {
         JsonObject figures = JsonParser.parseString(result.stdout()).getAsJsonObject();
         assertEquals(4L * 1024 * 1024, figures.get("sizeBytes").getAsLong());
         assertEquals(3, figures.get("holders").getAsInt());
-        for (String key : new String[] {"downloadSeconds", "megabytesPerSecond", "boundMegabytesPerSecond", "ratio",
-                "wallSeconds"}) {
+        for (String key : new String[] {"downloadSeconds", "megabytesPerSecond", "boundMegabytesPerSecond",
+                "boundLowestMegabytesPerSecond", "boundHighestMegabytesPerSecond", "ratio", "wallSeconds"}) {
             assertTrue(figures.get(key).getAsDouble() > 0, key + " in " + result.stdout());
         }
+        // The bound is the median of its rounds, so it lies between the slowest and the fastest.
+        double bound = figures.get("boundMegabytesPerSecond").getAsDouble();
+        assertTrue(figures.get("boundLowestMegabytesPerSecond").getAsDouble() <= bound
+                && bound <= figures.get("boundHighestMegabytesPerSecond").getAsDouble(), result.stdout());
         assertEquals(4.194304 / figures.get("downloadSeconds").getAsDouble(),
                 figures.get("megabytesPerSecond").getAsDouble(), 1e-6, result.stdout());
         assertEquals(figures.get("megabytesPerSecond").getAsDouble() / figures.get("boundMegabytesPerSecond")

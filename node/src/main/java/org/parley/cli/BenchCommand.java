@@ -149,7 +149,7 @@ final class BenchCommand implements Runnable {
             description = {"One receiver fetches a file from one or three holders, nodes in this process over TLS",
                     "on loopback: the download (from the offer until the file is whole under its name)",
                     "against the bound of sealing, hashing and writing the same bytes on one thread,",
-                    "measured right after it in the same run."})
+                    "measured in the same run (the median of five rounds, two before and three after)."})
     static final class File implements Callable<Integer> {
         @ParentCommand
         BenchCommand parent;
@@ -184,12 +184,14 @@ final class BenchCommand implements Runnable {
             }
             parent.print(json, result, String.format(Locale.ROOT,
                     "download     %.1f MB/s (%d bytes from %d holder%s in %.2f s, until whole under its name)%n"
-                            + "bound        %.1f MB/s (seal + hash + write the same bytes, one thread)%n"
+                            + "bound        %.1f MB/s (seal + hash + write the same bytes, one thread;"
+                            + " median of 5 rounds, %.1f to %.1f)%n"
                             + "ratio        %.2f%n"
                             + "warm-up      until the JIT compiler settled: %d smaller files%n"
                             + "wall         %.1f s",
                     result.megabytesPerSecond(), result.sizeBytes(), result.holders(),
                     result.holders() == 1 ? "" : "s", result.downloadSeconds(), result.boundMegabytesPerSecond(),
+                    result.boundLowestMegabytesPerSecond(), result.boundHighestMegabytesPerSecond(),
                     result.ratio(), result.warmUpRounds(), result.wallSeconds()));
             return 0;
         }

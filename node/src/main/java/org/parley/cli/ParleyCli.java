@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.parley.control.ControlClient;
 import org.parley.node.LogFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +59,9 @@ public final class ParleyCli implements Runnable {
     public static void run(String[] args, Object... extraCommands) {
         LogFiles.chooseShutdownAwareManager();
         LogFiles.silence();
-        System.exit(execute(CliContext.system(), args, extraCommands));
+        int exitCode = execute(CliContext.system(), args, extraCommands);
+        ControlClient.endSharedThreads();
+        System.exit(exitCode);
     }
 
     static int execute(CliContext context, String... args) {

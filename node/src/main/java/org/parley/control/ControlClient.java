@@ -111,7 +111,7 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         ControlTransport transport;
         ManagedChannel channel;
         try {
-            transport = endpoint.get().onSocket() ? ControlTransport.forClientSocket() : ControlTransport.forLoopback();
+            transport = endpoint.get().onSocket() ? ControlTransport.forClientSocket() : ControlTransport.forClientLoopback();
             channel = transport.channel(endpoint.get(), home.controlSocket());
         } catch (IOException e) {
             throw new ApiException(e.getMessage(), e);
@@ -119,6 +119,15 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         Metadata headers = new Metadata();
         headers.put(ControlToken.HEADER, token.value());
         return Optional.of(new ControlClient(home, transport, channel, headers));
+    }
+
+    /**
+     * Ends the threads clients share, for a process about to exit once its clients are closed (a
+     * client made later starts them again). Without this the JVM's exit waits up to 300 ms for
+     * them: see {@link ControlTransport#endClientLoops}.
+     */
+    public static void endSharedThreads() {
+        ControlTransport.endClientLoops();
     }
 
     /** Connects, or fails with the message a user needs when no daemon runs for the home. */

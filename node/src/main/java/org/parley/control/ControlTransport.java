@@ -9,6 +9,8 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -41,12 +43,17 @@ final class ControlTransport implements AutoCloseable {
         QUIET_BOOTSTRAP.setLevel(Level.SEVERE);
     }
 
-    private final EventLoopGroup socketLoop;
-    /** Whether {@link #close} shuts {@link #socketLoop} down: not when clients share it. */
+    /** Made at the first client only: a process that never asks a daemon starts no thread for it. */
+    private static EventLoopGroup socketClientLoop;
+    private static EventLoopGroup loopbackClientLoop;
+
+    /** Null on the daemon's loopback port, which runs on gRPC's own loops. */
+    private final EventLoopGroup eventLoop;
+    /** Whether {@link #close} shuts {@link #eventLoop} down: not when clients share it. */
     private final boolean ownsLoop;
 
-    private ControlTransport(EventLoopGroup socketLoop, boolean ownsLoop) {
-        this.socketLoop = socketLoop;
+    private ControlTransport(EventLoopGroup eventLoop, boolean ownsLoop) {
+        this.eventLoop = eventLoop;
         this.ownsLoop = ownsLoop;
     }
 
@@ -63,17 +70,53 @@ final class ControlTransport implements AutoCloseable {
 
     /**
      * A client's side of the socket. The clients of one process share one event loop thread,
-     * made at the first and kept until the process ends: a command makes one client, but the
-     * terminal client makes one at every reconnection, and a tool that polls the daemon may make
-     * one per question, each of which would otherwise start and stop a thread of its own.
+     * made at the first and kept until {@link #endClientLoops}: a command makes one client, but
+     * the terminal client makes one at every reconnection, and a tool that polls the daemon may
+     * make one per question, each of which would otherwise start and stop a thread of its own.
      */
     static ControlTransport forClientSocket() throws IOException {
         requireDomainSockets();
-        return new ControlTransport(SharedClientLoop.LOOP, false);
+        return new ControlTransport(clientLoop(true), false);
     }
 
+    /** A client's side of a loopback port, on a shared loop as on the socket. */
+    static ControlTransport forClientLoopback() {
+        return new ControlTransport(clientLoop(false), false);
+    }
+
+    /** The daemon's side of a loopback port, on gRPC's own event loops. */
     static ControlTransport forLoopback() {
         return new ControlTransport(null, false);
+    }
+
+    private static synchronized EventLoopGroup clientLoop(boolean onSocket) {
+        if (onSocket) {
+            if (socketClientLoop == null) {
+                socketClientLoop = socketLoop(1, "parley-control-client");
+            }
+            return socketClientLoop;
+        }
+        if (loopbackClientLoop == null) {
+            loopbackClientLoop = new MultiThreadIoEventLoopGroup(1,
+                    new DefaultThreadFactory("parley-control-client", true), NioIoHandler.newFactory());
+        }
+        return loopbackClientLoop;
+    }
+
+    /**
+     * Ends the clients' event loop threads, for a process about to exit; a client made later
+     * starts new ones. The JVM's exit waits up to 300 ms for every thread that is in native code
+     * to come out of it, and a loop's thread sits in {@code epoll_wait}: a command that left its
+     * loop running took that much longer to return, though its work was done.
+     */
+    static synchronized void endClientLoops() {
+        for (EventLoopGroup loop : new EventLoopGroup[] {socketClientLoop, loopbackClientLoop}) {
+            if (loop != null) {
+                loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+        }
+        socketClientLoop = null;
+        loopbackClientLoop = null;
     }
 
     private static void requireDomainSockets() throws IOException {
@@ -88,11 +131,6 @@ final class ControlTransport implements AutoCloseable {
                 EpollIoHandler.newFactory());
     }
 
-    /** Made on first use only: a process that never connects to a daemon starts no thread for it. */
-    private static final class SharedClientLoop {
-        static final EventLoopGroup LOOP = socketLoop(1, "parley-control-client");
-    }
-
     NettyServerBuilder server(ControlEndpoint endpoint, Path socket) throws IOException {
         if (!endpoint.onSocket()) {
             return NettyServerBuilder.forAddress(
@@ -100,20 +138,22 @@ final class ControlTransport implements AutoCloseable {
         }
         return NettyServerBuilder.forAddress(socketAddress(socket))
                 .channelType(EpollServerDomainSocketChannel.class)
-                .bossEventLoopGroup(socketLoop)
-                .workerEventLoopGroup(socketLoop);
+                .bossEventLoopGroup(eventLoop)
+                .workerEventLoopGroup(eventLoop);
     }
 
     ManagedChannel channel(ControlEndpoint endpoint, Path socket) throws IOException {
         if (!endpoint.onSocket()) {
             return NettyChannelBuilder
                     .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.port()))
+                    .channelType(NioSocketChannel.class)
+                    .eventLoopGroup(eventLoop)
                     .usePlaintext()
                     .build();
         }
         return NettyChannelBuilder.forAddress(socketAddress(socket))
                 .channelType(EpollDomainSocketChannel.class)
-                .eventLoopGroup(socketLoop)
+                .eventLoopGroup(eventLoop)
                 .usePlaintext()
                 .build();
     }
@@ -130,7 +170,7 @@ final class ControlTransport implements AutoCloseable {
     @Override
     public void close() {
         if (ownsLoop) {
-            socketLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 }

@@ -51,10 +51,11 @@ final class ChunkIntake {
         }
         OfferedFile offer = download.file.offer;
         PartFile part = download.part;
-        byte[] sealed = data.getSealed().toByteArray();
-        List<byte[]> proof = new ArrayList<>(data.getProofCount());
-        data.getProofList().forEach(hash -> proof.add(hash.toByteArray()));
         CompletableFuture.supplyAsync(() -> {
+            // Copied out of the frame here rather than on the loop, which other links wait on.
+            byte[] sealed = data.getSealed().toByteArray();
+            List<byte[]> proof = new ArrayList<>(data.getProofCount());
+            data.getProofList().forEach(hash -> proof.add(hash.toByteArray()));
             OfferedFile.OpenedChunk chunk;
             try {
                 chunk = offer.open(index, sealed, proof);

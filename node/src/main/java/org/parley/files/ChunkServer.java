@@ -1,6 +1,7 @@
 package org.parley.files;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -86,8 +87,9 @@ final class ChunkServer {
                 neighbours.send(from, FileFrames.of(FileFrame.newBuilder().setMissing(request).build()));
                 return;
             }
+            // The sealed bytes were made for this frame and nothing else holds them: wrapped, not copied.
             ChunkData.Builder data = ChunkData.newBuilder().setFileId(request.getFileId()).setIndex(index)
-                    .setSealed(ByteString.copyFrom(chunk.sealed()));
+                    .setSealed(UnsafeByteOperations.unsafeWrap(chunk.sealed()));
             chunk.proof().forEach(hash -> data.addProof(ByteString.copyFrom(hash)));
             neighbours.send(from, FileFrames.of(FileFrame.newBuilder().setChunk(data).build()));
         }, loop);

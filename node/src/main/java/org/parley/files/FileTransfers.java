@@ -91,8 +91,8 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private boolean stopped;
 
     private FileTransfers(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
-                          Scheduler loop, Clock clock, SecureRandom random, Executor disk, ProofStore proofs,
-                          FileConfig config, Path downloads, OfferSender offers) {
+                          Scheduler loop, Clock clock, SecureRandom random, Executor disk, Executor syncs,
+                          ProofStore proofs, FileConfig config, Path downloads, OfferSender offers) {
         this.self = self;
         this.neighbours = neighbours;
         this.storage = storage;
@@ -105,19 +105,21 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         this.config = config;
         this.offers = offers;
         this.server = new ChunkServer(neighbours, loop, disk, proofs, downloads, whole, config, files::get);
-        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, proofs, whole, config, downloads,
-                this::announce);
+        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, syncs, proofs, whole, config,
+                downloads, this::announce);
     }
 
     /**
      * Loads the files this node knows from storage (blocking: call before the loop serves
-     * anything); downloads that were in progress resume on {@link #start}.
+     * anything); downloads that were in progress resume on {@link #start}. Chunks are read,
+     * checked and written on {@code disk}; downloads are forced to disk (and their running hash
+     * advanced) on {@code syncs}, in the daemon another thread, so the two overlap.
      */
     public static FileTransfers open(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
-                                     Scheduler loop, Clock clock, SecureRandom random, Executor disk,
+                                     Scheduler loop, Clock clock, SecureRandom random, Executor disk, Executor syncs,
                                      ProofStore proofs, FileConfig config, Path downloads, OfferSender offers) {
         FileTransfers transfers = new FileTransfers(self, neighbours, storage, cipher, loop, clock, random, disk,
-                proofs, config, downloads, offers);
+                syncs, proofs, config, downloads, offers);
         List<FileRows.StoredFile> stored = storage.submit(FileRows::all).join();
         for (FileRows.StoredFile row : stored) {
             transfers.load(row);

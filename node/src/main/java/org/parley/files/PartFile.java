@@ -15,7 +15,9 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.logging.Level;
@@ -25,19 +27,23 @@ import java.util.logging.Logger;
  * The file a download is written into, hidden in the downloads folder and readable by its owner
  * only: each chunk's plaintext goes in at its offset once it has passed its checks (decision
  * 0068), so that the finished file needs no second pass over its bytes. The SHA-256 of the offer
- * is computed along the way over the chunks written from the start of the file on (those that
- * arrive early are read back once the ones before them are in); at the end the file is forced to
- * disk, that hash compared, and the file linked under its own name by a call that fails rather
- * than replace anything: until then no file carries the name.
+ * is computed along the way over the chunks written from the start of the file on, by
+ * {@link #hashWritten} on another thread than the one that writes (a chunk's plaintext is kept for
+ * it, a few at most; the others are read back); at the end the file is forced to disk, that hash
+ * completed and compared, and the file linked under its own name by a call that fails rather than
+ * replace anything: until then no file carries the name.
  *
  * <p>On a restart the chunks the stored bitmap lists are checked again against their proofs
  * ({@link #open}); any that fail (not yet on disk at a crash, or changed since) are fetched again.
- * Blocks on the disk: use on the files executor only.
+ * Blocks on the disk: use on the files executors only. Writes, forces and the running hash may run
+ * on different threads at once (positional reads and writes of a channel are safe to mix).
  */
 final class PartFile implements Closeable {
     private static final Logger LOG = Logger.getLogger(PartFile.class.getName());
     private static final String SUFFIX = ".parley-part";
     private static final int MAX_NAME_ATTEMPTS = 1000;
+    /** Chunks written ahead of the hash whose plaintext is kept for it (8 MiB); the rest are read back. */
+    static final int KEPT_UNHASHED = 32;
 
     private final OfferedFile offer;
     private final Path folder;
@@ -46,6 +52,13 @@ final class PartFile implements Closeable {
     private final BitSet written = new BitSet();
     /** The leaf hash of each chunk written: the tree, once whole, is kept to serve the file from. */
     private final byte[][] leaves;
+    /**
+     * Plaintext of chunks written but not yet hashed, kept so that the running hash need not read
+     * them back: at most {@link #KEPT_UNHASHED} (chunks mostly arrive in order, so few wait).
+     */
+    private final Map<Integer, byte[]> unhashed = new HashMap<>();
+    /** Guards the running hash: {@code prefix} and {@code hashedUpTo}. */
+    private final Object hashing = new Object();
     /** SHA-256 over chunks 0 to {@code hashedUpTo - 1}. */
     private final MessageDigest prefix = MerkleTree.sha256();
     private int hashedUpTo;
@@ -109,9 +122,12 @@ final class PartFile implements Closeable {
         for (int index = held.nextSetBit(0); index >= 0 && index < offer.chunkCount(); index = held.nextSetBit(index + 1)) {
             Proven chunk = proven(channel, offer, proofs, index);
             if (chunk != null) {
-                written.set(index);
-                leaves[index] = chunk.leaf();
-                advance(index, chunk.plain());
+                synchronized (this) {
+                    written.set(index);
+                    leaves[index] = chunk.leaf();
+                    keepForHash(index, chunk.plain());
+                }
+                hashWritten();
             }
         }
     }
@@ -126,7 +142,13 @@ final class PartFile implements Closeable {
         PositionalIo.writeFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index));
         written.set(index);
         leaves[index] = leaf;
-        advance(index, plain);
+        keepForHash(index, plain);
+    }
+
+    private void keepForHash(int index, byte[] plain) {
+        if (unhashed.size() < KEPT_UNHASHED) {
+            unhashed.put(index, plain);
+        }
     }
 
     /** The file's Merkle tree, from the leaves of the chunks written; call once every chunk is. */
@@ -134,20 +156,38 @@ final class PartFile implements Closeable {
         return MerkleTree.of(List.of(leaves));
     }
 
-    /** Hashes the chunks from {@code hashedUpTo} on that are written; {@code plain} is chunk {@code index}. */
-    private void advance(int index, byte[] plain) throws IOException {
-        while (hashedUpTo < offer.chunkCount() && written.get(hashedUpTo)) {
-            byte[] chunk = hashedUpTo == index ? plain : readChunk(channel, offer, hashedUpTo);
-            if (chunk == null) {
-                throw new IOException("chunk " + hashedUpTo + " went missing from the part file");
+    /**
+     * Adds the chunks written from {@code hashedUpTo} on, as far as they follow each other, to the
+     * running SHA-256. Called between writes from another thread, so that the thread that takes
+     * chunks in does not also hash the whole file; {@link #complete} finishes it.
+     */
+    void hashWritten() throws IOException {
+        synchronized (hashing) {
+            while (true) {
+                byte[] chunk;
+                synchronized (this) {
+                    if (hashedUpTo >= offer.chunkCount() || !written.get(hashedUpTo)) {
+                        return;
+                    }
+                    chunk = unhashed.remove(hashedUpTo);
+                }
+                if (chunk == null) {
+                    chunk = readChunk(channel, offer, hashedUpTo);
+                }
+                if (chunk == null) {
+                    throw new IOException("chunk " + hashedUpTo + " went missing from the part file");
+                }
+                prefix.update(chunk);
+                hashedUpTo++;
             }
-            prefix.update(chunk);
-            hashedUpTo++;
         }
     }
 
-    /** Forces what was written to the disk: after this, a bitmap listing it may be stored. */
-    synchronized void sync() throws IOException {
+    /**
+     * Forces what was written to the disk: after this, a bitmap listing it may be stored. Not under
+     * the lock {@link #write} takes, so chunks go on being written while the disk catches up.
+     */
+    void sync() throws IOException {
         channel.force(false);
     }
 
@@ -160,14 +200,19 @@ final class PartFile implements Closeable {
      *
      * @return the file's path under its own name
      */
-    synchronized Path complete() throws IOException, FileException {
-        if (written.cardinality() != offer.chunkCount()) {
-            throw new FileException("the download is not whole");
+    Path complete() throws IOException, FileException {
+        synchronized (this) {
+            if (written.cardinality() != offer.chunkCount()) {
+                throw new FileException("the download is not whole");
+            }
         }
+        hashWritten();
         channel.force(true);
         channel.close();
-        if (hashedUpTo != offer.chunkCount() || !MessageDigest.isEqual(prefix.digest(), offer.sha256())) {
-            throw new FileException("the content does not match the offer's SHA-256");
+        synchronized (hashing) {
+            if (hashedUpTo != offer.chunkCount() || !MessageDigest.isEqual(prefix.digest(), offer.sha256())) {
+                throw new FileException("the content does not match the offer's SHA-256");
+            }
         }
         String safe = FileNames.sanitize(offer.name());
         for (int attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {

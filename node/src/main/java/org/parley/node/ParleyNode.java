@@ -69,6 +69,7 @@ public final class ParleyNode implements AutoCloseable {
     private FileTransfers files;
     /** Where chunks are read, written and checked ({@code parley-files}). */
     private ExecutorService fileDisk;
+    private ExecutorService fileSyncs;
     /** Where the router is asked for a port mapping (blocking calls); null when the node maps none. */
     private ExecutorService portMapping;
 
@@ -155,20 +156,18 @@ public final class ParleyNode implements AutoCloseable {
             verifier.shutdownNow();
             throw new ApiException("cannot load messages: " + e.getMessage(), e);
         }
-        ExecutorService fileDisk = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "parley-files");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService fileDisk = daemonThread("parley-files");
+        ExecutorService fileSyncs = daemonThread("parley-file-syncs");
         FileTransfers files;
         try {
-            files = openFiles(environment, assembled, home, options, fileDisk);
+            files = openFiles(environment, assembled, home, options, fileDisk, fileSyncs);
         } catch (IOException | RuntimeException e) {
             storage.close();
             database.close();
             loop.close();
             verifier.shutdownNow();
             fileDisk.shutdownNow();
+            fileSyncs.shutdownNow();
             throw new ApiException("cannot open the files folder: " + e.getMessage(), e);
         }
         WatchHub watchers = new WatchHub();
@@ -182,6 +181,7 @@ public final class ParleyNode implements AutoCloseable {
                 options.apiTimeout());
         node.files = files;
         node.fileDisk = fileDisk;
+        node.fileSyncs = fileSyncs;
         node.api.serveFilesWith(files);
         if (options.portMapping() && !isLoopback(options.listen())) {
             node.mapPortOnTheRouter();
@@ -203,14 +203,16 @@ public final class ParleyNode implements AutoCloseable {
 
     /**
      * The file layer: proofs of partial downloads in the home's {@code files} folder, read and written on
-     * {@code fileDisk}; downloads where the options say, else in the home's {@code downloads}.
+     * {@code fileDisk}, forced on {@code fileSyncs}; downloads where the options say, else in the home's
+     * {@code downloads}.
      */
     private static FileTransfers openFiles(NodeEnvironment environment, AssembledNode assembled, ProfileHome home,
-                                           NodeOptions options, ExecutorService fileDisk) throws IOException {
+                                           NodeOptions options, ExecutorService fileDisk, ExecutorService fileSyncs)
+            throws IOException {
         Path downloads = options.downloads() != null ? options.downloads() : home.root().resolve("downloads");
         FileTransfers files = FileTransfers.open(environment.identity().peerId(), assembled.links(), environment.storage(),
                 NodeAssembly.cipher(environment),
-                environment.scheduler(), environment.clock(), environment.random(), fileDisk,
+                environment.scheduler(), environment.clock(), environment.random(), fileDisk, fileSyncs,
                 new DiskProofStore(home.root().resolve("files")), options.files(),
                 downloads, assembled.messenger()::sendWithFile);
         assembled.links().addLayer(files);
@@ -222,12 +224,17 @@ public final class ParleyNode implements AutoCloseable {
 
     /** Keeps the listen port mapped on the router, the blocking calls on a thread of their own. */
     private void mapPortOnTheRouter() {
-        portMapping = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "parley-portmap");
+        portMapping = daemonThread("parley-portmap");
+        node.reachability().mapPortWith(RouterPortMapper.onThisNetwork(new SecureRandom()), portMapping);
+    }
+
+    /** An executor of one daemon thread called {@code name}. */
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
         });
-        node.reachability().mapPortWith(RouterPortMapper.onThisNetwork(new SecureRandom()), portMapping);
     }
 
     /** A node listening only on loopback cannot be reached from elsewhere, mapped or not. */
@@ -285,6 +292,7 @@ public final class ParleyNode implements AutoCloseable {
         verifier.shutdownNow();
         if (fileDisk != null) {
             fileDisk.shutdownNow();
+            fileSyncs.shutdownNow();
         }
         storage.close();
         database.close();

@@ -1,10 +1,12 @@
 package org.parley.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +80,7 @@ class DownloadSyncTest {
                 null, 1L)));
         FlakyProofs proofs = new FlakyProofs(temp.resolve("files"));
         Download download = fixture.download(temp.resolve("downloads"), proofs);
-        DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, Runnable::run, proofs);
+        DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, Runnable::run, proofs, 1);
         sync.startCounting(download.file, 500);
         assertEquals(500, stored(fileId).progressMillis());
 
@@ -108,11 +110,58 @@ class DownloadSyncTest {
                 null, 1L)));
         FlakyProofs proofs = new FlakyProofs(temp.resolve("files"));
         Download download = fixture.download(temp.resolve("downloads"), proofs);
-        DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, Runnable::run, proofs);
+        DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, Runnable::run, proofs, 1);
         download.active = false;
         download.part.write(1, fixture.chunk(1), MerkleTree.leafHash(fixture.chunk(1)));
         sync.written(download, 1, 1_000);
         assertEquals(0, BitSet.valueOf(stored(fileId).held()).cardinality());
         assertEquals(0, stored(fileId).progressMillis());
+    }
+    @Test
+    void aSyncThatEndsOnceTheDownloadIsCompletingStoresNoBitmapAfterTheFinalOne() throws Exception {
+        DownloadPiecesFixture fixture = new DownloadPiecesFixture();
+        byte[] fileId = fixture.offer.fileId();
+        database.inTransaction(connection -> FileRows.insertIfAbsent(connection, new FileRows.StoredFile(fileId, null,
+                DownloadPiecesFixture.OFFERER.toString(), "in", new byte[1], FileRecord.DOWNLOADING, new byte[1], null,
+                null, 1L)));
+        FlakyProofs proofs = new FlakyProofs(temp.resolve("files"));
+        Download download = fixture.download(temp.resolve("downloads"), proofs);
+        // Syncs run on a thread of their own: here held until the download has begun completing,
+        // whose final state (stored from the loop) a late partial bitmap must not overwrite.
+        ArrayDeque<Runnable> syncs = new ArrayDeque<>();
+        DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, syncs::add, proofs, 1);
+        download.part.write(3, fixture.chunk(3), MerkleTree.leafHash(fixture.chunk(3)));
+        sync.written(download, 3, 1_000);
+        assertEquals(1, syncs.size(), "the sync waits on its thread");
+        download.completing = true;
+        syncs.poll().run();
+        assertEquals(0, BitSet.valueOf(stored(fileId).held()).cardinality());
+        assertFalse(download.syncing, "and no sync is left marked as running");
+    }
+
+    @Test
+    void chunksAreForcedInBatchesAndTheFewLeftAtTheTick() throws Exception {
+        DownloadPiecesFixture fixture = new DownloadPiecesFixture();
+        byte[] fileId = fixture.offer.fileId();
+        database.inTransaction(connection -> FileRows.insertIfAbsent(connection, new FileRows.StoredFile(fileId, null,
+                DownloadPiecesFixture.OFFERER.toString(), "in", new byte[1], FileRecord.DOWNLOADING, new byte[1], null,
+                null, 1L)));
+        FlakyProofs proofs = new FlakyProofs(temp.resolve("files"));
+        Download download = fixture.download(temp.resolve("downloads"), proofs);
+        DownloadSync sync = new DownloadSync(new InlineStorageQueue(database), Runnable::run, Runnable::run, proofs, 3);
+        for (int index = 0; index < 2; index++) {
+            download.part.write(index, fixture.chunk(index), MerkleTree.leafHash(fixture.chunk(index)));
+            sync.written(download, index, 1_000);
+        }
+        assertEquals(0, BitSet.valueOf(stored(fileId).held()).cardinality(), "two chunks wait for a third");
+        download.part.write(2, fixture.chunk(2), MerkleTree.leafHash(fixture.chunk(2)));
+        sync.written(download, 2, 2_000);
+        assertEquals(3, BitSet.valueOf(stored(fileId).held()).cardinality(), "a batch of three is forced and listed");
+        download.part.write(3, fixture.chunk(3), MerkleTree.leafHash(fixture.chunk(3)));
+        sync.written(download, 3, 3_000);
+        assertEquals(3, BitSet.valueOf(stored(fileId).held()).cardinality());
+        sync.flush(download);
+        assertEquals(4, BitSet.valueOf(stored(fileId).held()).cardinality(), "the tick forces the one left");
+        assertEquals(3_000, stored(fileId).progressMillis());
     }
 }

@@ -46,8 +46,10 @@ class FileTransfersTest {
     private static final int SIZE = ChunkLayout.DEFAULT_CHUNK_SIZE * (CHUNKS - 1) + 1234;
     /** Windows smaller than the file, so that several holders take part. */
     private static final int WINDOW = 3;
+    /** A sync after every chunk, so that what a restart finds does not hang on the tick. */
     private static final FileConfig CONFIG = new FileConfig(FileConfig.DEFAULT_MAX_FILE_BYTES, WINDOW,
-            Duration.ofSeconds(20), 16, Duration.ofSeconds(5), Duration.ofSeconds(1), FileConfig.DEFAULT_PARTIAL_EXPIRY);
+            Duration.ofSeconds(20), 16, Duration.ofSeconds(5), Duration.ofSeconds(1), FileConfig.DEFAULT_PARTIAL_EXPIRY,
+            1);
     private static final Duration EXPIRY = FileConfig.DEFAULT_PARTIAL_EXPIRY;
 
     @TempDir
@@ -120,7 +122,7 @@ class FileTransfersTest {
         void open() throws Exception {
             links = new EmbeddedLinks(id);
             files = FileTransfers.open(id, links, new InlineStorageQueue(database), cipher, loop, clock, random,
-                    disk, new DiskProofStore(home.resolve("files")),
+                    disk, disk, new DiskProofStore(home.resolve("files")),
                     CONFIG, home.resolve("downloads"), this::sendOffer);
             links.addLayer(files);
             files.postGroupOffersWith(this::postOffer);

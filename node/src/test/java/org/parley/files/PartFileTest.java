@@ -113,6 +113,34 @@ class PartFileTest {
     }
 
     @Test
+    void chunksFarAheadOfAGapAreReadBackForTheFilesHashOnceTheGapIsFilled() throws Exception {
+        // More chunks wait behind the missing first one than the part file keeps for its hash.
+        int chunks = PartFile.KEPT_UNHASHED + 3;
+        byte[] bytes = new byte[ChunkLayout.DEFAULT_CHUNK_SIZE * chunks];
+        random.nextBytes(bytes);
+        ChunkLayout big = ChunkLayout.of(bytes.length);
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            leaves.add(MerkleTree.leafHash(bytes, (int) big.offset(i), big.length(i)));
+        }
+        MerkleTree bigTree = MerkleTree.of(leaves);
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        OfferedFile offer = OfferedFile.of(FileOffer.newBuilder().setName("big.bin").setSize(bytes.length)
+                .setSha256(ByteString.copyFrom(MerkleTree.sha256().digest(bytes)))
+                .setMerkleRoot(ByteString.copyFrom(bigTree.root())).setChunkSize(ChunkLayout.DEFAULT_CHUNK_SIZE)
+                .setKey(ByteString.copyFrom(key)).build(), Long.MAX_VALUE);
+        Path downloads = temp.resolve("downloads");
+        PartFile part = PartFile.open(offer, downloads, new BitSet(), new DiskProofStore(temp.resolve("proofs")));
+        for (int index = chunks - 1; index >= 0; index--) {
+            byte[] plain = Arrays.copyOfRange(bytes, (int) big.offset(index), (int) big.offset(index) + big.length(index));
+            part.write(index, plain, leaves.get(index));
+            part.hashWritten();
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(part.complete()));
+    }
+
+    @Test
     void anOfferWhoseSha256DoesNotMatchItsTreeFailsAndNoFileCarriesTheName() throws Exception {
         byte[] other = MerkleTree.sha256().digest(new byte[] {1});
         OfferedFile offer = offer(other);

@@ -32,7 +32,8 @@ class AttackSimulationTest {
                 + report.victimSybilLinkShare());
         assertTrue(report.lookupsOfVictimSuccess() >= 0.99, "lookups of the victim " + report.lookupsOfVictimSuccess());
         assertTrue(report.victimLookupSuccess() >= 0.99, "the victim's lookups " + report.victimLookupSuccess());
-        assertTrue(report.deliveryRatio() >= 0.95, "delivery " + report.deliveryRatio());
+        // 0.967 before peers that relayed were dialled back first and trimmed last (decision 0073).
+        assertTrue(report.deliveryRatio() >= 0.99, "delivery " + report.deliveryRatio());
     }
 
     @Test

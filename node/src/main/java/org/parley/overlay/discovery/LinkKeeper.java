@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,10 @@ import org.parley.runtime.Scheduler;
  * copies; a link that relayed nothing of the topics both ends share while {@link #IDLE_MESSAGES}
  * messages reached us is closed and its peer not dialed again for {@link #SHUN_FOR}, so that
  * links ratchet toward neighbours that deliver; and peers that relaying neighbours recommend are
- * dialed before records drawn at random. Confined to the node's loop.
+ * dialed before records drawn at random. Since decision 0073, delivery counts before direction
+ * when trimming, peers that brought first copies are remembered past their links and dialed back
+ * first, and a node with few relaying links opens more, up to the maximum. Confined to the
+ * node's loop.
  */
 final class LinkKeeper {
     /** Chance per heartbeat that a node with enough links swaps one for a random other. */
@@ -38,9 +42,9 @@ final class LinkKeeper {
     /**
      * Messages that must reach us, with nothing relayed or announced by a neighbour sharing the
      * topic, before its link counts as idle. An honest neighbour outside our mesh announces to
-     * three random neighbours outside its mesh each gossip heartbeat; over the six or more
+     * six random neighbours outside its mesh each gossip heartbeat; over the six or more
      * heartbeats this many messages take at five a second, with ten such neighbours, the chance
-     * that it announced none to us is about one in ten ((7/10)^6); losing its link costs a redial.
+     * that it announced none to us is about one in 250 ((4/10)^6); losing its link costs a redial.
      */
     static final int IDLE_MESSAGES = 32;
     /** Idle links closed per heartbeat at most, so a burst of lost frames cannot cut a node off. */
@@ -49,6 +53,14 @@ final class LinkKeeper {
     static final Duration SHUN_FOR = Duration.ofMinutes(10);
     /** Recommended peers remembered, newest kept. */
     static final int RECOMMENDED_KEPT = 64;
+    /** Peers that brought us first copies, remembered across the loss of their links, newest kept. */
+    static final int PROVEN_KEPT = 32;
+    /**
+     * Below this many links that bring first copies, a node opens links beyond its target, up to
+     * the maximum: with most of its links held by peers that bring nothing, more links are the
+     * way to reach the ones that do.
+     */
+    static final int RELAYING_WANTED = 3;
 
     private final LinkControl links;
     private final Scheduler scheduler;
@@ -67,6 +79,11 @@ final class LinkKeeper {
     private final Map<PeerId, Long> brought = new HashMap<>();
     /** Peers that neighbours relaying to us named as relaying to them, oldest first: dialed before random ones. */
     private final LinkedHashSet<PeerId> recommended = new LinkedHashSet<>();
+    /**
+     * Peers that brought us first copies on some link, newest last: evidence that survives the
+     * link, so that a node whose relaying neighbours were trimmed or lost dials them back first.
+     */
+    private final LinkedHashMap<PeerId, Boolean> proven = new LinkedHashMap<>();
     /** Peers whose links were closed as idle, until when they stay shunned. */
     private final Map<PeerId, Long> shunnedUntil = new HashMap<>();
 
@@ -97,8 +114,12 @@ final class LinkKeeper {
 
     /** See {@link Discovery#relayed}. */
     void relayed(PeerId peer, boolean firstCopy) {
-        if (firstCopy) {
-            brought.computeIfPresent(peer, (p, count) -> count + 1);
+        if (firstCopy && brought.computeIfPresent(peer, (p, count) -> count + 1) != null) {
+            proven.remove(peer);
+            proven.put(peer, Boolean.TRUE);
+            if (proven.size() > PROVEN_KEPT) {
+                proven.remove(proven.keySet().iterator().next());
+            }
         }
     }
 
@@ -155,6 +176,11 @@ final class LinkKeeper {
         if (missing > 0) {
             dialMore(linked, missing);
             whenShort.run();
+        } else if (excess < 0 && linked.stream().filter(this::relays).count() < RELAYING_WANTED) {
+            // Few of our links relay: one more link a heartbeat, up to the maximum, and a
+            // relaying neighbour asked for the peers that relay to it.
+            dialMore(linked, 1);
+            whenShort.run();
         }
         if (excess > 0) {
             trim(linked, excess);
@@ -170,7 +196,10 @@ final class LinkKeeper {
         }
     }
 
-    /** Dials {@code count} peers: recommended ones first, the rest drawn at random from the book. */
+    /**
+     * Dials {@code count} peers: those that brought us first copies before (newest first), then
+     * recommended ones, the rest drawn at random from the book.
+     */
     private void dialMore(List<PeerId> linked, int count) {
         long now = clock.nowMillis();
         lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
@@ -180,11 +209,19 @@ final class LinkKeeper {
                 && !lastDialedMillis.containsKey(record.peer()) && !shunnedUntil.containsKey(record.peer())
                 && !record.addresses().isEmpty();
         List<PeerRecord> candidates = new ArrayList<>();
+        List<PeerId> provenNewestFirst = new ArrayList<>(proven.keySet());
+        java.util.Collections.reverse(provenNewestFirst);
+        for (PeerId peer : provenNewestFirst) {
+            if (candidates.size() == count) {
+                break;
+            }
+            book.get(peer, now).filter(dialable).ifPresent(candidates::add);
+        }
         for (PeerId peer : new ArrayList<>(recommended)) {
             if (candidates.size() == count) {
                 break;
             }
-            book.get(peer, now).filter(dialable).ifPresent(record -> {
+            book.get(peer, now).filter(dialable).filter(record -> !candidates.contains(record)).ifPresent(record -> {
                 candidates.add(record);
                 recommended.remove(peer);
             });
@@ -221,6 +258,7 @@ final class LinkKeeper {
             }
             if (links.disconnect(peer, "relayed nothing of a shared topic")) {
                 shunnedUntil.put(peer, now + SHUN_FOR.toMillis());
+                proven.remove(peer);
                 closed++;
             }
         }
@@ -231,8 +269,10 @@ final class LinkKeeper {
     }
 
     /**
-     * Closes {@code count} links, never those spared: first shunned or idle ones, then inbound
-     * before outbound, and within each the ones that brought fewest first copies; random among equals.
+     * Closes {@code count} links, never those spared: first shunned or idle ones, then those of
+     * peers that never brought us a first copy, then inbound before outbound, and within each the
+     * ones that brought fewest first copies; random among equals. Delivery comes before direction:
+     * a Sybil's link we dialed is worth less than an inbound one that relays.
      */
     private void trim(List<PeerId> linked, int count) {
         int excess = count;
@@ -240,6 +280,7 @@ final class LinkKeeper {
         List<PeerId> order = random.pick(linked, linked.size(), peer -> !spared.test(peer));
         order.sort(Comparator.<PeerId, Boolean>comparing(
                         peer -> !(isIdle(peer) || shunnedUntil.getOrDefault(peer, 0L) > now))
+                .thenComparing(peer -> brought.getOrDefault(peer, 0L) > 0 || proven.containsKey(peer))
                 .thenComparing(peer -> directions.get(peer) == Direction.OUTBOUND)
                 .thenComparingLong(peer -> brought.getOrDefault(peer, 0L)));
         for (PeerId peer : order) {

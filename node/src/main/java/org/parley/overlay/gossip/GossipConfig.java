@@ -77,7 +77,9 @@ public record GossipConfig(
                 4,
                 2,
                 8,
-                3,
+                // GossipSub's D_lazy: with 3, an honest neighbour outside the mesh among Sybils
+                // announced to us too rarely to keep its link, or to repair a covert flash (0073).
+                6,
                 2,
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(30),

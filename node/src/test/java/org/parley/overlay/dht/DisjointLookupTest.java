@@ -34,12 +34,18 @@ class DisjointLookupTest {
     void aLookupWhoseClosestContactsColludeFindsTheRecordOnADisjointPath() {
         dht.start(Duration.ofDays(1));
         DhtKey key = DhtKey.ofPeer(target.peerId());
-        // Five peers; the two closest to the target collude, the farthest is honest.
-        List<PeerRecord> peers = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            peers.add(fixture.newPeer("peer" + i));
-        }
-        peers.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), key.byDistance()));
+        // Five peers; the two closest to the target collude, the farthest is honest. The honest
+        // one must reach the table: buckets hold k = 2, and when all three linked peers fall in
+        // one bucket (for random keys most often the first bit's, a few runs in a hundred) the
+        // last one linked waits as a replacement, and no lookup would ever ask it.
+        List<PeerRecord> peers;
+        do {
+            peers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                peers.add(fixture.newPeer("peer" + i));
+            }
+            peers.sort(Comparator.comparing(record -> DhtKey.ofPeer(record.peer()), key.byDistance()));
+        } while (oneBucket(peers.get(0), peers.get(1), peers.get(4)));
         List<PeerRecord> sybils = peers.subList(0, 2);
         PeerRecord honest = peers.get(4);
         for (PeerRecord peer : List.of(sybils.get(0), sybils.get(1), honest)) {
@@ -92,6 +98,14 @@ class DisjointLookupTest {
         assertTrue(lookup.nextQueries().isEmpty());
         assertTrue(lookup.isFinished());
         assertFalse(lookup.askedPeers().contains(avoided.peer()));
+    }
+
+    /** Whether the three peers share one bucket of this node's routing table (one common prefix length). */
+    private boolean oneBucket(PeerRecord a, PeerRecord b, PeerRecord c) {
+        DhtKey self = DhtKey.ofPeer(fixture.self.peerId());
+        int bucket = self.commonPrefixLength(DhtKey.ofPeer(a.peer()));
+        return self.commonPrefixLength(DhtKey.ofPeer(b.peer())) == bucket
+                && self.commonPrefixLength(DhtKey.ofPeer(c.peer())) == bucket;
     }
 
     private void link(PeerRecord peer) {

@@ -24,8 +24,9 @@ import org.parley.runtime.VirtualScheduler;
 
 /**
  * Which links discovery keeps when Sybils dial in and hold links to drop what they should relay
- * (decision 0048): inbound links that brought nothing trimmed first, idle links closed and their
- * peers shunned.
+ * (decision 0048): links that brought nothing trimmed first, idle links closed and their
+ * peers shunned; peers that relayed dialled back first, and more links opened while few relay
+ * (decision 0073).
  */
 class LinkKeepingTest {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -135,6 +136,67 @@ class LinkKeepingTest {
         List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
         assertEquals(good.peerId(), dialled.get(0), "the relay's recommendation first, of 21 records: " + dialled);
         assertEquals(CONFIG.targetLinks() - 2, dialled.size(), "the rest drawn at random");
+    }
+
+    @Test
+    void aboveTheMaximumALinkWeDialledThatBroughtNothingGoesBeforeAnInboundOneThatRelays() {
+        List<PeerId> inbound = open(CONFIG.maxLinks() - 2, Direction.INBOUND, "10.1.");
+        inbound.forEach(peer -> discovery.relayed(peer, true));
+        List<PeerId> outbound = open(4, Direction.OUTBOUND, "10.2.");
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        assertEquals(CONFIG.maxLinks(), links.linkedPeers().size());
+        assertTrue(links.linkedPeers().containsAll(inbound), "every link that relays stays, however it was opened");
+        assertEquals(2, outbound.stream().filter(links::isConnected).count(), "two links that brought nothing went");
+    }
+
+    @Test
+    void aPeerThatBroughtFirstCopiesIsDialledBackFirstOnceItsLinkIsGone() {
+        List<PeerId> linked = open(2, Direction.OUTBOUND, "10.1.");
+        PeerId relayed = linked.get(0);
+        discovery.relayed(relayed, true);
+        List<PeerRecord> records = new ArrayList<>();
+        records.add(record(relayed));
+        for (int i = 0; i < 20; i++) {
+            Identity identity = Identity.generate("pushed " + i, RANDOM);
+            records.add(0, record(identity.peerId(), identity));
+        }
+        exchange(linked.get(1), records);
+        links.close(relayed);
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+        assertEquals(relayed, dialled.get(0), "the peer that relayed first, of 21 records: " + dialled);
+    }
+
+    @Test
+    void aNodeWhoseLinksBringNothingOpensMoreUpToTheMaximumAndOneWhoseLinksRelayDoesNot() {
+        List<PeerId> linked = open(CONFIG.targetLinks(), Direction.INBOUND, "10.1.");
+        List<PeerRecord> records = new ArrayList<>();
+        for (int i = 0; i < 2 * CONFIG.maxLinks(); i++) {
+            Identity identity = Identity.generate("known " + i, RANDOM);
+            records.add(record(identity.peerId(), identity));
+        }
+        exchange(linked.get(0), records.subList(0, 16));
+        exchange(linked.get(1), records.subList(16, 32));
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().multipliedBy(3));
+        assertTrue(links.dials().size() >= 2, "a node at its target whose links bring nothing dials more: "
+                + links.dials().size());
+
+        links.dials().forEach(target -> links.open(new PeerInfo(target.expectedPeer().orElseThrow(),
+                "10.4.0.1:7000", Direction.OUTBOUND, 0, "test")));
+        links.linkedPeers().stream().limit(LinkKeeper.RELAYING_WANTED)
+                .forEach(peer -> discovery.relayed(peer, true));
+        int dialledBefore = links.dials().size();
+        loop.advance(CONFIG.heartbeat().multipliedBy(4));
+        assertEquals(dialledBefore, links.dials().size(), "enough of its links relay: no more dials");
+        assertTrue(links.linkedPeers().size() <= CONFIG.maxLinks());
     }
 
     private List<PeerId> open(int count, Direction direction, String block) {

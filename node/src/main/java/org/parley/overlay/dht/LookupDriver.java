@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.LinkControl;
@@ -30,6 +32,9 @@ import org.parley.runtime.Scheduler;
  * lookup on until it is finished or its deadline passes. An answer no honest peer sends
  * (unasked for, oversized, with a forged or malformed record) is dropped whole, its sender scored
  * down and dropped from the table. Confined to the node's loop, where run results complete.
+ * It stays one class at about 400 lines: sending, dialing, waiting for a dial slot, timing out
+ * and taking answers in all change the same per-query bookkeeping, which split apart would have
+ * to be handed between the pieces.
  */
 final class LookupDriver {
     /** Timed-out queries remembered, so that their late answers are not taken for unsolicited ones. */
@@ -69,11 +74,11 @@ final class LookupDriver {
     };
     private final Set<LookupRun> running = new HashSet<>();
     /** Lookups that had a peer to ask and no room to dial it, oldest first. */
-    private final Set<LookupRun> waitingForDial = new java.util.LinkedHashSet<>();
+    private final Set<LookupRun> waitingForDial = new LinkedHashSet<>();
     private boolean wakeScheduled;
     private long nextRequestId = 1;
     /** Told of the target of every lookup started, so that bucket refresh knows which buckets are fresh. */
-    private java.util.function.Consumer<DhtKey> lookupStarted = key -> { };
+    private Consumer<DhtKey> lookupStarted = key -> { };
 
     LookupDriver(LinkControl links, Scheduler scheduler, Clock clock, DhtConfig config, Discovery discovery,
                  DhtKnowledge known) {
@@ -85,7 +90,7 @@ final class LookupDriver {
         this.known = known;
     }
 
-    void onLookupStarted(java.util.function.Consumer<DhtKey> listener) {
+    void onLookupStarted(Consumer<DhtKey> listener) {
         this.lookupStarted = listener;
     }
 

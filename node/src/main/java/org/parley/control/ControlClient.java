@@ -111,7 +111,8 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         ControlTransport transport;
         ManagedChannel channel;
         try {
-            transport = endpoint.get().onSocket() ? ControlTransport.forClientSocket() : ControlTransport.forClientLoopback();
+            transport = endpoint.get().onSocket() ? ControlTransport.forClientSocket()
+                    : ControlTransport.forClientLoopback();
             channel = transport.channel(endpoint.get(), home.controlSocket());
         } catch (IOException e) {
             throw new ApiException(e.getMessage(), e);

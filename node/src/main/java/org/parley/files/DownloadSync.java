@@ -17,9 +17,10 @@ import org.parley.store.StorageQueue;
  * made progress (its expiry counts from there), so a download pays a sync per batch of chunks
  * (or per tick, for the few written since the last), not per chunk. A chunk written but not yet
  * synced at a crash is fetched again. Each sync first adds the chunks written so far to the file's
- * running SHA-256 ({@link PartFile#hashWritten}). Confined to the node's loop; syncs run on {@code syncs}, a thread of their own in the daemon, so that
- * neither waiting on the disk nor hashing the whole file holds up the thread that checks and
- * writes the chunks as they come; the rows go through the {@link StorageQueue}.
+ * running SHA-256 ({@link PartFile#hashWritten}). Confined to the node's loop; syncs run on
+ * {@code syncs}, a thread of their own in the daemon, so that neither waiting on the disk nor
+ * hashing the whole file holds up the thread that checks and writes the chunks as they come; the
+ * rows go through the {@link StorageQueue}.
  */
 final class DownloadSync {
     private static final Logger LOG = Logger.getLogger(DownloadSync.class.getName());

@@ -133,7 +133,8 @@ class PartFileTest {
         Path downloads = temp.resolve("downloads");
         PartFile part = PartFile.open(offer, downloads, new BitSet(), new DiskProofStore(temp.resolve("proofs")));
         for (int index = chunks - 1; index >= 0; index--) {
-            byte[] plain = Arrays.copyOfRange(bytes, (int) big.offset(index), (int) big.offset(index) + big.length(index));
+            int offset = (int) big.offset(index);
+            byte[] plain = Arrays.copyOfRange(bytes, offset, offset + big.length(index));
             part.write(index, plain, leaves.get(index));
             part.hashWritten();
         }

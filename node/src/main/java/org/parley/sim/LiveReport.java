@@ -1,5 +1,6 @@
 package org.parley.sim;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -12,10 +13,19 @@ import java.util.Locale;
  * @param dmMessages messages sent
  * @param dmDeliveryRatio share that reached their recipient in the window
  * @param dmDeliveredRelayed of those delivered, how many had a recipient or sender behind a NAT
+ * @param dmMissed for each message that missed the window, what happened between its ends
+ *                 ({@link LiveTrace}), one line each; empty when all arrived
  */
-public record LiveReport(int dmMessages, double dmDeliveryRatio, int dmDeliveredRelayed, int dmWindowSeconds) {
+public record LiveReport(int dmMessages, double dmDeliveryRatio, int dmDeliveredRelayed, int dmWindowSeconds,
+                         List<String> dmMissed) {
+    public LiveReport {
+        dmMissed = List.copyOf(dmMissed);
+    }
+
     public String toText() {
-        return String.format(Locale.ROOT, "live DM delivery ratio     %.4f (%d messages, %d of them to or from a NATed peer; %d s)",
+        String figure = String.format(Locale.ROOT,
+                "live DM delivery ratio     %.4f (%d messages, %d of them to or from a NATed peer; %d s)",
                 dmDeliveryRatio, dmMessages, dmDeliveredRelayed, dmWindowSeconds);
+        return dmMissed.isEmpty() ? figure : figure + "\nmissed live DMs:\n" + String.join("\n", dmMissed);
     }
 }

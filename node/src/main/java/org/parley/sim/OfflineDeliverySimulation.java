@@ -44,6 +44,7 @@ public final class OfflineDeliverySimulation {
     private final List<Double> replicasOverTime = new ArrayList<>();
     private long[] stored = {0, 0};
     private LiveReport live;
+    private LiveTrace liveTrace;
 
     public OfflineDeliverySimulation(SimConfig config, double offlineShare) {
         if (!(offlineShare > 0 && offlineShare + config.churn() < 1)) {
@@ -75,6 +76,8 @@ public final class OfflineDeliverySimulation {
     /** Counts, on every incarnation of every node, what its messenger takes in and sees relayed. */
     void watch(WholeNodeNetwork on) {
         this.network = on;
+        liveTrace = new LiveTrace(on, NatPlan.of(config, WholeNodeNetwork.BOOTSTRAP_NODES));
+        on.watchIncarnations(liveTrace::watch);
         on.watchIncarnations((index, node) -> {
             Map<String, Integer> taken = received.computeIfAbsent(index, key -> new HashMap<>());
             node.node.messenger().addListener(new MessagingEvents() {
@@ -115,7 +118,7 @@ public final class OfflineDeliverySimulation {
         befriend();
         // Only with NATs: there, reaching an online peer live (through a relay) is what is measured;
         // without them the scenario stays as it was.
-        live = config.unreachable() > 0 ? sendLive() : new LiveReport(0, 1, 0, 0);
+        live = config.unreachable() > 0 ? sendLive() : new LiveReport(0, 1, 0, 0, List.of());
         recipients.forEach(network::leave);
     }
 
@@ -166,26 +169,35 @@ public final class OfflineDeliverySimulation {
         Set<List<Integer>> pairs = new LinkedHashSet<>();
         planned.forEach(message -> pairs.add(List.of(message.sender(), message.recipient())));
         List<Sent> sent = new ArrayList<>();
+        Map<List<Integer>, String> texts = new HashMap<>();
         for (List<Integer> pair : pairs) {
             Sent message = new Sent(pair.get(0), pair.get(1), "live message from node " + pair.get(0) + " to node "
                     + pair.get(1));
-            network.node(message.sender()).node.messenger().send(network.id(message.recipient()), message.text());
             sent.add(message);
+            texts.put(pair, message.text());
         }
+        liveTrace.start(texts);
+        for (Sent message : sent) {
+            network.node(message.sender()).node.messenger().send(network.id(message.recipient()), message.text());
+        }
+        liveTrace.sampleFor(LIVE_WINDOW);
         network.clock.advance(LIVE_WINDOW);
         NatPlan plan = NatPlan.of(config, WholeNodeNetwork.BOOTSTRAP_NODES);
         int delivered = 0;
         int behindNat = 0;
+        List<String> missed = new ArrayList<>();
         for (Sent message : sent) {
             if (received.get(message.recipient()).getOrDefault(message.text(), 0) > 0) {
                 delivered++;
                 if (!plan.isPublic(message.sender()) || !plan.isPublic(message.recipient())) {
                     behindNat++;
                 }
+            } else {
+                missed.addAll(liveTrace.explain(message.sender(), message.recipient()));
             }
         }
         return new LiveReport(sent.size(), sent.isEmpty() ? 1 : (double) delivered / sent.size(), behindNat,
-                (int) LIVE_WINDOW.toSeconds());
+                (int) LIVE_WINDOW.toSeconds(), missed);
     }
 
     /**

@@ -91,7 +91,8 @@ final class LiveTrace {
             PeerId recipient = network.id(pair.get(1));
             String now = "sender holds " + describe(sender.discovery.recordOf(recipient))
                     + (sender.links.isConnected(recipient) ? ", linked" : ", not linked")
-                    + ", sender links " + sender.links.linkCount();
+                    + ", sender links " + sender.links.linkCount() + "; recipient's relays seen by the sender: "
+                    + relaysSeen(sender, network.node(pair.get(1)));
             if (!now.equals(trace.lastSample)) {
                 trace.lastSample = now;
                 add(trace, now);
@@ -118,6 +119,18 @@ final class LiveTrace {
                         .collect(Collectors.joining(" ")) + ", recipient links " + to.links.linkCount());
         lines.addAll(trace.events);
         return lines;
+    }
+
+    /**
+     * For each relay the recipient's own record names: whether the sender is linked to it and holds
+     * a record with its address, which is what it needs to dial a circuit there.
+     */
+    private String relaysSeen(SimNode sender, SimNode recipient) {
+        return recipient.discovery.ownRecord().linkRelays().stream()
+                .map(relay -> indexOf.get(relay) + (sender.links.isConnected(relay) ? " linked" : " not linked")
+                        + sender.discovery.recordOf(relay).map(record -> record.addresses().isEmpty()
+                                ? " record without address" : " record").orElse(" no record"))
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     private void linkEvent(int index, PeerId peer, String what) {

@@ -22,9 +22,9 @@ import org.parley.store.StorageQueue;
 /**
  * The fetching side of file transfers: the downloads in progress, each through its steps. Its
  * part file is opened, what it held checked again ({@link DownloadOpener}, decision 0068); holders
- * are asked and chunks requested ({@link HolderRequests}); chunks are checked and written into
- * the part file on {@code work} ({@link ChunkIntake}) and forced to disk in batches, on
- * {@code syncs}, before the bitmap lists them ({@link DownloadSync}); once every chunk is in, the file is checked and linked
+ * are asked and chunks requested ({@link HolderRequests}); chunks are checked (on {@code work})
+ * and written into the part file (on {@code disk}; {@link ChunkIntake}) and forced to disk in
+ * batches, on {@code syncs}, before the bitmap lists them ({@link DownloadSync}); once every chunk is in, the file is checked and linked
  * under its name, or the download fails ({@link DownloadOutcomes}). A download that makes no progress for
  * {@link FileConfig#partialExpiry} (counted from stored times, so across restarts) is stopped and
  * failed, which deletes its part file and proofs (decision 0066).

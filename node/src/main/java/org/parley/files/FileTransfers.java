@@ -60,9 +60,9 @@ import org.parley.store.StorageQueue;
  * offers come in from messages and groups and frames from links; the work is in {@link Downloads},
  * {@link ChunkServer} and {@link FilePreparer}.
  *
- * <p>Confined to the node's loop. Reading and sealing chunks served and checking and writing
- * chunks that arrive run on {@code work}, other disk work (hashing, part files) on {@code disk},
- * and come back to the loop; database work
+ * <p>Confined to the node's loop. Reading and sealing chunks served and checking chunks that
+ * arrive run on {@code work}, other disk work (hashing, writing chunks) on {@code disk}, and come
+ * back to the loop; database work
  * goes through the {@link StorageQueue}.
  */
 public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferIntake, GroupFileIntake {
@@ -113,8 +113,8 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     /**
      * Loads the files this node knows from storage (blocking: call before the loop serves
      * anything); downloads that were in progress resume on {@link #start}. Chunks served are read
-     * and sealed, and chunks that arrive opened, checked and written, on {@code work} (in the
-     * daemon a pool of a thread per core: chunks go through it in any order); files are hashed
+     * and sealed, and chunks that arrive opened and checked, on {@code work} (in the daemon a pool
+     * of a thread per core: chunks go through it in any order); chunks are written, files hashed
      * and part files opened, closed and deleted on {@code disk}, one thread, in the order asked;
      * downloads are forced to disk (and their running hash advanced) on {@code syncs}, in the
      * daemon another thread, so the three overlap.

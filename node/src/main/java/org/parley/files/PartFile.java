@@ -3,7 +3,6 @@ package org.parley.files;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -36,9 +35,8 @@ import java.util.logging.Logger;
  *
  * <p>On a restart the chunks the stored bitmap lists are checked again against their proofs
  * ({@link #open}); any that fail (not yet on disk at a crash, or changed since) are fetched again.
- * Blocks on the disk: use on the files executors only. Writes (several at once), forces and the
- * running hash may run on different threads at once (positional reads and writes of a channel are
- * safe to mix).
+ * Blocks on the disk: use on the files executors only. Writes, forces and the running hash may run
+ * on different threads at once (positional reads and writes of a channel are safe to mix).
  */
 final class PartFile implements Closeable {
     private static final Logger LOG = Logger.getLogger(PartFile.class.getName());
@@ -64,9 +62,6 @@ final class PartFile implements Closeable {
     /** SHA-256 over chunks 0 to {@code hashedUpTo - 1}. */
     private final MessageDigest prefix = MerkleTree.sha256();
     private int hashedUpTo;
-    /** Writes in progress, and whether the file is closed: guarded by this object's lock. */
-    private int writing;
-    private boolean closed;
 
     private PartFile(OfferedFile offer, Path folder, Path path, FileChannel channel) {
         this.offer = offer;
@@ -142,47 +137,18 @@ final class PartFile implements Closeable {
         return (BitSet) written.clone();
     }
 
-    /** As {@link #write(int, byte[], byte[], Alongside)}, with nothing written beside the chunk. */
-    void write(int index, byte[] plain, byte[] leaf) throws IOException {
-        write(index, plain, leaf, () -> { });
-    }
-
-    /** Disk work that goes with a chunk's write (its proof), inside the same guard. */
-    interface Alongside {
-        void run() throws IOException;
-    }
-
     /**
      * Writes chunk {@code index}, already checked against the offer (its leaf hash {@code leaf}), at
-     * its place, then runs {@code alongside} (the caller writes the chunk's proof there). Writes
-     * may run on several threads at once and hold no lock while on the disk (a positional write
-     * touches only the chunk's own bytes), so the running hash and {@link #held} never wait on it;
-     * the chunk counts as written only once its bytes are in. A write either finishes before the
-     * file is closed ({@link #close} waits for the writes in progress) or fails, so nothing of a
-     * download is written after its part file was closed and perhaps deleted.
-     *
-     * @throws ClosedChannelException when the file is closed
+     * its place. The write holds no lock (a positional write touches only the chunk's own bytes),
+     * so the running hash and {@link #held} never wait on the disk; the chunk counts as written,
+     * for them, only once its bytes are in.
      */
-    void write(int index, byte[] plain, byte[] leaf, Alongside alongside) throws IOException {
+    void write(int index, byte[] plain, byte[] leaf) throws IOException {
+        PositionalIo.writeFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index));
         synchronized (this) {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            writing++;
-        }
-        try {
-            PositionalIo.writeFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index));
-            alongside.run();
-            synchronized (this) {
-                written.set(index);
-                leaves[index] = leaf;
-                keepForHash(index, plain);
-            }
-        } finally {
-            synchronized (this) {
-                writing--;
-                notifyAll();
-            }
+            written.set(index);
+            leaves[index] = leaf;
+            keepForHash(index, plain);
         }
     }
 
@@ -249,7 +215,7 @@ final class PartFile implements Closeable {
         }
         hashWritten();
         channel.force(true);
-        close();
+        channel.close();
         synchronized (hashing) {
             if (hashedUpTo != offer.chunkCount() || !MessageDigest.isEqual(prefix.digest(), offer.sha256())) {
                 throw new FileException("the content does not match the offer's SHA-256");
@@ -287,22 +253,9 @@ final class PartFile implements Closeable {
         return keyA != null && Objects.equals(keyA, keyB);
     }
 
-    /** Closes the file once the writes in progress are done; any write after fails. */
     @Override
     public synchronized void close() throws IOException {
-        closed = true;
-        boolean interrupted = false;
-        while (writing > 0) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
         channel.close();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Closes the file where nothing waits on it (a download stopped or ended): a failure is only logged. */

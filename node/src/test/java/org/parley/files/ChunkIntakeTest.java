@@ -18,8 +18,8 @@ import org.parley.proto.wire.v1.ChunkData;
 import org.parley.runtime.VirtualScheduler;
 
 /**
- * Chunks are checked and written on a pool, in any order (decision 0077): each is counted once it
- * passed and is on disk, none is written once its part file closed, and a bad one costs its sender.
+ * Chunks are checked on a pool, in any order, and written on the disk thread from the loop (decision
+ * 0077): each is written once it passed, none once its download ended, and a bad one costs its sender.
  */
 class ChunkIntakeTest {
     @TempDir
@@ -28,6 +28,7 @@ class ChunkIntakeTest {
     private final VirtualScheduler clock = new VirtualScheduler(1_000_000);
     private final EmbeddedLinks links = new EmbeddedLinks(DownloadPiecesFixture.peer(9));
     private final HeldExecutor work = new HeldExecutor();
+    private final HeldExecutor disk = new HeldExecutor();
     private final List<Integer> written = new ArrayList<>();
     private DownloadPiecesFixture fixture;
     private DiskProofStore proofs;
@@ -39,7 +40,7 @@ class ChunkIntakeTest {
         fixture = new DownloadPiecesFixture();
         proofs = new DiskProofStore(temp.resolve("files"));
         download = fixture.download(temp.resolve("downloads"), proofs);
-        intake = new ChunkIntake(links, Runnable::run, work, Runnable::run, proofs,
+        intake = new ChunkIntake(links, Runnable::run, work, disk, proofs,
                 new HolderRequests(links, clock, FileConfig.defaults()), (ended, index) -> written.add(index));
         links.open(DownloadPiecesFixture.OFFERER);
         BitSet all = new BitSet();
@@ -59,29 +60,31 @@ class ChunkIntakeTest {
     }
 
     @Test
-    void chunksWhoseWorkFinishesOutOfOrderAreEachWrittenAndCountedOnceOnDisk() throws Exception {
+    void chunksWhoseChecksFinishOutOfOrderAreEachWrittenOnceTheyPassedAndNotBefore() throws Exception {
         intake.take(DownloadPiecesFixture.OFFERER, download, chunk(0, fixture.chunk(0)));
         intake.take(DownloadPiecesFixture.OFFERER, download, chunk(1, fixture.chunk(1)));
-        assertEquals(2, work.size(), "both wait on the pool");
-        assertTrue(written.isEmpty());
-        assertTrue(download.part.held().isEmpty(), "nothing written before its check");
+        assertEquals(2, work.size(), "both checks wait on the pool");
+        assertEquals(0, disk.size(), "nothing is written before its check");
 
         work.runNewestFirst();
+        assertEquals(2, disk.size());
+        assertTrue(written.isEmpty(), "counted only once on disk");
+        disk.runInOrder();
 
-        assertEquals(List.of(1, 0), written, "counted in the order they finished");
+        assertEquals(List.of(1, 0), written, "written in the order their checks finished");
         assertEquals(bits(0, 1), download.part.held());
         assertEquals(fixture.tree.proof(1).size(), proofs.read(fixture.offer.fileId(), 1).size());
     }
 
     @Test
-    void aChunkWhoseWorkStartsAfterItsPartFileClosedIsNeverWritten() throws Exception {
+    void aChunkWhoseCheckEndsAfterItsDownloadEndedIsNeverWritten() throws Exception {
         intake.take(DownloadPiecesFixture.OFFERER, download, chunk(0, fixture.chunk(0)));
-        // The download ends (stopped, expired, failed) while the chunk waits: its part file is
-        // closed, then deleted with the proofs; nothing of the chunk may land after that.
+        // The download ends (stopped, expired, failed) while the chunk is checked: the end queues
+        // closing and deleting on the disk, and no write of it may come after them.
         download.active = false;
-        download.part.close();
         work.runNewestFirst();
 
+        assertEquals(0, disk.size(), "nothing queued on the disk");
         assertTrue(written.isEmpty());
         assertTrue(download.part.held().isEmpty());
         assertNull(proofs.read(fixture.offer.fileId(), 0));
@@ -97,8 +100,7 @@ class ChunkIntakeTest {
         intake.take(DownloadPiecesFixture.OFFERER, download, chunk(1, forged));
         work.runNewestFirst();
 
-        assertTrue(download.part.held().isEmpty());
-        assertNull(proofs.read(fixture.offer.fileId(), 1));
+        assertEquals(0, disk.size());
         assertTrue(links.penalties().getOrDefault(DownloadPiecesFixture.OFFERER, 0.0) > 0);
         assertTrue(download.scheduler.isExcluded(DownloadPiecesFixture.OFFERER));
         assertTrue(written.isEmpty());

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.proto.wire.v1.FileOffer;
@@ -89,59 +86,6 @@ class PartFileTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(partPath)));
         }
         assertThrows(FileException.class, part::complete, "not whole yet");
-    }
-
-    @Test
-    void closingWaitsForTheWritesInProgressAndAnyWriteAfterItFails() throws Exception {
-        OfferedFile offer = honestOffer();
-        ProofStore proofs = new DiskProofStore(temp.resolve("proofs"));
-        PartFile part = PartFile.open(offer, temp.resolve("downloads"), new BitSet(), proofs);
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        Thread writer = new Thread(() -> {
-            try {
-                part.write(2, chunk(2), MerkleTree.leafHash(chunk(2)), () -> {
-                    inside.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IOException(e);
-                    }
-                    proofs.write(offer.fileId(), 2, tree.proof(2));
-                });
-            } catch (IOException | RuntimeException e) {
-                failures.add(e);
-            }
-        });
-        writer.start();
-        inside.await();
-        Thread closer = new Thread(() -> {
-            try {
-                part.close();
-            } catch (IOException e) {
-                failures.add(e);
-            }
-        });
-        closer.start();
-        // Until the close either waits on the part file or is done.
-        while (closer.getState() != Thread.State.WAITING && closer.getState() != Thread.State.TERMINATED) {
-            Thread.yield();
-        }
-        assertEquals(Thread.State.WAITING, closer.getState(), "the close waits for the write in progress");
-        release.countDown();
-        writer.join();
-        closer.join();
-
-        assertEquals(List.of(), failures);
-        BitSet two = new BitSet();
-        two.set(2);
-        assertEquals(two, part.held(), "the write in progress finished and counts");
-        assertEquals(tree.proof(2).size(), proofs.read(offer.fileId(), 2).size());
-        assertThrows(ClosedChannelException.class, () -> part.write(3, chunk(3), MerkleTree.leafHash(chunk(3)),
-                () -> proofs.write(offer.fileId(), 3, tree.proof(3))));
-        assertEquals(two, part.held());
-        assertEquals(null, proofs.read(offer.fileId(), 3), "nothing written beside a write refused");
     }
 
     @Test

@@ -16,35 +16,25 @@ import org.parley.proto.wire.v1.ChunkData;
 
 /**
  * Takes chunks into a download: one asked of the peer that sent it is opened and checked against
- * the offer ({@link OfferedFile#open}) on {@code work}, a pool, so that the chunks of a download
- * are opened and hashed on as many threads as the machine has (decision 0077); back on the loop,
- * one that passed and whose download is still going is written (plaintext into the part file,
- * proof into the {@link ProofStore}) on {@code disk}, then handed to {@code written} on the loop.
- * Chunks finish their checks in any order. A chunk nobody asked for, or one that fails its check,
- * costs its sender (the latter also excludes it from the download).
- *
- * <p>Every write is queued on {@code disk} from the loop while its download is active, so what
- * the end of a download queues there (closing the part file, then deleting it) comes after every
- * write of it: a chunk whose check ends after the download did is dropped, never written. The
- * work in flight is bounded by the requests in flight: only a chunk asked of its sender is taken.
- * Confined to the node's loop.
+ * the offer ({@link OfferedFile#open}) on {@code disk}, then its plaintext written into the part
+ * file and its proof into the {@link ProofStore}; back on the loop it is handed to
+ * {@code written}. A chunk nobody asked for, or one that fails its check, costs its sender (the
+ * latter also excludes it from the download). Confined to the node's loop.
  */
 final class ChunkIntake {
     private static final Logger LOG = Logger.getLogger(ChunkIntake.class.getName());
 
     private final Neighbours neighbours;
     private final Executor loop;
-    private final Executor work;
     private final Executor disk;
     private final ProofStore proofs;
     private final HolderRequests requests;
     private final ObjIntConsumer<Download> written;
 
-    ChunkIntake(Neighbours neighbours, Executor loop, Executor work, Executor disk, ProofStore proofs,
-                HolderRequests requests, ObjIntConsumer<Download> written) {
+    ChunkIntake(Neighbours neighbours, Executor loop, Executor disk, ProofStore proofs, HolderRequests requests,
+                ObjIntConsumer<Download> written) {
         this.neighbours = neighbours;
         this.loop = loop;
-        this.work = work;
         this.disk = disk;
         this.proofs = proofs;
         this.requests = requests;
@@ -60,47 +50,22 @@ final class ChunkIntake {
             return;
         }
         OfferedFile offer = download.file.offer;
+        PartFile part = download.part;
         CompletableFuture.supplyAsync(() -> {
             // Copied out of the frame here rather than on the loop, which other links wait on.
             byte[] sealed = data.getSealed().toByteArray();
             List<byte[]> proof = new ArrayList<>(data.getProofCount());
             data.getProofList().forEach(hash -> proof.add(hash.toByteArray()));
+            OfferedFile.OpenedChunk chunk;
             try {
-                return new Checked(offer.open(index, sealed, proof), proof);
+                chunk = offer.open(index, sealed, proof);
             } catch (ChunkCipher.ChunkException e) {
                 throw new CompletionException(e);
             }
-        }, work).whenCompleteAsync((checked, error) -> {
-            if (!download.active || download.completing) {
-                // Ended meanwhile, or another copy of the chunk made it whole: nothing more is written.
-                return;
-            }
-            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-            if (cause instanceof ChunkCipher.ChunkException bad) {
-                neighbours.penalize(from, Misbehaviour.BAD_CHUNK, bad.getMessage());
-                download.scheduler.exclude(from);
-                requests.pump(download);
-            } else if (cause != null) {
-                LOG.log(Level.WARNING, "cannot check a chunk of the download", cause);
-                download.scheduler.failed(from, index);
-            } else {
-                write(from, download, index, checked);
-            }
-        }, loop);
-    }
-
-    /** A chunk that passed its checks, and the proof it came with (stored beside it). */
-    private record Checked(OfferedFile.OpenedChunk chunk, List<byte[]> proof) {
-    }
-
-    /** Writes a checked chunk on the disk (queued while its download is active: see the class comment). */
-    private void write(PeerId from, Download download, int index, Checked checked) {
-        PartFile part = download.part;
-        byte[] fileId = download.file.offer.fileId();
-        CompletableFuture.runAsync(() -> {
             try {
-                part.write(index, checked.chunk().plain(), checked.chunk().leaf());
-                proofs.write(fileId, index, checked.proof());
+                part.write(index, chunk.plain(), chunk.leaf());
+                proofs.write(offer.fileId(), index, proof);
+                return null;
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -108,8 +73,15 @@ final class ChunkIntake {
             if (!download.active) {
                 return;
             }
-            if (error != null) {
-                LOG.log(Level.WARNING, "cannot write a chunk into the download", error);
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            if (cause instanceof ChunkCipher.ChunkException bad) {
+                neighbours.penalize(from, Misbehaviour.BAD_CHUNK, bad.getMessage());
+                download.scheduler.exclude(from);
+                requests.pump(download);
+                return;
+            }
+            if (cause != null) {
+                LOG.log(Level.WARNING, "cannot write a chunk into the download", cause);
                 download.scheduler.failed(from, index);
                 return;
             }

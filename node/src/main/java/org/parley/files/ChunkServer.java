@@ -24,17 +24,14 @@ import org.parley.proto.wire.v1.FileHave;
  * answers its chunk requests: for a file this node has whole (sent, or downloaded), from that file
  * ({@link WholeFileChunks}); for a download in progress, from its part file and stored proofs
  * ({@link PartFile#readSealed}); at most {@link FileConfig#servingPerPeer} reads at a time per peer.
- * Confined to the node's loop; chunks are read, checked and sealed on {@code work}, in the daemon
- * a pool of a thread per core (decision 0077), so one peer's requests are served on several
- * threads at once and answered in the order they finish; the count per peer bounds the work and
- * memory it can hold.
+ * Confined to the node's loop; chunks are read on {@code disk}.
  */
 final class ChunkServer {
     private static final Logger LOG = Logger.getLogger(ChunkServer.class.getName());
 
     private final Neighbours neighbours;
     private final Executor loop;
-    private final Executor work;
+    private final Executor disk;
     private final ProofStore proofs;
     private final Path downloads;
     private final FileConfig config;
@@ -42,12 +39,12 @@ final class ChunkServer {
     private final Map<PeerId, Integer> serving = new HashMap<>();
     private final WholeFileChunks whole;
 
-    ChunkServer(Neighbours neighbours, Executor loop, Executor work, ProofStore proofs, Path downloads,
+    ChunkServer(Neighbours neighbours, Executor loop, Executor disk, ProofStore proofs, Path downloads,
                 WholeFileChunks whole, FileConfig config, Function<ByteString, HeldFile> files) {
         this.whole = whole;
         this.neighbours = neighbours;
         this.loop = loop;
-        this.work = work;
+        this.disk = disk;
         this.proofs = proofs;
         this.downloads = downloads;
         this.config = config;
@@ -82,7 +79,7 @@ final class ChunkServer {
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
-        }, work).whenCompleteAsync((chunk, error) -> {
+        }, disk).whenCompleteAsync((chunk, error) -> {
             serving.merge(from, -1, (a, b) -> a + b == 0 ? null : a + b);
             if (error != null || chunk == null) {
                 LOG.log(Level.FINE, "cannot read a held chunk (the file changed or went since it was offered?)",

@@ -22,9 +22,9 @@ import org.parley.store.StorageQueue;
 /**
  * The fetching side of file transfers: the downloads in progress, each through its steps. Its
  * part file is opened, what it held checked again ({@link DownloadOpener}, decision 0068); holders
- * are asked and chunks requested ({@link HolderRequests}); chunks are checked (on {@code work})
- * and written into the part file (on {@code disk}; {@link ChunkIntake}) and forced to disk in
- * batches, on {@code syncs}, before the bitmap lists them ({@link DownloadSync}); once every chunk is in, the file is checked and linked
+ * are asked and chunks requested ({@link HolderRequests}); chunks are checked and written into the
+ * part file ({@link ChunkIntake}) and forced to disk in batches, on {@code syncs}, before the
+ * bitmap lists them ({@link DownloadSync}); once every chunk is in, the file is checked and linked
  * under its name, or the download fails ({@link DownloadOutcomes}). A download that makes no progress for
  * {@link FileConfig#partialExpiry} (counted from stored times, so across restarts) is stopped and
  * failed, which deletes its part file and proofs (decision 0066).
@@ -52,7 +52,7 @@ final class Downloads {
     private boolean stopped;
 
     Downloads(Neighbours neighbours, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
-              Executor work, Executor disk, Executor syncs, ProofStore proofs, WholeFileChunks whole, FileConfig config,
+              Executor disk, Executor syncs, ProofStore proofs, WholeFileChunks whole, FileConfig config,
               Path downloads, Consumer<HeldFile> announce) {
         this.loop = loop;
         this.clock = clock;
@@ -61,7 +61,7 @@ final class Downloads {
         this.announce = announce;
         this.requests = new HolderRequests(neighbours, clock, config);
         this.sync = new DownloadSync(storage, loop, syncs, proofs, config.syncBatch());
-        this.intake = new ChunkIntake(neighbours, loop, work, disk, proofs, requests, this::chunkWritten);
+        this.intake = new ChunkIntake(neighbours, loop, disk, proofs, requests, this::chunkWritten);
         this.opener = new DownloadOpener(loop, disk, proofs, downloads, sync, announce);
         this.outcomes = new DownloadOutcomes(storage, cipher, loop, disk, proofs, whole, downloads, announce);
     }

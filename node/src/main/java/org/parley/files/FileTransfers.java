@@ -60,9 +60,8 @@ import org.parley.store.StorageQueue;
  * offers come in from messages and groups and frames from links; the work is in {@link Downloads},
  * {@link ChunkServer} and {@link FilePreparer}.
  *
- * <p>Confined to the node's loop. Reading and sealing chunks served and checking chunks that
- * arrive run on {@code work}, other disk work (hashing, writing chunks) on {@code disk}, and come
- * back to the loop; database work
+ * <p>Confined to the node's loop. Disk work (hashing, sealing, reading and writing chunks,
+ * checking a chunk that arrived) runs on {@code disk} and comes back to the loop; database work
  * goes through the {@link StorageQueue}.
  */
 public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferIntake, GroupFileIntake {
@@ -92,8 +91,8 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
     private boolean stopped;
 
     private FileTransfers(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
-                          Scheduler loop, Clock clock, SecureRandom random, Executor work, Executor disk,
-                          Executor syncs, ProofStore proofs, FileConfig config, Path downloads, OfferSender offers) {
+                          Scheduler loop, Clock clock, SecureRandom random, Executor disk, Executor syncs,
+                          ProofStore proofs, FileConfig config, Path downloads, OfferSender offers) {
         this.self = self;
         this.neighbours = neighbours;
         this.storage = storage;
@@ -105,25 +104,21 @@ public final class FileTransfers implements FrameHandler, LinkEvents, FileOfferI
         this.proofs = proofs;
         this.config = config;
         this.offers = offers;
-        this.server = new ChunkServer(neighbours, loop, work, proofs, downloads, whole, config, files::get);
-        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, work, disk, syncs, proofs, whole,
-                config, downloads, this::announce);
+        this.server = new ChunkServer(neighbours, loop, disk, proofs, downloads, whole, config, files::get);
+        this.fetching = new Downloads(neighbours, storage, cipher, loop, clock, disk, syncs, proofs, whole, config,
+                downloads, this::announce);
     }
 
     /**
      * Loads the files this node knows from storage (blocking: call before the loop serves
-     * anything); downloads that were in progress resume on {@link #start}. Chunks served are read
-     * and sealed, and chunks that arrive opened and checked, on {@code work} (in the daemon a pool
-     * of a thread per core: chunks go through it in any order); chunks are written, files hashed
-     * and part files opened, closed and deleted on {@code disk}, one thread, in the order asked;
-     * downloads are forced to disk (and their running hash advanced) on {@code syncs}, in the
-     * daemon another thread, so the three overlap.
+     * anything); downloads that were in progress resume on {@link #start}. Chunks are read,
+     * checked and written on {@code disk}; downloads are forced to disk (and their running hash
+     * advanced) on {@code syncs}, in the daemon another thread, so the two overlap.
      */
     public static FileTransfers open(PeerId self, Neighbours neighbours, StorageQueue storage, ContentCipher cipher,
-                                     Scheduler loop, Clock clock, SecureRandom random, Executor work, Executor disk,
-                                     Executor syncs, ProofStore proofs, FileConfig config, Path downloads,
-                                     OfferSender offers) {
-        FileTransfers transfers = new FileTransfers(self, neighbours, storage, cipher, loop, clock, random, work, disk,
+                                     Scheduler loop, Clock clock, SecureRandom random, Executor disk, Executor syncs,
+                                     ProofStore proofs, FileConfig config, Path downloads, OfferSender offers) {
+        FileTransfers transfers = new FileTransfers(self, neighbours, storage, cipher, loop, clock, random, disk,
                 syncs, proofs, config, downloads, offers);
         List<FileRows.StoredFile> stored = storage.submit(FileRows::all).join();
         for (FileRows.StoredFile row : stored) {

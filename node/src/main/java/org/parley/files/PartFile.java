@@ -137,19 +137,12 @@ final class PartFile implements Closeable {
         return (BitSet) written.clone();
     }
 
-    /**
-     * Writes chunk {@code index}, already checked against the offer (its leaf hash {@code leaf}), at
-     * its place. The write holds no lock (a positional write touches only the chunk's own bytes),
-     * so the running hash and {@link #held} never wait on the disk; the chunk counts as written,
-     * for them, only once its bytes are in.
-     */
-    void write(int index, byte[] plain, byte[] leaf) throws IOException {
+    /** Writes chunk {@code index}, already checked against the offer (its leaf hash {@code leaf}), at its place. */
+    synchronized void write(int index, byte[] plain, byte[] leaf) throws IOException {
         PositionalIo.writeFully(channel, ByteBuffer.wrap(plain), offer.layout().offset(index));
-        synchronized (this) {
-            written.set(index);
-            leaves[index] = leaf;
-            keepForHash(index, plain);
-        }
+        written.set(index);
+        leaves[index] = leaf;
+        keepForHash(index, plain);
     }
 
     private void keepForHash(int index, byte[] plain) {

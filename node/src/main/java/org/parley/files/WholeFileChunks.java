@@ -20,7 +20,7 @@ import java.util.Optional;
  * key always to the same plaintext, so the result is the sealed chunk any holder sends). The
  * tree is rebuilt from the file once and kept for the files served last; a file that was changed,
  * moved or cut since it was offered no longer matches the root and is not served (other holders
- * may still serve it). Blocks on the disk: call on the files executors.
+ * may still serve it). Blocks on the disk: call on the files executor.
  */
 final class WholeFileChunks {
     /** Trees kept for the files served last (a tree is 32 bytes per chunk and a bit). */
@@ -52,16 +52,9 @@ final class WholeFileChunks {
         remember(offer, tree, Files.size(path), Files.getLastModifiedTime(path).toMillis());
     }
 
-    /**
-     * Chunk {@code index} sealed with its proof, or null when the file no longer holds what was
-     * offered. Safe to call from several threads at once: only finding the kept tree (building it,
-     * the first time) holds the lock; reading, checking and sealing the chunk do not.
-     */
-    SealedChunk read(OfferedFile offer, Path path, int index) throws IOException {
-        Optional<MerkleTree> tree;
-        synchronized (this) {
-            tree = tree(offer, path);
-        }
+    /** Chunk {@code index} sealed with its proof, or null when the file no longer holds what was offered. */
+    synchronized SealedChunk read(OfferedFile offer, Path path, int index) throws IOException {
+        Optional<MerkleTree> tree = tree(offer, path);
         if (tree.isEmpty()) {
             return null;
         }
@@ -75,9 +68,7 @@ final class WholeFileChunks {
         List<byte[]> proof = tree.get().proof(index);
         if (!MerkleTree.verify(offer.root(), index, offer.chunkCount(), MerkleTree.leafHash(plain), proof)) {
             // Changed in place since the tree was built, within the same second.
-            synchronized (this) {
-                trees.remove(ByteString.copyFrom(offer.fileId()));
-            }
+            trees.remove(ByteString.copyFrom(offer.fileId()));
             return null;
         }
         return new SealedChunk(ChunkCipher.seal(offer.key(), offer.root(), index, plain, 0, length), proof);

@@ -50,11 +50,6 @@ public final class ParleyNode implements AutoCloseable {
      */
     /** Workers checking inbound envelopes: one per core, at most four (a node's other threads need the rest). */
     private static final int VERIFIER_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    /**
-     * Threads that seal chunks served and open and check chunks received: one per core, at least
-     * two, at most four (decision 0077); idle unless a file moves.
-     */
-    private static final int FILE_WORK_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** Longest a stopping node waits for the router to remove its port mapping. */
     private static final Duration PORT_MAPPING_REMOVAL = Duration.ofSeconds(5);
@@ -74,8 +69,6 @@ public final class ParleyNode implements AutoCloseable {
     private FileTransfers files;
     /** Where chunks are read, written and checked ({@code parley-files}). */
     private ExecutorService fileDisk;
-    /** Where chunks are sealed to serve and opened and checked on arrival ({@code parley-file-work-N}). */
-    private ExecutorService fileWork;
     private ExecutorService fileSyncs;
     /** Where the router is asked for a port mapping (blocking calls); null when the node maps none. */
     private ExecutorService portMapping;
@@ -136,7 +129,16 @@ public final class ParleyNode implements AutoCloseable {
         // Envelope signatures are checked and sealed envelopes opened here rather than on the
         // loop, on one worker per core (the verifier keeps each neighbour's envelopes in order);
         // so are group posts' signatures (each group's posts in order).
-        ExecutorService verifier = daemonPool("parley-verifier-", VERIFIER_THREADS);
+        ExecutorService verifier = Executors.newFixedThreadPool(VERIFIER_THREADS, new ThreadFactory() {
+            private final AtomicInteger made = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable runnable) {
+                Thread thread = new Thread(runnable, "parley-verifier-" + made.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }
+        });
         NodeEnvironment environment = NodeEnvironment.builder(identity, loop, SystemClock.INSTANCE)
                 .randomness(SeededRng::fromEntropy, new SecureRandom())
                 .network(networkFactory)
@@ -154,18 +156,16 @@ public final class ParleyNode implements AutoCloseable {
             verifier.shutdownNow();
             throw new ApiException("cannot load messages: " + e.getMessage(), e);
         }
-        ExecutorService fileWork = daemonPool("parley-file-work-", FILE_WORK_THREADS);
         ExecutorService fileDisk = daemonThread("parley-files");
         ExecutorService fileSyncs = daemonThread("parley-file-syncs");
         FileTransfers files;
         try {
-            files = openFiles(environment, assembled, home, options, fileWork, fileDisk, fileSyncs);
+            files = openFiles(environment, assembled, home, options, fileDisk, fileSyncs);
         } catch (IOException | RuntimeException e) {
             storage.close();
             database.close();
             loop.close();
             verifier.shutdownNow();
-            fileWork.shutdownNow();
             fileDisk.shutdownNow();
             fileSyncs.shutdownNow();
             throw new ApiException("cannot open the files folder: " + e.getMessage(), e);
@@ -180,7 +180,6 @@ public final class ParleyNode implements AutoCloseable {
         ParleyNode node = new ParleyNode(identity, loop, verifier, storage, database, assembled, watchers,
                 options.apiTimeout());
         node.files = files;
-        node.fileWork = fileWork;
         node.fileDisk = fileDisk;
         node.fileSyncs = fileSyncs;
         node.api.serveFilesWith(files);
@@ -203,19 +202,18 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     /**
-     * The file layer: chunks sealed to serve and checked on arrival on {@code fileWork}; proofs of
-     * partial downloads in the home's {@code files} folder, read and written on {@code fileDisk},
-     * forced on {@code fileSyncs}; downloads where the options say, else in the home's {@code downloads}.
+     * The file layer: proofs of partial downloads in the home's {@code files} folder, read and written on
+     * {@code fileDisk}, forced on {@code fileSyncs}; downloads where the options say, else in the home's
+     * {@code downloads}.
      */
     private static FileTransfers openFiles(NodeEnvironment environment, AssembledNode assembled, ProfileHome home,
-                                           NodeOptions options, ExecutorService fileWork, ExecutorService fileDisk,
-                                           ExecutorService fileSyncs)
+                                           NodeOptions options, ExecutorService fileDisk, ExecutorService fileSyncs)
             throws IOException {
         Path downloads = options.downloads() != null ? options.downloads() : home.root().resolve("downloads");
         FileTransfers files = FileTransfers.open(environment.identity().peerId(), assembled.links(), environment.storage(),
                 NodeAssembly.cipher(environment),
-                environment.scheduler(), environment.clock(), environment.random(), fileWork, fileDisk,
-                fileSyncs, new DiskProofStore(home.root().resolve("files")), options.files(),
+                environment.scheduler(), environment.clock(), environment.random(), fileDisk, fileSyncs,
+                new DiskProofStore(home.root().resolve("files")), options.files(),
                 downloads, assembled.messenger()::sendWithFile);
         assembled.links().addLayer(files);
         assembled.messenger().takeFileOffersWith(files);
@@ -228,20 +226,6 @@ public final class ParleyNode implements AutoCloseable {
     private void mapPortOnTheRouter() {
         portMapping = daemonThread("parley-portmap");
         node.reachability().mapPortWith(RouterPortMapper.onThisNetwork(new SecureRandom()), portMapping);
-    }
-
-    /** A fixed pool of {@code threads} daemon threads called {@code prefix} and a number from 1. */
-    private static ExecutorService daemonPool(String prefix, int threads) {
-        return Executors.newFixedThreadPool(threads, new ThreadFactory() {
-            private final AtomicInteger made = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable runnable) {
-                Thread thread = new Thread(runnable, prefix + made.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            }
-        });
     }
 
     /** An executor of one daemon thread called {@code name}. */
@@ -307,7 +291,6 @@ public final class ParleyNode implements AutoCloseable {
         stopPortMapping();
         verifier.shutdownNow();
         if (fileDisk != null) {
-            fileWork.shutdownNow();
             fileDisk.shutdownNow();
             fileSyncs.shutdownNow();
         }

@@ -164,8 +164,7 @@ class FileFramesFuzzTest {
             byte[] contentKey = new byte[32];
             RANDOM.nextBytes(contentKey);
             files = FileTransfers.open(id, links, new InlineStorageQueue(database), new ContentCipher(contentKey, RANDOM),
-                    loop, loop, RANDOM, Runnable::run, Runnable::run, Runnable::run,
-                    new DiskProofStore(home.resolve("proofs")),
+                    loop, loop, RANDOM, Runnable::run, Runnable::run, new DiskProofStore(home.resolve("proofs")),
                     FileConfig.defaults(), home.resolve("downloads"),
                     (peer, text, offer) -> CompletableFuture.failedFuture(new IllegalStateException("not offered")));
             links.addLayer(files);

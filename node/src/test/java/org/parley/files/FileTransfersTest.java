@@ -122,7 +122,7 @@ class FileTransfersTest {
         void open() throws Exception {
             links = new EmbeddedLinks(id);
             files = FileTransfers.open(id, links, new InlineStorageQueue(database), cipher, loop, clock, random,
-                    disk, disk, disk, new DiskProofStore(home.resolve("files")),
+                    disk, disk, new DiskProofStore(home.resolve("files")),
                     CONFIG, home.resolve("downloads"), this::sendOffer);
             links.addLayer(files);
             files.postGroupOffersWith(this::postOffer);

@@ -17,7 +17,8 @@ import org.parley.overlay.record.PeerRecord;
 
 /**
  * Why a live message missed its window: for each live message, what happened between its two
- * ends on the virtual clock (links between them up and down, the sender's message states, the
+ * ends on the virtual clock, from the recipient's hello on (links between them up and down, the
+ * hello's and the live message's states, the
  * sender's copy of the recipient's record every two seconds when it changed), and, for the ones
  * missed, a last look at both ends (their NATs, the recipient's own record and relay links, the
  * sender's copy of it). Only the missed ones are reported, so a run that delivers all says nothing.
@@ -33,12 +34,16 @@ final class LiveTrace {
     private long startMillis;
 
     private static final class Pair {
-        final String text;
-        final List<String> events = new ArrayList<>();
+        /** The recipient's hello to the sender (sent when they became contacts) and the live message. */
+        final String hello;
+        final String live;
+        /** Virtual time and what happened, in order. */
+        final List<Map.Entry<Long, String>> events = new ArrayList<>();
         String lastSample = "";
 
-        Pair(String text) {
-            this.text = text;
+        Pair(String hello, String live) {
+            this.hello = hello;
+            this.live = live;
         }
     }
 
@@ -74,13 +79,20 @@ final class LiveTrace {
         });
     }
 
-    /** The live messages are about to be sent: from now on their pairs' events are kept. */
-    void start(Map<List<Integer>, String> texts) {
-        startMillis = network.clock.nowMillis();
+    /**
+     * The pairs have just become contacts and the recipients are about to write their hellos: from
+     * now on each pair's events are kept ({@code texts}: the hello and the live message's text).
+     */
+    void start(Map<List<Integer>, List<String>> texts) {
         for (int i = 0; i < network.size(); i++) {
             indexOf.put(network.id(i), i);
         }
-        texts.forEach((pair, text) -> pairs.put(pair, new Pair(text)));
+        texts.forEach((pair, text) -> pairs.put(pair, new Pair(text.get(0), text.get(1))));
+    }
+
+    /** The live messages are about to be sent: times are told from now. */
+    void liveSent() {
+        startMillis = network.clock.nowMillis();
         sample();
     }
 
@@ -117,7 +129,10 @@ final class LiveTrace {
                 + "): recipient's own record " + describe(Optional.of(own)) + ", its links to those relays "
                 + own.linkRelays().stream().map(relay -> indexOf.get(relay) + "=" + to.links.isConnected(relay))
                         .collect(Collectors.joining(" ")) + ", recipient links " + to.links.linkCount());
-        lines.addAll(trace.events);
+        for (Map.Entry<Long, String> event : trace.events) {
+            lines.add(String.format(java.util.Locale.ROOT, "  %+7d ms %s", event.getKey() - startMillis,
+                    event.getValue()));
+        }
         return lines;
     }
 
@@ -153,18 +168,19 @@ final class LiveTrace {
         if (other == null) {
             return;
         }
-        boolean out = message.direction().equals(MessageRecord.OUT);
-        Pair trace = pairs.get(out ? List.of(index, other) : List.of(other, index));
-        if (trace != null && trace.text.equals(message.text())) {
-            add(trace, (out ? "sender: message " : "recipient: message ") + what + " " + message.state()
-                    + (message.reason() == null ? "" : " (" + message.reason() + ")")
-                    + (message.replicas() > 0 ? ", " + message.replicas() + " replicas" : ""));
+        for (List<Integer> key : List.of(List.of(index, other), List.of(other, index))) {
+            Pair trace = pairs.get(key);
+            if (trace != null && (trace.live.equals(message.text()) || trace.hello.equals(message.text()))) {
+                add(trace, (key.get(0).equals(index) ? "sender: " : "recipient: ")
+                        + (trace.live.equals(message.text()) ? "live message " : "hello ") + message.direction() + " "
+                        + what + " " + message.state() + (message.reason() == null ? "" : " (" + message.reason() + ")")
+                        + (message.replicas() > 0 ? ", " + message.replicas() + " replicas" : ""));
+            }
         }
     }
 
     private void add(Pair trace, String line) {
-        trace.events.add(String.format(java.util.Locale.ROOT, "  +%6d ms %s", network.clock.nowMillis() - startMillis,
-                line));
+        trace.events.add(Map.entry(network.clock.nowMillis(), line));
     }
 
     private String describe(Optional<PeerRecord> record) {

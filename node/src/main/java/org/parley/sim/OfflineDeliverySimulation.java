@@ -169,14 +169,10 @@ public final class OfflineDeliverySimulation {
         Set<List<Integer>> pairs = new LinkedHashSet<>();
         planned.forEach(message -> pairs.add(List.of(message.sender(), message.recipient())));
         List<Sent> sent = new ArrayList<>();
-        Map<List<Integer>, String> texts = new HashMap<>();
         for (List<Integer> pair : pairs) {
-            Sent message = new Sent(pair.get(0), pair.get(1), "live message from node " + pair.get(0) + " to node "
-                    + pair.get(1));
-            sent.add(message);
-            texts.put(pair, message.text());
+            sent.add(new Sent(pair.get(0), pair.get(1), liveText(pair)));
         }
-        liveTrace.start(texts);
+        liveTrace.liveSent();
         for (Sent message : sent) {
             network.node(message.sender()).node.messenger().send(network.id(message.recipient()), message.text());
         }
@@ -212,11 +208,22 @@ public final class OfflineDeliverySimulation {
             network.node(pair.get(0)).node.messenger().addContact(network.id(pair.get(1)), "node" + pair.get(1));
             network.node(pair.get(1)).node.messenger().addContact(network.id(pair.get(0)), "node" + pair.get(0));
         }
+        Map<List<Integer>, List<String>> texts = new HashMap<>();
+        pairs.forEach(pair -> texts.put(pair, List.of(helloText(pair), liveText(pair))));
+        liveTrace.start(texts);
         for (List<Integer> pair : pairs) {
-            network.node(pair.get(1)).node.messenger().send(network.id(pair.get(0)), "hello from node " + pair.get(1));
+            network.node(pair.get(1)).node.messenger().send(network.id(pair.get(0)), helloText(pair));
         }
         network.clock.advance(LIVE_WINDOW);
         network.clock.advance(COMMIT_TIME);
+    }
+
+    private static String helloText(List<Integer> pair) {
+        return "hello from node " + pair.get(1);
+    }
+
+    private static String liveText(List<Integer> pair) {
+        return "live message from node " + pair.get(0) + " to node " + pair.get(1);
     }
 
     private int steadyNode(Set<Integer> away, List<Integer> churners) {

@@ -141,7 +141,6 @@ public final class NodeAssembly {
                 record -> messenger.learnBundleFromRecord(record.peer(), record.bundle()), env.scheduler(),
                 env.clock(), PeerReacher.CHECK_INTERVAL, PeerReacher.RETRY_AFTER);
         messenger.addListener(reacher);
-        discovery.addRecordListener(reacher::recordLearned);
         groups.reachPeersWith(reacher::reachNow);
         // A group's setup hands keys between every two members: a link opened for that stays
         // until what it carries is acknowledged, however many links the node holds meanwhile.

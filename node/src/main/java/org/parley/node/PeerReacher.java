@@ -2,7 +2,6 @@ package org.parley.node;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +16,7 @@ import org.parley.link.HostPort;
 import org.parley.link.LinkControl;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
-import org.parley.overlay.dht.PeerLookups;
+import org.parley.overlay.dht.DhtService;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
@@ -27,9 +26,7 @@ import org.parley.runtime.Scheduler;
  * periodically for every peer the outbox still waits for, it looks the peer up in the DHT, hands
  * the prekey bundle its record carries to messaging (so the message can be sealed, and relayed
  * while the peer is away) and dials the address the record gives. The outbox sends as soon as the
- * link is up, so messaging never needs to know the DHT exists. A peer the DHT had no record of
- * is dialled as soon as a record of it turns up another way (discovery passes records on), not
- * only when the retry interval has passed. Confined to the node's loop.
+ * link is up, so messaging never needs to know the DHT exists. Confined to the node's loop.
  */
 public final class PeerReacher implements MessagingEvents {
     private static final Logger LOG = Logger.getLogger(PeerReacher.class.getName());
@@ -38,7 +35,7 @@ public final class PeerReacher implements MessagingEvents {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final LinkControl links;
-    private final PeerLookups dht;
+    private final DhtService dht;
     private final Supplier<Set<PeerId>> waitingPeers;
     private final Consumer<PeerRecord> recordFound;
     private final Scheduler scheduler;
@@ -47,13 +44,11 @@ public final class PeerReacher implements MessagingEvents {
     private final Duration retryAfter;
     /** When each peer was last looked up, so that an unreachable peer is not looked up on every message. */
     private final Map<PeerId, Long> lastTriedMillis = new HashMap<>();
-    /** Peers looked up for waiting messages whose record has not been found yet. */
-    private final Set<PeerId> sought = new HashSet<>();
     private Function<PeerId, Optional<HostPort>> relayAddresses = relay -> Optional.empty();
     private Scheduler.Cancellable timer;
     private boolean stopped;
 
-    public PeerReacher(LinkControl links, PeerLookups dht, Supplier<Set<PeerId>> waitingPeers,
+    public PeerReacher(LinkControl links, DhtService dht, Supplier<Set<PeerId>> waitingPeers,
                 Consumer<PeerRecord> recordFound, Scheduler scheduler, Clock clock, Duration checkInterval,
                 Duration retryAfter) {
         this.links = links;
@@ -103,9 +98,7 @@ public final class PeerReacher implements MessagingEvents {
         timer = scheduler.schedule(checkInterval, () -> {
             long now = clock.nowMillis();
             lastTriedMillis.values().removeIf(tried -> now - tried >= retryAfter.toMillis());
-            Set<PeerId> waiting = waitingPeers.get();
-            sought.retainAll(waiting);
-            waiting.forEach(this::reach);
+            waitingPeers.get().forEach(this::reach);
             scheduleCheck();
         });
     }
@@ -118,39 +111,15 @@ public final class PeerReacher implements MessagingEvents {
         reach(peer);
     }
 
-    /**
-     * A record learned other than by our lookup (from discovery): if it is of a peer we looked
-     * for in vain, or are still looking for, and messages still wait for it, dial it now. A
-     * group's setup waits on such peers: members just started, whose records the DHT's closest
-     * peers do not hold yet, while discovery already passes them on.
-     */
-    public void recordLearned(PeerRecord record) {
-        PeerId peer = record.peer();
-        if (stopped || !sought.contains(peer) || links.isConnected(peer)) {
-            return;
-        }
-        sought.remove(peer);
-        if (waitingPeers.get().contains(peer)) {
-            dial(record);
-        }
-    }
-
     private void reach(PeerId peer) {
         if (stopped || links.isConnected(peer) || lastTriedMillis.containsKey(peer)) {
             return;
         }
         lastTriedMillis.put(peer, clock.nowMillis());
-        sought.add(peer);
         dht.lookup(peer).thenAccept(result -> {
-            if (result.record().isEmpty()) {
-                LOG.fine(() -> "no record found for " + peer.shortForm() + " after " + result.queries() + " queries");
-            } else if (sought.remove(peer)) {
-                dial(result.record().get());
-            } else {
-                // Dialled already, on a record that came while the lookup ran: one dial, not two
-                // links racing each other.
-                recordFound.accept(result.record().get());
-            }
+            result.record().ifPresentOrElse(this::dial,
+                    () -> LOG.fine(() -> "no record found for " + peer.shortForm() + " after " + result.queries()
+                            + " queries"));
             if (result.queries() == 0 && result.record().isPresent()) {
                 // A record held from earlier may be out of date (an address since given up, relays
                 // since changed): the network is asked for a newer one at once, not after a failed dial.

@@ -132,7 +132,7 @@ final class BenchCommand implements Runnable {
                                 + "crypto bound %.0f msg/s (a signature, %d verifications, %d AEAD seals and opens, one thread)%n"
                                 + "ratio        %.2f (rounds: %s)%n"
                                 + "last member  p50 %.1f ms, p99 %.1f ms from send, at %d posts/s%n"
-                                + "setup        %.1f s (invitations, joins, keys; the nodes started in %.1f s before)%n"
+                                + "setup        %.1f s, %.1f s of CPU (invitations, joins, keys; the nodes started in %.1f s before)%n"
                                 + "warm-up      until the JIT compiler settled: %d bursts%n"
                                 + "wall         %.1f s",
                         result.messagesPerSecond(), result.messages(), result.members(), result.cryptoBoundPerSecond(),
@@ -140,7 +140,7 @@ final class BenchCommand implements Runnable {
                         result.roundRatios().stream().map(ratio -> String.format(Locale.ROOT, "%.2f", ratio))
                                 .collect(java.util.stream.Collectors.joining(", ")),
                         result.lastMemberMsP50(), result.lastMemberMsP99(), result.steadyRate(), result.setupSeconds(),
-                        result.nodesStartSeconds(), result.warmUpRounds(), result.wallSeconds()));
+                        result.setupCpuSeconds(), result.nodesStartSeconds(), result.warmUpRounds(), result.wallSeconds()));
             return 0;
         }
     }

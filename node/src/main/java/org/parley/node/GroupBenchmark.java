@@ -37,12 +37,15 @@ public final class GroupBenchmark {
      * What one run measured: the medians over the rounds of throughput (posts per second until every
      * member had all of a burst), bound and their ratio (each round's ratio listed too); the time
      * from send until the last member had a post at a steady rate; the time from founding the group
-     * until every member held every other's key, apart from the time the nodes took to start.
+     * until every member held every other's key, apart from the time the nodes took to start, and
+     * the CPU time the process spent meanwhile (all threads; the nodes are all this process runs):
+     * on a machine shared with other work the wall time of setup says little, while its CPU time
+     * says what the setup costs, and that on a quiet machine of C cores it takes at least CPU / C.
      */
     public record Result(int members, int messages, double messagesPerSecond, double cryptoBoundPerSecond,
                          double ratio, List<Double> roundRatios, int steadyRate, double lastMemberMsP50,
-                         double lastMemberMsP99, double nodesStartSeconds, double setupSeconds, int warmUpRounds,
-                         double wallSeconds) {
+                         double lastMemberMsP99, double nodesStartSeconds, double setupSeconds,
+                         double setupCpuSeconds, int warmUpRounds, double wallSeconds) {
     }
 
     /** Bursts measured, each against a bound measured right after it. */
@@ -82,8 +85,10 @@ public final class GroupBenchmark {
                 watching.add(node.api().watch(arrivals::seen));
             }
             long setupStart = System.nanoTime();
+            long setupCpuStart = processCpuNanos();
             String group = setUp(nodes, arrivals);
             double setup = (System.nanoTime() - setupStart) / 1e9;
+            double setupCpu = (processCpuNanos() - setupCpuStart) / 1e9;
 
             ParleyApi sender = nodes.get(1).api();
             String text = "x".repeat(BODY_BYTES);
@@ -101,7 +106,7 @@ public final class GroupBenchmark {
             Percentiles latency = steady(sender, group, text, arrivals, messages, steadyRate);
             watching.forEach(ParleyApi.Subscription::close);
             return new Result(members, messages, median(throughputs), median(bounds), median(ratios),
-                    List.copyOf(ratios), steadyRate, latency.at(0.50), latency.at(0.99), nodesStart, setup,
+                    List.copyOf(ratios), steadyRate, latency.at(0.50), latency.at(0.99), nodesStart, setup, setupCpu,
                     warmUpRounds, (System.nanoTime() - started) / 1e9);
         } finally {
             nodes.forEach(ParleyNode::close);
@@ -235,6 +240,12 @@ public final class GroupBenchmark {
         List<Double> lastArrivals = Collections.synchronizedList(new ArrayList<>());
         sentAt.forEach((entry, start) -> lastArrivals.add((arrivals.lastAt(entry) - start) / 1e6));
         return new Percentiles(lastArrivals);
+    }
+
+    /** CPU time of the whole process so far, in ns; 0 on a JVM that does not tell. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     private static double median(List<Double> values) {

@@ -123,6 +123,8 @@ public final class NodeAssembly {
         }
         links.addListener(dht);
         links.addFrameHandler(env.dhtFrames().wrap(dht, links, discovery));
+        // A flood of peer exchange fills the book; the table's full buckets resist it (decision 0078).
+        discovery.dialTableContacts(dht::contactRecords);
         AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, network, links, gossipHost, gossip,
                 discovery, dht, messenger, groups, reachability, announced) : null;
         links.redialUrgentlyBelow(settings.discovery().targetLinks());

@@ -238,6 +238,16 @@ final class DhtKnowledge {
         return table.size();
     }
 
+    /** The records of every live contact, in no particular order. */
+    List<PeerRecord> contactRecords() {
+        long now = clock.nowMillis();
+        List<PeerRecord> records = new ArrayList<>();
+        for (Contact contact : table.contacts()) {
+            contactRecords.get(contact.key(), now).ifPresent(records::add);
+        }
+        return records;
+    }
+
     int storedRecords() {
         return stored.all(clock.nowMillis()).size();
     }

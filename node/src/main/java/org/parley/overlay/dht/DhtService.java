@@ -221,6 +221,15 @@ public final class DhtService implements LinkEvents, FrameHandler {
         return known.closestRecords(key, count, null);
     }
 
+    /**
+     * The records of the routing table's live contacts. A full bucket keeps the contacts it has
+     * over newcomers while they answer, so Sybils arriving in numbers, or pushing their records
+     * through peer exchange, take a smaller share of the table than of the record book.
+     */
+    public List<PeerRecord> contactRecords() {
+        return known.contactRecords();
+    }
+
     /** Live contacts in the routing table. */
     public int contacts() {
         return known.contacts();

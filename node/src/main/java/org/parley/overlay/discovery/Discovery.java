@@ -135,6 +135,17 @@ public final class Discovery implements LinkEvents, FrameHandler {
     }
 
     /**
+     * Gives discovery the records of the DHT routing table's contacts: they are dialed before
+     * records from the book, links to them trimmed after others that brought as little, and a
+     * node at its maximum with few relaying links swaps one that never brought anything for one
+     * of them (decision 0078). A peer-exchange flood fills the book with Sybil records; the
+     * table's full buckets keep the contacts they have while those answer.
+     */
+    public void dialTableContacts(Supplier<List<PeerRecord>> contacts) {
+        keeper.dialTableContacts(contacts);
+    }
+
+    /**
      * Tells discovery, for each neighbour, how many messages of the topics it shares with us
      * reached us since it last relayed or announced one (the gossip layer counts them). Time is
      * counted in messages, not seconds, so a quiet topic makes nobody idle, and a neighbour on

@@ -9,8 +9,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 import org.parley.identity.PeerId;
 import org.parley.link.DialTarget;
 import org.parley.link.Direction;
@@ -33,8 +36,10 @@ import org.parley.runtime.Scheduler;
  * links ratchet toward neighbours that deliver; and peers that relaying neighbours recommend are
  * dialed before records drawn at random. Since decision 0073, delivery counts before direction
  * when trimming, peers that brought first copies are remembered past their links and dialed back
- * first, and a node with few relaying links opens more, up to the maximum. Confined to the
- * node's loop.
+ * first, and a node with few relaying links opens more, up to the maximum. Since decision 0078,
+ * the DHT routing table's contacts, which a flood of peer exchange cannot displace as easily as it
+ * fills the book, are dialed before the book, trimmed after others that brought as little, and
+ * swapped in at the maximum for links that bring nothing. Confined to the node's loop.
  */
 final class LinkKeeper {
     /** Chance per heartbeat that a node with enough links swaps one for a random other. */
@@ -86,6 +91,13 @@ final class LinkKeeper {
     private final LinkedHashMap<PeerId, Boolean> proven = new LinkedHashMap<>();
     /** Peers whose links were closed as idle, until when they stay shunned. */
     private final Map<PeerId, Long> shunnedUntil = new HashMap<>();
+    /**
+     * Records of the DHT routing table's contacts (decision 0078). A full bucket keeps the
+     * contacts it has while they answer, so Sybils that arrive in numbers or push their records
+     * through peer exchange hold a smaller share of it than of the book: dialed before the book,
+     * and links to them trimmed after others that brought as little.
+     */
+    private Supplier<List<PeerRecord>> tableContacts = List::of;
 
     LinkKeeper(LinkControl links, Scheduler scheduler, Clock clock, RandomPick random, DiscoveryConfig config,
                PeerRecordBook book) {
@@ -105,6 +117,11 @@ final class LinkKeeper {
     /** See {@link Discovery#spareLinksTo}. */
     void spareLinksTo(Predicate<PeerId> spared) {
         this.spared = this.spared.or(spared);
+    }
+
+    /** See {@link Discovery#dialTableContacts}. */
+    void dialTableContacts(Supplier<List<PeerRecord>> contacts) {
+        this.tableContacts = contacts;
     }
 
     /** See {@link Discovery#judgeRelaysBy}. */
@@ -173,14 +190,17 @@ final class LinkKeeper {
         // Spared links come on top of the maximum: counted in, a public node holding many
         // private peers' links (which it may not trim) closed every other link it had.
         int excess = unspared(linked) - config.maxLinks();
+        boolean fewRelay = linked.stream().filter(this::relays).count() < RELAYING_WANTED;
         if (missing > 0) {
             dialMore(linked, missing);
             whenShort.run();
-        } else if (excess < 0 && linked.stream().filter(this::relays).count() < RELAYING_WANTED) {
+        } else if (excess < 0 && fewRelay) {
             // Few of our links relay: one more link a heartbeat, up to the maximum, and a
             // relaying neighbour asked for the peers that relay to it.
             dialMore(linked, 1);
             whenShort.run();
+        } else if (excess == 0 && fewRelay && swapForTableContact(linked)) {
+            return;
         }
         if (excess > 0) {
             trim(linked, excess);
@@ -197,17 +217,59 @@ final class LinkKeeper {
     }
 
     /**
+     * At the maximum with few links that relay: one link that never brought a first copy and is
+     * not to a routing-table contact makes way for a table contact (decision 0078). A node whose
+     * links a peer-exchange flood filled with Sybils that drop everything receives nothing, so
+     * none of them ever counts as idle, and at the maximum it would dial nobody: this is how it
+     * reaches peers the flood could not displace. It stops once its links that bring nothing are
+     * all to table contacts, so a quiet network does not churn for it.
+     */
+    private boolean swapForTableContact(List<PeerId> linked) {
+        Set<PeerId> table = tablePeers();
+        boolean replaceable = linked.stream().anyMatch(peer -> !spared.test(peer) && !table.contains(peer)
+                && brought.getOrDefault(peer, 0L) == 0 && !proven.containsKey(peer));
+        if (!replaceable || !dialFromTable(linked)) {
+            return false;
+        }
+        trim(linked, 1);
+        return true;
+    }
+
+    private Set<PeerId> tablePeers() {
+        return tableContacts.get().stream().map(PeerRecord::peer).collect(Collectors.toSet());
+    }
+
+    /** Dials one routing-table contact not linked nor dialed lately, drawn at random; whether there was one. */
+    private boolean dialFromTable(List<PeerId> linked) {
+        long now = clock.nowMillis();
+        forgetOldDials(now);
+        List<PeerRecord> picked = random.pick(tableContacts.get(), 1, record -> dialable(record, linked));
+        for (PeerRecord record : picked) {
+            lastDialedMillis.put(record.peer(), now);
+            links.dialOnce(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
+        }
+        return !picked.isEmpty();
+    }
+
+    private void forgetOldDials(long now) {
+        lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
+        shunnedUntil.values().removeIf(until -> until <= now);
+    }
+
+    private boolean dialable(PeerRecord record, List<PeerId> linked) {
+        return !linked.contains(record.peer()) && !lastDialedMillis.containsKey(record.peer())
+                && !shunnedUntil.containsKey(record.peer()) && !record.addresses().isEmpty();
+    }
+
+    /**
      * Dials {@code count} peers: those that brought us first copies before (newest first), then
-     * recommended ones, the rest drawn at random from the book.
+     * recommended ones, then routing-table contacts, the rest drawn at random from the book.
      */
     private void dialMore(List<PeerId> linked, int count) {
         long now = clock.nowMillis();
-        lastDialedMillis.values().removeIf(dialed -> now - dialed >= config.redialAfter().toMillis());
         beforeDialing.run();
-        shunnedUntil.values().removeIf(until -> until <= now);
-        Predicate<PeerRecord> dialable = record -> !linked.contains(record.peer())
-                && !lastDialedMillis.containsKey(record.peer()) && !shunnedUntil.containsKey(record.peer())
-                && !record.addresses().isEmpty();
+        forgetOldDials(now);
+        Predicate<PeerRecord> dialable = record -> dialable(record, linked);
         List<PeerRecord> candidates = new ArrayList<>();
         List<PeerId> provenNewestFirst = new ArrayList<>(proven.keySet());
         java.util.Collections.reverse(provenNewestFirst);
@@ -226,6 +288,8 @@ final class LinkKeeper {
                 recommended.remove(peer);
             });
         }
+        candidates.addAll(random.pick(tableContacts.get(), count - candidates.size(),
+                record -> dialable.test(record) && !candidates.contains(record)));
         candidates.addAll(random.pick(book.records(now), count - candidates.size(),
                 record -> dialable.test(record) && !candidates.contains(record)));
         for (PeerRecord record : candidates) {
@@ -270,7 +334,8 @@ final class LinkKeeper {
 
     /**
      * Closes {@code count} links, never those spared: first shunned or idle ones, then those of
-     * peers that never brought us a first copy, then inbound before outbound, and within each the
+     * peers that never brought us a first copy, then those to peers outside our routing table
+     * (decision 0078), then inbound before outbound, and within each the
      * ones that brought fewest first copies; random among equals. Delivery comes before direction:
      * a Sybil's link we dialed is worth less than an inbound one that relays.
      */
@@ -278,9 +343,11 @@ final class LinkKeeper {
         int excess = count;
         long now = clock.nowMillis();
         List<PeerId> order = random.pick(linked, linked.size(), peer -> !spared.test(peer));
+        Set<PeerId> table = tablePeers();
         order.sort(Comparator.<PeerId, Boolean>comparing(
                         peer -> !(isIdle(peer) || shunnedUntil.getOrDefault(peer, 0L) > now))
                 .thenComparing(peer -> brought.getOrDefault(peer, 0L) > 0 || proven.containsKey(peer))
+                .thenComparing(table::contains)
                 .thenComparing(peer -> directions.get(peer) == Direction.OUTBOUND)
                 .thenComparingLong(peer -> brought.getOrDefault(peer, 0L)));
         for (PeerId peer : order) {

@@ -26,7 +26,8 @@ import org.parley.runtime.VirtualScheduler;
  * Which links discovery keeps when Sybils dial in and hold links to drop what they should relay
  * (decision 0048): links that brought nothing trimmed first, idle links closed and their
  * peers shunned; peers that relayed dialled back first, and more links opened while few relay
- * (decision 0073).
+ * (decision 0073); routing-table contacts dialled before the book, trimmed after others, and
+ * swapped in for links that bring nothing at the maximum (decision 0078).
  */
 class LinkKeepingTest {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -197,6 +198,81 @@ class LinkKeepingTest {
         loop.advance(CONFIG.heartbeat().multipliedBy(4));
         assertEquals(dialledBefore, links.dials().size(), "enough of its links relay: no more dials");
         assertTrue(links.linkedPeers().size() <= CONFIG.maxLinks());
+    }
+
+    @Test
+    void routingTableContactsAreDialledBeforeRecordsAFloodPushed() {
+        List<PeerId> linked = open(2, Direction.OUTBOUND, "10.1.");
+        exchange(linked.get(1), fresh("pushed", 20));
+        List<PeerRecord> table = fresh("table contact", 3);
+        discovery.dialTableContacts(() -> table);
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+        assertEquals(Set.copyOf(peers(table)), Set.copyOf(dialled.subList(0, 3)),
+                "the three table contacts first, of 23 known: " + dialled);
+        assertEquals(CONFIG.targetLinks() - 2, dialled.size(), "the rest from the book");
+    }
+
+    @Test
+    void aboveTheMaximumLinksToTableContactsGoAfterOthersThatBroughtAsLittle() {
+        List<PeerId> others = open(CONFIG.maxLinks(), Direction.INBOUND, "10.1.");
+        List<PeerId> contacts = open(CONFIG.maxLinks() / 2, Direction.INBOUND, "10.2.");
+        List<PeerRecord> table = contacts.stream().map(this::record).toList();
+        discovery.dialTableContacts(() -> table);
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        assertEquals(CONFIG.maxLinks(), links.linkedPeers().size());
+        assertTrue(links.linkedPeers().containsAll(contacts), "every link to a table contact stays");
+        assertEquals(CONFIG.maxLinks() / 2, others.stream().filter(links::isConnected).count());
+    }
+
+    @Test
+    void aNodeAtItsMaximumWhoseLinksBringNothingSwapsOneForATableContact() {
+        List<PeerId> linked = open(CONFIG.maxLinks(), Direction.OUTBOUND, "10.1.");
+        exchange(linked.get(0), fresh("pushed", 20));
+        List<PeerRecord> table = fresh("table contact", 3);
+        discovery.dialTableContacts(() -> table);
+        discovery.start();
+
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+        assertEquals(1, dialled.size(), "one swap a heartbeat: " + dialled);
+        assertTrue(peers(table).contains(dialled.get(0)), "for a table contact, not a record the flood pushed");
+        assertEquals(CONFIG.maxLinks() - 1, links.linkedPeers().size(), "a link that brought nothing made way");
+    }
+
+    @Test
+    void aNodeWhoseLinksThatBringNothingAreAllToTableContactsSwapsNone() {
+        List<PeerId> linked = open(CONFIG.maxLinks(), Direction.OUTBOUND, "10.1.");
+        List<PeerRecord> table = new ArrayList<>(linked.stream().map(this::record).toList());
+        table.addAll(fresh("table contact", 3));
+        discovery.dialTableContacts(() -> table);
+        discovery.start();
+
+        // One heartbeat: over more, the occasional exploring swap (one in twenty) may come.
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+
+        assertTrue(links.dials().isEmpty(), "a quiet network does not churn: " + links.dials().size());
+        assertEquals(Set.copyOf(linked), Set.copyOf(links.linkedPeers()));
+    }
+
+    private List<PeerRecord> fresh(String name, int count) {
+        List<PeerRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Identity identity = Identity.generate(name + " " + i, RANDOM);
+            records.add(record(identity.peerId(), identity));
+        }
+        return records;
+    }
+
+    private static List<PeerId> peers(List<PeerRecord> records) {
+        return records.stream().map(PeerRecord::peer).toList();
     }
 
     private List<PeerId> open(int count, Direction direction, String block) {

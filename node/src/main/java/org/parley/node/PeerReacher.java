@@ -1,13 +1,15 @@
 package org.parley.node;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.parley.identity.PeerId;
@@ -16,7 +18,8 @@ import org.parley.link.HostPort;
 import org.parley.link.LinkControl;
 import org.parley.messaging.MessageRecord;
 import org.parley.messaging.MessagingEvents;
-import org.parley.overlay.dht.DhtService;
+import org.parley.overlay.dht.LookupResult;
+import org.parley.overlay.dht.PeerLookups;
 import org.parley.overlay.record.PeerRecord;
 import org.parley.runtime.Clock;
 import org.parley.runtime.Scheduler;
@@ -26,7 +29,10 @@ import org.parley.runtime.Scheduler;
  * periodically for every peer the outbox still waits for, it looks the peer up in the DHT, hands
  * the prekey bundle its record carries to messaging (so the message can be sealed, and relayed
  * while the peer is away) and dials the address the record gives. The outbox sends as soon as the
- * link is up, so messaging never needs to know the DHT exists. Confined to the node's loop.
+ * link is up, so messaging never needs to know the DHT exists. A peer that announces no address is
+ * dialled through a circuit at one of the relays its record names; where this node knows none of
+ * those relays' addresses (no link to them, no record of them in its book) it looks them up too.
+ * Confined to the node's loop.
  */
 public final class PeerReacher implements MessagingEvents {
     private static final Logger LOG = Logger.getLogger(PeerReacher.class.getName());
@@ -35,7 +41,7 @@ public final class PeerReacher implements MessagingEvents {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final LinkControl links;
-    private final DhtService dht;
+    private final PeerLookups dht;
     private final Supplier<Set<PeerId>> waitingPeers;
     private final Consumer<PeerRecord> recordFound;
     private final Scheduler scheduler;
@@ -48,7 +54,7 @@ public final class PeerReacher implements MessagingEvents {
     private Scheduler.Cancellable timer;
     private boolean stopped;
 
-    public PeerReacher(LinkControl links, DhtService dht, Supplier<Set<PeerId>> waitingPeers,
+    public PeerReacher(LinkControl links, PeerLookups dht, Supplier<Set<PeerId>> waitingPeers,
                 Consumer<PeerRecord> recordFound, Scheduler scheduler, Clock clock, Duration checkInterval,
                 Duration retryAfter) {
         this.links = links;
@@ -141,15 +147,43 @@ public final class PeerReacher implements MessagingEvents {
         }
         List<DialTarget> targets = targetsOf(record);
         if (targets.isEmpty()) {
+            dialThroughRelaysLookedUp(record);
             return;
         }
         LOG.fine(() -> "dialing " + record.peer().shortForm() + " at " + targets + " for waiting messages");
         links.dialInTurn(targets);
     }
 
+    /**
+     * Looks up the relays {@code record} names and dials circuits at those found with an address,
+     * in turn. Without this a sender that had never met a NATed recipient's relays (no link, no
+     * record in its book) had nothing to dial, and a live message waited for the recipient's next
+     * mailbox check, a minute later.
+     */
+    private void dialThroughRelaysLookedUp(PeerRecord record) {
+        List<CompletableFuture<LookupResult>> relays = record.linkRelays().stream().map(dht::lookup).toList();
+        if (relays.isEmpty()) {
+            return;
+        }
+        CompletableFuture.allOf(relays.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            if (stopped || links.isConnected(record.peer())) {
+                return;
+            }
+            List<DialTarget> circuits = new ArrayList<>();
+            for (CompletableFuture<LookupResult> relay : relays) {
+                relay.join().record().ifPresent(found -> found.addresses().stream().findFirst().ifPresent(
+                        address -> circuits.add(DialTarget.peerVia(record.peer(), found.peer(), address))));
+            }
+            if (!circuits.isEmpty()) {
+                LOG.fine(() -> "dialing " + record.peer().shortForm() + " through relays looked up: " + circuits);
+                links.dialInTurn(circuits);
+            }
+        });
+    }
+
     /** The peer's own address first, then a circuit at each of its relays we know how to reach. */
     private List<DialTarget> targetsOf(PeerRecord record) {
-        List<DialTarget> targets = new java.util.ArrayList<>();
+        List<DialTarget> targets = new ArrayList<>();
         if (!record.addresses().isEmpty()) {
             targets.add(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
         }

@@ -38,7 +38,7 @@ import org.parley.runtime.Scheduler;
  * <p>Sans-I/O: time from the {@link Clock}, timers from the {@link Scheduler}, links through
  * {@link LinkControl}. Confined to the node's loop, where futures it returns also complete.
  */
-public final class DhtService implements LinkEvents, FrameHandler {
+public final class DhtService implements LinkEvents, FrameHandler, PeerLookups {
     /** Contacts a second, disjoint record lookup may start from (see {@link #lookup}). */
     static final int DISJOINT_START = 80;
 
@@ -123,6 +123,7 @@ public final class DhtService implements LinkEvents, FrameHandler {
      * Finds {@code peer}'s current record: at once (0 hops) when this node holds it, else by an
      * iterative lookup. Completes on the loop, with an empty record when nobody had it in time.
      */
+    @Override
     public CompletableFuture<LookupResult> lookup(PeerId peer) {
         if (peer.equals(self)) {
             return CompletableFuture.completedFuture(new LookupResult(Optional.of(discovery.ownRecord()), 0, 0));
@@ -166,6 +167,7 @@ public final class DhtService implements LinkEvents, FrameHandler {
      * copy may predate a change (a node that found itself behind a NAT drops its address and names
      * relays). Completes, on the loop, with the newer of the held copy and what the lookup heard.
      */
+    @Override
     public CompletableFuture<LookupResult> lookupNewest(PeerId peer) {
         Optional<PeerRecord> held = known.heldRecord(peer);
         if (peer.equals(self) || stopped) {

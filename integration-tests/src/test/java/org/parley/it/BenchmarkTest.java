@@ -83,10 +83,15 @@ class BenchmarkTest {
                 "boundLowestMegabytesPerSecond", "boundHighestMegabytesPerSecond", "ratio", "wallSeconds"}) {
             assertTrue(figures.get(key).getAsDouble() > 0, key + " in " + result.stdout());
         }
-        // The bound is the median of its rounds, so it lies between the slowest and the fastest.
+        // The bound and the download are each the median of their rounds, so each lies between
+        // its slowest and its fastest round.
         double bound = figures.get("boundMegabytesPerSecond").getAsDouble();
         assertTrue(figures.get("boundLowestMegabytesPerSecond").getAsDouble() <= bound
                 && bound <= figures.get("boundHighestMegabytesPerSecond").getAsDouble(), result.stdout());
+        double download = figures.get("megabytesPerSecond").getAsDouble();
+        assertEquals(3, figures.get("downloadRounds").getAsInt());
+        assertTrue(figures.get("lowestMegabytesPerSecond").getAsDouble() <= download
+                && download <= figures.get("highestMegabytesPerSecond").getAsDouble(), result.stdout());
         assertEquals(4.194304 / figures.get("downloadSeconds").getAsDouble(),
                 figures.get("megabytesPerSecond").getAsDouble(), 1e-6, result.stdout());
         assertEquals(figures.get("megabytesPerSecond").getAsDouble() / figures.get("boundMegabytesPerSecond")

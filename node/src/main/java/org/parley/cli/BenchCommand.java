@@ -183,14 +183,17 @@ final class BenchCommand implements Runnable {
                 throw new CliException(e.getMessage(), e);
             }
             parent.print(json, result, String.format(Locale.ROOT,
-                    "download     %.1f MB/s (%d bytes from %d holder%s in %.2f s, until whole under its name)%n"
+                    "download     %.1f MB/s (%d bytes from %d holder%s in %.2f s, until whole under its name;"
+                            + " median of %d rounds, %.1f to %.1f)%n"
                             + "bound        %.1f MB/s (seal + hash + write the same bytes, one thread;"
                             + " median of 5 rounds, %.1f to %.1f)%n"
                             + "ratio        %.2f%n"
                             + "warm-up      until the JIT compiler settled: %d smaller files%n"
                             + "wall         %.1f s",
                     result.megabytesPerSecond(), result.sizeBytes(), result.holders(),
-                    result.holders() == 1 ? "" : "s", result.downloadSeconds(), result.boundMegabytesPerSecond(),
+                    result.holders() == 1 ? "" : "s", result.downloadSeconds(), result.downloadRounds(),
+                    result.lowestMegabytesPerSecond(), result.highestMegabytesPerSecond(),
+                    result.boundMegabytesPerSecond(),
                     result.boundLowestMegabytesPerSecond(), result.boundHighestMegabytesPerSecond(),
                     result.ratio(), result.warmUpRounds(), result.wallSeconds()));
             return 0;

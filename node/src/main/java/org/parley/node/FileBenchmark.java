@@ -36,16 +36,22 @@ import org.parley.proto.wire.v1.FileOffer;
  * downloaded a file do. The receiver's download (from the offer until the file is written, checked,
  * under its name in the downloads folder) is timed against a bound measured in the same run:
  * sealing, hashing and writing the same bytes on one thread, the least work a node that sends or
- * keeps a file does with it. The bound is the median of {@link #BOUND_ROUNDS} rounds, some right
- * before the download and the rest right after it (decision 0074): one round is a fraction of a
- * second, so on a shared machine a single one said more about the scheduler than about the
- * work. Smaller files go the same way first, unmeasured, until the JIT compiler has settled.
+ * keeps a file does with it. The download is timed {@link #DOWNLOAD_ROUNDS} times, each a file of
+ * its own, and the bound {@link #BOUND_ROUNDS} times, their rounds taking turns; each figure is the
+ * median of its rounds (decisions 0074 and 0080): one round is a fraction of a second, so on a
+ * shared machine a single one said more about the scheduler, and about what the JIT compiler was
+ * still compiling on the other core, than about the work. Smaller files go the same way first,
+ * unmeasured, until the JIT compiler has settled.
  */
 public final class FileBenchmark {
     /**
      * What one run measured.
      *
-     * @param megabytesPerSecond the file's size (10^6 bytes) over the receiver's download time
+     * @param downloadSeconds the median of the download rounds' times
+     * @param megabytesPerSecond the file's size (10^6 bytes) over the median download time
+     * @param lowestMegabytesPerSecond the slowest download round, to show how steady they were
+     * @param highestMegabytesPerSecond the fastest download round
+     * @param downloadRounds how many downloads were timed
      * @param boundMegabytesPerSecond sealing, hashing and writing the same bytes on one thread: the
      *     median of the rounds
      * @param boundLowestMegabytesPerSecond the slowest round of the bound, to show how steady it was
@@ -54,13 +60,15 @@ public final class FileBenchmark {
      * @param warmUpRounds smaller files fetched the same way before, unmeasured, until the JIT compiler settled
      */
     public record Result(long sizeBytes, int holders, double downloadSeconds, double megabytesPerSecond,
+                         double lowestMegabytesPerSecond, double highestMegabytesPerSecond, int downloadRounds,
                          double boundMegabytesPerSecond, double boundLowestMegabytesPerSecond,
                          double boundHighestMegabytesPerSecond, double ratio, int warmUpRounds, double wallSeconds) {
     }
 
-    /** Rounds of the bound: {@link #BOUND_ROUNDS_BEFORE} right before the download, the rest right after. */
+    /** Timed downloads, each right after a round of the bound. */
+    static final int DOWNLOAD_ROUNDS = 3;
+    /** Rounds of the bound: one before each download, the rest after the last. */
     static final int BOUND_ROUNDS = 5;
-    static final int BOUND_ROUNDS_BEFORE = 2;
 
     /** How long any one stage may take before the run gives up. */
     private static final Duration STAGE_LIMIT = Duration.ofMinutes(10);
@@ -107,22 +115,28 @@ public final class FileBenchmark {
             Path content = directory.resolve("content");
             Files.createDirectories(content);
             int warmUpRounds = warmUp(holding, receiver, content, Math.min(size, WARM_UP_BYTES), random, warmUpFor);
-            Path file = write(content.resolve("file.bin"), size, random);
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = Files.readAllBytes(write(content.resolve("bound-input.bin"), size, random));
             Path boundOut = directory.resolve("bound.bin");
             double[] bound = new double[BOUND_ROUNDS];
-            for (int round = 0; round < BOUND_ROUNDS_BEFORE; round++) {
-                bound[round] = boundMegabytesPerSecond(bytes, boundOut, random);
+            double[] seconds = new double[DOWNLOAD_ROUNDS];
+            int boundRounds = 0;
+            for (int round = 0; round < DOWNLOAD_ROUNDS; round++) {
+                bound[boundRounds++] = boundMegabytesPerSecond(bytes, boundOut, random);
+                seconds[round] = fetch(holding, receiver, write(content.resolve("file-" + round + ".bin"), size,
+                        random));
             }
-            double seconds = fetch(holding, receiver, file);
-            for (int round = BOUND_ROUNDS_BEFORE; round < BOUND_ROUNDS; round++) {
-                bound[round] = boundMegabytesPerSecond(bytes, boundOut, random);
+            while (boundRounds < BOUND_ROUNDS) {
+                bound[boundRounds++] = boundMegabytesPerSecond(bytes, boundOut, random);
             }
             Arrays.sort(bound);
+            Arrays.sort(seconds);
             double median = bound[BOUND_ROUNDS / 2];
-            double megabytesPerSecond = size / 1e6 / seconds;
-            return new Result(size, holders, seconds, megabytesPerSecond, median, bound[0], bound[BOUND_ROUNDS - 1],
-                    megabytesPerSecond / median, warmUpRounds, (System.nanoTime() - started) / 1e9);
+            double medianSeconds = seconds[DOWNLOAD_ROUNDS / 2];
+            double megabytesPerSecond = size / 1e6 / medianSeconds;
+            return new Result(size, holders, medianSeconds, megabytesPerSecond,
+                    size / 1e6 / seconds[DOWNLOAD_ROUNDS - 1], size / 1e6 / seconds[0], DOWNLOAD_ROUNDS, median,
+                    bound[0], bound[BOUND_ROUNDS - 1], megabytesPerSecond / median, warmUpRounds,
+                    (System.nanoTime() - started) / 1e9);
         } finally {
             nodes.forEach(ParleyNode::close);
             BenchNodes.deleteTree(directory);

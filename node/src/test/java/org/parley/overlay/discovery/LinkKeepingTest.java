@@ -134,7 +134,7 @@ class LinkKeepingTest {
 
         loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
 
-        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+        List<PeerId> dialled = dialledPeers();
         assertEquals(good.peerId(), dialled.get(0), "the relay's recommendation first, of 21 records: " + dialled);
         assertEquals(CONFIG.targetLinks() - 2, dialled.size(), "the rest drawn at random");
     }
@@ -170,7 +170,7 @@ class LinkKeepingTest {
 
         loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
 
-        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+        List<PeerId> dialled = dialledPeers();
         assertEquals(relayed, dialled.get(0), "the peer that relayed first, of 21 records: " + dialled);
     }
 
@@ -210,7 +210,7 @@ class LinkKeepingTest {
 
         loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
 
-        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+        List<PeerId> dialled = dialledPeers();
         assertEquals(Set.copyOf(peers(table)), Set.copyOf(dialled.subList(0, 3)),
                 "the three table contacts first, of 23 known: " + dialled);
         assertEquals(CONFIG.targetLinks() - 2, dialled.size(), "the rest from the book");
@@ -241,7 +241,7 @@ class LinkKeepingTest {
 
         loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
 
-        List<PeerId> dialled = links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+        List<PeerId> dialled = dialledPeers();
         assertEquals(1, dialled.size(), "one swap a heartbeat: " + dialled);
         assertTrue(peers(table).contains(dialled.get(0)), "for a table contact, not a record the flood pushed");
         assertEquals(CONFIG.maxLinks() - 1, links.linkedPeers().size(), "a link that brought nothing made way");
@@ -288,6 +288,11 @@ class LinkKeepingTest {
     }
 
     private final java.util.Map<PeerId, Identity> identities = new java.util.HashMap<>();
+
+    /** The peers the keeper asked to dial, in order. */
+    private List<PeerId> dialledPeers() {
+        return links.dials().stream().map(target -> target.expectedPeer().orElseThrow()).toList();
+    }
 
     private PeerRecord record(PeerId peer) {
         return record(peer, identities.get(peer));

@@ -18,6 +18,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,6 +49,8 @@ final class ControlTransport implements AutoCloseable {
     /** Made at the first client only: a process that never asks a daemon starts no thread for it. */
     private static EventLoopGroup socketClientLoop;
     private static EventLoopGroup loopbackClientLoop;
+    /** The client loops' threads, so that ending the loops can wait for the threads themselves. */
+    private static final List<Thread> CLIENT_THREADS = new CopyOnWriteArrayList<>();
 
     /** Null on the daemon's loopback port, which runs on gRPC's own loops. */
     private final EventLoopGroup eventLoop;
@@ -92,13 +97,12 @@ final class ControlTransport implements AutoCloseable {
     private static synchronized EventLoopGroup clientLoop(boolean onSocket) {
         if (onSocket) {
             if (socketClientLoop == null) {
-                socketClientLoop = socketLoop(1, "parley-control-client");
+                socketClientLoop = new MultiThreadIoEventLoopGroup(1, clientThreads(), EpollIoHandler.newFactory());
             }
             return socketClientLoop;
         }
         if (loopbackClientLoop == null) {
-            loopbackClientLoop = new MultiThreadIoEventLoopGroup(1,
-                    new DefaultThreadFactory("parley-control-client", true), NioIoHandler.newFactory());
+            loopbackClientLoop = new MultiThreadIoEventLoopGroup(1, clientThreads(), NioIoHandler.newFactory());
         }
         return loopbackClientLoop;
     }
@@ -110,13 +114,37 @@ final class ControlTransport implements AutoCloseable {
      * loop running took that much longer to return, though its work was done.
      */
     static synchronized void endClientLoops() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         for (EventLoopGroup loop : new EventLoopGroup[] {socketClientLoop, loopbackClientLoop}) {
             if (loop != null) {
                 loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
             }
         }
+        // A loop's termination is reported from its thread just before that thread returns.
+        for (Thread thread : CLIENT_THREADS) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                thread.join(Math.max(1, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        CLIENT_THREADS.removeIf(thread -> !thread.isAlive());
         socketClientLoop = null;
         loopbackClientLoop = null;
+    }
+
+    /** Daemon threads for the clients' shared loops, each remembered in {@link #CLIENT_THREADS}. */
+    private static ThreadFactory clientThreads() {
+        return new DefaultThreadFactory("parley-control-client", true) {
+            @Override
+            protected Thread newThread(Runnable task, String name) {
+                Thread thread = super.newThread(task, name);
+                CLIENT_THREADS.add(thread);
+                return thread;
+            }
+        };
     }
 
     private static void requireDomainSockets() throws IOException {

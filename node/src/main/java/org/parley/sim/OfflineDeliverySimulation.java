@@ -45,6 +45,8 @@ public final class OfflineDeliverySimulation {
     private long[] stored = {0, 0};
     private LiveReport live;
     private LiveTrace liveTrace;
+    /** Which nodes sit behind which NAT: the live messages are told apart by it. */
+    private NatPlan natPlan;
 
     public OfflineDeliverySimulation(SimConfig config, double offlineShare) {
         if (!(offlineShare > 0 && offlineShare + config.churn() < 1)) {
@@ -76,7 +78,8 @@ public final class OfflineDeliverySimulation {
     /** Counts, on every incarnation of every node, what its messenger takes in and sees relayed. */
     void watch(WholeNodeNetwork on) {
         this.network = on;
-        liveTrace = new LiveTrace(on, NatPlan.of(config, WholeNodeNetwork.BOOTSTRAP_NODES));
+        natPlan = NatPlan.of(config, WholeNodeNetwork.BOOTSTRAP_NODES);
+        liveTrace = new LiveTrace(on, natPlan);
         on.watchIncarnations(liveTrace::watch);
         on.watchIncarnations((index, node) -> {
             Map<String, Integer> taken = received.computeIfAbsent(index, key -> new HashMap<>());
@@ -178,14 +181,13 @@ public final class OfflineDeliverySimulation {
         }
         liveTrace.sampleFor(LIVE_WINDOW);
         network.clock.advance(LIVE_WINDOW);
-        NatPlan plan = NatPlan.of(config, WholeNodeNetwork.BOOTSTRAP_NODES);
         int delivered = 0;
         int behindNat = 0;
         List<String> missed = new ArrayList<>();
         for (Sent message : sent) {
             if (received.get(message.recipient()).getOrDefault(message.text(), 0) > 0) {
                 delivered++;
-                if (!plan.isPublic(message.sender()) || !plan.isPublic(message.recipient())) {
+                if (!natPlan.isPublic(message.sender()) || !natPlan.isPublic(message.recipient())) {
                     behindNat++;
                 }
             } else {

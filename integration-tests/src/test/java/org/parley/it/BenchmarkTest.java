@@ -80,7 +80,8 @@ class BenchmarkTest {
         assertEquals(4L * 1024 * 1024, figures.get("sizeBytes").getAsLong());
         assertEquals(3, figures.get("holders").getAsInt());
         for (String key : new String[] {"downloadSeconds", "megabytesPerSecond", "boundMegabytesPerSecond",
-                "boundLowestMegabytesPerSecond", "boundHighestMegabytesPerSecond", "ratio", "wallSeconds"}) {
+                "boundLowestMegabytesPerSecond", "boundHighestMegabytesPerSecond", "ratio", "wallSeconds",
+                "downloadCpuSeconds", "boundCpuSeconds"}) {
             assertTrue(figures.get(key).getAsDouble() > 0, key + " in " + result.stdout());
         }
         // The bound and the download are each the median of their rounds, so each lies between

@@ -188,6 +188,7 @@ final class BenchCommand implements Runnable {
                             + "bound        %.1f MB/s (seal + hash + write the same bytes, one thread;"
                             + " median of 5 rounds, %.1f to %.1f)%n"
                             + "ratio        %.2f%n"
+                            + "cpu          %.2f s a download, %.2f s a round of the bound (the whole process, medians)%n"
                             + "warm-up      until the JIT compiler settled: %d smaller files%n"
                             + "wall         %.1f s",
                     result.megabytesPerSecond(), result.sizeBytes(), result.holders(),
@@ -195,7 +196,8 @@ final class BenchCommand implements Runnable {
                     result.lowestMegabytesPerSecond(), result.highestMegabytesPerSecond(),
                     result.boundMegabytesPerSecond(),
                     result.boundLowestMegabytesPerSecond(), result.boundHighestMegabytesPerSecond(),
-                    result.ratio(), result.warmUpRounds(), result.wallSeconds()));
+                    result.ratio(), result.downloadCpuSeconds(), result.boundCpuSeconds(), result.warmUpRounds(),
+                    result.wallSeconds()));
             return 0;
         }
     }

@@ -52,13 +52,13 @@ final class ChunkIntake {
         OfferedFile offer = download.file.offer;
         PartFile part = download.part;
         CompletableFuture.supplyAsync(() -> {
-            // Copied out of the frame here rather than on the loop, which other links wait on.
-            byte[] sealed = data.getSealed().toByteArray();
+            // Opened where the frame holds it, on this thread rather than the loop, which other links wait on.
+            FrameBytes sealed = FrameBytes.of(data.getSealed());
             List<byte[]> proof = new ArrayList<>(data.getProofCount());
             data.getProofList().forEach(hash -> proof.add(hash.toByteArray()));
             OfferedFile.OpenedChunk chunk;
             try {
-                chunk = offer.open(index, sealed, proof);
+                chunk = offer.open(index, sealed.array(), sealed.offset(), sealed.length(), proof);
             } catch (ChunkCipher.ChunkException e) {
                 throw new CompletionException(e);
             }

@@ -41,7 +41,7 @@ import org.parley.proto.wire.v1.FileOffer;
  * median of its rounds (decisions 0074 and 0080): one round is a fraction of a second, so on a
  * shared machine a single one said more about the scheduler, and about what the JIT compiler was
  * still compiling on the other core, than about the work. Smaller files go the same way first,
- * unmeasured, until the JIT compiler has settled.
+ * unmeasured, until the JIT compiler has settled and twice the timed file's bytes went through.
  */
 public final class FileBenchmark {
     /**
@@ -81,6 +81,12 @@ public final class FileBenchmark {
     private static final long WARM_UP_BYTES = 8L * 1024 * 1024;
     /** As in {@link DmBenchmark}: the JIT compiler counts as settled after a round it compiled for less than this share of. */
     private static final double SETTLED_COMPILE_SHARE = 0.10;
+    /**
+     * The warm-up moves at least this many times the timed file's bytes (decision 0082): paths
+     * taken per TLS record or per chunk reach the JIT compiler's last tier only after some
+     * thousands of calls, which small files alone did not give them before the timed rounds.
+     */
+    private static final int WARM_UP_SIZES = 2;
 
     private FileBenchmark() {
     }
@@ -119,7 +125,8 @@ public final class FileBenchmark {
 
             Path content = directory.resolve("content");
             Files.createDirectories(content);
-            int warmUpRounds = warmUp(holding, receiver, content, Math.min(size, WARM_UP_BYTES), random, warmUpFor);
+            int warmUpRounds = warmUp(holding, receiver, content, Math.min(size, WARM_UP_BYTES), WARM_UP_SIZES * size,
+                    random, warmUpFor);
             byte[] bytes = Files.readAllBytes(write(content.resolve("bound-input.bin"), size, random));
             Path boundOut = directory.resolve("bound.bin");
             double[] bound = new double[BOUND_ROUNDS];
@@ -161,10 +168,10 @@ public final class FileBenchmark {
     /**
      * Fetches files of {@code size} bytes the same way, unmeasured, until the JIT compiler has
      * settled (on a small, busy machine it takes a core of its own for a while: the paths run
-     * through gRPC, TLS, protobuf, SQLite, AES-GCM and SHA-256) or {@code allowed} is spent; at
-     * least one. Returns how many were fetched.
+     * through gRPC, TLS, protobuf, SQLite, AES-GCM and SHA-256) and at least {@code atLeast} bytes
+     * went through, or until {@code allowed} is spent; at least one. Returns how many were fetched.
      */
-    private static int warmUp(List<ParleyNode> holders, ParleyNode receiver, Path folder, long size,
+    private static int warmUp(List<ParleyNode> holders, ParleyNode receiver, Path folder, long size, long atLeast,
                               SecureRandom random, Duration allowed)
             throws IOException, ApiException, InterruptedException {
         CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
@@ -179,7 +186,7 @@ public final class FileBenchmark {
             long roundMillis = (System.nanoTime() - start) / 1_000_000;
             boolean settled = !measurable
                     || compiler.getTotalCompilationTime() - compiledBefore < SETTLED_COMPILE_SHARE * roundMillis;
-            if (settled || System.nanoTime() >= deadline) {
+            if (settled && rounds * size >= atLeast || System.nanoTime() >= deadline) {
                 return rounds;
             }
         }

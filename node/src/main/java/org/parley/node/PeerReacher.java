@@ -41,7 +41,7 @@ public final class PeerReacher implements MessagingEvents {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final LinkControl links;
-    private final PeerLookups dht;
+    private PeerLookups dht;
     private final Supplier<Set<PeerId>> waitingPeers;
     private final Consumer<PeerRecord> recordFound;
     private final Scheduler scheduler;
@@ -73,6 +73,14 @@ public final class PeerReacher implements MessagingEvents {
      */
     public void reachRelaysAt(Function<PeerId, Optional<HostPort>> addresses) {
         this.relayAddresses = addresses;
+    }
+
+    /**
+     * Looks peers up through {@code lookups} from now on: the node's proxied lookups (decision
+     * 0085), which the assembly builds after the reacher. Call before {@link #start}.
+     */
+    public void lookUpThrough(PeerLookups lookups) {
+        this.dht = lookups;
     }
 
     public void start() {

@@ -213,8 +213,12 @@ public final class LookupProxy implements LinkEvents, FrameHandler {
         seen.put(question.getEphemeral(), opened.askedAtMillis());
         looking++;
         PeerId target = opened.target();
-        (opened.newest() ? dht.lookupNewest(target) : dht.lookup(target)).thenAccept(result -> {
+        (opened.newest() ? dht.lookupNewest(target) : dht.lookup(target)).whenComplete((result, error) -> {
             looking--;
+            if (error != null) {
+                refuse(from, requestId, Outcome.UNREACHABLE);
+                return;
+            }
             byte[] sealed = LookupBox.sealAnswer(opened.answerKey(),
                     result.record().filter(record -> record.peer().equals(target)).map(PeerRecord::toProto), random);
             links.send(from, frame(requestId, LookupProxyFrame.newBuilder().setAnswer(ProxiedAnswer.newBuilder()

@@ -26,9 +26,10 @@ import org.parley.runtime.Scheduler;
 
 /**
  * Gets messages to peers this node has no link to: when a message is sent to such a peer, and
- * periodically for every peer the outbox still waits for, it looks the peer up in the DHT, hands
- * the prekey bundle its record carries to messaging (so the message can be sealed, and relayed
- * while the peer is away) and dials the address the record gives. The outbox sends as soon as the
+ * periodically for every peer the outbox still waits for, it looks the peer up in the DHT (through
+ * two other peers where the node has them, decision 0085, so that the peers near the peer's key do
+ * not see this node ask), hands the prekey bundle its record carries to messaging (so the message
+ * can be sealed, and relayed while the peer is away) and dials the address the record gives. The outbox sends as soon as the
  * link is up, so messaging never needs to know the DHT exists. A peer that announces no address is
  * dialled through a circuit at one of the relays its record names; where this node knows none of
  * those relays' addresses (no link to them, no record of them in its book) it looks them up too.

@@ -4,16 +4,13 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolNames;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
-import io.grpc.netty.shaded.io.netty.handler.ssl.DelegatingSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
@@ -56,24 +53,7 @@ final class TlsContexts {
     }
 
     private static SslContext netty(SSLContext context, boolean client, ClientAuth auth) {
-        return new HeapRecordsContext(new JdkSslContext(context, client, Http2SecurityUtil.CIPHERS,
-                SupportedCipherSuiteFilter.INSTANCE, HTTP_2, auth, new String[] {TLS_13}, false));
-    }
-
-    /** Every handler it makes gathers the records it receives in heap memory ({@link HeapRecords}). */
-    private static final class HeapRecordsContext extends DelegatingSslContext {
-        HeapRecordsContext(SslContext context) {
-            super(context);
-        }
-
-        @Override
-        protected void initEngine(SSLEngine engine) {
-            // The engine is the JDK's, set up as the wrapped context sets it up.
-        }
-
-        @Override
-        protected void initHandler(SslHandler handler) {
-            handler.setCumulator(HeapRecords.INSTANCE);
-        }
+        return new JdkSslContext(context, client, Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE,
+                HTTP_2, auth, new String[] {TLS_13}, false);
     }
 }

@@ -24,22 +24,13 @@ public final class ChunkCipher {
     private static final byte[] DOMAIN = "parley-file-chunk-v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ID_DOMAIN = "parley-file-id-v1".getBytes(StandardCharsets.US_ASCII);
 
-    /**
-     * A thread's cipher for opening chunks (decision 0082): looking one up in the providers and
-     * expanding the key for every 256 KiB chunk cost more than the JIT compiler had settled by the
-     * time a download ran. Decryption may be set up again with any key and nonce.
-     */
-    private static final ThreadLocal<Cipher> OPENING = ThreadLocal.withInitial(ChunkCipher::newCipher);
-
-    /** A thread's cipher for sealing chunks, and which chunk it sealed last. */
-    private static final ThreadLocal<Sealing> SEALING = ThreadLocal.withInitial(Sealing::new);
-
     private ChunkCipher() {
     }
 
     public static byte[] seal(byte[] key, byte[] root, int index, byte[] plaintext, int offset, int length) {
         try {
-            return SEALING.get().cipher(key, root, index).doFinal(plaintext, offset, length);
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, key, root, index);
+            return cipher.doFinal(plaintext, offset, length);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is unavailable", e);
         }
@@ -51,19 +42,11 @@ public final class ChunkCipher {
      * @throws ChunkException when it was sealed under another key, root or index, or altered
      */
     public static byte[] open(byte[] key, byte[] root, int index, byte[] sealed) throws ChunkException {
-        return open(key, root, index, sealed, 0, sealed.length);
-    }
-
-    /** As {@link #open(byte[], byte[], int, byte[])}, the sealed chunk being {@code length} bytes of {@code sealed} from {@code offset}. */
-    public static byte[] open(byte[] key, byte[] root, int index, byte[] sealed, int offset, int length)
-            throws ChunkException {
-        if (length < TAG_SIZE) {
+        if (sealed.length < TAG_SIZE) {
             throw new ChunkException("sealed chunk is truncated");
         }
         try {
-            Cipher cipher = OPENING.get();
-            init(cipher, Cipher.DECRYPT_MODE, key, root, index);
-            return cipher.doFinal(sealed, offset, length);
+            return cipher(Cipher.DECRYPT_MODE, key, root, index).doFinal(sealed);
         } catch (AEADBadTagException e) {
             throw new ChunkException("chunk " + index + " failed authentication");
         } catch (GeneralSecurityException e) {
@@ -83,54 +66,17 @@ public final class ChunkCipher {
         }
     }
 
-    /**
-     * Sets {@code cipher} up for chunk {@code index}: the nonce is the index, the associated data
-     * the domain, the root and the index. Every init replaces the previous key and nonce, so one
-     * cipher object serves every chunk a thread seals or opens.
-     */
-    private static void init(Cipher cipher, int mode, byte[] key, byte[] root, int index)
-            throws GeneralSecurityException {
+    private static Cipher cipher(int mode, byte[] key, byte[] root, int index) throws GeneralSecurityException {
         if (key.length != KEY_SIZE) {
             throw new InvalidKeyException("a file key is " + KEY_SIZE + " bytes");
         }
         byte[] nonce = ByteBuffer.allocate(12).putInt(4, index).array();
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_SIZE * 8, nonce));
         cipher.updateAAD(DOMAIN);
         cipher.updateAAD(root);
         cipher.updateAAD(ByteBuffer.allocate(4).putInt(index).array());
-    }
-
-    private static Cipher newCipher() {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is unavailable", e);
-        }
-    }
-
-    /**
-     * The JCE refuses to encrypt twice in a row under one key and nonce on one cipher object.
-     * Here that is by design, not a broken random source: a key seals chunk {@code index} always to
-     * the same plaintext (the root fixes it, and holders check a chunk against the tree before
-     * sealing it), so the same chunk served twice in a row is the same bytes sealed again, which
-     * reveals nothing. Only then is a cipher object of its own taken, and it then serves the
-     * thread's next chunks; any other key or index is sealed on the thread's cipher as it is.
-     */
-    private static final class Sealing {
-        private Cipher cipher = newCipher();
-        private byte[] lastKey;
-        private int lastIndex;
-
-        Cipher cipher(byte[] key, byte[] root, int index) throws GeneralSecurityException {
-            if (lastKey != null && lastIndex == index && MessageDigest.isEqual(lastKey, key)) {
-                cipher = newCipher();
-            }
-            lastKey = null;
-            init(cipher, Cipher.ENCRYPT_MODE, key, root, index);
-            lastKey = key.clone();
-            lastIndex = index;
-            return cipher;
-        }
+        return cipher;
     }
 
     static boolean sameBytes(byte[] a, byte[] b) {

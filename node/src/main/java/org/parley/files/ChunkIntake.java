@@ -52,13 +52,13 @@ final class ChunkIntake {
         OfferedFile offer = download.file.offer;
         PartFile part = download.part;
         CompletableFuture.supplyAsync(() -> {
-            // Opened where the frame holds it, on this thread rather than the loop, which other links wait on.
-            FrameBytes sealed = FrameBytes.of(data.getSealed());
+            // Copied out of the frame here rather than on the loop, which other links wait on.
+            byte[] sealed = data.getSealed().toByteArray();
             List<byte[]> proof = new ArrayList<>(data.getProofCount());
             data.getProofList().forEach(hash -> proof.add(hash.toByteArray()));
             OfferedFile.OpenedChunk chunk;
             try {
-                chunk = offer.open(index, sealed.array(), sealed.offset(), sealed.length(), proof);
+                chunk = offer.open(index, sealed, proof);
             } catch (ChunkCipher.ChunkException e) {
                 throw new CompletionException(e);
             }

@@ -87,20 +87,14 @@ public record OfferedFile(String name, long size, byte[] sha256, byte[] root, by
 
     /** As {@link #openChunk}, keeping the leaf hash it computed. */
     OpenedChunk open(int index, byte[] sealed, List<byte[]> proof) throws ChunkCipher.ChunkException {
-        return open(index, sealed, 0, sealed.length, proof);
-    }
-
-    /** As above, the sealed chunk being {@code length} bytes of {@code sealed} from {@code offset} (left as they are). */
-    OpenedChunk open(int index, byte[] sealed, int offset, int length, List<byte[]> proof)
-            throws ChunkCipher.ChunkException {
         if (index < 0 || index >= chunkCount()) {
             throw new ChunkCipher.ChunkException("no chunk " + index + " in a file of " + chunkCount());
         }
         int expected = layout.length(index) + ChunkCipher.TAG_SIZE;
-        if (length != expected) {
-            throw new ChunkCipher.ChunkException("chunk " + index + " is " + length + " bytes, not " + expected);
+        if (sealed.length != expected) {
+            throw new ChunkCipher.ChunkException("chunk " + index + " is " + sealed.length + " bytes, not " + expected);
         }
-        byte[] plain = ChunkCipher.open(key, root, index, sealed, offset, length);
+        byte[] plain = ChunkCipher.open(key, root, index, sealed);
         byte[] leaf = MerkleTree.leafHash(plain);
         if (!MerkleTree.verify(root, index, chunkCount(), leaf, proof)) {
             throw new ChunkCipher.ChunkException("chunk " + index + " does not prove its place in the tree");

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.parley.proto.wire.v1.ChunkData;
 import org.parley.proto.wire.v1.FileOffer;
 
 /** A chunk as a holder sends it, checked as a downloader checks it: every way of lying is caught. */
@@ -80,67 +79,6 @@ class ChunkCodecTest {
         assertThrows(ChunkCipher.ChunkException.class, () -> offer.openChunk(2, sealed(2), forged));
         assertThrows(ChunkCipher.ChunkException.class,
                 () -> offer.openChunk(2, sealed(2), tree.proof(2).subList(0, 1)));
-    }
-
-    @Test
-    void theSameChunkSealedTwiceInARowOnOneThreadIsTheSameBytes() throws Exception {
-        // Holders serve one chunk to several peers: the thread's cipher, which the JCE would not
-        // let encrypt twice in a row under one key and nonce, must not fail the second.
-        byte[] first = sealed(1);
-        byte[] again = sealed(1);
-        assertArrayEquals(first, again);
-        byte[] otherKey = key.clone();
-        otherKey[0] ^= 1;
-        byte[] underOtherKey = ChunkCipher.seal(otherKey, tree.root(), 1, content, (int) layout.offset(1),
-                layout.length(1));
-        assertFalse(Arrays.equals(first, underOtherKey));
-        assertArrayEquals(first, sealed(1), "after another key, the first key seals the chunk as before");
-        assertArrayEquals(plain(1), offer.openChunk(1, sealed(1), tree.proof(1)));
-    }
-
-    @Test
-    void aTamperedChunkFailsBetweenGoodOnesOnTheThreadsCipher() throws Exception {
-        // The cipher that opens chunks is kept per thread: a failure must not leave it opening
-        // anything, nor keep it from opening the next good chunk.
-        assertArrayEquals(plain(0), offer.openChunk(0, sealed(0), tree.proof(0)));
-        byte[] tampered = sealed(0);
-        tampered[tampered.length - 1] ^= 1;
-        assertThrows(ChunkCipher.ChunkException.class, () -> offer.openChunk(0, tampered, tree.proof(0)));
-        assertThrows(ChunkCipher.ChunkException.class, () -> offer.openChunk(0, tampered, tree.proof(0)));
-        assertArrayEquals(plain(0), offer.openChunk(0, sealed(0), tree.proof(0)));
-    }
-
-    @Test
-    void aChunkIsOpenedWhereItLiesInALargerArrayAndOnlyThoseBytesCount() throws Exception {
-        byte[] sealed = sealed(2);
-        byte[] frame = new byte[sealed.length + 20];
-        System.arraycopy(sealed, 0, frame, 7, sealed.length);
-        frame[3] ^= 1;
-        frame[frame.length - 1] ^= 1;
-        assertArrayEquals(plain(2), offer.open(2, frame, 7, sealed.length, tree.proof(2)).plain());
-        assertThrows(ChunkCipher.ChunkException.class, () -> offer.open(2, frame, 6, sealed.length, tree.proof(2)));
-        assertThrows(ChunkCipher.ChunkException.class,
-                () -> offer.open(2, frame, 7, sealed.length - 1, tree.proof(2)), "one byte short");
-        frame[7 + 100] ^= 1;
-        assertThrows(ChunkCipher.ChunkException.class, () -> offer.open(2, frame, 7, sealed.length, tree.proof(2)));
-    }
-
-    @Test
-    void aChunkIsReadFromItsFrameWithoutBeingChangedThere() throws Exception {
-        byte[] sealed = sealed(1);
-        ChunkData data = ChunkData.parseFrom(ChunkData.newBuilder().setIndex(1)
-                .setSealed(ByteString.copyFrom(sealed)).build().toByteArray());
-        FrameBytes bytes = FrameBytes.of(data.getSealed());
-        assertEquals(sealed.length, bytes.length());
-        assertArrayEquals(plain(1), offer.open(1, bytes.array(), bytes.offset(), bytes.length(), tree.proof(1)).plain());
-        assertArrayEquals(sealed, data.getSealed().toByteArray(), "the frame's bytes are as they came");
-        ByteString pieces = ByteString.copyFrom(sealed, 0, 10).concat(ByteString.copyFrom(sealed, 10, sealed.length - 10));
-        FrameBytes joined = FrameBytes.of(pieces);
-        assertArrayEquals(sealed, Arrays.copyOfRange(joined.array(), joined.offset(), joined.offset() + joined.length()));
-    }
-
-    private byte[] plain(int index) {
-        return Arrays.copyOfRange(content, (int) layout.offset(index), (int) layout.offset(index) + layout.length(index));
     }
 
     @Test

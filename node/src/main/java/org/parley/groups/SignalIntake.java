@@ -25,9 +25,10 @@ final class SignalIntake {
     private final SignalOutbox outbox;
     private final GroupTyping typing;
     private final GroupReadMarks readMarks;
+    private final FellowMembers fellows;
 
     SignalIntake(Neighbours neighbours, MembershipChanges membership, SenderKeyDistribution keys, Backfill backfill,
-                  SignalOutbox outbox, GroupTyping typing, GroupReadMarks readMarks) {
+                  SignalOutbox outbox, GroupTyping typing, GroupReadMarks readMarks, FellowMembers fellows) {
         this.neighbours = neighbours;
         this.membership = membership;
         this.keys = keys;
@@ -35,6 +36,7 @@ final class SignalIntake {
         this.outbox = outbox;
         this.typing = typing;
         this.readMarks = readMarks;
+        this.fellows = fellows;
     }
 
     /** {@code relayed}: a mailbox replica carried it. */
@@ -47,6 +49,7 @@ final class SignalIntake {
             return;
         }
         ByteString signalId = control.getSignalId();
+        fellows.heardFrom(sender);
         try {
             switch (control.getBodyCase()) {
                 case INVITE -> membership.receiveInvite(sender, signalId, control.getInvite());

@@ -94,7 +94,7 @@ public final class LinkManager implements LinkListener, LinkControl {
                 return established.size() >= wellLinkedAt;
             }
         });
-        this.learnedDials = new LearnedDials(network, this::ownAddresses, this::needsNoDial);
+        this.learnedDials = new LearnedDials(network, this::ownAddresses, this::needsNoDial, clock::nowMillis);
     }
 
     /** Tells {@code listener} of every established link coming up and going down. */
@@ -177,10 +177,22 @@ public final class LinkManager implements LinkListener, LinkControl {
         }
     }
 
-    /** A dial to ourselves, to a neighbour we are linked with, or to a banned peer. */
+    /**
+     * A dial to ourselves, to a neighbour we are linked with or whose link awaits its Hello (the
+     * handshake is done: a dial now would only make a duplicate link), or to a banned peer.
+     */
     private boolean needsNoDial(DialTarget target) {
         return target.expectedPeer().filter(peer -> peer.equals(self) || established.contains(peer)
-                || penalties.isBanned(peer)).isPresent();
+                || awaitsHello(peer) || penalties.isBanned(peer)).isPresent();
+    }
+
+    private boolean awaitsHello(PeerId peer) {
+        for (Link link : pending.keySet()) {
+            if (link.remotePeer().equals(peer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where this node is itself: its listen addresses and the addresses it keeps links to. */
@@ -293,6 +305,7 @@ public final class LinkManager implements LinkListener, LinkControl {
     @Override
     public void linkUp(Link link) {
         PeerId peer = link.remotePeer();
+        link.dialTarget().ifPresent(learnedDials::up);
         if (stopped) {
             link.close("node stopping");
             return;

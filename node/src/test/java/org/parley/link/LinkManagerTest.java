@@ -397,6 +397,48 @@ class LinkManagerTest {
         assertFalse(alice.connectedIds().contains(carol.id()), "a lost link does not start the rest of the turn");
     }
 
+    /**
+     * Several layers learn the same record at once (the peer reacher, discovery, the DHT) and each
+     * asked for a dial: every dial after the first made a second link, a TLS handshake for nothing,
+     * and the replaced link made both ends' layers greet again.
+     */
+    @Test
+    void aTargetAskedForAgainWhileItsDialIsUnderWayIsDialledOnce() {
+        Node alice = node("alice", 1, CONFIG);
+        Node bob = node("bob", 2, CONFIG);
+        DialTarget toBob = DialTarget.peerAt(bob.id(), bob.address());
+        alice.manager().dialOnce(toBob);
+        alice.manager().dialOnce(toBob);
+        alice.manager().dialInTurn(List.of(toBob));
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(List.of("+" + alice.id()), bob.events(), "one link, never replaced");
+        assertEquals(List.of("+" + bob.id()), alice.events());
+
+        Node carol = node("carol", 3, CONFIG);
+        carol.manager().stop();
+        DialTarget toCarol = DialTarget.peerAt(carol.id(), carol.address());
+        alice.manager().dialOnce(toCarol);
+        loop.advance(Duration.ofSeconds(30));
+        Node carolAgain = node(carol.identity(), 3, CONFIG);
+        alice.manager().dialOnce(toCarol);
+        loop.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(alice.id()), carolAgain.connectedIds(), "a failed dial bars nothing");
+    }
+
+    /** The peer's handshake is done and its Hello on the way: a dial of ours would only duplicate the link. */
+    @Test
+    void aPeerWhoseLinkAwaitsItsHelloIsNotDialled() {
+        Node alice = node("alice", 1, CONFIG);
+        RawPeer slow = new RawPeer(fabric, loop, 9);
+        slow.helloOnLinkUp = null;
+        slow.network.dial(DialTarget.anyPeerAt(alice.address()));
+        loop.advance(Duration.ofMillis(100));
+        assertEquals(1, slow.links.size());
+        alice.manager().dialOnce(DialTarget.peerAt(slow.id, new HostPort("10.0.9.9", 7000)));
+        loop.advance(Duration.ofMillis(100));
+        assertEquals(1, slow.links.size(), "no second link while the first awaits its Hello");
+    }
+
     private Node node(String name, int n, LinkConfig config) {
         return node(Identity.generate(name, RANDOM), n, config);
     }

@@ -23,22 +23,10 @@ final class GroupDirectory {
     private final Map<GroupId, GroupState> groups = new LinkedHashMap<>();
     private final Map<String, GroupState> byTopic = new HashMap<>();
     private final Map<GroupId, Map<String, Long>> refused = new HashMap<>();
-    private final FellowMembers fellows;
 
     GroupDirectory(PeerId self, Neighbours neighbours) {
         this.self = self;
         this.neighbours = neighbours;
-        this.fellows = new FellowMembers(self);
-    }
-
-    /** Who shares a group with us. */
-    FellowMembers fellows() {
-        return fellows;
-    }
-
-    /** A group's membership changed: the fellow members are counted again. */
-    void membershipChanged() {
-        fellows.refresh(groups.values());
     }
 
     PeerId self() {
@@ -48,7 +36,6 @@ final class GroupDirectory {
     void add(GroupState state) {
         groups.put(state.id, state);
         byTopic.put(state.topic, state);
-        membershipChanged();
     }
 
     /** The group with this ID; null when we know none. */

@@ -259,7 +259,6 @@ final class GroupStorage {
             return null;
         }).join();
         directory.all().forEach(state -> state.membership = Membership.replay(state.id, state.ops.values()));
-        directory.membershipChanged();
     }
 
     private void loadRows(Connection connection, GroupDirectory directory)

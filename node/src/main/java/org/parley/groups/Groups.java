@@ -109,9 +109,8 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.clock = clock;
         this.directory = new GroupDirectory(self.peerId(), neighbours);
         this.storage = new GroupStorage(storage, cipher, loop);
-        FellowMembers fellows = directory.fellows();
-        this.outbox = new SignalOutbox(transport, fellows::knowUs, storage, cipher, loop, clock, random);
-        OneShotSignal control = new OneShotSignal(self.peerId(), transport, fellows::knowUs);
+        this.outbox = new SignalOutbox(transport, storage, cipher, loop, clock, random);
+        OneShotSignal control = new OneShotSignal(self.peerId(), transport);
         this.posts = new PostIntake(directory, this.storage, control, clock, loop, listeners, postVerifier);
         this.ownPosts = new OwnPosts(self.peerId(), directory, this.storage, gossip, clock, random, listeners);
         this.keys = new SenderKeyDistribution(directory, this.storage, outbox, control, posts,
@@ -124,7 +123,7 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
         this.readMarks = new GroupReadMarks(self.peerId(), directory, transport, storage, loop, clock,
                 (group, member, entryId) -> listeners.forEach(listener -> listener.groupRead(group, member, entryId,
                         clock.nowMillis())));
-        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox, typing, readMarks, fellows);
+        this.intake = new SignalIntake(neighbours, membership, keys, backfill, outbox, typing, readMarks);
     }
 
     /** Loads every group from storage (blocking: call before the loop serves anything). */
@@ -321,14 +320,6 @@ public final class Groups implements LinkEvents, GroupSignalListener, GossipOver
     /** The members who read one of our messages, with read marks on in its group; none otherwise. */
     public List<PeerId> readBy(GroupMessageRecord message) {
         return readMarks.readBy(message);
-    }
-
-    /**
-     * Whether {@code peer} is a member of a group we hold and are in: its group control other than
-     * invitations needs no first-contact work (decision 0084). Safe from any thread.
-     */
-    public boolean isFellowMember(PeerId peer) {
-        return directory.fellows().test(peer);
     }
 
     /** Refusals in a group since start, by reason. */

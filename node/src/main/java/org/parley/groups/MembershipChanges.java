@@ -306,7 +306,6 @@ final class MembershipChanges {
             }
         }
         state.membership = Membership.replay(state.id, state.ops.values());
-        directory.membershipChanged();
         Membership after = state.membership;
         PeerId me = self.peerId();
         String status = state.status;

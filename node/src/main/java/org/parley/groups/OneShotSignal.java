@@ -2,7 +2,6 @@ package org.parley.groups;
 
 import com.google.protobuf.ByteString;
 import java.util.List;
-import java.util.function.Predicate;
 import org.parley.identity.PeerId;
 import org.parley.messaging.GroupSignalTransport;
 import org.parley.proto.wire.v1.GroupAck;
@@ -19,17 +18,14 @@ import org.parley.proto.wire.v1.LogIds;
 final class OneShotSignal {
     private final PeerId self;
     private final GroupSignalTransport transport;
-    /** Fellow members that ask no first-contact work of us ({@link FellowMembers#knowUs}). */
-    private final Predicate<PeerId> knowUs;
 
-    OneShotSignal(PeerId self, GroupSignalTransport transport, Predicate<PeerId> knowUs) {
+    OneShotSignal(PeerId self, GroupSignalTransport transport) {
         this.self = self;
         this.transport = transport;
-        this.knowUs = knowUs;
     }
 
     void send(PeerId peer, GroupSignal.Builder control) {
-        transport.sendGroupSignal(peer, control.build().toByteArray(), knowUs.test(peer));
+        transport.sendGroupSignal(peer, control.build().toByteArray());
     }
 
     /**
@@ -44,7 +40,7 @@ final class OneShotSignal {
         if (signalId.size() == 16) {
             byte[] ack = GroupSignal.newBuilder().setAck(GroupAck.newBuilder().addSignalIds(signalId)).build()
                     .toByteArray();
-            if (!transport.sendGroupSignal(peer, ack, knowUs.test(peer))) {
+            if (!transport.sendGroupSignal(peer, ack)) {
                 transport.carryGroupSignal(peer, ack);
             }
         }

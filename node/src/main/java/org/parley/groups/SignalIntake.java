@@ -25,10 +25,9 @@ final class SignalIntake {
     private final SignalOutbox outbox;
     private final GroupTyping typing;
     private final GroupReadMarks readMarks;
-    private final FellowMembers fellows;
 
     SignalIntake(Neighbours neighbours, MembershipChanges membership, SenderKeyDistribution keys, Backfill backfill,
-                  SignalOutbox outbox, GroupTyping typing, GroupReadMarks readMarks, FellowMembers fellows) {
+                  SignalOutbox outbox, GroupTyping typing, GroupReadMarks readMarks) {
         this.neighbours = neighbours;
         this.membership = membership;
         this.keys = keys;
@@ -36,7 +35,6 @@ final class SignalIntake {
         this.outbox = outbox;
         this.typing = typing;
         this.readMarks = readMarks;
-        this.fellows = fellows;
     }
 
     /** {@code relayed}: a mailbox replica carried it. */
@@ -49,7 +47,6 @@ final class SignalIntake {
             return;
         }
         ByteString signalId = control.getSignalId();
-        fellows.heardFrom(sender);
         try {
             switch (control.getBodyCase()) {
                 case INVITE -> membership.receiveInvite(sender, signalId, control.getInvite());

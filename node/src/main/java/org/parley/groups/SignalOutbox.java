@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.parley.identity.InvalidPeerIdException;
@@ -34,8 +33,6 @@ final class SignalOutbox {
     private static final Logger LOG = Logger.getLogger(SignalOutbox.class.getName());
 
     private final GroupSignalTransport transport;
-    /** Fellow members that ask no first-contact work of us ({@link FellowMembers#knowUs}). */
-    private final Predicate<PeerId> knowUs;
     private final StorageQueue storage;
     private final ContentCipher cipher;
     private final Scheduler loop;
@@ -56,26 +53,19 @@ final class SignalOutbox {
     private static final class Pending {
         final PeerId peer;
         final byte[] payload;
-        /**
-         * Whether it may go without the first-contact work: not an invitation, which asks the user
-         * to join like a message request does and so always carries it.
-         */
-        final boolean mayGoUnpaid;
         boolean committed;
         long lastSentMillis = NEVER;
         long lastCarriedMillis = Long.MIN_VALUE / 2;
 
-        Pending(PeerId peer, byte[] payload, boolean mayGoUnpaid) {
+        Pending(PeerId peer, byte[] payload) {
             this.peer = peer;
             this.payload = payload;
-            this.mayGoUnpaid = mayGoUnpaid;
         }
     }
 
-    SignalOutbox(GroupSignalTransport transport, Predicate<PeerId> knowUs, StorageQueue storage, ContentCipher cipher,
-                 Scheduler loop, Clock clock, SecureRandom random) {
+    SignalOutbox(GroupSignalTransport transport, StorageQueue storage, ContentCipher cipher, Scheduler loop, Clock clock,
+                  SecureRandom random) {
         this.transport = transport;
-        this.knowUs = knowUs;
         this.storage = storage;
         this.cipher = cipher;
         this.loop = loop;
@@ -94,8 +84,7 @@ final class SignalOutbox {
             byte[] payload = cipher.open(row.payload(), context(row.signalId()));
             Pending control;
             try {
-                // What a previous run left is rare: it goes with the work rather than be parsed to tell.
-                control = new Pending(PeerId.parse(row.peerId()), payload, false);
+                control = new Pending(PeerId.parse(row.peerId()), payload);
             } catch (InvalidPeerIdException e) {
                 throw new GroupFailure("the database holds an invalid peer ID");
             }
@@ -109,7 +98,7 @@ final class SignalOutbox {
         byte[] signalId = new byte[16];
         random.nextBytes(signalId);
         byte[] payload = control.setSignalId(ByteString.copyFrom(signalId)).build().toByteArray();
-        Pending item = new Pending(peer, payload, !control.hasInvite());
+        Pending item = new Pending(peer, payload);
         pending.put(ByteString.copyFrom(signalId), item);
         GroupRows.QueuedSignal row = new GroupRows.QueuedSignal(signalId, peer.toString(),
                 cipher.seal(payload, context(signalId)), clock.nowMillis());
@@ -206,14 +195,9 @@ final class SignalOutbox {
         return false;
     }
 
-    /**
-     * Sends over the link to the peer; false when there is none (or the item is not stored yet).
-     * Only its first sending may leave the first-contact work out: if the peer did not know us
-     * yet, it refused that copy, and the resend pays.
-     */
+    /** Sends over the link to the peer; false when there is none (or the item is not stored yet). */
     private boolean transmit(Pending item, long now) {
-        boolean unpaid = item.lastSentMillis == NEVER && item.mayGoUnpaid && knowUs.test(item.peer);
-        if (item.committed && transport.sendGroupSignal(item.peer, item.payload, unpaid)) {
+        if (item.committed && transport.sendGroupSignal(item.peer, item.payload)) {
             item.lastSentMillis = now;
             return true;
         }

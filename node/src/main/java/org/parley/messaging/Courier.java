@@ -107,11 +107,6 @@ final class Courier implements GroupSignalTransport {
     }
 
     private boolean sendEncrypted(PeerId peer, byte[] content, boolean liveOnly) {
-        return sendEncrypted(peer, content, liveOnly, true);
-    }
-
-    /** {@code payWork} false: sealed without new first-contact work, so over a live link only. */
-    private boolean sendEncrypted(PeerId peer, byte[] content, boolean liveOnly, boolean payWork) {
         Optional<Sessions.Encrypted> encrypted = encrypt(peer, content);
         if (encrypted.isEmpty()) {
             return false;
@@ -121,11 +116,11 @@ final class Courier implements GroupSignalTransport {
         int version = versionFor(peer);
         // Sealed with the storage work, off the loop on the real node.
         sessionStorage.submitWith(sessionStorage.snapshot(encrypted.get().change()),
-                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload, version, payWork))
+                connection -> sealing.seal(peer, now, now + config.lifetime().toMillis(), payload, version))
                 .whenCompleteAsync((envelope, error) -> {
                     if (error != null) {
                         LOG.log(Level.SEVERE, "could not store a session before sending", error);
-                    } else if ((liveOnly || !payWork) && !neighbours.isConnected(peer)) {
+                    } else if (liveOnly && !neighbours.isConnected(peer)) {
                         LOG.fine(() -> "dropped a live-only envelope to " + peer.shortForm() + ": its link went down");
                     } else {
                         deliver(peer, envelope);
@@ -167,16 +162,16 @@ final class Courier implements GroupSignalTransport {
     }
 
     @Override
-    public boolean sendGroupSignal(PeerId peer, byte[] control, boolean knowsUs) {
-        return neighbours.isConnected(peer) && sendGroupSignalNowOrOffline(peer, control, !knowsUs);
+    public boolean sendGroupSignal(PeerId peer, byte[] control) {
+        return neighbours.isConnected(peer) && sendGroupSignalNowOrOffline(peer, control);
     }
 
     @Override
     public boolean carryGroupSignal(PeerId peer, byte[] control) {
-        return !neighbours.isConnected(peer) && sendGroupSignalNowOrOffline(peer, control, true);
+        return !neighbours.isConnected(peer) && sendGroupSignalNowOrOffline(peer, control);
     }
 
-    private boolean sendGroupSignalNowOrOffline(PeerId peer, byte[] control, boolean payWork) {
+    private boolean sendGroupSignalNowOrOffline(PeerId peer, byte[] control) {
         if (stopped.getAsBoolean() || peer.equals(self.peerId()) || !sessions.canEncryptFor(peer)) {
             return false;
         }
@@ -185,6 +180,6 @@ final class Courier implements GroupSignalTransport {
                 .setSentAtMs(clock.nowMillis())
                 .setGroupSignal(ByteString.copyFrom(control))
                 .build()
-                .toByteArray(), false, payWork);
+                .toByteArray());
     }
 }

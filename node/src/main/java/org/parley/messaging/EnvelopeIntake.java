@@ -17,7 +17,6 @@ import org.parley.identity.PeerId;
 import org.parley.link.Misbehaviour;
 import org.parley.link.Neighbours;
 import org.parley.proto.wire.v1.Content;
-import org.parley.proto.wire.v1.GroupSignal;
 import org.parley.proto.wire.v1.RatchetMessage;
 import org.parley.proto.wire.v1.Receipts;
 import org.parley.runtime.Clock;
@@ -148,8 +147,7 @@ final class EnvelopeIntake {
      * carried it, for a replica cannot read what it holds and a stranger could otherwise have us
      * ban our own replicas with junk; nobody, when a replica carried one that names no proved
      * sender (the mailbox layer judges its replicas' hand-overs). A peer that is not our contact
-     * must have paid the first-contact work, checked before the ratchet or the history is touched;
-     * a fellow member of one of our groups need not for group control, checked once decrypted.
+     * must have paid the first-contact work, checked before the ratchet or the history is touched.
      */
     private CompletableFuture<Void> takeChecked(PeerId from, EnvelopeCheck check, boolean relayed) {
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
@@ -175,16 +173,10 @@ final class EnvelopeIntake {
             contacts.countRefused(sender, Misbehaviour.BLOCKED);
             return done;
         }
-        // A fellow member of one of our groups may leave the work out of group control other than
-        // invitations: the group's signed membership introduced it (decision 0084). Anything else
-        // from it pays as a stranger's would.
-        boolean unpaidFellow = false;
         if (!check.paid() && !contacts.isKnown(sender)) {
-            if (!sealing.isFellowMember(sender)) {
-                refuse(answerable, unpaid());
-                return done;
-            }
-            unpaidFellow = true;
+            refuse(answerable, new EnvelopeException(Misbehaviour.UNPAID,
+                    "a first contact without " + sealing.stampBits() + " bits of work"));
+            return done;
         }
         ByteString envelopeId = ByteString.copyFrom(check.id());
         SeenEnvelope earlier = seen.get(envelopeId);
@@ -204,17 +196,11 @@ final class EnvelopeIntake {
         Content content;
         try {
             RatchetMessage message = RatchetMessage.parseFrom(envelope.payload());
-            if (unpaidFellow && message.hasReceipts()) {
-                throw unpaid();
-            }
             if (message.hasReceipts()) {
                 return takeSignedReceipts(answerable, envelopeId, envelope, message);
             }
             decrypted = sessions.decrypt(sender, message);
             content = Content.parseFrom(decrypted.plaintext());
-            if (unpaidFellow && !groupControlBesidesInvitation(content)) {
-                throw unpaid();
-            }
         } catch (InvalidProtocolBufferException e) {
             refuse(answerable, new EnvelopeException(Misbehaviour.MALFORMED, "unparseable payload"));
             return done;
@@ -238,20 +224,6 @@ final class EnvelopeIntake {
                 yield remember(sender, envelopeId, envelope, null, decrypted.change(), connection -> { });
             }
         };
-    }
-
-    /**
-     * What a fellow member may send without the work: group control, but not an invitation, which
-     * asks the user to join like a message request does.
-     */
-    private static boolean groupControlBesidesInvitation(Content content) throws InvalidProtocolBufferException {
-        return content.getBodyCase() == Content.BodyCase.GROUP_SIGNAL
-                && !GroupSignal.parseFrom(content.getGroupSignal()).hasInvite();
-    }
-
-    private EnvelopeException unpaid() {
-        return new EnvelopeException(Misbehaviour.UNPAID, "a first contact without " + sealing.stampBits()
-                + " bits of work");
     }
 
     private CompletableFuture<Void> takeText(PeerId sender, ByteString envelopeId, Envelope envelope,

@@ -9,16 +9,7 @@ import org.parley.identity.PeerId;
  */
 public interface GroupSignalTransport {
     /** Sends to a linked {@code peer}, now and once: false when there is no link or no way to encrypt for it yet. */
-    default boolean sendGroupSignal(PeerId peer, byte[] control) {
-        return sendGroupSignal(peer, control, false);
-    }
-
-    /**
-     * As above; {@code knowsUs}: the peer showed it holds a group with us as a member, so it asks
-     * no first-contact work of us (decision 0084) and none is paid. What is sealed without it goes
-     * over the link or not at all: mailbox replicas take only paid envelopes.
-     */
-    boolean sendGroupSignal(PeerId peer, byte[] control, boolean knowsUs);
+    boolean sendGroupSignal(PeerId peer, byte[] control);
 
     /** Hands content for an unlinked {@code peer} to its mailboxes, once: false when linked or no way to encrypt. */
     boolean carryGroupSignal(PeerId peer, byte[] control);

@@ -193,14 +193,6 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     }
 
     /**
-     * The peers who share a group with us (safe from any thread): their group control, other than
-     * invitations, needs no first-contact work (decision 0084).
-     */
-    public void knowFellowMembers(java.util.function.Predicate<PeerId> fellowMembers) {
-        sealing.knowFellowMembers(fellowMembers);
-    }
-
-    /**
      * Sets the proof of work (in bits) this node pays on every envelope it seals, once per
      * recipient and epoch, and asks of envelopes from peers who are not its contacts; before the
      * loop serves anything. Replicas ask for theirs separately ({@code Mailbox}).
@@ -342,8 +334,8 @@ public final class Messenger implements LinkEvents, FrameHandler, UserMessaging,
     // ---------------------------------------------------------------- group control
 
     @Override
-    public boolean sendGroupSignal(PeerId peer, byte[] control, boolean knowsUs) {
-        return courier.sendGroupSignal(peer, control, knowsUs);
+    public boolean sendGroupSignal(PeerId peer, byte[] control) {
+        return courier.sendGroupSignal(peer, control);
     }
 
     @Override

@@ -66,17 +66,9 @@ public final class SealedEnvelope {
     static WireEnvelope seal(Identity sender, PairAddresses pairs, Stamps stamps, BoxKeys boxes, PeerId recipient,
                              long createdAtMillis, long expiresAtMillis, byte[] payload, boolean placed,
                              SecureRandom random) {
-        return seal(sender, pairs, stamps, boxes, recipient, createdAtMillis, expiresAtMillis, payload, placed, true,
-                random);
-    }
-
-    /** As above; without the work unless {@code payWork} (or it was found before), for a recipient that asks none of us. */
-    static WireEnvelope seal(Identity sender, PairAddresses pairs, Stamps stamps, BoxKeys boxes, PeerId recipient,
-                             long createdAtMillis, long expiresAtMillis, byte[] payload, boolean placed,
-                             boolean payWork, SecureRandom random) {
         long epoch = PairAddresses.epochOf(createdAtMillis);
         PairAddresses.PairKey pair = pairs.to(recipient, epoch);
-        long stamp = stamps.stampFor(placed ? NO_RECIPIENT : recipient.publicKey(), pair.address(), epoch, payWork);
+        long stamp = stamps.stampFor(placed ? NO_RECIPIENT : recipient.publicKey(), pair.address(), epoch);
         BoxKeys.BoxKey box = boxes.toSeal(recipient, pair.address(), random);
         return placed
                 ? sealPlaced(sender.peerId(), pair, stamp, recipient, box, createdAtMillis, expiresAtMillis, payload, random)

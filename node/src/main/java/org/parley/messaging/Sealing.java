@@ -18,7 +18,6 @@ public final class Sealing {
     private final BoxKeys boxes = new BoxKeys();
     private final SecureRandom random;
     private volatile java.util.function.Predicate<PeerId> known = peer -> false;
-    private volatile java.util.function.Predicate<PeerId> fellows = peer -> false;
     private volatile java.util.Set<Integer> accepted = java.util.Set.copyOf(EnvelopeVersions.ALL);
 
     public Sealing(Identity self, int stampBits, SecureRandom random) {
@@ -49,18 +48,6 @@ public final class Sealing {
         pairs.pin(knownPeers);
     }
 
-    /**
-     * Peers who share a group with us (safe from any thread): their envelopes are opened without
-     * the first-contact work, and the intake takes only group control from them so (decision 0084).
-     */
-    public void knowFellowMembers(java.util.function.Predicate<PeerId> fellowMembers) {
-        this.fellows = fellowMembers;
-    }
-
-    boolean isFellowMember(PeerId peer) {
-        return fellows.test(peer);
-    }
-
     public PairAddresses pairs() {
         return pairs;
     }
@@ -72,20 +59,11 @@ public final class Sealing {
      */
     public WireEnvelope seal(PeerId recipient, long createdAtMillis, long expiresAtMillis, byte[] payload,
                              int version) {
-        return seal(recipient, createdAtMillis, expiresAtMillis, payload, version, true);
-    }
-
-    /**
-     * As above; with {@code payWork} false the envelope carries no new first-contact work: only
-     * for group control to a fellow member who showed it knows us as one (it asks none of us).
-     */
-    WireEnvelope seal(PeerId recipient, long createdAtMillis, long expiresAtMillis, byte[] payload, int version,
-                      boolean payWork) {
         if (version == Envelope.VERSION) {
             return Envelope.create(self, recipient, createdAtMillis, expiresAtMillis, payload).toProto();
         }
         return SealedEnvelope.seal(self, pairs, stamps, boxes, recipient, createdAtMillis, expiresAtMillis, payload,
-                version == SealedEnvelope.PLACED_VERSION, payWork, random);
+                version == SealedEnvelope.PLACED_VERSION, random);
     }
 
     /** Refuses, from now on, envelopes of versions not in {@code versions} (a test's node from before sealing). */
@@ -118,7 +96,7 @@ public final class Sealing {
             // inside owns the address (open checks both). Unpaid work from a stranger is refused
             // before its pair key is derived.
             Envelope envelope = SealedEnvelope.open(self, pairs, boxes, proto, outer,
-                    sender -> paid || known.test(sender) || fellows.test(sender));
+                    sender -> paid || known.test(sender));
             return new EnvelopeCheck(envelope, outer.id(), null, paid);
         } catch (EnvelopeException e) {
             return new EnvelopeCheck(null, null, e, false);

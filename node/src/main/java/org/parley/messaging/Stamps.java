@@ -31,22 +31,11 @@ final class Stamps {
     }
 
     long stampFor(byte[] recipient, byte[] address, long epoch) {
-        return stampFor(recipient, address, epoch, true);
-    }
-
-    /**
-     * The stamp for an envelope; with {@code pay} false, one found before or else none (0, which
-     * meets the work only by chance): for a recipient that asks no work of us.
-     */
-    long stampFor(byte[] recipient, byte[] address, long epoch, boolean pay) {
         int required = bits;
         Key key = new Key(java.nio.ByteBuffer.wrap(address.clone()), required, recipient.length > 0);
         Long nonce = found.get(key);
         if (nonce != null) {
             return nonce;
-        }
-        if (!pay) {
-            return 0;
         }
         long computed = Stamp.find(recipient, address, epoch, required);
         if (found.size() >= REMEMBERED) {

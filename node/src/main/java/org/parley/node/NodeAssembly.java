@@ -208,7 +208,6 @@ public final class NodeAssembly {
         Groups groups = Groups.open(env.identity(), messenger, gossip, neighbours, env.storage(), cipher,
                 env.postVerifier(), env.scheduler(), env.clock(), env.random());
         messenger.addGroupSignalListener(groups);
-        messenger.knowFellowMembers(groups::isFellowMember);
         gossipHost.addListener(groups);
         return groups;
     }

@@ -36,7 +36,7 @@ final class GroupParts implements AutoCloseable {
     /** Records what is sent; every member counts as linked, so nothing is carried. */
     final OneShotSignal control = new OneShotSignal(me.peerId(), new GroupSignalTransport() {
         @Override
-        public boolean sendGroupSignal(PeerId peer, byte[] bytes, boolean knowsUs) {
+        public boolean sendGroupSignal(PeerId peer, byte[] bytes) {
             try {
                 sent.computeIfAbsent(peer, p -> new ArrayList<>()).add(GroupSignal.parseFrom(bytes));
             } catch (InvalidProtocolBufferException e) {
@@ -49,7 +49,7 @@ final class GroupParts implements AutoCloseable {
         public boolean carryGroupSignal(PeerId peer, byte[] bytes) {
             throw new AssertionError("carried although sent over a link");
         }
-    }, peer -> false);
+    });
     final List<GroupMessageRecord> added = new ArrayList<>();
     final PostIntake posts;
 

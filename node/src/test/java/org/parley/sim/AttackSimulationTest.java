@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each attack on a small network (24 honest nodes against 48 Sybils, the flood 16 against 64;
+ * Each attack on a small network (24 honest nodes against 48 Sybils, the flood and the flash 16 against 64;
  * mail-spam on 12 whole honest nodes against 24): the attack is carried out and measured, and
  * the defences hold. The
  * full-size figures (1,000 against 4,000) are in PERFORMANCE.md.
@@ -50,7 +50,10 @@ class AttackSimulationTest {
 
     @Test
     void aCovertFlashDropsEverythingAtOnceAndDeliveryRecovers() {
-        AttackReport report = run(AttackKind.COVERT_FLASH, 24, 48, 5, 30);
+        // Four Sybils to every honest node, as in the full-size runs: some honest nodes hold only
+        // Sybil links at the flash. 0.871 before a starved node dialled table contacts at once and
+        // new neighbours were told what it held (decision 0083); at 24 against 48 it was 1.0 either way.
+        AttackReport report = run(AttackKind.COVERT_FLASH, 16, 64, 2, 30);
 
         assertNotNull(report.deliveryBeforeFlash());
         assertEquals(1.0, report.deliveryBeforeFlash(), "Sybils behave before the flash");

@@ -24,6 +24,7 @@ import org.parley.proto.control.v1.InviteToGroupRequest;
 import org.parley.proto.control.v1.ListGroupsRequest;
 import org.parley.proto.control.v1.SendToGroupRequest;
 
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
@@ -65,7 +66,9 @@ import org.parley.store.ProfileHome;
 /**
  * A {@link ParleyApi} backed by the running daemon of a home, over its control API: connecting,
  * then one short method per call of the API (the watch in {@link WatchStream}, errors told by
- * {@link ControlErrors}). Kept whole for that reason: it is the API's list of calls.
+ * {@link ControlErrors}). Kept whole for that reason: it is the API's list of calls. It speaks on
+ * the command line's socket when the daemon serves one ({@link LocalCallChannel}), else gRPC on
+ * the control socket or port; the calls are the same on both.
  */
 public final class ControlClient implements ParleyApi, AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 15;
@@ -73,17 +76,18 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
     private static final long SEND_FILE_TIMEOUT_SECONDS = 600;
 
     private final ProfileHome home;
-    private final ControlTransport transport;
-    private final ManagedChannel channel;
+    /** What {@link #close} ends: the gRPC channel and its transport; nothing on the command line's socket. */
+    private final Runnable shutdown;
+    private final Channel channel;
     private final ControlGrpc.ControlBlockingStub stub;
 
     private final Metadata headers;
     private volatile CompletableFuture<String> watchEnd = CompletableFuture.completedFuture("not watching");
 
-    private ControlClient(ProfileHome home, ControlTransport transport, ManagedChannel channel, Metadata headers) {
+    private ControlClient(ProfileHome home, Channel channel, Runnable shutdown, Metadata headers) {
         this.home = home;
-        this.transport = transport;
         this.channel = channel;
+        this.shutdown = shutdown;
         this.headers = headers;
         this.stub = ControlGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
@@ -108,6 +112,11 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         } catch (IOException e) {
             throw new ApiException(e.getMessage(), e);
         }
+        Metadata headers = new Metadata();
+        headers.put(ControlToken.HEADER, token.value());
+        if (endpoint.get().onSocket() && DaemonCheck.cliSocketIsOwners(home)) {
+            return Optional.of(new ControlClient(home, new LocalCallChannel(home.cliSocket()), () -> { }, headers));
+        }
         ControlTransport transport;
         ManagedChannel channel;
         try {
@@ -117,9 +126,17 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
         } catch (IOException e) {
             throw new ApiException(e.getMessage(), e);
         }
-        Metadata headers = new Metadata();
-        headers.put(ControlToken.HEADER, token.value());
-        return Optional.of(new ControlClient(home, transport, channel, headers));
+        return Optional.of(new ControlClient(home, channel, () -> closeGrpc(channel, transport), headers));
+    }
+
+    private static void closeGrpc(ManagedChannel channel, ControlTransport transport) {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        transport.close();
     }
 
     /**
@@ -454,12 +471,6 @@ public final class ControlClient implements ParleyApi, AutoCloseable {
 
     @Override
     public void close() {
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        transport.close();
+        shutdown.run();
     }
 }

@@ -1,6 +1,10 @@
 package org.parley.control;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -9,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.parley.api.ParleyApi;
 import org.parley.proto.control.v1.ControlGrpc;
@@ -19,27 +24,55 @@ import org.parley.store.ProfileHome;
  * in the owner-only home) or, when asked, on a loopback port; every call to the {@code Control}
  * service checked against the home's owner-only token. Beside it: gRPC server reflection and the
  * standard health service, so stock tools work. The endpoint and token are published in the
- * home, where {@link ControlClient} finds them.
+ * home, where {@link ControlClient} finds them. On the socket transport the same service also
+ * answers the command line's socket ({@link LocalCallServer}), through an in-process channel.
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
     /** Requests are small; anything bigger is not from our client. */
     private static final int MAX_REQUEST_BYTES = 256 * 1024;
     private static final int SOCKET_THREADS = 2;
+    /** Names the in-process servers of the control servers one JVM runs (tests run several). */
+    private static final AtomicLong IN_PROCESS_NAMES = new AtomicLong();
 
     private final Server server;
     private final ProfileHome home;
     private final ControlTransport transport;
     private final ControlEndpoint endpoint;
     private final HealthStatusManager health;
+    /** The command line's socket and what it hands calls to; null on the loopback transport. */
+    private final CliSide cli;
 
     private ControlServer(Server server, ProfileHome home, ControlTransport transport, ControlEndpoint endpoint,
-                          HealthStatusManager health) {
+                          HealthStatusManager health, CliSide cli) {
         this.server = server;
         this.home = home;
         this.transport = transport;
         this.endpoint = endpoint;
         this.health = health;
+        this.cli = cli;
+    }
+
+    /** The command line's socket, its in-process server and the channel between them. */
+    private record CliSide(LocalCallServer socket, Server inProcess, ManagedChannel channel) {
+        static CliSide start(ServerServiceDefinition control, ProfileHome home) throws IOException {
+            String name = "parley-control-" + IN_PROCESS_NAMES.incrementAndGet();
+            Server inProcess = InProcessServerBuilder.forName(name).addService(control).build().start();
+            ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+            try {
+                return new CliSide(LocalCallServer.start(home.cliSocket(), channel), inProcess, channel);
+            } catch (IOException | RuntimeException e) {
+                channel.shutdownNow();
+                inProcess.shutdownNow();
+                throw e;
+            }
+        }
+
+        void close() {
+            socket.close();
+            channel.shutdownNow();
+            inProcess.shutdownNow();
+        }
     }
 
     /** Serves {@code api} on the home's control socket. */
@@ -69,9 +102,10 @@ public final class ControlServer implements AutoCloseable {
                                        ControlEndpoint requested) throws IOException {
         ControlToken token = ControlToken.issue(home, new SecureRandom());
         HealthStatusManager health = new HealthStatusManager();
+        ServerServiceDefinition control = ServerInterceptors.intercept(new ControlService(api), new TokenCheck(token));
         Server server = transport.server(requested, home.controlSocket())
                 .maxInboundMessageSize(MAX_REQUEST_BYTES)
-                .addService(ServerInterceptors.intercept(new ControlService(api), new TokenCheck(token)))
+                .addService(control)
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(health.getHealthService())
                 .build()
@@ -81,11 +115,20 @@ public final class ControlServer implements AutoCloseable {
         if (endpoint.onSocket()) {
             Files.setPosixFilePermissions(home.controlSocket(), PosixFilePermissions.fromString("rw-------"));
         }
+        CliSide cli = null;
+        if (endpoint.onSocket()) {
+            try {
+                cli = CliSide.start(control, home);
+            } catch (IOException | RuntimeException e) {
+                server.shutdownNow();
+                throw e;
+            }
+        }
         health.setStatus(ControlGrpc.SERVICE_NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         endpoint.publish(home);
         LOG.info(() -> endpoint.onSocket() ? "control API on " + home.controlSocket()
                 : "control API on loopback port " + endpoint.port());
-        return new ControlServer(server, home, transport, endpoint, health);
+        return new ControlServer(server, home, transport, endpoint, health, cli);
     }
 
     /** The loopback port, for a server started on one; 0 on the socket. */
@@ -107,6 +150,9 @@ public final class ControlServer implements AutoCloseable {
             ControlToken.remove(home);
         } catch (IOException e) {
             LOG.warning("could not remove the control files: " + e.getMessage());
+        }
+        if (cli != null) {
+            cli.close();
         }
         server.shutdown();
         try {

@@ -114,6 +114,9 @@ final class ControlTransport implements AutoCloseable {
      * loop running took that much longer to return, though its work was done.
      */
     static synchronized void endClientLoops() {
+        if (socketClientLoop == null && loopbackClientLoop == null && CLIENT_THREADS.isEmpty()) {
+            return; // a command on the command line's socket made none, and loads no Netty class here
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         for (EventLoopGroup loop : new EventLoopGroup[] {socketClientLoop, loopbackClientLoop}) {
             if (loop != null) {

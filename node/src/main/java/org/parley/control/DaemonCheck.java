@@ -39,13 +39,21 @@ final class DaemonCheck {
                     + ") is not yours: refusing to send it the control token");
         }
         if (endpoint.onSocket()) {
-            return socketIsOwners(home, user);
+            return socketIsOwners(home, home.controlSocket(), user);
         }
         return true;
     }
 
-    private static boolean socketIsOwners(ProfileHome home, String user) throws ApiException {
-        Path socket = home.controlSocket();
+    /**
+     * Whether the command line's socket of a verified daemon may be spoken to: present and the
+     * user's, in a home that is the user's alone. False when it is missing (a daemon from before
+     * it, or one that could not bind it): the client then speaks gRPC on the control socket.
+     */
+    static boolean cliSocketIsOwners(ProfileHome home) throws ApiException {
+        return socketIsOwners(home, home.cliSocket(), System.getProperty("user.name"));
+    }
+
+    private static boolean socketIsOwners(ProfileHome home, Path socket, String user) throws ApiException {
         try {
             UserPrincipal me = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
             PosixFileAttributes directory = Files.readAttributes(home.root(), PosixFileAttributes.class);

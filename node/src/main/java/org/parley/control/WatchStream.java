@@ -1,6 +1,6 @@
 package org.parley.control;
 
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -36,7 +36,7 @@ final class WatchStream {
      * why the stream ended, whoever ended it; {@code streamEnded} hears of an end only after the
      * stream went live and only when the caller did not close it.
      */
-    static Subscription open(ManagedChannel channel, Metadata headers, ProfileHome home, Duration liveWithin,
+    static Subscription open(Channel channel, Metadata headers, ProfileHome home, Duration liveWithin,
                              Optional<String> after, Consumer<EventView> listener, Consumer<String> streamEnded,
                              CompletableFuture<String> ended) throws ApiException {
         AtomicBoolean closedHere = new AtomicBoolean();

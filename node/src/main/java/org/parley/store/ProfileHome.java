@@ -44,6 +44,14 @@ public record ProfileHome(Path root) {
         return root.resolve("control.sock");
     }
 
+    /**
+     * The command line's socket beside it: the same calls in a framing a short command can speak
+     * without loading a gRPC transport (decision 0086). In the owner-only home as well.
+     */
+    public Path cliSocket() {
+        return root.resolve("cli.sock");
+    }
+
     /** The secret a local client presents to the control API; readable by the owner only. */
     public Path controlToken() {
         return root.resolve("control.token");

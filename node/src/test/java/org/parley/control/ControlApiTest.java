@@ -44,6 +44,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.ApiException;
 import org.parley.api.ContactView;
@@ -199,11 +201,13 @@ class ControlApiTest {
 
     private final List<Consumer<EventView>> watchers = new CopyOnWriteArrayList<>();
 
-    @Test
-    void requestsAnswersErrorsAndEventsCrossTheControlApiIntact() throws Exception {
+    /** On the command line's socket, and on gRPC as a client finds it when a daemon serves no such socket. */
+    @ParameterizedTest(name = "over gRPC: {0}")
+    @ValueSource(booleans = {false, true})
+    void requestsAnswersErrorsAndEventsCrossTheControlApiIntact(boolean overGrpc) throws Exception {
         ProfileHome home = home();
         try (ControlServer server = ControlServer.start(api, home);
-             ControlClient client = ControlClient.connectOrExplain(home)) {
+             ControlClient client = connect(home, overGrpc)) {
             BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
             ParleyApi.Subscription watching = client.watch(events::add);
             assertEquals(EventView.WATCHING, events.take().type(), "the first event says the stream is live");
@@ -242,11 +246,12 @@ class ControlApiTest {
         assertEquals(inGroup, ControlMessages.fromProto(ControlMessages.toProto(inGroup)));
     }
 
-    @Test
-    void groupRequestsAnswersErrorsAndEventsCrossTheControlApiIntact() throws Exception {
+    @ParameterizedTest(name = "over gRPC: {0}")
+    @ValueSource(booleans = {false, true})
+    void groupRequestsAnswersErrorsAndEventsCrossTheControlApiIntact(boolean overGrpc) throws Exception {
         ProfileHome home = home();
         try (ControlServer server = ControlServer.start(api, home);
-             ControlClient client = ControlClient.connectOrExplain(home)) {
+             ControlClient client = connect(home, overGrpc)) {
             BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
             ParleyApi.Subscription watching = client.watch(events::add);
             assertEquals(EventView.WATCHING, events.take().type(), "the first event says the stream is live");
@@ -373,7 +378,7 @@ class ControlApiTest {
         netty.addHandler(collector);
         try (ControlServer server = ControlServer.start(api, home)) {
             for (int i = 0; i < 3; i++) {
-                try (ControlClient client = ControlClient.connectOrExplain(home)) {
+                try (ControlClient client = connect(home, true)) {
                     assertEquals(api.identity(), client.identity());
                 }
             }
@@ -396,6 +401,8 @@ class ControlApiTest {
         loopbackHome.create();
         try (ControlServer onSocket = ControlServer.start(api, socketHome);
              ControlServer onLoopback = ControlServer.startOnLoopback(api, loopbackHome)) {
+            // gRPC on the socket, as with a daemon that serves no command line socket.
+            Files.delete(socketHome.cliSocket());
             for (int round = 0; round < 2; round++) {
                 for (ProfileHome home : List.of(socketHome, loopbackHome)) {
                     try (ControlClient client = ControlClient.connectOrExplain(home)) {
@@ -407,6 +414,17 @@ class ControlApiTest {
                 assertEquals(List.of(), clientLoopThreads());
             }
         }
+    }
+
+    /**
+     * A client of the home's daemon; over gRPC on the control socket when asked, as a client
+     * speaks to a daemon without the command line's socket (the socket removed to make one).
+     */
+    private static ControlClient connect(ProfileHome home, boolean overGrpc) throws Exception {
+        if (overGrpc) {
+            Files.deleteIfExists(home.cliSocket());
+        }
+        return ControlClient.connectOrExplain(home);
     }
 
     private static List<Thread> clientLoopThreads() {

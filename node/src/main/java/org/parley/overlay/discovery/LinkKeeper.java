@@ -39,7 +39,9 @@ import org.parley.runtime.Scheduler;
  * first, and a node with few relaying links opens more, up to the maximum. Since decision 0078,
  * the DHT routing table's contacts, which a flood of peer exchange cannot displace as easily as it
  * fills the book, are dialed before the book, trimmed after others that brought as little, and
- * swapped in at the maximum for links that bring nothing. Confined to the node's loop.
+ * swapped in at the maximum for links that bring nothing. Since decision 0083, a node whose first
+ * copies stopped (the gossip layer says so) dials table contacts at once, beyond the maximum.
+ * Confined to the node's loop.
  */
 final class LinkKeeper {
     /** Chance per heartbeat that a node with enough links swaps one for a random other. */

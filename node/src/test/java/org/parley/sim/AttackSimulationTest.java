@@ -28,7 +28,9 @@ class AttackSimulationTest {
         assertEquals(48, report.groundSybils(), "all Sybils ground (at most " + AttackSimulation.MAX_GROUND + ")");
         assertTrue(report.groundPrefixBits() >= 4, "closer than every honest node: " + report.groundPrefixBits());
         assertTrue(report.grindAttempts() >= 48, "it costs key pairs: " + report.grindAttempts());
-        assertTrue(report.victimSybilLinkShare() > 0.5, "the victim's links went mostly to Sybils: "
+        // Counted at the end: since a starved node dials routing-table contacts at once (decision
+        // 0083) the victim ends with 0.29 of its links to Sybils at this seed (above 0.5 before).
+        assertTrue(report.victimSybilLinkShare() > 0.25, "Sybils took a share of the victim's links: "
                 + report.victimSybilLinkShare());
         assertTrue(report.lookupsOfVictimSuccess() >= 0.99, "lookups of the victim " + report.lookupsOfVictimSuccess());
         assertTrue(report.victimLookupSuccess() >= 0.99, "the victim's lookups " + report.victimLookupSuccess());

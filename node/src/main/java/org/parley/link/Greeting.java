@@ -23,6 +23,7 @@ final class Greeting {
     private final Clock clock;
     private List<Integer> envelopeVersions = List.of();
     private boolean forwardsDeposits;
+    private boolean proxiesLookups;
 
     Greeting(Network network, String agent, Clock clock) {
         this.network = network;
@@ -40,10 +41,16 @@ final class Greeting {
         this.forwardsDeposits = forwards;
     }
 
+    /** Whether every Hello from now on says that this node takes lookups made for others. */
+    void announceLookupProxying(boolean proxies) {
+        this.proxiesLookups = proxies;
+    }
+
     /** This node's Hello, naming where it listens now. */
     Frame own() {
         Hello.Builder hello = Hello.newBuilder().setProtocolVersion(LinkConfig.PROTOCOL_VERSION).setAgent(agent)
-                .addAllEnvelopeVersions(envelopeVersions).setForwardsDeposits(forwardsDeposits);
+                .addAllEnvelopeVersions(envelopeVersions).setForwardsDeposits(forwardsDeposits)
+                .setProxiesLookups(proxiesLookups);
         network.listenAddresses().forEach(address -> hello.addListenAddresses(address.toString()));
         return Frame.newBuilder().setHello(hello).build();
     }
@@ -63,6 +70,7 @@ final class Greeting {
         return new PeerInfo(link.remotePeer(), NeighbourAddress.of(link, hello), link.direction(), clock.nowMillis(),
                 agentName.length() <= MAX_AGENT_LENGTH ? agentName : agentName.substring(0, MAX_AGENT_LENGTH),
                 link.path(), link.relay(), hello.getEnvelopeVersionsList().stream().limit(MAX_ENVELOPE_VERSIONS)
-                        .collect(java.util.stream.Collectors.toSet()), hello.getForwardsDeposits());
+                        .collect(java.util.stream.Collectors.toSet()), hello.getForwardsDeposits(),
+                hello.getProxiesLookups());
     }
 }

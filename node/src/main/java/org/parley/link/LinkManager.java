@@ -63,6 +63,11 @@ public final class LinkManager implements LinkListener, LinkControl {
         greeting.announceDepositForwarding(forwards);
     }
 
+    /** Says in every Hello from now on whether this node takes lookups made for others; before the first link. */
+    public void announceLookupProxying(boolean proxies) {
+        greeting.announceLookupProxying(proxies);
+    }
+
     public LinkManager(PeerId self, Network network, Scheduler scheduler, Clock clock, Rng rng,
                        LinkConfig config, String agent) {
         this.self = self;

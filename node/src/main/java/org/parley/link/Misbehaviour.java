@@ -60,6 +60,11 @@ public enum Misbehaviour {
     NOT_YOURS("not-yours", 25),
     /** A mailbox or relay answer, or a circuit offer, to nothing we asked. */
     UNASKED("unasked", 5),
+    /**
+     * A proxied lookup's question that does not open, is old or was seen before (decision 0085).
+     * Light: the neighbour that passed it on could not check it, and may be honest.
+     */
+    UNOPENED_QUESTION("unopened-question", 2),
     /** A DHT or dial-back answer to no question of ours (late answers to timed-out questions are let be). */
     ANSWER_TO_NOTHING("answer-to-nothing", 10),
     /** A dial-back request or answer no honest peer builds. */

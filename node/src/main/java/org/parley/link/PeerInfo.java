@@ -14,14 +14,22 @@ import org.parley.identity.PeerId;
  *                         none (a node from before sealing, which takes version 1 only); null
  *                         when no Hello was read (a harness that links layers directly)
  * @param forwardsDeposits whether the peer's Hello said it deposits placed mail for its neighbours
+ * @param proxiesLookups whether the peer's Hello said it takes lookups made for others (decision 0085)
  */
 public record PeerInfo(PeerId peerId, String address, Direction direction, long connectedAtMillis,
                        String agent, LinkPath path, Optional<PeerId> relay, Set<Integer> envelopeVersions,
-                       boolean forwardsDeposits) {
+                       boolean forwardsDeposits, boolean proxiesLookups) {
     public PeerInfo {
         java.util.Objects.requireNonNull(path, "path");
         java.util.Objects.requireNonNull(relay, "relay");
         envelopeVersions = envelopeVersions == null ? null : Set.copyOf(envelopeVersions);
+    }
+
+    /** A neighbour that does not proxy lookups. */
+    public PeerInfo(PeerId peerId, String address, Direction direction, long connectedAtMillis, String agent,
+                    LinkPath path, Optional<PeerId> relay, Set<Integer> envelopeVersions, boolean forwardsDeposits) {
+        this(peerId, address, direction, connectedAtMillis, agent, path, relay, envelopeVersions, forwardsDeposits,
+                false);
     }
 
     /** A neighbour that does not forward deposits. */

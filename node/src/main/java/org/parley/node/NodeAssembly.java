@@ -17,6 +17,8 @@ import org.parley.mailbox.Mailbox;
 import org.parley.mailbox.MessengerOutbox;
 import org.parley.messaging.Messenger;
 import org.parley.overlay.dht.DhtService;
+import org.parley.overlay.dht.LookupProxy;
+import org.parley.overlay.dht.ProxiedLookups;
 import org.parley.overlay.discovery.Discovery;
 import org.parley.overlay.gossip.GossipOverLinks;
 import org.parley.overlay.gossip.GossipRouter;
@@ -155,6 +157,13 @@ public final class NodeAssembly {
         // same for a seed.
         RelayWiring relaying = RelayWiring.attach(env.identity().peerId(), network, links, env.scheduler(),
                 env.clock(), env.rngs().get(), settings.relay(), discovery, reacher, () -> announced.get().isEmpty());
+        // Peers near a key would see who looks it up: lookups go through two other peers
+        // (decision 0085). Its randomness is drawn last, as the relays' was.
+        LookupProxy proxy = new LookupProxy(env.identity(), links, dht, env.scheduler(), env.clock(), env.random());
+        links.addLayer(proxy);
+        links.announceLookupProxying(true);
+        reacher.lookUpThrough(new ProxiedLookups(env.identity().peerId(), dht, proxy, links, discovery::recordOf,
+                discovery.verifier(), env.scheduler(), env.clock(), env.rngs().get(), env.random()));
         Mailbox mailbox = Mailbox.open(env.identity(), links, env.scheduler(), env.mailboxClock(), settings.mailbox(),
                 new ClosestKnownPeers(dht, discovery, links), new MessengerOutbox(messenger),
                 messenger::takeRelayed, env.storage(), messenger::isContact, discovery::announceRelays);

@@ -26,9 +26,10 @@ import org.parley.runtime.Scheduler;
 
 /**
  * Gets messages to peers this node has no link to: when a message is sent to such a peer, and
- * periodically for every peer the outbox still waits for, it looks the peer up in the DHT, hands
- * the prekey bundle its record carries to messaging (so the message can be sealed, and relayed
- * while the peer is away) and dials the address the record gives. The outbox sends as soon as the
+ * periodically for every peer the outbox still waits for, it looks the peer up in the DHT (through
+ * two other peers where the node has them, decision 0085, so that the peers near the peer's key do
+ * not see this node ask), hands the prekey bundle its record carries to messaging (so the message
+ * can be sealed, and relayed while the peer is away) and dials the address the record gives. The outbox sends as soon as the
  * link is up, so messaging never needs to know the DHT exists. A peer that announces no address is
  * dialled through a circuit at one of the relays its record names; where this node knows none of
  * those relays' addresses (no link to them, no record of them in its book) it looks them up too.
@@ -41,7 +42,7 @@ public final class PeerReacher implements MessagingEvents {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private final LinkControl links;
-    private final PeerLookups dht;
+    private PeerLookups dht;
     private final Supplier<Set<PeerId>> waitingPeers;
     private final Consumer<PeerRecord> recordFound;
     private final Scheduler scheduler;
@@ -73,6 +74,14 @@ public final class PeerReacher implements MessagingEvents {
      */
     public void reachRelaysAt(Function<PeerId, Optional<HostPort>> addresses) {
         this.relayAddresses = addresses;
+    }
+
+    /**
+     * Looks peers up through {@code lookups} from now on: the node's proxied lookups (decision
+     * 0085), which the assembly builds after the reacher. Call before {@link #start}.
+     */
+    public void lookUpThrough(PeerLookups lookups) {
+        this.dht = lookups;
     }
 
     public void start() {

@@ -50,6 +50,7 @@ class MisbehaviourTest {
         expect(Misbehaviour.NOT_OWN_RECORD, "not-own-record", 25);
         expect(Misbehaviour.NOT_YOURS, "not-yours", 25);
         expect(Misbehaviour.UNASKED, "unasked", 5);
+        expect(Misbehaviour.UNOPENED_QUESTION, "unopened-question", 2);
         expect(Misbehaviour.ANSWER_TO_NOTHING, "answer-to-nothing", 10);
         expect(Misbehaviour.MALFORMED_DIAL_BACK, "malformed-dial-back", 10);
         expect(Misbehaviour.DIAL_BACK_FLOOD, "dial-back-flood", 2);

@@ -232,6 +232,11 @@ public final class DhtService implements LinkEvents, FrameHandler, PeerLookups {
         return known.contactRecords();
     }
 
+    /** The newest record of {@code peer} this node holds, without asking anyone. */
+    Optional<PeerRecord> heldRecord(PeerId peer) {
+        return known.heldRecord(peer);
+    }
+
     /** Live contacts in the routing table. */
     public int contacts() {
         return known.contacts();

@@ -127,6 +127,9 @@ public final class NodeAssembly {
         links.addFrameHandler(env.dhtFrames().wrap(dht, links, discovery));
         // A flood of peer exchange fills the book; the table's full buckets resist it (decision 0078).
         discovery.dialTableContacts(dht::contactRecords);
+        // A node whose first copies stopped (its neighbours went silent at once) dials table
+        // contacts at the gossip's pace, not the link upkeep's (decision 0083).
+        gossip.onStarved(discovery::starved);
         AssembledNode.Messaging messaging = whole ? wireMessaging(env, settings, network, links, gossipHost, gossip,
                 discovery, dht, messenger, groups, reachability, announced) : null;
         links.redialUrgentlyBelow(settings.discovery().targetLinks());

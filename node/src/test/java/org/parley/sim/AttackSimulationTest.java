@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each attack on a small network (24 honest nodes against 48 Sybils, the flood 16 against 64;
+ * Each attack on a small network (24 honest nodes against 48 Sybils, the flood and the flash 16 against 64;
  * mail-spam on 12 whole honest nodes against 24): the attack is carried out and measured, and
  * the defences hold. The
  * full-size figures (1,000 against 4,000) are in PERFORMANCE.md.
@@ -28,7 +28,9 @@ class AttackSimulationTest {
         assertEquals(48, report.groundSybils(), "all Sybils ground (at most " + AttackSimulation.MAX_GROUND + ")");
         assertTrue(report.groundPrefixBits() >= 4, "closer than every honest node: " + report.groundPrefixBits());
         assertTrue(report.grindAttempts() >= 48, "it costs key pairs: " + report.grindAttempts());
-        assertTrue(report.victimSybilLinkShare() > 0.5, "the victim's links went mostly to Sybils: "
+        // Counted at the end: since a starved node dials routing-table contacts at once (decision
+        // 0083) the victim ends with 0.29 of its links to Sybils at this seed (above 0.5 before).
+        assertTrue(report.victimSybilLinkShare() > 0.25, "Sybils took a share of the victim's links: "
                 + report.victimSybilLinkShare());
         assertTrue(report.lookupsOfVictimSuccess() >= 0.99, "lookups of the victim " + report.lookupsOfVictimSuccess());
         assertTrue(report.victimLookupSuccess() >= 0.99, "the victim's lookups " + report.victimLookupSuccess());
@@ -50,7 +52,10 @@ class AttackSimulationTest {
 
     @Test
     void aCovertFlashDropsEverythingAtOnceAndDeliveryRecovers() {
-        AttackReport report = run(AttackKind.COVERT_FLASH, 24, 48, 5, 30);
+        // Four Sybils to every honest node, as in the full-size runs: some honest nodes hold only
+        // Sybil links at the flash. 0.871 before a starved node dialled table contacts at once and
+        // new neighbours were told what it held (decision 0083); at 24 against 48 it was 1.0 either way.
+        AttackReport report = run(AttackKind.COVERT_FLASH, 16, 64, 2, 30);
 
         assertNotNull(report.deliveryBeforeFlash());
         assertEquals(1.0, report.deliveryBeforeFlash(), "Sybils behave before the flash");

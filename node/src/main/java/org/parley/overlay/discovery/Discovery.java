@@ -163,6 +163,17 @@ public final class Discovery implements LinkEvents, FrameHandler {
         keeper.relayed(peer, firstCopy);
     }
 
+    /**
+     * The gossip layer says first copies stopped coming: a few routing-table contacts are dialed
+     * at once, beyond the maximum if need be (decision 0083). Called on each gossip heartbeat
+     * while it lasts; a spell dials a bounded number.
+     */
+    public void starved() {
+        if (!stopped) {
+            keeper.starved(links.linkedPeers());
+        }
+    }
+
     /** Records of other peers held now. */
     public int knownPeers() {
         return book.records(clock.nowMillis()).size();

@@ -39,7 +39,9 @@ import org.parley.runtime.Scheduler;
  * first, and a node with few relaying links opens more, up to the maximum. Since decision 0078,
  * the DHT routing table's contacts, which a flood of peer exchange cannot displace as easily as it
  * fills the book, are dialed before the book, trimmed after others that brought as little, and
- * swapped in at the maximum for links that bring nothing. Confined to the node's loop.
+ * swapped in at the maximum for links that bring nothing. Since decision 0083, a node whose first
+ * copies stopped (the gossip layer says so) dials table contacts at once, beyond the maximum.
+ * Confined to the node's loop.
  */
 final class LinkKeeper {
     /** Chance per heartbeat that a node with enough links swaps one for a random other. */
@@ -66,6 +68,10 @@ final class LinkKeeper {
      * way to reach the ones that do.
      */
     static final int RELAYING_WANTED = 3;
+    /** Routing-table contacts dialed each gossip heartbeat while first copies stopped coming (decision 0083). */
+    static final int STARVED_DIALS_PER_BEAT = 6;
+    /** Of those, at most this many until a first copy comes again, so that a network gone quiet costs little. */
+    static final int STARVED_DIALS = 12;
 
     private final LinkControl links;
     private final Scheduler scheduler;
@@ -89,6 +95,8 @@ final class LinkKeeper {
      * link, so that a node whose relaying neighbours were trimmed or lost dials them back first.
      */
     private final LinkedHashMap<PeerId, Boolean> proven = new LinkedHashMap<>();
+    /** Table contacts dialed since first copies stopped coming. */
+    private int starvedDials;
     /** Peers whose links were closed as idle, until when they stay shunned. */
     private final Map<PeerId, Long> shunnedUntil = new HashMap<>();
     /**
@@ -131,6 +139,9 @@ final class LinkKeeper {
 
     /** See {@link Discovery#relayed}. */
     void relayed(PeerId peer, boolean firstCopy) {
+        if (firstCopy) {
+            starvedDials = 0;
+        }
         if (firstCopy && brought.computeIfPresent(peer, (p, count) -> count + 1) != null) {
             proven.remove(peer);
             proven.put(peer, Boolean.TRUE);
@@ -176,6 +187,29 @@ final class LinkKeeper {
         recommended.add(peer);
         if (recommended.size() > RECOMMENDED_KEPT) {
             recommended.remove(recommended.iterator().next());
+        }
+    }
+
+    /**
+     * First copies stopped coming (decision 0083): dials {@link #STARVED_DIALS_PER_BEAT} routing-
+     * table contacts, beyond the maximum if need be, {@link #STARVED_DIALS} until one comes again.
+     * A node whose every link is to a Sybil that relayed until a covert flash counts those links
+     * as relaying (they brought first copies, and nothing reaches it to make them idle), so it
+     * would neither dial nor swap; and what it misses for the seconds a heartbeat of links takes
+     * is gone from its neighbours' caches. Links beyond the maximum are trimmed on the next
+     * heartbeat, those that brought nothing first, so the new links that delivered stay.
+     */
+    void starved(List<PeerId> linked) {
+        if (starvedDials >= STARVED_DIALS) {
+            return;
+        }
+        long now = clock.nowMillis();
+        forgetOldDials(now);
+        int count = Math.min(STARVED_DIALS_PER_BEAT, STARVED_DIALS - starvedDials);
+        for (PeerRecord record : random.pick(tableContacts.get(), count, record -> dialable(record, linked))) {
+            lastDialedMillis.put(record.peer(), now);
+            links.dialOnce(DialTarget.peerAt(record.peer(), record.addresses().get(0)));
+            starvedDials++;
         }
     }
 

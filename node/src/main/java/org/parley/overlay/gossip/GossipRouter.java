@@ -54,6 +54,11 @@ import org.parley.runtime.Scheduler;
 public final class GossipRouter {
     /** Heartbeats between repeats of our subscriptions to every neighbour. */
     static final int RESUBSCRIBE_EVERY = 10;
+    /** First copies a node must have had before going without them can mean it is cut off (decision 0083). */
+    static final int STARVED_AFTER_COPIES = 8;
+    /** Mean gaps between first copies without one, at the least {@link #STARVED_WAIT_MIN}, that count as starved. */
+    static final int STARVED_GAPS = 5;
+    static final Duration STARVED_WAIT_MIN = Duration.ofSeconds(1);
 
     private final GossipHost host;
     private final Scheduler scheduler;
@@ -70,6 +75,11 @@ public final class GossipRouter {
     private Scheduler.Cancellable heartbeatTimer;
     private long heartbeats;
     private RelayListener relayListener = (peer, firstCopy) -> { };
+    private Runnable starvedListener = () -> { };
+    /** First copies of messages that neighbours brought us, when the last came, and the mean gap between them. */
+    private long firstCopies;
+    private long lastFirstCopyNanos;
+    private double meanGapNanos;
 
     /** Told whenever a neighbour relays a message of a topic we subscribe to, or announces one. */
     public interface RelayListener {
@@ -103,6 +113,37 @@ public final class GossipRouter {
     /** Tells {@code listener} which neighbours relay (the link layer keeps the links that do). */
     public void onRelay(RelayListener listener) {
         this.relayListener = listener;
+    }
+
+    /**
+     * Tells {@code listener}, each heartbeat, while first copies stopped coming (decision 0083):
+     * after at least {@link #STARVED_AFTER_COPIES} of them, none for {@link #STARVED_GAPS} times
+     * the mean gap between them, or {@link #STARVED_WAIT_MIN} if more. Counted against the node's
+     * own rate, so a topic carrying a message every few minutes makes nobody starved within
+     * seconds; and a node whose every neighbour went silent at once (a covert flash's Sybils)
+     * knows it within seconds, which the link layer cannot tell from its silent links.
+     */
+    public void onStarved(Runnable listener) {
+        this.starvedListener = listener;
+    }
+
+    /** Whether first copies stopped coming (see {@link #onStarved}). */
+    public boolean starved() {
+        if (firstCopies < STARVED_AFTER_COPIES) {
+            return false;
+        }
+        double wait = Math.max(STARVED_WAIT_MIN.toNanos(), STARVED_GAPS * meanGapNanos);
+        return clock.monotonicNanos() - lastFirstCopyNanos > wait;
+    }
+
+    private void firstCopyArrived() {
+        long now = clock.monotonicNanos();
+        if (firstCopies > 0) {
+            long gap = now - lastFirstCopyNanos;
+            meanGapNanos = firstCopies == 1 ? gap : 0.9 * meanGapNanos + 0.1 * gap;
+        }
+        firstCopies++;
+        lastFirstCopyNanos = now;
     }
 
     /**
@@ -272,6 +313,7 @@ public final class GossipRouter {
             return;
         }
         relayed(from, message.getTopic(), true);
+        firstCopyArrived();
         // A message we asked for after an announcement was counted when it was announced.
         mesh.firstFrom(from, !askedFor);
         Publish relayed = message.toBuilder().setHopsLeft(Math.max(0, message.getHopsLeft() - 1)).build();
@@ -426,6 +468,9 @@ public final class GossipRouter {
             return false;
         }
         peer.topics.add(topic);
+        if (subscriptions.containsKey(topic)) {
+            upkeep.announceTo(topic, from);
+        }
         return true;
     }
 
@@ -442,6 +487,9 @@ public final class GossipRouter {
             subscriptions.keySet().forEach(topic -> peers.keySet().forEach(peer -> host.send(peer, GossipFrames.subscribe(topic))));
         }
         promises.takeBroken(clock.monotonicNanos()).forEach(this::blameBrokenPromise);
+        if (starved()) {
+            starvedListener.run();
+        }
         peers.values().forEach(GossipPeer::resetHeartbeatBudgets);
         subscriptions.forEach((topic, mesh) -> {
             upkeep.maintain(topic, mesh);

@@ -155,10 +155,28 @@ final class MeshUpkeep {
             }
         }
         shuffle(lazy);
+        GossipFrame frame = announcement(topic, ids);
+        lazy.stream().limit(config.lazyPeers()).forEach(peer -> host.send(peer, frame));
+    }
+
+    /**
+     * Announces the recent messages of {@code topic} to {@code peer}, a neighbour just found to
+     * share it (decision 0083): a node that was cut off, or had nothing but silent neighbours,
+     * learns on its new link what it missed, and its own messages, which reached nobody, get out
+     * while they are still held (every window but the oldest, not only the announced ones), rather
+     * than when a heartbeat happens to draw the new link.
+     */
+    void announceTo(String topic, PeerId peer) {
+        List<GossipId> ids = cache.heldIds(topic, config.maxIdsPerFrame());
+        if (!ids.isEmpty()) {
+            host.send(peer, announcement(topic, ids));
+        }
+    }
+
+    private static GossipFrame announcement(String topic, List<GossipId> ids) {
         IHave.Builder announcement = IHave.newBuilder().setTopic(topic);
         ids.forEach(id -> announcement.addMessageIds(id.bytes()));
-        GossipFrame frame = GossipFrame.newBuilder().setIhave(announcement).build();
-        lazy.stream().limit(config.lazyPeers()).forEach(peer -> host.send(peer, frame));
+        return GossipFrame.newBuilder().setIhave(announcement).build();
     }
 
     /** Takes {@code peer} out of the mesh for the prune backoff and tells it so. */

@@ -51,10 +51,22 @@ final class MessageCache {
      * all fit, the ones about to leave the windows go now and the newer ones in later heartbeats.
      */
     List<GossipId> recentIds(String topic, int limit) {
+        return ids(topic, limit, gossipWindows);
+    }
+
+    /**
+     * As {@link #recentIds}, from every window but the oldest, which may be gone before an IWant
+     * comes: what a neighbour just found to share the topic is told of (decision 0083).
+     */
+    List<GossipId> heldIds(String topic, int limit) {
+        return ids(topic, limit, Math.max(gossipWindows, historyWindows - 1));
+    }
+
+    private List<GossipId> ids(String topic, int limit, int windowCount) {
         List<GossipId> ids = new ArrayList<>();
         Iterator<List<GossipId>> newestFirst = windows.iterator();
         List<List<GossipId>> announced = new ArrayList<>();
-        for (int i = 0; i < gossipWindows && newestFirst.hasNext(); i++) {
+        for (int i = 0; i < windowCount && newestFirst.hasNext(); i++) {
             announced.add(0, newestFirst.next());
         }
         for (List<GossipId> window : announced) {

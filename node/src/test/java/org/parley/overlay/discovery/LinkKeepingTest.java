@@ -262,6 +262,35 @@ class LinkKeepingTest {
         assertEquals(Set.copyOf(linked), Set.copyOf(links.linkedPeers()));
     }
 
+    @Test
+    void aStarvedNodeDialsTableContactsAtOnceBeyondItsMaximumAndABoundedNumberUntilAFirstCopy() {
+        // Every link brought first copies until its peer went silent with the others (a covert flash).
+        List<PeerId> linked = open(CONFIG.maxLinks(), Direction.OUTBOUND, "10.1.");
+        linked.forEach(peer -> discovery.relayed(peer, true));
+        exchange(linked.get(0), fresh("pushed", 20));
+        List<PeerRecord> table = fresh("table contact", 3 * LinkKeeper.STARVED_DIALS);
+        discovery.dialTableContacts(() -> table);
+        discovery.start();
+        loop.advance(CONFIG.heartbeat().plus(CONFIG.heartbeat().dividedBy(2)));
+        assertTrue(links.dials().isEmpty(), "its heartbeat sees links that all relayed: no dials");
+
+        discovery.starved();
+        List<PeerId> dialled = dialledPeers();
+        assertEquals(LinkKeeper.STARVED_DIALS_PER_BEAT, dialled.size(), "a few at once, beyond the maximum");
+        assertTrue(peers(table).containsAll(dialled), "all table contacts: " + dialled);
+
+        for (int beat = 0; beat < 5; beat++) {
+            discovery.starved();
+        }
+        assertEquals(LinkKeeper.STARVED_DIALS, links.dials().size(), "a bounded number while the spell lasts");
+        assertEquals(LinkKeeper.STARVED_DIALS, Set.copyOf(dialledPeers()).size(), "each dialled once");
+
+        discovery.relayed(linked.get(0), true);
+        discovery.starved();
+        assertEquals(LinkKeeper.STARVED_DIALS + LinkKeeper.STARVED_DIALS_PER_BEAT, links.dials().size(),
+                "a first copy ends the spell; the next one dials again");
+    }
+
     private List<PeerRecord> fresh(String name, int count) {
         List<PeerRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {

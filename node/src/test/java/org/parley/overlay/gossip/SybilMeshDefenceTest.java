@@ -221,4 +221,67 @@ class SybilMeshDefenceTest {
 
         assertEquals(Set.copyOf(mesh.subList(1, mesh.size())), Set.copyOf(fixture.takeSent(BodyCase.PUBLISH)));
     }
+
+    @Test
+    void aNodeWhoseFirstCopiesStopAtTheirUsualPaceIsStarvedUntilOneComes() {
+        fixture.router.subscribe(TOPIC);
+        PeerId source = fixture.connectGrafting(1, 1).get(0);
+        int[] told = {0};
+        fixture.router.onStarved(() -> told[0]++);
+        // Five a second, as in a busy topic; every neighbour then turns silent at once (a covert flash).
+        for (int m = 0; m < GossipRouter.STARVED_AFTER_COPIES; m++) {
+            fixture.receive(source, RouterFixture.frame(RouterFixture.publish("message " + m, 10)));
+            fixture.loop.advance(java.time.Duration.ofMillis(200));
+        }
+        fixture.router.heartbeat();
+        assertEquals(0, told[0], "not while first copies come");
+
+        fixture.loop.advance(GossipRouter.STARVED_WAIT_MIN);
+        fixture.router.heartbeat();
+        fixture.router.heartbeat();
+        assertEquals(2, told[0], "told each heartbeat once none came for five of their gaps (1 s at the least)");
+
+        fixture.receive(source, RouterFixture.frame(RouterFixture.publish("again", 10)));
+        fixture.router.heartbeat();
+        assertEquals(2, told[0], "a first copy ends the spell");
+    }
+
+    @Test
+    void aSlowTopicOrTooFewMessagesStarveNobody() {
+        RouterFixture fresh = new RouterFixture();
+        fresh.router.subscribe(TOPIC);
+        fresh.receive(fresh.connectGrafting(1, 1).get(0), RouterFixture.frame(RouterFixture.publish("first", 10)));
+        fresh.loop.advance(java.time.Duration.ofHours(1));
+        assertFalse(fresh.router.starved(), "one message says nothing of the topic's pace");
+
+        fixture.router.subscribe(TOPIC);
+        PeerId source = fixture.connectGrafting(1, 1).get(0);
+        // A message a minute (a long-lived group): two quiet minutes are not five of its gaps.
+        for (int m = 0; m < GossipRouter.STARVED_AFTER_COPIES; m++) {
+            fixture.receive(source, RouterFixture.frame(RouterFixture.publish("slow " + m, 10)));
+            fixture.loop.advance(java.time.Duration.ofMinutes(1));
+        }
+        fixture.loop.advance(java.time.Duration.ofMinutes(1));
+        assertFalse(fixture.router.starved());
+        fixture.loop.advance(java.time.Duration.ofMinutes(10));
+        assertTrue(fixture.router.starved(), "twelve are");
+    }
+
+    @Test
+    void aNeighbourFoundToShareATopicIsToldOfItsRecentMessagesAtOnce() {
+        fixture.router.subscribe(TOPIC);
+        PeerId source = fixture.connectGrafting(1, 1).get(0);
+        org.parley.proto.wire.v1.Publish recent = RouterFixture.publish("recent", 10);
+        fixture.receive(source, RouterFixture.frame(recent));
+        fixture.sent.clear();
+
+        PeerId newcomer = fixture.connectSubscribers(2, 2).get(0);
+
+        List<GossipFrame> told = fixture.sentTo(newcomer, BodyCase.IHAVE);
+        assertEquals(1, told.size(), "announced on its subscription, not when a heartbeat happens to draw it");
+        assertEquals(List.of(recent.getMessageId()), told.get(0).getIhave().getMessageIdsList());
+        fixture.receive(newcomer, GossipFrame.newBuilder()
+                .setSubscribe(org.parley.proto.wire.v1.Subscribe.newBuilder().setTopic(TOPIC)).build());
+        assertEquals(1, fixture.sentTo(newcomer, BodyCase.IHAVE).size(), "once, not on every repeated subscription");
+    }
 }

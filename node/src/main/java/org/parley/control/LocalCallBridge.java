@@ -38,8 +38,7 @@ final class LocalCallBridge implements Runnable {
     /** The gRPC server's own request limit, and room for the method name and token. */
     static final int MAX_CALL_BYTES = 256 * 1024 + 1024;
     static final long CALL_WITHIN_MILLIS = 10_000;
-    /** Calls that name no limit get the one the command line asks for its own. */
-    private static final long DEFAULT_TIMEOUT_MILLIS = 15_000;
+    /** The longest limit a call may name: as long as the command line gives a file to be sent. */
     private static final long MAX_TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(10);
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
@@ -142,10 +141,11 @@ final class LocalCallBridge implements Runnable {
             end(Status.UNIMPLEMENTED.withDescription("no such control method"));
             return;
         }
-        long timeout = call.getTimeoutMillis() == 0 ? DEFAULT_TIMEOUT_MILLIS
-                : Math.min(call.getTimeoutMillis(), MAX_TIMEOUT_MILLIS);
-        ClientCall<byte[], byte[]> forwarded = control.newCall(method.toBuilder(BYTES, BYTES).build(),
-                CallOptions.DEFAULT.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS));
+        // A call that names no limit has none, as on gRPC: a watch lasts as long as its client.
+        CallOptions options = call.getTimeoutMillis() == 0 ? CallOptions.DEFAULT
+                : CallOptions.DEFAULT.withDeadlineAfter(Math.min(call.getTimeoutMillis(), MAX_TIMEOUT_MILLIS),
+                        TimeUnit.MILLISECONDS);
+        ClientCall<byte[], byte[]> forwarded = control.newCall(method.toBuilder(BYTES, BYTES).build(), options);
         CountDownLatch ended = new CountDownLatch(1);
         Metadata headers = new Metadata();
         headers.put(ControlToken.HEADER, call.getToken());

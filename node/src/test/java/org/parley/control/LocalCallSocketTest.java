@@ -60,12 +60,21 @@ class LocalCallSocketTest {
     Path directory;
 
     private final List<Consumer<EventView>> watchers = new CopyOnWriteArrayList<>();
+    /** The deadline each call to the API ran under at the daemon, by the API's method; "none" for none. */
+    private final java.util.Map<String, String> deadlines = new java.util.concurrent.ConcurrentHashMap<>();
     /** Released at the end of a test: a status call waits for it, to outlast a deadline. */
     private final CountDownLatch statusMayAnswer = new CountDownLatch(1);
 
     /** Answers its identity, holds a status call back, keeps watchers; refuses everything else. */
     private final ParleyApi api = (ParleyApi) Proxy.newProxyInstance(ParleyApi.class.getClassLoader(),
-            new Class<?>[] {ParleyApi.class}, (proxy, method, args) -> switch (method.getName()) {
+            new Class<?>[] {ParleyApi.class}, (proxy, method, args) -> {
+                io.grpc.Deadline deadline = io.grpc.Context.current().getDeadline();
+                deadlines.putIfAbsent(method.getName(), deadline == null ? "none" : "set");
+                return answer(proxy, method, args);
+            });
+
+    private Object answer(Object proxy, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        return switch (method.getName()) {
                 case "identity" -> SELF;
                 case "status" -> {
                     statusMayAnswer.await();
@@ -82,7 +91,8 @@ class LocalCallSocketTest {
                     yield (ParleyApi.Subscription) () -> watchers.remove(listener);
                 }
                 default -> throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "not in this test");
-            });
+            };
+    }
 
     @Test
     void theOwnersCallIsAnsweredAndACallWithoutTheTokenIsRefused() throws Exception {
@@ -180,6 +190,22 @@ class LocalCallSocketTest {
                 assertEquals(List.of(), watchers, "every closed watch was ended at the daemon");
             }
         }
+    }
+
+    /** A watch lasts as long as its client wants it, as on gRPC; a call, the time its client gave it. */
+    @Test
+    void aWatchRunsWithoutADeadlineAndACallWithTheOneItsClientGave() throws Exception {
+        ProfileHome home = home();
+        try (ControlServer server = ControlServer.start(api, home);
+             ControlClient client = ControlClient.connectOrExplain(home)) {
+            assertEquals(SELF, client.identity());
+            BlockingQueue<EventView> events = new LinkedBlockingQueue<>();
+            ParleyApi.Subscription watching = client.watch(Optional.empty(), events::add);
+            assertEquals(EventView.WATCHING, events.poll(10, TimeUnit.SECONDS).type());
+            watching.close();
+        }
+        assertEquals("set", deadlines.get("identity"));
+        assertEquals("none", deadlines.get("watch"));
     }
 
     @Test

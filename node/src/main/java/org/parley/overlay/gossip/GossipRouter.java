@@ -48,17 +48,13 @@ import org.parley.runtime.Scheduler;
  * ignores the topic's messages. Nothing here authenticates a publisher: payloads are signed by the
  * layer above, which also refuses a message replayed after {@link SeenCache} forgot it.
  *
- * <p>About 400 lines and kept whole on purpose: checks, caches, promises and mesh upkeep are parts
- * of their own already; what is left is the one dispatch over the shared peer and topic maps.
+ * <p>About 480 lines and kept whole on purpose: checks, caches, promises, mesh upkeep and the pace
+ * of first copies are parts of their own already; what is left is the one dispatch over the shared
+ * peer and topic maps.
  */
 public final class GossipRouter {
     /** Heartbeats between repeats of our subscriptions to every neighbour. */
     static final int RESUBSCRIBE_EVERY = 10;
-    /** First copies a node must have had before going without them can mean it is cut off (decision 0083). */
-    static final int STARVED_AFTER_COPIES = 8;
-    /** Mean gaps between first copies without one, at the least {@link #STARVED_WAIT_MIN}, that count as starved. */
-    static final int STARVED_GAPS = 5;
-    static final Duration STARVED_WAIT_MIN = Duration.ofSeconds(1);
 
     private final GossipHost host;
     private final Scheduler scheduler;
@@ -76,10 +72,7 @@ public final class GossipRouter {
     private long heartbeats;
     private RelayListener relayListener = (peer, firstCopy) -> { };
     private Runnable starvedListener = () -> { };
-    /** First copies of messages that neighbours brought us, when the last came, and the mean gap between them. */
-    private long firstCopies;
-    private long lastFirstCopyNanos;
-    private double meanGapNanos;
+    private final FirstCopyPace firstCopyPace = new FirstCopyPace();
 
     /** Told whenever a neighbour relays a message of a topic we subscribe to, or announces one. */
     public interface RelayListener {
@@ -115,35 +108,14 @@ public final class GossipRouter {
         this.relayListener = listener;
     }
 
-    /**
-     * Tells {@code listener}, each heartbeat, while first copies stopped coming (decision 0083):
-     * after at least {@link #STARVED_AFTER_COPIES} of them, none for {@link #STARVED_GAPS} times
-     * the mean gap between them, or {@link #STARVED_WAIT_MIN} if more. Counted against the node's
-     * own rate, so a topic carrying a message every few minutes makes nobody starved within
-     * seconds; and a node whose every neighbour went silent at once (a covert flash's Sybils)
-     * knows it within seconds, which the link layer cannot tell from its silent links.
-     */
+    /** Tells {@code listener}, each heartbeat, while first copies stopped coming ({@link FirstCopyPace}, decision 0083). */
     public void onStarved(Runnable listener) {
         this.starvedListener = listener;
     }
 
     /** Whether first copies stopped coming (see {@link #onStarved}). */
     public boolean starved() {
-        if (firstCopies < STARVED_AFTER_COPIES) {
-            return false;
-        }
-        double wait = Math.max(STARVED_WAIT_MIN.toNanos(), STARVED_GAPS * meanGapNanos);
-        return clock.monotonicNanos() - lastFirstCopyNanos > wait;
-    }
-
-    private void firstCopyArrived() {
-        long now = clock.monotonicNanos();
-        if (firstCopies > 0) {
-            long gap = now - lastFirstCopyNanos;
-            meanGapNanos = firstCopies == 1 ? gap : 0.9 * meanGapNanos + 0.1 * gap;
-        }
-        firstCopies++;
-        lastFirstCopyNanos = now;
+        return firstCopyPace.starved(clock.monotonicNanos());
     }
 
     /**
@@ -313,7 +285,7 @@ public final class GossipRouter {
             return;
         }
         relayed(from, message.getTopic(), true);
-        firstCopyArrived();
+        firstCopyPace.arrived(clock.monotonicNanos());
         // A message we asked for after an announcement was counted when it was announced.
         mesh.firstFrom(from, !askedFor);
         Publish relayed = message.toBuilder().setHopsLeft(Math.max(0, message.getHopsLeft() - 1)).build();

@@ -229,14 +229,14 @@ class SybilMeshDefenceTest {
         int[] told = {0};
         fixture.router.onStarved(() -> told[0]++);
         // Five a second, as in a busy topic; every neighbour then turns silent at once (a covert flash).
-        for (int m = 0; m < GossipRouter.STARVED_AFTER_COPIES; m++) {
+        for (int m = 0; m < FirstCopyPace.STARVED_AFTER_COPIES; m++) {
             fixture.receive(source, RouterFixture.frame(RouterFixture.publish("message " + m, 10)));
             fixture.loop.advance(java.time.Duration.ofMillis(200));
         }
         fixture.router.heartbeat();
         assertEquals(0, told[0], "not while first copies come");
 
-        fixture.loop.advance(GossipRouter.STARVED_WAIT_MIN);
+        fixture.loop.advance(FirstCopyPace.STARVED_WAIT_MIN);
         fixture.router.heartbeat();
         fixture.router.heartbeat();
         assertEquals(2, told[0], "told each heartbeat once none came for five of their gaps (1 s at the least)");
@@ -257,7 +257,7 @@ class SybilMeshDefenceTest {
         fixture.router.subscribe(TOPIC);
         PeerId source = fixture.connectGrafting(1, 1).get(0);
         // A message a minute (a long-lived group): two quiet minutes are not five of its gaps.
-        for (int m = 0; m < GossipRouter.STARVED_AFTER_COPIES; m++) {
+        for (int m = 0; m < FirstCopyPace.STARVED_AFTER_COPIES; m++) {
             fixture.receive(source, RouterFixture.frame(RouterFixture.publish("slow " + m, 10)));
             fixture.loop.advance(java.time.Duration.ofMinutes(1));
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import org.parley.identity.PeerId;
+import org.parley.link.PerPeerRate;
 import org.parley.link.LinkControl;
 import org.parley.link.Misbehaviour;
 import org.parley.messaging.EnvelopeException;
@@ -35,7 +36,6 @@ final class DepositForwarder {
     static final int PER_NEIGHBOUR_PER_MINUTE = 30;
     /** Forwards waiting for replicas' answers at once, for all neighbours together. */
     static final int MAX_IN_FLIGHT = 64;
-    private static final long MINUTE_MILLIS = 60_000;
 
     /** One envelope being deposited, and the neighbours' requests waiting for the outcome. */
     private static final class Forward {
@@ -52,9 +52,6 @@ final class DepositForwarder {
     }
 
     /** A neighbour's requests in the current minute. */
-    private record Window(long startMillis, int count) {
-    }
-
     private final PeerId self;
     private final LinkControl links;
     private final MailCourier courier;
@@ -65,7 +62,7 @@ final class DepositForwarder {
     private final IntSupplier stampBits;
     private final Map<ByteString, Forward> inFlight = new LinkedHashMap<>();
     private final Map<Long, Forward> byRequest = new HashMap<>();
-    private final Map<PeerId, Window> windows = new HashMap<>();
+    private final PerPeerRate rate = new PerPeerRate(PER_NEIGHBOUR_PER_MINUTE);
 
     DepositForwarder(PeerId self, LinkControl links, MailCourier courier, ReplicaFinder finder, Scheduler scheduler,
                      Clock clock, MailboxConfig config, IntSupplier stampBits) {
@@ -82,7 +79,7 @@ final class DepositForwarder {
     /** {@code from} asks us to deposit {@code proto} at the replicas of its place. */
     void forward(PeerId from, long requestId, WireEnvelope proto) {
         long now = clock.nowMillis();
-        if (!withinRate(from, now)) {
+        if (!rate.allow(from, now)) {
             links.penalize(from, Misbehaviour.FLOOD, "more than " + PER_NEIGHBOUR_PER_MINUTE + " deposit forwards a minute");
             answer(from, requestId, ByteString.EMPTY, Outcome.QUOTA, 0);
             return;
@@ -157,7 +154,7 @@ final class DepositForwarder {
 
     /** Forgets a neighbour's rate window with its link. */
     void peerDisconnected(PeerId peer) {
-        windows.remove(peer);
+        rate.forget(peer);
     }
 
     private void conclude(Forward forward) {
@@ -170,17 +167,6 @@ final class DepositForwarder {
         forward.askers.forEach(asker -> answer(asker.getKey(), asker.getValue(), forward.id, outcome, forward.heldBy));
     }
 
-    private boolean withinRate(PeerId from, long now) {
-        Window window = windows.get(from);
-        if (window == null || now - window.startMillis() >= MINUTE_MILLIS) {
-            window = new Window(now, 0);
-        }
-        if (window.count() >= PER_NEIGHBOUR_PER_MINUTE) {
-            return false;
-        }
-        windows.put(from, new Window(window.startMillis(), window.count() + 1));
-        return true;
-    }
 
     private void answer(PeerId to, long requestId, ByteString id, Outcome outcome, int heldBy) {
         courier.sendLinked(to, MailboxFrame.newBuilder().setRequestId(requestId).setStored(StoreAnswer.newBuilder()

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.parley.identity.Identity;
 import org.parley.identity.PeerId;
+import org.parley.link.PerPeerRate;
 import org.parley.link.DialTarget;
 import org.parley.link.FrameHandler;
 import org.parley.link.LinkControl;
@@ -53,16 +54,12 @@ public final class LookupProxy implements LinkEvents, FrameHandler {
     static final int MAX_SEEN = 8192;
     /** Frames waiting for a link to a hop 2 being dialled, at most. */
     private static final int MAX_WAITING = 64;
-    private static final long MINUTE_MILLIS = 60_000;
 
     /** A neighbour's question we passed on: whom to answer, under which ID. */
     private record Passing(PeerId asker, long askerRequestId, PeerId hop2, Scheduler.Cancellable timer) {
     }
 
     /** A neighbour's questions in the current minute. */
-    private record Window(long startMillis, int count) {
-    }
-
     private final Identity self;
     private final LinkControl links;
     private final DhtService dht;
@@ -73,7 +70,7 @@ public final class LookupProxy implements LinkEvents, FrameHandler {
     private final Map<Long, Passing> passing = new HashMap<>();
     private final Map<PeerId, List<Frame>> waitingForLink = new HashMap<>();
     private final Map<ByteString, Long> seen = new LinkedHashMap<>();
-    private final Map<PeerId, Window> windows = new HashMap<>();
+    private final PerPeerRate rate = new PerPeerRate(PER_NEIGHBOUR_PER_MINUTE);
     private ProxiedLookups asker;
     private int looking;
     private long nextRequestId = 1;
@@ -117,7 +114,7 @@ public final class LookupProxy implements LinkEvents, FrameHandler {
     @Override
     public void peerDisconnected(PeerId peer) {
         capable.remove(peer);
-        windows.remove(peer);
+        rate.forget(peer);
     }
 
     @Override
@@ -139,7 +136,7 @@ public final class LookupProxy implements LinkEvents, FrameHandler {
     }
 
     private void question(PeerId from, long requestId, ProxiedQuestion question) {
-        if (!withinRate(from, clock.nowMillis())) {
+        if (!rate.allow(from, clock.nowMillis())) {
             links.penalize(from, Misbehaviour.FLOOD, "more than " + PER_NEIGHBOUR_PER_MINUTE + " proxied lookups a minute");
             refuse(from, requestId, Outcome.QUOTA);
             return;
@@ -271,17 +268,6 @@ public final class LookupProxy implements LinkEvents, FrameHandler {
         }
     }
 
-    private boolean withinRate(PeerId from, long now) {
-        Window window = windows.get(from);
-        if (window == null || now - window.startMillis() >= MINUTE_MILLIS) {
-            window = new Window(now, 0);
-        }
-        if (window.count() >= PER_NEIGHBOUR_PER_MINUTE) {
-            return false;
-        }
-        windows.put(from, new Window(window.startMillis(), window.count() + 1));
-        return true;
-    }
 
     private void refuse(PeerId to, long requestId, Outcome outcome) {
         links.send(to, frame(requestId, LookupProxyFrame.newBuilder().setAnswer(ProxiedAnswer.newBuilder()
